@@ -1,0 +1,117 @@
+"""The domain types that flow through Leadbot, from raw bytes to extracted lead fields.
+
+Data flows one way: ``RawMessage`` (what arrived, stored before it is acknowledged) →
+``Extraction`` (the leads read from it, every field with its provenance) → scored and stored
+elsewhere. These types are plain frozen values so every stage can be a pure function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+#: The public lead fields, in the order `leadbot parse --json` prints them.
+FIELD_NAMES: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "company",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "interest",
+    "budget",
+    "timeline",
+    "message",
+)
+
+#: The fields that identify and reach a person (as opposed to what they want).
+CONTACT_FIELDS: frozenset[str] = frozenset(FIELD_NAMES[:11])
+
+Channel = Literal["smtp", "slack", "http", "file"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """Bytes as received on one channel, before any interpretation."""
+
+    raw: bytes
+    channel: Channel
+    sender: str | None = None
+    recipients: tuple[str, ...] = ()
+    received_at: datetime | None = None
+    #: a file name or other hint of the payload kind (".eml", ".json"…); None for mail
+    name_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """One extracted value and where it came from.
+
+    ``source`` names the rule that produced it: ``template:<vendor>:<rule>``, ``reader:<reader>:<path>``
+    or ``nlp:<component>``. ``flags`` mark a value that failed verification (kept, never dropped),
+    e.g. ``invalid_phone``. ``alternatives`` keeps conflicting values that lost to this one.
+    """
+
+    value: str
+    source: str
+    confidence: float = 1.0
+    flags: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+    def with_alternative(self, other: str) -> FieldValue:
+        if other == self.value or other in self.alternatives:
+            return self
+        return replace(self, alternatives=(*self.alternatives, other))
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedLead:
+    """The fields read for one prospect. Absent fields are simply not in ``fields``."""
+
+    fields: Mapping[str, FieldValue] = field(default_factory=dict)
+
+    def value(self, name: str) -> str | None:
+        found = self.fields.get(name)
+        return found.value if found else None
+
+    def plain(self) -> dict[str, str | None]:
+        """Every public field, None where nothing was found (the `parse --json` shape)."""
+        return {name: self.value(name) for name in FIELD_NAMES}
+
+    @property
+    def display_name(self) -> str | None:
+        full = self.value("full_name")
+        if full:
+            return full
+        parts = [p for p in (self.value("first_name"), self.value("last_name")) if p]
+        return " ".join(parts) or None
+
+    def is_empty(self) -> bool:
+        return not any(name in self.fields for name in CONTACT_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one message yielded: the vendor that sent it (if recognised), its leads, and notes."""
+
+    vendor: str | None
+    leads: tuple[ExtractedLead, ...]
+    #: the readable text of the message (for cards' "View original" and the nlp stage)
+    text: str = ""
+    subject: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @staticmethod
+    def of(vendor: str | None, leads: Iterable[ExtractedLead], **kw: object) -> Extraction:
+        return Extraction(vendor, tuple(leads), **kw)  # type: ignore[arg-type]
+
+
+class ExtractionError(ValueError):
+    """The input cannot be read as a lead message (the sender's fault, not ours)."""
