@@ -57,6 +57,8 @@ class FieldValue:
     ``source`` names the rule that produced it: ``template:<vendor>:<rule>``, ``reader:<reader>:<path>``
     or ``nlp:<component>``. ``flags`` mark a value that failed verification (kept, never dropped),
     e.g. ``invalid_phone``. ``alternatives`` keeps conflicting values that lost to this one.
+    ``normalized`` is a canonical form when verification produced one (E.164 for a phone, the
+    normalised address for an email); ``value`` stays as the sender wrote it.
     """
 
     value: str
@@ -64,11 +66,17 @@ class FieldValue:
     confidence: float = 1.0
     flags: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    normalized: str | None = None
 
     def with_alternative(self, other: str) -> FieldValue:
         if other == self.value or other in self.alternatives:
             return self
         return replace(self, alternatives=(*self.alternatives, other))
+
+    def with_flag(self, flag: str) -> FieldValue:
+        if flag in self.flags:
+            return self
+        return replace(self, flags=(*self.flags, flag))
 
 
 @dataclass(frozen=True, slots=True)

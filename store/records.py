@@ -1,10 +1,55 @@
-"""Plain values the store hands out. Rows never leave the store: callers get these frozen records."""
+"""Plain values the store takes and hands out. Rows never leave the store: callers get these records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """An inbound message as stored (raw bytes included)."""
+
+    id: int
+    channel: str
+    sender: str | None
+    recipients: tuple[str, ...]
+    received_at: datetime
+    dedup_key: str
+    raw: bytes
+    size: int
+    subject: str | None
+    status: str
+    error: str | None
+    attempts: int
+    processed_at: datetime | None
+    vendor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedMessage:
+    """The answer to storing raw input: its id, and whether it was a resend of one we have."""
+
+    id: int
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewLead:
+    """A scored lead ready to be stored, with where its card should go (None: no card)."""
+
+    vendor: str | None
+    channel: str
+    fields: dict[str, str]
+    provenance: dict[str, dict[str, Any]]
+    score: int
+    grade: str
+    reasons: tuple[str, ...]
+    post_to: str | None
+    #: normalised identity used to find the contact: email (lower-case), phone (E.164)
+    contact_email: str | None = None
+    contact_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +75,10 @@ class LeadRecord:
     first_touch_at: datetime | None = None
     closed_at: datetime | None = None
     outcome: str | None = None
+    outcome_amount: float | None = None
     #: where the card was posted, once it was
     slack_channel: str | None = None
     slack_ts: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def value(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -46,3 +91,33 @@ class LeadRecord:
         parts = [p for p in (self.fields.get("first_name"), self.fields.get("last_name")) if p]
         return " ".join(parts) or self.fields.get("email") or self.fields.get("phone") or f"Lead #{self.id}"
 
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """Who holds the lead after a claim attempt; ``won`` only for the one attempt that took it."""
+
+    won: bool
+    lead: LeadRecord
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    id: int
+    lead_id: int | None
+    contact_id: int | None
+    kind: str
+    actor: str | None
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    id: int
+    kind: str
+    lead_id: int | None
+    channel: str | None
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime

@@ -1,0 +1,181 @@
+"""The intake pipeline: raw message → stored record → extracted leads → scored leads → stored leads + cards.
+
+`accept` is the only step a sender waits for: it stores the raw bytes and returns. Everything else runs
+after the sender has its answer, in `process`, one message at a time; extraction (CPU) runs in a thread
+so the listener keeps answering. A message that fails stays stored with its error, for `leadbot replay`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+from nlp.extractor import Extractor
+
+from bot.scoring import ScoredLead, route, score_lead
+from bot.settings import ScoringSettings, SlackChannels
+from parsers.envelope import dedup_key, subject_of
+from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
+from store.records import AcceptedMessage, LeadRecord, NewLead
+from store.repository import Store
+
+log = logging.getLogger(__name__)
+
+#: the pseudo-channel for cards when Slack is not configured: the outbox prints them instead
+CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    channels: SlackChannels
+    slack_enabled: bool
+    default_region: str = "US"
+
+
+def contact_phone(phone: str | None, region: str) -> str | None:
+    """E.164 form of a phone number, the key contacts are matched on; None if it is not a valid number."""
+    if not phone:
+        return None
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def new_lead(scored: ScoredLead, channel: str, routing: Routing) -> NewLead:
+    """What the store keeps of a scored lead, and where its card goes."""
+    fields = scored.lead.fields
+    post_to = route(scored.grade, routing.channels) if routing.slack_enabled else CONSOLE
+    email = scored.lead.value("email")
+    return NewLead(
+        vendor=scored.vendor,
+        channel=channel,
+        fields={name: value.value for name, value in fields.items()},
+        provenance={
+            name: {
+                "source": value.source,
+                "confidence": value.confidence,
+                "flags": list(value.flags),
+                "alternatives": list(value.alternatives),
+            }
+            for name, value in fields.items()
+        },
+        score=scored.score,
+        grade=scored.grade,
+        reasons=scored.reasons,
+        post_to=post_to,
+        contact_email=email.strip().lower() if email else None,
+        contact_phone=contact_phone(scored.lead.value("phone"), routing.default_region),
+    )
+
+
+class IntakePipeline:
+    """Accepts raw input durably, then turns it into stored, scored leads with queued cards."""
+
+    def __init__(
+        self,
+        store: Store,
+        extractor: Extractor,
+        *,
+        scoring: ScoringSettings,
+        routing: Routing,
+        on_cards_queued: Callable[[], None] = lambda: None,
+        hold: bool = False,
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._scoring = scoring
+        self._routing = routing
+        self._on_cards_queued = on_cards_queued
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
+        self.hold = hold
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def accept(self, message: RawMessage) -> AcceptedMessage:
+        """Store the raw message (before the sender is answered) and queue it for processing."""
+        accepted = await self._store.accept_message(
+            message, dedup_key=dedup_key(message), subject=subject_of(message)
+        )
+        if not accepted.duplicate and not self.hold:
+            self._idle.clear()
+            self._queue.put_nowait(accepted.id)
+        return accepted
+
+    async def recover(self) -> int:
+        """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
+        pending = await self._store.unprocessed_message_ids()
+        for message_id in pending:
+            self._idle.clear()
+            self._queue.put_nowait(message_id)
+        return len(pending)
+
+    async def run(self) -> None:
+        """Process queued messages until cancelled."""
+        if self.hold:
+            await asyncio.Event().wait()
+        while True:
+            message_id = await self._queue.get()
+            try:
+                await self.process(message_id)
+            finally:
+                self._queue.task_done()
+                if self._queue.empty():
+                    self._idle.set()
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+    def extract(self, message: RawMessage) -> Extraction:
+        return self._extractor.extract(message)
+
+    def score(self, extraction: Extraction) -> list[ScoredLead]:
+        return [score_lead(lead, extraction.vendor, self._scoring) for lead in extraction.leads]
+
+    async def process(self, message_id: int) -> list[LeadRecord]:
+        """Turn one stored message into leads. Never raises: failures are stored with the message."""
+        record = await self._store.get_message(message_id)
+        if record is None or record.status != "received":
+            return []
+        channel: Channel = "smtp" if record.channel == "smtp" else "http"
+        raw = RawMessage(
+            raw=record.raw,
+            channel=channel,
+            sender=record.sender,
+            recipients=record.recipients,
+            received_at=record.received_at,
+        )
+        try:
+            extraction = await asyncio.to_thread(self._extractor.extract, raw)
+            scored = self.score(extraction)
+            leads = [new_lead(s, record.channel, self._routing) for s in scored]
+        except ExtractionError as exc:
+            # The sender's fault: logged plainly, kept for a human (and for replay after a fix).
+            log.info("message %s cannot be read: %s", message_id, exc)
+            await self._store.mark_message_failed(message_id, f"unreadable: {exc}")
+            return []
+        except Exception:
+            log.exception("processing message %s failed; it stays stored for `leadbot replay`", message_id)
+            await self._store.mark_message_failed(message_id, traceback.format_exc())
+            return []
+        stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
+        if not stored and not leads:
+            log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
+        if any(lead.post_to for lead in leads):
+            self._on_cards_queued()
+        for lead in stored:
+            log.info("lead %s from message %s: grade %s, score %s", lead.id, message_id, lead.grade, lead.score)
+        return stored
+
+    async def replay(self, message_id: int) -> list[LeadRecord]:
+        """Process a stored message again (after a fix), whatever happened to it before."""
+        await self._store.reset_message(message_id)
+        return await self.process(message_id)

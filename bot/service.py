@@ -1,0 +1,154 @@
+"""The running service: the composition root that wires settings into store, pipeline, SMTP and Slack.
+
+    SMTP listener ──accept──> IntakePipeline ──leads + outbox──> Store ──> OutboxWorker ──> Slack / console
+                                                                   ^
+    Slack app (claim button) ──── atomic claim ────────────────────┘
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from nlp.extractor import Extractor
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.intake import IntakePipeline, Routing
+from bot.settings import Settings
+from bot.slack.app import build_slack_app
+from bot.slack.outbox import OutboxWorker
+from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
+from bot.slack.runner import SlackRunner
+from bot.smtp import SmtpListener
+from store.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    """Everything `leadbot serve` runs, startable and stoppable from code (tests, the demo, bench)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        extractor: Extractor | None = None,
+        console: TextIO | None = None,
+        hold: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.store = Store.open(settings.store.url)
+        self._extractor = extractor
+        self._console = console or sys.stdout
+        self._hold = hold
+        self._tasks: list[asyncio.Task[None]] = []
+        self.pipeline: IntakePipeline | None = None
+        self.outbox: OutboxWorker | None = None
+        self.smtp: SmtpListener | None = None
+        self.slack: SlackRunner | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        await self.store.migrate()
+        if self._extractor is None:
+            # Loading templates and building the spaCy pipeline is CPU work: keep the loop free.
+            self._extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
+
+        poster: CardPoster
+        client: AsyncWebClient | None = None
+        if settings.slack.enabled:
+            assert settings.slack.bot_token is not None
+            client = AsyncWebClient(
+                token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url
+            )
+            poster = SlackCardPoster(client)
+        else:
+            poster = ConsoleCardPoster(self._console)
+        self.outbox = OutboxWorker(self.store, poster, min_interval=settings.slack.post_interval_seconds)
+        self.pipeline = IntakePipeline(
+            self.store,
+            self._extractor,
+            scoring=settings.scoring,
+            routing=Routing(
+                channels=settings.slack.channels,
+                slack_enabled=settings.slack.enabled,
+                default_region=settings.extraction.default_region,
+            ),
+            on_cards_queued=self.outbox.wake,
+            hold=self._hold,
+        )
+        if settings.slack.enabled:
+            app = build_slack_app(settings.slack, self.store, wake_outbox=self.outbox.wake, client=client)
+            self.slack = SlackRunner(settings.slack, app)
+            await self.slack.start()
+
+        recovered = 0 if self._hold else await self.pipeline.recover()
+        if recovered:
+            log.info("re-queued %d message(s) accepted before the last stop", recovered)
+        self._spawn(self.pipeline.run(), "pipeline")
+        self._spawn(self.outbox.run(), "outbox")
+        self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
+        await self.smtp.start()
+        log.info(
+            "leadbot is listening for mail on %s:%d; cards go to %s",
+            settings.smtp.host,
+            self.smtp.port,
+            "Slack" if settings.slack.enabled else "the console",
+        )
+
+    def _spawn(self, coro: object, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        task.set_name(name)
+        task.add_done_callback(_report_crash)
+        self._tasks.append(task)
+
+    async def wait_idle(self, seconds: float = 30.0) -> None:
+        """Until every accepted message is processed and every due card is out (tests, demo)."""
+        assert self.pipeline is not None and self.outbox is not None
+        async with asyncio.timeout(seconds):
+            await self.pipeline.wait_idle()
+        await self.outbox.drain(seconds)
+
+    async def stop(self) -> None:
+        """Stop taking mail, let the message in hand finish, then close everything."""
+        if self.smtp is not None:
+            await self.smtp.stop()
+        if self.pipeline is not None and not self._hold:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(10):
+                    await self.pipeline.wait_idle()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self.slack is not None:
+            await self.slack.stop()
+        await self.store.close()
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped unexpectedly", task.get_name(), exc_info=task.exception())
+
+
+async def serve(service: Service, *, on_ready: Callable[[], None] | None = None) -> None:
+    """Run until SIGINT or SIGTERM, then shut down gracefully."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    if on_ready:
+        on_ready()
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        await service.stop()

@@ -1,0 +1,129 @@
+"""Shared fixtures: a migrated database on each backend.
+
+PostgreSQL comes from ``LEADBOT_TEST_POSTGRES_URL`` if set; otherwise, when PostgreSQL's server binaries
+are installed, a throwaway cluster is started for the session on a free loopback port. Without either,
+PostgreSQL tests skip locally, and fail in CI (``CI=true``), where they must run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from store.repository import Store
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return candidates[-1].parent if candidates else None
+
+
+class _Cluster:
+    """A PostgreSQL cluster in a temporary directory, trust auth, loopback only."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.dir = Path(tempfile.mkdtemp(prefix="leadbot-pg-"))
+        self.port = _free_port()
+        self.as_root = os.geteuid() == 0
+        if self.as_root:  # the server refuses to run as root
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    def _run(self, *args: str) -> None:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.as_root:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> str:
+        data = str(self.dir / "data")
+        self._run("initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", data, "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    url = os.environ.get("LEADBOT_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    bindir = _postgres_bin()
+    if bindir is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql) and LEADBOT_TEST_POSTGRES_URL is unset"
+        if IN_CI:
+            pytest.fail(message + " — in CI the PostgreSQL tests must run")
+        pytest.skip(message)
+    cluster = _Cluster(bindir)
+    url = cluster.start()
+    try:
+        yield url
+    finally:
+        cluster.stop()
+
+
+async def _create_database(server_url: str) -> str:
+    """A fresh database per test, so tests never see each other's rows."""
+    import asyncpg
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    plain = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(plain)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = server_url.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL on each backend (tests parametrized over SQLite and PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'leadbot.db'}"
+    server = request.getfixturevalue("postgres_server_url")
+    return asyncio.run(_create_database(server))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'leadbot.db'}"
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    """A migrated store on each backend."""
+    opened = Store.open(store_url)
+    await opened.migrate()
+    try:
+        yield opened
+    finally:
+        await opened.close()
