@@ -32,9 +32,7 @@ def _has_flag(lead: ExtractedLead, field: str, flag: str) -> bool:
 
 
 def _looks_like_test(lead: ExtractedLead) -> str | None:
-    name = " ".join(
-        v for v in (lead.value("full_name"), lead.value("first_name"), lead.value("last_name")) if v
-    ).lower()
+    name = (lead.display_name or "").lower()
     if name and set(_WORD.findall(name)) & _TEST_WORDS:
         return f"name {name!r} looks like a test entry"
     email = (lead.value("email") or "").lower()

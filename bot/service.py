@@ -12,10 +12,9 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Coroutine
+from typing import Any, TextIO
 
-from nlp.extractor import Extractor
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.intake import IntakePipeline, Routing
@@ -25,6 +24,7 @@ from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
 from bot.slack.runner import SlackRunner
 from bot.smtp import SmtpListener
+from nlp.extractor import Extractor
 from store.repository import Store
 
 log = logging.getLogger(__name__)
@@ -101,9 +101,8 @@ class Service:
             "Slack" if settings.slack.enabled else "the console",
         )
 
-    def _spawn(self, coro: object, name: str) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
-        task.set_name(name)
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
         task.add_done_callback(_report_crash)
         self._tasks.append(task)
 

@@ -123,3 +123,7 @@ class Extraction:
 
 class ExtractionError(ValueError):
     """The input cannot be read as a lead message (the sender's fault, not ours)."""
+
+
+class RefusedInput(ExtractionError):
+    """The input looks hostile (an XML entity-expansion bomb…) and was refused unread."""

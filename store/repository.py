@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from parsers.lead import RawMessage
@@ -116,39 +117,35 @@ class Store:
     async def accept_message(
         self, message: RawMessage, *, dedup_key: str, subject: str | None = None
     ) -> AcceptedMessage:
-        """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate."""
-        async with self._read() as session:
-            existing = await session.scalar(
-                select(InboundMessage.id).where(InboundMessage.dedup_key == dedup_key)
+        """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate.
+
+        One statement, one commit: ``INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id``.
+        """
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(InboundMessage)
+            .values(
+                channel=message.channel,
+                sender=message.sender,
+                recipients=list(message.recipients),
+                received_at=message.received_at or self._clock(),
+                dedup_key=dedup_key,
+                raw=message.raw,
+                size=len(message.raw),
+                subject=subject[:998] if subject else None,
+                status="received",
+                attempts=0,
             )
-        if existing is not None:
-            return AcceptedMessage(existing, duplicate=True)
-        row = InboundMessage(
-            channel=message.channel,
-            sender=message.sender,
-            recipients=list(message.recipients),
-            received_at=message.received_at or self._clock(),
-            dedup_key=dedup_key,
-            raw=message.raw,
-            size=len(message.raw),
-            subject=subject[:998] if subject else None,
-            status="received",
-            attempts=0,
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(InboundMessage.id)
         )
-        try:
-            async with self._write() as session:
-                session.add(row)
-                await session.flush()
-                return AcceptedMessage(row.id, duplicate=False)
-        except IntegrityError:
-            # Lost a race with the same message on another connection: it is stored, once.
-            async with self._read() as session:
-                found = await session.scalar(
-                    select(InboundMessage.id).where(InboundMessage.dedup_key == dedup_key)
-                )
-            if found is None:
-                raise
-            return AcceptedMessage(found, duplicate=True)
+        async with self._write() as session:
+            new_id = await session.scalar(statement)
+            if new_id is not None:
+                return AcceptedMessage(new_id, duplicate=False)
+            existing = await session.scalar(select(InboundMessage.id).where(InboundMessage.dedup_key == dedup_key))
+            assert existing is not None, "conflicting row vanished inside the transaction"
+            return AcceptedMessage(existing, duplicate=True)
 
     async def get_message(self, message_id: int) -> MessageRecord | None:
         async with self._read() as session:

@@ -1,0 +1,467 @@
+"""Intake benchmark: vendor emails over SMTP on 127.0.0.1, bare aiosmtpd against the whole Leadbot path.
+
+    .venv/bin/python bench/intake.py [--messages N] [--connections C]
+
+Measured in one run, on the same generated emails (label:value text, an HTML table, ADF XML):
+
+(a)  a bare aiosmtpd handler that only appends the bytes to a list: the ceiling for any SMTP intake here;
+(a') Leadbot's listener storing each message durably (SQLite) before its 250: the cost of the edge alone;
+(b)  the whole path, `bot.service.Service`: SMTP → store → extraction → scoring → lead stored → card posted
+     to a fake Slack Web API (tests/fakes/slack_api.py), with the per-channel post interval set to 0.
+
+The SMTP clients (smtplib, one thread per connection) run in a separate process so they do not take the
+server's CPU or its GIL. Times are CLOCK_MONOTONIC, which both processes share. Prints numbers; asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import io
+import json
+import logging
+import multiprocessing
+import platform
+import re
+import smtplib
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the fake Slack lives in tests/, which is not installed
+    sys.path.insert(0, str(ROOT))
+
+from aiosmtpd.smtp import SMTP, Envelope, Session  # noqa: E402
+
+from bot.settings import SmtpSettings  # noqa: E402
+from bot.smtp import SmtpListener  # noqa: E402
+from parsers.envelope import dedup_key, subject_of  # noqa: E402
+from parsers.lead import RawMessage  # noqa: E402
+from store.records import AcceptedMessage  # noqa: E402
+from store.repository import Store  # noqa: E402
+
+HOST = "127.0.0.1"
+RECIPIENT = "sales@riverside-motors.example"
+TOKEN = re.compile(r"k(\d{6})")
+
+# ---- the emails ---------------------------------------------------------------------------------------
+
+FIRST = ["Priya", "Marcus", "Elena", "Tomasz", "Aiko", "Jamal", "Sofia", "Liam", "Nadia", "Owen"]
+LAST = ["Raman", "Oyelaran", "Petrova", "Wróbel", "Tanaka", "Carter", "Moreno", "Byrne", "Haddad", "Lindqvist"]
+CARS = ["2025 Toyota RAV4 XLE Hybrid", "2024 Honda CR-V EX", "2025 Subaru Outback", "2023 Ford F-150 XLT"]
+
+
+def _headers(n: int, sender: str, subject: str, content_type: str, run: str) -> list[str]:
+    return [
+        f"From: {sender}",
+        f"To: {RECIPIENT}",
+        f"Subject: {subject}",
+        f"Message-ID: <bench-{run}-{n}@{sender.split('@')[1].rstrip('>')}>",
+        f"Date: {format_datetime(datetime.now(UTC))}",
+        "MIME-Version: 1.0",
+        f"Content-Type: {content_type}; charset=utf-8",
+        "Content-Transfer-Encoding: 8bit",
+        "",
+    ]
+
+
+def _person(n: int) -> tuple[str, str, str, str, str]:
+    first, last = FIRST[n % len(FIRST)], LAST[(n // len(FIRST)) % len(LAST)]
+    # The token (k000123) is unique per email and appears on its card: it matches a card to its 250.
+    email = f"{first.lower()}.{last.lower().replace('ó', 'o')}.k{n:06d}@example.net"
+    phone = f"(206) 555-{100 + n % 900:04d}"
+    return first, last, email, phone, CARS[n % len(CARS)]
+
+
+def label_value_email(n: int, run: str) -> bytes:
+    first, last, email, phone, car = _person(n)
+    lines = _headers(n, "Lakeside Leads <leads@lakeside-leads.example>", f"New lead #{n}", "text/plain", run)
+    lines += [
+        "You have received a new lead from Lakeside Leads.",
+        "",
+        f"First Name: {first}",
+        f"Last Name: {last}",
+        f"Email: {email}",
+        f"Phone: {phone}",
+        f"Vehicle: {car}",
+        "Timeframe: Within 2 weeks",
+        "Comments: Is this one still available? I would like to book a test drive on Saturday.",
+        "",
+        "--",
+        "Lakeside Leads, 100 Lake St, Seattle WA. Unsubscribe: reply STOP.",
+    ]
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+def html_table_email(n: int, run: str) -> bytes:
+    first, last, email, phone, car = _person(n)
+    lines = _headers(n, "Website Forms <forms@riverside-motors.example>", "Contact form submission", "text/html", run)
+    rows = [("Name", f"{first} {last}"), ("Email", email), ("Phone", phone), ("Vehicle", car)]
+    rows.append(("Message", "Do you take trade-ins? I have a 2015 Civic with 80k miles."))
+    lines += ["<html><body><p>A visitor filled in the contact form.</p>", "<table>"]
+    lines += [f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows]
+    lines += ["</table></body></html>"]
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+def adf_email(n: int, run: str) -> bytes:
+    first, last, email, phone, car = _person(n)
+    year, make, model = car.split(" ", 3)[:3]
+    lines = _headers(n, "CarFinder Network <adf@carfinder-network.example>", "ADF lead", "text/plain", run)
+    lines += [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?adf version="1.0"?>',
+        "<adf><prospect>",
+        "<requestdate>2026-11-22T09:30:00-08:00</requestdate>",
+        f'<vehicle interest="buy" status="new"><year>{year}</year><make>{make}</make><model>{model}</model></vehicle>',
+        "<customer><contact>",
+        f'<name part="first">{first}</name><name part="last">{last}</name>',
+        f'<email>{email}</email><phone type="voice">{phone}</phone>',
+        "</contact><timeframe><description>Within 1 month</description></timeframe>",
+        "<comments>Looking for the best out-the-door price.</comments></customer>",
+        "<vendor><vendorname>Riverside Motors</vendorname></vendor>",
+        '<provider><name part="full">CarFinder Network</name></provider>',
+        "</prospect></adf>",
+    ]
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+FORMATS: tuple[Callable[[int, str], bytes], ...] = (label_value_email, html_table_email, adf_email)
+
+
+def generate(first: int, count: int, run: str) -> list[bytes]:
+    return [FORMATS[n % len(FORMATS)](n, run) for n in range(first, first + count)]
+
+
+# ---- the clients (in a child process) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    started: float
+    finished: float
+    #: CLOCK_MONOTONIC of each message's 250, in message order (None: refused)
+    replied: list[float | None]
+
+
+def send_all(port: int, messages: Sequence[bytes], connections: int) -> Sent:
+    """Send every message over ``connections`` parallel SMTP connections; runs in the client process."""
+    replied: list[float | None] = [None] * len(messages)
+
+    def one_connection(lane: int) -> None:
+        with smtplib.SMTP(HOST, port, timeout=120) as client:
+            client.ehlo("bench.example")
+            for index in range(lane, len(messages), connections):
+                client.mail("bench@vendor.example", ["BODY=8BITMIME"])
+                client.rcpt(RECIPIENT)
+                code, _ = client.data(messages[index])
+                if code == 250:
+                    replied[index] = time.monotonic()
+
+    connections = max(1, min(connections, len(messages)))
+    threads = [threading.Thread(target=one_connection, args=(lane,)) for lane in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Sent(started, time.monotonic(), replied)
+
+
+def _noop() -> None:
+    return None
+
+
+class Clients:
+    """A warm child process that sends mail on request."""
+
+    def __init__(self, connections: int) -> None:
+        self.connections = connections
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+    async def __aenter__(self) -> Clients:
+        await asyncio.get_running_loop().run_in_executor(self._pool, _noop)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._pool.shutdown()
+
+    async def send(self, port: int, messages: Sequence[bytes]) -> Sent:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, send_all, port, list(messages), self.connections)
+
+
+# ---- what is measured ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    label: str
+    emails: int
+    seconds: float
+    note: str = ""
+    #: 250 → card posted, milliseconds, under the burst (the whole path only)
+    latencies: tuple[float, ...] = ()
+    #: 250 → card posted, milliseconds, one email at a time on an idle service
+    idle_latencies: tuple[float, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        return self.emails / self.seconds if self.seconds > 0 else float("nan")
+
+
+def _accepted(sent: Sent) -> int:
+    return sum(1 for t in sent.replied if t is not None)
+
+
+async def bare_aiosmtpd(clients: Clients, warmup: list[bytes], messages: list[bytes]) -> Result:
+    kept: list[bytes] = []
+
+    class KeepBytes:
+        async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+            kept.append(envelope.original_content or b"")
+            return "250 OK"
+
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(KeepBytes(), hostname="bench.local", loop=loop), HOST, 0)
+    try:
+        port = int(server.sockets[0].getsockname()[1])
+        await clients.send(port, warmup)
+        sent = await clients.send(port, messages)
+    finally:
+        server.close()
+        await server.wait_closed()
+    return Result("(a)  bare aiosmtpd, bytes to a list", _accepted(sent), sent.finished - sent.started)
+
+
+async def listener_and_store(clients: Clients, database: Path, warmup: list[bytes], messages: list[bytes]) -> Result:
+    store = Store.open(f"sqlite+aiosqlite:///{database}")
+    await store.migrate()
+
+    async def accept(message: RawMessage) -> AcceptedMessage:
+        return await store.accept_message(message, dedup_key=dedup_key(message), subject=subject_of(message))
+
+    listener = SmtpListener(SmtpSettings(host=HOST, port=0), accept, hostname="bench.local")
+    await listener.start()
+    try:
+        await clients.send(listener.port, warmup)
+        sent = await clients.send(listener.port, messages)
+    finally:
+        await listener.stop()
+        await store.close()
+    return Result("(a') Leadbot listener, stored in SQLite before 250", _accepted(sent), sent.finished - sent.started)
+
+
+async def whole_path(
+    clients: Clients, workdir: Path, warmup: list[bytes], messages: list[bytes], one_by_one: list[bytes]
+) -> Result:
+    """SMTP → … → card posted, through the service's own composition. Needs bot.service and its parts.
+
+    First ``messages`` as one burst (throughput, and latency including the wait in the queue), then
+    ``one_by_one``, each sent once the previous one's card is out (latency on an idle service).
+    """
+    from bot.service import Service
+    from bot.settings import load_settings
+    from tests.fakes.slack_api import FakeSlackApi
+
+    slack = FakeSlackApi()
+    await slack.start()
+    settings = load_settings(
+        None,
+        overrides={
+            "smtp.host": HOST,
+            "smtp.port": 0,
+            "store.url": f"sqlite+aiosqlite:///{workdir / 'leadbot.db'}",
+            "slack.mode": "http",
+            "slack.bot_token": slack.bot_token,
+            "slack.signing_secret": "bench-signing-secret",
+            "slack.api_base_url": slack.base_url,
+            "slack.http_host": HOST,
+            "slack.http_port": 0,
+            # Slack allows ~1 post/s per channel; unthrottled here, to measure Leadbot rather than the limit.
+            "slack.post_interval_seconds": 0,
+            "slack.channels.sales": "C0SALES",
+            "slack.channels.nurture": "C0NURTURE",
+            # Every lead at least grade B, so every email ends in a card.
+            "scoring.grade_b": 0,
+        },
+    )
+    service = Service(settings, console=io.StringIO())
+    await service.start()
+    try:
+        assert service.smtp is not None
+        port = service.smtp.port
+
+        posted: dict[int, float] = {}
+        scanned = 0
+
+        def cards() -> dict[int, float]:
+            # Called after every fake Slack call: scans only the calls it has not seen.
+            nonlocal scanned
+            calls = slack.calls
+            for call in calls[scanned:]:
+                if call.method == "chat.postMessage" and call.ok:
+                    found = TOKEN.search(json.dumps(call.params, ensure_ascii=False))
+                    if found:
+                        posted.setdefault(int(found.group(1)), call.at)
+            scanned = len(calls)
+            return posted
+
+        await clients.send(port, warmup)
+        await slack.wait_for(lambda: len(cards()) >= len(warmup), timeout=120, what="the warm-up cards")
+        before = set(cards())  # the warm-up's
+        sent = await clients.send(port, messages)
+        wanted = _accepted(sent) + len(before)
+        try:
+            await slack.wait_for(lambda: len(cards()) >= wanted, timeout=600, what="every card")
+            note = ""
+        except AssertionError as timed_out:
+            note = str(timed_out)
+        measured = {token: at for token, at in cards().items() if token not in before}
+
+        idle: list[float] = []
+        for raw in one_by_one:
+            token = _token_of(raw)
+            single = await clients.send(port, [raw])
+            await slack.wait_for(functools.partial(_has_card, cards, token), timeout=60, what=f"card k{token:06d}")
+            replied = single.replied[0]
+            if replied is not None:
+                idle.append((posted[token] - replied) * 1000)
+    finally:
+        await service.stop()
+        await slack.close()
+
+    first = _token_of(messages[0])
+    latencies = []
+    for index, replied in enumerate(sent.replied):
+        card = measured.get(first + index)
+        if replied is not None and card is not None:
+            latencies.append((card - replied) * 1000)
+    last_card = max(measured.values(), default=sent.finished)
+    if len(measured) < len(messages):
+        note = (note + f"; only {len(measured)} of {len(messages)} emails became cards").lstrip("; ")
+    smtp_rate = _accepted(sent) / (sent.finished - sent.started)
+    note = f"its SMTP 250s came at {smtp_rate:.1f}/s" + (f"; {note}" if note else "")
+    return Result(
+        "(b)  Leadbot, SMTP → card posted",
+        len(measured),
+        last_card - sent.started,
+        note,
+        tuple(latencies),
+        tuple(idle),
+    )
+
+
+def _has_card(cards: Callable[[], dict[int, float]], token: int) -> bool:
+    return token in cards()
+
+
+def _token_of(raw: bytes) -> int:
+    found = TOKEN.search(raw.decode("utf-8", "replace"))
+    assert found, "every generated email carries its token"
+    return int(found.group(1))
+
+
+# ---- the command -----------------------------------------------------------------------------------------
+
+
+def _median(results: Sequence[Result]) -> Result:
+    return sorted(results, key=lambda r: r.rate)[len(results) // 2]
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def _try(step: Callable[[], Awaitable[Result]]) -> Result | str:
+    try:
+        return await step()
+    except ImportError as missing:
+        return f"not measured: {type(missing).__name__}: {missing} (that part of Leadbot is not written yet)"
+
+
+def _has_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=300, help="emails per measurement (default 300)")
+    parser.add_argument("--connections", type=int, default=8, help="parallel SMTP connections (default 8)")
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop" if _has_uvloop() else "asyncio",
+        help="event loop, for every measurement (default: uvloop if installed, as `leadbot serve` does)",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of (a) and (a'), the median is kept (default 3)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.loop == "uvloop":
+        import uvloop
+
+        uvloop.run(measure(args))
+    else:
+        asyncio.run(measure(args))
+
+
+async def measure(args: argparse.Namespace) -> None:
+
+    run = f"{time.time_ns():x}"
+    warmup = generate(900_000, 6, run)
+    messages = generate(0, args.messages, run)
+    one_by_one = generate(800_000, 20, run)
+    print(
+        f"Leadbot intake bench: {len(messages)} emails ({', '.join(f.__name__ for f in FORMATS)}), "
+        f"{args.connections} connections on {HOST}; Python {platform.python_version()}, "
+        f"{multiprocessing.cpu_count()} CPUs, {args.loop} loop, SQLite"
+    )
+    with tempfile.TemporaryDirectory(prefix="leadbot-bench-") as tmp:
+        workdir = Path(tmp)
+        async with Clients(args.connections) as clients:
+            bares = [await bare_aiosmtpd(clients, warmup, messages) for _ in range(args.repeats)]
+            edges = [
+                await listener_and_store(clients, workdir / f"edge-{n}.db", warmup, messages)
+                for n in range(args.repeats)
+            ]
+            full = await _try(lambda: whole_path(clients, workdir, warmup, messages, one_by_one))
+
+    width = 52
+    bare, edge = _median(bares), _median(edges)
+    for result, runs in ((bare, bares), (edge, edges)):
+        spread = ", ".join(f"{r.rate:.0f}" for r in runs)
+        print(f"{result.label:<{width}} {result.rate:8.1f} emails/s  (median of {len(runs)}: {spread})")
+    if isinstance(full, str):
+        print(f"{'(b)  Leadbot, SMTP → card posted':<{width}} {full}")
+        print(f"(a')/(a): {edge.rate / bare.rate:.3f}")
+        return
+    print(f"{full.label:<{width}} {full.rate:8.1f} emails/s  ({full.note})")
+    for label, values in (
+        ("     250 → card posted, in the burst", full.latencies),
+        (f"     250 → card posted, {len(full.idle_latencies)} sent one by one", full.idle_latencies),
+    ):
+        if values:
+            print(
+                f"{label:<{width}} p50 {_percentile(values, 0.5):7.1f} ms, p99 {_percentile(values, 0.99):7.1f} ms"
+                f"  (min {min(values):.1f}, max {max(values):.1f})"
+            )
+    print(f"(b)/(a): {full.rate / bare.rate:.3f}    (a')/(a): {edge.rate / bare.rate:.3f}")
+
+
+if __name__ == "__main__":
+    main()

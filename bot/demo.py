@@ -1,0 +1,135 @@
+"""`leadbot demo`: the newcomer's tour, entirely on loopback and with no credentials.
+
+It starts the real service on a temporary SQLite database with a local stand-in for Slack's Web API,
+sends the sample vendor emails in bot/samples over real SMTP, shows the cards that reached "Slack",
+claims one the way Slack would (a signed block_actions request), and prints the pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import smtplib
+import tempfile
+import time
+from email import message_from_bytes
+from importlib import resources
+from pathlib import Path
+
+import aiohttp
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.service import Service
+from bot.settings import load_settings
+from bot.slack.blocks import console_card
+from bot.slack.standin import SlackStandIn, block_actions_payload, signed_headers
+
+SALES, NURTURE = "C0DEMOSALES", "C0DEMONURTURE"
+REP = "U0DEMOREP1"
+console = Console(highlight=False)
+
+
+def _samples() -> list[tuple[str, bytes]]:
+    folder = resources.files("bot") / "samples"
+    return sorted((entry.name, entry.read_bytes()) for entry in folder.iterdir() if entry.name.endswith(".eml"))
+
+
+def _send(port: int, raw: bytes) -> str:
+    mail = message_from_bytes(raw)
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.sendmail(mail["From"], [mail["To"]], raw)
+        return f"{mail['From']} -> 250 accepted"
+
+
+async def run_demo() -> int:
+    signing_secret = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="leadbot-demo-") as tmp:
+        async with SlackStandIn() as slack:
+            settings = load_settings(
+                None,
+                overrides={
+                    "store.url": f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
+                    "smtp.port": 0,
+                    "smtp.accepted_recipients": ["*@riverside-motors.example"],
+                    "slack.mode": "http",
+                    "slack.bot_token": "xoxb-demo-not-a-real-token",
+                    "slack.signing_secret": signing_secret,
+                    "slack.api_base_url": slack.base_url,
+                    "slack.http_port": 0,
+                    "slack.post_interval_seconds": 0.05,
+                    "slack.channels.sales": SALES,
+                    "slack.channels.nurture": NURTURE,
+                },
+            )
+            console.rule("[bold]Leadbot demo")
+            console.print("Starting the service (SMTP listener, pipeline, Slack app) on 127.0.0.1…")
+            started = time.perf_counter()
+            service = Service(settings)
+            await service.start()
+            try:
+                return await _tour(service, slack, signing_secret, started)
+            finally:
+                await service.stop()
+
+
+async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, started: float) -> int:
+    assert service.smtp is not None and service.slack is not None
+    console.print(
+        f"  ready in {time.perf_counter() - started:.1f}s: SMTP on port {service.smtp.port}, "
+        f"Slack requests on http://127.0.0.1:{service.slack.port}/slack/events, "
+        f"Slack Web API stand-in at {slack.base_url}\n"
+    )
+    console.rule("1. Vendors send lead emails over SMTP")
+    for name, raw in _samples():
+        line = await asyncio.to_thread(_send, service.smtp.port, raw)
+        console.print(f"  {name}: {line}")
+    await service.wait_idle()
+
+    console.rule("2. Cards posted to Slack")
+    leads = await service.store.list_leads(limit=50)
+    for lead in sorted(leads, key=lambda lead: lead.id):
+        if lead.slack_channel:
+            where = "#sales" if lead.slack_channel == SALES else "#nurture"
+            console.print(Panel(Text(console_card(lead)), title=f"{where}  (lead #{lead.id})", expand=False))
+        else:
+            console.print(
+                f"  lead #{lead.id} {lead.display_name!r}: grade {lead.grade} ({lead.score}), kept but not posted — "
+                f"{lead.reasons[0] if lead.reasons else ''}"
+            )
+    posted = slack.calls("chat.postMessage")
+    console.print(f"  the Slack stand-in received {len(posted)} chat.postMessage call(s)\n")
+
+    target = next((lead for lead in sorted(leads, key=lambda lead: lead.id) if lead.slack_ts), None)
+    if target is None:
+        console.print("[red]no card was posted; something is wrong[/red]")
+        return 1
+    console.rule(f"3. A rep clicks Claim on lead #{target.id}")
+    body = "payload=" + _quote(json.dumps(block_actions_payload(target, user_id=REP, user_name="demo.rep")))
+    async with aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{service.slack.port}/slack/events"
+        headers = signed_headers(signing_secret, body)
+        async with http.post(url, data=body, headers=headers) as response:
+            console.print(f"  signed block_actions request -> HTTP {response.status}")
+    await service.wait_idle()
+    claimed = await service.store.get_lead(target.id)
+    assert claimed is not None
+    console.print(Panel(Text(console_card(claimed)), title="the card after the claim", expand=False))
+    updates = slack.calls("chat.update")
+    console.print(f"  owner in the database: {claimed.owner}; chat.update calls: {len(updates)}\n")
+
+    console.rule("4. The pipeline")
+    counts = await service.store.counts()
+    console.print(f"  messages received: {counts.messages} (failed: {counts.failed_messages})")
+    console.print(f"  leads: {counts.leads}  by grade: {dict(sorted(counts.by_grade.items()))}")
+    console.print(f"  by status: {dict(sorted(counts.by_status.items()))}  cards still queued: {counts.outbox_pending}")
+    console.print("\nThat was Leadbot. Next: copy config.example.toml to leadbot.toml and run `leadbot serve`.")
+    return 0 if claimed.owner == REP and counts.failed_messages == 0 else 1
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote_plus
+
+    return quote_plus(text)

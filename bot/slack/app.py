@@ -1,0 +1,44 @@
+"""The Bolt app: built once by the composition root from the `[slack]` settings and the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import SlackSettings
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners import register_listeners
+from store.repository import Store
+
+
+def build_slack_app(
+    settings: SlackSettings,
+    store: Store,
+    *,
+    wake_outbox: Callable[[], None],
+    client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """An AsyncApp with every listener registered. Needs a bot token (``settings.enabled``).
+
+    ``client`` defaults to an AsyncWebClient on ``settings.api_base_url`` with the bot token; Bolt uses it
+    for auth.test and hands it to listeners. Signatures are verified in HTTP mode; Socket Mode requests
+    arrive over the app-token websocket and carry none.
+    """
+    if settings.bot_token is None or not settings.bot_token.get_secret_value():
+        raise ValueError("the Slack app needs [slack] bot_token (without one, cards go to the console)")
+    if client is None:
+        client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url)
+    http = settings.mode == "http"
+    secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+    if http and not secret:
+        raise ValueError('mode = "http" needs [slack] signing_secret, to verify Slack\'s requests')
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret,
+        request_verification_enabled=http,
+        # auth.test happens on the first request, not at build time (no event loop work in a constructor)
+    )
+    register_listeners(app, SlackDeps(store=store, wake_outbox=wake_outbox))
+    return app

@@ -1,0 +1,205 @@
+"""Block Kit renderers: pure functions from a stored lead to the card a rep sees.
+
+The card is a function of the lead alone (house style 8), so posting and every later update render the
+same way. Vendor text is untrusted: it is escaped (Slack's three entities, &amp; &lt; &gt;), sent with
+``verbatim: true`` so Slack does not auto-parse it, and ``@here``-style words are defused, so a lead
+cannot ping a channel, mention a user or open a link. Lengths respect Slack's Block Kit limits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.slack import messages
+from store.records import LeadRecord
+
+#: action_id of the card's Claim button (the claim listener matches on it)
+CLAIM_ACTION = "claim"
+
+# Slack limits (https://api.slack.com/reference/block-kit/blocks, …/block-elements#button).
+MAX_BLOCKS = 50
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+MAX_FIELDS = 10
+CONTEXT_TEXT_MAX = 3000
+BUTTON_TEXT_MAX = 75
+#: Slack truncates a message's top-level text at 40,000 characters; it is only a notification and
+#: screen-reader fallback here, so keep it short.
+FALLBACK_TEXT_MAX = 300
+
+#: the fields shown in the card's grid, in order, with their labels
+CARD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("interest", "Interest"),
+    ("budget", "Budget"),
+    ("timeline", "Timeline"),
+)
+TOP_REASONS = 3
+
+_GRADE_BADGES = {"A": ":large_green_circle:", "B": ":large_yellow_circle:", "C": ":white_circle:"}
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# "@here" typed as text is not a mention with verbatim text, but a word joiner keeps it inert even if a
+# client or a later edit parses it (Slack's "special mentions": here, channel, everyone).
+_SPECIAL_MENTION = re.compile(r"(?<![\w.+-])@(?=(here|channel|everyone)\b)", re.IGNORECASE)
+# Three backticks would open a code span that swallows the rest of the text object.
+_FENCE = re.compile(r"`{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_POINTS = re.compile(r"^\s*([+-]?\d+)")
+_ELLIPSIS = "…"
+
+
+def lead_card(lead: LeadRecord) -> tuple[list[dict[str, Any]], str]:
+    """The lead's Slack card: (blocks, fallback text).
+
+    Unclaimed and claimable, the card ends with a primary "Claim" button (action_id ``claim``, value the
+    lead id); claimed, it names the owner instead.
+    """
+    blocks: list[dict[str, Any]] = [_section(_title(lead), block_id="lead")]
+    fields = [
+        _mrkdwn(f"*{label}*\n" + _escape(value, FIELD_TEXT_MAX - len(label) - 3))
+        for name, label in CARD_FIELDS
+        if (value := lead.value(name))
+    ]
+    if fields:
+        blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
+    blocks.append(_section(_score_line(lead), block_id="score"))
+    blocks.append({"type": "context", "block_id": "source", "elements": [_mrkdwn(_source_line(lead))]})
+    if _claimable(lead):
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "claim",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": CLAIM_ACTION,
+                        "style": "primary",
+                        "text": {"type": "plain_text", "text": messages.CLAIM_BUTTON[:BUTTON_TEXT_MAX]},
+                        "value": str(lead.id),
+                    }
+                ],
+            }
+        )
+    else:
+        blocks.append(_section(_owner_line(lead), block_id="owner"))
+    return blocks[:MAX_BLOCKS], _fallback(lead)
+
+
+def console_card(lead: LeadRecord) -> str:
+    """The same card as plain text, for when Slack is off (control characters removed)."""
+    title = f"[{_plain(lead.grade)}] {_plain(lead.display_name)}"
+    if company := lead.value("company"):
+        title += f" — {_plain(company)}"
+    lines = [f"{title}   (lead #{lead.id}, score {lead.score})"]
+    lines += [f"  {label + ':':<10}{_plain(value)}" for name, label in CARD_FIELDS if (value := lead.value(name))]
+    if reasons := _top_reasons(lead.reasons):
+        lines.append(f"  {'Why:':<10}" + "; ".join(_plain(r) for r in reasons))
+    lines.append(f"  {'Source:':<10}{_plain(lead.vendor or 'unknown vendor')} via {_plain(lead.channel)}")
+    if lead.owner:
+        lines.append(f"  {'Owner:':<10}{_plain(lead.owner)}")
+    elif not _claimable(lead):
+        lines.append(f"  {'Status:':<10}{_plain(lead.status)}")
+    else:
+        lines.append(f"  {'Status:':<10}unclaimed")
+    return "\n".join(lines)
+
+
+def escape(text: str) -> str:
+    """Vendor text made safe for mrkdwn: entities escaped, special mentions and code fences defused."""
+    return _escape(text, None)
+
+
+def mention(user_id: str) -> str:
+    """``<@U…>`` for a real Slack user id; anything else (a CLI-entered name) is shown escaped."""
+    return f"<@{user_id}>" if _SLACK_USER_ID.fullmatch(user_id) else escape(user_id)
+
+
+# ---- pieces -------------------------------------------------------------------------------------------
+
+
+def _claimable(lead: LeadRecord) -> bool:
+    return lead.owner is None and lead.status in ("new", "posted")
+
+
+def _title(lead: LeadRecord) -> str:
+    badge = _GRADE_BADGES.get(lead.grade, ":black_circle:")
+    grade = messages.GRADE_LABEL.format(grade=_escape(lead.grade, 8))
+    name = _escape(_one_line(lead.display_name), 500)
+    title = f"{badge} *{grade}* · *{name}*"
+    if company := lead.value("company"):
+        title += " — " + _escape(_one_line(company), 500)
+    return title
+
+
+def _score_line(lead: LeadRecord) -> str:
+    line = f"*Score {lead.score}/100*"
+    reasons = _top_reasons(lead.reasons)
+    if reasons:
+        line += "\n" + "\n".join("• " + _escape(_one_line(r), 600) for r in reasons)
+    return line
+
+
+def _source_line(lead: LeadRecord) -> str:
+    vendor = _escape(_one_line(lead.vendor or "unknown vendor"), 500)
+    return f"{vendor} via {_escape(lead.channel, 50)} · lead #{lead.id}"
+
+
+def _owner_line(lead: LeadRecord) -> str:
+    if lead.owner:
+        return ":white_check_mark: " + messages.CLAIMED_BY.format(owner=mention(lead.owner)[:200])
+    return messages.CARD_STATUS.format(status=_escape(lead.status, 50))
+
+
+def _fallback(lead: LeadRecord) -> str:
+    text = messages.FALLBACK_TEXT.format(grade=lead.grade, name=_one_line(lead.display_name))
+    if company := lead.value("company"):
+        text += f" ({_one_line(company)})"
+    return _escape(text, FALLBACK_TEXT_MAX)
+
+
+def _top_reasons(reasons: tuple[str, ...]) -> list[str]:
+    """The reasons that moved the score most ("+20 phone verified" beats "+5 company given")."""
+
+    def weight(reason: str) -> int:
+        found = _POINTS.match(reason)
+        return abs(int(found.group(1))) if found else 0
+
+    return sorted(reasons, key=weight, reverse=True)[:TOP_REASONS]
+
+
+def _section(text: str, *, block_id: str) -> dict[str, Any]:
+    return {"type": "section", "block_id": block_id, "text": _mrkdwn(text[:SECTION_TEXT_MAX])}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack must not auto-link or auto-mention anything in vendor text.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _plain(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _escape(text: str, limit: int | None) -> str:
+    """Escape and defuse ``text``; trim it so the *escaped* result fits ``limit`` (never mid-entity)."""
+    text = _CONTROL.sub("", text)
+    text = _SPECIAL_MENTION.sub("@\u2060", text)
+    text = _FENCE.sub(lambda m: "`\u2060" * len(m.group(0)), text)
+    pieces = [_ENTITIES.get(char, char) for char in text]
+    if limit is None or sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    out: list[str] = []
+    size = len(_ELLIPSIS)
+    for piece in pieces:
+        if size + len(piece) > limit:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out) + _ELLIPSIS

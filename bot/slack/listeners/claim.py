@@ -1,0 +1,100 @@
+"""The card's Claim button: the first rep to click gets the lead.
+
+The store's compare-and-set decides the winner and, in the same transaction, queues the card update;
+this listener only wakes the outbox for it, so every winning claim updates the card exactly once, however
+many reps click at the same moment. Everyone else gets an ephemeral note saying who has the lead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import messages
+from bot.slack.blocks import CLAIM_ACTION, escape, mention
+from bot.slack.deps import SlackDeps
+from store.repository import LeadNotFound
+
+#: a lead id from a button: digits only, and small enough for a BIGINT
+_MAX_ID_DIGITS = 18
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    async def claim(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        user = str(body["user"]["id"])
+        channel = _channel_id(body)
+        raw = _action_value(body)
+        lead_id = parse_lead_id(raw)
+        if lead_id is None:
+            logger.info("claim from %s with a malformed lead id %r", user, raw)
+            await _tell(client, logger, channel, user, messages.LEAD_GONE)
+            return
+        try:
+            if await deps.store.get_lead(lead_id) is None:
+                await _tell(client, logger, channel, user, messages.LEAD_GONE)
+                return
+            result = await deps.store.claim_lead(lead_id, user)
+            if result.won and result.lead.slack_channel is None and channel:
+                # Clicked in the instant between the post and mark_posted: the store had no card to queue an
+                # update for. Queue it here; the outbox waits for the ts before updating.
+                await deps.store.enqueue("update_card", lead_id=lead_id, channel=channel)
+        except LeadNotFound:
+            await _tell(client, logger, channel, user, messages.LEAD_GONE)
+            return
+        except Exception:
+            logger.exception("claim of lead %s by %s failed", lead_id, user)
+            await _tell(client, logger, channel, user, messages.CLAIM_FAILED.format(lead_id=lead_id))
+            return
+
+        if result.won:
+            logger.info("lead %d claimed by %s", lead_id, user)
+            deps.wake_outbox()
+            return
+        owner = result.lead.owner
+        if owner == user:
+            text = messages.ALREADY_YOURS
+        elif owner:
+            text = messages.ALREADY_CLAIMED.format(owner=mention(owner))
+        else:
+            text = messages.NOT_CLAIMABLE.format(status=escape(result.lead.status))
+        await _tell(client, logger, channel, user, text)
+
+    app.action(CLAIM_ACTION)(claim)
+
+
+def parse_lead_id(value: object) -> int | None:
+    """The lead id from a button value, which anyone able to forge a payload controls: digits or None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > _MAX_ID_DIGITS:
+        return None
+    return int(value) or None
+
+
+def _action_value(body: dict[str, Any]) -> object:
+    for action in body.get("actions") or ():
+        if isinstance(action, dict) and action.get("action_id") == CLAIM_ACTION:
+            return action.get("value")
+    return None
+
+
+def _channel_id(body: dict[str, Any]) -> str | None:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return str(channel) if channel else None
+
+
+async def _tell(client: AsyncWebClient, logger: logging.Logger, channel: str | None, user: str, text: str) -> None:
+    """An ephemeral note to one user; failing to deliver it is logged, never raised."""
+    if not channel:
+        logger.info("no channel to tell %s: %s", user, text)
+        return
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError as exc:
+        logger.warning("could not tell %s in %s (%s): %s", user, channel, exc.response.get("error"), text)

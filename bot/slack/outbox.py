@@ -1,0 +1,339 @@
+"""The outbox worker: delivers queued card posts and updates to Slack (or the console), in order.
+
+The store writes an outbox item in the same transaction as the change it announces (a new lead, a
+claim), so nothing is announced that did not happen and nothing that happened goes unannounced. This
+worker takes the due items oldest first and does them:
+
+* ``post_card``: render the lead, post it to the item's channel, ``store.mark_posted`` with the ts;
+* ``update_card``: re-render the card where it was posted (waits while the lead has no ts yet).
+
+Per channel ("lane"), items go in queue order, at most one Slack call per ``min_interval`` seconds
+(Slack allows about one message per second per channel), and an item waits while an earlier item of
+its lane is still pending. Failures:
+
+* Slack rate limit (HTTP 429 / ``ratelimited``): every lane pauses for ``Retry-After`` seconds;
+* 5xx, connection errors, timeouts, other Slack errors, our own bugs: retry with exponential backoff
+  (``backoff_base`` doubling up to ``backoff_cap``), and after ``max_attempts`` the item goes "dead"
+  with its last error (logged, kept in the store);
+* errors that say the item itself can never succeed (``invalid_blocks``, ``message_not_found``…, a
+  lead that no longer exists): dead at once.
+
+Why the backoff lives in memory: the store's ``due_outbox`` returns only items whose
+``next_attempt_at`` has come, so an item waiting out a long backoff in the database would be invisible
+and a later item of its lane would overtake it. Retries are therefore written with no delay (the attempt
+count and error are persisted), and the worker holds the lane itself. After a restart the held item is
+simply tried once more at once, and its backoff resumes from its persisted attempt count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.poster import CardPoster
+from store.records import OutboxRecord
+from store.repository import Store, utcnow
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+#: Slack errors that retrying the same item cannot fix
+PERMANENT_SLACK_ERRORS = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_arguments",
+        "invalid_attachments",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
+    }
+)
+#: how long to wait on a 429 without a usable Retry-After header
+DEFAULT_RETRY_AFTER = 1.0
+
+
+class _Permanent(Exception):
+    """The item can never succeed; it goes dead at once."""
+
+
+class _NotYet(Exception):
+    """The item cannot be done yet (an update for a card not posted yet); try again later."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    error: str
+    delay: float
+    give_up: bool
+    rate_limited: bool = False
+
+
+class OutboxWorker:
+    """Delivers outbox items through a `CardPoster`; see the module docstring for the rules."""
+
+    def __init__(
+        self,
+        store: Store,
+        poster: CardPoster,
+        *,
+        min_interval: float = 1.0,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+        max_attempts: int = 20,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 300.0,
+        poll_interval: float = 5.0,
+        batch: int = 500,
+    ) -> None:
+        self._store = store
+        self._poster = poster
+        self._min_interval = timedelta(seconds=min_interval)
+        self._clock = clock
+        self._sleep = sleep
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._poll_interval = poll_interval
+        self._batch = batch
+        self._wake = asyncio.Event()
+        self._pass_lock = asyncio.Lock()
+        #: lane -> when its last Slack call was made
+        self._last_call: dict[str, datetime] = {}
+        #: item id -> not to be tried before (backoff)
+        self._not_before: dict[int, datetime] = {}
+        #: Slack said 429: no lane calls Slack before this
+        self._paused_until: datetime | None = None
+        #: the earliest moment a held item becomes ready (how long the loop may sleep)
+        self._next_ready: datetime | None = None
+
+    # ---- driving -----------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """New work was queued: run a pass now instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver items until cancelled. A failing pass (the database away) is logged and retried."""
+        while True:
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox pass failed; retrying in %.0f s", self._poll_interval)
+                self._next_ready = None
+            delay = self._seconds_until_ready(self._clock())
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def run_once(self) -> int:
+        """One pass over the due items: do every item whose lane is ready. Returns the number done.
+
+        Passes never overlap (``drain`` may be called while ``run`` is going): two at once could both
+        take the same item and post a card twice.
+        """
+        async with self._pass_lock:
+            return await self._pass()
+
+    async def _pass(self) -> int:
+        self._wake.clear()
+        self._next_ready = None
+        now = self._clock()
+        if self._paused_until is not None:
+            if now < self._paused_until:
+                self._hold_until(self._paused_until)
+                return 0
+            self._paused_until = None
+        items = await self._store.due_outbox(limit=self._batch)
+        if len(items) < self._batch:  # a complete view: forget backoffs of items finished elsewhere
+            present = {item.id for item in items}
+            self._not_before = {k: v for k, v in self._not_before.items() if k in present}
+        else:  # more may be waiting beyond this batch: come back at once
+            self._hold_until(now)
+        done = 0
+        held: set[str] = set()
+        for item in items:
+            lane = item.channel or ""
+            if lane in held:
+                continue  # an earlier item of this lane is waiting: keep queue order
+            now = self._clock()
+            ready_at = max(self._not_before.get(item.id, now), self._lane_ready_at(lane, now))
+            if ready_at > now:
+                held.add(lane)
+                self._hold_until(ready_at)
+                continue
+            if await self._attempt(item, lane):
+                done += 1
+            else:
+                held.add(lane)
+            if self._paused_until is not None:
+                self._hold_until(self._paused_until)
+                break
+        return done
+
+    async def drain(self, timeout: float) -> None:  # noqa: ASYNC109 (measured on the injected clock)
+        """Run passes until nothing pending is due, or ``timeout`` seconds have passed."""
+        deadline = self._clock() + timedelta(seconds=timeout)
+        while True:
+            await self.run_once()
+            if not await self._store.due_outbox(limit=1):
+                return
+            now = self._clock()
+            if now >= deadline:
+                logger.warning(
+                    "outbox drain gave up after %.0f s with %d item(s) pending",
+                    timeout,
+                    await self._store.pending_outbox_count(),
+                )
+                return
+            # Nothing held, yet items are due: they arrived during the pass. Look again (without spinning).
+            wait = 0.01 if self._next_ready is None else self._seconds_until_ready(now)
+            await self._sleep(min(wait, (deadline - now).total_seconds()))
+
+    # ---- one item ----------------------------------------------------------------------------------
+
+    async def _attempt(self, item: OutboxRecord, lane: str) -> bool:
+        self._last_call[lane] = self._clock()
+        try:
+            await self._do(item)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            failure = self._classify(exc, item)
+            await self._store.outbox_retry(item.id, failure.error, delay=timedelta(0), give_up=failure.give_up)
+            self._after_failure(item, failure, exc)
+            return False
+        await self._store.outbox_done(item.id)
+        self._not_before.pop(item.id, None)
+        logger.debug("outbox item %d (%s, lead %s) done", item.id, item.kind, item.lead_id)
+        return True
+
+    async def _do(self, item: OutboxRecord) -> None:
+        if item.kind == "post_card":
+            await self._post_card(item)
+        elif item.kind == "update_card":
+            await self._update_card(item)
+        else:
+            raise _Permanent(f"unknown outbox item kind {item.kind!r}")
+
+    async def _post_card(self, item: OutboxRecord) -> None:
+        if item.lead_id is None or not item.channel:
+            raise _Permanent("post_card needs a lead and a channel")
+        lead = await self._store.get_lead(item.lead_id)
+        if lead is None:
+            raise _Permanent(f"lead {item.lead_id} no longer exists")
+        if lead.slack_ts:
+            # Posted already: the process stopped between mark_posted and outbox_done. Never post twice.
+            logger.info("lead %d already has a card (%s); not posting again", lead.id, lead.slack_ts)
+            return
+        ts = await self._poster.post(item.channel, lead)
+        await self._store.mark_posted(lead.id, item.channel, ts)
+
+    async def _update_card(self, item: OutboxRecord) -> None:
+        if item.lead_id is None:
+            raise _Permanent("update_card needs a lead")
+        lead = await self._store.get_lead(item.lead_id)
+        if lead is None:
+            raise _Permanent(f"lead {item.lead_id} no longer exists")
+        if not (lead.slack_channel and lead.slack_ts):
+            raise _NotYet(f"lead {lead.id} has no card yet")
+        # Rendered from the lead as it is now: several queued updates all show the latest state.
+        await self._poster.update(lead.slack_channel, lead.slack_ts, lead)
+
+    # ---- failures ----------------------------------------------------------------------------------
+
+    def _classify(self, exc: Exception, item: OutboxRecord) -> _Failure:
+        attempt = item.attempts + 1
+        backoff = min(self._backoff_cap, self._backoff_base * 2**item.attempts)
+        exhausted = attempt >= self._max_attempts
+        if isinstance(exc, _Permanent):
+            return _Failure(str(exc), 0, give_up=True)
+        if isinstance(exc, SlackApiError):
+            status = exc.response.status_code
+            error = _slack_error(exc)
+            if status == 429 or error == "ratelimited":
+                return _Failure(f"HTTP {status} {error}", _retry_after(exc), give_up=False, rate_limited=True)
+            if error in PERMANENT_SLACK_ERRORS:
+                return _Failure(f"HTTP {status} {error}", 0, give_up=True)
+            return _Failure(f"HTTP {status} {error}", backoff, give_up=exhausted)
+        if isinstance(exc, _NotYet):
+            return _Failure(str(exc), backoff, give_up=exhausted)
+        if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
+            return _Failure(f"{type(exc).__name__}: {exc}", backoff, give_up=exhausted)
+        return _Failure(f"unexpected {type(exc).__name__}: {exc}", backoff, give_up=exhausted)
+
+    def _after_failure(self, item: OutboxRecord, failure: _Failure, exc: Exception) -> None:
+        what = f"outbox item {item.id} ({item.kind}, lead {item.lead_id}, channel {item.channel})"
+        expected = isinstance(exc, SlackApiError | _Permanent | _NotYet | aiohttp.ClientError | TimeoutError | OSError)
+        if failure.give_up:
+            self._not_before.pop(item.id, None)
+            logger.error(
+                "%s is dead after %d attempt(s): %s",
+                what,
+                item.attempts + 1,
+                failure.error,
+                exc_info=None if expected else exc,
+            )
+            return
+        until = self._clock() + timedelta(seconds=failure.delay)
+        self._not_before[item.id] = until
+        if failure.rate_limited:
+            self._paused_until = max(until, self._paused_until or until)
+            logger.warning("Slack rate limit on %s: pausing the outbox for %.1f s", what, failure.delay)
+            return
+        logger.warning(
+            "%s failed (attempt %d of %d), retrying in %.0f s: %s",
+            what,
+            item.attempts + 1,
+            self._max_attempts,
+            failure.delay,
+            failure.error,
+            exc_info=None if expected else exc,
+        )
+
+    # ---- timing ------------------------------------------------------------------------------------
+
+    def _lane_ready_at(self, lane: str, now: datetime) -> datetime:
+        last = self._last_call.get(lane)
+        return now if last is None else max(now, last + self._min_interval)
+
+    def _hold_until(self, when: datetime) -> None:
+        if self._next_ready is None or when < self._next_ready:
+            self._next_ready = when
+
+    def _seconds_until_ready(self, now: datetime) -> float:
+        if self._next_ready is None:
+            return self._poll_interval
+        return max(0.0, min(self._poll_interval, (self._next_ready - now).total_seconds()))
+
+
+def _slack_error(exc: SlackApiError) -> str:
+    data = exc.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return "no_error_code"
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    headers = exc.response.headers or {}
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        value = float(raw) if raw is not None else DEFAULT_RETRY_AFTER
+    except (TypeError, ValueError):
+        value = DEFAULT_RETRY_AFTER
+    # A missing or silly header must neither hammer Slack nor stall the outbox for hours.
+    return min(max(value, DEFAULT_RETRY_AFTER), 3600.0)

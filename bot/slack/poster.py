@@ -1,0 +1,66 @@
+"""Where cards go: Slack (chat.postMessage / chat.update) or, with Slack off, the console."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from typing import Protocol, TextIO
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.blocks import console_card, lead_card
+from store.records import LeadRecord
+
+
+class CardPoster(Protocol):
+    """Posts a lead's card and updates it in place. Errors propagate (the outbox decides on retries)."""
+
+    async def post(self, channel: str, lead: LeadRecord) -> str:
+        """Post the card; return the message ts (its id within the channel)."""
+        ...
+
+    async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
+        """Re-render the card posted at (channel, ts) from the lead as it is now."""
+        ...
+
+
+class SlackCardPoster:
+    """Cards as Slack messages with Block Kit blocks."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def post(self, channel: str, lead: LeadRecord) -> str:
+        blocks, text = lead_card(lead)
+        # No unfurling: a vendor URL in a lead must not pull a preview into the channel.
+        response = await self._client.chat_postMessage(
+            channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+        )
+        return str(response["ts"])
+
+    async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
+        blocks, text = lead_card(lead)
+        await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
+
+
+class ConsoleCardPoster:
+    """Prints cards to a stream (Slack off: the demo and a first run without tokens)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream
+        self._counter = itertools.count(1)
+        self._base = int(time.time())
+
+    async def post(self, channel: str, lead: LeadRecord) -> str:
+        # A synthetic ts shaped like Slack's ("seconds.sequence"), unique within this process.
+        ts = f"{self._base}.{next(self._counter):06d}"
+        self._print(f"── new lead card ({channel}) ──", lead)
+        return ts
+
+    async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
+        self._print(f"── card updated ({channel}) ──", lead)
+
+    def _print(self, header: str, lead: LeadRecord) -> None:
+        stream = self._stream or sys.stdout
+        print(header, console_card(lead), sep="\n", file=stream, flush=True)

@@ -1,0 +1,617 @@
+"""A stand-in for Slack: the Web API and the Socket Mode websocket, served on a free loopback port.
+
+For ``leadbot demo`` (the tour runs with no Slack workspace and no credentials) and for the tests: point
+the real ``AsyncWebClient`` at it (``base_url=standin.base_url``, the ``[slack] api_base_url`` setting)
+and the real Bolt app runs unchanged. Never part of serving a real workspace.
+
+Every call is recorded (method, params, headers, the status answered); messages are kept per channel,
+and ``chat.update`` edits them, so a test asserts what a rep would see. Failures are programmable
+(``fail``). Slack's Block Kit limits are checked as Slack does, so a card Slack would reject with
+``invalid_blocks`` is rejected here too. Response shapes follow Slack's documented samples (auth.test,
+chat.postMessage, chat.update, chat.postEphemeral, users.info, views.open, apps.connections.open; Socket
+Mode hello, envelopes and acks). ``signed_headers`` and ``block_actions_payload`` build requests the way
+Slack sends them (v0 signatures; a button click on a card).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import WSMsgType, web
+
+from bot.slack.blocks import CLAIM_ACTION
+from store.records import LeadRecord
+
+TEAM_ID = "T0STANDIN"
+BOT_USER_ID = "U0LEADBOT"
+BOT_ID = "B0LEADBOT"
+APP_ID = "A0LEADBOT"
+
+#: methods that take the app-level token (xapp-); all others take the bot token
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    #: the HTTP status the stand-in answered
+    status: int = 200
+    #: the Slack error code answered ("" when ok)
+    error: str = ""
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and not self.error
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    user: str = BOT_USER_ID
+    #: how many times chat.update edited it
+    edits: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Ephemeral:
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+    message_ts: str
+
+
+class CallLog(list[ApiCall]):
+    """Every Web API call, in order; ``calls("chat.update")`` filters by method."""
+
+    def __call__(self, method: str | None = None, *, ok_only: bool = False) -> list[ApiCall]:
+        return [c for c in self if (method is None or c.method == method) and (c.ok or not ok_only)]
+
+
+@dataclass
+class _Failure:
+    method: str
+    remaining: int
+    status: int
+    error: str
+    retry_after: float | None
+
+
+class SlackStandIn:
+    """The stand-in server: ``async with SlackStandIn() as slack``, or ``await start()`` / ``await close()``.
+
+    With ``bot_token`` / ``app_token`` given, only those tokens are accepted (``invalid_auth`` otherwise);
+    without, any token of the right kind (``xoxb-``/``xoxp-``; ``xapp-`` for apps.connections.open).
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_token: str | None = None,
+        app_token: str | None = None,
+        team_id: str = TEAM_ID,
+        bot_user_id: str = BOT_USER_ID,
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.port = 0
+        self.calls = CallLog()
+        self.messages: dict[str, list[Message]] = {}
+        self.ephemerals: list[Ephemeral] = []
+        self.views: list[dict[str, Any]] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        #: every frame an app sent back over Socket Mode (acks: {"envelope_id": …, "payload": …})
+        self.socket_acks: list[dict[str, Any]] = []
+        self.socket_connections = 0
+        self._failures: list[_Failure] = []
+        self._ts = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ``AsyncWebClient(base_url=…)`` / ``[slack] api_base_url``."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/socket-mode/link", self._websocket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def __aenter__(self) -> SlackStandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ---- programming it ----------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 500,
+        times: int = 1,
+        error: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with a failure instead of doing them.
+
+        ``status=429`` answers Slack's rate limit (``Retry-After: retry_after``, default 1, and
+        ``{"ok": false, "error": "ratelimited"}``); 5xx answers an HTML error page as Slack's edge does;
+        ``status=200, error="channel_not_found"`` answers a Slack error. Rules queue up in order.
+        """
+        if status == 429:
+            error = error or "ratelimited"
+            retry_after = 1 if retry_after is None else retry_after
+        self._failures.append(_Failure(method, times, status, error or "", retry_after))
+
+    def add_user(self, user_id: str, *, name: str | None = None, real_name: str | None = None) -> dict[str, Any]:
+        name = name or user_id.lower()
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "deleted": False,
+            "real_name": real_name or name.title(),
+            "tz": "America/New_York",
+            "is_bot": False,
+            "is_app_user": False,
+            "profile": {"display_name": name, "real_name": real_name or name.title()},
+        }
+        self.users[user_id] = user
+        return user
+
+    # ---- reading what happened ---------------------------------------------------------------------
+
+    def channel_messages(self, channel: str) -> list[Message]:
+        return list(self.messages.get(channel, ()))
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        return next((m for m in self.messages.get(channel, ()) if m.ts == ts), None)
+
+    async def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "") -> None:  # noqa: ASYNC109
+        """Wait until ``predicate()`` holds (checked after every call and socket frame)."""
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._changed:
+                    await self._changed.wait_for(predicate)
+        except TimeoutError:
+            raise AssertionError(f"fake Slack: timed out after {timeout} s waiting for {what or predicate}") from None
+
+    # ---- Socket Mode -------------------------------------------------------------------------------
+
+    async def wait_socket_connected(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        await self.wait_for(lambda: bool(self._sockets), timeout=timeout, what="a Socket Mode connection")
+
+    async def send_envelope(
+        self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False, **extra: Any
+    ) -> str:
+        """Send a Socket Mode envelope (``events_api``, ``interactive``, ``slash_commands``); returns its id."""
+        if not self._sockets:
+            raise AssertionError("no Socket Mode connection to send on")
+        envelope_id = str(uuid.uuid4())
+        envelope = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": kind,
+            "accepts_response_payload": accepts_response_payload,
+            **extra,
+        }
+        await self._sockets[-1].send_str(json.dumps(envelope))
+        return envelope_id
+
+    async def send_interactive(self, payload: dict[str, Any]) -> str:
+        return await self.send_envelope("interactive", payload)
+
+    async def send_events_api(self, event_callback: dict[str, Any]) -> str:
+        return await self.send_envelope("events_api", event_callback, retry_attempt=0, retry_reason="")
+
+    async def send_slash_command(self, payload: dict[str, Any]) -> str:
+        return await self.send_envelope("slash_commands", payload, accepts_response_payload=True)
+
+    async def send_disconnect(self, reason: str = "refresh_requested") -> None:
+        frame = {"type": "disconnect", "reason": reason, "debug_info": {"host": "fake-applink"}}
+        for ws in list(self._sockets):
+            await ws.send_str(json.dumps(frame))
+
+    async def wait_for_ack(self, envelope_id: str, *, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+        def acked() -> bool:
+            return any(a.get("envelope_id") == envelope_id for a in self.socket_acks)
+
+        await self.wait_for(acked, timeout=timeout, what=f"the ack of envelope {envelope_id}")
+        return next(a for a in self.socket_acks if a.get("envelope_id") == envelope_id)
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        self.socket_connections += 1
+        hello = {
+            "type": "hello",
+            "num_connections": len(self._sockets),
+            "debug_info": {"host": "fake-applink", "build_number": 1, "approximate_connection_time": 18060},
+            "connection_info": {"app_id": APP_ID},
+        }
+        await ws.send_str(json.dumps(hello))
+        await self._notify()
+        try:
+            async for frame in ws:
+                if frame.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(frame.data))
+                    await self._notify()
+        finally:
+            self._sockets.remove(ws)
+            await self._notify()
+        return ws
+
+    # ---- the Web API -------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _read_params(request)
+        call = ApiCall(method=method, params=params, headers=dict(request.headers))
+        self.calls.append(call)
+        try:
+            return self._answer(call)
+        finally:
+            await self._notify()
+
+    def _answer(self, call: ApiCall) -> web.Response:
+        failure = self._take_failure(call.method)
+        if failure is not None:
+            call.status, call.error = failure.status, failure.error
+            if failure.status == 429:
+                headers = {"Retry-After": _seconds(failure.retry_after or 1)}
+                return web.json_response({"ok": False, "error": failure.error}, status=429, headers=headers)
+            if failure.status >= 500:
+                return web.Response(
+                    status=failure.status,
+                    text="<html><body>Internal Server Error</body></html>",
+                    content_type="text/html",
+                )
+            return web.json_response({"ok": False, "error": failure.error}, status=failure.status)
+
+        token = _token(call)
+        wants_app_token = call.method in _APP_TOKEN_METHODS
+        if not token:
+            return self._error(call, "not_authed")
+        if token.startswith("xapp-") != wants_app_token:
+            return self._error(call, "not_allowed_token_type")
+        expected = self.app_token if wants_app_token else self.bot_token
+        if (expected is not None and token != expected) or not token.startswith(("xoxb-", "xoxp-", "xapp-")):
+            return self._error(call, "invalid_auth")
+
+        handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
+        if handler is None:
+            return self._error(call, "unknown_method")
+        result: dict[str, Any] | str = handler(call.params)
+        if isinstance(result, str):
+            return self._error(call, result)
+        return web.json_response({"ok": True, **result})
+
+    def _error(self, call: ApiCall, error: str) -> web.Response:
+        call.error = error
+        return web.json_response({"ok": False, "error": error})
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        for failure in self._failures:
+            if failure.method == method and failure.remaining > 0:
+                failure.remaining -= 1
+                return failure
+        return None
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    # Each _m_<method> returns the response fields, or an error code.
+
+    def _m_auth_test(self, _params: dict[str, Any]) -> dict[str, Any] | str:
+        return {
+            "url": "https://fake.slack.test/",
+            "team": "Fake Workspace",
+            "user": "leadbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return "channel_not_found"
+        problem = check_message(params)
+        if problem:
+            return problem
+        message = Message(channel, self._next_ts(), str(params.get("text") or ""), _blocks(params))
+        self.messages.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
+
+    def _m_chat_update(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        channel, ts = str(params.get("channel") or ""), str(params.get("ts") or "")
+        if channel not in self.messages:
+            return "channel_not_found"
+        message = self.message(channel, ts)
+        if message is None:
+            return "message_not_found"
+        problem = check_message(params)
+        if problem:
+            return problem
+        message.history.append({"text": message.text, "blocks": message.blocks})
+        message.text = str(params.get("text") or "")
+        message.blocks = _blocks(params)
+        message.edits += 1
+        return {"channel": channel, "ts": ts, "text": message.text, "message": self._message_json(message)}
+
+    def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
+        if not channel:
+            return "channel_not_found"
+        if not user:
+            return "user_not_found"
+        problem = check_message(params)
+        if problem:
+            return problem
+        ephemeral = Ephemeral(channel, user, str(params.get("text") or ""), _blocks(params), self._next_ts())
+        self.ephemerals.append(ephemeral)
+        return {"message_ts": ephemeral.message_ts}
+
+    def _m_users_info(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        user = self.users.get(str(params.get("user") or ""))
+        return {"user": user} if user else "user_not_found"
+
+    def _m_views_open(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        if not params.get("trigger_id"):
+            return "invalid_arguments"
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not isinstance(view, dict):
+            return "invalid_arguments"
+        opened = {
+            **view,
+            "id": "V" + uuid.uuid4().hex[:10].upper(),
+            "team_id": self.team_id,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.fake",
+        }
+        self.views.append(opened)
+        return {"view": opened}
+
+    def _m_apps_connections_open(self, _params: dict[str, Any]) -> dict[str, Any] | str:
+        return {"url": f"ws://127.0.0.1:{self.port}/socket-mode/link?ticket={uuid.uuid4()}&app_id={APP_ID}"}
+
+    def _message_json(self, message: Message) -> dict[str, Any]:
+        return {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": BOT_ID,
+            "user": message.user,
+            "text": message.text,
+            "blocks": message.blocks,
+            "ts": message.ts,
+        }
+
+
+# ---- request parsing and Slack's message limits ------------------------------------------------------
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            body = await request.json()
+            if isinstance(body, dict):
+                params.update(body)
+        else:
+            params.update(dict(await request.post()))
+    return params
+
+
+def _token(call: ApiCall) -> str:
+    auth = call.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        return auth[len("Bearer ") :]
+    return str(call.params.get("token") or "")
+
+
+def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = params.get("blocks") or []
+    if isinstance(blocks, str):  # form-encoded calls send blocks as a JSON string
+        blocks = json.loads(blocks)
+    return list(blocks)
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def check_message(params: dict[str, Any]) -> str | None:
+    """Slack's checks on a message: text or blocks present, and the Block Kit limits."""
+    text = params.get("text")
+    try:
+        blocks = _blocks(params)
+    except (TypeError, ValueError):
+        return "invalid_blocks_format"
+    if not text and not blocks:
+        return "no_text"
+    if text and len(str(text)) > 40000:
+        return "msg_too_long"
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    for block in blocks:
+        if not _block_ok(block):
+            return "invalid_blocks"
+    return None
+
+
+def _text_ok(obj: Any, limit: int) -> bool:
+    return (
+        isinstance(obj, dict) and obj.get("type") in ("mrkdwn", "plain_text") and 0 < len(obj.get("text", "")) <= limit
+    )
+
+
+def _block_ok(block: Any) -> bool:
+    if not isinstance(block, dict) or len(str(block.get("block_id", ""))) > 255:
+        return False
+    kind = block.get("type")
+    if kind == "section":
+        fields = block.get("fields")
+        if "text" not in block and not fields:
+            return False
+        if "text" in block and not _text_ok(block["text"], 3000):
+            return False
+        return fields is None or (len(fields) <= 10 and all(_text_ok(f, 2000) for f in fields))
+    if kind == "context":
+        elements = block.get("elements") or []
+        return 0 < len(elements) <= 10 and all(_text_ok(e, 3000) or e.get("type") == "image" for e in elements)
+    if kind == "actions":
+        elements = block.get("elements") or []
+        return 0 < len(elements) <= 25 and all(_element_ok(e) for e in elements)
+    if kind == "header":
+        return _text_ok(block.get("text"), 150) and block["text"]["type"] == "plain_text"
+    return kind in ("divider", "image", "input", "rich_text", "file", "video")
+
+
+def _element_ok(element: Any) -> bool:
+    if not isinstance(element, dict):
+        return False
+    if len(str(element.get("action_id", ""))) > 255:
+        return False
+    if element.get("type") == "button":
+        text = element.get("text")
+        return (
+            _text_ok(text, 75)
+            and isinstance(text, dict)
+            and text["type"] == "plain_text"
+            and len(str(element.get("value", ""))) <= 2000
+            and element.get("style") in (None, "primary", "danger")
+        )
+    return True
+
+
+# ---- requests as Slack sends them ------------------------------------------------------------------------
+
+
+def slack_signature(secret: str, body: str, timestamp: int | str) -> str:
+    """Slack's v0 request signature: ``v0=`` + hex HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str,
+    body: str,
+    *,
+    timestamp: int | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> dict[str, str]:
+    """The headers Slack sends with ``body``: X-Slack-Request-Timestamp and X-Slack-Signature."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": slack_signature(secret, body, ts),
+    }
+
+
+def form_body(payload: dict[str, Any]) -> str:
+    """How Slack posts interactivity payloads: form-encoded ``payload=<json>``."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions_payload(
+    lead: LeadRecord,
+    *,
+    user_id: str,
+    user_name: str | None = None,
+    value: str | None = None,
+    action_id: str = CLAIM_ACTION,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
+    """The ``block_actions`` payload of ``user_id`` clicking Claim on ``lead``'s card (where it was posted).
+
+    ``value`` overrides the button value (the lead id), to send what a forged request could.
+    """
+    channel = lead.slack_channel or ""
+    ts = lead.slack_ts or ""
+    name = user_name or user_id.lower()
+    return {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": name, "name": name, "team_id": team_id},
+        "api_app_id": APP_ID,
+        "token": "verification-token",
+        "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+        "trigger_id": f"{int(time.time())}.{team_id}.{uuid.uuid4().hex[:12]}",
+        "team": {"id": team_id, "domain": "standin"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "leads"},
+        "message": {
+            "bot_id": BOT_ID,
+            "type": "message",
+            "text": f"lead #{lead.id}",
+            "user": BOT_USER_ID,
+            "ts": ts,
+            "app_id": APP_ID,
+            "team": team_id,
+        },
+        "state": {"values": {}},
+        "response_url": "http://127.0.0.1:9/response-url-not-used",
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "claim",
+                "text": {"type": "plain_text", "text": "Claim", "emoji": True},
+                "value": str(lead.id) if value is None else value,
+                "style": "primary",
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }

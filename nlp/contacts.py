@@ -1,0 +1,149 @@
+"""Component ``leadbot_contacts``: email addresses, phone numbers and web addresses in the prospect's text.
+
+Phones: the text is handed to ``phonenumbers.PhoneNumberMatcher`` (strict ``VALID`` leniency) once per
+candidate region: the configured default region first, then the regions the message's language and
+country mentions suggest (German → DE, Spanish → ES, AR, MX), so "030 1234567" in a German mail and
+"011 15-2345-6789" in an Argentine one are found although the bot's default region is US. A number on a
+"Phone:" line that is not valid is kept with the flag ``invalid_phone``; a number on a fax line is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import phonenumbers
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.layout import Layout
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
+_EMAIL_LABEL = re.compile(r"(?i)^\s*(?:e-?mail|correo(?: electr[óo]nico)?|mail|email address)\s*[:=-]")
+_PHONE_LABEL = re.compile(
+    r"(?i)^\s*(?:phone|tel(?:ephone|efon|éfono|efono)?\.?|cell(?:phone)?|mobile|mobil|handy|celular|m[óo]vil|"
+    r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
+)
+_PHONE_RUN = re.compile(
+    r"(?:\+[ \t]?|\()?\d[\d \t().\-/]{4,24}\d(?:[ \t]?(?:ext\.?|x|#|Durchwahl|int\.?)[ \t]?\d{1,5})?"
+)
+_FAX = re.compile(r"(?i)\bfax\b")
+_ROLE_LOCAL = re.compile(
+    r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
+)
+_VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
+_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX")}
+_COUNTRY_REGIONS = (
+    (re.compile(r"(?i)argentin|buenos aires|\+54"), "AR"),
+    (re.compile(r"(?i)m[ée]xico|\+52"), "MX"),
+    (re.compile(r"(?i)espa[ñn]a|spain|madrid|barcelona|\+34"), "ES"),
+    (re.compile(r"(?i)deutschland|germany|\+49"), "DE"),
+    (re.compile(r"(?i)canada|ontario|qu[ée]bec|\+1"), "CA"),
+    (re.compile(r"(?i)united kingdom|\bUK\b|london|\+44"), "GB"),
+)
+
+
+class Contacts:
+    def __init__(self, name: str, default_region: str) -> None:
+        self.source = f"nlp:{name}"
+        self.default_region = default_region.upper()
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        text = layout.text
+        self._emails(doc, layout, text)
+        self._phones(doc, layout, text)
+        for m in URL_RE.finditer(text, *layout.region):
+            add(doc, Candidate("website", m.group().rstrip(".,;:!?"), 0.6, self.source, m.start()))
+        return doc
+
+    def _emails(self, doc: Doc, layout: Layout, text: str) -> None:
+        signature_start = layout.signature[0].start if layout.signature else layout.region[1]
+        for line in layout.lines:
+            for m in EMAIL_RE.finditer(line.text):
+                start = line.start + m.start()
+                if not layout.in_region(start, line.start + m.end()):
+                    continue
+                address = m.group().strip(".")
+                local = address.split("@", 1)[0]
+                if _ROLE_LOCAL.match(local):
+                    continue
+                if _EMAIL_LABEL.match(line.text):
+                    confidence = 0.9
+                elif start >= signature_start:
+                    confidence = 0.75
+                else:
+                    confidence = 0.7
+                if _VENDORISH_LOCAL.match(local):
+                    confidence = 0.4
+                add(doc, Candidate("email", address, confidence, self.source, start))
+        _name, sender_email, _subject = effective_sender(doc)
+        if sender_email and EMAIL_RE.fullmatch(sender_email):
+            local = sender_email.split("@", 1)[0]
+            if not _ROLE_LOCAL.match(local):
+                confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
+                add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
+
+    def _regions(self, layout: Layout, text: str) -> list[str]:
+        regions = [self.default_region]
+        extra: list[str] = list(_LANG_REGIONS.get(layout.lang, ()))
+        extra.extend(region for pattern, region in _COUNTRY_REGIONS if pattern.search(text))
+        for region in extra:
+            if region not in regions:
+                regions.append(region)
+        return regions
+
+    def _phones(self, doc: Doc, layout: Layout, text: str) -> None:
+        r0, r1 = layout.region
+        taken: list[tuple[int, int]] = []
+        regions: list[str] | None = None
+        # PhoneNumberMatcher is thorough but slow over prose: give it only digit runs that could be numbers
+        for run in _PHONE_RUN.finditer(text, r0, r1):
+            if sum(c.isdigit() for c in run.group()) < 7:
+                continue
+            if regions is None:
+                regions = self._regions(layout, text[r0:r1])
+            for region in regions:
+                found = list(phonenumbers.PhoneNumberMatcher(run.group(), region,
+                                                             leniency=phonenumbers.Leniency.VALID))
+                for m in found:
+                    start = run.start() + m.start
+                    taken.append((start, start + len(m.raw_string)))
+                    self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string), ())
+                if found:
+                    break
+        # labelled lines whose number did not validate: kept, flagged
+        for line in layout.lines:
+            if not _PHONE_LABEL.match(line.text) or any(line.start <= s < line.end for s, _ in taken):
+                continue
+            for m in phonenumbers.PhoneNumberMatcher(line.text, self.default_region,
+                                                     leniency=phonenumbers.Leniency.POSSIBLE):
+                start = line.start + m.start
+                self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string),
+                                ("invalid_phone",))
+                break
+
+    def _add_phone(self, doc: Doc, layout: Layout, text: str, raw: str, start: int, end: int,
+                   flags: tuple[str, ...]) -> None:
+        if not layout.in_region(start, end) or _inside_any(start, EMAIL_RE.finditer(text, *layout.region)):
+            return
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start]
+        if _FAX.search(before[-25:]):
+            return
+        labelled = bool(_PHONE_LABEL.match(text[line_start:end]))
+        confidence = 0.9 if labelled else 0.75
+        if flags:
+            confidence = 0.5
+        add(doc, Candidate("phone", raw.strip(), confidence, self.source, start, flags=flags))
+
+
+def _inside_any(pos: int, matches: Iterable[re.Match[str]]) -> bool:
+    return any(m.start() <= pos < m.end() for m in matches)
+
+
+@Language.factory("leadbot_contacts", default_config={"default_region": "US"})
+def make_contacts(nlp: Language, name: str, default_region: str) -> Contacts:
+    return Contacts(name, default_region)

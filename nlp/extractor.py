@@ -1,0 +1,109 @@
+"""``Extractor``: one message in, its leads out — structured readers first, free-text NLP for the gaps.
+
+Build one per process (it loads and checks the vendor templates and builds the spaCy pipeline once);
+``extract`` is synchronous and CPU-bound, so async callers run it in a thread. It is read-only after
+construction, so threads may share it.
+
+Order of evidence for each field: a vendor template's rule, then the payload readers (ADF/LTS/XML, JSON)
+or the label reader, then the free-text pipeline (``nlp:*``), then the mail itself (Reply-To, the From
+header of a direct inquiry, unlabelled prose as the message). Every lead is verified last
+(``parsers.verify.finalize``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.language import Language
+
+from nlp.freetext import read_free_text
+from nlp.pipeline import build_nlp
+from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.document import load_document
+from parsers.fields import merge_leads
+from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from parsers.structured import complete_from_mail, load_vendor_templates, read_structured
+from parsers.templates import VendorTemplate
+from parsers.verify import finalize
+
+#: free text beyond this many characters is not read by the NLP stage (leads are short; spaCy's own
+#: limit is 1,000,000 characters and time grows with length)
+FREE_TEXT_LIMIT = 50_000
+#: free-text guesses below this confidence (a company guessed from a mail domain…) fill no gap
+MIN_FREE_TEXT_CONFIDENCE = 0.5
+_NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
+
+NO_LEAD = "no lead found in the message"
+
+
+class Extractor:
+    """Reads leads from raw messages. See the module docstring for the order of evidence."""
+
+    def __init__(self, extraction: ExtractionSettings | None = None, nlp: NlpSettings | None = None) -> None:
+        self._settings = extraction or ExtractionSettings()
+        # raises parsers.templates.TemplateError naming the file and the problem
+        self._templates = load_vendor_templates(self._settings.vendors_dir)
+        self._nlp: Language = build_nlp(nlp or NlpSettings(), default_region=self._settings.default_region)
+
+    @property
+    def vendors(self) -> Sequence[VendorTemplate]:
+        return self._templates
+
+    def extract(self, message: RawMessage) -> Extraction:
+        """The leads in ``message`` (none, with a warning, when it holds no lead).
+
+        Raises only ``ExtractionError`` for input that cannot be read (binary, refused XML, invalid JSON…).
+        """
+        try:
+            return self._extract(message)
+        except RecursionError as exc:
+            raise ExtractionError("input nested too deeply to read") from exc
+
+    def _extract(self, message: RawMessage) -> Extraction:
+        doc = load_document(message.raw, message.name_hint)
+        read = read_structured(doc, self._templates)
+        leads: list[ExtractedLead] = list(read.leads)
+        if read.from_text:
+            structured = leads[0] if leads else ExtractedLead()
+            free = read_free_text(
+                self._nlp,
+                read.free_text[:FREE_TEXT_LIMIT],
+                sender_name=doc.sender_name,
+                sender_email=doc.sender_email,
+                subject=doc.subject,
+            )
+            usable = _usable(free, structured, doc.sender_name)
+            lead = complete_from_mail(merge_leads(structured, usable), doc, read)
+            leads = [lead, *leads[1:]]
+        region = self._settings.default_region
+        verified = [
+            finalize(lead, default_region=region, check_deliverability=self._settings.check_email_deliverability)
+            for lead in leads
+        ]
+        kept = tuple(lead for lead in verified if not lead.is_empty())
+        warnings = list(read.warnings)
+        if not kept:
+            warnings.append(NO_LEAD)
+        return Extraction(read.vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None) -> ExtractedLead:
+    """The free-text fields that may fill gaps: confident enough, and names only as a whole.
+
+    A name the structured readers found is completed by ``verify`` (split or joined), so free-text
+    name parts must not mix with it. A "message" that is only a name (a sign-off) is no message.
+    """
+    has_name = any(n in structured.fields for n in _NAME_FIELDS)
+    names = {fv.value.casefold() for lead in (free, structured) for n, fv in lead.fields.items() if n in _NAME_FIELDS}
+    if sender_name:
+        names.add(sender_name.casefold())
+    kept: dict[str, FieldValue] = {}
+    for name, fv in free.fields.items():
+        if fv.confidence < MIN_FREE_TEXT_CONFIDENCE:
+            continue
+        if has_name and name in _NAME_FIELDS:
+            continue
+        if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
+            continue
+        kept[name] = fv
+    return ExtractedLead(kept)

@@ -1,0 +1,200 @@
+"""Components ``leadbot_interest`` (what the prospect asks about) and ``leadbot_message`` (their own words).
+
+Interest, strongest first: an "Interest:/Vehicle:/Product:" line; a vehicle ("2019 Honda Civic EX": a make
+from ``patterns/vehicle_makes.jsonl`` with its year and model); "the property at 8904 Maple Glen Drive…";
+the object of "interested in …" / "looking for …" / "me interesa …" / "ich interessiere mich für …"
+(generic objects such as "availability" or "more information" say nothing and are skipped); last, the
+subject line ("Contact us about your Camry" → "Camry"). A stock number, VIN or listing id in the text is
+appended: "Camry (Stock Number D9489)".
+
+Message: the body between greeting and sign-off, without "Key: value" lines, bare contact lines and quoted
+text; a "Message:/Comments:/Nachricht:/Mensaje:" line's value counts as message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.contacts import EMAIL_RE, URL_RE
+from nlp.layout import Layout
+from nlp.lexicon import generic_interests
+
+SPANS_KEY = "leadbot"
+_AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+_CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
+_LABEL = re.compile(
+    r"(?im)^\s*(?:vehicle|vehicle of interest|interest|interested in|product|service|model|property|listing|"
+    r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
+    r"inter[ée]s)\s*[:=]\s*(?P<value>[^\n]{2,100})$"
+)
+_PROPERTY = re.compile(
+    r"(?i)\b(?:property|listing|house|home|condo|apartment|townhouse|objekt|wohnung|haus|immobilie|propiedad|"
+    r"casa|piso|departamento|inmueble)\b[^.\n]{0,20}?\b(?:at|on|located at|an der|in der|en|ubicad[oa] en)\s+"
+    r"(?P<addr>(?:\d|(?:Calle|C/|Avenida|Avda\.?|Av\.|Plaza|Paseo|Camino)\s|[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|"
+    r"allee|platz|gasse|ring)\s)[^\n!?]{3,90}?)(?=\.\s|[!?\n]|\.$|$|\s+(?:and|und|y|is|ist|es)\s)"
+)
+_OBJECT = re.compile(
+    r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
+    r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
+    r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
+    r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre)\s+(?P<obj>[^.!?\n]{2,100})"
+)
+_CLAUSE_END = re.compile(
+    r"(?i)\s*(?:,|;|:|\s-\s|\s(?:and|but|because|so|if|which|that|for my|und|aber|weil|ob|pero|porque|que|si|y)\s)"
+)
+_ARTICLE = re.compile(
+    r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"
+    r"una|su|sus)\s+"
+)
+_SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|fwd?|wg|rv|tr|sv)\s*:\s*)+")
+_SUBJECT = re.compile(
+    r"(?i)(?:\babout|\bregarding|\bre|\binquiry|\benquiry|\bquestion|\binterested in|\binterest in|\binfo on|"
+    r"\binformation on|\brequest for|\banfrage|\bzu|\bconsulta|\bsobre|\binteresado en|\bfrage zu)\b\s*[:-]?\s*"
+    r"(?P<obj>.+)$"
+)
+_REF = re.compile(
+    r"(?i)\b(?P<label>stock\s*(?:number|no\.?|#)?|vin|mls\s*#?|listing\s*(?:id|#)|ref(?:erence)?\s*(?:no\.?|#)?|"
+    r"inserat(?:snummer)?|referencia)\s*[:#]?\s*(?P<id>(?=[A-Z0-9-]*\d)[A-Z0-9-]{4,17})\b"
+)
+_KEY_LINE = re.compile(r"^\s*(?P<key>\w[\w().#-]*(?:[ /-]+[\w().#-]+){0,2})\s*[:=]\s*(?P<value>.*)$")
+_MESSAGE_KEYS = frozenset(
+    [
+        "message", "comments", "comment", "question", "questions", "inquiry", "enquiry", "request", "notes",
+        "nachricht", "kommentar", "anmerkung", "anmerkungen", "anfrage", "frage", "mensaje", "comentario",
+        "comentarios", "consulta", "pregunta", "observaciones"
+    ]
+)
+_CONTACT_ONLY = re.compile(r"^[\s\d()+./-]{7,}$")
+
+
+class Interest:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        text = layout.text
+        r0, r1 = layout.region
+        b0, b1 = layout.body
+        for m in _LABEL.finditer(text, b0, b1):
+            add(doc, Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
+        for span in doc.spans.get(SPANS_KEY, []):
+            if span.label_ == "MAKE" and layout.in_region(span.start_char, span.end_char):
+                vehicle = _vehicle(doc, span)
+                if vehicle:
+                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, span.start_char))
+        for m in _PROPERTY.finditer(text, r0, r1):
+            add(doc, Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
+        for m in _OBJECT.finditer(text, b0, b1):
+            obj = _object_phrase(m["obj"])
+            if obj:
+                add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
+        _name, _email, subject = effective_sender(doc)
+        if subject:
+            self._subject(doc, subject)
+        for m in _REF.finditer(text, r0, r1):
+            label = " ".join(m["label"].split()).rstrip(":#")
+            add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
+        return doc
+
+    def _subject(self, doc: Doc, subject: str) -> None:
+        subject = _SUBJECT_PREFIX.sub("", subject).strip()
+        m = _SUBJECT.search(subject)
+        while m and (inner := _SUBJECT.match(m["obj"])):
+            m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
+        if m and (obj := _object_phrase(m["obj"])):
+            add(doc, Candidate("interest", obj, 0.5, f"{self.source}.subject"))
+
+
+def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
+    if not make.text[:1].isupper():
+        return None  # "seat", "mini": words, not makes
+    start, end = make.start, make.end
+    year = False
+    if start > 0 and _YEAR.match(doc[start - 1].text):
+        start, year = start - 1, True
+    if start > 0 and doc[start - 1].lower_ in _CONDITION:
+        start -= 1
+    model = 0
+    while end < len(doc) and model < 3:
+        token = doc[end]
+        if token.text == "-" and end + 1 < len(doc) and not token.whitespace_:
+            end += 1
+            continue
+        if not (token.text[:1].isupper() or token.text[:1].isdigit()) or not token.text.replace("-", "").isalnum():
+            break
+        if token.is_sent_start or (end > 0 and "\n" in doc[end - 1].whitespace_):
+            break
+        end += 1
+        model += 1
+    if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
+        return None
+    value = doc[start:end].text
+    confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
+    return value, confidence
+
+
+def _object_phrase(raw: str) -> str | None:
+    cut = _CLAUSE_END.search(raw)
+    phrase = raw[: cut.start()] if cut else raw
+    phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
+    words = phrase.split()
+    if not words or len(words) > 10 or phrase.casefold() in generic_interests():
+        return None
+    if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
+        return None
+    return phrase
+
+
+class Message:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        labelled, free = message_parts(layout.text, layout)
+        if labelled:
+            add(doc, Candidate("message", labelled, 0.8, self.source, layout.body[0]))
+        if free:
+            add(doc, Candidate("message", free, 0.6, self.source, layout.body[0]))
+        return doc
+
+
+def message_parts(text: str, layout: Layout) -> tuple[str, str]:
+    """(labelled message, free text) of the body; either may be empty."""
+    labelled: list[str] = []
+    free: list[str] = []
+    b0, b1 = layout.body
+    for line in layout.body_lines():
+        content = text[max(line.start, b0) : min(line.end, b1)].strip()
+        if not content:
+            continue
+        key_line = _KEY_LINE.match(content)
+        if key_line and not URL_RE.match(content):
+            key = key_line["key"].strip().lower()
+            if key in _MESSAGE_KEYS and key_line["value"].strip():
+                labelled.append(key_line["value"].strip())
+            continue  # "Phone: …", "Stock Number: …": fields, not words
+        if EMAIL_RE.fullmatch(content) or URL_RE.fullmatch(content) or _CONTACT_ONLY.match(content):
+            continue
+        free.append(content)
+    return _join(labelled), _join(free)
+
+
+def _join(parts: list[str]) -> str:
+    return " ".join(" ".join(parts).split())[:4000]
+
+
+@Language.factory("leadbot_interest", default_config={})
+def make_interest(nlp: Language, name: str) -> Interest:
+    return Interest(name)
+
+
+@Language.factory("leadbot_message", default_config={})
+def make_message(nlp: Language, name: str) -> Message:
+    return Message(name)

@@ -1,0 +1,250 @@
+"""Where in a message the prospect speaks: greeting, body, sign-off, signature, forwarded and quoted parts.
+
+Pure functions over text; the ``layout`` pipeline component stores the result on ``doc._.leadbot_layout``
+so every other component reads the same segmentation.
+
+Rules that matter for who the lead is:
+- a greeting ("Dear Christopher", "Hallo Herr Müller", "Hola equipo") names the RECIPIENT;
+- in a forward the lead is in the forwarded part, and whoever forwarded it (the outer From, the text and
+  signature above the marker) is not the lead;
+- quoted text ("> …", everything below "On … wrote:") is ours, not the prospect's.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from nlp.lexicon import greeting_re, signoff_re
+
+_HTML_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*)(?:\s[^<>]*)?/?>")
+_HTML_DROP = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<(?:br|/p|p|/div|div|/tr|/li|li|/h[1-6]|hr|/table|/blockquote)\b[^>]*>", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
+_INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+                            "\r": None, "\t": " "})
+_SPACES = re.compile(r"[ ]{2,}")
+_BLANKS = re.compile(r"\n{3,}")
+
+_FORWARD_MARKER = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Mensaje reenviado|Message transféré)\s*-{2,}"
+    r"|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:|Inicio del mensaje reenviado:"
+    r"|-{2,}\s*Forwarded by\b.*)\s*$",
+    re.IGNORECASE,
+)
+_REPLY_MARKER = re.compile(
+    r"^\s*(?:On\s.{4,200}\swrote:|Am\s.{4,200}\sschrieb\s?.{0,200}:|El\s.{4,200}\sescribi[óo]:"
+    r"|-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Mensaje original|Original-Nachricht)\s*-{2,}"
+    r"|_{8,})\s*$",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(
+    r"^\s*(?:Sent from my \w+|Von meinem \w+ gesendet|Enviado desde mi \w+|Get Outlook for \w+)",
+    re.IGNORECASE,
+)
+_HEADER_LINE = re.compile(
+    r"^\s*\*?(?P<key>From|Von|De|Date|Datum|Fecha|Sent|Gesendet|Enviado|To|An|Para|Subject|Betreff|Asunto|Cc|"
+    r"Reply-To)\*?\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_FWD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|rv|tr|reenviar)\s*:", re.IGNORECASE)
+_SIG_DELIMITER = re.compile(r"^\s*(?:--|—|__)\s*$")
+_NAME_LIKE = re.compile(r"^(?:[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*(?:\s+|$)){1,4}$")
+
+_GERMAN = frozenset([
+    "ich", "und", "der", "die", "das", "nicht", "mit", "sie", "ist", "für", "ein", "eine", "wir", "auf",
+    "bitte", "gerne", "würde", "hätte"
+])
+_SPANISH = frozenset([
+    "el", "la", "que", "y", "de", "por", "con", "para", "estoy", "una", "los", "las", "mi", "es", "me",
+    "quisiera", "gracias", "sobre"
+])
+_ENGLISH = frozenset([
+    "the", "and", "i", "to", "is", "for", "a", "you", "my", "of", "in", "this", "would", "like", "please",
+    "we", "are"
+])
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Character offsets into the doc's text. ``body`` is the prospect's own words."""
+
+    text: str  # the doc's text, once (Doc.text joins every token on each access)
+    region: tuple[int, int]
+    body: tuple[int, int]
+    lines: tuple[Line, ...]  # non-empty, non-quoted lines of the region
+    greeting: tuple[int, int] | None = None
+    signoff: tuple[int, int] | None = None
+    signature: tuple[Line, ...] = ()
+    signoff_name: str | None = None  # "Thanks, Jamie" → "Jamie"
+    forwarded: bool = False
+    inner_sender_name: str | None = None
+    inner_sender_email: str | None = None
+    inner_subject: str | None = None
+    lang: str = "en"
+
+    def in_region(self, start: int, end: int) -> bool:
+        return self.region[0] <= start and end <= self.region[1] and not self.in_greeting(start, end)
+
+    def in_greeting(self, start: int, end: int) -> bool:
+        return self.greeting is not None and start < self.greeting[1] and end > self.greeting[0]
+
+    def body_lines(self) -> list[Line]:
+        return [ln for ln in self.lines if self.body[0] <= ln.start and ln.end <= self.body[1]]
+
+
+def clean_text(text: str) -> str:
+    """Plain text from text or HTML-ish text: tags dropped, entities decoded, blank runs collapsed."""
+    text = text.translate(_INVISIBLE)
+    if _HTML_TAG.search(text):
+        text = _HTML_COMMENT.sub("", text)
+        text = _HTML_DROP.sub("", text)
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
+        text = html.unescape(text).translate(_INVISIBLE)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        if raw.strip():
+            lines.append(Line(pos, end, raw))
+        pos = end + 1
+    return lines
+
+
+def guess_language(text: str) -> str:
+    """'en', 'de' or 'es' by counting function words (enough to pick phone regions and postcode formats)."""
+    counts = {"en": 0, "de": 0, "es": 0}
+    for word in _WORDS.findall(text[:2000].lower()):
+        if word in _ENGLISH:
+            counts["en"] += 1
+        if word in _GERMAN:
+            counts["de"] += 1
+        if word in _SPANISH:
+            counts["es"] += 1
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > counts["en"] else "en"
+
+
+def _header_block(lines: list[Line], first: int) -> tuple[int, dict[str, str]]:
+    """Read "Key: value" header lines from index ``first``; returns the index after them and the values."""
+    headers: dict[str, str] = {}
+    i = first
+    while i < len(lines) and (m := _HEADER_LINE.match(lines[i].text)):
+        key = m["key"].lower()
+        key = {"von": "from", "de": "from", "betreff": "subject", "asunto": "subject"}.get(key, key)
+        headers.setdefault(key, m["value"].strip())
+        i += 1
+    return i, headers
+
+
+def _outlook_block_at(lines: list[Line], i: int) -> bool:
+    """An Outlook-style quoted header: From: … followed closely by Sent:/Date: and Subject:."""
+    if not _HEADER_LINE.match(lines[i].text) or not lines[i].text.lstrip("* ").lower().startswith(
+        ("from", "von", "de")
+    ):
+        return False
+    end, headers = _header_block(lines, i)
+    return end - i >= 2 and ("subject" in headers or "sent" in headers or "date" in headers)
+
+
+def analyse(text: str, subject: str | None = None) -> Layout:
+    """Segment ``text`` (already cleaned) into the parts the extractors need."""
+    lines = split_lines(text)
+    start_idx = 0
+    forwarded = False
+    inner: dict[str, str] = {}
+
+    # A forward: the lead is below the LAST marker (the original message), after its header block.
+    fwd_subject = bool(subject and _FWD_SUBJECT.match(subject))
+    for i, line in enumerate(lines):
+        if _FORWARD_MARKER.match(line.text) or (fwd_subject and _outlook_block_at(lines, i)):
+            forwarded = True
+            start_idx, inner = _header_block(lines, i + (0 if _HEADER_LINE.match(line.text) else 1))
+    # A reply: everything from the first reply marker or quoted header on is not the prospect's.
+    end_idx = len(lines)
+    for i in range(start_idx, len(lines)):
+        text_i = lines[i].text
+        if _REPLY_MARKER.match(text_i) or _FOOTER.match(text_i) or (i > start_idx and _outlook_block_at(lines, i)):
+            end_idx = i
+            break
+    kept = tuple(ln for ln in lines[start_idx:end_idx] if not ln.text.lstrip().startswith(">"))
+    if not kept:
+        return Layout(text, region=(0, 0), body=(0, 0), lines=(), forwarded=forwarded, lang=guess_language(text))
+    region = (kept[0].start, kept[-1].end)
+
+    greeting = _find_greeting(kept[0])
+    signoff, signature, signoff_name = _find_signoff(kept)
+    body_start = greeting[1] if greeting else region[0]
+    body_end = signoff[0] if signoff else region[1]
+    if signoff is None and signature:
+        body_end = signature[0].start
+    body_end = max(body_end, body_start)
+
+    inner_name, inner_email = parseaddr(inner.get("from", ""))
+    return Layout(
+        text,
+        region=region,
+        body=(body_start, body_end),
+        lines=kept,
+        greeting=greeting,
+        signoff=signoff,
+        signature=signature,
+        signoff_name=signoff_name,
+        forwarded=forwarded,
+        inner_sender_name=inner_name.strip(" \"'") or None,
+        inner_sender_email=inner_email or None,
+        inner_subject=inner.get("subject"),
+        lang=guess_language(text[region[0] : region[1]]),
+    )
+
+
+_GREETING_END = re.compile(r"[,!:;]|\s[-–]\s")
+
+
+def _find_greeting(line: Line) -> tuple[int, int] | None:
+    m = greeting_re().match(line.text)
+    if not m:
+        return None
+    rest = line.text[m.end() :]
+    stop = _GREETING_END.search(rest)
+    if stop and stop.start() <= 60:
+        return (line.start, line.start + m.end() + stop.end())
+    if len(line.text) <= 50:
+        return (line.start, line.end)
+    # "Hi Christopher I'm interested …": the phrase and up to three capitalised words
+    words = re.match(r"(?:\s+(?:[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*))*", rest)
+    extra = words.end() if words else 0
+    return (line.start, line.start + m.end() + extra)
+
+
+def _find_signoff(lines: tuple[Line, ...]) -> tuple[tuple[int, int] | None, tuple[Line, ...], str | None]:
+    """The last sign-off line among the last lines, and the signature lines below it."""
+    first_candidate = max(1, len(lines) - 10)
+    for i in range(len(lines) - 1, first_candidate - 1, -1):
+        line = lines[i]
+        if _SIG_DELIMITER.match(line.text):
+            return (line.start, line.end), lines[i + 1 : i + 8], None
+        m = signoff_re().match(line.text)
+        if not m:
+            continue
+        rest = m["rest"].strip().rstrip(".!")
+        if rest and not _NAME_LIKE.match(rest):
+            continue  # "Thanks for the quick reply" is a sentence, not a sign-off
+        return (line.start, line.end), lines[i + 1 : i + 8], rest or None
+    return None, (), None

@@ -1,0 +1,102 @@
+"""Component ``leadbot_money``: the prospect's budget ("$25,000", "25k", "under 30.000 €",
+"between $300k and $500k", "Budget: …", "bis zu 20.000 Euro", "hasta 15 mil dólares").
+
+The value is the phrase as written (range and qualifier included), because "under 30.000 €" and
+"30.000 €" are different budgets. A bare amount needs a currency, a thousands separator or a k/M suffix,
+so model years ("2019"), ZIP codes and phone numbers never read as money; a bare amount without any
+budget word nearby gets a low confidence (it may be a listing price quoted back).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.candidates import Candidate, add, layout_of
+
+_CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
+_NUM = r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
+_MULT = r"(?:k|m|mm|mil|million|millones|thousand|tausend|Tsd\.?|Mio\.?)"
+_AMOUNT = (
+    rf"(?:{_CUR}\s?{_NUM}(?:\s?{_MULT}\b)?"  # $25,000 / € 30.000 / $300k
+    rf"|{_NUM}\s?(?:{_MULT}\b\.?\s?)?{_CUR}(?!\w)"  # 30.000 € / 25k USD / 15 mil dólares
+    rf"|\d{{1,3}}(?:[.,'’]\d{{3}})+(?![\d.,]\d)"  # 25,000 (a thousands separator alone)
+    rf"|\d+(?:[.,]\d)?\s?k\b)"  # 25k
+)
+_SEP = r"\s*(?:-|–|to|bis|a|and|und|y)\s*"
+_QUALIFIER = (
+    r"(?:under|below|less than|up to|no more than|not more than|max(?:imum)?\.?|at most|around|about"
+    r"|approx(?:imately|\.)?|roughly|at least|over|min(?:imum)?\.?|unter|bis zu|bis|höchstens|maximal|ca\."
+    r"|circa|etwa|ungefähr|rund|mindestens|hasta|menos de|m[áa]ximo|como mucho|unos|unas|alrededor de"
+    r"|aproximadamente|aprox\.|m[íi]nimo)"
+)
+_CORE = rf"(?:(?:{_AMOUNT}|{_NUM}){_SEP}{_AMOUNT}|{_AMOUNT})"
+#: the whole phrase: "between $300k and $500k", "under 30.000 €", "$25,000"
+BUDGET_RE = re.compile(
+    rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+)?{_CORE}", re.IGNORECASE
+)
+# Searching BUDGET_RE over prose tries every alternation at every letter; the amount alone starts with a
+# digit or a currency, so we find that first and widen to the left (2-3× faster on typical leads).
+_CORE_RE = re.compile(rf"(?=[\d$€£]|(?:US\$|USD|EUR|GBP|ARS|MXN)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
+_LEFT_RE = re.compile(
+    rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+)?$", re.IGNORECASE
+)
+_NOT_MONEY_AFTER = re.compile(
+    r"(?i)\s?(?:miles|mi\b|km|kms|kilomet|kilómetros|meilen|sq|square|ft|feet|m²|qm|units|people|personas|leute)"
+)
+_LABEL = re.compile(
+    r"(?im)^\s*(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio(?: m[áa]ximo)?|"
+    r"preisvorstellung|preisrahmen|preis|kaufpreis|finanzrahmen)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
+)
+_FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
+_CONTEXT = re.compile(
+    r"(?i)\b(?:budget|spend|afford|pay|paying|price range|payment|finance|financing|down ?payment|looking to|"
+    r"ausgeben|bezahlen|zahlen|leisten|budgetiert|finanzierung|gastar|pagar|presupuesto|financiaci[óo]n|"
+    r"range|max|hasta|bis)\b"
+)
+
+
+class Money:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        text = layout.text
+        b0, b1 = layout.body
+        labelled: list[tuple[int, int]] = []
+        for m in _LABEL.finditer(text, b0, b1):
+            value = _FIRST_SENTENCE.split(m["value"].strip(), 1)[0].rstrip(".;")
+            if any(c.isdigit() for c in value):
+                add(doc, Candidate("budget", value, 0.9, self.source, m.start("value")))
+                labelled.append((m.start(), m.end()))
+        for m in _CORE_RE.finditer(text, b0, b1):
+            start, end = m.start(), m.end()
+            left = _LEFT_RE.search(text, max(b0, start - 40), start)
+            if left and left.start() < start:
+                start = left.start()
+            if any(s <= start < e for s, e in labelled):
+                continue
+            phrase = text[start:end].strip()
+            if _NOT_MONEY_AFTER.match(text, end):
+                continue  # "45,000 miles" is a mileage, "2,000 sq ft" a size
+            sentence = _sentence_around(text, start, end)
+            has_context = bool(_CONTEXT.search(sentence))
+            qualified = phrase[0].isalpha()
+            confidence = 0.8 if has_context else (0.6 if qualified else 0.4)
+            add(doc, Candidate("budget", phrase, confidence, self.source, start))
+        return doc
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, max(start - 1, 0)), text.rfind("\n", 0, start), start - 80)
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    right = min([*right_candidates, end + 60])
+    return text[max(left, 0) : right]
+
+
+@Language.factory("leadbot_money", default_config={})
+def make_money(nlp: Language, name: str) -> Money:
+    return Money(name)

@@ -1,0 +1,183 @@
+"""Component ``leadbot_names``: the prospect's name.
+
+Readings, strongest first: a "Name:" line; a self-introduction ("my name is X", "I'm X", "ich heiße X",
+"me llamo X"); the signature below a sign-off ("Thanks,\\nJamie Driver", "Mit freundlichen Grüßen",
+"Saludos"); the From display name; the email's local part ("jamie.driver@" → Jamie Driver when "jamie" is
+a known first name). Weak triggers ("I'm", "this is", "soy", "ich bin") and lone lines count only when the
+first word is in the first-name gazetteer (``nlp.lexicon.first_names``).
+
+Never the lead: a name in the greeting (that is the recipient), and in a forward the forwarder (the outer
+From and everything above the marker are outside the layout's region).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of
+from nlp.layout import Layout
+from nlp.lexicon import is_first_name, legal_suffix_re, not_names
+
+_UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
+_WORD = rf"[{_UP}][\w'’-]*\.?"
+_PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom)"
+NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
+_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Sr|Sra|Srta|Don|Doña|Ing|Lic)\.?"
+_NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
+_LABEL = re.compile(
+    r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
+    r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
+    r"last name|surname|family name|nachname|apellidos?)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
+)
+_FIRST_KEYS = frozenset({"first name", "given name", "vorname"})
+_LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos"})
+_STRONG_INTRO = re.compile(
+    rf"(?:(?i:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es)\s+)"
+    rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
+)
+_WEAK_INTRO = re.compile(
+    rf"(?:\b(?i:i'm|i’m|i am|this is|ich bin|hier ist|hier spricht|soy|les escribe|le escribe)\s+)"
+    rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
+)
+_STOP_WORDS = frozenset(
+    [
+        "from", "at", "with", "and", "und", "y", "de", "of", "for", "in", "the", "i", "my", "ich", "and",
+        "bei", "von", "der", "die", "das", "aus", "für", "para", "con", "en", "el", "la", "looking",
+        "interested", "interesado", "interesada"
+    ]
+)
+_VIA = re.compile(r"\s+(?:via|through|über|por medio de)\s+.*$|\s*[(\[].*?[)\]]\s*", re.IGNORECASE)
+_LOCAL_SPLIT = re.compile(r"[._-]")
+
+
+class Names:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        text = layout.text
+        self._labels(doc, layout, text)
+        self._introductions(doc, layout, text)
+        self._signature(doc, layout)
+        sender_name, _email, _subject = effective_sender(doc)
+        if sender_name and (name := clean_display_name(sender_name)):
+            confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
+            if len(name.split()) == 1:
+                confidence -= 0.15
+            add(doc, Candidate(PERSON, name, confidence, f"{self.source}.sender"))
+        for candidate in list(candidates_of(doc)):
+            if candidate.field == "email" and (name := name_from_email(candidate.value)):
+                confidence = 0.45 if " " in name else 0.3
+                add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
+        return doc
+
+    def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
+        first: tuple[str, int] | None = None
+        last: tuple[str, int] | None = None
+        for m in _LABEL.finditer(text, *layout.body):
+            key, value = m["key"].lower(), m["value"].strip()
+            name = clean_name(value)
+            if not name:
+                continue
+            if key in _FIRST_KEYS:
+                first = (name, m.start("value"))
+            elif key in _LAST_KEYS:
+                last = (name, m.start("value"))
+            elif key != "nombre" or " " in name or is_first_name(name):
+                add(doc, Candidate(PERSON, name, 0.9, self.source, m.start("value")))
+        if first or last:
+            full = " ".join(p[0] for p in (first, last) if p)
+            start = min(p[1] for p in (first, last) if p)
+            add(doc, Candidate(PERSON, full, 0.9, self.source, start))
+
+    def _introductions(self, doc: Doc, layout: Layout, text: str) -> None:
+        r0, r1 = layout.region
+        for pattern, strong in ((_STRONG_INTRO, True), (_WEAK_INTRO, False)):
+            for m in pattern.finditer(text, r0, r1):
+                if layout.in_greeting(m.start("name"), m.end("name")):
+                    continue
+                name = clean_name(m["name"])
+                if not name:
+                    continue
+                known = is_first_name(name.split()[0])
+                if not strong and not known:
+                    continue
+                add(doc, Candidate(PERSON, name, 0.85 if strong else 0.8, self.source, m.start("name")))
+
+    def _signature(self, doc: Doc, layout: Layout) -> None:
+        if layout.signoff_name and (name := clean_name(layout.signoff_name)):
+            known = is_first_name(name.split()[0])
+            start = layout.signoff[0] if layout.signoff else -1
+            add(doc, Candidate(PERSON, name, 0.8 if known else 0.55, self.source, start))
+            return
+        lines = list(layout.signature)
+        lone = False
+        if not lines and not layout.signoff and len(layout.lines) > 1:
+            # no sign-off phrase: a last line that is only a known first name (+ surname) still signs
+            lines, lone = [layout.lines[-1]], True
+        for line in lines[:2]:
+            m = _NAME_LINE.match(line.text)
+            if not m or not (name := clean_name(m["name"])):
+                continue
+            known = is_first_name(name.split()[0])
+            if lone and not known:
+                return
+            words = len(name.split())
+            confidence = 0.8 if known else (0.6 if words >= 2 else 0.45)
+            add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start))
+            return
+
+
+def clean_name(raw: str) -> str | None:
+    """A person's name from a matched phrase, or None when it is not one (team, company, sentence)."""
+    raw = raw.strip(" \t,.;:!\"'")
+    if not raw or any(c.isdigit() for c in raw) or "@" in raw or legal_suffix_re().search(raw):
+        return None
+    words: list[str] = []
+    for word in raw.split():
+        bare = word.strip(".,'’")
+        if bare.lower() in _STOP_WORDS and words:
+            break
+        if bare.lower() in not_names():
+            return None
+        words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)
+    if not words or len(words) > 4 or words[0].lower() in _STOP_WORDS:
+        return None
+    return " ".join(words)
+
+
+def clean_display_name(display: str) -> str | None:
+    """A From display name as a person's name: "Driver, Jamie" → "Jamie Driver"; "Cars.com Leads" → None."""
+    display = _VIA.sub("", display.strip(" \"'")).strip()
+    if "," in display:
+        last, _, first = display.partition(",")
+        display = f"{first.strip()} {last.strip()}"
+    if not display or "." in display.replace(". ", " ").rstrip("."):
+        return None  # "Cars.com" is a site
+    if display.islower() or display.isupper():
+        display = display.title()
+    if not re.fullmatch(rf"(?:{_TITLE}\s+)?{NAME}", display):
+        return None
+    return clean_name(re.sub(rf"^{_TITLE}\s+", "", display))
+
+
+def name_from_email(address: str) -> str | None:
+    """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
+    local = address.split("@", 1)[0]
+    parts = [p for p in _LOCAL_SPLIT.split(local) if p]
+    if not parts or not all(p.isalpha() for p in parts) or not is_first_name(parts[0]):
+        return None
+    if len(parts) == 1:
+        return parts[0].capitalize()
+    if len(parts) == 2 and len(parts[1]) >= 2:
+        return f"{parts[0].capitalize()} {parts[1].capitalize()}"
+    return None
+
+
+@Language.factory("leadbot_names", default_config={})
+def make_names(nlp: Language, name: str) -> Names:
+    return Names(name)

@@ -1,0 +1,117 @@
+"""Component ``leadbot_orgs``: the prospect's organisation.
+
+Readings: a "Company:" line; a name ending in a legal form (Inc, LLC, Ltd, GmbH, AG, S.A., S.L., SRL…,
+``patterns/legal_suffixes.txt``); "I'm Jamie from X" / "I work at X" / "on behalf of X" / "von der Firma X"
+/ "de la empresa X"; and last, weakest, the domain of the prospect's email when it is not a free-mail or
+disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.candidates import Candidate, add, candidates_of, effective_sender, layout_of
+from nlp.lexicon import is_free_mail, legal_suffix_re, not_names
+
+_ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
+_LABEL = re.compile(
+    r"(?im)^\s*(?:company|company name|organi[sz]ation|business|employer|firma|unternehmen|firmenname|"
+    r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)\s*[:=]\s*(?P<value>[^\n]{2,80})$"
+)
+_AFFILIATION = re.compile(
+    rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)[^.\n]{{0,40}}?\s(?i:from|at|with)"
+    rf"|(?i:\bi (?:work|am working) (?:at|for)|\bon behalf of|\brepresenting|\bvon der firma|\bbei der firma"
+    rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
+    rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
+)
+_TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
+_SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
+_RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
+_NOT_ORGS = frozenset([
+    "i", "you", "we", "home", "work", "the", "a", "an", "your", "my", "our", "this", "that"
+])
+
+
+class Orgs:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        text = layout.text
+        r0, r1 = layout.region
+        for m in _LABEL.finditer(text, *layout.body):
+            add(doc, Candidate("company", m["value"].strip(), 0.9, self.source, m.start("value")))
+        signature_start = layout.signature[0].start if layout.signature else r1
+        for m in legal_suffix_re().finditer(text, r0, r1):
+            if layout.in_greeting(m.start(), m.end()):
+                continue
+            org = _strip_lead_in(m["org"].strip())
+            confidence = 0.8 if m.start() >= signature_start else 0.75
+            add(doc, Candidate("company", org, confidence, self.source, m.start()))
+        for m in _AFFILIATION.finditer(text, r0, r1):
+            legal = legal_suffix_re().search(m["org"])
+            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
+            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
+                add(doc, Candidate("company", org, 0.7, self.source, m.start("org")))
+        self._domain(doc)
+        return doc
+
+    def _domain(self, doc: Doc) -> None:
+        emails = [c for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
+        _name, sender_email, _subject = effective_sender(doc)
+        addresses = [c.value for c in sorted(emails, key=lambda c: -c.confidence)]
+        if sender_email:
+            addresses.append(sender_email)
+        for address in addresses:
+            domain = address.rpartition("@")[2].lower()
+            if domain and not is_free_mail(domain) and not _RESERVED_DOMAIN.search(domain):
+                add(doc, Candidate("company", company_from_domain(domain), 0.3, f"{self.source}.domain"))
+                return
+
+
+def company_from_domain(domain: str) -> str:
+    """ "mail.northwind-traders.co.uk" → "Northwind Traders"."""
+    labels = domain.split(".")
+    # the registrable label: skip a second-level public suffix such as co.uk / com.ar
+    if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac", "gob", "edu"}:
+        core = labels[-3]
+    else:
+        core = labels[-2] if len(labels) >= 2 else labels[0]
+    return " ".join(part.capitalize() for part in re.split(r"[-_]", core) if part)
+
+
+_LEAD_IN = frozenset(
+    [
+        "we", "our", "us", "i", "my", "me", "at", "from", "for", "with", "this", "is", "it", "the", "dear",
+        "hi", "hello", "thanks", "wir", "unsere", "unser", "sind", "ich", "bei", "von", "für", "an", "die",
+        "der", "das", "mit", "hallo", "somos", "soy", "nosotros", "nuestra", "nuestro", "mi", "de", "para",
+        "con", "en", "la", "el", "hola"
+    ]
+)
+
+
+def _strip_lead_in(org: str) -> str:
+    """ "Somos Construcciones Ibarra S.L." → "Construcciones Ibarra S.L." (a capitalised sentence start)."""
+    words = org.split()
+    while len(words) > 2 and words[0].casefold() in _LEAD_IN:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _trim(org: str) -> str:
+    org = org.strip()
+    while (trimmed := _TRAILING.sub("", org)) != org:
+        org = trimmed
+    last = org.rsplit(None, 1)[-1] if org else ""
+    if last.endswith(".") and (len(last) > 5 or not last[0].isupper()):
+        org = org[:-1]  # a sentence's full stop, not "Inc." or "Co."
+    return org
+
+
+@Language.factory("leadbot_orgs", default_config={})
+def make_orgs(nlp: Language, name: str) -> Orgs:
+    return Orgs(name)

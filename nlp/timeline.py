@@ -1,0 +1,93 @@
+"""Component ``leadbot_timeline``: when the prospect wants to act ("ASAP", "this afternoon", "within 2 weeks",
+"Q3", "in 2 Wochen", "sofort", "lo antes posible", "dentro de un mes").
+
+Fixed wording is found by the span ruler (phrase patterns, ``patterns/timeline.jsonl``); the small
+grammar of relative times ("within 2 weeks", "dentro de un mes", "Q3 2025", "by June") is one regex built
+from ``patterns/timeline_terms.json`` — as spaCy token patterns it cost 8× the phrase patterns. This
+component turns both, inside the body, into candidates: adjacent phrases merge ("as soon as possible this afternoon"), a
+specific time beats mere urgency, urgency beats vagueness, and a "Timeline:" line beats them all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.candidates import Candidate, add, layout_of
+from nlp.lexicon import PATTERNS_DIR
+
+SPANS_KEY = "leadbot"
+_KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
+
+
+@cache
+def relative_time_re() -> re.Pattern[str]:
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    units = "|".join(sorted(map(re.escape, terms["units"]), key=len, reverse=True))
+    numbers = "|".join(sorted(map(re.escape, terms["number_words"]), key=len, reverse=True))
+    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach)\s+"
+        rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
+        rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
+        rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        rf"|(?:by|before|in|until|bis|im|vor|en|para|antes de)\s+"
+        rf"(?:(?:the\s+)?end\s+of\s+|ende\s+|fin(?:ales)?\s+de\s+)?"
+        rf"(?:{months})(?:\s+20\d\d)?)(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+_LABEL = re.compile(
+    r"(?im)^\s*(?:timeline|time ?frame|purchase timeframe|when|zeitrahmen|zeitraum|kaufzeitpunkt|plazo|"
+    r"cu[áa]ndo)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
+)
+
+
+_FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
+
+
+class Timeline:
+    def __init__(self, name: str) -> None:
+        self.source = f"nlp:{name}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        layout = layout_of(doc)
+        b0, b1 = layout.body
+        for m in _LABEL.finditer(layout.text, b0, b1):
+            value = _FIRST_SENTENCE.split(m["value"].strip(), 1)[0].rstrip(".;")
+            add(doc, Candidate("timeline", value, 0.9, self.source, m.start("value")))
+        found = [
+            (s.start_char, s.end_char, s.id_)
+            for s in doc.spans.get(SPANS_KEY, [])
+            if s.label_ == "TIMELINE" and b0 <= s.start_char < b1
+        ]
+        found.extend((m.start(), m.end(), "specific") for m in relative_time_re().finditer(layout.text, b0, b1))
+        found.sort(key=lambda f: (f[0], -f[1]))
+        for group in _merge_adjacent(layout.text, found):
+            start, end = group[0][0], max(f[1] for f in group)
+            confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
+            add(doc, Candidate("timeline", layout.text[start:end], confidence, self.source, start))
+        return doc
+
+
+def _merge_adjacent(text: str, found: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    groups: list[list[tuple[int, int, str]]] = []
+    for item in found:
+        if groups:
+            last_end = max(f[1] for f in groups[-1])
+            gap = text[last_end : item[0]]
+            if item[0] < last_end or (len(gap) <= 2 and not gap.strip(" ,")):
+                groups[-1].append(item)
+                continue
+        groups.append([item])
+    return groups
+
+
+@Language.factory("leadbot_timeline", default_config={})
+def make_timeline(nlp: Language, name: str) -> Timeline:
+    return Timeline(name)

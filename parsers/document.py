@@ -1,0 +1,199 @@
+"""From raw bytes to a ``Document``: sniffing what arrived (MIME email, JSON, XML, HTML, plain text).
+
+``load_document`` is pure and bounded: it refuses oversized input and binary garbage with an
+``ExtractionError`` whose message says what is wrong with the input, and otherwise always produces
+readable text. A MIME email whose body or attachment is itself a payload (an ADF lead mailed as
+text/plain, a JSON attachment) becomes a document of that payload's kind, keeping the mail's sender
+and subject.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from parsers.lead import ExtractionError
+from parsers.mime import MailDoc, decode_bytes, html_to_text, parse_mail
+
+#: larger inputs are refused: no lead notification comes near this
+MAX_BYTES = 25 * 1024 * 1024
+
+Kind = Literal["text", "html", "xml", "json"]
+
+_MAIL_HEADERS = frozenset({
+    "from", "to", "subject", "date", "received", "return-path", "mime-version", "message-id", "delivered-to",
+    "content-type", "reply-to", "sender", "cc", "dkim-signature", "arc-seal", "authentication-results",
+    "x-mailer", "x-originating-ip", "content-transfer-encoding", "user-agent", "thread-topic", "importance",
+    "in-reply-to", "references", "envelope-to", "x-received", "arc-message-signature", "list-unsubscribe",
+})
+_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?")
+_HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|body|head|table|div|p|br|span|td|font|center|meta)\b",
+                        re.IGNORECASE)
+_XML_START = re.compile(r"^(?:<\?xml|<\?adf|<adf\b|<leadlist\b|<\?[A-Za-z]|<[A-Za-z_][\w.:-]*[\s>/])",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A structured payload found in a message (the body itself or an attachment)."""
+
+    kind: Literal["xml", "json"]
+    text: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One message, readable: the text readers work on plus what the mail headers said."""
+
+    kind: Kind
+    #: readable text: the plain body, HTML flattened, or the payload's text
+    text: str
+    html: str | None = None
+    subject: str | None = None
+    sender_name: str | None = None
+    sender_email: str | None = None
+    reply_to: str | None = None
+    signature: str = ""
+    quoted: str = ""
+    is_mail: bool = False
+    forwarded: bool = False
+    #: structured payloads to read first (for kind xml/json: the body; for mail: attachments too)
+    payloads: tuple[Payload, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: parsed JSON of a json document, filled by the reader
+    data: Any = None
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    return controls > max(8, len(sample) // 50)
+
+
+def looks_like_mail(data: bytes, name_hint: str | None = None) -> bool:
+    """True when the bytes start with an RFC 5322 header block."""
+    hint = (name_hint or "").lower()
+    if hint.endswith((".json", ".xml", ".html", ".htm", ".txt", ".adf")):
+        return False
+    if hint.endswith((".eml", ".msg", ".mbox")) and data.lstrip()[:1] not in (b"{", b"[", b"<"):
+        return True
+    head = data[:16384].lstrip(b"\r\n")
+    if head.startswith(b"From ") and b"\n" in head:
+        head = head.split(b"\n", 1)[1]
+    known = 0
+    for k, line in enumerate(head.split(b"\n")[:60]):
+        line = line.rstrip(b"\r")
+        if not line:
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            return False
+        if m.group(1).decode("ascii").lower() in _MAIL_HEADERS or m.group(1).lower().startswith(b"x-"):
+            known += 1
+        elif k == 0:
+            return False
+    return known >= 2
+
+
+def sniff_text(text: str) -> Kind:
+    s = text.lstrip("\ufeff \t\r\n")
+    if s[:1] in ("{", "[") and s.rstrip()[-1:] in ("}", "]"):
+        return "json"
+    if s.startswith("<"):
+        head = s[:4096]
+        if _HTML_HINT.search(head[:200]) or re.match(r"<!doctype\s+html", head, re.IGNORECASE):
+            return "html"
+        if _XML_START.match(s):
+            return "xml"
+        return "html"
+    if len(_HTML_HINT.findall(s[:20000])) >= 3:
+        return "html"
+    return "text"
+
+
+def load_document(raw: bytes, name_hint: str | None = None) -> Document:
+    """Sniff and read ``raw``. Raises ExtractionError for empty, oversized or binary input."""
+    if len(raw) > MAX_BYTES:
+        raise ExtractionError(f"message too large ({len(raw) // (1024 * 1024)} MB; the limit is "
+                              f"{MAX_BYTES // (1024 * 1024)} MB)")
+    if not raw.strip():
+        raise ExtractionError("empty message")
+    if _is_binary(raw):
+        raise ExtractionError("binary data, not a readable lead message")
+    if looks_like_mail(raw, name_hint):
+        return _from_mail(parse_mail(raw))
+    text = decode_bytes(raw)
+    return _from_text(text, name_hint)
+
+
+def _from_text(text: str, name_hint: str | None = None) -> Document:
+    kind = sniff_text(text)
+    hint = (name_hint or "").lower()
+    if hint.endswith(".json") and kind == "text":
+        kind = "json"
+    if kind == "html" and (hint.endswith((".xml", ".adf")) or "<!ENTITY" in text[:65536].upper()
+                           or re.match(r"\s*<!DOCTYPE\s+(?!html)", text, re.IGNORECASE)):
+        kind = "xml"  # an XML document with a DTD: the XML reader refuses entity declarations
+    if kind == "json":
+        return Document("json", text, payloads=(Payload("json", text),))
+    if kind == "xml":
+        return Document("xml", text, payloads=(Payload("xml", text),))
+    if kind == "html":
+        return Document("html", html_to_text(text), html=text)
+    return Document("text", text)
+
+
+def _from_mail(mail: MailDoc) -> Document:
+    payloads: list[Payload] = []
+    for att in mail.attachments:
+        text = decode_bytes(att.payload)
+        found = sniff_text(text)
+        if found in ("xml", "json"):
+            payloads.append(Payload("xml" if found == "xml" else "json", text, att.filename))
+    body_kind = sniff_text(mail.text)
+    kind: Kind = "text"
+    if body_kind == "xml" or body_kind == "json":
+        payloads.insert(0, Payload(body_kind, mail.text.strip(), "body"))
+        kind = body_kind
+    return Document(
+        kind=kind,
+        text=mail.text,
+        html=mail.html,
+        subject=mail.subject,
+        sender_name=mail.sender_name,
+        sender_email=mail.sender_email,
+        reply_to=mail.reply_to,
+        signature=mail.signature,
+        quoted=mail.quoted,
+        is_mail=True,
+        forwarded=mail.forwarded,
+        payloads=tuple(payloads),
+        warnings=mail.defects,
+    )
+
+
+def document_from_parts(
+    *, body: str | None = None, html: str | None = None, payload: str | None = None,
+    sender: str | None = None, subject: str | None = None,
+) -> Document:
+    """A document assembled from parts (a template's sample, a test)."""
+    name, addr = email.utils.parseaddr(sender or "")
+    if payload is not None:
+        doc = _from_text(payload)
+    elif html is not None:
+        doc = Document("html", html_to_text(html), html=html)
+    else:
+        doc = Document("text", body or "")
+    return Document(
+        kind=doc.kind, text=doc.text, html=doc.html, subject=subject, sender_name=name or None,
+        sender_email=addr or None, is_mail=sender is not None, payloads=doc.payloads,
+    )

@@ -1,0 +1,320 @@
+"""Collecting candidate values for one lead and composing them into public fields.
+
+Every reader (vendor template, ADF, JSON, label/value text) adds *candidates* to a ``Collector``: a slot,
+a value, where it came from, a confidence and a rank (lower rank wins; ties go to the earlier value).
+Slots are the public ``FIELD_NAMES`` plus a few helper slots that ``Collector.build`` composes:
+
+- ``address`` (a whole postal address, one or more lines), ``street2``, ``city_region_postal``
+  ("Springfield, IL 62704") and ``postal_city`` ("10115 Berlin") fill street/city/region/postal_code/country;
+- interest parts (``year``, ``make``, ``model``, ``trim``, ``vin``, ``stock``, ``listing_id``, ``price``,
+  ``property_type``, ``property_status``, ``interest_detail``) compose ``interest`` when no reader found
+  one, or add detail to it;
+- ``budget_min`` / ``budget_max`` compose ``budget``.
+
+Losing distinct values are kept as ``alternatives``. Nothing here verifies values: see ``verify``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import usaddress
+
+from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+
+INTEREST_PARTS: tuple[str, ...] = (
+    "year", "make", "model", "trim", "vin", "stock", "listing_id", "price",
+    "property_type", "property_status", "interest_detail",
+)
+ADDRESS_SLOTS: frozenset[str] = frozenset({"address", "street2", "city_region_postal", "postal_city"})
+BUDGET_PARTS: frozenset[str] = frozenset({"budget_min", "budget_max"})
+#: slots that exist only to be composed
+HELPER_SLOTS: frozenset[str] = ADDRESS_SLOTS | BUDGET_PARTS | frozenset(INTEREST_PARTS) | {"middle_name"}
+SLOTS: frozenset[str] = frozenset(FIELD_NAMES) | HELPER_SLOTS
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_value(value: str, *, multiline: bool = False) -> str:
+    """Collapse runs of spaces; keep line breaks only for ``multiline`` values (messages, addresses)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+        return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _SPACES.sub(" ", value.replace("\n", " ")).strip()
+
+
+@dataclass(slots=True)
+class Candidate:
+    slot: str
+    value: str
+    source: str
+    confidence: float
+    rank: int
+    order: int
+    #: the label the value was read under (interest details are written "label value")
+    label: str = ""
+
+
+@dataclass(slots=True)
+class Collector:
+    """Candidates for one lead, in the order readers found them."""
+
+    items: list[Candidate] = field(default_factory=list)
+
+    def add(
+        self,
+        slot: str,
+        value: str | None,
+        source: str,
+        *,
+        confidence: float = 0.9,
+        rank: int = 50,
+        label: str = "",
+    ) -> None:
+        if value is None:
+            return
+        multiline = slot in ("message", "address")
+        value = clean_value(str(value), multiline=multiline)
+        if not value or slot not in SLOTS:
+            return
+        self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label))
+
+    def extend(self, other: Collector, *, rank_offset: int = 0) -> None:
+        for c in other.items:
+            self.items.append(
+                Candidate(c.slot, c.value, c.source, c.confidence, c.rank + rank_offset, len(self.items), c.label)
+            )
+
+    def has(self, slot: str) -> bool:
+        return any(c.slot == slot for c in self.items)
+
+    def slots(self) -> set[str]:
+        return {c.slot for c in self.items}
+
+    def best(self, slot: str) -> list[Candidate]:
+        return sorted((c for c in self.items if c.slot == slot), key=lambda c: (c.rank, c.order))
+
+    def contact_count(self) -> int:
+        names = {"email", "phone", "full_name", "first_name", "last_name"}
+        return len(names & self.slots())
+
+    def build(self) -> ExtractedLead:
+        """Compose the candidates into public fields (unverified)."""
+        out: dict[str, FieldValue] = {}
+        for name in FIELD_NAMES:
+            chosen = _choose(self.best(name))
+            if chosen is not None:
+                out[name] = chosen
+        _compose_address(self, out)
+        _compose_interest(self, out)
+        _compose_budget(self, out)
+        return ExtractedLead(out)
+
+
+def _choose(cands: list[Candidate]) -> FieldValue | None:
+    if not cands:
+        return None
+    top = cands[0]
+    fv = FieldValue(top.value, top.source, top.confidence)
+    seen = {top.value.casefold()}
+    for c in cands[1:]:
+        if c.value.casefold() not in seen:
+            seen.add(c.value.casefold())
+            fv = fv.with_alternative(c.value)
+    return fv
+
+
+# ---------------------------------------------------------------------------------------------- addresses
+
+_COUNTRY_WORDS = {
+    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
+    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "spain", "españa", "espana",
+    "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain",
+}
+_US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_CSZ = re.compile(
+    rf"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<region>{_US_STATE})\.?\s*,?\s+"
+    r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
+)
+_RZ = re.compile(rf"^(?P<region>{_US_STATE})\s+(?P<postal>\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
+_CITY_REGION = re.compile(r"^(?P<city>[^\d,][^,]*?)\s*,\s*(?P<region>[A-Z]{2})$")
+_PC_CITY = re.compile(r"^(?:[A-Z]{1,2}\s?-\s?)?(?P<postal>\d{4,5})\s+(?P<city>[^\d,][^,]*)$")
+
+
+def _is_country(text: str) -> bool:
+    return text.strip().casefold().rstrip(".") in _COUNTRY_WORDS or text.strip().casefold() in _COUNTRY_WORDS
+
+
+def parse_locality(text: str) -> dict[str, str]:
+    """Read "City, ST 12345", "ST 12345", "City, ST" or "12345 City" into its parts ({} if none fits)."""
+    text = clean_value(text).strip(" ,")
+    for rx in (_CSZ, _PC_CITY, _RZ, _CITY_REGION):
+        m = rx.match(text)
+        if m:
+            return {k: v.strip() for k, v in m.groupdict().items() if v}
+    return {}
+
+
+def parse_address(text: str) -> dict[str, str]:
+    """Split a postal address (one or several lines, or comma-separated) into street/city/region/postal/country.
+
+    Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
+    """
+    lines = [clean_value(x) for x in text.replace("\r", "\n").split("\n")]
+    lines = [x.strip(" ,") for x in lines if x.strip(" ,")]
+    if len(lines) == 1:
+        lines = [p.strip() for p in lines[0].split(",") if p.strip()]
+    if not lines:
+        return {}
+    out: dict[str, str] = {}
+    if len(lines) > 1 and _is_country(lines[-1]):
+        out["country"] = lines.pop()
+    if len(lines) >= 2:
+        loc = parse_locality(lines[-1])
+        if loc and "city" not in loc and len(lines) >= 3:
+            # "123 Main St, Springfield, IL 62704": the city is its own part
+            loc["city"] = lines[-2]
+            lines = lines[:-1]
+        elif not loc and len(lines) >= 2:
+            loc = parse_locality(", ".join(lines[-2:]))
+            if loc:
+                lines = lines[:-1]
+        if loc:
+            out.update(loc)
+            out["street"] = ", ".join(lines[:-1])
+            return {k: v for k, v in out.items() if v}
+    single = ", ".join(lines)
+    tagged = _usaddress(single)
+    if tagged:
+        out.update(tagged)
+        return out
+    out["street"] = single
+    return out
+
+
+def _usaddress(text: str) -> dict[str, str]:
+    if not re.search(r"\b\d{5}(?:-\d{4})?\b", text):
+        return {}
+    try:
+        parts, kind = usaddress.tag(text)
+    except (usaddress.RepeatedLabelError, ValueError, TypeError):
+        return {}
+    if kind != "Street Address" or not {"PlaceName", "StateName", "ZipCode"} <= set(parts):
+        return {}
+    street = " ".join(v for k, v in parts.items() if k not in ("PlaceName", "StateName", "ZipCode", "CountryName"))
+    out = {"street": street.strip(" ,"), "city": parts["PlaceName"].strip(" ,"),
+           "region": parts["StateName"].strip(" ,"), "postal_code": parts["ZipCode"]}
+    if "CountryName" in parts:
+        out["country"] = parts["CountryName"]
+    return out
+
+
+def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
+    mapping = {"postal": "postal_code"}
+    for slot in ("address", "city_region_postal", "postal_city"):
+        for cand in col.best(slot):
+            parts = parse_address(cand.value) if slot == "address" else parse_locality(cand.value)
+            if slot == "postal_city" and not parts:
+                parts = _loose_postal_city(cand.value)
+            if slot == "city_region_postal" and not parts:
+                parts = {"city": cand.value}
+            for key, value in parts.items():
+                name = mapping.get(key, key)
+                if name not in out and value:
+                    out[name] = FieldValue(value, cand.source, cand.confidence * 0.95)
+            break
+    street2 = col.best("street2")
+    if street2 and "street" in out and street2[0].value not in out["street"].value:
+        s = out["street"]
+        out["street"] = FieldValue(f"{s.value}, {street2[0].value}", s.source, s.confidence, s.flags, s.alternatives)
+
+
+def _loose_postal_city(text: str) -> dict[str, str]:
+    m = re.match(r"^\s*(\S*\d\S*)\s+(.+)$", text)
+    return {"postal": m.group(1), "city": m.group(2)} if m else {"city": text}
+
+
+# ---------------------------------------------------------------------------------------------- interest
+
+_DETAIL_LABEL = {"vin": "VIN", "stock": "stock", "listing_id": "listing", "price": "price"}
+
+
+def _compose_interest(col: Collector, out: dict[str, FieldValue]) -> None:
+    def first(slot: str) -> Candidate | None:
+        found = col.best(slot)
+        return found[0] if found else None
+
+    main_parts = [c for c in (first(s) for s in ("property_status", "year", "make", "model", "trim")) if c]
+    detail: list[str] = []
+    for slot in ("property_type", "vin", "stock", "listing_id", "price"):
+        c = first(slot)
+        if c is None:
+            continue
+        label = c.label or _DETAIL_LABEL.get(slot, "")
+        if slot == "price" and not c.value.startswith(("$", "€", "£")) and re.fullmatch(r"[\d.,]+", c.value):
+            detail.append(f"{label or 'price'} ${c.value}" if not c.label else f"{label} {c.value}")
+        elif slot == "property_type" or not label:
+            detail.append(c.value)
+        else:
+            detail.append(f"{label} {c.value}")
+    detail.extend(c.value for c in col.best("interest_detail"))
+    source = next((c.source for c in main_parts), None) or next(
+        (c.source for s in ("vin", "stock", "listing_id", "interest_detail") for c in col.best(s)), "reader"
+    )
+    if "interest" in out:
+        base = out["interest"]
+        extra = [d for d in detail if d.casefold() not in base.value.casefold()]
+        if extra:
+            out["interest"] = FieldValue(
+                f"{base.value} ({', '.join(extra)})", base.source, base.confidence, base.flags, base.alternatives
+            )
+        return
+    main = " ".join(c.value for c in main_parts)
+    if main and detail:
+        out["interest"] = FieldValue(f"{main} ({', '.join(detail)})", source, 0.8)
+    elif main or detail:
+        out["interest"] = FieldValue(main or ", ".join(detail), source, 0.7)
+
+
+def _compose_budget(col: Collector, out: dict[str, FieldValue]) -> None:
+    if "budget" in out:
+        return
+    lo, hi = col.best("budget_min"), col.best("budget_max")
+    if not lo and not hi:
+        return
+    parts = []
+    if lo:
+        parts.append(f"{lo[0].label or 'min'} {lo[0].value}".strip())
+    if hi:
+        parts.append(f"{hi[0].label or 'max'} {hi[0].value}".strip())
+    src = (lo or hi)[0].source
+    out["budget"] = FieldValue(" / ".join(parts), src, 0.7)
+
+
+def merge_leads(primary: ExtractedLead, secondary: ExtractedLead) -> ExtractedLead:
+    """Fields of ``primary``, gaps filled from ``secondary``; a differing secondary value becomes an alternative."""
+    merged: dict[str, FieldValue] = dict(primary.fields)
+    for name, fv in secondary.fields.items():
+        if name not in merged:
+            merged[name] = fv
+        elif fv.value.casefold() != merged[name].value.casefold():
+            merged[name] = merged[name].with_alternative(fv.value)
+    return ExtractedLead(merged)
+
+
+def lead_from_mapping(values: Mapping[str, str], source: str) -> ExtractedLead:
+    return ExtractedLead({k: FieldValue(v, source) for k, v in values.items() if v})
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out

@@ -1,0 +1,339 @@
+"""JSON webhook payloads: Facebook Lead Ads, Google Ads lead forms, Webflow, Formstack, HomeAdvisor-style,
+Realtor.com / Zillow (SNS envelopes), and any other JSON through the label dictionary over key paths.
+
+One mechanism reads them all:
+
+- Nested JSON strings are decoded (an SNS ``Message`` is a JSON document in a string).
+- Numbers are kept as written (``parse_int=str``), so a phone sent as 15550000000 is not corrupted.
+- *Pair lists* — lists of ``{name, values}``, ``{column_id, string_value}``, ``{question, answer}``… —
+  are read as label/value pairs (Facebook ``field_data``, Google ``user_column_data``, interviews).
+- Every other leaf is mapped by its key (and its parent's key) through ``labels.lookup_label``.
+- Who is the lead: leaves under agent/assignee/listing/seller/dealer/provider/vendor/recipient/broker…
+  keys are never the lead; consumer/customer/lead/contact keys rank first. Property and listing blocks
+  describe the interest; search criteria give a budget; history lists (recent searches, views) are skipped.
+- A generic ``name`` key is a person only beside other contact keys or under a person key (a form's
+  ``name`` is "Contact Us", not a person).
+- A list of lead objects (a Facebook ``data`` array, a JSON array of leads) gives several leads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsers.fields import Collector
+from parsers.labels import lookup_label, lookup_loose, norm_label
+from parsers.lead import ExtractionError
+
+_MAX_DEPTH = 40
+
+_DISTRACT = frozenset({
+    "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
+    "vendor", "sp", "recipient", "owner", "broker", "brokerage", "office", "realtor", "rep", "salesperson",
+    "salesman", "employee", "staff", "pro", "professional", "partner", "advertiser", "merchant", "store",
+    "company", "business", "organization", "team", "manager", "rdc",
+})
+#: keys that describe a company only for the lead (``company`` is both: see _company_ok)
+_PERSONISH = frozenset({
+    "contact", "consumer", "customer", "lead", "client", "buyer", "prospect", "applicant", "person",
+    "requester", "submitter", "sender", "from", "user", "visitor", "inquirer", "kunde", "cliente", "name",
+})
+_META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
+                   "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
+                   "trigger", "topic", "subscription", "unsubscribe", "url", "guid", "uuid", "token", "key"})
+_HISTORY = frozenset({"recent", "searches", "viewed", "views", "saved", "history", "activities", "events",
+                      "logs", "favorites", "favourites"})
+_PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home"})
+_SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
+_LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
+                             "contacts", "prospects", "rows"})
+_PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
+                    "column_name", "id")
+_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers")
+_GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
+                           "line2", "value", "number", "country", "code", "full"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@dataclass(slots=True)
+class JsonRead:
+    leads: list[Collector] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON keeping numbers as written; a syntax error or absurd nesting is the sender's fault."""
+    try:
+        return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+    except RecursionError as exc:
+        raise ExtractionError("JSON nested too deeply to be a lead") from exc
+    except ValueError as exc:
+        raise ExtractionError(f"not valid JSON: {exc}") from exc
+
+
+def decode_nested(obj: Any, depth: int = 0) -> Any:
+    """Replace JSON documents held in strings (SNS ``Message``) by their parsed value."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(obj, dict):
+        return {str(k): decode_nested(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [decode_nested(v, depth + 1) for v in obj]
+    if isinstance(obj, str):
+        s = obj.strip()
+        if len(s) > 1 and s[0] in "{[" and s[-1] in "}]":
+            try:
+                return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
+            except (ValueError, RecursionError):
+                return obj
+    return obj
+
+
+def tokens(key: str) -> list[str]:
+    return norm_label(_CAMEL.sub(" ", key)).split()
+
+
+def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
+    """The leads in a parsed JSON payload (possibly none)."""
+    out = JsonRead()
+    obj = decode_nested(obj)
+    for unit_path, unit in _units(obj):
+        col = Collector()
+        _Walker(col, source).walk(unit, unit_path, 0)
+        if col.contact_count():
+            out.leads.append(col)
+    if not out.leads:
+        out.warnings.append("no lead contact found in the JSON payload")
+    return out
+
+
+def _has_contact(obj: Any, depth: int = 0) -> bool:
+    if depth > 6:
+        return False
+    if isinstance(obj, dict):
+        if "field_data" in obj or "user_column_data" in obj:
+            return True
+        for k, v in obj.items():
+            if isinstance(v, (dict, list)):
+                if _has_contact(v, depth + 1):
+                    return True
+            else:
+                found = lookup_label(str(k))
+                if found and found[0] in ("email", "phone", "first_name", "last_name") and v:
+                    return True
+    if isinstance(obj, list):
+        if _pair_keys(obj):
+            return True
+        return any(_has_contact(v, depth + 1) for v in obj[:50])
+    return False
+
+
+def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """The parts of a payload that are one lead each."""
+    if isinstance(obj, list) and not _pair_keys(obj):
+        leads = [v for v in obj if isinstance(v, dict) and _has_contact(v)]
+        if leads:
+            for k, v in enumerate(leads):
+                yield (f"[{k}]",), v
+            return
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if norm_label(key) in _LEAD_LIST_KEYS and isinstance(value, list) and not _pair_keys(value):
+                leads = [v for v in value if isinstance(v, dict) and _has_contact(v)]
+                if len(leads) >= 1 and not _direct_contact(obj):
+                    for k, v in enumerate(leads):
+                        yield (key, f"[{k}]"), v
+                    return
+    yield (), obj
+
+
+def _direct_contact(obj: dict[str, Any]) -> bool:
+    for k, v in obj.items():
+        if isinstance(v, (dict, list)) or v in (None, ""):
+            continue
+        found = lookup_label(str(k))
+        if found and found[0] in ("email", "phone", "first_name", "last_name", "street", "address"):
+            return True
+    return False
+
+
+def _pair_keys(obj: Any) -> tuple[str, str] | None:
+    """(label key, value key) when ``obj`` is a list of label/value pairs."""
+    if not isinstance(obj, list) or not obj or not all(isinstance(x, dict) for x in obj):
+        return None
+    first = obj[0]
+    lowered = {str(k).lower(): str(k) for k in first}
+    label_key = next((lowered[k] for k in _PAIR_LABEL_KEYS if k in lowered), None)
+    value_key = next((lowered[k] for k in _PAIR_VALUE_KEYS if k in lowered), None)
+    if label_key is None or value_key is None:
+        return None
+    if not all(label_key in x and value_key in x for x in obj):
+        return None
+    return label_key, value_key
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, list):
+        parts = [_scalar(v) for v in value]
+        joined = ", ".join(p for p in parts if p)
+        return joined or None
+    if isinstance(value, dict):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class _Walker:
+    def __init__(self, col: Collector, source: str) -> None:
+        self.col = col
+        self.source = source
+        self.property: dict[str, tuple[str, str]] = {}
+
+    def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        if isinstance(node, dict):
+            self._walk_dict(node, path, depth)
+            if depth == 0:
+                self._compose_property()
+        elif isinstance(node, list):
+            pairs = _pair_keys(node)
+            if pairs:
+                label_key, value_key = pairs
+                for item in node:
+                    label = _scalar(item.get(label_key))
+                    value = _scalar(item.get(value_key))
+                    if label and value:
+                        self._leaf((*path, label), value, pair=True)
+                return
+            path_tokens = {t for p in path for t in tokens(p)}
+            if path_tokens & _HISTORY:
+                return
+            if all(not isinstance(v, (dict, list)) for v in node):
+                value = _scalar(node)
+                if value and path:
+                    self._leaf(path, value, siblings=None)
+                return
+            for k, item in enumerate(node[:200]):
+                self.walk(item, (*path, f"[{k}]"), depth + 1)
+
+    def _walk_dict(self, node: dict[str, Any], path: tuple[str, ...], depth: int) -> None:
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                self.walk(value, (*path, key), depth + 1)
+            else:
+                text = _scalar(value)
+                if text:
+                    self._leaf((*path, key), text, siblings=node)
+
+    def _leaf(self, path: tuple[str, ...], value: str, *, siblings: dict[str, Any] | None = None,
+              pair: bool = False) -> None:
+        key = path[-1]
+        parents = [p for p in path[:-1] if not p.startswith("[")]
+        parent_tokens = [t for p in parents for t in tokens(p)]
+        key_tokens = tokens(key)
+        all_tokens = set(parent_tokens) | set(key_tokens)
+        if all_tokens & _HISTORY:
+            return
+        if (set(parent_tokens) | set(key_tokens if not pair else [])) & _META:
+            return
+        role = "lead"
+        if set(parent_tokens) & _PROPERTY or ({"property"} & set(key_tokens)):
+            role = "property"
+        elif set(parent_tokens) & _SEARCH:
+            role = "search"
+        distract = all_tokens & _DISTRACT
+        if role == "property":
+            distract -= {"listing"}
+        if distract and not (distract == {"company"} or distract == {"business"}):
+            return
+        found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
+        if found is None:
+            if pair and role == "lead" and len(value) <= 80:
+                self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
+            return
+        slot, rank = found
+        if slot == "skip":
+            return
+        if ("company" in distract or "business" in distract) and slot != "company":
+            return
+        if role == "property":
+            self._property_leaf(slot, key_tokens, value)
+            return
+        if role == "search":
+            if slot == "budget" and "max" in key_tokens:
+                slot = "budget_max"
+            elif slot == "budget" and "min" in key_tokens:
+                slot = "budget_min"
+            if slot in ("budget_min", "budget_max", "budget"):
+                self.col.add(slot, value, self._src(path), confidence=0.7, rank=rank + 20, label=key)
+            return
+        if slot == "full_name" and not pair and key_tokens[-1:] == ["name"] and len(key_tokens) == 1:
+            personish = bool(set(parent_tokens[-2:]) & _PERSONISH)
+            if not personish and not (siblings is not None and _direct_contact(
+                    {k: v for k, v in siblings.items() if k != key})):
+                return
+        personal = bool(set(parent_tokens) & _PERSONISH) or bool(set(key_tokens) & _PERSONISH - {"name"})
+        self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
+                     rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
+
+    def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
+        if role == "property":
+            stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
+            joined = " ".join(stripped)
+            if joined in ("status", "listing status"):
+                return ("property_status", 20)
+            if joined in ("state code", "state"):
+                return ("region", 20)
+            if joined == "type":
+                return ("property_type", 20)
+            if joined == "id":
+                return None
+            return lookup_label(joined) if joined else None
+        if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
+            combined = lookup_label(f"{parents[-1]} {key}")
+            if combined is not None:
+                return combined
+        found = lookup_label(key)
+        if found is None and " ".join(key_tokens) in ("state code", "region code"):
+            return ("region", 20)
+        return found
+
+    def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
+        if slot in ("street", "address", "city", "region", "postal_code", "price", "property_type",
+                    "property_status", "listing_id", "year", "make", "model", "trim", "vin", "stock"):
+            self.property.setdefault(slot, (value, " ".join(key_tokens)))
+
+    def _compose_property(self) -> None:
+        p = {k: v[0] for k, v in self.property.items()}
+        vehicle = " ".join(p[k] for k in ("year", "make", "model", "trim") if k in p)
+        street = p.get("street") or p.get("address") or ""
+        place = ""
+        if street:
+            tail = " ".join(x for x in (p.get("region", ""), p.get("postal_code", "")) if x)
+            city = p.get("city", "")
+            if city and city.casefold() not in street.casefold():
+                place = ", ".join(x for x in (street, city, tail) if x)
+            else:
+                place = street
+        details = [p[k] for k in ("property_type", "property_status") if k in p]
+        if "price" in p:
+            details.append(p["price"] if p["price"].startswith(("$", "€")) else f"${p['price']}")
+        if "listing_id" in p:
+            details.append(f"MLS {p['listing_id']}")
+        for k, label in (("vin", "VIN"), ("stock", "stock")):
+            if k in p:
+                details.append(f"{label} {p[k]}")
+        main = vehicle or place
+        if not main and not details:
+            return
+        text = f"{main} ({', '.join(details)})" if main and details else (main or ", ".join(details))
+        self.col.add("interest", text, f"{self.source}:property", confidence=0.7, rank=70)
+
+    def _src(self, path: tuple[str, ...]) -> str:
+        return f"{self.source}:" + "/".join(p for p in path if not p.startswith("["))

@@ -1,0 +1,200 @@
+"""The structured readers, composed: vendor template, payload readers (ADF/LTS/XML, JSON), label reader.
+
+``read_structured`` turns one ``Document`` into built (unverified) leads with provenance; the nlp stage
+may then fill gaps, and ``complete_from_mail`` / ``verify.finalize`` finish them. Pure functions only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parsers.adf import XmlRead, parse_xml, read_xml
+from parsers.document import Document, document_from_parts
+from parsers.fields import Collector, merge_leads
+from parsers.labels import read_labels
+from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput
+from parsers.payloads import load_json, read_json
+from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
+from parsers.verify import finalize
+
+_AUTOMATED = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
+    r"wordpress|forms?|webforms?|system|automated|auto|robot|daemon|leads?|crm|marketing|newsletter|news|"
+    r"service|support|admin|webmaster|website|info-?leads|lead-?notification|submissions?)(?:[+._-].*)?@",
+    re.IGNORECASE,
+)
+#: prose lines that are a portal's own wording, not the prospect's message
+_PORTAL_PROSE = re.compile(
+    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact)|you (?:have )?(?:received|got)|"
+    r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
+    r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
+    r"submitted (?:via|through|on|from)|form submission|neue (?:anfrage|nachricht)|sie haben|"
+    r"nueva (?:solicitud|consulta)|ha recibido|has recibido)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class StructuredRead:
+    vendor: str | None
+    leads: list[ExtractedLead]
+    #: free-text lines of a text document that no label claimed
+    prose: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    template: VendorTemplate | None = None
+    #: the text the free-text stage should read ("" for payload documents)
+    free_text: str = ""
+    #: the leads come from the text path (labels), not from a payload
+    from_text: bool = False
+
+
+def match_template(doc: Document, templates: Sequence[VendorTemplate]) -> VendorTemplate | None:
+    raw = doc.payloads[0].text[:200_000] if doc.payloads else ""
+    for t in templates:
+        if t.matches(sender=doc.sender_email, subject=doc.subject, text=doc.text[:200_000], raw=raw):
+            return t
+    return None
+
+
+def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> StructuredRead:
+    """Read the leads of ``doc`` with the structured readers (no free-text NLP)."""
+    template = match_template(doc, templates)
+    warnings = list(doc.warnings)
+    vendor = template.display_name if template else None
+    for payload in doc.payloads:
+        try:
+            leads, payload_vendor, notes = _read_payload(payload.kind, payload.text, template)
+        except RefusedInput:
+            raise
+        except ExtractionError as exc:
+            if not doc.is_mail:
+                raise
+            warnings.append(f"{payload.name or payload.kind}: {exc}")
+            continue
+        warnings.extend(notes)
+        if leads or not doc.is_mail:
+            return StructuredRead(vendor or payload_vendor, leads, warnings=warnings, template=template)
+    col = Collector()
+    if template is not None:
+        template.apply(text=doc.text, html=doc.html, data=None, xml_root=None, col=col)
+    sections = template.not_lead_sections if template else ()
+    read = read_labels(doc.text, extra_skip_sections=sections)
+    prose = read.prose
+    if not read.fields.contact_count() and doc.quoted:
+        quoted = read_labels(doc.quoted, source_prefix="reader:labels:quoted", extra_skip_sections=sections)
+        if quoted.fields.contact_count():
+            read = quoted
+    col.extend(read.fields)
+    lead = col.build()
+    return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=doc.text,
+                          from_text=True)
+
+
+def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
+        list[ExtractedLead], str | None, list[str]]:
+    if kind == "json":
+        data = load_json(text)
+        parsed = read_json(data)
+        leads = parsed.leads
+        if template is not None and template.rules:
+            extra = Collector()
+            template.apply(text="", html=None, data=data, xml_root=None, col=extra)
+            if leads:
+                top = Collector()
+                top.extend(extra)
+                top.extend(leads[0])
+                leads = [top, *leads[1:]]
+            elif extra.contact_count():
+                leads = [extra]
+        return [c.build() for c in leads], None, parsed.warnings
+    result: XmlRead = read_xml(text)
+    leads = result.leads
+    if template is not None and any(r.kind == "xpath" for r in template.rules):
+        root = parse_xml(text)
+        extra = Collector()
+        template.apply(text="", html=None, data=None, xml_root=_as_lxml(root), col=extra)
+        if leads:
+            top = Collector()
+            top.extend(extra)
+            top.extend(leads[0])
+            leads = [top, *leads[1:]]
+    return [c.build() for c in leads], result.vendor, result.warnings
+
+
+def _as_lxml(root: Any) -> Any:
+    from lxml import etree
+
+    if isinstance(root, etree._Element):
+        return root
+    import xml.etree.ElementTree as ET
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(ET.tostring(root), parser)
+
+
+def is_automated(address: str | None) -> bool:
+    return bool(address) and bool(_AUTOMATED.match(address or ""))
+
+
+def _loose_same_name(a: str, b: str) -> bool:
+    wa = {w for w in re.findall(r"\w+", a.casefold()) if len(w) > 1}
+    wb = {w for w in re.findall(r"\w+", b.casefold()) if len(w) > 1}
+    return bool(wa & wb)
+
+
+def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead) -> ExtractedLead:
+    """Fill gaps from the mail itself: Reply-To, the From header of a direct inquiry, the message prose."""
+    fields: dict[str, FieldValue] = dict(lead.fields)
+    direct = doc.is_mail and read.template is None and not is_automated(doc.sender_email)
+    if "email" not in fields and doc.reply_to and not is_automated(doc.reply_to):
+        fields["email"] = FieldValue(doc.reply_to, "reader:mime:reply-to", 0.8)
+    has_name = any(n in fields for n in ("full_name", "first_name", "last_name"))
+    if direct and doc.sender_email:
+        name = doc.sender_name or ""
+        current = fields.get("full_name") or fields.get("first_name")
+        same_person = not has_name or (bool(name) and current is not None and _loose_same_name(name, current.value))
+        if "email" not in fields and same_person:
+            fields["email"] = FieldValue(doc.sender_email, "reader:mime:from", 0.8)
+        email = fields.get("email")
+        if (not has_name and name and "@" not in name and email is not None
+                and email.value.casefold() == doc.sender_email.casefold()):
+            fields["full_name"] = FieldValue(name, "reader:mime:from", 0.75)
+        if "phone" not in fields and doc.signature and fields.get("email") is not None:
+            m = re.search(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d", doc.signature)
+            if m and len(re.sub(r"\D", "", m.group(0))) >= 7:
+                fields["phone"] = FieldValue(m.group(0).strip(), "reader:mime:signature", 0.6)
+    if "message" not in fields and read.prose and any(n in fields for n in ("email", "phone")):
+        names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
+        if doc.sender_name:
+            names.add(doc.sender_name.casefold())
+        lines = [p for p in read.prose if not _PORTAL_PROSE.search(p) and not p.startswith(("http", "www."))
+                 and p.strip(" ,.!-").casefold() not in names]
+        text = "\n".join(lines).strip()
+        if 3 <= len(text) <= 3000:
+            fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
+    return ExtractedLead(fields)
+
+
+def read_sample(t: VendorTemplate, templates: Sequence[VendorTemplate]) -> tuple[str | None, Mapping[str, str | None]]:
+    """A template's sample through the structured path (what the extractor does minus free-text NLP)."""
+    assert t.sample is not None
+    s = t.sample
+    doc = document_from_parts(body=s.body, html=s.html, payload=s.payload, sender=s.sender, subject=s.subject)
+    read = read_structured(doc, templates)
+    if not read.leads:
+        return read.vendor, {}
+    lead = complete_from_mail(read.leads[0], doc, read)
+    return read.vendor, finalize(lead).plain()
+
+
+def load_vendor_templates(extra_dir: Path | None = None) -> tuple[VendorTemplate, ...]:
+    """The built-in vendor templates plus those in ``extra_dir``, each checked against its sample."""
+    dirs = [BUILTIN_DIR] + ([Path(extra_dir)] if extra_dir is not None else [])
+    return load_templates(dirs, read_sample)
+
+
+__all__ = ["StructuredRead", "complete_from_mail", "load_vendor_templates", "merge_leads", "read_structured"]

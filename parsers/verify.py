@@ -1,0 +1,190 @@
+"""Verifying and normalising the fields of one lead.
+
+Rules, in order:
+
+- Placeholders are not values: "Unknown", "N/A", "FirstName LastName", Cloudflare's "[email protected]"
+  obfuscation and the like are dropped.
+- An email typed into a name or phone field is an email (moved there when the email field is empty).
+- Emails are checked with email-validator (syntax; DNS only when configured). A failing address is kept
+  with the flag ``invalid_email``; a valid one gets its normalised form in ``FieldValue.normalized``.
+- Phones are parsed with phonenumbers in the configured default region; valid numbers get E.164 in
+  ``normalized``; anything else is kept with the flag ``invalid_phone``. The value stays as written.
+- Names: explicit fields are kept as given. A missing first/last is split from the full name
+  (nameparser); a missing full name is joined from first and last. When an explicit full name disagrees
+  with explicit first/last names, both are kept, the full name is flagged ``name_conflict`` and each
+  side records the other as an alternative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import email_validator
+import phonenumbers
+from nameparser import HumanName
+
+from parsers.fields import clean_value
+from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+
+_PLACEHOLDER_WORDS = frozenset({
+    "unknown", "n/a", "na", "n.a.", "none", "null", "nil", "undefined", "-", "--", "---", "?", ".", "x", "xx",
+    "xxx", "name", "firstname", "lastname", "fullname", "not provided", "not specified",
+    "not available", "no name", "noname", "k.a.", "k. a.", "keine angabe", "unbekannt", "desconocido",
+    "sin nombre", "no informado", "sin datos", "email protected", "[email protected]", "[email\xa0protected]",
+    "test@test", "tbd", "anonymous", "anonym", "anonimo",
+})
+_PLACEHOLDER_PHRASES = frozenset({
+    "first name", "last name", "full name", "your name", "first name last name", "firstname lastname",
+    "name surname", "vorname nachname", "nombre apellido", "email protected", "email address", "your email",
+    "phone number", "your phone",
+})
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_PHONE_RUN = re.compile(
+    r"(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[^\w@.+\- ]+")
+_LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for portal placeholders that stand where a value should be."""
+    folded = " ".join(_NON_WORD.sub(" ", value.casefold()).split())
+    if not folded:
+        return True
+    if value.strip().casefold() in _PLACEHOLDER_WORDS or folded in _PLACEHOLDER_WORDS:
+        return True
+    if folded in _PLACEHOLDER_PHRASES:
+        return True
+    return all(w in _PLACEHOLDER_WORDS for w in folded.replace(".", " ").split())
+
+
+def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverability: bool = False) -> ExtractedLead:
+    """Verify and complete one lead's fields (pure apart from DNS when ``check_deliverability``)."""
+    fields: dict[str, FieldValue] = {}
+    for name, fv in lead.fields.items():
+        multiline = name == "message"
+        value = clean_value(fv.value, multiline=multiline)
+        if not value or is_placeholder(value):
+            continue
+        fields[name] = replace(fv, value=value) if value != fv.value else fv
+    _move_misplaced_emails(fields)
+    _verify_email(fields, check_deliverability)
+    _verify_phone(fields, default_region)
+    _complete_names(fields)
+    return ExtractedLead({k: fields[k] for k in sorted(fields, key=_order)})
+
+
+def _order(name: str) -> int:
+    return FIELD_NAMES.index(name) if name in FIELD_NAMES else len(FIELD_NAMES)
+
+
+def _move_misplaced_emails(fields: dict[str, FieldValue]) -> None:
+    for name in ("full_name", "first_name", "last_name", "phone", "company"):
+        fv = fields.get(name)
+        if fv is None:
+            continue
+        m = _EMAIL.search(fv.value)
+        if not m:
+            continue
+        if "email" not in fields:
+            fields["email"] = FieldValue(m.group(0), fv.source, fv.confidence * 0.9, ("moved_from_" + name,))
+        rest = clean_value(fv.value.replace(m.group(0), " ").strip(" <>()[],;"))
+        if rest and not is_placeholder(rest) and name != "phone":
+            fields[name] = replace(fv, value=rest)
+        elif name == "phone" and _PHONE_RUN.search(rest):
+            fields[name] = replace(fv, value=_PHONE_RUN.search(rest).group(0).strip())  # type: ignore[union-attr]
+        else:
+            del fields[name]
+
+
+def _verify_email(fields: dict[str, FieldValue], check_deliverability: bool) -> None:
+    fv = fields.get("email")
+    if fv is None:
+        return
+    raw = fv.value.strip()
+    if raw.casefold().startswith("mailto:"):
+        raw = raw[7:]
+    m = _EMAIL.search(raw)
+    value = m.group(0).strip(".") if m else raw
+    try:
+        result = email_validator.validate_email(value, check_deliverability=check_deliverability)
+    except email_validator.EmailNotValidError:
+        fields["email"] = replace(fv, value=value).with_flag("invalid_email")
+        return
+    fields["email"] = replace(fv, value=value, normalized=result.normalized)
+
+
+def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
+    fv = fields.get("phone")
+    if fv is None:
+        return
+    m = _PHONE_RUN.search(fv.value)
+    value = m.group(0).strip() if m else fv.value.strip()
+    if m and len(value) < len(fv.value.strip()) and not re.search(r"[A-Za-z]{3,}", fv.value):
+        value = fv.value.strip()
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 5:
+        fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
+        return
+    try:
+        number = phonenumbers.parse(value, default_region.upper())
+    except phonenumbers.NumberParseException:
+        fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
+        return
+    if not phonenumbers.is_valid_number(number):
+        fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
+        return
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    fields["phone"] = replace(fv, value=value, normalized=e164)
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in _NON_WORD.sub(" ", value.casefold()).replace(".", " ").split() if w]
+
+
+def _complete_names(fields: dict[str, FieldValue]) -> None:
+    full, first, last = fields.get("full_name"), fields.get("first_name"), fields.get("last_name")
+    if full and _LEGAL.search(full.value) and "company" not in fields and not (first or last):
+        fields["company"] = replace(full, source=full.source)
+        del fields["full_name"]
+        return
+    if full and last and not first and len(full.value.split()) == 1 and _words(full.value) != _words(last.value):
+        # "Nombre: Inés / Apellidos: Carvajal Rey": a one-word "name" beside a last name is the first name
+        fields["first_name"] = full
+        fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
+        return
+    if full and (first or last):
+        full_words = _words(full.value)
+        disagree = (first and _words(first.value)[:1] and _words(first.value)[0] not in full_words) or (
+            last and _words(last.value)[-1:] and _words(last.value)[-1] not in full_words
+        )
+        if disagree:
+            joined = " ".join(p.value for p in (first, last) if p)
+            fields["full_name"] = full.with_alternative(joined).with_flag("name_conflict")
+            if first:
+                fields["first_name"] = first.with_alternative(full.value)
+            if last:
+                fields["last_name"] = last.with_alternative(full.value)
+        return
+    if full and not first and not last:
+        parsed = HumanName(full.value)
+        src = f"{full.source}+nameparser"
+        if parsed.first:
+            fields["first_name"] = FieldValue(parsed.first, src, full.confidence * 0.9)
+        if parsed.last and parsed.last != parsed.first:
+            fields["last_name"] = FieldValue(parsed.last, src, full.confidence * 0.9)
+        return
+    if not full and (first or last):
+        # a single full name typed into the first-name field: split it
+        if first and not last and len(first.value.split()) >= 2:
+            parsed = HumanName(first.value)
+            fields["full_name"] = replace(first, confidence=first.confidence * 0.9)
+            fields["first_name"] = replace(first, value=parsed.first or first.value)
+            if parsed.last:
+                fields["last_name"] = FieldValue(parsed.last, f"{first.source}+nameparser", first.confidence * 0.9)
+            return
+        joined = " ".join(p.value for p in (first, last) if p)
+        src = (first or last).source  # type: ignore[union-attr]
+        fields["full_name"] = FieldValue(joined, src, min(p.confidence for p in (first, last) if p) * 0.95)

@@ -1,0 +1,1 @@
+"""Fakes at the boundary: a fake Slack served over HTTP, and builders for the requests Slack sends."""

@@ -1,0 +1,69 @@
+"""Budgets and timelines in English, German and Spanish."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from nlp.freetext import read_free_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We can spend about $25,000 on it.", "about $25,000"),
+        ("My budget is around 25k.", "around 25k"),
+        ("Budget: 18.500 EUR", "18.500 EUR"),
+        ("Looking for something under 30.000 € if possible.", "under 30.000 €"),
+        ("We are looking between $300k and $500k for a home.", "between $300k and $500k"),
+        ("Mein Budget liegt bei bis zu 20.000 Euro.", "bis zu 20.000 Euro"),
+        ("Tengo un presupuesto de hasta 15 mil dólares.", "de hasta 15 mil dólares"),
+        ("Presupuesto: 250.000 €", "250.000 €"),
+    ],
+)
+def test_budget(nlp: Language, text: str, expected: str) -> None:
+    lead = read_free_text(nlp, text)
+    assert lead.value("budget") == expected
+    assert lead.fields["budget"].source == "nlp:money"
+
+
+def test_mileage_and_years_are_not_budgets(nlp: Language) -> None:
+    lead = read_free_text(nlp, "Is the 2018 Ford Focus with 62,000 miles still there?")
+    assert lead.value("budget") is None
+
+
+def test_budget_word_raises_confidence(nlp: Language) -> None:
+    quoted = read_free_text(nlp, "I saw the $42,000 price online.")
+    own = read_free_text(nlp, "I can afford $42,000 at most.")
+    assert quoted.fields["budget"].confidence < own.fields["budget"].confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need the car ASAP.", "ASAP"),
+        ("Please call me as soon as possible.", "as soon as possible"),
+        ("Could someone call me this afternoon?", "this afternoon"),
+        ("We plan to buy next month.", "next month"),
+        ("We want to move within 2 weeks.", "within 2 weeks"),
+        ("Delivery would be needed in Q3 2025.", "Q3 2025"),
+        ("Wir möchten in 2 Wochen kaufen.", "in 2 Wochen"),
+        ("Ich brauche das Auto sofort.", "sofort"),
+        ("Necesito el coche lo antes posible.", "lo antes posible"),
+        ("Queremos mudarnos dentro de un mes.", "dentro de un mes"),
+        ("Timeline: before the end of summer", "before the end of summer"),
+    ],
+)
+def test_timeline(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+def test_adjacent_timeline_phrases_merge(nlp: Language) -> None:
+    lead = read_free_text(nlp, "Please call me as soon as possible this afternoon!")
+    assert lead.value("timeline") == "as soon as possible this afternoon"
+
+
+def test_specific_time_beats_urgency(nlp: Language) -> None:
+    lead = read_free_text(nlp, "It's urgent. We need it delivered within 3 days.")
+    assert lead.value("timeline") == "within 3 days"
+    assert "urgent" in lead.fields["timeline"].alternatives

@@ -1,0 +1,279 @@
+"""The outbox worker against the fake Slack: order per channel, pacing, 429/5xx, dead items, updates.
+
+Time is a fake clock shared by the store and the worker (its ``sleep`` advances it), so minutes of
+Retry-After and backoff run in milliseconds; the Slack calls themselves are real HTTP to the fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.outbox import OutboxWorker
+from bot.slack.poster import ConsoleCardPoster, SlackCardPoster
+from store.records import LeadRecord
+from store.repository import Store
+from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.leads import new_lead
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Attempt:
+    at: datetime
+    op: str
+    channel: str
+    lead_id: int
+    ok: bool
+
+
+class TimedPoster:
+    """The real SlackCardPoster, noting on the fake clock when each call was made and how it went."""
+
+    def __init__(self, client: AsyncWebClient, clock: FakeClock) -> None:
+        self._inner = SlackCardPoster(client)
+        self._clock = clock
+        self.attempts: list[Attempt] = []
+
+    async def post(self, channel: str, lead: LeadRecord) -> str:
+        attempt = Attempt(self._clock(), "post", channel, lead.id, ok=False)
+        self.attempts.append(attempt)
+        ts = await self._inner.post(channel, lead)
+        attempt.ok = True
+        return ts
+
+    async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
+        attempt = Attempt(self._clock(), "update", channel, lead.id, ok=False)
+        self.attempts.append(attempt)
+        await self._inner.update(channel, ts, lead)
+        attempt.ok = True
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def timed_store(store_url: str, clock: FakeClock) -> AsyncIterator[Store]:
+    store = Store.open(store_url, clock=clock)
+    await store.migrate()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def poster(slack_client: AsyncWebClient, clock: FakeClock) -> TimedPoster:
+    return TimedPoster(slack_client, clock)
+
+
+def worker_for(store: Store, poster: TimedPoster, clock: FakeClock, **options: float) -> OutboxWorker:
+    return OutboxWorker(store, poster, clock=clock, sleep=clock.sleep, **options)  # type: ignore[arg-type]
+
+
+def card_lead_ids(fake: FakeSlackApi, channel: str) -> list[int]:
+    """The lead id on each card in the channel, in posting order (from the Claim button's value)."""
+    ids = []
+    for message in fake.channel_messages(channel):
+        button = next(e for b in message.blocks if b["type"] == "actions" for e in b["elements"])
+        ids.append(int(button["value"]))
+    return ids
+
+
+async def add_leads(store: Store, channels: list[str]) -> list[LeadRecord]:
+    return [await store.add_lead(new_lead(f"Lead Number{i}", post_to=ch)) for i, ch in enumerate(channels)]
+
+
+async def test_cards_post_in_queue_order_one_per_second_per_channel(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    leads = await add_leads(timed_store, ["C_SALES", "C_NURTURE", "C_SALES", "C_SALES", "C_NURTURE"])
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+
+    await worker.drain(timeout=60)
+
+    assert card_lead_ids(slack_api, "C_SALES") == [leads[0].id, leads[2].id, leads[3].id]
+    assert card_lead_ids(slack_api, "C_NURTURE") == [leads[1].id, leads[4].id]
+    for lead in leads:
+        stored = await timed_store.get_lead(lead.id)
+        assert stored is not None and stored.status == "posted"
+        assert slack_api.message(str(stored.slack_channel), str(stored.slack_ts)) is not None
+    assert await timed_store.pending_outbox_count() == 0
+    for channel in ("C_SALES", "C_NURTURE"):
+        times = [a.at for a in poster.attempts if a.channel == channel]
+        assert all(b - a >= timedelta(seconds=1) for a, b in itertools.pairwise(times))
+    # two channels go side by side: the whole batch takes 2 s of clock, not 4
+    assert clock.now - datetime(2024, 5, 1, 9, 0, tzinfo=UTC) <= timedelta(seconds=2.5)
+
+
+async def test_rate_limit_then_outage_every_card_exactly_once_in_order(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    channels = ["C_SALES", "C_SALES", "C_NURTURE", "C_SALES", "C_NURTURE", "C_SALES"]
+    leads = await add_leads(timed_store, channels)
+    slack_api.fail("chat.postMessage", status=429, retry_after=7)
+    slack_api.fail("chat.postMessage", status=500, times=5)
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+
+    await worker.drain(timeout=3600)
+
+    sales = [lead.id for lead, ch in zip(leads, channels, strict=True) if ch == "C_SALES"]
+    nurture = [lead.id for lead, ch in zip(leads, channels, strict=True) if ch == "C_NURTURE"]
+    assert card_lead_ids(slack_api, "C_SALES") == sales
+    assert card_lead_ids(slack_api, "C_NURTURE") == nurture
+    calls = slack_api.calls("chat.postMessage")
+    assert [c.status for c in calls[:6]] == [429, 500, 500, 500, 500, 500]
+    assert len(calls) == 6 + 6 and all(c.ok for c in calls[6:])
+    assert await timed_store.pending_outbox_count() == 0
+    # nothing went to Slack during the 7 s it asked for
+    limited = poster.attempts[0].at
+    assert all(a.at >= limited + timedelta(seconds=7) for a in poster.attempts[1:])
+    # and each failing head of a lane held back the cards behind it
+    for channel, expected in (("C_SALES", sales), ("C_NURTURE", nurture)):
+        firsts: list[int] = []
+        for a in poster.attempts:
+            if a.channel == channel and a.lead_id not in firsts:
+                firsts.append(a.lead_id)
+        assert firsts == expected
+
+
+async def test_an_item_that_keeps_failing_goes_dead_and_frees_its_lane(
+    timed_store: Store,
+    slack_api: FakeSlackApi,
+    poster: TimedPoster,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    doomed, next_one = await add_leads(timed_store, ["C_SALES", "C_SALES"])
+    slack_api.fail("chat.postMessage", status=503, times=3)
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0, max_attempts=3)
+
+    with caplog.at_level(logging.ERROR, logger="bot.slack.outbox"):
+        await worker.drain(timeout=3600)
+
+    assert [a.lead_id for a in poster.attempts] == [doomed.id] * 3 + [next_one.id]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(poster.attempts[:3])]
+    assert gaps == [timedelta(seconds=2), timedelta(seconds=4)]  # exponential backoff
+    assert card_lead_ids(slack_api, "C_SALES") == [next_one.id]
+    stored = await timed_store.get_lead(doomed.id)
+    assert stored is not None and stored.slack_ts is None
+    assert await timed_store.pending_outbox_count() == 0
+    assert any("is dead after 3 attempt(s): HTTP 503" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_card_slack_rejects_goes_dead_at_once(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    rejected, fine = await add_leads(timed_store, ["C_SALES", "C_SALES"])
+    slack_api.fail("chat.postMessage", status=200, error="invalid_blocks")
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+
+    await worker.drain(timeout=60)
+
+    assert [a.lead_id for a in poster.attempts] == [rejected.id, fine.id]
+    assert card_lead_ids(slack_api, "C_SALES") == [fine.id]
+    assert await timed_store.pending_outbox_count() == 0
+
+
+async def test_claim_updates_the_card_once(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    (lead,) = await add_leads(timed_store, ["C_SALES"])
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+    await worker.drain(timeout=60)
+
+    result = await timed_store.claim_lead(lead.id, "U0REP0001")
+    assert result.won
+    slack_api.fail("chat.update", status=500)  # one failure on the way: retried, still one edit
+    await worker.drain(timeout=60)
+
+    stored = await timed_store.get_lead(lead.id)
+    assert stored is not None and stored.slack_channel and stored.slack_ts
+    message = slack_api.message(stored.slack_channel, stored.slack_ts)
+    assert message is not None and message.edits == 1
+    assert not [b for b in message.blocks if b["type"] == "actions"]
+    assert "Claimed by <@U0REP0001>" in message.blocks[-1]["text"]["text"]
+    assert len(slack_api.calls("chat.update", ok_only=True)) == 1
+    assert len(slack_api.calls("chat.postMessage")) == 1
+
+
+async def test_update_waits_for_the_card_to_exist(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock, slack_client: AsyncWebClient
+) -> None:
+    lead = await timed_store.add_lead(new_lead(post_to=None))
+    await timed_store.enqueue("update_card", lead_id=lead.id, channel="C_SALES")
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+
+    assert await worker.run_once() == 0
+    assert await timed_store.pending_outbox_count() == 1
+    assert slack_api.calls("chat.update") == []
+
+    ts = await SlackCardPoster(slack_client).post("C_SALES", lead)
+    await timed_store.mark_posted(lead.id, "C_SALES", ts)
+    await worker.drain(timeout=60)
+
+    assert len(slack_api.calls("chat.update", ok_only=True)) == 1
+    assert await timed_store.pending_outbox_count() == 0
+
+
+async def test_a_card_already_posted_is_not_posted_again(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    (lead,) = await add_leads(timed_store, ["C_SALES"])
+    await timed_store.mark_posted(lead.id, "C_SALES", "1700000000.000001")  # crashed before outbox_done
+    await worker_for(timed_store, poster, clock).drain(timeout=60)
+
+    assert slack_api.calls("chat.postMessage") == []
+    assert await timed_store.pending_outbox_count() == 0
+
+
+async def test_run_delivers_when_woken(store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient) -> None:
+    worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0.0, poll_interval=30)
+    task = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(0.05)  # the loop is idle, waiting out its 30 s poll
+        lead = await store.add_lead(new_lead())
+        worker.wake()
+        await slack_api.wait_for(lambda: bool(slack_api.channel_messages("C_SALES")), timeout=5, what="the card")
+        assert card_lead_ids(slack_api, "C_SALES") == [lead.id]
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_console_poster_prints_cards_and_updates(store: Store) -> None:
+    out = io.StringIO()
+    worker = OutboxWorker(store, ConsoleCardPoster(out), min_interval=0.0)
+    lead = await store.add_lead(new_lead("Ada Park", post_to="console"))
+    await worker.drain(timeout=5)
+    await store.claim_lead(lead.id, "U0REP0001")
+    await worker.drain(timeout=5)
+
+    printed = out.getvalue()
+    assert "── new lead card (console) ──\n[A] Ada Park — Whitaker Logistics" in printed
+    assert "Status:   unclaimed" in printed
+    assert "── card updated (console) ──" in printed and "Owner:    U0REP0001" in printed
+    stored = await store.get_lead(lead.id)
+    assert stored is not None and stored.slack_channel == "console" and stored.slack_ts
