@@ -19,5 +19,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
+def upgrade(connection: Connection, revision: str = "heads") -> None:
+    # "heads": every branch. Features may add a revision branching from the same parent; a merge
+    # revision joins them later.
     command.upgrade(alembic_config(connection), revision)

@@ -452,6 +452,12 @@ class Store:
                 )
             )
 
+    # ---- lead work: activity, outcomes, release, reassign, search, stats (issue 4) -----------------
+
+    # ---- assessment: contacts, SLA timers, reps' availability, learning (issue 5) -------------------
+
+    # ---- more ways in: HTTP intake, forms, imports, IMAP (issue 6) ---------------------------------
+
 
 def _outbox(kind: str, lead_id: int | None, channel: str | None, payload: dict[str, Any], now: datetime) -> OutboxItem:
     return OutboxItem(
