@@ -214,8 +214,8 @@ class _Session(SMTP):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        assert isinstance(transport, asyncio.WriteTransport)
-        transport.write(reply.encode() + b"\r\n")
+        # uvloop's transports are not asyncio.WriteTransport subclasses, but they write all the same.
+        transport.write(reply.encode() + b"\r\n")  # type: ignore[attr-defined]
         transport.close()  # after the buffered reply is written
 
     async def push(self, status: AnyStr) -> None:

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from tests.fakes.fixtures import slack_api, slack_client
+
+__all__ = ["slack_api", "slack_client"]
