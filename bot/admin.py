@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from bot.intake import IntakePipeline, Routing
 from bot.settings import Settings
 from store.repository import Store
 
@@ -65,6 +64,8 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
 
 
 async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
+    # spaCy loads only for the commands that extract
+    from bot.intake import IntakePipeline, Routing
     from nlp.extractor import Extractor
 
     store = Store.open(settings.store.url)
