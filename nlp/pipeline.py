@@ -20,7 +20,7 @@ from spacy.language import Language
 # the imports register the component factories with spaCy
 from nlp import address, assemble, candidates, contacts, interest, money, names, orgs, timeline
 from nlp.lexicon import first_names, free_mail_domains, read_jsonl
-from nlp.settings import NlpSettings
+from nlp.settings import ModelNotInstalledError, NlpSettings
 
 __all__ = ["ModelNotInstalledError", "build_nlp"]
 
@@ -40,10 +40,6 @@ COMPONENTS = (
     ("leadbot_interest", "interest"),
     ("leadbot_message", "message"),
 )
-
-
-class ModelNotInstalledError(RuntimeError):
-    """``[nlp] model`` names a spaCy pipeline that is not installed here."""
 
 
 def build_nlp(settings: NlpSettings | None = None, *, default_region: str = "US") -> Language:

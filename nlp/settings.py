@@ -7,6 +7,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class ModelNotInstalledError(RuntimeError):
+    """``[nlp] model`` names a spaCy pipeline that is not installed here."""
+
+
 class NlpSettings(BaseModel):
     """`[nlp]`: the spaCy pipeline."""
 
