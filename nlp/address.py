@@ -57,6 +57,8 @@ _DE_STREET = re.compile(
     r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|feld"
     r"|Straße|Weg|Allee|Platz|Gasse|Ring)[ \t]+\d+[ \t]?[a-zA-Z]?)"
 )
+#: "Am Hafen 7", "Unter den Linden 12a": a street without a street word, written before ", 10115 Berlin"
+_NAME_THEN_NUMBER = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
 _ES_STREET = re.compile(
     r"(?P<street>(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.?|Paseo|Camino|Ronda|Carrer|Travesía|Pasaje|Rambla)"
     r"[ \t]+[^\n,]{2,40}?,?[ \t]*(?:n[º°o]\.?[ \t]*)?\d+[^\n,]{0,12})"
@@ -134,7 +136,8 @@ def _split_prefix(line: Line, match_start: int, previous: Line | None) -> tuple[
             city = city_m["city"]
             start = line.start + (len(head) + 1 if head else 0) + city_m.start()
         rest = head if head else prefix[: city_m.start()] if city_m else prefix
-        street_m = _HOUSE_NUMBER.search(rest) or _DE_STREET.search(rest) or _ES_STREET.search(rest)
+        street_m = (_HOUSE_NUMBER.search(rest) or _DE_STREET.search(rest) or _ES_STREET.search(rest)
+                    or _NAME_THEN_NUMBER.fullmatch(rest.strip()))
         if street_m:
             street = rest[street_m.start() :].strip(" ,")
             start = line.start + street_m.start()

@@ -12,6 +12,7 @@ header of a direct inquiry, unlabelled prose as the message). Every lead is veri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from spacy.language import Language
@@ -22,7 +23,14 @@ from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.document import load_document
 from parsers.fields import merge_leads
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
-from parsers.structured import complete_from_mail, load_vendor_templates, read_structured
+from parsers.structured import (
+    complete_from_mail,
+    is_automated,
+    load_vendor_templates,
+    loose_same_name,
+    person_of,
+    read_structured,
+)
 from parsers.templates import VendorTemplate
 from parsers.verify import finalize
 
@@ -31,7 +39,11 @@ from parsers.verify import finalize
 FREE_TEXT_LIMIT = 50_000
 #: free-text guesses below this confidence (a company guessed from a mail domain…) fill no gap
 MIN_FREE_TEXT_CONFIDENCE = 0.5
+#: the confidence of a message the nlp stage read under a "Message:" label (unlabelled text is lower)
+_LABELLED_MESSAGE = 0.8
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
+_ADDRESS_FIELDS = frozenset({"street", "city", "region", "postal_code", "country"})
+_NON_ALNUM = re.compile(r"[\W_]+")
 
 NO_LEAD = "no lead found in the message"
 
@@ -65,14 +77,21 @@ class Extractor:
         leads: list[ExtractedLead] = list(read.leads)
         if read.from_text:
             structured = leads[0] if leads else ExtractedLead()
+            sender_name, sender_email = person_of(doc)
+            if is_automated(sender_email):
+                sender_name = None  # "HomeFinder Alerts <alerts@…>" names a mailer, not a person
+            named = structured.value("full_name") or structured.value("first_name")
+            if named and sender_name and not loose_same_name(named, sender_name):
+                # a notification about someone else (the portal's From): the sender is not the lead
+                sender_name, sender_email = None, None
             free = read_free_text(
                 self._nlp,
                 read.free_text[:FREE_TEXT_LIMIT],
-                sender_name=doc.sender_name,
-                sender_email=doc.sender_email,
+                sender_name=sender_name,
+                sender_email=sender_email,
                 subject=doc.subject,
             )
-            usable = _usable(free, structured, doc.sender_name)
+            usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(merge_leads(structured, usable), doc, read)
             leads = [lead, *leads[1:]]
         region = self._settings.default_region
@@ -87,8 +106,12 @@ class Extractor:
         return Extraction(read.vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
 
 
-def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None) -> ExtractedLead:
+def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,
+            subject: str | None = None) -> ExtractedLead:
     """The free-text fields that may fill gaps: confident enough, and names only as a whole.
+
+    An address the text names that is also what the lead asks about (the listing in the subject or in the
+    interest field) is the property, not where the lead lives.
 
     A name the structured readers found is completed by ``verify`` (split or joined), so free-text
     name parts must not mix with it. A "message" that is only a name (a sign-off) is no message.
@@ -98,12 +121,27 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
     if sender_name:
         names.add(sender_name.casefold())
     kept: dict[str, FieldValue] = {}
+    street = free.fields.get("street")
+    about = " ".join(_fold(v) for v in (subject, structured.value("interest"), free.value("interest")) if v)
+    own_address = " ".join(_fold(v) for v in (structured.value("street"), structured.value("address")) if v)
+    form = sum(1 for n in ("full_name", "first_name", "email", "phone") if n in structured.fields) >= 2
+    skip_address = street is not None and bool(_fold(street.value)) and f" {_fold(street.value)} " in f" {about} "
     for name, fv in free.fields.items():
         if fv.confidence < MIN_FREE_TEXT_CONFIDENCE:
             continue
+        if skip_address and name in _ADDRESS_FIELDS:
+            continue
+        if name == "interest" and own_address and _fold(fv.value) in own_address:
+            continue  # a piece of the lead's own address read as what they ask about
+        if name == "message" and form and fv.confidence < _LABELLED_MESSAGE:
+            continue  # a form's unlabelled lines are its own wording; the prose reader filters those
         if has_name and name in _NAME_FIELDS:
             continue
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
         kept[name] = fv
     return ExtractedLead(kept)
+
+
+def _fold(text: str) -> str:
+    return " ".join(_NON_ALNUM.sub(" ", text.casefold()).split())

@@ -146,6 +146,8 @@ def _object_phrase(raw: str) -> str | None:
     words = phrase.split()
     if not words or len(words) > 10 or phrase.casefold() in generic_interests():
         return None
+    if sum(ch.isalpha() for ch in phrase) < 3:  # "[#58]", a ticket number
+        return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
     return phrase

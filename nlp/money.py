@@ -46,9 +46,17 @@ _LEFT_RE = re.compile(
 _NOT_MONEY_AFTER = re.compile(
     r"(?i)\s?(?:miles|mi\b|km|kms|kilomet|kilómetros|meilen|sq|square|ft|feet|m²|qm|units|people|personas|leute)"
 )
+_HAS_CURRENCY = re.compile(rf"{_CUR}|\d\s?k\b|{_MULT}\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]?(?P<word>[^\W\d_]{2,})")
+#: words after a bare number that keep it an amount ("25,000 or less", "30.000 bis 40.000")
+_MONEY_FOLLOWERS = frozenset({
+    "to", "or", "and", "max", "maximum", "min", "minimum", "tops", "total", "down", "budget", "bis", "oder",
+    "und", "a", "o", "y", "hasta", "cash", "obo", "range", "per", "monthly", "month", "mo",
+})
 _LABEL = re.compile(
-    r"(?im)^\s*(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio(?: m[áa]ximo)?|"
-    r"preisvorstellung|preisrahmen|preis|kaufpreis|finanzrahmen)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
+    # "Price:", "Preis:", "Precio:" alone are the listing's price, not what the lead means to spend
+    r"(?im)^\s*(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio m[áa]ximo|"
+    r"preisvorstellung|preisrahmen|finanzrahmen)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
 )
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 _CONTEXT = re.compile(
@@ -82,6 +90,9 @@ class Money:
             phrase = text[start:end].strip()
             if _NOT_MONEY_AFTER.match(text, end):
                 continue  # "45,000 miles" is a mileage, "2,000 sq ft" a size
+            if not _HAS_CURRENCY.search(phrase) and (nxt := _NEXT_WORD.match(text, end)) and (
+                    nxt["word"].casefold() not in _MONEY_FOLLOWERS):
+                continue  # "12,000 pages", "6 guests": a bare number followed by what it counts
             sentence = _sentence_around(text, start, end)
             has_context = bool(_CONTEXT.search(sentence))
             qualified = phrase[0].isalpha()

@@ -42,6 +42,13 @@ _WEAK_INTRO = re.compile(
     rf"(?:\b(?i:i'm|i’m|i am|this is|ich bin|hier ist|hier spricht|soy|les escribe|le escribe)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
 )
+#: a portal's line about the lead: "Dana Whitfield says:", "Raúl Benítez sent you a new request"
+_NOTIFICATION = re.compile(
+    rf"(?m)^[ \t\"“]*(?P<name>{NAME})[ \t]+(?i:says:|said:|wrote:|writes:|sent you|has sent you|is requesting|"
+    rf"requested|wants|is looking for|is interested in|would like|has a question|asked|has asked|"
+    rf"hat (?:eine|ihnen|dir)|interessiert sich|ha enviado|te ha enviado|le ha enviado|est[aá] interesad[oa]|"
+    rf"quiere|pregunta)"
+)
 _STOP_WORDS = frozenset(
     [
         "from", "at", "with", "and", "und", "y", "de", "of", "for", "in", "the", "i", "my", "ich", "and",
@@ -96,6 +103,12 @@ class Names:
 
     def _introductions(self, doc: Doc, layout: Layout, text: str) -> None:
         r0, r1 = layout.region
+        for m in _NOTIFICATION.finditer(text, r0, r1):
+            name = clean_name(m["name"])
+            if not name or len(name.split()) < 2 or layout.in_greeting(m.start("name"), m.end("name")):
+                continue
+            known = is_first_name(name.split()[0])
+            add(doc, Candidate(PERSON, name, 0.8 if known else 0.7, self.source, m.start("name")))
         for pattern, strong in ((_STRONG_INTRO, True), (_WEAK_INTRO, False)):
             for m in pattern.finditer(text, r0, r1):
                 if layout.in_greeting(m.start("name"), m.end("name")):

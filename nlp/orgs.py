@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, candidates_of, effective_sender, layout_of
+from nlp.layout import Line
 from nlp.lexicon import is_free_mail, legal_suffix_re, not_names
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -22,7 +23,9 @@ _LABEL = re.compile(
     r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)\s*[:=]\s*(?P<value>[^\n]{2,80})$"
 )
 _AFFILIATION = re.compile(
-    rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)[^.\n]{{0,40}}?\s(?i:from|at|with)"
+    # between "I'm" and "from" only the speaker's name ("I'm Jamie Driver from X", not "I'm moving from X")
+    rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)(?:[ \t]+[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*){{0,3}}"
+    rf"\s(?i:from|at|with)"
     rf"|(?i:\bi (?:work|am working) (?:at|for)|\bon behalf of|\brepresenting|\bvon der firma|\bbei der firma"
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
@@ -30,6 +33,7 @@ _AFFILIATION = re.compile(
 _TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
+_COMPACT = re.compile(r"[\W_]+")
 _NOT_ORGS = frozenset([
     "i", "you", "we", "home", "work", "the", "a", "an", "your", "my", "our", "this", "that"
 ])
@@ -55,10 +59,37 @@ class Orgs:
         for m in _AFFILIATION.finditer(text, r0, r1):
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
+            if org and org[0].isdigit():
+                continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
                 add(doc, Candidate("company", org, 0.7, self.source, m.start("org")))
+        self._signature_line(doc, layout.signature)
         self._domain(doc)
         return doc
+
+    def _signature_line(self, doc: Doc, lines: tuple[Line, ...]) -> None:
+        """A signature line that spells the prospect's mail domain ("Crestline Dental Group" for
+        hv@crestlinedental.com) is their organisation, legal suffix or not."""
+        _name, sender_email, _subject = effective_sender(doc)
+        emails = [c.value for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
+        cores = set()
+        for address in [*emails, *([sender_email] if sender_email else [])]:
+            domain = address.rpartition("@")[2].lower()
+            if domain and not is_free_mail(domain):
+                core = _COMPACT.sub("", company_from_domain(domain).casefold())
+                if len(core) >= 4:
+                    cores.add(core)
+        if not cores:
+            return
+        for line in lines[:8]:
+            text = line.text.strip()
+            if not text or len(text.split()) > 6 or "@" in text or any(ch.isdigit() for ch in text):
+                continue
+            for part in re.split(r"\s+[|·•]\s+|\s+[-–]\s+", text):
+                compact = _COMPACT.sub("", part.casefold())
+                if len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores):
+                    add(doc, Candidate("company", part.strip(), 0.75, self.source, line.start))
+                    return
 
     def _domain(self, doc: Doc) -> None:
         emails = [c for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]

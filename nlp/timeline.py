@@ -35,6 +35,9 @@ def relative_time_re() -> re.Pattern[str]:
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
         rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
+        rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
+        rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"
         rf"|(?:by|before|in|until|bis|im|vor|en|para|antes de)\s+"
         rf"(?:(?:the\s+)?end\s+of\s+|ende\s+|fin(?:ales)?\s+de\s+)?"
         rf"(?:{months})(?:\s+20\d\d)?)(?!\w)",

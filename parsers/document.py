@@ -56,6 +56,7 @@ class Document:
     sender_name: str | None = None
     sender_email: str | None = None
     reply_to: str | None = None
+    reply_to_name: str | None = None
     signature: str = ""
     quoted: str = ""
     is_mail: bool = False
@@ -172,6 +173,7 @@ def _from_mail(mail: MailDoc) -> Document:
         sender_name=mail.sender_name,
         sender_email=mail.sender_email,
         reply_to=mail.reply_to,
+        reply_to_name=mail.reply_to_name,
         signature=mail.signature,
         quoted=mail.quoted,
         is_mail=True,

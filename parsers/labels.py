@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parsers.fields import INTEREST_PARTS, Collector
+from parsers.verify import is_placeholder
 
 #: (slot, rank) per normalised label; rank orders several labels for one slot (lower wins)
 _LABEL_TABLE: tuple[tuple[str, int, str], ...] = (
     ("full_name", 20,
      "name|full name|fullname|your name|customer name|contact name|client name|lead name|buyer name|"
      "prospect name|consumer name|applicant name|sender name|requester|requested by|submitted by|"
-     "customer|contact|kunde|kundenname|interessent|vollstandiger name|ihr name|name vorname|"
+     "customer|contact|buyer|prospect|consumer|client|renter|tenant|homeowner|shopper|visitor|"
+     "kunde|kundenname|interessent|vollstandiger name|ihr name|name vorname|"
      "vor und nachname|vorname und nachname|vorname nachname|nombre|nombre completo|su nombre|tu nombre|"
      "nombre y apellidos|nombre y apellido|nombre apellido|nombre apellidos|cliente|interesado|solicitante"),
     ("first_name", 20,
@@ -75,7 +77,8 @@ _LABEL_TABLE: tuple[tuple[str, int, str], ...] = (
      "model of interest|unit of interest|home of interest|task|task name|service name|job|"
      "fahrzeug|wunschfahrzeug|objekt|immobilie|anfrage zu|anfrage fur|interesse|produkt|dienstleistung|"
      "leistung|inserat|angebot|interes|vehiculo|vehiculo de interes|inmueble|propiedad|producto|servicio|"
-     "modelo de interes|anuncio"),
+     "modelo de interes|anuncio|reason for visit|reason for inquiry|reason for enquiry|reason for contact|"
+     "what service do you need|which service|service interested in|services interested in"),
     ("year", 20, "year|vehicle year|model year|baujahr|ano|ano del vehiculo|erstzulassung"),
     ("make", 20, "make|vehicle make|brand|marke|hersteller|marca"),
     ("model", 20, "model|vehicle model|modell|modelo"),
@@ -99,7 +102,8 @@ _LABEL_TABLE: tuple[tuple[str, int, str], ...] = (
      "timeline|timeframe|time frame|purchase timeframe|purchase time frame|buying timeframe|"
      "buying time frame|purchase timeline|when|when to buy|when do you plan to buy|plan to purchase|"
      "move in date|move date|moving date|desired completion date|completion date|start date|"
-     "desired start date|project timeline|project start|urgency|how soon|purchase date|"
+     "desired start date|project timeline|project start|start|start time|start timeframe|urgency|how soon|"
+     "purchase date|when do you need this done|when do you need this service|"
      "zeitrahmen|zeitraum|kaufzeitpunkt|geplanter kauf|einzugstermin|einzug|wunschtermin|"
      "gewunschter termin|bezugstermin|plazo|fecha deseada|cuando|fecha de mudanza|fecha prevista|"
      "plazo de compra|cuando desea comprar"),
@@ -164,6 +168,10 @@ _LEAD_HEADINGS = (
 _TRADE_HEADINGS = ("trade in", "trade in vehicle", "trade in information", "trade", "inzahlungnahme",
                    "inzahlungnahme fahrzeug", "vehiculo de intercambio", "vehiculo usado a entregar",
                    "permuta", "toma de usado")
+#: sections about the property or listing asked about: an address there is the interest, not the lead's
+_LISTING_HEADINGS = ("property", "property information", "property info", "property details", "listing",
+                     "listing information", "listing info", "listing details", "home details", "objekt",
+                     "objektdaten", "immobilie", "inmueble", "datos del inmueble", "anuncio", "inserat")
 _NEUTRAL_HEADINGS = ("vehicle", "vehicle information", "vehicle info", "vehicle of interest", "property",
                      "property information", "listing", "listing information", "request", "request details",
                      "inquiry", "inquiry details", "fahrzeug", "fahrzeugdaten", "objekt", "objektdaten",
@@ -217,7 +225,14 @@ def norm_label(label: str) -> str:
 @lru_cache(maxsize=4096)
 def lookup_loose(label: str) -> tuple[str, int] | None:
     """``lookup_label``, and for long labels (form questions) their keyword."""
-    return lookup_label(label) or _question_label(norm_label(label))
+    found = lookup_label(label) or _question_label(norm_label(label))
+    if found is None and "/" in label:
+        # "Questions/Comments", "Ciudad / Provincia": the first part that is a label
+        for part in label.split("/"):
+            found = lookup_label(part)
+            if found:
+                break
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -246,14 +261,19 @@ def _question_label(key: str) -> tuple[str, int] | None:
     if len(words) < 2:
         return None
     keyed = (
+        (("first name", "vorname"), ("first_name", 45)),
+        (("last name", "surname", "family name", "nachname"), ("last_name", 45)),
+        (("your name", "full name", "your full name"), ("full_name", 45)),
         (("e mail", "email", "correo"), ("email", 45)),
         (("phone", "telefon", "telefono", "celular"), ("phone", 45)),
         (("budget", "price range", "presupuesto", "preisrahmen", "how much"), ("budget", 30)),
         (("timeline", "timeframe", "time frame", "how soon", "when do you", "when would you", "when are you",
           "completion date", "move in", "zeitrahmen", "cuando"), ("timeline", 30)),
         (("zip", "postal code", "postleitzahl", "codigo postal"), ("postal_code", 45)),
-        (("interested in", "looking for", "vehicle", "interes"), ("interest", 45)),
-        (("comment", "message", "question", "nachricht", "mensaje", "anything else"), ("message", 45)),
+        (("interested in", "looking for", "vehicle", "interes", "what service", "which service", "service do you",
+          "service you need", "type of service", "kind of service", "reason for"), ("interest", 45)),
+        (("comment", "message", "question", "nachricht", "mensaje", "anything else", "how can we help",
+          "how can i help", "tell us", "describe your", "wie konnen wir", "en que podemos"), ("message", 45)),
     )
     padded = f" {key} "
     for needles, result in keyed:
@@ -262,14 +282,35 @@ def _question_label(key: str) -> tuple[str, int] | None:
     return None
 
 
+_SUBJECT_LABELS = frozenset({"subject", "betreff", "asunto", "your subject", "ihr betreff"})
+_FROM_LABELS = frozenset({"from", "von", "de", "absender", "remitente"})
+_FROM_VALUE = re.compile(
+    r"^(?P<name>[^<>@\n]{0,60}?)\s*(?:<\s*(?P<email>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)\s*>)?$")
+_ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "postal_city",
+                            "city_region_postal"})
+
+
+def is_placeholder_value(value: str) -> bool:
+    """A form's "N/A", "Not provided", "-": no value at all."""
+    return is_placeholder(value) if len(value) <= 40 else False
+
+
+def _names_other_side(label: str) -> bool:
+    """A label whose value is about the recipient's side ("Dealer:", "Your Account:", "Händler:")."""
+    key = norm_label(label)
+    return heading_kind(label) == "skip" or key.startswith(("your ", "ihr ", "su ", "tu ")) or key in (
+        "dealer contact", "dealer phone", "dealer email", "dealer address", "certified dealer", "agent phone",
+        "agent email", "listing agent", "listing office", "dealer name")
+
+
 def heading_kind(line: str) -> str | None:
-    """"skip", "lead", "trade" or "neutral" when the line is a section heading, else None."""
+    """"skip", "lead", "trade", "listing" or "neutral" when the line is a section heading, else None."""
     stripped = line.strip().strip(":：-=*#[]<> ")
     key = norm_label(stripped)
     if not key or len(key) > 50 or re.search(r"[.!?,;]\s", stripped + " "):
         return None
     for kind, words in (("trade", _TRADE_HEADINGS), ("skip", _NOT_LEAD_HEADINGS), ("lead", _LEAD_HEADINGS),
-                        ("neutral", _NEUTRAL_HEADINGS)):
+                        ("listing", _LISTING_HEADINGS), ("neutral", _NEUTRAL_HEADINGS)):
         for w in words:
             if key == w or (key.startswith(w + " ") and len(key.split()) <= len(w.split()) + 3 and kind != "lead"):
                 return kind
@@ -292,6 +333,9 @@ class TextRead:
     #: lines that were no label, value, heading, greeting or footer (free text for the message)
     prose: list[str] = field(default_factory=list)
     labelled: int = 0
+    #: the text without the lines of sections about someone else (dealer, listing agent, the recipient's
+    #: account) and without what follows a footer: what the free-text stage may read
+    lead_text: str = ""
 
 
 def _plausible(slot: str, value: str) -> bool:
@@ -302,6 +346,10 @@ def _plausible(slot: str, value: str) -> bool:
         return bool(_PHONE_LIKE.match(value))
     if slot in ("full_name", "first_name", "last_name"):
         return bool(_NAME_LIKE.match(value)) and len(value.split()) <= 4 and value[:1].isupper()
+    if slot == "city":
+        return bool(_NAME_LIKE.match(value)) and len(value.split()) <= 3 and value[:1].isupper()
+    if slot == "region":
+        return bool(re.fullmatch(r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}", value))
     if slot in ("postal_code",):
         return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9 \-]{2,9}", value, re.IGNORECASE)) and any(
             c.isdigit() for c in value
@@ -337,9 +385,11 @@ def _match_bare_label(line: str) -> tuple[str, str, tuple[str, int]] | None:
 
 def _label_only(line: str) -> tuple[str, tuple[str, int]] | None:
     stripped = line.strip().rstrip(":：").strip(" *")
-    if not stripped or len(stripped) > 60:
+    if not stripped or len(stripped) > 80:
         return None
-    found = lookup_label(stripped)
+    found = lookup_label(stripped) if len(stripped) <= 60 else None
+    if found is None and stripped.endswith("?"):
+        found = _question_label(norm_label(stripped))  # a form question on its own line, the answer below
     return (stripped, found) if found else None
 
 
@@ -362,11 +412,49 @@ def read_labels(
     extra_skip = tuple(norm_label(s) for s in extra_skip_sections)
     section = "lead"
     i, n = 0, len(lines)
+    dropped: set[int] = set()
+    footer_at = n
+    skipped_label = False
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
-        if slot == "skip" or section == "skip":
+        nonlocal skipped_label
+        if slot == "skip" and section != "skip" and norm_label(label) in _FROM_LABELS:
+            # a form mailer's "From: Ann Holm <ann@example.com>" line names the person who wrote the form
+            person = _FROM_VALUE.match(value.strip())
+            if person and (person["email"] or len(person["name"].split()) >= 2):
+                if person["name"] and _NAME_LIKE.match(person["name"].strip(' "')):
+                    out.fields.add("full_name", person["name"].strip(' "'), f"{source_prefix}:{label}",
+                                   confidence=confidence * 0.9, rank=rank + 40, label=label)
+                if person["email"]:
+                    out.fields.add("email", person["email"], f"{source_prefix}:{label}", confidence=confidence * 0.9,
+                                   rank=rank + 40, label=label)
+                out.labelled += 1
+            return
+        if slot == "skip" and section != "skip" and norm_label(label) in _SUBJECT_LABELS and value.strip():
+            # a form's own "Subject:" field: what the visitor writes about
+            out.fields.add("interest", value.strip(), f"{source_prefix}:{label}", confidence=confidence * 0.8,
+                           rank=rank + 45, label=label)
+            return
+        if section == "skip" or slot == "skip":
+            skipped_label = slot == "skip" and _names_other_side(label)
             return
         if section == "trade" and (slot == "interest" or slot in INTEREST_PARTS):
+            return
+        nested = _LABEL_LINE.match(value) if slot in _ADDRESS_SLOTS else None
+        if nested:
+            # "Address: Street Address: 2150 Lincoln Ave" (a form's sub-labelled address block)
+            inner = lookup_label(nested.group("label").strip(" *"))
+            if inner and inner[0] in _ADDRESS_SLOTS and nested.group("value").strip():
+                label, value = nested.group("label").strip(" *"), nested.group("value").strip()
+                slot, slot_rank = inner
+        if section == "listing" and slot in _ADDRESS_SLOTS:
+            # the address of the listing asked about is what the lead wants, not where the lead lives
+            if slot != "address" and slot != "street":
+                return
+            slot, slot_rank = "interest", 30
+        if slot != "message" and is_placeholder_value(value):
+            return
+        if slot == "message" and is_placeholder_value(value.split("\n")[0]):
             return
         if slot == "email":
             found = _EMAIL.search(value)
@@ -401,23 +489,25 @@ def read_labels(
             j += 1
         return "\n".join(collected), j
 
-    while i < n:
+    def step(i: int) -> int:
+        """Read the line(s) at ``i``; the index after them, or -1 at a footer."""
+        nonlocal section, skipped_label
         s = lines[i].strip()
         if not s:
             i += 1
-            continue
+            return i
         if is_footer(s):
-            break
+            return -1
         if _SEPARATOR.match(s):
             if section == "skip":
                 section = "lead"
             i += 1
-            continue
+            return i
         key = norm_label(s.strip(":：-=*#[]<> "))
         if extra_skip and key and any(key == w or key.startswith(w + " ") for w in extra_skip):
             section = "skip"
             i += 1
-            continue
+            return i
         matched = _match_label_line(s)
         if matched:
             label, value, (slot, slot_rank) = matched
@@ -425,31 +515,31 @@ def read_labels(
                 kind = heading_kind(s)
                 nxt = _next_nonempty(lines, i + 1)
                 if kind:
-                    section = kind if kind in ("skip", "trade") else "lead"
+                    section = kind if kind in ("skip", "trade", "listing") else "lead"
                 if nxt is None or is_field_line(lines[nxt].strip()):
                     i += 1
-                    continue
+                    return i
                 value, j = continuation(nxt, slot)
                 add(slot, label, value, slot_rank)
                 i = j
-                continue
+                return i
             if slot in ("message", "address"):
                 more, j = continuation(i + 1, slot)
                 if more:
                     value = f"{value}\n{more}"
                 add(slot, label, value, slot_rank)
                 i = j
-                continue
+                return i
             add(slot, label, value, slot_rank)
             i += 1
-            continue
+            return i
         kind = heading_kind(s)
         only = _label_only(s)
         if kind and (only is None or s.rstrip().endswith(":") or kind in ("skip", "trade")):
-            section = kind if kind in ("skip", "trade") else "lead"
+            section = kind if kind in ("skip", "trade", "listing") else "lead"
             if only is None or kind in ("skip", "trade"):
                 i += 1
-                continue
+                return i
         if only is not None:
             label, (slot, slot_rank) = only
             nxt = _next_nonempty(lines, i + 1)
@@ -460,18 +550,32 @@ def read_labels(
                     j = nxt + 1
                 add(slot, label, value, slot_rank)
                 i = j
-                continue
+                return i
             i += 1
-            continue
+            return i
         bare = _match_bare_label(s)
         if bare:
             label, value, (slot, slot_rank) = bare
             add(slot, label, value, slot_rank)
             i += 1
-            continue
+            return i
         if section != "skip" and not is_greeting(s):
             out.prose.append(s)
         i += 1
+
+        return i
+
+    while i < n:
+        start = i
+        skipped_label = False
+        nxt_i = step(i)
+        if nxt_i < 0:
+            footer_at = i
+            break
+        if section == "skip" or skipped_label:
+            dropped.update(range(start, max(nxt_i, start + 1)))
+        i = max(nxt_i, i + 1)
+    out.lead_text = "\n".join("" if k in dropped else line for k, line in enumerate(lines[:footer_at]))
     return out
 
 

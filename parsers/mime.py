@@ -65,9 +65,17 @@ class MailDoc:
     forwarded: bool = False
     attachments: tuple[Attachment, ...] = ()
     defects: tuple[str, ...] = field(default_factory=tuple)
+    #: the display name of Reply-To, when it names someone
+    reply_to_name: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------- charset
+
+
+_SINGLE_BYTE_LATIN = frozenset({
+    "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-8859-15", "iso8859-15", "latin-9", "cp1252",
+    "windows-1252", "us-ascii", "ascii", "cp819", "ansi-x3.4-1968",
+})
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
@@ -76,6 +84,14 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
+    declared = (charset or "").strip().strip('"').lower()
+    if declared and not data.isascii() and declared.replace("_", "-") in _SINGLE_BYTE_LATIN:
+        # mislabelled mail is common: UTF-8 bytes declared as Latin-1. Real Latin-1 text with accents is
+        # almost never valid UTF-8, so a strict UTF-8 decode that succeeds is the better reading.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     tried: list[str] = []
     for cs in (charset, "utf-8"):
         if not cs:
@@ -103,6 +119,8 @@ _BLOCK_TAGS = frozenset({
     "legend", "address", "center", "dl", "main", "figure", "figcaption", "caption", "body", "html",
 })
 _CELL_TAGS = frozenset({"td", "th", "dt"})
+_IN_CELL_BREAKS = frozenset({"br", "p", "div"})
+_CELL_BREAK = "\x0b"
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
@@ -125,13 +143,20 @@ def html_to_text(html: str | bytes) -> str:
         return ""
     out: list[str] = []
     skip = 0
+    # True while directly inside a table cell (not inside a table nested in it): a line break there
+    # separates a stacked "label<br>value" and is marked _CELL_BREAK, resolved by _tidy_lines
+    cells: list[bool] = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _SKIP_TAGS:
                 skip += 1
             elif not skip:
-                if tag in _BLOCK_TAGS or tag == "br":
+                if tag in ("td", "th", "table"):
+                    cells.append(tag != "table")
+                if tag in _IN_CELL_BREAKS and cells and cells[-1]:
+                    out.append(_CELL_BREAK)
+                elif tag in _BLOCK_TAGS or tag == "br":
                     out.append("\n")
                 if el.text:
                     out.append(_WS.sub(" ", el.text))
@@ -139,7 +164,11 @@ def html_to_text(html: str | bytes) -> str:
         if tag in _SKIP_TAGS:
             skip -= 1
         elif not skip:
-            if tag in _BLOCK_TAGS:
+            if tag in ("td", "th", "table") and cells:
+                cells.pop()
+            if tag in _IN_CELL_BREAKS and cells and cells[-1]:
+                out.append(_CELL_BREAK)
+            elif tag in _BLOCK_TAGS:
                 out.append("\n")
             elif tag in _CELL_TAGS:
                 out.append("\t")
@@ -151,8 +180,14 @@ def html_to_text(html: str | bytes) -> str:
 
 
 def _tidy_lines(text: str) -> str:
-    lines: list[str] = []
+    rows: list[str] = []
     for raw in text.split("\n"):
+        if _CELL_BREAK in raw:
+            rows.extend(_stacked_cells(raw))
+        else:
+            rows.append(raw)
+    lines: list[str] = []
+    for raw in rows:
         if "\t" not in raw:
             line = raw.strip()
             if line or (lines and lines[-1]):
@@ -164,6 +199,26 @@ def _tidy_lines(text: str) -> str:
             continue
         lines.extend(_row_lines(cells))
     return "\n".join(lines).strip()
+
+
+def _stacked_cells(raw: str) -> list[str]:
+    """A row whose cells hold a label above their value ("<b>Email</b><br>ann@…"): one ``Label: value``
+    line per cell; any other row with line breaks inside cells: the breaks, as lines."""
+    cells = [c for c in raw.split("\t") if c.strip(" " + _CELL_BREAK)]
+    if len(cells) == 2 and _CELL_BREAK not in cells[0].strip(" " + _CELL_BREAK):
+        label = cells[0].strip(" " + _CELL_BREAK)
+        values = [p.strip() for p in cells[1].split(_CELL_BREAK) if p.strip()]
+        if _looks_like_label(label) and values:
+            return [f"{label.rstrip(':： ')}: {values[0]}", *values[1:]]
+    stacked: list[str] = []
+    for cell in cells:
+        parts = [p.strip() for p in cell.split(_CELL_BREAK) if p.strip()]
+        if len(parts) >= 2 and len(parts[0]) <= 45 and lookup_label(parts[0].rstrip(":： ")) is not None \
+                and not any(_looks_like_label(p.split(":")[0]) and ":" in p for p in parts[1:2]):
+            stacked.extend([f"{parts[0].rstrip(':： ')}: {parts[1]}", *parts[2:]])
+        else:
+            stacked.extend(parts)
+    return stacked
 
 
 def _looks_like_label(cell: str) -> bool:
@@ -235,7 +290,8 @@ def parse_mail(raw: bytes) -> MailDoc:
         name, addr = email.utils.parseaddr(_decode_header(msg.get("From")) or "")
         if name or addr:
             from_pairs = [(name, addr)]
-    reply_to = email.utils.parseaddr(_decode_header(msg.get("Reply-To")) or "")[1] or None
+    reply_to_name, reply_to_addr = email.utils.parseaddr(_decode_header(msg.get("Reply-To")) or "")
+    reply_to = reply_to_addr or None
     plain, html = _bodies(msg, attachments)
     text = plain
     html_text = html_to_text(html) if html else ""
@@ -248,6 +304,7 @@ def parse_mail(raw: bytes) -> MailDoc:
             sender_name=sender_name.strip().strip('"') or None,
             sender_email=sender_email.strip() or None,
             reply_to=reply_to if reply_to and reply_to != sender_email else None,
+            reply_to_name=(reply_to_name.strip().strip('"') or None) if reply_to and reply_to != sender_email else None,
             text=text,
             html=html or None,
             attachments=tuple(attachments),
@@ -348,7 +405,7 @@ def _split_thread(doc: MailDoc) -> MailDoc:
                 return _replace(doc, text=body, signature=signature, forwarded=True,
                                 quoted=head.strip(),
                                 sender_name=sender_name or None, sender_email=sender_email or None,
-                                reply_to=None,
+                                reply_to=None, reply_to_name=None,
                                 subject=headers.get("subject") or doc.subject)
             body, signature = split_signature(head)
             return _replace(doc, text=body, signature=signature, quoted=original)

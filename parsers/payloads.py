@@ -302,6 +302,8 @@ class _Walker:
         found = lookup_label(key)
         if found is None and " ".join(key_tokens) in ("state code", "region code"):
             return ("region", 20)
+        if found is None and (key.rstrip().endswith("?") or len(key_tokens) >= 3):
+            found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
         return found
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:

@@ -29,13 +29,23 @@ _AUTOMATED = re.compile(
 )
 #: prose lines that are a portal's own wording, not the prospect's message
 _PORTAL_PROSE = re.compile(
-    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact)|you (?:have )?(?:received|got)|"
+    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact|response)s?|you (?:have )?(?:received|got)|"
+    r"(?:was|were|been) submitted|submitted to|lead digest|see all (?:responses|leads|messages)|sent via|"
     r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
     r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
     r"submitted (?:via|through|on|from)|form submission|neue (?:anfrage|nachricht)|sie haben|"
     r"nueva (?:solicitud|consulta)|ha recibido|has recibido)\b",
     re.IGNORECASE,
 )
+
+
+#: "Timestamp: 10/14/2025", "created_time: …": a form field the label dictionary does not know, not words
+_FIELD_SHAPED = re.compile(r"^[^\W\d][\w ()/#.'-]{0,38}[:=]\s*\S[^.!?]{0,60}$")
+#: "Lead 1", "Contact #2", "Anfrage 3:": the heading of one lead in a digest holding several
+_NUMBERED_LEAD = re.compile(
+    r"^\W{0,3}(?:lead|contact|inquiry|enquiry|customer|prospect|submission|anfrage|kontakt|interessent|"
+    r"cliente|contacto|consulta|solicitud)\s*(?:#|no\.?|nr\.?)?\s*\d{1,3}\s*[:.)-]?\W{0,3}$",
+    re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -82,16 +92,32 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     if template is not None:
         template.apply(text=doc.text, html=doc.html, data=None, xml_root=None, col=col)
     sections = template.not_lead_sections if template else ()
+    blocks = _numbered_blocks(doc.text)
+    if blocks and template is None:
+        digest = [read_labels(b, extra_skip_sections=sections).fields for b in blocks]
+        if all(c.contact_count() >= 2 for c in digest):
+            return StructuredRead(vendor, [c.build() for c in digest], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
     prose = read.prose
+    free_text = read.lead_text
     if not read.fields.contact_count() and doc.quoted:
         quoted = read_labels(doc.quoted, source_prefix="reader:labels:quoted", extra_skip_sections=sections)
         if quoted.fields.contact_count():
             read = quoted
     col.extend(read.fields)
     lead = col.build()
-    return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=doc.text,
+    return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
+
+
+def _numbered_blocks(text: str) -> list[str]:
+    """The blocks of a digest headed "Lead 1", "Lead 2"…, or [] when the text is no such digest."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _NUMBERED_LEAD.match(line.strip())]
+    if len(starts) < 2:
+        return []
+    ends = [*starts[1:], len(lines)]
+    return ["\n".join(lines[a + 1:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
@@ -140,7 +166,17 @@ def is_automated(address: str | None) -> bool:
     return bool(address) and bool(_AUTOMATED.match(address or ""))
 
 
-def _loose_same_name(a: str, b: str) -> bool:
+def person_of(doc: Document) -> tuple[str | None, str | None]:
+    """(name, email) of the person who wrote the message: the From header, or a Reply-To that names
+    someone else (form mailers and portals send from their own address and reply to the prospect)."""
+    if doc.reply_to and not is_automated(doc.reply_to) and doc.reply_to != doc.sender_email:
+        name = doc.reply_to_name if doc.reply_to_name and "@" not in doc.reply_to_name else None
+        return name, doc.reply_to
+    return doc.sender_name, doc.sender_email
+
+
+def loose_same_name(a: str, b: str) -> bool:
+    """Whether two names share a word (\"Jamie\" and \"Jamie Driver\")."""
     wa = {w for w in re.findall(r"\w+", a.casefold()) if len(w) > 1}
     wb = {w for w in re.findall(r"\w+", b.casefold()) if len(w) > 1}
     return bool(wa & wb)
@@ -150,18 +186,21 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
     """Fill gaps from the mail itself: Reply-To, the From header of a direct inquiry, the message prose."""
     fields: dict[str, FieldValue] = dict(lead.fields)
     direct = doc.is_mail and read.template is None and not is_automated(doc.sender_email)
+    sender_name, sender_email = person_of(doc)
     if "email" not in fields and doc.reply_to and not is_automated(doc.reply_to):
         fields["email"] = FieldValue(doc.reply_to, "reader:mime:reply-to", 0.8)
     has_name = any(n in fields for n in ("full_name", "first_name", "last_name"))
-    if direct and doc.sender_email:
-        name = doc.sender_name or ""
+    if sender_email != doc.sender_email:
+        direct = True  # a Reply-To that names someone else than the sender: the mailer relays that person
+    if direct and sender_email:
+        name = sender_name or ""
         current = fields.get("full_name") or fields.get("first_name")
-        same_person = not has_name or (bool(name) and current is not None and _loose_same_name(name, current.value))
+        same_person = not has_name or (bool(name) and current is not None and loose_same_name(name, current.value))
         if "email" not in fields and same_person:
-            fields["email"] = FieldValue(doc.sender_email, "reader:mime:from", 0.8)
+            fields["email"] = FieldValue(sender_email, "reader:mime:from", 0.8)
         email = fields.get("email")
         if (not has_name and name and "@" not in name and email is not None
-                and email.value.casefold() == doc.sender_email.casefold()):
+                and email.value.casefold() == sender_email.casefold()):
             fields["full_name"] = FieldValue(name, "reader:mime:from", 0.75)
         if "phone" not in fields and doc.signature and fields.get("email") is not None:
             m = re.search(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d", doc.signature)
@@ -169,10 +208,10 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
                 fields["phone"] = FieldValue(m.group(0).strip(), "reader:mime:signature", 0.6)
     if "message" not in fields and read.prose and any(n in fields for n in ("email", "phone")):
         names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
-        if doc.sender_name:
-            names.add(doc.sender_name.casefold())
+        if sender_name:
+            names.add(sender_name.casefold())
         lines = [p for p in read.prose if not _PORTAL_PROSE.search(p) and not p.startswith(("http", "www."))
-                 and p.strip(" ,.!-").casefold() not in names]
+                 and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)]
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)

@@ -44,6 +44,14 @@ _PHONE_RUN = re.compile(
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
     re.IGNORECASE,
 )
+_EXTENSION = re.compile(r"\s*[,;]?\s*(?:x|ext\.?|extension|durchwahl|dw\.?|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+#: forms of address and titles written before a name ("Herr Jonas Brückner", "Dr. Katharina Müller")
+_HONORIFIC = re.compile(
+    r"^(?:(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|hr|fr|sr|sra|srta|do[nñ]a|dott|ing|mag|dipl)\.?\s+)+"
+    r"(?=[^\W\d_])",
+    re.IGNORECASE,
+)
+_SALUTATIONS = frozenset({"mr", "mrs", "ms", "herr", "frau", "sr", "sra", "senor", "señor", "senora", "señora"})
 _NON_WORD = re.compile(r"[^\w@.+\- ]+")
 _LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
 
@@ -124,6 +132,11 @@ def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     value = m.group(0).strip() if m else fv.value.strip()
     if m and len(value) < len(fv.value.strip()) and not re.search(r"[A-Za-z]{3,}", fv.value):
         value = fv.value.strip()
+    ext = _EXTENSION.search(value)
+    if ext and len(re.sub(r"\D", "", value[: ext.start()])) >= 7:
+        # the extension is kept as a flag: the number itself is what a phone field holds
+        value = value[: ext.start()].strip()
+        fv = fv.with_flag(f"extension {ext.group(1)}")
     digits = re.sub(r"\D", "", value)
     if len(digits) < 5:
         fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
@@ -144,7 +157,20 @@ def _words(value: str) -> list[str]:
     return [w for w in _NON_WORD.sub(" ", value.casefold()).replace(".", " ").split() if w]
 
 
+def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
+    for name in ("full_name", "first_name"):
+        fv = fields.get(name)
+        if fv is None:
+            continue
+        stripped = _HONORIFIC.sub("", fv.value).strip()
+        if stripped and stripped != fv.value and len(stripped.split()) >= (2 if name == "full_name" else 1):
+            fields[name] = replace(fv, value=stripped)
+        elif _words(fv.value) and all(w in _SALUTATIONS for w in _words(fv.value)):
+            del fields[name]  # only "Herr" / "Mrs." (a salutation field read as a name)
+
+
 def _complete_names(fields: dict[str, FieldValue]) -> None:
+    _strip_honorifics(fields)
     full, first, last = fields.get("full_name"), fields.get("first_name"), fields.get("last_name")
     if full and _LEGAL.search(full.value) and "company" not in fields and not (first or last):
         fields["company"] = replace(full, source=full.source)
