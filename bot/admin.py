@@ -76,7 +76,8 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
             store,
             extractor,
             scoring=settings.scoring,
-            routing=Routing(settings.slack.channels, settings.slack.enabled, settings.extraction.default_region),
+            routing=Routing(settings.slack.channels, settings.slack.enabled, settings.extraction.default_region,
+                            settings.routing),
         )
         status = 0
         for message_id in ids:

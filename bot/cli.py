@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import Settings, load_settings
 
 DEFAULT_CONFIG = Path("leadbot.toml")
 
@@ -34,6 +34,7 @@ def _setup_logging(level: str) -> None:
     )
     # mail.log and Bolt are chatty at INFO about every session and request.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -91,10 +92,50 @@ def cmd_leads(args: argparse.Namespace) -> int:
     return asyncio.run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.stats_command import run_stats
+
+    return asyncio.run(run_stats(_settings(args), args.period))
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.admin import migrate
 
     return asyncio.run(migrate(_settings(args)))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.import_command import import_file
+
+    _setup_logging("WARNING")
+    return asyncio.run(
+        import_file(_settings(args), args.file, source=args.source, mappings=args.map or [], dry_run=args.dry_run,
+                    no_post=args.no_post, errors=args.errors)
+    )
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from bot.contacts import contacts_merge, contacts_show, contacts_unmerge
+
+    settings = _settings(args)
+    _setup_logging("WARNING")
+    actor = os.environ.get("USER") or "cli"
+    if args.action == "show":
+        return asyncio.run(contacts_show(settings, args.ref))
+    if args.action == "merge":
+        return asyncio.run(contacts_merge(settings, args.into, args.other, actor=actor))
+    return asyncio.run(contacts_unmerge(settings, args.event_id, actor=actor))
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from bot.contacts import run_rescore
+
+    settings = _settings(args)
+    _setup_logging("WARNING")
+    return asyncio.run(
+        run_rescore(settings, dry_run=args.dry_run, limit=args.limit, show_all=args.all,
+                    actor=os.environ.get("USER") or "cli")
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -146,8 +187,40 @@ def build_parser() -> argparse.ArgumentParser:
     leads.add_argument("--limit", type=int, default=50)
     leads.set_defaults(func=cmd_leads)
 
+    stats = sub.add_parser("stats", help="pipeline statistics: sources, grades, claim times, outcomes, reps")
+    stats.add_argument("period", nargs="?", default="30d", choices=["7d", "30d", "90d", "all"])
+    stats.set_defaults(func=cmd_stats)
+
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(func=cmd_migrate)
+
+    imp = sub.add_parser("import", help="import leads from a CSV or Excel (.xlsx) file: scored, routed, deduplicated")
+    imp.add_argument("file", type=Path, help="a .csv or .xlsx file with a header row")
+    imp.add_argument("--source", help="the vendor the leads are credited to (default: Import)")
+    imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                     help="map a column to a lead field (email, phone, full_name…; - ignores it); repeatable")
+    imp.add_argument("--dry-run", action="store_true", help="check and count every row, store nothing")
+    imp.add_argument("--no-post", action="store_true", help="store the leads without posting cards to reps")
+    imp.add_argument("--errors", type=Path, metavar="FILE", help="the error report (default: FILE.errors.csv)")
+    imp.set_defaults(func=cmd_import)
+
+    contacts = sub.add_parser("contacts", help="one contact per person: the 360° view, merge, unmerge")
+    csub = contacts.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = csub.add_parser("show", help="a contact with every lead and every event, newest first")
+    show.add_argument("ref", help="contact id, email or phone (any format)")
+    merge = csub.add_parser("merge", help="make contact OTHER part of INTO (undo with unmerge)")
+    merge.add_argument("into", help="contact id, email or phone")
+    merge.add_argument("other", help="contact id, email or phone")
+    unmerge = csub.add_parser("unmerge", help="undo a merge (the id of its \"merged\" event)")
+    unmerge.add_argument("event_id", type=int, metavar="EVENT_ID")
+    contacts.set_defaults(func=cmd_contacts)
+
+    rescore = sub.add_parser("rescore", help="replay today's scoring and routing rules over past leads")
+    rescore.add_argument("--dry-run", action="store_true",
+                         help="show how grades and routing would change, store nothing")
+    rescore.add_argument("--limit", type=int, default=1000, help="the newest N leads (default 1000)")
+    rescore.add_argument("--all", action="store_true", help="list every lead, not only those that change")
+    rescore.set_defaults(func=cmd_rescore)
 
     demo = sub.add_parser("demo", help="a tour on loopback: sample mail in over SMTP, cards out, one claimed")
     demo.set_defaults(func=cmd_demo)
@@ -155,10 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.errors import STARTUP_ERRORS
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except ConfigError as exc:
+    except STARTUP_ERRORS as exc:
         print(f"leadbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,17 +11,21 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import phonenumbers
-from nlp.extractor import Extractor
 
-from bot.scoring import ScoredLead, route, score_lead
-from bot.settings import ScoringSettings, SlackChannels
+from bot.learning import LearnedRates, LearnedRatesCache
+from bot.routing import decide_route
+from bot.scoring import ScoredLead, score_lead
+from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
+from bot.sla import claim_due
+from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
 from store.records import AcceptedMessage, LeadRecord, NewLead
-from store.repository import Store
+from store.repository import Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,8 @@ class Routing:
     channels: SlackChannels
     slack_enabled: bool
     default_region: str = "US"
+    #: `[routing]`: rules by vendor/interest/region/language and the SLA clocks (issue 5)
+    settings: RoutingSettings = field(default_factory=RoutingSettings)
 
 
 def contact_phone(phone: str | None, region: str) -> str | None:
@@ -49,11 +55,25 @@ def contact_phone(phone: str | None, region: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def new_lead(scored: ScoredLead, channel: str, routing: Routing) -> NewLead:
-    """What the store keeps of a scored lead, and where its card goes."""
+def notice_of(scored: ScoredLead) -> str:
+    """One line about an inquiry, for the rep who already works this person."""
+    lead = scored.lead
+    parts = [lead.display_name or lead.value("email") or lead.value("phone") or "someone"]
+    parts.append(f"via {scored.vendor}" if scored.vendor else "again")
+    wants = lead.value("interest") or lead.value("message")
+    if wants:
+        wants = " ".join(wants.split())
+        parts.append(f"— {wants[:140]}{'…' if len(wants) > 140 else ''}")
+    return " ".join(parts)
+
+
+def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetime | None = None) -> NewLead:
+    """What the store keeps of a scored lead, where its card goes and when its claim SLA runs out."""
     fields = scored.lead.fields
-    post_to = route(scored.grade, routing.channels) if routing.slack_enabled else CONSOLE
+    decision = decide_route(scored.lead, scored.vendor, scored.grade, routing.channels, routing.settings)
+    post_to = decision.channel if routing.slack_enabled else CONSOLE
     email = scored.lead.value("email")
+    phone = fields.get("phone")
     return NewLead(
         vendor=scored.vendor,
         channel=channel,
@@ -72,7 +92,10 @@ def new_lead(scored: ScoredLead, channel: str, routing: Routing) -> NewLead:
         reasons=scored.reasons,
         post_to=post_to,
         contact_email=email.strip().lower() if email else None,
-        contact_phone=contact_phone(scored.lead.value("phone"), routing.default_region),
+        contact_phone=(phone.normalized if phone is not None and phone.normalized else None)
+        or contact_phone(scored.lead.value("phone"), routing.default_region),
+        claim_due_at=claim_due(now, routing.settings) if now and post_to and routing.slack_enabled else None,
+        notice=notice_of(scored),
     )
 
 
@@ -88,12 +111,16 @@ class IntakePipeline:
         routing: Routing,
         on_cards_queued: Callable[[], None] = lambda: None,
         hold: bool = False,
+        learning: LearnedRatesCache | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._extractor = extractor
         self._scoring = scoring
         self._routing = routing
         self._on_cards_queued = on_cards_queued
+        self._learning = learning
+        self._clock = clock
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
@@ -137,8 +164,18 @@ class IntakePipeline:
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
 
-    def score(self, extraction: Extraction) -> list[ScoredLead]:
-        return [score_lead(lead, extraction.vendor, self._scoring) for lead in extraction.leads]
+    def score(
+        self,
+        extraction: Extraction,
+        *,
+        learned: LearnedRates | None = None,
+        received_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> list[ScoredLead]:
+        return [
+            score_lead(lead, extraction.vendor, self._scoring, learned=learned, received_at=received_at, now=now)
+            for lead in extraction.leads
+        ]
 
     async def process(self, message_id: int) -> list[LeadRecord]:
         """Turn one stored message into leads. Never raises: failures are stored with the message."""
@@ -155,8 +192,10 @@ class IntakePipeline:
         )
         try:
             extraction = await asyncio.to_thread(self._extractor.extract, raw)
-            scored = self.score(extraction)
-            leads = [new_lead(s, record.channel, self._routing) for s in scored]
+            learned = await self._learning.current() if self._learning is not None else None
+            now = self._clock()
+            scored = self.score(extraction, learned=learned, received_at=record.received_at, now=now)
+            leads = [new_lead(s, record.channel, self._routing, now=now) for s in scored]
         except ExtractionError as exc:
             # The sender's fault: logged plainly, kept for a human (and for replay after a fix).
             log.info("message %s cannot be read: %s", message_id, exc)

@@ -18,12 +18,17 @@ from typing import Any, TextIO
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.intake import IntakePipeline, Routing
+from bot.learning import LearnedRatesCache
+from bot.scoring import route
 from bot.settings import Settings
+from bot.sla import SlaWorker
 from bot.slack.app import build_slack_app
+from bot.slack.chat_intake import ChatIntake
 from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
 from bot.slack.runner import SlackRunner
 from bot.smtp import SmtpListener
+from bot.ways_in import WaysIn, start_ways_in, stop_ways_in
 from nlp.extractor import Extractor
 from store.repository import Store
 
@@ -51,6 +56,8 @@ class Service:
         self.outbox: OutboxWorker | None = None
         self.smtp: SmtpListener | None = None
         self.slack: SlackRunner | None = None
+        self.sla: SlaWorker | None = None  # issue 5
+        self.ways_in: WaysIn | None = None  # HTTP intake, forms, IMAP (issue 6)
 
     async def start(self) -> None:
         settings = self.settings
@@ -69,21 +76,35 @@ class Service:
             poster = SlackCardPoster(client)
         else:
             poster = ConsoleCardPoster(self._console)
-        self.outbox = OutboxWorker(self.store, poster, min_interval=settings.slack.post_interval_seconds)
+        self.outbox = OutboxWorker(
+            self.store,
+            poster,
+            min_interval=settings.slack.post_interval_seconds,
+            # issue 4: cards queued for the console while Slack was off go to their graded channel now
+            reroute=(lambda lead: route(lead.grade, settings.slack.channels)) if settings.slack.enabled else None,
+        )
+        self.pipeline_routing = Routing(
+            channels=settings.slack.channels,
+            slack_enabled=settings.slack.enabled,
+            default_region=settings.extraction.default_region,
+            settings=settings.routing,
+        )
         self.pipeline = IntakePipeline(
             self.store,
             self._extractor,
             scoring=settings.scoring,
-            routing=Routing(
-                channels=settings.slack.channels,
-                slack_enabled=settings.slack.enabled,
-                default_region=settings.extraction.default_region,
-            ),
+            routing=self.pipeline_routing,
             on_cards_queued=self.outbox.wake,
             hold=self._hold,
+            learning=LearnedRatesCache(self.store, settings.scoring),  # issue 5
         )
         if settings.slack.enabled:
-            app = build_slack_app(settings.slack, self.store, wake_outbox=self.outbox.wake, client=client)
+            intake = ChatIntake(  # issue 4: leads typed or pasted into Slack
+                self.store, self.pipeline, self.pipeline_routing, on_cards_queued=self.outbox.wake
+            )
+            app = build_slack_app(
+                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake
+            )
             self.slack = SlackRunner(settings.slack, app)
             await self.slack.start()
 
@@ -92,8 +113,13 @@ class Service:
             log.info("re-queued %d message(s) accepted before the last stop", recovered)
         self._spawn(self.pipeline.run(), "pipeline")
         self._spawn(self.outbox.run(), "outbox")
+        # issue 5: SLA timers (reminders, escalation, auto-assignment, first-touch nudges), from the database
+        self.sla = SlaWorker(self.store, settings.routing, settings.slack.channels, on_outbox=self.outbox.wake)
+        if not self._hold:
+            self._spawn(self.sla.run(), "sla")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
+        self.ways_in = await start_ways_in(settings, self.store, self.pipeline, self._extractor)
         log.info(
             "leadbot is listening for mail on %s:%d; cards go to %s",
             settings.smtp.host,
@@ -117,6 +143,8 @@ class Service:
         """Stop taking mail, let the message in hand finish, then close everything."""
         if self.smtp is not None:
             await self.smtp.stop()
+        if self.ways_in is not None:
+            await stop_ways_in(self.ways_in)
         if self.pipeline is not None and not self._hold:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(10):

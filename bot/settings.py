@@ -77,6 +77,66 @@ class SlackChannels(Section):
     intake: str | None = None
     alerts: str | None = None
 
+    @field_validator("sales", "nurture", "intake", "alerts")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        # chat.update needs the channel's ID; a name ("#sales") posts but can never be edited (issue 4).
+        if value is not None and not CHANNEL_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a channel ID (C… or G…; channel details > the ID at the bottom)")
+        return value
+
+
+#: a public (C…) or private (G…) channel ID
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+#: a user (U…/W…) or a user group (S…)
+_MEMBER_ID = re.compile(r"[UWS][A-Z0-9]{2,}")
+
+
+class SlackRoles(Section):
+    """`[slack.roles]`: who may claim and who manages (user IDs U…/W… or user-group IDs S…) (issue 4)."""
+
+    #: who may claim leads; empty: any member of the channel where the card is
+    reps: tuple[str, ...] = ()
+    #: who may reassign, see per-rep stats and act on any lead
+    managers: tuple[str, ...] = ()
+
+    @field_validator("reps", "managers")
+    @classmethod
+    def _member_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for member in value:
+            if not _MEMBER_ID.fullmatch(member):
+                raise ValueError(f"{member!r} is not a user ID (U…, W…) or user-group ID (S…)")
+        return value
+
+
+class SlackIntakeSettings(Section):
+    """`[slack.intake]`: leads typed or pasted into Slack (issue 4)."""
+
+    #: read messages posted in the intake channels ([slack.channels] intake plus `channels`)
+    enabled: bool = True
+    #: more intake channel IDs, besides [slack.channels] intake
+    channels: tuple[str, ...] = ()
+    #: bot IDs (B…) of vendor apps whose messages are leads too; the bot's own messages never are
+    bot_ids: tuple[str, ...] = ()
+    #: read a message that mentions the bot, in any channel it is in
+    mentions: bool = True
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for channel in value:
+            if not CHANNEL_ID.fullmatch(channel):
+                raise ValueError(f"{channel!r} is not a channel ID (C… or G…)")
+        return value
+
+    @field_validator("bot_ids")
+    @classmethod
+    def _bot_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for bot in value:
+            if not re.fullmatch(r"B[A-Z0-9]{2,}", bot):
+                raise ValueError(f"{bot!r} is not a bot ID (B…, from the bot's profile or a message's bot_id)")
+        return value
+
 
 class SlackSettings(Section):
     """`[slack]`: the Slack app. Without a bot token, cards are printed to the console instead."""
@@ -91,6 +151,8 @@ class SlackSettings(Section):
     #: Slack allows about one message per second per channel (chat.postMessage rate limits)
     post_interval_seconds: float = Field(default=1.0, ge=0)
     channels: SlackChannels = SlackChannels()
+    roles: SlackRoles = SlackRoles()
+    intake: SlackIntakeSettings = SlackIntakeSettings()
 
     @field_validator("api_base_url")
     @classmethod
@@ -114,6 +176,33 @@ class SlackSettings(Section):
         return self
 
 
+#: the point and penalty keys `[scoring.points]` / `[scoring.penalties]` understand (a typo stops the start)
+SCORING_POINT_KEYS = frozenset({
+    "email", "business_email", "phone", "name", "company", "address", "interest", "message", "intent",
+    "budget", "timeline", "near_timeline", "recent",
+})
+SCORING_PENALTY_KEYS = frozenset({
+    "invalid_email", "disposable_email", "invalid_phone", "test_lead", "gibberish_name", "placeholder", "spam",
+    "no_contact",
+})
+
+
+class LearningSettings(Section):
+    """`[scoring.learning]`: win rates learned from recorded outcomes become a score component."""
+
+    enabled: bool = True
+    #: strength of the Beta prior, in pseudo-outcomes centred on the overall win rate (more: slower to move)
+    prior_strength: float = Field(default=10.0, gt=0)
+    #: a source or feature needs this many closed leads before its rate counts
+    min_outcomes: int = Field(default=5, ge=1)
+    #: points per unit of win-rate difference from the overall rate (100: +1 point per percentage point)
+    weight: float = Field(default=100.0, ge=0)
+    #: the learned component never moves a score by more than this, either way
+    max_points: int = Field(default=15, ge=0, le=100)
+    #: how often the running service re-reads outcomes from the store
+    refresh_seconds: float = Field(default=300.0, ge=0)
+
+
 class ScoringSettings(Section):
     """`[scoring]`: points per signal; the sum (clamped to 0–100) decides the grade."""
 
@@ -122,30 +211,346 @@ class ScoringSettings(Section):
     #: points for a present (and, for email/phone, valid) field
     points: dict[str, int] = {
         "email": 20,
+        "business_email": 5,
         "phone": 20,
         "name": 10,
         "company": 5,
         "address": 5,
         "interest": 15,
         "message": 10,
+        "intent": 10,
         "budget": 10,
         "timeline": 10,
+        "near_timeline": 5,
+        "recent": 5,
     }
     #: penalties (negative points) for signals of scrap
     penalties: dict[str, int] = {
         "invalid_email": -25,
+        "disposable_email": -40,
         "invalid_phone": -15,
         "test_lead": -60,
+        "gibberish_name": -40,
+        "placeholder": -30,
+        "spam": -80,
         "no_contact": -100,
     }
     #: extra points by vendor name (e.g. a provider whose leads close well)
     vendor_weights: dict[str, int] = {}
+    #: words and phrases that ask for the next step (a quote, a demo, a test drive, a showing)
+    intent_phrases: tuple[str, ...] = (
+        "quote", "price", "pricing", "estimate", "demo", "test drive", "test-drive", "showing", "viewing",
+        "tour", "appointment", "book", "schedule", "available", "availability", "call me", "probefahrt",
+        "besichtigung", "angebot", "termin", "presupuesto", "prueba", "visita", "cita",
+    )
+    #: timeline words that mean soon
+    near_timeline_phrases: tuple[str, ...] = (
+        "today", "tomorrow", "asap", "as soon as possible", "this week", "next week", "this weekend", "now",
+        "urgent", "immediately", "within days", "heute", "morgen", "sofort", "diese woche", "hoy", "mañana",
+        "esta semana", "urgente",
+    )
+    #: a lead scored within this many minutes of arriving earns the "recent" points
+    recent_minutes: int = Field(default=60, ge=0)
+    #: values vendors put where the prospect left a field empty (compared case-insensitively, digits-only
+    #: for phones)
+    placeholder_values: tuple[str, ...] = (
+        "noemail@noemail.com", "none@none.com", "no@email.com", "noreply@noreply.com", "na@na.com",
+        "email@email.com", "0000000000", "1111111111", "1234567890", "5555555555", "9999999999",
+    )
+    #: phrases of obvious spam (SEO offers, crypto, pharmacy) in the message
+    spam_phrases: tuple[str, ...] = (
+        "seo services", "backlinks", "rank your website", "first page of google", "guest post", "crypto",
+        "bitcoin", "casino", "viagra", "cialis", "web design services", "increase your traffic", "loan offer",
+    )
+    #: a message with at least this many links is spam
+    spam_links: int = Field(default=3, ge=1)
+    learning: LearningSettings = LearningSettings()
+
+    @field_validator("points", "penalties")
+    @classmethod
+    def _known_keys(cls, value: dict[str, int], info: Any) -> dict[str, int]:
+        known = SCORING_POINT_KEYS if info.field_name == "points" else SCORING_PENALTY_KEYS
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown {info.field_name} key(s) {unknown}; known: {sorted(known)}")
+        if info.field_name == "penalties" and any(v > 0 for v in value.values()):
+            raise ValueError("penalties must be zero or negative")
+        return value
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> ScoringSettings:
         if self.grade_b > self.grade_a:
             raise ValueError(f"grade_b ({self.grade_b}) must not be above grade_a ({self.grade_a})")
         return self
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+#: languages the routing rules can recognise in a message
+LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "nl")
+
+
+class RoutingRule(Section):
+    """One `[[routing.rules]]` entry: leads matching every condition given go to ``channel``."""
+
+    name: str
+    channel: str
+    #: vendor names, shell-style patterns ("Cars.com", "AutoMarket*"), case-insensitive
+    vendor: tuple[str, ...] = ()
+    #: a regular expression searched (case-insensitively) in the interest, else the message
+    interest: str | None = None
+    #: region/state or country codes ("CA", "DE") or postal-code prefixes ("94*")
+    region: tuple[str, ...] = ()
+    #: language codes of the prospect's message ("en", "de", "es", "fr", "it", "pt", "nl")
+    language: tuple[str, ...] = ()
+    #: the grades the rule applies to (C never pings reps, so it cannot be routed)
+    grades: tuple[Literal["A", "B"], ...] = ("A", "B")
+
+    @model_validator(mode="after")
+    def _usable(self) -> RoutingRule:
+        if not (self.vendor or self.interest or self.region or self.language):
+            raise ValueError(f"rule {self.name!r} has no condition (vendor, interest, region or language)")
+        if self.interest is not None:
+            try:
+                re.compile(self.interest)
+            except re.error as exc:
+                problem = f"rule {self.name!r}: interest {self.interest!r} is not a valid regex: {exc}"
+                raise ValueError(problem) from None
+        unknown = sorted(set(self.language) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"rule {self.name!r}: unknown language(s) {unknown}; known: {list(LANGUAGES)}")
+        if not self.grades:
+            raise ValueError(f"rule {self.name!r}: grades must not be empty")
+        if not CHANNEL_ID.fullmatch(self.channel):
+            raise ValueError(f"rule {self.name!r}: channel {self.channel!r} is not a channel ID (C… or G…)")
+        return self
+
+
+class EscalationStep(Section):
+    """One `[[routing.escalation]]` step for a lead still unclaimed ``after_minutes`` after it arrived."""
+
+    after_minutes: int = Field(ge=1)
+    #: a wider channel to post the lead to
+    channel: str | None = None
+    #: users to message directly
+    dm: tuple[str, ...] = ()
+    #: also message every user in `routing.managers`
+    managers: bool = False
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value is not None and not CHANNEL_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a channel ID (C… or G…)")
+        return value
+
+
+class RoutingSettings(Section):
+    """`[routing]`: where cards go beyond grade, and the clocks that keep a lead from waiting."""
+
+    rules: tuple[RoutingRule, ...] = ()
+    #: unclaimed this long (business minutes) → a reminder in the card's thread, and an SLA breach
+    claim_sla_minutes: int = Field(default=15, ge=1)
+    #: claimed but no activity logged this long (business minutes) → a nudge to the owner
+    first_touch_minutes: int = Field(default=60, ge=1)
+    escalation: tuple[EscalationStep, ...] = ()
+    #: Slack user IDs of the sales managers (escalation steps with managers = true message them)
+    managers: tuple[str, ...] = ()
+    #: push as the fallback of pull: "off", "round_robin" or "least_loaded"
+    auto_assign: Literal["off", "round_robin", "least_loaded"] = "off"
+    #: minutes after arrival (business minutes) at which a still-unclaimed lead is assigned
+    auto_assign_after_minutes: int = Field(default=120, ge=1)
+    #: Slack user IDs of the reps auto-assignment chooses among (away reps are skipped)
+    reps: tuple[str, ...] = ()
+    #: IANA time zone of the business hours
+    timezone: str = "UTC"
+    business_days: tuple[str, ...] = _DAYS
+    business_open: str = "00:00"
+    business_close: str = "24:00"
+    #: post a digest of new grade C leads to the alerts channel every this many hours (0: never)
+    c_digest_hours: int = Field(default=0, ge=0)
+    #: how often the SLA worker looks for due timers
+    check_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as \"America/Chicago\")") from None
+        return value
+
+    @field_validator("business_days")
+    @classmethod
+    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        days = tuple(d.strip().lower()[:3] for d in value)
+        bad = [d for d in days if d not in _DAYS]
+        if bad or not days:
+            raise ValueError(f"days must be among {list(_DAYS)} and not empty (got {list(value)})")
+        return days
+
+    @field_validator("business_open", "business_close")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("must be HH:MM (24-hour clock)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RoutingSettings:
+        if self.business_open >= self.business_close:
+            raise ValueError(
+                f"business_open ({self.business_open}) must be before business_close ({self.business_close})"
+            )
+        names = [rule.name for rule in self.rules]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"rule names must be unique: {repeated}")
+        last = self.claim_sla_minutes
+        for number, step in enumerate(self.escalation, 1):
+            if step.after_minutes <= last:
+                raise ValueError(
+                    f"escalation step {number}: after_minutes ({step.after_minutes}) must be later than the "
+                    f"previous step or claim_sla_minutes ({last})"
+                )
+            if not (step.channel or step.dm or step.managers):
+                raise ValueError(f"escalation step {number} notifies nobody (set channel, dm or managers = true)")
+            if step.managers and not self.managers:
+                raise ValueError(f"escalation step {number} has managers = true but routing.managers is empty")
+            last = step.after_minutes
+        if self.auto_assign != "off":
+            if not self.reps:
+                raise ValueError(f"auto_assign = {self.auto_assign!r} needs routing.reps (Slack user IDs)")
+            if self.auto_assign_after_minutes <= last:
+                raise ValueError(
+                    f"auto_assign_after_minutes ({self.auto_assign_after_minutes}) must come after the last "
+                    f"reminder or escalation step ({last})"
+                )
+        return self
+
+
+class HttpSettings(Section):
+    """`[http]`: the web server for lead webhooks (`/intake/<source>`) and web forms (`/form/<name>`)."""
+
+    #: serve the HTTP intake at all (it only answers for sources and forms that are configured)
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    #: larger request bodies are refused with 413 before anything is stored
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: how long a webhook waits for its leads to be read before it is answered with the message id only
+    process_timeout_seconds: float = Field(default=10.0, ge=0)
+    #: addresses of reverse proxies whose X-Forwarded-For is believed (for forms' per-address rate limit)
+    trusted_proxies: tuple[str, ...] = ()
+
+
+class IntakeSource(Section):
+    """`[intake.sources.<name>]`: one provider allowed to POST leads to `/intake/<name>`."""
+
+    #: bearer: `Authorization: Bearer <token>`; hmac: a hex HMAC-SHA256 of the body in `signature_header`;
+    #: facebook: Meta's webhook (verify_token handshake, X-Hub-Signature-256 with app_secret);
+    #: google: Google Ads lead form webhook (`google_key` in the body); none: no check (loopback tests only)
+    auth: Literal["bearer", "hmac", "facebook", "google", "none"] = "bearer"
+    token: SecretStr | None = None
+    secret: SecretStr | None = None
+    signature_header: str = "X-Leadbot-Signature"
+    #: facebook: the string typed into the app dashboard's "Verify token"
+    verify_token: SecretStr | None = None
+    #: facebook: a page access token (leads_retrieval) to fetch each lead the webhook announces
+    page_access_token: SecretStr | None = None
+    graph_api_url: str = "https://graph.facebook.com/v19.0/"
+    #: google: the key entered in the lead form's webhook settings
+    google_key: SecretStr | None = None
+    #: the vendor name leads from this source are credited to when the payload names none
+    vendor: str | None = None
+
+    @model_validator(mode="after")
+    def _auth_has_its_secret(self) -> IntakeSource:
+        needs = {"bearer": ("token",), "hmac": ("secret",), "facebook": ("secret", "verify_token"),
+                 "google": ("google_key",)}
+        for key in needs.get(self.auth, ()):
+            if getattr(self, key) is None:
+                env = f"LEADBOT_INTAKE__SOURCES__<NAME>__{key.upper()}"
+                raise ValueError(f"auth = \"{self.auth}\" needs {key} (or {env})")
+        return self
+
+
+class IntakeSettings(Section):
+    """`[intake]`: who may POST leads over HTTP."""
+
+    sources: dict[str, IntakeSource] = {}
+
+    @field_validator("sources")
+    @classmethod
+    def _names_are_url_safe(cls, value: dict[str, IntakeSource]) -> dict[str, IntakeSource]:
+        for name in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name):
+                raise ValueError(f"source name {name!r}: use lower-case letters, digits, - and _")
+        return value
+
+
+class FormField(Section):
+    """One input of a web form. `name` is the lead field it fills (email, phone, full_name, message…)."""
+
+    name: str
+    label: str
+    type: Literal["text", "email", "tel", "textarea"] = "text"
+    required: bool = False
+    #: the HTML autocomplete token (name, email, tel, organization, postal-code…), for browsers and
+    #: assistive technology
+    autocomplete: str | None = None
+
+
+class FormSettings(Section):
+    """`[forms.<name>]`: a lead form served at `/form/<name>`."""
+
+    title: str
+    intro: str = ""
+    fields: tuple[FormField, ...]
+    submit_label: str = "Send"
+    thank_you: str = "Thank you, we will be in touch shortly."
+    #: submissions allowed per client address per hour (more get 429)
+    rate_limit_per_hour: int = Field(default=5, ge=1)
+
+    @field_validator("fields")
+    @classmethod
+    def _fields_unique(cls, value: tuple[FormField, ...]) -> tuple[FormField, ...]:
+        names = [f.name for f in value]
+        if not names:
+            raise ValueError("a form needs at least one field")
+        if len(set(names)) != len(names):
+            raise ValueError("field names must be unique")
+        return value
+
+
+class ImapSettings(Section):
+    """`[imap]`: a mailbox the service reads leads from (when `host` is set)."""
+
+    host: str | None = None
+    #: 993 for tls = "ssl", 143 for "none"
+    port: int = Field(default=993, ge=0, le=65535)
+    #: "ssl": implicit TLS (RFC 8314, recommended); "none": plain text (loopback or a trusted network only)
+    tls: Literal["ssl", "none"] = "ssl"
+    #: a PEM file of CA certificates to trust instead of the system's (a private mail server)
+    ca_file: Path | None = None
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    folder: str = "INBOX"
+    #: where a message is moved once stored; "" keeps it in place, flagged \Seen
+    processed_folder: str = "Leadbot-Processed"
+    #: seconds between checks when the server cannot IDLE, and the longest IDLE before re-issuing it
+    poll_seconds: float = Field(default=60.0, gt=0)
+    #: use IDLE (RFC 2177) when the server offers it
+    idle: bool = True
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
 
 
 class Settings(BaseSettings):
@@ -160,8 +565,13 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     slack: SlackSettings = SlackSettings()
     scoring: ScoringSettings = ScoringSettings()
+    routing: RoutingSettings = RoutingSettings()
     nlp: NlpSettings = NlpSettings()
     extraction: ExtractionSettings = ExtractionSettings()
+    http: HttpSettings = HttpSettings()
+    intake: IntakeSettings = IntakeSettings()
+    forms: dict[str, FormSettings] = {}
+    imap: ImapSettings = ImapSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -50,6 +50,10 @@ class NewLead:
     #: normalised identity used to find the contact: email (lower-case), phone (E.164)
     contact_email: str | None = None
     contact_phone: str | None = None
+    #: when the claim SLA runs out (set by the pipeline's business-hours policy; None: no timer) (issue 5)
+    claim_due_at: datetime | None = None
+    #: one line describing the inquiry, told to whoever works the contact if this is a repeat (issue 5)
+    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +125,105 @@ class OutboxRecord:
     attempts: int
     created_at: datetime
     next_attempt_at: datetime
+
+
+# ---- assessment (issue 5) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    id: int
+    email: str | None
+    phone: str | None
+    name: str | None
+    postal_code: str | None
+    created_at: datetime
+    merged_into: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactHistory:
+    """The 360° view of one person: the contact, every lead and every event, newest first."""
+
+    contact: ContactRecord
+    leads: tuple[LeadRecord, ...]
+    events: tuple[EventRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTimerRecord:
+    id: int
+    lead_id: int
+    kind: str
+    step: int
+    started_at: datetime
+    due_at: datetime
+    status: str
+    fired_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSample:
+    """A closed lead as learning sees it: where it came from, what it had, how it ended."""
+
+    lead_id: int
+    vendor: str | None
+    fields: dict[str, str]
+    provenance: dict[str, dict[str, Any]]
+    outcome: str
+
+
+# ---- more ways in: webhook keys, imports (issue 6) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeKeyClaim:
+    """The answer to presenting an Idempotency-Key: first use (``new``), or the earlier request's message.
+
+    ``message_id`` is None for a key whose first request is still being stored.
+    """
+
+    new: bool
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCandidate:
+    """One row of an imported file: the cells as read, and the lead made of them (None: invalid, why)."""
+
+    row_number: int
+    data: dict[str, str]
+    key: str | None
+    lead: NewLead | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    row_number: int
+    #: imported | duplicate | invalid
+    status: str
+    reason: str | None = None
+    lead_id: int | None = None
+    grade: str | None = None
+
+
+# ---- lead work (issue 4) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A lead read from chat, waiting for Confirm / Edit / Discard."""
+
+    id: int
+    message_id: int | None
+    author: str | None
+    channel: str | None
+    reply_ts: str | None
+    vendor: str | None
+    fields: dict[str, str]
+    provenance: dict[str, dict[str, Any]]
+    status: str
+    lead_id: int | None
+    created_at: datetime
+    decided_by: str | None = None

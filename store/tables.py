@@ -94,6 +94,8 @@ class Contact(Base):
     name: Mapped[str | None] = mapped_column(String(300))
     postal_code: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
+    #: set when this contact was merged into another (issue 5); matching skips it, unmerge clears it
+    merged_into: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
 
 
 class Lead(Base):
@@ -157,3 +159,148 @@ class OutboxItem(Base):
     next_attempt_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# ---- assessment (issue 5) ---------------------------------------------------------------------------
+
+
+class SlaTimer(Base):
+    """A lead's next deadline: "claim" (remind, escalate, auto-assign) or "first_touch" (nudge the owner).
+
+    Timers live here, not in memory, so a restart loses none; the SLA worker fires the due ones.
+    """
+
+    __tablename__ = "sla_timers"
+    __table_args__ = (Index("ix_sla_timers_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    #: claim | first_touch
+    kind: Mapped[str] = mapped_column(String(16))
+    #: claim: 0 = reminder, 1..n = escalation steps, n+1 = auto-assignment
+    step: Mapped[int] = mapped_column(default=0)
+    #: when the clock started (arrival for claim, the claim for first_touch)
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    #: pending → done
+    status: Mapped[str] = mapped_column(String(8))
+    fired_at: Mapped[datetime | None]
+
+
+class RepStatus(Base):
+    """A rep's availability: away reps are skipped by auto-assignment (`/leads away on|off`)."""
+
+    __tablename__ = "rep_status"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    away: Mapped[bool] = mapped_column(default=False)
+    changed_at: Mapped[datetime]
+
+
+# ---- more ways in: HTTP intake, imports (issue 6) ---------------------------------------------------
+
+
+class IntakeKey(Base):
+    """An ``Idempotency-Key`` a provider sent with a webhook, and the message its first request stored.
+
+    The row is written before the message (``message_id`` still empty: a request with that key is in
+    progress), so two racing requests with one key store one message.
+    """
+
+    __tablename__ = "intake_keys"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    #: "idem:" + sha256 of the source and the header's value
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    created_at: Mapped[datetime]
+
+
+class ImportBatch(Base):
+    """One `leadbot import` run: the file, and what became of its rows."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    rows: Mapped[int] = mapped_column(default=0)
+    imported: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    invalid: Mapped[int] = mapped_column(default=0)
+
+
+class ImportRow(Base):
+    """One row of an imported file, exactly as read (column -> cell), stored before it becomes a lead."""
+
+    __tablename__ = "import_rows"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    row_number: Mapped[int]
+    #: sha256 of the row's identity (email, phone, name, interest, message); set only on the row
+    #: that made the lead, so a later row or file with the same person and request is a duplicate
+    row_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: imported | duplicate | invalid
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+
+
+# ---- lead work: Slack events, chat drafts, stats indexes (issue 4) --------------------------------
+
+
+class SlackEvent(Base):
+    """An Events API ``event_id`` already handled: Slack retries a delivery it thinks failed (3 s without
+    an answer), and any instance may receive the retry, so the memory of it is shared."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ChatDraft(Base):
+    """A lead read from a chat message, waiting for a person to confirm, edit or discard it."""
+
+    __tablename__ = "chat_drafts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    #: the raw chat text as stored first (inbound_messages, channel "slack")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
+    #: who sent the text (a Slack user or an allow-listed bot) and who asked for the lead
+    author: Mapped[str | None] = mapped_column(String(32))
+    #: where the draft was answered: channel and the bot's reply ts (or the response_url of a command)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    reply_ts: Mapped[str | None] = mapped_column(String(32))
+    vendor: Mapped[str | None] = mapped_column(String(120))
+    #: field name -> value, as extracted and then edited
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: pending → confirmed | discarded
+    status: Mapped[str] = mapped_column(String(12))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+
+
+# The statistics read leads by period and events by kind and period; the outbox finds the head of each lane.
+# ix_leads_stats covers the statistics' pass over a period (created_at first), so it reads no table rows.
+Index(
+    "ix_leads_stats",
+    Lead.created_at,
+    Lead.vendor,
+    Lead.grade,
+    Lead.owner,
+    Lead.outcome,
+    Lead.claimed_at,
+    Lead.first_touch_at,
+    Lead.outcome_amount,
+)
+Index("ix_events_kind_at", Event.kind, Event.at)
+Index("ix_outbox_lane", OutboxItem.status, OutboxItem.channel, OutboxItem.id)

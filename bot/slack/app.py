@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import SlackSettings
+from bot.slack.chat_intake import ChatIntake
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import register_listeners
-from store.repository import Store
+from bot.slack.roles import Roles
+from store.repository import Store, utcnow
 
 
 def build_slack_app(
@@ -19,12 +22,15 @@ def build_slack_app(
     *,
     wake_outbox: Callable[[], None],
     client: AsyncWebClient | None = None,
+    intake: ChatIntake | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> AsyncApp:
     """An AsyncApp with every listener registered. Needs a bot token (``settings.enabled``).
 
     ``client`` defaults to an AsyncWebClient on ``settings.api_base_url`` with the bot token; Bolt uses it
     for auth.test and hands it to listeners. Signatures are verified in HTTP mode; Socket Mode requests
-    arrive over the app-token websocket and carry none.
+    arrive over the app-token websocket and carry none. ``intake`` reads leads from chat (messages in the
+    intake channels, app mentions, the message shortcut, ``/leads new``); without it those are declined.
     """
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise ValueError("the Slack app needs [slack] bot_token (without one, cards go to the console)")
@@ -40,5 +46,13 @@ def build_slack_app(
         request_verification_enabled=http,
         # auth.test happens on the first request, not at build time (no event loop work in a constructor)
     )
-    register_listeners(app, SlackDeps(store=store, wake_outbox=wake_outbox))
+    deps = SlackDeps(
+        store=store,
+        wake_outbox=wake_outbox,
+        settings=settings,
+        roles=Roles(settings.roles, client),
+        intake=intake,
+        clock=clock,
+    )
+    register_listeners(app, deps)
     return app

@@ -16,6 +16,12 @@ from store.records import LeadRecord
 
 #: action_id of the card's Claim button (the claim listener matches on it)
 CLAIM_ACTION = "claim"
+#: the card's other buttons (the card listener matches on them); each carries the lead id as its value
+VIEW_ORIGINAL_ACTION = "view_original"
+LOG_ACTIVITY_ACTION = "log_activity"
+SET_OUTCOME_ACTION = "set_outcome"
+RELEASE_ACTION = "release"
+REASSIGN_ACTION = "reassign"
 
 # Slack limits (https://api.slack.com/reference/block-kit/blocks, …/block-elements#button).
 MAX_BLOCKS = 50
@@ -39,6 +45,7 @@ CARD_FIELDS: tuple[tuple[str, str], ...] = (
 TOP_REASONS = 3
 
 _GRADE_BADGES = {"A": ":large_green_circle:", "B": ":large_yellow_circle:", "C": ":white_circle:"}
+_OUTCOME_BADGES = {"won": ":trophy:", "lost": ":x:", "nurture": ":seedling:", "disqualified": ":no_entry_sign:"}
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # "@here" typed as text is not a mention with verbatim text, but a word joiner keeps it inert even if a
 # client or a later edit parses it (Slack's "special mentions": here, channel, everyone).
@@ -67,24 +74,23 @@ def lead_card(lead: LeadRecord) -> tuple[list[dict[str, Any]], str]:
         blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
     blocks.append(_section(_score_line(lead), block_id="score"))
     blocks.append({"type": "context", "block_id": "source", "elements": [_mrkdwn(_source_line(lead))]})
+    view = _button(VIEW_ORIGINAL_ACTION, messages.VIEW_ORIGINAL_BUTTON, lead)
     if _claimable(lead):
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "claim",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": CLAIM_ACTION,
-                        "style": "primary",
-                        "text": {"type": "plain_text", "text": messages.CLAIM_BUTTON[:BUTTON_TEXT_MAX]},
-                        "value": str(lead.id),
-                    }
-                ],
-            }
-        )
+        claim = _button(CLAIM_ACTION, messages.CLAIM_BUTTON, lead, style="primary")
+        blocks.append({"type": "actions", "block_id": "claim", "elements": [claim, view]})
     else:
         blocks.append(_section(_owner_line(lead), block_id="owner"))
+        if lead.status == "claimed":
+            work = [
+                _button(LOG_ACTIVITY_ACTION, messages.LOG_ACTIVITY_BUTTON, lead, style="primary"),
+                _button(SET_OUTCOME_ACTION, messages.SET_OUTCOME_BUTTON, lead),
+                _button(RELEASE_ACTION, messages.RELEASE_BUTTON, lead),
+                _button(REASSIGN_ACTION, messages.REASSIGN_BUTTON, lead),
+                view,
+            ]
+            blocks.append({"type": "actions", "block_id": "work", "elements": work})
+        else:
+            blocks.append({"type": "actions", "block_id": "view", "elements": [view]})
     return blocks[:MAX_BLOCKS], _fallback(lead)
 
 
@@ -120,6 +126,23 @@ def mention(user_id: str) -> str:
 # ---- pieces -------------------------------------------------------------------------------------------
 
 
+def claimable(lead: LeadRecord) -> bool:
+    return _claimable(lead)
+
+
+def top_reasons(reasons: tuple[str, ...]) -> list[str]:
+    return _top_reasons(reasons)
+
+
+def escape_trimmed(text: str, limit: int) -> str:
+    """`escape`, trimmed so the escaped result fits ``limit`` (ending in an ellipsis, never mid-entity)."""
+    return _escape(text, limit)
+
+
+def one_line(text: str) -> str:
+    return _one_line(text)
+
+
 def _claimable(lead: LeadRecord) -> bool:
     return lead.owner is None and lead.status in ("new", "posted")
 
@@ -144,13 +167,47 @@ def _score_line(lead: LeadRecord) -> str:
 
 def _source_line(lead: LeadRecord) -> str:
     vendor = _escape(_one_line(lead.vendor or "unknown vendor"), 500)
-    return f"{vendor} via {_escape(lead.channel, 50)} · lead #{lead.id}"
+    return f"{vendor} via {_escape(lead.channel, 50)} · lead #{lead.id} · {received(lead)}"
+
+
+def received(lead: LeadRecord) -> str:
+    """When the lead arrived, as a Slack date token: every client shows it in its own time zone, with the
+    age ("3 hours ago") kept current by Slack, so the card never needs an update to stay true."""
+    epoch = int(lead.created_at.timestamp())
+    fallback = lead.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"received <!date^{epoch}^{{date_short_pretty}} {{time}} ({{ago}})|{fallback}>"
+
+
+def _button(action_id: str, label: str, lead: LeadRecord, *, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label[:BUTTON_TEXT_MAX]},
+        "value": str(lead.id),
+    }
+    if style:
+        button["style"] = style
+    return button
 
 
 def _owner_line(lead: LeadRecord) -> str:
+    if lead.status == "closed" and lead.outcome:
+        line = messages.CARD_OUTCOME.format(
+            badge=_OUTCOME_BADGES.get(lead.outcome, ":black_circle:"),
+            outcome=_escape(messages.OUTCOMES.get(lead.outcome, lead.outcome), 40),
+        )
+        if lead.outcome == "won" and lead.outcome_amount is not None:
+            line += f" · {money(lead.outcome_amount)}"
+        if lead.owner:
+            line += " · " + messages.CLAIMED_BY.format(owner=mention(lead.owner)[:200])
+        return line
     if lead.owner:
         return ":white_check_mark: " + messages.CLAIMED_BY.format(owner=mention(lead.owner)[:200])
     return messages.CARD_STATUS.format(status=_escape(lead.status, 50))
+
+
+def money(amount: float) -> str:
+    return f"{amount:,.2f}".removesuffix(".00")
 
 
 def _fallback(lead: LeadRecord) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from store.repository import Store
+from bot.settings import SlackSettings
+from bot.slack.chat_intake import ChatIntake
+from bot.slack.roles import Roles
+from store.repository import Store, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,3 +17,8 @@ class SlackDeps:
     store: Store
     #: tell the outbox worker that new items were queued (card updates after a claim)
     wake_outbox: Callable[[], None]
+    settings: SlackSettings
+    roles: Roles
+    #: chat intake (messages, mentions, the shortcut, `/leads new`); None: not available
+    intake: ChatIntake | None = None
+    clock: Callable[[], datetime] = utcnow

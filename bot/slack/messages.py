@@ -18,3 +18,87 @@ CLAIM_FAILED = "Something went wrong claiming lead #{lead_id}; please try again 
 
 GRADE_LABEL = "{grade} lead"
 FALLBACK_TEXT = "{grade} lead: {name}"
+
+# ---- card buttons and lead work -------------------------------------------------------------------------
+VIEW_ORIGINAL_BUTTON = "View original"
+LOG_ACTIVITY_BUTTON = "Log activity"
+SET_OUTCOME_BUTTON = "Set outcome"
+RELEASE_BUTTON = "Release"
+REASSIGN_BUTTON = "Reassign"
+
+NOT_A_REP = "Sorry, only reps can claim leads here. Ask a manager to add you to the reps."
+NOT_YOURS = "Sorry, lead #{lead_id} belongs to {owner}; only they or a manager can do that."
+NOT_CLAIMED = "Lead #{lead_id} is not claimed yet; claim it first."
+LEAD_CLOSED = "Lead #{lead_id} is already closed ({outcome})."
+MANAGERS_ONLY = "Sorry, only managers can {what}."
+WORK_FAILED = "Something went wrong with lead #{lead_id}; please try again in a moment."
+
+RELEASED = "You released lead #{lead_id}; it is back up for grabs."
+REASSIGNED = "Lead #{lead_id} now belongs to {owner}."
+ACTIVITY_LOGGED = "Logged {activity} on lead #{lead_id}."
+OUTCOME_SET = "Lead #{lead_id} closed as {outcome}."
+
+ORIGINAL_TITLE = "Original message"
+ORIGINAL_NONE = "This lead was not read from a stored message (it was entered by hand)."
+ORIGINAL_GONE = "The stored message is no longer available."
+ORIGINAL_TRIMMED = "… trimmed: {more} more characters (see `leadbot messages --show {message_id}`)."
+ACTIVITY_TITLE = "Log activity"
+OUTCOME_TITLE = "Set outcome"
+REASSIGN_TITLE = "Reassign lead"
+SAVE = "Save"
+CANCEL = "Cancel"
+
+ACTIVITIES = {"call": "Call", "email": "Email", "meeting": "Meeting", "note": "Note"}
+OUTCOMES = {"won": "Won", "lost": "Lost", "nurture": "Nurture", "disqualified": "Disqualified"}
+NEED_AMOUNT = "A won deal needs its amount (a number, e.g. 12500)."
+BAD_AMOUNT = "Write the amount as a number, e.g. 12500 or 12,500.50."
+NEED_REASON = "Say why (a short reason)."
+NEED_TEXT = "Write what happened."
+
+# ---- chat intake ------------------------------------------------------------------------------------------
+DRAFT_INTRO = "I read this lead from the message. Confirm to score it and post its card:"
+DRAFT_EMPTY = "I could not find a lead in that message (no name, email or phone). Edit to fill it in, or discard."
+DRAFT_CONFIRMED = ":white_check_mark: Confirmed by {user}: lead #{lead_id} ({grade}, score {score}){where}."
+DRAFT_CONFIRMED_WHERE = ", card posted to <#{channel}>"
+DRAFT_DISCARDED = ":wastebasket: Discarded by {user}."
+DRAFT_GONE = "That draft was already confirmed or discarded."
+DRAFT_UNREADABLE = "I could not read that message: {error}"
+CONFIRM_BUTTON = "Confirm"
+EDIT_BUTTON = "Edit"
+DISCARD_BUTTON = "Discard"
+EDIT_TITLE = "Edit lead"
+NOTHING_TO_READ = "There is no text in that message to read a lead from."
+
+# ---- /leads -----------------------------------------------------------------------------------------------
+USAGE = (
+    "Usage: `/leads help` · `stats [7d|30d|90d|all]` · `mine` · `unclaimed` · `show <id|email>` · "
+    "`outcome <id> won|lost|nurture|disqualified [amount] [reason]` · `note <id> <text>` · `search <text>` · "
+    "`new <text>` · `away on|off` — add `share` to post the answer to the channel."
+)
+HELP = "\n".join(
+    [
+        "*Leadbot* — your leads, without leaving Slack.",
+        "• `/leads stats [7d|30d|90d|all]` — the pipeline: leads by source and grade, claim times, outcomes",
+        "• `/leads mine` — your open leads",
+        "• `/leads unclaimed` — cards nobody has claimed yet",
+        "• `/leads show <id|email>` — a contact: every lead, every event, the score",
+        "• `/leads outcome <id> won|lost|nurture|disqualified [amount] [reason]` — close a lead",
+        "• `/leads note <id> <text>` — log a note on a lead",
+        "• `/leads search <text>` — find leads by name, email, company…",
+        "• `/leads new <text>` — read a lead from text you paste",
+        "• `/leads away on|off` — pause or resume automatic assignment to you",
+        "Answers are only for you; add `share` (e.g. `/leads stats 30d share`) to post one to the channel.",
+    ]
+)
+NOTHING_MINE = "You have no open leads. `/leads unclaimed` shows the ones waiting."
+NOTHING_UNCLAIMED = "Every card is claimed. :tada:"
+NOTHING_FOUND = "No lead matches “{query}”."
+NO_SUCH_LEAD = "No lead or contact matches “{ref}”."
+AWAY_ON = "You are away: no leads will be assigned to you automatically. `/leads away off` when you are back."
+AWAY_OFF = "Welcome back: automatic assignment includes you again."
+NOTE_SAVED = "Noted on lead #{lead_id}."
+COMMAND_FAILED = "Sorry, that did not work ({what}); please try again in a moment."
+HOME_TITLE = "Your leads"
+HOME_UNCLAIMED = "*{count}* unclaimed card(s) waiting in the channels."
+HOME_NONE = "You have no open leads."
+CARD_OUTCOME = "{badge} Closed: *{outcome}*"

@@ -1,15 +1,26 @@
-"""The outbox worker: delivers queued card posts and updates to Slack (or the console), in order.
+"""The outbox worker: delivers queued card posts, card updates and notes to Slack (or the console), in order.
 
 The store writes an outbox item in the same transaction as the change it announces (a new lead, a
 claim), so nothing is announced that did not happen and nothing that happened goes unannounced. This
 worker takes the due items oldest first and does them:
 
 * ``post_card``: render the lead, post it to the item's channel, ``store.mark_posted`` with the ts;
-* ``update_card``: re-render the card where it was posted (waits while the lead has no ts yet).
+* ``update_card``: re-render the card where it was posted (waits while the lead has no ts yet). A card
+  whose update keeps failing stays pending with backoff and is repaired by a later attempt: the card is
+  always rendered from the lead as it is *then*, so one late update shows every change;
+* ``post_text``: payload ``{"text": str, "in_thread": bool}`` — a note to the item's channel, or, with
+  ``in_thread``, a reply in the thread of the item's lead's card (its ``slack_channel``/``slack_ts``);
+  while that card is not posted yet the note waits (a few attempts), then goes to the channel unthreaded;
+* ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage.
+
+Cards queued for the ``console`` pseudo-channel (queued while Slack was off) are, once Slack is on,
+posted to the channel ``reroute`` names for the lead (its graded channel); a lead whose grade has no
+channel is logged at warning and the item is finished, never retried for ever.
 
 Per channel ("lane"), items go in queue order, at most one Slack call per ``min_interval`` seconds
-(Slack allows about one message per second per channel), and an item waits while an earlier item of
-its lane is still pending. Failures:
+(Slack allows about one message per second per channel). The store enforces the order: ``due_lane_heads``
+never hands out an item while an earlier item of its lane is still pending, so retries are written with
+their real delay (``next_attempt_at``), and a restart resumes each backoff where it was. Failures:
 
 * Slack rate limit (HTTP 429 / ``ratelimited``): every lane pauses for ``Retry-After`` seconds;
 * 5xx, connection errors, timeouts, other Slack errors, our own bugs: retry with exponential backoff
@@ -17,12 +28,6 @@ its lane is still pending. Failures:
   with its last error (logged, kept in the store);
 * errors that say the item itself can never succeed (``invalid_blocks``, ``message_not_found``…, a
   lead that no longer exists): dead at once.
-
-Why the backoff lives in memory: the store's ``due_outbox`` returns only items whose
-``next_attempt_at`` has come, so an item waiting out a long backoff in the database would be invisible
-and a later item of its lane would overtake it. Retries are therefore written with no delay (the attempt
-count and error are persisted), and the worker holds the lane itself. After a restart the held item is
-simply tried once more at once, and its backoff resumes from its persisted attempt count.
 """
 
 from __future__ import annotations
@@ -38,12 +43,19 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.poster import CardPoster
-from store.records import OutboxRecord
+from store.records import LeadRecord, OutboxRecord
 from store.repository import Store, utcnow
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+#: where a card queued for the console goes once Slack is on (None: nowhere)
+Reroute = Callable[[LeadRecord], str | None]
+
+#: the pseudo-channel of cards printed while Slack was off (bot.intake.CONSOLE)
+CONSOLE = "console"
+#: how many times a threaded note waits for its card before it is posted unthreaded
+THREAD_WAIT_ATTEMPTS = 3
 Sleep = Callable[[float], Awaitable[None]]
 
 #: Slack errors that retrying the same item cannot fix
@@ -97,8 +109,10 @@ class OutboxWorker:
         backoff_cap: float = 300.0,
         poll_interval: float = 5.0,
         batch: int = 500,
+        reroute: Reroute | None = None,
     ) -> None:
         self._store = store
+        self._reroute = reroute
         self._poster = poster
         self._min_interval = timedelta(seconds=min_interval)
         self._clock = clock
@@ -126,7 +140,17 @@ class OutboxWorker:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver items until cancelled. A failing pass (the database away) is logged and retried."""
+        """Deliver items until cancelled. A failing pass (the database away) is logged and retried.
+
+        At start, cards whose last update went dead (Slack was away longer than the retries) get one
+        fresh update: the card is rendered from the lead as it is now, so it is repaired.
+        """
+        try:
+            repaired = await self._store.revive_card_updates()
+            if repaired:
+                logger.info("re-queued %d card update(s) that had failed, to repair those cards", repaired)
+        except Exception:
+            logger.exception("could not re-queue failed card updates")
         while True:
             try:
                 await self.run_once()
@@ -158,7 +182,7 @@ class OutboxWorker:
                 self._hold_until(self._paused_until)
                 return 0
             self._paused_until = None
-        items = await self._store.due_outbox(limit=self._batch)
+        items = await self._store.due_lane_heads(limit=self._batch)
         if len(items) < self._batch:  # a complete view: forget backoffs of items finished elsewhere
             present = {item.id for item in items}
             self._not_before = {k: v for k, v in self._not_before.items() if k in present}
@@ -178,6 +202,7 @@ class OutboxWorker:
                 continue
             if await self._attempt(item, lane):
                 done += 1
+                self._hold_until(self._lane_ready_at(lane, self._clock()))  # the lane's next item
             else:
                 held.add(lane)
             if self._paused_until is not None:
@@ -186,11 +211,12 @@ class OutboxWorker:
         return done
 
     async def drain(self, timeout: float) -> None:  # noqa: ASYNC109 (measured on the injected clock)
-        """Run passes until nothing pending is due, or ``timeout`` seconds have passed."""
+        """Run passes until nothing is pending (backoffs waited out on the clock), or ``timeout`` seconds
+        have passed."""
         deadline = self._clock() + timedelta(seconds=timeout)
         while True:
             await self.run_once()
-            if not await self._store.due_outbox(limit=1):
+            if not await self._store.pending_outbox_count():
                 return
             now = self._clock()
             if now >= deadline:
@@ -200,8 +226,13 @@ class OutboxWorker:
                     await self._store.pending_outbox_count(),
                 )
                 return
-            # Nothing held, yet items are due: they arrived during the pass. Look again (without spinning).
-            wait = 0.01 if self._next_ready is None else self._seconds_until_ready(now)
+            # Pending items wait out a hold of ours (pacing, a 429 pause), a backoff written in the store,
+            # or arrived during the pass (look again, without spinning).
+            if self._next_ready is not None:
+                wait = self._seconds_until_ready(now)
+            else:
+                next_due = await self._store.next_outbox_at()
+                wait = (next_due - now).total_seconds() if next_due is not None and next_due > now else 0.01
             await self._sleep(min(wait, (deadline - now).total_seconds()))
 
     # ---- one item ----------------------------------------------------------------------------------
@@ -214,7 +245,8 @@ class OutboxWorker:
             raise
         except Exception as exc:
             failure = self._classify(exc, item)
-            await self._store.outbox_retry(item.id, failure.error, delay=timedelta(0), give_up=failure.give_up)
+            delay = timedelta(seconds=failure.delay)
+            await self._store.outbox_retry(item.id, failure.error, delay=delay, give_up=failure.give_up)
             self._after_failure(item, failure, exc)
             return False
         await self._store.outbox_done(item.id)
@@ -227,6 +259,10 @@ class OutboxWorker:
             await self._post_card(item)
         elif item.kind == "update_card":
             await self._update_card(item)
+        elif item.kind == "post_text":
+            await self._post_text(item)
+        elif item.kind == "dm":
+            await self._dm(item)
         else:
             raise _Permanent(f"unknown outbox item kind {item.kind!r}")
 
@@ -240,8 +276,20 @@ class OutboxWorker:
             # Posted already: the process stopped between mark_posted and outbox_done. Never post twice.
             logger.info("lead %d already has a card (%s); not posting again", lead.id, lead.slack_ts)
             return
-        ts = await self._poster.post(item.channel, lead)
-        await self._store.mark_posted(lead.id, item.channel, ts)
+        channel = item.channel
+        if channel == CONSOLE and self._reroute is not None:
+            # Queued while Slack was off; Slack is on now: the card goes where its grade sends it.
+            rerouted = self._reroute(lead)
+            if rerouted is None:
+                logger.warning(
+                    "lead %d's card was queued for the console; grade %s has no Slack channel, so it is not posted",
+                    lead.id,
+                    lead.grade,
+                )
+                return
+            channel = rerouted
+        ts = await self._poster.post(channel, lead)
+        await self._store.mark_posted(lead.id, channel, ts)
 
     async def _update_card(self, item: OutboxRecord) -> None:
         if item.lead_id is None:
@@ -251,8 +299,43 @@ class OutboxWorker:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if not (lead.slack_channel and lead.slack_ts):
             raise _NotYet(f"lead {lead.id} has no card yet")
+        if lead.slack_channel == CONSOLE and self._reroute is not None:
+            # Printed while Slack was off: there is no Slack message to edit (the console is gone).
+            logger.info("lead %d's card was printed to the console; no Slack card to update", lead.id)
+            return
         # Rendered from the lead as it is now: several queued updates all show the latest state.
         await self._poster.update(lead.slack_channel, lead.slack_ts, lead)
+
+    async def _post_text(self, item: OutboxRecord) -> None:
+        text = item.payload.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise _Permanent("post_text needs a text")
+        channel, thread_ts = item.channel, None
+        lead = await self._store.get_lead(item.lead_id) if item.lead_id is not None else None
+        if item.lead_id is not None and lead is None:
+            raise _Permanent(f"lead {item.lead_id} no longer exists")
+        if item.payload.get("in_thread"):
+            if lead is None:
+                raise _Permanent("post_text in_thread needs a lead")
+            if lead.slack_channel and lead.slack_ts and not self._console_card_in_slack_mode(lead):
+                channel, thread_ts = lead.slack_channel, lead.slack_ts
+            elif lead.status == "new" and item.attempts < THREAD_WAIT_ATTEMPTS:
+                raise _NotYet(f"lead {lead.id} has no card to reply under yet")
+        if channel == CONSOLE and self._reroute is not None and thread_ts is None:
+            channel = self._reroute(lead) if lead is not None else None
+        if not channel:
+            logger.warning("note for lead %s has no channel to go to; dropped: %s", item.lead_id, text[:200])
+            return
+        await self._poster.post_text(channel, text, thread_ts=thread_ts)
+
+    async def _dm(self, item: OutboxRecord) -> None:
+        user, text = item.payload.get("user"), item.payload.get("text")
+        if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
+            raise _Permanent("dm needs a user and a text")
+        await self._poster.send_dm(user, text)
+
+    def _console_card_in_slack_mode(self, lead: LeadRecord) -> bool:
+        return lead.slack_channel == CONSOLE and self._reroute is not None
 
     # ---- failures ----------------------------------------------------------------------------------
 

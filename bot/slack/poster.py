@@ -1,8 +1,10 @@
-"""Where cards go: Slack (chat.postMessage / chat.update) or, with Slack off, the console."""
+"""Where cards and notes go: Slack (chat.postMessage / chat.update / conversations.open) or, with Slack
+off, the console."""
 
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import time
 from typing import Protocol, TextIO
@@ -11,6 +13,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import console_card, lead_card
 from store.records import LeadRecord
+
+#: chat.postMessage truncates text beyond 40,000 characters; notes are far shorter, this is a guard
+TEXT_MAX = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class CardPoster(Protocol):
@@ -22,6 +28,14 @@ class CardPoster(Protocol):
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         """Re-render the card posted at (channel, ts) from the lead as it is now."""
+        ...
+
+    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        """Post a plain mrkdwn note (in the thread of ``thread_ts`` if given); return its ts."""
+        ...
+
+    async def send_dm(self, user: str, text: str) -> str:
+        """Send ``user`` a direct message; return its ts."""
         ...
 
 
@@ -43,6 +57,17 @@ class SlackCardPoster:
         blocks, text = lead_card(lead)
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
+    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        response = await self._client.chat_postMessage(
+            channel=channel, text=text[:TEXT_MAX], thread_ts=thread_ts, unfurl_links=False, unfurl_media=False
+        )
+        return str(response["ts"])
+
+    async def send_dm(self, user: str, text: str) -> str:
+        opened = await self._client.conversations_open(users=user)
+        channel = str(opened["channel"]["id"])
+        return await self.post_text(channel, text)
+
 
 class ConsoleCardPoster:
     """Prints cards to a stream (Slack off: the demo and a first run without tokens)."""
@@ -60,6 +85,18 @@ class ConsoleCardPoster:
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         self._print(f"── card updated ({channel}) ──", lead)
+
+    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        where = f"{channel}, thread {thread_ts}" if thread_ts else channel
+        self._say(f"── note ({where}) ──", text)
+        return f"{self._base}.{next(self._counter):06d}"
+
+    async def send_dm(self, user: str, text: str) -> str:
+        self._say(f"── direct message to {user} ──", text)
+        return f"{self._base}.{next(self._counter):06d}"
+
+    def _say(self, header: str, text: str) -> None:
+        print(header, _CONTROL.sub("", text), sep="\n", file=self._stream or sys.stdout, flush=True)
 
     def _print(self, header: str, lead: LeadRecord) -> None:
         stream = self._stream or sys.stdout

@@ -8,9 +8,11 @@ Every call is recorded (method, params, headers, the status answered); messages 
 and ``chat.update`` edits them, so a test asserts what a rep would see. Failures are programmable
 (``fail``). Slack's Block Kit limits are checked as Slack does, so a card Slack would reject with
 ``invalid_blocks`` is rejected here too. Response shapes follow Slack's documented samples (auth.test,
-chat.postMessage, chat.update, chat.postEphemeral, users.info, views.open, apps.connections.open; Socket
-Mode hello, envelopes and acks). ``signed_headers`` and ``block_actions_payload`` build requests the way
-Slack sends them (v0 signatures; a button click on a card).
+chat.postMessage, chat.update, chat.postEphemeral, users.info, views.open, views.publish, views.update,
+conversations.open, usergroups.users.list, apps.connections.open; Socket Mode hello, envelopes and acks).
+What an app posts to a ``response_url`` served here (``response_url()``) is kept in ``responses``.
+``signed_headers`` and ``block_actions_payload`` build requests the way Slack sends them (v0 signatures;
+a button click on a card).
 """
 
 from __future__ import annotations
@@ -68,6 +70,24 @@ class Message:
     #: how many times chat.update edited it
     edits: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: the ts of the thread's parent, for a reply in a thread
+    thread_ts: str | None = None
+
+
+@dataclass
+class Response:
+    """What an app posted to a ``response_url`` (the answer to a slash command or a button)."""
+
+    key: str
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.body.get("text") or "")
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.body.get("response_type", "ephemeral") != "in_channel")
 
 
 @dataclass
@@ -120,6 +140,14 @@ class SlackStandIn:
         self.ephemerals: list[Ephemeral] = []
         self.views: list[dict[str, Any]] = []
         self.users: dict[str, dict[str, Any]] = {}
+        #: user group id -> member user ids (usergroups.users.list)
+        self.user_groups: dict[str, list[str]] = {}
+        #: user id -> the App Home view last published for them (views.publish)
+        self.home_views: dict[str, dict[str, Any]] = {}
+        #: user id -> the DM channel conversations.open gave them
+        self.dm_channels: dict[str, str] = {}
+        #: everything posted to a response_url, in order
+        self.responses: list[Response] = []
         #: every frame an app sent back over Socket Mode (acks: {"envelope_id": …, "payload": …})
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_connections = 0
@@ -140,6 +168,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket-mode/link", self._websocket)
+        app.router.add_post("/respond/{key}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -199,6 +228,10 @@ class SlackStandIn:
         }
         self.users[user_id] = user
         return user
+
+    def response_url(self, key: str | None = None) -> str:
+        """A ``response_url`` served here: what the app posts to it lands in ``responses``."""
+        return f"http://127.0.0.1:{self.port}/respond/{key or uuid.uuid4().hex[:12]}"
 
     # ---- reading what happened ---------------------------------------------------------------------
 
@@ -283,6 +316,14 @@ class SlackStandIn:
             await self._notify()
         return ws
 
+    # ---- response_url ------------------------------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append(Response(request.match_info["key"], body if isinstance(body, dict) else {}))
+        await self._notify()
+        return web.Response(text="ok")
+
     # ---- the Web API -------------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -366,7 +407,9 @@ class SlackStandIn:
         problem = check_message(params)
         if problem:
             return problem
+        thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
         message = Message(channel, self._next_ts(), str(params.get("text") or ""), _blocks(params))
+        message.thread_ts = thread_ts
         self.messages.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
@@ -422,6 +465,40 @@ class SlackStandIn:
         }
         self.views.append(opened)
         return {"view": opened}
+
+    def _m_views_publish(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        user = str(params.get("user_id") or "")
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return "invalid_arguments"
+        if len(view.get("blocks") or []) > 100:
+            return "invalid_blocks"
+        self.home_views[user] = view
+        return {"view": {**view, "id": "V" + uuid.uuid4().hex[:10].upper(), "team_id": self.team_id}}
+
+    def _m_views_update(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not isinstance(view, dict) or not (params.get("view_id") or params.get("external_id")):
+            return "invalid_arguments"
+        self.views.append({**view, "id": params.get("view_id")})
+        return {"view": view}
+
+    def _m_conversations_open(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        users = str(params.get("users") or "")
+        if not users or "," in users:
+            return "invalid_arguments"
+        channel = self.dm_channels.setdefault(users, "D" + users.lstrip("UW")[:10].upper() + "X")
+        return {"channel": {"id": channel, "is_im": True, "user": users}}
+
+    def _m_usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        group = str(params.get("usergroup") or "")
+        if group not in self.user_groups:
+            return "no_such_subteam"
+        return {"users": list(self.user_groups[group])}
 
     def _m_apps_connections_open(self, _params: dict[str, Any]) -> dict[str, Any] | str:
         return {"url": f"ws://127.0.0.1:{self.port}/socket-mode/link?ticket={uuid.uuid4()}&app_id={APP_ID}"}

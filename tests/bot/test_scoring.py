@@ -43,7 +43,8 @@ def test_grades(case: ExtractedLead, grade: str, must_mention: str) -> None:
 def test_reasons_carry_points_and_sum_to_the_score() -> None:
     scored = score_lead(lead(full_name="Ann Lee", email="ann@lee.example"), None, RULES)
     total = sum(int(reason.split()[0]) for reason in scored.reasons)
-    assert scored.score == total == 30
+    # 20 email + 10 name + 5 business email (lee.example is not a free-mail domain; issue 5's rule)
+    assert scored.score == total == 35
     assert scored.reasons[0] == "+20 email address"
 
 
@@ -54,6 +55,7 @@ def test_vendor_weight_is_a_reason() -> None:
 
 
 def test_routing_by_grade() -> None:
-    channels = SlackChannels(sales="CS", nurture="CN")
-    assert (route("A", channels), route("B", channels), route("C", channels)) == ("CS", "CN", None)
-    assert route("B", SlackChannels(sales="CS")) == "CS"
+    # channel IDs must look like IDs since issue 4 (chat.update needs them)
+    channels = SlackChannels(sales="C0SALES", nurture="C0NURTURE")
+    assert (route("A", channels), route("B", channels), route("C", channels)) == ("C0SALES", "C0NURTURE", None)
+    assert route("B", SlackChannels(sales="C0SALES")) == "C0SALES"

@@ -14,6 +14,7 @@ from bot.slack.standin import (
     CallLog,
     Ephemeral,
     Message,
+    Response,
     SlackStandIn,
     check_message,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Ephemeral",
     "FakeSlackApi",
     "Message",
+    "Response",
     "check_message",
 ]
 

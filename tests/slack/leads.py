@@ -52,3 +52,8 @@ def new_lead(name: str = "Dana Whitaker", *, post_to: str | None = "C_SALES", gr
         post_to=post_to,
         contact_email=email,
     )
+
+
+def owner_line(blocks: list[dict[str, Any]]) -> str:
+    """The card's "Claimed by …" / outcome line."""
+    return str(next(b for b in blocks if b.get("block_id") == "owner")["text"]["text"])

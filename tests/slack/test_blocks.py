@@ -37,35 +37,54 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
 
 
+WORK = ["log_activity", "set_outcome", "release", "reassign", "view_original"]
+
+
 @pytest.mark.parametrize(
-    ("changes", "claim_button", "owner_line"),
+    ("changes", "actions", "owner_line"),
     [
-        ({"status": "new"}, True, None),
-        ({"status": "posted"}, True, None),
-        ({"status": "claimed", "owner": "U123ABC"}, False, "Claimed by <@U123ABC>"),
-        ({"status": "claimed", "owner": "W0ENTERPRISE"}, False, "Claimed by <@W0ENTERPRISE>"),
-        ({"status": "claimed", "owner": "alice <@U999>"}, False, "Claimed by alice &lt;@U999&gt;"),
-        ({"status": "closed"}, False, "Status: closed"),
+        ({"status": "new"}, ["claim", "view_original"], None),
+        ({"status": "posted"}, ["claim", "view_original"], None),
+        ({"status": "claimed", "owner": "U123ABC"}, WORK, "Claimed by <@U123ABC>"),
+        ({"status": "claimed", "owner": "W0ENTERPRISE"}, WORK, "Claimed by <@W0ENTERPRISE>"),
+        ({"status": "claimed", "owner": "alice <@U999>"}, WORK, "Claimed by alice &lt;@U999&gt;"),
+        ({"status": "closed"}, ["view_original"], "Status: closed"),
+        (
+            {"status": "closed", "owner": "U123ABC", "outcome": "won", "outcome_amount": 12500.0},
+            ["view_original"],
+            ":trophy: Closed: *Won* · 12,500 · Claimed by <@U123ABC>",
+        ),
+        (
+            {"status": "closed", "owner": "U123ABC", "outcome": "lost"},
+            ["view_original"],
+            ":x: Closed: *Lost* · Claimed by <@U123ABC>",
+        ),
     ],
 )
-def test_claim_button_or_owner(changes: dict[str, Any], claim_button: bool, owner_line: str | None) -> None:
+def test_card_buttons_follow_the_lead(changes: dict[str, Any], actions: list[str], owner_line: str | None) -> None:
     blocks, fallback = lead_card(lead_record(**changes))
     found = buttons(blocks)
-    if claim_button:
-        assert found == [
-            {
-                "type": "button",
-                "action_id": "claim",
-                "style": "primary",
-                "text": {"type": "plain_text", "text": "Claim"},
-                "value": "42",
-            }
-        ]
+    assert [b["action_id"] for b in found] == actions
+    assert {b["value"] for b in found} == {"42"}  # every button names its lead; listeners look it up
+    if actions[0] == "claim":
+        assert found[0] == {
+            "type": "button",
+            "action_id": "claim",
+            "style": "primary",
+            "text": {"type": "plain_text", "text": "Claim"},
+            "value": "42",
+        }
         assert "Claimed by" not in all_text(blocks)
     else:
-        assert found == []
         assert owner_line is not None and owner_line in all_text(blocks)
     assert check_message({"blocks": blocks, "text": fallback}) is None
+
+
+def test_card_shows_its_age_as_a_slack_date() -> None:
+    blocks, _ = lead_card(lead_record())
+    source = next(b for b in blocks if b.get("block_id") == "source")["elements"][0]["text"]
+    # 2024-05-01 14:30 UTC; Slack renders the token in the reader's zone with a live "… ago"
+    assert source.endswith("received <!date^1714573800^{date_short_pretty} {time} ({ago})|2024-05-01 14:30 UTC>")
 
 
 def test_card_shows_the_lead() -> None:
@@ -120,7 +139,11 @@ _RAW_MENTION = re.compile(r"(?<![\w.+-])@(here|channel|everyone)\b", re.IGNORECA
 _BARE_AMP = re.compile(r"&(?!(amp|lt|gt);)")
 
 
+_DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|<>]*\|[0-9: UTC-]+>")
+
+
 def assert_inert(text: str) -> None:
+    text = _DATE_TOKEN.sub("", text)  # our own token, built from the lead's integer timestamp
     assert "<" not in text and ">" not in text, text
     assert not _RAW_MENTION.search(text), text
     assert not _BARE_AMP.search(text), text
@@ -145,7 +168,7 @@ def test_vendor_text_cannot_mention_or_break_mrkdwn(field: str, value: str) -> N
 
 def test_escaping_a_claimed_card_keeps_only_the_owner_mention() -> None:
     lead = lead_record(fields={**FIELDS, "full_name": "<@U666> <!channel>"}, status="claimed", owner="U123ABC")
-    text = all_text(lead_card(lead)[0])
+    text = _DATE_TOKEN.sub("", all_text(lead_card(lead)[0]))
     assert re.findall(r"<[^>]*>", text) == ["<@U123ABC>"]
 
 

@@ -9,6 +9,7 @@ import pytest
 from store.repository import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload
+from tests.slack.leads import owner_line
 from tests.slack.service import SlackSide, running_slack_side
 
 
@@ -32,7 +33,7 @@ async def test_interactive_envelope_is_acked_and_claims(side: SlackSide) -> None
     claimed = await side.store.get_lead(lead.id)
     assert claimed is not None and claimed.owner == "U0REP0007"
     message = fake.message(str(lead.slack_channel), str(lead.slack_ts))
-    assert message is not None and "Claimed by <@U0REP0007>" in message.blocks[-1]["text"]["text"]
+    assert message is not None and "Claimed by <@U0REP0007>" in owner_line(message.blocks)
     (opened,) = fake.calls("apps.connections.open")
     assert opened.headers["Authorization"] == f"Bearer {fake.app_token}"
 

@@ -22,7 +22,7 @@ from bot.slack.poster import ConsoleCardPoster, SlackCardPoster
 from store.records import LeadRecord
 from store.repository import Store
 from tests.fakes.slack_api import FakeSlackApi
-from tests.slack.leads import new_lead
+from tests.slack.leads import new_lead, owner_line
 
 
 class FakeClock:
@@ -212,8 +212,8 @@ async def test_claim_updates_the_card_once(
     assert stored is not None and stored.slack_channel and stored.slack_ts
     message = slack_api.message(stored.slack_channel, stored.slack_ts)
     assert message is not None and message.edits == 1
-    assert not [b for b in message.blocks if b["type"] == "actions"]
-    assert "Claimed by <@U0REP0001>" in message.blocks[-1]["text"]["text"]
+    assert "claim" not in [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert "Claimed by <@U0REP0001>" in owner_line(message.blocks)
     assert len(slack_api.calls("chat.update", ok_only=True)) == 1
     assert len(slack_api.calls("chat.postMessage")) == 1
 
@@ -277,3 +277,160 @@ async def test_console_poster_prints_cards_and_updates(store: Store) -> None:
     assert "── card updated (console) ──" in printed and "Owner:    U0REP0001" in printed
     stored = await store.get_lead(lead.id)
     assert stored is not None and stored.slack_channel == "console" and stored.slack_ts
+
+
+# ---- notes, DMs, console cards, persisted backoff (issue 4) ---------------------------------------------
+
+
+async def test_post_text_in_the_cards_thread_or_the_channel(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock, slack_client: AsyncWebClient
+) -> None:
+    (lead,) = await add_leads(timed_store, ["C_SALES"])
+    # queued behind the card in its lane: it waits for the card, then replies under it
+    await timed_store.enqueue(
+        "post_text",
+        lead_id=lead.id,
+        channel="C_SALES",
+        payload={"text": "Still unclaimed after 15 min.", "in_thread": True},
+    )
+    await timed_store.enqueue(
+        "post_text", lead_id=None, channel="C_ALERTS", payload={"text": "Daily digest: 3 leads.", "in_thread": False}
+    )
+    worker = OutboxWorker(timed_store, SlackCardPoster(slack_client), clock=clock, sleep=clock.sleep)
+    await worker.drain(timeout=60)
+
+    card, note = slack_api.channel_messages("C_SALES")
+    assert (note.text, note.thread_ts) == ("Still unclaimed after 15 min.", card.ts)
+    (digest,) = slack_api.channel_messages("C_ALERTS")
+    assert (digest.text, digest.thread_ts) == ("Daily digest: 3 leads.", None)
+    assert await timed_store.pending_outbox_count() == 0
+
+
+async def test_a_threaded_note_for_a_lead_without_a_card_waits_then_goes_to_the_channel(
+    timed_store: Store, slack_api: FakeSlackApi, clock: FakeClock, slack_client: AsyncWebClient
+) -> None:
+    lead = await timed_store.add_lead(new_lead(post_to=None))
+    await timed_store.enqueue(
+        "post_text", lead_id=lead.id, channel="C_SALES", payload={"text": "Heads up.", "in_thread": True}
+    )
+    worker = OutboxWorker(timed_store, SlackCardPoster(slack_client), clock=clock, sleep=clock.sleep)
+    await worker.drain(timeout=600)
+
+    (note,) = slack_api.channel_messages("C_SALES")
+    assert (note.text, note.thread_ts) == ("Heads up.", None)
+    assert len(slack_api.calls("chat.postMessage")) == 1
+
+
+async def test_dm_opens_the_conversation_and_posts(
+    store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    await store.enqueue("dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Lead #7 is yours."})
+    await store.enqueue("dm", lead_id=None, channel=None, payload={"text": "no user"})
+    await OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0).drain(timeout=5)
+
+    (opened,) = slack_api.calls("conversations.open")
+    assert opened.params["users"] == "U0REP0001"
+    (dm,) = slack_api.channel_messages(slack_api.dm_channels["U0REP0001"])
+    assert dm.text == "Lead #7 is yours."
+    assert await store.pending_outbox_count() == 0  # the malformed one is dead, not retried for ever
+
+
+async def test_console_notes_and_dms_are_printed(store: Store) -> None:
+    out = io.StringIO()
+    lead = await store.add_lead(new_lead("Ada Park", post_to="console"))
+    await store.enqueue(
+        "post_text", lead_id=lead.id, channel="console", payload={"text": "Reminder \x1b[31m!", "in_thread": True}
+    )
+    await store.enqueue("dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Yours now."})
+    await OutboxWorker(store, ConsoleCardPoster(out), min_interval=0.0).drain(timeout=5)
+
+    printed = out.getvalue()
+    stored = await store.get_lead(lead.id)
+    assert stored is not None
+    assert f"── note (console, thread {stored.slack_ts}) ──\nReminder [31m!" in printed
+    assert "── direct message to U0REP0001 ──\nYours now." in printed
+
+
+async def test_cards_queued_for_the_console_go_to_their_graded_channel_once_slack_is_on(
+    store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    a = await store.add_lead(new_lead("Ada Park", post_to="console", grade="A"))
+    c = await store.add_lead(new_lead("Cy Oak", post_to="console", grade="C"))
+    routes = {"A": "C_SALES", "B": "C_NURTURE"}
+    worker = OutboxWorker(
+        store, SlackCardPoster(slack_client), min_interval=0.0, reroute=lambda lead: routes.get(lead.grade)
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.slack.outbox"):
+        await worker.drain(timeout=5)
+
+    assert card_lead_ids(slack_api, "C_SALES") == [a.id]
+    posted = await store.get_lead(a.id)
+    assert posted is not None and posted.slack_channel == "C_SALES"
+    skipped = await store.get_lead(c.id)
+    assert skipped is not None and skipped.slack_ts is None
+    assert any(f"lead {c.id}'s card was queued for the console" in r.getMessage() for r in caplog.records)
+    assert await store.pending_outbox_count() == 0
+
+
+async def test_a_backoff_survives_a_restart_and_the_lane_keeps_its_order(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    first, second = await add_leads(timed_store, ["C_SALES", "C_SALES"])
+    slack_api.fail("chat.postMessage", status=503)
+    await worker_for(timed_store, poster, clock).run_once()  # fails; backoff 2 s is written to the store
+    assert [i.id for i in await timed_store.due_lane_heads()] == []  # the head waits, and blocks its lane
+
+    restarted = worker_for(timed_store, poster, clock)  # a new process: nothing in memory
+    assert await restarted.run_once() == 0
+    clock.now += timedelta(seconds=2)
+    await restarted.drain(timeout=60)
+
+    assert card_lead_ids(slack_api, "C_SALES") == [first.id, second.id]
+    assert [a.lead_id for a in poster.attempts] == [first.id, first.id, second.id]
+
+
+async def test_a_card_update_that_keeps_failing_is_repaired_later(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    (lead,) = await add_leads(timed_store, ["C_SALES"])
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+    await worker.drain(timeout=60)
+    await timed_store.claim_lead(lead.id, "U0REP0001")
+    await timed_store.log_activity(lead.id, "U0REP0001", "call", "voicemail")
+    slack_api.fail("chat.update", status=502, times=4)
+
+    await worker.drain(timeout=3600)
+
+    stored = await timed_store.get_lead(lead.id)
+    assert stored is not None and stored.slack_channel and stored.slack_ts
+    message = slack_api.message(stored.slack_channel, stored.slack_ts)
+    assert message is not None and "Claimed by <@U0REP0001>" in owner_line(message.blocks)
+    assert [c.status for c in slack_api.calls("chat.update")] == [502, 502, 502, 502, 200, 200]
+    assert await timed_store.pending_outbox_count() == 0
+
+
+async def test_a_card_whose_update_went_dead_is_repaired_at_the_next_start(
+    store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    lead = await store.add_lead(new_lead())
+    worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, max_attempts=2, backoff_base=0.01)
+    await worker.drain(timeout=5)
+    await store.claim_lead(lead.id, "U0REP0001")
+    slack_api.fail("chat.update", status=500, times=2)
+    await worker.drain(timeout=5)
+    assert await store.pending_outbox_count() == 0  # the update is dead: the card still offers Claim
+
+    restarted = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, poll_interval=30)
+    task = asyncio.create_task(restarted.run())
+    try:
+        await slack_api.wait_for(lambda: bool(slack_api.calls("chat.update", ok_only=True)), what="the repair")
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    stored = await store.get_lead(lead.id)
+    assert stored is not None and stored.slack_channel and stored.slack_ts
+    message = slack_api.message(stored.slack_channel, stored.slack_ts)
+    assert message is not None and "Claimed by <@U0REP0001>" in owner_line(message.blocks)
+    assert await store.revive_card_updates() == 0  # repaired once, not again at every start

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import claim
+from bot.slack.listeners import card, chat, claim, events, home, leads_command
 
-_MODULES = (claim,)
+# events first: its middleware drops retried events before any listener sees them
+_MODULES = (events, claim, card, chat, leads_command, home)
 
 
 def register_listeners(app: AsyncApp, deps: SlackDeps) -> None:

@@ -11,28 +11,31 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import messages
 from bot.slack.blocks import CLAIM_ACTION, escape, mention
 from bot.slack.deps import SlackDeps
+from bot.slack.listeners.common import action_value, channel_id, parse_lead_id
+from bot.slack.listeners.common import tell as _tell
 from store.repository import LeadNotFound
 
-#: a lead id from a button: digits only, and small enough for a BIGINT
-_MAX_ID_DIGITS = 18
+__all__ = ["parse_lead_id", "register"]
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def claim(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
         await ack()
         user = str(body["user"]["id"])
-        channel = _channel_id(body)
-        raw = _action_value(body)
+        channel = channel_id(body)
+        raw = action_value(body, CLAIM_ACTION)
         lead_id = parse_lead_id(raw)
         if lead_id is None:
             logger.info("claim from %s with a malformed lead id %r", user, raw)
             await _tell(client, logger, channel, user, messages.LEAD_GONE)
+            return
+        if not await deps.roles.may_claim(user):
+            await _tell(client, logger, channel, user, messages.NOT_A_REP)
             return
         try:
             if await deps.store.get_lead(lead_id) is None:
@@ -65,36 +68,3 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await _tell(client, logger, channel, user, text)
 
     app.action(CLAIM_ACTION)(claim)
-
-
-def parse_lead_id(value: object) -> int | None:
-    """The lead id from a button value, which anyone able to forge a payload controls: digits or None."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > _MAX_ID_DIGITS:
-        return None
-    return int(value) or None
-
-
-def _action_value(body: dict[str, Any]) -> object:
-    for action in body.get("actions") or ():
-        if isinstance(action, dict) and action.get("action_id") == CLAIM_ACTION:
-            return action.get("value")
-    return None
-
-
-def _channel_id(body: dict[str, Any]) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    return str(channel) if channel else None
-
-
-async def _tell(client: AsyncWebClient, logger: logging.Logger, channel: str | None, user: str, text: str) -> None:
-    """An ephemeral note to one user; failing to deliver it is logged, never raised."""
-    if not channel:
-        logger.info("no channel to tell %s: %s", user, text)
-        return
-    try:
-        await client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError as exc:
-        logger.warning("could not tell %s in %s (%s): %s", user, channel, exc.response.get("error"), text)

@@ -1,0 +1,105 @@
+"""`leadbot import`'s face: the progress bar, the column mapping, the summary table (bot.importer does the work)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from bot.importer import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
+from bot.intake import Routing
+from bot.settings import Settings
+from store.repository import Store
+
+
+class RateColumn(ProgressColumn):
+    """Rows per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "– rows/s", style="progress.data.speed")
+
+
+def summary_table(summary: ImportSummary) -> Table:
+    title = "dry run: nothing was stored" if summary.dry_run else f"import {summary.batch_id}"
+    table = Table("", "rows", "", title=f"{Path(summary.file).name} — {title}", title_justify="left")
+    table.add_row("imported" if not summary.dry_run else "would import", f"{summary.imported:,}",
+                  ", ".join(f"grade {g}: {n:,}" for g, n in sorted(summary.grades.items())))
+    table.add_row("duplicates", f"{summary.duplicates:,}", "same contact and request as an earlier row")
+    table.add_row("invalid", f"{summary.invalid:,}", "")
+    for reason, count in summary.reasons.most_common():
+        table.add_row("", f"{count:,}", f"  {reason}")
+    table.add_row("total", f"{summary.rows:,}", "")
+    return table
+
+
+async def import_file(
+    settings: Settings,
+    path: Path,
+    *,
+    source: str | None,
+    mappings: list[str],
+    dry_run: bool,
+    no_post: bool,
+    errors: Path | None,
+    console: Console | None = None,
+) -> int:
+    console = console or Console(highlight=False, stderr=False)
+    if not await asyncio.to_thread(path.is_file):
+        console.print(f"leadbot import: {path} does not exist")
+        return 2
+    try:
+        overrides = parse_overrides(mappings)
+    except ImportFileError as exc:
+        console.print(f"leadbot import: {exc}")
+        return 2
+    rules = RowRules(
+        scoring=settings.scoring,
+        routing=Routing(channels=settings.slack.channels, slack_enabled=settings.slack.enabled,
+                        default_region=settings.extraction.default_region, settings=settings.routing),
+        vendor=source or "Import",
+        post=not no_post,
+    )
+    store = Store.open(settings.store.url)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+    task = progress.add_task("importing", total=None)
+    try:
+        await store.migrate()
+        with progress:
+            summary = await run_import(
+                store, path, rules, dry_run=dry_run, overrides=overrides, errors_path=errors,
+                on_start=lambda total: progress.update(task, total=total),
+                on_rows=lambda n: progress.advance(task, n),
+            )
+    except ImportFileError as exc:
+        console.print(f"leadbot import: {exc}")
+        return 2
+    finally:
+        await store.close()
+    console.print("columns: " + ", ".join(f"{h} → {f}" for h, f in summary.mapping))
+    if summary.unmapped:
+        console.print("not imported (no matching field; use --map COLUMN=FIELD): " + ", ".join(summary.unmapped))
+    console.print(summary_table(summary))
+    if summary.errors_path:
+        console.print(f"rejected rows and why: {summary.errors_path}")
+    if not dry_run and summary.imported and not no_post:
+        console.print("cards for the imported leads are queued; the running service posts them")
+    return 0

@@ -1,0 +1,391 @@
+"""`leadbot import`: leads from a CSV or Excel file, streamed, scored and routed like every other lead.
+
+    file ─rows─> column mapping ─> lead fields ─> verify ─> score ─> route ─┐
+                                                                           ├─> Store.import_rows (batch):
+                      rows stored as read, duplicates and invalid kept ────┘   lead + contact + event + card
+
+Rows are read one at a time (``csv`` on a text stream, openpyxl in read-only mode) and stored in batches,
+so a file of any length imports in constant memory. Columns are mapped automatically from their
+headers, English or German ("E-Mail", "Telefon", "Vorname", "PLZ"…), through the same label dictionary
+the mail readers use; ``--map column=field`` overrides. A row is *invalid* when it gives no way to reach
+the person (no valid email, no valid phone) and a *duplicate* when an earlier row — this file or an earlier
+import — had the same contact and request. Rejected rows are listed, with the reason, in an error report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import hashlib
+import io
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from bot.intake import Routing, new_lead
+from bot.scoring import score_lead
+from bot.settings import ScoringSettings
+from parsers.labels import lookup_label
+from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.verify import finalize
+from store.records import ImportCandidate, ImportOutcome
+from store.repository import Store
+
+#: a column mapped to this is ignored (``--map "Internal ID=-"``)
+IGNORE = "-"
+_SLOT_FIELDS = {"address": "street"}
+_ID_FIELDS = ("email", "phone", "full_name", "first_name", "last_name", "interest", "message")
+DEFAULT_BATCH = 500
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported (unknown type, no header, a --map naming no column or field)."""
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Table:
+    """A file's header and a stream of its rows (lists of cell text); ``total`` rows when known."""
+
+    headers: list[str]
+    rows: Iterator[list[str]]
+    total: int | None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed into a number cell
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _text_encoding(path: Path) -> str:
+    """utf-8 (with or without BOM) when the start of the file decodes as such, else Windows-1252 (Excel)."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _csv_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def open_csv(path: Path) -> Table:
+    encoding = _text_encoding(path)
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        dialect = _csv_dialect(handle.read(65536))
+        handle.seek(0)
+        # A first pass counts the rows for the progress bar (streamed: cheap next to importing them).
+        total = max(0, sum(1 for _ in csv.reader(handle, dialect)) - 1)
+    handle = path.open(encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(handle, dialect)
+    headers = next(reader, None)
+    if not headers:
+        handle.close()
+        raise ImportFileError(f"{path} is empty (no header row)")
+
+    def rows() -> Iterator[list[str]]:
+        with handle:
+            for row in reader:
+                yield [c.strip() for c in row]
+
+    return Table([h.strip() for h in headers], rows(), total)
+
+
+def open_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.active
+    if sheet is None:
+        workbook.close()
+        raise ImportFileError(f"{path} has no worksheet")
+    values = sheet.iter_rows(values_only=True)
+    header = next(values, None)
+    if not header or not any(h is not None for h in header):
+        workbook.close()
+        raise ImportFileError(f"{path} is empty (no header row)")
+    total = sheet.max_row - 1 if sheet.max_row else None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in values:
+                yield [_cell(v) for v in row]
+        finally:
+            workbook.close()
+
+    return Table([_cell(h) for h in header], rows(), total)
+
+
+def open_table(path: Path) -> Table:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return open_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return open_xlsx(path)
+    raise ImportFileError(f"{path.name}: import reads .csv and .xlsx files")
+
+
+# ---- mapping and building leads (pure) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """Column index → lead field; the headers no field was found for."""
+
+    fields: dict[int, str]
+    unmapped: tuple[str, ...]
+
+    def describe(self, headers: Sequence[str]) -> list[tuple[str, str]]:
+        return [(headers[i], name) for i, name in sorted(self.fields.items())]
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, str]:
+    """``["Mail=email", "ID=-"]`` → {"mail": "email", "id": "-"} (headers compared case-insensitively)."""
+    out: dict[str, str] = {}
+    for item in items:
+        column, sep, name = item.rpartition("=")
+        column, name = column.strip(), name.strip()
+        if not sep or not column:
+            raise ImportFileError(f"--map {item!r}: expected COLUMN=FIELD")
+        if name != IGNORE and name not in FIELD_NAMES:
+            raise ImportFileError(f"--map {item!r}: {name!r} is not a lead field ({', '.join(FIELD_NAMES)}, or -)")
+        out[column.casefold()] = name
+    return out
+
+
+def auto_map(headers: Sequence[str], overrides: dict[str, str] | None = None) -> ColumnMap:
+    """Map each header to a lead field by the label dictionary (English, German, …), overrides first."""
+    overrides = dict(overrides or {})
+    fields: dict[int, str] = {}
+    unmapped: list[str] = []
+    for index, header in enumerate(headers):
+        forced = overrides.pop(header.casefold(), None)
+        if forced is not None:
+            if forced != IGNORE:
+                fields[index] = forced
+            continue
+        found = lookup_label(header) if header else None
+        slot = _SLOT_FIELDS.get(found[0], found[0]) if found else None
+        if slot in FIELD_NAMES:
+            fields[index] = slot
+        elif header:
+            unmapped.append(header)
+    if overrides:
+        raise ImportFileError(f"--map names columns the file does not have: {', '.join(sorted(overrides))}")
+    return ColumnMap(fields, tuple(unmapped))
+
+
+@dataclass(frozen=True, slots=True)
+class RowRules:
+    """What turns a row into a stored lead: scoring, routing, the vendor credited, whether cards post."""
+
+    scoring: ScoringSettings
+    routing: Routing
+    vendor: str
+    post: bool = True
+
+
+def row_key(lead: ExtractedLead) -> str:
+    """A row's identity for duplicates: the same person (email, phone, name) asking the same thing,
+    whichever file or source it came in."""
+    parts: list[str] = []
+    for name in _ID_FIELDS:
+        found = lead.fields.get(name)
+        parts.append((found.normalized or found.value).casefold() if found else "")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _invalid_reason(lead: ExtractedLead, cells: list[str]) -> str | None:
+    if not any(cells):
+        return "empty row"
+    email, phone = lead.fields.get("email"), lead.fields.get("phone")
+    email_ok = email is not None and "invalid_email" not in email.flags
+    phone_ok = phone is not None and "invalid_phone" not in phone.flags
+    if email_ok or phone_ok:
+        return None
+    problems = []
+    if email is not None:
+        problems.append(f"invalid email {email.value!r}")
+    if phone is not None:
+        problems.append(f"invalid phone {phone.value!r}")
+    return "; ".join(problems) or "no email or phone"
+
+
+def build_candidate(
+    row_number: int, headers: Sequence[str], cells: list[str], mapping: ColumnMap, rules: RowRules
+) -> ImportCandidate:
+    """One row → the lead it makes (verified, scored, routed), or the reason it makes none."""
+    data = {headers[i] if i < len(headers) else f"column {i + 1}": c for i, c in enumerate(cells) if c}
+    fields: dict[str, FieldValue] = {}
+    for index, name in mapping.fields.items():
+        value = cells[index] if index < len(cells) else ""
+        if value and name not in fields:
+            fields[name] = FieldValue(value, f"import:{headers[index]}")
+    lead = finalize(ExtractedLead(fields), default_region=rules.routing.default_region)
+    reason = _invalid_reason(lead, cells)
+    if reason is not None:
+        return ImportCandidate(row_number, data, None, None, reason)
+    scored = score_lead(lead, rules.vendor, rules.scoring)
+    # ``now`` starts the claim clock of a lead that gets a card, as for every other way in.
+    stored = new_lead(scored, "file", rules.routing, now=datetime.now(UTC))
+    if not rules.post:
+        stored = replace(stored, post_to=None)
+    return ImportCandidate(row_number, data, row_key(lead), stored)
+
+
+# ---- the run --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    file: str
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    grades: Counter[str] = field(default_factory=Counter)
+    mapping: list[tuple[str, str]] = field(default_factory=list)
+    unmapped: tuple[str, ...] = ()
+    errors_path: Path | None = None
+    batch_id: int | None = None
+    dry_run: bool = False
+
+
+class ErrorReport:
+    """The rejected rows, written as they come: row number, status, reason, then the row's cells."""
+
+    def __init__(self, path: Path, headers: Sequence[str]) -> None:
+        self.path = path
+        self._headers = list(headers)
+        self._handle: io.TextIOWrapper | None = None
+        self._writer: Any = None
+        self.count = 0
+
+    def add(self, candidate: ImportCandidate, outcome: ImportOutcome) -> None:
+        if self._writer is None:
+            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(["row", "status", "reason", *self._headers])
+        self._writer.writerow(
+            [outcome.row_number, outcome.status, outcome.reason or "",
+             *(candidate.data.get(h, "") for h in self._headers)]
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _reason_group(reason: str | None) -> str:
+    text = reason or "unknown"
+    return text.split(" '", 1)[0] if text.startswith("invalid") else text
+
+
+async def run_import(
+    store: Store,
+    path: Path,
+    rules: RowRules,
+    *,
+    dry_run: bool = False,
+    overrides: dict[str, str] | None = None,
+    errors_path: Path | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    on_start: Callable[[int | None], None] = lambda total: None,
+    on_rows: Callable[[int], None] = lambda n: None,
+) -> ImportSummary:
+    """Import ``path`` in batches of ``batch_size`` rows.
+
+    A dry run checks and counts everything and stores nothing; its duplicates are rows already imported
+    and repeats within the file (whose keys it keeps in memory, 32 bytes a row).
+    """
+    table = open_table(path)
+    mapping = auto_map(table.headers, overrides)
+    if not ({"email", "phone"} & set(mapping.fields.values())):
+        raise ImportFileError(
+            f"{path.name}: no column was recognised as email or phone (headers: {', '.join(table.headers)}); "
+            "use --map COLUMN=email"
+        )
+    summary = ImportSummary(str(path), mapping=mapping.describe(table.headers), unmapped=mapping.unmapped,
+                            dry_run=dry_run)
+    report = ErrorReport(errors_path or path.with_name(path.name + ".errors.csv"), table.headers)
+    seen: set[str] = set()  # dry run only: keys of this file
+    on_start(table.total)
+    if not dry_run:
+        summary.batch_id = await store.start_import(path.name, rules.vendor)
+    upcoming: asyncio.Future[list[ImportCandidate]] | None = None
+    try:
+        numbered = enumerate(table.rows, start=2)  # row 1 is the header, as a spreadsheet shows it
+
+        def next_batch() -> list[ImportCandidate]:
+            return [build_candidate(n, table.headers, cells, mapping, rules)
+                    for n, cells in itertools.islice(numbered, batch_size)]
+
+        # Reading and scoring the next batch (CPU, in a thread) overlaps storing this one (I/O).
+        upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
+        while candidates := await upcoming:
+            upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
+            if summary.batch_id is not None:
+                outcomes = await store.import_rows(summary.batch_id, candidates)
+            else:
+                outcomes = await _dry_outcomes(store, candidates, seen)
+            for candidate, outcome in zip(candidates, outcomes, strict=True):
+                summary.rows += 1
+                if outcome.status == "imported":
+                    summary.imported += 1
+                    summary.grades[outcome.grade or "?"] += 1
+                    continue
+                if outcome.status == "duplicate":
+                    summary.duplicates += 1
+                else:
+                    summary.invalid += 1
+                    summary.reasons[_reason_group(outcome.reason)] += 1
+                report.add(candidate, outcome)
+            on_rows(len(candidates))
+    finally:
+        if upcoming is not None and not upcoming.done():
+            upcoming.cancel()
+            with contextlib.suppress(BaseException):
+                await upcoming
+        report.close()
+        if summary.batch_id is not None:
+            await store.finish_import(summary.batch_id, rows=summary.rows, imported=summary.imported,
+                                      duplicates=summary.duplicates, invalid=summary.invalid)
+    summary.errors_path = report.path if report.count else None
+    return summary
+
+
+async def _dry_outcomes(store: Store, candidates: list[ImportCandidate], seen: set[str]) -> list[ImportOutcome]:
+    known = await store.known_import_keys([c.key for c in candidates if c.key])
+    out: list[ImportOutcome] = []
+    for c in candidates:
+        if c.lead is None or c.key is None:
+            out.append(ImportOutcome(c.row_number, "invalid", c.reason))
+        elif c.key in seen or c.key in known:
+            out.append(ImportOutcome(c.row_number, "duplicate", "already imported (same contact and request)"))
+        else:
+            seen.add(c.key)
+            out.append(ImportOutcome(c.row_number, "imported", grade=c.lead.grade))
+    return out

@@ -1,0 +1,125 @@
+"""Chat intake: a lead typed or pasted into Slack goes the way an email goes, with a person confirming it.
+
+    chat text ─> stored first (inbound_messages, channel "slack") ─> extraction (in a thread) ─> draft
+    draft ─Confirm─> scored ─> stored lead + card post (outbox) │ ─Edit─> fields replaced │ ─Discard─> kept, closed
+
+The message is stored before anything else, under a key made of its channel and ts, so the same Slack
+message (seen as a channel message *and* as an app mention, or redelivered) makes one draft. A draft's
+message leaves "received" at once, so the pipeline's crash recovery never turns it into a lead that
+nobody confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot.intake import IntakePipeline, Routing, new_lead
+from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from store.records import DraftRecord, LeadRecord
+from store.repository import Store, utcnow
+
+logger = logging.getLogger(__name__)
+
+#: Slack allows 40,000 characters in a message; a lead is far shorter: read at most this much
+MAX_TEXT = 40000
+
+
+class UnreadableChat(Exception):
+    """The text could not be read (the sender's fault); the message stays stored with the error."""
+
+
+def chat_dedup_key(channel: str, ts: str) -> str:
+    return "slack:" + hashlib.sha256(f"{channel}\n{ts}".encode()).hexdigest()
+
+
+class ChatIntake:
+    """Reads leads from chat text into drafts, and turns confirmed drafts into scored leads with cards."""
+
+    def __init__(
+        self,
+        store: Store,
+        pipeline: IntakePipeline,
+        routing: Routing,
+        *,
+        on_cards_queued: Callable[[], None] = lambda: None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._pipeline = pipeline
+        self._routing = routing
+        self._on_cards_queued = on_cards_queued
+        self._clock = clock
+
+    async def read(self, text: str, *, author: str | None, channel: str, ts: str) -> DraftRecord | None:
+        """Store the text, extract a lead from it, keep it as a draft. None: this message was read before."""
+        raw = RawMessage(raw=text[:MAX_TEXT].encode("utf-8"), channel="slack", sender=author, received_at=self._clock())
+        accepted = await self._store.accept_message(raw, dedup_key=chat_dedup_key(channel, ts))
+        if accepted.duplicate:
+            return None
+        try:
+            extraction = await asyncio.to_thread(self._pipeline.extract, raw)
+        except ExtractionError as exc:
+            await self._store.mark_message_failed(accepted.id, f"unreadable: {exc}")
+            raise UnreadableChat(str(exc)) from None
+        except Exception:
+            logger.exception("reading chat message %s failed; it stays stored for `leadbot replay`", accepted.id)
+            await self._store.mark_message_failed(accepted.id, traceback.format_exc())
+            raise
+        lead = next((lead for lead in extraction.leads if not lead.is_empty()), None)
+        if lead is None and extraction.leads:
+            lead = extraction.leads[0]
+        fields = {name: value.value for name, value in lead.fields.items()} if lead else {}
+        provenance = {name: _provenance(value) for name, value in lead.fields.items()} if lead else {}
+        return await self._store.create_draft(
+            message_id=accepted.id,
+            author=author,
+            channel=channel,
+            vendor=extraction.vendor,
+            fields=fields,
+            provenance=provenance,
+        )
+
+    async def confirm(self, draft_id: int, user: str) -> LeadRecord | None:
+        """Score the draft and store it as a lead (its card queued); None if it was already decided."""
+        draft = await self._store.get_draft(draft_id)
+        if draft is None or draft.status != "pending":
+            return None
+        now = self._clock()
+        extraction = Extraction.of(draft.vendor, [draft_lead(draft)])
+        (scored,) = self._pipeline.score(extraction, received_at=draft.created_at, now=now)
+        lead = new_lead(scored, "slack", self._routing, now=now)
+        stored = await self._store.confirm_draft(draft.id, user, lead)
+        if stored is not None and lead.post_to:
+            self._on_cards_queued()
+        return stored
+
+
+def draft_lead(draft: DraftRecord) -> ExtractedLead:
+    """The draft's fields as extracted values again (verification flags kept for fields nobody edited)."""
+    fields: dict[str, FieldValue] = {}
+    for name, value in draft.fields.items():
+        prov: dict[str, Any] = draft.provenance.get(name) or {}
+        fields[name] = FieldValue(
+            value=value,
+            source=str(prov.get("source") or "chat"),
+            confidence=float(prov.get("confidence") or 1.0),
+            flags=tuple(str(f) for f in prov.get("flags") or ()),
+            normalized=prov.get("normalized"),
+        )
+    return ExtractedLead(fields=fields)
+
+
+def _provenance(value: FieldValue) -> dict[str, Any]:
+    return {
+        "source": value.source,
+        "confidence": value.confidence,
+        "flags": list(value.flags),
+        "alternatives": list(value.alternatives),
+        "normalized": value.normalized,
+    }

@@ -1,0 +1,319 @@
+"""`/leads`: parsing (pure), answering (store + roles), rendering (pure).
+
+``parse`` turns the command text into a `Command` or a usage line; `LeadsCommands.run` answers it with a
+`Reply` (text, optional blocks, whether to share it in the channel). The listener acks at once and sends
+the reply through ``respond()``, so a slow answer never misses Slack's 3 seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.slack import messages
+from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line
+from bot.slack.roles import Roles
+from bot.slack.views import age, check_outcome, lead_line
+from store.records import ContactHistory, EventRecord, LeadRecord
+from store.repository import LeadNotFound, Store, WorkRefused, utcnow
+from store.stats import PipelineStats, compute_stats
+
+logger = logging.getLogger(__name__)
+
+#: the periods `/leads stats` knows, in days (None: everything)
+PERIODS: dict[str, int | None] = {"7d": 7, "30d": 30, "90d": 90, "all": None}
+DEFAULT_PERIOD = "30d"
+#: commands whose answer may be shared with the channel (`… share`)
+SHAREABLE = frozenset({"help", "stats", "mine", "unclaimed", "show", "search"})
+LIST_MAX = 20
+EVENTS_SHOWN = 25
+
+_USAGE = {
+    "stats": "Usage: `/leads stats [7d|30d|90d|all] [share]`",
+    "show": "Usage: `/leads show <lead id|email|phone>`",
+    "outcome": "Usage: `/leads outcome <id> won <amount> | lost <reason> | nurture | disqualified <reason>`",
+    "note": "Usage: `/leads note <id> <text>`",
+    "search": "Usage: `/leads search <text>`",
+    "new": "Usage: `/leads new <the lead's text: name, email, phone, what they want…>`",
+    "away": "Usage: `/leads away on|off`",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    args: tuple[str, ...] = ()
+    #: the text after the subcommand, as typed (for note, search and new)
+    rest: str = ""
+    share: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Wrong input: the short usage line to answer with."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    share: bool = False
+
+
+def parse(text: str) -> Command | Usage:
+    """The command in ``/leads <text>``, or the usage line that explains what was wrong."""
+    words = text.split()
+    if not words:
+        return Command("help")
+    name = words[0].lower()
+    rest = text.strip()[len(words[0]) :].strip()
+    args = words[1:]
+    share = False
+    if name in SHAREABLE and args and args[-1].lower() == "share":
+        share, args = True, args[:-1]
+        rest = rest[: rest.lower().rfind("share")].strip()
+    if name in ("help", "mine", "unclaimed"):
+        return Command(name, share=share) if not args else Usage(messages.USAGE)
+    if name == "stats":
+        if len(args) > 1 or (args and args[0].lower() not in PERIODS):
+            return Usage(_USAGE["stats"])
+        return Command("stats", (args[0].lower() if args else DEFAULT_PERIOD,), share=share)
+    if name == "show":
+        return Command("show", (args[0],), share=share) if len(args) == 1 else Usage(_USAGE["show"])
+    if name == "outcome":
+        if len(args) < 2 or not _lead_id(args[0]) or args[1].lower() not in messages.OUTCOMES:
+            return Usage(_USAGE["outcome"])
+        return Command("outcome", (args[0], args[1].lower(), *args[2:]))
+    if name == "note":
+        if len(args) < 2 or not _lead_id(args[0]):
+            return Usage(_USAGE["note"])
+        return Command("note", (args[0],), rest=rest[len(args[0]) :].strip())
+    if name in ("search", "new"):
+        return Command(name, rest=rest, share=share) if rest else Usage(_USAGE[name])
+    if name == "away":
+        if len(args) != 1 or args[0].lower() not in ("on", "off"):
+            return Usage(_USAGE["away"])
+        return Command("away", (args[0].lower(),))
+    return Usage(messages.USAGE)
+
+
+def _lead_id(text: str) -> int | None:
+    text = text.lstrip("#")
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 and int(text) else None
+
+
+def period_since(period: str, now: datetime) -> datetime | None:
+    days = PERIODS[period]
+    return None if days is None else now - timedelta(days=days)
+
+
+# ---- rendering ------------------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _duration(seconds: float | None) -> str:
+    return "–" if seconds is None else age(timedelta(seconds=seconds))
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}}
+
+
+def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str) -> Reply:
+    """The `/leads stats` answer: totals, sources, outcomes, and reps (everyone's for managers)."""
+    label = "all time" if PERIODS[period] is None else f"the last {PERIODS[period]} days"
+    grades = " · ".join(f"{g} {n}" for g, n in sorted(stats.by_grade.items())) or "none"
+    outcomes = " · ".join(f"{messages.OUTCOMES.get(o, o)} {n}" for o, n in sorted(stats.outcomes.items())) or "none"
+    summary = "\n".join(
+        [
+            f"*Pipeline, {label}*",
+            f"*{stats.leads}* leads ({grades}) · claimed {_pct(stats.claim_rate)}",
+            f"Median time to claim *{_duration(stats.median_claim_seconds)}* · "
+            f"to first touch *{_duration(stats.median_first_touch_seconds)}* · SLA breaches *{stats.sla_breaches}*",
+            f"Outcomes: {outcomes} · win rate *{_pct(stats.win_rate)}* · revenue *{money(stats.revenue)}*",
+        ]
+    )
+    blocks = [_section(summary)]
+    if stats.by_source:
+        lines = ["*By source* (leads · win rate · revenue · duplicates · invalid)"]
+        for source in stats.by_source[:15]:
+            lines.append(
+                f"• {escape_trimmed(one_line(source.vendor), 60)}: {source.leads} · {_pct(source.win_rate)} · "
+                f"{money(source.revenue)} · {_pct(source.duplicate_rate)} · {_pct(source.invalid_rate)}"
+            )
+        blocks.append(_section("\n".join(lines)))
+    reps = stats.by_rep if per_rep else [r for r in stats.by_rep if r.rep == user]
+    if reps:
+        title = (
+            "*By rep* (claimed · won · win rate · revenue)" if per_rep else "*You* (claimed · won · win rate · revenue)"
+        )
+        lines = [title]
+        for rep in reps[:15]:
+            lines.append(
+                f"• {mention(rep.rep)}: {rep.claimed} · {rep.won} · {_pct(rep.win_rate)} · {money(rep.revenue)}"
+            )
+        blocks.append(_section("\n".join(lines)))
+    return Reply(f"Pipeline, {label}: {stats.leads} leads", blocks)
+
+
+def list_reply(title: str, leads: list[LeadRecord], empty: str, *, now: datetime, share: bool = False) -> Reply:
+    if not leads:
+        return Reply(empty, share=share)
+    lines = [title, *(lead_line(lead, now=now) for lead in leads[:LIST_MAX])]
+    return Reply(f"{title} ({len(leads)})", [_section("\n".join(lines))], share=share)
+
+
+def _event_line(event: EventRecord) -> str:
+    when = event.at.strftime("%Y-%m-%d %H:%M")
+    who = f" by {mention(event.actor)}" if event.actor and event.actor != "leadbot" else ""
+    detail = ""
+    data = event.data
+    if event.kind == "follow_up":
+        detail = (
+            f": {escape(str(data.get('activity', '')))} — {escape_trimmed(one_line(str(data.get('text', ''))), 200)}"
+        )
+    elif event.kind == "outcome":
+        detail = f": {escape(str(data.get('outcome', '')))}"
+        if data.get("amount") is not None:
+            detail += f" {money(float(data['amount']))}"
+        if data.get("reason"):
+            detail += f" ({escape_trimmed(one_line(str(data['reason'])), 200)})"
+    elif event.kind == "reassigned" and data.get("to"):
+        detail = f" to {mention(str(data['to']))}"
+    lead = f" · lead #{event.lead_id}" if event.lead_id else ""
+    return f"`{when}` {escape(event.kind)}{who}{detail}{lead}"
+
+
+def contact_reply(history: ContactHistory, *, now: datetime, share: bool = False) -> Reply:
+    """The contact card: who, every lead (with its score breakdown), every event (newest first)."""
+    contact = history.contact
+    who = escape_trimmed(one_line(contact.name or contact.email or contact.phone or f"Contact #{contact.id}"), 200)
+    facts = " · ".join(escape(v) for v in (contact.email, contact.phone) if v)
+    blocks = [_section(f"*{who}*" + (f"\n{facts}" if facts else "") + f"\n{len(history.leads)} lead(s)")]
+    for lead in history.leads[:10]:
+        reasons = "\n".join("    " + escape_trimmed(one_line(r), 200) for r in lead.reasons)
+        blocks.append(_section(lead_line(lead, now=now) + (f"\n{reasons}" if reasons else "")))
+    if history.events:
+        lines = [_event_line(e) for e in history.events[:EVENTS_SHOWN]]
+        if len(history.events) > EVENTS_SHOWN:
+            lines.append(f"… and {len(history.events) - EVENTS_SHOWN} earlier event(s)")
+        blocks.append(_section("*History*\n" + "\n".join(lines)))
+    return Reply(f"Contact: {one_line(contact.name or contact.email or str(contact.id))}", blocks[:50], share=share)
+
+
+def refusal(exc: WorkRefused) -> str:
+    lead = exc.lead
+    if exc.reason == "not_yours":
+        return messages.NOT_YOURS.format(lead_id=lead.id, owner=mention(lead.owner or "someone"))
+    if exc.reason == "closed":
+        return messages.LEAD_CLOSED.format(lead_id=lead.id, outcome=escape(lead.outcome or "closed"))
+    return messages.NOT_CLAIMED.format(lead_id=lead.id)
+
+
+# ---- answering ------------------------------------------------------------------------------------------
+
+
+class LeadsCommands:
+    """Answers `/leads` commands for a user; ``new`` is handed to chat intake by the listener."""
+
+    def __init__(
+        self,
+        store: Store,
+        roles: Roles,
+        *,
+        wake_outbox: Callable[[], None] = lambda: None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._roles = roles
+        self._wake_outbox = wake_outbox
+        self._clock = clock
+
+    async def run(self, user: str, command: Command) -> Reply:
+        handler = getattr(self, "_" + command.name)
+        reply: Reply = await handler(user, command)
+        return reply
+
+    async def _help(self, _user: str, command: Command) -> Reply:
+        return Reply(messages.HELP, share=command.share)
+
+    async def _stats(self, user: str, command: Command) -> Reply:
+        now = self._clock()
+        period = command.args[0]
+        stats = await compute_stats(self._store.engine, since=period_since(period, now), until=now)
+        reply = stats_reply(stats, period, per_rep=await self._roles.is_manager(user), user=user)
+        return Reply(reply.text, reply.blocks, share=command.share)
+
+    async def _mine(self, user: str, command: Command) -> Reply:
+        leads = await self._store.open_leads_of(user, limit=LIST_MAX)
+        return list_reply("*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share)
+
+    async def _unclaimed(self, _user: str, command: Command) -> Reply:
+        leads = await self._store.unclaimed_leads(limit=LIST_MAX)
+        return list_reply("*Unclaimed*", leads, messages.NOTHING_UNCLAIMED, now=self._clock(), share=command.share)
+
+    async def _search(self, _user: str, command: Command) -> Reply:
+        leads = await self._store.search_leads(command.rest, limit=LIST_MAX)
+        empty = messages.NOTHING_FOUND.format(query=escape_trimmed(command.rest, 100))
+        title = f"*Leads matching “{escape_trimmed(command.rest, 100)}”*"
+        return list_reply(title, leads, empty, now=self._clock(), share=command.share)
+
+    async def _show(self, _user: str, command: Command) -> Reply:
+        ref = command.args[0]
+        contact_id: int | None = None
+        if (lead_id := _lead_id(ref)) is not None:
+            lead = await self._store.get_lead(lead_id)
+            contact_id = lead.contact_id if lead else None
+        else:
+            contact_id = await self._store.find_contact(ref)
+        history = await self._store.contact_history(contact_id) if contact_id is not None else None
+        if history is None:
+            return Reply(messages.NO_SUCH_LEAD.format(ref=escape_trimmed(ref, 100)))
+        return contact_reply(history, now=self._clock(), share=command.share)
+
+    async def _outcome(self, user: str, command: Command) -> Reply:
+        lead_id = _lead_id(command.args[0])
+        assert lead_id is not None
+        outcome, extra = command.args[1], list(command.args[2:])
+        amount_text = extra.pop(0) if outcome == "won" and extra else None
+        reason = " ".join(extra) or None
+        checked = check_outcome(outcome, amount_text, reason)
+        if isinstance(checked, dict):
+            return Reply(next(iter(checked.values())) + " " + _USAGE["outcome"])
+        manager = await self._roles.is_manager(user)
+        try:
+            lead = await self._store.set_outcome(
+                lead_id, user, checked.outcome, amount=checked.amount, reason=checked.reason, manager=manager
+            )
+        except LeadNotFound:
+            return Reply(messages.LEAD_GONE)
+        except WorkRefused as exc:
+            return Reply(refusal(exc))
+        self._wake_outbox()  # the card shows the outcome
+        return Reply(messages.OUTCOME_SET.format(lead_id=lead.id, outcome=messages.OUTCOMES[checked.outcome]))
+
+    async def _note(self, user: str, command: Command) -> Reply:
+        lead_id = _lead_id(command.args[0])
+        assert lead_id is not None
+        manager = await self._roles.is_manager(user)
+        try:
+            lead = await self._store.log_activity(lead_id, user, "note", command.rest, manager=manager)
+        except LeadNotFound:
+            return Reply(messages.LEAD_GONE)
+        except WorkRefused as exc:
+            return Reply(refusal(exc))
+        self._wake_outbox()
+        return Reply(messages.NOTE_SAVED.format(lead_id=lead.id))
+
+    async def _away(self, user: str, command: Command) -> Reply:
+        away = command.args[0] == "on"
+        await self._store.set_rep_away(user, away)
+        return Reply(messages.AWAY_ON if away else messages.AWAY_OFF)

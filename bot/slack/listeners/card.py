@@ -1,0 +1,206 @@
+"""The card's other buttons and their modals: View original, Log activity, Set outcome, Release, Reassign.
+
+Every button's value is untrusted: the lead is looked up and the clicker's right to act is checked when
+the button is clicked (a polite ephemeral if not) *and* again when the modal is submitted, inside the
+store's transaction (the owner may have changed meanwhile). Each action writes its event and queues the
+card update in the same transaction; the listener only wakes the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import messages
+from bot.slack.blocks import (
+    LOG_ACTIVITY_ACTION,
+    REASSIGN_ACTION,
+    RELEASE_ACTION,
+    SET_OUTCOME_ACTION,
+    VIEW_ORIGINAL_ACTION,
+    mention,
+)
+from bot.slack.commands import refusal
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners.common import action_value, channel_id, parse_lead_id, tell, user_id
+from bot.slack.roles import may_work
+from bot.slack.views import (
+    ACTIVITY_VIEW,
+    OUTCOME_VIEW,
+    REASSIGN_VIEW,
+    activity_view,
+    check_outcome,
+    original_view,
+    outcome_view,
+    reassign_view,
+    submitted,
+)
+from store.records import LeadRecord
+from store.repository import LeadNotFound, WorkRefused
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    store = deps.store
+
+    async def clicked_lead(
+        body: dict[str, Any], action_id: str, client: AsyncWebClient, logger: logging.Logger
+    ) -> LeadRecord | None:
+        lead_id = parse_lead_id(action_value(body, action_id))
+        lead = await store.get_lead(lead_id) if lead_id is not None else None
+        if lead is None:
+            await tell(client, logger, channel_id(body), user_id(body), messages.LEAD_GONE)
+        return lead
+
+    async def open_view(client: AsyncWebClient, logger: logging.Logger, body: dict[str, Any], view: Any) -> None:
+        try:
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as exc:  # the trigger expires after 3 s; the rep can click again
+            logger.warning("could not open the %s modal: %s", view.get("callback_id"), exc.response.get("error"))
+
+    async def may_act(lead: LeadRecord, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> bool:
+        user = user_id(body)
+        if may_work(lead, user, manager=await deps.roles.is_manager(user)):
+            return True
+        reason = "not_yours" if lead.owner else "not_claimed"
+        await tell(client, logger, channel_id(body), user, refusal(WorkRefused(reason, lead)))
+        return False
+
+    async def view_original(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
+    ) -> None:
+        await ack()
+        lead = await clicked_lead(body, VIEW_ORIGINAL_ACTION, client, logger)
+        if lead is None:
+            return
+        message = await store.get_message(lead.message_id) if lead.message_id is not None else None
+        await open_view(client, logger, body, original_view(lead, message, now=deps.clock()))
+
+    async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, LOG_ACTIVITY_ACTION, client, logger)
+        if lead is not None and await may_act(lead, body, client, logger):
+            await open_view(client, logger, body, activity_view(lead))
+
+    async def set_outcome(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, SET_OUTCOME_ACTION, client, logger)
+        if lead is not None and await may_act(lead, body, client, logger):
+            await open_view(client, logger, body, outcome_view(lead))
+
+    async def release(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, RELEASE_ACTION, client, logger)
+        if lead is None:
+            return
+        user = user_id(body)
+        try:
+            await store.release_lead(lead.id, user, manager=await deps.roles.is_manager(user))
+        except LeadNotFound:
+            await tell(client, logger, channel_id(body), user, messages.LEAD_GONE)
+            return
+        except WorkRefused as exc:
+            await tell(client, logger, channel_id(body), user, refusal(exc))
+            return
+        logger.info("lead %d released by %s", lead.id, user)
+        deps.wake_outbox()
+
+    async def reassign(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, REASSIGN_ACTION, client, logger)
+        if lead is None:
+            return
+        user = user_id(body)
+        if not await deps.roles.is_manager(user):
+            await tell(client, logger, channel_id(body), user, messages.MANAGERS_ONLY.format(what="reassign leads"))
+            return
+        await open_view(client, logger, body, reassign_view(lead))
+
+    # ---- the modals' submissions ------------------------------------------------------------------------
+
+    async def refused(client: AsyncWebClient, logger: logging.Logger, user: str, exc: Exception, lead_id: int) -> None:
+        text = refusal(exc) if isinstance(exc, WorkRefused) else messages.LEAD_GONE
+        lead = exc.lead if isinstance(exc, WorkRefused) else await store.get_lead(lead_id)
+        await tell(client, logger, lead.slack_channel if lead else None, user, text)
+
+    async def activity_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
+    ) -> None:
+        activity, text = submitted(view, "activity"), submitted(view, "text")
+        if not text:
+            await ack(response_action="errors", errors={"text": messages.NEED_TEXT})
+            return
+        await ack()
+        lead_id, user = parse_lead_id(view.get("private_metadata")), user_id(body)
+        if lead_id is None:
+            return
+        kind = activity if activity in messages.ACTIVITIES else "note"
+        try:
+            await store.log_activity(lead_id, user, kind, text, manager=await deps.roles.is_manager(user))
+        except (LeadNotFound, WorkRefused) as exc:
+            await refused(client, logger, user, exc, lead_id)
+            return
+        deps.wake_outbox()
+
+    async def outcome_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
+    ) -> None:
+        checked = check_outcome(submitted(view, "outcome"), submitted(view, "amount"), submitted(view, "reason"))
+        if isinstance(checked, dict):
+            await ack(response_action="errors", errors=checked)
+            return
+        await ack()
+        lead_id, user = parse_lead_id(view.get("private_metadata")), user_id(body)
+        if lead_id is None:
+            return
+        try:
+            await store.set_outcome(
+                lead_id,
+                user,
+                checked.outcome,
+                amount=checked.amount,
+                reason=checked.reason,
+                manager=await deps.roles.is_manager(user),
+            )
+        except (LeadNotFound, WorkRefused) as exc:
+            await refused(client, logger, user, exc, lead_id)
+            return
+        deps.wake_outbox()
+
+    async def reassign_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
+    ) -> None:
+        to_user = submitted(view, "user")
+        if not to_user:
+            await ack(response_action="errors", errors={"user": "Choose the new owner."})
+            return
+        await ack()
+        lead_id, user = parse_lead_id(view.get("private_metadata")), user_id(body)
+        if lead_id is None:
+            return
+        if not await deps.roles.is_manager(user):
+            lead = await store.get_lead(lead_id)
+            text = messages.MANAGERS_ONLY.format(what="reassign leads")
+            await tell(client, logger, lead.slack_channel if lead else None, user, text)
+            return
+        try:
+            lead = await store.reassign_lead(lead_id, to_user, user)
+        except (LeadNotFound, WorkRefused) as exc:
+            await refused(client, logger, user, exc, lead_id)
+            return
+        if to_user != user:
+            text = f"{mention(user)} assigned you lead #{lead.id}."
+            await store.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "text": text})
+        deps.wake_outbox()
+
+    app.action(VIEW_ORIGINAL_ACTION)(view_original)
+    app.action(LOG_ACTIVITY_ACTION)(log_activity)
+    app.action(SET_OUTCOME_ACTION)(set_outcome)
+    app.action(RELEASE_ACTION)(release)
+    app.action(REASSIGN_ACTION)(reassign)
+    app.view(ACTIVITY_VIEW)(activity_submitted)
+    app.view(OUTCOME_VIEW)(outcome_submitted)
+    app.view(REASSIGN_VIEW)(reassign_submitted)
