@@ -153,6 +153,10 @@ class IntakePipeline:
             message_id = await self._queue.get()
             try:
                 await self.process(message_id)
+            except Exception:
+                # Even marking the failure failed (the database is down): the message is still
+                # "received", so the next start's recover() takes it again. Keep serving the rest.
+                log.exception("message %s could not be processed nor marked failed", message_id)
             finally:
                 self._queue.task_done()
                 if self._queue.empty():
@@ -205,7 +209,14 @@ class IntakePipeline:
             log.exception("processing message %s failed; it stays stored for `leadbot replay`", message_id)
             await self._store.mark_message_failed(message_id, traceback.format_exc())
             return []
-        stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
+        try:
+            stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
+        except Exception:
+            # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
+            # the message keeps its bytes and now says why, for `leadbot replay`.
+            log.exception("storing the leads of message %s failed; it stays stored for `leadbot replay`", message_id)
+            await self._store.mark_message_failed(message_id, traceback.format_exc())
+            return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
         if any(lead.post_to for lead in leads):
