@@ -79,7 +79,9 @@ def _person(n: int) -> tuple[str, str, str, str, str]:
     first, last = FIRST[n % len(FIRST)], LAST[(n // len(FIRST)) % len(LAST)]
     # The token (k000123) is unique per email and appears on its card: it matches a card to its 250.
     email = f"{first.lower()}.{last.lower().replace('ó', 'o')}.k{n:06d}@example.net"
-    phone = f"(206) 555-{100 + n % 900:04d}"
+    # unique per email: the same phone with the same name is the same person, and a repeat inquiry
+    # from someone whose lead is open gets no card of its own
+    phone = f"(206) {200 + (n // 10_000) % 800}-{n % 10_000:04d}"
     return first, last, email, phone, CARS[n % len(CARS)]
 
 

@@ -124,8 +124,6 @@ class IntakePipeline:
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     async def accept(self, message: RawMessage) -> AcceptedMessage:
         """Store the raw message (before the sender is answered) and queue it for processing."""
@@ -133,7 +131,6 @@ class IntakePipeline:
             message, dedup_key=dedup_key(message), subject=subject_of(message)
         )
         if not accepted.duplicate and not self.hold:
-            self._idle.clear()
             self._queue.put_nowait(accepted.id)
         return accepted
 
@@ -141,14 +138,22 @@ class IntakePipeline:
         """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
         pending = await self._store.unprocessed_message_ids()
         for message_id in pending:
-            self._idle.clear()
             self._queue.put_nowait(message_id)
         return len(pending)
 
-    async def run(self) -> None:
-        """Process queued messages until cancelled."""
+    async def run(self, workers: int = 2) -> None:
+        """Process queued messages until cancelled.
+
+        Two workers by default: while one waits on the database, the other extracts. Each message is
+        still turned into leads exactly once (``Store.complete_message`` takes it with a compare-and-set).
+        """
         if self.hold:
             await asyncio.Event().wait()
+        async with asyncio.TaskGroup() as group:
+            for _ in range(workers):
+                group.create_task(self._work())
+
+    async def _work(self) -> None:
         while True:
             message_id = await self._queue.get()
             try:
@@ -159,11 +164,10 @@ class IntakePipeline:
                 log.exception("message %s could not be processed nor marked failed", message_id)
             finally:
                 self._queue.task_done()
-                if self._queue.empty():
-                    self._idle.set()
 
     async def wait_idle(self) -> None:
-        await self._idle.wait()
+        """Until every queued message has been processed."""
+        await self._queue.join()
 
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
