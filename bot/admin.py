@@ -66,6 +66,7 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
 async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
     # spaCy loads only for the commands that extract
     from bot.intake import IntakePipeline, Routing
+    from bot.learning import LearnedRatesCache
     from nlp.extractor import Extractor
 
     store = Store.open(settings.store.url)
@@ -78,6 +79,7 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
             scoring=settings.scoring,
             routing=Routing(settings.slack.channels, settings.slack.enabled, settings.extraction.default_region,
                             settings.routing),
+            learning=LearnedRatesCache(store, settings.scoring),
         )
         status = 0
         for message_id in ids:
