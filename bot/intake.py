@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import phonenumbers
-
 from bot.learning import LearnedRates, LearnedRatesCache
 from bot.routing import decide_route
 from bot.scoring import ScoredLead, score_lead
@@ -24,6 +22,7 @@ from bot.sla import claim_due
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
+from parsers.verify import contact_phone
 from store.records import AcceptedMessage, LeadRecord, NewLead
 from store.repository import Store, utcnow
 
@@ -40,19 +39,6 @@ class Routing:
     default_region: str = "US"
     #: `[routing]`: rules by vendor/interest/region/language and the SLA clocks (issue 5)
     settings: RoutingSettings = field(default_factory=RoutingSettings)
-
-
-def contact_phone(phone: str | None, region: str) -> str | None:
-    """E.164 form of a phone number, the key contacts are matched on; None if it is not a valid number."""
-    if not phone:
-        return None
-    try:
-        parsed = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def notice_of(scored: ScoredLead) -> str:

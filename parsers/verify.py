@@ -56,6 +56,20 @@ _NON_WORD = re.compile(r"[^\w@.+\- ]+")
 _LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
 
 
+def contact_phone(phone: str | None, region: str) -> str | None:
+    """The E.164 form contacts are matched on: any *possible* number (a lenient key, unlike the validity
+    check that flags a lead's phone); None when the text is no phone number at all."""
+    if not phone:
+        return None
+    try:
+        parsed = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def is_placeholder(value: str) -> bool:
     """True for portal placeholders that stand where a value should be."""
     folded = " ".join(_NON_WORD.sub(" ", value.casefold()).split())

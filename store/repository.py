@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import ColumnElement, String, and_, cast, delete, event, func, or_, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from parsers.lead import RawMessage
+from parsers.verify import contact_phone
 from store.matching import NAME_THRESHOLD, name_similarity, names_compatible, normalise_postal
 from store.records import (
     AcceptedMessage,
@@ -919,7 +919,7 @@ class Store:
                     select(Contact).where(func.lower(Contact.email) == text.lower()).order_by(Contact.id).limit(1)
                 )
             else:
-                phone = _e164(text, region)
+                phone = contact_phone(text, region)
                 if phone:
                     contact = await session.scalar(
                         select(Contact).where(Contact.phone == phone).order_by(Contact.id).limit(1)
@@ -1019,7 +1019,7 @@ class Store:
                 fields = dict(first.fields or {}) if first else {}
                 target = Contact(
                     email=(fields.get("email") or "").strip().lower() or None,
-                    phone=_e164(fields.get("phone") or "", "US"),
+                    phone=contact_phone(fields.get("phone"), "US"),
                     name=fields.get("full_name")
                     or " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
                     or None,
@@ -1424,16 +1424,6 @@ def _outbox_record(row: OutboxItem) -> OutboxRecord:
 
 
 # ---- assessment (issue 5) ---------------------------------------------------------------------------
-
-
-def _e164(phone: str, region: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _contact_record(row: Contact) -> ContactRecord:
