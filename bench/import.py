@@ -2,7 +2,7 @@
 
 Generates N rows (default 100,000) of invented contacts in a temporary CSV (or XLSX) file — German
 headers, a few per cent duplicates and invalid rows, as a trade-fair export has — then imports it through
-``bot.importer.run_import`` into a fresh SQLite file (or ``--url``, e.g. a PostgreSQL database): every row
+``bot.intake.spreadsheet.run_import`` into a fresh SQLite file (or ``--url``, e.g. a PostgreSQL database): every row
 mapped, verified, scored, routed, stored with its lead, contact, intake event and card. Prints rows per
 second, the outcome counts, and peak memory (the process's max RSS, beside its size when the import
 started; it stays flat as N grows, since rows stream in batches). Prints numbers only; asserts nothing.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.importer import RowRules, run_import
-from bot.intake import Routing
+from bot.intake.spreadsheet import RowRules, run_import
+from bot.intake.pipeline import Routing
 from bot.settings import ScoringSettings, SlackChannels
 from store.repository import Store
 

@@ -17,18 +17,18 @@ from typing import Any, TextIO
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.intake import IntakePipeline, Routing
-from bot.learning import LearnedRatesCache
-from bot.scoring import route
+from bot.assess.learning import LearnedRatesCache
+from bot.assess.scoring import route
+from bot.intake.chat import ChatIntake
+from bot.intake.pipeline import IntakePipeline, Routing
+from bot.intake.smtp import SmtpListener
+from bot.intake.ways import WaysIn, start_ways_in, stop_ways_in
 from bot.settings import Settings
-from bot.sla import SlaWorker
 from bot.slack.app import build_slack_app
-from bot.slack.chat_intake import ChatIntake
-from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
 from bot.slack.runner import SlackRunner
-from bot.smtp import SmtpListener
-from bot.ways_in import WaysIn, start_ways_in, stop_ways_in
+from bot.workers.outbox import OutboxWorker
+from bot.workers.sla import SlaWorker
 from nlp.extractor import Extractor
 from store.repository import Store
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.intake.chat import ChatIntake
 from bot.settings import SlackSettings
-from bot.slack.chat_intake import ChatIntake
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import register_listeners
 from bot.slack.roles import Roles

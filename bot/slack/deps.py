@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.intake.chat import ChatIntake
 from bot.settings import SlackSettings
-from bot.slack.chat_intake import ChatIntake
 from bot.slack.roles import Roles
 from store.repository import Store, utcnow
 

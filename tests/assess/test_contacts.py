@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contacts import render_history
+from bot.cli.contacts import render_history
 from store.matching import name_similarity, normalise_postal, same_name
 from store.repository import Store
 from tests.assess.helpers import a_lead

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from bot.learning import LearnedRatesCache, learn, learned_points
-from bot.scoring import score_lead
+from bot.assess.learning import LearnedRatesCache, learn, learned_points
+from bot.assess.scoring import score_lead
 from bot.settings import LearningSettings, ScoringSettings
 from store.repository import Store
 from tests.assess.helpers import Clock, a_lead, extracted

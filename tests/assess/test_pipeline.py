@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.intake import IntakePipeline, Routing
-from bot.learning import LearnedRatesCache
+from bot.assess.learning import LearnedRatesCache
+from bot.cli.main import main
+from bot.intake.pipeline import IntakePipeline, Routing
 from bot.settings import load_settings
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage

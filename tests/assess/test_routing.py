@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.routing import decide_route, guess_language
+from bot.assess.routing import decide_route, guess_language
 from bot.settings import ConfigError, RoutingSettings, SlackChannels, load_settings
 from parsers.lead import ExtractedLead, FieldValue
 

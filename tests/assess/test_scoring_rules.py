@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.scoring import is_gibberish, score_lead, signals_of
+from bot.assess.scoring import score_lead
+from bot.assess.signals import is_gibberish, signals_of
 from bot.settings import ConfigError, ScoringSettings, load_settings
 from parsers.lead import ExtractedLead, FieldValue
 

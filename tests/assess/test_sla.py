@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from bot.assess.sla import BusinessCalendar, choose_rep
 from bot.settings import RoutingSettings, load_settings
-from bot.sla import BusinessCalendar, SlaWorker, choose_rep
+from bot.workers.sla import SlaWorker
 from store.records import OutboxRecord
 from store.repository import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead

@@ -9,9 +9,9 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import load_settings
-from bot.sla import SlaWorker
-from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import SlackCardPoster
+from bot.workers.outbox import OutboxWorker
+from bot.workers.sla import SlaWorker
 from store.repository import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi

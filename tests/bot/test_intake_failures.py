@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.intake import IntakePipeline, Routing
+from bot.intake.pipeline import IntakePipeline, Routing
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scoring import route, score_lead
+from bot.assess.scoring import route, score_lead
 from bot.settings import ScoringSettings, SlackChannels
 from parsers.lead import ExtractedLead, FieldValue
 

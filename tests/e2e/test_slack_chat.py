@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.intake.chat import chat_dedup_key
 from bot.settings import SlackIntakeSettings
-from bot.slack.chat_intake import chat_dedup_key
 from nlp.extractor import Extractor
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi, Message
 from tests.fakes.slack_requests import (

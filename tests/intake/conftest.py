@@ -18,10 +18,10 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.intake import IntakePipeline, Routing
+from bot.intake.http import WebIntake
+from bot.intake.pipeline import IntakePipeline, Routing
+from bot.intake.ways import quiet_pipeline
 from bot.settings import FormField, FormSettings, HttpSettings, IntakeSettings, IntakeSource, Settings, SlackChannels
-from bot.ways_in import quiet_pipeline
-from bot.web import WebIntake
 from nlp.extractor import Extractor
 from store.repository import Store
 from tests.conftest import IN_CI

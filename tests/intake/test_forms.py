@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from bot.forms import HONEYPOT, render_form, validate
-from bot.web import RateLimiter, client_address
+from bot.intake.forms import HONEYPOT, render_form, validate
+from bot.intake.http import RateLimiter, client_address
 from tests.intake.conftest import CONTACT_FORM, StartIntake
 
 GOOD = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+from bot.intake.http import normalise_body, signature_ok
 from bot.settings import HttpSettings
-from bot.web import normalise_body, signature_ok
 from tests.intake.conftest import HMAC_SECRET, SALES, StartIntake, bearer, signed
 
 LEAD = {

@@ -12,8 +12,8 @@ from email.utils import make_msgid
 
 from pydantic import SecretStr
 
-from bot.imap import STORED_KEYWORD, ImapPoller, envelope_sender, fetched_messages
-from bot.intake import IntakePipeline
+from bot.intake.imap import STORED_KEYWORD, ImapPoller, envelope_sender, fetched_messages
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import ImapSettings
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage

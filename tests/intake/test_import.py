@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.cli import main
-from bot.importer import ImportFileError, RowRules, auto_map, parse_overrides, run_import
-from bot.intake import Routing
+from bot.cli.main import main
+from bot.intake.pipeline import Routing
+from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_overrides, run_import
 from bot.settings import ScoringSettings, SlackChannels
 from store.repository import Store
 

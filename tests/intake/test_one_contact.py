@@ -8,10 +8,10 @@ import smtplib
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bot.importer import RowRules, run_import
-from bot.intake import Routing
+from bot.intake.pipeline import Routing
+from bot.intake.smtp import SmtpListener
+from bot.intake.spreadsheet import RowRules, run_import
 from bot.settings import ScoringSettings, SlackChannels, SmtpSettings
-from bot.smtp import SmtpListener
 from tests.intake.conftest import SALES, StartIntake, bearer
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.parse_command import run_parse, run_vendors
+from bot.cli.parse import run_parse, run_vendors
 from nlp.extractor import NO_LEAD, Extractor
 from nlp.settings import ExtractionSettings
 from parsers.lead import FIELD_NAMES, ExtractionError, RawMessage

@@ -17,14 +17,14 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.intake import IntakePipeline, Routing
-from bot.scoring import route
+from bot.assess.scoring import route
+from bot.intake.chat import ChatIntake
+from bot.intake.pipeline import IntakePipeline, Routing
 from bot.settings import ScoringSettings, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
 from bot.slack.app import build_slack_app
-from bot.slack.chat_intake import ChatIntake
-from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import SlackCardPoster
 from bot.slack.runner import EVENTS_PATH, SlackRunner
+from bot.workers.outbox import OutboxWorker
 from nlp.extractor import Extractor
 from store.records import LeadRecord
 from store.repository import Store, utcnow

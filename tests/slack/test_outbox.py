@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.outbox import OutboxWorker
 from bot.slack.poster import ConsoleCardPoster, SlackCardPoster
+from bot.workers.outbox import OutboxWorker
 from store.records import LeadRecord
 from store.repository import Store
 from tests.fakes.slack_api import FakeSlackApi
@@ -169,7 +169,7 @@ async def test_an_item_that_keeps_failing_goes_dead_and_frees_its_lane(
     slack_api.fail("chat.postMessage", status=503, times=3)
     worker = worker_for(timed_store, poster, clock, min_interval=1.0, max_attempts=3)
 
-    with caplog.at_level(logging.ERROR, logger="bot.slack.outbox"):
+    with caplog.at_level(logging.ERROR, logger="bot.workers.outbox"):
         await worker.drain(timeout=3600)
 
     assert [a.lead_id for a in poster.attempts] == [doomed.id] * 3 + [next_one.id]
@@ -360,7 +360,7 @@ async def test_cards_queued_for_the_console_go_to_their_graded_channel_once_slac
     worker = OutboxWorker(
         store, SlackCardPoster(slack_client), min_interval=0.0, reroute=lambda lead: routes.get(lead.grade)
     )
-    with caplog.at_level(logging.WARNING, logger="bot.slack.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.workers.outbox"):
         await worker.drain(timeout=5)
 
     assert card_lead_ids(slack_api, "C_SALES") == [a.id]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli.stats import stats_text
 from bot.settings import SlackChannels, SlackIntakeSettings, SlackSettings
 from bot.slack.commands import Command, Usage, parse
 from bot.slack.listeners.chat import is_intake_message, mention_text
@@ -21,7 +22,6 @@ from bot.slack.views import (
     original_view,
     parse_amount,
 )
-from bot.stats_command import stats_text
 from store.records import DraftRecord, MessageRecord
 from store.stats import PipelineStats, RepStats, SourceStats
 from tests.fakes.slack_api import check_message

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from bot.intake.smtp import Accept, SmtpListener
 from bot.settings import SmtpSettings
-from bot.smtp import Accept, SmtpListener
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.intake.smtp import SmtpListener
 from bot.settings import SmtpSettings
-from bot.smtp import SmtpListener
 from parsers.lead import RawMessage
 from store.repository import Store
 
@@ -260,7 +260,7 @@ async def test_a_failing_store_answers_451_and_the_listener_keeps_serving(
             # The sender's MTA keeps the message on 451 and sends it again: here, on the same connection.
             return [transaction(client, GOOD).data, transaction(client, GOOD).data]
 
-    with caplog.at_level(logging.ERROR, logger="bot.smtp"):
+    with caplog.at_level(logging.ERROR, logger="bot.intake.smtp"):
         failed, retried = await asyncio.to_thread(session)
     another = await asend(listener.port, mail("Name: Bo", message_id="<other@vendor.example>"))
 
@@ -268,7 +268,7 @@ async def test_a_failing_store_answers_451_and_the_listener_keeps_serving(
     assert retried is not None and retried[0] == 250
     assert another.data is not None and another.data[0] == 250
     assert len(await stored(smtp_store)) == 2
-    (logged,) = [r for r in caplog.records if r.name == "bot.smtp" and r.levelno >= logging.ERROR]
+    (logged,) = [r for r in caplog.records if r.name == "bot.intake.smtp" and r.levelno >= logging.ERROR]
     assert logged.exc_info is not None and "database is locked" in str(logged.exc_info[1])
 
 

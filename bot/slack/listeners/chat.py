@@ -18,10 +18,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.intake.chat import ChatIntake, UnreadableChat
 from bot.settings import SlackSettings
 from bot.slack import messages
 from bot.slack.blocks import escape_trimmed, mention
-from bot.slack.chat_intake import ChatIntake, UnreadableChat
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.common import action_value, channel_id, parse_lead_id, tell, user_id
 from bot.slack.views import (

@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.intake.chat import UnreadableChat
 from bot.slack import messages
 from bot.slack.blocks import escape_trimmed
-from bot.slack.chat_intake import UnreadableChat
 from bot.slack.commands import LeadsCommands, Usage, parse
 from bot.slack.deps import SlackDeps
 from bot.slack.views import draft_blocks

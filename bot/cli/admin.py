@@ -65,8 +65,8 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
 
 async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
     # spaCy loads only for the commands that extract
-    from bot.intake import IntakePipeline, Routing
-    from bot.learning import LearnedRatesCache
+    from bot.assess.learning import LearnedRatesCache
+    from bot.intake.pipeline import IntakePipeline, Routing
     from nlp.extractor import Extractor
 
     store = Store.open(settings.store.url)

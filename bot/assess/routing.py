@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from bot.scoring import route
+from bot.assess.scoring import route
 from bot.settings import RoutingRule, RoutingSettings, SlackChannels
 from parsers.lead import ExtractedLead
 

@@ -27,8 +27,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from bot.intake import Routing, new_lead
-from bot.scoring import score_lead
+from bot.assess.scoring import score_lead
+from bot.intake.pipeline import Routing, new_lead
 from bot.settings import ScoringSettings
 from parsers.labels import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue

@@ -60,26 +60,26 @@ def _extractor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from bot.parse_command import run_parse
+    from bot.cli.parse import run_parse
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     return run_parse(args.files, as_json=args.json, explain=args.explain, extractor=_extractor(args))
 
 
 def cmd_vendors(args: argparse.Namespace) -> int:
-    from bot.parse_command import run_vendors
+    from bot.cli.parse import run_vendors
 
     return run_vendors(_extractor(args))
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
-    from bot.admin import list_messages
+    from bot.cli.admin import list_messages
 
     return asyncio.run(list_messages(_settings(args), failed=args.failed, limit=args.limit, show=args.show))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from bot.admin import replay
+    from bot.cli.admin import replay
 
     settings = _settings(args)
     _setup_logging("WARNING")
@@ -87,25 +87,25 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_leads(args: argparse.Namespace) -> int:
-    from bot.admin import list_leads
+    from bot.cli.admin import list_leads
 
     return asyncio.run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from bot.stats_command import run_stats
+    from bot.cli.stats import run_stats
 
     return asyncio.run(run_stats(_settings(args), args.period))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot.admin import migrate
+    from bot.cli.admin import migrate
 
     return asyncio.run(migrate(_settings(args)))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.import_command import import_file
+    from bot.cli.imports import import_file
 
     _setup_logging("WARNING")
     return asyncio.run(
@@ -115,7 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    from bot.contacts import contacts_merge, contacts_show, contacts_unmerge
+    from bot.cli.contacts import contacts_merge, contacts_show, contacts_unmerge
 
     settings = _settings(args)
     _setup_logging("WARNING")
@@ -128,7 +128,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    from bot.contacts import run_rescore
+    from bot.cli.contacts import run_rescore
 
     settings = _settings(args)
     _setup_logging("WARNING")
@@ -139,7 +139,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.cli.demo import run_demo
 
     _setup_logging("WARNING")
     return asyncio.run(run_demo())

@@ -52,7 +52,7 @@ Clock = Callable[[], datetime]
 #: where a card queued for the console goes once Slack is on (None: nowhere)
 Reroute = Callable[[LeadRecord], str | None]
 
-#: the pseudo-channel of cards printed while Slack was off (bot.intake.CONSOLE)
+#: the pseudo-channel of cards printed while Slack was off (bot.intake.pipeline.CONSOLE)
 CONSOLE = "console"
 #: how many times a threaded note waits for its card before it is posted unthreaded
 THREAD_WAIT_ATTEMPTS = 3

@@ -1,4 +1,4 @@
-"""Web lead forms: pure rendering and validation (the HTTP side is in `bot.web`).
+"""Web lead forms: pure rendering and validation (the HTTP side is in `bot.intake.http`).
 
 A form is data (`[forms.<name>]` in the config): fields with labels, which are required, the thank-you
 text. `render_form` turns it into a small, accessible HTML page — real ``<label for>``s, ``required`` and

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from bot.learning import LearnedRates, LearnedRatesCache, lead_from_stored
-from bot.routing import decide_route
-from bot.scoring import score_lead
+from bot.assess.learning import LearnedRates, LearnedRatesCache, lead_from_stored
+from bot.assess.routing import decide_route
+from bot.assess.scoring import score_lead
 from bot.settings import Settings
 from store.records import ContactHistory, LeadRecord
 from store.repository import Store

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.learning import LearnedRates, LearnedRatesCache
-from bot.routing import decide_route
-from bot.scoring import ScoredLead, score_lead
+from bot.assess.learning import LearnedRates, LearnedRatesCache
+from bot.assess.routing import decide_route
+from bot.assess.scoring import ScoredLead, score_lead
+from bot.assess.sla import claim_due
 from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
-from bot.sla import claim_due
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, ExtractionError, RawMessage

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.intake import IntakePipeline, Routing, new_lead
+from bot.intake.pipeline import IntakePipeline, Routing, new_lead
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
 from store.records import DraftRecord, LeadRecord
 from store.repository import Store, utcnow

@@ -1,4 +1,4 @@
-"""`leadbot import`'s face: the progress bar, the column mapping, the summary table (bot.importer does the work)."""
+"""`leadbot import`: the progress bar, the column mapping, the summary table (the work: bot.intake.spreadsheet)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.importer import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
-from bot.intake import Routing
+from bot.intake.pipeline import Routing
+from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
 from bot.settings import Settings
 from store.repository import Store
 

@@ -157,7 +157,7 @@ Sample = tuple[str | None, frozenset[str], bool]
 
 
 def samples_from(outcomes: Iterable[OutcomeSample], rules: ScoringSettings) -> list[Sample]:
-    from bot.scoring import signals_of
+    from bot.assess.signals import signals_of
 
     rows = []
     for sample in outcomes:

@@ -11,10 +11,10 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from bot.imap import ImapPoller
-from bot.intake import IntakePipeline, Routing
+from bot.intake.http import WebIntake
+from bot.intake.imap import ImapPoller
+from bot.intake.pipeline import IntakePipeline, Routing
 from bot.settings import Settings, SlackChannels
-from bot.web import WebIntake
 from nlp.extractor import Extractor
 from store.repository import Store
 

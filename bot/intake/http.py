@@ -42,8 +42,8 @@ import defusedxml.ElementTree as DET
 from aiohttp import web
 from defusedxml import DefusedXmlException
 
-from bot.forms import MESSAGES, render_form, render_message, render_thanks, submission_payload, validate
-from bot.intake import IntakePipeline
+from bot.intake.forms import MESSAGES, render_form, render_message, render_thanks, submission_payload, validate
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormSettings, HttpSettings, IntakeSettings, IntakeSource
 from parsers.adf import refuse_entities, sanitize_xml
 from parsers.envelope import dedup_key

@@ -1,0 +1,143 @@
+"""The SLA worker: fires due SLA timers from the database (the plan is pure, in ``bot.assess.sla``).
+
+Every action is one store transaction that takes the timer with a compare-and-set, writes the events
+and the outbox items and the next timer together, so a restart at any point loses no timer and two
+workers never fire one twice. The clock and the sleep are injected, so tests run a day of SLA in
+milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.assess.sla import BusinessCalendar, Clock, choose_rep, claim_steps, plan
+from bot.settings import RoutingSettings, SlackChannels
+from store.records import SlaTimerRecord
+from store.repository import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+# ---- the worker -------------------------------------------------------------------------------------
+
+
+class SlaWorker:
+    """Fires due SLA timers (and the grade C digest) every `routing.check_seconds`, or on `tick()`."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: RoutingSettings,
+        channels: SlackChannels,
+        *,
+        clock: Clock = utcnow,
+        on_outbox: Callable[[], None] = lambda: None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._channels = channels
+        self._clock = clock
+        self._on_outbox = on_outbox
+        self._sleep = sleep
+        self._calendar = BusinessCalendar.of(settings)
+
+    async def tick(self) -> list[str]:
+        """Fire every due timer once; returns what was done (one note per timer fired)."""
+        now = self._clock()
+        done: list[str] = []
+        if not self._calendar.is_open(now):
+            return done
+        held: set[int] = set()
+        # A step that fires may schedule the next one already due (after downtime): catch up in rounds.
+        for _ in range(2 + claim_steps(self._settings)):
+            due = [t for t in await self._store.due_sla_timers(now) if t.id not in held]
+            if not due:
+                break
+            for timer in due:
+                note = await self._fire(timer, now)
+                if note is None:
+                    held.add(timer.id)
+                else:
+                    done.append(note)
+        if await self._digest(now):
+            done.append("grade C digest")
+        for note in done:
+            log.info("sla: %s", note)
+        return done
+
+    async def _fire(self, timer: SlaTimerRecord, now: datetime) -> str | None:
+        """Act on one due timer; None if it stays pending (nothing can be done yet, or another worker took it)."""
+        lead = await self._store.get_lead(timer.lead_id)
+        chosen = None
+        if (
+            timer.kind == "claim"
+            and self._settings.auto_assign != "off"
+            and timer.step == claim_steps(self._settings) - 1
+            and lead is not None
+            and lead.owner is None
+        ):
+            chosen = await self._choose_rep()
+        action = plan(timer, lead, self._settings, now, chosen_rep=chosen)
+        if not action.fire:
+            return None
+        fired = await self._store.fire_sla_timer(
+            timer,
+            events=action.events,
+            outbox=action.outbox,
+            next_timer=action.next_timer,
+            assign_to=action.assign_to,
+        )
+        if not fired:
+            return None
+        if action.outbox:
+            self._on_outbox()
+        return f"lead {timer.lead_id}: {action.note}"
+
+    async def _choose_rep(self) -> str | None:
+        reps = self._settings.reps
+        away = await self._store.away_reps()
+        last = await self._store.last_auto_assigned()
+        loads = await self._store.open_lead_counts(reps) if self._settings.auto_assign == "least_loaded" else None
+        return choose_rep(reps, away, self._settings.auto_assign, last=last, loads=loads)
+
+    async def _digest(self, now: datetime) -> bool:
+        hours = self._settings.c_digest_hours
+        if not hours or not self._channels.alerts:
+            return False
+        last = await self._store.last_event_at("c_digest")
+        if last is not None and now - last < timedelta(hours=hours):
+            return False
+        since = last or now - timedelta(hours=hours)
+        leads = await self._store.leads_since(since, grade="C", limit=200)
+        data: dict[str, Any] = {"leads": [lead.id for lead in leads], "since": since.isoformat()}
+        if leads:
+            lines = [f"Grade C in the last {hours} h: {len(leads)} lead(s), kept, no rep pinged."]
+            for lead in leads[:15]:
+                why = lead.reasons[0] if lead.reasons else ""
+                source = lead.vendor or lead.channel
+                lines.append(f"• #{lead.id} {lead.display_name} ({source}) score {lead.score} {why}")
+            if len(leads) > 15:
+                lines.append(f"… and {len(leads) - 15} more: `leadbot leads --grade C`")
+            data["post"] = {"channel": self._channels.alerts, "text": "\n".join(lines)}
+        await self._store.record_service_event("c_digest", data)
+        if leads:
+            self._on_outbox()
+        return bool(leads)
+
+    async def run(self) -> None:
+        """Tick until cancelled; a failing tick is logged and the next one tries again."""
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("SLA check failed; trying again in %s s", self._settings.check_seconds)
+            with contextlib.suppress(TimeoutError):
+                await self._sleep(self._settings.check_seconds)
