@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.assess.assessor import Assessor, Routing
 from bot.intake.spreadsheet import RowRules, run_import
-from bot.intake.pipeline import Routing
 from bot.settings import ScoringSettings, SlackChannels
 from store.repository import Store
 
@@ -92,8 +92,8 @@ def write_xlsx(path: Path, count: int) -> None:
 async def bench(path: Path, url: str, post: bool) -> None:
     store = Store.open(url)
     await store.migrate()
-    rules = RowRules(ScoringSettings(), Routing(SlackChannels(sales="C0SALES001", nurture="C0NURTURE1"),
-                                                slack_enabled=True), "Messe 2026", post=post)
+    channels = SlackChannels(sales="C0SALES001", nurture="C0NURTURE1")
+    rules = RowRules(Assessor(ScoringSettings(), Routing(channels, slack_enabled=True)), None, "Messe 2026", post=post)
     rss_before = _rss_mb()
     started = time.perf_counter()
     summary = await run_import(store, path, rules, errors_path=path.with_suffix(".errors.csv"))

@@ -43,8 +43,8 @@ if str(ROOT) not in sys.path:  # the fake Slack lives in tests/, which is not in
 
 from aiosmtpd.smtp import SMTP, Envelope, Session  # noqa: E402
 
-from bot.settings import SmtpSettings  # noqa: E402
 from bot.intake.smtp import SmtpListener  # noqa: E402
+from bot.settings import SmtpSettings  # noqa: E402
 from parsers.envelope import dedup_key, subject_of  # noqa: E402
 from parsers.lead import RawMessage  # noqa: E402
 from store.records import AcceptedMessage  # noqa: E402

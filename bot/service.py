@@ -1,8 +1,12 @@
-"""The running service: the composition root that wires settings into store, pipeline, SMTP and Slack.
+"""The running service: the composition root. Settings in; store, reader, assessor, ways in, workers, Slack out.
 
-    SMTP listener ──accept──> IntakePipeline ──leads + outbox──> Store ──> OutboxWorker ──> Slack / console
-                                                                   ^
-    Slack app (claim button) ──── atomic claim ────────────────────┘
+    SMTP · HTTP webhooks and forms · IMAP · chat ──accept──> IntakePipeline ──(reader, Assessor)──┐
+                                                                                                  v
+    Slack app (Claim, /leads) ──── atomic claim ──────────> Store <── OutboxWorker ──> Slack / console
+                                                              ^
+                                                   SlaWorker ─┘
+
+Everything is built here once and handed down: nothing else reads the whole settings.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from typing import Any, TextIO
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.assess.assessor import Assessor, Routing
 from bot.assess.learning import LearnedRatesCache
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
-from bot.intake.pipeline import IntakePipeline, Routing
+from bot.intake.http import WebIntake
+from bot.intake.imap import ImapPoller
+from bot.intake.pipeline import IntakePipeline
 from bot.intake.smtp import SmtpListener
-from bot.intake.ways import WaysIn, start_ways_in, stop_ways_in
 from bot.settings import Settings
 from bot.slack.app import build_slack_app
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
@@ -56,8 +62,10 @@ class Service:
         self.outbox: OutboxWorker | None = None
         self.smtp: SmtpListener | None = None
         self.slack: SlackRunner | None = None
-        self.sla: SlaWorker | None = None  # issue 5
-        self.ways_in: WaysIn | None = None  # HTTP intake, forms, IMAP (issue 6)
+        self.sla: SlaWorker | None = None
+        self.web: WebIntake | None = None
+        self.imap: ImapPoller | None = None
+        self._imap_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -83,25 +91,12 @@ class Service:
             # issue 4: cards queued for the console while Slack was off go to their graded channel now
             reroute=(lambda lead: route(lead.grade, settings.slack.channels)) if settings.slack.enabled else None,
         )
-        self.pipeline_routing = Routing(
-            channels=settings.slack.channels,
-            slack_enabled=settings.slack.enabled,
-            default_region=settings.extraction.default_region,
-            settings=settings.routing,
-        )
+        self.assessor = build_assessor(settings, self.store)
         self.pipeline = IntakePipeline(
-            self.store,
-            self._extractor,
-            scoring=settings.scoring,
-            routing=self.pipeline_routing,
-            on_cards_queued=self.outbox.wake,
-            hold=self._hold,
-            learning=LearnedRatesCache(self.store, settings.scoring),  # issue 5
+            self.store, self._extractor, self.assessor, on_cards_queued=self.outbox.wake, hold=self._hold
         )
         if settings.slack.enabled:
-            intake = ChatIntake(  # issue 4: leads typed or pasted into Slack
-                self.store, self.pipeline, self.pipeline_routing, on_cards_queued=self.outbox.wake
-            )
+            intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
             app = build_slack_app(
                 settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake
             )
@@ -119,13 +114,29 @@ class Service:
             self._spawn(self.sla.run(), "sla")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
-        self.ways_in = await start_ways_in(settings, self.store, self.pipeline, self._extractor)
+        await self._start_ways_in()
         log.info(
             "leadbot is listening for mail on %s:%d; cards go to %s",
             settings.smtp.host,
             self.smtp.port,
             "Slack" if settings.slack.enabled else "the console",
         )
+
+    async def _start_ways_in(self) -> None:
+        """HTTP webhooks and forms, and the IMAP mailbox, each only when configured."""
+        settings = self.settings
+        assert self.pipeline is not None and self._extractor is not None
+        if settings.http.enabled and (settings.intake.sources or settings.forms):
+            # Leads that must be kept but never ping a rep (a quiet source) take the same pipeline, routed nowhere.
+            quiet = IntakePipeline(self.store, self._extractor, self.pipeline.assessor.quiet())
+            self.web = WebIntake(
+                settings.http, settings.intake, settings.forms, self.pipeline, self.store, quiet=quiet
+            )
+            await self.web.start()
+        if settings.imap.enabled:
+            self.imap = ImapPoller(settings.imap, self.pipeline.accept)
+            self._imap_task = asyncio.create_task(self.imap.run(), name="imap")
+            self._imap_task.add_done_callback(_report_crash)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -143,8 +154,12 @@ class Service:
         """Stop taking mail, let the message in hand finish, then close everything."""
         if self.smtp is not None:
             await self.smtp.stop()
-        if self.ways_in is not None:
-            await stop_ways_in(self.ways_in)
+        if self._imap_task is not None:
+            self._imap_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._imap_task
+        if self.web is not None:
+            await self.web.stop()
         if self.pipeline is not None and not self._hold:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(10):
@@ -158,6 +173,17 @@ class Service:
         if self.slack is not None:
             await self.slack.stop()
         await self.store.close()
+
+
+def build_assessor(settings: Settings, store: Store) -> Assessor:
+    """The one assessor (scoring with learned rates, routing, claim clock) every way in shares."""
+    routing = Routing(
+        channels=settings.slack.channels,
+        slack_enabled=settings.slack.enabled,
+        default_region=settings.extraction.default_region,
+        settings=settings.routing,
+    )
+    return Assessor(settings.scoring, routing, learning=LearnedRatesCache(store, settings.scoring))
 
 
 def _report_crash(task: asyncio.Task[None]) -> None:

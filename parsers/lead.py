@@ -78,6 +78,44 @@ class FieldValue:
             return self
         return replace(self, flags=(*self.flags, flag))
 
+    def provenance(self) -> dict[str, object]:
+        """Where the value came from and how sure we are, as JSON (everything but the value itself).
+
+        The one serialisation of a field's provenance: stored with a lead or a chat draft, printed by
+        ``leadbot parse --explain``, read back by ``FieldValue.from_json``.
+        """
+        out: dict[str, object] = {"source": self.source, "confidence": round(self.confidence, 3)}
+        if self.flags:
+            out["flags"] = list(self.flags)
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)
+        if self.normalized:
+            out["normalized"] = self.normalized
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        """The value with its provenance, as JSON."""
+        return {"value": self.value, **self.provenance()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], *, value: str | None = None, source: str = "stored") -> FieldValue:
+        """The inverse of ``to_json`` (or of ``provenance`` with the value given apart), tolerant of old rows."""
+        raw_value = data.get("value", value)
+        confidence = data.get("confidence", 1.0)
+        normalized = data.get("normalized")
+        return cls(
+            value="" if raw_value is None else str(raw_value),
+            source=str(data.get("source") or source),
+            confidence=float(confidence) if isinstance(confidence, int | float) else 1.0,
+            flags=_strings(data.get("flags")),
+            alternatives=_strings(data.get("alternatives")),
+            normalized=str(normalized) if normalized else None,
+        )
+
+
+def _strings(items: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in items) if isinstance(items, list | tuple) else ()
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractedLead:
@@ -103,6 +141,20 @@ class ExtractedLead:
 
     def is_empty(self) -> bool:
         return not any(name in self.fields for name in CONTACT_FIELDS)
+
+    def provenance(self) -> dict[str, dict[str, object]]:
+        """Every field's provenance by name (``FieldValue.provenance``), as stored beside the values."""
+        return {name: value.provenance() for name, value in self.fields.items()}
+
+    @classmethod
+    def from_stored(
+        cls, values: Mapping[str, str], provenance: Mapping[str, Mapping[str, object]], *, source: str = "stored"
+    ) -> ExtractedLead:
+        """A lead rebuilt from stored values and their provenance (the inverse of ``provenance``)."""
+        return cls({
+            name: FieldValue.from_json(provenance.get(name) or {}, value=value, source=source)
+            for name, value in values.items()
+        })
 
 
 @dataclass(frozen=True, slots=True)

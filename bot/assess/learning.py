@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.settings import LearningSettings
-from parsers.lead import ExtractedLead, FieldValue
+from parsers.lead import ExtractedLead
 from store.records import OutcomeSample
 from store.repository import Store, utcnow
 
@@ -138,21 +138,6 @@ def learned_points(
     return out
 
 
-def lead_from_stored(fields: dict[str, str], provenance: dict[str, dict[str, object]]) -> ExtractedLead:
-    """An extracted lead rebuilt from what the store kept (values and verification flags)."""
-    rebuilt = {}
-    for name, value in fields.items():
-        info = provenance.get(name) or {}
-        flags = info.get("flags") or []
-        rebuilt[name] = FieldValue(
-            value,
-            str(info.get("source", "stored")),
-            float(info.get("confidence", 1.0)),  # type: ignore[arg-type]
-            tuple(str(f) for f in flags) if isinstance(flags, list | tuple) else (),
-        )
-    return ExtractedLead(rebuilt)
-
-
 Sample = tuple[str | None, frozenset[str], bool]
 
 
@@ -163,7 +148,7 @@ def samples_from(outcomes: Iterable[OutcomeSample], rules: ScoringSettings) -> l
     for sample in outcomes:
         if sample.outcome in NOT_CLOSED:
             continue
-        lead = lead_from_stored(sample.fields, sample.provenance)
+        lead = ExtractedLead.from_stored(sample.fields, sample.provenance)
         rows.append((sample.vendor, signals_of(lead, rules).features(), sample.outcome in WINS))
     return rows
 

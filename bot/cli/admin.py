@@ -65,22 +65,15 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
 
 async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
     # spaCy loads only for the commands that extract
-    from bot.assess.learning import LearnedRatesCache
-    from bot.intake.pipeline import IntakePipeline, Routing
+    from bot.intake.pipeline import IntakePipeline
+    from bot.service import build_assessor
     from nlp.extractor import Extractor
 
     store = Store.open(settings.store.url)
     try:
         await store.migrate()
         extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
-        pipeline = IntakePipeline(
-            store,
-            extractor,
-            scoring=settings.scoring,
-            routing=Routing(settings.slack.channels, settings.slack.enabled, settings.extraction.default_region,
-                            settings.routing),
-            learning=LearnedRatesCache(store, settings.scoring),
-        )
+        pipeline = IntakePipeline(store, extractor, build_assessor(settings, store))
         status = 0
         for message_id in ids:
             record = await store.get_message(message_id)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 
 from rich.console import Console
 
-from bot.assess.learning import LearnedRates, LearnedRatesCache, lead_from_stored
-from bot.assess.routing import decide_route
-from bot.assess.scoring import score_lead
+from bot.assess.rescore import rescore
+from bot.service import build_assessor
 from bot.settings import Settings
-from store.records import ContactHistory, LeadRecord
+from store.records import ContactHistory
 from store.repository import Store
 
 console = Console(highlight=False)
@@ -105,46 +103,14 @@ async def contacts_unmerge(settings: Settings, event_id: int, *, actor: str) -> 
     return 0
 
 
-@dataclass(frozen=True, slots=True)
-class Rescored:
-    lead: LeadRecord
-    score: int
-    grade: str
-    reasons: tuple[str, ...]
-    channel_before: str | None
-    channel_after: str | None
-
-    @property
-    def changed(self) -> bool:
-        return self.grade != self.lead.grade or self.channel_before != self.channel_after
-
-
-def rescore(leads: list[LeadRecord], settings: Settings, learned: LearnedRates | None) -> list[Rescored]:
-    """Today's rules over past leads (pure): each lead's new score, grade and channel.
-
-    Recency is kept as it was judged at intake (a lead that earned "fresh" points keeps them), so only
-    rule and learning changes move a grade.
-    """
-    out = []
-    channels = settings.slack.channels
-    for lead in leads:
-        extracted = lead_from_stored(lead.fields, lead.provenance)
-        was_fresh = any(" fresh (" in reason for reason in lead.reasons)
-        scored = score_lead(extracted, lead.vendor, settings.scoring, learned=learned,
-                            received_at=lead.created_at if was_fresh else None, now=lead.created_at)
-        before = decide_route(extracted, lead.vendor, lead.grade, channels, settings.routing).channel
-        after = decide_route(extracted, lead.vendor, scored.grade, channels, settings.routing).channel
-        out.append(Rescored(lead, scored.score, scored.grade, scored.reasons, before, after))
-    return out
-
-
 async def run_rescore(settings: Settings, *, dry_run: bool, limit: int, show_all: bool, actor: str) -> int:
     store = Store.open(settings.store.url)
     try:
         await store.migrate()
-        learned = await LearnedRatesCache(store, settings.scoring).refresh()
+        assessor = build_assessor(settings, store)
+        learned = await assessor.refresh_rates()
         leads = await store.list_leads(limit=limit)
-        results = rescore(leads, settings, learned)
+        results = rescore(leads, assessor, learned)
         applied = 0
         if not dry_run:
             for r in results:
@@ -176,7 +142,7 @@ async def run_rescore(settings: Settings, *, dry_run: bool, limit: int, show_all
     rerouted = sum(r.channel_before != r.channel_after for r in results)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(moves.items())) or "no grade changes"
     console.print(f"{len(results)} lead(s) replayed; {summary}; {rerouted} would be routed elsewhere", markup=False)
-    if learned.closed:
+    if learned is not None and learned.closed:
         console.print(f"learned from {learned.closed} closed lead(s), overall win rate {learned.overall:.0%}")
     console.print("dry run: nothing stored" if dry_run else f"stored new scores for {applied} open lead(s)")
     return 0

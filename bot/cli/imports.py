@@ -20,8 +20,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.intake.pipeline import Routing
 from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
+from bot.service import build_assessor
 from bot.settings import Settings
 from store.repository import Store
 
@@ -67,13 +67,6 @@ async def import_file(
     except ImportFileError as exc:
         console.print(f"leadbot import: {exc}")
         return 2
-    rules = RowRules(
-        scoring=settings.scoring,
-        routing=Routing(channels=settings.slack.channels, slack_enabled=settings.slack.enabled,
-                        default_region=settings.extraction.default_region, settings=settings.routing),
-        vendor=source or "Import",
-        post=not no_post,
-    )
     store = Store.open(settings.store.url)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
@@ -83,6 +76,8 @@ async def import_file(
     task = progress.add_task("importing", total=None)
     try:
         await store.migrate()
+        assessor = build_assessor(settings, store)
+        rules = RowRules(assessor, await assessor.rates(), vendor=source or "Import", post=not no_post)
         with progress:
             summary = await run_import(
                 store, path, rules, dry_run=dry_run, overrides=overrides, errors_path=errors,

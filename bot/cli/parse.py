@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from nlp.extractor import Extractor
-from parsers.lead import FIELD_NAMES, Extraction, ExtractionError, FieldValue, RawMessage
+from parsers.lead import FIELD_NAMES, Extraction, ExtractionError, RawMessage
 
 #: exit status when an argument names no readable file (the other files are still processed)
 EXIT_MISSING = 2
@@ -60,20 +60,9 @@ def _json_line(source: str, extraction: Extraction | None, error: str | None, ex
     if explain:
         obj["warnings"] = list(extraction.warnings)
         obj["provenance"] = [
-            {name: _provenance(fv) for name, fv in lead.fields.items()} for lead in extraction.leads
+            lead.provenance() for lead in extraction.leads
         ]
     return json.dumps(obj, ensure_ascii=False)
-
-
-def _provenance(fv: FieldValue) -> dict[str, object]:
-    out: dict[str, object] = {"source": fv.source, "confidence": round(fv.confidence, 2)}
-    if fv.normalized:
-        out["normalized"] = fv.normalized
-    if fv.flags:
-        out["flags"] = list(fv.flags)
-    if fv.alternatives:
-        out["alternatives"] = list(fv.alternatives)
-    return out
 
 
 def _text_block(source: str, extraction: Extraction | None, error: str | None, explain: bool) -> str:

@@ -17,10 +17,9 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from bot.intake.pipeline import IntakePipeline, Routing, new_lead
-from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from bot.intake.pipeline import IntakePipeline
+from parsers.lead import ExtractedLead, ExtractionError, RawMessage
 from store.records import DraftRecord, LeadRecord
 from store.repository import Store, utcnow
 
@@ -45,14 +44,12 @@ class ChatIntake:
         self,
         store: Store,
         pipeline: IntakePipeline,
-        routing: Routing,
         *,
         on_cards_queued: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._pipeline = pipeline
-        self._routing = routing
         self._on_cards_queued = on_cards_queued
         self._clock = clock
 
@@ -75,7 +72,7 @@ class ChatIntake:
         if lead is None and extraction.leads:
             lead = extraction.leads[0]
         fields = {name: value.value for name, value in lead.fields.items()} if lead else {}
-        provenance = {name: _provenance(value) for name, value in lead.fields.items()} if lead else {}
+        provenance = lead.provenance() if lead else {}
         return await self._store.create_draft(
             message_id=accepted.id,
             author=author,
@@ -90,10 +87,11 @@ class ChatIntake:
         draft = await self._store.get_draft(draft_id)
         if draft is None or draft.status != "pending":
             return None
-        now = self._clock()
-        extraction = Extraction.of(draft.vendor, [draft_lead(draft)])
-        (scored,) = self._pipeline.score(extraction, received_at=draft.created_at, now=now)
-        lead = new_lead(scored, "slack", self._routing, now=now)
+        assessor = self._pipeline.assessor
+        (lead,) = assessor.assess_with(
+            [draft_lead(draft)], draft.vendor, channel="slack",
+            learned=await assessor.rates(), received_at=draft.created_at, now=self._clock(),
+        )
         stored = await self._store.confirm_draft(draft.id, user, lead)
         if stored is not None and lead.post_to:
             self._on_cards_queued()
@@ -102,24 +100,4 @@ class ChatIntake:
 
 def draft_lead(draft: DraftRecord) -> ExtractedLead:
     """The draft's fields as extracted values again (verification flags kept for fields nobody edited)."""
-    fields: dict[str, FieldValue] = {}
-    for name, value in draft.fields.items():
-        prov: dict[str, Any] = draft.provenance.get(name) or {}
-        fields[name] = FieldValue(
-            value=value,
-            source=str(prov.get("source") or "chat"),
-            confidence=float(prov.get("confidence") or 1.0),
-            flags=tuple(str(f) for f in prov.get("flags") or ()),
-            normalized=prov.get("normalized"),
-        )
-    return ExtractedLead(fields=fields)
-
-
-def _provenance(value: FieldValue) -> dict[str, Any]:
-    return {
-        "source": value.source,
-        "confidence": value.confidence,
-        "flags": list(value.flags),
-        "alternatives": list(value.alternatives),
-        "normalized": value.normalized,
-    }
+    return ExtractedLead.from_stored(draft.fields, draft.provenance, source="chat")

@@ -11,78 +11,15 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 
-from bot.assess.learning import LearnedRates, LearnedRatesCache
-from bot.assess.routing import decide_route
-from bot.assess.scoring import ScoredLead, score_lead
-from bot.assess.sla import claim_due
-from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
+from bot.assess.assessor import Assessor
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
-from parsers.verify import contact_phone
-from store.records import AcceptedMessage, LeadRecord, NewLead
-from store.repository import Store, utcnow
+from store.records import AcceptedMessage, LeadRecord
+from store.repository import Store
 
 log = logging.getLogger(__name__)
-
-#: the pseudo-channel for cards when Slack is not configured: the outbox prints them instead
-CONSOLE = "console"
-
-
-@dataclass(frozen=True, slots=True)
-class Routing:
-    channels: SlackChannels
-    slack_enabled: bool
-    default_region: str = "US"
-    #: `[routing]`: rules by vendor/interest/region/language and the SLA clocks (issue 5)
-    settings: RoutingSettings = field(default_factory=RoutingSettings)
-
-
-def notice_of(scored: ScoredLead) -> str:
-    """One line about an inquiry, for the rep who already works this person."""
-    lead = scored.lead
-    parts = [lead.display_name or lead.value("email") or lead.value("phone") or "someone"]
-    parts.append(f"via {scored.vendor}" if scored.vendor else "again")
-    wants = lead.value("interest") or lead.value("message")
-    if wants:
-        wants = " ".join(wants.split())
-        parts.append(f"— {wants[:140]}{'…' if len(wants) > 140 else ''}")
-    return " ".join(parts)
-
-
-def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetime | None = None) -> NewLead:
-    """What the store keeps of a scored lead, where its card goes and when its claim SLA runs out."""
-    fields = scored.lead.fields
-    decision = decide_route(scored.lead, scored.vendor, scored.grade, routing.channels, routing.settings)
-    post_to = decision.channel if routing.slack_enabled else CONSOLE
-    email = scored.lead.value("email")
-    phone = fields.get("phone")
-    return NewLead(
-        vendor=scored.vendor,
-        channel=channel,
-        fields={name: value.value for name, value in fields.items()},
-        provenance={
-            name: {
-                "source": value.source,
-                "confidence": value.confidence,
-                "flags": list(value.flags),
-                "alternatives": list(value.alternatives),
-            }
-            for name, value in fields.items()
-        },
-        score=scored.score,
-        grade=scored.grade,
-        reasons=scored.reasons,
-        post_to=post_to,
-        contact_email=email.strip().lower() if email else None,
-        contact_phone=(phone.normalized if phone is not None and phone.normalized else None)
-        or contact_phone(scored.lead.value("phone"), routing.default_region),
-        claim_due_at=claim_due(now, routing.settings) if now and post_to and routing.slack_enabled else None,
-        notice=notice_of(scored),
-    )
 
 
 class IntakePipeline:
@@ -92,21 +29,15 @@ class IntakePipeline:
         self,
         store: Store,
         extractor: Extractor,
+        assessor: Assessor,
         *,
-        scoring: ScoringSettings,
-        routing: Routing,
         on_cards_queued: Callable[[], None] = lambda: None,
         hold: bool = False,
-        learning: LearnedRatesCache | None = None,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._extractor = extractor
-        self._scoring = scoring
-        self._routing = routing
+        self.assessor = assessor
         self._on_cards_queued = on_cards_queued
-        self._learning = learning
-        self._clock = clock
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
@@ -158,19 +89,6 @@ class IntakePipeline:
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
 
-    def score(
-        self,
-        extraction: Extraction,
-        *,
-        learned: LearnedRates | None = None,
-        received_at: datetime | None = None,
-        now: datetime | None = None,
-    ) -> list[ScoredLead]:
-        return [
-            score_lead(lead, extraction.vendor, self._scoring, learned=learned, received_at=received_at, now=now)
-            for lead in extraction.leads
-        ]
-
     async def process(self, message_id: int) -> list[LeadRecord]:
         """Turn one stored message into leads. Never raises: failures are stored with the message."""
         record = await self._store.get_message(message_id)
@@ -186,10 +104,9 @@ class IntakePipeline:
         )
         try:
             extraction = await asyncio.to_thread(self._extractor.extract, raw)
-            learned = await self._learning.current() if self._learning is not None else None
-            now = self._clock()
-            scored = self.score(extraction, learned=learned, received_at=record.received_at, now=now)
-            leads = [new_lead(s, record.channel, self._routing, now=now) for s in scored]
+            leads = await self.assessor.assess(
+                extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
+            )
         except ExtractionError as exc:
             # The sender's fault: logged plainly, kept for a human (and for replay after a fix).
             log.info("message %s cannot be read: %s", message_id, exc)

@@ -22,14 +22,13 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from bot.assess.scoring import score_lead
-from bot.intake.pipeline import Routing, new_lead
-from bot.settings import ScoringSettings
+from bot.assess.assessor import Assessor
+from bot.assess.learning import LearnedRates
 from parsers.labels import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.verify import finalize
@@ -198,10 +197,10 @@ def auto_map(headers: Sequence[str], overrides: dict[str, str] | None = None) ->
 
 @dataclass(frozen=True, slots=True)
 class RowRules:
-    """What turns a row into a stored lead: scoring, routing, the vendor credited, whether cards post."""
+    """What turns a row into a stored lead: the assessor, its learned rates, the vendor credited, whether cards post."""
 
-    scoring: ScoringSettings
-    routing: Routing
+    assessor: Assessor
+    learned: LearnedRates | None
     vendor: str
     post: bool = True
 
@@ -242,15 +241,14 @@ def build_candidate(
         value = cells[index] if index < len(cells) else ""
         if value and name not in fields:
             fields[name] = FieldValue(value, f"import:{headers[index]}")
-    lead = finalize(ExtractedLead(fields), default_region=rules.routing.default_region)
+    lead = finalize(ExtractedLead(fields), default_region=rules.assessor.default_region)
     reason = _invalid_reason(lead, cells)
     if reason is not None:
         return ImportCandidate(row_number, data, None, None, reason)
-    scored = score_lead(lead, rules.vendor, rules.scoring)
     # ``now`` starts the claim clock of a lead that gets a card, as for every other way in.
-    stored = new_lead(scored, "file", rules.routing, now=datetime.now(UTC))
-    if not rules.post:
-        stored = replace(stored, post_to=None)
+    (stored,) = rules.assessor.assess_with(
+        [lead], rules.vendor, channel="file", learned=rules.learned, now=rules.assessor.now(), post=rules.post
+    )
     return ImportCandidate(row_number, data, row_key(lead), stored)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.assess.assessor import Routing, new_lead
 from bot.assess.scoring import score_lead
-from bot.intake.pipeline import Routing, new_lead
 from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
 from parsers.lead import ExtractedLead, FieldValue
 from parsers.verify import finalize

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.assess.assessor import Assessor, Routing
 from bot.assess.learning import LearnedRatesCache
 from bot.cli.main import main
-from bot.intake.pipeline import IntakePipeline, Routing
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import load_settings
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
@@ -52,9 +53,9 @@ async def test_mail_is_scored_routed_timed_and_deduplicated(store_url: str, extr
     await store.migrate()
     try:
         pipeline = IntakePipeline(
-            store, extractor, scoring=settings.scoring,
-            routing=Routing(CHANNELS, True, "US", settings.routing),
-            learning=LearnedRatesCache(store, settings.scoring, clock=clock), clock=clock,
+            store, extractor,
+            Assessor(settings.scoring, Routing(CHANNELS, True, "US", settings.routing),
+                     learning=LearnedRatesCache(store, settings.scoring, clock=clock), clock=clock),
         )
         first = await pipeline.accept(mail(1, "Carlos Mendez", "carlos@mendez-ranch.example", "(512) 555-0142"))
         [lead] = await pipeline.process(first.id)

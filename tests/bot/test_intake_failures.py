@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.intake.pipeline import IntakePipeline, Routing
+from bot.assess.assessor import Assessor, Routing
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
@@ -25,8 +26,7 @@ async def test_a_database_failure_while_storing_leads_is_kept_for_replay(tmp_pat
     pipeline = IntakePipeline(
         store,
         Extractor(),
-        scoring=ScoringSettings(),
-        routing=Routing(SlackChannels(), slack_enabled=False),
+        Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)),
     )
     try:
         accepted = await pipeline.accept(RawMessage(raw=MAIL, channel="smtp", sender="forms@alderbrook.example"))

@@ -18,9 +18,9 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.assess.assessor import Assessor, Routing
 from bot.intake.http import WebIntake
-from bot.intake.pipeline import IntakePipeline, Routing
-from bot.intake.ways import quiet_pipeline
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormField, FormSettings, HttpSettings, IntakeSettings, IntakeSource, Settings, SlackChannels
 from nlp.extractor import Extractor
 from store.repository import Store
@@ -153,14 +153,13 @@ async def intake_server(store: Store, extractor: Extractor) -> AsyncIterator[Sta
     async def start(*, graph_url: str = "http://127.0.0.1:9/", http: HttpSettings | None = None,
                     forms: dict[str, FormSettings] | None = None) -> Intake:
         settings = Settings()
-        pipeline = IntakePipeline(
-            store, extractor, scoring=settings.scoring,
-            routing=Routing(channels=SlackChannels(sales=SALES, nurture=NURTURE), slack_enabled=True),
-        )
+        assessor = Assessor(settings.scoring,
+                            Routing(channels=SlackChannels(sales=SALES, nurture=NURTURE), slack_enabled=True))
+        pipeline = IntakePipeline(store, extractor, assessor)
         web_intake = WebIntake(
             http or HttpSettings(port=0), intake_settings(graph_url), forms if forms is not None else {
                 "contact": CONTACT_FORM}, pipeline, store,
-            quiet=quiet_pipeline(settings, store, extractor),
+            quiet=IntakePipeline(store, extractor, assessor.quiet()),
         )
         await web_intake.start()
         task = asyncio.create_task(pipeline.run())

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from bot.assess.assessor import Assessor, Routing
 from bot.cli.main import main
-from bot.intake.pipeline import Routing
 from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_overrides, run_import
 from bot.settings import ScoringSettings, SlackChannels
 from store.repository import Store
 
 SALES = "C0SALES001"
 RULES = RowRules(
-    scoring=ScoringSettings(),
-    routing=Routing(channels=SlackChannels(sales=SALES), slack_enabled=True),
+    Assessor(ScoringSettings(), Routing(channels=SlackChannels(sales=SALES), slack_enabled=True)),
+    None,
     vendor="Trade fair 2026",
 )
 
@@ -102,7 +102,7 @@ async def test_xlsx_import_with_no_post_and_a_dry_run(store: Store, tmp_path: Pa
     assert (dry.dry_run, dry.imported, dry.duplicates) == (True, 2, 0)
     assert await store.list_leads() == []
 
-    summary = await run_import(store, path, RowRules(RULES.scoring, RULES.routing, "Expo", post=False))
+    summary = await run_import(store, path, RowRules(RULES.assessor, None, "Expo", post=False))
     assert summary.imported == 2 and summary.errors_path is None
     leads = {lead.fields["email"]: lead for lead in await store.list_leads()}
     assert leads["bart@iwu-logistics.example"].fields["phone"] == "2065550111"

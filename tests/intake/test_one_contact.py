@@ -8,7 +8,7 @@ import smtplib
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bot.intake.pipeline import Routing
+from bot.assess.assessor import Assessor, Routing
 from bot.intake.smtp import SmtpListener
 from bot.intake.spreadsheet import RowRules, run_import
 from bot.settings import ScoringSettings, SlackChannels, SmtpSettings
@@ -33,7 +33,8 @@ async def test_one_person_by_four_ways_is_one_contact(start_intake: StartIntake,
 
     sheet = tmp_path / "fair.csv"
     sheet.write_text("Name,Telefon,Interesse\nThaddeus Okoro,+1 415 555 0199,Rubber tiles\n", encoding="utf-8")
-    rules = RowRules(ScoringSettings(), Routing(SlackChannels(sales=SALES), slack_enabled=True), "Fair", post=False)
+    assessor = Assessor(ScoringSettings(), Routing(SlackChannels(sales=SALES), slack_enabled=True))
+    rules = RowRules(assessor, None, "Fair", post=False)
     summary = await run_import(store, sheet, rules)
     assert summary.imported == 1
 

@@ -34,8 +34,8 @@ async def test_the_service_runs_the_webhook_server_and_the_mailbox(
     service = Service(settings, extractor=extractor, console=console)
     await service.start()
     try:
-        assert service.ways_in is not None and service.ways_in.web is not None
-        port = service.ways_in.web.port
+        assert service.web is not None
+        port = service.web.port
         async with aiohttp.ClientSession() as http, http.post(
             f"http://127.0.0.1:{port}/intake/portal",
             data=json.dumps({"name": "Ezra Blackwood", "email": "ezra@blackwood-farm.example",

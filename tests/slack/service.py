@@ -17,9 +17,10 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
+from bot.assess.assessor import Assessor, Routing
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
-from bot.intake.pipeline import IntakePipeline, Routing
+from bot.intake.pipeline import IntakePipeline
 from bot.settings import ScoringSettings, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
 from bot.slack.app import build_slack_app
 from bot.slack.poster import SlackCardPoster
@@ -176,8 +177,8 @@ async def running_slack_side(
     chat = None
     if extractor is not None:
         routing = Routing(channels=channels, slack_enabled=True)
-        pipeline = IntakePipeline(store, extractor, scoring=ScoringSettings(), routing=routing)
-        chat = ChatIntake(store, pipeline, routing, on_cards_queued=lambda: worker.wake(), clock=clock)
+        pipeline = IntakePipeline(store, extractor, Assessor(ScoringSettings(), routing, clock=clock))
+        chat = ChatIntake(store, pipeline, on_cards_queued=lambda: worker.wake(), clock=clock)
     app = build_slack_app(settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock)
     worker = OutboxWorker(
         store,
