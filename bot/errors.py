@@ -1,37 +1,76 @@
 """Leadbot's errors, and whose fault each one is. One catch per entry point decides what happens.
 
-    Exception
-    ├── ConfigError              (bot.settings)     the admin's: a key or value is wrong
-    ├── TemplateError            (parsers.templates) a vendor file's author: the template cannot be used
-    ├── ModelNotInstalledError   (nlp.settings)     the admin's: [nlp] model names a package not installed
-    │       → all three stop start-up with one readable line naming the key or file (exit 2)
-    ├── ExtractionError          (parsers.lead)     the sender's: input that cannot be read as a lead
-    │   └── RefusedInput                            hostile input (an XML entity bomb), refused unread
-    │       → logged at info; the message stays stored as "failed" with the reason, for a human to see
-    ├── LeadNotFound             (store.repository) a click or command names a lead that is not there
+    LeadbotError                              (parsers.errors: the roots, importable from every package)
+    ├── StartupError                          the admin's: this configuration cannot start
+    │   ├── ConfigError            (bot.settings)       a key or value is wrong
+    │   ├── TemplateError          (parsers.templates)  a vendor file cannot be used
+    │   └── ModelNotInstalledError (nlp.settings)       [nlp] model names a package not installed
+    │       → one readable line naming the key or file, exit status 2
+    ├── InputError                            the sender's: input that cannot be taken
+    │   ├── ExtractionError        (parsers.lead)       bytes that cannot be read as a lead
+    │   │   └── RefusedInput                            hostile input (an XML entity bomb), refused unread
+    │   ├── UnreadableChat         (bot.intake.chat)    a chat note that cannot be read
+    │   ├── ImportFileError        (bot.intake.spreadsheet) a file that cannot be imported
+    │   └── HttpProblem            (bot.intake.http)    a request refused at the edge, with its status
+    │       → logged at info, answered politely; the input stays stored as "failed" with the reason
+    ├── RequestRefused                        a person asked for what is not there or not theirs
+    │   ├── LeadNotFound           (store)              a click or command names a lead that is not there
+    │   └── WorkRefused            (store)              not the owner, not a manager, already closed …
     │       → a polite answer to whoever asked
-    └── anything else                               ours: a bug or an outage
+    └── OutageError                           a server refused or went away
+        ├── ImapError              (bot.intake.imap)    the mailbox refused a command
+        └── the outbox's delivery outcomes (bot.workers.outbox, private)
+            → retried with backoff; nothing accepted is lost
+    any other exception                       ours: a bug
             → logged with the traceback; the message stays stored for `leadbot replay`;
               SMTP answers 451 (try again later), never 500
+
+The classes raised by the ways in (UnreadableChat, ImportFileError, HttpProblem, ImapError) live in their
+modules and are not re-exported here, so that those modules can use ``failure_note`` without a cycle.
 """
 
 from __future__ import annotations
 
+import logging
+import traceback
+
 from bot.settings import ConfigError
 from nlp.settings import ModelNotInstalledError
+from parsers.errors import InputError, LeadbotError, OutageError, RequestRefused, StartupError
 from parsers.lead import ExtractionError, RefusedInput
 from parsers.templates import TemplateError
-from store.repository import LeadNotFound
+from store.repository import LeadNotFound, WorkRefused
 
 #: errors that mean "this configuration cannot start": shown as one line, exit status 2
-STARTUP_ERRORS: tuple[type[Exception], ...] = (ConfigError, TemplateError, ModelNotInstalledError)
+STARTUP_ERRORS: tuple[type[Exception], ...] = (StartupError,)
+
+
+def failure_note(exc: BaseException, what: str, log: logging.Logger) -> str:
+    """Log a failure by whose fault it is; return the note kept with the input for a human and for replay.
+
+    The sender's fault is logged plainly at info ("unreadable: …"); ours with its traceback, which is
+    also what the note keeps, so `leadbot messages --failed` shows where it broke.
+    """
+    if isinstance(exc, InputError):
+        log.info("%s cannot be read: %s", what, exc)
+        return f"unreadable: {exc}"
+    log.error("%s failed; it stays stored for `leadbot replay`", what, exc_info=exc)
+    return "".join(traceback.format_exception(exc))
+
 
 __all__ = [
     "STARTUP_ERRORS",
     "ConfigError",
     "ExtractionError",
+    "InputError",
     "LeadNotFound",
+    "LeadbotError",
     "ModelNotInstalledError",
+    "OutageError",
     "RefusedInput",
+    "RequestRefused",
+    "StartupError",
     "TemplateError",
+    "WorkRefused",
+    "failure_note",
 ]

@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.errors import StartupError
 
 SLACK_API = "https://slack.com/api/"
 
 
-class ConfigError(Exception):
+class ConfigError(StartupError):
     """The configuration cannot be used; the message names the key and what is wrong."""
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parsers.errors import StartupError
 
-class ModelNotInstalledError(RuntimeError):
+
+class ModelNotInstalledError(StartupError, RuntimeError):
     """``[nlp] model`` names a spaCy pipeline that is not installed here."""
 
 

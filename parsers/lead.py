@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from parsers.errors import InputError
+
 #: The public lead fields, in the order `leadbot parse --json` prints them.
 FIELD_NAMES: tuple[str, ...] = (
     "first_name",
@@ -173,7 +175,7 @@ class Extraction:
         return Extraction(vendor, tuple(leads), **kw)  # type: ignore[arg-type]
 
 
-class ExtractionError(ValueError):
+class ExtractionError(InputError, ValueError):
     """The input cannot be read as a lead message (the sender's fault, not ours)."""
 
 

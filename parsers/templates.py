@@ -46,6 +46,7 @@ from typing import Any
 
 from lxml import etree
 
+from parsers.errors import StartupError
 from parsers.fields import SLOTS, Collector, clean_value
 from parsers.labels import is_field_line, is_footer
 from parsers.lead import FIELD_NAMES
@@ -65,7 +66,7 @@ _JSON_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _JSON_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*")
 
 
-class TemplateError(ValueError):
+class TemplateError(StartupError, ValueError):
     """A vendor template is unusable; the message names the file, the key and the problem."""
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from parsers.errors import RequestRefused
 from parsers.lead import RawMessage
 from parsers.verify import contact_phone
 from store.matching import NAME_THRESHOLD, name_similarity, names_compatible, normalise_postal
@@ -61,11 +62,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class LeadNotFound(LookupError):
+class LeadNotFound(RequestRefused, LookupError):
     pass
 
 
-class WorkRefused(Exception):
+class WorkRefused(RequestRefused):
     """A rep may not do that to this lead: ``reason`` is "not_yours", "not_claimed" or "closed" (issue 4)."""
 
     def __init__(self, reason: str, lead: LeadRecord) -> None:

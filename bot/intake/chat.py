@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import traceback
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.errors import failure_note
 from bot.intake.pipeline import IntakePipeline
+from parsers.errors import InputError
 from parsers.lead import ExtractedLead, ExtractionError, RawMessage
 from store.records import DraftRecord, LeadRecord
 from store.repository import Store, utcnow
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 40000
 
 
-class UnreadableChat(Exception):
+class UnreadableChat(InputError):
     """The text could not be read (the sender's fault); the message stays stored with the error."""
 
 
@@ -61,12 +62,10 @@ class ChatIntake:
             return None
         try:
             extraction = await asyncio.to_thread(self._pipeline.extract, raw)
-        except ExtractionError as exc:
-            await self._store.mark_message_failed(accepted.id, f"unreadable: {exc}")
-            raise UnreadableChat(str(exc)) from None
-        except Exception:
-            logger.exception("reading chat message %s failed; it stays stored for `leadbot replay`", accepted.id)
-            await self._store.mark_message_failed(accepted.id, traceback.format_exc())
+        except Exception as exc:
+            await self._store.mark_message_failed(accepted.id, failure_note(exc, f"chat message {accepted.id}", logger))
+            if isinstance(exc, ExtractionError):
+                raise UnreadableChat(str(exc)) from None
             raise
         lead = next((lead for lead in extraction.leads if not lead.is_empty()), None)
         if lead is None and extraction.leads:

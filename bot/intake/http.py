@@ -47,6 +47,7 @@ from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormSettings, HttpSettings, IntakeSettings, IntakeSource
 from parsers.adf import refuse_entities, sanitize_xml
 from parsers.envelope import dedup_key
+from parsers.errors import InputError
 from parsers.lead import ExtractionError, RawMessage
 from parsers.payloads import load_json
 from store.records import LeadRecord
@@ -63,7 +64,7 @@ GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=15)
 TEST_LEAD_EVENT = "test_lead"
 
 
-class HttpProblem(Exception):
+class HttpProblem(InputError):
     """A request we refuse at the edge: the HTTP status and a JSON error the caller can act on."""
 
     def __init__(self, status: int, error: str, detail: str, **extra: Any) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import aioimaplib  # type: ignore[import-untyped]
 
 from bot.settings import ImapSettings
+from parsers.errors import OutageError
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage
 
@@ -37,7 +38,7 @@ _UID = re.compile(rb"UID (\d+)")
 _MAX_BACKOFF = 300.0
 
 
-class ImapError(Exception):
+class ImapError(OutageError):
     """The server refused a command (the message says which and why)."""
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Callable
 
 from bot.assess.assessor import Assessor
+from bot.errors import failure_note
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
-from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
+from parsers.lead import Channel, Extraction, RawMessage
 from store.records import AcceptedMessage, LeadRecord
 from store.repository import Store
 
@@ -107,22 +107,16 @@ class IntakePipeline:
             leads = await self.assessor.assess(
                 extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
             )
-        except ExtractionError as exc:
-            # The sender's fault: logged plainly, kept for a human (and for replay after a fix).
-            log.info("message %s cannot be read: %s", message_id, exc)
-            await self._store.mark_message_failed(message_id, f"unreadable: {exc}")
-            return []
-        except Exception:
-            log.exception("processing message %s failed; it stays stored for `leadbot replay`", message_id)
-            await self._store.mark_message_failed(message_id, traceback.format_exc())
+        except Exception as exc:
+            await self._store.mark_message_failed(message_id, failure_note(exc, f"message {message_id}", log))
             return []
         try:
             stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
-        except Exception:
+        except Exception as exc:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
-            log.exception("storing the leads of message %s failed; it stays stored for `leadbot replay`", message_id)
-            await self._store.mark_message_failed(message_id, traceback.format_exc())
+            note = failure_note(exc, f"storing the leads of message {message_id}", log)
+            await self._store.mark_message_failed(message_id, note)
             return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")

@@ -29,6 +29,7 @@ from typing import Any
 
 from bot.assess.assessor import Assessor
 from bot.assess.learning import LearnedRates
+from parsers.errors import InputError
 from parsers.labels import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.verify import finalize
@@ -42,7 +43,7 @@ _ID_FIELDS = ("email", "phone", "full_name", "first_name", "last_name", "interes
 DEFAULT_BATCH = 500
 
 
-class ImportFileError(ValueError):
+class ImportFileError(InputError, ValueError):
     """The file cannot be imported (unknown type, no header, a --map naming no column or field)."""
 
 

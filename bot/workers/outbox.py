@@ -43,6 +43,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.poster import CardPoster
+from parsers.errors import LeadbotError
 from store.records import LeadRecord, OutboxRecord
 from store.repository import Store, utcnow
 
@@ -77,11 +78,11 @@ PERMANENT_SLACK_ERRORS = frozenset(
 DEFAULT_RETRY_AFTER = 1.0
 
 
-class _Permanent(Exception):
+class _Permanent(LeadbotError):
     """The item can never succeed; it goes dead at once."""
 
 
-class _NotYet(Exception):
+class _NotYet(LeadbotError):
     """The item cannot be done yet (an update for a card not posted yet); try again later."""
 
 
