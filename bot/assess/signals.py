@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.settings import ScoringSettings
-from nlp.lexicon import disposable_domains, free_mail_domains
+from nlp.lexicon import disposable_domains, free_mail_domains, is_first_name
 from parsers.lead import ExtractedLead
 
 #: words that mark a form filled in by a tester, not a prospect
@@ -68,18 +68,26 @@ def looks_like_test(lead: ExtractedLead) -> str | None:
 
 
 def is_gibberish(word: str) -> bool:
-    """A keyboard mash or non-word: "asdfgh", "jkjkjk", "xzqwv", "aaaa" (names are never like this)."""
+    """A keyboard mash or non-word: "asdfgh", "jkjkjk", "xzqwv", "aaaa".
+
+    Short real names look like mashes to a shape rule (Anna, Otto, Nana, Lili, Momo have two letters;
+    Reza runs backwards along AZERTY's top row), so a known first name is never a mash, and the shape
+    rules ask for more evidence the shorter the word.
+    """
     w = word.casefold()
-    if len(w) < 4:
+    if len(w) < 4 or is_first_name(w):
         return False
-    if len(set(w)) <= 2:  # "aaaa", "jkjkjk"
+    distinct = len(set(w))
+    if distinct == 1:  # "aaaa"
         return True
-    if any(w in row or w[::-1] in row for row in _KEY_ROWS if len(w) >= 4):  # "asdf", "poiuy"
+    if distinct == 2 and len(w) >= 6:  # "jkjkjk", "asasas"
+        return True
+    if len(w) >= 5 and any(w in row or w[::-1] in row for row in _KEY_ROWS):  # "asdfg", "poiuy"
         return True
     vowels = sum(ch in _VOWELS for ch in w)
     if vowels == 0 and len(w) >= 5:
         return True
-    # 5+ consonants in a row almost never occur in a name ("Schwartz" has 4)
+    # 6+ consonants in a row almost never occur in a name ("Schwartz" has 4)
     return re.search(r"[^aeiouyäöüáéíóúàèìòùâêîôûåæø\W\d]{6,}", w) is not None
 
 
