@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.intake.spreadsheet import RowRules, run_import
 from bot.intake.pipeline import Routing
+from bot.intake.spreadsheet import RowRules, run_import
 from bot.settings import ScoringSettings, SlackChannels
-from store.repository import Store
+from store.store import Store
 
 FIRST = ["Greta", "Jonas", "Mira", "Tobias", "Lucía", "Oskar", "Hannah", "Mateo", "Ingrid", "Wendell", "Amara",
          "Dorian", "Sofía", "Jürgen", "Nadia", "Isla", "Kwame", "Elif", "Bartosz", "Yuki"]

@@ -8,7 +8,7 @@
     ├── ExtractionError          (parsers.lead)     the sender's: input that cannot be read as a lead
     │   └── RefusedInput                            hostile input (an XML entity bomb), refused unread
     │       → logged at info; the message stays stored as "failed" with the reason, for a human to see
-    ├── LeadNotFound             (store.repository) a click or command names a lead that is not there
+    ├── LeadNotFound             (store.records) a click or command names a lead that is not there
     │       → a polite answer to whoever asked
     └── anything else                               ours: a bug or an outage
             → logged with the traceback; the message stays stored for `leadbot replay`;
@@ -21,7 +21,7 @@ from bot.settings import ConfigError
 from nlp.settings import ModelNotInstalledError
 from parsers.lead import ExtractionError, RefusedInput
 from parsers.templates import TemplateError
-from store.repository import LeadNotFound
+from store.records import LeadNotFound
 
 #: errors that mean "this configuration cannot start": shown as one line, exit status 2
 STARTUP_ERRORS: tuple[type[Exception], ...] = (ConfigError, TemplateError, ModelNotInstalledError)

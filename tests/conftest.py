@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from store.repository import Store
+from store.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -21,8 +21,9 @@ from typing import Any
 
 from bot.intake.pipeline import IntakePipeline, Routing, new_lead
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from store.db import utcnow
 from store.records import DraftRecord, LeadRecord
-from store.repository import Store, utcnow
+from store.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -59,24 +60,24 @@ class ChatIntake:
     async def read(self, text: str, *, author: str | None, channel: str, ts: str) -> DraftRecord | None:
         """Store the text, extract a lead from it, keep it as a draft. None: this message was read before."""
         raw = RawMessage(raw=text[:MAX_TEXT].encode("utf-8"), channel="slack", sender=author, received_at=self._clock())
-        accepted = await self._store.accept_message(raw, dedup_key=chat_dedup_key(channel, ts))
+        accepted = await self._store.messages.accept(raw, dedup_key=chat_dedup_key(channel, ts))
         if accepted.duplicate:
             return None
         try:
             extraction = await asyncio.to_thread(self._pipeline.extract, raw)
         except ExtractionError as exc:
-            await self._store.mark_message_failed(accepted.id, f"unreadable: {exc}")
+            await self._store.messages.mark_failed(accepted.id, f"unreadable: {exc}")
             raise UnreadableChat(str(exc)) from None
         except Exception:
             logger.exception("reading chat message %s failed; it stays stored for `leadbot replay`", accepted.id)
-            await self._store.mark_message_failed(accepted.id, traceback.format_exc())
+            await self._store.messages.mark_failed(accepted.id, traceback.format_exc())
             raise
         lead = next((lead for lead in extraction.leads if not lead.is_empty()), None)
         if lead is None and extraction.leads:
             lead = extraction.leads[0]
         fields = {name: value.value for name, value in lead.fields.items()} if lead else {}
         provenance = {name: _provenance(value) for name, value in lead.fields.items()} if lead else {}
-        return await self._store.create_draft(
+        return await self._store.drafts.create(
             message_id=accepted.id,
             author=author,
             channel=channel,
@@ -87,14 +88,14 @@ class ChatIntake:
 
     async def confirm(self, draft_id: int, user: str) -> LeadRecord | None:
         """Score the draft and store it as a lead (its card queued); None if it was already decided."""
-        draft = await self._store.get_draft(draft_id)
+        draft = await self._store.drafts.get(draft_id)
         if draft is None or draft.status != "pending":
             return None
         now = self._clock()
         extraction = Extraction.of(draft.vendor, [draft_lead(draft)])
         (scored,) = self._pipeline.score(extraction, received_at=draft.created_at, now=now)
         lead = new_lead(scored, "slack", self._routing, now=now)
-        stored = await self._store.confirm_draft(draft.id, user, lead)
+        stored = await self._store.drafts.confirm(draft.id, user, lead)
         if stored is not None and lead.post_to:
             self._on_cards_queued()
         return stored

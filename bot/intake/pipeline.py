@@ -23,8 +23,9 @@ from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, ExtractionError, RawMessage
 from parsers.verify import contact_phone
+from store.db import utcnow
 from store.records import AcceptedMessage, LeadRecord, NewLead
-from store.repository import Store, utcnow
+from store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class IntakePipeline:
 
     async def accept(self, message: RawMessage) -> AcceptedMessage:
         """Store the raw message (before the sender is answered) and queue it for processing."""
-        accepted = await self._store.accept_message(
+        accepted = await self._store.messages.accept(
             message, dedup_key=dedup_key(message), subject=subject_of(message)
         )
         if not accepted.duplicate and not self.hold:
@@ -122,7 +123,7 @@ class IntakePipeline:
 
     async def recover(self) -> int:
         """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
-        pending = await self._store.unprocessed_message_ids()
+        pending = await self._store.messages.unprocessed_ids()
         for message_id in pending:
             self._queue.put_nowait(message_id)
         return len(pending)
@@ -131,7 +132,7 @@ class IntakePipeline:
         """Process queued messages until cancelled.
 
         Two workers by default: while one waits on the database, the other extracts. Each message is
-        still turned into leads exactly once (``Store.complete_message`` takes it with a compare-and-set).
+        still turned into leads exactly once (``Store.messages.complete`` takes it with a compare-and-set).
         """
         if self.hold:
             await asyncio.Event().wait()
@@ -173,7 +174,7 @@ class IntakePipeline:
 
     async def process(self, message_id: int) -> list[LeadRecord]:
         """Turn one stored message into leads. Never raises: failures are stored with the message."""
-        record = await self._store.get_message(message_id)
+        record = await self._store.messages.get(message_id)
         if record is None or record.status != "received":
             return []
         channel: Channel = "smtp" if record.channel == "smtp" else "http"
@@ -193,19 +194,19 @@ class IntakePipeline:
         except ExtractionError as exc:
             # The sender's fault: logged plainly, kept for a human (and for replay after a fix).
             log.info("message %s cannot be read: %s", message_id, exc)
-            await self._store.mark_message_failed(message_id, f"unreadable: {exc}")
+            await self._store.messages.mark_failed(message_id, f"unreadable: {exc}")
             return []
         except Exception:
             log.exception("processing message %s failed; it stays stored for `leadbot replay`", message_id)
-            await self._store.mark_message_failed(message_id, traceback.format_exc())
+            await self._store.messages.mark_failed(message_id, traceback.format_exc())
             return []
         try:
-            stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
+            stored = await self._store.messages.complete(message_id, leads, vendor=extraction.vendor)
         except Exception:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
             log.exception("storing the leads of message %s failed; it stays stored for `leadbot replay`", message_id)
-            await self._store.mark_message_failed(message_id, traceback.format_exc())
+            await self._store.messages.mark_failed(message_id, traceback.format_exc())
             return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
@@ -217,5 +218,5 @@ class IntakePipeline:
 
     async def replay(self, message_id: int) -> list[LeadRecord]:
         """Process a stored message again (after a fix), whatever happened to it before."""
-        await self._store.reset_message(message_id)
+        await self._store.messages.reset(message_id)
         return await self.process(message_id)

@@ -16,7 +16,7 @@ from bot.intake.imap import ImapPoller
 from bot.intake.pipeline import IntakePipeline, Routing
 from bot.settings import Settings, SlackChannels
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.intake.pipeline import IntakePipeline, Routing
 from bot.intake.ways import quiet_pipeline
 from bot.settings import FormField, FormSettings, HttpSettings, IntakeSettings, IntakeSource, Settings, SlackChannels
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 from tests.conftest import IN_CI
 from tests.intake.dovecot import Dovecot, dovecot_binary, running_dovecot
 

@@ -20,7 +20,7 @@ from bot.settings import SmtpSettings
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage
-from store.repository import Store
+from store.store import Store
 
 LEADS = "leads@acme.test"
 VENDOR = "portal@vendor.example"
@@ -51,7 +51,7 @@ class Recorder:
         self.seen.append(message)
         if self.before is not None:
             await self.before(message)
-        return await self.store.accept_message(message, dedup_key=dedup_key(message), subject=subject_of(message))
+        return await self.store.messages.accept(message, dedup_key=dedup_key(message), subject=subject_of(message))
 
 
 @pytest.fixture
