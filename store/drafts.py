@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import Db, to_record
 from store.leads import insert_lead
@@ -82,41 +84,37 @@ class Drafts:
         transaction; None if the draft was already confirmed or discarded (a double click)."""
         now = self._db.clock()
         async with self._db.write() as session:
-            taken = await session.execute(
-                update(ChatDraft)
-                .where(ChatDraft.id == draft_id, ChatDraft.status == "pending")
-                .values(status="confirmed", decided_at=now, decided_by=user)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            draft = await _decide(session, draft_id, "confirmed", user, now)
+            if draft is None:
                 return None
-            draft = await session.get(ChatDraft, draft_id, populate_existing=True)
-            assert draft is not None
             row = await insert_lead(session, lead, draft.message_id, user, now)
             draft.lead_id = row.id
-            if draft.message_id is not None:
-                await session.execute(
-                    update(InboundMessage)
-                    .where(InboundMessage.id == draft.message_id)
-                    .values(status=MessageStatus.PROCESSED)
-                )
+            await _set_message_status(session, draft, MessageStatus.PROCESSED)
             return to_record(LeadRecord, row)
 
     async def discard(self, draft_id: int, user: str) -> bool:
         """Compare-and-set pending → discarded; False if it was no longer pending."""
         now = self._db.clock()
         async with self._db.write() as session:
-            taken = await session.execute(
-                update(ChatDraft)
-                .where(ChatDraft.id == draft_id, ChatDraft.status == "pending")
-                .values(status="discarded", decided_at=now, decided_by=user)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            draft = await _decide(session, draft_id, "discarded", user, now)
+            if draft is None:
                 return False
-            draft = await session.get(ChatDraft, draft_id, populate_existing=True)
-            if draft is not None and draft.message_id is not None:
-                await session.execute(
-                    update(InboundMessage)
-                    .where(InboundMessage.id == draft.message_id)
-                    .values(status=MessageStatus.DISCARDED)
-                )
+            await _set_message_status(session, draft, MessageStatus.DISCARDED)
             return True
+
+
+async def _decide(session: AsyncSession, draft_id: int, status: str, user: str, now: datetime) -> ChatDraft | None:
+    """Compare-and-set a pending draft to ``status``: the draft, or None if it was decided already."""
+    taken = await session.execute(
+        update(ChatDraft)
+        .where(ChatDraft.id == draft_id, ChatDraft.status == "pending")
+        .values(status=status, decided_at=now, decided_by=user)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return await session.get(ChatDraft, draft_id, populate_existing=True)
+
+
+async def _set_message_status(session: AsyncSession, draft: ChatDraft | None, status: MessageStatus) -> None:
+    if draft is not None and draft.message_id is not None:
+        await session.execute(update(InboundMessage).where(InboundMessage.id == draft.message_id).values(status=status))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.assess.work import work_check
-from bot.slack.notices import outbox_text
 from bot.cli.contacts import render_history
+from bot.slack.notices import outbox_text
 from store.matching import name_similarity, normalise_postal, same_name
 from store.store import Store
 from tests.assess.helpers import a_lead

@@ -186,16 +186,6 @@ async def start_intake(store: Store, extractor: Extractor) -> AsyncIterator[Star
         yield start
 
 
-@pytest.fixture
-async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
-    opened = Store.open(sqlite_url)
-    await opened.migrate()
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     binary = dovecot_binary()

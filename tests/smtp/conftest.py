@@ -27,13 +27,9 @@ VENDOR = "portal@vendor.example"
 
 
 @pytest.fixture
-async def smtp_store(sqlite_url: str) -> AsyncIterator[Store]:
-    store = Store.open(sqlite_url)
-    await store.migrate()
-    try:
-        yield store
-    finally:
-        await store.close()
+def smtp_store(sqlite_store: Store) -> Store:
+    """The suite's migrated SQLite store (tests/conftest.py), under the name these tests use."""
+    return sqlite_store
 
 
 @dataclass
