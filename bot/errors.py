@@ -8,7 +8,7 @@
     ├── ExtractionError          (parsers.lead)     the sender's: input that cannot be read as a lead
     │   └── RefusedInput                            hostile input (an XML entity bomb), refused unread
     │       → logged at info; the message stays stored as "failed" with the reason, for a human to see
-    ├── LeadNotFound             (store.records) a click or command names a lead that is not there
+    ├── LeadNotFound             (store.records)    a click or command names a lead that is not there
     │       → a polite answer to whoever asked
     └── anything else                               ours: a bug or an outage
             → logged with the traceback; the message stays stored for `leadbot replay`;

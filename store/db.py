@@ -101,6 +101,9 @@ class Db:
                 try:
                     await conn.run_sync(upgrade)
                     await conn.commit()
+                except BaseException:
+                    await conn.rollback()  # so the unlock below can run (the pool keeps the session alive)
+                    raise
                 finally:
                     await conn.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
                     await conn.commit()
