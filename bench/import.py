@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.assess.assessor import Assessor, Routing
 from bot.intake.spreadsheet import RowRules, run_import
 from bot.settings import ScoringSettings, SlackChannels
-from store.repository import Store
+from store.store import Store
 
 FIRST = ["Greta", "Jonas", "Mira", "Tobias", "Lucía", "Oskar", "Hannah", "Mateo", "Ingrid", "Wendell", "Amara",
          "Dorian", "Sofía", "Jürgen", "Nadia", "Isla", "Kwame", "Elif", "Bartosz", "Yuki"]

@@ -48,7 +48,7 @@ from bot.settings import SmtpSettings  # noqa: E402
 from parsers.envelope import dedup_key, subject_of  # noqa: E402
 from parsers.lead import RawMessage  # noqa: E402
 from store.records import AcceptedMessage  # noqa: E402
-from store.repository import Store  # noqa: E402
+from store.store import Store  # noqa: E402
 
 HOST = "127.0.0.1"
 RECIPIENT = "sales@riverside-motors.example"
@@ -251,7 +251,7 @@ async def listener_and_store(clients: Clients, database: Path, warmup: list[byte
     await store.migrate()
 
     async def accept(message: RawMessage) -> AcceptedMessage:
-        return await store.accept_message(message, dedup_key=dedup_key(message), subject=subject_of(message))
+        return await store.messages.accept(message, dedup_key=dedup_key(message), subject=subject_of(message))
 
     listener = SmtpListener(SmtpSettings(host=HOST, port=0), accept, hostname="bench.local")
     await listener.start()

@@ -43,8 +43,8 @@ from bot.slack.commands import Command, LeadsCommands, parse  # noqa: E402
 from bot.slack.roles import Roles  # noqa: E402
 from bot.slack.runner import EVENTS_PATH, SlackRunner  # noqa: E402
 from bot.slack.standin import SlackStandIn, signed_headers  # noqa: E402
-from store.repository import Store  # noqa: E402
 from store.stats import compute_stats  # noqa: E402
+from store.store import Store  # noqa: E402
 from store.tables import Event, Lead  # noqa: E402
 
 VENDORS = ["AutoLeads", "CarFinder", "HomeQuote", "FixItNow", "WebForm", "TradeShow", None]

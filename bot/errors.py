@@ -39,7 +39,7 @@ from nlp.settings import ModelNotInstalledError
 from parsers.errors import InputError, LeadbotError, OutageError, RequestRefused, StartupError
 from parsers.lead import ExtractionError, RefusedInput
 from parsers.templates import TemplateError
-from store.repository import LeadNotFound, WorkRefused
+from store.records import LeadNotFound, WorkRefused
 
 #: errors that mean "this configuration cannot start": shown as one line, exit status 2
 STARTUP_ERRORS: tuple[type[Exception], ...] = (StartupError,)

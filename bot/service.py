@@ -36,7 +36,7 @@ from bot.slack.runner import SlackRunner
 from bot.workers.outbox import OutboxWorker
 from bot.workers.sla import SlaWorker
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+
+from parsers.errors import RequestRefused
+
+
+class LeadStatus(StrEnum):
+    """new → posted → claimed → closed; a repeat inquiry of an open lead is filed as duplicate."""
+
+    NEW = "new"
+    POSTED = "posted"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    DUPLICATE = "duplicate"
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Outcome(StrEnum):
+    WON = "won"
+    LOST = "lost"
+    NURTURE = "nurture"
+    DISQUALIFIED = "disqualified"
+
+
+class MessageStatus(StrEnum):
+    """received → processed | no_lead | failed; chat input: received → draft → processed | discarded."""
+
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    NO_LEAD = "no_lead"
+    FAILED = "failed"
+    DRAFT = "draft"
+    DISCARDED = "discarded"
+
+
+#: statuses a lead can be claimed from (nobody holds it and it is not closed)
+CLAIMABLE = (LeadStatus.NEW, LeadStatus.POSTED)
+#: statuses of a lead still being worked (a repeat inquiry joins it instead of getting a card)
+OPEN = (LeadStatus.NEW, LeadStatus.POSTED, LeadStatus.CLAIMED)
+
+
+class LeadNotFound(RequestRefused, LookupError):
+    """A click or command names a lead that is not there."""
+
+
+class WorkRefused(RequestRefused):
+    """A rep may not do that to this lead: ``reason`` is "not_yours", "not_claimed" or "closed" (issue 4).
+
+    The store raises it with the reason the caller's policy gave (bot/assess/work.py decides).
+    """
+
+    def __init__(self, reason: str, lead: LeadRecord) -> None:
+        super().__init__(f"lead {lead.id}: {reason}")
+        self.reason = reason
+        self.lead = lead
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +114,8 @@ class NewLead:
     claim_due_at: datetime | None = None
     #: one line describing the inquiry, told to whoever works the contact if this is a repeat (issue 5)
     notice: str | None = None
+    #: the lead's email or phone failed verification (statistics count it; the assessor sets it)
+    invalid: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +145,7 @@ class LeadRecord:
     #: where the card was posted, once it was
     slack_channel: str | None = None
     slack_ts: str | None = None
+    invalid: bool = False
 
     def value(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -94,6 +157,23 @@ class LeadRecord:
             return full
         parts = [p for p in (self.fields.get("first_name"), self.fields.get("last_name")) if p]
         return " ".join(parts) or self.fields.get("email") or self.fields.get("phone") or f"Lead #{self.id}"
+
+
+#: the policy's answer for one lead and actor: None (allowed) or why not ("not_yours", "not_claimed", "closed");
+#: the store applies it to the row it holds locked, so the decision and the write are one transaction
+WorkCheck = Callable[[LeadRecord, str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineCounts:
+    """Totals for `leadbot leads` and the demo's closing summary."""
+
+    messages: int
+    failed_messages: int
+    leads: int
+    by_grade: dict[str, int]
+    by_status: dict[str, int]
+    outbox_pending: int
 
 
 @dataclass(frozen=True, slots=True)

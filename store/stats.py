@@ -10,8 +10,8 @@ Every count is done by the database (GROUP BY over the covering index ``ix_leads
 * win rate: won / (won + lost + disqualified) — "nurture" is not a decision yet;
 * revenue: the sum of ``outcome_amount`` of won leads;
 * duplicate rate per vendor: ``duplicate`` events on the vendor's leads / the vendor's leads;
-* invalid rate per vendor: leads of grade C, or whose email or phone failed verification (a scoring
-  reason "… is not valid"), / the vendor's leads.
+* invalid rate per vendor: leads of grade C, or whose email or phone failed verification (the lead's
+  ``invalid`` flag, set by the assessor), / the vendor's leads.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, and_, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store.records import Grade, Outcome
 from store.tables import Event, Lead
 
 #: outcomes that are a decision (the win rate's denominator)
-DECIDED = ("won", "lost", "disqualified")
+DECIDED = (Outcome.WON, Outcome.LOST, Outcome.DISQUALIFIED)
 NO_VENDOR = "(no vendor)"
 
 
@@ -90,7 +91,7 @@ class PipelineStats:
 
     @property
     def win_rate(self) -> float | None:
-        won = self.outcomes.get("won", 0)
+        won = self.outcomes.get(Outcome.WON, 0)
         decided = sum(self.outcomes.get(o, 0) for o in DECIDED)
         return won / decided if decided else None
 
@@ -138,7 +139,7 @@ async def compute_stats(engine: AsyncEngine, *, since: datetime | None, until: d
     # grade C leads are invalid by definition (counted from the groups); the others by a failed check
     invalid_q = (
         select(vendor, func.count())
-        .where(in_period, Lead.grade != "C", cast(Lead.reasons, String).like("%is not valid%"))
+        .where(in_period, Lead.grade != Grade.C, Lead.invalid.is_(True))
         .group_by(vendor)
     )
     event_period = [Event.at < until, Event.kind.in_(("sla_breach", "duplicate"))]
@@ -177,9 +178,9 @@ async def compute_stats(engine: AsyncEngine, *, since: datetime | None, until: d
     outcomes: dict[str, int] = {}
     for vendor_name, grade, owner, outcome, leads, claimed, _touched, amount in groups:
         name, leads, claimed = _vendor(vendor_name), int(leads), int(claimed or 0)
-        won = leads if outcome == "won" else 0
+        won = leads if outcome == Outcome.WON else 0
         decided = leads if outcome in DECIDED else 0
-        revenue = float(amount or 0) if outcome == "won" else 0.0
+        revenue = float(amount or 0) if outcome == Outcome.WON else 0.0
         source = sources.setdefault(
             name, {"leads": 0, "by_grade": {}, "claimed": 0, "won": 0, "decided": 0, "revenue": 0.0, "invalid": 0}
         )
@@ -189,7 +190,7 @@ async def compute_stats(engine: AsyncEngine, *, since: datetime | None, until: d
         source["won"] += won
         source["decided"] += decided
         source["revenue"] += revenue
-        if grade == "C":
+        if grade == Grade.C:
             source["invalid"] += leads
         grades[str(grade)] = grades.get(str(grade), 0) + leads
         if outcome is not None:

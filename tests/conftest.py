@@ -15,11 +15,13 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from store.repository import Store
+from store.db import Clock, utcnow
+from store.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -118,12 +120,26 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'leadbot.db'}"
 
 
-@pytest.fixture
-async def store(store_url: str) -> AsyncIterator[Store]:
-    """A migrated store on each backend."""
-    opened = Store.open(store_url)
+@asynccontextmanager
+async def migrated_store(url: str, *, clock: Clock = utcnow) -> AsyncIterator[Store]:
+    """The one way tests get a store: opened on ``url``, migrated to head, closed afterwards."""
+    opened = Store.open(url, clock=clock)
     await opened.migrate()
     try:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    """A migrated store on each backend."""
+    async with migrated_store(store_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
+    """A migrated store on SQLite only (tests of one way in that need no second backend)."""
+    async with migrated_store(sqlite_url) as opened:
+        yield opened

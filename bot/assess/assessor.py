@@ -19,8 +19,8 @@ from bot.assess.sla import claim_due
 from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
 from parsers.lead import ExtractedLead
 from parsers.verify import contact_phone
+from store.db import utcnow
 from store.records import NewLead
-from store.repository import utcnow
 
 #: the pseudo-channel for cards when Slack is not configured: the outbox prints them instead
 CONSOLE = "console"
@@ -68,6 +68,7 @@ def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetim
         or contact_phone(scored.lead.value("phone"), routing.default_region),
         claim_due_at=claim_due(now, routing.settings) if now and post_to and routing.slack_enabled else None,
         notice=notice_of(scored),
+        invalid=scored.invalid,
     )
 
 

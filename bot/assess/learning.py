@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from bot.settings import LearningSettings
 from parsers.lead import ExtractedLead
+from store.db import utcnow
 from store.records import OutcomeSample
-from store.repository import Store, utcnow
+from store.store import Store
 
 if TYPE_CHECKING:
     from bot.settings import ScoringSettings
@@ -181,7 +182,7 @@ class LearnedRatesCache:
         return self._rates
 
     async def refresh(self) -> LearnedRates:
-        outcomes = await self._store.outcome_samples()
+        outcomes = await self._store.leads.outcome_samples()
         self._rates = learn(samples_from(outcomes, self._rules), self._rules.learning)
         self._loaded_at = self._clock()
         return self._rates

@@ -42,6 +42,8 @@ class ScoredLead:
     score: int
     grade: str
     reasons: tuple[str, ...]
+    #: an email or phone that failed verification (counted per vendor in stats and the ledger)
+    invalid: bool = False
 
 
 def score_lead(
@@ -129,7 +131,8 @@ def score_lead(
     # Biggest effects first: the card shows the top few.
     ordered = sorted(parts, key=lambda p: -abs(p[0]))
     reasons = tuple(f"{amount:+d} {reason}" for amount, reason in ordered)
-    return ScoredLead(lead=lead, vendor=vendor, score=score, grade=grade, reasons=reasons)
+    invalid = has_flag(lead, "email", "invalid_email") or has_flag(lead, "phone", "invalid_phone")
+    return ScoredLead(lead=lead, vendor=vendor, score=score, grade=grade, reasons=reasons, invalid=invalid)
 
 
 def grade_for(score: int, rules: ScoringSettings) -> str:

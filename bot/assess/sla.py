@@ -145,7 +145,7 @@ def _after(reps: Sequence[str], last: str | None) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """What to do for one due timer: all written in one transaction by `Store.fire_sla_timer`."""
+    """What to do for one due timer: all written in one transaction by `Store.timers.fire`."""
 
     events: tuple[tuple[str, dict[str, Any]], ...] = ()
     outbox: tuple[tuple[str, str | None, dict[str, Any]], ...] = ()

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.settings import Settings
-from store.repository import Store
+from store.store import Store
 
 console = Console(highlight=False)
 
@@ -29,7 +29,7 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
     try:
         await store.migrate()
         if show is not None:
-            record = await store.get_message(show)
+            record = await store.messages.get(show)
             if record is None:
                 console.print(f"no message with id {show}")
                 return 1
@@ -39,7 +39,7 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
                 console.print(f"error:\n{record.error}")
             console.print(record.raw.decode("utf-8", "replace")[:20000], markup=False)
             return 0
-        rows = await store.list_messages(status="failed" if failed else None, limit=limit)
+        rows = await store.messages.recent(status="failed" if failed else None, limit=limit)
     finally:
         await store.close()
     if not rows:
@@ -76,7 +76,7 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
         pipeline = IntakePipeline(store, extractor, build_assessor(settings, store))
         status = 0
         for message_id in ids:
-            record = await store.get_message(message_id)
+            record = await store.messages.get(message_id)
             if record is None:
                 console.print(f"message {message_id}: no such message")
                 status = 1
@@ -86,7 +86,7 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
                 status = 1
                 continue
             leads = await pipeline.replay(message_id)
-            after = await store.get_message(message_id)
+            after = await store.messages.get(message_id)
             assert after is not None
             if after.status == "failed":
                 console.print(f"message {message_id}: failed again: {(after.error or '').strip().splitlines()[-1]}")
@@ -94,7 +94,7 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
             else:
                 grades = ", ".join(f"#{lead.id} grade {lead.grade}" for lead in leads) or "no lead in it"
                 console.print(f"message {message_id}: {after.status}: {grades}")
-        if await store.pending_outbox_count():
+        if await store.outbox.pending_count():
             console.print("cards are queued; the running service posts them")
         return status
     finally:
@@ -105,7 +105,7 @@ async def list_leads(settings: Settings, *, grade: str | None, status: str | Non
     store = Store.open(settings.store.url)
     try:
         await store.migrate()
-        rows = await store.list_leads(grade=grade, status=status, limit=limit)
+        rows = await store.leads.recent(grade=grade, status=status, limit=limit)
     finally:
         await store.close()
     if not rows:

@@ -18,7 +18,7 @@ from bot.assess.rescore import rescore
 from bot.service import build_assessor
 from bot.settings import Settings
 from store.records import ContactHistory
-from store.repository import Store
+from store.store import Store
 
 console = Console(highlight=False)
 
@@ -50,8 +50,8 @@ async def contacts_show(settings: Settings, ref: str) -> int:
     store = Store.open(settings.store.url)
     try:
         await store.migrate()
-        contact_id = await store.find_contact(ref, region=settings.extraction.default_region)
-        history = await store.contact_history(contact_id) if contact_id is not None else None
+        contact_id = await store.contacts.find(ref, region=settings.extraction.default_region)
+        history = await store.contacts.history(contact_id) if contact_id is not None else None
     finally:
         await store.close()
     if history is None:
@@ -67,12 +67,12 @@ async def contacts_merge(settings: Settings, into: str, other: str, *, actor: st
     try:
         await store.migrate()
         region = settings.extraction.default_region
-        a, b = await store.find_contact(into, region=region), await store.find_contact(other, region=region)
+        a, b = await store.contacts.find(into, region=region), await store.contacts.find(other, region=region)
         if a is None or b is None:
             console.print(f"no contact matches {into if a is None else other!r}")
             return 1
         try:
-            ev = await store.merge_contacts(a, b, actor=actor)
+            ev = await store.contacts.merge(a, b, actor=actor)
         except (LookupError, ValueError) as exc:
             console.print(f"cannot merge: {exc}")
             return 1
@@ -88,7 +88,7 @@ async def contacts_unmerge(settings: Settings, event_id: int, *, actor: str) -> 
     try:
         await store.migrate()
         try:
-            ev = await store.unmerge(event_id, actor=actor)
+            ev = await store.contacts.unmerge(event_id, actor=actor)
         except (LookupError, ValueError) as exc:
             console.print(f"cannot unmerge: {exc}")
             return 1
@@ -109,14 +109,14 @@ async def run_rescore(settings: Settings, *, dry_run: bool, limit: int, show_all
         await store.migrate()
         assessor = build_assessor(settings, store)
         learned = await assessor.refresh_rates()
-        leads = await store.list_leads(limit=limit)
+        leads = await store.leads.recent(limit=limit)
         results = rescore(leads, assessor, learned)
         applied = 0
         if not dry_run:
             for r in results:
                 open_lead = r.lead.closed_at is None and r.lead.status in ("new", "posted", "claimed")
                 if open_lead and (r.score != r.lead.score or r.grade != r.lead.grade):
-                    await store.update_assessment(r.lead.id, score=r.score, grade=r.grade, reasons=r.reasons,
+                    await store.leads.update_assessment(r.lead.id, score=r.score, grade=r.grade, reasons=r.reasons,
                                                   actor=actor)
                     applied += 1
     finally:

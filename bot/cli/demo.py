@@ -89,7 +89,7 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
     await service.wait_idle()
 
     console.rule("2. Cards posted to Slack")
-    leads = await service.store.list_leads(limit=50)
+    leads = await service.store.leads.recent(limit=50)
     for lead in sorted(leads, key=lambda lead: lead.id):
         if lead.slack_channel:
             where = "#sales" if lead.slack_channel == SALES else "#nurture"
@@ -114,14 +114,14 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
         async with http.post(url, data=body, headers=headers) as response:
             console.print(f"  signed block_actions request -> HTTP {response.status}")
     await service.wait_idle()
-    claimed = await service.store.get_lead(target.id)
+    claimed = await service.store.leads.get(target.id)
     assert claimed is not None
     console.print(Panel(Text(console_card(claimed)), title="the card after the claim", expand=False))
     updates = slack.calls("chat.update")
     console.print(f"  owner in the database: {claimed.owner}; chat.update calls: {len(updates)}\n")
 
     console.rule("4. The pipeline")
-    counts = await service.store.counts()
+    counts = await service.store.leads.counts()
     console.print(f"  messages received: {counts.messages} (failed: {counts.failed_messages})")
     console.print(f"  leads: {counts.leads}  by grade: {dict(sorted(counts.by_grade.items()))}")
     console.print(f"  by status: {dict(sorted(counts.by_status.items()))}  cards still queued: {counts.outbox_pending}")

@@ -23,7 +23,7 @@ from rich.text import Text
 from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
 from bot.service import build_assessor
 from bot.settings import Settings
-from store.repository import Store
+from store.store import Store
 
 
 class RateColumn(ProgressColumn):

@@ -8,8 +8,9 @@ from bot.settings import Settings
 from bot.slack.blocks import money
 from bot.slack.commands import PERIODS, period_since
 from bot.slack.views import age
-from store.repository import Store, utcnow
+from store.db import utcnow
 from store.stats import PipelineStats, compute_stats
+from store.store import Store
 
 
 def _pct(value: float | None) -> str:

@@ -21,8 +21,9 @@ from bot.errors import failure_note
 from bot.intake.pipeline import IntakePipeline
 from parsers.errors import InputError
 from parsers.lead import ExtractedLead, ExtractionError, RawMessage
+from store.db import utcnow
 from store.records import DraftRecord, LeadRecord
-from store.repository import Store, utcnow
+from store.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,14 @@ class ChatIntake:
     async def read(self, text: str, *, author: str | None, channel: str, ts: str) -> DraftRecord | None:
         """Store the text, extract a lead from it, keep it as a draft. None: this message was read before."""
         raw = RawMessage(raw=text[:MAX_TEXT].encode("utf-8"), channel="slack", sender=author, received_at=self._clock())
-        accepted = await self._store.accept_message(raw, dedup_key=chat_dedup_key(channel, ts))
+        accepted = await self._store.messages.accept(raw, dedup_key=chat_dedup_key(channel, ts))
         if accepted.duplicate:
             return None
         try:
             extraction = await asyncio.to_thread(self._pipeline.extract, raw)
         except Exception as exc:
-            await self._store.mark_message_failed(accepted.id, failure_note(exc, f"chat message {accepted.id}", logger))
+            await self._store.messages.mark_failed(
+                accepted.id, failure_note(exc, f"chat message {accepted.id}", logger))
             if isinstance(exc, ExtractionError):
                 raise UnreadableChat(str(exc)) from None
             raise
@@ -72,7 +74,7 @@ class ChatIntake:
             lead = extraction.leads[0]
         fields = {name: value.value for name, value in lead.fields.items()} if lead else {}
         provenance = lead.provenance() if lead else {}
-        return await self._store.create_draft(
+        return await self._store.drafts.create(
             message_id=accepted.id,
             author=author,
             channel=channel,
@@ -83,7 +85,7 @@ class ChatIntake:
 
     async def confirm(self, draft_id: int, user: str) -> LeadRecord | None:
         """Score the draft and store it as a lead (its card queued); None if it was already decided."""
-        draft = await self._store.get_draft(draft_id)
+        draft = await self._store.drafts.get(draft_id)
         if draft is None or draft.status != "pending":
             return None
         assessor = self._pipeline.assessor
@@ -91,7 +93,7 @@ class ChatIntake:
             [draft_lead(draft)], draft.vendor, channel="slack",
             learned=await assessor.rates(), received_at=draft.created_at, now=self._clock(),
         )
-        stored = await self._store.confirm_draft(draft.id, user, lead)
+        stored = await self._store.drafts.confirm(draft.id, user, lead)
         if stored is not None and lead.post_to:
             self._on_cards_queued()
         return stored

@@ -17,7 +17,7 @@ from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
 from store.records import AcceptedMessage, LeadRecord
-from store.repository import Store
+from store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class IntakePipeline:
 
     async def accept(self, message: RawMessage) -> AcceptedMessage:
         """Store the raw message (before the sender is answered) and queue it for processing."""
-        accepted = await self._store.accept_message(
+        accepted = await self._store.messages.accept(
             message, dedup_key=dedup_key(message), subject=subject_of(message)
         )
         if not accepted.duplicate and not self.hold:
@@ -53,7 +53,7 @@ class IntakePipeline:
 
     async def recover(self) -> int:
         """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
-        pending = await self._store.unprocessed_message_ids()
+        pending = await self._store.messages.unprocessed_ids()
         for message_id in pending:
             self._queue.put_nowait(message_id)
         return len(pending)
@@ -62,7 +62,7 @@ class IntakePipeline:
         """Process queued messages until cancelled.
 
         Two workers by default: while one waits on the database, the other extracts. Each message is
-        still turned into leads exactly once (``Store.complete_message`` takes it with a compare-and-set).
+        still turned into leads exactly once (``Store.messages.complete`` takes it with a compare-and-set).
         """
         if self.hold:
             await asyncio.Event().wait()
@@ -91,7 +91,7 @@ class IntakePipeline:
 
     async def process(self, message_id: int) -> list[LeadRecord]:
         """Turn one stored message into leads. Never raises: failures are stored with the message."""
-        record = await self._store.get_message(message_id)
+        record = await self._store.messages.get(message_id)
         if record is None or record.status != "received":
             return []
         channel: Channel = "smtp" if record.channel == "smtp" else "http"
@@ -108,15 +108,15 @@ class IntakePipeline:
                 extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
             )
         except Exception as exc:
-            await self._store.mark_message_failed(message_id, failure_note(exc, f"message {message_id}", log))
+            await self._store.messages.mark_failed(message_id, failure_note(exc, f"message {message_id}", log))
             return []
         try:
-            stored = await self._store.complete_message(message_id, leads, vendor=extraction.vendor)
+            stored = await self._store.messages.complete(message_id, leads, vendor=extraction.vendor)
         except Exception as exc:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
             note = failure_note(exc, f"storing the leads of message {message_id}", log)
-            await self._store.mark_message_failed(message_id, note)
+            await self._store.messages.mark_failed(message_id, note)
             return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
@@ -128,5 +128,5 @@ class IntakePipeline:
 
     async def replay(self, message_id: int) -> list[LeadRecord]:
         """Process a stored message again (after a fix), whatever happened to it before."""
-        await self._store.reset_message(message_id)
+        await self._store.messages.reset(message_id)
         return await self.process(message_id)

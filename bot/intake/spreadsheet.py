@@ -1,7 +1,7 @@
 """`leadbot import`: leads from a CSV or Excel file, streamed, scored and routed like every other lead.
 
     file ─rows─> column mapping ─> lead fields ─> verify ─> score ─> route ─┐
-                                                                           ├─> Store.import_rows (batch):
+                                                                           ├─> Store.imports.add_rows (batch):
                       rows stored as read, duplicates and invalid kept ────┘   lead + contact + event + card
 
 Rows are read one at a time (``csv`` on a text stream, openpyxl in read-only mode) and stored in batches,
@@ -34,7 +34,7 @@ from parsers.labels import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.verify import finalize
 from store.records import ImportCandidate, ImportOutcome
-from store.repository import Store
+from store.store import Store
 
 #: a column mapped to this is ignored (``--map "Internal ID=-"``)
 IGNORE = "-"
@@ -333,7 +333,7 @@ async def run_import(
     seen: set[str] = set()  # dry run only: keys of this file
     on_start(table.total)
     if not dry_run:
-        summary.batch_id = await store.start_import(path.name, rules.vendor)
+        summary.batch_id = await store.imports.start(path.name, rules.vendor)
     upcoming: asyncio.Future[list[ImportCandidate]] | None = None
     try:
         numbered = enumerate(table.rows, start=2)  # row 1 is the header, as a spreadsheet shows it
@@ -347,7 +347,7 @@ async def run_import(
         while candidates := await upcoming:
             upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
             if summary.batch_id is not None:
-                outcomes = await store.import_rows(summary.batch_id, candidates)
+                outcomes = await store.imports.add_rows(summary.batch_id, candidates)
             else:
                 outcomes = await _dry_outcomes(store, candidates, seen)
             for candidate, outcome in zip(candidates, outcomes, strict=True):
@@ -370,14 +370,14 @@ async def run_import(
                 await upcoming
         report.close()
         if summary.batch_id is not None:
-            await store.finish_import(summary.batch_id, rows=summary.rows, imported=summary.imported,
+            await store.imports.finish(summary.batch_id, rows=summary.rows, imported=summary.imported,
                                       duplicates=summary.duplicates, invalid=summary.invalid)
     summary.errors_path = report.path if report.count else None
     return summary
 
 
 async def _dry_outcomes(store: Store, candidates: list[ImportCandidate], seen: set[str]) -> list[ImportOutcome]:
-    known = await store.known_import_keys([c.key for c in candidates if c.key])
+    known = await store.imports.known_keys([c.key for c in candidates if c.key])
     out: list[ImportOutcome] = []
     for c in candidates:
         if c.lead is None or c.key is None:

@@ -13,7 +13,8 @@ from bot.settings import SlackSettings
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import register_listeners
 from bot.slack.roles import Roles
-from store.repository import Store, utcnow
+from store.db import utcnow
+from store.store import Store
 
 
 def build_slack_app(

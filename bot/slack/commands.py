@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.assess.work import work_check
 from bot.slack import messages
 from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line
 from bot.slack.roles import Roles
 from bot.slack.views import age, check_outcome, lead_line
-from store.records import ContactHistory, EventRecord, LeadRecord
-from store.repository import LeadNotFound, Store, WorkRefused, utcnow
+from store.db import utcnow
+from store.records import ContactHistory, EventRecord, LeadNotFound, LeadRecord, WorkRefused
 from store.stats import PipelineStats, compute_stats
+from store.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -253,15 +255,15 @@ class LeadsCommands:
         return Reply(reply.text, reply.blocks, share=command.share)
 
     async def _mine(self, user: str, command: Command) -> Reply:
-        leads = await self._store.open_leads_of(user, limit=LIST_MAX)
+        leads = await self._store.leads.open_of(user, limit=LIST_MAX)
         return list_reply("*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share)
 
     async def _unclaimed(self, _user: str, command: Command) -> Reply:
-        leads = await self._store.unclaimed_leads(limit=LIST_MAX)
+        leads = await self._store.leads.unclaimed(limit=LIST_MAX)
         return list_reply("*Unclaimed*", leads, messages.NOTHING_UNCLAIMED, now=self._clock(), share=command.share)
 
     async def _search(self, _user: str, command: Command) -> Reply:
-        leads = await self._store.search_leads(command.rest, limit=LIST_MAX)
+        leads = await self._store.leads.search(command.rest, limit=LIST_MAX)
         empty = messages.NOTHING_FOUND.format(query=escape_trimmed(command.rest, 100))
         title = f"*Leads matching “{escape_trimmed(command.rest, 100)}”*"
         return list_reply(title, leads, empty, now=self._clock(), share=command.share)
@@ -270,11 +272,11 @@ class LeadsCommands:
         ref = command.args[0]
         contact_id: int | None = None
         if (lead_id := _lead_id(ref)) is not None:
-            lead = await self._store.get_lead(lead_id)
+            lead = await self._store.leads.get(lead_id)
             contact_id = lead.contact_id if lead else None
         else:
-            contact_id = await self._store.find_contact(ref)
-        history = await self._store.contact_history(contact_id) if contact_id is not None else None
+            contact_id = await self._store.contacts.find(ref)
+        history = await self._store.contacts.history(contact_id) if contact_id is not None else None
         if history is None:
             return Reply(messages.NO_SUCH_LEAD.format(ref=escape_trimmed(ref, 100)))
         return contact_reply(history, now=self._clock(), share=command.share)
@@ -290,8 +292,9 @@ class LeadsCommands:
             return Reply(next(iter(checked.values())) + " " + _USAGE["outcome"])
         manager = await self._roles.is_manager(user)
         try:
-            lead = await self._store.set_outcome(
-                lead_id, user, checked.outcome, amount=checked.amount, reason=checked.reason, manager=manager
+            lead = await self._store.leads.set_outcome(
+                lead_id, user, checked.outcome, amount=checked.amount, reason=checked.reason,
+                check=work_check("set_outcome", manager=manager)
             )
         except LeadNotFound:
             return Reply(messages.LEAD_GONE)
@@ -305,7 +308,8 @@ class LeadsCommands:
         assert lead_id is not None
         manager = await self._roles.is_manager(user)
         try:
-            lead = await self._store.log_activity(lead_id, user, "note", command.rest, manager=manager)
+            lead = await self._store.leads.log_activity(
+                lead_id, user, "note", command.rest, check=work_check("log_activity", manager=manager))
         except LeadNotFound:
             return Reply(messages.LEAD_GONE)
         except WorkRefused as exc:
@@ -315,5 +319,5 @@ class LeadsCommands:
 
     async def _away(self, user: str, command: Command) -> Reply:
         away = command.args[0] == "on"
-        await self._store.set_rep_away(user, away)
+        await self._store.reps.set_away(user, away)
         return Reply(messages.AWAY_ON if away else messages.AWAY_OFF)

@@ -9,7 +9,8 @@ from datetime import datetime
 from bot.intake.chat import ChatIntake
 from bot.settings import SlackSettings
 from bot.slack.roles import Roles
-from store.repository import Store, utcnow
+from store.db import utcnow
+from store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

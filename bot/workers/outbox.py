@@ -4,7 +4,7 @@ The store writes an outbox item in the same transaction as the change it announc
 claim), so nothing is announced that did not happen and nothing that happened goes unannounced. This
 worker takes the due items oldest first and does them:
 
-* ``post_card``: render the lead, post it to the item's channel, ``store.mark_posted`` with the ts;
+* ``post_card``: render the lead, post it to the item's channel, ``store.leads.mark_posted`` with the ts;
 * ``update_card``: re-render the card where it was posted (waits while the lead has no ts yet). A card
   whose update keeps failing stays pending with backoff and is repaired by a later attempt: the card is
   always rendered from the lead as it is *then*, so one late update shows every change;
@@ -12,6 +12,8 @@ worker takes the due items oldest first and does them:
   ``in_thread``, a reply in the thread of the item's lead's card (its ``slack_channel``/``slack_ts``);
   while that card is not posted yet the note waits (a few attempts), then goes to the channel unthreaded;
 * ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage.
+
+Instead of ``text``, a note may carry data the Slack side words (``repeat``: bot/slack/notices.py).
 
 Cards queued for the ``console`` pseudo-channel (queued while Slack was off) are, once Slack is on,
 posted to the channel ``reroute`` names for the lead (its graded channel); a lead whose grade has no
@@ -42,10 +44,12 @@ from datetime import datetime, timedelta
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.notices import outbox_text
 from bot.slack.poster import CardPoster
 from parsers.errors import LeadbotError
+from store.db import utcnow
 from store.records import LeadRecord, OutboxRecord
-from store.repository import Store, utcnow
+from store.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +151,7 @@ class OutboxWorker:
         fresh update: the card is rendered from the lead as it is now, so it is repaired.
         """
         try:
-            repaired = await self._store.revive_card_updates()
+            repaired = await self._store.outbox.revive_card_updates()
             if repaired:
                 logger.info("re-queued %d card update(s) that had failed, to repair those cards", repaired)
         except Exception:
@@ -183,7 +187,7 @@ class OutboxWorker:
                 self._hold_until(self._paused_until)
                 return 0
             self._paused_until = None
-        items = await self._store.due_lane_heads(limit=self._batch)
+        items = await self._store.outbox.lane_heads(limit=self._batch)
         if len(items) < self._batch:  # a complete view: forget backoffs of items finished elsewhere
             present = {item.id for item in items}
             self._not_before = {k: v for k, v in self._not_before.items() if k in present}
@@ -217,14 +221,14 @@ class OutboxWorker:
         deadline = self._clock() + timedelta(seconds=timeout)
         while True:
             await self.run_once()
-            if not await self._store.pending_outbox_count():
+            if not await self._store.outbox.pending_count():
                 return
             now = self._clock()
             if now >= deadline:
                 logger.warning(
                     "outbox drain gave up after %.0f s with %d item(s) pending",
                     timeout,
-                    await self._store.pending_outbox_count(),
+                    await self._store.outbox.pending_count(),
                 )
                 return
             # Pending items wait out a hold of ours (pacing, a 429 pause), a backoff written in the store,
@@ -232,7 +236,7 @@ class OutboxWorker:
             if self._next_ready is not None:
                 wait = self._seconds_until_ready(now)
             else:
-                next_due = await self._store.next_outbox_at()
+                next_due = await self._store.outbox.next_at()
                 wait = (next_due - now).total_seconds() if next_due is not None and next_due > now else 0.01
             await self._sleep(min(wait, (deadline - now).total_seconds()))
 
@@ -247,10 +251,10 @@ class OutboxWorker:
         except Exception as exc:
             failure = self._classify(exc, item)
             delay = timedelta(seconds=failure.delay)
-            await self._store.outbox_retry(item.id, failure.error, delay=delay, give_up=failure.give_up)
+            await self._store.outbox.retry(item.id, failure.error, delay=delay, give_up=failure.give_up)
             self._after_failure(item, failure, exc)
             return False
-        await self._store.outbox_done(item.id)
+        await self._store.outbox.done(item.id)
         self._not_before.pop(item.id, None)
         logger.debug("outbox item %d (%s, lead %s) done", item.id, item.kind, item.lead_id)
         return True
@@ -270,7 +274,7 @@ class OutboxWorker:
     async def _post_card(self, item: OutboxRecord) -> None:
         if item.lead_id is None or not item.channel:
             raise _Permanent("post_card needs a lead and a channel")
-        lead = await self._store.get_lead(item.lead_id)
+        lead = await self._store.leads.get(item.lead_id)
         if lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if lead.slack_ts:
@@ -290,12 +294,12 @@ class OutboxWorker:
                 return
             channel = rerouted
         ts = await self._poster.post(channel, lead)
-        await self._store.mark_posted(lead.id, channel, ts)
+        await self._store.leads.mark_posted(lead.id, channel, ts)
 
     async def _update_card(self, item: OutboxRecord) -> None:
         if item.lead_id is None:
             raise _Permanent("update_card needs a lead")
-        lead = await self._store.get_lead(item.lead_id)
+        lead = await self._store.leads.get(item.lead_id)
         if lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if not (lead.slack_channel and lead.slack_ts):
@@ -308,11 +312,11 @@ class OutboxWorker:
         await self._poster.update(lead.slack_channel, lead.slack_ts, lead)
 
     async def _post_text(self, item: OutboxRecord) -> None:
-        text = item.payload.get("text")
+        text = outbox_text(item.payload)
         if not isinstance(text, str) or not text.strip():
             raise _Permanent("post_text needs a text")
         channel, thread_ts = item.channel, None
-        lead = await self._store.get_lead(item.lead_id) if item.lead_id is not None else None
+        lead = await self._store.leads.get(item.lead_id) if item.lead_id is not None else None
         if item.lead_id is not None and lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if item.payload.get("in_thread"):
@@ -330,7 +334,7 @@ class OutboxWorker:
         await self._poster.post_text(channel, text, thread_ts=thread_ts)
 
     async def _dm(self, item: OutboxRecord) -> None:
-        user, text = item.payload.get("user"), item.payload.get("text")
+        user, text = item.payload.get("user"), outbox_text(item.payload)
         if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
             raise _Permanent("dm needs a user and a text")
         await self._poster.send_dm(user, text)

@@ -17,8 +17,9 @@ from typing import Any
 
 from bot.assess.sla import BusinessCalendar, Clock, choose_rep, claim_steps, plan
 from bot.settings import RoutingSettings, SlackChannels
+from store.db import utcnow
 from store.records import SlaTimerRecord
-from store.repository import Store, utcnow
+from store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class SlaWorker:
         held: set[int] = set()
         # A step that fires may schedule the next one already due (after downtime): catch up in rounds.
         for _ in range(2 + claim_steps(self._settings)):
-            due = [t for t in await self._store.due_sla_timers(now) if t.id not in held]
+            due = [t for t in await self._store.timers.due(now) if t.id not in held]
             if not due:
                 break
             for timer in due:
@@ -73,7 +74,7 @@ class SlaWorker:
 
     async def _fire(self, timer: SlaTimerRecord, now: datetime) -> str | None:
         """Act on one due timer; None if it stays pending (nothing can be done yet, or another worker took it)."""
-        lead = await self._store.get_lead(timer.lead_id)
+        lead = await self._store.leads.get(timer.lead_id)
         chosen = None
         if (
             timer.kind == "claim"
@@ -86,7 +87,7 @@ class SlaWorker:
         action = plan(timer, lead, self._settings, now, chosen_rep=chosen)
         if not action.fire:
             return None
-        fired = await self._store.fire_sla_timer(
+        fired = await self._store.timers.fire(
             timer,
             events=action.events,
             outbox=action.outbox,
@@ -101,20 +102,20 @@ class SlaWorker:
 
     async def _choose_rep(self) -> str | None:
         reps = self._settings.reps
-        away = await self._store.away_reps()
-        last = await self._store.last_auto_assigned()
-        loads = await self._store.open_lead_counts(reps) if self._settings.auto_assign == "least_loaded" else None
+        away = await self._store.reps.away()
+        last = await self._store.reps.last_auto_assigned()
+        loads = await self._store.reps.open_lead_counts(reps) if self._settings.auto_assign == "least_loaded" else None
         return choose_rep(reps, away, self._settings.auto_assign, last=last, loads=loads)
 
     async def _digest(self, now: datetime) -> bool:
         hours = self._settings.c_digest_hours
         if not hours or not self._channels.alerts:
             return False
-        last = await self._store.last_event_at("c_digest")
+        last = await self._store.events.last_at("c_digest")
         if last is not None and now - last < timedelta(hours=hours):
             return False
         since = last or now - timedelta(hours=hours)
-        leads = await self._store.leads_since(since, grade="C", limit=200)
+        leads = await self._store.leads.since(since, grade="C", limit=200)
         data: dict[str, Any] = {"leads": [lead.id for lead in leads], "since": since.isoformat()}
         if leads:
             lines = [f"Grade C in the last {hours} h: {len(leads)} lead(s), kept, no rep pinged."]
@@ -125,7 +126,7 @@ class SlaWorker:
             if len(leads) > 15:
                 lines.append(f"… and {len(leads) - 15} more: `leadbot leads --grade C`")
             data["post"] = {"channel": self._channels.alerts, "text": "\n".join(lines)}
-        await self._store.record_service_event("c_digest", data)
+        await self._store.events.record_service("c_digest", data)
         if leads:
             self._on_outbox()
         return bool(leads)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.assess.rescore import rescore
+from bot.assess.work import work_check
 from bot.intake.chat import ChatIntake
 from bot.intake.pipeline import IntakePipeline
 from bot.intake.spreadsheet import RowRules, run_import
@@ -22,7 +23,7 @@ from bot.settings import load_settings
 from nlp.extractor import Extractor
 from parsers.lead import ExtractedLead, FieldValue, RawMessage
 from store.records import LeadRecord
-from store.repository import Store
+from store.store import Store
 from tests.assess.helpers import a_lead
 
 NAME, EMAIL, PHONE = "Priya Raman", "priya@castellan-logistics.example", "(512) 555-0142"
@@ -39,10 +40,11 @@ async def _teach(store: Store) -> None:
     for i in range(8):
         for email, outcome in ((f"buyer{i}@firm{i}.example", "won"), (f"buyer{i}@gmail.com", "lost")):
             made = a_lead(f"Buyer {chr(65 + i)}", email)
-            lead = await store.add_lead(dataclasses.replace(made, vendor=f"Old source {i}", post_to=None))
-            await store.claim_lead(lead.id, "U0REP1")
-            await store.set_outcome(lead.id, "U0REP1", outcome, amount=100.0 if outcome == "won" else None,
-                                    reason=None if outcome == "won" else "no budget", manager=True)
+            lead = await store.leads.add(dataclasses.replace(made, vendor=f"Old source {i}", post_to=None))
+            await store.leads.claim(lead.id, "U0REP1")
+            await store.leads.set_outcome(lead.id, "U0REP1", outcome, amount=100.0 if outcome == "won" else None,
+                                    reason=None if outcome == "won" else "no budget",
+                                    check=work_check("set_outcome", manager=True))
 
 
 def _assessment(lead: LeadRecord | None) -> tuple[str, tuple[str, ...]]:
@@ -90,7 +92,7 @@ async def test_every_way_in_assesses_alike_with_learned_rates(
     sheet.write_text(f"Name,Email,Phone,Message\n{NAME},{EMAIL},{PHONE},\"{ASK}\"\n", encoding="utf-8")
     summary = await run_import(store, sheet, RowRules(assessor, learned, vendor="Fair", post=False))
     assert summary.rows == 1
-    imported = [lead for lead in await store.list_leads(limit=50) if lead.channel == "file"]
+    imported = [lead for lead in await store.leads.recent(limit=50) if lead.channel == "file"]
     results["import"] = _assessment(imported[0])
 
     [again] = rescore([by_mail], assessor, learned)

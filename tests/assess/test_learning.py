@@ -8,8 +8,9 @@ import pytest
 
 from bot.assess.learning import LearnedRatesCache, learn, learned_points
 from bot.assess.scoring import score_lead
+from bot.assess.work import work_check
 from bot.settings import LearningSettings, ScoringSettings
-from store.repository import Store
+from store.store import Store
 from tests.assess.helpers import Clock, a_lead, extracted
 
 RULES = ScoringSettings()
@@ -17,10 +18,11 @@ RULES = ScoringSettings()
 
 async def _close(store: Store, vendor: str, name: str, outcome: str) -> None:
     made = a_lead(name, name.lower().replace(" ", ".") + "@buyers.example")
-    lead = await store.add_lead(dataclasses.replace(made, vendor=vendor))
-    await store.claim_lead(lead.id, "U0REP1")
-    await store.set_outcome(lead.id, "U0REP1", outcome, amount=25000.0 if outcome == "won" else None,
-                            reason=None if outcome == "won" else "bought elsewhere", manager=True)
+    lead = await store.leads.add(dataclasses.replace(made, vendor=vendor))
+    await store.leads.claim(lead.id, "U0REP1")
+    await store.leads.set_outcome(lead.id, "U0REP1", outcome, amount=25000.0 if outcome == "won" else None,
+                            reason=None if outcome == "won" else "bought elsewhere",
+                            check=work_check("set_outcome", manager=True))
 
 
 async def test_outcomes_for_two_sources_move_the_scores(store: Store) -> None:

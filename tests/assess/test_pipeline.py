@@ -15,7 +15,7 @@ from bot.intake.pipeline import IntakePipeline
 from bot.settings import load_settings
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
-from store.repository import Store
+from store.store import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead
 
 MAIL = """From: leads@automarket.example
@@ -63,9 +63,9 @@ async def test_mail_is_scored_routed_timed_and_deduplicated(store_url: str, extr
         assert any("business email (mendez-ranch.example)" in r for r in lead.reasons)
         assert any("asks for the next step ('quote')" in r for r in lead.reasons)
         assert any("fresh" in r for r in lead.reasons)
-        due = await store.due_outbox()
+        due = await store.outbox.due()
         assert [(o.kind, o.channel) for o in due] == [("post_card", "C0TRUCKS")]  # the rule, not sales
-        [timer] = await store.sla_timers(lead_id=lead.id)
+        [timer] = await store.timers.query(lead_id=lead.id)
         assert (timer.kind, timer.due_at) == ("claim", clock.now.replace(minute=10))
 
         # the same person again, phone written another way, through another email address of theirs
@@ -73,8 +73,8 @@ async def test_mail_is_scored_routed_timed_and_deduplicated(store_url: str, extr
                                            "Still interested, is it available this week?"))
         [repeat] = await pipeline.process(again.id)
         assert repeat.contact_id == lead.contact_id and repeat.status == "duplicate"
-        assert await store.sla_timers(lead_id=repeat.id) == []
-        kinds = [(o.kind, o.lead_id) for o in await store.due_outbox()]
+        assert await store.timers.query(lead_id=repeat.id) == []
+        kinds = [(o.kind, o.lead_id) for o in await store.outbox.due()]
         assert kinds == [("post_card", lead.id), ("post_text", lead.id)]
     finally:
         await store.close()
@@ -96,10 +96,10 @@ async def _seed(config: Path) -> tuple[int, int, int]:
     store = Store.open(settings.store.url)
     await store.migrate()
     try:
-        a = await store.add_lead(a_lead("Greta Holm", "greta@holm-design.example", "206-555-0170"))
-        b = await store.add_lead(a_lead("Greta H.", "greta.holm@gmail.com"))
+        a = await store.leads.add(a_lead("Greta Holm", "greta@holm-design.example", "206-555-0170"))
+        b = await store.leads.add(a_lead("Greta H.", "greta.holm@gmail.com"))
         # a lead scored under older, harsher rules: today's rules grade it A
-        c = await store.add_lead(dataclasses.replace(a_lead("Ines Park", "ines@park-vet.example"), score=40,
+        c = await store.leads.add(dataclasses.replace(a_lead("Ines Park", "ines@park-vet.example"), score=40,
                                                      grade="B", post_to=None))
         assert a.contact_id and b.contact_id
         return a.contact_id, b.contact_id, c.id
@@ -139,7 +139,7 @@ async def test_rescore_dry_run_shows_grade_and_routing_changes(
     settings = load_settings(config)
     store = Store.open(settings.store.url)
     try:
-        assert (await store.get_lead(old)).grade == "B"  # type: ignore[union-attr]
+        assert (await store.leads.get(old)).grade == "B"  # type: ignore[union-attr]
     finally:
         await store.close()
 
@@ -147,9 +147,9 @@ async def test_rescore_dry_run_shows_grade_and_routing_changes(
     assert "stored new scores for 1 open lead(s)" in capsys.readouterr().out
     store = Store.open(settings.store.url)
     try:
-        rescored = await store.get_lead(old)
+        rescored = await store.leads.get(old)
         assert rescored is not None and rescored.grade == "A"
-        assert [e.kind for e in await store.events_for_lead(old)][-1] == "rescored"
+        assert [e.kind for e in await store.events.for_lead(old)][-1] == "rescored"
     finally:
         await store.close()
 

@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from bot.assess.sla import BusinessCalendar, choose_rep
+from bot.assess.work import work_check
 from bot.settings import RoutingSettings, load_settings
 from bot.workers.sla import SlaWorker
 from store.records import OutboxRecord
-from store.repository import Store
+from store.store import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead
 
 LADDER = {
@@ -48,21 +49,21 @@ async def opened(url: str, clock: Callable[[], datetime]) -> AsyncIterator[Store
 async def posted_lead(store: Store, clock: Clock, settings: RoutingSettings, name: str) -> int:
     """A grade A lead as the pipeline stores it, its card then posted by the outbox."""
     email = name.lower().replace(" ", ".") + "@example-firm.example"
-    lead = await store.add_lead(a_lead(name, email, now=clock(), routing=settings))
-    await store.mark_posted(lead.id, "C0SALES", f"1700000000.{lead.id:06d}")
+    lead = await store.leads.add(a_lead(name, email, now=clock(), routing=settings))
+    await store.leads.mark_posted(lead.id, "C0SALES", f"1700000000.{lead.id:06d}")
     return lead.id
 
 
 async def drain(store: Store) -> list[OutboxRecord]:
     """What the outbox would send now (marked done, as the worker would)."""
-    items = await store.due_outbox(limit=500)
+    items = await store.outbox.due(limit=500)
     for item in items:
-        await store.outbox_done(item.id)
+        await store.outbox.done(item.id)
     return [i for i in items if i.kind != "post_card"]
 
 
 async def kinds(store: Store, lead_id: int) -> list[str]:
-    return [e.kind for e in await store.events_for_lead(lead_id)]
+    return [e.kind for e in await store.events.for_lead(lead_id)]
 
 
 async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(store_url: str) -> None:
@@ -70,8 +71,8 @@ async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(stor
     settings = routing(**LADDER)
     async with opened(store_url, clock) as store:
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
-        await store.set_rep_away("U0BEN", True)
-        assert await store.away_reps() == {"U0BEN"}
+        await store.reps.set_away("U0BEN", True)
+        assert await store.reps.away() == {"U0BEN"}
         first = await posted_lead(store, clock, settings, "Hana Sato")
         await drain(store)
 
@@ -83,7 +84,7 @@ async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(stor
         [reminder] = await drain(store)
         assert (reminder.kind, reminder.channel, reminder.lead_id) == ("post_text", "C0SALES", first)
         assert reminder.payload["in_thread"] is True and "15 min" in reminder.payload["text"]
-        breach = [e for e in await store.events_for_lead(first) if e.kind == "sla_breach"]
+        breach = [e for e in await store.events.for_lead(first) if e.kind == "sla_breach"]
         assert len(breach) == 1 and breach[0].data["sla"] == "claim"
 
         clock.advance(minutes=15)  # 30 min: a wider channel
@@ -100,7 +101,7 @@ async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(stor
 
         clock.advance(minutes=15)  # 60 min: pushed to the first available rep
         await worker.tick()
-        assigned = await store.get_lead(first)
+        assigned = await store.leads.get(first)
         assert assigned is not None and assigned.owner == "U0ANA" and assigned.status == "claimed"
         out = await drain(store)
         assert [o.kind for o in out] == ["update_card", "post_text", "dm"]
@@ -113,14 +114,14 @@ async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(stor
         second = await posted_lead(store, clock, settings, "Ravi Menon")
         clock.advance(minutes=60)
         await worker.tick()
-        assert (await store.get_lead(second)).owner == "U0CAT"  # type: ignore[union-attr]
+        assert (await store.leads.get(second)).owner == "U0CAT"  # type: ignore[union-attr]
         # U0BEN is back: the one after U0CAT in the round is U0ANA, then U0BEN
-        await store.set_rep_away("U0BEN", False)
+        await store.reps.set_away("U0BEN", False)
         third = await posted_lead(store, clock, settings, "Lucia Ferri")
         fourth = await posted_lead(store, clock, settings, "Jonas Berg")
         clock.advance(minutes=60)
         await worker.tick()
-        owners = [(await store.get_lead(i)).owner for i in (third, fourth)]  # type: ignore[union-attr]
+        owners = [(await store.leads.get(i)).owner for i in (third, fourth)]  # type: ignore[union-attr]
         assert owners == ["U0ANA", "U0BEN"]
 
 
@@ -132,18 +133,20 @@ async def test_claiming_stops_the_ladder_and_starts_the_first_touch_clock(store_
         lazy = await posted_lead(store, clock, settings, "Mei Tanaka")
         busy = await posted_lead(store, clock, settings, "Felix Braun")
         clock.advance(minutes=5)
-        await store.claim_lead(lazy, "U0ANA")
-        await store.claim_lead(busy, "U0CAT")
+        await store.leads.claim(lazy, "U0ANA")
+        await store.leads.claim(busy, "U0CAT")
         await drain(store)
 
         clock.advance(minutes=10)  # the claim timers come due, see the claims, and hand over
         await worker.tick()
         assert await drain(store) == []
-        [timer_lazy] = await store.sla_timers(lead_id=lazy)
+        [timer_lazy] = await store.timers.query(lead_id=lazy)
         assert timer_lazy.kind == "first_touch" and timer_lazy.due_at == datetime(2026, 3, 2, 15, 5, tzinfo=UTC)
 
         clock.advance(minutes=30)
-        await store.log_activity(busy, "U0CAT", "call", "Left a voicemail about the test drive")
+        await store.leads.log_activity(
+            busy, "U0CAT", "call", "Left a voicemail about the test drive",
+            check=work_check("log_activity", manager=False))
         await drain(store)  # the card update that activity queues
         clock.advance(minutes=19, seconds=59)
         await worker.tick()
@@ -158,7 +161,7 @@ async def test_claiming_stops_the_ladder_and_starts_the_first_touch_clock(store_
         assert "reminder" not in await kinds(store, lazy)
         clock.advance(hours=5)
         await worker.tick()
-        assert await drain(store) == [] and await store.sla_timers() == []
+        assert await drain(store) == [] and await store.timers.query() == []
 
 
 async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None:
@@ -168,11 +171,11 @@ async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         waiting = await posted_lead(store, clock, settings, "Aiko Mori")
         claimed = await posted_lead(store, clock, settings, "Pavel Novak")
-        await store.claim_lead(claimed, "U0ANA")
+        await store.leads.claim(claimed, "U0ANA")
         clock.advance(minutes=15)
         await worker.tick()
         await drain(store)
-        before = sorted((t.lead_id, t.kind, t.step, t.due_at) for t in await store.sla_timers())
+        before = sorted((t.lead_id, t.kind, t.step, t.due_at) for t in await store.timers.query())
         assert before == [
             (waiting, "claim", 1, datetime(2026, 3, 2, 14, 30, tzinfo=UTC)),
             (claimed, "first_touch", 0, datetime(2026, 3, 2, 15, 0, tzinfo=UTC)),
@@ -180,7 +183,7 @@ async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None
     # the process dies; a new one (new Store, new worker) opens the same database later
     clock.advance(minutes=50)
     async with opened(store_url, clock) as store:
-        assert sorted((t.lead_id, t.kind, t.step, t.due_at) for t in await store.sla_timers()) == before
+        assert sorted((t.lead_id, t.kind, t.step, t.due_at) for t in await store.timers.query()) == before
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         # 65 min: every overdue step catches up in one tick, each exactly once
         notes = await worker.tick()
@@ -190,7 +193,7 @@ async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None
         assert ("post_text", "C0SALESALL") in [(o.kind, o.channel) for o in out]
         assert ("dm", "U0ANA") in [(o.kind, o.payload.get("user")) for o in out]  # the first-touch nudge
         assert await worker.tick() == []
-        assert (await store.get_lead(waiting)).owner == "U0ANA"  # type: ignore[union-attr]
+        assert (await store.leads.get(waiting)).owner == "U0ANA"  # type: ignore[union-attr]
         events = await kinds(store, waiting)
         assert events.count("reminder") == 1 and events.count("escalated") == 2
         assert events.count("auto_assigned") == 1
@@ -215,14 +218,14 @@ async def test_least_loaded_assignment(store_url: str) -> None:
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         for name in ("Ada One", "Bea Two"):
             held = await posted_lead(store, clock, settings, name)
-            await store.claim_lead(held, "U0ANA")
+            await store.leads.claim(held, "U0ANA")
         lead = await posted_lead(store, clock, settings, "Cleo Three")
-        assert await store.open_lead_counts(["U0ANA", "U0BEN"]) == {"U0ANA": 2, "U0BEN": 0}
+        assert await store.reps.open_lead_counts(["U0ANA", "U0BEN"]) == {"U0ANA": 2, "U0BEN": 0}
         clock.advance(minutes=15)
         await worker.tick()
         clock.advance(minutes=5)
         await worker.tick()
-        assert (await store.get_lead(lead)).owner == "U0BEN"  # type: ignore[union-attr]
+        assert (await store.leads.get(lead)).owner == "U0BEN"  # type: ignore[union-attr]
 
 
 async def test_business_hours_hold_the_clock_over_the_weekend(store_url: str) -> None:
@@ -233,7 +236,7 @@ async def test_business_hours_hold_the_clock_over_the_weekend(store_url: str) ->
     async with opened(store_url, clock) as store:
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         lead = await posted_lead(store, clock, settings, "Nora Quinn")
-        [timer] = await store.sla_timers(lead_id=lead)
+        [timer] = await store.timers.query(lead_id=lead)
         # 10 minutes on Friday, 5 on Monday morning: 09:05 CDT (clocks sprang forward on Sunday) = 14:05 UTC
         assert timer.due_at == datetime(2026, 3, 9, 14, 5, tzinfo=UTC)
         clock.now = datetime(2026, 3, 7, 18, 0, tzinfo=UTC)  # Saturday noon
@@ -252,7 +255,7 @@ async def test_grade_c_digest_goes_to_alerts_and_never_pings_reps(store_url: str
     async with opened(store_url, clock) as store:
         scrap = scored_lead(full_name="asdf asdf", email="x@mailinator.com", now=clock(), routing=settings)
         assert scrap.grade == "C" and scrap.post_to is None and scrap.claim_due_at is None
-        lead = await store.add_lead(scrap)
+        lead = await store.leads.add(scrap)
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         clock.advance(minutes=1)
         assert await worker.tick() == ["grade C digest"]
@@ -261,7 +264,7 @@ async def test_grade_c_digest_goes_to_alerts_and_never_pings_reps(store_url: str
         assert f"#{lead.id}" in digest.payload["text"] and "asdf asdf" in digest.payload["text"]
         clock.advance(hours=1)
         assert await worker.tick() == []  # once per c_digest_hours
-        assert await store.sla_timers() == []
+        assert await store.timers.query() == []
 
 
 def test_business_calendar_and_rep_choice_are_pure() -> None:
@@ -282,10 +285,10 @@ async def test_assignment_loses_to_a_claim_made_meanwhile(store_url: str) -> Non
     settings = routing(claim_sla_minutes=15)
     async with opened(store_url, clock) as store:
         lead = await posted_lead(store, clock, settings, "Tariq Aziz")
-        [timer] = await store.sla_timers(lead_id=lead)
-        await store.claim_lead(lead, "U0REP9")  # a rep clicks Claim while the worker decides
-        fired = await store.fire_sla_timer(timer, events=(("auto_assigned", {"user": "U0ANA"}),), assign_to="U0ANA")
+        [timer] = await store.timers.query(lead_id=lead)
+        await store.leads.claim(lead, "U0REP9")  # a rep clicks Claim while the worker decides
+        fired = await store.timers.fire(timer, events=(("auto_assigned", {"user": "U0ANA"}),), assign_to="U0ANA")
         assert fired is False
-        assert (await store.get_lead(lead)).owner == "U0REP9"  # type: ignore[union-attr]
+        assert (await store.leads.get(lead)).owner == "U0REP9"  # type: ignore[union-attr]
         assert "auto_assigned" not in await kinds(store, lead)
-        assert [t.id for t in await store.sla_timers(lead_id=lead)] == [timer.id]  # still pending: looked at again
+        assert [t.id for t in await store.timers.query(lead_id=lead)] == [timer.id]  # still pending: looked at again

@@ -12,7 +12,7 @@ from bot.settings import load_settings
 from bot.slack.poster import SlackCardPoster
 from bot.workers.outbox import OutboxWorker
 from bot.workers.sla import SlaWorker
-from store.repository import Store
+from store.store import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi
 
@@ -20,7 +20,7 @@ from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi
 async def deliver(store: Store, outbox: OutboxWorker) -> None:
     """Run the outbox until nothing is pending (one item per channel per pass)."""
     for _ in range(20):
-        if not await store.pending_outbox_count():
+        if not await store.outbox.pending_count():
             return
         await outbox.run_once()
     raise AssertionError("the outbox did not empty")
@@ -45,13 +45,13 @@ async def test_reminder_and_repeat_inquiry_reach_slack(sqlite_url: str, fake: Fa
         outbox = OutboxWorker(store, SlackCardPoster(AsyncWebClient(token=BOT_TOKEN, base_url=fake.base_url)),
                               min_interval=0, clock=clock)
         sla = SlaWorker(store, routing, CHANNELS, clock=clock, on_outbox=outbox.wake)
-        await store.add_lead(a_lead("Yara Haddad", "yara@haddad-studio.example", now=clock(),
+        await store.leads.add(a_lead("Yara Haddad", "yara@haddad-studio.example", now=clock(),
                                               routing=routing))
-        worked = await store.add_lead(a_lead("Bruno Costa", "bruno@costa-tiles.example", now=clock(),
+        worked = await store.leads.add(a_lead("Bruno Costa", "bruno@costa-tiles.example", now=clock(),
                                              routing=routing))
         await deliver(store, outbox)
         [card_a, card_b] = fake.channel_messages("C0SALES")
-        assert (await store.claim_lead(worked.id, "U0REP7")).won
+        assert (await store.leads.claim(worked.id, "U0REP7")).won
 
         clock.advance(minutes=15)
         await sla.tick()
@@ -60,7 +60,7 @@ async def test_reminder_and_repeat_inquiry_reach_slack(sqlite_url: str, fake: Fa
         assert len(replies) == 1 and "Nobody has claimed this lead for 15 min" in replies[0].text
 
         # Bruno writes again through another portal: his owner hears it, no new card appears
-        await store.add_lead(a_lead("Bruno Costa", "Bruno@Costa-Tiles.example", interest="patio tiles, 40 m²"))
+        await store.leads.add(a_lead("Bruno Costa", "Bruno@Costa-Tiles.example", interest="patio tiles, 40 m²"))
         await deliver(store, outbox)
         thread = [m for m in fake.channel_messages("C0SALES") if m.thread_ts == card_b.ts]
         assert len(thread) == 1 and "Repeat inquiry" in thread[0].text and "patio tiles" in thread[0].text

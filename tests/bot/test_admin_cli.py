@@ -9,7 +9,7 @@ from pathlib import Path
 
 from parsers.envelope import dedup_key
 from parsers.lead import RawMessage
-from store.repository import Store
+from store.store import Store
 
 LEADBOT = str(Path(sys.executable).with_name("leadbot"))
 MAIL = (
@@ -37,10 +37,10 @@ async def _seed(url: str) -> tuple[int, int]:
     try:
         good = RawMessage(raw=MAIL, channel="smtp", sender="forms@ridgeway.example")
         bomb = RawMessage(raw=BOMB, channel="http", sender="feed@ridgeway.example")
-        first = await store.accept_message(good, dedup_key=dedup_key(good))
-        second = await store.accept_message(bomb, dedup_key=dedup_key(bomb))
+        first = await store.messages.accept(good, dedup_key=dedup_key(good))
+        second = await store.messages.accept(bomb, dedup_key=dedup_key(bomb))
         # as if the process had failed on the first one (our fault, e.g. a bug since fixed)
-        await store.mark_message_failed(first.id, "Traceback (most recent call last):\nRuntimeError: boom")
+        await store.messages.mark_failed(first.id, "Traceback (most recent call last):\nRuntimeError: boom")
         return first.id, second.id
     finally:
         await store.close()

@@ -11,7 +11,7 @@ from bot.intake.pipeline import IntakePipeline
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
-from store.repository import Store
+from store.store import Store
 
 MAIL = (
     b"From: Forms <forms@alderbrook.example>\r\nSubject: Quote\r\nMessage-ID: <fail-1@alderbrook.example>\r\n\r\n"
@@ -34,16 +34,16 @@ async def test_a_database_failure_while_storing_leads_is_kept_for_replay(tmp_pat
             await conn.execute(text("ALTER TABLE events RENAME TO events_elsewhere"))
 
         assert await pipeline.process(accepted.id) == []
-        failed = await store.get_message(accepted.id)
+        failed = await store.messages.get(accepted.id)
         assert failed is not None and failed.status == "failed" and "events" in (failed.error or "")
         assert failed.raw == MAIL
-        assert await store.list_leads() == []
+        assert await store.leads.recent() == []
 
         async with store.engine.begin() as conn:
             await conn.execute(text("ALTER TABLE events_elsewhere RENAME TO events"))
         [lead] = await pipeline.replay(accepted.id)
         assert lead.fields["email"] == "oksana@lindqvist-bakery.example"
-        done = await store.get_message(accepted.id)
+        done = await store.messages.get(accepted.id)
         assert done is not None and done.status == "processed" and done.error is None
     finally:
         await store.close()

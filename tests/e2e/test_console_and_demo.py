@@ -47,7 +47,7 @@ async def test_without_slack_cards_are_printed(tmp_path: Path) -> None:
         await asyncio.to_thread(send)
         await service.wait_idle()
         printed = console.getvalue()
-        [lead] = await service.store.list_leads()
+        [lead] = await service.store.leads.recent()
     finally:
         await service.stop()
     assert "Rosalind Achterberg" in printed and "Achterberg Logistics GmbH" in printed

@@ -14,7 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
-from store.repository import Store
+from store.store import Store
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi
 
 SALES = "C0CRASHSALES"
@@ -112,9 +112,9 @@ async def test_sigkill_between_250_and_processing_loses_nothing(
 
     store = Store.open(store_url)
     try:
-        [message] = await store.list_messages()
+        [message] = await store.messages.recent()
         assert message.status == "received" and b"Odile Ferreira" in message.raw
-        assert await store.list_leads() == []
+        assert await store.leads.recent() == []
         assert slack_api.calls("chat.postMessage") == []
 
         second = await _start(config, log)
@@ -132,11 +132,11 @@ async def test_sigkill_between_250_and_processing_loses_nothing(
                 await second.wait()
         assert second.returncode == 0, f"SIGTERM must shut down gracefully:\n{log.read_text()[-3000:]}"
 
-        leads = await store.list_leads()
+        leads = await store.leads.recent()
         assert len(leads) == 1 and leads[0].fields.get("email") == "odile.ferreira@outlook.com"
         assert len(slack_api.channel_messages(SALES)) == 1
         assert len(slack_api.calls("chat.postMessage", ok_only=True)) == 1
-        [after] = await store.list_messages()
+        [after] = await store.messages.recent()
         assert after.status == "processed"
     finally:
         await store.close()

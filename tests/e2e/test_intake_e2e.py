@@ -94,7 +94,7 @@ def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def _click(service: Service, lead_id: int, user: str) -> int:
-    lead = await service.store.get_lead(lead_id)
+    lead = await service.store.leads.get(lead_id)
     assert lead is not None and service.slack is not None
     body, headers = signed_block_actions(SECRET, lead, user_id=user)
     async with aiohttp.ClientSession() as http:
@@ -111,7 +111,7 @@ async def test_vendor_mail_becomes_a_claimable_card(service: Service, slack_api:
     await service.wait_idle()
 
     [card] = slack_api.channel_messages(SALES)
-    [lead] = await service.store.list_leads()
+    [lead] = await service.store.leads.recent()
     assert lead.grade == "A" and lead.slack_ts == card.ts and lead.slack_channel == SALES
     assert lead.fields["email"] == "wendell.achebe1@gmail.com"
     assert "Wendell Achebe" in card.text + str(card.blocks)
@@ -120,11 +120,11 @@ async def test_vendor_mail_becomes_a_claimable_card(service: Service, slack_api:
 
     assert await _click(service, lead.id, "U0REPANNA") == 200
     await slack_api.wait_for(lambda: card.edits == 1, what="card updated", timeout=10)
-    claimed = await service.store.get_lead(lead.id)
+    claimed = await service.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner == "U0REPANNA" and claimed.status == "claimed"
     assert "<@U0REPANNA>" in str(card.blocks)
     assert not [b for b in _buttons(card.blocks) if b.get("action_id") == "claim"]
-    assert [e.kind for e in await service.store.events_for_lead(lead.id)] == ["intake", "posted", "claimed"]
+    assert [e.kind for e in await service.store.events.for_lead(lead.id)] == ["intake", "posted", "claimed"]
 
 
 async def test_twenty_concurrent_claims_one_winner(service: Service, slack_api: FakeSlackApi) -> None:
@@ -132,8 +132,8 @@ async def test_twenty_concurrent_claims_one_winner(service: Service, slack_api: 
     await asyncio.to_thread(_send, service.smtp.port, _mail(2))
     await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted", timeout=15)
     await service.wait_idle()
-    [lead] = await service.store.list_leads()
-    lead_record = await service.store.get_lead(lead.id)
+    [lead] = await service.store.leads.recent()
+    lead_record = await service.store.leads.get(lead.id)
     assert lead_record is not None and lead_record.slack_ts
 
     reps = [f"U0REP{i:04d}" for i in range(20)]
@@ -142,14 +142,14 @@ async def test_twenty_concurrent_claims_one_winner(service: Service, slack_api: 
     [card] = slack_api.channel_messages(SALES)
     await slack_api.wait_for(lambda: card.edits >= 1 and len(slack_api.ephemerals) >= 19, timeout=15)
     await service.wait_idle()
-    final = await service.store.get_lead(lead.id)
+    final = await service.store.leads.get(lead.id)
     assert final is not None and final.owner in reps
     assert card.edits == 1
     assert len(slack_api.calls("chat.update", ok_only=True)) == 1
     losers = {e.user for e in slack_api.ephemerals}
     assert losers == set(reps) - {final.owner}
     assert all("Already claimed" in e.text for e in slack_api.ephemerals)
-    kinds = [e.kind for e in await service.store.events_for_lead(lead.id)]
+    kinds = [e.kind for e in await service.store.events.for_lead(lead.id)]
     assert kinds.count("claimed") == 1
 
 
@@ -159,8 +159,8 @@ async def test_resent_message_id_makes_no_second_lead(service: Service, slack_ap
     again = await asyncio.to_thread(_send, service.smtp.port, _mail(3))
     assert first[0] == again[0] == 250
     await service.wait_idle()
-    assert len(await service.store.list_leads()) == 1
-    assert len(await service.store.list_messages()) == 1
+    assert len(await service.store.leads.recent()) == 1
+    assert len(await service.store.messages.recent()) == 1
     assert len(slack_api.channel_messages(SALES)) == 1
 
 
@@ -188,7 +188,7 @@ async def test_bad_input_is_kept_and_never_crashes_the_listener(
     code, _ = await asyncio.to_thread(_send, service.smtp.port, BAD_INPUTS[kind])
     assert code == 250
     await service.wait_idle()
-    [message] = await service.store.list_messages()
+    [message] = await service.store.messages.recent()
     assert message.raw == _as_sent(BAD_INPUTS[kind])
     assert message.status in {"processed", "no_lead", "failed"}
     if message.status == "failed":
@@ -221,4 +221,4 @@ async def test_oversize_and_unknown_recipient_are_refused_at_the_edge(service: S
 
     assert await asyncio.to_thread(unknown_recipient) == 550
     assert await asyncio.to_thread(oversize) == 552
-    assert await service.store.list_messages() == []
+    assert await service.store.messages.recent() == []

@@ -96,15 +96,15 @@ async def test_a_message_in_the_intake_channel_becomes_a_confirmed_card(side: Sl
     assert "*Name:* Maria Lopez" in shown and "*Email:* maria.lopez@brightwave.example" in shown
     assert set(button_values(reply)) == {"draft_confirm", "draft_edit", "draft_discard"}
     # stored first: the raw text, as typed, waiting as a draft (never processed behind the rep's back)
-    (stored,) = await side.store.list_messages()
+    (stored,) = await side.store.messages.recent()
     assert (stored.channel, stored.raw, stored.status, stored.sender) == ("slack", LEAD_TEXT.encode(), "draft", REP)
-    assert await side.store.unprocessed_message_ids() == []
+    assert await side.store.messages.unprocessed_ids() == []
 
     draft_id = button_values(reply)["draft_confirm"]
     await press(side, "draft_confirm", reply)
 
     await side.fake.wait_for(lambda: bool(side.fake.channel_messages(SALES) or side.fake.channel_messages(NURTURE)))
-    (lead,) = await side.store.list_leads()
+    (lead,) = await side.store.leads.recent()
     assert lead.message_id == stored.id and lead.channel == "slack" and lead.fields["full_name"] == "Maria Lopez"
     assert lead.grade in ("A", "B")
     posted = await side.wait_posted(lead.id)
@@ -112,13 +112,13 @@ async def test_a_message_in_the_intake_channel_becomes_a_confirmed_card(side: Sl
     await side.fake.wait_for(lambda: reply.edits == 1, what="the draft marked confirmed")
     assert block_text(reply.blocks).startswith(f":white_check_mark: Confirmed by <@{REP}>: lead #{lead.id}")
     assert f"card posted to <#{posted.slack_channel}>" in block_text(reply.blocks)
-    message = await side.store.get_message(stored.id)
+    message = await side.store.messages.get(stored.id)
     assert message is not None and message.status == "processed"
 
     await press(side, "draft_confirm", reply, user=OTHER, value=draft_id)  # a late second click changes nothing
     await side.fake.wait_for(lambda: bool(side.fake.ephemerals), what="the note")
     assert side.fake.ephemerals[0].text == "That draft was already confirmed or discarded."
-    assert len(await side.store.list_leads()) == 1
+    assert len(await side.store.leads.recent()) == 1
 
 
 async def test_edit_opens_a_prefilled_modal_and_the_edit_is_what_gets_confirmed(side: SlackSide) -> None:
@@ -141,7 +141,7 @@ async def test_edit_opens_a_prefilled_modal_and_the_edit_is_what_gets_confirmed(
     assert "*Name:* María López-Ortega" in block_text(reply.blocks)
     await press(side, "draft_confirm", reply)
     await side.fake.wait_for(lambda: reply.edits == 2, what="the draft confirmed")
-    (lead,) = await side.store.list_leads()
+    (lead,) = await side.store.leads.recent()
     assert lead.fields["full_name"] == "María López-Ortega"
     assert lead.fields["email"] == "maria.lopez@brightwave.example"
 
@@ -154,8 +154,8 @@ async def test_discard_keeps_the_message_and_makes_no_lead(side: SlackSide) -> N
 
     await side.fake.wait_for(lambda: reply.edits == 1, what="the draft discarded")
     assert block_text(reply.blocks) == f":wastebasket: Discarded by <@{REP}>."
-    assert await side.store.list_leads() == []
-    (message,) = await side.store.list_messages()
+    assert await side.store.leads.recent() == []
+    (message,) = await side.store.messages.recent()
     assert message.status == "discarded"
 
 
@@ -173,10 +173,10 @@ async def test_app_mention_anywhere_and_the_same_message_twice_make_one_draft(si
     await quiet(side)
     assert len(replies(side.fake)) == 1
     (stored,) = [
-        m for m in await side.store.list_messages() if m.dedup_key == chat_dedup_key("C0RANDOM", elsewhere["ts"])
+        m for m in await side.store.messages.recent() if m.dedup_key == chat_dedup_key("C0RANDOM", elsewhere["ts"])
     ]
     assert stored.raw == b"Name: Tom Baker, tom@bakerbuilds.example"  # the mention itself is not the lead
-    assert len(await side.store.list_messages()) == 2
+    assert len(await side.store.messages.recent()) == 2
 
 
 async def test_a_retried_event_is_handled_once(side: SlackSide) -> None:
@@ -188,7 +188,7 @@ async def test_a_retried_event_is_handled_once(side: SlackSide) -> None:
 
     await quiet(side)
     assert len(replies(side.fake)) == 1
-    assert await side.store.seen_event("Ev0RETRY01") is True
+    assert await side.store.events.seen_slack_event("Ev0RETRY01") is True
 
 
 @pytest.mark.parametrize(
@@ -208,11 +208,11 @@ async def test_which_messages_are_intake(side: SlackSide, event: dict[str, Any],
     if read:
         reply = await draft_reply(side)
         assert "*Name:* Maria Lopez" in block_text(reply.blocks)
-        (stored,) = await side.store.list_messages()
+        (stored,) = await side.store.messages.recent()
         assert stored.sender == VENDOR_BOT
     else:
         await quiet(side)
-        assert replies(side.fake) == [] and await side.store.list_messages() == []
+        assert replies(side.fake) == [] and await side.store.messages.recent() == []
 
 
 async def test_the_message_shortcut_reads_any_message(side: SlackSide) -> None:
@@ -229,7 +229,7 @@ async def test_the_message_shortcut_reads_any_message(side: SlackSide) -> None:
     reply = await draft_reply(side, channel="C0GENERAL")
     assert reply.thread_ts == "1700000100.000200"
     assert "*Email:* maria.lopez@brightwave.example" in block_text(reply.blocks)
-    (stored,) = await side.store.list_messages()
+    (stored,) = await side.store.messages.recent()
     assert stored.sender == OTHER and stored.raw == LEAD_TEXT.encode()
 
 

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.assess.work import work_check
 from bot.settings import SlackRoles
 from nlp.extractor import Extractor
+from store.db import utcnow
 from store.records import LeadRecord
-from store.repository import Store, utcnow
+from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, Response
 from tests.fakes.slack_requests import app_home_opened, button_payload, event_callback, slash_command
 from tests.slack.conftest import extractor as extractor
@@ -64,14 +66,16 @@ def shown(response: Response) -> str:
 async def pipeline(side: SlackSide) -> list[LeadRecord]:
     """Three leads: one won by REP, one lost by OTHER, one waiting unclaimed."""
     store = side.store
-    won = await store.add_lead(new_lead("Ada Park", post_to=None))
-    lost = await store.add_lead(new_lead("Bo Elm", post_to=None))
+    won = await store.leads.add(new_lead("Ada Park", post_to=None))
+    lost = await store.leads.add(new_lead("Bo Elm", post_to=None))
     waiting = await side.posted_lead("Cy Oak", channel=SALES)
-    await store.claim_lead(won.id, REP)
-    await store.log_activity(won.id, REP, "call", "Booked a demo.")
-    await store.set_outcome(won.id, REP, "won", amount=12500.0)
-    await store.claim_lead(lost.id, OTHER)
-    await store.set_outcome(lost.id, OTHER, "lost", reason="went with a competitor")
+    await store.leads.claim(won.id, REP)
+    await store.leads.log_activity(
+        won.id, REP, "call", "Booked a demo.", check=work_check("log_activity", manager=False))
+    await store.leads.set_outcome(won.id, REP, "won", amount=12500.0, check=work_check("set_outcome", manager=False))
+    await store.leads.claim(lost.id, OTHER)
+    await store.leads.set_outcome(
+        lost.id, OTHER, "lost", reason="went with a competitor", check=work_check("set_outcome", manager=False))
     return [won, lost, waiting]
 
 
@@ -115,8 +119,8 @@ async def test_stats_per_rep_for_managers_own_line_for_reps(side: SlackSide) -> 
 
 async def test_mine_unclaimed_search(side: SlackSide) -> None:
     await pipeline(side)
-    open_lead = await side.store.add_lead(new_lead("Dee Ash", post_to=None))
-    await side.store.claim_lead(open_lead.id, REP)
+    open_lead = await side.store.leads.add(new_lead("Dee Ash", post_to=None))
+    await side.store.leads.claim(open_lead.id, REP)
 
     mine = shown(await leads(side, "mine"))
     assert f"#{open_lead.id} *Dee Ash*" in mine and "Ada Park" not in mine
@@ -129,7 +133,7 @@ async def test_mine_unclaimed_search(side: SlackSide) -> None:
 
 async def test_show_is_the_contact_card(side: SlackSide) -> None:
     won, *_ = await pipeline(side)
-    again = await side.store.add_lead(new_lead("Ada Park", post_to=None))  # the same person writes again
+    again = await side.store.leads.add(new_lead("Ada Park", post_to=None))  # the same person writes again
 
     by_id = shown(await leads(side, f"show {won.id}"))
     by_email = shown(await leads(side, "show ada.park@example.org"))
@@ -146,7 +150,7 @@ async def test_show_is_the_contact_card(side: SlackSide) -> None:
 
 async def test_outcome_and_note_by_command_respect_ownership(side: SlackSide) -> None:
     lead = await side.posted_lead("Eve Fir", channel=SALES)
-    await side.store.claim_lead(lead.id, REP)
+    await side.store.leads.claim(lead.id, REP)
 
     refused = await leads(side, f"note {lead.id} called twice", user=OTHER)
     assert refused.text == f"Sorry, lead #{lead.id} belongs to <@{REP}>; only they or a manager can do that."
@@ -154,10 +158,10 @@ async def test_outcome_and_note_by_command_respect_ownership(side: SlackSide) ->
     closed = await leads(side, f"outcome {lead.id} disqualified wrong number entirely")
     assert closed.text == f"Lead #{lead.id} closed as Disqualified."
 
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.status == "closed" and stored.outcome == "disqualified"
     assert stored.first_touch_at is not None
-    events = {e.kind: e.data for e in await side.store.events_for_lead(lead.id)}
+    events = {e.kind: e.data for e in await side.store.events.for_lead(lead.id)}
     assert events["follow_up"] == {"activity": "note", "text": "called twice, no answer"}
     assert events["outcome"] == {"outcome": "disqualified", "amount": None, "reason": "wrong number entirely"}
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) >= 3, what="the card updates")
@@ -165,9 +169,9 @@ async def test_outcome_and_note_by_command_respect_ownership(side: SlackSide) ->
 
 async def test_away_on_and_off(side: SlackSide) -> None:
     assert (await leads(side, "away on")).text.startswith("You are away")
-    assert await side.store.away_reps() == {REP}
+    assert await side.store.reps.away() == {REP}
     assert (await leads(side, "away off")).text.startswith("Welcome back")
-    assert await side.store.away_reps() == set()
+    assert await side.store.reps.away() == set()
 
 
 async def test_new_answers_with_a_draft_that_confirms_in_place(side: SlackSide) -> None:
@@ -187,14 +191,14 @@ async def test_new_answers_with_a_draft_that_confirms_in_place(side: SlackSide) 
     await side.fake.wait_for(lambda: any(r.key == "confirm" for r in side.fake.responses), what="the confirmation")
     done = next(r for r in side.fake.responses if r.key == "confirm")
     assert done.body["replace_original"] is True and done.text.startswith(f":white_check_mark: Confirmed by <@{REP}>")
-    (lead,) = await side.store.list_leads()
+    (lead,) = await side.store.leads.recent()
     assert lead.fields["email"] == "gus@halefarms.example" and lead.channel == "slack"
 
 
 async def test_app_home_shows_open_leads_and_the_unclaimed_count(side: SlackSide) -> None:
     await pipeline(side)
-    mine = await side.store.add_lead(new_lead("Hal Ivy", post_to=None))
-    await side.store.claim_lead(mine.id, REP)
+    mine = await side.store.leads.add(new_lead("Hal Ivy", post_to=None))
+    await side.store.leads.claim(mine.id, REP)
 
     await side.driver.event(event_callback(app_home_opened(REP)))
 
@@ -211,7 +215,7 @@ async def test_stats_period_bounds(store: Store) -> None:
     from store.stats import compute_stats
 
     now = utcnow()
-    await store.add_lead(new_lead("In Period", post_to=None))
+    await store.leads.add(new_lead("In Period", post_to=None))
     stats = await compute_stats(store.engine, since=now - timedelta(days=1), until=now + timedelta(minutes=1))
     assert stats.leads == 1
     empty = await compute_stats(store.engine, since=now + timedelta(minutes=1), until=now + timedelta(minutes=2))

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from bot.assess.work import work_check
 from bot.settings import SlackRoles
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
 from store.records import LeadRecord
-from store.repository import Store
+from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, button_payload, view_submission
 from tests.slack.conftest import extractor as extractor
@@ -65,7 +66,7 @@ async def claimed_lead(side: SlackSide, user: str = REP) -> LeadRecord:
     lead = await side.posted_lead(channel=SALES)
     await side.driver.interactive(block_actions_payload(lead, user_id=user))
     await side.fake.wait_for(lambda: bool(side.fake.calls("chat.update")), what="the claimed card")
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner == user
     return stored
 
@@ -100,10 +101,10 @@ def option(value: str) -> dict[str, Any]:
 
 
 async def test_view_original_shows_the_message_as_received(side: SlackSide) -> None:
-    accepted = await side.store.accept_message(
+    accepted = await side.store.messages.accept(
         RawMessage(raw=EMAIL, channel="smtp", sender="leads@autoleads.example"), dedup_key="mid:test-77"
     )
-    (lead,) = await side.store.complete_message(accepted.id, [new_lead(post_to=SALES)], vendor="AutoLeads")
+    (lead,) = await side.store.messages.complete(accepted.id, [new_lead(post_to=SALES)], vendor="AutoLeads")
     side.worker.wake()
     lead = await side.wait_posted(lead.id)
 
@@ -131,9 +132,9 @@ async def test_log_activity_is_an_event_sets_first_touch_and_updates_the_card(si
     assert await side.driver.interactive(view_submission(view, submission, user_id=REP)) == {}
 
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 2, what="the second card update")
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.first_touch_at is not None
-    events = [e for e in await side.store.events_for_lead(lead.id) if e.kind == "follow_up"]
+    events = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "follow_up"]
     assert [(e.actor, e.data) for e in events] == [
         (REP, {"activity": "call", "text": "Left a voicemail about the van."})
     ]
@@ -159,12 +160,12 @@ async def test_set_outcome_checks_the_input_and_closes_the_lead(side: SlackSide)
     assert await side.driver.interactive(outcome("won", amount="$12,500")) == {}
 
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 2, what="the closed card")
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and (stored.status, stored.outcome, stored.outcome_amount) == ("closed", "won", 12500.0)
     assert stored.closed_at is not None
     assert owner_line(side.card(lead)) == f":trophy: Closed: *Won* · 12,500 · Claimed by <@{REP}>"
     assert actions(side.card(lead)) == ["view_original"]
-    (event,) = [e for e in await side.store.events_for_lead(lead.id) if e.kind == "outcome"]
+    (event,) = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "outcome"]
     assert event.data == {"outcome": "won", "amount": 12500.0, "reason": None}
 
 
@@ -175,11 +176,11 @@ async def test_release_restores_the_card_for_anyone_to_claim(side: SlackSide) ->
 
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 2, what="the restored card")
     assert actions(side.card(lead)) == ["claim", "view_original"]
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None and stored.status == "posted"
     await side.driver.interactive(block_actions_payload(lead, user_id=OTHER))
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 3, what="the second claim")
-    kinds = [(e.kind, e.actor) for e in await side.store.events_for_lead(lead.id)]
+    kinds = [(e.kind, e.actor) for e in await side.store.events.for_lead(lead.id)]
     assert kinds[-3:] == [("claimed", REP), ("released", REP), ("claimed", OTHER)]
 
 
@@ -194,13 +195,13 @@ async def test_only_the_owner_or_a_manager_may_act(side: SlackSide, action: str)
         (OTHER, f"Sorry, lead #{lead.id} belongs to <@{REP}>; only they or a manager can do that.")
     ]
     assert side.fake.views == []
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner == REP and stored.status == "claimed"
 
     await click(side, action, lead, BOSS)  # a manager may act on any lead
     if action == "release":
         await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 2, what="the released card")
-        released = await side.store.get_lead(lead.id)
+        released = await side.store.leads.get(lead.id)
         assert released is not None and released.owner is None
     else:
         await opened_view(side, action)
@@ -211,7 +212,7 @@ async def test_a_modal_submitted_after_the_lead_changed_hands_is_refused(side: S
     lead = await claimed_lead(side)
     await click(side, "log_activity", lead, REP)
     view = await opened_view(side, "log_activity")
-    await side.store.reassign_lead(lead.id, OTHER, BOSS)  # meanwhile
+    await side.store.leads.reassign(lead.id, OTHER, BOSS, check=work_check("reassign", manager=True))  # meanwhile
 
     submission = {"activity": option("note"), "text": text_input("Too late.")}
     await side.driver.interactive(view_submission(view, submission, user_id=REP))
@@ -221,7 +222,7 @@ async def test_a_modal_submitted_after_the_lead_changed_hands_is_refused(side: S
         side.fake.ephemerals[0].text
         == f"Sorry, lead #{lead.id} belongs to <@{OTHER}>; only they or a manager can do that."
     )
-    assert not [e for e in await side.store.events_for_lead(lead.id) if e.kind == "follow_up"]
+    assert not [e for e in await side.store.events.for_lead(lead.id) if e.kind == "follow_up"]
 
 
 async def test_reassign_is_for_managers_and_tells_the_new_owner(side: SlackSide) -> None:
@@ -240,12 +241,12 @@ async def test_reassign_is_for_managers_and_tells_the_new_owner(side: SlackSide)
     fake = side.fake
     await fake.wait_for(lambda: bool(fake.calls("conversations.open", ok_only=True)), what="the DM")
     await side.settled()
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner == OTHER
     assert f"Claimed by <@{OTHER}>" in owner_line(side.card(lead))
     (dm,) = fake.channel_messages(fake.dm_channels[OTHER])
     assert dm.text == f"<@{BOSS}> assigned you lead #{lead.id}."
-    (event,) = [e for e in await side.store.events_for_lead(lead.id) if e.kind == "reassigned"]
+    (event,) = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "reassigned"]
     assert (event.actor, event.data) == (BOSS, {"from": REP, "to": OTHER})
 
 
@@ -278,6 +279,6 @@ async def test_with_reps_configured_only_reps_claim(reps_side: SlackSide) -> Non
 
     await side.driver.interactive(block_actions_payload(lead, user_id=REP))  # a member of the S0REPS group
     await side.fake.wait_for(lambda: bool(side.fake.calls("chat.update")), what="the claim")
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner == REP
     assert len(side.fake.calls("usergroups.users.list")) == 1  # membership is cached

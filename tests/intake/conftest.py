@@ -23,7 +23,7 @@ from bot.intake.http import WebIntake
 from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormField, FormSettings, HttpSettings, IntakeSettings, IntakeSource, Settings, SlackChannels
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 from tests.conftest import IN_CI
 from tests.intake.dovecot import Dovecot, dovecot_binary, running_dovecot
 
@@ -183,16 +183,6 @@ async def start_intake(store: Store, extractor: Extractor) -> AsyncIterator[Star
     """The intake server over a migrated store on each backend."""
     async with intake_server(store, extractor) as start:
         yield start
-
-
-@pytest.fixture
-async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
-    opened = Store.open(sqlite_url)
-    await opened.migrate()
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 @pytest.fixture(scope="session")

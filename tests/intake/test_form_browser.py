@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 from tests.conftest import IN_CI
 from tests.intake.conftest import CONTACT_FORM, intake_server
 from tests.intake.png import decode_png
@@ -130,7 +130,7 @@ async def test_the_form_renders_and_a_submission_becomes_a_lead(
         thanks = await asyncio.to_thread(fill_by_label_and_submit)
         assert thanks == CONTACT_FORM.thank_you
         await intake.pipeline.wait_idle()
-        leads = await sqlite_store.list_leads()
+        leads = await sqlite_store.leads.recent()
         assert len(leads) == 1
         lead = leads[0]
         assert lead.fields["full_name"] == "Lotta Virtanen"

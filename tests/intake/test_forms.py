@@ -44,10 +44,10 @@ async def test_a_submission_becomes_a_lead_and_a_resubmission_is_one_lead(start_
             assert response.status == 200
             assert CONTACT_FORM.thank_you in await response.text()
     await intake.pipeline.wait_idle()
-    messages = await intake.store.list_messages()
+    messages = await intake.store.messages.recent()
     assert len(messages) == 1 and messages[0].sender == "form:contact"
     assert json.loads(messages[0].raw)["email"] == GOOD["email"]
-    leads = await intake.store.list_leads()
+    leads = await intake.store.leads.recent()
     assert len(leads) == 1
     assert leads[0].fields["full_name"] == "Annika Thorvaldsen"
     assert leads[0].fields["company"] == "Thorvaldsen Arkitekter"
@@ -64,7 +64,7 @@ async def test_missing_and_malformed_fields_are_shown_next_to_the_field(start_in
     assert "Please fill in Your name." in page and "Email does not look like an email address." in page
     assert 'aria-invalid="true" aria-describedby="e-email"' in page
     assert 'value="Thorvaldsen Arkitekter"' in page  # what was typed is kept
-    assert await intake.store.list_messages() == []
+    assert await intake.store.messages.recent() == []
 
 
 async def test_the_honeypot_drops_bots_silently(start_intake: StartIntake) -> None:
@@ -72,7 +72,7 @@ async def test_the_honeypot_drops_bots_silently(start_intake: StartIntake) -> No
     async with intake.http.post(intake.base + "/form/contact", data=urlencode({**GOOD, HONEYPOT: "http://spam.example"}),
                                 headers={"Content-Type": FORM}) as response:
         assert response.status == 200 and CONTACT_FORM.thank_you in await response.text()
-    assert await intake.store.list_messages() == []
+    assert await intake.store.messages.recent() == []
 
 
 async def test_submissions_are_rate_limited_per_address(start_intake: StartIntake) -> None:
@@ -85,7 +85,7 @@ async def test_submissions_are_rate_limited_per_address(start_intake: StartIntak
             if r.status == 429:
                 assert r.headers["Retry-After"] == "3600"
     assert statuses == [200, 200, 200, 429, 429]
-    assert len(await intake.store.list_messages()) == 3
+    assert len(await intake.store.messages.recent()) == 3
 
 
 def test_rate_limiter_window_and_proxy_address() -> None:

@@ -42,16 +42,16 @@ async def test_json_lead_is_stored_raw_read_and_answered_with_its_lead_ids(start
     assert status == 202, answer
     assert answer["status"] == "processed" and answer["duplicate"] is False
     assert len(answer["lead_ids"]) == 1
-    message = await intake.store.get_message(answer["message_id"])
+    message = await intake.store.messages.get(answer["message_id"])
     assert message is not None and message.raw == body and message.channel == "http"
     assert message.sender == "http:portal"
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None
     assert lead.fields["email"] == "rosalind@achterberg-design.example"
     assert lead.fields["full_name"] == "Rosalind Achterberg"
     assert lead.channel == "http" and lead.grade == "A"
     # The card is queued for the sales channel, like a mailed lead's.
-    due = await intake.store.due_outbox()
+    due = await intake.store.outbox.due()
     assert [(i.kind, i.lead_id, i.channel) for i in due] == [("post_card", lead.id, SALES)]
 
     # The status URL answers the same.
@@ -79,8 +79,8 @@ async def test_a_resend_is_a_duplicate_by_payload_hash_and_by_idempotency_key(st
     status, retried = await intake.post("/intake/portal", two.encode(), headers=key)
     assert status == 202 and keyed["duplicate"] is False and retried["duplicate"] is True
     assert retried["message_id"] == keyed["message_id"] and retried["lead_ids"] == keyed["lead_ids"]
-    assert len(await intake.store.list_leads()) == 2
-    assert len(await intake.store.list_messages()) == 2
+    assert len(await intake.store.leads.recent()) == 2
+    assert len(await intake.store.messages.recent()) == 2
 
 
 async def test_form_encoded_pairs_and_adf_xml_become_leads(start_intake: StartIntake) -> None:
@@ -90,19 +90,19 @@ async def test_form_encoded_pairs_and_adf_xml_become_leads(start_intake: StartIn
     status, answer = await intake.post("/intake/portal", pairs, content_type="application/x-www-form-urlencoded",
                                        headers=bearer())
     assert status == 202, answer
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None and lead.fields["email"] == "marisol@eberhart-dental.example"
     assert lead.fields["last_name"] == "Eberhart"
-    stored = await intake.store.get_message(answer["message_id"])
+    stored = await intake.store.messages.get(answer["message_id"])
     assert stored is not None and json.loads(stored.raw)["first_name"] == "Marisol"
 
     status, answer = await intake.post("/intake/portal", ADF, content_type="application/xml", headers=bearer())
     assert status == 202, answer
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None
     assert lead.fields["email"] == "tobias.q@quennevillefarm.example"
     assert "Outback" in lead.fields.get("interest", "")
-    stored = await intake.store.get_message(answer["message_id"])
+    stored = await intake.store.messages.get(answer["message_id"])
     assert stored is not None and stored.raw == ADF
 
 
@@ -148,14 +148,14 @@ async def test_bad_input_is_refused_with_a_clear_json_error_and_nothing_stored(s
     async with intake.http.post(intake.base + "/intake/portal", data=chunks(),
                                 headers={"Content-Type": "application/json", **bearer()}) as response:
         assert response.status == 413
-    assert await intake.store.list_messages() == []
+    assert await intake.store.messages.recent() == []
 
 
 async def test_a_payload_without_a_lead_is_stored_and_answered_422(start_intake: StartIntake) -> None:
     intake = await start_intake()
     status, answer = await intake.post("/intake/portal", b'{"event": "ping", "sent": "2026-11-22"}', headers=bearer())
     assert status == 422 and answer["error"] == "no_lead"
-    message = await intake.store.get_message(answer["message_id"])
+    message = await intake.store.messages.get(answer["message_id"])
     assert message is not None and message.status == "no_lead"
 
 
@@ -182,7 +182,7 @@ async def test_concurrent_requests_with_one_idempotency_key_store_one_message(st
     results = await asyncio.gather(*(intake.post("/intake/portal", b, headers=headers) for b in bodies))
     statuses = sorted(s for s, _ in results)
     assert statuses.count(202) >= 1 and set(statuses) <= {202, 409}
-    assert len(await intake.store.list_messages()) == 1
+    assert len(await intake.store.messages.recent()) == 1
 
 
 def test_pure_checks() -> None:

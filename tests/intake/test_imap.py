@@ -18,7 +18,7 @@ from bot.settings import ImapSettings
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage
-from store.repository import Store
+from store.store import Store
 from tests.intake.conftest import intake_server
 from tests.intake.dovecot import Dovecot
 from tests.intake.mailbox import Mailbox, eventually, lead_mail
@@ -55,10 +55,10 @@ async def test_mail_in_the_mailbox_is_stored_then_moved_and_a_resend_is_one_lead
             await eventually(lambda: asyncio.to_thread(lambda: box.count(box.done) == 3))
             assert await asyncio.to_thread(box.count, box.folder) == 0
             await pipeline.wait_idle()
-            leads = await store.list_leads()
+            leads = await store.leads.recent()
             assert sorted(lead.fields["email"] for lead in leads) == [
                 "desmond@achebe-legal.example", "katarina@holmberg-kok.example"]
-            stored = await store.list_messages()
+            stored = await store.messages.recent()
             assert {m.channel for m in stored} == {"smtp"}
             assert {m.status for m in stored} == {"processed", "no_lead"}
 
@@ -68,12 +68,12 @@ async def test_mail_in_the_mailbox_is_stored_then_moved_and_a_resend_is_one_lead
                                   message_id=resent_id))
             await eventually(lambda: asyncio.to_thread(lambda: box.count(box.done) == 4), seconds=8)
             assert poller.stored == 3
-            assert len(await store.list_messages()) == 3  # the resend is recognised by its Message-ID
-            assert len(await store.list_leads()) == 2
+            assert len(await store.messages.recent()) == 3  # the resend is recognised by its Message-ID
+            assert len(await store.leads.recent()) == 2
 
 
 async def _count_messages(store: Store, n: int) -> bool:
-    return len(await store.list_messages()) >= n
+    return len(await store.messages.recent()) >= n
 
 
 async def test_implicit_tls_and_flagging_in_place(dovecot: Dovecot, sqlite_store: Store) -> None:
@@ -83,7 +83,7 @@ async def test_implicit_tls_and_flagging_in_place(dovecot: Dovecot, sqlite_store
 
     async def accept(message: RawMessage) -> AcceptedMessage:
         seen.append(message)
-        return await sqlite_store.accept_message(message, dedup_key=message.raw.hex()[:60])
+        return await sqlite_store.messages.accept(message, dedup_key=message.raw.hex()[:60])
 
     settings = box.settings(port=dovecot.tls_port, tls="ssl", ca_file=dovecot.ca_file, processed_folder="")
     async with polling(settings, accept):

@@ -13,7 +13,7 @@ from bot.assess.assessor import Assessor, Routing
 from bot.cli.main import main
 from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_overrides, run_import
 from bot.settings import ScoringSettings, SlackChannels
-from store.repository import Store
+from store.store import Store
 
 SALES = "C0SALES001"
 RULES = RowRules(
@@ -62,7 +62,7 @@ async def test_csv_import_counts_duplicates_and_invalid_rows_and_reports_them(st
     summary = await run_import(store, path, RULES)
     assert (summary.rows, summary.imported, summary.duplicates, summary.invalid) == (6, 2, 1, 3)
     assert summary.reasons == {"no email or phone": 1, "invalid email": 1, "empty row": 1}
-    leads = sorted(await store.list_leads(), key=lambda lead: lead.id)
+    leads = sorted(await store.leads.recent(), key=lambda lead: lead.id)
     assert [lead.fields["email"] for lead in leads] == ["greta@lindqvist-bau.example", "mira.osei@oseiworks.example"]
     greta = leads[0]
     assert greta.vendor == "Trade fair 2026" and greta.channel == "file"
@@ -70,9 +70,9 @@ async def test_csv_import_counts_duplicates_and_invalid_rows_and_reports_them(st
     assert greta.provenance["email"]["source"] == "import:E-Mail"
     # Scored and routed like any lead: grade A and B cards wait in the outbox (nurture falls back to sales).
     assert [lead.grade for lead in leads] == ["A", "B"]
-    due = await store.due_outbox()
+    due = await store.outbox.due()
     assert sorted((i.kind, i.lead_id, i.channel) for i in due) == [("post_card", lead.id, SALES) for lead in leads]
-    assert [e.kind for e in await store.events_for_lead(greta.id)] == ["intake"]
+    assert [e.kind for e in await store.events.for_lead(greta.id)] == ["intake"]
 
     assert summary.errors_path is not None
     with summary.errors_path.open(encoding="utf-8") as handle:
@@ -85,7 +85,7 @@ async def test_csv_import_counts_duplicates_and_invalid_rows_and_reports_them(st
     # The same file again: every valid row is a duplicate now; nothing new is stored.
     again = await run_import(store, path, RULES)
     assert (again.imported, again.duplicates, again.invalid) == (0, 3, 3)
-    assert len(await store.list_leads()) == 2
+    assert len(await store.leads.recent()) == 2
 
 
 async def test_xlsx_import_with_no_post_and_a_dry_run(store: Store, tmp_path: Path) -> None:
@@ -100,14 +100,14 @@ async def test_xlsx_import_with_no_post_and_a_dry_run(store: Store, tmp_path: Pa
 
     dry = await run_import(store, path, RULES, dry_run=True)
     assert (dry.dry_run, dry.imported, dry.duplicates) == (True, 2, 0)
-    assert await store.list_leads() == []
+    assert await store.leads.recent() == []
 
     summary = await run_import(store, path, RowRules(RULES.assessor, None, "Expo", post=False))
     assert summary.imported == 2 and summary.errors_path is None
-    leads = {lead.fields["email"]: lead for lead in await store.list_leads()}
+    leads = {lead.fields["email"]: lead for lead in await store.leads.recent()}
     assert leads["bart@iwu-logistics.example"].fields["phone"] == "2065550111"
     assert leads["bart@iwu-logistics.example"].fields["interest"] == "Forklift fleet service"
-    assert await store.due_outbox() == []  # --no-post: nobody is pinged
+    assert await store.outbox.due() == []  # --no-post: nobody is pinged
 
     dry_again = await run_import(store, path, RULES, dry_run=True)
     assert (dry_again.imported, dry_again.duplicates) == (0, 2)

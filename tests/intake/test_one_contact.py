@@ -54,6 +54,7 @@ async def test_one_person_by_four_ways_is_one_contact(start_intake: StartIntake,
         await listener.stop()
     await intake.pipeline.wait_idle()
 
-    leads = await store.list_leads()
+    leads = await store.leads.recent()
     assert {lead.channel for lead in leads} == {"file", "http", "smtp"}
-    assert {lead.contact_id for lead in leads} == {(await store.get_lead(webhook_lead)).contact_id}  # type: ignore[union-attr]
+    assert {lead.contact_id for lead in leads} == {(await store.leads.get(
+        webhook_lead)).contact_id}  # type: ignore[union-attr]

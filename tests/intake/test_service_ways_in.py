@@ -45,7 +45,7 @@ async def test_the_service_runs_the_webhook_server_and_the_mailbox(
             assert response.status == 202
         await eventually(lambda: asyncio.to_thread(lambda: box.count(box.done) == 1))
         await service.wait_idle()
-        emails = sorted(lead.fields["email"] for lead in await service.store.list_leads())
+        emails = sorted(lead.fields["email"] for lead in await service.store.leads.recent())
         assert emails == ["ezra@blackwood-farm.example", "oriana@castellanos-vet.example"]
         assert "Ezra Blackwood" in console.getvalue() and "Oriana Castellanos" in console.getvalue()
     finally:

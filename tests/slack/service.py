@@ -27,8 +27,9 @@ from bot.slack.poster import SlackCardPoster
 from bot.slack.runner import EVENTS_PATH, SlackRunner
 from bot.workers.outbox import OutboxWorker
 from nlp.extractor import Extractor
+from store.db import utcnow
 from store.records import LeadRecord
-from store.repository import Store, utcnow
+from store.store import Store
 from tests.conftest import _create_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import form_body, signed_headers
@@ -117,13 +118,13 @@ class SlackSide:
 
     async def posted_lead(self, name: str = "Dana Whitaker", channel: str = "C_SALES") -> LeadRecord:
         """A new lead whose card the outbox has posted to ``channel``."""
-        lead = await self.store.add_lead(new_lead(name, post_to=channel))
+        lead = await self.store.leads.add(new_lead(name, post_to=channel))
         self.worker.wake()
         return await self.wait_posted(lead.id)
 
     async def wait_posted(self, lead_id: int) -> LeadRecord:
         for _ in range(500):
-            stored = await self.store.get_lead(lead_id)
+            stored = await self.store.leads.get(lead_id)
             if stored is not None and stored.slack_ts:
                 return stored
             await asyncio.sleep(0.01)

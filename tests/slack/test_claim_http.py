@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from store.records import LeadRecord
-from store.repository import Store
+from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, form_body, signed_block_actions, signed_headers
 from tests.slack.service import SIGNING_SECRET, SlackSide, running_slack_side
@@ -46,7 +46,7 @@ async def test_signed_claim_updates_the_card(side: SlackSide) -> None:
 
     fake = side.fake
     await fake.wait_for(lambda: bool(fake.calls("chat.update")), what="the card update")
-    claimed = await side.store.get_lead(lead.id)
+    claimed = await side.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner == "U0REP0001" and claimed.status == "claimed"
     assert "Claimed by <@U0REP0001>" in card_text(side, lead)
     message = fake.message(str(lead.slack_channel), str(lead.slack_ts))
@@ -80,7 +80,7 @@ async def test_forged_request_gets_401_and_changes_nothing(side: SlackSide, case
         assert response.status == 401
 
     await asyncio.sleep(0.2)
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None and stored.status == "posted"
     assert [c.method for c in side.fake.calls] == ["chat.postMessage"]
 
@@ -100,7 +100,7 @@ async def test_twenty_concurrent_claims_one_winner_one_update(side: SlackSide) -
     await side.worker.drain(timeout=2)
     await asyncio.sleep(0.3)  # anything late would show up now
 
-    claimed = await side.store.get_lead(lead.id)
+    claimed = await side.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner in reps
     winner = claimed.owner
     updates = fake.calls("chat.update")
@@ -110,7 +110,7 @@ async def test_twenty_concurrent_claims_one_winner_one_update(side: SlackSide) -
     assert sorted(e.user for e in fake.ephemerals) == sorted(r for r in reps if r != winner)
     assert {e.text for e in fake.ephemerals} == {f"Already claimed by <@{winner}>."}
     assert {e.channel for e in fake.ephemerals} == {lead.slack_channel}
-    events = await side.store.events_for_lead(lead.id)
+    events = await side.store.events.for_lead(lead.id)
     assert [e.actor for e in events if e.kind == "claimed"] == [winner]
 
 
@@ -137,5 +137,5 @@ async def test_a_bad_or_unknown_lead_id_is_answered_politely(side: SlackSide, va
 
     await fake.wait_for(lambda: bool(fake.ephemerals), what="the ephemeral")
     assert [(e.user, e.text) for e in fake.ephemerals] == [("U0REP0001", "That lead no longer exists.")]
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from store.repository import Store
+from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload
 from tests.slack.leads import owner_line
@@ -30,7 +30,7 @@ async def test_interactive_envelope_is_acked_and_claims(side: SlackSide) -> None
     ack = await fake.wait_for_ack(envelope_id)
     assert ack == {"envelope_id": envelope_id}
     await fake.wait_for(lambda: bool(fake.calls("chat.update")), what="the card update")
-    claimed = await side.store.get_lead(lead.id)
+    claimed = await side.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner == "U0REP0007"
     message = fake.message(str(lead.slack_channel), str(lead.slack_ts))
     assert message is not None and "Claimed by <@U0REP0007>" in owner_line(message.blocks)
@@ -60,6 +60,6 @@ async def test_reconnects_when_slack_asks_and_keeps_claiming(side: SlackSide) ->
     await fake.wait_for_ack(await fake.send_interactive(block_actions_payload(lead, user_id="U0REP0003")))
 
     await fake.wait_for(lambda: bool(fake.calls("chat.update")), what="the card update")
-    claimed = await side.store.get_lead(lead.id)
+    claimed = await side.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner == "U0REP0003"
     assert len(fake.calls("apps.connections.open")) == 2

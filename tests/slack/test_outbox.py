@@ -17,10 +17,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.assess.work import work_check
 from bot.slack.poster import ConsoleCardPoster, SlackCardPoster
 from bot.workers.outbox import OutboxWorker
 from store.records import LeadRecord
-from store.repository import Store
+from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.leads import new_lead, owner_line
 
@@ -102,7 +103,7 @@ def card_lead_ids(fake: FakeSlackApi, channel: str) -> list[int]:
 
 
 async def add_leads(store: Store, channels: list[str]) -> list[LeadRecord]:
-    return [await store.add_lead(new_lead(f"Lead Number{i}", post_to=ch)) for i, ch in enumerate(channels)]
+    return [await store.leads.add(new_lead(f"Lead Number{i}", post_to=ch)) for i, ch in enumerate(channels)]
 
 
 async def test_cards_post_in_queue_order_one_per_second_per_channel(
@@ -116,10 +117,10 @@ async def test_cards_post_in_queue_order_one_per_second_per_channel(
     assert card_lead_ids(slack_api, "C_SALES") == [leads[0].id, leads[2].id, leads[3].id]
     assert card_lead_ids(slack_api, "C_NURTURE") == [leads[1].id, leads[4].id]
     for lead in leads:
-        stored = await timed_store.get_lead(lead.id)
+        stored = await timed_store.leads.get(lead.id)
         assert stored is not None and stored.status == "posted"
         assert slack_api.message(str(stored.slack_channel), str(stored.slack_ts)) is not None
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
     for channel in ("C_SALES", "C_NURTURE"):
         times = [a.at for a in poster.attempts if a.channel == channel]
         assert all(b - a >= timedelta(seconds=1) for a, b in itertools.pairwise(times))
@@ -145,7 +146,7 @@ async def test_rate_limit_then_outage_every_card_exactly_once_in_order(
     calls = slack_api.calls("chat.postMessage")
     assert [c.status for c in calls[:6]] == [429, 500, 500, 500, 500, 500]
     assert len(calls) == 6 + 6 and all(c.ok for c in calls[6:])
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
     # nothing went to Slack during the 7 s it asked for
     limited = poster.attempts[0].at
     assert all(a.at >= limited + timedelta(seconds=7) for a in poster.attempts[1:])
@@ -176,9 +177,9 @@ async def test_an_item_that_keeps_failing_goes_dead_and_frees_its_lane(
     gaps = [b.at - a.at for a, b in itertools.pairwise(poster.attempts[:3])]
     assert gaps == [timedelta(seconds=2), timedelta(seconds=4)]  # exponential backoff
     assert card_lead_ids(slack_api, "C_SALES") == [next_one.id]
-    stored = await timed_store.get_lead(doomed.id)
+    stored = await timed_store.leads.get(doomed.id)
     assert stored is not None and stored.slack_ts is None
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
     assert any("is dead after 3 attempt(s): HTTP 503" in r.getMessage() for r in caplog.records)
 
 
@@ -193,7 +194,7 @@ async def test_a_card_slack_rejects_goes_dead_at_once(
 
     assert [a.lead_id for a in poster.attempts] == [rejected.id, fine.id]
     assert card_lead_ids(slack_api, "C_SALES") == [fine.id]
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
 
 
 async def test_claim_updates_the_card_once(
@@ -203,12 +204,12 @@ async def test_claim_updates_the_card_once(
     worker = worker_for(timed_store, poster, clock, min_interval=1.0)
     await worker.drain(timeout=60)
 
-    result = await timed_store.claim_lead(lead.id, "U0REP0001")
+    result = await timed_store.leads.claim(lead.id, "U0REP0001")
     assert result.won
     slack_api.fail("chat.update", status=500)  # one failure on the way: retried, still one edit
     await worker.drain(timeout=60)
 
-    stored = await timed_store.get_lead(lead.id)
+    stored = await timed_store.leads.get(lead.id)
     assert stored is not None and stored.slack_channel and stored.slack_ts
     message = slack_api.message(stored.slack_channel, stored.slack_ts)
     assert message is not None and message.edits == 1
@@ -221,31 +222,31 @@ async def test_claim_updates_the_card_once(
 async def test_update_waits_for_the_card_to_exist(
     timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock, slack_client: AsyncWebClient
 ) -> None:
-    lead = await timed_store.add_lead(new_lead(post_to=None))
-    await timed_store.enqueue("update_card", lead_id=lead.id, channel="C_SALES")
+    lead = await timed_store.leads.add(new_lead(post_to=None))
+    await timed_store.outbox.enqueue("update_card", lead_id=lead.id, channel="C_SALES")
     worker = worker_for(timed_store, poster, clock, min_interval=1.0)
 
     assert await worker.run_once() == 0
-    assert await timed_store.pending_outbox_count() == 1
+    assert await timed_store.outbox.pending_count() == 1
     assert slack_api.calls("chat.update") == []
 
     ts = await SlackCardPoster(slack_client).post("C_SALES", lead)
-    await timed_store.mark_posted(lead.id, "C_SALES", ts)
+    await timed_store.leads.mark_posted(lead.id, "C_SALES", ts)
     await worker.drain(timeout=60)
 
     assert len(slack_api.calls("chat.update", ok_only=True)) == 1
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
 
 
 async def test_a_card_already_posted_is_not_posted_again(
     timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
 ) -> None:
     (lead,) = await add_leads(timed_store, ["C_SALES"])
-    await timed_store.mark_posted(lead.id, "C_SALES", "1700000000.000001")  # crashed before outbox_done
+    await timed_store.leads.mark_posted(lead.id, "C_SALES", "1700000000.000001")  # crashed before outbox_done
     await worker_for(timed_store, poster, clock).drain(timeout=60)
 
     assert slack_api.calls("chat.postMessage") == []
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
 
 
 async def test_run_delivers_when_woken(store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient) -> None:
@@ -253,7 +254,7 @@ async def test_run_delivers_when_woken(store: Store, slack_api: FakeSlackApi, sl
     task = asyncio.create_task(worker.run())
     try:
         await asyncio.sleep(0.05)  # the loop is idle, waiting out its 30 s poll
-        lead = await store.add_lead(new_lead())
+        lead = await store.leads.add(new_lead())
         worker.wake()
         await slack_api.wait_for(lambda: bool(slack_api.channel_messages("C_SALES")), timeout=5, what="the card")
         assert card_lead_ids(slack_api, "C_SALES") == [lead.id]
@@ -266,16 +267,16 @@ async def test_run_delivers_when_woken(store: Store, slack_api: FakeSlackApi, sl
 async def test_console_poster_prints_cards_and_updates(store: Store) -> None:
     out = io.StringIO()
     worker = OutboxWorker(store, ConsoleCardPoster(out), min_interval=0.0)
-    lead = await store.add_lead(new_lead("Ada Park", post_to="console"))
+    lead = await store.leads.add(new_lead("Ada Park", post_to="console"))
     await worker.drain(timeout=5)
-    await store.claim_lead(lead.id, "U0REP0001")
+    await store.leads.claim(lead.id, "U0REP0001")
     await worker.drain(timeout=5)
 
     printed = out.getvalue()
     assert "── new lead card (console) ──\n[A] Ada Park — Whitaker Logistics" in printed
     assert "Status:   unclaimed" in printed
     assert "── card updated (console) ──" in printed and "Owner:    U0REP0001" in printed
-    stored = await store.get_lead(lead.id)
+    stored = await store.leads.get(lead.id)
     assert stored is not None and stored.slack_channel == "console" and stored.slack_ts
 
 
@@ -287,13 +288,13 @@ async def test_post_text_in_the_cards_thread_or_the_channel(
 ) -> None:
     (lead,) = await add_leads(timed_store, ["C_SALES"])
     # queued behind the card in its lane: it waits for the card, then replies under it
-    await timed_store.enqueue(
+    await timed_store.outbox.enqueue(
         "post_text",
         lead_id=lead.id,
         channel="C_SALES",
         payload={"text": "Still unclaimed after 15 min.", "in_thread": True},
     )
-    await timed_store.enqueue(
+    await timed_store.outbox.enqueue(
         "post_text", lead_id=None, channel="C_ALERTS", payload={"text": "Daily digest: 3 leads.", "in_thread": False}
     )
     worker = OutboxWorker(timed_store, SlackCardPoster(slack_client), clock=clock, sleep=clock.sleep)
@@ -303,14 +304,14 @@ async def test_post_text_in_the_cards_thread_or_the_channel(
     assert (note.text, note.thread_ts) == ("Still unclaimed after 15 min.", card.ts)
     (digest,) = slack_api.channel_messages("C_ALERTS")
     assert (digest.text, digest.thread_ts) == ("Daily digest: 3 leads.", None)
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
 
 
 async def test_a_threaded_note_for_a_lead_without_a_card_waits_then_goes_to_the_channel(
     timed_store: Store, slack_api: FakeSlackApi, clock: FakeClock, slack_client: AsyncWebClient
 ) -> None:
-    lead = await timed_store.add_lead(new_lead(post_to=None))
-    await timed_store.enqueue(
+    lead = await timed_store.leads.add(new_lead(post_to=None))
+    await timed_store.outbox.enqueue(
         "post_text", lead_id=lead.id, channel="C_SALES", payload={"text": "Heads up.", "in_thread": True}
     )
     worker = OutboxWorker(timed_store, SlackCardPoster(slack_client), clock=clock, sleep=clock.sleep)
@@ -324,28 +325,29 @@ async def test_a_threaded_note_for_a_lead_without_a_card_waits_then_goes_to_the_
 async def test_dm_opens_the_conversation_and_posts(
     store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient
 ) -> None:
-    await store.enqueue("dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Lead #7 is yours."})
-    await store.enqueue("dm", lead_id=None, channel=None, payload={"text": "no user"})
+    await store.outbox.enqueue(
+        "dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Lead #7 is yours."})
+    await store.outbox.enqueue("dm", lead_id=None, channel=None, payload={"text": "no user"})
     await OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0).drain(timeout=5)
 
     (opened,) = slack_api.calls("conversations.open")
     assert opened.params["users"] == "U0REP0001"
     (dm,) = slack_api.channel_messages(slack_api.dm_channels["U0REP0001"])
     assert dm.text == "Lead #7 is yours."
-    assert await store.pending_outbox_count() == 0  # the malformed one is dead, not retried for ever
+    assert await store.outbox.pending_count() == 0  # the malformed one is dead, not retried for ever
 
 
 async def test_console_notes_and_dms_are_printed(store: Store) -> None:
     out = io.StringIO()
-    lead = await store.add_lead(new_lead("Ada Park", post_to="console"))
-    await store.enqueue(
+    lead = await store.leads.add(new_lead("Ada Park", post_to="console"))
+    await store.outbox.enqueue(
         "post_text", lead_id=lead.id, channel="console", payload={"text": "Reminder \x1b[31m!", "in_thread": True}
     )
-    await store.enqueue("dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Yours now."})
+    await store.outbox.enqueue("dm", lead_id=None, channel=None, payload={"user": "U0REP0001", "text": "Yours now."})
     await OutboxWorker(store, ConsoleCardPoster(out), min_interval=0.0).drain(timeout=5)
 
     printed = out.getvalue()
-    stored = await store.get_lead(lead.id)
+    stored = await store.leads.get(lead.id)
     assert stored is not None
     assert f"── note (console, thread {stored.slack_ts}) ──\nReminder [31m!" in printed
     assert "── direct message to U0REP0001 ──\nYours now." in printed
@@ -354,8 +356,8 @@ async def test_console_notes_and_dms_are_printed(store: Store) -> None:
 async def test_cards_queued_for_the_console_go_to_their_graded_channel_once_slack_is_on(
     store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    a = await store.add_lead(new_lead("Ada Park", post_to="console", grade="A"))
-    c = await store.add_lead(new_lead("Cy Oak", post_to="console", grade="C"))
+    a = await store.leads.add(new_lead("Ada Park", post_to="console", grade="A"))
+    c = await store.leads.add(new_lead("Cy Oak", post_to="console", grade="C"))
     routes = {"A": "C_SALES", "B": "C_NURTURE"}
     worker = OutboxWorker(
         store, SlackCardPoster(slack_client), min_interval=0.0, reroute=lambda lead: routes.get(lead.grade)
@@ -364,12 +366,12 @@ async def test_cards_queued_for_the_console_go_to_their_graded_channel_once_slac
         await worker.drain(timeout=5)
 
     assert card_lead_ids(slack_api, "C_SALES") == [a.id]
-    posted = await store.get_lead(a.id)
+    posted = await store.leads.get(a.id)
     assert posted is not None and posted.slack_channel == "C_SALES"
-    skipped = await store.get_lead(c.id)
+    skipped = await store.leads.get(c.id)
     assert skipped is not None and skipped.slack_ts is None
     assert any(f"lead {c.id}'s card was queued for the console" in r.getMessage() for r in caplog.records)
-    assert await store.pending_outbox_count() == 0
+    assert await store.outbox.pending_count() == 0
 
 
 async def test_a_backoff_survives_a_restart_and_the_lane_keeps_its_order(
@@ -378,7 +380,7 @@ async def test_a_backoff_survives_a_restart_and_the_lane_keeps_its_order(
     first, second = await add_leads(timed_store, ["C_SALES", "C_SALES"])
     slack_api.fail("chat.postMessage", status=503)
     await worker_for(timed_store, poster, clock).run_once()  # fails; backoff 2 s is written to the store
-    assert [i.id for i in await timed_store.due_lane_heads()] == []  # the head waits, and blocks its lane
+    assert [i.id for i in await timed_store.outbox.lane_heads()] == []  # the head waits, and blocks its lane
 
     restarted = worker_for(timed_store, poster, clock)  # a new process: nothing in memory
     assert await restarted.run_once() == 0
@@ -395,30 +397,31 @@ async def test_a_card_update_that_keeps_failing_is_repaired_later(
     (lead,) = await add_leads(timed_store, ["C_SALES"])
     worker = worker_for(timed_store, poster, clock, min_interval=1.0)
     await worker.drain(timeout=60)
-    await timed_store.claim_lead(lead.id, "U0REP0001")
-    await timed_store.log_activity(lead.id, "U0REP0001", "call", "voicemail")
+    await timed_store.leads.claim(lead.id, "U0REP0001")
+    await timed_store.leads.log_activity(
+        lead.id, "U0REP0001", "call", "voicemail", check=work_check("log_activity", manager=False))
     slack_api.fail("chat.update", status=502, times=4)
 
     await worker.drain(timeout=3600)
 
-    stored = await timed_store.get_lead(lead.id)
+    stored = await timed_store.leads.get(lead.id)
     assert stored is not None and stored.slack_channel and stored.slack_ts
     message = slack_api.message(stored.slack_channel, stored.slack_ts)
     assert message is not None and "Claimed by <@U0REP0001>" in owner_line(message.blocks)
     assert [c.status for c in slack_api.calls("chat.update")] == [502, 502, 502, 502, 200, 200]
-    assert await timed_store.pending_outbox_count() == 0
+    assert await timed_store.outbox.pending_count() == 0
 
 
 async def test_a_card_whose_update_went_dead_is_repaired_at_the_next_start(
     store: Store, slack_api: FakeSlackApi, slack_client: AsyncWebClient
 ) -> None:
-    lead = await store.add_lead(new_lead())
+    lead = await store.leads.add(new_lead())
     worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, max_attempts=2, backoff_base=0.01)
     await worker.drain(timeout=5)
-    await store.claim_lead(lead.id, "U0REP0001")
+    await store.leads.claim(lead.id, "U0REP0001")
     slack_api.fail("chat.update", status=500, times=2)
     await worker.drain(timeout=5)
-    assert await store.pending_outbox_count() == 0  # the update is dead: the card still offers Claim
+    assert await store.outbox.pending_count() == 0  # the update is dead: the card still offers Claim
 
     restarted = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, poll_interval=30)
     task = asyncio.create_task(restarted.run())
@@ -429,8 +432,8 @@ async def test_a_card_whose_update_went_dead_is_repaired_at_the_next_start(
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    stored = await store.get_lead(lead.id)
+    stored = await store.leads.get(lead.id)
     assert stored is not None and stored.slack_channel and stored.slack_ts
     message = slack_api.message(stored.slack_channel, stored.slack_ts)
     assert message is not None and "Claimed by <@U0REP0001>" in owner_line(message.blocks)
-    assert await store.revive_card_updates() == 0  # repaired once, not again at every start
+    assert await store.outbox.revive_card_updates() == 0  # repaired once, not again at every start

@@ -20,20 +20,16 @@ from bot.settings import SmtpSettings
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage
-from store.repository import Store
+from store.store import Store
 
 LEADS = "leads@acme.test"
 VENDOR = "portal@vendor.example"
 
 
 @pytest.fixture
-async def smtp_store(sqlite_url: str) -> AsyncIterator[Store]:
-    store = Store.open(sqlite_url)
-    await store.migrate()
-    try:
-        yield store
-    finally:
-        await store.close()
+def smtp_store(sqlite_store: Store) -> Store:
+    """The suite's migrated SQLite store (tests/conftest.py), under the name these tests use."""
+    return sqlite_store
 
 
 @dataclass
@@ -51,7 +47,7 @@ class Recorder:
         self.seen.append(message)
         if self.before is not None:
             await self.before(message)
-        return await self.store.accept_message(message, dedup_key=dedup_key(message), subject=subject_of(message))
+        return await self.store.messages.accept(message, dedup_key=dedup_key(message), subject=subject_of(message))
 
 
 @pytest.fixture

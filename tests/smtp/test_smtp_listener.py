@@ -16,7 +16,7 @@ import pytest
 from bot.intake.smtp import SmtpListener
 from bot.settings import SmtpSettings
 from parsers.lead import RawMessage
-from store.repository import Store
+from store.store import Store
 
 from .conftest import LEADS, VENDOR, RawClient, Recorder, StartListener, asend, send, transaction
 
@@ -53,7 +53,7 @@ def queued_id(reply: tuple[int, str] | None) -> int:
 
 
 async def stored(store: Store) -> list[bytes]:
-    return [m.raw for m in reversed(await store.list_messages())]
+    return [m.raw for m in reversed(await store.messages.recent())]
 
 
 async def test_good_mail_is_stored_byte_exact_then_answered_250(
@@ -69,7 +69,7 @@ async def test_good_mail_is_stored_byte_exact_then_answered_250(
     assert dialogue.data is not None
     assert dialogue.data[0] == 250
     assert dialogue.data[1].startswith("2.0.0 OK queued as ")
-    record = await smtp_store.get_message(queued_id(dialogue.data))
+    record = await smtp_store.messages.get(queued_id(dialogue.data))
     assert record is not None
     assert record.raw == GOOD
     assert (record.channel, record.sender, record.recipients) == ("smtp", VENDOR, (LEADS,))
@@ -115,7 +115,7 @@ async def test_only_accepted_recipients_are_kept(start_listener: StartListener, 
     )
 
     assert [code for code, _ in dialogue.rcpts] == [250, 550, 250]
-    record = await smtp_store.get_message(queued_id(dialogue.data))
+    record = await smtp_store.messages.get(queued_id(dialogue.data))
     assert record is not None
     assert record.recipients == ("LEADS@acme.test", "cars@leads.acme.test")
 
@@ -202,7 +202,7 @@ async def test_odd_bodies_are_taken_and_stored_byte_exact(
     dialogue = await asend(listener.port, raw, mail_options=options)
 
     assert dialogue.data is not None and dialogue.data[0] == 250, dialogue
-    record = await smtp_store.get_message(queued_id(dialogue.data))
+    record = await smtp_store.messages.get(queued_id(dialogue.data))
     assert record is not None and record.raw == raw
 
 
@@ -217,7 +217,7 @@ async def test_smtputf8_addresses(start_listener: StartListener, smtp_store: Sto
         mail_options=["SMTPUTF8", "BODY=8BITMIME"],
     )
 
-    record = await smtp_store.get_message(queued_id(dialogue.data))
+    record = await smtp_store.messages.get(queued_id(dialogue.data))
     assert record is not None
     assert (record.sender, record.recipients) == ("zoë@vendör.example", ("lëads@acme.test",))
 
@@ -237,7 +237,7 @@ async def test_bytes_that_are_not_utf_8_in_an_address_do_not_break_the_session(
         await client.close()
 
     assert reply.startswith(b"250 2.0.0"), reply
-    (record,) = await smtp_store.list_messages()
+    (record,) = await smtp_store.messages.recent()
     assert record.sender == "caf\ufffd@vendor.example"
 
 
@@ -427,7 +427,7 @@ async def test_more_than_100_recipients_get_452_and_the_first_100_are_kept(
     dialogue = await asend(listener.port, GOOD, recipients=recipients)
 
     assert [code for code, _ in dialogue.rcpts] == [250] * 100 + [452]
-    record = await smtp_store.get_message(queued_id(dialogue.data))
+    record = await smtp_store.messages.get(queued_id(dialogue.data))
     assert record is not None and record.recipients == tuple(recipients[:100])
 
 

@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.assess.work import work_check
 from bot.slack import messages
 from bot.slack.blocks import (
     LOG_ACTIVITY_ACTION,
@@ -39,8 +40,7 @@ from bot.slack.views import (
     reassign_view,
     submitted,
 )
-from store.records import LeadRecord
-from store.repository import LeadNotFound, WorkRefused
+from store.records import LeadNotFound, LeadRecord, WorkRefused
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -50,7 +50,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         body: dict[str, Any], action_id: str, client: AsyncWebClient, logger: logging.Logger
     ) -> LeadRecord | None:
         lead_id = parse_lead_id(action_value(body, action_id))
-        lead = await store.get_lead(lead_id) if lead_id is not None else None
+        lead = await store.leads.get(lead_id) if lead_id is not None else None
         if lead is None:
             await tell(client, logger, channel_id(body), user_id(body), messages.LEAD_GONE)
         return lead
@@ -76,7 +76,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         lead = await clicked_lead(body, VIEW_ORIGINAL_ACTION, client, logger)
         if lead is None:
             return
-        message = await store.get_message(lead.message_id) if lead.message_id is not None else None
+        message = await store.messages.get(lead.message_id) if lead.message_id is not None else None
         await open_view(client, logger, body, original_view(lead, message, now=deps.clock()))
 
     async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
@@ -98,7 +98,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         user = user_id(body)
         try:
-            await store.release_lead(lead.id, user, manager=await deps.roles.is_manager(user))
+            await store.leads.release(
+                lead.id, user, check=work_check("release", manager=await deps.roles.is_manager(user)))
         except LeadNotFound:
             await tell(client, logger, channel_id(body), user, messages.LEAD_GONE)
             return
@@ -123,7 +124,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     async def refused(client: AsyncWebClient, logger: logging.Logger, user: str, exc: Exception, lead_id: int) -> None:
         text = refusal(exc) if isinstance(exc, WorkRefused) else messages.LEAD_GONE
-        lead = exc.lead if isinstance(exc, WorkRefused) else await store.get_lead(lead_id)
+        lead = exc.lead if isinstance(exc, WorkRefused) else await store.leads.get(lead_id)
         await tell(client, logger, lead.slack_channel if lead else None, user, text)
 
     async def activity_submitted(
@@ -139,7 +140,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         kind = activity if activity in messages.ACTIVITIES else "note"
         try:
-            await store.log_activity(lead_id, user, kind, text, manager=await deps.roles.is_manager(user))
+            await store.leads.log_activity(
+                lead_id, user, kind, text, check=work_check("log_activity", manager=await deps.roles.is_manager(user)))
         except (LeadNotFound, WorkRefused) as exc:
             await refused(client, logger, user, exc, lead_id)
             return
@@ -157,13 +159,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if lead_id is None:
             return
         try:
-            await store.set_outcome(
+            await store.leads.set_outcome(
                 lead_id,
                 user,
                 checked.outcome,
                 amount=checked.amount,
                 reason=checked.reason,
-                manager=await deps.roles.is_manager(user),
+                check=work_check("set_outcome", manager=await deps.roles.is_manager(user)),
             )
         except (LeadNotFound, WorkRefused) as exc:
             await refused(client, logger, user, exc, lead_id)
@@ -182,18 +184,18 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if lead_id is None:
             return
         if not await deps.roles.is_manager(user):
-            lead = await store.get_lead(lead_id)
+            lead = await store.leads.get(lead_id)
             text = messages.MANAGERS_ONLY.format(what="reassign leads")
             await tell(client, logger, lead.slack_channel if lead else None, user, text)
             return
         try:
-            lead = await store.reassign_lead(lead_id, to_user, user)
+            lead = await store.leads.reassign(lead_id, to_user, user, check=work_check("reassign", manager=True))
         except (LeadNotFound, WorkRefused) as exc:
             await refused(client, logger, user, exc, lead_id)
             return
         if to_user != user:
             text = f"{mention(user)} assigned you lead #{lead.id}."
-            await store.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "text": text})
+            await store.outbox.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "text": text})
         deps.wake_outbox()
 
     app.action(VIEW_ORIGINAL_ACTION)(view_original)

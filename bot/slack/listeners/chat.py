@@ -101,7 +101,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         blocks, fallback = draft_blocks(draft)
         posted = await client.chat_postMessage(channel=channel, thread_ts=ts, blocks=blocks, text=fallback)
-        await store.set_draft_reply(draft.id, channel, str(posted["ts"]))
+        await store.drafts.set_reply(draft.id, channel, str(posted["ts"]))
 
     async def on_message(
         event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient, logger: logging.Logger
@@ -162,7 +162,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if lead is None:
             await tell(client, logger, channel_id(body), user, messages.DRAFT_GONE)
             return
-        routed = await store.card_channel(lead.id)
+        routed = await store.outbox.card_channel(lead.id)
         where = messages.DRAFT_CONFIRMED_WHERE.format(channel=routed) if routed and routed != "console" else ""
         text = messages.DRAFT_CONFIRMED.format(
             user=mention(user), lead_id=lead.id, grade=lead.grade, score=lead.score, where=where
@@ -174,7 +174,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     ) -> None:
         await ack()
         draft_id, user = parse_lead_id(action_value(body, DRAFT_DISCARD_ACTION)), user_id(body)
-        if not draft_id or not await store.discard_draft(draft_id, user):
+        if not draft_id or not await store.drafts.discard(draft_id, user):
             await tell(client, logger, channel_id(body), user, messages.DRAFT_GONE)
             return
         await replace_draft(
@@ -184,7 +184,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
         await ack()
         draft_id, user = parse_lead_id(action_value(body, DRAFT_EDIT_ACTION)), user_id(body)
-        draft = await store.get_draft(draft_id) if draft_id else None
+        draft = await store.drafts.get(draft_id) if draft_id else None
         if draft is None or draft.status != "pending":
             await tell(client, logger, channel_id(body), user, messages.DRAFT_GONE)
             return
@@ -207,7 +207,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         except ValueError:
             return
         draft_id = parse_lead_id(str(meta.get("draft", "")))
-        draft = await store.edit_draft(draft_id, edited_fields(view)) if draft_id else None
+        draft = await store.drafts.edit(draft_id, edited_fields(view)) if draft_id else None
         if draft is None:
             return
         await _rerender(client, meta, draft, logger)

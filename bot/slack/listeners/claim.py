@@ -18,7 +18,7 @@ from bot.slack.blocks import CLAIM_ACTION, escape, mention
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.common import action_value, channel_id, parse_lead_id
 from bot.slack.listeners.common import tell as _tell
-from store.repository import LeadNotFound
+from store.records import LeadNotFound
 
 __all__ = ["parse_lead_id", "register"]
 
@@ -38,14 +38,14 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await _tell(client, logger, channel, user, messages.NOT_A_REP)
             return
         try:
-            if await deps.store.get_lead(lead_id) is None:
+            if await deps.store.leads.get(lead_id) is None:
                 await _tell(client, logger, channel, user, messages.LEAD_GONE)
                 return
-            result = await deps.store.claim_lead(lead_id, user)
+            result = await deps.store.leads.claim(lead_id, user)
             if result.won and result.lead.slack_channel is None and channel:
                 # Clicked in the instant between the post and mark_posted: the store had no card to queue an
                 # update for. Queue it here; the outbox waits for the ts before updating.
-                await deps.store.enqueue("update_card", lead_id=lead_id, channel=channel)
+                await deps.store.outbox.enqueue("update_card", lead_id=lead_id, channel=channel)
         except LeadNotFound:
             await _tell(client, logger, channel, user, messages.LEAD_GONE)
             return

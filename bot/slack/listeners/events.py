@@ -27,12 +27,12 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            if await deps.store.seen_event(str(event_id)):
+            if await deps.store.events.seen_slack_event(str(event_id)):
                 logger.info("event %s was handled already (a Slack retry); skipped", event_id)
                 return BoltResponse(status=200, body="")
             if time.monotonic() - pruned["at"] > _PRUNE_EVERY:
                 pruned["at"] = time.monotonic()
-                await deps.store.forget_events(older_than=KEEP_EVENT_IDS)
+                await deps.store.events.forget_slack_events(older_than=KEEP_EVENT_IDS)
         await next()
         return None
 

@@ -20,8 +20,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return
         user = str(event["user"])
-        leads = await deps.store.open_leads_of(user, limit=HOME_LEADS)
-        unclaimed = await deps.store.unclaimed_count()
+        leads = await deps.store.leads.open_of(user, limit=HOME_LEADS)
+        unclaimed = await deps.store.leads.unclaimed_count()
         try:
             await client.views_publish(user_id=user, view=home_view(leads, unclaimed, now=deps.clock()))
         except SlackApiError as exc:

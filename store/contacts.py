@@ -1,0 +1,221 @@
+"""Contacts: one per person (issue 5). Matching a new lead to its person, the 360° history, and merges
+made by hand or by a fuzzy match at intake, each undoable (unmerge)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parsers.verify import contact_phone
+from store.db import Db, to_record
+from store.events import add_event
+from store.matching import NAME_THRESHOLD, name_similarity, names_compatible, normalise_postal
+from store.outbox import add_item
+from store.records import ContactHistory, ContactRecord, EventRecord, LeadRecord, LeadStatus, NewLead
+from store.tables import Contact, Event, Lead
+
+#: how a lead was matched to an existing contact ("name+postal" is a judgement, recorded as a merge)
+BY_EMAIL, BY_PHONE, BY_NAME_POSTAL = "email", "phone", "name+postal"
+
+
+def _full_name(fields: dict[str, str]) -> str:
+    return fields.get("full_name") or " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
+
+
+async def find_or_create(
+    session: AsyncSession, lead: NewLead, now: datetime
+) -> tuple[Contact, str | None, float | None]:
+    """The person this lead is from: (contact, how it matched or None for a new one, name similarity)."""
+    name = _full_name(lead.fields)
+    postal = normalise_postal(lead.fields.get("postal_code"))
+    active = Contact.merged_into.is_(None)
+    contact: Contact | None = None
+    how: str | None = None
+    similarity: float | None = None
+    if lead.contact_email:
+        contact = await session.scalar(
+            select(Contact).where(Contact.email == lead.contact_email, active).order_by(Contact.id).limit(1)
+        )
+        how = BY_EMAIL if contact else None
+    if contact is None and lead.contact_phone:
+        # A shared number (a company's switchboard) must not merge two people: the names must agree.
+        for candidate in await session.scalars(
+            select(Contact).where(Contact.phone == lead.contact_phone, active).order_by(Contact.id).limit(50)
+        ):
+            if names_compatible(candidate.name, name):
+                contact, how = candidate, BY_PHONE
+                break
+    if contact is None and name and postal:
+        best = 0.0
+        for candidate in await session.scalars(
+            select(Contact)
+            .where(Contact.postal_code == postal, Contact.name.is_not(None), active)
+            .order_by(Contact.id)
+            .limit(500)
+        ):
+            score = name_similarity(candidate.name or "", name)
+            if score >= NAME_THRESHOLD and score > best:
+                contact, how, best = candidate, BY_NAME_POSTAL, score
+        similarity = best or None
+    if contact is None:
+        contact = Contact(
+            email=lead.contact_email, phone=lead.contact_phone, name=name or None, postal_code=postal, created_at=now
+        )
+        session.add(contact)
+        await session.flush()
+    else:
+        contact.email = contact.email or lead.contact_email
+        contact.phone = contact.phone or lead.contact_phone
+        contact.name = contact.name or name or None
+        contact.postal_code = contact.postal_code or postal
+    return contact, how, similarity
+
+
+async def _requeue_duplicates(session: AsyncSession, lead_ids: list[int], now: datetime) -> list[int]:
+    """Leads filed as repeats of a person they turned out not to be get the card they never had."""
+    requeued = []
+    for lead_id in lead_ids:
+        row = await session.get(Lead, lead_id)
+        if row is None or row.status != LeadStatus.DUPLICATE:
+            continue
+        dup = await session.scalar(
+            select(Event).where(Event.lead_id == lead_id, Event.kind == "duplicate").order_by(Event.id).limit(1)
+        )
+        row.status, row.owner = LeadStatus.NEW, None
+        post_to = (dup.data or {}).get("post_to") if dup else None
+        if post_to:
+            add_item(session, "post_card", lead_id, str(post_to), {}, now)
+            requeued.append(lead_id)
+    return requeued
+
+
+class Contacts:
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    async def find(self, text: str, *, region: str = "US") -> int | None:
+        """A contact's id from its id ("42", "#42"), email or phone (any format); merged ones lead on."""
+        text = text.strip()
+        async with self._db.read() as session:
+            contact: Contact | None = None
+            if text.lstrip("#").isdigit() and len(text.lstrip("#")) < 10:
+                contact = await session.get(Contact, int(text.lstrip("#")))
+            elif "@" in text:
+                contact = await session.scalar(
+                    select(Contact).where(func.lower(Contact.email) == text.lower()).order_by(Contact.id).limit(1)
+                )
+            else:
+                phone = contact_phone(text, region)
+                if phone:
+                    contact = await session.scalar(
+                        select(Contact).where(Contact.phone == phone).order_by(Contact.id).limit(1)
+                    )
+            seen = 0
+            while contact is not None and contact.merged_into is not None and seen < 20:
+                contact, seen = await session.get(Contact, contact.merged_into), seen + 1
+            return contact.id if contact else None
+
+    async def get(self, contact_id: int) -> ContactRecord | None:
+        async with self._db.read() as session:
+            row = await session.get(Contact, contact_id)
+            return to_record(ContactRecord, row) if row else None
+
+    async def history(self, contact_id: int) -> ContactHistory | None:
+        """The 360° view: the contact, every lead and every event about them, newest first."""
+        async with self._db.read() as session:
+            row = await session.get(Contact, contact_id)
+            if row is None:
+                return None
+            leads = await session.scalars(
+                select(Lead).where(Lead.contact_id == contact_id).order_by(Lead.created_at.desc(), Lead.id.desc())
+            )
+            events = await session.scalars(
+                select(Event).where(Event.contact_id == contact_id).order_by(Event.at.desc(), Event.id.desc())
+            )
+            return ContactHistory(
+                contact=to_record(ContactRecord, row),
+                leads=tuple(to_record(LeadRecord, r) for r in leads),
+                events=tuple(to_record(EventRecord, e) for e in events),
+            )
+
+    async def merge(self, into_id: int, from_id: int, *, actor: str) -> EventRecord:
+        """Make two contacts one: ``from_id``'s leads and events move to ``into_id``. Undo with `unmerge`."""
+        if into_id == from_id:
+            raise ValueError("a contact cannot be merged into itself")
+        now = self._db.clock()
+        async with self._db.write() as session:
+            into, other = await session.get(Contact, into_id), await session.get(Contact, from_id)
+            for cid, c in ((into_id, into), (from_id, other)):
+                if c is None:
+                    raise LookupError(f"no contact with id {cid}")
+                if c.merged_into is not None:
+                    raise ValueError(f"contact {cid} was already merged into {c.merged_into}")
+            assert into is not None and other is not None
+            lead_ids = list(await session.scalars(select(Lead.id).where(Lead.contact_id == from_id)))
+            event_ids = list(await session.scalars(select(Event.id).where(Event.contact_id == from_id)))
+            filled = {}
+            for attr in ("email", "phone", "name", "postal_code"):
+                if getattr(into, attr) is None and getattr(other, attr) is not None:
+                    filled[attr] = getattr(other, attr)
+                    setattr(into, attr, getattr(other, attr))
+            await session.execute(update(Lead).where(Lead.contact_id == from_id).values(contact_id=into_id))
+            await session.execute(update(Event).where(Event.contact_id == from_id).values(contact_id=into_id))
+            other.merged_into = into_id
+            data = {"how": "manual", "into": into_id, "from": from_id, "leads": lead_ids, "events": event_ids,
+                    "filled": filled}
+            ev = add_event(session, "merged", lead_id=None, contact_id=into_id, actor=actor, at=now, data=data)
+            await session.flush()
+            return to_record(EventRecord, ev)
+
+    async def unmerge(self, event_id: int, *, actor: str) -> EventRecord:
+        """Undo a merge (manual, or a fuzzy match made at intake): the leads go back to a contact of their own."""
+        now = self._db.clock()
+        async with self._db.write() as session:
+            merged = await session.get(Event, event_id)
+            if merged is None or merged.kind != "merged":
+                raise LookupError(f"event {event_id} is not a merge")
+            undone = await session.scalars(select(Event).where(Event.kind == "unmerged"))
+            if any((e.data or {}).get("undoes") == event_id for e in undone):
+                raise ValueError(f"merge {event_id} was already undone")
+            data = dict(merged.data or {})
+            into_id = int(data["into"])
+            lead_ids = [int(i) for i in data.get("leads", [])]
+            event_ids = [int(i) for i in data.get("events", [])]
+            requeued: list[int] = []
+            if data.get("from") is not None:
+                target = await session.get(Contact, int(data["from"]))
+                if target is None:
+                    raise LookupError(f"contact {data['from']} is gone")
+                target.merged_into = None
+                into = await session.get(Contact, into_id)
+                if into is not None:
+                    for attr, value in (data.get("filled") or {}).items():
+                        if getattr(into, attr) == value:
+                            setattr(into, attr, None)
+            else:
+                # A fuzzy match at intake: the lead becomes a person of its own again.
+                first = await session.get(Lead, lead_ids[0]) if lead_ids else None
+                fields = dict(first.fields or {}) if first else {}
+                target = Contact(
+                    email=(fields.get("email") or "").strip().lower() or None,
+                    phone=contact_phone(fields.get("phone"), "US"),
+                    name=_full_name(fields) or None,
+                    postal_code=normalise_postal(fields.get("postal_code")),
+                    created_at=now,
+                )
+                session.add(target)
+                await session.flush()
+                event_ids = list(
+                    await session.scalars(select(Event.id).where(Event.lead_id.in_(lead_ids), Event.id != event_id))
+                )
+                requeued = await _requeue_duplicates(session, lead_ids, now)
+            if lead_ids:
+                await session.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(contact_id=target.id))
+            if event_ids:
+                await session.execute(update(Event).where(Event.id.in_(event_ids)).values(contact_id=target.id))
+            data = {"undoes": event_id, "from": into_id, "to": target.id, "leads": lead_ids, "requeued": requeued}
+            ev = add_event(session, "unmerged", lead_id=None, contact_id=target.id, actor=actor, at=now, data=data)
+            await session.flush()
+            return to_record(EventRecord, ev)

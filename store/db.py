@@ -1,0 +1,162 @@
+"""The database under every repository: engine, sessions, SQLite pragmas, migrations under a lock.
+
+Every repository method is one short transaction. On SQLite, writes go through a single asyncio lock (one
+writer, as SQLite allows one anyway: queueing in Python beats "database is locked" after a busy timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import fcntl
+import functools
+import typing
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+Clock = Callable[[], datetime]
+R = TypeVar("R")
+
+#: the key of the PostgreSQL advisory lock every instance takes around its migrations ("leadbot" in ASCII)
+MIGRATION_LOCK_KEY = 0x6C656164626F74
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Other processes (the CLI while the service runs) wait instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Db:
+    """The engine, its sessions and the clock, shared by every repository of one store."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._write_lock: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def insert(self) -> Any:
+        """The dialect's INSERT (both have ``on_conflict_do_nothing``)."""
+        return pg_insert if self.dialect == "postgresql" else sqlite_insert
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction (committed on leaving, rolled back on an exception)."""
+        if self._write_lock is None:
+            async with self._sessions.begin() as session:
+                yield session
+            return
+        async with self._write_lock, self._sessions.begin() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session:
+            yield session
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision; any number of instances may do it at once.
+
+        PostgreSQL: the upgrade runs under a session-level advisory lock, so a second instance waits and
+        then finds the schema at head (without it, two instances on an empty database race to create
+        ``alembic_version`` and one dies of a UniqueViolation). SQLite: an exclusive ``flock`` on
+        ``<database>.migrate.lock`` beside the file does the same across processes and stores.
+        """
+        from store.migrate import upgrade
+
+        if self.dialect == "postgresql":
+            async with self.engine.connect() as conn:
+                await conn.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
+                await conn.commit()
+                try:
+                    await conn.run_sync(upgrade)
+                    await conn.commit()
+                except BaseException:
+                    await conn.rollback()  # so the unlock below can run (the pool keeps the session alive)
+                    raise
+                finally:
+                    await conn.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
+                    await conn.commit()
+            return
+        async with _file_lock(self.engine.url.database), self.engine.begin() as conn:
+            await conn.run_sync(upgrade)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+@asynccontextmanager
+async def _file_lock(database: str | None) -> AsyncIterator[None]:
+    """An exclusive lock on ``<database>.migrate.lock`` (none for an in-memory database)."""
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        yield
+        return
+    path = Path(database).with_name(Path(database).name + ".migrate.lock")
+    with path.open("a") as handle:
+        # flock locks belong to the open file, so two stores in one process exclude each other too.
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# ---- rows to records ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _plan(cls: type[Any]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per field of a record dataclass: its name, and how a stored value becomes the field's type."""
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for f in dataclasses.fields(cls):
+        origin = typing.get_origin(hints[f.name])
+        coerce: Callable[[Any], Any] | None = None
+        if origin is tuple:
+            coerce = lambda v: tuple(v or ())  # noqa: E731  JSON lists come back as lists
+        elif origin is dict:
+            coerce = lambda v: dict(v or {})  # noqa: E731  a copy: records never share a row's dict
+        plan.append((f.name, coerce))
+    return tuple(plan)
+
+
+def to_record(cls: type[R], row: Any, **renames: str) -> R:
+    """The record ``cls`` made of a row's attributes of the same names (``renames``: field=attribute).
+
+    Tuples and dicts are copied out of the row's JSON values, so no record shares state with a row.
+    """
+    values = {}
+    for name, coerce in _plan(cls):  # type: ignore[arg-type]  # a class is hashable
+        value = getattr(row, renames.get(name, name))
+        values[name] = coerce(value) if coerce is not None else value
+    return cls(**values)

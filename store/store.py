@@ -1,0 +1,58 @@
+"""The store: one engine and the repositories over it, one per thing stored.
+
+    store = Store.open(url); await store.migrate()
+    await store.messages.accept(raw, dedup_key=…)     # store/messages.py
+    await store.leads.claim(lead_id, user)             # store/leads.py — the atomic claim
+    store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps
+
+Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
+claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
+through a second transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.contacts import Contacts
+from store.db import Clock, Db, create_engine, utcnow
+from store.drafts import Drafts
+from store.events import Events
+from store.imports import Imports
+from store.leads import Leads
+from store.messages import Messages
+from store.outbox import Outbox
+from store.reps import Reps
+from store.timers import Timers
+
+
+class Store:
+    """The repositories of one database; rows never leave them (callers get `store.records`)."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = utcnow) -> None:
+        self._db = Db(engine, clock=clock)
+        self.engine = engine
+        self.messages = Messages(self._db)
+        self.leads = Leads(self._db)
+        self.contacts = Contacts(self._db)
+        self.outbox = Outbox(self._db)
+        self.timers = Timers(self._db)
+        self.drafts = Drafts(self._db)
+        self.imports = Imports(self._db)
+        self.events = Events(self._db)
+        self.reps = Reps(self._db)
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock = utcnow) -> Store:
+        return cls(create_engine(url), clock=clock)
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (under a lock: instances may start together)."""
+        await self._db.migrate()
+
+    async def close(self) -> None:
+        await self._db.close()

@@ -1,0 +1,88 @@
+"""store/db.py: migrations match the models, run under a lock (any number of instances may start together),
+and the ``invalid`` flag's migration fills it from the reasons once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from store.migrate import alembic_config, upgrade
+from store.store import Store
+from store.tables import Base
+
+
+async def test_migrations_match_the_models(store: Store) -> None:
+    def diff(conn):  # type: ignore[no-untyped-def]
+        return compare_metadata(MigrationContext.configure(conn), Base.metadata)
+
+    async with store.engine.connect() as conn:
+        assert await conn.run_sync(diff) == []
+
+
+async def test_stores_starting_together_on_an_empty_database_all_migrate(store_url: str) -> None:
+    stores = [Store.open(store_url) for _ in range(6)]
+    try:
+        results = await asyncio.gather(*(s.migrate() for s in stores), return_exceptions=True)
+        assert [r for r in results if r is not None] == []
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        for one in stores:
+            async with one.engine.connect() as conn:
+                versions = (await conn.execute(sa.text("SELECT version_num FROM alembic_version"))).scalars().all()
+            assert versions == [head] == ["0007"]
+        # and each can work at once
+        assert await stores[-1].leads.recent() == []
+    finally:
+        for one in stores:
+            await one.close()
+
+
+async def test_the_sqlite_lock_is_a_file_beside_the_database(sqlite_url: str) -> None:
+    opened = Store.open(sqlite_url)
+    try:
+        await opened.migrate()
+    finally:
+        await opened.close()
+    database = Path(sqlite_url.split("///", 1)[1])
+    assert database.with_name(database.name + ".migrate.lock").exists()
+
+
+async def test_invalid_flag_is_filled_from_the_reasons_once(store_url: str) -> None:
+    opened = Store.open(store_url)
+    leads = sa.table(
+        "leads",
+        sa.column("id", sa.Integer()),
+        sa.column("vendor", sa.String()),
+        sa.column("channel", sa.String()),
+        sa.column("fields", sa.JSON()),
+        sa.column("provenance", sa.JSON()),
+        sa.column("score", sa.Integer()),
+        sa.column("grade", sa.String()),
+        sa.column("reasons", sa.JSON()),
+        sa.column("status", sa.String()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    row = {"vendor": "Portal", "channel": "smtp", "fields": {}, "provenance": {}, "score": 40, "status": "new",
+           "created_at": datetime(2026, 3, 1, tzinfo=UTC)}
+    try:
+        async with opened.engine.begin() as conn:
+            await conn.run_sync(upgrade, "0006")
+            await conn.execute(leads.insert(), [
+                {**row, "id": 1, "grade": "B", "reasons": ["-15 email address is not valid"]},
+                {**row, "id": 2, "grade": "A", "reasons": ["+20 email address"]},
+                {**row, "id": 3, "grade": "C", "reasons": ["-15 phone number is not valid", "-30 no contact"]},
+            ])
+        await opened.migrate()
+        flags = {}
+        for lead_id in (1, 2, 3):
+            lead = await opened.leads.get(lead_id)
+            assert lead is not None
+            flags[lead_id] = lead.invalid
+        assert flags == {1: True, 2: False, 3: True}
+    finally:
+        await opened.close()

@@ -1,0 +1,57 @@
+"""store/messages.py on SQLite and PostgreSQL: durable accept, exactly-once processing, failures kept."""
+
+from __future__ import annotations
+
+import asyncio
+
+from store.store import Store
+from tests.store.helpers import new_lead, raw_message
+
+
+async def test_accept_keeps_exact_bytes_and_dedups(store: Store) -> None:
+    body = b"Subject: =?utf-8?q?caf=C3=A9?=\r\n\r\n\xff\xfe binary \x00 tail"
+    first = await store.messages.accept(raw_message(body), dedup_key="k1", subject="café")
+    again = await store.messages.accept(raw_message(body), dedup_key="k1")
+    assert not first.duplicate and again.duplicate and again.id == first.id
+    record = await store.messages.get(first.id)
+    assert record is not None
+    assert record.raw == body and record.size == len(body) and record.status == "received"
+    assert record.received_at.tzinfo is not None
+    assert await store.messages.unprocessed_ids() == [first.id]
+
+
+async def test_complete_message_makes_leads_exactly_once(store: Store) -> None:
+    accepted = await store.messages.accept(raw_message(), dedup_key="k2")
+    results = await asyncio.gather(
+        *(store.messages.complete(accepted.id, [new_lead()], vendor="Portal") for _ in range(5))
+    )
+    assert sorted(len(r) for r in results) == [0, 0, 0, 0, 1]
+    leads = await store.leads.recent()
+    assert len(leads) == 1 and leads[0].fields["email"] == "ada@park.test"
+    assert [e.kind for e in await store.events.for_lead(leads[0].id)] == ["intake"]
+    assert await store.messages.unprocessed_ids() == []
+    message = await store.messages.get(accepted.id)
+    assert message is not None and message.status == "processed" and message.vendor == "Portal"
+    due = await store.outbox.due()
+    assert [(d.kind, d.lead_id, d.channel) for d in due] == [("post_card", leads[0].id, "C_SALES")]
+
+
+async def test_failed_message_is_kept_with_error_and_can_be_reset(store: Store) -> None:
+    accepted = await store.messages.accept(raw_message(), dedup_key="k3")
+    await store.messages.mark_failed(accepted.id, "Traceback: boom")
+    failed = await store.messages.recent(status="failed")
+    assert [(m.id, m.error) for m in failed] == [(accepted.id, "Traceback: boom")]
+    reset = await store.messages.reset(accepted.id)
+    assert reset.status == "received" and reset.error is None
+    assert await store.messages.unprocessed_ids() == [accepted.id]
+
+
+async def test_records_carry_the_rows_values_as_their_own_types(store: Store) -> None:
+    accepted = await store.messages.accept(raw_message(), dedup_key="k4")
+    [lead] = await store.messages.complete(accepted.id, [new_lead()], vendor="Portal")
+    message = await store.messages.get(accepted.id)
+    assert message is not None and message.recipients == ("leads@acme.test",)  # a JSON list, handed out as a tuple
+    assert lead.reasons == ("+20 email address",) and lead.invalid is False
+    lead.fields["email"] = "changed@elsewhere.test"  # a record's dict is its own copy
+    stored = await store.leads.get(lead.id)
+    assert stored is not None and stored.fields["email"] == "ada@park.test"
