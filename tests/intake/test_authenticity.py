@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import base64
+import socket
+import threading
 from collections.abc import Iterator
 from functools import cache
 
 import dkim
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from bot.intake.authenticity import (
     AuthenticationSettings,
     AuthVerdict,
+    DnsPythonResolver,
     DnsTempError,
     RecordType,
     SmtpOrigin,
@@ -254,3 +261,78 @@ async def test_check_sender_runs_off_the_loop(resolver: TableResolver) -> None:
     verdict = await check_sender(signed(message()), origin, resolver, AuthenticationSettings())
     assert verdict.summary == "pass"
     assert verdict.as_provenance()["dkim"] == [{"result": "pass", "domain": VENDOR, "selector": "sel1"}]
+
+
+class LocalDnsServer:
+    """A DNS server on 127.0.0.1 answering from a table (dnspython's wire format); ``silent`` names get no reply."""
+
+    def __init__(self, records: dict[tuple[str, str], list[str]], silent: frozenset[str] = frozenset()) -> None:
+        self.records = records
+        self.silent = silent
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)
+        self.port = int(self.socket.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> LocalDnsServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                wire, client = self.socket.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            question = query.question[0]
+            name = question.name.to_text(omit_final_dot=True).lower()
+            rdtype = dns.rdatatype.to_text(question.rdtype)
+            if name in self.silent:
+                continue
+            response = dns.message.make_response(query)
+            values = self.records.get((name, rdtype))
+            if values:
+                if rdtype == "TXT":
+                    values = [" ".join(_quoted_chunks(v)) for v in values]
+                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", rdtype, *values))
+            elif not any(key[0] == name for key in self.records):
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            self.socket.sendto(response.to_wire(), client)
+
+
+def _quoted_chunks(text: str) -> list[str]:
+    """TXT presentation form: character-strings of at most 255 octets (RFC 1035 §3.3.14), quoted."""
+    return ['"' + text[i : i + 255].replace("\\", "\\\\").replace('"', '\\"') + '"' for i in range(0, len(text), 255)]
+
+
+def test_dnspython_resolver_against_a_local_server() -> None:
+    records = vendor_dns()
+    records[(VENDOR, "MX")] = ["10 mx1.vendor.example.", "20 mx2.vendor.example."]
+    records[(VENDOR, "AAAA")] = ["2001:db8::25"]
+    records[("10.2.0.192.in-addr.arpa", "PTR")] = ["mail.vendor.example."]
+    with LocalDnsServer(records, silent=frozenset({"slow.example"})) as server:
+        resolver = DnsPythonResolver(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
+        key = resolver.lookup(f"sel1._domainkey.{VENDOR}", "TXT")
+        assert key == [f"v=DKIM1; k=rsa; p={_key()[1]}"] and len(key[0]) > 255  # chunks joined again
+        assert sorted(resolver.lookup(VENDOR, "MX")) == ["10 mx1.vendor.example", "20 mx2.vendor.example"]
+        assert resolver.lookup(VENDOR, "AAAA") == ["2001:db8::25"]
+        assert resolver.lookup("out.mailer.example", "A") == ["192.0.2.200"]
+        assert resolver.lookup("10.2.0.192.in-addr.arpa", "PTR") == ["mail.vendor.example"]
+        assert resolver.lookup(VENDOR, "PTR") == []  # the name exists, no such record
+        assert resolver.lookup("nowhere.example", "TXT") == []  # NXDOMAIN
+
+        origin = SmtpOrigin(VENDOR_IP, "mail.vendor.example", f"bounce@{VENDOR}")
+        verdict = verify_sender(signed(message()), origin, resolver, AuthenticationSettings())
+        assert (verdict.spf, verdict.dkim_summary, verdict.dmarc, verdict.summary) == ("pass", "pass", "pass", "pass")
+
+        impatient = DnsPythonResolver(timeout=0.3, nameservers=["127.0.0.1"], port=server.port)
+        with pytest.raises(DnsTempError, match=r"^TXT slow\.example: "):
+            impatient.lookup("slow.example", "TXT")
