@@ -24,7 +24,9 @@ from bot.intake.authenticity import (
     DnsTempError,
     RecordType,
     SmtpOrigin,
+    VendorTrust,
     check_sender,
+    vendor_trust,
     verify_sender,
 )
 
@@ -336,3 +338,26 @@ def test_dnspython_resolver_against_a_local_server() -> None:
         impatient = DnsPythonResolver(timeout=0.3, nameservers=["127.0.0.1"], port=server.port)
         with pytest.raises(DnsTempError, match=r"^TXT slow\.example: "):
             impatient.lookup("slow.example", "TXT")
+
+
+def test_vendor_trust_rule(resolver: TableResolver) -> None:
+    senders = ["*@vendor.example"]
+    genuine = check(signed(message()), resolver)
+    assert vendor_trust(genuine, require_auth=True, sender_patterns=senders) == VendorTrust(True, False)
+
+    forged = check(message(), resolver, client_ip=STRANGER_IP)  # dmarc=fail, p=reject
+    for require_auth in (True, False):
+        trust = vendor_trust(forged, require_auth=require_auth, sender_patterns=senders)
+        assert (trust.credit_vendor, trust.suspicious) == (False, True)
+        assert trust.reason == "forged sender: dmarc=fail for vendor.example (reject)"
+
+    unsigned = check(message(), TableResolver({}))  # nothing published: none
+    assert vendor_trust(unsigned, require_auth=False, sender_patterns=senders) == VendorTrust(True, False)
+    demanded = vendor_trust(unsigned, require_auth=True, sender_patterns=senders)
+    assert (demanded.credit_vendor, demanded.suspicious) == (False, True)
+    assert demanded.reason is not None and "sender authentication none" in demanded.reason
+
+    elsewhere = vendor_trust(genuine, require_auth=True, sender_patterns=["*@other.example"])
+    assert elsewhere.reason is not None and "not one of the vendor's senders" in elsewhere.reason
+    unchecked = vendor_trust(None, require_auth=True, sender_patterns=senders)
+    assert (unchecked.credit_vendor, unchecked.suspicious) == (False, True)
