@@ -52,7 +52,7 @@ class TableResolver:
 
 
 @cache
-def _key() -> tuple[bytes, str]:
+def dkim_key() -> tuple[bytes, str]:
     """A 2048-bit RSA key: the private key as PKCS#1 PEM (what dkimpy signs with) and the DNS public key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private = key.private_bytes(
@@ -67,7 +67,7 @@ def vendor_dns(*, dmarc: str | None = "v=DMARC1; p=reject; adkim=r; aspf=r") -> 
         (VENDOR, "TXT"): ["v=spf1 ip4:192.0.2.0/28 include:_spf.mailer.example -all"],
         ("_spf.mailer.example", "TXT"): ["v=spf1 ip6:2001:db8::/32 a:out.mailer.example ~all"],
         ("out.mailer.example", "A"): ["192.0.2.200"],
-        (f"sel1._domainkey.{VENDOR}", "TXT"): [f"v=DKIM1; k=rsa; p={_key()[1]}"],
+        (f"sel1._domainkey.{VENDOR}", "TXT"): [f"v=DKIM1; k=rsa; p={dkim_key()[1]}"],
     }
     if dmarc is not None:
         records[(f"_dmarc.{VENDOR}", "TXT")] = [dmarc]
@@ -87,7 +87,7 @@ def message(sender: str = f"Leads <leads@{VENDOR}>", body: str = "First Name: An
 
 
 def signed(raw: bytes, domain: str = VENDOR) -> bytes:
-    signature = dkim.sign(raw, b"sel1", domain.encode(), _key()[0], include_headers=[b"from", b"subject", b"to"])
+    signature = dkim.sign(raw, b"sel1", domain.encode(), dkim_key()[0], include_headers=[b"from", b"subject", b"to"])
     return bytes(signature) + raw
 
 
@@ -167,7 +167,7 @@ def test_signature_whose_key_is_not_published_is_a_permerror() -> None:
 def test_dmarc_reject_for_a_forged_vendor_address(resolver: TableResolver) -> None:
     # The forger's own domain passes SPF and DKIM, but the From domain is the vendor's: nothing aligns.
     resolver.records[("forger.example", "TXT")] = [f"v=spf1 ip4:{STRANGER_IP} -all"]
-    resolver.records[("sel1._domainkey.forger.example", "TXT")] = [f"v=DKIM1; k=rsa; p={_key()[1]}"]
+    resolver.records[("sel1._domainkey.forger.example", "TXT")] = [f"v=DKIM1; k=rsa; p={dkim_key()[1]}"]
     raw = signed(message(), domain="forger.example")
     verdict = check(raw, resolver, client_ip=STRANGER_IP, mail_from="x@forger.example")
     assert (verdict.spf, verdict.dkim_summary) == ("pass", "pass")
@@ -323,7 +323,7 @@ def test_dnspython_resolver_against_a_local_server() -> None:
     with LocalDnsServer(records, silent=frozenset({"slow.example"})) as server:
         resolver = DnsPythonResolver(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
         key = resolver.lookup(f"sel1._domainkey.{VENDOR}", "TXT")
-        assert key == [f"v=DKIM1; k=rsa; p={_key()[1]}"] and len(key[0]) > 255  # chunks joined again
+        assert key == [f"v=DKIM1; k=rsa; p={dkim_key()[1]}"] and len(key[0]) > 255  # chunks joined again
         assert sorted(resolver.lookup(VENDOR, "MX")) == ["10 mx1.vendor.example", "20 mx2.vendor.example"]
         assert resolver.lookup(VENDOR, "AAAA") == ["2001:db8::25"]
         assert resolver.lookup("out.mailer.example", "A") == ["192.0.2.200"]
