@@ -276,8 +276,8 @@ def verify_sender(raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: 
 
     dmarc_result, dmarc_policy, aligned = _evaluate_dmarc(from_domain, spf_result, spf_domain, dkim_results, resolver)
     if relay_dmarc is not None and relay_dmarc.result:
-        dmarc_result = str(relay_dmarc.result).lower()
-        aligned = aligned or dmarc_result == "pass"
+        dmarc_result = str(relay_dmarc.result).lower()  # the relay's word on DMARC stands
+        aligned = dmarc_result == "pass"
 
     summary = _summary(from_domain, spf_result, dkim_results, dmarc_result, aligned, reasons)
     if ignored:
@@ -468,8 +468,9 @@ def _check_dkim(raw: bytes, headers: Message, resolver: Resolver, settings: Auth
     out = []
     for index in range(len(headers.get_all("DKIM-Signature") or [])):
         keys = _DkimKeys(resolver)
-        verifier = dkim.DKIM(raw, minkey=settings.min_key_bits, timeout=settings.dns_timeout_seconds)
+        verifier: Any = None
         try:
+            verifier = dkim.DKIM(raw, minkey=settings.min_key_bits, timeout=settings.dns_timeout_seconds)
             valid = verifier.verify(idx=index, dnsfunc=keys)
             result = "pass" if valid else "fail"
         except dkim.ValidationError:  # body hash mismatch, expired, d= and i= at odds …
