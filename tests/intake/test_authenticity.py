@@ -361,3 +361,17 @@ def test_vendor_trust_rule(resolver: TableResolver) -> None:
     assert elsewhere.reason is not None and "not one of the vendor's senders" in elsewhere.reason
     unchecked = vendor_trust(None, require_auth=True, sender_patterns=senders)
     assert (unchecked.credit_vendor, unchecked.suspicious) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "summary", "dkim_results"),
+    [
+        (b"", "fail", []),
+        (b"\x00\xff\xfe", "fail", []),
+        (b"DKIM-Signature: garbage\r\nFrom: a@vendor.example\r\n\r\nhi\r\n", "fail", ["permerror"]),
+        (b"Authentication-Results: ;;;\r\nFrom: a@vendor.example\r\n\r\nhi\r\n", "none", []),
+    ],
+)
+def test_malformed_messages_get_a_verdict_not_an_exception(raw: bytes, summary: str, dkim_results: list[str]) -> None:
+    verdict = check(raw, TableResolver({}))
+    assert verdict.summary == summary and [d.result for d in verdict.dkim] == dkim_results
