@@ -83,6 +83,15 @@ class InboundMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     processed_at: Mapped[datetime | None]
     vendor: Mapped[str | None] = mapped_column(String(120))
+    #: the SMTP session that delivered it (sender authentication needs both); None for other channels
+    client_ip: Mapped[str | None] = mapped_column(String(45))
+    helo: Mapped[str | None] = mapped_column(String(255))
+    #: sender authentication: pass | fail | none | temperror; None: not checked
+    auth_verdict: Mapped[str | None] = mapped_column(String(16))
+    #: our Authentication-Results header for it (RFC 8601), the verdict's provenance
+    auth_results: Mapped[str | None] = mapped_column(Text)
+    #: its vendor requires authentication and it did not pass: kept, never credited to the vendor
+    suspicious: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
 
 
 class Contact(Base):
