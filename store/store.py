@@ -3,7 +3,8 @@
     store = Store.open(url); await store.migrate()
     await store.messages.accept(raw, dedup_key=…)     # store/messages.py
     await store.leads.claim(lead_id, user)             # store/leads.py — the atomic claim
-    store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps
+    store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps,
+    store.authentication
 
 Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
 claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.authentication import Authentications
 from store.contacts import Contacts
 from store.db import Clock, Db, create_engine, utcnow
 from store.drafts import Drafts
@@ -41,6 +43,7 @@ class Store:
         self.imports = Imports(self._db)
         self.events = Events(self._db)
         self.reps = Reps(self._db)
+        self.authentication = Authentications(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow) -> Store:

@@ -34,7 +34,7 @@ async def test_stores_starting_together_on_an_empty_database_all_migrate(store_u
         for one in stores:
             async with one.engine.connect() as conn:
                 versions = (await conn.execute(sa.text("SELECT version_num FROM alembic_version"))).scalars().all()
-            assert versions == [head] == ["0007"]
+            assert head is not None and versions == [head]
         # and each can work at once
         assert await stores[-1].leads.recent() == []
     finally:

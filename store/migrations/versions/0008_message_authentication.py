@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # re-pointed at merge time, after the revisions merged before it
+down_revision = "0007"  # re-pointed at merge time, after the revisions merged before it
 branch_labels = None
 depends_on = None
 
