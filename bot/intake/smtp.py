@@ -99,14 +99,10 @@ class SmtpListener:
         accept: Accept,
         *,
         hostname: str | None = None,
-        session_timeout: float | None = None,
         shutdown_grace: float = SHUTDOWN_GRACE_SECONDS,
     ) -> None:
         self._settings = settings
         self._hostname = hostname
-        #: seconds without a command or DATA bytes before hanging up (RFC 5321 §4.5.3.2.7 suggests 5
-        #: minutes; an internet-facing listener cannot keep that many idle sockets)
-        self._session_timeout = session_timeout if session_timeout is not None else settings.idle_timeout_seconds
         self._shutdown_grace = shutdown_grace
         self._handler = _Handler(settings, accept)
         self._server: asyncio.Server | None = None
@@ -194,7 +190,7 @@ class SmtpListener:
             tls=self._tls,
             authenticator=self._authenticator,
             hostname=self._hostname,
-            timeout=self._session_timeout,
+            timeout=self._settings.idle_timeout_seconds,
         )
 
 
@@ -488,7 +484,9 @@ class _Handler:
         if accepted.duplicate:
             log.info("%s: message is a resend of #%d", session.peer, accepted.id)
             return KNOWN.format(id=accepted.id)
-        log.info("%s: stored message #%d (%d bytes)", session.peer, accepted.id, len(content))
+        log.info("%s: stored message #%d (%d bytes%s%s)", session.peer, accepted.id, len(content),
+                 ", over TLS" if session.ssl is not None else "",
+                 f", from login {session.auth_data}" if session.authenticated else "")
         return QUEUED.format(id=accepted.id)
 
     async def _store(self, message: RawMessage, peer: object) -> AcceptedMessage | None:
