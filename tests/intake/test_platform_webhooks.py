@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.fakes.raw_http import raw_post
 from tests.intake.conftest import (
     FB_PAGE_TOKEN,
     FB_SECRET,
@@ -151,3 +152,23 @@ async def test_google_test_leads_are_marked_and_never_posted(start_intake: Start
     events = [e.kind for e in await intake.store.events_for_lead(lead.id)]
     assert "test_lead" in events
     assert await intake.store.due_outbox() == []
+
+
+async def test_malformed_platform_credentials_are_401_never_500(start_intake: StartIntake, graph: GraphStandIn) -> None:
+    intake = await start_intake(graph_url=graph.url)
+    body = notification(LEADGEN_ID)
+    for value in ("sha256=ü".encode(), b"sha256=\xff"):
+        status, answer = await raw_post(intake.web.port, "/intake/facebook", body,
+                                        {"Content-Type": b"application/json", "X-Hub-Signature-256": value})
+        assert status == 401, answer
+    # a google_key that is a lone surrogate once the JSON is read ("\ud800")
+    forged = google_lead().replace(GOOGLE_KEY.encode(), b"\\ud800")
+    status, answer = await intake.post("/intake/google", forged)
+    assert status == 401 and answer["error"] == "bad_google_key"
+    assert graph.requests == [] and await intake.store.list_messages() == []
+    # Meta's handshake with a verify token that is not ASCII
+    async with intake.http.get(intake.base + "/intake/facebook", params={
+        "hub.mode": "subscribe", "hub.verify_token": "vérify-ü",
+        "hub.challenge": "1158201444",
+    }) as response:
+        assert response.status == 403
