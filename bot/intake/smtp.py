@@ -228,7 +228,7 @@ class _Limits:
     open: collections.Counter[str] = field(default_factory=collections.Counter)
 
     def refusal(self, address: str) -> str | None:
-        if sum(self.open.values()) >= self.total:
+        if self.open.total() >= self.total:
             return TOO_MANY_CONNECTIONS
         if self.open[address] >= self.per_client:
             return TOO_MANY_FROM_YOU
@@ -404,9 +404,9 @@ class _Session(SMTP):
             except asyncio.IncompleteReadError:  # the client hung up mid-DATA
                 return None
             self._reset_timeout()  # bytes arrive: not idle
-            ended = piece.endswith(b".\r\n") and (tail + piece[:-3])[-2:] == b"\r\n"
+            ended = piece.endswith(b".\r\n") and (tail + piece[-5:-3])[-2:] == b"\r\n"
             body = piece[:-3] if ended else piece
-            tail = (tail + piece)[-2:]
+            tail = (tail + piece[-2:])[-2:]
             if size <= limit:
                 size += len(body)
                 if size > limit:
