@@ -288,6 +288,7 @@ class _Session(SMTP):
         self._address: str | None = None  # set once the connection is counted against the caps
         self._on_quieter = on_quieter
         self._offers_auth = authenticator is not None
+        self._idle_timeout = timeout
         super().__init__(
             handler,
             data_size_limit=settings.max_message_bytes,  # advertised as SIZE, checked at MAIL and DATA
@@ -396,6 +397,9 @@ class _Session(SMTP):
         size = 0  # bytes of the message so far, as sent (stuffed)
         tail = b"\r\n"  # the last two bytes before what is read next; DATA starts at a line start
         reader = self._reader
+        # The idle timer restarts while bytes arrive, but not for every piece: a new timer per short
+        # line cost more than reading the line.
+        restarted = self.loop.time()
         while True:
             try:
                 piece = await reader.readuntil(b".\r\n")
@@ -403,7 +407,9 @@ class _Session(SMTP):
                 piece = await reader.read(error.consumed)
             except asyncio.IncompleteReadError:  # the client hung up mid-DATA
                 return None
-            self._reset_timeout()  # bytes arrive: not idle
+            if self.loop.time() - restarted > self._idle_timeout / 4:
+                self._reset_timeout()  # bytes arrive: not idle
+                restarted = self.loop.time()
             ended = piece.endswith(b".\r\n") and (tail + piece[-5:-3])[-2:] == b"\r\n"
             body = piece[:-3] if ended else piece
             tail = (tail + piece[-2:])[-2:]
