@@ -200,3 +200,21 @@ async def test_an_unreachable_database_is_451_never_250_and_the_listener_keeps_s
         await unreachable.close()
     assert first.data == (451, "4.3.0 temporary failure, please retry")
     assert second.data == (451, "4.3.0 temporary failure, please retry")
+
+
+async def test_a_client_that_stalls_inside_data_is_hung_up_on_and_nothing_is_stored(
+    start_listener: StartListener, smtp_store: Store
+) -> None:
+    listener = await start_listener(idle_timeout_seconds=0.3)
+    client = await RawClient.connect(listener.port)
+    try:
+        await client.command(b"EHLO vendor.example")
+        await client.command(f"MAIL FROM:<{VENDOR}>".encode())
+        await client.command(f"RCPT TO:<{LEADS}>".encode())
+        assert (await client.command(b"DATA")).startswith(b"354")
+        client.writer.write(b"Subject: half a message\r\n\r\nName: Ann")
+        await client.writer.drain()
+        assert await hung_up(client) == b""  # the close itself is the event waited for
+    finally:
+        await client.close()
+    assert await smtp_store.list_messages() == []
