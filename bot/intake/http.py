@@ -20,7 +20,8 @@ bytes from another source are another message.
 
 Refusals: a signature that is missing, malformed (not ASCII hex) or wrong is 401; a status token that is
 missing, forged or names another message is 401, an expired one 403. While the database cannot be
-reached, a request is answered 503 with ``Retry-After`` (nothing was stored; the provider sends again).
+reached, a request is answered 503 with ``Retry-After`` (the provider sends again; a resend of what was
+stored after all is recognised).
 
 Facebook Lead Ads and Google Ads lead forms get the answers their platforms expect (200): Facebook's
 webhook only announces ``leadgen_id``s, so each lead is fetched from the Graph API with the page token
@@ -620,7 +621,8 @@ def _status_key(source: IntakeSource) -> str | None:
 
 
 def _store_down() -> HttpProblem:
-    return HttpProblem(503, "unavailable", "the lead store cannot be reached; nothing was stored, please retry",
+    # Usually nothing was stored; if the store went away half-way, a resend is recognised as one.
+    return HttpProblem(503, "unavailable", "the lead store cannot be reached now; please send again later",
                        retry_after=STORE_RETRY_AFTER)
 
 
