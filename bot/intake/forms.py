@@ -32,6 +32,7 @@ MESSAGES = {
     "too_long": "{label} is too long.",
     "summary": "Please correct the following:",
     "rate_limited": "Too many submissions from your address. Please try again later.",
+    "unavailable": "We cannot take your request right now. Please try again in a minute.",
     "honeypot": "Leave this field empty",
 }
 

@@ -8,12 +8,20 @@ Every request is rejected at the edge when it is not ours to take (401 unknown c
 ``process_timeout_seconds``) for its message to be read, so the provider gets the lead ids in the answer:
 
     202 {"message_id": 7, "status": "processed", "lead_ids": [12], "duplicate": false,
-         "status_url": "/intake/<source>/messages/7"}
+         "status_url": "/intake/<source>/messages/7?token=<expiry>.<signature>"}
 
 If reading takes longer, the answer is the same with ``"status": "received"`` and no ids; the status URL
-gives them later. A message with no lead in it is stored and answered 422 (``"error": "no_lead"``), so an
-integration being set up sees its mistake. A resend — same ``Idempotency-Key`` header, or without one the
-same bytes — is answered with the first request's message and leads, ``"duplicate": true``.
+gives them later. Its token is signed with the source's secret for that message and expires (after
+``status_url_ttl_seconds``), so it opens that one message's status and nothing else, for a while. A
+message with no lead in it is stored and answered 422 (``"error": "no_lead"``), so an integration being
+set up sees its mistake. A resend from the same source — same ``Idempotency-Key`` header, or without one
+the same bytes — is answered with the first request's message and leads, ``"duplicate": true``; the same
+bytes from another source are another message.
+
+Refusals: a signature that is missing, malformed (not ASCII hex) or wrong is 401; a status token that is
+missing, forged or names another message is 401, an expired one 403. While the database cannot be
+reached, a request is answered 503 with ``Retry-After`` (the provider sends again; a resend of what was
+stored after all is recognised).
 
 Facebook Lead Ads and Google Ads lead forms get the answers their platforms expect (200): Facebook's
 webhook only announces ``leadgen_id``s, so each lead is fetched from the Graph API with the page token
@@ -22,6 +30,8 @@ leads (``"is_test": true``) are stored and read but marked and never posted to r
 """
 
 from __future__ import annotations
+
+from parsers.errors import InputError
 
 import asyncio
 import contextlib
@@ -39,6 +49,7 @@ from xml.etree.ElementTree import ParseError
 
 import aiohttp
 import defusedxml.ElementTree as DET
+import sqlalchemy.exc
 from aiohttp import web
 from defusedxml import DefusedXmlException
 
@@ -46,12 +57,10 @@ from bot.intake.forms import MESSAGES, render_form, render_message, render_thank
 from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormSettings, HttpSettings, IntakeSettings, IntakeSource
 from parsers.adf import refuse_entities, sanitize_xml
-from parsers.envelope import dedup_key
-from parsers.errors import InputError
 from parsers.lead import ExtractionError, RawMessage
 from parsers.payloads import load_json
 from store.records import LeadRecord
-from store.store import Store
+from store.repository import Store
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +71,17 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 64 * 1024
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=15)
 TEST_LEAD_EVENT = "test_lead"
+#: errors that mean "the database cannot be reached now" (answered 503, not 500: the caller retries)
+STORE_DOWN: tuple[type[BaseException], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.DisconnectionError,
+    sqlalchemy.exc.TimeoutError,  # no pooled connection came free
+    OSError,
+    TimeoutError,
+)
+#: seconds a caller is asked to wait when the database is away
+STORE_RETRY_AFTER = 30
 
 
 class HttpProblem(InputError):
@@ -72,7 +92,10 @@ class HttpProblem(InputError):
         self.status, self.error, self.detail, self.extra = status, error, detail, extra
 
     def response(self) -> web.Response:
-        return web.json_response({"error": self.error, "detail": self.detail, **self.extra}, status=self.status)
+        # RFC 9110 §10.2.3: a 503 says when to come back.
+        headers = {"Retry-After": str(self.extra["retry_after"])} if "retry_after" in self.extra else None
+        return web.json_response({"error": self.error, "detail": self.detail, **self.extra}, status=self.status,
+                                 headers=headers)
 
 
 # ---- pure checks ------------------------------------------------------------------------------------
@@ -84,7 +107,7 @@ def hmac_hex(secret: str, body: bytes) -> str:
 
 def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
     """``header`` is the hex HMAC-SHA256 of ``body`` with ``secret``, optionally prefixed "sha256="."""
-    if not header:
+    if not header or not header.isascii():  # compare_digest refuses non-ASCII str: a TypeError, not a "no"
         return False
     given = header.strip()
     if given.lower().startswith("sha256="):
@@ -92,9 +115,41 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(given.lower(), hmac_hex(secret, body))
 
 
+def webhook_dedup_key(source: str, raw: bytes) -> str:
+    """The same bytes are one message per source: a second source sending them has its own message."""
+    return "http:" + hashlib.sha256(source.encode() + b"\n" + raw).hexdigest()
+
+
+def status_token(key: str, source: str, message_id: int, expires: int) -> str:
+    """``<expires>.<hex HMAC-SHA256>`` over the source, the message id and the expiry, with the source's key."""
+    signed = f"leadbot status\n{source}\n{message_id}\n{expires}".encode()
+    return f"{expires}.{hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()}"
+
+
+def status_token_check(key: str, source: str, message_id: int, token: str | None, now: float) -> int:
+    """200 when ``token`` opens this message's status now; 401 missing, malformed or not ours; 403 expired."""
+    if not token or not token.isascii():
+        return 401
+    expires, _, _ = token.partition(".")
+    if not expires.isdigit() or len(expires) > 12:
+        return 401
+    if not hmac.compare_digest(token, status_token(key, source, message_id, int(expires))):
+        return 401
+    return 403 if int(expires) < now else 200
+
+
 def bearer_ok(token: str, header: str | None) -> bool:
     scheme, _, given = (header or "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+    return scheme.lower() == "bearer" and secret_equal(given.strip(), token)
+
+
+def secret_equal(given: str, expected: str) -> bool:
+    """A constant-time comparison that says no (never raises) for any text a caller sends.
+
+    Header values may hold lone surrogates (undecodable bytes) and JSON strings "\\ud800": plain
+    ``str.encode()`` raises on both, which answered 500 where 401 is due.
+    """
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 def media_type(content_type: str | None) -> str:
@@ -231,6 +286,7 @@ class WebIntake:
         *,
         quiet: IntakePipeline | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._http = http
         self._sources = intake.sources
@@ -238,6 +294,7 @@ class WebIntake:
         self._pipeline = pipeline
         self._quiet = quiet or pipeline
         self._store = store
+        self._wall_clock = wall_clock
         self._limiters = {name: RateLimiter(f.rate_limit_per_hour, clock=clock) for name, f in self._forms.items()}
         self._runner: web.AppRunner | None = None
         self._reading: set[asyncio.Task[list[LeadRecord]]] = set()
@@ -303,6 +360,9 @@ class WebIntake:
         except HttpProblem as problem:
             log.info("intake %s refused a request: %s %s", name, problem.status, problem.detail)
             return problem.response()
+        except STORE_DOWN as exc:
+            log.warning("intake %s: the database cannot be reached (%s); answered 503", name, _first_line(exc))
+            return _store_down().response()
 
     def _authenticate(self, source: IntakeSource, request: web.Request, body: bytes) -> None:
         unauthorized = HttpProblem(401, "unauthorized", "missing or wrong credentials for this source")
@@ -327,22 +387,23 @@ class WebIntake:
         message = RawMessage(raw=raw, channel="http", sender=f"http:{source}", recipients=(f"/intake/{source}",))
         idem = idempotency_key(source, key) if key else None
         if idem is not None:
-            claim = await self._store.imports.claim_key(source, idem)
+            claim = await self._store.claim_intake_key(source, idem)
             if not claim.new:
                 if claim.message_id is None:
                     raise HttpProblem(409, "in_progress", "a request with this Idempotency-Key is being stored")
                 return await self._outcome(claim.message_id, duplicate=True)
+        dedup = webhook_dedup_key(source, raw)
         try:
             if pipeline is self._pipeline:
-                accepted = await pipeline.accept(message)
+                accepted = await pipeline.accept(message, dedup=dedup)
             else:  # never queued on the main pipeline: read below by the quiet one
-                accepted = await self._store.messages.accept(message, dedup_key=dedup_key(message))
+                accepted = await self._store.accept_message(message, dedup_key=dedup)
         except BaseException:
             if idem is not None:
-                await self._store.imports.release_key(idem)
+                await self._store.release_intake_key(idem)
             raise
         if idem is not None:
-            await self._store.imports.link_key(idem, accepted.id)
+            await self._store.link_intake_key(idem, accepted.id)
         if not accepted.duplicate and not pipeline.hold:
             await self._await_reading(pipeline, accepted.id)
         return await self._outcome(accepted.id, duplicate=accepted.duplicate)
@@ -363,16 +424,16 @@ class WebIntake:
             async with asyncio.timeout(self._http.process_timeout_seconds):
                 delay = 0.005
                 while True:
-                    record = await self._store.messages.get(message_id)
+                    record = await self._store.get_message(message_id)
                     if record is None or record.status != "received":
                         return
                     await asyncio.sleep(delay)
                     delay = min(0.1, delay * 2)
 
     async def _outcome(self, message_id: int, *, duplicate: bool) -> Outcome:
-        record = await self._store.messages.get(message_id)
+        record = await self._store.get_message(message_id)
         assert record is not None
-        leads = await self._store.leads.for_message(message_id)
+        leads = await self._store.leads_for_message(message_id)
         return Outcome(message_id, duplicate, record.status, tuple(leads), record.error)
 
     def _answer(self, source: str, outcome: Outcome, *, success: int = 202, **extra: Any) -> web.Response:
@@ -381,7 +442,7 @@ class WebIntake:
             "status": outcome.status,
             "duplicate": outcome.duplicate,
             "lead_ids": [lead.id for lead in outcome.leads],
-            "status_url": f"/intake/{source}/messages/{outcome.message_id}",
+            "status_url": self._status_url(source, outcome.message_id),
             **extra,
         }
         if outcome.status == "no_lead":
@@ -394,21 +455,43 @@ class WebIntake:
             return web.json_response({"error": "unreadable", "detail": detail[0][:500], **body}, status=422)
         return web.json_response(body, status=success)
 
+    def _status_url(self, source: str, message_id: int) -> str:
+        url = f"/intake/{source}/messages/{message_id}"
+        key = _status_key(self._sources[source])
+        if key is None:
+            return url
+        expires = int(self._wall_clock()) + self._http.status_url_ttl_seconds
+        return f"{url}?token={status_token(key, source, message_id, expires)}"
+
     async def _status(self, request: web.Request) -> web.StreamResponse:
-        """A stored webhook message's status and leads (bearer and hmac sources; hmac signs an empty body)."""
+        """A stored webhook message's status and leads, for the signed token of that message.
+
+        A bearer source may also show its bearer token instead; a source with no secret ("none") is open.
+        """
         name = request.match_info["source"]
         source = self._sources.get(name)
         if source is None or source.auth not in ("bearer", "hmac", "none"):
             return HttpProblem(404, "unknown_source", f"no intake source named {name!r} with a status URL").response()
-        try:
-            self._authenticate(source, request, b"")
-        except HttpProblem as problem:
-            return problem.response()
         message_id = int(request.match_info["message_id"])
-        record = await self._store.messages.get(message_id)
-        if record is None or record.sender != f"http:{name}":
-            return HttpProblem(404, "unknown_message", f"no message {message_id} from {name}").response()
-        outcome = await self._outcome(message_id, duplicate=False)
+        key = _status_key(source)
+        if key is not None:
+            verdict = status_token_check(key, name, message_id, request.query.get("token"), self._wall_clock())
+            if verdict == 401 and source.auth == "bearer" and "token" not in request.query:
+                assert source.token is not None
+                if bearer_ok(source.token.get_secret_value(), request.headers.get("Authorization")):
+                    verdict = 200
+            if verdict == 401:
+                return HttpProblem(401, "bad_token", "the status token is missing or not for this message").response()
+            if verdict == 403:
+                return HttpProblem(403, "token_expired", "the status token has expired").response()
+        try:
+            record = await self._store.get_message(message_id)
+            if record is None or record.sender != f"http:{name}":
+                return HttpProblem(404, "unknown_message", f"no message {message_id} from {name}").response()
+            outcome = await self._outcome(message_id, duplicate=False)
+        except STORE_DOWN as exc:
+            log.warning("status %s: the database cannot be reached (%s); answered 503", name, _first_line(exc))
+            return _store_down().response()
         return self._answer(name, outcome, success=200)
 
     # ---- Google Ads lead forms ----------------------------------------------------------------------
@@ -417,14 +500,14 @@ class WebIntake:
         data = json.loads(raw)
         assert source.google_key is not None
         given = str(data.get("google_key", "")) if isinstance(data, dict) else ""
-        if not hmac.compare_digest(given.encode(), source.google_key.get_secret_value().encode()):
+        if not secret_equal(given, source.google_key.get_secret_value()):
             raise HttpProblem(401, "bad_google_key", "google_key is missing or does not match this source")
         is_test = isinstance(data, dict) and str(data.get("is_test", "")).lower() == "true"
         outcome = await self._store_and_read(name, raw, pipeline=self._quiet if is_test else None)
         if is_test:
             for lead in outcome.leads:
                 if not outcome.duplicate:
-                    await self._store.events.record(lead.id, TEST_LEAD_EVENT, actor="leadbot",
+                    await self._store.record_event(lead.id, TEST_LEAD_EVENT, actor="leadbot",
                                                    data={"source": name, "reason": "Google Ads is_test"})
         # Google Ads expects 200 from a lead form webhook.
         return self._answer(name, outcome, success=200, test=is_test)
@@ -439,9 +522,7 @@ class WebIntake:
         assert source.verify_token is not None
         query = request.query
         token = query.get("hub.verify_token", "")
-        if query.get("hub.mode") != "subscribe" or not hmac.compare_digest(
-            token.encode(), source.verify_token.get_secret_value().encode()
-        ):
+        if query.get("hub.mode") != "subscribe" or not secret_equal(token, source.verify_token.get_secret_value()):
             return HttpProblem(403, "bad_verify_token", "hub.mode or hub.verify_token is wrong").response()
         return web.Response(text=query.get("hub.challenge", ""), content_type="text/plain")
 
@@ -526,8 +607,29 @@ class WebIntake:
             raw=submission_payload(name, submission), channel="http", sender=f"form:{name}",
             recipients=(f"/form/{name}",),
         )
-        await self._pipeline.accept(message)
+        try:
+            await self._pipeline.accept(message)
+        except STORE_DOWN as exc:
+            log.warning("form %s: the database cannot be reached (%s); answered 503", name, _first_line(exc))
+            return _html(render_message(form.title, MESSAGES["unavailable"]), status=503,
+                         headers={"Retry-After": str(STORE_RETRY_AFTER)})
         return _html(render_thanks(form))
+
+
+def _status_key(source: IntakeSource) -> str | None:
+    """The secret a source's status tokens are signed with (none for an unauthenticated source)."""
+    secret = source.secret if source.auth == "hmac" else source.token if source.auth == "bearer" else None
+    return secret.get_secret_value() if secret is not None else None
+
+
+def _store_down() -> HttpProblem:
+    # Usually nothing was stored; if the store went away half-way, a resend is recognised as one.
+    return HttpProblem(503, "unavailable", "the lead store cannot be reached now; please send again later",
+                       retry_after=STORE_RETRY_AFTER)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 async def _read_body(request: web.Request, limit: int) -> bytes:

@@ -42,10 +42,13 @@ class IntakePipeline:
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
 
-    async def accept(self, message: RawMessage) -> AcceptedMessage:
-        """Store the raw message (before the sender is answered) and queue it for processing."""
+    async def accept(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
+        """Store the raw message (before the sender is answered) and queue it for processing.
+
+        ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
+        """
         accepted = await self._store.messages.accept(
-            message, dedup_key=dedup_key(message), subject=subject_of(message)
+            message, dedup_key=dedup or dedup_key(message), subject=subject_of(message)
         )
         if not accepted.duplicate and not self.hold:
             self._queue.put_nowait(accepted.id)

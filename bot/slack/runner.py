@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -60,7 +61,11 @@ class SlackRunner:
         logger.info("Slack HTTP endpoint on http://%s:%d%s", self._settings.http_host, self.port, EVENTS_PATH)
 
     async def _handle(self, request: web.Request) -> web.Response:
-        # Bolt verifies X-Slack-Signature / X-Slack-Request-Timestamp and answers 401 when they are wrong.
+        # Bolt verifies X-Slack-Signature / X-Slack-Request-Timestamp and answers 401 when they are wrong,
+        # but raises on some malformed ones (a 500); those are refused here first.
+        if malformed_signature(request.headers):
+            logger.info("Slack request refused: malformed X-Slack-Signature or X-Slack-Request-Timestamp")
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_response = await self._app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
@@ -72,6 +77,19 @@ class SlackRunner:
         await handler.connect_async()  # type: ignore[no-untyped-call]
         self._socket = handler
         logger.info("Slack Socket Mode connected")
+
+
+def malformed_signature(headers: Mapping[str, str]) -> bool:
+    """A timestamp that is not decimal digits or a signature that is not ASCII: nothing Slack sends.
+
+    Bolt's verifier calls ``int(timestamp)`` and ``hmac.compare_digest`` on them as given, which raise
+    (ValueError, TypeError) instead of saying no.
+    """
+    timestamp = headers.get("X-Slack-Request-Timestamp")
+    signature = headers.get("X-Slack-Signature")
+    if timestamp is not None and not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return True
+    return signature is not None and not signature.isascii()
 
 
 async def _healthz(_request: web.Request) -> web.Response:

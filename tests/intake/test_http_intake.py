@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-from bot.intake.http import normalise_body, signature_ok
+from bot.intake.http import normalise_body, signature_ok, status_token, status_token_check
 from bot.settings import HttpSettings
-from tests.intake.conftest import HMAC_SECRET, SALES, StartIntake, bearer, signed
+from nlp.extractor import Extractor
+from store.repository import Store
+from tests.fakes.raw_http import raw_post
+from tests.intake.conftest import HMAC_SECRET, SALES, StartIntake, bearer, intake_server, signed
 
 LEAD = {
     "lead": {
@@ -54,11 +60,14 @@ async def test_json_lead_is_stored_raw_read_and_answered_with_its_lead_ids(start
     due = await intake.store.outbox.due()
     assert [(i.kind, i.lead_id, i.channel) for i in due] == [("post_card", lead.id, SALES)]
 
-    # The status URL answers the same.
-    async with intake.http.get(intake.base + answer["status_url"], headers=bearer()) as response:
+    # The status URL answers the same: its token opens it, or the source's bearer token without one.
+    async with intake.http.get(intake.base + answer["status_url"]) as response:
         assert response.status == 200
         assert (await response.json())["lead_ids"] == answer["lead_ids"]
-    async with intake.http.get(intake.base + answer["status_url"]) as response:
+    bare = answer["status_url"].partition("?")[0]
+    async with intake.http.get(intake.base + bare, headers=bearer()) as response:
+        assert response.status == 200
+    async with intake.http.get(intake.base + bare) as response:
         assert response.status == 401
 
 
@@ -141,7 +150,7 @@ async def test_bad_input_is_refused_with_a_clear_json_error_and_nothing_stored(s
         assert answer["detail"]
     # Oversize without a Content-Length (chunked) is caught while reading.
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(10):
             yield b"x" * 1000
 
@@ -188,6 +197,109 @@ async def test_concurrent_requests_with_one_idempotency_key_store_one_message(st
 def test_pure_checks() -> None:
     assert signature_ok("k", b"body", "sha256=" + __import__("hmac").new(b"k", b"body", "sha256").hexdigest())
     assert not signature_ok("k", b"body", None) and not signature_ok("k", b"body", "sha256=00")
+    assert not signature_ok("k", b"body", "sha256=é") and not signature_ok("k", b"body", "sha256=\udcff")
     kind, raw = normalise_body("application/x-www-form-urlencoded; charset=utf-8", b"a=1&a=2&b=%C3%A9")
     assert kind == "form" and json.loads(raw) == {"a": ["1", "2"], "b": "é"}
     assert normalise_body("application/vnd.api+json", b"[]")[0] == "json"
+
+
+async def test_the_status_url_opens_only_its_own_message_until_it_expires(start_intake: StartIntake) -> None:
+    intake = await start_intake()
+    first, second = (json.dumps({**LEAD["lead"], "email": f"r{n}@achterberg-design.example"}).encode() for n in (1, 2))
+    _, one = await intake.post("/intake/landing", first, headers=signed(HMAC_SECRET, first))
+    _, two = await intake.post("/intake/landing", second, headers=signed(HMAC_SECRET, second))
+
+    async def status(path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, object]]:
+        async with intake.http.get(intake.base + path, headers=headers) as response:
+            return response.status, await response.json()
+
+    code, body = await status(one["status_url"])
+    assert code == 200 and body["lead_ids"] == one["lead_ids"]
+    # the token names its message: the first one's token does not open the second
+    one_path, _, one_query = one["status_url"].partition("?")
+    two_path = two["status_url"].partition("?")[0]
+    assert (await status(f"{two_path}?{one_query}"))[0] == 401
+    # the constant that used to pass forever: the signature of an empty body
+    assert (await status(two_path, signed(HMAC_SECRET, b"")))[0] == 401
+    assert (await status(two_path))[0] == 401
+    for forged in ("", "abc", "1.2", "99999999999.00", "é.é", one_query.removeprefix("token=") + "0"):
+        assert (await status(f"{one_path}?token={forged}"))[0] == 401, forged
+    # a genuine token, but past its expiry
+    message_id = int(one["message_id"])
+    now = int(time.time())
+    expired = status_token(HMAC_SECRET, "landing", message_id, now - 1)
+    code, body = await status(f"{one_path}?token={expired}")
+    assert (code, body["error"]) == (403, "token_expired")
+    fresh = status_token(HMAC_SECRET, "landing", message_id, now + 60)
+    assert (await status(f"{one_path}?token={fresh}"))[0] == 200
+    # and it expires by itself: the one handed out carries the configured lifetime
+    expires = int(one_query.removeprefix("token=").partition(".")[0])
+    assert abs(expires - (now + HttpSettings().status_url_ttl_seconds)) < 60
+
+
+def test_status_tokens_are_checked_against_a_clock() -> None:
+    token = status_token("s", "landing", 7, 1_000)
+    assert status_token_check("s", "landing", 7, token, now=999.0) == 200
+    assert status_token_check("s", "landing", 7, token, now=1_001.0) == 403
+    assert status_token_check("s", "landing", 8, token, now=999.0) == 401
+    assert status_token_check("s", "portal", 7, token, now=999.0) == 401
+    assert status_token_check("other", "landing", 7, token, now=999.0) == 401
+    assert status_token_check("s", "landing", 7, None, now=999.0) == 401
+
+
+async def test_the_same_body_from_another_source_is_a_new_message(start_intake: StartIntake) -> None:
+    intake = await start_intake()
+    body = json.dumps(LEAD).encode()
+    status, from_portal = await intake.post("/intake/portal", body, headers=bearer())
+    assert status == 202 and from_portal["duplicate"] is False
+    status, from_landing = await intake.post("/intake/landing", body, headers=signed(HMAC_SECRET, body))
+    assert status == 202, from_landing
+    assert from_landing["duplicate"] is False
+    assert from_landing["message_id"] != from_portal["message_id"]
+    assert from_landing["lead_ids"] and set(from_landing["lead_ids"]).isdisjoint(from_portal["lead_ids"])
+    landing = await intake.store.get_message(from_landing["message_id"])
+    assert landing is not None and landing.sender == "http:landing"
+    # within one source it is still a resend
+    status, again = await intake.post("/intake/landing", body, headers=signed(HMAC_SECRET, body))
+    assert (status, again["duplicate"], again["message_id"]) == (202, True, from_landing["message_id"])
+
+
+async def test_malformed_signatures_and_tokens_are_401_never_500(start_intake: StartIntake) -> None:
+    intake = await start_intake()
+    body = json.dumps(LEAD).encode()
+    json_type = {"Content-Type": b"application/json"}
+    cases = {
+        "utf-8 signature": ("/intake/landing", {"X-Signature": "sha256=é".encode()}),
+        "latin-1 byte signature": ("/intake/landing", {"X-Signature": b"sha256=\xff\xfe"}),
+        "utf-8 bearer token": ("/intake/portal", {"Authorization": "Bearer tökén".encode()}),
+        "byte bearer token": ("/intake/portal", {"Authorization": b"Bearer \xe9"}),
+    }
+    for case, (path, headers) in cases.items():
+        status, answer = await raw_post(intake.web.port, path, body, {**json_type, **headers})
+        assert status == 401, (case, answer)
+    assert await intake.store.list_messages() == []
+
+
+async def test_while_the_store_is_unreachable_webhooks_and_forms_answer_503_with_retry_after(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    # SQLite in a folder that does not exist: every statement fails, as with a PostgreSQL server that is down.
+    unreachable = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'leadbot.db'}")
+    try:
+        async with intake_server(unreachable, extractor) as start:
+            intake = await start()
+            body = json.dumps(LEAD).encode()
+            async with intake.http.post(intake.base + "/intake/portal", data=body,
+                                        headers={"Content-Type": "application/json", **bearer()}) as response:
+                assert response.status == 503
+                assert response.headers["Retry-After"] == "30"
+                assert (await response.json())["error"] == "unavailable"
+            form = {"full_name": "Rosalind Achterberg", "email": "rosalind@achterberg-design.example"}
+            async with intake.http.post(intake.base + "/form/contact", data=form) as response:
+                assert response.status == 503
+                assert response.headers["Retry-After"] == "30"
+                assert "try again" in await response.text()
+            async with intake.http.get(intake.base + "/intake/portal/messages/1", headers=bearer()) as response:
+                assert response.status == 503
+    finally:
+        await unreachable.close()

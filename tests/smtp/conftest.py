@@ -64,7 +64,7 @@ async def start_listener(recorder: Recorder) -> AsyncIterator[StartListener]:
     started: list[SmtpListener] = []
 
     async def start(accept: Accept | None = None, **options: Any) -> SmtpListener:
-        listener_options = {k: options.pop(k) for k in ("session_timeout", "shutdown_grace") if k in options}
+        listener_options = {k: options.pop(k) for k in ("shutdown_grace",) if k in options}
         settings = SmtpSettings(host="127.0.0.1", port=0, **options)
         listener = SmtpListener(settings, accept or recorder, hostname="mx.acme.test", **listener_options)
         await listener.start()

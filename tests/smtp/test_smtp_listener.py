@@ -363,7 +363,7 @@ async def test_a_client_that_hangs_up_after_its_final_dot_is_still_stored(
 
 
 async def test_a_stalled_client_is_hung_up_on(start_listener: StartListener) -> None:
-    listener = await start_listener(session_timeout=0.3)
+    listener = await start_listener(idle_timeout_seconds=0.3)
     client = await RawClient.connect(listener.port)
     started = time.monotonic()
 
