@@ -18,9 +18,9 @@ from rich.console import Console
 from bot.assess.learning import LearnedRates, LearnedRatesCache, lead_from_stored
 from bot.assess.routing import decide_route
 from bot.assess.scoring import score_lead
+from bot.cli.common import CommandFailed, open_existing
 from bot.settings import Settings
 from store.records import ContactHistory, LeadRecord
-from store.repository import Store
 
 console = Console(highlight=False)
 
@@ -49,35 +49,30 @@ def render_history(history: ContactHistory) -> list[str]:
 
 
 async def contacts_show(settings: Settings, ref: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings)
     try:
-        await store.migrate()
         contact_id = await store.find_contact(ref, region=settings.extraction.default_region)
         history = await store.contact_history(contact_id) if contact_id is not None else None
     finally:
         await store.close()
     if history is None:
-        console.print(f"no contact matches {ref!r}")
-        return 1
+        raise CommandFailed(f"no contact matches {ref!r}")
     for line in render_history(history):
         console.print(line, markup=False)
     return 0
 
 
 async def contacts_merge(settings: Settings, into: str, other: str, *, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=True)
     try:
-        await store.migrate()
         region = settings.extraction.default_region
         a, b = await store.find_contact(into, region=region), await store.find_contact(other, region=region)
         if a is None or b is None:
-            console.print(f"no contact matches {into if a is None else other!r}")
-            return 1
+            raise CommandFailed(f"no contact matches {into if a is None else other!r}")
         try:
             ev = await store.merge_contacts(a, b, actor=actor)
         except (LookupError, ValueError) as exc:
-            console.print(f"cannot merge: {exc}")
-            return 1
+            raise CommandFailed(f"cannot merge: {exc}") from None
     finally:
         await store.close()
     moved = len(ev.data.get("leads", []))
@@ -86,14 +81,12 @@ async def contacts_merge(settings: Settings, into: str, other: str, *, actor: st
 
 
 async def contacts_unmerge(settings: Settings, event_id: int, *, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=True)
     try:
-        await store.migrate()
         try:
             ev = await store.unmerge(event_id, actor=actor)
         except (LookupError, ValueError) as exc:
-            console.print(f"cannot unmerge: {exc}")
-            return 1
+            raise CommandFailed(f"cannot unmerge: {exc}") from None
     finally:
         await store.close()
     requeued = ev.data.get("requeued") or []
@@ -139,9 +132,8 @@ def rescore(leads: list[LeadRecord], settings: Settings, learned: LearnedRates |
 
 
 async def run_rescore(settings: Settings, *, dry_run: bool, limit: int, show_all: bool, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=not dry_run)
     try:
-        await store.migrate()
         learned = await LearnedRatesCache(store, settings.scoring).refresh()
         leads = await store.list_leads(limit=limit)
         results = rescore(leads, settings, learned)

@@ -77,7 +77,7 @@ async def test_csv_import_counts_duplicates_and_invalid_rows_and_reports_them(st
     assert summary.errors_path is not None
     with summary.errors_path.open(encoding="utf-8") as handle:
         report = list(csv.DictReader(handle))
-    assert [(r["row"], r["status"]) for r in report] == [("3", "invalid"), ("5", "duplicate"), ("6", "invalid"),
+    assert [(r["line"], r["status"]) for r in report] == [("3", "invalid"), ("5", "duplicate"), ("6", "invalid"),
                                                          ("7", "invalid")]
     assert report[0]["reason"] == "no email or phone" and report[0]["Nachname"] == "Brenner"
     assert report[2]["reason"] == "invalid email 'falk@@ude'"
@@ -129,4 +129,4 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--config", str(config), "import", str(tmp_path / "missing.csv")]) == 2
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     assert main(["--config", str(config), "import", str(tmp_path / "notes.pdf")]) == 2
-    assert "reads .csv and .xlsx" in capsys.readouterr().out
+    assert "reads .csv and .xlsx" in capsys.readouterr().err
