@@ -140,7 +140,7 @@ def leads_table(rows: list[LeadRecord], width: int) -> Table:
                           lead.value("phone") or "", Text(lead.vendor or "", overflow="fold"), lead.status,
                           lead.owner or "")
         return table
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("created", no_wrap=True)
     table.add_column("grade", no_wrap=True)

@@ -108,12 +108,20 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_problem(exc: Exception) -> str:
-    if isinstance(exc, _Malformed):
-        return str(exc)
+_RUNAWAY = "runaway"
+
+
+def _csv_problem(exc: Exception, rest: list[tuple[int, str]]) -> str:
+    """Why a record is malformed; ``rest``: the lines after its first that the reader took with it."""
     text = str(exc)
     if "unexpected end of data" in text:
-        return "unclosed quote: the row runs to the end of the file"
+        return "unclosed quote: the field runs to the end of the file"
+    if text == _RUNAWAY:
+        return f"unclosed quote: the field runs on past {MAX_RECORD_LINES} lines"
+    if rest:  # the trouble showed on a later line: this one opened a quote that never closed properly
+        return f"unclosed quote: the field runs on into line {rest[-1][0]}"
+    if isinstance(exc, _Malformed):
+        return text
     if "expected after" in text:
         return "stray quote: text follows a closing quote"
     return f"unreadable row: {text}"
@@ -143,7 +151,7 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
             if "\x00" in text:
                 raise _Malformed("NUL byte in the row")
             if len(taken) > MAX_RECORD_LINES:
-                raise _Malformed(f"unclosed quote: the row runs on past {MAX_RECORD_LINES} lines")
+                raise _Malformed(_RUNAWAY)
             yield text
 
     while True:
@@ -160,8 +168,9 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
             (start, first), rest = taken[0], taken[1:]
             replay.extendleft(reversed(rest))
             taken.clear()
+            found = _csv_problem(exc, rest)
             raw = " ".join(first.replace("\x00", "\\0").split())
-            yield Row(start, [], f"{_csv_problem(exc)} (the line reads {raw[:80]!r})")
+            yield Row(start, [], f"{found} (the line reads {raw[:80]!r})")
 
 
 def _checked(row: Row, width: int) -> Row:
