@@ -47,7 +47,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _run(work: Coroutine[Any, Any, int]) -> int:
     import asyncio
 
-    return asyncio.run(work)
+    async def guarded() -> int:
+        try:
+            return await work
+        except BaseException:
+            from bot.cli.startup import let_sqlite_threads_finish
+
+            await asyncio.to_thread(let_sqlite_threads_finish)
+            raise
+
+    return asyncio.run(guarded())
 
 
 def _setup_logging(level: str) -> None:

@@ -43,14 +43,14 @@ def run_service(settings: Settings, *, hold: bool) -> int:
             if not started:  # serve() stops a started service itself; a half-started one is ours to close
                 with contextlib.suppress(Exception):
                     await service.stop()
-                await asyncio.to_thread(_let_sqlite_threads_finish)
+                await asyncio.to_thread(let_sqlite_threads_finish)
             raise
 
     asyncio.run(run())
     return 0
 
 
-def _let_sqlite_threads_finish(timeout: float = 2.0) -> None:
+def let_sqlite_threads_finish(timeout: float = 2.0) -> None:
     # aiosqlite answers a failed connect's clean-up on a worker thread through the event loop; if the loop
     # closes first, that thread prints a "loop is closed" traceback under our one line. Let it finish.
     for thread in threading.enumerate():

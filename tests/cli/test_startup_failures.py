@@ -33,17 +33,18 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])  # closed again on return: connecting to it is refused
 
 
-def serve(config: Path) -> tuple[int, str]:
-    result = leadbot("serve", "--config", str(config), timeout=120)
+def serve(config: Path, command: str = "serve") -> tuple[int, str]:
+    result = leadbot(command, "--config", str(config), timeout=120)
     return result.returncode, result.stderr
 
 
-def test_unwritable_sqlite_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["serve", "migrate"])
+def test_unwritable_sqlite_path(tmp_path: Path, command: str) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be", encoding="utf-8")
     config = tmp_path / "leadbot.toml"
     config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{blocker / "leadbot.db"}"\n[smtp]\nport = 0\n')
-    status, stderr = serve(config)
+    status, stderr = serve(config, command)
     line = one_line(stderr)
     assert status == 2
     assert str(blocker / "leadbot.db") in line and "[store] url" in line and "writ" in line
