@@ -37,10 +37,12 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
             record = await store.get_message(show)
             if record is None:
                 raise CommandFailed(f"no message with id {show}")
-            console.print(f"message {record.id} from {record.sender} at {record.received_at:%Y-%m-%d %H:%M:%S} UTC")
-            console.print(f"status: {record.status}   vendor: {record.vendor}   size: {record.size} bytes")
+            console.print(f"message {record.id} from {record.sender} at {record.received_at:%Y-%m-%d %H:%M:%S} UTC",
+                          markup=False)
+            console.print(f"status: {record.status}   vendor: {record.vendor}   size: {record.size} bytes",
+                          markup=False)
             if record.error:
-                console.print(f"error:\n{record.error}")
+                console.print(f"error:\n{record.error}", markup=False)
             console.print(record.raw.decode("utf-8", "replace")[:20000], markup=False)
             return 0
         rows = await store.list_messages(status="failed" if failed else None, limit=limit)
@@ -49,17 +51,25 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
     if not rows:
         console.print("no failed messages" if failed else "no messages yet")
         return 0
-    table = Table("id", "received (UTC)", "channel", "sender", "subject", "status", "error")
+    # Senders, subjects and errors are other people's text: Text cells, so "[URGENT]" is not read as markup.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("received (UTC)", no_wrap=True)
+    table.add_column("channel", no_wrap=True)
+    table.add_column("sender", ratio=2, overflow="fold")
+    table.add_column("subject", ratio=2, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("error", ratio=3, overflow="fold")
     for r in rows:
         error = (r.error or "").strip().splitlines()
         table.add_row(
             str(r.id),
-            f"{r.received_at:%Y-%m-%d %H:%M:%S}",
-            r.channel,
-            r.sender or "",
-            (r.subject or "")[:40],
-            r.status,
-            (error[-1] if error else "")[:60],
+            Text(f"{r.received_at:%Y-%m-%d}\n{r.received_at:%H:%M:%S}"),
+            Text(r.channel),
+            Text(r.sender or ""),
+            Text((r.subject or "")[:80]),
+            Text(r.status),
+            Text((error[-1] if error else "")[:160]),
         )
     console.print(table)
     if failed:
@@ -137,8 +147,8 @@ def leads_table(rows: list[LeadRecord], width: int) -> Table:
         for lead in rows:
             table.add_row(str(lead.id), f"{lead.created_at:%Y-%m-%d %H:%M}", lead.grade, str(lead.score),
                           Text(lead.display_name, overflow="fold"), Text(lead.value("email") or "", overflow="fold"),
-                          lead.value("phone") or "", Text(lead.vendor or "", overflow="fold"), lead.status,
-                          lead.owner or "")
+                          Text(lead.value("phone") or ""), Text(lead.vendor or "", overflow="fold"), lead.status,
+                          Text(lead.owner or ""))
         return table
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("id", justify="right", no_wrap=True)
@@ -149,7 +159,8 @@ def leads_table(rows: list[LeadRecord], width: int) -> Table:
     table.add_column("status", no_wrap=True)
     for lead in rows:
         who = "\n".join(part for part in (lead.display_name, lead.value("email"), lead.value("phone")) if part)
+        state = "\n".join(part for part in (lead.status, lead.owner) if part)
         table.add_row(str(lead.id), f"{lead.created_at:%Y-%m-%d}\n{lead.created_at:%H:%M} UTC",
                       f"{lead.grade} {lead.score}", Text(who, overflow="fold"),
-                      Text(lead.vendor or "", overflow="fold"), "\n".join(filter(None, (lead.status, lead.owner))))
+                      Text(lead.vendor or "", overflow="fold"), Text(state))
     return table

@@ -28,3 +28,14 @@ def one_line(text: str) -> str:
     lines = text.strip("\n").splitlines()
     assert len(lines) == 1, f"expected one line, got {len(lines)}:\n{text}"
     return lines[0]
+
+
+def column(table: str, header: str, next_header: str | None = None) -> str:
+    """The text of one column of a printed table (the last one without ``next_header``), its folded
+    pieces joined, spaces dropped."""
+    lines = table.splitlines()
+    top = next(line for line in lines if f" {header} " in line or line.rstrip().endswith(f" {header}"))
+    start = top.index(f" {header}")
+    end = top.index(f" {next_header} ") if next_header else None
+    body = [line for line in lines[lines.index(top) + 1:] if not line.strip().startswith("─")]
+    return "".join("".join(line[start:end].split()) for line in body)

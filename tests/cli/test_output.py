@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from tests.cli.helpers import leadbot, one_line, sqlite_config
+from parsers.envelope import dedup_key
+from parsers.lead import RawMessage
+from store.repository import Store
+from tests.cli.helpers import column, leadbot, one_line, sqlite_config
 
 LONG_NAME = "Maximiliana Evangelina Featherstonehaugh-Cholmondeley-Worthington"
 
@@ -32,10 +36,7 @@ def test_leads_fit_an_80_column_terminal(tmp_path: Path) -> None:
     for word in ("Maximiliana", "Evangelina", "Ann Lo", "ann@lo.example", "new"):
         assert word in text, narrow.stdout
     # folded, not cut: every character of the long name is on screen, down the "lead" column
-    header = next(line for line in lines if " lead " in line)
-    start, end = header.index(" lead "), header.index(" vendor ")
-    column = "".join(line[start:end].strip() for line in lines)
-    assert "".join(LONG_NAME.split()) in "".join(column.split()), narrow.stdout
+    assert "".join(LONG_NAME.split()) in column(narrow.stdout, "lead", "vendor"), narrow.stdout
 
     wide = leadbot("--config", str(config), "leads", columns=200)
     assert "Featherstonehaugh-Cholmondeley-Worthington" in wide.stdout and "+1 503 555 0101" in wide.stdout
@@ -70,3 +71,30 @@ def test_missing_things_are_one_line_and_exit_1(tmp_path: Path) -> None:
     assert contact.returncode == 1 and "no contact matches" in one_line(contact.stderr)
     missing = leadbot("--config", str(config), "import", str(tmp_path / "absent.csv"))
     assert missing.returncode == 2 and "absent.csv does not exist" in one_line(missing.stderr)
+
+
+async def _seed_message(url: str) -> int:
+    store = Store.open(url)
+    await store.migrate()
+    try:
+        raw = RawMessage(raw=b"Subject: [URGENT] roof\r\n\r\nName: Ann Lo\r\n", channel="smtp",
+                         sender="forms-noreply@a-rather-long-vendor-domain-name.example")
+        accepted = await store.accept_message(raw, dedup_key=dedup_key(raw), subject="[URGENT] [b]roof[/b] quote")
+        await store.mark_message_failed(accepted.id, "Traceback (most recent call last):\nValueError: [red]no[/red]")
+        return accepted.id
+    finally:
+        await store.close()
+
+
+def test_messages_fit_80_columns_and_show_brackets_as_written(tmp_path: Path) -> None:
+    database = tmp_path / "leadbot.db"
+    message_id = asyncio.run(_seed_message(f"sqlite+aiosqlite:///{database}"))
+    config = sqlite_config(tmp_path, database)
+    listed = leadbot("--config", str(config), "messages", "--failed", columns=80)
+    assert listed.returncode == 0, listed.stderr
+    assert max(len(line) for line in listed.stdout.splitlines()) <= 80, listed.stdout
+    assert "[URGENT][b]roof[/b]quote" in column(listed.stdout, "subject", "status"), listed.stdout
+    assert column(listed.stdout, "status", "error").startswith("failed"), listed.stdout
+    assert "ValueError:[red]no[/red]" in column(listed.stdout.split("re-run one")[0], "error"), listed.stdout
+    shown = leadbot("--config", str(config), "messages", "--show", str(message_id))
+    assert shown.returncode == 0 and "ValueError: [red]no[/red]" in shown.stdout
