@@ -115,6 +115,8 @@ def _database_line(exc: BaseException, settings: Settings) -> str:
         path = url.database or ":memory:"
         if "not a database" in reason:
             return f"{path} is not a SQLite database ({reason}): point [store] url at another file"
+        if "locked" in reason:
+            return f"the SQLite database {path} is locked ({reason}): another process is writing; try again"
         return (f"cannot open the SQLite database {path} ({reason}): make sure its folder exists and this user "
                 "may write there, or set [store] url")
     where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"

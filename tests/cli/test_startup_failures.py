@@ -7,11 +7,13 @@ checked on the classifier with the errors Python's ssl module really raises."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.cli.startup import describe_startup_failure
 from bot.settings import load_settings
@@ -94,3 +96,10 @@ def test_bad_tls_files_are_named(tmp_path: Path) -> None:
 def test_a_bug_is_not_dressed_up_as_a_start_up_failure() -> None:
     assert describe_startup_failure(ZeroDivisionError("division by zero"), load_settings(None)) is None
     assert describe_startup_failure(KeyError("smtp"), None) is None
+
+
+def test_a_locked_sqlite_database_says_so(tmp_path: Path) -> None:
+    settings = load_settings(None, overrides={"store.url": f"sqlite+aiosqlite:///{tmp_path / 'leadbot.db'}"})
+    locked = OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked"))
+    line = describe_startup_failure(locked, settings)
+    assert line is not None and "is locked" in line and "try again" in line
