@@ -15,10 +15,13 @@
     │       → logged at info, answered politely; the input stays stored as "failed" with the reason
     ├── RequestRefused                        a person asked for what is not there or not theirs
     │   ├── LeadNotFound           (store)              a click or command names a lead that is not there
-    │   └── WorkRefused            (store)              not the owner, not a manager, already closed …
+    │   ├── WorkRefused            (store)              not the owner, not a manager, already closed …
+    │   └── CommandFailed          (bot.cli.common)     a command cannot do its work (exit status 1)
+    │       └── UsageError                              … or was given what it cannot use (exit status 2)
     │       → a polite answer to whoever asked
     └── OutageError                           a server refused or went away
         ├── ImapError              (bot.intake.imap)    the mailbox refused a command
+        ├── DnsTempError           (bot.intake.authenticity) a DNS lookup timed out (temperror)
         └── the outbox's delivery outcomes (bot.workers.outbox, private)
             → retried with backoff; nothing accepted is lost
     any other exception                       ours: a bug

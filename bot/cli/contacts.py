@@ -15,10 +15,10 @@ from collections import Counter
 from rich.console import Console
 
 from bot.assess.rescore import rescore
+from bot.cli.common import CommandFailed, open_existing
 from bot.service import build_assessor
 from bot.settings import Settings
 from store.records import ContactHistory
-from store.store import Store
 
 console = Console(highlight=False)
 
@@ -47,35 +47,30 @@ def render_history(history: ContactHistory) -> list[str]:
 
 
 async def contacts_show(settings: Settings, ref: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings)
     try:
-        await store.migrate()
         contact_id = await store.contacts.find(ref, region=settings.extraction.default_region)
         history = await store.contacts.history(contact_id) if contact_id is not None else None
     finally:
         await store.close()
     if history is None:
-        console.print(f"no contact matches {ref!r}")
-        return 1
+        raise CommandFailed(f"no contact matches {ref!r}")
     for line in render_history(history):
         console.print(line, markup=False)
     return 0
 
 
 async def contacts_merge(settings: Settings, into: str, other: str, *, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=True)
     try:
-        await store.migrate()
         region = settings.extraction.default_region
         a, b = await store.contacts.find(into, region=region), await store.contacts.find(other, region=region)
         if a is None or b is None:
-            console.print(f"no contact matches {into if a is None else other!r}")
-            return 1
+            raise CommandFailed(f"no contact matches {into if a is None else other!r}")
         try:
             ev = await store.contacts.merge(a, b, actor=actor)
         except (LookupError, ValueError) as exc:
-            console.print(f"cannot merge: {exc}")
-            return 1
+            raise CommandFailed(f"cannot merge: {exc}") from None
     finally:
         await store.close()
     moved = len(ev.data.get("leads", []))
@@ -84,14 +79,12 @@ async def contacts_merge(settings: Settings, into: str, other: str, *, actor: st
 
 
 async def contacts_unmerge(settings: Settings, event_id: int, *, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=True)
     try:
-        await store.migrate()
         try:
             ev = await store.contacts.unmerge(event_id, actor=actor)
         except (LookupError, ValueError) as exc:
-            console.print(f"cannot unmerge: {exc}")
-            return 1
+            raise CommandFailed(f"cannot unmerge: {exc}") from None
     finally:
         await store.close()
     requeued = ev.data.get("requeued") or []
@@ -104,9 +97,8 @@ async def contacts_unmerge(settings: Settings, event_id: int, *, actor: str) -> 
 
 
 async def run_rescore(settings: Settings, *, dry_run: bool, limit: int, show_all: bool, actor: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings, migrate=not dry_run)
     try:
-        await store.migrate()
         assessor = build_assessor(settings, store)
         learned = await assessor.refresh_rates()
         leads = await store.leads.recent(limit=limit)

@@ -8,6 +8,7 @@ claims one the way Slack would (a signed block_actions request), and prints the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import smtplib
@@ -113,6 +114,13 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
         headers = signed_headers(signing_secret, body)
         async with http.post(url, data=body, headers=headers) as response:
             console.print(f"  signed block_actions request -> HTTP {response.status}")
+    # Slack's handler acknowledges first and claims after, so HTTP 200 does not mean the claim is stored yet:
+    # wait for the owner to land, then for the card update it queued. The claim is only visible in the
+    # database (the listener offers no event to wait on), so this looks there, bounded.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(30):
+            while not ((landed := await service.store.leads.get(target.id)) and landed.owner):  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
     await service.wait_idle()
     claimed = await service.store.leads.get(target.id)
     assert claimed is not None

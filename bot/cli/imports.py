@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from bot.cli.common import UsageError
 from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
 from bot.service import build_assessor
 from bot.settings import Settings
@@ -39,7 +40,14 @@ def summary_table(summary: ImportSummary) -> Table:
     table = Table("", "rows", "", title=f"{Path(summary.file).name} — {title}", title_justify="left")
     table.add_row("imported" if not summary.dry_run else "would import", f"{summary.imported:,}",
                   ", ".join(f"grade {g}: {n:,}" for g, n in sorted(summary.grades.items())))
-    table.add_row("duplicates", f"{summary.duplicates:,}", "same contact and request as an earlier row")
+    table.add_row("duplicates", f"{summary.duplicates:,}", "")
+    if summary.repeated:
+        table.add_row("", f"{summary.duplicates - summary.repeated:,}",
+                      "  same contact and request as an earlier row: not stored again")
+        table.add_row("", f"{summary.repeated:,}",
+                      "  a person whose earlier lead is open: stored as status duplicate, no card of its own")
+    elif summary.duplicates:
+        table.add_row("", f"{summary.duplicates:,}", "  same contact and request as an earlier row: not stored again")
     table.add_row("invalid", f"{summary.invalid:,}", "")
     for reason, count in summary.reasons.most_common():
         table.add_row("", f"{count:,}", f"  {reason}")
@@ -60,13 +68,12 @@ async def import_file(
 ) -> int:
     console = console or Console(highlight=False, stderr=False)
     if not await asyncio.to_thread(path.is_file):
-        console.print(f"leadbot import: {path} does not exist")
-        return 2
+        exists = await asyncio.to_thread(path.exists)
+        raise UsageError(f"{path} is not a file" if exists else f"{path} does not exist")
     try:
         overrides = parse_overrides(mappings)
     except ImportFileError as exc:
-        console.print(f"leadbot import: {exc}")
-        return 2
+        raise UsageError(str(exc)) from None
     store = Store.open(settings.store.url)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
@@ -85,8 +92,7 @@ async def import_file(
                 on_rows=lambda n: progress.advance(task, n),
             )
     except ImportFileError as exc:
-        console.print(f"leadbot import: {exc}")
-        return 2
+        raise UsageError(str(exc)) from None
     finally:
         await store.close()
     console.print("columns: " + ", ".join(f"{h} → {f}" for h, f in summary.mapping))
@@ -94,7 +100,7 @@ async def import_file(
         console.print("not imported (no matching field; use --map COLUMN=FIELD): " + ", ".join(summary.unmapped))
     console.print(summary_table(summary))
     if summary.errors_path:
-        console.print(f"rejected rows and why: {summary.errors_path}")
+        console.print(f"rejected rows and why, by line: {summary.errors_path}")
     if not dry_run and summary.imported and not no_post:
         console.print("cards for the imported leads are queued; the running service posts them")
     return 0

@@ -1,32 +1,67 @@
-"""`leadbot`: the command line, and the composition root for every command."""
+"""`leadbot`: the command line, and the composition root for every command.
+
+Exit status, the same for every command: 0 the work is done; 1 the work failed (a message that
+still fails, a contact that is not there, no database yet); 2 a usage or configuration mistake, or a
+start-up failure (a port in use, a database that cannot be opened or reached, a TLS file that cannot
+be loaded). Results go to stdout; every error is one line on stderr, saying what to do.
+
+This module imports only the standard library: `leadbot --help` and every `leadbot COMMAND --help`
+answer before spaCy, SQLAlchemy, Slack or pydantic are loaded (bench/cli_help.py measures it). Each
+command imports what it needs when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 DEFAULT_CONFIG = Path("leadbot.toml")
+#: a lead's status (store.tables.Lead.status); spelled out here so `--help` loads no database code
+LEAD_STATUSES = ("new", "posted", "claimed", "closed", "duplicate")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    path: Path | None = args.config
+    from bot.settings import load_settings
+
+    path: Path | None = getattr(args, "config", None)
     if path is None:
         env = os.environ.get("LEADBOT_CONFIG")
         if env:
             path = Path(env)
         elif DEFAULT_CONFIG.exists():
             path = DEFAULT_CONFIG
-    return load_settings(path)
+    settings = load_settings(path)
+    args.settings = settings  # for the error handler: it names the setting behind a start-up failure
+    return settings
+
+
+def _run(work: Coroutine[Any, Any, int]) -> int:
+    import asyncio
+
+    async def guarded() -> int:
+        try:
+            return await work
+        except BaseException:
+            from bot.cli.startup import let_sqlite_threads_finish
+
+            await asyncio.to_thread(let_sqlite_threads_finish)
+            raise
+
+    return asyncio.run(guarded())
 
 
 def _setup_logging(level: str) -> None:
+    import logging
+
     logging.basicConfig(
         level=getattr(logging, level),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
@@ -38,7 +73,7 @@ def _setup_logging(level: str) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.service import Service, serve
+    from bot.cli.startup import run_service
 
     settings = _settings(args)
     _setup_logging(settings.log_level)
@@ -48,34 +83,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(serve(Service(settings, hold=args.hold)))
-    return 0
-
-
-def _extractor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from nlp.extractor import Extractor
-
-    settings = _settings(args)
-    return Extractor(settings.extraction, settings.nlp)
+    return run_service(settings, hold=args.hold)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from bot.cli.parse import run_parse
+    from bot.cli.parse import make_extractor, run_parse
 
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    return run_parse(args.files, as_json=args.json, explain=args.explain, extractor=_extractor(args))
+    _setup_logging("WARNING")
+    return run_parse(args.files, as_json=args.json, explain=args.explain, extractor=make_extractor(_settings(args)),
+                     errors=sys.stderr)
 
 
 def cmd_vendors(args: argparse.Namespace) -> int:
-    from bot.cli.parse import run_vendors
+    from bot.cli.parse import make_extractor, run_vendors
 
-    return run_vendors(_extractor(args))
+    return run_vendors(make_extractor(_settings(args)))
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
     from bot.cli.admin import list_messages
 
-    return asyncio.run(list_messages(_settings(args), failed=args.failed, limit=args.limit, show=args.show))
+    return _run(list_messages(_settings(args), failed=args.failed, limit=args.limit, show=args.show))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -83,33 +111,34 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     _setup_logging("WARNING")
-    return asyncio.run(replay(settings, args.ids, force=args.force))
+    return _run(replay(settings, args.ids, force=args.force))
 
 
 def cmd_leads(args: argparse.Namespace) -> int:
     from bot.cli.admin import list_leads
 
-    return asyncio.run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
+    return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.cli.stats import run_stats
 
-    return asyncio.run(run_stats(_settings(args), args.period))
+    return _run(run_stats(_settings(args), args.period))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.cli.admin import migrate
 
-    return asyncio.run(migrate(_settings(args)))
+    return _run(migrate(_settings(args)))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.cli.imports import import_file
 
+    settings = _settings(args)
     _setup_logging("WARNING")
-    return asyncio.run(
-        import_file(_settings(args), args.file, source=args.source, mappings=args.map or [], dry_run=args.dry_run,
+    return _run(
+        import_file(settings, args.file, source=args.source, mappings=args.map or [], dry_run=args.dry_run,
                     no_post=args.no_post, errors=args.errors)
     )
 
@@ -121,10 +150,10 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     _setup_logging("WARNING")
     actor = os.environ.get("USER") or "cli"
     if args.action == "show":
-        return asyncio.run(contacts_show(settings, args.ref))
+        return _run(contacts_show(settings, args.ref))
     if args.action == "merge":
-        return asyncio.run(contacts_merge(settings, args.into, args.other, actor=actor))
-    return asyncio.run(contacts_unmerge(settings, args.event_id, actor=actor))
+        return _run(contacts_merge(settings, args.into, args.other, actor=actor))
+    return _run(contacts_unmerge(settings, args.event_id, actor=actor))
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
@@ -132,7 +161,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     _setup_logging("WARNING")
-    return asyncio.run(
+    return _run(
         run_rescore(settings, dry_run=args.dry_run, limit=args.limit, show_all=args.all,
                     actor=os.environ.get("USER") or "cli")
     )
@@ -142,59 +171,68 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
 
     _setup_logging("WARNING")
-    return asyncio.run(run_demo())
+    return _run(run_demo())
 
 
 def build_parser() -> argparse.ArgumentParser:
+    config_help = "TOML settings file (default: $LEADBOT_CONFIG or ./leadbot.toml)"
+    # `--config` is accepted before the command (`leadbot --config F serve`) and after it (`leadbot serve
+    # --config F`); SUPPRESS keeps a subcommand that was not given it from clearing the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help=config_help)
+
     parser = argparse.ArgumentParser(
         prog="leadbot",
         description="Lead intake bot: vendor email and chat in, scored lead cards with a Claim button in Slack out.",
+        epilog="exit status: 0 done, 1 the work failed, 2 a usage, configuration or start-up problem",
     )
-    parser.add_argument(
-        "--config", type=Path, default=None, help="TOML settings file (default: $LEADBOT_CONFIG or ./leadbot.toml)"
-    )
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE", help=config_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the SMTP listener, pipeline and Slack bot until SIGINT/SIGTERM")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    serve = command("serve", "run the SMTP listener, pipeline and Slack bot until SIGINT/SIGTERM")
     serve.add_argument(
         "--hold", action="store_true", help="accept and store mail but process none (until restarted without it)"
     )
     serve.set_defaults(func=cmd_serve)
 
-    parse = sub.add_parser("parse", help="extract leads from files without storing anything")
+    parse = command("parse", "extract leads from files without storing anything")
     parse.add_argument("files", nargs="+", help=".eml files or bare bodies (text, HTML, XML/ADF, JSON)")
     parse.add_argument("--json", action="store_true", help="one JSON line per input")
     parse.add_argument("--explain", action="store_true", help="show where every field came from")
     parse.set_defaults(func=cmd_parse)
 
-    vendors = sub.add_parser("vendors", help="list the vendor templates")
+    vendors = command("vendors", "list the vendor templates")
     vendors.set_defaults(func=cmd_vendors)
 
-    messages = sub.add_parser("messages", help="list inbound messages")
+    messages = command("messages", "list inbound messages")
     messages.add_argument("--failed", action="store_true", help="only messages whose processing failed")
     messages.add_argument("--limit", type=int, default=50)
     messages.add_argument("--show", type=int, metavar="ID", help="print one message's error and raw text")
     messages.set_defaults(func=cmd_messages)
 
-    replay = sub.add_parser("replay", help="process stored messages again (after a fix)")
+    replay = command("replay", "process stored messages again (after a fix)")
     replay.add_argument("ids", nargs="+", type=int, metavar="ID")
     replay.add_argument("--force", action="store_true", help="also re-run messages that already made leads")
     replay.set_defaults(func=cmd_replay)
 
-    leads = sub.add_parser("leads", help="list stored leads")
+    leads = command("leads", "list stored leads")
     leads.add_argument("--grade", choices=["A", "B", "C"])
-    leads.add_argument("--status", choices=["new", "posted", "claimed", "closed"])
+    leads.add_argument("--status", choices=LEAD_STATUSES,
+                       help="duplicate: a repeat inquiry from a person whose earlier lead is still open")
     leads.add_argument("--limit", type=int, default=50)
     leads.set_defaults(func=cmd_leads)
 
-    stats = sub.add_parser("stats", help="pipeline statistics: sources, grades, claim times, outcomes, reps")
+    stats = command("stats", "pipeline statistics: sources, grades, claim times, outcomes, reps")
     stats.add_argument("period", nargs="?", default="30d", choices=["7d", "30d", "90d", "all"])
     stats.set_defaults(func=cmd_stats)
 
-    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate = command("migrate", "create or upgrade the database schema")
     migrate.set_defaults(func=cmd_migrate)
 
-    imp = sub.add_parser("import", help="import leads from a CSV or Excel (.xlsx) file: scored, routed, deduplicated")
+    imp = command("import", "import leads from a CSV or Excel (.xlsx) file: scored, routed, deduplicated")
     imp.add_argument("file", type=Path, help="a .csv or .xlsx file with a header row")
     imp.add_argument("--source", help="the vendor the leads are credited to (default: Import)")
     imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
@@ -204,43 +242,48 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--errors", type=Path, metavar="FILE", help="the error report (default: FILE.errors.csv)")
     imp.set_defaults(func=cmd_import)
 
-    contacts = sub.add_parser("contacts", help="one contact per person: the 360° view, merge, unmerge")
+    contacts = command("contacts", "one contact per person: the 360° view, merge, unmerge")
     csub = contacts.add_subparsers(dest="action", required=True, metavar="ACTION")
-    show = csub.add_parser("show", help="a contact with every lead and every event, newest first")
+    show = csub.add_parser("show", help="a contact with every lead and every event, newest first", parents=[common])
     show.add_argument("ref", help="contact id, email or phone (any format)")
-    merge = csub.add_parser("merge", help="make contact OTHER part of INTO (undo with unmerge)")
+    merge = csub.add_parser("merge", help="make contact OTHER part of INTO (undo with unmerge)", parents=[common])
     merge.add_argument("into", help="contact id, email or phone")
     merge.add_argument("other", help="contact id, email or phone")
-    unmerge = csub.add_parser("unmerge", help="undo a merge (the id of its \"merged\" event)")
+    unmerge = csub.add_parser("unmerge", help="undo a merge (the id of its \"merged\" event)", parents=[common])
     unmerge.add_argument("event_id", type=int, metavar="EVENT_ID")
     contacts.set_defaults(func=cmd_contacts)
 
-    rescore = sub.add_parser("rescore", help="replay today's scoring and routing rules over past leads")
+    rescore = command("rescore", "replay today's scoring and routing rules over past leads")
     rescore.add_argument("--dry-run", action="store_true",
                          help="show how grades and routing would change, store nothing")
     rescore.add_argument("--limit", type=int, default=1000, help="the newest N leads (default 1000)")
     rescore.add_argument("--all", action="store_true", help="list every lead, not only those that change")
     rescore.set_defaults(func=cmd_rescore)
 
-    demo = sub.add_parser("demo", help="a tour on loopback: sample mail in over SMTP, cards out, one claimed")
+    demo = command("demo", "a tour on loopback: sample mail in over SMTP, cards out, one claimed")
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.errors import STARTUP_ERRORS
-
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --help and usage errors exit here, before any heavy import
+    name = f"leadbot {args.command}"
     try:
         return int(args.func(args))
-    except STARTUP_ERRORS as exc:
-        print(f"leadbot: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `leadbot leads | head`: the reader left, nothing more to say
         sys.stderr.close()
-        return 0
+        return EXIT_OK
+    except Exception as exc:
+        from bot.cli.common import explain_failure
+
+        found = explain_failure(exc, getattr(args, "settings", None))
+        if found is None:
+            raise  # ours: a bug, with its traceback
+        status, line = found
+        print(f"{name}: {line}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 ``--json`` prints one JSON object per input on its own line (the shape the extraction scorer reads):
 ``{"source": <path as given>, "vendor": <str|null>, "leads": [{<every field>: <str|null>}]}``, plus
-``"error"`` for an input that could not be read; the run goes on with the next file.
+``"error"`` for an input that could not be read; the run goes on with the next file, and each such
+input also gets one line on stderr. Exit status: 0 every input was read (a message with no lead in it
+is a result), 1 some input could not be read as a message, 2 some argument named no readable file.
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nlp.extractor import Extractor
 from parsers.lead import FIELD_NAMES, Extraction, ExtractionError, RawMessage
 
-#: exit status when an argument names no readable file (the other files are still processed)
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+#: exit status when an input cannot be read as a message (the other files are still processed)
+EXIT_UNREADABLE = 1
+#: exit status when an argument names no readable file
 EXIT_MISSING = 2
+
+
+def make_extractor(settings: Settings) -> Extractor:
+    return Extractor(settings.extraction, settings.nlp)
 
 
 def _message(path: Path) -> RawMessage:
@@ -24,8 +35,11 @@ def _message(path: Path) -> RawMessage:
 
 
 def run_parse(paths: list[str], *, as_json: bool, explain: bool, extractor: Extractor,
-              out: TextIO | None = None) -> int:
-    """Extract each file and print the result; returns the exit status (0, or 2 if a path was unusable)."""
+              out: TextIO | None = None, errors: TextIO | None = None) -> int:
+    """Extract each file and print the result; returns the exit status (see the module's docstring).
+
+    ``errors`` (stderr from the command line) gets one line per input that failed.
+    """
     stream = out or sys.stdout
     status = 0
     for given in paths:
@@ -39,8 +53,13 @@ def run_parse(paths: list[str], *, as_json: bool, explain: bool, extractor: Extr
             status = EXIT_MISSING
         except ExtractionError as exc:
             error = str(exc)
+            status = max(status, EXIT_UNREADABLE)
         except Exception as exc:  # our bug: report it for this file and go on with the others
             error = f"internal error ({type(exc).__name__}: {exc})"
+            status = max(status, EXIT_UNREADABLE)
+        if error is not None and errors is not None:
+            line = error if error.startswith("cannot read") else f"{given}: {error}"
+            errors.write(f"leadbot parse: {' '.join(line.split())}\n")
         if as_json:
             stream.write(_json_line(given, extraction, error, explain) + "\n")
         else:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.cli.common import open_existing
 from bot.settings import Settings
 from bot.slack.blocks import money
 from bot.slack.commands import PERIODS, period_since
 from bot.slack.views import age
 from store.db import utcnow
 from store.stats import PipelineStats, compute_stats
-from store.store import Store
 
 
 def _pct(value: float | None) -> str:
@@ -51,9 +51,8 @@ def stats_text(stats: PipelineStats, period: str) -> str:
 
 
 async def run_stats(settings: Settings, period: str) -> int:
-    store = Store.open(settings.store.url)
+    store = await open_existing(settings)
     try:
-        await store.migrate()  # a fresh database: empty statistics, not a stack trace
         now = utcnow()
         stats = await compute_stats(store.engine, since=period_since(period, now), until=now)
     finally:

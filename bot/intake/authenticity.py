@@ -54,13 +54,15 @@ import spf
 from publicsuffixlist import PublicSuffixList
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from parsers.errors import LeadbotError, OutageError
+
 log = logging.getLogger(__name__)
 
 RecordType = Literal["TXT", "A", "AAAA", "MX", "PTR"]
 Summary = Literal["pass", "fail", "none", "temperror"]
 
 
-class DnsTempError(Exception):
+class DnsTempError(OutageError):
     """A lookup that may answer later (timeout, SERVFAIL, no server reachable): a temperror, not a fail."""
 
 
@@ -512,7 +514,7 @@ _SPF_RESULTS = {r.value for r in dmarc.SPFResult}
 _DKIM_RESULTS = {r.value for r in dmarc.DKIMResult}
 
 
-class _NoPolicy(Exception):
+class _NoPolicy(LeadbotError):
     pass
 
 

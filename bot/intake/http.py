@@ -31,8 +31,6 @@ leads (``"is_test": true``) are stored and read but marked and never posted to r
 
 from __future__ import annotations
 
-from parsers.errors import InputError
-
 import asyncio
 import contextlib
 import hashlib
@@ -57,10 +55,11 @@ from bot.intake.forms import MESSAGES, render_form, render_message, render_thank
 from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormSettings, HttpSettings, IntakeSettings, IntakeSource
 from parsers.adf import refuse_entities, sanitize_xml
+from parsers.errors import InputError
 from parsers.lead import ExtractionError, RawMessage
 from parsers.payloads import load_json
 from store.records import LeadRecord
-from store.repository import Store
+from store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +386,7 @@ class WebIntake:
         message = RawMessage(raw=raw, channel="http", sender=f"http:{source}", recipients=(f"/intake/{source}",))
         idem = idempotency_key(source, key) if key else None
         if idem is not None:
-            claim = await self._store.claim_intake_key(source, idem)
+            claim = await self._store.imports.claim_key(source, idem)
             if not claim.new:
                 if claim.message_id is None:
                     raise HttpProblem(409, "in_progress", "a request with this Idempotency-Key is being stored")
@@ -397,13 +396,13 @@ class WebIntake:
             if pipeline is self._pipeline:
                 accepted = await pipeline.accept(message, dedup=dedup)
             else:  # never queued on the main pipeline: read below by the quiet one
-                accepted = await self._store.accept_message(message, dedup_key=dedup)
+                accepted = await self._store.messages.accept(message, dedup_key=dedup)
         except BaseException:
             if idem is not None:
-                await self._store.release_intake_key(idem)
+                await self._store.imports.release_key(idem)
             raise
         if idem is not None:
-            await self._store.link_intake_key(idem, accepted.id)
+            await self._store.imports.link_key(idem, accepted.id)
         if not accepted.duplicate and not pipeline.hold:
             await self._await_reading(pipeline, accepted.id)
         return await self._outcome(accepted.id, duplicate=accepted.duplicate)
@@ -424,16 +423,16 @@ class WebIntake:
             async with asyncio.timeout(self._http.process_timeout_seconds):
                 delay = 0.005
                 while True:
-                    record = await self._store.get_message(message_id)
+                    record = await self._store.messages.get(message_id)
                     if record is None or record.status != "received":
                         return
                     await asyncio.sleep(delay)
                     delay = min(0.1, delay * 2)
 
     async def _outcome(self, message_id: int, *, duplicate: bool) -> Outcome:
-        record = await self._store.get_message(message_id)
+        record = await self._store.messages.get(message_id)
         assert record is not None
-        leads = await self._store.leads_for_message(message_id)
+        leads = await self._store.leads.for_message(message_id)
         return Outcome(message_id, duplicate, record.status, tuple(leads), record.error)
 
     def _answer(self, source: str, outcome: Outcome, *, success: int = 202, **extra: Any) -> web.Response:
@@ -485,7 +484,7 @@ class WebIntake:
             if verdict == 403:
                 return HttpProblem(403, "token_expired", "the status token has expired").response()
         try:
-            record = await self._store.get_message(message_id)
+            record = await self._store.messages.get(message_id)
             if record is None or record.sender != f"http:{name}":
                 return HttpProblem(404, "unknown_message", f"no message {message_id} from {name}").response()
             outcome = await self._outcome(message_id, duplicate=False)
@@ -507,7 +506,7 @@ class WebIntake:
         if is_test:
             for lead in outcome.leads:
                 if not outcome.duplicate:
-                    await self._store.record_event(lead.id, TEST_LEAD_EVENT, actor="leadbot",
+                    await self._store.events.record(lead.id, TEST_LEAD_EVENT, actor="leadbot",
                                                    data={"source": name, "reason": "Google Ads is_test"})
         # Google Ads expects 200 from a lead form webhook.
         return self._answer(name, outcome, success=200, test=is_test)

@@ -20,9 +20,9 @@ import csv
 import hashlib
 import io
 import itertools
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from parsers.errors import InputError
 from parsers.labels import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.verify import finalize
+from store.cli_queries import lead_statuses
 from store.records import ImportCandidate, ImportOutcome
 from store.store import Store
 
@@ -50,13 +51,30 @@ class ImportFileError(InputError, ValueError):
 # ---- reading --------------------------------------------------------------------------------------
 
 
+#: a quoted field may run over this many lines (an address, a note); a longer one is an unclosed quote
+MAX_RECORD_LINES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record of a file: where it starts (a CSV line, a sheet row), its cells, or why it is malformed."""
+
+    number: int
+    cells: list[str]
+    problem: str | None = None
+
+
 @dataclass(slots=True)
 class Table:
-    """A file's header and a stream of its rows (lists of cell text); ``total`` rows when known."""
+    """A file's header and a stream of its rows; ``total`` rows when known."""
 
     headers: list[str]
-    rows: Iterator[list[str]]
+    rows: Iterator[Row]
     total: int | None
+
+
+class _Malformed(InputError):
+    """A line that cannot be part of a record (raised from inside the csv reader's input)."""
 
 
 def _cell(value: Any) -> str:
@@ -83,33 +101,112 @@ def _text_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _csv_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+def _delimiter(header_line: str) -> str:
+    """The separator the header uses most: comma, semicolon (German Excel), tab or pipe."""
+    counts = {d: header_line.count(d) for d in ",;\t|"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+_RUNAWAY = "runaway"
+
+
+def _csv_problem(exc: Exception, rest: list[tuple[int, str]]) -> str:
+    """Why a record is malformed; ``rest``: the lines after its first that the reader took with it."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "unclosed quote: the field runs to the end of the file"
+    if text == _RUNAWAY:
+        return f"unclosed quote: the field runs on past {MAX_RECORD_LINES} lines"
+    if rest:  # the trouble showed on a later line: this one opened a quote that never closed properly
+        return f"unclosed quote: the field runs on into line {rest[-1][0]}"
+    if isinstance(exc, _Malformed):
+        return text
+    if "expected after" in text:
+        return "stray quote: text follows a closing quote"
+    return f"unreadable row: {text}"
+
+
+def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[Row]:
+    """Records of CSV text, each with the number of the line it starts on.
+
+    The reader is strict: a quote left open, text after a closing quote or a NUL byte makes the record
+    malformed (a Row with ``problem``) instead of swallowing the rows that follow into one field. The
+    lines after a malformed record's first line are read again, so only that line is lost.
+    """
+    source = enumerate(lines, start=1)
+    replay: deque[tuple[int, str]] = deque()
+    taken: list[tuple[int, str]] = []  # the lines of the record being read
+
+    def feed() -> Iterator[str]:
+        while True:
+            if replay:
+                number, text = replay.popleft()
+            else:
+                following = next(source, None)
+                if following is None:
+                    return
+                number, text = following
+            taken.append((number, text))
+            if "\x00" in text:
+                raise _Malformed("NUL byte in the row")
+            if len(taken) > MAX_RECORD_LINES:
+                raise _Malformed(_RUNAWAY)
+            yield text
+
+    while True:
+        reader = csv.reader(feed(), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+        try:
+            for cells in reader:
+                start = taken[0][0] if taken else 0
+                taken.clear()
+                yield Row(start, cells)
+            return
+        except (csv.Error, _Malformed) as exc:
+            if not taken:
+                return
+            (start, first), rest = taken[0], taken[1:]
+            replay.extendleft(reversed(rest))
+            taken.clear()
+            found = _csv_problem(exc, rest)
+            raw = " ".join(first.replace("\x00", "\\0").split())
+            yield Row(start, [], f"{found} (the line reads {raw[:80]!r})")
+
+
+def _checked(row: Row, width: int) -> Row:
+    """A record whose cells do not line up with the header is malformed: which cell is which is unknown."""
+    if row.problem is not None or not any(c.strip() for c in row.cells):
+        return row
+    extra = row.cells[width:]
+    if len(row.cells) < width or any(c.strip() for c in extra):
+        return replace(row, problem=f"wrong number of cells: {len(row.cells)} where the header has {width}")
+    return row
 
 
 def open_csv(path: Path) -> Table:
     encoding = _text_encoding(path)
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        dialect = _csv_dialect(handle.read(65536))
+        delimiter = _delimiter(handle.readline())
         handle.seek(0)
-        # A first pass counts the rows for the progress bar (streamed: cheap next to importing them).
-        total = max(0, sum(1 for _ in csv.reader(handle, dialect)) - 1)
+        # A first pass counts the records for the progress bar (streamed: cheap next to importing them).
+        total = max(0, sum(1 for _ in csv_records(handle, delimiter)) - 1)
     handle = path.open(encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(handle, dialect)
-    headers = next(reader, None)
-    if not headers:
+    records = csv_records(handle, delimiter)
+    header = next(records, None)
+    if header is None or header.problem is not None or not any(c.strip() for c in header.cells):
         handle.close()
+        if header is not None and header.problem:
+            raise ImportFileError(f"{path}: the header row (line {header.number}) is malformed: {header.problem}")
         raise ImportFileError(f"{path} is empty (no header row)")
+    width = len(header.cells)
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[Row]:
         with handle:
-            for row in reader:
-                yield [c.strip() for c in row]
+            for row in records:
+                checked = _checked(row, width)
+                yield replace(checked, cells=[c.strip() for c in checked.cells])
 
-    return Table([h.strip() for h in headers], rows(), total)
+    return Table([h.strip() for h in header.cells], rows(), total)
 
 
 def open_xlsx(path: Path) -> Table:
@@ -127,10 +224,10 @@ def open_xlsx(path: Path) -> Table:
         raise ImportFileError(f"{path} is empty (no header row)")
     total = sheet.max_row - 1 if sheet.max_row else None
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[Row]:
         try:
-            for row in values:
-                yield [_cell(v) for v in row]
+            for number, row in enumerate(values, start=2):  # row 1 is the header, as Excel shows it
+                yield Row(number, [_cell(v) for v in row])
         finally:
             workbook.close()
 
@@ -233,10 +330,16 @@ def _invalid_reason(lead: ExtractedLead, cells: list[str]) -> str | None:
 
 
 def build_candidate(
-    row_number: int, headers: Sequence[str], cells: list[str], mapping: ColumnMap, rules: RowRules
+    row_number: int, headers: Sequence[str], cells: list[str], mapping: ColumnMap, rules: RowRules,
+    problem: str | None = None,
 ) -> ImportCandidate:
-    """One row → the lead it makes (verified, scored, routed), or the reason it makes none."""
+    """One row → the lead it makes (verified, scored, routed), or the reason it makes none.
+
+    ``problem``: the row is malformed (a CSV record that does not parse or line up with the header).
+    """
     data = {headers[i] if i < len(headers) else f"column {i + 1}": c for i, c in enumerate(cells) if c}
+    if problem is not None:
+        return ImportCandidate(row_number, data, None, None, f"malformed: {problem}")
     fields: dict[str, FieldValue] = {}
     for index, name in mapping.fields.items():
         value = cells[index] if index < len(cells) else ""
@@ -261,7 +364,10 @@ class ImportSummary:
     file: str
     rows: int = 0
     imported: int = 0
+    #: rows that made no new lead because an earlier row had them, plus ``repeated``
     duplicates: int = 0
+    #: rows stored as leads with status "duplicate": the person's earlier lead is still open
+    repeated: int = 0
     invalid: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     grades: Counter[str] = field(default_factory=Counter)
@@ -273,7 +379,8 @@ class ImportSummary:
 
 
 class ErrorReport:
-    """The rejected rows, written as they come: row number, status, reason, then the row's cells."""
+    """The rejected rows, written as they come: line (in the CSV file; the row in a sheet), status, reason,
+    then the row's cells."""
 
     def __init__(self, path: Path, headers: Sequence[str]) -> None:
         self.path = path
@@ -286,7 +393,7 @@ class ErrorReport:
         if self._writer is None:
             self._handle = self.path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["row", "status", "reason", *self._headers])
+            self._writer.writerow(["line", "status", "reason", *self._headers])
         self._writer.writerow(
             [outcome.row_number, outcome.status, outcome.reason or "",
              *(candidate.data.get(h, "") for h in self._headers)]
@@ -300,6 +407,8 @@ class ErrorReport:
 
 def _reason_group(reason: str | None) -> str:
     text = reason or "unknown"
+    if text.startswith("malformed: "):  # "malformed: wrong number of cells: 4 where…" → its kind
+        return ": ".join(text.split(": ", 2)[:2]).split(" (", 1)[0]
     return text.split(" '", 1)[0] if text.startswith("invalid") else text
 
 
@@ -336,22 +445,26 @@ async def run_import(
         summary.batch_id = await store.imports.start(path.name, rules.vendor)
     upcoming: asyncio.Future[list[ImportCandidate]] | None = None
     try:
-        numbered = enumerate(table.rows, start=2)  # row 1 is the header, as a spreadsheet shows it
-
         def next_batch() -> list[ImportCandidate]:
-            return [build_candidate(n, table.headers, cells, mapping, rules)
-                    for n, cells in itertools.islice(numbered, batch_size)]
+            return [build_candidate(row.number, table.headers, row.cells, mapping, rules, row.problem)
+                    for row in itertools.islice(table.rows, batch_size)]
 
         # Reading and scoring the next batch (CPU, in a thread) overlaps storing this one (I/O).
         upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
         while candidates := await upcoming:
             upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
             if summary.batch_id is not None:
-                outcomes = await store.imports.add_rows(summary.batch_id, candidates)
+                outcomes = await _repeats_are_duplicates(store, await store.imports.add_rows(
+                    summary.batch_id, candidates))
             else:
                 outcomes = await _dry_outcomes(store, candidates, seen)
             for candidate, outcome in zip(candidates, outcomes, strict=True):
                 summary.rows += 1
+                if outcome.status == "repeat":
+                    summary.duplicates += 1
+                    summary.repeated += 1
+                    report.add(candidate, replace(outcome, status="duplicate"))
+                    continue
                 if outcome.status == "imported":
                     summary.imported += 1
                     summary.grades[outcome.grade or "?"] += 1
@@ -374,6 +487,19 @@ async def run_import(
                                       duplicates=summary.duplicates, invalid=summary.invalid)
     summary.errors_path = report.path if report.count else None
     return summary
+
+
+async def _repeats_are_duplicates(store: Store, outcomes: list[ImportOutcome]) -> list[ImportOutcome]:
+    """A new row from a person whose earlier lead is open is stored as a "duplicate" lead (no card of its
+    own): mark its outcome "repeat", so the summary counts it with the duplicates, not the imported."""
+    ids = [o.lead_id for o in outcomes if o.status == "imported" and o.lead_id is not None]
+    statuses = await lead_statuses(store, ids)
+    return [
+        replace(o, status="repeat", reason=f"stored as lead #{o.lead_id} with status duplicate: the same person's "
+                                           "earlier lead is still open (no card of its own)")
+        if o.lead_id is not None and statuses.get(o.lead_id) == "duplicate" else o
+        for o in outcomes
+    ]
 
 
 async def _dry_outcomes(store: Store, candidates: list[ImportCandidate], seen: set[str]) -> list[ImportOutcome]:

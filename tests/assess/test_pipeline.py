@@ -124,7 +124,7 @@ async def test_contacts_commands(config: Path, capsys: pytest.CaptureFixture[str
     assert await _run([*argv, "unmerge", str(event_id)]) == 0
     assert f"now belong to contact {second}" in capsys.readouterr().out
     assert await _run([*argv, "unmerge", str(event_id)]) == 1
-    assert "already undone" in capsys.readouterr().out
+    assert "already undone" in capsys.readouterr().err
     assert await _run([*argv, "show", "nobody@nowhere.example"]) == 1
 
 

@@ -58,11 +58,11 @@ def test_failed_messages_are_listed_and_replayed(tmp_path: Path) -> None:
 
     replayed = _leadbot(config, "replay", str(good_id), str(bomb_id))
     assert f"message {good_id}: processed" in replayed.stdout, replayed.stdout + replayed.stderr
-    assert f"message {bomb_id}: failed again" in replayed.stdout
+    assert f"message {bomb_id}: failed again" in replayed.stderr  # errors on stderr, results on stdout
     assert replayed.returncode == 1  # one of them still fails: the admin must see it
 
     again = _leadbot(config, "replay", str(good_id))
-    assert "already made leads" in again.stdout and again.returncode == 1
+    assert "already made leads" in again.stderr and again.returncode == 1
 
     leads = _leadbot(config, "leads")
     assert leads.returncode == 0 and "Halvard Quist" in leads.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.intake.http import normalise_body, signature_ok, status_token, status_token_check
 from bot.settings import HttpSettings
 from nlp.extractor import Extractor
-from store.repository import Store
+from store.store import Store
 from tests.fakes.raw_http import raw_post
 from tests.intake.conftest import HMAC_SECRET, SALES, StartIntake, bearer, intake_server, signed
 
@@ -257,7 +257,7 @@ async def test_the_same_body_from_another_source_is_a_new_message(start_intake: 
     assert from_landing["duplicate"] is False
     assert from_landing["message_id"] != from_portal["message_id"]
     assert from_landing["lead_ids"] and set(from_landing["lead_ids"]).isdisjoint(from_portal["lead_ids"])
-    landing = await intake.store.get_message(from_landing["message_id"])
+    landing = await intake.store.messages.get(from_landing["message_id"])
     assert landing is not None and landing.sender == "http:landing"
     # within one source it is still a resend
     status, again = await intake.post("/intake/landing", body, headers=signed(HMAC_SECRET, body))
@@ -277,7 +277,7 @@ async def test_malformed_signatures_and_tokens_are_401_never_500(start_intake: S
     for case, (path, headers) in cases.items():
         status, answer = await raw_post(intake.web.port, path, body, {**json_type, **headers})
         assert status == 401, (case, answer)
-    assert await intake.store.list_messages() == []
+    assert await intake.store.messages.recent() == []
 
 
 async def test_while_the_store_is_unreachable_webhooks_and_forms_answer_503_with_retry_after(

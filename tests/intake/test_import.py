@@ -4,6 +4,9 @@ invalid rows with reasons, the error report, dry runs, --no-post, and the comman
 from __future__ import annotations
 
 import csv
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_ov
 from bot.settings import ScoringSettings, SlackChannels
 from store.store import Store
 
+LEADBOT = str(Path(sys.executable).with_name("leadbot"))
 SALES = "C0SALES001"
 RULES = RowRules(
     Assessor(ScoringSettings(), Routing(channels=SlackChannels(sales=SALES), slack_enabled=True)),
@@ -77,7 +81,7 @@ async def test_csv_import_counts_duplicates_and_invalid_rows_and_reports_them(st
     assert summary.errors_path is not None
     with summary.errors_path.open(encoding="utf-8") as handle:
         report = list(csv.DictReader(handle))
-    assert [(r["row"], r["status"]) for r in report] == [("3", "invalid"), ("5", "duplicate"), ("6", "invalid"),
+    assert [(r["line"], r["status"]) for r in report] == [("3", "invalid"), ("5", "duplicate"), ("6", "invalid"),
                                                          ("7", "invalid")]
     assert report[0]["reason"] == "no email or phone" and report[0]["Nachname"] == "Brenner"
     assert report[2]["reason"] == "invalid email 'falk@@ude'"
@@ -129,4 +133,95 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--config", str(config), "import", str(tmp_path / "missing.csv")]) == 2
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     assert main(["--config", str(config), "import", str(tmp_path / "notes.pdf")]) == 2
-    assert "reads .csv and .xlsx" in capsys.readouterr().out
+    assert "reads .csv and .xlsx" in capsys.readouterr().err
+
+
+MALFORMED = (
+    "Name,Email,Phone,Message\n"                                              # line 1
+    "Ruth Abernathy,ruth@abernathy.example,503-555-0188,New roof\n"            # 2
+    '"Oona Bright,oona@bright.example,503-555-0190,Gutters\n'                  # 3: a quote never closed
+    "Piet Claes,piet@claes.example,503-555-0191,Skylight\n"                    # 4
+    "Sam Eto,sam@eto.example,503-555-0193,Porch,and a stray cell\n"            # 5: one cell too many
+    "Tia Fox,tia@fox.example\n"                                                # 6: two cells short
+    "Uma G\x00ray,uma@gray.example,503-555-0194,Deck\n"                        # 7: a NUL byte
+    'Vera Hale,vera@hale.example,503-555-0195,"Two things:\nsiding and paint"\n'  # 8-9: a quoted line break
+    'Wim "Bo" Ito,wim@ito.example,503-555-0196,"Fence"x\n'                     # 10: text after a closing quote
+    "Xia Jun,xia@jun.example,503-555-0197,Carport\n"                           # 11
+)
+
+
+def _leadbot(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([LEADBOT, "--config", str(config), *args], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+
+
+def _counts(summary: str) -> dict[str, int]:
+    """The import summary's rows: "│ imported │ 4 │ …" → {"imported": 4}."""
+    found = re.findall(r"^\W*(imported|duplicates|invalid|total)\W+([\d,]+)", summary, re.M)
+    return {name: int(count.replace(",", "")) for name, count in found}
+
+
+def _report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_malformed_rows_are_rejected_by_line_and_never_merged(tmp_path: Path) -> None:
+    config = tmp_path / "leadbot.toml"
+    config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "cli.db"}"\n')
+    sheet = tmp_path / "expo.csv"
+    sheet.write_bytes(MALFORMED.encode())
+    result = _leadbot(config, "import", str(sheet), "--no-post")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _counts(result.stdout) == {"imported": 4, "duplicates": 0, "invalid": 5, "total": 9}, result.stdout
+    assert "malformed: wrong number of cells" in result.stdout and "malformed: unclosed quote" in result.stdout
+
+    report = _report(tmp_path / "expo.csv.errors.csv")
+    assert [(r["line"], r["reason"].split(" (", 1)[0]) for r in report] == [
+        ("3", "malformed: unclosed quote: the field runs on into line 7"),
+        ("5", "malformed: wrong number of cells: 5 where the header has 4"),
+        ("6", "malformed: wrong number of cells: 2 where the header has 4"),
+        ("7", "malformed: NUL byte in the row"),
+        ("10", "malformed: stray quote: text follows a closing quote"),
+    ]
+    assert "Oona Bright" in report[0]["reason"] and report[1]["Name"] == "Sam Eto"
+
+    listed = _leadbot(config, "leads")
+    names = {"Ruth Abernathy", "Piet Claes", "Vera Hale", "Xia Jun"}
+    assert all(name in listed.stdout for name in names), listed.stdout
+    assert "Oona" not in listed.stdout
+
+
+async def test_a_quoted_line_break_stays_in_its_field(store: Store, tmp_path: Path) -> None:
+    sheet = tmp_path / "expo.csv"
+    sheet.write_bytes(MALFORMED.encode())
+    summary = await run_import(store, sheet, RULES)
+    leads = {lead.fields.get("email"): lead for lead in await store.leads.recent()}
+    assert set(leads) == {"ruth@abernathy.example", "piet@claes.example", "vera@hale.example", "xia@jun.example"}
+    assert leads["vera@hale.example"].fields["message"] == "Two things:\nsiding and paint"
+    assert leads["piet@claes.example"].fields["full_name"] == "Piet Claes"  # not swallowed by line 3's quote
+    assert (summary.rows, summary.imported, summary.invalid) == (9, 4, 5)
+
+
+def test_repeats_of_an_open_lead_count_as_duplicates_and_can_be_listed(tmp_path: Path) -> None:
+    config = tmp_path / "leadbot.toml"
+    config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "cli.db"}"\n')
+    sheet = write_csv(tmp_path / "fair.csv", [
+        ["Name", "Email", "Phone", "Message"],
+        ["Ruth Abernathy", "ruth@abernathy.example", "503-555-0188", "A quote for a new roof"],
+        ["Ruth Abernathy", "ruth@abernathy.example", "503-555-0188", "A quote for a new roof"],  # the same row
+        ["Ruth Abernathy", "ruth@abernathy.example", "503-555-0188", "And the gutters too, please"],  # a repeat
+        ["Piet Claes", "piet@claes.example", "503-555-0191", "Skylight"],
+    ], delimiter=",")
+    result = _leadbot(config, "import", str(sheet), "--no-post")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _counts(result.stdout) == {"imported": 2, "duplicates": 2, "invalid": 0, "total": 4}, result.stdout
+    assert "stored as status duplicate" in result.stdout
+    report = _report(tmp_path / "fair.csv.errors.csv")
+    assert [(r["line"], r["status"]) for r in report] == [("3", "duplicate"), ("4", "duplicate")]
+    assert "earlier lead is still open" in report[1]["reason"]
+
+    duplicates = _leadbot(config, "leads", "--status", "duplicate")
+    assert duplicates.returncode == 0, duplicates.stderr
+    rows = [line for line in duplicates.stdout.splitlines() if "Abernathy" in line]
+    assert len(rows) == 1 and "duplicate" in rows[0] and "Piet" not in duplicates.stdout

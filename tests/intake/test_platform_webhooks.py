@@ -85,20 +85,20 @@ async def test_facebook_leadgen_is_fetched_from_the_graph_api_and_stored(
     assert status == 200, answer
     assert graph.requests == [(LEADGEN_ID, FB_PAGE_TOKEN)]
     assert len(answer["lead_ids"]) == 1
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None
     assert lead.fields["email"] == "solveig@amundsen-bakery.example"
     assert lead.vendor == "Facebook Lead Ads"
     # Both the notification and the fetched lead are stored as received.
-    notified = await intake.store.get_message(answer["message_id"])
+    notified = await intake.store.messages.get(answer["message_id"])
     assert notified is not None and notified.raw == body
-    fetched = await intake.store.get_message(answer["lead_messages"][0])
+    fetched = await intake.store.messages.get(answer["lead_messages"][0])
     assert fetched is not None and json.loads(fetched.raw)["id"] == LEADGEN_ID
 
     # Meta delivers again (it did not see our 200 in time): the same lead, no second one.
     status, again = await intake.post("/intake/facebook", body, headers=signed(FB_SECRET, body, "X-Hub-Signature-256"))
     assert status == 200 and again["duplicate"] is True and again["lead_ids"] == answer["lead_ids"]
-    assert len(await intake.store.list_leads()) == 1
+    assert len(await intake.store.leads.recent()) == 1
 
 
 async def test_facebook_bad_signature_and_graph_failure(start_intake: StartIntake, graph: GraphStandIn) -> None:
@@ -110,12 +110,12 @@ async def test_facebook_bad_signature_and_graph_failure(start_intake: StartIntak
     assert status == 401 and answer["error"] == "bad_signature"
     status, answer = await intake.post("/intake/facebook", body)
     assert status == 401
-    assert graph.requests == [] and await intake.store.list_messages() == []
+    assert graph.requests == [] and await intake.store.messages.recent() == []
 
     graph.fail_with = 503
     status, answer = await intake.post("/intake/facebook", body, headers=signed(FB_SECRET, body, "X-Hub-Signature-256"))
     assert status == 502 and answer["error"] == "graph_api_failed"
-    assert await intake.store.list_leads() == []
+    assert await intake.store.leads.recent() == []
     # Meta retries; the Graph API is back: the lead arrives.
     graph.fail_with = None
     status, answer = await intake.post("/intake/facebook", body, headers=signed(FB_SECRET, body, "X-Hub-Signature-256"))
@@ -128,10 +128,10 @@ async def test_google_lead_form_webhook(start_intake: StartIntake) -> None:
     status, answer = await intake.post("/intake/google", body)
     assert status == 200, answer
     assert answer["test"] is False and len(answer["lead_ids"]) == 1
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None and lead.vendor == "Google Ads lead form"
     assert lead.fields["postal_code"] == "55401"
-    assert [i.lead_id for i in await intake.store.due_outbox()] == [lead.id]
+    assert [i.lead_id for i in await intake.store.outbox.due()] == [lead.id]
 
     status, again = await intake.post("/intake/google", body)
     assert status == 200 and again["duplicate"] is True and again["lead_ids"] == answer["lead_ids"]
@@ -140,18 +140,18 @@ async def test_google_lead_form_webhook(start_intake: StartIntake) -> None:
     assert status == 401 and refused["error"] == "bad_google_key"
     status, refused = await intake.post("/intake/google", b'{"user_column_data": []}')
     assert status == 401
-    assert len(await intake.store.list_messages()) == 1
+    assert len(await intake.store.messages.recent()) == 1
 
 
 async def test_google_test_leads_are_marked_and_never_posted(start_intake: StartIntake) -> None:
     intake = await start_intake()
     status, answer = await intake.post("/intake/google", google_lead(is_test=True, email="test@brekke.example"))
     assert status == 200 and answer["test"] is True
-    lead = await intake.store.get_lead(answer["lead_ids"][0])
+    lead = await intake.store.leads.get(answer["lead_ids"][0])
     assert lead is not None
-    events = [e.kind for e in await intake.store.events_for_lead(lead.id)]
+    events = [e.kind for e in await intake.store.events.for_lead(lead.id)]
     assert "test_lead" in events
-    assert await intake.store.due_outbox() == []
+    assert await intake.store.outbox.due() == []
 
 
 async def test_malformed_platform_credentials_are_401_never_500(start_intake: StartIntake, graph: GraphStandIn) -> None:
@@ -165,7 +165,7 @@ async def test_malformed_platform_credentials_are_401_never_500(start_intake: St
     forged = google_lead().replace(GOOGLE_KEY.encode(), b"\\ud800")
     status, answer = await intake.post("/intake/google", forged)
     assert status == 401 and answer["error"] == "bad_google_key"
-    assert graph.requests == [] and await intake.store.list_messages() == []
+    assert graph.requests == [] and await intake.store.messages.recent() == []
     # Meta's handshake with a verify token that is not ASCII
     async with intake.http.get(intake.base + "/intake/facebook", params={
         "hub.mode": "subscribe", "hub.verify_token": "vérify-ü",

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from store.repository import Store
+from store.store import Store
 from tests.fakes.raw_http import raw_post
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import signed_block_actions
@@ -39,7 +39,7 @@ async def test_malformed_slack_signature_headers_get_401_and_change_nothing(side
     status, answer = await raw_post(side.runner.port, "/slack/events", body.encode(), sent)
 
     assert status == 401, answer
-    stored = await side.store.get_lead(lead.id)
+    stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None and stored.status == "posted"
 
 

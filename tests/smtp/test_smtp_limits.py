@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.intake.smtp import raise_open_files_limit
-from store.repository import Store
+from store.store import Store
 
 from .conftest import LEADS, VENDOR, RawClient, Recorder, StartListener, asend
 
@@ -149,7 +149,7 @@ async def test_four_clients_streaming_9_mib_of_short_lines_get_552_early_and_mem
         assert early == b"552 5.3.4 message exceeds fixed maximum message size\r\n"
         # the final dot ends the discarded DATA; the session is in step again
         assert noop.startswith(b"250"), noop
-    assert await smtp_store.list_messages() == []
+    assert await smtp_store.messages.recent() == []
     growth = rss[1] - rss[0]
     # aiosmtpd's reader held about 15 MiB per such connection (an object per line) before refusing;
     # ours holds at most the limit plus a 64 KiB read buffer per connection.
@@ -169,7 +169,7 @@ async def test_a_message_just_under_the_limit_in_short_lines_is_stored_byte_exac
     dialogue = await asend(listener.port, raw)
 
     assert dialogue.data is not None and dialogue.data[0] == 250, dialogue.data
-    (stored,) = await smtp_store.list_messages()
+    (stored,) = await smtp_store.messages.recent()
     assert stored.raw == raw
 
 
@@ -217,4 +217,4 @@ async def test_a_client_that_stalls_inside_data_is_hung_up_on_and_nothing_is_sto
         assert await hung_up(client) == b""  # the close itself is the event waited for
     finally:
         await client.close()
-    assert await smtp_store.list_messages() == []
+    assert await smtp_store.messages.recent() == []

@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.settings import SmtpSettings, SmtpUser
-from store.repository import Store
+from store.store import Store
 
 from .conftest import LEADS, VENDOR, StartListener, transaction
 
@@ -83,7 +83,7 @@ async def test_starttls_with_a_local_certificate_then_mail_is_stored(
     assert "auth" not in features  # no [[smtp.users]]: nobody to log in
     assert mail[0] == 250
     assert data is not None and data[0] == 250, data
-    (stored,) = await smtp_store.list_messages()
+    (stored,) = await smtp_store.messages.recent()
     assert stored.raw == MAIL
 
 
@@ -95,11 +95,11 @@ async def test_require_tls_refuses_plain_mail_with_530_and_takes_it_after_startt
     _, plain_mail, plain_data = await asyncio.to_thread(converse, listener.port, None, starttls=False)
     assert plain_mail == (530, "5.7.0 must issue a STARTTLS command first")
     assert plain_data is None
-    assert await smtp_store.list_messages() == []
+    assert await smtp_store.messages.recent() == []
 
     _, mail, data = await asyncio.to_thread(converse, listener.port, certificate[0])
     assert mail[0] == 250 and data is not None and data[0] == 250
-    assert len(await smtp_store.list_messages()) == 1
+    assert len(await smtp_store.messages.recent()) == 1
 
 
 async def test_auth_per_vendor_only_over_tls_wrong_password_refused_and_required_before_mail(
@@ -126,11 +126,11 @@ async def test_auth_per_vendor_only_over_tls_wrong_password_refused_and_required
     features, anonymous_mail, _ = await asyncio.to_thread(converse, listener.port, certificate[0])
     assert "auth" in features
     assert anonymous_mail == (530, "5.7.0 authentication required")
-    assert await smtp_store.list_messages() == []
+    assert await smtp_store.messages.recent() == []
 
     _, mail, data = await asyncio.to_thread(converse, listener.port, certificate[0], login=("portal", PASSWORD))
     assert mail[0] == 250 and data is not None and data[0] == 250
-    assert len(await smtp_store.list_messages()) == 1
+    assert len(await smtp_store.messages.recent()) == 1
 
 
 def test_settings_keep_tls_and_auth_consistent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
