@@ -8,6 +8,7 @@ claims one the way Slack would (a signed block_actions request), and prints the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import smtplib
@@ -113,6 +114,9 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
         headers = signed_headers(signing_secret, body)
         async with http.post(url, data=body, headers=headers) as response:
             console.print(f"  signed block_actions request -> HTTP {response.status}")
+    # Bolt answers the click at once and claims after: wait for the card update the claim queues
+    with contextlib.suppress(AssertionError):
+        await slack.wait_for(lambda: bool(slack.calls("chat.update")), timeout=15, what="the claimed card")
     await service.wait_idle()
     claimed = await service.store.get_lead(target.id)
     assert claimed is not None

@@ -1,0 +1,89 @@
+"""What reached the Slack stand-in, as text: every message, update, ephemeral, modal, Home tab and
+response_url answer, each with where it went, so a test can check what any reader was shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.slack.safe import UNSAFE_CHARS
+from tests.fakes.slack_api import FakeSlackApi
+
+#: the Web API methods that show something to someone
+SHOWING = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.update", "views.publish")
+_ANGLED = re.compile(r"<([^<>]*)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    #: the method (or "response_url")
+    how: str
+    #: the channel, the ephemeral's or Home tab's user, or the response key
+    where: str
+    #: every text in it: the top-level text and each text object's
+    texts: tuple[str, ...]
+    ok: bool
+    problem: str = ""
+
+    @property
+    def joined(self) -> str:
+        return "\n".join(self.texts)
+
+
+def _loaded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+
+
+def texts_in(node: Any) -> list[str]:
+    """Every string under a ``text`` key, anywhere (text objects, buttons, options, fields)."""
+    out: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("text", "initial_value") and isinstance(value, str):
+                out.append(value)
+            else:
+                out += texts_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            out += texts_in(item)
+    return out
+
+
+def everything_shown(fake: FakeSlackApi) -> list[Shown]:
+    shown: list[Shown] = []
+    for call in fake.calls():
+        if call.method not in SHOWING:
+            continue
+        params = call.params
+        where = str(params.get("channel") or params.get("user_id") or params.get("user") or "")
+        if call.method == "chat.postEphemeral":
+            where = str(params.get("user") or "")
+        texts = [str(params["text"])] if params.get("text") else []
+        texts += texts_in(_loaded(params.get("blocks")) or [])
+        texts += texts_in(_loaded(params.get("view")) or {})
+        shown.append(Shown(call.method, where, tuple(texts), call.ok, call.error))
+    for response in fake.responses:
+        shown.append(
+            Shown("response_url", response.key, tuple(texts_in(response.body)), not response.problem,
+                  response.problem or "")
+        )  # fmt: skip
+    return shown
+
+
+def live_markup(text: str, ours: frozenset[str]) -> list[str]:
+    """What in ``text`` Slack would turn into a ping, a link or a reference, other than references to
+    ``ours`` (the user and channel ids our own notes name) and date tokens."""
+    live = []
+    for inner in _ANGLED.findall(text):
+        if inner[:1] in "@#" and inner[1:] in ours:
+            continue
+        if inner.startswith("!date^"):
+            continue
+        live.append(f"<{inner}>")
+    return live
+
+
+def unsafe_chars(text: str) -> list[str]:
+    return [f"U+{ord(c):04X}" for c in UNSAFE_CHARS.findall(text)]
