@@ -23,6 +23,7 @@ from bot.intake.pipeline import new_lead as pipeline_lead
 from bot.settings import RoutingSettings, SlackChannels, SlackRoles, load_settings
 from bot.slack.notes import repeat_notice
 from bot.workers.sla import SlaWorker
+from nlp.extractor import Extractor
 from parsers.lead import RawMessage
 from store.records import LeadRecord, NewLead
 from store.repository import utcnow
@@ -33,12 +34,14 @@ from tests.fakes.slack_requests import (
     block_actions_payload,
     button_payload,
     event_callback,
+    message_event,
     slash_command,
     view_submission,
 )
+from tests.slack.conftest import extractor as extractor
 from tests.slack.leads import new_lead
 from tests.slack.received import everything_shown, live_markup, unsafe_chars
-from tests.slack.service import SALES, SlackSide, sqlite_slack_side
+from tests.slack.service import INTAKE, SALES, SlackSide, sqlite_slack_side
 
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
 ESCALATE, ALERTS = "C0ESCALATE", "C0ALERTS"
@@ -66,7 +69,7 @@ RAW = (
     + f"Name: {NAME}\r\nComments: <https://evil.example|Verify your Slack session> \u202e {'D' * HUGE}\r\n".encode()
 )
 #: the people and channels our own notes may name (the lead's <@U123> and <#C0EVIL> are not among them)
-OURS = frozenset({BOSS, REP, OTHER, SALES, ESCALATE, ALERTS})
+OURS = frozenset({BOSS, REP, OTHER, SALES, ESCALATE, ALERTS, INTAKE})
 
 
 def hostile_lead(**changes: object) -> NewLead:
@@ -194,3 +197,42 @@ def test_the_pipeline_writes_repeat_notices_with_the_slack_renderer() -> None:
     made = pipeline_lead(scored, "smtp", Routing(SlackChannels(sales=SALES), True, "US", RoutingSettings()))
     assert made.notice is not None
     assert live_markup(made.notice, OURS) == [] and unsafe_chars(made.notice) == []
+
+
+@pytest.fixture
+async def chat_side(sqlite_url: str, slack_api: FakeSlackApi, extractor: Extractor) -> AsyncIterator[SlackSide]:
+    async with sqlite_slack_side(sqlite_url, slack_api, extractor=extractor) as running:
+        yield running
+
+
+async def test_a_hostile_chat_message_gets_an_inert_valid_draft_and_edit_modal(chat_side: SlackSide) -> None:
+    side, fake = chat_side, chat_side.fake
+    # with NUL it is not text (the answer says so); without, a draft with Confirm / Edit / Discard
+    await side.driver.event(event_callback(message_event(f"Name: {NAME}", user=REP, channel=INTAKE)))
+    text = (
+        f"Name: {NAME.rstrip(chr(0) + chr(7))}\nEmail: bob@evil.example\nPhone: 617-555-0199\n"
+        f"Company: <!everyone> Corp\nInterested in: <https://evil.example|Verify your Slack session> {'E' * HUGE}"
+    )
+    await side.driver.event(event_callback(message_event(text, user=REP, channel=INTAKE)))
+    await fake.wait_for(lambda: len([m for m in fake.channel_messages(INTAKE) if m.thread_ts]) == 2, what="drafts")
+    replies = [m for m in fake.channel_messages(INTAKE) if m.thread_ts]
+    unreadable, draft = next(m for m in replies if not m.blocks), next(m for m in replies if m.blocks)
+    assert unreadable.text.startswith("I could not read that message")
+    edit = next(
+        e for b in draft.blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "draft_edit"
+    )
+    await side.driver.interactive(
+        button_payload("draft_edit", edit["value"], user_id=REP, channel=INTAKE, message_ts=draft.ts,
+                       response_url=fake.response_url())
+    )  # fmt: skip
+    await fake.wait_for(lambda: bool(fake.views), what="the Edit modal")
+
+    shown = everything_shown(fake)
+    assert {s.how for s in shown} >= {"chat.postMessage", "views.open"}
+    for item in shown:
+        assert item.ok, (item.how, item.problem)
+        for piece in item.texts:
+            assert live_markup(piece, OURS) == [] and unsafe_chars(piece) == [], (item.how, piece[:300])
+        assert all(unsafe_chars(value) == [] for value in item.inputs)  # editable as typed, minus bidi
+    assert any("<!everyone> Corp" in value for s in shown for value in s.inputs)
+    assert "&lt;https://evil.example|Verify your Slack session&gt;" in "\n".join(s.joined for s in shown)

@@ -22,10 +22,12 @@ class Shown:
     how: str
     #: the channel, the ephemeral's or Home tab's user, or the response key
     where: str
-    #: every text in it: the top-level text and each text object's
+    #: every text Slack parses in it: the top-level text and each text object's
     texts: tuple[str, ...]
     ok: bool
     problem: str = ""
+    #: the initial values of its inputs (what a user edits: shown as typed, never parsed)
+    inputs: tuple[str, ...] = ()
 
     @property
     def joined(self) -> str:
@@ -36,18 +38,18 @@ def _loaded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
 
 
-def texts_in(node: Any) -> list[str]:
-    """Every string under a ``text`` key, anywhere (text objects, buttons, options, fields)."""
+def texts_in(node: Any, key: str = "text") -> list[str]:
+    """Every string under ``key``, anywhere (text objects, buttons, options, fields)."""
     out: list[str] = []
     if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("text", "initial_value") and isinstance(value, str):
+        for name, value in node.items():
+            if name == key and isinstance(value, str):
                 out.append(value)
             else:
-                out += texts_in(value)
+                out += texts_in(value, key)
     elif isinstance(node, list):
         for item in node:
-            out += texts_in(item)
+            out += texts_in(item, key)
     return out
 
 
@@ -62,8 +64,10 @@ def everything_shown(fake: FakeSlackApi) -> list[Shown]:
             where = str(params.get("user") or "")
         texts = [str(params["text"])] if params.get("text") else []
         texts += texts_in(_loaded(params.get("blocks")) or [])
-        texts += texts_in(_loaded(params.get("view")) or {})
-        shown.append(Shown(call.method, where, tuple(texts), call.ok, call.error))
+        view = _loaded(params.get("view")) or {}
+        texts += texts_in(view)
+        inputs = tuple(texts_in(view, "initial_value"))
+        shown.append(Shown(call.method, where, tuple(texts), call.ok, call.error, inputs))
     for response in fake.responses:
         shown.append(
             Shown("response_url", response.key, tuple(texts_in(response.body)), not response.problem,
