@@ -276,7 +276,10 @@ class LeadsCommands:
 
     async def _mine(self, user: str, command: Command) -> Reply:
         leads = await self._store.open_leads_of(user, limit=LIST_MAX)
-        return list_reply("*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share)
+        masked = await self._masked(leads, user, command.share)  # yours, unless shared with the channel
+        return list_reply(
+            "*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share, masked=masked
+        )
 
     async def _unclaimed(self, user: str, command: Command) -> Reply:
         if not await self._roles.may_read(user):

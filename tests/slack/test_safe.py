@@ -125,3 +125,5 @@ def test_the_stand_in_checks_views_as_slack_does() -> None:
     modal = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": [too_long]}
     assert check_view(modal) == "invalid_blocks"
     assert check_view({"type": "home", "blocks": [{"type": "divider"}] * 101}) == "invalid_blocks"
+    twice = [{"type": "divider", "block_id": "a"}, {"type": "divider", "block_id": "a"}]
+    assert check_message({"text": "t", "blocks": twice}) == "invalid_blocks"

@@ -31,10 +31,15 @@ def check_message(params: dict[str, Any]) -> str | None:
         return "msg_too_long"
     if len(blocks) > 50:
         return "invalid_blocks"
-    for block in blocks:
-        if not _block_ok(block):
-            return "invalid_blocks"
-    return None
+    return _blocks_problem(blocks)
+
+
+def _blocks_problem(blocks: list[Any]) -> str | None:
+    if not all(_block_ok(block) for block in blocks):
+        return "invalid_blocks"
+    ids = [block["block_id"] for block in blocks if block.get("block_id")]
+    # Slack refuses a message or view whose blocks repeat a block_id
+    return "invalid_blocks" if len(ids) != len(set(ids)) else None
 
 
 def _text_ok(obj: Any, limit: int) -> bool:
@@ -97,10 +102,7 @@ def check_view(view: Any) -> str | None:
         for key, required in (("title", True), ("submit", False), ("close", False)):
             if (required or key in view) and not _plain_ok(view.get(key), 24):
                 return "invalid_arguments"
-    for block in blocks:
-        if not _block_ok(block):
-            return "invalid_blocks"
-    return None
+    return _blocks_problem(blocks)
 
 
 def _plain_ok(obj: Any, limit: int) -> bool:
