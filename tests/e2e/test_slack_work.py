@@ -244,7 +244,8 @@ async def test_reassign_is_for_managers_and_tells_the_new_owner(side: SlackSide)
     assert await side.driver.interactive(view_submission(view, chosen, user_id=BOSS)) == {}
 
     fake = side.fake
-    await fake.wait_for(lambda: bool(fake.calls("conversations.open", ok_only=True)), what="the DM")
+    # the new owner's DMs: the note and the full card (the claimer's own DM card came before)
+    await fake.wait_for(lambda: len(fake.channel_messages(fake.dm_channels.get(OTHER, "-"))) == 2, what="the DMs")
     await side.settled()
     stored = await side.store.get_lead(lead.id)
     assert stored is not None and stored.owner == OTHER
