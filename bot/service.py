@@ -81,7 +81,7 @@ class Service:
             client = AsyncWebClient(
                 token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url
             )
-            poster = SlackCardPoster(client)
+            poster = SlackCardPoster(client, mask=settings.privacy.mask_unclaimed)
         else:
             poster = ConsoleCardPoster(self._console)
         self.outbox = OutboxWorker(
@@ -98,7 +98,8 @@ class Service:
         if settings.slack.enabled:
             intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
             app = build_slack_app(
-                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake
+                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake,
+                privacy=settings.privacy,
             )
             self.slack = SlackRunner(settings.slack, app)
             await self.slack.start()

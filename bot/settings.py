@@ -168,6 +168,25 @@ class SlackRoles(Section):
         return value
 
 
+class PrivacySettings(Section):
+    """`[privacy]`: who sees a lead's personal data in Slack (issue 13)."""
+
+    #: cards show first name, city or region, interest, score and reasons, but no email, phone, street or
+    #: surname; the owner gets the full card by DM, managers unmask with "Show details"
+    mask_unclaimed: bool = True
+    #: besides the owner and managers, who may open "View original" and see contact details
+    #: (user IDs U…/W… or user-group IDs S…)
+    original_roles: tuple[str, ...] = ()
+
+    @field_validator("original_roles")
+    @classmethod
+    def _member_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [member for member in value if not _MEMBER_ID.fullmatch(member)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a user ID (U…, W…) or user-group ID (S…)")
+        return value
+
+
 class SlackIntakeSettings(Section):
     """`[slack.intake]`: leads typed or pasted into Slack (issue 4)."""
 
@@ -633,6 +652,7 @@ class Settings(BaseSettings):
     intake: IntakeSettings = IntakeSettings()
     forms: dict[str, FormSettings] = {}
     imap: ImapSettings = ImapSettings()
+    privacy: PrivacySettings = PrivacySettings()
 
     @classmethod
     def settings_customise_sources(

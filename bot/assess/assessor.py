@@ -17,6 +17,7 @@ from bot.assess.routing import decide_route
 from bot.assess.scoring import ScoredLead, score_lead
 from bot.assess.sla import claim_due
 from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
+from bot.slack.notes import repeat_notice
 from parsers.lead import ExtractedLead
 from parsers.verify import contact_phone
 from store.db import utcnow
@@ -33,18 +34,6 @@ class Routing:
     default_region: str = "US"
     #: `[routing]`: rules by vendor/interest/region/language and the SLA clocks
     settings: RoutingSettings = field(default_factory=RoutingSettings)
-
-
-def notice_of(scored: ScoredLead) -> str:
-    """One line about an inquiry, for the rep who already works this person."""
-    lead = scored.lead
-    parts = [lead.display_name or lead.value("email") or lead.value("phone") or "someone"]
-    parts.append(f"via {scored.vendor}" if scored.vendor else "again")
-    wants = lead.value("interest") or lead.value("message")
-    if wants:
-        wants = " ".join(wants.split())
-        parts.append(f"— {wants[:140]}{'…' if len(wants) > 140 else ''}")
-    return " ".join(parts)
 
 
 def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetime | None = None) -> NewLead:
@@ -67,7 +56,7 @@ def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetim
         contact_phone=(phone.normalized if phone is not None and phone.normalized else None)
         or contact_phone(scored.lead.value("phone"), routing.default_region),
         claim_due_at=claim_due(now, routing.settings) if now and post_to and routing.slack_enabled else None,
-        notice=notice_of(scored),
+        notice=repeat_notice(scored.lead, scored.vendor),
         invalid=scored.invalid,
     )
 

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import RoutingSettings
+from bot.slack.notes import lead_ref
 from store.records import LeadRecord, SlaTimerRecord
 
 log = logging.getLogger(__name__)
@@ -158,13 +159,8 @@ class Action:
 
 
 def _who(lead: LeadRecord) -> str:
-    parts = [lead.display_name, f"grade {lead.grade}"]
-    if lead.vendor:
-        parts.append(lead.vendor)
-    interest = lead.value("interest")
-    if interest:
-        parts.append(interest[:60])
-    return f"lead #{lead.id} ({', '.join(parts)})"
+    # escaped, and the first name only until someone owns the lead (issue 13)
+    return lead_ref(lead, masked=lead.owner is None)
 
 
 def _where(lead: LeadRecord) -> str:

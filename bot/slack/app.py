@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.intake.chat import ChatIntake
-from bot.settings import SlackSettings
+from bot.settings import PrivacySettings, SlackSettings
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import register_listeners
 from bot.slack.roles import Roles
@@ -25,6 +25,7 @@ def build_slack_app(
     client: AsyncWebClient | None = None,
     intake: ChatIntake | None = None,
     clock: Callable[[], datetime] = utcnow,
+    privacy: PrivacySettings | None = None,
 ) -> AsyncApp:
     """An AsyncApp with every listener registered. Needs a bot token (``settings.enabled``).
 
@@ -32,6 +33,7 @@ def build_slack_app(
     for auth.test and hands it to listeners. Signatures are verified in HTTP mode; Socket Mode requests
     arrive over the app-token websocket and carry none. ``intake`` reads leads from chat (messages in the
     intake channels, app mentions, the message shortcut, ``/leads new``); without it those are declined.
+    ``privacy`` (default: masked cards) decides who reads contact details and originals.
     """
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise ValueError("the Slack app needs [slack] bot_token (without one, cards go to the console)")
@@ -51,7 +53,7 @@ def build_slack_app(
         store=store,
         wake_outbox=wake_outbox,
         settings=settings,
-        roles=Roles(settings.roles, client),
+        roles=Roles(settings.roles, client, privacy=privacy),
         intake=intake,
         clock=clock,
     )

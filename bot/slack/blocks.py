@@ -1,9 +1,13 @@
 """Block Kit renderers: pure functions from a stored lead to the card a rep sees.
 
 The card is a function of the lead alone (house style 8), so posting and every later update render the
-same way. Vendor text is untrusted: it is escaped (Slack's three entities, &amp; &lt; &gt;), sent with
-``verbatim: true`` so Slack does not auto-parse it, and ``@here``-style words are defused, so a lead
-cannot ping a channel, mention a user or open a link. Lengths respect Slack's Block Kit limits.
+same way. Vendor text is untrusted: every value passes `bot.slack.safe.inert` (the one escaping rule) and is sent
+with ``verbatim: true`` so Slack does not auto-parse it, so a lead cannot ping a channel, mention a user,
+open a link or reorder text. Lengths respect Slack's Block Kit limits.
+
+Masked (``[privacy] mask_unclaimed``), the card shows what a rep needs to decide to claim — first name,
+city or region, interest, budget, timeline, score and reasons — and none of email, phone, street,
+surname or company; reasons that quote one of those values have it blanked.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from typing import Any
 
 from bot.slack import messages
+from bot.slack.safe import cleaned, inert
 from store.records import LeadRecord
 
 #: action_id of the card's Claim button (the claim listener matches on it)
@@ -22,6 +27,8 @@ LOG_ACTIVITY_ACTION = "log_activity"
 SET_OUTCOME_ACTION = "set_outcome"
 RELEASE_ACTION = "release"
 REASSIGN_ACTION = "reassign"
+#: a masked card's "Show details": the full card, ephemerally, for the owner and managers only
+SHOW_DETAILS_ACTION = "show_details"
 
 # Slack limits (https://api.slack.com/reference/block-kit/blocks, …/block-elements#button).
 MAX_BLOCKS = 50
@@ -42,42 +49,47 @@ CARD_FIELDS: tuple[tuple[str, str], ...] = (
     ("budget", "Budget"),
     ("timeline", "Timeline"),
 )
+#: a masked card's grid ("where" is city and region together)
+MASKED_CARD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("where", "Where"),
+    ("interest", "Interest"),
+    ("budget", "Budget"),
+    ("timeline", "Timeline"),
+)
 TOP_REASONS = 3
 
 _GRADE_BADGES = {"A": ":large_green_circle:", "B": ":large_yellow_circle:", "C": ":white_circle:"}
 _OUTCOME_BADGES = {"won": ":trophy:", "lost": ":x:", "nurture": ":seedling:", "disqualified": ":no_entry_sign:"}
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# "@here" typed as text is not a mention with verbatim text, but a word joiner keeps it inert even if a
-# client or a later edit parses it (Slack's "special mentions": here, channel, everyone).
-_SPECIAL_MENTION = re.compile(r"(?<![\w.+-])@(?=(here|channel|everyone)\b)", re.IGNORECASE)
-# Three backticks would open a code span that swallows the rest of the text object.
-_FENCE = re.compile(r"`{3,}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _POINTS = re.compile(r"^\s*([+-]?\d+)")
-_ELLIPSIS = "…"
 
 
-def lead_card(lead: LeadRecord) -> tuple[list[dict[str, Any]], str]:
+def lead_card(lead: LeadRecord, *, masked: bool = False) -> tuple[list[dict[str, Any]], str]:
     """The lead's Slack card: (blocks, fallback text).
 
     Unclaimed and claimable, the card ends with a primary "Claim" button (action_id ``claim``, value the
-    lead id); claimed, it names the owner instead.
+    lead id); claimed, it names the owner instead. ``masked``: without contact details (module docstring),
+    with a "Show details" button that answers only those allowed to see them.
     """
-    blocks: list[dict[str, Any]] = [_section(_title(lead), block_id="lead")]
+    blocks: list[dict[str, Any]] = [_section(_title(lead, masked=masked), block_id="lead")]
+    shown = MASKED_CARD_FIELDS if masked else CARD_FIELDS
     fields = [
-        _mrkdwn(f"*{label}*\n" + _escape(value, FIELD_TEXT_MAX - len(label) - 3))
-        for name, label in CARD_FIELDS
-        if (value := lead.value(name))
+        _mrkdwn(f"*{label}*\n" + _escape(_one_line(value), FIELD_TEXT_MAX - len(label) - 3))
+        for name, label in shown
+        if (value := where(lead) if name == "where" else lead.value(name))
     ]
     if fields:
         blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
-    blocks.append(_section(_score_line(lead), block_id="score"))
-    blocks.append({"type": "context", "block_id": "source", "elements": [_mrkdwn(_source_line(lead))]})
+    blocks.append(_section(_score_line(lead, masked=masked), block_id="score"))
+    source = [_mrkdwn(_source_line(lead))]
+    if masked:
+        source.append(_mrkdwn(messages.MASKED_NOTE))
+    blocks.append({"type": "context", "block_id": "source", "elements": source})
     view = _button(VIEW_ORIGINAL_ACTION, messages.VIEW_ORIGINAL_BUTTON, lead)
+    more = [_button(SHOW_DETAILS_ACTION, messages.SHOW_DETAILS_BUTTON, lead)] if masked else []
     if _claimable(lead):
         claim = _button(CLAIM_ACTION, messages.CLAIM_BUTTON, lead, style="primary")
-        blocks.append({"type": "actions", "block_id": "claim", "elements": [claim, view]})
+        blocks.append({"type": "actions", "block_id": "claim", "elements": [claim, view, *more]})
     else:
         blocks.append(_section(_owner_line(lead), block_id="owner"))
         if lead.status == "claimed":
@@ -87,11 +99,42 @@ def lead_card(lead: LeadRecord) -> tuple[list[dict[str, Any]], str]:
                 _button(RELEASE_ACTION, messages.RELEASE_BUTTON, lead),
                 _button(REASSIGN_ACTION, messages.REASSIGN_BUTTON, lead),
                 view,
+                *more,
             ]
             blocks.append({"type": "actions", "block_id": "work", "elements": work})
         else:
-            blocks.append({"type": "actions", "block_id": "view", "elements": [view]})
-    return blocks[:MAX_BLOCKS], _fallback(lead)
+            blocks.append({"type": "actions", "block_id": "view", "elements": [view, *more]})
+    return blocks[:MAX_BLOCKS], _fallback(lead, masked=masked)
+
+
+def first_name(lead: LeadRecord) -> str:
+    """The name a masked card shows: the first name (or the first word of the full name), else the lead
+    number — never the email or phone that ``display_name`` falls back to."""
+    name = lead.value("first_name") or (lead.value("full_name") or "").strip()
+    words = name.split()
+    return words[0] if words else f"Lead #{lead.id}"
+
+
+def where(lead: LeadRecord) -> str | None:
+    """City and region, as a masked card shows them (never the street or postal code)."""
+    parts = [p for p in (lead.value("city"), lead.value("region")) if p]
+    return ", ".join(dict.fromkeys(parts)) or None
+
+
+def private_values(lead: LeadRecord) -> list[str]:
+    """The values a masked rendering must not show (longest first, so a full name goes before a surname)."""
+    names = ("email", "phone", "street", "last_name", "full_name", "company", "postal_code")
+    values = {v.strip() for n in names if (v := lead.value(n)) and len(v.strip()) >= 2}
+    full = (lead.value("full_name") or "").split()
+    values.update(w for w in full[1:] if len(w) >= 2)
+    return sorted(values, key=len, reverse=True)
+
+
+def redacted(text: str, lead: LeadRecord) -> str:
+    """``text`` (a score reason) with the lead's private values blanked out."""
+    for value in private_values(lead):
+        text = re.sub(re.escape(value), messages.HIDDEN, text, flags=re.IGNORECASE)
+    return text
 
 
 def console_card(lead: LeadRecord) -> str:
@@ -147,19 +190,19 @@ def _claimable(lead: LeadRecord) -> bool:
     return lead.owner is None and lead.status in ("new", "posted")
 
 
-def _title(lead: LeadRecord) -> str:
+def _title(lead: LeadRecord, *, masked: bool) -> str:
     badge = _GRADE_BADGES.get(lead.grade, ":black_circle:")
     grade = messages.GRADE_LABEL.format(grade=_escape(lead.grade, 8))
-    name = _escape(_one_line(lead.display_name), 500)
+    name = _escape(_one_line(first_name(lead) if masked else lead.display_name), 500)
     title = f"{badge} *{grade}* · *{name}*"
-    if company := lead.value("company"):
+    if not masked and (company := lead.value("company")):
         title += " — " + _escape(_one_line(company), 500)
     return title
 
 
-def _score_line(lead: LeadRecord) -> str:
+def _score_line(lead: LeadRecord, *, masked: bool) -> str:
     line = f"*Score {lead.score}/100*"
-    reasons = _top_reasons(lead.reasons)
+    reasons = [redacted(r, lead) if masked else r for r in _top_reasons(lead.reasons)]
     if reasons:
         line += "\n" + "\n".join("• " + _escape(_one_line(r), 600) for r in reasons)
     return line
@@ -210,9 +253,10 @@ def money(amount: float) -> str:
     return f"{amount:,.2f}".removesuffix(".00")
 
 
-def _fallback(lead: LeadRecord) -> str:
-    text = messages.FALLBACK_TEXT.format(grade=lead.grade, name=_one_line(lead.display_name))
-    if company := lead.value("company"):
+def _fallback(lead: LeadRecord, *, masked: bool) -> str:
+    name = first_name(lead) if masked else lead.display_name
+    text = messages.FALLBACK_TEXT.format(grade=lead.grade, name=_one_line(name))
+    if not masked and (company := lead.value("company")):
         text += f" ({_one_line(company)})"
     return _escape(text, FALLBACK_TEXT_MAX)
 
@@ -241,22 +285,9 @@ def _one_line(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    return _CONTROL.sub("", text)
+    return cleaned(text)
 
 
 def _escape(text: str, limit: int | None) -> str:
-    """Escape and defuse ``text``; trim it so the *escaped* result fits ``limit`` (never mid-entity)."""
-    text = _CONTROL.sub("", text)
-    text = _SPECIAL_MENTION.sub("@\u2060", text)
-    text = _FENCE.sub(lambda m: "`\u2060" * len(m.group(0)), text)
-    pieces = [_ENTITIES.get(char, char) for char in text]
-    if limit is None or sum(map(len, pieces)) <= limit:
-        return "".join(pieces)
-    out: list[str] = []
-    size = len(_ELLIPSIS)
-    for piece in pieces:
-        if size + len(piece) > limit:
-            break
-        out.append(piece)
-        size += len(piece)
-    return "".join(out) + _ELLIPSIS
+    """`bot.slack.safe.inert`: escaped, defused, cleaned, cut so the *escaped* result fits ``limit``."""
+    return inert(text, limit)

@@ -8,14 +8,14 @@ the reply through ``respond()``, so a slow answer never misses Slack's 3 seconds
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.assess.work import work_check
 from bot.slack import messages
-from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line
+from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line, redacted
 from bot.slack.roles import Roles
 from bot.slack.views import age, check_outcome, lead_line
 from store.db import utcnow
@@ -166,19 +166,30 @@ def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str) 
     return Reply(f"Pipeline, {label}: {stats.leads} leads", blocks)
 
 
-def list_reply(title: str, leads: list[LeadRecord], empty: str, *, now: datetime, share: bool = False) -> Reply:
+def list_reply(
+    title: str,
+    leads: list[LeadRecord],
+    empty: str,
+    *,
+    now: datetime,
+    share: bool = False,
+    masked: Collection[int] = (),
+) -> Reply:
+    """A list of leads; those whose id is in ``masked`` without surname, company or contact."""
     if not leads:
         return Reply(empty, share=share)
-    lines = [title, *(lead_line(lead, now=now) for lead in leads[:LIST_MAX])]
+    lines = [title, *(lead_line(lead, now=now, masked=lead.id in masked) for lead in leads[:LIST_MAX])]
     return Reply(f"{title} ({len(leads)})", [_section("\n".join(lines))], share=share)
 
 
-def _event_line(event: EventRecord) -> str:
+def _event_line(event: EventRecord, *, masked: bool = False) -> str:
     when = event.at.strftime("%Y-%m-%d %H:%M")
     who = f" by {mention(event.actor)}" if event.actor and event.actor != "leadbot" else ""
     detail = ""
     data = event.data
-    if event.kind == "follow_up":
+    if masked:
+        pass  # a note's or a reason's text can quote the person: only the kind and who
+    elif event.kind == "follow_up":
         detail = (
             f": {escape(str(data.get('activity', '')))} — {escape_trimmed(one_line(str(data.get('text', ''))), 200)}"
         )
@@ -194,21 +205,32 @@ def _event_line(event: EventRecord) -> str:
     return f"`{when}` {escape(event.kind)}{who}{detail}{lead}"
 
 
-def contact_reply(history: ContactHistory, *, now: datetime, share: bool = False) -> Reply:
-    """The contact card: who, every lead (with its score breakdown), every event (newest first)."""
+def contact_reply(history: ContactHistory, *, now: datetime, share: bool = False, masked: bool = False) -> Reply:
+    """The contact card: who, every lead (with its score breakdown), every event (newest first).
+
+    ``masked``: the first name, no email, phone, surname or company, reasons with those blanked, events
+    without their texts (a note can quote a phone number)."""
     contact = history.contact
-    who = escape_trimmed(one_line(contact.name or contact.email or contact.phone or f"Contact #{contact.id}"), 200)
-    facts = " · ".join(escape(v) for v in (contact.email, contact.phone) if v)
+    if masked:
+        words = (contact.name or "").split()
+        name = words[0] if words else f"Contact #{contact.id}"
+        facts = messages.MASKED_CONTACT
+    else:
+        name = contact.name or contact.email or contact.phone or f"Contact #{contact.id}"
+        facts = " · ".join(escape(v) for v in (contact.email, contact.phone) if v)
+    who = escape_trimmed(one_line(name), 200)
     blocks = [_section(f"*{who}*" + (f"\n{facts}" if facts else "") + f"\n{len(history.leads)} lead(s)")]
     for lead in history.leads[:10]:
-        reasons = "\n".join("    " + escape_trimmed(one_line(r), 200) for r in lead.reasons)
-        blocks.append(_section(lead_line(lead, now=now) + (f"\n{reasons}" if reasons else "")))
+        reasons = "\n".join(
+            "    " + escape_trimmed(one_line(redacted(r, lead) if masked else r), 200) for r in lead.reasons
+        )
+        blocks.append(_section(lead_line(lead, now=now, masked=masked) + (f"\n{reasons}" if reasons else "")))
     if history.events:
-        lines = [_event_line(e) for e in history.events[:EVENTS_SHOWN]]
+        lines = [_event_line(e, masked=masked) for e in history.events[:EVENTS_SHOWN]]
         if len(history.events) > EVENTS_SHOWN:
             lines.append(f"… and {len(history.events) - EVENTS_SHOWN} earlier event(s)")
         blocks.append(_section("*History*\n" + "\n".join(lines)))
-    return Reply(f"Contact: {one_line(contact.name or contact.email or str(contact.id))}", blocks[:50], share=share)
+    return Reply(f"Contact: {escape_trimmed(one_line(name), 200)}", blocks[:50], share=share)
 
 
 def refusal(exc: WorkRefused) -> str:
@@ -256,19 +278,39 @@ class LeadsCommands:
 
     async def _mine(self, user: str, command: Command) -> Reply:
         leads = await self._store.leads.open_of(user, limit=LIST_MAX)
-        return list_reply("*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share)
+        masked = await self._masked(leads, user, command.share)  # yours, unless shared with the channel
+        return list_reply(
+            "*Your open leads*", leads, messages.NOTHING_MINE, now=self._clock(), share=command.share, masked=masked
+        )
 
-    async def _unclaimed(self, _user: str, command: Command) -> Reply:
+    async def _unclaimed(self, user: str, command: Command) -> Reply:
+        if not await self._roles.may_read(user):
+            return Reply(messages.NOT_ALLOWED_READ)
         leads = await self._store.leads.unclaimed(limit=LIST_MAX)
-        return list_reply("*Unclaimed*", leads, messages.NOTHING_UNCLAIMED, now=self._clock(), share=command.share)
+        masked = await self._masked(leads, user, command.share)
+        return list_reply(
+            "*Unclaimed*", leads, messages.NOTHING_UNCLAIMED, now=self._clock(), share=command.share, masked=masked
+        )
 
-    async def _search(self, _user: str, command: Command) -> Reply:
+    async def _search(self, user: str, command: Command) -> Reply:
+        if not await self._roles.may_read(user):
+            return Reply(messages.NOT_ALLOWED_READ)
         leads = await self._store.leads.search(command.rest, limit=LIST_MAX)
         empty = messages.NOTHING_FOUND.format(query=escape_trimmed(command.rest, 100))
         title = f"*Leads matching “{escape_trimmed(command.rest, 100)}”*"
-        return list_reply(title, leads, empty, now=self._clock(), share=command.share)
+        masked = await self._masked(leads, user, command.share)
+        return list_reply(title, leads, empty, now=self._clock(), share=command.share, masked=masked)
 
-    async def _show(self, _user: str, command: Command) -> Reply:
+    async def _masked(self, leads: list[LeadRecord], user: str, share: bool) -> set[int]:
+        """The ids of the leads ``user`` may not see the details of (all of them, shared with a channel
+        while cards are masked)."""
+        if share and self._roles.privacy.mask_unclaimed:
+            return {lead.id for lead in leads}
+        return {lead.id for lead in leads if not await self._roles.may_see_details(lead, user)}
+
+    async def _show(self, user: str, command: Command) -> Reply:
+        if not await self._roles.may_read(user):
+            return Reply(messages.NOT_ALLOWED_READ)
         ref = command.args[0]
         contact_id: int | None = None
         if (lead_id := _lead_id(ref)) is not None:
@@ -279,7 +321,13 @@ class LeadsCommands:
         history = await self._store.contacts.history(contact_id) if contact_id is not None else None
         if history is None:
             return Reply(messages.NO_SUCH_LEAD.format(ref=escape_trimmed(ref, 100)))
-        return contact_reply(history, now=self._clock(), share=command.share)
+        # The whole contact is shown to whoever may see the details of one of its leads (or a manager).
+        hidden = await self._masked(list(history.leads), user, command.share)
+        if history.leads:
+            masked = len(hidden) == len(history.leads)
+        else:
+            masked = (command.share and self._roles.privacy.mask_unclaimed) or not await self._roles.is_manager(user)
+        return contact_reply(history, now=self._clock(), share=command.share, masked=masked)
 
     async def _outcome(self, user: str, command: Command) -> Reply:
         lead_id = _lead_id(command.args[0])

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack.notes import VENDOR_MAX, repeat_dm, repeat_in_thread
+from bot.slack.safe import inert_line
+
 
 def repeat_text(repeat: dict[str, Any], *, to_owner: bool) -> str:
-    notice = repeat.get("notice") or f"{repeat.get('source') or 'a source'} sent this person again"
-    lead, earlier = repeat.get("lead_id"), repeat.get("of_lead")
-    if to_owner:
-        return f"A lead you are working (#{earlier}) asked again (lead #{lead}): {notice}"
-    return f"Repeat inquiry (lead #{lead}): {notice}"
+    """``notice`` was written by ``bot.slack.notes.repeat_notice`` (already safe); the fallback is made safe here."""
+    source = inert_line(str(repeat.get("source") or "a source"), VENDOR_MAX)
+    notice = repeat.get("notice") or f"{source} sent this person again"
+    lead, earlier = int(repeat.get("lead_id") or 0), int(repeat.get("of_lead") or 0)
+    return repeat_dm(earlier, lead, notice) if to_owner else repeat_in_thread(lead, notice)
 
 
 def outbox_text(payload: dict[str, Any]) -> str | None:

@@ -4,7 +4,6 @@ off, the console."""
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 import time
 from typing import Protocol, TextIO
@@ -12,11 +11,11 @@ from typing import Protocol, TextIO
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import console_card, lead_card
+from bot.slack.safe import cleaned, guard
 from store.records import LeadRecord
 
 #: chat.postMessage truncates text beyond 40,000 characters; notes are far shorter, this is a guard
 TEXT_MAX = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class CardPoster(Protocol):
@@ -38,15 +37,21 @@ class CardPoster(Protocol):
         """Send ``user`` a direct message; return its ts."""
         ...
 
+    async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
+        """Send ``user`` (the lead's owner) the full, unmasked card by direct message; return its ts."""
+        ...
+
 
 class SlackCardPoster:
-    """Cards as Slack messages with Block Kit blocks."""
+    """Cards as Slack messages with Block Kit blocks. ``mask``: channel cards without contact details
+    (``[privacy] mask_unclaimed``); the owner's DM card is always full."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, mask: bool = True) -> None:
         self._client = client
+        self._mask = mask
 
     async def post(self, channel: str, lead: LeadRecord) -> str:
-        blocks, text = lead_card(lead)
+        blocks, text = lead_card(lead, masked=self._mask)
         # No unfurling: a vendor URL in a lead must not pull a preview into the channel.
         response = await self._client.chat_postMessage(
             channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
@@ -54,19 +59,30 @@ class SlackCardPoster:
         return str(response["ts"])
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
-        blocks, text = lead_card(lead)
+        blocks, text = lead_card(lead, masked=self._mask)
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
     async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+        # Notes are composed by renderers that escape every value (bot.slack.notes); `guard` is the last
+        # line of defence against one that did not: no broadcast, no link, no bidi override gets out.
         response = await self._client.chat_postMessage(
-            channel=channel, text=text[:TEXT_MAX], thread_ts=thread_ts, unfurl_links=False, unfurl_media=False
+            channel=channel, text=guard(text, TEXT_MAX), thread_ts=thread_ts, unfurl_links=False, unfurl_media=False
         )
         return str(response["ts"])
 
     async def send_dm(self, user: str, text: str) -> str:
+        return await self.post_text(await self._dm_channel(user), text)
+
+    async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
+        blocks, text = lead_card(lead, masked=False)
+        response = await self._client.chat_postMessage(
+            channel=await self._dm_channel(user), blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+        )
+        return str(response["ts"])
+
+    async def _dm_channel(self, user: str) -> str:
         opened = await self._client.conversations_open(users=user)
-        channel = str(opened["channel"]["id"])
-        return await self.post_text(channel, text)
+        return str(opened["channel"]["id"])
 
 
 class ConsoleCardPoster:
@@ -95,8 +111,12 @@ class ConsoleCardPoster:
         self._say(f"── direct message to {user} ──", text)
         return f"{self._base}.{next(self._counter):06d}"
 
+    async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
+        self._print(f"── card for {user} ──", lead)
+        return f"{self._base}.{next(self._counter):06d}"
+
     def _say(self, header: str, text: str) -> None:
-        print(header, _CONTROL.sub("", text), sep="\n", file=self._stream or sys.stdout, flush=True)
+        print(header, cleaned(text), sep="\n", file=self._stream or sys.stdout, flush=True)
 
     def _print(self, header: str, lead: LeadRecord) -> None:
         stream = self._stream or sys.stdout

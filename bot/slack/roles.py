@@ -1,9 +1,15 @@
-"""Who may do what: `[slack.roles]` resolved against Slack's user groups.
+"""Who may do what and read what: `[slack.roles]` and `[privacy]` resolved against Slack's user groups.
 
-Policy (pure): anyone may claim unless ``reps`` is set; managers may always claim, reassign, see per-rep
-statistics and act on any lead; otherwise only a lead's owner may work it. Membership of a user group
-(``S…``) is read with ``usergroups.users.list`` and kept for ``ttl`` seconds; if Slack cannot be asked, the
-last known members are used (and nobody is a member of a group never read).
+Acting: anyone may claim unless ``reps`` is set; managers may always claim, reassign, see per-rep
+statistics and act on any lead; otherwise only a lead's owner may work it.
+
+Reading (issue 13): `/leads show`, `/leads search` and lead lists answer only readers — reps (anyone when
+``reps`` is empty), managers and ``[privacy] original_roles``. A lead's contact details and original
+message are for its owner, managers and ``original_roles``; with ``mask_unclaimed`` off every reader
+sees contact details too (they are on the cards anyway), but the original stays theirs alone.
+
+Membership of a user group (``S…``) is read with ``usergroups.users.list`` and kept for ``ttl``
+seconds; if Slack cannot be asked, the last known members are used (and nobody is a member of a group never read).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Callable, Iterable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.settings import SlackRoles
+from bot.settings import PrivacySettings, SlackRoles
 from store.records import LeadRecord
 
 logger = logging.getLogger(__name__)
@@ -36,8 +42,10 @@ class Roles:
         *,
         ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        privacy: PrivacySettings | None = None,
     ) -> None:
         self._settings = settings
+        self.privacy = privacy or PrivacySettings()
         self._client = client
         self._ttl = ttl
         self._clock = clock
@@ -51,6 +59,23 @@ class Roles:
         if not self._settings.reps:
             return True
         return await self._member(user, self._settings.reps) or await self.is_manager(user)
+
+    async def may_read(self, user: str) -> bool:
+        """Whether ``user`` may look leads up at all (`/leads show`, search, lists): reps, managers and
+        ``[privacy] original_roles``."""
+        return await self.may_claim(user) or await self._member(user, self.privacy.original_roles)
+
+    async def may_see_original(self, lead: LeadRecord, user: str) -> bool:
+        """Whether ``user`` may open ``lead``'s original message (and always see its contact details)."""
+        if lead.owner is not None and lead.owner == user:
+            return True
+        return await self.is_manager(user) or await self._member(user, self.privacy.original_roles)
+
+    async def may_see_details(self, lead: LeadRecord, user: str) -> bool:
+        """Whether ``user`` may see ``lead``'s contact details (email, phone, street, surname)."""
+        if await self.may_see_original(lead, user):
+            return True
+        return not self.privacy.mask_unclaimed and await self.may_read(user)
 
     async def _member(self, user: str, ids: Iterable[str]) -> bool:
         for member in ids:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.slack import messages
-from bot.slack.blocks import escape, escape_trimmed, mention, one_line, received, top_reasons
+from bot.slack.blocks import escape, escape_trimmed, first_name, mention, one_line, received, top_reasons, where
+from bot.slack.safe import cleaned, plain
 from parsers.mime import parse_mail
 from store.records import DraftRecord, LeadRecord, MessageRecord
 
@@ -50,8 +51,7 @@ _AMOUNT = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    text = one_line(text) or " "
-    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
+    return {"type": "plain_text", "text": plain(text, limit)}
 
 
 def _section(text: str, block_id: str | None = None) -> dict[str, Any]:
@@ -187,7 +187,7 @@ def _text_input(*, multiline: bool = False, initial: str | None = None, max_leng
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
     element["max_length"] = max_length
     if initial:
-        element["initial_value"] = initial[:max_length]
+        element["initial_value"] = cleaned(initial, max_length)
     return element
 
 
@@ -337,10 +337,15 @@ def edited_fields(view: dict[str, Any]) -> dict[str, str]:
 # ---- App Home -------------------------------------------------------------------------------------------
 
 
-def lead_line(lead: LeadRecord, *, now: datetime | None = None) -> str:
-    """One lead in a list: ``• #42 *Dana Whitaker* — Whitaker Logistics · A 72 · AutoLeads · 3 h``."""
-    line = f"• #{lead.id} *{escape_trimmed(one_line(lead.display_name), 120)}*"
-    if company := lead.value("company"):
+def lead_line(lead: LeadRecord, *, now: datetime | None = None, masked: bool = False) -> str:
+    """One lead in a list: ``• #42 *Dana Whitaker* — Whitaker Logistics · A 72 · AutoLeads · 3 h``;
+    ``masked``: ``• #42 *Dana* · Leeds · A 72 · AutoLeads · 3 h`` (no surname, company or contact)."""
+    name = first_name(lead) if masked else lead.display_name
+    line = f"• #{lead.id} *{escape_trimmed(one_line(name), 120)}*"
+    if masked:
+        if place := where(lead):
+            line += " · " + escape_trimmed(one_line(place), 120)
+    elif company := lead.value("company"):
         line += " — " + escape_trimmed(one_line(company), 120)
     line += f" · {escape(lead.grade)} {lead.score}"
     if lead.vendor:

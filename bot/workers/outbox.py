@@ -11,7 +11,8 @@ worker takes the due items oldest first and does them:
 * ``post_text``: payload ``{"text": str, "in_thread": bool}`` — a note to the item's channel, or, with
   ``in_thread``, a reply in the thread of the item's lead's card (its ``slack_channel``/``slack_ts``);
   while that card is not posted yet the note waits (a few attempts), then goes to the channel unthreaded;
-* ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage.
+* ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage; with
+  ``{"user": "U…", "card": true}`` instead, the item's lead's full (unmasked) card, for its owner.
 
 Instead of ``text``, a note may carry data the Slack side words (``repeat``: bot/slack/notices.py).
 
@@ -335,6 +336,12 @@ class OutboxWorker:
 
     async def _dm(self, item: OutboxRecord) -> None:
         user, text = item.payload.get("user"), outbox_text(item.payload)
+        if item.payload.get("card") and isinstance(user, str) and user and item.lead_id is not None:
+            lead = await self._store.leads.get(item.lead_id)
+            if lead is None:
+                raise _Permanent(f"lead {item.lead_id} no longer exists")
+            await self._poster.send_card_dm(user, lead)
+            return
         if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
             raise _Permanent("dm needs a user and a text")
         await self._poster.send_dm(user, text)

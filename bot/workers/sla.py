@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.assess.sla import BusinessCalendar, Clock, choose_rep, claim_steps, plan
 from bot.settings import RoutingSettings, SlackChannels
+from bot.slack.notes import grade_c_digest
 from store.db import utcnow
 from store.records import SlaTimerRecord
 from store.store import Store
@@ -118,14 +119,7 @@ class SlaWorker:
         leads = await self._store.leads.since(since, grade="C", limit=200)
         data: dict[str, Any] = {"leads": [lead.id for lead in leads], "since": since.isoformat()}
         if leads:
-            lines = [f"Grade C in the last {hours} h: {len(leads)} lead(s), kept, no rep pinged."]
-            for lead in leads[:15]:
-                why = lead.reasons[0] if lead.reasons else ""
-                source = lead.vendor or lead.channel
-                lines.append(f"• #{lead.id} {lead.display_name} ({source}) score {lead.score} {why}")
-            if len(leads) > 15:
-                lines.append(f"… and {len(leads) - 15} more: `leadbot leads --grade C`")
-            data["post"] = {"channel": self._channels.alerts, "text": "\n".join(lines)}
+            data["post"] = {"channel": self._channels.alerts, "text": grade_c_digest(leads, hours)}
         await self._store.events.record_service("c_digest", data)
         if leads:
             self._on_outbox()

@@ -18,7 +18,7 @@ from tests.fakes.slack_api import FakeSlackApi, Response
 from tests.fakes.slack_requests import app_home_opened, button_payload, event_callback, slash_command
 from tests.slack.conftest import extractor as extractor
 from tests.slack.leads import new_lead
-from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store
+from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store, sqlite_slack_side
 
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
 
@@ -38,13 +38,8 @@ async def side(
 @pytest.fixture
 async def usage_side(sqlite_url: str, slack_api: FakeSlackApi) -> AsyncIterator[SlackSide]:
     """Usage lines touch no data: one backend (SQLite) and one mode (Socket Mode, the default) suffice."""
-    store = Store.open(sqlite_url)
-    await store.migrate()
-    try:
-        async with running_slack_side(store, slack_api, "socket", roles=SlackRoles(managers=(BOSS,))) as running:
-            yield running
-    finally:
-        await store.close()
+    async with sqlite_slack_side(sqlite_url, slack_api, "socket", roles=SlackRoles(managers=(BOSS,))) as running:
+        yield running
 
 
 async def leads(side: SlackSide, text: str, user: str = REP) -> Response:
@@ -124,9 +119,12 @@ async def test_mine_unclaimed_search(side: SlackSide) -> None:
 
     mine = shown(await leads(side, "mine"))
     assert f"#{open_lead.id} *Dee Ash*" in mine and "Ada Park" not in mine
-    assert "*Cy Oak*" in shown(await leads(side, "unclaimed"))
-    found = shown(await leads(side, "search bo.elm@"))
-    assert "*Bo Elm*" in found and "Ada Park" not in found
+    unclaimed = shown(await leads(side, "unclaimed"))  # a rep sees the first name until someone claims it
+    assert "*Cy*" in unclaimed and "Oak" not in unclaimed
+    assert "*Cy Oak*" in shown(await leads(side, "unclaimed", user=BOSS))
+    found = shown(await leads(side, "search bo.elm@"))  # OTHER's lead: REP sees no surname
+    assert "*Bo*" in found and "Elm" not in found and "Ada Park" not in found
+    assert "*Bo Elm*" in shown(await leads(side, "search bo.elm@", user=BOSS))
     assert (await leads(side, "search nobody-like-this")).text == "No lead matches “nobody-like-this”."
     assert (await leads(side, "mine", user=BOSS)).text.startswith("You have no open leads.")
 

@@ -22,7 +22,7 @@ from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, button_payload, view_submission
 from tests.slack.conftest import extractor as extractor
-from tests.slack.leads import new_lead, owner_line
+from tests.slack.leads import WORK_ACTIONS, new_lead, owner_line
 from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store
 
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
@@ -108,7 +108,13 @@ async def test_view_original_shows_the_message_as_received(side: SlackSide) -> N
     side.worker.wake()
     lead = await side.wait_posted(lead.id)
 
-    await click(side, "view_original", lead, OTHER)
+    await click(side, "view_original", lead, OTHER)  # not the owner, not a manager: politely refused
+    await side.fake.wait_for(lambda: bool(side.fake.ephemerals), what="the refusal")
+    assert [(e.user, e.text) for e in side.fake.ephemerals] == [
+        (OTHER, "Sorry, only the lead's owner and managers can open the original message.")
+    ]
+    assert side.fake.views == []
+    await click(side, "view_original", lead, BOSS)
 
     view = await opened_view(side, "view_original")
     shown = texts(view)
@@ -117,12 +123,12 @@ async def test_view_original_shows_the_message_as_received(side: SlackSide) -> N
     assert "*Subject:* New lead: Dana Whitaker &lt;@\u2060here&gt;" in shown  # @here defused too
     assert "• +20 phone number verified" in shown  # the top reasons
     assert f"lead #{lead.id}" in shown and " old" in shown and "received <!date^" in shown
-    assert side.fake.ephemerals == []
+    assert len(side.fake.ephemerals) == 1
 
 
 async def test_log_activity_is_an_event_sets_first_touch_and_updates_the_card(side: SlackSide) -> None:
     lead = await claimed_lead(side)
-    assert actions(side.card(lead)) == ["log_activity", "set_outcome", "release", "reassign", "view_original"]
+    assert actions(side.card(lead)) == WORK_ACTIONS
 
     await click(side, "log_activity", lead, REP)
     view = await opened_view(side, "log_activity")
@@ -164,7 +170,7 @@ async def test_set_outcome_checks_the_input_and_closes_the_lead(side: SlackSide)
     assert stored is not None and (stored.status, stored.outcome, stored.outcome_amount) == ("closed", "won", 12500.0)
     assert stored.closed_at is not None
     assert owner_line(side.card(lead)) == f":trophy: Closed: *Won* · 12,500 · Claimed by <@{REP}>"
-    assert actions(side.card(lead)) == ["view_original"]
+    assert actions(side.card(lead)) == ["view_original", "show_details"]
     (event,) = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "outcome"]
     assert event.data == {"outcome": "won", "amount": 12500.0, "reason": None}
 
@@ -175,7 +181,7 @@ async def test_release_restores_the_card_for_anyone_to_claim(side: SlackSide) ->
     await click(side, "release", lead, REP)
 
     await side.fake.wait_for(lambda: len(side.fake.calls("chat.update")) == 2, what="the restored card")
-    assert actions(side.card(lead)) == ["claim", "view_original"]
+    assert actions(side.card(lead)) == ["claim", "view_original", "show_details"]
     stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None and stored.status == "posted"
     await side.driver.interactive(block_actions_payload(lead, user_id=OTHER))
@@ -239,13 +245,15 @@ async def test_reassign_is_for_managers_and_tells_the_new_owner(side: SlackSide)
     assert await side.driver.interactive(view_submission(view, chosen, user_id=BOSS)) == {}
 
     fake = side.fake
-    await fake.wait_for(lambda: bool(fake.calls("conversations.open", ok_only=True)), what="the DM")
+    # the new owner's DMs: the note and the full card (the claimer's own DM card came before)
+    await fake.wait_for(lambda: len(fake.channel_messages(fake.dm_channels.get(OTHER, "-"))) == 2, what="the DMs")
     await side.settled()
     stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner == OTHER
     assert f"Claimed by <@{OTHER}>" in owner_line(side.card(lead))
-    (dm,) = fake.channel_messages(fake.dm_channels[OTHER])
+    dm, card = fake.channel_messages(fake.dm_channels[OTHER])
     assert dm.text == f"<@{BOSS}> assigned you lead #{lead.id}."
+    assert "dana.whitaker@example.org" in str(card.blocks)  # the new owner gets the full card
     (event,) = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "reassigned"]
     assert (event.actor, event.data) == (BOSS, {"from": REP, "to": OTHER})
 

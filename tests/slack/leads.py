@@ -17,6 +17,8 @@ FIELDS = {
     "budget": "$45,000",
     "timeline": "this month",
 }
+#: the buttons of a claimed card (a masked card's "Show details" last)
+WORK_ACTIONS = ["log_activity", "set_outcome", "release", "reassign", "view_original", "show_details"]
 REASONS = ("+20 phone number verified", "+20 email address", "+15 says what they want", "+10 budget stated")
 
 

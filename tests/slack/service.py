@@ -21,7 +21,7 @@ from bot.assess.assessor import Assessor, Routing
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
 from bot.intake.pipeline import IntakePipeline
-from bot.settings import ScoringSettings, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
+from bot.settings import PrivacySettings, ScoringSettings, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
 from bot.slack.app import build_slack_app
 from bot.slack.poster import SlackCardPoster
 from bot.slack.runner import EVENTS_PATH, SlackRunner
@@ -163,6 +163,20 @@ def slack_settings(
 
 
 @contextlib.asynccontextmanager
+async def sqlite_slack_side(
+    sqlite_url: str, fake: FakeSlackApi, mode: Mode = "http", **options: Any
+) -> AsyncIterator[SlackSide]:
+    """`running_slack_side` on a fresh SQLite store of its own (one backend suffices for the test)."""
+    store = Store.open(sqlite_url)
+    await store.migrate()
+    try:
+        async with running_slack_side(store, fake, mode, **options) as running:
+            yield running
+    finally:
+        await store.close()
+
+
+@contextlib.asynccontextmanager
 async def running_slack_side(
     store: Store,
     fake: FakeSlackApi,
@@ -172,7 +186,9 @@ async def running_slack_side(
     roles: SlackRoles | None = None,
     intake: SlackIntakeSettings | None = None,
     clock: Callable[[], datetime] = utcnow,
+    privacy: PrivacySettings | None = None,
 ) -> AsyncIterator[SlackSide]:
+    privacy = privacy or PrivacySettings()
     channels = SlackChannels(sales=SALES, nurture=NURTURE, intake=INTAKE)
     settings = slack_settings(fake, mode, roles=roles, intake=intake, channels=channels)
     chat = None
@@ -180,10 +196,10 @@ async def running_slack_side(
         routing = Routing(channels=channels, slack_enabled=True)
         pipeline = IntakePipeline(store, extractor, Assessor(ScoringSettings(), routing, clock=clock))
         chat = ChatIntake(store, pipeline, on_cards_queued=lambda: worker.wake(), clock=clock)
-    app = build_slack_app(settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock)
+    app = build_slack_app(settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy)
     worker = OutboxWorker(
         store,
-        SlackCardPoster(app.client),
+        SlackCardPoster(app.client, mask=privacy.mask_unclaimed),
         min_interval=settings.post_interval_seconds,
         reroute=lambda lead: route(lead.grade, channels),
     )

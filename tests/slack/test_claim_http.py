@@ -16,6 +16,7 @@ from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, form_body, signed_block_actions, signed_headers
+from tests.slack.leads import WORK_ACTIONS
 from tests.slack.service import SIGNING_SECRET, SlackSide, running_slack_side
 
 
@@ -52,7 +53,7 @@ async def test_signed_claim_updates_the_card(side: SlackSide) -> None:
     message = fake.message(str(lead.slack_channel), str(lead.slack_ts))
     assert message is not None
     actions = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert actions == ["log_activity", "set_outcome", "release", "reassign", "view_original"]  # no Claim
+    assert actions == WORK_ACTIONS  # no Claim
     assert fake.ephemerals == []
 
 

@@ -1,4 +1,6 @@
-"""The card's other buttons and their modals: View original, Log activity, Set outcome, Release, Reassign.
+"""The card's other buttons and their modals: View original, Show details, Log activity, Set outcome,
+Release, Reassign. "View original" and "Show details" answer only those allowed to read them
+(`Roles.may_see_original`, `Roles.may_see_details`); others get a polite ephemeral without the details.
 
 Every button's value is untrusted: the lead is looked up and the clicker's right to act is checked when
 the button is clicked (a polite ephemeral if not) *and* again when the modal is submitted, inside the
@@ -22,12 +24,14 @@ from bot.slack.blocks import (
     REASSIGN_ACTION,
     RELEASE_ACTION,
     SET_OUTCOME_ACTION,
+    SHOW_DETAILS_ACTION,
     VIEW_ORIGINAL_ACTION,
-    mention,
+    lead_card,
 )
 from bot.slack.commands import refusal
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.common import action_value, channel_id, parse_lead_id, tell, user_id
+from bot.slack.notes import assigned_you
 from bot.slack.roles import may_work
 from bot.slack.views import (
     ACTIVITY_VIEW,
@@ -76,8 +80,28 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         lead = await clicked_lead(body, VIEW_ORIGINAL_ACTION, client, logger)
         if lead is None:
             return
+        if not await deps.roles.may_see_original(lead, user_id(body)):
+            await tell(client, logger, channel_id(body), user_id(body), messages.NOT_ALLOWED_ORIGINAL)
+            return
         message = await store.messages.get(lead.message_id) if lead.message_id is not None else None
         await open_view(client, logger, body, original_view(lead, message, now=deps.clock()))
+
+    async def show_details(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, SHOW_DETAILS_ACTION, client, logger)
+        if lead is None:
+            return
+        user, channel = user_id(body), channel_id(body)
+        if not await deps.roles.may_see_details(lead, user):
+            await tell(client, logger, channel, user, messages.NOT_ALLOWED_DETAILS)
+            return
+        if not channel:
+            return
+        blocks, text = lead_card(lead, masked=False)
+        try:  # only the clicker sees an ephemeral message
+            await client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=text)
+        except SlackApiError as exc:
+            logger.warning("could not show lead %d's details to %s: %s", lead.id, user, exc.response.get("error"))
 
     async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
         await ack()
@@ -194,11 +218,14 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await refused(client, logger, user, exc, lead_id)
             return
         if to_user != user:
-            text = f"{mention(user)} assigned you lead #{lead.id}."
+            text = assigned_you(user, lead.id)
             await store.outbox.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "text": text})
+        if deps.roles.privacy.mask_unclaimed:
+            await store.outbox.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "card": True})
         deps.wake_outbox()
 
     app.action(VIEW_ORIGINAL_ACTION)(view_original)
+    app.action(SHOW_DETAILS_ACTION)(show_details)
     app.action(LOG_ACTIVITY_ACTION)(log_activity)
     app.action(SET_OUTCOME_ACTION)(set_outcome)
     app.action(RELEASE_ACTION)(release)

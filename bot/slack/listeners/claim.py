@@ -1,7 +1,8 @@
 """The card's Claim button: the first rep to click gets the lead.
 
 The store's compare-and-set decides the winner and, in the same transaction, queues the card update;
-this listener only wakes the outbox for it, so every winning claim updates the card exactly once, however
+this listener queues the full card for the winner's DMs while channel cards are masked, and wakes the
+outbox, so every winning claim updates the card exactly once, however
 many reps click at the same moment. Everyone else gets an ephemeral note saying who has the lead.
 """
 
@@ -56,6 +57,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
         if result.won:
             logger.info("lead %d claimed by %s", lead_id, user)
+            if deps.roles.privacy.mask_unclaimed:
+                # the card in the channel stays masked: the claimer gets the full card privately
+                await deps.store.outbox.enqueue(
+                    "dm", lead_id=lead_id, channel=None, payload={"user": user, "card": True})
             deps.wake_outbox()
             return
         owner = result.lead.owner

@@ -1,25 +1,13 @@
-"""A stand-in for Slack: the Web API and the Socket Mode websocket, served on a free loopback port.
-
-For ``leadbot demo`` (the tour runs with no Slack workspace and no credentials) and for the tests: point
-the real ``AsyncWebClient`` at it (``base_url=standin.base_url``, the ``[slack] api_base_url`` setting)
-and the real Bolt app runs unchanged. Never part of serving a real workspace.
+"""The stand-in server: the Slack Web API and the Socket Mode websocket on a free loopback port.
 
 Every call is recorded (method, params, headers, the status answered); messages are kept per channel,
 and ``chat.update`` edits them, so a test asserts what a rep would see. Failures are programmable
-(``fail``). Slack's Block Kit limits are checked as Slack does, so a card Slack would reject with
-``invalid_blocks`` is rejected here too. Response shapes follow Slack's documented samples (auth.test,
-chat.postMessage, chat.update, chat.postEphemeral, users.info, views.open, views.publish, views.update,
-conversations.open, usergroups.users.list, apps.connections.open; Socket Mode hello, envelopes and acks).
-What an app posts to a ``response_url`` served here (``response_url()``) is kept in ``responses``.
-``signed_headers`` and ``block_actions_payload`` build requests the way Slack sends them (v0 signatures;
-a button click on a card).
+(``fail``). Messages, modals and Home tabs pass `bot.slack.standin.checks` or are refused as Slack would.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -28,19 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
 
-from bot.slack.blocks import CLAIM_ACTION
-from store.records import LeadRecord
+from bot.slack.standin.checks import check_message, check_view, message_blocks
+from bot.slack.standin.signed import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID
 
-TEAM_ID = "T0STANDIN"
-BOT_USER_ID = "U0LEADBOT"
-BOT_ID = "B0LEADBOT"
-APP_ID = "A0LEADBOT"
-
-#: methods that take the app-level token (xapp-); all others take the bot token
 _APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
@@ -80,6 +61,8 @@ class Response:
 
     key: str
     body: dict[str, Any]
+    #: why Slack would have refused it (Block Kit limits); None when it would be shown
+    problem: str | None = None
 
     @property
     def text(self) -> str:
@@ -320,9 +303,12 @@ class SlackStandIn:
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.responses.append(Response(request.match_info["key"], body if isinstance(body, dict) else {}))
+        body = body if isinstance(body, dict) else {}
+        problem = check_message(body)
+        self.responses.append(Response(request.match_info["key"], body, problem))
         await self._notify()
-        return web.Response(text="ok")
+        # Slack answers a response_url post it refuses with 400 and the error as plain text
+        return web.Response(text=problem, status=400) if problem else web.Response(text="ok")
 
     # ---- the Web API -------------------------------------------------------------------------------
 
@@ -408,7 +394,7 @@ class SlackStandIn:
         if problem:
             return problem
         thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
-        message = Message(channel, self._next_ts(), str(params.get("text") or ""), _blocks(params))
+        message = Message(channel, self._next_ts(), str(params.get("text") or ""), message_blocks(params))
         message.thread_ts = thread_ts
         self.messages.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
@@ -425,7 +411,7 @@ class SlackStandIn:
             return problem
         message.history.append({"text": message.text, "blocks": message.blocks})
         message.text = str(params.get("text") or "")
-        message.blocks = _blocks(params)
+        message.blocks = message_blocks(params)
         message.edits += 1
         return {"channel": channel, "ts": ts, "text": message.text, "message": self._message_json(message)}
 
@@ -438,7 +424,7 @@ class SlackStandIn:
         problem = check_message(params)
         if problem:
             return problem
-        ephemeral = Ephemeral(channel, user, str(params.get("text") or ""), _blocks(params), self._next_ts())
+        ephemeral = Ephemeral(channel, user, str(params.get("text") or ""), message_blocks(params), self._next_ts())
         self.ephemerals.append(ephemeral)
         return {"message_ts": ephemeral.message_ts}
 
@@ -452,8 +438,9 @@ class SlackStandIn:
         view = params.get("view")
         if isinstance(view, str):
             view = json.loads(view)
-        if not isinstance(view, dict):
-            return "invalid_arguments"
+        problem = check_view(view)
+        if problem or not isinstance(view, dict):
+            return problem or "invalid_arguments"
         opened = {
             **view,
             "id": "V" + uuid.uuid4().hex[:10].upper(),
@@ -473,8 +460,9 @@ class SlackStandIn:
             view = json.loads(view)
         if not user or not isinstance(view, dict) or view.get("type") != "home":
             return "invalid_arguments"
-        if len(view.get("blocks") or []) > 100:
-            return "invalid_blocks"
+        problem = check_view(view)
+        if problem:
+            return problem
         self.home_views[user] = view
         return {"view": {**view, "id": "V" + uuid.uuid4().hex[:10].upper(), "team_id": self.team_id}}
 
@@ -484,6 +472,9 @@ class SlackStandIn:
             view = json.loads(view)
         if not isinstance(view, dict) or not (params.get("view_id") or params.get("external_id")):
             return "invalid_arguments"
+        problem = check_view(view)
+        if problem:
+            return problem
         self.views.append({**view, "id": params.get("view_id")})
         return {"view": view}
 
@@ -515,9 +506,6 @@ class SlackStandIn:
         }
 
 
-# ---- request parsing and Slack's message limits ------------------------------------------------------
-
-
 async def _read_params(request: web.Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.query)
     if request.method == "POST" and request.can_read_body:
@@ -537,158 +525,5 @@ def _token(call: ApiCall) -> str:
     return str(call.params.get("token") or "")
 
 
-def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks = params.get("blocks") or []
-    if isinstance(blocks, str):  # form-encoded calls send blocks as a JSON string
-        blocks = json.loads(blocks)
-    return list(blocks)
-
-
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def check_message(params: dict[str, Any]) -> str | None:
-    """Slack's checks on a message: text or blocks present, and the Block Kit limits."""
-    text = params.get("text")
-    try:
-        blocks = _blocks(params)
-    except (TypeError, ValueError):
-        return "invalid_blocks_format"
-    if not text and not blocks:
-        return "no_text"
-    if text and len(str(text)) > 40000:
-        return "msg_too_long"
-    if len(blocks) > 50:
-        return "invalid_blocks"
-    for block in blocks:
-        if not _block_ok(block):
-            return "invalid_blocks"
-    return None
-
-
-def _text_ok(obj: Any, limit: int) -> bool:
-    return (
-        isinstance(obj, dict) and obj.get("type") in ("mrkdwn", "plain_text") and 0 < len(obj.get("text", "")) <= limit
-    )
-
-
-def _block_ok(block: Any) -> bool:
-    if not isinstance(block, dict) or len(str(block.get("block_id", ""))) > 255:
-        return False
-    kind = block.get("type")
-    if kind == "section":
-        fields = block.get("fields")
-        if "text" not in block and not fields:
-            return False
-        if "text" in block and not _text_ok(block["text"], 3000):
-            return False
-        return fields is None or (len(fields) <= 10 and all(_text_ok(f, 2000) for f in fields))
-    if kind == "context":
-        elements = block.get("elements") or []
-        return 0 < len(elements) <= 10 and all(_text_ok(e, 3000) or e.get("type") == "image" for e in elements)
-    if kind == "actions":
-        elements = block.get("elements") or []
-        return 0 < len(elements) <= 25 and all(_element_ok(e) for e in elements)
-    if kind == "header":
-        return _text_ok(block.get("text"), 150) and block["text"]["type"] == "plain_text"
-    return kind in ("divider", "image", "input", "rich_text", "file", "video")
-
-
-def _element_ok(element: Any) -> bool:
-    if not isinstance(element, dict):
-        return False
-    if len(str(element.get("action_id", ""))) > 255:
-        return False
-    if element.get("type") == "button":
-        text = element.get("text")
-        return (
-            _text_ok(text, 75)
-            and isinstance(text, dict)
-            and text["type"] == "plain_text"
-            and len(str(element.get("value", ""))) <= 2000
-            and element.get("style") in (None, "primary", "danger")
-        )
-    return True
-
-
-# ---- requests as Slack sends them ------------------------------------------------------------------------
-
-
-def slack_signature(secret: str, body: str, timestamp: int | str) -> str:
-    """Slack's v0 request signature: ``v0=`` + hex HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
-    base = f"v0:{timestamp}:{body}".encode()
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-
-
-def signed_headers(
-    secret: str,
-    body: str,
-    *,
-    timestamp: int | None = None,
-    content_type: str = "application/x-www-form-urlencoded",
-) -> dict[str, str]:
-    """The headers Slack sends with ``body``: X-Slack-Request-Timestamp and X-Slack-Signature."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    return {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": str(ts),
-        "X-Slack-Signature": slack_signature(secret, body, ts),
-    }
-
-
-def form_body(payload: dict[str, Any]) -> str:
-    """How Slack posts interactivity payloads: form-encoded ``payload=<json>``."""
-    return urlencode({"payload": json.dumps(payload)})
-
-
-def block_actions_payload(
-    lead: LeadRecord,
-    *,
-    user_id: str,
-    user_name: str | None = None,
-    value: str | None = None,
-    action_id: str = CLAIM_ACTION,
-    team_id: str = TEAM_ID,
-) -> dict[str, Any]:
-    """The ``block_actions`` payload of ``user_id`` clicking Claim on ``lead``'s card (where it was posted).
-
-    ``value`` overrides the button value (the lead id), to send what a forged request could.
-    """
-    channel = lead.slack_channel or ""
-    ts = lead.slack_ts or ""
-    name = user_name or user_id.lower()
-    return {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": name, "name": name, "team_id": team_id},
-        "api_app_id": APP_ID,
-        "token": "verification-token",
-        "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
-        "trigger_id": f"{int(time.time())}.{team_id}.{uuid.uuid4().hex[:12]}",
-        "team": {"id": team_id, "domain": "standin"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel, "name": "leads"},
-        "message": {
-            "bot_id": BOT_ID,
-            "type": "message",
-            "text": f"lead #{lead.id}",
-            "user": BOT_USER_ID,
-            "ts": ts,
-            "app_id": APP_ID,
-            "team": team_id,
-        },
-        "state": {"values": {}},
-        "response_url": "http://127.0.0.1:9/response-url-not-used",
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "claim",
-                "text": {"type": "plain_text", "text": "Claim", "emoji": True},
-                "value": str(lead.id) if value is None else value,
-                "style": "primary",
-                "type": "button",
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
