@@ -95,14 +95,6 @@ class Service:
         self.pipeline = IntakePipeline(
             self.store, self._extractor, self.assessor, on_cards_queued=self.outbox.wake, hold=self._hold
         )
-        if settings.slack.enabled:
-            intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
-            app = build_slack_app(
-                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake
-            )
-            self.slack = SlackRunner(settings.slack, app)
-            await self.slack.start()
-
         recovered = 0 if self._hold else await self.pipeline.recover()
         if recovered:
             log.info("re-queued %d message(s) accepted before the last stop", recovered)
@@ -115,6 +107,14 @@ class Service:
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()
+        # Slack last, and never waited for: Socket Mode connects in the background (issue 12).
+        if settings.slack.enabled:
+            intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
+            app = build_slack_app(
+                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake
+            )
+            self.slack = SlackRunner(settings.slack, app)
+            await self.slack.start()
         log.info(
             "leadbot is listening for mail on %s:%d; cards go to %s",
             settings.smtp.host,
@@ -197,11 +197,19 @@ async def serve(service: Service, *, on_ready: Callable[[], None] | None = None)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await service.start()
-    if on_ready:
-        on_ready()
+    starting = asyncio.create_task(service.start(), name="start")
+    stopping = asyncio.create_task(stop.wait(), name="signal")
     try:
-        await stop.wait()
+        # A signal during start (a database that does not answer…) stops the start too.
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()
+            if on_ready:
+                on_ready()
+            await stopping
     finally:
+        starting.cancel()
+        stopping.cancel()
+        await asyncio.gather(starting, stopping, return_exceptions=True)
         log.info("shutting down")
         await service.stop()
