@@ -105,7 +105,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         tried.append(name)
         try:
             return data.decode(name)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, LookupError):  # LookupError: a non-text codec (zlib, rot13)
             continue
     return data.decode("cp1252", errors="replace").replace("\x00", "")
 
