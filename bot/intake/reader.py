@@ -20,9 +20,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextvars import ContextVar
 from typing import Protocol
 
 from nlp.extractor import Extractor
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: the default time budget for reading one message, in seconds
 DEFAULT_BUDGET = 5.0
+#: seconds the caller's last read took in a worker (not counting the wait for a free one): logs, bench
+last_read_seconds: ContextVar[float] = ContextVar("last_read_seconds", default=0.0)
 
 
 class ReadAborted(InputError):
@@ -58,12 +62,15 @@ class ThreadReader:
         self.budget = budget
 
     async def read(self, message: RawMessage) -> Extraction:
+        began = time.perf_counter()
         try:
             async with asyncio.timeout(self.budget):
                 return await asyncio.to_thread(self._extractor.extract, message)
         except TimeoutError:
             assert self.budget is not None
             raise overrun(self.budget) from None
+        finally:
+            last_read_seconds.set(time.perf_counter() - began)
 
     async def close(self) -> None:
         return None
@@ -152,6 +159,7 @@ class ProcessReader:
     async def read(self, message: RawMessage) -> Extraction:
         worker = await self._idle.get()
         healthy = True
+        began = time.perf_counter()
         try:
             future = worker.pool.submit(self._task, message)
             async with asyncio.timeout(self.budget):
@@ -163,6 +171,7 @@ class ProcessReader:
             healthy = False
             raise ReadAborted("the process reading it died") from None
         finally:
+            last_read_seconds.set(time.perf_counter() - began)
             if healthy:
                 self._idle.put_nowait(worker)
             else:
