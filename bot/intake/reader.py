@@ -1,6 +1,6 @@
 """Reading a message (CPU work) where it cannot stall the listener, with a time budget per message.
 
-    ProcessReader   one single-process ProcessPoolExecutor ("spawn") per worker, each building its own
+    ProcessReader   one single-process ProcessPoolExecutor ("forkserver") per worker, each building its own
                     Extractor once (initializer); one message per worker at a time; a read that overruns
                     its budget kills that process, a fresh one takes its place, and the message fails
                     with "took longer than N s to read" (kept for `leadbot replay`, never lost).
@@ -123,7 +123,7 @@ class ProcessReader:
         *,
         processes: int = 1,
         budget: float = DEFAULT_BUDGET,
-        context: str = "spawn",
+        context: str = "forkserver",
         task: Callable[[RawMessage], Extraction] | None = None,
     ) -> None:
         self._settings = (extraction, nlp)
@@ -132,6 +132,10 @@ class ProcessReader:
         self._processes = processes
         self.budget = budget
         self._context = multiprocessing.get_context(context)
+        if context == "forkserver":
+            # Workers fork from a server that has imported spaCy and the readers once: a replacement after
+            # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
+            self._context.set_forkserver_preload(["bot.intake.reader"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()

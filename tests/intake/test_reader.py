@@ -42,7 +42,8 @@ def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
 
 @pytest.fixture
 async def reader() -> AsyncIterator[ProcessReader]:
-    started = ProcessReader(ExtractionSettings(), NlpSettings(), budget=2.0, task=stall_or_read)
+    # a budget that a plain mail meets even on a loaded machine (the first read in a worker warms spaCy)
+    started = ProcessReader(ExtractionSettings(), NlpSettings(), budget=8.0, task=stall_or_read)
     await started.start()
     yield started
     await started.close()
@@ -51,7 +52,7 @@ async def reader() -> AsyncIterator[ProcessReader]:
 async def test_an_overrun_is_refused_and_the_next_message_is_read_by_a_fresh_worker(reader: ProcessReader) -> None:
     [first] = list(reader._all)
 
-    with pytest.raises(ReadAborted, match="took longer than 2 s to read"):
+    with pytest.raises(ReadAborted, match="took longer than 8 s to read"):
         await reader.read(mail(b"slow", stall=True))
 
     extraction = await reader.read(mail(b"next"))
@@ -73,7 +74,7 @@ async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(
         assert await pipeline.process(slow.id) == []
         failed = await store.get_message(slow.id)
         assert failed is not None and failed.status == "failed"
-        assert failed.error == "unreadable: took longer than 2 s to read"
+        assert failed.error == "unreadable: took longer than 8 s to read"
         assert STALL in failed.raw
 
         fine = await pipeline.accept(mail(b"fine"))
