@@ -9,6 +9,7 @@
     ├── InputError                            the sender's: input that cannot be taken
     │   ├── ExtractionError        (parsers.lead)       bytes that cannot be read as a lead
     │   │   └── RefusedInput                            hostile input (an XML entity bomb), refused unread
+    │   ├── ReadAborted            (bot.intake.reader)  reading overran its time budget (or killed its process)
     │   ├── UnreadableChat         (bot.intake.chat)    a chat note that cannot be read
     │   ├── ImportFileError        (bot.intake.spreadsheet) a file that cannot be imported
     │   └── HttpProblem            (bot.intake.http)    a request refused at the edge, with its status
@@ -28,7 +29,7 @@
             → logged with the traceback; the message stays stored for `leadbot replay`;
               SMTP answers 451 (try again later), never 500
 
-The classes raised by the ways in (UnreadableChat, ImportFileError, HttpProblem, ImapError) live in their
+The classes raised by the ways in (ReadAborted, UnreadableChat, ImportFileError, HttpProblem, ImapError) live in their
 modules and are not re-exported here, so that those modules can use ``failure_note`` without a cycle.
 """
 

@@ -28,6 +28,7 @@ from bot.intake.chat import ChatIntake
 from bot.intake.http import WebIntake
 from bot.intake.imap import ImapPoller
 from bot.intake.pipeline import IntakePipeline
+from bot.intake.reader import ProcessReader, Reader, ThreadReader
 from bot.intake.smtp import SmtpListener
 from bot.settings import Settings
 from bot.slack.app import build_slack_app
@@ -66,13 +67,13 @@ class Service:
         self.web: WebIntake | None = None
         self.imap: ImapPoller | None = None
         self._imap_task: asyncio.Task[None] | None = None
+        self.reader: Reader | None = None
 
     async def start(self) -> None:
         settings = self.settings
         await self.store.migrate()
-        if self._extractor is None:
-            # Loading templates and building the spaCy pipeline is CPU work: keep the loop free.
-            self._extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
+        await self._start_reading()
+        assert self._extractor is not None and self.reader is not None
 
         poster: CardPoster
         client: AsyncWebClient | None = None
@@ -93,17 +94,14 @@ class Service:
         )
         self.assessor = build_assessor(settings, self.store)
         self.pipeline = IntakePipeline(
-            self.store, self._extractor, self.assessor, on_cards_queued=self.outbox.wake, hold=self._hold
+            self.store,
+            self._extractor,
+            self.assessor,
+            on_cards_queued=self.outbox.wake,
+            hold=self._hold,
+            reader=self.reader,
+            sweep_seconds=settings.intake.sweep_seconds,
         )
-        if settings.slack.enabled:
-            intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
-            app = build_slack_app(
-                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake,
-                privacy=settings.privacy,
-            )
-            self.slack = SlackRunner(settings.slack, app)
-            await self.slack.start()
-
         recovered = 0 if self._hold else await self.pipeline.recover()
         if recovered:
             log.info("re-queued %d message(s) accepted before the last stop", recovered)
@@ -116,6 +114,15 @@ class Service:
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()
+        # Slack last, and never waited for: Socket Mode connects in the background (issue 12).
+        if settings.slack.enabled:
+            intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
+            app = build_slack_app(
+                settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake,
+                privacy=settings.privacy,
+            )
+            self.slack = SlackRunner(settings.slack, app)
+            await self.slack.start()
         log.info(
             "leadbot is listening for mail on %s:%d; cards go to %s",
             settings.smtp.host,
@@ -123,13 +130,45 @@ class Service:
             "Slack" if settings.slack.enabled else "the console",
         )
 
+    async def _start_reading(self) -> None:
+        """The Extractor of this process (chat intake, template check) and the reader of accepted mail.
+
+        Worker processes unless an extractor was handed in (tests) or ``[intake] read_processes = 0``;
+        they start while this process builds its own Extractor.
+        """
+        settings = self.settings
+        intake = settings.intake
+        starting: asyncio.Task[None] | None = None
+        if self._extractor is None and intake.read_processes and not self._hold:
+            processes = ProcessReader(
+                settings.extraction, settings.nlp, processes=intake.read_processes, budget=intake.read_budget_seconds
+            )
+            self.reader = processes
+            starting = asyncio.create_task(processes.start(), name="reader-start")
+        try:
+            if self._extractor is None:
+                # Loading templates and building the spaCy pipeline is CPU work: keep the loop free.
+                self._extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
+            if starting is not None:
+                await starting
+        except BaseException:
+            if starting is not None:
+                starting.cancel()
+                await asyncio.gather(starting, return_exceptions=True)
+                await processes.close()
+            raise
+        if self.reader is None:
+            self.reader = ThreadReader(self._extractor, budget=intake.read_budget_seconds)
+
     async def _start_ways_in(self) -> None:
         """HTTP webhooks and forms, and the IMAP mailbox, each only when configured."""
         settings = self.settings
         assert self.pipeline is not None and self._extractor is not None
         if settings.http.enabled and (settings.intake.sources or settings.forms):
             # Leads that must be kept but never ping a rep (a quiet source) take the same pipeline, routed nowhere.
-            quiet = IntakePipeline(self.store, self._extractor, self.pipeline.assessor.quiet())
+            quiet = IntakePipeline(
+                self.store, self._extractor, self.pipeline.assessor.quiet(), reader=self.pipeline.reader
+            )
             self.web = WebIntake(
                 settings.http, settings.intake, settings.forms, self.pipeline, self.store, quiet=quiet
             )
@@ -171,6 +210,8 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.reader is not None:
+            await self.reader.close()
         if self.slack is not None:
             await self.slack.stop()
         await self.store.close()
@@ -198,11 +239,19 @@ async def serve(service: Service, *, on_ready: Callable[[], None] | None = None)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await service.start()
-    if on_ready:
-        on_ready()
+    starting = asyncio.create_task(service.start(), name="start")
+    stopping = asyncio.create_task(stop.wait(), name="signal")
     try:
-        await stop.wait()
+        # A signal during start (a database that does not answer…) stops the start too.
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()
+            if on_ready:
+                on_ready()
+            await stopping
     finally:
+        starting.cancel()
+        stopping.cancel()
+        await asyncio.gather(starting, stopping, return_exceptions=True)
         log.info("shutting down")
         await service.stop()

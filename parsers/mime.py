@@ -105,7 +105,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         tried.append(name)
         try:
             return data.decode(name)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, LookupError):  # LookupError: a non-text codec (zlib, rot13)
             continue
     return data.decode("cp1252", errors="replace").replace("\x00", "")
 
@@ -279,6 +279,8 @@ def parse_mail(raw: bytes) -> MailDoc:
         parsed = mailparser.parse_from_bytes(raw)
         msg = parsed.message
         subject = parsed.subject or None
+        if isinstance(subject, list):  # two Subject headers: mail-parser hands back a list
+            subject = str(subject[0]) if subject else None
         from_pairs = [(str(n), str(a)) for n, a in (parsed.from_ or []) if a or n]
         attachments = _attachments(parsed.attachments)
     except Exception as exc:  # mail-parser raises assorted errors on broken input; stdlib never does

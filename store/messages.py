@@ -70,18 +70,26 @@ class Messages:
             )
             return list(rows)
 
-    async def mark_failed(self, message_id: int, error: str) -> None:
+    async def mark_failed(self, message_id: int, error: str, *, only_if_received: bool = False) -> bool:
+        """Mark a message failed with its error. False: nothing changed.
+
+        ``only_if_received``: the compare-and-set twin of ``complete``, for readers — one that lost the race
+        (a second instance, a sweep) must not turn a processed message into a failed one, which a replay
+        would then turn into leads a second time.
+        """
+        statement = update(InboundMessage).where(InboundMessage.id == message_id)
+        if only_if_received:
+            statement = statement.where(InboundMessage.status == MessageStatus.RECEIVED)
         async with self._db.write() as session:
-            await session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id == message_id)
-                .values(
+            done = await session.execute(
+                statement.values(
                     status=MessageStatus.FAILED,
                     error=error[:20000],
                     attempts=InboundMessage.attempts + 1,
                     processed_at=self._db.clock(),
                 )
             )
+        return bool(getattr(done, "rowcount", 0) == 1)
 
     async def reset(self, message_id: int) -> MessageRecord:
         """Put a message back to "received" so it is processed again (`leadbot replay`)."""

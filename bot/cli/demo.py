@@ -8,7 +8,6 @@ claims one the way Slack would (a signed block_actions request), and prints the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import secrets
 import smtplib
@@ -27,6 +26,7 @@ from bot.service import Service
 from bot.settings import load_settings
 from bot.slack.blocks import console_card
 from bot.slack.standin import SlackStandIn, block_actions_payload, signed_headers
+from store.records import LeadRecord
 
 SALES, NURTURE = "C0DEMOSALES", "C0DEMONURTURE"
 REP = "U0DEMOREP1"
@@ -114,16 +114,18 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
         headers = signed_headers(signing_secret, body)
         async with http.post(url, data=body, headers=headers) as response:
             console.print(f"  signed block_actions request -> HTTP {response.status}")
-    # Slack's handler acknowledges first and claims after, so HTTP 200 does not mean the claim is stored yet:
-    # wait for the owner to land, then for the card update it queued. The claim is only visible in the
-    # database (the listener offers no event to wait on), so this looks there, bounded.
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(30):
-            while not ((landed := await service.store.leads.get(target.id)) and landed.owner):  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
+    # Slack's 3-second rule: the Claim button is acknowledged first and claimed after, so the answer above
+    # does not mean the claim has landed. Wait for it in the database, then for its card update.
+    claimed = await _claim_landed(service, target.id, REP)
+    if claimed is None:
+        console.print("[red]the claim did not land within 30 s; something is wrong[/red]")
+        return 1
+    try:
+        await slack.wait_for(lambda: bool(slack.calls("chat.update")), timeout=30, what="the card update")
+    except AssertionError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
     await service.wait_idle()
-    claimed = await service.store.leads.get(target.id)
-    assert claimed is not None
     console.print(Panel(Text(console_card(claimed)), title="the card after the claim", expand=False))
     updates = slack.calls("chat.update")
     console.print(f"  owner in the database: {claimed.owner}; chat.update calls: {len(updates)}\n")
@@ -135,6 +137,19 @@ async def _tour(service: Service, slack: SlackStandIn, signing_secret: str, star
     console.print(f"  by status: {dict(sorted(counts.by_status.items()))}  cards still queued: {counts.outbox_pending}")
     console.print("\nThat was Leadbot. Next: copy config.example.toml to leadbot.toml and run `leadbot serve`.")
     return 0 if claimed.owner == REP and counts.failed_messages == 0 else 1
+
+
+async def _claim_landed(service: Service, lead_id: int, user: str, timeout: float = 30.0) -> LeadRecord | None:  # noqa: ASYNC109
+    """The lead once ``user`` owns it in the database; None if that did not happen within ``timeout`` s."""
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                lead = await service.store.leads.get(lead_id)
+                if lead is not None and lead.owner == user:
+                    return lead
+                await asyncio.sleep(0.05)  # the store is the event: the claim runs after the ack
+    except TimeoutError:
+        return None
 
 
 def _quote(text: str) -> str:

@@ -1,8 +1,13 @@
 """The intake pipeline: raw message → stored record → extracted leads → scored leads → stored leads + cards.
 
 `accept` is the only step a sender waits for: it stores the raw bytes and returns. Everything else runs
-after the sender has its answer, in `process`, one message at a time; extraction (CPU) runs in a thread
-so the listener keeps answering. A message that fails stays stored with its error, for `leadbot replay`.
+after the sender has its answer, in `process`; reading (CPU) runs in a worker process or a thread with a
+time budget (bot.intake.reader), so the listener keeps answering. A message that fails stays stored with
+its error, for `leadbot replay`.
+
+Nothing accepted waits for a restart: a periodic sweep queues every message still "received" that this
+process does not hold already (e.g. accepted while the database was going away, or by another instance
+that stopped), and a worker survives whatever one message throws.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Callable
 
 from bot.assess.assessor import Assessor
 from bot.errors import failure_note
+from bot.intake.reader import Reader, ThreadReader
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
@@ -33,12 +39,20 @@ class IntakePipeline:
         *,
         on_cards_queued: Callable[[], None] = lambda: None,
         hold: bool = False,
+        reader: Reader | None = None,
+        sweep_seconds: float | None = None,
     ) -> None:
         self._store = store
         self._extractor = extractor
         self.assessor = assessor
         self._on_cards_queued = on_cards_queued
         self._queue: asyncio.Queue[int] = asyncio.Queue()
+        #: ids queued or being processed here: the sweep leaves them alone
+        self._held: set[int] = set()
+        #: reads each message (``extractor`` in a thread, without a time budget, unless given)
+        self.reader: Reader = reader or ThreadReader(extractor)
+        #: seconds between sweeps for messages still "received"; None: no sweep
+        self.sweep_seconds = sweep_seconds
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
 
@@ -47,19 +61,47 @@ class IntakePipeline:
 
         ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
         """
-        accepted = await self._store.messages.accept(
-            message, dedup_key=dedup or dedup_key(message), subject=subject_of(message)
-        )
+        # Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: not on the loop.
+        key, subject = await asyncio.to_thread(_envelope, message)
+        accepted = await self._store.messages.accept(message, dedup_key=dedup or key, subject=subject)
         if not accepted.duplicate and not self.hold:
-            self._queue.put_nowait(accepted.id)
+            self._enqueue(accepted.id)
         return accepted
+
+    def _enqueue(self, message_id: int) -> bool:
+        if message_id in self._held:
+            return False
+        self._held.add(message_id)
+        self._queue.put_nowait(message_id)
+        return True
 
     async def recover(self) -> int:
         """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
         pending = await self._store.messages.unprocessed_ids()
-        for message_id in pending:
-            self._queue.put_nowait(message_id)
-        return len(pending)
+        return sum(self._enqueue(message_id) for message_id in pending)
+
+    async def sweep(self) -> None:
+        """Every ``sweep_seconds``, queue the messages still "received" that nobody here holds, until cancelled.
+
+        Logs once when the store stops answering and once when it answers again, not at every sweep.
+        """
+        assert self.sweep_seconds is not None
+        failing = False
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            try:
+                found = await self.recover()
+            except Exception as exc:
+                if not failing:
+                    log.warning("sweep for unprocessed messages failed (%s); retrying every %g s",
+                                type(exc).__name__, self.sweep_seconds)
+                failing = True
+                continue
+            if failing:
+                log.info("the store answers again; sweeping for unprocessed messages")
+                failing = False
+            if found:
+                log.info("sweep queued %d message(s) accepted but not processed", found)
 
     async def run(self, workers: int = 2) -> None:
         """Process queued messages until cancelled.
@@ -72,17 +114,21 @@ class IntakePipeline:
         async with asyncio.TaskGroup() as group:
             for _ in range(workers):
                 group.create_task(self._work())
+            if self.sweep_seconds is not None:
+                group.create_task(self.sweep())
 
     async def _work(self) -> None:
         while True:
             message_id = await self._queue.get()
             try:
                 await self.process(message_id)
-            except Exception:
+            except Exception as exc:
                 # Even marking the failure failed (the database is down): the message is still
-                # "received", so the next start's recover() takes it again. Keep serving the rest.
-                log.exception("message %s could not be processed nor marked failed", message_id)
+                # "received", so the sweep (or the next start's recover()) takes it again. Keep serving.
+                log.warning("message %s could not be processed nor marked failed (%s: %s); it stays queued "
+                            "for the sweep", message_id, type(exc).__name__, str(exc)[:200])
             finally:
+                self._held.discard(message_id)
                 self._queue.task_done()
 
     async def wait_idle(self) -> None:
@@ -106,12 +152,13 @@ class IntakePipeline:
             received_at=record.received_at,
         )
         try:
-            extraction = await asyncio.to_thread(self._extractor.extract, raw)
+            extraction = await self.reader.read(raw)
             leads = await self.assessor.assess(
                 extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
             )
         except Exception as exc:
-            await self._store.messages.mark_failed(message_id, failure_note(exc, f"message {message_id}", log))
+            note = failure_note(exc, f"message {message_id}", log)
+            await self._store.messages.mark_failed(message_id, note, only_if_received=True)
             return []
         try:
             stored = await self._store.messages.complete(message_id, leads, vendor=extraction.vendor)
@@ -119,7 +166,7 @@ class IntakePipeline:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
             note = failure_note(exc, f"storing the leads of message {message_id}", log)
-            await self._store.messages.mark_failed(message_id, note)
+            await self._store.messages.mark_failed(message_id, note, only_if_received=True)
             return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
@@ -133,3 +180,7 @@ class IntakePipeline:
         """Process a stored message again (after a fix), whatever happened to it before."""
         await self._store.messages.reset(message_id)
         return await self.process(message_id)
+
+
+def _envelope(message: RawMessage) -> tuple[str, str | None]:
+    return dedup_key(message), subject_of(message)

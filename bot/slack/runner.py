@@ -1,7 +1,14 @@
-"""Serving the Bolt app: an aiohttp server for Slack's HTTP requests, or a Socket Mode connection."""
+"""Serving the Bolt app: an aiohttp server for Slack's HTTP requests, or a Socket Mode connection.
+
+Socket Mode never holds up the start: the connection is made by a background task that retries with
+capped exponential backoff and logs one line per change of state (connected, lost, cannot connect), so
+mail keeps coming in and SIGTERM is honoured whatever Slack does (issue 12).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 
@@ -13,6 +20,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.settings import SlackSettings
 
 logger = logging.getLogger(__name__)
+#: the Socket Mode client's own logger: it logs a traceback for every failed attempt and retries on its own
+#: schedule; its records are demoted to DEBUG because the supervisor below reports the state instead
+_client_logger = logging.getLogger(__name__ + ".client")
 
 #: the request URL to configure in the Slack app (Interactivity and Event Subscriptions)
 EVENTS_PATH = "/slack/events"
@@ -27,7 +37,14 @@ class SlackRunner:
         self._app = app
         self._web: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._supervisor: asyncio.Task[None] | None = None
         self.port: int = settings.http_port
+        #: seconds between Socket Mode attempts: doubled after each failure, from the first to the second
+        self.backoff: tuple[float, float] = (1.0, 60.0)
+        #: one attempt (apps.connections.open + the websocket) gets this long
+        self.attempt_timeout = 15.0
+        #: set while the Socket Mode connection is up (tests and health checks wait on it)
+        self.connected = asyncio.Event()
 
     async def start(self) -> None:
         if self._settings.mode == "http":
@@ -36,6 +53,11 @@ class SlackRunner:
             await self._start_socket()
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         if self._web is not None:
             await self._web.cleanup()
             self._web = None
@@ -73,10 +95,68 @@ class SlackRunner:
         token = self._settings.app_token.get_secret_value() if self._settings.app_token else ""
         if not token:
             raise ValueError('mode = "socket" needs [slack] app_token (an xapp- app-level token)')
-        handler = AsyncSocketModeHandler(self._app, token)
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+        handler = AsyncSocketModeHandler(self._app, token, logger=_client_logger)
+        # Reconnecting is the supervisor's job (with backoff): the client's own loop retries every
+        # ping interval forever and cannot be told to give up.
+        handler.client.default_auto_reconnect_enabled = False
         self._socket = handler
-        logger.info("Slack Socket Mode connected")
+        self._supervisor = asyncio.create_task(self._supervise(handler), name="slack-socket-mode")
+
+    async def _supervise(self, handler: AsyncSocketModeHandler) -> None:
+        """Keep the Socket Mode connection up until cancelled; one log line per change of state."""
+        client = handler.client
+        first, cap = self.backoff
+        delay = first
+        state = "starting"
+        while True:
+            if await client.is_connected():
+                if state != "connected":
+                    logger.info("Slack Socket Mode connected")
+                    state, delay = "connected", first
+                    self.connected.set()
+                await asyncio.sleep(min(1.0, client.ping_interval))
+                continue
+            self.connected.clear()
+            if state == "connected":
+                logger.warning("Slack Socket Mode connection lost; reconnecting")
+                state = "lost"
+            try:
+                async with asyncio.timeout(self.attempt_timeout):
+                    client.wss_uri = await client.issue_new_wss_url()
+                    await client.connect()  # type: ignore[no-untyped-call]
+                continue
+            except Exception as exc:  # any failure to reach Slack is retried, never fatal
+                reason = _reason(exc)
+            if state != "failing":
+                logger.warning(
+                    "Slack Socket Mode cannot connect (%s); retrying in %.0f s, backing off up to %.0f s "
+                    "(mail intake goes on)", reason, delay, cap,
+                )
+                state = "failing"
+            else:
+                logger.debug("Slack Socket Mode still unreachable (%s); retrying in %.0f s", reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(cap, delay * 2)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
+
+
+class _Demote(logging.Filter):
+    """The Socket Mode client's records, at DEBUG and without their tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname, record.exc_info, record.exc_text = logging.DEBUG, "DEBUG", None, None
+        return True
+
+
+_client_logger.addFilter(_Demote())
 
 
 def malformed_signature(headers: Mapping[str, str]) -> bool:

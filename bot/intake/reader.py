@@ -1,0 +1,217 @@
+"""Reading a message (CPU work) where it cannot stall the listener, with a time budget per message.
+
+    ProcessReader   one single-process ProcessPoolExecutor ("forkserver") per worker, each building its own
+                    Extractor once (initializer); one message per worker at a time; a read that overruns
+                    its budget kills that process, a fresh one takes its place, and the message fails
+                    with "took longer than N s to read" (kept for `leadbot replay`, never lost).
+                    Reading in other processes also puts the second core to work (issue 11).
+    ThreadReader    in this process, in a thread (tests, the CLI): an overrun fails the message the same
+                    way, but the thread cannot be stopped and runs on to its end.
+
+A pool of one process each, rather than one pool of N: a worker's pid is known (it answers ``os.getpid``
+once ready), so an overrun kills exactly that worker through public APIs only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextvars import ContextVar
+from typing import Protocol
+
+from nlp.extractor import Extractor
+from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.errors import InputError
+from parsers.lead import Extraction, RawMessage
+
+log = logging.getLogger(__name__)
+
+#: the default time budget for reading one message, in seconds
+DEFAULT_BUDGET = 5.0
+#: seconds the caller's last read took in a worker (not counting the wait for a free one): logs, bench
+last_read_seconds: ContextVar[float] = ContextVar("last_read_seconds", default=0.0)
+
+
+class ReadAborted(InputError):
+    """Reading this message overran its time budget or killed the process reading it."""
+
+
+class Reader(Protocol):
+    async def read(self, message: RawMessage) -> Extraction: ...
+
+    async def close(self) -> None: ...
+
+
+def overrun(budget: float) -> ReadAborted:
+    return ReadAborted(f"took longer than {budget:g} s to read")
+
+
+class ThreadReader:
+    """Reads with ``extractor`` in a thread of this process."""
+
+    def __init__(self, extractor: Extractor, *, budget: float | None = None) -> None:
+        self._extractor = extractor
+        self.budget = budget
+
+    async def read(self, message: RawMessage) -> Extraction:
+        began = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.budget):
+                return await asyncio.to_thread(self._extractor.extract, message)
+        except TimeoutError:
+            assert self.budget is not None
+            raise overrun(self.budget) from None
+        finally:
+            last_read_seconds.set(time.perf_counter() - began)
+
+    async def close(self) -> None:
+        return None
+
+
+# ---- in the worker process ------------------------------------------------------------------------
+
+_extractor: Extractor | None = None
+
+
+def _init_worker(extraction: ExtractionSettings, nlp: NlpSettings) -> None:
+    global _extractor
+    # The parent handles SIGINT/SIGTERM and stops its workers itself: a Ctrl-C on the terminal (sent to the
+    # whole process group) must not print a KeyboardInterrupt traceback from every worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _extractor = Extractor(extraction, nlp)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def read_in_worker(message: RawMessage) -> Extraction:
+    """Read ``message`` with this worker process's Extractor."""
+    assert _extractor is not None, "the worker's initializer did not run"
+    return _extractor.extract(message)
+
+
+# ---- in the service process ----------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, pool: ProcessPoolExecutor, pid: int) -> None:
+        self.pool = pool
+        self.pid = pid
+
+    def kill(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+class ProcessReader:
+    """Reads in ``processes`` worker processes, each with its own Extractor, ``budget`` seconds a message."""
+
+    def __init__(
+        self,
+        extraction: ExtractionSettings,
+        nlp: NlpSettings,
+        *,
+        processes: int = 1,
+        budget: float = DEFAULT_BUDGET,
+        context: str = "forkserver",
+        task: Callable[[RawMessage], Extraction] | None = None,
+    ) -> None:
+        self._settings = (extraction, nlp)
+        #: what a worker runs per message: the worker's Extractor (a module-level function, for pickling)
+        self._task = task or read_in_worker
+        self._processes = processes
+        self.budget = budget
+        self._context = multiprocessing.get_context(context)
+        if context == "forkserver":
+            # Workers fork from a server that has imported spaCy and the readers once: a replacement after
+            # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
+            self._context.set_forkserver_preload(["bot.intake.reader"])
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._spawning: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    async def start(self) -> None:
+        """Start the workers and wait until each has built its Extractor (a bad template raises here)."""
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self._processes)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def _spawn(self) -> _Worker:
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=self._context, initializer=_init_worker, initargs=self._settings
+        )
+        try:
+            pid = await asyncio.wrap_future(pool.submit(_ready))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        worker = _Worker(pool, pid)
+        self._all.add(worker)
+        return worker
+
+    async def read(self, message: RawMessage) -> Extraction:
+        worker = await self._idle.get()
+        healthy = True
+        began = time.perf_counter()
+        try:
+            future = worker.pool.submit(self._task, message)
+            async with asyncio.timeout(self.budget):
+                return await asyncio.wrap_future(future)
+        except TimeoutError:
+            healthy = False
+            raise overrun(self.budget) from None
+        except BrokenProcessPool:
+            healthy = False
+            raise ReadAborted("the process reading it died") from None
+        finally:
+            last_read_seconds.set(time.perf_counter() - began)
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:
+                self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.kill()
+        if self._closed:
+            return
+        log.warning("a reading process was stopped (pid %d); starting a fresh one", worker.pid)
+        task = asyncio.create_task(self._respawn(), name="reader-respawn")
+        self._spawning.add(task)
+        task.add_done_callback(self._spawning.discard)
+
+    async def _respawn(self) -> None:
+        delay = 1.0
+        while not self._closed:
+            try:
+                worker = await self._spawn()
+            except Exception:
+                log.exception("a reading process could not be started; trying again in %.0f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(60.0, delay * 2)
+                continue
+            if self._closed:
+                worker.kill()
+            else:
+                self._idle.put_nowait(worker)
+            return
+
+    async def close(self) -> None:
+        """Stop every worker now: a message in hand stays "received" and is read again at the next start."""
+        self._closed = True
+        for task in list(self._spawning):
+            task.cancel()
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()

@@ -1,0 +1,84 @@
+"""Reading in worker processes with a time budget: an overrun kills its worker, the message is kept failed.
+
+The stalling read is a module-level function a spawned worker can import; every other message is read by
+the worker's real Extractor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.assess.assessor import Assessor, Routing
+from bot.intake.pipeline import IntakePipeline
+from bot.intake.reader import ProcessReader, ReadAborted, read_in_worker
+from bot.settings import ScoringSettings, SlackChannels
+from nlp.extractor import Extractor
+from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.lead import Extraction, RawMessage
+from store.store import Store
+
+STALL = b"X-Test-Stall: yes\r\n"
+MAIL = (
+    b"From: Forms <forms@heronway.example>\r\nSubject: Quote\r\nMessage-ID: <%s@heronway.example>\r\n%s\r\n"
+    b"Name: Ilse Marchetti\r\nEmail: ilse@marchetti-tiles.example\r\nPhone: 312-555-0148\r\n"
+    b"Message: A quote for tiling two bathrooms, please.\r\n"
+)
+
+
+def stall_or_read(message: RawMessage) -> Extraction:
+    """Stands for a reader stuck on hostile input: a message with the stall header never finishes."""
+    if STALL in message.raw:
+        time.sleep(600)
+    return read_in_worker(message)
+
+
+def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
+    return RawMessage(raw=MAIL % (ref, STALL if stall else b""), channel="smtp", sender="forms@heronway.example")
+
+
+@pytest.fixture
+async def reader() -> AsyncIterator[ProcessReader]:
+    # a budget that a plain mail meets even on a loaded machine (the first read in a worker warms spaCy)
+    started = ProcessReader(ExtractionSettings(), NlpSettings(), budget=8.0, task=stall_or_read)
+    await started.start()
+    yield started
+    await started.close()
+
+
+async def test_an_overrun_is_refused_and_the_next_message_is_read_by_a_fresh_worker(reader: ProcessReader) -> None:
+    [first] = list(reader._all)
+
+    with pytest.raises(ReadAborted, match="took longer than 8 s to read"):
+        await reader.read(mail(b"slow", stall=True))
+
+    extraction = await reader.read(mail(b"next"))
+    assert extraction.leads[0].value("email") == "ilse@marchetti-tiles.example"
+    [second] = list(reader._all)
+    assert second.pid != first.pid
+
+
+async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(
+    reader: ProcessReader, tmp_path: Path, extractor: Extractor
+) -> None:
+    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    await store.migrate()
+    pipeline = IntakePipeline(
+        store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)), reader=reader
+    )
+    try:
+        slow = await pipeline.accept(mail(b"slow", stall=True))
+        assert await pipeline.process(slow.id) == []
+        failed = await store.messages.get(slow.id)
+        assert failed is not None and failed.status == "failed"
+        assert failed.error == "unreadable: took longer than 8 s to read"
+        assert STALL in failed.raw
+
+        fine = await pipeline.accept(mail(b"fine"))
+        [lead] = await pipeline.process(fine.id)
+        assert lead.fields["email"] == "ilse@marchetti-tiles.example"
+    finally:
+        await store.close()
