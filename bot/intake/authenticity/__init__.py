@@ -31,6 +31,7 @@ summary), ``headers`` (From identity, Authentication-Results in and out), ``spf`
 ``check`` (`verify_sender`, `check_sender`) and ``trust`` (`vendor_trust`).
 """
 
+from __future__ import annotations
 
 from bot.intake.authenticity.check import check_sender, verify_sender
 from bot.intake.authenticity.resolver import DnsPythonResolver, DnsTempError, RecordType, Resolver
