@@ -12,7 +12,7 @@
     │   ├── ReadAborted            (bot.intake.reader)  reading overran its time budget (or killed its process)
     │   ├── UnreadableChat         (bot.intake.chat)    a chat note that cannot be read
     │   ├── ImportFileError        (bot.intake.spreadsheet) a file that cannot be imported
-    │   └── HttpProblem            (bot.intake.http)    a request refused at the edge, with its status
+    │   └── HttpProblem            (bot.intake.http_checks) a request refused at the edge, with its status
     │       → logged at info, answered politely; the input stays stored as "failed" with the reason
     ├── RequestRefused                        a person asked for what is not there or not theirs
     │   ├── LeadNotFound           (store)              a click or command names a lead that is not there

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -24,6 +25,13 @@ from store.db import Clock, utcnow
 from store.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(message: str, tests: str) -> NoReturn:
+    """What ``tests`` need is not here: a skip on a developer's machine, a failure in CI, where they must run."""
+    if IN_CI:
+        pytest.fail(f"{message} — in CI {tests} must run")
+    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -79,10 +87,8 @@ def postgres_server_url() -> Iterator[str]:
         return
     bindir = _postgres_bin()
     if bindir is None:
-        message = "PostgreSQL is not installed (apt-get install postgresql) and LEADBOT_TEST_POSTGRES_URL is unset"
-        if IN_CI:
-            pytest.fail(message + " — in CI the PostgreSQL tests must run")
-        pytest.skip(message)
+        unavailable("PostgreSQL is not installed (apt-get install postgresql) and LEADBOT_TEST_POSTGRES_URL is unset",
+                    "the PostgreSQL tests")
     cluster = _Cluster(bindir)
     url = cluster.start()
     try:

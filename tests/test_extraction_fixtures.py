@@ -8,16 +8,11 @@ its people, companies and values are invented. ``raw/`` and ``truth/`` follow th
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from tests.scorer import extraction_scores
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "leads"
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_extraction.py"
 
 #: reached when the set was written, less a small margin (see the per-field table the scorer prints)
 CONTACT_F1 = 0.97
@@ -32,16 +27,6 @@ def test_fixture_set_is_complete() -> None:
 
 
 def test_fixture_set_reaches_the_extraction_targets() -> None:
-    if not SCORER.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{SCORER} is missing; CI runs with shared/ beside the project")
-        pytest.skip("the shared scorer is not beside this checkout")
-    leadbot = str(Path(sys.executable).with_name("leadbot"))
-    result = subprocess.run(
-        [sys.executable, str(SCORER), str(FIXTURES), "--", leadbot, "parse", "--json"],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    scores = dict(re.findall(r"^(contact_f1|overall_f1)=([\d.]+)$", result.stdout, re.M))
-    assert float(scores["contact_f1"]) >= CONTACT_F1, result.stdout
-    assert float(scores["overall_f1"]) >= OVERALL_F1, result.stdout
+    scores, report = extraction_scores(FIXTURES, missing="the shared scorer is not beside this checkout")
+    assert scores["contact_f1"] >= CONTACT_F1, report
+    assert scores["overall_f1"] >= OVERALL_F1, report

@@ -6,7 +6,7 @@ Each test moves the clock by hand and calls `SlaWorker.tick()`: a working day of
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -17,6 +17,7 @@ from bot.workers.sla import SlaWorker
 from store.records import OutboxRecord
 from store.store import Store
 from tests.assess.helpers import CHANNELS, Clock, a_lead
+from tests.conftest import migrated_store
 
 LADDER = {
     "claim_sla_minutes": 15,
@@ -37,13 +38,10 @@ def routing(**values: object) -> RoutingSettings:
 
 
 @asynccontextmanager
-async def opened(url: str, clock: Callable[[], datetime]) -> AsyncIterator[Store]:
-    store = Store.open(url, clock=clock)
-    await store.migrate()
-    try:
-        yield store
-    finally:
-        await store.close()
+async def working(url: str, clock: Clock, settings: RoutingSettings) -> AsyncIterator[tuple[Store, SlaWorker]]:
+    """A migrated store on ``clock`` and the SLA worker over it."""
+    async with migrated_store(url, clock=clock) as store:
+        yield store, SlaWorker(store, settings, CHANNELS, clock=clock)
 
 
 async def posted_lead(store: Store, clock: Clock, settings: RoutingSettings, name: str) -> int:
@@ -67,10 +65,8 @@ async def kinds(store: Store, lead_id: int) -> list[str]:
 
 
 async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(store_url: str) -> None:
-    clock = Clock()
-    settings = routing(**LADDER)
-    async with opened(store_url, clock) as store:
-        worker = SlaWorker(store, settings, CHANNELS, clock=clock)
+    clock, settings = Clock(), routing(**LADDER)
+    async with working(store_url, clock, settings) as (store, worker):
         await store.reps.set_away("U0BEN", True)
         assert await store.reps.away() == {"U0BEN"}
         first = await posted_lead(store, clock, settings, "Hana Sato")
@@ -127,10 +123,8 @@ async def test_reminder_then_escalation_then_round_robin_skipping_away_reps(stor
 
 
 async def test_claiming_stops_the_ladder_and_starts_the_first_touch_clock(store_url: str) -> None:
-    clock = Clock()
-    settings = routing(**LADDER)
-    async with opened(store_url, clock) as store:
-        worker = SlaWorker(store, settings, CHANNELS, clock=clock)
+    clock, settings = Clock(), routing(**LADDER)
+    async with working(store_url, clock, settings) as (store, worker):
         lazy = await posted_lead(store, clock, settings, "Mei Tanaka")
         busy = await posted_lead(store, clock, settings, "Felix Braun")
         clock.advance(minutes=5)
@@ -166,10 +160,8 @@ async def test_claiming_stops_the_ladder_and_starts_the_first_touch_clock(store_
 
 
 async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None:
-    clock = Clock()
-    settings = routing(**LADDER)
-    async with opened(store_url, clock) as store:
-        worker = SlaWorker(store, settings, CHANNELS, clock=clock)
+    clock, settings = Clock(), routing(**LADDER)
+    async with working(store_url, clock, settings) as (store, worker):
         waiting = await posted_lead(store, clock, settings, "Aiko Mori")
         claimed = await posted_lead(store, clock, settings, "Pavel Novak")
         await store.leads.claim(claimed, "U0ANA")
@@ -183,7 +175,7 @@ async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None
         ]
     # the process dies; a new one (new Store, new worker) opens the same database later
     clock.advance(minutes=50)
-    async with opened(store_url, clock) as store:
+    async with migrated_store(store_url, clock=clock) as store:
         assert sorted((t.lead_id, t.kind, t.step, t.due_at) for t in await store.timers.query()) == before
         worker = SlaWorker(store, settings, CHANNELS, clock=clock)
         # 65 min: every overdue step catches up in one tick, each exactly once
@@ -203,7 +195,7 @@ async def test_a_restart_in_the_middle_keeps_every_timer(store_url: str) -> None
 async def test_two_workers_never_fire_a_timer_twice(store_url: str) -> None:
     clock = Clock()
     settings = routing(claim_sla_minutes=15)
-    async with opened(store_url, clock) as one, opened(store_url, clock) as two:
+    async with migrated_store(store_url, clock=clock) as one, migrated_store(store_url, clock=clock) as two:
         lead = await posted_lead(one, clock, settings, "Sven Dahl")
         clock.advance(minutes=15)
         workers = [SlaWorker(s, settings, CHANNELS, clock=clock) for s in (one, two)]
@@ -215,8 +207,7 @@ async def test_least_loaded_assignment(store_url: str) -> None:
     clock = Clock()
     settings = routing(claim_sla_minutes=15, auto_assign="least_loaded", auto_assign_after_minutes=20,
                        reps=["U0ANA", "U0BEN"])
-    async with opened(store_url, clock) as store:
-        worker = SlaWorker(store, settings, CHANNELS, clock=clock)
+    async with working(store_url, clock, settings) as (store, worker):
         for name in ("Ada One", "Bea Two"):
             held = await posted_lead(store, clock, settings, name)
             await store.leads.claim(held, "U0ANA")
@@ -234,8 +225,7 @@ async def test_business_hours_hold_the_clock_over_the_weekend(store_url: str) ->
     clock = Clock(datetime(2026, 3, 6, 22, 50, tzinfo=UTC))
     settings = routing(claim_sla_minutes=15, timezone="America/Chicago", business_days=["mon", "tue", "wed",
                        "thu", "fri"], business_open="09:00", business_close="17:00")
-    async with opened(store_url, clock) as store:
-        worker = SlaWorker(store, settings, CHANNELS, clock=clock)
+    async with working(store_url, clock, settings) as (store, worker):
         lead = await posted_lead(store, clock, settings, "Nora Quinn")
         [timer] = await store.timers.query(lead_id=lead)
         # 10 minutes on Friday, 5 on Monday morning: 09:05 CDT (clocks sprang forward on Sunday) = 14:05 UTC
@@ -253,7 +243,7 @@ async def test_grade_c_digest_goes_to_alerts_and_never_pings_reps(store_url: str
 
     clock = Clock()
     settings = routing(c_digest_hours=24)
-    async with opened(store_url, clock) as store:
+    async with migrated_store(store_url, clock=clock) as store:
         scrap = scored_lead(full_name="asdf asdf", email="x@mailinator.com", now=clock(), routing=settings)
         assert scrap.grade == "C" and scrap.post_to is None and scrap.claim_due_at is None
         lead = await store.leads.add(scrap)
@@ -284,7 +274,7 @@ def test_business_calendar_and_rep_choice_are_pure() -> None:
 async def test_assignment_loses_to_a_claim_made_meanwhile(store_url: str) -> None:
     clock = Clock()
     settings = routing(claim_sla_minutes=15)
-    async with opened(store_url, clock) as store:
+    async with migrated_store(store_url, clock=clock) as store:
         lead = await posted_lead(store, clock, settings, "Tariq Aziz")
         [timer] = await store.timers.query(lead_id=lead)
         await store.leads.claim(lead, "U0REP9")  # a rep clicks Claim while the worker decides

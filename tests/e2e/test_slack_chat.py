@@ -7,7 +7,6 @@ Driven by Events API callbacks, shortcuts and button clicks over signed HTTP and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -24,8 +23,7 @@ from tests.fakes.slack_requests import (
     shortcut_payload,
     view_submission,
 )
-from tests.slack.conftest import extractor as extractor
-from tests.slack.service import INTAKE, NURTURE, SALES, SIDES, SlackSide, running_slack_side, side_store
+from tests.slack.service import INTAKE, NURTURE, SALES, SlackSide
 
 REP, OTHER = "U0REP0001", "U0REP0002"
 VENDOR_BOT = "B0VENDOR1"
@@ -39,16 +37,9 @@ LEAD_TEXT = (
 )
 
 
-@pytest.fixture(params=SIDES)
-async def side(
-    request: pytest.FixtureRequest, slack_api: FakeSlackApi, extractor: Extractor
-) -> AsyncIterator[SlackSide]:
-    intake = SlackIntakeSettings(bot_ids=(VENDOR_BOT,))
-    async with (
-        side_store(request) as (mode, store),
-        running_slack_side(store, slack_api, mode, extractor=extractor, intake=intake) as running,
-    ):
-        yield running
+@pytest.fixture
+def side_options(extractor: Extractor) -> dict[str, Any]:
+    return {"extractor": extractor, "intake": SlackIntakeSettings(bot_ids=(VENDOR_BOT,))}
 
 
 def replies(fake: FakeSlackApi, channel: str = INTAKE) -> list[Message]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -16,23 +17,15 @@ from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, Response
 from tests.fakes.slack_requests import app_home_opened, button_payload, event_callback, slash_command
-from tests.slack.conftest import extractor as extractor
 from tests.slack.leads import new_lead
-from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store, sqlite_slack_side
+from tests.slack.service import SALES, SlackSide, sqlite_slack_side
 
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
 
 
-@pytest.fixture(params=SIDES)
-async def side(
-    request: pytest.FixtureRequest, slack_api: FakeSlackApi, extractor: Extractor
-) -> AsyncIterator[SlackSide]:
-    roles = SlackRoles(managers=(BOSS,))
-    async with (
-        side_store(request) as (mode, store),
-        running_slack_side(store, slack_api, mode, extractor=extractor, roles=roles) as running,
-    ):
-        yield running
+@pytest.fixture
+def side_options(extractor: Extractor) -> dict[str, Any]:
+    return {"extractor": extractor, "roles": SlackRoles(managers=(BOSS,))}
 
 
 @pytest.fixture

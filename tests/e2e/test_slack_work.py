@@ -21,9 +21,8 @@ from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, button_payload, view_submission
-from tests.slack.conftest import extractor as extractor
 from tests.slack.leads import WORK_ACTIONS, new_lead, owner_line
-from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store
+from tests.slack.service import SALES, SlackSide, running_slack_side
 
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
 
@@ -38,16 +37,9 @@ EMAIL = (
 )
 
 
-@pytest.fixture(params=SIDES)
-async def side(
-    request: pytest.FixtureRequest, slack_api: FakeSlackApi, extractor: Extractor
-) -> AsyncIterator[SlackSide]:
-    roles = SlackRoles(managers=(BOSS,))
-    async with (
-        side_store(request) as (mode, store),
-        running_slack_side(store, slack_api, mode, extractor=extractor, roles=roles) as running,
-    ):
-        yield running
+@pytest.fixture
+def side_options(extractor: Extractor) -> dict[str, Any]:
+    return {"extractor": extractor, "roles": SlackRoles(managers=(BOSS,))}
 
 
 async def click(side: SlackSide, action: str, lead: LeadRecord, user: str) -> None:

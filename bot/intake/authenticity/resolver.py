@@ -1,0 +1,63 @@
+"""The one door every DNS question of the sender checks goes through: dnspython in production, a table in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+import dns.exception
+import dns.rdatatype
+import dns.resolver
+
+from parsers.errors import OutageError
+
+RecordType = Literal["TXT", "A", "AAAA", "MX", "PTR"]
+
+
+class DnsTempError(OutageError):
+    """A lookup that may answer later (timeout, SERVFAIL, no server reachable): a temperror, not a fail."""
+
+
+class Resolver(Protocol):
+    """Answers one DNS question. Synchronous: pyspf and dkimpy call it from inside their checks."""
+
+    def lookup(self, name: str, rdtype: RecordType) -> list[str]:
+        """The records of ``rdtype`` at ``name`` (no trailing dot), in presentation form.
+
+        TXT: the character-strings of each record joined; A/AAAA: the address; MX: ``"<preference> <host>"``;
+        PTR: the host. An empty list when the name does not exist or has no such record; `DnsTempError`
+        when the answer could not be had.
+        """
+        ...
+
+
+class DnsPythonResolver:
+    """The production `Resolver`: dnspython with the system's name servers (or given ones) and a time limit."""
+
+    def __init__(self, timeout: float, nameservers: Sequence[str] | None = None, port: int = 53) -> None:
+        self._resolver = dns.resolver.Resolver(configure=nameservers is None)
+        if nameservers is not None:
+            self._resolver.nameservers = list(nameservers)
+        self._resolver.port = port
+        self._resolver.lifetime = timeout
+
+    def lookup(self, name: str, rdtype: RecordType) -> list[str]:
+        try:
+            answer = self._resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
+        except dns.resolver.NXDOMAIN:
+            return []
+        except dns.exception.DNSException as exc:  # Timeout, NoNameservers, NoResolverConfiguration …
+            raise DnsTempError(f"{rdtype} {name}: {exc.__class__.__name__}") from exc
+        if answer.rrset is None:
+            return []
+        out: list[str] = []
+        for rdata in answer.rrset:
+            if rdata.rdtype == dns.rdatatype.TXT:
+                out.append(b"".join(rdata.strings).decode("utf-8", "replace"))
+            elif rdata.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                out.append(str(rdata.address))
+            elif rdata.rdtype == dns.rdatatype.MX:
+                out.append(f"{rdata.preference} {rdata.exchange.to_text(omit_final_dot=True)}")
+            elif rdata.rdtype == dns.rdatatype.PTR:
+                out.append(rdata.target.to_text(omit_final_dot=True))
+        return out
