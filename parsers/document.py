@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from parsers.html import html_to_text
 from parsers.lead import ExtractionError
-from parsers.mime import MailDoc, decode_bytes, html_to_text, parse_mail
+from parsers.mime import MailDoc, decode_bytes, parse_mail
 
 #: larger inputs are refused: no lead notification comes near this
 MAX_BYTES = 25 * 1024 * 1024

@@ -31,7 +31,8 @@ INTEREST_PARTS: tuple[str, ...] = (
 ADDRESS_SLOTS: frozenset[str] = frozenset({"address", "street2", "city_region_postal", "postal_city"})
 BUDGET_PARTS: frozenset[str] = frozenset({"budget_min", "budget_max"})
 #: slots that exist only to be composed
-HELPER_SLOTS: frozenset[str] = ADDRESS_SLOTS | BUDGET_PARTS | frozenset(INTEREST_PARTS) | {"middle_name"}
+HELPER_SLOTS: frozenset[str] = ADDRESS_SLOTS | BUDGET_PARTS | frozenset(INTEREST_PARTS) | {
+    "middle_name", "name_particle", "house_number"}
 SLOTS: frozenset[str] = frozenset(FIELD_NAMES) | HELPER_SLOTS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -109,6 +110,7 @@ class Collector:
             chosen = _choose(self.best(name))
             if chosen is not None:
                 out[name] = chosen
+        _compose_name(self, out)
         _compose_address(self, out)
         _compose_interest(self, out)
         _compose_budget(self, out)
@@ -227,10 +229,25 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
                 if name not in out and value:
                     out[name] = FieldValue(value, cand.source, cand.confidence * 0.95)
             break
+    number = col.best("house_number")
+    if number and "street" in out and len(number[0].value) <= 8 and any(ch.isdigit() for ch in number[0].value):
+        s = out["street"]
+        if not re.search(rf"(?<!\w){re.escape(number[0].value)}(?!\w)", s.value):
+            out["street"] = FieldValue(f"{s.value} {number[0].value}", s.source, s.confidence, s.flags,
+                                       s.alternatives)
     street2 = col.best("street2")
     if street2 and "street" in out and street2[0].value not in out["street"].value:
         s = out["street"]
         out["street"] = FieldValue(f"{s.value}, {street2[0].value}", s.source, s.confidence, s.flags, s.alternatives)
+
+
+def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:
+    """A Dutch form's "Tussenvoegsel: van der" belongs before the surname."""
+    particle = col.best("name_particle")
+    last = out.get("last_name")
+    if particle and last is not None and not last.value.casefold().startswith(particle[0].value.casefold() + " "):
+        out["last_name"] = FieldValue(f"{particle[0].value} {last.value}", last.source, last.confidence,
+                                      last.flags, last.alternatives)
 
 
 def _loose_postal_city(text: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.fields import Collector
-from parsers.labels import lookup_label, lookup_loose, norm_label
+from parsers.labels import lookup_label, lookup_loose
+from parsers.labels.dictionary import norm_label
 from parsers.lead import ExtractionError
 
 _MAX_DEPTH = 40

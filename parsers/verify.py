@@ -195,6 +195,11 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
         fields["first_name"] = full
         fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
         return
+    if full and first and not last and len(full.value.split()) == 1 and _words(full.value) != _words(first.value):
+        # "Nom: Dupont / Prénom: Claire": a one-word "name" beside a first name is the surname
+        fields["last_name"] = full
+        fields["full_name"] = FieldValue(f"{first.value} {full.value}", full.source, full.confidence * 0.95)
+        return
     if full and (first or last):
         full_words = _words(full.value)
         disagree = (first and _words(first.value)[:1] and _words(first.value)[0] not in full_words) or (
