@@ -115,6 +115,11 @@ def _resolve(candidates: list[Candidate]) -> FieldValue | None:
 def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None:
     if not candidates:
         return None
+    # a person a role cue names ("our partner Jake …") is someone else than the lead: kept as an alternative
+    others = [c for c in candidates if any(f.startswith("role:") for f in c.flags)]
+    candidates = [c for c in candidates if c not in others]
+    if not candidates:
+        return None
     ordered = sorted(candidates, key=_rank, reverse=True)
     best = ordered[0]
     value, confidence = best.value, best.confidence
@@ -129,7 +134,7 @@ def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None
             confidence = min(0.99, confidence + 0.05)
     alternatives = tuple(dict.fromkeys(c.value for c in ordered if _key(c.value) != _key(value)))[
         :_MAX_ALTERNATIVES
-    ]
+    ] + tuple(f"{c.value} ({_role(c)})" for c in others)
     first_name, last = _split_name(value)
     confidence = round(confidence, 2)
     fields = {
@@ -139,6 +144,10 @@ def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None
     if last:
         fields["last_name"] = FieldValue(last, best.component, confidence)
     return fields
+
+
+def _role(candidate: Candidate) -> str:
+    return next((f.partition(":")[2] for f in candidate.flags if f.startswith("role:")), "other")
 
 
 def _split_name(value: str) -> tuple[str, str | None]:

@@ -29,6 +29,8 @@ class Meta:
     sender_name: str | None = None
     sender_email: str | None = None
     subject: str | None = None
+    #: the text is a rep's chat note about a lead (cue words name the lead; the rep's words are no message)
+    chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,8 @@ def layout_of(doc: Doc) -> Layout:
     """The doc's layout, computed here if the ``layout`` component did not run."""
     layout = doc._.leadbot_layout
     if not isinstance(layout, Layout):
-        layout = analyse(doc.text, meta_of(doc).subject)
+        meta = meta_of(doc)
+        layout = analyse(doc.text, meta.subject, pasted=meta.chat)
         doc._.leadbot_layout = layout
     return layout
 
@@ -99,7 +102,8 @@ class LayoutComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.leadbot_candidates = []
-        doc._.leadbot_layout = analyse(doc.text, meta_of(doc).subject)
+        meta = meta_of(doc)
+        doc._.leadbot_layout = analyse(doc.text, meta.subject, pasted=meta.chat)
         return doc
 
 

@@ -18,7 +18,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
+from nlp.chat import quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
 from nlp.lexicon import generic_interests
@@ -43,6 +44,15 @@ _OBJECT = re.compile(
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
     r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
     r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre)\s+(?P<obj>[^.!?\n]{2,100})"
+)
+#: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
+_NOTE_OBJECT = re.compile(
+    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|looking at|interested in|"
+    r"wants pricing on|pricing on|quote (?:for|on)|quiere|busca|necesita|pregunt[óo] por|möchte|braucht|sucht|"
+    r"interessiert sich für|quer|precisa|procura|vuole|cerca|chiede|wil|zoekt|veut|cherche|pour|pra|para))"
+    r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
+    r"des)\s+)?(?:(?:pricing|price|quote|angebot|offerte|orçamento|preventivo|presupuesto|devis)\s+(?:on|for|für|"
+    r"voor|de|per|para|pour)\s+)?(?P<obj>[^.!?\n]{2,80})"
 )
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:,|;|:|\s-\s|\s(?:and|but|because|so|if|which|that|for my|und|aber|weil|ob|pero|porque|que|si|y)\s)"
@@ -94,6 +104,11 @@ class Interest:
             obj = _object_phrase(m["obj"])
             if obj:
                 add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
+        if meta_of(doc).chat:
+            for m in _NOTE_OBJECT.finditer(text, r0, r1):
+                obj = _object_phrase(m["obj"])
+                if obj:
+                    add(doc, Candidate("interest", obj, 0.55, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)
         if subject:
             self._subject(doc, subject)
@@ -159,6 +174,12 @@ class Message:
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)
+        if meta_of(doc).chat and not layout.forwarded:
+            # a rep's note: their words are about the lead; only the prospect's quoted words are a message
+            quoted = quoted_message(layout.text)
+            if quoted:
+                add(doc, Candidate("message", quoted, 0.8, f"{self.source}.quoted"))
+            return doc
         labelled, free = message_parts(layout.text, layout)
         if labelled:
             add(doc, Candidate("message", labelled, 0.8, self.source, layout.body[0]))

@@ -147,7 +147,8 @@ def _header_block(lines: list[Line], first: int) -> tuple[int, dict[str, str]]:
     i = first
     while i < len(lines) and (m := _HEADER_LINE.match(lines[i].text)):
         key = m["key"].lower()
-        key = {"von": "from", "de": "from", "betreff": "subject", "asunto": "subject"}.get(key, key)
+        key = {"von": "from", "de": "from", "betreff": "subject", "asunto": "subject", "an": "to",
+               "para": "to"}.get(key, key)
         headers.setdefault(key, m["value"].strip())
         i += 1
     return i, headers
@@ -163,15 +164,20 @@ def _outlook_block_at(lines: list[Line], i: int) -> bool:
     return end - i >= 2 and ("subject" in headers or "sent" in headers or "date" in headers)
 
 
-def analyse(text: str, subject: str | None = None) -> Layout:
-    """Segment ``text`` (already cleaned) into the parts the extractors need."""
+def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> Layout:
+    """Segment ``text`` (already cleaned) into the parts the extractors need.
+
+    ``pasted``: the text is a chat note, where a mail header block ("From: … / Sent: … / To: …") is a mail
+    the rep pasted: read as a forward, with its From as the writer unless From and To share a domain
+    (a colleague's internal mail, not the prospect's).
+    """
     lines = split_lines(text)
     start_idx = 0
     forwarded = False
     inner: dict[str, str] = {}
 
     # A forward: the lead is below the LAST marker (the original message), after its header block.
-    fwd_subject = bool(subject and _FWD_SUBJECT.match(subject))
+    fwd_subject = pasted or bool(subject and _FWD_SUBJECT.match(subject))
     for i, line in enumerate(lines):
         if _FORWARD_MARKER.match(line.text) or (fwd_subject and _outlook_block_at(lines, i)):
             forwarded = True
@@ -197,6 +203,9 @@ def analyse(text: str, subject: str | None = None) -> Layout:
     body_end = max(body_end, body_start)
 
     inner_name, inner_email = parseaddr(inner.get("from", ""))
+    _to_name, to_email = parseaddr(inner.get("to", ""))
+    if inner_email and to_email and _domain(inner_email) == _domain(to_email):
+        inner_name, inner_email = "", ""  # staff writing to staff: the prospect is named in the body
     return Layout(
         text,
         region=region,
@@ -212,6 +221,10 @@ def analyse(text: str, subject: str | None = None) -> Layout:
         inner_subject=inner.get("subject"),
         lang=guess_language(text[region[0] : region[1]]),
     )
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].casefold()
 
 
 _GREETING_END = re.compile(r"[,!:;]|\s[-–]\s")

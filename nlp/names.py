@@ -17,9 +17,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of
+from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, legal_suffix_re, not_names
+from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
+from nlp.prose import agrees_with_email, confidence_of, prose_names
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -70,6 +71,10 @@ class Names:
         self._labels(doc, layout, text)
         self._introductions(doc, layout, text)
         self._signature(doc, layout)
+        chat = meta_of(doc).chat
+        emails = [c.value for c in candidates_of(doc) if c.field == "email"]
+        if chat:
+            self._prose(doc, layout, text, emails)
         sender_name, _email, _subject = effective_sender(doc)
         if sender_name and (name := clean_display_name(sender_name)):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
@@ -79,8 +84,25 @@ class Names:
         for candidate in list(candidates_of(doc)):
             if candidate.field == "email" and (name := name_from_email(candidate.value)):
                 confidence = 0.45 if " " in name else 0.3
+                if chat and " " in name:
+                    confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
                 add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
         return doc
+
+    def _prose(self, doc: Doc, layout: Layout, text: str, emails: list[str]) -> None:
+        """A chat note's people: after cue words, titles, at a list item's head, or shaped like a name;
+        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead."""
+        for found in prose_names(text, *layout.region):
+            if layout.in_greeting(found.start, found.end):
+                continue
+            confidence = confidence_of(found)
+            flags: tuple[str, ...] = ()
+            if any(agrees_with_email(found.name, e) for e in emails):
+                confidence = min(0.95, confidence + 0.2)
+                flags = ("agrees_email",)
+            if found.role:
+                flags = (*flags, f"role:{found.role}")
+            add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None
@@ -182,11 +204,13 @@ def name_from_email(address: str) -> str | None:
     """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
     local = address.split("@", 1)[0]
     parts = [p for p in _LOCAL_SPLIT.split(local) if p]
-    if not parts or not all(p.isalpha() for p in parts) or not is_first_name(parts[0]):
+    if not parts or not all(p.isalpha() for p in parts) or any(p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
-        return parts[0].capitalize()
-    if len(parts) == 2 and len(parts[1]) >= 2:
+        return parts[0].capitalize() if is_first_name(parts[0]) else None
+    if len(parts) == 2 and len(parts[0]) >= 2 and len(parts[1]) >= 2 and (
+        is_first_name(parts[0]) and (is_surname(parts[1]) or not is_first_name(parts[1]) or len(parts[1]) >= 3)
+    ):
         return f"{parts[0].capitalize()} {parts[1].capitalize()}"
     return None
 
