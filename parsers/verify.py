@@ -24,8 +24,10 @@ import email_validator
 import phonenumbers
 from nameparser import HumanName
 
+from parsers.boilerplate import clean_message
 from parsers.fields import clean_value
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
 
 _PLACEHOLDER_WORDS = frozenset({
     "unknown", "n/a", "na", "n.a.", "none", "null", "nil", "undefined", "-", "--", "---", "?", ".", "x", "xx",
@@ -39,11 +41,8 @@ _PLACEHOLDER_PHRASES = frozenset({
     "name surname", "vorname nachname", "nombre apellido", "email protected", "email address", "your email",
     "phone number", "your phone",
 })
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE_RUN = re.compile(
-    r"(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
-    re.IGNORECASE,
-)
+_EMAIL = EMAIL
+_PHONE_RUN = PHONE_RUN
 _EXTENSION = re.compile(r"\s*[,;]?\s*(?:x|ext\.?|extension|durchwahl|dw\.?|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 #: forms of address and titles written before a name ("Herr Jonas Brückner", "Dr. Katharina Müller")
 _HONORIFIC = re.compile(
@@ -51,6 +50,19 @@ _HONORIFIC = re.compile(
     r"(?=[^\W\d_])",
     re.IGNORECASE,
 )
+_NAME_FIELDS = frozenset({"full_name", "first_name", "last_name"})
+#: words a form echoes where a name should be: a field holding only these is no name ("first", "Nome")
+_LABEL_ECHOES = frozenset({
+    "first", "last", "name", "names", "firstname", "lastname", "fullname", "surname", "unknown", "anonymous",
+    "none", "null", "na", "n/a", "nome", "sobrenome", "nom", "prenom", "prénom", "cognome", "naam", "voornaam",
+    "achternaam", "vorname", "nachname", "nombre", "apellido", "apellidos", "your", "my",
+})
+#: testers' and defaults' words: no name when every name word of the lead is one of these
+_NAME_FILLERS = frozenset({
+    "test", "testing", "tester", "asdf", "qwerty", "abc", "xxx", "customer", "client", "lead", "user", "guest",
+    "visitor", "prospect", "buyer", "cliente", "kunde", "klant", "contact", "contacto", "contato", "the", "mr",
+    "mrs", "ms", "dr",
+})
 _SALUTATIONS = frozenset({"mr", "mrs", "ms", "herr", "frau", "sr", "sra", "senor", "señor", "senora", "señora"})
 _NON_WORD = re.compile(r"[^\w@.+\- ]+")
 _LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
@@ -82,6 +94,21 @@ def is_placeholder(value: str) -> bool:
     return all(w in _PLACEHOLDER_WORDS for w in folded.replace(".", " ").split())
 
 
+def is_name_placeholder(value: str) -> bool:
+    """A form's label echoed where a person's name should be ("first", "Name", "Nome")."""
+    words = _words(value)
+    return bool(words) and all(w in _LABEL_ECHOES for w in words)
+
+
+def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
+    """"Test Test", "first last", "Customer": when every name word is a filler (or every one a label's echo),
+    the lead has no name. A mix ("First" / "Test") is kept: it may be a real, if odd, entry."""
+    words = [w for n in _NAME_FIELDS if n in fields for w in _words(fields[n].value)]
+    if words and (all(w in _NAME_FILLERS for w in words) or all(w in _LABEL_ECHOES for w in words)):
+        for n in _NAME_FIELDS:
+            fields.pop(n, None)
+
+
 def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverability: bool = False) -> ExtractedLead:
     """Verify and complete one lead's fields (pure apart from DNS when ``check_deliverability``)."""
     fields: dict[str, FieldValue] = {}
@@ -90,7 +117,13 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
         value = clean_value(fv.value, multiline=multiline)
         if not value or is_placeholder(value):
             continue
+        if name == "message":
+            own = clean_message(value)
+            if own is None:
+                continue
+            value = own
         fields[name] = replace(fv, value=value) if value != fv.value else fv
+    _drop_filler_names(fields)
     _move_misplaced_emails(fields)
     _verify_email(fields, check_deliverability)
     _verify_phone(fields, default_region)
@@ -141,6 +174,9 @@ def _verify_email(fields: dict[str, FieldValue], check_deliverability: bool) -> 
 def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     fv = fields.get("phone")
     if fv is None:
+        return
+    if looks_like_date_or_time(fv.value):
+        del fields["phone"]  # a date or time under a phone-ish label ("Called: 2018-02-19 08") is no number
         return
     m = _PHONE_RUN.search(fv.value)
     value = m.group(0).strip() if m else fv.value.strip()

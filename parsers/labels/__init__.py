@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
+from parsers.patterns import EMAIL, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
 _D = DICTIONARY
@@ -57,7 +58,7 @@ _GREETING = re.compile(
 _LABEL_LINE = re.compile(
     r"^[\s*•·>\-#|]*(?P<label>[^\s:：=][^:：\n]{0,58}?)[\s*]*(?:[:：]|\t)\s*(?P<value>.*?)\s*[|*]*\s*$"
 )
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 _PHONE_LIKE = re.compile(r"^[+(]?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl)\s*\d{1,6})?$",
                          re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'\-]*(?:\s+[^\W\d_][\w.'\-]*){0,4}$")
@@ -185,7 +186,7 @@ def _question_label(key: str) -> tuple[str, int] | None:
 _SUBJECT_LABELS = _D.subject_labels
 _FROM_LABELS = _D.from_labels
 _FROM_VALUE = re.compile(
-    r"^(?P<name>[^<>@\n]{0,60}?)\s*(?:<\s*(?P<email>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)\s*>)?$")
+    rf"^(?P<name>[^<>@\n]{{0,60}}?)\s*(?:<\s*(?P<email>{EMAIL.pattern})\s*>)?$")
 _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "postal_city",
                             "city_region_postal"})
 
@@ -243,7 +244,7 @@ def _plausible(slot: str, value: str) -> bool:
     if slot == "email":
         return bool(_EMAIL.fullmatch(value.strip("<>")))
     if slot == "phone":
-        return bool(_PHONE_LIKE.match(value))
+        return bool(_PHONE_LIKE.match(value)) and not looks_like_date_or_time(value)
     if slot in ("full_name", "first_name", "last_name"):
         return bool(_NAME_LIKE.match(value)) and len(value.split()) <= 4 and value[:1].isupper()
     if slot == "city":
