@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from nlp.contacts import EMAIL_RE as EMAIL
+from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
 _LINK = re.compile(r"<(?P<target>(?:mailto:|tel:|sms:|https?://|www\.)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>")
@@ -34,6 +34,8 @@ _PASTED_HEADERS = re.compile(
     r"(?im)^[ \t]*(?:from|von|de|da|van|expéditeur)[ \t]*:.*\n(?:.*\n)?[ \t]*(?:sent|date|datum|fecha|data|"
     r"to|an|para|a|aan|à|subject|betreff|asunto|assunto|objet|oggetto|onderwerp)[ \t]*:"
 )
+#: "Email: …", "*Tel.:* …": a labelled field line, one of several lines of one lead
+_LABELLED = re.compile(r"^[^\W\d][\w .'/-]{0,30}:\s")
 _PHONE_SHAPE = re.compile(r"(?:\+|\()?\d[\d \t().\-/]{6,}\d")
 
 
@@ -74,6 +76,11 @@ def split_chat(text: str) -> list[str]:
         with_contact = [b for b in blocks if has_contact(b)]
         if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
             return with_contact
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    with_contact = [line for line in lines if has_contact(line)]
+    if (len(with_contact) >= 2 and not pasted_mail and not any(_LABELLED.match(line) for line in with_contact)
+            and all(has_contact(line) for line in lines[1:])):
+        return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
     return [text]
 
 

@@ -16,25 +16,26 @@ import phonenumbers
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
+from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 _EMAIL_LABEL = re.compile(r"(?i)^\s*(?:e-?mail|correo(?: electr[óo]nico)?|mail|email address)\s*[:=-]")
 _PHONE_LABEL = re.compile(
     r"(?i)^\s*(?:phone|tel(?:ephone|efon|éfono|efono)?\.?|cell(?:phone)?|mobile|mobil|handy|celular|m[óo]vil|"
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
 )
-_PHONE_RUN = re.compile(
-    r"(?:\+[ \t]?|\()?\d[\d \t().\-/]{4,24}\d(?:[ \t]?(?:ext\.?|x|#|Durchwahl|int\.?)[ \t]?\d{1,5})?"
-)
 _FAX = re.compile(r"(?i)\bfax\b")
 _ROLE_LOCAL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
 )
 _VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
-_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX")}
+_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR", "PT"), "fr": ("FR", "BE", "CH"),
+                 "it": ("IT", "CH"), "nl": ("NL", "BE")}
+#: a chat note has no labels and often no country: numbers valid in these regions are tried last
+_CHAT_REGIONS = ("ES", "FR", "IT", "NL", "DE", "BR", "PT", "GB", "MX", "AR")
 _COUNTRY_REGIONS = (
     (re.compile(r"(?i)argentin|buenos aires|\+54"), "AR"),
     (re.compile(r"(?i)m[ée]xico|\+52"), "MX"),
@@ -86,10 +87,12 @@ class Contacts:
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 
-    def _regions(self, layout: Layout, text: str) -> list[str]:
+    def _regions(self, layout: Layout, text: str, chat: bool = False) -> list[str]:
         regions = [self.default_region]
         extra: list[str] = list(_LANG_REGIONS.get(layout.lang, ()))
         extra.extend(region for pattern, region in _COUNTRY_REGIONS if pattern.search(text))
+        if chat:
+            extra.extend(_CHAT_REGIONS)
         for region in extra:
             if region not in regions:
                 regions.append(region)
@@ -100,11 +103,11 @@ class Contacts:
         taken: list[tuple[int, int]] = []
         regions: list[str] | None = None
         # PhoneNumberMatcher is thorough but slow over prose: give it only digit runs that could be numbers
-        for run in _PHONE_RUN.finditer(text, r0, r1):
-            if sum(c.isdigit() for c in run.group()) < 7:
+        for run in PHONE_RUN.finditer(text, r0, r1):
+            if sum(c.isdigit() for c in run.group()) < 7 or looks_like_date_or_time(run.group()):
                 continue
             if regions is None:
-                regions = self._regions(layout, text[r0:r1])
+                regions = self._regions(layout, text[r0:r1], meta_of(doc).chat)
             for region in regions:
                 found = list(phonenumbers.PhoneNumberMatcher(run.group(), region,
                                                              leniency=phonenumbers.Leniency.VALID))

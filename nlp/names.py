@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
 from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
-from nlp.prose import agrees_with_email, confidence_of, prose_names
+from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -75,8 +75,8 @@ class Names:
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
             self._prose(doc, layout, text, emails)
-        sender_name, _email, _subject = effective_sender(doc)
-        if sender_name and (name := clean_display_name(sender_name)):
+        sender_name, sender_email, _subject = effective_sender(doc)
+        if sender_name and (name := clean_display_name(sender_name)) and not relay_sender(name, sender_email):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
             if len(name.split()) == 1:
                 confidence -= 0.15
@@ -198,6 +198,24 @@ def clean_display_name(display: str) -> str | None:
     if not re.fullmatch(rf"(?:{_TITLE}\s+)?{NAME}", display):
         return None
     return clean_name(re.sub(rf"^{_TITLE}\s+", "", display))
+
+
+_BRAND = re.compile(r"[A-Z][a-z]{3,}[A-Z][a-z]")  # "AutoBrasil", "ImmoFinder" (not "McDonald", "MacArthur")
+_ROLE_MAILBOX = re.compile(
+    r"(?i)^(?:no-?reply|do-?not-?reply|leads?|sales|info|support|service|contact|kontakt|contato|contacto|office|"
+    r"hello|team|admin|avisos?|alerts?|notifications?|notificaciones|anfragen?|mailer|system|portal|webmaster|"
+    r"inquiries|enquiries|requests?|mail|news|bounce)\b"
+)
+
+
+def relay_sender(display: str, address: str | None) -> bool:
+    """Whether a From display name is a mailer's or portal's ("Portal AutoBrasil", "ImmoFinder Kontakt" from
+    kontakt@…) rather than a person's: a brand-shaped word, or a role mailbox whose local part it does not spell."""
+    if _BRAND.search(display) or any(w.casefold() in org_words() for w in display.split()):
+        return True
+    if address and _ROLE_MAILBOX.match(address.split("@", 1)[0]):
+        return not agrees_with_email(display, address)
+    return False
 
 
 def name_from_email(address: str) -> str | None:

@@ -48,6 +48,7 @@ _POST_CUE = (
 )
 
 
+_COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
 
 
@@ -180,6 +181,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
         i = m.end()
         if m["after"] or (m["dot"] and len(bare) > 1):
             break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
+    if len(words) == 1 and (couple := _COUPLE.match(text, end)):
+        # "Denise & Ray Holloway": the first-named person, with the surname they share
+        rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
+        if rest and len(rest[0].split()) >= 2 and is_first_name(rest[0].split()[0]):
+            return f"{_written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
     if not words:
         return None
     return " ".join(_written(w) for w in words), start, end
