@@ -156,6 +156,32 @@ def parse_mail(raw: bytes) -> MailDoc:
     )
 
 
+def mail_from_parts(
+    *, sender: str | None, subject: str | None, text: str | None, html: str | None, reply_to: str | None = None,
+    sender_name: str | None = None,
+) -> MailDoc:
+    """A mail given as parts (an inbound-parse webhook's from/subject/text/html), split like a parsed one."""
+    name, addr = email.utils.parseaddr(sender or "")
+    if "@" not in addr:
+        name, addr = (sender or "").strip(), ""
+    reply_name, reply_addr = email.utils.parseaddr(reply_to or "")
+    plain = text or ""
+    html_text = html_to_text(html) if html else ""
+    body = plain
+    if html and (not plain.strip() or (len(plain.strip()) < 200 and len(html_text) > 5 * len(plain.strip()))):
+        body = html_text
+    other_reply = bool(reply_addr) and reply_addr != addr
+    return _split_thread(MailDoc(
+        subject=(subject or "").strip() or None,
+        sender_name=(sender_name or name).strip().strip('"') or None,
+        sender_email=addr.strip() or None,
+        reply_to=reply_addr if other_reply else None,
+        reply_to_name=(reply_name.strip().strip('"') or None) if other_reply else None,
+        text=body,
+        html=html or None,
+    ))
+
+
 def _decode_header(value: Any) -> str | None:
     if value is None:
         return None

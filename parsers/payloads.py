@@ -28,6 +28,7 @@ from parsers.fields import Collector
 from parsers.labels import lookup_label, lookup_loose
 from parsers.labels.dictionary import norm_label
 from parsers.lead import ExtractionError
+from parsers.salvage import looks_salvageable, salvage
 
 _MAX_DEPTH = 40
 
@@ -85,12 +86,21 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
         return [decode_nested(v, depth + 1) for v in obj]
     if isinstance(obj, str):
         s = obj.strip()
-        if len(s) > 1 and s[0] in "{[" and s[-1] in "}]":
+        if len(s) > 1 and s[0] in "{[":
             try:
                 return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
             except (ValueError, RecursionError):
-                return obj
+                # a Python repr, a Ruby hash or JSON cut short, stored as a string ("raw_body")
+                found = salvage(s) if looks_salvageable(s) else None
+                return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+def _is_meta(parent: str) -> bool:
+    """A container of form, page or tracking metadata ("meta", "form", "utm_params"); one that merely
+    starts with such a word ("form_enrichment", "form_data") holds the lead's answers."""
+    words = set(tokens(parent))
+    return bool(words & _META) and words <= _META | {"info", "params", "parameters"}
 
 
 def tokens(key: str) -> list[str]:
@@ -241,7 +251,7 @@ class _Walker:
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
             return
-        if (set(parent_tokens) | set(key_tokens if not pair else [])) & _META:
+        if _is_meta(parents[-1] if parents else "") or (not pair and set(key_tokens) & _META):
             return
         role = "lead"
         if set(parent_tokens) & _PROPERTY or ({"property"} & set(key_tokens)):

@@ -18,6 +18,7 @@ from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput
 from parsers.payloads import load_json, read_json
+from parsers.salvage import looks_salvageable, salvage
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -98,6 +99,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if all(c.contact_count() >= 2 for c in digest):
             return StructuredRead(vendor, [c.build() for c in digest], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
+    salvaged = _salvaged_leads(doc.text) if read.fields.contact_count() < 2 else []
+    if salvaged and salvaged[0].contact_count() > read.fields.contact_count():
+        # a Rails parameter dump, a Ruby or Python hash, truncated JSON in a log line or an error mail
+        return StructuredRead(vendor, [c.build() for c in salvaged], warnings=warnings, template=template)
     prose = read.prose
     free_text = read.lead_text
     if not read.fields.contact_count() and doc.quoted:
@@ -108,6 +113,13 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     lead = col.build()
     return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
+
+
+def _salvaged_leads(text: str) -> list[Collector]:
+    if not looks_salvageable(text):
+        return []
+    data = salvage(text)
+    return read_json(data, source="reader:salvaged").leads if data is not None else []
 
 
 def _numbered_blocks(text: str) -> list[str]:
@@ -123,7 +135,12 @@ def _numbered_blocks(text: str) -> list[str]:
 def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
         list[ExtractedLead], str | None, list[str]]:
     if kind == "json":
-        data = load_json(text)
+        try:
+            data = load_json(text)
+        except ExtractionError:
+            data = salvage(text) if looks_salvageable(text) else None
+            if data is None or not read_json(data).leads:
+                raise  # what could be salvaged holds no lead: the error says what is wrong
         parsed = read_json(data)
         leads = parsed.leads
         if template is not None and template.rules:
