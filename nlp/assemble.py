@@ -11,6 +11,8 @@ region and postal code together from one reading.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -28,6 +30,7 @@ _NER_FIELDS = {"PERSON": PERSON, "PER": PERSON, "ORG": "company", "MONEY": "budg
                "TIME": "timeline"}
 _NER_CONFIDENCE = {PERSON: 0.4, "company": 0.35, "budget": 0.35, "timeline": 0.3}
 _MAX_ALTERNATIVES = 3
+_CONTACT_OF_OTHERS = frozenset({"phone", "email", "company", ADDRESS})
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"})
 
 
@@ -53,8 +56,41 @@ class NerBridge:
 
 class Lead:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.lead = assemble(candidates_of(doc))
+        doc._.lead = assemble(others_apart(candidates_of(doc), layout_of(doc).text))
         return doc
+
+
+#: how far after a person a role cue named ("our partner Jake …") their own phone, email and firm may stand
+_ROLE_REACH = 100
+_CLAUSE_STOP = re.compile(r"[.!?;]\s|\)|\n")
+
+
+def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """The candidates with the contact details of someone a role cue named set apart: a phone, email or
+    company right after "nuestro colaborador Ignacio Ferrer (Ferrer Seguros, 655 100 200)" is the partner's,
+    kept with a ``role:`` flag and a low confidence so that it is only an alternative."""
+    spans: list[tuple[int, int, str]] = []
+    for c in candidates:
+        role = next((f for f in c.flags if f.startswith("role:")), None)
+        if c.field != PERSON or role is None or c.start < 0:
+            continue
+        after = c.start + len(c.value)
+        if text[after : after + 2].lstrip().startswith("("):
+            close = text.find(")", after)
+            end = close if 0 <= close <= after + _ROLE_REACH else after + _ROLE_REACH
+        else:
+            stop = _CLAUSE_STOP.search(text, after, after + _ROLE_REACH)
+            end = stop.start() if stop else after + _ROLE_REACH
+        spans.append((c.start, end, role))
+    if not spans:
+        return candidates
+    out: list[Candidate] = []
+    for c in candidates:
+        role = next((r for s, e, r in spans if c.field in _CONTACT_OF_OTHERS and s < c.start <= e), None)
+        if role is not None:
+            c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=(*c.flags, role))
+        out.append(c)
+    return out
 
 
 def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:

@@ -31,6 +31,9 @@ class Meta:
     subject: str | None = None
     #: the text is a rep's chat note about a lead (cue words name the lead; the rep's words are no message)
     chat: bool = False
+    #: the writer passes someone else's lead on ("a client of mine, Samantha Greer"): the writer, their
+    #: signature and their firm are a partner's, not the lead's (set by the ``names`` component)
+    referred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,8 @@ class Message:
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)
-        if meta_of(doc).chat and not layout.forwarded:
+        meta = meta_of(doc)
+        if (meta.chat or meta.referred) and not layout.forwarded:
             # a rep's note: their words are about the lead; only the prospect's quoted words are a message
             quoted = quoted_message(layout.text)
             if quoted:

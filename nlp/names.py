@@ -12,6 +12,7 @@ From and everything above the marker are outside the layout's region).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from spacy.language import Language
@@ -20,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
 from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
-from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names
+from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names, referred_names
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -75,6 +76,9 @@ class Names:
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
             self._prose(doc, layout, text, emails)
+        referred = referred_names(text, *layout.body)
+        for referred_name, start, _end in referred:
+            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start))
         sender_name, sender_email, _subject = effective_sender(doc)
         if sender_name and (name := clean_display_name(sender_name)) and not relay_sender(name, sender_email):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
@@ -87,7 +91,22 @@ class Names:
                 if chat and " " in name:
                     confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
                 add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
+        if referred and not chat:
+            self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
+
+    def _writer_is_partner(self, doc: Doc, layout: Layout, leads: set[str]) -> None:
+        """The writer passed a client's lead on: their From, sign-off, signature phone and email are a
+        partner's (kept with ``role:partner``, too weak to be chosen)."""
+        doc._.leadbot_meta = dataclasses.replace(meta_of(doc), referred=True)
+        signature = layout.signoff[0] if layout.signoff else (
+            layout.signature[0].start if layout.signature else layout.region[1])
+        found = candidates_of(doc)
+        for i, c in enumerate(found):
+            if c.field not in {PERSON, "email", "phone"} or c.value.casefold() in leads:
+                continue
+            if c.start < 0 or c.start >= signature:
+                found[i] = dataclasses.replace(c, confidence=0.2, flags=(*c.flags, "role:partner"))
 
     def _prose(self, doc: Doc, layout: Layout, text: str, emails: list[str]) -> None:
         """A chat note's people: after cue words, titles, at a list item's head, or shaped like a name;

@@ -52,11 +52,16 @@ class Orgs:
         for m in _LABEL.finditer(text, *layout.body):
             add(doc, Candidate("company", m["value"].strip(), 0.9, self.source, m.start("value")))
         signature_start = layout.signature[0].start if layout.signature else r1
+        referred = meta_of(doc).referred
         for m in legal_suffix_re().finditer(text, r0, r1):
             if layout.in_greeting(m.start(), m.end()):
                 continue
             org = _strip_lead_in(_after_cue(m["org"].strip()))
+            if not any(ch.isalpha() for ch in org.split()[0]):
+                continue  # "3818 KG": a Dutch postcode, not a limited partnership
             confidence = 0.8 if m.start() >= signature_start else 0.75
+            if referred and m.start() >= signature_start:
+                confidence = 0.2  # the partner's own firm under their name
             add(doc, Candidate("company", org, confidence, self.source, m.start()))
         for m in _AFFILIATION.finditer(text, r0, r1):
             legal = legal_suffix_re().search(m["org"])
@@ -65,10 +70,12 @@ class Orgs:
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
                 add(doc, Candidate("company", org, 0.7, self.source, m.start("org")))
-        self._signature_line(doc, layout.signature)
+        if not referred:
+            self._signature_line(doc, layout.signature)
         if meta_of(doc).chat:
             self._prose(doc, text, r0, r1)
-        self._domain(doc)
+        if not referred:
+            self._domain(doc)
         return doc
 
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:

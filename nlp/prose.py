@@ -132,6 +132,29 @@ def role_cue_re() -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<![\w])(?:{_alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
 
 
+#: the writer hands a lead of theirs on; the person named right after is the lead
+_CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+_REFERRAL = re.compile(
+    rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
+    rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+    r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
+    r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
+    r"il mio cliente|la mia cliente|mijn klant|onze klant)"
+    r"(?![\w])[ \t]*[,:–—-]?[ \t]*(?:(?:la|el|o|a|der|die|le|il|de)[ \t]+)?"
+    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr)\.?[ \t]+)?"
+)
+
+
+def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
+    found = []
+    for m in _REFERRAL.finditer(text, start, end):
+        name = read_name_at(text, m.end())
+        if name:
+            found.append(name)
+    return found
+
+
 def _is_name_word(bare: str, index: int, lower: bool) -> bool:
     folded = bare.casefold()
     if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
