@@ -233,12 +233,23 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
     if number and "street" in out and len(number[0].value) <= 8 and any(ch.isdigit() for ch in number[0].value):
         s = out["street"]
         if not re.search(rf"(?<!\w){re.escape(number[0].value)}(?!\w)", s.value):
-            out["street"] = FieldValue(f"{s.value} {number[0].value}", s.source, s.confidence, s.flags,
-                                       s.alternatives)
+            joined = (f"{s.value} {number[0].value}" if _NUMBER_AFTER.search(s.value)
+                      else f"{number[0].value} {s.value}")
+            out["street"] = FieldValue(joined, s.source, s.confidence, s.flags, s.alternatives)
     street2 = col.best("street2")
     if street2 and "street" in out and street2[0].value not in out["street"].value:
         s = out["street"]
         out["street"] = FieldValue(f"{s.value}, {street2[0].value}", s.source, s.confidence, s.flags, s.alternatives)
+
+
+#: street names after which the house number is written (German, Dutch, Spanish, Portuguese, Italian);
+#: elsewhere (US, UK, CA, FR) it comes first: "Hauptstraße 5", "Rua Augusta 100" but "1180 Bay Street"
+_NUMBER_AFTER = re.compile(
+    r"(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|ring|damm|straat|laan|gracht|plein|kade|singel|dijk)$|"
+    r"^(?:rua|avenida|av\.?|avda\.?|calle|c/|travessa|alameda|pra[çc]a|plaza|paseo|camino|carrer|via|viale|"
+    r"piazza|corso|largo|estrada|rodovia)\b",
+    re.IGNORECASE,
+)
 
 
 def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:

@@ -15,6 +15,8 @@ PHONE_RUN = re.compile(
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
     re.IGNORECASE,
 )
+#: a whole value that is a phone number as typed (no letters)
+PHONE_SHAPED = re.compile(r"^\s*(?:\+|00)?[\d\s().\-/]{7,24}\s*$")
 _YEAR = r"(?:19|20)\d\d"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"

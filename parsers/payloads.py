@@ -28,6 +28,7 @@ from parsers.fields import Collector
 from parsers.labels import lookup_label, lookup_loose
 from parsers.labels.dictionary import norm_label
 from parsers.lead import ExtractionError
+from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage
 
 _MAX_DEPTH = 40
@@ -42,6 +43,7 @@ _DISTRACT = frozenset({
 _PERSONISH = frozenset({
     "contact", "consumer", "customer", "lead", "client", "buyer", "prospect", "applicant", "person",
     "requester", "submitter", "sender", "from", "user", "visitor", "inquirer", "kunde", "cliente", "name",
+    "caller", "anrufer", "llamante", "chiamante", "beller", "origen", "origem", "contato", "contacto", "klant",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
@@ -64,6 +66,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 class JsonRead:
     leads: list[Collector] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the sending vendor or source a top-level ``vendor``/``source`` key names
+    vendor: str | None = None
 
 
 def load_json(text: str) -> Any:
@@ -96,6 +100,27 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
     return obj
 
 
+#: a company key's own words: the lead's company unless an agent/dealer word comes with them
+_ORG_WORDS = frozenset({"company", "business", "organization", "organisation"})
+#: a date with a time of day (and maybe a zone): a record's timestamp
+_TIMESTAMP = re.compile(r"^\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?\s*$")
+#: key words of a rep's or system's note in a call record (not the caller's words)
+_NOTE_WORDS = frozenset({"note", "notes", "notiz", "notizen", "nota", "notas", "notities", "summary", "resumen",
+                         "zusammenfassung", "comment", "comments", "mitarbeiter", "agent"})
+#: keys whose phone-shaped value is the caller's number in a call-tracking payload
+_CALLER_KEYS = frozenset({"from", "caller", "ani", "callerid", "anrufer", "llamante", "chiamante", "beller"})
+#: a key naming a number, and containers whose number is a phone
+_NUMBER_KEYS = frozenset({"number", "nummer", "numero", "num", "phone number", "e164"})
+_PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "telefone", "telefono", "telefoon",
+                            "mobile", "cell", "caller", "from", "anrufer", "llamante", "chiamante", "beller", "origen",
+                            "origem", "contact", "customer", "numbers"})
+#: scalar keys at the top of a payload that name who sent it
+_VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
+#: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
+_CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", "anrufer", "chiamata", "oproep",
+                         "ligacao", "recording", "tracking"})
+
+
 def _is_meta(parent: str) -> bool:
     """A container of form, page or tracking metadata ("meta", "form", "utm_params"); one that merely
     starts with such a word ("form_enrichment", "form_data") holds the lead's answers."""
@@ -111,14 +136,49 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     """The leads in a parsed JSON payload (possibly none)."""
     out = JsonRead()
     obj = decode_nested(obj)
+    if isinstance(obj, dict):
+        out.vendor = next((str(obj[k]).strip() for k in obj if norm_label(str(k)).replace(" ", "_") in _VENDOR_KEYS
+                           and isinstance(obj[k], str) and 0 < len(obj[k].strip()) <= 80), None)
+    call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
         _Walker(col, source).walk(unit, unit_path, 0)
+        if call:
+            _caller_id_names(col)
+            col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
         if col.contact_count():
             out.leads.append(col)
     if not out.leads:
         out.warnings.append("no lead contact found in the JSON payload")
     return out
+
+
+def _phone_shaped(value: str) -> bool:
+    return bool(PHONE_SHAPED.match(value)) and sum(ch.isdigit() for ch in value) >= 7 and not looks_like_date_or_time(
+        value)
+
+
+def _is_call_payload(obj: Any, depth: int = 0) -> bool:
+    if depth > 4:
+        return False
+    if isinstance(obj, dict):
+        return any(set(tokens(str(k))) & _CALL_WORDS or _is_call_payload(v, depth + 1) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_is_call_payload(v, depth + 1) for v in obj[:20])
+    return False
+
+
+_CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
+
+
+def _caller_id_names(col: Collector) -> None:
+    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA": surname first, capitals. Written the usual way round."""
+    for c in col.items:
+        if c.slot != "full_name":
+            continue
+        m = _CAPS_NAME.match(c.value.strip())
+        if m:
+            c.value = f"{m['first'].title()} {m['last'].title()}"
 
 
 def _has_contact(obj: Any, depth: int = 0) -> bool:
@@ -261,7 +321,7 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
-        if distract and not (distract == {"company"} or distract == {"business"}):
+        if distract and not distract <= _ORG_WORDS:
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
@@ -269,9 +329,15 @@ class _Walker:
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
+        if slot in ("skip", "full_name") and _phone_shaped(value) and (
+                slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
+            # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
+            slot, rank = "phone", rank + 5
         if slot == "skip":
             return
-        if ("company" in distract or "business" in distract) and slot != "company":
+        if slot == "timeline" and _TIMESTAMP.match(value):
+            return  # "start_time": "2026-11-18T14:22:05-05:00" is when a record was made, not when they buy
+        if distract and slot != "company":
             return
         if role == "property":
             self._property_leaf(slot, key_tokens, value)
@@ -294,6 +360,8 @@ class _Walker:
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
+        if parents and " ".join(key_tokens) in _NUMBER_KEYS and set(tokens(parents[-1])) & _PHONE_PARENTS:
+            return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
             joined = " ".join(stripped)

@@ -153,7 +153,7 @@ def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tupl
                 leads = [top, *leads[1:]]
             elif extra.contact_count():
                 leads = [extra]
-        return [c.build() for c in leads], None, parsed.warnings
+        return [c.build() for c in leads], parsed.vendor, parsed.warnings
     result: XmlRead = read_xml(text)
     leads = result.leads
     if template is not None and any(r.kind == "xpath" for r in template.rules):

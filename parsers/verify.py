@@ -219,8 +219,27 @@ def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
             del fields[name]  # only "Herr" / "Mrs." (a salutation field read as a name)
 
 
+_SURNAME_FIRST = re.compile(r"^(?P<last>[^\W\d_][\w'\-]*(?: [^\W\d_][\w'\-]*)?),\s*(?P<first>[^\W\d_][\w.'\-]*"
+                            r"(?: [^\W\d_][\w.'\-]*)?)$")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd", "esq", "dds", "cpa"})
+
+
+def _surname_first(fields: dict[str, FieldValue]) -> None:
+    """"Beauregard, Lamar" (a CRM's or caller ID's surname-first order) is the person "Lamar Beauregard"."""
+    full = fields.get("full_name")
+    if full is None:
+        return
+    m = _SURNAME_FIRST.match(full.value.strip())
+    if not m or _LEGAL.search(full.value) or m["first"].casefold().strip(".") in _NAME_SUFFIXES:
+        return
+    fields["full_name"] = replace(full, value=f"{m['first']} {m['last']}").with_alternative(full.value)
+    fields.setdefault("first_name", FieldValue(m["first"], full.source, full.confidence * 0.9))
+    fields.setdefault("last_name", FieldValue(m["last"], full.source, full.confidence * 0.9))
+
+
 def _complete_names(fields: dict[str, FieldValue]) -> None:
     _strip_honorifics(fields)
+    _surname_first(fields)
     full, first, last = fields.get("full_name"), fields.get("first_name"), fields.get("last_name")
     if full and _LEGAL.search(full.value) and "company" not in fields and not (first or last):
         fields["company"] = replace(full, source=full.source)

@@ -21,6 +21,11 @@ from parsers.patterns import EMAIL, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
 _D = DICTIONARY
+#: role words Romance-language labels and keys write after the field ("telefone do cliente")
+_ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contacto", "contatto", "kunde", "klant",
+                            "interessado", "interesado", "interessato", "lead", "usuario", "utente", "utilisateur",
+                            "solicitante", "richiedente", "demandeur", "aanvrager"})
+_CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
 #: words that head a section about the recipient's side (dealer, agent…): not the lead
@@ -167,6 +172,12 @@ def lookup_label(label: str) -> tuple[str, int] | None:
             return found
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
             words = words[1:]
+            continue
+        if words[-1] in _ROLE_SUFFIXES and len(words) > 1:
+            # "Telefone do cliente", "nombre_cliente", "email del contacto": the role written after the label
+            words = words[:-1]
+            if len(words) > 1 and words[-1] in _CONNECTORS:
+                words = words[:-1]
             continue
         break
     return None
