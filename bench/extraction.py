@@ -31,9 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp.extractor import Extractor  # noqa: E402
-from nlp.settings import ModelNotInstalledError, NlpSettings  # noqa: E402
-from parsers.lead import RawMessage  # noqa: E402
+from nlp.extractor import Extractor
+from nlp.settings import ModelNotInstalledError, NlpSettings
+from parsers.lead import RawMessage
 
 GOAL_RATE = 500.0  # messages per second per core
 GOAL_RSS_MB = 250.0
@@ -196,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"start-up (templates, spaCy pipeline, gazetteers): {time.perf_counter() - started:.2f} s")
     ok = run("rules", extractor, messages)
     rss = _rss_mb()
-    print(f"  peak RSS              {rss:9.0f} MB  goal ≤ {GOAL_RSS_MB:.0f}   {'ok' if rss <= GOAL_RSS_MB else 'MISSED'}")
+    verdict = "ok" if rss <= GOAL_RSS_MB else "MISSED"
+    print(f"  peak RSS              {rss:9.0f} MB  goal ≤ {GOAL_RSS_MB:.0f}   {verdict}")
     if args.model:
         try:
             ok = run(f"model {args.model}", Extractor(nlp=NlpSettings(model=args.model)), messages) and ok
