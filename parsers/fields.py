@@ -20,8 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import usaddress
-
+from parsers.address import parse_address, parse_locality
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 
 INTEREST_PARTS: tuple[str, ...] = (
@@ -131,89 +130,6 @@ def _choose(cands: list[Candidate]) -> FieldValue | None:
 
 
 # ---------------------------------------------------------------------------------------------- addresses
-
-_COUNTRY_WORDS = {
-    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
-    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "spain", "españa", "espana",
-    "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain",
-}
-_US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
-_CSZ = re.compile(
-    rf"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<region>{_US_STATE})\.?\s*,?\s+"
-    r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
-)
-_RZ = re.compile(rf"^(?P<region>{_US_STATE})\s+(?P<postal>\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
-_CITY_REGION = re.compile(r"^(?P<city>[^\d,][^,]*?)\s*,\s*(?P<region>[A-Z]{2})$")
-_PC_CITY = re.compile(r"^(?:[A-Z]{1,2}\s?-\s?)?(?P<postal>\d{4,5})\s+(?P<city>[^\d,][^,]*)$")
-
-
-def _is_country(text: str) -> bool:
-    return text.strip().casefold().rstrip(".") in _COUNTRY_WORDS or text.strip().casefold() in _COUNTRY_WORDS
-
-
-def parse_locality(text: str) -> dict[str, str]:
-    """Read "City, ST 12345", "ST 12345", "City, ST" or "12345 City" into its parts ({} if none fits)."""
-    text = clean_value(text).strip(" ,")
-    for rx in (_CSZ, _PC_CITY, _RZ, _CITY_REGION):
-        m = rx.match(text)
-        if m:
-            return {k: v.strip() for k, v in m.groupdict().items() if v}
-    return {}
-
-
-def parse_address(text: str) -> dict[str, str]:
-    """Split a postal address (one or several lines, or comma-separated) into street/city/region/postal/country.
-
-    Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
-    """
-    lines = [clean_value(x) for x in text.replace("\r", "\n").split("\n")]
-    lines = [x.strip(" ,") for x in lines if x.strip(" ,")]
-    if len(lines) == 1:
-        lines = [p.strip() for p in lines[0].split(",") if p.strip()]
-    if not lines:
-        return {}
-    out: dict[str, str] = {}
-    if len(lines) > 1 and _is_country(lines[-1]):
-        out["country"] = lines.pop()
-    if len(lines) >= 2:
-        loc = parse_locality(lines[-1])
-        if loc and "city" not in loc and len(lines) >= 3:
-            # "123 Main St, Springfield, IL 62704": the city is its own part
-            loc["city"] = lines[-2]
-            lines = lines[:-1]
-        elif not loc and len(lines) >= 2:
-            loc = parse_locality(", ".join(lines[-2:]))
-            if loc:
-                lines = lines[:-1]
-        if loc:
-            out.update(loc)
-            out["street"] = ", ".join(lines[:-1])
-            return {k: v for k, v in out.items() if v}
-    single = ", ".join(lines)
-    tagged = _usaddress(single)
-    if tagged:
-        out.update(tagged)
-        return out
-    out["street"] = single
-    return out
-
-
-def _usaddress(text: str) -> dict[str, str]:
-    if not re.search(r"\b\d{5}(?:-\d{4})?\b", text):
-        return {}
-    try:
-        parts, kind = usaddress.tag(text)
-    except (usaddress.RepeatedLabelError, ValueError, TypeError):
-        return {}
-    if kind != "Street Address" or not {"PlaceName", "StateName", "ZipCode"} <= set(parts):
-        return {}
-    street = " ".join(v for k, v in parts.items() if k not in ("PlaceName", "StateName", "ZipCode", "CountryName"))
-    out = {"street": street.strip(" ,"), "city": parts["PlaceName"].strip(" ,"),
-           "region": parts["StateName"].strip(" ,"), "postal_code": parts["ZipCode"]}
-    if "CountryName" in parts:
-        out["country"] = parts["CountryName"]
-    return out
-
 
 def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
     mapping = {"postal": "postal_code"}

@@ -102,11 +102,30 @@ def is_name_placeholder(value: str) -> bool:
 
 def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
     """"Test Test", "first last", "Customer": when every name word is a filler (or every one a label's echo),
-    the lead has no name. A mix ("First" / "Test") is kept: it may be a real, if odd, entry."""
+    the lead has no name. A field that only echoes a label ("First name: first") beside a real name is
+    dropped alone ("first" / "Kowalski" → "Kowalski"). A mix of echoes and fillers ("First" / "Test") is
+    kept: it may be a real, if odd, entry."""
     words = [w for n in _NAME_FIELDS if n in fields for w in _words(fields[n].value)]
-    if words and (all(w in _NAME_FILLERS for w in words) or all(w in _LABEL_ECHOES for w in words)):
+    if not words:
+        return
+    if all(w in _NAME_FILLERS for w in words) or all(w in _LABEL_ECHOES for w in words):
         for n in _NAME_FIELDS:
             fields.pop(n, None)
+        return
+    real = [w for w in words if w not in _NAME_FILLERS and w not in _LABEL_ECHOES]
+    if not real:
+        return
+    for n in ("first_name", "last_name"):
+        fv = fields.get(n)
+        if fv is not None and is_name_placeholder(fv.value):
+            del fields[n]
+            full = fields.get("full_name")
+            if full is not None:
+                kept = " ".join(w for w in full.value.split() if not is_name_placeholder(w))
+                if kept:
+                    fields["full_name"] = replace(full, value=kept)
+                else:
+                    del fields["full_name"]
 
 
 def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverability: bool = False) -> ExtractedLead:

@@ -23,6 +23,7 @@ from parsers.verify import is_placeholder
 _D = DICTIONARY
 #: role words Romance-language labels and keys write after the field ("telefone do cliente")
 _ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contacto", "contatto", "kunde", "klant",
+                            "kunden", "klanten", "clientes", "customers", "interessenten", "anrufers",
                             "interessado", "interesado", "interessato", "lead", "usuario", "utente", "utilisateur",
                             "solicitante", "richiedente", "demandeur", "aanvrager"})
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
@@ -43,7 +44,7 @@ _FOOTER = re.compile(
     r"(?:email )?(?:preferences|notifications)|privacy policy|copyright|©|\(c\) \d{4}|all rights reserved|"
     r"diese (?:e-?mail|nachricht) wurde|sie erhalten diese|abmelden|impressum|datenschutz|"
     r"este (?:correo|mensaje|e-?mail) (?:fue|ha sido|se ha)|si no desea|para darse de baja|aviso legal|"
-    r"confidentiality notice|disclaimer|este e-?mail (?:foi|é)|voc[êe] (?:est[áa] )?receb|para (?:cancelar|"
+    r"confidentiality notice|disclaimer|este e-?mail (?:foi|é)|voc[êe] est[áa] recebendo|para (?:cancelar|"
     r"descadastrar)|cet e-?mail a [ée]t[ée]|vous recevez ce|se d[ée]sabonner|d[ée]sinscri|questa e-?mail [èe] "
     r"stata|hai ricevuto questa|annulla (?:l'?)?iscrizione|disiscriviti|deze e-?mail is|(?:u|je) ontvangt deze|"
     r"afmelden|uitschrijven)",
@@ -392,7 +393,7 @@ def read_labels(
                     break
                 j += 1
                 continue
-            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s):
+            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)):
                 break
             if slot == "message" and blanks:
                 collected.append("")
@@ -495,6 +496,15 @@ def is_field_line(line: str) -> bool:
     """Whether a line is a label (with or without value) or a section heading."""
     s = line.strip()
     return bool(_match_label_line(s) or heading_kind(s) or _label_only(s) or _match_bare_label(s))
+
+
+def _unknown_label(line: str) -> bool:
+    """"Rückrufnummer: 04421 …": a label the dictionary does not know still ends an address above it."""
+    m = _LABEL_LINE.match(line)
+    if not m or not m.group("value"):
+        return False
+    label = m.group("label").strip(" *")
+    return len(label) <= 30 and not any(ch.isdigit() for ch in label) and len(label.split()) <= 3
 
 
 def _next_nonempty(lines: list[str], start: int) -> int | None:
