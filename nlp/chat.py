@@ -107,7 +107,7 @@ def _paragraphs(text: str) -> list[str]:
 _QUOTED = re.compile(r"[\"“„«](?P<q>[^\"“”„«»\n]{15,800})[\"”“»]")
 #: "she wrote: …", "Nachricht: …": the rest of the line is the prospect's words
 _SAID = re.compile(
-    r"(?im)\b(?:wrote|said|says|asked|writes|message|msg|their message|escribi[óo]|dijo|mensaje|schrieb|schreibt|"
+    r"(?im)\b(?:wrote|said|says|asked|writes|message|msg|words|quote|zitat|cita|citação|citation|citazione|citaat|escribi[óo]|dijo|mensaje|schrieb|schreibt|"
     r"nachricht|disse|escreveu|mensagem|a écrit|écrit|message|ha scritto|scrive|messaggio|schreef|bericht)"
     r"[ \t]*:[ \t]*(?P<q>[^\n]{10,800})$"
 )

@@ -179,6 +179,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
     """
     words: list[str] = []
     pending: list[str] = []
+    punctuated = False
     i, start, end = pos, -1, pos
     while len([w for w in words if w.casefold() not in PARTICLES]) < limit:
         m = _TOKEN.match(text, i)
@@ -203,6 +204,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
         end = m.end("w")
         i = m.end()
         if m["after"] or (m["dot"] and len(bare) > 1):
+            punctuated = True
             break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
@@ -211,7 +213,18 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
             return f"{_written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
     if not words:
         return None
+    if not pending and not punctuated and _place_or_firm_follows(text, i):
+        return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
     return " ".join(_written(w) for w in words), start, end
+
+
+_NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
+
+
+def _place_or_firm_follows(text: str, pos: int) -> bool:
+    m = _NEXT_WORD.match(text, pos)
+    return m is not None and m["w"][0].isupper() and (
+        m["w"].casefold() in place_words() or m["w"].casefold() in org_words())
 
 
 def _org_run(text: str, pos: int) -> bool:
@@ -332,4 +345,6 @@ def agrees_with_email(name: str, address: str) -> bool:
         return True
     if len(first) >= 3 and joined.startswith(first):
         return True
-    return len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0]
+    # "jdoe" ↔ John Doe, "xgarcia" ↔ Ximena García Márquez: the initial, then a surname
+    return any(len(w) >= 3 and joined == first[0] + w for w in words[1:]) or (
+        len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])
