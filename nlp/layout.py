@@ -18,6 +18,7 @@ from email.utils import parseaddr
 
 from nlp.lexicon import greeting_re, signoff_re
 from parsers.html import html_to_text
+from parsers.language import guess_language as _guess_language
 from parsers.quotes import (
     FORWARD_MARKER,
     FROM_NAMES,
@@ -43,19 +44,7 @@ _FWD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|rv|tr|reenviar)\s*:", re.IGNORECASE)
 _SIG_DELIMITER = re.compile(r"^\s*(?:--|—|__)\s*$")
 _NAME_LIKE = re.compile(r"^(?:[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*(?:\s+|$)){1,4}$")
 
-_GERMAN = frozenset([
-    "ich", "und", "der", "die", "das", "nicht", "mit", "sie", "ist", "für", "ein", "eine", "wir", "auf",
-    "bitte", "gerne", "würde", "hätte"
-])
-_SPANISH = frozenset([
-    "el", "la", "que", "y", "de", "por", "con", "para", "estoy", "una", "los", "las", "mi", "es", "me",
-    "quisiera", "gracias", "sobre"
-])
-_ENGLISH = frozenset([
-    "the", "and", "i", "to", "is", "for", "a", "you", "my", "of", "in", "this", "would", "like", "please",
-    "we", "are"
-])
-_WORDS = re.compile(r"[^\W\d_]+")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +103,8 @@ def split_lines(text: str) -> list[Line]:
 
 
 def guess_language(text: str) -> str:
-    """'en', 'de' or 'es' by counting function words (enough to pick phone regions and postcode formats)."""
-    counts = {"en": 0, "de": 0, "es": 0}
-    for word in _WORDS.findall(text[:2000].lower()):
-        if word in _ENGLISH:
-            counts["en"] += 1
-        if word in _GERMAN:
-            counts["de"] += 1
-        if word in _SPANISH:
-            counts["es"] += 1
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] > counts["en"] else "en"
+    """The text's language (en de es pt fr it nl; "en" when unsure), by ``parsers.language``."""
+    return _guess_language(text[:2000], default="en") or "en"
 
 
 def _header_line(text: str) -> re.Match[str] | None:
