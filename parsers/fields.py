@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from parsers.address import parse_address, parse_locality
-from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
 
 INTEREST_PARTS: tuple[str, ...] = (
     "year", "make", "model", "trim", "vin", "stock", "listing_id", "price",
@@ -57,6 +57,8 @@ class Candidate:
     order: int
     #: the label the value was read under (interest details are written "label value")
     label: str = ""
+    #: whose the value is: "lead", or a role of the other side (``parsers.lead.ROLES``)
+    role: str = "lead"
 
 
 @dataclass(slots=True)
@@ -74,6 +76,7 @@ class Collector:
         confidence: float = 0.9,
         rank: int = 50,
         label: str = "",
+        role: str = "lead",
     ) -> None:
         if value is None:
             return
@@ -81,22 +84,40 @@ class Collector:
         value = clean_value(str(value), multiline=multiline)
         if not value or slot not in SLOTS:
             return
-        self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label))
+        self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label, role))
 
     def extend(self, other: Collector, *, rank_offset: int = 0) -> None:
         for c in other.items:
             self.items.append(
-                Candidate(c.slot, c.value, c.source, c.confidence, c.rank + rank_offset, len(self.items), c.label)
+                Candidate(c.slot, c.value, c.source, c.confidence, c.rank + rank_offset, len(self.items), c.label,
+                          c.role)
             )
 
     def has(self, slot: str) -> bool:
-        return any(c.slot == slot for c in self.items)
+        return any(c.slot == slot and c.role == "lead" for c in self.items)
 
     def slots(self) -> set[str]:
-        return {c.slot for c in self.items}
+        return {c.slot for c in self.items if c.role == "lead"}
 
     def best(self, slot: str) -> list[Candidate]:
-        return sorted((c for c in self.items if c.slot == slot), key=lambda c: (c.rank, c.order))
+        """The prospect's candidates for ``slot``, best first."""
+        return sorted((c for c in self.items if c.slot == slot and c.role == "lead"), key=lambda c: (c.rank, c.order))
+
+    def others(self) -> tuple[RoleValue, ...]:
+        """The other side's values, as public fields where the slot is an address or interest part."""
+        out: dict[RoleValue, None] = {}
+        for c in self.items:
+            if c.role == "lead":
+                continue
+            if c.slot in ("address", "city_region_postal", "postal_city"):
+                parts = parse_address(c.value) if c.slot == "address" else parse_locality(c.value)
+                for key, value in parts.items():
+                    out[RoleValue("postal_code" if key == "postal" else key, value, c.role, c.source)] = None
+            elif c.slot in FIELD_NAMES:
+                out[RoleValue(c.slot, c.value, c.role, c.source)] = None
+            elif c.slot in INTEREST_PARTS or c.slot == "street2":
+                out[RoleValue("interest" if c.slot != "street2" else "street", c.value, c.role, c.source)] = None
+        return tuple(out)
 
     def contact_count(self) -> int:
         names = {"email", "phone", "full_name", "first_name", "last_name"}
@@ -113,7 +134,7 @@ class Collector:
         _compose_address(self, out)
         _compose_interest(self, out)
         _compose_budget(self, out)
-        return ExtractedLead(out)
+        return ExtractedLead(out, self.others())
 
 
 def _choose(cands: list[Candidate]) -> FieldValue | None:
@@ -247,7 +268,9 @@ def merge_leads(primary: ExtractedLead, secondary: ExtractedLead) -> ExtractedLe
             merged[name] = fv
         elif fv.value.casefold() != merged[name].value.casefold():
             merged[name] = merged[name].with_alternative(fv.value)
-    return ExtractedLead(merged)
+    seen = set(primary.others)
+    others = primary.others + tuple(o for o in secondary.others if o not in seen)
+    return ExtractedLead(merged, others)
 
 
 def lead_from_mapping(values: Mapping[str, str], source: str) -> ExtractedLead:

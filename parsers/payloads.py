@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.fields import Collector
-from parsers.labels import lookup_label, lookup_loose
+from parsers.labels import heading_role, lookup_label, lookup_loose
 from parsers.labels.dictionary import norm_label
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
@@ -322,6 +322,11 @@ class _Walker:
         if role == "property":
             distract -= {"listing"}
         if distract and not distract <= _ORG_WORDS:
+            aside = lookup_label(key) if not pair else lookup_loose(key)
+            if aside is not None and aside[0] not in ("skip", "message"):
+                # the agent's, dealer's or pro's own values: kept with their role, never the lead's
+                self.col.add(aside[0], value, self._src(path), confidence=0.5, rank=90, label=key,
+                             role=heading_role(" ".join(sorted(distract))))
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
@@ -386,6 +391,8 @@ class _Walker:
         return found
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
+        if slot in ("street", "address", "city", "region", "postal_code"):
+            self.col.add(slot, value, f"{self.source}:property", confidence=0.5, rank=90, role="property")
         if slot in ("street", "address", "city", "region", "postal_code", "price", "property_type",
                     "property_status", "listing_id", "year", "make", "model", "trim", "vin", "stock"):
             self.property.setdefault(slot, (value, " ".join(key_tokens)))

@@ -16,7 +16,7 @@ from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
-from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput
+from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.payloads import load_json, read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
@@ -183,13 +183,29 @@ def is_automated(address: str | None) -> bool:
     return bool(address) and bool(_AUTOMATED.match(address or ""))
 
 
+#: a display name that is a relay, a portal or a team, not a person ("Zillow Leads", "Ana via Houzz")
+_RELAY_NAME = re.compile(
+    r"\b(?:via|leads?|lead alerts?|notifications?|notificaciones|notifica[çc][õo]es|alerts?|team|teams|no-?reply|"
+    r"support|service|services|portal|system|mailer|forms?|website|web ?site|crm|inquiries|enquiries|"
+    r"anfragen|kundenservice|equipo|equipe|[ée]quipe|servicio|atendimento|klantenservice|marketplace|"
+    r"customer care|sales)\b",
+    re.IGNORECASE,
+)
+
+
+def is_relay_name(name: str | None) -> bool:
+    """Whether a sender's display name names a relay or a business rather than a person."""
+    return bool(name) and bool(_RELAY_NAME.search(name or ""))
+
+
 def person_of(doc: Document) -> tuple[str | None, str | None]:
     """(name, email) of the person who wrote the message: the From header, or a Reply-To that names
-    someone else (form mailers and portals send from their own address and reply to the prospect)."""
+    someone else (form mailers and portals send from their own address and reply to the prospect).
+    A relay's display name ("HomePro Leads", "Marta via Portal") names no person: the name is None."""
     if doc.reply_to and not is_automated(doc.reply_to) and doc.reply_to != doc.sender_email:
         name = doc.reply_to_name if doc.reply_to_name and "@" not in doc.reply_to_name else None
-        return name, doc.reply_to
-    return doc.sender_name, doc.sender_email
+        return (None if is_relay_name(name) else name), doc.reply_to
+    return (None if is_relay_name(doc.sender_name) else doc.sender_name), doc.sender_email
 
 
 def loose_same_name(a: str, b: str) -> bool:
@@ -232,7 +248,12 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
-    return ExtractedLead(fields)
+    completed = lead.with_fields(fields)
+    if doc.sender_name and is_relay_name(doc.sender_name):
+        relay = RoleValue("full_name", doc.sender_name, "sender", "reader:mime:from")
+        if relay not in completed.others:
+            completed = ExtractedLead(completed.fields, (*completed.others, relay))
+    return completed
 
 
 def read_sample(t: VendorTemplate, templates: Sequence[VendorTemplate]) -> tuple[str | None, Mapping[str, str | None]]:

@@ -147,7 +147,7 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
     _verify_email(fields, check_deliverability)
     _verify_phone(fields, default_region)
     _complete_names(fields)
-    return ExtractedLead({k: fields[k] for k in sorted(fields, key=_order)})
+    return lead.with_fields({k: fields[k] for k in sorted(fields, key=_order)})
 
 
 def _order(name: str) -> int:

@@ -148,7 +148,12 @@ def split_run_in_labels(text: str) -> str:
 @lru_cache(maxsize=4096)
 def lookup_loose(label: str) -> tuple[str, int] | None:
     """``lookup_label``, and for long labels (form questions) their keyword."""
-    found = lookup_label(label) or _question_label(norm_label(label))
+    found = lookup_label(label)
+    if found is None:
+        first = norm_label(label).split()[:1]
+        if first and first[0] in _OTHER_SIDE_FIRST:
+            return ("skip", 20)  # "Agent Phone", "Dealer Email": the other side's, whatever follows
+        found = _question_label(norm_label(label))
     if found is None and "/" in label:
         # "Questions/Comments", "Ciudad / Provincia": the first part that is a label
         for part in label.split("/"):
@@ -214,6 +219,54 @@ def _names_other_side(label: str) -> bool:
     return heading_kind(label) == "skip" or key.startswith(("your ", "ihr ", "su ", "tu ")) or key in (
         "dealer contact", "dealer phone", "dealer email", "dealer address", "certified dealer", "agent phone",
         "agent email", "listing agent", "listing office", "dealer name")
+
+
+#: words of a heading or label that name whose the values are, and the role they give
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("dealer", "dealer"), ("dealership", "dealer"), ("concesionario", "dealer"), ("concessionaria", "dealer"),
+    ("concessionnaire", "dealer"), ("concessionario", "dealer"), ("handler", "dealer"), ("autohaus", "dealer"),
+    ("agent", "agent"), ("agente", "agent"), ("makler", "agent"), ("makelaar", "agent"), ("corretor", "agent"),
+    ("broker", "agent"), ("realtor", "agent"), ("brokerage", "agent"), ("agence", "agent"), ("agenzia", "agent"),
+    ("imobiliaria", "agent"), ("inmobiliaria", "agent"), ("listing", "agent"), ("office", "agent"),
+    ("seller", "seller"), ("vendedor", "seller"), ("verkaufer", "seller"), ("vendeur", "seller"),
+    ("venditore", "seller"), ("verkoper", "seller"), ("salesperson", "seller"), ("sales", "seller"),
+    ("partner", "partner"), ("parceiro", "partner"), ("referring", "partner"),
+    ("provider", "provider"), ("pro", "provider"), ("professional", "provider"), ("anbieter", "provider"),
+    ("aanbieder", "provider"), ("anunciante", "vendor"), ("inserent", "vendor"), ("annonceur", "vendor"),
+    ("inserzionista", "vendor"), ("adverteerder", "vendor"), ("vendor", "vendor"), ("store", "dealer"),
+    ("loja", "dealer"), ("recipient", "recipient"), ("your", "recipient"), ("ihr", "recipient"),
+    ("sent", "vendor"), ("ansprechpartner", "agent"), ("asesor", "agent"), ("conseiller", "agent"),
+)
+
+
+#: first words of a label that make it the other side's
+_OTHER_SIDE_FIRST = frozenset(w for w, role in _ROLE_WORDS if role in ("agent", "dealer", "seller", "provider",
+                                                                          "partner")) - {"listing", "office", "sales",
+                                                                                          "pro", "store"}
+
+
+def heading_role(heading: str) -> str:
+    """The role a heading about the other side names ("Dealer information" → "dealer"); "vendor" if none."""
+    words = norm_label(heading.strip(":：-=*#[]<> ")).split()
+    for word, role in _ROLE_WORDS:
+        if word in words or (len(word) >= 5 and any(w.startswith(word) for w in words)):
+            return role  # "Händlerdaten", "Maklerdaten": the role word starts a compound
+    return "vendor"
+
+
+def other_side_label(label: str) -> tuple[str, str] | None:
+    """(slot, role) of a label about the other side ("Dealer Phone" → phone of the dealer), or None."""
+    words = norm_label(label).split()
+    if not words:
+        return None
+    role = heading_role(label)
+    rest = [w for w in words if w not in {w2 for w2, _ in _ROLE_WORDS}]
+    if not rest:
+        return ("company", role) if role in ("dealer", "vendor", "provider") else ("full_name", role)
+    found = _LABELS.get(" ".join(rest))
+    if found is None or found[0] == "skip":
+        return None
+    return found[0], role
 
 
 def heading_kind(line: str) -> str | None:
@@ -324,10 +377,24 @@ def read_labels(
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     extra_skip = tuple(norm_label(s) for s in extra_skip_sections)
     section = "lead"
+    #: the role of the other side a "skip" section is about ("dealer", "agent"…)
+    section_role = ""
     i, n = 0, len(lines)
     dropped: set[int] = set()
     footer_at = n
     skipped_label = False
+
+    def aside(slot: str, label: str, value: str, role: str) -> None:
+        """Keep a value of the other side with its role (never the lead's)."""
+        if slot in ("skip", "message") or is_placeholder_value(value):
+            return
+        if slot == "email":
+            found = _EMAIL.search(value)
+            if not found:
+                return
+            value = found.group(0)
+        out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence * 0.5, rank=rank + 90,
+                       label=label, role=role)
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
         nonlocal skipped_label
@@ -350,8 +417,15 @@ def read_labels(
             return
         if section == "skip" or slot == "skip":
             skipped_label = slot == "skip" and _names_other_side(label)
+            if section == "skip":
+                aside(slot, label, value, section_role or "vendor")
+            elif skipped_label:
+                other = other_side_label(label)
+                if other is not None:
+                    aside(other[0], label, value, other[1])
             return
         if section == "trade" and (slot == "interest" or slot in INTEREST_PARTS):
+            aside(slot, label, value, "trade_in")
             return
         nested = _LABEL_LINE.match(value) if slot in _ADDRESS_SLOTS else None
         if nested:
@@ -362,6 +436,7 @@ def read_labels(
                 slot, slot_rank = inner
         if section == "listing" and slot in _ADDRESS_SLOTS:
             # the address of the listing asked about is what the lead wants, not where the lead lives
+            aside(slot, label, value, "property")
             if slot != "address" and slot != "street":
                 return
             slot, slot_rank = "interest", 30
@@ -402,6 +477,11 @@ def read_labels(
             j += 1
         return "\n".join(collected), j
 
+    def enter(kind: str, heading: str) -> None:
+        nonlocal section, section_role
+        section = kind if kind in ("skip", "trade", "listing") else "lead"
+        section_role = heading_role(heading) if section == "skip" else ""
+
     def step(i: int) -> int:
         """Read the line(s) at ``i``; the index after them, or -1 at a footer."""
         nonlocal section, skipped_label
@@ -418,7 +498,7 @@ def read_labels(
             return i
         key = norm_label(s.strip(":：-=*#[]<> "))
         if extra_skip and key and any(key == w or key.startswith(w + " ") for w in extra_skip):
-            section = "skip"
+            enter("skip", s)
             i += 1
             return i
         matched = _match_label_line(s)
@@ -428,7 +508,7 @@ def read_labels(
                 kind = heading_kind(s)
                 nxt = _next_nonempty(lines, i + 1)
                 if kind:
-                    section = kind if kind in ("skip", "trade", "listing") else "lead"
+                    enter(kind, s)
                 if nxt is None or is_field_line(lines[nxt].strip()):
                     i += 1
                     return i
@@ -449,7 +529,7 @@ def read_labels(
         kind = heading_kind(s)
         only = _label_only(s)
         if kind and (only is None or s.rstrip().endswith(":") or kind in ("skip", "trade")):
-            section = kind if kind in ("skip", "trade", "listing") else "lead"
+            enter(kind, s)
             if only is None or kind in ("skip", "trade"):
                 i += 1
                 return i
