@@ -37,6 +37,12 @@ _CONSENT = re.compile(
     r"ik ga akkoord|privacyverklaring|gdpr|rgpd|lgpd)\b",
     re.IGNORECASE,
 )
+#: single words that make a form field a consent checkbox
+_CONSENT_WORDS = re.compile(
+    r"\b(?:privacy\w*|consent\w*|akkoord|toestemming|einwilligung|datenschutz\w*|zustimmung|gdpr|rgpd|lgpd|dsgvo|"
+    r"avg|newsletter|opt[- ]?in|terms|agb|t&c|aceito|acepto|accepte|accetto|consenso|autorizo)\b",
+    re.IGNORECASE,
+)
 #: technical lines a form mailer adds
 _TECHNICAL = re.compile(
     r"^\W*(?:remote (?:ip|addr(?:ess)?|host)|ip(?: address| adresse?|-adres| do usu[áa]rio)?|direcci[óo]n ip|"
@@ -56,6 +62,11 @@ _SEARCH_HEADING = re.compile(
 )
 _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\b|von meinem\b.*gesendet)",
                      re.IGNORECASE)
+
+
+def is_consent(text: str) -> bool:
+    """Consent or privacy wording (a form's checkbox label, a TCPA paragraph)."""
+    return bool(_CONSENT.search(text) or _CONSENT_WORDS.search(text))
 
 
 def is_boilerplate_line(line: str) -> bool:

@@ -100,18 +100,59 @@ def _tidy_lines(text: str) -> str:
         else:
             rows.append(raw)
     lines: list[str] = []
-    for raw in rows:
+    k = 0
+    while k < len(rows):
+        raw = rows[k]
+        k += 1
         if "\t" not in raw:
             line = raw.strip()
             if line or (lines and lines[-1]):
                 lines.append(line)
             continue
         cells = [c.strip() for c in raw.split("\t")]
-        cells = [c for c in cells if c]
-        if not cells:
+        if not any(cells):
             continue
-        lines.extend(_row_lines(cells))
+        records, k = _records_under_header(cells, rows, k)
+        if records:
+            lines.extend(records)
+            continue
+        lines.extend(_row_lines([c for c in cells if c]))
     return "\n".join(lines).strip()
+
+
+def _cells(raw: str) -> list[str]:
+    return [c.strip() for c in raw.split("\t")]
+
+
+def _records_under_header(header: list[str], rows: list[str], k: int) -> tuple[list[str], int]:
+    """A table whose first row names the columns ("Date | Name | Email | Phone") and whose rows are one
+    record each: ``Label: value`` lines per row, each row headed "Lead n" when there are several, so
+    the digest reader reads one lead per row. ([], k) when the row at ``k - 1`` is no such header."""
+    named = [c for c in header if c]
+    if len(named) < 3 or not all(_looks_like_label(c) for c in named):
+        return [], k
+    data: list[list[str]] = []
+    j = k
+    while j < len(rows):
+        if "\t" not in rows[j]:
+            if rows[j].strip():
+                break
+            j += 1
+            continue
+        cells = _cells(rows[j])
+        if len(cells) != len(header) or all(_looks_like_label(c) for c in cells if c):
+            break
+        data.append(cells)
+        j += 1
+    if not data:
+        return [], k
+    out: list[str] = []
+    for n, cells in enumerate(data, start=1):
+        if len(data) > 1:
+            out.extend(["", f"Lead {n}"])
+        out.extend(f"{h.rstrip(':： ')}: {v}" for h, v in zip(header, cells, strict=True) if h and v)
+    out.append("")
+    return out, j
 
 
 def _stacked_cells(raw: str) -> list[str]:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.boilerplate import is_consent
 from parsers.fields import Collector
 from parsers.labels import heading_role, lookup_label, lookup_loose
 from parsers.labels.dictionary import norm_label
@@ -55,10 +56,15 @@ _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "require
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
                              "contacts", "prospects", "rows"})
 _PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
-                    "column_name", "id")
-_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers")
+                    "column_name", "id", "veld", "campo", "feld", "champ", "etiqueta", "bezeichnung", "pergunta",
+                    "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
+_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
+                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
+                    "antwoord", "antwort", "inhalt", "contenido", "conteudo")
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
                            "line2", "value", "number", "country", "code", "full"})
+#: a checkbox's answer: never an interest
+_YES_NO = re.compile(r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false|on|off|1|0|x|✓)\s*$", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -330,7 +336,7 @@ class _Walker:
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
-            if pair and role == "lead" and len(value) <= 80:
+            if pair and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found

@@ -44,8 +44,10 @@ _PORTAL_PROSE = re.compile(
 _FIELD_SHAPED = re.compile(r"^[^\W\d][\w ()/#.'-]{0,38}[:=]\s*\S[^.!?]{0,60}$")
 #: "Lead 1", "Contact #2", "Anfrage 3:": the heading of one lead in a digest holding several
 _NUMBERED_LEAD = re.compile(
-    r"^\W{0,3}(?:lead|contact|inquiry|enquiry|customer|prospect|submission|anfrage|kontakt|interessent|"
-    r"cliente|contacto|consulta|solicitud)\s*(?:#|no\.?|nr\.?)?\s*\d{1,3}\s*[:.)-]?\W{0,3}$",
+    r"^\W{0,3}(?:lead|contact|inquiry|enquiry|customer|prospect|submission|request|anfrage|kontakt|interessent|"
+    r"cliente|contacto|consulta|solicitud|contato|pedido|demande|richiesta|contatto|aanvraag|aanmelding)\s*"
+    r"(?:#|no\.?|nr\.?|n[º°]\.?)?\s*\d{1,3}(?:\s*(?:/|of|von|de|di|van|sur|do)\s*\d{1,3})?\s*[:.)-]?"
+    r"(?:\s*[—–|,-]\s*[^\n]{0,80})?\W{0,3}$",
     re.IGNORECASE)
 
 
