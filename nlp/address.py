@@ -13,11 +13,14 @@ as someone else's ("Dealer address:", "Objektadresse:", "Dirección del inmueble
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import ADDRESS, Candidate, add, layout_of
+from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of
+from nlp.lexicon import read_lines, stop_words
+from nlp.prose import org_words, place_words
 from parsers.address import FoundAddress, find_in_line
 
 SPANS_KEY = "leadbot"
@@ -33,6 +36,12 @@ _OTHER_SIDE = re.compile(
     r"concessionária|agência|imóvel|imovel|concessionnaire|agence|bien|annonce|concessionario|agenzia|immobile|"
     r"dealerbedrijf|makelaar|woning|object)[\w -]{0,25}:"
 )
+
+
+@cache
+def time_words() -> frozenset[str]:
+    """Month, weekday and season names (``patterns/time_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("time_words.txt"))
 
 
 class Address:
@@ -65,12 +74,67 @@ class Address:
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
+        if meta_of(doc).chat and not found:
+            self._prose_city(doc, text, *layout.region)
         for span in doc.spans.get(SPANS_KEY, []):
             if span.label_ != "COUNTRY" or not layout.in_region(span.start_char, span.end_char):
                 continue
             near = any(s - 5 <= span.start_char <= e + 40 for s, e in taken)
             add(doc, Candidate("country", span.id_, 0.8 if near else 0.55, self.source, span.start_char))
         return doc
+
+
+    def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> None:
+        """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña"."""
+        lower = not any(c.isupper() for c in text[r0:r1])
+        for m in _CITY_CUE.finditer(text, r0, r1):
+            city = _city_at(text, m.end(), lower and bool(m["home"]))
+            if city:
+                confidence = 0.6 if m["home"] else 0.5
+                add(doc, Candidate(ADDRESS, city, confidence, f"{self.source}.prose", m.end(), parts={"city": city}))
+                return
+
+
+#: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
+_CITY_CUE = re.compile(
+    r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
+    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in)|in|en|em|no|na|à|bei|nahe|near)"
+    r"[ \t]+"
+)
+_CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _city_at(text: str, pos: int, lower: bool) -> str | None:
+    """Up to three capitalised words at ``pos`` that can be a city ("A Coruña", "San Sebastián")."""
+    words: list[str] = []
+    i = pos
+    while len(words) < 3:
+        m = _CITY_WORD.match(text, i)
+        if not m:
+            break
+        word = m.group()
+        folded = word.casefold()
+        small = folded in {"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an"}
+        if not (word[0].isupper() or lower or (small and words)):
+            break
+        if folded in time_words() or folded in org_words() or folded in place_words() or (
+                folded in stop_words() and not (small and word[0].isupper())):
+            break
+        words.append(word)
+        i = m.end()
+        if not text.startswith(" ", i):
+            break
+        i += 1
+    while words and words[-1].casefold() in {"a", "de", "del", "la", "le", "los", "las", "san", "den", "am", "an"}:
+        words.pop()
+    if not words or (len(words) == 1 and len(words[0]) < 3):
+        return None
+    if _NEXT_IS_CAPITAL.match(text, pos + len(" ".join(words))):
+        return None  # "in Castellan Logistics Park": a longer name than three words, not a city
+    return " ".join(w if w[0].isupper() else w.capitalize() for w in words)
+
+
+_NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß][\w'’-]* [^\W\d_a-zß]")
 
 
 @Language.factory("leadbot_address", default_config={})

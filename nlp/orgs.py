@@ -84,19 +84,19 @@ class Orgs:
         city in brackets after it ("Panadería La Espiga (Córdoba)")."""
         cores = _domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
         persons = [c for c in candidates_of(doc) if c.field == PERSON]
-        people = {c.value.casefold() for c in persons}
+        people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             org = _trim(org)
             words = org.split()
-            if not words or org.casefold() in people or sum(ch.isalpha() for ch in org) < 3:
+            if not words or sum(ch.isalpha() for ch in org) < 3:
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
             evidence = bool(folded & org_words()) or bool(legal_suffix_re().search(org))
             agrees = _agrees_domain(org, cores)
-            if not (evidence or agrees or (cue and cue["strong"])):
+            if not (evidence or agrees or (cue and cue["strong"])) or (org.casefold() in people and not evidence):
                 continue
             if words[0].casefold() in stop_words() and not agrees:
                 continue

@@ -157,6 +157,8 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
 
 def _is_name_word(bare: str, index: int, lower: bool) -> bool:
     folded = bare.casefold()
+    if any(ch.isdigit() for ch in bare):
+        return False
     if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():

@@ -175,3 +175,17 @@ def test_referral_mail_names_the_client_not_the_writer(extractor: Extractor) -> 
                                                                   "860-555-0193")
     assert lead["company"] is None
     assert lead["message"] == "We'd like to keep the payment low."
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("walk-in: tom okafor, 404-555-0168, lives in decatur", "Decatur"),
+        ("call with Elena Voss, 617-555-0132, new lab in Cambridge, proposal by Dec 15", "Cambridge"),
+        ("Sra. Pilar Rey, 981 57 66 12, clínica en A Coruña", "A Coruña"),
+        ("call with Elena Voss, 617-555-0132, wants it in March", None),
+        ("Tobias Brandt, 0221 5550 3471, wohnt in Köln-Ehrenfeld", "Köln-Ehrenfeld"),
+    ],
+)
+def test_city_in_prose(extractor: Extractor, note: str, city: str | None) -> None:
+    assert _chat(extractor, note)["city"] == city
