@@ -148,7 +148,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=_is_seller(unit)).walk(unit, unit_path, 0)
         if call:
             _caller_id_names(col)
             col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
@@ -162,6 +162,28 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
 def _phone_shaped(value: str) -> bool:
     return bool(PHONE_SHAPED.match(value)) and sum(ch.isdigit() for ch in value) >= 7 and not looks_like_date_or_time(
         value)
+
+
+_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
+#: a lead type saying the lead sells or has valued their own home
+_SELLER = re.compile(r"^\s*(?:home )?(?:sell(?:er|ing)?|seller lead|listing lead|home valuation|valuation|cma|"
+                     r"verk[äa]ufer|verkauf|eigent[üu]mer|vendedor|venta|vendeur|vente|venditore|vendita|verkoper|"
+                     r"verkoop|propriet[áa]rio)\b", re.IGNORECASE)
+_TYPE_KEYS = frozenset({"type", "lead type", "leadtype", "inquiry type", "request type", "lead kind", "intent",
+                        "category", "typ", "tipo", "soort"})
+
+
+def _is_seller(obj: Any, depth: int = 0) -> bool:
+    """Whether the payload says its lead is a seller (a type key with a seller value), near the top."""
+    if depth > 3:
+        return False
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, str) and norm_label(str(k)) in _TYPE_KEYS and _SELLER.match(v):
+                return True
+            if isinstance(v, dict) and _is_seller(v, depth + 1):
+                return True
+    return False
 
 
 def _is_call_payload(obj: Any, depth: int = 0) -> bool:
@@ -266,9 +288,11 @@ def _scalar(value: Any) -> str | None:
 
 
 class _Walker:
-    def __init__(self, col: Collector, source: str) -> None:
+    def __init__(self, col: Collector, source: str, *, seller: bool = False) -> None:
         self.col = col
         self.source = source
+        #: the lead sells (or values) the property: its address is the lead's own
+        self.seller = seller
         self.property: dict[str, tuple[str, str]] = {}
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
@@ -350,6 +374,8 @@ class _Walker:
             return  # "start_time": "2026-11-18T14:22:05-05:00" is when a record was made, not when they buy
         if distract and slot != "company":
             return
+        if role == "property" and self.seller and slot in _ADDRESS_LEAF_SLOTS:
+            role = "lead"  # a seller's or a valuation lead's property is where the lead lives
         if role == "property":
             self._property_leaf(slot, key_tokens, value)
             return

@@ -46,10 +46,15 @@ _PHONE_RUN = PHONE_RUN
 _EXTENSION = re.compile(r"\s*[,;]?\s*(?:x|ext\.?|extension|durchwahl|dw\.?|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 #: forms of address and titles written before a name ("Herr Jonas Brückner", "Dr. Katharina Müller")
 _HONORIFIC = re.compile(
-    r"^(?:(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|hr|fr|sr|sra|srta|do[nñ]a|dott|ing|mag|dipl)\.?\s+)+"
+    r"^(?:(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|hr|fr|sr|sra|srta|do[nñ]a|dott|dott\.ssa|ing|mag|dipl|mevrouw|"
+    r"meneer|mevr|dhr|mw|hr|sig|sig\.ra|signor|signora|sig\.na|madame|monsieur|mme|mlle|sr\.a|senhor|senhora|"
+    r"eng|arq|lic)\.?\s+)+"
     r"(?=[^\W\d_])",
     re.IGNORECASE,
 )
+#: surname particles: a "middle name" holding one belongs to the surname
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la",
+                        "le", "ten", "ter", "zu", "y", "e", "st", "mac", "bin", "al"})
 _NAME_FIELDS = frozenset({"full_name", "first_name", "last_name"})
 #: words a form echoes where a name should be: a field holding only these is no name ("first", "Nome")
 _LABEL_ECHOES = frozenset({
@@ -226,12 +231,17 @@ def _words(value: str) -> list[str]:
     return [w for w in _NON_WORD.sub(" ", value.casefold()).replace(".", " ").split() if w]
 
 
+#: "E. (Eline) Bakker": initials with the calling name in brackets
+_CALLING_NAME = re.compile(r"^(?:[^\W\d_]\.\s*)+\((?P<name>[^\W\d_][\w'\-]+)\)\s+")
+
+
 def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
     for name in ("full_name", "first_name"):
         fv = fields.get(name)
         if fv is None:
             continue
         stripped = _HONORIFIC.sub("", fv.value).strip()
+        stripped = _CALLING_NAME.sub(lambda m: m["name"] + " ", stripped)
         if stripped and stripped != fv.value and len(stripped.split()) >= (2 if name == "full_name" else 1):
             fields[name] = replace(fv, value=stripped)
         elif _words(fv.value) and all(w in _SALUTATIONS for w in _words(fv.value)):
@@ -290,10 +300,14 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
     if full and not first and not last:
         parsed = HumanName(full.value)
         src = f"{full.source}+nameparser"
+        surname: str = parsed.last
+        if parsed.middle and surname and ("-" in parsed.middle or any(w.casefold() in _PARTICLES
+                                                                    for w in re.split(r"[\s-]+", parsed.middle))):
+            surname = f"{parsed.middle} {surname}".replace("- ", "-")  # "Bakker-de Vries", "van der Berg"
         if parsed.first:
             fields["first_name"] = FieldValue(parsed.first, src, full.confidence * 0.9)
-        if parsed.last and parsed.last != parsed.first:
-            fields["last_name"] = FieldValue(parsed.last, src, full.confidence * 0.9)
+        if surname and surname != parsed.first:
+            fields["last_name"] = FieldValue(surname, src, full.confidence * 0.9)
         return
     if not full and (first or last):
         # a single full name typed into the first-name field: split it

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from parsers.address import parse_address
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.patterns import EMAIL, looks_like_date_or_time
@@ -50,6 +51,10 @@ _FOOTER = re.compile(
     r"afmelden|uitschrijven)",
     re.IGNORECASE,
 )
+#: a business's imprint: a legal form and its details run together with separators ("X GmbH · Str. 3 · Tel.")
+_IMPRINT = re.compile(
+    r"\b(?:GmbH|AG|UG|KG|Ltd|LLC|Inc|B\.V\.|BV|S\.L\.|S\.A\.|Lda|Ltda|SARL|SAS|S\.r\.l\.|Srl|S\.p\.A\.|NV|"
+    r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]")
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
@@ -477,6 +482,20 @@ def read_labels(
             j += 1
         return "\n".join(collected), j
 
+    def value_below(nxt: int, slot: str, label: str, slot_rank: int) -> int:
+        """Read the value written below a label alone on its line; the index after it."""
+        value, j = continuation(nxt, slot)
+        if slot not in ("message", "address"):
+            rest = value.split("\n")[1:]
+            value = value.split("\n")[0]
+            j = nxt + 1
+            if slot == "full_name" and rest and parse_address("\n".join(rest[:2])).get("postal"):
+                # "Anfragender:" / name / street / postcode and city: the person's block
+                add("address", label, "\n".join(rest[:2]), _D.labels["address"][1])
+                j = nxt + 1 + min(2, len(rest))
+        add(slot, label, value, slot_rank)
+        return j
+
     def enter(kind: str, heading: str) -> None:
         nonlocal section, section_role
         section = kind if kind in ("skip", "trade", "listing") else "lead"
@@ -491,6 +510,10 @@ def read_labels(
             return i
         if is_footer(s):
             return -1
+        if _IMPRINT.search(s):
+            skipped_label = True  # a portal's imprint line (firm · street · phone): not the lead, not prose
+            i += 1
+            return i
         if _SEPARATOR.match(s):
             if section == "skip":
                 section = "lead"
@@ -512,10 +535,7 @@ def read_labels(
                 if nxt is None or is_field_line(lines[nxt].strip()):
                     i += 1
                     return i
-                value, j = continuation(nxt, slot)
-                add(slot, label, value, slot_rank)
-                i = j
-                return i
+                return value_below(nxt, slot, label, slot_rank)
             if slot in ("message", "address"):
                 more, j = continuation(i + 1, slot)
                 if more:
@@ -537,13 +557,7 @@ def read_labels(
             label, (slot, slot_rank) = only
             nxt = _next_nonempty(lines, i + 1)
             if nxt is not None and not is_field_line(lines[nxt].strip()) and not is_footer(lines[nxt]):
-                value, j = continuation(nxt, slot)
-                if slot not in ("message", "address"):
-                    value = value.split("\n")[0]
-                    j = nxt + 1
-                add(slot, label, value, slot_rank)
-                i = j
-                return i
+                return value_below(nxt, slot, label, slot_rank)
             i += 1
             return i
         bare = _match_bare_label(s)

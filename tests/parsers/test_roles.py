@@ -69,3 +69,28 @@ def test_relay_display_names_are_no_person() -> None:
     _, leads = structured(raw)
     assert leads[0].value("full_name") == "Imani Clarke"
     assert RoleValue("full_name", "QuoteHub Leads", "sender", "reader:mime:from") in leads[0].others
+
+
+def test_a_sellers_property_is_the_sellers_own_address() -> None:
+    payload = {"lead": {"type": "Seller", "person": {"first_name": "Gus", "last_name": "Orland",
+                                                     "email": "gus.o@example.com"},
+                        "property": {"address": "77 Sparrow Hill Rd", "city": "Bend", "state": "OR",
+                                     "zip": "97701"}}}
+    fields, _ = _lead(json.dumps(payload), "seller.json")
+    assert (fields["street"], fields["city"], fields["postal_code"]) == ("77 Sparrow Hill Rd", "Bend", "97701")
+
+
+def test_the_object_address_is_what_is_asked_about_and_the_person_block_is_the_leads() -> None:
+    fields, _ = _lead(
+        "Objektadresse: Lerchenfeld 9, 22081 Hamburg\n\nAnfragender:\nFrau Dr. Ute Brammer\nSchillerstraße 4\n"
+        "22767 Hamburg\nTelefon: 040 5551 2200\nE-Mail: ute.brammer@example.de\n"
+    )
+    assert fields["full_name"] == "Ute Brammer"
+    assert (fields["street"], fields["postal_code"]) == ("Schillerstraße 4", "22767")
+    assert fields["interest"] is not None and "Lerchenfeld 9" in fields["interest"]
+
+
+def test_initials_with_a_calling_name_and_a_dutch_double_surname() -> None:
+    fields, _ = _lead("Naam: mevrouw J. (Joke) van Dam-de Boer\nE-mail: joke.vandam@example.nl\n")
+    assert (fields["full_name"], fields["first_name"], fields["last_name"]) == (
+        "Joke van Dam-de Boer", "Joke", "van Dam-de Boer")
