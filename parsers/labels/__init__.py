@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parsers.address import parse_address
+from parsers.address import find_in_line, parse_address
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.patterns import EMAIL, looks_like_date_or_time
@@ -55,6 +55,11 @@ _FOOTER = re.compile(
 _IMPRINT = re.compile(
     r"\b(?:GmbH|AG|UG|KG|Ltd|LLC|Inc|B\.V\.|BV|S\.L\.|S\.A\.|Lda|Ltda|SARL|SAS|S\.r\.l\.|Srl|S\.p\.A\.|NV|"
     r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]")
+#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
+_FIRM_LINE = re.compile(
+    r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
+    r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
+    r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
@@ -510,7 +515,7 @@ def read_labels(
             return i
         if is_footer(s):
             return -1
-        if _IMPRINT.search(s):
+        if _IMPRINT.search(s) or (_FIRM_LINE.match(s) and find_in_line(s)):
             skipped_label = True  # a portal's imprint line (firm · street · phone): not the lead, not prose
             i += 1
             return i

@@ -110,3 +110,12 @@ def test_table_cells_in_portuguese() -> None:
     assert fields["full_name"] == "Tiago Moura"
     assert fields["phone"] == "+351 912 000 417"
     assert (fields["postal_code"], fields["city"]) == ("4050-262", "Porto")
+
+
+def test_combined_street_and_number_labels_and_a_portals_address_line() -> None:
+    fields = one(
+        "Nieuwe aanvraag\nNaam: Joris Veldkamp\nStraat + huisnummer: Beukenlaan 12\nPostcode: 6711 NS\n"
+        "Woonplaats: Ede\nE-mailadres: joris.v@example.nl\n\nWoonPortaal Makelaardij B.V., Stationsweg 1, "
+        "3811 MJ Amersfoort\n"
+    )
+    assert (fields["street"], fields["postal_code"], fields["city"]) == ("Beukenlaan 12", "6711 NS", "Ede")
