@@ -478,7 +478,8 @@ def read_labels(
                     break
                 j += 1
                 continue
-            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)):
+            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)) \
+                    or _is_imprint(s):
                 break
             if slot == "message" and blanks:
                 collected.append("")
@@ -515,7 +516,7 @@ def read_labels(
             return i
         if is_footer(s):
             return -1
-        if _IMPRINT.search(s) or (_FIRM_LINE.match(s) and find_in_line(s)):
+        if _is_imprint(s):
             skipped_label = True  # a portal's imprint line (firm · street · phone): not the lead, not prose
             i += 1
             return i
@@ -595,6 +596,11 @@ def is_field_line(line: str) -> bool:
     """Whether a line is a label (with or without value) or a section heading."""
     s = line.strip()
     return bool(_match_label_line(s) or heading_kind(s) or _label_only(s) or _match_bare_label(s))
+
+
+def _is_imprint(line: str) -> bool:
+    """A business's imprint or address line ("X GmbH · Str. 3 · Tel.", "Casa Portal, Av. X 1, 1250 Y")."""
+    return bool(_IMPRINT.search(line) or (_FIRM_LINE.match(line) and find_in_line(line)))
 
 
 def _unknown_label(line: str) -> bool:
