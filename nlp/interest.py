@@ -47,12 +47,14 @@ _OBJECT = re.compile(
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
-    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|looking at|interested in|"
-    r"wants pricing on|pricing on|quote (?:for|on)|quiere|busca|necesita|pregunt[óo] por|möchte|braucht|sucht|"
-    r"interessiert sich für|quer|precisa|procura|vuole|cerca|chiede|wil|zoekt|veut|cherche|pour|pra|para))"
+    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
+    r"interested in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|pregunt[óo] por|"
+    r"pide(?: info(?:rmaci[óo]n)?(?: del| de la| de| sobre)?)?|pidi[óo]|möchte|möchten|braucht|brauchen|sucht|"
+    r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
+    r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
+    r"cherchons|demande))"
     r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
-    r"des)\s+)?(?:(?:pricing|price|quote|angebot|offerte|orçamento|preventivo|presupuesto|devis)\s+(?:on|for|für|"
-    r"voor|de|per|para|pour)\s+)?(?P<obj>[^.!?\n]{2,80})"
+    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:,|;|:|\s-\s|\s(?:and|but|because|so|if|which|that|for my|und|aber|weil|ob|pero|porque|que|si|y)\s)"
@@ -106,9 +108,9 @@ class Interest:
                 add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
         if meta_of(doc).chat:
             for m in _NOTE_OBJECT.finditer(text, r0, r1):
-                obj = _object_phrase(m["obj"])
+                obj = _object_phrase(m["obj"], max_words=14)
                 if obj:
-                    add(doc, Candidate("interest", obj, 0.55, f"{self.source}.note", m.start("obj")))
+                    add(doc, Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)
         if subject:
             self._subject(doc, subject)
@@ -154,12 +156,12 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
     return value, confidence
 
 
-def _object_phrase(raw: str) -> str | None:
+def _object_phrase(raw: str, max_words: int = 10) -> str | None:
     cut = _CLAUSE_END.search(raw)
     phrase = raw[: cut.start()] if cut else raw
     phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
     words = phrase.split()
-    if not words or len(words) > 10 or phrase.casefold() in generic_interests():
+    if not words or len(words) > max_words or phrase.casefold() in generic_interests():
         return None
     if sum(ch.isalpha() for ch in phrase) < 3:  # "[#58]", a ticket number
         return None

@@ -122,3 +122,20 @@ def test_txt_file_reads_as_chat_and_kind_can_force_mail(extractor: Extractor) ->
     assert as_chat.leads[0].value("full_name") == "Wren Holt"
     as_message = extractor.extract(RawMessage(raw=raw, channel="file", name_hint="note.txt"), kind="message")
     assert as_message.leads[0].value("email") == "wren.holt@gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("note", "interest"),
+    [
+        ("call with Wren Holt, 503-555-0182. They need badge access + cameras for a new lab, proposal by May",
+         "badge access + cameras for a new lab"),
+        ("walk-in: abel nakamura 503-555-0144, wants a quote on 2 mini splits", "quote on 2 mini splits"),
+        ("Sra. Elvira Ros, 611 204 377, pide info del software de citas", "software de citas"),
+        ("Herr Jonas Weber, 0521 12345678, möchte ein Angebot für 40 Handscanner", "Angebot für 40 Handscanner"),
+        ("Mme Léa Roux, 06 55 50 12 34, cherche un devis pour une cuisine", "devis pour une cuisine"),
+        ("Necesitan 40.000 etiquetas al mes. Tel 942 31 70 54, Lorena Aguirre", "40.000 etiquetas al mes"),
+    ],
+)
+def test_what_the_note_says_the_lead_wants(extractor: Extractor, note: str, interest: str) -> None:
+    (lead,) = _note(extractor, note)
+    assert lead["interest"] == interest
