@@ -21,6 +21,8 @@ _NO_MESSAGE = re.compile(
     r"sem (?:coment[áa]rios?|mensagem|observa[çc](?:ão|oes|ões))|nenhum(?:a)?(?: coment[áa]rio| mensagem)?|"
     r"aucun(?:e)? (?:commentaire|message|remarque)|pas de (?:commentaire|message)|"
     r"nessun(?:a)? (?:commento|messaggio|nota)|geen (?:opmerkingen?|bericht|vragen?)|"
+    r"no (?:comments?|message|questions?|notes?)(?: (?:were|was|has been|have been))? (?:provided|left|entered|"
+    r"given|added)(?: by the (?:customer|consumer|client|lead|user|buyer))?|"
     r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?)"
     r"\W*$",
     re.IGNORECASE,
@@ -49,7 +51,13 @@ _TECHNICAL = re.compile(
     r"endere[çc]o ip|adresse ip|indirizzo ip|user[- ]?agent|browser|referr?er|http referr?er|page url|form url|"
     r"source url|landing page|submitted from|sent from|gesendet von|enviado desde|enviado de|envoy[ée] depuis|"
     r"inviato da|verzonden (?:vanaf|via)|form id|form name|entry id|submission id|lead id|session id|"
-    r"utm_\w+|gclid|fbclid)\b\s*[:=]?.*$"
+    r"utm_\w+|gclid|fbclid|registered(?: on)?|member since|account created|signed up(?: on)?|"
+    r"(?:sent|submitted|received|gesendet|eingegangen|enviado|recibido|envoy[ée]|re[çc]u|inviato|ricevuto|"
+    r"verzonden|ontvangen|recebido)(?: (?:on|am|el|le|il|op|em))? \d{1,4}[./-]\d{1,2}[./-]\d{1,4})\b\s*[:=]?.*$"
+    r"|^\W*(?:this|the) (?:summary|digest|notification|message|e-?mail|lead) (?:was|is|has been) (?:automatically )?"
+    r"(?:generated|created|sent)\b.*$|^.{0,60}\b(?:wurde|wird) automatisch (?:erstellt|generiert|versandt|"
+    r"verschickt)\b.*$|^.{0,60}\b(?:gerad[oa]|generad[oa]|g[ée]n[ée]r[ée]e?|generat[oa]|gegenereerd|verzonden) "
+    r"automati(?:camente|quement|sch)\b.*$"
     r"|^\W*mozilla/\d|^\W*(?:\d{1,3}\.){3}\d{1,3}\W*$",
     re.IGNORECASE,
 )
@@ -57,7 +65,7 @@ _TECHNICAL = re.compile(
 _SEARCH_HEADING = re.compile(
     r"^\W*(?:(?:your |their |buyer'?s? |saved )?search criteria|saved search|search details|suchkriterien|"
     r"suchauftrag|criterios de b[úu]squeda|crit[ée]rios de busca|crit[èe]res de recherche|criteri di ricerca|"
-    r"zoekcriteria)\W*$",
+    r"zoekcriteria)\b[^.!?\n]{0,60}[.:]?\W*$",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\b|von meinem\b.*gesendet)",

@@ -48,7 +48,8 @@ _FOOTER = re.compile(
     r"confidentiality notice|disclaimer|este e-?mail (?:foi|é)|voc[êe] est[áa] recebendo|para (?:cancelar|"
     r"descadastrar)|cet e-?mail a [ée]t[ée]|vous recevez ce|se d[ée]sabonner|d[ée]sinscri|questa e-?mail [èe] "
     r"stata|hai ricevuto questa|annulla (?:l'?)?iscrizione|disiscriviti|deze e-?mail is|(?:u|je) ontvangt deze|"
-    r"afmelden|uitschrijven)",
+    r"afmelden|uitschrijven|(?:this|the) (?:summary|digest|notification) (?:was|is|has been) (?:automatically )?"
+    r"(?:generated|created)|(?:diese|die) (?:zusammenfassung|benachrichtigung|e-?mail|nachricht) wurde automatisch)",
     re.IGNORECASE,
 )
 #: a business's imprint: a legal form and its details run together with separators ("X GmbH · Str. 3 · Tel.")
@@ -60,6 +61,8 @@ _FIRM_LINE = re.compile(
     r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
     r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
     r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
+#: details run together with separators ("Name – street, postcode city – phone")
+_SEPARATED = re.compile(r"\s[·•|–—]\s.*\s[·•|–—]\s")
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
@@ -600,7 +603,7 @@ def is_field_line(line: str) -> bool:
 
 def _is_imprint(line: str) -> bool:
     """A business's imprint or address line ("X GmbH · Str. 3 · Tel.", "Casa Portal, Av. X 1, 1250 Y")."""
-    return bool(_IMPRINT.search(line) or (_FIRM_LINE.match(line) and find_in_line(line)))
+    return bool(_IMPRINT.search(line) or ((_FIRM_LINE.match(line) or _SEPARATED.search(line)) and find_in_line(line)))
 
 
 def _unknown_label(line: str) -> bool:

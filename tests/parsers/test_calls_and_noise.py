@@ -115,3 +115,25 @@ def test_surname_first_with_a_comma() -> None:
     assert (fields["full_name"], fields["first_name"], fields["last_name"]) == ("Brit Halvorsen", "Brit", "Halvorsen")
     fields = one("Name: Acme Roofing, LLC\nEmail: office@acme.example\n")
     assert fields["full_name"] != "LLC Acme Roofing"
+
+
+@pytest.mark.parametrize("text", [
+    "No comments were provided by the customer.",
+    "Search criteria saved by the user.\nPrice: up to $300,000\nBeds: 3",
+    "Gesendet am 04.03.2026 um 10:15 Uhr",
+    "Registered: 02/11/2026 14:20",
+])
+def test_portal_wording_is_no_message(text: str) -> None:
+    assert clean_message(text) is None
+
+
+def test_an_automatic_footer_ends_the_message() -> None:
+    assert clean_message("Bitte um Rückruf am Vormittag.\n\nDiese Zusammenfassung wurde automatisch erstellt.") == (
+        "Bitte um Rückruf am Vormittag.")
+
+
+def test_a_project_description_label_and_a_dashed_imprint_line() -> None:
+    fields = one("Nom : Roux\nPrénom : Agathe\nCourriel : agathe.roux@example.fr\nDescription du projet : Refaire "
+                 "la salle d'eau.\n\nAtelier Bois – 3 rue du Port, 17000 La Rochelle – 05 46 00 00 00\n")
+    assert fields["message"] == "Refaire la salle d'eau."
+    assert fields["street"] is None
