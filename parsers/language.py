@@ -35,6 +35,10 @@ _OWNERS: dict[str, int] = {}
 for _stop in _STOPWORDS.values():
     for _w in _stop:
         _OWNERS[_w] = _OWNERS.get(_w, 0) + 1
+#: word → ((language, weight), …): a word only one language uses counts double
+_WEIGHTS: dict[str, tuple[tuple[str, int], ...]] = {
+    w: tuple((lang, 2 if _OWNERS[w] == 1 else 1) for lang in LANGUAGES if w in _STOPWORDS[lang]) for w in _OWNERS
+}
 _TOKEN = re.compile(r"[^\W\d_]+")
 #: words read at most (a language shows in the first few hundred)
 _MAX_WORDS = 400
@@ -49,12 +53,8 @@ def guess_language(text: str | None, default: str | None = None) -> str | None:
         return default
     counts = dict.fromkeys(LANGUAGES, 0)
     for w in words:
-        owners = _OWNERS.get(w)
-        if not owners:
-            continue
-        for lang in LANGUAGES:
-            if w in _STOPWORDS[lang]:
-                counts[lang] += 2 if owners == 1 else 1
+        for lang, weight in _WEIGHTS.get(w, ()):
+            counts[lang] += weight
     ranked = sorted(counts.values(), reverse=True)
     if ranked[0] < 2 or ranked[0] == ranked[1]:
         return default

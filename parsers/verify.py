@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import email_validator
 import phonenumbers
@@ -187,12 +188,38 @@ def _verify_email(fields: dict[str, FieldValue], check_deliverability: bool) -> 
         raw = raw[7:]
     m = _EMAIL.search(raw)
     value = m.group(0).strip(".") if m else raw
-    try:
-        result = email_validator.validate_email(value, check_deliverability=check_deliverability)
-    except email_validator.EmailNotValidError:
+    if check_deliverability:
+        try:
+            normalized: str | None = email_validator.validate_email(value, check_deliverability=True).normalized
+        except email_validator.EmailNotValidError:
+            normalized = None
+    else:
+        normalized = _email_syntax(value)
+    if normalized is None:
         fields["email"] = replace(fv, value=value).with_flag("invalid_email")
         return
-    fields["email"] = replace(fv, value=value, normalized=result.normalized)
+    fields["email"] = replace(fv, value=value, normalized=normalized)
+
+
+@lru_cache(maxsize=8192)
+def _email_syntax(value: str) -> str | None:
+    """The normalised address, or None when its syntax is invalid (no DNS: a pure function, so cached)."""
+    try:
+        return str(email_validator.validate_email(value, check_deliverability=False).normalized)
+    except email_validator.EmailNotValidError:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _e164(value: str, region: str) -> str | None:
+    """E.164 of a valid number, or None (phonenumbers' metadata is fixed per process, so cached)."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
@@ -215,15 +242,10 @@ def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     if len(digits) < 5:
         fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
         return
-    try:
-        number = phonenumbers.parse(value, default_region.upper())
-    except phonenumbers.NumberParseException:
+    e164 = _e164(value, default_region.upper())
+    if e164 is None:
         fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
         return
-    if not phonenumbers.is_valid_number(number):
-        fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
-        return
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     fields["phone"] = replace(fv, value=value, normalized=e164)
 
 
@@ -233,6 +255,12 @@ def _words(value: str) -> list[str]:
 
 #: "E. (Eline) Bakker": initials with the calling name in brackets
 _CALLING_NAME = re.compile(r"^(?:[^\W\d_]\.\s*)+\((?P<name>[^\W\d_][\w'\-]+)\)\s+")
+
+
+@lru_cache(maxsize=8192)
+def _human_name(text: str) -> HumanName:
+    """nameparser's reading of a name (building one is slow; the result is only read, so cached)."""
+    return HumanName(text)
 
 
 def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
@@ -298,7 +326,7 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
                 fields["last_name"] = last.with_alternative(full.value)
         return
     if full and not first and not last:
-        parsed = HumanName(full.value)
+        parsed = _human_name(full.value)
         src = f"{full.source}+nameparser"
         surname: str = parsed.last
         if parsed.middle and surname and ("-" in parsed.middle or any(w.casefold() in _PARTICLES
@@ -312,7 +340,7 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
     if not full and (first or last):
         # a single full name typed into the first-name field: split it
         if first and not last and len(first.value.split()) >= 2:
-            parsed = HumanName(first.value)
+            parsed = _human_name(first.value)
             fields["full_name"] = replace(first, confidence=first.confidence * 0.9)
             fields["first_name"] = replace(first, value=parsed.first or first.value)
             if parsed.last:

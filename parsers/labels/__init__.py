@@ -282,6 +282,7 @@ def other_side_label(label: str) -> tuple[str, str] | None:
     return found[0], role
 
 
+@lru_cache(maxsize=8192)
 def heading_kind(line: str) -> str | None:
     """"skip", "lead", "trade", "listing" or "neutral" when the line is a section heading, else None."""
     stripped = line.strip().strip(":：-=*#[]<> ")
