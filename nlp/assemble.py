@@ -81,7 +81,10 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
         else:
             stop = _CLAUSE_STOP.search(text, after, after + _ROLE_REACH)
             end = stop.start() if stop else after + _ROLE_REACH
-        spans.append((c.start, end, role))
+        # up to the next person named who is not someone else ("… Tom at Keystone: his buyer, Nadia Rahimi, 571-…")
+        nxt = [o.start for o in candidates if o.field == PERSON and o.start > after
+               and not any(f.startswith("role:") for f in o.flags)]
+        spans.append((c.start, min([end, *nxt]), role))
     if not spans:
         return candidates
     out: list[Candidate] = []

@@ -143,3 +143,21 @@ _ABOUT_LEAD = re.compile(
 def prospect_voice(text: str) -> bool:
     """Whether unlabelled text reads as the prospect's own words rather than a rep's note about them."""
     return bool(_FIRST_PERSON.search(text)) and not _ABOUT_LEAD.search(text)
+
+
+#: "Pasted from email:", "fwd from the website:", "copied from the form:": the prospect's own words follow
+_PASTED_INTRO = re.compile(
+    r"(?im)^[^\n]{0,40}\b(?:pasted|copied|forwarded|fwd|fw|from (?:the|their|her|his) (?:email|mail|website|form)|"
+    r"eingefügt|kopiert|weitergeleitet|pegado|copiado|reenviado|encaminhado|collé|copié|transféré|incollato|"
+    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}:[ \t]*$"
+)
+
+
+def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:
+    """The prospect's words a rep pasted below "Pasted from email:" (up to their sign-off), or None."""
+    m = _PASTED_INTRO.search(text)
+    if not m:
+        return None
+    end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
+    words = " ".join(text[m.end() : end].split())
+    return words or None

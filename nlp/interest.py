@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
-from nlp.chat import quoted_message
+from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
 from nlp.lexicon import generic_interests
@@ -48,7 +48,11 @@ _OBJECT = re.compile(
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
     r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
-    r"interested in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|pregunt[óo] por|"
+    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|quero|queremos|quiero|"
+    r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
+    r"interested in|interessiert an|interesse an|interesad[oa] en|interessad[oa] em|intéressée? par|"
+    r"interessat[oa] a|geïnteresseerd in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|"
+    r"pregunt[óo] por|"
     r"pide(?: info(?:rmaci[óo]n)?(?: del| de la| de| sobre)?)?|pidi[óo]|möchte|möchten|braucht|brauchen|sucht|"
     r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
     r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
@@ -178,8 +182,8 @@ class Message:
         layout = layout_of(doc)
         meta = meta_of(doc)
         if (meta.chat or meta.referred) and not layout.forwarded:
-            # a rep's note: their words are about the lead; only the prospect's quoted words are a message
-            quoted = quoted_message(layout.text)
+            # a rep's note: their words are about the lead; only the prospect's quoted (or pasted) words are
+            quoted = quoted_message(layout.text) or pasted_message(layout.text, layout.signoff)
             if quoted:
                 add(doc, Candidate("message", quoted, 0.8, f"{self.source}.quoted"))
             return doc

@@ -94,7 +94,8 @@ class Orgs:
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
-            evidence = bool(folded & org_words()) or bool(legal_suffix_re().search(org))
+            evidence = bool(folded & org_words()) or bool(legal_suffix_re().search(org)) or any(
+                w.endswith(suffix) for w in folded for suffix in _COMPOUND_ORG)
             agrees = _agrees_domain(org, cores)
             if not (evidence or agrees or (cue and cue["strong"])) or (org.casefold() in people and not evidence):
                 continue
@@ -147,13 +148,18 @@ class Orgs:
 _CAP = r"[^\W\d_a-zß][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
     rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:&|\+|e|y|and|und|et|en|of|de|del|la|las|los|di|da|do|dos|du|des|"
-    rf"van|von|der|the|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv|{_CAP}))*)"
+    rf"van|von|der|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv|{_CAP}))*)"
 )
+#: German and Dutch compounds end in the noun: "Zahnarztpraxis", "Autohaus", "Dachdeckerbetrieb", "Bouwbedrijf"
+_COMPOUND_ORG = ("praxis", "klinik", "betrieb", "bedrijf", "technik", "service", "handel", "werkstatt", "bau",
+                 "haus", "markt", "zentrum", "gruppe", "makelaardij", "groep", "handwerk", "logistik", "transporte")
 _CONNECTOR = re.compile(r"[ \t]*(?:(?:de|del|da|do|di|della|van|von|von der|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
 _ORG_CUE = re.compile(
     r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bfor|\bfür|\bde la empresa|"
-    r"\bda empresa|\bworks at|\bof)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)[ \t]+(?:the[ \t]+)?$"
+    r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
+    r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
+    r"[ \t]+(?:the[ \t]+)?$"
 )
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
