@@ -74,8 +74,11 @@ class Address:
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        if meta_of(doc).chat and not found:
-            self._prose_city(doc, text, *layout.region)
+        if not found:
+            if meta_of(doc).chat:
+                self._prose_city(doc, text, *layout.region)
+            else:
+                self._home_city(doc, text, *layout.body)
         for span in doc.spans.get(SPANS_KEY, []):
             if span.label_ != "COUNTRY" or not layout.in_region(span.start_char, span.end_char):
                 continue
@@ -93,6 +96,28 @@ class Address:
                 confidence = 0.6 if m["home"] else 0.5
                 add(doc, Candidate(ADDRESS, city, confidence, f"{self.source}.prose", m.end(), parts={"city": city}))
                 return
+
+
+    def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> None:
+        """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
+        for m in _HOME_CITY.finditer(text, b0, b1):
+            city = _city_at(text, m.end(), False)
+            if city:
+                add(doc, Candidate(ADDRESS, city, 0.5, f"{self.source}.prose", m.end(), parts={"city": city}))
+                return
+
+
+#: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
+_HOME_CITY = re.compile(
+    r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"
+    r"(?:located|based|living) in|moving to|ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
+    r"moro em|moramos em|estou em|j'habite à|nous habitons à|je suis à|abito a|abitiamo a|sono a|siamo a|"
+    r"ik woon in|wij wonen in|we wonen in|"
+    r"(?:my|our|mein|meine|unser|unsere|mi|nuestra|nuestro|meu|minha|nosso|nossa|mon|ma|notre|mio|mia|nostro|"
+    r"nostra|mijn|ons|onze)\s+(?:house|home|apartment|flat|condo|office|shop|store|farm|haus|wohnung|büro|laden|"
+    r"casa|piso|apartamento|oficina|tienda|escritório|loja|maison|appartement|bureau|magasin|appartamento|ufficio|"
+    r"negozio|huis|woning|appartement|kantoor|winkel)\b[^.\n]{0,20}?\s(?:in|en|em|à|a|nel|nella|te))\s+"
+)
 
 
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note

@@ -43,7 +43,10 @@ _OBJECT = re.compile(
     r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
     r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
-    r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre)\s+(?P<obj>[^.!?\n]{2,100})"
+    r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre|\bor[çc]amento (?:para|de)|\bdevis pour|\bpreventivo per|"
+    r"\bofferte voor|\bpresupuesto (?:para|de)|\bangebot für|\bestou interessad[oa] em|"
+    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de)\s+"
+    r"(?P<obj>[^.!?\n]{2,100})"
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
