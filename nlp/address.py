@@ -18,12 +18,11 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of
-from nlp.lexicon import read_lines, stop_words
+from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
+from nlp.lexicon import finditer_folded, read_lines, stop_words
 from nlp.prose import org_words, place_words
 from parsers.address import FoundAddress, find_in_line
 
-SPANS_KEY = "leadbot"
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
     r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.\n]{0,25}\b(?:at|on|in|an der|in der|"
@@ -79,11 +78,11 @@ class Address:
                 self._prose_city(doc, text, *layout.region)
             else:
                 self._home_city(doc, text, *layout.body)
-        for span in doc.spans.get(SPANS_KEY, []):
-            if span.label_ != "COUNTRY" or not layout.in_region(span.start_char, span.end_char):
+        for span in ruler_spans(doc, "COUNTRY"):
+            if not layout.in_region(span.start, span.end):
                 continue
-            near = any(s - 5 <= span.start_char <= e + 40 for s, e in taken)
-            add(doc, Candidate("country", span.id_, 0.8 if near else 0.55, self.source, span.start_char))
+            near = any(s - 5 <= span.start <= e + 40 for s, e in taken)
+            add(doc, Candidate("country", span.id, 0.8 if near else 0.55, self.source, span.start))
         return doc
 
 
@@ -100,7 +99,7 @@ class Address:
 
     def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> None:
         """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
-        for m in _HOME_CITY.finditer(text, b0, b1):
+        for m in finditer_folded(_HOME_CITY, text, b0, b1):
             city = _city_at(text, m.end(), False)
             if city:
                 add(doc, Candidate(ADDRESS, city, 0.5, f"{self.source}.prose", m.end(), parts={"city": city}))
@@ -123,8 +122,8 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in)|in|en|em|no|na|à|bei|nahe|near)"
-    r"[ \t]+"
+    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in)[ \t]+"
+    r"|(?:in|en|em|no|na|à|bei|nahe|near)[ \t]+(?=(?-i:[^\W\d_a-zß])))"
 )
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from nlp.layout import Layout, analyse
 
@@ -53,7 +53,7 @@ class Candidate:
 
 
 def register_extensions() -> None:
-    for name in ("leadbot_meta", "leadbot_layout", "leadbot_candidates", "lead"):
+    for name in ("leadbot_meta", "leadbot_layout", "leadbot_candidates", "leadbot_ruler", "lead"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -85,6 +85,32 @@ def candidates_of(doc: Doc) -> list[Candidate]:
     return found
 
 
+#: the span ruler's ``spans_key`` (``nlp.pipeline``)
+RULER_KEY = "leadbot"
+
+
+@dataclass(frozen=True, slots=True)
+class RulerSpan:
+    """A span ruler match read once (a Span's attributes are slow to read again and again)."""
+
+    start: int
+    end: int
+    id: str
+    span: Span
+
+
+def ruler_spans(doc: Doc, label: str) -> list[RulerSpan]:
+    """The span ruler's matches with ``label`` (TIMELINE, COUNTRY, MAKE), in order."""
+    table = doc._.leadbot_ruler
+    if not isinstance(table, dict):
+        table = {}
+        for span in doc.spans.get(RULER_KEY, []):
+            table.setdefault(span.label_, []).append(RulerSpan(span.start_char, span.end_char, span.id_, span))
+        doc._.leadbot_ruler = table
+    found: list[RulerSpan] = table.get(label, [])
+    return found
+
+
 def add(doc: Doc, candidate: Candidate) -> None:
     candidates_of(doc).append(candidate)
 
@@ -106,6 +132,7 @@ class LayoutComponent:
     def __call__(self, doc: Doc) -> Doc:
         doc._.leadbot_candidates = []
         meta = meta_of(doc)
+        doc._.leadbot_ruler = None
         doc._.leadbot_layout = analyse(doc.text, meta.subject, pasted=meta.chat)
         return doc
 

@@ -10,7 +10,6 @@ country mentions suggest (German → DE, Spanish → ES, AR, MX), so "030 123456
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import phonenumbers
 from spacy.language import Language
@@ -130,7 +129,7 @@ class Contacts:
 
     def _add_phone(self, doc: Doc, layout: Layout, text: str, raw: str, start: int, end: int,
                    flags: tuple[str, ...]) -> None:
-        if not layout.in_region(start, end) or _inside_any(start, EMAIL_RE.finditer(text, *layout.region)):
+        if not layout.in_region(start, end) or _inside_email(start, text, layout):
             return
         line_start = text.rfind("\n", 0, start) + 1
         before = text[line_start:start]
@@ -143,8 +142,12 @@ class Contacts:
         add(doc, Candidate("phone", raw.strip(), confidence, self.source, start, flags=flags))
 
 
-def _inside_any(pos: int, matches: Iterable[re.Match[str]]) -> bool:
-    return any(m.start() <= pos < m.end() for m in matches)
+def _inside_email(pos: int, text: str, layout: Layout) -> bool:
+    """Whether ``pos`` is inside an email address (digits of "jamie1985@…" are no phone)."""
+    at = text.find("@", max(layout.region[0], pos - 80), min(layout.region[1], pos + 80))
+    if at < 0:
+        return False
+    return any(m.start() <= pos < m.end() for m in EMAIL_RE.finditer(text, max(0, pos - 80), pos + 80))
 
 
 @Language.factory("leadbot_contacts", default_config={"default_region": "US"})

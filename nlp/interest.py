@@ -18,13 +18,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
+from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
-from nlp.lexicon import generic_interests
+from nlp.lexicon import finditer_folded, generic_interests
 
-SPANS_KEY = "leadbot"
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
@@ -102,20 +101,20 @@ class Interest:
         b0, b1 = layout.body
         for m in _LABEL.finditer(text, b0, b1):
             add(doc, Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
-        for span in doc.spans.get(SPANS_KEY, []):
-            if span.label_ == "MAKE" and layout.in_region(span.start_char, span.end_char):
-                vehicle = _vehicle(doc, span)
+        for make in ruler_spans(doc, "MAKE"):
+            if layout.in_region(make.start, make.end):
+                vehicle = _vehicle(doc, make.span)
                 if vehicle:
-                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, span.start_char))
+                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
             add(doc, Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
-        for m in _OBJECT.finditer(text, b0, b1):
-            obj = _object_phrase(m["obj"])
+        for m in finditer_folded(_OBJECT, text, b0, b1):
+            obj = _object_phrase(text[m.start("obj") : m.end("obj")])  # the match ran over the lower-cased text
             if obj:
                 add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
         if meta_of(doc).chat:
-            for m in _NOTE_OBJECT.finditer(text, r0, r1):
-                obj = _object_phrase(m["obj"], max_words=14)
+            for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
+                obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
                 if obj:
                     add(doc, Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,27 @@ def is_free_mail(domain: str) -> bool:
 @cache
 def generic_interests() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("generic_interests.txt"))
+
+
+@cache
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    source = pattern.pattern.replace("(?i:", "(?:")
+    for flags in ("(?i)", "(?im)", "(?mi)"):
+        if source.startswith(flags):
+            source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None,
+                    ) -> Iterator[re.Match[str]]:
+    """``pattern.finditer`` for a case-insensitive pattern written in lower case, run case-sensitively over the
+    lower-cased text: Python's IGNORECASE over long alternations of words costs about five times as much.
+    Offsets refer to ``text`` (lower-casing keeps the length of almost every text; when not, IGNORECASE runs)."""
+    end = len(text) if end is None else end
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return pattern.finditer(text, start, end)
+    return _case_sensitive(pattern).finditer(lowered, start, end)
 
 
 def _alternation(phrases: list[str]) -> str:

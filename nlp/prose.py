@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from nlp.lexicon import is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
@@ -148,7 +148,7 @@ _REFERRAL = re.compile(
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
     found = []
-    for m in _REFERRAL.finditer(text, start, end):
+    for m in finditer_folded(_REFERRAL, text, start, end):
         name = read_name_at(text, m.end())
         if name:
             found.append(name)
@@ -269,7 +269,7 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         seen.add((name[1], evidence[0]))
         found.append(ProseName(name[0], name[1], name[2], evidence, role_before(text, name[1])))
 
-    for m in cue_re().finditer(text, start, end):
+    for m in finditer_folded(cue_re(), text, start, end):
         evidence = ("cue", "title") if m["title"] else ("cue",)
         keep(read_name_at(text, m.end(), lower=lower), evidence)
     for m in title_re().finditer(text, start, end):
@@ -278,7 +278,7 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         name = read_name_at(text, m.start("name"))
         if name and name[2] >= m.end("name") - 1:
             keep(name, ("cue",))
-    for m in role_cue_re().finditer(text, start, end):
+    for m in finditer_folded(role_cue_re(), text, start, end):
         keep(read_name_at(text, m.end(), lower=lower), ("role",))
     if not lower:
         covered = -1
