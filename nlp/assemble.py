@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, layout_of
 from nlp.names import clean_name
-from parsers.lead import ExtractedLead, FieldValue
+from parsers.lead import ExtractedLead, FieldValue, RoleValue
 
 _SIMPLE_FIELDS = ("email", "phone", "company", "country", "interest", "budget", "timeline", "message")
 _ADDRESS_FIELDS = ("street", "city", "region", "postal_code")
@@ -97,8 +97,10 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
 
 
 def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
+    """One lead from the candidates; values a role cue gave to someone else are its ``others``."""
     by_field: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
+    candidates_seen = list(candidates)
+    for candidate in candidates_seen:
         by_field[candidate.field].append(candidate)
     fields: dict[str, FieldValue] = {}
     person = _resolve_person(by_field.get(PERSON, []))
@@ -122,7 +124,7 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
         if ref.split()[-1].casefold() not in interest.value.casefold():
             fields["interest"] = FieldValue(f"{interest.value} ({ref})", interest.source, interest.confidence,
                                             interest.flags, interest.alternatives)
-    return ExtractedLead(fields)
+    return ExtractedLead(fields, _role_values(candidates_seen))
 
 
 def _rank(c: Candidate) -> tuple[float, int]:
@@ -183,6 +185,20 @@ def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None
     if last:
         fields["last_name"] = FieldValue(last, best.component, confidence)
     return fields
+
+
+_ROLE_FIELDS = {PERSON: "full_name", ADDRESS: "street"}
+
+
+def _role_values(candidates: list[Candidate]) -> tuple[RoleValue, ...]:
+    """The partner's name, phone, email and firm ("our partner Jake …"), in reading order, once each."""
+    out: dict[tuple[str, str], RoleValue] = {}
+    for c in sorted(candidates, key=lambda c: c.start):
+        role = next((f.partition(":")[2] for f in c.flags if f.startswith("role:")), None)
+        if role:
+            field = _ROLE_FIELDS.get(c.field, c.field)
+            out.setdefault((field, _key(c.value)), RoleValue(field, c.value, role, c.component))
+    return tuple(out.values())
 
 
 def _role(candidate: Candidate) -> str:

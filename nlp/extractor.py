@@ -157,7 +157,7 @@ def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
     message = lead.fields.get("message")
     if message is None or not message.source.startswith("reader:labels:prose") or prospect_voice(message.value):
         return lead
-    return ExtractedLead({k: v for k, v in lead.fields.items() if k != "message"})
+    return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
 
 
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,
@@ -194,7 +194,7 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
         kept[name] = fv
-    return ExtractedLead(kept)
+    return ExtractedLead(kept, free.others)
 
 
 def _fold(text: str) -> str:

@@ -189,3 +189,12 @@ def test_referral_mail_names_the_client_not_the_writer(extractor: Extractor) -> 
 )
 def test_city_in_prose(extractor: Extractor, note: str, city: str | None) -> None:
     assert _chat(extractor, note)["city"] == city
+
+
+def test_the_partners_values_are_kept_with_their_role(extractor: Extractor) -> None:
+    text = ("os paso un contacto de nuestro colaborador Ignacio Ferrer (Ferrer Seguros, 655 100 200). "
+            "Su cliente, la Sra. Marina Castells, móvil 679 338 412.")
+    (lead,) = extractor.extract(RawMessage(raw=text.encode("utf-8"), channel="slack")).leads
+    partner = {(o.field, o.value) for o in lead.role_values("partner")}
+    assert {("full_name", "Ignacio Ferrer"), ("phone", "655 100 200")} <= partner
+    assert lead.value("phone") == "679 338 412"
