@@ -23,6 +23,7 @@ _INLINE_LABEL_TAGS = frozenset({"b", "strong", "label", "span", "em", "i", "u", 
 _CELL_TAGS = frozenset({"td", "th", "dt"})
 _IN_CELL_BREAKS = frozenset({"br", "p", "div"})
 _CELL_BREAK = "\x0b"
+_NO_CONTENT = re.compile(r"[\x00\ufffd]+")
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
@@ -80,7 +81,8 @@ def html_to_text(html: str | bytes) -> str:
                 out.append("\n")
         if not skip and el.tail:
             out.append(_WS.sub(" ", el.tail))
-    return _tidy_lines("".join(out))
+    # NUL and U+FFFD (what "&#0;" and undecodable bytes become) carry nothing and only cost the readers time
+    return _tidy_lines(_NO_CONTENT.sub("", "".join(out)))
 
 
 def _runs_into_value(el: etree._Element) -> bool:

@@ -56,6 +56,10 @@ _HONORIFIC = re.compile(
 #: surname particles: a "middle name" holding one belongs to the surname
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la",
                         "le", "ten", "ter", "zu", "y", "e", "st", "mac", "bin", "al"})
+#: longest value a field may hold (longer is a form's garbage or a hostile input, not a value)
+_MAX_LENGTH = {"first_name": 100, "last_name": 100, "full_name": 160, "email": 254, "phone": 60, "company": 200,
+               "street": 300, "city": 120, "region": 120, "postal_code": 20, "country": 80, "interest": 1000,
+               "budget": 300, "timeline": 300, "message": 20_000}
 _NAME_FIELDS = frozenset({"full_name", "first_name", "last_name"})
 #: words a form echoes where a name should be: a field holding only these is no name ("first", "Nome")
 _LABEL_ECHOES = frozenset({
@@ -140,8 +144,8 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
     for name, fv in lead.fields.items():
         multiline = name == "message"
         value = clean_value(fv.value, multiline=multiline)
-        if not value or is_placeholder(value):
-            continue
+        if not value or is_placeholder(value) or len(value) > _MAX_LENGTH.get(name, 5000):
+            continue  # a 100,000-character "name" is no name (and would cost nameparser seconds)
         if name == "message":
             own = clean_message(value)
             if own is None:

@@ -91,7 +91,7 @@ _SURFACE = frozenset(w.casefold() for w in _D.surface_words)
 _SURFACE_LENGTHS = sorted({len(w) for w in _SURFACE}, reverse=True)
 #: a lower-case letter, digit or bracket directly followed by a capital: where a flattened label may start
 _TRANSITION = re.compile(r"(?:(?<=[a-zß-ÿ0-9)\]])|(?<=^)|(?<=\n))(?=[A-ZÀ-Þ])")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]{1,40}")
 _VALUE_START = re.compile(r"[:：]|[A-ZÀ-Þ0-9+(]")
 
 
@@ -113,12 +113,8 @@ def split_run_in_labels(text: str) -> str:
         if p < skip_until:
             continue
         at_line_start = p == 0 or text[p - 1] == "\n"
-        if not at_line_start:
-            k = p
-            while k > 0 and not text[k - 1].isspace():
-                k -= 1
-            if p - k < 2:
-                continue  # "iPhone": one letter before the capital is a brand's spelling, not a run-in
+        if not at_line_start and (p < 2 or text[p - 2].isspace()):
+            continue  # "iPhone": one letter before the capital is a brand's spelling, not a run-in
         token = _LETTERS.match(text, p)
         camel = token is not None and any(ch.isupper() for ch in token.group(0)[1:])
         if token and camel and lookup_label(token.group(0)) is not None:
