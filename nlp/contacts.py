@@ -35,13 +35,10 @@ _LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR"
                  "it": ("IT", "CH"), "nl": ("NL", "BE")}
 #: a chat note has no labels and often no country: numbers valid in these regions are tried last
 _CHAT_REGIONS = ("ES", "FR", "IT", "NL", "DE", "BR", "PT", "GB", "MX", "AR")
-_COUNTRY_REGIONS = (
-    (re.compile(r"(?i)argentin|buenos aires|\+54"), "AR"),
-    (re.compile(r"(?i)m[ée]xico|\+52"), "MX"),
-    (re.compile(r"(?i)espa[ñn]a|spain|madrid|barcelona|\+34"), "ES"),
-    (re.compile(r"(?i)deutschland|germany|\+49"), "DE"),
-    (re.compile(r"(?i)canada|ontario|qu[ée]bec|\+1"), "CA"),
-    (re.compile(r"(?i)united kingdom|\bUK\b|london|\+44"), "GB"),
+#: country mentions that add a region to try, one pass over the text ("+1" and "UK" are case-sensitive anyway)
+_COUNTRY_REGIONS = re.compile(
+    r"(?P<AR>argentin|buenos aires|\+54)|(?P<MX>m[ée]xico|\+52)|(?P<ES>espa[ñn]a|spain|madrid|barcelona|\+34)"
+    r"|(?P<DE>deutschland|germany|\+49)|(?P<CA>canada|ontario|qu[ée]bec|\+1)|(?P<GB>united kingdom|\buk\b|london|\+44)"
 )
 
 
@@ -62,6 +59,8 @@ class Contacts:
     def _emails(self, doc: Doc, layout: Layout, text: str) -> None:
         signature_start = layout.signature[0].start if layout.signature else layout.region[1]
         for line in layout.lines:
+            if "@" not in line.text:
+                continue
             for m in EMAIL_RE.finditer(line.text):
                 start = line.start + m.start()
                 if not layout.in_region(start, line.start + m.end()):
@@ -89,7 +88,7 @@ class Contacts:
     def _regions(self, layout: Layout, text: str, chat: bool = False) -> list[str]:
         regions = [self.default_region]
         extra: list[str] = list(_LANG_REGIONS.get(layout.lang, ()))
-        extra.extend(region for pattern, region in _COUNTRY_REGIONS if pattern.search(text))
+        extra.extend(dict.fromkeys(m.lastgroup for m in _COUNTRY_REGIONS.finditer(text.lower()) if m.lastgroup))
         if chat:
             extra.extend(_CHAT_REGIONS)
         for region in extra:
