@@ -162,7 +162,7 @@ def lookup_loose(label: str) -> tuple[str, int] | None:
         first = norm_label(label).split()[:1]
         if first and first[0] in _OTHER_SIDE_FIRST:
             return ("skip", 20)  # "Agent Phone", "Dealer Email": the other side's, whatever follows
-        found = _question_label(norm_label(label))
+        found = _composite_label(norm_label(label)) or _question_label(norm_label(label))
     if found is None and "/" in label:
         # "Questions/Comments", "Ciudad / Provincia": the first part that is a label
         for part in label.split("/"):
@@ -195,6 +195,36 @@ def lookup_label(label: str) -> tuple[str, int] | None:
                 words = words[:-1]
             continue
         break
+    return None
+
+
+_JOINERS = re.compile(r"\s+(?:and|und|en|y|e|et|ed|plus|number)\s+|\s+")
+
+
+def _composite_label(key: str) -> tuple[str, int] | None:
+    """"Postcode en plaats", "PLZ und Wohnort", "Cidade e estado": two or three address labels in one."""
+    words = key.split()
+    if not 2 <= len(words) <= 6:
+        return None
+    slots: list[str] = []
+    k = 0
+    while k < len(words):
+        for n in (3, 2, 1):
+            part = " ".join(words[k:k + n])
+            found = _LABELS.get(part) if len(words[k:k + n]) == n else None
+            if found and found[0] in ("postal_code", "city", "region"):
+                slots.append(found[0])
+                k += n
+                break
+        else:
+            if words[k] not in ("and", "und", "en", "y", "e", "et", "ed", "plus"):
+                return None
+            k += 1
+    kinds = set(slots)
+    if kinds == {"postal_code", "city"}:
+        return ("postal_city", 20)
+    if kinds in ({"city", "region"}, {"city", "region", "postal_code"}):
+        return ("city_region_postal", 20)
     return None
 
 

@@ -119,3 +119,14 @@ def test_combined_street_and_number_labels_and_a_portals_address_line() -> None:
         "3811 MJ Amersfoort\n"
     )
     assert (fields["street"], fields["postal_code"], fields["city"]) == ("Beukenlaan 12", "6711 NS", "Ede")
+
+
+@pytest.mark.parametrize(("label", "value", "postal", "city"), [
+    ("Postcode en plaats", "5211 KE 's-Hertogenbosch", "5211 KE", "'s-Hertogenbosch"),
+    ("PLZ und Wohnort", "79098 Freiburg", "79098", "Freiburg"),
+    ("Code postal et ville", "44000 Nantes", "44000", "Nantes"),
+    ("CAP e città", "40121 Bologna", "40121", "Bologna"),
+])
+def test_one_label_for_postcode_and_city(label: str, value: str, postal: str, city: str) -> None:
+    fields = one(f"Name: Ilse Moor\nEmail: ilse.moor@example.com\n{label}: {value}\n")
+    assert (fields["postal_code"], fields["city"]) == (postal, city)
