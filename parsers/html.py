@@ -55,6 +55,8 @@ def html_to_text(html: str | bytes) -> str:
             if tag in _SKIP_TAGS:
                 skip += 1
             elif not skip:
+                if tag in _INLINE_LABEL_TAGS and tag != "th" and _runs_into_value(el):
+                    out.append("\n")  # an inline label starts its own "Label: value" line
                 if tag in ("td", "th", "table"):
                     cells.append(tag != "table")
                 if tag in _IN_CELL_BREAKS and cells and cells[-1]:
@@ -86,10 +88,19 @@ def html_to_text(html: str | bytes) -> str:
 
 
 def _runs_into_value(el: etree._Element) -> bool:
-    """An inline element holding only a known label, its value written straight after it ("<b>Email</b>ann@…")."""
-    tail = el.tail or ""
-    if not tail or tail[:1].isspace() or tail[:1] in ":：" or len(el):
+    """An inline element holding only a known label, its value written straight after it: as its text
+    ("<b>Email</b>ann@…") or in the next inline element ("<span>Nome</span><span>Ana</span>")."""
+    if len(el):
         return False
+    tail = el.tail or ""
+    if tail and (tail[:1] in ":：" or tail[:1].isspace()):
+        return False
+    if not tail:
+        nxt = el.getnext()
+        if nxt is None or not isinstance(nxt.tag, str) or nxt.tag.lower() not in _INLINE_LABEL_TAGS:
+            return False
+        if (nxt.text or "").lstrip()[:1] in (":", "："):
+            return False
     text = (el.text or "").strip()
     return 1 < len(text) <= 40 and not text.endswith((":", "：")) and lookup_label(text) is not None
 

@@ -137,3 +137,11 @@ def test_a_project_description_label_and_a_dashed_imprint_line() -> None:
                  "la salle d'eau.\n\nAtelier Bois – 3 rue du Port, 17000 La Rochelle – 05 46 00 00 00\n")
     assert fields["message"] == "Refaire la salle d'eau."
     assert fields["street"] is None
+
+
+def test_twilio_style_call_webhook() -> None:
+    fields = one(json.dumps({"CallSid": "CA1", "From": "+15550134412", "To": "+15550139999",
+                             "CallerName": "HOLLOWAY MARGARET", "CallerState": "MO", "FromZip": "65806",
+                             "Direction": "inbound"}), "call.json")
+    assert (fields["phone"], fields["full_name"]) == ("+15550134412", "Margaret Holloway")
+    assert fields["postal_code"] == "65806"

@@ -130,3 +130,12 @@ def test_combined_street_and_number_labels_and_a_portals_address_line() -> None:
 def test_one_label_for_postcode_and_city(label: str, value: str, postal: str, city: str) -> None:
     fields = one(f"Name: Ilse Moor\nEmail: ilse.moor@example.com\n{label}: {value}\n")
     assert (fields["postal_code"], fields["city"]) == (postal, city)
+
+
+def test_labels_and_values_in_sibling_spans() -> None:
+    html = ("<div><span class='k'>Nome</span><span class='v'>Ricardo Almeida</span><span class='k'>E-mail</span>"
+            "<span class='v'>ricardo.a@example.com.br</span><span class='k'>Cidade</span><span class='v'>Campinas"
+            "</span></div><p>The <b>Service</b> was great.</p>")
+    fields = one(html, "lead.html")
+    assert (fields["full_name"], fields["email"], fields["city"]) == ("Ricardo Almeida", "ricardo.a@example.com.br",
+                                                                      "Campinas")
