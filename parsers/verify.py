@@ -74,6 +74,8 @@ _NAME_FILLERS = frozenset({
     "visitor", "prospect", "buyer", "cliente", "kunde", "klant", "contact", "contacto", "contato", "the", "mr",
     "mrs", "ms", "dr",
 })
+#: a tester's words: kept as typed, but no evidence that a form's echo beside them is a mistake
+_TESTER_WORDS = frozenset({"test", "testing", "tester", "asdf", "qwerty", "abc", "xxx", "dummy", "sample"})
 _SALUTATIONS = frozenset({"mr", "mrs", "ms", "herr", "frau", "sr", "sra", "senor", "señor", "senora", "señora"})
 _NON_WORD = re.compile(r"[^\w@.+\- ]+")
 _LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
@@ -123,7 +125,7 @@ def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
         for n in _NAME_FIELDS:
             fields.pop(n, None)
         return
-    real = [w for w in words if w not in _NAME_FILLERS and w not in _LABEL_ECHOES]
+    real = [w for w in words if w not in _NAME_FILLERS and w not in _LABEL_ECHOES and w not in _TESTER_WORDS]
     if not real:
         return
     for n in ("first_name", "last_name"):
