@@ -241,11 +241,13 @@ async def serve(service: Service, *, on_ready: Callable[[], None] | None = None)
         loop.add_signal_handler(sig, stop.set)
     starting = asyncio.create_task(service.start(), name="start")
     stopping = asyncio.create_task(stop.wait(), name="signal")
+    started = False
     try:
         # A signal during start (a database that does not answer…) stops the start too.
         await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if starting.done():
             starting.result()
+            started = True
             if on_ready:
                 on_ready()
             await stopping
@@ -253,5 +255,6 @@ async def serve(service: Service, *, on_ready: Callable[[], None] | None = None)
         starting.cancel()
         stopping.cancel()
         await asyncio.gather(starting, stopping, return_exceptions=True)
-        log.info("shutting down")
+        if started:  # a failed start is told in one line by the caller; stop quietly
+            log.info("shutting down")
         await service.stop()

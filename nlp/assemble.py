@@ -11,6 +11,8 @@ region and postal code together from one reading.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -20,7 +22,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, layout_of
 from nlp.names import clean_name
-from parsers.lead import ExtractedLead, FieldValue
+from parsers.lead import ExtractedLead, FieldValue, RoleValue
 
 _SIMPLE_FIELDS = ("email", "phone", "company", "country", "interest", "budget", "timeline", "message")
 _ADDRESS_FIELDS = ("street", "city", "region", "postal_code")
@@ -28,6 +30,7 @@ _NER_FIELDS = {"PERSON": PERSON, "PER": PERSON, "ORG": "company", "MONEY": "budg
                "TIME": "timeline"}
 _NER_CONFIDENCE = {PERSON: 0.4, "company": 0.35, "budget": 0.35, "timeline": 0.3}
 _MAX_ALTERNATIVES = 3
+_CONTACT_OF_OTHERS = frozenset({"phone", "email", "company", ADDRESS})
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"})
 
 
@@ -53,13 +56,51 @@ class NerBridge:
 
 class Lead:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.lead = assemble(candidates_of(doc))
+        doc._.lead = assemble(others_apart(candidates_of(doc), layout_of(doc).text))
         return doc
 
 
+#: how far after a person a role cue named ("our partner Jake …") their own phone, email and firm may stand
+_ROLE_REACH = 100
+_CLAUSE_STOP = re.compile(r"[.!?;]\s|\)|\n")
+
+
+def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """The candidates with the contact details of someone a role cue named set apart: a phone, email or
+    company right after "nuestro colaborador Ignacio Ferrer (Ferrer Seguros, 655 100 200)" is the partner's,
+    kept with a ``role:`` flag and a low confidence so that it is only an alternative."""
+    spans: list[tuple[int, int, str]] = []
+    for c in candidates:
+        role = next((f for f in c.flags if f.startswith("role:")), None)
+        if c.field != PERSON or role is None or c.start < 0:
+            continue
+        after = c.start + len(c.value)
+        if text[after : after + 2].lstrip().startswith("("):
+            close = text.find(")", after)
+            end = close if 0 <= close <= after + _ROLE_REACH else after + _ROLE_REACH
+        else:
+            stop = _CLAUSE_STOP.search(text, after, after + _ROLE_REACH)
+            end = stop.start() if stop else after + _ROLE_REACH
+        # up to the next person named who is not someone else ("… Tom at Keystone: his buyer, Nadia Rahimi, 571-…")
+        nxt = [o.start for o in candidates if o.field == PERSON and o.start > after
+               and not any(f.startswith("role:") for f in o.flags)]
+        spans.append((c.start, min([end, *nxt]), role))
+    if not spans:
+        return candidates
+    out: list[Candidate] = []
+    for c in candidates:
+        role = next((r for s, e, r in spans if c.field in _CONTACT_OF_OTHERS and s < c.start <= e), None)
+        if role is not None:
+            c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=(*c.flags, role))
+        out.append(c)
+    return out
+
+
 def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
+    """One lead from the candidates; values a role cue gave to someone else are its ``others``."""
     by_field: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
+    candidates_seen = list(candidates)
+    for candidate in candidates_seen:
         by_field[candidate.field].append(candidate)
     fields: dict[str, FieldValue] = {}
     person = _resolve_person(by_field.get(PERSON, []))
@@ -83,7 +124,7 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
         if ref.split()[-1].casefold() not in interest.value.casefold():
             fields["interest"] = FieldValue(f"{interest.value} ({ref})", interest.source, interest.confidence,
                                             interest.flags, interest.alternatives)
-    return ExtractedLead(fields)
+    return ExtractedLead(fields, _role_values(candidates_seen))
 
 
 def _rank(c: Candidate) -> tuple[float, int]:
@@ -115,6 +156,11 @@ def _resolve(candidates: list[Candidate]) -> FieldValue | None:
 def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None:
     if not candidates:
         return None
+    # a person a role cue names ("our partner Jake …") is someone else than the lead: kept as an alternative
+    others = [c for c in candidates if any(f.startswith("role:") for f in c.flags)]
+    candidates = [c for c in candidates if c not in others]
+    if not candidates:
+        return None
     ordered = sorted(candidates, key=_rank, reverse=True)
     best = ordered[0]
     value, confidence = best.value, best.confidence
@@ -129,7 +175,7 @@ def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None
             confidence = min(0.99, confidence + 0.05)
     alternatives = tuple(dict.fromkeys(c.value for c in ordered if _key(c.value) != _key(value)))[
         :_MAX_ALTERNATIVES
-    ]
+    ] + tuple(f"{c.value} ({_role(c)})" for c in others)
     first_name, last = _split_name(value)
     confidence = round(confidence, 2)
     fields = {
@@ -139,6 +185,24 @@ def _resolve_person(candidates: list[Candidate]) -> dict[str, FieldValue] | None
     if last:
         fields["last_name"] = FieldValue(last, best.component, confidence)
     return fields
+
+
+_ROLE_FIELDS = {PERSON: "full_name", ADDRESS: "street"}
+
+
+def _role_values(candidates: list[Candidate]) -> tuple[RoleValue, ...]:
+    """The partner's name, phone, email and firm ("our partner Jake …"), in reading order, once each."""
+    out: dict[tuple[str, str], RoleValue] = {}
+    for c in sorted(candidates, key=lambda c: c.start):
+        role = next((f.partition(":")[2] for f in c.flags if f.startswith("role:")), None)
+        if role:
+            field = _ROLE_FIELDS.get(c.field, c.field)
+            out.setdefault((field, _key(c.value)), RoleValue(field, c.value, role, c.component))
+    return tuple(out.values())
+
+
+def _role(candidate: Candidate) -> str:
+    return next((f.partition(":")[2] for f in candidate.flags if f.startswith("role:")), "other")
 
 
 def _split_name(value: str) -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from nlp.layout import Layout, analyse
 
@@ -29,6 +29,11 @@ class Meta:
     sender_name: str | None = None
     sender_email: str | None = None
     subject: str | None = None
+    #: the text is a rep's chat note about a lead (cue words name the lead; the rep's words are no message)
+    chat: bool = False
+    #: the writer passes someone else's lead on ("a client of mine, Samantha Greer"): the writer, their
+    #: signature and their firm are a partner's, not the lead's (set by the ``names`` component)
+    referred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,7 @@ class Candidate:
 
 
 def register_extensions() -> None:
-    for name in ("leadbot_meta", "leadbot_layout", "leadbot_candidates", "lead"):
+    for name in ("leadbot_meta", "leadbot_layout", "leadbot_candidates", "leadbot_ruler", "lead"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -65,7 +70,8 @@ def layout_of(doc: Doc) -> Layout:
     """The doc's layout, computed here if the ``layout`` component did not run."""
     layout = doc._.leadbot_layout
     if not isinstance(layout, Layout):
-        layout = analyse(doc.text, meta_of(doc).subject)
+        meta = meta_of(doc)
+        layout = analyse(doc.text, meta.subject, pasted=meta.chat)
         doc._.leadbot_layout = layout
     return layout
 
@@ -76,6 +82,32 @@ def candidates_of(doc: Doc) -> list[Candidate]:
         found = []
         doc._.leadbot_candidates = found
     assert isinstance(found, list)
+    return found
+
+
+#: the span ruler's ``spans_key`` (``nlp.pipeline``)
+RULER_KEY = "leadbot"
+
+
+@dataclass(frozen=True, slots=True)
+class RulerSpan:
+    """A span ruler match read once (a Span's attributes are slow to read again and again)."""
+
+    start: int
+    end: int
+    id: str
+    span: Span
+
+
+def ruler_spans(doc: Doc, label: str) -> list[RulerSpan]:
+    """The span ruler's matches with ``label`` (TIMELINE, COUNTRY, MAKE), in order."""
+    table = doc._.leadbot_ruler
+    if not isinstance(table, dict):
+        table = {}
+        for span in doc.spans.get(RULER_KEY, []):
+            table.setdefault(span.label_, []).append(RulerSpan(span.start_char, span.end_char, span.id_, span))
+        doc._.leadbot_ruler = table
+    found: list[RulerSpan] = table.get(label, [])
     return found
 
 
@@ -99,7 +131,9 @@ class LayoutComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.leadbot_candidates = []
-        doc._.leadbot_layout = analyse(doc.text, meta_of(doc).subject)
+        meta = meta_of(doc)
+        doc._.leadbot_ruler = None
+        doc._.leadbot_layout = analyse(doc.text, meta.subject, pasted=meta.chat)
         return doc
 
 

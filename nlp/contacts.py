@@ -10,38 +10,35 @@ country mentions suggest (German → DE, Spanish → ES, AR, MX), so "030 123456
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import phonenumbers
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
+from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 _EMAIL_LABEL = re.compile(r"(?i)^\s*(?:e-?mail|correo(?: electr[óo]nico)?|mail|email address)\s*[:=-]")
 _PHONE_LABEL = re.compile(
     r"(?i)^\s*(?:phone|tel(?:ephone|efon|éfono|efono)?\.?|cell(?:phone)?|mobile|mobil|handy|celular|m[óo]vil|"
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
 )
-_PHONE_RUN = re.compile(
-    r"(?:\+[ \t]?|\()?\d[\d \t().\-/]{4,24}\d(?:[ \t]?(?:ext\.?|x|#|Durchwahl|int\.?)[ \t]?\d{1,5})?"
-)
 _FAX = re.compile(r"(?i)\bfax\b")
 _ROLE_LOCAL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
 )
 _VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
-_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX")}
-_COUNTRY_REGIONS = (
-    (re.compile(r"(?i)argentin|buenos aires|\+54"), "AR"),
-    (re.compile(r"(?i)m[ée]xico|\+52"), "MX"),
-    (re.compile(r"(?i)espa[ñn]a|spain|madrid|barcelona|\+34"), "ES"),
-    (re.compile(r"(?i)deutschland|germany|\+49"), "DE"),
-    (re.compile(r"(?i)canada|ontario|qu[ée]bec|\+1"), "CA"),
-    (re.compile(r"(?i)united kingdom|\bUK\b|london|\+44"), "GB"),
+_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR", "PT"), "fr": ("FR", "BE", "CH"),
+                 "it": ("IT", "CH"), "nl": ("NL", "BE")}
+#: a chat note has no labels and often no country: numbers valid in these regions are tried last
+_CHAT_REGIONS = ("ES", "FR", "IT", "NL", "DE", "BR", "PT", "GB", "MX", "AR")
+#: country mentions that add a region to try, one pass over the text ("+1" and "UK" are case-sensitive anyway)
+_COUNTRY_REGIONS = re.compile(
+    r"(?P<AR>argentin|buenos aires|\+54)|(?P<MX>m[ée]xico|\+52)|(?P<ES>espa[ñn]a|spain|madrid|barcelona|\+34)"
+    r"|(?P<DE>deutschland|germany|\+49)|(?P<CA>canada|ontario|qu[ée]bec|\+1)|(?P<GB>united kingdom|\buk\b|london|\+44)"
 )
 
 
@@ -62,6 +59,8 @@ class Contacts:
     def _emails(self, doc: Doc, layout: Layout, text: str) -> None:
         signature_start = layout.signature[0].start if layout.signature else layout.region[1]
         for line in layout.lines:
+            if "@" not in line.text:
+                continue
             for m in EMAIL_RE.finditer(line.text):
                 start = line.start + m.start()
                 if not layout.in_region(start, line.start + m.end()):
@@ -86,10 +85,12 @@ class Contacts:
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 
-    def _regions(self, layout: Layout, text: str) -> list[str]:
+    def _regions(self, layout: Layout, text: str, chat: bool = False) -> list[str]:
         regions = [self.default_region]
         extra: list[str] = list(_LANG_REGIONS.get(layout.lang, ()))
-        extra.extend(region for pattern, region in _COUNTRY_REGIONS if pattern.search(text))
+        extra.extend(dict.fromkeys(m.lastgroup for m in _COUNTRY_REGIONS.finditer(text.lower()) if m.lastgroup))
+        if chat:
+            extra.extend(_CHAT_REGIONS)
         for region in extra:
             if region not in regions:
                 regions.append(region)
@@ -100,11 +101,11 @@ class Contacts:
         taken: list[tuple[int, int]] = []
         regions: list[str] | None = None
         # PhoneNumberMatcher is thorough but slow over prose: give it only digit runs that could be numbers
-        for run in _PHONE_RUN.finditer(text, r0, r1):
-            if sum(c.isdigit() for c in run.group()) < 7:
+        for run in PHONE_RUN.finditer(text, r0, r1):
+            if sum(c.isdigit() for c in run.group()) < 7 or looks_like_date_or_time(run.group()):
                 continue
             if regions is None:
-                regions = self._regions(layout, text[r0:r1])
+                regions = self._regions(layout, text[r0:r1], meta_of(doc).chat)
             for region in regions:
                 found = list(phonenumbers.PhoneNumberMatcher(run.group(), region,
                                                              leniency=phonenumbers.Leniency.VALID))
@@ -127,7 +128,7 @@ class Contacts:
 
     def _add_phone(self, doc: Doc, layout: Layout, text: str, raw: str, start: int, end: int,
                    flags: tuple[str, ...]) -> None:
-        if not layout.in_region(start, end) or _inside_any(start, EMAIL_RE.finditer(text, *layout.region)):
+        if not layout.in_region(start, end) or _inside_email(start, text, layout):
             return
         line_start = text.rfind("\n", 0, start) + 1
         before = text[line_start:start]
@@ -140,8 +141,12 @@ class Contacts:
         add(doc, Candidate("phone", raw.strip(), confidence, self.source, start, flags=flags))
 
 
-def _inside_any(pos: int, matches: Iterable[re.Match[str]]) -> bool:
-    return any(m.start() <= pos < m.end() for m in matches)
+def _inside_email(pos: int, text: str, layout: Layout) -> bool:
+    """Whether ``pos`` is inside an email address (digits of "jamie1985@…" are no phone)."""
+    at = text.find("@", max(layout.region[0], pos - 80), min(layout.region[1], pos + 80))
+    if at < 0:
+        return False
+    return any(m.start() <= pos < m.end() for m in EMAIL_RE.finditer(text, max(0, pos - 80), pos + 80))
 
 
 @Language.factory("leadbot_contacts", default_config={"default_region": "US"})

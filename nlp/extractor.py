@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from spacy.language import Language
 
+from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
-from parsers.document import load_document
+from parsers.document import Document, load_document
 from parsers.fields import merge_leads
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from parsers.mime import decode_bytes
 from parsers.structured import (
     complete_from_mail,
     is_automated,
@@ -47,6 +50,9 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 
 NO_LEAD = "no lead found in the message"
 
+#: how to read a message: a vendor mail / payload / form ("message") or a rep's chat note ("chat")
+Kind = Literal["message", "chat"]
+
 
 class Extractor:
     """Reads leads from raw messages. See the module docstring for the order of evidence."""
@@ -61,18 +67,29 @@ class Extractor:
     def vendors(self) -> Sequence[VendorTemplate]:
         return self._templates
 
-    def extract(self, message: RawMessage) -> Extraction:
+    def extract(self, message: RawMessage, kind: Kind | None = None) -> Extraction:
         """The leads in ``message`` (none, with a warning, when it holds no lead).
+
+        ``kind="chat"`` reads the text as a rep's chat note (``nlp.chat``): Slack markup normalised, one lead
+        per block of a note that lists several, people named by cue words, the rep's words not taken as the
+        prospect's message. Without ``kind``, a message from Slack (channel "slack") or a ``.txt`` file is
+        read as chat, so ``leadbot parse note.txt`` reads a note as chat intake does; ``kind="message"``
+        forces the mail/payload reading.
 
         Raises only ``ExtractionError`` for input that cannot be read (binary, refused XML, invalid JSON…).
         """
         try:
-            return self._extract(message)
+            return self._extract(message, kind or _kind_of(message))
         except RecursionError as exc:
             raise ExtractionError("input nested too deeply to read") from exc
 
-    def _extract(self, message: RawMessage) -> Extraction:
+    def _extract(self, message: RawMessage, kind: Kind) -> Extraction:
         doc = load_document(message.raw, message.name_hint)
+        if kind == "chat" and doc.kind in ("text", "html") and not doc.is_mail:
+            # Slack markup first: "<!here> …" or "<mailto:…|…>" must not make the note look like HTML
+            note = load_document(normalise_chat(decode_bytes(message.raw)).encode("utf-8"), ".txt")
+            if note.kind == "text":
+                return self._extract_chat(note)
         read = read_structured(doc, self._templates)
         leads: list[ExtractedLead] = list(read.leads)
         if read.from_text:
@@ -94,16 +111,53 @@ class Extractor:
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(merge_leads(structured, usable), doc, read)
             leads = [lead, *leads[1:]]
+        return self._finish(read.vendor, leads, doc, read.warnings)
+
+    def _extract_chat(self, doc: Document) -> Extraction:
+        text = doc.text
+        leads: list[ExtractedLead] = []
+        warnings: list[str] = []
+        vendor: str | None = None
+        for block in split_chat(text):
+            part = Document("text", block)
+            read = read_structured(part, self._templates)
+            vendor = vendor or read.vendor
+            warnings.extend(read.warnings)
+            if not read.from_text:
+                leads.extend(read.leads)
+                continue
+            structured = read.leads[0] if read.leads else ExtractedLead()
+            free = read_free_text(self._nlp, block[:FREE_TEXT_LIMIT], chat=True)
+            lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
+            leads.append(_without_rep_words(lead))
+        return self._finish(vendor, leads, Document("text", text), warnings)
+
+    def _finish(self, vendor: str | None, leads: Sequence[ExtractedLead], doc: Document,
+                notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
             finalize(lead, default_region=region, check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
         kept = tuple(lead for lead in verified if not lead.is_empty())
-        warnings = list(read.warnings)
+        warnings = list(notes)
         if not kept:
             warnings.append(NO_LEAD)
-        return Extraction(read.vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+        return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _kind_of(message: RawMessage) -> Kind:
+    if message.channel == "slack" or (message.name_hint or "").lower().endswith(".txt"):
+        return "chat"
+    return "message"
+
+
+def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
+    """A chat note's lead without the rep's own lines as the prospect's message (see ``prospect_voice``)."""
+    message = lead.fields.get("message")
+    if message is None or not message.source.startswith("reader:labels:prose") or prospect_voice(message.value):
+        return lead
+    return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
 
 
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,
@@ -140,7 +194,7 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
         kept[name] = fv
-    return ExtractedLead(kept)
+    return ExtractedLead(kept, free.others)
 
 
 def _fold(text: str) -> str:

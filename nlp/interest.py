@@ -18,12 +18,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of
+from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
-from nlp.lexicon import generic_interests
+from nlp.lexicon import finditer_folded, generic_interests
 
-SPANS_KEY = "leadbot"
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
@@ -42,7 +42,25 @@ _OBJECT = re.compile(
     r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
     r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
-    r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre)\s+(?P<obj>[^.!?\n]{2,100})"
+    r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre|\bor[çc]amento (?:para|de)|\bdevis pour|\bpreventivo per|"
+    r"\bofferte voor|\bpresupuesto (?:para|de)|\bangebot für|\bestou interessad[oa] em|"
+    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de)\s+"
+    r"(?P<obj>[^.!?\n]{2,100})"
+)
+#: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
+_NOTE_OBJECT = re.compile(
+    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
+    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|quero|queremos|quiero|"
+    r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
+    r"interested in|interessiert an|interesse an|interesad[oa] en|interessad[oa] em|intéressée? par|"
+    r"interessat[oa] a|geïnteresseerd in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|"
+    r"pregunt[óo] por|"
+    r"pide(?: info(?:rmaci[óo]n)?(?: del| de la| de| sobre)?)?|pidi[óo]|möchte|möchten|braucht|brauchen|sucht|"
+    r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
+    r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
+    r"cherchons|demande))"
+    r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
+    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:,|;|:|\s-\s|\s(?:and|but|because|so|if|which|that|for my|und|aber|weil|ob|pero|porque|que|si|y)\s)"
@@ -83,17 +101,22 @@ class Interest:
         b0, b1 = layout.body
         for m in _LABEL.finditer(text, b0, b1):
             add(doc, Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
-        for span in doc.spans.get(SPANS_KEY, []):
-            if span.label_ == "MAKE" and layout.in_region(span.start_char, span.end_char):
-                vehicle = _vehicle(doc, span)
+        for make in ruler_spans(doc, "MAKE"):
+            if layout.in_region(make.start, make.end):
+                vehicle = _vehicle(doc, make.span)
                 if vehicle:
-                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, span.start_char))
+                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
             add(doc, Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
-        for m in _OBJECT.finditer(text, b0, b1):
-            obj = _object_phrase(m["obj"])
+        for m in finditer_folded(_OBJECT, text, b0, b1):
+            obj = _object_phrase(text[m.start("obj") : m.end("obj")])  # the match ran over the lower-cased text
             if obj:
                 add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
+        if meta_of(doc).chat:
+            for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
+                obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
+                if obj:
+                    add(doc, Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)
         if subject:
             self._subject(doc, subject)
@@ -139,12 +162,12 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
     return value, confidence
 
 
-def _object_phrase(raw: str) -> str | None:
+def _object_phrase(raw: str, max_words: int = 10) -> str | None:
     cut = _CLAUSE_END.search(raw)
     phrase = raw[: cut.start()] if cut else raw
     phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
     words = phrase.split()
-    if not words or len(words) > 10 or phrase.casefold() in generic_interests():
+    if not words or len(words) > max_words or phrase.casefold() in generic_interests():
         return None
     if sum(ch.isalpha() for ch in phrase) < 3:  # "[#58]", a ticket number
         return None
@@ -159,6 +182,13 @@ class Message:
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)
+        meta = meta_of(doc)
+        if (meta.chat or meta.referred) and not layout.forwarded:
+            # a rep's note: their words are about the lead; only the prospect's quoted (or pasted) words are
+            quoted = quoted_message(layout.text) or pasted_message(layout.text, layout.signoff)
+            if quoted:
+                add(doc, Candidate("message", quoted, 0.8, f"{self.source}.quoted"))
+            return doc
         labelled, free = message_parts(layout.text, layout)
         if labelled:
             add(doc, Candidate("message", labelled, 0.8, self.source, layout.body[0]))

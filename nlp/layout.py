@@ -12,60 +12,39 @@ Rules that matter for who the lead is:
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 
 from nlp.lexicon import greeting_re, signoff_re
+from parsers.html import html_to_text
+from parsers.language import guess_language as _guess_language
+from parsers.quotes import (
+    FORWARD_MARKER,
+    FROM_NAMES,
+    HEADER_LINE,
+    OTHER_HEADER_NAMES,
+    REPLY_MARKER,
+    SIGNATURE,
+    SUBJECT_NAMES,
+)
 
+#: a tag: the text is HTML-ish and goes through the one HTML flattener (parsers.html)
 _HTML_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*)(?:\s[^<>]*)?/?>")
-_HTML_DROP = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_HTML_BREAK = re.compile(r"<(?:br|/p|p|/div|div|/tr|/li|li|/h[1-6]|hr|/table|/blockquote)\b[^>]*>", re.IGNORECASE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
 _INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
                             "\r": None, "\t": " "})
 _SPACES = re.compile(r"[ ]{2,}")
 _BLANKS = re.compile(r"\n{3,}")
-
-_FORWARD_MARKER = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Mensaje reenviado|Message transféré)\s*-{2,}"
-    r"|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:|Inicio del mensaje reenviado:"
-    r"|-{2,}\s*Forwarded by\b.*)\s*$",
-    re.IGNORECASE,
-)
-_REPLY_MARKER = re.compile(
-    r"^\s*(?:On\s.{4,200}\swrote:|Am\s.{4,200}\sschrieb\s?.{0,200}:|El\s.{4,200}\sescribi[óo]:"
-    r"|-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Mensaje original|Original-Nachricht)\s*-{2,}"
-    r"|_{8,})\s*$",
-    re.IGNORECASE,
-)
-_FOOTER = re.compile(
-    r"^\s*(?:Sent from my \w+|Von meinem \w+ gesendet|Enviado desde mi \w+|Get Outlook for \w+)",
-    re.IGNORECASE,
-)
-_HEADER_LINE = re.compile(
-    r"^\s*\*?(?P<key>From|Von|De|Date|Datum|Fecha|Sent|Gesendet|Enviado|To|An|Para|Subject|Betreff|Asunto|Cc|"
-    r"Reply-To)\*?\s*:\s*(?P<value>.*)$",
-    re.IGNORECASE,
-)
+#: Outlook's rule above a quoted message
+_RULE = re.compile(r"^\s*_{8,}\s*$")
+#: a forward marker that introduces the ORIGINAL of a reply ("-----Original Message-----"): below it is quoted
+_ORIGINAL = re.compile(r"(?i)original|urspr[üu]ngliche|d'origine|oorspronkelijk")
+_HEADER_KEYS = FROM_NAMES | SUBJECT_NAMES | OTHER_HEADER_NAMES
 _FWD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|rv|tr|reenviar)\s*:", re.IGNORECASE)
 _SIG_DELIMITER = re.compile(r"^\s*(?:--|—|__)\s*$")
 _NAME_LIKE = re.compile(r"^(?:[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*(?:\s+|$)){1,4}$")
 
-_GERMAN = frozenset([
-    "ich", "und", "der", "die", "das", "nicht", "mit", "sie", "ist", "für", "ein", "eine", "wir", "auf",
-    "bitte", "gerne", "würde", "hätte"
-])
-_SPANISH = frozenset([
-    "el", "la", "que", "y", "de", "por", "con", "para", "estoy", "una", "los", "las", "mi", "es", "me",
-    "quisiera", "gracias", "sobre"
-])
-_ENGLISH = frozenset([
-    "the", "and", "i", "to", "is", "for", "a", "you", "my", "of", "in", "this", "would", "like", "please",
-    "we", "are"
-])
-_WORDS = re.compile(r"[^\W\d_]+")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +86,7 @@ def clean_text(text: str) -> str:
     """Plain text from text or HTML-ish text: tags dropped, entities decoded, blank runs collapsed."""
     text = text.translate(_INVISIBLE)
     if _HTML_TAG.search(text):
-        text = _HTML_COMMENT.sub("", text)
-        text = _HTML_DROP.sub("", text)
-        text = _HTML_BREAK.sub("\n", text)
-        text = _HTML_TAG.sub("", text)
-        text = html.unescape(text).translate(_INVISIBLE)
+        text = html_to_text(text).translate(_INVISIBLE)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
@@ -128,26 +103,33 @@ def split_lines(text: str) -> list[Line]:
 
 
 def guess_language(text: str) -> str:
-    """'en', 'de' or 'es' by counting function words (enough to pick phone regions and postcode formats)."""
-    counts = {"en": 0, "de": 0, "es": 0}
-    for word in _WORDS.findall(text[:2000].lower()):
-        if word in _ENGLISH:
-            counts["en"] += 1
-        if word in _GERMAN:
-            counts["de"] += 1
-        if word in _SPANISH:
-            counts["es"] += 1
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] > counts["en"] else "en"
+    """The text's language (en de es pt fr it nl; "en" when unsure), by ``parsers.language``."""
+    return _guess_language(text[:2000], default="en") or "en"
+
+
+def _header_line(text: str) -> re.Match[str] | None:
+    """ "From: …", "Betreff: …", "*Von:* …": one line of a mail header block (parsers.quotes)."""
+    m = HEADER_LINE.match(text.replace("*", ""))
+    return m if m and m["name"].lower() in _HEADER_KEYS else None
+
+
+def _ends_prospect_text(line: str) -> bool:
+    """A reply marker ("On … wrote:"), "-----Original Message-----", Outlook's rule or a mobile footer."""
+    if REPLY_MARKER.match(line) or _RULE.match(line):
+        return True
+    if FORWARD_MARKER.match(line) and _ORIGINAL.search(line):
+        return True
+    return bool(SIGNATURE.match(line.strip())) and not _SIG_DELIMITER.match(line)
 
 
 def _header_block(lines: list[Line], first: int) -> tuple[int, dict[str, str]]:
     """Read "Key: value" header lines from index ``first``; returns the index after them and the values."""
     headers: dict[str, str] = {}
     i = first
-    while i < len(lines) and (m := _HEADER_LINE.match(lines[i].text)):
-        key = m["key"].lower()
-        key = {"von": "from", "de": "from", "betreff": "subject", "asunto": "subject"}.get(key, key)
+    while i < len(lines) and (m := _header_line(lines[i].text)):
+        key = m["name"].lower()
+        key = "from" if key in FROM_NAMES else "subject" if key in SUBJECT_NAMES else key
+        key = {"an": "to", "para": "to", "aan": "to", "à": "to", "a": "to"}.get(key, key)
         headers.setdefault(key, m["value"].strip())
         i += 1
     return i, headers
@@ -155,32 +137,37 @@ def _header_block(lines: list[Line], first: int) -> tuple[int, dict[str, str]]:
 
 def _outlook_block_at(lines: list[Line], i: int) -> bool:
     """An Outlook-style quoted header: From: … followed closely by Sent:/Date: and Subject:."""
-    if not _HEADER_LINE.match(lines[i].text) or not lines[i].text.lstrip("* ").lower().startswith(
-        ("from", "von", "de")
-    ):
+    m = _header_line(lines[i].text)
+    if not m or m["name"].lower() not in FROM_NAMES:
         return False
     end, headers = _header_block(lines, i)
     return end - i >= 2 and ("subject" in headers or "sent" in headers or "date" in headers)
 
 
-def analyse(text: str, subject: str | None = None) -> Layout:
-    """Segment ``text`` (already cleaned) into the parts the extractors need."""
+def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> Layout:
+    """Segment ``text`` (already cleaned) into the parts the extractors need.
+
+    ``pasted``: the text is a chat note, where a mail header block ("From: … / Sent: … / To: …") is a mail
+    the rep pasted: read as a forward, with its From as the writer unless From and To share a domain
+    (a colleague's internal mail, not the prospect's).
+    """
     lines = split_lines(text)
     start_idx = 0
     forwarded = False
     inner: dict[str, str] = {}
 
     # A forward: the lead is below the LAST marker (the original message), after its header block.
-    fwd_subject = bool(subject and _FWD_SUBJECT.match(subject))
+    fwd_subject = pasted or bool(subject and _FWD_SUBJECT.match(subject))
     for i, line in enumerate(lines):
-        if _FORWARD_MARKER.match(line.text) or (fwd_subject and _outlook_block_at(lines, i)):
+        marker = FORWARD_MARKER.match(line.text) and (fwd_subject or not _ORIGINAL.search(line.text))
+        if marker or (fwd_subject and _outlook_block_at(lines, i)):
             forwarded = True
-            start_idx, inner = _header_block(lines, i + (0 if _HEADER_LINE.match(line.text) else 1))
+            start_idx, inner = _header_block(lines, i + (0 if _header_line(line.text) else 1))
     # A reply: everything from the first reply marker or quoted header on is not the prospect's.
     end_idx = len(lines)
     for i in range(start_idx, len(lines)):
         text_i = lines[i].text
-        if _REPLY_MARKER.match(text_i) or _FOOTER.match(text_i) or (i > start_idx and _outlook_block_at(lines, i)):
+        if _ends_prospect_text(text_i) or (i > start_idx and _outlook_block_at(lines, i)):
             end_idx = i
             break
     kept = tuple(ln for ln in lines[start_idx:end_idx] if not ln.text.lstrip().startswith(">"))
@@ -197,6 +184,9 @@ def analyse(text: str, subject: str | None = None) -> Layout:
     body_end = max(body_end, body_start)
 
     inner_name, inner_email = parseaddr(inner.get("from", ""))
+    _to_name, to_email = parseaddr(inner.get("to", ""))
+    if inner_email and to_email and _domain(inner_email) == _domain(to_email):
+        inner_name, inner_email = "", ""  # staff writing to staff: the prospect is named in the body
     return Layout(
         text,
         region=region,
@@ -212,6 +202,10 @@ def analyse(text: str, subject: str | None = None) -> Layout:
         inner_subject=inner.get("subject"),
         lang=guess_language(text[region[0] : region[1]]),
     )
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].casefold()
 
 
 _GREETING_END = re.compile(r"[,!:;]|\s[-–]\s")

@@ -12,14 +12,16 @@ From and everything above the marker are outside the layout's region).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of
+from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, legal_suffix_re, not_names
+from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
+from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names, referred_names
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -70,8 +72,15 @@ class Names:
         self._labels(doc, layout, text)
         self._introductions(doc, layout, text)
         self._signature(doc, layout)
-        sender_name, _email, _subject = effective_sender(doc)
-        if sender_name and (name := clean_display_name(sender_name)):
+        chat = meta_of(doc).chat
+        emails = [c.value for c in candidates_of(doc) if c.field == "email"]
+        if chat:
+            self._prose(doc, layout, text, emails)
+        referred = referred_names(text, *layout.body)
+        for referred_name, start, _end in referred:
+            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start))
+        sender_name, sender_email, _subject = effective_sender(doc)
+        if sender_name and (name := clean_display_name(sender_name)) and not relay_sender(name, sender_email):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
             if len(name.split()) == 1:
                 confidence -= 0.15
@@ -79,8 +88,40 @@ class Names:
         for candidate in list(candidates_of(doc)):
             if candidate.field == "email" and (name := name_from_email(candidate.value)):
                 confidence = 0.45 if " " in name else 0.3
+                if chat and " " in name:
+                    confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
                 add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
+        if referred and not chat:
+            self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
+
+    def _writer_is_partner(self, doc: Doc, layout: Layout, leads: set[str]) -> None:
+        """The writer passed a client's lead on: their From, sign-off, signature phone and email are a
+        partner's (kept with ``role:partner``, too weak to be chosen)."""
+        doc._.leadbot_meta = dataclasses.replace(meta_of(doc), referred=True)
+        signature = layout.signoff[0] if layout.signoff else (
+            layout.signature[0].start if layout.signature else layout.region[1])
+        found = candidates_of(doc)
+        for i, c in enumerate(found):
+            if c.field not in {PERSON, "email", "phone"} or c.value.casefold() in leads:
+                continue
+            if c.start < 0 or c.start >= signature:
+                found[i] = dataclasses.replace(c, confidence=0.2, flags=(*c.flags, "role:partner"))
+
+    def _prose(self, doc: Doc, layout: Layout, text: str, emails: list[str]) -> None:
+        """A chat note's people: after cue words, titles, at a list item's head, or shaped like a name;
+        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead."""
+        for found in prose_names(text, *layout.region):
+            if layout.in_greeting(found.start, found.end):
+                continue
+            confidence = confidence_of(found)
+            flags: tuple[str, ...] = ()
+            if any(agrees_with_email(found.name, e) for e in emails):
+                confidence = min(0.95, confidence + 0.2)
+                flags = ("agrees_email",)
+            if found.role:
+                flags = (*flags, f"role:{found.role}")
+            add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None
@@ -178,15 +219,35 @@ def clean_display_name(display: str) -> str | None:
     return clean_name(re.sub(rf"^{_TITLE}\s+", "", display))
 
 
+_BRAND = re.compile(r"[A-Z][a-z]{3,}[A-Z][a-z]")  # "AutoBrasil", "ImmoFinder" (not "McDonald", "MacArthur")
+_ROLE_MAILBOX = re.compile(
+    r"(?i)^(?:no-?reply|do-?not-?reply|leads?|sales|info|support|service|contact|kontakt|contato|contacto|office|"
+    r"hello|team|admin|avisos?|alerts?|notifications?|notificaciones|anfragen?|mailer|system|portal|webmaster|"
+    r"inquiries|enquiries|requests?|mail|news|bounce)\b"
+)
+
+
+def relay_sender(display: str, address: str | None) -> bool:
+    """Whether a From display name is a mailer's or portal's ("Portal AutoBrasil", "ImmoFinder Kontakt" from
+    kontakt@…) rather than a person's: a brand-shaped word, or a role mailbox whose local part it does not spell."""
+    if _BRAND.search(display) or any(w.casefold() in org_words() for w in display.split()):
+        return True
+    if address and _ROLE_MAILBOX.match(address.split("@", 1)[0]):
+        return not agrees_with_email(display, address)
+    return False
+
+
 def name_from_email(address: str) -> str | None:
     """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
     local = address.split("@", 1)[0]
     parts = [p for p in _LOCAL_SPLIT.split(local) if p]
-    if not parts or not all(p.isalpha() for p in parts) or not is_first_name(parts[0]):
+    if not parts or not all(p.isalpha() for p in parts) or any(p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
-        return parts[0].capitalize()
-    if len(parts) == 2 and len(parts[1]) >= 2:
+        return parts[0].capitalize() if is_first_name(parts[0]) else None
+    if len(parts) == 2 and len(parts[0]) >= 2 and len(parts[1]) >= 2 and (
+        is_first_name(parts[0]) and (is_surname(parts[1]) or not is_first_name(parts[1]) or len(parts[1]) >= 3)
+    ):
         return f"{parts[0].capitalize()} {parts[1].capitalize()}"
     return None
 

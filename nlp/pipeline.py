@@ -19,13 +19,14 @@ from spacy.language import Language
 
 # the imports register the component factories with spaCy
 from nlp import address, assemble, candidates, contacts, interest, money, names, orgs, timeline
+from nlp.candidates import RULER_KEY
 from nlp.lexicon import first_names, free_mail_domains, read_jsonl
 from nlp.settings import ModelNotInstalledError, NlpSettings
 
 __all__ = ["ModelNotInstalledError", "build_nlp"]
 
 _REGISTERED = (address, assemble, candidates, contacts, interest, money, names, orgs, timeline)
-SPANS_KEY = "leadbot"
+SPANS_KEY = RULER_KEY
 PATTERN_FILES = ("timeline.jsonl", "countries.jsonl", "vehicle_makes.jsonl")
 #: model components the lead reader needs; the rest (parser, lemmatizer, tagger…) are disabled for speed
 _MODEL_KEEP = frozenset({"tok2vec", "transformer", "ner", "entity_ruler"})

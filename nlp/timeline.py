@@ -17,10 +17,9 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import Candidate, add, layout_of
+from nlp.candidates import Candidate, add, layout_of, ruler_spans
 from nlp.lexicon import PATTERNS_DIR
 
-SPANS_KEY = "leadbot"
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 
 
@@ -30,6 +29,10 @@ def relative_time_re() -> re.Pattern[str]:
     units = "|".join(sorted(map(re.escape, terms["units"]), key=len, reverse=True))
     numbers = "|".join(sorted(map(re.escape, terms["number_words"]), key=len, reverse=True))
     months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
+    weekdays = "|".join(sorted(map(re.escape, terms["weekdays"]), key=len, reverse=True))
+    before = (r"by|before|until|till|starting|after|bis|vor|ab|seit|hasta|antes de|antes del|a partir de|desde|"
+              r"para|até|antes do|antes da|avant|d'ici|à partir de|dès|entro|prima di|a partire da|voor|vanaf|tegen|"
+              r"uiterlijk|v[óo]r|binnen|innerhalb")
     return re.compile(
         rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
@@ -38,11 +41,23 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
         rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
         rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"
-        rf"|(?:by|before|in|until|bis|im|vor|en|para|antes de)\s+"
-        rf"(?:(?:the\s+)?end\s+of\s+|ende\s+|fin(?:ales)?\s+de\s+)?"
-        rf"(?:{months})(?:\s+20\d\d)?)(?!\w)",
-        re.IGNORECASE,
+        rf"|(?:{before}|in|im|en|em|au|in der|nel)\s+"
+        rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
+        rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|next)\s+)?"
+        rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
+        rf"|(?:{before}|on|el|le|il|op)\s+(?:(?:this|next|el|este|la|le|o|a|il|dem|den|próximo|próxima)\s+)?"
+        rf"(?:{weekdays})\b\.?"
+        rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
+        rf"|(?:{before}|on|am|el|le|il|op)\s+\d{{1,2}}[/.]\d{{1,2}}(?:[/.](?:20)?\d\d)?"
+        rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|cette|la semaine|questa|deze|volgende)\s+)"
+        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand))(?!\w)",
     )
+
+
+@cache
+def _ignoring_case() -> re.Pattern[str]:
+    return re.compile(relative_time_re().pattern, re.IGNORECASE)
 
 
 _LABEL = re.compile(
@@ -64,17 +79,19 @@ class Timeline:
         for m in _LABEL.finditer(layout.text, b0, b1):
             value = _FIRST_SENTENCE.split(m["value"].strip(), 1)[0].rstrip(".;")
             add(doc, Candidate("timeline", value, 0.9, self.source, m.start("value")))
-        found = [
-            (s.start_char, s.end_char, s.id_)
-            for s in doc.spans.get(SPANS_KEY, [])
-            if s.label_ == "TIMELINE" and b0 <= s.start_char < b1
-        ]
-        found.extend((m.start(), m.end(), "specific") for m in relative_time_re().finditer(layout.text, b0, b1))
+        found = [(s.start, s.end, s.id) for s in ruler_spans(doc, "TIMELINE") if b0 <= s.start < b1]
+        # the grammar is written in lower case and run over the lower-cased text: IGNORECASE over its long
+        # alternations costs ~5× as much (offsets agree whenever lower-casing keeps the length)
+        lowered = layout.text.lower()
+        grammar = relative_time_re() if len(lowered) == len(layout.text) else _ignoring_case()
+        target = lowered if grammar is relative_time_re() else layout.text
+        found.extend((m.start(), m.end(), "specific") for m in grammar.finditer(target, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
-            add(doc, Candidate("timeline", layout.text[start:end], confidence, self.source, start))
+            value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
+            add(doc, Candidate("timeline", value, confidence, self.source, start))
         return doc
 
 

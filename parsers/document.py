@@ -10,12 +10,14 @@ and subject.
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from parsers.html import html_to_text
 from parsers.lead import ExtractionError
-from parsers.mime import MailDoc, decode_bytes, html_to_text, parse_mail
+from parsers.mime import MailDoc, decode_bytes, mail_from_parts, parse_mail
 
 #: larger inputs are refused: no lead notification comes near this
 MAX_BYTES = 25 * 1024 * 1024
@@ -68,13 +70,16 @@ class Document:
     data: Any = None
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+
+
 def _is_binary(data: bytes) -> bool:
     sample = data[:65536]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(sample) // 50)
 
 
@@ -145,12 +150,62 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
                            or re.match(r"\s*<!DOCTYPE\s+(?!html)", text, re.IGNORECASE)):
         kind = "xml"  # an XML document with a DTD: the XML reader refuses entity declarations
     if kind == "json":
+        mail = _mail_in_json(text)
+        if mail is not None:
+            return _from_mail(mail)
         return Document("json", text, payloads=(Payload("json", text),))
     if kind == "xml":
         return Document("xml", text, payloads=(Payload("xml", text),))
     if kind == "html":
         return Document("html", html_to_text(text), html=text)
     return Document("text", text)
+
+
+#: keys of an inbound-parse webhook (SendGrid, Mailgun, Postmark, CloudMailin…) that carry the mail's parts,
+#: casefolded, best first
+_JSON_TEXT_KEYS = ("text", "body-plain", "textbody", "text_body", "plain", "body_plain", "stripped-text", "body")
+_JSON_HTML_KEYS = ("html", "body-html", "htmlbody", "html_body", "stripped-html")
+_JSON_FROM_KEYS = ("from", "sender", "from_email", "fromemail")
+_JSON_NAME_KEYS = ("fromname", "from_name", "sender_name")
+_JSON_SUBJECT_KEYS = ("subject",)
+_JSON_REPLY_KEYS = ("reply_to", "replyto", "reply-to")
+
+
+def _mail_in_json(text: str) -> MailDoc | None:
+    """The mail an inbound-parse webhook posts as JSON: a From with an address and a text or HTML body."""
+    if len(text) > MAX_BYTES:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    for _ in range(2):  # the parts may sit one level down ({"mail": {…}}, {"data": {…}})
+        if not isinstance(data, dict):
+            return None
+        keys = {str(k).casefold(): v for k, v in data.items()}
+        sender = _first_str(keys, _JSON_FROM_KEYS)
+        full = keys.get("fromfull") or keys.get("from_full")
+        if isinstance(full, dict):
+            sender = sender or str(full.get("Email") or full.get("email") or "")
+        body = _first_str(keys, _JSON_TEXT_KEYS)
+        html = _first_str(keys, _JSON_HTML_KEYS)
+        if sender and "@" in sender and (body or html):
+            return mail_from_parts(sender=sender, subject=_first_str(keys, _JSON_SUBJECT_KEYS), text=body, html=html,
+                                   reply_to=_first_str(keys, _JSON_REPLY_KEYS),
+                                   sender_name=_first_str(keys, _JSON_NAME_KEYS))
+        inner = [v for v in data.values() if isinstance(v, dict)]
+        if len(inner) != 1:
+            return None
+        data = inner[0]
+    return None
+
+
+def _first_str(keys: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = keys.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def _from_mail(mail: MailDoc) -> Document:

@@ -20,9 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import usaddress
-
-from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.address import parse_address, parse_locality
+from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
 
 INTEREST_PARTS: tuple[str, ...] = (
     "year", "make", "model", "trim", "vin", "stock", "listing_id", "price",
@@ -31,7 +30,8 @@ INTEREST_PARTS: tuple[str, ...] = (
 ADDRESS_SLOTS: frozenset[str] = frozenset({"address", "street2", "city_region_postal", "postal_city"})
 BUDGET_PARTS: frozenset[str] = frozenset({"budget_min", "budget_max"})
 #: slots that exist only to be composed
-HELPER_SLOTS: frozenset[str] = ADDRESS_SLOTS | BUDGET_PARTS | frozenset(INTEREST_PARTS) | {"middle_name"}
+HELPER_SLOTS: frozenset[str] = ADDRESS_SLOTS | BUDGET_PARTS | frozenset(INTEREST_PARTS) | {
+    "middle_name", "name_particle", "house_number"}
 SLOTS: frozenset[str] = frozenset(FIELD_NAMES) | HELPER_SLOTS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -57,6 +57,8 @@ class Candidate:
     order: int
     #: the label the value was read under (interest details are written "label value")
     label: str = ""
+    #: whose the value is: "lead", or a role of the other side (``parsers.lead.ROLES``)
+    role: str = "lead"
 
 
 @dataclass(slots=True)
@@ -74,6 +76,7 @@ class Collector:
         confidence: float = 0.9,
         rank: int = 50,
         label: str = "",
+        role: str = "lead",
     ) -> None:
         if value is None:
             return
@@ -81,22 +84,40 @@ class Collector:
         value = clean_value(str(value), multiline=multiline)
         if not value or slot not in SLOTS:
             return
-        self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label))
+        self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label, role))
 
     def extend(self, other: Collector, *, rank_offset: int = 0) -> None:
         for c in other.items:
             self.items.append(
-                Candidate(c.slot, c.value, c.source, c.confidence, c.rank + rank_offset, len(self.items), c.label)
+                Candidate(c.slot, c.value, c.source, c.confidence, c.rank + rank_offset, len(self.items), c.label,
+                          c.role)
             )
 
     def has(self, slot: str) -> bool:
-        return any(c.slot == slot for c in self.items)
+        return any(c.slot == slot and c.role == "lead" for c in self.items)
 
     def slots(self) -> set[str]:
-        return {c.slot for c in self.items}
+        return {c.slot for c in self.items if c.role == "lead"}
 
     def best(self, slot: str) -> list[Candidate]:
-        return sorted((c for c in self.items if c.slot == slot), key=lambda c: (c.rank, c.order))
+        """The prospect's candidates for ``slot``, best first."""
+        return sorted((c for c in self.items if c.slot == slot and c.role == "lead"), key=lambda c: (c.rank, c.order))
+
+    def others(self) -> tuple[RoleValue, ...]:
+        """The other side's values, as public fields where the slot is an address or interest part."""
+        out: dict[RoleValue, None] = {}
+        for c in self.items:
+            if c.role == "lead":
+                continue
+            if c.slot in ("address", "city_region_postal", "postal_city"):
+                parts = parse_address(c.value) if c.slot == "address" else parse_locality(c.value)
+                for key, value in parts.items():
+                    out[RoleValue("postal_code" if key == "postal" else key, value, c.role, c.source)] = None
+            elif c.slot in FIELD_NAMES:
+                out[RoleValue(c.slot, c.value, c.role, c.source)] = None
+            elif c.slot in INTEREST_PARTS or c.slot == "street2":
+                out[RoleValue("interest" if c.slot != "street2" else "street", c.value, c.role, c.source)] = None
+        return tuple(out)
 
     def contact_count(self) -> int:
         names = {"email", "phone", "full_name", "first_name", "last_name"}
@@ -109,10 +130,11 @@ class Collector:
             chosen = _choose(self.best(name))
             if chosen is not None:
                 out[name] = chosen
+        _compose_name(self, out)
         _compose_address(self, out)
         _compose_interest(self, out)
         _compose_budget(self, out)
-        return ExtractedLead(out)
+        return ExtractedLead(out, self.others())
 
 
 def _choose(cands: list[Candidate]) -> FieldValue | None:
@@ -130,89 +152,6 @@ def _choose(cands: list[Candidate]) -> FieldValue | None:
 
 # ---------------------------------------------------------------------------------------------- addresses
 
-_COUNTRY_WORDS = {
-    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
-    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "spain", "españa", "espana",
-    "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain",
-}
-_US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
-_CSZ = re.compile(
-    rf"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<region>{_US_STATE})\.?\s*,?\s+"
-    r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
-)
-_RZ = re.compile(rf"^(?P<region>{_US_STATE})\s+(?P<postal>\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
-_CITY_REGION = re.compile(r"^(?P<city>[^\d,][^,]*?)\s*,\s*(?P<region>[A-Z]{2})$")
-_PC_CITY = re.compile(r"^(?:[A-Z]{1,2}\s?-\s?)?(?P<postal>\d{4,5})\s+(?P<city>[^\d,][^,]*)$")
-
-
-def _is_country(text: str) -> bool:
-    return text.strip().casefold().rstrip(".") in _COUNTRY_WORDS or text.strip().casefold() in _COUNTRY_WORDS
-
-
-def parse_locality(text: str) -> dict[str, str]:
-    """Read "City, ST 12345", "ST 12345", "City, ST" or "12345 City" into its parts ({} if none fits)."""
-    text = clean_value(text).strip(" ,")
-    for rx in (_CSZ, _PC_CITY, _RZ, _CITY_REGION):
-        m = rx.match(text)
-        if m:
-            return {k: v.strip() for k, v in m.groupdict().items() if v}
-    return {}
-
-
-def parse_address(text: str) -> dict[str, str]:
-    """Split a postal address (one or several lines, or comma-separated) into street/city/region/postal/country.
-
-    Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
-    """
-    lines = [clean_value(x) for x in text.replace("\r", "\n").split("\n")]
-    lines = [x.strip(" ,") for x in lines if x.strip(" ,")]
-    if len(lines) == 1:
-        lines = [p.strip() for p in lines[0].split(",") if p.strip()]
-    if not lines:
-        return {}
-    out: dict[str, str] = {}
-    if len(lines) > 1 and _is_country(lines[-1]):
-        out["country"] = lines.pop()
-    if len(lines) >= 2:
-        loc = parse_locality(lines[-1])
-        if loc and "city" not in loc and len(lines) >= 3:
-            # "123 Main St, Springfield, IL 62704": the city is its own part
-            loc["city"] = lines[-2]
-            lines = lines[:-1]
-        elif not loc and len(lines) >= 2:
-            loc = parse_locality(", ".join(lines[-2:]))
-            if loc:
-                lines = lines[:-1]
-        if loc:
-            out.update(loc)
-            out["street"] = ", ".join(lines[:-1])
-            return {k: v for k, v in out.items() if v}
-    single = ", ".join(lines)
-    tagged = _usaddress(single)
-    if tagged:
-        out.update(tagged)
-        return out
-    out["street"] = single
-    return out
-
-
-def _usaddress(text: str) -> dict[str, str]:
-    if not re.search(r"\b\d{5}(?:-\d{4})?\b", text):
-        return {}
-    try:
-        parts, kind = usaddress.tag(text)
-    except (usaddress.RepeatedLabelError, ValueError, TypeError):
-        return {}
-    if kind != "Street Address" or not {"PlaceName", "StateName", "ZipCode"} <= set(parts):
-        return {}
-    street = " ".join(v for k, v in parts.items() if k not in ("PlaceName", "StateName", "ZipCode", "CountryName"))
-    out = {"street": street.strip(" ,"), "city": parts["PlaceName"].strip(" ,"),
-           "region": parts["StateName"].strip(" ,"), "postal_code": parts["ZipCode"]}
-    if "CountryName" in parts:
-        out["country"] = parts["CountryName"]
-    return out
-
-
 def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
     mapping = {"postal": "postal_code"}
     for slot in ("address", "city_region_postal", "postal_city"):
@@ -227,10 +166,36 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
                 if name not in out and value:
                     out[name] = FieldValue(value, cand.source, cand.confidence * 0.95)
             break
+    number = col.best("house_number")
+    if number and "street" in out and len(number[0].value) <= 8 and any(ch.isdigit() for ch in number[0].value):
+        s = out["street"]
+        if not re.search(rf"(?<!\w){re.escape(number[0].value)}(?!\w)", s.value):
+            joined = (f"{s.value} {number[0].value}" if _NUMBER_AFTER.search(s.value)
+                      else f"{number[0].value} {s.value}")
+            out["street"] = FieldValue(joined, s.source, s.confidence, s.flags, s.alternatives)
     street2 = col.best("street2")
     if street2 and "street" in out and street2[0].value not in out["street"].value:
         s = out["street"]
         out["street"] = FieldValue(f"{s.value}, {street2[0].value}", s.source, s.confidence, s.flags, s.alternatives)
+
+
+#: street names after which the house number is written (German, Dutch, Spanish, Portuguese, Italian);
+#: elsewhere (US, UK, CA, FR) it comes first: "Hauptstraße 5", "Rua Augusta 100" but "1180 Bay Street"
+_NUMBER_AFTER = re.compile(
+    r"(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|ring|damm|straat|laan|gracht|plein|kade|singel|dijk)$|"
+    r"^(?:rua|avenida|av\.?|avda\.?|calle|c/|travessa|alameda|pra[çc]a|plaza|paseo|camino|carrer|via|viale|"
+    r"piazza|corso|largo|estrada|rodovia)\b",
+    re.IGNORECASE,
+)
+
+
+def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:
+    """A Dutch form's "Tussenvoegsel: van der" belongs before the surname."""
+    particle = col.best("name_particle")
+    last = out.get("last_name")
+    if particle and last is not None and not last.value.casefold().startswith(particle[0].value.casefold() + " "):
+        out["last_name"] = FieldValue(f"{particle[0].value} {last.value}", last.source, last.confidence,
+                                      last.flags, last.alternatives)
 
 
 def _loose_postal_city(text: str) -> dict[str, str]:
@@ -303,7 +268,9 @@ def merge_leads(primary: ExtractedLead, secondary: ExtractedLead) -> ExtractedLe
             merged[name] = fv
         elif fv.value.casefold() != merged[name].value.casefold():
             merged[name] = merged[name].with_alternative(fv.value)
-    return ExtractedLead(merged)
+    seen = set(primary.others)
+    others = primary.others + tuple(o for o in secondary.others if o not in seen)
+    return ExtractedLead(merged, others)
 
 
 def lead_from_mapping(values: Mapping[str, str], source: str) -> ExtractedLead:

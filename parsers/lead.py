@@ -119,11 +119,32 @@ def _strings(items: object) -> tuple[str, ...]:
     return tuple(str(item) for item in items) if isinstance(items, list | tuple) else ()
 
 
+#: whose a value is when it is not the prospect's: the roles readers tell apart
+ROLES: tuple[str, ...] = ("agent", "dealer", "seller", "vendor", "provider", "partner", "property", "trade_in",
+                          "sender", "forwarder", "recipient")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleValue:
+    """A value the message holds that belongs to someone or something other than the prospect: the listing
+    agent's phone, the dealer's name, the property's address, a relay's sender name. Kept, never used as
+    the lead's, so `leadbot parse --explain` can show what was set aside and why."""
+
+    field: str
+    value: str
+    role: str
+    source: str
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractedLead:
-    """The fields read for one prospect. Absent fields are simply not in ``fields``."""
+    """The fields read for one prospect. Absent fields are simply not in ``fields``.
+
+    ``others`` are the values of the other side of the transaction (see ``RoleValue``), in reading order.
+    """
 
     fields: Mapping[str, FieldValue] = field(default_factory=dict)
+    others: tuple[RoleValue, ...] = ()
 
     def value(self, name: str) -> str | None:
         found = self.fields.get(name)
@@ -143,6 +164,13 @@ class ExtractedLead:
 
     def is_empty(self) -> bool:
         return not any(name in self.fields for name in CONTACT_FIELDS)
+
+    def with_fields(self, fields: Mapping[str, FieldValue]) -> ExtractedLead:
+        """The same lead (and its set-aside ``others``) with other fields."""
+        return ExtractedLead(fields, self.others)
+
+    def role_values(self, role: str | None = None) -> tuple[RoleValue, ...]:
+        return tuple(o for o in self.others if role is None or o.role == role)
 
     def provenance(self) -> dict[str, dict[str, object]]:
         """Every field's provenance by name (``FieldValue.provenance``), as stored beside the values."""

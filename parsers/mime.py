@@ -23,14 +23,13 @@ import email.message
 import email.policy
 import email.utils
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import mailparser
-from lxml import etree
 
-from parsers.labels import lookup_label
+from parsers.html import html_to_text
+from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER, REPLY_MARKER, read_header_block, split_signature, unquote
 
 # mail-parser logs parse trouble as warnings; without a handler of the application's, Python's last-resort
 # handler would print them on stderr for every odd mail
@@ -110,163 +109,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
     return data.decode("cp1252", errors="replace").replace("\x00", "")
 
 
-# ---------------------------------------------------------------------------------------------- HTML → text
-
-_SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"})
-_BLOCK_TAGS = frozenset({
-    "p", "div", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead", "tfoot",
-    "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "form", "fieldset",
-    "legend", "address", "center", "dl", "main", "figure", "figcaption", "caption", "body", "html",
-})
-_CELL_TAGS = frozenset({"td", "th", "dt"})
-_IN_CELL_BREAKS = frozenset({"br", "p", "div"})
-_CELL_BREAK = "\x0b"
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
-
-
-def html_to_text(html: str | bytes) -> str:
-    """Flatten HTML to lines, keeping form structure: table rows and ``<dl>`` pairs become ``Label: value``.
-
-    Runs in linear time (lxml's recovering parser, an event walk, no recursion), so a 10 MB page is
-    a matter of a second or two, and never raises: unparseable input yields "".
-    """
-    data = html.encode("utf-8", errors="replace") if isinstance(html, str) else html
-    if not data.strip():
-        return ""
-    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True,
-                              encoding="utf-8")
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.LxmlError, ValueError):
-        return ""
-    if root is None:
-        return ""
-    out: list[str] = []
-    skip = 0
-    # True while directly inside a table cell (not inside a table nested in it): a line break there
-    # separates a stacked "label<br>value" and is marked _CELL_BREAK, resolved by _tidy_lines
-    cells: list[bool] = []
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _SKIP_TAGS:
-                skip += 1
-            elif not skip:
-                if tag in ("td", "th", "table"):
-                    cells.append(tag != "table")
-                if tag in _IN_CELL_BREAKS and cells and cells[-1]:
-                    out.append(_CELL_BREAK)
-                elif tag in _BLOCK_TAGS or tag == "br":
-                    out.append("\n")
-                if el.text:
-                    out.append(_WS.sub(" ", el.text))
-            continue
-        if tag in _SKIP_TAGS:
-            skip -= 1
-        elif not skip:
-            if tag in ("td", "th", "table") and cells:
-                cells.pop()
-            if tag in _IN_CELL_BREAKS and cells and cells[-1]:
-                out.append(_CELL_BREAK)
-            elif tag in _BLOCK_TAGS:
-                out.append("\n")
-            elif tag in _CELL_TAGS:
-                out.append("\t")
-            elif tag == "dd":
-                out.append("\n")
-        if not skip and el.tail:
-            out.append(_WS.sub(" ", el.tail))
-    return _tidy_lines("".join(out))
-
-
-def _tidy_lines(text: str) -> str:
-    rows: list[str] = []
-    for raw in text.split("\n"):
-        if _CELL_BREAK in raw:
-            rows.extend(_stacked_cells(raw))
-        else:
-            rows.append(raw)
-    lines: list[str] = []
-    for raw in rows:
-        if "\t" not in raw:
-            line = raw.strip()
-            if line or (lines and lines[-1]):
-                lines.append(line)
-            continue
-        cells = [c.strip() for c in raw.split("\t")]
-        cells = [c for c in cells if c]
-        if not cells:
-            continue
-        lines.extend(_row_lines(cells))
-    return "\n".join(lines).strip()
-
-
-def _stacked_cells(raw: str) -> list[str]:
-    """A row whose cells hold a label above their value ("<b>Email</b><br>ann@…"): one ``Label: value``
-    line per cell; any other row with line breaks inside cells: the breaks, as lines."""
-    cells = [c for c in raw.split("\t") if c.strip(" " + _CELL_BREAK)]
-    if len(cells) == 2 and _CELL_BREAK not in cells[0].strip(" " + _CELL_BREAK):
-        label = cells[0].strip(" " + _CELL_BREAK)
-        values = [p.strip() for p in cells[1].split(_CELL_BREAK) if p.strip()]
-        if _looks_like_label(label) and values:
-            return [f"{label.rstrip(':： ')}: {values[0]}", *values[1:]]
-    stacked: list[str] = []
-    for cell in cells:
-        parts = [p.strip() for p in cell.split(_CELL_BREAK) if p.strip()]
-        if len(parts) >= 2 and len(parts[0]) <= 45 and lookup_label(parts[0].rstrip(":： ")) is not None \
-                and not any(_looks_like_label(p.split(":")[0]) and ":" in p for p in parts[1:2]):
-            stacked.extend([f"{parts[0].rstrip(':： ')}: {parts[1]}", *parts[2:]])
-        else:
-            stacked.extend(parts)
-    return stacked
-
-
-def _looks_like_label(cell: str) -> bool:
-    return len(cell) <= 45 and (cell.endswith((":", "：")) or lookup_label(cell) is not None)
-
-
-def _row_lines(cells: list[str]) -> list[str]:
-    if len(cells) == 1:
-        return cells
-    if len(cells) == 2 and _looks_like_label(cells[0]):
-        label = cells[0].rstrip(":： ")
-        return [f"{label}: {cells[1]}"]
-    if len(cells) % 2 == 0 and all(_looks_like_label(cells[k]) for k in range(0, len(cells), 2)):
-        return [f"{cells[k].rstrip(':： ')}: {cells[k + 1]}" for k in range(0, len(cells), 2)]
-    if len(cells) == 2 and len(cells[0]) <= 30 and not cells[0][-1:].isdigit():
-        return [f"{cells[0].rstrip(':： ')}: {cells[1]}"]
-    return ["  ".join(cells)]
-
-
 # ---------------------------------------------------------------------------------------------- mail
-
-_FORWARD_MARKER = re.compile(
-    r"^[ >]*(?:-{2,}|_{2,})?\s*(?:forwarded message|original message|weitergeleitete nachricht|"
-    r"urspr[üu]ngliche nachricht|mensaje reenviado|mensaje original|message transf[ée]r[ée])\s*(?:-{2,}|_{2,})?\s*$"
-    r"|^[ >]*begin forwarded message:?\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_OUTLOOK_HEADER = re.compile(
-    r"^[ >]*(?:from|von|de):[^\n]*\n[ >]*(?:sent|date|gesendet|datum|enviado|fecha|to|an|para):",
-    re.IGNORECASE | re.MULTILINE,
-)
-_REPLY_MARKER = re.compile(
-    r"^[ >]*(?:on\s.{0,200}?\swrote:|am\s.{0,200}?\sschrieb.{0,80}?:|el\s.{0,200}?\sescribi[óo]:|"
-    r"le\s.{0,200}?\sa [ée]crit\s?:)\s*$",
-    re.IGNORECASE | re.MULTILINE | re.DOTALL,
-)
-_SIGNATURE = re.compile(
-    r"^(?:-- ?|--|sent from my [^\n]{1,40}|von meinem [^\n]{1,40} gesendet|enviado desde mi [^\n]{1,40}|"
-    r"get outlook for [^\n]{1,20})\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_HEADER_LINE = re.compile(r"^[ >]*(?P<name>[A-Za-zÀ-ÿ-]{2,20}):\s*(?P<value>.*)$")
-_FROM_NAMES = {"from", "von", "de", "absender", "remitente"}
-_SUBJECT_NAMES = {"subject", "betreff", "asunto", "objet"}
-_OTHER_HEADER_NAMES = {"sent", "date", "to", "cc", "bcc", "reply-to", "gesendet", "datum", "an", "kopie",
-                       "enviado", "fecha", "para", "envoy\u00e9", "envoye", "\u00e0", "a"}
-_QUOTE_PREFIX = re.compile(r"^ ?>+ ?", re.MULTILINE)
-
 
 def parse_mail(raw: bytes) -> MailDoc:
     """Parse raw RFC 5322 bytes. Never raises: broken mail yields what could be read."""
@@ -313,6 +156,32 @@ def parse_mail(raw: bytes) -> MailDoc:
             defects=tuple(defects),
         )
     )
+
+
+def mail_from_parts(
+    *, sender: str | None, subject: str | None, text: str | None, html: str | None, reply_to: str | None = None,
+    sender_name: str | None = None,
+) -> MailDoc:
+    """A mail given as parts (an inbound-parse webhook's from/subject/text/html), split like a parsed one."""
+    name, addr = email.utils.parseaddr(sender or "")
+    if "@" not in addr:
+        name, addr = (sender or "").strip(), ""
+    reply_name, reply_addr = email.utils.parseaddr(reply_to or "")
+    plain = text or ""
+    html_text = html_to_text(html) if html else ""
+    body = plain
+    if html and (not plain.strip() or (len(plain.strip()) < 200 and len(html_text) > 5 * len(plain.strip()))):
+        body = html_text
+    other_reply = bool(reply_addr) and reply_addr != addr
+    return _split_thread(MailDoc(
+        subject=(subject or "").strip() or None,
+        sender_name=(sender_name or name).strip().strip('"') or None,
+        sender_email=addr.strip() or None,
+        reply_to=reply_addr if other_reply else None,
+        reply_to_name=(reply_name.strip().strip('"') or None) if other_reply else None,
+        text=body,
+        html=html or None,
+    ))
 
 
 def _decode_header(value: Any) -> str | None:
@@ -378,25 +247,17 @@ def _attachments(items: Any) -> list[Attachment]:
     return out
 
 
-def split_signature(text: str) -> tuple[str, str]:
-    """(body, signature): the signature starts at ``-- `` or a "Sent from my …" line."""
-    m = _SIGNATURE.search(text)
-    if not m:
-        return text.strip(), ""
-    return text[: m.start()].strip(), text[m.end():].strip()
-
-
 def _split_thread(doc: MailDoc) -> MailDoc:
     text = doc.text.replace("\r\n", "\n").replace("\r", "\n")
-    fwd = _FORWARD_MARKER.search(text)
-    outlook = _OUTLOOK_HEADER.search(text)
+    fwd = FORWARD_MARKER.search(text)
+    outlook = OUTLOOK_HEADER.search(text)
     starts = [m.start() for m in (fwd, outlook) if m]
     if starts:
         cut = min(starts)
         head = text[:cut]
         rest = text[fwd.end():] if fwd and fwd.start() == cut else text[cut:]
-        rest = _unquote(rest)
-        headers, original = _read_quoted_headers(rest)
+        rest = unquote(rest)
+        headers, original = read_header_block(rest)
         if original.strip():
             sender_name, sender_email = email.utils.parseaddr(headers.get("from", ""))
             if "@" not in sender_email:
@@ -411,9 +272,9 @@ def _split_thread(doc: MailDoc) -> MailDoc:
                                 subject=headers.get("subject") or doc.subject)
             body, signature = split_signature(head)
             return _replace(doc, text=body, signature=signature, quoted=original)
-    reply = _REPLY_MARKER.search(text)
+    reply = REPLY_MARKER.search(text)
     if reply:
-        head, quoted = text[: reply.start()], _unquote(text[reply.end():])
+        head, quoted = text[: reply.start()], unquote(text[reply.end():])
         body, signature = split_signature(head)
         return _replace(doc, text=body, signature=signature, quoted=quoted.strip())
     lines = text.rstrip().split("\n")
@@ -422,7 +283,7 @@ def _split_thread(doc: MailDoc) -> MailDoc:
         k -= 1
     if k < len(lines) and any(x.startswith(">") for x in lines[k:]) and k > 0:
         body, signature = split_signature("\n".join(lines[:k]))
-        return _replace(doc, text=body, signature=signature, quoted=_unquote("\n".join(lines[k:])).strip())
+        return _replace(doc, text=body, signature=signature, quoted=unquote("\n".join(lines[k:])).strip())
     body, signature = split_signature(text)
     return _replace(doc, text=body, signature=signature)
 
@@ -431,36 +292,3 @@ def _replace(doc: MailDoc, **changes: Any) -> MailDoc:
     values = {name: getattr(doc, name) for name in doc.__slots__}
     values.update(changes)
     return MailDoc(**values)
-
-
-def _unquote(text: str) -> str:
-    return _QUOTE_PREFIX.sub("", text)
-
-
-def _read_quoted_headers(text: str) -> tuple[dict[str, str], str]:
-    """The header block at the top of a forwarded message and the text below it."""
-    lines = text.lstrip("\n").split("\n")
-    headers: dict[str, str] = {}
-    i = 0
-    while i < len(lines) and i < 15:
-        line = lines[i]
-        if not line.strip():
-            if headers:
-                i += 1
-                break
-            i += 1
-            continue
-        m = _HEADER_LINE.match(line)
-        if not m:
-            break
-        name = m.group("name").lower()
-        if name in _FROM_NAMES:
-            headers["from"] = m.group("value").strip()
-        elif name in _SUBJECT_NAMES:
-            headers["subject"] = m.group("value").strip()
-        elif name not in _OTHER_HEADER_NAMES:
-            break  # a form field, not a forwarded header
-        i += 1
-    if not headers:
-        return {}, text
-    return headers, "\n".join(lines[i:])

@@ -24,9 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.boilerplate import is_consent
 from parsers.fields import Collector
-from parsers.labels import lookup_label, lookup_loose, norm_label
+from parsers.labels import heading_role, lookup_label, lookup_loose
+from parsers.labels.dictionary import norm_label
 from parsers.lead import ExtractionError
+from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
+from parsers.salvage import looks_salvageable, salvage
 
 _MAX_DEPTH = 40
 
@@ -40,6 +44,7 @@ _DISTRACT = frozenset({
 _PERSONISH = frozenset({
     "contact", "consumer", "customer", "lead", "client", "buyer", "prospect", "applicant", "person",
     "requester", "submitter", "sender", "from", "user", "visitor", "inquirer", "kunde", "cliente", "name",
+    "caller", "anrufer", "llamante", "chiamante", "beller", "origen", "origem", "contato", "contacto", "klant",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
@@ -51,10 +56,15 @@ _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "require
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
                              "contacts", "prospects", "rows"})
 _PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
-                    "column_name", "id")
-_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers")
+                    "column_name", "id", "veld", "campo", "feld", "champ", "etiqueta", "bezeichnung", "pergunta",
+                    "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
+_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
+                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
+                    "antwoord", "antwort", "inhalt", "contenido", "conteudo")
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
                            "line2", "value", "number", "country", "code", "full"})
+#: a checkbox's answer: never an interest
+_YES_NO = re.compile(r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false|on|off|1|0|x|✓)\s*$", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -62,6 +72,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 class JsonRead:
     leads: list[Collector] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the sending vendor or source a top-level ``vendor``/``source`` key names
+    vendor: str | None = None
 
 
 def load_json(text: str) -> Any:
@@ -84,12 +96,42 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
         return [decode_nested(v, depth + 1) for v in obj]
     if isinstance(obj, str):
         s = obj.strip()
-        if len(s) > 1 and s[0] in "{[" and s[-1] in "}]":
+        if len(s) > 1 and s[0] in "{[":
             try:
                 return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
             except (ValueError, RecursionError):
-                return obj
+                # a Python repr, a Ruby hash or JSON cut short, stored as a string ("raw_body")
+                found = salvage(s) if looks_salvageable(s) else None
+                return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+#: a company key's own words: the lead's company unless an agent/dealer word comes with them
+_ORG_WORDS = frozenset({"company", "business", "organization", "organisation"})
+#: a date with a time of day (and maybe a zone): a record's timestamp
+_TIMESTAMP = re.compile(r"^\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?\s*$")
+#: key words of a rep's or system's note in a call record (not the caller's words)
+_NOTE_WORDS = frozenset({"note", "notes", "notiz", "notizen", "nota", "notas", "notities", "summary", "resumen",
+                         "zusammenfassung", "comment", "comments", "mitarbeiter", "agent"})
+#: keys whose phone-shaped value is the caller's number in a call-tracking payload
+_CALLER_KEYS = frozenset({"from", "caller", "ani", "callerid", "anrufer", "llamante", "chiamante", "beller"})
+#: a key naming a number, and containers whose number is a phone
+_NUMBER_KEYS = frozenset({"number", "nummer", "numero", "num", "phone number", "e164"})
+_PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "telefone", "telefono", "telefoon",
+                            "mobile", "cell", "caller", "from", "anrufer", "llamante", "chiamante", "beller", "origen",
+                            "origem", "contact", "customer", "numbers"})
+#: scalar keys at the top of a payload that name who sent it
+_VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
+#: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
+_CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", "anrufer", "chiamata", "oproep",
+                         "ligacao", "recording", "tracking"})
+
+
+def _is_meta(parent: str) -> bool:
+    """A container of form, page or tracking metadata ("meta", "form", "utm_params"); one that merely
+    starts with such a word ("form_enrichment", "form_data") holds the lead's answers."""
+    words = set(tokens(parent))
+    return bool(words & _META) and words <= _META | {"info", "params", "parameters"}
 
 
 def tokens(key: str) -> list[str]:
@@ -100,14 +142,71 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     """The leads in a parsed JSON payload (possibly none)."""
     out = JsonRead()
     obj = decode_nested(obj)
+    if isinstance(obj, dict):
+        out.vendor = next((str(obj[k]).strip() for k in obj if norm_label(str(k)).replace(" ", "_") in _VENDOR_KEYS
+                           and isinstance(obj[k], str) and 0 < len(obj[k].strip()) <= 80), None)
+    call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=_is_seller(unit)).walk(unit, unit_path, 0)
+        if call:
+            _caller_id_names(col)
+            col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
         if col.contact_count():
             out.leads.append(col)
     if not out.leads:
         out.warnings.append("no lead contact found in the JSON payload")
     return out
+
+
+def _phone_shaped(value: str) -> bool:
+    return bool(PHONE_SHAPED.match(value)) and sum(ch.isdigit() for ch in value) >= 7 and not looks_like_date_or_time(
+        value)
+
+
+_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
+#: a lead type saying the lead sells or has valued their own home
+_SELLER = re.compile(r"^\s*(?:home )?(?:sell(?:er|ing)?|seller lead|listing lead|home valuation|valuation|cma|"
+                     r"verk[äa]ufer|verkauf|eigent[üu]mer|vendedor|venta|vendeur|vente|venditore|vendita|verkoper|"
+                     r"verkoop|propriet[áa]rio)\b", re.IGNORECASE)
+_TYPE_KEYS = frozenset({"type", "lead type", "leadtype", "inquiry type", "request type", "lead kind", "intent",
+                        "category", "typ", "tipo", "soort"})
+
+
+def _is_seller(obj: Any, depth: int = 0) -> bool:
+    """Whether the payload says its lead is a seller (a type key with a seller value), near the top."""
+    if depth > 3:
+        return False
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, str) and norm_label(str(k)) in _TYPE_KEYS and _SELLER.match(v):
+                return True
+            if isinstance(v, dict) and _is_seller(v, depth + 1):
+                return True
+    return False
+
+
+def _is_call_payload(obj: Any, depth: int = 0) -> bool:
+    if depth > 4:
+        return False
+    if isinstance(obj, dict):
+        return any(set(tokens(str(k))) & _CALL_WORDS or _is_call_payload(v, depth + 1) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_is_call_payload(v, depth + 1) for v in obj[:20])
+    return False
+
+
+_CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
+
+
+def _caller_id_names(col: Collector) -> None:
+    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA": surname first, capitals. Written the usual way round."""
+    for c in col.items:
+        if c.slot != "full_name":
+            continue
+        m = _CAPS_NAME.match(c.value.strip())
+        if m:
+            c.value = f"{m['first'].title()} {m['last'].title()}"
 
 
 def _has_contact(obj: Any, depth: int = 0) -> bool:
@@ -189,9 +288,11 @@ def _scalar(value: Any) -> str | None:
 
 
 class _Walker:
-    def __init__(self, col: Collector, source: str) -> None:
+    def __init__(self, col: Collector, source: str, *, seller: bool = False) -> None:
         self.col = col
         self.source = source
+        #: the lead sells (or values) the property: its address is the lead's own
+        self.seller = seller
         self.property: dict[str, tuple[str, str]] = {}
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
@@ -240,7 +341,7 @@ class _Walker:
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
             return
-        if (set(parent_tokens) | set(key_tokens if not pair else [])) & _META:
+        if _is_meta(parents[-1] if parents else "") or (not pair and set(key_tokens) & _META):
             return
         role = "lead"
         if set(parent_tokens) & _PROPERTY or ({"property"} & set(key_tokens)):
@@ -250,18 +351,31 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
-        if distract and not (distract == {"company"} or distract == {"business"}):
+        if distract and not distract <= _ORG_WORDS:
+            aside = lookup_label(key) if not pair else lookup_loose(key)
+            if aside is not None and aside[0] not in ("skip", "message"):
+                # the agent's, dealer's or pro's own values: kept with their role, never the lead's
+                self.col.add(aside[0], value, self._src(path), confidence=0.5, rank=90, label=key,
+                             role=heading_role(" ".join(sorted(distract))))
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
-            if pair and role == "lead" and len(value) <= 80:
+            if pair and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
+        if slot in ("skip", "full_name") and _phone_shaped(value) and (
+                slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
+            # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
+            slot, rank = "phone", rank + 5
         if slot == "skip":
             return
-        if ("company" in distract or "business" in distract) and slot != "company":
+        if slot == "timeline" and _TIMESTAMP.match(value):
+            return  # "start_time": "2026-11-18T14:22:05-05:00" is when a record was made, not when they buy
+        if distract and slot != "company":
             return
+        if role == "property" and self.seller and slot in _ADDRESS_LEAF_SLOTS:
+            role = "lead"  # a seller's or a valuation lead's property is where the lead lives
         if role == "property":
             self._property_leaf(slot, key_tokens, value)
             return
@@ -283,6 +397,8 @@ class _Walker:
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
+        if parents and " ".join(key_tokens) in _NUMBER_KEYS and set(tokens(parents[-1])) & _PHONE_PARENTS:
+            return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
             joined = " ".join(stripped)
@@ -307,6 +423,8 @@ class _Walker:
         return found
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
+        if slot in ("street", "address", "city", "region", "postal_code"):
+            self.col.add(slot, value, f"{self.source}:property", confidence=0.5, rank=90, role="property")
         if slot in ("street", "address", "city", "region", "postal_code", "price", "property_type",
                     "property_status", "listing_id", "year", "make", "model", "trim", "vin", "stock"):
             self.property.setdefault(slot, (value, " ".join(key_tokens)))

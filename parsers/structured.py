@@ -16,8 +16,9 @@ from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
-from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput
+from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.payloads import load_json, read_json
+from parsers.salvage import looks_salvageable, salvage
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -43,8 +44,10 @@ _PORTAL_PROSE = re.compile(
 _FIELD_SHAPED = re.compile(r"^[^\W\d][\w ()/#.'-]{0,38}[:=]\s*\S[^.!?]{0,60}$")
 #: "Lead 1", "Contact #2", "Anfrage 3:": the heading of one lead in a digest holding several
 _NUMBERED_LEAD = re.compile(
-    r"^\W{0,3}(?:lead|contact|inquiry|enquiry|customer|prospect|submission|anfrage|kontakt|interessent|"
-    r"cliente|contacto|consulta|solicitud)\s*(?:#|no\.?|nr\.?)?\s*\d{1,3}\s*[:.)-]?\W{0,3}$",
+    r"^\W{0,3}(?:lead|contact|inquiry|enquiry|customer|prospect|submission|request|anfrage|kontakt|interessent|"
+    r"cliente|contacto|consulta|solicitud|contato|pedido|demande|richiesta|contatto|aanvraag|aanmelding)\s*"
+    r"(?:#|no\.?|nr\.?|n[º°]\.?)?\s*\d{1,3}(?:\s*(?:/|of|von|de|di|van|sur|do)\s*\d{1,3})?\s*[:.)-]?"
+    r"(?:\s*[—–|,-]\s*[^\n]{0,80})?\W{0,3}$",
     re.IGNORECASE)
 
 
@@ -98,6 +101,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if all(c.contact_count() >= 2 for c in digest):
             return StructuredRead(vendor, [c.build() for c in digest], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
+    salvaged = _salvaged_leads(doc.text) if read.fields.contact_count() < 2 else []
+    if salvaged and salvaged[0].contact_count() > read.fields.contact_count():
+        # a Rails parameter dump, a Ruby or Python hash, truncated JSON in a log line or an error mail
+        return StructuredRead(vendor, [c.build() for c in salvaged], warnings=warnings, template=template)
     prose = read.prose
     free_text = read.lead_text
     if not read.fields.contact_count() and doc.quoted:
@@ -108,6 +115,13 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     lead = col.build()
     return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
+
+
+def _salvaged_leads(text: str) -> list[Collector]:
+    if not looks_salvageable(text):
+        return []
+    data = salvage(text)
+    return read_json(data, source="reader:salvaged").leads if data is not None else []
 
 
 def _numbered_blocks(text: str) -> list[str]:
@@ -123,7 +137,12 @@ def _numbered_blocks(text: str) -> list[str]:
 def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
         list[ExtractedLead], str | None, list[str]]:
     if kind == "json":
-        data = load_json(text)
+        try:
+            data = load_json(text)
+        except ExtractionError:
+            data = salvage(text) if looks_salvageable(text) else None
+            if data is None or not read_json(data).leads:
+                raise  # what could be salvaged holds no lead: the error says what is wrong
         parsed = read_json(data)
         leads = parsed.leads
         if template is not None and template.rules:
@@ -136,7 +155,7 @@ def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tupl
                 leads = [top, *leads[1:]]
             elif extra.contact_count():
                 leads = [extra]
-        return [c.build() for c in leads], None, parsed.warnings
+        return [c.build() for c in leads], parsed.vendor, parsed.warnings
     result: XmlRead = read_xml(text)
     leads = result.leads
     if template is not None and any(r.kind == "xpath" for r in template.rules):
@@ -166,13 +185,29 @@ def is_automated(address: str | None) -> bool:
     return bool(address) and bool(_AUTOMATED.match(address or ""))
 
 
+#: a display name that is a relay, a portal or a team, not a person ("Zillow Leads", "Ana via Houzz")
+_RELAY_NAME = re.compile(
+    r"\b(?:via|leads?|lead alerts?|notifications?|notificaciones|notifica[çc][õo]es|alerts?|team|teams|no-?reply|"
+    r"support|service|services|portal|system|mailer|forms?|website|web ?site|crm|inquiries|enquiries|"
+    r"anfragen|kundenservice|equipo|equipe|[ée]quipe|servicio|atendimento|klantenservice|marketplace|"
+    r"customer care|sales)\b",
+    re.IGNORECASE,
+)
+
+
+def is_relay_name(name: str | None) -> bool:
+    """Whether a sender's display name names a relay or a business rather than a person."""
+    return bool(name) and bool(_RELAY_NAME.search(name or ""))
+
+
 def person_of(doc: Document) -> tuple[str | None, str | None]:
     """(name, email) of the person who wrote the message: the From header, or a Reply-To that names
-    someone else (form mailers and portals send from their own address and reply to the prospect)."""
+    someone else (form mailers and portals send from their own address and reply to the prospect).
+    A relay's display name ("HomePro Leads", "Marta via Portal") names no person: the name is None."""
     if doc.reply_to and not is_automated(doc.reply_to) and doc.reply_to != doc.sender_email:
         name = doc.reply_to_name if doc.reply_to_name and "@" not in doc.reply_to_name else None
-        return name, doc.reply_to
-    return doc.sender_name, doc.sender_email
+        return (None if is_relay_name(name) else name), doc.reply_to
+    return (None if is_relay_name(doc.sender_name) else doc.sender_name), doc.sender_email
 
 
 def loose_same_name(a: str, b: str) -> bool:
@@ -215,7 +250,12 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
-    return ExtractedLead(fields)
+    completed = lead.with_fields(fields)
+    if doc.sender_name and is_relay_name(doc.sender_name):
+        relay = RoleValue("full_name", doc.sender_name, "sender", "reader:mime:from")
+        if relay not in completed.others:
+            completed = ExtractedLead(completed.fields, (*completed.others, relay))
+    return completed
 
 
 def read_sample(t: VendorTemplate, templates: Sequence[VendorTemplate]) -> tuple[str | None, Mapping[str, str | None]]:

@@ -50,6 +50,7 @@ from parsers.errors import StartupError
 from parsers.fields import SLOTS, Collector, clean_value
 from parsers.labels import is_field_line, is_footer
 from parsers.lead import FIELD_NAMES
+from parsers.patterns import EMAIL
 
 BUILTIN_DIR = Path(__file__).with_name("vendors")
 
@@ -61,7 +62,7 @@ _RULE_KINDS = ("label", "regex", "html_cell", "xpath", "json_path")
 _TYPES = frozenset({"text", "name", "email", "phone", "address", "multiline"})
 _SAMPLE_KEYS = frozenset({"from", "subject", "body", "html", "payload", "expected"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 _JSON_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _JSON_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*")
 

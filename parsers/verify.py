@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import email_validator
 import phonenumbers
 from nameparser import HumanName
 
+from parsers.boilerplate import clean_message
 from parsers.fields import clean_value
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
 
 _PLACEHOLDER_WORDS = frozenset({
     "unknown", "n/a", "na", "n.a.", "none", "null", "nil", "undefined", "-", "--", "---", "?", ".", "x", "xx",
@@ -39,18 +42,40 @@ _PLACEHOLDER_PHRASES = frozenset({
     "name surname", "vorname nachname", "nombre apellido", "email protected", "email address", "your email",
     "phone number", "your phone",
 })
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE_RUN = re.compile(
-    r"(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
-    re.IGNORECASE,
-)
+_EMAIL = EMAIL
+_PHONE_RUN = PHONE_RUN
 _EXTENSION = re.compile(r"\s*[,;]?\s*(?:x|ext\.?|extension|durchwahl|dw\.?|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 #: forms of address and titles written before a name ("Herr Jonas Brückner", "Dr. Katharina Müller")
 _HONORIFIC = re.compile(
-    r"^(?:(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|hr|fr|sr|sra|srta|do[nñ]a|dott|ing|mag|dipl)\.?\s+)+"
+    r"^(?:(?:mr|mrs|ms|mx|miss|dr|prof|herr|frau|hr|fr|sr|sra|srta|do[nñ]a|dott|dott\.ssa|ing|mag|dipl|mevrouw|"
+    r"meneer|mevr|dhr|mw|hr|sig|sig\.ra|signor|signora|sig\.na|madame|monsieur|mme|mlle|sr\.a|senhor|senhora|"
+    r"eng|arq|lic)\.?\s+)+"
     r"(?=[^\W\d_])",
     re.IGNORECASE,
 )
+#: surname particles: a "middle name" holding one belongs to the surname
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la",
+                        "le", "ten", "ter", "zu", "y", "e", "st", "mac", "bin", "al"})
+#: longest value a field may hold (longer is a form's garbage or a hostile input, not a value)
+_MAX_LENGTH = {"first_name": 100, "last_name": 100, "full_name": 160, "email": 254, "phone": 60, "company": 200,
+               "street": 300, "city": 120, "region": 120, "postal_code": 20, "country": 80, "interest": 1000,
+               "budget": 300, "timeline": 300, "message": 20_000}
+_NAME_FIELDS = frozenset({"full_name", "first_name", "last_name"})
+#: words a form echoes where a name should be: a field holding only these is no name ("first", "Nome")
+_LABEL_ECHOES = frozenset({
+    "first", "last", "name", "names", "firstname", "lastname", "fullname", "surname", "unknown", "anonymous",
+    "none", "null", "na", "n/a", "nome", "sobrenome", "nom", "prenom", "prénom", "cognome", "naam", "voornaam",
+    "achternaam", "vorname", "nachname", "nombre", "apellido", "apellidos", "your", "my",
+})
+#: defaults' and roles' words: no name when every name word of the lead is one of these. Testers' words
+#: ("Test Test", "asdf") stay: they are a name as typed, and the assessor grades them as a test entry.
+_NAME_FILLERS = frozenset({
+    "customer", "client", "lead", "user", "guest",
+    "visitor", "prospect", "buyer", "cliente", "kunde", "klant", "contact", "contacto", "contato", "the", "mr",
+    "mrs", "ms", "dr",
+})
+#: a tester's words: kept as typed, but no evidence that a form's echo beside them is a mistake
+_TESTER_WORDS = frozenset({"test", "testing", "tester", "asdf", "qwerty", "abc", "xxx", "dummy", "sample"})
 _SALUTATIONS = frozenset({"mr", "mrs", "ms", "herr", "frau", "sr", "sra", "senor", "señor", "senora", "señora"})
 _NON_WORD = re.compile(r"[^\w@.+\- ]+")
 _LEGAL = re.compile(r"\b(?:llc|inc|ltd|gmbh|ag|corp|co|s\.?a\.?|s\.?l\.?|kg|ug|plc|lp|llp)\b\.?$", re.IGNORECASE)
@@ -82,20 +107,60 @@ def is_placeholder(value: str) -> bool:
     return all(w in _PLACEHOLDER_WORDS for w in folded.replace(".", " ").split())
 
 
+def is_name_placeholder(value: str) -> bool:
+    """A form's label echoed where a person's name should be ("first", "Name", "Nome")."""
+    words = _words(value)
+    return bool(words) and all(w in _LABEL_ECHOES for w in words)
+
+
+def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
+    """"Guest User", "first last", "Customer": when every name word is a filler (or every one a label's echo),
+    the lead has no name. A field that only echoes a label ("First name: first") beside a real name is
+    dropped alone ("first" / "Kowalski" → "Kowalski"). A mix of echoes and fillers ("First" / "Test") is
+    kept: it may be a real, if odd, entry."""
+    words = [w for n in _NAME_FIELDS if n in fields for w in _words(fields[n].value)]
+    if not words:
+        return
+    if all(w in _NAME_FILLERS for w in words) or all(w in _LABEL_ECHOES for w in words):
+        for n in _NAME_FIELDS:
+            fields.pop(n, None)
+        return
+    real = [w for w in words if w not in _NAME_FILLERS and w not in _LABEL_ECHOES and w not in _TESTER_WORDS]
+    if not real:
+        return
+    for n in ("first_name", "last_name"):
+        fv = fields.get(n)
+        if fv is not None and is_name_placeholder(fv.value):
+            del fields[n]
+            full = fields.get("full_name")
+            if full is not None:
+                kept = " ".join(w for w in full.value.split() if not is_name_placeholder(w))
+                if kept:
+                    fields["full_name"] = replace(full, value=kept)
+                else:
+                    del fields["full_name"]
+
+
 def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverability: bool = False) -> ExtractedLead:
     """Verify and complete one lead's fields (pure apart from DNS when ``check_deliverability``)."""
     fields: dict[str, FieldValue] = {}
     for name, fv in lead.fields.items():
         multiline = name == "message"
         value = clean_value(fv.value, multiline=multiline)
-        if not value or is_placeholder(value):
-            continue
+        if not value or is_placeholder(value) or len(value) > _MAX_LENGTH.get(name, 5000):
+            continue  # a 100,000-character "name" is no name (and would cost nameparser seconds)
+        if name == "message":
+            own = clean_message(value)
+            if own is None:
+                continue
+            value = own
         fields[name] = replace(fv, value=value) if value != fv.value else fv
+    _drop_filler_names(fields)
     _move_misplaced_emails(fields)
     _verify_email(fields, check_deliverability)
     _verify_phone(fields, default_region)
     _complete_names(fields)
-    return ExtractedLead({k: fields[k] for k in sorted(fields, key=_order)})
+    return lead.with_fields({k: fields[k] for k in sorted(fields, key=_order)})
 
 
 def _order(name: str) -> int:
@@ -130,17 +195,46 @@ def _verify_email(fields: dict[str, FieldValue], check_deliverability: bool) -> 
         raw = raw[7:]
     m = _EMAIL.search(raw)
     value = m.group(0).strip(".") if m else raw
-    try:
-        result = email_validator.validate_email(value, check_deliverability=check_deliverability)
-    except email_validator.EmailNotValidError:
+    if check_deliverability:
+        try:
+            normalized: str | None = email_validator.validate_email(value, check_deliverability=True).normalized
+        except email_validator.EmailNotValidError:
+            normalized = None
+    else:
+        normalized = _email_syntax(value)
+    if normalized is None:
         fields["email"] = replace(fv, value=value).with_flag("invalid_email")
         return
-    fields["email"] = replace(fv, value=value, normalized=result.normalized)
+    fields["email"] = replace(fv, value=value, normalized=normalized)
+
+
+@lru_cache(maxsize=8192)
+def _email_syntax(value: str) -> str | None:
+    """The normalised address, or None when its syntax is invalid (no DNS: a pure function, so cached)."""
+    try:
+        return str(email_validator.validate_email(value, check_deliverability=False).normalized)
+    except email_validator.EmailNotValidError:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _e164(value: str, region: str) -> str | None:
+    """E.164 of a valid number, or None (phonenumbers' metadata is fixed per process, so cached)."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     fv = fields.get("phone")
     if fv is None:
+        return
+    if looks_like_date_or_time(fv.value):
+        del fields["phone"]  # a date or time under a phone-ish label ("Called: 2018-02-19 08") is no number
         return
     m = _PHONE_RUN.search(fv.value)
     value = m.group(0).strip() if m else fv.value.strip()
@@ -155,20 +249,25 @@ def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     if len(digits) < 5:
         fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
         return
-    try:
-        number = phonenumbers.parse(value, default_region.upper())
-    except phonenumbers.NumberParseException:
+    e164 = _e164(value, default_region.upper())
+    if e164 is None:
         fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
         return
-    if not phonenumbers.is_valid_number(number):
-        fields["phone"] = replace(fv, value=value).with_flag("invalid_phone")
-        return
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     fields["phone"] = replace(fv, value=value, normalized=e164)
 
 
 def _words(value: str) -> list[str]:
     return [w for w in _NON_WORD.sub(" ", value.casefold()).replace(".", " ").split() if w]
+
+
+#: "E. (Eline) Bakker": initials with the calling name in brackets
+_CALLING_NAME = re.compile(r"^(?:[^\W\d_]\.\s*)+\((?P<name>[^\W\d_][\w'\-]+)\)\s+")
+
+
+@lru_cache(maxsize=8192)
+def _human_name(text: str) -> HumanName:
+    """nameparser's reading of a name (building one is slow; the result is only read, so cached)."""
+    return HumanName(text)
 
 
 def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
@@ -177,14 +276,34 @@ def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
         if fv is None:
             continue
         stripped = _HONORIFIC.sub("", fv.value).strip()
+        stripped = _CALLING_NAME.sub(lambda m: m["name"] + " ", stripped)
         if stripped and stripped != fv.value and len(stripped.split()) >= (2 if name == "full_name" else 1):
             fields[name] = replace(fv, value=stripped)
         elif _words(fv.value) and all(w in _SALUTATIONS for w in _words(fv.value)):
             del fields[name]  # only "Herr" / "Mrs." (a salutation field read as a name)
 
 
+_SURNAME_FIRST = re.compile(r"^(?P<last>[^\W\d_][\w'\-]*(?: [^\W\d_][\w'\-]*)?),\s*(?P<first>[^\W\d_][\w.'\-]*"
+                            r"(?: [^\W\d_][\w.'\-]*)?)$")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd", "esq", "dds", "cpa"})
+
+
+def _surname_first(fields: dict[str, FieldValue]) -> None:
+    """"Beauregard, Lamar" (a CRM's or caller ID's surname-first order) is the person "Lamar Beauregard"."""
+    full = fields.get("full_name")
+    if full is None:
+        return
+    m = _SURNAME_FIRST.match(full.value.strip())
+    if not m or _LEGAL.search(full.value) or m["first"].casefold().strip(".") in _NAME_SUFFIXES:
+        return
+    fields["full_name"] = replace(full, value=f"{m['first']} {m['last']}").with_alternative(full.value)
+    fields.setdefault("first_name", FieldValue(m["first"], full.source, full.confidence * 0.9))
+    fields.setdefault("last_name", FieldValue(m["last"], full.source, full.confidence * 0.9))
+
+
 def _complete_names(fields: dict[str, FieldValue]) -> None:
     _strip_honorifics(fields)
+    _surname_first(fields)
     full, first, last = fields.get("full_name"), fields.get("first_name"), fields.get("last_name")
     if full and _LEGAL.search(full.value) and "company" not in fields and not (first or last):
         fields["company"] = replace(full, source=full.source)
@@ -194,6 +313,11 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
         # "Nombre: Inés / Apellidos: Carvajal Rey": a one-word "name" beside a last name is the first name
         fields["first_name"] = full
         fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
+        return
+    if full and first and not last and len(full.value.split()) == 1 and _words(full.value) != _words(first.value):
+        # "Nom: Dupont / Prénom: Claire": a one-word "name" beside a first name is the surname
+        fields["last_name"] = full
+        fields["full_name"] = FieldValue(f"{first.value} {full.value}", full.source, full.confidence * 0.95)
         return
     if full and (first or last):
         full_words = _words(full.value)
@@ -209,17 +333,21 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
                 fields["last_name"] = last.with_alternative(full.value)
         return
     if full and not first and not last:
-        parsed = HumanName(full.value)
+        parsed = _human_name(full.value)
         src = f"{full.source}+nameparser"
+        surname: str = parsed.last
+        if parsed.middle and surname and ("-" in parsed.middle or any(w.casefold() in _PARTICLES
+                                                                    for w in re.split(r"[\s-]+", parsed.middle))):
+            surname = f"{parsed.middle} {surname}".replace("- ", "-")  # "Bakker-de Vries", "van der Berg"
         if parsed.first:
             fields["first_name"] = FieldValue(parsed.first, src, full.confidence * 0.9)
-        if parsed.last and parsed.last != parsed.first:
-            fields["last_name"] = FieldValue(parsed.last, src, full.confidence * 0.9)
+        if surname and surname != parsed.first:
+            fields["last_name"] = FieldValue(surname, src, full.confidence * 0.9)
         return
     if not full and (first or last):
         # a single full name typed into the first-name field: split it
         if first and not last and len(first.value.split()) >= 2:
-            parsed = HumanName(first.value)
+            parsed = _human_name(first.value)
             fields["full_name"] = replace(first, confidence=first.confidence * 0.9)
             fields["first_name"] = replace(first, value=parsed.first or first.value)
             if parsed.last:

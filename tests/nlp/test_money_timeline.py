@@ -67,3 +67,30 @@ def test_specific_time_beats_urgency(nlp: Language) -> None:
     lead = read_free_text(nlp, "It's urgent. We need it delivered within 3 days.")
     assert lead.value("timeline") == "within 3 days"
     assert "urgent" in lead.fields["timeline"].alternatives
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We need the proposal by Dec 15, please.", "by Dec 15"),
+        ("No rush, but before summer would be nice.", "before summer"),
+        ("Que vengan a verlo antes de Navidad.", "antes de Navidad"),
+        ("Queremos empezar a partir de enero.", "a partir de enero"),
+        ("Nous voudrions vendre au printemps.", "au printemps"),
+        ("Le chantier doit finir avant juin 2027.", "avant juin 2027"),
+        ("Ele quer resposta até sexta.", "até sexta"),
+        ("Wir planen ab April 2027.", "ab April 2027"),
+        ("Please call me back before 3pm.", "before 3pm"),
+        ("Delivery by 01/15/2027 at the latest.", "by 01/15/2027"),
+        ("Vorrei iniziare entro marzo.", "entro marzo"),
+        ("We willen starten vanaf mei.", "vanaf mei"),
+    ],
+)
+def test_timeline_phrases_in_seven_languages(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize("text", ["I like the march of progress.", "We rent it from May through October.",
+                                  "A sunny day in the park."])
+def test_not_timelines(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") is None

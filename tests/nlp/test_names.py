@@ -115,3 +115,21 @@ def test_helpers() -> None:
     assert name_from_email("maria.gonzalez@x.example") == "Maria Gonzalez"
     assert name_from_email("xq7.driver@x.example") is None
     assert name_from_email("jdriver@x.example") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "city"),
+    [
+        ("Olá, bom dia!\n\nGostaria de um orçamento para a cozinha do meu apartamento em Niterói.\n\n"
+         "Atenciosamente,\nRenata Souza Lima", "Renata Souza Lima", "Niterói"),
+        ("Bonjour Madame,\n\nJe souhaiterais un devis, je suis à Nantes.\n\nCordialement,\nThibault Garnier",
+         "Thibault Garnier", "Nantes"),
+        ("Buongiorno,\n\nvorrei un preventivo per la caldaia. Sono a Bologna.\n\nCordiali saluti\nMarco Ferri",
+         "Marco Ferri", "Bologna"),
+        ("Beste,\n\nGraag een offerte voor een dakkapel op ons huis in Amersfoort.\n\nMet vriendelijke groet,\n"
+         "Pieter Bakker", "Pieter Bakker", "Amersfoort"),
+    ],
+)
+def test_signoffs_and_home_city_in_pt_fr_it_nl(nlp: Language, text: str, name: str, city: str) -> None:
+    lead = read_free_text(nlp, text)
+    assert (lead.value("full_name"), lead.value("city")) == (name, city)

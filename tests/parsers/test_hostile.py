@@ -7,6 +7,8 @@ import time
 import pytest
 
 from parsers.document import load_document
+from parsers.html import html_to_text
+from parsers.labels import split_run_in_labels
 from parsers.lead import ExtractionError
 from tests.parsers.helpers import one, structured
 
@@ -49,3 +51,24 @@ def test_truncated_mime_with_bad_base64() -> None:
            b"Content-Transfer-Encoding: base64\n\nTmFtZTogUXVpbm4gQWJhcmEKUGhvbmU6IDU1NS0wMTAtMzQ1Ng==!!\xff")
     fields = one(raw)
     assert fields["phone"] == "555-010-3456"
+
+
+def test_a_long_token_without_at_sign_is_no_email_and_no_problem() -> None:
+    fields = one("Name: Ann Lee\nEmail: ann.lee@example.com\n" + "a" * 300_000 + "\n")
+    assert fields["email"] == "ann.lee@example.com"
+
+
+def test_an_endless_camel_case_run_is_read_once() -> None:
+    text = "x" + "aB" * 100_000
+    assert split_run_in_labels(text) == text
+
+
+def test_a_flood_of_nul_and_replacement_characters_is_dropped_from_html() -> None:
+    html = "<html><body><p>Name: Ann Lee</p>" + "&#0;" * 20_000 + "&#xFFFD;" * 20_000 + "</body></html>"
+    assert html_to_text(html) == "Name: Ann Lee"
+
+
+def test_a_hundred_thousand_character_name_is_no_name() -> None:
+    fields = one("Name: " + "Ann " * 30_000 + "\nEmail: ann@example.com\n")
+    assert fields["full_name"] is None
+    assert fields["email"] == "ann@example.com"

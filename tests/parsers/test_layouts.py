@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from parsers.html import html_to_text
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, FieldValue
-from parsers.mime import decode_bytes, html_to_text
+from parsers.mime import decode_bytes
 from parsers.verify import finalize
 
 

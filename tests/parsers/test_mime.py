@@ -6,7 +6,8 @@ import base64
 import quopri
 
 from parsers.document import load_document
-from parsers.mime import decode_bytes, html_to_text, parse_mail
+from parsers.html import html_to_text
+from parsers.mime import decode_bytes, parse_mail
 from tests.parsers.helpers import one, structured
 
 

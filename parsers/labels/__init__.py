@@ -2,7 +2,7 @@
 
 Lead mails are mostly forms rendered as text: ``Label: value`` lines, a label alone with its value on the
 next line, labels without a colon when the label is unambiguous (``Phone 555 0100``), tables flattened
-to ``Label: value`` by ``mime.html_to_text``, multi-line addresses and messages. Sections headed by the
+to ``Label: value`` by ``parsers.html.html_to_text``, multi-line addresses and messages. Sections headed by the
 dealer, the seller, the listing agent, the vendor or "your contact" describe the recipient's side, never
 the lead; a trade-in section describes the lead's old vehicle, not the one wanted.
 
@@ -12,171 +12,31 @@ the lead; a trade-in section describes the lead's old vehicle, not the one wante
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from parsers.address import find_in_line, parse_address
 from parsers.fields import INTEREST_PARTS, Collector
+from parsers.labels.dictionary import DICTIONARY, norm_label
+from parsers.patterns import EMAIL, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
-#: (slot, rank) per normalised label; rank orders several labels for one slot (lower wins)
-_LABEL_TABLE: tuple[tuple[str, int, str], ...] = (
-    ("full_name", 20,
-     "name|full name|fullname|your name|customer name|contact name|client name|lead name|buyer name|"
-     "prospect name|consumer name|applicant name|sender name|requester|requested by|submitted by|"
-     "customer|contact|buyer|prospect|consumer|client|renter|tenant|homeowner|shopper|visitor|"
-     "kunde|kundenname|interessent|vollstandiger name|ihr name|name vorname|"
-     "vor und nachname|vorname und nachname|vorname nachname|nombre|nombre completo|su nombre|tu nombre|"
-     "nombre y apellidos|nombre y apellido|nombre apellido|nombre apellidos|cliente|interesado|solicitante"),
-    ("first_name", 20,
-     "first name|firstname|first|given name|forename|fname|vorname|nombre de pila|nombres|primer nombre"),
-    ("last_name", 20,
-     "last name|lastname|last|surname|family name|lname|nachname|familienname|zuname|apellido|apellidos"),
-    ("middle_name", 20, "middle name|middle initial|mi"),
-    ("email", 20,
-     "email|e mail|email address|e mail address|mail|your email|customer email|contact email|email id|"
-     "emailadresse|email adresse|e mail adresse|mailadresse|ihre e mail|ihre email|correo|correo electronico|"
-     "email de contacto|correo de contacto|su correo|tu correo|courriel"),
-    ("email", 40, "work email|business email|alternate email|secondary email"),
-    ("phone", 20,
-     "phone|phone number|telephone|telephone number|tel|tel nr|tel no|telefon|telefonnummer|mobile|"
-     "mobile phone|mobile number|cell|cell phone|cellphone|cell number|home phone|day phone|daytime phone|"
-     "primary phone|contact number|contact phone|phone no|phone nr|your phone|best phone|preferred phone|"
-     "handy|handynummer|mobil|mobilnummer|mobiltelefon|rufnummer|telefono|celular|movil|telefono movil|"
-     "numero de telefono|numero de celular|telefono de contacto|whatsapp|tel movil"),
-    ("phone", 40,
-     "work phone|business phone|office phone|evening phone|secondary phone|alternate phone|other phone|"
-     "alt phone|phone 2|telefon geschaftlich|telefon privat|telefono trabajo|telefono fijo|night phone"),
-    ("company", 20,
-     "company|company name|business|business name|organization|organisation|organization name|employer|"
-     "firma|firmenname|unternehmen|empresa|compania|razon social|nombre de la empresa"),
-    ("street", 20,
-     "street|street address|address line 1|address 1|address1|strasse|strasse und hausnummer|"
-     "strasse hausnummer|strasse nr|str|calle|calle y numero|direccion calle"),
-    ("street2", 20, "address line 2|address 2|address2|apt|apartment|unit|suite|adresszusatz"),
-    ("address", 25,
-     "address|home address|mailing address|postal address|your address|customer address|adresse|anschrift|"
-     "wohnadresse|direccion|domicilio|direccion postal|job address|service address|project address|"
-     "job location|property owner address|objektadresse"),
-    ("city", 20, "city|town|ort|stadt|wohnort|ciudad|localidad|poblacion|municipio|city town"),
-    ("region", 20,
-     "state|province|region|state province|state region|bundesland|provincia|estado|kanton|comunidad|"
-     "comunidad autonoma|departamento"),
-    ("postal_code", 20,
-     "zip|zip code|zipcode|postal code|postcode|post code|postal|zip postal code|postal zip|plz|"
-     "postleitzahl|codigo postal|cp|c p|cod postal"),
-    ("postal_city", 20, "plz ort|plz und ort|plz wohnort|postleitzahl ort|plz stadt|cp ciudad|cp localidad|"
-     "codigo postal y ciudad|codigo postal ciudad"),
-    ("city_region_postal", 20, "city state zip|city state|city st zip|city state postal code|city state zip code"),
-    ("country", 20, "country|land|pais|nation|country region"),
-    ("interest", 20,
-     "interest|interested in|interests|vehicle|vehicle of interest|vehicle interest|vehicle requested|car|"
-     "product|product of interest|products|service|service requested|service needed|services|"
-     "service type|type of service|property|property address|property of interest|listing|listing address|"
-     "project|project type|job type|category|request type|inquiry about|enquiry about|regarding|re|"
-     "model of interest|unit of interest|home of interest|task|task name|service name|job|"
-     "fahrzeug|wunschfahrzeug|objekt|immobilie|anfrage zu|anfrage fur|interesse|produkt|dienstleistung|"
-     "leistung|inserat|angebot|interes|vehiculo|vehiculo de interes|inmueble|propiedad|producto|servicio|"
-     "modelo de interes|anuncio|reason for visit|reason for inquiry|reason for enquiry|reason for contact|"
-     "what service do you need|which service|service interested in|services interested in"),
-    ("year", 20, "year|vehicle year|model year|baujahr|ano|ano del vehiculo|erstzulassung"),
-    ("make", 20, "make|vehicle make|brand|marke|hersteller|marca"),
-    ("model", 20, "model|vehicle model|modell|modelo"),
-    ("trim", 20, "trim|trim level|version|ausstattung|variante|acabado"),
-    ("vin", 20, "vin|vin number|vehicle identification number|fin|fahrgestellnummer|bastidor|numero de bastidor"),
-    ("stock", 20, "stock|stock number|stock no|stock nr|stock num|stock id|inventory number|bestandsnummer|"
-     "referencia|ref nr"),
-    ("listing_id", 20, "mls|mls number|mls id|listing id|listing number|property id|objekt nr|objektnummer|"
-     "anuncio id|inserat nr|inseratsnummer|referencia del anuncio|ref del anuncio"),
-    ("price", 20, "price|listing price|asking price|vehicle price|list price|preis|kaufpreis|precio|"
-     "precio del vehiculo"),
-    ("property_type", 20, "property type|home type|objektart|tipo de inmueble|tipo de propiedad"),
-    ("budget", 20,
-     "budget|price range|budget range|max price|maximum price|desired price|target price|price limit|"
-     "spending limit|how much|preisrahmen|preisvorstellung|budget eur|maximaler preis|budgetrahmen|"
-     "presupuesto|rango de precio|precio maximo|presupuesto maximo|financing amount|down payment|"
-     "monthly payment|desired monthly payment"),
-    ("budget_min", 20, "min price|minimum price|price min|price from|preis von|precio minimo|precio desde"),
-    ("budget_max", 20, "price max|price to|preis bis|precio hasta"),
-    ("timeline", 20,
-     "timeline|timeframe|time frame|purchase timeframe|purchase time frame|buying timeframe|"
-     "buying time frame|purchase timeline|when|when to buy|when do you plan to buy|plan to purchase|"
-     "move in date|move date|moving date|desired completion date|completion date|start date|"
-     "desired start date|project timeline|project start|start|start time|start timeframe|urgency|how soon|"
-     "purchase date|when do you need this done|when do you need this service|"
-     "zeitrahmen|zeitraum|kaufzeitpunkt|geplanter kauf|einzugstermin|einzug|wunschtermin|"
-     "gewunschter termin|bezugstermin|plazo|fecha deseada|cuando|fecha de mudanza|fecha prevista|"
-     "plazo de compra|cuando desea comprar"),
-    ("message", 20,
-     "message|comments|comment|additional comments|customer comments|questions|question|your message|"
-     "your question|inquiry|enquiry|request|your request|message from customer|lead comments|"
-     "nachricht|ihre nachricht|mitteilung|bemerkung|bemerkungen|kommentar|anmerkungen|anmerkung|anfrage|"
-     "ihre anfrage|freitext|fragen|mensaje|comentarios|comentario|consulta|observaciones|su mensaje|"
-     "tu mensaje|su consulta|pregunta|preguntas|message body|your comments|comments questions"),
-    ("message", 40,
-     "notes|note|details|additional information|additional info|additional details|description|"
-     "project description|job description|project details|other|other information|hinweise|"
-     "beschreibung|sonstiges|descripcion|notas|informacion adicional|mas informacion"),
-    ("skip", 20,
-     "date|time|date time|submitted|submitted on|submitted at|received|received on|lead id|id|reference|"
-     "ref|source|lead source|lead type|form|form name|page|page url|url|website|web site|ip|ip address|"
-     "user agent|dealer|dealership|dealer name|seller|agent|agent name|listing agent|vendor|provider|"
-     "sent by|salesperson|sales person|assigned to|recipient|subject|to|from|cc|sent|preferred contact|"
-     "contact method|preferred contact method|best time to call|best time|contact time|gender|"
-     "date of birth|dob|birthday|newsletter|consent|privacy|privacy policy|terms|gdpr|opt in|"
-     "marketing opt in|trade in|trade|lead provider|request stage|stage|lead stage|fax|fax number|datum|"
-     "uhrzeit|quelle|anbieter|handler|"
-     "verkaufer|ansprechpartner|ihr ansprechpartner|betreff|anrede|salutation|title|tratamiento|"
-     "your business|your company|your account|your listing|your dealership|fecha|hora|origen|vendedor|"
-     "concesionario|"
-     "asunto|anunciante|de|para|enviado|an|von|gesendet|lead status|status|mileage|kilometerstand|"
-     "kilometraje|color|colour|farbe|exterior color|interior color|odometer|condition|zustand|estado del "
-     "vehiculo|body style|transmission|getriebe|fuel|kraftstoff|combustible"),
-)
-
-_ROLE_PREFIXES = frozenset({
-    "contact", "consumer", "customer", "lead", "client", "user", "buyer", "prospect", "applicant",
-    "person", "primary", "your", "main", "sender", "submitter", "requester", "kunde", "kunden", "ihre", "ihr",
-    "cliente", "su", "tu", "personal", "home",
-})
-
-_LABELS: dict[str, tuple[str, int]] = {}
-for _slot, _rank, _words in _LABEL_TABLE:
-    for _w in _words.split("|"):
-        _LABELS.setdefault(_w.strip(), (_slot, _rank))
-
+_D = DICTIONARY
+#: role words Romance-language labels and keys write after the field ("telefone do cliente")
+_ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contacto", "contatto", "kunde", "klant",
+                            "kunden", "klanten", "clientes", "customers", "interessenten", "anrufers",
+                            "interessado", "interesado", "interessato", "lead", "usuario", "utente", "utilisateur",
+                            "solicitante", "richiedente", "demandeur", "aanvrager"})
+_CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
+_LABELS = _D.labels
+_ROLE_PREFIXES = _D.role_prefixes
 #: words that head a section about the recipient's side (dealer, agent…): not the lead
-_NOT_LEAD_HEADINGS = (
-    "dealer", "dealership", "seller", "listing agent", "agent", "your agent", "assigned agent", "vendor",
-    "provider", "lead provider", "sent by", "your contact", "contact person", "salesperson", "sales rep",
-    "sales representative", "listing office", "broker", "brokerage", "about the dealer", "store", "recipient",
-    "ihr ansprechpartner", "ansprechpartner", "anbieter", "handler", "verkaufer", "makler", "inserent",
-    "vendedor", "concesionario", "anunciante", "asesor", "agente", "datos del anunciante",
-    "datos del vendedor", "datos del concesionario", "your dealer", "dealer information", "dealer info",
-    "seller information", "seller info", "agent information", "agent info", "vendor information",
-    "provider information", "handlerdaten", "anbieterdaten",
-)
-_LEAD_HEADINGS = (
-    "customer", "customer information", "customer info", "customer details", "contact information",
-    "contact info", "contact details", "buyer", "buyer information", "lead", "lead information", "lead info",
-    "lead details", "prospect", "prospect information", "consumer", "consumer information", "your lead",
-    "new lead", "client", "client information", "kontakt", "kontaktdaten", "kundendaten", "kunde",
-    "interessent", "interessentendaten", "anfrage von", "absender", "datos del cliente", "datos de contacto",
-    "cliente", "interesado", "informacion de contacto", "datos del interesado", "sender", "requester",
-    "personal information", "your information", "contact",
-)
-_TRADE_HEADINGS = ("trade in", "trade in vehicle", "trade in information", "trade", "inzahlungnahme",
-                   "inzahlungnahme fahrzeug", "vehiculo de intercambio", "vehiculo usado a entregar",
-                   "permuta", "toma de usado")
+_NOT_LEAD_HEADINGS = _D.headings["not_lead"]
+_LEAD_HEADINGS = _D.headings["lead"]
+_TRADE_HEADINGS = _D.headings["trade"]
 #: sections about the property or listing asked about: an address there is the interest, not the lead's
-_LISTING_HEADINGS = ("property", "property information", "property info", "property details", "listing",
-                     "listing information", "listing info", "listing details", "home details", "objekt",
-                     "objektdaten", "immobilie", "inmueble", "datos del inmueble", "anuncio", "inserat")
-_NEUTRAL_HEADINGS = ("vehicle", "vehicle information", "vehicle info", "vehicle of interest", "property",
-                     "property information", "listing", "listing information", "request", "request details",
-                     "inquiry", "inquiry details", "fahrzeug", "fahrzeugdaten", "objekt", "objektdaten",
-                     "vehiculo", "datos del vehiculo", "inmueble", "project", "project details",
-                     "service", "service details", "message", "comments")
+_LISTING_HEADINGS = _D.headings["listing"]
+_NEUTRAL_HEADINGS = _D.headings["neutral"]
 
 #: lines after which nothing belongs to the lead (mail footers of lead portals)
 _FOOTER = re.compile(
@@ -185,47 +45,124 @@ _FOOTER = re.compile(
     r"(?:email )?(?:preferences|notifications)|privacy policy|copyright|©|\(c\) \d{4}|all rights reserved|"
     r"diese (?:e-?mail|nachricht) wurde|sie erhalten diese|abmelden|impressum|datenschutz|"
     r"este (?:correo|mensaje|e-?mail) (?:fue|ha sido|se ha)|si no desea|para darse de baja|aviso legal|"
-    r"confidentiality notice|disclaimer)",
+    r"confidentiality notice|disclaimer|este e-?mail (?:foi|é)|voc[êe] est[áa] recebendo|para (?:cancelar|"
+    r"descadastrar)|cet e-?mail a [ée]t[ée]|vous recevez ce|se d[ée]sabonner|d[ée]sinscri|questa e-?mail [èe] "
+    r"stata|hai ricevuto questa|annulla (?:l'?)?iscrizione|disiscriviti|deze e-?mail is|(?:u|je) ontvangt deze|"
+    r"afmelden|uitschrijven|(?:this|the) (?:summary|digest|notification) (?:was|is|has been) (?:automatically )?"
+    r"(?:generated|created)|(?:diese|die) (?:zusammenfassung|benachrichtigung|e-?mail|nachricht) wurde automatisch)",
     re.IGNORECASE,
 )
+#: a business's imprint: a legal form and its details run together with separators ("X GmbH · Str. 3 · Tel.")
+_IMPRINT = re.compile(
+    r"\b(?:GmbH|AG|UG|KG|Ltd|LLC|Inc|B\.V\.|BV|S\.L\.|S\.A\.|Lda|Ltda|SARL|SAS|S\.r\.l\.|Srl|S\.p\.A\.|NV|"
+    r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]")
+#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
+_FIRM_LINE = re.compile(
+    r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
+    r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
+    r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
+#: details run together with separators ("Name – street, postcode city – phone")
+_SEPARATED = re.compile(r"\s[·•|–—]\s.*\s[·•|–—]\s")
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
     r"liebe[rs]?|hola|buenos d[ií]as|buenas tardes|estimad[oa]s?|thanks?|thank you|regards|best regards|"
     r"kind regards|cheers|sincerely|mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gr[üu](?:ß|ss)e|"
-    r"saludos|atentamente|un saludo|gracias|danke)\b[^.!?]{0,25}[,!.]?$",
+    r"saludos|atentamente|un saludo|gracias|danke|ol[áa]|bom dia|boa tarde|boa noite|prezad[oa]s?|obrigad[oa]|"
+    r"atenciosamente|cumprimentos|bonjour|bonsoir|madame|monsieur|cordialement|merci|bien [àa] vous|buongiorno|"
+    r"buonasera|ciao|salve|gentile|cordiali saluti|distinti saluti|grazie|goedemiddag|goedemorgen|goedenavond|"
+    r"beste|geachte|met vriendelijke groet(?:en)?|groet(?:en)?|bedankt|dank u)\b[^.!?]{0,25}[,!.]?$",
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(
     r"^[\s*•·>\-#|]*(?P<label>[^\s:：=][^:：\n]{0,58}?)[\s*]*(?:[:：]|\t)\s*(?P<value>.*?)\s*[|*]*\s*$"
 )
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = EMAIL
 _PHONE_LIKE = re.compile(r"^[+(]?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl)\s*\d{1,6})?$",
                          re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'\-]*(?:\s+[^\W\d_][\w.'\-]*){0,4}$")
 
-_NON_ALNUM = re.compile(r"[^\w]+")
 #: characters of a text the label reader looks at
 MAX_TEXT = 300_000
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-@lru_cache(maxsize=4096)
-def norm_label(label: str) -> str:
-    """Casefolded words of a label without accents and punctuation: "Teléfono*:" → "telefono"."""
-    text = label.strip()
-    if not any(ch.isspace() for ch in text):
-        text = _CAMEL.sub(" ", text)  # a key such as "ContactEmail"
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("#", " number ").replace("nº", " number ").replace("n°", " number ")
-    return " ".join(_NON_ALNUM.sub(" ", text).replace("_", " ").split())
+#: single-word labels as written, casefolded, by length (longest first): for labels run into values
+_SURFACE = frozenset(w.casefold() for w in _D.surface_words)
+_SURFACE_LENGTHS = sorted({len(w) for w in _SURFACE}, reverse=True)
+#: a lower-case letter, digit or bracket directly followed by a capital: where a flattened label may start
+_TRANSITION = re.compile(r"(?:(?<=[a-zß-ÿ0-9)\]])|(?<=^)|(?<=\n))(?=[A-ZÀ-Þ])")
+_LETTERS = re.compile(r"[^\W\d_]{1,40}")
+_VALUE_START = re.compile(r"[:：]|[A-ZÀ-Þ0-9+(]")
+
+
+def split_run_in_labels(text: str) -> str:
+    """Put labels that HTML flattening ran into their neighbours on lines of their own.
+
+    "maria@example.comTelefone: (11) 5555-0101" → "maria@example.com" / "Telefone: (11) 5555-0101";
+    "NomeMaria Souza" → "Nome: Maria Souza". Only a known single-word label directly after a lower-case
+    letter, a digit or a line start, and directly followed by a colon or the capital/digit a value starts
+    with, is split: "iPhone 15" and "McDonald" stay as written.
+    """
+    if not text:
+        return text
+    out: list[str] = []
+    last = 0
+    skip_until = -1
+    for m in _TRANSITION.finditer(text):
+        p = m.start()
+        if p < skip_until:
+            continue
+        at_line_start = p == 0 or text[p - 1] == "\n"
+        if not at_line_start and (p < 2 or text[p - 2].isspace()):
+            continue  # "iPhone": one letter before the capital is a brand's spelling, not a run-in
+        token = _LETTERS.match(text, p)
+        camel = token is not None and any(ch.isupper() for ch in token.group(0)[1:])
+        if token and camel and lookup_label(token.group(0)) is not None:
+            # "FirstName:" is one label written in camel case; after a value it still starts a line
+            skip_until = token.end()
+            if not at_line_start:
+                out.append(text[last:p])
+                out.append("\n")
+                last = p
+            continue
+        if at_line_start:
+            eol = text.find("\n", p)
+            if ":" in text[p:eol if eol >= 0 else len(text)]:
+                continue  # "AutoMarket lead ID: …": the capital starts a longer label, not a value
+        for n in _SURFACE_LENGTHS:
+            if at_line_start and n < 4:
+                continue  # "CarMax": a short word at a line start is more often a name's first part
+            word = text[p:p + n]
+            if len(word) < n or word.casefold() not in _SURFACE:
+                continue
+            after = text[p + n:p + n + 1]
+            if not after or not _VALUE_START.match(after):
+                continue
+            if at_line_start and after in ":：":
+                break  # an ordinary "Label: value" line
+            out.append(text[last:p])
+            if not at_line_start:
+                out.append("\n")
+            out.append(word)
+            if after not in ":：":
+                out.append(": ")
+            last = p + n
+            break
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 @lru_cache(maxsize=4096)
 def lookup_loose(label: str) -> tuple[str, int] | None:
     """``lookup_label``, and for long labels (form questions) their keyword."""
-    found = lookup_label(label) or _question_label(norm_label(label))
+    found = lookup_label(label)
+    if found is None:
+        first = norm_label(label).split()[:1]
+        if first and first[0] in _OTHER_SIDE_FIRST:
+            return ("skip", 20)  # "Agent Phone", "Dealer Email": the other side's, whatever follows
+        found = _composite_label(norm_label(label)) or _question_label(norm_label(label))
     if found is None and "/" in label:
         # "Questions/Comments", "Ciudad / Provincia": the first part that is a label
         for part in label.split("/"):
@@ -251,41 +188,61 @@ def lookup_label(label: str) -> tuple[str, int] | None:
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
             words = words[1:]
             continue
+        if words[-1] in _ROLE_SUFFIXES and len(words) > 1:
+            # "Telefone do cliente", "nombre_cliente", "email del contacto": the role written after the label
+            words = words[:-1]
+            if len(words) > 1 and words[-1] in _CONNECTORS:
+                words = words[:-1]
+            continue
         break
+    return None
+
+
+_JOINERS = re.compile(r"\s+(?:and|und|en|y|e|et|ed|plus|number)\s+|\s+")
+
+
+def _composite_label(key: str) -> tuple[str, int] | None:
+    """"Postcode en plaats", "PLZ und Wohnort", "Cidade e estado": two or three address labels in one."""
+    words = key.split()
+    if not 2 <= len(words) <= 6:
+        return None
+    slots: list[str] = []
+    k = 0
+    while k < len(words):
+        for n in (3, 2, 1):
+            part = " ".join(words[k:k + n])
+            found = _LABELS.get(part) if len(words[k:k + n]) == n else None
+            if found and found[0] in ("postal_code", "city", "region"):
+                slots.append(found[0])
+                k += n
+                break
+        else:
+            if words[k] not in ("and", "und", "en", "y", "e", "et", "ed", "plus"):
+                return None
+            k += 1
+    kinds = set(slots)
+    if kinds == {"postal_code", "city"}:
+        return ("postal_city", 20)
+    if kinds in ({"city", "region"}, {"city", "region", "postal_code"}):
+        return ("city_region_postal", 20)
     return None
 
 
 def _question_label(key: str) -> tuple[str, int] | None:
     """Long labels (form questions such as "What is your budget?") by their keyword."""
-    words = key.split()
-    if len(words) < 2:
+    if len(key.split()) < 2:
         return None
-    keyed = (
-        (("first name", "vorname"), ("first_name", 45)),
-        (("last name", "surname", "family name", "nachname"), ("last_name", 45)),
-        (("your name", "full name", "your full name"), ("full_name", 45)),
-        (("e mail", "email", "correo"), ("email", 45)),
-        (("phone", "telefon", "telefono", "celular"), ("phone", 45)),
-        (("budget", "price range", "presupuesto", "preisrahmen", "how much"), ("budget", 30)),
-        (("timeline", "timeframe", "time frame", "how soon", "when do you", "when would you", "when are you",
-          "completion date", "move in", "zeitrahmen", "cuando"), ("timeline", 30)),
-        (("zip", "postal code", "postleitzahl", "codigo postal"), ("postal_code", 45)),
-        (("interested in", "looking for", "vehicle", "interes", "what service", "which service", "service do you",
-          "service you need", "type of service", "kind of service", "reason for"), ("interest", 45)),
-        (("comment", "message", "question", "nachricht", "mensaje", "anything else", "how can we help",
-          "how can i help", "tell us", "describe your", "wie konnen wir", "en que podemos"), ("message", 45)),
-    )
     padded = f" {key} "
-    for needles, result in keyed:
+    for needles, result in _D.questions:
         if any(f" {n} " in padded for n in needles):
             return result
     return None
 
 
-_SUBJECT_LABELS = frozenset({"subject", "betreff", "asunto", "your subject", "ihr betreff"})
-_FROM_LABELS = frozenset({"from", "von", "de", "absender", "remitente"})
+_SUBJECT_LABELS = _D.subject_labels
+_FROM_LABELS = _D.from_labels
 _FROM_VALUE = re.compile(
-    r"^(?P<name>[^<>@\n]{0,60}?)\s*(?:<\s*(?P<email>[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)\s*>)?$")
+    rf"^(?P<name>[^<>@\n]{{0,60}}?)\s*(?:<\s*(?P<email>{EMAIL.pattern})\s*>)?$")
 _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "postal_city",
                             "city_region_postal"})
 
@@ -303,6 +260,55 @@ def _names_other_side(label: str) -> bool:
         "agent email", "listing agent", "listing office", "dealer name")
 
 
+#: words of a heading or label that name whose the values are, and the role they give
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("dealer", "dealer"), ("dealership", "dealer"), ("concesionario", "dealer"), ("concessionaria", "dealer"),
+    ("concessionnaire", "dealer"), ("concessionario", "dealer"), ("handler", "dealer"), ("autohaus", "dealer"),
+    ("agent", "agent"), ("agente", "agent"), ("makler", "agent"), ("makelaar", "agent"), ("corretor", "agent"),
+    ("broker", "agent"), ("realtor", "agent"), ("brokerage", "agent"), ("agence", "agent"), ("agenzia", "agent"),
+    ("imobiliaria", "agent"), ("inmobiliaria", "agent"), ("listing", "agent"), ("office", "agent"),
+    ("seller", "seller"), ("vendedor", "seller"), ("verkaufer", "seller"), ("vendeur", "seller"),
+    ("venditore", "seller"), ("verkoper", "seller"), ("salesperson", "seller"), ("sales", "seller"),
+    ("partner", "partner"), ("parceiro", "partner"), ("referring", "partner"),
+    ("provider", "provider"), ("pro", "provider"), ("professional", "provider"), ("anbieter", "provider"),
+    ("aanbieder", "provider"), ("anunciante", "vendor"), ("inserent", "vendor"), ("annonceur", "vendor"),
+    ("inserzionista", "vendor"), ("adverteerder", "vendor"), ("vendor", "vendor"), ("store", "dealer"),
+    ("loja", "dealer"), ("recipient", "recipient"), ("your", "recipient"), ("ihr", "recipient"),
+    ("sent", "vendor"), ("ansprechpartner", "agent"), ("asesor", "agent"), ("conseiller", "agent"),
+)
+
+
+#: first words of a label that make it the other side's
+_OTHER_SIDE_FIRST = frozenset(w for w, role in _ROLE_WORDS if role in ("agent", "dealer", "seller", "provider",
+                                                                          "partner")) - {"listing", "office", "sales",
+                                                                                          "pro", "store"}
+
+
+def heading_role(heading: str) -> str:
+    """The role a heading about the other side names ("Dealer information" → "dealer"); "vendor" if none."""
+    words = norm_label(heading.strip(":：-=*#[]<> ")).split()
+    for word, role in _ROLE_WORDS:
+        if word in words or (len(word) >= 5 and any(w.startswith(word) for w in words)):
+            return role  # "Händlerdaten", "Maklerdaten": the role word starts a compound
+    return "vendor"
+
+
+def other_side_label(label: str) -> tuple[str, str] | None:
+    """(slot, role) of a label about the other side ("Dealer Phone" → phone of the dealer), or None."""
+    words = norm_label(label).split()
+    if not words:
+        return None
+    role = heading_role(label)
+    rest = [w for w in words if w not in {w2 for w2, _ in _ROLE_WORDS}]
+    if not rest:
+        return ("company", role) if role in ("dealer", "vendor", "provider") else ("full_name", role)
+    found = _LABELS.get(" ".join(rest))
+    if found is None or found[0] == "skip":
+        return None
+    return found[0], role
+
+
+@lru_cache(maxsize=8192)
 def heading_kind(line: str) -> str | None:
     """"skip", "lead", "trade", "listing" or "neutral" when the line is a section heading, else None."""
     stripped = line.strip().strip(":：-=*#[]<> ")
@@ -343,7 +349,7 @@ def _plausible(slot: str, value: str) -> bool:
     if slot == "email":
         return bool(_EMAIL.fullmatch(value.strip("<>")))
     if slot == "phone":
-        return bool(_PHONE_LIKE.match(value))
+        return bool(_PHONE_LIKE.match(value)) and not looks_like_date_or_time(value)
     if slot in ("full_name", "first_name", "last_name"):
         return bool(_NAME_LIKE.match(value)) and len(value.split()) <= 4 and value[:1].isupper()
     if slot == "city":
@@ -407,14 +413,28 @@ def read_labels(
     must not cost more than that.
     """
     out = TextRead()
-    text = text[:MAX_TEXT]
+    text = split_run_in_labels(text[:MAX_TEXT])
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     extra_skip = tuple(norm_label(s) for s in extra_skip_sections)
     section = "lead"
+    #: the role of the other side a "skip" section is about ("dealer", "agent"…)
+    section_role = ""
     i, n = 0, len(lines)
     dropped: set[int] = set()
     footer_at = n
     skipped_label = False
+
+    def aside(slot: str, label: str, value: str, role: str) -> None:
+        """Keep a value of the other side with its role (never the lead's)."""
+        if slot in ("skip", "message") or is_placeholder_value(value):
+            return
+        if slot == "email":
+            found = _EMAIL.search(value)
+            if not found:
+                return
+            value = found.group(0)
+        out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence * 0.5, rank=rank + 90,
+                       label=label, role=role)
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
         nonlocal skipped_label
@@ -437,8 +457,15 @@ def read_labels(
             return
         if section == "skip" or slot == "skip":
             skipped_label = slot == "skip" and _names_other_side(label)
+            if section == "skip":
+                aside(slot, label, value, section_role or "vendor")
+            elif skipped_label:
+                other = other_side_label(label)
+                if other is not None:
+                    aside(other[0], label, value, other[1])
             return
         if section == "trade" and (slot == "interest" or slot in INTEREST_PARTS):
+            aside(slot, label, value, "trade_in")
             return
         nested = _LABEL_LINE.match(value) if slot in _ADDRESS_SLOTS else None
         if nested:
@@ -449,6 +476,7 @@ def read_labels(
                 slot, slot_rank = inner
         if section == "listing" and slot in _ADDRESS_SLOTS:
             # the address of the listing asked about is what the lead wants, not where the lead lives
+            aside(slot, label, value, "property")
             if slot != "address" and slot != "street":
                 return
             slot, slot_rank = "interest", 30
@@ -480,7 +508,8 @@ def read_labels(
                     break
                 j += 1
                 continue
-            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s):
+            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)) \
+                    or _is_imprint(s):
                 break
             if slot == "message" and blanks:
                 collected.append("")
@@ -488,6 +517,25 @@ def read_labels(
             collected.append(s)
             j += 1
         return "\n".join(collected), j
+
+    def value_below(nxt: int, slot: str, label: str, slot_rank: int) -> int:
+        """Read the value written below a label alone on its line; the index after it."""
+        value, j = continuation(nxt, slot)
+        if slot not in ("message", "address"):
+            rest = value.split("\n")[1:]
+            value = value.split("\n")[0]
+            j = nxt + 1
+            if slot == "full_name" and rest and parse_address("\n".join(rest[:2])).get("postal"):
+                # "Anfragender:" / name / street / postcode and city: the person's block
+                add("address", label, "\n".join(rest[:2]), _D.labels["address"][1])
+                j = nxt + 1 + min(2, len(rest))
+        add(slot, label, value, slot_rank)
+        return j
+
+    def enter(kind: str, heading: str) -> None:
+        nonlocal section, section_role
+        section = kind if kind in ("skip", "trade", "listing") else "lead"
+        section_role = heading_role(heading) if section == "skip" else ""
 
     def step(i: int) -> int:
         """Read the line(s) at ``i``; the index after them, or -1 at a footer."""
@@ -498,6 +546,10 @@ def read_labels(
             return i
         if is_footer(s):
             return -1
+        if _is_imprint(s):
+            skipped_label = True  # a portal's imprint line (firm · street · phone): not the lead, not prose
+            i += 1
+            return i
         if _SEPARATOR.match(s):
             if section == "skip":
                 section = "lead"
@@ -505,7 +557,7 @@ def read_labels(
             return i
         key = norm_label(s.strip(":：-=*#[]<> "))
         if extra_skip and key and any(key == w or key.startswith(w + " ") for w in extra_skip):
-            section = "skip"
+            enter("skip", s)
             i += 1
             return i
         matched = _match_label_line(s)
@@ -515,14 +567,11 @@ def read_labels(
                 kind = heading_kind(s)
                 nxt = _next_nonempty(lines, i + 1)
                 if kind:
-                    section = kind if kind in ("skip", "trade", "listing") else "lead"
+                    enter(kind, s)
                 if nxt is None or is_field_line(lines[nxt].strip()):
                     i += 1
                     return i
-                value, j = continuation(nxt, slot)
-                add(slot, label, value, slot_rank)
-                i = j
-                return i
+                return value_below(nxt, slot, label, slot_rank)
             if slot in ("message", "address"):
                 more, j = continuation(i + 1, slot)
                 if more:
@@ -536,7 +585,7 @@ def read_labels(
         kind = heading_kind(s)
         only = _label_only(s)
         if kind and (only is None or s.rstrip().endswith(":") or kind in ("skip", "trade")):
-            section = kind if kind in ("skip", "trade", "listing") else "lead"
+            enter(kind, s)
             if only is None or kind in ("skip", "trade"):
                 i += 1
                 return i
@@ -544,13 +593,7 @@ def read_labels(
             label, (slot, slot_rank) = only
             nxt = _next_nonempty(lines, i + 1)
             if nxt is not None and not is_field_line(lines[nxt].strip()) and not is_footer(lines[nxt]):
-                value, j = continuation(nxt, slot)
-                if slot not in ("message", "address"):
-                    value = value.split("\n")[0]
-                    j = nxt + 1
-                add(slot, label, value, slot_rank)
-                i = j
-                return i
+                return value_below(nxt, slot, label, slot_rank)
             i += 1
             return i
         bare = _match_bare_label(s)
@@ -583,6 +626,20 @@ def is_field_line(line: str) -> bool:
     """Whether a line is a label (with or without value) or a section heading."""
     s = line.strip()
     return bool(_match_label_line(s) or heading_kind(s) or _label_only(s) or _match_bare_label(s))
+
+
+def _is_imprint(line: str) -> bool:
+    """A business's imprint or address line ("X GmbH · Str. 3 · Tel.", "Casa Portal, Av. X 1, 1250 Y")."""
+    return bool(_IMPRINT.search(line) or ((_FIRM_LINE.match(line) or _SEPARATED.search(line)) and find_in_line(line)))
+
+
+def _unknown_label(line: str) -> bool:
+    """"Rückrufnummer: 04421 …": a label the dictionary does not know still ends an address above it."""
+    m = _LABEL_LINE.match(line)
+    if not m or not m.group("value"):
+        return False
+    label = m.group("label").strip(" *")
+    return len(label) <= 30 and not any(ch.isdigit() for ch in label) and len(label.split()) <= 3
 
 
 def _next_nonempty(lines: list[str], start: int) -> int | None:

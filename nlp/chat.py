@@ -1,0 +1,163 @@
+"""Chat notes: Slack markup to plain text, and a note that holds several leads split into one block each.
+
+A rep types or pastes a lead into a channel: "Just got off a call with Priya Raman, VP Ops at Castellan
+Logistics …", a bulleted ``*Name:* …`` list, a numbered list of two walk-ins, a pasted email. Slack sends
+that text with its own markup (https://api.slack.com/reference/surfaces/formatting): links and mailto/tel
+links as ``<target|label>``, mentions as ``<@U…>``, ``<!here>``, ``<#C…|name>``, bold ``*x*``, italic ``_x_``,
+strike ``~x~``, and ``&amp; &lt; &gt;`` escaped. ``normalise_chat`` turns that into the plain text every other
+reader expects; ``split_chat`` cuts a note into the blocks that each carry one lead's contact.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from parsers.patterns import EMAIL
+
+#: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
+_LINK = re.compile(r"<(?P<target>(?:mailto:|tel:|sms:|https?://|www\.)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>")
+#: user, channel and special mentions: ``<@U02AB3CD>``, ``<@U02AB3CD|dana>``, ``<#C123|leads>``, ``<!here>``
+_MENTION = re.compile(r"<[@!#][^<>]*>")
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,40}:(?![\w:])")
+#: ``*bold*``, ``_italic_``, ``~strike~`` around words (not ``snake_case`` or ``2*3*4``)
+_STYLE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(?P<inner>[^\n*_~]{1,200}?)(?<=\S)\1(?![\w*_~])")
+_BULLET = re.compile(r"(?m)^[ \t]*(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))[ \t]*")
+_FENCE = re.compile(r"(?m)^[ \t]*```[ \t]*\n?|```")
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+#: "1. …", "2) …", "#1 …", "Lead 2:" at a line start: one item of a list of leads
+_ITEM = re.compile(
+    r"(?im)^[ \t]*(?:#?\d{1,2}[.):]|\(\d{1,2}\)|(?:lead|contact|cliente|kunde|prospect)\s*#?\d{1,2}\s*[:.)-])[ \t]+"
+)
+#: a pasted mail's header block ("From: …" then "Sent:/Date:/To:/Subject: …"): its paragraphs are one message
+_PASTED_HEADERS = re.compile(
+    r"(?im)^[ \t]*(?:from|von|de|da|van|expéditeur)[ \t]*:.*\n(?:.*\n)?[ \t]*(?:sent|date|datum|fecha|data|"
+    r"to|an|para|a|aan|à|subject|betreff|asunto|assunto|objet|oggetto|onderwerp)[ \t]*:"
+)
+#: "Email: …", "*Tel.:* …": a labelled field line, one of several lines of one lead
+_LABELLED = re.compile(r"^[^\W\d][\w .'/-]{0,30}:\s")
+_PHONE_SHAPE = re.compile(r"(?:\+|\()?\d[\d \t().\-/]{6,}\d")
+
+
+def normalise_chat(text: str) -> str:
+    """Plain text from Slack-formatted chat text: links to their text, mentions and emoji dropped, bold,
+    italics, bullets and code fences removed, ``&amp; &lt; &gt;`` decoded."""
+    text = text.replace("\r\n", "\n")
+    text = _LINK.sub(_link_text, text)
+    text = _MENTION.sub("", text)
+    text = _EMOJI.sub("", text)
+    text = _FENCE.sub("", text)
+    text = _INLINE_CODE.sub(r"\1", text)
+    for _ in range(2):  # "*_both_*"
+        text = _STYLE.sub(lambda m: m["inner"], text)
+    text = _BULLET.sub("", text)
+    text = html.unescape(text)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _link_text(m: re.Match[str]) -> str:
+    target, label = m["target"], (m["label"] or "").strip()
+    if target.startswith(("mailto:", "tel:", "sms:")):
+        value = target.split(":", 1)[1].split("?", 1)[0]
+        return label or value
+    return label or target
+
+
+def split_chat(text: str) -> list[str]:
+    """The blocks of a note that each hold one lead's contact (a numbered list, or blank-line separated
+    blocks), or ``[text]`` when the note is about one lead.
+
+    Lines before the first block that carry no contact of their own ("two leads from the open house:")
+    are the rep's heading, not a lead, and are dropped.
+    """
+    pasted_mail = bool(_PASTED_HEADERS.search(text))
+    for blocks in (_numbered(text), [] if pasted_mail else _paragraphs(text)):
+        with_contact = [b for b in blocks if has_contact(b)]
+        if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
+            return with_contact
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    with_contact = [line for line in lines if has_contact(line)]
+    if (len(with_contact) >= 2 and not pasted_mail and not any(_LABELLED.match(line) for line in with_contact)
+            and all(has_contact(line) for line in lines[1:])):
+        return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
+    return [text]
+
+
+def has_contact(text: str) -> bool:
+    """Whether ``text`` holds an email address or a phone-shaped run of at least 7 digits."""
+    if EMAIL.search(text):
+        return True
+    return any(sum(c.isdigit() for c in m.group()) >= 7 for m in _PHONE_SHAPE.finditer(text))
+
+
+def _numbered(text: str) -> list[str]:
+    starts = [m for m in _ITEM.finditer(text)]
+    if len(starts) < 2:
+        return []
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    return [text[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+
+
+#: "…", “…”, „…“, «…» of at least a few words
+_QUOTED = re.compile(r"[\"“„«](?P<q>[^\"“”„«»\n]{15,800})[\"”“»]")
+#: "she wrote: …", "Nachricht: …": the rest of the line is the prospect's words
+_SAID = re.compile(
+    r"(?im)\b(?:wrote|said|says|asked|writes|message|msg|words|quote|zitat|cita|citação|citation|citazione|citaat|escribi[óo]|dijo|mensaje|schrieb|schreibt|"
+    r"nachricht|disse|escreveu|mensagem|a écrit|écrit|message|ha scritto|scrive|messaggio|schreef|bericht)"
+    r"[ \t]*:[ \t]*(?P<q>[^\n]{10,800})$"
+)
+_BLOCKQUOTE = re.compile(r"(?m)^[ \t]*>[ \t]?(?P<q>[^\n]*)$")
+
+
+def quoted_message(text: str) -> str | None:
+    """The prospect's own words quoted in a rep's note (a blockquote, a quotation, "she wrote: …"), or None."""
+    block = [m["q"].strip() for m in _BLOCKQUOTE.finditer(text) if m["q"].strip()]
+    if block:
+        return " ".join(block)
+    found = [m["q"].strip() for m in _QUOTED.finditer(text) if len(m["q"].split()) >= 3]
+    if found:
+        return " ".join(found)
+    said = _SAID.search(text)
+    if said:
+        return said["q"].strip().strip("\"“”„«»").strip()
+    return None
+
+
+#: the prospect writing in the first person (a form's or mail's words pasted as they are)
+_FIRST_PERSON = re.compile(
+    r"(?i)(?:^|[\s,.!?])(?:i|i'm|i’m|i'd|i’d|i've|my|we|we're|our|ich|mein|meine|wir|unser|yo|mi|mis|estoy|"
+    r"quisiera|eu|meu|minha|estou|je|j'|mon|ma|nous|io|mio|mia|vorrei|ik|mijn|wij)(?=[\s,.!?']|$)"
+)
+#: a rep writing about the lead
+_ABOUT_LEAD = re.compile(
+    r"(?i)\b(?:he|she|they|his|her|their|him|lead|walk-?in|call(?:ed)?|spoke|talked|met|client|customer|er|sie|"
+    r"ihm|ihr|kunde|kundin|él|ella|cliente|llamó|ele|ela|falei|il|elle|lui|lei|hij|zij|klant)\b"
+)
+
+
+def prospect_voice(text: str) -> bool:
+    """Whether unlabelled text reads as the prospect's own words rather than a rep's note about them."""
+    return bool(_FIRST_PERSON.search(text)) and not _ABOUT_LEAD.search(text)
+
+
+#: "Pasted from email:", "fwd from the website:", "copied from the form:": the prospect's own words follow
+_PASTED_INTRO = re.compile(
+    r"(?im)^[^\n]{0,40}\b(?:pasted|copied|forwarded|fwd|fw|from (?:the|their|her|his) (?:email|mail|website|form)|"
+    r"eingefügt|kopiert|weitergeleitet|pegado|copiado|reenviado|encaminhado|collé|copié|transféré|incollato|"
+    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}:[ \t]*$"
+)
+
+
+def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:
+    """The prospect's words a rep pasted below "Pasted from email:" (up to their sign-off), or None."""
+    m = _PASTED_INTRO.search(text)
+    if not m:
+        return None
+    end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
+    words = " ".join(text[m.end() : end].split())
+    return words or None

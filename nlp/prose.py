@@ -1,0 +1,352 @@
+"""People named in running text: the words after a cue ("call with", "Frau", "habló con"), a list item's head,
+and whether a name agrees with an email address's local part.
+
+Pure functions over text, shared by the ``names`` and ``orgs`` components. A name is read word by word from a
+position: capitalised words (ALL CAPS too) in mixed-case text; in an all-lower-case note a known first name
+and the words after it that are no function word of the seven languages we read; particles (van der, de, da,
+von …) only between name words, and not when what follows them is an organisation ("Krüger von der Krüger
+& Söhne GmbH" is Herr Krüger of Krüger & Söhne GmbH).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
+
+PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
+    "le", "y", "e", "zu", "zum", "ter", "ten", "vom", "bin", "ibn", "al", "el", "st", "mac", "lo",
+})
+#: words a rep writes about a lead that are never part of the lead's name (verbs, roles, prepositions)
+NOTE_WORDS = frozenset({
+    "wants", "want", "needs", "need", "asked", "asks", "asking", "called", "calls", "said", "says", "looking",
+    "interested", "re", "regarding", "about", "from", "at", "with", "via", "w", "will", "would", "is", "was",
+    "has", "had", "just", "today", "tomorrow", "yesterday", "tonight", "morning", "afternoon", "pls", "please",
+    "asap", "lead", "leads", "new", "hot", "warm", "cold", "vp", "ceo", "cfo", "cto", "coo", "director", "owner",
+    "manager", "head", "ops", "sales", "phone", "cell", "mobile", "tel", "email", "mail", "wa", "whatsapp",
+    "quer", "quiere", "busca", "möchte", "wil", "vuole", "veut", "cherche", "zoekt", "precisa",
+    "necesita", "braucht", "rang", "phoned", "came", "stopped", "walked", "emailed", "texted",
+    "booked", "visited", "hat", "ha", "a", "heeft", "ligou", "llamó", "company", "firma", "empresa", "mr",
+    "mrs", "ms", "dr", "thanks", "thank", "hi", "hello", "hey", "team", "folks", "all", "everyone", "fyi",
+    "the", "and", "or", "not", "no", "yes", "ok", "okay", "cc", "sat", "sun", "mon", "tue", "wed", "thu",
+    "fri", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "demo", "quote",
+    "pricing", "price", "test", "drive", "tour", "showing", "visit", "callback", "follow", "up",
+})
+_TOKEN = re.compile(r"[ \t]*(?P<w>[^\W\d_](?:[\w'’-]*[^\W\d_])?)(?P<dot>\.?)(?P<after>[^\w\s]*)")
+#: the capitalised run at a position (with "&"): "Krüger & Söhne GmbH", "Bakkerij Oosterhout BV"
+_RUN = re.compile(r"[ \t]*(?:[^\W\d_a-zß][\w'’.-]*|&|\+)(?:[ \t]+(?:[^\W\d_a-zß][\w'’.-]*|&|\+|und|and|y|e|et))*")
+#: right after a capitalised run: an organisation's noun or legal form ("Brightwater Cold Storage")
+_ORG_NEXT = re.compile(r"[ \t]+[^\W\d_][\w&.'’-]*")
+_POST_CUE = (
+    r"called|rang|phoned|stopped by|came in|came by|walked in|emailed|texted|reached out|dropped by|"
+    r"hat angerufen|rief an|war da|llamó|llamo|pasó|ligou|passou|a appelé|est passée?|ha chiamato|è passat[oa]|"
+    r"belde|heeft gebeld|kwam langs"
+)
+
+
+_COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ProseName:
+    """A person read from prose: the name as it should be written, where it is, and what says so."""
+
+    name: str
+    start: int
+    end: int
+    evidence: tuple[str, ...]
+    role: str | None = None  # None: may be the lead; else partner / agent / staff
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in ordered)
+
+
+@cache
+def _titles() -> str:
+    return _alternation(read_lines("person_titles.txt"))
+
+
+@cache
+def titles() -> frozenset[str]:
+    return frozenset(w.casefold() for w in read_lines("person_titles.txt"))
+
+
+@cache
+def place_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in read_lines("place_words.txt"))
+
+
+@cache
+def cue_re() -> re.Pattern[str]:
+    """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
+    return re.compile(
+        rf"(?i)(?<![\w])(?:{_alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
+        rf"(?:(?:us|me|nosotros|nos|uns|mir|nous|moi|noi|ons|mij|a gente)[ \t,]+)?"
+        rf"(?:(?:the|la|el|o|a|il|lo|de|der|die|mit|com|con|het)[ \t]+)?"
+        rf"(?:(?P<title>{_titles()})\.?[ \t]+)?"
+    )
+
+
+@cache
+def title_re() -> re.Pattern[str]:
+    """A courtesy title right before a capitalised word ("Frau Krüger", "Sra. García", "Dr. Okafor")."""
+    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß])")
+
+
+@cache
+def post_cue_re() -> re.Pattern[str]:
+    """A capitalised name right before "called", "hat angerufen", "llamó" …"""
+    word = r"[^\W\d_a-zß][\w'’-]*"
+    particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
+    return re.compile(rf"(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})[ \t]+(?i:{_POST_CUE})\b")
+
+
+@cache
+def role_re() -> re.Pattern[str]:
+    """A role word ending at most two words before a name: "our partner Jake", "realtor Dana Pruitt"."""
+    roles: dict[str, list[str]] = {}
+    for line in read_lines("role_cues.txt"):
+        role, _, phrase = line.partition("\t")
+        roles.setdefault(role.strip(), []).append(phrase.strip())
+    groups = "|".join(f"(?P<{role}>{_alternation(phrases)})" for role, phrases in roles.items())
+    return re.compile(rf"(?i)(?<![\w])(?:{groups})(?![\w])[ \t,:]*(?:[\w.'’-]+[ \t]+){{0,2}}$")
+
+
+@cache
+def org_words() -> frozenset[str]:
+    """Nouns that mark an organisation's name (``patterns/org_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("org_words.txt"))
+
+
+@cache
+def role_cue_re() -> re.Pattern[str]:
+    """A role word with a name right after it ("our partner Jake …", "realtor Dana …")."""
+    phrases = [line.partition("\t")[2].strip() for line in read_lines("role_cues.txt")]
+    return re.compile(rf"(?i)(?<![\w])(?:{_alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
+
+
+#: the writer hands a lead of theirs on; the person named right after is the lead
+_CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+_REFERRAL = re.compile(
+    rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
+    rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+    r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
+    r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
+    r"il mio cliente|la mia cliente|mijn klant|onze klant)"
+    r"(?![\w])[ \t]*[,:–—-]?[ \t]*(?:(?:la|el|o|a|der|die|le|il|de)[ \t]+)?"
+    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr)\.?[ \t]+)?"
+)
+
+
+def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
+    found = []
+    for m in finditer_folded(_REFERRAL, text, start, end):
+        name = read_name_at(text, m.end())
+        if name:
+            found.append(name)
+    return found
+
+
+def _is_name_word(bare: str, index: int, lower: bool) -> bool:
+    folded = bare.casefold()
+    if any(ch.isdigit() for ch in bare):
+        return False
+    if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
+        return False
+    if bare[0].isupper():
+        if folded in NOTE_WORDS and not (index == 0 and is_first_name(bare)):
+            return False
+        return folded not in stop_words() or is_first_name(bare) or is_surname(bare)
+    if not lower:
+        return False
+    if index == 0:
+        return is_first_name(bare) and folded not in stop_words()
+    if is_surname(bare):
+        return folded not in NOTE_WORDS
+    return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
+
+
+def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) -> tuple[str, int, int] | None:
+    """The person's name that starts at ``pos`` (written properly capitalised), with its span, or None.
+
+    ``lower`` allows lower-case words (a note typed without capitals): the first must be a known first name.
+    """
+    words: list[str] = []
+    pending: list[str] = []
+    punctuated = False
+    i, start, end = pos, -1, pos
+    while len([w for w in words if w.casefold() not in PARTICLES]) < limit:
+        m = _TOKEN.match(text, i)
+        if not m:
+            break
+        bare = m["w"]
+        if words and bare.casefold() in PARTICLES and bare[0].islower() and not m["after"] and not m["dot"]:
+            pending.append(bare)
+            i = m.end()
+            continue
+        if not _is_name_word(bare, len(words), lower):
+            break
+        if pending and _org_run(text, m.start("w")):
+            break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
+        if pending and len(words) >= 2 and not is_surname(bare):
+            break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
+        if start < 0:
+            start = m.start("w")
+        words.extend(pending)
+        pending = []
+        words.append(bare)
+        end = m.end("w")
+        i = m.end()
+        if m["after"] or (m["dot"] and len(bare) > 1):
+            punctuated = True
+            break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
+    if len(words) == 1 and (couple := _COUPLE.match(text, end)):
+        # "Denise & Ray Holloway": the first-named person, with the surname they share
+        rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
+        if rest and len(rest[0].split()) >= 2 and is_first_name(rest[0].split()[0]):
+            return f"{_written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
+    if not words:
+        return None
+    if not pending and not punctuated and _place_or_firm_follows(text, i):
+        return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
+    return " ".join(_written(w) for w in words), start, end
+
+
+_NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
+
+
+def _place_or_firm_follows(text: str, pos: int) -> bool:
+    m = _NEXT_WORD.match(text, pos)
+    return m is not None and m["w"][0].isupper() and (
+        m["w"].casefold() in place_words() or m["w"].casefold() in org_words())
+
+
+def _org_run(text: str, pos: int) -> bool:
+    m = _RUN.match(text, pos)
+    words = m.group().split() if m else []
+    return any(w in {"&", "+"} or w.strip(".,").casefold() in org_words() for w in words)
+
+
+def _org_follows(text: str, pos: int) -> bool:
+    m = _ORG_NEXT.match(text, pos)
+    return m is not None and m.group().strip().strip(".,").casefold() in org_words()
+
+
+def _written(word: str) -> str:
+    if word.casefold() in PARTICLES:
+        return word.lower() if word.isupper() or word.islower() else word
+    if word.isupper() or word.islower():
+        return "-".join(part.capitalize() for part in word.split("-"))
+    return word
+
+
+def role_before(text: str, start: int) -> str | None:
+    """The role a cue right before ``start`` gives the person named there ("our partner Jake" → partner)."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 60) + 1
+    m = role_re().search(text, line_start, start)
+    if not m:
+        return None
+    return next((role for role, value in m.groupdict().items() if value), None)
+
+
+def prose_names(text: str, start: int, end: int) -> list[ProseName]:
+    """Every person a chat note names between ``start`` and ``end``, with the evidence for each."""
+    found: list[ProseName] = []
+    lower = not any(c.isupper() for c in text[start:end])
+    seen: set[tuple[int, str]] = set()
+
+    def keep(name: tuple[str, int, int] | None, evidence: tuple[str, ...]) -> None:
+        if name is None or (name[1], evidence[0]) in seen:
+            return
+        seen.add((name[1], evidence[0]))
+        found.append(ProseName(name[0], name[1], name[2], evidence, role_before(text, name[1])))
+
+    for m in finditer_folded(cue_re(), text, start, end):
+        evidence = ("cue", "title") if m["title"] else ("cue",)
+        keep(read_name_at(text, m.end(), lower=lower), evidence)
+    for m in title_re().finditer(text, start, end):
+        keep(read_name_at(text, m.end()), ("title",))
+    for m in post_cue_re().finditer(text, start, end):
+        name = read_name_at(text, m.start("name"))
+        if name and name[2] >= m.end("name") - 1:
+            keep(name, ("cue",))
+    for m in finditer_folded(role_cue_re(), text, start, end):
+        keep(read_name_at(text, m.end(), lower=lower), ("role",))
+    if not lower:
+        covered = -1
+        for m in _CAPITALISED.finditer(text, start, end):
+            if m.start() < covered:
+                continue
+            name = read_name_at(text, m.start())
+            if name is None:
+                continue
+            covered = name[2]
+            if len(name[0].split()) >= 2 and not _org_follows(text, name[2]):
+                keep(name, ("shape",))
+    for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
+        pos = start + m.end()
+        name = read_name_at(text, pos, lower=lower)
+        if name is None:
+            continue
+        after = text[name[2] : name[2] + 3]
+        line_end = text.find("\n", name[2])
+        rest = text[name[2] : line_end if line_end >= 0 else end]
+        if not rest.strip():
+            keep(name, ("line",))
+        elif after[:1] in {",", "(", "|", "<", "/"} or after.strip().startswith(("-", "–", "—")):
+            keep(name, ("list_item",))
+    return found
+
+
+def confidence_of(found: ProseName) -> float:
+    """How sure a prose reading is that it names a person (not whose the person is)."""
+    words = [w for w in found.name.split() if w.casefold() not in PARTICLES]
+    known = is_first_name(words[0])
+    if "cue" in found.evidence:
+        confidence = 0.8 if len(words) >= 2 or known or "title" in found.evidence else 0.5
+    elif "title" in found.evidence:
+        confidence = 0.75
+    elif "shape" in found.evidence:
+        confidence = 0.6 if known else 0.35
+    else:
+        confidence = 0.65 if len(words) >= 2 else 0.5
+        if not known:
+            confidence -= 0.2 if len(words) == 1 else 0.05
+    if known:
+        confidence += 0.05
+    return round(min(confidence, 0.9), 2)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Márquez" → "marquez"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_LOCAL_PARTS = re.compile(r"[._+\-\d]+")
+
+
+def agrees_with_email(name: str, address: str) -> bool:
+    """Whether an email's local part spells this name: priya.raman@ / praman@ / jdoe@ / pj.dewit@ …"""
+    local = address.split("@", 1)[0]
+    parts = [fold(p) for p in _LOCAL_PARTS.split(local) if p]
+    words = [fold(w) for w in re.split(r"[\s-]+", name) if w]
+    if not parts or not words:
+        return False
+    joined = "".join(parts)
+    first, last = words[0], words[-1]
+    if any(len(w) >= 3 and w in parts for w in words):
+        return True
+    if len(first) >= 3 and joined.startswith(first):
+        return True
+    # "jdoe" ↔ John Doe, "xgarcia" ↔ Ximena García Márquez: the initial, then a surname
+    return any(len(w) >= 3 and joined == first[0] + w for w in words[1:]) or (
+        len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])

@@ -1,0 +1,370 @@
+"""Postal addresses, the one implementation: every supported format's postcode and street shapes.
+
+Two jobs, one set of patterns:
+
+- ``parse_address`` / ``parse_locality`` split a value a reader already knows is an address (a form's
+  "Address:" field, one or several lines) into street, city, region, postal code and country.
+- ``find_addresses`` finds addresses in free text, anchored on postal codes and widened to the street
+  before them or on the line above: US "City, ST 12345(-6789)"; Canada "City, ON A1A 1A1"; UK "London
+  SW1A 1AA"; Germany, Spain, France, Italy "Musterstraße 12, 10115 Berlin" (five digits, then the city);
+  the Netherlands "Lindelaan 82, 3581 AB Utrecht"; Portugal "Rua Augusta 100, 1100-053 Lisboa"; Brazil
+  "Av. Paulista 1000, São Paulo - SP, 01310-100".
+
+Pure functions over strings; ``usaddress`` helps only where a US street and city run together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import usaddress
+
+US_STATES: tuple[str, ...] = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
+    "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR",
+)
+US_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
+    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
+    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+CA_PROVINCES = (
+    "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Alberta|British Columbia|Manitoba|New Brunswick|Newfoundland|"
+    "Nova Scotia|Ontario|Prince Edward Island|Quebec|Québec|Saskatchewan|Yukon"
+)
+BR_STATES = ("AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO")
+_UP = "A-ZÄÖÜÁÉÍÓÚÑÂÊÔÃÕÇÀÈÌÒÙ"
+CITY = (rf"[{_UP}][\w'’.-]*(?:[ \t]+(?:de|del|da|do|dos|das|la|le|les|am|an|im|in|upon|on|sur|aan|den|op|"
+        rf"di|sul|en)?[ \t]*[{_UP}][\w'’.-]*){{0,3}}")
+
+US_RE = re.compile(
+    rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
+)
+CA_RE = re.compile(
+    rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
+    r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"
+)
+#: five digits then the city: Germany, Spain, France, Italy (and Austria/Switzerland with four, see below)
+EU_RE = re.compile(rf"(?<![\w-])(?:D-|E-|F-|I-)?(?P<zip>\d{{5}})[ \t]+(?P<city>{CITY})")
+UK_RE = re.compile(r"(?<![\w-])(?P<zip>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b")
+NL_RE = re.compile(rf"(?<![\w-])(?P<zip>[1-9]\d{{3}}[ \t]?(?!SA|SD|SS)[A-Z]{{2}})[ \t]+(?P<city>{CITY})")
+PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
+BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
+_BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
+
+_CITY_AT_END = re.compile(rf"(?P<city>{CITY})[ \t]*,?[ \t]*$")
+HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Z0-9]|\bP\.?[ \t]?O\.?[ \t]+Box\b")
+DE_STREET = re.compile(
+    r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
+    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|feld|"
+    r"straat|laan|gracht|plein|kade|singel|dijk|Straße|Weg|Allee|Platz|Gasse|Ring)[ \t]+\d+[ \t]?[a-zA-Z]?)"
+)
+#: "Am Hafen 7", "Unter den Linden 12a": a street without a street word, written before ", 10115 Berlin"
+NAME_THEN_NUMBER = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
+ROMANCE_STREET = re.compile(
+    r"(?P<street>(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.?|Paseo|Camino|Ronda|Carrer|Travesía|Pasaje|Rambla|"
+    r"Rua|R\.|Travessa|Alameda|Praça|Largo|Estrada|Rodovia|Via|Viale|Piazza|Corso|Vicolo|Rue|Avenue|Boulevard|"
+    r"Bd|Chemin|Impasse|All[ée]e|Place|Quai|Route)"
+    r"[ \t]+[^\n,]{2,40}?,?[ \t]*(?:n[º°o]\.?[ \t]*)?\d+[^\n,]{0,12})",
+    re.IGNORECASE,
+)
+#: French and Italian write the number first: "14 boulevard Baille", "5 chemin des Oliviers"
+NUMBER_THEN_ROMANCE = re.compile(
+    r"\b\d{1,4}(?:[ \t]?(?:bis|ter|[a-z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|place|quai|"
+    r"route|cours|passage|square|via|viale|piazza|corso)\b[^\n,]{2,40}",
+    re.IGNORECASE,
+)
+_STREET_KEYS = (
+    "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix", "StreetNamePreModifier",
+    "StreetNamePreDirectional", "StreetNamePreType", "StreetName", "StreetNamePostType",
+    "StreetNamePostDirectional", "SubaddressType", "SubaddressIdentifier", "OccupancyType",
+    "OccupancyIdentifier", "USPSBoxType", "USPSBoxID", "BuildingName",
+)
+
+COUNTRY_WORDS = frozenset({
+    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
+    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse", "spain", "españa",
+    "espana", "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain", "portugal",
+    "brasil", "brazil", "italia", "italy", "nederland", "netherlands", "the netherlands", "belgique", "belgië",
+    "belgium",
+})
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_CSZ = re.compile(
+    rf"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<region>{_US_STATE})\.?\s*,?\s+"
+    r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
+)
+_RZ = re.compile(rf"^(?P<region>{_US_STATE})\s+(?P<postal>\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
+_CITY_REGION = re.compile(r"^(?P<city>[^\d,][^,]*?)\s*(?:,|\s-)\s*(?P<region>[A-Z]{2})$")
+_PC_CITY = re.compile(
+    r"^(?:[A-Z]{1,2}\s?-\s?)?(?P<postal>[1-9]\d{3}\s?[A-Z]{2}(?=\s)|\d{4,5}(?:-\d{3})?)\s+(?P<city>[^\d,][^,]*)$")
+_CITY_PC = re.compile(
+    r"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<postal>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}|"
+    r"\d{5}-\d{3}|[1-9]\d{3} ?[A-Z]{2})$")
+_BR_LOCALITY = re.compile(
+    rf"^(?P<city>[^\d,][^,]*?)\s*(?:-|/)\s*(?P<region>{BR_STATES})\s*,?\s*(?P<postal>\d{{5}}-?\d{{3}})?$")
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def is_country(text: str) -> bool:
+    folded = text.strip().casefold()
+    return folded.rstrip(".") in COUNTRY_WORDS or folded in COUNTRY_WORDS
+
+
+def parse_locality(text: str) -> dict[str, str]:
+    """Read "City, ST 12345", "ST 12345", "City, ST", "12345 City", "3511 AB Utrecht", "1100-053 Lisboa",
+    "London SW1A 1AA" or "São Paulo - SP, 01310-100" into city/region/postal ({} if none fits)."""
+    text = _clean(text).strip(" ,.")
+    for rx in (_CSZ, _BR_LOCALITY, _PC_CITY, _CITY_PC, _RZ, _CITY_REGION):
+        m = rx.match(text)
+        if m:
+            return {k: v.strip().rstrip(".") for k, v in m.groupdict().items() if v}
+    return {}
+
+
+def parse_address(text: str) -> dict[str, str]:
+    """Split a postal address (one or several lines, or comma-separated) into street/city/region/postal/country.
+
+    Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
+    """
+    lines = [_clean(x) for x in text.replace("\r", "\n").split("\n")]
+    lines = [x.strip(" ,") for x in lines if x.strip(" ,")]
+    if len(lines) == 1:
+        lines = [p.strip() for p in lines[0].split(",") if p.strip()]
+    if not lines:
+        return {}
+    out: dict[str, str] = {}
+    if len(lines) > 1 and is_country(lines[-1]):
+        out["country"] = lines.pop()
+    if len(lines) >= 2:
+        loc = parse_locality(lines[-1])
+        if loc and "city" not in loc and len(lines) >= 3:
+            # "123 Main St, Springfield, IL 62704": the city is its own part
+            loc["city"] = lines[-2]
+            lines = lines[:-1]
+        elif not loc and len(lines) >= 2:
+            loc = parse_locality(", ".join(lines[-2:]))
+            if loc:
+                lines = lines[:-1]
+        if loc:
+            out.update(loc)
+            out["street"] = ", ".join(lines[:-1])
+            return {k: v for k, v in out.items() if v}
+    single = ", ".join(lines)
+    tagged = usaddress_parts(single)
+    if tagged:
+        out.update(tagged)
+        return out
+    out["street"] = single
+    return out
+
+
+def usaddress_parts(text: str) -> dict[str, str]:
+    """A one-line US address split by ``usaddress`` (street, city, region, postal_code), or {}."""
+    if not re.search(r"\b\d{5}(?:-\d{4})?\b", text):
+        return {}
+    try:
+        parts, kind = usaddress.tag(text)
+    except (usaddress.RepeatedLabelError, ValueError, TypeError):
+        return {}
+    if kind != "Street Address" or not {"PlaceName", "StateName", "ZipCode"} <= set(parts):
+        return {}
+    street = " ".join(v for k, v in parts.items() if k not in ("PlaceName", "StateName", "ZipCode", "CountryName"))
+    out = {"street": street.strip(" ,"), "city": parts["PlaceName"].strip(" ,"),
+           "region": parts["StateName"].strip(" ,"), "postal_code": parts["ZipCode"]}
+    if "CountryName" in parts:
+        out["country"] = parts["CountryName"]
+    return out
+
+
+def split_us_street_city(text: str) -> dict[str, str]:
+    """"123 Main St Springfield IL 62704": where the street ends and the city begins, by ``usaddress``."""
+    try:
+        tagged, _kind = usaddress.tag(text)
+    except (usaddress.RepeatedLabelError, ValueError, TypeError):
+        return {}
+    street = " ".join(tagged[k] for k in _STREET_KEYS if k in tagged)
+    parts = {"street": street.strip(" ,"), "city": tagged.get("PlaceName", "").strip(" ,")}
+    return {k: v for k, v in parts.items() if v}
+
+
+# ---------------------------------------------------------------------------------------------- in free text
+
+
+@dataclass(frozen=True, slots=True)
+class FoundAddress:
+    """An address found in text: character offsets, its parts and the country its format implies."""
+
+    start: int
+    end: int
+    parts: dict[str, str]
+    country: str | None
+
+
+def _is_street(text: str) -> bool:
+    return bool(HOUSE_NUMBER.match(text) or DE_STREET.fullmatch(text) or ROMANCE_STREET.fullmatch(text)
+                or NUMBER_THEN_ROMANCE.fullmatch(text))
+
+
+def _tighten(street: str) -> str:
+    """"wohne in der Kastanienallee 9" → "Kastanienallee 9": the shortest tail that is still a German street."""
+    words = street.split(" ")
+    for k in range(len(words) - 1, 0, -1):
+        tail = " ".join(words[k:])
+        if DE_STREET.fullmatch(tail) and tail[:1].isupper():
+            return tail
+    return street
+
+
+def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, str] | None, *,
+                 city_before: bool = True) -> tuple[str | None, str | None, int]:
+    """(street, city, start offset) from the text before a postcode anchor at ``match_start`` of ``line``
+    (which starts at ``offset``), or from the previous line ((offset, text)). ``city_before`` is False for
+    formats that write the city after the postcode ("10115 Berlin"): then all of the prefix may be street."""
+    prefix = line[:match_start].rstrip(" ,")
+    start = offset + match_start
+    city: str | None = None
+    street: str | None = None
+    if prefix and not city_before:
+        part = prefix.rpartition(",")[2] if "," in prefix else prefix
+        part_start = len(prefix) - len(part)
+        street_m = (NUMBER_THEN_ROMANCE.search(part) or DE_STREET.search(part) or ROMANCE_STREET.search(part)
+                    or HOUSE_NUMBER.search(part) or NAME_THEN_NUMBER.search(part))
+        if street_m is None and "," in prefix:
+            head = prefix.rpartition(",")[0]
+            tail_m = (NUMBER_THEN_ROMANCE.search(head) or DE_STREET.search(head) or ROMANCE_STREET.search(head)
+                      or HOUSE_NUMBER.search(head))
+            if tail_m:
+                return head[tail_m.start():].strip(" ,"), None, offset + tail_m.start()
+        if street_m:
+            street = _tighten(part[street_m.start():].strip(" ,"))
+            return street, None, offset + part_start + part.rfind(street)
+        prefix = ""
+    if prefix:
+        head, _, tail = prefix.rpartition(",")
+        if not head and (number := HOUSE_NUMBER.search(prefix)) and not NUMBER_THEN_ROMANCE.search(prefix):
+            # "123 Main St Springfield": street and city run together; the caller splits them
+            return prefix[number.start():], None, offset + number.start()
+        city_m = _CITY_AT_END.search(tail if head else prefix)
+        if city_m:
+            city = city_m["city"]
+            start = offset + (len(head) + 1 if head else 0) + city_m.start()
+        rest = head if head else prefix[: city_m.start()] if city_m else prefix
+        street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
+                    or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
+        if street_m:
+            street = rest[street_m.start():].strip(" ,")
+            start = offset + street_m.start()
+    if street is None and previous is not None:
+        text = previous[1].strip()
+        if _is_street(text):
+            street, start = text.rstrip(" ,"), previous[0]
+    return street, city, start
+
+
+_STREET_COUNTRY = (
+    (re.compile(r"^(?:calle|c/|avda|avenida|plaza|pza|paseo|camino|ronda|carrer|traves[íi]a|pasaje|rambla)\b", re.I),
+     "ES"),
+    (re.compile(r"^(?:rua|r\.|travessa|alameda|pra[çc]a|largo|estrada|rodovia)\b", re.I), "PT"),
+    (re.compile(r"^(?:via|viale|piazza|corso|vicolo)\b|^\d+[ \t]+(?:via|viale|piazza|corso)\b", re.I), "IT"),
+    (re.compile(r"^\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|place|"
+                r"quai|route|cours)\b|^(?:rue|chemin|impasse|boulevard|quai)\b", re.I), "FR"),
+)
+
+
+def street_country(street: str) -> str | None:
+    """The country a street's form implies ("Calle Mayor 5" → ES, "5 chemin des Oliviers" → FR), or None."""
+    for rx, code in _STREET_COUNTRY:
+        if rx.search(street.strip()):
+            return code
+    return None
+
+
+def _nonempty(parts: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in parts.items() if v}
+
+
+def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
+                 lang: str | None = None) -> list[FoundAddress]:
+    """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
+    found: list[FoundAddress] = []
+    taken: list[tuple[int, int]] = []
+
+    def keep(item: FoundAddress) -> None:
+        if not any(item.start < e and item.end > s for s, e in taken):
+            taken.append((item.start, item.end))
+            found.append(item)
+
+    for m in US_RE.finditer(line):
+        street, city, start = split_prefix(line, offset, m.start(), previous)
+        parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
+        if street and not city:
+            parts.update(split_us_street_city(f"{street} {m.group()}"))
+        if city or street:
+            keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
+    for m in CA_RE.finditer(line):
+        street, city, start = split_prefix(line, offset, m.start(), previous)
+        parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "CA"))
+    for m in BR_RE.finditer(line):
+        street, city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
+        parts = {"street": street or "", "postal_code": m["zip"]}
+        before = line[:m.start()].rstrip(" ,")
+        pairs = list(_BR_CITY_STATE.finditer(before))
+        cs = pairs[-1] if pairs else None
+        if cs is not None:
+            parts.update(city=cs["city"], region=cs["state"])
+            street_text = before[:cs.start()].rstrip(" ,")
+            if street_text and ROMANCE_STREET.search(street_text):
+                parts["street"] = street_text[ROMANCE_STREET.search(street_text).start():]  # type: ignore[union-attr]
+        else:
+            after = _CITY_AT_END.match(line[m.end():].strip(" ,"))
+            if after or city:
+                parts["city"] = city or (after["city"] if after else "")
+        if parts.get("city") or parts.get("street"):
+            keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "BR"))
+    for rx, code in ((PT_RE, "PT"), (NL_RE, "NL")):
+        for m in rx.finditer(line):
+            street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
+            parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+            if street or lang in ("pt", "nl"):
+                keep(FoundAddress(start, offset + m.end(), _nonempty(parts), code))
+    for m in EU_RE.finditer(line):
+        street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
+        german = bool(street and DE_STREET.search(street)) or (not street and lang == "de")
+        romance = bool(street and (ROMANCE_STREET.search(street) or NUMBER_THEN_ROMANCE.search(street)))
+        if not (german or romance or street or lang in ("es", "fr", "it")):
+            continue  # five digits and a word, nothing else: too weak
+        country = "DE" if german else street_country(street or "") or {"de": "DE", "es": "ES", "fr": "FR",
+                                                                       "it": "IT"}.get(lang or "")
+        parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
+    for m in UK_RE.finditer(line):
+        street, city, start = split_prefix(line, offset, m.start(), previous)
+        if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):
+            city, start = previous[1].strip(" ,"), previous[0]
+        if city:
+            parts = {"street": street or "", "city": city, "postal_code": m["zip"]}
+            keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "GB"))
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_addresses(text: str, lang: str | None = None) -> list[FoundAddress]:
+    """Every postcode-anchored address in ``text``, line by line (offsets into ``text``)."""
+    out: list[FoundAddress] = []
+    offset = 0
+    previous: tuple[int, str] | None = None
+    for line in text.split("\n"):
+        out.extend(find_in_line(line, offset, previous, lang))
+        if line.strip():
+            previous = (offset, line)
+        offset += len(line) + 1
+    return out

@@ -1,0 +1,107 @@
+"""What is never the prospect's own words: portal wording, consent text, technical lines, empty answers.
+
+``clean_message`` keeps a message's lines that the prospect wrote and drops the rest: "The customer did not
+provide comments" and its kin in every supported language (the whole message is then no message),
+consent and TCPA paragraphs, "Remote IP" / "IP address" / user-agent lines, search-criteria blocks a
+portal appends, and "Sent from …" footers.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: a message that says there is no message
+_NO_MESSAGE = re.compile(
+    r"^\W*(?:(?:the )?(?:customer|consumer|client|lead|user|buyer|prospect|visitor|contact)\s+(?:did not|didn'?t|"
+    r"has not|hasn'?t|chose not to)\s+(?:provide|leave|enter|include|write|add|submit)\s+(?:any\s+|a\s+)?"
+    r"(?:comments?|message|questions?|notes?|details)|no (?:comments?|message|questions?|notes?|details)"
+    r"(?: (?:provided|entered|given|left|added))?|none(?: provided| given)?|nothing(?: to add)?|n/?a|"
+    r"(?:comments?|message):? ?(?:none|n/?a|-)|keine (?:nachricht|kommentare?|bemerkungen?|angaben?)|"
+    r"kein kommentar|sin (?:comentarios?|mensaje|observaciones)|ninguno|ninguna|"
+    r"sem (?:coment[áa]rios?|mensagem|observa[çc](?:ão|oes|ões))|nenhum(?:a)?(?: coment[áa]rio| mensagem)?|"
+    r"aucun(?:e)? (?:commentaire|message|remarque)|pas de (?:commentaire|message)|"
+    r"nessun(?:a)? (?:commento|messaggio|nota)|geen (?:opmerkingen?|bericht|vragen?)|"
+    r"no (?:comments?|message|questions?|notes?)(?: (?:were|was|has been|have been))? (?:provided|left|entered|"
+    r"given|added)(?: by the (?:customer|consumer|client|lead|user|buyer))?|"
+    r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+#: a line of consent or TCPA wording
+_CONSENT = re.compile(
+    r"\b(?:by (?:submitting|clicking|providing|checking|pressing)|i (?:hereby )?(?:agree|consent) to|"
+    r"consent(?:s|ed)? to (?:be contacted|receive|being contacted)|express (?:written )?consent|autodial|"
+    r"automatic telephone dialing|pre-?recorded|tcpa|message (?:and|&) data rates|msg (?:and|&) data rates|"
+    r"reply stop|text stop|opt[- ]out at any time|not a condition of (?:any )?purchase|privacy policy|"
+    r"terms (?:of (?:use|service)|and conditions)|ich (?:stimme|willige)\b.{0,80}\b(?:zu|ein)|datenschutzerkl[äa]rung|"
+    r"einwilligung|acepto (?:la|las|los|el)|pol[íi]tica de privacidad|concordo com|pol[íi]tica de privacidade|"
+    r"j'accepte|politique de confidentialit[ée]|acconsento|informativa (?:sulla )?privacy|"
+    r"ik ga akkoord|privacyverklaring|gdpr|rgpd|lgpd)\b",
+    re.IGNORECASE,
+)
+#: single words that make a form field a consent checkbox
+_CONSENT_WORDS = re.compile(
+    r"\b(?:privacy\w*|consent\w*|akkoord|toestemming|einwilligung|datenschutz\w*|zustimmung|gdpr|rgpd|lgpd|dsgvo|"
+    r"avg|newsletter|opt[- ]?in|terms|agb|t&c|aceito|acepto|accepte|accetto|consenso|autorizo)\b",
+    re.IGNORECASE,
+)
+#: technical lines a form mailer adds
+_TECHNICAL = re.compile(
+    r"^\W*(?:remote (?:ip|addr(?:ess)?|host)|ip(?: address| adresse?|-adres| do usu[áa]rio)?|direcci[óo]n ip|"
+    r"endere[çc]o ip|adresse ip|indirizzo ip|user[- ]?agent|browser|referr?er|http referr?er|page url|form url|"
+    r"source url|landing page|submitted from|sent from|gesendet von|enviado desde|enviado de|envoy[ée] depuis|"
+    r"inviato da|verzonden (?:vanaf|via)|form id|form name|entry id|submission id|lead id|session id|"
+    r"utm_\w+|gclid|fbclid|registered(?: on)?|member since|account created|signed up(?: on)?|"
+    r"(?:sent|submitted|received|gesendet|eingegangen|enviado|recibido|envoy[ée]|re[çc]u|inviato|ricevuto|"
+    r"verzonden|ontvangen|recebido)(?: (?:on|am|el|le|il|op|em))? \d{1,4}[./-]\d{1,2}[./-]\d{1,4})\b\s*[:=]?.*$"
+    r"|^\W*(?:this|the) (?:summary|digest|notification|message|e-?mail|lead) (?:was|is|has been) (?:automatically )?"
+    r"(?:generated|created|sent)\b.*$|^.{0,60}\b(?:wurde|wird) automatisch (?:erstellt|generiert|versandt|"
+    r"verschickt)\b.*$|^.{0,60}\b(?:gerad[oa]|generad[oa]|g[ée]n[ée]r[ée]e?|generat[oa]|gegenereerd|verzonden) "
+    r"automati(?:camente|quement|sch)\b.*$"
+    r"|^\W*mozilla/\d|^\W*(?:\d{1,3}\.){3}\d{1,3}\W*$",
+    re.IGNORECASE,
+)
+#: the heading of a portal's search-criteria block (a saved search, not words the prospect wrote)
+_SEARCH_HEADING = re.compile(
+    r"^\W*(?:(?:your |their |buyer'?s? |saved )?search criteria|saved search|search details|suchkriterien|"
+    r"suchauftrag|criterios de b[úu]squeda|crit[ée]rios de busca|crit[èe]res de recherche|criteri di ricerca|"
+    r"zoekcriteria)\b[^.!?\n]{0,60}[.:]?\W*$",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\b|von meinem\b.*gesendet)",
+                     re.IGNORECASE)
+
+
+def is_consent(text: str) -> bool:
+    """Consent or privacy wording (a form's checkbox label, a TCPA paragraph)."""
+    return bool(_CONSENT.search(text) or _CONSENT_WORDS.search(text))
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """A line that is no part of what the prospect wrote."""
+    s = line.strip()
+    return bool(s) and bool(_TECHNICAL.match(s) or _CONSENT.search(s) or _FOOTER.match(s) or _NO_MESSAGE.match(s))
+
+
+def clean_message(text: str) -> str | None:
+    """The prospect's own words in ``text``, or None when nothing of theirs is left."""
+    if _NO_MESSAGE.match(text.strip()):
+        return None
+    kept: list[str] = []
+    in_search = False
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s:
+            in_search = False
+            kept.append("")
+            continue
+        if _SEARCH_HEADING.match(s):
+            in_search = True
+            continue
+        if in_search or is_boilerplate_line(s):
+            continue
+        kept.append(line.rstrip())
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    if not out or _NO_MESSAGE.match(out):
+        return None
+    return out

@@ -1,0 +1,36 @@
+"""Text patterns every reader shares: the one email pattern, phone-shaped runs, and what is no phone.
+
+A phone is taken only from a labelled value or a phone-shaped run, and then verified with ``phonenumbers``;
+dates and times ("2018-02-19 08", "19.02.2018 08:15") and similar runs are refused before that.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: an email address as lead mails write them (the validator decides later whether it is deliverable)
+#: (RFC 5321 bounds: a local part of at most 64 characters, domain labels of at most 63; a match starts only
+#: where a local part can start, so a 300,000-character token without "@" costs one look, not a scan per
+#: character)
+EMAIL = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+#: a run that may be a phone number: digits with the separators people type, and an extension
+PHONE_RUN = re.compile(
+    r"(?:\+|00)?\(?\d[\d\s().\-/]{5,30}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
+    re.IGNORECASE,
+)
+#: a whole value that is a phone number as typed (no letters)
+PHONE_SHAPED = re.compile(r"^\s*(?:\+|00)?[\d\s().\-/]{7,24}\s*$")
+_YEAR = r"(?:19|20)\d\d"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_TIME = r"(?:[T ]+(?:[01]?\d|2[0-3])(?:[:h.]\d\d){0,2}(?:\s*[ap]\.?m\.?)?)?"
+_DATE_OR_TIME = re.compile(
+    rf"^\s*(?:{_YEAR}[-/.]{_MONTH}[-/.]{_DAY}{_TIME}|{_DAY}[-/.]{_MONTH}[-/.](?:{_YEAR}|\d\d){_TIME}|"
+    rf"{_MONTH}[-/.]{_DAY}[-/.](?:{_YEAR}|\d\d){_TIME}|(?:[01]?\d|2[0-3]):\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_date_or_time(text: str) -> bool:
+    """True for "2018-02-19 08", "19.02.2018", "02/19/18 8:15 pm", "14:30": dates and times, never phones."""
+    return bool(_DATE_OR_TIME.match(text))

@@ -1,0 +1,91 @@
+"""Quote, forward and signature markers of mail text in the supported languages: the one implementation.
+
+A forward ("---------- Forwarded message ----------", "Begin forwarded message:", an Outlook
+``From:/Sent:`` header block), a reply ("On … wrote:", "Am … schrieb …:", "Em … escreveu:"), quoted
+lines (``> …``) and a signature (RFC 3676 ``-- `` or a mobile client's "Sent from my …") are found here;
+``parsers.mime`` splits mail with them and the free-text reader of ``nlp`` uses the same patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORWARD_MARKER = re.compile(
+    r"^[ >]*(?:-{2,}|_{2,})?\s*(?:forwarded message|original message|weitergeleitete nachricht|"
+    r"urspr[üu]ngliche nachricht|mensaje reenviado|mensaje original|message transf[ée]r[ée]|message d'origine|"
+    r"mensagem encaminhada|mensagem original|messaggio inoltrato|messaggio originale|doorgestuurd bericht|"
+    r"oorspronkelijk bericht)\s*(?:-{2,}|_{2,})?\s*$"
+    r"|^[ >]*(?:begin forwarded message|início da mensagem encaminhada|inizio messaggio inoltrato|"
+    r"d[ée]but du message r[ée]exp[ée]di[ée]):?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: an Outlook header block: a From line followed by Sent/Date/To in one of the languages
+OUTLOOK_HEADER = re.compile(
+    r"^[ >]*(?:from|von|de|da|van|envoy[ée] par|remetente):[^\n]*\n[ >]*(?:sent|date|gesendet|datum|enviado|"
+    r"fecha|to|an|para|envoy[ée]|[àa]|data|inviato|verzonden|aan|enviada):",
+    re.IGNORECASE | re.MULTILINE,
+)
+REPLY_MARKER = re.compile(
+    r"^[ >]*(?:on\s.{0,200}?\swrote:|am\s.{0,200}?\sschrieb.{0,80}?:|el\s.{0,200}?\sescribi[óo]:|"
+    r"le\s.{0,200}?\sa [ée]crit\s?:|em\s.{0,200}?\sescreveu:|il\s.{0,200}?\sha scritto:|"
+    r"op\s.{0,200}?\sschreef.{0,80}?:)\s*$",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+SIGNATURE = re.compile(
+    r"^(?:-- ?|--|sent from my [^\n]{1,40}|von meinem [^\n]{1,40} gesendet|enviado desde mi [^\n]{1,40}|"
+    r"enviado do meu [^\n]{1,40}|envoy[ée] de mon [^\n]{1,40}|inviato da [^\n]{1,40}|verzonden vanaf [^\n]{1,40}|"
+    r"verstuurd vanaf [^\n]{1,40}|get outlook for [^\n]{1,20})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: one line of a forwarded header block ("From: …", "Betreff: …")
+HEADER_LINE = re.compile(r"^[ >]*(?P<name>[A-Za-zÀ-ÿ-]{2,20}):\s*(?P<value>.*)$")
+FROM_NAMES = frozenset({"from", "von", "de", "absender", "remitente", "da", "van", "remetente", "expéditeur",
+                        "mittente", "afzender"})
+SUBJECT_NAMES = frozenset({"subject", "betreff", "asunto", "objet", "assunto", "oggetto", "onderwerp"})
+OTHER_HEADER_NAMES = frozenset({
+    "sent", "date", "to", "cc", "bcc", "reply-to", "gesendet", "datum", "an", "kopie", "enviado", "fecha", "para",
+    "envoyé", "envoye", "à", "a", "data", "inviato", "verzonden", "aan", "enviada", "cci", "ccn",
+})
+QUOTE_PREFIX = re.compile(r"^ ?>+ ?", re.MULTILINE)
+
+
+def split_signature(text: str) -> tuple[str, str]:
+    """(body, signature): the signature starts at ``-- `` or a "Sent from my …" line."""
+    m = SIGNATURE.search(text)
+    if not m:
+        return text.strip(), ""
+    return text[: m.start()].strip(), text[m.end():].strip()
+
+
+def unquote(text: str) -> str:
+    """Text without its ``>`` quote prefixes."""
+    return QUOTE_PREFIX.sub("", text)
+
+
+def read_header_block(text: str) -> tuple[dict[str, str], str]:
+    """The header block at the top of a forwarded message ({"from": …, "subject": …}) and the text below it."""
+    lines = text.lstrip("\n").split("\n")
+    headers: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and i < 15:
+        line = lines[i]
+        if not line.strip():
+            if headers:
+                i += 1
+                break
+            i += 1
+            continue
+        m = HEADER_LINE.match(line)
+        if not m:
+            break
+        name = m.group("name").lower()
+        if name in FROM_NAMES:
+            headers["from"] = m.group("value").strip()
+        elif name in SUBJECT_NAMES:
+            headers["subject"] = m.group("value").strip()
+        elif name not in OTHER_HEADER_NAMES:
+            break  # a form field, not a forwarded header
+        i += 1
+    if not headers:
+        return {}, text
+    return headers, "\n".join(lines[i:])
