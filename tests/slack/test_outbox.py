@@ -55,12 +55,15 @@ class TimedPoster:
         self._clock = clock
         self.attempts: list[Attempt] = []
 
-    async def post(self, channel: str, lead: LeadRecord) -> str:
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
         attempt = Attempt(self._clock(), "post", channel, lead.id, ok=False)
         self.attempts.append(attempt)
-        ts = await self._inner.post(channel, lead)
+        ts = await self._inner.post(channel, lead, token=token)
         attempt.ok = True
         return ts
+
+    async def find(self, channel: str, token: str) -> str | None:
+        return await self._inner.find(channel, token)
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         attempt = Attempt(self._clock(), "update", channel, lead.id, ok=False)
