@@ -159,6 +159,14 @@ class Outbox:
                 .values(lease_owner=None, leased_until=None, claims=OutboxItem.claims - 1)
             )
 
+    async def held_elsewhere(self, owner: str) -> bool:
+        """Whether another instance holds a lease on a pending item now (it may finish it at any moment)."""
+        query = select(OutboxItem.id).where(
+            OutboxItem.status == "pending", OutboxItem.leased_until > self._db.clock(), OutboxItem.lease_owner != owner
+        )
+        async with self._db.read() as session:
+            return await session.scalar(query.limit(1)) is not None
+
     async def dead(self, *, limit: int = 1000) -> list[OutboxRecord]:
         """Items set aside as dead, oldest first, with their reason (``last_error``)."""
         query = select(OutboxItem).where(OutboxItem.status == "dead").order_by(OutboxItem.id).limit(limit)

@@ -100,6 +100,8 @@ PERMANENT_SLACK_ERRORS = frozenset(
 )
 #: Slack errors that say Slack itself is away for a while: retried for as long as it lasts
 SLACK_AWAY_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+#: how often `drain` looks again while another instance holds items
+OTHERS_POLL = 0.05
 #: failures (the start of their recorded error) that prove the message was not posted
 NOTHING_POSTED = ("HTTP 429", "ClientConnectorError", "HTTP 200")
 #: how long to wait on a 429 without a usable Retry-After header
@@ -274,6 +276,8 @@ class OutboxWorker:
             else:
                 next_due = await self._store.outbox.next_at()
                 wait = (next_due - now).total_seconds() if next_due is not None and next_due > now else 0.01
+                if await self._store.outbox.held_elsewhere(self._instance):
+                    wait = min(wait, OTHERS_POLL)  # another instance is at work: look again soon
             await self._sleep(min(wait, (deadline - now).total_seconds()))
 
     # ---- one item ----------------------------------------------------------------------------------
