@@ -148,11 +148,11 @@ class OutboxWorker:
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         poll_interval: float = 5.0,
-        batch: int = 500,
+        batch: int = 50,
         reroute: Reroute | None = None,
         alerts: str | None = None,
         instance: str | None = None,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = 60.0,
     ) -> None:
         self._store = store
         #: the channel a dead item is reported in (None: the log only)
