@@ -298,10 +298,10 @@ async def burst(ports: list[int], run: str, count: int, senders: int = 4) -> set
     return accepted
 
 
-async def settle(stores: Store, slack: ChaosSlack, accepted: set[int], timeout: float) -> float:
-    """Wait until every accepted mail is a lead with a card (or ``timeout``); returns the seconds taken."""
+async def settle(stores: Store, slack: ChaosSlack, accepted: set[int], limit: float) -> float:
+    """Wait until every accepted mail is a lead with a card (or ``limit`` s); returns the seconds taken."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
+    while time.monotonic() - started < limit:
         leads = await stores.leads.recent(limit=100_000)
         if len(leads) >= len(accepted) and len(slack.card_counts()) >= len(leads):
             await asyncio.sleep(1.0)  # a wrongly repeated post gets every chance to show itself
@@ -341,7 +341,7 @@ async def sigkill(mails: int, folder: Path) -> Result:
         fault_over = time.monotonic()
         store = Store.open(url)
         try:
-            await settle(store, slack, accepted, timeout=180)
+            await settle(store, slack, accepted, limit=180)
             drain = time.monotonic() - fault_over
             serve.stop()
             return await count("sigkill", store, slack, "k", accepted, drain, f"({kills} SIGKILLs)")
@@ -391,7 +391,8 @@ async def two_instances(mails: int, folder: Path) -> Result:
             ports = [free_port(), free_port()]
             serves = [Serve(config(folder, f"pg{i}", url, port, slack), port, folder / f"pg{i}.log")
                       for i, port in enumerate(ports)]
-            subprocess.run([str(leadbot), "--config", str(serves[0].cfg), "migrate"], check=True, capture_output=True)
+            migrate = [str(leadbot), "--config", str(serves[0].cfg), "migrate"]
+            await asyncio.to_thread(subprocess.run, migrate, check=True, capture_output=True)
             for serve in serves:
                 serve.start()
             for serve in serves:
@@ -400,7 +401,7 @@ async def two_instances(mails: int, folder: Path) -> Result:
             accepted = await burst(ports, "p", mails)
             store = Store.open(url)
             try:
-                await settle(store, slack, accepted, timeout=180)
+                await settle(store, slack, accepted, limit=180)
                 drain = time.monotonic() - started
                 for serve in serves:
                     serve.stop()

@@ -207,7 +207,8 @@ class Outbox:
             else_=OutboxItem.next_attempt_at,
         )
         async with self._db.read() as session:
-            return await session.scalar(select(func.min(due)).where(lane_head()))
+            found: datetime | None = await session.scalar(select(func.min(due)).where(lane_head()))
+            return found
 
     async def revive_card_updates(self) -> int:
         """Give every card whose last update went dead one more update (pending, attempt count reset).

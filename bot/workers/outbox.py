@@ -450,7 +450,9 @@ class OutboxWorker:
         if failure.slack_away:
             self._outage += 1
             self._paused_until = max(until, self._paused_until or until)
-            logger.warning("Slack is away (%s on %s): pausing the outbox for %.0f s", failure.error, what, failure.delay)
+            logger.warning(
+                "Slack is away (%s on %s): pausing the outbox for %.0f s", failure.error, what, failure.delay
+            )
             return
         if failure.rate_limited:
             self._paused_until = max(until, self._paused_until or until)

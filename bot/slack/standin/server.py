@@ -426,7 +426,7 @@ class SlackStandIn:
         oldest = float(params.get("oldest") or 0)
         limit = int(params.get("limit") or 100)
         with_metadata = str(params.get("include_all_metadata") or "").lower() in ("1", "true")
-        found = []
+        found: list[dict[str, Any]] = []
         for message in reversed(self.messages.get(channel, [])):
             if float(message.ts) < oldest or len(found) >= limit:
                 continue
