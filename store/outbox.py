@@ -233,10 +233,15 @@ class Outbox:
             ).all()
             for lead_id, channel in rows:
                 add_item(session, "update_card", lead_id, channel, {"repair": True}, now)
-            # the dead items are answered: keep them for the record, but do not revive them again
+            # the dead items answered by a fresh update: keep them for the record, but do not revive them
+            # again; the others (no card to update) stay dead, listed by `leadbot outbox --dead`
             await session.execute(
                 update(OutboxItem)
-                .where(OutboxItem.kind == "update_card", OutboxItem.status == "dead")
+                .where(
+                    OutboxItem.kind == "update_card",
+                    OutboxItem.status == "dead",
+                    OutboxItem.lead_id.in_([lead_id for lead_id, _ in rows]),
+                )
                 .values(status="repaired")
             )
             return len(rows)
