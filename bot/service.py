@@ -91,6 +91,7 @@ class Service:
             min_interval=settings.slack.post_interval_seconds,
             # issue 4: cards queued for the console while Slack was off go to their graded channel now
             reroute=(lambda lead: route(lead.grade, settings.slack.channels)) if settings.slack.enabled else None,
+            alerts=settings.slack.channels.alerts if settings.slack.enabled else None,  # issue 12: dead items
         )
         self.assessor = build_assessor(settings, self.store)
         self.pipeline = IntakePipeline(

@@ -1,12 +1,18 @@
 """The Slack outbox: card posts, card updates, notes and DMs, written in the same transaction as the change
-they announce, handed out per channel lane in queue order (issue 4)."""
+they announce (issue 4), handed out under a lease so that any number of instances share it (issue 12).
+
+Ordering is kept only where it matters: the items of one lead go in queue order (its card's post before
+its updates and thread notes); items of different leads, and items of no lead, never wait for each other.
+``lease`` picks the due lane heads and leases them in one statement (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL; on SQLite the single writer makes the statement a compare-and-set).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import Db, to_record
@@ -33,15 +39,14 @@ def add_item(
 
 
 def lane_head() -> ColumnElement[bool]:
-    """A pending outbox item with no earlier pending item in its channel (issue 4)."""
+    """A pending outbox item with no earlier pending item of its lead (issue 12; index ix_outbox_lead_lane).
+
+    Items without a lead compare ``NULL = NULL``, which is never true: they wait for nothing.
+    """
     earlier = OutboxItem.__table__.alias("earlier")
     blocked = (
         select(earlier.c.id)
-        .where(
-            earlier.c.status == "pending",
-            func.coalesce(earlier.c.channel, "") == func.coalesce(OutboxItem.channel, ""),
-            earlier.c.id < OutboxItem.id,
-        )
+        .where(earlier.c.lead_id == OutboxItem.lead_id, earlier.c.status == "pending", earlier.c.id < OutboxItem.id)
         .exists()
     )
     return and_(OutboxItem.status == "pending", ~blocked)
@@ -80,26 +85,104 @@ class Outbox:
         async with self._db.read() as session:
             return await pending_count(session)
 
+    async def lease(self, owner: str, *, seconds: float, limit: int = 500) -> list[OutboxRecord]:
+        """Take the due lane heads nobody holds, oldest first, for ``seconds``: one statement picks and leases.
+
+        An expired lease (its holder died) is taken over; the record's ``claims`` then says an earlier try
+        may have reached Slack.
+        """
+        now = self._db.clock()
+        picked = (
+            select(OutboxItem.id)
+            .where(
+                lane_head(),
+                OutboxItem.next_attempt_at <= now,
+                or_(OutboxItem.leased_until.is_(None), OutboxItem.leased_until <= now),
+            )
+            .order_by(OutboxItem.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(picked.scalar_subquery()))
+            .values(lease_owner=owner, leased_until=now + timedelta(seconds=seconds), claims=OutboxItem.claims + 1)
+            .returning(OutboxItem)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._db.write() as session:
+            rows = list(await session.scalars(statement))
+            return sorted((to_record(OutboxRecord, r) for r in rows), key=lambda r: r.id)
+
     async def done(self, item_id: int) -> None:
         async with self._db.write() as session:
             await session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id == item_id)
-                .values(status="done", done_at=self._db.clock(), attempts=OutboxItem.attempts + 1)
+                .values(
+                    status="done", done_at=self._db.clock(), attempts=OutboxItem.attempts + 1,
+                    lease_owner=None, leased_until=None,
+                )
             )
 
-    async def retry(self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False) -> None:
+    async def retry(
+        self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False,
+        alert: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Put the item back for a later try, or (``give_up``) set it aside as dead with its reason.
+
+        ``alert`` (channel, payload): a note queued in the same transaction, so a dead item is reported once.
+        """
+        now = self._db.clock()
         async with self._db.write() as session:
-            await session.execute(
+            changed = await session.execute(
                 update(OutboxItem)
-                .where(OutboxItem.id == item_id)
+                .where(OutboxItem.id == item_id, OutboxItem.status == "pending")
                 .values(
                     status="dead" if give_up else "pending",
                     attempts=OutboxItem.attempts + 1,
                     last_error=error[:4000],
-                    next_attempt_at=self._db.clock() + delay,
+                    next_attempt_at=now + delay,
+                    lease_owner=None,
+                    leased_until=None,
                 )
             )
+            if give_up and alert is not None and changed.rowcount == 1:  # type: ignore[attr-defined]
+                add_item(session, "post_text", None, alert[0], alert[1], now)
+
+    async def release(self, item_ids: list[int], owner: str) -> None:
+        """Hand leased items back untried (their channel was not ready): due again at once, no claim counted."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id.in_(item_ids), OutboxItem.lease_owner == owner)
+                .values(lease_owner=None, leased_until=None, claims=OutboxItem.claims - 1)
+            )
+
+    async def held_elsewhere(self, owner: str) -> bool:
+        """Whether another instance holds a lease on a pending item now (it may finish it at any moment)."""
+        query = select(OutboxItem.id).where(
+            OutboxItem.status == "pending", OutboxItem.leased_until > self._db.clock(), OutboxItem.lease_owner != owner
+        )
+        async with self._db.read() as session:
+            return await session.scalar(query.limit(1)) is not None
+
+    async def dead(self, *, limit: int = 1000) -> list[OutboxRecord]:
+        """Items set aside as dead, oldest first, with their reason (``last_error``)."""
+        query = select(OutboxItem).where(OutboxItem.status == "dead").order_by(OutboxItem.id).limit(limit)
+        async with self._db.read() as session:
+            return [to_record(OutboxRecord, r) for r in await session.scalars(query)]
+
+    async def revive(self, item_id: int) -> bool:
+        """Make a dead item pending again, due now, its attempts reset (False: no dead item of that id)."""
+        async with self._db.write() as session:
+            changed = await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id == item_id, OutboxItem.status == "dead")
+                .values(status="pending", attempts=0, next_attempt_at=self._db.clock(), lease_owner=None,
+                        leased_until=None)
+            )
+            return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
 
     async def lane_heads(self, *, limit: int = 500) -> list[OutboxRecord]:
         """The outbox items to do now, oldest first: due, and each the head of its channel's lane.
@@ -118,9 +201,14 @@ class Outbox:
             return [to_record(OutboxRecord, r) for r in await session.scalars(query)]
 
     async def next_at(self) -> datetime | None:
-        """When the next lane head falls due (None: nothing pending)."""
+        """When the next lane head falls due or its lease ends (None: nothing pending)."""
+        due = case(
+            (OutboxItem.leased_until > OutboxItem.next_attempt_at, OutboxItem.leased_until),
+            else_=OutboxItem.next_attempt_at,
+        )
         async with self._db.read() as session:
-            return await session.scalar(select(func.min(OutboxItem.next_attempt_at)).where(lane_head()))
+            found: datetime | None = await session.scalar(select(func.min(due)).where(lane_head()))
+            return found
 
     async def revive_card_updates(self) -> int:
         """Give every card whose last update went dead one more update (pending, attempt count reset).
@@ -145,10 +233,15 @@ class Outbox:
             ).all()
             for lead_id, channel in rows:
                 add_item(session, "update_card", lead_id, channel, {"repair": True}, now)
-            # the dead items are answered: keep them for the record, but do not revive them again
+            # the dead items answered by a fresh update: keep them for the record, but do not revive them
+            # again; the others (no card to update) stay dead, listed by `leadbot outbox --dead`
             await session.execute(
                 update(OutboxItem)
-                .where(OutboxItem.kind == "update_card", OutboxItem.status == "dead")
+                .where(
+                    OutboxItem.kind == "update_card",
+                    OutboxItem.status == "dead",
+                    OutboxItem.lead_id.in_([lead_id for lead_id, _ in rows]),
+                )
                 .values(status="repaired")
             )
             return len(rows)

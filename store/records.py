@@ -205,6 +205,10 @@ class OutboxRecord:
     attempts: int
     created_at: datetime
     next_attempt_at: datetime
+    #: leases taken so far, this one included (issue 12: above one, an earlier try may have reached Slack)
+    claims: int = 1
+    status: str = "pending"
+    last_error: str | None = None
 
 
 # ---- assessment (issue 5) ---------------------------------------------------------------------------

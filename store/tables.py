@@ -172,6 +172,11 @@ class OutboxItem(Base):
     next_attempt_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: the instance working on the item until ``leased_until`` (issue 12: one poster per item)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
+    #: how many times a lease was taken: more than one means an earlier try may have reached Slack
+    claims: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 # ---- assessment (issue 5) ---------------------------------------------------------------------------
@@ -198,6 +203,9 @@ class SlaTimer(Base):
     #: pending → done
     status: Mapped[str] = mapped_column(String(8))
     fired_at: Mapped[datetime | None]
+    #: the SLA worker looking at the timer until ``leased_until`` (issue 12)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
 
 
 class RepStatus(Base):
@@ -316,4 +324,5 @@ Index(
     Lead.outcome_amount,
 )
 Index("ix_events_kind_at", Event.kind, Event.at)
-Index("ix_outbox_lane", OutboxItem.status, OutboxItem.channel, OutboxItem.id)
+# issue 12: an item waits only for earlier pending items of its own lead (a card's post before its updates)
+Index("ix_outbox_lead_lane", OutboxItem.lead_id, OutboxItem.status, OutboxItem.id)

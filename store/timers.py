@@ -1,12 +1,13 @@
-"""SLA timers: the claim clock and its escalation steps, each fired at most once (issue 5)."""
+"""SLA timers: the claim clock and its escalation steps, each fired at most once (issue 5), looked at by
+one instance at a time (issue 12: ``lease`` picks the due timers and leases them in one statement)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from store.db import Db, to_record
 from store.events import add_event
@@ -37,6 +38,42 @@ class Timers:
                 .limit(limit)
             )
             return [to_record(SlaTimerRecord, r) for r in rows]
+
+    async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int = 200) -> list[SlaTimerRecord]:
+        """Take the due timers no other worker holds, for ``seconds`` (``FOR UPDATE SKIP LOCKED`` on
+        PostgreSQL; on SQLite the single writer): any number of instances look at each timer once."""
+        picked = (
+            select(SlaTimer.id)
+            .where(
+                SlaTimer.status == "pending",
+                SlaTimer.due_at <= now,
+                or_(SlaTimer.leased_until.is_(None), SlaTimer.leased_until <= now),
+            )
+            .order_by(SlaTimer.due_at, SlaTimer.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(SlaTimer)
+            .where(SlaTimer.id.in_(picked.scalar_subquery()))
+            .values(lease_owner=owner, leased_until=now + timedelta(seconds=seconds))
+            .returning(SlaTimer)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._db.write() as session:
+            rows = [to_record(SlaTimerRecord, r) for r in await session.scalars(statement)]
+        return sorted(rows, key=lambda t: (t.due_at, t.id))
+
+    async def release(self, timer_ids: list[int], owner: str) -> None:
+        """Hand back leased timers that stay pending (nothing to do yet), for the next look."""
+        if not timer_ids:
+            return
+        async with self._db.write() as session:
+            await session.execute(
+                update(SlaTimer)
+                .where(SlaTimer.id.in_(timer_ids), SlaTimer.lease_owner == owner)
+                .values(lease_owner=None, leased_until=None)
+            )
 
     async def query(self, *, lead_id: int | None = None, status: str | None = "pending") -> list[SlaTimerRecord]:
         """Timers by due time, of one lead and/or one status (None: any)."""

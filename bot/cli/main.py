@@ -120,6 +120,14 @@ def cmd_leads(args: argparse.Namespace) -> int:
     return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from bot.cli.outbox import list_dead, retry_dead
+
+    if args.retry:
+        return _run(retry_dead(_settings(args), args.retry))
+    return _run(list_dead(_settings(args), limit=args.limit))
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.cli.stats import run_stats
 
@@ -224,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="duplicate: a repeat inquiry from a person whose earlier lead is still open")
     leads.add_argument("--limit", type=int, default=50)
     leads.set_defaults(func=cmd_leads)
+
+    outbox = command("outbox", "Slack posts that cannot be delivered (dead items) and trying them again")
+    what = outbox.add_mutually_exclusive_group()
+    what.add_argument("--dead", action="store_true", help="list the dead items with their reason (the default)")
+    what.add_argument("--retry", type=int, nargs="+", metavar="ID", help="queue these dead items again")
+    outbox.add_argument("--limit", type=int, default=200)
+    outbox.set_defaults(func=cmd_outbox)
 
     stats = command("stats", "pipeline statistics: sources, grades, claim times, outcomes, reps")
     stats.add_argument("period", nargs="?", default="30d", choices=["7d", "30d", "90d", "all"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import sys
 import time
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,20 +16,31 @@ from store.records import LeadRecord
 
 #: chat.postMessage truncates text beyond 40,000 characters; notes are far shorter, this is a guard
 TEXT_MAX = 4000
+#: the message metadata event type that carries an outbox item's client token (issue 12)
+TOKEN_EVENT = "leadbot_outbox"
+#: how far back `find` looks: pages of conversations.history, newest first
+FIND_PAGES, FIND_PAGE_SIZE = 5, 200
 
 
 class CardPoster(Protocol):
     """Posts a lead's card and updates it in place. Errors propagate (the outbox decides on retries)."""
 
-    async def post(self, channel: str, lead: LeadRecord) -> str:
-        """Post the card; return the message ts (its id within the channel)."""
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
+        """Post the card; return the message ts (its id within the channel). ``token``: a client token sent
+        along (message metadata) so that `find` recognises the message later."""
+        ...
+
+    async def find(self, channel: str, token: str) -> str | None:
+        """The ts of a recent message of ours in ``channel`` posted with ``token``, if there is one."""
         ...
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         """Re-render the card posted at (channel, ts) from the lead as it is now."""
         ...
 
-    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+    async def post_text(
+        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+    ) -> str:
         """Post a plain mrkdwn note (in the thread of ``thread_ts`` if given); return its ts."""
         ...
 
@@ -50,23 +61,43 @@ class SlackCardPoster:
         self._client = client
         self._mask = mask
 
-    async def post(self, channel: str, lead: LeadRecord) -> str:
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
         blocks, text = lead_card(lead, masked=self._mask)
         # No unfurling: a vendor URL in a lead must not pull a preview into the channel.
         response = await self._client.chat_postMessage(
-            channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+            channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False,
+            metadata=_metadata(token),
         )
         return str(response["ts"])
+
+    async def find(self, channel: str, token: str) -> str | None:
+        cursor: str | None = None
+        for _ in range(FIND_PAGES):
+            response = await self._client.conversations_history(
+                channel=channel, limit=FIND_PAGE_SIZE, include_all_metadata=True, cursor=cursor
+            )
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == TOKEN_EVENT and payload.get("token") == token:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        return None
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         blocks, text = lead_card(lead, masked=self._mask)
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
-    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+    async def post_text(
+        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+    ) -> str:
         # Notes are composed by renderers that escape every value (bot.slack.notes); `guard` is the last
         # line of defence against one that did not: no broadcast, no link, no bidi override gets out.
         response = await self._client.chat_postMessage(
-            channel=channel, text=guard(text, TEXT_MAX), thread_ts=thread_ts, unfurl_links=False, unfurl_media=False
+            channel=channel, text=guard(text, TEXT_MAX), thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+            metadata=_metadata(token),
         )
         return str(response["ts"])
 
@@ -85,6 +116,11 @@ class SlackCardPoster:
         return str(opened["channel"]["id"])
 
 
+def _metadata(token: str | None) -> dict[str, Any] | None:
+    """The message metadata carrying an outbox item's client token (none: no metadata)."""
+    return None if token is None else {"event_type": TOKEN_EVENT, "event_payload": {"token": token}}
+
+
 class ConsoleCardPoster:
     """Prints cards to a stream (Slack off: the demo and a first run without tokens)."""
 
@@ -93,7 +129,7 @@ class ConsoleCardPoster:
         self._counter = itertools.count(1)
         self._base = int(time.time())
 
-    async def post(self, channel: str, lead: LeadRecord) -> str:
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
         # A synthetic ts shaped like Slack's ("seconds.sequence"), unique within this process.
         ts = f"{self._base}.{next(self._counter):06d}"
         self._print(f"── new lead card ({channel}) ──", lead)
@@ -102,7 +138,12 @@ class ConsoleCardPoster:
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         self._print(f"── card updated ({channel}) ──", lead)
 
-    async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
+    async def find(self, channel: str, token: str) -> str | None:
+        return None  # printed output cannot be looked up; a card printed twice is only ink
+
+    async def post_text(
+        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+    ) -> str:
         where = f"{channel}, thread {thread_ts}" if thread_ts else channel
         self._say(f"── note ({where}) ──", text)
         return f"{self._base}.{next(self._counter):06d}"

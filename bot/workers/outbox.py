@@ -5,12 +5,12 @@ claim), so nothing is announced that did not happen and nothing that happened go
 worker takes the due items oldest first and does them:
 
 * ``post_card``: render the lead, post it to the item's channel, ``store.leads.mark_posted`` with the ts;
-* ``update_card``: re-render the card where it was posted (waits while the lead has no ts yet). A card
+* ``update_card``: re-render the card where it was posted (dead at once if the lead has no card). A card
   whose update keeps failing stays pending with backoff and is repaired by a later attempt: the card is
   always rendered from the lead as it is *then*, so one late update shows every change;
 * ``post_text``: payload ``{"text": str, "in_thread": bool}`` — a note to the item's channel, or, with
-  ``in_thread``, a reply in the thread of the item's lead's card (its ``slack_channel``/``slack_ts``);
-  while that card is not posted yet the note waits (a few attempts), then goes to the channel unthreaded;
+  ``in_thread``, a reply in the thread of the item's lead's card (its ``slack_channel``/``slack_ts``); if
+  its lead has no card (none was posted) the note goes to the channel unthreaded;
 * ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage; with
   ``{"user": "U…", "card": true}`` instead, the item's lead's full (unmasked) card, for its owner.
 
@@ -20,17 +20,26 @@ Cards queued for the ``console`` pseudo-channel (queued while Slack was off) are
 posted to the channel ``reroute`` names for the lead (its graded channel); a lead whose grade has no
 channel is logged at warning and the item is finished, never retried for ever.
 
-Per channel ("lane"), items go in queue order, at most one Slack call per ``min_interval`` seconds
-(Slack allows about one message per second per channel). The store enforces the order: ``due_lane_heads``
-never hands out an item while an earlier item of its lane is still pending, so retries are written with
-their real delay (``next_attempt_at``), and a restart resumes each backoff where it was. Failures:
+Any number of instances share the outbox (issue 12): each pass leases the due items it will do
+(``Outbox.lease``: one statement picks and leases them, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so
+exactly one instance posts each card; an instance that dies leaves a lease that expires, and the next
+holder, seeing the item was claimed before, first looks the card up in the channel by the client token
+sent in the message metadata and adopts its ts instead of posting a second card.
 
-* Slack rate limit (HTTP 429 / ``ratelimited``): every lane pauses for ``Retry-After`` seconds;
-* 5xx, connection errors, timeouts, other Slack errors, our own bugs: retry with exponential backoff
-  (``backoff_base`` doubling up to ``backoff_cap``), and after ``max_attempts`` the item goes "dead"
-  with its last error (logged, kept in the store);
-* errors that say the item itself can never succeed (``invalid_blocks``, ``message_not_found``…, a
-  lead that no longer exists): dead at once.
+Ordering is kept only where it matters: one lead's items go in queue order (its card's post before its
+updates and thread notes); nothing else waits for anything. Per channel at most one Slack call per
+``min_interval`` seconds (Slack allows about one message per second per channel); an item whose channel
+is not ready yet is handed back (its lease released) for the next pass. Failures:
+
+* Slack away (connection errors, timeouts, 5xx, Slack's ``internal_error``…) and 429: retried for as long
+  as it lasts, never given up. The outbox pauses for ``Retry-After`` (429) or a backoff that doubles from
+  ``backoff_base`` to ``backoff_cap`` while the outage lasts; each item's next try is written in the store,
+  so a restart resumes where it was. Posting resumes by itself when Slack answers again;
+* errors that say the item itself can never succeed (``channel_not_found``, ``not_in_channel``,
+  ``invalid_blocks``, a card update for a lead with no card, a lead that no longer exists): dead at once
+  with the reason, reported once in the alerts channel; ``leadbot outbox --dead`` lists them and
+  ``leadbot outbox --retry ID`` tries one again;
+* anything else (an unknown Slack error, our own bug): backoff, and dead after ``max_attempts``.
 """
 
 from __future__ import annotations
@@ -38,15 +47,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.notices import outbox_text
 from bot.slack.poster import CardPoster
+from bot.slack.safe import inert
 from parsers.errors import LeadbotError
 from store.db import utcnow
 from store.records import LeadRecord, OutboxRecord
@@ -60,13 +74,18 @@ Reroute = Callable[[LeadRecord], str | None]
 
 #: the pseudo-channel of cards printed while Slack was off (bot.intake.pipeline.CONSOLE)
 CONSOLE = "console"
-#: how many times a threaded note waits for its card before it is posted unthreaded
-THREAD_WAIT_ATTEMPTS = 3
 Sleep = Callable[[float], Awaitable[None]]
 
 #: Slack errors that retrying the same item cannot fix
 PERMANENT_SLACK_ERRORS = frozenset(
     {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "cannot_dm_bot",
+        "restricted_action",
+        "thread_not_found",
         "invalid_blocks",
         "invalid_blocks_format",
         "invalid_arguments",
@@ -79,16 +98,29 @@ PERMANENT_SLACK_ERRORS = frozenset(
         "edit_window_closed",
     }
 )
+#: Slack errors that say Slack itself is away for a while: retried for as long as it lasts
+SLACK_AWAY_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+#: how often `drain` looks again while another instance holds items
+OTHERS_POLL = 0.05
+#: failures (the start of their recorded error) that prove the message was not posted
+NOTHING_POSTED = ("HTTP 429", "ClientConnectorError", "HTTP 200")
 #: how long to wait on a 429 without a usable Retry-After header
 DEFAULT_RETRY_AFTER = 1.0
+
+
+def instance_name() -> str:
+    """This process's lease owner name: host, pid and a random part (a restarted pid is someone else)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def client_token(item: OutboxRecord) -> str:
+    """The token sent with an item's message (metadata), the same on every try of that item."""
+    return f"outbox-{item.id}-{int(item.created_at.timestamp() * 1000)}"
 
 
 class _Permanent(LeadbotError):
     """The item can never succeed; it goes dead at once."""
 
-
-class _NotYet(LeadbotError):
-    """The item cannot be done yet (an update for a card not posted yet); try again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +129,8 @@ class _Failure:
     delay: float
     give_up: bool
     rate_limited: bool = False
+    #: Slack (or the way to it) is away: pause the whole outbox, not just this item
+    slack_away: bool = False
 
 
 class OutboxWorker:
@@ -114,10 +148,19 @@ class OutboxWorker:
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         poll_interval: float = 5.0,
-        batch: int = 500,
+        batch: int = 50,
         reroute: Reroute | None = None,
+        alerts: str | None = None,
+        instance: str | None = None,
+        lease_seconds: float = 60.0,
     ) -> None:
         self._store = store
+        #: the channel a dead item is reported in (None: the log only)
+        self._alerts = alerts
+        self._instance = instance or instance_name()
+        self._lease_seconds = lease_seconds
+        #: consecutive "Slack away" failures: the outage backoff grows with it, a success resets it
+        self._outage = 0
         self._reroute = reroute
         self._poster = poster
         self._min_interval = timedelta(seconds=min_interval)
@@ -132,8 +175,6 @@ class OutboxWorker:
         self._pass_lock = asyncio.Lock()
         #: lane -> when its last Slack call was made
         self._last_call: dict[str, datetime] = {}
-        #: item id -> not to be tried before (backoff)
-        self._not_before: dict[int, datetime] = {}
         #: Slack said 429: no lane calls Slack before this
         self._paused_until: datetime | None = None
         #: the earliest moment a held item becomes ready (how long the loop may sleep)
@@ -188,32 +229,28 @@ class OutboxWorker:
                 self._hold_until(self._paused_until)
                 return 0
             self._paused_until = None
-        items = await self._store.outbox.lane_heads(limit=self._batch)
-        if len(items) < self._batch:  # a complete view: forget backoffs of items finished elsewhere
-            present = {item.id for item in items}
-            self._not_before = {k: v for k, v in self._not_before.items() if k in present}
-        else:  # more may be waiting beyond this batch: come back at once
+        items = await self._store.outbox.lease(self._instance, seconds=self._lease_seconds, limit=self._batch)
+        if len(items) >= self._batch:  # more may be waiting beyond this batch: come back at once
             self._hold_until(now)
         done = 0
-        held: set[str] = set()
-        for item in items:
+        handed_back: list[int] = []
+        for index, item in enumerate(items):
+            if self._paused_until is not None:  # Slack away or rate limited: the rest waits for the pause
+                handed_back.extend(i.id for i in items[index:])
+                self._hold_until(self._paused_until)
+                break
             lane = item.channel or ""
-            if lane in held:
-                continue  # an earlier item of this lane is waiting: keep queue order
             now = self._clock()
-            ready_at = max(self._not_before.get(item.id, now), self._lane_ready_at(lane, now))
-            if ready_at > now:
-                held.add(lane)
+            ready_at = self._lane_ready_at(lane, now)
+            if ready_at > now:  # this channel was called a moment ago: pacing, not an error
+                handed_back.append(item.id)
                 self._hold_until(ready_at)
                 continue
             if await self._attempt(item, lane):
                 done += 1
-                self._hold_until(self._lane_ready_at(lane, self._clock()))  # the lane's next item
-            else:
-                held.add(lane)
-            if self._paused_until is not None:
-                self._hold_until(self._paused_until)
-                break
+                self._hold_until(self._lane_ready_at(lane, self._clock()))  # the channel's next item
+        if handed_back:
+            await self._store.outbox.release(handed_back, self._instance)
         return done
 
     async def drain(self, timeout: float) -> None:  # noqa: ASYNC109 (measured on the injected clock)
@@ -239,6 +276,8 @@ class OutboxWorker:
             else:
                 next_due = await self._store.outbox.next_at()
                 wait = (next_due - now).total_seconds() if next_due is not None and next_due > now else 0.01
+                if await self._store.outbox.held_elsewhere(self._instance):
+                    wait = min(wait, OTHERS_POLL)  # another instance is at work: look again soon
             await self._sleep(min(wait, (deadline - now).total_seconds()))
 
     # ---- one item ----------------------------------------------------------------------------------
@@ -252,11 +291,13 @@ class OutboxWorker:
         except Exception as exc:
             failure = self._classify(exc, item)
             delay = timedelta(seconds=failure.delay)
-            await self._store.outbox.retry(item.id, failure.error, delay=delay, give_up=failure.give_up)
+            await self._store.outbox.retry(
+                item.id, failure.error, delay=delay, give_up=failure.give_up, alert=self._alert(item, failure)
+            )
             self._after_failure(item, failure, exc)
             return False
         await self._store.outbox.done(item.id)
-        self._not_before.pop(item.id, None)
+        self._outage = 0
         logger.debug("outbox item %d (%s, lead %s) done", item.id, item.kind, item.lead_id)
         return True
 
@@ -294,7 +335,13 @@ class OutboxWorker:
                 )
                 return
             channel = rerouted
-        ts = await self._poster.post(channel, lead)
+        token = client_token(item)
+        ts = await self._poster.find(channel, token) if _may_have_reached_slack(item) else None
+        if ts is not None:
+            # An earlier try reached Slack but was never recorded (a crash, a lost answer): adopt that card.
+            logger.info("lead %d's card was posted by an earlier try (%s); adopting it", lead.id, ts)
+        else:
+            ts = await self._poster.post(channel, lead, token=token)
         await self._store.leads.mark_posted(lead.id, channel, ts)
 
     async def _update_card(self, item: OutboxRecord) -> None:
@@ -304,7 +351,8 @@ class OutboxWorker:
         if lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if not (lead.slack_channel and lead.slack_ts):
-            raise _NotYet(f"lead {lead.id} has no card yet")
+            # The lead's post (if any) went first, its lane kept the order: there is no card to update.
+            raise _Permanent(f"no card to update: lead {lead.id} has no card")
         if lead.slack_channel == CONSOLE and self._reroute is not None:
             # Printed while Slack was off: there is no Slack message to edit (the console is gone).
             logger.info("lead %d's card was printed to the console; no Slack card to update", lead.id)
@@ -325,14 +373,16 @@ class OutboxWorker:
                 raise _Permanent("post_text in_thread needs a lead")
             if lead.slack_channel and lead.slack_ts and not self._console_card_in_slack_mode(lead):
                 channel, thread_ts = lead.slack_channel, lead.slack_ts
-            elif lead.status == "new" and item.attempts < THREAD_WAIT_ATTEMPTS:
-                raise _NotYet(f"lead {lead.id} has no card to reply under yet")
         if channel == CONSOLE and self._reroute is not None and thread_ts is None:
             channel = self._reroute(lead) if lead is not None else None
         if not channel:
             logger.warning("note for lead %s has no channel to go to; dropped: %s", item.lead_id, text[:200])
             return
-        await self._poster.post_text(channel, text, thread_ts=thread_ts)
+        token = client_token(item)
+        if _may_have_reached_slack(item) and await self._poster.find(channel, token) is not None:
+            logger.info("note of outbox item %d was posted by an earlier try; not posting it again", item.id)
+            return
+        await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token)
 
     async def _dm(self, item: OutboxRecord) -> None:
         user, text = item.payload.get("user"), outbox_text(item.payload)
@@ -354,6 +404,7 @@ class OutboxWorker:
     def _classify(self, exc: Exception, item: OutboxRecord) -> _Failure:
         attempt = item.attempts + 1
         backoff = min(self._backoff_cap, self._backoff_base * 2**item.attempts)
+        away = min(self._backoff_cap, self._backoff_base * 2**self._outage)
         exhausted = attempt >= self._max_attempts
         if isinstance(exc, _Permanent):
             return _Failure(str(exc), 0, give_up=True)
@@ -364,18 +415,29 @@ class OutboxWorker:
                 return _Failure(f"HTTP {status} {error}", _retry_after(exc), give_up=False, rate_limited=True)
             if error in PERMANENT_SLACK_ERRORS:
                 return _Failure(f"HTTP {status} {error}", 0, give_up=True)
+            if status >= 500 or error in SLACK_AWAY_ERRORS:
+                return _Failure(f"HTTP {status} {error}", away, give_up=False, slack_away=True)
             return _Failure(f"HTTP {status} {error}", backoff, give_up=exhausted)
-        if isinstance(exc, _NotYet):
-            return _Failure(str(exc), backoff, give_up=exhausted)
         if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
-            return _Failure(f"{type(exc).__name__}: {exc}", backoff, give_up=exhausted)
+            return _Failure(f"{type(exc).__name__}: {exc}", away, give_up=False, slack_away=True)
         return _Failure(f"unexpected {type(exc).__name__}: {exc}", backoff, give_up=exhausted)
+
+    def _alert(self, item: OutboxRecord, failure: _Failure) -> tuple[str, dict[str, Any]] | None:
+        """The note that reports a dead item once in the alerts channel (never for an alert itself)."""
+        if not failure.give_up or not self._alerts or item.payload.get("outbox_alert"):
+            return None
+        lead = f"lead {item.lead_id}" if item.lead_id is not None else "no lead"
+        text = (
+            f":warning: Outbox item {item.id} ({inert(item.kind)}, {lead}, channel {inert(item.channel or '-')}) "
+            f"cannot be delivered and was set aside: {inert(failure.error[:300])}. "
+            f"`leadbot outbox --dead` lists such items; `leadbot outbox --retry {item.id}` tries it again."
+        )
+        return self._alerts, {"text": text, "outbox_alert": True}
 
     def _after_failure(self, item: OutboxRecord, failure: _Failure, exc: Exception) -> None:
         what = f"outbox item {item.id} ({item.kind}, lead {item.lead_id}, channel {item.channel})"
-        expected = isinstance(exc, SlackApiError | _Permanent | _NotYet | aiohttp.ClientError | TimeoutError | OSError)
+        expected = isinstance(exc, SlackApiError | _Permanent | aiohttp.ClientError | TimeoutError | OSError)
         if failure.give_up:
-            self._not_before.pop(item.id, None)
             logger.error(
                 "%s is dead after %d attempt(s): %s",
                 what,
@@ -385,7 +447,13 @@ class OutboxWorker:
             )
             return
         until = self._clock() + timedelta(seconds=failure.delay)
-        self._not_before[item.id] = until
+        if failure.slack_away:
+            self._outage += 1
+            self._paused_until = max(until, self._paused_until or until)
+            logger.warning(
+                "Slack is away (%s on %s): pausing the outbox for %.0f s", failure.error, what, failure.delay
+            )
+            return
         if failure.rate_limited:
             self._paused_until = max(until, self._paused_until or until)
             logger.warning("Slack rate limit on %s: pausing the outbox for %.1f s", what, failure.delay)
@@ -414,6 +482,16 @@ class OutboxWorker:
         if self._next_ready is None:
             return self._poll_interval
         return max(0.0, min(self._poll_interval, (self._next_ready - now).total_seconds()))
+
+
+def _may_have_reached_slack(item: OutboxRecord) -> bool:
+    """Whether an earlier try of the item may have posted its message without our knowing: a holder that
+    died (a lease taken but no outcome recorded) or a failure that does not prove nothing was posted."""
+    if item.claims > item.attempts + 1:
+        return True
+    if item.attempts == 0 or item.last_error is None:
+        return False
+    return not item.last_error.startswith(NOTHING_POSTED)
 
 
 def _slack_error(exc: SlackApiError) -> str:

@@ -3,7 +3,7 @@
 Every action is one store transaction that takes the timer with a compare-and-set, writes the events
 and the outbox items and the next timer together, so a restart at any point loses no timer and two
 workers never fire one twice. The clock and the sleep are injected, so tests run a day of SLA in
-milliseconds.
+milliseconds. Due timers are leased (issue 12), so several instances never look at one timer at once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,12 @@ class SlaWorker:
         clock: Clock = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        instance: str | None = None,
+        lease_seconds: float = 120.0,
     ) -> None:
+        #: the lease owner name of this worker (issue 12: one instance looks at each due timer)
+        self._instance = instance or f"sla:{uuid.uuid4().hex}"
+        self._lease_seconds = lease_seconds
         self._store = store
         self._settings = settings
         self._channels = channels
@@ -56,17 +62,20 @@ class SlaWorker:
         if not self._calendar.is_open(now):
             return done
         held: set[int] = set()
-        # A step that fires may schedule the next one already due (after downtime): catch up in rounds.
-        for _ in range(2 + claim_steps(self._settings)):
-            due = [t for t in await self._store.timers.due(now) if t.id not in held]
-            if not due:
-                break
-            for timer in due:
-                note = await self._fire(timer, now)
-                if note is None:
-                    held.add(timer.id)
-                else:
-                    done.append(note)
+        try:
+            # A step that fires may schedule the next one already due (after downtime): catch up in rounds.
+            for _ in range(2 + claim_steps(self._settings)):
+                due = await self._store.timers.lease(self._instance, now, seconds=self._lease_seconds)
+                if not due:
+                    break
+                for timer in due:
+                    note = await self._fire(timer, now)
+                    if note is None:
+                        held.add(timer.id)
+                    else:
+                        done.append(note)
+        finally:
+            await self._store.timers.release(sorted(held), self._instance)
         if await self._digest(now):
             done.append("grade C digest")
         for note in done:

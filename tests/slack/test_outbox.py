@@ -1,4 +1,4 @@
-"""The outbox worker against the fake Slack: order per channel, pacing, 429/5xx, dead items, updates.
+"""The outbox worker against the fake Slack: order per lead, pacing, 429/5xx, dead items, updates.
 
 Time is a fake clock shared by the store and the worker (its ``sleep`` advances it), so minutes of
 Retry-After and backoff run in milliseconds; the Slack calls themselves are real HTTP to the fake.
@@ -55,12 +55,15 @@ class TimedPoster:
         self._clock = clock
         self.attempts: list[Attempt] = []
 
-    async def post(self, channel: str, lead: LeadRecord) -> str:
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
         attempt = Attempt(self._clock(), "post", channel, lead.id, ok=False)
         self.attempts.append(attempt)
-        ts = await self._inner.post(channel, lead)
+        ts = await self._inner.post(channel, lead, token=token)
         attempt.ok = True
         return ts
+
+    async def find(self, channel: str, token: str) -> str | None:
+        return await self._inner.find(channel, token)
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
         attempt = Attempt(self._clock(), "update", channel, lead.id, ok=False)
@@ -159,28 +162,45 @@ async def test_rate_limit_then_outage_every_card_exactly_once_in_order(
         assert firsts == expected
 
 
-async def test_an_item_that_keeps_failing_goes_dead_and_frees_its_lane(
+async def test_slack_away_is_retried_past_max_attempts_with_a_capped_backoff(
+    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
+) -> None:
+    first, second = await add_leads(timed_store, ["C_SALES", "C_SALES"])
+    slack_api.fail("chat.postMessage", status=503, times=6)
+    worker = worker_for(timed_store, poster, clock, min_interval=1.0, max_attempts=3, backoff_cap=5.0)
+
+    await worker.drain(timeout=3600)
+
+    assert card_lead_ids(slack_api, "C_SALES") == [first.id, second.id]
+    failed = [a for a in poster.attempts if not a.ok]
+    assert len(failed) == 6  # twice max_attempts, and still not given up
+    gaps = [b.at - a.at for a, b in itertools.pairwise(failed)]
+    assert gaps == [timedelta(seconds=s) for s in (2, 4, 5, 5, 5)]  # doubling, capped
+    assert await timed_store.outbox.dead() == []
+    assert await timed_store.outbox.pending_count() == 0
+
+
+async def test_an_unknown_error_goes_dead_after_max_attempts_and_delays_no_other_card(
     timed_store: Store,
     slack_api: FakeSlackApi,
-    poster: TimedPoster,
+    slack_client: AsyncWebClient,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    doomed, next_one = await add_leads(timed_store, ["C_SALES", "C_SALES"])
-    slack_api.fail("chat.postMessage", status=503, times=3)
-    worker = worker_for(timed_store, poster, clock, min_interval=1.0, max_attempts=3)
+    doomed = await timed_store.outbox.enqueue("dm", lead_id=None, channel=None, payload={"user": "U1", "text": "hi"})
+    (lead,) = await add_leads(timed_store, ["C_SALES"])
+    slack_api.fail("conversations.open", status=200, error="something_new", times=3)
+    worker = OutboxWorker(timed_store, SlackCardPoster(slack_client), clock=clock, sleep=clock.sleep, max_attempts=3)
 
+    assert await worker.run_once() == 1  # the card goes at once, beside the failing DM
+    assert card_lead_ids(slack_api, "C_SALES") == [lead.id]
     with caplog.at_level(logging.ERROR, logger="bot.workers.outbox"):
         await worker.drain(timeout=3600)
 
-    assert [a.lead_id for a in poster.attempts] == [doomed.id] * 3 + [next_one.id]
-    gaps = [b.at - a.at for a, b in itertools.pairwise(poster.attempts[:3])]
-    assert gaps == [timedelta(seconds=2), timedelta(seconds=4)]  # exponential backoff
-    assert card_lead_ids(slack_api, "C_SALES") == [next_one.id]
-    stored = await timed_store.leads.get(doomed.id)
-    assert stored is not None and stored.slack_ts is None
-    assert await timed_store.outbox.pending_count() == 0
-    assert any("is dead after 3 attempt(s): HTTP 503" in r.getMessage() for r in caplog.records)
+    (dead,) = await timed_store.outbox.dead()
+    assert dead.id == doomed and dead.attempts == 3 and dead.last_error == "HTTP 200 something_new"
+    assert len(slack_api.calls("conversations.open")) == 3
+    assert any("is dead after 3 attempt(s): HTTP 200 something_new" in r.getMessage() for r in caplog.records)
 
 
 async def test_a_card_slack_rejects_goes_dead_at_once(
@@ -219,23 +239,35 @@ async def test_claim_updates_the_card_once(
     assert len(slack_api.calls("chat.postMessage")) == 1
 
 
-async def test_update_waits_for_the_card_to_exist(
-    timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock, slack_client: AsyncWebClient
+async def test_an_update_without_a_card_is_dead_at_once_reported_once_and_can_be_retried(
+    timed_store: Store, slack_api: FakeSlackApi, clock: FakeClock, slack_client: AsyncWebClient
 ) -> None:
-    lead = await timed_store.leads.add(new_lead(post_to=None))
+    lead = await timed_store.leads.add(new_lead(post_to=None))  # imported with --no-post, say
     await timed_store.outbox.enqueue("update_card", lead_id=lead.id, channel="C_SALES")
-    worker = worker_for(timed_store, poster, clock, min_interval=1.0)
+    (other,) = await add_leads(timed_store, ["C_SALES"])
+    poster = SlackCardPoster(slack_client)
+    worker = OutboxWorker(timed_store, poster, clock=clock, sleep=clock.sleep, alerts="C_ALERTS")
 
-    assert await worker.run_once() == 0
-    assert await timed_store.outbox.pending_count() == 1
+    await worker.drain(timeout=60)
+    await worker.drain(timeout=60)  # a second look reports nothing new
+
+    assert card_lead_ids(slack_api, "C_SALES") == [other.id]
     assert slack_api.calls("chat.update") == []
+    (dead,) = await timed_store.outbox.dead()
+    assert dead.kind == "update_card" and dead.last_error == f"no card to update: lead {lead.id} has no card"
+    (alert,) = slack_api.channel_messages("C_ALERTS")
+    assert f"Outbox item {dead.id} (update_card, lead {lead.id}" in alert.text
+    assert f"leadbot outbox --retry {dead.id}" in alert.text
 
-    ts = await SlackCardPoster(slack_client).post("C_SALES", lead)
+    ts = await poster.post("C_SALES", lead)
     await timed_store.leads.mark_posted(lead.id, "C_SALES", ts)
+    assert await timed_store.outbox.revive(dead.id)
+    assert not await timed_store.outbox.revive(dead.id)  # pending now, not dead
     await worker.drain(timeout=60)
 
     assert len(slack_api.calls("chat.update", ok_only=True)) == 1
-    assert await timed_store.outbox.pending_count() == 0
+    assert await timed_store.outbox.dead() == []
+    assert len(slack_api.channel_messages("C_ALERTS")) == 1
 
 
 async def test_a_card_already_posted_is_not_posted_again(
@@ -374,21 +406,21 @@ async def test_cards_queued_for_the_console_go_to_their_graded_channel_once_slac
     assert await store.outbox.pending_count() == 0
 
 
-async def test_a_backoff_survives_a_restart_and_the_lane_keeps_its_order(
+async def test_a_backoff_survives_a_restart_and_other_leads_do_not_wait(
     timed_store: Store, slack_api: FakeSlackApi, poster: TimedPoster, clock: FakeClock
 ) -> None:
     first, second = await add_leads(timed_store, ["C_SALES", "C_SALES"])
     slack_api.fail("chat.postMessage", status=503)
     await worker_for(timed_store, poster, clock).run_once()  # fails; backoff 2 s is written to the store
-    assert [i.id for i in await timed_store.outbox.lane_heads()] == []  # the head waits, and blocks its lane
+    assert [i.lead_id for i in await timed_store.outbox.lane_heads()] == [second.id]  # the first waits
 
     restarted = worker_for(timed_store, poster, clock)  # a new process: nothing in memory
-    assert await restarted.run_once() == 0
+    assert await restarted.run_once() == 1  # the other lead's card does not wait behind the first
     clock.now += timedelta(seconds=2)
     await restarted.drain(timeout=60)
 
-    assert card_lead_ids(slack_api, "C_SALES") == [first.id, second.id]
-    assert [a.lead_id for a in poster.attempts] == [first.id, first.id, second.id]
+    assert card_lead_ids(slack_api, "C_SALES") == [second.id, first.id]
+    assert [a.lead_id for a in poster.attempts] == [first.id, second.id, first.id]
 
 
 async def test_a_card_update_that_keeps_failing_is_repaired_later(

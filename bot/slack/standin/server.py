@@ -53,6 +53,8 @@ class Message:
     history: list[dict[str, Any]] = field(default_factory=list)
     #: the ts of the thread's parent, for a reply in a thread
     thread_ts: str | None = None
+    #: chat.postMessage's ``metadata`` ({"event_type": …, "event_payload": {…}}), if it was given
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -396,6 +398,7 @@ class SlackStandIn:
         thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
         message = Message(channel, self._next_ts(), str(params.get("text") or ""), message_blocks(params))
         message.thread_ts = thread_ts
+        message.metadata = _metadata(params.get("metadata"))
         self.messages.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
@@ -414,6 +417,24 @@ class SlackStandIn:
         message.blocks = message_blocks(params)
         message.edits += 1
         return {"channel": channel, "ts": ts, "text": message.text, "message": self._message_json(message)}
+
+    def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any] | str:
+        """Newest first, ``oldest``/``limit`` honoured (no paging); metadata only with include_all_metadata."""
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return "channel_not_found"
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata") or "").lower() in ("1", "true")
+        found: list[dict[str, Any]] = []
+        for message in reversed(self.messages.get(channel, [])):
+            if float(message.ts) < oldest or len(found) >= limit:
+                continue
+            shown = self._message_json(message)
+            if with_metadata and message.metadata is not None:
+                shown["metadata"] = message.metadata
+            found.append(shown)
+        return {"messages": found, "has_more": False}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any] | str:
         channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
@@ -504,6 +525,13 @@ class SlackStandIn:
             "blocks": message.blocks,
             "ts": message.ts,
         }
+
+
+def _metadata(raw: Any) -> dict[str, Any] | None:
+    """chat.postMessage's metadata, sent as a JSON object or (form-encoded) as its JSON text."""
+    if isinstance(raw, str) and raw:
+        raw = json.loads(raw)
+    return raw if isinstance(raw, dict) else None
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:

@@ -1,0 +1,109 @@
+"""Issue 12: the outbox and the SLA timers shared by several instances, and a crash between posting and
+recording repaired without a second card. Real HTTP to the Slack stand-in, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.poster import SlackCardPoster
+from bot.workers.outbox import OutboxWorker, client_token
+from store.store import Store
+from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.leads import new_lead
+
+CHANNELS = ("C_SALES", "C_NURTURE", "C_EAST")
+
+
+async def test_two_instances_post_each_card_exactly_once(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    await first.migrate()
+    try:
+        leads = [await first.leads.add(new_lead(f"Lead Number{i}", post_to=CHANNELS[i % 3])) for i in range(30)]
+        workers = [
+            OutboxWorker(s, SlackCardPoster(slack_client), min_interval=0, instance=name)
+            for s, name in ((first, "one"), (second, "two"))
+        ]
+        await asyncio.gather(*(w.drain(timeout=30) for w in workers))
+
+        assert len(slack_api.calls("chat.postMessage")) == len(leads)
+        posted = [m for ch in CHANNELS for m in slack_api.channel_messages(ch)]
+        assert len(posted) == len(leads)
+        for lead in leads:
+            stored = await first.leads.get(lead.id)
+            assert stored is not None and stored.slack_ts is not None
+        assert await first.outbox.pending_count() == 0
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_lease_is_held_until_it_expires(store_url: str) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    clock = [now]
+    store = Store.open(store_url, clock=lambda: clock[0])
+    await store.migrate()
+    try:
+        lead = await store.leads.add(new_lead())
+        (item,) = await store.outbox.lease("one", seconds=60)
+        assert item.lead_id == lead.id and item.claims == 1
+        assert await store.outbox.lease("two", seconds=60) == []  # held
+        clock[0] = now + timedelta(seconds=61)
+        (again,) = await store.outbox.lease("two", seconds=60)  # its holder died: taken over
+        assert again.id == item.id and again.claims == 2 and again.attempts == 0
+    finally:
+        await store.close()
+
+
+async def test_a_crash_after_posting_adopts_the_card_instead_of_posting_again(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    clock = [now]
+    store = Store.open(store_url, clock=lambda: clock[0])
+    await store.migrate()
+    poster = SlackCardPoster(slack_client)
+    try:
+        lead = await store.leads.add(new_lead())
+        # An instance leases the card, posts it, and dies before recording the ts.
+        (item,) = await store.outbox.lease("dying", seconds=60)
+        ghost_ts = await poster.post("C_SALES", lead, token=client_token(item))
+        await poster.post_text("C_SALES", "a note from someone else")  # the card is not the newest message
+        clock[0] = now + timedelta(seconds=61)
+
+        await OutboxWorker(store, poster, min_interval=0, clock=lambda: clock[0]).drain(timeout=5)
+
+        assert len(slack_api.calls("chat.postMessage")) == 2  # the card and the note: no second card
+        (history,) = slack_api.calls("conversations.history")
+        assert history.params["include_all_metadata"] in ("1", "true", True)
+        stored = await store.leads.get(lead.id)
+        assert stored is not None and stored.slack_ts == ghost_ts and stored.slack_channel == "C_SALES"
+        assert await store.outbox.pending_count() == 0
+    finally:
+        await store.close()
+
+
+async def test_a_first_try_never_looks_the_card_up(store: Store, slack_api: FakeSlackApi,
+                                                   slack_client: AsyncWebClient) -> None:
+    await store.leads.add(new_lead())
+    await OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0).drain(timeout=5)
+    assert slack_api.calls("conversations.history") == []
+    (message,) = slack_api.channel_messages("C_SALES")
+    assert message.metadata is not None and message.metadata["event_type"] == "leadbot_outbox"
+
+
+async def test_a_due_timer_is_leased_to_one_instance(store: Store) -> None:
+    lead = await store.leads.add(new_lead(post_to=None))
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    timer = await store.timers.add(lead.id, "claim", started_at=start, due_at=start)
+    taken = await asyncio.gather(*(store.timers.lease(f"w{i}", start, seconds=60) for i in range(4)))
+    assert sorted(len(t) for t in taken) == [0, 0, 0, 1]
+    assert await store.timers.lease("late", start + timedelta(seconds=30), seconds=60) == []
+    holder = next(f"w{i}" for i, t in enumerate(taken) if t)
+    await store.timers.release([timer.id], holder)
+    (again,) = await store.timers.lease("late", start + timedelta(seconds=30), seconds=60)
+    assert again.id == timer.id
