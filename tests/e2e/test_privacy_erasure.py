@@ -22,6 +22,7 @@ from parsers.lead import RawMessage
 from store.db import utcnow
 from store.records import LeadRecord
 from store.stats import compute_stats
+from store.store import Store
 from store.tables import Base, Event, OutboxItem
 from tests.fakes.slack_api import FakeSlackApi, Response
 from tests.fakes.slack_requests import block_actions_payload, slash_command
@@ -183,3 +184,35 @@ async def test_only_managers_erase(side: SlackSide) -> None:
     assert "only managers" in answer.text
     stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.fields.get("email") == EMAIL
+
+
+async def test_erasure_survives_a_restart_and_a_rate_limit(sqlite_url: str, slack_api: FakeSlackApi) -> None:
+    """`leadbot erase` while the service is down: the erasure waits in the outbox, and the next start
+    clears the card and the owner's DM through a rate limit."""
+    slack_api.user_groups["S0REPS"] = [REP]
+    roles = SlackRoles(reps=("S0REPS",), managers=(BOSS,))
+    store = Store.open(sqlite_url)
+    await store.migrate()
+    try:
+        async with running_slack_side(store, slack_api, "socket", roles=roles) as first_run:
+            lead = await first_run.wait_posted((await receive(first_run, "one")).id)
+            await first_run.driver.interactive(block_actions_payload(lead, user_id=REP))
+            await slack_api.wait_for(
+                lambda: bool(slack_api.channel_messages(slack_api.dm_channels.get(REP, "-"))), what="the DM card"
+            )
+            await first_run.settled()
+        assert lead.contact_id is not None
+        erased = await store.privacy.erase(lead.contact_id, actor="cli")
+        assert erased.slack_messages == 2 and await store.outbox.pending_count() == 2
+        assert any(found_in(text) for text in slack_now(slack_api).values())
+
+        updated_before = len(slack_api.calls("chat.update"))
+        slack_api.fail("chat.update", status=429, retry_after=1)
+        async with running_slack_side(store, slack_api, "socket", roles=roles) as second_run:
+            await second_run.settled()
+        assert await store.outbox.pending_count() == 0
+        statuses = [c.status for c in slack_api.calls("chat.update")[updated_before:]]
+        assert statuses == [429, 200, 200]
+        assert {where: found_in(text) for where, text in slack_now(slack_api).items() if found_in(text)} == {}
+    finally:
+        await store.close()
