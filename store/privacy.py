@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import Db
@@ -288,7 +288,8 @@ async def _anonymise_leads(session: AsyncSession, leads: Iterable[Lead], now: da
         if lead.slack_channel and lead.slack_ts and lead.slack_channel != CONSOLE:
             _queue_erase(session, lead.id, lead.slack_channel, lead.slack_ts, None, now)
             slack += 1
-    for post in await session.scalars(select(SlackPost).where(SlackPost.lead_id.in_(ids)).order_by(SlackPost.id)):
+    posts = select(SlackPost).where(SlackPost.lead_id.in_(ids), func.coalesce(SlackPost.channel, "") != CONSOLE)
+    for post in await session.scalars(posts.order_by(SlackPost.id)):
         _queue_erase(session, post.lead_id, post.channel, post.ts, post.user, now)
         slack += 1
     message_ids = {lead.message_id for lead in leads if lead.message_id is not None}
