@@ -35,6 +35,7 @@ from bot.slack.app import build_slack_app
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
 from bot.slack.runner import SlackRunner
 from bot.workers.outbox import OutboxWorker
+from bot.workers.retention import RetentionWorker
 from bot.workers.sla import SlaWorker
 from nlp.extractor import Extractor
 from store.store import Store
@@ -112,6 +113,8 @@ class Service:
         self.sla = SlaWorker(self.store, settings.routing, settings.slack.channels, on_outbox=self.outbox.wake)
         if not self._hold:
             self._spawn(self.sla.run(), "sla")
+        # privacy (issue 13): the daily retention worker ([privacy] raw_message_days, closed_lead_days, grade_c_days)
+        self._spawn(RetentionWorker(self.store, settings.privacy, on_outbox=self.outbox.wake).run(), "retention")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()

@@ -177,6 +177,12 @@ class PrivacySettings(Section):
     #: besides the owner and managers, who may open "View original" and see contact details
     #: (user IDs U…/W… or user-group IDs S…)
     original_roles: tuple[str, ...] = ()
+    #: retention (0 = keep for ever): raw messages are deleted this many days after processing (their leads stay)
+    raw_message_days: int = Field(default=0, ge=0)
+    #: closed-lost and disqualified leads are anonymised this many days after closing
+    closed_lead_days: int = Field(default=0, ge=0)
+    #: grade C leads (not claimed) are anonymised this many days after arriving
+    grade_c_days: int = Field(default=0, ge=0)
 
     @field_validator("original_roles")
     @classmethod

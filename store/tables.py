@@ -92,6 +92,8 @@ class InboundMessage(Base):
     auth_results: Mapped[str | None] = mapped_column(Text)
     #: its vendor requires authentication and it did not pass: kept, never credited to the vendor
     suspicious: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
+    #: when its bytes, subject and sender were deleted (erasure or retention, issue 13)
+    erased_at: Mapped[datetime | None]
 
 
 class Contact(Base):
@@ -107,6 +109,8 @@ class Contact(Base):
     created_at: Mapped[datetime]
     #: set when this contact was merged into another (issue 5); matching skips it, unmerge clears it
     merged_into: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    #: when the person's data was erased (issue 13): the row stays, anonymous, for the leads that name it
+    erased_at: Mapped[datetime | None]
 
 
 class Lead(Base):
@@ -136,6 +140,8 @@ class Lead(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     #: the lead's email or phone failed verification (set by the assessor; statistics count it)
     invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: when its personal data was erased or anonymised by retention (issue 13); statistics still count it
+    erased_at: Mapped[datetime | None]
 
 
 class Event(Base):
@@ -308,6 +314,26 @@ class ChatDraft(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(32))
+
+
+# ---- privacy (issue 13) ----------------------------------------------------------------------------
+
+
+class SlackPost(Base):
+    """A Slack message the outbox sent about a lead besides its card (a thread reply, a DM), so that an
+    erasure can find it again: a thread reply by channel and ts, a DM by its user and ts."""
+
+    __tablename__ = "slack_posts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    #: post_text | dm | card_dm
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    #: the DM's user (its channel is conversations.open's answer)
+    user: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime]
 
 
 # The statistics read leads by period and events by kind and period; the outbox finds the head of each lane.

@@ -175,6 +175,30 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from bot.cli.privacy import erase_person
+
+    settings = _settings(args)
+    _setup_logging("WARNING")
+    return _run(erase_person(settings, args.ref, actor=os.environ.get("USER") or "cli"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.cli.privacy import export_person
+
+    settings = _settings(args)
+    _setup_logging("WARNING")
+    return _run(export_person(settings, args.ref, args.out))
+
+
+def cmd_privacy(args: argparse.Namespace) -> int:
+    from bot.cli.privacy import run_retention
+
+    settings = _settings(args)
+    _setup_logging("WARNING")
+    return _run(run_retention(settings, dry_run=args.dry_run))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
 
@@ -274,6 +298,18 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--limit", type=int, default=1000, help="the newest N leads (default 1000)")
     rescore.add_argument("--all", action="store_true", help="list every lead, not only those that change")
     rescore.set_defaults(func=cmd_rescore)
+
+    # privacy (issue 13): erasure, subject access export, retention
+    erase = command("erase", "erase a person everywhere: contact, leads, raw mail, events, and their Slack messages")
+    erase.add_argument("ref", help="contact id, email or phone (any format)")
+    erase.set_defaults(func=cmd_erase)
+    export = command("export", "write everything held about a person to one JSON file (subject access request)")
+    export.add_argument("ref", help="contact id, email or phone (any format)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="where to write (default: contact-ID-export.json)")
+    export.set_defaults(func=cmd_export)
+    privacy = command("privacy", "apply the [privacy] retention rules now")
+    privacy.add_argument("--dry-run", action="store_true", help="show what would be deleted, change nothing")
+    privacy.set_defaults(func=cmd_privacy)
 
     demo = command("demo", "a tour on loopback: sample mail in over SMTP, cards out, one claimed")
     demo.set_defaults(func=cmd_demo)

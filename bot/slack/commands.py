@@ -16,6 +16,7 @@ from typing import Any
 from bot.assess.work import work_check
 from bot.slack import messages
 from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line, redacted
+from bot.slack.erasure import ERASE_ALREADY, ERASE_DONE, ERASE_NOT_FOUND, ERASE_USAGE
 from bot.slack.roles import Roles
 from bot.slack.views import age, check_outcome, lead_line
 from store.db import utcnow
@@ -97,6 +98,8 @@ def parse(text: str) -> Command | Usage:
         return Command("note", (args[0],), rest=rest[len(args[0]) :].strip())
     if name in ("search", "new"):
         return Command(name, rest=rest, share=share) if rest else Usage(_USAGE[name])
+    if name == "erase":  # privacy (issue 13)
+        return Command("erase", (args[0],)) if len(args) == 1 else Usage(ERASE_USAGE)
     if name == "away":
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             return Usage(_USAGE["away"])
@@ -364,6 +367,19 @@ class LeadsCommands:
             return Reply(refusal(exc))
         self._wake_outbox()
         return Reply(messages.NOTE_SAVED.format(lead_id=lead.id))
+
+    async def _erase(self, user: str, command: Command) -> Reply:
+        """Erase a person everywhere (managers only; privacy, issue 13); the outbox clears their messages."""
+        if not await self._roles.is_manager(user):
+            return Reply(messages.MANAGERS_ONLY.format(what="erase a person's data"))
+        contact_id = await self._store.contacts.find(command.args[0])
+        if contact_id is None:
+            return Reply(ERASE_NOT_FOUND)
+        erased = await self._store.privacy.erase(contact_id, actor=user)
+        if erased.already:
+            return Reply(ERASE_ALREADY)
+        self._wake_outbox()
+        return Reply(ERASE_DONE.format(contact_id=contact_id, leads=len(erased.lead_ids), slack=erased.slack_messages))
 
     async def _away(self, user: str, command: Command) -> Reply:
         away = command.args[0] == "on"

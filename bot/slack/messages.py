@@ -87,6 +87,7 @@ HELP = "\n".join(
         "• `/leads search <text>` — find leads by name, email, company…",
         "• `/leads new <text>` — read a lead from text you paste",
         "• `/leads away on|off` — pause or resume automatic assignment to you",
+        "• `/leads erase <contact id|email|phone>` — managers: erase a person everywhere, Slack included",
         "Answers are only for you; add `share` (e.g. `/leads stats 30d share`) to post one to the channel.",
     ]
 )

@@ -11,6 +11,7 @@ from typing import Any, Protocol, TextIO
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import console_card, lead_card
+from bot.slack.erasure import ERASED_TEXT, erased_blocks
 from bot.slack.safe import cleaned, guard
 from store.records import LeadRecord
 
@@ -50,6 +51,11 @@ class CardPoster(Protocol):
 
     async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
         """Send ``user`` (the lead's owner) the full, unmasked card by direct message; return its ts."""
+        ...
+
+    async def erase(self, channel: str | None, ts: str, *, user: str | None = None) -> None:
+        """Edit a message about an erased person into the neutral "erased" message (issue 13): in
+        ``channel``, or in the DM with ``user``."""
         ...
 
 
@@ -111,6 +117,10 @@ class SlackCardPoster:
         )
         return str(response["ts"])
 
+    async def erase(self, channel: str | None, ts: str, *, user: str | None = None) -> None:
+        where = await self._dm_channel(user) if user else channel
+        await self._client.chat_update(channel=str(where), ts=ts, blocks=erased_blocks(), text=ERASED_TEXT)
+
     async def _dm_channel(self, user: str) -> str:
         opened = await self._client.conversations_open(users=user)
         return str(opened["channel"]["id"])
@@ -155,6 +165,9 @@ class ConsoleCardPoster:
     async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
         self._print(f"── card for {user} ──", lead)
         return f"{self._base}.{next(self._counter):06d}"
+
+    async def erase(self, channel: str | None, ts: str, *, user: str | None = None) -> None:
+        self._say(f"── message {ts} erased ({channel or user}) ──", ERASED_TEXT)
 
     def _say(self, header: str, text: str) -> None:
         print(header, cleaned(text), sep="\n", file=self._stream or sys.stdout, flush=True)

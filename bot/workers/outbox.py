@@ -14,6 +14,10 @@ worker takes the due items oldest first and does them:
 * ``dm``: payload ``{"user": "U…", "text": str}`` — conversations.open, then chat.postMessage; with
   ``{"user": "U…", "card": true}`` instead, the item's lead's full (unmasked) card, for its owner.
 
+* ``erase_message``: payload ``{"ts": …}`` (and ``"user"`` for a DM) — edit that message into the neutral
+  "erased" message (privacy, issue 13: store/privacy.py queues them; thread replies and DMs sent above are
+  recorded there so an erasure can find them).
+
 Instead of ``text``, a note may carry data the Slack side words (``repeat``: bot/slack/notices.py).
 
 Cards queued for the ``console`` pseudo-channel (queued while Slack was off) are, once Slack is on,
@@ -63,6 +67,7 @@ from bot.slack.poster import CardPoster
 from bot.slack.safe import inert
 from parsers.errors import LeadbotError
 from store.db import utcnow
+from store.privacy import ERASE_KIND
 from store.records import LeadRecord, OutboxRecord
 from store.store import Store
 
@@ -310,6 +315,8 @@ class OutboxWorker:
             await self._post_text(item)
         elif item.kind == "dm":
             await self._dm(item)
+        elif item.kind == ERASE_KIND:  # privacy (issue 13): a message about an erased person
+            await self._poster.erase(item.channel, str(item.payload.get("ts") or ""), user=item.payload.get("user"))
         else:
             raise _Permanent(f"unknown outbox item kind {item.kind!r}")
 
@@ -379,10 +386,14 @@ class OutboxWorker:
             logger.warning("note for lead %s has no channel to go to; dropped: %s", item.lead_id, text[:200])
             return
         token = client_token(item)
-        if _may_have_reached_slack(item) and await self._poster.find(channel, token) is not None:
+        found = await self._poster.find(channel, token) if _may_have_reached_slack(item) else None
+        if found is not None:
             logger.info("note of outbox item %d was posted by an earlier try; not posting it again", item.id)
-            return
-        await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token)
+            ts = found
+        else:
+            ts = await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token)
+        if item.lead_id is not None:  # privacy (issue 13): erasure finds it again
+            await self._store.privacy.record_post(item.lead_id, item.kind, ts, channel=channel)
 
     async def _dm(self, item: OutboxRecord) -> None:
         user, text = item.payload.get("user"), outbox_text(item.payload)
@@ -390,11 +401,14 @@ class OutboxWorker:
             lead = await self._store.leads.get(item.lead_id)
             if lead is None:
                 raise _Permanent(f"lead {item.lead_id} no longer exists")
-            await self._poster.send_card_dm(user, lead)
+            ts = await self._poster.send_card_dm(user, lead)
+            await self._store.privacy.record_post(lead.id, "card_dm", ts, user=user)  # privacy (issue 13)
             return
         if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
             raise _Permanent("dm needs a user and a text")
-        await self._poster.send_dm(user, text)
+        ts = await self._poster.send_dm(user, text)
+        if item.lead_id is not None:  # privacy (issue 13): erasure finds it again
+            await self._store.privacy.record_post(item.lead_id, "dm", ts, user=user)
 
     def _console_card_in_slack_mode(self, lead: LeadRecord) -> bool:
         return lead.slack_channel == CONSOLE and self._reroute is not None
