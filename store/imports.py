@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy import insert as sa_insert
 
+from store.contacts import ContactIndex
 from store.db import Db
 from store.leads import insert_lead
 from store.records import ImportCandidate, ImportOutcome, IntakeKeyClaim
@@ -97,13 +98,14 @@ class Imports:
                 )
                 taken = {str(key): int(row_id) for row_id, key in result.all()}
             links: list[dict[str, Any]] = []
+            contacts = await ContactIndex.load(session, [row.lead for _, row in fresh if row.lead is not None])
             for index, row in fresh:
                 row_id = taken.get(row.key or "")
                 if row_id is None:
                     keep(index, row, "duplicate", DUPLICATE_ROW)
                     continue
                 assert row.lead is not None
-                lead = await insert_lead(session, row.lead, None, actor, now)
+                lead = await insert_lead(session, row.lead, None, actor, now, contacts)
                 links.append({"id": row_id, "lead_id": lead.id})
                 outcomes[index] = ImportOutcome(row.row_number, "imported", lead_id=lead.id, grade=lead.grade)
             if links:

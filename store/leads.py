@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.contacts import BY_NAME_POSTAL, find_or_create
+from store.contacts import BY_NAME_POSTAL, ContactIndex, find_or_create
 from store.db import Db, to_record
 from store.events import add_event
 from store.outbox import add_item, pending_count
@@ -38,14 +38,21 @@ from store.records import (
 from store.tables import Contact, InboundMessage, Lead, OutboxItem, SlaTimer
 
 
-async def insert_lead(session: AsyncSession, lead: NewLead, message_id: int | None, actor: str, now: datetime) -> Lead:
+async def insert_lead(
+    session: AsyncSession,
+    lead: NewLead,
+    message_id: int | None,
+    actor: str,
+    now: datetime,
+    contacts: ContactIndex | None = None,
+) -> Lead:
     """File one lead under its contact, in the caller's transaction (issue 5: one contact per person).
 
     A repeat inquiry from a person whose earlier lead is still open is stored with status "duplicate" and
     gets no card of its own: the earlier card's thread hears about it, and its owner (if someone works it)
     gets a DM. The vendor's duplicate is counted (event ``duplicate``).
     """
-    contact, how, similarity = await find_or_create(session, lead, now)
+    contact, how, similarity = await find_or_create(session, lead, now, contacts)
     open_lead = None
     if how is not None:
         open_lead = await session.scalar(

@@ -38,7 +38,8 @@ class IntakePipeline:
         self._extractor = extractor
         self.assessor = assessor
         self._on_cards_queued = on_cards_queued
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        #: a message's id, and its bytes when they were just accepted (not read back from the store)
+        self._queue: asyncio.Queue[tuple[int, RawMessage | None]] = asyncio.Queue()
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
 
@@ -47,18 +48,19 @@ class IntakePipeline:
 
         ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
         """
+        message = self._store.messages.stamped(message)
         accepted = await self._store.messages.accept(
             message, dedup_key=dedup or dedup_key(message), subject=subject_of(message)
         )
         if not accepted.duplicate and not self.hold:
-            self._queue.put_nowait(accepted.id)
+            self._queue.put_nowait((accepted.id, message))
         return accepted
 
     async def recover(self) -> int:
         """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
         pending = await self._store.messages.unprocessed_ids()
         for message_id in pending:
-            self._queue.put_nowait(message_id)
+            self._queue.put_nowait((message_id, None))
         return len(pending)
 
     async def run(self, workers: int = 2) -> None:
@@ -75,9 +77,9 @@ class IntakePipeline:
 
     async def _work(self) -> None:
         while True:
-            message_id = await self._queue.get()
+            message_id, message = await self._queue.get()
             try:
-                await self.process(message_id)
+                await self.process(message_id, message)
             except Exception:
                 # Even marking the failure failed (the database is down): the message is still
                 # "received", so the next start's recover() takes it again. Keep serving the rest.
@@ -92,23 +94,22 @@ class IntakePipeline:
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
 
-    async def process(self, message_id: int) -> list[LeadRecord]:
-        """Turn one stored message into leads. Never raises: failures are stored with the message."""
-        record = await self._store.messages.get(message_id)
-        if record is None or record.status != "received":
-            return []
-        channel: Channel = "smtp" if record.channel == "smtp" else "http"
-        raw = RawMessage(
-            raw=record.raw,
-            channel=channel,
-            sender=record.sender,
-            recipients=record.recipients,
-            received_at=record.received_at,
-        )
+    async def process(self, message_id: int, message: RawMessage | None = None) -> list[LeadRecord]:
+        """Turn one stored message into leads. Never raises: failures are stored with the message.
+
+        ``message``: its bytes as just accepted (no read-back; `complete` takes it only if still "received").
+        """
+        if message is None:
+            record = await self._store.messages.get(message_id)
+            if record is None or record.status != "received":
+                return []
+            channel: Channel = "smtp" if record.channel == "smtp" else "http"
+            message = RawMessage(raw=record.raw, channel=channel, sender=record.sender,
+                                 recipients=record.recipients, received_at=record.received_at)
         try:
-            extraction = await asyncio.to_thread(self._extractor.extract, raw)
+            extraction = await asyncio.to_thread(self._extractor.extract, message)
             leads = await self.assessor.assess(
-                extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
+                extraction.leads, extraction.vendor, channel=message.channel, received_at=message.received_at
             )
         except Exception as exc:
             await self._store.messages.mark_failed(message_id, failure_note(exc, f"message {message_id}", log))
