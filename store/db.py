@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Table, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -148,6 +148,11 @@ async def _file_lock(database: str | None) -> AsyncIterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def core_table(entity: Any) -> Table:
+    """A mapped class's Table, for Core multi-row INSERTs that skip the ORM's per-object bookkeeping."""
+    return typing.cast(Table, entity.__table__)
 
 
 # ---- rows to records ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy import insert as sa_insert
 
 from store.contacts import ContactIndex, fill, new_contact
-from store.db import Db
+from store.db import Db, core_table
 from store.leads import insert_lead, insert_new_people
 from store.records import ImportCandidate, ImportOutcome, IntakeKeyClaim
 from store.tables import Contact, ImportBatch, ImportRow, IntakeKey
@@ -121,8 +121,9 @@ class Imports:
                     known.append((index, row, row_id))
                 contacts.add(contact)
             if new_people:
+                contacts_table = core_table(Contact)
                 created = await session.execute(
-                    sa_insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                    sa_insert(contacts_table).returning(contacts_table.c.id, sort_by_parameter_order=True),
                     [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code,
                       "created_at": now} for *_, c in new_people],
                 )

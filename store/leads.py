@@ -16,7 +16,7 @@ from sqlalchemy import String, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.contacts import BY_NAME_POSTAL, ContactIndex, find_or_create
-from store.db import Db, to_record
+from store.db import Db, core_table, to_record
 from store.events import add_event
 from store.outbox import add_item, pending_count
 from store.records import (
@@ -112,7 +112,10 @@ async def insert_new_people(
     if not leads:
         return []
     values = [_lead_values(lead, None, contact_id, now) for lead, contact_id in leads]
-    result = await session.execute(insert(Lead).returning(Lead.id, sort_by_parameter_order=True), values)
+    leads_table = core_table(Lead)
+    result = await session.execute(
+        insert(leads_table).returning(leads_table.c.id, sort_by_parameter_order=True), values
+    )
     ids = [int(i) for i in result.scalars()]
     events, items, timers = [], [], []
     for (lead, contact_id), lead_id in zip(leads, ids, strict=True):
@@ -126,7 +129,7 @@ async def insert_new_people(
                                "due_at": lead.claim_due_at, "status": "pending"})
     for table, rows in ((Event, events), (OutboxItem, items), (SlaTimer, timers)):
         if rows:
-            await session.execute(insert(table), rows)
+            await session.execute(insert(core_table(table)), rows)  # Core: no ORM bulk bookkeeping
     return ids
 
 
