@@ -77,7 +77,7 @@ class Db:
         self.engine = engine
         self.clock = clock
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._write_lock: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._write_lock: _WriteGate | None = _WriteGate() if engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -89,13 +89,17 @@ class Db:
         return pg_insert if self.dialect == "postgresql" else sqlite_insert
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction (committed on leaving, rolled back on an exception)."""
+    async def write(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """One write transaction (committed on leaving, rolled back on an exception).
+
+        ``urgent``: a sender waits for it (the durable accept): on SQLite it takes the write lock before
+        every waiting pipeline or outbox transaction.
+        """
         if self._write_lock is None:
             async with self._sessions.begin() as session:
                 yield session
             return
-        async with self._write_lock, self._sessions.begin() as session:
+        async with self._write_lock.hold(urgent=urgent), self._sessions.begin() as session:
             yield session
 
     @asynccontextmanager
@@ -132,6 +136,39 @@ class Db:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+class _WriteGate:
+    """SQLite's one writer, in arrival order, except that urgent writers go before every waiting one."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._urgent = 0
+        self._no_urgent = asyncio.Event()
+        self._no_urgent.set()
+
+    @asynccontextmanager
+    async def hold(self, *, urgent: bool) -> AsyncIterator[None]:
+        if urgent:
+            self._urgent += 1
+            self._no_urgent.clear()
+            try:
+                await self._lock.acquire()
+            finally:
+                self._urgent -= 1
+                if not self._urgent:
+                    self._no_urgent.set()
+        else:
+            while True:
+                await self._no_urgent.wait()
+                await self._lock.acquire()
+                if not self._urgent:
+                    break
+                self._lock.release()  # an urgent writer came while this one waited: it goes first
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 @asynccontextmanager

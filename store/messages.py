@@ -82,7 +82,7 @@ class Messages:
             .on_conflict_do_nothing(index_elements=["dedup_key"])
             .returning(InboundMessage.id, InboundMessage.dedup_key)
         )
-        async with self._db.write() as session:
+        async with self._db.write(urgent=True) as session:
             new = {str(key): int(row_id) for row_id, key in (await session.execute(statement)).all()}
             missing = [key for key in unique if key not in new]
             existing: dict[str, int] = {}
