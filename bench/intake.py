@@ -376,6 +376,16 @@ async def whole_path(
             replied = single.replied[0]
             if replied is not None:
                 idle.append((posted[token] - replied) * 1000)
+        # every mail one card, none twice (a repeat card would be a second postMessage carrying the token)
+        per_token: dict[int, int] = {}
+        for call in slack.calls:
+            found = TOKEN.search(json.dumps(call.params, ensure_ascii=False))
+            if call.method == "chat.postMessage" and call.ok and found:
+                per_token[int(found.group(1))] = per_token.get(int(found.group(1)), 0) + 1
+        expected = [_token_of(raw) for raw in (*warmup, *messages, *paced, *one_by_one)]
+        lost = sum(1 for token in expected if token not in per_token)
+        twice = sum(1 for count in per_token.values() if count > 1)
+        note = (note + f"; cards lost {lost}, posted twice {twice}").lstrip("; ")
     finally:
         await service.stop()
         await slack.close()
