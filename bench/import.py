@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import random
 import resource
 import sys
@@ -36,6 +37,11 @@ COMPANIES = ["Bau GmbH", "Dach & Wand KG", "Solartechnik AG", "Holzwerk", "Fenst
 NEEDS = ["Angebot für Dachsanierung", "Wärmepumpe für Einfamilienhaus", "Neue Fenster, 12 Stück",
          "Photovoltaik 10 kWp", "Badsanierung", ""]
 HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Firma", "PLZ", "Interesse", "Interne ID"]
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def generate(count: int, seed: int = 7) -> Iterator[list[str]]:
@@ -95,16 +101,19 @@ async def bench(path: Path, url: str, post: bool) -> None:
     channels = SlackChannels(sales="C0SALES001", nurture="C0NURTURE1")
     rules = RowRules(Assessor(ScoringSettings(), Routing(channels, slack_enabled=True)), None, "Messe 2026", post=post)
     rss_before = _rss_mb()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     summary = await run_import(store, path, rules, errors_path=path.with_suffix(".errors.csv"))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     await store.close()
     print(f"rows:            {summary.rows:,}")
     print(f"imported:        {summary.imported:,}  (grades {dict(sorted(summary.grades.items()))})")
     print(f"duplicates:      {summary.duplicates:,}")
     print(f"invalid:         {summary.invalid:,}  {dict(summary.reasons)}")
     print(f"time:            {elapsed:.1f} s")
-    print(f"rows per second: {summary.rows / elapsed:,.0f}")
+    print(f"rows per second: {summary.rows / elapsed:,.0f}   (goal >= 2,000 for 100,000 rows)")
+    print(f"CPU:             {cpu * 1000 / max(summary.rows, 1):.2f} ms per row, all threads "
+          f"(≈ {summary.rows / cpu:,.0f} rows/s where the process has its core(s) to itself); "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"peak memory:     {_peak_rss_mb():.0f} MB max RSS of the whole process "
           f"({rss_before:.0f} MB when the import started: the rest is what importing added)")
 

@@ -4,6 +4,7 @@
     ├── StartupError                          the admin's: this configuration cannot start
     │   ├── ConfigError            (bot.settings)       a key or value is wrong
     │   ├── TemplateError          (parsers.templates)  a vendor file cannot be used
+    │   ├── LabelDataError         (parsers.labels)     a label dictionary file is malformed
     │   └── ModelNotInstalledError (nlp.settings)       [nlp] model names a package not installed
     │       → one readable line naming the key or file, exit status 2
     ├── InputError                            the sender's: input that cannot be taken

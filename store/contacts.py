@@ -3,6 +3,7 @@ made by hand or by a fuzzy match at intake, each undoable (unmerge)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -24,53 +25,152 @@ def _full_name(fields: dict[str, str]) -> str:
     return fields.get("full_name") or " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
 
 
+def _order(contact: Contact) -> float:
+    """Contacts in id order; one not stored yet (no id) comes after every stored one."""
+    stored: int | None = contact.id
+    return float("inf") if stored is None else stored
+
+
+class ContactIndex:
+    """The active contacts a batch of leads could match, fetched in three queries instead of three per lead.
+
+    `find_or_create` given an index looks there instead of asking the database, with the same order and
+    limits as its queries, and adds the contacts it creates, so later leads of the batch find them.
+    """
+
+    def __init__(self) -> None:
+        self.by_email: dict[str, Contact] = {}
+        self.by_phone: dict[str, list[Contact]] = {}
+        self.by_postal: dict[str, list[Contact]] = {}
+
+    @classmethod
+    async def load(cls, session: AsyncSession, leads: Sequence[NewLead]) -> ContactIndex:
+        index = cls()
+        emails = sorted({lead.contact_email for lead in leads if lead.contact_email})
+        phones = sorted({lead.contact_phone for lead in leads if lead.contact_phone})
+        postals = sorted({p for lead in leads if (p := normalise_postal(lead.fields.get("postal_code")))})
+        active = Contact.merged_into.is_(None)
+        for column, values in ((Contact.email, emails), (Contact.phone, phones), (Contact.postal_code, postals)):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                for contact in await session.scalars(
+                    select(Contact).where(column.in_(chunk), active).order_by(Contact.id)
+                ):
+                    index.add(contact)
+        return index
+
+    def match(self, lead: NewLead) -> tuple[Contact | None, str | None, float | None]:
+        """`find_or_create`'s matching, in the index (same order and limits as its queries)."""
+        if lead.contact_email:
+            contact = self.by_email.get(lead.contact_email)
+            if contact is not None:
+                return contact, BY_EMAIL, None
+        name = _full_name(lead.fields)
+        postal = normalise_postal(lead.fields.get("postal_code"))
+        by_phone = self.by_phone.get(lead.contact_phone, [])[:50] if lead.contact_phone else []
+        by_postal = [c for c in self.by_postal.get(postal, []) if c.name][:500] if postal else []
+        return _best(by_phone, by_postal, name, postal)
+
+    def add(self, contact: Contact) -> None:
+        """Index one contact (in id order: the first one kept per email is the oldest)."""
+        if contact.email:
+            known = self.by_email.get(contact.email)
+            if known is None or _order(contact) < _order(known):
+                self.by_email[contact.email] = contact
+        for key, table in ((contact.phone, self.by_phone), (contact.postal_code, self.by_postal)):
+            if key:
+                bucket = table.setdefault(key, [])
+                if contact not in bucket:
+                    bucket.append(contact)
+                    if len(bucket) > 1 and _order(bucket[-2]) > _order(contact):
+                        bucket.sort(key=_order)
+
+
 async def find_or_create(
-    session: AsyncSession, lead: NewLead, now: datetime
+    session: AsyncSession, lead: NewLead, now: datetime, index: ContactIndex | None = None
 ) -> tuple[Contact, str | None, float | None]:
-    """The person this lead is from: (contact, how it matched or None for a new one, name similarity)."""
+    """The person this lead is from: (contact, how it matched or None for a new one, name similarity).
+
+    ``index``: the batch's contacts, looked up instead of queried (see `ContactIndex`).
+    """
     name = _full_name(lead.fields)
     postal = normalise_postal(lead.fields.get("postal_code"))
+    if index is not None:
+        contact, how, similarity = index.match(lead)
+    else:
+        contact, how, similarity = await _query_match(session, lead, name, postal)
+    if contact is None:
+        contact = new_contact(lead, now)
+        session.add(contact)
+        await session.flush()
+    else:
+        fill(contact, lead)
+    if index is not None:
+        index.add(contact)
+    return contact, how, similarity
+
+
+def new_contact(lead: NewLead, now: datetime) -> Contact:
+    """A contact of the lead's own (not yet added to any session)."""
+    name = _full_name(lead.fields)
+    return Contact(email=lead.contact_email, phone=lead.contact_phone, name=name or None,
+                   postal_code=normalise_postal(lead.fields.get("postal_code")), created_at=now)
+
+
+def fill(contact: Contact, lead: NewLead) -> None:
+    """What the contact does not know yet, from the lead."""
+    contact.email = contact.email or lead.contact_email
+    contact.phone = contact.phone or lead.contact_phone
+    contact.name = contact.name or _full_name(lead.fields) or None
+    contact.postal_code = contact.postal_code or normalise_postal(lead.fields.get("postal_code"))
+
+
+async def _query_match(
+    session: AsyncSession, lead: NewLead, name: str, postal: str | None
+) -> tuple[Contact | None, str | None, float | None]:
     active = Contact.merged_into.is_(None)
-    contact: Contact | None = None
-    how: str | None = None
-    similarity: float | None = None
     if lead.contact_email:
         contact = await session.scalar(
             select(Contact).where(Contact.email == lead.contact_email, active).order_by(Contact.id).limit(1)
         )
-        how = BY_EMAIL if contact else None
-    if contact is None and lead.contact_phone:
-        # A shared number (a company's switchboard) must not merge two people: the names must agree.
-        for candidate in await session.scalars(
+        if contact is not None:
+            return contact, BY_EMAIL, None
+    by_phone: list[Contact] = []
+    if lead.contact_phone:
+        by_phone = list(await session.scalars(
             select(Contact).where(Contact.phone == lead.contact_phone, active).order_by(Contact.id).limit(50)
-        ):
-            if names_compatible(candidate.name, name):
-                contact, how = candidate, BY_PHONE
-                break
-    if contact is None and name and postal:
-        best = 0.0
-        for candidate in await session.scalars(
+        ))
+    by_postal: Iterable[Contact] = ()
+    if name and postal and not _phone_match(by_phone, name):
+        by_postal = await session.scalars(
             select(Contact)
             .where(Contact.postal_code == postal, Contact.name.is_not(None), active)
             .order_by(Contact.id)
             .limit(500)
-        ):
-            score = name_similarity(candidate.name or "", name)
-            if score >= NAME_THRESHOLD and score > best:
-                contact, how, best = candidate, BY_NAME_POSTAL, score
-        similarity = best or None
-    if contact is None:
-        contact = Contact(
-            email=lead.contact_email, phone=lead.contact_phone, name=name or None, postal_code=postal, created_at=now
         )
-        session.add(contact)
-        await session.flush()
-    else:
-        contact.email = contact.email or lead.contact_email
-        contact.phone = contact.phone or lead.contact_phone
-        contact.name = contact.name or name or None
-        contact.postal_code = contact.postal_code or postal
-    return contact, how, similarity
+    return _best(by_phone, by_postal, name, postal)
+
+
+def _phone_match(by_phone: Iterable[Contact], name: str) -> Contact | None:
+    """A shared number (a company's switchboard) must not merge two people: the names must agree."""
+    return next((c for c in by_phone if names_compatible(c.name, name)), None)
+
+
+def _best(
+    by_phone: Iterable[Contact], by_postal: Iterable[Contact], name: str, postal: str | None
+) -> tuple[Contact | None, str | None, float | None]:
+    """After no email match: the first phone match whose name agrees, else the closest name at the postal code."""
+    contact = _phone_match(by_phone, name)
+    if contact is not None:
+        return contact, BY_PHONE, None
+    if not (name and postal):
+        return None, None, None
+    best = 0.0
+    for candidate in by_postal:
+        score = name_similarity(candidate.name or "", name)
+        if score >= NAME_THRESHOLD and score > best:
+            contact, best = candidate, score
+    return (contact, BY_NAME_POSTAL, best) if contact is not None else (None, None, best or None)
 
 
 async def _requeue_duplicates(session: AsyncSession, lead_ids: list[int], now: datetime) -> list[int]:

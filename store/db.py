@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Table, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -48,7 +48,26 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        _skip_idle_rollbacks(engine)
     return engine
+
+
+def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+    """No ROLLBACK for a SQLite connection that holds no transaction (every read-only session ends so).
+
+    The driver opens a transaction only before a write, so after reads ``in_transaction`` is false and
+    SQLite's ROLLBACK would do nothing; through aiosqlite it still costs a hand-off to its thread.
+    """
+    dialect = engine.dialect
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and getattr(driver, "in_transaction", True) is False:
+            return
+        rollback(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
 
 
 class Db:
@@ -58,7 +77,7 @@ class Db:
         self.engine = engine
         self.clock = clock
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._write_lock: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._write_lock: _WriteGate | None = _WriteGate() if engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -70,13 +89,17 @@ class Db:
         return pg_insert if self.dialect == "postgresql" else sqlite_insert
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction (committed on leaving, rolled back on an exception)."""
+    async def write(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """One write transaction (committed on leaving, rolled back on an exception).
+
+        ``urgent``: a sender waits for it (the durable accept): on SQLite it takes the write lock before
+        every waiting pipeline or outbox transaction.
+        """
         if self._write_lock is None:
             async with self._sessions.begin() as session:
                 yield session
             return
-        async with self._write_lock, self._sessions.begin() as session:
+        async with self._write_lock.hold(urgent=urgent), self._sessions.begin() as session:
             yield session
 
     @asynccontextmanager
@@ -115,6 +138,39 @@ class Db:
         await self.engine.dispose()
 
 
+class _WriteGate:
+    """SQLite's one writer, in arrival order, except that urgent writers go before every waiting one."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._urgent = 0
+        self._no_urgent = asyncio.Event()
+        self._no_urgent.set()
+
+    @asynccontextmanager
+    async def hold(self, *, urgent: bool) -> AsyncIterator[None]:
+        if urgent:
+            self._urgent += 1
+            self._no_urgent.clear()
+            try:
+                await self._lock.acquire()
+            finally:
+                self._urgent -= 1
+                if not self._urgent:
+                    self._no_urgent.set()
+        else:
+            while True:
+                await self._no_urgent.wait()
+                await self._lock.acquire()
+                if not self._urgent:
+                    break
+                self._lock.release()  # an urgent writer came while this one waited: it goes first
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
 @asynccontextmanager
 async def _file_lock(database: str | None) -> AsyncIterator[None]:
     """An exclusive lock on ``<database>.migrate.lock`` (none for an in-memory database)."""
@@ -129,6 +185,11 @@ async def _file_lock(database: str | None) -> AsyncIterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def core_table(entity: Any) -> Table:
+    """A mapped class's Table, for Core multi-row INSERTs that skip the ORM's per-object bookkeeping."""
+    return typing.cast(Table, entity.__table__)
 
 
 # ---- rows to records ----------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, update
+from sqlalchemy import String, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.contacts import BY_NAME_POSTAL, find_or_create
-from store.db import Db, to_record
+from store.contacts import BY_NAME_POSTAL, ContactIndex, find_or_create
+from store.db import Db, core_table, to_record
 from store.events import add_event
 from store.outbox import add_item, pending_count
 from store.records import (
@@ -35,17 +35,24 @@ from store.records import (
     WorkCheck,
     WorkRefused,
 )
-from store.tables import Contact, InboundMessage, Lead, OutboxItem, SlaTimer
+from store.tables import Contact, Event, InboundMessage, Lead, OutboxItem, SlaTimer
 
 
-async def insert_lead(session: AsyncSession, lead: NewLead, message_id: int | None, actor: str, now: datetime) -> Lead:
+async def insert_lead(
+    session: AsyncSession,
+    lead: NewLead,
+    message_id: int | None,
+    actor: str,
+    now: datetime,
+    contacts: ContactIndex | None = None,
+) -> Lead:
     """File one lead under its contact, in the caller's transaction (issue 5: one contact per person).
 
     A repeat inquiry from a person whose earlier lead is still open is stored with status "duplicate" and
     gets no card of its own: the earlier card's thread hears about it, and its owner (if someone works it)
     gets a DM. The vendor's duplicate is counted (event ``duplicate``).
     """
-    contact, how, similarity = await find_or_create(session, lead, now)
+    contact, how, similarity = await find_or_create(session, lead, now, contacts)
     open_lead = None
     if how is not None:
         open_lead = await session.scalar(
@@ -59,26 +66,13 @@ async def insert_lead(session: AsyncSession, lead: NewLead, message_id: int | No
             .order_by(Lead.id.desc())
             .limit(1)
         )
-    row = Lead(
-        message_id=message_id,
-        contact_id=contact.id,
-        vendor=lead.vendor,
-        channel=lead.channel,
-        fields=dict(lead.fields),
-        provenance=dict(lead.provenance),
-        score=lead.score,
-        grade=lead.grade,
-        reasons=list(lead.reasons),
-        status=LeadStatus.NEW if open_lead is None else LeadStatus.DUPLICATE,
-        owner=None if open_lead is None else open_lead.owner,
-        created_at=now,
-        invalid=lead.invalid,
-    )
+    row = Lead(**_lead_values(lead, message_id, contact.id, now))
+    if open_lead is not None:
+        row.status, row.owner = LeadStatus.DUPLICATE, open_lead.owner
     session.add(row)
     await session.flush()
-    intake = {"vendor": lead.vendor, "channel": lead.channel, "grade": lead.grade, "score": lead.score,
-              "contact_match": how}
-    add_event(session, "intake", lead_id=row.id, contact_id=contact.id, actor=actor, at=now, data=intake)
+    add_event(session, "intake", lead_id=row.id, contact_id=contact.id, actor=actor, at=now,
+              data=_intake_data(lead, how))
     if how == BY_NAME_POSTAL:
         # A fuzzy match is a judgement: record it as a merge, so `leadbot contacts unmerge` can undo it.
         merged = {"how": how, "into": contact.id, "from": None, "leads": [row.id], "similarity": similarity}
@@ -94,6 +88,49 @@ async def insert_lead(session: AsyncSession, lead: NewLead, message_id: int | No
                          status="pending")
             )
     return row
+
+
+def _lead_values(lead: NewLead, message_id: int | None, contact_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "message_id": message_id, "contact_id": contact_id, "vendor": lead.vendor, "channel": lead.channel,
+        "fields": dict(lead.fields), "provenance": dict(lead.provenance), "score": lead.score, "grade": lead.grade,
+        "reasons": list(lead.reasons), "status": LeadStatus.NEW, "owner": None, "created_at": now,
+        "invalid": lead.invalid,
+    }
+
+
+def _intake_data(lead: NewLead, how: str | None) -> dict[str, Any]:
+    return {"vendor": lead.vendor, "channel": lead.channel, "grade": lead.grade, "score": lead.score,
+            "contact_match": how}
+
+
+async def insert_new_people(
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int]], actor: str, now: datetime
+) -> list[int]:
+    """`insert_lead` for many leads, each from a contact created for it (so none is a repeat), in a few
+    multi-row statements: leads, intake events, card posts and claim timers. Returns the leads' ids in order."""
+    if not leads:
+        return []
+    values = [_lead_values(lead, None, contact_id, now) for lead, contact_id in leads]
+    leads_table = core_table(Lead)
+    result = await session.execute(
+        insert(leads_table).returning(leads_table.c.id, sort_by_parameter_order=True), values
+    )
+    ids = [int(i) for i in result.scalars()]
+    events, items, timers = [], [], []
+    for (lead, contact_id), lead_id in zip(leads, ids, strict=True):
+        events.append({"lead_id": lead_id, "contact_id": contact_id, "kind": "intake", "actor": actor, "at": now,
+                       "data": _intake_data(lead, None)})
+        if lead.post_to:
+            items.append({"kind": "post_card", "lead_id": lead_id, "channel": lead.post_to, "payload": {},
+                          "status": "pending", "attempts": 0, "created_at": now, "next_attempt_at": now})
+            if lead.claim_due_at is not None:
+                timers.append({"lead_id": lead_id, "kind": "claim", "step": 0, "started_at": now,
+                               "due_at": lead.claim_due_at, "status": "pending"})
+    for table, rows in ((Event, events), (OutboxItem, items), (SlaTimer, timers)):
+        if rows:
+            await session.execute(insert(core_table(table)), rows)  # Core: no ORM bulk bookkeeping
+    return ids
 
 
 async def _tell_about_repeat(session: AsyncSession, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:

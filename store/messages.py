@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -12,40 +15,92 @@ from store.leads import insert_lead
 from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead
 from store.tables import InboundMessage
 
+#: accepts in one group commit at most (SQLite binds at most 32,766 parameters in one statement)
+GROUP_LIMIT = 200
+
 
 class Messages:
     def __init__(self, db: Db) -> None:
         self._db = db
+        #: accepts waiting for the next group commit: their values, and who waits for the answer
+        self._pending: list[tuple[dict[str, Any], asyncio.Future[AcceptedMessage]]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    def stamped(self, message: RawMessage) -> RawMessage:
+        """The message with the time it was received, as `accept` would store it."""
+        return message if message.received_at is not None else replace(message, received_at=self._db.clock())
 
     async def accept(self, message: RawMessage, *, dedup_key: str, subject: str | None = None) -> AcceptedMessage:
         """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate.
 
-        One statement, one commit: ``INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING id``.
+        Group commit: accepts that arrive while an earlier group waits for (or holds) the write lock join
+        the next group, and each group is one transaction of one multi-row ``INSERT … ON CONFLICT
+        (dedup_key) DO NOTHING RETURNING``. Every caller returns only after its own row is committed.
         """
+        values = {
+            "channel": message.channel,
+            "sender": message.sender,
+            "recipients": list(message.recipients),
+            "received_at": message.received_at or self._db.clock(),
+            "dedup_key": dedup_key,
+            "raw": message.raw,
+            "size": len(message.raw),
+            "subject": subject[:998] if subject else None,
+            "status": MessageStatus.RECEIVED,
+            "attempts": 0,
+        }
+        waiter: asyncio.Future[AcceptedMessage] = asyncio.get_running_loop().create_future()
+        self._pending.append((values, waiter))
+        committer = self._committer
+        if committer is None or committer.done() or committer.get_loop() is not waiter.get_loop():
+            self._committer = asyncio.create_task(self._commit_groups())
+        return await waiter
+
+    async def _commit_groups(self) -> None:
+        """Commit the waiting accepts, group after group, until none waits."""
+        while self._pending:
+            await asyncio.sleep(0)  # accepts that are ready in this turn of the loop join the group
+            group, self._pending = self._pending[:GROUP_LIMIT], self._pending[GROUP_LIMIT:]
+            try:
+                answers = await self._insert_group([values for values, _ in group])
+            except Exception as exc:  # every waiter hears of it (its sender gets a 451)
+                for _, waiter in group:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                continue
+            for (_, waiter), answer in zip(group, answers, strict=True):
+                if not waiter.done():
+                    waiter.set_result(answer)
+
+    async def _insert_group(self, rows: list[dict[str, Any]]) -> list[AcceptedMessage]:
+        unique: dict[str, dict[str, Any]] = {}
+        for values in rows:
+            unique.setdefault(values["dedup_key"], values)
         statement = (
             self._db.insert(InboundMessage)
-            .values(
-                channel=message.channel,
-                sender=message.sender,
-                recipients=list(message.recipients),
-                received_at=message.received_at or self._db.clock(),
-                dedup_key=dedup_key,
-                raw=message.raw,
-                size=len(message.raw),
-                subject=subject[:998] if subject else None,
-                status=MessageStatus.RECEIVED,
-                attempts=0,
-            )
+            .values(list(unique.values()))
             .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(InboundMessage.id)
+            .returning(InboundMessage.id, InboundMessage.dedup_key)
         )
-        async with self._db.write() as session:
-            new_id = await session.scalar(statement)
-            if new_id is not None:
-                return AcceptedMessage(new_id, duplicate=False)
-            existing = await session.scalar(select(InboundMessage.id).where(InboundMessage.dedup_key == dedup_key))
-            assert existing is not None, "conflicting row vanished inside the transaction"
-            return AcceptedMessage(existing, duplicate=True)
+        async with self._db.write(urgent=True) as session:
+            new = {str(key): int(row_id) for row_id, key in (await session.execute(statement)).all()}
+            missing = [key for key in unique if key not in new]
+            existing: dict[str, int] = {}
+            if missing:
+                found = await session.execute(
+                    select(InboundMessage.dedup_key, InboundMessage.id).where(InboundMessage.dedup_key.in_(missing))
+                )
+                existing = {str(key): int(row_id) for key, row_id in found.all()}
+        answers = []
+        for values in rows:
+            key = values["dedup_key"]
+            if key in new and unique[key] is values:
+                answers.append(AcceptedMessage(new[key], duplicate=False))
+            else:
+                row_id = new.get(key, existing.get(key))
+                assert row_id is not None, "conflicting row vanished inside the transaction"
+                answers.append(AcceptedMessage(row_id, duplicate=True))
+        return answers
 
     async def get(self, message_id: int) -> MessageRecord | None:
         async with self._db.read() as session:

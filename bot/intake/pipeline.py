@@ -46,7 +46,8 @@ class IntakePipeline:
         self._extractor = extractor
         self.assessor = assessor
         self._on_cards_queued = on_cards_queued
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        #: a message's id, and its bytes when they were just accepted (not read back from the store)
+        self._queue: asyncio.Queue[tuple[int, RawMessage | None]] = asyncio.Queue()
         #: ids queued or being processed here: the sweep leaves them alone
         self._held: set[int] = set()
         #: reads each message (``extractor`` in a thread, without a time budget, unless given)
@@ -61,18 +62,20 @@ class IntakePipeline:
 
         ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
         """
+        message = self._store.messages.stamped(message)
         # Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: not on the loop.
         key, subject = await asyncio.to_thread(_envelope, message)
         accepted = await self._store.messages.accept(message, dedup_key=dedup or key, subject=subject)
         if not accepted.duplicate and not self.hold:
-            self._enqueue(accepted.id)
+            self._enqueue(accepted.id, message)
         return accepted
 
-    def _enqueue(self, message_id: int) -> bool:
+    def _enqueue(self, message_id: int, message: RawMessage | None = None) -> bool:
+        """Queue a message (with its bytes when just accepted: no read-back) unless it is held here already."""
         if message_id in self._held:
             return False
         self._held.add(message_id)
-        self._queue.put_nowait(message_id)
+        self._queue.put_nowait((message_id, message))
         return True
 
     async def recover(self) -> int:
@@ -119,9 +122,9 @@ class IntakePipeline:
 
     async def _work(self) -> None:
         while True:
-            message_id = await self._queue.get()
+            message_id, message = await self._queue.get()
             try:
-                await self.process(message_id)
+                await self.process(message_id, message)
             except Exception as exc:
                 # Even marking the failure failed (the database is down): the message is still
                 # "received", so the sweep (or the next start's recover()) takes it again. Keep serving.
@@ -138,23 +141,22 @@ class IntakePipeline:
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
 
-    async def process(self, message_id: int) -> list[LeadRecord]:
-        """Turn one stored message into leads. Never raises: failures are stored with the message."""
-        record = await self._store.messages.get(message_id)
-        if record is None or record.status != "received":
-            return []
-        channel: Channel = "smtp" if record.channel == "smtp" else "http"
-        raw = RawMessage(
-            raw=record.raw,
-            channel=channel,
-            sender=record.sender,
-            recipients=record.recipients,
-            received_at=record.received_at,
-        )
+    async def process(self, message_id: int, message: RawMessage | None = None) -> list[LeadRecord]:
+        """Turn one stored message into leads. Never raises: failures are stored with the message.
+
+        ``message``: its bytes as just accepted (no read-back; `complete` takes it only if still "received").
+        """
+        if message is None:
+            record = await self._store.messages.get(message_id)
+            if record is None or record.status != "received":
+                return []
+            channel: Channel = "smtp" if record.channel == "smtp" else "http"
+            message = RawMessage(raw=record.raw, channel=channel, sender=record.sender,
+                                 recipients=record.recipients, received_at=record.received_at)
         try:
-            extraction = await self.reader.read(raw)
+            extraction = await self.reader.read(message)
             leads = await self.assessor.assess(
-                extraction.leads, extraction.vendor, channel=record.channel, received_at=record.received_at
+                extraction.leads, extraction.vendor, channel=message.channel, received_at=message.received_at
             )
         except Exception as exc:
             note = failure_note(exc, f"message {message_id}", log)

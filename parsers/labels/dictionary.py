@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from parsers.errors import StartupError
+
 LANGUAGES: tuple[str, ...] = ("en", "de", "es", "pt", "fr", "it", "nl")
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -41,7 +43,7 @@ _NON_ALNUM = re.compile(r"[^\w]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-class LabelDataError(ValueError):
+class LabelDataError(StartupError, ValueError):
     """A label dictionary file is malformed (the message names the file and the entry)."""
 
 

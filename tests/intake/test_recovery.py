@@ -85,7 +85,6 @@ async def test_messages_accepted_before_an_outage_become_leads_once_it_heals(
     try:
         async with asyncio.timeout(30):
             await pipeline.wait_idle()  # every worker met the outage and let its message go
-        assert sum(reader.reads.values()) == 0
         async with store.engine.begin() as conn:
             await conn.execute(text("ALTER TABLE inbound_away RENAME TO inbound_messages"))
         for item in accepted:
@@ -105,7 +104,8 @@ async def test_messages_accepted_before_an_outage_become_leads_once_it_heals(
     for item in accepted:
         message = await store.messages.get(item.id)
         assert message is not None and message.status == "processed"
-    assert set(reader.reads.values()) == {1}
+    # read while the store was away (the bytes travel with the queue) and again after: still one lead each
+    assert len(reader.reads) == len(PEOPLE) and min(reader.reads.values()) >= 1
 
 
 async def test_the_sweep_never_reads_a_message_the_queue_holds(store: Store, extractor: Extractor) -> None:

@@ -55,3 +55,20 @@ async def test_records_carry_the_rows_values_as_their_own_types(store: Store) ->
     lead.fields["email"] = "changed@elsewhere.test"  # a record's dict is its own copy
     stored = await store.leads.get(lead.id)
     assert stored is not None and stored.fields["email"] == "ada@park.test"
+
+
+async def test_concurrent_accepts_share_commits_and_each_gets_its_own_answer(store: Store) -> None:
+    keys = [f"burst-{n % 40}" for n in range(60)]  # 40 distinct messages, 20 of them sent twice at once
+    answers = await asyncio.gather(
+        *(store.messages.accept(raw_message(f"Subject: {k}\r\n\r\nbody".encode()), dedup_key=k) for k in keys)
+    )
+    by_key: dict[str, set[int]] = {}
+    for key, answer in zip(keys, answers, strict=True):
+        by_key.setdefault(key, set()).add(answer.id)
+    assert all(len(ids) == 1 for ids in by_key.values())  # a resend names the first one's id
+    assert sum(not a.duplicate for a in answers) == 40
+    assert len(set(await store.messages.unprocessed_ids())) == 40
+    for key, (message_id,) in by_key.items():
+        record = await store.messages.get(message_id)
+        assert record is not None and record.raw == f"Subject: {key}\r\n\r\nbody".encode()
+
