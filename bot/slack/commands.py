@@ -17,7 +17,14 @@ from bot.assess.work import work_check
 from bot.slack import messages
 from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line, redacted
 from bot.slack.roles import Roles
-from bot.slack.views import age, check_outcome, lead_line
+from bot.slack.views import (
+    age,
+    check_outcome,
+    lead_line,
+    learned_lines,
+    provenance_lines,
+    verification_lines,
+)
 from store.db import utcnow
 from store.records import ContactHistory, EventRecord, LeadNotFound, LeadRecord, WorkRefused
 from store.stats import PipelineStats, compute_stats
@@ -225,6 +232,14 @@ def contact_reply(history: ContactHistory, *, now: datetime, share: bool = False
             "    " + escape_trimmed(one_line(redacted(r, lead) if masked else r), 200) for r in lead.reasons
         )
         blocks.append(_section(lead_line(lead, now=now, masked=masked) + (f"\n{reasons}" if reasons else "")))
+        # how far each field can be trusted, what the number says, what learning added (issue 14)
+        trust = [
+            *verification_lines(lead, now=now, masked=masked),
+            *learned_lines(lead, masked=masked),
+            *provenance_lines(lead, masked=masked),
+        ]
+        if trust:
+            blocks.append(_section("\n".join("    " + line for line in trust)))
     if history.events:
         lines = [_event_line(e, masked=masked) for e in history.events[:EVENTS_SHOWN]]
         if len(history.events) > EVENTS_SHOWN:

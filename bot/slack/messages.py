@@ -113,3 +113,17 @@ NOT_ALLOWED_ORIGINAL = "Sorry, only the lead's owner and managers can open the o
 NOT_ALLOWED_READ = "Sorry, only reps and managers can look up leads here. Ask a manager to add you to the reps."
 MASKED_CONTACT = "Contact details are shown to the owner of one of this person's leads and to managers."
 ASSIGNED_YOU = "{by} assigned you lead #{lead_id}."
+
+# ---- trust and verification (issue 14) -------------------------------------------------------------------
+HOW_READ_BUTTON = "How was this read?"
+HOW_READ_TITLE = "*How lead #{lead_id} was read*"
+HOW_READ_NOTHING = "No field of this lead records where it came from."
+TRUST_BADGES = {
+    "verified": ":white_check_mark: verified",
+    "unverified": ":warning: unverified",
+    "low confidence": ":grey_question: low confidence",
+}
+SET_ASIDE = "set aside: {values}"
+SET_ASIDE_HIDDEN = "{count} other value(s) set aside (shown once claimed)"
+LEARNED_LABEL = ":bulb: learned"
+LEARNED_GRADE = ":bulb: learning moved this lead from {before} to {after}"

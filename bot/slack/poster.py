@@ -6,12 +6,15 @@ from __future__ import annotations
 import itertools
 import sys
 import time
-from typing import Protocol, TextIO
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TextIO
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import console_card, lead_card
 from bot.slack.safe import cleaned, guard
+from store.db import utcnow
 from store.records import LeadRecord
 
 #: chat.postMessage truncates text beyond 40,000 characters; notes are far shorter, this is a guard
@@ -44,14 +47,27 @@ class CardPoster(Protocol):
 
 class SlackCardPoster:
     """Cards as Slack messages with Block Kit blocks. ``mask``: channel cards without contact details
-    (``[privacy] mask_unclaimed``); the owner's DM card is always full."""
+    (``[privacy] mask_unclaimed``); the owner's DM card is always full. ``clock`` gives the lead's local
+    time on the card; ``grades`` the configured ``(grade_a, grade_b)`` (whether learning changed a grade)."""
 
-    def __init__(self, client: AsyncWebClient, *, mask: bool = True) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        mask: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+        grades: tuple[int, int] | None = None,
+    ) -> None:
         self._client = client
         self._mask = mask
+        self._clock = clock
+        self._grades = grades
+
+    def _card(self, lead: LeadRecord, *, masked: bool) -> tuple[list[dict[str, Any]], str]:
+        return lead_card(lead, masked=masked, now=self._clock(), grades=self._grades)
 
     async def post(self, channel: str, lead: LeadRecord) -> str:
-        blocks, text = lead_card(lead, masked=self._mask)
+        blocks, text = self._card(lead, masked=self._mask)
         # No unfurling: a vendor URL in a lead must not pull a preview into the channel.
         response = await self._client.chat_postMessage(
             channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
@@ -59,7 +75,7 @@ class SlackCardPoster:
         return str(response["ts"])
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
-        blocks, text = lead_card(lead, masked=self._mask)
+        blocks, text = self._card(lead, masked=self._mask)
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
     async def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> str:
@@ -74,7 +90,7 @@ class SlackCardPoster:
         return await self.post_text(await self._dm_channel(user), text)
 
     async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
-        blocks, text = lead_card(lead, masked=False)
+        blocks, text = self._card(lead, masked=False)
         response = await self._client.chat_postMessage(
             channel=await self._dm_channel(user), blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
         )
