@@ -26,6 +26,7 @@ from bot.slack.views import (
     verification_lines,
 )
 from store.db import utcnow
+from store.ledger import CREDIT_KINDS, mark_credit
 from store.records import ContactHistory, EventRecord, LeadNotFound, LeadRecord, WorkRefused
 from store.stats import PipelineStats, compute_stats
 from store.store import Store
@@ -48,6 +49,7 @@ _USAGE = {
     "search": "Usage: `/leads search <text>`",
     "new": "Usage: `/leads new <the lead's text: name, email, phone, what they want…>`",
     "away": "Usage: `/leads away on|off`",
+    "credit": "Usage: `/leads credit <id> requested|granted`",
 }
 
 
@@ -104,6 +106,10 @@ def parse(text: str) -> Command | Usage:
         return Command("note", (args[0],), rest=rest[len(args[0]) :].strip())
     if name in ("search", "new"):
         return Command(name, rest=rest, share=share) if rest else Usage(_USAGE[name])
+    if name == "credit":
+        if len(args) != 2 or not _lead_id(args[0]) or args[1].lower() not in CREDIT_KINDS:
+            return Usage(_USAGE["credit"])
+        return Command("credit", (args[0], args[1].lower()))
     if name == "away":
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             return Usage(_USAGE["away"])
@@ -379,6 +385,17 @@ class LeadsCommands:
             return Reply(refusal(exc))
         self._wake_outbox()
         return Reply(messages.NOTE_SAVED.format(lead_id=lead.id))
+
+    async def _credit(self, user: str, command: Command) -> Reply:
+        if not await self._roles.is_manager(user):
+            return Reply(messages.MANAGERS_ONLY.format(what="mark vendor credit"))
+        lead_id = _lead_id(command.args[0])
+        assert lead_id is not None
+        try:
+            await mark_credit(self._store, lead_id, command.args[1], actor=user)
+        except LeadNotFound:
+            return Reply(messages.LEAD_GONE)
+        return Reply(messages.CREDIT_MARKED.format(lead_id=lead_id, state=command.args[1]))
 
     async def _away(self, user: str, command: Command) -> Reply:
         away = command.args[0] == "on"

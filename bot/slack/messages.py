@@ -73,7 +73,7 @@ NOTHING_TO_READ = "There is no text in that message to read a lead from."
 USAGE = (
     "Usage: `/leads help` · `stats [7d|30d|90d|all]` · `mine` · `unclaimed` · `show <id|email>` · "
     "`outcome <id> won|lost|nurture|disqualified [amount] [reason]` · `note <id> <text>` · `search <text>` · "
-    "`new <text>` · `away on|off` — add `share` to post the answer to the channel."
+    "`new <text>` · `away on|off` · `credit <id> requested|granted` — add `share` to post the answer to the channel."
 )
 HELP = "\n".join(
     [
@@ -87,6 +87,7 @@ HELP = "\n".join(
         "• `/leads search <text>` — find leads by name, email, company…",
         "• `/leads new <text>` — read a lead from text you paste",
         "• `/leads away on|off` — pause or resume automatic assignment to you",
+        "• `/leads credit <id> requested|granted` — managers: the vendor credit asked or granted for a lead",
         "Answers are only for you; add `share` (e.g. `/leads stats 30d share`) to post one to the channel.",
     ]
 )
@@ -127,3 +128,4 @@ SET_ASIDE = "set aside: {values}"
 SET_ASIDE_HIDDEN = "{count} other value(s) set aside (shown once claimed)"
 LEARNED_LABEL = ":bulb: learned"
 LEARNED_GRADE = ":bulb: learning moved this lead from {before} to {after}"
+CREDIT_MARKED = "Lead #{lead_id}: vendor credit {state}."

@@ -12,7 +12,7 @@ import pytest
 from bot.settings import PrivacySettings
 from bot.slack import messages
 from store.records import LeadRecord
-from tests.e2e.test_slack_privacy import OTHER, REP, ROLES, answer, click, leads
+from tests.e2e.test_slack_privacy import BOSS, OTHER, REP, ROLES, answer, click, leads
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.leads import new_lead
 from tests.slack.service import SALES, SIDES, SlackSide, running_slack_side, side_store
@@ -69,3 +69,16 @@ async def test_how_was_this_read_is_masked_until_claimed(side: SlackSide) -> Non
     shown = answer(await leads(side, f"show {lead.id}", REP))
     assert "+1 617-555-0134 · Massachusetts · :clock3:" in shown
     assert f"{messages.LEARNED_LABEL}: {LEARNED}" in shown and "nlp:names" in shown
+
+
+async def test_managers_mark_vendor_credit_from_leads(side: SlackSide) -> None:
+    lead = await side.posted_lead()
+    refused = answer(await leads(side, f"credit {lead.id} requested", REP))
+    assert refused.startswith(messages.MANAGERS_ONLY.format(what="mark vendor credit"))
+    assert answer(await leads(side, f"credit {lead.id} maybe", BOSS)).startswith("Usage: `/leads credit")
+    for state in ("requested", "granted"):
+        done = answer(await leads(side, f"credit {lead.id} {state}", BOSS))
+        assert done.startswith(messages.CREDIT_MARKED.format(lead_id=lead.id, state=state))
+    kinds = [(e.kind, e.actor) for e in await side.store.events.for_lead(lead.id)]
+    assert ("credit_requested", BOSS) in kinds and ("credit_granted", BOSS) in kinds
+    assert not [k for k, actor in kinds if k.startswith("credit") and actor == REP]
