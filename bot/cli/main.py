@@ -121,7 +121,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_leads(args: argparse.Namespace) -> int:
     from bot.cli.admin import list_leads
 
-    return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
+    return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit,
+                           output=args.format))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -236,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     leads.add_argument("--status", choices=LEAD_STATUSES,
                        help="duplicate: a repeat inquiry from a person whose earlier lead is still open")
     leads.add_argument("--limit", type=int, default=50)
+    leads.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                       help="csv or json: every field, for another system (default: a table)")
     leads.set_defaults(func=cmd_leads)
 
     stats = command("stats", "pipeline statistics: sources, grades, claim times, outcomes, reps")
