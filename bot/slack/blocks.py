@@ -152,14 +152,28 @@ def redacted(text: str, lead: LeadRecord) -> str:
     return text
 
 
-def console_card(lead: LeadRecord) -> str:
-    """The same card as plain text, for when Slack is off (control characters removed)."""
+def console_card(lead: LeadRecord, *, now: datetime | None = None, grades: tuple[int, int] | None = None) -> str:
+    """The same card as plain text, for when Slack is off (control characters removed): the marks, the
+    phone's region and local time at ``now`` and the learned reasons as on the Slack card."""
     title = f"[{_plain(lead.grade)}] {_plain(lead.display_name)}"
     if company := lead.value("company"):
         title += f" — {_plain(company)}"
     lines = [f"{title}   (lead #{lead.id}, score {lead.score})"]
-    lines += [f"  {label + ':':<10}{_plain(value)}" for name, label in CARD_FIELDS if (value := lead.value(name))]
-    if reasons := _top_reasons(lead.reasons):
+    for name, label in CARD_FIELDS:
+        if value := lead.value(name):
+            marked = f" [{m}]" if (m := trust.mark(lead, name)) else ""
+            kind = f" ({k})" if name == "email" and (k := trust.email_kind(lead)) else ""
+            lines.append(f"  {label + ':':<10}{_plain(value)}{marked}{kind}")
+    if facts := trust.phone_facts(lead, now or lead.created_at):
+        where_ = [facts.international, *([facts.region] if facts.region else [])]
+        if local := trust.local_time_text(facts):
+            where_.append(local)
+        lines.append(f"  {'Reach:':<10}" + _plain(" · ".join(where_)))
+    reasons = _top_reasons(lead.reasons)
+    learned = learned_of(lead, grades)
+    if learned.visible:
+        reasons += [r for r in learned.reasons if r not in reasons]
+    if reasons:
         lines.append(f"  {'Why:':<10}" + "; ".join(_plain(r) for r in reasons))
     lines.append(f"  {'Source:':<10}{_plain(lead.vendor or 'unknown vendor')} via {_plain(lead.channel)}")
     if lead.owner:

@@ -104,8 +104,9 @@ class SlackCardPoster:
 class ConsoleCardPoster:
     """Prints cards to a stream (Slack off: the demo and a first run without tokens)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, clock: Callable[[], datetime] = utcnow) -> None:
         self._stream = stream
+        self._clock = clock
         self._counter = itertools.count(1)
         self._base = int(time.time())
 
@@ -136,4 +137,4 @@ class ConsoleCardPoster:
 
     def _print(self, header: str, lead: LeadRecord) -> None:
         stream = self._stream or sys.stdout
-        print(header, console_card(lead), sep="\n", file=stream, flush=True)
+        print(header, console_card(lead, now=self._clock()), sep="\n", file=stream, flush=True)

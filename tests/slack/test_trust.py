@@ -108,3 +108,14 @@ def test_how_was_this_read_masked_reveals_no_masked_value() -> None:
         assert private not in text
     full, _ = how_read_blocks(lead, masked=False, now=NOW)
     assert "Dana Whitmore" in all_text(full) and "+1 617-555-0134" in all_text(full)
+
+
+def test_the_console_card_shows_marks_local_time_and_learning() -> None:
+    from bot.slack.blocks import console_card
+
+    lead = lead_record(provenance=PROVENANCE, reasons=(*MANY, LEARNED), score=73,
+                       fields={"full_name": "Dana Whitaker", "email": "info@whitaker.test", "phone": "+16175550134"})
+    text = console_card(lead, now=NOW)
+    assert "Email:    info@whitaker.test [verified] (role address)" in text
+    assert "Reach:    +1 617-555-0134 · Massachusetts · 10:00 Wed there (America/New_York, UTC-05:00)" in text
+    assert LEARNED in text
