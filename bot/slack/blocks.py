@@ -12,6 +12,7 @@ surname or company; reasons that quote one of those values have it blanked.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -293,10 +294,14 @@ def _score_line(lead: LeadRecord, *, masked: bool, grades: tuple[int, int] | Non
 
 def learned_of(lead: LeadRecord, grades: tuple[int, int] | None = None) -> trust.Learned:
     """`trust.learned` with the configured grade thresholds (default: the settings' defaults)."""
-    if grades is None:
-        defaults = ScoringSettings()
-        grades = (defaults.grade_a, defaults.grade_b)
-    return trust.learned(lead, grade_a=grades[0], grade_b=grades[1])
+    grade_a, grade_b = grades or _default_grades()
+    return trust.learned(lead, grade_a=grade_a, grade_b=grade_b)
+
+
+@functools.cache
+def _default_grades() -> tuple[int, int]:
+    defaults = ScoringSettings()
+    return defaults.grade_a, defaults.grade_b
 
 
 def _source_line(lead: LeadRecord) -> str:
