@@ -83,7 +83,10 @@ class Service:
             client = AsyncWebClient(
                 token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url
             )
-            poster = SlackCardPoster(client, mask=settings.privacy.mask_unclaimed)
+            poster = SlackCardPoster(
+                client, mask=settings.privacy.mask_unclaimed,
+                grades=(settings.scoring.grade_a, settings.scoring.grade_b),
+            )
         else:
             poster = ConsoleCardPoster(self._console)
         self.outbox = OutboxWorker(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Sequence
 
 from rich import box
@@ -116,12 +117,19 @@ async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
         await store.close()
 
 
-async def list_leads(settings: Settings, *, grade: str | None, status: str | None, limit: int) -> int:
+async def list_leads(
+    settings: Settings, *, grade: str | None, status: str | None, limit: int, output: str = "table"
+) -> int:
     store = await open_existing(settings)
     try:
         rows = await store.leads.recent(grade=grade, status=status, limit=limit)
     finally:
         await store.close()
+    if output != "table":  # for another system: always a document, even with no lead
+        from bot.cli.export import leads_csv, leads_json
+
+        sys.stdout.write(leads_csv(rows) if output == "csv" else leads_json(rows))
+        return 0
     if not rows:
         console.print("no leads match")
         return 0

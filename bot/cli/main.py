@@ -95,6 +95,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_vendors(args: argparse.Namespace) -> int:
+    if getattr(args, "action", None) == "ledger":
+        from bot.cli.ledger import run_ledger
+
+        return _run(run_ledger(_settings(args), args.vendor, since=args.since, until=args.until, out=args.out))
     from bot.cli.parse import make_extractor, run_vendors
 
     return run_vendors(make_extractor(_settings(args)))
@@ -117,7 +121,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_leads(args: argparse.Namespace) -> int:
     from bot.cli.admin import list_leads
 
-    return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit))
+    return _run(list_leads(_settings(args), grade=args.grade, status=args.status, limit=args.limit,
+                           output=args.format))
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
@@ -236,7 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--explain", action="store_true", help="show where every field came from")
     parse.set_defaults(func=cmd_parse)
 
-    vendors = command("vendors", "list the vendor templates")
+    vendors = command("vendors", "list the vendor templates; `vendors ledger` the leads to ask a vendor credit for")
+    vsub = vendors.add_subparsers(dest="action", required=False, metavar="ACTION")
+    ledger = vsub.add_parser(
+        "ledger", parents=[common],
+        help="write a CSV of a vendor's duplicate, invalid and test leads, with reasons and credit asked",
+    )  # fmt: skip
+    ledger.add_argument("vendor", metavar="VENDOR", help="the vendor's name as stored ((no vendor) for none)")
+    ledger.add_argument("--since", required=True, metavar="DATE", help="first day included (YYYY-MM-DD, UTC)")
+    ledger.add_argument("--until", metavar="DATE", help="last day included (default: up to now)")
+    ledger.add_argument("--out", type=Path, metavar="FILE.csv", help="write here instead of stdout")
     vendors.set_defaults(func=cmd_vendors)
 
     messages = command("messages", "list inbound messages")
@@ -255,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     leads.add_argument("--status", choices=LEAD_STATUSES,
                        help="duplicate: a repeat inquiry from a person whose earlier lead is still open")
     leads.add_argument("--limit", type=int, default=50)
+    leads.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                       help="csv or json: every field, for another system (default: a table)")
     leads.set_defaults(func=cmd_leads)
 
     outbox = command("outbox", "Slack posts that cannot be delivered (dead items) and trying them again")

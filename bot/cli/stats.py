@@ -10,6 +10,7 @@ from bot.slack.blocks import money
 from bot.slack.commands import PERIODS, period_since
 from bot.slack.views import age
 from store.db import utcnow
+from store.ledger import RefundRate, refund_rates
 from store.stats import PipelineStats, compute_stats
 
 
@@ -19,6 +20,16 @@ def _pct(value: float | None) -> str:
 
 def _duration(seconds: float | None) -> str:
     return "–" if seconds is None else age(timedelta(seconds=seconds))
+
+
+def refunds_text(rates: list[RefundRate]) -> list[str]:
+    """Vendor credit per source: leads, credit requested, granted, and the refund rate (granted / leads)."""
+    if not any(r.requested or r.granted for r in rates):
+        return []
+    lines = ["", f"  {'vendor credit':<24}{'leads':>7}{'asked':>7}{'granted':>9}{'refund':>8}"]
+    for r in rates:
+        lines.append(f"  {r.vendor[:23]:<24}{r.leads:>7}{r.requested:>7}{r.granted:>9}{_pct(r.rate):>8}")
+    return lines
 
 
 def stats_text(stats: PipelineStats, period: str) -> str:
@@ -54,8 +65,10 @@ async def run_stats(settings: Settings, period: str) -> int:
     store = await open_existing(settings)
     try:
         now = utcnow()
-        stats = await compute_stats(store.engine, since=period_since(period, now), until=now)
+        since = period_since(period, now)
+        stats = await compute_stats(store.engine, since=since, until=now)
+        refunds = await refund_rates(store, since=since, until=now)
     finally:
         await store.close()
-    print(stats_text(stats, period))
+    print("\n".join([stats_text(stats, period), *refunds_text(refunds)]))
     return 0

@@ -12,10 +12,13 @@ surname or company; reasons that quote one of those values have it blanked.
 
 from __future__ import annotations
 
+import functools
 import re
+from datetime import datetime
 from typing import Any
 
-from bot.slack import messages
+from bot.settings import ScoringSettings
+from bot.slack import messages, trust
 from bot.slack.safe import cleaned, inert
 from store.records import LeadRecord
 
@@ -29,6 +32,8 @@ RELEASE_ACTION = "release"
 REASSIGN_ACTION = "reassign"
 #: a masked card's "Show details": the full card, ephemerally, for the owner and managers only
 SHOW_DETAILS_ACTION = "show_details"
+#: "How was this read?": where each field came from, ephemerally (masked values stay hidden)
+HOW_READ_ACTION = "how_read"
 
 # Slack limits (https://api.slack.com/reference/block-kit/blocks, …/block-elements#button).
 MAX_BLOCKS = 50
@@ -64,23 +69,34 @@ _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _POINTS = re.compile(r"^\s*([+-]?\d+)")
 
 
-def lead_card(lead: LeadRecord, *, masked: bool = False) -> tuple[list[dict[str, Any]], str]:
+def lead_card(
+    lead: LeadRecord,
+    *,
+    masked: bool = False,
+    now: datetime | None = None,
+    grades: tuple[int, int] | None = None,
+) -> tuple[list[dict[str, Any]], str]:
     """The lead's Slack card: (blocks, fallback text).
 
     Unclaimed and claimable, the card ends with a primary "Claim" button (action_id ``claim``, value the
     lead id); claimed, it names the owner instead. ``masked``: without contact details (module docstring),
     with a "Show details" button that answers only those allowed to see them.
+
+    Each field carries its trust mark (`bot.slack.trust.mark`); the phone is shown in international
+    format with its region and the lead's local time at ``now`` (default: when the lead arrived); learned
+    reasons are shown when they moved the score visibly or changed the grade (``grades``: the configured
+    ``(grade_a, grade_b)`` thresholds, default the settings' defaults).
     """
+    at = now or lead.created_at
     blocks: list[dict[str, Any]] = [_section(_title(lead, masked=masked), block_id="lead")]
-    shown = MASKED_CARD_FIELDS if masked else CARD_FIELDS
-    fields = [
-        _mrkdwn(f"*{label}*\n" + _escape(_one_line(value), FIELD_TEXT_MAX - len(label) - 3))
-        for name, label in shown
-        if (value := where(lead) if name == "where" else lead.value(name))
-    ]
+    fields = _fields(lead, masked=masked)
     if fields:
         blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
-    blocks.append(_section(_score_line(lead, masked=masked), block_id="score"))
+    if phone := _phone_line(lead, at, masked=masked):
+        blocks.append({"type": "context", "block_id": "phone", "elements": [_mrkdwn(phone)]})
+    score = _section(_score_line(lead, masked=masked, grades=grades), block_id="score")
+    score["accessory"] = _button(HOW_READ_ACTION, messages.HOW_READ_BUTTON, lead)
+    blocks.append(score)
     source = [_mrkdwn(_source_line(lead))]
     if masked:
         source.append(_mrkdwn(messages.MASKED_NOTE))
@@ -137,14 +153,28 @@ def redacted(text: str, lead: LeadRecord) -> str:
     return text
 
 
-def console_card(lead: LeadRecord) -> str:
-    """The same card as plain text, for when Slack is off (control characters removed)."""
+def console_card(lead: LeadRecord, *, now: datetime | None = None, grades: tuple[int, int] | None = None) -> str:
+    """The same card as plain text, for when Slack is off (control characters removed): the marks, the
+    phone's region and local time at ``now`` and the learned reasons as on the Slack card."""
     title = f"[{_plain(lead.grade)}] {_plain(lead.display_name)}"
     if company := lead.value("company"):
         title += f" — {_plain(company)}"
     lines = [f"{title}   (lead #{lead.id}, score {lead.score})"]
-    lines += [f"  {label + ':':<10}{_plain(value)}" for name, label in CARD_FIELDS if (value := lead.value(name))]
-    if reasons := _top_reasons(lead.reasons):
+    for name, label in CARD_FIELDS:
+        if value := lead.value(name):
+            marked = f" [{m}]" if (m := trust.mark(lead, name)) else ""
+            kind = f" ({k})" if name == "email" and (k := trust.email_kind(lead)) else ""
+            lines.append(f"  {label + ':':<10}{_plain(value)}{marked}{kind}")
+    if facts := trust.phone_facts(lead, now or lead.created_at):
+        where_ = [facts.international, *([facts.region] if facts.region else [])]
+        if local := trust.local_time_text(facts):
+            where_.append(local)
+        lines.append(f"  {'Reach:':<10}" + _plain(" · ".join(where_)))
+    reasons = _top_reasons(lead.reasons)
+    learned = learned_of(lead, grades)
+    if learned.visible:
+        reasons += [r for r in learned.reasons if r not in reasons]
+    if reasons:
         lines.append(f"  {'Why:':<10}" + "; ".join(_plain(r) for r in reasons))
     lines.append(f"  {'Source:':<10}{_plain(lead.vendor or 'unknown vendor')} via {_plain(lead.channel)}")
     if lead.owner:
@@ -200,12 +230,78 @@ def _title(lead: LeadRecord, *, masked: bool) -> str:
     return title
 
 
-def _score_line(lead: LeadRecord, *, masked: bool) -> str:
+def _fields(lead: LeadRecord, *, masked: bool) -> list[dict[str, Any]]:
+    """The grid: each value with its trust mark, the email's kind; masked, the contact's marks alone."""
+    out = []
+    for name, label in MASKED_CARD_FIELDS if masked else CARD_FIELDS:
+        value = where(lead) if name == "where" else lead.value(name)
+        if not value:
+            continue
+        head = f"*{label}*" + (f" {messages.TRUST_BADGES[m]}" if (m := trust.mark(lead, name)) else "")
+        text = _escape(_one_line(value), FIELD_TEXT_MAX - len(head) - 40)
+        if name == "email" and (kind := trust.email_kind(lead)):
+            text += f" · _{kind}_"
+        out.append(_mrkdwn(f"{head}\n{text}"))
+    if masked and (contact := contact_marks(lead)):
+        out.insert(0, _mrkdwn(f"*Contact*\n{contact}"))
+    return out
+
+
+def contact_marks(lead: LeadRecord) -> str:
+    """How far the hidden email and phone can be trusted, without their values (a masked card's "Contact")."""
+    parts = []
+    for name in trust.VERIFIABLE:
+        if lead.value(name):
+            m = trust.mark(lead, name)
+            parts.append(f"{name} " + (messages.TRUST_BADGES[m] if m else ""))
+    if kind := trust.email_kind(lead):
+        parts.append(f"_{kind}_")
+    return " · ".join(p.strip() for p in parts)
+
+
+def _phone_line(lead: LeadRecord, now: datetime, *, masked: bool) -> str | None:
+    """":telephone_receiver: +1 617-555-0134 · Massachusetts · :clock3: 10:30 Wed there (America/New_York,
+    UTC-04:00)"; masked, without the number."""
+    facts = trust.phone_facts(lead, now)
+    if facts is None:
+        return None
+    parts = [] if masked else [_escape(facts.international, 100)]
+    if facts.region:
+        parts.append(_escape(facts.region, 200))
+    if local := trust.local_time_text(facts):
+        parts.append(":clock3: " + _escape(local, 200))
+    return ":telephone_receiver: " + " · ".join(parts) if parts else None
+
+
+def _score_line(lead: LeadRecord, *, masked: bool, grades: tuple[int, int] | None) -> str:
     line = f"*Score {lead.score}/100*"
-    reasons = [redacted(r, lead) if masked else r for r in _top_reasons(lead.reasons)]
+    top = _top_reasons(lead.reasons)
+    learned = learned_of(lead, grades)
+    shown = list(top)
+    if learned.visible:
+        shown += [r for r in learned.reasons if r not in top]
+    reasons = [redacted(r, lead) if masked else r for r in shown]
     if reasons:
-        line += "\n" + "\n".join("• " + _escape(_one_line(r), 600) for r in reasons)
+        line += "\n" + "\n".join(
+            "• " + _escape(_one_line(r), 600) + (f" ({messages.LEARNED_LABEL})" if learned.visible and
+                                                 raw in learned.reasons else "")
+            for r, raw in zip(reasons, shown, strict=True)
+        )
+    if learned.visible and learned.changed_grade:
+        line += "\n" + messages.LEARNED_GRADE.format(before=learned.grade_without, after=_escape(lead.grade, 8))
     return line
+
+
+def learned_of(lead: LeadRecord, grades: tuple[int, int] | None = None) -> trust.Learned:
+    """`trust.learned` with the configured grade thresholds (default: the settings' defaults)."""
+    grade_a, grade_b = grades or _default_grades()
+    return trust.learned(lead, grade_a=grade_a, grade_b=grade_b)
+
+
+@functools.cache
+def _default_grades() -> tuple[int, int]:
+    defaults = ScoringSettings()
+    return defaults.grade_a, defaults.grade_b
 
 
 def _source_line(lead: LeadRecord) -> str:

@@ -18,8 +18,16 @@ from bot.slack import messages
 from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line, redacted
 from bot.slack.erasure import ERASE_ALREADY, ERASE_DONE, ERASE_NOT_FOUND, ERASE_USAGE
 from bot.slack.roles import Roles
-from bot.slack.views import age, check_outcome, lead_line
+from bot.slack.views import (
+    age,
+    check_outcome,
+    lead_line,
+    learned_lines,
+    provenance_lines,
+    verification_lines,
+)
 from store.db import utcnow
+from store.ledger import CREDIT_KINDS, mark_credit
 from store.records import ContactHistory, EventRecord, LeadNotFound, LeadRecord, WorkRefused
 from store.stats import PipelineStats, compute_stats
 from store.store import Store
@@ -42,6 +50,7 @@ _USAGE = {
     "search": "Usage: `/leads search <text>`",
     "new": "Usage: `/leads new <the lead's text: name, email, phone, what they want…>`",
     "away": "Usage: `/leads away on|off`",
+    "credit": "Usage: `/leads credit <id> requested|granted`",
 }
 
 
@@ -100,6 +109,10 @@ def parse(text: str) -> Command | Usage:
         return Command(name, rest=rest, share=share) if rest else Usage(_USAGE[name])
     if name == "erase":  # privacy (issue 13)
         return Command("erase", (args[0],)) if len(args) == 1 else Usage(ERASE_USAGE)
+    if name == "credit":
+        if len(args) != 2 or not _lead_id(args[0]) or args[1].lower() not in CREDIT_KINDS:
+            return Usage(_USAGE["credit"])
+        return Command("credit", (args[0], args[1].lower()))
     if name == "away":
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             return Usage(_USAGE["away"])
@@ -228,6 +241,14 @@ def contact_reply(history: ContactHistory, *, now: datetime, share: bool = False
             "    " + escape_trimmed(one_line(redacted(r, lead) if masked else r), 200) for r in lead.reasons
         )
         blocks.append(_section(lead_line(lead, now=now, masked=masked) + (f"\n{reasons}" if reasons else "")))
+        # how far each field can be trusted, what the number says, what learning added (issue 14)
+        trust = [
+            *verification_lines(lead, now=now, masked=masked),
+            *learned_lines(lead, masked=masked),
+            *provenance_lines(lead, masked=masked),
+        ]
+        if trust:
+            blocks.append(_section("\n".join("    " + line for line in trust)))
     if history.events:
         lines = [_event_line(e, masked=masked) for e in history.events[:EVENTS_SHOWN]]
         if len(history.events) > EVENTS_SHOWN:
@@ -380,6 +401,17 @@ class LeadsCommands:
             return Reply(ERASE_ALREADY)
         self._wake_outbox()
         return Reply(ERASE_DONE.format(contact_id=contact_id, leads=len(erased.lead_ids), slack=erased.slack_messages))
+
+    async def _credit(self, user: str, command: Command) -> Reply:
+        if not await self._roles.is_manager(user):
+            return Reply(messages.MANAGERS_ONLY.format(what="mark vendor credit"))
+        lead_id = _lead_id(command.args[0])
+        assert lead_id is not None
+        try:
+            await mark_credit(self._store, lead_id, command.args[1], actor=user)
+        except LeadNotFound:
+            return Reply(messages.LEAD_GONE)
+        return Reply(messages.CREDIT_MARKED.format(lead_id=lead_id, state=command.args[1]))
 
     async def _away(self, user: str, command: Command) -> Reply:
         away = command.args[0] == "on"

@@ -73,7 +73,7 @@ NOTHING_TO_READ = "There is no text in that message to read a lead from."
 USAGE = (
     "Usage: `/leads help` · `stats [7d|30d|90d|all]` · `mine` · `unclaimed` · `show <id|email>` · "
     "`outcome <id> won|lost|nurture|disqualified [amount] [reason]` · `note <id> <text>` · `search <text>` · "
-    "`new <text>` · `away on|off` — add `share` to post the answer to the channel."
+    "`new <text>` · `away on|off` · `credit <id> requested|granted` — add `share` to post the answer to the channel."
 )
 HELP = "\n".join(
     [
@@ -88,6 +88,7 @@ HELP = "\n".join(
         "• `/leads new <text>` — read a lead from text you paste",
         "• `/leads away on|off` — pause or resume automatic assignment to you",
         "• `/leads erase <contact id|email|phone>` — managers: erase a person everywhere, Slack included",
+        "• `/leads credit <id> requested|granted` — managers: the vendor credit asked or granted for a lead",
         "Answers are only for you; add `share` (e.g. `/leads stats 30d share`) to post one to the channel.",
     ]
 )
@@ -114,3 +115,18 @@ NOT_ALLOWED_ORIGINAL = "Sorry, only the lead's owner and managers can open the o
 NOT_ALLOWED_READ = "Sorry, only reps and managers can look up leads here. Ask a manager to add you to the reps."
 MASKED_CONTACT = "Contact details are shown to the owner of one of this person's leads and to managers."
 ASSIGNED_YOU = "{by} assigned you lead #{lead_id}."
+
+# ---- trust and verification (issue 14) -------------------------------------------------------------------
+HOW_READ_BUTTON = "How was this read?"
+HOW_READ_TITLE = "*How lead #{lead_id} was read*"
+HOW_READ_NOTHING = "No field of this lead records where it came from."
+TRUST_BADGES = {
+    "verified": ":white_check_mark: verified",
+    "unverified": ":warning: unverified",
+    "low confidence": ":grey_question: low confidence",
+}
+SET_ASIDE = "set aside: {values}"
+SET_ASIDE_HIDDEN = "{count} other value(s) set aside (shown once claimed)"
+LEARNED_LABEL = ":bulb: learned"
+LEARNED_GRADE = ":bulb: learning moved this lead from {before} to {after}"
+CREDIT_MARKED = "Lead #{lead_id}: vendor credit {state}."

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol, TextIO
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -13,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.blocks import console_card, lead_card
 from bot.slack.erasure import ERASED_TEXT, erased_blocks
 from bot.slack.safe import cleaned, guard
+from store.db import utcnow
 from store.records import LeadRecord
 
 #: chat.postMessage truncates text beyond 40,000 characters; notes are far shorter, this is a guard
@@ -61,14 +64,27 @@ class CardPoster(Protocol):
 
 class SlackCardPoster:
     """Cards as Slack messages with Block Kit blocks. ``mask``: channel cards without contact details
-    (``[privacy] mask_unclaimed``); the owner's DM card is always full."""
+    (``[privacy] mask_unclaimed``); the owner's DM card is always full. ``clock`` gives the lead's local
+    time on the card; ``grades`` the configured ``(grade_a, grade_b)`` (whether learning changed a grade)."""
 
-    def __init__(self, client: AsyncWebClient, *, mask: bool = True) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        mask: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+        grades: tuple[int, int] | None = None,
+    ) -> None:
         self._client = client
         self._mask = mask
+        self._clock = clock
+        self._grades = grades
+
+    def _card(self, lead: LeadRecord, *, masked: bool) -> tuple[list[dict[str, Any]], str]:
+        return lead_card(lead, masked=masked, now=self._clock(), grades=self._grades)
 
     async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
-        blocks, text = lead_card(lead, masked=self._mask)
+        blocks, text = self._card(lead, masked=self._mask)
         # No unfurling: a vendor URL in a lead must not pull a preview into the channel.
         response = await self._client.chat_postMessage(
             channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False,
@@ -93,7 +109,7 @@ class SlackCardPoster:
         return None
 
     async def update(self, channel: str, ts: str, lead: LeadRecord) -> None:
-        blocks, text = lead_card(lead, masked=self._mask)
+        blocks, text = self._card(lead, masked=self._mask)
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
     async def post_text(
@@ -111,7 +127,7 @@ class SlackCardPoster:
         return await self.post_text(await self._dm_channel(user), text)
 
     async def send_card_dm(self, user: str, lead: LeadRecord) -> str:
-        blocks, text = lead_card(lead, masked=False)
+        blocks, text = self._card(lead, masked=False)
         response = await self._client.chat_postMessage(
             channel=await self._dm_channel(user), blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
         )
@@ -134,8 +150,9 @@ def _metadata(token: str | None) -> dict[str, Any] | None:
 class ConsoleCardPoster:
     """Prints cards to a stream (Slack off: the demo and a first run without tokens)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, clock: Callable[[], datetime] = utcnow) -> None:
         self._stream = stream
+        self._clock = clock
         self._counter = itertools.count(1)
         self._base = int(time.time())
 
@@ -174,4 +191,4 @@ class ConsoleCardPoster:
 
     def _print(self, header: str, lead: LeadRecord) -> None:
         stream = self._stream or sys.stdout
-        print(header, console_card(lead), sep="\n", file=stream, flush=True)
+        print(header, console_card(lead, now=self._clock()), sep="\n", file=stream, flush=True)

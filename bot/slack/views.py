@@ -13,8 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.slack import messages
-from bot.slack.blocks import escape, escape_trimmed, first_name, mention, one_line, received, top_reasons, where
+from bot.slack import messages, trust
+from bot.slack.blocks import (
+    CARD_FIELDS,
+    contact_marks,
+    escape,
+    escape_trimmed,
+    first_name,
+    learned_of,
+    mention,
+    one_line,
+    private_values,
+    received,
+    redacted,
+    top_reasons,
+    where,
+)
 from bot.slack.safe import cleaned, plain
 from parsers.mime import parse_mail
 from store.records import DraftRecord, LeadRecord, MessageRecord
@@ -370,3 +384,82 @@ def home_view(leads: list[LeadRecord], unclaimed: int, *, now: datetime) -> dict
     for lead in leads[:80]:
         blocks.append(_section(lead_line(lead, now=now)))
     return {"type": "home", "blocks": blocks[:MODAL_MAX_BLOCKS]}
+
+
+# ---- trust: "How was this read?" and `/leads show` (issue 14) -------------------------------------------
+
+#: fields a masked answer names without their values or alternatives
+_PRIVATE_FIELDS = frozenset({"email", "phone", "street", "last_name", "full_name", "company", "postal_code"})
+_LABELS = {**dict(CARD_FIELDS), **dict(DRAFT_FIELDS)}
+
+
+def _field_label(name: str) -> str:
+    return _LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def provenance_lines(lead: LeadRecord, *, masked: bool) -> list[str]:
+    """One line per field: its trust mark, the rule that read it, the reader's confidence and the values
+    set aside. ``masked``: private fields are named with their mark only, their alternatives counted, not
+    shown, and any private value quoted elsewhere is blanked."""
+    lines = []
+    hidden = private_values(lead) if masked else []
+    for name in [n for n in lead.fields if lead.value(n)]:
+        info = trust.provenance_of(lead, name)
+        mark = trust.mark(lead, name)
+        line = f"*{escape(_field_label(name))}*" + (f" {messages.TRUST_BADGES[mark]}" if mark else "")
+        if info:
+            source = str(info.get("source") or "unknown")
+            source = redacted(source, lead) if hidden else source
+            line += f" — `{escape_trimmed(one_line(source), 120)}`, {trust.confidence(info):.0%} sure"
+            flags = [str(f) for f in info.get("flags") or [] if isinstance(f, str)]
+            if flags and not (masked and name in _PRIVATE_FIELDS):
+                line += " · " + escape_trimmed(", ".join(flags), 200)
+            others = [str(a) for a in info.get("alternatives") or []]
+            if others and masked and name in _PRIVATE_FIELDS:
+                line += " · " + messages.SET_ASIDE_HIDDEN.format(count=len(others))
+            elif others:
+                shown = [redacted(a, lead) if hidden else a for a in others]
+                quoted = ", ".join(f"“{escape_trimmed(one_line(a), 120)}”" for a in shown)
+                line += " · " + messages.SET_ASIDE.format(values=quoted)
+        lines.append(line)
+    return lines
+
+
+def verification_lines(lead: LeadRecord, *, now: datetime, masked: bool) -> list[str]:
+    """What the phone says (international form unless masked, region, local time) and the email's kind."""
+    lines = []
+    if facts := trust.phone_facts(lead, now):
+        parts = [] if masked else [escape(facts.international)]
+        if facts.region:
+            parts.append(escape(facts.region))
+        if local := trust.local_time_text(facts):
+            parts.append(":clock3: " + escape(local))
+        if parts:
+            lines.append(":telephone_receiver: " + " · ".join(parts))
+    if kind := trust.email_kind(lead):
+        lines.append(f":envelope: {kind}")
+    return lines
+
+
+def learned_lines(lead: LeadRecord, *, masked: bool, grades: tuple[int, int] | None = None) -> list[str]:
+    """Every learned reason (`/leads show` shows them always), and the grade they changed, if they did."""
+    learned = learned_of(lead, grades)
+    lines = [
+        f"{messages.LEARNED_LABEL}: " + escape_trimmed(one_line(redacted(r, lead) if masked else r), 200)
+        for r in learned.reasons
+    ]
+    if learned.changed_grade:
+        lines.append(messages.LEARNED_GRADE.format(before=learned.grade_without, after=escape(lead.grade)))
+    return lines
+
+
+def how_read_blocks(lead: LeadRecord, *, masked: bool, now: datetime) -> tuple[list[dict[str, Any]], str]:
+    """The ephemeral answer to "How was this read?": where each field came from, how sure we are, the
+    alternatives set aside, and what verification found — masked values never shown."""
+    title = messages.HOW_READ_TITLE.format(lead_id=lead.id)
+    lines = provenance_lines(lead, masked=masked) or [messages.HOW_READ_NOTHING]
+    if masked and (contact := contact_marks(lead)):
+        lines.append(f"*Contact* {contact}")
+    lines += verification_lines(lead, now=now, masked=masked)
+    blocks = [_section(title)] + [_section(chunk) for chunk in _chunks("\n".join(lines), _CHUNK)]
+    return blocks[:MODAL_MAX_BLOCKS], f"How lead #{lead.id} was read"

@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.assess.work import work_check
 from bot.slack import messages
 from bot.slack.blocks import (
+    HOW_READ_ACTION,
     LOG_ACTIVITY_ACTION,
     REASSIGN_ACTION,
     RELEASE_ACTION,
@@ -39,6 +40,7 @@ from bot.slack.views import (
     REASSIGN_VIEW,
     activity_view,
     check_outcome,
+    how_read_blocks,
     original_view,
     outcome_view,
     reassign_view,
@@ -97,11 +99,24 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         if not channel:
             return
-        blocks, text = lead_card(lead, masked=False)
+        blocks, text = lead_card(lead, masked=False, now=deps.clock())
         try:  # only the clicker sees an ephemeral message
             await client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=text)
         except SlackApiError as exc:
             logger.warning("could not show lead %d's details to %s: %s", lead.id, user, exc.response.get("error"))
+
+    async def how_read(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, HOW_READ_ACTION, client, logger)
+        user, channel = user_id(body), channel_id(body)
+        if lead is None or not channel:
+            return
+        masked = not await deps.roles.may_see_details(lead, user)
+        blocks, text = how_read_blocks(lead, masked=masked, now=deps.clock())
+        try:  # only the clicker sees an ephemeral message
+            await client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=text)
+        except SlackApiError as exc:
+            logger.warning("could not tell %s how lead %d was read: %s", user, lead.id, exc.response.get("error"))
 
     async def log_activity(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
         await ack()
@@ -226,6 +241,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     app.action(VIEW_ORIGINAL_ACTION)(view_original)
     app.action(SHOW_DETAILS_ACTION)(show_details)
+    app.action(HOW_READ_ACTION)(how_read)
     app.action(LOG_ACTIVITY_ACTION)(log_activity)
     app.action(SET_OUTCOME_ACTION)(set_outcome)
     app.action(RELEASE_ACTION)(release)

@@ -1,0 +1,189 @@
+"""How much to trust each field of a stored lead, and what a rep can check before calling (pure).
+
+Everything here reads the lead's stored ``provenance`` (one ``FieldValue.provenance()`` per field):
+
+* `mark`: *verified* (a phone or email that passed verification: it has a normalised form and no failure
+  flag), *unverified* (it failed, or a phone or email that was never checked), *low confidence* (the
+  reader was unsure: confidence under `LOW_CONFIDENCE`, or a flag such as a name conflict); fields that
+  cannot be verified and were read with confidence get no mark;
+* `phone_facts`: the number in international format, the region it belongs to and the lead's local time,
+  from phonenumbers' offline ``geocoder`` and ``timezone`` data (no network);
+* `email_kind`: a disposable or a role address (info@, sales@ …), which a rep should not treat as a person;
+* `learned`: the reasons the learned component added ("AutoMarket leads close 80% here …") and whether
+  they matter enough for the card (they move the score by `LEARNED_VISIBLE` points or change the grade).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from phonenumbers import geocoder
+from phonenumbers import timezone as phone_timezone
+
+from nlp.lexicon import disposable_domains
+from store.records import LeadRecord
+
+#: a reader's confidence below this is shown as "low confidence"
+LOW_CONFIDENCE = 0.6
+#: learned points that move the score at least this much reach the card even outside the top reasons
+LEARNED_VISIBLE = 5
+#: fields verification can prove (the others are only ever read with more or less confidence)
+VERIFIABLE = ("email", "phone")
+
+VERIFIED = "verified"
+UNVERIFIED = "unverified"
+LOW = "low confidence"
+
+#: local parts that name a function, not a person (RFC 2142 mailbox names and common team inboxes)
+ROLE_LOCAL_PARTS = frozenset({
+    "abuse", "accounts", "admin", "administrator", "billing", "booking", "bookings", "contact", "enquiries",
+    "enquiry", "hello", "help", "hostmaster", "hr", "info", "inquiries", "inquiry", "jobs", "marketing",
+    "mail", "noc", "noreply", "no-reply", "office", "orders", "postmaster", "press", "privacy", "reception",
+    "sales", "security", "service", "support", "team", "webmaster",
+})
+
+_LEARNED = re.compile(r"^\s*([+-]\d+) .* close \d+% here \(\d+ of \d+\)$")
+_POINTS = re.compile(r"^\s*([+-]?\d+)")
+_UNKNOWN_ZONE = "Etc/Unknown"
+
+
+def provenance_of(lead: LeadRecord, name: str) -> dict[str, Any]:
+    found = lead.provenance.get(name)
+    return found if isinstance(found, dict) else {}
+
+
+def _flags(info: dict[str, Any]) -> list[str]:
+    flags = info.get("flags")
+    return [str(f) for f in flags] if isinstance(flags, list) else []
+
+
+def _failed(flags: list[str]) -> bool:
+    return any(f.startswith("invalid_") for f in flags)
+
+
+def _doubtful(flags: list[str]) -> bool:
+    # an extension kept beside a phone number is information, not doubt
+    return any(not f.startswith(("invalid_", "extension")) for f in flags)
+
+
+def confidence(info: dict[str, Any]) -> float:
+    value = info.get("confidence", 1.0)
+    return float(value) if isinstance(value, int | float) else 1.0
+
+
+def mark(lead: LeadRecord, name: str) -> str | None:
+    """The trust mark of one field (module docstring), None for a confident unverifiable field."""
+    if not lead.value(name):
+        return None
+    info = provenance_of(lead, name)
+    if not info:  # a lead stored without provenance (an old row): nothing to say
+        return None
+    flags = _flags(info)
+    if _failed(flags):
+        return UNVERIFIED
+    if confidence(info) < LOW_CONFIDENCE or _doubtful(flags):
+        return LOW
+    if name in VERIFIABLE:
+        return VERIFIED if info.get("normalized") else UNVERIFIED
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneFacts:
+    """What the number itself says: the international form, where it is, and the time there now."""
+
+    international: str
+    region: str | None
+    zone: str | None
+    local_time: datetime | None
+
+
+def phone_facts(lead: LeadRecord, now: datetime, *, default_region: str | None = None) -> PhoneFacts | None:
+    """The lead's phone read with phonenumbers (offline data only); None without a valid number.
+
+    The stored normalised form (E.164) is read first; the number as written only with ``default_region``.
+    Several time zones for one number (a country that spans them) give a local time only if they agree now.
+    """
+    info = provenance_of(lead, "phone")
+    if _failed(_flags(info)):
+        return None
+    text = info.get("normalized") or lead.value("phone")
+    if not text:
+        return None
+    try:
+        number = phonenumbers.parse(str(text), None if str(text).startswith("+") else default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    region = geocoder.description_for_number(number, "en") or None
+    zones = [z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
+    times: dict[str, datetime] = {}
+    for zone in zones:
+        try:
+            times[zone] = now.astimezone(ZoneInfo(zone))
+        except ZoneInfoNotFoundError:
+            continue
+    offsets = {t.utcoffset() for t in times.values()}
+    if len(offsets) != 1:
+        return PhoneFacts(international, region, None, None)
+    zone, local = next(iter(times.items()))
+    return PhoneFacts(international, region, zone, local)
+
+
+def local_time_text(facts: PhoneFacts) -> str | None:
+    """"14:05 Mon there (Europe/Berlin, UTC+01:00)", or None when the number spans time zones."""
+    if facts.local_time is None or facts.zone is None:
+        return None
+    offset = facts.local_time.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{facts.local_time.strftime('%H:%M %a')} there ({facts.zone}, {utc})"
+
+
+def email_kind(lead: LeadRecord) -> str | None:
+    """"disposable address" or "role address" (info@, sales@ …) for the lead's email, else None."""
+    email = (lead.value("email") or "").strip().casefold()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return None
+    if domain in disposable_domains():
+        return "disposable address"
+    if local.split("+")[0] in ROLE_LOCAL_PARTS:
+        return "role address"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """The learned reasons of a lead and what they did to it."""
+
+    reasons: tuple[str, ...]
+    points: int
+    #: the grade the other reasons alone would give
+    grade_without: str
+    changed_grade: bool
+
+    @property
+    def visible(self) -> bool:
+        """Whether the card shows them: they moved the score visibly or changed the grade."""
+        return bool(self.reasons) and (abs(self.points) >= LEARNED_VISIBLE or self.changed_grade)
+
+
+def learned(lead: LeadRecord, *, grade_a: int, grade_b: int) -> Learned:
+    """The learned reasons in ``lead.reasons`` and whether the grade would differ without them."""
+    found = [(int(m.group(1)), r) for r in lead.reasons if (m := _LEARNED.match(r))]
+    points = sum(p for p, _ in found)
+    total = sum(int(m.group(1)) for r in lead.reasons if (m := _POINTS.match(r)))
+
+    def grade(score: int) -> str:
+        score = max(0, min(100, score))
+        return "A" if score >= grade_a else "B" if score >= grade_b else "C"
+
+    without = grade(total - points)
+    return Learned(tuple(r for _, r in found), points, without, bool(found) and grade(total) != without)
