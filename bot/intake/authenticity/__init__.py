@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from bot.intake.authenticity.check import check_sender, verify_sender
 from bot.intake.authenticity.resolver import DnsPythonResolver, DnsTempError, RecordType, Resolver
-from bot.intake.authenticity.settings import AuthenticationSettings
 from bot.intake.authenticity.trust import VendorTrust, vendor_trust
 from bot.intake.authenticity.verdict import AuthVerdict, DkimResult, SmtpOrigin, Summary
+from bot.settings.authentication import AuthenticationSettings
 
 __all__ = [
     "AuthVerdict",

@@ -21,9 +21,9 @@ from bot.intake.authenticity.headers import (
     with_header,
 )
 from bot.intake.authenticity.resolver import Resolver
-from bot.intake.authenticity.settings import AuthenticationSettings
 from bot.intake.authenticity.spf import check_spf
 from bot.intake.authenticity.verdict import AuthVerdict, SmtpOrigin, summarise
+from bot.settings.authentication import AuthenticationSettings
 
 
 async def check_sender(

@@ -8,8 +8,8 @@ from typing import Any
 import dkim
 
 from bot.intake.authenticity.resolver import DnsTempError, Resolver
-from bot.intake.authenticity.settings import AuthenticationSettings
 from bot.intake.authenticity.verdict import DkimResult
+from bot.settings.authentication import AuthenticationSettings
 
 
 class _DkimKeys:

@@ -15,8 +15,8 @@ from typing import Any
 import authres
 import authres.dmarc
 
-from bot.intake.authenticity.settings import AuthenticationSettings
 from bot.intake.authenticity.verdict import AuthVerdict, DkimResult
+from bot.settings.authentication import AuthenticationSettings
 
 FEATURES = authres.FeatureContext(authres.dmarc)
 _FOLD = re.compile(r"\r?\n[ \t]+")

@@ -13,7 +13,7 @@ import spf
 
 from bot.intake.authenticity.headers import domain_of
 from bot.intake.authenticity.resolver import DnsTempError, RecordType, Resolver
-from bot.intake.authenticity.settings import AuthenticationSettings
+from bot.settings.authentication import AuthenticationSettings
 
 _SPF_TYPES: dict[str, RecordType] = {"TXT": "TXT", "A": "A", "AAAA": "AAAA", "MX": "MX", "PTR": "PTR"}
 
