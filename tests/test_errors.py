@@ -8,7 +8,7 @@ from pathlib import Path
 import bot.errors
 from parsers.errors import InputError, LeadbotError, OutageError, RequestRefused, StartupError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 FAMILIES = (StartupError, InputError, RequestRefused, OutageError)
 
 
