@@ -105,7 +105,9 @@ def post_cue_re() -> re.Pattern[str]:
     """A capitalised name right before "called", "hat angerufen", "llamó" …"""
     word = r"[^\W\d_a-zß][\w'’-]*"
     particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
-    return re.compile(rf"(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})[ \t]+(?i:{_POST_CUE})\b")
+    # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
+    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
+    return re.compile(rf"{name}[ \t]+(?i:{_POST_CUE})\b")
 
 
 @cache

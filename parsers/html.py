@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from parsers.labels import lookup_label
+from parsers.labels.lookup import lookup_label
 
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"})
 _BLOCK_TAGS = frozenset({

@@ -26,8 +26,9 @@ from typing import Any
 
 from parsers.boilerplate import is_consent
 from parsers.fields import Collector
-from parsers.labels import heading_role, lookup_label, lookup_loose
+from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
+from parsers.labels.lookup import lookup_label, lookup_loose
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage

@@ -30,7 +30,7 @@ from typing import Any
 from bot.assess.assessor import Assessor
 from bot.assess.learning import LearnedRates
 from parsers.errors import InputError
-from parsers.labels import lookup_label
+from parsers.labels.lookup import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.verify import finalize
 from store.cli_queries import lead_statuses

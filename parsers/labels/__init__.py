@@ -18,6 +18,7 @@ from functools import lru_cache
 from parsers.address import find_in_line, parse_address
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
+from parsers.labels.lookup import ROLE_WORDS, lookup_label, lookup_loose, question_label, split_run_in_labels
 from parsers.patterns import EMAIL, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
@@ -86,159 +87,6 @@ _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'\-]*(?:\s+[^\W\d_][\w.'\-]*){0,4}$")
 MAX_TEXT = 300_000
 
 
-#: single-word labels as written, casefolded, by length (longest first): for labels run into values
-_SURFACE = frozenset(w.casefold() for w in _D.surface_words)
-_SURFACE_LENGTHS = sorted({len(w) for w in _SURFACE}, reverse=True)
-#: a lower-case letter, digit or bracket directly followed by a capital: where a flattened label may start
-_TRANSITION = re.compile(r"(?:(?<=[a-zß-ÿ0-9)\]])|(?<=^)|(?<=\n))(?=[A-ZÀ-Þ])")
-_LETTERS = re.compile(r"[^\W\d_]{1,40}")
-_VALUE_START = re.compile(r"[:：]|[A-ZÀ-Þ0-9+(]")
-
-
-def split_run_in_labels(text: str) -> str:
-    """Put labels that HTML flattening ran into their neighbours on lines of their own.
-
-    "maria@example.comTelefone: (11) 5555-0101" → "maria@example.com" / "Telefone: (11) 5555-0101";
-    "NomeMaria Souza" → "Nome: Maria Souza". Only a known single-word label directly after a lower-case
-    letter, a digit or a line start, and directly followed by a colon or the capital/digit a value starts
-    with, is split: "iPhone 15" and "McDonald" stay as written.
-    """
-    if not text:
-        return text
-    out: list[str] = []
-    last = 0
-    skip_until = -1
-    for m in _TRANSITION.finditer(text):
-        p = m.start()
-        if p < skip_until:
-            continue
-        at_line_start = p == 0 or text[p - 1] == "\n"
-        if not at_line_start and (p < 2 or text[p - 2].isspace()):
-            continue  # "iPhone": one letter before the capital is a brand's spelling, not a run-in
-        token = _LETTERS.match(text, p)
-        camel = token is not None and any(ch.isupper() for ch in token.group(0)[1:])
-        if token and camel and lookup_label(token.group(0)) is not None:
-            # "FirstName:" is one label written in camel case; after a value it still starts a line
-            skip_until = token.end()
-            if not at_line_start:
-                out.append(text[last:p])
-                out.append("\n")
-                last = p
-            continue
-        if at_line_start:
-            eol = text.find("\n", p)
-            if ":" in text[p:eol if eol >= 0 else len(text)]:
-                continue  # "AutoMarket lead ID: …": the capital starts a longer label, not a value
-        for n in _SURFACE_LENGTHS:
-            if at_line_start and n < 4:
-                continue  # "CarMax": a short word at a line start is more often a name's first part
-            word = text[p:p + n]
-            if len(word) < n or word.casefold() not in _SURFACE:
-                continue
-            after = text[p + n:p + n + 1]
-            if not after or not _VALUE_START.match(after):
-                continue
-            if at_line_start and after in ":：":
-                break  # an ordinary "Label: value" line
-            out.append(text[last:p])
-            if not at_line_start:
-                out.append("\n")
-            out.append(word)
-            if after not in ":：":
-                out.append(": ")
-            last = p + n
-            break
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def lookup_loose(label: str) -> tuple[str, int] | None:
-    """``lookup_label``, and for long labels (form questions) their keyword."""
-    found = lookup_label(label)
-    if found is None:
-        first = norm_label(label).split()[:1]
-        if first and first[0] in _OTHER_SIDE_FIRST:
-            return ("skip", 20)  # "Agent Phone", "Dealer Email": the other side's, whatever follows
-        found = _composite_label(norm_label(label)) or _question_label(norm_label(label))
-    if found is None and "/" in label:
-        # "Questions/Comments", "Ciudad / Provincia": the first part that is a label
-        for part in label.split("/"):
-            found = lookup_label(part)
-            if found:
-                break
-    return found
-
-
-@lru_cache(maxsize=4096)
-def lookup_label(label: str) -> tuple[str, int] | None:
-    """The (slot, rank) a label or a key names, or None. Role prefixes ("contact", "customer"…) are ignored."""
-    key = norm_label(label)
-    if not key or len(key) > 60:
-        return None
-    words = key.split()
-    if words and words[-1] == "number" and " ".join(words[:-1]) in _LABELS and words[0] in ("stock", "mls"):
-        return _LABELS[" ".join(words[:-1])]
-    while words:
-        found = _LABELS.get(" ".join(words))
-        if found:
-            return found
-        if words[0] in _ROLE_PREFIXES and len(words) > 1:
-            words = words[1:]
-            continue
-        if words[-1] in _ROLE_SUFFIXES and len(words) > 1:
-            # "Telefone do cliente", "nombre_cliente", "email del contacto": the role written after the label
-            words = words[:-1]
-            if len(words) > 1 and words[-1] in _CONNECTORS:
-                words = words[:-1]
-            continue
-        break
-    return None
-
-
-_JOINERS = re.compile(r"\s+(?:and|und|en|y|e|et|ed|plus|number)\s+|\s+")
-
-
-def _composite_label(key: str) -> tuple[str, int] | None:
-    """"Postcode en plaats", "PLZ und Wohnort", "Cidade e estado": two or three address labels in one."""
-    words = key.split()
-    if not 2 <= len(words) <= 6:
-        return None
-    slots: list[str] = []
-    k = 0
-    while k < len(words):
-        for n in (3, 2, 1):
-            part = " ".join(words[k:k + n])
-            found = _LABELS.get(part) if len(words[k:k + n]) == n else None
-            if found and found[0] in ("postal_code", "city", "region"):
-                slots.append(found[0])
-                k += n
-                break
-        else:
-            if words[k] not in ("and", "und", "en", "y", "e", "et", "ed", "plus"):
-                return None
-            k += 1
-    kinds = set(slots)
-    if kinds == {"postal_code", "city"}:
-        return ("postal_city", 20)
-    if kinds in ({"city", "region"}, {"city", "region", "postal_code"}):
-        return ("city_region_postal", 20)
-    return None
-
-
-def _question_label(key: str) -> tuple[str, int] | None:
-    """Long labels (form questions such as "What is your budget?") by their keyword."""
-    if len(key.split()) < 2:
-        return None
-    padded = f" {key} "
-    for needles, result in _D.questions:
-        if any(f" {n} " in padded for n in needles):
-            return result
-    return None
-
-
 _SUBJECT_LABELS = _D.subject_labels
 _FROM_LABELS = _D.from_labels
 _FROM_VALUE = re.compile(
@@ -261,33 +109,16 @@ def _names_other_side(label: str) -> bool:
 
 
 #: words of a heading or label that name whose the values are, and the role they give
-_ROLE_WORDS: tuple[tuple[str, str], ...] = (
-    ("dealer", "dealer"), ("dealership", "dealer"), ("concesionario", "dealer"), ("concessionaria", "dealer"),
-    ("concessionnaire", "dealer"), ("concessionario", "dealer"), ("handler", "dealer"), ("autohaus", "dealer"),
-    ("agent", "agent"), ("agente", "agent"), ("makler", "agent"), ("makelaar", "agent"), ("corretor", "agent"),
-    ("broker", "agent"), ("realtor", "agent"), ("brokerage", "agent"), ("agence", "agent"), ("agenzia", "agent"),
-    ("imobiliaria", "agent"), ("inmobiliaria", "agent"), ("listing", "agent"), ("office", "agent"),
-    ("seller", "seller"), ("vendedor", "seller"), ("verkaufer", "seller"), ("vendeur", "seller"),
-    ("venditore", "seller"), ("verkoper", "seller"), ("salesperson", "seller"), ("sales", "seller"),
-    ("partner", "partner"), ("parceiro", "partner"), ("referring", "partner"),
-    ("provider", "provider"), ("pro", "provider"), ("professional", "provider"), ("anbieter", "provider"),
-    ("aanbieder", "provider"), ("anunciante", "vendor"), ("inserent", "vendor"), ("annonceur", "vendor"),
-    ("inserzionista", "vendor"), ("adverteerder", "vendor"), ("vendor", "vendor"), ("store", "dealer"),
-    ("loja", "dealer"), ("recipient", "recipient"), ("your", "recipient"), ("ihr", "recipient"),
-    ("sent", "vendor"), ("ansprechpartner", "agent"), ("asesor", "agent"), ("conseiller", "agent"),
-)
 
 
 #: first words of a label that make it the other side's
-_OTHER_SIDE_FIRST = frozenset(w for w, role in _ROLE_WORDS if role in ("agent", "dealer", "seller", "provider",
-                                                                          "partner")) - {"listing", "office", "sales",
-                                                                                          "pro", "store"}
+
 
 
 def heading_role(heading: str) -> str:
     """The role a heading about the other side names ("Dealer information" → "dealer"); "vendor" if none."""
     words = norm_label(heading.strip(":：-=*#[]<> ")).split()
-    for word, role in _ROLE_WORDS:
+    for word, role in ROLE_WORDS:
         if word in words or (len(word) >= 5 and any(w.startswith(word) for w in words)):
             return role  # "Händlerdaten", "Maklerdaten": the role word starts a compound
     return "vendor"
@@ -299,7 +130,7 @@ def other_side_label(label: str) -> tuple[str, str] | None:
     if not words:
         return None
     role = heading_role(label)
-    rest = [w for w in words if w not in {w2 for w2, _ in _ROLE_WORDS}]
+    rest = [w for w in words if w not in {w2 for w2, _ in ROLE_WORDS}]
     if not rest:
         return ("company", role) if role in ("dealer", "vendor", "provider") else ("full_name", role)
     found = _LABELS.get(" ".join(rest))
@@ -395,7 +226,7 @@ def _label_only(line: str) -> tuple[str, tuple[str, int]] | None:
         return None
     found = lookup_label(stripped) if len(stripped) <= 60 else None
     if found is None and stripped.endswith("?"):
-        found = _question_label(norm_label(stripped))  # a form question on its own line, the answer below
+        found = question_label(norm_label(stripped))  # a form question on its own line, the answer below
     return (stripped, found) if found else None
 
 

@@ -230,5 +230,6 @@ async def test_a_hostile_chat_message_gets_an_inert_valid_draft_and_edit_modal(c
         for piece in item.texts:
             assert live_markup(piece, OURS) == [] and unsafe_chars(piece) == [], (item.how, piece[:300])
         assert all(unsafe_chars(value) == [] for value in item.inputs)  # editable as typed, minus bidi
-    assert any("<!everyone> Corp" in value for s in shown for value in s.inputs)
+    # chat intake reads Slack's own markup as markup (a broadcast is no part of a firm's name); the rest as typed
+    assert any(value.endswith("Corp") for s in shown for value in s.inputs)
     assert "&lt;https://evil.example|Verify your Slack session&gt;" in "\n".join(s.joined for s in shown)

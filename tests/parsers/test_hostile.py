@@ -8,7 +8,7 @@ import pytest
 
 from parsers.document import load_document
 from parsers.html import html_to_text
-from parsers.labels import split_run_in_labels
+from parsers.labels.lookup import split_run_in_labels
 from parsers.lead import ExtractionError
 from tests.parsers.helpers import one, structured
 

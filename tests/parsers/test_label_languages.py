@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from parsers.labels import lookup_label, split_run_in_labels
 from parsers.labels.dictionary import DICTIONARY, LANGUAGES, LabelDataError, load_dictionary
+from parsers.labels.lookup import lookup_label, split_run_in_labels
 from tests.parsers.helpers import one
 
 

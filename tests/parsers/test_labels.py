@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.labels import heading_kind, lookup_label, read_labels
+from parsers.labels import heading_kind, read_labels
+from parsers.labels.lookup import lookup_label
 from tests.parsers.helpers import one
 
 
