@@ -232,4 +232,4 @@ async def test_a_hostile_chat_message_gets_an_inert_valid_draft_and_edit_modal(c
         assert all(unsafe_chars(value) == [] for value in item.inputs)  # editable as typed, minus bidi
     # chat intake reads Slack's own markup as markup (a broadcast is no part of a firm's name); the rest as typed
     assert any(value.endswith("Corp") for s in shown for value in s.inputs)
-    assert "&lt;https://evil.example|Verify your Slack session&gt;" in "\n".join(s.joined for s in shown)
+    assert "<https://evil.example" not in "\n".join(s.joined for s in shown)  # never a live, disguised link
