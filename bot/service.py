@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.assess.assessor import Assessor, Routing
 from bot.assess.learning import LearnedRatesCache
 from bot.assess.scoring import route
+from bot.intake.authenticity import DnsPythonResolver, Resolver
 from bot.intake.chat import ChatIntake
 from bot.intake.http import WebIntake
 from bot.intake.imap import ImapPoller
@@ -106,6 +107,8 @@ class Service:
             hold=self._hold,
             reader=self.reader,
             sweep_seconds=settings.intake.sweep_seconds,
+            authentication=settings.authentication,
+            resolver=build_resolver(settings),
         )
         recovered = 0 if self._hold else await self.pipeline.recover()
         if recovered:
@@ -233,6 +236,13 @@ def build_assessor(settings: Settings, store: Store) -> Assessor:
         settings=settings.routing,
     )
     return Assessor(settings.scoring, routing, learning=LearnedRatesCache(store, settings.scoring))
+
+
+def build_resolver(settings: Settings) -> Resolver | None:
+    """The DNS sender authentication asks (issue 13), or None when `[authentication] enabled = false`."""
+    if not settings.authentication.enabled:
+        return None
+    return DnsPythonResolver(timeout=settings.authentication.dns_timeout_seconds)
 
 
 def _report_crash(task: asyncio.Task[None]) -> None:

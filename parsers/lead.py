@@ -50,6 +50,9 @@ class RawMessage:
     received_at: datetime | None = None
     #: a file name or other hint of the payload kind (".eml", ".json"…); None for mail
     name_hint: str | None = None
+    #: the SMTP session's peer address and HELO/EHLO name (sender authentication needs them); None elsewhere
+    client_ip: str | None = None
+    helo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ Schema (every key not listed here is an error)::
     description = "…"                        # optional
     vertical = "automotive"                  # optional, free text
     not_lead_sections = ["Dealer details"]   # optional: extra section headings that are not the lead
+    require_auth = true                      # optional (default false): credit a message to this vendor
+                                             #   only when SPF/DKIM/DMARC vouch for one of [match] senders
+                                             #   (which it then requires); failing mail is kept for review
 
     [match]                                  # at least one criterion
     mode = "any"                             # "any" (default) or "all" of the criteria given
@@ -55,7 +58,7 @@ from parsers.patterns import EMAIL
 BUILTIN_DIR = Path(__file__).with_name("vendors")
 
 _TOP_KEYS = frozenset({"name", "display_name", "description", "vertical", "not_lead_sections", "match", "rules",
-                       "sample"})
+                       "sample", "require_auth"})
 _MATCH_KEYS = frozenset({"mode", "senders", "subject", "body_markers"})
 _RULE_KEYS = frozenset({"name", "field", "label", "regex", "html_cell", "xpath", "json_path", "type", "confidence"})
 _RULE_KINDS = ("label", "regex", "html_cell", "xpath", "json_path")
@@ -115,6 +118,8 @@ class VendorTemplate:
     description: str = ""
     vertical: str = ""
     sample: Sample | None = field(default=None, compare=False)
+    #: credit a message to this vendor only when sender authentication vouches for one of ``senders``
+    require_auth: bool = False
 
     def matches(self, *, sender: str | None, subject: str | None, text: str, raw: str = "") -> bool:
         """Whether a message is this vendor's (criteria combined by ``mode``)."""
@@ -394,10 +399,15 @@ def parse_template(path: Path) -> VendorTemplate:
     for key in ("description", "vertical"):
         if key in data and not isinstance(data[key], str):
             raise TemplateError(path, key, "must be a string")
+    require_auth = data.get("require_auth", False)
+    if not isinstance(require_auth, bool):
+        raise TemplateError(path, "require_auth", "must be true or false")
+    if require_auth and not senders:
+        raise TemplateError(path, "require_auth", "needs [match] senders: the addresses authentication must vouch for")
     return VendorTemplate(
         name=name, display_name=display.strip(), path=str(path), mode=mode, senders=senders, subject=subject,
         body_markers=markers, rules=rules, not_lead_sections=sections, description=data.get("description", ""),
-        vertical=data.get("vertical", ""), sample=sample,
+        vertical=data.get("vertical", ""), sample=sample, require_auth=require_auth,
     )
 
 

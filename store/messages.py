@@ -48,6 +48,8 @@ class Messages:
             "subject": subject[:998] if subject else None,
             "status": MessageStatus.RECEIVED,
             "attempts": 0,
+            "client_ip": message.client_ip[:45] if message.client_ip else None,
+            "helo": message.helo[:255] if message.helo else None,
         }
         waiter: asyncio.Future[AcceptedMessage] = asyncio.get_running_loop().create_future()
         self._pending.append((values, waiter))

@@ -27,6 +27,14 @@ from store.store import Store
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _no_sender_authentication(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never ask real DNS: `[authentication]` is off unless the module sets ``AUTHENTICATION_OPT_IN = True``
+    (and then passes its own table resolver)."""
+    if not getattr(request.module, "AUTHENTICATION_OPT_IN", False):
+        monkeypatch.setenv("LEADBOT_AUTHENTICATION__ENABLED", "false")
+
+
 def unavailable(message: str, tests: str) -> NoReturn:
     """What ``tests`` need is not here: a skip on a developer's machine, a failure in CI, where they must run."""
     if IN_CI:

@@ -123,11 +123,18 @@ class Assessor:
         received_at: datetime | None = None,
         now: datetime | None = None,
         post: bool = True,
+        review: str | None = None,
     ) -> list[NewLead]:
-        """Leads → what the store keeps (pure, given the learned rates and the time)."""
+        """Leads → what the store keeps (pure, given the learned rates and the time).
+
+        ``review``: why the message needs a human (e.g. its sender is not authenticated, issue 13): every
+        lead is graded C, routed as such, with ``review: <why>`` among its reasons.
+        """
         out = []
         for lead in leads:
             scored = self.score(lead, vendor, learned=learned, received_at=received_at, now=now)
+            if review is not None:
+                scored = replace(scored, grade="C", reasons=(*scored.reasons, f"review: {review}"))
             stored = new_lead(scored, channel, self.routing, now=now)
             out.append(stored if post else replace(stored, post_to=None, claim_due_at=None))
         return out
@@ -140,9 +147,11 @@ class Assessor:
         channel: str,
         received_at: datetime | None = None,
         post: bool = True,
+        review: str | None = None,
     ) -> list[NewLead]:
         """Leads → what the store keeps, with the current learned rates, at the current time."""
         learned = await self.rates()
         return self.assess_with(
-            leads, vendor, channel=channel, learned=learned, received_at=received_at, now=self._clock(), post=post
+            leads, vendor, channel=channel, learned=learned, received_at=received_at, now=self._clock(), post=post,
+            review=review,
         )

@@ -31,7 +31,11 @@ async def migrate(settings: Settings) -> int:
     return 0
 
 
-async def list_messages(settings: Settings, *, failed: bool, limit: int, show: int | None) -> int:
+async def list_messages(
+    settings: Settings, *, failed: bool, limit: int, show: int | None, suspicious: bool = False
+) -> int:
+    if suspicious:
+        return await list_suspicious(settings, limit=limit)
     store = await open_existing(settings)
     try:
         if show is not None:
@@ -78,16 +82,50 @@ async def list_messages(settings: Settings, *, failed: bool, limit: int, show: i
     return 0
 
 
+async def list_suspicious(settings: Settings, *, limit: int) -> int:
+    """The review queue of sender authentication (issue 13): kept, graded C, never credited to a vendor."""
+    store = await open_existing(settings)
+    try:
+        rows = await store.authentication.suspicious(limit=limit)
+    finally:
+        await store.close()
+    if not rows:
+        console.print("no suspicious messages")
+        return 0
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("received (UTC)", no_wrap=True)
+    table.add_column("sender", ratio=2, overflow="fold")
+    table.add_column("subject", ratio=2, overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("authentication results", ratio=3, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r.message_id),
+            Text(f"{r.received_at:%Y-%m-%d}\n{r.received_at:%H:%M:%S}"),
+            Text(r.sender or ""),
+            Text((r.subject or "")[:80]),
+            Text(r.verdict or "unchecked"),
+            Text((r.auth_results or "")[:400]),
+        )
+    console.print(table)
+    console.print("read one with: leadbot messages --show ID")
+    return 0
+
+
 async def replay(settings: Settings, ids: Sequence[int], *, force: bool) -> int:
     # spaCy loads only for the commands that extract
     from bot.intake.pipeline import IntakePipeline
-    from bot.service import build_assessor
+    from bot.service import build_assessor, build_resolver
     from nlp.extractor import Extractor
 
     store = await open_existing(settings, migrate=True)
     try:
         extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
-        pipeline = IntakePipeline(store, extractor, build_assessor(settings, store))
+        pipeline = IntakePipeline(
+            store, extractor, build_assessor(settings, store),
+            authentication=settings.authentication, resolver=build_resolver(settings),
+        )
         status = 0
         for message_id in ids:
             record = await store.messages.get(message_id)

@@ -107,7 +107,9 @@ def cmd_vendors(args: argparse.Namespace) -> int:
 def cmd_messages(args: argparse.Namespace) -> int:
     from bot.cli.admin import list_messages
 
-    return _run(list_messages(_settings(args), failed=args.failed, limit=args.limit, show=args.show))
+    return _run(list_messages(
+        _settings(args), failed=args.failed, limit=args.limit, show=args.show, suspicious=args.suspicious
+    ))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -255,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     messages = command("messages", "list inbound messages")
     messages.add_argument("--failed", action="store_true", help="only messages whose processing failed")
+    messages.add_argument("--suspicious", action="store_true",
+                          help="only mail whose sender failed authentication (kept for review, issue 13)")
     messages.add_argument("--limit", type=int, default=50)
     messages.add_argument("--show", type=int, metavar="ID", help="print one message's error and raw text")
     messages.set_defaults(func=cmd_messages)

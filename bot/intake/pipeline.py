@@ -15,10 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.assess.assessor import Assessor
 from bot.errors import failure_note
+from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
 from bot.intake.reader import Reader, ThreadReader
+from bot.settings.authentication import AuthenticationSettings
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
@@ -41,8 +44,13 @@ class IntakePipeline:
         hold: bool = False,
         reader: Reader | None = None,
         sweep_seconds: float | None = None,
+        authentication: AuthenticationSettings | None = None,
+        resolver: Resolver | None = None,
     ) -> None:
         self._store = store
+        #: `[authentication]` and the DNS it asks (issue 13); None: SMTP mail is not checked
+        self._authentication = authentication if authentication is not None and authentication.enabled else None
+        self._resolver = resolver
         self._extractor = extractor
         self.assessor = assessor
         self._on_cards_queued = on_cards_queued
@@ -155,15 +163,22 @@ class IntakePipeline:
                                  recipients=record.recipients, received_at=record.received_at)
         try:
             extraction = await self.reader.read(message)
+            verdict, trust = await self._authenticate(message_id, message, extraction.vendor)
+            vendor = extraction.vendor if trust.credit_vendor else None
+            review = f"sender not authenticated: {trust.reason}" if trust.suspicious else None
             leads = await self.assessor.assess(
-                extraction.leads, extraction.vendor, channel=message.channel, received_at=message.received_at
+                extraction.leads, vendor, channel=message.channel, received_at=message.received_at, review=review
             )
+            if verdict is not None:
+                shown = verdict.as_provenance()
+                leads = [replace(lead, provenance={**lead.provenance, "sender_authentication": shown})
+                         for lead in leads]
         except Exception as exc:
             note = failure_note(exc, f"message {message_id}", log)
             await self._store.messages.mark_failed(message_id, note, only_if_received=True)
             return []
         try:
-            stored = await self._store.messages.complete(message_id, leads, vendor=extraction.vendor)
+            stored = await self._store.messages.complete(message_id, leads, vendor=vendor)
         except Exception as exc:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
@@ -177,6 +192,34 @@ class IntakePipeline:
         for lead in stored:
             log.info("lead %s from message %s: grade %s, score %s", lead.id, message_id, lead.grade, lead.score)
         return stored
+
+    async def _authenticate(
+        self, message_id: int, message: RawMessage, vendor: str | None
+    ) -> tuple[AuthVerdict | None, VendorTrust]:
+        """SPF/DKIM/DMARC of SMTP mail (recorded with the message), and whether ``vendor`` may be credited."""
+        template = next((t for t in self._extractor.vendors if t.display_name == vendor), None) if vendor else None
+        verdict = None
+        if self._authentication is not None and self._resolver is not None and message.channel == "smtp":
+            client_ip, helo = message.client_ip, message.helo
+            if client_ip is None:  # read back from the store: the origin is in its own columns
+                origin = await self._store.authentication.of_message(message_id)
+                client_ip, helo = (origin.client_ip, origin.helo) if origin is not None else (None, None)
+            verdict = await check_sender(
+                message.raw, SmtpOrigin(client_ip, helo, message.sender), self._resolver, self._authentication
+            )
+        trust = vendor_trust(
+            verdict,
+            require_auth=template is not None and template.require_auth,
+            sender_patterns=template.senders if template is not None else (),
+        )
+        if verdict is not None or trust.suspicious:
+            await self._store.authentication.record_authentication(
+                message_id,
+                verdict=verdict.summary if verdict is not None else "none",
+                auth_results=verdict.header if verdict is not None else "",
+                suspicious=trust.suspicious,
+            )
+        return verdict, trust
 
     async def replay(self, message_id: int) -> list[LeadRecord]:
         """Process a stored message again (after a fix), whatever happened to it before."""

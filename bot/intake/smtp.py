@@ -478,6 +478,8 @@ class _Handler:
             sender=_printable(envelope.mail_from) if envelope.mail_from else None,
             recipients=tuple(_printable(r) for r in envelope.rcpt_tos),
             received_at=datetime.now(UTC),
+            client_ip=_peer_address(session.peer),
+            helo=_printable(session.host_name)[:255] if session.host_name else None,
         )
         store = asyncio.create_task(self._store(message, session.peer))
         self.storing.add(store)
@@ -511,6 +513,11 @@ class _Handler:
         # A bug of ours in any command: the sender must retry, not bounce the lead.
         log.error("SMTP session error, answered 451", exc_info=error)
         return TRY_AGAIN
+
+
+def _peer_address(peer: object) -> str | None:
+    """The address in aiosmtpd's ``session.peer`` ((host, port) or (host, port, flow, scope)); None otherwise."""
+    return str(peer[0])[:45] if isinstance(peer, tuple) and peer else None
 
 
 def _printable(address: str) -> str:

@@ -68,6 +68,10 @@ def test_extra_directory_adds_a_vendor(tmp_path: Path) -> None:
         (('field = "interest"', 'field = "favourite_colour"'), "rules[0].field: unknown field"),
         (('senders = ["*@acme-leads.example"]', 'senders = ["*@elsewhere.example"]'), "is not recognised"),
         (("[sample]", "[samples]"), "samples: unknown key"),
+        (('display_name = "Acme Leads"', 'display_name = "Acme Leads"\nrequire_auth = "yes"'),
+         "require_auth: must be true or false"),
+        (('[match]\nsenders = ["*@acme-leads.example"]', 'require_auth = true\n[match]\nsubject = "^Lead"'),
+         "require_auth: needs [match] senders"),
     ],
 )
 def test_broken_template_is_refused_readably(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -90,3 +94,13 @@ def test_duplicate_vendor_name(tmp_path: Path) -> None:
     (tmp_path / "copy.toml").write_text((BUILTIN_DIR / "automarket_us.toml").read_text(encoding="utf-8"))
     with pytest.raises(TemplateError, match="'automarket' is already defined"):
         load_vendor_templates(tmp_path)
+
+
+def test_require_auth_is_read(tmp_path: Path) -> None:
+    (tmp_path / "acme.toml").write_text(
+        GOOD.replace('display_name = "Acme Leads"', 'display_name = "Acme Leads"\nrequire_auth = true'),
+        encoding="utf-8",
+    )
+    templates = load_vendor_templates(tmp_path)
+    assert next(t for t in templates if t.name == "acme_leads").require_auth
+    assert not any(t.require_auth for t in templates if t.name != "acme_leads")
