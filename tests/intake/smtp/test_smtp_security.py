@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.settings import SmtpSettings, SmtpUser
 from store.store import Store
+from tests.conftest import unavailable
 
 from .conftest import LEADS, VENDOR, StartListener, transaction
 
@@ -29,7 +30,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command for this module only."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("the openssl command is not installed")
+        unavailable("the openssl command is not installed (apt-get install openssl)", "the STARTTLS tests")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
