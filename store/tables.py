@@ -352,3 +352,18 @@ Index(
 Index("ix_events_kind_at", Event.kind, Event.at)
 # issue 12: an item waits only for earlier pending items of its own lead (a card's post before its updates)
 Index("ix_outbox_lead_lane", OutboxItem.lead_id, OutboxItem.status, OutboxItem.id)
+
+
+# ---- following the events table; answering the prospect (issue 14) -------------------------------
+
+
+class EventCursor(Base):
+    """How far one follower of the events table (acknowledgements, outbound webhooks …) has read."""
+
+    __tablename__ = "event_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: every lead event up to this id has been looked at (the follower keeps it a little behind the newest)
+    last_event_id: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
