@@ -5,7 +5,7 @@
     await store.leads.claim(lead_id, user)             # store/leads.py — the atomic claim
     store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps,
     store.authentication, store.privacy (erasure, export, retention: store/privacy.py),
-    store.event_cursors (followers of the events table)
+    store.acknowledgements (emails to the prospect), store.event_cursors (followers of the events table)
 
 Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
 claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.acknowledgements import Acknowledgements
 from store.authentication import Authentications
 from store.contacts import Contacts
 from store.db import Clock, Db, create_engine, utcnow
@@ -48,6 +49,7 @@ class Store:
         self.reps = Reps(self._db)
         self.authentication = Authentications(self._db)
         self.privacy = Privacy(self._db)
+        self.acknowledgements = Acknowledgements(self._db)
         self.event_cursors = EventCursors(self._db)
 
     @classmethod

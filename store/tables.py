@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.engine import Dialect
@@ -367,3 +368,35 @@ class EventCursor(Base):
     last_event_id: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
 
+
+class Acknowledgement(Base):
+    """One email to the prospect about a lead: "intake" (we have your request) or "claimed" (a rep will call).
+
+    One row per lead and kind (the unique constraint), so restarts and any number of instances send each
+    at most once; a failed send waits here for its next try, leased to one instance at a time.
+    """
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "kind", name="uq_acknowledgements_lead_kind"),
+        Index("ix_acknowledgements_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    #: intake | claimed
+    kind: Mapped[str] = mapped_column(String(16))
+    #: pending → sent | skipped (not to be sent: ``reason``) | dead (the relay kept refusing: ``last_error``)
+    status: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: the Message-ID the email carries (the same on every try, so a repeat after a crash is recognisable)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    #: the instance sending it until ``leased_until``; ``claims`` counts the leases taken
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
+    claims: Mapped[int] = mapped_column(default=0, server_default="0")
