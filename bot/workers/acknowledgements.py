@@ -44,9 +44,9 @@ Transport = Callable[[EmailMessage], Awaitable[None]]
 #: a rep's Slack user ID -> the name the prospect is told (None: none known, the note is not sent)
 RepNames = Callable[[str], Awaitable[str | None]]
 
-# a first name as people write it (letters, with inner apostrophes, hyphens, dots, spaces); anything else
-# (a link, digits, an address) is never echoed to the address the form gave
-_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\- ](?=[^\W\d_])){0,39}")
+# a first name as people write it (letters, with inner apostrophes, hyphens, spaces); anything else (a
+# link, digits, an address) is never echoed to the address a form gave: it may be someone else's
+_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\- ](?=[^\W\d_])){0,39}")
 _SPACE = re.compile(r"\s+")
 
 
@@ -81,12 +81,8 @@ def skip_reason(lead: LeadRecord | None, kind: str, now: datetime, settings: Ack
 
 def first_name(lead: LeadRecord, fallback: str) -> str:
     """The prospect's first name as they wrote it, or ``fallback`` if there is none that looks like a name."""
-    candidates = [lead.value("first_name"), (lead.value("full_name") or "").split(" ")[0]]
-    for value in candidates:
-        value = _one_line(value or "")
-        if value and _NAME.fullmatch(value):
-            return value
-    return fallback
+    candidates = [_one_line(lead.value("first_name") or ""), _one_line(lead.value("full_name") or "").split(" ")[0]]
+    return next((value for value in candidates if _NAME.fullmatch(value)), fallback)
 
 
 def _one_line(value: str, limit: int = 100) -> str:

@@ -11,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import AcknowledgementSettings, AcknowledgementTemplate, RelaySettings
-from bot.workers.acknowledgements import AcknowledgementWorker
+from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from store.records import NewLead
 from store.store import Store
 from tests.conftest import migrated_store
 from tests.fakes.relay import Relay, free_port, running_relay
+from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.leads import new_lead
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -317,3 +319,22 @@ async def test_history_is_not_answered_when_the_feature_is_turned_on(
     assert [m["To"] for m in relay.messages] == ["pia.lund@example.org"]
     assert await ack_store.acknowledgements.for_lead(old.id) == []
     assert new.id > old.id
+
+
+async def test_the_rep_is_named_from_slack_when_not_configured(
+    sqlite_url: str, relay: Relay, clock: Clock, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    slack_api.add_user("U0KEMAL", name="kemal", real_name="Kemal Aydın")
+    names = rep_names({ANNA: "Anna"}, slack_client)
+    assert [await names(ANNA), await names("U0KEMAL"), await names("U0NOBODY")] == ["Anna", "Kemal", None]
+
+    async with migrated_store(sqlite_url, clock=clock) as store:
+        worker = await started(store, settings_for(relay.port), clock, names=names)
+        stored = await store.leads.add(lead())
+        await store.leads.claim(stored.id, "U0KEMAL")
+        slack_api.fail("users.info", status=500)  # Slack away: the note waits for its retry, not skipped
+        notes = await worker.tick()
+        assert notes[0] == f"lead {stored.id}: intake sent" and "claimed failed" in notes[1]
+        clock.later(seconds=60)
+        assert await worker.tick() == [f"lead {stored.id}: claimed sent"]
+    assert relay.messages[1]["Subject"] == "Kemal from Riverside Motors will contact you"
