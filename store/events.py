@@ -67,10 +67,14 @@ class Events:
             rows = await session.scalars(query.order_by(Event.id).limit(limit))
             return [to_record(EventRecord, e) for e in rows]
 
-    async def high_water(self) -> int:
-        """The newest event's id (0: none yet): where a new follower starts, so it does not replay history."""
+    async def high_water(self, *, before: datetime | None = None) -> int:
+        """The newest event's id (0: none yet), or of the newest at or before ``before``: where a new follower
+        starts, so it does not replay history."""
+        query = select(func.max(Event.id))
+        if before is not None:
+            query = query.where(Event.at <= before)
         async with self._db.read() as session:
-            return int(await session.scalar(select(func.max(Event.id))) or 0)
+            return int(await session.scalar(query) or 0)
 
     async def last_at(self, kind: str) -> datetime | None:
         async with self._db.read() as session:

@@ -217,11 +217,16 @@ class AcknowledgementWorker:
         self._settle = timedelta(seconds=settle_seconds)
         #: ids of the unsettled events this instance has queued already (not queued again every tick)
         self._seen: set[int] = set()
+        self._since = clock()
+        self._cursor_known = False
 
     async def follow(self) -> int:
         """Queue an acknowledgement for each new lead (and claim note for each claim); returns how many."""
         store = self._store
-        cursor = await store.event_cursors.get(CURSOR, start=await store.events.high_water())
+        # the first time ever, the cursor starts at this worker's start: history is not answered
+        start = 0 if self._cursor_known else await store.events.high_water(before=self._since)
+        cursor = await store.event_cursors.get(CURSOR, start=start)
+        self._cursor_known = True
         settled_before = self._clock() - self._settle
         last, advance_to, settled, queued = cursor, cursor, True, 0
         while True:

@@ -29,3 +29,10 @@ async def test_a_cursor_starts_where_asked_once_and_never_moves_back(store: Stor
     await store.event_cursors.advance("hooks", 10)  # a slower instance: no step back
     assert await store.event_cursors.get("hooks", start=0) == 12
     assert await store.event_cursors.get("acknowledgements", start=3) == 3  # one cursor per follower
+
+
+async def test_the_high_water_before_a_moment(store: Store) -> None:
+    first = await store.leads.add(new_lead("Anna Becker"))
+    [intake] = [e for e in await store.events.for_lead(first.id) if e.kind == "intake"]
+    assert await store.events.high_water(before=intake.at) == intake.id
+    assert await store.events.high_water(before=intake.at.replace(year=2000)) == 0

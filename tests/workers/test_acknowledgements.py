@@ -313,8 +313,10 @@ async def test_history_is_not_answered_when_the_feature_is_turned_on(
     ack_store: Store, relay: Relay, clock: Clock
 ) -> None:
     old = await ack_store.leads.add(lead())
-    worker = await started(ack_store, settings_for(relay.port), clock)
-    new = await ack_store.leads.add(lead("Pia Lund"))
+    clock.later(seconds=1)
+    worker = AcknowledgementWorker(ack_store, settings_for(relay.port), clock=clock)
+    clock.later(seconds=1)
+    new = await ack_store.leads.add(lead("Pia Lund"))  # after the worker started, before its first look
     await worker.tick()
     assert [m["To"] for m in relay.messages] == ["pia.lund@example.org"]
     assert await ack_store.acknowledgements.for_lead(old.id) == []
