@@ -83,6 +83,8 @@ class RelaySettings(Section):
     security: Literal["starttls", "tls", "none"] = "starttls"
     username: str = ""
     password: SecretStr | None = None
+    #: a PEM file of CA certificates to trust instead of the system's (a relay with a private certificate)
+    ca_file: str = ""
     #: seconds for connecting and for each answer of the relay
     timeout_seconds: float = Field(default=30.0, gt=0)
 
@@ -98,6 +100,9 @@ class AcknowledgementSettings(Section):
     reply_to: str = ""
     #: {company_name} in the templates
     company_name: str = ""
+    #: the ways in whose leads are answered: smtp (mail, IMAP too), http (webhooks, forms), slack (leads
+    #: typed into chat), file (`leadbot import`)
+    channels: tuple[Literal["smtp", "http", "slack", "file"], ...] = ("smtp", "http")
     #: after a claim, a second email naming the rep ("Anna will call you")
     claim_note: bool = False
     #: {first_name} when the lead has none (or it does not look like a name)

@@ -57,6 +57,8 @@ def skip_reason(lead: LeadRecord | None, kind: str, now: datetime, settings: Ack
     """Why this lead gets no email of ``kind`` (None: it may be sent)."""
     if lead is None:
         return "the lead is gone"
+    if lead.channel not in settings.channels:
+        return f"it came in by {lead.channel} ([acknowledgement] channels)"
     email = (lead.value("email") or "").strip()
     if not email:
         return "no email address"
@@ -134,10 +136,21 @@ def message_id(ack: AcknowledgementRecord, from_address: str) -> str:
 
 
 def permanent(exc: BaseException) -> bool:
-    """A refusal that a retry cannot change (a 5xx answer, RFC 5321 4.2.1); everything else is retried."""
+    """The relay refused this email for good (5xx to its recipient or its data, RFC 5321 4.2.1).
+
+    Everything else is retried, a 5xx to our login or sender included: that is our configuration, and
+    the email should go once it is mended.
+    """
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         return all(r.code >= 500 for r in exc.recipients)
-    return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
+    return isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError) and exc.code >= 500
+
+
+def relay_failed(exc: BaseException) -> bool:
+    """The failure is the relay's or our setup's, not this email's: the next email would fail the same way."""
+    return isinstance(exc, OSError | aiosmtplib.SMTPConnectError | aiosmtplib.SMTPTimeoutError
+                      | aiosmtplib.SMTPServerDisconnected | aiosmtplib.SMTPAuthenticationError
+                      | aiosmtplib.SMTPSenderRefused | aiosmtplib.SMTPHeloError | aiosmtplib.SMTPNotSupported)
 
 
 # ---- the ways out ---------------------------------------------------------------------------------
@@ -156,6 +169,7 @@ def relay_transport(relay: RelaySettings) -> Transport:
             use_tls=relay.security == "tls",
             start_tls=relay.security == "starttls",  # "none": never, even if offered
             timeout=relay.timeout_seconds,
+            cert_bundle=relay.ca_file or None,
         )
 
     return send
@@ -261,10 +275,10 @@ class AcknowledgementWorker:
         for _ in range(10):
             leased = await acks.lease(self._instance, seconds=self._lease_seconds, limit=20)
             for number, ack in enumerate(leased):
-                note, unreachable = await self._handle(ack)
+                note, stop = await self._handle(ack)
                 notes.append(note)
-                if unreachable:
-                    # the relay cannot be reached: the others go back untried, not each after its own timeout
+                if stop:
+                    # the relay is away or refuses us: the others go back untried, not each after a timeout
                     await acks.release([a.id for a in leased[number + 1:]], self._instance)
                     return notes
             if not leased:
@@ -272,7 +286,7 @@ class AcknowledgementWorker:
         return notes
 
     async def _handle(self, ack: AcknowledgementRecord) -> tuple[str, bool]:
-        """Skip, send or fail one leased row: its note, and whether the relay could not be reached."""
+        """Skip, send or fail one leased row: its note, and whether the relay failed (not this email)."""
         acks, now = self._store.acknowledgements, self._clock()
         lead = await self._store.leads.get(ack.lead_id)
         reason = skip_reason(lead, ack.kind, now, self._settings)
@@ -293,11 +307,13 @@ class AcknowledgementWorker:
             give_up = permanent(exc) or ack.attempts >= len(delays)
             retry_in = None if give_up else timedelta(seconds=delays[ack.attempts])
             error = f"{type(exc).__name__}: {exc}"
+            if lead is not None and lead.value("email"):
+                # a refusal quotes the address: the stored error (and event) must not keep personal data
+                error = error.replace((lead.value("email") or "").strip(), "<the prospect's address>")
             await acks.failed(ack, self._instance, error, retry_in=retry_in)
             log.warning("acknowledgement %s of lead %d failed (%s)%s", ack.kind, ack.lead_id, error,
                         "; given up" if give_up else f"; next try in {retry_in}")
-            unreachable = isinstance(exc, OSError | aiosmtplib.SMTPConnectError | aiosmtplib.SMTPTimeoutError)
-            return f"lead {ack.lead_id}: {ack.kind} failed: {error}", unreachable
+            return f"lead {ack.lead_id}: {ack.kind} failed: {error}", relay_failed(exc)
         data = {"template": template, **({"rep": lead.owner} if rep is not None else {})}
         await acks.sent(ack, self._instance, message_id=str(message["Message-ID"]), data=data)
         return f"lead {ack.lead_id}: {ack.kind} sent", False

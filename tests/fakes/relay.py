@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -41,10 +44,22 @@ class _Handler:
         return "250 2.0.0 queued"
 
 
-class Relay:
-    """What it accepted: ``received`` (envelope sender, recipients, parsed message)."""
+class _Authenticator:
+    def __init__(self, login: tuple[str, str]) -> None:
+        self._login = (login[0].encode(), login[1].encode())
 
-    def __init__(self) -> None:
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        given = (auth_data.login, auth_data.password) if isinstance(auth_data, LoginPassword) else None
+        return AuthResult(success=given == self._login, handled=False)
+
+
+class Relay:
+    """What it accepted: ``received`` (envelope sender, recipients, parsed message).
+
+    With ``tls`` (certificate, key) it requires STARTTLS; with ``login`` (user, password) also AUTH (over TLS).
+    """
+
+    def __init__(self, *, tls: tuple[Path, Path] | None = None, login: tuple[str, str] | None = None) -> None:
         self.port = free_port()
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         #: answer 451 to this many DATA commands first
@@ -52,7 +67,14 @@ class Relay:
         #: recipients answered 550 5.1.1
         self.unknown: set[str] = set()
         self._arrived: Callable[[], object] = lambda: None
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            options |= {"tls_context": context, "require_starttls": True}
+        if login is not None:
+            options |= {"authenticator": _Authenticator(login), "auth_required": True, "auth_require_tls": True}
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **options)
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -74,8 +96,8 @@ class Relay:
 
 
 @contextmanager
-def running_relay() -> Iterator[Relay]:
-    relay = Relay()
+def running_relay(*, tls: tuple[Path, Path] | None = None, login: tuple[str, str] | None = None) -> Iterator[Relay]:
+    relay = Relay(tls=tls, login=login)
     relay._controller.start()
     try:
         yield relay

@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,10 @@ from store.store import Store
 from tests.conftest import migrated_store
 from tests.fakes.relay import Relay, free_port, running_relay
 from tests.fakes.slack_api import FakeSlackApi
+from tests.intake.smtp.test_smtp_security import certificate
 from tests.slack.leads import new_lead
+
+__all__ = ["certificate"]
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ANNA = "U0ANNA"
@@ -340,3 +344,48 @@ async def test_the_rep_is_named_from_slack_when_not_configured(
         clock.later(seconds=60)
         assert await worker.tick() == [f"lead {stored.id}: claimed sent"]
     assert relay.messages[1]["Subject"] == "Kemal from Riverside Motors will contact you"
+
+
+async def test_starttls_and_login_to_a_relay_with_a_private_certificate(
+    sqlite_url: str, clock: Clock, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    with running_relay(tls=(cert, key), login=("leadbot", "s3cret relay")) as relay:
+        relay_settings = {"host": "127.0.0.1", "port": relay.port, "security": "starttls", "timeout_seconds": 5,
+                          "username": "leadbot", "password": "s3cret relay", "ca_file": str(cert)}
+        wrong = RelaySettings(**(relay_settings | {"password": "wrong"}))
+        async with migrated_store(sqlite_url, clock=clock) as store:
+            worker = await started(store, settings_for(relay.port, relay=RelaySettings(**relay_settings)), clock)
+            refused = await started(store, settings_for(relay.port, relay=wrong), clock, instance="wrong")
+            first = await store.leads.add(lead())
+            [note] = await refused.tick()
+            assert note.startswith(f"lead {first.id}: intake failed: SMTPAuthenticationError: (535")
+            clock.later(seconds=60)
+            assert await worker.tick() == [f"lead {first.id}: intake sent"]
+    assert [m["To"] for m in relay.messages] == ["dana.whitaker@example.org"]
+
+
+async def test_a_refusal_quoting_the_address_is_stored_without_it(ack_store: Store, relay: Relay, clock: Clock) -> None:
+    worker = await started(ack_store, settings_for(relay.port), clock)
+    relay.unknown.add("gone@whitaker-logistics.example")
+    stored = await ack_store.leads.add(lead(email="gone@whitaker-logistics.example"))
+    await worker.tick()
+    [row] = await ack_store.acknowledgements.for_lead(stored.id)
+    [event] = [e for e in await ack_store.events.for_lead(stored.id) if e.kind == "acknowledge_failed"]
+    assert "<the prospect's address>" in (row.last_error or "") and "550" in event.data["error"]
+    assert "gone@" not in (row.last_error or "") + str(event.data)
+
+
+async def test_imported_and_chat_leads_are_answered_only_when_asked(
+    ack_store: Store, relay: Relay, clock: Clock
+) -> None:
+    worker = await started(ack_store, settings_for(relay.port), clock)
+    imported = await ack_store.leads.add(lead(channel="file"))
+    typed = await ack_store.leads.add(lead("Pia Lund", channel="slack"))
+    assert sorted(await worker.tick()) == [
+        f"lead {imported.id}: intake not sent: it came in by file ([acknowledgement] channels)",
+        f"lead {typed.id}: intake not sent: it came in by slack ([acknowledgement] channels)",
+    ]
+    chatty = await started(ack_store, settings_for(relay.port, channels=("smtp", "slack")), clock)
+    later = await ack_store.leads.add(lead("Lili Marsh", channel="slack"))
+    assert await chatty.tick() == [f"lead {later.id}: intake sent"]
