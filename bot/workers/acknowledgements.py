@@ -296,27 +296,33 @@ class AcknowledgementWorker:
                 assert lead is not None and lead.owner is not None
                 rep = await self._names(lead.owner)
                 reason = None if rep else f"no name known for {lead.owner} ([acknowledgement] rep_names)"
-            if reason is not None:
-                await acks.skipped(ack, self._instance, reason)
-                return f"lead {ack.lead_id}: {ack.kind} not sent: {reason}", False
-            assert lead is not None
-            template, message = compose(lead, ack, self._settings, now=now, rep_name=rep)
-            await self._transport(message)
+            if reason is None:
+                assert lead is not None
+                template, message = compose(lead, ack, self._settings, now=now, rep_name=rep)
+                await self._transport(message)
         except Exception as exc:  # the relay (or Slack, for the rep's name) failed: try again later
-            delays = self._settings.retry_seconds
-            give_up = permanent(exc) or ack.attempts >= len(delays)
-            retry_in = None if give_up else timedelta(seconds=delays[ack.attempts])
-            error = f"{type(exc).__name__}: {exc}"
-            if lead is not None and lead.value("email"):
-                # a refusal quotes the address: the stored error (and event) must not keep personal data
-                error = error.replace((lead.value("email") or "").strip(), "<the prospect's address>")
-            await acks.failed(ack, self._instance, error, retry_in=retry_in)
-            log.warning("acknowledgement %s of lead %d failed (%s)%s", ack.kind, ack.lead_id, error,
-                        "; given up" if give_up else f"; next try in {retry_in}")
-            return f"lead {ack.lead_id}: {ack.kind} failed: {error}", relay_failed(exc)
-        data = {"template": template, **({"rep": lead.owner} if rep is not None else {})}
+            return await self._failed(ack, lead, exc), relay_failed(exc)
+        if reason is not None:
+            await acks.skipped(ack, self._instance, reason)
+            return f"lead {ack.lead_id}: {ack.kind} not sent: {reason}", False
+        data = {"template": template, **({"rep": lead.owner} if rep is not None and lead else {})}
         await acks.sent(ack, self._instance, message_id=str(message["Message-ID"]), data=data)
         return f"lead {ack.lead_id}: {ack.kind} sent", False
+
+    async def _failed(self, ack: AcknowledgementRecord, lead: LeadRecord | None, exc: Exception) -> str:
+        """Record a failed try: due again after the next wait of ``retry_seconds``, or given up."""
+        delays = self._settings.retry_seconds
+        give_up = permanent(exc) or ack.attempts >= len(delays)
+        retry_in = None if give_up else timedelta(seconds=delays[ack.attempts])
+        error = f"{type(exc).__name__}: {exc}"
+        address = ((lead.value("email") if lead else None) or "").strip()
+        if address:
+            # a refusal quotes the address: the stored error (and event) must not keep personal data
+            error = error.replace(address, "<the prospect's address>")
+        await self._store.acknowledgements.failed(ack, self._instance, error, retry_in=retry_in)
+        log.warning("acknowledgement %s of lead %d failed (%s)%s", ack.kind, ack.lead_id, error,
+                    "; given up" if give_up else f"; next try in {retry_in}")
+        return f"lead {ack.lead_id}: {ack.kind} failed: {error}"
 
     async def tick(self) -> list[str]:
         await self.follow()
