@@ -1,20 +1,29 @@
 """Issue 14 through the running service: a lead mailed in over SMTP is acknowledged to the prospect through
-a real relay on loopback, and with the relay away intake and cards go on while the send waits for a retry."""
+a real relay on loopback, and with the relay away intake and cards go on while the send waits for a retry;
+`/leads show` (a signed slash command) lists the acknowledgement and the claim note in the lead's history."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import smtplib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.service import Service
-from bot.settings import load_settings
+from bot.settings import AcknowledgementSettings, PrivacySettings, RelaySettings, load_settings
+from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from nlp.extractor import Extractor
 from store.store import Store
+from tests.e2e.test_slack_privacy import REP, ROLES, answer, click, leads
 from tests.fakes.relay import free_port, running_relay
+from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.conftest import extractor
+from tests.slack.service import SIDES, SlackSide, running_slack_side, side_store
 
 __all__ = ["extractor"]
 
@@ -97,3 +106,37 @@ async def test_with_the_relay_down_intake_and_cards_go_on(tmp_path: Path, extrac
         assert (row.status, row.attempts) == ("pending", 1) and "Errno" in (row.last_error or "")
     finally:
         await service.stop()
+
+
+@pytest.fixture(params=SIDES)
+async def side(request: pytest.FixtureRequest, slack_api: FakeSlackApi) -> AsyncIterator[SlackSide]:
+    async with (
+        side_store(request) as (mode, store),
+        running_slack_side(store, slack_api, mode, roles=ROLES, privacy=PrivacySettings()) as running,
+    ):
+        yield running
+
+
+async def test_leads_show_lists_the_acknowledgement_and_the_claim_note(
+    side: SlackSide, slack_client: AsyncWebClient
+) -> None:
+    side.fake.user_groups["S0REPS"] = [REP]
+    side.fake.add_user(REP, name="sam.rep", real_name="Sam Okafor")
+    with running_relay() as relay:
+        settings = AcknowledgementSettings(
+            enabled=True, from_address="hello@riverside.example", company_name="Riverside Motors", claim_note=True,
+            relay=RelaySettings(host="127.0.0.1", port=relay.port, security="none", timeout_seconds=5),
+        )
+        worker = AcknowledgementWorker(side.store, settings, names=rep_names({}, slack_client))
+        lead = await side.posted_lead()
+        await worker.tick()
+        await click(side, "claim", lead, REP)
+        await side.fake.wait_for(lambda: bool(side.fake.dm_channels.get(REP)), what="the owner's card")
+        await worker.tick()
+    assert [m["Subject"] for m in relay.messages] == [
+        "We have your request - Riverside Motors", "Sam from Riverside Motors will contact you"
+    ]
+    shown = answer(await leads(side, f"show {lead.id}", REP))
+    history = shown[shown.index("History"):]
+    kinds = [line.split("` ")[1].split(" ")[0] for line in history.splitlines() if line.startswith("`")]
+    assert kinds == ["acknowledged", "claimed", "acknowledged", "posted", "intake"]  # newest first
