@@ -7,25 +7,23 @@ from __future__ import annotations
 import asyncio
 import io
 import smtplib
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service import Service
-from bot.settings import AcknowledgementSettings, PrivacySettings, RelaySettings, load_settings
+from bot.settings import AcknowledgementSettings, RelaySettings, load_settings
 from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from nlp.extractor import Extractor
 from store.store import Store
-from tests.e2e.test_slack_privacy import REP, ROLES, answer, click, leads
+from tests.e2e.test_slack_privacy import REP, answer, click, leads
+from tests.e2e.test_slack_trust import side
 from tests.fakes.relay import free_port, running_relay
-from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.conftest import extractor
-from tests.slack.service import SIDES, SlackSide, running_slack_side, side_store
+from tests.slack.service import SlackSide
 
-__all__ = ["extractor"]
+__all__ = ["extractor", "side"]  # side: the trust tests' (roles, privacy on), on every mode and backend
 
 MAIL = b"""\
 From: Harbourside Web Forms <forms@harbourside-kitchens.example>
@@ -106,15 +104,6 @@ async def test_with_the_relay_down_intake_and_cards_go_on(tmp_path: Path, extrac
         assert (row.status, row.attempts) == ("pending", 1) and "Errno" in (row.last_error or "")
     finally:
         await service.stop()
-
-
-@pytest.fixture(params=SIDES)
-async def side(request: pytest.FixtureRequest, slack_api: FakeSlackApi) -> AsyncIterator[SlackSide]:
-    async with (
-        side_store(request) as (mode, store),
-        running_slack_side(store, slack_api, mode, roles=ROLES, privacy=PrivacySettings()) as running,
-    ):
-        yield running
 
 
 async def test_leads_show_lists_the_acknowledgement_and_the_claim_note(
