@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import insert, update
 
 from bot.settings import AcknowledgementSettings, AcknowledgementTemplate, RelaySettings
 from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from store.records import NewLead
 from store.store import Store
+from store.tables import Event, Lead
 from tests.conftest import migrated_store
 from tests.fakes.relay import Relay, free_port, running_relay
 from tests.fakes.slack_api import FakeSlackApi
@@ -389,3 +391,26 @@ async def test_imported_and_chat_leads_are_answered_only_when_asked(
     chatty = await started(ack_store, settings_for(relay.port, channels=("smtp", "slack")), clock)
     later = await ack_store.leads.add(lead("Lili Marsh", channel="slack"))
     assert await chatty.tick() == [f"lead {later.id}: intake sent"]
+
+
+async def test_an_event_committed_after_a_later_one_is_not_missed(store_url: str, relay: Relay, clock: Clock) -> None:
+    """PostgreSQL takes an event's id before its commit: a claim committed late (lower id) must still be seen."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer: events commit in id order")
+    async with migrated_store(store_url, clock=clock) as store:
+        worker = await started(store, settings_for(relay.port), clock)
+        slow, quick = await store.leads.add(lead("Lili Marsh")), await store.leads.add(lead("Otto Brandt"))
+        await worker.tick()
+        async with store.engine.begin() as late:  # a claim whose transaction is still open
+            await late.execute(update(Lead).where(Lead.id == slow.id)
+                               .values(owner=ANNA, status="claimed", claimed_at=clock.now))
+            await late.execute(insert(Event).values(lead_id=slow.id, contact_id=slow.contact_id, kind="claimed",
+                                                    actor=ANNA, at=clock.now, data={}))
+            await store.leads.claim(quick.id, ANNA)  # a higher event id, committed first
+            assert await worker.tick() == [f"lead {quick.id}: claimed sent"]
+        assert await worker.tick() == [f"lead {slow.id}: claimed sent"]
+        clock.later(seconds=61)
+        await worker.tick()
+        followed = await store.events.after(0, kinds={"intake", "claimed"})
+        assert await store.event_cursors.get("acknowledgements", start=0) == followed[-1].id  # settled: passed
+    assert len(relay.received) == 4
