@@ -3,7 +3,7 @@
     SMTP · HTTP webhooks and forms · IMAP · chat ──accept──> IntakePipeline ──(reader, Assessor)──┐
                                                                                                   v
     Slack app (Claim, /leads) ──── atomic claim ──────────> Store <── OutboxWorker ──> Slack / console
-                                                              ^
+                                                              ^ └──> AcknowledgementWorker ──> SMTP relay ──> prospect
                                                    SlaWorker ─┘
 
 Everything is built here once and handed down: nothing else reads the whole settings.
@@ -35,6 +35,7 @@ from bot.settings import Settings
 from bot.slack.app import build_slack_app
 from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
 from bot.slack.runner import SlackRunner
+from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from bot.workers.outbox import OutboxWorker
 from bot.workers.retention import RetentionWorker
 from bot.workers.sla import SlaWorker
@@ -121,6 +122,10 @@ class Service:
             self._spawn(self.sla.run(), "sla")
         # privacy (issue 13): the daily retention worker ([privacy] raw_message_days, closed_lead_days, grade_c_days)
         self._spawn(RetentionWorker(self.store, settings.privacy, on_outbox=self.outbox.wake).run(), "retention")
+        # issue 14: the email answering the prospect ([acknowledgement], off by default), beside intake, never in it
+        if settings.acknowledgement.enabled and not self._hold:
+            ack = settings.acknowledgement
+            self._spawn(AcknowledgementWorker(self.store, ack, names=rep_names(ack.rep_names, client)).run(), "ack")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()

@@ -4,7 +4,8 @@
     await store.messages.accept(raw, dedup_key=…)     # store/messages.py
     await store.leads.claim(lead_id, user)             # store/leads.py — the atomic claim
     store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps,
-    store.authentication, store.privacy (erasure, export, retention: store/privacy.py)
+    store.authentication, store.privacy (erasure, export, retention: store/privacy.py),
+    store.acknowledgements (emails to the prospect), store.event_cursors (followers of the events table)
 
 Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
 claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.acknowledgements import Acknowledgements
 from store.authentication import Authentications
 from store.contacts import Contacts
 from store.db import Clock, Db, create_engine, utcnow
 from store.drafts import Drafts
+from store.event_cursors import EventCursors
 from store.events import Events
 from store.imports import Imports
 from store.leads import Leads
@@ -46,6 +49,8 @@ class Store:
         self.reps = Reps(self._db)
         self.authentication = Authentications(self._db)
         self.privacy = Privacy(self._db)
+        self.acknowledgements = Acknowledgements(self._db)
+        self.event_cursors = EventCursors(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow) -> Store:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.engine import Dialect
@@ -352,3 +353,50 @@ Index(
 Index("ix_events_kind_at", Event.kind, Event.at)
 # issue 12: an item waits only for earlier pending items of its own lead (a card's post before its updates)
 Index("ix_outbox_lead_lane", OutboxItem.lead_id, OutboxItem.status, OutboxItem.id)
+
+
+# ---- following the events table; answering the prospect (issue 14) -------------------------------
+
+
+class EventCursor(Base):
+    """How far one follower of the events table (acknowledgements, outbound webhooks …) has read."""
+
+    __tablename__ = "event_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: every lead event up to this id has been looked at (the follower keeps it a little behind the newest)
+    last_event_id: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class Acknowledgement(Base):
+    """One email to the prospect about a lead: "intake" (we have your request) or "claimed" (a rep will call).
+
+    One row per lead and kind (the unique constraint), so restarts and any number of instances send each
+    at most once; a failed send waits here for its next try, leased to one instance at a time.
+    """
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "kind", name="uq_acknowledgements_lead_kind"),
+        Index("ix_acknowledgements_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    #: intake | claimed
+    kind: Mapped[str] = mapped_column(String(16))
+    #: pending → sent | skipped (not to be sent: ``reason``) | dead (the relay kept refusing: ``last_error``)
+    status: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: the Message-ID the email carries (the same on every try, so a repeat after a crash is recognisable)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    #: the instance sending it until ``leased_until``; ``claims`` counts the leases taken
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
+    claims: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.settings.acknowledgement import AcknowledgementSettings, AcknowledgementTemplate, RelaySettings
 from bot.settings.authentication import AuthenticationSettings
 from bot.settings.base import ConfigError, Section
 from bot.settings.intake import FormField, FormSettings, HttpSettings, ImapSettings, IntakeSettings, IntakeSource
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     imap: ImapSettings = ImapSettings()
     privacy: PrivacySettings = PrivacySettings()
     authentication: AuthenticationSettings = AuthenticationSettings()
+    acknowledgement: AcknowledgementSettings = AcknowledgementSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -104,6 +106,8 @@ __all__ = [
     "SCORING_PENALTY_KEYS",
     "SCORING_POINT_KEYS",
     "SLACK_API",
+    "AcknowledgementSettings",
+    "AcknowledgementTemplate",
     "AuthenticationSettings",
     "ConfigError",
     "EscalationStep",
@@ -115,6 +119,7 @@ __all__ = [
     "IntakeSource",
     "LearningSettings",
     "PrivacySettings",
+    "RelaySettings",
     "RoutingRule",
     "RoutingSettings",
     "ScoringSettings",

@@ -62,3 +62,8 @@ def test_demo_runs_the_tour_and_exits_zero() -> None:
     assert "250 accepted" in out and "chat.postMessage" in out
     assert "owner in the database: U0DEMOREP1; chat.update calls: 1" in out
     assert "messages received: 4 (failed: 0)" in out
+    # issue 14: three prospects acknowledged through the demo's local relay (not the grade C test entry),
+    # and the claimed lead's prospect told who will call
+    assert out.count("received by the local relay") == 4 and "no acknowledgement (grade C)" in out
+    assert "Subject: Anna from Riverside Motors will contact you" in out
+    assert "emails to prospects through the relay: 4" in out
