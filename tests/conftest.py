@@ -120,6 +120,12 @@ async def _create_database(server_url: str) -> str:
     return f"{base}/{name}"
 
 
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> str:
+    """An empty PostgreSQL database URL, for behaviour only PostgreSQL has (commits out of id order...)."""
+    return asyncio.run(_create_database(postgres_server_url))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend (tests parametrized over SQLite and PostgreSQL)."""
