@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.assess.sla import BusinessCalendar
 from bot.intake.chat import ChatIntake
-from bot.settings import SlackSettings
+from bot.settings import RoutingSettings, SlackSettings
+from bot.slack.followup import FollowUp
 from bot.slack.roles import Roles
 from store.db import utcnow
 from store.store import Store
@@ -23,3 +25,9 @@ class SlackDeps:
     #: chat intake (messages, mentions, the shortcut, `/leads new`); None: not available
     intake: ChatIntake | None = None
     clock: Callable[[], datetime] = utcnow
+    #: business hours (the SLA's): reminders fall inside them
+    calendar: BusinessCalendar = field(default_factory=lambda: BusinessCalendar.of(RoutingSettings()))
+
+    def follow_up(self) -> FollowUp:
+        """The lead-work service the listeners share (bot/slack/followup.py)."""
+        return FollowUp(self.store, self.roles, self.calendar, wake_outbox=self.wake_outbox, clock=self.clock)

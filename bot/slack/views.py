@@ -38,6 +38,7 @@ ORIGINAL_VIEW = "view_original"
 ACTIVITY_VIEW = "log_activity"
 OUTCOME_VIEW = "set_outcome"
 REASSIGN_VIEW = "reassign"
+REMIND_VIEW = "remind"
 DRAFT_EDIT_VIEW = "draft_edit"
 #: action_ids of the draft's buttons
 DRAFT_CONFIRM_ACTION = "draft_confirm"
@@ -236,6 +237,20 @@ def reassign_view(lead: LeadRecord) -> dict[str, Any]:
         element["initial_user"] = lead.owner
     blocks = [_section(lead_title(lead)), _input("user", "New owner", element)]
     return _modal(REASSIGN_VIEW, messages.REASSIGN_TITLE, blocks, metadata=str(lead.id), submit=True)
+
+
+def remind_view(lead: LeadRecord, *, masked: bool) -> dict[str, Any]:
+    """"Remind me": when (a phrase: `bot.slack.reminders.when`) and a note to oneself. ``masked``: the
+    lead's first name only (the clicker may not see its details)."""
+    title = f"*{escape_trimmed(one_line(first_name(lead)), 300)}* (lead #{lead.id})" if masked else lead_title(lead)
+    when = _text_input(max_length=100)
+    when["placeholder"] = _plain(messages.REMIND_WHEN_HINT, 150)
+    blocks = [
+        _section(title),
+        _input("when", messages.REMIND_WHEN_LABEL, when),
+        _input("note", messages.REMIND_NOTE_LABEL, _text_input(multiline=True, max_length=500), optional=True),
+    ]
+    return _modal(REMIND_VIEW, messages.REMIND_TITLE, blocks, metadata=str(lead.id), submit=True)
 
 
 def submitted(view: dict[str, Any], block_id: str) -> str | None:
