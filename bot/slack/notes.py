@@ -105,7 +105,8 @@ def activity_in_thread(lead_id: int, user: str, activity: str, text: str, *, mas
     head = messages.ACTIVITY_IN_THREAD.format(badge=badge, activity=label, user=mention(user))
     if masked:
         return head + " " + messages.ACTIVITY_HIDDEN.format(lead_id=lead_id)
-    return f"{head}\n>{inert(text.strip(), ACTIVITY_MAX).replace(chr(10), chr(10) + '>')}"
+    # no ">" quote: `guard` escapes every ">" that is not our markup, so the text goes on its own lines
+    return f"{head}:\n{inert(text.strip(), ACTIVITY_MAX)}"
 
 
 def reopened_in_thread(user: str, outcome: str | None) -> str:
@@ -132,7 +133,7 @@ def reminder_dm(lead: LeadRecord | None, lead_id: int, note: str | None, *, mask
     if lead is not None and lead.status == "closed":
         text += " " + messages.REMINDER_CLOSED.format(outcome=messages.OUTCOMES.get(lead.outcome or "", "closed"))
     if note:
-        text += "\n>" + inert_line(note, 500)
+        text += "\n" + messages.REMINDER_NOTE.format(note=inert_line(note, 500))
     return text
 
 
