@@ -239,9 +239,10 @@ def reassign_view(lead: LeadRecord) -> dict[str, Any]:
     return _modal(REASSIGN_VIEW, messages.REASSIGN_TITLE, blocks, metadata=str(lead.id), submit=True)
 
 
-def remind_view(lead: LeadRecord, *, masked: bool) -> dict[str, Any]:
+def remind_view(lead: LeadRecord, *, masked: bool, channel: str | None = None) -> dict[str, Any]:
     """"Remind me": when (a phrase: `bot.slack.reminders.when`) and a note to oneself. ``masked``: the
-    lead's first name only (the clicker may not see its details)."""
+    lead's first name only (the clicker may not see its details). ``channel``: where the button was (the
+    confirmation goes there); the metadata is ``"<lead id>:<channel>"``."""
     title = f"*{escape_trimmed(one_line(first_name(lead)), 300)}* (lead #{lead.id})" if masked else lead_title(lead)
     when = _text_input(max_length=100)
     when["placeholder"] = _plain(messages.REMIND_WHEN_HINT, 150)
@@ -250,7 +251,7 @@ def remind_view(lead: LeadRecord, *, masked: bool) -> dict[str, Any]:
         _input("when", messages.REMIND_WHEN_LABEL, when),
         _input("note", messages.REMIND_NOTE_LABEL, _text_input(multiline=True, max_length=500), optional=True),
     ]
-    return _modal(REMIND_VIEW, messages.REMIND_TITLE, blocks, metadata=str(lead.id), submit=True)
+    return _modal(REMIND_VIEW, messages.REMIND_TITLE, blocks, metadata=f"{lead.id}:{channel or ''}", submit=True)
 
 
 def submitted(view: dict[str, Any], block_id: str) -> str | None:

@@ -282,6 +282,8 @@ async def test_remind_me_button_asks_when_in_a_modal(side: SlackSide) -> None:
     values = {"when": text_input("tomorrow 9am"), "note": text_input("ask about the trade-in")}
     assert await side.driver.interactive(view_submission(view, values, user_id=OTHER)) == {}
     await side.fake.wait_for(lambda: any("remind you" in e.text for e in side.fake.ephemerals), what="the confirmation")
+    (confirmation,) = [e for e in side.fake.ephemerals if "remind you" in e.text]
+    assert (confirmation.channel, confirmation.user) == (SALES, OTHER)  # where the button was clicked
     (timer,) = await side.store.timers.query(lead_id=lead.id)
     assert timer.data == {"user": OTHER, "note": "ask about the trade-in"}
     tomorrow = (utcnow() + timedelta(days=1)).date()

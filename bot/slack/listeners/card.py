@@ -258,12 +258,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await tell(client, logger, channel_id(body), user, messages.NOT_ALLOWED_READ)
             return
         masked = not await deps.roles.may_see_details(lead, user)
-        await open_view(client, logger, body, remind_view(lead, masked=masked))
+        await open_view(client, logger, body, remind_view(lead, masked=masked, channel=channel_id(body)))
 
     async def remind_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
     ) -> None:
-        lead_id, user = parse_lead_id(view.get("private_metadata")), user_id(body)
+        lead_ref, _, where = str(view.get("private_metadata") or "").partition(":")
+        lead_id, user = parse_lead_id(lead_ref), user_id(body)
         lead = await store.leads.get(lead_id) if lead_id is not None else None
         if lead is None or not await deps.roles.may_read(user):
             await ack(response_action="errors", errors={"when": messages.LEAD_GONE if lead is None else
@@ -274,7 +275,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await ack(response_action="errors", errors={"when": scheduled})
             return
         await ack()
-        await tell(client, logger, lead.slack_channel, user, scheduled.confirmation())
+        await tell(client, logger, where or lead.slack_channel, user, scheduled.confirmation())
 
     app.action(VIEW_ORIGINAL_ACTION)(view_original)
     app.action(SHOW_DETAILS_ACTION)(show_details)
