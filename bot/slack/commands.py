@@ -232,6 +232,8 @@ def _event_line(event: EventRecord, *, masked: bool = False) -> str:
             detail += f" ({escape_trimmed(one_line(str(data['reason'])), 200)})"
     elif event.kind == "reassigned" and data.get("to"):
         detail = f" to {mention(str(data['to']))}"
+    elif event.kind == "reopened" and data.get("outcome"):
+        detail = f" (it was {escape(messages.OUTCOMES.get(str(data['outcome']), str(data['outcome'])))})"
     lead = f" · lead #{event.lead_id}" if event.lead_id else ""
     return f"`{when}` {escape(event.kind)}{who}{detail}{lead}"
 

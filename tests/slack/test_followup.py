@@ -132,6 +132,8 @@ async def test_the_owner_reopens_a_closed_lead_from_its_card(side: SlackSide) ->
     assert actions(side.card(lead))[:3] == ["log_activity", "set_outcome", "remind"]
     reopened = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "reopened"]
     assert [(e.actor, e.data["outcome"]) for e in reopened] == [(REP, "lost")]
+    history = (await leads(side, f"show {lead.id}")).body["blocks"][-1]["text"]["text"]
+    assert f"reopened by <@{REP}> (it was Lost) · lead #{lead.id}" in history
     not_closed = f"Lead #{lead.id} is not closed; there is nothing to re-open."
     assert (await leads(side, f"reopen {lead.id}")).text == not_closed
 
