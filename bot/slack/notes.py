@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from bot.slack import messages
 from bot.slack.blocks import CLAIM_ACTION, first_name, mention, redacted
-from bot.slack.safe import inert, inert_line
+from bot.slack.safe import guard, inert, inert_line
 from store.records import LeadRecord
 
 #: how much of what a person wants a one-line note quotes
@@ -146,7 +146,9 @@ def with_claim_button(text: str, lead_id: int) -> list[dict[str, Any]]:
         "text": {"type": "plain_text", "text": messages.CLAIM_BUTTON},
         "value": str(lead_id),
     }
+    # `guard`, as the poster guards every note's text: blocks do not pass through it there
+    section = {"type": "mrkdwn", "text": guard(text, 3000), "verbatim": True}
     return [
-        {"type": "section", "block_id": "note", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}},
+        {"type": "section", "block_id": "note", "text": section},
         {"type": "actions", "block_id": "claim", "elements": [button]},
     ]
