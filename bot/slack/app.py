@@ -8,7 +8,6 @@ from datetime import datetime
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.assess.sla import BusinessCalendar
 from bot.intake.chat import ChatIntake
 from bot.settings import PrivacySettings, RoutingSettings, SlackSettings
 from bot.slack.deps import SlackDeps
@@ -59,7 +58,7 @@ def build_slack_app(
         roles=Roles(settings.roles, client, privacy=privacy),
         intake=intake,
         clock=clock,
-        calendar=BusinessCalendar.of(routing or RoutingSettings()),
+        routing=routing or RoutingSettings(),
     )
     register_listeners(app, deps)
     return app

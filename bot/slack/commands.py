@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.assess.sla import BusinessCalendar
 from bot.assess.work import work_check
 from bot.settings import RoutingSettings
 from bot.slack import messages
@@ -298,14 +297,13 @@ class LeadsCommands:
         *,
         wake_outbox: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
-        calendar: BusinessCalendar | None = None,
+        routing: RoutingSettings | None = None,
     ) -> None:
         self._store = store
         self._roles = roles
         self._wake_outbox = wake_outbox
         self._clock = clock
-        calendar = calendar or BusinessCalendar.of(RoutingSettings())
-        self._follow = FollowUp(store, roles, calendar, wake_outbox=wake_outbox, clock=clock)
+        self._follow = FollowUp(store, roles, routing or RoutingSettings(), wake_outbox=wake_outbox, clock=clock)
 
     async def run(self, user: str, command: Command) -> Reply:
         handler = getattr(self, "_" + command.name)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.assess.sla import BusinessCalendar
 from bot.intake.chat import ChatIntake
 from bot.settings import RoutingSettings, SlackSettings
 from bot.slack.followup import FollowUp
@@ -25,9 +24,9 @@ class SlackDeps:
     #: chat intake (messages, mentions, the shortcut, `/leads new`); None: not available
     intake: ChatIntake | None = None
     clock: Callable[[], datetime] = utcnow
-    #: business hours (the SLA's): reminders fall inside them
-    calendar: BusinessCalendar = field(default_factory=lambda: BusinessCalendar.of(RoutingSettings()))
+    #: business hours and the claim SLA: reminders fall inside the hours, a re-opened card's clock restarts
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
 
     def follow_up(self) -> FollowUp:
         """The lead-work service the listeners share (bot/slack/followup.py)."""
-        return FollowUp(self.store, self.roles, self.calendar, wake_outbox=self.wake_outbox, clock=self.clock)
+        return FollowUp(self.store, self.roles, self.routing, wake_outbox=self.wake_outbox, clock=self.clock)

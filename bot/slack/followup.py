@@ -19,6 +19,7 @@ from datetime import datetime
 
 from bot.assess.sla import BusinessCalendar
 from bot.assess.work import work_check
+from bot.settings import RoutingSettings
 from bot.slack.notes import activity_in_thread, assigned_you, reassigned_away, reopened_in_thread
 from bot.slack.reminders import Scheduled, schedule
 from bot.slack.roles import Roles
@@ -34,14 +35,15 @@ class FollowUp:
         self,
         store: Store,
         roles: Roles,
-        calendar: BusinessCalendar,
+        routing: RoutingSettings,
         *,
         wake_outbox: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._roles = roles
-        self._calendar = calendar
+        self._routing = routing
+        self._calendar = BusinessCalendar.of(routing)
         self._wake_outbox = wake_outbox
         self._clock = clock
 
@@ -56,10 +58,15 @@ class FollowUp:
         return lead
 
     async def reopen(self, lead_id: int, user: str) -> LeadRecord:
-        """Re-open a closed lead (its owner or a manager); the thread hears what it had been."""
+        """Re-open a closed lead (its owner or a manager); the thread hears what it had been. A card
+        nobody holds is up for grabs again, with a fresh claim clock (as after a release)."""
         manager = await self._roles.is_manager(user)
         before = await self._store.leads.get(lead_id)
         lead = await self._store.leads.reopen(lead_id, user, check=work_check("reopen", manager=manager))
+        if lead.owner is None and lead.slack_channel:
+            now = self._clock()
+            due = self._calendar.add_minutes(now, self._routing.claim_sla_minutes)
+            await self._store.timers.add(lead.id, "claim", started_at=now, due_at=due)
         await self._in_thread(lead, reopened_in_thread(user, before.outcome if before else None))
         return lead
 

@@ -150,6 +150,8 @@ async def test_a_manager_reopens_by_command_and_an_unowned_lead_is_up_for_grabs(
     stored = await side.store.leads.get(lead.id)
     assert stored is not None and (stored.status, stored.owner, stored.outcome) == ("posted", None, None)
     assert actions(side.card(lead))[0] == "claim"
+    (timer,) = await side.store.timers.query(lead_id=lead.id)  # a fresh claim clock, as after a release
+    assert timer.kind == "claim" and timedelta(minutes=14) < timer.due_at - utcnow() <= timedelta(minutes=15)
 
 
 # ---- reassign -------------------------------------------------------------------------------------------------

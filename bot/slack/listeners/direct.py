@@ -47,7 +47,7 @@ def understood(text: str) -> Command | Usage | None:
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     commands = LeadsCommands(
-        deps.store, deps.roles, wake_outbox=deps.wake_outbox, clock=deps.clock, calendar=deps.calendar
+        deps.store, deps.roles, wake_outbox=deps.wake_outbox, clock=deps.clock, routing=deps.routing
     )
 
     async def matches(event: dict[str, Any]) -> bool:
