@@ -144,7 +144,12 @@ REOPENED_IN_THREAD = ":arrows_counterclockwise: Re-opened by {user} (it was {out
 NOT_CLOSED = "Lead #{lead_id} is not closed; there is nothing to re-open."
 REASSIGNED_AWAY = "{by} reassigned {lead}, which you had, to {owner}."
 REMIND_TITLE = "Remind me"
-REMIND_WHEN_LABEL = "When"
+REMIND_WHEN_LABEL = "Or when"
+REMIND_QUICK_LABEL = "When"
+#: the modal's quick choices: the phrase (read like a typed one) and its label
+REMIND_QUICK = {"in 1 hour": "In an hour", "in 3 hours": "In 3 hours", "tomorrow": "Tomorrow morning",
+                "monday": "Monday morning"}
+REMIND_NEED_WHEN = "Choose when, or write it."
 REMIND_WHEN_HINT = "e.g. tomorrow 9am · friday · in 2h · 2026-12-03 14:00"
 REMIND_NOTE_LABEL = "Note to yourself"
 REMIND_SET = ":alarm_clock: I will remind you about lead #{lead_id} {when}."

@@ -240,15 +240,19 @@ def reassign_view(lead: LeadRecord) -> dict[str, Any]:
 
 
 def remind_view(lead: LeadRecord, *, masked: bool, channel: str | None = None) -> dict[str, Any]:
-    """"Remind me": when (a phrase: `bot.slack.reminders.when`) and a note to oneself. ``masked``: the
+    """"Remind me": a quick choice or a phrase of one's own (`bot.slack.reminders.when` reads both; the
+    phrase wins), and a note to oneself. ``masked``: the
     lead's first name only (the clicker may not see its details). ``channel``: where the button was (the
     confirmation goes there); the metadata is ``"<lead id>:<channel>"``."""
     title = f"*{escape_trimmed(one_line(first_name(lead)), 300)}* (lead #{lead.id})" if masked else lead_title(lead)
     when = _text_input(max_length=100)
     when["placeholder"] = _plain(messages.REMIND_WHEN_HINT, 150)
+    quick = {"type": "static_select", "action_id": "value",
+             "options": [_option(phrase, label) for phrase, label in messages.REMIND_QUICK.items()]}
     blocks = [
         _section(title),
-        _input("when", messages.REMIND_WHEN_LABEL, when),
+        _input("quick", messages.REMIND_QUICK_LABEL, quick, optional=True),
+        _input("when", messages.REMIND_WHEN_LABEL, when, optional=True),
         _input("note", messages.REMIND_NOTE_LABEL, _text_input(multiline=True, max_length=500), optional=True),
     ]
     return _modal(REMIND_VIEW, messages.REMIND_TITLE, blocks, metadata=f"{lead.id}:{channel or ''}", submit=True)

@@ -280,10 +280,15 @@ async def test_remind_me_button_asks_when_in_a_modal(side: SlackSide) -> None:
     await click(side, "remind", lead, OTHER)  # a rep who does not own it: the first name only
     view = await opened_view(side, "remind")
     assert view["blocks"][0]["text"]["text"] == f"*Dana* (lead #{lead.id})"
+    quick = next(b for b in view["blocks"] if b.get("block_id") == "quick")["element"]
+    assert [o["value"] for o in quick["options"]] == ["in 1 hour", "in 3 hours", "tomorrow", "monday"]
+    none = await side.driver.interactive(view_submission(view, {}, user_id=OTHER))
+    assert none == {"response_action": "errors", "errors": {"quick": "Choose when, or write it."}}
     bad = await side.driver.interactive(view_submission(view, {"when": text_input("someday")}, user_id=OTHER))
     assert bad["response_action"] == "errors" and bad["errors"]["when"].startswith("I could not read “someday”")
 
-    values = {"when": text_input("tomorrow 9am"), "note": text_input("ask about the trade-in")}
+    chosen = {"type": "static_select", "selected_option": {"value": "tomorrow"}}  # a quick choice: its opening
+    values = {"quick": chosen, "note": text_input("ask about the trade-in")}
     assert await side.driver.interactive(view_submission(view, values, user_id=OTHER)) == {}
     await side.fake.wait_for(lambda: any("remind you" in e.text for e in side.fake.ephemerals), what="the confirmation")
     (confirmation,) = [e for e in side.fake.ephemerals if "remind you" in e.text]

@@ -270,7 +270,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await ack(response_action="errors", errors={"when": messages.LEAD_GONE if lead is None else
                                                         messages.NOT_ALLOWED_READ})
             return
-        scheduled = await follow.remind(lead.id, user, submitted(view, "when") or "", submitted(view, "note"))
+        phrase = submitted(view, "when") or submitted(view, "quick")
+        if not phrase:
+            await ack(response_action="errors", errors={"quick": messages.REMIND_NEED_WHEN})
+            return
+        scheduled = await follow.remind(lead.id, user, phrase, submitted(view, "note"))
         if isinstance(scheduled, str):
             await ack(response_action="errors", errors={"when": scheduled})
             return
