@@ -134,7 +134,7 @@ class Service:
             intake = ChatIntake(self.store, self.pipeline, on_cards_queued=self.outbox.wake)
             app = build_slack_app(
                 settings.slack, self.store, wake_outbox=self.outbox.wake, client=client, intake=intake,
-                privacy=settings.privacy,
+                privacy=settings.privacy, routing=settings.routing,
             )
             self.slack = SlackRunner(settings.slack, app)
             await self.slack.start()

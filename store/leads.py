@@ -299,6 +299,21 @@ class Leads:
             _work_event(session, row, "outcome", actor, now, data)
             return to_record(LeadRecord, row)
 
+    async def reopen(self, lead_id: int, actor: str, *, check: WorkCheck) -> LeadRecord:
+        """Re-open a closed lead (issue 14): its outcome is cleared (the ``reopened`` event keeps what it
+        was); it goes back to its owner, or up for grabs if nobody held it."""
+        now = self._db.clock()
+        async with self._db.write() as session:
+            row = await _locked_for_work(session, lead_id, actor, check)
+            data = {"outcome": row.outcome, "amount": row.outcome_amount, "closed_at": _iso(row.closed_at)}
+            row.outcome, row.outcome_amount, row.closed_at = None, None, None
+            if row.owner:
+                row.status = LeadStatus.CLAIMED
+            else:
+                row.status = LeadStatus.POSTED if row.slack_ts else LeadStatus.NEW
+            _work_event(session, row, "reopened", actor, now, data)
+            return to_record(LeadRecord, row)
+
     async def update_assessment(
         self, lead_id: int, *, score: int, grade: str, reasons: Sequence[str], actor: str
     ) -> None:
@@ -398,3 +413,7 @@ class Leads:
             by_status=statuses,
             outbox_pending=pending,
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

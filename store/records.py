@@ -244,6 +244,8 @@ class SlaTimerRecord:
     due_at: datetime
     status: str
     fired_at: datetime | None = None
+    #: a reminder's rep and note (kind "remind")
+    data: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -200,7 +200,7 @@ class SlaTimer(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
-    #: claim | first_touch
+    #: claim | first_touch | remind (a rep's reminder, issue 14)
     kind: Mapped[str] = mapped_column(String(16))
     #: claim: 0 = reminder, 1..n = escalation steps, n+1 = auto-assignment
     step: Mapped[int] = mapped_column(default=0)
@@ -213,6 +213,8 @@ class SlaTimer(Base):
     #: the SLA worker looking at the timer until ``leased_until`` (issue 12)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     leased_until: Mapped[datetime | None]
+    #: what a "remind" timer carries: {"user": the rep to DM, "note": their note} (issue 14)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class RepStatus(Base):

@@ -1,5 +1,6 @@
 """SLA timers: the claim clock and its escalation steps, each fired at most once (issue 5), looked at by
-one instance at a time (issue 12: ``lease`` picks the due timers and leases them in one statement)."""
+one instance at a time (issue 12: ``lease`` picks the due timers and leases them in one statement); and
+the reminders reps ask for (kind "remind", issue 14), which ride on the same leases."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ class Timers:
         self._db = db
 
     async def add(self, lead_id: int, kind: str, *, started_at: datetime, due_at: datetime,
-                  step: int = 0) -> SlaTimerRecord:
+                  step: int = 0, data: dict[str, Any] | None = None) -> SlaTimerRecord:
+        """A pending timer; ``data`` is what a "remind" timer carries (its rep and note)."""
         async with self._db.write() as session:
             row = SlaTimer(lead_id=lead_id, kind=kind, step=step, started_at=started_at, due_at=due_at,
-                           status="pending")
+                           status="pending", data=data)
             session.add(row)
             await session.flush()
             return to_record(SlaTimerRecord, row)

@@ -229,7 +229,8 @@ def plan(
         text = f"🚨 {_who(lead)} has waited {waited} min unclaimed{_where(lead)}."
         outbox: list[tuple[str, str | None, dict[str, Any]]] = []
         if esc.channel:
-            outbox.append(("post_text", esc.channel, {"text": text, "in_thread": False}))
+            # with the card's Claim button (issue 14): whoever sees it there can take the lead at once
+            outbox.append(("post_text", esc.channel, {"text": text, "in_thread": False, "claim": True}))
         outbox.extend(("dm", None, {"user": user, "text": text}) for user in users)
         return Action(
             events=(("escalated", {"step": step, "channel": esc.channel, "users": users, "waited_minutes": waited}),),

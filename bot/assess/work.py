@@ -4,8 +4,10 @@
     reassign    managers only (the caller checks the role); never a closed lead
     log         the owner, or a manager
     outcome     the owner, or a manager
+    reopen      the owner, or a manager; only a closed lead
 
-A refusal is one of "not_yours" (someone else holds it), "not_claimed" (nobody does) or "closed".
+A refusal is one of "not_yours" (someone else holds it), "not_claimed" (nobody does), "closed", or
+"open" (reopening a lead that is not closed).
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ class Work(StrEnum):
     REASSIGN = "reassign"
     LOG = "log_activity"
     OUTCOME = "set_outcome"
+    REOPEN = "reopen"
 
 
-NOT_YOURS, NOT_CLAIMED, CLOSED = "not_yours", "not_claimed", "closed"
+NOT_YOURS, NOT_CLAIMED, CLOSED, OPEN = "not_yours", "not_claimed", "closed", "open"
 
 
 def refusal(action: Work | str, lead: LeadRecord, actor: str, *, manager: bool) -> str | None:
     """None if ``actor`` may do ``action`` to ``lead``, else why not."""
     if not manager and lead.owner != actor:
         return NOT_YOURS if lead.owner else NOT_CLAIMED
+    if action == Work.REOPEN:
+        return None if lead.status == LeadStatus.CLOSED else OPEN
     if action in (Work.RELEASE, Work.REASSIGN) and lead.status == LeadStatus.CLOSED:
         return CLOSED
     if action == Work.RELEASE and lead.owner is None:

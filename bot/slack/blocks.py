@@ -34,6 +34,9 @@ REASSIGN_ACTION = "reassign"
 SHOW_DETAILS_ACTION = "show_details"
 #: "How was this read?": where each field came from, ephemerally (masked values stay hidden)
 HOW_READ_ACTION = "how_read"
+#: follow-up (issue 14): a claimed card's "Remind me" (a modal), a closed card's "Re-open"
+REMIND_ACTION = "remind"
+REOPEN_ACTION = "reopen"
 
 # Slack limits (https://api.slack.com/reference/block-kit/blocks, …/block-elements#button).
 MAX_BLOCKS = 50
@@ -79,7 +82,8 @@ def lead_card(
     """The lead's Slack card: (blocks, fallback text).
 
     Unclaimed and claimable, the card ends with a primary "Claim" button (action_id ``claim``, value the
-    lead id); claimed, it names the owner instead. ``masked``: without contact details (module docstring),
+    lead id); claimed, it names the owner instead, with the work buttons (and "Remind me"); closed, with
+    "Re-open". ``masked``: without contact details (module docstring),
     with a "Show details" button that answers only those allowed to see them.
 
     Each field carries its trust mark (`bot.slack.trust.mark`); the phone is shown in international
@@ -112,6 +116,7 @@ def lead_card(
             work = [
                 _button(LOG_ACTIVITY_ACTION, messages.LOG_ACTIVITY_BUTTON, lead, style="primary"),
                 _button(SET_OUTCOME_ACTION, messages.SET_OUTCOME_BUTTON, lead),
+                _button(REMIND_ACTION, messages.REMIND_BUTTON, lead),
                 _button(RELEASE_ACTION, messages.RELEASE_BUTTON, lead),
                 _button(REASSIGN_ACTION, messages.REASSIGN_BUTTON, lead),
                 view,
@@ -119,7 +124,8 @@ def lead_card(
             ]
             blocks.append({"type": "actions", "block_id": "work", "elements": work})
         else:
-            blocks.append({"type": "actions", "block_id": "view", "elements": [view, *more]})
+            reopen = [_button(REOPEN_ACTION, messages.REOPEN_BUTTON, lead)] if lead.status == "closed" else []
+            blocks.append({"type": "actions", "block_id": "view", "elements": [*reopen, view, *more]})
     return blocks[:MAX_BLOCKS], _fallback(lead, masked=masked)
 
 

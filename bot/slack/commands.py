@@ -8,15 +8,17 @@ the reply through ``respond()``, so a slow answer never misses Slack's 3 seconds
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.assess.work import work_check
+from bot.settings import RoutingSettings
 from bot.slack import messages
 from bot.slack.blocks import escape, escape_trimmed, mention, money, one_line, redacted
 from bot.slack.erasure import ERASE_ALREADY, ERASE_DONE, ERASE_NOT_FOUND, ERASE_USAGE
+from bot.slack.followup import FollowUp
 from bot.slack.roles import Roles
 from bot.slack.views import (
     age,
@@ -39,6 +41,10 @@ PERIODS: dict[str, int | None] = {"7d": 7, "30d": 30, "90d": 90, "all": None}
 DEFAULT_PERIOD = "30d"
 #: commands whose answer may be shared with the channel (`… share`)
 SHAREABLE = frozenset({"help", "stats", "mine", "unclaimed", "show", "search"})
+#: every subcommand `parse` knows (a DM to the bot is a command only if it starts with one)
+COMMANDS = frozenset(
+    {*SHAREABLE, "outcome", "note", "new", "erase", "credit", "away", "reopen", "remind"}
+)
 LIST_MAX = 20
 EVENTS_SHOWN = 25
 
@@ -51,6 +57,8 @@ _USAGE = {
     "new": "Usage: `/leads new <the lead's text: name, email, phone, what they want…>`",
     "away": "Usage: `/leads away on|off`",
     "credit": "Usage: `/leads credit <id> requested|granted`",
+    "reopen": "Usage: `/leads reopen <id>`",
+    "remind": "Usage: `/leads remind <id> <when>` — e.g. `tomorrow 9am`, `friday`, `in 2h`, `2026-12-03 14:00`",
 }
 
 
@@ -113,6 +121,12 @@ def parse(text: str) -> Command | Usage:
         if len(args) != 2 or not _lead_id(args[0]) or args[1].lower() not in CREDIT_KINDS:
             return Usage(_USAGE["credit"])
         return Command("credit", (args[0], args[1].lower()))
+    if name == "reopen":  # follow-up (issue 14)
+        return Command("reopen", (args[0],)) if len(args) == 1 and _lead_id(args[0]) else Usage(_USAGE["reopen"])
+    if name == "remind":
+        if len(args) < 2 or not _lead_id(args[0]):
+            return Usage(_USAGE["remind"])
+        return Command("remind", (args[0],), rest=rest[len(args[0]) :].strip())
     if name == "away":
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             return Usage(_USAGE["away"])
@@ -217,6 +231,8 @@ def _event_line(event: EventRecord, *, masked: bool = False) -> str:
             detail += f" ({escape_trimmed(one_line(str(data['reason'])), 200)})"
     elif event.kind == "reassigned" and data.get("to"):
         detail = f" to {mention(str(data['to']))}"
+    elif event.kind == "reopened" and data.get("outcome"):
+        detail = f" (it was {escape(messages.OUTCOMES.get(str(data['outcome']), str(data['outcome'])))})"
     lead = f" · lead #{event.lead_id}" if event.lead_id else ""
     return f"`{when}` {escape(event.kind)}{who}{detail}{lead}"
 
@@ -263,6 +279,8 @@ def refusal(exc: WorkRefused) -> str:
         return messages.NOT_YOURS.format(lead_id=lead.id, owner=mention(lead.owner or "someone"))
     if exc.reason == "closed":
         return messages.LEAD_CLOSED.format(lead_id=lead.id, outcome=escape(lead.outcome or "closed"))
+    if exc.reason == "open":
+        return messages.NOT_CLOSED.format(lead_id=lead.id)
     return messages.NOT_CLAIMED.format(lead_id=lead.id)
 
 
@@ -279,11 +297,13 @@ class LeadsCommands:
         *,
         wake_outbox: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
+        routing: RoutingSettings | None = None,
     ) -> None:
         self._store = store
         self._roles = roles
         self._wake_outbox = wake_outbox
         self._clock = clock
+        self._follow = FollowUp(store, roles, routing or RoutingSettings(), wake_outbox=wake_outbox, clock=clock)
 
     async def run(self, user: str, command: Command) -> Reply:
         handler = getattr(self, "_" + command.name)
@@ -376,18 +396,38 @@ class LeadsCommands:
         return Reply(messages.OUTCOME_SET.format(lead_id=lead.id, outcome=messages.OUTCOMES[checked.outcome]))
 
     async def _note(self, user: str, command: Command) -> Reply:
+        return await self._lead_work(command, lambda lead_id: self._follow.log(lead_id, user, "note", command.rest),
+                                     messages.NOTE_SAVED)
+
+    async def _reopen(self, user: str, command: Command) -> Reply:
+        return await self._lead_work(command, lambda lead_id: self._follow.reopen(lead_id, user), messages.REOPENED)
+
+    async def _lead_work(
+        self, command: Command, work: Callable[[int], Awaitable[LeadRecord]], done: str
+    ) -> Reply:
+        """Do ``work`` on the lead the command names; ``done`` (with ``{lead_id}``), or why it was refused."""
         lead_id = _lead_id(command.args[0])
         assert lead_id is not None
-        manager = await self._roles.is_manager(user)
         try:
-            lead = await self._store.leads.log_activity(
-                lead_id, user, "note", command.rest, check=work_check("log_activity", manager=manager))
+            lead = await work(lead_id)
         except LeadNotFound:
             return Reply(messages.LEAD_GONE)
         except WorkRefused as exc:
             return Reply(refusal(exc))
-        self._wake_outbox()
-        return Reply(messages.NOTE_SAVED.format(lead_id=lead.id))
+        return Reply(done.format(lead_id=lead.id))
+
+    async def _remind(self, user: str, command: Command) -> Reply:
+        """A reminder DM at the time named (anyone who may look leads up; only they are reminded)."""
+        if not await self._roles.may_read(user):
+            return Reply(messages.NOT_ALLOWED_READ)
+        lead_id = _lead_id(command.args[0])
+        assert lead_id is not None
+        if await self._store.leads.get(lead_id) is None:
+            return Reply(messages.LEAD_GONE)
+        scheduled = await self._follow.remind(lead_id, user, command.rest)
+        if isinstance(scheduled, str):
+            return Reply(scheduled + " " + _USAGE["remind"])
+        return Reply(scheduled.confirmation())
 
     async def _erase(self, user: str, command: Command) -> Reply:
         """Erase a person everywhere (managers only; privacy, issue 13); the outbox clears their messages."""

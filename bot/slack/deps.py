@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.intake.chat import ChatIntake
-from bot.settings import SlackSettings
+from bot.settings import RoutingSettings, SlackSettings
+from bot.slack.followup import FollowUp
 from bot.slack.roles import Roles
 from store.db import utcnow
 from store.store import Store
@@ -23,3 +24,9 @@ class SlackDeps:
     #: chat intake (messages, mentions, the shortcut, `/leads new`); None: not available
     intake: ChatIntake | None = None
     clock: Callable[[], datetime] = utcnow
+    #: business hours and the claim SLA: reminders fall inside the hours, a re-opened card's clock restarts
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
+
+    def follow_up(self) -> FollowUp:
+        """The lead-work service the listeners share (bot/slack/followup.py)."""
+        return FollowUp(self.store, self.roles, self.routing, wake_outbox=self.wake_outbox, clock=self.clock)

@@ -73,7 +73,8 @@ NOTHING_TO_READ = "There is no text in that message to read a lead from."
 USAGE = (
     "Usage: `/leads help` · `stats [7d|30d|90d|all]` · `mine` · `unclaimed` · `show <id|email>` · "
     "`outcome <id> won|lost|nurture|disqualified [amount] [reason]` · `note <id> <text>` · `search <text>` · "
-    "`new <text>` · `away on|off` · `credit <id> requested|granted` — add `share` to post the answer to the channel."
+    "`reopen <id>` · `remind <id> <when>` · `new <text>` · `away on|off` · `credit <id> requested|granted` — "
+    "add `share` to post the answer to the channel."
 )
 HELP = "\n".join(
     [
@@ -83,7 +84,9 @@ HELP = "\n".join(
         "• `/leads unclaimed` — cards nobody has claimed yet",
         "• `/leads show <id|email>` — a contact: every lead, every event, the score",
         "• `/leads outcome <id> won|lost|nurture|disqualified [amount] [reason]` — close a lead",
-        "• `/leads note <id> <text>` — log a note on a lead",
+        "• `/leads note <id> <text>` — log a note on a lead (it shows in the card's thread too)",
+        "• `/leads reopen <id>` — re-open a closed lead (its owner or a manager)",
+        "• `/leads remind <id> <when>` — a DM from me then: `tomorrow 9am`, `friday`, `in 2h`, `2026-12-03 14:00`",
         "• `/leads search <text>` — find leads by name, email, company…",
         "• `/leads new <text>` — read a lead from text you paste",
         "• `/leads away on|off` — pause or resume automatic assignment to you",
@@ -130,3 +133,32 @@ SET_ASIDE_HIDDEN = "{count} other value(s) set aside (shown once claimed)"
 LEARNED_LABEL = ":bulb: learned"
 LEARNED_GRADE = ":bulb: learning moved this lead from {before} to {after}"
 CREDIT_MARKED = "Lead #{lead_id}: vendor credit {state}."
+
+# ---- follow-up in the conversation (issue 14) --------------------------------------------------------------
+ACTIVITY_IN_THREAD = "{badge} *{activity}* logged by {user}"
+ACTIVITY_HIDDEN = "(the text is in `/leads show {lead_id}` for its owner and managers)."
+REOPEN_BUTTON = "Re-open"
+REMIND_BUTTON = "Remind me"
+REOPENED = "Lead #{lead_id} is open again."
+REOPENED_IN_THREAD = ":arrows_counterclockwise: Re-opened by {user} (it was {outcome})."
+NOT_CLOSED = "Lead #{lead_id} is not closed; there is nothing to re-open."
+REASSIGNED_AWAY = "{by} reassigned {lead}, which you had, to {owner}."
+REMIND_TITLE = "Remind me"
+REMIND_WHEN_LABEL = "Or when"
+REMIND_QUICK_LABEL = "When"
+#: the modal's quick choices: the phrase (read like a typed one) and its label
+REMIND_QUICK = {"in 1 hour": "In an hour", "in 3 hours": "In 3 hours", "tomorrow": "Tomorrow morning",
+                "monday": "Monday morning"}
+REMIND_NEED_WHEN = "Choose when, or write it."
+REMIND_WHEN_HINT = "e.g. tomorrow 9am · friday · in 2h · 2026-12-03 14:00"
+REMIND_NOTE_LABEL = "Note to yourself"
+REMIND_SET = ":alarm_clock: I will remind you about lead #{lead_id} {when}."
+REMIND_MOVED = " (moved into business hours)"
+REMIND_UNREADABLE = "I could not read “{text}” as a time. Try: tomorrow 9am, friday, in 2h, 2026-12-03 14:00."
+REMIND_PAST = "That time has passed already; say a time to come."
+REMIND_TOO_FAR = "That is more than a year away; say a nearer time."
+REMINDER_DM = ":alarm_clock: Reminder: {lead}."
+REMINDER_CLOSED = "It is closed now ({outcome})."
+REMINDER_NOTE = "Your note: {note}"
+DM_UNKNOWN = "I did not understand that. Here is what I can do (no `/leads` needed in here):"
+ESCALATION_CLAIMED = ":white_check_mark: Lead #{lead_id} was claimed by {owner}."

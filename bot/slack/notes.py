@@ -9,11 +9,12 @@ never formats a lead's value itself. Texts seen by a channel name a lead by its 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from bot.slack import messages
-from bot.slack.blocks import first_name, mention, redacted
-from bot.slack.safe import inert, inert_line
+from bot.slack.blocks import CLAIM_ACTION, first_name, mention, redacted
+from bot.slack.safe import guard, inert, inert_line
 from store.records import LeadRecord
 
 #: how much of what a person wants a one-line note quotes
@@ -86,3 +87,68 @@ def grade_c_digest(leads: Sequence[LeadRecord], hours: int) -> str:
     if len(leads) > DIGEST_SHOWN:
         lines.append(DIGEST_MORE.format(more=len(leads) - DIGEST_SHOWN))
     return "\n".join(lines)
+
+
+# ---- follow-up in the conversation (issue 14) ---------------------------------------------------------------
+
+#: how much of a logged activity's text its thread note quotes
+ACTIVITY_MAX = 1500
+_ACTIVITY_BADGES = {"call": ":telephone_receiver:", "email": ":email:", "meeting": ":handshake:", "note": ":memo:"}
+
+
+def activity_in_thread(lead_id: int, user: str, activity: str, text: str, *, masked: bool) -> str:
+    """The card thread's note about a logged call, email, meeting or note. ``masked`` (channel cards are
+    masked): who and what kind only — the text can quote a phone number or an address, so it stays in
+    `/leads show` for those who may read it (the privacy rule of the contact history)."""
+    badge = _ACTIVITY_BADGES.get(activity, ":memo:")
+    label = messages.ACTIVITIES.get(activity, "Note")
+    head = messages.ACTIVITY_IN_THREAD.format(badge=badge, activity=label, user=mention(user))
+    if masked:
+        return head + " " + messages.ACTIVITY_HIDDEN.format(lead_id=lead_id)
+    # no ">" quote: `guard` escapes every ">" that is not our markup, so the text goes on its own lines
+    return f"{head}:\n{inert(text.strip(), ACTIVITY_MAX)}"
+
+
+def reopened_in_thread(user: str, outcome: str | None) -> str:
+    """The card thread's note when a closed lead is re-opened."""
+    was = messages.OUTCOMES.get(outcome or "", "closed")
+    return messages.REOPENED_IN_THREAD.format(user=mention(user), outcome=was)
+
+
+def reassigned_away(by: str, lead: LeadRecord, to_user: str) -> str:
+    """The DM telling the previous owner that a lead went to someone else (they knew all its details)."""
+    return messages.REASSIGNED_AWAY.format(by=mention(by), lead=lead_ref(lead, masked=False), owner=mention(to_user))
+
+
+def slack_date(moment: datetime) -> str:
+    """A Slack date token: every reader sees ``moment`` in their own time zone."""
+    epoch = int(moment.timestamp())
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{moment.strftime('%Y-%m-%d %H:%M UTC')}>"
+
+
+def reminder_dm(lead: LeadRecord | None, lead_id: int, note: str | None, *, masked: bool) -> str:
+    """The reminder a rep asked for. ``masked``: the lead's first name only (the rep is not its owner)."""
+    what = lead_ref(lead, masked=masked) if lead is not None else f"lead #{lead_id} (no longer stored)"
+    text = messages.REMINDER_DM.format(lead=what)
+    if lead is not None and lead.status == "closed":
+        text += " " + messages.REMINDER_CLOSED.format(outcome=messages.OUTCOMES.get(lead.outcome or "", "closed"))
+    if note:
+        text += "\n" + messages.REMINDER_NOTE.format(note=inert_line(note, 500))
+    return text
+
+
+def with_claim_button(text: str, lead_id: int) -> list[dict[str, Any]]:
+    """A note (an escalation to a wider channel) with the card's Claim button under it."""
+    button = {
+        "type": "button",
+        "action_id": CLAIM_ACTION,
+        "style": "primary",
+        "text": {"type": "plain_text", "text": messages.CLAIM_BUTTON},
+        "value": str(lead_id),
+    }
+    # `guard`, as the poster guards every note's text: blocks do not pass through it there
+    section = {"type": "mrkdwn", "text": guard(text, 3000), "verbatim": True}
+    return [
+        {"type": "section", "block_id": "note", "text": section},
+        {"type": "actions", "block_id": "claim", "elements": [button]},
+    ]

@@ -2,13 +2,16 @@
 
 A repeat inquiry of a lead still open queues ``post_text`` (to the first card's thread) and ``dm`` (to its
 owner) items whose payload carries ``{"repeat": {"lead_id", "of_lead", "notice", "source"}}``.
+
+A note with ``"claim": true`` (the SLA's escalation to a wider channel) is posted with the card's Claim
+button under it (`outbox_blocks`), so whoever sees it there can take the lead at once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.notes import VENDOR_MAX, repeat_dm, repeat_in_thread
+from bot.slack.notes import VENDOR_MAX, repeat_dm, repeat_in_thread, with_claim_button
 from bot.slack.safe import inert_line
 
 
@@ -28,4 +31,11 @@ def outbox_text(payload: dict[str, Any]) -> str | None:
     repeat = payload.get("repeat")
     if isinstance(repeat, dict):
         return repeat_text(repeat, to_owner="user" in payload)
+    return None
+
+
+def outbox_blocks(payload: dict[str, Any], lead_id: int | None, text: str) -> list[dict[str, Any]] | None:
+    """The blocks of a ``post_text`` item (None: plain text): ``text`` with a Claim button for ``claim``."""
+    if payload.get("claim") and lead_id is not None:
+        return with_claim_button(text, lead_id)
     return None

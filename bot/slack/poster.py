@@ -43,9 +43,16 @@ class CardPoster(Protocol):
         ...
 
     async def post_text(
-        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        token: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
     ) -> str:
-        """Post a plain mrkdwn note (in the thread of ``thread_ts`` if given); return its ts."""
+        """Post a plain mrkdwn note (in the thread of ``thread_ts`` if given); return its ts. ``blocks``: the
+        note as Block Kit (a Claim button under an escalation), ``text`` its notification fallback."""
         ...
 
     async def send_dm(self, user: str, text: str) -> str:
@@ -113,13 +120,19 @@ class SlackCardPoster:
         await self._client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
     async def post_text(
-        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        token: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
     ) -> str:
         # Notes are composed by renderers that escape every value (bot.slack.notes); `guard` is the last
         # line of defence against one that did not: no broadcast, no link, no bidi override gets out.
         response = await self._client.chat_postMessage(
             channel=channel, text=guard(text, TEXT_MAX), thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-            metadata=_metadata(token),
+            metadata=_metadata(token), blocks=blocks,
         )
         return str(response["ts"])
 
@@ -169,7 +182,13 @@ class ConsoleCardPoster:
         return None  # printed output cannot be looked up; a card printed twice is only ink
 
     async def post_text(
-        self, channel: str, text: str, *, thread_ts: str | None = None, token: str | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        token: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
     ) -> str:
         where = f"{channel}, thread {thread_ts}" if thread_ts else channel
         self._say(f"── note ({where}) ──", text)

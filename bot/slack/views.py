@@ -38,6 +38,7 @@ ORIGINAL_VIEW = "view_original"
 ACTIVITY_VIEW = "log_activity"
 OUTCOME_VIEW = "set_outcome"
 REASSIGN_VIEW = "reassign"
+REMIND_VIEW = "remind"
 DRAFT_EDIT_VIEW = "draft_edit"
 #: action_ids of the draft's buttons
 DRAFT_CONFIRM_ACTION = "draft_confirm"
@@ -236,6 +237,25 @@ def reassign_view(lead: LeadRecord) -> dict[str, Any]:
         element["initial_user"] = lead.owner
     blocks = [_section(lead_title(lead)), _input("user", "New owner", element)]
     return _modal(REASSIGN_VIEW, messages.REASSIGN_TITLE, blocks, metadata=str(lead.id), submit=True)
+
+
+def remind_view(lead: LeadRecord, *, masked: bool, channel: str | None = None) -> dict[str, Any]:
+    """"Remind me": a quick choice or a phrase of one's own (`bot.slack.reminders.when` reads both; the
+    phrase wins), and a note to oneself. ``masked``: the
+    lead's first name only (the clicker may not see its details). ``channel``: where the button was (the
+    confirmation goes there); the metadata is ``"<lead id>:<channel>"``."""
+    title = f"*{escape_trimmed(one_line(first_name(lead)), 300)}* (lead #{lead.id})" if masked else lead_title(lead)
+    when = _text_input(max_length=100)
+    when["placeholder"] = _plain(messages.REMIND_WHEN_HINT, 150)
+    quick = {"type": "static_select", "action_id": "value",
+             "options": [_option(phrase, label) for phrase, label in messages.REMIND_QUICK.items()]}
+    blocks = [
+        _section(title),
+        _input("quick", messages.REMIND_QUICK_LABEL, quick, optional=True),
+        _input("when", messages.REMIND_WHEN_LABEL, when, optional=True),
+        _input("note", messages.REMIND_NOTE_LABEL, _text_input(multiline=True, max_length=500), optional=True),
+    ]
+    return _modal(REMIND_VIEW, messages.REMIND_TITLE, blocks, metadata=f"{lead.id}:{channel or ''}", submit=True)
 
 
 def submitted(view: dict[str, Any], block_id: str) -> str | None:

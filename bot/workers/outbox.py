@@ -62,7 +62,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.notices import outbox_text
+from bot.slack.notices import outbox_blocks, outbox_text
 from bot.slack.poster import CardPoster
 from bot.slack.safe import inert
 from parsers.errors import LeadbotError
@@ -391,7 +391,8 @@ class OutboxWorker:
             logger.info("note of outbox item %d was posted by an earlier try; not posting it again", item.id)
             ts = found
         else:
-            ts = await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token)
+            blocks = outbox_blocks(item.payload, item.lead_id, text)  # issue 14: an escalation's Claim button
+            ts = await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token, blocks=blocks)
         if item.lead_id is not None:  # privacy (issue 13): erasure finds it again
             await self._store.privacy.record_post(item.lead_id, item.kind, ts, channel=channel)
 

@@ -4,6 +4,9 @@ Every action is one store transaction that takes the timer with a compare-and-se
 and the outbox items and the next timer together, so a restart at any point loses no timer and two
 workers never fire one twice. The clock and the sleep are injected, so tests run a day of SLA in
 milliseconds. Due timers are leased (issue 12), so several instances never look at one timer at once.
+
+Reminders reps ask for (`/leads remind`, the card's "Remind me": timers of kind ``remind``, issue 14) ride
+on the same leases: a due one becomes a DM to its rep, in the same transaction that takes the timer.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from typing import Any
 
 from bot.assess.sla import BusinessCalendar, Clock, choose_rep, claim_steps, plan
 from bot.settings import RoutingSettings, SlackChannels
-from bot.slack.notes import grade_c_digest
+from bot.slack.notes import grade_c_digest, reminder_dm
+from bot.slack.reminders import REMIND
 from store.db import utcnow
-from store.records import SlaTimerRecord
+from store.records import LeadRecord, SlaTimerRecord
 from store.store import Store
 
 log = logging.getLogger(__name__)
@@ -85,6 +89,8 @@ class SlaWorker:
     async def _fire(self, timer: SlaTimerRecord, now: datetime) -> str | None:
         """Act on one due timer; None if it stays pending (nothing can be done yet, or another worker took it)."""
         lead = await self._store.leads.get(timer.lead_id)
+        if timer.kind == REMIND:
+            return await self._remind(timer, lead)
         chosen = None
         if (
             timer.kind == "claim"
@@ -109,6 +115,26 @@ class SlaWorker:
         if action.outbox:
             self._on_outbox()
         return f"lead {timer.lead_id}: {action.note}"
+
+    async def _remind(self, timer: SlaTimerRecord, lead: LeadRecord | None) -> str | None:
+        """DM a reminder to the rep who asked; the lead's details only if the rep owns it now."""
+        data = timer.data or {}
+        user = str(data.get("user") or "")
+        if not user:
+            fired = await self._store.timers.fire(timer, events=(("reminder_dropped", {"why": "no user"}),))
+            return f"lead {timer.lead_id}: reminder without a rep, dropped" if fired else None
+        note = data.get("note")
+        masked = lead is None or lead.owner != user
+        text = reminder_dm(lead, timer.lead_id, note if isinstance(note, str) else None, masked=masked)
+        fired = await self._store.timers.fire(
+            timer,
+            events=(("reminded", {"user": user, "timer": timer.id}),),
+            outbox=(("dm", None, {"user": user, "text": text}),),
+        )
+        if not fired:
+            return None
+        self._on_outbox()
+        return f"lead {timer.lead_id}: reminded {user}"
 
     async def _choose_rep(self) -> str | None:
         reps = self._settings.reps

@@ -162,7 +162,7 @@ async def test_set_outcome_checks_the_input_and_closes_the_lead(side: SlackSide)
     assert stored is not None and (stored.status, stored.outcome, stored.outcome_amount) == ("closed", "won", 12500.0)
     assert stored.closed_at is not None
     assert owner_line(side.card(lead)) == f":trophy: Closed: *Won* · 12,500 · Claimed by <@{REP}>"
-    assert actions(side.card(lead)) == ["view_original", "show_details"]
+    assert actions(side.card(lead)) == ["reopen", "view_original", "show_details"]
     (event,) = [e for e in await side.store.events.for_lead(lead.id) if e.kind == "outcome"]
     assert event.data == {"outcome": "won", "amount": 12500.0, "reason": None}
 

@@ -18,7 +18,7 @@ FIELDS = {
     "timeline": "this month",
 }
 #: the buttons of a claimed card (a masked card's "Show details" last)
-WORK_ACTIONS = ["log_activity", "set_outcome", "release", "reassign", "view_original", "show_details"]
+WORK_ACTIONS = ["log_activity", "set_outcome", "remind", "release", "reassign", "view_original", "show_details"]
 REASONS = ("+20 phone number verified", "+20 email address", "+15 says what they want", "+10 budget stated")
 
 

@@ -21,7 +21,15 @@ from bot.assess.assessor import Assessor, Routing
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
 from bot.intake.pipeline import IntakePipeline
-from bot.settings import PrivacySettings, ScoringSettings, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
+from bot.settings import (
+    PrivacySettings,
+    RoutingSettings,
+    ScoringSettings,
+    SlackChannels,
+    SlackIntakeSettings,
+    SlackRoles,
+    SlackSettings,
+)
 from bot.slack.app import build_slack_app
 from bot.slack.poster import SlackCardPoster
 from bot.slack.runner import EVENTS_PATH, SlackRunner
@@ -187,16 +195,19 @@ async def running_slack_side(
     intake: SlackIntakeSettings | None = None,
     clock: Callable[[], datetime] = utcnow,
     privacy: PrivacySettings | None = None,
+    routing: RoutingSettings | None = None,
 ) -> AsyncIterator[SlackSide]:
     privacy = privacy or PrivacySettings()
     channels = SlackChannels(sales=SALES, nurture=NURTURE, intake=INTAKE)
     settings = slack_settings(fake, mode, roles=roles, intake=intake, channels=channels)
     chat = None
     if extractor is not None:
-        routing = Routing(channels=channels, slack_enabled=True)
-        pipeline = IntakePipeline(store, extractor, Assessor(ScoringSettings(), routing, clock=clock))
+        assessor = Assessor(ScoringSettings(), Routing(channels=channels, slack_enabled=True), clock=clock)
+        pipeline = IntakePipeline(store, extractor, assessor)
         chat = ChatIntake(store, pipeline, on_cards_queued=lambda: worker.wake(), clock=clock)
-    app = build_slack_app(settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy)
+    app = build_slack_app(
+        settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy, routing=routing
+    )
     worker = OutboxWorker(
         store,
         SlackCardPoster(app.client, mask=privacy.mask_unclaimed),

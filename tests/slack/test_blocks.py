@@ -37,7 +37,8 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
 
 
-WORK = ["log_activity", "set_outcome", "release", "reassign", "view_original"]
+WORK = ["log_activity", "set_outcome", "remind", "release", "reassign", "view_original"]
+CLOSED = ["reopen", "view_original"]
 
 
 @pytest.mark.parametrize(
@@ -48,15 +49,16 @@ WORK = ["log_activity", "set_outcome", "release", "reassign", "view_original"]
         ({"status": "claimed", "owner": "U123ABC"}, WORK, "Claimed by <@U123ABC>"),
         ({"status": "claimed", "owner": "W0ENTERPRISE"}, WORK, "Claimed by <@W0ENTERPRISE>"),
         ({"status": "claimed", "owner": "alice <@U999>"}, WORK, "Claimed by alice &lt;@U999&gt;"),
-        ({"status": "closed"}, ["view_original"], "Status: closed"),
+        ({"status": "closed"}, CLOSED, "Status: closed"),
+        ({"status": "duplicate"}, ["view_original"], "Status: duplicate"),
         (
             {"status": "closed", "owner": "U123ABC", "outcome": "won", "outcome_amount": 12500.0},
-            ["view_original"],
+            CLOSED,
             ":trophy: Closed: *Won* · 12,500 · Claimed by <@U123ABC>",
         ),
         (
             {"status": "closed", "owner": "U123ABC", "outcome": "lost"},
-            ["view_original"],
+            CLOSED,
             ":x: Closed: *Lost* · Claimed by <@U123ABC>",
         ),
     ],

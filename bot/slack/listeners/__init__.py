@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import card, chat, claim, events, home, leads_command
+from bot.slack.listeners import card, chat, claim, direct, events, home, leads_command
 
-# events first: its middleware drops retried events before any listener sees them
-_MODULES = (events, claim, card, chat, leads_command, home)
+# events first: its middleware drops retried events before any listener sees them; direct (DMs to the bot)
+# before chat: Bolt hands a message event to the first listener that matches it
+_MODULES = (events, claim, card, direct, chat, leads_command, home)
 
 
 def register_listeners(app: AsyncApp, deps: SlackDeps) -> None:

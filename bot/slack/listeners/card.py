@@ -1,6 +1,7 @@
 """The card's other buttons and their modals: View original, Show details, Log activity, Set outcome,
-Release, Reassign. "View original" and "Show details" answer only those allowed to read them
-(`Roles.may_see_original`, `Roles.may_see_details`); others get a polite ephemeral without the details.
+Remind me, Release, Reassign, Re-open (issue 14: follow-up through `bot.slack.followup`). "View original"
+and "Show details" answer only those allowed to read them (`Roles.may_see_original`,
+`Roles.may_see_details`); others get a polite ephemeral without the details.
 
 Every button's value is untrusted: the lead is looked up and the clicker's right to act is checked when
 the button is clicked (a polite ephemeral if not) *and* again when the modal is submitted, inside the
@@ -24,6 +25,8 @@ from bot.slack.blocks import (
     LOG_ACTIVITY_ACTION,
     REASSIGN_ACTION,
     RELEASE_ACTION,
+    REMIND_ACTION,
+    REOPEN_ACTION,
     SET_OUTCOME_ACTION,
     SHOW_DETAILS_ACTION,
     VIEW_ORIGINAL_ACTION,
@@ -32,18 +35,19 @@ from bot.slack.blocks import (
 from bot.slack.commands import refusal
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.common import action_value, channel_id, parse_lead_id, tell, user_id
-from bot.slack.notes import assigned_you
 from bot.slack.roles import may_work
 from bot.slack.views import (
     ACTIVITY_VIEW,
     OUTCOME_VIEW,
     REASSIGN_VIEW,
+    REMIND_VIEW,
     activity_view,
     check_outcome,
     how_read_blocks,
     original_view,
     outcome_view,
     reassign_view,
+    remind_view,
     submitted,
 )
 from store.records import LeadNotFound, LeadRecord, WorkRefused
@@ -51,6 +55,7 @@ from store.records import LeadNotFound, LeadRecord, WorkRefused
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     store = deps.store
+    follow = deps.follow_up()
 
     async def clicked_lead(
         body: dict[str, Any], action_id: str, client: AsyncWebClient, logger: logging.Logger
@@ -179,12 +184,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         kind = activity if activity in messages.ACTIVITIES else "note"
         try:
-            await store.leads.log_activity(
-                lead_id, user, kind, text, check=work_check("log_activity", manager=await deps.roles.is_manager(user)))
+            await follow.log(lead_id, user, kind, text)
         except (LeadNotFound, WorkRefused) as exc:
             await refused(client, logger, user, exc, lead_id)
-            return
-        deps.wake_outbox()
 
     async def outcome_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
@@ -228,16 +230,56 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await tell(client, logger, lead.slack_channel if lead else None, user, text)
             return
         try:
-            lead = await store.leads.reassign(lead_id, to_user, user, check=work_check("reassign", manager=True))
+            await follow.reassign(lead_id, to_user, user)
         except (LeadNotFound, WorkRefused) as exc:
             await refused(client, logger, user, exc, lead_id)
+
+    # ---- follow-up (issue 14) ---------------------------------------------------------------------------
+
+    async def reopen(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, REOPEN_ACTION, client, logger)
+        if lead is None:
             return
-        if to_user != user:
-            text = assigned_you(user, lead.id)
-            await store.outbox.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "text": text})
-        if deps.roles.privacy.mask_unclaimed:
-            await store.outbox.enqueue("dm", lead_id=lead.id, channel=None, payload={"user": to_user, "card": True})
-        deps.wake_outbox()
+        try:
+            await follow.reopen(lead.id, user_id(body))
+        except (LeadNotFound, WorkRefused) as exc:
+            await refused(client, logger, user_id(body), exc, lead.id)
+            return
+        logger.info("lead %d re-opened by %s", lead.id, user_id(body))
+
+    async def remind(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, logger: logging.Logger) -> None:
+        await ack()
+        lead = await clicked_lead(body, REMIND_ACTION, client, logger)
+        user = user_id(body)
+        if lead is None:
+            return
+        if not await deps.roles.may_read(user):
+            await tell(client, logger, channel_id(body), user, messages.NOT_ALLOWED_READ)
+            return
+        masked = not await deps.roles.may_see_details(lead, user)
+        await open_view(client, logger, body, remind_view(lead, masked=masked, channel=channel_id(body)))
+
+    async def remind_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, logger: logging.Logger
+    ) -> None:
+        lead_ref, _, where = str(view.get("private_metadata") or "").partition(":")
+        lead_id, user = parse_lead_id(lead_ref), user_id(body)
+        lead = await store.leads.get(lead_id) if lead_id is not None else None
+        if lead is None or not await deps.roles.may_read(user):
+            await ack(response_action="errors", errors={"when": messages.LEAD_GONE if lead is None else
+                                                        messages.NOT_ALLOWED_READ})
+            return
+        phrase = submitted(view, "when") or submitted(view, "quick")
+        if not phrase:
+            await ack(response_action="errors", errors={"quick": messages.REMIND_NEED_WHEN})
+            return
+        scheduled = await follow.remind(lead.id, user, phrase, submitted(view, "note"))
+        if isinstance(scheduled, str):
+            await ack(response_action="errors", errors={"when": scheduled})
+            return
+        await ack()
+        await tell(client, logger, where or lead.slack_channel, user, scheduled.confirmation())
 
     app.action(VIEW_ORIGINAL_ACTION)(view_original)
     app.action(SHOW_DETAILS_ACTION)(show_details)
@@ -249,3 +291,6 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     app.view(ACTIVITY_VIEW)(activity_submitted)
     app.view(OUTCOME_VIEW)(outcome_submitted)
     app.view(REASSIGN_VIEW)(reassign_submitted)
+    app.action(REOPEN_ACTION)(reopen)
+    app.action(REMIND_ACTION)(remind)
+    app.view(REMIND_VIEW)(remind_submitted)

@@ -3,7 +3,8 @@
 The store's compare-and-set decides the winner and, in the same transaction, queues the card update;
 this listener queues the full card for the winner's DMs while channel cards are masked, and wakes the
 outbox, so every winning claim updates the card exactly once, however
-many reps click at the same moment. Everyone else gets an ephemeral note saying who has the lead.
+many reps click at the same moment. Everyone else gets an ephemeral note saying who has the lead. The same
+button under an SLA escalation post (issue 14) claims the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import messages
@@ -19,7 +21,7 @@ from bot.slack.blocks import CLAIM_ACTION, escape, mention
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.common import action_value, channel_id, parse_lead_id
 from bot.slack.listeners.common import tell as _tell
-from store.records import LeadNotFound
+from store.records import LeadNotFound, LeadRecord
 
 __all__ = ["parse_lead_id", "register"]
 
@@ -57,6 +59,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
         if result.won:
             logger.info("lead %d claimed by %s", lead_id, user)
+            await settle_elsewhere(body, result.lead, client, logger)
             if deps.roles.privacy.mask_unclaimed:
                 # the card in the channel stays masked: the claimer gets the full card privately
                 await deps.store.outbox.enqueue(
@@ -73,3 +76,19 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await _tell(client, logger, channel, user, text)
 
     app.action(CLAIM_ACTION)(claim)
+
+
+async def settle_elsewhere(
+    body: dict[str, Any], lead: LeadRecord, client: AsyncWebClient, logger: logging.Logger
+) -> None:
+    """Claimed from a message other than the card (the escalation post, issue 14): that message now says
+    who took the lead instead of offering the button (the card itself is updated through the outbox)."""
+    container = body.get("container") or {}
+    channel, ts = channel_id(body), container.get("message_ts") or (body.get("message") or {}).get("ts")
+    if not channel or not ts or (channel, ts) == (lead.slack_channel, lead.slack_ts):
+        return
+    text = messages.ESCALATION_CLAIMED.format(lead_id=lead.id, owner=mention(lead.owner or ""))
+    try:
+        await client.chat_update(channel=channel, ts=str(ts), text=text, blocks=[])
+    except SlackApiError as exc:
+        logger.warning("could not mark the escalation of lead %d as claimed: %s", lead.id, exc.response.get("error"))

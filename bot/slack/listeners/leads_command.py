@@ -22,7 +22,9 @@ COMMAND = "/leads"
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
-    commands = LeadsCommands(deps.store, deps.roles, wake_outbox=deps.wake_outbox, clock=deps.clock)
+    commands = LeadsCommands(
+        deps.store, deps.roles, wake_outbox=deps.wake_outbox, clock=deps.clock, routing=deps.routing
+    )
 
     async def leads(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, logger: logging.Logger) -> None:
         await ack()
