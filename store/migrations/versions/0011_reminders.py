@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_reminders"
-down_revision = "0009_privacy"  # re-chained at merge time
+down_revision = "0010_acknowledgements"
 branch_labels = None
 depends_on = None
 
