@@ -82,6 +82,7 @@ async def test_logged_work_appears_in_the_cards_thread_without_its_text_while_ca
     values = {"activity": {"type": "static_select", "selected_option": {"value": "call"}},
               "text": text_input("Spoke to Dana on 617-555-0134, wants a quote")}
     assert await side.driver.interactive(view_submission(view, values, user_id=REP)) == {}
+    await wait_thread(side, lead, 1)  # the modal acknowledges before it logs: the call's note first, then type
     assert (await leads(side, f"note {lead.id} sent the brochure to dana@whitaker.test")).text == (
         f"Noted on lead #{lead.id}."
     )

@@ -18,6 +18,7 @@ METHOD_SCOPES = {
     "conversations_history": {"channels:history", "groups:history"},
     "conversations_open": {"im:write"},
     "usergroups_users_list": {"usergroups:read"},
+    "users_info": {"users:read"},
     "views_open": set(),
     "views_publish": set(),
 }
@@ -65,7 +66,7 @@ def test_no_scope_is_asked_for_that_nothing_needs() -> None:
     events = settings["settings"]["event_subscriptions"]["bot_events"]
     needed = set(OTHER_SCOPES).union(*(METHOD_SCOPES[m] for m in called_methods()), *(EVENT_SCOPES[e] for e in events))
     assert scopes == needed
-    assert "users:read" not in scopes and "channels:read" not in scopes
+    assert "channels:read" not in scopes
 
 
 def test_the_messages_tab_is_open_and_its_messages_arrive() -> None:
