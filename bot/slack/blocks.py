@@ -94,6 +94,8 @@ def lead_card(
         blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
     if phone := _phone_line(lead, at, masked=masked):
         blocks.append({"type": "context", "block_id": "phone", "elements": [_mrkdwn(phone)]})
+    if address := address_line(lead, masked=masked):
+        blocks.append({"type": "context", "block_id": "address", "elements": [_mrkdwn(address)]})
     score = _section(_score_line(lead, masked=masked, grades=grades), block_id="score")
     score["accessory"] = _button(HOW_READ_ACTION, messages.HOW_READ_BUTTON, lead)
     blocks.append(score)
@@ -170,6 +172,9 @@ def console_card(lead: LeadRecord, *, now: datetime | None = None, grades: tuple
         if local := trust.local_time_text(facts):
             where_.append(local)
         lines.append(f"  {'Reach:':<10}" + _plain(" · ".join(where_)))
+    if check := trust.address_check(lead):
+        mark_ = trust.VERIFIED if check.matches else trust.UNVERIFIED
+        lines.append(f"  {'Address:':<10}{_plain(check.reason)} [{mark_}]")
     reasons = _top_reasons(lead.reasons)
     learned = learned_of(lead, grades)
     if learned.visible:
@@ -271,6 +276,17 @@ def _phone_line(lead: LeadRecord, now: datetime, *, masked: bool) -> str | None:
     if local := trust.local_time_text(facts):
         parts.append(":clock3: " + _escape(local, 200))
     return ":telephone_receiver: " + " · ".join(parts) if parts else None
+
+
+def address_line(lead: LeadRecord, *, masked: bool) -> str | None:
+    """":round_pushpin: :warning: unverified · ZIP 10001 is in NY, not CA" (`trust.address_check`); masked,
+    without the postal code. None when the address cannot be checked."""
+    check = trust.address_check(lead)
+    if check is None:
+        return None
+    badge = messages.TRUST_BADGES[trust.VERIFIED if check.matches else trust.UNVERIFIED]
+    reason = redacted(check.reason, lead) if masked else check.reason
+    return f":round_pushpin: {badge} · " + _escape(_one_line(reason), 300)
 
 
 def _score_line(lead: LeadRecord, *, masked: bool, grades: tuple[int, int] | None) -> str:
