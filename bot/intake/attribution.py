@@ -9,7 +9,8 @@ ADF document's ``<provider>``. When it names none, the way the lead came in name
                                 shipped with ``publicsuffixlist``); "direct email" when the From address
                                 is the prospect's own or a free-mail one (a person wrote, not a platform);
                                 the From display name when the domain is our own (a recipient's): our
-                                website's form mailer relaying ("Website Forms")
+                                website's form mailer relaying ("Website Forms"); "forwarded mail" when
+                                a colleague forwarded it
     chat note (Slack)           "chat"
     file import                 ``--source`` or a vendor column of the file (bot.intake.spreadsheet)
 
@@ -31,11 +32,14 @@ from publicsuffixlist import PublicSuffixList
 from bot.intake.authenticity.headers import domain_of, from_identity
 from nlp.lexicon import is_free_mail
 from parsers.lead import ExtractedLead, RawMessage
+from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER
 
 #: the source of a lead a rep typed into chat
 CHAT = "chat"
 #: the source of mail a person wrote themselves (not a lead platform)
 DIRECT_EMAIL = "direct email"
+#: the source of mail a colleague forwarded (from our own domain, with a forwarded part)
+FORWARDED = "forwarded mail"
 #: the source of a file import without ``--source`` nor a vendor column
 IMPORT = "Import"
 #: longest source name kept (a vendor name longer than this is not a name)
@@ -77,6 +81,10 @@ def mail_source(raw: bytes, leads: Sequence[ExtractedLead] = (), recipients: Seq
         return DIRECT_EMAIL
     org = organisational_domain(domain)
     if org in {organisational_domain(d) for a in ours if (d := domain_of(a))}:
+        body = raw.partition(b"\r\n\r\n")[2] if b"\r\n\r\n" in raw else raw.partition(b"\n\n")[2]
+        text = body[:200_000].decode("utf-8", "replace")
+        if FORWARD_MARKER.search(text) or OUTLOOK_HEADER.search(text):
+            return FORWARDED
         # our own mail system relaying (the website's form mailer): its name says which, not our domain
         name = " ".join(display.split())
         return (name or address.partition("@")[0])[:MAX_NAME]
@@ -107,4 +115,4 @@ class Attribution:
         return None
 
 
-__all__ = ["CHAT", "DIRECT_EMAIL", "IMPORT", "Attribution", "mail_source", "organisational_domain"]
+__all__ = ["CHAT", "DIRECT_EMAIL", "FORWARDED", "IMPORT", "Attribution", "mail_source", "organisational_domain"]

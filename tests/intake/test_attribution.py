@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
-from bot.intake.attribution import CHAT, DIRECT_EMAIL, Attribution, mail_source, organisational_domain
+from bot.intake.attribution import CHAT, DIRECT_EMAIL, FORWARDED, Attribution, mail_source, organisational_domain
 from bot.service import Service
 from bot.settings import load_settings
 from nlp.extractor import Extractor
@@ -44,10 +44,12 @@ def prospect(email: str) -> ExtractedLead:
     (RawMessage(mail("Ana Ruiz <ana.ruiz@gmail.com>", "x"), "smtp"), DIRECT_EMAIL),
     (RawMessage(mail("Website Forms <forms@riverside-motors.example>", "x"), "smtp"), "Website Forms"),
     (RawMessage(mail("forms@riverside-motors.example", "x"), "smtp", recipients=(OURS,)), "forms"),
+    (RawMessage(mail("Gary Lind <gary@riverside-motors.example>", "FYI\n\n---------- Forwarded message ---------\n"
+                     "From: Ana <ana@ruiz.example>\nHi"), "smtp"), FORWARDED),
     (RawMessage(b"Subject: no sender\r\n\r\nhi", "smtp"), None),
     (RawMessage(b"a,b", "file"), None),
 ], ids=["webhook source", "configured source vendor", "form", "chat", "mail domain", "free mail", "own form mailer",
-        "own mailer without a name", "no From", "unknown way in"])
+        "own mailer without a name", "a colleague's forward", "no From", "unknown way in"])
 def test_the_way_in_names_the_source(message: RawMessage, expected: str | None) -> None:
     assert Attribution({"partner": "Partner Leads Inc", "portal": None}).vendor(None, message) == expected
 
