@@ -181,7 +181,8 @@ def console_card(lead: LeadRecord, *, now: datetime | None = None, grades: tuple
         reasons += [r for r in learned.reasons if r not in reasons]
     if reasons:
         lines.append(f"  {'Why:':<10}" + "; ".join(_plain(r) for r in reasons))
-    lines.append(f"  {'Source:':<10}{_plain(lead.vendor or 'unknown vendor')} via {_plain(lead.channel)}")
+    source = (lead.vendor or "unknown vendor") + _for(lead)
+    lines.append(f"  {'Source:':<10}{_plain(source)} via {_plain(lead.channel)}")
     if lead.owner:
         lines.append(f"  {'Owner:':<10}{_plain(lead.owner)}")
     elif not _claimable(lead):
@@ -321,8 +322,14 @@ def _default_grades() -> tuple[int, int]:
 
 
 def _source_line(lead: LeadRecord) -> str:
-    vendor = _escape(_one_line(lead.vendor or "unknown vendor"), 500)
+    vendor = _escape(_one_line(lead.vendor or "unknown vendor") + _for(lead), 500)
     return f"{vendor} via {_escape(lead.channel, 50)} · lead #{lead.id} · {received(lead)}"
+
+
+def _for(lead: LeadRecord) -> str:
+    """" for Valley Toyota (dealer)": whom a portal's lead is for, when the message named it."""
+    side = trust.stored_other_side(lead)
+    return "".join(f" for {name} ({role})" for role, name in list(side.items())[:1])
 
 
 def received(lead: LeadRecord) -> str:

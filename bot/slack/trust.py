@@ -38,6 +38,9 @@ LOW_CONFIDENCE = 0.6
 LEARNED_VISIBLE = 5
 #: fields verification can prove (the others are only ever read with more or less confidence)
 VERIFIABLE = ("email", "phone")
+#: the provenance key of the other side's organisations by role ({"dealer": "Valley Toyota"}): whom the
+#: lead is for when the vendor credited is a portal (an ADF provider), kept beside the fields
+OTHER_SIDE = "other_side"
 #: fields the postal check speaks for (`address_check`)
 ADDRESS_CHECKED = ("postal_code", "region")
 
@@ -99,6 +102,12 @@ def mark(lead: LeadRecord, name: str) -> str | None:
     if name in VERIFIABLE:
         return VERIFIED if info.get("normalized") else UNVERIFIED
     return None
+
+
+def stored_other_side(lead: LeadRecord) -> dict[str, str]:
+    """The other side's organisations stored with the lead (`OTHER_SIDE`); empty for none or an old row."""
+    side = lead.provenance.get(OTHER_SIDE)
+    return {str(k): str(v) for k, v in side.items()} if isinstance(side, dict) else {}
 
 
 def address_check(lead: LeadRecord) -> PostalCheck | None:

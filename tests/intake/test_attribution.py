@@ -4,6 +4,7 @@ service — mail over SMTP to the real listener, webhooks and a form POSTed to t
 from __future__ import annotations
 
 import asyncio
+import csv
 import io
 import json
 import smtplib
@@ -14,11 +15,15 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from bot.cli.main import main
 from bot.intake.attribution import CHAT, DIRECT_EMAIL, FORWARDED, Attribution, mail_source, organisational_domain
 from bot.service import Service
 from bot.settings import load_settings
+from bot.slack.blocks import console_card
+from bot.slack.trust import stored_other_side
 from nlp.extractor import Extractor
 from parsers.lead import ExtractedLead, FieldValue, RawMessage
+from tests.intake.conftest import StartIntake, bearer
 
 OURS = "sales@riverside-motors.example"
 
@@ -176,3 +181,25 @@ async def test_every_way_in_credits_a_vendor_or_source(extractor: Extractor, tmp
     assert {email: credited.get(email) for email in emails} == dict(
         zip(emails, [vendor for _, vendor in TRIAL], strict=True))
     assert None not in credited.values()
+
+
+async def test_an_adf_repeat_is_in_the_providers_ledger_with_the_dealer(
+    start_intake: StartIntake, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    intake = await start_intake()
+    for body in (ADF, ADF.replace(b"<prospect>", b"<prospect><requestdate>2026-11-21T09:00:00Z</requestdate>")):
+        status, answer = await intake.post("/intake/portal", body, content_type="application/xml", headers=bearer())
+        assert status == 202, answer
+    first, repeat = sorted(await intake.store.leads.recent(), key=lambda lead: lead.id)
+    assert (first.vendor, repeat.vendor, repeat.status) == ("CarSite", "CarSite", "duplicate")
+    assert stored_other_side(repeat) == {"dealer": "Rosewood Motors"}
+    assert "Source:   CarSite for Rosewood Motors (dealer) via http" in console_card(first)
+
+    config = tmp_path / "leadbot.toml"
+    config.write_text(f'[store]\nurl = "{store_url}"\n', encoding="utf-8")
+    since = first.created_at.date().isoformat()
+    code = await asyncio.to_thread(main, ["--config", str(config), "vendors", "ledger", "CarSite", "--since", since])
+    assert code == 0
+    [row] = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert (row["lead_id"], row["vendor"], row["kinds"], row["for"]) == (
+        str(repeat.id), "CarSite", "duplicate", "dealer: Rosewood Motors")
