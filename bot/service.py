@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.assess.assessor import Assessor, Routing
 from bot.assess.learning import LearnedRatesCache
 from bot.assess.scoring import route
+from bot.intake.attribution import Attribution
 from bot.intake.authenticity import DnsPythonResolver, Resolver
 from bot.intake.chat import ChatIntake
 from bot.intake.http import WebIntake
@@ -100,6 +101,7 @@ class Service:
             alerts=settings.slack.channels.alerts if settings.slack.enabled else None,  # issue 12: dead items
         )
         self.assessor = build_assessor(settings, self.store)
+        attribution = Attribution({name: source.vendor for name, source in settings.intake.sources.items()})
         self.pipeline = IntakePipeline(
             self.store,
             self._extractor,
@@ -109,6 +111,7 @@ class Service:
             reader=self.reader,
             sweep_seconds=settings.intake.sweep_seconds,
             authentication=settings.authentication,
+            attribution=attribution,
             resolver=build_resolver(settings),
         )
         recovered = 0 if self._hold else await self.pipeline.recover()
@@ -182,7 +185,8 @@ class Service:
         if settings.http.enabled and (settings.intake.sources or settings.forms):
             # Leads that must be kept but never ping a rep (a quiet source) take the same pipeline, routed nowhere.
             quiet = IntakePipeline(
-                self.store, self._extractor, self.pipeline.assessor.quiet(), reader=self.pipeline.reader
+                self.store, self._extractor, self.pipeline.assessor.quiet(), reader=self.pipeline.reader,
+                attribution=self.pipeline.attribution,
             )
             self.web = WebIntake(
                 settings.http, settings.intake, settings.forms, self.pipeline, self.store, quiet=quiet

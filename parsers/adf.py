@@ -11,7 +11,8 @@ Parsing is defensive and tolerant:
   ``resolve_entities=False``, ``no_network=True``, ``huge_tree=False``.
 
 ADF: each ``<prospect>`` is a lead; ``<customer><contact>`` is the person. ``<vendor>`` (the dealer) and
-``<provider>`` (the lead portal) contacts are never the lead; the vendor's name names the message's vendor.
+``<provider>`` (the lead portal) contacts are never the lead. The provider is the message's vendor (the one
+paid for the lead, whose ledger it counts in); the dealer is kept as a value of the other side.
 """
 
 from __future__ import annotations
@@ -155,10 +156,11 @@ def _read_adf(root: Any) -> XmlRead:
                 desc = " – ".join(d for d in dates if d)
             col.add("timeline", desc, f"{src}/timeframe", confidence=0.9, rank=10)
         _adf_vehicles(prospect, col)
+        vendor = _adf_vendor(prospect, col)
         if col.contact_count():
             out.leads.append(col)
         if out.vendor is None:
-            out.vendor = _adf_vendor(prospect)
+            out.vendor = vendor
     if not out.leads:
         out.warnings.append("ADF document without a customer contact")
     return out
@@ -234,19 +236,25 @@ def _adf_vehicles(prospect: Any, col: Collector) -> None:
     col.add("interest", text, "reader:adf:vehicle", confidence=0.9, rank=10)
 
 
-def _adf_vendor(prospect: Any) -> str | None:
+def _adf_dealer(prospect: Any) -> str:
+    """The dealer's name (``<vendor><vendorname>``, else its contact's name): whom the lead is for."""
     vendor = _kid(prospect, "vendor")
     name = _text(_kid(vendor, "vendorname"))
     if not name:
         contact = _kid(vendor, "contact")
         name = _text(_kid(contact, "name")) if contact is not None else ""
+    return name if len(name) <= 80 else ""
+
+
+def _adf_vendor(prospect: Any, col: Collector) -> str | None:
+    """Whom the lead is credited to: the lead provider (``<provider><name>``), the one paid for it; the
+    dealer only when no provider is named (the dealer's own site sent it). The dealer, whom the lead is
+    for, is kept in ``col`` as a value of the other side (role "dealer")."""
+    dealer = _adf_dealer(prospect)
+    col.add("company", dealer, "reader:adf:vendor/vendorname", confidence=0.9, rank=10, role="dealer")
     provider = _kid(prospect, "provider")
-    pname = _text(_kid(provider, "name")) if provider is not None else ""
-    if name and len(name) > 80:
-        name = ""
-    if pname and name:
-        return f"{name} (via {pname})"
-    return name or pname or None
+    name = _text(_kid(provider, "name")) if provider is not None else ""
+    return (name if len(name) <= 80 else "") or dealer or None
 
 
 # ---------------------------------------------------------------------------------------------- LTS

@@ -121,8 +121,8 @@ _NUMBER_KEYS = frozenset({"number", "nummer", "numero", "num", "phone number", "
 _PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "telefone", "telefono", "telefoon",
                             "mobile", "cell", "caller", "from", "anrufer", "llamante", "chiamante", "beller", "origen",
                             "origem", "contact", "customer", "numbers"})
-#: scalar keys at the top of a payload that name who sent it
-_VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
+#: scalar keys at the top of a payload that name who sent it, the surest first
+VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
 #: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
 _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", "anrufer", "chiamata", "oproep",
                          "ligacao", "recording", "tracking"})
@@ -144,8 +144,9 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     out = JsonRead()
     obj = decode_nested(obj)
     if isinstance(obj, dict):
-        out.vendor = next((str(obj[k]).strip() for k in obj if norm_label(str(k)).replace(" ", "_") in _VENDOR_KEYS
-                           and isinstance(obj[k], str) and 0 < len(obj[k].strip()) <= 80), None)
+        named = {norm_label(str(k)).replace(" ", "_"): v.strip() for k, v in obj.items()
+                 if isinstance(v, str) and 0 < len(v.strip()) <= 80}
+        out.vendor = next((named[k] for k in VENDOR_KEYS if k in named), None)
     call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()

@@ -18,6 +18,7 @@ from bot.assess.scoring import ScoredLead, score_lead
 from bot.assess.sla import claim_due
 from bot.settings import RoutingSettings, ScoringSettings, SlackChannels
 from bot.slack.notes import repeat_notice
+from bot.slack.trust import OTHER_SIDE
 from parsers.lead import ExtractedLead
 from parsers.verify import contact_phone
 from store.db import utcnow
@@ -25,6 +26,14 @@ from store.records import NewLead
 
 #: the pseudo-channel for cards when Slack is not configured: the outbox prints them instead
 CONSOLE = "console"
+def other_side(lead: ExtractedLead) -> dict[str, str]:
+    """The organisation the message names for each role of the other side (a company, never a person),
+    stored under `OTHER_SIDE` in the lead's provenance: whom the lead is for (an ADF lead's dealer)."""
+    found: dict[str, str] = {}
+    for other in lead.role_values():
+        if other.field == "company":
+            found.setdefault(other.role, other.value)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ def new_lead(scored: ScoredLead, channel: str, routing: Routing, *, now: datetim
         vendor=scored.vendor,
         channel=channel,
         fields={name: value.value for name, value in fields.items()},
-        provenance=scored.lead.provenance(),
+        provenance={**scored.lead.provenance(), **({OTHER_SIDE: side} if (side := other_side(scored.lead)) else {})},
         score=scored.score,
         grade=scored.grade,
         reasons=scored.reasons,

@@ -9,8 +9,9 @@ add up to the score (before it is clamped to 0–100). The rules and their point
   (more for a near one);
 * source: the configured vendor weight, and what outcomes taught us (`bot.assess.learning`);
 * recency: scored soon after it arrived;
-* penalties: invalid or disposable email, invalid phone, test entries and keyboard mashes, a vendor's
-  placeholder values, obvious spam, and no way to reach them at all.
+* penalties: invalid or disposable email (a disposable one beside a valid phone earns nothing, costs nothing),
+  invalid phone, test entries and keyboard mashes, a vendor's placeholder values, obvious spam, and no way
+  to reach them at all.
 
 Routing (which channel) is `bot.assess.routing`; `route` here is the grade-only default it falls back to.
 """
@@ -69,10 +70,15 @@ def score_lead(
         if amount:
             parts.append((amount, reason))
 
+    phone_ok = bool(lead.value("phone")) and not has_flag(lead, "phone", "invalid_phone")
     if lead.value("email"):
         domain = email_domain(lead)
         if has_flag(lead, "email", "invalid_email"):
             add(penalties.get("invalid_email"), "email address is not valid")
+        elif signals.disposable_email and phone_ok:
+            # A throwaway address beside a valid phone: someone who will take a call, not mail (issue 14).
+            # Scored as a lead that gave only its phone; the zero-point reason says why in `/leads show`.
+            parts.append((0, f"disposable email domain ({domain}) not counted: reach them by phone"))
         elif signals.disposable_email:
             add(penalties.get("disposable_email"), f"disposable email domain ({domain})")
         else:

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.common import UsageError
+from bot.intake.attribution import IMPORT
 from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
 from bot.service import build_assessor
 from bot.settings import Settings
@@ -84,7 +85,7 @@ async def import_file(
     try:
         await store.migrate()
         assessor = build_assessor(settings, store)
-        rules = RowRules(assessor, await assessor.rates(), vendor=source or "Import", post=not no_post)
+        rules = RowRules(assessor, await assessor.rates(), vendor=source or IMPORT, post=not no_post)
         with progress:
             summary = await run_import(
                 store, path, rules, dry_run=dry_run, overrides=overrides, errors_path=errors,

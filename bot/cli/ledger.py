@@ -2,7 +2,8 @@
 
 One row per lead the vendor should not have charged for, with every reason: a repeat of a lead it (or
 another vendor) already sent, a lead whose email or phone failed verification (the stored ``invalid``
-flag), a test entry; and the credit asked or granted so far (`/leads credit`).
+flag), a test entry; the credit asked or granted so far (`/leads credit`); and whom the lead was for when
+the vendor is a portal (the dealer of an ADF lead).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from pathlib import Path
 
 from bot.cli.common import UsageError, open_existing
 from bot.settings import Settings
+from bot.slack.trust import stored_other_side
 from store.db import utcnow
 from store.ledger import LedgerLead, ledger_candidates
+from store.records import LeadRecord
 
-COLUMNS = ("lead_id", "received_utc", "vendor", "kinds", "reasons", "name", "email", "phone", "repeat_of", "credit")
+COLUMNS = ("lead_id", "received_utc", "vendor", "kinds", "reasons", "name", "email", "phone", "repeat_of", "credit",
+           "for")
 #: the assessor's wording for a test entry and a failed check (bot.assess.signals, bot.assess.scoring)
 _TEST = re.compile(r"looks like a test entry")
 _FAILED = re.compile(r"is not valid")
@@ -40,12 +44,14 @@ class LedgerRow:
     phone: str
     repeat_of: int | None
     credit: str | None
+    #: whom the lead was for, when the vendor is a portal ("dealer: Valley Toyota")
+    for_: str = ""
 
     def cells(self) -> list[str]:
         return [
             str(self.lead_id), self.received.strftime("%Y-%m-%d %H:%M:%S"), self.vendor, "; ".join(self.kinds),
             "; ".join(self.reasons), self.name, self.email, self.phone,
-            "" if self.repeat_of is None else str(self.repeat_of), self.credit or "",
+            "" if self.repeat_of is None else str(self.repeat_of), self.credit or "", self.for_,
         ]  # fmt: skip
 
 
@@ -71,8 +77,13 @@ def ledger_row(found: LedgerLead, vendor: str) -> LedgerRow | None:
         lead_id=lead.id, received=lead.created_at, vendor=lead.vendor or vendor, kinds=tuple(kinds),
         reasons=tuple(reasons), name=lead.display_name if lead.display_name != f"Lead #{lead.id}" else "",
         email=lead.value("email") or "", phone=lead.value("phone") or "", repeat_of=found.repeat_of,
-        credit=found.credit,
+        credit=found.credit, for_=for_text(lead),
     )  # fmt: skip
+
+
+def for_text(lead: LeadRecord) -> str:
+    """"dealer: Valley Toyota" from the lead's stored other side (`bot.slack.trust.stored_other_side`)."""
+    return "; ".join(f"{role}: {name}" for role, name in stored_other_side(lead).items())
 
 
 def ledger_csv(rows: list[LedgerRow]) -> str:

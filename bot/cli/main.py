@@ -293,9 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = command("import", "import leads from a CSV or Excel (.xlsx) file: scored, routed, deduplicated")
     imp.add_argument("file", type=Path, help="a .csv or .xlsx file with a header row")
-    imp.add_argument("--source", help="the vendor the leads are credited to (default: Import)")
+    imp.add_argument("--source", help="the vendor the leads are credited to when the row names none in a vendor "
+                                      "column (Vendor, Lead Source, Provider …) (default: Import)")
     imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
-                     help="map a column to a lead field (email, phone, full_name…; - ignores it); repeatable")
+                     help="map a column to a lead field (email, phone, full_name…; vendor: the row's vendor; "
+                          "- ignores it); repeatable")
     imp.add_argument("--dry-run", action="store_true", help="check and count every row, store nothing")
     imp.add_argument("--no-post", action="store_true", help="store the leads without posting cards to reps")
     imp.add_argument("--errors", type=Path, metavar="FILE", help="the error report (default: FILE.errors.csv)")

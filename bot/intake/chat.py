@@ -78,7 +78,7 @@ class ChatIntake:
             message_id=accepted.id,
             author=author,
             channel=channel,
-            vendor=extraction.vendor,
+            vendor=self._pipeline.attribution.vendor(extraction.vendor, raw),
             fields=fields,
             provenance=provenance,
         )

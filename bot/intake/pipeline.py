@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from bot.assess.assessor import Assessor
 from bot.errors import failure_note
+from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
 from bot.intake.reader import Reader, ThreadReader
 from bot.settings.authentication import AuthenticationSettings
@@ -46,8 +47,11 @@ class IntakePipeline:
         sweep_seconds: float | None = None,
         authentication: AuthenticationSettings | None = None,
         resolver: Resolver | None = None,
+        attribution: Attribution | None = None,
     ) -> None:
         self._store = store
+        #: names the vendor credited when the message names none (the way in: webhook source, form, From)
+        self.attribution = attribution or Attribution()
         #: `[authentication]` and the DNS it asks (issue 13); None: SMTP mail is not checked
         self._authentication = authentication if authentication is not None and authentication.enabled else None
         self._resolver = resolver
@@ -164,7 +168,8 @@ class IntakePipeline:
         try:
             extraction = await self.reader.read(message)
             verdict, trust = await self._authenticate(message_id, message, extraction.vendor)
-            vendor = extraction.vendor if trust.credit_vendor else None
+            vendor = (self.attribution.vendor(extraction.vendor, message, extraction.leads)
+                      if trust.credit_vendor else None)
             review = f"sender not authenticated: {trust.reason}" if trust.suspicious else None
             leads = await self.assessor.assess(
                 extraction.leads, vendor, channel=message.channel, received_at=message.received_at, review=review

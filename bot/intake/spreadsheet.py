@@ -29,9 +29,12 @@ from typing import Any
 
 from bot.assess.assessor import Assessor
 from bot.assess.learning import LearnedRates
+from bot.intake.attribution import MAX_NAME
 from parsers.errors import InputError
+from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
+from parsers.payloads import VENDOR_KEYS
 from parsers.verify import finalize
 from store.cli_queries import lead_statuses
 from store.records import ImportCandidate, ImportOutcome
@@ -39,6 +42,9 @@ from store.store import Store
 
 #: a column mapped to this is ignored (``--map "Internal ID=-"``)
 IGNORE = "-"
+#: a column mapped to this names each row's vendor (``--map "Lead Source=vendor"``); found by itself under
+#: the names a payload's vendor key has ("Vendor", "Lead Source", "Provider" …)
+VENDOR_COLUMN = "vendor"
 _SLOT_FIELDS = {"address": "street"}
 _ID_FIELDS = ("email", "phone", "full_name", "first_name", "last_name", "interest", "message")
 DEFAULT_BATCH = 500
@@ -248,13 +254,15 @@ def open_table(path: Path) -> Table:
 
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
-    """Column index → lead field; the headers no field was found for."""
+    """Column index → lead field; the headers no field was found for; the column naming each row's vendor."""
 
     fields: dict[int, str]
     unmapped: tuple[str, ...]
+    vendor: int | None = None
 
     def describe(self, headers: Sequence[str]) -> list[tuple[str, str]]:
-        return [(headers[i], name) for i, name in sorted(self.fields.items())]
+        found = [*self.fields.items(), *([(self.vendor, VENDOR_COLUMN)] if self.vendor is not None else [])]
+        return [(headers[i], name) for i, name in sorted(found)]
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, str]:
@@ -265,8 +273,9 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
         column, name = column.strip(), name.strip()
         if not sep or not column:
             raise ImportFileError(f"--map {item!r}: expected COLUMN=FIELD")
-        if name != IGNORE and name not in FIELD_NAMES:
-            raise ImportFileError(f"--map {item!r}: {name!r} is not a lead field ({', '.join(FIELD_NAMES)}, or -)")
+        if name not in (IGNORE, VENDOR_COLUMN) and name not in FIELD_NAMES:
+            raise ImportFileError(
+                f"--map {item!r}: {name!r} is not a lead field ({', '.join(FIELD_NAMES)}), {VENDOR_COLUMN} or -")
         out[column.casefold()] = name
     return out
 
@@ -276,8 +285,12 @@ def auto_map(headers: Sequence[str], overrides: dict[str, str] | None = None) ->
     overrides = dict(overrides or {})
     fields: dict[int, str] = {}
     unmapped: list[str] = []
+    vendor: int | None = None
     for index, header in enumerate(headers):
         forced = overrides.pop(header.casefold(), None)
+        if forced == VENDOR_COLUMN or (forced is None and vendor is None and _names_vendor(header)):
+            vendor = index
+            continue
         if forced is not None:
             if forced != IGNORE:
                 fields[index] = forced
@@ -290,12 +303,17 @@ def auto_map(headers: Sequence[str], overrides: dict[str, str] | None = None) ->
             unmapped.append(header)
     if overrides:
         raise ImportFileError(f"--map names columns the file does not have: {', '.join(sorted(overrides))}")
-    return ColumnMap(fields, tuple(unmapped))
+    return ColumnMap(fields, tuple(unmapped), vendor)
+
+
+def _names_vendor(header: str) -> bool:
+    return norm_label(header).replace(" ", "_").replace("-", "_") in VENDOR_KEYS
 
 
 @dataclass(frozen=True, slots=True)
 class RowRules:
-    """What turns a row into a stored lead: the assessor, its learned rates, the vendor credited, whether cards post."""
+    """What turns a row into a stored lead: the assessor, its learned rates, the vendor credited (unless the
+    row's vendor column names one), whether cards post."""
 
     assessor: Assessor
     learned: LearnedRates | None
@@ -350,8 +368,10 @@ def build_candidate(
     if reason is not None:
         return ImportCandidate(row_number, data, None, None, reason)
     # ``now`` starts the claim clock of a lead that gets a card, as for every other way in.
+    named = cells[mapping.vendor].strip()[:MAX_NAME] if mapping.vendor is not None and mapping.vendor < len(
+        cells) else ""
     (stored,) = rules.assessor.assess_with(
-        [lead], rules.vendor, channel="file", learned=rules.learned, now=rules.assessor.now(), post=rules.post
+        [lead], named or rules.vendor, channel="file", learned=rules.learned, now=rules.assessor.now(), post=rules.post
     )
     return ImportCandidate(row_number, data, row_key(lead), stored)
 

@@ -98,6 +98,8 @@ def lead_card(
         blocks.append({"type": "section", "block_id": "fields", "fields": fields[:MAX_FIELDS]})
     if phone := _phone_line(lead, at, masked=masked):
         blocks.append({"type": "context", "block_id": "phone", "elements": [_mrkdwn(phone)]})
+    if address := address_line(lead, masked=masked):
+        blocks.append({"type": "context", "block_id": "address", "elements": [_mrkdwn(address)]})
     score = _section(_score_line(lead, masked=masked, grades=grades), block_id="score")
     score["accessory"] = _button(HOW_READ_ACTION, messages.HOW_READ_BUTTON, lead)
     blocks.append(score)
@@ -176,13 +178,17 @@ def console_card(lead: LeadRecord, *, now: datetime | None = None, grades: tuple
         if local := trust.local_time_text(facts):
             where_.append(local)
         lines.append(f"  {'Reach:':<10}" + _plain(" · ".join(where_)))
+    if check := trust.address_check(lead):
+        mark_ = trust.VERIFIED if check.matches else trust.UNVERIFIED
+        lines.append(f"  {'Address:':<10}{_plain(check.reason)} [{mark_}]")
     reasons = _top_reasons(lead.reasons)
     learned = learned_of(lead, grades)
     if learned.visible:
         reasons += [r for r in learned.reasons if r not in reasons]
     if reasons:
         lines.append(f"  {'Why:':<10}" + "; ".join(_plain(r) for r in reasons))
-    lines.append(f"  {'Source:':<10}{_plain(lead.vendor or 'unknown vendor')} via {_plain(lead.channel)}")
+    source = (lead.vendor or "unknown vendor") + _for(lead)
+    lines.append(f"  {'Source:':<10}{_plain(source)} via {_plain(lead.channel)}")
     if lead.owner:
         lines.append(f"  {'Owner:':<10}{_plain(lead.owner)}")
     elif not _claimable(lead):
@@ -279,6 +285,17 @@ def _phone_line(lead: LeadRecord, now: datetime, *, masked: bool) -> str | None:
     return ":telephone_receiver: " + " · ".join(parts) if parts else None
 
 
+def address_line(lead: LeadRecord, *, masked: bool) -> str | None:
+    """":round_pushpin: :warning: unverified · ZIP 10001 is in NY, not CA" (`trust.address_check`); masked,
+    without the postal code. None when the address cannot be checked."""
+    check = trust.address_check(lead)
+    if check is None:
+        return None
+    badge = messages.TRUST_BADGES[trust.VERIFIED if check.matches else trust.UNVERIFIED]
+    reason = redacted(check.reason, lead) if masked else check.reason
+    return f":round_pushpin: {badge} · " + _escape(_one_line(reason), 300)
+
+
 def _score_line(lead: LeadRecord, *, masked: bool, grades: tuple[int, int] | None) -> str:
     line = f"*Score {lead.score}/100*"
     top = _top_reasons(lead.reasons)
@@ -311,8 +328,14 @@ def _default_grades() -> tuple[int, int]:
 
 
 def _source_line(lead: LeadRecord) -> str:
-    vendor = _escape(_one_line(lead.vendor or "unknown vendor"), 500)
+    vendor = _escape(_one_line(lead.vendor or "unknown vendor") + _for(lead), 500)
     return f"{vendor} via {_escape(lead.channel, 50)} · lead #{lead.id} · {received(lead)}"
+
+
+def _for(lead: LeadRecord) -> str:
+    """" for Valley Toyota (dealer)": whom a portal's lead is for, when the message named it."""
+    side = trust.stored_other_side(lead)
+    return "".join(f" for {name} ({role})" for role, name in list(side.items())[:1])
 
 
 def received(lead: LeadRecord) -> str:

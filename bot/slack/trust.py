@@ -3,9 +3,12 @@
 Everything here reads the lead's stored ``provenance`` (one ``FieldValue.provenance()`` per field):
 
 * `mark`: *verified* (a phone or email that passed verification: it has a normalised form and no failure
-  flag), *unverified* (it failed, or a phone or email that was never checked), *low confidence* (the
-  reader was unsure: confidence under `LOW_CONFIDENCE`, or a flag such as a name conflict); fields that
-  cannot be verified and were read with confidence get no mark;
+  flag; a postal code and region that agree), *unverified* (it failed, a postal code outside the region
+  named, or a phone or email that was never checked), *low confidence* (the reader was unsure: confidence
+  under `LOW_CONFIDENCE`, or a flag such as a name conflict); fields that cannot be verified and were read
+  with confidence get no mark;
+* `address_check`: whether the postal code lies in the region named, where the country is known (the
+  country field, else the phone's country), from Google's address data shipped offline (parsers.postal);
 * `phone_facts`: the number in international format, the region it belongs to and the lead's local time,
   from phonenumbers' offline ``geocoder`` and ``timezone`` data (no network);
 * `email_kind`: a disposable or a role address (info@, sales@ …), which a rep should not treat as a person;
@@ -26,6 +29,7 @@ from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
 from nlp.lexicon import disposable_domains
+from parsers.postal import PostalCheck, check_postal
 from store.records import LeadRecord
 
 #: a reader's confidence below this is shown as "low confidence"
@@ -34,6 +38,11 @@ LOW_CONFIDENCE = 0.6
 LEARNED_VISIBLE = 5
 #: fields verification can prove (the others are only ever read with more or less confidence)
 VERIFIABLE = ("email", "phone")
+#: the provenance key of the other side's organisations by role ({"dealer": "Valley Toyota"}): whom the
+#: lead is for when the vendor credited is a portal (an ADF provider), kept beside the fields
+OTHER_SIDE = "other_side"
+#: fields the postal check speaks for (`address_check`)
+ADDRESS_CHECKED = ("postal_code", "region")
 
 VERIFIED = "verified"
 UNVERIFIED = "unverified"
@@ -86,11 +95,39 @@ def mark(lead: LeadRecord, name: str) -> str | None:
     flags = _flags(info)
     if _failed(flags):
         return UNVERIFIED
+    if name in ADDRESS_CHECKED and (check := address_check(lead)) is not None:
+        return VERIFIED if check.matches else UNVERIFIED
     if confidence(info) < LOW_CONFIDENCE or _doubtful(flags):
         return LOW
     if name in VERIFIABLE:
         return VERIFIED if info.get("normalized") else UNVERIFIED
     return None
+
+
+def stored_other_side(lead: LeadRecord) -> dict[str, str]:
+    """The other side's organisations stored with the lead (`OTHER_SIDE`); empty for none or an old row."""
+    side = lead.provenance.get(OTHER_SIDE)
+    return {str(k): str(v) for k, v in side.items()} if isinstance(side, dict) else {}
+
+
+def address_check(lead: LeadRecord) -> PostalCheck | None:
+    """Whether the lead's postal code lies in its region (parsers.postal), None when that cannot be told.
+
+    The country is the lead's country field, else the country of its verified phone number.
+    """
+    country = lead.value("country") or _phone_country(lead)
+    return check_postal(country, lead.value("region"), lead.value("postal_code"))
+
+
+def _phone_country(lead: LeadRecord) -> str | None:
+    info = provenance_of(lead, "phone")
+    text = info.get("normalized")
+    if not text or _failed(_flags(info)):
+        return None
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(str(text), None))
+    except phonenumbers.NumberParseException:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 from bot.slack import messages, trust
 from bot.slack.blocks import (
     CARD_FIELDS,
+    address_line,
     contact_marks,
     escape,
     escape_trimmed,
@@ -458,6 +459,8 @@ def verification_lines(lead: LeadRecord, *, now: datetime, masked: bool) -> list
             lines.append(":telephone_receiver: " + " · ".join(parts))
     if kind := trust.email_kind(lead):
         lines.append(f":envelope: {kind}")
+    if address := address_line(lead, masked=masked):
+        lines.append(address)
     return lines
 
 

@@ -98,6 +98,7 @@ async def test_a_message_in_the_intake_channel_becomes_a_confirmed_card(side: Sl
     (lead,) = await side.store.leads.recent()
     assert lead.message_id == stored.id and lead.channel == "slack" and lead.fields["full_name"] == "Maria Lopez"
     assert lead.grade in ("A", "B")
+    assert lead.vendor == "chat"  # credited to its way in: a note typed into chat names no vendor
     posted = await side.wait_posted(lead.id)
     assert posted.slack_channel == (SALES if lead.grade == "A" else NURTURE)
     await side.fake.wait_for(lambda: reply.edits == 1, what="the draft marked confirmed")

@@ -22,7 +22,11 @@ PROVENANCE = {
     "email": {"source": "template:autoleads:email", "confidence": 1.0, "normalized": "dana.whitaker@example.org"},
     "phone": {"source": "template:autoleads:phone", "confidence": 0.95, "normalized": "+16175550134"},
     "full_name": {"source": "nlp:names", "confidence": 0.5, "alternatives": ["Dana Whitmore"]},
+    "region": {"source": "reader:labels:State", "confidence": 0.9},
+    "postal_code": {"source": "reader:labels:Zip", "confidence": 0.9},
 }
+#: a ZIP of New York with the region California: the phone (+1) says the country
+ADDRESS = {"city": "New York", "region": "CA", "postal_code": "10001"}
 LEARNED = "+9 AutoLeads leads close 80% here (4 of 5)"
 
 
@@ -38,7 +42,8 @@ async def side(request: pytest.FixtureRequest, slack_api: FakeSlackApi) -> Async
 async def start(side: SlackSide) -> LeadRecord:
     side.fake.user_groups["S0REPS"] = [REP, OTHER]
     made = new_lead("Dana Whitaker", post_to=SALES)
-    made = dataclasses.replace(made, provenance=PROVENANCE, reasons=(*made.reasons, LEARNED))
+    made = dataclasses.replace(made, fields={**made.fields, **ADDRESS}, provenance=PROVENANCE,
+                               reasons=(*made.reasons, LEARNED))
     lead = await side.store.leads.add(made)
     side.worker.wake()
     return await side.wait_posted(lead.id)
@@ -54,6 +59,7 @@ async def test_how_was_this_read_is_masked_until_claimed(side: SlackSide) -> Non
     card = str(side.card(lead))
     assert "how_read" in card and "Massachusetts" in card and "617" not in card
     assert LEARNED in card  # +9 learned points reach the card outside the top 3
+    assert ":warning: unverified · ZIP [hidden] is in NY, not CA" in card and "10001" not in card
 
     await click(side, "how_read", lead, OTHER)
     masked = await ephemeral_to(side, OTHER, 1)
@@ -69,6 +75,7 @@ async def test_how_was_this_read_is_masked_until_claimed(side: SlackSide) -> Non
     shown = answer(await leads(side, f"show {lead.id}", REP))
     assert "+1 617-555-0134 · Massachusetts · :clock3:" in shown
     assert f"{messages.LEARNED_LABEL}: {LEARNED}" in shown and "nlp:names" in shown
+    assert ":round_pushpin: :warning: unverified · ZIP 10001 is in NY, not CA" in shown
 
 
 async def test_managers_mark_vendor_credit_from_leads(side: SlackSide) -> None:

@@ -3,6 +3,7 @@ invalid rows with reasons, the error report, dry runs, --no-post, and the comman
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import re
 import subprocess
@@ -155,6 +156,12 @@ def _leadbot(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
 
 
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "leadbot.toml"
+    config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "cli.db"}"\n')
+    return config
+
+
 def _counts(summary: str) -> dict[str, int]:
     """The import summary's rows: "│ imported │ 4 │ …" → {"imported": 4}."""
     found = re.findall(r"^\W*(imported|duplicates|invalid|total)\W+([\d,]+)", summary, re.M)
@@ -167,8 +174,7 @@ def _report(path: Path) -> list[dict[str, str]]:
 
 
 def test_malformed_rows_are_rejected_by_line_and_never_merged(tmp_path: Path) -> None:
-    config = tmp_path / "leadbot.toml"
-    config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "cli.db"}"\n')
+    config = _config(tmp_path)
     sheet = tmp_path / "expo.csv"
     sheet.write_bytes(MALFORMED.encode())
     result = _leadbot(config, "import", str(sheet), "--no-post")
@@ -204,8 +210,7 @@ async def test_a_quoted_line_break_stays_in_its_field(store: Store, tmp_path: Pa
 
 
 def test_repeats_of_an_open_lead_count_as_duplicates_and_can_be_listed(tmp_path: Path) -> None:
-    config = tmp_path / "leadbot.toml"
-    config.write_text(f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "cli.db"}"\n')
+    config = _config(tmp_path)
     sheet = write_csv(tmp_path / "fair.csv", [
         ["Name", "Email", "Phone", "Message"],
         ["Ruth Abernathy", "ruth@abernathy.example", "503-555-0188", "A quote for a new roof"],
@@ -225,3 +230,34 @@ def test_repeats_of_an_open_lead_count_as_duplicates_and_can_be_listed(tmp_path:
     assert duplicates.returncode == 0, duplicates.stderr
     rows = [line for line in duplicates.stdout.splitlines() if "Abernathy" in line]
     assert len(rows) == 1 and "duplicate" in rows[0] and "Piet" not in duplicates.stdout
+
+
+def test_a_vendor_column_credits_each_row_and_source_the_rest(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    sheet = write_csv(tmp_path / "crm.csv", [
+        ["Name", "Email", "Phone", "Lead Source"],
+        ["Ruth Abernathy", "ruth@abernathy.example", "503-555-0188", "HomeQuote Hub"],
+        ["Piet Claes", "piet@claes.example", "503-555-0191", ""],
+    ], delimiter=",")
+    result = _leadbot(config, "import", str(sheet), "--source", "Old CRM", "--no-post")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Lead Source → vendor" in result.stdout and "not imported" not in result.stdout
+
+    async def vendors() -> dict[str, str | None]:
+        store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+        try:
+            return {lead.display_name: lead.vendor for lead in await store.leads.recent()}
+        finally:
+            await store.close()
+
+    assert asyncio.run(vendors()) == {"Ruth Abernathy": "HomeQuote Hub", "Piet Claes": "Old CRM"}
+
+    # any column can be named the vendor column; without one nor --source, the import is the source
+    other = write_csv(tmp_path / "expo.csv", [["Name", "Email", "Booth"], ["Xia Jun", "xia@jun.example", "Expo Ltd"]],
+                      delimiter=",")
+    forced = _leadbot(config, "import", str(other), "--map", "Booth=vendor", "--no-post")
+    assert forced.returncode == 0 and "Booth → vendor" in forced.stdout, forced.stdout + forced.stderr
+    plain = write_csv(tmp_path / "plain.csv", [["Name", "Email"], ["Uma Gray", "uma@gray.example"]], delimiter=",")
+    assert _leadbot(config, "import", str(plain), "--no-post").returncode == 0
+    credited = asyncio.run(vendors())
+    assert (credited["Xia Jun"], credited["Uma Gray"]) == ("Expo Ltd", "Import")

@@ -45,8 +45,10 @@ async def test_the_service_runs_the_webhook_server_and_the_mailbox(
             assert response.status == 202
         await eventually(lambda: asyncio.to_thread(lambda: box.count(box.done) == 1))
         await service.wait_idle()
-        emails = sorted(lead.fields["email"] for lead in await service.store.leads.recent())
-        assert emails == ["ezra@blackwood-farm.example", "oriana@castellanos-vet.example"]
+        credited = sorted((lead.fields["email"], lead.vendor) for lead in await service.store.leads.recent())
+        # each credited to its way in: the webhook's source name, the mailbox message's From domain
+        assert credited == [("ezra@blackwood-farm.example", "portal"),
+                            ("oriana@castellanos-vet.example", "portal.example")]
         assert "Ezra Blackwood" in console.getvalue() and "Oriana Castellanos" in console.getvalue()
     finally:
         await service.stop()

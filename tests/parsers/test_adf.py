@@ -78,8 +78,10 @@ def test_malformed_prolog_is_read() -> None:
 
 def test_full_adf_with_distractors() -> None:
     vendor, leads = structured(FULL, "lead.xml")
-    assert vendor == "Valley Toyota (via CarSite)"
+    # the provider is paid for the lead and credited; the dealer it is for is kept as the other side
+    assert vendor == "CarSite"
     lead = leads[0]
+    assert [(o.field, o.value) for o in lead.role_values("dealer")] == [("company", "Valley Toyota")]
     fields = lead.plain()
     assert (fields["first_name"], fields["last_name"]) == ("Marisol", "Quintero")
     assert fields["email"] == "marisol.q@example.com"

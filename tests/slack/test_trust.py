@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from bot.slack import messages
 from bot.slack.blocks import lead_card
 from bot.slack.trust import LOW, UNVERIFIED, VERIFIED, email_kind, learned, mark, phone_facts
-from bot.slack.views import how_read_blocks, learned_lines, provenance_lines
-from tests.slack.leads import lead_record
+from bot.slack.views import how_read_blocks, learned_lines, provenance_lines, verification_lines
+from tests.slack.leads import FIELDS, lead_record
 from tests.slack.test_blocks import all_text
 
 NOW = datetime(2026, 1, 14, 15, 0, tzinfo=UTC)
@@ -119,3 +119,40 @@ def test_the_console_card_shows_marks_local_time_and_learning() -> None:
     assert "Email:    info@whitaker.test [verified] (role address)" in text
     assert "Reach:    +1 617-555-0134 · Massachusetts · 10:00 Wed there (America/New_York, UTC-05:00)" in text
     assert LEARNED in text
+
+
+ADDRESS = {"street": "225 W 34th St", "city": "New York", "region": "CA", "postal_code": "10001"}
+ADDRESS_READ = {name: {"source": f"reader:labels:{name}", "confidence": 0.9} for name in ADDRESS}
+
+
+def test_a_postal_code_outside_its_region_is_unverified_with_the_reason() -> None:
+    # no country field: the verified +1 617 number says the US
+    lead = lead_record(fields={**FIELDS, **ADDRESS}, provenance={**PROVENANCE, **ADDRESS_READ})
+    assert mark(lead, "postal_code") == UNVERIFIED and mark(lead, "region") == UNVERIFIED
+    assert mark(lead, "city") is None
+    card = all_text(lead_card(lead, now=NOW)[0])
+    assert ":round_pushpin: :warning: unverified · ZIP 10001 is in NY, not CA" in card
+    masked = all_text(lead_card(lead, masked=True, now=NOW)[0])
+    assert "is in NY, not CA" in masked and "10001" not in masked
+    shown = "\n".join(verification_lines(lead, now=NOW, masked=False))  # `/leads show` and "How was this read?"
+    assert "ZIP 10001 is in NY, not CA" in shown
+    assert "*Postal code* :warning: unverified" in "\n".join(provenance_lines(lead, masked=False))
+
+
+def test_a_postal_code_in_its_region_marks_the_address_verified() -> None:
+    fields = {**FIELDS, **ADDRESS, "region": "New York", "country": "USA", "phone": "030 1234567"}
+    lead = lead_record(fields=fields, provenance={**BERLIN, **ADDRESS_READ})  # the field wins over the phone
+    assert mark(lead, "postal_code") == VERIFIED and mark(lead, "region") == VERIFIED
+    assert ":round_pushpin: :white_check_mark: verified · ZIP 10001 is in New York" in all_text(
+        lead_card(lead, now=NOW)[0])
+    from bot.slack.blocks import console_card
+
+    assert "Address:  ZIP 10001 is in New York [verified]" in console_card(lead, now=NOW)
+
+
+def test_no_address_mark_where_the_country_or_its_data_is_unknown() -> None:
+    german = {**ADDRESS, "region": "Berlin", "postal_code": "10115", "country": "DE"}
+    for fields, provenance in (({**FIELDS, **german}, ADDRESS_READ), ({**ADDRESS}, ADDRESS_READ)):
+        lead = lead_record(fields=fields, provenance=provenance)
+        assert mark(lead, "postal_code") is None
+        assert "round_pushpin" not in all_text(lead_card(lead, now=NOW)[0])
