@@ -3,6 +3,7 @@ events about no single lead (a digest sent)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +52,25 @@ class Events:
         async with self._db.read() as session:
             rows = await session.scalars(select(Event).where(Event.lead_id == lead_id).order_by(Event.id))
             return [to_record(EventRecord, e) for e in rows]
+
+    async def after(self, last_id: int, *, kinds: Collection[str] | None = None, limit: int = 500) -> list[EventRecord]:
+        """Lead events with an id above ``last_id``, in id order (only ``kinds``, if given): how a follower of
+        the log (acknowledgements, outbound webhooks) reads on from its cursor (store/event_cursors.py).
+
+        On PostgreSQL ids are taken before commit, so an event may become visible after a higher one: a
+        follower keeps its cursor a little behind the newest event and reacts idempotently.
+        """
+        query = select(Event).where(Event.id > last_id, Event.lead_id.is_not(None))
+        if kinds is not None:
+            query = query.where(Event.kind.in_(list(kinds)))
+        async with self._db.read() as session:
+            rows = await session.scalars(query.order_by(Event.id).limit(limit))
+            return [to_record(EventRecord, e) for e in rows]
+
+    async def high_water(self) -> int:
+        """The newest event's id (0: none yet): where a new follower starts, so it does not replay history."""
+        async with self._db.read() as session:
+            return int(await session.scalar(select(func.max(Event.id))) or 0)
 
     async def last_at(self, kind: str) -> datetime | None:
         async with self._db.read() as session:
