@@ -38,6 +38,7 @@ from bot.slack.runner import SlackRunner
 from bot.workers.outbox import OutboxWorker
 from bot.workers.retention import RetentionWorker
 from bot.workers.sla import SlaWorker
+from bot.workers.webhooks import WebhookWorker
 from nlp.extractor import Extractor
 from store.store import Store
 
@@ -121,6 +122,9 @@ class Service:
             self._spawn(self.sla.run(), "sla")
         # privacy (issue 13): the daily retention worker ([privacy] raw_message_days, closed_lead_days, grade_c_days)
         self._spawn(RetentionWorker(self.store, settings.privacy, on_outbox=self.outbox.wake).run(), "retention")
+        # issue 14: lead events to the receivers in [webhooks.outbound.<name>], from the events table
+        if any(r.enabled for r in settings.webhooks.outbound.values()) and not self._hold:
+            self._spawn(WebhookWorker(self.store, settings.webhooks).run(), "webhooks")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()

@@ -4,7 +4,8 @@
     await store.messages.accept(raw, dedup_key=…)     # store/messages.py
     await store.leads.claim(lead_id, user)             # store/leads.py — the atomic claim
     store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps,
-    store.authentication, store.privacy (erasure, export, retention: store/privacy.py)
+    store.authentication, store.privacy (erasure, export, retention: store/privacy.py),
+    store.webhooks (outbound webhook receivers' cursors: store/webhooks.py)
 
 Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
 claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
@@ -27,6 +28,7 @@ from store.outbox import Outbox
 from store.privacy import Privacy
 from store.reps import Reps
 from store.timers import Timers
+from store.webhooks import Webhooks
 
 
 class Store:
@@ -46,6 +48,7 @@ class Store:
         self.reps = Reps(self._db)
         self.authentication = Authentications(self._db)
         self.privacy = Privacy(self._db)
+        self.webhooks = Webhooks(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow) -> Store:

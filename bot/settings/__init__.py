@@ -25,6 +25,7 @@ from bot.settings.scoring import SCORING_PENALTY_KEYS, SCORING_POINT_KEYS, Learn
 from bot.settings.slack import CHANNEL_ID, SLACK_API, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
 from bot.settings.smtp import SmtpSettings, SmtpUser
 from bot.settings.store import StoreSettings
+from bot.settings.webhooks import OutboundWebhook, WebhooksSettings
 from nlp.settings import ExtractionSettings, NlpSettings
 
 
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     imap: ImapSettings = ImapSettings()
     privacy: PrivacySettings = PrivacySettings()
     authentication: AuthenticationSettings = AuthenticationSettings()
+    webhooks: WebhooksSettings = WebhooksSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -114,6 +116,7 @@ __all__ = [
     "IntakeSettings",
     "IntakeSource",
     "LearningSettings",
+    "OutboundWebhook",
     "PrivacySettings",
     "RoutingRule",
     "RoutingSettings",
@@ -127,5 +130,6 @@ __all__ = [
     "SmtpSettings",
     "SmtpUser",
     "StoreSettings",
+    "WebhooksSettings",
     "load_settings",
 ]
