@@ -130,3 +130,11 @@ SET_ASIDE_HIDDEN = "{count} other value(s) set aside (shown once claimed)"
 LEARNED_LABEL = ":bulb: learned"
 LEARNED_GRADE = ":bulb: learning moved this lead from {before} to {after}"
 CREDIT_MARKED = "Lead #{lead_id}: vendor credit {state}."
+
+# ---- stats by source and by rep (issue 14) ---------------------------------------------------------------
+STATS_MORE = "_More: `/leads stats 30d by source` · `/leads stats 30d by rep`_"
+STATS_NOTHING = "No leads in this period."
+STATS_MEANS = (
+    "_To claim: created → claimed; to first touch: claimed → first logged activity (means). "
+    "Win rate: won / (won + lost + disqualified). Refunds: leads credited back / leads._"
+)
