@@ -4,6 +4,7 @@ direct UPDATE or DELETE), for whole days, partial days and all time, on SQLite a
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from collections.abc import Iterator
@@ -154,3 +155,28 @@ async def test_the_medians_read_an_index_not_a_sort(sqlite_store: Store) -> None
         sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(row[-1]) for row in (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)).all())
     assert "ix_leads_claim_seconds" in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_concurrent_changes_from_two_instances_keep_the_rollups_exact(store_url: str) -> None:
+    """Two stores (two instances) claim, reassign, release and close leads of one day at once: no update
+    of a rollup row is lost, and no two transactions deadlock on them."""
+    async with migrated_store(store_url) as one, migrated_store(store_url) as two:
+        ids = [(await one.leads.add(new_lead(f"c{n}@park.test", post_to=None))).id for n in range(24)]
+
+        async def churn(store: Store, mine: list[int], rep: str, other: str) -> None:
+            for lead_id in mine:
+                await store.leads.claim(lead_id, rep)
+                await store.leads.reassign(lead_id, other, "UBOSS", check=allow)
+                if lead_id % 3:
+                    await store.leads.release(lead_id, other, check=allow)
+                else:
+                    await store.leads.set_outcome(lead_id, other, "won", amount=10.5, check=allow)
+
+        await asyncio.gather(
+            churn(one, ids[0::2], "U1", "U2"), churn(two, ids[1::2], "U2", "U1"),
+        )
+        until = datetime.now(UTC) + timedelta(minutes=1)
+        fast = await compute_stats(one.engine, since=None, until=until)
+        slow = await compute_stats(one.engine, since=None, until=until, scan=True)
+    assert figures(fast) == figures(slow)
+    assert fast.outcomes == {"won": 8} and fast.revenue == 84.0

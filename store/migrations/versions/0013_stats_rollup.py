@@ -119,9 +119,13 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _postgres_function() -> str:
-    """One trigger function. The rep rows are touched in a fixed order (old owner, then new owner, by
-    name) so that two transactions moving leads between the same two reps cannot deadlock."""
+    """One trigger function. Rows are touched in key order (the source rows by their key, the rep rows by
+    owner), so two transactions moving leads the opposite way between the same two rows cannot deadlock."""
     source, rep = _upserts(_postgres_values)
+
+    def key(row: str) -> str:
+        values = _postgres_values(row, "1")
+        return f"ROW({', '.join(values[k] for k in ('day', *SOURCE_KEY))})"
     return f"""
 CREATE FUNCTION leadbot_stats_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -135,8 +139,13 @@ BEGIN
     IF OLD.owner IS NOT NULL THEN {rep("OLD", "-1")}; END IF;
     RETURN NULL;
   END IF;
-  {source("OLD", "-1")};
-  {source("NEW", "1")};
+  IF {key("OLD")} <= {key("NEW")} THEN
+    {source("OLD", "-1")};
+    {source("NEW", "1")};
+  ELSE
+    {source("NEW", "1")};
+    {source("OLD", "-1")};
+  END IF;
   IF OLD.owner IS NOT NULL AND (NEW.owner IS NULL OR OLD.owner <= NEW.owner) THEN
     {rep("OLD", "-1")};
     IF NEW.owner IS NOT NULL THEN {rep("NEW", "1")}; END IF;
