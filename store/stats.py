@@ -1,31 +1,32 @@
 """Pipeline statistics for `/leads stats` and `leadbot stats`, overall, by source and by rep.
 
 The period is a cohort: the leads *created* in [since, until) and what became of them (claims, first
-touches, outcomes), plus the events of kind ``sla_breach`` and ``duplicate`` that happened in the period.
+touches, outcomes, SLA breaches, repeats, credit).
 
 * claim rate: claimed leads (``claimed_at`` set) / leads;
 * median time to claim: created → claimed; median time to first touch: claimed → first logged activity
   (overall); by source and by rep the mean of the same durations;
 * win rate: won / (won + lost + disqualified) — "nurture" is not a decision yet;
 * revenue: the sum of ``outcome_amount`` of won leads;
-* SLA breaches: ``sla_breach`` events in the period, credited to the lead's source and current owner;
+* SLA breaches: the ``sla_breach`` events of the period's leads, by the lead's source and current owner;
 * duplicate rate per vendor: ``duplicate`` events on the vendor's leads / the vendor's leads;
 * invalid rate per vendor: leads of grade C, or whose email or phone failed verification (the lead's
   ``invalid`` flag, set by the assessor), / the vendor's leads;
 * refund rate per vendor: the period's leads credited back (a ``credit_granted`` event) / its leads.
 
 **How it stays fast (issue 11).** The counts and sums are not read from the leads: triggers on ``leads``
-(migration 0013) keep them per UTC day of creation in ``stats_source_days`` and ``stats_rep_days``, in the
-transaction that changes the lead, so they are exact. A period reads the rollup rows of its whole days
-and counts only its partial first and last day from ``leads`` (index ``ix_leads_stats``). The medians walk
-the expression indexes ``ix_leads_claim_seconds`` / ``ix_leads_touch_seconds`` to the middle value (no
-sort). ``scan=True`` computes everything from ``leads`` instead: the reference the tests compare with.
+and ``events`` (migration 0013) keep them per UTC day of creation in ``stats_source_days`` and
+``stats_rep_days``, in the transaction that changes the lead or adds the event, so they are exact. A
+period reads the rollup rows of its whole days and counts only its partial first and last day from
+``leads`` (index ``ix_leads_stats``). The medians walk the expression indexes ``ix_leads_claim_seconds`` /
+``ix_leads_touch_seconds`` to the middle value (no sort). ``scan=True`` computes everything from
+``leads`` instead: the reference the tests compare with.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -33,15 +34,15 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.ledger import CREDIT_KINDS
 from store.records import Grade, Outcome
 from store.tables import Event, Lead, SecondsBetween, StatsRepDay, StatsSourceDay
 
 #: outcomes that are a decision (the win rate's denominator)
 DECIDED = (Outcome.WON, Outcome.LOST, Outcome.DISQUALIFIED)
 NO_VENDOR = "(no vendor)"
-#: the events counted in the period (by when they happened)
-EVENT_KINDS = ("sla_breach", "duplicate")
+#: the events of the period's leads counted each time, and those counted once a lead (migration 0013 alike)
+COUNTED_EVENTS = ("sla_breach", "duplicate")
+FLAGGED_EVENTS = ("credit_requested", "credit_granted")
 
 
 class _Rates:
@@ -171,18 +172,21 @@ class _Tally:
     claim_ms: int = 0
     touch_ms: int = 0
     revenue_cents: int = 0
+    breaches: int = 0
+    duplicates: int = 0
+    credit_requested: int = 0
+    credit_granted: int = 0
 
     def add(self, row: Sequence[Any]) -> None:
-        leads, claimed, touched, claim_ms, touch_ms, cents = (int(v or 0) for v in row)
-        self.leads += leads
-        self.claimed += claimed
-        self.touched += touched
-        self.claim_ms += claim_ms
-        self.touch_ms += touch_ms
-        self.revenue_cents += cents
+        """Add a row of the values of ``TALLY_COLUMNS``, in that order."""
+        for name, value in zip(TALLY_COLUMNS, row, strict=True):
+            setattr(self, name, getattr(self, name) + int(value or 0))
 
 
-TALLY_COLUMNS = ("leads", "claimed", "touched", "claim_ms", "touch_ms", "revenue_cents")
+TALLY_COLUMNS = (
+    "leads", "claimed", "touched", "claim_ms", "touch_ms", "revenue_cents",
+    "breaches", "duplicates", "credit_requested", "credit_granted",
+)
 #: source key (vendor or '', grade, outcome or '', invalid 0/1) → tally; rep key (owner, outcome or '') → tally
 SourceKey = tuple[str, str, str, int]
 RepKey = tuple[str, str]
@@ -199,7 +203,16 @@ def _sums(dialect: str) -> list[ColumnElement[Any]]:
         func.sum(case((claimed, _millis(dialect, Lead.created_at, Lead.claimed_at)), else_=0)),
         func.sum(case((touched, _millis(dialect, Lead.claimed_at, Lead.first_touch_at)), else_=0)),
         func.sum(case((Lead.outcome == Outcome.WON, cents), else_=0)),
+        *(func.sum(_events_of_lead(kind)) for kind in COUNTED_EVENTS),
+        *(func.sum(case((_events_of_lead(kind) > 0, 1), else_=0)) for kind in FLAGGED_EVENTS),
     ]
+
+
+def _events_of_lead(kind: str) -> ColumnElement[int]:
+    """How many events of ``kind`` the lead of the row has (what the rollup triggers count)."""
+    return (
+        select(func.count()).where(Event.lead_id == Lead.id, Event.kind == kind).correlate(Lead).scalar_subquery()
+    )
 
 
 async def _scan(
@@ -276,25 +289,8 @@ async def compute_stats(
     ``scan``: count from the leads themselves rather than the daily rollups (same figures, slower).
     """
     period = [Lead.created_at < until] + ([Lead.created_at >= since] if since is not None else [])
-    event_period = [Event.at < until] + ([Event.at >= since] if since is not None else [])
-    events_q = (
-        select(Event.kind, Lead.vendor, Lead.owner, func.count())
-        .select_from(Event)
-        .outerjoin(Lead, Lead.id == Event.lead_id)
-        .where(Event.kind.in_(EVENT_KINDS), *event_period)
-        .group_by(Event.kind, Lead.vendor, Lead.owner)
-    )
-    credits_q = (
-        select(Lead.vendor, Event.kind, func.count(func.distinct(Lead.id)))
-        .select_from(Event)
-        .join(Lead, Lead.id == Event.lead_id)
-        .where(Event.kind.in_(CREDIT_KINDS.values()), *period)
-        .group_by(Lead.vendor, Event.kind)
-    )
     async with engine.connect() as conn:
         sources, reps = await _tallies(conn, since, until, scan=scan)
-        event_rows = (await conn.execute(events_q)).all()
-        credit_rows = (await conn.execute(credits_q)).all()
         claimed_n = sum(t.claimed for t in sources.values())
         touched_n = sum(t.touched for t in sources.values())
         claimed = Lead.claimed_at.is_not(None)
@@ -305,7 +301,26 @@ async def compute_stats(
         median_touch = await _sql_median(
             conn, _seconds(Lead.claimed_at, Lead.first_touch_at), [*period, touched], touched_n
         )
-    return _assemble(since, until, sources, reps, event_rows, credit_rows, median_claim, median_touch)
+    return _assemble(since, until, sources, reps, median_claim, median_touch)
+
+
+@dataclass(slots=True)
+class _Group:
+    """A source's or a rep's tally with what the keys add: grades, decisions, invalid leads."""
+
+    tally: _Tally = field(default_factory=_Tally)
+    by_grade: dict[str, int] = field(default_factory=dict)
+    won: int = 0
+    decided: int = 0
+    invalid: int = 0
+
+    def add(self, tally: _Tally, outcome: str, grade: str | None = None, invalid: bool = False) -> None:
+        self.tally.add([getattr(tally, name) for name in TALLY_COLUMNS])
+        self.won += tally.leads if outcome == Outcome.WON else 0
+        self.decided += tally.leads if outcome in DECIDED else 0
+        if grade is not None:
+            self.by_grade[grade] = self.by_grade.get(grade, 0) + tally.leads
+            self.invalid += tally.leads if (grade == Grade.C or invalid) else 0
 
 
 def _assemble(
@@ -313,96 +328,58 @@ def _assemble(
     until: datetime,
     sources: dict[SourceKey, _Tally],
     reps: dict[RepKey, _Tally],
-    event_rows: Iterable[Sequence[Any]],
-    credit_rows: Iterable[Sequence[Any]],
     median_claim: float | None,
     median_touch: float | None,
 ) -> PipelineStats:
-    duplicates: dict[str, int] = {}
-    source_breaches: dict[str, int] = {}
-    rep_breaches: dict[str, int] = {}
-    breaches = 0
-    for kind, vendor_name, owner, count in event_rows:
-        if kind == "duplicate":
-            duplicates[_vendor(vendor_name)] = duplicates.get(_vendor(vendor_name), 0) + int(count)
-            continue
-        breaches += int(count)
-        source_breaches[_vendor(vendor_name)] = source_breaches.get(_vendor(vendor_name), 0) + int(count)
-        if owner is not None:
-            rep_breaches[str(owner)] = rep_breaches.get(str(owner), 0) + int(count)
-    credits = {(_vendor(v), str(k)): int(n) for v, k, n in credit_rows}
-
-    per_source: dict[str, dict[str, Any]] = {}
-    grades: dict[str, int] = {}
+    per_source: dict[str, _Group] = {}
+    total = _Group()
     outcomes: dict[str, int] = {}
     for (vendor_key, grade, outcome, bad), tally in sources.items():
         if not tally.leads:
             continue  # a rollup row whose leads all moved elsewhere
-        name = _vendor(vendor_key or None)
-        one = per_source.setdefault(name, {"leads": 0, "by_grade": {}, "claimed": 0, "won": 0, "decided": 0,
-                                           "revenue": 0, "invalid": 0, "touched": 0, "claim": 0, "touch": 0})
-        one["leads"] += tally.leads
-        one["by_grade"][grade] = one["by_grade"].get(grade, 0) + tally.leads
-        one["claimed"] += tally.claimed
-        one["touched"] += tally.touched
-        one["claim"] += tally.claim_ms
-        one["touch"] += tally.touch_ms
-        one["won"] += tally.leads if outcome == Outcome.WON else 0
-        one["decided"] += tally.leads if outcome in DECIDED else 0
-        one["revenue"] += tally.revenue_cents
-        one["invalid"] += tally.leads if (grade == Grade.C or bad) else 0
-        grades[grade] = grades.get(grade, 0) + tally.leads
+        per_source.setdefault(_vendor(vendor_key or None), _Group()).add(tally, outcome, grade, bool(bad))
+        total.add(tally, outcome, grade, bool(bad))
         if outcome:
             outcomes[outcome] = outcomes.get(outcome, 0) + tally.leads
     by_source = sorted(
         (
             SourceStats(
-                vendor=name, leads=v["leads"], by_grade=v["by_grade"], claimed=v["claimed"], won=v["won"],
-                decided=v["decided"], revenue=v["revenue"] / 100, duplicates=duplicates.get(name, 0),
-                invalid=v["invalid"], touched=v["touched"], claim_seconds=v["claim"] / 1000,
-                touch_seconds=v["touch"] / 1000, sla_breaches=source_breaches.get(name, 0),
-                credit_requested=credits.get((name, CREDIT_KINDS["requested"]), 0),
-                credit_granted=credits.get((name, CREDIT_KINDS["granted"]), 0),
+                vendor=name, leads=g.tally.leads, by_grade=g.by_grade, claimed=g.tally.claimed, won=g.won,
+                decided=g.decided, revenue=g.tally.revenue_cents / 100, duplicates=g.tally.duplicates,
+                invalid=g.invalid, touched=g.tally.touched, claim_seconds=g.tally.claim_ms / 1000,
+                touch_seconds=g.tally.touch_ms / 1000, sla_breaches=g.tally.breaches,
+                credit_requested=g.tally.credit_requested, credit_granted=g.tally.credit_granted,
             )
-            for name, v in per_source.items()
+            for name, g in per_source.items()
         ),
         key=lambda s: (-s.leads, s.vendor),
     )
-    per_rep: dict[str, _Tally] = {}
-    rep_outcomes: dict[str, tuple[int, int]] = {}
+    per_rep: dict[str, _Group] = {}
     for (owner, outcome), tally in reps.items():
-        if not tally.leads:
-            continue
-        per_rep.setdefault(owner, _Tally()).add(
-            (tally.leads, tally.claimed, tally.touched, tally.claim_ms, tally.touch_ms, tally.revenue_cents)
-        )
-        won, decided = rep_outcomes.get(owner, (0, 0))
-        rep_outcomes[owner] = (
-            won + (tally.leads if outcome == Outcome.WON else 0),
-            decided + (tally.leads if outcome in DECIDED else 0),
-        )
+        if tally.leads:
+            per_rep.setdefault(owner, _Group()).add(tally, outcome)
     by_rep = sorted(
         (
             RepStats(
-                rep=owner, claimed=t.leads, won=rep_outcomes[owner][0], decided=rep_outcomes[owner][1],
-                revenue=t.revenue_cents / 100, touched=t.touched, claim_seconds=t.claim_ms / 1000,
-                touch_seconds=t.touch_ms / 1000, sla_breaches=rep_breaches.get(owner, 0),
+                rep=owner, claimed=g.tally.leads, won=g.won, decided=g.decided, revenue=g.tally.revenue_cents / 100,
+                touched=g.tally.touched, claim_seconds=g.tally.claim_ms / 1000,
+                touch_seconds=g.tally.touch_ms / 1000, sla_breaches=g.tally.breaches,
             )
-            for owner, t in per_rep.items()
+            for owner, g in per_rep.items()
         ),
         key=lambda r: (-r.revenue, -r.won, r.rep),
     )
     return PipelineStats(
         since=since,
         until=until,
-        leads=sum(grades.values()),
-        by_grade=grades,
-        claimed=sum(s.claimed for s in by_source),
+        leads=total.tally.leads,
+        by_grade=total.by_grade,
+        claimed=total.tally.claimed,
         median_claim_seconds=median_claim,
         median_first_touch_seconds=median_touch,
-        sla_breaches=breaches,
+        sla_breaches=total.tally.breaches,
         outcomes=outcomes,
-        revenue=sum(t.revenue_cents for t in sources.values()) / 100,
+        revenue=total.tally.revenue_cents / 100,
         by_source=by_source,
         by_rep=by_rep,
     )

@@ -395,6 +395,11 @@ class _Tallies:
     claim_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     touch_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     revenue_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: the leads' sla_breach and duplicate events; the leads with credit requested, granted
+    breaches: Mapped[int] = mapped_column(BigInteger, default=0)
+    duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_requested: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_granted: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class StatsSourceDay(_Tallies, Base):

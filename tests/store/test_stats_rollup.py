@@ -46,12 +46,13 @@ def figures(stats: PipelineStats) -> dict[str, object]:
         "median_claim": ms(stats.median_claim_seconds), "median_touch": ms(stats.median_first_touch_seconds),
         "sources": [
             (s.vendor, s.leads, s.by_grade, s.claimed, s.won, s.decided, round(s.revenue, 2), s.duplicates,
-             s.invalid, s.touched, ms(s.claim_seconds), ms(s.touch_seconds), s.credit_requested, s.credit_granted)
+             s.invalid, s.touched, ms(s.claim_seconds), ms(s.touch_seconds), s.credit_requested, s.credit_granted,
+             s.sla_breaches)
             for s in stats.by_source
         ],
         "reps": [
             (r.rep, r.claimed, r.won, r.decided, round(r.revenue, 2), r.touched, ms(r.claim_seconds),
-             ms(r.touch_seconds)) for r in stats.by_rep
+             ms(r.touch_seconds), r.sla_breaches) for r in stats.by_rep
         ],
     }
 
@@ -100,10 +101,15 @@ async def test_rollup_figures_equal_counting_the_leads(store_url: str) -> None:
                 await store.events.record(lead_id, "sla_breach", actor="leadbot")
             if rng.random() < 0.1:
                 await mark_credit(store, lead_id, "granted", actor="UBOSS")
+                await mark_credit(store, lead_id, "granted", actor="UBOSS")  # once a lead, however often
+            if rng.random() < 0.1:
+                await store.events.record(lead_id, "duplicate", actor="leadbot", data={"of_lead": ids[0]})
         # a change no repository method makes: the triggers still see it
         async with store.engine.begin() as conn:
             await conn.execute(sa.text("UPDATE leads SET vendor = 'Renamed' WHERE vendor = 'Cars' AND grade = 'B'"))
             await conn.execute(sa.text("DELETE FROM events WHERE lead_id = :id"), {"id": ids[-1]})
+            early_breaches = "DELETE FROM events WHERE kind = 'sla_breach' AND lead_id < :id"
+            await conn.execute(sa.text(early_breaches), {"id": ids[10]})
             await conn.execute(sa.text("DELETE FROM leads WHERE id = :id"), {"id": ids[-1]})
         until = clock.now + timedelta(minutes=1)
         for since, end in periods(until):
@@ -114,6 +120,7 @@ async def test_rollup_figures_equal_counting_the_leads(store_url: str) -> None:
         assert everything.leads == 59 and everything.claimed > 20 and everything.by_rep
         assert any(s.vendor == "Renamed" for s in everything.by_source)
         assert sum(s.credit_granted for s in everything.by_source) == everything.credit_granted > 0
+        assert everything.sla_breaches > 0 and everything.duplicates > 0
 
 
 async def test_figures_by_source_and_rep(sqlite_url: str) -> None:

@@ -1,9 +1,10 @@
-"""statistics rollups (issue 11): per-day counts and sums kept by triggers on leads; median indexes
+"""statistics rollups (issue 11): per-day counts and sums kept by triggers on leads and events; median indexes
 
 ``stats_source_days`` and ``stats_rep_days`` hold, per UTC day of creation, what `store.stats` used to
 count by reading every lead. Triggers on ``leads`` take a row's old contribution away and add its new one
 inside the statement that changes it, so the figures stay exact whichever code changes a lead (the claim,
-the SLA worker's auto-assignment, a re-open, a bulk import). The two expression indexes let the medians
+the SLA worker's auto-assignment, a re-open, a bulk import); a trigger on ``events`` adds a lead's SLA
+breaches, repeats and credit to its rows the same way. The two expression indexes let the medians
 of time to claim and to first touch be read from an index walk instead of a sort; the events index gains
 the lead id.
 
@@ -26,7 +27,13 @@ depends_on = None
 
 #: a change to one of these moves a lead's contribution (UPDATE OF: other updates fire nothing)
 WATCHED = "vendor, grade, owner, outcome, outcome_amount, invalid, created_at, claimed_at, first_touch_at"
-_COUNTS = ("leads", "claimed", "touched", "claim_ms", "touch_ms", "revenue_cents")
+_COUNTS = (
+    "leads", "claimed", "touched", "claim_ms", "touch_ms", "revenue_cents",
+    "breaches", "duplicates", "credit_requested", "credit_granted",
+)
+#: a lead's events the rollups count: SLA breaches and repeats (each one), credit asked and granted (once)
+COUNTED_EVENTS = {"breaches": "sla_breach", "duplicates": "duplicate"}
+FLAGGED_EVENTS = {"credit_requested": "credit_requested", "credit_granted": "credit_granted"}
 
 
 def _columns(key: tuple[tuple[str, int], ...]) -> list[sa.Column[Any]]:
@@ -54,7 +61,32 @@ def _values(row: str, sign: str, *, day: str, ms: Callable[[str, str], str], cen
         "claim_ms": f"{sign} * (CASE WHEN {claimed} THEN {ms('created_at', 'claimed_at')} ELSE 0 END)",
         "touch_ms": f"{sign} * (CASE WHEN {touched} THEN {ms('claimed_at', 'first_touch_at')} ELSE 0 END)",
         "revenue_cents": f"{sign} * (CASE WHEN {row}.outcome = 'won' THEN coalesce({cents}, 0) ELSE 0 END)",
+        **{
+            column: f"{sign} * (SELECT count(*) FROM events WHERE events.lead_id = {row}.id AND events.kind = '{kind}')"
+            for column, kind in COUNTED_EVENTS.items()
+        },
+        **{
+            column: f"{sign} * (CASE WHEN EXISTS (SELECT 1 FROM events WHERE events.lead_id = {row}.id "
+            f"AND events.kind = '{kind}') THEN 1 ELSE 0 END)"
+            for column, kind in FLAGGED_EVENTS.items()
+        },
     }
+
+
+def _event_values(lead_values: Callable[[str, str], dict[str, str]], event: str, sign: str) -> dict[str, str]:
+    """One event's contribution (``event``: NEW or OLD of ``events``), times ``sign``, to the rollup row of
+    its lead as the lead is now (``l``): a breach or a repeat counts each time, a credit kind once a lead."""
+    values = {column: "0" for column in _COUNTS}
+    values.update({k: v for k, v in lead_values("l", "0").items() if k not in _COUNTS})
+    for column, kind in COUNTED_EVENTS.items():
+        values[column] = f"{sign} * (CASE WHEN {event}.kind = '{kind}' THEN 1 ELSE 0 END)"
+    for column, kind in FLAGGED_EVENTS.items():
+        values[column] = (
+            f"{sign} * (CASE WHEN {event}.kind = '{kind}' AND NOT EXISTS (SELECT 1 FROM events other "
+            f"WHERE other.lead_id = {event}.lead_id AND other.kind = {event}.kind AND other.id <> {event}.id) "
+            "THEN 1 ELSE 0 END)"
+        )
+    return values
 
 
 def _sqlite_values(row: str, sign: str) -> dict[str, str]:
@@ -73,13 +105,29 @@ def _postgres_values(row: str, sign: str) -> dict[str, str]:
     return _values(row, sign, day=day, ms=ms, cents=f"round({row}.outcome_amount * 100)::bigint")
 
 
-def _upsert(table: str, key: tuple[str, ...], values: dict[str, str]) -> str:
+def _upsert(table: str, key: tuple[str, ...], values: dict[str, str], source: str | None = None) -> str:
+    """Add ``values`` to the row of their key; ``source``: "FROM … WHERE …" the values are selected from."""
     names = ("day", *key, *_COUNTS)
     sums = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COUNTS)
+    listed = ", ".join(values[n] for n in names)
+    rows = f"VALUES ({listed})" if source is None else f"SELECT {listed} {source}"
     return (
-        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values[n] for n in names)}) "
+        f"INSERT INTO {table} ({', '.join(names)}) {rows} "
         f"ON CONFLICT (day, {', '.join(key)}) DO UPDATE SET {sums}"
     )
+
+
+def _event_upserts(lead_values: Callable[[str, str], dict[str, str]], event: str, sign: str) -> list[str]:
+    values = _event_values(lead_values, event, sign)
+    lead = f"FROM leads l WHERE l.id = {event}.lead_id"
+    return [
+        _upsert("stats_source_days", SOURCE_KEY, values, lead),
+        _upsert("stats_rep_days", REP_KEY, values, f"{lead} AND l.owner IS NOT NULL"),
+    ]
+
+
+#: the events an events trigger looks at
+EVENT_KINDS_SQL = ", ".join(f"'{k}'" for k in (*COUNTED_EVENTS.values(), *FLAGGED_EVENTS.values()))
 
 
 SOURCE_KEY = ("vendor", "grade", "outcome", "invalid")
@@ -102,9 +150,9 @@ def _upserts(values: Callable[[str, str], dict[str, str]]) -> tuple[Upsert, Upse
 
 
 def _sqlite_triggers() -> list[str]:
-    def trigger(name: str, event: str, when: str | None, body: list[str]) -> str:
+    def trigger(name: str, event: str, when: str | None, body: list[str], table: str = "leads") -> str:
         condition = f" WHEN {when}" if when else ""
-        return f"CREATE TRIGGER {name} AFTER {event} ON leads FOR EACH ROW{condition} BEGIN {'; '.join(body)}; END"
+        return f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{condition} BEGIN {'; '.join(body)}; END"
 
     source, rep = _upserts(_sqlite_values)
     return [
@@ -115,6 +163,10 @@ def _sqlite_triggers() -> list[str]:
         trigger("leads_stats_update_rep_new", f"UPDATE OF {WATCHED}", "NEW.owner IS NOT NULL", [rep("NEW", "1")]),
         trigger("leads_stats_delete", "DELETE", None, [source("OLD", "-1")]),
         trigger("leads_stats_delete_rep", "DELETE", "OLD.owner IS NOT NULL", [rep("OLD", "-1")]),
+        trigger("events_stats_insert", "INSERT", f"NEW.lead_id IS NOT NULL AND NEW.kind IN ({EVENT_KINDS_SQL})",
+                _event_upserts(_sqlite_values, "NEW", "1"), table="events"),
+        trigger("events_stats_delete", "DELETE", f"OLD.lead_id IS NOT NULL AND OLD.kind IN ({EVENT_KINDS_SQL})",
+                _event_upserts(_sqlite_values, "OLD", "-1"), table="events"),
     ]
 
 
@@ -152,6 +204,22 @@ BEGIN
   ELSE
     IF NEW.owner IS NOT NULL THEN {rep("NEW", "1")}; END IF;
     IF OLD.owner IS NOT NULL THEN {rep("OLD", "-1")}; END IF;
+  END IF;
+  RETURN NULL;
+END $$"""
+
+
+def _postgres_events_function() -> str:
+    """The events trigger: a counted event moves its lead's rollup rows."""
+    insert = "; ".join(_event_upserts(_postgres_values, "NEW", "1"))
+    delete = "; ".join(_event_upserts(_postgres_values, "OLD", "-1"))
+    return f"""
+CREATE FUNCTION leadbot_stats_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.lead_id IS NOT NULL AND NEW.kind IN ({EVENT_KINDS_SQL}) THEN {insert}; END IF;
+  ELSE
+    IF OLD.lead_id IS NOT NULL AND OLD.kind IN ({EVENT_KINDS_SQL}) THEN {delete}; END IF;
   END IF;
   RETURN NULL;
 END $$"""
@@ -213,6 +281,11 @@ def upgrade() -> None:
             f"CREATE TRIGGER leads_stats AFTER INSERT OR DELETE OR UPDATE OF {WATCHED} ON leads "
             "FOR EACH ROW EXECUTE FUNCTION leadbot_stats_rollup()"
         )
+        op.execute(_postgres_events_function())
+        op.execute(
+            "CREATE TRIGGER events_stats AFTER INSERT OR DELETE ON events "
+            "FOR EACH ROW EXECUTE FUNCTION leadbot_stats_events()"
+        )
     else:
         for statement in _sqlite_triggers():
             op.execute(statement)
@@ -232,6 +305,8 @@ def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_leads_touch_seconds")
     op.execute("DROP INDEX IF EXISTS ix_leads_claim_seconds")
     if dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS events_stats ON events")
+        op.execute("DROP FUNCTION IF EXISTS leadbot_stats_events()")
         op.execute("DROP TRIGGER IF EXISTS leads_stats ON leads")
         op.execute("DROP FUNCTION IF EXISTS leadbot_stats_rollup()")
     else:
