@@ -354,8 +354,7 @@ Index(
     Lead.first_touch_at,
     Lead.outcome_amount,
 )
-# (issue 11: with lead_id the statistics' events query reads no event rows)
-Index("ix_events_kind_at_lead", Event.kind, Event.at, Event.lead_id)
+Index("ix_events_kind_at", Event.kind, Event.at)
 # issue 12: an item waits only for earlier pending items of its own lead (a card's post before its updates)
 Index("ix_outbox_lead_lane", OutboxItem.lead_id, OutboxItem.status, OutboxItem.id)
 

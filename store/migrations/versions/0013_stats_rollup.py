@@ -5,8 +5,7 @@ count by reading every lead. Triggers on ``leads`` take a row's old contribution
 inside the statement that changes it, so the figures stay exact whichever code changes a lead (the claim,
 the SLA worker's auto-assignment, a re-open, a bulk import); a trigger on ``events`` adds a lead's SLA
 breaches, repeats and credit to its rows the same way. The two expression indexes let the medians
-of time to claim and to first touch be read from an index walk instead of a sort; the events index gains
-the lead id.
+of time to claim and to first touch be read from an index walk instead of a sort.
 
 Revision ID: 0013_stats_rollup
 Revises: 0012_webhooks
@@ -291,17 +290,10 @@ def upgrade() -> None:
             op.execute(statement)
     for statement in MEDIAN_INDEXES.get(dialect, []):
         op.execute(statement)
-    # the statistics' events query reads the lead id from the index too
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_kind_at_lead", ["kind", "at", "lead_id"], unique=False)
-        batch_op.drop_index("ix_events_kind_at")
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index("ix_events_kind_at", ["kind", "at"], unique=False)
-        batch_op.drop_index("ix_events_kind_at_lead")
     op.execute("DROP INDEX IF EXISTS ix_leads_touch_seconds")
     op.execute("DROP INDEX IF EXISTS ix_leads_claim_seconds")
     if dialect == "postgresql":
