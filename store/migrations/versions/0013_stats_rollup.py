@@ -242,8 +242,18 @@ MEDIAN_INDEXES = {
 
 
 def _backfill(dialect: str) -> list[str]:
-    """The rollups of the leads already stored: the triggers' values, summed (NEW read from ``leads``)."""
+    """The rollups of the leads already stored: the triggers' values, summed (NEW read from ``leads``, the
+    event counts from one pass over the counted events)."""
     values = _postgres_values("leads", "1") if dialect == "postgresql" else _sqlite_values("leads", "1")
+    per_lead = ", ".join(
+        [f"sum(CASE WHEN kind = '{kind}' THEN 1 ELSE 0 END) AS {column}" for column, kind in COUNTED_EVENTS.items()]
+        + [f"max(CASE WHEN kind = '{kind}' THEN 1 ELSE 0 END) AS {column}" for column, kind in FLAGGED_EVENTS.items()]
+    )
+    values.update({column: f"coalesce(e.{column}, 0)" for column in (*COUNTED_EVENTS, *FLAGGED_EVENTS)})
+    events = (
+        f"LEFT JOIN (SELECT lead_id, {per_lead} FROM events WHERE lead_id IS NOT NULL AND kind IN ({EVENT_KINDS_SQL}) "
+        "GROUP BY lead_id) e ON e.lead_id = leads.id"
+    )
     statements = []
     for table, key, where in (
         ("stats_source_days", SOURCE_KEY, ""),
@@ -253,8 +263,8 @@ def _backfill(dialect: str) -> list[str]:
         select_keys = ", ".join(values[k] for k in keys)
         sums = ", ".join(f"sum({values[c]})" for c in _COUNTS)
         statements.append(
-            f"INSERT INTO {table} ({', '.join((*keys, *_COUNTS))}) SELECT {select_keys}, {sums} FROM leads{where} "
-            f"GROUP BY {select_keys}"
+            f"INSERT INTO {table} ({', '.join((*keys, *_COUNTS))}) SELECT {select_keys}, {sums} FROM leads "
+            f"{events}{where} GROUP BY {select_keys}"
         )
     return statements
 
