@@ -5,6 +5,7 @@ two instances never both deliver one event."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
 import socket
@@ -18,6 +19,7 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
+from bot.service import Service
 from bot.settings import load_settings
 from bot.settings.webhooks import OutboundWebhook, WebhooksSettings
 from bot.workers.webhooks import (
@@ -29,6 +31,7 @@ from bot.workers.webhooks import (
     sign,
     verify_signature,
 )
+from nlp.extractor import Extractor
 from store.store import Store
 from tests.conftest import migrated_store
 from tests.store.helpers import new_lead
@@ -291,3 +294,28 @@ def test_a_receiver_from_the_file_with_its_secret_from_the_environment(
     assert (crm.url, crm.events, crm.secret.get_secret_value(), crm.start) == (
         "https://crm.example/hook", ("claimed", "outcome"), SECRET, "new"
     )
+
+
+async def test_leadbot_serve_runs_the_receivers(tmp_path: Path, receiver: Receiver) -> None:
+    """The composition root starts the worker for the receivers in the settings."""
+    settings = load_settings(None, overrides={
+        "smtp.port": 0,
+        "store.url": f"sqlite+aiosqlite:///{tmp_path / 'leadbot.db'}",
+        "intake.read_processes": 0,
+        "webhooks.poll_seconds": 0.05,
+        "webhooks.outbound": {"crm": {"url": receiver.url, "secret": SECRET, "events": ["claimed"]}},
+    })
+    service = Service(settings, extractor=Extractor(), console=io.StringIO())
+    await service.start()
+    try:
+        for _ in range(500):  # the receiver's row is made when the worker starts (its cursor: the newest event)
+            if await service.store.webhooks.states():
+                break
+            await asyncio.sleep(0.02)
+        receiver.expected = 1
+        lead = await service.store.leads.add(new_lead(post_to=None))
+        await service.store.leads.claim(lead.id, "U0REP1")
+        await asyncio.wait_for(receiver.arrived.wait(), timeout=10)
+    finally:
+        await service.stop()
+    assert [(r.kind, r.body["lead"]["id"]) for r in receiver.got] == [("claimed", lead.id)]
