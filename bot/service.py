@@ -40,6 +40,7 @@ from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
 from bot.workers.outbox import OutboxWorker
 from bot.workers.retention import RetentionWorker
 from bot.workers.sla import SlaWorker
+from bot.workers.webhooks import WebhookWorker
 from nlp.extractor import Extractor
 from store.store import Store
 
@@ -129,6 +130,9 @@ class Service:
         if settings.acknowledgement.enabled and not self._hold:
             ack = settings.acknowledgement
             self._spawn(AcknowledgementWorker(self.store, ack, names=rep_names(ack.rep_names, client)).run(), "ack")
+        # issue 14: lead events to the receivers in [webhooks.outbound.<name>], from the events table
+        if any(r.enabled for r in settings.webhooks.outbound.values()) and not self._hold:
+            self._spawn(WebhookWorker(self.store, settings.webhooks).run(), "webhooks")
         self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
         await self.smtp.start()
         await self._start_ways_in()

@@ -6,6 +6,7 @@
     store.contacts, store.outbox, store.timers, store.drafts, store.imports, store.events, store.reps,
     store.authentication, store.privacy (erasure, export, retention: store/privacy.py),
     store.acknowledgements (emails to the prospect), store.event_cursors (followers of the events table)
+    store.webhooks (outbound webhook receivers' cursors: store/webhooks.py)
 
 Work that spans repositories in one transaction (a lead filed under its contact, with its events, card and
 claim timer) goes through module-level helpers taking the session (``store.leads.insert_lead``), never
@@ -30,6 +31,7 @@ from store.outbox import Outbox
 from store.privacy import Privacy
 from store.reps import Reps
 from store.timers import Timers
+from store.webhooks import Webhooks
 
 
 class Store:
@@ -51,6 +53,7 @@ class Store:
         self.privacy = Privacy(self._db)
         self.acknowledgements = Acknowledgements(self._db)
         self.event_cursors = EventCursors(self._db)
+        self.webhooks = Webhooks(self._db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow) -> Store:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,10 +21,14 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
     false,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 # Stable constraint names, so Alembic migrations can refer to them on every backend.
 NAMING = {
@@ -402,3 +407,113 @@ class Acknowledgement(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     leased_until: Mapped[datetime | None]
     claims: Mapped[int] = mapped_column(default=0, server_default="0")
+# ---- out to other systems: outbound webhooks (issue 14) ------------------------------------------------
+
+
+class WebhookEndpoint(Base):
+    """One configured receiver of lead events and how far it has got: the id of the last event delivered
+    (or passed over), its retry state, and which instance delivers to it now (a lease, so that several
+    instances never both deliver). Rows are created from the settings at start-up, keyed by name."""
+
+    __tablename__ = "webhook_endpoints"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: every event with an id up to this one was delivered or is not for this endpoint
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: failed tries of the event after the cursor (0: none failing)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_delivered_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
+
+
+# ---- statistics rollups (issue 11): kept by database triggers on leads, in the changing transaction ------
+
+
+class _Tallies:
+    """The counts and sums of a rollup row."""
+
+    leads: Mapped[int] = mapped_column(BigInteger, default=0)
+    claimed: Mapped[int] = mapped_column(BigInteger, default=0)
+    touched: Mapped[int] = mapped_column(BigInteger, default=0)
+    claim_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    touch_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: the leads' sla_breach and duplicate events; the leads with credit requested, granted
+    breaches: Mapped[int] = mapped_column(BigInteger, default=0)
+    duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_requested: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_granted: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StatsSourceDay(_Tallies, Base):
+    """The leads created on one UTC day, per vendor, grade, outcome and invalid flag: counts and sums.
+
+    Maintained by the ``leads_stats_*`` triggers (migration 0013), so every change to a lead, whichever
+    code makes it, moves its contribution in the same transaction. ``''`` stands for "none" in the key
+    (no vendor, no outcome). Durations are integer milliseconds and revenue integer cents, so adding and
+    taking away stay exact.
+    """
+
+    __tablename__ = "stats_source_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    vendor: Mapped[str] = mapped_column(String(120), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(1), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    invalid: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class StatsRepDay(_Tallies, Base):
+    """The owned leads created on one UTC day, per owner and outcome (see `StatsSourceDay`)."""
+
+    __tablename__ = "stats_rep_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class SecondsBetween(FunctionElement[float]):
+    """``end - start`` in seconds, as a float, spelt the same in the median indexes and in the queries that
+    walk them (SQLite matches an index expression only to the same expression)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(SecondsBetween, "sqlite")
+def _seconds_sqlite(element: SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({end}) - julianday({start})) * 86400.0"
+
+
+@compiles(SecondsBetween, "postgresql")
+def _seconds_postgresql(element: SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(EXTRACT(epoch FROM {end} - {start}) AS FLOAT)"
+
+
+# The medians of time to claim and to first touch walk these to the middle value (issue 11); the times
+# themselves are in them too, so the walk reads no table rows.
+Index(
+    "ix_leads_claim_seconds",
+    SecondsBetween(Lead.created_at, Lead.claimed_at),
+    Lead.created_at,
+    Lead.claimed_at,
+    sqlite_where=Lead.claimed_at.is_not(None),
+    postgresql_where=Lead.claimed_at.is_not(None),
+)
+Index(
+    "ix_leads_touch_seconds",
+    SecondsBetween(Lead.claimed_at, Lead.first_touch_at),
+    Lead.created_at,
+    Lead.claimed_at,
+    Lead.first_touch_at,
+    sqlite_where=and_(Lead.claimed_at.is_not(None), Lead.first_touch_at.is_not(None)),
+    postgresql_where=and_(Lead.claimed_at.is_not(None), Lead.first_touch_at.is_not(None)),
+)

@@ -138,7 +138,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.cli.stats import run_stats
 
-    return _run(run_stats(_settings(args), args.period))
+    return _run(run_stats(_settings(args), args.period, args.by))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -286,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = command("stats", "pipeline statistics: sources, grades, claim times, outcomes, reps")
     stats.add_argument("period", nargs="?", default="30d", choices=["7d", "30d", "90d", "all"])
+    stats.add_argument("--by", choices=["source", "rep"], help="one line per source or per rep, in detail")
     stats.set_defaults(func=cmd_stats)
 
     migrate = command("migrate", "create or upgrade the database schema")

@@ -1,4 +1,5 @@
-"""`leadbot stats [7d|30d|90d|all]`: the pipeline statistics `/leads stats` shows, on the terminal."""
+"""`leadbot stats [7d|30d|90d|all] [--by source|rep]`: the pipeline statistics `/leads stats` shows, on the
+terminal."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from bot.slack.blocks import money
 from bot.slack.commands import PERIODS, period_since
 from bot.slack.views import age
 from store.db import utcnow
-from store.ledger import RefundRate, refund_rates
-from store.stats import PipelineStats, compute_stats
+from store.ledger import RefundRate
+from store.stats import PipelineStats, RepStats, SourceStats, compute_stats
 
 
 def _pct(value: float | None) -> str:
@@ -61,14 +62,48 @@ def stats_text(stats: PipelineStats, period: str) -> str:
     return "\n".join(lines)
 
 
-async def run_stats(settings: Settings, period: str) -> int:
+def sources_text(sources: list[SourceStats]) -> list[str]:
+    """`--by source`: per source, times to claim and to first touch (means), SLA breaches, win, revenue, refunds."""
+    lines = [
+        f"  {'source':<22}{'leads':>7}{'claimed':>8}{'to claim':>10}{'to touch':>10}{'SLA':>5}{'win':>6}"
+        f"{'revenue':>13}{'refund':>7}"
+    ]
+    for s in sources:
+        lines.append(
+            f"  {s.vendor[:21]:<22}{s.leads:>7}{s.claimed:>8}{_duration(s.mean_claim_seconds):>10}"
+            f"{_duration(s.mean_touch_seconds):>10}{s.sla_breaches:>5}{_pct(s.win_rate):>6}{money(s.revenue):>13}"
+            f"{_pct(s.refund_rate):>7}"
+        )
+    return lines
+
+
+def reps_text(reps: list[RepStats]) -> list[str]:
+    """`--by rep`: per rep, leads owned, times to claim and to first touch (means), SLA breaches, win, revenue."""
+    lines = [f"  {'rep':<22}{'leads':>7}{'to claim':>10}{'to touch':>10}{'SLA':>5}{'won':>5}{'win':>6}{'revenue':>13}"]
+    for r in reps:
+        lines.append(
+            f"  {r.rep[:21]:<22}{r.claimed:>7}{_duration(r.mean_claim_seconds):>10}"
+            f"{_duration(r.mean_touch_seconds):>10}{r.sla_breaches:>5}{r.won:>5}{_pct(r.win_rate):>6}{money(r.revenue):>13}"
+        )
+    return lines
+
+
+def by_text(stats: PipelineStats, period: str, by: str) -> str:
+    label = "all time" if PERIODS[period] is None else f"the last {PERIODS[period]} days"
+    rows = sources_text(stats.by_source) if by == "source" else reps_text(stats.by_rep)
+    return "\n".join([f"Pipeline by {by}, {label} (times are means)", *rows])
+
+
+async def run_stats(settings: Settings, period: str, by: str | None = None) -> int:
     store = await open_existing(settings)
     try:
         now = utcnow()
-        since = period_since(period, now)
-        stats = await compute_stats(store.engine, since=since, until=now)
-        refunds = await refund_rates(store, since=since, until=now)
+        stats = await compute_stats(store.engine, since=period_since(period, now), until=now)
     finally:
         await store.close()
+    if by is not None:
+        print(by_text(stats, period, by))
+        return 0
+    refunds = [RefundRate(s.vendor, s.leads, s.credit_requested, s.credit_granted) for s in stats.by_source]
     print("\n".join([stats_text(stats, period), *refunds_text(refunds)]))
     return 0

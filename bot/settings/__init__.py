@@ -26,6 +26,7 @@ from bot.settings.scoring import SCORING_PENALTY_KEYS, SCORING_POINT_KEYS, Learn
 from bot.settings.slack import CHANNEL_ID, SLACK_API, SlackChannels, SlackIntakeSettings, SlackRoles, SlackSettings
 from bot.settings.smtp import SmtpSettings, SmtpUser
 from bot.settings.store import StoreSettings
+from bot.settings.webhooks import OutboundWebhook, WebhooksSettings
 from nlp.settings import ExtractionSettings, NlpSettings
 
 
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     authentication: AuthenticationSettings = AuthenticationSettings()
     acknowledgement: AcknowledgementSettings = AcknowledgementSettings()
+    webhooks: WebhooksSettings = WebhooksSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -118,6 +120,7 @@ __all__ = [
     "IntakeSettings",
     "IntakeSource",
     "LearningSettings",
+    "OutboundWebhook",
     "PrivacySettings",
     "RelaySettings",
     "RoutingRule",
@@ -132,5 +135,6 @@ __all__ = [
     "SmtpSettings",
     "SmtpUser",
     "StoreSettings",
+    "WebhooksSettings",
     "load_settings",
 ]

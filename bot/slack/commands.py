@@ -31,7 +31,7 @@ from bot.slack.views import (
 from store.db import utcnow
 from store.ledger import CREDIT_KINDS, mark_credit
 from store.records import ContactHistory, EventRecord, LeadNotFound, LeadRecord, WorkRefused
-from store.stats import PipelineStats, compute_stats
+from store.stats import PipelineStats, RepStats, SourceStats, compute_stats
 from store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 #: the periods `/leads stats` knows, in days (None: everything)
 PERIODS: dict[str, int | None] = {"7d": 7, "30d": 30, "90d": 90, "all": None}
 DEFAULT_PERIOD = "30d"
+#: `/leads stats … by source|by rep`: the detailed tables
+STATS_VIEWS = ("source", "rep")
 #: commands whose answer may be shared with the channel (`… share`)
 SHAREABLE = frozenset({"help", "stats", "mine", "unclaimed", "show", "search"})
 #: every subcommand `parse` knows (a DM to the bot is a command only if it starts with one)
@@ -49,7 +51,7 @@ LIST_MAX = 20
 EVENTS_SHOWN = 25
 
 _USAGE = {
-    "stats": "Usage: `/leads stats [7d|30d|90d|all] [share]`",
+    "stats": "Usage: `/leads stats [7d|30d|90d|all] [by source|by rep] [share]`",
     "show": "Usage: `/leads show <lead id|email|phone>`",
     "outcome": "Usage: `/leads outcome <id> won <amount> | lost <reason> | nurture | disqualified <reason>`",
     "note": "Usage: `/leads note <id> <text>`",
@@ -100,9 +102,7 @@ def parse(text: str) -> Command | Usage:
     if name in ("help", "mine", "unclaimed"):
         return Command(name, share=share) if not args else Usage(messages.USAGE)
     if name == "stats":
-        if len(args) > 1 or (args and args[0].lower() not in PERIODS):
-            return Usage(_USAGE["stats"])
-        return Command("stats", (args[0].lower() if args else DEFAULT_PERIOD,), share=share)
+        return _stats_command([a.lower() for a in args], share)
     if name == "show":
         return Command("show", (args[0],), share=share) if len(args) == 1 else Usage(_USAGE["show"])
     if name == "outcome":
@@ -134,6 +134,20 @@ def parse(text: str) -> Command | Usage:
     return Usage(messages.USAGE)
 
 
+def _stats_command(args: list[str], share: bool) -> Command | Usage:
+    """``stats [period] [by source|by rep]``, in either order."""
+    period, view = DEFAULT_PERIOD, None
+    if len(args) >= 2 and args[-2] == "by" and args[-1] in STATS_VIEWS:
+        view, args = args[-1], args[:-2]
+    elif len(args) >= 3 and args[0] == "by" and args[1] in STATS_VIEWS:
+        view, args = args[1], args[2:]
+    if len(args) > 1 or (args and args[0] not in PERIODS):
+        return Usage(_USAGE["stats"])
+    if args:
+        period = args[0]
+    return Command("stats", (period,) if view is None else (period, view), share=share)
+
+
 def _lead_id(text: str) -> int | None:
     text = text.lstrip("#")
     return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 and int(text) else None
@@ -159,9 +173,17 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}}
 
 
-def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str) -> Reply:
-    """The `/leads stats` answer: totals, sources, outcomes, and reps (everyone's for managers)."""
+def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str, view: str | None = None) -> Reply:
+    """The `/leads stats` answer: totals, sources, outcomes, and reps (everyone's for managers); ``view``
+    "source" or "rep" answers with that table in detail instead."""
     label = "all time" if PERIODS[period] is None else f"the last {PERIODS[period]} days"
+    reps = stats.by_rep if per_rep else [r for r in stats.by_rep if r.rep == user]
+    if view == "source":
+        return Reply(f"Pipeline by source, {label}", [_section(f"*Pipeline by source, {label}*"),
+                                                      *_source_sections(stats.by_source)])
+    if view == "rep":
+        title = f"*Pipeline by rep, {label}*" if per_rep else f"*Your pipeline, {label}*"
+        return Reply(f"Pipeline by rep, {label}", [_section(title), *_rep_sections(reps)])
     grades = " · ".join(f"{g} {n}" for g, n in sorted(stats.by_grade.items())) or "none"
     outcomes = " · ".join(f"{messages.OUTCOMES.get(o, o)} {n}" for o, n in sorted(stats.outcomes.items())) or "none"
     summary = "\n".join(
@@ -182,7 +204,6 @@ def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str) 
                 f"{money(source.revenue)} · {_pct(source.duplicate_rate)} · {_pct(source.invalid_rate)}"
             )
         blocks.append(_section("\n".join(lines)))
-    reps = stats.by_rep if per_rep else [r for r in stats.by_rep if r.rep == user]
     if reps:
         title = (
             "*By rep* (claimed · won · win rate · revenue)" if per_rep else "*You* (claimed · won · win rate · revenue)"
@@ -193,7 +214,36 @@ def stats_reply(stats: PipelineStats, period: str, *, per_rep: bool, user: str) 
                 f"• {mention(rep.rep)}: {rep.claimed} · {rep.won} · {_pct(rep.win_rate)} · {money(rep.revenue)}"
             )
         blocks.append(_section("\n".join(lines)))
+    blocks.append(_section(messages.STATS_MORE))
     return Reply(f"Pipeline, {label}: {stats.leads} leads", blocks)
+
+
+def _source_sections(sources: list[SourceStats]) -> list[dict[str, Any]]:
+    """One line per source, the biggest first."""
+    return _table_sections([
+        f"• *{escape_trimmed(one_line(s.vendor), 60)}*: {s.leads} leads · claimed {s.claimed} · "
+        f"to claim {_duration(s.mean_claim_seconds)} · to first touch {_duration(s.mean_touch_seconds)} · "
+        f"SLA breaches {s.sla_breaches} · win rate {_pct(s.win_rate)} · revenue {money(s.revenue)} · "
+        f"refunds {_pct(s.refund_rate)} · duplicates {_pct(s.duplicate_rate)} · invalid {_pct(s.invalid_rate)}"
+        for s in sources[:40]
+    ])
+
+
+def _rep_sections(reps: list[RepStats]) -> list[dict[str, Any]]:
+    """One line per rep, the most revenue first."""
+    return _table_sections([
+        f"• {mention(r.rep)}: {r.claimed} leads · to claim {_duration(r.mean_claim_seconds)} · "
+        f"to first touch {_duration(r.mean_touch_seconds)} · SLA breaches {r.sla_breaches} · won {r.won} · "
+        f"win rate {_pct(r.win_rate)} · revenue {money(r.revenue)}"
+        for r in reps[:40]
+    ])
+
+
+def _table_sections(lines: list[str]) -> list[dict[str, Any]]:
+    """The lines in sections of 8 (a section holds 3,000 characters), and what the figures mean."""
+    if not lines:
+        return [_section(messages.STATS_NOTHING)]
+    return [_section("\n".join(lines[i : i + 8])) for i in range(0, len(lines), 8)] + [_section(messages.STATS_MEANS)]
 
 
 def list_reply(
@@ -316,8 +366,9 @@ class LeadsCommands:
     async def _stats(self, user: str, command: Command) -> Reply:
         now = self._clock()
         period = command.args[0]
+        view = command.args[1] if len(command.args) > 1 else None
         stats = await compute_stats(self._store.engine, since=period_since(period, now), until=now)
-        reply = stats_reply(stats, period, per_rep=await self._roles.is_manager(user), user=user)
+        reply = stats_reply(stats, period, per_rep=await self._roles.is_manager(user), user=user, view=view)
         return Reply(reply.text, reply.blocks, share=command.share)
 
     async def _mine(self, user: str, command: Command) -> Reply:

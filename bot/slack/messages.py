@@ -162,3 +162,11 @@ REMINDER_CLOSED = "It is closed now ({outcome})."
 REMINDER_NOTE = "Your note: {note}"
 DM_UNKNOWN = "I did not understand that. Here is what I can do (no `/leads` needed in here):"
 ESCALATION_CLAIMED = ":white_check_mark: Lead #{lead_id} was claimed by {owner}."
+
+# ---- stats by source and by rep (issue 14) ---------------------------------------------------------------
+STATS_MORE = "_More: `/leads stats 30d by source` · `/leads stats 30d by rep`_"
+STATS_NOTHING = "No leads in this period."
+STATS_MEANS = (
+    "_To claim: created → claimed; to first touch: claimed → first logged activity (means). "
+    "Win rate: won / (won + lost + disqualified). Refunds: leads credited back / leads._"
+)

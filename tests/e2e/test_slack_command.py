@@ -73,7 +73,7 @@ async def pipeline(side: SlackSide) -> list[LeadRecord]:
         ("", "*Leadbot* — your leads"),
         ("help", "*Leadbot* — your leads"),
         ("frobnicate", "Usage: `/leads help` · `stats"),
-        ("stats 12d", "Usage: `/leads stats [7d|30d|90d|all] [share]`"),
+        ("stats 12d", "Usage: `/leads stats [7d|30d|90d|all] [by source|by rep] [share]`"),
         ("show", "Usage: `/leads show <lead id|email|phone>`"),
         ("outcome 12 maybe", "Usage: `/leads outcome <id> won <amount>"),
         ("outcome x won 5", "Usage: `/leads outcome <id> won <amount>"),
