@@ -107,7 +107,7 @@ async def test_vendor_mail_becomes_a_claimable_card(service: Service, slack_api:
     assert service.smtp is not None
     code, reply = await asyncio.to_thread(_send, service.smtp.port, _mail(1))
     assert code == 250 and b"queued as" in reply
-    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted", timeout=15)
+    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted")
     await service.wait_idle()
 
     [card] = slack_api.channel_messages(SALES)
@@ -119,7 +119,7 @@ async def test_vendor_mail_becomes_a_claimable_card(service: Service, slack_api:
     assert claim["text"]["text"] == "Claim" and claim["value"] == str(lead.id)
 
     assert await _click(service, lead.id, "U0REPANNA") == 200
-    await slack_api.wait_for(lambda: card.edits == 1, what="card updated", timeout=10)
+    await slack_api.wait_for(lambda: card.edits == 1, what="card updated")
     claimed = await service.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner == "U0REPANNA" and claimed.status == "claimed"
     assert "<@U0REPANNA>" in str(card.blocks)
@@ -130,7 +130,7 @@ async def test_vendor_mail_becomes_a_claimable_card(service: Service, slack_api:
 async def test_twenty_concurrent_claims_one_winner(service: Service, slack_api: FakeSlackApi) -> None:
     assert service.smtp is not None
     await asyncio.to_thread(_send, service.smtp.port, _mail(2))
-    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted", timeout=15)
+    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted")
     await service.wait_idle()
     [lead] = await service.store.leads.recent()
     lead_record = await service.store.leads.get(lead.id)
@@ -140,7 +140,7 @@ async def test_twenty_concurrent_claims_one_winner(service: Service, slack_api: 
     statuses = await asyncio.gather(*(_click(service, lead.id, rep) for rep in reps))
     assert statuses == [200] * 20
     [card] = slack_api.channel_messages(SALES)
-    await slack_api.wait_for(lambda: card.edits >= 1 and len(slack_api.ephemerals) >= 19, timeout=15)
+    await slack_api.wait_for(lambda: card.edits >= 1 and len(slack_api.ephemerals) >= 19)
     await service.wait_idle()
     final = await service.store.leads.get(lead.id)
     assert final is not None and final.owner in reps
@@ -196,7 +196,7 @@ async def test_bad_input_is_kept_and_never_crashes_the_listener(
     # the listener still serves the next vendor
     code, _ = await asyncio.to_thread(_send, service.smtp.port, _mail(4))
     assert code == 250
-    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted", timeout=15)
+    await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), what="card posted")
 
 
 async def test_oversize_and_unknown_recipient_are_refused_at_the_edge(service: Service) -> None:

@@ -56,7 +56,7 @@ async def test_reconnects_when_slack_asks_and_keeps_claiming(side: SlackSide) ->
     lead = await side.posted_lead()
 
     await fake.send_disconnect("refresh_requested")
-    await fake.wait_for(lambda: fake.socket_connections == 2, timeout=15, what="a second connection")
+    await fake.wait_for(lambda: fake.socket_connections == 2, what="a second connection")
     await fake.wait_for_ack(await fake.send_interactive(block_actions_payload(lead, user_id="U0REP0003")))
 
     await fake.wait_for(lambda: bool(fake.calls("chat.update")), what="the card update")

@@ -288,7 +288,7 @@ async def test_run_delivers_when_woken(store: Store, slack_api: FakeSlackApi, sl
         await asyncio.sleep(0.05)  # the loop is idle, waiting out its 30 s poll
         lead = await store.leads.add(new_lead())
         worker.wake()
-        await slack_api.wait_for(lambda: bool(slack_api.channel_messages("C_SALES")), timeout=5, what="the card")
+        await slack_api.wait_for(lambda: bool(slack_api.channel_messages("C_SALES")), what="the card")
         assert card_lead_ids(slack_api, "C_SALES") == [lead.id]
     finally:
         task.cancel()

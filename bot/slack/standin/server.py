@@ -226,8 +226,10 @@ class SlackStandIn:
     def message(self, channel: str, ts: str) -> Message | None:
         return next((m for m in self.messages.get(channel, ()) if m.ts == ts), None)
 
-    async def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "") -> None:  # noqa: ASYNC109
-        """Wait until ``predicate()`` holds (checked after every call and socket frame)."""
+    async def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 30.0, what: str = "") -> None:  # noqa: ASYNC109
+        """Wait until ``predicate()`` holds (checked after every call and socket frame). It returns as soon as it
+        holds; ``timeout`` only bounds a failure, generously, because the first read of a run warms the reader
+        (seconds on a loaded machine)."""
         try:
             async with asyncio.timeout(timeout):
                 async with self._changed:
