@@ -18,12 +18,13 @@ Rules, in order:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import email_validator
 import phonenumbers
 from nameparser import HumanName
+from nameparser.config import CONSTANTS
 
 from parsers.boilerplate import clean_message
 from parsers.fields import clean_value
@@ -264,10 +265,31 @@ def _words(value: str) -> list[str]:
 _CALLING_NAME = re.compile(r"^(?:[^\W\d_]\.\s*)+\((?P<name>[^\W\d_][\w'\-]+)\)\s+")
 
 
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    first: str
+    middle: str
+    last: str
+
+
+#: one word of a plain name: letters, inner hyphens and apostrophes ("Anne-Marie", "O'Neil")
+_PLAIN_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+#: words that make nameparser's reading differ from "first last": titles, suffixes, particles, conjunctions
+_NAMEPARSER_WORDS = frozenset(w.casefold() for group in (
+    CONSTANTS.titles, CONSTANTS.suffix_acronyms, CONSTANTS.suffix_not_acronyms, CONSTANTS.prefixes,
+    CONSTANTS.conjunctions) for w in group)
+
+
 @lru_cache(maxsize=8192)
-def _human_name(text: str) -> HumanName:
-    """nameparser's reading of a name (building one is slow; the result is only read, so cached)."""
-    return HumanName(text)
+def human_name(text: str) -> NameParts:
+    """nameparser's reading of a name. Two plain words that are no title, suffix, particle or conjunction are
+    read "first last" directly (what nameparser answers for them, at a hundredth of the cost: building a
+    ``HumanName`` takes about half a millisecond, the largest per-message cost of verification)."""
+    words = text.split()
+    if len(words) == 2 and all(_PLAIN_NAME_WORD.match(w) and w.casefold() not in _NAMEPARSER_WORDS for w in words):
+        return NameParts(words[0], "", words[1])
+    parsed = HumanName(text)
+    return NameParts(str(parsed.first), str(parsed.middle), str(parsed.last))
 
 
 def _strip_honorifics(fields: dict[str, FieldValue]) -> None:
@@ -333,7 +355,7 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
                 fields["last_name"] = last.with_alternative(full.value)
         return
     if full and not first and not last:
-        parsed = _human_name(full.value)
+        parsed = human_name(full.value)
         src = f"{full.source}+nameparser"
         surname: str = parsed.last
         if parsed.middle and surname and ("-" in parsed.middle or any(w.casefold() in _PARTICLES
@@ -347,7 +369,7 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
     if not full and (first or last):
         # a single full name typed into the first-name field: split it
         if first and not last and len(first.value.split()) >= 2:
-            parsed = _human_name(first.value)
+            parsed = human_name(first.value)
             fields["full_name"] = replace(first, confidence=first.confidence * 0.9)
             fields["first_name"] = replace(first, value=parsed.first or first.value)
             if parsed.last:
