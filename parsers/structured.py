@@ -19,6 +19,7 @@ from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.payloads import load_json, read_json
 from parsers.salvage import looks_salvageable, salvage
+from parsers.subject import interest_of_subject
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -250,6 +251,11 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
+    if "interest" not in fields and doc.subject and any(n in fields for n in ("email", "phone")):
+        own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")]
+        topic = interest_of_subject(doc.subject, names=own)
+        if topic is not None:
+            fields["interest"] = FieldValue(topic, "reader:mime:subject", 0.5)
     completed = lead.with_fields(fields)
     if doc.sender_name and is_relay_name(doc.sender_name):
         relay = RoleValue("full_name", doc.sender_name, "sender", "reader:mime:from")
