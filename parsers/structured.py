@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.adf import XmlRead, parse_xml, read_xml
+from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
@@ -27,16 +28,6 @@ _AUTOMATED = re.compile(
     r"^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
     r"wordpress|forms?|webforms?|system|automated|auto|robot|daemon|leads?|crm|marketing|newsletter|news|"
     r"service|support|admin|webmaster|website|info-?leads|lead-?notification|submissions?)(?:[+._-].*)?@",
-    re.IGNORECASE,
-)
-#: prose lines that are a portal's own wording, not the prospect's message
-_PORTAL_PROSE = re.compile(
-    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact|response)s?|you (?:have )?(?:received|got)|"
-    r"(?:was|were|been) submitted|submitted to|lead digest|see all (?:responses|leads|messages)|sent via|"
-    r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
-    r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
-    r"submitted (?:via|through|on|from)|form submission|neue (?:anfrage|nachricht)|sie haben|"
-    r"nueva (?:solicitud|consulta)|ha recibido|has recibido)\b",
     re.IGNORECASE,
 )
 
@@ -246,16 +237,20 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
         if sender_name:
             names.add(sender_name.casefold())
-        lines = [p for p in read.prose if not _PORTAL_PROSE.search(p) and not p.startswith(("http", "www."))
+        lines = [p for p in read.prose if not is_portal_wording(p) and not p.startswith(("http", "www."))
                  and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)]
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
-    if "interest" not in fields and doc.subject and any(n in fields for n in ("email", "phone")):
+    guessed = fields.get("interest")
+    if (guessed is None or guessed.source.startswith("nlp:")) and doc.subject and any(
+            n in fields for n in ("email", "phone")):
+        # what a notification's subject states beats a guess from prose, which stays as an alternative
         own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")]
         topic = interest_of_subject(doc.subject, names=own)
         if topic is not None:
-            fields["interest"] = FieldValue(topic, "reader:mime:subject", 0.5)
+            stated = FieldValue(topic, "reader:mime:subject", 0.7)
+            fields["interest"] = stated.with_alternative(guessed.value) if guessed is not None else stated
     completed = lead.with_fields(fields)
     if doc.sender_name and is_relay_name(doc.sender_name):
         relay = RoleValue("full_name", doc.sender_name, "sender", "reader:mime:from")

@@ -41,3 +41,19 @@ def test_stated_object(subject: str, expected: str) -> None:
 @pytest.mark.parametrize("subject", NOT_STATED)
 def test_no_object(subject: str) -> None:
     assert interest_of_subject(subject, names=["Rosa Gutierrez"]) is None
+
+
+def test_a_stated_subject_beats_a_prose_guess_and_portal_wording_is_no_message() -> None:
+    from nlp.extractor import Extractor
+    from parsers.lead import RawMessage
+
+    mail = (
+        "From: Reformas Ya <avisos@reformasya.example>\nTo: info@beltran.example\n"
+        "Subject: Nueva solicitud de presupuesto: Reforma de baño\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Vous avez reçu une nouvelle demande.\nUn cliente ha solicitado presupuesto para su proyecto.\n\n"
+        "Nombre: Jorge Salcedo\nTeléfono: 655 501 234\nCorreo electrónico: jsalcedo@correo.example\n"
+    )
+    [lead] = Extractor().extract(RawMessage(mail.encode(), "smtp")).leads
+    interest = lead.fields["interest"]
+    assert (interest.value, interest.source) == ("Reforma de baño", "reader:mime:subject")
+    assert "message" not in lead.fields
