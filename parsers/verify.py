@@ -26,6 +26,7 @@ import phonenumbers
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
+from parsers.address import parse_locality
 from parsers.boilerplate import clean_message
 from parsers.fields import clean_value
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
@@ -157,11 +158,38 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
             value = own
         fields[name] = replace(fv, value=value) if value != fv.value else fv
     _drop_filler_names(fields)
+    _split_locality(fields)
     _move_misplaced_emails(fields)
     _verify_email(fields, check_deliverability)
     _verify_phone(fields, default_region)
     _complete_names(fields)
     return lead.with_fields({k: fields[k] for k in sorted(fields, key=_order)})
+
+
+#: a city value that holds more than a city: a separator, a bracket, a code or a postcode beside it
+_COMPOUND_CITY = re.compile(r"\d|[-/,(]\s*[A-Z]{2}\b|\(|\s[A-Z]{2}$")
+
+
+def _split_locality(fields: dict[str, FieldValue]) -> None:
+    """"Campinas - SP", "Torino (TO)", "80331 München", "Lyon 69003" under a city label: the city, and the
+    region or postcode written beside it where the lead has none or the same."""
+    city = fields.get("city")
+    if city is None or not _COMPOUND_CITY.search(city.value):
+        return
+    parts = parse_locality(city.value)
+    if not parts.get("city") or parts["city"] == city.value:
+        return
+    for key, name in (("region", "region"), ("postal", "postal_code")):
+        value = parts.get(key)
+        if not value:
+            continue
+        had = fields.get(name)
+        if had is not None and had.value.replace(" ", "").casefold() != value.replace(" ", "").casefold():
+            return  # the lead's own region or postcode says otherwise: leave the city as written
+    fields["city"] = replace(city, value=parts["city"]).with_alternative(city.value)
+    for key, name in (("region", "region"), ("postal", "postal_code")):
+        if parts.get(key) and name not in fields:
+            fields[name] = FieldValue(parts[key], city.source, city.confidence * 0.95)
 
 
 def _order(name: str) -> int:
