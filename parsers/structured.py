@@ -18,6 +18,7 @@ from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
+from parsers.patterns import EMAIL, PHONE_RUN
 from parsers.payloads import load_json, read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.subject import interest_of_subject
@@ -92,6 +93,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         digest = [read_labels(b, extra_skip_sections=sections).fields for b in blocks]
         if all(c.contact_count() >= 2 for c in digest):
             return StructuredRead(vendor, [c.build() for c in digest], warnings=warnings, template=template)
+    if template is None:
+        repeated = _repeated_blocks(doc.text, sections)
+        if repeated:
+            return StructuredRead(vendor, [c.build() for c in repeated], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
     salvaged = _salvaged_leads(doc.text) if read.fields.contact_count() < 2 else []
     if salvaged and salvaged[0].contact_count() > read.fields.contact_count():
@@ -124,6 +129,69 @@ def _numbered_blocks(text: str) -> list[str]:
         return []
     ends = [*starts[1:], len(lines)]
     return ["\n".join(lines[a + 1:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+#: a line that only separates: "-----", "=====", "* * *", "______"
+_SEPARATOR = re.compile(r"^\s*(?:[-=_*~#•·]\s*){3,}$")
+#: the heading line of one lead in a digest: "1) Ana Pereira", "2. Boris Klein", "New lead - Ana Pereira"
+_BLOCK_HEADING = re.compile(r"^\W{0,3}(?:\d{1,3}\s*[.):-]\s*|(?:[^\W\d_]+\s+){0,3}[-–—:|]\s*)(?P<rest>.+)$")
+#: "1) Ana Pereira", "2. Boris Klein": a numbered item that may start a digest's block
+_NUMBERED_ITEM = re.compile(r"^\W{0,3}\d{1,3}\s*[.)]\s+\S")
+#: a digest is read block by block within this many characters
+MAX_DIGEST_TEXT = 200_000
+_NAME_SHAPE = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}$")
+_DIGEST_SLOTS = ("email", "phone", "full_name", "first_name", "last_name")
+
+
+def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
+    """The leads of a digest that repeats one form's labels, block after block (blocks apart by blank or
+    separator lines), or [] when the text is one lead. Evidence that it is a digest, not one lead written
+    in paragraphs: at least two blocks each hold two of the prospect's contact fields, the blocks start with
+    the same field, and no email or phone repeats between them. A block's unlabelled heading line that is a
+    name ("1) Ana Pereira", "New lead - Ana Pereira") is that lead's name."""
+    head = text[:MAX_DIGEST_TEXT]
+    if len(EMAIL.findall(head)) + len(PHONE_RUN.findall(head)) < 4:
+        return []  # two leads need two contact values each: not worth reading block by block
+    lines_in = head.split("\n")
+    numbered = [k for k, line in enumerate(lines_in) if _NUMBERED_ITEM.match(line) and not _label_line(line)]
+    starts = set(numbered) if len(numbered) >= 2 else set()
+    blocks: list[list[str]] = [[]]
+    for k, line in enumerate(lines_in):
+        if not line.strip() or _SEPARATOR.match(line) or (k in starts and blocks[-1]):
+            if blocks[-1]:
+                blocks.append([])
+            if not line.strip() or _SEPARATOR.match(line):
+                continue
+        blocks[-1].append(line)
+    if len(blocks) < 2:
+        return []
+    leads: list[Collector] = []
+    firsts: set[str] = set()
+    seen: set[str] = set()
+    for lines in blocks:
+        read = read_labels("\n".join(lines), extra_skip_sections=sections)
+        col = read.fields
+        if col.contact_count() < 2:
+            continue
+        mine = [c for c in col.items if c.role == "lead" and c.slot in _DIGEST_SLOTS]
+        first = min(mine, key=lambda c: c.order).slot
+        heading = _BLOCK_HEADING.match(lines[0].strip())
+        if heading and not _label_line(lines[0]) and _NAME_SHAPE.match(heading["rest"].strip()):
+            col.add("full_name", heading["rest"].strip(), "reader:labels:heading", confidence=0.6, rank=60)
+            first = "heading"
+        keys = {re.sub(r"\W", "", c.value.casefold()) for c in mine if c.slot in ("email", "phone")}
+        if keys & seen:
+            return []  # the same person twice: one lead written in paragraphs
+        seen |= keys
+        firsts.add(first)
+        leads.append(col)
+    if len(leads) < 2 or len(firsts) != 1:
+        return []
+    return leads
+
+
+def _label_line(line: str) -> bool:
+    return bool(read_labels(line).fields.items)
 
 
 def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
