@@ -104,7 +104,14 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         return StructuredRead(vendor, [c.build() for c in salvaged], warnings=warnings, template=template)
     prose = read.prose
     free_text = read.lead_text
-    if not read.fields.contact_count() and doc.quoted:
+    if doc.forwarded and doc.quoted:
+        # the note above a forward is the forwarding employee's: their values are set aside, never the lead's
+        note = read_labels(doc.quoted, source_prefix="reader:labels:forwarder", extra_skip_sections=sections)
+        for c in note.fields.items:
+            if c.role == "lead" and c.slot != "message":
+                col.add(c.slot, c.value, c.source, confidence=c.confidence * 0.5, rank=90, label=c.label,
+                        role="forwarder")
+    elif not read.fields.contact_count() and doc.quoted:
         quoted = read_labels(doc.quoted, source_prefix="reader:labels:quoted", extra_skip_sections=sections)
         if quoted.fields.contact_count():
             read = quoted

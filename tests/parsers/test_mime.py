@@ -184,3 +184,16 @@ def test_reply_above_an_outlook_header_block_keeps_the_new_text() -> None:
     assert not mail.forwarded
     assert mail.sender_email == "dana@harborline-books.example"
     assert mail.text.startswith("Can someone pick this up?")
+
+
+def test_the_forwarders_note_is_set_aside_not_read_as_the_lead() -> None:
+    raw = (
+        "From: Greg Tallis <greg@ourco.example>\nTo: sales@ourco.example\nSubject: WG: Anfrage Küche\n"
+        "Content-Type: text/plain; charset=utf-8\n\nBitte übernehmen.\n\nGreg Tallis\nTel. 0711 555 0100\n\n"
+        "Von: Lucía Ortega <lucia@viveros.example>\nGesendet: Montag, 23. November 2026 09:14\n"
+        "An: info@ourco.example\nBetreff: Anfrage Küche\n\nHola, quiero un presupuesto.\nLucía Ortega\n"
+    )
+    _vendor, [lead] = structured(raw)
+    assert lead.value("phone") is None and lead.value("email") == "lucia@viveros.example"
+    assert [(o.field, o.value, o.role) for o in lead.others if o.role == "forwarder"] == [
+        ("phone", "0711 555 0100", "forwarder")]
