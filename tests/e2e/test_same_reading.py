@@ -149,15 +149,9 @@ async def service(sqlite_url: str, slack_api: FakeSlackApi, extractor: Extractor
         "smtp.accepted_recipients": [RCPT],
         "http.port": 0,
         "intake.sources": {"portal": {"auth": "bearer", "token": TOKEN}},
-        "slack.mode": "http",
-        "slack.bot_token": BOT_TOKEN,
-        "slack.signing_secret": SECRET,
-        "slack.api_base_url": slack_api.base_url,
-        "slack.http_port": 0,
-        "slack.post_interval_seconds": 0,
-        "slack.channels.sales": SALES,
-        "slack.channels.nurture": NURTURE,
-        "slack.channels.intake": INTAKE,
+        "slack": {"mode": "http", "bot_token": BOT_TOKEN, "signing_secret": SECRET, "http_port": 0,
+                  "api_base_url": slack_api.base_url, "post_interval_seconds": 0,
+                  "channels": {"sales": SALES, "nurture": NURTURE, "intake": INTAKE}},
     })
     running = Service(settings, extractor=extractor)
     await running.start()
