@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parsers.address import parse_address
 from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
@@ -21,7 +22,7 @@ from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInpu
 from parsers.patterns import EMAIL, PHONE_RUN
 from parsers.payloads import load_json, read_json
 from parsers.salvage import looks_salvageable, salvage
-from parsers.subject import interest_of_subject
+from parsers.subject import interest_of_subject, listing_line
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -116,6 +117,22 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if quoted.fields.contact_count():
             read = quoted
     col.extend(read.fields)
+    if _SELLER_LEAD.search(doc.subject or "") or _SELLER_LEAD.search(doc.text[:20000]):
+        # a seller's or a valuation lead's property is their own home: its address is where the lead lives
+        for c in col.items:
+            if c.role == "property" and c.slot in ADDRESS_PARTS:
+                c.role = "lead"
+        if not col.has("street") and not col.has("address"):
+            home = next((c for c in col.best("interest") if "street" in parse_address(c.value)
+                         and len(parse_address(c.value)) >= 2), None)
+            if home is not None:
+                col.add("address", home.value, home.source, confidence=home.confidence * 0.9, rank=home.rank + 10)
+    for line in prose:
+        listed = listing_line(line)
+        if listed is not None:
+            # "Inquiry about 918 Sycamore St, Madison, WI 53703": the portal's own line names the listing
+            col.add("interest", listed, "reader:labels:listing-line", confidence=0.6, rank=80)
+            break
     lead = col.build()
     return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
@@ -138,6 +155,15 @@ def _numbered_blocks(text: str) -> list[str]:
     return ["\n".join(lines[a + 1:b]) for a, b in zip(starts, ends, strict=True)]
 
 
+#: a text that says its lead sells or values their own home ("Lead type: Seller", "Home valuation request")
+_SELLER_LEAD = re.compile(
+    r"(?:^|\n)\s*(?:lead ?type|type|tipo|typ|soort|art)\s*:\s*(?:home )?(?:seller|selling|sell|valuation|verk[äa]ufer|"
+    r"vendedor|vendeur|venditore|verkoper)\b|\bseller lead\b|\bhome valuation\b|what'?s my home worth|"
+    r"\bimmobilienbewertung\b|\bwaardebepaling\b|\btasaci[óo]n de (?:vivienda|inmueble)\b|"
+    r"\bavalia[çc][ãa]o (?:do|de) im[óo]vel\b|\bestimation (?:de|du) (?:bien|logement|maison|appartement)\b",
+    re.IGNORECASE)
+ADDRESS_PARTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "city_region_postal",
+                           "postal_city", "house_number"})
 #: a line that only separates: "-----", "=====", "* * *", "______"
 _SEPARATOR = re.compile(r"^\s*(?:[-=_*~#•·]\s*){3,}$")
 #: the heading line of one lead in a digest: "1) Ana Pereira", "2. Boris Klein", "New lead - Ana Pereira"

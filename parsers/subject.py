@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from parsers.address import find_in_line
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.quotes import FORWARD_SUBJECT
 
@@ -24,8 +25,9 @@ _PREFIXES = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|fwd?|fw|wg|rv|tr|enc|i|doorst
 _TAG = re.compile(r"^\s*(?:\[[^\]]{1,40}\]|\([^)]{1,40}\))\s*")
 #: a reference, ticket or order number: "#SV-884213", "Ref 4471-2290-18", "Nr. 2026-118-40371"
 _REFERENCE = re.compile(
-    r"(?:\b(?:ref(?:erence|erencia|\.)?|nr\.?|no\.|n[º°]|id|order|ticket|auftrags-nr\.?)\s*[:#]?\s*)?#?"
-    r"\b[A-Z]{0,4}-?\d[\d-]{3,}\w*\b",
+    r"(?:\b(?:ref(?:erence|erencia|\.)?|nr\.?|no\.|n[º°]|id|order|ticket|auftrags-nr\.?)\s*[:#]?\s*|#)"
+    r"[A-Z0-9-]*\d[\w-]{2,}"
+    r"|\b[A-Z]{1,4}-\d[\d-]{3,}\w*\b|\b\d{6,}\b|\b\d+-\d+-\d+\b",
     re.IGNORECASE)
 #: longer than this, a subject is a sentence of the message rather than a topic
 _MAX_LENGTH = 90
@@ -68,3 +70,38 @@ def _is_notice(head: str) -> bool:
     known = sum(1 for w in words if w in DICTIONARY.notice_words)
     # one unknown word is the portal's name ("New QuoteNest request"), not the object
     return known >= 1 and len(words) - known <= 1
+
+
+#: "Inquiry about …", "New enquiry for …", "Anfrage zu …": a notification's words, then what it is about
+_ABOUT = re.compile(r"^(?P<head>.{2,60}?)\s+(?:about|for|regarding|re|on|zu|zum|zur|f[üu]r|sobre|para|pour|"
+                    r"concernant|per|voor|over|su)\s+(?P<tail>.+)$", re.IGNORECASE)
+
+
+def listing_line(line: str) -> str | None:
+    """The address a notification's own line says the lead asks about ("Inquiry about 918 Sycamore St,
+    Madison, WI 53703"; "Anfrage zu Eppendorfer Weg 118, 20259 Hamburg"), or None. Only an address counts: a
+    listing named there is not where the lead lives."""
+    text = line.strip().rstrip(".!")
+    head, colon, tail = text.partition(":")
+    if not (colon and _is_request(head)):
+        m = _ABOUT.match(text)
+        if m is None or not _is_request(m["head"]):
+            return None
+        tail = m["tail"]
+    tail = tail.strip()
+    found = find_in_line(tail)
+    return tail if found and found[0].parts.get("street") and len(tail) <= _MAX_LENGTH else None
+
+
+#: words of a request about a listing ("Inquiry", "Showing request", "Besichtigungsanfrage" is one word)
+_REQUEST_WORDS = frozenset({
+    "inquiry", "enquiry", "request", "lead", "interest", "interested", "showing", "viewing", "tour", "question",
+    "anfrage", "kontaktanfrage", "besichtigung", "besichtigungsanfrage", "solicitud", "consulta", "visita",
+    "pedido", "contato", "interesse", "demande", "visite", "richiesta", "aanvraag", "bezichtiging",
+    "bezichtigingsaanvraag"})
+
+
+def _is_request(head: str) -> bool:
+    """A notification's own words that ask about something ("New inquiry", "Showing request")."""
+    words = norm_label(head).split()
+    return _is_notice(head) and any(w in _REQUEST_WORDS for w in words)
