@@ -61,8 +61,10 @@ class StructuredRead:
 
 def match_template(doc: Document, templates: Sequence[VendorTemplate]) -> VendorTemplate | None:
     raw = doc.payloads[0].text[:200_000] if doc.payloads else ""
+    text = doc.text[:200_000]
+    folded = (text.casefold(), raw.casefold())
     for t in templates:
-        if t.matches(sender=doc.sender_email, subject=doc.subject, text=doc.text[:200_000], raw=raw):
+        if t.matches(sender=doc.sender_email, subject=doc.subject, text=text, raw=raw, folded=folded):
             return t
     return None
 
