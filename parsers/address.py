@@ -276,9 +276,18 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             start = offset + street_m.start()
     if street is None and previous is not None:
         text = previous[1].strip()
-        if _is_street(text):
+        if _is_street(text) or (not city_before and _NAMED_STREET_LINE.fullmatch(text.rstrip(" ,"))
+                                and not _NOT_STREET_WORD.match(text)):
+            # "Am Mühlbach 7" above "83022 Rosenheim": a name and a house number on the line above
             street, start = text.rstrip(" ,"), previous[0]
     return street, city, start
+
+
+#: a line that is only a street name and a house number ("Am Mühlbach 7", "Unter den Linden 12a")
+_NAMED_STREET_LINE = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
+#: words that start a line with a number that is no street ("Tel 0711", "Fax 12", "Zimmer 4", "Suite 200")
+_NOT_STREET_WORD = re.compile(r"^(?:tel|telefon|phone|fax|mobil|handy|zimmer|raum|suite|apt|unit|etage|stock|"
+                              r"postfach|kw|nr|no|room|floor|box)\b", re.IGNORECASE)
 
 
 _STREET_COUNTRY = (

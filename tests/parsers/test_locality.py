@@ -52,3 +52,12 @@ def test_a_region_of_its_own_keeps_the_city_as_written() -> None:
 def test_a_search_criteria_block_is_not_where_the_lead_lives() -> None:
     lead = one(HEAD + "\nSearch Criteria:\n  Location: Bentonville, AR\n  Price: $300,000 - $425,000\n")
     assert not lead.get("city") and not lead.get("region")
+
+
+def test_a_named_street_on_the_line_above_a_postcode_and_city() -> None:
+    from parsers.address import find_in_line
+
+    [found] = find_in_line("83022 Rosenheim", 100, (80, "Am Mühlbach 7"), "de")
+    assert found.parts == {"street": "Am Mühlbach 7", "city": "Rosenheim", "postal_code": "83022"}
+    [found] = find_in_line("83022 Rosenheim", 100, (80, "Tel 0711"), "de")
+    assert "street" not in found.parts
