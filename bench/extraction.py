@@ -9,7 +9,8 @@ it. Prints, each beside its goal:
 - messages per second per core: messages / CPU seconds of this one-threaded process (goal ≥ 500);
 - p50 and p99 wall time per message;
 - peak RSS of the process, start-up included (goal ≤ 250 MB);
-- start-up time (vendor templates checked, spaCy pipeline and gazetteers built).
+- start-up time (vendor templates checked, spaCy pipeline and gazetteers built);
+- the load average when it started: on a shared machine the per-core figure is lower than on an idle one.
 
 With ``--model NAME`` an installed spaCy model's NER is measured too (not part of the goals). Prints numbers;
 asserts nothing (speed goals live here, never in timed unit tests). Exit status 0 unless a kind failed to read.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -190,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     messages = generate(args.count, args.seed)
     print(f"{len(messages)} messages, {len(messages) // len(KINDS)} of each kind ({', '.join(KINDS)}); "
-          f"Python {sys.version.split()[0]}")
+          f"Python {sys.version.split()[0]}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} CPU(s) (CPU-time figures drift up on a busy machine)")
     started = time.perf_counter()
     extractor = Extractor()
     print(f"start-up (templates, spaCy pipeline, gazetteers): {time.perf_counter() - started:.2f} s")

@@ -99,13 +99,19 @@ _CSZ = re.compile(
     rf"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<region>{_US_STATE})\.?\s*,?\s+"
     r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
 )
-_RZ = re.compile(rf"^(?P<region>{_US_STATE})\s+(?P<postal>\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
+#: "TX 75093", "Texas 75093": a state's code or name (not any capitalised word: "Lyon 69003" is a city)
+_RZ = re.compile(rf"^(?P<region>{'|'.join(US_STATES)}|{US_STATE_NAMES}|{CA_PROVINCES})\s+"
+                 r"(?P<postal>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
 _CITY_REGION = re.compile(r"^(?P<city>[^\d,][^,]*?)\s*(?:,|\s-)\s*(?P<region>[A-Z]{2})$")
 _PC_CITY = re.compile(
     r"^(?:[A-Z]{1,2}\s?-\s?)?(?P<postal>[1-9]\d{3}\s?[A-Z]{2}(?=\s)|\d{4,5}(?:-\d{3})?)\s+(?P<city>[^\d,][^,]*)$")
 _CITY_PC = re.compile(
     r"^(?P<city>[^\d,][^,]*?)\s*,?\s+(?P<postal>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}|"
-    r"\d{5}-\d{3}|[1-9]\d{3} ?[A-Z]{2})$")
+    r"\d{5}-\d{3}|[1-9]\d{3} ?[A-Z]{2}|\d{5})$")
+#: "Torino (TO)", "Sevilla (Sevilla)": the province or state in brackets after the city (IT, ES, FR)
+_CITY_PAREN = re.compile(r"^(?P<city>[^\d,()][^,()]*?)\s*\((?P<region>[^\d(),]{2,30})\)$")
+#: "Milano MI": a two-letter province or state code after the city, with no comma
+_CITY_CODE = re.compile(r"^(?P<city>[^\d,]*[a-zà-ÿ][^\d,]*?)\s+(?P<region>[A-Z]{2})$")
 _BR_LOCALITY = re.compile(
     rf"^(?P<city>[^\d,][^,]*?)\s*(?:-|/)\s*(?P<region>{BR_STATES})\s*,?\s*(?P<postal>\d{{5}}-?\d{{3}})?$")
 
@@ -120,10 +126,11 @@ def is_country(text: str) -> bool:
 
 
 def parse_locality(text: str) -> dict[str, str]:
-    """Read "City, ST 12345", "ST 12345", "City, ST", "12345 City", "3511 AB Utrecht", "1100-053 Lisboa",
-    "London SW1A 1AA" or "São Paulo - SP, 01310-100" into city/region/postal ({} if none fits)."""
+    """Read "City, ST 12345", "ST 12345", "City, ST", "12345 City", "City 12345", "3511 AB Utrecht",
+    "1100-053 Lisboa", "London SW1A 1AA", "São Paulo - SP, 01310-100", "Torino (TO)" or "Milano MI" into
+    city/region/postal ({} if none fits)."""
     text = _clean(text).strip(" ,.")
-    for rx in (_CSZ, _BR_LOCALITY, _PC_CITY, _CITY_PC, _RZ, _CITY_REGION):
+    for rx in (_CSZ, _BR_LOCALITY, _PC_CITY, _RZ, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
         m = rx.match(text)
         if m:
             return {k: v.strip().rstrip(".") for k, v in m.groupdict().items() if v}
@@ -150,6 +157,10 @@ def parse_address(text: str) -> dict[str, str]:
             # "123 Main St, Springfield, IL 62704": the city is its own part
             loc["city"] = lines[-2]
             lines = lines[:-1]
+        elif loc and "city" not in loc and len(lines) == 2 and not any(ch.isdigit() for ch in lines[0]):
+            # "Cary, NC 27513": a place without a number before the state is the city, not a street
+            out.update(loc, city=lines[0])
+            return {k: v for k, v in out.items() if v}
         elif not loc and len(lines) >= 2:
             loc = parse_locality(", ".join(lines[-2:]))
             if loc:
@@ -265,9 +276,18 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             start = offset + street_m.start()
     if street is None and previous is not None:
         text = previous[1].strip()
-        if _is_street(text):
+        if _is_street(text) or (not city_before and _NAMED_STREET_LINE.fullmatch(text.rstrip(" ,"))
+                                and not _NOT_STREET_WORD.match(text)):
+            # "Am Mühlbach 7" above "83022 Rosenheim": a name and a house number on the line above
             street, start = text.rstrip(" ,"), previous[0]
     return street, city, start
+
+
+#: a line that is only a street name and a house number ("Am Mühlbach 7", "Unter den Linden 12a")
+_NAMED_STREET_LINE = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
+#: words that start a line with a number that is no street ("Tel 0711", "Fax 12", "Zimmer 4", "Suite 200")
+_NOT_STREET_WORD = re.compile(r"^(?:tel|telefon|phone|fax|mobil|handy|zimmer|raum|suite|apt|unit|etage|stock|"
+                              r"postfach|kw|nr|no|room|floor|box)\b", re.IGNORECASE)
 
 
 _STREET_COUNTRY = (

@@ -72,6 +72,32 @@ _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\
                      re.IGNORECASE)
 
 
+#: a portal's or form mailer's own wording about the lead, in every supported language ("You have a new lead",
+#: "Vous avez reçu une nouvelle demande", "Er is een nieuwe aanvraag voor u"): never the prospect's message
+_PORTAL_WORDING = re.compile(
+    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact|response|job)s?|"
+    r"you (?:have )?(?:received|got)|"
+    r"(?:was|were|been) submitted|submitted to|lead digest|see all (?:responses|leads|messages)|sent via|"
+    r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
+    r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
+    r"submitted (?:via|through|on|from)|form submission|(?:a|the) (?:buyer|customer|client|user) (?:is|has|was) "
+    r"(?:interested|requested)|"
+    r"neue[rs]? (?:anfrage|nachricht|auftrag|kontaktanfrage)|sie haben|"
+    r"nuev[oa] (?:solicitud|consulta|contacto|mensaje)|ha recibido|has recibido|tienes una? nuev[oa]|"
+    r"un (?:cliente|usuario) ha (?:solicitado|enviado)|"
+    r"voc[êe] recebeu|recebeu uma? nov[oa]|nov[oa] (?:contato|mensagem|solicita[çc][ãa]o|pedido|lead)|"
+    r"vous avez re[çc]u|nouve(?:lle|au) (?:demande|contact|message)|"
+    r"hai ricevuto|ha ricevuto|nuov[oa] (?:richiesta|contatto|messaggio)|"
+    r"u heeft een nieuwe?|er is een nieuwe?|je hebt een nieuwe?|nieuwe? (?:aanvraag|bericht|offerteaanvraag))\b",
+    re.IGNORECASE,
+)
+
+
+def is_portal_wording(line: str) -> bool:
+    """A line in a portal's own voice about the lead it sends (not the prospect's words)."""
+    return bool(_PORTAL_WORDING.search(line))
+
+
 def is_consent(text: str) -> bool:
     """Consent or privacy wording (a form's checkbox label, a TCPA paragraph)."""
     return bool(_CONSENT.search(text) or _CONSENT_WORDS.search(text))

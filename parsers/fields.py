@@ -161,6 +161,8 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
                 parts = _loose_postal_city(cand.value)
             if slot == "city_region_postal" and not parts:
                 parts = {"city": cand.value}
+            if slot == "address" and set(parts) == {"street"} and not any(ch.isdigit() for ch in cand.value):
+                parts = {"city": cand.value}  # "Location: Austin": a place without a number is no street line
             for key, value in parts.items():
                 name = mapping.get(key, key)
                 if name not in out and value:

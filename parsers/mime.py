@@ -29,7 +29,15 @@ from typing import Any
 import mailparser
 
 from parsers.html import html_to_text
-from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER, REPLY_MARKER, read_header_block, split_signature, unquote
+from parsers.quotes import (
+    FORWARD_MARKER,
+    FORWARD_SUBJECT,
+    OUTLOOK_HEADER,
+    REPLY_MARKER,
+    read_header_block,
+    split_signature,
+    unquote,
+)
 
 # mail-parser logs parse trouble as warnings; without a handler of the application's, Python's last-resort
 # handler would print them on stderr for every odd mail
@@ -262,8 +270,9 @@ def _split_thread(doc: MailDoc) -> MailDoc:
             sender_name, sender_email = email.utils.parseaddr(headers.get("from", ""))
             if "@" not in sender_email:
                 sender_name, sender_email = "", ""
-            # a forward: the lead is the forwarded message; a reply with an Outlook header: keep the new text
-            if fwd or not head.strip():
+            # a forward: the lead is the forwarded message; a reply with an Outlook header: keep the new text.
+            # Outlook writes no marker line above a forwarded header block: "FW:" in the subject says it
+            if fwd or not head.strip() or FORWARD_SUBJECT.match(doc.subject or ""):
                 body, signature = split_signature(original)
                 return _replace(doc, text=body, signature=signature, forwarded=True,
                                 quoted=head.strip(),

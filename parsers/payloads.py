@@ -142,7 +142,7 @@ def tokens(key: str) -> list[str]:
 def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     """The leads in a parsed JSON payload (possibly none)."""
     out = JsonRead()
-    obj = decode_nested(obj)
+    obj = reshape(decode_nested(obj))
     if isinstance(obj, dict):
         named = {norm_label(str(k)).replace(" ", "_"): v.strip() for k, v in obj.items()
                  if isinstance(v, str) and 0 < len(v.strip()) <= 80}
@@ -158,6 +158,83 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
             out.leads.append(col)
     if not out.leads:
         out.warnings.append("no lead contact found in the JSON payload")
+    return out
+
+
+#: a form builder's question-number prefix on a key: "q3_name", "input_5_email", "field-2-phone"
+_QUESTION_PREFIX = re.compile(r"^(?:q|input|field|fld|element|question)[_-]?\d+[_-]+(?=[^\W\d_])", re.IGNORECASE)
+#: a key that is only a field number ("2", "1.3": Gravity Forms and kin), which says nothing of the value
+_NUMBERED_KEY = re.compile(r"^\d{1,4}(?:\.\d{1,3})?$")
+#: keys that may stand beside "value" in a wrapper around one value (HubSpot's {"value": …, "timestamp": …})
+_WRAPPER_KEYS = frozenset({"value", "timestamp", "source", "sourceid", "source_id", "versions", "updatedat",
+                           "updated_at", "selected"})
+_SINGLE_VALUE_KEYS = frozenset({"full", "value", "text", "formatted", "display", "raw"})
+_EMAIL_VALUE = re.compile(r"^\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*$")
+
+
+def reshape(obj: Any, depth: int = 0) -> Any:
+    """Documented form-builder shapes brought to plain keys and label/value pairs, so one walker reads them:
+    a dict of ``{"title": …, "value": …}`` fields (Elementor, WPForms) becomes a pair list; a one-value
+    wrapper (``{"value": "Ann"}``) its value; a one-item list its item; "q3_name" the key "name"; answers that
+    name their field by id (Typeform) get the question's title; an email- or phone-shaped value under a bare
+    field number is keyed by its shape."""
+    if depth > _MAX_DEPTH:
+        return obj
+    if isinstance(obj, list):
+        if len(obj) == 1 and not isinstance(obj[0], (dict, list)):
+            return obj[0]
+        return [reshape(v, depth + 1) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    keys = {str(k).casefold() for k in obj}
+    if "value" in keys and keys <= _WRAPPER_KEYS and not isinstance(obj.get("value"), (dict, list)):
+        return obj.get("value")
+    if len(keys) == 1 and keys <= _SINGLE_VALUE_KEYS and not isinstance(next(iter(obj.values())), (dict, list)):
+        return next(iter(obj.values()))  # Jotform's phone {"full": "(415) 555-0133"}
+    values = list(obj.values())
+    if len(values) >= 2 and all(isinstance(v, dict) for v in values) and _pair_keys(values):
+        return [reshape(v, depth + 1) for v in values]
+    titles = _titles(obj)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = _QUESTION_PREFIX.sub("", str(key))
+        if _NUMBERED_KEY.match(name) and isinstance(value, str):
+            if _EMAIL_VALUE.match(value) and "email" not in out:
+                name = "email"
+            elif _phone_shaped(value) and "phone" not in out:
+                name = "phone"
+        if isinstance(value, list):
+            value = _answers(value, titles) or value
+        out[name if name not in out else str(key)] = reshape(value, depth + 1)
+    return out
+
+
+def _titles(obj: dict[str, Any]) -> dict[str, str]:
+    """Question titles by field id from a form definition beside the answers (``definition.fields``)."""
+    found: dict[str, str] = {}
+    for value in obj.values():
+        lists = [value] if isinstance(value, list) else [v for v in value.values() if isinstance(v, list)] \
+            if isinstance(value, dict) else []
+        for items in lists:
+            for item in items[:200]:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str):
+                    found[item["id"]] = item["title"]
+    return found
+
+
+def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
+    """Answers that name their field ({"type": "email", "email": …, "field": {"id": …}}) as label/value pairs."""
+    if not items or not all(isinstance(x, dict) and isinstance(x.get("field"), dict) for x in items):
+        return None
+    out: list[Any] = []
+    for item in items:
+        field_ = item["field"]
+        kind = str(item.get("type") or "")
+        label = titles.get(str(field_.get("id"))) or field_.get("ref") or field_.get("type") or kind
+        raw = item.get(kind)
+        if isinstance(raw, dict):
+            raw = raw.get("label") or raw.get("labels") or raw.get("other")
+        out.append({"label": str(label), "value": raw})
     return out
 
 

@@ -25,6 +25,8 @@ OUTLOOK_HEADER = re.compile(
     r"fecha|to|an|para|envoy[ée]|[àa]|data|inviato|verzonden|aan|enviada):",
     re.IGNORECASE | re.MULTILINE,
 )
+#: a subject that says the mail forwards another ("FW:", "Fwd:", "WG:", "TR:", "RV:", "I:", "Enc:", "Doorst:")
+FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:fwd?|fw|wg|rv|tr|enc|i|doorst|reenviar)\s*:\s*)+", re.IGNORECASE)
 REPLY_MARKER = re.compile(
     r"^[ >]*(?:on\s.{0,200}?\swrote:|am\s.{0,200}?\sschrieb.{0,80}?:|el\s.{0,200}?\sescribi[óo]:|"
     r"le\s.{0,200}?\sa [ée]crit\s?:|em\s.{0,200}?\sescreveu:|il\s.{0,200}?\sha scritto:|"

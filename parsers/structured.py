@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parsers.address import parse_address
 from parsers.adf import XmlRead, parse_xml, read_xml
+from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
+from parsers.patterns import EMAIL, PHONE_RUN
 from parsers.payloads import load_json, read_json
 from parsers.salvage import looks_salvageable, salvage
+from parsers.subject import interest_of_subject, listing_line
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -26,16 +30,6 @@ _AUTOMATED = re.compile(
     r"^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
     r"wordpress|forms?|webforms?|system|automated|auto|robot|daemon|leads?|crm|marketing|newsletter|news|"
     r"service|support|admin|webmaster|website|info-?leads|lead-?notification|submissions?)(?:[+._-].*)?@",
-    re.IGNORECASE,
-)
-#: prose lines that are a portal's own wording, not the prospect's message
-_PORTAL_PROSE = re.compile(
-    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact|response)s?|you (?:have )?(?:received|got)|"
-    r"(?:was|were|been) submitted|submitted to|lead digest|see all (?:responses|leads|messages)|sent via|"
-    r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
-    r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
-    r"submitted (?:via|through|on|from)|form submission|neue (?:anfrage|nachricht)|sie haben|"
-    r"nueva (?:solicitud|consulta)|ha recibido|has recibido)\b",
     re.IGNORECASE,
 )
 
@@ -67,8 +61,10 @@ class StructuredRead:
 
 def match_template(doc: Document, templates: Sequence[VendorTemplate]) -> VendorTemplate | None:
     raw = doc.payloads[0].text[:200_000] if doc.payloads else ""
+    text = doc.text[:200_000]
+    folded = (text.casefold(), raw.casefold())
     for t in templates:
-        if t.matches(sender=doc.sender_email, subject=doc.subject, text=doc.text[:200_000], raw=raw):
+        if t.matches(sender=doc.sender_email, subject=doc.subject, text=text, raw=raw, folded=folded):
             return t
     return None
 
@@ -100,6 +96,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         digest = [read_labels(b, extra_skip_sections=sections).fields for b in blocks]
         if all(c.contact_count() >= 2 for c in digest):
             return StructuredRead(vendor, [c.build() for c in digest], warnings=warnings, template=template)
+    if template is None:
+        repeated = _repeated_blocks(doc.text, sections)
+        if repeated:
+            return StructuredRead(vendor, [c.build() for c in repeated], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
     salvaged = _salvaged_leads(doc.text) if read.fields.contact_count() < 2 else []
     if salvaged and salvaged[0].contact_count() > read.fields.contact_count():
@@ -107,11 +107,34 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         return StructuredRead(vendor, [c.build() for c in salvaged], warnings=warnings, template=template)
     prose = read.prose
     free_text = read.lead_text
-    if not read.fields.contact_count() and doc.quoted:
+    if doc.forwarded and doc.quoted:
+        # the note above a forward is the forwarding employee's: their values are set aside, never the lead's
+        note = read_labels(doc.quoted, source_prefix="reader:labels:forwarder", extra_skip_sections=sections)
+        for c in note.fields.items:
+            if c.role == "lead" and c.slot != "message":
+                col.add(c.slot, c.value, c.source, confidence=c.confidence * 0.5, rank=90, label=c.label,
+                        role="forwarder")
+    elif not read.fields.contact_count() and doc.quoted:
         quoted = read_labels(doc.quoted, source_prefix="reader:labels:quoted", extra_skip_sections=sections)
         if quoted.fields.contact_count():
             read = quoted
     col.extend(read.fields)
+    if _SELLER_LEAD.search(doc.subject or "") or _SELLER_LEAD.search(doc.text[:20000]):
+        # a seller's or a valuation lead's property is their own home: its address is where the lead lives
+        for c in col.items:
+            if c.role == "property" and c.slot in ADDRESS_PARTS:
+                c.role = "lead"
+        if not col.has("street") and not col.has("address"):
+            home = next((c for c in col.best("interest") if "street" in parse_address(c.value)
+                         and len(parse_address(c.value)) >= 2), None)
+            if home is not None:
+                col.add("address", home.value, home.source, confidence=home.confidence * 0.9, rank=home.rank + 10)
+    for line in prose:
+        listed = listing_line(line)
+        if listed is not None:
+            # "Inquiry about 918 Sycamore St, Madison, WI 53703": the portal's own line names the listing
+            col.add("interest", listed, "reader:labels:listing-line", confidence=0.6, rank=80)
+            break
     lead = col.build()
     return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
@@ -132,6 +155,78 @@ def _numbered_blocks(text: str) -> list[str]:
         return []
     ends = [*starts[1:], len(lines)]
     return ["\n".join(lines[a + 1:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+#: a text that says its lead sells or values their own home ("Lead type: Seller", "Home valuation request")
+_SELLER_LEAD = re.compile(
+    r"(?:^|\n)\s*(?:lead ?type|type|tipo|typ|soort|art)\s*:\s*(?:home )?(?:seller|selling|sell|valuation|verk[äa]ufer|"
+    r"vendedor|vendeur|venditore|verkoper)\b|\bseller lead\b|\bhome valuation\b|what'?s my home worth|"
+    r"\bimmobilienbewertung\b|\bwaardebepaling\b|\btasaci[óo]n de (?:vivienda|inmueble)\b|"
+    r"\bavalia[çc][ãa]o (?:do|de) im[óo]vel\b|\bestimation (?:de|du) (?:bien|logement|maison|appartement)\b",
+    re.IGNORECASE)
+ADDRESS_PARTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "city_region_postal",
+                           "postal_city", "house_number"})
+#: a line that only separates: "-----", "=====", "* * *", "______"
+_SEPARATOR = re.compile(r"^\s*(?:[-=_*~#•·]\s*){3,}$")
+#: the heading line of one lead in a digest: "1) Ana Pereira", "2. Boris Klein", "New lead - Ana Pereira"
+_BLOCK_HEADING = re.compile(r"^\W{0,3}(?:\d{1,3}\s*[.):-]\s*|(?:[^\W\d_]+\s+){0,3}[-–—:|]\s*)(?P<rest>.+)$")
+#: "1) Ana Pereira", "2. Boris Klein": a numbered item that may start a digest's block
+_NUMBERED_ITEM = re.compile(r"^\W{0,3}\d{1,3}\s*[.)]\s+\S")
+#: a digest is read block by block within this many characters
+MAX_DIGEST_TEXT = 200_000
+_NAME_SHAPE = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}$")
+_DIGEST_SLOTS = ("email", "phone", "full_name", "first_name", "last_name")
+
+
+def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
+    """The leads of a digest that repeats one form's labels, block after block (blocks apart by blank or
+    separator lines), or [] when the text is one lead. Evidence that it is a digest, not one lead written
+    in paragraphs: at least two blocks each hold two of the prospect's contact fields, the blocks start with
+    the same field, and no email or phone repeats between them. A block's unlabelled heading line that is a
+    name ("1) Ana Pereira", "New lead - Ana Pereira") is that lead's name."""
+    head = text[:MAX_DIGEST_TEXT]
+    if len(EMAIL.findall(head)) + len(PHONE_RUN.findall(head)) < 4:
+        return []  # two leads need two contact values each: not worth reading block by block
+    lines_in = head.split("\n")
+    numbered = [k for k, line in enumerate(lines_in) if _NUMBERED_ITEM.match(line) and not _label_line(line)]
+    starts = set(numbered) if len(numbered) >= 2 else set()
+    blocks: list[list[str]] = [[]]
+    for k, line in enumerate(lines_in):
+        if not line.strip() or _SEPARATOR.match(line) or (k in starts and blocks[-1]):
+            if blocks[-1]:
+                blocks.append([])
+            if not line.strip() or _SEPARATOR.match(line):
+                continue
+        blocks[-1].append(line)
+    if len(blocks) < 2:
+        return []
+    leads: list[Collector] = []
+    firsts: set[str] = set()
+    seen: set[str] = set()
+    for lines in blocks:
+        read = read_labels("\n".join(lines), extra_skip_sections=sections)
+        col = read.fields
+        if col.contact_count() < 2:
+            continue
+        mine = [c for c in col.items if c.role == "lead" and c.slot in _DIGEST_SLOTS]
+        first = min(mine, key=lambda c: c.order).slot
+        heading = _BLOCK_HEADING.match(lines[0].strip())
+        if heading and not _label_line(lines[0]) and _NAME_SHAPE.match(heading["rest"].strip()):
+            col.add("full_name", heading["rest"].strip(), "reader:labels:heading", confidence=0.6, rank=60)
+            first = "heading"
+        keys = {re.sub(r"\W", "", c.value.casefold()) for c in mine if c.slot in ("email", "phone")}
+        if keys & seen:
+            return []  # the same person twice: one lead written in paragraphs
+        seen |= keys
+        firsts.add(first)
+        leads.append(col)
+    if len(leads) < 2 or len(firsts) != 1:
+        return []
+    return leads
+
+
+def _label_line(line: str) -> bool:
+    return bool(read_labels(line).fields.items)
 
 
 def _read_payload(kind: str, text: str, template: VendorTemplate | None) -> tuple[
@@ -245,11 +340,20 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
         if sender_name:
             names.add(sender_name.casefold())
-        lines = [p for p in read.prose if not _PORTAL_PROSE.search(p) and not p.startswith(("http", "www."))
+        lines = [p for p in read.prose if not is_portal_wording(p) and not p.startswith(("http", "www."))
                  and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)]
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
+    guessed = fields.get("interest")
+    if (guessed is None or guessed.source.startswith("nlp:")) and doc.subject and any(
+            n in fields for n in ("email", "phone")):
+        # what a notification's subject states beats a guess from prose, which stays as an alternative
+        own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")]
+        topic = interest_of_subject(doc.subject, names=own)
+        if topic is not None:
+            stated = FieldValue(topic, "reader:mime:subject", 0.7)
+            fields["interest"] = stated.with_alternative(guessed.value) if guessed is not None else stated
     completed = lead.with_fields(fields)
     if doc.sender_name and is_relay_name(doc.sender_name):
         relay = RoleValue("full_name", doc.sender_name, "sender", "reader:mime:from")

@@ -121,8 +121,10 @@ class VendorTemplate:
     #: credit a message to this vendor only when sender authentication vouches for one of ``senders``
     require_auth: bool = False
 
-    def matches(self, *, sender: str | None, subject: str | None, text: str, raw: str = "") -> bool:
-        """Whether a message is this vendor's (criteria combined by ``mode``)."""
+    def matches(self, *, sender: str | None, subject: str | None, text: str, raw: str = "",
+                folded: tuple[str, str] | None = None) -> bool:
+        """Whether a message is this vendor's (criteria combined by ``mode``). ``folded``: ``text`` and ``raw``
+        already casefolded, when the caller tries many templates on one message."""
         results: list[bool] = []
         if self.senders:
             addr = (sender or "").casefold()
@@ -130,8 +132,7 @@ class VendorTemplate:
         if self.subject is not None:
             results.append(bool(subject) and bool(self.subject.search(subject or "")))
         if self.body_markers:
-            hay = text.casefold()
-            raw_hay = raw.casefold()
+            hay, raw_hay = folded if folded is not None else (text.casefold(), raw.casefold())
             results.append(any(m.casefold() in hay or (raw_hay and m.casefold() in raw_hay)
                                for m in self.body_markers))
         return all(results) if self.mode == "all" else any(results)

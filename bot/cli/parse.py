@@ -3,8 +3,10 @@
 ``--json`` prints one JSON object per input on its own line (the shape the extraction scorer reads):
 ``{"source": <path as given>, "vendor": <str|null>, "leads": [{<every field>: <str|null>}]}``, plus
 ``"error"`` for an input that could not be read; the run goes on with the next file, and each such
-input also gets one line on stderr. Exit status: 0 every input was read (a message with no lead in it
-is a result), 1 some input could not be read as a message, 2 some argument named no readable file.
+input also gets one line on stderr. ``--explain`` adds each field's provenance and the values set aside as
+the other side's (``ExtractedLead.others``: the agent's phone, the dealer's address…, with their role).
+Exit status: 0 every input was read (a message with no lead in it is a result), 1 some input could not be
+read as a message, 2 some argument named no readable file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from nlp.extractor import Extractor
-from parsers.lead import FIELD_NAMES, Extraction, ExtractionError, RawMessage
+from parsers.lead import FIELD_NAMES, Extraction, ExtractionError, RawMessage, RoleValue
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -81,6 +83,7 @@ def _json_line(source: str, extraction: Extraction | None, error: str | None, ex
         obj["provenance"] = [
             lead.provenance() for lead in extraction.leads
         ]
+        obj["others"] = [[_other_json(other) for other in lead.others] for lead in extraction.leads]
     return json.dumps(obj, ensure_ascii=False)
 
 
@@ -112,7 +115,15 @@ def _text_block(source: str, extraction: Extraction | None, error: str | None, e
                 lines.append(f"     {'':<{width}}    ({detail})")
                 for alt in fv.alternatives:
                     lines.append(f"     {'':<{width}}    alternative: {alt}")
+        if explain and lead.others:
+            lines.append("     set aside (not the prospect's):")
+            for other in lead.others:
+                lines.append(f"       {other.role:<10} {other.field:<{width}}  {other.value}  ({other.source})")
     return "\n".join(lines)
+
+
+def _other_json(other: RoleValue) -> dict[str, str]:
+    return {"field": other.field, "value": other.value, "role": other.role, "source": other.source}
 
 
 def run_vendors(extractor: Extractor, out: TextIO | None = None) -> int:

@@ -162,7 +162,8 @@ class IntakePipeline:
             record = await self._store.messages.get(message_id)
             if record is None or record.status != "received":
                 return []
-            channel: Channel = "smtp" if record.channel == "smtp" else "http"
+            # the channel it came in on decides how it is read (a chat note as chat, issue 10): keep it
+            channel: Channel = _CHANNELS.get(record.channel, "http")
             message = RawMessage(raw=record.raw, channel=channel, sender=record.sender,
                                  recipients=record.recipients, received_at=record.received_at)
         try:
@@ -230,6 +231,9 @@ class IntakePipeline:
         """Process a stored message again (after a fix), whatever happened to it before."""
         await self._store.messages.reset(message_id)
         return await self.process(message_id)
+
+
+_CHANNELS: dict[str, Channel] = {"smtp": "smtp", "slack": "slack", "http": "http", "file": "file"}
 
 
 def _envelope(message: RawMessage) -> tuple[str, str | None]:

@@ -76,7 +76,7 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(
-    r"^[\s*•·>\-#|]*(?P<label>[^\s:：=][^:：\n]{0,58}?)[\s*]*(?:[:：]|\t)\s*(?P<value>.*?)\s*[|*]*\s*$"
+    r"^[\s*•·>\-#|_]*(?P<label>[^\s:：=][^:：\n]{0,58}?)[\s*_]*(?:[:：]|\t)[\s*_]*(?P<value>.*?)\s*[|*]*\s*$"
 )
 _EMAIL = EMAIL
 _PHONE_LIKE = re.compile(r"^[+(]?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?|extension|durchwahl)\s*\d{1,6})?$",
@@ -425,6 +425,8 @@ def read_labels(
             nxt = _next_nonempty(lines, i + 1)
             if nxt is not None and not is_field_line(lines[nxt].strip()) and not is_footer(lines[nxt]):
                 return value_below(nxt, slot, label, slot_rank)
+            if kind:
+                enter(kind, s)  # "Customer" above "Name: …": no value of its own, so a heading
             i += 1
             return i
         bare = _match_bare_label(s)

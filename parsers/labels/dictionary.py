@@ -31,7 +31,7 @@ SLOTS: frozenset[str] = frozenset({
 })
 HEADING_KINDS: tuple[str, ...] = ("trade", "not_lead", "lead", "listing", "neutral")
 _TABLES = frozenset({"language", "labels", "secondary", "questions", "headings", "words"})
-_WORDS = frozenset({"role_prefixes", "from", "subject"})
+_WORDS = frozenset({"role_prefixes", "from", "subject", "notice"})
 #: ranks: lower wins when several labels fill one slot
 _RANK = 20
 _RANKS = {"address": 25}
@@ -72,6 +72,8 @@ class LabelDictionary:
     role_prefixes: frozenset[str]
     from_labels: frozenset[str]
     subject_labels: frozenset[str]
+    #: words of a notification's own wording in a subject ("New quote request: …", "Neue Anfrage: …")
+    notice_words: frozenset[str]
     #: single-word labels as written (with accents), for splitting labels run into values
     surface_words: tuple[str, ...]
     #: the language each normalised label was first defined in
@@ -151,6 +153,7 @@ def load_dictionary(directory: Path = DATA_DIR, languages: tuple[str, ...] = LAN
         role_prefixes=frozenset(words["role_prefixes"]),
         from_labels=frozenset(words["from"]),
         subject_labels=frozenset(words["subject"]),
+        notice_words=frozenset(w for phrase in words["notice"] for w in phrase.split()),
         surface_words=tuple(surface),
         language_of=language_of,
     )

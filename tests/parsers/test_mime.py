@@ -149,3 +149,51 @@ def test_quoted_printable_soft_breaks() -> None:
                                "Email: kueche@example.de\n".encode())
     fields = one(_mail(body, ctype="text/plain; charset=utf-8", cte="quoted-printable"))
     assert fields["message"] == "Ich hätte gern ein Angebot für die Küche, bitte mit Lieferung."
+
+
+OUTLOOK_FW = """\
+From: Dana Whitlock <dana@harborline-books.example>
+To: intake@harborline-books.example
+Subject: {subject}
+Content-Type: text/plain; charset=utf-8
+
+Can someone pick this up? Thanks
+Dana Whitlock | Office Manager | 555-0100
+
+From: Oskar Lindqvist <oskar.lindqvist@fastmail.example>
+Sent: Monday, November 23, 2026 9:14 AM
+To: info@harborline-books.example
+Subject: bookkeeping quote
+
+Hi, we need monthly bookkeeping and payroll for a 6-person studio.
+"""
+
+
+def test_outlook_forward_without_a_marker_line_is_a_forward() -> None:
+    for subject in ("FW: bookkeeping quote", "WG: bookkeeping quote", "TR: RE: bookkeeping quote"):
+        mail = parse_mail(OUTLOOK_FW.format(subject=subject).encode())
+        assert mail.forwarded, subject
+        assert (mail.sender_name, mail.sender_email) == ("Oskar Lindqvist", "oskar.lindqvist@fastmail.example")
+        assert mail.subject == "bookkeeping quote"
+        assert mail.text.startswith("Hi, we need monthly bookkeeping")
+        assert "Dana Whitlock" in mail.quoted and "Dana" not in mail.text
+
+
+def test_reply_above_an_outlook_header_block_keeps_the_new_text() -> None:
+    mail = parse_mail(OUTLOOK_FW.format(subject="RE: bookkeeping quote").encode())
+    assert not mail.forwarded
+    assert mail.sender_email == "dana@harborline-books.example"
+    assert mail.text.startswith("Can someone pick this up?")
+
+
+def test_the_forwarders_note_is_set_aside_not_read_as_the_lead() -> None:
+    raw = (
+        "From: Greg Tallis <greg@ourco.example>\nTo: sales@ourco.example\nSubject: WG: Anfrage Küche\n"
+        "Content-Type: text/plain; charset=utf-8\n\nBitte übernehmen.\n\nGreg Tallis\nTel. 0711 555 0100\n\n"
+        "Von: Lucía Ortega <lucia@viveros.example>\nGesendet: Montag, 23. November 2026 09:14\n"
+        "An: info@ourco.example\nBetreff: Anfrage Küche\n\nHola, quiero un presupuesto.\nLucía Ortega\n"
+    )
+    _vendor, [lead] = structured(raw)
+    assert lead.value("phone") is None and lead.value("email") == "lucia@viveros.example"
+    assert [(o.field, o.value, o.role) for o in lead.others if o.role == "forwarder"] == [
+        ("phone", "0711 555 0100", "forwarder")]

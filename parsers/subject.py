@@ -1,0 +1,107 @@
+"""What a mail's subject says the lead asks about, when the body names it nowhere else.
+
+A notification writes its own words, a colon, then the object ("Contact form: Leaking shower valve",
+"Neue Anfrage #SV-88: Photovoltaik", "Nieuwe offerteaanvraag: Dakkapel plaatsen"). A person writing directly
+often puts the object in the whole subject too, but as often a headline ("Backyard patio quote", "Referral -
+client looking to refinance") that misses what they ask for: on our tuning half such guesses were wrong
+twice as often as right, and a wrong value costs more than a missing one, so only the stated shape counts.
+The notification's own words are data, one list per language (``[words] notice`` in ``labels/*.toml``); a
+subject made only of them ("New lead", "Nuevo contacto desde la web", "Question") says nothing. Reference
+numbers are not what anyone asks about, and a subject that is the lead's own name is no interest either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from parsers.address import find_in_line
+from parsers.labels.dictionary import DICTIONARY, norm_label
+from parsers.quotes import FORWARD_SUBJECT
+
+#: "Re:", "AW:", "SV:" and the forward prefixes, repeated
+_PREFIXES = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|fwd?|fw|wg|rv|tr|enc|i|doorst|reenviar)\s*:\s*)+", re.IGNORECASE)
+#: "[leadform]", "(External)": a tag a mailer or gateway puts first
+_TAG = re.compile(r"^\s*(?:\[[^\]]{1,40}\]|\([^)]{1,40}\))\s*")
+#: a reference, ticket or order number: "#SV-884213", "Ref 4471-2290-18", "Nr. 2026-118-40371"
+_REFERENCE = re.compile(
+    r"(?:\b(?:ref(?:erence|erencia|\.)?|nr\.?|no\.|n[º°]|id|order|ticket|auftrags-nr\.?)\s*[:#]?\s*|#)"
+    r"[A-Z0-9-]*\d[\w-]{2,}"
+    r"|\b[A-Z]{1,4}-\d[\d-]{3,}\w*\b|\b\d{6,}\b|\b\d+-\d+-\d+\b",
+    re.IGNORECASE)
+#: longer than this, a subject is a sentence of the message rather than a topic
+_MAX_LENGTH = 90
+
+
+def interest_of_subject(subject: str | None, *, names: Iterable[str] = ()) -> str | None:
+    """The object a subject names after a notification's own words and a colon, or None. ``names``: the lead's
+    name as read, which a subject naming only the lead does not turn into an interest."""
+    if not subject:
+        return None
+    text = _TAG.sub("", _PREFIXES.sub("", FORWARD_SUBJECT.sub("", subject))).strip()
+    head, colon, tail = text.partition(":")
+    if not (colon and tail.strip() and _is_notice(head)):
+        return None
+    text = tail.strip()
+    text = _REFERENCE.sub(" ", text)
+    text = " ".join(text.split()).strip(" -–—|,;:?!.")
+    if not text or len(text) > _MAX_LENGTH:
+        return None
+    words = norm_label(text).split()
+    if not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words):
+        return None
+    own = {w for name in names for w in norm_label(name).split()}
+    if own and set(words) <= own | DICTIONARY.notice_words:
+        return None  # "New buyer lead: Ana Ruiz": the lead's name, not what they want
+    return text
+
+
+#: "New job for Malerbetrieb Schuster GmbH: …": what follows the preposition names the recipient, not the object
+_RECIPIENT = frozenset({"for", "für", "fur", "para", "pour", "per", "voor", "to", "an", "a", "aan"})
+
+
+def _is_notice(head: str) -> bool:
+    """Whether the words before a colon are a notification's own ("New QuoteNest request", "Quote")."""
+    words = norm_label(_REFERENCE.sub(" ", head)).split()
+    cut = next((k for k, w in enumerate(words) if k and w in _RECIPIENT), len(words))
+    words = words[:cut]
+    if not words or len(words) > 6:
+        return False
+    known = sum(1 for w in words if w in DICTIONARY.notice_words)
+    # one unknown word is the portal's name ("New QuoteNest request"), not the object
+    return known >= 1 and len(words) - known <= 1
+
+
+#: "Inquiry about …", "New enquiry for …", "Anfrage zu …": a notification's words, then what it is about
+_ABOUT = re.compile(r"^(?P<head>.{2,60}?)\s+(?:about|for|regarding|re|on|zu|zum|zur|f[üu]r|sobre|para|pour|"
+                    r"concernant|per|voor|over|su)\s+(?P<tail>.+)$", re.IGNORECASE)
+
+
+def listing_line(line: str) -> str | None:
+    """The address a notification's own line says the lead asks about ("Inquiry about 918 Sycamore St,
+    Madison, WI 53703"; "Anfrage zu Eppendorfer Weg 118, 20259 Hamburg"), or None. Only an address counts: a
+    listing named there is not where the lead lives."""
+    text = line.strip().rstrip(".!")
+    head, colon, tail = text.partition(":")
+    if not (colon and _is_request(head)):
+        m = _ABOUT.match(text)
+        if m is None or not _is_request(m["head"]):
+            return None
+        tail = m["tail"]
+    tail = tail.strip()
+    found = find_in_line(tail)
+    return tail if found and found[0].parts.get("street") and len(tail) <= _MAX_LENGTH else None
+
+
+#: words of a request about a listing ("Inquiry", "Showing request", "Besichtigungsanfrage" is one word)
+_REQUEST_WORDS = frozenset({
+    "inquiry", "enquiry", "request", "lead", "interest", "interested", "showing", "viewing", "tour", "question",
+    "anfrage", "kontaktanfrage", "besichtigung", "besichtigungsanfrage", "solicitud", "consulta", "visita",
+    "pedido", "contato", "interesse", "demande", "visite", "richiesta", "aanvraag", "bezichtiging",
+    "bezichtigingsaanvraag"})
+
+
+def _is_request(head: str) -> bool:
+    """A notification's own words that ask about something ("New inquiry", "Showing request")."""
+    words = norm_label(head).split()
+    return _is_notice(head) and any(w in _REQUEST_WORDS for w in words)

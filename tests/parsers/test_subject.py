@@ -1,0 +1,59 @@
+"""``parsers.subject.interest_of_subject``: the object a notification's subject states after its own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.subject import interest_of_subject
+
+STATED = [
+    ("Contact form: Leaking shower valve", "Leaking shower valve"),
+    ("Quote: 500 letterpress business cards", "500 letterpress business cards"),
+    ("New HandyHub request: Gutter cleaning", "Gutter cleaning"),
+    ("Fwd: Website inquiry: Bathroom tiling", "Bathroom tiling"),
+    ("Neue Anfrage #HX-2291: Gartenzaun aus Lärche", "Gartenzaun aus Lärche"),
+    ("Nueva solicitud de presupuesto: reforma de cocina", "reforma de cocina"),
+    ("Novo pedido de orçamento: pintura da fachada", "pintura da fachada"),
+    ("Nouvelle demande de devis : pergola bioclimatique", "pergola bioclimatique"),
+    ("Nuova richiesta di preventivo: infissi in PVC", "infissi in PVC"),
+    ("Nieuwe offerteaanvraag: Zonnepanelen plaatsen", "Zonnepanelen plaatsen"),
+    ("New job for Vasquez Roofing LLC: Skylight leak", "Skylight leak"),
+    ("[webform] Contact us: Pool heater repair", "Pool heater repair"),
+]
+
+NOT_STATED = [
+    "Group kayak tour for 12 in June",         # a person's own headline: not read (too often off the mark)
+    "New lead",                                # only the notification's words
+    "Nuevo contacto desde la web",
+    "Tageszusammenfassung: 3 neue Anfragen",   # a digest's heading is no notice word
+    "New buyer lead: Rosa Gutierrez",          # the lead's own name
+    "Quote request: #RM-5512093",              # a reference number only
+    "Meeting notes: budget review with the board and the auditors",  # "meeting notes" is no notice
+    "",
+]
+
+
+@pytest.mark.parametrize(("subject", "expected"), STATED)
+def test_stated_object(subject: str, expected: str) -> None:
+    assert interest_of_subject(subject, names=["Rosa Gutierrez"]) == expected
+
+
+@pytest.mark.parametrize("subject", NOT_STATED)
+def test_no_object(subject: str) -> None:
+    assert interest_of_subject(subject, names=["Rosa Gutierrez"]) is None
+
+
+def test_a_stated_subject_beats_a_prose_guess_and_portal_wording_is_no_message() -> None:
+    from nlp.extractor import Extractor
+    from parsers.lead import RawMessage
+
+    mail = (
+        "From: Reformas Ya <avisos@reformasya.example>\nTo: info@beltran.example\n"
+        "Subject: Nueva solicitud de presupuesto: Reforma de baño\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Vous avez reçu une nouvelle demande.\nUn cliente ha solicitado presupuesto para su proyecto.\n\n"
+        "Nombre: Jorge Salcedo\nTeléfono: 655 501 234\nCorreo electrónico: jsalcedo@correo.example\n"
+    )
+    [lead] = Extractor().extract(RawMessage(mail.encode(), "smtp")).leads
+    interest = lead.fields["interest"]
+    assert (interest.value, interest.source) == ("Reforma de baño", "reader:mime:subject")
+    assert "message" not in lead.fields
