@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
+from parsers.limits import clip_fields
 from parsers.mime import MailDoc, decode_bytes, mail_from_parts, parse_mail
 
 #: larger inputs are refused: no lead notification comes near this
@@ -136,9 +137,14 @@ def load_document(raw: bytes, name_hint: str | None = None) -> Document:
     if _is_binary(raw):
         raise ExtractionError("binary data, not a readable lead message")
     if looks_like_mail(raw, name_hint):
-        return _from_mail(parse_mail(raw))
+        return _bounded(_from_mail(parse_mail(raw)))
     text = decode_bytes(raw)
-    return _from_text(text, name_hint)
+    return _bounded(_from_text(text, name_hint))
+
+
+def _bounded(doc: Document) -> Document:
+    """The document with the text its readers scan cut to ``parsers.limits`` (payloads are parsed whole)."""
+    return clip_fields(doc, ("text", "signature", "quoted", "subject", "sender_name", "reply_to_name"))
 
 
 def _from_text(text: str, name_hint: str | None = None) -> Document:

@@ -29,6 +29,7 @@ from typing import Any
 import mailparser
 
 from parsers.html import html_to_text
+from parsers.limits import clip_mail
 from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER, REPLY_MARKER, read_header_block, split_signature, unquote
 
 # mail-parser logs parse trouble as warnings; without a handler of the application's, Python's last-resort
@@ -112,7 +113,12 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
 # ---------------------------------------------------------------------------------------------- mail
 
 def parse_mail(raw: bytes) -> MailDoc:
-    """Parse raw RFC 5322 bytes. Never raises: broken mail yields what could be read."""
+    """Parse raw RFC 5322 bytes. Never raises: broken mail yields what could be read.
+
+    Header fields, body parts and lines are cut to ``parsers.limits`` first (mail-parser's header decoding
+    is quadratic in a header's encoded words).
+    """
+    raw = clip_mail(raw)
     defects: list[str] = []
     msg: email.message.Message
     subject: str | None = None
