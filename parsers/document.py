@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
-from parsers.limits import clip_fields
+from parsers.limits import clip_fields, looks_binary
 from parsers.mime import MailDoc, decode_bytes, mail_from_parts, parse_mail
 
 #: larger inputs are refused: no lead notification comes near this
@@ -71,19 +71,6 @@ class Document:
     data: Any = None
 
 
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
-
-
-def _is_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls > max(8, len(sample) // 50)
-
-
 def looks_like_mail(data: bytes, name_hint: str | None = None) -> bool:
     """True when the bytes start with an RFC 5322 header block."""
     hint = (name_hint or "").lower()
@@ -134,7 +121,7 @@ def load_document(raw: bytes, name_hint: str | None = None) -> Document:
                               f"{MAX_BYTES // (1024 * 1024)} MB)")
     if not raw.strip():
         raise ExtractionError("empty message")
-    if _is_binary(raw):
+    if looks_binary(raw):
         raise ExtractionError("binary data, not a readable lead message")
     if looks_like_mail(raw, name_hint):
         return _bounded(_from_mail(parse_mail(raw)))

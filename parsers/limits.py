@@ -12,6 +12,8 @@ linear time on some of these, so the input is cut *before* they see it, at the r
                          MAX_TOKEN_CHARS, the whole to MAX_TEXT_CHARS         (parsers.document.load_document)
     clip_field(value)    one field value (an XML text node, a JSON string, a label's value) to
                          MAX_FIELD_CHARS                                     (parsers.fields.Collector.add)
+    looks_binary(data)   bytes that are no text (an image, random bytes in a "text/plain" part) are not
+                         read as text at all                 (parsers.document.load_document, mime parts)
 
 Every function here runs in linear time and never raises. What is cut is gone from the lead, never from the
 stored message: the raw bytes stay as received, for ``leadbot replay`` after a limit is raised.
@@ -36,8 +38,9 @@ MAX_LINE_CHARS = 4_000
 #: characters of a run without white space: an email address is at most 254 (RFC 5321 §4.5.3.1.3), a
 #: listing's URL rarely more; spaCy's tokenizer and the label patterns re-scan a run once per affix
 MAX_TOKEN_CHARS = 256
-#: characters of readable text per message that the label and free-text readers look at
-MAX_TEXT_CHARS = 100_000
+#: characters of readable text per message that the label and free-text readers look at (a lead mail's
+#: text, its HTML flattened, is a few thousand)
+MAX_TEXT_CHARS = 50_000
 #: characters of one field value (a name, a phone, a comment), wherever it came from
 MAX_FIELD_CHARS = 4_000
 
@@ -45,6 +48,9 @@ _LONG_LINE = re.compile(rf"(?m)^([^\n]{{{MAX_LINE_CHARS}}})[^\n]+")
 # anchored at the start of a run (the look-behind), so each run is scanned once: linear in the text
 _LONG_TOKEN = re.compile(rf"(?<!\S)(\S{{{MAX_TOKEN_CHARS}}})\S+")
 _BOUNDARY = b"--"
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+#: bytes looked at to tell text from binary data
+_BINARY_SAMPLE = 65_536
 
 T = TypeVar("T")
 
@@ -75,6 +81,18 @@ def clip_fields(item: T, names: tuple[str, ...]) -> T:
             if clipped is not value:
                 changes[name] = clipped
     return dataclasses.replace(item, **changes) if changes else item  # type: ignore[type-var]
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` is binary data rather than text in some charset: a NUL byte, or more than one byte in 50
+    a control character that no text uses (UTF-16 with its byte-order mark is text)."""
+    sample = data[:_BINARY_SAMPLE]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(sample) // 50)
 
 
 def clip_mail(raw: bytes) -> bytes:

@@ -29,7 +29,7 @@ from typing import Any
 import mailparser
 
 from parsers.html import html_to_text
-from parsers.limits import clip_mail
+from parsers.limits import clip_mail, looks_binary
 from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER, REPLY_MARKER, read_header_block, split_signature, unquote
 
 # mail-parser logs parse trouble as warnings; without a handler of the application's, Python's last-resort
@@ -224,6 +224,8 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
         if is_attachment:
             continue
         charset = part.get_content_charset()
+        if looks_binary(payload) and not (charset or "").lower().startswith(("utf-16", "utf-32")):
+            continue  # an image or random bytes, whatever the part says: nothing the text readers can use
         if ctype == "text/html":
             htmls.append(decode_bytes(payload, charset))
         elif ctype.startswith("text/") or ctype.startswith("application/"):
