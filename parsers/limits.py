@@ -12,6 +12,7 @@ linear time on some of these, so the input is cut *before* they see it, at the r
                          MAX_TOKEN_CHARS, the whole to MAX_TEXT_CHARS         (parsers.document.load_document)
     clip_field(value)    one field value (an XML text node, a JSON string, a label's value) to
                          MAX_FIELD_CHARS                                     (parsers.fields.Collector.add)
+    too_many_tags(xml)   an XML document of more than MAX_XML_TAGS tags is refused unparsed  (parsers.adf)
     looks_binary(data)   bytes that are no text (an image, random bytes in a "text/plain" part) are not
                          read as text at all                 (parsers.document.load_document, mime parts)
 
@@ -43,6 +44,9 @@ MAX_TOKEN_CHARS = 256
 MAX_TEXT_CHARS = 50_000
 #: characters of one field value (a name, a phone, a comment), wherever it came from
 MAX_FIELD_CHARS = 4_000
+#: tags ("<") in one XML document: an ADF lead has about 40, a list of 300 leads about 20,000; 50,000
+#: nested elements cost the pure-Python tree builder a tenth of a second before a reader sees one
+MAX_XML_TAGS = 25_000
 
 _LONG_LINE = re.compile(rf"(?m)^([^\n]{{{MAX_LINE_CHARS}}})[^\n]+")
 # anchored at the start of a run (the look-behind), so each run is scanned once: linear in the text
@@ -81,6 +85,11 @@ def clip_fields(item: T, names: tuple[str, ...]) -> T:
             if clipped is not value:
                 changes[name] = clipped
     return dataclasses.replace(item, **changes) if changes else item  # type: ignore[type-var]
+
+
+def too_many_tags(xml: str) -> bool:
+    """Whether the XML document ``xml`` has more tags than any lead document (``MAX_XML_TAGS``)."""
+    return len(xml) > MAX_XML_TAGS and xml.count("<") > MAX_XML_TAGS
 
 
 def looks_binary(data: bytes) -> bool:
