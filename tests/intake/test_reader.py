@@ -6,6 +6,7 @@ the worker's real Extractor.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.assess.assessor import Assessor, Routing
+from bot.intake.chat import ChatIntake, UnreadableChat
 from bot.intake.pipeline import IntakePipeline
 from bot.intake.reader import ProcessReader, ReadAborted, read_in_worker
 from bot.settings import ScoringSettings, SlackChannels
@@ -80,5 +82,34 @@ async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(
         fine = await pipeline.accept(mail(b"fine"))
         [lead] = await pipeline.process(fine.id)
         assert lead.fields["email"] == "ilse@marchetti-tiles.example"
+    finally:
+        await store.close()
+
+
+NOTE = "Call back Ilse Marchetti, ilse@marchetti-tiles.example, 312-555-0148: wants a quote for tiling two bathrooms."
+
+
+async def test_a_chat_note_is_read_by_the_reader_with_its_budget(
+    reader: ProcessReader, tmp_path: Path, extractor: Extractor
+) -> None:
+    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await store.migrate()
+    pipeline = IntakePipeline(
+        store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)), reader=reader
+    )
+    intake = ChatIntake(store, pipeline)
+    try:
+        hostile = asyncio.create_task(
+            intake.read(NOTE + "\r\n" + STALL.decode(), author="U0HOSTILE", channel="C0INTAKE", ts="1700000000.000100")
+        )
+        # the loop serves others while the note is read: a store query is answered before the read ends
+        assert await store.messages.recent() is not None and not hostile.done()
+        with pytest.raises(UnreadableChat, match="took longer than 8 s to read"):
+            await hostile
+        [kept] = await store.messages.recent()
+        assert kept.status == "failed" and STALL in kept.raw
+
+        draft = await intake.read(NOTE, author="U0REP", channel="C0INTAKE", ts="1700000000.000200")
+        assert draft is not None and draft.fields["email"] == "ilse@marchetti-tiles.example"
     finally:
         await store.close()
