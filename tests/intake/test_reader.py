@@ -63,53 +63,47 @@ async def test_an_overrun_is_refused_and_the_next_message_is_read_by_a_fresh_wor
     assert second.pid != first.pid
 
 
-async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(
-    reader: ProcessReader, tmp_path: Path, extractor: Extractor
-) -> None:
-    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
-    await store.migrate()
-    pipeline = IntakePipeline(
-        store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)), reader=reader
-    )
-    try:
-        slow = await pipeline.accept(mail(b"slow", stall=True))
-        assert await pipeline.process(slow.id) == []
-        failed = await store.messages.get(slow.id)
-        assert failed is not None and failed.status == "failed"
-        assert failed.error == "unreadable: took longer than 8 s to read"
-        assert STALL in failed.raw
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    await opened.migrate()
+    yield opened
+    await opened.close()
 
-        fine = await pipeline.accept(mail(b"fine"))
-        [lead] = await pipeline.process(fine.id)
-        assert lead.fields["email"] == "ilse@marchetti-tiles.example"
-    finally:
-        await store.close()
+
+@pytest.fixture
+def pipeline(store: Store, reader: ProcessReader, extractor: Extractor) -> IntakePipeline:
+    assessor = Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False))
+    return IntakePipeline(store, extractor, assessor, reader=reader)
+
+
+async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(store: Store, pipeline: IntakePipeline) -> None:
+    slow = await pipeline.accept(mail(b"slow", stall=True))
+    assert await pipeline.process(slow.id) == []
+    failed = await store.messages.get(slow.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error == "unreadable: took longer than 8 s to read"
+    assert STALL in failed.raw
+
+    fine = await pipeline.accept(mail(b"fine"))
+    [lead] = await pipeline.process(fine.id)
+    assert lead.fields["email"] == "ilse@marchetti-tiles.example"
 
 
 NOTE = "Call back Ilse Marchetti, ilse@marchetti-tiles.example, 312-555-0148: wants a quote for tiling two bathrooms."
 
 
-async def test_a_chat_note_is_read_by_the_reader_with_its_budget(
-    reader: ProcessReader, tmp_path: Path, extractor: Extractor
-) -> None:
-    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
-    await store.migrate()
-    pipeline = IntakePipeline(
-        store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)), reader=reader
-    )
+async def test_a_chat_note_is_read_by_the_reader_with_its_budget(store: Store, pipeline: IntakePipeline) -> None:
     intake = ChatIntake(store, pipeline)
-    try:
-        hostile = asyncio.create_task(
-            intake.read(NOTE + "\r\n" + STALL.decode(), author="U0HOSTILE", channel="C0INTAKE", ts="1700000000.000100")
-        )
-        # the loop serves others while the note is read: a store query is answered before the read ends
-        assert await store.messages.recent() is not None and not hostile.done()
-        with pytest.raises(UnreadableChat, match="took longer than 8 s to read"):
-            await hostile
-        [kept] = await store.messages.recent()
-        assert kept.status == "failed" and STALL in kept.raw
+    hostile = asyncio.create_task(
+        intake.read(NOTE + "\r\n" + STALL.decode(), author="U0HOSTILE", channel="C0INTAKE", ts="1700000000.000100")
+    )
+    # the loop serves others while the note is read: a store query is answered before the read ends
+    assert await store.messages.recent() is not None and not hostile.done()
+    with pytest.raises(UnreadableChat, match="took longer than 8 s to read"):
+        await hostile
+    [kept] = await store.messages.recent()
+    assert kept.status == "failed" and STALL in kept.raw
 
-        draft = await intake.read(NOTE, author="U0REP", channel="C0INTAKE", ts="1700000000.000200")
-        assert draft is not None and draft.fields["email"] == "ilse@marchetti-tiles.example"
-    finally:
-        await store.close()
+    draft = await intake.read(NOTE, author="U0REP", channel="C0INTAKE", ts="1700000000.000200")
+    assert draft is not None and draft.fields["email"] == "ilse@marchetti-tiles.example"
