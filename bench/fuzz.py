@@ -11,7 +11,8 @@ Prints, each beside its goal: uncaught exceptions (anything but the sender's ``I
 1 s, p99 seconds per input, and the peak RSS of a reading process; seconds are wall-clock time in the
 reading process and, beside them, its CPU time (on a shared machine the wall clock also counts the wait
 for a core), with the load average. Every failure (uncaught, over the
-budget, over 1 s) is kept with its reason in ``--out`` (JSON lines, the input in base64) for replay.
+budget, over 1 s, refused as unreadable) is kept with its reason in ``--out`` (JSON lines, the input in base64)
+for replay.
 Prints numbers only; it asserts nothing.
 """
 
@@ -308,7 +309,8 @@ async def run(args: argparse.Namespace) -> int:
     if args.in_process:
         peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    kept = [o for o in outcomes if o.result in ("uncaught", "over_budget") or o.seconds > SLOW]
+    # as the service keeps them for `leadbot replay`: every input not read, with why (the sender's fault or ours)
+    kept = [o for o in outcomes if o.result != "ok" or o.seconds > SLOW]
     with args.out.open("w") as sink:
         for outcome in sorted(kept, key=lambda o: o.index):
             message = generate(args.seed, outcome.index)[1]
@@ -348,6 +350,13 @@ async def run(args: argparse.Namespace) -> int:
     if slow_kinds:
         ranked = sorted(slow_kinds.items(), key=lambda item: -item[1])
         print("    over 1 s by kind: " + ", ".join(f"{kind} {n}" for kind, n in ranked))
+    refused: dict[str, int] = {}
+    for o in outcomes:
+        if o.result == "input_error":
+            refused[o.reason[:70]] = refused.get(o.reason[:70], 0) + 1
+    print(f"  refused as unreadable (the sender's fault, kept failed with the reason): {sum(refused.values())}")
+    for reason, n in sorted(refused.items(), key=lambda item: -item[1])[:8]:
+        print(f"    x{n}: {reason}")
     print(f"  failures kept for replay: {len(kept)} in {args.out}")
     return 0
 
