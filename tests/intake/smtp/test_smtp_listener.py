@@ -326,7 +326,9 @@ async def test_a_client_that_hangs_up_mid_data_stores_nothing(
     client.writer.write(b"Subject: half\r\n\r\nName: Ada Pa")
     await client.writer.drain()
     await client.close()
-    await asyncio.sleep(0.2)
+    # what would have stored it is the session's handler: wait until the listener saw the session end
+    async with asyncio.timeout(10):
+        await asyncio.gather(*(session.gone for session in list(listener._sessions)))
 
     assert recorder.seen == []
     assert await stored(smtp_store) == []
