@@ -1,13 +1,12 @@
 """Reading in worker processes with a time budget: an overrun kills its worker, the message is kept failed.
 
-The stalling read is a module-level function a spawned worker can import; every other message is read by
-the worker's real Extractor.
+The stalling read is a module-level function a spawned worker can import (tests.intake.stall); every other
+message is read by the worker's real Extractor.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,26 +14,19 @@ import pytest
 from bot.assess.assessor import Assessor, Routing
 from bot.intake.chat import ChatIntake, UnreadableChat
 from bot.intake.pipeline import IntakePipeline
-from bot.intake.reader import ProcessReader, ReadAborted, read_in_worker
+from bot.intake.reader import ProcessReader, ReadAborted
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
-from parsers.lead import Extraction, RawMessage
+from parsers.lead import RawMessage
 from store.store import Store
+from tests.intake.stall import STALL, stall_or_read
 
-STALL = b"X-Test-Stall: yes\r\n"
 MAIL = (
     b"From: Forms <forms@heronway.example>\r\nSubject: Quote\r\nMessage-ID: <%s@heronway.example>\r\n%s\r\n"
     b"Name: Ilse Marchetti\r\nEmail: ilse@marchetti-tiles.example\r\nPhone: 312-555-0148\r\n"
     b"Message: A quote for tiling two bathrooms, please.\r\n"
 )
-
-
-def stall_or_read(message: RawMessage) -> Extraction:
-    """Stands for a reader stuck on hostile input: a message with the stall header never finishes."""
-    if STALL in message.raw:
-        time.sleep(600)
-    return read_in_worker(message)
 
 
 def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
@@ -43,7 +35,7 @@ def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
 
 @pytest.fixture
 async def reader() -> AsyncIterator[ProcessReader]:
-    # a budget that a plain mail meets even on a loaded machine (the first read in a worker warms spaCy)
+    # a budget that a plain mail meets even on a loaded machine (a worker is warm before its first message)
     started = ProcessReader(ExtractionSettings(), NlpSettings(), budget=8.0, task=stall_or_read)
     await started.start()
     yield started
