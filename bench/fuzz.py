@@ -8,8 +8,11 @@ flips of a plain lead mail) and reads each one through the entry the service use
 ``--in-process`` through the Extractor in this process (no budget: the unbounded cost of each input).
 
 Prints, each beside its goal: uncaught exceptions (anything but the sender's ``InputError``), inputs over
-1 s, p99 seconds per input, and the peak RSS of a reading process. Every failure (uncaught, over the
-budget, over 1 s) is kept with its reason in ``--out`` (JSON lines, the input in base64) for replay.
+1 s, p99 seconds per input, and the peak RSS of a reading process; seconds are wall-clock time in the
+reading process and, beside them, its CPU time (on a shared machine the wall clock also counts the wait
+for a core), with the load average. Every failure (uncaught, over the
+budget, over 1 s, refused as unreadable) is kept with its reason in ``--out`` (JSON lines, the input in base64)
+for replay.
 Prints numbers only; it asserts nothing.
 """
 
@@ -19,6 +22,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import random
 import resource
 import statistics
@@ -31,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.intake.reader import ProcessReader, ReadAborted, Reader, last_read_seconds
+from bot.intake.reader import ProcessReader, ReadAborted, Reader, last_read_cpu_seconds, last_read_seconds
 from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.errors import InputError
@@ -212,6 +216,7 @@ class Outcome:
     seconds: float
     result: str  # "ok", "input_error", "over_budget", "uncaught"
     reason: str = ""
+    cpu: float = 0.0
 
 
 def generate(seed: int, index: int) -> tuple[str, RawMessage]:
@@ -226,7 +231,11 @@ class InProcess:
         self._extractor = Extractor()
 
     async def read(self, message: RawMessage) -> Extraction:
-        return self._extractor.extract(message)
+        began = time.process_time()
+        try:
+            return self._extractor.extract(message)
+        finally:
+            last_read_cpu_seconds.set(time.process_time() - began)
 
     async def close(self) -> None:
         return None
@@ -278,7 +287,7 @@ async def run(args: argparse.Namespace) -> int:
                 result = "uncaught"
                 reason = "".join(traceback.format_exception_only(exc)).strip()[-500:]
             took = time.perf_counter() - started if args.in_process else last_read_seconds.get()
-            outcomes.append(Outcome(index, kind, took, result, reason))
+            outcomes.append(Outcome(index, kind, took, result, reason, last_read_cpu_seconds.get()))
             if len(outcomes) % 500 == 0:
                 print(f"  {len(outcomes)}/{args.count} read", file=sys.stderr, flush=True)
 
@@ -300,12 +309,14 @@ async def run(args: argparse.Namespace) -> int:
     if args.in_process:
         peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    kept = [o for o in outcomes if o.result in ("uncaught", "over_budget") or o.seconds > SLOW]
+    # as the service keeps them for `leadbot replay`: every input not read, with why (the sender's fault or ours)
+    kept = [o for o in outcomes if o.result != "ok" or o.seconds > SLOW]
     with args.out.open("w") as sink:
         for outcome in sorted(kept, key=lambda o: o.index):
             message = generate(args.seed, outcome.index)[1]
             sink.write(json.dumps({
                 "index": outcome.index, "kind": outcome.kind, "seconds": round(outcome.seconds, 3),
+                "cpu_seconds": round(outcome.cpu, 3),
                 "result": outcome.result, "reason": outcome.reason, "channel": message.channel,
                 "raw_base64": base64.b64encode(message.raw).decode(),
             }) + "\n")
@@ -315,11 +326,18 @@ async def run(args: argparse.Namespace) -> int:
     uncaught = [o for o in outcomes if o.result == "uncaught"]
     slow = [o for o in outcomes if o.seconds > SLOW]
     over = [o for o in outcomes if o.result == "over_budget"]
+    cpu = sorted(o.cpu for o in outcomes)
+    cpu_p99 = cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]
     mode = "in this process, no budget" if args.in_process else f"{args.processes} worker(s), budget {args.budget:g} s"
-    print(f"fuzz: {len(outcomes)} inputs, seed {args.seed}, {mode}, {wall:.0f} s wall")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"fuzz: {len(outcomes)} inputs, seed {args.seed}, {mode}, {wall:.0f} s wall, load average {load} "
+          f"(at the start: {args.load_at_start})")
     print(f"  uncaught exceptions   {len(uncaught):>8}      goal 0")
-    print(f"  inputs over {SLOW:g} s      {len(slow):>8}      goal 0   (stopped at the budget: {len(over)})")
-    print(f"  p99 per input         {p99:>8.3f} s    goal < {SLOW:g} s   (median {statistics.median(seconds):.3f} s)")
+    print(f"  inputs over {SLOW:g} s      {len(slow):>8}      goal 0   (stopped at the budget: {len(over)}; "
+          f"over {SLOW:g} s of CPU: {sum(1 for o in outcomes if o.cpu > SLOW)})")
+    print(f"  p99 per input         {p99:>8.3f} s    goal < {SLOW:g} s   (median {statistics.median(seconds):.3f} s; "
+          f"CPU p99 {cpu_p99:.3f} s, max {cpu[-1]:.3f} s)")
+    print(f"  max per input         {seconds[-1]:>8.3f} s    goal < {SLOW:g} s")
     print(f"  peak RSS of a reader  {peak_rss / 1024:>8.0f} MiB  goal < 1024 MiB")
     by_kind: dict[str, list[str]] = {}
     for o in uncaught:
@@ -332,6 +350,13 @@ async def run(args: argparse.Namespace) -> int:
     if slow_kinds:
         ranked = sorted(slow_kinds.items(), key=lambda item: -item[1])
         print("    over 1 s by kind: " + ", ".join(f"{kind} {n}" for kind, n in ranked))
+    refused: dict[str, int] = {}
+    for o in outcomes:
+        if o.result == "input_error":
+            refused[o.reason[:70]] = refused.get(o.reason[:70], 0) + 1
+    print(f"  refused as unreadable (the sender's fault, kept failed with the reason): {sum(refused.values())}")
+    for reason, n in sorted(refused.items(), key=lambda item: -item[1])[:8]:
+        print(f"    x{n}: {reason}")
     print(f"  failures kept for replay: {len(kept)} in {args.out}")
     return 0
 
@@ -344,7 +369,9 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=5.0, help="seconds per input before it is stopped")
     parser.add_argument("--in-process", action="store_true", help="read in this process without a budget")
     parser.add_argument("--out", type=Path, default=Path("fuzz-failures.jsonl"))
-    return asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    args.load_at_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -79,7 +79,8 @@ _REF = re.compile(
     r"(?i)\b(?P<label>stock\s*(?:number|no\.?|#)?|vin|mls\s*#?|listing\s*(?:id|#)|ref(?:erence)?\s*(?:no\.?|#)?|"
     r"inserat(?:snummer)?|referencia)\s*[:#]?\s*(?P<id>(?=[A-Z0-9-]*\d)[A-Z0-9-]{4,17})\b"
 )
-_KEY_LINE = re.compile(r"^\s*(?P<key>\w[\w().#-]*(?:[ /-]+[\w().#-]+){0,2})\s*[:=]\s*(?P<value>.*)$")
+#: a key is a few short words: bounded, so a long run of word characters and "-" is not re-split at every place
+_KEY_LINE = re.compile(r"^\s*(?P<key>\w[\w().#-]{0,40}(?:[ /]{1,3}[\w().#-]{1,40}){0,2})\s*[:=]\s*(?P<value>.*)$")
 _MESSAGE_KEYS = frozenset(
     [
         "message", "comments", "comment", "question", "questions", "inquiry", "enquiry", "request", "notes",

@@ -28,6 +28,7 @@ from lxml import etree
 
 from parsers.fields import Collector, clean_value
 from parsers.lead import ExtractionError, RefusedInput
+from parsers.limits import MAX_XML_TAGS, too_many_tags
 from parsers.payloads import read_json
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -66,6 +67,8 @@ def sanitize_xml(text: str) -> str:
 def parse_xml(text: str) -> Any:
     """The root element (a stdlib or lxml element). Raises ExtractionError for refused or unreadable XML."""
     refuse_entities(text.encode("utf-8", "replace"))
+    if too_many_tags(text):
+        raise RefusedInput(f"XML with more than {MAX_XML_TAGS:,} tags refused: no lead document is that large")
     cleaned = sanitize_xml(text)
     if not cleaned:
         raise ExtractionError("empty XML document")

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
+from parsers.limits import clip_fields, looks_binary
 from parsers.mime import MailDoc, decode_bytes, mail_from_parts, parse_mail
 
 #: larger inputs are refused: no lead notification comes near this
@@ -70,19 +71,6 @@ class Document:
     data: Any = None
 
 
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
-
-
-def _is_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls > max(8, len(sample) // 50)
-
-
 def looks_like_mail(data: bytes, name_hint: str | None = None) -> bool:
     """True when the bytes start with an RFC 5322 header block."""
     hint = (name_hint or "").lower()
@@ -133,12 +121,17 @@ def load_document(raw: bytes, name_hint: str | None = None) -> Document:
                               f"{MAX_BYTES // (1024 * 1024)} MB)")
     if not raw.strip():
         raise ExtractionError("empty message")
-    if _is_binary(raw):
+    if looks_binary(raw):
         raise ExtractionError("binary data, not a readable lead message")
     if looks_like_mail(raw, name_hint):
-        return _from_mail(parse_mail(raw))
+        return _bounded(_from_mail(parse_mail(raw)))
     text = decode_bytes(raw)
-    return _from_text(text, name_hint)
+    return _bounded(_from_text(text, name_hint))
+
+
+def _bounded(doc: Document) -> Document:
+    """The document with the text its readers scan cut to ``parsers.limits`` (payloads are parsed whole)."""
+    return clip_fields(doc, ("text", "signature", "quoted", "subject", "sender_name", "reply_to_name"))
 
 
 def _from_text(text: str, name_hint: str | None = None) -> Document:

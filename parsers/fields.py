@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from parsers.address import parse_address, parse_locality
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
+from parsers.limits import clip_field
 
 INTEREST_PARTS: tuple[str, ...] = (
     "year", "make", "model", "trim", "vin", "stock", "listing_id", "price",
@@ -81,7 +82,7 @@ class Collector:
         if value is None:
             return
         multiline = slot in ("message", "address")
-        value = clean_value(str(value), multiline=multiline)
+        value = clean_value(clip_field(str(value)), multiline=multiline)
         if not value or slot not in SLOTS:
             return
         self.items.append(Candidate(slot, value, source, confidence, rank, len(self.items), label, role))

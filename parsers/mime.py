@@ -29,6 +29,7 @@ from typing import Any
 import mailparser
 
 from parsers.html import html_to_text
+from parsers.limits import clip_mail, looks_binary
 from parsers.quotes import (
     FORWARD_MARKER,
     FORWARD_SUBJECT,
@@ -120,7 +121,12 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
 # ---------------------------------------------------------------------------------------------- mail
 
 def parse_mail(raw: bytes) -> MailDoc:
-    """Parse raw RFC 5322 bytes. Never raises: broken mail yields what could be read."""
+    """Parse raw RFC 5322 bytes. Never raises: broken mail yields what could be read.
+
+    Header fields, body parts and lines are cut to ``parsers.limits`` first (mail-parser's header decoding
+    is quadratic in a header's encoded words).
+    """
+    raw = clip_mail(raw)
     defects: list[str] = []
     msg: email.message.Message
     subject: str | None = None
@@ -226,6 +232,8 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
         if is_attachment:
             continue
         charset = part.get_content_charset()
+        if looks_binary(payload) and not (charset or "").lower().startswith(("utf-16", "utf-32")):
+            continue  # an image or random bytes, whatever the part says: nothing the text readers can use
         if ctype == "text/html":
             htmls.append(decode_bytes(payload, charset))
         elif ctype.startswith("text/") or ctype.startswith("application/"):

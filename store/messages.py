@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from parsers.lead import RawMessage
 from store.db import Db, to_record
@@ -127,6 +128,52 @@ class Messages:
             )
             return list(rows)
 
+    async def lease_received(self, owner: str, *, seconds: float, limit: int = 500) -> list[int]:
+        """Lease to ``owner`` for ``seconds`` the "received" messages no other instance holds, oldest first.
+
+        One statement picks and leases (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's single writer),
+        so two instances' sweeps never both take a message. ``owner``'s own leases are renewed; an expired
+        lease (its holder died) is taken over.
+        """
+        now = self._db.clock()
+        picked = (
+            select(InboundMessage.id)
+            .where(InboundMessage.status == MessageStatus.RECEIVED, self._free_for(owner, now))
+            .order_by(InboundMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(InboundMessage)
+            .where(InboundMessage.id.in_(picked.scalar_subquery()))
+            .values(lease_owner=owner, leased_until=now + timedelta(seconds=seconds))
+            .returning(InboundMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._db.write() as session:
+            return sorted(await session.scalars(statement))
+
+    async def take(self, message_id: int, owner: str, *, seconds: float) -> bool:
+        """Lease one "received" message to ``owner`` before reading it. False: it is processed already, or
+        another instance holds it (and will read it)."""
+        now = self._db.clock()
+        async with self._db.write() as session:
+            taken = await session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id == message_id, InboundMessage.status == MessageStatus.RECEIVED,
+                       self._free_for(owner, now))
+                .values(lease_owner=owner, leased_until=now + timedelta(seconds=seconds))
+            )
+        return bool(getattr(taken, "rowcount", 0) == 1)
+
+    @staticmethod
+    def _free_for(owner: str, now: datetime) -> ColumnElement[bool]:
+        return or_(
+            InboundMessage.leased_until.is_(None),
+            InboundMessage.leased_until <= now,
+            InboundMessage.lease_owner == owner,
+        )
+
     async def mark_failed(self, message_id: int, error: str, *, only_if_received: bool = False) -> bool:
         """Mark a message failed with its error. False: nothing changed.
 
@@ -155,6 +202,7 @@ class Messages:
             if row is None:
                 raise LookupError(f"no message with id {message_id}")
             row.status, row.error = MessageStatus.RECEIVED, None
+            row.lease_owner, row.leased_until = None, None
             return to_record(MessageRecord, row)
 
     async def complete(

@@ -100,6 +100,9 @@ class InboundMessage(Base):
     suspicious: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     #: when its bytes, subject and sender were deleted (erasure or retention, issue 13)
     erased_at: Mapped[datetime | None]
+    #: the instance reading it until ``leased_until`` (issue 12: one instance reads each "received" message)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
 
 
 class Contact(Base):

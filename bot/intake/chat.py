@@ -1,17 +1,20 @@
 """Chat intake: a lead typed or pasted into Slack goes the way an email goes, with a person confirming it.
 
-    chat text ─> stored first (inbound_messages, channel "slack") ─> extraction (in a thread) ─> draft
+    chat text ─> stored first (inbound_messages, channel "slack") ─> read (the pipeline's reader) ─> draft
     draft ─Confirm─> scored ─> stored lead + card post (outbox) │ ─Edit─> fields replaced │ ─Discard─> kept, closed
 
 The message is stored before anything else, under a key made of its channel and ts, so the same Slack
 message (seen as a channel message *and* as an app mention, or redelivered) makes one draft. A draft's
 message leaves "received" at once, so the pipeline's crash recovery never turns it into a lead that
 nobody confirmed.
+
+A note is read by the same reader as mail (``IntakePipeline.reader``: a worker process with a time budget in
+the service), so a hostile note cannot stall the event loop; one that overruns is answered as unreadable
+and kept failed, for `leadbot replay`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from datetime import datetime
 from bot.errors import failure_note
 from bot.intake.pipeline import IntakePipeline
 from parsers.errors import InputError
-from parsers.lead import ExtractedLead, ExtractionError, RawMessage
+from parsers.lead import ExtractedLead, RawMessage
 from store.db import utcnow
 from store.records import DraftRecord, LeadRecord
 from store.store import Store
@@ -62,11 +65,11 @@ class ChatIntake:
         if accepted.duplicate:
             return None
         try:
-            extraction = await asyncio.to_thread(self._pipeline.extract, raw)
+            extraction = await self._pipeline.reader.read(raw)
         except Exception as exc:
             await self._store.messages.mark_failed(
                 accepted.id, failure_note(exc, f"chat message {accepted.id}", logger))
-            if isinstance(exc, ExtractionError):
+            if isinstance(exc, InputError):  # unreadable, or over the reader's time budget (ReadAborted)
                 raise UnreadableChat(str(exc)) from None
             raise
         lead = next((lead for lead in extraction.leads if not lead.is_empty()), None)

@@ -8,6 +8,10 @@ its error, for `leadbot replay`.
 Nothing accepted waits for a restart: a periodic sweep queues every message still "received" that this
 process does not hold already (e.g. accepted while the database was going away, or by another instance
 that stopped), and a worker survives whatever one message throws.
+
+Any number of instances share the store (issue 12): a message is leased to one instance before it is read
+(``Messages.take``; the sweep leases its finds in one statement), so two instances never read the same
+message; the lease of an instance that died expires after ``LEASE_SECONDS`` and the next sweep takes it over.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
 from bot.intake.reader import Reader, ThreadReader
 from bot.settings.authentication import AuthenticationSettings
+from bot.workers.outbox import instance_name
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
@@ -30,6 +35,9 @@ from store.records import AcceptedMessage, LeadRecord
 from store.store import Store
 
 log = logging.getLogger(__name__)
+
+#: how long an instance holds a message it is about to read: far beyond the read's time budget
+LEASE_SECONDS = 120.0
 
 
 class IntakePipeline:
@@ -48,10 +56,13 @@ class IntakePipeline:
         authentication: AuthenticationSettings | None = None,
         resolver: Resolver | None = None,
         attribution: Attribution | None = None,
+        instance: str | None = None,
     ) -> None:
         self._store = store
         #: names the vendor credited when the message names none (the way in: webhook source, form, From)
         self.attribution = attribution or Attribution()
+        #: this instance's name on the messages it leases (the outbox's name for it by default)
+        self.instance = instance or instance_name()
         #: `[authentication]` and the DNS it asks (issue 13); None: SMTP mail is not checked
         self._authentication = authentication if authentication is not None and authentication.enabled else None
         self._resolver = resolver
@@ -91,8 +102,9 @@ class IntakePipeline:
         return True
 
     async def recover(self) -> int:
-        """Queue every message accepted but never processed (e.g. the process was killed). Returns how many."""
-        pending = await self._store.messages.unprocessed_ids()
+        """Lease and queue every message accepted but never processed (the process was killed, the store went
+        away) that no other instance holds. Returns how many were queued."""
+        pending = await self._store.messages.lease_received(self.instance, seconds=LEASE_SECONDS)
         return sum(self._enqueue(message_id) for message_id in pending)
 
     async def sweep(self) -> None:
@@ -157,7 +169,10 @@ class IntakePipeline:
         """Turn one stored message into leads. Never raises: failures are stored with the message.
 
         ``message``: its bytes as just accepted (no read-back; `complete` takes it only if still "received").
+        Nothing is done with a message another instance holds or that is processed already.
         """
+        if not await self._store.messages.take(message_id, self.instance, seconds=LEASE_SECONDS):
+            return []
         if message is None:
             record = await self._store.messages.get(message_id)
             if record is None or record.status != "received":

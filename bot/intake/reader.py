@@ -10,6 +10,11 @@
 
 A pool of one process each, rather than one pool of N: a worker's pid is known (it answers ``os.getpid``
 once ready), so an overrun kills exactly that worker through public APIs only.
+
+A worker never outlives the service: if the service dies without stopping it (SIGKILL, the OOM killer), a
+thread in the worker sees within ``ORPHAN_CHECK`` seconds that the service's pid is gone and ends the
+process. (Its parent is the forkserver, which does not exit while a worker lives: each worker holds a copy
+of the pipe the forkserver waits on, so neither the parent's death signal nor EOF on a pool pipe ever comes.)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +44,11 @@ log = logging.getLogger(__name__)
 DEFAULT_BUDGET = 5.0
 #: seconds the caller's last read took in a worker (not counting the wait for a free one): logs, bench
 last_read_seconds: ContextVar[float] = ContextVar("last_read_seconds", default=0.0)
+#: CPU seconds the reading process spent on the caller's last read (0.0 when it did not finish): on a
+#: loaded machine, what the input cost, apart from the wait for a core
+last_read_cpu_seconds: ContextVar[float] = ContextVar("last_read_cpu_seconds", default=0.0)
+#: seconds between a worker's looks at whether the service is still there
+ORPHAN_CHECK = 0.5
 
 
 class ReadAborted(InputError):
@@ -63,14 +74,22 @@ class ThreadReader:
 
     async def read(self, message: RawMessage) -> Extraction:
         began = time.perf_counter()
+        last_read_cpu_seconds.set(0.0)
         try:
             async with asyncio.timeout(self.budget):
-                return await asyncio.to_thread(self._extractor.extract, message)
+                extraction, cpu = await asyncio.to_thread(self._extract, message)
+            last_read_cpu_seconds.set(cpu)
+            return extraction
         except TimeoutError:
             assert self.budget is not None
             raise overrun(self.budget) from None
         finally:
             last_read_seconds.set(time.perf_counter() - began)
+
+    def _extract(self, message: RawMessage) -> tuple[Extraction, float]:
+        began = time.thread_time()
+        extraction = self._extractor.extract(message)
+        return extraction, time.thread_time() - began
 
     async def close(self) -> None:
         return None
@@ -79,14 +98,55 @@ class ThreadReader:
 # ---- in the worker process ------------------------------------------------------------------------
 
 _extractor: Extractor | None = None
+#: what a new worker reads once before it takes messages: a mail and a chat note (made up)
+_WARM_UP = (
+    RawMessage(
+        raw=b"From: Web Form <form@warm-up.example>\r\nSubject: Quote request\r\n\r\nName: Ada Warmup\r\n"
+        b"Email: ada@warm-up.example\r\nPhone: 312-555-0100\r\nMessage: A quote for two windows, please.\r\n",
+        channel="smtp",
+    ),
+    RawMessage(raw=b"Call back Ada Warmup, ada@warm-up.example, 312-555-0100: wants a quote for windows.",
+               channel="slack"),
+)
 
 
-def _init_worker(extraction: ExtractionSettings, nlp: NlpSettings) -> None:
+def _init_worker(extraction: ExtractionSettings, nlp: NlpSettings, service: int) -> None:
     global _extractor
     # The parent handles SIGINT/SIGTERM and stops its workers itself: a Ctrl-C on the terminal (sent to the
     # whole process group) must not print a KeyboardInterrupt traceback from every worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_service(service)
     _extractor = Extractor(extraction, nlp)
+    # The first read of each kind loads lexicons and compiles patterns (seconds on a loaded machine): done
+    # here, before the worker counts as ready, so that it is not charged to the next message's budget.
+    for sample in _WARM_UP:
+        with contextlib.suppress(Exception):
+            _extractor.extract(sample)
+
+
+def watch_service(pid: int, interval: float = ORPHAN_CHECK) -> None:
+    """End this process within ``interval`` seconds (or at the end of a read holding the GIL) once ``pid`` is gone."""
+
+    def watch() -> None:
+        while running(pid):
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leadbot-service-watch", daemon=True).start()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs: it exists, is ours, and is no zombie (a killed service its parent has not
+    reaped yet is gone too)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # PermissionError: the pid now belongs to someone else
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[:1] != [b"Z"]
+    except OSError:  # no /proc: os.kill's answer stands
+        return True
 
 
 def _ready() -> int:
@@ -97,6 +157,13 @@ def read_in_worker(message: RawMessage) -> Extraction:
     """Read ``message`` with this worker process's Extractor."""
     assert _extractor is not None, "the worker's initializer did not run"
     return _extractor.extract(message)
+
+
+def _timed(task: Callable[[RawMessage], Extraction], message: RawMessage) -> tuple[Extraction, float]:
+    """``task(message)`` and the CPU seconds this process spent on it."""
+    began = time.process_time()
+    result = task(message)
+    return result, time.process_time() - began
 
 
 # ---- in the service process ----------------------------------------------------------------------
@@ -126,7 +193,7 @@ class ProcessReader:
         context: str = "forkserver",
         task: Callable[[RawMessage], Extraction] | None = None,
     ) -> None:
-        self._settings = (extraction, nlp)
+        self._settings = (extraction, nlp, os.getpid())
         #: what a worker runs per message: the worker's Extractor (a module-level function, for pickling)
         self._task = task or read_in_worker
         self._processes = processes
@@ -164,10 +231,13 @@ class ProcessReader:
         worker = await self._idle.get()
         healthy = True
         began = time.perf_counter()
+        last_read_cpu_seconds.set(0.0)
         try:
-            future = worker.pool.submit(self._task, message)
+            future = worker.pool.submit(_timed, self._task, message)
             async with asyncio.timeout(self.budget):
-                return await asyncio.wrap_future(future)
+                extraction, cpu = await asyncio.wrap_future(future)
+            last_read_cpu_seconds.set(cpu)
+            return extraction
         except TimeoutError:
             healthy = False
             raise overrun(self.budget) from None

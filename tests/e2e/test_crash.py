@@ -124,8 +124,11 @@ async def test_sigkill_between_250_and_processing_loses_nothing(
                 await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), timeout=30, what="card")
             except AssertionError as exc:
                 raise AssertionError(f"{exc}\n{log.read_text()[-4000:]}") from None
-            # give a wrongly repeated run every chance to show itself before counting
-            await asyncio.sleep(1.0)
+            # a wrongly repeated run would come from a message still "received" or an item still queued: wait
+            # until neither is left (the database is the event), then count
+            async with asyncio.timeout(30):
+                while await _unfinished(store):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
         finally:
             second.send_signal(signal.SIGTERM)
             async with asyncio.timeout(30):
@@ -140,3 +143,9 @@ async def test_sigkill_between_250_and_processing_loses_nothing(
         assert after.status == "processed"
     finally:
         await store.close()
+
+
+async def _unfinished(store: Store) -> bool:
+    """Whether a message is still to be read or a card still to be posted."""
+    received = [m for m in await store.messages.recent() if m.status == "received"]
+    return bool(received) or await store.outbox.pending_count() > 0

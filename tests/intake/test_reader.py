@@ -1,39 +1,32 @@
 """Reading in worker processes with a time budget: an overrun kills its worker, the message is kept failed.
 
-The stalling read is a module-level function a spawned worker can import; every other message is read by
-the worker's real Extractor.
+The stalling read is a module-level function a spawned worker can import (tests.intake.stall); every other
+message is read by the worker's real Extractor.
 """
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.assess.assessor import Assessor, Routing
+from bot.intake.chat import ChatIntake, UnreadableChat
 from bot.intake.pipeline import IntakePipeline
-from bot.intake.reader import ProcessReader, ReadAborted, read_in_worker
+from bot.intake.reader import ProcessReader, ReadAborted
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
-from parsers.lead import Extraction, RawMessage
+from parsers.lead import RawMessage
 from store.store import Store
+from tests.intake.stall import STALL, stall_or_read
 
-STALL = b"X-Test-Stall: yes\r\n"
 MAIL = (
     b"From: Forms <forms@heronway.example>\r\nSubject: Quote\r\nMessage-ID: <%s@heronway.example>\r\n%s\r\n"
     b"Name: Ilse Marchetti\r\nEmail: ilse@marchetti-tiles.example\r\nPhone: 312-555-0148\r\n"
     b"Message: A quote for tiling two bathrooms, please.\r\n"
 )
-
-
-def stall_or_read(message: RawMessage) -> Extraction:
-    """Stands for a reader stuck on hostile input: a message with the stall header never finishes."""
-    if STALL in message.raw:
-        time.sleep(600)
-    return read_in_worker(message)
 
 
 def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
@@ -42,7 +35,7 @@ def mail(ref: bytes, *, stall: bool = False) -> RawMessage:
 
 @pytest.fixture
 async def reader() -> AsyncIterator[ProcessReader]:
-    # a budget that a plain mail meets even on a loaded machine (the first read in a worker warms spaCy)
+    # a budget that a plain mail meets even on a loaded machine (a worker is warm before its first message)
     started = ProcessReader(ExtractionSettings(), NlpSettings(), budget=8.0, task=stall_or_read)
     await started.start()
     yield started
@@ -61,24 +54,44 @@ async def test_an_overrun_is_refused_and_the_next_message_is_read_by_a_fresh_wor
     assert second.pid != first.pid
 
 
-async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(
-    reader: ProcessReader, tmp_path: Path, extractor: Extractor
-) -> None:
-    store = Store.open(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
-    await store.migrate()
-    pipeline = IntakePipeline(
-        store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False)), reader=reader
-    )
-    try:
-        slow = await pipeline.accept(mail(b"slow", stall=True))
-        assert await pipeline.process(slow.id) == []
-        failed = await store.messages.get(slow.id)
-        assert failed is not None and failed.status == "failed"
-        assert failed.error == "unreadable: took longer than 8 s to read"
-        assert STALL in failed.raw
+@pytest.fixture
+def store(sqlite_store: Store) -> Store:
+    return sqlite_store
 
-        fine = await pipeline.accept(mail(b"fine"))
-        [lead] = await pipeline.process(fine.id)
-        assert lead.fields["email"] == "ilse@marchetti-tiles.example"
-    finally:
-        await store.close()
+
+@pytest.fixture
+def pipeline(store: Store, reader: ProcessReader, extractor: Extractor) -> IntakePipeline:
+    assessor = Assessor(ScoringSettings(), Routing(SlackChannels(), slack_enabled=False))
+    return IntakePipeline(store, extractor, assessor, reader=reader)
+
+
+async def test_the_pipeline_keeps_an_overrun_message_failed_for_replay(store: Store, pipeline: IntakePipeline) -> None:
+    slow = await pipeline.accept(mail(b"slow", stall=True))
+    assert await pipeline.process(slow.id) == []
+    failed = await store.messages.get(slow.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error == "unreadable: took longer than 8 s to read"
+    assert STALL in failed.raw
+
+    fine = await pipeline.accept(mail(b"fine"))
+    [lead] = await pipeline.process(fine.id)
+    assert lead.fields["email"] == "ilse@marchetti-tiles.example"
+
+
+NOTE = "Call back Ilse Marchetti, ilse@marchetti-tiles.example, 312-555-0148: wants a quote for tiling two bathrooms."
+
+
+async def test_a_chat_note_is_read_by_the_reader_with_its_budget(store: Store, pipeline: IntakePipeline) -> None:
+    intake = ChatIntake(store, pipeline)
+    hostile = asyncio.create_task(
+        intake.read(NOTE + "\r\n" + STALL.decode(), author="U0HOSTILE", channel="C0INTAKE", ts="1700000000.000100")
+    )
+    # the loop serves others while the note is read: a store query is answered before the read ends
+    assert await store.messages.recent() is not None and not hostile.done()
+    with pytest.raises(UnreadableChat, match="took longer than 8 s to read"):
+        await hostile
+    [kept] = await store.messages.recent()
+    assert kept.status == "failed" and STALL in kept.raw
+
+    draft = await intake.read(NOTE, author="U0REP", channel="C0INTAKE", ts="1700000000.000200")
+    assert draft is not None and draft.fields["email"] == "ilse@marchetti-tiles.example"

@@ -80,7 +80,7 @@ async def test_forged_request_gets_401_and_changes_nothing(side: SlackSide, case
     async with aiohttp.ClientSession() as http, http.post(side.events_url, data=body, headers=headers) as response:
         assert response.status == 401
 
-    await asyncio.sleep(0.2)
+    await side.settled()  # a claim that slipped through would have queued its card update: delivered now
     stored = await side.store.leads.get(lead.id)
     assert stored is not None and stored.owner is None and stored.status == "posted"
     assert [c.method for c in side.fake.calls] == ["chat.postMessage"]
@@ -98,8 +98,8 @@ async def test_twenty_concurrent_claims_one_winner_one_update(side: SlackSide) -
         lambda: len(fake.ephemerals) == 19 and len(fake.calls("chat.update")) == 1,
         what="19 ephemerals and 1 card update",
     )
+    # every one of the 20 handlers has shown its one answer (19 refusals, 1 update): none is still running
     await side.worker.drain(timeout=2)
-    await asyncio.sleep(0.3)  # anything late would show up now
 
     claimed = await side.store.leads.get(lead.id)
     assert claimed is not None and claimed.owner in reps
@@ -125,7 +125,7 @@ async def test_owner_clicking_again_is_told_it_is_theirs(side: SlackSide) -> Non
 
     await fake.wait_for(lambda: bool(fake.ephemerals), what="the ephemeral")
     assert [(e.user, e.text) for e in fake.ephemerals] == [("U0REP0001", "You already have this lead.")]
-    await asyncio.sleep(0.2)
+    await side.settled()  # the ephemeral is the second click's last act; any card update it queued is out now
     assert len(fake.calls("chat.update")) == 1
 
 

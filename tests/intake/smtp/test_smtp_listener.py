@@ -326,7 +326,9 @@ async def test_a_client_that_hangs_up_mid_data_stores_nothing(
     client.writer.write(b"Subject: half\r\n\r\nName: Ada Pa")
     await client.writer.drain()
     await client.close()
-    await asyncio.sleep(0.2)
+    # what would have stored it is the session's handler: wait until the listener saw the session end
+    async with asyncio.timeout(10):
+        await asyncio.gather(*(session.gone for session in list(listener._sessions)))
 
     assert recorder.seen == []
     assert await stored(smtp_store) == []
@@ -354,7 +356,8 @@ async def test_a_client_that_hangs_up_after_its_final_dot_is_still_stored(
     await client.writer.drain()
     await asyncio.wait_for(arrived.wait(), 5)
     await client.close()
-    await asyncio.sleep(0.1)  # the session is gone (its handler cancelled) while the store waits
+    async with asyncio.timeout(10):  # the session is gone (its handler cancelled) while the store waits
+        await asyncio.gather(*(session.gone for session in list(listener._sessions)))
     hung_up.set()
 
     # The store was not cancelled with the session: the sender saw no 250, retries, and is deduplicated.
@@ -388,7 +391,8 @@ async def test_stop_lets_a_transaction_in_flight_finish_and_says_421_to_idle_ses
     await busy.writer.drain()
 
     stopping = asyncio.create_task(listener.stop())
-    await asyncio.sleep(0.1)
+    # one turn of the loop: stop() closes the listening socket at once, then waits for the transaction
+    await asyncio.sleep(0)
     assert not stopping.done()
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", port)  # no longer listening
