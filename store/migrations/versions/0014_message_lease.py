@@ -1,7 +1,7 @@
 """a lease on "received" messages: the sweep of several instances reads each message once (issue 12)
 
 Revision ID: 0014_message_lease
-Revises: 0009_privacy
+Revises: 0013_stats_rollup
 """
 
 from __future__ import annotations
