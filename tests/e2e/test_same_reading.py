@@ -257,7 +257,7 @@ async def test_chat_note_reads_the_same_through_chat_intake_parse_and_replay(
     ) as response:
         assert response.status == 200
     await slack_api.wait_for(lambda: any(m.thread_ts for m in slack_api.channel_messages(INTAKE)),
-                             what="the draft in the thread", timeout=15)
+                             what="the draft in the thread")
     [message] = await service.store.messages.recent()
     assert message.channel == "slack" and message.raw == CHAT_NOTE.encode()
     draft = await service.store.drafts.for_message(message.id)
