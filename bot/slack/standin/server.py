@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
@@ -114,12 +114,14 @@ class SlackStandIn:
         app_token: str | None = None,
         team_id: str = TEAM_ID,
         bot_user_id: str = BOT_USER_ID,
+        port: int = 0,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
-        self.port = 0
+        #: the port to listen on (0: a free one, chosen at start); a fixed one lets Slack "come back" there
+        self.port = port
         self.calls = CallLog()
         self.messages: dict[str, list[Message]] = {}
         self.ephemerals: list[Ephemeral] = []
@@ -156,11 +158,11 @@ class SlackStandIn:
         app.router.add_post("/respond/{key}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
-    async def __aenter__(self) -> SlackStandIn:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
