@@ -12,9 +12,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.chaos import __doc__ as overview
+from bench.chaos.clients import crowd, hostile
 from bench.chaos.common import Result
 from bench.chaos.injected import flaky_plan, in_process, outage_plan
 from bench.chaos.processes import pg_restart, sigkill, two_instances
+from bench.chaos.socket_start import socket_start
 
 Scenario = Callable[[argparse.Namespace, Path], Awaitable[Result]]
 
@@ -26,6 +28,10 @@ SCENARIOS: dict[str, Scenario] = {
     "flaky": lambda a, folder: in_process("flaky", a.cards, flaky_plan, 60, folder),
     "two-instances": lambda a, folder: two_instances(a.mails, folder),
     "pg-restart": lambda a, folder: pg_restart(a.mails, folder, sweep=5 if a.quick else None),
+    "hostile": lambda a, folder: hostile(min(a.mails, 100), folder),
+    "crowd": lambda a, folder: crowd(min(a.mails, 100), folder, idle=100 if a.quick else 300,
+                                     slow=10 if a.quick else 20, seconds=8 if a.quick else 30),
+    "socket-start": lambda a, folder: socket_start(min(a.mails, 100), folder, down=20 if a.quick else 60),
 }
 
 

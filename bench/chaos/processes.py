@@ -35,10 +35,10 @@ async def sigkill(mails: int, folder: Path) -> Result:
         try:
             await settle(store, slack, accepted, limit=180)
             drain = time.monotonic() - fault_over
-            serve.stop()
+            await serve.stop()
             return await count("sigkill", store, slack, accepted, drain, f"({kills} SIGKILLs)")
         finally:
-            serve.stop()
+            await serve.stop()
             await store.close()
 
 
@@ -62,13 +62,13 @@ async def two_instances(mails: int, folder: Path) -> Result:
                 await settle(store, slack, accepted, limit=180)
                 drain = time.monotonic() - started
                 for serve in serves:
-                    serve.stop()
+                    await serve.stop()
                 calls = len(slack.calls("chat.postMessage"))
                 return await count("two-instances", store, slack, accepted, drain,
                                    f"(wall, from first mail; {calls} post calls)")
             finally:
                 for serve in serves:
-                    serve.stop()
+                    await serve.stop()
                 await store.close()
 
 
@@ -111,7 +111,7 @@ async def pg_restart(mails: int, folder: Path, *, down: float = 5.0, sweep: floa
                                      f"(PostgreSQL down {back - stopped:.0f} s; refusals {_codes(refusals)}, "
                                      f"{during} while down; same process: {'yes' if alive else 'NO'})")
             finally:
-                serve.stop()
+                await serve.stop()
                 await store.close()
     bounced = sorted(code for code in refusals if code >= 500)
     missed = []
