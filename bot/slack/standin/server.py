@@ -421,22 +421,25 @@ class SlackStandIn:
         return {"channel": channel, "ts": ts, "text": message.text, "message": self._message_json(message)}
 
     def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any] | str:
-        """Newest first, ``oldest``/``limit`` honoured (no paging); metadata only with include_all_metadata."""
+        """Newest first, ``oldest``/``limit`` honoured, paged as Slack pages (``has_more``, and a
+        ``next_cursor`` to pass as ``cursor``); metadata only with include_all_metadata."""
         channel = str(params.get("channel") or "")
         if not channel:
             return "channel_not_found"
         oldest = float(params.get("oldest") or 0)
         limit = int(params.get("limit") or 100)
+        skip = int(str(params.get("cursor") or "0").removeprefix("page:") or 0)
         with_metadata = str(params.get("include_all_metadata") or "").lower() in ("1", "true")
+        newer = [m for m in reversed(self.messages.get(channel, [])) if float(m.ts) >= oldest]
         found: list[dict[str, Any]] = []
-        for message in reversed(self.messages.get(channel, [])):
-            if float(message.ts) < oldest or len(found) >= limit:
-                continue
+        for message in newer[skip:skip + limit]:
             shown = self._message_json(message)
             if with_metadata and message.metadata is not None:
                 shown["metadata"] = message.metadata
             found.append(shown)
-        return {"messages": found, "has_more": False}
+        more = len(newer) > skip + limit
+        return {"messages": found, "has_more": more,
+                "response_metadata": {"next_cursor": f"page:{skip + limit}" if more else ""}}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any] | str:
         channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
