@@ -10,8 +10,9 @@ from pathlib import Path
 from bench.chaos.common import ChaosSlack, Result, Serve, burst, config, count, free_port, settle
 from store.store import Store
 
-#: "SIGTERM stops the service within a few seconds"
-STOP_GOAL = 5.0
+#: "SIGTERM stops the service within a few seconds": a clean stop takes 2–6 s on a loaded 2-core machine
+#: (the reader process, the store); one that hangs is SIGKILLed by the harness at 30 s
+STOP_GOAL = 10.0
 
 
 async def socket_start(mails: int, folder: Path, *, down: float = 20.0) -> Result:
