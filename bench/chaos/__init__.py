@@ -1,6 +1,9 @@
 """Chaos suite (issue 12): faults we cause must not cost a lead, nor show a card twice.
 
-    .venv/bin/python -m bench.chaos [--scenario NAME ...] [--mails N] [--cards N] [--quick]
+    .venv/bin/python -m bench.chaos [--scenario NAME ...] [--mails N] [--cards N] [--quick] [--keep DIR]
+
+``--quick`` runs small sizes (CI runs them from tests/chaos/); ``--keep DIR`` keeps the services' configs,
+logs and databases there (``CHAOS_LOG_LEVEL=INFO`` for a log worth reading).
 
 Scenarios (everything on 127.0.0.1; Slack is the stand-in, bot/slack/standin; mail goes in over SMTP):
 
