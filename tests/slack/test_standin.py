@@ -6,6 +6,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.poster import FIND_PAGE_SIZE, SlackCardPoster
 from tests.fakes.slack_api import APP_TOKEN, FakeSlackApi
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}
@@ -74,3 +75,27 @@ async def test_users_and_views(slack_api: FakeSlackApi, slack_client: AsyncWebCl
     view = {"type": "modal", "title": {"type": "plain_text", "text": "Outcome"}, "blocks": []}
     opened = await slack_client.views_open(trigger_id="1.2.3", view=view)
     assert str(opened["view"]["id"]).startswith("V") and slack_api.views[0]["title"]["text"] == "Outcome"
+
+
+async def test_history_is_paged_as_slack_pages_it(slack_client: AsyncWebClient) -> None:
+    for n in range(5):
+        await slack_client.chat_postMessage(channel="C1", text=f"m{n}")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = await slack_client.conversations_history(channel="C1", limit=2, cursor=cursor)
+        seen += [m["text"] for m in page["messages"]]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not page["has_more"]:
+            break
+    assert seen == ["m4", "m3", "m2", "m1", "m0"] and cursor == ""
+
+
+async def test_a_card_is_found_by_its_token_beyond_the_first_page(slack_client: AsyncWebClient) -> None:
+    # a crash after posting, then more cards than one page before the next holder looks (the chaos suite)
+    poster = SlackCardPoster(slack_client)
+    ts = await poster.post_text("C1", "the orphaned card", token="outbox-7-1")
+    for n in range(FIND_PAGE_SIZE + 5):
+        await slack_client.chat_postMessage(channel="C1", text=f"later {n}")
+    assert await poster.find("C1", "outbox-7-1") == ts
+    assert await poster.find("C1", "outbox-8-1") is None

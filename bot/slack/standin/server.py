@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
@@ -114,12 +114,14 @@ class SlackStandIn:
         app_token: str | None = None,
         team_id: str = TEAM_ID,
         bot_user_id: str = BOT_USER_ID,
+        port: int = 0,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
-        self.port = 0
+        #: the port to listen on (0: a free one, chosen at start); a fixed one lets Slack "come back" there
+        self.port = port
         self.calls = CallLog()
         self.messages: dict[str, list[Message]] = {}
         self.ephemerals: list[Ephemeral] = []
@@ -156,11 +158,11 @@ class SlackStandIn:
         app.router.add_post("/respond/{key}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
-    async def __aenter__(self) -> SlackStandIn:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -421,22 +423,25 @@ class SlackStandIn:
         return {"channel": channel, "ts": ts, "text": message.text, "message": self._message_json(message)}
 
     def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any] | str:
-        """Newest first, ``oldest``/``limit`` honoured (no paging); metadata only with include_all_metadata."""
+        """Newest first, ``oldest``/``limit`` honoured, paged as Slack pages (``has_more``, and a
+        ``next_cursor`` to pass as ``cursor``); metadata only with include_all_metadata."""
         channel = str(params.get("channel") or "")
         if not channel:
             return "channel_not_found"
         oldest = float(params.get("oldest") or 0)
         limit = int(params.get("limit") or 100)
+        skip = int(str(params.get("cursor") or "0").removeprefix("page:") or 0)
         with_metadata = str(params.get("include_all_metadata") or "").lower() in ("1", "true")
+        newer = [m for m in reversed(self.messages.get(channel, [])) if float(m.ts) >= oldest]
         found: list[dict[str, Any]] = []
-        for message in reversed(self.messages.get(channel, [])):
-            if float(message.ts) < oldest or len(found) >= limit:
-                continue
+        for message in newer[skip:skip + limit]:
             shown = self._message_json(message)
             if with_metadata and message.metadata is not None:
                 shown["metadata"] = message.metadata
             found.append(shown)
-        return {"messages": found, "has_more": False}
+        more = len(newer) > skip + limit
+        return {"messages": found, "has_more": more,
+                "response_metadata": {"next_cursor": f"page:{skip + limit}" if more else ""}}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any] | str:
         channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
