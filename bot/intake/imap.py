@@ -161,7 +161,8 @@ class ImapPoller:
             pass
         finally:
             client.idle_done()
-            await asyncio.wait_for(idle, 30)
+            async with asyncio.timeout(30):  # not wait_for: on 3.11 it can swallow the service's cancel
+                await idle
 
     async def check(self, client: Any) -> int:
         """Store every waiting message, then move or flag it. Returns how many were stored."""

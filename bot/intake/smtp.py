@@ -163,7 +163,8 @@ class SmtpListener:
         while any(s.in_transaction for s in self._sessions):
             self._quieter.clear()
             try:
-                await asyncio.wait_for(self._quieter.wait(), timeout=max(0.0, deadline - loop.time()))
+                async with asyncio.timeout_at(deadline):  # not wait_for: on 3.11 it can swallow a cancel
+                    await self._quieter.wait()
             except TimeoutError:
                 break
         gone = [s.gone for s in self._sessions]

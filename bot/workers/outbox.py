@@ -213,8 +213,11 @@ class OutboxWorker:
                 self._next_ready = None
             delay = self._seconds_until_ready(self._clock())
             if delay > 0:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that arrives as the
+                # wait completes (a wake() in the same tick as SIGTERM), and the service never stopped
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), delay)
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
 
     async def run_once(self) -> int:
         """One pass over the due items: do every item whose lane is ready. Returns the number done.

@@ -173,8 +173,11 @@ class WebhookWorker:
             except Exception:  # our fault (the database away): logged, tried again at the next poll
                 logger.exception("webhook receiver %s: pass failed", name)
             waker.clear()
+            wait = await self._wait_seconds(name)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that lands as the wait ends
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waker.wait(), timeout=await self._wait_seconds(name))
+                async with asyncio.timeout(wait):
+                    await waker.wait()
 
     async def _wait_seconds(self, name: str) -> float:
         """Until the next poll, or sooner if the receiver's backoff ends first."""

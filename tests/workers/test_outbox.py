@@ -469,3 +469,31 @@ async def test_a_card_whose_update_went_dead_is_repaired_at_the_next_start(
     message = slack_api.message(stored.slack_channel, stored.slack_ts)
     assert message is not None and "Claimed by <@U0REP0001>" in owner_line(message.blocks)
     assert await store.outbox.revive_card_updates() == 0  # repaired once, not again at every start
+
+
+class _Watched(OutboxWorker):
+    """The worker with a signal when a pass ends, so the test knows it is idle (waiting to be woken)."""
+
+    def __init__(self, *args: object, **options: object) -> None:
+        super().__init__(*args, **options)  # type: ignore[arg-type]
+        self.passed = asyncio.Event()
+
+    async def run_once(self) -> int:
+        done = await super().run_once()
+        self.passed.set()
+        return done
+
+
+async def test_a_wake_in_the_same_tick_as_the_cancel_still_stops_the_worker(timed_store: Store) -> None:
+    """A lead queued its card just as the service stops: the cancel must not be lost (asyncio.wait_for on 3.11
+    swallowed it when the wait completed in the same tick, and the service never stopped)."""
+    worker = _Watched(timed_store, ConsoleCardPoster(io.StringIO()), min_interval=0)
+    task = asyncio.create_task(worker.run())
+    await worker.passed.wait()
+    for _ in range(5):  # let it reach its wait for a wake-up (loop turns, not time)
+        await asyncio.sleep(0)
+    worker.wake()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=10)
+    assert done, "the outbox worker went on after being cancelled"
+    assert task.cancelled()
