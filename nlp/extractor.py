@@ -126,8 +126,8 @@ class Extractor:
             if not read.from_text:
                 leads.extend(read.leads)
                 continue
-            structured = read.leads[0] if read.leads else ExtractedLead()
             free = read_free_text(self._nlp, block[:FREE_TEXT_LIMIT], chat=True)
+            structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
         return self._finish(vendor, leads, Document("text", text), warnings)
@@ -158,6 +158,19 @@ def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
     if message is None or not message.source.startswith("reader:labels:prose") or prospect_voice(message.value):
         return lead
     return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
+
+
+#: a phone value that is a sentence: "Rückruf: frau … in lübeck, 0451 7093318, will angebot …"
+_WORDY = re.compile(r"[^\W\d_]{3,}(?:[ \t,]+[^\W\d_]{2,}){2,}")
+
+
+def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
+    """A note's "Rückruf: …" or "Call back: …" line read as a labelled phone holds the whole sentence; the
+    free-text reader's number inside it is the phone, and the sentence is no field value."""
+    phone, number = structured.fields.get("phone"), free.fields.get("phone")
+    if phone is None or number is None or not _WORDY.search(phone.value) or number.value not in phone.value:
+        return structured
+    return structured.with_fields({k: v for k, v in structured.fields.items() if k != "phone"})
 
 
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,

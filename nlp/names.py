@@ -21,7 +21,14 @@ from spacy.tokens import Doc
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
 from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
-from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names, referred_names
+from nlp.prose import (
+    agrees_with_email,
+    confidence_of,
+    org_words,
+    prose_names,
+    referred_names,
+    spelled_by_email,
+)
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -110,7 +117,10 @@ class Names:
 
     def _prose(self, doc: Doc, layout: Layout, text: str, emails: list[str]) -> None:
         """A chat note's people: after cue words, titles, at a list item's head, or shaped like a name;
-        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead."""
+        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead.
+        Two words that an email's local part spells ("jen kowalczyk" for jkowalczyk@) name a person even
+        without a cue or capitals."""
+        agreed = False
         for found in prose_names(text, *layout.region):
             if layout.in_greeting(found.start, found.end):
                 continue
@@ -119,9 +129,14 @@ class Names:
             if any(agrees_with_email(found.name, e) for e in emails):
                 confidence = min(0.95, confidence + 0.2)
                 flags = ("agrees_email",)
+                agreed = agreed or not found.role
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
+        if not agreed:
+            for name, start in spelled_by_email(text, *layout.region, emails):
+                if not layout.in_greeting(start, start + len(name)):
+                    add(doc, Candidate(PERSON, name, 0.7, f"{self.source}.prose", start, flags=("agrees_email",)))
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None

@@ -101,6 +101,12 @@ def title_re() -> re.Pattern[str]:
 
 
 @cache
+def lower_title_re() -> re.Pattern[str]:
+    """A courtesy title in a note typed without capitals ("frau annegret schäfer", "sra. pilar")."""
+    return re.compile(rf"(?<![\w.])(?:{_titles()})\.?[ \t]+(?=[^\W\d_])")
+
+
+@cache
 def post_cue_re() -> re.Pattern[str]:
     """A capitalised name right before "called", "hat angerufen", "llamó" …"""
     word = r"[^\W\d_a-zß][\w'’-]*"
@@ -276,6 +282,9 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         keep(read_name_at(text, m.end(), lower=lower), evidence)
     for m in title_re().finditer(text, start, end):
         keep(read_name_at(text, m.end()), ("title",))
+    if lower:
+        for m in finditer_folded(lower_title_re(), text, start, end):
+            keep(read_name_at(text, m.end(), lower=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
         name = read_name_at(text, m.start("name"))
         if name and name[2] >= m.end("name") - 1:
@@ -352,3 +361,28 @@ def agrees_with_email(name: str, address: str) -> bool:
     # "jdoe" ↔ John Doe, "xgarcia" ↔ Ximena García Márquez: the initial, then a surname
     return any(len(w) >= 3 and joined == first[0] + w for w in words[1:]) or (
         len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])
+
+
+_PAIR = re.compile(r"(?<![\w@.'’-])(?P<first>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)[ \t]+"
+                   r"(?P<last>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)(?![\w@'’-])")
+
+
+def spelled_by_email(text: str, start: int, end: int, emails: list[str]) -> list[tuple[str, int]]:
+    """Two words of the text that an email's local part spells in full, first name and surname or initial and
+    surname: "jen kowalczyk" for jkowalczyk@ or jen.kowalczyk@ (written properly capitalised), with offsets."""
+    found: list[tuple[str, int]] = []
+    locals_ = [fold(_LOCAL_PARTS.sub("", e.split("@", 1)[0])) for e in emails]
+    locals_ = [local for local in locals_ if len(local) >= 5]
+    if not locals_:
+        return found
+    for m in _PAIR.finditer(text, start, end):
+        first, last = fold(m["first"]).replace("-", ""), fold(m["last"]).replace("-", "")
+        if len(last) < 3 or first in stop_words() or last in stop_words() or first in NOTE_WORDS:
+            continue
+        if any(local in {first + last, first[0] + last} or (
+                local.startswith(first) and local.endswith(last) and len(first) >= 2) for local in locals_):
+            found.append((f"{_written(m['first'])} {_written(m['last'])}", m.start()))
+        elif any(local in {last + first, last[0] + first} for local in locals_) and len(first) >= 3:
+            # "kowalczyk jen" for jen.kowalczyk@: the text wrote the surname first
+            found.append((f"{_written(m['last'])} {_written(m['first'])}", m.start()))
+    return found
