@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
 from nlp.lexicon import finditer_folded, read_lines, stop_words
 from nlp.prose import org_words, place_words
-from parsers.address import FoundAddress, find_in_line
+from parsers.address import CA_PROVINCES, US_STATES, FoundAddress, find_in_line
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -93,7 +93,13 @@ class Address:
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city:
                 confidence = 0.6 if m["home"] else 0.5
-                add(doc, Candidate(ADDRESS, city, confidence, f"{self.source}.prose", m.end(), parts={"city": city}))
+                parts = {"city": city}
+                region = _REGION_AFTER.match(text, m.end() + len(city))
+                if region and region["region"] in _REGIONS:
+                    parts["region"] = region["region"]
+                    confidence += 0.1
+                value = ", ".join(parts.values())
+                add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return
 
 
@@ -158,6 +164,9 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
     return " ".join(w if w[0].isupper() else w.capitalize() for w in words)
 
 
+#: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
+_REGION_AFTER = re.compile(r"[ \t]*(?:,|[ \t]-)?[ \t]*(?P<region>[A-Z]{2})(?![\w'’-])")
+_REGIONS = frozenset((*US_STATES, *CA_PROVINCES.split("|")[:13]))
 _NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß][\w'’-]* [^\W\d_a-zß]")
 
 

@@ -27,6 +27,7 @@ from nlp.prose import (
     org_words,
     prose_names,
     referred_names,
+    role_before,
     spelled_by_email,
 )
 
@@ -85,7 +86,10 @@ class Names:
             self._prose(doc, layout, text, emails)
         referred = referred_names(text, *layout.body)
         for referred_name, start, _end in referred:
-            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start))
+            # "referral from our customer Dale Pickett: …": the one who refers is a partner, not the lead
+            role = role_before(text, start)
+            flags = (f"role:{role}",) if role else ()
+            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start, flags=flags))
         sender_name, sender_email, _subject = effective_sender(doc)
         if sender_name and (name := clean_display_name(sender_name)) and not relay_sender(name, sender_email):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5

@@ -101,8 +101,11 @@ class Orgs:
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
         ends = {_person_end(text, c) for c in persons if c.confidence >= 0.7 and c.start >= 0}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
+        shouted = not any(c.islower() for c in text[r0:r1])
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
+            if shouted:
+                org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
             org = _trim(_sentence_cut(org))
             end = start + len(org)
@@ -113,12 +116,14 @@ class Orgs:
             folded = {w.strip(".,").casefold() for w in words}
             legal = bool(legal_suffix_re().search(org))
             evidence = legal or any(
-                w.endswith(suffix) and len(w) > len(suffix) + 2 for w in folded for suffix in _COMPOUND_ORG) or (
+                w.endswith(suffix) and len(w) >= len(suffix) + 4 for w in folded for suffix in _COMPOUND_ORG) or (
                 bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
             agrees = _agrees_domain(org, cores)
             affiliated = _after_person(text, start, ends) or bool(
                 _job_before_re().search(text, max(r0, start - 40), start))
             strong = bool(cue and cue["strong"]) or (affiliated and bool(cue))
+            if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
+                continue  # a note in capitals: every word looks like a name, so a firm needs a cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             if weak and not (affiliated and _CITY_AFTER.match(text, end)):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)": a firm and its town after the person
@@ -143,10 +148,12 @@ class Orgs:
         spells, in a note typed without capitals."""
         for m in finditer_folded(_LOWER_ORG, text, r0, r1):
             words = m["org"].split()
-            while words:
+            if not m["org"].islower():
+                continue  # a capitalised name is the run reader's
+            while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
                 if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
-                    add(doc, Candidate("company", org, 0.75, f"{self.source}.prose", m.start("org")))
+                    add(doc, Candidate("company", org, 0.6, f"{self.source}.prose", m.start("org")))
                     break
                 words.pop()
 
@@ -222,6 +229,11 @@ _LOWER_ORG = re.compile(
     r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez)|@)[ \t]+"
     r"(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3})"
 )
+_LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
+                         "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
+#: in a note in capitals, a function word ends a firm's name ("AURORA CO" in "LIVES IN AURORA CO" is a place)
+_SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|LIVES|CALL|PHONE|TEL|EMAIL|"
+                            r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
 #: a full stop that ends a sentence inside a run ("Ridgeway Plastics. Budget …"), not "Inc." or "S.A."
 _ABBREVIATIONS = frozenset({"inc", "co", "corp", "ltd", "bros", "jr", "sr", "st", "mr", "mrs", "dr", "ms", "no"})
 
