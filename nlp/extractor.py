@@ -161,16 +161,21 @@ def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
 
 
 #: a phone value that is a sentence: "Rückruf: frau … in lübeck, 0451 7093318, will angebot …"
+_NOT_A_NAME = re.compile(r"@|\d")
 _WORDY = re.compile(r"[^\W\d_]{3,}(?:[ \t,]+[^\W\d_]{2,}){2,}")
 
 
 def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
     """A note's "Rückruf: …" or "Call back: …" line read as a labelled phone holds the whole sentence; the
-    free-text reader's number inside it is the phone, and the sentence is no field value."""
+    free-text reader's number inside it is the phone, and the sentence is no field value. Likewise an email
+    or a number under a name label ("Contact: d.achterberg@…") is no name: the note's prose names the lead."""
+    drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and _NOT_A_NAME.search(fv.value)}
     phone, number = structured.fields.get("phone"), free.fields.get("phone")
-    if phone is None or number is None or not _WORDY.search(phone.value) or number.value not in phone.value:
+    if phone is not None and number is not None and _WORDY.search(phone.value) and number.value in phone.value:
+        drop.add("phone")
+    if not drop:
         return structured
-    return structured.with_fields({k: v for k, v in structured.fields.items() if k != "phone"})
+    return structured.with_fields({k: v for k, v in structured.fields.items() if k not in drop})
 
 
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,

@@ -24,6 +24,7 @@ from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
 from nlp.prose import (
     agrees_with_email,
     confidence_of,
+    fold,
     org_words,
     prose_names,
     referred_names,
@@ -40,10 +41,15 @@ _NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
     r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
-    r"last name|surname|family name|nachname|apellidos?)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
+    r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
+    r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
+    r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
 )
-_FIRST_KEYS = frozenset({"first name", "given name", "vorname"})
-_LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos"})
+_FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voornaam"})
+_LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos", "cognome",
+                        "achternaam", "sobrenome"})
+#: "Desmond Achterberg, IT manager @ Fennwick": the name ends where the role or firm begins
+_VALUE_TAIL = re.compile(r"\s*(?:[,(|/–—]|\s-\s|\s@\s).*$")
 _STRONG_INTRO = re.compile(
     rf"(?:(?i:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
@@ -137,6 +143,11 @@ class Names:
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
+            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails)):
+                # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
+                agreed = True
+                add(doc, Candidate(PERSON, full, min(0.9, confidence + 0.1), f"{self.source}.prose", found.start,
+                                   flags=("agrees_email",)))
         if not agreed:
             for name, start in spelled_by_email(text, *layout.region, emails):
                 if not layout.in_greeting(start, start + len(name)):
@@ -146,7 +157,7 @@ class Names:
         first: tuple[str, int] | None = None
         last: tuple[str, int] | None = None
         for m in _LABEL.finditer(text, *layout.body):
-            key, value = m["key"].lower(), m["value"].strip()
+            key, value = m["key"].lower(), _VALUE_TAIL.sub("", m["value"]).strip()
             name = clean_name(value)
             if not name:
                 continue
@@ -254,6 +265,21 @@ def relay_sender(display: str, address: str | None) -> bool:
     if address and _ROLE_MAILBOX.match(address.split("@", 1)[0]):
         return not agrees_with_email(display, address)
     return False
+
+
+def completed_by_email(first: str, emails: list[str]) -> str | None:
+    """ "Beverly" + bev.lindholm@ → "Beverly Lindholm": a first name the local part starts with (or its initial),
+    then a surname-shaped second part."""
+    for address in emails:
+        parts = [p for p in _LOCAL_SPLIT.split(address.split("@", 1)[0]) if p]
+        if len(parts) != 2 or not all(p.isalpha() for p in parts) or len(parts[1]) < 3:
+            continue
+        head, surname = fold(parts[0]), parts[1]
+        if fold(surname) == fold(first) or surname.casefold() in not_names():
+            continue
+        if (len(head) >= 2 and fold(first).startswith(head)) or head == fold(first)[:1]:
+            return f"{first} {surname.capitalize()}"
+    return None
 
 
 def name_from_email(address: str) -> str | None:

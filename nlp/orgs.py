@@ -26,7 +26,7 @@ from nlp.lexicon import (
     read_lines,
     stop_words,
 )
-from nlp.prose import org_words
+from nlp.prose import NOTE_WORDS, org_words
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
@@ -132,6 +132,10 @@ class Orgs:
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
                 continue  # "at Jamie Driver": a person
             confidence = 0.6 + (0.1 if cue else 0) + (0.1 if evidence else 0) + (0.1 if agrees else 0)
+            if _WORKS_AT.search(text, max(r0, start - 30), start):
+                confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
+            elif len(words) == 1 and not (evidence or agrees or affiliated):
+                confidence -= 0.1  # "came to look at the Tacoma": one bare word after "at" is weak
             if any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
                 confidence = 0.3  # "our partner Jake Tillman at Summit Realty": the partner's firm
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start))
@@ -140,16 +144,29 @@ class Orgs:
             if city and (evidence or agrees or affiliated):
                 add(doc, Candidate(ADDRESS, city["city"], 0.6, f"{self.source}.prose", city.start("city"),
                                    parts={"city": city["city"]}))
-        if cores:
-            self._uncapitalised(doc, text, r0, r1, cores)
+        surnames = {w.casefold() for c in persons if c.confidence >= 0.7 and not any(
+            f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
+        if cores or surnames:
+            self._uncapitalised(doc, text, r0, r1, cores, surnames)
 
-    def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str]) -> None:
-        """ "runs ops for halvorsen dental", "@ northfjord seafood": words after a cue that the email's domain
-        spells, in a note typed without capitals."""
+    def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str], surnames: set[str]) -> None:
+        """A firm in a note typed without capitals, after a cue: words the email's domain spells ("runs ops for
+        halvorsen dental", "@ northfjord seafood"), or a trade's noun with the lead's own surname ("de
+        ferretería montoya", "zahnarztpraxis schäfer" for Frau Schäfer-Ohlsen)."""
         for m in finditer_folded(_LOWER_ORG, text, r0, r1):
-            words = m["org"].split()
             if not m["org"].islower():
                 continue  # a capitalised name is the run reader's
+            words = m["org"].split()
+            for i, word in enumerate(words):
+                if i and (word in stop_words() or word in NOTE_WORDS) and word != "&":
+                    words = words[:i]
+                    break
+            family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
+            trade = any(w in org_words() or any(w.endswith(x) and len(w) >= len(x) + 4 for x in _COMPOUND_ORG)
+                        for w in words)
+            if len(words) >= 2 and family and trade and words[0] not in stop_words():
+                add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
+                continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
                 if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
@@ -226,11 +243,18 @@ _AFFILIATION_GAP = re.compile(
 )
 #: a cue, then up to four words of a note typed without capitals: "for halvorsen dental", "@ northfjord seafood"
 _LOWER_ORG = re.compile(
-    r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez)|@)[ \t]+"
-    r"(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3})"
+    r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez|société|entreprise|empresa|firma|ditta|azienda|"
+    r"bedrijf)|@|,)[ \t]+"
+    r"(?=(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3}))"
 )
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
                          "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
+#: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
+_WORKS_AT = re.compile(
+    r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
+    r"manages|founder[ \t]+of|arbeitet[ \t]+(?:bei|für)|trabaja[ \t]+(?:en|para)|trabalha[ \t]+(?:na|no|em|para)|"
+    r"travaille[ \t]+(?:chez|pour)|lavora[ \t]+(?:presso|per|da)|werkt[ \t]+(?:bij|voor))[ \t]+(?:the[ \t]+)?$"
+)
 #: in a note in capitals, a function word ends a firm's name ("AURORA CO" in "LIVES IN AURORA CO" is a place)
 _SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|LIVES|CALL|PHONE|TEL|EMAIL|"
                             r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
