@@ -49,7 +49,7 @@ _FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voor
 _LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos", "cognome",
                         "achternaam", "sobrenome"})
 #: "Desmond Achterberg, IT manager @ Fennwick": the name ends where the role or firm begins
-_VALUE_TAIL = re.compile(r"\s*(?:[,(|/–—]|\s-\s|\s@\s).*$")
+_VALUE_TAIL = re.compile(r"\s*(?:[,(|–—]|\s-\s|\s@\s|\s/\s).*$")
 _STRONG_INTRO = re.compile(
     rf"(?:(?i:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
