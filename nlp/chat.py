@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+from nlp.lexicon import greeting_re
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -147,9 +148,11 @@ def prospect_voice(text: str) -> bool:
 
 #: "Pasted from email:", "fwd from the website:", "copied from the form:": the prospect's own words follow
 _PASTED_INTRO = re.compile(
-    r"(?im)^[^\n]{0,40}\b(?:pasted|copied|forwarded|fwd|fw|from (?:the|their|her|his) (?:email|mail|website|form)|"
+    r"(?im)^[^\n]{0,40}\b(?:pasted|pasting|copied|copying|forwarded|forwarding|fwd|fw|"
+    r"from (?:the|their|her|his) (?:email|mail|website|form)|"
     r"eingefügt|kopiert|weitergeleitet|pegado|copiado|reenviado|encaminhado|collé|copié|transféré|incollato|"
-    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}:[ \t]*$"
+    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}"
+    r"(?::|\b(?:below|unten|abajo|abaixo|ci-dessous|sotto|hieronder))[ \t]*$"
 )
 
 
@@ -159,5 +162,8 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
     if not m:
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
-    words = " ".join(text[m.end() : end].split())
+    lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:
+        lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
+    words = " ".join(" ".join(lines).split())
     return words or None

@@ -20,6 +20,7 @@ from spacy.language import Language
 
 from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.document import Document, load_document
@@ -168,8 +169,10 @@ _WORDY = re.compile(r"[^\W\d_]{3,}(?:[ \t,]+[^\W\d_]{2,}){2,}")
 def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
     """A note's "Rückruf: …" or "Call back: …" line read as a labelled phone holds the whole sentence; the
     free-text reader's number inside it is the phone, and the sentence is no field value. Likewise an email
-    or a number under a name label ("Contact: d.achterberg@…") is no name: the note's prose names the lead."""
-    drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and _NOT_A_NAME.search(fv.value)}
+    or a number under a name label ("Contact: d.achterberg@…"), or a sentence ("Caller: hi this is Norah …"), is
+    no name: the note's prose names the lead."""
+    drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and (
+        _NOT_A_NAME.search(fv.value) or not name_shaped(fv.value.replace(",", " ")))}
     phone, number = structured.fields.get("phone"), free.fields.get("phone")
     if phone is not None and number is not None and _WORDY.search(phone.value) and number.value in phone.value:
         drop.add("phone")

@@ -20,8 +20,10 @@ from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
+from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.prose import (
+    NOTE_WORDS,
+    PARTICLES,
     agrees_with_email,
     confidence_of,
     fold,
@@ -159,8 +161,8 @@ class Names:
         for m in _LABEL.finditer(text, *layout.body):
             key, value = m["key"].lower(), _VALUE_TAIL.sub("", m["value"]).strip()
             name = clean_name(value)
-            if not name:
-                continue
+            if not name or not name_shaped(name):
+                continue  # "Caller: hi this is Norah …": a transcript line, not a name
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:
@@ -214,6 +216,14 @@ class Names:
             confidence = 0.8 if known else (0.6 if words >= 2 else 0.45)
             add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start))
             return
+
+
+def name_shaped(name: str) -> bool:
+    """At most four words besides particles, none of them a function or note word ("hi", "this", "wants")."""
+    words = [w for w in name.split() if w.casefold() not in PARTICLES]
+    return 0 < len(words) <= 4 and not any(
+        (w.casefold() in NOTE_WORDS or w.casefold() in stop_words()) and not (is_first_name(w) or is_surname(w))
+        for w in words)
 
 
 def clean_name(raw: str) -> str | None:

@@ -26,7 +26,7 @@ from nlp.lexicon import (
     read_lines,
     stop_words,
 )
-from nlp.prose import NOTE_WORDS, org_words
+from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
@@ -72,6 +72,9 @@ class Orgs:
             if referred and m.start() >= signature_start:
                 confidence = 0.2  # the partner's own firm under their name
             add(doc, Candidate("company", org, confidence, self.source, m.start()))
+            if city := _CITY_AFTER.match(text, m.end()):  # "Bellandi & Figli S.r.l. (Prato)"
+                add(doc, Candidate(ADDRESS, city["city"], 0.55, self.source, city.start("city"),
+                                   parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1):
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
@@ -101,12 +104,16 @@ class Orgs:
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
         ends = {_person_end(text, c) for c in persons if c.confidence >= 0.7 and c.start >= 0}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
+        surnames = {w.casefold() for c in persons if c.confidence >= 0.7 and not any(
+            f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
         shouted = not any(c.islower() for c in text[r0:r1])
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
+            if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
+                org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
@@ -125,8 +132,9 @@ class Orgs:
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
-            if weak and not (affiliated and _CITY_AFTER.match(text, end)):
-                continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)": a firm and its town after the person
+            family = any(w.strip(".,").casefold() in surnames for w in words)
+            if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
+                continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees:
                 continue
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
@@ -144,8 +152,6 @@ class Orgs:
             if city and (evidence or agrees or affiliated):
                 add(doc, Candidate(ADDRESS, city["city"], 0.6, f"{self.source}.prose", city.start("city"),
                                    parts={"city": city["city"]}))
-        surnames = {w.casefold() for c in persons if c.confidence >= 0.7 and not any(
-            f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
         if cores or surnames:
             self._uncapitalised(doc, text, r0, r1, cores, surnames)
 
@@ -156,7 +162,10 @@ class Orgs:
         for m in finditer_folded(_LOWER_ORG, text, r0, r1):
             if not m["org"].islower():
                 continue  # a capitalised name is the run reader's
-            words = m["org"].split()
+            org_text = m["org"]
+            if (noun := _FIRM_NOUN.match(org_text)) and noun.end() < len(org_text):
+                org_text = org_text[noun.end() :]  # "société lemaire paysage"
+            words = org_text.split()
             for i, word in enumerate(words):
                 if i and (word in stop_words() or word in NOTE_WORDS) and word != "&":
                     words = words[:i]
@@ -164,7 +173,7 @@ class Orgs:
             family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
             trade = any(w in org_words() or any(w.endswith(x) and len(w) >= len(x) + 4 for x in _COMPOUND_ORG)
                         for w in words)
-            if len(words) >= 2 and family and trade and words[0] not in stop_words():
+            if len(words) >= 2 and family and trade and (words[0] not in stop_words() or words[0] in PARTICLES):
                 add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
@@ -221,12 +230,13 @@ _CONNECTOR = re.compile(
 _ORG_CUE = re.compile(
     r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bfor|\bfür|\bde la empresa|"
     r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
-    r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
+    r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:|\bfirma|\bempresa|\bsociété|\bditta|\bazienda|"
+    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
     r"[ \t]+(?:the[ \t]+)?$"
 )
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
-    r"[ \t]*\((?:[^()\n]{0,30}?\b(?:in|en|em|à|a|bei|aus)[ \t]+)?"
+    r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"
     r"(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})"
     r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?\)"
 )
@@ -249,6 +259,8 @@ _LOWER_ORG = re.compile(
 )
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
                          "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
+#: "Firma …", "Empresa …", "Société …": the word for a firm before its name (the cue, not part of it)
+_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía)[ \t]+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
 _WORKS_AT = re.compile(
     r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
@@ -351,7 +363,7 @@ def _domain_cores(addresses: Iterable[str]) -> set[str]:
     for address in addresses:
         domain = address.rpartition("@")[2].lower()
         if domain and not is_free_mail(domain):
-            core = _COMPACT.sub("", company_from_domain(domain).casefold())
+            core = _COMPACT.sub("", fold(company_from_domain(domain)))
             if len(core) >= 4:
                 cores.add(core)
     return cores
@@ -359,8 +371,9 @@ def _domain_cores(addresses: Iterable[str]) -> set[str]:
 
 def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
     """Whether the email domain spells the firm's name (one the start of the other; ``exact``: the name is the
-    domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today")."""
-    compact = _COMPACT.sub("", org.casefold())
+    domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
+    do not count: "Castellví Ceràmica" is castellviceramica.es."""
+    compact = _COMPACT.sub("", fold(org))
     if exact:
         return len(compact) >= 4 and any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
     return len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores)

@@ -163,7 +163,7 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
     return found
 
 
-def _is_name_word(bare: str, index: int, lower: bool) -> bool:
+def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
@@ -176,13 +176,16 @@ def _is_name_word(bare: str, index: int, lower: bool) -> bool:
     if not lower:
         return False
     if index == 0:
+        if titled:  # "meneer bas de groot", "frau schäfer": after a title a known name may be a function word too
+            return (is_first_name(bare) or is_surname(bare)) and folded not in NOTE_WORDS
         return is_first_name(bare) and folded not in stop_words()
     if is_surname(bare):
         return folded not in NOTE_WORDS
     return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
 
 
-def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) -> tuple[str, int, int] | None:
+def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, titled: bool = False,
+                 ) -> tuple[str, int, int] | None:
     """The person's name that starts at ``pos`` (written properly capitalised), with its span, or None.
 
     ``lower`` allows lower-case words (a note typed without capitals): the first must be a known first name.
@@ -200,7 +203,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower):
+        if not _is_name_word(bare, len(words), lower, titled):
             break
         if pending and _org_run(text, m.start("w")):
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
@@ -284,7 +287,7 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         keep(read_name_at(text, m.end()), ("title",))
     if lower:
         for m in finditer_folded(lower_title_re(), text, start, end):
-            keep(read_name_at(text, m.end(), lower=True), ("title",))
+            keep(read_name_at(text, m.end(), lower=True, titled=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
         name = read_name_at(text, m.start("name"))
         if name and name[2] >= m.end("name") - 1:
