@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from nlp.lexicon import greeting_re
+from nlp.lexicon import greeting_re, is_first_name
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -82,7 +82,33 @@ def split_chat(text: str) -> list[str]:
     if (len(with_contact) >= 2 and not pasted_mail and not any(_LABELLED.match(line) for line in with_contact)
             and all(has_contact(line) for line in lines[1:])):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
+    if not pasted_mail and len(lines) <= 2:
+        inline = _inline_leads(text)
+        if inline:
+            return inline
     return [text]
+
+
+#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
+_CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also))[ \t]+|,[ \t]+(?:and[ \t]+)?")
+#: a person's name opening a clause: two capitalised words ("Lien Tran (…)", "Gabe Moreno, …")
+_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)[ \t]+"
+                         r"[^\W\d_a-z][\w'’-]+")
+
+
+def _inline_leads(text: str) -> list[str]:
+    """ "two walk-ins today: Gabe Moreno (480-555-0163) wants solar, and Lien Tran (lien.tran@…) asked …": one
+    block per clause that opens with a known first name and a surname, when each such block has its own
+    contact (an assistant or a colleague named without a contact of their own does not split the note)."""
+    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
+    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and is_first_name(m["first"])]
+    if len(opens) < 2:
+        return []
+    ends = [*opens[1:], len(text)]
+    blocks = [text[a:b].strip(" ,;.") for a, b in zip(opens, ends, strict=True)]
+    if all(has_contact(b) for b in blocks) and not has_contact(text[: opens[0]]):
+        return blocks
+    return []
 
 
 def has_contact(text: str) -> bool:

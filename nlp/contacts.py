@@ -138,7 +138,10 @@ class Contacts:
         confidence = 0.9 if labelled else 0.75
         if flags:
             confidence = 0.5
-        add(doc, Candidate("phone", raw.strip(), confidence, self.source, start, flags=flags))
+        value = raw.strip()
+        if value.count("(") != value.count(")"):
+            value = value.strip("()")  # "(480-555-0163) …" cut inside the brackets
+        add(doc, Candidate("phone", value, confidence, self.source, start, flags=flags))
 
 
 def _inside_email(pos: int, text: str, layout: Layout) -> bool:
