@@ -14,6 +14,7 @@ import html
 import re
 
 from nlp.lexicon import greeting_re, is_first_name
+from nlp.prose import agrees_with_email
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -91,9 +92,15 @@ def split_chat(text: str) -> list[str]:
 
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
 _CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also))[ \t]+|,[ \t]+(?:and[ \t]+)?")
-#: a person's name opening a clause: two capitalised words ("Lien Tran (…)", "Gabe Moreno, …")
-_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)[ \t]+"
-                         r"[^\W\d_a-z][\w'’-]+")
+#: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
+_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)"
+                         r"(?:[ \t]+[^\W\d_a-z][\w'’-]+){1,2}")
+
+
+def _spelled_nearby(name: str, text: str, pos: int) -> bool:
+    """Whether an email right after ``name`` spells it ("Mei Lin Huang (meilin.huang@…)")."""
+    m = EMAIL.search(text, pos, pos + 80)
+    return m is not None and agrees_with_email(name, m.group())
 
 
 def _inline_leads(text: str) -> list[str]:
@@ -101,7 +108,8 @@ def _inline_leads(text: str) -> list[str]:
     block per clause that opens with a known first name and a surname, when each such block has its own
     contact (an assistant or a colleague named without a contact of their own does not split the note)."""
     starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
-    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and is_first_name(m["first"])]
+    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and (
+        is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end()))]
     if len(opens) < 2:
         return []
     ends = [*opens[1:], len(text)]

@@ -173,6 +173,9 @@ def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> Ex
     no name: the note's prose names the lead."""
     drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and (
         _NOT_A_NAME.search(fv.value) or not name_shaped(fv.value.replace(",", " ")))}
+    message = structured.fields.get("message")
+    if message is not None and message.source.startswith("reader:labels:prose") and "message" in free.fields:
+        drop.add("message")  # the note's unlabelled lines; the prose reader knows the prospect's words in them
     phone, number = structured.fields.get("phone"), free.fields.get("phone")
     if phone is not None and number is not None and _WORDY.search(phone.value) and number.value in phone.value:
         drop.add("phone")

@@ -126,9 +126,9 @@ class Orgs:
                 w.endswith(suffix) and len(w) >= len(suffix) + 4 for w in folded for suffix in _COMPOUND_ORG) or (
                 bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
             agrees = _agrees_domain(org, cores)
-            affiliated = _after_person(text, start, ends) or bool(
-                _job_before_re().search(text, max(r0, start - 40), start))
-            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue))
+            titled = bool(_job_before_re().search(text, max(r0, start - 40), start))  # "Store Manager, X"
+            affiliated = titled or _after_person(text, start, ends)
+            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
@@ -173,7 +173,9 @@ class Orgs:
             family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
             trade = any(w in org_words() or any(w.endswith(x) and len(w) >= len(x) + 4 for x in _COMPOUND_ORG)
                         for w in words)
-            if len(words) >= 2 and family and trade and (words[0] not in stop_words() or words[0] in PARTICLES):
+            # a particle leads only when it is the surname's own ("de groot hoveniers" for Bas de Groot)
+            own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
+            if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
                 add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")

@@ -366,8 +366,9 @@ def agrees_with_email(name: str, address: str) -> bool:
         len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])
 
 
-_PAIR = re.compile(r"(?<![\w@.'’-])(?P<first>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)[ \t]+"
-                   r"(?P<last>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)(?![\w@'’-])")
+#: two words at a word start, read as a lookahead so that every word pairs with the next ("also kowalski ida")
+_PAIR = re.compile(r"(?<![\w@.'’-])(?=(?P<first>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)[ \t]+"
+                   r"(?P<last>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)(?![\w@'’-]))")
 
 
 def spelled_by_email(text: str, start: int, end: int, emails: list[str]) -> list[tuple[str, int]]:
