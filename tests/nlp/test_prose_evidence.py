@@ -32,27 +32,44 @@ def _chat(extractor: Extractor, text: str) -> dict[str, str | None]:
     return _leads(extractor, text)[0]
 
 
+_COMPANY, _NAME = "company", "full_name"
+
+
 @pytest.mark.parametrize(
-    ("note", "company"),
+    ("note", "field", "value"),
     [
         # the firm right after the person, joined by a connector of the note's language
-        ("Gesprek met Femke van der Zwaag van Zwaag Glasbewerking, 06 3355 0187", "Zwaag Glasbewerking"),
-        ("Llamó Sra. Amaia Etxeberria, de Quesos Idiazabal Etxe (Ordizia). 943 55 01 82", "Quesos Idiazabal Etxe"),
+        ("Gesprek met Femke van der Zwaag van Zwaag Glasbewerking, 06 3355 0187", _COMPANY, "Zwaag Glasbewerking"),
+        ("Llamó Sra. Amaia Etxeberria, de Quesos Idiazabal Etxe (Ordizia). 943 55 01 82", _COMPANY,
+         "Quesos Idiazabal Etxe"),
         # a job title is no firm; the firm follows it
-        ("Met with Corinne Latimer, CFO of Wexford Tanneries. Budget signed off. 617-555-0149", "Wexford Tanneries"),
-        ("Signed: Orla Whelan\nPurchasing Manager, Kestrel & Finch Outfitters\n718-555-0193",
+        ("Met with Corinne Latimer, CFO of Wexford Tanneries. Budget signed off. 617-555-0149", _COMPANY,
+         "Wexford Tanneries"),
+        ("Signed: Orla Whelan\nPurchasing Manager, Kestrel & Finch Outfitters\n718-555-0193", _COMPANY,
          "Kestrel & Finch Outfitters"),
         # "Firma …", "Empresa …": the word for a firm is the cue, not part of the name
-        ("Interessent: Gerlinde Haubold, Firma Haubold Fliesenleger, Tel. 0351 5550 1920", "Haubold Fliesenleger"),
+        ("Interessent: Gerlinde Haubold, Firma Haubold Fliesenleger, Tel. 0351 5550 1920", _COMPANY,
+         "Haubold Fliesenleger"),
         # the person's own workplace outranks "came to look at the …"
-        ("Customer Ansel Whitcombe came to look at the Sierra, works at Tamarack Millwork. 406-555-0131",
+        ("Customer Ansel Whitcombe came to look at the Sierra, works at Tamarack Millwork. 406-555-0131", _COMPANY,
          "Tamarack Millwork"),
         # the firm carries the person's surname, after their name
-        ("- Idris Okonjo, Okonjo Orchards, 509-555-0184", "Okonjo Orchards"),
+        ("- Idris Okonjo, Okonjo Orchards, 509-555-0184", _COMPANY, "Okonjo Orchards"),
+        # typed without capitals: the email's domain spells the words after the cue …
+        ("talked to rhea castellanos, she runs ops for quillon dental. rhea@quillondental.com", _COMPANY,
+         "quillon dental"),
+        ("met ansgar lund @ fjordvik seafood at the expo, ansgar.lund@fjordvikseafood.no", _COMPANY,
+         "fjordvik seafood"),
+        # … or a trade's noun goes with the lead's own surname
+        ("llamada de nerea ugarte sola, de carpintería ugarte. 688 550 143", _COMPANY, "carpintería ugarte"),
+        # a title in a note typed without capitals
+        ("rückruf: frau gesine wohlfahrt-ibsen, 0451 5550 3318, will angebot für fenster", _NAME,
+         "Gesine Wohlfahrt-Ibsen"),
+        ("belde net: meneer bas de wit, wil offerte voor dakgoten. 06 5550 4471", _NAME, "Bas de Wit"),
     ],
 )
-def test_firm_read_from_the_persons_context(extractor: Extractor, note: str, company: str) -> None:
-    assert _chat(extractor, note)["company"] == company
+def test_note_field_read_from_context(extractor: Extractor, note: str, field: str, value: str) -> None:
+    assert _chat(extractor, note)[field] == value
 
 
 def test_job_title_and_lone_generic_noun_are_no_firm(extractor: Extractor) -> None:
@@ -61,20 +78,6 @@ def test_job_title_and_lone_generic_noun_are_no_firm(extractor: Extractor) -> No
     assert lead["city"] == "Kassel"
     signed = _chat(extractor, "Thanks,\nMilo Brandt\nStore Manager\n503-555-0166")
     assert signed["company"] is None
-
-
-@pytest.mark.parametrize(
-    ("note", "company"),
-    [
-        # the email's domain spells the words after the cue
-        ("talked to rhea castellanos, she runs ops for quillon dental. rhea@quillondental.com", "quillon dental"),
-        ("met ansgar lund @ fjordvik seafood at the expo, ansgar.lund@fjordvikseafood.no", "fjordvik seafood"),
-        # a trade's noun with the lead's own surname
-        ("llamada de nerea ugarte sola, de carpintería ugarte. 688 550 143", "carpintería ugarte"),
-    ],
-)
-def test_firm_in_a_note_typed_without_capitals(extractor: Extractor, note: str, company: str) -> None:
-    assert _chat(extractor, note)["company"] == company
 
 
 def test_one_word_a_domain_spells_is_not_enough_in_lower_case(extractor: Extractor) -> None:
@@ -130,17 +133,6 @@ def test_first_name_completed_by_the_emails_surname(extractor: Extractor) -> Non
     assert completed_by_email("Beatrix", ["tom.lindqvist@corvane.example"]) is None
     lead = _chat(extractor, "had a chat w/ Beatrix at the counter. bea.lindqvist@corvane.example, 952-555-0171")
     assert lead["full_name"] == "Beatrix Lindqvist"
-
-
-@pytest.mark.parametrize(
-    ("note", "name"),
-    [
-        ("rückruf: frau gesine wohlfahrt-ibsen, 0451 5550 3318, will angebot für fenster", "Gesine Wohlfahrt-Ibsen"),
-        ("belde net: meneer bas de wit, wil offerte voor dakgoten. 06 5550 4471", "Bas de Wit"),
-    ],
-)
-def test_title_in_a_note_typed_without_capitals(extractor: Extractor, note: str, name: str) -> None:
-    assert _chat(extractor, note)["full_name"] == name
 
 
 def test_callback_sentence_is_no_phone_but_its_number_is(extractor: Extractor) -> None:
