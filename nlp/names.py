@@ -45,7 +45,7 @@ _LABEL = re.compile(
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
     r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
     r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
-    r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
+    r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60}?)(?:$|(?=[,(|–—]|\s-\s))"
 )
 _FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voornaam"})
 _LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos", "cognome",
@@ -163,6 +163,8 @@ class Names:
             name = clean_name(value)
             if not name or not name_shaped(name):
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name
+            if name.islower():  # "Prospect: aurelio santangelo, …"
+                name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:

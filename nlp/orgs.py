@@ -102,9 +102,10 @@ class Orgs:
         cores = _domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
         persons = [c for c in candidates_of(doc) if c.field == PERSON]
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
-        ends = {_person_end(text, c) for c in persons if c.confidence >= 0.7 and c.start >= 0}
+        ends = {_person_end(text, c) for c in persons if c.confidence >= 0.6 and c.start >= 0}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
-        surnames = {w.casefold() for c in persons if c.confidence >= 0.7 and not any(
+        named = {_COMPACT.sub("", c.value.casefold()) for c in persons if c.confidence >= 0.7}
+        surnames = {w.casefold() for c in persons if c.confidence >= 0.6 and not any(
             f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
         shouted = not any(c.islower() for c in text[r0:r1])
         for m in _ORG_RUN.finditer(text, r0, r1):
@@ -131,6 +132,8 @@ class Orgs:
             strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
+            if not (evidence or legal) and _COMPACT.sub("", org.casefold()) in named:
+                continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
@@ -250,7 +253,7 @@ _LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei
 
 #: between a person's name and their firm: "Sanne van den Heuvel van …", "Itziar Goikoetxea, de …", "Hamid - …"
 _AFFILIATION_GAP = re.compile(
-    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/]?[ \t]*(?:(?:de|del|da|do|di|della|du|des|van|von|von der|"
+    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/(]?[ \t]*(?:(?:de|del|da|do|di|della|du|des|van|von|von der|"
     r"from|of|at|@|bei|chez|aus)[ \t]+)?(?:(?:the|la|el|a|o|der|die)[ \t]+)?$"
 )
 #: a cue, then up to four words of a note typed without capitals: "for halvorsen dental", "@ northfjord seafood"

@@ -62,6 +62,14 @@ _COMPANY, _NAME = "company", "full_name"
          "fjordvik seafood"),
         # … or a trade's noun goes with the lead's own surname
         ("llamada de nerea ugarte sola, de carpintería ugarte. 688 550 143", _COMPANY, "carpintería ugarte"),
+        # the firm in brackets after the person, carrying their surname; the person is never the firm
+        ("Spoke with J. R. Pendergast (Pendergast Tool & Die), needs 4 quotes. jr@pendergasttool.example", _COMPANY,
+         "Pendergast Tool & Die"),
+        # a list item whose person has no cue: the firm after the comma carries their surname
+        ("Inbound: Harlan Vosburgh, Vosburgh Creamery, 608-555-0125 ext 214", _COMPANY, "Vosburgh Creamery"),
+        # a note's label on a long line, typed without capitals
+        ("Prospect: aurelio santangelo, aurelio@santangelo.example, vuole 500 bottiglie personalizzate", _NAME,
+         "Aurelio Santangelo"),
         # a title in a note typed without capitals
         ("rückruf: frau gesine wohlfahrt-ibsen, 0451 5550 3318, will angebot für fenster", _NAME,
          "Gesine Wohlfahrt-Ibsen"),
@@ -186,3 +194,12 @@ def test_pasted_reply_below_is_the_prospects_message(extractor: Extractor) -> No
     assert lead["message"] == "Thursday at 2 works for the site visit at our depot."
     assert lead["full_name"] == "Astrid Kell"
     assert lead["company"] == "Pellworth Cold Store"
+
+
+def test_reps_own_address_is_not_the_leads(extractor: Extractor) -> None:
+    lead = _chat(extractor, "Lead: Marcus Aldine-Byrne, Byrne Haulage Ltd, 0161 555 0173. "
+                            "cc me at dan@ourfleet.example")
+    assert lead["email"] is None
+    assert lead["full_name"] == "Marcus Aldine-Byrne"
+    quoted = _chat(extractor, "Lead: Marcus Aldine-Byrne, 0161 555 0173, marcus@byrnehaulage.example")
+    assert quoted["email"] == "marcus@byrnehaulage.example"
