@@ -208,9 +208,9 @@ def test_reps_own_address_is_not_the_leads(extractor: Extractor) -> None:
 def test_address_on_the_greetings_line_and_a_signatures_city(extractor: Extractor) -> None:
     mail = ("From: Rosalind Teague <rosalind.teague@outlook.com>\nSubject: patio\n\n"
             "Hi Kyle, we'd like a paver patio. We're at 418 Juniper Ln, Plano TX 75093. Cell 972-555-0190.\n\nRosalind")
-    lead = extractor.extract(RawMessage(raw=mail.encode("utf-8"), channel="email", name_hint=".eml")).leads[0].plain()
+    lead = extractor.extract(RawMessage(raw=mail.encode("utf-8"), channel="smtp", name_hint=".eml")).leads[0].plain()
     assert (lead["street"], lead["city"], lead["postal_code"]) == ("418 Juniper Ln", "Plano", "75093")
     signed = ("From: Osric Vale <ovale@tallowpine.example>\nSubject: routing\n\nHi,\n\nCould you send pricing "
               "for 40 drivers?\n\nOsric Vale\nVP Operations | Tallow Pine Foods\nBoise, ID | 208-555-0117")
-    lead = extractor.extract(RawMessage(raw=signed.encode("utf-8"), channel="email", name_hint=".eml")).leads[0].plain()
+    lead = extractor.extract(RawMessage(raw=signed.encode("utf-8"), channel="smtp", name_hint=".eml")).leads[0].plain()
     assert (lead["city"], lead["region"]) == ("Boise", "ID")
