@@ -93,6 +93,8 @@ class Names:
         if chat:
             self._prose(doc, layout, text, emails)
         referred = referred_names(text, *layout.body)
+        if chat and referred:
+            self._referrer_is_partner(doc, text, referred[0][1])
         for referred_name, start, _end in referred:
             # "referral from our customer Dale Pickett: …": the one who refers is a partner, not the lead
             role = role_before(text, start)
@@ -113,6 +115,16 @@ class Names:
         if referred and not chat:
             self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
+
+    def _referrer_is_partner(self, doc: Doc, text: str, referred_at: int) -> None:
+        """ "Sheila at Brightpath Realty, her buyer Tomasz Nowicki …": a person named just before the one they
+        pass on, in the same sentence, is the partner (their firm and phone follow them, see ``others_apart``)."""
+        sentence = max(text.rfind(". ", 0, referred_at), text.rfind("\n", 0, referred_at), referred_at - 120)
+        found = candidates_of(doc)
+        for i, c in enumerate(found):
+            if c.field == PERSON and sentence < c.start < referred_at and not any(
+                    f.startswith("role:") for f in c.flags):
+                found[i] = dataclasses.replace(c, flags=(*c.flags, "role:partner"))
 
     def _writer_is_partner(self, doc: Doc, layout: Layout, leads: set[str]) -> None:
         """The writer passed a client's lead on: their From, sign-off, signature phone and email are a

@@ -145,6 +145,9 @@ _CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mi
 _REFERRAL = re.compile(
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
     rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+    r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
+    r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
+    r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
     r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
     r"il mio cliente|la mia cliente|mijn klant|onze klant)"

@@ -214,3 +214,10 @@ def test_address_on_the_greetings_line_and_a_signatures_city(extractor: Extracto
               "for 40 drivers?\n\nOsric Vale\nVP Operations | Tallow Pine Foods\nBoise, ID | 208-555-0117")
     lead = extractor.extract(RawMessage(raw=signed.encode("utf-8"), channel="smtp", name_hint=".eml")).leads[0].plain()
     assert (lead["city"], lead["region"]) == ("Boise", "ID")
+
+
+def test_agent_who_passes_on_her_buyer_is_not_the_lead(extractor: Extractor) -> None:
+    lead = _chat(extractor, "Got a call from Marisa at Larchmont Realty, her buyer Ilya Petrenko needs a "
+                            "preapproval. 847-555-0181")
+    assert lead["full_name"] == "Ilya Petrenko"
+    assert lead["company"] is None
