@@ -142,7 +142,7 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in)[ \t]+"
+    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
     r"|(?:in|en|em|no|na|à|bei|nahe|near)[ \t]+(?=(?-i:[^\W\d_a-zß])))"
 )
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")

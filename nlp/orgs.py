@@ -27,6 +27,7 @@ from nlp.lexicon import (
     stop_words,
 )
 from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words
+from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
@@ -132,7 +133,7 @@ class Orgs:
             strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
-            if not (evidence or legal) and _COMPACT.sub("", org.casefold()) in named:
+            if not (evidence or legal) and _COMPACT.sub("", _TITLE_LEAD.sub("", org).casefold()) in named:
                 continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
@@ -145,8 +146,8 @@ class Orgs:
             confidence = 0.6 + (0.1 if cue else 0) + (0.1 if evidence else 0) + (0.1 if agrees else 0)
             if _WORKS_AT.search(text, max(r0, start - 30), start):
                 confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
-            elif len(words) == 1 and not (evidence or agrees or affiliated):
-                confidence -= 0.1  # "came to look at the Tacoma": one bare word after "at" is weak
+            elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
+                continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
             if any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
                 confidence = 0.3  # "our partner Jake Tillman at Summit Realty": the partner's firm
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start))
@@ -154,7 +155,7 @@ class Orgs:
                                                      if text[max(r0, m.start() - 1) : m.start()] == "(" else None)
             if city and (evidence or agrees or affiliated):
                 add(doc, Candidate(ADDRESS, city["city"], 0.6, f"{self.source}.prose", city.start("city"),
-                                   parts={"city": city["city"]}))
+                                   parts=_city_parts(city["city"])))
         if cores or surnames:
             self._uncapitalised(doc, text, r0, r1, cores, surnames)
 
@@ -266,6 +267,8 @@ _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", 
                          "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
 #: "Firma …", "Empresa …", "Société …": the word for a firm before its name (the cue, not part of it)
 _FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía)[ \t]+")
+#: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
+_TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
 _WORKS_AT = re.compile(
     r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
@@ -277,6 +280,14 @@ _SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|
                             r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
 #: a full stop that ends a sentence inside a run ("Ridgeway Plastics. Budget …"), not "Inc." or "S.A."
 _ABBREVIATIONS = frozenset({"inc", "co", "corp", "ltd", "bros", "jr", "sr", "st", "mr", "mrs", "dr", "ms", "no"})
+
+
+def _city_parts(city: str) -> dict[str, str]:
+    """ "Boise ID" → city Boise, region ID; "Córdoba" → city Córdoba."""
+    head, _, last = city.rpartition(" ")
+    if head and last in US_STATES:
+        return {"city": head, "region": last}
+    return {"city": city}
 
 
 def _person_end(text: str, person: Candidate) -> int:

@@ -221,3 +221,27 @@ def test_agent_who_passes_on_her_buyer_is_not_the_lead(extractor: Extractor) -> 
                             "preapproval. 847-555-0181")
     assert lead["full_name"] == "Ilya Petrenko"
     assert lead["company"] is None
+
+
+@pytest.mark.parametrize(
+    ("note", "company", "city"),
+    [
+        # one bare word after "from / für / de" is a place or a thing, not a firm
+        ("Neuer Interessent aus Passau: Ortrud Kessel, ortrud.kessel@web.de, will Angebot für Dachfenster", None,
+         "Passau"),
+        ("Cliente nuevo: Iker Arregui, de Getxo, interesado en el plan empresa. iker.arregui@gmail.com", None, None),
+        ("Imke Solberg llamó desde Castellón, quiere presupuesto. 964 55 02 31", None, "Castellón"),
+        # a titled person is never their firm; the firm in brackets is, with its town and state
+        ("Rückruf von Dr. Anselm Vierling (Kanzlei Vierling & Partner, Kiel) unter 0431 5550 7721",
+         "Kanzlei Vierling & Partner", "Kiel"),
+    ],
+)
+def test_bare_words_after_cues_are_places_not_firms(extractor: Extractor, note: str, company: str | None,
+                                                    city: str | None) -> None:
+    lead = _chat(extractor, note)
+    assert (lead["company"], lead["city"]) == (company, city)
+
+
+def test_state_after_a_firms_town_in_brackets(extractor: Extractor) -> None:
+    lead = _chat(extractor, "Kit Arbogast (Arbogast Dental, Boise ID) wants 5 more seats. kit@arbogastdental.com")
+    assert (lead["company"], lead["city"], lead["region"]) == ("Arbogast Dental", "Boise", "ID")
