@@ -8,6 +8,8 @@ email's local part that spells or completes the name, two leads in one sentence.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nlp.chat import split_chat
@@ -15,6 +17,7 @@ from nlp.extractor import Extractor
 from nlp.names import completed_by_email, name_shaped
 from nlp.prose import spelled_by_email
 from parsers.lead import RawMessage
+from tests.scorer import extraction_scores
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +248,11 @@ def test_bare_words_after_cues_are_places_not_firms(extractor: Extractor, note: 
 def test_state_after_a_firms_town_in_brackets(extractor: Extractor) -> None:
     lead = _chat(extractor, "Kit Arbogast (Arbogast Dental, Boise ID) wants 5 more seats. kit@arbogastdental.com")
     assert (lead["company"], lead["city"], lead["region"]) == ("Arbogast Dental", "Boise", "ID")
+
+
+def test_prose_probe_floor() -> None:
+    """The notes PROSE wrote blind and then fixed against (tests/fixtures/eval/probe-prose/README.md): a floor
+    that keeps the mechanisms above from regressing, not a measure of generalisation."""
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "eval" / "probe-prose"
+    scores, report = extraction_scores(root, missing="the shared scorer is not beside this checkout")
+    assert scores["contact_f1"] >= 0.96, report
