@@ -108,7 +108,8 @@ class Orgs:
         named = {_COMPACT.sub("", c.value.casefold()) for c in persons if c.confidence >= 0.7}
         surnames = {w.casefold() for c in persons if c.confidence >= 0.6 and not any(
             f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
-        shouted = not any(c.islower() for c in text[r0:r1])
+        region = text[r0:r1]
+        shouted = region == region.upper()  # no lower-case letter in the note
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
@@ -124,11 +125,10 @@ class Orgs:
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
             legal = bool(legal_suffix_re().search(org))
-            evidence = legal or any(
-                w.endswith(suffix) and len(w) >= len(suffix) + 4 for w in folded for suffix in _COMPOUND_ORG) or (
+            evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
                 bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
             agrees = _agrees_domain(org, cores)
-            titled = bool(_job_before_re().search(text, max(r0, start - 40), start))  # "Store Manager, X"
+            titled = _job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
             strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
@@ -156,8 +156,8 @@ class Orgs:
             if city and (evidence or agrees or affiliated):
                 add(doc, Candidate(ADDRESS, city["city"], 0.6, f"{self.source}.prose", city.start("city"),
                                    parts=_city_parts(city["city"])))
-        if cores or surnames:
-            self._uncapitalised(doc, text, r0, r1, cores, surnames)
+        if (cores or surnames) and len(_CAPITAL.findall(region)) <= len(region) // 60:
+            self._uncapitalised(doc, text, r0, r1, cores, surnames)  # a note typed (almost) without capitals
 
     def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str], surnames: set[str]) -> None:
         """A firm in a note typed without capitals, after a cue: words the email's domain spells ("runs ops for
@@ -175,8 +175,7 @@ class Orgs:
                     words = words[:i]
                     break
             family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
-            trade = any(w in org_words() or any(w.endswith(x) and len(w) >= len(x) + 4 for x in _COMPOUND_ORG)
-                        for w in words)
+            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words)
             # a particle leads only when it is the surname's own ("de groot hoveniers" for Bas de Groot)
             own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
             if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
@@ -230,6 +229,8 @@ _ORG_RUN = re.compile(
 _COMPOUND_ORG = ("praxis", "klinik", "betrieb", "bedrijf", "technik", "service", "handel", "werkstatt", "bau",
                  "haus", "markt", "zentrum", "gruppe", "makelaardij", "groep", "handwerk", "logistik", "transporte",
                  "techniek", "installatie", "bouw", "dienst", "diensten", "werken", "zorg")
+#: a compound ending in one of those nouns, at least four letters before it ("Zahnarztpraxis", not "Neubau")
+_COMPOUND = re.compile(rf"\w{{4,}}(?:{'|'.join(_COMPOUND_ORG)})")
 _CONNECTOR = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:(?:von der|van der|van den|de la|de|del|da|do|di|della|van|von|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
@@ -314,11 +315,15 @@ def job_words() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("job_words.txt"))
 
 
-@cache
-def _job_before_re() -> re.Pattern[str]:
-    """A job title right before a firm's name: "Store Manager, Sorrel & Pine", "Einkaufsleiter bei …"."""
-    words = "|".join(re.escape(w) for w in sorted(job_words(), key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![\w])(?:{words})[ \t]*(?:,|\bat\b|@|\bof\b|\bbei\b|-|–|\|)[ \t]*$")
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+#: the word right before a firm's name and its joint: "Manager, ", "Einkaufsleiter bei ", "CFO @ "
+_WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)[ \t]*(?:,|[ \t](?:at|of|bei|für|de|da)|@|-|–|\|)[ \t]*$")
+
+
+def _job_before(text: str, start: int, floor: int) -> bool:
+    """A job title right before a firm's name at ``start``: "Store Manager, Sorrel & Pine", "Einkaufsleiter bei …"."""
+    m = _WORD_BEFORE.search(text, max(floor, start - 40), start)
+    return m is not None and m["word"].casefold() in job_words()
 
 
 def _is_job_title(words: list[str]) -> bool:

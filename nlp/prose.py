@@ -344,6 +344,8 @@ def confidence_of(found: ProseName) -> float:
 
 def fold(word: str) -> str:
     """Lower case without accents: "Márquez" → "marquez"."""
+    if word.isascii():
+        return word.casefold()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
