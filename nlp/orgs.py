@@ -109,7 +109,7 @@ class Orgs:
         surnames = {w.casefold() for c in persons if c.confidence >= 0.6 and not any(
             f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
         region = text[r0:r1]
-        shouted = region == region.upper()  # no lower-case letter in the note
+        shouted = _LOWER.search(region) is None  # no lower-case letter in the note ("ß" has no capital)
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
@@ -316,6 +316,7 @@ def job_words() -> frozenset[str]:
 
 
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zà-öø-ÿ]")
 #: the word right before a firm's name and its joint: "Manager, ", "Einkaufsleiter bei ", "CFO @ "
 _WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)[ \t]*(?:,|[ \t](?:at|of|bei|für|de|da)|@|-|–|\|)[ \t]*$")
 
