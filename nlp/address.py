@@ -19,9 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
+from nlp.layout import Layout
 from nlp.lexicon import finditer_folded, read_lines, stop_words
 from nlp.prose import org_words, place_words
-from parsers.address import FoundAddress, find_in_line
+from parsers.address import CA_PROVINCES, US_STATES, FoundAddress, find_in_line
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -53,11 +54,11 @@ class Address:
         taken: list[tuple[int, int]] = []
         found: list[FoundAddress] = []
         for line_no, line in enumerate(layout.lines):
-            if layout.in_greeting(line.start, line.end):
-                continue
             previous = layout.lines[line_no - 1] if line_no else None
             for item in find_in_line(line.text, line.start, (previous.start, previous.text) if previous else None,
                                      layout.lang):
+                if layout.in_greeting(item.start, item.end):
+                    continue  # "Dear Alderman Road team": the greeting, not an address ("Hi Kyle, we're at …" is)
                 if not any(item.start < e and item.end > s for s, e in taken):
                     taken.append((item.start, item.end))
                     found.append(item)
@@ -73,7 +74,7 @@ class Address:
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        if not found:
+        if not found and not self._signature_city(doc, layout):
             if meta_of(doc).chat:
                 self._prose_city(doc, text, *layout.region)
             else:
@@ -93,9 +94,28 @@ class Address:
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city:
                 confidence = 0.6 if m["home"] else 0.5
-                add(doc, Candidate(ADDRESS, city, confidence, f"{self.source}.prose", m.end(), parts={"city": city}))
+                parts = {"city": city}
+                region = _REGION_AFTER.match(text, m.end() + len(city))
+                if region and region["region"] in _REGIONS:
+                    parts["region"] = region["region"]
+                    confidence += 0.1
+                value = ", ".join(parts.values())
+                add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return
 
+
+    def _signature_city(self, doc: Doc, layout: Layout) -> bool:
+        """ "Portland, OR | 971-555-0121" under the sender's name: a signature's city and state, no postcode."""
+        lines = layout.signature or layout.lines[-4:]
+        for line in lines:
+            for part in _SIGNATURE_PARTS.split(line.text):
+                m = _CITY_STATE.fullmatch(part.strip())
+                if m and m["region"] in _REGIONS:
+                    parts = {"city": m["city"], "region": m["region"]}
+                    add(doc, Candidate(ADDRESS, part.strip(), 0.55, f"{self.source}.signature", line.start,
+                                       parts=parts))
+                    return True
+        return False
 
     def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> None:
         """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
@@ -122,7 +142,7 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in)[ \t]+"
+    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
     r"|(?:in|en|em|no|na|à|bei|nahe|near)[ \t]+(?=(?-i:[^\W\d_a-zß])))"
 )
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -158,6 +178,12 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
     return " ".join(w if w[0].isupper() else w.capitalize() for w in words)
 
 
+#: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
+_REGION_AFTER = re.compile(r"[ \t]*(?:,|[ \t]-)?[ \t]*(?P<region>[A-Z]{2})(?![\w'’-])")
+_REGIONS = frozenset((*US_STATES, *CA_PROVINCES.split("|")[:13]))
+_SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
+_CITY_STATE = re.compile(
+    r"(?P<city>[^\W\d_a-z][\w'’.-]*(?:[ \t]+[^\W\d_a-z][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")
 _NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß][\w'’-]* [^\W\d_a-zß]")
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import re
 
+from nlp.lexicon import greeting_re, is_first_name
+from nlp.prose import agrees_with_email
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -81,7 +83,40 @@ def split_chat(text: str) -> list[str]:
     if (len(with_contact) >= 2 and not pasted_mail and not any(_LABELLED.match(line) for line in with_contact)
             and all(has_contact(line) for line in lines[1:])):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
+    if not pasted_mail and len(lines) <= 2:
+        inline = _inline_leads(text)
+        if inline:
+            return inline
     return [text]
+
+
+#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
+_CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also))[ \t]+|,[ \t]+(?:and[ \t]+)?")
+#: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
+_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)"
+                         r"(?:[ \t]+[^\W\d_a-z][\w'’-]+){1,2}")
+
+
+def _spelled_nearby(name: str, text: str, pos: int) -> bool:
+    """Whether an email right after ``name`` spells it ("Mei Lin Huang (meilin.huang@…)")."""
+    m = EMAIL.search(text, pos, pos + 80)
+    return m is not None and agrees_with_email(name, m.group())
+
+
+def _inline_leads(text: str) -> list[str]:
+    """ "two walk-ins today: Gabe Moreno (480-555-0163) wants solar, and Lien Tran (lien.tran@…) asked …": one
+    block per clause that opens with a known first name and a surname, when each such block has its own
+    contact (an assistant or a colleague named without a contact of their own does not split the note)."""
+    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
+    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and (
+        is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end()))]
+    if len(opens) < 2:
+        return []
+    ends = [*opens[1:], len(text)]
+    blocks = [text[a:b].strip(" ,;.") for a, b in zip(opens, ends, strict=True)]
+    if all(has_contact(b) for b in blocks) and not has_contact(text[: opens[0]]):
+        return blocks
+    return []
 
 
 def has_contact(text: str) -> bool:
@@ -147,9 +182,11 @@ def prospect_voice(text: str) -> bool:
 
 #: "Pasted from email:", "fwd from the website:", "copied from the form:": the prospect's own words follow
 _PASTED_INTRO = re.compile(
-    r"(?im)^[^\n]{0,40}\b(?:pasted|copied|forwarded|fwd|fw|from (?:the|their|her|his) (?:email|mail|website|form)|"
+    r"(?im)^[^\n]{0,40}\b(?:pasted|pasting|copied|copying|forwarded|forwarding|fwd|fw|"
+    r"from (?:the|their|her|his) (?:email|mail|website|form)|"
     r"eingefügt|kopiert|weitergeleitet|pegado|copiado|reenviado|encaminhado|collé|copié|transféré|incollato|"
-    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}:[ \t]*$"
+    r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}"
+    r"(?::|\b(?:below|unten|abajo|abaixo|ci-dessous|sotto|hieronder))[ \t]*$"
 )
 
 
@@ -159,5 +196,8 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
     if not m:
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
-    words = " ".join(text[m.end() : end].split())
+    lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:
+        lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
+    words = " ".join(" ".join(lines).split())
     return words or None

@@ -27,6 +27,13 @@ _PHONE_LABEL = re.compile(
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
 )
 _FAX = re.compile(r"(?i)\bfax\b")
+#: a rep pointing at their own address in a note: "cc me at", "copy me", "my email is", "mir in cc"
+_REP_OWN = re.compile(
+    r"(?i)(?:\bcc:?[ \t]+me\b|\bcopy[ \t]+me\b|\bloop[ \t]+me[ \t]+in\b|\bmy[ \t]+(?:e-?mail|address)\b|"
+    r"\bmich[ \t]+in[ \t]+cc\b|\bmir[ \t]+in[ \t]+kopie\b|\bcópiame\b|\bmi[ \t]+correo\b|"
+    r"\bmets-moi[ \t]+en[ \t]+copie\b)"
+    r"[^@\n]{0,20}$"
+)
 _ROLE_LOCAL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
 )
@@ -77,7 +84,10 @@ class Contacts:
                     confidence = 0.7
                 if _VENDORISH_LOCAL.match(local):
                     confidence = 0.4
-                add(doc, Candidate("email", address, confidence, self.source, start))
+                flags: tuple[str, ...] = ()
+                if meta_of(doc).chat and _REP_OWN.search(line.text, 0, m.start()):
+                    confidence, flags = 0.2, ("role:staff",)  # "cc me at dan@…": the rep's own address
+                add(doc, Candidate("email", address, confidence, self.source, start, flags=flags))
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
@@ -138,7 +148,10 @@ class Contacts:
         confidence = 0.9 if labelled else 0.75
         if flags:
             confidence = 0.5
-        add(doc, Candidate("phone", raw.strip(), confidence, self.source, start, flags=flags))
+        value = raw.strip()
+        if value.count("(") != value.count(")"):
+            value = value.strip("()")  # "(480-555-0163) …" cut inside the brackets
+        add(doc, Candidate("phone", value, confidence, self.source, start, flags=flags))
 
 
 def _inside_email(pos: int, text: str, layout: Layout) -> bool:

@@ -20,6 +20,7 @@ from spacy.language import Language
 
 from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.document import Document, load_document
@@ -126,8 +127,8 @@ class Extractor:
             if not read.from_text:
                 leads.extend(read.leads)
                 continue
-            structured = read.leads[0] if read.leads else ExtractedLead()
             free = read_free_text(self._nlp, block[:FREE_TEXT_LIMIT], chat=True)
+            structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
         return self._finish(vendor, leads, Document("text", text), warnings)
@@ -158,6 +159,29 @@ def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
     if message is None or not message.source.startswith("reader:labels:prose") or prospect_voice(message.value):
         return lead
     return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
+
+
+#: a phone value that is a sentence: "Rückruf: frau … in lübeck, 0451 7093318, will angebot …"
+_NOT_A_NAME = re.compile(r"@|\d")
+_WORDY = re.compile(r"[^\W\d_]{3,}(?:[ \t,]+[^\W\d_]{2,}){2,}")
+
+
+def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
+    """A note's "Rückruf: …" or "Call back: …" line read as a labelled phone holds the whole sentence; the
+    free-text reader's number inside it is the phone, and the sentence is no field value. Likewise an email
+    or a number under a name label ("Contact: d.achterberg@…"), or a sentence ("Caller: hi this is Norah …"), is
+    no name: the note's prose names the lead."""
+    drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and (
+        _NOT_A_NAME.search(fv.value) or not name_shaped(fv.value.replace(",", " ")))}
+    message = structured.fields.get("message")
+    if message is not None and message.source.startswith("reader:labels:prose") and "message" in free.fields:
+        drop.add("message")  # the note's unlabelled lines; the prose reader knows the prospect's words in them
+    phone, number = structured.fields.get("phone"), free.fields.get("phone")
+    if phone is not None and number is not None and _WORDY.search(phone.value) and number.value in phone.value:
+        drop.add("phone")
+    if not drop:
+        return structured
+    return structured.with_fields({k: v for k, v in structured.fields.items() if k not in drop})
 
 
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,

@@ -79,7 +79,8 @@ class Layout:
         return self.greeting is not None and start < self.greeting[1] and end > self.greeting[0]
 
     def body_lines(self) -> list[Line]:
-        return [ln for ln in self.lines if self.body[0] <= ln.start and ln.end <= self.body[1]]
+        # a line the body starts or ends inside counts ("Hi, we need a quote …": greeting and words on one line)
+        return [ln for ln in self.lines if ln.end > self.body[0] and ln.start < self.body[1]]
 
 
 def clean_text(text: str) -> str:

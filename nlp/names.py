@@ -20,8 +20,19 @@ from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names
-from nlp.prose import agrees_with_email, confidence_of, org_words, prose_names, referred_names
+from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names, stop_words
+from nlp.prose import (
+    NOTE_WORDS,
+    PARTICLES,
+    agrees_with_email,
+    confidence_of,
+    fold,
+    org_words,
+    prose_names,
+    referred_names,
+    role_before,
+    spelled_by_email,
+)
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -32,10 +43,15 @@ _NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
     r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
-    r"last name|surname|family name|nachname|apellidos?)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
+    r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
+    r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
+    r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60}?)(?:$|(?=[,(|–—]|\s-\s))"
 )
-_FIRST_KEYS = frozenset({"first name", "given name", "vorname"})
-_LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos"})
+_FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voornaam"})
+_LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apellido", "apellidos", "cognome",
+                        "achternaam", "sobrenome"})
+#: "Desmond Achterberg, IT manager @ Fennwick": the name ends where the role or firm begins
+_VALUE_TAIL = re.compile(r"\s*(?:[,(|–—]|\s-\s|\s@\s|\s/\s).*$")
 _STRONG_INTRO = re.compile(
     rf"(?:(?i:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
@@ -77,8 +93,13 @@ class Names:
         if chat:
             self._prose(doc, layout, text, emails)
         referred = referred_names(text, *layout.body)
+        if chat and referred:
+            self._referrer_is_partner(doc, text, referred[0][1])
         for referred_name, start, _end in referred:
-            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start))
+            # "referral from our customer Dale Pickett: …": the one who refers is a partner, not the lead
+            role = role_before(text, start)
+            flags = (f"role:{role}",) if role else ()
+            add(doc, Candidate(PERSON, referred_name, 0.9, f"{self.source}.referred", start, flags=flags))
         sender_name, sender_email, _subject = effective_sender(doc)
         if sender_name and (name := clean_display_name(sender_name)) and not relay_sender(name, sender_email):
             confidence = 0.7 if is_first_name(name.split()[0]) else 0.5
@@ -95,6 +116,16 @@ class Names:
             self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
 
+    def _referrer_is_partner(self, doc: Doc, text: str, referred_at: int) -> None:
+        """ "Sheila at Brightpath Realty, her buyer Tomasz Nowicki …": a person named just before the one they
+        pass on, in the same sentence, is the partner (their firm and phone follow them, see ``others_apart``)."""
+        sentence = max(text.rfind(". ", 0, referred_at), text.rfind("\n", 0, referred_at), referred_at - 120)
+        found = candidates_of(doc)
+        for i, c in enumerate(found):
+            if c.field == PERSON and sentence < c.start < referred_at and not any(
+                    f.startswith("role:") for f in c.flags):
+                found[i] = dataclasses.replace(c, flags=(*c.flags, "role:partner"))
+
     def _writer_is_partner(self, doc: Doc, layout: Layout, leads: set[str]) -> None:
         """The writer passed a client's lead on: their From, sign-off, signature phone and email are a
         partner's (kept with ``role:partner``, too weak to be chosen)."""
@@ -110,7 +141,10 @@ class Names:
 
     def _prose(self, doc: Doc, layout: Layout, text: str, emails: list[str]) -> None:
         """A chat note's people: after cue words, titles, at a list item's head, or shaped like a name;
-        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead."""
+        agreement with an email's local part is evidence, a role cue ("our partner Jake") says not the lead.
+        Two words that an email's local part spells ("jen kowalczyk" for jkowalczyk@) name a person even
+        without a cue or capitals."""
+        agreed = False
         for found in prose_names(text, *layout.region):
             if layout.in_greeting(found.start, found.end):
                 continue
@@ -119,18 +153,30 @@ class Names:
             if any(agrees_with_email(found.name, e) for e in emails):
                 confidence = min(0.95, confidence + 0.2)
                 flags = ("agrees_email",)
+                agreed = agreed or not found.role
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
+            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails)):
+                # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
+                agreed = True
+                add(doc, Candidate(PERSON, full, min(0.9, confidence + 0.1), f"{self.source}.prose", found.start,
+                                   flags=("agrees_email",)))
+        if not agreed:
+            for name, start in spelled_by_email(text, *layout.region, emails):
+                if not layout.in_greeting(start, start + len(name)):
+                    add(doc, Candidate(PERSON, name, 0.7, f"{self.source}.prose", start, flags=("agrees_email",)))
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None
         last: tuple[str, int] | None = None
         for m in _LABEL.finditer(text, *layout.body):
-            key, value = m["key"].lower(), m["value"].strip()
+            key, value = m["key"].lower(), _VALUE_TAIL.sub("", m["value"]).strip()
             name = clean_name(value)
-            if not name:
-                continue
+            if not name or not name_shaped(name):
+                continue  # "Caller: hi this is Norah …": a transcript line, not a name
+            if name.islower():  # "Prospect: aurelio santangelo, …"
+                name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:
@@ -186,6 +232,14 @@ class Names:
             return
 
 
+def name_shaped(name: str) -> bool:
+    """At most four words besides particles, none of them a function or note word ("hi", "this", "wants")."""
+    words = [w for w in name.split() if w.casefold() not in PARTICLES]
+    return 0 < len(words) <= 4 and not any(
+        (w.casefold() in NOTE_WORDS or w.casefold() in stop_words()) and not (is_first_name(w) or is_surname(w))
+        for w in words)
+
+
 def clean_name(raw: str) -> str | None:
     """A person's name from a matched phrase, or None when it is not one (team, company, sentence)."""
     raw = raw.strip(" \t,.;:!\"'")
@@ -235,6 +289,21 @@ def relay_sender(display: str, address: str | None) -> bool:
     if address and _ROLE_MAILBOX.match(address.split("@", 1)[0]):
         return not agrees_with_email(display, address)
     return False
+
+
+def completed_by_email(first: str, emails: list[str]) -> str | None:
+    """ "Beverly" + bev.lindholm@ → "Beverly Lindholm": a first name the local part starts with (or its initial),
+    then a surname-shaped second part."""
+    for address in emails:
+        parts = [p for p in _LOCAL_SPLIT.split(address.split("@", 1)[0]) if p]
+        if len(parts) != 2 or not all(p.isalpha() for p in parts) or len(parts[1]) < 3:
+            continue
+        head, surname = fold(parts[0]), parts[1]
+        if fold(surname) == fold(first) or surname.casefold() in not_names():
+            continue
+        if (len(head) >= 2 and fold(first).startswith(head)) or head == fold(first)[:1]:
+            return f"{first} {surname.capitalize()}"
+    return None
 
 
 def name_from_email(address: str) -> str | None:

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Line
-from nlp.lexicon import is_first_name, is_free_mail, legal_suffix_re, not_names, stop_words
-from nlp.prose import org_words
+from nlp.lexicon import (
+    finditer_folded,
+    is_first_name,
+    is_free_mail,
+    legal_suffix_re,
+    not_names,
+    read_lines,
+    stop_words,
+)
+from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words
+from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
@@ -63,6 +73,9 @@ class Orgs:
             if referred and m.start() >= signature_start:
                 confidence = 0.2  # the partner's own firm under their name
             add(doc, Candidate("company", org, confidence, self.source, m.start()))
+            if city := _CITY_AFTER.match(text, m.end()):  # "Bellandi & Figli S.r.l. (Prato)"
+                add(doc, Candidate(ADDRESS, city["city"], 0.55, self.source, city.start("city"),
+                                   parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1):
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
@@ -81,37 +94,99 @@ class Orgs:
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """A chat note's organisations: a capitalised run after "at / @ / from / von der / de …" or holding an
         organisation's noun ("Zhang Property Mgmt"), stronger when the lead's email domain spells it; and the
-        city in brackets after it ("Panadería La Espiga (Córdoba)")."""
+        city in brackets after it ("Panadería La Espiga (Córdoba)").
+
+        Evidence beyond the run itself: a run right after the person's name with a connector ("Sanne van den
+        Heuvel van Heuvel Installatietechniek", "Sra. Itziar Goikoetxea, de Conservas Bidasoa") is their firm;
+        a run that is a job title ("Store Manager", "CFO of …") is no firm, though the firm may follow it. In a
+        note typed without capitals the words after a cue count only when the email's domain spells them."""
         cores = _domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
         persons = [c for c in candidates_of(doc) if c.field == PERSON]
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
+        ends = {_person_end(text, c) for c in persons if c.confidence >= 0.6 and c.start >= 0}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
+        named = {_COMPACT.sub("", c.value.casefold()) for c in persons if c.confidence >= 0.7}
+        surnames = {w.casefold() for c in persons if c.confidence >= 0.6 and not any(
+            f.startswith("role:") for f in c.flags) for w in c.value.split()[1:] if len(w) >= 3}
+        region = text[r0:r1]
+        shouted = _LOWER.search(region) is None  # no lower-case letter in the note ("ß" has no capital)
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
-            org = _trim(org)
+            if shouted:
+                org = _SHOUTED_BREAK.split(org, 1)[0]
+            org, start = _without_job_title(org, start)
+            if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
+                org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
+            org = _trim(_sentence_cut(org))
+            end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3:
+            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
-            evidence = bool(folded & org_words()) or bool(legal_suffix_re().search(org)) or any(
-                w.endswith(suffix) for w in folded for suffix in _COMPOUND_ORG)
+            legal = bool(legal_suffix_re().search(org))
+            evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
+                bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
             agrees = _agrees_domain(org, cores)
-            if not (evidence or agrees or (cue and cue["strong"])) or (org.casefold() in people and not evidence):
-                continue
+            titled = _job_before(text, start, r0)  # "Store Manager, X"
+            affiliated = titled or _after_person(text, start, ends)
+            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
+            if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
+                continue  # a note in capitals: every word looks like a name, so a firm needs a cue
+            if not (evidence or legal) and _COMPACT.sub("", _TITLE_LEAD.sub("", org).casefold()) in named:
+                continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
+            weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
+            family = any(w.strip(".,").casefold() in surnames for w in words)
+            if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
+                continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees:
                 continue
-            if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees):
+            if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
                 continue  # "at Jamie Driver": a person
             confidence = 0.6 + (0.1 if cue else 0) + (0.1 if evidence else 0) + (0.1 if agrees else 0)
+            if _WORKS_AT.search(text, max(r0, start - 30), start):
+                confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
+            elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
+                continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
             if any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
                 confidence = 0.3  # "our partner Jake Tillman at Summit Realty": the partner's firm
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start))
-            city = _CITY_AFTER.match(text, m.end()) or (_CITY_IN_BRACKETS.match(text, m.end())
-                                                          if text[max(r0, m.start() - 1) : m.start()] == "(" else None)
-            if city and (evidence or agrees):
+            city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
+                                                     if text[max(r0, m.start() - 1) : m.start()] == "(" else None)
+            if city and (evidence or agrees or affiliated):
                 add(doc, Candidate(ADDRESS, city["city"], 0.6, f"{self.source}.prose", city.start("city"),
-                                   parts={"city": city["city"]}))
+                                   parts=_city_parts(city["city"])))
+        if (cores or surnames) and len(_CAPITAL.findall(region)) <= len(region) // 60:
+            self._uncapitalised(doc, text, r0, r1, cores, surnames)  # a note typed (almost) without capitals
+
+    def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str], surnames: set[str]) -> None:
+        """A firm in a note typed without capitals, after a cue: words the email's domain spells ("runs ops for
+        halvorsen dental", "@ northfjord seafood"), or a trade's noun with the lead's own surname ("de
+        ferretería montoya", "zahnarztpraxis schäfer" for Frau Schäfer-Ohlsen)."""
+        for m in finditer_folded(_LOWER_ORG, text, r0, r1):
+            if not m["org"].islower():
+                continue  # a capitalised name is the run reader's
+            org_text = m["org"]
+            if (noun := _FIRM_NOUN.match(org_text)) and noun.end() < len(org_text):
+                org_text = org_text[noun.end() :]  # "société lemaire paysage"
+            words = org_text.split()
+            for i, word in enumerate(words):
+                if i and (word in stop_words() or word in NOTE_WORDS) and word != "&":
+                    words = words[:i]
+                    break
+            family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
+            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words)
+            # a particle leads only when it is the surname's own ("de groot hoveniers" for Bas de Groot)
+            own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
+            if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
+                add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
+                continue
+            while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
+                org = " ".join(words)
+                if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
+                    add(doc, Candidate("company", org, 0.6, f"{self.source}.prose", m.start("org")))
+                    break
+                words.pop()
 
     def _signature_line(self, doc: Doc, lines: tuple[Line, ...]) -> None:
         """A signature line that spells the prospect's mail domain ("Crestline Dental Group" for
@@ -147,23 +222,28 @@ class Orgs:
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text
 _CAP = r"[^\W\d_a-zß][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
-    rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:&|\+|e|y|and|und|et|en|of|de|del|la|las|los|di|da|do|dos|du|des|"
-    rf"van|von|der|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv|{_CAP}))*)"
+    rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:(?:&|\+|e|y|and|und|et|of|de|del|la|las|los|di|da|do|dos|du|"
+    rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv)(?![\w'’.&-])|{_CAP}))*)"
 )
 #: German and Dutch compounds end in the noun: "Zahnarztpraxis", "Autohaus", "Dachdeckerbetrieb", "Bouwbedrijf"
 _COMPOUND_ORG = ("praxis", "klinik", "betrieb", "bedrijf", "technik", "service", "handel", "werkstatt", "bau",
-                 "haus", "markt", "zentrum", "gruppe", "makelaardij", "groep", "handwerk", "logistik", "transporte")
-_CONNECTOR = re.compile(r"[ \t]*(?:(?:de|del|da|do|di|della|van|von|von der|from|at|of|bei)[ \t]+)?")
+                 "haus", "markt", "zentrum", "gruppe", "makelaardij", "groep", "handwerk", "logistik", "transporte",
+                 "techniek", "installatie", "bouw", "dienst", "diensten", "werken", "zorg")
+#: a compound ending in one of those nouns, at least four letters before it ("Zahnarztpraxis", not "Neubau")
+_COMPOUND = re.compile(rf"\w{{4,}}(?:{'|'.join(_COMPOUND_ORG)})")
+_CONNECTOR = re.compile(
+    r"(?i)[ \t]*,?[ \t]*(?:(?:von der|van der|van den|de la|de|del|da|do|di|della|van|von|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
 _ORG_CUE = re.compile(
     r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bfor|\bfür|\bde la empresa|"
     r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
-    r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
+    r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:|\bfirma|\bempresa|\bsociété|\bditta|\bazienda|"
+    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
     r"[ \t]+(?:the[ \t]+)?$"
 )
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
-    r"[ \t]*\((?:[^()\n]{0,30}?\b(?:in|en|em|à|a|bei|aus)[ \t]+)?"
+    r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"
     r"(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})"
     r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?\)"
 )
@@ -171,6 +251,111 @@ _CITY_AFTER = re.compile(
 _CITY_IN_BRACKETS = re.compile(r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})[ \t]*\)")
 #: where a firm's name in running text starts: after the last "at / from / von der …" before it
 _LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
+
+
+#: between a person's name and their firm: "Sanne van den Heuvel van …", "Itziar Goikoetxea, de …", "Hamid - …"
+_AFFILIATION_GAP = re.compile(
+    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/(]?[ \t]*(?:(?:de|del|da|do|di|della|du|des|van|von|von der|"
+    r"from|of|at|@|bei|chez|aus)[ \t]+)?(?:(?:the|la|el|a|o|der|die)[ \t]+)?$"
+)
+#: a cue, then up to four words of a note typed without capitals: "for halvorsen dental", "@ northfjord seafood"
+_LOWER_ORG = re.compile(
+    r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez|société|entreprise|empresa|firma|ditta|azienda|"
+    r"bedrijf)|@|,)[ \t]+"
+    r"(?=(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3}))"
+)
+_LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
+                         "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
+#: "Firma …", "Empresa …", "Société …": the word for a firm before its name (the cue, not part of it)
+_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía)[ \t]+")
+#: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
+_TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
+#: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
+_WORKS_AT = re.compile(
+    r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
+    r"manages|founder[ \t]+of|arbeitet[ \t]+(?:bei|für)|trabaja[ \t]+(?:en|para)|trabalha[ \t]+(?:na|no|em|para)|"
+    r"travaille[ \t]+(?:chez|pour)|lavora[ \t]+(?:presso|per|da)|werkt[ \t]+(?:bij|voor))[ \t]+(?:the[ \t]+)?$"
+)
+#: in a note in capitals, a function word ends a firm's name ("AURORA CO" in "LIVES IN AURORA CO" is a place)
+_SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|LIVES|CALL|PHONE|TEL|EMAIL|"
+                            r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
+#: a full stop that ends a sentence inside a run ("Ridgeway Plastics. Budget …"), not "Inc." or "S.A."
+_ABBREVIATIONS = frozenset({"inc", "co", "corp", "ltd", "bros", "jr", "sr", "st", "mr", "mrs", "dr", "ms", "no"})
+
+
+def _city_parts(city: str) -> dict[str, str]:
+    """ "Boise ID" → city Boise, region ID; "Córdoba" → city Córdoba."""
+    head, _, last = city.rpartition(" ")
+    if head and last in US_STATES:
+        return {"city": head, "region": last}
+    return {"city": city}
+
+
+def _person_end(text: str, person: Candidate) -> int:
+    """Where a person's name read at ``person.start`` ends in the text (the value may be re-cased)."""
+    end = person.start + len(person.value)
+    if text[person.start : end].casefold() != person.value.casefold():
+        words = person.value.split()
+        last = text.find(words[-1], person.start) if words else -1
+        if last < 0:
+            found = text.casefold().find(words[-1].casefold(), person.start) if words else -1
+            last = found
+        end = last + len(words[-1]) if last >= 0 else end
+    return end
+
+
+def _after_person(text: str, start: int, ends: set[int]) -> bool:
+    """Whether the run at ``start`` follows a person's name with only a connector between ("… van X")."""
+    return any(0 <= start - end <= 40 and _AFFILIATION_GAP.fullmatch(text, end, start) for end in ends)
+
+
+@cache
+def job_words() -> frozenset[str]:
+    """Words of job titles (``patterns/job_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("job_words.txt"))
+
+
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zà-öø-ÿ]")
+#: the word right before a firm's name and its joint: "Manager, ", "Einkaufsleiter bei ", "CFO @ "
+_WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)[ \t]*(?:,|[ \t](?:at|of|bei|für|de|da)|@|-|–|\|)[ \t]*$")
+
+
+def _job_before(text: str, start: int, floor: int) -> bool:
+    """A job title right before a firm's name at ``start``: "Store Manager, Sorrel & Pine", "Einkaufsleiter bei …"."""
+    m = _WORD_BEFORE.search(text, max(floor, start - 40), start)
+    return m is not None and m["word"].casefold() in job_words()
+
+
+def _is_job_title(words: list[str]) -> bool:
+    """ "Store Manager", "Head of Facilities", "Einkaufsleiter": a role, not a firm."""
+    last = words[-1].strip(".,").casefold()
+    return last in job_words() or all(w.strip(".,").casefold() in job_words() | _TITLE_GLUE for w in words)
+
+
+_TITLE_GLUE = frozenset({"of", "de", "del", "da", "do", "di", "des", "du", "von", "van", "&", "and", "y", "e", "et"})
+_TITLE_THEN_ORG = re.compile(
+    r"(?i)^(?P<title>(?:[\w-]+[ \t]+){0,3}?[\w-]+)[ \t]+(?:of|de|da|do|di|du|des|von|van|bei)[ \t]+")
+
+
+def _without_job_title(run: str, start: int) -> tuple[str, int]:
+    """ "CFO of Ridgeway Plastics" → "Ridgeway Plastics"; "Gerente de Vidrios Ruiz" → "Vidrios Ruiz"."""
+    m = _TITLE_THEN_ORG.match(run)
+    if m and m.end() < len(run) and all(w.casefold() in job_words() | _TITLE_GLUE for w in m["title"].split()):
+        return run[m.end() :], start + m.end()
+    return run, start
+
+
+def _sentence_cut(org: str) -> str:
+    """The run up to a sentence's full stop: "Ridgeway Plastics. Budget approved" → "Ridgeway Plastics"."""
+    pos = 0
+    for word in org.split(" "):
+        pos += len(word) + 1
+        bare = word[:-1]
+        if word.endswith(".") and "." not in bare and len(bare) >= 3 and bare.casefold() not in _ABBREVIATIONS \
+                and not legal_suffix_re().fullmatch(word):
+            return org[: pos - 2]
+    return org
 
 
 def _without_person(run: str, start: int, people: set[str]) -> tuple[str, int]:
@@ -200,14 +385,19 @@ def _domain_cores(addresses: Iterable[str]) -> set[str]:
     for address in addresses:
         domain = address.rpartition("@")[2].lower()
         if domain and not is_free_mail(domain):
-            core = _COMPACT.sub("", company_from_domain(domain).casefold())
+            core = _COMPACT.sub("", fold(company_from_domain(domain)))
             if len(core) >= 4:
                 cores.add(core)
     return cores
 
 
-def _agrees_domain(org: str, cores: set[str]) -> bool:
-    compact = _COMPACT.sub("", org.casefold())
+def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
+    """Whether the email domain spells the firm's name (one the start of the other; ``exact``: the name is the
+    domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
+    do not count: "Castellví Ceràmica" is castellviceramica.es."""
+    compact = _COMPACT.sub("", fold(org))
+    if exact:
+        return len(compact) >= 4 and any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
     return len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores)
 
 

@@ -101,6 +101,12 @@ def title_re() -> re.Pattern[str]:
 
 
 @cache
+def lower_title_re() -> re.Pattern[str]:
+    """A courtesy title in a note typed without capitals ("frau annegret schäfer", "sra. pilar")."""
+    return re.compile(rf"(?<![\w.])(?:{_titles()})\.?[ \t]+(?=[^\W\d_])")
+
+
+@cache
 def post_cue_re() -> re.Pattern[str]:
     """A capitalised name right before "called", "hat angerufen", "llamó" …"""
     word = r"[^\W\d_a-zß][\w'’-]*"
@@ -139,6 +145,9 @@ _CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mi
 _REFERRAL = re.compile(
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
     rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+    r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
+    r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
+    r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
     r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
     r"il mio cliente|la mia cliente|mijn klant|onze klant)"
@@ -157,7 +166,7 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
     return found
 
 
-def _is_name_word(bare: str, index: int, lower: bool) -> bool:
+def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
@@ -170,13 +179,16 @@ def _is_name_word(bare: str, index: int, lower: bool) -> bool:
     if not lower:
         return False
     if index == 0:
+        if titled:  # "meneer bas de groot", "frau schäfer": after a title a known name may be a function word too
+            return (is_first_name(bare) or is_surname(bare)) and folded not in NOTE_WORDS
         return is_first_name(bare) and folded not in stop_words()
     if is_surname(bare):
         return folded not in NOTE_WORDS
     return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
 
 
-def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) -> tuple[str, int, int] | None:
+def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, titled: bool = False,
+                 ) -> tuple[str, int, int] | None:
     """The person's name that starts at ``pos`` (written properly capitalised), with its span, or None.
 
     ``lower`` allows lower-case words (a note typed without capitals): the first must be a known first name.
@@ -194,7 +206,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4) ->
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower):
+        if not _is_name_word(bare, len(words), lower, titled):
             break
         if pending and _org_run(text, m.start("w")):
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
@@ -276,6 +288,9 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         keep(read_name_at(text, m.end(), lower=lower), evidence)
     for m in title_re().finditer(text, start, end):
         keep(read_name_at(text, m.end()), ("title",))
+    if lower:
+        for m in finditer_folded(lower_title_re(), text, start, end):
+            keep(read_name_at(text, m.end(), lower=True, titled=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
         name = read_name_at(text, m.start("name"))
         if name and name[2] >= m.end("name") - 1:
@@ -329,6 +344,8 @@ def confidence_of(found: ProseName) -> float:
 
 def fold(word: str) -> str:
     """Lower case without accents: "Márquez" → "marquez"."""
+    if word.isascii():
+        return word.casefold()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -352,3 +369,29 @@ def agrees_with_email(name: str, address: str) -> bool:
     # "jdoe" ↔ John Doe, "xgarcia" ↔ Ximena García Márquez: the initial, then a surname
     return any(len(w) >= 3 and joined == first[0] + w for w in words[1:]) or (
         len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])
+
+
+#: two words at a word start, read as a lookahead so that every word pairs with the next ("also kowalski ida")
+_PAIR = re.compile(r"(?<![\w@.'’-])(?=(?P<first>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)[ \t]+"
+                   r"(?P<last>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)(?![\w@'’-]))")
+
+
+def spelled_by_email(text: str, start: int, end: int, emails: list[str]) -> list[tuple[str, int]]:
+    """Two words of the text that an email's local part spells in full, first name and surname or initial and
+    surname: "jen kowalczyk" for jkowalczyk@ or jen.kowalczyk@ (written properly capitalised), with offsets."""
+    found: list[tuple[str, int]] = []
+    locals_ = [fold(_LOCAL_PARTS.sub("", e.split("@", 1)[0])) for e in emails]
+    locals_ = [local for local in locals_ if len(local) >= 5]
+    if not locals_:
+        return found
+    for m in _PAIR.finditer(text, start, end):
+        first, last = fold(m["first"]).replace("-", ""), fold(m["last"]).replace("-", "")
+        if len(last) < 3 or first in stop_words() or last in stop_words() or first in NOTE_WORDS:
+            continue
+        if any(local in {first + last, first[0] + last} or (
+                local.startswith(first) and local.endswith(last) and len(first) >= 2) for local in locals_):
+            found.append((f"{_written(m['first'])} {_written(m['last'])}", m.start()))
+        elif any(local in {last + first, last[0] + first} for local in locals_) and len(first) >= 3:
+            # "kowalczyk jen" for jen.kowalczyk@: the text wrote the surname first
+            found.append((f"{_written(m['last'])} {_written(m['first'])}", m.start()))
+    return found
