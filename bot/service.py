@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TextIO
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.assess.assessor import Assessor, Routing
@@ -70,6 +71,7 @@ class Service:
         self.imap: ImapPoller | None = None
         self._imap_task: asyncio.Task[None] | None = None
         self.reader: Reader | None = None
+        self._http: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -81,8 +83,11 @@ class Service:
         client: AsyncWebClient | None = None
         if settings.slack.enabled:
             assert settings.slack.bot_token is not None
+            # One HTTP session for every Web API call: connections are kept alive, not opened per card.
+            self._http = aiohttp.ClientSession()
             client = AsyncWebClient(
-                token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url
+                token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url,
+                session=self._http,
             )
             poster = SlackCardPoster(
                 client, mask=settings.privacy.mask_unclaimed,
@@ -224,6 +229,9 @@ class Service:
             await self.reader.close()
         if self.slack is not None:
             await self.slack.stop()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         await self.store.close()
 
 

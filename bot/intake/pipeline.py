@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from bot.assess.assessor import Assessor
@@ -25,6 +26,7 @@ from bot.settings.authentication import AuthenticationSettings
 from nlp.extractor import Extractor
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
+from store.messages import SenderCheck
 from store.records import AcceptedMessage, LeadRecord
 from store.store import Store
 
@@ -62,6 +64,8 @@ class IntakePipeline:
         self.reader: Reader = reader or ThreadReader(extractor)
         #: seconds between sweeps for messages still "received"; None: no sweep
         self.sweep_seconds = sweep_seconds
+        #: reads the envelope of an accepted message (threads start when first used, end with the pipeline)
+        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
 
@@ -72,7 +76,9 @@ class IntakePipeline:
         """
         message = self._store.messages.stamped(message)
         # Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: not on the loop.
-        key, subject = await asyncio.to_thread(_envelope, message)
+        # Its own thread: never queued behind DNS checks or reads in the default executor (issue 11).
+        loop = asyncio.get_running_loop()
+        key, subject = await loop.run_in_executor(self._envelopes, _envelope, message)
         accepted = await self._store.messages.accept(message, dedup_key=dedup or key, subject=subject)
         if not accepted.duplicate and not self.hold:
             self._enqueue(accepted.id, message)
@@ -114,11 +120,12 @@ class IntakePipeline:
             if found:
                 log.info("sweep queued %d message(s) accepted but not processed", found)
 
-    async def run(self, workers: int = 2) -> None:
+    async def run(self, workers: int = 8) -> None:
         """Process queued messages until cancelled.
 
-        Two workers by default: while one waits on the database, the other extracts. Each message is
-        still turned into leads exactly once (``Store.messages.complete`` takes it with a compare-and-set).
+        Eight workers by default: while some wait for a reading process or the database, others assess,
+        and the completions waiting together share one transaction (``Store.messages.complete`` groups
+        them). Each message is still turned into leads exactly once (a compare-and-set).
         """
         if self.hold:
             await asyncio.Event().wait()
@@ -161,9 +168,10 @@ class IntakePipeline:
             channel: Channel = "smtp" if record.channel == "smtp" else "http"
             message = RawMessage(raw=record.raw, channel=channel, sender=record.sender,
                                  recipients=record.recipients, received_at=record.received_at)
+        check: SenderCheck | None = None
         try:
             extraction = await self.reader.read(message)
-            verdict, trust = await self._authenticate(message_id, message, extraction.vendor)
+            verdict, trust, check = await self._authenticate(message_id, message, extraction.vendor)
             vendor = extraction.vendor if trust.credit_vendor else None
             review = f"sender not authenticated: {trust.reason}" if trust.suspicious else None
             leads = await self.assessor.assess(
@@ -175,14 +183,17 @@ class IntakePipeline:
                          for lead in leads]
         except Exception as exc:
             note = failure_note(exc, f"message {message_id}", log)
+            await self._keep_check(message_id, check)
             await self._store.messages.mark_failed(message_id, note, only_if_received=True)
             return []
         try:
-            stored = await self._store.messages.complete(message_id, leads, vendor=vendor)
+            # the sender check is stored in the same transaction as the leads (one write, issue 11)
+            stored = await self._store.messages.complete(message_id, leads, vendor=vendor, sender_check=check)
         except Exception as exc:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
             # the message keeps its bytes and now says why, for `leadbot replay`.
             note = failure_note(exc, f"storing the leads of message {message_id}", log)
+            await self._keep_check(message_id, check)
             await self._store.messages.mark_failed(message_id, note, only_if_received=True)
             return []
         if not stored and not leads:
@@ -195,8 +206,9 @@ class IntakePipeline:
 
     async def _authenticate(
         self, message_id: int, message: RawMessage, vendor: str | None
-    ) -> tuple[AuthVerdict | None, VendorTrust]:
-        """SPF/DKIM/DMARC of SMTP mail (recorded with the message), and whether ``vendor`` may be credited."""
+    ) -> tuple[AuthVerdict | None, VendorTrust, SenderCheck | None]:
+        """SPF/DKIM/DMARC of SMTP mail, whether ``vendor`` may be credited, and what to store with the message
+        (None: nothing to store)."""
         template = next((t for t in self._extractor.vendors if t.display_name == vendor), None) if vendor else None
         verdict = None
         if self._authentication is not None and self._resolver is not None and message.channel == "smtp":
@@ -212,14 +224,21 @@ class IntakePipeline:
             require_auth=template is not None and template.require_auth,
             sender_patterns=template.senders if template is not None else (),
         )
+        check = None
         if verdict is not None or trust.suspicious:
-            await self._store.authentication.record_authentication(
-                message_id,
+            check = SenderCheck(
                 verdict=verdict.summary if verdict is not None else "none",
                 auth_results=verdict.header if verdict is not None else "",
                 suspicious=trust.suspicious,
             )
-        return verdict, trust
+        return verdict, trust, check
+
+    async def _keep_check(self, message_id: int, check: SenderCheck | None) -> None:
+        """Store the sender check of a message that failed (a processed one has it stored by `complete`)."""
+        if check is not None:
+            await self._store.authentication.record_authentication(
+                message_id, verdict=check.verdict, auth_results=check.auth_results, suspicious=check.suspicious
+            )
 
     async def replay(self, message_id: int) -> list[LeadRecord]:
         """Process a stored message again (after a fix), whatever happened to it before."""
