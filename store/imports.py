@@ -87,13 +87,14 @@ class Imports:
         async with self._db.write() as session:
             taken: dict[str, int] = {}
             if fresh:
-                # One statement claims every new key; keys an earlier import holds are not returned.
+                # One statement claims every new key; keys an earlier import holds are not returned. (An
+                # executemany, so its compiled form is cached: a multi-row VALUES compiles anew per batch.)
                 result = await session.execute(
                     self._db.insert(ImportRow)
-                    .values([{"batch_id": batch_id, "row_number": row.row_number, "data": row.data, "lead_id": None,
-                              "row_key": row.key, "status": "imported", "reason": None} for _, row in fresh])
                     .on_conflict_do_nothing(index_elements=["row_key"])
-                    .returning(ImportRow.id, ImportRow.row_key)
+                    .returning(ImportRow.id, ImportRow.row_key),
+                    [{"batch_id": batch_id, "row_number": row.row_number, "data": row.data, "lead_id": None,
+                      "row_key": row.key, "status": "imported", "reason": None} for _, row in fresh],
                 )
                 taken = {str(key): int(row_id) for row_id, key in result.all()}
             links: list[dict[str, Any]] = []
