@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import case, select, update
 
+from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
 from store.db import Db, GroupCommit, to_record
 from store.leads import file_leads
@@ -34,9 +37,15 @@ class SenderCheck:
 _Completion = tuple[int, tuple[NewLead, ...], str | None, str, SenderCheck | None]
 
 
+def _envelope(message: RawMessage) -> tuple[str, str | None]:
+    return dedup_key(message), subject_of(message)
+
+
 class Messages:
     def __init__(self, db: Db) -> None:
         self._db = db
+        #: reads envelopes for `take` (its threads start when first used and end with the store)
+        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
         #: accepts: a failed group fails every sender in it (each gets a 451 and sends again)
         self._accepts = GroupCommit(self._insert_group, limit=GROUP_LIMIT)
         self._completions = GroupCommit(self._complete_group, limit=GROUP_LIMIT, alone_on_failure=True)
@@ -44,6 +53,22 @@ class Messages:
     def stamped(self, message: RawMessage) -> RawMessage:
         """The message with the time it was received, as `accept` would store it."""
         return message if message.received_at is not None else replace(message, received_at=self._db.clock())
+
+    async def take(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
+        """`accept` with the envelope read here: the dedup key (``dedup`` replaces it: a webhook's is per
+        source) and the subject from the headers, the receive time stamped if it is not.
+
+        Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: they run in a
+        thread of their own, never queued behind other work in the loop's default executor.
+        """
+        message = self.stamped(message)
+        key, subject = await asyncio.get_running_loop().run_in_executor(self._envelopes, _envelope, message)
+        return await self.accept(message, dedup_key=dedup or key, subject=subject)
+
+    async def close(self) -> None:
+        """Let envelopes being read finish (so none answers into a closed loop), and stop their threads."""
+        await asyncio.to_thread(self._envelopes.shutdown)
+        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")  # a closed store reopens lazily
 
     async def accept(self, message: RawMessage, *, dedup_key: str, subject: str | None = None) -> AcceptedMessage:
         """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate.

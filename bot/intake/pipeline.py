@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from bot.assess.assessor import Assessor
@@ -25,7 +24,6 @@ from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTru
 from bot.intake.reader import Reader, ThreadReader
 from bot.settings.authentication import AuthenticationSettings
 from nlp.extractor import Extractor
-from parsers.envelope import dedup_key, subject_of
 from parsers.lead import Channel, Extraction, RawMessage
 from store.messages import SenderCheck
 from store.records import AcceptedMessage, LeadRecord
@@ -69,8 +67,6 @@ class IntakePipeline:
         self.reader: Reader = reader or ThreadReader(extractor)
         #: seconds between sweeps for messages still "received"; None: no sweep
         self.sweep_seconds = sweep_seconds
-        #: reads the envelope of an accepted message (threads start when first used, end with the pipeline)
-        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
         #: accepts in progress (a sender waits for each): processing gives way to them
         self._accepting = 0
         self._no_accepts = asyncio.Event()
@@ -83,12 +79,15 @@ class IntakePipeline:
 
         ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
         """
-        message = self._store.messages.stamped(message)
-        # Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: not on the loop.
-        # Its own thread: never queued behind DNS checks or reads in the default executor (issue 11).
-        loop = asyncio.get_running_loop()
-        key, subject = await loop.run_in_executor(self._envelopes, _envelope, message)
-        accepted = await self._store.messages.accept(message, dedup_key=dedup or key, subject=subject)
+        self._accepting += 1
+        self._no_accepts.clear()
+        try:
+            message = self._store.messages.stamped(message)
+            accepted = await self._store.messages.take(message, dedup=dedup)
+        finally:
+            self._accepting -= 1
+            if not self._accepting:
+                self._no_accepts.set()
         if not accepted.duplicate and not self.hold:
             self._enqueue(accepted.id, message)
         return accepted
@@ -262,7 +261,3 @@ class IntakePipeline:
         """Process a stored message again (after a fix), whatever happened to it before."""
         await self._store.messages.reset(message_id)
         return await self.process(message_id)
-
-
-def _envelope(message: RawMessage) -> tuple[str, str | None]:
-    return dedup_key(message), subject_of(message)
