@@ -139,9 +139,9 @@ class Outbox:
     async def finish(self, item_ids: Sequence[int], posted: Sequence[PostedCard] = ()) -> None:
         """Finish a pass's work in one transaction: items done, and cards posted recorded on their leads.
 
-        A posted card: its lead gets the channel and ts (status "posted" unless someone claimed it meanwhile,
-        in which case the card, rendered unclaimed, gets an update), a ``posted`` event, and every pending
-        post of the lead is finished (so a crash cannot post it again, and its lane is free at once).
+        A posted card: its lead gets the channel and ts (status "posted" unless someone claimed it meanwhile:
+        the claim listener queues that card's update), a ``posted`` event, and every pending post of the lead
+        is finished (so a crash cannot post it again, and its lane is free at once).
         """
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
@@ -158,18 +158,15 @@ class Outbox:
                     ),
                     [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
                 )
-                found = {int(lead_id): (contact_id, status) for lead_id, contact_id, status in (await session.execute(
-                    select(Lead.id, Lead.contact_id, Lead.status).where(Lead.id.in_(lead_ids))
+                found = {int(lead_id): contact_id for lead_id, contact_id in (await session.execute(
+                    select(Lead.id, Lead.contact_id).where(Lead.id.in_(lead_ids))
                 )).all()}
                 rows = []
                 for card in posted:
                     if card.lead_id not in found:
                         continue  # erased meanwhile: nothing to record it on
-                    contact_id, status = found[card.lead_id]
-                    rows.append({"lead_id": card.lead_id, "contact_id": contact_id, "kind": "posted",
+                    rows.append({"lead_id": card.lead_id, "contact_id": found[card.lead_id], "kind": "posted",
                                  "actor": "leadbot", "at": now, "data": {"channel": card.channel, "ts": card.ts}})
-                    if status != LeadStatus.POSTED:  # claimed (or closed) while its card was on the way
-                        add_item(session, "update_card", card.lead_id, card.channel, {}, now)
                 if rows:
                     await session.execute(insert(events), rows)
             finished: ColumnElement[bool] = OutboxItem.id.in_(list(item_ids))
