@@ -266,20 +266,27 @@ class Leads:
         transaction. A repeated claim by the owner is not a second win.
         """
         now = self._db.clock()
+        leads = core_table(Lead)
+        # Core statements (no ORM unit of work): a click waits for this, and twenty may click at once.
         async with self._db.write() as session:
-            taken = await session.execute(
-                update(Lead)
-                .where(Lead.id == lead_id, Lead.owner.is_(None), Lead.status.in_(CLAIMABLE))
+            row = (await session.execute(
+                update(leads)
+                .where(leads.c.id == lead_id, leads.c.owner.is_(None), leads.c.status.in_(CLAIMABLE))
                 .values(owner=user, status=LeadStatus.CLAIMED, claimed_at=now)
-            )
-            won = taken.rowcount == 1  # type: ignore[attr-defined]
-            row = await session.get(Lead, lead_id, populate_existing=True)
+                .returning(*leads.c)
+            )).first()
+            won = row is not None
             if row is None:
-                raise LeadNotFound(lead_id)
+                row = (await session.execute(select(leads).where(leads.c.id == lead_id))).first()
+                if row is None:
+                    raise LeadNotFound(lead_id)
             if won:
-                add_event(session, "claimed", lead_id=lead_id, contact_id=row.contact_id, actor=user, at=now)
+                await session.execute(insert(core_table(Event)).values(
+                    lead_id=lead_id, contact_id=row.contact_id, kind="claimed", actor=user, at=now, data={}))
                 if row.slack_channel:
-                    add_item(session, "update_card", lead_id, row.slack_channel, {}, now)
+                    await session.execute(insert(core_table(OutboxItem)).values(
+                        kind="update_card", lead_id=lead_id, channel=row.slack_channel, payload={},
+                        status="pending", attempts=0, claims=0, created_at=now, next_attempt_at=now))
             return ClaimResult(won, to_record(LeadRecord, row))
 
     async def mark_posted(self, lead_id: int, channel: str, ts: str) -> None:
