@@ -85,7 +85,7 @@ class Service:
         self.reader: Reader | None = None
         self._http: aiohttp.ClientSession | None = None
         #: where the listener's mail goes: stored only until the pipeline is built, then the pipeline
-        self._accept_with: Callable[[RawMessage], Awaitable[AcceptedMessage]] = self.store.messages.take
+        self._accept_with: Callable[[RawMessage], Awaitable[AcceptedMessage]] = self.store.messages.receive
 
     async def start(self) -> None:
         """Start everything; the SMTP listener first (issue 11: the 220 within a second or two).
@@ -95,7 +95,7 @@ class Service:
         """
         settings = self.settings
         await self.store.migrate()
-        self._accept_with = self.store.messages.take
+        self._accept_with = self.store.messages.receive
         self.smtp = SmtpListener(settings.smtp, self._accept)
         await self.smtp.start()
         # Off the loop, so the listener answers meanwhile (the imports hold the GIL only in slices).

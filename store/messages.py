@@ -44,7 +44,7 @@ def _envelope(message: RawMessage) -> tuple[str, str | None]:
 class Messages:
     def __init__(self, db: Db) -> None:
         self._db = db
-        #: reads envelopes for `take` (its threads start when first used and end with the store)
+        #: reads envelopes for `receive` (its threads start when first used and end with the store)
         self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
         #: accepts: a failed group fails every sender in it (each gets a 451 and sends again)
         self._accepts = GroupCommit(self._insert_group, limit=GROUP_LIMIT)
@@ -54,7 +54,7 @@ class Messages:
         """The message with the time it was received, as `accept` would store it."""
         return message if message.received_at is not None else replace(message, received_at=self._db.clock())
 
-    async def take(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
+    async def receive(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
         """`accept` with the envelope read here: the dedup key (``dedup`` replaces it: a webhook's is per
         source) and the subject from the headers, the receive time stamped if it is not.
 

@@ -83,7 +83,7 @@ class IntakePipeline:
         self._no_accepts.clear()
         try:
             message = self._store.messages.stamped(message)
-            accepted = await self._store.messages.take(message, dedup=dedup)
+            accepted = await self._store.messages.receive(message, dedup=dedup)
         finally:
             self._accepting -= 1
             if not self._accepting:
