@@ -121,10 +121,13 @@ async def measure(args: argparse.Namespace) -> None:
                         print(f"mail during the clicks: {done} of {len(steady)} accepted, clicks took "
                               f"{sum(times):.1f} s in all")
                     results.append((phase, times))
+                _report(results, load_before)  # before the clean-up, which has been seen to hang
         finally:
-            await service.stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(service.stop(), 30)
             with contextlib.suppress(TimeoutError):  # keep-alive connections of the clickers' process
                 await asyncio.wait_for(slack.close(), 10)
+def _report(results: list[tuple[str, list[float]]], load_before: tuple[float, float, float]) -> None:
     load_after = os.getloadavg()
     print(f"{'figure':<52} {'p50':>9} {'p99':>9} {'max':>9}   goal")
     for phase, times in results:
