@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the fake Slack lives in tests/, which is not installed
@@ -207,6 +208,10 @@ class Clients:
 
     async def __aexit__(self, *exc: object) -> None:
         self._pool.shutdown()
+
+    async def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in the clients' process (another bench's clients: bench/claim.py)."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
 
     async def send(self, port: int, messages: Sequence[bytes], rate: float | None = None) -> Sent:
         loop = asyncio.get_running_loop()

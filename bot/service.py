@@ -13,36 +13,47 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Any, TextIO
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TextIO
 
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.assess.assessor import Assessor, Routing
-from bot.assess.learning import LearnedRatesCache
-from bot.assess.scoring import route
-from bot.intake.attribution import Attribution
-from bot.intake.authenticity import DnsPythonResolver, Resolver
-from bot.intake.chat import ChatIntake
-from bot.intake.http import WebIntake
-from bot.intake.imap import ImapPoller
-from bot.intake.pipeline import IntakePipeline
-from bot.intake.reader import ProcessReader, Reader, ThreadReader
 from bot.intake.smtp import SmtpListener
-from bot.settings import Settings
-from bot.slack.app import build_slack_app
-from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
-from bot.slack.runner import SlackRunner
-from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
-from bot.workers.outbox import OutboxWorker
-from bot.workers.retention import RetentionWorker
-from bot.workers.sla import SlaWorker
-from bot.workers.webhooks import WebhookWorker
-from nlp.extractor import Extractor
+from parsers.lead import RawMessage
+from store.records import AcceptedMessage
 from store.store import Store
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from bot.assess.assessor import Assessor
+    from bot.intake.authenticity import Resolver
+    from bot.intake.http import WebIntake
+    from bot.intake.imap import ImapPoller
+    from bot.intake.pipeline import IntakePipeline
+    from bot.intake.reader import Reader
+    from bot.settings import Settings
+    from bot.slack.runner import SlackRunner
+    from bot.workers.outbox import OutboxWorker
+    from bot.workers.sla import SlaWorker
+    from nlp.extractor import Extractor
+
+#: what the listener needs not, imported after it answers (spaCy, Bolt, the readers: seconds of CPU)
+PARTS = (
+    "aiohttp", "slack_sdk.web.async_client", "bot.assess.assessor", "bot.assess.learning", "bot.assess.scoring",
+    "bot.intake.attribution", "bot.intake.authenticity", "bot.intake.chat", "bot.intake.http", "bot.intake.imap",
+    "bot.intake.pipeline", "bot.intake.reader", "bot.slack.app", "bot.slack.poster", "bot.slack.runner",
+    "bot.workers.acknowledgements", "bot.workers.outbox", "bot.workers.retention", "bot.workers.sla",
+    "bot.workers.webhooks", "nlp.extractor",
+)
+
+
+def _import_parts() -> None:
+    for name in PARTS:
+        importlib.import_module(name)
+
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +84,50 @@ class Service:
         self.imap: ImapPoller | None = None
         self._imap_task: asyncio.Task[None] | None = None
         self.reader: Reader | None = None
+        self._http: aiohttp.ClientSession | None = None
+        #: where the listener's mail goes: stored only until the pipeline is built, then the pipeline
+        self._accept_with: Callable[[RawMessage], Awaitable[AcceptedMessage]] = self.store.messages.receive
 
     async def start(self) -> None:
+        """Start everything; the SMTP listener first (issue 11: the 220 within a second or two).
+
+        Mail taken before the pipeline is built is stored and waits as "received"; the pipeline's
+        ``recover`` queues it as soon as it runs.
+        """
         settings = self.settings
         await self.store.migrate()
+        self._accept_with = self.store.messages.receive
+        self.smtp = SmtpListener(settings.smtp, self._accept)
+        await self.smtp.start()
+        # Off the loop, so the listener answers meanwhile (the imports hold the GIL only in slices).
+        await asyncio.to_thread(_import_parts)
         await self._start_reading()
+        import aiohttp
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        from bot.assess.scoring import route
+        from bot.intake.attribution import Attribution
+        from bot.intake.chat import ChatIntake
+        from bot.intake.pipeline import IntakePipeline
+        from bot.slack.app import build_slack_app
+        from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
+        from bot.slack.runner import SlackRunner
+        from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
+        from bot.workers.outbox import OutboxWorker
+        from bot.workers.retention import RetentionWorker
+        from bot.workers.sla import SlaWorker
+        from bot.workers.webhooks import WebhookWorker
         assert self._extractor is not None and self.reader is not None
 
         poster: CardPoster
         client: AsyncWebClient | None = None
         if settings.slack.enabled:
             assert settings.slack.bot_token is not None
+            # One HTTP session for every Web API call: connections are kept alive, not opened per card.
+            self._http = aiohttp.ClientSession()
             client = AsyncWebClient(
-                token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url
+                token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url,
+                session=self._http,
             )
             poster = SlackCardPoster(
                 client, mask=settings.privacy.mask_unclaimed,
@@ -115,6 +157,7 @@ class Service:
             attribution=attribution,
             resolver=build_resolver(settings),
         )
+        self._accept_with = self.pipeline.accept  # before recover(): nothing accepted falls between
         recovered = 0 if self._hold else await self.pipeline.recover()
         if recovered:
             log.info("re-queued %d message(s) accepted before the last stop", recovered)
@@ -133,8 +176,6 @@ class Service:
         # issue 14: lead events to the receivers in [webhooks.outbound.<name>], from the events table
         if any(r.enabled for r in settings.webhooks.outbound.values()) and not self._hold:
             self._spawn(WebhookWorker(self.store, settings.webhooks).run(), "webhooks")
-        self.smtp = SmtpListener(settings.smtp, self.pipeline.accept)
-        await self.smtp.start()
         await self._start_ways_in()
         # Slack last, and never waited for: Socket Mode connects in the background (issue 12).
         if settings.slack.enabled:
@@ -152,12 +193,18 @@ class Service:
             "Slack" if settings.slack.enabled else "the console",
         )
 
+    async def _accept(self, message: RawMessage) -> AcceptedMessage:
+        return await self._accept_with(message)
+
     async def _start_reading(self) -> None:
         """The Extractor of this process (chat intake, template check) and the reader of accepted mail.
 
         Worker processes unless an extractor was handed in (tests) or ``[intake] read_processes = 0``;
         they start while this process builds its own Extractor.
         """
+        from bot.intake.reader import ProcessReader, ThreadReader
+        from nlp.extractor import Extractor
+
         settings = self.settings
         intake = settings.intake
         starting: asyncio.Task[None] | None = None
@@ -184,6 +231,10 @@ class Service:
 
     async def _start_ways_in(self) -> None:
         """HTTP webhooks and forms, and the IMAP mailbox, each only when configured."""
+        from bot.intake.http import WebIntake
+        from bot.intake.imap import ImapPoller
+        from bot.intake.pipeline import IntakePipeline
+
         settings = self.settings
         assert self.pipeline is not None and self._extractor is not None
         if settings.http.enabled and (settings.intake.sources or settings.forms):
@@ -237,11 +288,17 @@ class Service:
             await self.reader.close()
         if self.slack is not None:
             await self.slack.stop()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         await self.store.close()
 
 
 def build_assessor(settings: Settings, store: Store) -> Assessor:
     """The one assessor (scoring with learned rates, routing, claim clock) every way in shares."""
+    from bot.assess.assessor import Assessor, Routing
+    from bot.assess.learning import LearnedRatesCache
+
     routing = Routing(
         channels=settings.slack.channels,
         slack_enabled=settings.slack.enabled,
@@ -253,6 +310,8 @@ def build_assessor(settings: Settings, store: Store) -> Assessor:
 
 def build_resolver(settings: Settings) -> Resolver | None:
     """The DNS sender authentication asks (issue 13), or None when `[authentication] enabled = false`."""
+    from bot.intake.authenticity import DnsPythonResolver
+
     if not settings.authentication.enabled:
         return None
     return DnsPythonResolver(timeout=settings.authentication.dns_timeout_seconds)

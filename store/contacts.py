@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parsers.verify import contact_phone
 from store.db import Db, to_record
 from store.events import add_event
 from store.matching import NAME_THRESHOLD, name_similarity, names_compatible, normalise_postal
@@ -19,6 +18,14 @@ from store.tables import Contact, Event, Lead
 
 #: how a lead was matched to an existing contact ("name+postal" is a judgement, recorded as a merge)
 BY_EMAIL, BY_PHONE, BY_NAME_POSTAL = "email", "phone", "name+postal"
+
+
+def contact_phone(text: str | None, region: str) -> str | None:
+    """`parsers.verify.contact_phone`, imported when first needed: phonenumbers, email-validator and
+    nameparser take a third of a second to import, which the service's start-up does not wait for."""
+    from parsers.verify import contact_phone as normalised
+
+    return normalised(text, region)
 
 
 def _full_name(fields: dict[str, str]) -> str:

@@ -11,11 +11,11 @@ import dataclasses
 import fcntl
 import functools
 import typing
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 Clock = Callable[[], datetime]
 R = TypeVar("R")
+J = TypeVar("J")
+A = TypeVar("A")
 
 #: the key of the PostgreSQL advisory lock every instance takes around its migrations ("leadbot" in ASCII)
 MIGRATION_LOCK_KEY = 0x6C656164626F74
@@ -169,6 +171,58 @@ class _WriteGate:
             yield
         finally:
             self._lock.release()
+
+
+class GroupCommit(Generic[J, A]):
+    """Group commit: jobs submitted while an earlier group is being written join the next group, and
+    ``write`` stores each group (in one transaction) and answers its jobs in order.
+
+    Every caller returns only after its own group is written. A group that fails fails every job in it;
+    with ``alone_on_failure`` its jobs are written again one by one first, so one bad job fails alone.
+    """
+
+    def __init__(
+        self, write: Callable[[list[J]], Awaitable[list[A]]], *, limit: int, alone_on_failure: bool = False
+    ) -> None:
+        self._write = write
+        self._limit = limit
+        self._alone_on_failure = alone_on_failure
+        self._waiting: list[tuple[J, asyncio.Future[A]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, job: J) -> A:
+        waiter: asyncio.Future[A] = asyncio.get_running_loop().create_future()
+        self._waiting.append((job, waiter))
+        writer = self._writer
+        if writer is None or writer.done() or writer.get_loop() is not waiter.get_loop():
+            self._writer = asyncio.create_task(self._write_groups())
+        return await waiter
+
+    async def _write_groups(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(0)  # jobs that are ready in this turn of the loop join the group
+            group, self._waiting = self._waiting[: self._limit], self._waiting[self._limit :]
+            answers: list[A | Exception]
+            try:
+                answers = list(await self._write([job for job, _ in group]))
+            except Exception as exc:
+                if not self._alone_on_failure or len(group) == 1:
+                    answers = [exc] * len(group)
+                else:
+                    answers = [await self._alone(job) for job, _ in group]
+            for (_, waiter), answer in zip(group, answers, strict=True):
+                if waiter.done():
+                    continue
+                if isinstance(answer, Exception):
+                    waiter.set_exception(answer)
+                else:
+                    waiter.set_result(answer)
+
+    async def _alone(self, job: J) -> A | Exception:
+        try:
+            return (await self._write([job]))[0]
+        except Exception as exc:
+            return exc
 
 
 @asynccontextmanager

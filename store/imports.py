@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy import insert as sa_insert
 
-from store.contacts import ContactIndex, fill, new_contact
-from store.db import Db, core_table
-from store.leads import insert_lead, insert_new_people
+from store.db import Db
+from store.leads import file_leads
 from store.records import ImportCandidate, ImportOutcome, IntakeKeyClaim
-from store.tables import Contact, ImportBatch, ImportRow, IntakeKey
+from store.tables import ImportBatch, ImportRow, IntakeKey
 
 #: the reason kept with an imported row whose key an earlier row holds
 DUPLICATE_ROW = "already imported (same contact and request)"
@@ -88,58 +87,26 @@ class Imports:
         async with self._db.write() as session:
             taken: dict[str, int] = {}
             if fresh:
-                # One statement claims every new key; keys an earlier import holds are not returned.
+                # One statement claims every new key; keys an earlier import holds are not returned. (An
+                # executemany, so its compiled form is cached: a multi-row VALUES compiles anew per batch.)
                 result = await session.execute(
                     self._db.insert(ImportRow)
-                    .values([{"batch_id": batch_id, "row_number": row.row_number, "data": row.data, "lead_id": None,
-                              "row_key": row.key, "status": "imported", "reason": None} for _, row in fresh])
                     .on_conflict_do_nothing(index_elements=["row_key"])
-                    .returning(ImportRow.id, ImportRow.row_key)
+                    .returning(ImportRow.id, ImportRow.row_key),
+                    [{"batch_id": batch_id, "row_number": row.row_number, "data": row.data, "lead_id": None,
+                      "row_key": row.key, "status": "imported", "reason": None} for _, row in fresh],
                 )
                 taken = {str(key): int(row_id) for row_id, key in result.all()}
             links: list[dict[str, Any]] = []
-            taken_rows = []
+            taken_rows: list[tuple[int, ImportCandidate, int]] = []
             for index, row in fresh:
                 row_id = taken.get(row.key or "")
                 if row_id is None:
                     keep(index, row, "duplicate", DUPLICATE_ROW)
                 else:
                     taken_rows.append((index, row, row_id))
-            # Rows from people the store does not know yet (nor an earlier row of this batch) are filed in a
-            # few multi-row statements; the others (repeats, matches) one by one, as mail is.
-            contacts = await ContactIndex.load(session, [row.lead for _, row, _ in taken_rows if row.lead])
-            new_people: list[tuple[int, ImportCandidate, int, Contact]] = []
-            known: list[tuple[int, ImportCandidate, int]] = []
-            for index, row, row_id in taken_rows:
-                assert row.lead is not None
-                contact = contacts.match(row.lead)[0]
-                if contact is None:
-                    contact = new_contact(row.lead, now)
-                    new_people.append((index, row, row_id, contact))
-                else:
-                    fill(contact, row.lead)  # as filing it will: a later row may match on what it adds
-                    known.append((index, row, row_id))
-                contacts.add(contact)
-            if new_people:
-                contacts_table = core_table(Contact)
-                created = await session.execute(
-                    sa_insert(contacts_table).returning(contacts_table.c.id, sort_by_parameter_order=True),
-                    [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code,
-                      "created_at": now} for *_, c in new_people],
-                )
-                contact_ids = [int(i) for i in created.scalars()]
-                lead_ids = await insert_new_people(
-                    session, [(row.lead, cid) for (_, row, _, _), cid in zip(new_people, contact_ids, strict=True)
-                              if row.lead is not None], actor, now)
-                for (index, row, row_id, _), lead_id in zip(new_people, lead_ids, strict=True):
-                    assert row.lead is not None
-                    links.append({"id": row_id, "lead_id": lead_id})
-                    outcomes[index] = ImportOutcome(row.row_number, "imported", lead_id=lead_id, grade=row.lead.grade)
-            if known:
-                contacts = await ContactIndex.load(session, [row.lead for _, row, _ in known if row.lead])
-            for index, row, row_id in known:
-                assert row.lead is not None
-                lead = await insert_lead(session, row.lead, None, actor, now, contacts)
+            filed = await file_leads(session, [(row.lead, None) for _, row, _ in taken_rows if row.lead], actor, now)
+            for (index, row, row_id), lead in zip(taken_rows, filed, strict=True):
                 links.append({"id": row_id, "lead_id": lead.id})
                 outcomes[index] = ImportOutcome(row.row_number, "imported", lead_id=lead.id, grade=lead.grade)
             if links:

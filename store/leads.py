@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.contacts import BY_NAME_POSTAL, ContactIndex, find_or_create
+from store.contacts import BY_NAME_POSTAL, ContactIndex, fill, find_or_create, new_contact
 from store.db import Db, core_table, to_record
 from store.events import add_event
 from store.outbox import add_item, pending_count
@@ -104,33 +104,84 @@ def _intake_data(lead: NewLead, how: str | None) -> dict[str, Any]:
             "contact_match": how}
 
 
-async def insert_new_people(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int]], actor: str, now: datetime
-) -> list[int]:
-    """`insert_lead` for many leads, each from a contact created for it (so none is a repeat), in a few
-    multi-row statements: leads, intake events, card posts and claim timers. Returns the leads' ids in order."""
+async def file_leads(
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None]], actor: str, now: datetime
+) -> list[LeadRecord]:
+    """`insert_lead` for many leads (each with its message id), in the caller's transaction and in a few
+    statements instead of a dozen per lead. Returns the stored leads in the order given.
+
+    The contacts the batch could match are fetched at once (`ContactIndex`). Leads from people nobody knows
+    yet (nor an earlier lead of the batch) are filed with multi-row ``INSERT … RETURNING``: contacts, leads,
+    intake events, card posts and claim timers. The others (a repeat, a match to weigh) go one by one
+    through `insert_lead`, after them, exactly as a single lead is filed.
+    """
     if not leads:
         return []
-    values = [_lead_values(lead, None, contact_id, now) for lead, contact_id in leads]
+    index = await ContactIndex.load(session, [lead for lead, _ in leads])
+    new_people: list[tuple[int, Contact]] = []
+    known: list[int] = []
+    for position, (lead, _) in enumerate(leads):
+        contact = index.match(lead)[0]
+        if contact is None:
+            contact = new_contact(lead, now)
+            new_people.append((position, contact))
+        else:
+            fill(contact, lead)  # as filing it will: a later lead may match on what it adds
+            known.append(position)
+        index.add(contact)
+    stored: dict[int, LeadRecord] = {}
+    if new_people:
+        contacts_table = core_table(Contact)
+        created = await session.execute(
+            insert(contacts_table).returning(contacts_table.c.id, sort_by_parameter_order=True),
+            [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code, "created_at": now}
+             for _, c in new_people],
+        )
+        contact_ids = [int(i) for i in created.scalars()]
+        batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
+            new_people, contact_ids, strict=True)]
+        for (position, _), record in zip(new_people, await _insert_new_people(session, batch, actor, now),
+                                         strict=True):
+            stored[position] = record
+    if known:
+        # the contacts just created are rows now: match against them, not the placeholders
+        index = await ContactIndex.load(session, [leads[position][0] for position in known])
+        for position in known:
+            lead, message_id = leads[position]
+            stored[position] = to_record(LeadRecord, await insert_lead(session, lead, message_id, actor, now, index))
+    return [stored[position] for position in range(len(leads))]
+
+
+async def _insert_new_people(
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime
+) -> list[LeadRecord]:
+    """Leads (with message id and contact id), each from a contact created for it (so none is a repeat), in
+    multi-row statements: leads, intake events, card posts and claim timers."""
+    values = [_lead_values(lead, message_id, contact_id, now) for lead, message_id, contact_id in leads]
     leads_table = core_table(Lead)
     result = await session.execute(
         insert(leads_table).returning(leads_table.c.id, sort_by_parameter_order=True), values
     )
     ids = [int(i) for i in result.scalars()]
     events, items, timers = [], [], []
-    for (lead, contact_id), lead_id in zip(leads, ids, strict=True):
+    for (lead, _, contact_id), lead_id in zip(leads, ids, strict=True):
         events.append({"lead_id": lead_id, "contact_id": contact_id, "kind": "intake", "actor": actor, "at": now,
                        "data": _intake_data(lead, None)})
         if lead.post_to:
             items.append({"kind": "post_card", "lead_id": lead_id, "channel": lead.post_to, "payload": {},
-                          "status": "pending", "attempts": 0, "created_at": now, "next_attempt_at": now})
+                          "status": "pending", "attempts": 0, "claims": 0, "created_at": now,
+                          "next_attempt_at": now})
             if lead.claim_due_at is not None:
                 timers.append({"lead_id": lead_id, "kind": "claim", "step": 0, "started_at": now,
                                "due_at": lead.claim_due_at, "status": "pending"})
     for table, rows in ((Event, events), (OutboxItem, items), (SlaTimer, timers)):
         if rows:
             await session.execute(insert(core_table(table)), rows)  # Core: no ORM bulk bookkeeping
-    return ids
+    return [LeadRecord(id=lead_id, message_id=row["message_id"], contact_id=row["contact_id"], vendor=row["vendor"],
+                       channel=row["channel"], fields=dict(row["fields"]), provenance=dict(row["provenance"]),
+                       score=row["score"], grade=row["grade"], reasons=tuple(row["reasons"]), status=row["status"],
+                       owner=None, created_at=now, invalid=bool(row["invalid"]))
+            for row, lead_id in zip(values, ids, strict=True)]
 
 
 async def _tell_about_repeat(session: AsyncSession, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:
@@ -187,6 +238,14 @@ class Leads:
             row = await session.get(Lead, lead_id)
             return to_record(LeadRecord, row) if row else None
 
+    async def get_many(self, lead_ids: Sequence[int]) -> dict[int, LeadRecord]:
+        """The leads of these ids that exist, by id (one query: the outbox reads a pass's leads at once)."""
+        if not lead_ids:
+            return {}
+        async with self._db.read() as session:
+            rows = await session.scalars(select(Lead).where(Lead.id.in_(sorted(set(lead_ids)))))
+            return {row.id: to_record(LeadRecord, row) for row in rows}
+
     async def recent(
         self, *, grade: str | None = None, status: str | None = None, owner: str | None = None, limit: int = 50
     ) -> list[LeadRecord]:
@@ -207,20 +266,27 @@ class Leads:
         transaction. A repeated claim by the owner is not a second win.
         """
         now = self._db.clock()
+        leads = core_table(Lead)
+        # Core statements (no ORM unit of work): a click waits for this, and twenty may click at once.
         async with self._db.write() as session:
-            taken = await session.execute(
-                update(Lead)
-                .where(Lead.id == lead_id, Lead.owner.is_(None), Lead.status.in_(CLAIMABLE))
+            row = (await session.execute(
+                update(leads)
+                .where(leads.c.id == lead_id, leads.c.owner.is_(None), leads.c.status.in_(CLAIMABLE))
                 .values(owner=user, status=LeadStatus.CLAIMED, claimed_at=now)
-            )
-            won = taken.rowcount == 1  # type: ignore[attr-defined]
-            row = await session.get(Lead, lead_id, populate_existing=True)
+                .returning(*leads.c)
+            )).first()
+            won = row is not None
             if row is None:
-                raise LeadNotFound(lead_id)
+                row = (await session.execute(select(leads).where(leads.c.id == lead_id))).first()
+                if row is None:
+                    raise LeadNotFound(lead_id)
             if won:
-                add_event(session, "claimed", lead_id=lead_id, contact_id=row.contact_id, actor=user, at=now)
+                await session.execute(insert(core_table(Event)).values(
+                    lead_id=lead_id, contact_id=row.contact_id, kind="claimed", actor=user, at=now, data={}))
                 if row.slack_channel:
-                    add_item(session, "update_card", lead_id, row.slack_channel, {}, now)
+                    await session.execute(insert(core_table(OutboxItem)).values(
+                        kind="update_card", lead_id=lead_id, channel=row.slack_channel, payload={},
+                        status="pending", attempts=0, claims=0, created_at=now, next_attempt_at=now))
             return ClaimResult(won, to_record(LeadRecord, row))
 
     async def mark_posted(self, lead_id: int, channel: str, ts: str) -> None:

@@ -4,32 +4,72 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, case, or_, select, update
 
+from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
-from store.db import Db, to_record
-from store.leads import insert_lead
+from store.db import Db, GroupCommit, to_record
+from store.leads import file_leads
 from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead
 from store.tables import InboundMessage
 
-#: accepts in one group commit at most (SQLite binds at most 32,766 parameters in one statement)
+#: accepts (or completions) in one group commit at most (SQLite binds at most 32,766 parameters in one
+#: statement)
 GROUP_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SenderCheck:
+    """A message's sender authentication as stored with it (`store.authentication` reads it back)."""
+
+    #: pass | fail | none | temperror
+    verdict: str
+    #: our Authentication-Results header (RFC 8601)
+    auth_results: str
+    suspicious: bool
+
+
+#: a message's id, its leads, its vendor, the actor filing them and its sender check, waiting for a group commit
+_Completion = tuple[int, tuple[NewLead, ...], str | None, str, SenderCheck | None]
+
+
+def _envelope(message: RawMessage) -> tuple[str, str | None]:
+    return dedup_key(message), subject_of(message)
 
 
 class Messages:
     def __init__(self, db: Db) -> None:
         self._db = db
-        #: accepts waiting for the next group commit: their values, and who waits for the answer
-        self._pending: list[tuple[dict[str, Any], asyncio.Future[AcceptedMessage]]] = []
-        self._committer: asyncio.Task[None] | None = None
+        #: reads envelopes for `receive` (its threads start when first used and end with the store)
+        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
+        #: accepts: a failed group fails every sender in it (each gets a 451 and sends again)
+        self._accepts = GroupCommit(self._insert_group, limit=GROUP_LIMIT)
+        self._completions = GroupCommit(self._complete_group, limit=GROUP_LIMIT, alone_on_failure=True)
 
     def stamped(self, message: RawMessage) -> RawMessage:
         """The message with the time it was received, as `accept` would store it."""
         return message if message.received_at is not None else replace(message, received_at=self._db.clock())
+
+    async def receive(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
+        """`accept` with the envelope read here: the dedup key (``dedup`` replaces it: a webhook's is per
+        source) and the subject from the headers, the receive time stamped if it is not.
+
+        Header parsing and encoded-word decoding are CPU work on sender-controlled bytes: they run in a
+        thread of their own, never queued behind other work in the loop's default executor.
+        """
+        message = self.stamped(message)
+        key, subject = await asyncio.get_running_loop().run_in_executor(self._envelopes, _envelope, message)
+        return await self.accept(message, dedup_key=dedup or key, subject=subject)
+
+    async def close(self) -> None:
+        """Let envelopes being read finish (so none answers into a closed loop), and stop their threads."""
+        await asyncio.to_thread(self._envelopes.shutdown)
+        self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")  # a closed store reopens lazily
 
     async def accept(self, message: RawMessage, *, dedup_key: str, subject: str | None = None) -> AcceptedMessage:
         """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate.
@@ -52,28 +92,7 @@ class Messages:
             "client_ip": message.client_ip[:45] if message.client_ip else None,
             "helo": message.helo[:255] if message.helo else None,
         }
-        waiter: asyncio.Future[AcceptedMessage] = asyncio.get_running_loop().create_future()
-        self._pending.append((values, waiter))
-        committer = self._committer
-        if committer is None or committer.done() or committer.get_loop() is not waiter.get_loop():
-            self._committer = asyncio.create_task(self._commit_groups())
-        return await waiter
-
-    async def _commit_groups(self) -> None:
-        """Commit the waiting accepts, group after group, until none waits."""
-        while self._pending:
-            await asyncio.sleep(0)  # accepts that are ready in this turn of the loop join the group
-            group, self._pending = self._pending[:GROUP_LIMIT], self._pending[GROUP_LIMIT:]
-            try:
-                answers = await self._insert_group([values for values, _ in group])
-            except Exception as exc:  # every waiter hears of it (its sender gets a 451)
-                for _, waiter in group:
-                    if not waiter.done():
-                        waiter.set_exception(exc)
-                continue
-            for (_, waiter), answer in zip(group, answers, strict=True):
-                if not waiter.done():
-                    waiter.set_result(answer)
+        return await self._accepts.submit(values)
 
     async def _insert_group(self, rows: list[dict[str, Any]]) -> list[AcceptedMessage]:
         unique: dict[str, dict[str, Any]] = {}
@@ -206,27 +225,70 @@ class Messages:
             return to_record(MessageRecord, row)
 
     async def complete(
-        self, message_id: int, leads: Sequence[NewLead], *, vendor: str | None, actor: str = "leadbot"
+        self,
+        message_id: int,
+        leads: Sequence[NewLead],
+        *,
+        vendor: str | None,
+        actor: str = "leadbot",
+        sender_check: SenderCheck | None = None,
     ) -> list[LeadRecord]:
-        """Store the message's leads, their intake events and card posts, and mark it processed.
+        """Store the message's leads, their intake events and card posts, and mark it processed (with its
+        ``sender_check``, if it was checked).
 
-        One transaction, and only for a message still "received" (a compare-and-set): a message is turned
-        into leads exactly once, even if two workers (or a restarted process) race on it.
+        Only for a message still "received" (a compare-and-set): a message is turned into leads exactly
+        once, even if two workers (or a restarted process) race on it; [] for one taken already.
+
+        Group commit, as for accepts: completions that arrive while an earlier group is being written share
+        the next transaction (`file_leads`: a few multi-row statements for the whole group). A group that
+        fails is written again message by message, so one bad message fails alone.
         """
+        return await self._completions.submit((message_id, tuple(leads), vendor, actor, sender_check))
+
+    async def _complete_group(self, jobs: list[_Completion]) -> list[list[LeadRecord]]:
         now = self._db.clock()
+        ids = [message_id for message_id, *_ in jobs]
+        outcome = {message_id: MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD
+                   for message_id, leads, *_ in jobs}
+        vendors = {message_id: vendor for message_id, _, vendor, *_ in jobs}
+        checks = {message_id: check for message_id, *_, check in jobs if check is not None}
+        checked: dict[str, Any] = {}
+        if checks:  # the others keep what they have
+            for column in ("verdict", "auth_results", "suspicious"):
+                kept = getattr(InboundMessage, "auth_verdict" if column == "verdict" else column)
+                values = {message_id: getattr(check, column) for message_id, check in checks.items()}
+                if column == "verdict":
+                    values = {message_id: verdict[:16] for message_id, verdict in values.items()}
+                checked[kept.key] = case(values, value=InboundMessage.id, else_=kept)
         async with self._db.write() as session:
-            taken = await session.execute(
+            # One compare-and-set for the group: only messages still "received" come back.
+            taken = set((await session.execute(
                 update(InboundMessage)
-                .where(InboundMessage.id == message_id, InboundMessage.status == MessageStatus.RECEIVED)
+                .where(InboundMessage.id.in_(ids), InboundMessage.status == MessageStatus.RECEIVED)
                 .values(
-                    status=MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
+                    status=case(outcome, value=InboundMessage.id),
+                    vendor=case(vendors, value=InboundMessage.id),
                     processed_at=now,
-                    vendor=vendor,
                     attempts=InboundMessage.attempts + 1,
                     error=None,
+                    **checked,
                 )
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                return []
-            rows = [await insert_lead(session, lead, message_id, actor, now) for lead in leads]
-            return [to_record(LeadRecord, r) for r in rows]
+                .returning(InboundMessage.id)
+            )).scalars())
+            answers: list[list[LeadRecord]] = []
+            by_actor: dict[str, list[tuple[NewLead, int | None]]] = {}
+            first = set()
+            for message_id, leads, _, actor, _ in jobs:
+                if message_id in taken and message_id not in first:  # the same id twice: the first takes it
+                    first.add(message_id)
+                    by_actor.setdefault(actor, []).extend((lead, message_id) for lead in leads)
+            filed: dict[int, list[LeadRecord]] = {}
+            for actor, batch in by_actor.items():
+                for record in await file_leads(session, batch, actor, now):
+                    assert record.message_id is not None
+                    filed.setdefault(record.message_id, []).append(record)
+            seen = set()
+            for message_id, *_ in jobs:
+                answers.append(filed.get(message_id, []) if message_id in first and message_id not in seen else [])
+                seen.add(message_id)
+        return answers

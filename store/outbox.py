@@ -9,15 +9,26 @@ PostgreSQL; on SQLite the single writer makes the statement a compare-and-set).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.db import Db, to_record
-from store.records import OutboxRecord
-from store.tables import Lead, OutboxItem
+from store.db import Db, core_table, to_record
+from store.records import LeadStatus, OutboxRecord
+from store.tables import Event, Lead, OutboxItem
+
+
+@dataclass(frozen=True, slots=True)
+class PostedCard:
+    """A lead's card as it went out: where, and its message ts."""
+
+    lead_id: int
+    channel: str
+    ts: str
 
 
 def add_item(
@@ -124,6 +135,52 @@ class Outbox:
                     lease_owner=None, leased_until=None,
                 )
             )
+
+    async def finish(self, item_ids: Sequence[int], posted: Sequence[PostedCard] = ()) -> None:
+        """Finish a pass's work in one transaction: items done, and cards posted recorded on their leads.
+
+        A posted card: its lead gets the channel and ts (status "posted" unless someone claimed it meanwhile:
+        the claim listener queues that card's update), a ``posted`` event, and every pending post of the lead
+        is finished (so a crash cannot post it again, and its lane is free at once).
+        """
+        now = self._db.clock()
+        lead_ids = [card.lead_id for card in posted]
+        leads, events = core_table(Lead), core_table(Event)
+        async with self._db.write() as session:
+            if posted:
+                await session.execute(
+                    update(leads)
+                    .where(leads.c.id == bindparam("card_lead"))
+                    .values(
+                        slack_channel=bindparam("card_channel"),
+                        slack_ts=bindparam("card_ts"),
+                        status=case((leads.c.status == LeadStatus.NEW, LeadStatus.POSTED), else_=leads.c.status),
+                    ),
+                    [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
+                )
+                found = {int(lead_id): contact_id for lead_id, contact_id in (await session.execute(
+                    select(Lead.id, Lead.contact_id).where(Lead.id.in_(lead_ids))
+                )).all()}
+                rows = []
+                for card in posted:
+                    if card.lead_id not in found:
+                        continue  # erased meanwhile: nothing to record it on
+                    rows.append({"lead_id": card.lead_id, "contact_id": found[card.lead_id], "kind": "posted",
+                                 "actor": "leadbot", "at": now, "data": {"channel": card.channel, "ts": card.ts}})
+                if rows:
+                    await session.execute(insert(events), rows)
+            finished: ColumnElement[bool] = OutboxItem.id.in_(list(item_ids))
+            if lead_ids:
+                finished = or_(finished, and_(OutboxItem.lead_id.in_(lead_ids), OutboxItem.kind == "post_card",
+                                              OutboxItem.status == "pending"))
+            if item_ids or lead_ids:
+                await session.execute(
+                    update(OutboxItem)
+                    .where(finished)
+                    .values(status="done", done_at=now, attempts=OutboxItem.attempts + 1, lease_owner=None,
+                            leased_until=None)
+                    .execution_options(synchronize_session=False)
+                )
 
     async def retry(
         self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False,

@@ -68,4 +68,5 @@ class Store:
         await self._db.migrate()
 
     async def close(self) -> None:
+        await self.messages.close()
         await self._db.close()

@@ -6,6 +6,7 @@ neither imports the other's internals.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -136,7 +137,13 @@ def spam_phrase(lead: ExtractedLead, rules: ScoringSettings) -> str | None:
 
 
 def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", text) is not None
+    return _phrase_pattern(phrase).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """The phrase as a whole-word pattern, compiled once (every lead is checked against every phrase)."""
+    return re.compile(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)")
 
 
 def intent_phrase(lead: ExtractedLead, rules: ScoringSettings) -> str | None:

@@ -67,6 +67,7 @@ from bot.slack.poster import CardPoster
 from bot.slack.safe import inert
 from parsers.errors import LeadbotError
 from store.db import utcnow
+from store.outbox import PostedCard
 from store.privacy import ERASE_KIND
 from store.records import LeadRecord, OutboxRecord
 from store.store import Store
@@ -184,6 +185,10 @@ class OutboxWorker:
         self._paused_until: datetime | None = None
         #: the earliest moment a held item becomes ready (how long the loop may sleep)
         self._next_ready: datetime | None = None
+        #: this pass: its items' leads (read at once), the items done and the cards posted (written at once)
+        self._leads: dict[int, LeadRecord] = {}
+        self._finished: list[int] = []
+        self._posted: list[PostedCard] = []
 
     # ---- driving -----------------------------------------------------------------------------------
 
@@ -240,6 +245,19 @@ class OutboxWorker:
         items = await self._store.outbox.lease(self._instance, seconds=self._lease_seconds, limit=self._batch)
         if len(items) >= self._batch:  # more may be waiting beyond this batch: come back at once
             self._hold_until(now)
+        # One read for the pass's leads, one write for what it finished (issue 11): each lead has at most one
+        # item in a pass (its lane's head), so what is read here is what its item would have read.
+        self._leads = await self._store.leads.get_many([i.lead_id for i in items if i.lead_id is not None])
+        self._finished, self._posted = [], []
+        try:
+            return await self._deliver(items)
+        finally:
+            finished, posted = self._finished, self._posted
+            self._leads, self._finished, self._posted = {}, [], []
+            if finished or posted:
+                await self._store.outbox.finish(finished, posted)
+
+    async def _deliver(self, items: list[OutboxRecord]) -> int:
         done = 0
         handed_back: list[int] = []
         for index, item in enumerate(items):
@@ -304,7 +322,7 @@ class OutboxWorker:
             )
             self._after_failure(item, failure, exc)
             return False
-        await self._store.outbox.done(item.id)
+        self._finished.append(item.id)  # written with the rest of the pass
         self._outage = 0
         logger.debug("outbox item %d (%s, lead %s) done", item.id, item.kind, item.lead_id)
         return True
@@ -326,7 +344,7 @@ class OutboxWorker:
     async def _post_card(self, item: OutboxRecord) -> None:
         if item.lead_id is None or not item.channel:
             raise _Permanent("post_card needs a lead and a channel")
-        lead = await self._store.leads.get(item.lead_id)
+        lead = await self._lead(item.lead_id)
         if lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if lead.slack_ts:
@@ -352,12 +370,17 @@ class OutboxWorker:
             logger.info("lead %d's card was posted by an earlier try (%s); adopting it", lead.id, ts)
         else:
             ts = await self._poster.post(channel, lead, token=token)
-        await self._store.leads.mark_posted(lead.id, channel, ts)
+        self._posted.append(PostedCard(lead.id, channel, ts))
+
+    async def _lead(self, lead_id: int) -> LeadRecord | None:
+        """The lead of an item of this pass (read with the others when the pass began)."""
+        lead = self._leads.get(lead_id)
+        return lead if lead is not None else await self._store.leads.get(lead_id)
 
     async def _update_card(self, item: OutboxRecord) -> None:
         if item.lead_id is None:
             raise _Permanent("update_card needs a lead")
-        lead = await self._store.leads.get(item.lead_id)
+        lead = await self._lead(item.lead_id)
         if lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if not (lead.slack_channel and lead.slack_ts):
@@ -375,7 +398,7 @@ class OutboxWorker:
         if not isinstance(text, str) or not text.strip():
             raise _Permanent("post_text needs a text")
         channel, thread_ts = item.channel, None
-        lead = await self._store.leads.get(item.lead_id) if item.lead_id is not None else None
+        lead = await self._lead(item.lead_id) if item.lead_id is not None else None
         if item.lead_id is not None and lead is None:
             raise _Permanent(f"lead {item.lead_id} no longer exists")
         if item.payload.get("in_thread"):
@@ -402,7 +425,7 @@ class OutboxWorker:
     async def _dm(self, item: OutboxRecord) -> None:
         user, text = item.payload.get("user"), outbox_text(item.payload)
         if item.payload.get("card") and isinstance(user, str) and user and item.lead_id is not None:
-            lead = await self._store.leads.get(item.lead_id)
+            lead = await self._lead(item.lead_id)
             if lead is None:
                 raise _Permanent(f"lead {item.lead_id} no longer exists")
             ts = await self._poster.send_card_dm(user, lead)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy.exc import StatementError
+
 from store.store import Store
 from tests.store.helpers import new_lead, raw_message
 
@@ -72,3 +74,43 @@ async def test_concurrent_accepts_share_commits_and_each_gets_its_own_answer(sto
         record = await store.messages.get(message_id)
         assert record is not None and record.raw == f"Subject: {key}\r\n\r\nbody".encode()
 
+
+
+async def test_concurrent_completions_share_a_group_and_file_like_one_by_one(store: Store) -> None:
+    ids = [(await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"g{n}")).id
+           for n in range(12)]
+    people = [new_lead(f"person{n}@park.test") for n in range(8)]
+    repeats = [new_lead("person0@park.test"), new_lead("person0@park.test")]  # the first person writes again
+    jobs = [[lead] for lead in people] + [[lead] for lead in repeats] + [[], []]
+    answers = await asyncio.gather(
+        *(store.messages.complete(message_id, leads, vendor="Portal")
+          for message_id, leads in zip(ids, jobs, strict=True))
+    )
+    assert [len(a) for a in answers] == [1] * 10 + [0, 0]
+    assert all(a[0].message_id == message_id for message_id, a in zip(ids[:10], answers[:10], strict=True))
+    first, *later = [answers[0][0], answers[8][0], answers[9][0]]
+    assert first.status == "new" and [lead.status for lead in later] == ["duplicate", "duplicate"]
+    assert {lead.contact_id for lead in (first, *later)} == {first.contact_id}  # one person, one contact
+    assert len({a[0].contact_id for a in answers[:8]}) == 8
+    for answer in answers[:10]:
+        assert [e.kind for e in await store.events.for_lead(answer[0].id)][:1] == ["intake"]
+    cards = [d.lead_id for d in await store.outbox.due() if d.kind == "post_card" and d.lead_id is not None]
+    assert sorted(cards) == sorted(a[0].id for a in answers[:8])  # repeats get no card of their own
+    statuses = [(await store.messages.get(message_id)) for message_id in ids]
+    assert [m.status for m in statuses if m is not None] == ["processed"] * 10 + ["no_lead"] * 2
+
+
+async def test_a_completion_that_cannot_be_stored_fails_alone(store: Store) -> None:
+    ids = [(await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"b{n}")).id
+           for n in range(3)]
+    good, bad = new_lead("fine@park.test"), new_lead("odd@park.test")
+    bad.fields["note"] = {"not", "json"}  # type: ignore[assignment]  # a set cannot be stored as JSON
+    answers = await asyncio.gather(
+        store.messages.complete(ids[0], [good], vendor=None),
+        store.messages.complete(ids[1], [bad], vendor=None),
+        store.messages.complete(ids[2], [new_lead("also@park.test")], vendor=None),
+        return_exceptions=True,
+    )
+    assert isinstance(answers[1], StatementError) and "not JSON serializable" in str(answers[1])
+    assert [len(a) for a in (answers[0], answers[2]) if isinstance(a, list)] == [1, 1]
+    assert await store.messages.unprocessed_ids() == [ids[1]]  # still "received": the sweep or a replay retries

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from store.outbox import PostedCard
 from store.store import Store
+from tests.store.helpers import new_lead
 
 
 async def test_outbox_retry_and_done(store: Store) -> None:
@@ -20,3 +22,20 @@ async def test_outbox_retry_and_done(store: Store) -> None:
     later = Store(store.engine, clock=lambda: now + timedelta(seconds=31))
     due = await later.outbox.due()
     assert [(d.id, d.attempts) for d in due] == [(first, 1)]
+
+
+async def test_finish_records_a_pass_in_one_write(store: Store) -> None:
+    posted_lead = await store.leads.add(new_lead("one@park.test"))
+    claimed_lead = await store.leads.add(new_lead("two@park.test"))
+    items = await store.outbox.lease("me", seconds=60)
+    assert {i.lead_id for i in items} == {posted_lead.id, claimed_lead.id}
+    assert (await store.leads.claim(claimed_lead.id, "U1")).won  # clicked while its card was on the way
+    await store.outbox.finish([i.id for i in items], [PostedCard(posted_lead.id, "C_SALES", "1.1"),
+                                                      PostedCard(claimed_lead.id, "C_SALES", "1.2")])
+    got = await store.leads.get_many([posted_lead.id, claimed_lead.id, 999_999])
+    assert set(got) == {posted_lead.id, claimed_lead.id}
+    assert (got[posted_lead.id].status, got[posted_lead.id].slack_ts) == ("posted", "1.1")
+    assert (got[claimed_lead.id].status, got[claimed_lead.id].slack_ts) == ("claimed", "1.2")
+    assert await store.outbox.pending_count() == 0
+    kinds = [e.kind for e in await store.events.for_lead(posted_lead.id)]
+    assert kinds == ["intake", "posted"]

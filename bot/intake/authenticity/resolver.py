@@ -40,6 +40,9 @@ class DnsPythonResolver:
             self._resolver.nameservers = list(nameservers)
         self._resolver.port = port
         self._resolver.lifetime = timeout
+        # Vendor mail comes from a handful of domains: their SPF, DKIM and DMARC records (and NXDOMAINs) are
+        # kept for their TTL instead of asked again for every message (issue 11).
+        self._resolver.cache = dns.resolver.LRUCache()
 
     def lookup(self, name: str, rdtype: RecordType) -> list[str]:
         try:
