@@ -66,6 +66,33 @@ _LABEL = re.compile(
 )
 
 
+#: a time of day after "at"/"after" ("best reached after 5pm", "um 14 Uhr") says when to call, not when to buy;
+#: a deadline ("call back before 3pm") stays a timeline
+_CLOCK_ONLY = re.compile(
+    r"(?i)^(?:starting|after|ab|seit|a partir de|desde|à partir de|dès|a partire da|vanaf|at|um|a las|às|à|alle|om)"
+    r"\s+\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)$"
+)
+#: a full date with its clock time ("am 20.11.2026 um 14:02 Uhr") stamps when a form was sent, not a plan
+_DATE_WITH_YEAR = re.compile(r"\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d")
+_CLOCK = re.compile(r"(?i)\b\d{1,2}(?::|h)\d\d\b|\b\d{1,2}\s*(?:uhr|am|pm)\b")
+#: the verbs before a date that make it a record's stamp ("Gesendet am 3.2.", "submitted on Feb 3")
+_STAMP_CUE = re.compile(
+    r"(?i)\b(?:sent|submitted|received|created|posted|gesendet|versendet|eingegangen|erstellt|abgeschickt|enviado|"
+    r"recibido|envoyé|reçu|inviato|ricevuto|verzonden|ontvangen|enviada|recebido)\b[^\n]{0,12}$"
+)
+
+
+def is_plan(text: str, start: int, end: int) -> bool:
+    """False for what only looks like a timeline: a clock time alone, or a dated stamp of the record itself."""
+    value = text[start:end]
+    if _CLOCK_ONLY.match(value.strip().rstrip(".")):
+        return False
+    if _DATE_WITH_YEAR.search(value) and _CLOCK.search(value):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return not _STAMP_CUE.search(text[line_start:start])
+
+
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 
 
@@ -89,6 +116,8 @@ class Timeline:
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
+            if not is_plan(layout.text, start, end):
+                continue
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
             add(doc, Candidate("timeline", value, confidence, self.source, start))

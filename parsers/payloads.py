@@ -110,7 +110,8 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
 #: a company key's own words: the lead's company unless an agent/dealer word comes with them
 _ORG_WORDS = frozenset({"company", "business", "organization", "organisation"})
 #: a date with a time of day (and maybe a zone): a record's timestamp
-_TIMESTAMP = re.compile(r"^\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?\s*$")
+_TIMESTAMP = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{4})[T ,]\s*\d\d?:\d\d(?::\d\d(?:\.\d+)?)?"
+                        r"\s*(?:Z|[+-]\d\d:?\d\d|Uhr|h)?\s*$")
 #: key words of a rep's or system's note in a call record (not the caller's words)
 _NOTE_WORDS = frozenset({"note", "notes", "notiz", "notizen", "nota", "notas", "notities", "summary", "resumen",
                          "zusammenfassung", "comment", "comments", "mitarbeiter", "agent"})
@@ -450,7 +451,9 @@ class _Walker:
         if slot == "skip":
             return
         if slot == "timeline" and _TIMESTAMP.match(value):
-            return  # "start_time": "2026-11-18T14:22:05-05:00" is when a record was made, not when they buy
+            # "start_time": "2026-11-18T14:22:05-05:00", "zeitpunkt": "20.11.2026 16:05": when a record was made,
+            # not when they buy
+            return
         if distract and slot != "company":
             return
         if role == "property" and self.seller and slot in _ADDRESS_LEAF_SLOTS:

@@ -94,3 +94,24 @@ def test_timeline_phrases_in_seven_languages(nlp: Language, text: str, expected:
                                   "A sunny day in the park."])
 def test_not_timelines(nlp: Language, text: str) -> None:
     assert read_free_text(nlp, text).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wants a quote for new gutters. Best reached after 6pm on her mobile.",
+        "Rückruf bitte um 15 Uhr, Thema Dachfenster.",
+        "Anfrage Wintergarten.\nGesendet am 03.02.2027 um 08:15 Uhr",
+        "Quote for a shed.\nSubmitted on 2/3/2027 at 8:15 am",
+    ],
+)
+def test_clock_times_and_record_stamps_are_not_timelines(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") is None
+
+
+def test_a_dated_plan_stays_a_timeline(nlp: Language) -> None:
+    assert read_free_text(nlp, "We hope to start the extension by 14.06.2027.").value("timeline") == "by 14.06.2027"
+
+
+def test_a_preferred_date_label_is_not_a_stamp(nlp: Language) -> None:
+    assert read_free_text(nlp, "Preferred date: on 12/03 if possible").value("timeline") == "on 12/03"

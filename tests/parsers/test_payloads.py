@@ -143,3 +143,10 @@ def test_invalid_json_is_the_senders_fault() -> None:
     with pytest.raises(ExtractionError, match="not valid JSON"):
         structured('{"name": "x",', "broken.json")
     assert load_json("[1, 2.50]") == ["1", "2.50"]
+
+
+@pytest.mark.parametrize("stamp", ["04.03.2027 09:41", "4/3/2027 9:41", "2027-03-04T09:41:00Z", "04.03.2027 09:41 Uhr"])
+def test_a_dated_clock_time_under_a_timeline_key_is_the_records_stamp(stamp: str) -> None:
+    payload = {"name": "Ilse Brandauer", "telefon": "+43 1 5550 7781", "zeitpunkt": stamp, "wunschtermin": "im Mai"}
+    fields = one(json.dumps(payload), "rec.json")
+    assert fields["timeline"] == "im Mai"
