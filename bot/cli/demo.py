@@ -26,11 +26,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from bot.assess.work import work_check
 from bot.service import Service
 from bot.settings import load_settings
 from bot.slack.blocks import console_card
 from bot.slack.standin import SlackStandIn, block_actions_payload, signed_headers
-from store.records import LeadRecord
+from store.records import LeadRecord, NewLead
 from store.store import Store
 
 SALES, NURTURE = "C0DEMOSALES", "C0DEMONURTURE"
@@ -122,6 +123,9 @@ async def _tour(service: Service, slack: SlackStandIn, relay: LocalRelay, signin
         f"Slack requests on http://127.0.0.1:{service.slack.port}/slack/events, "
         f"Slack Web API stand-in at {slack.base_url}\n"
     )
+    console.rule("0. What this team has closed before")
+    for line in await _history(service.store):
+        console.print(f"  {line}")
     console.rule("1. Vendors send lead emails over SMTP")
     for name, raw in _samples():
         line = await asyncio.to_thread(_send, service.smtp.port, raw)
@@ -193,6 +197,26 @@ async def _tour(service: Service, slack: SlackStandIn, relay: LocalRelay, signin
     console.print(f"  emails to prospects through the relay: {len(relay.received)}")
     console.print("\nThat was Leadbot. Next: copy config.example.toml to leadbot.toml and run `leadbot serve`.")
     return 0 if claimed.owner == REP and counts.failed_messages == 0 and acknowledged else 1
+
+
+#: past leads by source and how they ended, so the scorer has outcomes to learn from ("… close 83% here")
+HISTORY = {"Website Forms": ("won",) * 10 + ("lost",) * 2, "automarkt-portal.example": ("won",) * 2 + ("lost",) * 10}
+
+
+async def _history(store: Store) -> list[str]:
+    """Store HISTORY as closed leads (no cards), the way reps would have recorded their outcomes."""
+    closer = work_check("set_outcome", manager=True)
+    lines = []
+    for vendor, outcomes in HISTORY.items():
+        for n, outcome in enumerate(outcomes):
+            past = await store.leads.add(NewLead(
+                vendor=vendor, channel="smtp", fields={"full_name": f"Earlier Prospect {n + 1}"}, provenance={},
+                score=60, grade="A", reasons=(), post_to=None,
+            ))
+            await store.leads.set_outcome(past.id, REP, outcome, amount=30000.0 if outcome == "won" else None,
+                                          reason=None if outcome == "won" else "bought elsewhere", check=closer)
+        lines.append(f"{vendor}: {outcomes.count('won')} won of {len(outcomes)} closed")
+    return lines
 
 
 def _show_mail(message: EmailMessage) -> None:

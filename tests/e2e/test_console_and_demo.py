@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import smtplib
 import subprocess
 import sys
@@ -67,3 +68,7 @@ def test_demo_runs_the_tour_and_exits_zero() -> None:
     assert out.count("received by the local relay") == 4 and "no acknowledgement (grade C)" in out
     assert "Subject: Anna from Riverside Motors will contact you" in out
     assert "emails to prospects through the relay: 4" in out
+    # issue 14: a card shows trust marks, the lead's local time and a learned reason (from the demo's history)
+    flat = re.sub(r"[│\s]+", " ", out)
+    assert "[verified]" in flat and re.search(r"\d\d:\d\d \w{3} there \(America/", flat)
+    assert re.search(r"\+\d+ Website Forms leads close \d+% here \(10 of 12\)", flat), flat
