@@ -24,6 +24,7 @@
     └── OutageError                           a server refused or went away
         ├── ImapError              (bot.intake.imap)    the mailbox refused a command
         ├── DnsTempError           (bot.intake.authenticity) a DNS lookup timed out (temperror)
+        ├── DeliveryFailed         (bot.workers.webhooks) a webhook receiver did not take an event
         └── the outbox's delivery outcomes (bot.workers.outbox, private)
             → retried with backoff; nothing accepted is lost
     any other exception                       ours: a bug

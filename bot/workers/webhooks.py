@@ -41,6 +41,7 @@ import aiohttp
 
 from bot.settings.webhooks import OutboundWebhook, WebhooksSettings
 from bot.workers.outbox import instance_name
+from parsers.errors import OutageError
 from store.db import utcnow
 from store.records import EventRecord, LeadRecord
 from store.store import Store
@@ -109,7 +110,7 @@ def delivery_id(receiver: str, event: EventRecord) -> str:
     return f"{receiver}-{event.id}"
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(OutageError):
     """The receiver did not take the event (status, connection, timeout): retried later."""
 
 
