@@ -22,6 +22,7 @@ from nlp.extractor import Extractor
 from parsers.lead import Extraction, RawMessage
 from store.store import Store
 from tests.conftest import migrated_store
+from tests.intake.test_recovery import wait_for_leads
 
 PEOPLE = [
     ("Ines Marchetti-Olsen", "ines@marchetti-glass.example"),
@@ -78,10 +79,8 @@ async def test_an_outage_is_logged_once_and_mail_waits_for_the_store(
             await pipeline.wait_idle()  # every worker met the outage and let its message go
         assert pipeline.store_state.down_now
         network.down = False
+        await wait_for_leads(store, len(PEOPLE))
         async with asyncio.timeout(30):
-            # the database is the event: the sweep that stores the leads has no hook to wait on
-            while len(await store.leads.recent(limit=100)) < len(PEOPLE):  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
             await pipeline.wait_idle()
     finally:
         running.cancel()
