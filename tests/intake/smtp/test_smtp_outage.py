@@ -24,8 +24,8 @@ async def _bug(_: RawMessage) -> None:
 
 @pytest.mark.parametrize(("before", "traceback"), [(_refused, False), (_bug, True)])
 async def test_a_store_outage_is_a_451_without_a_traceback(
-    start_listener: StartListener, smtp_store: Store, caplog: pytest.LogCaptureFixture, before: Callable[[RawMessage], Awaitable[None]],
-    traceback: bool,
+    start_listener: StartListener, smtp_store: Store, caplog: pytest.LogCaptureFixture,
+    before: Callable[[RawMessage], Awaitable[None]], traceback: bool,
 ) -> None:
     listener = await start_listener(Recorder(smtp_store, before))
     with caplog.at_level(logging.INFO, logger="bot.intake.smtp"):
