@@ -8,6 +8,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from parsers.lead import RawMessage
+from parsers.limits import drop_controls
 
 _HEADERS = BytesHeaderParser(policy=compat32)
 #: characters of a header value decoded here (RFC 5322 advises lines of 78; a 1 MB encoded-word subject
@@ -43,4 +44,5 @@ def dedup_key(message: RawMessage) -> str:
 
 
 def subject_of(message: RawMessage) -> str | None:
-    return _header(message.raw, "Subject") if message.channel == "smtp" else None
+    subject = _header(message.raw, "Subject") if message.channel == "smtp" else None
+    return drop_controls(subject) if subject else None

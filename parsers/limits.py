@@ -15,6 +15,8 @@ linear time on some of these, so the input is cut *before* they see it, at the r
     too_many_tags(xml)   an XML document of more than MAX_XML_TAGS tags is refused unparsed  (parsers.adf)
     looks_binary(data)   bytes that are no text (an image, random bytes in a "text/plain" part) are not
                          read as text at all                 (parsers.document.load_document, mime parts)
+    drop_controls(text)  a text with a few stray NUL or control bytes is read without them
+                                                                  (parsers.mime.decode_bytes, header values)
 
 Every function here runs in linear time and never raises. What is cut is gone from the lead, never from the
 stored message: the raw bytes stay as received, for ``leadbot replay`` after a limit is raised.
@@ -53,6 +55,13 @@ _LONG_LINE = re.compile(rf"(?m)^([^\n]{{{MAX_LINE_CHARS}}})[^\n]+")
 _LONG_TOKEN = re.compile(rf"(?<!\S)(\S{{{MAX_TOKEN_CHARS}}})\S+")
 _BOUNDARY = b"--"
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+_CONTROL_CHARS = dict.fromkeys(_CONTROL_BYTES)
+_HAS_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: how binary formats a mail may carry begin: PDF, PNG, JPEG, GIF, ZIP (and Office files), gzip, 7-Zip, RAR,
+#: OLE2 (old Office files), ELF
+BINARY_MAGIC = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"PK\x03\x04",
+                b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+                b"\x7fELF")
 #: bytes looked at to tell text from binary data
 _BINARY_SAMPLE = 65_536
 
@@ -93,15 +102,24 @@ def too_many_tags(xml: str) -> bool:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Whether ``data`` is binary data rather than text in some charset: a NUL byte, or more than one byte in 50
-    a control character that no text uses (UTF-16 with its byte-order mark is text)."""
+    """Whether ``data`` is binary data rather than text in some charset: it starts with the signature of a
+    binary format (``BINARY_MAGIC``), or more than one byte in 50 is a NUL or a control character that no
+    text uses. A few such bytes in a text (a stray NUL from a web form) leave it text: ``drop_controls``
+    takes them out once it is decoded. UTF-16 with its byte-order mark is text."""
     sample = data[:_BINARY_SAMPLE]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    if b"\x00" in sample:
+    if sample.startswith(BINARY_MAGIC):
         return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(sample) // 50)
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without NUL and the other control characters no text uses (tab, line and page breaks stay).
+
+    PostgreSQL refuses NUL in a text column, and none of them carries anything a reader could use."""
+    return text.translate(_CONTROL_CHARS) if _HAS_CONTROL.search(text) else text
 
 
 def clip_mail(raw: bytes) -> bytes:

@@ -29,7 +29,7 @@ from typing import Any
 import mailparser
 
 from parsers.html import html_to_text
-from parsers.limits import clip_mail, looks_binary
+from parsers.limits import clip_mail, drop_controls, looks_binary
 from parsers.quotes import (
     FORWARD_MARKER,
     FORWARD_SUBJECT,
@@ -87,7 +87,12 @@ _SINGLE_BYTE_LATIN = frozenset({
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Text from bytes: the declared charset if it decodes cleanly, else UTF-8, else Windows-1252."""
+    """Text from bytes: the declared charset if it decodes cleanly, else UTF-8, else Windows-1252; without NUL
+    and the other control characters no text uses (``parsers.limits.drop_controls``)."""
+    return drop_controls(_decode(data, charset))
+
+
+def _decode(data: bytes, charset: str | None) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -115,7 +120,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
             return data.decode(name)
         except (UnicodeDecodeError, ValueError, LookupError):  # LookupError: a non-text codec (zlib, rot13)
             continue
-    return data.decode("cp1252", errors="replace").replace("\x00", "")
+    return data.decode("cp1252", errors="replace")
 
 
 # ---------------------------------------------------------------------------------------------- mail
@@ -150,16 +155,17 @@ def parse_mail(raw: bytes) -> MailDoc:
         if name or addr:
             from_pairs = [(name, addr)]
     reply_to_name, reply_to_addr = email.utils.parseaddr(_decode_header(msg.get("Reply-To")) or "")
-    reply_to = reply_to_addr or None
+    reply_to = drop_controls(reply_to_addr) or None
     plain, html = _bodies(msg, attachments)
     text = plain
     html_text = html_to_text(html) if html else ""
     if html and (not plain.strip() or (len(plain.strip()) < 200 and len(html_text) > 5 * len(plain.strip()))):
         text = html_text
-    sender_name, sender_email = (from_pairs[0] if from_pairs else ("", ""))
+    sender_name, sender_email = (drop_controls(v) for v in (from_pairs[0] if from_pairs else ("", "")))
+    reply_to_name = drop_controls(reply_to_name)
     return _split_thread(
         MailDoc(
-            subject=(subject or "").strip() or None,
+            subject=drop_controls(subject or "").strip() or None,
             sender_name=sender_name.strip().strip('"') or None,
             sender_email=sender_email.strip() or None,
             reply_to=reply_to if reply_to and reply_to != sender_email else None,

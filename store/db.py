@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, event, func, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -44,6 +45,32 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Other processes (the CLI while the service runs) wait instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+#: PostgreSQL error codes of a server going away rather than refusing a statement: class 08 (connection
+#: exception), 57P01-57P03 (shutting down, crashed, starting up and not accepting connections yet)
+_GONE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached now (refused, went away, restarting), rather than
+    a statement it refused or a bug: what waits for the store to come back instead of failing a message.
+
+    Follows the exception's causes (not what it was raised while handling): SQLAlchemy wraps the driver's
+    error, which may wrap an OSError."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError | sa_exc.TimeoutError):  # refused, reset, timed out; a pool kept waiting
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_GONE_SQLSTATES):
+            return True
+        current = current.__cause__ or getattr(current, "orig", None)
+    return False
 
 
 def create_engine(url: str) -> AsyncEngine:

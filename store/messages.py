@@ -207,7 +207,7 @@ class Messages:
             done = await session.execute(
                 statement.values(
                     status=MessageStatus.FAILED,
-                    error=error[:20000],
+                    error=error.replace("\x00", "")[:20000],  # PostgreSQL takes no NUL in text
                     attempts=InboundMessage.attempts + 1,
                     processed_at=self._db.clock(),
                 )

@@ -95,13 +95,30 @@ class ImapPoller:
         self._settings = settings
         self._accept = accept
         self._client: Any = None
-        #: passes made and messages stored, for logs and tests
+        #: passes made, messages stored, and sessions that failed (each then retried after a back-off)
         self.passes = 0
         self.stored = 0
+        self.failures = 0
+        #: whether the poller waits for new mail now (the server acknowledged IDLE, or the poll's sleep)
+        self.waiting = False
         self.connected = asyncio.Event()
+        #: notified whenever the counters above or ``waiting`` change (``wait_until``)
+        self._progress = asyncio.Condition()
+
+    async def wait_until(self, done: Callable[[], bool]) -> None:
+        """Until ``done()`` holds, checked whenever the poller makes progress (a pass, a failure, a wait):
+        what a caller (a test) waits on to know that something did not happen, instead of a fixed sleep."""
+        async with self._progress:
+            await self._progress.wait_for(done)
+
+    async def _progressed(self, *, waiting: bool | None = None) -> None:
+        async with self._progress:
+            if waiting is not None:
+                self.waiting = waiting
+            self._progress.notify_all()
 
     async def run(self) -> None:
-        failures = 0
+        in_a_row = 0
         while True:
             try:
                 await self._session()
@@ -109,21 +126,25 @@ class ImapPoller:
                 await self._logout()
                 raise
             except (OSError, TimeoutError, ImapError, aioimaplib.Abort, aioimaplib.CommandTimeout) as exc:
-                failures += 1
-                delay = min(_MAX_BACKOFF, self._settings.poll_seconds * (2 ** min(failures - 1, 8)), 5.0 * failures)
+                in_a_row += 1
+                delay = min(_MAX_BACKOFF, self._settings.poll_seconds * (2 ** min(in_a_row - 1, 8)), 5.0 * in_a_row)
                 log.warning("IMAP %s: %s; retrying in %.0f s", self._settings.host, exc or type(exc).__name__, delay)
-                await self._logout()
-                self.connected.clear()
+                await self._failed()
                 await asyncio.sleep(delay)
             except Exception:
                 # Our fault (the store is down…): nothing was moved that was not stored; try again later.
-                failures += 1
+                in_a_row += 1
                 log.exception("IMAP %s: reading the mailbox failed; retrying", self._settings.host)
-                await self._logout()
-                self.connected.clear()
-                await asyncio.sleep(min(_MAX_BACKOFF, 5.0 * failures))
+                await self._failed()
+                await asyncio.sleep(min(_MAX_BACKOFF, 5.0 * in_a_row))
             else:
-                failures = 0
+                in_a_row = 0
+
+    async def _failed(self) -> None:
+        await self._logout()
+        self.connected.clear()
+        self.failures += 1
+        await self._progressed(waiting=False)
 
     async def _connect(self) -> Any:
         s = self._settings
@@ -150,16 +171,20 @@ class ImapPoller:
             if self._settings.idle and client.has_capability("IDLE"):
                 await self._idle(client)
             else:
+                await self._progressed(waiting=True)
                 await asyncio.sleep(self._settings.poll_seconds)
+                await self._progressed(waiting=False)
                 _ok(await client.noop(), "NOOP")
 
     async def _idle(self, client: Any) -> None:
-        idle = await client.idle_start(timeout=self._settings.poll_seconds + 30)
+        idle = await client.idle_start(timeout=self._settings.poll_seconds + 30)  # returns once acknowledged
         try:
+            await self._progressed(waiting=True)
             await client.wait_server_push(timeout=self._settings.poll_seconds)
         except TimeoutError:
             pass
         finally:
+            self.waiting = False
             client.idle_done()
             async with asyncio.timeout(30):  # not wait_for: on 3.11 it can swallow the service's cancel
                 await idle
@@ -186,6 +211,7 @@ class ImapPoller:
         if uids and self._settings.processed_folder and not client.has_capability("MOVE"):
             _ok(await client.expunge(), "EXPUNGE")
         self.stored += stored
+        await self._progressed()
         return stored
 
     async def _done(self, client: Any, uid: int) -> None:

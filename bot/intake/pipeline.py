@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.assess.assessor import Assessor
-from bot.errors import failure_note
+from bot.errors import StoreState, failure_note
 from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
 from bot.intake.reader import Reader, ThreadReader
@@ -31,6 +31,7 @@ from bot.settings.authentication import AuthenticationSettings
 from bot.workers.outbox import instance_name
 from nlp.extractor import Extractor
 from parsers.lead import Channel, Extraction, RawMessage
+from store.db import unreachable
 from store.messages import SenderCheck
 from store.records import AcceptedMessage, LeadRecord
 from store.store import Store
@@ -88,6 +89,8 @@ class IntakePipeline:
         self._no_accepts.set()
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
+        #: whether the store answers: one log line when it goes away and one when it returns
+        self.store_state = StoreState(log)
 
     async def accept(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
         """Store the raw message (before the sender is answered) and queue it for processing.
@@ -99,10 +102,15 @@ class IntakePipeline:
         try:
             message = self._store.messages.stamped(message)
             accepted = await self._store.messages.receive(message, dedup=dedup)
+        except Exception as exc:
+            if unreachable(exc):
+                self.store_state.down(exc)
+            raise
         finally:
             self._accepting -= 1
             if not self._accepting:
                 self._no_accepts.set()
+        self.store_state.up()
         if not accepted.duplicate and not self.hold:
             self._enqueue(accepted.id, message)
         return accepted
@@ -133,13 +141,16 @@ class IntakePipeline:
             try:
                 found = await self.recover()
             except Exception as exc:
-                if not failing:
+                if unreachable(exc):
+                    self.store_state.down(exc)
+                elif not failing:
                     log.warning("sweep for unprocessed messages failed (%s); retrying every %g s",
                                 type(exc).__name__, self.sweep_seconds)
                 failing = True
                 continue
+            self.store_state.up()
             if failing:
-                log.info("the store answers again; sweeping for unprocessed messages")
+                log.info("sweeping for unprocessed messages again")
                 failing = False
             if found:
                 log.info("sweep queued %d message(s) accepted but not processed", found)
@@ -184,8 +195,21 @@ class IntakePipeline:
         """Turn one stored message into leads. Never raises: failures are stored with the message.
 
         ``message``: its bytes as just accepted (no read-back; `complete` takes it only if still "received").
-        Nothing is done with a message another instance holds or that is processed already.
+        Nothing is done with a message another instance holds or that is processed already. While the store
+        is unreachable the message stays "received" (leased here), nothing is logged per message
+        (``store_state`` says it once), and the sweep takes it again when the store answers.
         """
+        try:
+            stored = await self._process(message_id, message)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            self.store_state.down(exc)
+            return []
+        self.store_state.up()
+        return stored
+
+    async def _process(self, message_id: int, message: RawMessage | None) -> list[LeadRecord]:
         if not await self._store.messages.take(message_id, self.instance, seconds=LEASE_SECONDS):
             return []
         if message is None:
@@ -212,6 +236,8 @@ class IntakePipeline:
                 leads = [replace(lead, provenance={**lead.provenance, "sender_authentication": shown})
                          for lead in leads]
         except Exception as exc:
+            if unreachable(exc):
+                raise  # not the message's failure: it waits for the store (process)
             note = failure_note(exc, f"message {message_id}", log)
             await self._keep_check(message_id, check)
             await self._store.messages.mark_failed(message_id, note, only_if_received=True)
@@ -221,7 +247,10 @@ class IntakePipeline:
             stored = await self._store.messages.complete(message_id, leads, vendor=vendor, sender_check=check)
         except Exception as exc:
             # Ours (the database went away, a constraint we did not expect): nothing of it was stored,
-            # the message keeps its bytes and now says why, for `leadbot replay`.
+            # the message keeps its bytes and now says why, for `leadbot replay`. An unreachable store
+            # is no failure of the message: it waits for the store (process).
+            if unreachable(exc):
+                raise
             note = failure_note(exc, f"storing the leads of message {message_id}", log)
             await self._keep_check(message_id, check)
             await self._store.messages.mark_failed(message_id, note, only_if_received=True)

@@ -42,6 +42,7 @@ from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from bot.errors import is_outage
 from bot.settings import SmtpSettings, SmtpUser
 from parsers.lead import RawMessage
 from store.records import AcceptedMessage
@@ -501,7 +502,11 @@ class _Handler:
     async def _store(self, message: RawMessage, peer: object) -> AcceptedMessage | None:
         try:
             return await self._accept(message)
-        except Exception:
+        except Exception as exc:
+            if is_outage(exc):  # the pipeline logs the outage once; no traceback per sender
+                log.info("could not store a message from %s (store unreachable); answered 451 so it is sent again",
+                         peer)
+                return None
             log.exception(
                 "could not store a message from %s (sender %s, %d bytes); answered 451 so it is sent again",
                 peer,

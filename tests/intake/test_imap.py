@@ -62,14 +62,21 @@ async def test_mail_in_the_mailbox_is_stored_then_moved_and_a_resend_is_one_lead
             assert {m.channel for m in stored} == {"smtp"}
             assert {m.status for m in stored} == {"processed", "no_lead"}
 
-            # IDLE: a new message is noticed at once (poll_seconds is 30).
-            await asyncio.sleep(0.3)
+            # IDLE: a new message is noticed at once (poll_seconds is 30), delivered once the server idles.
+            async with asyncio.timeout(10):
+                await poller.wait_until(lambda: poller.waiting)
             box.deliver(lead_mail("Katarina Holmberg", "katarina@holmberg-kok.example", "+1 612 555 0102",
                                   message_id=resent_id))
             await eventually(lambda: asyncio.to_thread(lambda: box.count(box.done) == 4), seconds=8)
             assert poller.stored == 3
             assert len(await store.messages.recent()) == 3  # the resend is recognised by its Message-ID
             assert len(await store.leads.recent()) == 2
+
+
+async def failed_once(poller: ImapPoller) -> None:
+    """Until the poller's first session has failed (and it waits to retry), instead of a fixed sleep."""
+    async with asyncio.timeout(10):
+        await poller.wait_until(lambda: poller.failures >= 1)
 
 
 async def _count_messages(store: Store, n: int) -> bool:
@@ -93,8 +100,8 @@ async def test_implicit_tls_and_flagging_in_place(dovecot: Dovecot, sqlite_store
     # Without the CA, the server's certificate is not trusted and nothing is read.
     box.deliver(lead_mail("Ola Berg", "ola@berg.example", "+1 612 555 0105"))
     async with polling(box.settings(port=dovecot.tls_port, tls="ssl", processed_folder=""), accept) as poller:
-        await asyncio.sleep(0.5)
-        assert not poller.connected.is_set()
+        await failed_once(poller)
+        assert not poller.connected.is_set() and poller.passes == 0
     assert len(seen) == 1
 
 
@@ -107,16 +114,17 @@ async def test_nothing_is_moved_that_was_not_stored(dovecot: Dovecot) -> None:
         attempts.append(message)
         raise OSError("database unreachable")
 
-    async with polling(box.settings(), failing_store):
-        await eventually(lambda: asyncio.sleep(0, result=bool(attempts)))
-        await asyncio.sleep(0.2)
+    async with polling(box.settings(), failing_store) as poller:
+        await failed_once(poller)  # the session that met the failing store is over
+    assert len(attempts) == 1
     assert await asyncio.to_thread(box.count, box.folder) == 1
     assert await asyncio.to_thread(box.count, box.done) == 0
 
     # A wrong password: the poller keeps trying, the service does not fall over.
     async with polling(box.settings(password=SecretStr("wrong")), failing_store) as poller:
-        await asyncio.sleep(0.5)
-        assert not poller.connected.is_set()
+        await failed_once(poller)
+        assert not poller.connected.is_set() and poller.passes == 0
+    assert len(attempts) == 1
 
 
 def test_envelope_sender_and_fetch_parsing() -> None:

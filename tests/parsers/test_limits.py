@@ -17,6 +17,7 @@ from parsers.limits import (
     clip_field,
     clip_mail,
     clip_text,
+    drop_controls,
     looks_binary,
     too_many_tags,
 )
@@ -102,6 +103,15 @@ def test_binary_data_is_told_from_text() -> None:
     assert looks_binary(b"%PDF-1.7\x00\x01\x02")
     assert not looks_binary(LEAD * 100)
     assert not looks_binary("Nachricht: Grüße aus Köln".encode("utf-16"))
+    # a stray NUL or two in a lead's text leaves it text; a known binary format is binary from its first bytes
+    assert not looks_binary(b"Name: Siobhan\x00 Achterberg\r\nPhone: 0161 555 0100\x00\x00\r\n")
+    assert looks_binary(b"\x89PNG\r\n\x1a\nName: Siobhan")
+
+
+def test_stray_control_characters_are_dropped_from_text() -> None:
+    assert drop_controls("Name: Siobhan\x00 Achterberg\x1b\r\n\tPhone\x0c") == "Name: Siobhan Achterberg\r\n\tPhone\x0c"
+    text = "Name: Siobhan Achterberg"
+    assert drop_controls(text) is text
 
 
 def test_an_xml_document_of_too_many_tags_is_refused() -> None:
