@@ -231,6 +231,7 @@ class ImapPoller:
         try:
             if client.has_pending_idle():
                 client.idle_done()
-            await asyncio.wait_for(client.logout(), 5)
+            async with asyncio.timeout(5):
+                await client.logout()
         except Exception:  # the connection is going away anyway
             log.debug("IMAP logout failed", exc_info=True)
