@@ -30,6 +30,7 @@ __all__ = ["certificate"]
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ANNA = "U0ANNA"
+BEN = "U0BEN"
 
 
 class Clock:
@@ -398,17 +399,20 @@ async def test_an_event_committed_after_a_later_one_is_not_missed(
     postgres_url: str, relay: Relay, clock: Clock
 ) -> None:
     """PostgreSQL takes an event's id before its commit: a claim committed late (lower id) must still be seen
-    (SQLite has one writer, so its events commit in id order)."""
+    (SQLite has one writer, so its events commit in id order). The two leads come from different sources and
+    are claimed by different reps: changes to one source's or rep's statistics rollup row of the day wait for
+    each other, so only unrelated claims can commit out of order."""
     async with migrated_store(postgres_url, clock=clock) as store:
-        worker = await started(store, settings_for(relay.port), clock)
-        slow, quick = await store.leads.add(lead("Lili Marsh")), await store.leads.add(lead("Otto Brandt"))
+        worker = await started(store, settings_for(relay.port, rep_names={ANNA: "Anna", BEN: "Ben"}), clock)
+        slow = await store.leads.add(lead("Lili Marsh", vendor="Slowfield Homes"))
+        quick = await store.leads.add(lead("Otto Brandt", vendor="Quickway Autos"))
         await worker.tick()
         async with store.engine.begin() as late:  # a claim whose transaction is still open
             await late.execute(update(Lead).where(Lead.id == slow.id)
                                .values(owner=ANNA, status="claimed", claimed_at=clock.now))
             await late.execute(insert(Event).values(lead_id=slow.id, contact_id=slow.contact_id, kind="claimed",
                                                     actor=ANNA, at=clock.now, data={}))
-            await store.leads.claim(quick.id, ANNA)  # a higher event id, committed first
+            await store.leads.claim(quick.id, BEN)  # a higher event id, committed first
             assert await worker.tick() == [f"lead {quick.id}: claimed sent"]
         assert await worker.tick() == [f"lead {slow.id}: claimed sent"]
         clock.later(seconds=61)
