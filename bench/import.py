@@ -96,7 +96,7 @@ def write_xlsx(path: Path, count: int) -> None:
     book.save(path)
 
 
-async def bench(path: Path, url: str, post: bool, workers: int | None) -> None:
+async def bench(path: Path, url: str, post: bool, workers: int) -> None:
     store = Store.open(url)
     await store.migrate()
     channels = SlackChannels(sales="C0SALES001", nurture="C0NURTURE1")
@@ -126,8 +126,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--no-post", action="store_true", help="import without queueing cards")
-    parser.add_argument("--workers", type=int, help="processes reading rows (0: a thread; default: the import's "
-                        "own choice, one per core for a large file)")
+    parser.add_argument("--workers", type=int, default=0, help="processes reading rows (default 0: a thread)")
     parser.add_argument("--url", help="store URL (default: a fresh SQLite file in a temporary directory)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="leadbot-bench-") as tmp:
