@@ -131,13 +131,7 @@ async def file_leads(
         index.add(contact)
     stored: dict[int, LeadRecord] = {}
     if new_people:
-        contacts_table = core_table(Contact)
-        created = await session.execute(
-            insert(contacts_table).returning(contacts_table.c.id, sort_by_parameter_order=True),
-            [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code, "created_at": now}
-             for _, c in new_people],
-        )
-        contact_ids = [int(i) for i in created.scalars()]
+        contact_ids = await _insert_contacts(session, [c for _, c in new_people], now)
         batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
             new_people, contact_ids, strict=True)]
         for (position, _), record in zip(new_people, await _insert_new_people(session, batch, actor, now),
@@ -152,6 +146,26 @@ async def file_leads(
     return [stored[position] for position in range(len(leads))]
 
 
+async def _insert_contacts(session: AsyncSession, contacts: Sequence[Contact], now: datetime) -> list[int]:
+    """New contacts in one multi-row INSERT; their ids in the order given.
+
+    The returned rows are matched to the contacts by their values, which differ within a batch (a contact
+    like an earlier one of the batch matched it instead of being created). Should two be alike after all,
+    the ordered form is used (one INSERT per row on SQLite, which cannot order a multi-row one).
+    """
+    table = core_table(Contact)
+    rows = [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code, "created_at": now}
+            for c in contacts]
+    columns = (table.c.email, table.c.phone, table.c.name, table.c.postal_code)
+    keys = [(r["email"], r["phone"], r["name"], r["postal_code"]) for r in rows]
+    if len(set(keys)) < len(keys):
+        created = await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return [int(i) for i in created.scalars()]
+    result = await session.execute(insert(table).returning(table.c.id, *columns), rows)
+    by_values = {(email, phone, name, postal_code): int(cid) for cid, email, phone, name, postal_code in result.all()}
+    return [by_values[key] for key in keys]
+
+
 async def _insert_new_people(
     session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime
 ) -> list[LeadRecord]:
@@ -159,10 +173,11 @@ async def _insert_new_people(
     multi-row statements: leads, intake events, card posts and claim timers."""
     values = [_lead_values(lead, message_id, contact_id, now) for lead, message_id, contact_id in leads]
     leads_table = core_table(Lead)
-    result = await session.execute(
-        insert(leads_table).returning(leads_table.c.id, sort_by_parameter_order=True), values
-    )
-    ids = [int(i) for i in result.scalars()]
+    # Each lead has a contact of its own here: the contact id tells which returned id is whose. (Ordered
+    # RETURNING would run one INSERT per row on SQLite, which cannot order a multi-row one.)
+    result = await session.execute(insert(leads_table).returning(leads_table.c.id, leads_table.c.contact_id), values)
+    by_contact = {int(contact_id): int(lead_id) for lead_id, contact_id in result.all()}
+    ids = [by_contact[row["contact_id"]] for row in values]
     events, items, timers = [], [], []
     for (lead, _, contact_id), lead_id in zip(leads, ids, strict=True):
         events.append({"lead_id": lead_id, "contact_id": contact_id, "kind": "intake", "actor": actor, "at": now,

@@ -20,8 +20,10 @@ import csv
 import hashlib
 import io
 import itertools
+import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -349,11 +351,12 @@ def _invalid_reason(lead: ExtractedLead, cells: list[str]) -> str | None:
 
 def build_candidate(
     row_number: int, headers: Sequence[str], cells: list[str], mapping: ColumnMap, rules: RowRules,
-    problem: str | None = None,
+    problem: str | None = None, *, now: datetime | None = None,
 ) -> ImportCandidate:
     """One row → the lead it makes (verified, scored, routed), or the reason it makes none.
 
     ``problem``: the row is malformed (a CSV record that does not parse or line up with the header).
+    ``now``: when the claim clock starts (default: the assessor's clock).
     """
     data = {headers[i] if i < len(headers) else f"column {i + 1}": c for i, c in enumerate(cells) if c}
     if problem is not None:
@@ -371,9 +374,49 @@ def build_candidate(
     named = cells[mapping.vendor].strip()[:MAX_NAME] if mapping.vendor is not None and mapping.vendor < len(
         cells) else ""
     (stored,) = rules.assessor.assess_with(
-        [lead], named or rules.vendor, channel="file", learned=rules.learned, now=rules.assessor.now(), post=rules.post
+        [lead], named or rules.vendor, channel="file", learned=rules.learned, now=now or rules.assessor.now(),
+        post=rules.post,
     )
     return ImportCandidate(row_number, data, row_key(lead), stored)
+
+
+@dataclass(frozen=True, slots=True)
+class _Builder:
+    """What a worker needs to turn rows into candidates: picklable (no store, no clock; ``now`` comes along
+    with each chunk from the importing process)."""
+
+    headers: list[str]
+    mapping: ColumnMap
+    rules: RowRules
+
+    def build(self, rows: list[Row], now: datetime) -> list[ImportCandidate]:
+        return [build_candidate(row.number, self.headers, row.cells, self.mapping, self.rules, row.problem, now=now)
+                for row in rows]
+
+
+def _pure_rules(rules: RowRules) -> RowRules:
+    """The rules without the assessor's store-backed learning cache (its rates travel in ``learned``)."""
+    pure = Assessor(rules.assessor.scoring, rules.assessor.routing)
+    return replace(rules, assessor=pure)
+
+
+_worker_builder: _Builder | None = None
+
+
+def _init_worker(builder: _Builder) -> None:
+    global _worker_builder
+    _worker_builder = builder
+
+
+def _build_in_worker(rows: list[Row], now: datetime) -> list[ImportCandidate]:
+    assert _worker_builder is not None, "worker not initialised"
+    return _worker_builder.build(rows, now)
+
+
+def _pool(builder: _Builder, workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the importing process runs threads (aiosqlite's, the event loop's executor).
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                               initargs=(builder,))
 
 
 # ---- the run --------------------------------------------------------------------------------------
@@ -441,13 +484,17 @@ async def run_import(
     overrides: dict[str, str] | None = None,
     errors_path: Path | None = None,
     batch_size: int = DEFAULT_BATCH,
+    workers: int = 0,
     on_start: Callable[[int | None], None] = lambda total: None,
     on_rows: Callable[[int], None] = lambda n: None,
 ) -> ImportSummary:
     """Import ``path`` in batches of ``batch_size`` rows.
 
     A dry run checks and counts everything and stores nothing; its duplicates are rows already imported
-    and repeats within the file (whose keys it keeps in memory, 32 bytes a row).
+    and repeats within the file (whose keys it keeps in memory, 32 bytes a row). ``workers``: processes
+    reading and scoring rows (0, the default: a thread). Measured on 2 shared cores, a worker cost more than
+    it gave (20,000 rows: 1.04 ms CPU per row against 0.68; each worker starts in ~1.6 s and holds ~250 MB,
+    spaCy's lexicon included; the rows and scored leads travel pickled), so it is off unless asked for.
     """
     table = open_table(path)
     mapping = auto_map(table.headers, overrides)
@@ -463,16 +510,31 @@ async def run_import(
     on_start(table.total)
     if not dry_run:
         summary.batch_id = await store.imports.start(path.name, rules.vendor)
-    upcoming: asyncio.Future[list[ImportCandidate]] | None = None
-    try:
-        def next_batch() -> list[ImportCandidate]:
-            return [build_candidate(row.number, table.headers, row.cells, mapping, rules, row.problem)
-                    for row in itertools.islice(table.rows, batch_size)]
+    builder = _Builder(table.headers, mapping, rules)
+    pool: ProcessPoolExecutor | None = None
+    if workers > 0:
+        pool = _pool(replace(builder, rules=_pure_rules(rules)), workers)
+    loop = asyncio.get_running_loop()
+    # Batches in flight, in file order: reading and scoring (CPU: worker processes, or a thread for a small
+    # file) overlaps storing (I/O). Bounded, so memory stays flat.
+    pending: deque[asyncio.Future[list[ImportCandidate]]] = deque()
+    depth = 2 * workers + 1 if pool is not None else 1
 
-        # Reading and scoring the next batch (CPU, in a thread) overlaps storing this one (I/O).
-        upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
-        while candidates := await upcoming:
-            upcoming = asyncio.ensure_future(asyncio.to_thread(next_batch))
+    def submit() -> None:
+        rows = list(itertools.islice(table.rows, batch_size))
+        if not rows:
+            return
+        if pool is not None:
+            pending.append(loop.run_in_executor(pool, _build_in_worker, rows, rules.assessor.now()))
+        else:
+            pending.append(asyncio.ensure_future(asyncio.to_thread(builder.build, rows, rules.assessor.now())))
+
+    try:
+        for _ in range(depth):
+            submit()
+        while pending:
+            candidates = await pending.popleft()
+            submit()
             if summary.batch_id is not None:
                 outcomes = await _repeats_are_duplicates(store, await store.imports.add_rows(
                     summary.batch_id, candidates))
@@ -497,10 +559,12 @@ async def run_import(
                 report.add(candidate, outcome)
             on_rows(len(candidates))
     finally:
-        if upcoming is not None and not upcoming.done():
+        for upcoming in pending:
             upcoming.cancel()
             with contextlib.suppress(BaseException):
                 await upcoming
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         report.close()
         if summary.batch_id is not None:
             await store.imports.finish(summary.batch_id, rows=summary.rows, imported=summary.imported,

@@ -18,6 +18,7 @@ from bot.cli.main import main
 from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_overrides, run_import
 from bot.settings import ScoringSettings, SlackChannels
 from store.store import Store
+from tests.conftest import migrated_store
 
 LEADBOT = str(Path(sys.executable).with_name("leadbot"))
 SALES = "C0SALES001"
@@ -261,3 +262,22 @@ def test_a_vendor_column_credits_each_row_and_source_the_rest(tmp_path: Path) ->
     assert _leadbot(config, "import", str(plain), "--no-post").returncode == 0
     credited = asyncio.run(vendors())
     assert (credited["Xia Jun"], credited["Uma Gray"]) == ("Expo Ltd", "Import")
+
+
+async def test_rows_read_in_worker_processes_import_exactly_as_in_a_thread(tmp_path: Path) -> None:
+    # Batches of 2 rows over 2 workers: results come back out of order unless the import keeps file order.
+    path = write_csv(tmp_path / "messe.csv", GERMAN)
+    outcomes = []
+    for workers in (0, 2):
+        async with migrated_store(f"sqlite+aiosqlite:///{tmp_path / f'w{workers}.db'}") as opened:
+            errors = tmp_path / f"errors-{workers}.csv"
+            summary = await run_import(opened, path, RULES, errors_path=errors, batch_size=2, workers=workers)
+            leads = sorted(await opened.leads.recent(), key=lambda lead: lead.id)
+            outcomes.append((
+                (summary.rows, summary.imported, summary.duplicates, summary.invalid, summary.reasons, summary.grades),
+                errors.read_text(encoding="utf-8"),
+                [(lead.fields, lead.grade, lead.reasons, lead.vendor) for lead in leads],
+            ))
+    in_thread, in_workers = outcomes
+    assert in_thread[0][:4] == (6, 2, 1, 3)
+    assert in_workers == in_thread
