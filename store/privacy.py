@@ -284,6 +284,8 @@ async def _anonymise_leads(session: AsyncSession, leads: Iterable[Lead], now: da
     await session.execute(
         update(SlaTimer).where(SlaTimer.lead_id.in_(ids), SlaTimer.status == "pending").values(status="done")
     )
+    # a reminder's note is a rep's words about the person
+    await session.execute(update(SlaTimer).where(SlaTimer.lead_id.in_(ids)).values(data=None))
     for lead in leads:
         if lead.slack_channel and lead.slack_ts and lead.slack_channel != CONSOLE:
             _queue_erase(session, lead.id, lead.slack_channel, lead.slack_ts, None, now)

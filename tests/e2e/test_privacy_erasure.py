@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -123,6 +124,9 @@ async def test_erasure_reaches_every_slack_message_and_every_column(side: SlackS
     await fake.wait_for(lambda: bool(fake.channel_messages(fake.dm_channels.get(REP, "-"))), what="the DM card")
     noted = await leads(side, f"note {first.id} called Dana Whitaker on 617-555-0134, at 12 Harbour Street", REP)
     assert str(first.id) in noted.text
+    # a reminder the rep set, with a note about the person (Remind me's modal keeps it in the timer)
+    await side.store.timers.add(first.id, "remind", started_at=utcnow(), due_at=utcnow() + timedelta(days=1),
+                                data={"user": REP, "note": "call Dana Whitaker on 617-555-0134"})
     again = await receive(side, "two")  # the person writes again: a reply in the card's thread, a DM to REP
     await side.settled()
 
