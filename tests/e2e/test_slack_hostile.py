@@ -12,6 +12,7 @@ but the ones our own notes make, no control or bidirectional character.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -203,7 +204,8 @@ async def chat_side(sqlite_url: str, slack_api: FakeSlackApi, extractor: Extract
 
 async def test_a_hostile_chat_message_gets_an_inert_valid_draft_and_edit_modal(chat_side: SlackSide) -> None:
     side, fake = chat_side, chat_side.fake
-    # with NUL it is not text (the answer says so); without, a draft with Confirm / Edit / Discard
+    # a stray NUL or BEL is dropped and the rest read as text (issue 12): both notes get a draft with
+    # Confirm / Edit / Discard, and nothing shown carries the control characters
     await side.driver.event(event_callback(message_event(f"Name: {NAME}", user=REP, channel=INTAKE)))
     text = (
         f"Name: {NAME.rstrip(chr(0) + chr(7))}\nEmail: bob@evil.example\nPhone: 617-555-0199\n"
@@ -212,8 +214,8 @@ async def test_a_hostile_chat_message_gets_an_inert_valid_draft_and_edit_modal(c
     await side.driver.event(event_callback(message_event(text, user=REP, channel=INTAKE)))
     await fake.wait_for(lambda: len([m for m in fake.channel_messages(INTAKE) if m.thread_ts]) == 2, what="drafts")
     replies = [m for m in fake.channel_messages(INTAKE) if m.thread_ts]
-    unreadable, draft = next(m for m in replies if not m.blocks), next(m for m in replies if m.blocks)
-    assert unreadable.text.startswith("I could not read that message")
+    assert all(m.blocks for m in replies), [m.text for m in replies]
+    draft = next(m for m in replies if "bob@evil.example" in json.dumps(m.blocks))
     edit = next(
         e for b in draft.blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "draft_edit"
     )
