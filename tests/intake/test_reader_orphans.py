@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,10 +34,11 @@ def wait_gone(pid: int, timeout: float) -> bool:
     return not alive(pid)
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to see other processes")
 # reaped: the service's pid is gone at once; not reaped: it stays a zombie (its parent busy elsewhere)
 @pytest.mark.parametrize(("kind", "reaped"), [("reader", True), ("watcher", False)])
 def test_a_reading_process_ends_when_its_service_is_killed(kind: str, reaped: bool) -> None:
+    if not Path("/proc/self/status").exists():
+        unavailable("no /proc here to see other processes", "the orphaned-reader tests")
     service = subprocess.Popen(
         [sys.executable, "-m", "tests.intake.orphans", kind], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
