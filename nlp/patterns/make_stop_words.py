@@ -27,10 +27,10 @@ def collect() -> set[str]:
 
 
 def main() -> None:
-    import spacy
+    from spacy import about
 
     words = sorted(w for w in collect() if w.strip())
-    text = HEADER.format(version=spacy.__version__, langs=", ".join(LANGUAGES)) + "".join(f"{w}\n" for w in words)
+    text = HEADER.format(version=about.__version__, langs=", ".join(LANGUAGES)) + "".join(f"{w}\n" for w in words)
     (HERE / "stop_words.txt").write_text(text, encoding="utf-8")
     print(f"stop_words.txt: {len(words)} words")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import spacy
+from spacy import about
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
 from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
 
@@ -16,7 +16,7 @@ def test_stop_words_come_from_the_installed_spacy() -> None:
     generated_from = re.search(r"spaCy (\S+)'s", header)
     assert generated_from, header
     # a spaCy upgrade may change the lists: run nlp/patterns/make_stop_words.py again
-    assert generated_from.group(1) == spacy.__version__
+    assert generated_from.group(1) == about.__version__
     words = stop_words()
     assert {w.casefold() for w in ENGLISH | SPANISH} <= words
     # one function word of each of the other languages we read
