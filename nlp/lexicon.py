@@ -26,8 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import spacy.util
-
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
 def read_lines(name: str) -> list[str]:
@@ -63,6 +61,10 @@ LANGUAGES = ("en", "de", "es", "pt", "fr", "it", "nl")
 @cache
 def stop_words() -> frozenset[str]:
     """Function words of the languages we read (spaCy's lists), case-folded."""
+    # Imported here, not at the top: the scoring rules read this module's other lists in processes that never
+    # run spaCy (import workers, the service's main process), and importing spaCy costs ~1.5 s and ~100 MB.
+    import spacy.util
+
     words: set[str] = set()
     for lang in LANGUAGES:
         words.update(w.casefold() for w in spacy.util.get_lang_class(lang).Defaults.stop_words)

@@ -21,6 +21,7 @@ import hashlib
 import io
 import itertools
 import multiprocessing
+import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -413,6 +414,23 @@ def _build_in_worker(rows: list[Row], now: datetime) -> list[ImportCandidate]:
     return _worker_builder.build(rows, now)
 
 
+#: fewer rows than this are built on a thread: a worker process costs ~1 s of CPU to start, about what
+#: building 3,000 rows costs
+MIN_POOL_ROWS = 5_000
+#: more worker processes than this do not pay: the importing process (reading, storing) becomes the limit
+MAX_WORKERS = 4
+
+
+def pool_size(rows: int | None, cores: int | None = None) -> int:
+    """Worker processes for an import of ``rows`` rows (None: unknown) on ``cores`` usable cores (default:
+    this process's CPU affinity): none for a small file or one core; else one per core beyond the one the
+    importing process needs for reading and storing, at least one, at most `MAX_WORKERS`."""
+    cores = len(os.sched_getaffinity(0)) if cores is None else cores
+    if cores < 2 or (rows is not None and rows < MIN_POOL_ROWS):
+        return 0
+    return max(1, min(cores - 1, MAX_WORKERS))
+
+
 def _pool(builder: _Builder, workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the importing process runs threads (aiosqlite's, the event loop's executor).
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
@@ -439,6 +457,8 @@ class ImportSummary:
     errors_path: Path | None = None
     batch_id: int | None = None
     dry_run: bool = False
+    #: processes that read and scored the rows (0: a thread of the importing process)
+    workers: int = 0
 
 
 class ErrorReport:
@@ -484,7 +504,7 @@ async def run_import(
     overrides: dict[str, str] | None = None,
     errors_path: Path | None = None,
     batch_size: int = DEFAULT_BATCH,
-    workers: int = 0,
+    workers: int | None = None,
     on_start: Callable[[int | None], None] = lambda total: None,
     on_rows: Callable[[int], None] = lambda n: None,
 ) -> ImportSummary:
@@ -492,9 +512,8 @@ async def run_import(
 
     A dry run checks and counts everything and stores nothing; its duplicates are rows already imported
     and repeats within the file (whose keys it keeps in memory, 32 bytes a row). ``workers``: processes
-    reading and scoring rows (0, the default: a thread). Measured on 2 shared cores, a worker cost more than
-    it gave (20,000 rows: 1.04 ms CPU per row against 0.68; each worker starts in ~1.6 s and holds ~250 MB,
-    spaCy's lexicon included; the rows and scored leads travel pickled), so it is off unless asked for.
+    building and scoring rows (0: a thread of this process; None, the default: `pool_size` picks by the
+    file's length and the cores this process may use).
     """
     table = open_table(path)
     mapping = auto_map(table.headers, overrides)
@@ -511,6 +530,8 @@ async def run_import(
     if not dry_run:
         summary.batch_id = await store.imports.start(path.name, rules.vendor)
     builder = _Builder(table.headers, mapping, rules)
+    workers = pool_size(table.total) if workers is None else workers
+    summary.workers = workers
     pool: ProcessPoolExecutor | None = None
     if workers > 0:
         pool = _pool(replace(builder, rules=_pure_rules(rules)), workers)
