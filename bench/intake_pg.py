@@ -98,7 +98,8 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
         print(f"     250 → card posted, {args.rate:g}/s for {args.paced_seconds:g} s: "
               f"p99 {intake._percentile(result.paced_latencies, 0.99):.0f} ms "
               f"({len(result.paced_latencies)}/{result.paced_sent} cards)")
-    print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; not the readers) {own * 1000 / mails:.1f} ms"
+    print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; "
+          f"not the readers) {own * 1000 / mails:.1f} ms"
           + (f", PostgreSQL {server * 1000 / mails:.1f} ms" if data_dir is not None else ""))
     print()
     print(f"{'figure (issue 11)':<58} {'measured':>16}   goal")
