@@ -1,11 +1,13 @@
-"""Benchmark `leadbot import`: `.venv/bin/python bench/import.py [--rows N] [--format csv|xlsx] [--no-post]`.
+"""Benchmark `leadbot import`: `bench/import.py [--rows N] [--format csv|xlsx] [--no-post] [--workers N]`.
 
 Generates N rows (default 100,000) of invented contacts in a temporary CSV (or XLSX) file — German
 headers, a few per cent duplicates and invalid rows, as a trade-fair export has — then imports it through
 ``bot.intake.spreadsheet.run_import`` into a fresh SQLite file (or ``--url``, e.g. a PostgreSQL database): every row
 mapped, verified, scored, routed, stored with its lead, contact, intake event and card. Prints rows per
-second, the outcome counts, and peak memory (the process's max RSS, beside its size when the import
-started; it stays flat as N grows, since rows stream in batches). Prints numbers only; asserts nothing.
+second, the CPU per row (the importing process's and its worker processes' apart; by default the workers
+``leadbot import`` picks: `pool_size`), the outcome counts, and peak memory (the process's max RSS, beside
+its size when the import started; it stays flat as N grows, since rows stream in batches). Prints numbers
+only; asserts nothing.
 """
 
 from __future__ import annotations
