@@ -126,6 +126,11 @@ async def bench(path: Path, url: str, post: bool, workers: int | None) -> None:
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"  of which:      {own * 1000 / max(summary.rows, 1):.2f} ms per row in the importing process (reading, "
           f"storing), {(cpu - own) * 1000 / max(summary.rows, 1):.2f} ms in {summary.workers} worker process(es)")
+    if summary.workers:
+        # The processes work side by side: the busiest one sets the pace when each has a core of its own.
+        busiest = max(own, (cpu - own) / summary.workers)
+        print(f"  ≈ {summary.rows / busiest:,.0f} rows/s with a core for each of the {summary.workers + 1} processes "
+              f"(the busiest: {busiest * 1000 / summary.rows:.2f} ms per row)")
     print(f"peak memory:     {_peak_rss_mb():.0f} MB max RSS of the whole process "
           f"({rss_before:.0f} MB when the import started: the rest is what importing added); "
           f"largest worker process {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
