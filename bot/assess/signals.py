@@ -68,6 +68,7 @@ def looks_like_test(lead: ExtractedLead) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)  # names repeat across leads; bounded, so a long import stays flat
 def is_gibberish(word: str) -> bool:
     """A keyboard mash or non-word: "asdfgh", "jkjkjk", "xzqwv", "aaaa".
 
@@ -105,9 +106,16 @@ def gibberish_name(lead: ExtractedLead) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _placeholders(placeholder_values: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The configured placeholders case-folded, and the digits of those that are phone numbers (built once)."""
+    values = frozenset(v.casefold() for v in placeholder_values)
+    digits = frozenset(d for v in placeholder_values if len(d := _DIGITS.sub("", v)) >= 7)
+    return values, digits
+
+
 def placeholder_name(lead: ExtractedLead, rules: ScoringSettings) -> str | None:
-    values = {v.casefold() for v in rules.placeholder_values}
-    digit_values = {d for v in rules.placeholder_values if len(d := _DIGITS.sub("", v)) >= 7}
+    values, digit_values = _placeholders(tuple(rules.placeholder_values))
     email = (lead.value("email") or "").strip().casefold()
     if email and email in values:
         return f"email {email!r} is a vendor placeholder"
@@ -127,9 +135,9 @@ def spam_phrase(lead: ExtractedLead, rules: ScoringSettings) -> str | None:
     text = " ".join(filter(None, (lead.value("message"), lead.value("interest"), lead.value("company")))).casefold()
     if not text:
         return None
-    for phrase in rules.spam_phrases:
-        if _contains(text, phrase):
-            return f"message reads like spam ({phrase!r})"
+    phrase = _first_phrase(text, tuple(rules.spam_phrases))
+    if phrase is not None:
+        return f"message reads like spam ({phrase!r})"
     links = len(_LINK.findall(text))
     if links >= rules.spam_links:
         return f"message carries {links} links"
@@ -140,6 +148,22 @@ def _contains(text: str, phrase: str) -> bool:
     return _phrase_pattern(phrase).search(text) is not None
 
 
+def _first_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
+    """The first of ``phrases`` (in their configured order) that ``text`` holds as whole words, or None.
+
+    One search over all of them first: most texts hold none, and one alternation is far cheaper than a
+    search per phrase (every lead of an import is checked against every phrase)."""
+    if not text or not phrases or _any_phrase(phrases).search(text) is None:
+        return None
+    return next((phrase for phrase in phrases if _contains(text, phrase)), None)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(p.casefold()) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
 @functools.lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     """The phrase as a whole-word pattern, compiled once (every lead is checked against every phrase)."""
@@ -148,10 +172,7 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 def intent_phrase(lead: ExtractedLead, rules: ScoringSettings) -> str | None:
     text = " ".join(filter(None, (lead.value("message"), lead.value("interest")))).casefold()
-    for phrase in rules.intent_phrases:
-        if _contains(text, phrase):
-            return phrase
-    return None
+    return _first_phrase(text, tuple(rules.intent_phrases))
 
 
 def signals_of(lead: ExtractedLead, rules: ScoringSettings) -> Signals:
@@ -167,6 +188,6 @@ def signals_of(lead: ExtractedLead, rules: ScoringSettings) -> Signals:
         valid_phone=bool(lead.value("phone")) and not has_flag(lead, "phone", "invalid_phone"),
         intent=intent_phrase(lead, rules) is not None,
         budget=bool(lead.value("budget")),
-        near_timeline=bool(timeline) and any(_contains(timeline, p) for p in rules.near_timeline_phrases),
+        near_timeline=_first_phrase(timeline, tuple(rules.near_timeline_phrases)) is not None,
         company=bool(lead.value("company")),
     )

@@ -18,6 +18,7 @@ at any point loses no timer and two workers never fire one twice. Minutes are bu
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,16 +52,8 @@ class BusinessCalendar:
 
     @staticmethod
     def of(settings: RoutingSettings) -> BusinessCalendar:
-        def hhmm(text: str) -> time:
-            hours, minutes = (int(p) for p in text.split(":"))
-            return time(hours, minutes)
-
-        return BusinessCalendar(
-            zone=ZoneInfo(settings.timezone),
-            days=frozenset(_DAY_NAMES.index(d) for d in settings.business_days),
-            opens=hhmm(settings.business_open),
-            closes=None if settings.business_close == "24:00" else hhmm(settings.business_close),
-        )
+        return _calendar(settings.timezone, tuple(settings.business_days), settings.business_open,
+                         settings.business_close)
 
     def _window(self, day: date) -> tuple[datetime, datetime] | None:
         if day.weekday() not in self.days:
@@ -106,9 +99,30 @@ class BusinessCalendar:
         return total.total_seconds() / 60
 
 
+@functools.lru_cache(maxsize=16)
+def _calendar(timezone: str, business_days: tuple[str, ...], business_open: str, business_close: str,
+              ) -> BusinessCalendar:
+    def hhmm(text: str) -> time:
+        hours, minutes = (int(p) for p in text.split(":"))
+        return time(hours, minutes)
+
+    return BusinessCalendar(
+        zone=ZoneInfo(timezone),
+        days=frozenset(_DAY_NAMES.index(d) for d in business_days),
+        opens=hhmm(business_open),
+        closes=None if business_close == "24:00" else hhmm(business_close),
+    )
+
+
 def claim_due(arrived: datetime, settings: RoutingSettings) -> datetime:
     """When an unclaimed lead that arrived at ``arrived`` breaches the claim SLA."""
-    return BusinessCalendar.of(settings).add_minutes(arrived, settings.claim_sla_minutes)
+    return _claim_due(arrived, BusinessCalendar.of(settings), settings.claim_sla_minutes)
+
+
+# An import scores a chunk of rows at one ``now``: the same arrival gives the same due time.
+@functools.lru_cache(maxsize=64)
+def _claim_due(arrived: datetime, calendar: BusinessCalendar, minutes: int) -> datetime:
+    return calendar.add_minutes(arrived, minutes)
 
 
 # ---- choosing a rep (pure) --------------------------------------------------------------------------

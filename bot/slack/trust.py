@@ -25,7 +25,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
 from nlp.lexicon import disposable_domains
@@ -158,6 +157,10 @@ def phone_facts(lead: LeadRecord, now: datetime, *, default_region: str | None =
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    # Imported on first use: its data is ~100 MB in memory, and most processes that import this module (import
+    # workers, the scoring rules) never render a phone's region.
+    from phonenumbers import geocoder
+
     international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     region = geocoder.description_for_number(number, "en") or None
     zones = [z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE]

@@ -147,3 +147,13 @@ def test_thousands_of_real_first_names_are_never_mashes() -> None:
     anna = score_lead(lead(full_name="Anna Becker", email="anna@becker-bau.example", phone="+49 30 5550 1234",
                            message="Bitte um Rückruf wegen eines Angebots"), None, RULES)
     assert anna.grade == "A" and not any("mash" in r for r in anna.reasons), anna.reasons
+
+
+def test_the_first_configured_phrase_found_is_the_reason_and_only_whole_words_count() -> None:
+    rules = ScoringSettings(intent_phrases=("quote", "demo", "test drive"), spam_phrases=("casino", "seo"))
+    later_in_text = score_lead(lead(**BASE, message="A demo first, then a quote"), None, rules)
+    assert "+10 asks for the next step ('quote')" in later_in_text.reasons
+    inside_a_word = score_lead(lead(**BASE, message="Quotes and demos elsewhere; no seotools"), None, rules)
+    assert not any("next step" in r or "spam" in r for r in inside_a_word.reasons), inside_a_word.reasons
+    spam = score_lead(lead(**BASE, message="Best SEO and casino offers"), None, rules)
+    assert any("reads like spam ('casino')" in r for r in spam.reasons), spam.reasons

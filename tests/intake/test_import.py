@@ -15,7 +15,15 @@ from openpyxl import Workbook
 
 from bot.assess.assessor import Assessor, Routing
 from bot.cli.main import main
-from bot.intake.spreadsheet import ImportFileError, RowRules, auto_map, parse_overrides, run_import
+from bot.intake.spreadsheet import (
+    MIN_POOL_ROWS,
+    ImportFileError,
+    RowRules,
+    auto_map,
+    parse_overrides,
+    pool_size,
+    run_import,
+)
 from bot.settings import ScoringSettings, SlackChannels
 from store.store import Store
 from tests.conftest import migrated_store
@@ -281,3 +289,27 @@ async def test_rows_read_in_worker_processes_import_exactly_as_in_a_thread(tmp_p
     in_thread, in_workers = outcomes
     assert in_thread[0][:4] == (6, 2, 1, 3)
     assert in_workers == in_thread
+
+
+@pytest.mark.parametrize(
+    ("rows", "cores", "workers"),
+    [
+        (100_000, 1, 0),  # one core: a worker would only take turns with the importing process
+        (MIN_POOL_ROWS - 1, 8, 0),  # a small file: starting a worker costs more than it saves
+        (100_000, 2, 1),  # the importing process keeps a core for reading and storing
+        (None, 2, 1),  # length unknown: worth a worker
+        (100_000, 4, 3),
+        (100_000, 64, 4),  # beyond a few, the importing process is the limit
+    ],
+)
+def test_worker_processes_are_picked_by_file_length_and_cores(rows: int | None, cores: int, workers: int) -> None:
+    assert pool_size(rows, cores) == workers
+
+
+def test_an_import_worker_loads_neither_spacy_nor_the_phone_geocoder() -> None:
+    # What a worker process imports to build rows: spaCy (~100 MB, 1.5 s) and phonenumbers' geocoder data
+    # (~100 MB) would make every worker cost more than it gives.
+    probe = ("import sys, bot.intake.spreadsheet, bot.assess.scoring; "
+             "print(sorted(m for m in ('spacy', 'phonenumbers.geocoder') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
