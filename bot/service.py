@@ -157,7 +157,6 @@ class Service:
             attribution=attribution,
             resolver=build_resolver(settings),
         )
-        self.outbox.give_way = self.pipeline.give_way  # issue 11: a pass waits while senders wait for their 250
         self._accept_with = self.pipeline.accept  # before recover(): nothing accepted falls between
         recovered = 0 if self._hold else await self.pipeline.recover()
         if recovered:

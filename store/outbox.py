@@ -154,7 +154,8 @@ class Outbox:
         """
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
-        leads, events = core_table(Lead), core_table(Event)
+        # Core statements throughout: no ORM bookkeeping for rows nobody holds as objects (issue 11)
+        leads, events, items = core_table(Lead), core_table(Event), core_table(OutboxItem)
         async with self._db.write() as session:
             if posted:
                 await session.execute(
@@ -168,7 +169,7 @@ class Outbox:
                     [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
                 )
                 found = {int(lead_id): contact_id for lead_id, contact_id in (await session.execute(
-                    select(Lead.id, Lead.contact_id).where(Lead.id.in_(lead_ids))
+                    select(leads.c.id, leads.c.contact_id).where(leads.c.id.in_(lead_ids))
                 )).all()}
                 rows = []
                 for card in posted:
@@ -178,17 +179,16 @@ class Outbox:
                                  "actor": "leadbot", "at": now, "data": {"channel": card.channel, "ts": card.ts}})
                 if rows:
                     await session.execute(insert(events), rows)
-            finished: ColumnElement[bool] = OutboxItem.id.in_(list(item_ids))
+            finished: ColumnElement[bool] = items.c.id.in_(list(item_ids))
             if lead_ids:
-                finished = or_(finished, and_(OutboxItem.lead_id.in_(lead_ids), OutboxItem.kind == "post_card",
-                                              OutboxItem.status == "pending"))
+                finished = or_(finished, and_(items.c.lead_id.in_(lead_ids), items.c.kind == "post_card",
+                                              items.c.status == "pending"))
             if item_ids or lead_ids:
                 await session.execute(
-                    update(OutboxItem)
+                    update(items)
                     .where(finished)
-                    .values(status="done", done_at=now, attempts=OutboxItem.attempts + 1, lease_owner=None,
+                    .values(status="done", done_at=now, attempts=items.c.attempts + 1, lease_owner=None,
                             leased_until=None)
-                    .execution_options(synchronize_session=False)
                 )
 
     async def retry(

@@ -234,7 +234,7 @@ class IntakePipeline:
         check: SenderCheck | None = None
         try:
             extraction = await self.reader.read(message)
-            await self.give_way()
+            await self._give_way()
             verdict, trust, check = await self._authenticate(message_id, message, extraction.vendor)
             vendor = (self.attribution.vendor(extraction.vendor, message, extraction.leads)
                       if trust.credit_vendor else None)
@@ -274,9 +274,9 @@ class IntakePipeline:
             log.info("lead %s from message %s: grade %s, score %s", lead.id, message_id, lead.grade, lead.score)
         return stored
 
-    async def give_way(self) -> None:
-        """Until no accept is in progress (at most `GIVE_WAY_SECONDS`): the rest of `process` (and an outbox
-        pass) is this process's CPU, which a sender waiting for its 250 needs more."""
+    async def _give_way(self) -> None:
+        """Until no accept is in progress (at most `GIVE_WAY_SECONDS`): the rest of `process` is this
+        process's CPU, which a sender waiting for its 250 needs more."""
         if self._accepting:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(GIVE_WAY_SECONDS):

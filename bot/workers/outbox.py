@@ -189,8 +189,6 @@ class OutboxWorker:
         self._leads: dict[int, LeadRecord] = {}
         self._finished: list[int] = []
         self._posted: list[PostedCard] = []
-        #: awaited before each pass: the service sets the pipeline's (senders waiting for their 250 go first)
-        self.give_way: Callable[[], Awaitable[None]] = _nothing
 
     # ---- driving -----------------------------------------------------------------------------------
 
@@ -236,7 +234,6 @@ class OutboxWorker:
             return await self._pass()
 
     async def _pass(self) -> int:
-        await self.give_way()
         self._wake.clear()
         self._next_ready = None
         now = self._clock()
@@ -526,10 +523,6 @@ class OutboxWorker:
         if self._next_ready is None:
             return self._poll_interval
         return max(0.0, min(self._poll_interval, (self._next_ready - now).total_seconds()))
-
-
-async def _nothing() -> None:
-    return None
 
 
 def _may_have_reached_slack(item: OutboxRecord) -> bool:
