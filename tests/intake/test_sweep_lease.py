@@ -124,14 +124,11 @@ async def test_mail_accepted_by_an_instance_is_stored_leased_to_it(store_url: st
         one, two = pipeline(first, extractor, reads, "one"), pipeline(second, extractor, reads, "two")
         accepted = await one.accept(mail(90))
         assert await two.recover() == 0  # leased to "one" by its accept
-        running = asyncio.create_task(one.run())
-        try:
+        async with asyncio.TaskGroup() as group:  # a worker cancelled by hand ends the group quietly
+            worker = group.create_task(one.run())
             async with asyncio.timeout(60):
                 await one.wait_idle()
-        finally:
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+            worker.cancel()
         record = await first.messages.get(accepted.id)
         assert record is not None and record.status == "processed"
         assert reads[mail(90).raw] == 1
