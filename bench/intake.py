@@ -480,7 +480,8 @@ async def whole_path(
         twice = sum(1 for count in per_token.values() if count > 1)
         note = (note + f"; cards lost {lost}, posted twice {twice}").lstrip("; ")
     finally:
-        os.kill(pid, signal.SIGTERM)  # the service itself: py-spy, if it runs it, then writes its profile
+        with contextlib.suppress(ProcessLookupError):  # it may have died at start
+            os.kill(pid, signal.SIGTERM)  # the service itself: py-spy, if it runs it, then writes its profile
         try:
             await asyncio.wait_for(process.wait(), 60)
         except TimeoutError:
