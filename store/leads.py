@@ -257,8 +257,11 @@ class Leads:
         """The leads of these ids that exist, by id (one query: the outbox reads a pass's leads at once)."""
         if not lead_ids:
             return {}
+        table = core_table(Lead)
         async with self._db.read() as session:
-            rows = await session.scalars(select(Lead).where(Lead.id.in_(sorted(set(lead_ids)))))
+            # Core rows, not ORM objects: nothing here is changed through the session (issue 11: the outbox's
+            # read per pass)
+            rows = await session.execute(select(table).where(table.c.id.in_(sorted(set(lead_ids)))))
             return {row.id: to_record(LeadRecord, row) for row in rows}
 
     async def recent(

@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 
 from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
-from store.db import Db, GroupCommit, to_record
+from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
 from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead
 from store.tables import InboundMessage
@@ -33,6 +33,9 @@ class SenderCheck:
     auth_results: str
     suspicious: bool
 
+
+#: (owner, seconds): a message stored leased to the instance that will read it
+Lease = tuple[str, float]
 
 #: a message's id, its leads, its vendor, the actor filing them and its sender check, waiting for a group commit
 _Completion = tuple[int, tuple[NewLead, ...], str | None, str, SenderCheck | None]
@@ -55,7 +58,9 @@ class Messages:
         """The message with the time it was received, as `accept` would store it."""
         return message if message.received_at is not None else replace(message, received_at=self._db.clock())
 
-    async def receive(self, message: RawMessage, *, dedup: str | None = None) -> AcceptedMessage:
+    async def receive(
+        self, message: RawMessage, *, dedup: str | None = None, lease: Lease | None = None
+    ) -> AcceptedMessage:
         """`accept` with the envelope read here: the dedup key (``dedup`` replaces it: a webhook's is per
         source) and the subject from the headers, the receive time stamped if it is not.
 
@@ -64,25 +69,32 @@ class Messages:
         """
         message = self.stamped(message)
         key, subject = await asyncio.get_running_loop().run_in_executor(self._envelopes, _envelope, message)
-        return await self.accept(message, dedup_key=dedup or key, subject=subject)
+        return await self.accept(message, dedup_key=dedup or key, subject=subject, lease=lease)
 
     async def close(self) -> None:
         """Let envelopes being read finish (so none answers into a closed loop), and stop their threads."""
         await asyncio.to_thread(self._envelopes.shutdown)
         self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")  # a closed store reopens lazily
 
-    async def accept(self, message: RawMessage, *, dedup_key: str, subject: str | None = None) -> AcceptedMessage:
+    async def accept(
+        self, message: RawMessage, *, dedup_key: str, subject: str | None = None, lease: Lease | None = None
+    ) -> AcceptedMessage:
         """Store raw input durably. A resend (same dedup key) is recorded once and reported duplicate.
 
+        ``lease`` (owner, seconds): a new message is stored leased to ``owner`` (the instance that accepted it
+        and will read it), so reading it needs no `take` first. A resend's row keeps its lease.
+
         Group commit: accepts that arrive while an earlier group waits for (or holds) the write lock join
-        the next group, and each group is one transaction of one multi-row ``INSERT … ON CONFLICT
-        (dedup_key) DO NOTHING RETURNING``. Every caller returns only after its own row is committed.
+        the next group, and each group is one transaction of one ``INSERT … ON CONFLICT (dedup_key) DO
+        NOTHING RETURNING`` over its rows (compiled once, sent as multi-row batches). Every caller returns
+        only after its own row is committed.
         """
+        received_at = message.received_at or self._db.clock()
         values = {
             "channel": message.channel,
             "sender": message.sender,
             "recipients": list(message.recipients),
-            "received_at": message.received_at or self._db.clock(),
+            "received_at": received_at,
             "dedup_key": dedup_key,
             "raw": message.raw,
             "size": len(message.raw),
@@ -91,6 +103,8 @@ class Messages:
             "attempts": 0,
             "client_ip": message.client_ip[:45] if message.client_ip else None,
             "helo": message.helo[:255] if message.helo else None,
+            "lease_owner": lease[0] if lease is not None else None,
+            "leased_until": self._db.clock() + timedelta(seconds=lease[1]) if lease is not None else None,
         }
         return await self._accepts.submit(values)
 
@@ -98,14 +112,15 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
+        # Rows as parameters, not in the statement: SQLAlchemy compiles it once and sends multi-row batches
+        # ("insertmanyvalues"); a `.values(rows)` statement was a new cache key and compilation per group.
         statement = (
-            self._db.insert(InboundMessage)
-            .values(list(unique.values()))
+            self._db.insert(core_table(InboundMessage))
             .on_conflict_do_nothing(index_elements=["dedup_key"])
             .returning(InboundMessage.id, InboundMessage.dedup_key)
         )
         async with self._db.write(urgent=True) as session:
-            new = {str(key): int(row_id) for row_id, key in (await session.execute(statement)).all()}
+            new = {str(key): int(row_id) for row_id, key in (await session.execute(statement, list(unique.values())))}
             missing = [key for key in unique if key not in new]
             existing: dict[str, int] = {}
             if missing:
@@ -248,33 +263,35 @@ class Messages:
     async def _complete_group(self, jobs: list[_Completion]) -> list[list[LeadRecord]]:
         now = self._db.clock()
         ids = [message_id for message_id, *_ in jobs]
-        outcome = {message_id: MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD
-                   for message_id, leads, *_ in jobs}
-        vendors = {message_id: vendor for message_id, _, vendor, *_ in jobs}
-        checks = {message_id: check for message_id, *_, check in jobs if check is not None}
-        checked: dict[str, Any] = {}
-        if checks:  # the others keep what they have
-            for column in ("verdict", "auth_results", "suspicious"):
-                kept = getattr(InboundMessage, "auth_verdict" if column == "verdict" else column)
-                values = {message_id: getattr(check, column) for message_id, check in checks.items()}
-                if column == "verdict":
-                    values = {message_id: verdict[:16] for message_id, verdict in values.items()}
-                checked[kept.key] = case(values, value=InboundMessage.id, else_=kept)
+        table = core_table(InboundMessage)
         async with self._db.write() as session:
-            # One compare-and-set for the group: only messages still "received" come back.
-            taken = set((await session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id.in_(ids), InboundMessage.status == MessageStatus.RECEIVED)
-                .values(
-                    status=case(outcome, value=InboundMessage.id),
-                    vendor=case(vendors, value=InboundMessage.id),
-                    processed_at=now,
-                    attempts=InboundMessage.attempts + 1,
-                    error=None,
-                    **checked,
-                )
-                .returning(InboundMessage.id)
-            )).scalars())
+            # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
+            # rows stay locked to the end, so a racing instance then finds them processed). The statements are
+            # the same whatever the group (rows as parameters): compiled once, not once per group size.
+            picked = select(table.c.id).where(table.c.id.in_(ids), table.c.status == MessageStatus.RECEIVED)
+            if self._db.dialect == "postgresql":
+                picked = picked.with_for_update()
+            taken = set(await session.scalars(picked))
+            done = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)
+                    if message_id in taken}  # the same id twice: the first's
+            checked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
+                        "m_vendor": vendor, "m_verdict": check.verdict[:16], "m_results": check.auth_results,
+                        "m_suspicious": check.suspicious}
+                       for message_id, (leads, vendor, check) in done.items() if check is not None]
+            unchecked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
+                          "m_vendor": vendor}
+                         for message_id, (leads, vendor, check) in done.items() if check is None]
+            checks: dict[str, Any] = {"auth_verdict": bindparam("m_verdict"), "auth_results": bindparam("m_results"),
+                                      "suspicious": bindparam("m_suspicious")}
+            for rows, extra in ((unchecked, {}), (checked, checks)):
+                if rows:
+                    await session.execute(
+                        update(table)
+                        .where(table.c.id == bindparam("m_id"), table.c.status == MessageStatus.RECEIVED)
+                        .values(status=bindparam("m_status"), vendor=bindparam("m_vendor"), processed_at=now,
+                                attempts=table.c.attempts + 1, error=None, **extra),
+                        rows,
+                    )
             answers: list[list[LeadRecord]] = []
             by_actor: dict[str, list[tuple[NewLead, int | None]]] = {}
             first = set()

@@ -9,6 +9,7 @@ PostgreSQL; on SQLite the single writer makes the statement a compare-and-set).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,6 +69,31 @@ async def pending_count(session: AsyncSession) -> int:
     return await session.scalar(query) or 0
 
 
+@functools.lru_cache(maxsize=8)
+def _lease_statement(limit: int) -> Any:
+    """`Outbox.lease`'s one statement, built once per limit (the outbox runs it every pass); Core rows back."""
+    table = core_table(OutboxItem)
+    now: Any = bindparam("lease_now")  # typed by the columns it is compared with
+    picked = (
+        select(OutboxItem.id)
+        .where(
+            lane_head(),
+            OutboxItem.next_attempt_at <= now,
+            or_(OutboxItem.leased_until.is_(None), OutboxItem.leased_until <= now),
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(table)
+        .where(table.c.id.in_(picked.scalar_subquery()))
+        .values(lease_owner=bindparam("lease_owner"), leased_until=bindparam("lease_until"),
+                claims=table.c.claims + 1)
+        .returning(*table.c)
+    )
+
+
 class Outbox:
     def __init__(self, db: Db) -> None:
         self._db = db
@@ -103,26 +129,9 @@ class Outbox:
         may have reached Slack.
         """
         now = self._db.clock()
-        picked = (
-            select(OutboxItem.id)
-            .where(
-                lane_head(),
-                OutboxItem.next_attempt_at <= now,
-                or_(OutboxItem.leased_until.is_(None), OutboxItem.leased_until <= now),
-            )
-            .order_by(OutboxItem.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            update(OutboxItem)
-            .where(OutboxItem.id.in_(picked.scalar_subquery()))
-            .values(lease_owner=owner, leased_until=now + timedelta(seconds=seconds), claims=OutboxItem.claims + 1)
-            .returning(OutboxItem)
-            .execution_options(synchronize_session=False)
-        )
+        parameters = {"lease_now": now, "lease_owner": owner, "lease_until": now + timedelta(seconds=seconds)}
         async with self._db.write() as session:
-            rows = list(await session.scalars(statement))
+            rows = (await session.execute(_lease_statement(limit), parameters)).all()
             return sorted((to_record(OutboxRecord, r) for r in rows), key=lambda r: r.id)
 
     async def done(self, item_id: int) -> None:
@@ -145,7 +154,8 @@ class Outbox:
         """
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
-        leads, events = core_table(Lead), core_table(Event)
+        # Core statements throughout: no ORM bookkeeping for rows nobody holds as objects (issue 11)
+        leads, events, items = core_table(Lead), core_table(Event), core_table(OutboxItem)
         async with self._db.write() as session:
             if posted:
                 await session.execute(
@@ -159,7 +169,7 @@ class Outbox:
                     [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
                 )
                 found = {int(lead_id): contact_id for lead_id, contact_id in (await session.execute(
-                    select(Lead.id, Lead.contact_id).where(Lead.id.in_(lead_ids))
+                    select(leads.c.id, leads.c.contact_id).where(leads.c.id.in_(lead_ids))
                 )).all()}
                 rows = []
                 for card in posted:
@@ -169,17 +179,16 @@ class Outbox:
                                  "actor": "leadbot", "at": now, "data": {"channel": card.channel, "ts": card.ts}})
                 if rows:
                     await session.execute(insert(events), rows)
-            finished: ColumnElement[bool] = OutboxItem.id.in_(list(item_ids))
+            finished: ColumnElement[bool] = items.c.id.in_(list(item_ids))
             if lead_ids:
-                finished = or_(finished, and_(OutboxItem.lead_id.in_(lead_ids), OutboxItem.kind == "post_card",
-                                              OutboxItem.status == "pending"))
+                finished = or_(finished, and_(items.c.lead_id.in_(lead_ids), items.c.kind == "post_card",
+                                              items.c.status == "pending"))
             if item_ids or lead_ids:
                 await session.execute(
-                    update(OutboxItem)
+                    update(items)
                     .where(finished)
-                    .values(status="done", done_at=now, attempts=OutboxItem.attempts + 1, lease_owner=None,
+                    .values(status="done", done_at=now, attempts=items.c.attempts + 1, lease_owner=None,
                             leased_until=None)
-                    .execution_options(synchronize_session=False)
                 )
 
     async def retry(

@@ -75,8 +75,9 @@ class IntakePipeline:
         self._extractor = extractor
         self.assessor = assessor
         self._on_cards_queued = on_cards_queued
-        #: a message's id, and its bytes when they were just accepted (not read back from the store)
-        self._queue: asyncio.Queue[tuple[int, RawMessage | None]] = asyncio.Queue()
+        #: a message's id, and its bytes when they were just accepted (not read back from the store) with the
+        #: loop time of the accept (its lease, taken with it, runs from then)
+        self._queue: asyncio.Queue[tuple[int, RawMessage | None, float]] = asyncio.Queue()
         #: ids queued or being processed here: the sweep leaves them alone
         self._held: set[int] = set()
         #: reads each message (``extractor`` in a thread, without a time budget, unless given)
@@ -99,9 +100,13 @@ class IntakePipeline:
         """
         self._accepting += 1
         self._no_accepts.clear()
+        # Stored leased to this instance (issue 11: no `take`, one write per message less); not while holding,
+        # so that another instance may read what this one only keeps.
+        lease = None if self.hold else (self.instance, LEASE_SECONDS)
+        leased_at = asyncio.get_running_loop().time()
         try:
             message = self._store.messages.stamped(message)
-            accepted = await self._store.messages.receive(message, dedup=dedup)
+            accepted = await self._store.messages.receive(message, dedup=dedup, lease=lease)
         except Exception as exc:
             if unreachable(exc):
                 self.store_state.down(exc)
@@ -112,15 +117,16 @@ class IntakePipeline:
                 self._no_accepts.set()
         self.store_state.up()
         if not accepted.duplicate and not self.hold:
-            self._enqueue(accepted.id, message)
+            self._enqueue(accepted.id, message, leased_at)
         return accepted
 
-    def _enqueue(self, message_id: int, message: RawMessage | None = None) -> bool:
-        """Queue a message (with its bytes when just accepted: no read-back) unless it is held here already."""
+    def _enqueue(self, message_id: int, message: RawMessage | None = None, leased_at: float = 0.0) -> bool:
+        """Queue a message (with its bytes and the time of its lease when just accepted here: no read-back, no
+        `take`) unless it is held here already."""
         if message_id in self._held:
             return False
         self._held.add(message_id)
-        self._queue.put_nowait((message_id, message))
+        self._queue.put_nowait((message_id, message, leased_at))
         return True
 
     async def recover(self) -> int:
@@ -172,9 +178,11 @@ class IntakePipeline:
 
     async def _work(self) -> None:
         while True:
-            message_id, message = await self._queue.get()
+            message_id, message, leased_at = await self._queue.get()
             try:
-                await self.process(message_id, message)
+                # leased with its accept, and not so long ago that the lease may have run out: no `take`
+                fresh = message is not None and asyncio.get_running_loop().time() - leased_at < LEASE_SECONDS / 2
+                await self.process(message_id, message, leased=fresh)
             except Exception as exc:
                 # Even marking the failure failed (the database is down): the message is still
                 # "received", so the sweep (or the next start's recover()) takes it again. Keep serving.
@@ -191,16 +199,19 @@ class IntakePipeline:
     def extract(self, message: RawMessage) -> Extraction:
         return self._extractor.extract(message)
 
-    async def process(self, message_id: int, message: RawMessage | None = None) -> list[LeadRecord]:
+    async def process(
+        self, message_id: int, message: RawMessage | None = None, *, leased: bool = False
+    ) -> list[LeadRecord]:
         """Turn one stored message into leads. Never raises: failures are stored with the message.
 
         ``message``: its bytes as just accepted (no read-back; `complete` takes it only if still "received").
+        ``leased``: this instance holds its lease already (stored leased by `accept`): no `take`.
         Nothing is done with a message another instance holds or that is processed already. While the store
         is unreachable the message stays "received" (leased here), nothing is logged per message
         (``store_state`` says it once), and the sweep takes it again when the store answers.
         """
         try:
-            stored = await self._process(message_id, message)
+            stored = await self._process(message_id, message, leased=leased)
         except Exception as exc:
             if not unreachable(exc):
                 raise
@@ -209,8 +220,8 @@ class IntakePipeline:
         self.store_state.up()
         return stored
 
-    async def _process(self, message_id: int, message: RawMessage | None) -> list[LeadRecord]:
-        if not await self._store.messages.take(message_id, self.instance, seconds=LEASE_SECONDS):
+    async def _process(self, message_id: int, message: RawMessage | None, *, leased: bool) -> list[LeadRecord]:
+        if not leased and not await self._store.messages.take(message_id, self.instance, seconds=LEASE_SECONDS):
             return []
         if message is None:
             record = await self._store.messages.get(message_id)

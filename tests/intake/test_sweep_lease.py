@@ -114,3 +114,27 @@ async def test_an_instance_does_not_read_a_message_another_one_holds(
         assert await one.recover() == 0
         record = await store.messages.get(accepted.id)
     assert reads == Counter() and record is not None and record.status == "received"
+
+
+async def test_mail_accepted_by_an_instance_is_stored_leased_to_it(store_url: str, extractor: Extractor) -> None:
+    """Issue 11: the accept stores the lease with the bytes (no `take` per message): another instance's sweep
+    leaves the message to the instance that took it, which reads it once; a holding instance leases nothing."""
+    reads: Counter[bytes] = Counter()
+    async with migrated_store(store_url) as first, migrated_store(store_url) as second:
+        one, two = pipeline(first, extractor, reads, "one"), pipeline(second, extractor, reads, "two")
+        accepted = await one.accept(mail(90))
+        assert await two.recover() == 0  # leased to "one" by its accept
+        async with asyncio.TaskGroup() as group:  # a worker cancelled by hand ends the group quietly
+            worker = group.create_task(one.run())
+            async with asyncio.timeout(60):
+                await one.wait_idle()
+            worker.cancel()
+        record = await first.messages.get(accepted.id)
+        assert record is not None and record.status == "processed"
+        assert reads[mail(90).raw] == 1
+
+        holding = pipeline(first, extractor, reads, "holding")
+        holding.hold = True
+        kept = await holding.accept(mail(91))
+        assert await two.recover() == 1  # only kept, not leased: another instance may read it
+        assert [message.id for message in await second.messages.recent(status="received")] == [kept.id]
