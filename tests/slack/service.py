@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from unittest import mock
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
 
+import bot.slack.app
 from bot.assess.assessor import Assessor, Routing
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
@@ -184,6 +188,16 @@ async def sqlite_slack_side(
         await store.close()
 
 
+@contextlib.contextmanager
+def _bolt_answering_after_listeners(wanted: bool) -> Iterator[None]:
+    """While building the app: Bolt's own ``process_before_response`` (the app module passes no such option)."""
+    if not wanted:
+        yield
+        return
+    with mock.patch.object(bot.slack.app, "AsyncApp", functools.partial(AsyncApp, process_before_response=True)):
+        yield
+
+
 @contextlib.asynccontextmanager
 async def running_slack_side(
     store: Store,
@@ -196,7 +210,11 @@ async def running_slack_side(
     clock: Callable[[], datetime] = utcnow,
     privacy: PrivacySettings | None = None,
     routing: RoutingSettings | None = None,
+    answer_after_listeners: bool = False,
 ) -> AsyncIterator[SlackSide]:
+    """The Slack side, running. ``answer_after_listeners``: Bolt answers each request (HTTP response, Socket Mode
+    ack) only once its listener has returned (`process_before_response`), so that a test can assert that a
+    request did nothing as soon as it is answered, with no wait for a listener still running."""
     privacy = privacy or PrivacySettings()
     channels = SlackChannels(sales=SALES, nurture=NURTURE, intake=INTAKE)
     settings = slack_settings(fake, mode, roles=roles, intake=intake, channels=channels)
@@ -205,9 +223,11 @@ async def running_slack_side(
         assessor = Assessor(ScoringSettings(), Routing(channels=channels, slack_enabled=True), clock=clock)
         pipeline = IntakePipeline(store, extractor, assessor)
         chat = ChatIntake(store, pipeline, on_cards_queued=lambda: worker.wake(), clock=clock)
-    app = build_slack_app(
-        settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy, routing=routing
-    )
+    with _bolt_answering_after_listeners(answer_after_listeners):
+        app = build_slack_app(
+            settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy,
+            routing=routing,
+        )  # fmt: skip
     worker = OutboxWorker(
         store,
         SlackCardPoster(app.client, mask=privacy.mask_unclaimed),
