@@ -42,7 +42,7 @@ from nlp.extractor import Extractor
 from store.db import utcnow
 from store.records import LeadRecord
 from store.store import Store
-from tests.conftest import _create_database
+from tests.conftest import _create_database, migrated_store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import form_body, signed_headers
 from tests.slack.leads import new_lead
@@ -69,12 +69,8 @@ async def side_store(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Mode
         url = request.getfixturevalue("sqlite_url")
     else:
         url = await _create_database(request.getfixturevalue("postgres_server_url"))
-    store = Store.open(url)
-    await store.migrate()
-    try:
+    async with migrated_store(url) as store:
         yield mode, store
-    finally:
-        await store.close()
 
 
 class Driver:
@@ -179,13 +175,8 @@ async def sqlite_slack_side(
     sqlite_url: str, fake: FakeSlackApi, mode: Mode = "http", **options: Any
 ) -> AsyncIterator[SlackSide]:
     """`running_slack_side` on a fresh SQLite store of its own (one backend suffices for the test)."""
-    store = Store.open(sqlite_url)
-    await store.migrate()
-    try:
-        async with running_slack_side(store, fake, mode, **options) as running:
-            yield running
-    finally:
-        await store.close()
+    async with migrated_store(sqlite_url) as store, running_slack_side(store, fake, mode, **options) as running:
+        yield running
 
 
 @contextlib.contextmanager
