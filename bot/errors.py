@@ -27,7 +27,9 @@
         ├── DeliveryFailed         (bot.workers.webhooks) a webhook receiver did not take an event
         └── the outbox's delivery outcomes (bot.workers.outbox, private)
             → retried with backoff; nothing accepted is lost
-    the store unreachable                     a connection error under SQLAlchemy (``store.db.unreachable``)
+    the store unreachable                     a connection gone: refused, reset, no route; PostgreSQL shutting down;
+                                              SQLite unable to open, disk I/O (``store.db.unreachable``; a DNS or
+                                              file error is no outage)
             → one WARNING when it goes and one when it returns (``StoreState``), no traceback per message;
               accepted messages stay "received" and the sweep processes them when it returns
     any other exception                       ours: a bug

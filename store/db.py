@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import fcntl
 import functools
+import re
+import socket
+import sqlite3
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -50,6 +54,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 #: PostgreSQL error codes of a server going away rather than refusing a statement: class 08 (connection
 #: exception), 57P01-57P03 (shutting down, crashed, starting up and not accepting connections yet)
 _GONE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+#: OS errors of a network path to a server that is gone: refused, reset, aborted, timed out, no route
+_GONE_ERRNOS = frozenset({
+    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE, errno.ETIMEDOUT,
+    errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN,
+})
+#: SQLite result codes (primary) of a database file that cannot be reached: cannot open it, disk I/O error
+_GONE_SQLITE_CODES = frozenset({sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR})
+#: asyncio's error when every address of a host refused (Python 3.11 joins them into one plain OSError)
+_EACH_ADDRESS = re.compile(r"\[Errno (\d+)\]")
 
 
 def unreachable(exc: BaseException) -> bool:
@@ -57,19 +70,40 @@ def unreachable(exc: BaseException) -> bool:
     a statement it refused or a bug: what waits for the store to come back instead of failing a message.
 
     Follows the exception's causes (not what it was raised while handling): SQLAlchemy wraps the driver's
-    error, which may wrap an OSError."""
+    error, which may wrap an OSError; asyncpg's errors while connecting come unwrapped. Only errors that
+    say a connection is gone count: a connection error (refused, reset, no route, timed out), SQLAlchemy's
+    invalidated connection or full pool, PostgreSQL's "connection exception" and "shutting down" codes,
+    SQLite's "unable to open" and disk I/O errors. Any other OS error (a file not found, a DNS name that
+    does not resolve, a reader's timeout) is no outage: the message fails and waits for `leadbot replay`
+    instead of being read again at every sweep.
+    """
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, OSError | sa_exc.TimeoutError):  # refused, reset, timed out; a pool kept waiting
-            return True
-        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
-            return True
-        sqlstate = getattr(current, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith(_GONE_SQLSTATES):
+        if _connection_gone(current):
             return True
         current = current.__cause__ or getattr(current, "orig", None)
+    return False
+
+
+def _connection_gone(exc: BaseException) -> bool:
+    if isinstance(exc, sa_exc.TimeoutError):  # the pool kept waiting for a connection
+        return True
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_GONE_SQLSTATES):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _GONE_SQLITE_CODES
+    if isinstance(exc, ConnectionError):  # refused, reset, aborted, broken pipe
+        return True
+    if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror):
+        if exc.errno is not None:
+            return exc.errno in _GONE_ERRNOS
+        codes = _EACH_ADDRESS.findall(str(exc)) if str(exc).startswith("Multiple exceptions:") else []
+        return bool(codes) and all(int(code) in _GONE_ERRNOS for code in codes)
     return False
 
 

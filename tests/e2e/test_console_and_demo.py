@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.service import Service
 from bot.settings import load_settings
+from nlp.extractor import Extractor
 
 MAIL = b"""\
 From: Quillfield Web Forms <noreply@quillfield.example>
@@ -29,13 +30,13 @@ Message: We would like a demo for our dispatch team of 40 people next month.
 """
 
 
-async def test_without_slack_cards_are_printed(tmp_path: Path) -> None:
+async def test_without_slack_cards_are_printed(tmp_path: Path, extractor: Extractor) -> None:
     console = io.StringIO()
     settings = load_settings(
         None, overrides={"store.url": f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", "smtp.port": 0}
     )
     assert not settings.slack.enabled
-    service = Service(settings, console=console)
+    service = Service(settings, extractor=extractor, console=console)  # read in a thread: no process to warm up
     await service.start()
     try:
         assert service.smtp is not None and service.slack is None

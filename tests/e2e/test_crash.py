@@ -85,6 +85,22 @@ async def _wait_listening(proc: asyncio.subprocess.Process, port: int) -> None:
             return
 
 
+async def _wait_started(proc: asyncio.subprocess.Process, log: Path, after: int, limit: float = 120) -> None:
+    """Until the service logs (past byte ``after`` of its log) that it is up, after its reading process warmed
+    up; or ``limit`` s. Its log is the only thing that says so: polled, as `_wait_listening` polls the port."""
+
+    def said() -> bytes:
+        with log.open("rb") as text:
+            text.seek(after)
+            return text.read()
+
+    async with asyncio.timeout(limit):
+        while b"leadbot is listening for mail" not in await asyncio.to_thread(said):
+            if proc.returncode is not None:
+                raise AssertionError(f"leadbot serve exited early:\n{(await asyncio.to_thread(said))[-3000:]!r}")
+            await asyncio.sleep(0.1)
+
+
 def _send(port: int) -> tuple[int, bytes]:
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
         client.ehlo()
@@ -117,9 +133,13 @@ async def test_sigkill_between_250_and_processing_loses_nothing(
         assert await store.leads.recent() == []
         assert slack_api.calls("chat.postMessage") == []
 
+        logged = log.stat().st_size
         second = await _start(config, log)
         try:
             await _wait_listening(second, port)
+            # start-up (importing, warming the reading process: many seconds on a loaded machine) is not what
+            # the 30 s below bound: wait for the service to say it is up, then for the card
+            await _wait_started(second, log, after=logged)
             try:
                 await slack_api.wait_for(lambda: bool(slack_api.channel_messages(SALES)), timeout=30, what="card")
             except AssertionError as exc:

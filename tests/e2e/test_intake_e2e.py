@@ -17,6 +17,7 @@ import pytest
 
 from bot.service import Service
 from bot.settings import load_settings
+from nlp.extractor import Extractor
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi
 from tests.fakes.slack_requests import signed_block_actions
 
@@ -63,8 +64,17 @@ def _send(port: int, raw: bytes, rcpt: str = "leads@acme-roofing.example") -> tu
         return client.data(raw)
 
 
+#: the tests whose service reads in its own worker processes, as `leadbot serve` does by default; the others
+#: read in a thread with the session's warmed extractor (the same reading, without starting and warming a
+#: process per test: seconds each). Reading processes have their own tests (tests/intake/test_reader.py,
+#: tests/e2e/test_crash.py, tests/chaos).
+READ_IN_PROCESSES = {"test_vendor_mail_becomes_a_claimable_card"}
+
+
 @pytest.fixture
-async def service(store_url: str, slack_api: FakeSlackApi) -> AsyncIterator[Service]:
+async def service(
+    store_url: str, slack_api: FakeSlackApi, extractor: Extractor, request: pytest.FixtureRequest
+) -> AsyncIterator[Service]:
     settings = load_settings(
         None,
         overrides={
@@ -81,7 +91,8 @@ async def service(store_url: str, slack_api: FakeSlackApi) -> AsyncIterator[Serv
             "slack.channels.nurture": NURTURE,
         },
     )
-    running = Service(settings)
+    in_processes = request.function.__name__ in READ_IN_PROCESSES
+    running = Service(settings, extractor=None if in_processes else extractor)
     await running.start()
     try:
         yield running

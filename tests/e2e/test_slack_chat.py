@@ -6,7 +6,6 @@ Driven by Events API callbacks, shortcuts and button clicks over signed HTTP and
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -39,7 +38,8 @@ LEAD_TEXT = (
 
 @pytest.fixture
 def side_options(extractor: Extractor) -> dict[str, Any]:
-    return {"extractor": extractor, "intake": SlackIntakeSettings(bot_ids=(VENDOR_BOT,))}
+    intake = SlackIntakeSettings(bot_ids=(VENDOR_BOT,))
+    return {"extractor": extractor, "intake": intake, "answer_after_listeners": True}
 
 
 def replies(fake: FakeSlackApi, channel: str = INTAKE) -> list[Message]:
@@ -55,8 +55,8 @@ def button_values(message: Message) -> dict[str, str]:
 
 
 async def quiet(side: SlackSide) -> None:
-    """Give listeners still running in the background (HTTP mode acks first) time to show what they do."""
-    await asyncio.sleep(0.3)
+    """Everything the requests sent so far did is done: each was answered only after its listener returned
+    (``answer_after_listeners``), and what they queued for Slack is delivered."""
     await side.settled()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from store.store import Store
-from tests.e2e.test_crash import _free_port, _send, _start, _wait_listening
+from tests.e2e.test_crash import _free_port, _send, _start, _wait_listening, _wait_started
 
 
 class HangUp:
@@ -86,7 +86,9 @@ async def test_mail_is_taken_while_slack_is_unreachable_and_a_signal_stops_it(
         await _wait_listening(proc, port)
         code, reply = await asyncio.to_thread(_send, port)
         assert code == 250, reply
-        # Several connection attempts (the first retries after 1 s, the next after 2 s).
+        # Slack starts last, after the reading process warmed up (many seconds on a loaded machine): from then,
+        # several connection attempts (the first retries after 1 s, the next after 2 s).
+        await _wait_started(proc, log, after=0)
         assert await asyncio.to_thread(slack_down.refused_thrice.wait, 30), "no third connection attempt"
     finally:
         signalled = time.monotonic()

@@ -24,7 +24,7 @@ from bot.intake.pipeline import IntakePipeline
 from bot.settings import FormField, FormSettings, HttpSettings, IntakeSettings, IntakeSource, Settings, SlackChannels
 from nlp.extractor import Extractor
 from store.store import Store
-from tests.conftest import unavailable
+from tests.conftest import unavailable, warmed
 from tests.intake.dovecot import Dovecot, dovecot_binary, running_dovecot
 
 TOKEN = "portal-token-51f0"
@@ -39,7 +39,9 @@ NURTURE = "C0NURTURE1"
 
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
-    return Extractor()
+    """Built once and warmed up as the service's reading processes are (its first read loads word lists for
+    seconds), so that no test's first message is charged the warm-up against its read budget."""
+    return warmed(Extractor())
 
 
 @dataclass

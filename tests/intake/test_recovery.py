@@ -1,8 +1,10 @@
-"""Recovery without a restart: messages accepted before a database outage become leads once it heals.
+"""Recovery without a restart: messages accepted before the store failed become leads once it heals.
 
-A real SQLite file whose messages table goes missing while the workers run (the way a database that
-went away looks to them): nothing can be read nor marked failed, the messages stay "received", and the
-running pipeline's sweep turns each into exactly one lead once the table is back.
+A real SQLite file whose messages table goes missing while the workers run. That is deliberately not an
+outage as ``store.db.unreachable`` sees one (tests/intake/test_store_outage.py cuts the connection for that):
+it is the fallback for a store failing in a way not recognised as an outage (an error no rule names) —
+the message cannot be read nor marked failed, so it stays "received", and the running pipeline's sweep
+turns each into exactly one lead once the table is back.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ async def test_messages_accepted_before_an_outage_become_leads_once_it_heals(
     running = asyncio.create_task(pipeline.run())
     try:
         async with asyncio.timeout(30):
-            await pipeline.wait_idle()  # every worker met the outage and let its message go
+            await pipeline.wait_idle()  # every worker met the failure and let its message go
         async with store.engine.begin() as conn:
             await conn.execute(text("ALTER TABLE inbound_away RENAME TO inbound_messages"))
         for item in accepted:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,23 @@ async def test_a_bug_still_logs_its_traceback_and_fails_the_message(
     assert "stays stored for `leadbot replay`" in error.getMessage()
     failed = await store.messages.get(accepted.id)
     assert failed is not None and failed.status == "failed" and "a bug in the reader" in (failed.error or "")
+
+
+class ResolvingReader(ThreadReader):
+    async def read(self, message: RawMessage) -> Extraction:
+        try:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        except OSError as exc:
+            raise RuntimeError("looking up the sender's domain failed") from exc
+
+
+async def test_a_readers_dns_error_fails_the_message_instead_of_waiting_for_the_store(
+    store: Store, extractor: Extractor
+) -> None:
+    pipeline = pipeline_on(store, extractor, ResolvingReader(extractor))
+    accepted = await pipeline.accept(mail(0))
+    assert await pipeline.process(accepted.id) == []
+    assert not pipeline.store_state.down_now
+    failed = await store.messages.get(accepted.id)
+    assert failed is not None and failed.status == "failed" and "name resolution" in (failed.error or "")
+    assert await store.messages.lease_received("sweeper", seconds=60) == []  # no sweep reads it again

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from unittest import mock
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
 
+import bot.slack.app
 from bot.assess.assessor import Assessor, Routing
 from bot.assess.scoring import route
 from bot.intake.chat import ChatIntake
@@ -38,7 +42,7 @@ from nlp.extractor import Extractor
 from store.db import utcnow
 from store.records import LeadRecord
 from store.store import Store
-from tests.conftest import _create_database
+from tests.conftest import _create_database, migrated_store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import form_body, signed_headers
 from tests.slack.leads import new_lead
@@ -65,12 +69,8 @@ async def side_store(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Mode
         url = request.getfixturevalue("sqlite_url")
     else:
         url = await _create_database(request.getfixturevalue("postgres_server_url"))
-    store = Store.open(url)
-    await store.migrate()
-    try:
+    async with migrated_store(url) as store:
         yield mode, store
-    finally:
-        await store.close()
 
 
 class Driver:
@@ -175,13 +175,18 @@ async def sqlite_slack_side(
     sqlite_url: str, fake: FakeSlackApi, mode: Mode = "http", **options: Any
 ) -> AsyncIterator[SlackSide]:
     """`running_slack_side` on a fresh SQLite store of its own (one backend suffices for the test)."""
-    store = Store.open(sqlite_url)
-    await store.migrate()
-    try:
-        async with running_slack_side(store, fake, mode, **options) as running:
-            yield running
-    finally:
-        await store.close()
+    async with migrated_store(sqlite_url) as store, running_slack_side(store, fake, mode, **options) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def _bolt_answering_after_listeners(wanted: bool) -> Iterator[None]:
+    """While building the app: Bolt's own ``process_before_response`` (the app module passes no such option)."""
+    if not wanted:
+        yield
+        return
+    with mock.patch.object(bot.slack.app, "AsyncApp", functools.partial(AsyncApp, process_before_response=True)):
+        yield
 
 
 @contextlib.asynccontextmanager
@@ -196,7 +201,11 @@ async def running_slack_side(
     clock: Callable[[], datetime] = utcnow,
     privacy: PrivacySettings | None = None,
     routing: RoutingSettings | None = None,
+    answer_after_listeners: bool = False,
 ) -> AsyncIterator[SlackSide]:
+    """The Slack side, running. ``answer_after_listeners``: Bolt answers each request (HTTP response, Socket Mode
+    ack) only once its listener has returned (`process_before_response`), so that a test can assert that a
+    request did nothing as soon as it is answered, with no wait for a listener still running."""
     privacy = privacy or PrivacySettings()
     channels = SlackChannels(sales=SALES, nurture=NURTURE, intake=INTAKE)
     settings = slack_settings(fake, mode, roles=roles, intake=intake, channels=channels)
@@ -205,9 +214,11 @@ async def running_slack_side(
         assessor = Assessor(ScoringSettings(), Routing(channels=channels, slack_enabled=True), clock=clock)
         pipeline = IntakePipeline(store, extractor, assessor)
         chat = ChatIntake(store, pipeline, on_cards_queued=lambda: worker.wake(), clock=clock)
-    app = build_slack_app(
-        settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy, routing=routing
-    )
+    with _bolt_answering_after_listeners(answer_after_listeners):
+        app = build_slack_app(
+            settings, store, wake_outbox=lambda: worker.wake(), intake=chat, clock=clock, privacy=privacy,
+            routing=routing,
+        )  # fmt: skip
     worker = OutboxWorker(
         store,
         SlackCardPoster(app.client, mask=privacy.mask_unclaimed),
