@@ -32,7 +32,7 @@ from parsers.address import US_STATES
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
     r"(?im)^\s*(?:company|company name|organi[sz]ation|business|employer|firma|unternehmen|firmenname|"
-    r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)\s*[:=]\s*(?P<value>[^\n]{2,80})$"
+    r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)[ \t]*[:=][ \t]*(?P<value>[^\n]{2,80})$"
 )
 _AFFILIATION = re.compile(
     # between "I'm" and "from" only the speaker's name ("I'm Jamie Driver from X", not "I'm moving from X")
@@ -170,16 +170,20 @@ class Orgs:
             if (noun := _FIRM_NOUN.match(org_text)) and noun.end() < len(org_text):
                 org_text = org_text[noun.end() :]  # "société lemaire paysage"
             words = org_text.split()
+            if words and _WORKS_AT.search(f" {words[0]} "):
+                continue  # ", runs delacroix auto body": the verb's own match reads the firm
             for i, word in enumerate(words):
                 if i and (word in stop_words() or word in NOTE_WORDS) and word != "&":
                     words = words[:i]
                     break
             family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
-            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words)
+            # "runs brandt bike repair": a firm the lead runs needs no trade noun when it bears their surname
+            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words) or bool(
+                _WORKS_AT.search(f" {m.group().split()[0]} ") and len(words) >= 2)
             # a particle leads only when it is the surname's own ("de groot hoveniers" for Bas de Groot)
             own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
             if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
-                add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
+                add(doc, Candidate("company", _capitalised(words), 0.6, f"{self.source}.prose", m.start("org")))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
@@ -261,7 +265,7 @@ _AFFILIATION_GAP = re.compile(
 #: a cue, then up to four words of a note typed without capitals: "for halvorsen dental", "@ northfjord seafood"
 _LOWER_ORG = re.compile(
     r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez|société|entreprise|empresa|firma|ditta|azienda|"
-    r"bedrijf)|@|,)[ \t]+"
+    r"bedrijf|runs|owns|manages|leitet|dirige|gère|gestisce|runt|heeft)|@|,)[ \t]+"
     r"(?=(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3}))"
 )
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
@@ -281,6 +285,12 @@ _SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|
                             r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
 #: a full stop that ends a sentence inside a run ("Ridgeway Plastics. Budget …"), not "Inc." or "S.A."
 _ABBREVIATIONS = frozenset({"inc", "co", "corp", "ltd", "bros", "jr", "sr", "st", "mr", "mrs", "dr", "ms", "no"})
+
+
+def _capitalised(words: list[str]) -> str:
+    """A firm's name typed without capitals, written as its owner would: "Vallejo Bakery", "de Groot Hoveniers"."""
+    return " ".join(w if w in PARTICLES or w == "&" else "-".join(p.capitalize() for p in w.split("-"))
+                    for w in words)
 
 
 def _city_parts(city: str) -> dict[str, str]:

@@ -48,6 +48,7 @@ _POST_CUE = (
 )
 
 
+_AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
 
@@ -206,7 +207,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower, titled):
+        if not _is_name_word(bare, len(words), lower, titled) and not (
+                pending and words and _surname_after_particle(bare, lower)):
             break
         if pending and _org_run(text, m.start("w")):
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
@@ -232,6 +234,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if not pending and not punctuated and _place_or_firm_follows(text, i):
         return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
     return " ".join(_written(w) for w in words), start, end
+
+
+def _surname_after_particle(bare: str, lower: bool) -> bool:
+    """ "van der Laan", "de la Calle": after a particle a known surname counts though it is also a place word."""
+    return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
 
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
@@ -308,6 +315,12 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
             covered = name[2]
             if len(name[0].split()) >= 2 and not _org_follows(text, name[2]):
                 keep(name, ("shape",))
+    for m in _AFTER_COLON.finditer(text, start, end):
+        # "sent him back to me: ray delacroix-hunt, runs …": a known first name and a surname opening a clause
+        name = read_name_at(text, m.end(), lower=lower)
+        if name and len(name[0].split()) >= 2 and is_first_name(name[0].split()[0]) and (
+                text[name[2] : name[2] + 1] in {",", "(", ".", "\n", ""}):
+            keep(name, ("list_item",))
     for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
         pos = start + m.end()
         name = read_name_at(text, pos, lower=lower)

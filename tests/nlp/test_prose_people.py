@@ -198,3 +198,31 @@ def test_the_partners_values_are_kept_with_their_role(extractor: Extractor) -> N
     partner = {(o.field, o.value) for o in lead.role_values("partner")}
     assert {("full_name", "Ignacio Ferrer"), ("phone", "655 100 200")} <= partner
     assert lead.value("phone") == "679 338 412"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a lower-case name opening a clause after a colon, the firm after "runs" / "owns"
+        ("walk-in just now, kim at reception sent her over: tilde okonkwo-brandt, runs brandt bike repair "
+         "on 3rd. 317-555-0124", "Tilde Okonkwo-Brandt", "Brandt Bike Repair"),
+        ("talked to esperanza vallejo-ruiz, she owns vallejo bakery on main. 505-555-0172",
+         "Esperanza Vallejo-Ruiz", "Vallejo Bakery"),
+        # "caller was", "his name is": the name after the copula
+        ("caller was wendelin haas, 0171 5550 3321, wants a carport", "Wendelin Haas", None),
+        ("New one, his name is Caspian Oduya, 312-555-0193, fleet of 6 vans", "Caspian Oduya", None),
+        # a particle then a surname that is also a street word ("Laan", "Calle")
+        ("Call with Maarten van der Laan (maarten@laanfreight.example), COO at Laan Freight.",
+         "Maarten van der Laan", "Laan Freight"),
+    ],
+)
+def test_names_and_firms_in_quick_notes(extractor: Extractor, note: str, name: str, company: str | None) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
+
+
+def test_a_self_introduction_after_the_greeting_word_is_not_the_greeting(extractor: Extractor) -> None:
+    leads = extractor.extract(RawMessage(
+        raw=b"Hi this is Rosalind Achebe, I need the gutters cleaned, 404-555-0117", channel="file")).leads
+    assert leads[0].value("full_name") == "Rosalind Achebe"
