@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from functools import cache
 
 from spacy.language import Language
@@ -199,6 +200,7 @@ class Orgs:
         emails = [c.value for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
         cores = _domain_cores([*emails, *([sender_email] if sender_email else [])])
         if not cores:
+            self._below_the_name(doc, lines)
             return
         for line in lines[:8]:
             text = line.text.strip()
@@ -209,6 +211,27 @@ class Orgs:
                 if len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores):
                     add(doc, Candidate("company", part.strip(), 0.75, self.source, line.start))
                     return
+
+    def _below_the_name(self, doc: Doc, lines: tuple[Line, ...]) -> None:
+        """With no email domain to agree with: the signature line right below the prospect's name, when it
+        bears their surname or ends in an organisation's noun ("Anneke Roosendaal / Roosendaal Events")."""
+        persons = [c for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
+                   and not any(f.startswith("role:") for f in c.flags)]
+        if not persons:
+            return
+        lead = max(persons, key=lambda c: c.confidence)  # the writer signing a referral is not the lead
+        for above, line in pairwise(lines[:4]):
+            if above.text.strip().casefold() != lead.value.casefold():
+                continue
+            text = line.text.strip()
+            words = [w.strip(".,").casefold() for w in text.split()]
+            if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text) or "@" in text or _is_job_title(
+                    text.split()):
+                return
+            surnames = {w.casefold() for w in lead.value.split()[1:]}
+            if words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(text):
+                add(doc, Candidate("company", text, 0.65, self.source, line.start))
+            return
 
     def _domain(self, doc: Doc) -> None:
         emails = [c for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
@@ -362,7 +385,7 @@ def _sentence_cut(org: str) -> str:
     for word in org.split(" "):
         pos += len(word) + 1
         bare = word[:-1]
-        if word.endswith(".") and "." not in bare and len(bare) >= 3 and bare.casefold() not in _ABBREVIATIONS \
+        if word.endswith(".") and "." not in bare and len(bare) >= 2 and bare.casefold() not in _ABBREVIATIONS \
                 and not legal_suffix_re().fullmatch(word):
             return org[: pos - 2]
     return org

@@ -19,7 +19,7 @@ from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, r
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
-    "le", "y", "e", "zu", "zum", "ter", "ten", "vom", "bin", "ibn", "al", "el", "st", "mac", "lo",
+    "le", "y", "i", "e", "zu", "zum", "ter", "ten", "vom", "bin", "ibn", "al", "el", "st", "mac", "lo",
 })
 #: words a rep writes about a lead that are never part of the lead's name (verbs, roles, prepositions)
 NOTE_WORDS = frozenset({
@@ -48,6 +48,7 @@ _POST_CUE = (
 )
 
 
+_FIRM_LEAD_IN = re.compile(r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa)[ \t]+$|@[ \t]*$")
 _AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
@@ -203,7 +204,9 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if not m:
             break
         bare = m["w"]
-        if words and bare.casefold() in PARTICLES and bare[0].islower() and not m["after"] and not m["dot"]:
+        if words and bare.casefold() in PARTICLES and not m["after"] and not m["dot"] and (
+                bare[0].islower() or (bare.isupper() and words[-1].isupper() and len(words[-1]) > 1)):
+            # "van der Berg"; in a note in capitals "JEAN-BAPTISTE DE LA FONTAINE"
             pending.append(bare)
             i = m.end()
             continue
@@ -299,6 +302,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         for m in finditer_folded(lower_title_re(), text, start, end):
             keep(read_name_at(text, m.end(), lower=True, titled=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
+        if _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
+            continue  # "Mr. Kwabena Asante-Darko from Volta Agritech called": the firm, not the caller
         name = read_name_at(text, m.start("name"))
         if name and name[2] >= m.end("name") - 1:
             keep(name, ("cue",))

@@ -226,3 +226,35 @@ def test_a_self_introduction_after_the_greeting_word_is_not_the_greeting(extract
     leads = extractor.extract(RawMessage(
         raw=b"Hi this is Rosalind Achebe, I need the gutters cleaned, 404-555-0117", channel="file")).leads
     assert leads[0].value("full_name") == "Rosalind Achebe"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a title names the surname alone, the note spells the whole name later
+        ("MR AND MRS OYELOWO STOPPED BY. FUNMI OYELOWO 720-555-0139 WANTS A DINING SET", "Funmi Oyelowo", None),
+        # particles in a note in capitals; a Catalan "i" between two surnames
+        ("CALL W/ MARIE-CLAIRE DE LA ROCHE, 514-555-0172, WANTS 2 VANS", "Marie-Claire de la Roche", None),
+        ("Visita de la Sra. Núria Casals i Ferrer, 93 555 02 31, busca oficina", "Núria Casals i Ferrer", None),
+        # "X from Y called": Y is X's firm, not the caller
+        ("Mr. Tobiah Mensah-Oduro from Harmattan Solar called re inverters, tobiah@harmattansolar.example",
+         "Tobiah Mensah-Oduro", "Harmattan Solar"),
+        # a pasted mail's signature: the firm on the line below the prospect's name
+        ("pasting what came in:\n\nHello, we need 40 folding chairs for a wedding on 3 May.\n\nKind regards,\n"
+         "Liesbeth Overmars\nOvermars Events\n+31 6 5555 0142", "Liesbeth Overmars", "Overmars Events"),
+    ],
+)
+def test_names_and_firms_in_notes_of_every_shape(extractor: Extractor, note: str, name: str,
+                                                  company: str | None) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
+
+
+def test_a_referring_writers_signature_firm_is_not_the_leads(extractor: Extractor) -> None:
+    mail = ("From: Bram Ostendorf <bram@ostendorfbouw.example>\nTo: partners@zonpaneel.example\nSubject: Referral\n\n"
+            "Hi team,\n\nSending one of my clients your way.\n\nClient: Gerrit Lammers\n06 5555 0183\n\n"
+            "Thanks,\nBram Ostendorf\nOstendorf Bouw\n")
+    lead = extractor.extract(RawMessage(raw=mail.encode(), channel="smtp")).leads[0]
+    assert lead.value("full_name") == "Gerrit Lammers"
+    assert lead.value("company") != "Ostendorf Bouw"
