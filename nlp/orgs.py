@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import pairwise
 from functools import cache
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc
