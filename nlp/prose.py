@@ -48,7 +48,9 @@ _POST_CUE = (
 )
 
 
-_FIRM_LEAD_IN = re.compile(r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa)[ \t]+$|@[ \t]*$")
+#: "Mr. X from …": what comes after is X's firm
+_FIRM_LEAD_IN = re.compile(
+    r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa)[ \t]+$|@[ \t]*$")
 _AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
