@@ -93,8 +93,8 @@ def split_chat(text: str) -> list[str]:
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
 _CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also))[ \t]+|,[ \t]+(?:and[ \t]+)?")
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
-_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)"
-                         r"(?:[ \t]+[^\W\d_a-z][\w'’-]+){1,2}")
+_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
+                         r"(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){1,2}")
 
 
 def _spelled_nearby(name: str, text: str, pos: int) -> bool:

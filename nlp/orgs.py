@@ -247,7 +247,7 @@ class Orgs:
 
 
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text
-_CAP = r"[^\W\d_a-zß][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
+_CAP = r"[^\W\d_a-zß-öø-ÿ][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
     rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:(?:&|\+|e|y|and|und|et|of|de|del|la|las|los|di|da|do|dos|du|"
     rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv)(?![\w'’.&-])|{_CAP}))*)"
@@ -271,11 +271,12 @@ _ORG_CUE = re.compile(
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"
-    r"(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})"
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
     r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?\)"
 )
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
-_CITY_IN_BRACKETS = re.compile(r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})[ \t]*\)")
+_CITY_IN_BRACKETS = re.compile(
+    r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")
 #: where a firm's name in running text starts: after the last "at / from / von der …" before it
 _LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
 

@@ -38,7 +38,8 @@ NOTE_WORDS = frozenset({
 })
 _TOKEN = re.compile(r"[ \t]*(?P<w>[^\W\d_](?:[\w'’-]*[^\W\d_])?)(?P<dot>\.?)(?P<after>[^\w\s]*)")
 #: the capitalised run at a position (with "&"): "Krüger & Söhne GmbH", "Bakkerij Oosterhout BV"
-_RUN = re.compile(r"[ \t]*(?:[^\W\d_a-zß][\w'’.-]*|&|\+)(?:[ \t]+(?:[^\W\d_a-zß][\w'’.-]*|&|\+|und|and|y|e|et))*")
+_RUN = re.compile(
+    r"[ \t]*(?:[^\W\d_a-zß-öø-ÿ][\w'’.-]*|&|\+)(?:[ \t]+(?:[^\W\d_a-zß-öø-ÿ][\w'’.-]*|&|\+|und|and|y|e|et))*")
 #: right after a capitalised run: an organisation's noun or legal form ("Brightwater Cold Storage")
 _ORG_NEXT = re.compile(r"[ \t]+[^\W\d_][\w&.'’-]*")
 _POST_CUE = (
@@ -50,10 +51,12 @@ _POST_CUE = (
 
 #: "Mr. X from …": what comes after is X's firm
 _FIRM_LEAD_IN = re.compile(
-    r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa)[ \t]+$|@[ \t]*$")
+    r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa|de|da|do|del|della|di|du|van)"
+    r"[ \t]+$|@[ \t]*$")
+_CONNECTOR_AFTER = re.compile(r"[ \t]+(?:from|at|of|de|da|do|del|della|di|du|van|von der|von)[ \t]+(?=[^\W\d_])")
 _AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,12 @@ def place_words() -> frozenset[str]:
 
 
 @cache
+def cue_words() -> frozenset[str]:
+    """The one-word cues ("Llamó", "Habló", "Ligou", "Belde"): a verb opening a note, never part of a name."""
+    return frozenset(c.casefold() for c in read_lines("person_cues.txt") if " " not in c and c.isalpha())
+
+
+@cache
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
@@ -101,7 +110,7 @@ def cue_re() -> re.Pattern[str]:
 @cache
 def title_re() -> re.Pattern[str]:
     """A courtesy title right before a capitalised word ("Frau Krüger", "Sra. García", "Dr. Okafor")."""
-    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß])")
+    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß-öø-ÿ])")
 
 
 @cache
@@ -113,7 +122,7 @@ def lower_title_re() -> re.Pattern[str]:
 @cache
 def post_cue_re() -> re.Pattern[str]:
     """A capitalised name right before "called", "hat angerufen", "llamó" …"""
-    word = r"[^\W\d_a-zß][\w'’-]*"
+    word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
     particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
     # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
     name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
@@ -177,7 +186,7 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
     if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():
-        if folded in NOTE_WORDS and not (index == 0 and is_first_name(bare)):
+        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)):
             return False
         return folded not in stop_words() or is_first_name(bare) or is_surname(bare)
     if not lower:
@@ -283,6 +292,15 @@ def role_before(text: str, start: int) -> str | None:
     return next((role for role, value in m.groupdict().items() if value), None)
 
 
+def _name_ending_at(text: str, floor: int, end: int) -> tuple[str, int, int] | None:
+    """The capitalised name that ends at ``end`` (read from a capitalised word after ``floor``), or None."""
+    for m in _CAPITALISED.finditer(text, floor, end):
+        name = read_name_at(text, m.start())
+        if name and name[2] == end and len(name[0].split()) >= 2:
+            return name
+    return None
+
+
 def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     """Every person a chat note names between ``start`` and ``end``, with the evidence for each."""
     found: list[ProseName] = []
@@ -304,11 +322,14 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         for m in finditer_folded(lower_title_re(), text, start, end):
             keep(read_name_at(text, m.end(), lower=True, titled=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
-        if _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
-            continue  # "Mr. Kwabena Asante-Darko from Volta Agritech called": the firm, not the caller
+        if lead_in := _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
+            # "Mr. Kwabena Asante-Darko from Volta Agritech called": the firm, not the caller; the one who
+            # called is the person right before the connector
+            keep(_name_ending_at(text, max(start, lead_in.start() - 60), lead_in.start() + 1), ("cue",))
+            continue
         name = read_name_at(text, m.start("name"))
-        if name and name[2] >= m.end("name") - 1:
-            keep(name, ("cue",))
+        if name and (name[2] >= m.end("name") - 1 or _CONNECTOR_AFTER.match(text, name[2], m.end("name"))):
+            keep(name, ("cue",))  # "Fernanda Lacerda da Construtora Lacerda ligou": the person before the firm
     for m in finditer_folded(role_cue_re(), text, start, end):
         keep(read_name_at(text, m.end(), lower=lower), ("role",))
     if not lower:

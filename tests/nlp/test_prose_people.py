@@ -258,3 +258,23 @@ def test_a_referring_writers_signature_firm_is_not_the_leads(extractor: Extracto
     lead = extractor.extract(RawMessage(raw=mail.encode(), channel="smtp")).leads[0]
     assert lead.value("full_name") == "Gerrit Lammers"
     assert lead.value("company") != "Ostendorf Bouw"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a cue verb opening the note is not part of the name
+        ("Habló Iker Olabarria, de Carpintería Olabarria (Eibar), necesita puertas. 943 555 021",
+         "Iker Olabarria", "Carpintería Olabarria"),
+        # "X da/de <firm> ligou": the person before the connector called, the firm is theirs
+        ("Renata Moura da Construtora Moura ligou, quer orçamento de andaimes, (41) 95555-0171",
+         "Renata Moura", "Construtora Moura"),
+        # a lower-case accented word ("à") ends a firm's name
+        ("Mme Apolline Rivière, gérante de la Boulangerie Rivière à Blois, veut un four. 02 54 55 50 13",
+         "Apolline Rivière", "Boulangerie Rivière"),
+    ],
+)
+def test_cue_verbs_connectors_and_accents(extractor: Extractor, note: str, name: str, company: str) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
