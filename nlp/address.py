@@ -143,7 +143,8 @@ _HOME_CITY = re.compile(
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
     r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
-    r"|(?:in|en|em|no|na|à|bei|nahe|near)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
+    r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 

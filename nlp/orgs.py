@@ -272,7 +272,8 @@ _ORG_CUE = re.compile(
 _CITY_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"
     r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
-    r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?\)"
+    r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?(?:[ \t]+(?:campus|office|branch|site|plant|location|store|standort|"
+    r"filiale|werk|sede|oficina|sucursal|planta|filial|agence|site|succursale|stabilimento|vestiging))?\)"
 )
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
 _CITY_IN_BRACKETS = re.compile(

@@ -278,3 +278,14 @@ def test_cue_verbs_connectors_and_accents(extractor: Extractor, note: str, name:
     lead = _chat(extractor, note)
     assert lead.get("full_name") == name
     assert lead.get("company") == company
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Spoke to Ansgar Pohl, they run 18 reefer trucks out of Boise, ansgar.pohl@gmail.com", "Boise"),
+        ("Call with Rhiannon Tate, ops lead at Larkspur Living (Racine campus), 262-555-0174", "Racine"),
+    ],
+)
+def test_city_after_out_of_and_in_a_campus_bracket(extractor: Extractor, note: str, city: str) -> None:
+    assert _chat(extractor, note).get("city") == city
