@@ -44,7 +44,7 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:the\s+)?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|next)\s+)?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+)?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
         rf"|(?:{before}|on|el|le|il|op)\s+(?:(?:this|next|el|este|la|le|o|a|il|dem|den|próximo|próxima)\s+)?"
         rf"(?:{weekdays})\b\.?"

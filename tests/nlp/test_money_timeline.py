@@ -173,3 +173,14 @@ def test_the_prospects_timeline_beside_other_dates(nlp: Language, text: str, exp
 )
 def test_a_date_with_what_happens_then(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text, chat=True).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Investition ist für Q3 2027 eingeplant.", "Q3 2027"),
+        ("Procuro mudar-me até ao outono.", "até ao outono"),
+    ],
+)
+def test_planned_investments_and_contracted_articles(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected
