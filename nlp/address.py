@@ -143,7 +143,8 @@ _HOME_CITY = re.compile(
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
     r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
-    r"|(?:in|en|em|no|na|à|bei|nahe|near)[ \t]+(?=(?-i:[^\W\d_a-zß])))"
+    r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -183,8 +184,8 @@ _REGION_AFTER = re.compile(r"[ \t]*(?:,|[ \t]-)?[ \t]*(?P<region>[A-Z]{2})(?![\w
 _REGIONS = frozenset((*US_STATES, *CA_PROVINCES.split("|")[:13]))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
-    r"(?P<city>[^\W\d_a-z][\w'’.-]*(?:[ \t]+[^\W\d_a-z][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")
-_NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß][\w'’-]* [^\W\d_a-zß]")
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")
+_NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß-öø-ÿ][\w'’-]* [^\W\d_a-zß-öø-ÿ]")
 
 
 @Language.factory("leadbot_address", default_config={})

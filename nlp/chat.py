@@ -91,10 +91,14 @@ def split_chat(text: str) -> list[str]:
 
 
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
-_CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also))[ \t]+|,[ \t]+(?:and[ \t]+)?")
+_CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also)|[ \t][-–—])[ \t]+|,[ \t]+(?:and[ \t]+)?")
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
-_NAME_OPENS = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-z][\w'’-]+)"
-                         r"(?:[ \t]+[^\W\d_a-z][\w'’-]+){1,2}")
+#: (a neighbour or friend who came along is a lead of their own when they leave their own contact)
+_NAME_OPENS = re.compile(
+    r"(?:(?i:(?:her|his|their|a|my|our)[ \t]+(?:neighbou?r|friend|sister|brother|colleague|coworker|co-worker|"
+    r"cousin|nachbar(?:in)?|vecin[oa]|vizinh[oa]|voisine?|vicin[oa]|buurman|buurvrouw))[ \t]+)?"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
+    r"(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){1,2}")
 
 
 def _spelled_nearby(name: str, text: str, pos: int) -> bool:

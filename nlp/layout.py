@@ -210,6 +210,13 @@ def _domain(address: str) -> str:
 
 
 _GREETING_END = re.compile(r"[,!:;]|\s[-–]\s")
+#: "Hi this is Gabriela Nunes, …": the writer introduces themselves right after the greeting word, so the
+#: greeting is that word only and the name stays in the body
+_SELF_INTRO = re.compile(
+    r"(?i)^[\s,!.]*(?:this is|it's|it’s|my name is|my name's|i'm|i’m|i am|here is|hier ist|hier spricht|ich bin|"
+    r"mein name ist|ich heiße|soy|me llamo|mi nombre es|habla|aqui é|aqui fala|sou|meu nome é|je suis|"
+    r"je m'appelle|c'est|ici|sono|mi chiamo|qui è|ik ben|mijn naam is|met|hier is)\b"
+)
 
 
 def _find_greeting(line: Line) -> tuple[int, int] | None:
@@ -217,6 +224,8 @@ def _find_greeting(line: Line) -> tuple[int, int] | None:
     if not m:
         return None
     rest = line.text[m.end() :]
+    if _SELF_INTRO.match(rest):
+        return (line.start, line.start + m.end())
     stop = _GREETING_END.search(rest)
     if stop and stop.start() <= 60:
         return (line.start, line.start + m.end() + stop.end())

@@ -24,6 +24,7 @@ from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names, s
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
+    ProseName,
     agrees_with_email,
     confidence_of,
     fold,
@@ -145,10 +146,16 @@ class Names:
         Two words that an email's local part spells ("jen kowalczyk" for jkowalczyk@) name a person even
         without a cue or capitals."""
         agreed = False
-        for found in prose_names(text, *layout.region):
+        people = prose_names(text, *layout.region)
+        for found in people:
             if layout.in_greeting(found.start, found.end):
                 continue
             confidence = confidence_of(found)
+            if _completes(found, people):
+                # "Mrs Holloway … Denise Holloway": the full name of someone a title names by surname alone
+                surname = found.name.split()[-1].casefold()
+                confidence = max(confidence, *(confidence_of(p) + 0.05 for p in people
+                                               if p.name.casefold() == surname))
             flags: tuple[str, ...] = ()
             if any(agrees_with_email(found.name, e) for e in emails):
                 confidence = min(0.95, confidence + 0.2)
@@ -230,6 +237,13 @@ class Names:
             confidence = 0.8 if known else (0.6 if words >= 2 else 0.45)
             add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start))
             return
+
+
+def _completes(found: ProseName, people: list[ProseName]) -> bool:
+    """Whether ``found`` is a full name whose surname another reading gave alone, after a title."""
+    words = found.name.split()
+    return 2 <= len(words) <= 4 and not found.role and any(
+        p.name.casefold() == words[-1].casefold() and "title" in p.evidence and not p.role for p in people)
 
 
 def name_shaped(name: str) -> bool:

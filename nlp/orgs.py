@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +33,7 @@ from parsers.address import US_STATES
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
     r"(?im)^\s*(?:company|company name|organi[sz]ation|business|employer|firma|unternehmen|firmenname|"
-    r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)\s*[:=]\s*(?P<value>[^\n]{2,80})$"
+    r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)[ \t]*[:=][ \t]*(?P<value>[^\n]{2,80})$"
 )
 _AFFILIATION = re.compile(
     # between "I'm" and "from" only the speaker's name ("I'm Jamie Driver from X", not "I'm moving from X")
@@ -170,16 +171,20 @@ class Orgs:
             if (noun := _FIRM_NOUN.match(org_text)) and noun.end() < len(org_text):
                 org_text = org_text[noun.end() :]  # "société lemaire paysage"
             words = org_text.split()
+            if words and _WORKS_AT.search(f" {words[0]} "):
+                continue  # ", runs delacroix auto body": the verb's own match reads the firm
             for i, word in enumerate(words):
                 if i and (word in stop_words() or word in NOTE_WORDS) and word != "&":
                     words = words[:i]
                     break
             family = any(w in surnames or any(w in s.split("-") for s in surnames) for w in words)
-            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words)
+            # "runs brandt bike repair": a firm the lead runs needs no trade noun when it bears their surname
+            trade = any(w in org_words() or _COMPOUND.fullmatch(w) for w in words) or bool(
+                _WORKS_AT.search(f" {m.group().split()[0]} ") and len(words) >= 2)
             # a particle leads only when it is the surname's own ("de groot hoveniers" for Bas de Groot)
             own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
             if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
-                add(doc, Candidate("company", " ".join(words), 0.6, f"{self.source}.prose", m.start("org")))
+                add(doc, Candidate("company", _capitalised(words), 0.6, f"{self.source}.prose", m.start("org")))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
@@ -195,6 +200,7 @@ class Orgs:
         emails = [c.value for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
         cores = _domain_cores([*emails, *([sender_email] if sender_email else [])])
         if not cores:
+            self._below_the_name(doc, lines)
             return
         for line in lines[:8]:
             text = line.text.strip()
@@ -205,6 +211,27 @@ class Orgs:
                 if len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores):
                     add(doc, Candidate("company", part.strip(), 0.75, self.source, line.start))
                     return
+
+    def _below_the_name(self, doc: Doc, lines: tuple[Line, ...]) -> None:
+        """With no email domain to agree with: the signature line right below the prospect's name, when it
+        bears their surname or ends in an organisation's noun ("Anneke Roosendaal / Roosendaal Events")."""
+        persons = [c for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
+                   and not any(f.startswith("role:") for f in c.flags)]
+        if not persons:
+            return
+        lead = max(persons, key=lambda c: c.confidence)  # the writer signing a referral is not the lead
+        for above, line in pairwise(lines[:4]):
+            if above.text.strip().casefold() != lead.value.casefold():
+                continue
+            text = line.text.strip()
+            words = [w.strip(".,").casefold() for w in text.split()]
+            if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text) or "@" in text or _is_job_title(
+                    text.split()):
+                return
+            surnames = {w.casefold() for w in lead.value.split()[1:]}
+            if words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(text):
+                add(doc, Candidate("company", text, 0.65, self.source, line.start))
+            return
 
     def _domain(self, doc: Doc) -> None:
         emails = [c for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
@@ -220,7 +247,7 @@ class Orgs:
 
 
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text
-_CAP = r"[^\W\d_a-zß][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
+_CAP = r"[^\W\d_a-zß-öø-ÿ][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
     rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:(?:&|\+|e|y|and|und|et|of|de|del|la|las|los|di|da|do|dos|du|"
     rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv)(?![\w'’.&-])|{_CAP}))*)"
@@ -244,11 +271,13 @@ _ORG_CUE = re.compile(
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"
-    r"(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})"
-    r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?\)"
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
+    r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?(?:[ \t]+(?:campus|office|branch|site|plant|location|store|standort|"
+    r"filiale|werk|sede|oficina|sucursal|planta|filial|agence|site|succursale|stabilimento|vestiging))?\)"
 )
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
-_CITY_IN_BRACKETS = re.compile(r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,2})[ \t]*\)")
+_CITY_IN_BRACKETS = re.compile(
+    r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")
 #: where a firm's name in running text starts: after the last "at / from / von der …" before it
 _LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
 
@@ -261,7 +290,7 @@ _AFFILIATION_GAP = re.compile(
 #: a cue, then up to four words of a note typed without capitals: "for halvorsen dental", "@ northfjord seafood"
 _LOWER_ORG = re.compile(
     r"(?:(?<![\w])(?:at|from|for|with|of|von|bei|de|da|van|chez|société|entreprise|empresa|firma|ditta|azienda|"
-    r"bedrijf)|@|,)[ \t]+"
+    r"bedrijf|runs|owns|manages|leitet|dirige|gère|gestisce|runt|heeft)|@|,)[ \t]+"
     r"(?=(?P<org>[^\W\d_][\w&'’-]*(?:[ \t]+(?:&[ \t]+)?[^\W\d_][\w&'’-]*){0,3}))"
 )
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
@@ -281,6 +310,12 @@ _SHOUTED_BREAK = re.compile(r"[ \t]+(?:IN|EN|EM|NO|NA|TO|IS|WAS|HAS|WANTS|NEEDS|
                             r"SHE|HE|THEY|WILL|WOULD|BEFORE|AFTER|ON|FOR|PARA|FÜR|POUR|PER|VOOR|QUIERE|MÖCHTE)\b.*")
 #: a full stop that ends a sentence inside a run ("Ridgeway Plastics. Budget …"), not "Inc." or "S.A."
 _ABBREVIATIONS = frozenset({"inc", "co", "corp", "ltd", "bros", "jr", "sr", "st", "mr", "mrs", "dr", "ms", "no"})
+
+
+def _capitalised(words: list[str]) -> str:
+    """A firm's name typed without capitals, written as its owner would: "Vallejo Bakery", "de Groot Hoveniers"."""
+    return " ".join(w if w in PARTICLES or w == "&" else "-".join(p.capitalize() for p in w.split("-"))
+                    for w in words)
 
 
 def _city_parts(city: str) -> dict[str, str]:
@@ -352,7 +387,7 @@ def _sentence_cut(org: str) -> str:
     for word in org.split(" "):
         pos += len(word) + 1
         bare = word[:-1]
-        if word.endswith(".") and "." not in bare and len(bare) >= 3 and bare.casefold() not in _ABBREVIATIONS \
+        if word.endswith(".") and "." not in bare and len(bare) >= 2 and bare.casefold() not in _ABBREVIATIONS \
                 and not legal_suffix_re().fullmatch(word):
             return org[: pos - 2]
     return org

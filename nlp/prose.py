@@ -19,7 +19,7 @@ from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, r
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
-    "le", "y", "e", "zu", "zum", "ter", "ten", "vom", "bin", "ibn", "al", "el", "st", "mac", "lo",
+    "le", "y", "i", "e", "zu", "zum", "ter", "ten", "vom", "bin", "ibn", "al", "el", "st", "mac", "lo",
 })
 #: words a rep writes about a lead that are never part of the lead's name (verbs, roles, prepositions)
 NOTE_WORDS = frozenset({
@@ -38,7 +38,8 @@ NOTE_WORDS = frozenset({
 })
 _TOKEN = re.compile(r"[ \t]*(?P<w>[^\W\d_](?:[\w'’-]*[^\W\d_])?)(?P<dot>\.?)(?P<after>[^\w\s]*)")
 #: the capitalised run at a position (with "&"): "Krüger & Söhne GmbH", "Bakkerij Oosterhout BV"
-_RUN = re.compile(r"[ \t]*(?:[^\W\d_a-zß][\w'’.-]*|&|\+)(?:[ \t]+(?:[^\W\d_a-zß][\w'’.-]*|&|\+|und|and|y|e|et))*")
+_RUN = re.compile(
+    r"[ \t]*(?:[^\W\d_a-zß-öø-ÿ][\w'’.-]*|&|\+)(?:[ \t]+(?:[^\W\d_a-zß-öø-ÿ][\w'’.-]*|&|\+|und|and|y|e|et))*")
 #: right after a capitalised run: an organisation's noun or legal form ("Brightwater Cold Storage")
 _ORG_NEXT = re.compile(r"[ \t]+[^\W\d_][\w&.'’-]*")
 _POST_CUE = (
@@ -48,8 +49,14 @@ _POST_CUE = (
 )
 
 
+#: "Mr. X from …": what comes after is X's firm
+_FIRM_LEAD_IN = re.compile(
+    r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa|de|da|do|del|della|di|du|van)"
+    r"[ \t]+$|@[ \t]*$")
+_CONNECTOR_AFTER = re.compile(r"[ \t]+(?:from|at|of|de|da|do|del|della|di|du|van|von der|von)[ \t]+(?=[^\W\d_])")
+_AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß][\w'’-]+")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,12 @@ def place_words() -> frozenset[str]:
 
 
 @cache
+def cue_words() -> frozenset[str]:
+    """The one-word cues ("Llamó", "Habló", "Ligou", "Belde"): a verb opening a note, never part of a name."""
+    return frozenset(c.casefold() for c in read_lines("person_cues.txt") if " " not in c and c.isalpha())
+
+
+@cache
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
@@ -97,7 +110,7 @@ def cue_re() -> re.Pattern[str]:
 @cache
 def title_re() -> re.Pattern[str]:
     """A courtesy title right before a capitalised word ("Frau Krüger", "Sra. García", "Dr. Okafor")."""
-    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß])")
+    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß-öø-ÿ])")
 
 
 @cache
@@ -109,7 +122,7 @@ def lower_title_re() -> re.Pattern[str]:
 @cache
 def post_cue_re() -> re.Pattern[str]:
     """A capitalised name right before "called", "hat angerufen", "llamó" …"""
-    word = r"[^\W\d_a-zß][\w'’-]*"
+    word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
     particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
     # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
     name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
@@ -173,7 +186,7 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
     if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():
-        if folded in NOTE_WORDS and not (index == 0 and is_first_name(bare)):
+        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)):
             return False
         return folded not in stop_words() or is_first_name(bare) or is_surname(bare)
     if not lower:
@@ -202,11 +215,14 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if not m:
             break
         bare = m["w"]
-        if words and bare.casefold() in PARTICLES and bare[0].islower() and not m["after"] and not m["dot"]:
+        if words and bare.casefold() in PARTICLES and not m["after"] and not m["dot"] and (
+                bare[0].islower() or (bare.isupper() and words[-1].isupper() and len(words[-1]) > 1)):
+            # "van der Berg"; in a note in capitals "JEAN-BAPTISTE DE LA FONTAINE"
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower, titled):
+        if not _is_name_word(bare, len(words), lower, titled) and not (
+                pending and words and _surname_after_particle(bare, lower)):
             break
         if pending and _org_run(text, m.start("w")):
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
@@ -232,6 +248,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if not pending and not punctuated and _place_or_firm_follows(text, i):
         return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
     return " ".join(_written(w) for w in words), start, end
+
+
+def _surname_after_particle(bare: str, lower: bool) -> bool:
+    """ "van der Laan", "de la Calle": after a particle a known surname counts though it is also a place word."""
+    return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
 
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
@@ -271,6 +292,15 @@ def role_before(text: str, start: int) -> str | None:
     return next((role for role, value in m.groupdict().items() if value), None)
 
 
+def _name_ending_at(text: str, floor: int, end: int) -> tuple[str, int, int] | None:
+    """The capitalised name that ends at ``end`` (read from a capitalised word after ``floor``), or None."""
+    for m in _CAPITALISED.finditer(text, floor, end):
+        name = read_name_at(text, m.start())
+        if name and name[2] == end and len(name[0].split()) >= 2:
+            return name
+    return None
+
+
 def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     """Every person a chat note names between ``start`` and ``end``, with the evidence for each."""
     found: list[ProseName] = []
@@ -292,9 +322,14 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         for m in finditer_folded(lower_title_re(), text, start, end):
             keep(read_name_at(text, m.end(), lower=True, titled=True), ("title",))
     for m in post_cue_re().finditer(text, start, end):
+        if lead_in := _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
+            # "Mr. Kwabena Asante-Darko from Volta Agritech called": the firm, not the caller; the one who
+            # called is the person right before the connector
+            keep(_name_ending_at(text, max(start, lead_in.start() - 60), lead_in.start() + 1), ("cue",))
+            continue
         name = read_name_at(text, m.start("name"))
-        if name and name[2] >= m.end("name") - 1:
-            keep(name, ("cue",))
+        if name and (name[2] >= m.end("name") - 1 or _CONNECTOR_AFTER.match(text, name[2], m.end("name"))):
+            keep(name, ("cue",))  # "Fernanda Lacerda da Construtora Lacerda ligou": the person before the firm
     for m in finditer_folded(role_cue_re(), text, start, end):
         keep(read_name_at(text, m.end(), lower=lower), ("role",))
     if not lower:
@@ -308,6 +343,12 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
             covered = name[2]
             if len(name[0].split()) >= 2 and not _org_follows(text, name[2]):
                 keep(name, ("shape",))
+    for m in _AFTER_COLON.finditer(text, start, end):
+        # "sent him back to me: ray delacroix-hunt, runs …": a known first name and a surname opening a clause
+        name = read_name_at(text, m.end(), lower=lower)
+        if name and len(name[0].split()) >= 2 and is_first_name(name[0].split()[0]) and (
+                text[name[2] : name[2] + 1] in {",", "(", ".", "\n", ""}):
+            keep(name, ("list_item",))
     for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
         pos = start + m.end()
         name = read_name_at(text, pos, lower=lower)

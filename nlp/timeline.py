@@ -41,10 +41,10 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
         rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
         rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"
-        rf"|(?:{before}|in|im|en|em|au|in der|nel)\s+"
+        rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:the\s+)?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|next)\s+)?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+)?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
         rf"|(?:{before}|on|el|le|il|op)\s+(?:(?:this|next|el|este|la|le|o|a|il|dem|den|próximo|próxima)\s+)?"
         rf"(?:{weekdays})\b\.?"
@@ -93,6 +93,125 @@ def is_plan(text: str, start: int, end: int) -> bool:
     return not _STAMP_CUE.search(text[line_start:start])
 
 
+#: where the sentence a date sits in ends: a sentence end, a line break
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+#: a comma, colon or conjunction between a word and the date: the word belongs to another clause (costs distance)
+_CLAUSE_BREAK = re.compile(r"(?i)[,:]|\b(?:and|but|und|aber|y|pero|e|mas|et|mais|ma|en|maar)\b")
+_CLAUSE_COST = 25
+#: the date is a horizon of its own ("within 3 months", "Q3", "next spring", "ab April", "nächstes Jahr"): kept
+#: without an intent word beside it, unless a contact, meeting or past word is nearest. Day-level dates
+#: ("Tuesday", "tomorrow", "12/03", "3pm") are a call's or a visit's as often as a plan's, and need the word.
+_HORIZON_WORDS = (
+    r"within|innerhalb|binnen|dentro|entro|d'ici|inside|starting|ab|a partir de|à partir de|dès|vanaf|a partire da|"
+    r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mois|mese|mesi|maand|maanden|"
+    r"year|years|jahr|jahren|año|años|ano|anos|année|anno|jaar"
+)
+
+
+@cache
+def _horizon_re() -> re.Pattern[str]:
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    long_terms = sorted((re.escape(t) for t in terms["months"] if len(t) > 3), key=len, reverse=True)
+    return re.compile(rf"(?i)(?<!\w)(?:{_HORIZON_WORDS}|{'|'.join(long_terms)})(?!\w)")
+
+
+@cache
+def _evidence_words() -> dict[str, list[str]]:
+    data = json.loads((PATTERNS_DIR / "timeline_evidence.json").read_text(encoding="utf-8"))
+    return {kind: sorted({w.casefold() for words in by_lang.values() for w in words})
+            for kind, by_lang in data.items() if not kind.startswith("_")}
+
+
+def _alternation(words: list[str]) -> str:
+    parts = (re.escape(w.rstrip("*")).replace(r"\ ", r"\s+") + (r"\w*" if w.endswith("*") else "") for w in words)
+    return "|".join(sorted(parts, key=len, reverse=True))
+
+
+@cache
+def evidence_res() -> dict[str, re.Pattern[str]]:
+    """One regex per kind of evidence (intent, contact, meeting, past) from ``patterns/timeline_evidence.json``,
+    all languages in one alternation (a note mixes them, and a word means the same in each)."""
+    return {kind: re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(words)})(?![\w'’-])")
+            for kind, words in _evidence_words().items() if kind != "anchor"}
+
+
+@cache
+def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An anchor word right before ("Rollout Q1", "Baubeginn: Februar") and right after ("Q1 pilot") a date."""
+    words = _alternation(_evidence_words()["anchor"])
+    return (re.compile(rf"(?i)(?<![\w'’-])(?:{words})[ \t]*:?[ \t]+$"),
+            re.compile(rf"(?i)^[ \t]+(?:{words})(?![\w'’-])"))
+
+
+@cache
+def _anchored_bare_re() -> re.Pattern[str]:
+    """A month, season or quarter written bare right after an anchor ("Baubeginn Februar", "livraison T2 2027",
+    "Fechamento previsto: janeiro"): the date group is the timeline."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(_evidence_words()['anchor'])})[ \t]*:?[ \t]+"
+                      rf"(?P<date>(?:{months}|[qt][1-4])(?:[ \t]+20\d\d)?)(?![\w'’-])")
+
+
+#: a day-level date needs an intent word this close, with no contact, meeting or past word in its sentence
+_NEAR = 20
+
+
+def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
+    """The evidence words around ``text[start:end]`` in its sentence, as (distance, kind), nearest first.
+
+    Distance counts characters; a word after the date counts 1.5× (a word before it speaks for it more), and
+    each comma, colon or conjunction between costs as much as 25 characters (the word is another clause's)."""
+    left = max(start - 90, 0)
+    for m in _SENTENCE_END.finditer(text, left, start):
+        left = m.end()
+    right = min(end + 60, len(text))
+    stop = _SENTENCE_END.search(text, end, right)
+    right = stop.start() if stop else right
+    found: list[tuple[float, str]] = []
+    for kind, pattern in evidence_res().items():
+        for m in pattern.finditer(text, left, right):
+            if m.end() <= start:
+                gap = text[m.end() : start]
+                if gap.startswith(":"):
+                    gap = gap[1:]  # "Preferred date: on 12/03": the label names the date
+                distance = float(len(gap))
+            elif m.start() >= end:
+                gap = text[end : m.start()]
+                distance = len(gap) * 1.5 + 5
+            else:
+                continue
+            found.append((distance + _CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap)), kind))
+    return sorted(found)
+
+
+def is_prospects(text: str, start: int, end: int, *, horizon: bool) -> bool:
+    """Whether a date phrase is the prospect's timeline, by the words around it (``evidence_of``).
+
+    The nearest word decides: a contact word ("call him back before 3pm"), a meeting already set ("demo booked
+    for Tuesday") or a past event ("came in last Saturday") says no. A ``horizon`` (a month, a season, a quarter,
+    "within 3 months", "ASAP") needs nothing else; a day-level date ("Tuesday", "tomorrow", "on 12/03") needs an
+    intent word close by ("can someone come this week?") and no contrary word in its sentence.
+    """
+    evidence = evidence_of(text, start, end)
+    if evidence and evidence[0][1] != "intent":
+        return False
+    if horizon:
+        return True
+    return bool(evidence) and evidence[0][0] <= _NEAR and all(kind == "intent" for _, kind in evidence)
+
+
+def anchored(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened by an anchor word written right beside it ("Rollout Q1", "Q1 pilot")."""
+    before, after = _anchor_res()
+    for _ in range(2):  # "Entrega prevista: octubre"
+        if m := before.search(text, max(start - 30, 0), start):
+            start = m.start()
+    if m := after.match(text[end : end + 30]):
+        end += m.end()
+    return start, end
+
+
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 
 
@@ -113,12 +232,19 @@ class Timeline:
         grammar = relative_time_re() if len(lowered) == len(layout.text) else _ignoring_case()
         target = lowered if grammar is relative_time_re() else layout.text
         found.extend((m.start(), m.end(), "specific") for m in grammar.finditer(target, b0, b1))
+        found.extend((m.start("date"), m.end("date"), "anchored")
+                     for m in _anchored_bare_re().finditer(layout.text, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
             if not is_plan(layout.text, start, end):
                 continue
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
+            horizon = any(f[2] in {"urgent", "vague", "anchored"} for f in group) or bool(
+                _horizon_re().search(layout.text[start:end]))
+            if not is_prospects(layout.text, start, end, horizon=horizon):
+                continue
+            start, end = anchored(layout.text, start, end)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
             add(doc, Candidate("timeline", value, confidence, self.source, start))
         return doc

@@ -44,6 +44,9 @@ def test_slack_markup_is_normalised(slack: str, plain: str) -> None:
          "3. Ines Kowal 503-555-0144, wants a quote", 3),
         ("Esther Lind\nesther.lind@gmail.com\n\nGideon Marsh\n(206) 555-0131", 2),
         ("- Sr. Tomás Prieto, 611 204 377, quiere un presupuesto\n- Sra. Elvira Ros, elvira.ros@gmail.com", 2),
+        ("two walk-ins - Ilka Brandt (ilka.brandt@gmail.com) wants a bike, and her neighbour Ruben Sosa "
+         "317-555-0126 asked about e-scooters", 2),
+        ("walk-in - Ilka Brandt (ilka.brandt@gmail.com), wants a bike; her husband Tom came along", 1),
         ("Name: Wren Holt\nEmail: wren@holt.example\nPhone: 503-555-0182", 1),
         ("Spoke with Wren Holt (503-555-0182). She said her partner Abel is on abel@holt.example", 1),
         ("fwd this one:\n\nFrom: Wren Holt <wren@holt.example>\nSent: Monday\nTo: sales@shop.example\n\n"

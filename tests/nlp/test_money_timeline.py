@@ -42,8 +42,8 @@ def test_budget_word_raises_confidence(nlp: Language) -> None:
     ("text", "expected"),
     [
         ("I need the car ASAP.", "ASAP"),
-        ("Please call me as soon as possible.", "as soon as possible"),
-        ("Could someone call me this afternoon?", "this afternoon"),
+        ("The roof leaks, we need it fixed as soon as possible.", "as soon as possible"),
+        ("Could someone install it this afternoon?", "this afternoon"),
         ("We plan to buy next month.", "next month"),
         ("We want to move within 2 weeks.", "within 2 weeks"),
         ("Delivery would be needed in Q3 2025.", "Q3 2025"),
@@ -59,7 +59,7 @@ def test_timeline(nlp: Language, text: str, expected: str) -> None:
 
 
 def test_adjacent_timeline_phrases_merge(nlp: Language) -> None:
-    lead = read_free_text(nlp, "Please call me as soon as possible this afternoon!")
+    lead = read_free_text(nlp, "We need the pump replaced as soon as possible this afternoon!")
     assert lead.value("timeline") == "as soon as possible this afternoon"
 
 
@@ -72,7 +72,7 @@ def test_specific_time_beats_urgency(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("We need the proposal by Dec 15, please.", "by Dec 15"),
+        ("We need the proposal by Dec 15, please.", "proposal by Dec 15"),
         ("No rush, but before summer would be nice.", "before summer"),
         ("Que vengan a verlo antes de Navidad.", "antes de Navidad"),
         ("Queremos empezar a partir de enero.", "a partir de enero"),
@@ -80,8 +80,8 @@ def test_specific_time_beats_urgency(nlp: Language) -> None:
         ("Le chantier doit finir avant juin 2027.", "avant juin 2027"),
         ("Ele quer resposta até sexta.", "até sexta"),
         ("Wir planen ab April 2027.", "ab April 2027"),
-        ("Please call me back before 3pm.", "before 3pm"),
-        ("Delivery by 01/15/2027 at the latest.", "by 01/15/2027"),
+        ("Wir möchten bis Ende März einziehen.", "bis Ende März"),
+        ("Delivery by 01/15/2027 at the latest.", "Delivery by 01/15/2027"),
         ("Vorrei iniziare entro marzo.", "entro marzo"),
         ("We willen starten vanaf mei.", "vanaf mei"),
     ],
@@ -115,3 +115,72 @@ def test_a_dated_plan_stays_a_timeline(nlp: Language) -> None:
 
 def test_a_preferred_date_label_is_not_a_stamp(nlp: Language) -> None:
     assert read_free_text(nlp, "Preferred date: on 12/03 if possible").value("timeline") == "on 12/03"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # when to reach them: a preferred contact time, in several languages
+        "Please call me back before 3pm.",
+        "Could someone call me this afternoon?",
+        "Wants a new boiler. Call him back tomorrow morning.",
+        "Bitte Rückruf morgen, er ist nur vormittags erreichbar.",
+        "Llamar al cliente el lunes, quiere presupuesto de ventanas.",
+        "Ligar para ela na sexta, quer orçamento de pintura.",
+        "Le rappeler vendredi pour le devis.",
+        # a meeting or call the rep set up
+        "Demo booked for next Tuesday with their ops team.",
+        "Termin vereinbart für Donnerstag, 10 Uhr.",
+        "Quedamos el jueves para una reunión en la oficina.",
+        "RDV fixé mardi prochain à l'agence.",
+        # a past event
+        "She came in last Saturday and looked at the blue one.",
+        "Spoke to him yesterday about the roof.",
+        "Er war letzte Woche schon im Showroom.",
+        "Vino ayer a ver el piso.",
+        # a date with nothing saying the prospect means to act then
+        "Tuesday: walk-in, asked about the grey sofa.",
+    ],
+)
+def test_dates_that_are_not_the_prospects_timeline(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Spoke to her today, they want to move in next month.", "next month"),
+        ("Called back yesterday: needs the trucks by March.", "by March"),
+        ("Kunde hat gestern angerufen, möchte bis Ende Juni umziehen.", "bis Ende Juni"),
+        ("Hablé con ella ayer; quieren comprar en primavera.", "en primavera"),
+        ("Vuole iniziare i lavori entro marzo.", "entro marzo"),
+        ("Looking at a purchase within 3 months, call after 5pm.", "within 3 months"),
+    ],
+)
+def test_the_prospects_timeline_beside_other_dates(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Praxisumbau geplant, Baubeginn März, Budget offen.", "Baubeginn März"),
+        ("Rollout Q3 across both sites.", "Rollout Q3"),
+        ("Entrega prevista: octubre", "Entrega prevista: octubre"),
+        ("Wants to list the house after the holidays.", "after the holidays"),
+        ("We need the signs before our grand opening on March 2.", "on March 2"),
+    ],
+)
+def test_a_date_with_what_happens_then(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Investition ist für Q3 2027 eingeplant.", "Q3 2027"),
+        ("Procuro mudar-me até ao outono.", "até ao outono"),
+    ],
+)
+def test_planned_investments_and_contracted_articles(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected

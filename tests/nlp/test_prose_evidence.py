@@ -64,7 +64,7 @@ _COMPANY, _NAME = "company", "full_name"
         ("met ansgar lund @ fjordvik seafood at the expo, ansgar.lund@fjordvikseafood.no", _COMPANY,
          "fjordvik seafood"),
         # … or a trade's noun goes with the lead's own surname
-        ("llamada de nerea ugarte sola, de carpintería ugarte. 688 550 143", _COMPANY, "carpintería ugarte"),
+        ("llamada de nerea ugarte sola, de carpintería ugarte. 688 550 143", _COMPANY, "Carpintería Ugarte"),
         # the firm in brackets after the person, carrying their surname; the person is never the firm
         ("Spoke with J. R. Pendergast (Pendergast Tool & Die), needs 4 quotes. jr@pendergasttool.example", _COMPANY,
          "Pendergast Tool & Die"),

@@ -198,3 +198,94 @@ def test_the_partners_values_are_kept_with_their_role(extractor: Extractor) -> N
     partner = {(o.field, o.value) for o in lead.role_values("partner")}
     assert {("full_name", "Ignacio Ferrer"), ("phone", "655 100 200")} <= partner
     assert lead.value("phone") == "679 338 412"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a lower-case name opening a clause after a colon, the firm after "runs" / "owns"
+        ("walk-in just now, kim at reception sent her over: tilde okonkwo-brandt, runs brandt bike repair "
+         "on 3rd. 317-555-0124", "Tilde Okonkwo-Brandt", "Brandt Bike Repair"),
+        ("talked to esperanza vallejo-ruiz, she owns vallejo bakery on main. 505-555-0172",
+         "Esperanza Vallejo-Ruiz", "Vallejo Bakery"),
+        # "caller was", "his name is": the name after the copula
+        ("caller was wendelin haas, 0171 5550 3321, wants a carport", "Wendelin Haas", None),
+        ("New one, his name is Caspian Oduya, 312-555-0193, fleet of 6 vans", "Caspian Oduya", None),
+        # a particle then a surname that is also a street word ("Laan", "Calle")
+        ("Call with Maarten van der Laan (maarten@laanfreight.example), COO at Laan Freight.",
+         "Maarten van der Laan", "Laan Freight"),
+    ],
+)
+def test_names_and_firms_in_quick_notes(extractor: Extractor, note: str, name: str, company: str | None) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
+
+
+def test_a_self_introduction_after_the_greeting_word_is_not_the_greeting(extractor: Extractor) -> None:
+    leads = extractor.extract(RawMessage(
+        raw=b"Hi this is Rosalind Achebe, I need the gutters cleaned, 404-555-0117", channel="file")).leads
+    assert leads[0].value("full_name") == "Rosalind Achebe"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a title names the surname alone, the note spells the whole name later
+        ("MR AND MRS OYELOWO STOPPED BY. FUNMI OYELOWO 720-555-0139 WANTS A DINING SET", "Funmi Oyelowo", None),
+        # particles in a note in capitals; a Catalan "i" between two surnames
+        ("CALL W/ MARIE-CLAIRE DE LA ROCHE, 514-555-0172, WANTS 2 VANS", "Marie-Claire de la Roche", None),
+        ("Visita de la Sra. Núria Casals i Ferrer, 93 555 02 31, busca oficina", "Núria Casals i Ferrer", None),
+        # "X from Y called": Y is X's firm, not the caller
+        ("Mr. Tobiah Mensah-Oduro from Harmattan Solar called re inverters, tobiah@harmattansolar.example",
+         "Tobiah Mensah-Oduro", "Harmattan Solar"),
+        # a pasted mail's signature: the firm on the line below the prospect's name
+        ("pasting what came in:\n\nHello, we need 40 folding chairs for a wedding on 3 May.\n\nKind regards,\n"
+         "Liesbeth Overmars\nOvermars Events\n+31 6 5555 0142", "Liesbeth Overmars", "Overmars Events"),
+    ],
+)
+def test_names_and_firms_in_notes_of_every_shape(extractor: Extractor, note: str, name: str,
+                                                  company: str | None) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
+
+
+def test_a_referring_writers_signature_firm_is_not_the_leads(extractor: Extractor) -> None:
+    mail = ("From: Bram Ostendorf <bram@ostendorfbouw.example>\nTo: partners@zonpaneel.example\nSubject: Referral\n\n"
+            "Hi team,\n\nSending one of my clients your way.\n\nClient: Gerrit Lammers\n06 5555 0183\n\n"
+            "Thanks,\nBram Ostendorf\nOstendorf Bouw\n")
+    lead = extractor.extract(RawMessage(raw=mail.encode(), channel="smtp")).leads[0]
+    assert lead.value("full_name") == "Gerrit Lammers"
+    assert lead.value("company") != "Ostendorf Bouw"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a cue verb opening the note is not part of the name
+        ("Habló Iker Olabarria, de Carpintería Olabarria (Eibar), necesita puertas. 943 555 021",
+         "Iker Olabarria", "Carpintería Olabarria"),
+        # "X da/de <firm> ligou": the person before the connector called, the firm is theirs
+        ("Renata Moura da Construtora Moura ligou, quer orçamento de andaimes, (41) 95555-0171",
+         "Renata Moura", "Construtora Moura"),
+        # a lower-case accented word ("à") ends a firm's name
+        ("Mme Apolline Rivière, gérante de la Boulangerie Rivière à Blois, veut un four. 02 54 55 50 13",
+         "Apolline Rivière", "Boulangerie Rivière"),
+    ],
+)
+def test_cue_verbs_connectors_and_accents(extractor: Extractor, note: str, name: str, company: str) -> None:
+    lead = _chat(extractor, note)
+    assert lead.get("full_name") == name
+    assert lead.get("company") == company
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Spoke to Ansgar Pohl, they run 18 reefer trucks out of Boise, ansgar.pohl@gmail.com", "Boise"),
+        ("Call with Rhiannon Tate, ops lead at Larkspur Living (Racine campus), 262-555-0174", "Racine"),
+    ],
+)
+def test_city_after_out_of_and_in_a_campus_bracket(extractor: Extractor, note: str, city: str) -> None:
+    assert _chat(extractor, note).get("city") == city
