@@ -36,7 +36,7 @@ from parsers.structured import (
     read_structured,
 )
 from parsers.templates import VendorTemplate
-from parsers.verify import finalize
+from parsers.verify import finalize, is_name_placeholder
 
 #: free text beyond this many characters is not read by the NLP stage (leads are short; spaCy's own
 #: limit is 1,000,000 characters and time grows with length)
@@ -48,6 +48,10 @@ _LABELLED_MESSAGE = 0.8
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 _ADDRESS_FIELDS = frozenset({"street", "city", "region", "postal_code", "country"})
 _NON_ALNUM = re.compile(r"[\W_]+")
+#: a payload's message shorter than this holds no name or need worth reading ("ok", "call me")
+_MIN_PROSE = 12
+#: the fields a payload's free text may add to what its keys gave (its message stays the payload's own)
+_PAYLOAD_GAPS = frozenset({*_NAME_FIELDS, "email", "phone", "company", "interest", "budget", "timeline"})
 
 NO_LEAD = "no lead found in the message"
 
@@ -112,7 +116,26 @@ class Extractor:
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(merge_leads(structured, usable), doc, read)
             leads = [lead, *leads[1:]]
+        else:
+            leads = [self._with_payload_prose(lead) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
+
+    def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
+        """A payload lead's free-text field (an SMS reply, a form's message) read by the free-text reader for
+        what the structured keys lack: "Hi this is Gabriela Nunes, I need a cleaning …" under ``caller_name:
+        Unknown`` names the lead and what they ask about. The message stays as the payload gave it."""
+        message = lead.fields.get("message")
+        if message is None or len(message.value) < _MIN_PROSE:
+            return lead
+        free = read_free_text(self._nlp, message.value[:FREE_TEXT_LIMIT])
+        structured = lead
+        if any((fv := lead.fields.get(n)) is not None and is_name_placeholder(fv.value) for n in _NAME_FIELDS):
+            structured = lead.with_fields({k: v for k, v in lead.fields.items() if k not in _NAME_FIELDS})
+        usable = _usable(free, structured, None)
+        gaps = {k: v for k, v in usable.fields.items() if k in _PAYLOAD_GAPS and k not in structured.fields}
+        if not gaps:
+            return lead
+        return ExtractedLead({**structured.fields, **gaps}, lead.others)
 
     def _extract_chat(self, doc: Document) -> Extraction:
         text = doc.text
