@@ -41,8 +41,9 @@ _NEUTRAL_HEADINGS = _D.headings["neutral"]
 
 #: lines after which nothing belongs to the lead (mail footers of lead portals)
 _FOOTER = re.compile(
-    r"^(?:--\s*$|__+\s*$|sent from my |this (?:e-?mail|message|lead) (?:was|is|has been) (?:sent|generated|"
-    r"delivered|intended)|you (?:are )?receiv(?:ed|ing) this|to unsubscribe|unsubscribe|manage (?:your )?"
+    r"^(?:--\s*$|__+\s*$|sent from my |sent to [^\n]{0,60}[,·•|]|"
+    r"this (?:e-?mail|message|lead) (?:was|is|has been) (?:sent|generated|delivered|intended)|"
+    r"you (?:are )?receiv(?:ed|ing) this|to unsubscribe|unsubscribe|manage (?:your )?"
     r"(?:email )?(?:preferences|notifications)|privacy policy|copyright|©|\(c\) \d{4}|all rights reserved|"
     r"diese (?:e-?mail|nachricht) wurde|sie erhalten diese|abmelden|impressum|datenschutz|"
     r"este (?:correo|mensaje|e-?mail) (?:fue|ha sido|se ha)|si no desea|para darse de baja|aviso legal|"
@@ -62,8 +63,8 @@ _FIRM_LINE = re.compile(
     r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
     r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
     r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
-#: details run together with separators ("Name – street, postcode city – phone")
-_SEPARATED = re.compile(r"\s[·•|–—]\s.*\s[·•|–—]\s")
+#: details run together with separators ("Name – street, postcode city – phone", "X, Inc. - street - city")
+_SEPARATED = re.compile(r"\s[·•|–—-]\s.*\s[·•|–—-]\s")
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
