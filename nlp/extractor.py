@@ -25,6 +25,7 @@ from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.document import Document, load_document
 from parsers.fields import merge_leads
+from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
 from parsers.mime import decode_bytes
 from parsers.structured import (
@@ -238,6 +239,8 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
             continue  # a form's unlabelled lines are its own wording; the prose reader filters those
         if has_name and name in _NAME_FIELDS:
             continue
+        if name == "company" and is_field_line(fv.value):
+            continue  # an empty "Company:" line read on into the next one ("Message: Looking for …")
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
         kept[name] = fv

@@ -151,7 +151,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=_is_seller(unit)).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit)).walk(unit, unit_path, 0)
         if call:
             _caller_id_names(col)
             col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
@@ -266,6 +266,30 @@ def _is_seller(obj: Any, depth: int = 0) -> bool:
     return False
 
 
+#: containers that hold the person who asks: beside one, a business container is the other side
+_PERSON_CONTAINERS = _PERSONISH - {"name", "from", "user", "sender", "origen", "origem"}
+#: containers of the business a payload is delivered to ("business", "account", "location", "practice")
+_BUSINESS_CONTAINERS = frozenset({
+    "business", "company", "organization", "organisation", "account", "location", "locations", "merchant",
+    "store", "shop", "site", "office", "branch", "practice", "firm", "tenant", "workspace", "subaccount",
+    "empresa", "negocio", "unternehmen", "firma", "betrieb", "filiale", "standort", "entreprise", "societe",
+    "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"})
+
+
+def _business_side(unit: Any) -> frozenset[str]:
+    """The keys of ``unit`` whose object is the receiving business's, not the lead's: a ``business``,
+    ``account`` or ``location`` object beside a ``customer``/``lead``/``contact`` object that holds the
+    person's own contact details. Without such a person object a company object may be the lead's own."""
+    if not isinstance(unit, dict):
+        return frozenset()
+    person = any(isinstance(v, dict) and set(tokens(str(k))) & _PERSON_CONTAINERS and _has_contact(v)
+                 for k, v in unit.items())
+    if not person:
+        return frozenset()
+    return frozenset(str(k) for k, v in unit.items() if isinstance(v, dict)
+                     and set(tokens(str(k))) & _BUSINESS_CONTAINERS and not set(tokens(str(k))) & _PERSON_CONTAINERS)
+
+
 def _is_call_payload(obj: Any, depth: int = 0) -> bool:
     if depth > 4:
         return False
@@ -368,8 +392,11 @@ def _scalar(value: Any) -> str | None:
 
 
 class _Walker:
-    def __init__(self, col: Collector, source: str, *, seller: bool = False) -> None:
+    def __init__(self, col: Collector, source: str, *, seller: bool = False,
+                 aside: frozenset[str] = frozenset()) -> None:
         self.col = col
+        #: top-level keys whose objects are the receiving business's (``_business_side``)
+        self.aside = aside
         self.source = source
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
@@ -431,6 +458,9 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
+        if parents and parents[0] in self.aside:
+            self._business_leaf(path, parents, key, value, pair=pair)
+            return
         if distract and not distract <= _ORG_WORDS:
             aside = lookup_label(key) if not pair else lookup_loose(key)
             if aside is not None and aside[0] not in ("skip", "message"):
@@ -477,6 +507,17 @@ class _Walker:
         personal = bool(set(parent_tokens) & _PERSONISH) or bool(set(key_tokens) & _PERSONISH - {"name"})
         self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
+
+    def _business_leaf(self, path: tuple[str, ...], parents: list[str], key: str, value: str, *, pair: bool) -> None:
+        """A value of the receiving business's object: kept with its role, never the lead's; its bare
+        ``name`` is the business's name."""
+        found = lookup_loose(key) if pair else lookup_label(key)
+        if found is not None and found[0] == "full_name" and tokens(key) == ["name"]:
+            found = ("company", found[1])
+        if found is not None and found[0] not in ("skip", "message"):
+            role = heading_role(" ".join(parents))
+            self.col.add(found[0], value, self._src(path), confidence=0.5, rank=90, label=key,
+                         role="provider" if role == "vendor" else role)
 
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
         if parents and " ".join(key_tokens) in _NUMBER_KEYS and set(tokens(parents[-1])) & _PHONE_PARENTS:
