@@ -20,6 +20,7 @@ from spacy.language import Language
 
 from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
@@ -28,6 +29,7 @@ from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
 from parsers.mime import decode_bytes
+from parsers.payloads import CALLER_ID_TURNED
 from parsers.structured import (
     complete_from_mail,
     is_automated,
@@ -118,7 +120,7 @@ class Extractor:
             lead = complete_from_mail(merge_leads(structured, usable), doc, read)
             leads = [lead, *leads[1:]]
         else:
-            leads = [self._with_payload_prose(lead) for lead in leads]
+            leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
 
     def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
@@ -169,6 +171,23 @@ class Extractor:
         if not kept:
             warnings.append(NO_LEAD)
         return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:
+    """A caller-ID name the payload reader turned round ("ROSA GUTIERREZ" → "Gutierrez Rosa") turned back when
+    the name gazetteers say the carrier wrote it first name first: the first word is a known first name and
+    the second is not, or the second is a known surname and the first is not."""
+    full = lead.fields.get("full_name")
+    if full is None or not full.source.endswith(CALLER_ID_TURNED) or len(full.value.split()) != 2:
+        return lead
+    last, first = full.value.split()  # as the carrier wrote them: ``first`` came first
+    evidence = (is_first_name(first) - is_first_name(last)) + (is_surname(last) - is_surname(first))
+    if evidence <= 0:
+        return lead
+    turned = FieldValue(f"{first} {last}", full.source, full.confidence, full.flags,
+                        (*full.alternatives, full.value))
+    fields = {k: v for k, v in lead.fields.items() if k not in ("first_name", "last_name")}
+    return lead.with_fields({**fields, "full_name": turned})
 
 
 def _kind_of(message: RawMessage) -> Kind:

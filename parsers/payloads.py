@@ -303,13 +303,21 @@ def _is_call_payload(obj: Any, depth: int = 0) -> bool:
 _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
 
 
+#: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
+#: the free-text stage may turn it back when its name gazetteers say the carrier wrote "FIRST LAST"
+CALLER_ID_TURNED = "+cnam"
+
+
 def _caller_id_names(col: Collector) -> None:
-    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA": surname first, capitals. Written the usual way round."""
+    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
+    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``)."""
     for c in col.items:
         if c.slot != "full_name":
             continue
         m = _CAPS_NAME.match(c.value.strip())
         if m:
+            if "," not in c.value:
+                c.source += CALLER_ID_TURNED
             c.value = f"{m['first'].title()} {m['last'].title()}"
 
 

@@ -231,6 +231,15 @@ def _label_only(line: str) -> tuple[str, tuple[str, int]] | None:
     return (stripped, found) if found else None
 
 
+#: slots and label words of a vehicle block, and the bare location labels a vehicle block may hold
+_VEHICLE_SLOTS = frozenset({"year", "make", "model", "trim", "vin", "stock"})
+_VEHICLE_WORDS = frozenset({"vehicle", "car", "fahrzeug", "wunschfahrzeug", "vehiculo", "veiculo", "vehicule",
+                            "veicolo", "voertuig", "auto", "coche", "carro", "voiture"})
+_CONTACT_SLOTS = frozenset({"full_name", "first_name", "last_name", "email", "phone"})
+_BARE_LOCATION = frozenset({"location", "vehicle location", "standort", "ubicacion", "localizacion", "localizacao",
+                            "localisation", "locatie", "posizione", "fahrzeugstandort"})
+
+
 def read_labels(
     text: str,
     *,
@@ -255,6 +264,8 @@ def read_labels(
     dropped: set[int] = set()
     footer_at = n
     skipped_label = False
+    #: the last labelled values were a vehicle's (make, model, VIN…), not yet followed by the buyer's contact
+    vehicle_block = False
 
     def aside(slot: str, label: str, value: str, role: str) -> None:
         """Keep a value of the other side with its role (never the lead's)."""
@@ -269,7 +280,15 @@ def read_labels(
                        label=label, role=role)
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
-        nonlocal skipped_label
+        nonlocal skipped_label, vehicle_block
+        if slot in _VEHICLE_SLOTS or (slot == "interest" and set(norm_label(label).split()) & _VEHICLE_WORDS):
+            vehicle_block = True
+        elif slot in _CONTACT_SLOTS:
+            vehicle_block = False
+        elif vehicle_block and slot == "address" and norm_label(label) in _BARE_LOCATION:
+            # a car portal's "Location: Plano, TX" inside the vehicle block: where the car stands, not the buyer
+            aside(slot, label, value, "dealer")
+            return
         if slot == "skip" and section != "skip" and norm_label(label) in _FROM_LABELS:
             # a form mailer's "From: Ann Holm <ann@example.com>" line names the person who wrote the form
             person = _FROM_VALUE.match(value.strip())

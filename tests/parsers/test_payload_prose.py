@@ -54,3 +54,16 @@ def test_short_payload_message_adds_nothing(extractor: Extractor) -> None:
     assert lead["full_name"] == "Ines Portela"
     assert lead["message"] == "call me"
     assert lead["interest"] is None
+
+
+@pytest.mark.parametrize(("cnam", "expected"), [
+    ("QUINTERO MARISOL", "Marisol Quintero"),   # the carriers' habit: surname first
+    ("MARISOL QUINTERO", "Marisol Quintero"),   # written first name first: the gazetteers say so
+    ("QUINTERO, MARISOL", "Marisol Quintero"),  # a comma says which word is the surname
+    ("THOMAS JAMES", "James Thomas"),           # both words first names: the carriers' habit decides
+])
+def test_caller_id_name_order_follows_evidence(extractor: Extractor, cnam: str, expected: str) -> None:
+    lead = _read(extractor, {"call": {"caller_number": "+1 614 555 0190", "caller_name": cnam,
+                                      "tracking_number": "+1 614 555 0100"}})
+    assert lead["full_name"] == expected
+    assert lead["first_name"] == expected.split()[0]
