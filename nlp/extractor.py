@@ -30,6 +30,7 @@ from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
 from parsers.mime import decode_bytes
 from parsers.payloads import CALLER_ID_TURNED
+from parsers.quotes import pasted_mail
 from parsers.structured import (
     complete_from_mail,
     is_automated,
@@ -142,6 +143,13 @@ class Extractor:
 
     def _extract_chat(self, doc: Document) -> Extraction:
         text = doc.text
+        pasted = pasted_mail(text)
+        mail: ExtractedLead | None = None
+        if pasted is not None:
+            # a mail pasted into the note: read as the mail it is too, for what the note's reading lacks; its
+            # body, not the rep's lines around it, is the prospect's message
+            found = self._extract(RawMessage(pasted.encode("utf-8"), "file", name_hint="pasted.eml"), "message")
+            mail = found.leads[0] if len(found.leads) == 1 else None
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
@@ -157,6 +165,9 @@ class Extractor:
             structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
+        if mail is not None and len(leads) == 1:
+            note = leads[0].with_fields({k: v for k, v in leads[0].fields.items() if k != "message"})
+            leads = [merge_leads(note, mail)]
         return self._finish(vendor, leads, Document("text", text), warnings)
 
     def _finish(self, vendor: str | None, leads: Sequence[ExtractedLead], doc: Document,
