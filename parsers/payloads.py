@@ -49,7 +49,12 @@ _PERSONISH = frozenset({
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
-                   "trigger", "topic", "subscription", "unsubscribe", "url", "guid", "uuid", "token", "key"})
+                   "trigger", "topic", "subscription", "unsubscribe", "url", "guid", "uuid", "token", "key",
+                   "formulario", "formular", "formulaire", "formulier", "modulo"})
+#: containers of a form's answers: an answer under a key the dictionary does not know says what is asked for
+_ANSWERS = frozenset({"answers", "responses", "respuestas", "respostas", "antworten", "reponses", "risposte",
+                      "antwoorden", "custom", "personalizados", "personalizadas", "zusatzfelder", "questions",
+                      "preguntas", "perguntas", "fragen", "domande", "vragen", "qualification", "details"})
 _HISTORY = frozenset({"recent", "searches", "viewed", "views", "saved", "history", "activities", "events",
                       "logs", "favorites", "favourites"})
 _PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home"})
@@ -127,6 +132,20 @@ VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "por
 #: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
 _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", "anrufer", "chiamata", "oproep",
                          "ligacao", "recording", "tracking"})
+
+
+_NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
+
+
+def _singular(words: list[str]) -> set[str]:
+    """Words with their plural endings dropped as well ("telefonos" → "telefono", "phones" → "phone")."""
+    out = set(words)
+    for w in words:
+        if w.endswith("es") and len(w) > 4:
+            out.add(w[:-2])
+        if w.endswith(("s", "n", "i")) and len(w) > 3:
+            out.add(w[:-1])
+    return out
 
 
 def _is_meta(parent: str) -> bool:
@@ -478,7 +497,8 @@ class _Walker:
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
-            if pair and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
+            answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
+            if answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
@@ -528,7 +548,7 @@ class _Walker:
                          role="provider" if role == "vendor" else role)
 
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
-        if parents and " ".join(key_tokens) in _NUMBER_KEYS and set(tokens(parents[-1])) & _PHONE_PARENTS:
+        if parents and " ".join(key_tokens) in _NUMBER_KEYS and _singular(tokens(parents[-1])) & _PHONE_PARENTS:
             return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
@@ -544,6 +564,9 @@ class _Walker:
             return lookup_label(joined) if joined else None
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
+            own = lookup_label(key)
+            if own is not None and own[0] in _NAME_PARTS and (combined is None or combined[0] == "full_name"):
+                return own  # {"nombre": {"nombre": …, "apellidos": …}}: the part, not the whole name
             if combined is not None:
                 return combined
         found = lookup_label(key)
