@@ -57,7 +57,9 @@ _ANSWERS = frozenset({"answers", "responses", "respuestas", "respostas", "antwor
                       "preguntas", "perguntas", "fragen", "domande", "vragen", "qualification", "details"})
 _HISTORY = frozenset({"recent", "searches", "viewed", "views", "saved", "history", "activities", "events",
                       "logs", "favorites", "favourites"})
-_PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home"})
+_PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home", "listing", "inmueble",
+                       "imovel", "immobilie", "objekt", "bien", "immobile", "woning", "fahrzeug", "vehiculo",
+                       "veiculo", "vehicule", "veicolo", "voertuig"})
 _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
                              "contacts", "prospects", "rows"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.parsers.helpers import one
+from tests.parsers.helpers import one, structured
 
 
 def _lead(payload: object) -> dict[str, str | None]:
@@ -34,3 +34,15 @@ def test_answers_under_unknown_keys_say_what_is_asked_for() -> None:
     lead = _lead({"lead": {"nome": "Ivo Brandão", "email": "ivo.b@example.pt"},
                   "respostas": {"tipo_de_obra": "Telhado novo", "area_m2": "120", "valor_credito": "R$ 80.000"}})
     assert lead["interest"] == "Telhado novo"  # the number and the amount are no interest
+
+
+def test_listing_object_is_the_interest_and_its_agent_aside() -> None:
+    _, leads = structured(json.dumps({
+        "listing": {"address": {"line1": "88 Harrow Ct", "city": "Boise", "state": "ID", "zip": "83702"},
+                    "price": "512000", "agent": {"name": "Odell Finch", "phone": "208-555-0100"}},
+        "inquirer": {"name": "Priya Kalsi", "email": "priya.kalsi@example.com", "phone": "208-555-0149"},
+    }), "inquiry.json")
+    lead = leads[0].plain()
+    assert lead["interest"] is not None and lead["interest"].startswith("88 Harrow Ct, Boise")
+    assert lead["street"] is None and lead["full_name"] == "Priya Kalsi" and lead["phone"] == "208-555-0149"
+    assert ("full_name", "Odell Finch", "agent") in [(o.field, o.value, o.role) for o in leads[0].others]
