@@ -307,10 +307,13 @@ def read_labels(
                            rank=rank + 45, label=label)
             return
         if section == "skip" or slot == "skip":
-            skipped_label = slot == "skip" and _names_other_side(label)
+            # a value that is never a lead field ("Best time to call: after 5", "Order no.: 2026-4471") is
+            # no free text either: the free-text reader must not find a timeline or a phone in it
+            skipped_label = slot == "skip"
+            other_side = slot == "skip" and _names_other_side(label)
             if section == "skip":
                 aside(slot, label, value, section_role or "vendor")
-            elif skipped_label:
+            elif other_side:
                 other = other_side_label(label)
                 if other is not None:
                     aside(other[0], label, value, other[1])
