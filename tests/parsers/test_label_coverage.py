@@ -20,3 +20,10 @@ def test_job_title_is_neither_message_nor_name(label: str) -> None:
 def test_whatsapp_run_together_is_the_phone() -> None:
     lead = one(_HEAD + "Nome: Caio Ventura\nE-mail: caio.v@example.com.brWhatsApp: +55 31 99876-1020\n")
     assert (lead["email"], lead["phone"]) == ("caio.v@example.com.br", "+55 31 99876-1020")
+
+
+@pytest.mark.parametrize("label", ["Quote #", "Angebotsnummer", "Nº de presupuesto", "Número do orçamento",
+                                   "N° de devis", "Numero preventivo", "Klantnummer"])
+def test_reference_numbers_are_no_phone(label: str) -> None:
+    lead = one(_HEAD + f"Name: Tove Lindqvist\nEmail: tove@lindqvist.example\n{label}: 2026 448 1937\n")
+    assert lead["phone"] is None
