@@ -269,7 +269,7 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
             continue  # a form's unlabelled lines are its own wording; the prose reader filters those
         if has_name and name in _NAME_FIELDS:
             continue
-        if name == "company" and is_field_line(fv.value):
+        if name == "company" and ":" in fv.value and is_field_line(fv.value):
             continue  # an empty "Company:" line read on into the next one ("Message: Looking for …")
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
