@@ -20,13 +20,17 @@ from spacy.language import Language
 
 from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.document import Document, load_document
 from parsers.fields import merge_leads
+from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
 from parsers.mime import decode_bytes
+from parsers.payloads import CALLER_ID_TURNED
+from parsers.quotes import pasted_mail
 from parsers.structured import (
     complete_from_mail,
     is_automated,
@@ -36,7 +40,7 @@ from parsers.structured import (
     read_structured,
 )
 from parsers.templates import VendorTemplate
-from parsers.verify import finalize
+from parsers.verify import finalize, is_name_placeholder
 
 #: free text beyond this many characters is not read by the NLP stage (leads are short; spaCy's own
 #: limit is 1,000,000 characters and time grows with length)
@@ -48,6 +52,10 @@ _LABELLED_MESSAGE = 0.8
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 _ADDRESS_FIELDS = frozenset({"street", "city", "region", "postal_code", "country"})
 _NON_ALNUM = re.compile(r"[\W_]+")
+#: a payload's message shorter than this holds no name or need worth reading ("ok", "call me")
+_MIN_PROSE = 12
+#: the fields a payload's free text may add to what its keys gave (its message stays the payload's own)
+_PAYLOAD_GAPS = frozenset({*_NAME_FIELDS, "email", "phone", "company", "interest", "budget", "timeline"})
 
 NO_LEAD = "no lead found in the message"
 
@@ -112,10 +120,36 @@ class Extractor:
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(merge_leads(structured, usable), doc, read)
             leads = [lead, *leads[1:]]
+        else:
+            leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
+
+    def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
+        """A payload lead's free-text field (an SMS reply, a form's message) read by the free-text reader for
+        what the structured keys lack: "Hi this is Gabriela Nunes, I need a cleaning …" under ``caller_name:
+        Unknown`` names the lead and what they ask about. The message stays as the payload gave it."""
+        message = lead.fields.get("message")
+        if message is None or len(message.value) < _MIN_PROSE:
+            return lead
+        free = read_free_text(self._nlp, message.value[:FREE_TEXT_LIMIT])
+        structured = lead
+        if any((fv := lead.fields.get(n)) is not None and is_name_placeholder(fv.value) for n in _NAME_FIELDS):
+            structured = lead.with_fields({k: v for k, v in lead.fields.items() if k not in _NAME_FIELDS})
+        usable = _usable(free, structured, None)
+        gaps = {k: v for k, v in usable.fields.items() if k in _PAYLOAD_GAPS and k not in structured.fields}
+        if not gaps:
+            return lead
+        return ExtractedLead({**structured.fields, **gaps}, lead.others)
 
     def _extract_chat(self, doc: Document) -> Extraction:
         text = doc.text
+        pasted = pasted_mail(text)
+        mail: ExtractedLead | None = None
+        if pasted is not None:
+            # a mail pasted into the note: read as the mail it is too, for what the note's reading lacks; its
+            # body, not the rep's lines around it, is the prospect's message
+            found = self._extract(RawMessage(pasted.encode("utf-8"), "file", name_hint="pasted.eml"), "message")
+            mail = found.leads[0] if len(found.leads) == 1 else None
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
@@ -131,6 +165,9 @@ class Extractor:
             structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
+        if mail is not None and len(leads) == 1:
+            note = leads[0].with_fields({k: v for k, v in leads[0].fields.items() if k != "message"})
+            leads = [merge_leads(note, mail)]
         return self._finish(vendor, leads, Document("text", text), warnings)
 
     def _finish(self, vendor: str | None, leads: Sequence[ExtractedLead], doc: Document,
@@ -145,6 +182,23 @@ class Extractor:
         if not kept:
             warnings.append(NO_LEAD)
         return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:
+    """A caller-ID name the payload reader turned round ("ROSA GUTIERREZ" → "Gutierrez Rosa") turned back when
+    the name gazetteers say the carrier wrote it first name first: the first word is a known first name and
+    the second is not, or the second is a known surname and the first is not."""
+    full = lead.fields.get("full_name")
+    if full is None or not full.source.endswith(CALLER_ID_TURNED) or len(full.value.split()) != 2:
+        return lead
+    last, first = full.value.split()  # as the carrier wrote them: ``first`` came first
+    evidence = (is_first_name(first) - is_first_name(last)) + (is_surname(last) - is_surname(first))
+    if evidence <= 0:
+        return lead
+    turned = FieldValue(f"{first} {last}", full.source, full.confidence, full.flags,
+                        (*full.alternatives, full.value))
+    fields = {k: v for k, v in lead.fields.items() if k not in ("first_name", "last_name")}
+    return lead.with_fields({**fields, "full_name": turned})
 
 
 def _kind_of(message: RawMessage) -> Kind:
@@ -215,6 +269,8 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
             continue  # a form's unlabelled lines are its own wording; the prose reader filters those
         if has_name and name in _NAME_FIELDS:
             continue
+        if name == "company" and ":" in fv.value and is_field_line(fv.value):
+            continue  # an empty "Company:" line read on into the next one ("Message: Looking for …")
         if name == "message" and fv.value.strip(" ,.!-").casefold() in names:
             continue
         kept[name] = fv

@@ -49,10 +49,17 @@ _PERSONISH = frozenset({
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
-                   "trigger", "topic", "subscription", "unsubscribe", "url", "guid", "uuid", "token", "key"})
+                   "trigger", "topic", "subscription", "unsubscribe", "url", "guid", "uuid", "token", "key",
+                   "formulario", "formular", "formulaire", "formulier", "modulo"})
+#: containers of a form's answers: an answer under a key the dictionary does not know says what is asked for
+_ANSWERS = frozenset({"answers", "responses", "respuestas", "respostas", "antworten", "reponses", "risposte",
+                      "antwoorden", "custom", "personalizados", "personalizadas", "zusatzfelder", "questions",
+                      "preguntas", "perguntas", "fragen", "domande", "vragen", "qualification", "details"})
 _HISTORY = frozenset({"recent", "searches", "viewed", "views", "saved", "history", "activities", "events",
                       "logs", "favorites", "favourites"})
-_PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home"})
+_PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", "home", "listing", "inmueble",
+                       "imovel", "immobilie", "objekt", "bien", "immobile", "woning", "fahrzeug", "vehiculo",
+                       "veiculo", "vehicule", "veicolo", "voertuig"})
 _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
                              "contacts", "prospects", "rows"})
@@ -129,6 +136,20 @@ _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", 
                          "ligacao", "recording", "tracking"})
 
 
+_NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
+
+
+def _singular(words: list[str]) -> set[str]:
+    """Words with their plural endings dropped as well ("telefonos" → "telefono", "phones" → "phone")."""
+    out = set(words)
+    for w in words:
+        if w.endswith("es") and len(w) > 4:
+            out.add(w[:-2])
+        if w.endswith(("s", "n", "i")) and len(w) > 3:
+            out.add(w[:-1])
+    return out
+
+
 def _is_meta(parent: str) -> bool:
     """A container of form, page or tracking metadata ("meta", "form", "utm_params"); one that merely
     starts with such a word ("form_enrichment", "form_data") holds the lead's answers."""
@@ -151,7 +172,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=_is_seller(unit)).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit)).walk(unit, unit_path, 0)
         if call:
             _caller_id_names(col)
             col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
@@ -266,6 +287,30 @@ def _is_seller(obj: Any, depth: int = 0) -> bool:
     return False
 
 
+#: containers that hold the person who asks: beside one, a business container is the other side
+_PERSON_CONTAINERS = _PERSONISH - {"name", "from", "user", "sender", "origen", "origem"}
+#: containers of the business a payload is delivered to ("business", "account", "location", "practice")
+_BUSINESS_CONTAINERS = frozenset({
+    "business", "company", "organization", "organisation", "account", "location", "locations", "merchant",
+    "store", "shop", "site", "office", "branch", "practice", "firm", "tenant", "workspace", "subaccount",
+    "empresa", "negocio", "unternehmen", "firma", "betrieb", "filiale", "standort", "entreprise", "societe",
+    "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"})
+
+
+def _business_side(unit: Any) -> frozenset[str]:
+    """The keys of ``unit`` whose object is the receiving business's, not the lead's: a ``business``,
+    ``account`` or ``location`` object beside a ``customer``/``lead``/``contact`` object that holds the
+    person's own contact details. Without such a person object a company object may be the lead's own."""
+    if not isinstance(unit, dict):
+        return frozenset()
+    person = any(isinstance(v, dict) and set(tokens(str(k))) & _PERSON_CONTAINERS and _has_contact(v)
+                 for k, v in unit.items())
+    if not person:
+        return frozenset()
+    return frozenset(str(k) for k, v in unit.items() if isinstance(v, dict)
+                     and set(tokens(str(k))) & _BUSINESS_CONTAINERS and not set(tokens(str(k))) & _PERSON_CONTAINERS)
+
+
 def _is_call_payload(obj: Any, depth: int = 0) -> bool:
     if depth > 4:
         return False
@@ -279,13 +324,21 @@ def _is_call_payload(obj: Any, depth: int = 0) -> bool:
 _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
 
 
+#: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
+#: the free-text stage may turn it back when its name gazetteers say the carrier wrote "FIRST LAST"
+CALLER_ID_TURNED = "+cnam"
+
+
 def _caller_id_names(col: Collector) -> None:
-    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA": surname first, capitals. Written the usual way round."""
+    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
+    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``)."""
     for c in col.items:
         if c.slot != "full_name":
             continue
         m = _CAPS_NAME.match(c.value.strip())
         if m:
+            if "," not in c.value:
+                c.source += CALLER_ID_TURNED
             c.value = f"{m['first'].title()} {m['last'].title()}"
 
 
@@ -368,8 +421,11 @@ def _scalar(value: Any) -> str | None:
 
 
 class _Walker:
-    def __init__(self, col: Collector, source: str, *, seller: bool = False) -> None:
+    def __init__(self, col: Collector, source: str, *, seller: bool = False,
+                 aside: frozenset[str] = frozenset()) -> None:
         self.col = col
+        #: top-level keys whose objects are the receiving business's (``_business_side``)
+        self.aside = aside
         self.source = source
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
@@ -431,6 +487,9 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
+        if parents and parents[0] in self.aside:
+            self._business_leaf(path, parents, key, value, pair=pair)
+            return
         if distract and not distract <= _ORG_WORDS:
             aside = lookup_label(key) if not pair else lookup_loose(key)
             if aside is not None and aside[0] not in ("skip", "message"):
@@ -440,7 +499,8 @@ class _Walker:
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None:
-            if pair and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
+            answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
+            if answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
@@ -478,8 +538,19 @@ class _Walker:
         self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
+    def _business_leaf(self, path: tuple[str, ...], parents: list[str], key: str, value: str, *, pair: bool) -> None:
+        """A value of the receiving business's object: kept with its role, never the lead's; its bare
+        ``name`` is the business's name."""
+        found = lookup_loose(key) if pair else lookup_label(key)
+        if found is not None and found[0] == "full_name" and tokens(key) == ["name"]:
+            found = ("company", found[1])
+        if found is not None and found[0] not in ("skip", "message"):
+            role = heading_role(" ".join(parents))
+            self.col.add(found[0], value, self._src(path), confidence=0.5, rank=90, label=key,
+                         role="provider" if role == "vendor" else role)
+
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
-        if parents and " ".join(key_tokens) in _NUMBER_KEYS and set(tokens(parents[-1])) & _PHONE_PARENTS:
+        if parents and " ".join(key_tokens) in _NUMBER_KEYS and _singular(tokens(parents[-1])) & _PHONE_PARENTS:
             return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
@@ -495,6 +566,9 @@ class _Walker:
             return lookup_label(joined) if joined else None
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
+            own = lookup_label(key)
+            if own is not None and own[0] in _NAME_PARTS and (combined is None or combined[0] == "full_name"):
+                return own  # {"nombre": {"nombre": …, "apellidos": …}}: the part, not the whole name
             if combined is not None:
                 return combined
         found = lookup_label(key)

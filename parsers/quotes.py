@@ -91,3 +91,37 @@ def read_header_block(text: str) -> tuple[dict[str, str], str]:
     if not headers:
         return {}, text
     return headers, "\n".join(lines[i:])
+
+
+#: a pasted header block's From value: "Ann Holm <ann@example.com>" or a bare address
+_ADDRESS_IN = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def pasted_mail(text: str) -> str | None:
+    """A mail pasted into a note (a From/Sent/To/Subject block and the body below it, ``>``-quoted or not)
+    as the text of a mail (its headers, a blank line, its body), or None when the note holds none.
+
+    The note's own lines around it (the rep's "found this in the shared inbox", "I'll call him") are left out:
+    a quoted paste ends where the quote ends. A From that shares the To's domain is a colleague's internal
+    forward, not the prospect's: it is left out, so the body speaks for itself."""
+    m = OUTLOOK_HEADER.search(text)
+    if m is None:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    lines = text[start:].split("\n")
+    if lines[0].lstrip().startswith(">"):
+        end = next((k for k, line in enumerate(lines) if not line.lstrip().startswith(">")), len(lines))
+        lines = lines[:end]
+    headers, body = read_header_block(unquote("\n".join(lines)))
+    sender = headers.get("from", "")
+    to = next((HEADER_LINE.match(line) for line in lines[:8] if (h := HEADER_LINE.match(line))
+               and h.group("name").lower() in {"to", "an", "para", "à", "a", "aan"}), None)
+    own = _ADDRESS_IN.search(sender)
+    theirs = _ADDRESS_IN.search(to.group("value")) if to else None
+    if own and theirs and own.group(1).casefold() == theirs.group(1).casefold():
+        sender = ""
+    if not body.strip():
+        return None
+    head = "".join(f"{name}: {value}\n" for name, value in (("From", sender), ("Subject", headers.get("subject", "")))
+                   if value)
+    return f"{head}Content-Type: text/plain; charset=utf-8\n\n{body.strip()}\n"

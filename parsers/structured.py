@@ -349,7 +349,7 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
     if (guessed is None or guessed.source.startswith("nlp:")) and doc.subject and any(
             n in fields for n in ("email", "phone")):
         # what a notification's subject states beats a guess from prose, which stays as an alternative
-        own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")]
+        own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name", "company")]
         topic = interest_of_subject(doc.subject, names=own)
         if topic is not None:
             stated = FieldValue(topic, "reader:mime:subject", 0.7)

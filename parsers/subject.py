@@ -35,7 +35,7 @@ _MAX_LENGTH = 90
 
 def interest_of_subject(subject: str | None, *, names: Iterable[str] = ()) -> str | None:
     """The object a subject names after a notification's own words and a colon, or None. ``names``: the lead's
-    name as read, which a subject naming only the lead does not turn into an interest."""
+    name (and company) as read, which a subject naming only the lead does not turn into an interest."""
     if not subject:
         return None
     text = _TAG.sub("", _PREFIXES.sub("", FORWARD_SUBJECT.sub("", subject))).strip()
@@ -51,8 +51,8 @@ def interest_of_subject(subject: str | None, *, names: Iterable[str] = ()) -> st
     if not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words):
         return None
     own = {w for name in names for w in norm_label(name).split()}
-    if own and set(words) <= own | DICTIONARY.notice_words:
-        return None  # "New buyer lead: Ana Ruiz": the lead's name, not what they want
+    if own and {w for w in words if not w.isdigit()} <= own | DICTIONARY.notice_words:
+        return None  # "New buyer lead: Ana Ruiz" or "…: Keystone Linen (201-500)": the lead, not what they want
     return text
 
 

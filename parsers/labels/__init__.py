@@ -41,8 +41,9 @@ _NEUTRAL_HEADINGS = _D.headings["neutral"]
 
 #: lines after which nothing belongs to the lead (mail footers of lead portals)
 _FOOTER = re.compile(
-    r"^(?:--\s*$|__+\s*$|sent from my |this (?:e-?mail|message|lead) (?:was|is|has been) (?:sent|generated|"
-    r"delivered|intended)|you (?:are )?receiv(?:ed|ing) this|to unsubscribe|unsubscribe|manage (?:your )?"
+    r"^(?:--\s*$|__+\s*$|sent from my |sent to [^\n]{0,60}[,·•|]|"
+    r"this (?:e-?mail|message|lead) (?:was|is|has been) (?:sent|generated|delivered|intended)|"
+    r"you (?:are )?receiv(?:ed|ing) this|to unsubscribe|unsubscribe|manage (?:your )?"
     r"(?:email )?(?:preferences|notifications)|privacy policy|copyright|©|\(c\) \d{4}|all rights reserved|"
     r"diese (?:e-?mail|nachricht) wurde|sie erhalten diese|abmelden|impressum|datenschutz|"
     r"este (?:correo|mensaje|e-?mail) (?:fue|ha sido|se ha)|si no desea|para darse de baja|aviso legal|"
@@ -62,8 +63,8 @@ _FIRM_LINE = re.compile(
     r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
     r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
     r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
-#: details run together with separators ("Name – street, postcode city – phone")
-_SEPARATED = re.compile(r"\s[·•|–—]\s.*\s[·•|–—]\s")
+#: details run together with separators ("Name – street, postcode city – phone", "X, Inc. - street - city")
+_SEPARATED = re.compile(r"\s[·•|–—-]\s.*\s[·•|–—-]\s")
 _SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
@@ -230,6 +231,15 @@ def _label_only(line: str) -> tuple[str, tuple[str, int]] | None:
     return (stripped, found) if found else None
 
 
+#: slots and label words of a vehicle block, and the bare location labels a vehicle block may hold
+_VEHICLE_SLOTS = frozenset({"year", "make", "model", "trim", "vin", "stock"})
+_VEHICLE_WORDS = frozenset({"vehicle", "car", "fahrzeug", "wunschfahrzeug", "vehiculo", "veiculo", "vehicule",
+                            "veicolo", "voertuig", "auto", "coche", "carro", "voiture"})
+_CONTACT_SLOTS = frozenset({"full_name", "first_name", "last_name", "email", "phone"})
+_BARE_LOCATION = frozenset({"location", "vehicle location", "standort", "ubicacion", "localizacion", "localizacao",
+                            "localisation", "locatie", "posizione", "fahrzeugstandort"})
+
+
 def read_labels(
     text: str,
     *,
@@ -254,6 +264,8 @@ def read_labels(
     dropped: set[int] = set()
     footer_at = n
     skipped_label = False
+    #: the last labelled values were a vehicle's (make, model, VIN…), not yet followed by the buyer's contact
+    vehicle_block = False
 
     def aside(slot: str, label: str, value: str, role: str) -> None:
         """Keep a value of the other side with its role (never the lead's)."""
@@ -268,7 +280,15 @@ def read_labels(
                        label=label, role=role)
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
-        nonlocal skipped_label
+        nonlocal skipped_label, vehicle_block
+        if slot in _VEHICLE_SLOTS or (slot == "interest" and set(norm_label(label).split()) & _VEHICLE_WORDS):
+            vehicle_block = True
+        elif slot in _CONTACT_SLOTS:
+            vehicle_block = False
+        elif vehicle_block and slot == "address" and norm_label(label) in _BARE_LOCATION:
+            # a car portal's "Location: Plano, TX" inside the vehicle block: where the car stands, not the buyer
+            aside(slot, label, value, "dealer")
+            return
         if slot == "skip" and section != "skip" and norm_label(label) in _FROM_LABELS:
             # a form mailer's "From: Ann Holm <ann@example.com>" line names the person who wrote the form
             person = _FROM_VALUE.match(value.strip())
@@ -287,10 +307,13 @@ def read_labels(
                            rank=rank + 45, label=label)
             return
         if section == "skip" or slot == "skip":
-            skipped_label = slot == "skip" and _names_other_side(label)
+            # a value that is never a lead field ("Best time to call: after 5", "Order no.: 2026-4471") is
+            # no free text either: the free-text reader must not find a timeline or a phone in it
+            skipped_label = slot == "skip"
+            other_side = slot == "skip" and _names_other_side(label)
             if section == "skip":
                 aside(slot, label, value, section_role or "vendor")
-            elif skipped_label:
+            elif other_side:
                 other = other_side_label(label)
                 if other is not None:
                     aside(other[0], label, value, other[1])
