@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bot.intake.http import WebIntake
     from bot.intake.imap import ImapPoller
     from bot.intake.pipeline import IntakePipeline
-    from bot.intake.reader import Reader
+    from bot.intake.reader import Reader, VendorTemplates
     from bot.settings import Settings
     from bot.slack.runner import SlackRunner
     from bot.workers.outbox import OutboxWorker
@@ -46,7 +46,7 @@ PARTS = (
     "bot.intake.attribution", "bot.intake.authenticity", "bot.intake.chat", "bot.intake.http", "bot.intake.imap",
     "bot.intake.pipeline", "bot.intake.reader", "bot.slack.app", "bot.slack.poster", "bot.slack.runner",
     "bot.workers.acknowledgements", "bot.workers.outbox", "bot.workers.retention", "bot.workers.sla",
-    "bot.workers.webhooks", "nlp.extractor",
+    "bot.workers.webhooks",
 )
 
 
@@ -71,7 +71,7 @@ class Service:
     ) -> None:
         self.settings = settings
         self.store = Store.open(settings.store.url)
-        self._extractor = extractor
+        self._extractor: Extractor | VendorTemplates | None = extractor
         self._console = console or sys.stdout
         self._hold = hold
         self._tasks: list[asyncio.Task[None]] = []
@@ -197,37 +197,40 @@ class Service:
         return await self._accept_with(message)
 
     async def _start_reading(self) -> None:
-        """The Extractor of this process (chat intake, template check) and the reader of accepted mail.
+        """The reader of accepted mail, and what this process keeps of the reading set-up.
 
-        Worker processes unless an extractor was handed in (tests) or ``[intake] read_processes = 0``;
-        they start while this process builds its own Extractor.
+        Worker processes unless an extractor was handed in (tests) or ``[intake] read_processes = 0``; then
+        this process keeps only the vendor templates (no spaCy: issue 11's memory goal). Otherwise an
+        Extractor here, read in a thread, warmed up before the first message's budget runs.
         """
-        from bot.intake.reader import ProcessReader, ThreadReader
-        from nlp.extractor import Extractor
+        from bot.intake.reader import ProcessReader, ThreadReader, VendorTemplates
 
         settings = self.settings
         intake = settings.intake
-        starting: asyncio.Task[None] | None = None
         if self._extractor is None and intake.read_processes and not self._hold:
             processes = ProcessReader(
                 settings.extraction, settings.nlp, processes=intake.read_processes, budget=intake.read_budget_seconds
             )
-            self.reader = processes
             starting = asyncio.create_task(processes.start(), name="reader-start")
-        try:
-            if self._extractor is None:
-                # Loading templates and building the spaCy pipeline is CPU work: keep the loop free.
-                self._extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
-            if starting is not None:
+            try:
+                self._extractor = await asyncio.to_thread(VendorTemplates, settings.extraction)
                 await starting
-        except BaseException:
-            if starting is not None:
+            except BaseException:
                 starting.cancel()
                 await asyncio.gather(starting, return_exceptions=True)
                 await processes.close()
-            raise
-        if self.reader is None:
-            self.reader = ThreadReader(self._extractor, budget=intake.read_budget_seconds)
+                raise
+            self.reader = processes
+            return
+        if self._extractor is None:
+            from nlp.extractor import Extractor
+
+            # Loading templates and building the spaCy pipeline is CPU work: keep the loop free.
+            self._extractor = await asyncio.to_thread(Extractor, settings.extraction, settings.nlp)
+        assert not isinstance(self._extractor, VendorTemplates)
+        reader = ThreadReader(self._extractor, budget=intake.read_budget_seconds)
+        await reader.start()
+        self.reader = reader
 
     async def _start_ways_in(self) -> None:
         """HTTP webhooks and forms, and the IMAP mailbox, each only when configured."""

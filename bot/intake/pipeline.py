@@ -21,20 +21,23 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.assess.assessor import Assessor
 from bot.errors import StoreState, failure_note
 from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
-from bot.intake.reader import Reader, ThreadReader
+from bot.intake.reader import Reader, ThreadReader, VendorTemplates
 from bot.settings.authentication import AuthenticationSettings
 from bot.workers.outbox import instance_name
-from nlp.extractor import Extractor
-from parsers.lead import Channel, Extraction, RawMessage
+from parsers.lead import Channel, RawMessage
 from store.db import unreachable
 from store.messages import SenderCheck
 from store.records import AcceptedMessage, LeadRecord
 from store.store import Store
+
+if TYPE_CHECKING:
+    from nlp.extractor import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class IntakePipeline:
     def __init__(
         self,
         store: Store,
-        extractor: Extractor,
+        extractor: Extractor | VendorTemplates,
         assessor: Assessor,
         *,
         on_cards_queued: Callable[[], None] = lambda: None,
@@ -81,7 +84,11 @@ class IntakePipeline:
         #: ids queued or being processed here: the sweep leaves them alone
         self._held: set[int] = set()
         #: reads each message (``extractor`` in a thread, without a time budget, unless given)
-        self.reader: Reader = reader or ThreadReader(extractor)
+        if reader is None:
+            if isinstance(extractor, VendorTemplates):
+                raise ValueError("a pipeline given only the vendor templates needs a reader")
+            reader = ThreadReader(extractor)
+        self.reader: Reader = reader
         #: seconds between sweeps for messages still "received"; None: no sweep
         self.sweep_seconds = sweep_seconds
         #: accepts in progress (a sender waits for each): processing gives way to them
@@ -195,9 +202,6 @@ class IntakePipeline:
     async def wait_idle(self) -> None:
         """Until every queued message has been processed."""
         await self._queue.join()
-
-    def extract(self, message: RawMessage) -> Extraction:
-        return self._extractor.extract(message)
 
     async def process(
         self, message_id: int, message: RawMessage | None = None, *, leased: bool = False

@@ -27,16 +27,20 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.errors import InputError
 from parsers.lead import Extraction, RawMessage
+from parsers.structured import load_vendor_templates
+from parsers.templates import VendorTemplate
+
+if TYPE_CHECKING:  # spaCy and the readers load only where messages are read (issue 11: the service's memory)
+    from nlp.extractor import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +69,30 @@ def overrun(budget: float) -> ReadAborted:
     return ReadAborted(f"took longer than {budget:g} s to read")
 
 
+class VendorTemplates:
+    """What the service process keeps of the reading set-up when worker processes read: the vendor templates
+    (the vendor ledger names them), loaded and checked at start, without spaCy or the readers (~60 MB)."""
+
+    def __init__(self, extraction: ExtractionSettings) -> None:
+        # raises parsers.templates.TemplateError naming the file and the problem, as the Extractor does
+        self._templates = load_vendor_templates(extraction.vendors_dir)
+
+    @property
+    def vendors(self) -> Sequence[VendorTemplate]:
+        return self._templates
+
+
 class ThreadReader:
     """Reads with ``extractor`` in a thread of this process."""
 
     def __init__(self, extractor: Extractor, *, budget: float | None = None) -> None:
         self._extractor = extractor
         self.budget = budget
+
+    async def start(self) -> None:
+        """Read the warm-up messages once, so the first real message's budget does not pay for loading word
+        lists and compiling patterns (as a worker process does before it counts as ready)."""
+        await asyncio.to_thread(warm_up, self._extractor)
 
     async def read(self, message: RawMessage) -> Extraction:
         began = time.perf_counter()
@@ -116,12 +138,18 @@ def _init_worker(extraction: ExtractionSettings, nlp: NlpSettings, service: int)
     # whole process group) must not print a KeyboardInterrupt traceback from every worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_service(service)
+    from nlp.extractor import Extractor
+
     _extractor = Extractor(extraction, nlp)
-    # The first read of each kind loads lexicons and compiles patterns (seconds on a loaded machine): done
-    # here, before the worker counts as ready, so that it is not charged to the next message's budget.
+    warm_up(_extractor)
+
+
+def warm_up(extractor: Extractor) -> None:
+    """The first read of each kind loads lexicons and compiles patterns (seconds on a loaded machine): done
+    before a reader counts as ready, so that it is not charged to the next message's budget."""
     for sample in _WARM_UP:
         with contextlib.suppress(Exception):
-            _extractor.extract(sample)
+            extractor.extract(sample)
 
 
 def watch_service(pid: int, interval: float = ORPHAN_CHECK) -> None:
@@ -202,7 +230,7 @@ class ProcessReader:
         if context == "forkserver":
             # Workers fork from a server that has imported spaCy and the readers once: a replacement after
             # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
-            self._context.set_forkserver_preload(["bot.intake.reader"])
+            self._context.set_forkserver_preload(["bot.intake.reader", "nlp.extractor"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
