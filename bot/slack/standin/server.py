@@ -241,7 +241,8 @@ class SlackStandIn:
 
     # ---- Socket Mode -------------------------------------------------------------------------------
 
-    async def wait_socket_connected(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_socket_connected(self, *, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """``timeout`` only bounds a failure: a loaded machine took over 5 s to open the connection."""
         await self.wait_for(lambda: bool(self._sockets), timeout=timeout, what="a Socket Mode connection")
 
     async def send_envelope(
