@@ -293,6 +293,18 @@ async def listener_and_store(clients: Clients, database: Path, warmup: list[byte
     return Result("(a') Leadbot listener, stored in SQLite before 250", _accepted(sent), sent.finished - sent.started)
 
 
+async def _stop_service(process: asyncio.subprocess.Process, pid: int) -> None:
+    """SIGTERM to the service ``pid`` (py-spy, if it runs it as ``process``, then writes its profile), SIGKILL
+    to ``process`` after 60 s."""
+    with contextlib.suppress(ProcessLookupError):  # it may have died at start
+        os.kill(pid, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), 60)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
 def _serve_env(slack_base_url: str, bot_token: str, port: int, database: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -480,13 +492,7 @@ async def whole_path(
         twice = sum(1 for count in per_token.values() if count > 1)
         note = (note + f"; cards lost {lost}, posted twice {twice}").lstrip("; ")
     finally:
-        with contextlib.suppress(ProcessLookupError):  # it may have died at start
-            os.kill(pid, signal.SIGTERM)  # the service itself: py-spy, if it runs it, then writes its profile
-        try:
-            await asyncio.wait_for(process.wait(), 60)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await _stop_service(process, pid)
         await slack.close()
 
     first = _token_of(messages[0])

@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ for folder in (BENCH.parent, BENCH):  # the fake Slack lives in tests/, bench/in
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from intake import HOST, Clients, _free_port, _greeting, _proc_mb, generate  # noqa: E402
+from intake import Clients, _free_port, _greeting, _proc_mb, _serve_env, _stop_service, generate  # noqa: E402
 
 GOAL_MB = 250
 
@@ -71,23 +70,9 @@ async def run(messages: int, step: int, connections: int) -> None:
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="leadbot-memory-") as tmp:
         workdir = Path(tmp)
-        env = dict(os.environ)
-        env.update({
-            "LEADBOT_SMTP__HOST": HOST,
-            "LEADBOT_SMTP__PORT": str(port),
-            "LEADBOT_STORE__URL": f"sqlite+aiosqlite:///{workdir / 'memory.db'}",
-            "LEADBOT_SLACK__MODE": "http",
-            "LEADBOT_SLACK__BOT_TOKEN": slack.bot_token,
-            "LEADBOT_SLACK__SIGNING_SECRET": "bench-signing-secret",
-            "LEADBOT_SLACK__API_BASE_URL": slack.base_url,
-            "LEADBOT_SLACK__HTTP_HOST": HOST,
-            "LEADBOT_SLACK__HTTP_PORT": str(_free_port()),
-            "LEADBOT_SLACK__POST_INTERVAL_SECONDS": "0",
-            "LEADBOT_SLACK__CHANNELS__SALES": "C0SALES",
-            "LEADBOT_SLACK__CHANNELS__NURTURE": "C0NURTURE",
-            "LEADBOT_SCORING__GRADE_B": "0",
-            "LEADBOT_LOG_LEVEL": "WARNING",
-        })
+        # the masking setting aside, the environment of intake.py's whole path (its fake Slack, pacing off)
+        env = _serve_env(slack.base_url, slack.bot_token, port, workdir / "memory.db")
+        env.pop("LEADBOT_PRIVACY__MASK_UNCLAIMED", None)
         leadbot = Path(sys.executable).with_name("leadbot")
         process = await asyncio.create_subprocess_exec(
             str(leadbot), "serve", env=env, cwd=workdir, stdout=asyncio.subprocess.DEVNULL,
@@ -126,12 +111,7 @@ async def run(messages: int, step: int, connections: int) -> None:
                     cpu_before = cpu_now
             peak = _proc_mb(process.pid, "VmHWM")
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), 60)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+            await _stop_service(process, process.pid)
             await slack.close()
     print(f"RSS of `leadbot serve` after {messages:,} mails: {last_main:.0f} MB (peak {peak:.0f}), "
           f"reader processes {last_readers:.0f} MB;  goal <= {GOAL_MB} MB after 50,000; "
