@@ -133,8 +133,15 @@ def parse_locality(text: str) -> dict[str, str]:
     for rx in (_CSZ, _BR_LOCALITY, _PC_CITY, _RZ, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
         m = rx.match(text)
         if m:
-            return {k: v.strip().rstrip(".") for k, v in m.groupdict().items() if v}
+            # "46001 - Valencia", "01310-100 / São Paulo": the separator a form's combined field puts between
+            # the postcode and the place belongs to neither
+            parts = {k: v.strip().rstrip(".").strip(_BETWEEN) for k, v in m.groupdict().items() if v}
+            return {k: v for k, v in parts.items() if v}
     return {}
+
+
+#: what a combined "PLZ / Ort", "CP - Ciudad" or "CEP | Cidade" field writes between its two parts
+_BETWEEN = " -–/|,;:"
 
 
 def parse_address(text: str) -> dict[str, str]:

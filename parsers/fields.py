@@ -202,7 +202,7 @@ def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:
 
 
 def _loose_postal_city(text: str) -> dict[str, str]:
-    m = re.match(r"^\s*(\S*\d\S*)\s+(.+)$", text)
+    m = re.match(r"^\s*(\S*\d\S*?)[\s\-–/|,]+(\D.*)$", text.strip())
     return {"postal": m.group(1), "city": m.group(2)} if m else {"city": text}
 
 

@@ -1,0 +1,65 @@
+"""Company, city and interest fields under the words real forms use, in the seven languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.address import parse_locality
+from tests.parsers.helpers import one
+
+_HEAD = "From: Forms <forms@site.example>\nTo: team@site.example\nSubject: Contact\n\n"
+_PERSON = "Name: Ilse Marquardt\nEmail: ilse@marquardt.example\n"
+
+
+@pytest.mark.parametrize("label", ["Business name", "Trading name", "Firm", "Arbeitgeber", "Organisation",
+                                   "Nombre comercial", "Organización", "Nome fantasia", "Organização", "Structure",
+                                   "Nom de l'entreprise", "Impresa", "Nome dell'azienda", "Onderneming",
+                                   "Organisatienaam"])
+def test_company_labels(label: str) -> None:
+    lead = one(_HEAD + _PERSON + f"{label}: Marquardt Feinmechanik GmbH\n")
+    assert lead["company"] == "Marquardt Feinmechanik GmbH"
+
+
+@pytest.mark.parametrize("label", ["Suburb", "Town/City", "Gemeinde", "Ortschaft", "Ciudad o localidad",
+                                   "Cidade de residência", "Commune", "Comune di residenza", "Gemeente"])
+def test_city_labels(label: str) -> None:
+    lead = one(_HEAD + _PERSON + f"{label}: Wendlingen\n")
+    assert lead["city"] == "Wendlingen"
+
+
+@pytest.mark.parametrize(("label", "value", "postal", "city"), [
+    ("PLZ / Ort", "79098 / Freiburg im Breisgau", "79098", "Freiburg im Breisgau"),
+    ("CP - Ciudad", "46001 - Valencia", "46001", "Valencia"),
+    ("CEP / Cidade", "01310-100 / São Paulo", "01310-100", "São Paulo"),
+    ("Código postal / Localidade", "4000-123 Porto", "4000-123", "Porto"),
+    ("Code postal / Ville", "Lyon - 69003", "69003", "Lyon"),
+])
+def test_combined_postcode_and_place_fields_split_at_their_separator(label: str, value: str, postal: str,
+                                                                     city: str) -> None:
+    lead = one(_HEAD + _PERSON + f"{label}: {value}\n")
+    assert (lead["postal_code"], lead["city"]) == (postal, city)
+
+
+def test_a_separator_belongs_to_neither_part() -> None:
+    assert parse_locality("46001 - Valencia") == {"postal": "46001", "city": "Valencia"}
+    assert parse_locality("São Paulo - SP, 01310-100") == {"city": "São Paulo", "region": "SP",
+                                                           "postal": "01310-100"}
+
+
+@pytest.mark.parametrize(("label", "value"), [
+    ("Service required", "Loft conversion"), ("What can we help you with?", "Website redesign"),
+    ("Ich interessiere mich für", "Zahnreinigung"), ("Art der Anfrage", "Wartung Heizung"),
+    ("Servicio requerido", "Placas solares"), ("Motivo de la consulta", "Mantenimiento de jardines"),
+    ("Motivo do contato", "Orçamento de forno"), ("Objet de la demande", "Rénovation de bureaux"),
+    ("Type de demande", "Devis déménagement"), ("Tipo di richiesta", "Preventivo finestre"),
+    ("Soort aanvraag", "Dakreparatie"),
+])
+def test_interest_labels(label: str, value: str) -> None:
+    assert one(_HEAD + _PERSON + f"{label}: {value}\n")["interest"] == value
+
+
+@pytest.mark.parametrize(("year", "make", "model"), [("Année", "Marque", "Modèle"), ("Anno", "Marca", "Modello"),
+                                                     ("Bouwjaar", "Merk", "Model"), ("Ano", "Marca", "Modelo")])
+def test_vehicle_parts_make_the_interest(year: str, make: str, model: str) -> None:
+    lead = one(_HEAD + _PERSON + f"{year}: 2022\n{make}: Peugeot\n{model}: 3008 GT\n")
+    assert lead["interest"] == "2022 Peugeot 3008 GT"
