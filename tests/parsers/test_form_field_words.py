@@ -63,3 +63,9 @@ def test_interest_labels(label: str, value: str) -> None:
 def test_vehicle_parts_make_the_interest(year: str, make: str, model: str) -> None:
     lead = one(_HEAD + _PERSON + f"{year}: 2022\n{make}: Peugeot\n{model}: 3008 GT\n")
     assert lead["interest"] == "2022 Peugeot 3008 GT"
+
+
+def test_a_request_kind_yields_to_the_field_that_names_what_is_asked_about() -> None:
+    lead = one(_HEAD + _PERSON + "Inquiry Type: Request more information\nProperty: 18 Quarry Lane, Salem, OR 97301\n")
+    assert lead["interest"] == "18 Quarry Lane, Salem, OR 97301"
+    assert one(_HEAD + _PERSON + "Type de demande: Devis déménagement\n")["interest"] == "Devis déménagement"
