@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.address import parse_locality
+from parsers.address import parse_address, parse_locality
 from tests.parsers.helpers import one
 
 _HEAD = "From: Forms <forms@site.example>\nTo: team@site.example\nSubject: Contact\n\n"
@@ -69,3 +69,24 @@ def test_a_request_kind_yields_to_the_field_that_names_what_is_asked_about() -> 
     lead = one(_HEAD + _PERSON + "Inquiry Type: Request more information\nProperty: 18 Quarry Lane, Salem, OR 97301\n")
     assert lead["interest"] == "18 Quarry Lane, Salem, OR 97301"
     assert one(_HEAD + _PERSON + "Type de demande: Devis déménagement\n")["interest"] == "Devis déménagement"
+
+
+@pytest.mark.parametrize(("text", "street", "city", "region", "postal"), [
+    ("Via Roma 10, 20121 Milano MI", "Via Roma 10", "Milano", "MI", "20121"),
+    ("Avda. de la Constitución 21, 41004 Sevilla (Sevilla)", "Avda. de la Constitución 21", "Sevilla", "Sevilla",
+     "41004"),
+    ("12 Smith St, Fitzroy VIC 3065", "12 Smith St", "Fitzroy", "VIC", "3065"),
+    ("Av. Paulista, 1000, Bela Vista, São Paulo/SP, CEP 01310-100", "Av. Paulista, 1000, Bela Vista", "São Paulo",
+     "SP", "01310-100"),
+    ("Via Garibaldi 7 - 10122 Torino (TO)", "Via Garibaldi 7", "Torino", "TO", "10122"),
+    ("9 Rue Victor Hugo 69002 Lyon", "9 Rue Victor Hugo", "Lyon", None, "69002"),
+    ("Kerkstraat 12 1017 GC Amsterdam", "Kerkstraat 12", "Amsterdam", None, "1017 GC"),
+])
+def test_addresses_in_one_field(text: str, street: str, city: str, region: str | None, postal: str) -> None:
+    parts = parse_address(text)
+    assert (parts.get("street"), parts.get("city"), parts.get("region"), parts.get("postal")) == (
+        street, city, region, postal)
+
+
+def test_a_us_house_number_is_no_postcode() -> None:
+    assert parse_address("Apt 5 12345 Main St") == {"street": "Apt 5 12345 Main St"}
