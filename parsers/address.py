@@ -117,7 +117,8 @@ _BR_LOCALITY = re.compile(
 
 
 #: "CEP 01310-100", "C.P. 28013", "PLZ 10115": the postcode's own label before it
-_POSTAL_WORD = re.compile(r"(?:^|(?<=[\s,]))(?:CEP|C\.?\s?P\.?|PLZ|Postcode|Post code|Zip(?: code)?)\s*:?\s*(?=\d)", re.IGNORECASE)
+_POSTAL_WORD = re.compile(r"(?:^|(?<=[\s,]))(?:CEP|C\.?\s?P\.?|PLZ|Postcode|Post code|Zip(?: code)?)\s*:?\s*(?=\d)",
+                          re.IGNORECASE)
 #: "Fitzroy VIC 3065": an Australian suburb, state and postcode
 _AU_LOCALITY = re.compile(r"^(?P<city>[^\d,][^,]*?)\s+(?P<region>NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+(?P<postal>\d{4})$")
 #: a one-line European address without a comma: "9 Rue Victor Hugo 69002 Lyon", "Via Garibaldi 7 - 10122 Torino"
@@ -127,8 +128,8 @@ _STREET_THEN_PC = re.compile(
 
 
 #: "12345 Main St": a US house number and street, not a postcode and a place
-_US_STREET_END = re.compile(r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|way|ct|court|pl|hwy|pkwy|cir)\.?$",
-                            re.IGNORECASE)
+_US_STREET_END = re.compile(
+    r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|way|ct|court|pl|hwy|pkwy|cir)\.?$", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
