@@ -16,6 +16,11 @@ _ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contact
                             "kunden", "klanten", "clientes", "customers", "interessenten", "anrufers",
                             "interessado", "interesado", "interessato", "lead", "usuario", "utente", "utilisateur",
                             "solicitante", "richiedente", "demandeur", "aanvrager"})
+#: words a flat key puts before an address part to say which address it is part of ("address_city")
+_ADDRESS_PREFIXES = frozenset({"address", "addr", "mailing", "billing", "shipping", "postal", "home", "residence",
+                               "residential", "adresse", "anschrift", "direccion", "endereco", "indirizzo", "adres",
+                               "morada", "domicilio", "wohnort"})
+_ADDRESS_PARTS = frozenset({"street", "street2", "house_number", "city", "region", "postal_code", "country"})
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
@@ -142,6 +147,11 @@ def lookup_label(label: str) -> tuple[str, int] | None:
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
             words = words[1:]
             continue
+        if words[0] in _ADDRESS_PREFIXES and len(words) > 1:
+            # "address_city", "MailingCity", "billing_state": an address part under its address's name
+            part = _LABELS.get(" ".join(words[1:]))
+            if part and part[0] in _ADDRESS_PARTS:
+                return part
         if words[-1] in _ROLE_SUFFIXES and len(words) > 1:
             # "Telefone do cliente", "nombre_cliente", "email del contacto": the role written after the label
             words = words[:-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parsers.address import parse_address, parse_locality
+from parsers.labels.lookup import lookup_label
 from tests.parsers.helpers import one
 
 _HEAD = "From: Forms <forms@site.example>\nTo: team@site.example\nSubject: Contact\n\n"
@@ -90,3 +91,20 @@ def test_addresses_in_one_field(text: str, street: str, city: str, region: str |
 
 def test_a_us_house_number_is_no_postcode() -> None:
     assert parse_address("Apt 5 12345 Main St") == {"street": "Apt 5 12345 Main St"}
+
+
+@pytest.mark.parametrize(("key", "slot"), [
+    ("address_city", "city"), ("MailingCity", "city"), ("billing_state", "region"), ("addressLocality", "city"),
+    ("addressRegion", "region"), ("address_country", "country"), ("endereco_cidade", "city"),
+    ("direccion_ciudad", "city"), ("mailing_street", "street"),
+])
+def test_flat_keys_name_an_address_part_under_the_address(key: str, slot: str) -> None:
+    found = lookup_label(key)
+    assert found is not None and found[0] == slot
+
+
+def test_a_flat_payload_with_address_keys() -> None:
+    lead = one('{"contact": {"full_name": "Ilse Marquardt", "email": "ilse@marquardt.example", '
+               '"address_street": "Via Roma 10", "address_city": "Bologna", "address_zip": "40121"}}',
+               name_hint="lead.json")
+    assert (lead["street"], lead["city"], lead["postal_code"]) == ("Via Roma 10", "Bologna", "40121")
