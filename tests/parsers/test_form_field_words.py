@@ -53,7 +53,8 @@ def test_a_separator_belongs_to_neither_part() -> None:
     ("Servicio requerido", "Placas solares"), ("Motivo de la consulta", "Mantenimiento de jardines"),
     ("Motivo do contato", "Orçamento de forno"), ("Objet de la demande", "Rénovation de bureaux"),
     ("Type de demande", "Devis déménagement"), ("Tipo di richiesta", "Preventivo finestre"),
-    ("Soort aanvraag", "Dakreparatie"),
+    ("Soort aanvraag", "Dakreparatie"), ("Loan Purpose", "Refinance"), ("Tipo de préstamo", "Hipoteca fija"),
+    ("Versicherungsart", "Hausratversicherung"), ("Type d'assurance", "Habitation"),
 ])
 def test_interest_labels(label: str, value: str) -> None:
     assert one(_HEAD + _PERSON + f"{label}: {value}\n")["interest"] == value
