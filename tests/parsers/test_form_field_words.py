@@ -109,3 +109,16 @@ def test_a_flat_payload_with_address_keys() -> None:
                '"address_street": "Via Roma 10", "address_city": "Bologna", "address_zip": "40121"}}',
                name_hint="lead.json")
     assert (lead["street"], lead["city"], lead["postal_code"]) == ("Via Roma 10", "Bologna", "40121")
+
+
+@pytest.mark.parametrize(("line", "city", "region", "country"), [
+    ("City/State: Austin/TX", "Austin", "TX", None),
+    ("Localidad: Alcobendas, Madrid", "Alcobendas", None, None),
+    ("Town/City: Leeds, West Yorkshire", "Leeds", None, None),
+    ("Localização: Braga, Portugal", "Braga", None, "Portugal"),
+    ("Plaats: Amsterdam-Noord", "Amsterdam-Noord", None, None),
+])
+def test_a_city_field_holding_more_than_the_place(line: str, city: str, region: str | None,
+                                                  country: str | None) -> None:
+    lead = one(_HEAD + _PERSON + line + "\n")
+    assert (lead["city"], lead["region"], lead["country"]) == (city, region, country)
