@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.address import is_country, parse_address, parse_locality
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
@@ -235,12 +235,19 @@ def _loose_postal_city(text: str) -> dict[str, str]:
 _DETAIL_LABEL = {"vin": "VIN", "stock": "stock", "listing_id": "listing", "price": "price"}
 
 
+def _model_year(c: Candidate) -> Candidate:
+    """"Erstzulassung: 03/2022", "Anno: 2019-05": the vehicle's year, not the month it was registered."""
+    m = re.fullmatch(r"\s*(?:\d{1,2}\s*[/.-]\s*)?((?:19|20)\d{2})(?:\s*[/.-]\s*\d{1,2})?\s*", c.value)
+    return replace(c, value=m.group(1)) if m else c
+
+
 def _compose_interest(col: Collector, out: dict[str, FieldValue]) -> None:
     def first(slot: str) -> Candidate | None:
         found = col.best(slot)
         return found[0] if found else None
 
     main_parts = [c for c in (first(s) for s in ("property_status", "year", "make", "model", "trim")) if c]
+    main_parts = [_model_year(c) if c.slot == "year" else c for c in main_parts]
     detail: list[str] = []
     for slot in ("property_type", "vin", "stock", "listing_id", "price"):
         c = first(slot)

@@ -122,3 +122,9 @@ def test_a_city_field_holding_more_than_the_place(line: str, city: str, region: 
                                                   country: str | None) -> None:
     lead = one(_HEAD + _PERSON + line + "\n")
     assert (lead["city"], lead["region"], lead["country"]) == (city, region, country)
+
+
+@pytest.mark.parametrize("registered", ["03/2022", "2022-03", "2022"])
+def test_a_registration_date_gives_the_vehicles_year(registered: str) -> None:
+    lead = one(_HEAD + _PERSON + f"Marke: Volkswagen\nModell: Golf GTI\nErstzulassung: {registered}\n")
+    assert lead["interest"] == "2022 Volkswagen Golf GTI"
