@@ -21,6 +21,13 @@ _ADDRESS_PREFIXES = frozenset({"address", "addr", "mailing", "billing", "shippin
                                "residential", "adresse", "anschrift", "direccion", "endereco", "indirizzo", "adres",
                                "morada", "domicilio", "wohnort"})
 _ADDRESS_PARTS = frozenset({"street", "street2", "house_number", "city", "region", "postal_code", "country"})
+#: a form's note after a label that it may be left empty or must be filled ("Company (optional)",
+#: "Empresa (opcional)", "Organisation (falls vorhanden)"), as normalised: not part of the label
+_QUALIFIER = re.compile(
+    r"\s+(?:optional|opcional|facultatif|facultative|facoltativo|opzionale|optioneel|niet verplicht|freiwillig|"
+    r"falls vorhanden|wenn vorhanden|if applicable|if any|not required|required|obligatorio|obrigatorio|"
+    r"obligatoire|obbligatorio|verplicht|pflichtfeld|pflicht|si aplica|se aplicavel|se houver|si procede|"
+    r"si applicable|se applicabile|indien van toepassing)$")
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
@@ -137,6 +144,7 @@ def lookup_label(label: str) -> tuple[str, int] | None:
     key = norm_label(label)
     if not key or len(key) > 60:
         return None
+    key = _QUALIFIER.sub("", key) or key
     words = key.split()
     if words and words[-1] == "number" and " ".join(words[:-1]) in _LABELS and words[0] in ("stock", "mls"):
         return _LABELS[" ".join(words[:-1])]

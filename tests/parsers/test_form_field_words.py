@@ -128,3 +128,15 @@ def test_a_city_field_holding_more_than_the_place(line: str, city: str, region: 
 def test_a_registration_date_gives_the_vehicles_year(registered: str) -> None:
     lead = one(_HEAD + _PERSON + f"Marke: Volkswagen\nModell: Golf GTI\nErstzulassung: {registered}\n")
     assert lead["interest"] == "2022 Volkswagen Golf GTI"
+
+
+@pytest.mark.parametrize(("line", "field", "value"), [
+    ("Company (optional): Marquardt Feinmechanik GmbH", "company", "Marquardt Feinmechanik GmbH"),
+    ("Empresa (opcional): Talleres Romero", "company", "Talleres Romero"),
+    ("Organisation (falls vorhanden): Praxis Dr. Lenz", "company", "Praxis Dr. Lenz"),
+    ("Société (facultatif): Cabinet Dupont", "company", "Cabinet Dupont"),
+    ("Cidade (opcional): Campinas", "city", "Campinas"),
+    ("Name of company: Hale Joinery Ltd", "company", "Hale Joinery Ltd"),
+])
+def test_a_note_that_a_field_is_optional_is_no_part_of_its_label(line: str, field: str, value: str) -> None:
+    assert one(_HEAD + _PERSON + line + "\n")[field] == value
