@@ -15,7 +15,8 @@ _PERSON = "Name: Ilse Marquardt\nEmail: ilse@marquardt.example\n"
 @pytest.mark.parametrize("label", ["Business name", "Trading name", "Firm", "Arbeitgeber", "Organisation",
                                    "Nombre comercial", "Organización", "Nome fantasia", "Organização", "Structure",
                                    "Nom de l'entreprise", "Impresa", "Nome dell'azienda", "Onderneming",
-                                   "Organisatienaam"])
+                                   "Organisatienaam", "La tua azienda", "Nom de votre entreprise",
+                                   "Nombre de tu empresa", "Nome da sua empresa", "Naam van je bedrijf"])
 def test_company_labels(label: str) -> None:
     lead = one(_HEAD + _PERSON + f"{label}: Marquardt Feinmechanik GmbH\n")
     assert lead["company"] == "Marquardt Feinmechanik GmbH"
