@@ -116,6 +116,22 @@ _BR_LOCALITY = re.compile(
     rf"^(?P<city>[^\d,][^,]*?)\s*(?:-|/)\s*(?P<region>{BR_STATES})\s*,?\s*(?P<postal>\d{{5}}-?\d{{3}})?$")
 
 
+#: "CEP 01310-100", "C.P. 28013", "PLZ 10115": the postcode's own label before it
+_POSTAL_WORD = re.compile(r"(?:^|(?<=[\s,]))(?:CEP|C\.?\s?P\.?|PLZ|Postcode|Post code|Zip(?: code)?)\s*:?\s*(?=\d)",
+                          re.IGNORECASE)
+#: "Fitzroy VIC 3065": an Australian suburb, state and postcode
+_AU_LOCALITY = re.compile(r"^(?P<city>[^\d,][^,]*?)\s+(?P<region>NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+(?P<postal>\d{4})$")
+#: a one-line European address without a comma: "9 Rue Victor Hugo 69002 Lyon", "Via Garibaldi 7 - 10122 Torino"
+_STREET_THEN_PC = re.compile(
+    r"^(?P<street>(?=[^\d]*\d)(?=.*[^\W\d_]).+?)\s*[-–]?\s+"
+    r"(?P<loc>(?:[A-Z]{1,2}-)?(?:[1-9]\d{3}\s?[A-Z]{2}|\d{4,5}(?:-\d{3})?)\s+[^\d,]+)$")
+
+
+#: "12345 Main St": a US house number and street, not a postcode and a place
+_US_STREET_END = re.compile(
+    r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|way|ct|court|pl|hwy|pkwy|cir)\.?$", re.IGNORECASE)
+
+
 def _clean(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
@@ -129,12 +145,24 @@ def parse_locality(text: str) -> dict[str, str]:
     """Read "City, ST 12345", "ST 12345", "City, ST", "12345 City", "City 12345", "3511 AB Utrecht",
     "1100-053 Lisboa", "London SW1A 1AA", "São Paulo - SP, 01310-100", "Torino (TO)" or "Milano MI" into
     city/region/postal ({} if none fits)."""
-    text = _clean(text).strip(" ,.")
-    for rx in (_CSZ, _BR_LOCALITY, _PC_CITY, _RZ, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
+    text = _POSTAL_WORD.sub("", _clean(text).strip(" ,."))
+    for rx in (_CSZ, _BR_LOCALITY, _AU_LOCALITY, _PC_CITY, _RZ, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
         m = rx.match(text)
         if m:
-            return {k: v.strip().rstrip(".") for k, v in m.groupdict().items() if v}
+            # "46001 - Valencia", "01310-100 / São Paulo": the separator a form's combined field puts between
+            # the postcode and the place belongs to neither
+            parts = {k: v.strip().rstrip(".").strip(_BETWEEN) for k, v in m.groupdict().items() if v}
+            if "city" in parts and "region" not in parts and rx is not _CITY_PC:
+                # "20121 Milano MI", "41004 Sevilla (Sevilla)": the province after the city
+                more = _CITY_PAREN.match(parts["city"]) or _CITY_CODE.match(parts["city"])
+                if more:
+                    parts.update(city=more["city"].strip(), region=more["region"].strip())
+            return {k: v for k, v in parts.items() if v}
     return {}
+
+
+#: what a combined "PLZ / Ort", "CP - Ciudad" or "CEP | Cidade" field writes between its two parts
+_BETWEEN = " -–/|,;:"
 
 
 def parse_address(text: str) -> dict[str, str]:
@@ -170,6 +198,13 @@ def parse_address(text: str) -> dict[str, str]:
             out["street"] = ", ".join(lines[:-1])
             return {k: v for k, v in out.items() if v}
     single = ", ".join(lines)
+    one_line = _STREET_THEN_PC.match(single) if len(lines) == 1 else None
+    if one_line:
+        loc = parse_locality(one_line["loc"])
+        if loc.get("postal") and loc.get("city") and not _US_STREET_END.search(loc["city"]):
+            out.update(loc)
+            out["street"] = one_line["street"].strip(" ,-–")
+            return out
     tagged = usaddress_parts(single)
     if tagged:
         out.update(tagged)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from parsers.address import parse_address, parse_locality
+from parsers.address import is_country, parse_address, parse_locality
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
 from parsers.limits import clip_field
 
@@ -133,6 +133,7 @@ class Collector:
                 out[name] = chosen
         _compose_name(self, out)
         _compose_address(self, out)
+        _compose_city(out)
         _compose_interest(self, out)
         _compose_budget(self, out)
         return ExtractedLead(out, self.others())
@@ -162,8 +163,10 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
                 parts = _loose_postal_city(cand.value)
             if slot == "city_region_postal" and not parts:
                 parts = {"city": cand.value}
-            if slot == "address" and set(parts) == {"street"} and not any(ch.isdigit() for ch in cand.value):
-                parts = {"city": cand.value}  # "Location: Austin": a place without a number is no street line
+            if slot == "address" and set(parts) - {"country"} == {"street"} and not any(
+                    ch.isdigit() for ch in cand.value):
+                # "Location: Austin": a place without a number is no street line
+                parts = {"city": parts["street"], **({"country": parts["country"]} if "country" in parts else {})}
             for key, value in parts.items():
                 name = mapping.get(key, key)
                 if name not in out and value:
@@ -192,6 +195,27 @@ _NUMBER_AFTER = re.compile(
 )
 
 
+def _compose_city(out: dict[str, FieldValue]) -> None:
+    """A city field that holds more than the place: "Austin/TX", "Alcobendas, Madrid", "Braga, Portugal". The
+    place is the first part; a state's code or a country after it fills that field when it is empty."""
+    city = out.get("city")
+    if city is None or not re.search(r"[,/]", city.value) or any(ch.isdigit() for ch in city.value):
+        return
+    loc = parse_locality(re.sub(r"\s*/\s*", ", ", city.value))
+    parts = [p.strip() for p in re.split(r"\s*[,/]\s*", city.value) if p.strip()]
+    if loc.get("city") and loc.get("region") and len(loc["region"]) <= 3:
+        place, extra = loc["city"], {"region": loc["region"]}
+    elif 2 <= len(parts) <= 3 and parts[0][:1].isalpha():
+        countries = [p for p in parts[1:] if is_country(p)]
+        place, extra = parts[0], ({"country": countries[0]} if countries else {})
+    else:
+        return
+    out["city"] = FieldValue(place, city.source, city.confidence, city.flags, city.alternatives)
+    for key, value in extra.items():
+        if key not in out:
+            out[key] = FieldValue(value, city.source, city.confidence * 0.9)
+
+
 def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:
     """A Dutch form's "Tussenvoegsel: van der" belongs before the surname."""
     particle = col.best("name_particle")
@@ -202,7 +226,7 @@ def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:
 
 
 def _loose_postal_city(text: str) -> dict[str, str]:
-    m = re.match(r"^\s*(\S*\d\S*)\s+(.+)$", text)
+    m = re.match(r"^\s*(\S*\d\S*?)[\s\-–/|,]+(\D.*)$", text.strip())
     return {"postal": m.group(1), "city": m.group(2)} if m else {"city": text}
 
 
@@ -211,12 +235,19 @@ def _loose_postal_city(text: str) -> dict[str, str]:
 _DETAIL_LABEL = {"vin": "VIN", "stock": "stock", "listing_id": "listing", "price": "price"}
 
 
+def _model_year(c: Candidate) -> Candidate:
+    """"Erstzulassung: 03/2022", "Anno: 2019-05": the vehicle's year, not the month it was registered."""
+    m = re.fullmatch(r"\s*(?:\d{1,2}\s*[/.-]\s*)?((?:19|20)\d{2})(?:\s*[/.-]\s*\d{1,2})?\s*", c.value)
+    return replace(c, value=m.group(1)) if m else c
+
+
 def _compose_interest(col: Collector, out: dict[str, FieldValue]) -> None:
     def first(slot: str) -> Candidate | None:
         found = col.best(slot)
         return found[0] if found else None
 
     main_parts = [c for c in (first(s) for s in ("property_status", "year", "make", "model", "trim")) if c]
+    main_parts = [_model_year(c) if c.slot == "year" else c for c in main_parts]
     detail: list[str] = []
     for slot in ("property_type", "vin", "stock", "listing_id", "price"):
         c = first(slot)

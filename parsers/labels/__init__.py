@@ -232,6 +232,11 @@ def _label_only(line: str) -> tuple[str, tuple[str, int]] | None:
 
 
 #: slots and label words of a vehicle block, and the bare location labels a vehicle block may hold
+#: slots whose value may be a listing's bare reference, and the shape of one ("CL-88213", "104882271")
+_REFERENCE_SLOTS = frozenset({"interest", "listing_id", "stock"})
+_REFERENCE = re.compile(r"^(?=\S*\d)[\w#][\w\-/.#]{2,23}$")
+#: an unlabelled line of a listing's description: short, and no question or sentence of the lead's
+_LISTING_LINE = re.compile(r"^(?!.*[?!¿¡])(?!.*[.:]\s*$).{3,90}$")
 _VEHICLE_SLOTS = frozenset({"year", "make", "model", "trim", "vin", "stock"})
 _VEHICLE_WORDS = frozenset({"vehicle", "car", "fahrzeug", "wunschfahrzeug", "vehiculo", "veiculo", "vehicule",
                             "veicolo", "voertuig", "auto", "coche", "carro", "voiture"})
@@ -386,6 +391,28 @@ def read_labels(
         add(slot, label, value, slot_rank)
         return j
 
+    def listing_block(at: int, slot: str, label: str, value: str) -> int:
+        """A listing's reference ("Anúncio: CL-88213", "Referencia del anuncio: 104882271") with the listing's
+        title and address on unlabelled lines right above or below it: those lines are what the lead asks
+        about, not the lead's own address or words. The index after the block, or 0 if there is none."""
+        nonlocal skipped_label
+        below, j = continuation(at + 1, "interest")
+        lines_below = [x for x in below.split("\n") if x]
+        above: list[str] = []
+        k = at - 1
+        while k >= 0 and len(above) < 2 and lines[k].strip() and out.prose and out.prose[-1] == lines[k].strip():
+            above.insert(0, out.prose.pop())
+            k -= 1
+        described = above + lines_below
+        if not described or not all(_LISTING_LINE.match(x) for x in described):
+            out.prose.extend(above)
+            return 0
+        dropped.update(range(k + 1, at))
+        add("listing_id" if slot == "interest" else slot, label, value, _LABELS["listing id"][1])
+        add("interest", label, ", ".join(x.strip(" ,") for x in described), _LABELS["interest"][1])
+        skipped_label = True  # the block's lines are the listing's: the free-text reader must not take them
+        return j if lines_below else at + 1
+
     def enter(kind: str, heading: str) -> None:
         nonlocal section, section_role
         section = kind if kind in ("skip", "trade", "listing") else "lead"
@@ -433,6 +460,10 @@ def read_labels(
                 add(slot, label, value, slot_rank)
                 i = j
                 return i
+            if section != "skip" and slot in _REFERENCE_SLOTS and _REFERENCE.match(value.strip()):
+                j = listing_block(i, slot, label, value)
+                if j:
+                    return j
             add(slot, label, value, slot_rank)
             i += 1
             return i

@@ -16,6 +16,18 @@ _ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contact
                             "kunden", "klanten", "clientes", "customers", "interessenten", "anrufers",
                             "interessado", "interesado", "interessato", "lead", "usuario", "utente", "utilisateur",
                             "solicitante", "richiedente", "demandeur", "aanvrager"})
+#: words a flat key puts before an address part to say which address it is part of ("address_city")
+_ADDRESS_PREFIXES = frozenset({"address", "addr", "mailing", "billing", "shipping", "postal", "home", "residence",
+                               "residential", "adresse", "anschrift", "direccion", "endereco", "indirizzo", "adres",
+                               "morada", "domicilio", "wohnort"})
+_ADDRESS_PARTS = frozenset({"street", "street2", "house_number", "city", "region", "postal_code", "country"})
+#: a form's note after a label that it may be left empty or must be filled ("Company (optional)",
+#: "Empresa (opcional)", "Organisation (falls vorhanden)"), as normalised: not part of the label
+_QUALIFIER = re.compile(
+    r"\s+(?:optional|opcional|facultatif|facultative|facoltativo|opzionale|optioneel|niet verplicht|freiwillig|"
+    r"falls vorhanden|wenn vorhanden|if applicable|if any|not required|required|obligatorio|obrigatorio|"
+    r"obligatoire|obbligatorio|verplicht|pflichtfeld|pflicht|si aplica|se aplicavel|se houver|si procede|"
+    r"si applicable|se applicabile|indien van toepassing)$")
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
@@ -132,6 +144,7 @@ def lookup_label(label: str) -> tuple[str, int] | None:
     key = norm_label(label)
     if not key or len(key) > 60:
         return None
+    key = _QUALIFIER.sub("", key) or key
     words = key.split()
     if words and words[-1] == "number" and " ".join(words[:-1]) in _LABELS and words[0] in ("stock", "mls"):
         return _LABELS[" ".join(words[:-1])]
@@ -142,6 +155,11 @@ def lookup_label(label: str) -> tuple[str, int] | None:
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
             words = words[1:]
             continue
+        if words[0] in _ADDRESS_PREFIXES and len(words) > 1:
+            # "address_city", "MailingCity", "billing_state": an address part under its address's name
+            part = _LABELS.get(" ".join(words[1:]))
+            if part and part[0] in _ADDRESS_PARTS:
+                return part
         if words[-1] in _ROLE_SUFFIXES and len(words) > 1:
             # "Telefone do cliente", "nombre_cliente", "email del contacto": the role written after the label
             words = words[:-1]
