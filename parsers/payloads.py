@@ -18,7 +18,6 @@ One mechanism reads them all:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,14 +25,10 @@ from typing import Any
 
 from parsers.boilerplate import is_consent
 from parsers.fields import Collector
+from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, phone_shaped, reshape
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
-from parsers.lead import ExtractionError
-from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
-from parsers.salvage import looks_salvageable, salvage
-
-_MAX_DEPTH = 40
 
 _DISTRACT = frozenset({
     "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
@@ -63,12 +58,6 @@ _PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", 
 _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
                              "contacts", "prospects", "rows"})
-_PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
-                    "column_name", "id", "veld", "campo", "feld", "champ", "etiqueta", "bezeichnung", "pergunta",
-                    "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
-_PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
-                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
-                    "antwoord", "antwort", "inhalt", "contenido", "conteudo")
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
                            "line2", "value", "number", "country", "code", "full"})
 #: a checkbox's answer: never an interest
@@ -82,36 +71,6 @@ class JsonRead:
     warnings: list[str] = field(default_factory=list)
     #: the sending vendor or source a top-level ``vendor``/``source`` key names
     vendor: str | None = None
-
-
-def load_json(text: str) -> Any:
-    """Parse JSON keeping numbers as written; a syntax error or absurd nesting is the sender's fault."""
-    try:
-        return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
-    except RecursionError as exc:
-        raise ExtractionError("JSON nested too deeply to be a lead") from exc
-    except ValueError as exc:
-        raise ExtractionError(f"not valid JSON: {exc}") from exc
-
-
-def decode_nested(obj: Any, depth: int = 0) -> Any:
-    """Replace JSON documents held in strings (SNS ``Message``) by their parsed value."""
-    if depth > _MAX_DEPTH:
-        return None
-    if isinstance(obj, dict):
-        return {str(k): decode_nested(v, depth + 1) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [decode_nested(v, depth + 1) for v in obj]
-    if isinstance(obj, str):
-        s = obj.strip()
-        if len(s) > 1 and s[0] in "{[":
-            try:
-                return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
-            except (ValueError, RecursionError):
-                # a Python repr, a Ruby hash or JSON cut short, stored as a string ("raw_body")
-                found = salvage(s) if looks_salvageable(s) else None
-                return decode_nested(found, depth + 1) if found is not None else obj
-    return obj
 
 
 #: a company key's own words: the lead's company unless an agent/dealer word comes with them
@@ -184,87 +143,6 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
 
 
 #: a form builder's question-number prefix on a key: "q3_name", "input_5_email", "field-2-phone"
-_QUESTION_PREFIX = re.compile(r"^(?:q|input|field|fld|element|question)[_-]?\d+[_-]+(?=[^\W\d_])", re.IGNORECASE)
-#: a key that is only a field number ("2", "1.3": Gravity Forms and kin), which says nothing of the value
-_NUMBERED_KEY = re.compile(r"^\d{1,4}(?:\.\d{1,3})?$")
-#: keys that may stand beside "value" in a wrapper around one value (HubSpot's {"value": …, "timestamp": …})
-_WRAPPER_KEYS = frozenset({"value", "timestamp", "source", "sourceid", "source_id", "versions", "updatedat",
-                           "updated_at", "selected"})
-_SINGLE_VALUE_KEYS = frozenset({"full", "value", "text", "formatted", "display", "raw"})
-_EMAIL_VALUE = re.compile(r"^\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*$")
-
-
-def reshape(obj: Any, depth: int = 0) -> Any:
-    """Documented form-builder shapes brought to plain keys and label/value pairs, so one walker reads them:
-    a dict of ``{"title": …, "value": …}`` fields (Elementor, WPForms) becomes a pair list; a one-value
-    wrapper (``{"value": "Ann"}``) its value; a one-item list its item; "q3_name" the key "name"; answers that
-    name their field by id (Typeform) get the question's title; an email- or phone-shaped value under a bare
-    field number is keyed by its shape."""
-    if depth > _MAX_DEPTH:
-        return obj
-    if isinstance(obj, list):
-        if len(obj) == 1 and not isinstance(obj[0], (dict, list)):
-            return obj[0]
-        return [reshape(v, depth + 1) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    keys = {str(k).casefold() for k in obj}
-    if "value" in keys and keys <= _WRAPPER_KEYS and not isinstance(obj.get("value"), (dict, list)):
-        return obj.get("value")
-    if len(keys) == 1 and keys <= _SINGLE_VALUE_KEYS and not isinstance(next(iter(obj.values())), (dict, list)):
-        return next(iter(obj.values()))  # Jotform's phone {"full": "(415) 555-0133"}
-    values = list(obj.values())
-    if len(values) >= 2 and all(isinstance(v, dict) for v in values) and _pair_keys(values):
-        return [reshape(v, depth + 1) for v in values]
-    titles = _titles(obj)
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        name = _QUESTION_PREFIX.sub("", str(key))
-        if _NUMBERED_KEY.match(name) and isinstance(value, str):
-            if _EMAIL_VALUE.match(value) and "email" not in out:
-                name = "email"
-            elif _phone_shaped(value) and "phone" not in out:
-                name = "phone"
-        if isinstance(value, list):
-            value = _answers(value, titles) or value
-        out[name if name not in out else str(key)] = reshape(value, depth + 1)
-    return out
-
-
-def _titles(obj: dict[str, Any]) -> dict[str, str]:
-    """Question titles by field id from a form definition beside the answers (``definition.fields``)."""
-    found: dict[str, str] = {}
-    for value in obj.values():
-        lists = [value] if isinstance(value, list) else [v for v in value.values() if isinstance(v, list)] \
-            if isinstance(value, dict) else []
-        for items in lists:
-            for item in items[:200]:
-                if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str):
-                    found[item["id"]] = item["title"]
-    return found
-
-
-def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
-    """Answers that name their field ({"type": "email", "email": …, "field": {"id": …}}) as label/value pairs."""
-    if not items or not all(isinstance(x, dict) and isinstance(x.get("field"), dict) for x in items):
-        return None
-    out: list[Any] = []
-    for item in items:
-        field_ = item["field"]
-        kind = str(item.get("type") or "")
-        label = titles.get(str(field_.get("id"))) or field_.get("ref") or field_.get("type") or kind
-        raw = item.get(kind)
-        if isinstance(raw, dict):
-            raw = raw.get("label") or raw.get("labels") or raw.get("other")
-        out.append({"label": str(label), "value": raw})
-    return out
-
-
-def _phone_shaped(value: str) -> bool:
-    return bool(PHONE_SHAPED.match(value)) and sum(ch.isdigit() for ch in value) >= 7 and not looks_like_date_or_time(
-        value)
-
-
 _ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
 #: a lead type saying the lead sells or has valued their own home
 _SELLER = re.compile(r"^\s*(?:home )?(?:sell(?:er|ing)?|seller lead|listing lead|home valuation|valuation|cma|"
@@ -357,7 +235,7 @@ def _has_contact(obj: Any, depth: int = 0) -> bool:
                 if found and found[0] in ("email", "phone", "first_name", "last_name") and v:
                     return True
     if isinstance(obj, list):
-        if _pair_keys(obj):
+        if pair_keys(obj):
             return True
         return any(_has_contact(v, depth + 1) for v in obj[:50])
     return False
@@ -365,7 +243,7 @@ def _has_contact(obj: Any, depth: int = 0) -> bool:
 
 def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     """The parts of a payload that are one lead each."""
-    if isinstance(obj, list) and not _pair_keys(obj):
+    if isinstance(obj, list) and not pair_keys(obj):
         leads = [v for v in obj if isinstance(v, dict) and _has_contact(v)]
         if leads:
             for k, v in enumerate(leads):
@@ -373,7 +251,7 @@ def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
             return
     if isinstance(obj, dict):
         for key, value in obj.items():
-            if norm_label(key) in _LEAD_LIST_KEYS and isinstance(value, list) and not _pair_keys(value):
+            if norm_label(key) in _LEAD_LIST_KEYS and isinstance(value, list) and not pair_keys(value):
                 leads = [v for v in value if isinstance(v, dict) and _has_contact(v)]
                 if len(leads) >= 1 and not _direct_contact(obj):
                     for k, v in enumerate(leads):
@@ -390,21 +268,6 @@ def _direct_contact(obj: dict[str, Any]) -> bool:
         if found and found[0] in ("email", "phone", "first_name", "last_name", "street", "address"):
             return True
     return False
-
-
-def _pair_keys(obj: Any) -> tuple[str, str] | None:
-    """(label key, value key) when ``obj`` is a list of label/value pairs."""
-    if not isinstance(obj, list) or not obj or not all(isinstance(x, dict) for x in obj):
-        return None
-    first = obj[0]
-    lowered = {str(k).lower(): str(k) for k in first}
-    label_key = next((lowered[k] for k in _PAIR_LABEL_KEYS if k in lowered), None)
-    value_key = next((lowered[k] for k in _PAIR_VALUE_KEYS if k in lowered), None)
-    if label_key is None or value_key is None:
-        return None
-    if not all(label_key in x and value_key in x for x in obj):
-        return None
-    return label_key, value_key
 
 
 def _scalar(value: Any) -> str | None:
@@ -432,14 +295,14 @@ class _Walker:
         self.property: dict[str, tuple[str, str]] = {}
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return
         if isinstance(node, dict):
             self._walk_dict(node, path, depth)
             if depth == 0:
                 self._compose_property()
         elif isinstance(node, list):
-            pairs = _pair_keys(node)
+            pairs = pair_keys(node)
             if pairs:
                 label_key, value_key = pairs
                 for item in node:
@@ -504,7 +367,7 @@ class _Walker:
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
-        if slot in ("skip", "full_name") and _phone_shaped(value) and (
+        if slot in ("skip", "full_name") and phone_shaped(value) and (
                 slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
             # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
             slot, rank = "phone", rank + 5

@@ -17,10 +17,11 @@ from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
+from parsers.json_shapes import load_json
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.patterns import EMAIL, PHONE_RUN
-from parsers.payloads import load_json, read_json
+from parsers.payloads import read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.subject import interest_of_subject, listing_line
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates

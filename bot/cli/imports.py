@@ -22,7 +22,8 @@ from rich.text import Text
 
 from bot.cli.common import UsageError
 from bot.intake.attribution import IMPORT
-from bot.intake.spreadsheet import ImportFileError, ImportSummary, RowRules, parse_overrides, run_import
+from bot.intake.sheets import ImportFileError
+from bot.intake.spreadsheet import ImportSummary, RowRules, parse_overrides, run_import
 from bot.service import build_assessor
 from bot.settings import Settings
 from store.store import Store

@@ -22,8 +22,8 @@ from defusedxml import DefusedXmlException
 
 from parsers.adf import refuse_entities, sanitize_xml
 from parsers.errors import InputError
+from parsers.json_shapes import load_json
 from parsers.lead import ExtractionError
-from parsers.payloads import load_json
 
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")

@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 from bot.assess.assessor import Assessor, Routing
 from bot.cli.main import main
+from bot.intake.sheets import ImportFileError
 from bot.intake.spreadsheet import (
     MIN_POOL_ROWS,
-    ImportFileError,
     RowRules,
     auto_map,
     parse_overrides,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from parsers.json_shapes import load_json
 from parsers.lead import ExtractionError
-from parsers.payloads import load_json
 from tests.parsers.helpers import one, structured
 
 

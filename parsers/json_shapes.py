@@ -1,0 +1,157 @@
+"""JSON payloads brought to one shape before ``parsers.payloads`` walks them.
+
+- ``load_json`` keeps numbers as written (a phone sent as 15550000000 is not corrupted).
+- ``decode_nested`` replaces JSON documents held in strings (an SNS ``Message``), salvaging a Python repr, a
+  Ruby hash or JSON cut short.
+- ``reshape`` brings documented form-builder shapes to plain keys and label/value pairs.
+- ``pair_keys`` recognises a *pair list* (``{name, values}``, ``{column_id, string_value}``,
+  ``{question, answer}`` …), read as label/value pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from parsers.lead import ExtractionError
+from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
+from parsers.salvage import looks_salvageable, salvage
+
+#: deeper nesting is not a lead (and would exhaust the stack)
+MAX_DEPTH = 40
+#: the label and the value keys of a pair list's items, in the order they are tried
+PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
+                   "column_name", "id", "veld", "campo", "feld", "champ", "etiqueta", "bezeichnung", "pergunta",
+                   "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
+PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
+                   "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
+                   "antwoord", "antwort", "inhalt", "contenido", "conteudo")
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON keeping numbers as written; a syntax error or absurd nesting is the sender's fault."""
+    try:
+        return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+    except RecursionError as exc:
+        raise ExtractionError("JSON nested too deeply to be a lead") from exc
+    except ValueError as exc:
+        raise ExtractionError(f"not valid JSON: {exc}") from exc
+
+
+def decode_nested(obj: Any, depth: int = 0) -> Any:
+    """Replace JSON documents held in strings (SNS ``Message``) by their parsed value."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(obj, dict):
+        return {str(k): decode_nested(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [decode_nested(v, depth + 1) for v in obj]
+    if isinstance(obj, str):
+        s = obj.strip()
+        if len(s) > 1 and s[0] in "{[":
+            try:
+                return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
+            except (ValueError, RecursionError):
+                # a Python repr, a Ruby hash or JSON cut short, stored as a string ("raw_body")
+                found = salvage(s) if looks_salvageable(s) else None
+                return decode_nested(found, depth + 1) if found is not None else obj
+    return obj
+
+
+_QUESTION_PREFIX = re.compile(r"^(?:q|input|field|fld|element|question)[_-]?\d+[_-]+(?=[^\W\d_])", re.IGNORECASE)
+#: a key that is only a field number ("2", "1.3": Gravity Forms and kin), which says nothing of the value
+_NUMBERED_KEY = re.compile(r"^\d{1,4}(?:\.\d{1,3})?$")
+#: keys that may stand beside "value" in a wrapper around one value (HubSpot's {"value": …, "timestamp": …})
+_WRAPPER_KEYS = frozenset({"value", "timestamp", "source", "sourceid", "source_id", "versions", "updatedat",
+                           "updated_at", "selected"})
+_SINGLE_VALUE_KEYS = frozenset({"full", "value", "text", "formatted", "display", "raw"})
+_EMAIL_VALUE = re.compile(r"^\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*$")
+
+
+def reshape(obj: Any, depth: int = 0) -> Any:
+    """Documented form-builder shapes brought to plain keys and label/value pairs, so one walker reads them:
+    a dict of ``{"title": …, "value": …}`` fields (Elementor, WPForms) becomes a pair list; a one-value
+    wrapper (``{"value": "Ann"}``) its value; a one-item list its item; "q3_name" the key "name"; answers that
+    name their field by id (Typeform) get the question's title; an email- or phone-shaped value under a bare
+    field number is keyed by its shape."""
+    if depth > MAX_DEPTH:
+        return obj
+    if isinstance(obj, list):
+        if len(obj) == 1 and not isinstance(obj[0], (dict, list)):
+            return obj[0]
+        return [reshape(v, depth + 1) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    keys = {str(k).casefold() for k in obj}
+    if "value" in keys and keys <= _WRAPPER_KEYS and not isinstance(obj.get("value"), (dict, list)):
+        return obj.get("value")
+    if len(keys) == 1 and keys <= _SINGLE_VALUE_KEYS and not isinstance(next(iter(obj.values())), (dict, list)):
+        return next(iter(obj.values()))  # Jotform's phone {"full": "(415) 555-0133"}
+    values = list(obj.values())
+    if len(values) >= 2 and all(isinstance(v, dict) for v in values) and pair_keys(values):
+        return [reshape(v, depth + 1) for v in values]
+    titles = _titles(obj)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = _QUESTION_PREFIX.sub("", str(key))
+        if _NUMBERED_KEY.match(name) and isinstance(value, str):
+            if _EMAIL_VALUE.match(value) and "email" not in out:
+                name = "email"
+            elif phone_shaped(value) and "phone" not in out:
+                name = "phone"
+        if isinstance(value, list):
+            value = _answers(value, titles) or value
+        out[name if name not in out else str(key)] = reshape(value, depth + 1)
+    return out
+
+
+def _titles(obj: dict[str, Any]) -> dict[str, str]:
+    """Question titles by field id from a form definition beside the answers (``definition.fields``)."""
+    found: dict[str, str] = {}
+    for value in obj.values():
+        lists = [value] if isinstance(value, list) else [v for v in value.values() if isinstance(v, list)] \
+            if isinstance(value, dict) else []
+        for items in lists:
+            for item in items[:200]:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str):
+                    found[item["id"]] = item["title"]
+    return found
+
+
+def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
+    """Answers that name their field ({"type": "email", "email": …, "field": {"id": …}}) as label/value pairs."""
+    if not items or not all(isinstance(x, dict) and isinstance(x.get("field"), dict) for x in items):
+        return None
+    out: list[Any] = []
+    for item in items:
+        field_ = item["field"]
+        kind = str(item.get("type") or "")
+        label = titles.get(str(field_.get("id"))) or field_.get("ref") or field_.get("type") or kind
+        raw = item.get(kind)
+        if isinstance(raw, dict):
+            raw = raw.get("label") or raw.get("labels") or raw.get("other")
+        out.append({"label": str(label), "value": raw})
+    return out
+
+
+def phone_shaped(value: str) -> bool:
+    return bool(PHONE_SHAPED.match(value)) and sum(ch.isdigit() for ch in value) >= 7 and not looks_like_date_or_time(
+        value)
+
+
+def pair_keys(obj: Any) -> tuple[str, str] | None:
+    """(label key, value key) when ``obj`` is a list of label/value pairs."""
+    if not isinstance(obj, list) or not obj or not all(isinstance(x, dict) for x in obj):
+        return None
+    first = obj[0]
+    lowered = {str(k).lower(): str(k) for k in first}
+    label_key = next((lowered[k] for k in PAIR_LABEL_KEYS if k in lowered), None)
+    value_key = next((lowered[k] for k in PAIR_VALUE_KEYS if k in lowered), None)
+    if label_key is None or value_key is None:
+        return None
+    if not all(label_key in x and value_key in x for x in obj):
+        return None
+    return label_key, value_key
+
+
