@@ -95,7 +95,7 @@ class Address:
         lower = not any(c.isupper() for c in text[r0:r1])
         for m in _CITY_CUE.finditer(text, r0, r1):
             city = _city_at(text, m.end(), lower and bool(m["home"]))
-            if city:
+            if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}
                 region = _REGION_AFTER.match(text, m.end() + len(city))

@@ -63,3 +63,12 @@ def test_lowercase_note_city_with_two_words(extractor: Extractor) -> None:
     note = "walk-in, mara quist, runs quist tile on 3rd st in grand junction. 970-555-0119"
     (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
     assert lead["city"] == "Grand Junction"
+
+
+def test_a_note_names_an_unknown_place_only_after_a_home_cue(extractor: Extractor) -> None:
+    def city(note: str) -> str | None:
+        (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
+        return lead["city"]
+
+    assert city("Spoke with Dana Whitcombe in Purchasing today, she wants 12 laptops. 503-555-0188") is None
+    assert city("call with Ray Olin, lives in Gransby, wants a quote for solar. 503-555-0188") == "Gransby"
