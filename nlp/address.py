@@ -23,7 +23,7 @@ from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
 from nlp.places import city_at, city_names, is_city
 from nlp.prose import org_words, place_words
-from parsers.address import CA_PROVINCES, US_STATES, FoundAddress, find_in_line
+from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -249,8 +249,10 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
 
 
 #: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
-_REGION_AFTER = re.compile(r"[ \t]*(?:,|[ \t]-)?[ \t]*(?P<region>[A-Z]{2})(?![\w'’-])")
-_REGIONS = frozenset((*US_STATES, *CA_PROVINCES.split("|")[:13]))
+#: "Boise, Idaho", "Laval, Québec": a state or province written out
+_REGION_AFTER = re.compile(
+    rf"[ \t]*(?:,|[ \t]-|/)?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
+_REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
     r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")

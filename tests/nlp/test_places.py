@@ -72,3 +72,15 @@ def test_a_note_names_an_unknown_place_only_after_a_home_cue(extractor: Extracto
 
     assert city("Spoke with Dana Whitcombe in Purchasing today, she wants 12 laptops. 503-555-0188") is None
     assert city("call with Ray Olin, lives in Gransby, wants a quote for solar. 503-555-0188") == "Gransby"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "region"),
+    [
+        ("We haul produce with 18 reefer trucks out of Boise, Idaho and need a fleet quote.", "Boise", "Idaho"),
+        ("Somos uma padaria em Ribeirão Preto/SP e queremos um orçamento de fornos.", "Ribeirão Preto", "SP"),
+    ],
+)
+def test_region_written_after_the_city(nlp: Language, text: str, city: str, region: str) -> None:
+    lead = read_free_text(nlp, text)
+    assert (lead.value("city"), lead.value("region")) == (city, region)
