@@ -27,12 +27,14 @@ _PHONE_LABEL = re.compile(
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
 )
 _FAX = re.compile(r"(?i)\bfax\b")
+#: digits glued to a code's letters: "DV-2026-118734", "AB12345678", "PO/88812345"
+_GLUED_CODE = re.compile(r"(?:[^\W\d_][-/]?|[^\W\d_]{2}[-/])\Z")
 #: an order, invoice, ticket or stock number right before a digit run (in our languages): not a phone
 _REFERENCE = re.compile(
-    r"(?i)(?:(?<![\w#])#|\b(?:order|ref(?:erence)?|invoice|ticket|case|stock|vin|po|account|acct|pedido|referencia|"
+    r"(?i)(?:(?<![\w#])#|\b(?:order|r[ée]f(?:erence)?|invoice|ticket|case|stock|vin|po|account|acct|pedido|referencia|"
     r"factura|expediente|bestellung|bestellnummer|auftrag|rechnung|kundennummer|aktenzeichen|encomenda|fatura|"
     r"refer[êe]ncia|protocolo|commande|facture|dossier|ordine|fattura|pratica|bestelling|factuur|klantnummer)\b"
-    r"[ \t]*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|#)?)[ \t]*[:.]?[ \t]*$"
+    r"[ \t]*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|#)?)[ \t]*[:.]?[ \t]*\Z"
 )
 #: a rep pointing at their own address in a note: "cc me at", "copy me", "my email is", "mir in cc"
 _REP_OWN = re.compile(
@@ -122,8 +124,9 @@ class Contacts:
         for run in PHONE_RUN.finditer(text, r0, r1):
             if sum(c.isdigit() for c in run.group()) < 7 or looks_like_date_or_time(run.group()):
                 continue
-            if _REFERENCE.search(text, max(r0, run.start() - 30), run.start()):
-                continue  # "Order #5035550144", "Referencia: 61234567": a reference, not a line
+            if _REFERENCE.search(text, max(r0, run.start() - 30), run.start()) or _GLUED_CODE.search(
+                    text, max(r0, run.start() - 3), run.start()):
+                continue  # "Order #5035550144", "Referencia: 61234567", "DV-2026-118734": a reference, not a line
             if regions is None:
                 regions = self._regions(layout, text[r0:r1], meta_of(doc).chat)
             for region in regions:

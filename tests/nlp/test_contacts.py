@@ -86,6 +86,8 @@ def test_numbers_that_are_not_phones(nlp: Language) -> None:
         ("Ticket no. 4155550123 is still open; my cell is 415-555-0177.", "415-555-0177"),
         ("Referencia: 912345678. Mi móvil es el 612 34 56 78.", "612 34 56 78"),
         ("Phone #: 503 555 0199", "503 555 0199"),  # a phone label with "#" stays a phone
+        ("Suite au devis (réf. DV-2026-118734), appelez-moi au 06 48 27 91 53.", "06 48 27 91 53"),
+        ("Ticket INC-4155550123 still open.\nGreta Lund\nFjordline Freight\n415-555-0177", "415-555-0177"),
     ],
 )
 def test_phone_in_prose_not_a_reference_number(nlp: Language, text: str, phone: str) -> None:
