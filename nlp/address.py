@@ -139,8 +139,9 @@ class Address:
             city, end = found
             if not _plausible_city(text, city, end):
                 continue
-            if _PROPERTY_CONTEXT.search(text[max(r0, m.start() - 60) : m.end()]):
-                continue  # "the house in Austin": what they ask about, not where they live
+            before = text[max(r0, m.start() - 60) : m.end()]
+            if _ASKS_ABOUT.search(before):
+                continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
             self._add_city(doc, text, city, end, m.end(), 0.5)
             return True
         return False
@@ -167,6 +168,12 @@ class Address:
                            parts=parts))
 
 
+#: what they ask about, earlier in the sentence: the place after it is the listing's or the job's
+_ASKS_ABOUT = re.compile(
+    r"(?i)(?:interested in|interest in|looking (?:for|at)|interessiere mich|interesse an|me interesa|interesad[oa] en|"
+    r"interessad[oa] em|intéressée? par|interessat[oa] a|geïnteresseerd in|viewing|showing|visit|besichtigung|"
+    r"visita|bezichtiging|listing|exposé|anuncio|anúncio|annonce|annuncio|advertentie)[^.\n]{0,50}$"
+)
 #: a place cue before a gazetteer city, in any of our languages
 _PLACE_CUE = re.compile(
     r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|à|a|près de|vers|"

@@ -34,6 +34,7 @@ def test_longest_known_name_wins() -> None:
         ("hi, the garage roof leaks, it is a 1990 build in spokane. call 509-555-0143 after 5.", "Spokane"),
         ("Somos una ferretería familiar en Albacete y queremos precio para 3 básculas.", "Albacete"),
         ("Wir sind ein kleiner Betrieb bei Bielefeld und brauchen zwei Transporter.", "Bielefeld"),
+        ("the house is a 1960s ranch in boise, can someone check the furnace?", "Boise"),  # their own house
     ],
 )
 def test_known_city_after_a_place_cue(nlp: Language, text: str, city: str) -> None:
@@ -47,6 +48,7 @@ def test_known_city_after_a_place_cue(nlp: Language, text: str, city: str) -> No
         "Our office is on Tacoma Avenue and we need a quote.",  # a street
         "Please call me back in May about the quote.",  # a month
         "We are interested in the listing in Austin, can we see it Friday?",  # the property's place
+        "Ich interessiere mich für das Reihenhaus in Bielefeld-Sennestadt.",  # what they ask about
     ],
 )
 def test_known_name_that_is_not_where_the_lead_is(nlp: Language, text: str) -> None:
