@@ -19,10 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
-from nlp.layout import Layout
-from nlp.lexicon import finditer_folded, read_lines, stop_words
+from nlp.layout import Layout, Line
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
+from nlp.places import city_at, city_names, is_city
 from nlp.prose import org_words, place_words
-from parsers.address import CA_PROVINCES, US_STATES, FoundAddress, find_in_line
+from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -47,6 +48,7 @@ def time_words() -> frozenset[str]:
 class Address:
     def __init__(self, name: str) -> None:
         self.source = f"nlp:{name}"
+        city_names()  # the gazetteer is read once, when the pipeline is built, not inside the first message
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)
@@ -75,10 +77,11 @@ class Address:
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
         if not found and not self._signature_city(doc, layout):
-            if meta_of(doc).chat:
-                self._prose_city(doc, text, *layout.region)
-            else:
-                self._home_city(doc, text, *layout.body)
+            chat = meta_of(doc).chat
+            where = layout.region if chat else layout.body
+            cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
+            if not cued and not self._known_city(doc, text, *where):
+                self._city_segment(doc, layout.lines if chat else layout.signature)
         for span in ruler_spans(doc, "COUNTRY"):
             if not layout.in_region(span.start, span.end):
                 continue
@@ -87,12 +90,12 @@ class Address:
         return doc
 
 
-    def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> None:
+    def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña"."""
         lower = not any(c.isupper() for c in text[r0:r1])
         for m in _CITY_CUE.finditer(text, r0, r1):
             city = _city_at(text, m.end(), lower and bool(m["home"]))
-            if city:
+            if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}
                 region = _REGION_AFTER.match(text, m.end() + len(city))
@@ -101,7 +104,8 @@ class Address:
                     confidence += 0.1
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
-                return
+                return True
+        return False
 
 
     def _signature_city(self, doc: Doc, layout: Layout) -> bool:
@@ -117,13 +121,85 @@ class Address:
                     return True
         return False
 
-    def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> None:
+    def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> bool:
         """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
         for m in finditer_folded(_HOME_CITY, text, b0, b1):
             city = _city_at(text, m.end(), False)
             if city:
                 add(doc, Candidate(ADDRESS, city, 0.5, f"{self.source}.prose", m.end(), parts={"city": city}))
-                return
+                return True
+        return False
+
+    def _known_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
+        """A gazetteer city after a place cue: "out of Reno", "build in fremont", "orchard in Wenatchee"."""
+        for m in _PLACE_CUE.finditer(text, r0, r1):
+            found = city_at(text, m.end(), r1)
+            if not found:
+                continue
+            city, end = found
+            if not _plausible_city(text, city, end):
+                continue
+            before = text[max(r0, m.start() - 60) : m.end()]
+            if _ASKS_ABOUT.search(before):
+                continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
+            self._add_city(doc, text, city, end, m.end(), 0.5)
+            return True
+        return False
+
+    def _city_segment(self, doc: Doc, lines: tuple[Line, ...] | list[Line]) -> None:
+        """A city standing alone between separators: "… - wants a quote on a sunroom, Naperville"."""
+        for line in lines:
+            for part in _SEGMENTS.finditer(line.text):
+                name = part["seg"]
+                if (name[0].isupper() and is_city(name) and not is_first_name(name.split()[0])
+                        and name.casefold() not in time_words() and not greeting_re().match(name)):
+                    start = line.start + part.start("seg")
+                    self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
+                    return
+
+    def _add_city(self, doc: Doc, text: str, city: str, end: int, start: int, confidence: float) -> None:
+        city = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+        parts = {"city": city}
+        region = _REGION_AFTER.match(text, end)
+        if region and region["region"] in _REGIONS:
+            parts["region"] = region["region"]
+            confidence += 0.1
+        add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
+                           parts=parts))
+
+
+#: what they ask about, earlier in the sentence: the place after it is the listing's or the job's
+_ASKS_ABOUT = re.compile(
+    r"(?i)(?:interested in|interest in|looking (?:for|at)|interessiere mich|interesse an|me interesa|interesad[oa] en|"
+    r"interessad[oa] em|intéressée? par|interessat[oa] a|geïnteresseerd in|viewing|showing|visit|besichtigung|"
+    r"visita|bezichtiging|listing|exposé|anuncio|anúncio|annonce|annuncio|advertentie)[^.\n]{0,50}$"
+)
+#: a place cue before a gazetteer city, in any of our languages
+_PLACE_CUE = re.compile(
+    r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|à|a|près de|vers|"
+    r"da|di|nel|nella|uit|bij|te|rond)[ \t]+"
+)
+#: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
+_SEGMENTS = re.compile(
+    r"(?:^|,[ \t]+|[ \t][-–|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–|·•][ \t])")
+
+
+def _plausible_city(text: str, city: str, end: int) -> bool:
+    """A known name that reads as a city here: capitalised (or a lowercase note's longer name), not a month,
+    not the start of a longer name ("Reno Street", "Phoenix Logistics", "in Denver Health")."""
+    words = city.split()
+    if words[0].casefold() in time_words():
+        return False
+    if not city[0].isupper() and (len(city) < 5 or any(w[0].isupper() for w in words)):
+        return False
+    nxt = _CITY_WORD.match(text, end + 1) if text.startswith(" ", end) else None
+    if nxt:
+        word = nxt.group()
+        if word.casefold() in place_words() or word.casefold() in org_words():
+            return False
+        if city[0].isupper() and word[0].isupper() and word.casefold() not in stop_words():
+            return False
+    return True
 
 
 #: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
@@ -180,8 +256,10 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
 
 
 #: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
-_REGION_AFTER = re.compile(r"[ \t]*(?:,|[ \t]-)?[ \t]*(?P<region>[A-Z]{2})(?![\w'’-])")
-_REGIONS = frozenset((*US_STATES, *CA_PROVINCES.split("|")[:13]))
+#: "Boise, Idaho", "Laval, Québec": a state or province written out
+_REGION_AFTER = re.compile(
+    rf"[ \t]*(?:,|[ \t]-|/)?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
+_REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
     r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")

@@ -27,6 +27,15 @@ _PHONE_LABEL = re.compile(
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
 )
 _FAX = re.compile(r"(?i)\bfax\b")
+#: digits glued to a code's letters: "DV-2026-118734", "AB12345678", "PO/88812345"
+_GLUED_CODE = re.compile(r"(?:[^\W\d_][-/]?|[^\W\d_]{2}[-/])\Z")
+#: an order, invoice, ticket or stock number right before a digit run (in our languages): not a phone
+_REFERENCE = re.compile(
+    r"(?i)(?:(?<![\w#])#|\b(?:order|r[ée]f(?:erence)?|invoice|ticket|case|stock|vin|po|account|acct|pedido|referencia|"
+    r"factura|expediente|bestellung|bestellnummer|auftrag|rechnung|kundennummer|aktenzeichen|encomenda|fatura|"
+    r"refer[êe]ncia|protocolo|commande|facture|dossier|ordine|fattura|pratica|bestelling|factuur|klantnummer)\b"
+    r"[ \t]*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|#)?)[ \t]*[:.]?[ \t]*\Z"
+)
 #: a rep pointing at their own address in a note: "cc me at", "copy me", "my email is", "mir in cc"
 _REP_OWN = re.compile(
     r"(?i)(?:\bcc:?[ \t]+me\b|\bcopy[ \t]+me\b|\bloop[ \t]+me[ \t]+in\b|\bmy[ \t]+(?:e-?mail|address)\b|"
@@ -38,7 +47,8 @@ _ROLE_LOCAL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
 )
 _VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
-_LANG_REGIONS = {"de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR", "PT"), "fr": ("FR", "BE", "CH"),
+_LANG_REGIONS = {"en": ("GB", "IE", "AU"),
+                 "de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR", "PT"), "fr": ("FR", "BE", "CH"),
                  "it": ("IT", "CH"), "nl": ("NL", "BE")}
 #: a chat note has no labels and often no country: numbers valid in these regions are tried last
 _CHAT_REGIONS = ("ES", "FR", "IT", "NL", "DE", "BR", "PT", "GB", "MX", "AR")
@@ -114,6 +124,9 @@ class Contacts:
         for run in PHONE_RUN.finditer(text, r0, r1):
             if sum(c.isdigit() for c in run.group()) < 7 or looks_like_date_or_time(run.group()):
                 continue
+            if _REFERENCE.search(text, max(r0, run.start() - 30), run.start()) or _GLUED_CODE.search(
+                    text, max(r0, run.start() - 3), run.start()):
+                continue  # "Order #5035550144", "Referencia: 61234567", "DV-2026-118734": a reference, not a line
             if regions is None:
                 regions = self._regions(layout, text[r0:r1], meta_of(doc).chat)
             for region in regions:

@@ -76,3 +76,19 @@ def test_default_region_decides_national_numbers() -> None:
 def test_numbers_that_are_not_phones(nlp: Language) -> None:
     lead = read_free_text(nlp, "A 2019 model with 45,000 miles, budget $25,000, ZIP 90210.")
     assert lead.value("phone") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Hi, Tom Reed in Leeds here. Please ring me on 07911 123456 any time.", "07911 123456"),  # UK mobile, en
+        ("It's Dale Frost. Order #5035550144 arrived damaged, call me at 503 555 0199.", "503 555 0199"),
+        ("Ticket no. 4155550123 is still open; my cell is 415-555-0177.", "415-555-0177"),
+        ("Referencia: 912345678. Mi móvil es el 612 34 56 78.", "612 34 56 78"),
+        ("Phone #: 503 555 0199", "503 555 0199"),  # a phone label with "#" stays a phone
+        ("Suite au devis (réf. DV-2026-118734), appelez-moi au 06 48 27 91 53.", "06 48 27 91 53"),
+        ("Ticket INC-4155550123 still open.\nGreta Lund\nFjordline Freight\n415-555-0177", "415-555-0177"),
+    ],
+)
+def test_phone_in_prose_not_a_reference_number(nlp: Language, text: str, phone: str) -> None:
+    assert read_free_text(nlp, text).value("phone") == phone
