@@ -20,7 +20,8 @@ def test_our_evaluation_set_both_halves() -> None:
     """Our own 224 messages (tests/fixtures/eval): readers are tuned only on tuning/, held-out/ is only measured.
 
     The floors sit just under where the reader stands today (tuning 0.992/0.939, held-out 0.889/0.828), so a
-    change that reads worse fails here; the gap between the halves (0.10 contact, 0.11 overall) is what is left to close.
+    change that reads worse fails here; the gap between the halves (0.10 contact, 0.11 overall) is what is left
+    to close.
     """
     root = Path(__file__).resolve().parent / "fixtures" / "eval"
     tuning, report = extraction_scores(root / "tuning", missing="the shared scorer is not beside this checkout")
