@@ -221,10 +221,12 @@ class _Worker:
         self.pool = pool
         self.pid = pid
 
-    def kill(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+    def kill(self, *, shut: bool = True) -> None:
+        """SIGKILL the worker; ``shut``: and shut its pool down without waiting (then it cannot be waited for)."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        if shut:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class ProcessReader:
@@ -272,9 +274,11 @@ class ProcessReader:
         self._pools.add(pool)
         try:
             pid = await asyncio.wrap_future(pool.submit(_ready))
-        except BaseException:
+        except Exception:
+            self._pools.discard(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        # cancelled (a stop during the start): the pool stays in _pools, for close() to end and wait for
         worker = _Worker(pool, pid)
         self._all.add(worker)
         return worker
@@ -342,7 +346,7 @@ class ProcessReader:
         for task in list(self._spawning):
             task.cancel()
         for worker in list(self._all):
-            worker.kill()
+            worker.kill(shut=False)  # the pool is shut down below, waiting for its thread and process
         self._all.clear()
         pools, self._pools = list(self._pools), set()
         if not pools:
