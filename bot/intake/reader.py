@@ -53,6 +53,8 @@ last_read_seconds: ContextVar[float] = ContextVar("last_read_seconds", default=0
 last_read_cpu_seconds: ContextVar[float] = ContextVar("last_read_cpu_seconds", default=0.0)
 #: seconds between a worker's looks at whether the service is still there
 ORPHAN_CHECK = 0.5
+#: seconds close() waits for the workers to end (they are told at once, and killed when their pid is known)
+CLOSE_TIMEOUT = 5.0
 
 
 class ReadAborted(InputError):
@@ -132,12 +134,14 @@ _WARM_UP = (
 )
 
 
-def _init_worker(extraction: ExtractionSettings, nlp: NlpSettings, service: int) -> None:
+def _init_worker(
+    extraction: ExtractionSettings, nlp: NlpSettings, service: int, closing: Closing | None = None
+) -> None:
     global _extractor
     # The parent handles SIGINT/SIGTERM and stops its workers itself: a Ctrl-C on the terminal (sent to the
     # whole process group) must not print a KeyboardInterrupt traceback from every worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch_service(service)
+    watch_service(service, closing=closing)
     from nlp.extractor import Extractor
 
     _extractor = Extractor(extraction, nlp)
@@ -152,12 +156,27 @@ def warm_up(extractor: Extractor) -> None:
             extractor.extract(sample)
 
 
-def watch_service(pid: int, interval: float = ORPHAN_CHECK) -> None:
-    """End this process within ``interval`` seconds (or at the end of a read holding the GIL) once ``pid`` is gone."""
+class Closing(Protocol):
+    """The read end of a pipe whose write end only the service holds (a ``multiprocessing.connection.Connection``):
+    it turns readable (end of file) when the service closes its reader, or dies."""
+
+    def poll(self, timeout: float | None = None) -> bool: ...
+
+
+def watch_service(pid: int, interval: float = ORPHAN_CHECK, *, closing: Closing | None = None) -> None:
+    """End this process within ``interval`` seconds (or at the end of a read holding the GIL) once ``pid`` is gone,
+    and at once when ``closing`` turns readable (the service closes its reader: a worker still warming up ends too).
+
+    A pipe rather than a multiprocessing Event: an Event's condition never wakes its setter again once a process
+    waiting on it was killed (an overrun kills workers), a pipe cares not.
+    """
 
     def watch() -> None:
         while running(pid):
-            time.sleep(interval)
+            if closing is None:
+                time.sleep(interval)
+            elif closing.poll(interval):
+                break
         os._exit(1)
 
     threading.Thread(target=watch, name="leadbot-service-watch", daemon=True).start()
@@ -202,10 +221,12 @@ class _Worker:
         self.pool = pool
         self.pid = pid
 
-    def kill(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+    def kill(self, *, shut: bool = True) -> None:
+        """SIGKILL the worker; ``shut``: and shut its pool down without waiting (then it cannot be waited for)."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        if shut:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class ProcessReader:
@@ -221,18 +242,22 @@ class ProcessReader:
         context: str = "forkserver",
         task: Callable[[RawMessage], Extraction] | None = None,
     ) -> None:
-        self._settings = (extraction, nlp, os.getpid())
+        self._context = multiprocessing.get_context(context)
+        #: closed by close(): every worker then ends itself, those still building their Extractor too (issue 12)
+        closing, self._closing = self._context.Pipe(duplex=False)
+        self._settings = (extraction, nlp, os.getpid(), closing)
         #: what a worker runs per message: the worker's Extractor (a module-level function, for pickling)
         self._task = task or read_in_worker
         self._processes = processes
         self.budget = budget
-        self._context = multiprocessing.get_context(context)
         if context == "forkserver":
             # Workers fork from a server that has imported spaCy and the readers once: a replacement after
             # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
             self._context.set_forkserver_preload(["bot.intake.reader", "nlp.extractor"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
+        #: every pool started and not yet shut down, its worker ready or still warming up (pid not known yet)
+        self._pools: set[ProcessPoolExecutor] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -246,11 +271,14 @@ class ProcessReader:
         pool = ProcessPoolExecutor(
             max_workers=1, mp_context=self._context, initializer=_init_worker, initargs=self._settings
         )
+        self._pools.add(pool)
         try:
             pid = await asyncio.wrap_future(pool.submit(_ready))
-        except BaseException:
+        except Exception:
+            self._pools.discard(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        # cancelled (a stop during the start): the pool stays in _pools, for close() to end and wait for
         worker = _Worker(pool, pid)
         self._all.add(worker)
         return worker
@@ -281,6 +309,7 @@ class ProcessReader:
 
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
+        self._pools.discard(worker.pool)
         worker.kill()
         if self._closed:
             return
@@ -306,10 +335,26 @@ class ProcessReader:
             return
 
     async def close(self) -> None:
-        """Stop every worker now: a message in hand stays "received" and is read again at the next start."""
+        """Stop every worker now, none waited for: a message in hand stays "received" (read again at the next
+        start or by another instance's sweep), a worker still warming up ends too (issue 12: a bounded stop).
+
+        Returns once the workers have ended, or after ``CLOSE_TIMEOUT`` s (then they end on their own in
+        ``ORPHAN_CHECK``): the process exit, which joins the pools' threads, does not wait for a warm-up.
+        """
         self._closed = True
+        self._closing.close()
         for task in list(self._spawning):
             task.cancel()
         for worker in list(self._all):
-            worker.kill()
+            worker.kill(shut=False)  # the pool is shut down below, waiting for its thread and process
         self._all.clear()
+        pools, self._pools = list(self._pools), set()
+        if not pools:
+            return
+        ended = asyncio.gather(*(asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True) for pool in pools))
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await asyncio.shield(ended)
+        except TimeoutError:
+            log.warning("reading processes did not end within %g s of the stop; they end on their own",
+                        CLOSE_TIMEOUT)
