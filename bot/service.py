@@ -204,10 +204,10 @@ class Service:
     async def _start_reading(self) -> None:
         """The reader of accepted mail, and what this process keeps of the reading set-up.
 
-        A reader handed in (tests) is used as it is. Otherwise worker processes unless an extractor was handed
-        in (tests) or ``[intake] read_processes = 0``; then
-        this process keeps only the vendor templates (no spaCy: issue 11's memory goal). Otherwise an
-        Extractor here, read in a thread, warmed up before the first message's budget runs.
+        A reader handed in (tests) is used as it is. Otherwise worker processes read, unless an extractor was
+        handed in (tests) or ``[intake] read_processes = 0``; this process then keeps only the vendor templates
+        (no spaCy: issue 11's memory goal). Otherwise an Extractor here, read in a thread, warmed up before the
+        first message's budget runs.
         """
         from bot.intake.reader import ProcessReader, ThreadReader, VendorTemplates
 
