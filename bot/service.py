@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.intake.smtp import SmtpListener
 from parsers.lead import RawMessage
+from store.db import unreachable
 from store.records import AcceptedMessage
 from store.store import Store
 
@@ -163,7 +164,16 @@ class Service:
             resolver=build_resolver(settings),
         )
         self._accept_with = self.pipeline.accept  # before recover(): nothing accepted falls between
-        recovered = 0 if self._hold else await self.pipeline.recover()
+        recovered = 0
+        if not self._hold:
+            try:
+                recovered = await self.pipeline.recover()
+            except Exception as exc:
+                # The store went away after the listener started (issue 12): the service goes on, SMTP answers
+                # 451 while it is away, and the sweep re-queues what waits once it answers again.
+                if not unreachable(exc):
+                    raise
+                self.pipeline.store_state.down(exc)
         if recovered:
             log.info("re-queued %d message(s) accepted before the last stop", recovered)
         self._spawn(self.pipeline.run(), "pipeline")
