@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names, stop_words
+from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -108,11 +108,17 @@ class Names:
                 confidence -= 0.15
             add(doc, Candidate(PERSON, name, confidence, f"{self.source}.sender"))
         for candidate in list(candidates_of(doc)):
-            if candidate.field == "email" and (name := name_from_email(candidate.value)):
+            if candidate.field != "email" or any(f.startswith("role:") for f in candidate.flags):
+                continue
+            if name := name_from_email(candidate.value):
                 confidence = 0.45 if " " in name else 0.3
                 if chat and " " in name:
                     confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
                 add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
+            elif chat and (name := name_from_private_email(candidate.value)):
+                # "obadiah.kettleworth@gmail.com asked about …": a private address spells a name the
+                # gazetteers do not know; the weakest reading, for a note that names nobody else
+                add(doc, Candidate(PERSON, name, 0.5, f"{self.source}.email", candidate.start))
         if referred and not chat:
             self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
@@ -333,6 +339,23 @@ def name_from_email(address: str) -> str | None:
     ):
         return f"{parts[0].capitalize()} {parts[1].capitalize()}"
     return None
+
+
+def name_from_private_email(address: str) -> str | None:
+    """ "obadiah.kettleworth@gmail.com" → "Obadiah Kettleworth": first.last at a free-mail domain, both parts
+    words of three letters or more that are no function, note or organisation word."""
+    local, _, domain = address.partition("@")
+    parts = local.split(".")
+    if len(parts) != 2 or not is_free_mail(domain.casefold()):
+        return None
+    if is_surname(parts[0][1:]) or is_first_name(parts[0][1:]):
+        return None  # "mreyes.builds@": an initial and a surname, then a word that is no name
+    for part in parts:
+        folded = part.casefold()
+        if len(part) < 3 or not part.isalpha() or folded in not_names() or folded in stop_words() or (
+                folded in NOTE_WORDS or folded in org_words()):
+            return None
+    return f"{parts[0].capitalize()} {parts[1].capitalize()}"
 
 
 @Language.factory("leadbot_names", default_config={})
