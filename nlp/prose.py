@@ -199,7 +199,8 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
             return (is_first_name(bare) or is_surname(bare)) and folded not in NOTE_WORDS
         return is_first_name(bare) and folded not in stop_words()
     if is_surname(bare):
-        return folded not in NOTE_WORDS
+        # "frau annegret schäfer aus lübeck": a function word ends the name though it is a surname somewhere
+        return folded not in NOTE_WORDS and folded not in stop_words()
     return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
 
 
@@ -395,7 +396,8 @@ def confidence_of(found: ProseName) -> float:
     words = [w for w in found.name.split() if w.casefold() not in PARTICLES]
     known = is_first_name(words[0])
     if "cue" in found.evidence:
-        confidence = 0.8 if len(words) >= 2 or known or "title" in found.evidence else 0.5
+        # one unknown word after a cue is as often a firm or a portal ("Lead from Zillow:") as a surname
+        confidence = 0.8 if len(words) >= 2 or known or "title" in found.evidence else 0.45
     elif "title" in found.evidence:
         confidence = 0.75
     elif "shape" in found.evidence:
