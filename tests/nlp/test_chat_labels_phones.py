@@ -1,11 +1,13 @@
-"""Chat notes: several "Label: value" pairs on one line, seven-digit local numbers, numbers after a sentence end."""
+"""Several "Label: value" pairs on one line (chat notes and mail forms); seven-digit local numbers in notes;
+numbers after a sentence end."""
 
 from __future__ import annotations
 
 import pytest
 
-from nlp.chat import split_inline_labels
 from nlp.extractor import Extractor
+from parsers.labels import read_labels
+from parsers.labels.lookup import split_inline_labels
 from parsers.lead import RawMessage
 
 
@@ -83,3 +85,9 @@ def test_phones_in_notes(extractor: Extractor, note: str, phone: str) -> None:
 )
 def test_no_local_number_in_references_or_dates(extractor: Extractor, note: str) -> None:
     assert _lead(extractor, note)["phone"] is None
+
+
+def test_a_form_line_of_several_fields_in_a_mail() -> None:
+    read = read_labels("New request\nName: Barnaby Quist Tel: 614-555-0111 Interested in: gutter guards\n")
+    lead = read.fields.build()
+    assert (lead.value("full_name"), lead.value("phone")) == ("Barnaby Quist", "614-555-0111")
