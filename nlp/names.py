@@ -13,6 +13,7 @@ From and everything above the marker are outside the layout's region).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 from spacy.language import Language
@@ -34,6 +35,7 @@ from nlp.prose import (
     role_before,
     spelled_by_email,
 )
+from parsers.patterns import EMAIL
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -77,6 +79,7 @@ _STOP_WORDS = frozenset(
 )
 _VIA = re.compile(r"\s+(?:via|through|über|por medio de)\s+.*$|\s*[(\[].*?[)\]]\s*", re.IGNORECASE)
 _LOCAL_SPLIT = re.compile(r"[._-]")
+_DIGIT_RUNS = re.compile(r"\+?\(?\d[\d \t().\-/]{5,}\d")
 
 
 class Names:
@@ -89,6 +92,7 @@ class Names:
         self._labels(doc, layout, text)
         self._introductions(doc, layout, text)
         self._signature(doc, layout)
+        self._contact_block(doc, layout)
         chat = meta_of(doc).chat
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
@@ -220,6 +224,27 @@ class Names:
                 if not strong and not known:
                     continue
                 add(doc, Candidate(PERSON, name, 0.85 if strong else 0.8, self.source, m.start("name")))
+
+    def _contact_block(self, doc: Doc, layout: Layout) -> None:
+        """A line that is only a name, right above a line with an email or a phone ("Ignatius Oyelaran" /
+        "ignatius.o@…" / "(404) 555-0162"): the name of whoever those are; an email that spells it agrees."""
+        lines = layout.lines
+        for line, below in itertools.pairwise(lines):
+            if below.start - line.end > 2 or layout.in_greeting(line.start, line.end):
+                continue  # a blank line between: no longer one block
+            m = _NAME_LINE.match(line.text)
+            if not m or not (name := clean_name(m["name"])) or not 2 <= len(name.split()) <= 4:
+                continue
+            if any(w.casefold() in org_words() for w in name.split()):
+                continue
+            email = EMAIL.search(below.text)
+            if email is None and not any(sum(c.isdigit() for c in run) >= 7 for run in _DIGIT_RUNS.findall(below.text)):
+                continue
+            confidence = 0.6 if is_first_name(name.split()[0]) else 0.5
+            flags: tuple[str, ...] = ()
+            if email is not None and agrees_with_email(name, email.group()):
+                confidence, flags = confidence + 0.2, ("agrees_email",)
+            add(doc, Candidate(PERSON, name, confidence, f"{self.source}.block", line.start, flags=flags))
 
     def _signature(self, doc: Doc, layout: Layout) -> None:
         if layout.signoff_name and (name := clean_name(layout.signoff_name)):

@@ -258,6 +258,10 @@ def _e164(value: str, region: str) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+#: between two numbers in one phone field: " / ", " | ", ";", ",", " or " (in our seven languages)
+_PHONE_SEPARATOR = re.compile(r"[ \t]+[/|][ \t]+|[;,][ \t]*|[ \t]+(?:or|oder|o|ou|of|oppure)[ \t]+", re.IGNORECASE)
+
+
 def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     fv = fields.get("phone")
     if fv is None:
@@ -265,6 +269,10 @@ def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     if looks_like_date_or_time(fv.value):
         del fields["phone"]  # a date or time under a phone-ish label ("Called: 2018-02-19 08") is no number
         return
+    numbers = [p for p in _PHONE_SEPARATOR.split(fv.value) if len(re.sub(r"\D", "", p)) >= 7]
+    if len(numbers) >= 2:
+        # "(21) 99876-5432 / (21) 2555-0101": two numbers in one field; the first listed is the lead's phone
+        fv = replace(fv, value=numbers[0].strip())
     m = _PHONE_RUN.search(fv.value)
     value = m.group(0).strip() if m else fv.value.strip()
     if m and len(value) < len(fv.value.strip()) and not re.search(r"[A-Za-z]{3,}", fv.value):
