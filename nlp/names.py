@@ -291,10 +291,12 @@ def clean_name(raw: str) -> str | None:
     if not raw or any(c.isdigit() for c in raw) or "@" in raw or legal_suffix_re().search(raw):
         return None
     words: list[str] = []
-    for word in raw.split():
+    tokens = raw.split()
+    for i, word in enumerate(tokens):
         bare = word.strip(".,'’")
-        if bare.lower() in _STOP_WORDS and words:
-            break
+        if bare.lower() in _STOP_WORDS and words and not (
+                bare.lower() in PARTICLES and i + 1 < len(tokens) and tokens[-1][:1].isupper()):
+            break  # "Jörg van der Heyden": a particle before a capitalised surname is part of the name
         if bare.lower() in not_names():
             return None
         words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)

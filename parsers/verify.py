@@ -359,6 +359,12 @@ def _surname_first(fields: dict[str, FieldValue]) -> None:
     fields.setdefault("last_name", FieldValue(m["last"], full.source, full.confidence * 0.9))
 
 
+def _surname_shaped(value: str) -> bool:
+    """One word, or two in capitals or after a particle ("LE GOFF", "de Vries"): how forms write a surname."""
+    words = value.split()
+    return len(words) == 1 or (len(words) == 2 and (value.isupper() or words[0].casefold() in _PARTICLES))
+
+
 def _complete_names(fields: dict[str, FieldValue]) -> None:
     _strip_honorifics(fields)
     _surname_first(fields)
@@ -372,7 +378,8 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
         fields["first_name"] = full
         fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
         return
-    if full and first and not last and len(full.value.split()) == 1 and _words(full.value) != _words(first.value):
+    if full and first and not last and _surname_shaped(full.value) and _words(full.value) != _words(first.value) and (
+            _words(first.value)[:1] and _words(first.value)[0] not in _words(full.value)):
         # "Nom: Dupont / Prénom: Claire": a one-word "name" beside a first name is the surname
         fields["last_name"] = full
         fields["full_name"] = FieldValue(f"{first.value} {full.value}", full.source, full.confidence * 0.95)

@@ -7,7 +7,7 @@ import pytest
 
 from nlp.chat import quoted_message
 from nlp.extractor import Extractor
-from nlp.names import name_from_private_email
+from nlp.names import clean_name, name_from_private_email
 from parsers.lead import RawMessage
 
 
@@ -81,3 +81,20 @@ def test_lead_only_inside_a_quote_block(extractor: Extractor) -> None:
 )
 def test_quote_block_without_greeting_and_signoff(note: str, quoted: str) -> None:
     assert quoted_message(note) == quoted
+
+
+def test_off_the_phone_with_in_a_lowercase_note(extractor: Extractor) -> None:
+    note = "just off the phone w/ odile marchetti-brun from larkspur vet -- wants 2 exam tables. cell 480-555-0119"
+    assert _chat(extractor, note)["full_name"] == "Odile Marchetti-Brun"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Jörg van der Heyden", "Jörg van der Heyden"),
+        ("Anke de Wit", "Anke de Wit"),
+        ("Jörg from the office", "Jörg"),  # a stop word that is no particle still ends the name
+    ],
+)
+def test_clean_name_keeps_particles_before_a_surname(raw: str, name: str) -> None:
+    assert clean_name(raw) == name
