@@ -39,7 +39,7 @@ from parsers.patterns import EMAIL
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
-_PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom)"
+_PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom|['’]t)"
 NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Sr|Sra|Srta|Don|Doña|Ing|Lic)\.?"
 _NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
@@ -293,7 +293,7 @@ def clean_name(raw: str) -> str | None:
     words: list[str] = []
     tokens = raw.split()
     for i, word in enumerate(tokens):
-        bare = word.strip(".,'’")
+        bare = word if word in {"'t", "’t"} else word.strip(".,'’")  # "van 't Hoff" keeps its particle
         if bare.lower() in _STOP_WORDS and words and not (
                 bare.lower() in PARTICLES and i + 1 < len(tokens) and tokens[-1][:1].isupper()):
             break  # "Jörg van der Heyden": a particle before a capitalised surname is part of the name

@@ -93,6 +93,7 @@ def test_off_the_phone_with_in_a_lowercase_note(extractor: Extractor) -> None:
     [
         ("Jörg van der Heyden", "Jörg van der Heyden"),
         ("Anke de Wit", "Anke de Wit"),
+        ("Marloes van 't Hoff", "Marloes van 't Hoff"),
         ("Jörg from the office", "Jörg"),  # a stop word that is no particle still ends the name
     ],
 )
