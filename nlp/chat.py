@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import re
 
-from nlp.lexicon import greeting_re, is_first_name
+from nlp.lexicon import greeting_re, is_first_name, signoff_re
 from nlp.prose import agrees_with_email
+from parsers.labels.lookup import split_inline_labels
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -67,6 +68,12 @@ def _link_text(m: re.Match[str]) -> str:
 
 
 def split_chat(text: str) -> list[str]:
+    """The blocks of a note that each hold one lead's contact, with several "Label: value" pairs on one line
+    put on lines of their own (``split_inline_labels``); see ``_blocks``."""
+    return ["\n".join(split_inline_labels(line) for line in block.split("\n")) for block in _blocks(text)]
+
+
+def _blocks(text: str) -> list[str]:
     """The blocks of a note that each hold one lead's contact (a numbered list, or blank-line separated
     blocks), or ``[text]`` when the note is about one lead.
 
@@ -157,7 +164,7 @@ def quoted_message(text: str) -> str | None:
     """The prospect's own words quoted in a rep's note (a blockquote, a quotation, "she wrote: …"), or None."""
     block = [m["q"].strip() for m in _BLOCKQUOTE.finditer(text) if m["q"].strip()]
     if block:
-        return " ".join(block)
+        return _without_greeting_and_signoff(block)
     found = [m["q"].strip() for m in _QUOTED.finditer(text) if len(m["q"].split()) >= 3]
     if found:
         return " ".join(found)
@@ -192,6 +199,19 @@ _PASTED_INTRO = re.compile(
     r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}"
     r"(?::|\b(?:below|unten|abajo|abaixo|ci-dessous|sotto|hieronder))[ \t]*$"
 )
+
+
+def _without_greeting_and_signoff(lines: list[str]) -> str:
+    """A quoted mail's words: "Hi there," before and "Thanks, / Corinne Ashworth / 503-…" after are not
+    what the prospect asks (a single line is kept whole)."""
+    greeting = greeting_re().match(lines[0])
+    if len(lines) > 1 and greeting and len(lines[0][greeting.end():].split()) <= 2:
+        lines = lines[1:]  # "Hi there," / "Hola Tomás,": the greeting alone on its line
+    for i, line in enumerate(lines[1:], 1):
+        if len(line) <= 40 and signoff_re().match(line):
+            lines = lines[:i]
+            break
+    return " ".join(lines)
 
 
 def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:

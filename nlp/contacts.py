@@ -121,7 +121,7 @@ class Contacts:
         taken: list[tuple[int, int]] = []
         regions: list[str] | None = None
         # PhoneNumberMatcher is thorough but slow over prose: give it only digit runs that could be numbers
-        for run in PHONE_RUN.finditer(text, r0, r1):
+        for run in _runs(text, r0, r1):
             if sum(c.isdigit() for c in run.group()) < 7 or looks_like_date_or_time(run.group()):
                 continue
             if _REFERENCE.search(text, max(r0, run.start() - 30), run.start()) or _GLUED_CODE.search(
@@ -138,6 +138,8 @@ class Contacts:
                     self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string), ())
                 if found:
                     break
+        if meta_of(doc).chat and self.default_region in _NANP:
+            self._local_numbers(doc, layout, text, taken)
         # labelled lines whose number did not validate: kept, flagged
         for line in layout.lines:
             if not _PHONE_LABEL.match(line.text) or any(line.start <= s < line.end for s, _ in taken):
@@ -149,6 +151,20 @@ class Contacts:
                                 ("invalid_phone",))
                 break
 
+    def _local_numbers(self, doc: Doc, layout: Layout, text: str, taken: list[tuple[int, int]]) -> None:
+        """ "555-0148" in a rep's note: a seven-digit local number (the area code left out, as people say a
+        number in North America) is the lead's phone, weaker than any full number; never part of a longer run,
+        a date, or a reference ("order 555-0148")."""
+        r0, r1 = layout.region
+        for m in _LOCAL_NUMBER.finditer(text, r0, r1):
+            if any(s <= m.start() < e for s, e in taken) or _REFERENCE.search(
+                    text, max(r0, m.start() - 30), m.start()) or _GLUED_CODE.search(text, max(r0, m.start() - 3),
+                                                                                    m.start()):
+                continue
+            if not phonenumbers.is_possible_number_string(m.group(), self.default_region):
+                continue
+            self._add_phone(doc, layout, text, m.group(), m.start(), m.end(), ("local_number",))
+
     def _add_phone(self, doc: Doc, layout: Layout, text: str, raw: str, start: int, end: int,
                    flags: tuple[str, ...]) -> None:
         if not layout.in_region(start, end) or _inside_email(start, text, layout):
@@ -159,12 +175,40 @@ class Contacts:
             return
         labelled = bool(_PHONE_LABEL.match(text[line_start:end]))
         confidence = 0.9 if labelled else 0.75
-        if flags:
+        if "local_number" in flags:
+            confidence = 0.7 if labelled else 0.6
+        elif flags:
             confidence = 0.5
         value = raw.strip()
         if value.count("(") != value.count(")"):
             value = value.strip("()")  # "(480-555-0163) …" cut inside the brackets
         add(doc, Candidate("phone", value, confidence, self.source, start, flags=flags))
+
+
+#: North American regions, where a number said without its area code is seven digits ("555-0148")
+_NANP = frozenset({"US", "CA"})
+_LOCAL_NUMBER = re.compile(r"(?<![\w+(./-])(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
+#: a sentence end inside a digit run ("the F-250. 405-555-0181"): no number goes on past it
+_SENTENCE_END = re.compile(r"\.[ \t]+")
+
+
+def _runs(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The digit runs that may hold a phone number, cut at sentence ends."""
+    out: list[re.Match[str]] = []
+    for run in PHONE_RUN.finditer(text, start, end):
+        cut = _SENTENCE_END.search(run.group())
+        if cut is None:
+            out.append(run)
+            continue
+        pos = run.start()
+        for piece in _SENTENCE_END.split(run.group()):
+            m = PHONE_RUN.match(text, pos, pos + len(piece))
+            if m is not None:
+                out.append(m)
+            pos += len(piece)
+            gap = _SENTENCE_END.match(text, pos)
+            pos = gap.end() if gap else pos
+    return out
 
 
 def _inside_email(pos: int, text: str, layout: Layout) -> bool:

@@ -103,6 +103,17 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+_QUOTE_MARK = re.compile(r"[ \t]*>[ \t]?")
+_CONTACT = re.compile(r"@[\w-]+\.|\d(?:[ \t().-]*\d){6}")
+
+
+def _unquoted(line: Line) -> Line:
+    m = _QUOTE_MARK.match(line.text)
+    if m is None or not line.text[m.end():].strip():
+        return line
+    return Line(line.start + m.end(), line.end, line.text[m.end():])
+
+
 def guess_language(text: str) -> str:
     """The text's language (en de es pt fr it nl; "en" when unsure), by ``parsers.language``."""
     return _guess_language(text[:2000], default="en") or "en"
@@ -153,6 +164,10 @@ def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> L
     (a colleague's internal mail, not the prospect's).
     """
     lines = split_lines(text)
+    if pasted and not any(_CONTACT.search(ln.text) for ln in lines if not _QUOTE_MARK.match(ln.text)):
+        # a chat note whose lead is only in its "> …" lines: the rep quoted the prospect's mail (Slack's quote
+        # block), which is no earlier mail of ours
+        lines = [_unquoted(ln) for ln in lines]
     start_idx = 0
     forwarded = False
     inner: dict[str, str] = {}

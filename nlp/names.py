@@ -13,6 +13,7 @@ From and everything above the marker are outside the layout's region).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 from spacy.language import Language
@@ -20,7 +21,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, not_names, stop_words
+from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -34,10 +35,11 @@ from nlp.prose import (
     role_before,
     spelled_by_email,
 )
+from parsers.patterns import EMAIL
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
-_PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom)"
+_PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom|['’]t)"
 NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Sr|Sra|Srta|Don|Doña|Ing|Lic)\.?"
 _NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
@@ -77,6 +79,7 @@ _STOP_WORDS = frozenset(
 )
 _VIA = re.compile(r"\s+(?:via|through|über|por medio de)\s+.*$|\s*[(\[].*?[)\]]\s*", re.IGNORECASE)
 _LOCAL_SPLIT = re.compile(r"[._-]")
+_DIGIT_RUNS = re.compile(r"\+?\(?\d[\d \t().\-/]{5,}\d")
 
 
 class Names:
@@ -89,6 +92,7 @@ class Names:
         self._labels(doc, layout, text)
         self._introductions(doc, layout, text)
         self._signature(doc, layout)
+        self._contact_block(doc, layout)
         chat = meta_of(doc).chat
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
@@ -108,11 +112,17 @@ class Names:
                 confidence -= 0.15
             add(doc, Candidate(PERSON, name, confidence, f"{self.source}.sender"))
         for candidate in list(candidates_of(doc)):
-            if candidate.field == "email" and (name := name_from_email(candidate.value)):
+            if candidate.field != "email" or any(f.startswith("role:") for f in candidate.flags):
+                continue
+            if name := name_from_email(candidate.value):
                 confidence = 0.45 if " " in name else 0.3
                 if chat and " " in name:
                     confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
                 add(doc, Candidate(PERSON, name, confidence, f"{self.source}.email", candidate.start))
+            elif chat and (name := name_from_private_email(candidate.value)):
+                # "obadiah.kettleworth@gmail.com asked about …": a private address spells a name the
+                # gazetteers do not know; the weakest reading, for a note that names nobody else
+                add(doc, Candidate(PERSON, name, 0.5, f"{self.source}.email", candidate.start))
         if referred and not chat:
             self._writer_is_partner(doc, layout, {r[0].casefold() for r in referred})
         return doc
@@ -215,6 +225,27 @@ class Names:
                     continue
                 add(doc, Candidate(PERSON, name, 0.85 if strong else 0.8, self.source, m.start("name")))
 
+    def _contact_block(self, doc: Doc, layout: Layout) -> None:
+        """A line that is only a name, right above a line with an email or a phone ("Ignatius Oyelaran" /
+        "ignatius.o@…" / "(404) 555-0162"): the name of whoever those are; an email that spells it agrees."""
+        lines = layout.lines
+        for line, below in itertools.pairwise(lines):
+            if below.start - line.end > 2 or layout.in_greeting(line.start, line.end):
+                continue  # a blank line between: no longer one block
+            m = _NAME_LINE.match(line.text)
+            if not m or not (name := clean_name(m["name"])) or not 2 <= len(name.split()) <= 4:
+                continue
+            if any(w.casefold() in org_words() for w in name.split()):
+                continue
+            email = EMAIL.search(below.text)
+            if email is None and not any(sum(c.isdigit() for c in run) >= 7 for run in _DIGIT_RUNS.findall(below.text)):
+                continue
+            confidence = 0.6 if is_first_name(name.split()[0]) else 0.5
+            flags: tuple[str, ...] = ()
+            if email is not None and agrees_with_email(name, email.group()):
+                confidence, flags = confidence + 0.2, ("agrees_email",)
+            add(doc, Candidate(PERSON, name, confidence, f"{self.source}.block", line.start, flags=flags))
+
     def _signature(self, doc: Doc, layout: Layout) -> None:
         if layout.signoff_name and (name := clean_name(layout.signoff_name)):
             known = is_first_name(name.split()[0])
@@ -260,10 +291,12 @@ def clean_name(raw: str) -> str | None:
     if not raw or any(c.isdigit() for c in raw) or "@" in raw or legal_suffix_re().search(raw):
         return None
     words: list[str] = []
-    for word in raw.split():
-        bare = word.strip(".,'’")
-        if bare.lower() in _STOP_WORDS and words:
-            break
+    tokens = raw.split()
+    for i, word in enumerate(tokens):
+        bare = word if word in {"'t", "’t"} else word.strip(".,'’")  # "van 't Hoff" keeps its particle
+        if bare.lower() in _STOP_WORDS and words and not (
+                bare.lower() in PARTICLES and i + 1 < len(tokens) and tokens[-1][:1].isupper()):
+            break  # "Jörg van der Heyden": a particle before a capitalised surname is part of the name
         if bare.lower() in not_names():
             return None
         words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)
@@ -333,6 +366,23 @@ def name_from_email(address: str) -> str | None:
     ):
         return f"{parts[0].capitalize()} {parts[1].capitalize()}"
     return None
+
+
+def name_from_private_email(address: str) -> str | None:
+    """ "obadiah.kettleworth@gmail.com" → "Obadiah Kettleworth": first.last at a free-mail domain, both parts
+    words of three letters or more that are no function, note or organisation word."""
+    local, _, domain = address.partition("@")
+    parts = local.split(".")
+    if len(parts) != 2 or not is_free_mail(domain.casefold()):
+        return None
+    if is_surname(parts[0][1:]) or is_first_name(parts[0][1:]):
+        return None  # "mreyes.builds@": an initial and a surname, then a word that is no name
+    for part in parts:
+        folded = part.casefold()
+        if len(part) < 3 or not part.isalpha() or folded in not_names() or folded in stop_words() or (
+                folded in NOTE_WORDS or folded in org_words()):
+            return None
+    return f"{parts[0].capitalize()} {parts[1].capitalize()}"
 
 
 @Language.factory("leadbot_names", default_config={})

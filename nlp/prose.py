@@ -49,12 +49,15 @@ _POST_CUE = (
 )
 
 
+_POST_CUE_LOWER = re.compile(rf"(?<=[\w'’])[ \t]+(?:{_POST_CUE})\b")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]")
+
 #: "Mr. X from …": what comes after is X's firm
 _FIRM_LEAD_IN = re.compile(
     r"(?i)[^\W\d_][ \t]+(?:from|at|of|von der|von|bei|chez|de la empresa|da empresa|de|da|do|del|della|di|du|van)"
     r"[ \t]+$|@[ \t]*$")
 _CONNECTOR_AFTER = re.compile(r"[ \t]+(?:from|at|of|de|da|do|del|della|di|du|van|von der|von)[ \t]+(?=[^\W\d_])")
-_AFTER_COLON = re.compile(r"(?<=[^\W\d_])[ \t]*[:–—][ \t]+")
+_AFTER_COLON = re.compile(r"(?<=[^\W\d_])(?:[ \t]*[:–—]|[ \t]+-)[ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
@@ -196,7 +199,8 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
             return (is_first_name(bare) or is_surname(bare)) and folded not in NOTE_WORDS
         return is_first_name(bare) and folded not in stop_words()
     if is_surname(bare):
-        return folded not in NOTE_WORDS
+        # "frau annegret schäfer aus lübeck": a function word ends the name though it is a surname somewhere
+        return folded not in NOTE_WORDS and folded not in stop_words()
     return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
 
 
@@ -292,11 +296,24 @@ def role_before(text: str, start: int) -> str | None:
     return next((role for role, value in m.groupdict().items() if value), None)
 
 
-def _name_ending_at(text: str, floor: int, end: int) -> tuple[str, int, int] | None:
-    """The capitalised name that ends at ``end`` (read from a capitalised word after ``floor``), or None."""
+def _name_ending_at(text: str, floor: int, end: int, *, alone: bool = False) -> tuple[str, int, int] | None:
+    """The capitalised name that ends at ``end`` (read from a capitalised word after ``floor``), or None.
+
+    Two words at least; ``alone`` also takes a known first name by itself ("Ana from Blue Fern called")."""
     for m in _CAPITALISED.finditer(text, floor, end):
         name = read_name_at(text, m.start())
-        if name and name[2] == end and len(name[0].split()) >= 2:
+        if name and name[2] == end and (len(name[0].split()) >= 2 or (alone and is_first_name(name[0]))):
+            return name
+    return None
+
+
+def _lower_name_before(text: str, floor: int, end: int) -> tuple[str, int, int] | None:
+    """In a note typed without capitals, the name that ends right before a cue at ``end`` ("marguerite
+    dupont-lafayette stopped by"): read from the farthest known first name among the four words before."""
+    starts = [m.start() for m in _LOWER_WORD.finditer(text, max(floor, end - 80), end)][-4:]
+    for pos in starts:
+        name = read_name_at(text, pos, lower=True)
+        if name and text[name[2] : end].strip() == "" and len(name[0].split()) >= 2:
             return name
     return None
 
@@ -325,11 +342,17 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         if lead_in := _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
             # "Mr. Kwabena Asante-Darko from Volta Agritech called": the firm, not the caller; the one who
             # called is the person right before the connector
-            keep(_name_ending_at(text, max(start, lead_in.start() - 60), lead_in.start() + 1), ("cue",))
+            keep(_name_ending_at(text, max(start, lead_in.start() - 60), lead_in.start() + 1, alone=True), ("cue",))
             continue
         name = read_name_at(text, m.start("name"))
         if name and (name[2] >= m.end("name") - 1 or _CONNECTOR_AFTER.match(text, name[2], m.end("name"))):
             keep(name, ("cue",))  # "Fernanda Lacerda da Construtora Lacerda ligou": the person before the firm
+        elif name is None:
+            # "FYI Olu Adeyemi rang": the capitalised run began with a note word; the name is the rest of it
+            keep(_name_ending_at(text, m.start("name"), m.end("name")), ("cue",))
+    if lower:
+        for m in _POST_CUE_LOWER.finditer(text, start, end):
+            keep(_lower_name_before(text, start, m.start()), ("cue",))
     for m in finditer_folded(role_cue_re(), text, start, end):
         keep(read_name_at(text, m.end(), lower=lower), ("role",))
     if not lower:
@@ -346,8 +369,12 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     for m in _AFTER_COLON.finditer(text, start, end):
         # "sent him back to me: ray delacroix-hunt, runs …": a known first name and a surname opening a clause
         name = read_name_at(text, m.end(), lower=lower)
-        if name and len(name[0].split()) >= 2 and is_first_name(name[0].split()[0]) and (
-                text[name[2] : name[2] + 1] in {",", "(", ".", "\n", ""}):
+        if name is None or len(name[0].split()) < 2:
+            continue
+        after = text[name[2] : name[2] + 1]
+        if (is_first_name(name[0].split()[0]) and after in {",", "(", ".", "\n", ""}) or (
+                not lower and after in {"\n", ""} and m.group().strip() == ":"):
+            # "Lead from the expo: Farrukh Aliyev" alone on the rest of its line names a person, known or not
             keep(name, ("list_item",))
     for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
         pos = start + m.end()
@@ -369,7 +396,8 @@ def confidence_of(found: ProseName) -> float:
     words = [w for w in found.name.split() if w.casefold() not in PARTICLES]
     known = is_first_name(words[0])
     if "cue" in found.evidence:
-        confidence = 0.8 if len(words) >= 2 or known or "title" in found.evidence else 0.5
+        # one unknown word after a cue is as often a firm or a portal ("Lead from Zillow:") as a surname
+        confidence = 0.8 if len(words) >= 2 or known or "title" in found.evidence else 0.45
     elif "title" in found.evidence:
         confidence = 0.75
     elif "shape" in found.evidence:

@@ -258,6 +258,10 @@ def _e164(value: str, region: str) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+#: between two numbers in one phone field: " / ", " | ", ";", ",", " or " (in our seven languages)
+_PHONE_SEPARATOR = re.compile(r"[ \t]+[/|][ \t]+|[;,][ \t]*|[ \t]+(?:or|oder|o|ou|of|oppure)[ \t]+", re.IGNORECASE)
+
+
 def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     fv = fields.get("phone")
     if fv is None:
@@ -265,6 +269,10 @@ def _verify_phone(fields: dict[str, FieldValue], default_region: str) -> None:
     if looks_like_date_or_time(fv.value):
         del fields["phone"]  # a date or time under a phone-ish label ("Called: 2018-02-19 08") is no number
         return
+    numbers = [p for p in _PHONE_SEPARATOR.split(fv.value) if len(re.sub(r"\D", "", p)) >= 7]
+    if len(numbers) >= 2:
+        # "(21) 99876-5432 / (21) 2555-0101": two numbers in one field; the first listed is the lead's phone
+        fv = replace(fv, value=numbers[0].strip())
     m = _PHONE_RUN.search(fv.value)
     value = m.group(0).strip() if m else fv.value.strip()
     if m and len(value) < len(fv.value.strip()) and not re.search(r"[A-Za-z]{3,}", fv.value):
@@ -351,6 +359,12 @@ def _surname_first(fields: dict[str, FieldValue]) -> None:
     fields.setdefault("last_name", FieldValue(m["last"], full.source, full.confidence * 0.9))
 
 
+def _surname_shaped(value: str) -> bool:
+    """One word, or two in capitals or after a particle ("LE GOFF", "de Vries"): how forms write a surname."""
+    words = value.split()
+    return len(words) == 1 or (len(words) == 2 and (value.isupper() or words[0].casefold() in _PARTICLES))
+
+
 def _complete_names(fields: dict[str, FieldValue]) -> None:
     _strip_honorifics(fields)
     _surname_first(fields)
@@ -364,7 +378,8 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
         fields["first_name"] = full
         fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
         return
-    if full and first and not last and len(full.value.split()) == 1 and _words(full.value) != _words(first.value):
+    if full and first and not last and _surname_shaped(full.value) and _words(full.value) != _words(first.value) and (
+            _words(first.value)[:1] and _words(first.value)[0] not in _words(full.value)):
         # "Nom: Dupont / Prénom: Claire": a one-word "name" beside a first name is the surname
         fields["last_name"] = full
         fields["full_name"] = FieldValue(f"{first.value} {full.value}", full.source, full.confidence * 0.95)

@@ -18,7 +18,14 @@ from functools import lru_cache
 from parsers.address import find_in_line, parse_address
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
-from parsers.labels.lookup import ROLE_WORDS, lookup_label, lookup_loose, question_label, split_run_in_labels
+from parsers.labels.lookup import (
+    ROLE_WORDS,
+    lookup_label,
+    lookup_loose,
+    question_label,
+    split_inline_labels,
+    split_run_in_labels,
+)
 from parsers.patterns import EMAIL, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
@@ -261,6 +268,8 @@ def read_labels(
     out = TextRead()
     text = split_run_in_labels(text[:MAX_TEXT])
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # "Name: Barnaby Quist Tel: 614-555-0111": a value ends where the next label on its line starts
+    lines = [part for line in lines for part in split_inline_labels(line).split("\n")]
     extra_skip = tuple(norm_label(s) for s in extra_skip_sections)
     section = "lead"
     #: the role of the other side a "skip" section is about ("dealer", "agent"…)

@@ -209,3 +209,50 @@ def question_label(key: str) -> tuple[str, int] | None:
         if any(f" {n} " in padded for n in needles):
             return result
     return None
+
+
+#: one to three words and a colon after a value on the same line: "… Thiago Nascimento Telefone: (21) …"
+_INLINE_LABEL = re.compile(
+    r"(?<=\S)[ \t]+(?=(?P<label>(?:[^\W\d_][\w.'’/-]*[ \t]+){0,2}[^\W\d_][\w.'’/-]*)[ \t]*:[ \t]+\S)")
+_LEADING_LABEL = re.compile(r"^[ \t]*(?P<label>[^\W\d_][\w .'’/-]{0,40}?)[ \t]*:[ \t]+\S")
+#: the slots whose label starts a new field even in a line that opened with prose ("Lead from the expo: …");
+#: not the company's ("… Company: …" in a rep's sentence is as often a note as a field)
+_CONTACT_SLOTS = frozenset({"phone", "email", "full_name", "first_name", "last_name"})
+
+
+def split_inline_labels(line: str) -> str:
+    """A line of several "Label: value" pairs (Slack's ``*Name:* … *Phone:* …`` with its stars gone, a form
+    pasted flat) cut into one line per pair, so that a value ends where the next label starts: "Nome: Thiago
+    Nascimento Telefone: (21) 99876-5432" → "Nome: Thiago Nascimento" / "Telefone: (21) 99876-5432".
+
+    A label inside a line is one of the label dictionaries'; after a line that opened with a
+    known label any field's label cuts, after prose only a contact field's ("… Farrukh Aliyev Phone:
+    …"), and "re:" or other two-letter words never do."""
+    if line.count(":") < 2 or _CODE.search(line):
+        return line
+    lead = _LEADING_LABEL.match(line)
+    labelled = lead is not None and _known_label(lead["label"]) is not None
+    cuts: list[int] = []
+    for m in _INLINE_LABEL.finditer(line):
+        words = m["label"].split()
+        for n in range(len(words), 0, -1):  # the longest label that ends at the colon: "Interested in"
+            label = " ".join(words[-n:])
+            slot = _known_label(label)
+            if slot is None or len(label) < 3 or (not labelled and slot not in _CONTACT_SLOTS):
+                continue
+            cuts.append(m.start("label") + len(m["label"]) - len(label))
+            break
+    if not cuts:
+        return line
+    cuts = sorted(set(cuts))
+    parts = [line[a:b].strip().rstrip(",;|") for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    return "\n".join(p for p in parts if p)
+
+
+#: a line of a parameter dump or JSON ("{name: …, phone: …}", "=>"): the payload reader's, not cut
+_CODE = re.compile(r"[{}\[\]]|=>|\":")
+
+
+def _known_label(label: str) -> str | None:
+    found = lookup_label(label.strip(" *_"))
+    return found[0] if found else None

@@ -72,3 +72,17 @@ def test_company_written_as_the_name() -> None:
     lead = finalize(_lead(full_name="Kiln & Co LLC", email="hello@kiln.example"))
     assert lead.value("company") == "Kiln & Co LLC"
     assert lead.value("full_name") is None
+
+
+@pytest.mark.parametrize(
+    ("full", "first", "expected"),
+    [
+        ("LE GOFF", "Anne-Sophie", "Anne-Sophie LE GOFF"),  # a form's "Nom" in capitals beside "Prénom"
+        ("de Vries", "Anke", "Anke de Vries"),
+        ("Dupont", "Claire", "Claire Dupont"),
+        ("Claire Dupont", "Claire", "Claire Dupont"),  # the full name already holds the first name
+    ],
+)
+def test_surname_under_a_name_label_beside_a_first_name(full: str, first: str, expected: str) -> None:
+    lead = finalize(_lead(full_name=full, first_name=first))
+    assert lead.value("full_name") == expected
