@@ -26,7 +26,8 @@ from nlp.lexicon import (
     read_lines,
     stop_words,
 )
-from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words
+from nlp.places import is_city
+from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words, role_re
 from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -75,8 +76,12 @@ class Orgs:
                 confidence, flags = 0.2, _PARTNER  # the partner's own firm under their name
             elif _for_recipient(text, m.start(), r0):
                 confidence, flags = 0.2, _RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
+            elif role := _role_before(text, m.start(), r0):
+                confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
-            if city := _CITY_AFTER.match(text, m.end()):  # "Bellandi & Figli S.r.l. (Prato)"
+            city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
+            if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
+                # "Bellandi & Figli S.r.l. (Prato)", "Transportes Ibáñez S.L., de Zaragoza"
                 add(doc, Candidate(ADDRESS, city["city"], 0.55, self.source, city.start("city"),
                                    parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1):
@@ -120,6 +125,9 @@ class Orgs:
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
+            head, _, rest = org.partition(" ")
+            if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0:
+                org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
             if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
                 org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
             org = _trim(_sentence_cut(org))
@@ -154,7 +162,9 @@ class Orgs:
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
             flags: tuple[str, ...] = ()
-            if any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
+            if role := _role_before(text, start, r0):
+                confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
+            elif any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
                 confidence, flags = 0.3, _PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
             elif _for_recipient(text, start, r0):
                 confidence, flags = 0.2, _RECIPIENT
@@ -193,13 +203,22 @@ class Orgs:
             own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
             if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
                 add(doc, Candidate("company", _capitalised(words), 0.6, f"{self.source}.prose", m.start("org")))
+                self._lower_city_after(doc, text, m.start("org") + m["org"].find(words[-1]) + len(words[-1]))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
                 if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
                     add(doc, Candidate("company", org, 0.6, f"{self.source}.prose", m.start("org")))
+                    self._lower_city_after(doc, text, m.start("org") + m["org"].find(words[-1]) + len(words[-1]))
                     break
                 words.pop()
+
+    def _lower_city_after(self, doc: Doc, text: str, end: int) -> None:
+        """ "from copperleaf dental (tempe)": a known city in brackets after a firm typed without capitals."""
+        m = _LOWER_CITY_AFTER.match(text, end)
+        if m and is_city(m["city"]):
+            city = " ".join(w.capitalize() for w in m["city"].split())
+            add(doc, Candidate(ADDRESS, city, 0.55, f"{self.source}.prose", m.start("city"), parts={"city": city}))
 
     def _signature_line(self, doc: Doc, lines: tuple[Line, ...]) -> None:
         """A signature line that spells the prospect's mail domain ("Crestline Dental Group" for
@@ -280,6 +299,15 @@ def _recipient_cue() -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])[^.!?\n]{{0,30}}$")
 
 
+def _role_before(text: str, start: int, floor: int) -> str | None:
+    """The role ("partner", "agent", "staff") a cue right before the firm at ``start`` gives it: "our partner
+    Elektro Hansen", "via our agent Summit Realty" (``patterns/role_cues.txt``)."""
+    m = role_re().search(text, max(floor, start - 40), start)
+    if m is None or m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
+        return None
+    return m.lastgroup
+
+
 def _for_recipient(text: str, start: int, floor: int) -> bool:
     """Whether the firm at ``start`` follows "your company" / "Ihre Firma" … in its sentence."""
     return _recipient_cue().search(text, max(floor, start - 60), start) is not None
@@ -289,7 +317,7 @@ def _for_recipient(text: str, start: int, floor: int) -> bool:
 _CAP = r"[^\W\d_a-zß-öø-ÿ][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
     rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:(?:&|\+|e|y|and|und|et|of|de|del|la|las|los|di|da|do|dos|du|"
-    rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv)(?![\w'’.&-])|{_CAP}))*)"
+    rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv|eG)(?![\w'’.&-])|{_CAP}))*)"
 )
 #: German and Dutch compounds end in the noun: "Zahnarztpraxis", "Autohaus", "Dachdeckerbetrieb", "Bouwbedrijf"
 _COMPOUND_ORG = ("praxis", "klinik", "betrieb", "bedrijf", "technik", "service", "handel", "werkstatt", "bau",
@@ -314,6 +342,12 @@ _CITY_AFTER = re.compile(
     r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?(?:[ \t]+(?:campus|office|branch|site|plant|location|store|standort|"
     r"filiale|werk|sede|oficina|sucursal|planta|filial|agence|site|succursale|stabilimento|vestiging))?\)"
 )
+#: "Transportes Ibáñez S.L., de Zaragoza", "Krüger GmbH aus Köln": a place word, then a known city's name
+_PLACE_AFTER = re.compile(
+    r",?[ \t]+(?:de|from|of|in|aus|em|en|à|di|da|uit|van)[ \t]+"
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2}?)(?=[ \t]*(?:[.,;)\n]|$))")
+#: "(tempe)" after a firm in a note typed without capitals
+_LOWER_CITY_AFTER = re.compile(r"[ \t]*\((?P<city>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})\)")
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
 _CITY_IN_BRACKETS = re.compile(
     r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")

@@ -81,3 +81,15 @@ def test_a_partners_firm_is_no_fallback_for_the_leads() -> None:
     assert [(o.field, o.value, o.role) for o in lead.others] == [("company", "Summit Realty", "partner")]
     own = Candidate("company", "Greer Bakery", 0.6, "nlp:orgs.prose", 120)
     assert assemble([partner, own]).value("company") == "Greer Bakery"
+
+
+def test_a_firm_named_right_after_a_partner_cue_is_the_partners(nlp: Language) -> None:
+    text = "kam über unseren Partner Elektro Hansen: Emil Brückner, privat, Reinbek, mobil 0176 555 0142"
+    lead = read_free_text(nlp, text, chat=True)
+    assert lead.value("company") is None
+
+
+def test_a_cooperative_keeps_its_legal_form(nlp: Language) -> None:
+    text = "Frau Henrike ter Beek, Leiterin Objektverwaltung bei der Nordlicht Wohnbau eG (Hamburg-Barmbek)"
+    lead = read_free_text(nlp, text, chat=True)
+    assert (lead.value("company"), lead.value("city")) == ("Nordlicht Wohnbau eG", "Hamburg-Barmbek")
