@@ -74,7 +74,7 @@ class Orgs:
             flags: tuple[str, ...] = ()
             if referred and m.start() >= signature_start:
                 confidence, flags = 0.2, _PARTNER  # the partner's own firm under their name
-            elif _for_recipient(text, m.start(), r0):
+            elif _for_recipient(text, m.start(), r0, m.end()):
                 confidence, flags = 0.2, _RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
             elif role := _role_before(text, m.start(), r0):
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
@@ -166,7 +166,7 @@ class Orgs:
                 confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
             elif any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
                 confidence, flags = 0.3, _PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
-            elif _for_recipient(text, start, r0):
+            elif _for_recipient(text, start, r0, end):
                 confidence, flags = 0.2, _RECIPIENT
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
@@ -308,9 +308,26 @@ def _role_before(text: str, start: int, floor: int) -> str | None:
     return m.lastgroup
 
 
-def _for_recipient(text: str, start: int, floor: int) -> bool:
-    """Whether the firm at ``start`` follows "your company" / "Ihre Firma" … in its sentence."""
-    return _recipient_cue().search(text, max(floor, start - 60), start) is not None
+def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
+    """Whether the firm at ``start`` (ending at ``end``) is the one written to: after "your company" / "Ihre
+    Firma" … in its sentence; addressed at a line's start ("Bright Line Electric LLC, a homeowner near you
+    needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
+    if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
+        return True
+    if end < 0:
+        return False
+    if _ACCOUNT_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ADDRESSED.match(text, end) is not None
+
+
+#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
+_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
+_ACCOUNT_AFTER = re.compile(
+    r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"
+    r"händler|konto|cuenta|conta|compte)[ \t]*(?:id|#|no\.?|number|nr\.?|nummer|n[ºo°])")
 
 
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text

@@ -93,3 +93,24 @@ def test_a_cooperative_keeps_its_legal_form(nlp: Language) -> None:
     text = "Frau Henrike ter Beek, Leiterin Objektverwaltung bei der Nordlicht Wohnbau eG (Hamburg-Barmbek)"
     lead = read_free_text(nlp, text, chat=True)
     assert (lead.value("company"), lead.value("city")) == ("Nordlicht Wohnbau eG", "Hamburg-Barmbek")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You have a new lead!\nBright Line Electric LLC, a homeowner near you needs help.\nJOB: EV charger\n"
+        "Reggie Thibodeaux\n(337) 555-0126",
+        "New request for a quote.\nCustomer: Reggie Thibodeaux, (337) 555-0126\n"
+        "Bright Line Electric LLC | Pro ID 20339 | (337) 555-0100",
+        "Customer: Odette Farrow, 719-555-0175. This lead was sent to: Marcus Delgado, Front Range Realty LLC.",
+    ],
+)
+def test_the_firm_a_portal_sends_the_lead_to_is_not_the_prospects(nlp: Language, text: str) -> None:
+    lead = read_free_text(nlp, text)
+    assert lead.value("company") is None
+    assert "recipient" in {o.role for o in lead.others if o.field == "company"}
+
+
+def test_a_firm_opening_a_line_without_addressing_anyone_stays_the_prospects(nlp: Language) -> None:
+    lead = read_free_text(nlp, "Hello,\nTidewater Marine Supply Inc., a boat parts wholesaler, needs a new roof.")
+    assert lead.value("company") == "Tidewater Marine Supply Inc."
