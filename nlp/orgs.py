@@ -232,11 +232,11 @@ class Orgs:
                 text = line.text.strip()
                 # "|", "&" and dashes join a title to a firm: they are no words of the line
                 words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
-                if not words or len(words) > 8 or "@" in text or any(ch.isdigit() for ch in text):
-                    continue
+                if not words or len(words) > 12 or "@" in text or any(ch.isdigit() for ch in text):
+                    continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
                 for part in _SIGNATURE_SPLIT.split(text):
                     part = part.strip()
-                    if _agrees_domain(part, cores) and not _is_job_title(part.split()):
+                    if len(part.split()) <= 6 and _agrees_domain(part, cores) and not _is_job_title(part.split()):
                         add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
                         return
         self._below_the_name(doc, lines, cores)

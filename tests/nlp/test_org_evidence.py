@@ -20,6 +20,9 @@ from nlp.orgs import _agrees_domain, _domain_cores
         # joined by a comma
         ("Our dock needs new decking.\n\nThanks\nDevon Ashcroft\nPurchasing Lead, Kestrel Outdoor & Marine\n",
          "d.ashcroft@kestrelmarine.example", "Kestrel Outdoor & Marine"),
+        # name, title and firm on one line
+        ("Count us in for the campus walkthrough.\n\nThanks,\nDana Osei | Director of Facilities & Operations | "
+         "Larkspur Charter Schools\n", "dosei@larkspurcharter.example", "Larkspur Charter Schools"),
         # joined by a dash, accents the domain cannot write
         ("Merci pour le devis.\n\nCordialement,\nÉlodie Rivière\nGérante – Boulangerie Rivière\n",
          "contact@boulangerie-riviere.example", "Boulangerie Rivière"),
