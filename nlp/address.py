@@ -91,7 +91,8 @@ class Address:
 
 
     def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
-        """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña"."""
+        """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
+        known city alone in brackets ("Anneke de Vries (Utrecht)", "(Round Rock, TX)")."""
         lower = not any(c.isupper() for c in text[r0:r1])
         for m in _CITY_CUE.finditer(text, r0, r1):
             city = _city_at(text, m.end(), lower and bool(m["home"]))
@@ -104,6 +105,15 @@ class Address:
                     confidence += 0.1
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
+                return True
+        for m in _BRACKETED.finditer(text, r0, r1):
+            city = m["city"]
+            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words():
+                parts = {"city": city}
+                if m["region"] and m["region"] in _REGIONS:
+                    parts["region"] = m["region"]
+                add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.5, f"{self.source}.prose",
+                                   m.start("city"), parts=parts))
                 return True
         return False
 
@@ -151,7 +161,8 @@ class Address:
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
                 name = part["seg"]
-                if (name[0].isupper() and is_city(name) and not is_first_name(name.split()[0])
+                if (name[0].isupper() and is_city(name) and name not in _REGIONS
+                        and not is_first_name(name.split()[0])
                         and name.casefold() not in time_words() and not greeting_re().match(name)):
                     start = line.start + part.start("seg")
                     self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
@@ -176,12 +187,18 @@ _ASKS_ABOUT = re.compile(
 )
 #: a place cue before a gazetteer city, in any of our languages
 _PLACE_CUE = re.compile(
-    r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|à|a|près de|vers|"
+    r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|de|à|a|près de|vers|"
     r"da|di|nel|nella|uit|bij|te|rond)[ \t]+"
 )
 #: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
 _SEGMENTS = re.compile(
-    r"(?:^|,[ \t]+|[ \t][-–|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–|·•][ \t])")
+    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
+
+
+#: "(Utrecht)", "(Round Rock, TX)", "(Campinas - SP)": a place's name alone in brackets
+_BRACKETED = re.compile(
+    r"\((?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
+    r"(?:[ \t]*(?:,|[ \t]-)[ \t]*(?P<region>[A-Z]{2}))?\)")
 
 
 def _plausible_city(text: str, city: str, end: int) -> bool:
@@ -197,8 +214,8 @@ def _plausible_city(text: str, city: str, end: int) -> bool:
         word = nxt.group()
         if word.casefold() in place_words() or word.casefold() in org_words():
             return False
-        if city[0].isupper() and word[0].isupper() and word.casefold() not in stop_words():
-            return False
+        if city[0].isupper() and word[0].isupper() and word.casefold() not in stop_words() and word not in _REGIONS:
+            return False  # "Reno Street", but "Round Rock TX"
     return True
 
 
@@ -262,7 +279,8 @@ _REGION_AFTER = re.compile(
 _REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
-    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*(?P<region>[A-Z]{2})")
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*"
+    rf"(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})")
 _NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß-öø-ÿ][\w'’-]* [^\W\d_a-zß-öø-ÿ]")
 
 

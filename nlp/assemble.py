@@ -106,13 +106,15 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
     person = _resolve_person(by_field.get(PERSON, []))
     if person:
         fields.update(person)
-    if by_field.get(ADDRESS):
-        best = max(by_field[ADDRESS], key=_rank)
+    addresses = _own(by_field.get(ADDRESS, []))
+    if addresses:
+        best = max(addresses, key=_rank)
         for key in _ADDRESS_FIELDS:
             if best.parts.get(key):
                 fields[key] = FieldValue(best.parts[key], best.component, round(best.confidence, 2))
     for name in _SIMPLE_FIELDS:
-        chosen = _resolve(by_field.get(name, []))
+        found = by_field.get(name, [])
+        chosen = _resolve(_own(found) if name in _OWN_ONLY else found)
         if chosen:
             fields[name] = chosen
     company = fields.get("company")
@@ -125,6 +127,16 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
             fields["interest"] = FieldValue(f"{interest.value} ({ref})", interest.source, interest.confidence,
                                             interest.flags, interest.alternatives)
     return ExtractedLead(fields, _role_values(candidates_seen))
+
+
+#: fields only the lead's own value may fill: a partner's, a recipient's or a listing's firm or address is no
+#: fallback when the lead gave none ("our partner Jake at Summit Realty" names no firm of the client's)
+_OWN_ONLY = frozenset({"company"})
+
+
+def _own(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates no role cue gave to someone else."""
+    return [c for c in candidates if not any(f.startswith("role:") for f in c.flags)]
 
 
 def _rank(c: Candidate) -> tuple[float, int]:

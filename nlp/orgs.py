@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,7 +26,8 @@ from nlp.lexicon import (
     read_lines,
     stop_words,
 )
-from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words
+from nlp.places import is_city
+from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words, role_re
 from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -71,10 +71,17 @@ class Orgs:
             if not any(ch.isalpha() for ch in org.split()[0]):
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership
             confidence = 0.8 if m.start() >= signature_start else 0.75
+            flags: tuple[str, ...] = ()
             if referred and m.start() >= signature_start:
-                confidence = 0.2  # the partner's own firm under their name
-            add(doc, Candidate("company", org, confidence, self.source, m.start()))
-            if city := _CITY_AFTER.match(text, m.end()):  # "Bellandi & Figli S.r.l. (Prato)"
+                confidence, flags = 0.2, _PARTNER  # the partner's own firm under their name
+            elif _for_recipient(text, m.start(), r0, m.end()):
+                confidence, flags = 0.2, _RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
+            elif role := _role_before(text, m.start(), r0):
+                confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
+            add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
+            city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
+            if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
+                # "Bellandi & Figli S.r.l. (Prato)", "Transportes Ibáñez S.L., de Zaragoza"
                 add(doc, Candidate(ADDRESS, city["city"], 0.55, self.source, city.start("city"),
                                    parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1):
@@ -83,7 +90,9 @@ class Orgs:
             if org and org[0].isdigit():
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
-                add(doc, Candidate("company", org, 0.7, self.source, m.start("org")))
+                recipient = _for_recipient(text, m.start("org"), r0)
+                add(doc, Candidate("company", org, 0.2 if recipient else 0.7, self.source, m.start("org"),
+                                   flags=_RECIPIENT if recipient else ()))
         if not referred:
             self._signature_line(doc, layout.signature)
         if meta_of(doc).chat:
@@ -116,6 +125,9 @@ class Orgs:
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
+            head, _, rest = org.partition(" ")
+            if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0:
+                org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
             if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
                 org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
             org = _trim(_sentence_cut(org))
@@ -149,9 +161,15 @@ class Orgs:
                 confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
-            if any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
-                confidence = 0.3  # "our partner Jake Tillman at Summit Realty": the partner's firm
-            add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start))
+            flags: tuple[str, ...] = ()
+            if role := _role_before(text, start, r0):
+                confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
+            elif any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
+                confidence, flags = 0.3, _PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
+            elif _for_recipient(text, start, r0, end):
+                confidence, flags = 0.2, _RECIPIENT
+            add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
+                               flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
                                                      if text[max(r0, m.start() - 1) : m.start()] == "(" else None)
             if city and (evidence or agrees or affiliated):
@@ -185,52 +203,72 @@ class Orgs:
             own_particle = words[0] in PARTICLES and len(words) > 2 and words[1] in surnames
             if len(words) >= 2 and family and trade and (words[0] not in stop_words() or own_particle):
                 add(doc, Candidate("company", _capitalised(words), 0.6, f"{self.source}.prose", m.start("org")))
+                self._lower_city_after(doc, text, m.start("org") + m["org"].find(words[-1]) + len(words[-1]))
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
                 if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
                     add(doc, Candidate("company", org, 0.6, f"{self.source}.prose", m.start("org")))
+                    self._lower_city_after(doc, text, m.start("org") + m["org"].find(words[-1]) + len(words[-1]))
                     break
                 words.pop()
 
+    def _lower_city_after(self, doc: Doc, text: str, end: int) -> None:
+        """ "from copperleaf dental (tempe)": a known city in brackets after a firm typed without capitals."""
+        m = _LOWER_CITY_AFTER.match(text, end)
+        if m and is_city(m["city"]):
+            city = " ".join(w.capitalize() for w in m["city"].split())
+            add(doc, Candidate(ADDRESS, city, 0.55, f"{self.source}.prose", m.start("city"), parts={"city": city}))
+
     def _signature_line(self, doc: Doc, lines: tuple[Line, ...]) -> None:
         """A signature line that spells the prospect's mail domain ("Crestline Dental Group" for
-        hv@crestlinedental.com) is their organisation, legal suffix or not."""
+        hv@crestlinedental.com) is their organisation, legal suffix or not; so is one part of a line that
+        joins a job title to it ("Office Manager | Halverson Tool & Die", "Gérante – Boulangerie Rivière")."""
         _name, sender_email, _subject = effective_sender(doc)
         emails = [c.value for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
         cores = _domain_cores([*emails, *([sender_email] if sender_email else [])])
-        if not cores:
-            self._below_the_name(doc, lines)
-            return
-        for line in lines[:8]:
-            text = line.text.strip()
-            if not text or len(text.split()) > 6 or "@" in text or any(ch.isdigit() for ch in text):
-                continue
-            for part in re.split(r"\s+[|·•]\s+|\s+[-–]\s+", text):
-                compact = _COMPACT.sub("", part.casefold())
-                if len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores):
-                    add(doc, Candidate("company", part.strip(), 0.75, self.source, line.start))
-                    return
+        if cores:
+            for line in lines[:8]:
+                text = line.text.strip()
+                # "|", "&" and dashes join a title to a firm: they are no words of the line
+                words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+                if not words or len(words) > 12 or "@" in text or any(ch.isdigit() for ch in text):
+                    continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
+                for part in _SIGNATURE_SPLIT.split(text):
+                    part = part.strip()
+                    if len(part.split()) <= 6 and _agrees_domain(part, cores) and not _is_job_title(part.split()):
+                        add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
+                        return
+        self._below_the_name(doc, lines, cores)
 
-    def _below_the_name(self, doc: Doc, lines: tuple[Line, ...]) -> None:
-        """With no email domain to agree with: the signature line right below the prospect's name, when it
-        bears their surname or ends in an organisation's noun ("Anneke Roosendaal / Roosendaal Events")."""
+    def _below_the_name(self, doc: Doc, lines: tuple[Line, ...], cores: set[str]) -> None:
+        """The signature line below the prospect's name (a job title's line may sit between, or share the
+        line: "Operations Manager, Sierra Cold Storage"), when it bears their surname, ends in an
+        organisation's noun or a legal form, or the mail domain spells it in part ("Ames Family Orchards",
+        amesorchards.com)."""
         persons = [c for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
                    and not any(f.startswith("role:") for f in c.flags)]
         if not persons:
             return
         lead = max(persons, key=lambda c: c.confidence)  # the writer signing a referral is not the lead
-        for above, line in pairwise(lines[:4]):
-            if above.text.strip().casefold() != lead.value.casefold():
-                continue
+        below = next((lines[i + 1 : i + 3] for i, line in enumerate(lines[:4])
+                      if line.text.strip().casefold() == lead.value.casefold()), ())
+        surnames = {w.casefold() for w in lead.value.split()[1:]}
+        for line in below:
             text = line.text.strip()
-            words = [w.strip(".,").casefold() for w in text.split()]
-            if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text) or "@" in text or _is_job_title(
-                    text.split()):
+            if any(ch.isdigit() for ch in text) or "@" in text:
                 return
-            surnames = {w.casefold() for w in lead.value.split()[1:]}
-            if words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(text):
-                add(doc, Candidate("company", text, 0.65, self.source, line.start))
+            parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
+            titled = _is_job_title(parts[0].split()) if parts else False
+            if titled and len(parts) == 1:
+                continue  # "Operations Manager" on its own line: the firm may follow
+            org = parts[-1] if titled else text
+            words = [w.strip(".,").casefold() for w in org.split()]
+            if not 2 <= len(words) <= 5 or _is_job_title(org.split()):
+                return
+            if (words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(org)
+                    or _agrees_domain(org, cores)):
+                add(doc, Candidate("company", org, 0.65, self.source, line.start + line.text.find(org)))
             return
 
     def _domain(self, doc: Doc) -> None:
@@ -246,11 +284,57 @@ class Orgs:
                 return
 
 
+#: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
+_SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
+_PARTNER = ("role:partner",)
+_RECIPIENT = ("role:recipient",)
+
+
+@cache
+def _recipient_cue() -> re.Pattern[str]:
+    """ "your company", "Ihre Firma", "su empresa" … (``patterns/recipient_cues.txt``) ending a sentence's text
+    a few words before a firm's name: that firm is the one written to."""
+    phrases = sorted(read_lines("recipient_cues.txt"), key=len, reverse=True)
+    alt = "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in phrases)
+    return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])[^.!?\n]{{0,30}}$")
+
+
+def _role_before(text: str, start: int, floor: int) -> str | None:
+    """The role ("partner", "agent", "staff") a cue right before the firm at ``start`` gives it: "our partner
+    Elektro Hansen", "via our agent Summit Realty" (``patterns/role_cues.txt``)."""
+    m = role_re().search(text, max(floor, start - 40), start)
+    if m is None or m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
+        return None
+    return m.lastgroup
+
+
+def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
+    """Whether the firm at ``start`` (ending at ``end``) is the one written to: after "your company" / "Ihre
+    Firma" … in its sentence; addressed at a line's start ("Bright Line Electric LLC, a homeowner near you
+    needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
+    if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
+        return True
+    if end < 0:
+        return False
+    if _ACCOUNT_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ADDRESSED.match(text, end) is not None
+
+
+#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
+_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
+_ACCOUNT_AFTER = re.compile(
+    r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"
+    r"händler|konto|cuenta|conta|compte)[ \t]*(?:id|#|no\.?|number|nr\.?|nummer|n[ºo°])")
+
+
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text
 _CAP = r"[^\W\d_a-zß-öø-ÿ][\w'’.&-]*|\d[\w-]*[^\W\d_][\w-]*"
 _ORG_RUN = re.compile(
     rf"(?<![\w@.'’-])(?P<org>(?:{_CAP})(?:[ \t]+(?:(?:&|\+|e|y|and|und|et|of|de|del|la|las|los|di|da|do|dos|du|"
-    rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv)(?![\w'’.&-])|{_CAP}))*)"
+    rf"des|della|van|von|der|den|ter|ten|zu|the|am|an|im|zum|zur|al|srl|spa|sas|sarl|gmbh|llc|inc|ltd|ltda|bv|eG)(?![\w'’.&-])|{_CAP}))*)"
 )
 #: German and Dutch compounds end in the noun: "Zahnarztpraxis", "Autohaus", "Dachdeckerbetrieb", "Bouwbedrijf"
 _COMPOUND_ORG = ("praxis", "klinik", "betrieb", "bedrijf", "technik", "service", "handel", "werkstatt", "bau",
@@ -275,6 +359,12 @@ _CITY_AFTER = re.compile(
     r"[ \t]*(?:[,-][ \t]*[A-Z]{2}[ \t]*)?(?:[ \t]+(?:campus|office|branch|site|plant|location|store|standort|"
     r"filiale|werk|sede|oficina|sucursal|planta|filial|agence|site|succursale|stabilimento|vestiging))?\)"
 )
+#: "Transportes Ibáñez S.L., de Zaragoza", "Krüger GmbH aus Köln": a place word, then a known city's name
+_PLACE_AFTER = re.compile(
+    r",?[ \t]+(?:de|from|of|in|aus|em|en|à|di|da|uit|van)[ \t]+"
+    r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2}?)(?=[ \t]*(?:[.,;)\n]|$))")
+#: "(tempe)" after a firm in a note typed without capitals
+_LOWER_CITY_AFTER = re.compile(r"[ \t]*\((?P<city>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){0,2})\)")
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
 _CITY_IN_BRACKETS = re.compile(
     r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")
@@ -429,11 +519,36 @@ def _domain_cores(addresses: Iterable[str]) -> set[str]:
 def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
     """Whether the email domain spells the firm's name (one the start of the other; ``exact``: the name is the
     domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
-    do not count: "Castellví Ceràmica" is castellviceramica.es."""
+    do not count: "Castellví Ceràmica" is castellviceramica.es. Not ``exact``, a domain also agrees when it
+    is the name with words left out ("Ames Family Orchards", amesorchards.com) or when both share all but a
+    word's ending ("Kline Family Dentistry", klinefamilydental.com)."""
     compact = _COMPACT.sub("", fold(org))
+    if len(compact) < 4:
+        return False
     if exact:
-        return len(compact) >= 4 and any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
-    return len(compact) >= 4 and any(compact.startswith(c) or c.startswith(compact) for c in cores)
+        return any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
+    if any(compact.startswith(c) or c.startswith(compact) for c in cores):
+        return True
+    words = [w for w in (_COMPACT.sub("", fold(w)) for w in org.split()) if w]
+    return any(_spelled_by_words(c, words) or _shared_stem(c, compact) for c in cores)
+
+
+def _spelled_by_words(core: str, words: list[str]) -> bool:
+    """ "amesorchards" from "Ames Family Orchards": the core is the first word and later ones, in order."""
+    if len(words) < 3 or not core.startswith(words[0]):
+        return False
+    pos, used = 0, 0
+    for word in words:
+        if core.startswith(word, pos):
+            pos, used = pos + len(word), used + 1
+    return pos == len(core) and used >= 2
+
+
+def _shared_stem(core: str, compact: str) -> bool:
+    """ "klinefamilydental" and "klinefamilydentistry": one long common start, differing only at the end."""
+    shorter = min(len(core), len(compact))
+    common = next((i for i, (a, b) in enumerate(zip(core, compact, strict=False)) if a != b), shorter)
+    return common >= 8 and common * 5 >= shorter * 4
 
 
 def company_from_domain(domain: str) -> str:

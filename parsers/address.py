@@ -50,6 +50,10 @@ CA_RE = re.compile(
 )
 #: five digits then the city: Germany, Spain, France, Italy (and Austria/Switzerland with four, see below)
 EU_RE = re.compile(rf"(?<![\w-])(?:D-|E-|F-|I-)?(?P<zip>\d{{5}})[ \t]+(?P<city>{CITY})")
+#: four digits then the city: Austria, Switzerland, Belgium, Luxembourg, Denmark, Norway ("1070 Wien",
+#: "8001 Zürich", "2000 Antwerpen"), read only after a street
+EU4_RE = re.compile(rf"(?<![\w-])(?:(?P<prefix>A|CH|B|L|DK|N)-)?(?P<zip>[1-9]\d{{3}})[ \t]+(?P<city>{CITY})")
+_EU4_COUNTRY = {"A": "AT", "CH": "CH", "B": "BE", "L": "LU", "DK": "DK", "N": "NO"}
 UK_RE = re.compile(r"(?<![\w-])(?P<zip>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b")
 NL_RE = re.compile(rf"(?<![\w-])(?P<zip>[1-9]\d{{3}}[ \t]?(?!SA|SD|SS)[A-Z]{{2}})[ \t]+(?P<city>{CITY})")
 PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
@@ -347,6 +351,11 @@ def _nonempty(parts: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v}
 
 
+def _after(line: str, floor: int) -> str:
+    """``line`` with its first ``floor`` characters blanked (offsets stay those of the line)."""
+    return " " * floor + line[floor:] if floor else line
+
+
 def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
                  lang: str | None = None) -> list[FoundAddress]:
     """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
@@ -358,13 +367,15 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             taken.append((item.start, item.end))
             found.append(item)
 
+    floor = 0  # where the text before the next postcode starts: a second address in a line has its own street
     for m in US_RE.finditer(line):
-        street, city, start = split_prefix(line, offset, m.start(), previous)
+        street, city, start = split_prefix(_after(line, floor), offset, m.start(), None if floor else previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
         if street and not city:
             parts.update(split_us_street_city(f"{street} {m.group()}"))
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
+        floor = m.end()
     for m in CA_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
@@ -402,6 +413,13 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
                                                                        "it": "IT"}.get(lang or "")
         parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
+    for m in EU4_RE.finditer(line):
+        street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
+        if not street or not (DE_STREET.search(street) or ROMANCE_STREET.search(street)
+                              or NUMBER_THEN_ROMANCE.search(street)):
+            continue  # four digits and a word are a count as often as a postcode: a street's shape must come first
+        parts = {"street": street, "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+        keep(FoundAddress(start, offset + m.end(), parts, _EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):

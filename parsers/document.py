@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import parse_qsl
 
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
@@ -142,6 +143,8 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
     if kind == "html" and (hint.endswith((".xml", ".adf")) or "<!ENTITY" in text[:65536].upper()
                            or re.match(r"\s*<!DOCTYPE\s+(?!html)", text, re.IGNORECASE)):
         kind = "xml"  # an XML document with a DTD: the XML reader refuses entity declarations
+    if kind == "text" and (form := _form_encoded(text)) is not None:
+        kind, text = "json", form  # a webhook's form post ("From=%2B1720…&FromCity=AURORA&…"): its keys and values
     if kind == "json":
         mail = _mail_in_json(text)
         if mail is not None:
@@ -152,6 +155,20 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
     if kind == "html":
         return Document("html", html_to_text(text), html=text)
     return Document("text", text)
+
+
+#: a form-encoded body (application/x-www-form-urlencoded): one line of at least four key=value pairs
+_FORM_ENCODED = re.compile(r"\s*[\w.\[\]-]+=[^&\s]*(?:&[\w.\[\]-]+=[^&\s]*){3,}\s*")
+
+
+def _form_encoded(text: str) -> str | None:
+    """A form-encoded body as the JSON object of its keys and values (the first value of a repeated key)."""
+    if len(text) > 65536 or not _FORM_ENCODED.fullmatch(text):
+        return None
+    pairs: dict[str, str] = {}
+    for key, value in parse_qsl(text.strip(), keep_blank_values=False):
+        pairs.setdefault(key, value)
+    return json.dumps(pairs, ensure_ascii=False)
 
 
 #: keys of an inbound-parse webhook (SendGrid, Mailgun, Postmark, CloudMailin…) that carry the mail's parts,

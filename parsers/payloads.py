@@ -181,12 +181,25 @@ def _business_side(unit: Any) -> frozenset[str]:
     person's own contact details. Without such a person object a company object may be the lead's own."""
     if not isinstance(unit, dict):
         return frozenset()
-    person = any(isinstance(v, dict) and set(tokens(str(k))) & _PERSON_CONTAINERS and _has_contact(v)
-                 for k, v in unit.items())
-    if not person:
+    if not any(_holds_person(k, v, 0) for k, v in unit.items()):
         return frozenset()
     return frozenset(str(k) for k, v in unit.items() if isinstance(v, dict)
                      and set(tokens(str(k))) & _BUSINESS_CONTAINERS and not set(tokens(str(k))) & _PERSON_CONTAINERS)
+
+
+_NUMBER_LEAF = re.compile(r"\+?[\d \t().-]{7,20}")
+
+
+def _holds_person(key: Any, value: Any, depth: int) -> bool:
+    """Whether ``value`` is, or holds a few levels down, a person's object with their contact details
+    ("call": {"caller": {"number": …}} beside "account": {"name": "Gulf Coast Roofing"})."""
+    if not isinstance(value, dict) or depth > 2:
+        return False
+    if set(tokens(str(key))) & _PERSON_CONTAINERS and (_has_contact(value) or any(
+            isinstance(v, str) and _NUMBER_LEAF.fullmatch(v) for v in value.values())):
+        return True  # a caller's object may give its number under a bare "number" key
+    return any(_holds_person(k, v, depth + 1) for k, v in value.items()
+               if not set(tokens(str(k))) & _BUSINESS_CONTAINERS)
 
 
 def _is_call_payload(obj: Any, depth: int = 0) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.address import parse_address
+from parsers.address import find_addresses, parse_address
 from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
@@ -130,6 +130,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
                          and len(parse_address(c.value)) >= 2), None)
             if home is not None:
                 col.add("address", home.value, home.source, confidence=home.confidence * 0.9, rank=home.rank + 10)
+            elif own := next((a for a in find_addresses("\n".join(prose)) if a.parts.get("street")), None):
+                # the property's lines under "PROPERTY TO SELL", no labels: the seller's own address
+                for slot, value in own.parts.items():
+                    col.add(slot, value, "reader:labels:seller-home", confidence=0.7, rank=70)
     for line in prose:
         listed = listing_line(line)
         if listed is not None:

@@ -232,7 +232,8 @@ def test_agent_who_passes_on_her_buyer_is_not_the_lead(extractor: Extractor) -> 
         # one bare word after "from / für / de" is a place or a thing, not a firm
         ("Neuer Interessent aus Passau: Ortrud Kessel, ortrud.kessel@web.de, will Angebot für Dachfenster", None,
          "Passau"),
-        ("Cliente nuevo: Iker Arregui, de Getxo, interesado en el plan empresa. iker.arregui@gmail.com", None, None),
+        ("Cliente nuevo: Iker Arregui, de Getxo, interesado en el plan empresa. iker.arregui@gmail.com", None,
+         "Getxo"),
         ("Imke Solberg llamó desde Castellón, quiere presupuesto. 964 55 02 31", None, "Castellón"),
         # a titled person is never their firm; the firm in brackets is, with its town and state
         ("Rückruf von Dr. Anselm Vierling (Kanzlei Vierling & Partner, Kiel) unter 0431 5550 7721",
