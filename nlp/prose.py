@@ -327,6 +327,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     def keep(name: tuple[str, int, int] | None, evidence: tuple[str, ...]) -> None:
         if name is None or (name[1], evidence[0]) in seen:
             return
+        if all(w.casefold() in PARTICLES for w in name[0].split()):
+            return  # "Le llamo el lunes": a particle alone ("Le", "van", "de") names nobody
         seen.add((name[1], evidence[0]))
         found.append(ProseName(name[0], name[1], name[2], evidence, role_before(text, name[1])))
 
@@ -394,6 +396,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
 def confidence_of(found: ProseName) -> float:
     """How sure a prose reading is that it names a person (not whose the person is)."""
     words = [w for w in found.name.split() if w.casefold() not in PARTICLES]
+    if not words:
+        return 0.0
     known = is_first_name(words[0])
     if "cue" in found.evidence:
         # one unknown word after a cue is as often a firm or a portal ("Lead from Zillow:") as a surname

@@ -99,3 +99,9 @@ def test_off_the_phone_with_in_a_lowercase_note(extractor: Extractor) -> None:
 )
 def test_clean_name_keeps_particles_before_a_surname(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+def test_a_particle_alone_after_a_cue_names_nobody(extractor: Extractor) -> None:
+    # "Le llamo el lunes": "Le" is a surname particle, not a person; it once crashed the reader
+    note = "Llamó hoy el Sr. Ibarra, quiere presupuesto para persianas. Le llamo el lunes."
+    assert _chat(extractor, note)["full_name"] == "Ibarra"
