@@ -162,6 +162,8 @@ def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
 
     Distance counts characters; a word after the date counts 1.5× (a word before it speaks for it more), and
     each comma, colon or conjunction between costs as much as 25 characters (the word is another clause's)."""
+    while end > start + 1 and text[end - 1] == ".":
+        end -= 1  # "a partir de enero." ends its sentence: the next one's words are not this date's
     left = max(start - 90, 0)
     for m in _SENTENCE_END.finditer(text, left, start):
         left = m.end()
@@ -179,6 +181,8 @@ def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
             elif m.start() >= end:
                 gap = text[end : m.start()]
                 distance = len(gap) * 1.5 + 5
+            elif m.start() < start < m.end():
+                gap, distance = "", 0.0  # "come by" in "come by Thursday": the phrase's "by" is the word's
             else:
                 continue
             found.append((distance + _CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap)), kind))

@@ -1,0 +1,41 @@
+"""Timeline evidence: farewells, a viewing and a rep's own errand say no; a sentence ends at its date."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from nlp.freetext import read_free_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm interested in the blue hatchback. Hope to hear from you soon.",
+        "Looking forward to hearing from you soon!",
+        "Ich freue mich, bald von Ihnen zu hören.",
+        "Quedo a la espera de saber de ustedes pronto.",
+        "Me gustaría visitarlo este sábado por la mañana.",
+        "Could we schedule a viewing this Saturday?",
+        "I can come by Thursday after 6 to see it.",
+        "Können wir die Wohnung am Freitag besichtigen?",
+        "Ik wil de woning graag bezichtigen op zaterdag.",
+        "Dana will send him specs and pricing by Friday.",
+    ],
+)
+def test_a_farewell_a_viewing_or_an_errand_is_no_timeline(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the next sentence's "send" is not this date's word
+        ("Wir wollen die Buchhaltung ab Januar. Können Sie uns ein Angebot senden?", "ab Januar"),
+        ("Queremos cambiar de gestoría a partir de enero. ¿Nos podrían enviar presupuesto?", "a partir de enero"),
+        ("We plan to buy within 3 months, hope to see the car first.", "within 3 months"),
+        ("Can someone come out this week to look at the furnace?", "this week"),
+    ],
+)
+def test_the_plan_stays_a_timeline(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
