@@ -139,7 +139,9 @@ def evidence_res() -> dict[str, re.Pattern[str]]:
 def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """An anchor word right before ("Rollout Q1", "Baubeginn: Februar") and right after ("Q1 pilot") a date."""
     words = _alternation(_evidence_words()["anchor"])
-    return (re.compile(rf"(?i)(?<![\w'’-])(?:{words})[ \t]*:?[ \t]+$"),
+    by = (r"(?:[ \t]+(?:bis|by|until|before|vor|hasta|antes de|até|avant|entro|voor|uiterlijk)"
+          r"(?:[ \t]+(?:ende|end of|the end of|fin de|finales de|fim de|fin|fine|eind))?)?")  # "Entscheidung bis Ende"
+    return (re.compile(rf"(?i)(?<![\w'’-])(?:{words}){by}[ \t]*:?[ \t]+$"),
             re.compile(rf"(?i)^[ \t]+(?:{words})(?![\w'’-])"))
 
 
@@ -216,6 +218,36 @@ def anchored(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@cache
+def _deadline_re() -> re.Pattern[str]:
+    """A deadline word and the event it names, written right before a date: "before the lease starts (in April)"."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    words = _alternation(terms["deadline"])
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{words})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}\(?$")
+
+
+@cache
+def deadline_event_re() -> re.Pattern[str]:
+    """A deadline, its event and a bare month or season: "before next harvest (August)", "antes de la vendimia de
+    septiembre", "vor der Ernte im September"; the whole phrase is the timeline."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    months = "|".join(sorted((re.escape(t) for t in terms["months"] if len(t) > 3), key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(terms['deadline'])})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}"
+                      rf"(?:\((?:{months})(?:\s+20\d\d)?\)|(?:de|del|of|in|im|en|em|di|van)\s+(?:{months}))(?![\w'’-])")
+
+
+def with_deadline(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the event a deadline word names before the date: "in April" in "… before the lease
+    starts in April" is "before the lease starts in April"; "(August)" in "before next harvest (August)"."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 60)
+    m = _deadline_re().search(text, line_start, start)
+    if m is None:
+        return start, end
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        end += 1
+    return m.start(), end
+
+
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 
 
@@ -238,6 +270,7 @@ class Timeline:
         found.extend((m.start(), m.end(), "specific") for m in grammar.finditer(target, b0, b1))
         found.extend((m.start("date"), m.end("date"), "anchored")
                      for m in _anchored_bare_re().finditer(layout.text, b0, b1))
+        found.extend((m.start(), m.end(), "anchored") for m in deadline_event_re().finditer(layout.text, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
@@ -249,6 +282,7 @@ class Timeline:
             if not is_prospects(layout.text, start, end, horizon=horizon):
                 continue
             start, end = anchored(layout.text, start, end)
+            start, end = with_deadline(layout.text, start, end)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
             add(doc, Candidate("timeline", value, confidence, self.source, start))
         return doc

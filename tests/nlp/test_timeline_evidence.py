@@ -39,3 +39,24 @@ def test_a_farewell_a_viewing_or_an_errand_is_no_timeline(nlp: Language, text: s
 )
 def test_the_plan_stays_a_timeline(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We need the chairs installed before the lease starts in april.", "before the lease starts in april"),
+        ("It has to be up before next harvest (August). Can you give me a ballpark?", "before next harvest (August)"),
+        ("Necesitamos la nave lista antes de la vendimia de septiembre.", "antes de la vendimia de septiembre"),
+        ("Die Halle muss vor der Ernte im September stehen.", "vor der Ernte im September"),
+        ("Nous voulons finir avant la rentrée de septembre.", "avant la rentrée de septembre"),
+        # an anchor with its deadline: what happens by then
+        ("• sucht 4 Etikettierer, Entscheidung bis Ende Q1", "Entscheidung bis Ende Q1"),
+    ],
+)
+def test_a_deadline_keeps_its_event(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize("text", ["Please call before lunch in May.", "I was there before the storm in August."])
+def test_a_deadline_needs_a_plan(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") is None
