@@ -25,7 +25,7 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of,
 from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
-from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests
+from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
@@ -115,7 +115,8 @@ def want_re() -> re.Pattern[str]:
     want = _cues()["want"]
     assert isinstance(want, dict)
     words = [w for by_lang in want.values() for w in by_lang]
-    return re.compile(rf"(?i:(?<![\w'’])(?:{_words_re(words)}))\s*:?\s+(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
+    return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(words)}))\s*:?\s+"
+                      rf"(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
 
 
 @cache
@@ -165,15 +166,15 @@ class Interest:
                 obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
                 if obj:
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
+        _name, _email, subject = effective_sender(doc)
+        if subject and (about := _subject_object(subject)):
+            found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
         wishes: list[Candidate] = []
-        if not chat:  # a note's "needs …" is read above; "we need …" in a mail or a form is the prospect's own
+        if found and not chat:  # a note's "needs …" is read above; "we need …" in a mail is the prospect's own
             for m in finditer_folded(want_re(), text, b0, b1):
                 obj = _wanted_object(text[m.start("obj") : m.end("obj")])
                 if obj:
                     wishes.append(Candidate("interest", obj, 0.0, f"{self.source}.want", m.start("obj")))
-        _name, _email, subject = effective_sender(doc)
-        if subject and (about := _subject_object(subject)):
-            found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
         # a wish alone is no interest (measured: "we need …" alone read wrong values as often as right ones);
         # a wish that spells out the subject's or a label's item in full is its fuller mention
         fuller = _fuller_mentions([*phrases, *wishes], found)

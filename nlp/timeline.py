@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, layout_of, ruler_spans
-from nlp.lexicon import PATTERNS_DIR
+from nlp.lexicon import PATTERNS_DIR, trie_alternation
 
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 
@@ -26,10 +26,10 @@ _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 @cache
 def relative_time_re() -> re.Pattern[str]:
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
-    units = "|".join(sorted(map(re.escape, terms["units"]), key=len, reverse=True))
-    numbers = "|".join(sorted(map(re.escape, terms["number_words"]), key=len, reverse=True))
-    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
-    weekdays = "|".join(sorted(map(re.escape, terms["weekdays"]), key=len, reverse=True))
+    units = trie_alternation(terms["units"])
+    numbers = trie_alternation(terms["number_words"])
+    months = trie_alternation(terms["months"])
+    weekdays = trie_alternation(terms["weekdays"])
     before = (r"by|before|until|till|starting|after|bis|vor|ab|seit|hasta|antes de|antes del|a partir de|desde|"
               r"para|até|antes do|antes da|avant|d'ici|à partir de|dès|entro|prima di|a partire da|voor|vanaf|tegen|"
               r"uiterlijk|v[óo]r|binnen|innerhalb")
@@ -148,10 +148,10 @@ def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
 @cache
 def _anchored_bare_re() -> re.Pattern[str]:
     """A month, season or quarter written bare right after an anchor ("Baubeginn Februar", "livraison T2 2027",
-    "Fechamento previsto: janeiro"): the date group is the timeline."""
+    "Fechamento previsto: janeiro"): the date group is the timeline. Lower case, for lowered text."""
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
-    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(_evidence_words()['anchor'])})[ \t]*:?[ \t]+"
+    months = trie_alternation(terms["months"])
+    return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(_evidence_words()['anchor'])})[ \t]*:?[ \t]+"
                       rf"(?P<date>(?:{months}|[qt][1-4])(?:[ \t]+20\d\d)?)(?![\w'’-])")
 
 
@@ -229,10 +229,10 @@ def _deadline_re() -> re.Pattern[str]:
 @cache
 def deadline_event_re() -> re.Pattern[str]:
     """A deadline, its event and a bare month or season: "before next harvest (August)", "antes de la vendimia de
-    septiembre", "vor der Ernte im September"; the whole phrase is the timeline."""
+    septiembre", "vor der Ernte im September"; the whole phrase is the timeline. Lower case, for lowered text."""
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
-    months = "|".join(sorted((re.escape(t) for t in terms["months"] if len(t) > 3), key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(terms['deadline'])})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}"
+    months = trie_alternation([t for t in terms["months"] if len(t) > 3])
+    return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(terms['deadline'])})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}"
                       rf"(?:\((?:{months})(?:\s+20\d\d)?\)|(?:de|del|of|in|im|en|em|di|van)\s+(?:{months}))(?![\w'’-])")
 
 
@@ -268,9 +268,10 @@ class Timeline:
         grammar = relative_time_re() if len(lowered) == len(layout.text) else _ignoring_case()
         target = lowered if grammar is relative_time_re() else layout.text
         found.extend((m.start(), m.end(), "specific") for m in grammar.finditer(target, b0, b1))
-        found.extend((m.start("date"), m.end("date"), "anchored")
-                     for m in _anchored_bare_re().finditer(layout.text, b0, b1))
-        found.extend((m.start(), m.end(), "anchored") for m in deadline_event_re().finditer(layout.text, b0, b1))
+        bare = _anchored_bare_re() if target is lowered else re.compile(_anchored_bare_re().pattern, re.I)
+        found.extend((m.start("date"), m.end("date"), "anchored") for m in bare.finditer(target, b0, b1))
+        deadline = deadline_event_re() if target is lowered else re.compile(deadline_event_re().pattern, re.I)
+        found.extend((m.start(), m.end(), "anchored") for m in deadline.finditer(target, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
