@@ -28,6 +28,11 @@ from nlp.layout import Layout
 from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
+#: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
+_OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
+_DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
+                           "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
+                           "centre", "centro", "zentrum"})
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
 _LABEL = re.compile(
@@ -95,6 +100,11 @@ _MESSAGE_KEYS = frozenset(
 _NON_WORD = re.compile(r"[\W_]+")
 #: "queremos sustituirlos", "vorrei cambiarla": the verb's object was named before, not here
 _CLITIC = re.compile(r"(?i)^[^\W\d_]+(?:ar|er|ir|ír)-?(?:lo|la|los|las|le|les|li|le|ne)(?![\w-])")
+#: a price request keeps its item: "quote on a sunroom" is what a person writes down as the interest
+_PRICE_HEADS = frozenset({"quote", "pricing", "price", "prices", "estimate"})
+#: after a request's generic head ("more information", "a test drive"), the word that introduces the item
+_ITEM_PREPOSITIONS = frozenset({"about", "on", "of", "for", "regarding", "sobre", "über", "zu", "zum", "zur", "sur",
+                                "su", "over", "de", "para", "pour", "per", "voor", "für"})
 _CONTACT_ONLY = re.compile(r"^[\s\d()+./-]{7,}$")
 
 
@@ -248,6 +258,9 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         model += 1
     if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
         return None
+    dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
+    if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
+        return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
     value = doc[start:end].text
     confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
     return value, confidence
@@ -271,6 +284,15 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         phrase = phrase[: conj.start()]
     phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
     words = phrase.split()
+    for n in (2, 1):
+        head = " ".join(words[:n]).casefold()
+        if len(words) > n and head in generic_interests() and head not in _PRICE_HEADS:
+            # "more information about the Camry", "a test drive of the 2021 Camry": the item follows; "a test
+            # drive this weekend" names none
+            rest = " ".join(words[n + 1 :])
+            if words[n].casefold() not in _ITEM_PREPOSITIONS or rest.casefold() in generic_interests():
+                return None
+            return _object_phrase(rest, max_words)
     if not words or len(words) > max_words or phrase.casefold() in generic_interests():
         return None
     if sum(ch.isalpha() for ch in phrase) < 3:  # "[#58]", a ticket number

@@ -77,3 +77,31 @@ def test_wish_cues_in_several_languages(text: str, obj: str) -> None:
 )
 def test_requests_to_talk_are_no_item(nlp: Language, text: str) -> None:
     assert read_free_text(nlp, text, subject="Question about heating").value("interest") == "heating"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'd like more information about the 2021 Camry.", "2021 Camry"),
+        ("Interested in a test drive of the Tacoma TRD.", "Tacoma TRD"),
+        ("I'm interested in pricing for a new roof.", "pricing for a new roof"),
+        ("Is the 2019 Honda Civic EX still available?", "2019 Honda Civic EX"),
+    ],
+)
+def test_the_item_behind_a_generic_request(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interested in a test drive this weekend.",
+        "I am interested in learning more about your company.",
+        "Looking for a quote.",
+        "New lead from Honda of Springfield website.\nName: Tom Ruiz\nPhone: 555-0101",
+        "Hi, is this still available? Thanks, Ana\n--\nToyota of Downtown | 123 Main St",
+        "Visit Toyota Motors Center today.",
+    ],
+)
+def test_no_item_named(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("interest") is None
