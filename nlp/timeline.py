@@ -30,6 +30,9 @@ def relative_time_re() -> re.Pattern[str]:
     numbers = trie_alternation(terms["number_words"])
     months = trie_alternation(terms["months"])
     weekdays = trie_alternation(terms["weekdays"])
+    # a weekday written alone ("any openings Friday?") is a day-level date, which needs an intent word beside it;
+    # short forms and the Portuguese ordinals ("segunda", "quinta") are too often other words
+    bare_days = trie_alternation([d for d in terms["weekdays"] if len(d) >= 6 and d not in terms["not_bare_weekdays"]])
     before = (r"by|before|until|till|starting|after|bis|vor|ab|seit|hasta|antes de|antes del|a partir de|desde|"
               r"para|até|antes do|antes da|avant|d'ici|à partir de|dès|entro|prima di|a partire da|voor|vanaf|tegen|"
               r"uiterlijk|v[óo]r|binnen|innerhalb")
@@ -51,7 +54,8 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
         rf"|(?:{before}|on|am|el|le|il|op)\s+\d{{1,2}}[/.]\d{{1,2}}(?:[/.](?:20)?\d\d)?"
         rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|cette|la semaine|questa|deze|volgende)\s+)"
-        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand))(?!\w)",
+        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand)"
+        rf"|(?:{bare_days}))(?!\w)",
     )
 
 

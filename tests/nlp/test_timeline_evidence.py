@@ -60,3 +60,17 @@ def test_a_deadline_keeps_its_event(nlp: Language, text: str, expected: str) -> 
 @pytest.mark.parametrize("text", ["Please call before lunch in May.", "I was there before the storm in August."])
 def test_a_deadline_needs_a_plan(nlp: Language, text: str) -> None:
     assert read_free_text(nlp, text).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need a cleaning and a filling, any openings Friday?", "Friday"),
+        ("Can you install it Saturday?", "Saturday"),
+        ("Our office is open Monday to Friday.", None),
+        ("We spoke Friday about the quote.", None),
+        ("I'd like to drive it Wednesday.", None),  # a test drive is a viewing
+    ],
+)
+def test_a_weekday_written_alone(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
