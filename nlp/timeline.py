@@ -192,7 +192,8 @@ def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
             else:
                 continue
             found.append((distance + _CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap)), kind))
-    return sorted(found)
+    # a word read both ways ("installed" by "install*" and as a past form) is the contrary reading
+    return sorted(found, key=lambda f: (f[0], f[1] == "intent"))
 
 
 def is_prospects(text: str, start: int, end: int, *, horizon: bool) -> bool:

@@ -74,3 +74,15 @@ def test_a_deadline_needs_a_plan(nlp: Language, text: str) -> None:
 )
 def test_a_weekday_written_alone(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our furnace broke in January, we want a new one by March.", "by March"),
+        ("The old unit stopped working in December.", None),
+        ("We want it installed in May.", "in May"),
+    ],
+)
+def test_a_breakdown_is_past(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
