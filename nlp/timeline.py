@@ -100,7 +100,7 @@ def is_plan(text: str, start: int, end: int) -> bool:
 #: where the sentence a date sits in ends: a sentence end, a line break
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 #: a comma, colon or conjunction between a word and the date: the word belongs to another clause (costs distance)
-_CLAUSE_BREAK = re.compile(r"(?i)[,:]|\b(?:and|but|und|aber|y|pero|e|mas|et|mais|ma|en|maar)\b")
+_CLAUSE_BREAK = re.compile(r"(?i)[,:—–]|\s-\s|\b(?:and|but|und|aber|y|pero|e|mas|et|mais|ma|en|maar)\b")
 _CLAUSE_COST = 25
 #: the date is a horizon of its own ("within 3 months", "Q3", "next spring", "ab April", "nächstes Jahr"): kept
 #: without an intent word beside it, unless a contact, meeting or past word is nearest. Day-level dates

@@ -86,3 +86,8 @@ def test_a_weekday_written_alone(nlp: Language, text: str, expected: str | None)
 )
 def test_a_breakdown_is_past(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+def test_a_meeting_that_happened_is_past(nlp: Language) -> None:
+    note = "Met Raj Patel at the expo on Tuesday — wants a demo of the fleet app."
+    assert read_free_text(nlp, note, chat=True).value("timeline") is None
