@@ -119,7 +119,7 @@ class Extractor:
                 subject=doc.subject,
             )
             usable = _usable(free, structured, sender_name, doc.subject)
-            lead = complete_from_mail(merge_leads(structured, usable), doc, read)
+            lead = complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable), doc, read)
             leads = [lead, *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
@@ -207,6 +207,25 @@ def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:
 #: their plan even when written as a full date and time
 _WISHED = re.compile(r"(?i)prefer|desired|wish|wunsch|gewünscht|desead|preferid|souhait|préfér|desiderat|preferit|"
                      r"gewenst|voorkeur")
+
+
+#: a fuller mention longer than this many words is a sentence, not an item
+_MAX_INTEREST_WORDS = 16
+
+
+def _fuller_interest(lead: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
+    """The lead with the text's own mention of its interest when that spells out the structured one in full:
+    "Asunto: Software de gestión de almacén" and "Nos interesa su software de gestión de almacén (SGA) con lectores
+    de radiofrecuencia" name the same item, the second with what the prospect wants of it."""
+    chosen, found = lead.fields.get("interest"), free.fields.get("interest")
+    if chosen is None or found is None or chosen is found or len(found.value.split()) > _MAX_INTEREST_WORDS:
+        return lead
+    inner, outer = _fold(chosen.value), _fold(found.value)
+    if not inner or inner == outer or f" {inner} " not in f" {outer} ":
+        return lead
+    fuller = FieldValue(found.value, found.source, max(found.confidence, chosen.confidence), found.flags,
+                        (*found.alternatives, chosen.value))
+    return lead.with_fields({**lead.fields, "interest": fuller})
 
 
 def _without_stamp(lead: ExtractedLead) -> ExtractedLead:

@@ -49,7 +49,8 @@ _PROPERTY = re.compile(
 _OBJECT = re.compile(
     r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
-    r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
+    r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\b(?:me|nos|le|les) interesa(?:n)?|"
+    r"\bestoy interesad[oa] en|"
     r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre|\bor[çc]amento (?:para|de)|\bdevis pour|\bpreventivo per|"
     r"\bofferte voor|\bpresupuesto (?:para|de)|\bangebot für|\bestou interessad[oa] em|"
     r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de)\s+"
@@ -76,7 +77,8 @@ _CLAUSE_END = re.compile(
 )
 _ARTICLE = re.compile(
     r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"
-    r"una|su|sus|o|os|as|um|uma|le|les|une|des|du|il|lo|gli|uno|een|het|de)\s+|^l'(?=\w)"
+    r"una|su|sus|o|os|as|um|uma|le|les|une|des|du|il|lo|gli|uno|een|het|de|unos|unas|uns|umas|some|einige|"
+    r"quelques|alcuni|alcune|enkele)\s+|^l'(?=\w)"
 )
 _SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|fwd?|wg|rv|tr|sv)\s*:\s*)+")
 _SUBJECT = re.compile(

@@ -1,5 +1,6 @@
-"""A labelled date with its clock time is the record's stamp, not the buying timeline, unless the label asks
-the prospect for a date."""
+"""The extractor's last word on soft fields: a labelled date with its clock time is the record's stamp, not the
+buying timeline, unless the label asks the prospect for a date; the text's fuller mention of a labelled interest
+is the interest."""
 
 from __future__ import annotations
 
@@ -33,3 +34,12 @@ def test_a_stamp_under_a_timeline_label_is_dropped(extractor: Extractor, line: s
 )
 def test_a_plan_or_a_wished_date_stays(extractor: Extractor, line: str, expected: str) -> None:
     assert extractor.extract(_mail(line)).leads[0].value("timeline") == expected
+
+
+def test_the_texts_fuller_mention_of_a_labelled_interest(extractor: Extractor) -> None:
+    raw = ("From: Ana Ruiz <ana.ruiz@correo.example>\nTo: info@toldos.example\nSubject: Consulta\n\n"
+           "Asunto: Toldos para terraza\nHola, nos interesan unos toldos para terraza de 20 m² con motor.\n"
+           "Ana Ruiz\nTel. 611 222 333\n")
+    interest = extractor.extract(RawMessage(raw=raw.encode("utf-8"), channel="smtp")).leads[0].fields["interest"]
+    assert interest.value == "toldos para terraza de 20 m² con motor"
+    assert "Toldos para terraza" in interest.alternatives
