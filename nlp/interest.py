@@ -53,7 +53,9 @@ _OBJECT = re.compile(
     r"\bestoy interesad[oa] en|"
     r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre|\bor[çc]amento (?:para|de)|\bdevis pour|\bpreventivo per|"
     r"\bofferte voor|\bpresupuesto (?:para|de)|\bangebot für|\bestou interessad[oa] em|"
-    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de)\s+"
+    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de|"
+    r"\bevaluating|\bconsidering|\bcomparing|\bshopping for|\bin the market for|\bevaluieren|\bvergleichen|"
+    r"\bevaluando|\bcomparando|\bavaliando|\bévaluons|\bcomparons|\bvalutando|\bvergelijken)\s+"
     r"(?P<obj>[^.!?\n]{2,100})"
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
@@ -102,6 +104,11 @@ _MESSAGE_KEYS = frozenset(
 _NON_WORD = re.compile(r"[\W_]+")
 #: "queremos sustituirlos", "vorrei cambiarla": the verb's object was named before, not here
 _CLITIC = re.compile(r"(?i)^[^\W\d_]+(?:ar|er|ir|ír)-?(?:lo|la|los|las|le|les|li|le|ne)(?![\w-])")
+#: a verb of getting going names when, not what ("wants to start in March", "möchte im Mai beginnen")
+_START_VERB = re.compile(
+    r"(?i)^(?:start|begin|get started|move forward|proceed|go ahead|empezar|comenzar|arrancar|anfangen|beginnen|"
+    r"starten|loslegen|começar|iniciar|commencer|démarrer|iniziare|cominciare|partire)(?!\w)"
+)
 #: a price request keeps its item: "quote on a sunroom" is what a person writes down as the interest
 _PRICE_HEADS = frozenset({"quote", "pricing", "price", "prices", "estimate"})
 #: after a request's generic head ("more information", "a test drive"), the word that introduces the item
@@ -301,6 +308,8 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
+    if _START_VERB.match(phrase):
+        return None  # "wants to start in March", "quiere empezar ya": when, not what
     return phrase
 
 

@@ -105,3 +105,16 @@ def test_the_item_behind_a_generic_request(nlp: Language, text: str, expected: s
 )
 def test_no_item_named(nlp: Language, text: str) -> None:
     assert read_free_text(nlp, text).value("interest") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Call with Priya Raman. They're evaluating route planning software for 80 trucks.",
+         "route planning software for 80 trucks"),
+        ("Wants a demo of the fleet app.", "fleet app"),
+        ("Sara Kim, budget ~40k, wants to start in March.", None),
+    ],
+)
+def test_what_a_note_says_they_want(nlp: Language, note: str, expected: str | None) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
