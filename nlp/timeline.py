@@ -35,7 +35,8 @@ def relative_time_re() -> re.Pattern[str]:
     bare_days = trie_alternation([d for d in terms["weekdays"] if len(d) >= 6 and d not in terms["not_bare_weekdays"]])
     before = (r"by|before|until|till|starting|after|bis|vor|ab|seit|hasta|antes de|antes del|a partir de|desde|"
               r"para|até|antes do|antes da|avant|d'ici|à partir de|dès|entro|prima di|a partire da|voor|vanaf|tegen|"
-              r"uiterlijk|v[óo]r|binnen|innerhalb")
+              r"uiterlijk|v[óo]r|binnen|innerhalb|spätestens|no later than|a más tardar|o mais tardar|au plus tard|"
+              r"al più tardi|niet later dan")
     return re.compile(
         rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"

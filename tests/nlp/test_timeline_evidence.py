@@ -91,3 +91,15 @@ def test_a_breakdown_is_past(nlp: Language, text: str, expected: str | None) -> 
 def test_a_meeting_that_happened_is_past(nlp: Language) -> None:
     note = "Met Raj Patel at the expo on Tuesday — wants a demo of the fleet app."
     assert read_free_text(nlp, note, chat=True).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Anlage muss spätestens Februar 2027 laufen.", "spätestens Februar 2027"),
+        ("We need it installed no later than March 15.", "no later than March 15"),
+        ("La necesitamos a más tardar el 15 de junio.", "a más tardar el 15 de junio"),
+    ],
+)
+def test_at_the_latest(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
