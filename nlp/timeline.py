@@ -38,10 +38,13 @@ def relative_time_re() -> re.Pattern[str]:
               r"uiterlijk|v[óo]r|binnen|innerhalb|spätestens|no later than|a más tardar|o mais tardar|au plus tard|"
               r"al più tardi|niet later dan")
     return re.compile(
-        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach)\s+"
+        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|"
+        rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
         rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        rf"|\d{{1,2}}\s*(?:-|–|to|bis|a)\s*\d{{1,2}}\s+(?:{units})"  # "1-3 months", "3 to 6 weeks"
+        rf"|(?:early|late|mid-?|sometime in)\s*(?:(?:{months})(?:\s+20\d\d)?|20\d\d)"  # "early March", "mid-2027"
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
         rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
         rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"

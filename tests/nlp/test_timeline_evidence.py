@@ -103,3 +103,17 @@ def test_a_meeting_that_happened_is_past(nlp: Language) -> None:
 )
 def test_at_the_latest(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We'd like to buy in 1-3 months.", "1-3 months"),
+        ("Looking to move early March.", "early March"),
+        ("We want to replace all windows over the next 6 months.", "over the next 6 months"),
+        ("Queremos comprar en los próximos 3 meses.", "en los próximos 3 meses"),
+        ("Shipping took 2-3 weeks last time.", None),
+    ],
+)
+def test_ranges_and_parts_of_a_month(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
