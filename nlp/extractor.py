@@ -24,6 +24,7 @@ from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
+from nlp.timeline import is_plan
 from parsers.document import Document, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
@@ -118,7 +119,7 @@ class Extractor:
                 subject=doc.subject,
             )
             usable = _usable(free, structured, sender_name, doc.subject)
-            lead = complete_from_mail(merge_leads(structured, usable), doc, read)
+            lead = complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable), doc, read)
             leads = [lead, *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
@@ -174,7 +175,8 @@ class Extractor:
                 notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
-            finalize(lead, default_region=region, check_deliverability=self._settings.check_email_deliverability)
+            finalize(_without_stamp(lead), default_region=region,
+                     check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
         kept = tuple(lead for lead in verified if not lead.is_empty())
@@ -199,6 +201,43 @@ def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:
                         (*full.alternatives, full.value))
     fields = {k: v for k, v in lead.fields.items() if k not in ("first_name", "last_name")}
     return lead.with_fields({**fields, "full_name": turned})
+
+
+#: a label that asks the prospect for a date ("Preferred date", "Fecha preferida", "Wunschtermin"): its value is
+#: their plan even when written as a full date and time
+_WISHED = re.compile(r"(?i)prefer|desired|wish|wunsch|gewünscht|desead|preferid|souhait|préfér|desiderat|preferit|"
+                     r"gewenst|voorkeur")
+
+
+#: a fuller mention longer than this many words is a sentence, not an item
+_MAX_INTEREST_WORDS = 16
+
+
+def _fuller_interest(lead: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
+    """The lead with the text's own mention of its interest when that spells out the structured one in full:
+    "Asunto: Software de gestión de almacén" and "Nos interesa su software de gestión de almacén (SGA) con lectores
+    de radiofrecuencia" name the same item, the second with what the prospect wants of it."""
+    chosen, found = lead.fields.get("interest"), free.fields.get("interest")
+    if chosen is None or found is None or chosen is found or len(found.value.split()) > _MAX_INTEREST_WORDS:
+        return lead
+    inner, outer = _fold(chosen.value), _fold(found.value)
+    if not inner or inner == outer or f" {inner} " not in f" {outer} ":
+        return lead
+    fuller = FieldValue(found.value, found.source, max(found.confidence, chosen.confidence), found.flags,
+                        (*found.alternatives, chosen.value))
+    return lead.with_fields({**lead.fields, "interest": fuller})
+
+
+def _without_stamp(lead: ExtractedLead) -> ExtractedLead:
+    """A lead without a labelled timeline that is the record's own stamp: "When: 11/18/2026 14:14",
+    "Zeitpunkt: 20.11.2026 16:05" (a full date with its clock time, ``nlp.timeline.is_plan``) under a label that
+    does not ask the prospect for a date."""
+    timeline = lead.fields.get("timeline")
+    if timeline is None or not timeline.source.startswith("reader:") or _WISHED.search(timeline.source):
+        return lead
+    if is_plan(timeline.value, 0, len(timeline.value)):
+        return lead
+    return lead.with_fields({k: v for k, v in lead.fields.items() if k != "timeline"})
 
 
 def _kind_of(message: RawMessage) -> Kind:

@@ -13,7 +13,10 @@ text; a "Message:/Comments:/Nachricht:/Mensaje:" line's value counts as message.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -22,9 +25,14 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of,
 from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
-from nlp.lexicon import finditer_folded, generic_interests
+from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
+#: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
+_OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
+_DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
+                           "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
+                           "centre", "centro", "zentrum"})
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
 _LABEL = re.compile(
@@ -41,10 +49,13 @@ _PROPERTY = re.compile(
 _OBJECT = re.compile(
     r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
-    r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\bme interesa(?:n)?|\bestoy interesad[oa] en|"
+    r"\binteresse an|\banfrage (?:zu|für|wegen)|\bich suche|\b(?:me|nos|le|les) interesa(?:n)?|"
+    r"\bestoy interesad[oa] en|"
     r"\bbusco|\binformaci[óo]n sobre|\bconsulta sobre|\bor[çc]amento (?:para|de)|\bdevis pour|\bpreventivo per|"
     r"\bofferte voor|\bpresupuesto (?:para|de)|\bangebot für|\bestou interessad[oa] em|"
-    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de)\s+"
+    r"\bje suis intéressée? par|\bsono interessat[oa] a|\bik ben geïnteresseerd in|\bgostaria de|"
+    r"\bevaluating|\bconsidering|\bcomparing|\bshopping for|\bin the market for|\bevaluieren|\bvergleichen|"
+    r"\bevaluando|\bcomparando|\bavaliando|\bévaluons|\bcomparons|\bvalutando|\bvergelijken)\s+"
     r"(?P<obj>[^.!?\n]{2,100})"
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
@@ -63,11 +74,13 @@ _NOTE_OBJECT = re.compile(
     r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
-    r"(?i)\s*(?:,|;|:|\s-\s|\s(?:and|but|because|so|if|which|that|for my|und|aber|weil|ob|pero|porque|que|si|y)\s)"
+    r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
+    r"porque|que|si|mais|parce|perché|maar|omdat)\s)"
 )
 _ARTICLE = re.compile(
     r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"
-    r"una|su|sus)\s+"
+    r"una|su|sus|o|os|as|um|uma|le|les|une|des|du|il|lo|gli|uno|een|het|de|unos|unas|uns|umas|some|einige|"
+    r"quelques|alcuni|alcune|enkele)\s+|^l'(?=\w)"
 )
 _SUBJECT_PREFIX = re.compile(r"(?i)^\s*(?:(?:re|aw|fwd?|wg|rv|tr|sv)\s*:\s*)+")
 _SUBJECT = re.compile(
@@ -88,7 +101,58 @@ _MESSAGE_KEYS = frozenset(
         "comentarios", "consulta", "pregunta", "observaciones"
     ]
 )
+_NON_WORD = re.compile(r"[\W_]+")
+#: "queremos sustituirlos", "vorrei cambiarla": the verb's object was named before, not here
+_CLITIC = re.compile(r"(?i)^[^\W\d_]+(?:ar|er|ir|ír)-?(?:lo|la|los|las|le|les|li|le|ne)(?![\w-])")
+#: a verb of getting going names when, not what ("wants to start in March", "möchte im Mai beginnen")
+_START_VERB = re.compile(
+    r"(?i)^(?:start|begin|get started|move forward|proceed|go ahead|empezar|comenzar|arrancar|anfangen|beginnen|"
+    r"starten|loslegen|começar|iniciar|commencer|démarrer|iniziare|cominciare|partire)(?!\w)"
+)
+#: a price request keeps its item: "quote on a sunroom" is what a person writes down as the interest
+_PRICE_HEADS = frozenset({"quote", "pricing", "price", "prices", "estimate"})
+#: after a request's generic head ("more information", "a test drive"), the word that introduces the item
+_ITEM_PREPOSITIONS = frozenset({"about", "on", "of", "for", "regarding", "sobre", "über", "zu", "zum", "zur", "sur",
+                                "su", "over", "de", "para", "pour", "per", "voor", "für"})
 _CONTACT_ONLY = re.compile(r"^[\s\d()+./-]{7,}$")
+
+
+@cache
+def _cues() -> dict[str, object]:
+    data: dict[str, object] = json.loads((PATTERNS_DIR / "interest_cues.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _words_re(words: list[str]) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
+@cache
+def want_re() -> re.Pattern[str]:
+    """The prospect's own "we need …", "do you offer …", "wir suchen …", "necesitamos …" and its object, from
+    ``patterns/interest_cues.json``; written in lower case for ``finditer_folded``."""
+    want = _cues()["want"]
+    assert isinstance(want, dict)
+    words = [w for by_lang in want.values() for w in by_lang]
+    return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(words)}))\s*:?\s+"
+                      rf"(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
+
+
+@cache
+def _and_clause_re() -> re.Pattern[str]:
+    """A conjunction that starts a new clause ("… a new roof and we would like …"): the object ends before it."""
+    starters = _cues()["clause_starters"]
+    assert isinstance(starters, list)
+    return re.compile(rf"(?i)\s(?:and|und|y|e|et|en|ed|&|\+)\s+(?:{_words_re(starters)})(?![\w'’])")
+
+
+@cache
+def _lead_in_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(an infinitive marker to drop, a request to talk rather than an item) at the start of a wanted object."""
+    strip, talk = _cues()["to_strip"], _cues()["not_an_item"]
+    assert isinstance(strip, list) and isinstance(talk, list)
+    return (re.compile(rf"(?i)^(?:{_words_re(strip)})(?:\s+|(?<=')(?=\w))"),
+            re.compile(rf"(?i)^(?:{_words_re(talk)})(?![\w'’])"))
 
 
 class Interest:
@@ -100,39 +164,84 @@ class Interest:
         text = layout.text
         r0, r1 = layout.region
         b0, b1 = layout.body
+        found: list[Candidate] = []
         for m in _LABEL.finditer(text, b0, b1):
-            add(doc, Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
+            found.append(Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
         for make in ruler_spans(doc, "MAKE"):
             if layout.in_region(make.start, make.end):
                 vehicle = _vehicle(doc, make.span)
                 if vehicle:
-                    add(doc, Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
+                    found.append(Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
-            add(doc, Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
+            found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
+        phrases: list[Candidate] = []
         for m in finditer_folded(_OBJECT, text, b0, b1):
-            obj = _object_phrase(text[m.start("obj") : m.end("obj")])  # the match ran over the lower-cased text
+            obj = _object_phrase(_innermost(text[m.start("obj") : m.end("obj")]))  # it ran over the lower case
             if obj:
-                add(doc, Candidate("interest", obj, 0.6, self.source, m.start("obj")))
-        if meta_of(doc).chat:
+                phrases.append(Candidate("interest", obj, 0.6, self.source, m.start("obj")))
+        chat = meta_of(doc).chat
+        if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
                 obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
                 if obj:
-                    add(doc, Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
+                    phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)
-        if subject:
-            self._subject(doc, subject)
+        if subject and (about := _subject_object(subject)):
+            found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
+        wishes: list[Candidate] = []
+        if found and not chat:  # a note's "needs …" is read above; "we need …" in a mail is the prospect's own
+            for m in finditer_folded(want_re(), text, b0, b1):
+                obj = _wanted_object(text[m.start("obj") : m.end("obj")])
+                if obj:
+                    wishes.append(Candidate("interest", obj, 0.0, f"{self.source}.want", m.start("obj")))
+        # a wish alone is no interest (measured: "we need …" alone read wrong values as often as right ones);
+        # a wish that spells out the subject's or a label's item in full is its fuller mention
+        fuller = _fuller_mentions([*phrases, *wishes], found)
+        for candidate in [*found, *(c for c in fuller if c.confidence > 0)]:
+            add(doc, candidate)
         for m in _REF.finditer(text, r0, r1):
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
 
-    def _subject(self, doc: Doc, subject: str) -> None:
-        subject = _SUBJECT_PREFIX.sub("", subject).strip()
-        m = _SUBJECT.search(subject)
-        while m and (inner := _SUBJECT.match(m["obj"])):
-            m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
-        if m and (obj := _object_phrase(m["obj"])):
-            add(doc, Candidate("interest", obj, 0.5, f"{self.source}.subject"))
+
+def _innermost(raw: str) -> str:
+    """The object of the last of nested cues: "looking for a quote on 1,200 sq ft …" → "1,200 sq ft …"."""
+    for _ in range(3):
+        stripped = _ARTICLE.sub("", raw.lstrip())
+        inner = _OBJECT.match(stripped.lower())
+        if inner is None or len(stripped.lower()) != len(stripped):
+            break
+        raw = stripped[inner.start("obj") :]
+    return raw
+
+
+def _subject_object(subject: str) -> str | None:
+    subject = _SUBJECT_PREFIX.sub("", subject).strip()
+    m = _SUBJECT.search(subject)
+    while m and (inner := _SUBJECT.match(m["obj"])):
+        m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
+    return _object_phrase(m["obj"]) if m else None
+
+
+def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[Candidate]:
+    """The phrases read from the text, each as confident as the surest other candidate it spells out in full.
+
+    "Do you offer monthly bookkeeping and payroll?" under the subject "Question about bookkeeping" names the same
+    item with what the prospect wants of it: the fuller mention is the interest."""
+    out: list[Candidate] = []
+    for phrase in phrases:
+        inside = f" {_fold(phrase.value)} "
+        backed = [o.confidence for o in others if _fold(o.value)
+                  and _fold(o.value) != inside.strip() and f" {_fold(o.value)} " in inside]
+        if backed and max(backed) > phrase.confidence:
+            phrase = dataclasses.replace(phrase, confidence=max(backed))
+        out.append(phrase)
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
@@ -158,22 +267,49 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         model += 1
     if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
         return None
+    dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
+    if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
+        return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
     value = doc[start:end].text
     confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
     return value, confidence
 
 
+def _wanted_object(raw: str) -> str | None:
+    """The object of "we need …": "to" dropped ("I'd like to replace my furnace"), none for a wish to talk."""
+    strip, talk = _lead_in_re()
+    for _ in range(3):  # "ik wil graag een …", "I'd really like to …"
+        raw = strip.sub("", raw.lstrip(), count=1)
+    if talk.match(raw) or _CLITIC.match(raw):
+        return None
+    phrase = _object_phrase(raw, max_words=14)
+    return None if phrase is None or talk.match(phrase) else phrase
+
+
 def _object_phrase(raw: str, max_words: int = 10) -> str | None:
     cut = _CLAUSE_END.search(raw)
     phrase = raw[: cut.start()] if cut else raw
+    if conj := _and_clause_re().search(phrase):
+        phrase = phrase[: conj.start()]
     phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
     words = phrase.split()
+    for n in (2, 1):
+        head = " ".join(words[:n]).casefold()
+        if len(words) > n and head in generic_interests() and head not in _PRICE_HEADS:
+            # "more information about the Camry", "a test drive of the 2021 Camry": the item follows; "a test
+            # drive this weekend" names none
+            rest = " ".join(words[n + 1 :])
+            if words[n].casefold() not in _ITEM_PREPOSITIONS or rest.casefold() in generic_interests():
+                return None
+            return _object_phrase(rest, max_words)
     if not words or len(words) > max_words or phrase.casefold() in generic_interests():
         return None
     if sum(ch.isalpha() for ch in phrase) < 3:  # "[#58]", a ticket number
         return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
+    if _START_VERB.match(phrase):
+        return None  # "wants to start in March", "quiere empezar ya": when, not what
     return phrase
 
 

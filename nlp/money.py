@@ -16,9 +16,9 @@ from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, layout_of
 
-_CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
+_CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|CHF|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
 _NUM = r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
-_MULT = r"(?:k|m|mm|mil|million|millones|thousand|tausend|Tsd\.?|Mio\.?)"
+_MULT = r"(?:k|m|mm|mil|million|millones|thousand|tausend|Tsd\.?|Mio\.?|T(?=\s?€))"
 _AMOUNT = (
     rf"(?:{_CUR}\s?{_NUM}(?:\s?{_MULT}\b)?"  # $25,000 / € 30.000 / $300k
     rf"|{_NUM}\s?(?:{_MULT}\b\.?\s?)?{_CUR}(?!\w)"  # 30.000 € / 25k USD / 15 mil dólares
@@ -30,7 +30,8 @@ _QUALIFIER = (
     r"(?:under|below|less than|up to|no more than|not more than|max(?:imum)?\.?|at most|around|about"
     r"|approx(?:imately|\.)?|roughly|at least|over|min(?:imum)?\.?|unter|bis zu|bis|höchstens|maximal|ca\."
     r"|circa|etwa|ungefähr|rund|mindestens|hasta|menos de|m[áa]ximo|como mucho|unos|unas|alrededor de"
-    r"|aproximadamente|aprox\.|m[íi]nimo)"
+    r"|aproximadamente|aprox\.|m[íi]nimo|at[ée]|no m[áa]ximo|cerca de|jusqu'à|environ|au plus|au maximum|fino a"
+    r"|massimo|al massimo|maximaal|ongeveer|rond de)"
 )
 _CORE = rf"(?:(?:{_AMOUNT}|{_NUM}){_SEP}{_AMOUNT}|{_AMOUNT})"
 #: the whole phrase: "between $300k and $500k", "under 30.000 €", "$25,000"
@@ -39,9 +40,15 @@ BUDGET_RE = re.compile(
 )
 # Searching BUDGET_RE over prose tries every alternation at every letter; the amount alone starts with a
 # digit or a currency, so we find that first and widen to the left (2-3× faster on typical leads).
-_CORE_RE = re.compile(rf"(?=[\d$€£]|(?:US\$|USD|EUR|GBP|ARS|MXN)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
+_CORE_RE = re.compile(rf"(?=[\d$€£]|(?:US\$|USD|EUR|GBP|ARS|MXN|CHF)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
 _LEFT_RE = re.compile(
-    rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+)?$", re.IGNORECASE
+    rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+|~\s?)?$", re.IGNORECASE
+)
+#: words after an amount that say what kind of budget it is ("20k down", "$2,400 a month", "~$8k max"): kept
+_SPENDING = re.compile(r"(?i)down|max|tops|less|entrada|anzahlung")
+_RIGHT_RE = re.compile(
+    r"(?i)[ \t]?(?:down(?: payment)?|a month|per month|/ ?mo(?:nth)?\b|monthly|max(?:imum)?|tops|or less|"
+    r"de entrada|al mes|por mes|pro monat|im monat|monatlich|anzahlung|par mois|al mese|per maand|por m[êe]s)(?!\w)"
 )
 _NOT_MONEY_AFTER = re.compile(
     r"(?i)\s?(?:miles|mi\b|km|kms|kilomet|kilómetros|meilen|sq|square|ft|feet|m²|qm|units|people|personas|leute)"
@@ -87,14 +94,17 @@ class Money:
                 start = left.start()
             if any(s <= start < e for s, e in labelled):
                 continue
-            phrase = text[start:end].strip()
             if _NOT_MONEY_AFTER.match(text, end):
                 continue  # "45,000 miles" is a mileage, "2,000 sq ft" a size
-            if not _HAS_CURRENCY.search(phrase) and (nxt := _NEXT_WORD.match(text, end)) and (
+            if not _HAS_CURRENCY.search(text, start, end) and (nxt := _NEXT_WORD.match(text, end)) and (
                     nxt["word"].casefold() not in _MONEY_FOLLOWERS):
                 continue  # "12,000 pages", "6 guests": a bare number followed by what it counts
             sentence = _sentence_around(text, start, end)
             has_context = bool(_CONTEXT.search(sentence))
+            if right := _RIGHT_RE.match(text, end, b1):
+                # "20k down", "$8k max" say it is their money; "$2,400 a month" is as often a listing's rent
+                end, has_context = right.end(), has_context or bool(_SPENDING.search(right.group()))
+            phrase = text[start:end].strip()
             qualified = phrase[0].isalpha()
             confidence = 0.8 if has_context else (0.6 if qualified else 0.4)
             add(doc, Candidate("budget", phrase, confidence, self.source, start))

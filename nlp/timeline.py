@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, layout_of, ruler_spans
-from nlp.lexicon import PATTERNS_DIR
+from nlp.lexicon import PATTERNS_DIR, trie_alternation
 
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 
@@ -26,18 +26,25 @@ _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 @cache
 def relative_time_re() -> re.Pattern[str]:
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
-    units = "|".join(sorted(map(re.escape, terms["units"]), key=len, reverse=True))
-    numbers = "|".join(sorted(map(re.escape, terms["number_words"]), key=len, reverse=True))
-    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
-    weekdays = "|".join(sorted(map(re.escape, terms["weekdays"]), key=len, reverse=True))
+    units = trie_alternation(terms["units"])
+    numbers = trie_alternation(terms["number_words"])
+    months = trie_alternation(terms["months"])
+    weekdays = trie_alternation(terms["weekdays"])
+    # a weekday written alone ("any openings Friday?") is a day-level date, which needs an intent word beside it;
+    # short forms and the Portuguese ordinals ("segunda", "quinta") are too often other words
+    bare_days = trie_alternation([d for d in terms["weekdays"] if len(d) >= 6 and d not in terms["not_bare_weekdays"]])
     before = (r"by|before|until|till|starting|after|bis|vor|ab|seit|hasta|antes de|antes del|a partir de|desde|"
               r"para|até|antes do|antes da|avant|d'ici|à partir de|dès|entro|prima di|a partire da|voor|vanaf|tegen|"
-              r"uiterlijk|v[óo]r|binnen|innerhalb")
+              r"uiterlijk|v[óo]r|binnen|innerhalb|spätestens|no later than|a más tardar|o mais tardar|au plus tard|"
+              r"al più tardi|niet later dan")
     return re.compile(
-        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach)\s+"
+        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|"
+        rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
         rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        rf"|\d{{1,2}}\s*(?:-|–|to|bis|a)\s*\d{{1,2}}\s+(?:{units})"  # "1-3 months", "3 to 6 weeks"
+        rf"|(?:early|late|mid-?|sometime in)\s*(?:(?:{months})(?:\s+20\d\d)?|20\d\d)"  # "early March", "mid-2027"
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
         rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
         rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"
@@ -51,7 +58,8 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
         rf"|(?:{before}|on|am|el|le|il|op)\s+\d{{1,2}}[/.]\d{{1,2}}(?:[/.](?:20)?\d\d)?"
         rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|cette|la semaine|questa|deze|volgende)\s+)"
-        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand))(?!\w)",
+        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand)"
+        rf"|(?:{bare_days}))(?!\w)",
     )
 
 
@@ -96,7 +104,7 @@ def is_plan(text: str, start: int, end: int) -> bool:
 #: where the sentence a date sits in ends: a sentence end, a line break
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 #: a comma, colon or conjunction between a word and the date: the word belongs to another clause (costs distance)
-_CLAUSE_BREAK = re.compile(r"(?i)[,:]|\b(?:and|but|und|aber|y|pero|e|mas|et|mais|ma|en|maar)\b")
+_CLAUSE_BREAK = re.compile(r"(?i)[,:—–]|\s-\s|\b(?:and|but|und|aber|y|pero|e|mas|et|mais|ma|en|maar)\b")
 _CLAUSE_COST = 25
 #: the date is a horizon of its own ("within 3 months", "Q3", "next spring", "ab April", "nächstes Jahr"): kept
 #: without an intent word beside it, unless a contact, meeting or past word is nearest. Day-level dates
@@ -139,17 +147,19 @@ def evidence_res() -> dict[str, re.Pattern[str]]:
 def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """An anchor word right before ("Rollout Q1", "Baubeginn: Februar") and right after ("Q1 pilot") a date."""
     words = _alternation(_evidence_words()["anchor"])
-    return (re.compile(rf"(?i)(?<![\w'’-])(?:{words})[ \t]*:?[ \t]+$"),
+    by = (r"(?:[ \t]+(?:bis|by|until|before|vor|hasta|antes de|até|avant|entro|voor|uiterlijk)"
+          r"(?:[ \t]+(?:ende|end of|the end of|fin de|finales de|fim de|fin|fine|eind))?)?")  # "Entscheidung bis Ende"
+    return (re.compile(rf"(?i)(?<![\w'’-])(?:{words}){by}[ \t]*:?[ \t]+$"),
             re.compile(rf"(?i)^[ \t]+(?:{words})(?![\w'’-])"))
 
 
 @cache
 def _anchored_bare_re() -> re.Pattern[str]:
     """A month, season or quarter written bare right after an anchor ("Baubeginn Februar", "livraison T2 2027",
-    "Fechamento previsto: janeiro"): the date group is the timeline."""
+    "Fechamento previsto: janeiro"): the date group is the timeline. Lower case, for lowered text."""
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
-    months = "|".join(sorted(map(re.escape, terms["months"]), key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![\w'’-])(?:{_alternation(_evidence_words()['anchor'])})[ \t]*:?[ \t]+"
+    months = trie_alternation(terms["months"])
+    return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(_evidence_words()['anchor'])})[ \t]*:?[ \t]+"
                       rf"(?P<date>(?:{months}|[qt][1-4])(?:[ \t]+20\d\d)?)(?![\w'’-])")
 
 
@@ -162,6 +172,8 @@ def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
 
     Distance counts characters; a word after the date counts 1.5× (a word before it speaks for it more), and
     each comma, colon or conjunction between costs as much as 25 characters (the word is another clause's)."""
+    while end > start + 1 and text[end - 1] == ".":
+        end -= 1  # "a partir de enero." ends its sentence: the next one's words are not this date's
     left = max(start - 90, 0)
     for m in _SENTENCE_END.finditer(text, left, start):
         left = m.end()
@@ -179,10 +191,13 @@ def evidence_of(text: str, start: int, end: int) -> list[tuple[float, str]]:
             elif m.start() >= end:
                 gap = text[end : m.start()]
                 distance = len(gap) * 1.5 + 5
+            elif m.start() < start < m.end():
+                gap, distance = "", 0.0  # "come by" in "come by Thursday": the phrase's "by" is the word's
             else:
                 continue
             found.append((distance + _CLAUSE_COST * len(_CLAUSE_BREAK.findall(gap)), kind))
-    return sorted(found)
+    # a word read both ways ("installed" by "install*" and as a past form) is the contrary reading
+    return sorted(found, key=lambda f: (f[0], f[1] == "intent"))
 
 
 def is_prospects(text: str, start: int, end: int, *, horizon: bool) -> bool:
@@ -212,6 +227,36 @@ def anchored(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@cache
+def _deadline_re() -> re.Pattern[str]:
+    """A deadline word and the event it names, written right before a date: "before the lease starts (in April)"."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    words = _alternation(terms["deadline"])
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{words})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}\(?$")
+
+
+@cache
+def deadline_event_re() -> re.Pattern[str]:
+    """A deadline, its event and a bare month or season: "before next harvest (August)", "antes de la vendimia de
+    septiembre", "vor der Ernte im September"; the whole phrase is the timeline. Lower case, for lowered text."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    months = trie_alternation([t for t in terms["months"] if len(t) > 3])
+    return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(terms['deadline'])})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}"
+                      rf"(?:\((?:{months})(?:\s+20\d\d)?\)|(?:de|del|of|in|im|en|em|di|van)\s+(?:{months}))(?![\w'’-])")
+
+
+def with_deadline(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the event a deadline word names before the date: "in April" in "… before the lease
+    starts in April" is "before the lease starts in April"; "(August)" in "before next harvest (August)"."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 60)
+    m = _deadline_re().search(text, line_start, start)
+    if m is None:
+        return start, end
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        end += 1
+    return m.start(), end
+
+
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 
 
@@ -232,8 +277,10 @@ class Timeline:
         grammar = relative_time_re() if len(lowered) == len(layout.text) else _ignoring_case()
         target = lowered if grammar is relative_time_re() else layout.text
         found.extend((m.start(), m.end(), "specific") for m in grammar.finditer(target, b0, b1))
-        found.extend((m.start("date"), m.end("date"), "anchored")
-                     for m in _anchored_bare_re().finditer(layout.text, b0, b1))
+        bare = _anchored_bare_re() if target is lowered else re.compile(_anchored_bare_re().pattern, re.I)
+        found.extend((m.start("date"), m.end("date"), "anchored") for m in bare.finditer(target, b0, b1))
+        deadline = deadline_event_re() if target is lowered else re.compile(deadline_event_re().pattern, re.I)
+        found.extend((m.start(), m.end(), "anchored") for m in deadline.finditer(target, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
@@ -245,6 +292,7 @@ class Timeline:
             if not is_prospects(layout.text, start, end, horizon=horizon):
                 continue
             start, end = anchored(layout.text, start, end)
+            start, end = with_deadline(layout.text, start, end)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
             add(doc, Candidate("timeline", value, confidence, self.source, start))
         return doc

@@ -168,7 +168,7 @@ def test_the_prospects_timeline_beside_other_dates(nlp: Language, text: str, exp
         ("Rollout Q3 across both sites.", "Rollout Q3"),
         ("Entrega prevista: octubre", "Entrega prevista: octubre"),
         ("Wants to list the house after the holidays.", "after the holidays"),
-        ("We need the signs before our grand opening on March 2.", "on March 2"),
+        ("We need the signs before our grand opening on March 2.", "before our grand opening on March 2"),
     ],
 )
 def test_a_date_with_what_happens_then(nlp: Language, text: str, expected: str) -> None:
