@@ -7,8 +7,9 @@ it; run as the ``postgres`` user when this runs as root), or ``--url`` (a databa
 created in it; any store URL works, so ``--url sqlite+aiosqlite:///…`` gives the comparison in the same run
 conditions). Prints cards per second beside the goal, the CPU per mail of this process (the service and
 the fake Slack) and of PostgreSQL, the load average, and a machine-readable line
-(``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``). ``--profile FILE``: the service under py-spy
-(the ``bench`` extra), as bench/intake.py does. Prints numbers only; asserts nothing.
+(``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``, ``…_paced=`` at the steady rate).
+``--profile FILE``: the service under py-spy (the ``bench`` extra), as bench/intake.py does. Prints numbers only;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     if service_cpu is not None and result.emails:
         print(f"CPU per mail in the burst: service {service_cpu.main * 1000 / result.emails:.1f} ms, its readers "
               f"{service_cpu.children * 1000 / result.emails:.1f} ms")
+        steady, sent = result.paced_cpu, result.paced_sent
+        if steady is not None and sent:
+            print(f"CPU per mail at {args.rate:g}/s offered: service {steady.main * 1000 / sent:.1f} ms, its readers "
+                  f"{steady.children * 1000 / sent:.1f} ms")
     else:
         print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; "
               f"not the readers) {own * 1000 / mails:.1f} ms")
@@ -131,6 +136,9 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     print(f"pg_whole_path_cards_per_s={result.rate:.1f}")
     if service_cpu is not None and result.emails:
         print(f"pg_service_cpu_ms_per_mail={service_cpu.main * 1000 / result.emails:.2f}")
+    steady = getattr(result, "paced_cpu", None)
+    if steady is not None and result.paced_sent:
+        print(f"pg_service_cpu_ms_per_mail_paced={steady.main * 1000 / result.paced_sent:.2f}")
 
 
 def main() -> None:
