@@ -8,7 +8,8 @@ Measured in one run, on the same generated emails (label:value text, an HTML tab
 (a') Leadbot's listener storing each message durably (SQLite) before its 250: the cost of the edge alone;
 (b)  the whole path, `leadbot serve` started as a user starts it: SMTP → store → extraction → scoring →
      lead stored → card posted to a fake Slack Web API (tests/fakes/slack_api.py), with the per-channel
-     post interval set to 0. Its CPU per mail (its own process and its readers') is read from /proc.
+     post interval set to 0. Its CPU per mail (its own process and its readers') is read from /proc, in the burst
+     and in the steady phase (mail offered at a fixed rate: a figure that does not depend on how far behind it falls).
 
 The SMTP clients (smtplib, one thread per connection) run in a separate process so they do not take the
 server's CPU or its GIL; the fake Slack runs in the bench's process, not the service's (Slack is external:
@@ -245,6 +246,9 @@ class Result:
     peak_mb: float = float("nan")
     #: the service's CPU during the burst (from its first mail sent to its last card out)
     cpu: Cpu | None = None
+    #: the same during the steady phase (mail offered at a fixed rate: groups as small as the rate makes them,
+    #: whatever the machine's speed, where the burst's grow when the service falls behind)
+    paced_cpu: Cpu | None = None
 
     @property
     def rate(self) -> float:
@@ -460,7 +464,9 @@ async def whole_path(
         measured = {token: at for token, at in cards().items() if token not in before}
 
         paced_latencies: list[float] = []
+        paced_cpu = None
         if paced:
+            cpu_before = _cpu(pid)
             steady = await clients.send(port, paced, rate)
             paced_tokens = [_token_of(raw) for raw in paced]
             try:
@@ -469,6 +475,7 @@ async def whole_path(
                 )
             except AssertionError as timed_out:
                 note = (note + f"; {timed_out}").lstrip("; ")
+            paced_cpu = _cpu(pid) - cpu_before
             for token, replied_at in zip(paced_tokens, steady.replied, strict=True):
                 if replied_at is not None and token in posted:
                     paced_latencies.append((posted[token] - replied_at) * 1000)
@@ -520,6 +527,7 @@ async def whole_path(
         rss_mb=rss[0],
         peak_mb=rss[1],
         cpu=burst_cpu,
+        paced_cpu=paced_cpu,
     )
 
 
@@ -668,6 +676,10 @@ async def measure(args: argparse.Namespace) -> None:
     loop_ms = cpu.loop * 1000 / max(1, full.emails)
     print(f"     CPU per mail in the burst: service process {main_ms:.2f} ms (its event loop's thread {loop_ms:.2f}), "
           f"its readers {readers_ms:.2f} ms (2 cores at 250 cards/s allow 8 ms in all)")
+    steady = full.paced_cpu or Cpu(float("nan"), float("nan"))
+    paced_ms = steady.main * 1000 / max(1, full.paced_sent)
+    print(f"     CPU per mail at {args.rate:g}/s offered: service process {paced_ms:.2f} ms, its readers "
+          f"{steady.children * 1000 / max(1, full.paced_sent):.2f} ms")
 
     durable = full.accept_rate / bare.rate
     paced_p99 = _percentile(full.paced_latencies, 0.99) if full.paced_latencies else float("nan")
@@ -701,6 +713,7 @@ async def measure(args: argparse.Namespace) -> None:
     print(f"rss_after_burst_mb={full.rss_mb:.0f}")
     print(f"service_cpu_ms_per_mail={main_ms:.2f}")
     print(f"readers_cpu_ms_per_mail={readers_ms:.2f}")
+    print(f"service_cpu_ms_per_mail_paced={paced_ms:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ it; run as the ``postgres`` user when this runs as root), or ``--url`` (a databa
 created in it; any store URL works, so ``--url sqlite+aiosqlite:///…`` gives the comparison in the same run
 conditions). Prints cards per second beside the goal, the CPU per mail of this process (the service and
 the fake Slack) and of PostgreSQL, the load average, and a machine-readable line
-(``pg_whole_path_cards_per_s=``). Prints numbers only; asserts nothing.
+(``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``, ``…_paced=`` at the steady rate).
+``--profile FILE``: the service under py-spy (the ``bench`` extra), as bench/intake.py does. Prints numbers only;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
         with tempfile.TemporaryDirectory(prefix="leadbot-bench-pg-") as tmp:
             async with intake.Clients(args.connections) as clients:
                 own, server = _own_cpu_s(), _server_cpu_s(data_dir)
-                result = await intake.whole_path(clients, Path(tmp), warmup, messages, one_by_one, paced, args.rate)
+                result = await intake.whole_path(clients, Path(tmp), warmup, messages, one_by_one, paced, args.rate,
+                                                 args.profile)
                 own, server = _own_cpu_s() - own, _server_cpu_s(data_dir) - server
     finally:
         bot.settings.load_settings = real_load
@@ -116,6 +119,10 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     if service_cpu is not None and result.emails:
         print(f"CPU per mail in the burst: service {service_cpu.main * 1000 / result.emails:.1f} ms, its readers "
               f"{service_cpu.children * 1000 / result.emails:.1f} ms")
+        steady, sent = result.paced_cpu, result.paced_sent
+        if steady is not None and sent:
+            print(f"CPU per mail at {args.rate:g}/s offered: service {steady.main * 1000 / sent:.1f} ms, its readers "
+                  f"{steady.children * 1000 / sent:.1f} ms")
     else:
         print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; "
               f"not the readers) {own * 1000 / mails:.1f} ms")
@@ -127,6 +134,11 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
           f"{result.rate:>9.1f} cards/s   >= {GOAL:.0f} cards/s")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min), {load_after[1]:.2f} (5 min)")
     print(f"pg_whole_path_cards_per_s={result.rate:.1f}")
+    if service_cpu is not None and result.emails:
+        print(f"pg_service_cpu_ms_per_mail={service_cpu.main * 1000 / result.emails:.2f}")
+    steady = getattr(result, "paced_cpu", None)
+    if steady is not None and result.paced_sent:
+        print(f"pg_service_cpu_ms_per_mail_paced={steady.main * 1000 / result.paced_sent:.2f}")
 
 
 def main() -> None:
@@ -135,6 +147,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="parallel SMTP connections (default 8)")
     parser.add_argument("--rate", type=float, default=50.0, help="mails/s offered in the steady phase (default 50)")
     parser.add_argument("--paced-seconds", type=float, default=20.0, help="length of the steady phase (default 20)")
+    parser.add_argument(
+        "--profile", type=Path, default=None,
+        help="run `leadbot serve` under `py-spy record --format raw` into this file (as bench/intake.py does)",
+    )
     parser.add_argument("--url", help="postgresql+asyncpg:// URL of an empty database (default: a throwaway cluster)")
     args = parser.parse_args()
     from tests.conftest import _Cluster, _create_database, _postgres_bin

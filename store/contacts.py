@@ -3,10 +3,12 @@ made by hand or by a fuzzy match at intake, each undoable (unmerge)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import Db, to_record
@@ -16,6 +18,8 @@ from store.outbox import add_item
 from store.records import ContactHistory, ContactRecord, EventRecord, LeadRecord, LeadStatus, NewLead
 from store.tables import Contact, Event, Lead
 
+#: values of one column per query at most when loading a `ContactIndex`
+LOAD_CHUNK = 500
 #: how a lead was matched to an existing contact ("name+postal" is a judgement, recorded as a merge)
 BY_EMAIL, BY_PHONE, BY_NAME_POSTAL = "email", "phone", "name+postal"
 
@@ -38,6 +42,17 @@ def _order(contact: Contact) -> float:
     return float("inf") if stored is None else stored
 
 
+@functools.cache
+def _index_query() -> Any:
+    """The active contacts with one of ``index_emails``, ``index_phones`` or ``index_postals``, oldest first."""
+    return select(Contact).where(
+        or_(Contact.email.in_(bindparam("index_emails", expanding=True)),
+            Contact.phone.in_(bindparam("index_phones", expanding=True)),
+            Contact.postal_code.in_(bindparam("index_postals", expanding=True))),
+        Contact.merged_into.is_(None),
+    ).order_by(Contact.id)
+
+
 class ContactIndex:
     """The active contacts a batch of leads could match, fetched in three queries instead of three per lead.
 
@@ -56,14 +71,17 @@ class ContactIndex:
         emails = sorted({lead.contact_email for lead in leads if lead.contact_email})
         phones = sorted({lead.contact_phone for lead in leads if lead.contact_phone})
         postals = sorted({p for lead in leads if (p := normalise_postal(lead.fields.get("postal_code")))})
-        active = Contact.merged_into.is_(None)
-        for column, values in ((Contact.email, emails), (Contact.phone, phones), (Contact.postal_code, postals)):
-            for start in range(0, len(values), 500):
-                chunk = values[start:start + 500]
-                for contact in await session.scalars(
-                    select(Contact).where(column.in_(chunk), active).order_by(Contact.id)
-                ):
-                    index.add(contact)
+        keys = {"index_emails": emails, "index_phones": phones, "index_postals": postals}
+        if all(len(values) <= LOAD_CHUNK for values in keys.values()):
+            # One query, built once, for a batch of the usual size (issue 11: every intake group loads its index,
+            # and each statement costs the service CPU); `add` makes a contact found twice count once.
+            queries = [(_index_query(), keys)] if any(keys.values()) else []
+        else:  # a large import batch: at most LOAD_CHUNK values per statement (bound-parameter limits)
+            queries = [(_index_query(), {**{k: [] for k in keys}, key: values[start:start + LOAD_CHUNK]})
+                       for key, values in keys.items() for start in range(0, len(values), LOAD_CHUNK)]
+        for query, parameters in queries:
+            for contact in await session.scalars(query, parameters):
+                index.add(contact)
         return index
 
     def match(self, lead: NewLead) -> tuple[Contact | None, str | None, float | None]:

@@ -108,11 +108,27 @@ def _connection_gone(exc: BaseException) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    engine = create_async_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         _skip_idle_rollbacks(engine)
+    else:
+        event.listen(engine.sync_engine, "checkout", _replace_if_closed)
     return engine
+
+
+def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed (a restart, a terminated backend) is replaced at checkout.
+
+    Instead of SQLAlchemy's ``pool_pre_ping``, which on asyncpg costs three round trips per checkout (BEGIN, a
+    ping, ROLLBACK: ~7 % of the service's CPU on PostgreSQL, issue 11): the driver knows without asking once the
+    event loop has seen the socket close. One closed after that is met by the next statement, which fails as
+    `unreachable` (as a restart in the middle of a transaction does) and the pool then renews its connections.
+    """
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if callable(is_closed) and is_closed():
+        raise sa_exc.DisconnectionError("the database server closed this connection")
 
 
 def _skip_idle_rollbacks(engine: AsyncEngine) -> None:

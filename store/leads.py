@@ -8,6 +8,7 @@ work methods take its check and apply it to the row they hold locked, in the sam
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -146,6 +147,24 @@ async def file_leads(
     return [stored[position] for position in range(len(leads))]
 
 
+# Issue 11: the statements every intake group runs, built once (building one and its cache key cost the service
+# more CPU than running it). Rows are parameters (multi-row "insertmanyvalues" batches).
+
+
+@functools.cache
+def _new_contacts() -> Any:
+    table = core_table(Contact)
+    return insert(table).returning(table.c.id, table.c.email, table.c.phone, table.c.name, table.c.postal_code)
+
+
+@functools.cache
+def _new_people_statements() -> tuple[Any, Any, Any, Any]:
+    """Leads (returning id and contact id), intake events, card posts, claim timers."""
+    leads = core_table(Lead)
+    return (insert(leads).returning(leads.c.id, leads.c.contact_id), insert(core_table(Event)),
+            insert(core_table(OutboxItem)), insert(core_table(SlaTimer)))
+
+
 async def _insert_contacts(session: AsyncSession, contacts: Sequence[Contact], now: datetime) -> list[int]:
     """New contacts in one multi-row INSERT; their ids in the order given.
 
@@ -156,12 +175,11 @@ async def _insert_contacts(session: AsyncSession, contacts: Sequence[Contact], n
     table = core_table(Contact)
     rows = [{"email": c.email, "phone": c.phone, "name": c.name, "postal_code": c.postal_code, "created_at": now}
             for c in contacts]
-    columns = (table.c.email, table.c.phone, table.c.name, table.c.postal_code)
     keys = [(r["email"], r["phone"], r["name"], r["postal_code"]) for r in rows]
     if len(set(keys)) < len(keys):
         created = await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
         return [int(i) for i in created.scalars()]
-    result = await session.execute(insert(table).returning(table.c.id, *columns), rows)
+    result = await session.execute(_new_contacts(), rows)
     by_values = {(email, phone, name, postal_code): int(cid) for cid, email, phone, name, postal_code in result.all()}
     return [by_values[key] for key in keys]
 
@@ -172,10 +190,10 @@ async def _insert_new_people(
     """Leads (with message id and contact id), each from a contact created for it (so none is a repeat), in
     multi-row statements: leads, intake events, card posts and claim timers."""
     values = [_lead_values(lead, message_id, contact_id, now) for lead, message_id, contact_id in leads]
-    leads_table = core_table(Lead)
     # Each lead has a contact of its own here: the contact id tells which returned id is whose. (Ordered
     # RETURNING would run one INSERT per row on SQLite, which cannot order a multi-row one.)
-    result = await session.execute(insert(leads_table).returning(leads_table.c.id, leads_table.c.contact_id), values)
+    new_leads, *others = _new_people_statements()
+    result = await session.execute(new_leads, values)
     by_contact = {int(contact_id): int(lead_id) for lead_id, contact_id in result.all()}
     ids = [by_contact[row["contact_id"]] for row in values]
     events, items, timers = [], [], []
@@ -189,9 +207,9 @@ async def _insert_new_people(
             if lead.claim_due_at is not None:
                 timers.append({"lead_id": lead_id, "kind": "claim", "step": 0, "started_at": now,
                                "due_at": lead.claim_due_at, "status": "pending"})
-    for table, rows in ((Event, events), (OutboxItem, items), (SlaTimer, timers)):
+    for statement, rows in zip(others, (events, items, timers), strict=True):
         if rows:
-            await session.execute(insert(core_table(table)), rows)  # Core: no ORM bulk bookkeeping
+            await session.execute(statement, rows)  # Core: no ORM bulk bookkeeping
     return [LeadRecord(id=lead_id, message_id=row["message_id"], contact_id=row["contact_id"], vendor=row["vendor"],
                        channel=row["channel"], fields=dict(row["fields"]), provenance=dict(row["provenance"]),
                        score=row["score"], grade=row["grade"], reasons=tuple(row["reasons"]), status=row["status"],

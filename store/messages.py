@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -43,6 +44,47 @@ _Completion = tuple[int, tuple[NewLead, ...], str | None, str, SenderCheck | Non
 
 def _envelope(message: RawMessage) -> tuple[str, str | None]:
     return dedup_key(message), subject_of(message)
+
+
+# Issue 11: the statements of every accept and completion group, built once (building one and its cache key
+# cost more of the service's CPU than running it). Rows and ids are parameters.
+
+
+@functools.cache
+def _accept_statement(insert: Any) -> Any:
+    """With the dialect's ``insert``. Rows as parameters, not in the statement: SQLAlchemy compiles it once and
+    sends multi-row batches ("insertmanyvalues"); a `.values(rows)` statement was a new cache key and compilation
+    per group."""
+    return (
+        insert(core_table(InboundMessage))
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(InboundMessage.id, InboundMessage.dedup_key)
+    )
+
+
+@functools.cache
+def _received_statement(dialect: str) -> Any:
+    """The messages of ``group_ids`` still "received" (locked to the end of the transaction on PostgreSQL)."""
+    table = core_table(InboundMessage)
+    picked = select(table.c.id).where(
+        table.c.id.in_(bindparam("group_ids", expanding=True)), table.c.status == MessageStatus.RECEIVED
+    )
+    return picked.with_for_update() if dialect == "postgresql" else picked
+
+
+@functools.cache
+def _processed_statement(with_check: bool) -> Any:
+    """A completed message's compare-and-set (executemany: one parameter set per message), with its sender check."""
+    table = core_table(InboundMessage)
+    checks: dict[str, Any] = {"auth_verdict": bindparam("m_verdict"), "auth_results": bindparam("m_results"),
+                              "suspicious": bindparam("m_suspicious")} if with_check else {}
+    return (
+        update(table)
+        .where(table.c.id == bindparam("m_id"), table.c.status == MessageStatus.RECEIVED)
+        .values(status=bindparam("m_status"), vendor=bindparam("m_vendor"),
+                processed_at=bindparam("m_at", type_=table.c.processed_at.type), attempts=table.c.attempts + 1,
+                error=None, **checks)
+    )
 
 
 class Messages:
@@ -112,15 +154,9 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
-        # Rows as parameters, not in the statement: SQLAlchemy compiles it once and sends multi-row batches
-        # ("insertmanyvalues"); a `.values(rows)` statement was a new cache key and compilation per group.
-        statement = (
-            self._db.insert(core_table(InboundMessage))
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(InboundMessage.id, InboundMessage.dedup_key)
-        )
         async with self._db.write(urgent=True) as session:
-            new = {str(key): int(row_id) for row_id, key in (await session.execute(statement, list(unique.values())))}
+            new = {str(key): int(row_id) for row_id, key in (
+                await session.execute(_accept_statement(self._db.insert), list(unique.values())))}
             missing = [key for key in unique if key not in new]
             existing: dict[str, int] = {}
             if missing:
@@ -263,15 +299,11 @@ class Messages:
     async def _complete_group(self, jobs: list[_Completion]) -> list[list[LeadRecord]]:
         now = self._db.clock()
         ids = [message_id for message_id, *_ in jobs]
-        table = core_table(InboundMessage)
         async with self._db.write() as session:
             # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
             # rows stay locked to the end, so a racing instance then finds them processed). The statements are
-            # the same whatever the group (rows as parameters): compiled once, not once per group size.
-            picked = select(table.c.id).where(table.c.id.in_(ids), table.c.status == MessageStatus.RECEIVED)
-            if self._db.dialect == "postgresql":
-                picked = picked.with_for_update()
-            taken = set(await session.scalars(picked))
+            # the same whatever the group (rows as parameters): built and compiled once, not once per group.
+            taken = set(await session.scalars(_received_statement(self._db.dialect), {"group_ids": ids}))
             done = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)
                     if message_id in taken}  # the same id twice: the first's
             checked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
@@ -281,17 +313,9 @@ class Messages:
             unchecked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
                           "m_vendor": vendor}
                          for message_id, (leads, vendor, check) in done.items() if check is None]
-            checks: dict[str, Any] = {"auth_verdict": bindparam("m_verdict"), "auth_results": bindparam("m_results"),
-                                      "suspicious": bindparam("m_suspicious")}
-            for rows, extra in ((unchecked, {}), (checked, checks)):
+            for rows, with_check in ((unchecked, False), (checked, True)):
                 if rows:
-                    await session.execute(
-                        update(table)
-                        .where(table.c.id == bindparam("m_id"), table.c.status == MessageStatus.RECEIVED)
-                        .values(status=bindparam("m_status"), vendor=bindparam("m_vendor"), processed_at=now,
-                                attempts=table.c.attempts + 1, error=None, **extra),
-                        rows,
-                    )
+                    await session.execute(_processed_statement(with_check), [{**row, "m_at": now} for row in rows])
             answers: list[list[LeadRecord]] = []
             by_actor: dict[str, list[tuple[NewLead, int | None]]] = {}
             first = set()

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import Db, core_table, to_record
-from store.records import LeadStatus, OutboxRecord
+from store.records import LeadRecord, LeadStatus, OutboxRecord
 from store.tables import Event, Lead, OutboxItem
 
 
@@ -94,6 +94,45 @@ def _lease_statement(limit: int) -> Any:
     )
 
 
+@functools.cache
+def _leads_statement() -> Any:
+    """The leads of ``pass_leads``, as Core rows (nothing here is changed through a session), built once."""
+    leads = core_table(Lead)
+    return select(leads).where(leads.c.id.in_(bindparam("pass_leads", expanding=True)))
+
+
+@functools.cache
+def _finish_statements() -> tuple[Any, Any, Any]:
+    """`Outbox.finish`'s statements, built once (issue 11), Core throughout (no ORM bookkeeping for rows nobody
+    holds as objects): the posted cards on their leads and a ``posted`` event per card (one parameter set per
+    card), and the items done with every pending post of the leads posted."""
+    leads, events, items = core_table(Lead), core_table(Event), core_table(OutboxItem)
+    posted_leads = (
+        update(leads)
+        .where(leads.c.id == bindparam("card_lead"))
+        .values(
+            slack_channel=bindparam("card_channel"),
+            slack_ts=bindparam("card_ts"),
+            status=case((leads.c.status == LeadStatus.NEW, LeadStatus.POSTED), else_=leads.c.status),
+        )
+    )
+    rows = select(
+        leads.c.id, leads.c.contact_id, literal("posted", String), literal("leadbot", String),
+        bindparam("event_at", type_=events.c.at.type), bindparam("event_data", type_=events.c.data.type),
+    ).where(leads.c.id == bindparam("card_lead"))
+    posted_events = insert(events).from_select(["lead_id", "contact_id", "kind", "actor", "at", "data"], rows)
+    finished = or_(
+        items.c.id.in_(bindparam("done_items", expanding=True)),
+        and_(items.c.lead_id.in_(bindparam("done_leads", expanding=True)), items.c.kind == "post_card",
+             items.c.status == "pending"),
+    )
+    done = update(items).where(finished).values(
+        status="done", done_at=bindparam("done_at", type_=items.c.done_at.type), attempts=items.c.attempts + 1,
+        lease_owner=None, leased_until=None,
+    )
+    return posted_leads, posted_events, done
+
+
 class Outbox:
     def __init__(self, db: Db) -> None:
         self._db = db
@@ -128,11 +167,27 @@ class Outbox:
         An expired lease (its holder died) is taken over; the record's ``claims`` then says an earlier try
         may have reached Slack.
         """
+        async with self._db.write() as session:
+            return await self._lease(session, owner, seconds, limit)
+
+    async def lease_with_leads(
+        self, owner: str, *, seconds: float, limit: int = 500
+    ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
+        """`lease`, and the leased items' leads that exist (by id) read in the same transaction: an outbox pass
+        is one transaction before its Slack calls instead of a lease and a read (issue 11)."""
+        async with self._db.write() as session:
+            items = await self._lease(session, owner, seconds, limit)
+            lead_ids = sorted({item.lead_id for item in items if item.lead_id is not None})
+            if not lead_ids:
+                return items, {}
+            rows = await session.execute(_leads_statement(), {"pass_leads": lead_ids})
+            return items, {row.id: to_record(LeadRecord, row) for row in rows}
+
+    async def _lease(self, session: AsyncSession, owner: str, seconds: float, limit: int) -> list[OutboxRecord]:
         now = self._db.clock()
         parameters = {"lease_now": now, "lease_owner": owner, "lease_until": now + timedelta(seconds=seconds)}
-        async with self._db.write() as session:
-            rows = (await session.execute(_lease_statement(limit), parameters)).all()
-            return sorted((to_record(OutboxRecord, r) for r in rows), key=lambda r: r.id)
+        rows = (await session.execute(_lease_statement(limit), parameters)).all()
+        return sorted((to_record(OutboxRecord, r) for r in rows), key=lambda r: r.id)
 
     async def done(self, item_id: int) -> None:
         async with self._db.write() as session:
@@ -154,42 +209,23 @@ class Outbox:
         """
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
-        # Core statements throughout: no ORM bookkeeping for rows nobody holds as objects (issue 11)
-        leads, events, items = core_table(Lead), core_table(Event), core_table(OutboxItem)
+        if not item_ids and not lead_ids:
+            return
+        posted_leads, posted_events, done = _finish_statements()
         async with self._db.write() as session:
             if posted:
                 await session.execute(
-                    update(leads)
-                    .where(leads.c.id == bindparam("card_lead"))
-                    .values(
-                        slack_channel=bindparam("card_channel"),
-                        slack_ts=bindparam("card_ts"),
-                        status=case((leads.c.status == LeadStatus.NEW, LeadStatus.POSTED), else_=leads.c.status),
-                    ),
+                    posted_leads,
                     [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
                 )
-                found = {int(lead_id): contact_id for lead_id, contact_id in (await session.execute(
-                    select(leads.c.id, leads.c.contact_id).where(leads.c.id.in_(lead_ids))
-                )).all()}
-                rows = []
-                for card in posted:
-                    if card.lead_id not in found:
-                        continue  # erased meanwhile: nothing to record it on
-                    rows.append({"lead_id": card.lead_id, "contact_id": found[card.lead_id], "kind": "posted",
-                                 "actor": "leadbot", "at": now, "data": {"channel": card.channel, "ts": card.ts}})
-                if rows:
-                    await session.execute(insert(events), rows)
-            finished: ColumnElement[bool] = items.c.id.in_(list(item_ids))
-            if lead_ids:
-                finished = or_(finished, and_(items.c.lead_id.in_(lead_ids), items.c.kind == "post_card",
-                                              items.c.status == "pending"))
-            if item_ids or lead_ids:
+                # the `posted` events, each taking its contact from its lead in the same statement; a lead erased
+                # meanwhile has nothing to record it on and gets none
                 await session.execute(
-                    update(items)
-                    .where(finished)
-                    .values(status="done", done_at=now, attempts=items.c.attempts + 1, lease_owner=None,
-                            leased_until=None)
+                    posted_events,
+                    [{"card_lead": card.lead_id, "event_at": now,
+                      "event_data": {"channel": card.channel, "ts": card.ts}} for card in posted],
                 )
+            await session.execute(done, {"done_items": list(item_ids), "done_leads": lead_ids, "done_at": now})
 
     async def retry(
         self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False,

@@ -18,6 +18,7 @@ Everything here reads the lead's stored ``provenance`` (one ``FieldValue.provena
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,10 +124,43 @@ def _phone_country(lead: LeadRecord) -> str | None:
     text = info.get("normalized")
     if not text or _failed(_flags(info)):
         return None
+    return _country_of(str(text))
+
+
+# Issue 11: a card asked phonenumbers the same questions about the same number several times (the postal check
+# of each address field, the phone line), and re-rendering a card (an update, the owner's DM) asked them again;
+# they were ~40 % of a card's cost. Numbers are read once per process, results kept for the last few thousand.
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str, default_region: str | None) -> phonenumbers.PhoneNumber | None:
+    """``text`` read by phonenumbers (shared: never to be changed), None when it does not parse."""
     try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(str(text), None))
+        return phonenumbers.parse(text, None if text.startswith("+") else default_region)
     except phonenumbers.NumberParseException:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_of(text: str) -> str | None:
+    number = _parsed(text, None)
+    return phonenumbers.region_code_for_number(number) if number is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_facts(text: str, default_region: str | None) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """A valid number's international form, the region it belongs to and its time zones; None otherwise."""
+    number = _parsed(text, default_region)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    # Imported on first use: its data is ~100 MB in memory, and most processes that import this module (import
+    # workers, the scoring rules) never render a phone's region.
+    from phonenumbers import geocoder
+
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    region = geocoder.description_for_number(number, "en") or None
+    zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
+    return international, region, zones
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,19 +185,10 @@ def phone_facts(lead: LeadRecord, now: datetime, *, default_region: str | None =
     text = info.get("normalized") or lead.value("phone")
     if not text:
         return None
-    try:
-        number = phonenumbers.parse(str(text), None if str(text).startswith("+") else default_region)
-    except phonenumbers.NumberParseException:
+    facts = _number_facts(str(text), default_region)
+    if facts is None:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    # Imported on first use: its data is ~100 MB in memory, and most processes that import this module (import
-    # workers, the scoring rules) never render a phone's region.
-    from phonenumbers import geocoder
-
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    region = geocoder.description_for_number(number, "en") or None
-    zones = [z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
+    international, region, zones = facts
     times: dict[str, datetime] = {}
     for zone in zones:
         try:

@@ -242,12 +242,13 @@ class OutboxWorker:
                 self._hold_until(self._paused_until)
                 return 0
             self._paused_until = None
-        items = await self._store.outbox.lease(self._instance, seconds=self._lease_seconds, limit=self._batch)
+        # The pass's leads read with its lease, one write for what it finished (issue 11): each lead has at most
+        # one item in a pass (its lane's head), so what is read here is what its item would have read.
+        items, self._leads = await self._store.outbox.lease_with_leads(
+            self._instance, seconds=self._lease_seconds, limit=self._batch
+        )
         if len(items) >= self._batch:  # more may be waiting beyond this batch: come back at once
             self._hold_until(now)
-        # One read for the pass's leads, one write for what it finished (issue 11): each lead has at most one
-        # item in a pass (its lane's head), so what is read here is what its item would have read.
-        self._leads = await self._store.leads.get_many([i.lead_id for i in items if i.lead_id is not None])
         self._finished, self._posted = [], []
         try:
             return await self._deliver(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from store.contacts import LOAD_CHUNK
 from store.records import ImportCandidate, IntakeKeyClaim
 from store.store import Store
 from tests.store.helpers import new_lead, raw_message
@@ -35,3 +36,16 @@ async def test_rows_are_imported_once_by_key(store: Store) -> None:
     assert repeat.status == "duplicate" and repeat.lead_id is None
     await store.imports.finish(second, rows=1, imported=0, duplicates=1, invalid=0)
     assert len(await store.leads.recent()) == 1
+
+
+async def test_a_batch_beyond_one_contact_query_finds_known_people_in_every_chunk(store: Store) -> None:
+    first = await store.leads.add(new_lead("aa-known@park.test"))
+    last = await store.leads.add(new_lead("zz-known@park.test"))
+    emails = ["aa-known@park.test", *(f"row{n:04d}@park.test" for n in range(LOAD_CHUNK + 20)), "zz-known@park.test"]
+    rows = [ImportCandidate(n + 2, {"email": email}, f"k-{email}", new_lead(email)) for n, email in enumerate(emails)]
+    outcomes = await store.imports.add_rows(await store.imports.start("big.csv", "fair"), rows)
+    assert all(o.status == "imported" and o.lead_id is not None for o in outcomes)
+    filed = await store.leads.get_many([o.lead_id for o in outcomes if o.lead_id is not None])
+    contacts = [filed[o.lead_id].contact_id for o in outcomes if o.lead_id is not None]
+    assert (contacts[0], contacts[-1]) == (first.contact_id, last.contact_id)  # the known, in both chunks
+    assert len(set(contacts[1:-1])) == LOAD_CHUNK + 20 and not {first.contact_id, last.contact_id} & set(contacts[1:-1])

@@ -39,3 +39,29 @@ async def test_finish_records_a_pass_in_one_write(store: Store) -> None:
     assert await store.outbox.pending_count() == 0
     kinds = [e.kind for e in await store.events.for_lead(posted_lead.id)]
     assert kinds == ["intake", "posted"]
+
+
+async def test_lease_with_leads_reads_the_items_leads_in_the_same_write(store: Store) -> None:
+    lead = await store.leads.add(new_lead("ada@park.test"))
+    note = await store.outbox.enqueue("post_text", lead_id=None, channel="C_ALERTS", payload={"text": "hi"})
+    items, leads = await store.outbox.lease_with_leads("me", seconds=60)
+    assert {(i.lead_id, i.kind) for i in items} == {(lead.id, "post_card"), (None, "post_text")}
+    assert note in {i.id for i in items}
+    assert set(leads) == {lead.id}
+    assert leads[lead.id].fields["email"] == "ada@park.test" and leads[lead.id].contact_id == lead.contact_id
+    assert await store.outbox.lease_with_leads("other", seconds=60) == ([], {})  # leased: nobody else takes them
+
+
+async def test_finish_records_each_posted_event_with_its_contact_and_skips_a_lead_that_is_gone(store: Store) -> None:
+    first = await store.leads.add(new_lead("one@park.test"))
+    second = await store.leads.add(new_lead("two@park.test"))
+    items, _ = await store.outbox.lease_with_leads("me", seconds=60)
+    await store.outbox.finish([i.id for i in items], [PostedCard(first.id, "C_SALES", "1.1"),
+                                                      PostedCard(999_999, "C_SALES", "1.9"),
+                                                      PostedCard(second.id, "C_NURTURE", "1.2")])
+    for lead, channel, ts in ((first, "C_SALES", "1.1"), (second, "C_NURTURE", "1.2")):
+        (posted,) = [e for e in await store.events.for_lead(lead.id) if e.kind == "posted"]
+        assert (posted.contact_id, posted.actor, posted.data) == (lead.contact_id, "leadbot", {"channel": channel,
+                                                                                               "ts": ts})
+    assert await store.events.for_lead(999_999) == []
+    assert await store.outbox.pending_count() == 0

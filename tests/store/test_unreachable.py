@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
@@ -91,3 +93,21 @@ def _driver_error(cause: BaseException) -> sa_exc.OperationalError:
         "asyncio timeout", "mixed errors", "a bug"])
 def test_only_errors_of_a_connection_that_is_gone_are_unreachable(error: BaseException, expected: bool) -> None:
     assert unreachable(error) is expected
+
+
+@pytest.mark.postgres
+async def test_a_pooled_connection_the_server_ended_is_replaced_at_checkout(postgres_url: str) -> None:
+    async with migrated_store(postgres_url) as store:
+        async with store.engine.connect() as conn:
+            pooled = (await conn.get_raw_connection()).driver_connection
+        ended = asyncio.Event()
+        pooled.add_termination_listener(lambda _: ended.set())
+        other = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:  # the server ends the pooled session (a restart does); the pool holds no other
+            await other.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        finally:
+            await other.close()
+        async with asyncio.timeout(10):
+            await ended.wait()  # the driver has seen the server close it
+        assert await store.messages.recent() == []  # a fresh connection, not the ended one
