@@ -117,3 +117,18 @@ def test_at_the_latest(nlp: Language, text: str, expected: str) -> None:
 )
 def test_ranges_and_parts_of_a_month(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons acheter l'année prochaine.", "l'année prochaine"),
+        ("Vogliamo comprare il mese prossimo.", "il mese prossimo"),
+        ("Wij willen volgend jaar verhuizen.", "volgend jaar"),
+        ("We plan to build in 2027.", "in 2027"),
+        ("The house was built in 2021.", None),
+        ("Invoice 2026-118 for 2026 services.", None),
+    ],
+)
+def test_next_year_and_a_year_alone(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
