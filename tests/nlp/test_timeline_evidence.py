@@ -132,3 +132,19 @@ def test_ranges_and_parts_of_a_month(nlp: Language, text: str, expected: str | N
 )
 def test_next_year_and_a_year_alone(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons commencer les travaux dès que possible.", "dès que possible"),
+        ("Vorremmo iniziare il prima possibile.", "il prima possibile"),
+        ("Queremos começar o quanto antes.", "o quanto antes"),
+        ("Wij willen zo snel mogelijk verhuizen.", "zo snel mogelijk"),
+        ("Merci et à bientôt !", None),
+        ("Obrigado, até breve.", None),
+        ("Bis bald, Anna", None),
+    ],
+)
+def test_urgency_and_farewells_in_more_languages(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
