@@ -38,7 +38,8 @@ def relative_time_re() -> re.Pattern[str]:
               r"uiterlijk|v[óo]r|binnen|innerhalb|spätestens|no later than|a más tardar|o mais tardar|au plus tard|"
               r"al più tardi|niet later dan")
     return re.compile(
-        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|"
+        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|dans|d'ici|"
+        rf"entro|tra|fra|em|daqui a|"
         rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
@@ -117,7 +118,7 @@ _CLAUSE_COST = 25
 _HORIZON_WORDS = (
     r"within|innerhalb|binnen|dentro|entro|d'ici|inside|starting|ab|a partir de|à partir de|dès|vanaf|a partire da|"
     r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mois|mese|mesi|maand|maanden|"
-    r"year|years|jahr|jahren|año|años|ano|anos|année|anno|jaar|20[2-4]\d"
+    r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
 
 

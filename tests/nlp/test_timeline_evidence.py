@@ -148,3 +148,16 @@ def test_next_year_and_a_year_alone(nlp: Language, text: str, expected: str | No
 )
 def test_urgency_and_farewells_in_more_languages(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons déménager dans 3 mois.", "dans 3 mois"),
+        ("Vorremmo comprare entro sei mesi.", "entro sei mesi"),
+        ("Queremos comprar em 2 meses.", "em 2 meses"),
+        ("Wij willen binnen twee maanden kopen.", "binnen twee maanden"),
+    ],
+)
+def test_relative_horizons_in_fr_it_pt_nl(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
