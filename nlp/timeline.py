@@ -38,7 +38,8 @@ def relative_time_re() -> re.Pattern[str]:
               r"uiterlijk|v[óo]r|binnen|innerhalb|spätestens|no later than|a más tardar|o mais tardar|au plus tard|"
               r"al più tardi|niet later dan")
     return re.compile(
-        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|"
+        rf"(?<!\w)(?:(?:within|in|inside(?: of)?|innerhalb(?: von)?|binnen|en|dentro de|nach|over|during|dans|d'ici|"
+        rf"entro|tra|fra|em|daqui a|"
         rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
@@ -57,8 +58,13 @@ def relative_time_re() -> re.Pattern[str]:
         rf"(?:{weekdays})\b\.?"
         rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
         rf"|(?:{before}|on|am|el|le|il|op)\s+\d{{1,2}}[/.]\d{{1,2}}(?:[/.](?:20)?\d\d)?"
-        rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|cette|la semaine|questa|deze|volgende)\s+)"
-        rf"(?:{weekdays}|week|weekend|month|semana|mes|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand)"
+        rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|nächstes|cette|la semaine|questa|deze|"
+        rf"volgende|volgend|dit)\s+)"
+        rf"(?:{weekdays}|week|weekend|month|semana|mes|mês|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand|"
+        rf"year|jahr|año|ano|année|anno|jaar)"
+        rf"|(?:l'année|le mois|la semaine|l'anno|il mese|la settimana|o mês|o ano|a semana)\s+"
+        rf"(?:prochaine?|prossim[oa]|que vem)"  # "l'année prochaine", "il mese prossimo", "o ano que vem"
+        rf"|(?:in|en|em|nel|im jahr|im laufe von)\s+20[2-4]\d(?![\d/-]|\.\d)"  # "in 2027"
         rf"|(?:{bare_days}))(?!\w)",
     )
 
@@ -112,7 +118,7 @@ _CLAUSE_COST = 25
 _HORIZON_WORDS = (
     r"within|innerhalb|binnen|dentro|entro|d'ici|inside|starting|ab|a partir de|à partir de|dès|vanaf|a partire da|"
     r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mois|mese|mesi|maand|maanden|"
-    r"year|years|jahr|jahren|año|años|ano|anos|année|anno|jaar"
+    r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
 
 

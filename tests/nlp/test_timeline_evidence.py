@@ -117,3 +117,47 @@ def test_at_the_latest(nlp: Language, text: str, expected: str) -> None:
 )
 def test_ranges_and_parts_of_a_month(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons acheter l'année prochaine.", "l'année prochaine"),
+        ("Vogliamo comprare il mese prossimo.", "il mese prossimo"),
+        ("Wij willen volgend jaar verhuizen.", "volgend jaar"),
+        ("We plan to build in 2027.", "in 2027"),
+        ("The house was built in 2021.", None),
+        ("Invoice 2026-118 for 2026 services.", None),
+    ],
+)
+def test_next_year_and_a_year_alone(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons commencer les travaux dès que possible.", "dès que possible"),
+        ("Vorremmo iniziare il prima possibile.", "il prima possibile"),
+        ("Queremos começar o quanto antes.", "o quanto antes"),
+        ("Wij willen zo snel mogelijk verhuizen.", "zo snel mogelijk"),
+        ("Merci et à bientôt !", None),
+        ("Obrigado, até breve.", None),
+        ("Bis bald, Anna", None),
+    ],
+)
+def test_urgency_and_farewells_in_more_languages(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous voulons déménager dans 3 mois.", "dans 3 mois"),
+        ("Vorremmo comprare entro sei mesi.", "entro sei mesi"),
+        ("Queremos comprar em 2 meses.", "em 2 meses"),
+        ("Wij willen binnen twee maanden kopen.", "binnen twee maanden"),
+    ],
+)
+def test_relative_horizons_in_fr_it_pt_nl(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
