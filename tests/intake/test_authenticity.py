@@ -271,6 +271,8 @@ class LocalDnsServer:
     def __init__(self, records: dict[tuple[str, str], list[str]], silent: frozenset[str] = frozenset()) -> None:
         self.records = records
         self.silent = silent
+        #: the names asked, in order (every question that reached the server)
+        self.asked: list[str] = []
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.socket.bind(("127.0.0.1", 0))
         self.socket.settimeout(0.05)
@@ -297,6 +299,7 @@ class LocalDnsServer:
             question = query.question[0]
             name = question.name.to_text(omit_final_dot=True).lower()
             rdtype = dns.rdatatype.to_text(question.rdtype)
+            self.asked.append(name)
             if name in self.silent:
                 continue
             response = dns.message.make_response(query)
@@ -338,6 +341,28 @@ def test_dnspython_resolver_against_a_local_server() -> None:
         impatient = DnsPythonResolver(timeout=0.3, nameservers=["127.0.0.1"], port=server.port)
         with pytest.raises(DnsTempError, match=r"^TXT slow\.example: "):
             impatient.lookup("slow.example", "TXT")
+
+
+def test_dnspython_resolver_remembers_failures_for_their_ttl() -> None:
+    """A failed lookup is answered from memory (a temperror again) until its TTL runs out: a burst from a sender
+    whose DNS is down asks once; a lookup that failed is asked again once the TTL has passed."""
+    with LocalDnsServer(vendor_dns(), silent=frozenset({"slow.example"})) as server:
+        remembering = DnsPythonResolver(timeout=0.3, nameservers=["127.0.0.1"], port=server.port)
+        with pytest.raises(DnsTempError, match=r"^TXT slow\.example: "):
+            remembering.lookup("slow.example", "TXT")
+        asked = server.asked.count("slow.example")
+        assert asked >= 1
+        for _ in range(5):
+            with pytest.raises(DnsTempError, match=r"^TXT slow\.example: "):
+                remembering.lookup("slow.example", "TXT")
+        assert server.asked.count("slow.example") == asked  # not asked again
+        assert remembering.lookup("out.mailer.example", "A") == ["192.0.2.200"]  # other names unaffected
+
+        forgetful = DnsPythonResolver(timeout=0.3, nameservers=["127.0.0.1"], port=server.port, failure_ttl=0.0)
+        for _ in range(2):
+            with pytest.raises(DnsTempError):
+                forgetful.lookup("slow.example", "TXT")
+        assert server.asked.count("slow.example") >= asked + 2  # expired at once: asked every time
 
 
 def test_vendor_trust_rule(resolver: TableResolver) -> None:
