@@ -33,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Protocol
 
+from bot.slack.phones import NumberFacts, facts_of_leads, remember
 from nlp.settings import ExtractionSettings, NlpSettings
 from parsers.errors import InputError
 from parsers.lead import Extraction, RawMessage
@@ -206,11 +207,15 @@ def read_in_worker(message: RawMessage) -> Extraction:
     return _extractor.extract(message)
 
 
-def _timed(task: Callable[[RawMessage], Extraction], message: RawMessage) -> tuple[Extraction, float]:
-    """``task(message)`` and the CPU seconds this process spent on it."""
+def _timed(
+    task: Callable[[RawMessage], Extraction], message: RawMessage
+) -> tuple[Extraction, float, dict[str, NumberFacts]]:
+    """``task(message)``, the CPU seconds this process spent on it, and the facts of its leads' phones (worked out
+    here, so that the service draws their cards without phonenumbers' geocoder: bot.slack.phones)."""
     began = time.process_time()
     result = task(message)
-    return result, time.process_time() - began
+    facts = facts_of_leads(result.leads)
+    return result, time.process_time() - began, facts
 
 
 # ---- in the service process ----------------------------------------------------------------------
@@ -253,7 +258,8 @@ class ProcessReader:
         if context == "forkserver":
             # Workers fork from a server that has imported spaCy and the readers once: a replacement after
             # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
-            self._context.set_forkserver_preload(["bot.intake.reader", "nlp.extractor"])
+            # The phone geocoder's data too (~100 MB, shared by the workers): phone facts are worked out there.
+            self._context.set_forkserver_preload(["bot.intake.reader", "nlp.extractor", "phonenumbers.geocoder"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         #: every pool started and not yet shut down, its worker ready or still warming up (pid not known yet)
@@ -291,8 +297,9 @@ class ProcessReader:
         try:
             future = worker.pool.submit(_timed, self._task, message)
             async with asyncio.timeout(self.budget):
-                extraction, cpu = await asyncio.wrap_future(future)
+                extraction, cpu, facts = await asyncio.wrap_future(future)
             last_read_cpu_seconds.set(cpu)
+            remember(facts)
             return extraction
         except TimeoutError:
             healthy = False

@@ -25,9 +25,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from phonenumbers import timezone as phone_timezone
-
+from bot.slack import phones
 from nlp.lexicon import disposable_domains
 from parsers.postal import PostalCheck, check_postal
 from store.records import LeadRecord
@@ -58,7 +56,6 @@ ROLE_LOCAL_PARTS = frozenset({
 
 _LEARNED = re.compile(r"^\s*([+-]\d+) .* close \d+% here \(\d+ of \d+\)$")
 _POINTS = re.compile(r"^\s*([+-]?\d+)")
-_UNKNOWN_ZONE = "Etc/Unknown"
 
 
 def provenance_of(lead: LeadRecord, name: str) -> dict[str, Any]:
@@ -128,39 +125,29 @@ def _phone_country(lead: LeadRecord) -> str | None:
 
 
 # Issue 11: a card asked phonenumbers the same questions about the same number several times (the postal check
-# of each address field, the phone line), and re-rendering a card (an update, the owner's DM) asked them again;
-# they were ~40 % of a card's cost. Numbers are read once per process, results kept for the last few thousand.
+# of each address field, the phone line), and re-rendering a card (an update, the owner's DM) asked them again.
+# The facts of a number are now worked out where the lead is read (a reading process, bot.slack.phones) and
+# remembered here: the service neither parses the number again nor loads the geocoder (~100 MB).
 
 
-@functools.lru_cache(maxsize=4096)
-def _parsed(text: str, default_region: str | None) -> phonenumbers.PhoneNumber | None:
-    """``text`` read by phonenumbers (shared: never to be changed), None when it does not parse."""
-    try:
-        return phonenumbers.parse(text, None if text.startswith("+") else default_region)
-    except phonenumbers.NumberParseException:
-        return None
-
-
-@functools.lru_cache(maxsize=4096)
 def _country_of(text: str) -> str | None:
-    number = _parsed(text, None)
-    return phonenumbers.region_code_for_number(number) if number is not None else None
+    return phones.known(text).country
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
+def _facts_in_region(text: str, default_region: str) -> phones.NumberFacts:
+    return phones.known(text, default_region)
+
+
 def _number_facts(text: str, default_region: str | None) -> tuple[str, str | None, tuple[str, ...]] | None:
     """A valid number's international form, the region it belongs to and its time zones; None otherwise."""
-    number = _parsed(text, default_region)
-    if number is None or not phonenumbers.is_valid_number(number):
+    if default_region is None or text.startswith("+"):
+        facts = phones.known(text)
+    else:
+        facts = _facts_in_region(text, default_region)
+    if facts.international is None:
         return None
-    # Imported on first use: its data is ~100 MB in memory, and most processes that import this module (import
-    # workers, the scoring rules) never render a phone's region.
-    from phonenumbers import geocoder
-
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    region = geocoder.description_for_number(number, "en") or None
-    zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
-    return international, region, zones
+    return facts.international, facts.region, facts.zones
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +167,10 @@ def phone_facts(lead: LeadRecord, now: datetime, *, default_region: str | None =
     Several time zones for one number (a country that spans them) give a local time only if they agree now.
     """
     info = provenance_of(lead, "phone")
-    if _failed(_flags(info)):
+    text = phones.phone_text(info.get("normalized"), lead.value("phone"), _flags(info))
+    if text is None:
         return None
-    text = info.get("normalized") or lead.value("phone")
-    if not text:
-        return None
-    facts = _number_facts(str(text), default_region)
+    facts = _number_facts(text, default_region)
     if facts is None:
         return None
     international, region, zones = facts

@@ -7,7 +7,11 @@ message is read by the worker's real Extractor.
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +20,10 @@ from bot.intake.chat import ChatIntake, UnreadableChat
 from bot.intake.pipeline import IntakePipeline
 from bot.intake.reader import ProcessReader, ReadAborted
 from bot.settings import ScoringSettings, SlackChannels
+from bot.slack.phones import facts_of_leads, known, number_facts
 from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
-from parsers.lead import RawMessage
+from parsers.lead import ExtractedLead, FieldValue, RawMessage
 from store.store import Store
 from tests.intake.stall import STALL, stall_or_read
 
@@ -95,3 +100,49 @@ async def test_a_chat_note_is_read_by_the_reader_with_its_budget(store: Store, p
 
     draft = await intake.read(NOTE, author="U0REP", channel="C0INTAKE", ts="1700000000.000200")
     assert draft is not None and draft.fields["email"] == "ilse@marchetti-tiles.example"
+
+
+#: run in a process of its own: a service reading through a worker, drawing the lead's card
+_CARD_PROBE = """
+import asyncio, json, sys
+from datetime import UTC, datetime
+from bot.intake.reader import ProcessReader
+from bot.slack.blocks import lead_card
+from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.lead import RawMessage
+from tests.intake.test_reader import mail
+from tests.slack.leads import lead_record
+from tests.slack.test_blocks import all_text
+
+async def main() -> None:
+    reader = ProcessReader(ExtractionSettings(), NlpSettings(), budget=60.0)
+    await reader.start()
+    try:
+        [lead] = (await reader.read(mail(b"card"))).leads
+    finally:
+        await reader.close()
+    record = lead_record(fields={k: v for k, v in lead.plain().items() if v}, provenance=lead.provenance())
+    text = all_text(lead_card(record, now=datetime(2026, 1, 14, 15, 0, tzinfo=UTC))[0])
+    print(json.dumps({"card": text, "geocoder": "phonenumbers.geocoder" in sys.modules}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_card_shows_the_phones_region_worked_out_by_the_worker_without_the_geocoder_here() -> None:
+    """Issue 11: the phone's facts are worked out where the lead is read; the service draws the card from them
+    and never loads phonenumbers' geocoder (~100 MB)."""
+    done = subprocess.run([sys.executable, "-c", _CARD_PROBE], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "+1 312-555-0148 · Chicago, IL · :clock3: 09:00 Wed there (America/Chicago, UTC-06:00)" in probe["card"]
+    assert probe["geocoder"] is False
+
+
+def test_the_facts_a_worker_hands_back_are_those_the_service_would_work_out() -> None:
+    for text in ("+13125550148", "+49301234567", "030 1234567", "12345", "+1 212 555 01"):
+        assert known(text) == number_facts(text)
+    mine = ExtractedLead({"phone": FieldValue("312-555-0148", "x", normalized="+13125550148")})
+    failed = ExtractedLead({"phone": FieldValue("12345", "x", flags=("invalid_phone",))})
+    assert facts_of_leads([mine, failed, ExtractedLead()]) == {"+13125550148": number_facts("+13125550148")}
