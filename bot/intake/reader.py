@@ -24,14 +24,15 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Protocol
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Protocol, cast
 
 from bot.slack.phones import NumberFacts, facts_of_leads, remember
 from nlp.settings import ExtractionSettings, NlpSettings
@@ -218,24 +219,131 @@ def _timed(
     return result, time.process_time() - began, facts
 
 
+def _serve_reads(
+    connection: Connection,
+    extraction: ExtractionSettings,
+    nlp: NlpSettings,
+    service: int,
+    closing: Closing | None,
+    task: Callable[[RawMessage], Extraction],
+) -> None:
+    """A worker process's life: build the Extractor, say "ready" with its pid, then read each message the service
+    sends on ``connection`` and answer ``("done", (extraction, cpu, facts))`` or ``("failed", exception)``, until
+    the service closes its end (or kills this process)."""
+    try:
+        _init_worker(extraction, nlp, service, closing)
+    except BaseException as exc:  # a bad template: the service's start raises it
+        _answer(connection, ("failed", exc))
+        return
+    connection.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):  # the service closed the pipe: nothing more to read
+            return
+        try:
+            answer: tuple[str, object] = ("done", _timed(task, message))
+        except Exception as exc:
+            answer = ("failed", exc)
+        _answer(connection, answer)
+
+
+def _answer(connection: Connection, answer: tuple[str, object]) -> None:
+    try:
+        connection.send(answer)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an exception that does not pickle
+        kind, value = answer
+        connection.send((kind, ReadAborted(f"{type(value).__name__}: {value} ({type(exc).__name__} on the way back)")))
+
+
 # ---- in the service process ----------------------------------------------------------------------
+
+#: a message larger than this is sent to its worker from a thread (the write waits for the worker to read)
+SEND_INLINE_BYTES = 60_000
+
+
+class _Gone(Exception):
+    """The worker process ended (killed, crashed) before it answered."""
 
 
 class _Worker:
-    def __init__(self, pool: ProcessPoolExecutor, pid: int) -> None:
-        self.pool = pool
-        self.pid = pid
+    """One worker process and the service's end of its pipe. The pipe's readability is watched by the event loop
+    (no thread): each answer resolves the one future waiting for it."""
 
-    def kill(self, *, shut: bool = True) -> None:
-        """SIGKILL the worker; ``shut``: and shut its pool down without waiting (then it cannot be waited for)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        if shut:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+    def __init__(self, process: BaseProcess, connection: Connection, on_gone: Callable[[_Worker], None]) -> None:
+        self.process = process
+        self.connection = connection
+        self.pid: int = process.pid or 0
+        self.gone = False
+        #: reading a message (its death is then the read's to handle)
+        self.busy = False
+        self._on_gone = on_gone
+        self._waiting: asyncio.Future[tuple[str, object]] | None = None
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(connection.fileno(), self._readable)
+
+    def answer(self) -> asyncio.Future[tuple[str, object]]:
+        """The next answer of the worker (``_Gone`` if it ends first)."""
+        waiting = self._loop.create_future()
+        if self.gone:
+            waiting.set_exception(_Gone())
+        else:
+            self._waiting = waiting
+        return waiting
+
+    async def send(self, message: RawMessage) -> None:
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        try:
+            if len(data) <= SEND_INLINE_BYTES:
+                self.connection.send_bytes(data)  # within the pipe's buffer: never blocks on an idle worker
+            else:
+                await asyncio.to_thread(self.connection.send_bytes, data)
+        except OSError as exc:  # BrokenPipeError: it died
+            raise _Gone() from exc
+
+    def _readable(self) -> None:
+        try:
+            data = self.connection.recv_bytes()
+        except (EOFError, OSError):
+            self._lost()
+            return
+        try:
+            answer: tuple[str, object] = pickle.loads(data)
+        except Exception as exc:  # an exception class that does not unpickle here
+            answer = ("failed", ReadAborted(f"the reading process's answer could not be read ({exc})"))
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and not waiting.done():
+            waiting.set_result(answer)
+
+    def _lost(self) -> None:
+        self.detach()
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and not waiting.done():
+            waiting.set_exception(_Gone())
+        self._on_gone(self)
+
+    def detach(self) -> None:
+        """Stop watching the pipe and close the service's end (idempotent)."""
+        if not self.gone:
+            self.gone = True
+            self._loop.remove_reader(self.connection.fileno())
+            self.connection.close()
+
+    def kill(self) -> None:
+        """SIGKILL the worker and let its pipe go."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        self.detach()
 
 
 class ProcessReader:
-    """Reads in ``processes`` worker processes, each with its own Extractor, ``budget`` seconds a message."""
+    """Reads in ``processes`` worker processes, each with its own Extractor, ``budget`` seconds a message.
+
+    Each worker is a process of its own with a pipe to the service (issue 11: a ProcessPoolExecutor per worker
+    cost ~0.9 ms of the service's CPU per message in its management thread, queues and futures): a message is
+    pickled once and written; the answer is read when the event loop sees the pipe readable.
+    """
 
     def __init__(
         self,
@@ -262,8 +370,8 @@ class ProcessReader:
             self._context.set_forkserver_preload(["bot.intake.reader", "nlp.extractor", "phonenumbers.geocoder"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
-        #: every pool started and not yet shut down, its worker ready or still warming up (pid not known yet)
-        self._pools: set[ProcessPoolExecutor] = set()
+        #: every process started and not yet ended here, its worker ready or still warming up
+        self._started: set[BaseProcess] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -274,50 +382,82 @@ class ProcessReader:
             self._idle.put_nowait(worker)
 
     async def _spawn(self) -> _Worker:
-        pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=self._context, initializer=_init_worker, initargs=self._settings
+        ours, theirs = self._context.Pipe(duplex=True)
+        process: BaseProcess = self._context.Process(  # type: ignore[attr-defined]  # typeshed: BaseContext
+            target=_serve_reads, args=(theirs, *self._settings, self._task), name="leadbot-reader", daemon=True
         )
-        self._pools.add(pool)
+        self._started.add(process)
         try:
-            pid = await asyncio.wrap_future(pool.submit(_ready))
-        except Exception:
-            self._pools.discard(pool)
-            pool.shutdown(wait=False, cancel_futures=True)
+            # off the loop: the first start launches the forkserver, which imports spaCy (seconds)
+            await asyncio.to_thread(process.start)
+        except BaseException:
+            ours.close()
             raise
-        # cancelled (a stop during the start): the pool stays in _pools, for close() to end and wait for
-        worker = _Worker(pool, pid)
+        finally:
+            theirs.close()
+        # cancelled from here on (a stop during the start): the process stays in _started, for close() to end
+        worker = _Worker(process, ours, self._on_gone)
+        try:
+            kind, value = await worker.answer()
+        except _Gone:
+            self._forget(worker)
+            raise ReadAborted("a reading process ended before it was ready") from None
+        except BaseException:
+            worker.kill()
+            raise
+        if kind != "ready":
+            self._forget(worker)
+            raise value if isinstance(value, BaseException) else ReadAborted(str(value))
         self._all.add(worker)
         return worker
 
+    def _forget(self, worker: _Worker) -> None:
+        """Kill ``worker`` (its process stays in ``_started`` until it is seen ended: close() waits for it)."""
+        worker.kill()
+        self._all.discard(worker)
+        self._started = {p for p in self._started if p.pid is None or p.is_alive()}
+
+    def _on_gone(self, worker: _Worker) -> None:
+        """A worker's pipe closed: it died. An idle one is replaced now, a busy one by its read."""
+        if worker in self._all and worker.pid and not self._closed and not worker.busy:
+            self._replace(worker)
+
     async def read(self, message: RawMessage) -> Extraction:
         worker = await self._idle.get()
-        healthy = True
+        while worker.gone:  # died while idle (replaced already)
+            worker = await self._idle.get()
+        healthy = False
+        worker.busy = True
         began = time.perf_counter()
         last_read_cpu_seconds.set(0.0)
         try:
-            future = worker.pool.submit(_timed, self._task, message)
+            answer = worker.answer()
+            await worker.send(message)
             async with asyncio.timeout(self.budget):
-                extraction, cpu, facts = await asyncio.wrap_future(future)
-            last_read_cpu_seconds.set(cpu)
-            remember(facts)
-            return extraction
+                kind, value = await answer
+            healthy = True
         except TimeoutError:
-            healthy = False
             raise overrun(self.budget) from None
-        except BrokenProcessPool:
-            healthy = False
+        except _Gone:
             raise ReadAborted("the process reading it died") from None
         finally:
+            worker.busy = False
             last_read_seconds.set(time.perf_counter() - began)
             if healthy:
                 self._idle.put_nowait(worker)
-            else:
+            else:  # overran, died, or the read was cancelled while the worker was at it
                 self._replace(worker)
+        if kind != "done":
+            raise value if isinstance(value, BaseException) else ReadAborted(str(value))
+        extraction, cpu, facts = cast(tuple[Extraction, float, dict[str, NumberFacts]], value)
+        last_read_cpu_seconds.set(cpu)
+        remember(facts)
+        return extraction
 
     def _replace(self, worker: _Worker) -> None:
-        self._all.discard(worker)
-        self._pools.discard(worker.pool)
-        worker.kill()
+        if worker not in self._all:
+            return
+        self._forget(worker)
         if self._closed:
             return
         log.warning("a reading process was stopped (pid %d); starting a fresh one", worker.pid)
@@ -336,7 +476,7 @@ class ProcessReader:
                 delay = min(60.0, delay * 2)
                 continue
             if self._closed:
-                worker.kill()
+                self._forget(worker)
             else:
                 self._idle.put_nowait(worker)
             return
@@ -346,22 +486,30 @@ class ProcessReader:
         start or by another instance's sweep), a worker still warming up ends too (issue 12: a bounded stop).
 
         Returns once the workers have ended, or after ``CLOSE_TIMEOUT`` s (then they end on their own in
-        ``ORPHAN_CHECK``): the process exit, which joins the pools' threads, does not wait for a warm-up.
+        ``ORPHAN_CHECK``).
         """
         self._closed = True
         self._closing.close()
         for task in list(self._spawning):
             task.cancel()
         for worker in list(self._all):
-            worker.kill(shut=False)  # the pool is shut down below, waiting for its thread and process
+            worker.kill()
         self._all.clear()
-        pools, self._pools = list(self._pools), set()
-        if not pools:
-            return
-        ended = asyncio.gather(*(asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True) for pool in pools))
+        started, self._started = list(self._started), set()
+        for process in started:
+            if process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGKILL)
+        ended = asyncio.gather(*(asyncio.to_thread(_join, process, CLOSE_TIMEOUT) for process in started))
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await asyncio.shield(ended)
         except TimeoutError:
             log.warning("reading processes did not end within %g s of the stop; they end on their own",
                         CLOSE_TIMEOUT)
+
+
+def _join(process: BaseProcess, timeout: float) -> None:
+    """Wait for ``process`` to end (one that never started: nothing to wait for)."""
+    with contextlib.suppress(AssertionError, ValueError):  # not started (a stop during its start), closed
+        process.join(timeout)
