@@ -6,16 +6,26 @@ message's time budget (the test module, with the store and the pipeline, took se
 
 from __future__ import annotations
 
+import os
 import time
 
 from bot.intake.reader import read_in_worker
+from parsers.errors import InputError
 from parsers.lead import Extraction, RawMessage
 
 STALL = b"X-Test-Stall: yes\r\n"
+#: a message the reader refuses (an input error of the sender's)
+REFUSE = b"X-Test-Refuse: yes\r\n"
+#: a message whose reading ends the reading process (a crash in a native library)
+CRASH = b"X-Test-Crash: yes\r\n"
 
 
 def stall_or_read(message: RawMessage) -> Extraction:
-    """Stands for a reader stuck on hostile input: a message with the stall header never finishes."""
+    """Stands for a reader stuck on hostile input (the stall header never finishes), refusing it, or crashing."""
     if STALL in message.raw:
         time.sleep(600)
+    if REFUSE in message.raw:
+        raise InputError("refused by the test reader")
+    if CRASH in message.raw:
+        os._exit(3)
     return read_in_worker(message)

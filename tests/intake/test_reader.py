@@ -23,9 +23,10 @@ from bot.settings import ScoringSettings, SlackChannels
 from bot.slack.phones import facts_of_leads, known, number_facts
 from nlp.extractor import Extractor
 from nlp.settings import ExtractionSettings, NlpSettings
+from parsers.errors import InputError
 from parsers.lead import ExtractedLead, FieldValue, RawMessage
 from store.store import Store
-from tests.intake.stall import STALL, stall_or_read
+from tests.intake.stall import CRASH, REFUSE, STALL, stall_or_read
 
 MAIL = (
     b"From: Forms <forms@heronway.example>\r\nSubject: Quote\r\nMessage-ID: <%s@heronway.example>\r\n%s\r\n"
@@ -54,6 +55,20 @@ async def test_an_overrun_is_refused_and_the_next_message_is_read_by_a_fresh_wor
         await reader.read(mail(b"slow", stall=True))
 
     extraction = await reader.read(mail(b"next"))
+    assert extraction.leads[0].value("email") == "ilse@marchetti-tiles.example"
+    [second] = list(reader._all)
+    assert second.pid != first.pid
+
+
+async def test_a_refusal_comes_back_as_raised_and_a_crash_fails_only_its_message(reader: ProcessReader) -> None:
+    [first] = list(reader._all)
+    with pytest.raises(InputError, match="refused by the test reader"):
+        await reader.read(RawMessage(raw=MAIL % (b"refused", REFUSE), channel="smtp"))
+    assert list(reader._all) == [first]  # a refusal is no reason to replace the worker
+
+    with pytest.raises(ReadAborted, match="the process reading it died"):
+        await reader.read(RawMessage(raw=MAIL % (b"crash", CRASH), channel="smtp"))
+    extraction = await reader.read(mail(b"after"))
     assert extraction.leads[0].value("email") == "ilse@marchetti-tiles.example"
     [second] = list(reader._all)
     assert second.pid != first.pid
