@@ -1,20 +1,22 @@
 """Reading a message (CPU work) where it cannot stall the listener, with a time budget per message.
 
-    ProcessReader   one single-process ProcessPoolExecutor ("forkserver") per worker, each building its own
-                    Extractor once (initializer); one message per worker at a time; a read that overruns
-                    its budget kills that process, a fresh one takes its place, and the message fails
-                    with "took longer than N s to read" (kept for `leadbot replay`, never lost).
-                    Reading in other processes also puts the second core to work (issue 11).
+    ProcessReader   worker processes ("forkserver"), each building its own Extractor once and talking to
+                    the service over a pipe of its own; one message per worker at a time; a read that
+                    overruns its budget kills that process, a fresh one takes its place, and the message
+                    fails with "took longer than N s to read" (kept for `leadbot replay`, never lost).
+                    Reading in other processes also puts the second core to work (issue 11); a worker
+                    also works out its leads' phone facts (bot.slack.phones), so the service need not.
     ThreadReader    in this process, in a thread (tests, the CLI): an overrun fails the message the same
                     way, but the thread cannot be stopped and runs on to its end.
 
-A pool of one process each, rather than one pool of N: a worker's pid is known (it answers ``os.getpid``
-once ready), so an overrun kills exactly that worker through public APIs only.
+A process and a pipe each, rather than a pool: a worker's pid is known, so an overrun kills exactly that
+worker; the answer is read when the event loop sees the pipe readable (no pool management thread, call queue
+or futures: ~0.9 ms of the service's CPU per message, issue 11), and a worker that dies closes its pipe.
 
 A worker never outlives the service: if the service dies without stopping it (SIGKILL, the OOM killer), a
 thread in the worker sees within ``ORPHAN_CHECK`` seconds that the service's pid is gone and ends the
 process. (Its parent is the forkserver, which does not exit while a worker lives: each worker holds a copy
-of the pipe the forkserver waits on, so neither the parent's death signal nor EOF on a pool pipe ever comes.)
+of the pipe the forkserver waits on, so neither the parent's death signal nor EOF on its pipe ever comes.)
 """
 
 from __future__ import annotations
