@@ -4,7 +4,8 @@ Starts `leadbot serve` as a user does (SQLite, a fake Slack Web API from tests/f
 off), sends N generated vendor emails (default 50,000; the same three formats as bench/intake.py) over SMTP
 in steps of S, waits after each step until its cards are posted, and prints the resident set of the service
 process and of its reader processes, so growth shows as the count climbs. Ends with machine-readable lines
-(``rss_serve_mb=``, ``rss_serve_peak_mb=``, ``rss_readers_mb=``). Prints numbers only; asserts nothing.
+(``rss_serve_mb=``, ``rss_serve_growth_mb_per_10k=`` after the first step, ``rss_serve_peak_mb=``,
+``rss_readers_mb=``). Prints numbers only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -84,6 +86,7 @@ async def run(messages: int, step: int, connections: int) -> None:
             return len(slack.calls("chat.postMessage", ok_only=True))
 
         last_main = last_readers = 0.0
+        points: list[tuple[int, float]] = []  # (emails sent, service RSS) after each step
         try:
             await _greeting(port, time.monotonic() + 120)
             print(f"{'emails':>8} {'cards':>8} {'service MB':>11} {'peak MB':>8} {'readers MB':>11} "
@@ -105,6 +108,7 @@ async def run(messages: int, step: int, connections: int) -> None:
                     slack.calls.clear()  # the fake's record of calls grows in this process: a step's is enough
                     cpu_now = _cpu_s(process.pid)
                     last_main, last_readers = _rss(process.pid), sum(_rss(c) for c in _descendants(process.pid))
+                    points.append((sent, last_main))
                     print(f"{sent:>8,} {cards:>8,} {last_main:>11.0f} "
                           f"{_proc_mb(process.pid, 'VmHWM'):>8.0f} {last_readers:>11.0f} "
                           f"{(cpu_now - cpu_before) * 1000 / count:>20.2f}  {os.getloadavg()[0]:.2f}")
@@ -116,7 +120,16 @@ async def run(messages: int, step: int, connections: int) -> None:
     print(f"RSS of `leadbot serve` after {messages:,} mails: {last_main:.0f} MB (peak {peak:.0f}), "
           f"reader processes {last_readers:.0f} MB;  goal <= {GOAL_MB} MB after 50,000; "
           f"load average {os.getloadavg()[0]:.2f}")
+    # The first step loads what the first mails need (readers' pools, a card's phone facts…); what grows after
+    # it grows with the mail count: its slope, and where it would lead by the goal's 50,000.
+    grown = points[1:]
+    slope = statistics.linear_regression([p[0] for p in grown], [p[1] for p in grown]).slope if len(
+        grown) >= 2 else 0.0
+    print(f"growth after the first step: {slope * 10_000:+.1f} MB per 10,000 mails; at that rate "
+          f"{last_main + slope * max(0, 50_000 - messages):.0f} MB after 50,000 (goal <= {GOAL_MB}); "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"rss_serve_mb={last_main:.0f}")
+    print(f"rss_serve_growth_mb_per_10k={slope * 10_000:.1f}")
     print(f"rss_serve_peak_mb={peak:.0f}")
     print(f"rss_readers_mb={last_readers:.0f}")
 

@@ -14,6 +14,9 @@ from typing import Literal
 
 from parsers.errors import InputError
 
+#: the longest vendor (source) name kept: a longer one is not a name
+MAX_VENDOR_NAME = 80
+
 #: The public lead fields, in the order `leadbot parse --json` prints them.
 FIELD_NAMES: tuple[str, ...] = (
     "first_name",

@@ -17,7 +17,7 @@ import sqlite3
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -27,6 +27,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from store.clock import utcnow as utcnow  # here too: the name the service imports it by
+
 Clock = Callable[[], datetime]
 R = TypeVar("R")
 J = TypeVar("J")
@@ -34,10 +36,6 @@ A = TypeVar("A")
 
 #: the key of the PostgreSQL advisory lock every instance takes around its migrations ("leadbot" in ASCII)
 MIGRATION_LOCK_KEY = 0x6C656164626F74
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -21,7 +21,7 @@ from bot.slack.notes import repeat_notice
 from bot.slack.trust import OTHER_SIDE
 from parsers.lead import ExtractedLead
 from parsers.verify import contact_phone
-from store.db import utcnow
+from store.clock import utcnow
 from store.records import NewLead
 
 #: the pseudo-channel for cards when Slack is not configured: the outbox prints them instead

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 from bot.settings import LearningSettings
 from parsers.lead import ExtractedLead
-from store.db import utcnow
+from store.clock import utcnow
 from store.records import OutcomeSample
-from store.store import Store
 
 if TYPE_CHECKING:
     from bot.settings import ScoringSettings
+    from store.store import Store
 
 #: outcome values that count as a win; every other recorded outcome is a loss
 WINS = frozenset({"won"})

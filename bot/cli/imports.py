@@ -66,6 +66,7 @@ async def import_file(
     dry_run: bool,
     no_post: bool,
     errors: Path | None,
+    workers: int | None = None,
     console: Console | None = None,
 ) -> int:
     console = console or Console(highlight=False, stderr=False)
@@ -89,7 +90,7 @@ async def import_file(
         rules = RowRules(assessor, await assessor.rates(), vendor=source or IMPORT, post=not no_post)
         with progress:
             summary = await run_import(
-                store, path, rules, dry_run=dry_run, overrides=overrides, errors_path=errors,
+                store, path, rules, dry_run=dry_run, overrides=overrides, errors_path=errors, workers=workers,
                 on_start=lambda total: progress.update(task, total=total),
                 on_rows=lambda n: progress.advance(task, n),
             )

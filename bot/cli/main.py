@@ -59,6 +59,17 @@ def _run(work: Coroutine[Any, Any, int]) -> int:
     return asyncio.run(guarded())
 
 
+def _workers(text: str) -> int:
+    """``--workers N``: a count of processes, 0 or more."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return count
+
+
 def _setup_logging(level: str) -> None:
     import logging
 
@@ -154,7 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _setup_logging("WARNING")
     return _run(
         import_file(settings, args.file, source=args.source, mappings=args.map or [], dry_run=args.dry_run,
-                    no_post=args.no_post, errors=args.errors)
+                    no_post=args.no_post, errors=args.errors, workers=args.workers)
     )
 
 
@@ -302,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and count every row, store nothing")
     imp.add_argument("--no-post", action="store_true", help="store the leads without posting cards to reps")
     imp.add_argument("--errors", type=Path, metavar="FILE", help="the error report (default: FILE.errors.csv)")
+    imp.add_argument("--workers", type=_workers, metavar="N",
+                     help="processes reading and scoring rows beside the one storing them (0: none, a thread; "
+                          "default: one per core beyond the first, none for a file under 5,000 rows)")
     imp.set_defaults(func=cmd_import)
 
     contacts = command("contacts", "one contact per person: the 360° view, merge, unmerge")

@@ -31,7 +31,7 @@ from publicsuffixlist import PublicSuffixList
 
 from bot.intake.authenticity.headers import domain_of, from_identity
 from nlp.lexicon import is_free_mail
-from parsers.lead import ExtractedLead, RawMessage
+from parsers.lead import MAX_VENDOR_NAME, ExtractedLead, RawMessage
 from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER
 
 #: the source of a lead a rep typed into chat
@@ -43,7 +43,7 @@ FORWARDED = "forwarded mail"
 #: the source of a file import without ``--source`` nor a vendor column
 IMPORT = "Import"
 #: longest source name kept (a vendor name longer than this is not a name)
-MAX_NAME = 80
+MAX_NAME = MAX_VENDOR_NAME
 
 _HEADERS = BytesHeaderParser(policy=compat32)
 

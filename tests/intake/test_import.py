@@ -306,10 +306,21 @@ def test_worker_processes_are_picked_by_file_length_and_cores(rows: int | None, 
     assert pool_size(rows, cores) == workers
 
 
-def test_an_import_worker_loads_neither_spacy_nor_the_phone_geocoder() -> None:
+def test_an_import_worker_loads_neither_spacy_nor_the_phone_geocoder_nor_the_database() -> None:
     # What a worker process imports to build rows: spaCy (~100 MB, 1.5 s) and phonenumbers' geocoder data
-    # (~100 MB) would make every worker cost more than it gives.
-    probe = ("import sys, bot.intake.spreadsheet, bot.assess.scoring; "
-             "print(sorted(m for m in ('spacy', 'phonenumbers.geocoder') if m in sys.modules))")
+    # (~100 MB) would make every worker cost more than it gives; SQLAlchemy and dkim (~40 MB, 0.7 s) are
+    # the importing process's business.
+    probe = ("import sys, bot.intake.spreadsheet, bot.assess.scoring; print(sorted(m for m in "
+             "('spacy', 'phonenumbers.geocoder', 'sqlalchemy', 'dkim', 'aiosqlite') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_command_line_takes_a_number_of_workers(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    path = write_csv(tmp_path / "messe.csv", GERMAN)
+    done = _leadbot(config, "import", str(path), "--workers", "2", "--no-post")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _counts(done.stdout) == {"imported": 2, "duplicates": 1, "invalid": 3, "total": 6}
+    refused = _leadbot(config, "import", str(path), "--workers", "-1")
+    assert refused.returncode == 2 and "--workers: must be 0 or more" in refused.stderr
