@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import usaddress
 
+from parsers.postal import region_country
+
 US_STATES: tuple[str, ...] = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
     "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
@@ -120,6 +122,10 @@ _BR_LOCALITY = re.compile(
     rf"^(?P<city>[^\d,][^,]*?)\s*(?:-|/)\s*(?P<region>{BR_STATES})\s*,?\s*(?P<postal>\d{{5}}-?\d{{3}})?$")
 
 
+#: "Beaverton, Oregon", "Passau (Bayern)", "Contagem - Minas Gerais": a city, then a region written out
+_CITY_NAMED_REGION = re.compile(r"^(?P<city>[^\d,()]+?)\s*(?:,|\s-|\()\s*(?P<region>[^\d,()]{3,40}?)\)?$")
+
+
 #: "CEP 01310-100", "C.P. 28013", "PLZ 10115": the postcode's own label before it
 _POSTAL_WORD = re.compile(r"(?:^|(?<=[\s,]))(?:CEP|C\.?\s?P\.?|PLZ|Postcode|Post code|Zip(?: code)?)\s*:?\s*(?=\d)",
                           re.IGNORECASE)
@@ -162,6 +168,9 @@ def parse_locality(text: str) -> dict[str, str]:
                 if more:
                     parts.update(city=more["city"].strip(), region=more["region"].strip())
             return {k: v for k, v in parts.items() if v}
+    named = _CITY_NAMED_REGION.match(text)
+    if named and region_country(named["region"]):
+        return {"city": named["city"].strip(), "region": named["region"].strip()}
     return {}
 
 
@@ -180,6 +189,10 @@ def parse_address(text: str) -> dict[str, str]:
         lines = [p.strip() for p in lines[0].split(",") if p.strip()]
     if not lines:
         return {}
+    if len(lines) == 1 and not any(ch.isdigit() for ch in lines[0]):
+        loc = parse_locality(lines[0])  # "Passau (Bayern)", "Torino (TO)": a place and its region, no street
+        if "city" in loc:
+            return loc
     out: dict[str, str] = {}
     if len(lines) > 1 and is_country(lines[-1]):
         out["country"] = lines.pop()
@@ -197,6 +210,12 @@ def parse_address(text: str) -> dict[str, str]:
             loc = parse_locality(", ".join(lines[-2:]))
             if loc:
                 lines = lines[:-1]
+        if loc and "region" not in loc and len(lines) >= 3 and region_country(loc.get("city")) \
+                and not any(ch.isdigit() for ch in lines[-2]):
+            # "23 Millbrook Close, Tonbridge, Kent, TN10 4QS": the county between the town and the postcode
+            loc["region"] = loc.pop("city")
+            loc["city"] = lines[-2]
+            lines = [*lines[:-2], lines[-1]]
         if loc:
             out.update(loc)
             out["street"] = ", ".join(lines[:-1])
@@ -308,6 +327,11 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             city = city_m["city"]
             start = offset + (len(head) + 1 if head else 0) + city_m.start()
         rest = head if head else prefix[: city_m.start()] if city_m else prefix
+        skip = _street_segment(rest)
+        if skip:
+            # "Fiona, 0131 496 0773, fiona@x.com - 14 Marchmont Crescent": the segment the street starts,
+            # not the phone number or e-mail before it
+            rest, offset = rest[skip:], offset + skip
         street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
                     or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
         if street_m:
@@ -320,6 +344,27 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             # "Am Mühlbach 7" above "83022 Rosenheim": a name and a house number on the line above
             street, start = text.rstrip(" ,"), previous[0]
     return street, city, start
+
+
+#: where a note's separated parts begin: after ", ", "; ", " - ", " | "
+_SEGMENT_START = re.compile(r"(?:^|[,;|][ \t]*|[ \t][-–—][ \t]+)(?=\S)")
+#: a part that is only a phone number or an e-mail address
+_NOT_STREET_PART = re.compile(r"[\d\s()+./-]*|\S+@\S+")
+
+
+def _street_segment(rest: str) -> int:
+    """Where the first separated part of ``rest`` that starts with a house number begins, when parts that
+    are only a phone number or an e-mail come before it (0 otherwise: the usual search decides)."""
+    seen_other = False
+    for m in _SEGMENT_START.finditer(rest):
+        start = m.end()
+        end = _SEGMENT_START.search(rest, start + 1)
+        part = rest[start : end.start() if end else len(rest)].strip()
+        if _NOT_STREET_PART.fullmatch(part):
+            seen_other = True
+        elif seen_other and HOUSE_NUMBER.match(part):
+            return start
+    return 0
 
 
 #: a line that is only a street name and a house number ("Am Mühlbach 7", "Unter den Linden 12a")

@@ -71,3 +71,28 @@ def test_my_address_in_a_french_mail() -> None:
     fields = one("Nom : Aubert\nPrénom : Élise\nCourriel : elise.aubert@example.fr\n"
                  "Mon adresse : 5 impasse des Lilas, 31000 Toulouse\n")
     assert (fields["street"], fields["postal_code"], fields["city"]) == ("5 impasse des Lilas", "31000", "Toulouse")
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("Beaverton, Oregon", {"city": "Beaverton", "region": "Oregon"}),
+    ("Passau (Bayern)", {"city": "Passau", "region": "Bayern"}),
+    ("Torino (TO)", {"city": "Torino", "region": "TO"}),
+    ("Kent, Ohio", {"city": "Kent", "region": "Ohio"}),
+    ("23 Millbrook Close, Tonbridge, Kent, TN10 4QS",
+     {"street": "23 Millbrook Close", "city": "Tonbridge", "region": "Kent", "postal_code": "TN10 4QS"}),
+    ("4 Quarry Lane, Stroud, Gloucestershire, GL5 1AA",
+     {"street": "4 Quarry Lane", "city": "Stroud", "region": "Gloucestershire", "postal_code": "GL5 1AA"}),
+    ("12 High St, Leeds, LS1 4AB", {"street": "12 High St", "city": "Leeds", "postal_code": "LS1 4AB"}),
+])
+def test_a_region_written_out_after_the_town(text: str, parts: dict[str, str]) -> None:
+    got = parse_address(text)
+    got["postal_code"] = got.pop("postal", "")
+    assert {k: v for k, v in got.items() if v} == parts
+
+
+def test_a_street_after_the_phone_and_email_of_a_note() -> None:
+    line = "Got a call from Ann Roe, 0131 496 0000, ann.roe@example.com - 9 Warrender Park Rd, Edinburgh EH9 1EF."
+    [found] = find_addresses(line)
+    assert found.parts == {"street": "9 Warrender Park Rd", "city": "Edinburgh", "postal_code": "EH9 1EF"}
+    [us] = find_addresses("Voicemail from Joe Pike 414-555-0100; 80 W Mill St, Madison, WI 53703; gutters")
+    assert us.parts["street"] == "80 W Mill St"
