@@ -53,7 +53,8 @@ def time_words() -> frozenset[str]:
 class Address:
     def __init__(self, name: str) -> None:
         self.source = f"nlp:{name}"
-        city_names()  # the gazetteer is read once, when the pipeline is built, not inside the first message
+        city_names()  # the gazetteers are read once, when the pipeline is built, not inside the first message
+        region_country("Ohio")
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)

@@ -62,7 +62,7 @@ PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
 BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
 _BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
 
-_CITY_AT_END = re.compile(rf"(?P<city>{CITY})[ \t]*,?[ \t]*$")
+_CITY_AT_END = re.compile(rf"(?<![\w'’.-])(?P<city>{CITY})[ \t]*,?[ \t]*$")
 HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Z0-9]|\bP\.?[ \t]?O\.?[ \t]+Box\b")
 DE_STREET = re.compile(
     r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
@@ -218,7 +218,7 @@ def parse_address(text: str) -> dict[str, str]:
             lines = [*lines[:-2], lines[-1]]
         if loc:
             out.update(loc)
-            out["street"] = ", ".join(lines[:-1])
+            out["street"] = _without_district(", ".join(lines[:-1]))
             return {k: v for k, v in out.items() if v}
     single = ", ".join(lines)
     one_line = _STREET_THEN_PC.match(single) if len(lines) == 1 else None
@@ -234,6 +234,17 @@ def parse_address(text: str) -> dict[str, str]:
         return out
     out["street"] = single
     return out
+
+
+#: "Av. Brigadeiro Faria Lima, 2232 - Jardim Paulistano": a Brazilian street, its number, then the bairro
+_DISTRICT_AFTER = re.compile(r"^(?P<street>(?:rua|r\.|av\.?|avenida|alameda|travessa|pra[çc]a|estrada|rodovia|largo)\b"
+                             r".*?\d[\w/-]*)[ \t]+[-–][ \t]+[^\d,]+$", re.IGNORECASE)
+
+
+def _without_district(street: str) -> str:
+    """A street without the neighbourhood (bairro) written after its number: that is no part of the street."""
+    m = _DISTRICT_AFTER.match(street)
+    return m["street"] if m else street
 
 
 def usaddress_parts(text: str) -> dict[str, str]:
@@ -323,10 +334,16 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
         city_m = _CITY_AT_END.search(tail if head else prefix)
+        if city_m and (inside := _IN_CITY.search(city_m["city"])):
+            # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
+            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m:
             city = city_m["city"]
             start = offset + (len(head) + 1 if head else 0) + city_m.start()
         rest = head if head else prefix[: city_m.start()] if city_m else prefix
+        if head and city_m and HOUSE_NUMBER.search(tail[: city_m.start()]):
+            # "…, jo@x.com. Address is 450 W 33rd St Apt 12C New York NY 10001": the street is in the last part
+            rest, offset = tail[: city_m.start()], offset + len(head) + 1
         skip = _street_segment(rest)
         if skip:
             # "Fiona, 0131 496 0773, fiona@x.com - 14 Marchmont Crescent": the segment the street starts,
@@ -343,9 +360,13 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
                                 and not _NOT_STREET_WORD.match(text)):
             # "Am Mühlbach 7" above "83022 Rosenheim": a name and a house number on the line above
             street, start = text.rstrip(" ,"), previous[0]
+    if street:
+        street = _IN_CITY.sub("", street.rstrip())
     return street, city, start
 
 
+#: " in " inside what reads as a city's name: a street, then the city ("Wren Ct in Cary")
+_IN_CITY = re.compile(r"[ \t]in(?:[ \t]*$|[ \t]+(?=[A-Z]))")
 #: where a note's separated parts begin: after ", ", "; ", " - ", " | "
 _SEGMENT_START = re.compile(r"(?:^|[,;|][ \t]*|[ \t][-–—][ \t]+)(?=\S)")
 #: a part that is only a phone number or an e-mail address
@@ -401,6 +422,11 @@ def _after(line: str, floor: int) -> str:
     return " " * floor + line[floor:] if floor else line
 
 
+def _postcode_city(found: str) -> str:
+    """A postcode's city up to the end of its sentence: "Madrid. Quiero reformar" → "Madrid"."""
+    return re.split(r"\.[ \t]", found, maxsplit=1)[0].rstrip(".")
+
+
 def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
                  lang: str | None = None) -> list[FoundAddress]:
     """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
@@ -418,6 +444,8 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
         if street and not city:
             parts.update(split_us_street_city(f"{street} {m.group()}"))
+            if parts["city"].startswith("in "):  # "55 Elm Rd in Round Rock TX 78664"
+                parts["city"] = parts["city"][3:]
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
@@ -445,7 +473,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
     for rx, code in ((PT_RE, "PT"), (NL_RE, "NL")):
         for m in rx.finditer(line):
             street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
-            parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+            parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
             if street or lang in ("pt", "nl"):
                 keep(FoundAddress(start, offset + m.end(), _nonempty(parts), code))
     for m in EU_RE.finditer(line):
@@ -456,14 +484,14 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             continue  # five digits and a word, nothing else: too weak
         country = "DE" if german else street_country(street or "") or {"de": "DE", "es": "ES", "fr": "FR",
                                                                        "it": "IT"}.get(lang or "")
-        parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+        parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
     for m in EU4_RE.finditer(line):
         street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
         if not street or not (DE_STREET.search(street) or ROMANCE_STREET.search(street)
                               or NUMBER_THEN_ROMANCE.search(street)):
             continue  # four digits and a word are a count as often as a postcode: a street's shape must come first
-        parts = {"street": street, "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+        parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
         keep(FoundAddress(start, offset + m.end(), parts, _EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
