@@ -175,8 +175,13 @@ class Address:
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
                 name = part["seg"]
+                coded = _CITY_CODE_SEGMENT.fullmatch(name)
+                if coded and coded["region"] in _REGIONS and is_city(coded["city"]):
+                    name = coded["city"]  # "— Scottsdale AZ —", ", Raleigh NC,": the region follows in the segment
+                else:
+                    coded = None
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
-                        and not is_first_name(name.split()[0])
+                        and (coded or not is_first_name(name.split()[0]))
                         and name.casefold() not in time_words() and not greeting_re().match(name)):
                     start = line.start + part.start("seg")
                     self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
@@ -205,6 +210,7 @@ _PLACE_CUE = re.compile(
     r"da|di|nel|nella|uit|bij|te|rond|(?P<from>from))[ \t]+"
 )
 #: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
+_CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
     r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
@@ -249,8 +255,9 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
     r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"(?:is|are|'s|comes?) from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
 #: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
@@ -272,6 +279,9 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
         small = folded in _SMALL_WORDS
         if not (word[0].isupper() or lower or (small and words)):
             break
+        if lower and words and word.islower() and (region_country(word) or (
+                word.upper() in US_STATES and folded not in _CODE_WORDS)):
+            break  # "in chattanooga tn", "in bend oregon": the state after the city
         if folded in time_words() or folded in org_words() or folded in place_words() or (
                 folded in stop_words() and not (small and (word[0].isupper() or words))):
             break
@@ -300,6 +310,8 @@ _REGION_JOIN = re.compile(
     r"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?:(?:in|en|em|im|in der|nel|nella|na|no|dans le|dans l'|in the)[ \t]+)?"
     r"(?:(?:provincia|province|prov\.|state|estado|county|bundesland|région|departamento|distrito)[ \t]+"
     r"(?:de[ \t]+|of[ \t]+|del[ \t]+)?)?", re.IGNORECASE)
+#: the end of a clause right after a lowercase state code without a comma ("in chattanooga tn, needs …")
+_CLAUSE_END = re.compile(r"[ \t]*(?:[,.;:!)]|[ \t][-–—][ \t]|$)", re.MULTILINE)
 #: two-letter state codes that are also common words, not read in lower case ("in march", "or so")
 _CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
 
@@ -318,8 +330,8 @@ def region_after(text: str, end: int, lower: bool) -> str | None:
     words = words_at(text, pos, len(text))
     if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
         lowered = words[0].group().rstrip(".")
-        if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS \
-                and "," in text[end:pos]:
+        if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS and (
+                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())):
             return lowered.upper()
     for n in range(len(words), 0, -1):
         name = text[words[0].start() : words[n - 1].end()].rstrip(".")

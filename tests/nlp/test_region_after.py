@@ -28,9 +28,16 @@ def _place(text: str, channel: Channel = "slack", kind: Kind | None = "chat") ->
          ("Contagem", "Minas Gerais")),
         ("Appel de Mme Léa Roux, 06 41 22 00 00, habite à Annecy en Haute-Savoie, devis pompe à chaleur",
          ("Annecy", "Haute-Savoie")),
+        ("fyi spoke w/ greg poll 555-0155 - he's located in chattanooga tn, needs 2 mini splits",
+         ("Chattanooga", "TN")),
+        ("New lead!! Carla Mendes 555-0198 — Scottsdale AZ — kitchen remodel", ("Scottsdale", "AZ")),
+        ("Lead from the show: Tom Eke, Eke Builders, Raleigh NC, 919-555-0166, wants lumber pricing",
+         ("Raleigh", "NC")),
+        ("Met Hanna Schulz at the fair, she is from Graz, +43 316 123456, wants pellet heating", ("Graz", None)),
+        ("Voicemail - Jean Moreau, 06 12 34 56 78, habite Montpellier, veut un devis isolation", ("Montpellier", None)),
     ],
 )
-def test_the_region_after_a_city_in_a_note(note: str, place: tuple[str, str]) -> None:
+def test_the_region_after_a_city_in_a_note(note: str, place: tuple[str, str | None]) -> None:
     assert _place(note) == place
 
 
