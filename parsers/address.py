@@ -427,6 +427,25 @@ def _postcode_city(found: str) -> str:
     return re.split(r"\.[ \t]", found, maxsplit=1)[0].rstrip(".")
 
 
+#: what may follow a postcode's city: its province in brackets or a region's name after a comma
+_BEYOND = re.compile(r"[ \t]*(?:\((?P<paren>[^()\d\n]{2,30})\)|,[ \t]*(?P<named>[^\W\d][^,;.\n()]{2,30}?)"
+                     r"(?=[ \t]*(?:[,;.]|$)))")
+
+
+def _region_beyond(line: str, m: re.Match[str]) -> str:
+    """The region written after a postcode and its city: "37121 Verona (VR)", "41004 Sevilla (Sevilla)",
+    "80331 München, Bayern" ("" when none is)."""
+    if m["city"] != _postcode_city(m["city"]):
+        return ""  # the city ended with its sentence: what follows is not its region
+    beyond = _BEYOND.match(line, m.end())
+    if beyond is None:
+        return ""
+    if beyond["paren"]:
+        inner = beyond["paren"].strip()
+        return inner if (len(inner) == 2 and inner.isupper()) or region_country(inner) else ""
+    return beyond["named"].strip() if region_country(beyond["named"]) else ""
+
+
 def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
                  lang: str | None = None) -> list[FoundAddress]:
     """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
@@ -473,7 +492,8 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
     for rx, code in ((PT_RE, "PT"), (NL_RE, "NL")):
         for m in rx.finditer(line):
             street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
-            parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
+            parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                     "region": _region_beyond(line, m)}
             if street or lang in ("pt", "nl"):
                 keep(FoundAddress(start, offset + m.end(), _nonempty(parts), code))
     for m in EU_RE.finditer(line):
@@ -484,15 +504,17 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             continue  # five digits and a word, nothing else: too weak
         country = "DE" if german else street_country(street or "") or {"de": "DE", "es": "ES", "fr": "FR",
                                                                        "it": "IT"}.get(lang or "")
-        parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
+        parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                 "region": _region_beyond(line, m)}
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
     for m in EU4_RE.finditer(line):
         street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
         if not street or not (DE_STREET.search(street) or ROMANCE_STREET.search(street)
                               or NUMBER_THEN_ROMANCE.search(street)):
             continue  # four digits and a word are a count as often as a postcode: a street's shape must come first
-        parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"]}
-        keep(FoundAddress(start, offset + m.end(), parts, _EU4_COUNTRY.get(m["prefix"] or "")))
+        parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                 "region": _region_beyond(line, m)}
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), _EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):

@@ -142,3 +142,15 @@ def test_an_address_label_with_separators_is_no_imprint() -> None:
 def test_where_a_move_starts_is_where_the_lead_lives(label: str) -> None:
     fields = one(f"Name: Ana Roe\nPhone: 555-0100\n{label}: 14 rue des Tanneurs, 67000 Strasbourg\n")
     assert (fields["street"], fields["postal_code"], fields["city"]) == ("14 rue des Tanneurs", "67000", "Strasbourg")
+
+
+@pytest.mark.parametrize(("line", "region"), [
+    ("Via Roma 18, 37121 Verona (VR)", "VR"),
+    ("Calle Sierpes 4, 41004 Sevilla (Sevilla)", "Sevilla"),
+    ("Wohne in der Kastanienallee 9, 80331 München, Bayern.", "Bayern"),
+    ("Hauptstraße 5, 10115 Berlin, Deutschland", None),
+    ("Schillerstr. 3, 70173 Stuttgart, Tel. 0711 123", None),
+])
+def test_the_region_after_a_postcodes_city(line: str, region: str | None) -> None:
+    [found] = find_addresses(line)
+    assert found.parts.get("region") == region
