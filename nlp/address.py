@@ -24,7 +24,7 @@ from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines,
 from nlp.places import city_at, city_names, is_city, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
-from parsers.postal import region_country
+from parsers.regions import region_country
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import usaddress
 
-from parsers.postal import region_country
+from parsers.regions import region_country
 
 US_STATES: tuple[str, ...] = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",

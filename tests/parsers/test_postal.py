@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.postal import PostalCheck, check_postal, country_code, region_country
+from parsers.postal import PostalCheck, check_postal, country_code
+from parsers.regions import region_country
 
 
 @pytest.mark.parametrize(("country", "region", "postal", "expected"), [
