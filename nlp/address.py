@@ -21,9 +21,10 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
-from nlp.places import city_at, city_names, is_city
+from nlp.places import city_at, city_names, is_city, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
+from parsers.regions import region_country
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -39,6 +40,10 @@ _OTHER_SIDE = re.compile(
 )
 
 
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
 @cache
 def time_words() -> frozenset[str]:
     """Month, weekday and season names (``patterns/time_words.txt``), case-folded."""
@@ -48,7 +53,8 @@ def time_words() -> frozenset[str]:
 class Address:
     def __init__(self, name: str) -> None:
         self.source = f"nlp:{name}"
-        city_names()  # the gazetteer is read once, when the pipeline is built, not inside the first message
+        city_names()  # the gazetteers are read once, when the pipeline is built, not inside the first message
+        region_country("Ohio")
 
     def __call__(self, doc: Doc) -> Doc:
         layout = layout_of(doc)
@@ -64,6 +70,8 @@ class Address:
                 if not any(item.start < e and item.end > s for s, e in taken):
                     taken.append((item.start, item.end))
                     found.append(item)
+        kept = 0
+        subject = f" {_folded(meta_of(doc).subject or '')} "
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if _OTHER_SIDE.match(text, line_start, item.end):
@@ -71,12 +79,15 @@ class Address:
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
             if _PROPERTY_CONTEXT.search(prefix):
                 continue  # what they ask about, not where they live
+            if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
+                continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
             value = ", ".join(v for k, v in item.parts.items() if k != "country" and v)
             confidence = 0.75 if "street" in item.parts else 0.6
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
+            kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        if not found and not self._signature_city(doc, layout):
+        if not kept and not self._signature_city(doc, layout):
             chat = meta_of(doc).chat
             where = layout.region if chat else layout.body
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
@@ -99,9 +110,9 @@ class Address:
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}
-                region = _REGION_AFTER.match(text, m.end() + len(city))
-                if region and region["region"] in _REGIONS:
-                    parts["region"] = region["region"]
+                region = region_after(text, m.end() + len(city), lower)
+                if region:
+                    parts["region"] = region
                     confidence += 0.1
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
@@ -136,7 +147,7 @@ class Address:
         for m in finditer_folded(_HOME_CITY, text, b0, b1):
             city = _city_at(text, m.end(), False)
             if city:
-                add(doc, Candidate(ADDRESS, city, 0.5, f"{self.source}.prose", m.end(), parts={"city": city}))
+                self._add_city(doc, text, city, m.end() + len(city), m.end(), 0.5)
                 return True
         return False
 
@@ -147,8 +158,11 @@ class Address:
             if not found:
                 continue
             city, end = found
-            if not _plausible_city(text, city, end):
-                continue
+            if m["from"] and not region_after(text, end, city.islower()):
+                continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
+            if not _plausible_city(text, city, end) and not (
+                    city.islower() and region_after(text, end, True) and city.casefold() not in time_words()):
+                continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
             before = text[max(r0, m.start() - 60) : m.end()]
             if _ASKS_ABOUT.search(before):
                 continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
@@ -161,19 +175,24 @@ class Address:
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
                 name = part["seg"]
+                coded = _CITY_CODE_SEGMENT.fullmatch(name)
+                if coded and coded["region"] in _REGIONS and is_city(coded["city"]):
+                    name = coded["city"]  # "— Scottsdale AZ —", ", Raleigh NC,": the region follows in the segment
+                else:
+                    coded = None
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
-                        and not is_first_name(name.split()[0])
+                        and (coded or not is_first_name(name.split()[0]))
                         and name.casefold() not in time_words() and not greeting_re().match(name)):
                     start = line.start + part.start("seg")
                     self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
                     return
 
     def _add_city(self, doc: Doc, text: str, city: str, end: int, start: int, confidence: float) -> None:
+        region = region_after(text, end, not city[0].isupper())
         city = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
         parts = {"city": city}
-        region = _REGION_AFTER.match(text, end)
-        if region and region["region"] in _REGIONS:
-            parts["region"] = region["region"]
+        if region:
+            parts["region"] = region
             confidence += 0.1
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
@@ -188,9 +207,10 @@ _ASKS_ABOUT = re.compile(
 #: a place cue before a gazetteer city, in any of our languages
 _PLACE_CUE = re.compile(
     r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|de|à|a|près de|vers|"
-    r"da|di|nel|nella|uit|bij|te|rond)[ \t]+"
+    r"da|di|nel|nella|uit|bij|te|rond|(?P<from>from))[ \t]+"
 )
 #: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
+_CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
     r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
@@ -235,10 +255,14 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite à|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
     r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"(?:is|are|'s|comes?) from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
+#: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
+_SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
+                          "upon", "sur"})
 _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -252,30 +276,70 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
             break
         word = m.group()
         folded = word.casefold()
-        small = folded in {"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an"}
+        small = folded in _SMALL_WORDS
         if not (word[0].isupper() or lower or (small and words)):
             break
+        if lower and words and word.islower() and (region_country(word) or (
+                word.upper() in US_STATES and folded not in _CODE_WORDS)):
+            break  # "in chattanooga tn", "in bend oregon": the state after the city
         if folded in time_words() or folded in org_words() or folded in place_words() or (
-                folded in stop_words() and not (small and word[0].isupper())):
+                folded in stop_words() and not (small and (word[0].isupper() or words))):
             break
         words.append(word)
         i = m.end()
         if not text.startswith(" ", i):
             break
         i += 1
-    while words and words[-1].casefold() in {"a", "de", "del", "la", "le", "los", "las", "san", "den", "am", "an"}:
+    while words and words[-1].casefold() in _SMALL_WORDS - {"santa", "são"}:
         words.pop()
     if not words or (len(words) == 1 and len(words[0]) < 3):
         return None
     if _NEXT_IS_CAPITAL.match(text, pos + len(" ".join(words))):
         return None  # "in Castellan Logistics Park": a longer name than three words, not a city
-    return " ".join(w if w[0].isupper() else w.capitalize() for w in words)
+    return " ".join(w if w[0].isupper() or (k and w.casefold() in _SMALL_WORDS) else w.capitalize()
+                    for k, w in enumerate(words))
 
 
 #: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
 #: "Boise, Idaho", "Laval, Québec": a state or province written out
 _REGION_AFTER = re.compile(
     rf"[ \t]*(?:,|[ \t]-|/)?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
+#: what stands between a city and its region: "Passau (Bayern)", "Annecy en Haute-Savoie", "Hellín, provincia
+#: de Albacete", "Contagem, Minas Gerais"
+_REGION_JOIN = re.compile(
+    r"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?:(?:in|en|em|im|in der|nel|nella|na|no|dans le|dans l'|in the)[ \t]+)?"
+    r"(?:(?:provincia|province|prov\.|state|estado|county|bundesland|région|departamento|distrito)[ \t]+"
+    r"(?:de[ \t]+|of[ \t]+|del[ \t]+)?)?", re.IGNORECASE)
+#: the end of a clause right after a lowercase state code without a comma ("in chattanooga tn, needs …")
+_CLAUSE_END = re.compile(r"[ \t]*(?:[,.;:!)]|[ \t][-–—][ \t]|$)", re.MULTILINE)
+#: two-letter state codes that are also common words, not read in lower case ("in march", "or so")
+_CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
+
+
+def region_after(text: str, end: int, lower: bool) -> str | None:
+    """The state, province, county or Land written right after a city that ends at ``end``: a code
+    ("Tacoma, WA", and "boise, id" when the note is lower case), or a region's name in any of our languages
+    (``parsers.postal.region_country``: "Boise, Idaho", "Passau (Bayern)", "Tonbridge, Kent")."""
+    code = _REGION_AFTER.match(text, end)
+    if code and code["region"] in _REGIONS:
+        return code["region"]
+    join = _REGION_JOIN.match(text, end)
+    pos = join.end() if join else end
+    if pos == end and not text.startswith(" ", end):
+        return None
+    words = words_at(text, pos, len(text))
+    if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
+        lowered = words[0].group().rstrip(".")
+        if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS and (
+                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())):
+            return lowered.upper()
+    for n in range(len(words), 0, -1):
+        name = text[words[0].start() : words[n - 1].end()].rstrip(".")
+        if (name[0].isupper() or lower) and region_country(name):
+            return name
+    return None
+
+
 _REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(

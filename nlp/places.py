@@ -29,19 +29,25 @@ def is_city(name: str) -> bool:
     return name.casefold() in city_names()
 
 
-def city_at(text: str, pos: int, end: int) -> tuple[str, int] | None:
-    """The longest known city name (up to three words) starting at ``pos``, and where it ends."""
-    words: list[tuple[str, int]] = []
+def words_at(text: str, pos: int, end: int, limit: int = _MAX_WORDS) -> list[re.Match[str]]:
+    """Up to ``limit`` words of a place's name from ``pos``, each one space after the last."""
+    words: list[re.Match[str]] = []
     i = pos
-    while len(words) < _MAX_WORDS:
+    while len(words) < limit:
         m = _WORD.match(text, i, end)
         if not m:
             break
-        words.append((m.group(), m.end()))
+        words.append(m)
         i = m.end()
         if not text.startswith(" ", i):
             break
         i += 1
+    return words
+
+
+def city_at(text: str, pos: int, end: int) -> tuple[str, int] | None:
+    """The longest known city name (up to three words) starting at ``pos``, and where it ends."""
+    words = [(m.group(), m.end()) for m in words_at(text, pos, end)]
     for n in range(len(words), 0, -1):
         name = " ".join(w for w, _ in words[:n])
         if is_city(name):

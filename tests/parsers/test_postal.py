@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from parsers.postal import PostalCheck, check_postal, country_code
+from parsers.regions import region_country
 
 
 @pytest.mark.parametrize(("country", "region", "postal", "expected"), [
@@ -44,3 +45,18 @@ def test_country_names_codes_and_translations() -> None:
     assert [country_code(c) for c in ("us", "USA", "U.S.A.", "United States", "Deutschland", "Brasil", "México",
                                       "Canada", "ZZ", "", None)] == [
         "US", "US", "US", "US", "DE", "BR", "MX", "CA", None, None, None]
+
+
+@pytest.mark.parametrize(("name", "country"), [
+    ("Oregon", "US"), ("oregon", "US"), ("Bayern", "DE"), ("Bavaria", "DE"), ("Baviera", "DE"), ("Kent", "GB"),
+    ("Gloucestershire", "GB"), ("Minas Gerais", "BR"), ("Haute-Savoie", "FR"), ("Albacete", "ES"),
+    ("Québec", "CA"), ("Quebec", "CA"), ("Catalunya", "ES"), ("Cataluña", "ES"), ("Asturias", "ES"),
+])
+def test_regions_are_known_by_their_names_in_our_languages(name: str, country: str) -> None:
+    assert region_country(name) == country
+
+
+@pytest.mark.parametrize("name", ["Reading", "Nottingham", "Glasgow", "Leeds", "Springfield", "SP", "", None])
+def test_towns_codes_and_nothing_are_no_region(name: str | None) -> None:
+    # an English town that is its own unitary authority is a city, not a county; codes need their country
+    assert region_country(name) is None
