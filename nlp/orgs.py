@@ -8,6 +8,7 @@ disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -57,6 +58,12 @@ class Orgs:
         self.source = f"nlp:{name}"
 
     def __call__(self, doc: Doc) -> Doc:
+        first = len(candidates_of(doc))
+        self._read(doc)
+        _set_recipients_aside(doc, first)
+        return doc
+
+    def _read(self, doc: Doc) -> None:
         layout = layout_of(doc)
         text = layout.text
         r0, r1 = layout.region
@@ -94,12 +101,11 @@ class Orgs:
                 add(doc, Candidate("company", org, 0.2 if recipient else 0.7, self.source, m.start("org"),
                                    flags=_RECIPIENT if recipient else ()))
         if not referred:
-            self._signature_line(doc, layout.signature)
+            self._signature_line(doc, layout.signature or _closing_block(doc, layout.lines))
         if meta_of(doc).chat:
             self._prose(doc, text, r0, r1)
         if not referred:
             self._domain(doc)
-        return doc
 
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """A chat note's organisations: a capitalised run after "at / @ / from / von der / de …" or holding an
@@ -277,11 +283,53 @@ class Orgs:
         addresses = [c.value for c in sorted(emails, key=lambda c: -c.confidence)]
         if sender_email:
             addresses.append(sender_email)
+        written_to = {a.rpartition("@")[2].lower() for a in meta_of(doc).recipients}
         for address in addresses:
             domain = address.rpartition("@")[2].lower()
+            if domain in written_to:
+                return  # the recipient's own domain ("sales@x.com" writing to "info@x.com"): staff, not a prospect
             if domain and not is_free_mail(domain) and not _RESERVED_DOMAIN.search(domain):
                 add(doc, Candidate("company", company_from_domain(domain), 0.3, f"{self.source}.domain"))
                 return
+
+
+def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """A mail's last lines from the writer's name on, when no sign-off word opened a signature ("… site.\n\nGreg
+    Tolliver\nTolliver Farms\n(402) 555-0173"): the name is the sender's, or the person read with most
+    confidence, on a line of its own among the last five lines."""
+    sender, _email, _subject = effective_sender(doc)
+    names = {c.value.casefold() for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
+             and not c.flags}
+    if sender:
+        names.add(sender.casefold())
+    for i in range(max(0, len(lines) - 5), len(lines) - 1):
+        if lines[i].text.strip().casefold() in names:
+            return lines[i:]
+    return ()
+
+
+def is_recipients_firm(org: str, recipients: Iterable[str]) -> bool:
+    """Whether the domain of an address the message was written to spells the firm ("Harborview Kitchens" for a
+    mail to sales@harborviewkitchens.com; "Baltic Reefer Containers Ltd" for quotes@balticreefer.com): the
+    recipient's own firm, named in the text as the one written to, not the sender's. Free-mail domains say
+    nothing."""
+    return _agrees_domain(org, _domain_cores(recipients))
+
+
+def _set_recipients_aside(doc: Doc, first: int) -> None:
+    """The firms this component read (from the ``first`` candidate on) that the recipients' domains spell, turned
+    into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
+    recipients = meta_of(doc).recipients
+    found = candidates_of(doc)
+    if not recipients:
+        return
+    cores = _domain_cores(recipients)
+    if not cores:
+        return
+    for i in range(first, len(found)):
+        c = found[i]
+        if c.field == "company" and not c.flags and _agrees_domain(c.value, cores):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=_RECIPIENT)
 
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
