@@ -41,8 +41,17 @@ _AFFILIATION = re.compile(
     rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)(?:[ \t]+[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*){{0,3}}"
     rf"\s(?i:from|at|with)"
     rf"|(?i:\bi (?:work|am working) (?:at|for)|\bon behalf of|\brepresenting|\bvon der firma|\bbei der firma"
+    rf"|\b(?:my|our) (?:team|company|firm|employer|business|agency|startup|practice)(?: (?:at|is|called|named)|,)"
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
+)
+#: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
+#: (checked against ``job_words``), then their firm
+_TITLED_SELF = re.compile(
+    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+(?:the|a|an|le|la|l'|der|die|el|o|il|de)?"
+    rf"[ \t]*(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
+    rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
+    rf"(?P<org>{_ORG})"
 )
 _TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
@@ -96,16 +105,32 @@ class Orgs:
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
             if org and org[0].isdigit():
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
-            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
+            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not _is_event(org):
                 recipient = _for_recipient(text, m.start("org"), r0)
                 add(doc, Candidate("company", org, 0.2 if recipient else 0.7, self.source, m.start("org"),
                                    flags=_RECIPIENT if recipient else ()))
+        self._titled_self(doc, text, r0, r1)
         if not referred:
             self._signature_line(doc, layout.signature or _closing_block(doc, layout.lines))
         if meta_of(doc).chat:
             self._prose(doc, text, r0, r1)
         if not referred:
             self._domain(doc)
+
+    def _titled_self(self, doc: Doc, text: str, r0: int, r1: int) -> None:
+        """The writer's own role, then their firm: "I'm the COO of Tran Group", "je suis responsable achats chez
+        Menuiserie Duval", "ich bin Einkaufsleiter bei Hartmann Logistik", "soy gerente de Hostal Las Acacias"."""
+        for m in _TITLED_SELF.finditer(text, r0, r1):
+            if not any(w.casefold() in job_words() for w in m["title"].split()):
+                continue  # "I'm the one who called about X": no role
+            legal = legal_suffix_re().search(m["org"])
+            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
+            words = org.split()
+            if not words or words[0].casefold() in stop_words() or _is_event(org) or _is_job_title(words):
+                continue
+            recipient = _for_recipient(text, m.start("org"), r0)
+            add(doc, Candidate("company", org, 0.2 if recipient else 0.75, self.source, m.start("org"),
+                               flags=_RECIPIENT if recipient else ()))
 
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """A chat note's organisations: a capitalised run after "at / @ / from / von der / de …" or holding an
@@ -139,7 +164,7 @@ class Orgs:
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words):
+            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words) or _is_event(org):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
@@ -306,6 +331,22 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
         if lines[i].text.strip().casefold() in names:
             return lines[i:]
     return ()
+
+
+@cache
+def event_words() -> frozenset[str]:
+    """Nouns ending an event's name ("Home Show", "Bau-Messe"), ``patterns/event_words.txt``, case-folded."""
+    return frozenset(w.casefold() for w in read_lines("event_words.txt"))
+
+
+def _is_event(org: str) -> bool:
+    """ "Denver Home Show", "Feria de Sevilla", "Open House": a place where people meet, not a firm."""
+    words = [w.strip(".,").casefold() for w in org.split()]
+    if not words:
+        return False
+    last = words[-1].rpartition("-")[2]
+    return last in event_words() or (words[0] in event_words() and len(words) >= 2 and words[1] in _TITLE_GLUE) \
+        or " ".join(words[-2:]) in event_words()
 
 
 def is_recipients_firm(org: str, recipients: Iterable[str]) -> bool:
