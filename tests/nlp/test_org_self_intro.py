@@ -40,14 +40,15 @@ def test_an_event_is_no_firm(nlp: Language, note: str) -> None:
     assert read_free_text(nlp, note, chat=True).value("company") is None
 
 
-def test_the_writers_firm_under_their_name_without_a_sign_off_word(nlp: Language) -> None:
-    body = ("We need a quote to heat two hoop houses before the seedlings go in.\n\nWalt Brennick\n"
-            "Brennick Orchards\n(402) 555-0173\n")
-    lead = read_free_text(nlp, body, sender_name="Walt Brennick", sender_email="walt@brennickorchards.example")
-    assert lead.value("company") == "Brennick Orchards"
-
-
-def test_without_the_writers_name_the_closing_lines_are_not_read_as_a_signature(nlp: Language) -> None:
-    body = "We need a quote to heat two hoop houses.\n\nThe Greenhouse Crew\n(402) 555-0173\n"
-    lead = read_free_text(nlp, body, sender_name="Walt Brennick", sender_email="walt@gmail.com")
-    assert lead.value("company") is None
+@pytest.mark.parametrize(
+    ("closing", "email", "expected"),
+    [
+        # no sign-off word: the writer's name on its own line opens the signature
+        ("Walt Brennick\nBrennick Orchards\n", "walt@brennickorchards.example", "Brennick Orchards"),
+        # without the writer's name the closing lines are not read as a signature
+        ("The Greenhouse Crew\n", "walt@gmail.com", None),
+    ],
+)
+def test_closing_lines_without_a_sign_off_word(nlp: Language, closing: str, email: str, expected: str | None) -> None:
+    body = f"We need a quote to heat two hoop houses before the seedlings go in.\n\n{closing}(402) 555-0173\n"
+    assert read_free_text(nlp, body, sender_name="Walt Brennick", sender_email=email).value("company") == expected
