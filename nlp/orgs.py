@@ -181,6 +181,8 @@ class Orgs:
                 continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
+            if family and not (evidence or agrees) and all(w.strip(".,").casefold() in surnames for w in words):
+                continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees:
@@ -403,6 +405,8 @@ def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
     needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
     if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
         return True
+    if _DELIVERED_FOR.match(text, max(floor, text.rfind("\n", 0, start) + 1), start):
+        return True
     if end < 0:
         return False
     if _ACCOUNT_AFTER.match(text, end):
@@ -413,6 +417,13 @@ def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
 
 #: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
 _ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
+#: X", "Thumbtack lead for X", "Anruf für X", "Solicitud para X"; the firm right after it is the recipient
+_DELIVERED_FOR = re.compile(
+    r"(?i)[ \t*_>#-]*(?:[\w'’.-]+[ \t]+){0,3}?(?:lead|leads|call|calls|inquiry|enquiry|request|message|voicemail|"
+    r"summary|report|anfrage|anruf|nachricht|solicitud|llamada|mensaje|pedido|chamada|mensagem|demande|appel|"
+    r"richiesta|chiamata|aanvraag|oproep)[ \t]+(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
+    r"(?:the[ \t]+|die[ \t]+|la[ \t]+|el[ \t]+|le[ \t]+)?$")
 #: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
 _ACCOUNT_AFTER = re.compile(
     r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"

@@ -109,3 +109,39 @@ def test_the_same_mail_as_a_webhook_reads_the_same(extractor: Extractor) -> None
                 "hook.json")
     assert mail.value("company") == hook.value("company") == "Brandt Coffee House"
     assert {o.value for o in mail.role_values("recipient")} == {o.value for o in hook.role_values("recipient")}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"call_id": "CA77", "account_name": "Larchmont Roofing & Siding", "tracking_number": "+15125550100",
+         "caller_number": "+15125550177", "caller_name": "Maria Oyelowo", "notes": "hail damage on the roof"},
+        {"company_name": "Westbrook Dental Studio", "call": {"from": "+14045550123", "to": "+14045550100",
+                                                            "cnam": "Tobias Wendt"}},
+    ],
+)
+def test_a_call_payloads_account_is_the_business_called(extractor: Extractor, payload: dict[str, object]) -> None:
+    lead = _one(extractor, json.dumps(payload).encode(), "call.json")
+    assert lead.value("company") is None
+    assert len(lead.role_values("recipient")) == 1
+
+
+def test_a_callers_own_firm_key_stays_the_leads(extractor: Extractor) -> None:
+    payload = {"call_id": "CA78", "caller_number": "+15125550178", "caller_name": "Ines Adebayo",
+               "caller_company": "Adebayo Printworks"}
+    assert _one(extractor, json.dumps(payload).encode(), "call.json").value("company") == "Adebayo Printworks"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Call summary for Ashgrove Plumbing LLC\nCaller: Dwayne Kessler\nCaller ID: (919) 555-0134\n"
+        "Agent notes: water heater leaking, wants someone tomorrow",
+        "Yelp lead for Ashgrove Plumbing LLC: Dwayne Kessler needs a water heater, d.kessler@gmail.com 919-555-0134",
+    ],
+)
+def test_the_firm_a_line_says_a_lead_or_call_is_for_is_the_recipients(extractor: Extractor, note: str) -> None:
+    lead = _one(extractor, note.encode(), "note.txt")
+    assert lead.value("full_name") == "Dwayne Kessler"
+    assert lead.value("company") is None
+    assert "Ashgrove Plumbing LLC" in {o.value for o in lead.role_values("recipient")}
