@@ -156,6 +156,7 @@ class Orgs:
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
+            org, start = _without_named_lead_in(org, start)
             head, _, rest = org.partition(" ")
             if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0:
                 org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
@@ -210,6 +211,9 @@ class Orgs:
                                    parts=_city_parts(city["city"])))
         if (cores or surnames) and len(_CAPITAL.findall(region)) <= len(region) // 60:
             self._uncapitalised(doc, text, r0, r1, cores, surnames)  # a note typed (almost) without capitals
+        elif cores:
+            # a firm typed in lower case in a capitalised note counts only when the email's domain spells it
+            self._uncapitalised(doc, text, r0, r1, cores, set())
 
     def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str], surnames: set[str]) -> None:
         """A firm in a note typed without capitals, after a cue: words the email's domain spells ("runs ops for
@@ -569,6 +573,26 @@ def _without_job_title(run: str, start: int) -> tuple[str, int]:
     if m and m.end() < len(run) and all(w.casefold() in job_words() | _TITLE_GLUE for w in m["title"].split()):
         return run[m.end() :], start + m.end()
     return run, start
+
+
+#: the last connector inside a run: "… Ana Souza da | Souza Engenharia", "… Pieter de Vries van | De Vries …"
+_LAST_CONNECTOR = re.compile(r"^(?P<left>.+\S)[ \t]+(?:da|de|di|do|del|della|van|von|of|from|bei)[ \t]+(?=\S)")
+
+
+def _without_named_lead_in(run: str, start: int) -> tuple[str, int]:
+    """ "Ligação da Ana Souza da Souza Engenharia" → "Souza Engenharia": a run holding a known first name, then a
+    connector, then words with an organisation's noun or legal form, is a person (and the words before them)
+    and their firm."""
+    m = _LAST_CONNECTOR.match(run)
+    if m is None:
+        return run, start
+    right = run[m.end() :]
+    folded = {w.strip(".,").casefold() for w in right.split()}
+    if len(right.split()) < 2 or not (folded & org_words() or legal_suffix_re().search(right)):
+        return run, start
+    if not any(is_first_name(w) for w in m["left"].split()[-3:]):
+        return run, start
+    return right, start + m.end()
 
 
 def _sentence_cut(org: str) -> str:

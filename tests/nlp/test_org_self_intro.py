@@ -52,3 +52,23 @@ def test_an_event_is_no_firm(nlp: Language, note: str) -> None:
 def test_closing_lines_without_a_sign_off_word(nlp: Language, closing: str, email: str, expected: str | None) -> None:
     body = f"We need a quote to heat two hoop houses before the seedlings go in.\n\n{closing}(402) 555-0173\n"
     assert read_free_text(nlp, body, sender_name="Walt Brennick", sender_email=email).value("company") == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a firm typed in lower case in a capitalised note, spelled by the email's domain
+        ("Spoke to Odile Fenwick at harbourline freight, odile.fenwick@harbourlinefreight.example, 415-555-0190",
+         "harbourline freight"),
+        # cue words and the person's name before the connector that opens the firm
+        ("Ligação da Beatriz Lacerda da Lacerda Engenharia, (11) 95555-0123, quer orçamento de andaimes",
+         "Lacerda Engenharia"),
+    ],
+)
+def test_a_firm_in_a_note_after_the_person(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("company") == expected
+
+
+def test_a_lower_case_run_the_domain_does_not_spell_is_no_firm(nlp: Language) -> None:
+    note = "Spoke to Odile Fenwick at the front desk, odile.fenwick@harbourlinefreight.example, 415-555-0190"
+    assert read_free_text(nlp, note, chat=True).value("company") is None
