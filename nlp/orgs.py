@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -328,6 +328,9 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     """A mail's last lines from the writer's name on, when no sign-off word opened a signature ("… site.\n\nGreg
     Tolliver\nTolliver Farms\n(402) 555-0173"): the name is the sender's, or the person read with most
     confidence, on a line of its own among the last five lines."""
+    last = lines[max(0, len(lines) - 5) : len(lines) - 1]
+    if not any(0 < len(line.text.split()) <= 4 for line in last):
+        return ()
     sender, _email, _subject = effective_sender(doc)
     names = {c.value.casefold() for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
              and not c.flags}
@@ -368,7 +371,7 @@ def _set_recipients_aside(doc: Doc, first: int) -> None:
     into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
     recipients = meta_of(doc).recipients
     found = candidates_of(doc)
-    if not recipients:
+    if not recipients or not any(c.field == "company" for c in found[first:]):
         return
     cores = _domain_cores(recipients)
     if not cores:
@@ -630,14 +633,16 @@ def _after_cue(org: str) -> str:
 
 
 def _domain_cores(addresses: Iterable[str]) -> set[str]:
-    cores: set[str] = set()
-    for address in addresses:
-        domain = address.rpartition("@")[2].lower()
-        if domain and not is_free_mail(domain):
-            core = _COMPACT.sub("", fold(company_from_domain(domain)))
-            if len(core) >= 4:
-                cores.add(core)
-    return cores
+    return {core for address in addresses if (core := _domain_core(address.rpartition("@")[2].lower()))}
+
+
+@lru_cache(maxsize=4096)
+def _domain_core(domain: str) -> str | None:
+    """ "castellan-logistics.com" → "castellanlogistics"; None for a free-mail domain or a core under 4 letters."""
+    if not domain or is_free_mail(domain):
+        return None
+    core = _COMPACT.sub("", fold(company_from_domain(domain)))
+    return core if len(core) >= 4 else None
 
 
 def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:

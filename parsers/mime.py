@@ -166,7 +166,8 @@ def parse_mail(raw: bytes) -> MailDoc:
         text = html_text
     sender_name, sender_email = (drop_controls(v) for v in (from_pairs[0] if from_pairs else ("", "")))
     reply_to_name = drop_controls(reply_to_name)
-    recipients = addresses_of(*(_decode_header(msg.get(h)) for h in ("To", "Cc")))
+    recipients = addresses_of(*(str(v) if "=?" not in (v := str(msg.get(h) or "")) else _decode_header(v)
+                                for h in ("To", "Cc")))
     return _split_thread(
         MailDoc(
             subject=drop_controls(subject or "").strip() or None,
