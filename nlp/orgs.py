@@ -42,6 +42,8 @@ _AFFILIATION = re.compile(
     rf"\s(?i:from|at|with)"
     rf"|(?i:\bi (?:work|am working) (?:at|for)|\bon behalf of|\brepresenting|\bvon der firma|\bbei der firma"
     rf"|\b(?:my|our) (?:team|company|firm|employer|business|agency|startup|practice)(?: (?:at|is|called|named)|,)"
+    rf"|\b(?:my|our|we're an?|we are an?|i'm on the|i am on the|i lead the|i run the|i manage the)"
+    rf"(?: [\w-]+){{0,2}} (?:team|department|group) at"
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
 )

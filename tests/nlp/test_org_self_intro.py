@@ -18,6 +18,7 @@ from nlp.freetext import read_free_text
          "Hesselbach Logistik GmbH"),
         ("Hola, soy gerente de Hostal Las Encinas y queremos cambiar 20 colchones.", "Hostal Las Encinas"),
         ("Hi, I'm planning an offsite for my team at Quillfeather Games, 12 people in May.", "Quillfeather Games"),
+        ("Hi, we're a 12-person design team at Larkmoor Studio and need a plotter.", "Larkmoor Studio"),
     ],
 )
 def test_the_writers_role_then_their_firm(nlp: Language, body: str, expected: str) -> None:
