@@ -2,7 +2,7 @@
 
 Extensions (registered once, guarded, as spaCy's docs show):
 
-- ``doc._.leadbot_meta``: ``Meta`` — sender name/email and subject handed in by the caller;
+- ``doc._.leadbot_meta``: ``Meta`` — sender name/email, subject and recipients handed in by the caller;
 - ``doc._.leadbot_layout``: ``Layout`` — see ``nlp.layout``;
 - ``doc._.leadbot_candidates``: ``list[Candidate]`` — every component appends, none removes;
 - ``doc._.lead``: ``ExtractedLead`` — set by the last component (``lead``) from the candidates.
@@ -34,6 +34,8 @@ class Meta:
     #: the writer passes someone else's lead on ("a client of mine, Samantha Greer"): the writer, their
     #: signature and their firm are a partner's, not the lead's (set by the ``names`` component)
     referred: bool = False
+    #: the addresses the message was written to (the mail's To/Cc): a firm their domains spell is the recipient's
+    recipients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,14 @@ from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
+from nlp.orgs import is_recipients_firm
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import is_plan
 from parsers.document import Document, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
-from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
+from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
 from parsers.mime import decode_bytes
 from parsers.payloads import CALLER_ID_TURNED
 from parsers.quotes import pasted_mail
@@ -117,10 +118,11 @@ class Extractor:
                 sender_name=sender_name,
                 sender_email=sender_email,
                 subject=doc.subject,
+                recipients=doc.recipients,
             )
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable), doc, read)
-            leads = [lead, *leads[1:]]
+            leads = [_without_recipients_firm(lead, doc.recipients), *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
@@ -184,6 +186,18 @@ class Extractor:
         if not kept:
             warnings.append(NO_LEAD)
         return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _without_recipients_firm(lead: ExtractedLead, recipients: Sequence[str]) -> ExtractedLead:
+    """A lead whose company is the firm the mail was written to ("Business: Harborview Kitchens" in a portal's
+    mail to sales@harborviewkitchens.com) without it: that firm is kept among the others as the recipient's."""
+    company = lead.fields.get("company")
+    if company is None or not recipients or not is_recipients_firm(company.value, recipients):
+        return lead
+    fields = {k: v for k, v in lead.fields.items() if k != "company"}
+    if any(o.field == "company" and o.value.casefold() == company.value.casefold() for o in lead.others):
+        return ExtractedLead(fields, lead.others)
+    return ExtractedLead(fields, (*lead.others, RoleValue("company", company.value, "recipient", company.source)))
 
 
 def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:

@@ -19,24 +19,27 @@ __all__ = ["make_doc", "read_free_text", "read_free_texts"]
 
 
 def make_doc(nlp: Language, text: str, *, sender_name: str | None = None, sender_email: str | None = None,
-             subject: str | None = None, chat: bool = False) -> Doc:
+             subject: str | None = None, chat: bool = False, recipients: tuple[str, ...] = ()) -> Doc:
     """A tokenized Doc of ``text`` (HTML tags dropped) carrying the message's metadata, not yet processed."""
     doc = nlp.make_doc(clean_text(text))
-    doc._.leadbot_meta = Meta(sender_name or None, sender_email or None, subject or None, chat)
+    doc._.leadbot_meta = Meta(sender_name or None, sender_email or None, subject or None, chat, recipients=recipients)
     return doc
 
 
 def read_free_text(nlp: Language, text: str, *, sender_name: str | None = None,
-                   sender_email: str | None = None, subject: str | None = None, chat: bool = False) -> ExtractedLead:
+                   sender_email: str | None = None, subject: str | None = None, chat: bool = False,
+                   recipients: tuple[str, ...] = ()) -> ExtractedLead:
     """The prospect's fields found in ``text``, each with source ``nlp:<component>`` and a confidence.
 
     ``sender_name``/``sender_email`` are the message's From (the prospect's, unless the text is a forward,
     where the forwarded original's From counts instead); ``subject`` may name what they ask about.
     Fields nothing was found for are absent. ``chat``: the text is a rep's note about a lead (see
     ``nlp.chat``), read with the note's cue words ("call with …", "Frau …") and without taking the rep's
-    words as the prospect's message.
+    words as the prospect's message. ``recipients``: the addresses the mail was written to (its To and Cc); a
+    firm their domains spell is the recipient's own, kept only as an alternative.
     """
-    doc = nlp(make_doc(nlp, text, sender_name=sender_name, sender_email=sender_email, subject=subject, chat=chat))
+    doc = nlp(make_doc(nlp, text, sender_name=sender_name, sender_email=sender_email, subject=subject, chat=chat,
+                       recipients=recipients))
     return lead_of(doc)
 
 

@@ -8,9 +8,10 @@ disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -40,8 +41,19 @@ _AFFILIATION = re.compile(
     rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)(?:[ \t]+[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*){{0,3}}"
     rf"\s(?i:from|at|with)"
     rf"|(?i:\bi (?:work|am working) (?:at|for)|\bon behalf of|\brepresenting|\bvon der firma|\bbei der firma"
+    rf"|\b(?:my|our) (?:team|company|firm|employer|business|agency|startup|practice)(?: (?:at|is|called|named)|,)"
+    rf"|\b(?:my|our|we're an?|we are an?|i'm on the|i am on the|i lead the|i run the|i manage the)"
+    rf"(?: [\w-]+){{0,2}} (?:team|department|group) at"
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
+)
+#: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
+#: (checked against ``job_words``), then their firm
+_TITLED_SELF = re.compile(
+    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+(?:the|a|an|le|la|l'|der|die|el|o|il|de)?"
+    rf"[ \t]*(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
+    rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
+    rf"(?P<org>{_ORG})"
 )
 _TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
@@ -57,6 +69,12 @@ class Orgs:
         self.source = f"nlp:{name}"
 
     def __call__(self, doc: Doc) -> Doc:
+        first = len(candidates_of(doc))
+        self._read(doc)
+        _set_recipients_aside(doc, first)
+        return doc
+
+    def _read(self, doc: Doc) -> None:
         layout = layout_of(doc)
         text = layout.text
         r0, r1 = layout.region
@@ -89,17 +107,32 @@ class Orgs:
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
             if org and org[0].isdigit():
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
-            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names():
+            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not _is_event(org):
                 recipient = _for_recipient(text, m.start("org"), r0)
                 add(doc, Candidate("company", org, 0.2 if recipient else 0.7, self.source, m.start("org"),
                                    flags=_RECIPIENT if recipient else ()))
+        self._titled_self(doc, text, r0, r1)
         if not referred:
-            self._signature_line(doc, layout.signature)
+            self._signature_line(doc, layout.signature or _closing_block(doc, layout.lines))
         if meta_of(doc).chat:
             self._prose(doc, text, r0, r1)
         if not referred:
             self._domain(doc)
-        return doc
+
+    def _titled_self(self, doc: Doc, text: str, r0: int, r1: int) -> None:
+        """The writer's own role, then their firm: "I'm the COO of Tran Group", "je suis responsable achats chez
+        Menuiserie Duval", "ich bin Einkaufsleiter bei Hartmann Logistik", "soy gerente de Hostal Las Acacias"."""
+        for m in _TITLED_SELF.finditer(text, r0, r1):
+            if not any(w.casefold() in job_words() for w in m["title"].split()):
+                continue  # "I'm the one who called about X": no role
+            legal = legal_suffix_re().search(m["org"])
+            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
+            words = org.split()
+            if not words or words[0].casefold() in stop_words() or _is_event(org) or _is_job_title(words):
+                continue
+            recipient = _for_recipient(text, m.start("org"), r0)
+            add(doc, Candidate("company", org, 0.2 if recipient else 0.75, self.source, m.start("org"),
+                               flags=_RECIPIENT if recipient else ()))
 
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """A chat note's organisations: a capitalised run after "at / @ / from / von der / de …" or holding an
@@ -125,6 +158,7 @@ class Orgs:
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
             org, start = _without_job_title(org, start)
+            org, start = _without_named_lead_in(org, start)
             head, _, rest = org.partition(" ")
             if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0:
                 org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
@@ -133,7 +167,7 @@ class Orgs:
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words):
+            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words) or _is_event(org):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
@@ -150,6 +184,8 @@ class Orgs:
                 continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
+            if family and not (evidence or agrees) and all(w.strip(".,").casefold() in surnames for w in words):
+                continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees:
@@ -177,6 +213,9 @@ class Orgs:
                                    parts=_city_parts(city["city"])))
         if (cores or surnames) and len(_CAPITAL.findall(region)) <= len(region) // 60:
             self._uncapitalised(doc, text, r0, r1, cores, surnames)  # a note typed (almost) without capitals
+        elif cores:
+            # a firm typed in lower case in a capitalised note counts only when the email's domain spells it
+            self._uncapitalised(doc, text, r0, r1, cores, set())
 
     def _uncapitalised(self, doc: Doc, text: str, r0: int, r1: int, cores: set[str], surnames: set[str]) -> None:
         """A firm in a note typed without capitals, after a cue: words the email's domain spells ("runs ops for
@@ -277,11 +316,72 @@ class Orgs:
         addresses = [c.value for c in sorted(emails, key=lambda c: -c.confidence)]
         if sender_email:
             addresses.append(sender_email)
+        written_to = {a.rpartition("@")[2].lower() for a in meta_of(doc).recipients}
         for address in addresses:
             domain = address.rpartition("@")[2].lower()
+            if domain in written_to:
+                return  # the recipient's own domain ("sales@x.com" writing to "info@x.com"): staff, not a prospect
             if domain and not is_free_mail(domain) and not _RESERVED_DOMAIN.search(domain):
                 add(doc, Candidate("company", company_from_domain(domain), 0.3, f"{self.source}.domain"))
                 return
+
+
+def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """A mail's last lines from the writer's name on, when no sign-off word opened a signature ("… site.\n\nGreg
+    Tolliver\nTolliver Farms\n(402) 555-0173"): the name is the sender's, or the person read with most
+    confidence, on a line of its own among the last five lines."""
+    last = lines[max(0, len(lines) - 5) : len(lines) - 1]
+    if not any(0 < len(line.text.split()) <= 4 for line in last):
+        return ()
+    sender, _email, _subject = effective_sender(doc)
+    names = {c.value.casefold() for c in candidates_of(doc) if c.field == PERSON and c.confidence >= 0.6
+             and not c.flags}
+    if sender:
+        names.add(sender.casefold())
+    for i in range(max(0, len(lines) - 5), len(lines) - 1):
+        if lines[i].text.strip().casefold() in names:
+            return lines[i:]
+    return ()
+
+
+@cache
+def event_words() -> frozenset[str]:
+    """Nouns ending an event's name ("Home Show", "Bau-Messe"), ``patterns/event_words.txt``, case-folded."""
+    return frozenset(w.casefold() for w in read_lines("event_words.txt"))
+
+
+def _is_event(org: str) -> bool:
+    """ "Denver Home Show", "Feria de Sevilla", "Open House": a place where people meet, not a firm."""
+    words = [w.strip(".,").casefold() for w in org.split()]
+    if not words:
+        return False
+    last = words[-1].rpartition("-")[2]
+    return last in event_words() or (words[0] in event_words() and len(words) >= 2 and words[1] in _TITLE_GLUE) \
+        or " ".join(words[-2:]) in event_words()
+
+
+def is_recipients_firm(org: str, recipients: Iterable[str]) -> bool:
+    """Whether the domain of an address the message was written to spells the firm ("Harborview Kitchens" for a
+    mail to sales@harborviewkitchens.com; "Baltic Reefer Containers Ltd" for quotes@balticreefer.com): the
+    recipient's own firm, named in the text as the one written to, not the sender's. Free-mail domains say
+    nothing."""
+    return _agrees_domain(org, _domain_cores(recipients))
+
+
+def _set_recipients_aside(doc: Doc, first: int) -> None:
+    """The firms this component read (from the ``first`` candidate on) that the recipients' domains spell, turned
+    into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
+    recipients = meta_of(doc).recipients
+    found = candidates_of(doc)
+    if not recipients or not any(c.field == "company" for c in found[first:]):
+        return
+    cores = _domain_cores(recipients)
+    if not cores:
+        return
+    for i in range(first, len(found)):
+        c = found[i]
+        if c.field == "company" and not c.flags and _agrees_domain(c.value, cores):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=_RECIPIENT)
 
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
@@ -314,6 +414,8 @@ def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
     needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
     if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
         return True
+    if _DELIVERED_FOR.match(text, max(floor, text.rfind("\n", 0, start) + 1), start):
+        return True
     if end < 0:
         return False
     if _ACCOUNT_AFTER.match(text, end):
@@ -324,6 +426,13 @@ def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
 
 #: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
 _ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
+#: X", "Thumbtack lead for X", "Anruf für X", "Solicitud para X"; the firm right after it is the recipient
+_DELIVERED_FOR = re.compile(
+    r"(?i)[ \t*_>#-]*(?:[\w'’.-]+[ \t]+){0,3}?(?:lead|leads|call|calls|inquiry|enquiry|request|message|voicemail|"
+    r"summary|report|anfrage|anruf|nachricht|solicitud|llamada|mensaje|pedido|chamada|mensagem|demande|appel|"
+    r"richiesta|chiamata|aanvraag|oproep)[ \t]+(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
+    r"(?:the[ \t]+|die[ \t]+|la[ \t]+|el[ \t]+|le[ \t]+)?$")
 #: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
 _ACCOUNT_AFTER = re.compile(
     r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"
@@ -471,6 +580,26 @@ def _without_job_title(run: str, start: int) -> tuple[str, int]:
     return run, start
 
 
+#: the last connector inside a run: "… Ana Souza da | Souza Engenharia", "… Pieter de Vries van | De Vries …"
+_LAST_CONNECTOR = re.compile(r"^(?P<left>.+\S)[ \t]+(?:da|de|di|do|del|della|van|von|of|from|bei)[ \t]+(?=\S)")
+
+
+def _without_named_lead_in(run: str, start: int) -> tuple[str, int]:
+    """ "Ligação da Ana Souza da Souza Engenharia" → "Souza Engenharia": a run holding a known first name, then a
+    connector, then words with an organisation's noun or legal form, is a person (and the words before them)
+    and their firm."""
+    m = _LAST_CONNECTOR.match(run)
+    if m is None:
+        return run, start
+    right = run[m.end() :]
+    folded = {w.strip(".,").casefold() for w in right.split()}
+    if len(right.split()) < 2 or not (folded & org_words() or legal_suffix_re().search(right)):
+        return run, start
+    if not any(is_first_name(w) for w in m["left"].split()[-3:]):
+        return run, start
+    return right, start + m.end()
+
+
 def _sentence_cut(org: str) -> str:
     """The run up to a sentence's full stop: "Ridgeway Plastics. Budget approved" → "Ridgeway Plastics"."""
     pos = 0
@@ -506,14 +635,16 @@ def _after_cue(org: str) -> str:
 
 
 def _domain_cores(addresses: Iterable[str]) -> set[str]:
-    cores: set[str] = set()
-    for address in addresses:
-        domain = address.rpartition("@")[2].lower()
-        if domain and not is_free_mail(domain):
-            core = _COMPACT.sub("", fold(company_from_domain(domain)))
-            if len(core) >= 4:
-                cores.add(core)
-    return cores
+    return {core for address in addresses if (core := _domain_core(address.rpartition("@")[2].lower()))}
+
+
+@lru_cache(maxsize=4096)
+def _domain_core(domain: str) -> str | None:
+    """ "castellan-logistics.com" → "castellanlogistics"; None for a free-mail domain or a core under 4 letters."""
+    if not domain or is_free_mail(domain):
+        return None
+    core = _COMPACT.sub("", fold(company_from_domain(domain)))
+    return core if len(core) >= 4 else None
 
 
 def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:

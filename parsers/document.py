@@ -65,6 +65,8 @@ class Document:
     quoted: str = ""
     is_mail: bool = False
     forwarded: bool = False
+    #: the addresses the mail was written to (To, Cc, a forward's original To): the recipient's side
+    recipients: tuple[str, ...] = ()
     #: structured payloads to read first (for kind xml/json: the body; for mail: attachments too)
     payloads: tuple[Payload, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
@@ -179,6 +181,7 @@ _JSON_FROM_KEYS = ("from", "sender", "from_email", "fromemail")
 _JSON_NAME_KEYS = ("fromname", "from_name", "sender_name")
 _JSON_SUBJECT_KEYS = ("subject",)
 _JSON_REPLY_KEYS = ("reply_to", "replyto", "reply-to")
+_JSON_TO_KEYS = ("to", "recipient", "tofull", "to_full")
 
 
 def _mail_in_json(text: str) -> MailDoc | None:
@@ -202,7 +205,8 @@ def _mail_in_json(text: str) -> MailDoc | None:
         if sender and "@" in sender and (body or html):
             return mail_from_parts(sender=sender, subject=_first_str(keys, _JSON_SUBJECT_KEYS), text=body, html=html,
                                    reply_to=_first_str(keys, _JSON_REPLY_KEYS),
-                                   sender_name=_first_str(keys, _JSON_NAME_KEYS))
+                                   sender_name=_first_str(keys, _JSON_NAME_KEYS),
+                                   recipients=_first_str(keys, _JSON_TO_KEYS))
         inner = [v for v in data.values() if isinstance(v, dict)]
         if len(inner) != 1:
             return None
@@ -243,6 +247,7 @@ def _from_mail(mail: MailDoc) -> Document:
         quoted=mail.quoted,
         is_mail=True,
         forwarded=mail.forwarded,
+        recipients=mail.recipients,
         payloads=tuple(payloads),
         warnings=mail.defects,
     )

@@ -75,6 +75,9 @@ class MailDoc:
     defects: tuple[str, ...] = field(default_factory=tuple)
     #: the display name of Reply-To, when it names someone
     reply_to_name: str | None = None
+    #: the addresses the mail was written to (To, Cc; a forward's original To too): the recipient's side, so a
+    #: firm these domains spell is the recipient's, not the sender's
+    recipients: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- charset
@@ -163,6 +166,8 @@ def parse_mail(raw: bytes) -> MailDoc:
         text = html_text
     sender_name, sender_email = (drop_controls(v) for v in (from_pairs[0] if from_pairs else ("", "")))
     reply_to_name = drop_controls(reply_to_name)
+    recipients = addresses_of(*(str(v) if "=?" not in (v := str(msg.get(h) or "")) else _decode_header(v)
+                                for h in ("To", "Cc")))
     return _split_thread(
         MailDoc(
             subject=drop_controls(subject or "").strip() or None,
@@ -174,13 +179,14 @@ def parse_mail(raw: bytes) -> MailDoc:
             html=html or None,
             attachments=tuple(attachments),
             defects=tuple(defects),
+            recipients=recipients,
         )
     )
 
 
 def mail_from_parts(
     *, sender: str | None, subject: str | None, text: str | None, html: str | None, reply_to: str | None = None,
-    sender_name: str | None = None,
+    sender_name: str | None = None, recipients: str | None = None,
 ) -> MailDoc:
     """A mail given as parts (an inbound-parse webhook's from/subject/text/html), split like a parsed one."""
     name, addr = email.utils.parseaddr(sender or "")
@@ -201,7 +207,14 @@ def mail_from_parts(
         reply_to_name=(reply_name.strip().strip('"') or None) if other_reply else None,
         text=body,
         html=html or None,
+        recipients=addresses_of(recipients),
     ))
+
+
+def addresses_of(*headers: str | None) -> tuple[str, ...]:
+    """The mail addresses in address headers ("Harborview <sales@harborview.com>, b@c.de"), lower-cased, in order."""
+    found = email.utils.getaddresses([h for h in headers if h])
+    return tuple(dict.fromkeys(a.strip().lower() for _n, a in found if "@" in a))
 
 
 def _decode_header(value: Any) -> str | None:
@@ -290,6 +303,8 @@ def _split_thread(doc: MailDoc) -> MailDoc:
                 body, signature = split_signature(original)
                 return _replace(doc, text=body, signature=signature, forwarded=True,
                                 quoted=head.strip(),
+                                recipients=tuple(dict.fromkeys((*doc.recipients,
+                                                                *addresses_of(headers.get("to"))))),
                                 sender_name=sender_name or None, sender_email=sender_email or None,
                                 reply_to=None, reply_to_name=None,
                                 subject=headers.get("subject") or doc.subject)

@@ -134,6 +134,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit)).walk(unit, unit_path, 0)
         if call:
             _caller_id_names(col)
+            _account_firm_aside(col)
             col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
         if col.contact_count():
             out.leads.append(col)
@@ -210,6 +211,16 @@ def _is_call_payload(obj: Any, depth: int = 0) -> bool:
     if isinstance(obj, list):
         return any(_is_call_payload(v, depth + 1) for v in obj[:20])
     return False
+
+
+def _account_firm_aside(col: Collector) -> None:
+    """In a call-tracking payload a firm under no caller's key ("account_name", "company_name", "business")
+    is the tracked business the call went to, not the caller's: kept with the role "recipient"."""
+    for c in col.items:
+        if c.slot == "company" and c.role == "lead":
+            path = c.source.rpartition(":")[2]
+            if not {t for part in (*path.split("/"), c.label) for t in tokens(part)} & (_PERSONISH - {"name"}):
+                c.role = "recipient"
 
 
 _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")

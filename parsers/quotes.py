@@ -48,6 +48,8 @@ OTHER_HEADER_NAMES = frozenset({
     "sent", "date", "to", "cc", "bcc", "reply-to", "gesendet", "datum", "an", "kopie", "enviado", "fecha", "para",
     "envoyé", "envoye", "à", "a", "data", "inviato", "verzonden", "aan", "enviada", "cci", "ccn",
 })
+#: a forwarded header block's To line ("To:", "An:", "Para:", "À:", "A:", "Aan:")
+TO_NAMES = frozenset({"to", "an", "para", "à", "a", "aan"})
 QUOTE_PREFIX = re.compile(r"^ ?>+ ?", re.MULTILINE)
 
 
@@ -65,7 +67,8 @@ def unquote(text: str) -> str:
 
 
 def read_header_block(text: str) -> tuple[dict[str, str], str]:
-    """The header block at the top of a forwarded message ({"from": …, "subject": …}) and the text below it."""
+    """The header block at the top of a forwarded message ({"from": …, "subject": …, "to": …}) and the text below
+    it."""
     lines = text.lstrip("\n").split("\n")
     headers: dict[str, str] = {}
     i = 0
@@ -85,6 +88,8 @@ def read_header_block(text: str) -> tuple[dict[str, str], str]:
             headers["from"] = m.group("value").strip()
         elif name in SUBJECT_NAMES:
             headers["subject"] = m.group("value").strip()
+        elif name in TO_NAMES:
+            headers.setdefault("to", m.group("value").strip())
         elif name not in OTHER_HEADER_NAMES:
             break  # a form field, not a forwarded header
         i += 1
@@ -115,7 +120,7 @@ def pasted_mail(text: str) -> str | None:
     headers, body = read_header_block(unquote("\n".join(lines)))
     sender = headers.get("from", "")
     to = next((HEADER_LINE.match(line) for line in lines[:8] if (h := HEADER_LINE.match(line))
-               and h.group("name").lower() in {"to", "an", "para", "à", "a", "aan"}), None)
+               and h.group("name").lower() in TO_NAMES), None)
     own = _ADDRESS_IN.search(sender)
     theirs = _ADDRESS_IN.search(to.group("value")) if to else None
     if own and theirs and own.group(1).casefold() == theirs.group(1).casefold():
