@@ -129,10 +129,14 @@ class Extractor:
         return self._finish(read.vendor, leads, doc, read.warnings)
 
     def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
+        """A payload lead's free text read for what the structured keys lack: the prospect's own words first,
+        then a call record's agent notes."""
+        return self._with_agent_notes(self._with_message_prose(lead))
+
+    def _with_message_prose(self, lead: ExtractedLead) -> ExtractedLead:
         """A payload lead's free-text field (an SMS reply, a form's message) read by the free-text reader for
         what the structured keys lack: "Hi this is Gabriela Nunes, I need a cleaning …" under ``caller_name:
         Unknown`` names the lead and what they ask about. The message stays as the payload gave it."""
-        lead = self._with_agent_notes(lead)
         message = lead.fields.get("message")
         if message is None or len(message.value) < _MIN_PROSE:
             return lead
