@@ -25,7 +25,7 @@ from nlp.names import name_shaped
 from nlp.orgs import is_recipients_firm
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
-from nlp.timeline import is_plan
+from nlp.timeline import DAY_LEVEL, is_plan
 from parsers.document import Document, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
@@ -58,6 +58,9 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 _MIN_PROSE = 12
 #: the fields a payload's free text may add to what its keys gave (its message stays the payload's own)
 _PAYLOAD_GAPS = frozenset({*_NAME_FIELDS, "email", "phone", "company", "interest", "budget", "timeline"})
+
+#: the fields an agent's note in a call record may add (the caller's name and number are the record's own)
+_NOTE_GAPS = frozenset({"email", "interest", "budget", "timeline"})
 
 NO_LEAD = "no lead found in the message"
 
@@ -128,6 +131,11 @@ class Extractor:
         return self._finish(read.vendor, leads, doc, read.warnings)
 
     def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
+        """A payload lead's free text read for what the structured keys lack: the prospect's own words first,
+        then a call record's agent notes."""
+        return self._with_agent_notes(self._with_message_prose(lead))
+
+    def _with_message_prose(self, lead: ExtractedLead) -> ExtractedLead:
         """A payload lead's free-text field (an SMS reply, a form's message) read by the free-text reader for
         what the structured keys lack: "Hi this is Gabriela Nunes, I need a cleaning …" under ``caller_name:
         Unknown`` names the lead and what they ask about. The message stays as the payload gave it."""
@@ -143,6 +151,19 @@ class Extractor:
         if not gaps:
             return lead
         return ExtractedLead({**structured.fields, **gaps}, lead.others)
+
+    def _with_agent_notes(self, lead: ExtractedLead) -> ExtractedLead:
+        """A call record's notes (the agent's or a summariser's words, kept as ``others`` with role "agent")
+        read as a rep's chat note for what the keys lack: "Wants cabinets + counters quote …", "Interesse an
+        barrierefreiem Bad, Termin nächste Woche". Only the soft fields and an email come from them."""
+        notes = " ".join(o.value for o in lead.others if o.field == "message" and o.role == "agent")
+        if len(notes) < _MIN_PROSE:
+            return lead
+        free = read_free_text(self._nlp, notes[:FREE_TEXT_LIMIT], chat=True)
+        usable = _usable(free, lead, None)
+        gaps = {k: v for k, v in usable.fields.items() if k in _NOTE_GAPS and k not in lead.fields
+                and DAY_LEVEL not in v.flags}
+        return lead.with_fields({**lead.fields, **gaps}) if gaps else lead
 
     def _extract_chat(self, doc: Document) -> Extraction:
         text = doc.text

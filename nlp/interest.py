@@ -26,6 +26,7 @@ from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
 from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
+from nlp.timeline import relative_time_re
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 #: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
@@ -74,7 +75,8 @@ _NOTE_OBJECT = re.compile(
     r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
-    r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
+    r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:we|you|they)\s(?:have|had|got|listed|posted)\s|"
+    r"\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
     r"porque|que|si|mais|parce|perché|maar|omdat)\s)"
 )
 _ARTICLE = re.compile(
@@ -123,6 +125,48 @@ def _cues() -> dict[str, object]:
     return data
 
 
+@cache
+def _word_set(key: str) -> frozenset[str]:
+    """A word list of ``interest_cues.json``, case-folded: "someone", "changing_a_booking"."""
+    words = _cues()[key]
+    assert isinstance(words, list)
+    return frozenset(w.casefold() for w in words)
+
+
+@cache
+def _time_words_re() -> re.Pattern[str]:
+    """The timeline ruler's fixed phrases ("today", "asap", "sofort", "lo antes posible"), lower case."""
+    lines = (PATTERNS_DIR / "timeline.jsonl").read_text(encoding="utf-8").splitlines()
+    phrases = [p["pattern"].lower() for p in map(json.loads, filter(None, lines)) if isinstance(p["pattern"], str)]
+    return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(phrases)})(?![\w'’-])")
+
+
+#: a preposition or conjunction left at the end once the date is cut off ("a cleaning for [next Tuesday]")
+_TRAILING_LINK = re.compile(r"(?i)(?:\s+(?:for|on|at|in|by|to|and|from|für|am|im|um|bis|ab|und|para|en|el|por|y|"
+                            r"de|pour|le|à|et|per|il|entro|e|voor|op|in|en|tegen|om))+\s*$")
+
+
+@cache
+def _booking_re() -> re.Pattern[str]:
+    """A verb of booking or of changing a booking at the start of an object, and its article."""
+    book, change = _cues()["booking_verbs"], _cues()["changing_a_booking"]
+    assert isinstance(book, list) and isinstance(change, list)
+    return re.compile(rf"(?i)(?P<verb>{_words_re([*book, *change])})(?![\w'’-])\s*(?:(?:a|an|the|my|our|her|his|"
+                      rf"ein|eine|einen|den|die|das|un|una|el|la|o|um|uma|une|le|il|lo|een|de|het)\s+)?")
+
+
+def _all_languages(key: str) -> list[str]:
+    """The words of a per-language list of ``interest_cues.json`` ("want", "not_a_sale"), all languages."""
+    by_lang = _cues()[key]
+    assert isinstance(by_lang, dict)
+    return [w for words in by_lang.values() for w in words]
+
+
+@cache
+def _not_a_sale_re() -> re.Pattern[str]:
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{_words_re(_all_languages('not_a_sale'))})(?![\w'’-])")
+
+
 def _words_re(words: list[str]) -> str:
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
 
@@ -131,10 +175,7 @@ def _words_re(words: list[str]) -> str:
 def want_re() -> re.Pattern[str]:
     """The prospect's own "we need …", "do you offer …", "wir suchen …", "necesitamos …" and its object, from
     ``patterns/interest_cues.json``; written in lower case for ``finditer_folded``."""
-    want = _cues()["want"]
-    assert isinstance(want, dict)
-    words = [w for by_lang in want.values() for w in by_lang]
-    return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(words)}))\s*:?\s+"
+    return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(_all_languages('want'))}))\s*:?\s+"
                       rf"(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
 
 
@@ -289,6 +330,17 @@ def _wanted_object(raw: str) -> str | None:
 def _object_phrase(raw: str, max_words: int = 10) -> str | None:
     cut = _CLAUSE_END.search(raw)
     phrase = raw[: cut.start()] if cut else raw
+    lowered = phrase.lower()
+    if len(lowered) == len(phrase):
+        # "a second unit next year", "a plumber today for a burst pipe": the date is the timeline's, not the item's
+        whens = [m.start() for m in (relative_time_re().search(lowered), _time_words_re().search(lowered)) if m]
+        if whens:
+            phrase = _TRAILING_LINK.sub("", phrase[: min(whens)])
+    booked = _booking_re().match(phrase.lstrip())
+    if booked and booked["verb"].casefold() in _word_set("changing_a_booking"):
+        return None  # "reschedule the appointment to Friday": a booking already made, no item
+    if booked:
+        phrase = phrase.lstrip()[booked.end() :]  # "book a cleaning": the cleaning
     if conj := _and_clause_re().search(phrase):
         phrase = phrase[: conj.start()]
     phrase = _ARTICLE.sub("", phrase.strip()).strip(" .,!?\"'")
@@ -308,6 +360,10 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
+    if words[0].casefold() in _word_set("someone"):
+        return None  # "wants someone to look at it": who would do it, not what they want
+    if _not_a_sale_re().search(phrase):
+        return None  # "re: last invoice", "service department hours": an account's matter, not a sale
     if _START_VERB.match(phrase):
         return None  # "wants to start in March", "quiere empezar ya": when, not what
     return phrase

@@ -21,6 +21,9 @@ from nlp.candidates import Candidate, add, layout_of, ruler_spans
 from nlp.lexicon import PATTERNS_DIR, trie_alternation
 
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
+#: the flag of a day-level timeline ("Friday", "tomorrow", "on 12/03") that an intent word beside it made one: in a
+#: rep's note about a call such a day is as often the appointment the rep set as the prospect's own plan
+DAY_LEVEL = "day-level"
 
 
 @cache
@@ -300,7 +303,8 @@ class Timeline:
             start, end = anchored(layout.text, start, end)
             start, end = with_deadline(layout.text, start, end)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
-            add(doc, Candidate("timeline", value, confidence, self.source, start))
+            flags = () if horizon else (DAY_LEVEL,)
+            add(doc, Candidate("timeline", value, confidence, self.source, start, flags=flags))
         return doc
 
 

@@ -79,8 +79,13 @@ _ORG_WORDS = frozenset({"company", "business", "organization", "organisation"})
 _TIMESTAMP = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{4})[T ,]\s*\d\d?:\d\d(?::\d\d(?:\.\d+)?)?"
                         r"\s*(?:Z|[+-]\d\d:?\d\d|Uhr|h)?\s*$")
 #: key words of a rep's or system's note in a call record (not the caller's words)
-_NOTE_WORDS = frozenset({"note", "notes", "notiz", "notizen", "nota", "notas", "notities", "summary", "resumen",
-                         "zusammenfassung", "comment", "comments", "mitarbeiter", "agent"})
+_NOTE_WORDS = frozenset({"note", "notes", "notiz", "notizen", "nota", "notas", "notitie", "notities", "summary",
+                         "resumen", "resumo", "resume", "riassunto", "samenvatting", "zusammenfassung", "comment",
+                         "comments", "mitarbeiter", "agent", "anotacao", "anotacoes", "observaciones", "observacoes"})
+#: of those, the words that make a key a note whatever else it says ("agent_notes", "ai_summary")
+_NOTE_KEYS = _NOTE_WORDS - {"agent", "mitarbeiter", "comment", "comments"}
+#: a note of a few words is a tag or a status ("qualified"), not a note to read
+_MIN_NOTE_WORDS = 3
 #: keys whose phone-shaped value is the caller's number in a call-tracking payload
 _CALLER_KEYS = frozenset({"from", "caller", "ani", "callerid", "anrufer", "llamante", "chiamante", "beller"})
 #: a key naming a number, and containers whose number is a phone
@@ -91,8 +96,9 @@ _PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "t
 #: scalar keys at the top of a payload that name who sent it, the surest first
 VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
 #: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
-_CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "anruf", "anrufer", "chiamata", "oproep",
-                         "ligacao", "recording", "tracking"})
+_CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante", "anruf", "anrufer", "chiamata",
+                         "chiamante", "oproep", "beller", "ligacao", "chamada", "appel", "appelant", "recording",
+                         "tracking"})
 
 
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
@@ -131,11 +137,17 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = _is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit)).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit), call=call).walk(unit, unit_path, 0)
         if call:
             _caller_id_names(col)
             _account_firm_aside(col)
-            col.items = [c for c in col.items if not (c.slot == "message" and set(tokens(c.label)) & _NOTE_WORDS)]
+            # a rep's or system's note is no message of the caller's: kept as the agent's words, which the
+            # free-text reader reads for what the keys lack (the need, the timeline)
+            col.items = [c for c in col.items if not (c.slot == "message" and c.role == "lead"
+                                                      and set(tokens(c.label)) & (_NOTE_WORDS - _NOTE_KEYS))]
+            for c in col.items:
+                if c.slot == "message" and set(tokens(c.label)) & _NOTE_KEYS:
+                    c.role = "agent"
         if col.contact_count():
             out.leads.append(col)
     if not out.leads:
@@ -309,8 +321,10 @@ def _scalar(value: Any) -> str | None:
 
 class _Walker:
     def __init__(self, col: Collector, source: str, *, seller: bool = False,
-                 aside: frozenset[str] = frozenset()) -> None:
+                 aside: frozenset[str] = frozenset(), call: bool = False) -> None:
         self.col = col
+        #: a call-tracking payload: its notes are a rep's or a system's words about the call
+        self.call = call
         #: top-level keys whose objects are the receiving business's (``_business_side``)
         self.aside = aside
         self.source = source
@@ -365,6 +379,10 @@ class _Walker:
         if all_tokens & _HISTORY:
             return
         if _is_meta(parents[-1] if parents else "") or (not pair and set(key_tokens) & _META):
+            return
+        if self.call and set(key_tokens) & _NOTE_KEYS and len(value.split()) >= _MIN_NOTE_WORDS:
+            # "agent_notes", "notiz_mitarbeiter", "ai_summary": the agent's words about the caller
+            self.col.add("message", value, self._src(path), confidence=0.5, rank=90, label=key, role="agent")
             return
         role = "lead"
         if set(parent_tokens) & _PROPERTY or ({"property"} & set(key_tokens)):
