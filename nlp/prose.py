@@ -59,6 +59,16 @@ _FIRM_LEAD_IN = re.compile(
 _CONNECTOR_AFTER = re.compile(r"[ \t]+(?:from|at|of|de|da|do|del|della|di|du|van|von der|von)[ \t]+(?=[^\W\d_])")
 _AFTER_COLON = re.compile(r"(?<=[^\W\d_])(?:[ \t]*[:–—]|[ \t]+-)[ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
+#: "Sankt", "St.", "Ste." before a capitalised word: part of a surname ("St. Clair", "Ste. Marie")
+_SAINT = frozenset({"st", "ste"})
+#: a phone or email label right after a name, a number or an address after it
+_CONTACT_LABEL = re.compile(
+    r"(?i)(?:handy|mobil|mobile|cell|cellphone|phone|tel|tél|tlf|telefon|telefono|teléfono|telefone|telemóvel|"
+    r"m[óo]vil|celular|cellulare|portable|gsm|mobiel|telefoon|fax|whatsapp|wa|e-?mail|mail|correo)"
+    r"\.?[ 	]*[:#-]?[ 	]*(?=[+(\d]|[\w.+-]+@)"
+)
+#: right after a surname in capitals: ", First" and then no further capitalised word of the name
+_INVERTED = re.compile(r",[ 	]+(?P<first>[^\W\d_a-zß-öø-ÿ][^\W\d_A-Z]+(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
 
@@ -219,6 +229,14 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if not m:
             break
         bare = m["w"]
+        if words and not pending and bare.casefold() in _SAINT and m["dot"] and not m["after"] and (
+                _CAPITALISED.match(text, m.end() + 1) and text[m.end() : m.end() + 1] == " "):
+            # "Evangeline St. Clair", "Marguerite Ste. Croix": "St." with its dot starts a surname
+            pending.append(bare + ".")
+            i = m.end()
+            continue
+        if words and _CONTACT_LABEL.match(text, m.start("w")):
+            break  # "Jana Kühl Handy 0171 …", "Rocío Benavente móvil 612 …": a phone's label ends the name
         if words and bare.casefold() in PARTICLES and not m["after"] and not m["dot"] and (
                 bare[0].islower() or (bare.isupper() and words[-1].isupper() and len(words[-1]) > 1)):
             # "van der Berg"; in a note in capitals "JEAN-BAPTISTE DE LA FONTAINE"
@@ -242,6 +260,12 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if m["after"] or (m["dot"] and len(bare) > 1):
             punctuated = True
             break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1 and (inverted := _INVERTED.match(text, end)):
+        # "PETROVIC, Milena", "LINDQVIST, Sofia": a surname in capitals, a comma, then the first name
+        first = inverted["first"]
+        if is_first_name(first) and first.casefold() not in NOTE_WORDS and (
+                is_surname(words[0]) or not is_first_name(words[0])):
+            return f"{first} {_written(words[0])}", start, inverted.end("first")
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)

@@ -1,0 +1,86 @@
+"""People and their contacts written the ways reps and forms write them: spelled-out addresses, surnames first,
+"St." surnames, a phone label right after a name, labelled bullets with dashes, quoted mails."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from nlp.chat import normalise_chat, split_chat
+from nlp.extractor import Extractor
+from parsers.lead import RawMessage
+
+Channel = Literal["smtp", "slack", "http", "file"]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _leads(extractor: Extractor, text: str, channel: Channel = "slack") -> list[dict[str, str | None]]:
+    return [lead.plain() for lead in extractor.extract(RawMessage(raw=text.encode("utf-8"), channel=channel)).leads]
+
+
+@pytest.mark.parametrize(
+    ("note", "email"),
+    [
+        ("Call from Ilka Varga, her email is ilka dot varga at gmail dot com, 312-555-0170", "ilka.varga@gmail.com"),
+        ("Walk-in Omar Haddad, reach him at omar.haddad [at] proton.example or 415-555-0133",
+         "omar.haddad@proton.example"),
+        ("Llamó Nerea Salgado, correo nerea.salgado arroba hotmail punto es, 612 55 01 90",
+         "nerea.salgado@hotmail.es"),
+        ("Spoke to Ruben Krol, mail: r.krol (at) ziggo (dot) nl", "r.krol@ziggo.nl"),
+    ],
+)
+def test_spelled_out_addresses(extractor: Extractor, note: str, email: str) -> None:
+    assert _leads(extractor, note)[0]["email"] == email
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Met Priya Raman at Castellan Logistics today, 303-555-0117",  # a person at a firm, no address
+        "Drop-off at 10.30 am tomorrow, Gus Ferrante 720-555-0155",
+    ],
+)
+def test_at_between_words_is_no_address(extractor: Extractor, note: str) -> None:
+    assert _leads(extractor, note)[0]["email"] is None
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Walk-in: Colette St. Amand, wants the oak table, 312-555-0102", "Colette St. Amand"),
+        ("new walk-in: KOWALCZYK, Agata (agata.k@gmail.com) 773-555-0120", "Agata Kowalczyk"),
+        ("Rückruf: Till Brandauer Handy 0151 5550 1207, Angebot Dachsanierung", "Till Brandauer"),
+        ("Llamó Inés Carvajal Rey móvil 612 55 01 77 para una visita", "Inés Carvajal Rey"),
+    ],
+)
+def test_names_in_notes(extractor: Extractor, note: str, name: str) -> None:
+    assert _leads(extractor, note)[0]["full_name"] == name
+
+
+def test_surname_first_with_a_suffix_under_a_label(extractor: Extractor) -> None:
+    mail = ("From: Leads <noreply@boatleads.example>\nSubject: New lead\n\n"
+            "Customer Name: PEMBERTON, LLOYD JR.\nPhone: (508) 555-0119\n")
+    lead = _leads(extractor, mail, channel="smtp")[0]
+    assert (lead["full_name"] or "").casefold() == "lloyd pemberton jr."
+    assert (lead["first_name"] or "").casefold() == "lloyd"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "• Nom — Anne Rocher\n• Tél — 06 55 55 01 29\n• Mail — anne.rocher@orange.example",
+        "> From: Wendell Okafor <wokafor@larkspur.example>\n> Please call me back. Wendell Okafor, 303-555-0150",
+    ],
+)
+def test_one_lead_over_several_lines_is_not_split(note: str) -> None:
+    assert len(split_chat(normalise_chat(note))) == 1
+
+
+def test_one_lead_a_line_still_splits() -> None:
+    note = "Marisol Ortega - marisol.ortega@yahoo.com - 415-555-0102\nBernard Achebe - b.achebe@outlook.com"
+    assert len(split_chat(note)) == 2
