@@ -49,6 +49,13 @@ _POST_CUE = (
 )
 
 
+#: what a person asks for, right after their name: "Fenella McKinnon-Hart asked for a callback", "Tamsin Oakley
+#: wants a quote" (weaker than a call verb: a firm asks too, so only a name of two words or more counts)
+_ASK_CUE = (
+    r"asked|asks|wants|needs|would like|requested|inquired|enquired|is looking|is interested|left a|wrote in|"
+    r"fragt|fragte|möchte|sucht|braucht|quiere|necesita|busca|pregunta|preguntó|quer|precisa|procura|perguntou|"
+    r"veut|voudrait|cherche|demande|vuole|vorrebbe|cerca|chiede|wil|zoekt|vraagt|vroeg"
+)
 _POST_CUE_LOWER = re.compile(rf"(?<=[\w'’])[ \t]+(?:{_POST_CUE})\b")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]")
 
@@ -65,10 +72,11 @@ _SAINT = frozenset({"st", "ste"})
 _CONTACT_LABEL = re.compile(
     r"(?i)(?:handy|mobil|mobile|cell|cellphone|phone|tel|tél|tlf|telefon|telefono|teléfono|telefone|telemóvel|"
     r"m[óo]vil|celular|cellulare|portable|gsm|mobiel|telefoon|fax|whatsapp|wa|e-?mail|mail|correo)"
-    r"\.?[ 	]*[:#-]?[ 	]*(?=[+(\d]|[\w.+-]+@)"
+    r"\.?[ \t]*[:#-]?[ \t]*(?=[+(\d]|[\w.+-]+@)"
 )
 #: right after a surname in capitals: ", First" and then no further capitalised word of the name
-_INVERTED = re.compile(r",[ 	]+(?P<first>[^\W\d_a-zß-öø-ÿ][^\W\d_A-Z]+(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
+_INVERTED = re.compile(r",[ \t]+(?P<first>[^\W\d_a-zß-öø-ÿ](?:[^\W\d_A-Z]+|[^\W\d_a-zß-öø-ÿ]+)"
+                       r"(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
 
@@ -140,6 +148,15 @@ def post_cue_re() -> re.Pattern[str]:
     # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
     name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
     return re.compile(rf"{name}[ \t]+(?i:{_POST_CUE})\b")
+
+
+@cache
+def ask_cue_re() -> re.Pattern[str]:
+    """A capitalised name of two words or more right before "asked", "wants", "möchte", "quiere" …"""
+    word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
+    particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
+    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{1,3}})"
+    return re.compile(rf"{name}[ \t]+(?:{_ASK_CUE})\b")
 
 
 @cache
@@ -260,12 +277,10 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if m["after"] or (m["dot"] and len(bare) > 1):
             punctuated = True
             break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
-    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1 and (inverted := _INVERTED.match(text, end)):
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1 and (
+            inverted := first_after_comma(text, end, words[0])):
         # "PETROVIC, Milena", "LINDQVIST, Sofia": a surname in capitals, a comma, then the first name
-        first = inverted["first"]
-        if is_first_name(first) and first.casefold() not in NOTE_WORDS and (
-                is_surname(words[0]) or not is_first_name(words[0])):
-            return f"{first} {_written(words[0])}", start, inverted.end("first")
+        return f"{_written(inverted[0])} {_written(words[0])}", start, inverted[1]
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
@@ -276,6 +291,19 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if not pending and not punctuated and _place_or_firm_follows(text, i):
         return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
     return " ".join(_written(w) for w in words), start, end
+
+
+def first_after_comma(text: str, pos: int, surname: str) -> tuple[str, int] | None:
+    """ "MCALLISTER, DEREK", "PETROVIC, Milena": the known first name after the comma that follows a surname
+    at ``pos`` (one written in capitals), with where it ends; None when the surname is no surname-first shape."""
+    m = _INVERTED.match(text, pos)
+    if m is None or not surname.isupper():
+        return None
+    first = m["first"]
+    if not is_first_name(first) or first.casefold() in NOTE_WORDS or (
+            is_first_name(surname) and not is_surname(surname)):
+        return None
+    return first, m.end("first")
 
 
 def _surname_after_particle(bare: str, lower: bool) -> bool:
@@ -376,6 +404,14 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         elif name is None:
             # "FYI Olu Adeyemi rang": the capitalised run began with a note word; the name is the rest of it
             keep(_name_ending_at(text, m.start("name"), m.end("name")), ("cue",))
+    for m in ask_cue_re().finditer(text, start, end):
+        if _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
+            continue  # "Ana from Blue Fern Dental wants …": the firm
+        name = read_name_at(text, m.start("name"))
+        if name is None:
+            name = _name_ending_at(text, m.start("name"), m.end("name"))
+        if name and len(name[0].split()) >= 2 and name[2] >= m.end("name") - 1:
+            keep(name, ("cue",))
     if lower:
         for m in _POST_CUE_LOWER.finditer(text, start, end):
             keep(_lower_name_before(text, start, m.start()), ("cue",))

@@ -84,3 +84,27 @@ def test_one_lead_over_several_lines_is_not_split(note: str) -> None:
 def test_one_lead_a_line_still_splits() -> None:
     note = "Marisol Ortega - marisol.ortega@yahoo.com - 415-555-0102\nBernard Achebe - b.achebe@outlook.com"
     assert len(split_chat(note)) == 2
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Quick one: Fenella McKinnon-Hart asked for a callback at 415 555 0119", "Fenella McKinnon-Hart"),
+        ("Caller: MCALLISTER, DEREK - 614-555-0193 - wants a pole barn quote", "Derek Mcallister"),
+    ],
+)
+def test_asking_verbs_and_surname_first_labels(extractor: Extractor, note: str, name: str) -> None:
+    assert _leads(extractor, note)[0]["full_name"] == name
+
+
+def test_a_firm_that_asks_is_no_person(extractor: Extractor) -> None:
+    lead = _leads(extractor, "Lead from Dana Pruitt at Harbor Dental Group, wants 6 chairs, 503-555-0104")[0]
+    assert lead["full_name"] == "Dana Pruitt"
+
+
+@pytest.mark.parametrize("label", ["Applicant", "First and last name", "Apellido y nombre", "Vor- und Zuname",
+                                   "Voor- en achternaam"])
+def test_name_labels(extractor: Extractor, label: str) -> None:
+    mail = (f"From: Forms <noreply@forms.example>\nSubject: New request\n\n{label}: Leopoldine Varga-Hollis\n"
+            "E-mail: lv@hollis-varga.example\nTel: 0151 5550 1122\n")
+    assert _leads(extractor, mail, channel="smtp")[0]["full_name"] == "Leopoldine Varga-Hollis"
