@@ -140,23 +140,25 @@ def lower_title_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{_titles()})\.?[ \t]+(?=[^\W\d_])")
 
 
-@cache
-def post_cue_re() -> re.Pattern[str]:
-    """A capitalised name right before "called", "hat angerufen", "llamó" …"""
+def _name_before(cues: str, more_words: str) -> re.Pattern[str]:
+    """A capitalised name (one word and ``more_words`` more) right before one of ``cues``."""
     word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
     particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
     # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
-    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
-    return re.compile(rf"{name}[ \t]+(?i:{_POST_CUE})\b")
+    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{{more_words}}})"
+    return re.compile(rf"{name}[ \t]+(?:{cues})\b")
+
+
+@cache
+def post_cue_re() -> re.Pattern[str]:
+    """A capitalised name right before "called", "hat angerufen", "llamó" …"""
+    return _name_before(f"(?i:{_POST_CUE})", "0,3")
 
 
 @cache
 def ask_cue_re() -> re.Pattern[str]:
     """A capitalised name of two words or more right before "asked", "wants", "möchte", "quiere" …"""
-    word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
-    particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
-    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{1,3}})"
-    return re.compile(rf"{name}[ \t]+(?:{_ASK_CUE})\b")
+    return _name_before(_ASK_CUE, "1,3")
 
 
 @cache
