@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.places import is_city
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
@@ -269,6 +270,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
+        if len(pending) == 1 and len(words) >= 2 and is_city(bare):
+            break  # "Ignacio Pardo Villalba de Sevilla": where they are from, not a third surname
         if start < 0:
             start = m.start("w")
         words.extend(pending)

@@ -108,3 +108,10 @@ def test_name_labels(extractor: Extractor, label: str) -> None:
     mail = (f"From: Forms <noreply@forms.example>\nSubject: New request\n\n{label}: Leopoldine Varga-Hollis\n"
             "E-mail: lv@hollis-varga.example\nTel: 0151 5550 1122\n")
     assert _leads(extractor, mail, channel="smtp")[0]["full_name"] == "Leopoldine Varga-Hollis"
+
+
+def test_a_city_after_de_is_no_third_surname(extractor: Extractor) -> None:
+    lead = _leads(extractor, "Llamó Sr. Ignacio Pardo Villalba de Sevilla, tel 612 55 01 33, quiere un presupuesto")[0]
+    assert lead["full_name"] == "Ignacio Pardo Villalba"
+    assert _leads(extractor, "Hablé con Joaquín Ibáñez de la Vega, 612 55 01 34")[0]["full_name"] == (
+        "Joaquín Ibáñez de la Vega")
