@@ -75,6 +75,9 @@ def _link_text(m: re.Match[str]) -> str:
     target, label = m["target"], (m["label"] or "").strip()
     if target.startswith(("mailto:", "tel:", "sms:")):
         value = target.split(":", 1)[1].split("?", 1)[0]
+        in_label = "@" in label if target.startswith("mailto:") else sum(c.isdigit() for c in label) >= 7
+        if not in_label:
+            return f"{label} {value}".strip()  # "<mailto:a@b.c|email her>": the address is in the target only
         return label or value
     return label or target
 

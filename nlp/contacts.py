@@ -112,7 +112,9 @@ class Contacts:
                 if _VENDORISH_LOCAL.match(local):
                     confidence = 0.4
                 flags: tuple[str, ...] = ()
-                if meta_of(doc).chat and _REP_OWN.search(line.text, 0, m.start()):
+                quoted = text[text.rfind("\n", 0, line.start) + 1 : line.start].lstrip().startswith(">")
+                if meta_of(doc).chat and not quoted and _REP_OWN.search(line.text, 0, m.start()):
+                    # a quoted mail ("> … my email is …") is the prospect speaking, not the rep
                     confidence, flags = 0.2, ("role:staff",)  # "cc me at dan@…": the rep's own address
                 add(doc, Candidate("email", address, confidence, self.source, start, flags=flags))
         self._spelled_emails(doc, layout, text)

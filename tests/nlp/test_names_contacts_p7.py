@@ -115,3 +115,14 @@ def test_a_city_after_de_is_no_third_surname(extractor: Extractor) -> None:
     assert lead["full_name"] == "Ignacio Pardo Villalba"
     assert _leads(extractor, "Hablé con Joaquín Ibáñez de la Vega, 612 55 01 34")[0]["full_name"] == (
         "Joaquín Ibáñez de la Vega")
+
+
+def test_a_mailto_link_labelled_in_words_keeps_its_address() -> None:
+    assert "winifred.osei@gmail.com" in normalise_chat("Winifred Osei, <mailto:winifred.osei@gmail.com|email her>")
+    assert normalise_chat("<tel:+13125550111|(312) 555-0111>") == "(312) 555-0111"
+
+
+def test_my_email_in_a_quoted_mail_is_the_prospects(extractor: Extractor) -> None:
+    note = "> Winifred Osei wrote:\n> hi can you call me, my email is winifred.osei@gmail.com\n> 312-555-0111"
+    assert _leads(extractor, note)[0]["email"] == "winifred.osei@gmail.com"
+    assert _leads(extractor, "Lead: Ayo Bello 312-555-0144, cc me at dan@ourshop.example")[0]["email"] is None
