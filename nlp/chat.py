@@ -15,7 +15,7 @@ import re
 
 from nlp.lexicon import greeting_re, is_first_name, signoff_re
 from nlp.prose import agrees_with_email
-from parsers.labels.lookup import split_inline_labels
+from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
@@ -39,6 +39,18 @@ _PASTED_HEADERS = re.compile(
 )
 #: "Email: …", "*Tel.:* …": a labelled field line, one of several lines of one lead
 _LABELLED = re.compile(r"^[^\W\d][\w .'/-]{0,30}:\s")
+#: "Tel — 06 …", "E-mail – …", "Phone - …": a label with a dash instead of a colon
+_DASH_LABELLED = re.compile(r"^[ \t]*(?P<key>[^\W\d][\w .'/-]{0,30}?)[ \t]*(?:[—–]|[ \t]-)[ \t]")
+
+
+def _labelled(line: str) -> bool:
+    """Whether a line is one labelled field of a lead ("Email: …", "Tel — …"), not a lead of its own."""
+    if _LABELLED.match(line):
+        return True
+    m = _DASH_LABELLED.match(line)
+    return m is not None and lookup_label(m["key"]) is not None
+
+
 _PHONE_SHAPE = re.compile(r"(?:\+|\()?\d[\d \t().\-/]{6,}\d")
 
 
@@ -63,6 +75,9 @@ def _link_text(m: re.Match[str]) -> str:
     target, label = m["target"], (m["label"] or "").strip()
     if target.startswith(("mailto:", "tel:", "sms:")):
         value = target.split(":", 1)[1].split("?", 1)[0]
+        in_label = "@" in label if target.startswith("mailto:") else sum(c.isdigit() for c in label) >= 7
+        if not in_label:
+            return f"{label} {value}".strip()  # "<mailto:a@b.c|email her>": the address is in the target only
         return label or value
     return label or target
 
@@ -87,7 +102,8 @@ def _blocks(text: str) -> list[str]:
             return with_contact
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     with_contact = [line for line in lines if has_contact(line)]
-    if (len(with_contact) >= 2 and not pasted_mail and not any(_LABELLED.match(line) for line in with_contact)
+    if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
+            and not any(line.startswith(">") for line in with_contact)
             and all(has_contact(line) for line in lines[1:])):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
     if not pasted_mail and len(lines) <= 2:
@@ -121,8 +137,9 @@ def _inline_leads(text: str) -> list[str]:
     starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
     opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and (
         is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end()))]
-    if len(opens) < 2:
-        return []
+    names = [m.group().casefold() for p in opens if (m := _NAME_OPENS.match(text, p))]
+    if len(opens) < 2 or len(set(names)) < len(names):
+        return []  # "Wendell Okafor <…> … Please call me back. Wendell Okafor, 303-…": one person signing twice
     ends = [*opens[1:], len(text)]
     blocks = [text[a:b].strip(" ,;.") for a, b in zip(opens, ends, strict=True)]
     if all(has_contact(b) for b in blocks) and not has_contact(text[: opens[0]]):

@@ -43,6 +43,23 @@ _REP_OWN = re.compile(
     r"\bmets-moi[ \t]+en[ \t]+copie\b)"
     r"[^@\n]{0,20}$"
 )
+#: an address spelled out so that harvesters miss it: "tobias dot wrenfield at gmail dot com",
+#: "colm.bv [at] protonmail.com", "lucia.ferrer arroba gmail punto com", "mk AT hotmail DOT com"
+_AT_WORDS = r"at|arroba|ät|chez|presso|apenstaart"
+_DOT_NAMES = r"dot|punto|punkt|point|ponto|punt"
+_SPELLED_AT = (rf"(?:[ \t]*[\[({{<][ \t]*(?:{_AT_WORDS})[ \t]*[\])}}>][ \t]*"
+               r"|[ \t]+(?:at|AT|arroba|ARROBA)[ \t]+)")
+_SPELLED_DOT = (rf"(?:[ \t]*[\[({{<][ \t]*(?:{_DOT_NAMES})[ \t]*[\])}}>][ \t]*"
+                rf"|[ \t]+(?i:{_DOT_NAMES})[ \t]+|\.)")
+_SPELLED_PART = r"[\w+-]+"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w@.+-])(?P<local>{_SPELLED_PART}(?:{_SPELLED_DOT}{_SPELLED_PART})*){_SPELLED_AT}"
+    rf"(?P<domain>{_SPELLED_PART}(?:{_SPELLED_DOT}{_SPELLED_PART})*{_SPELLED_DOT}(?P<tld>[a-zA-Z]{{2,10}}))(?![\w@-])"
+)
+_DOT_WORDS = re.compile(_SPELLED_DOT)
+#: a cheap test before the spelled-address pattern runs at all
+_SPELLED_HINT = re.compile(
+    rf"(?i)[\[({{<][ \t]*(?:{_AT_WORDS})[ \t]*[\])}}>]|[ \t](?:{_DOT_NAMES}|arroba)[ \t]|[ \t]at[ \t]+[\w-]+\.[a-z]")
 _ROLE_LOCAL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
 )
@@ -95,15 +112,44 @@ class Contacts:
                 if _VENDORISH_LOCAL.match(local):
                     confidence = 0.4
                 flags: tuple[str, ...] = ()
-                if meta_of(doc).chat and _REP_OWN.search(line.text, 0, m.start()):
+                quoted = text[text.rfind("\n", 0, line.start) + 1 : line.start].lstrip().startswith(">")
+                if meta_of(doc).chat and not quoted and _REP_OWN.search(line.text, 0, m.start()):
+                    # a quoted mail ("> … my email is …") is the prospect speaking, not the rep
                     confidence, flags = 0.2, ("role:staff",)  # "cc me at dan@…": the rep's own address
                 add(doc, Candidate("email", address, confidence, self.source, start, flags=flags))
+        self._spelled_emails(doc, layout, text)
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
             if not _ROLE_LOCAL.match(local):
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
+
+    def _spelled_emails(self, doc: Doc, layout: Layout, text: str) -> None:
+        """An address written with "at"/"dot" words or brackets ("tobias dot wrenfield at gmail dot com"). A bare
+        " at " counts only when something else is spelled or the local part is not a plain word ("Priya at
+        acme.com" is a person at a firm); the address is written back with "@" and "."."""
+        r0, r1 = layout.region
+        if not _SPELLED_HINT.search(text, r0, r1):
+            return
+        pos = r0
+        while (m := _SPELLED_EMAIL.search(text, pos, r1)) is not None:
+            pos = m.start("domain")  # "reach me at colm.bv [at] proton…": the domain may be the next local part
+            whole = m.group()
+            if m["tld"].casefold() in {"at", "dot"}:
+                continue
+            bracketed = any(c in whole for c in "[({<")
+            spelled_dot = bool(re.search(rf"(?i)[ \t](?:{_DOT_NAMES})[ \t]", whole))
+            local = _DOT_WORDS.sub(".", m["local"])
+            if not (bracketed or spelled_dot or any(c in local for c in "._+-") or any(c.isdigit() for c in local)):
+                continue
+            pos = m.end()
+            address = f"{local}@{_DOT_WORDS.sub('.', m['domain'])}".casefold()
+            if not EMAIL_RE.fullmatch(address) or _ROLE_LOCAL.match(local):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            confidence = 0.9 if _EMAIL_LABEL.match(text, line_start) else 0.7
+            add(doc, Candidate("email", address, confidence, f"{self.source}.spelled", m.start()))
 
     def _regions(self, layout: Layout, text: str, chat: bool = False) -> list[str]:
         regions = [self.default_region]

@@ -28,6 +28,7 @@ from nlp.prose import (
     ProseName,
     agrees_with_email,
     confidence_of,
+    first_after_comma,
     fold,
     org_words,
     prose_names,
@@ -192,6 +193,8 @@ class Names:
             name = clean_name(value)
             if not name or not name_shaped(name):
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name
+            if " " not in name and (inverted := first_after_comma(text, m.end("value"), m["value"].strip())):
+                name = f"{inverted[0].capitalize()} {name}"  # "Caller: MCALLISTER, DEREK - 614-…"
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key in _FIRST_KEYS:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.places import is_city
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
@@ -49,6 +50,13 @@ _POST_CUE = (
 )
 
 
+#: what a person asks for, right after their name: "Fenella McKinnon-Hart asked for a callback", "Tamsin Oakley
+#: wants a quote" (weaker than a call verb: a firm asks too, so only a name of two words or more counts)
+_ASK_CUE = (
+    r"asked|asks|wants|needs|would like|requested|inquired|enquired|is looking|is interested|left a|wrote in|"
+    r"fragt|fragte|möchte|sucht|braucht|quiere|necesita|busca|pregunta|preguntó|quer|precisa|procura|perguntou|"
+    r"veut|voudrait|cherche|demande|vuole|vorrebbe|cerca|chiede|wil|zoekt|vraagt|vroeg"
+)
 _POST_CUE_LOWER = re.compile(rf"(?<=[\w'’])[ \t]+(?:{_POST_CUE})\b")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]")
 
@@ -59,6 +67,17 @@ _FIRM_LEAD_IN = re.compile(
 _CONNECTOR_AFTER = re.compile(r"[ \t]+(?:from|at|of|de|da|do|del|della|di|du|van|von der|von)[ \t]+(?=[^\W\d_])")
 _AFTER_COLON = re.compile(r"(?<=[^\W\d_])(?:[ \t]*[:–—]|[ \t]+-)[ \t]+")
 _COUPLE = re.compile(r"[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+(?=[^\W\d_])")
+#: "Sankt", "St.", "Ste." before a capitalised word: part of a surname ("St. Clair", "Ste. Marie")
+_SAINT = frozenset({"st", "ste"})
+#: a phone or email label right after a name, a number or an address after it
+_CONTACT_LABEL = re.compile(
+    r"(?i)(?:handy|mobil|mobile|cell|cellphone|phone|tel|tél|tlf|telefon|telefono|teléfono|telefone|telemóvel|"
+    r"m[óo]vil|celular|cellulare|portable|gsm|mobiel|telefoon|fax|whatsapp|wa|e-?mail|mail|correo)"
+    r"\.?[ \t]*[:#-]?[ \t]*(?=[+(\d]|[\w.+-]+@)"
+)
+#: right after a surname in capitals: ", First" and then no further capitalised word of the name
+_INVERTED = re.compile(r",[ \t]+(?P<first>[^\W\d_a-zß-öø-ÿ](?:[^\W\d_A-Z]+|[^\W\d_a-zß-öø-ÿ]+)"
+                       r"(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 
 
@@ -122,14 +141,25 @@ def lower_title_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{_titles()})\.?[ \t]+(?=[^\W\d_])")
 
 
-@cache
-def post_cue_re() -> re.Pattern[str]:
-    """A capitalised name right before "called", "hat angerufen", "llamó" …"""
+def _name_before(cues: str, more_words: str) -> re.Pattern[str]:
+    """A capitalised name (one word and ``more_words`` more) right before one of ``cues``."""
     word = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
     particle = r"(?:van|von|der|den|de|del|da|dos|di|du|la|le)"
     # a name starts where a word starts: anchored, a long run of letters is tried once, not at every letter
-    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{0,3}})"
-    return re.compile(rf"{name}[ \t]+(?i:{_POST_CUE})\b")
+    name = rf"(?<![\w'’-])(?P<name>{word}(?:[ \t]+(?:{particle}[ \t]+)*{word}){{{more_words}}})"
+    return re.compile(rf"{name}[ \t]+(?:{cues})\b")
+
+
+@cache
+def post_cue_re() -> re.Pattern[str]:
+    """A capitalised name right before "called", "hat angerufen", "llamó" …"""
+    return _name_before(f"(?i:{_POST_CUE})", "0,3")
+
+
+@cache
+def ask_cue_re() -> re.Pattern[str]:
+    """A capitalised name of two words or more right before "asked", "wants", "möchte", "quiere" …"""
+    return _name_before(_ASK_CUE, "1,3")
 
 
 @cache
@@ -219,6 +249,14 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if not m:
             break
         bare = m["w"]
+        if words and not pending and bare.casefold() in _SAINT and m["dot"] and not m["after"] and (
+                _CAPITALISED.match(text, m.end() + 1) and text[m.end() : m.end() + 1] == " "):
+            # "Evangeline St. Clair", "Marguerite Ste. Croix": "St." with its dot starts a surname
+            pending.append(bare + ".")
+            i = m.end()
+            continue
+        if words and _CONTACT_LABEL.match(text, m.start("w")):
+            break  # "Jana Kühl Handy 0171 …", "Rocío Benavente móvil 612 …": a phone's label ends the name
         if words and bare.casefold() in PARTICLES and not m["after"] and not m["dot"] and (
                 bare[0].islower() or (bare.isupper() and words[-1].isupper() and len(words[-1]) > 1)):
             # "van der Berg"; in a note in capitals "JEAN-BAPTISTE DE LA FONTAINE"
@@ -232,6 +270,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
+        if len(pending) == 1 and len(words) >= 2 and is_city(bare):
+            break  # "Ignacio Pardo Villalba de Sevilla": where they are from, not a third surname
         if start < 0:
             start = m.start("w")
         words.extend(pending)
@@ -242,6 +282,10 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         if m["after"] or (m["dot"] and len(bare) > 1):
             punctuated = True
             break  # "Raman," / "Raman." / "(Krüger": the name ends at punctuation
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1 and (
+            inverted := first_after_comma(text, end, words[0])):
+        # "PETROVIC, Milena", "LINDQVIST, Sofia": a surname in capitals, a comma, then the first name
+        return f"{_written(inverted[0])} {_written(words[0])}", start, inverted[1]
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
@@ -252,6 +296,19 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if not pending and not punctuated and _place_or_firm_follows(text, i):
         return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
     return " ".join(_written(w) for w in words), start, end
+
+
+def first_after_comma(text: str, pos: int, surname: str) -> tuple[str, int] | None:
+    """ "MCALLISTER, DEREK", "PETROVIC, Milena": the known first name after the comma that follows a surname
+    at ``pos`` (one written in capitals), with where it ends; None when the surname is no surname-first shape."""
+    m = _INVERTED.match(text, pos)
+    if m is None or not surname.isupper():
+        return None
+    first = m["first"]
+    if not is_first_name(first) or first.casefold() in NOTE_WORDS or (
+            is_first_name(surname) and not is_surname(surname)):
+        return None
+    return first, m.end("first")
 
 
 def _surname_after_particle(bare: str, lower: bool) -> bool:
@@ -352,6 +409,14 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         elif name is None:
             # "FYI Olu Adeyemi rang": the capitalised run began with a note word; the name is the rest of it
             keep(_name_ending_at(text, m.start("name"), m.end("name")), ("cue",))
+    for m in ask_cue_re().finditer(text, start, end):
+        if _FIRM_LEAD_IN.search(text, max(start, m.start("name") - 16), m.start("name")):
+            continue  # "Ana from Blue Fern Dental wants …": the firm
+        name = read_name_at(text, m.start("name"))
+        if name is None:
+            name = _name_ending_at(text, m.start("name"), m.end("name"))
+        if name and len(name[0].split()) >= 2 and name[2] >= m.end("name") - 1:
+            keep(name, ("cue",))
     if lower:
         for m in _POST_CUE_LOWER.finditer(text, start, end):
             keep(_lower_name_before(text, start, m.start()), ("cue",))

@@ -354,9 +354,14 @@ def _surname_first(fields: dict[str, FieldValue]) -> None:
     m = _SURNAME_FIRST.match(full.value.strip())
     if not m or _LEGAL.search(full.value) or m["first"].casefold().strip(".") in _NAME_SUFFIXES:
         return
-    fields["full_name"] = replace(full, value=f"{m['first']} {m['last']}").with_alternative(full.value)
-    fields.setdefault("first_name", FieldValue(m["first"], full.source, full.confidence * 0.9))
-    fields.setdefault("last_name", FieldValue(m["last"], full.source, full.confidence * 0.9))
+    first, last = m["first"], m["last"]
+    if " " in first and first.rsplit(" ", 1)[1].casefold().strip(".") in _NAME_SUFFIXES:
+        # "O'SHEA, DENNIS JR.": the suffix goes with the surname ("Dennis O'Shea Jr.")
+        first, suffix = first.rsplit(" ", 1)
+        last = f"{last} {suffix}"
+    fields["full_name"] = replace(full, value=f"{first} {last}").with_alternative(full.value)
+    fields.setdefault("first_name", FieldValue(first, full.source, full.confidence * 0.9))
+    fields.setdefault("last_name", FieldValue(last, full.source, full.confidence * 0.9))
 
 
 def _surname_shaped(value: str) -> bool:
