@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from parsers.labels import lookup_label
+from parsers.labels.lookup import lookup_label
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage
