@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
+from parsers.attachments import card_payload, is_card, is_sheet, sheet_payload
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
 from parsers.limits import clip_fields, looks_binary
@@ -222,6 +223,15 @@ def _first_str(keys: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _converted_attachment(content_type: str, filename: str, text: str) -> str | None:
+    """A contact card or a CSV export as the JSON payload it is read as."""
+    if is_card(content_type, filename):
+        return card_payload(text)
+    if is_sheet(content_type, filename):
+        return sheet_payload(text)
+    return None
+
+
 def _from_mail(mail: MailDoc) -> Document:
     payloads: list[Payload] = []
     for att in mail.attachments:
@@ -229,6 +239,8 @@ def _from_mail(mail: MailDoc) -> Document:
         found = sniff_text(text)
         if found in ("xml", "json"):
             payloads.append(Payload("xml" if found == "xml" else "json", text, att.filename))
+        elif converted := _converted_attachment(att.content_type, att.filename, text):
+            payloads.append(Payload("json", converted, att.filename))
     body_kind = sniff_text(mail.text)
     kind: Kind = "text"
     if body_kind == "xml" or body_kind == "json":

@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from parsers.labels.lookup import lookup_label
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage
@@ -80,9 +81,15 @@ def reshape(obj: Any, depth: int = 0) -> Any:
     if isinstance(obj, list):
         if len(obj) == 1 and not isinstance(obj[0], (dict, list)):
             return obj[0]
+        table = _table_rows(obj[0] if obj else None, obj[1:])
+        if table is not None:
+            return [reshape(v, depth + 1) for v in table]
         return [reshape(v, depth + 1) for v in obj]
     if not isinstance(obj, dict):
         return obj
+    if depth == 0:
+        obj = {k: v for k, v in obj.items() if not _webhook_event(k, v)}
+    obj = _columns_and_rows(obj)
     keys = {str(k).casefold() for k in obj}
     if "value" in keys and keys <= _WRAPPER_KEYS and not isinstance(obj.get("value"), (dict, list)):
         return obj.get("value")
@@ -104,6 +111,45 @@ def reshape(obj: Any, depth: int = 0) -> Any:
             value = _answers(value, titles) or value
         out[name if name not in out else str(key)] = reshape(value, depth + 1)
     return out
+
+
+_HEADER_KEYS = ("columns", "headers", "header", "fields", "column_names", "cols")
+_ROW_KEYS = ("rows", "values", "data", "records", "items")
+
+
+def _table_rows(header: Any, rows: list[Any]) -> list[dict[str, Any]] | None:
+    """Rows of a table sent as arrays (a sheet's ``values``, an export's ``rows``) as one dict per row, when the
+    header names at least two fields a lead has (so a plain list of lists stays what it is)."""
+    if not (rows and isinstance(header, list) and all(isinstance(h, str) and h.strip() for h in header)):
+        return None
+    if not all(isinstance(r, list) and all(not isinstance(v, (dict, list)) for v in r) for r in rows):
+        return None
+    if sum(1 for h in header if lookup_label(h)) < 2:
+        return None
+    return [dict(zip(header, row, strict=False)) for row in rows]
+
+
+def _columns_and_rows(obj: dict[str, Any]) -> dict[str, Any]:
+    """``{"columns": [...], "rows": [[...], ...]}``: the rows as dicts under "rows", one lead each."""
+    header_key = next((k for k in obj if str(k).casefold() in _HEADER_KEYS), None)
+    rows_key = next((k for k in obj if str(k).casefold() in _ROW_KEYS), None)
+    if header_key is None or rows_key is None or not isinstance(obj[rows_key], list):
+        return obj
+    table = _table_rows(obj[header_key], obj[rows_key])
+    if table is None:
+        return obj
+    rest = {k: v for k, v in obj.items() if k not in (header_key, rows_key)}
+    return {**rest, "rows": table}
+
+
+#: an envelope's own keys naming the webhook event ("event_type": "form_response", "event": "invitee.created")
+_EVENT_KEYS = frozenset({"event", "event_type", "eventtype", "event_name", "object", "topic", "trigger"})
+_EVENT_NAME = re.compile(r"^[a-z]+(?:[._][a-z]+)+$")
+
+
+def _webhook_event(key: Any, value: Any) -> bool:
+    """A webhook envelope's event name: metadata, never an answer (an "Event type: Wedding" answer has words)."""
+    return str(key).casefold() in _EVENT_KEYS and isinstance(value, str) and bool(_EVENT_NAME.match(value))
 
 
 def _titles(obj: dict[str, Any]) -> dict[str, str]:

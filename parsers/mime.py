@@ -44,8 +44,10 @@ from parsers.quotes import (
 # handler would print them on stderr for every odd mail
 logging.getLogger("mailparser").addHandler(logging.NullHandler())
 
-#: MIME types of attachments that may carry a lead
-LEAD_ATTACHMENT_TYPES = ("xml", "json", "adf")
+#: MIME types and file name endings of attachments that may carry a lead (contact cards and CSV exports are
+#: brought to JSON by ``parsers.attachments``)
+LEAD_ATTACHMENT_TYPES = ("xml", "json", "adf", "vcard", "x-vcard", "directory", "csv", "comma-separated-values")
+LEAD_ATTACHMENT_SUFFIXES = (".xml", ".json", ".adf", ".vcf", ".vcard", ".csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +245,7 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
             payload = raw_payload.encode("utf-8", "replace") if isinstance(raw_payload, str) else b""
         filename = part.get_filename() or ""
         is_attachment = "attachment" in disposition or bool(filename)
-        if any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or filename.lower().endswith((".xml", ".json", ".adf")):
+        if any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or filename.lower().endswith(LEAD_ATTACHMENT_SUFFIXES):
             if not any(a.filename == filename and a.payload == payload for a in attachments):
                 attachments.append(Attachment(filename, ctype, payload))
             if is_attachment:
@@ -267,7 +269,7 @@ def _attachments(items: Any) -> list[Attachment]:
             continue
         name = str(item.get("filename") or "")
         ctype = str(item.get("mail_content_type") or "").lower()
-        if not (any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or name.lower().endswith((".xml", ".json", ".adf"))):
+        if not (any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or name.lower().endswith(LEAD_ATTACHMENT_SUFFIXES)):
             continue
         payload = item.get("payload") or ""
         data: bytes

@@ -56,7 +56,7 @@ _PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", 
                        "imovel", "immobilie", "objekt", "bien", "immobile", "woning", "fahrzeug", "vehiculo",
                        "veiculo", "vehicule", "veicolo", "voertuig"})
 _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
-_LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions",
+_LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions", "values",
                              "contacts", "prospects", "rows"})
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
                            "line2", "value", "number", "country", "code", "full"})
@@ -343,9 +343,14 @@ class _Walker:
             pairs = pair_keys(node)
             if pairs:
                 label_key, value_key = pairs
-                for item in node:
+                for k, item in enumerate(node):
                     label = _scalar(item.get(label_key))
-                    value = _scalar(item.get(value_key))
+                    raw = item.get(value_key)
+                    if isinstance(raw, dict) or (isinstance(raw, list) and any(isinstance(v, dict) for v in raw)):
+                        # a webhook's change list ({"field": "leadgen", "value": {…}}): the value is a container
+                        self.walk(raw, (*path, f"[{k}]"), depth + 1)
+                        continue
+                    value = _scalar(raw)
                     if label and value:
                         self._leaf((*path, label), value, pair=True)
                 return
