@@ -775,7 +775,7 @@ async def measure(args: argparse.Namespace) -> None:
             print(f"     per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
             kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
                            reverse=True)
-            for value, kind in kinds[:12]:
+            for value, kind in kinds[:16]:
                 print(f"        {value:5.2f}  {kind}")
 
     durable = full.accept_rate / bare.rate

@@ -204,6 +204,10 @@ class Outbox:
             self.handoff.waiting.clear()
             self.handoff.leads.clear()
 
+    def has_handed(self, owner: str) -> bool:
+        """Whether cards handed to ``owner`` wait to be taken."""
+        return self.handoff.owner == owner and bool(self.handoff.waiting)
+
     async def take_handed(self, owner: str) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
         """The cards handed to ``owner`` since the last call, with the leads of those handed in the last
         `HANDED_LEAD_SECONDS` (older ones: the worker reads them again). Cards past half their lease have their

@@ -195,6 +195,8 @@ class OutboxWorker:
         self._woken = False
         #: items handed back untried in this round of a pass (their channel was not ready)
         self._handed_back = 0
+        #: whether the last pass leased from the store
+        self._leased = False
 
     # ---- driving -----------------------------------------------------------------------------------
 
@@ -225,12 +227,17 @@ class OutboxWorker:
 
     async def _run_passes(self) -> None:
         while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("outbox pass failed; retrying in %.0f s", self._poll_interval)
+            if self._lease_due or self._store.outbox.has_handed(self._instance):
+                try:
+                    await self.run_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("outbox pass failed; retrying in %.0f s", self._poll_interval)
+                    self._next_ready = None
+                    self._lease_due = True
+            else:
+                # the last pass had only handed cards and nothing else is due: no lease until something is
                 self._next_ready = None
             delay = self._seconds_until_ready(self._clock())
             if delay > 0:
@@ -241,7 +248,9 @@ class OutboxWorker:
                         await self._wake.wait()
                 except TimeoutError:
                     self._lease_due = True  # the poll, or a held item's time: look in the store
-            else:
+            elif self._leased:
+                # a pass that leased from the store may have freed lanes (a lead's update after its card), or
+                # left more than a batch: look again at once
                 self._lease_due = True
 
     async def run_once(self) -> int:
@@ -273,7 +282,8 @@ class OutboxWorker:
         # with only handed cards to do needs neither.
         items: list[OutboxRecord] = []
         self._leads = {}
-        if self._lease_due or not handed:
+        self._leased = self._lease_due or not handed
+        if self._leased:
             self._lease_due = False
             items, self._leads = await self._store.outbox.lease_with_leads(
                 self._instance, seconds=self._lease_seconds, limit=self._batch
@@ -298,6 +308,7 @@ class OutboxWorker:
             self._wake.clear()
             self._woken = False
             self._lease_due = False
+            self._leased = True
             now = self._clock()
             handed, handed_leads = await self._store.outbox.take_handed(self._instance)
             finished, posted = self._finished, self._posted
