@@ -123,6 +123,18 @@ async def _settled_counts(path: Path | None) -> dict[str, int]:
     return _counts(path)
 
 
+def print_counts(result: Result) -> None:
+    """The counters per mail of each phase (``--count-statements``), with the statements by kind."""
+    for phase, counted in (("burst", result.counts), ("paced", result.paced_counts)):
+        if counted:
+            totals = {key: value for key, value in counted.items() if not key.startswith("kind: ")}
+            print(f"     per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
+            kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
+                           reverse=True)
+            for value, kind in kinds[:16]:
+                print(f"        {value:5.2f}  {kind}")
+
+
 def _per_mail(before: dict[str, int], after: dict[str, int], mails: int) -> dict[str, float]:
     """Per mail, each counter's growth (statement kinds: only those that grew)."""
     grown = {key: (after[key] - before.get(key, 0)) / max(1, mails) for key in after}
@@ -769,14 +781,7 @@ async def measure(args: argparse.Namespace) -> None:
     paced_ms = steady.main * 1000 / max(1, full.paced_sent)
     print(f"     CPU per mail at {args.rate:g}/s offered: service process {paced_ms:.2f} ms, its readers "
           f"{steady.children * 1000 / max(1, full.paced_sent):.2f} ms")
-    for phase, counted in (("burst", full.counts), ("paced", full.paced_counts)):
-        if counted:
-            totals = {key: value for key, value in counted.items() if not key.startswith("kind: ")}
-            print(f"     per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
-            kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
-                           reverse=True)
-            for value, kind in kinds[:16]:
-                print(f"        {value:5.2f}  {kind}")
+    print_counts(full)
 
     durable = full.accept_rate / bare.rate
     paced_p99 = _percentile(full.paced_latencies, 0.99) if full.paced_latencies else float("nan")

@@ -126,10 +126,7 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     else:
         print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; "
               f"not the readers) {own * 1000 / mails:.1f} ms")
-    for phase, counted in (("burst", result.counts), ("paced", result.paced_counts)):
-        totals = {key: value for key, value in (counted or {}).items() if not key.startswith("kind: ")}
-        if totals:
-            print(f"per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
+    intake.print_counts(result)
     if data_dir is not None:
         print(f"CPU per mail, whole run: PostgreSQL {server * 1000 / mails:.1f} ms (all its processes)")
     print()
