@@ -197,12 +197,16 @@ class Outbox:
         handed to it (`take_handed`); ``notify`` is called when some are waiting."""
         self.handoff.owner, self.handoff.seconds, self.handoff.notify = owner, seconds, notify
 
-    def stop_handing(self, owner: str) -> None:
-        """``owner`` takes no more new cards (those handed and not taken keep their lease until it expires)."""
-        if self.handoff.owner == owner:
-            self.handoff.owner, self.handoff.notify = None, None
-            self.handoff.waiting.clear()
-            self.handoff.leads.clear()
+    def stop_handing(self, owner: str) -> list[int]:
+        """``owner`` takes no more new cards. Returns the ids of those handed and not taken: still leased to it
+        (`release` them, or their lease expires)."""
+        if self.handoff.owner != owner:
+            return []
+        waiting = [entry.item.id for entry in self.handoff.waiting]
+        self.handoff.owner, self.handoff.notify = None, None
+        self.handoff.waiting.clear()
+        self.handoff.leads.clear()
+        return waiting
 
     def has_handed(self, owner: str) -> bool:
         """Whether cards handed to ``owner`` wait to be taken."""

@@ -49,6 +49,7 @@ is not ready yet is handed back (its lease released) for the next pass. Failures
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -223,7 +224,11 @@ class OutboxWorker:
         try:
             await self._run_passes()
         finally:
-            self._store.outbox.stop_handing(self._instance)
+            untaken = self._store.outbox.stop_handing(self._instance)
+            if untaken:  # free for another instance at once, not when their lease expires (best effort)
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1.0):
+                        await self._store.outbox.release(untaken, self._instance)
 
     async def _run_passes(self) -> None:
         while True:

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.poster import SlackCardPoster
 from bot.workers.outbox import OutboxWorker, client_token
+from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.leads import new_lead
@@ -222,3 +223,46 @@ async def test_a_handed_card_past_half_its_lease_is_renewed_not_claimed_again(st
         assert await store.outbox.lease("two", seconds=60) == []
     finally:
         await store.close()
+
+
+class _GatedPoster(SlackCardPoster):
+    """Posts once ``gate`` is set (a worker held in the middle of a pass)."""
+
+    def __init__(self, client: AsyncWebClient, gate: asyncio.Event, started: asyncio.Event) -> None:
+        super().__init__(client)
+        self.gate, self.started = gate, started
+
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
+        self.started.set()
+        await self.gate.wait()
+        return await super().post(channel, lead, token=token)
+
+
+async def test_a_stopped_worker_hands_back_the_cards_it_had_not_taken(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    await first.migrate()
+    gate, started = asyncio.Event(), asyncio.Event()
+    try:
+        worker = OutboxWorker(first, _GatedPoster(slack_client, gate, started), min_interval=0, instance="one")
+        running = asyncio.create_task(worker.run())
+        for _ in range(200):  # until `run` has opened the handoff
+            if first.outbox.handoff.owner == "one":
+                break
+            await asyncio.sleep(0.01)
+        (held,) = await _file_messages(first, 1, "held")
+        await asyncio.wait_for(started.wait(), 10)  # its card is being posted: the pass holds it
+        waiting = await _file_messages(first, 3, "wait")  # handed while the worker is busy
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+        items = await second.outbox.lease("two", seconds=60)  # at once, not after the lease expires
+
+        assert sorted(item.lead_id for item in items if item.lead_id is not None) == sorted(waiting)
+        assert all(item.claims == 1 for item in items)  # never tried: nothing to look up in Slack first
+        assert held not in {item.lead_id for item in items}  # the one in hand keeps its lease
+        assert slack_api.calls("chat.postMessage") == []
+    finally:
+        await first.close()
+        await second.close()
