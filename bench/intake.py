@@ -14,7 +14,9 @@ Measured in one run, on the same generated emails (label:value text, an HTML tab
 The SMTP clients (smtplib, one thread per connection) run in a separate process so they do not take the
 server's CPU or its GIL; the fake Slack runs in the bench's process, not the service's (Slack is external:
 its stand-in's work is not the service's). Times are CLOCK_MONOTONIC, which the processes share. Prints
-numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE).
+numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE);
+``--count-statements`` counts the service's SQL statements, commits, rollbacks and hand-offs to aiosqlite's thread
+per mail (SQLAlchemy's engine events and a counter on aiosqlite's queue, in the service's process).
 """
 
 from __future__ import annotations
@@ -61,6 +63,83 @@ from store.store import Store  # noqa: E402
 HOST = "127.0.0.1"
 RECIPIENT = "sales@riverside-motors.example"
 TOKEN = re.compile(r"k(\d{6})")
+
+#: `leadbot serve` with counters (``--count-statements``): SQLAlchemy engine events for statements, commits and
+#: rollbacks, and aiosqlite's one way to its thread (``Connection._execute``) for hand-offs; a daemon thread
+#: writes them as JSON to $BENCH_SQL_COUNTS every 0.1 s (the bench reads them around each phase).
+COUNTING_SERVE = """
+import json, os, sys, threading, time
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+counts = {"statements": 0, "commits": 0, "rollbacks": 0, "handoffs": 0}
+kinds = {}
+def _add(key):
+    def count(*_args, **_kwargs):
+        counts[key] += 1
+    return count
+def _statement(_conn, _cursor, statement, *_args):
+    counts["statements"] += 1
+    kind = " ".join(statement.split()[:4])[:48]
+    kinds[kind] = kinds.get(kind, 0) + 1
+event.listen(Engine, "before_cursor_execute", _statement)
+event.listen(Engine, "commit", _add("commits"))
+event.listen(Engine, "rollback", _add("rollbacks"))
+try:
+    import aiosqlite.core
+    _execute = aiosqlite.core.Connection._execute
+    async def _counted(self, fn, *args, **kwargs):
+        counts["handoffs"] += 1
+        return await _execute(self, fn, *args, **kwargs)
+    aiosqlite.core.Connection._execute = _counted
+except ImportError:
+    pass
+def _write():
+    path = os.environ["BENCH_SQL_COUNTS"]
+    while True:
+        with open(path + ".tmp", "w") as out:
+            json.dump({**counts, **{"kind: " + k: v for k, v in list(kinds.items())}}, out)
+        os.replace(path + ".tmp", path)
+        time.sleep(0.1)
+threading.Thread(target=_write, daemon=True).start()
+sys.argv = ["leadbot", "serve"]
+from bot.cli.main import main
+sys.exit(main(["serve"]))
+"""
+
+
+def _counts(path: Path | None) -> dict[str, int]:
+    """The counters `COUNTING_SERVE` wrote last ({} when not counting)."""
+    if path is None:
+        return {}
+    with contextlib.suppress(OSError, ValueError):
+        return {key: int(value) for key, value in json.loads(path.read_text()).items()}
+    return {}
+
+
+async def _settled_counts(path: Path | None) -> dict[str, int]:
+    """The counters once they have been written after now (the writer runs every 0.1 s)."""
+    if path is not None:
+        await asyncio.sleep(0.25)
+    return _counts(path)
+
+
+def print_counts(result: Result) -> None:
+    """The counters per mail of each phase (``--count-statements``), with the statements by kind."""
+    for phase, counted in (("burst", result.counts), ("paced", result.paced_counts)):
+        if counted:
+            totals = {key: value for key, value in counted.items() if not key.startswith("kind: ")}
+            print(f"     per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
+            kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
+                           reverse=True)
+            for value, kind in kinds[:16]:
+                print(f"        {value:5.2f}  {kind}")
+
+
+def _per_mail(before: dict[str, int], after: dict[str, int], mails: int) -> dict[str, float]:
+    """Per mail, each counter's growth (statement kinds: only those that grew)."""
+    grown = {key: (after[key] - before.get(key, 0)) / max(1, mails) for key in after}
+    return {key: value for key, value in grown.items() if value or not key.startswith("kind: ")}
+
 
 # ---- the emails ---------------------------------------------------------------------------------------
 
@@ -249,6 +328,9 @@ class Result:
     #: the same during the steady phase (mail offered at a fixed rate: groups as small as the rate makes them,
     #: whatever the machine's speed, where the burst's grow when the service falls behind)
     paced_cpu: Cpu | None = None
+    #: statements, commits, rollbacks and aiosqlite hand-offs per mail, in the burst and paced (--count-statements)
+    counts: dict[str, float] | None = None
+    paced_counts: dict[str, float] | None = None
 
     @property
     def rate(self) -> float:
@@ -399,6 +481,7 @@ async def whole_path(
     paced: list[bytes] = (),  # type: ignore[assignment]
     rate: float = 50.0,
     profile: Path | None = None,
+    count: bool = False,
 ) -> Result:
     """SMTP → … → card posted, through `leadbot serve` started as a user starts it, in a process of its own.
 
@@ -408,7 +491,8 @@ async def whole_path(
 
     First ``messages`` as one burst (throughput, and latency including the wait in the queue), then
     ``paced`` at ``rate`` per second, then ``one_by_one``, each sent once the previous one's card is out
-    (latency on an idle service). ``profile``: run the service under ``py-spy record`` into that file.
+    (latency on an idle service). ``profile``: run the service under ``py-spy record`` into that file; ``count``:
+    count its statements, commits, rollbacks and aiosqlite hand-offs (`COUNTING_SERVE`).
     """
     from tests.fakes.slack_api import FakeSlackApi
 
@@ -422,9 +506,14 @@ async def whole_path(
         # BENCH_PYSPY replaces these options (e.g. "--threads --nonblocking").
         options = os.environ.get("BENCH_PYSPY", "--gil --nonblocking").split()
         command = [spy, "record", *options, "--format", "raw", "--rate", "250", "-o", str(profile), "--", *command]
+    env = _serve_env(slack.base_url, slack.bot_token, port, workdir / "leadbot.db")
+    counts_file = workdir / "sql-counts.json" if count and profile is None else None
+    if counts_file is not None:
+        command = [sys.executable, "-c", COUNTING_SERVE, "serve"]
+        env["BENCH_SQL_COUNTS"] = str(counts_file)
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        *command, env=_serve_env(slack.base_url, slack.bot_token, port, workdir / "leadbot.db"), cwd=workdir,
+        *command, env=env, cwd=workdir,
         stdout=asyncio.subprocess.DEVNULL, stderr=None if profile else asyncio.subprocess.DEVNULL,
     )
     pid = process.pid
@@ -451,6 +540,7 @@ async def whole_path(
         await clients.send(port, warmup)
         await slack.wait_for(lambda: len(cards()) >= len(warmup), timeout=120, what="the warm-up cards")
         before = set(cards())  # the warm-up's
+        counts_before = await _settled_counts(counts_file)
         cpu_before = _cpu(pid)
         sent = await clients.send(port, messages)
         wanted = _accepted(sent) + len(before)
@@ -460,12 +550,15 @@ async def whole_path(
         except AssertionError as timed_out:
             note = str(timed_out)
         burst_cpu = _cpu(pid) - cpu_before
+        burst_counts = _per_mail(counts_before, await _settled_counts(counts_file), len(messages))
         rss = _proc_mb(pid, "VmRSS"), _proc_mb(pid, "VmHWM")
         measured = {token: at for token, at in cards().items() if token not in before}
 
         paced_latencies: list[float] = []
         paced_cpu = None
+        paced_counts: dict[str, float] = {}
         if paced:
+            counts_before = await _settled_counts(counts_file)
             cpu_before = _cpu(pid)
             steady = await clients.send(port, paced, rate)
             paced_tokens = [_token_of(raw) for raw in paced]
@@ -476,6 +569,7 @@ async def whole_path(
             except AssertionError as timed_out:
                 note = (note + f"; {timed_out}").lstrip("; ")
             paced_cpu = _cpu(pid) - cpu_before
+            paced_counts = _per_mail(counts_before, await _settled_counts(counts_file), len(paced))
             for token, replied_at in zip(paced_tokens, steady.replied, strict=True):
                 if replied_at is not None and token in posted:
                     paced_latencies.append((posted[token] - replied_at) * 1000)
@@ -528,6 +622,8 @@ async def whole_path(
         peak_mb=rss[1],
         cpu=burst_cpu,
         paced_cpu=paced_cpu,
+        counts=burst_counts or None,
+        paced_counts=paced_counts or None,
     )
 
 
@@ -615,6 +711,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--profile", type=Path, default=None,
         help="run `leadbot serve` under `py-spy record --format raw` into this file (collapsed stacks)",
     )
+    parser.add_argument(
+        "--count-statements", action="store_true",
+        help="count the service's SQL statements, commits, rollbacks and aiosqlite hand-offs per mail",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.loop == "uvloop":
@@ -647,7 +747,8 @@ async def measure(args: argparse.Namespace) -> None:
                 for n in range(args.repeats)
             ]
             full = await _try(lambda: whole_path(
-                clients, workdir, warmup, messages, one_by_one, paced, args.rate, args.profile
+                clients, workdir, warmup, messages, one_by_one, paced, args.rate, args.profile,
+                args.count_statements,
             ))
 
     width = 52
@@ -680,6 +781,7 @@ async def measure(args: argparse.Namespace) -> None:
     paced_ms = steady.main * 1000 / max(1, full.paced_sent)
     print(f"     CPU per mail at {args.rate:g}/s offered: service process {paced_ms:.2f} ms, its readers "
           f"{steady.children * 1000 / max(1, full.paced_sent):.2f} ms")
+    print_counts(full)
 
     durable = full.accept_rate / bare.rate
     paced_p99 = _percentile(full.paced_latencies, 0.99) if full.paced_latencies else float("nan")
@@ -714,6 +816,10 @@ async def measure(args: argparse.Namespace) -> None:
     print(f"service_cpu_ms_per_mail={main_ms:.2f}")
     print(f"readers_cpu_ms_per_mail={readers_ms:.2f}")
     print(f"service_cpu_ms_per_mail_paced={paced_ms:.2f}")
+    for phase, counted in (("burst", full.counts), ("paced", full.paced_counts)):
+        for key, value in (counted or {}).items():
+            if not key.startswith("kind: "):
+                print(f"{key}_per_mail_{phase}={value:.2f}")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
             async with intake.Clients(args.connections) as clients:
                 own, server = _own_cpu_s(), _server_cpu_s(data_dir)
                 result = await intake.whole_path(clients, Path(tmp), warmup, messages, one_by_one, paced, args.rate,
-                                                 args.profile)
+                                                 args.profile, args.count_statements)
                 own, server = _own_cpu_s() - own, _server_cpu_s(data_dir) - server
     finally:
         bot.settings.load_settings = real_load
@@ -126,6 +126,7 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     else:
         print(f"CPU per mail, whole run ({mails} mails, start-up included): this process (service, fake Slack; "
               f"not the readers) {own * 1000 / mails:.1f} ms")
+    intake.print_counts(result)
     if data_dir is not None:
         print(f"CPU per mail, whole run: PostgreSQL {server * 1000 / mails:.1f} ms (all its processes)")
     print()
@@ -139,6 +140,10 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
     steady = getattr(result, "paced_cpu", None)
     if steady is not None and result.paced_sent:
         print(f"pg_service_cpu_ms_per_mail_paced={steady.main * 1000 / result.paced_sent:.2f}")
+    for phase, counted in (("burst", result.counts), ("paced", result.paced_counts)):
+        for key, value in (counted or {}).items():
+            if key in ("statements", "commits"):
+                print(f"pg_{key}_per_mail_{phase}={value:.2f}")
 
 
 def main() -> None:
@@ -150,6 +155,10 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, default=None,
         help="run `leadbot serve` under `py-spy record --format raw` into this file (as bench/intake.py does)",
+    )
+    parser.add_argument(
+        "--count-statements", action="store_true",
+        help="count the service's SQL statements and commits per mail (as bench/intake.py does)",
     )
     parser.add_argument("--url", help="postgresql+asyncpg:// URL of an empty database (default: a throwaway cluster)")
     args = parser.parse_args()

@@ -154,6 +154,12 @@ class Db:
         self.engine = engine
         self.clock = clock
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        #: read-only sessions: on PostgreSQL in autocommit (issue 11: asyncpg's BEGIN and the ROLLBACK that ends
+        #: a read are a round trip each, for nothing to keep); SQLite opens no transaction before a read anyway
+        self._reads = (
+            async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+            if engine.dialect.name == "postgresql" else self._sessions
+        )
         self._write_lock: _WriteGate | None = _WriteGate() if engine.dialect.name == "sqlite" else None
 
     @property
@@ -181,7 +187,9 @@ class Db:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+        """A session for reads only (on PostgreSQL each statement is its own transaction: nothing written in it
+        would be rolled back)."""
+        async with self._reads() as session:
             yield session
 
     async def migrate(self) -> None:

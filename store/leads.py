@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from store.records import (
     LeadStatus,
     MessageStatus,
     NewLead,
+    OutboxRecord,
     Outcome,
     OutcomeSample,
     PipelineCounts,
@@ -106,7 +108,8 @@ def _intake_data(lead: NewLead, how: str | None) -> dict[str, Any]:
 
 
 async def file_leads(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None]], actor: str, now: datetime
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None]], actor: str, now: datetime,
+    *, card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
 ) -> list[LeadRecord]:
     """`insert_lead` for many leads (each with its message id), in the caller's transaction and in a few
     statements instead of a dozen per lead. Returns the stored leads in the order given.
@@ -115,6 +118,10 @@ async def file_leads(
     yet (nor an earlier lead of the batch) are filed with multi-row ``INSERT … RETURNING``: contacts, leads,
     intake events, card posts and claim timers. The others (a repeat, a match to weigh) go one by one
     through `insert_lead`, after them, exactly as a single lead is filed.
+
+    ``card_lease`` (owner, until): the cards of the leads from new people are stored leased to ``owner`` and
+    appended to ``handed`` with their leads, for the caller to hand them to that outbox worker once the
+    transaction is committed (issue 11, `store.outbox.CardHandoff`).
     """
     if not leads:
         return []
@@ -135,8 +142,8 @@ async def file_leads(
         contact_ids = await _insert_contacts(session, [c for _, c in new_people], now)
         batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
             new_people, contact_ids, strict=True)]
-        for (position, _), record in zip(new_people, await _insert_new_people(session, batch, actor, now),
-                                         strict=True):
+        filed = await _insert_new_people(session, batch, actor, now, card_lease, handed)
+        for (position, _), record in zip(new_people, filed, strict=True):
             stored[position] = record
     if known:
         # the contacts just created are rows now: match against them, not the placeholders
@@ -165,6 +172,13 @@ def _new_people_statements() -> tuple[Any, Any, Any, Any]:
             insert(core_table(OutboxItem)), insert(core_table(SlaTimer)))
 
 
+@functools.cache
+def _leased_cards_statement() -> Any:
+    """Card posts stored leased (`file_leads`' ``card_lease``), returning their ids by lead (one card per lead)."""
+    items = core_table(OutboxItem)
+    return insert(items).returning(items.c.id, items.c.lead_id)
+
+
 async def _insert_contacts(session: AsyncSession, contacts: Sequence[Contact], now: datetime) -> list[int]:
     """New contacts in one multi-row INSERT; their ids in the order given.
 
@@ -185,7 +199,8 @@ async def _insert_contacts(session: AsyncSession, contacts: Sequence[Contact], n
 
 
 async def _insert_new_people(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime,
+    card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
 ) -> list[LeadRecord]:
     """Leads (with message id and contact id), each from a contact created for it (so none is a repeat), in
     multi-row statements: leads, intake events, card posts and claim timers."""
@@ -207,14 +222,33 @@ async def _insert_new_people(
             if lead.claim_due_at is not None:
                 timers.append({"lead_id": lead_id, "kind": "claim", "step": 0, "started_at": now,
                                "due_at": lead.claim_due_at, "status": "pending"})
+    leased = card_lease is not None and handed is not None and bool(items)
+    if leased:
+        assert card_lease is not None
+        for item in items:
+            item.update(lease_owner=card_lease[0], leased_until=card_lease[1], claims=1)
+        card_ids = {int(lead_id): int(item_id) for item_id, lead_id in
+                    (await session.execute(_leased_cards_statement(), items)).all()}
+        items = []
     for statement, rows in zip(others, (events, items, timers), strict=True):
         if rows:
             await session.execute(statement, rows)  # Core: no ORM bulk bookkeeping
-    return [LeadRecord(id=lead_id, message_id=row["message_id"], contact_id=row["contact_id"], vendor=row["vendor"],
-                       channel=row["channel"], fields=dict(row["fields"]), provenance=dict(row["provenance"]),
-                       score=row["score"], grade=row["grade"], reasons=tuple(row["reasons"]), status=row["status"],
-                       owner=None, created_at=now, invalid=bool(row["invalid"]))
-            for row, lead_id in zip(values, ids, strict=True)]
+    records = [LeadRecord(id=lead_id, message_id=row["message_id"], contact_id=row["contact_id"],
+                          vendor=row["vendor"], channel=row["channel"], fields=dict(row["fields"]),
+                          provenance=dict(row["provenance"]), score=row["score"], grade=row["grade"],
+                          reasons=tuple(row["reasons"]), status=row["status"], owner=None, created_at=now,
+                          invalid=bool(row["invalid"]))
+               for row, lead_id in zip(values, ids, strict=True)]
+    if leased:
+        assert handed is not None
+        for (lead, _, _), record in zip(leads, records, strict=True):
+            if lead.post_to:
+                # a record of its own for the outbox (the caller's is theirs to keep)
+                handed.append((OutboxRecord(id=card_ids[record.id], kind="post_card", lead_id=record.id,
+                                            channel=lead.post_to, payload={}, attempts=0, created_at=now,
+                                            next_attempt_at=now, claims=1),
+                               replace(record, fields=dict(record.fields), provenance=dict(record.provenance))))
+    return records
 
 
 async def _tell_about_repeat(session: AsyncSession, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:

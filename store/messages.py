@@ -16,7 +16,8 @@ from parsers.envelope import dedup_key, subject_of
 from parsers.lead import RawMessage
 from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
-from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead
+from store.outbox import CardHandoff
+from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead, OutboxRecord
 from store.tables import InboundMessage
 
 #: accepts (or completions) in one group commit at most (SQLite binds at most 32,766 parameters in one
@@ -88,8 +89,10 @@ def _processed_statement(with_check: bool) -> Any:
 
 
 class Messages:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, *, cards: CardHandoff | None = None) -> None:
         self._db = db
+        #: where the cards of new leads go once stored (this process's outbox worker, when it takes them)
+        self._cards = cards
         #: reads envelopes for `receive` (its threads start when first used and end with the store)
         self._envelopes = ThreadPoolExecutor(2, thread_name_prefix="envelope")
         #: accepts: a failed group fails every sender in it (each gets a 451 and sends again)
@@ -299,6 +302,9 @@ class Messages:
     async def _complete_group(self, jobs: list[_Completion]) -> list[list[LeadRecord]]:
         now = self._db.clock()
         ids = [message_id for message_id, *_ in jobs]
+        # issue 11: new leads' cards stored leased to this process's outbox worker, handed to it once committed
+        card_lease = self._cards.lease(now) if self._cards is not None else None
+        handed: list[tuple[OutboxRecord, LeadRecord]] = []
         async with self._db.write() as session:
             # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
             # rows stay locked to the end, so a racing instance then finds them processed). The statements are
@@ -325,11 +331,13 @@ class Messages:
                     by_actor.setdefault(actor, []).extend((lead, message_id) for lead in leads)
             filed: dict[int, list[LeadRecord]] = {}
             for actor, batch in by_actor.items():
-                for record in await file_leads(session, batch, actor, now):
+                for record in await file_leads(session, batch, actor, now, card_lease=card_lease, handed=handed):
                     assert record.message_id is not None
                     filed.setdefault(record.message_id, []).append(record)
             seen = set()
             for message_id, *_ in jobs:
                 answers.append(filed.get(message_id, []) if message_id in first and message_id not in seen else [])
                 seen.add(message_id)
+        if self._cards is not None:
+            self._cards.give(handed, now)
         return answers

@@ -5,13 +5,18 @@ Ordering is kept only where it matters: the items of one lead go in queue order 
 its updates and thread notes); items of different leads, and items of no lead, never wait for each other.
 ``lease`` picks the due lane heads and leases them in one statement (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL; on SQLite the single writer makes the statement a compare-and-set).
+
+Issue 11: a card filed by the intake pipeline can be stored already leased to this process's outbox worker
+(`CardHandoff`) and handed to it in memory with its lead, so that it costs no lease statement and no read;
+other instances skip it as they skip any leased item, and should this process die, its lease expires and
+the card is taken over like any other (the next holder looks it up in Slack first).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +35,54 @@ class PostedCard:
     lead_id: int
     channel: str
     ts: str
+
+
+#: cards waiting in a `CardHandoff` at most (beyond, new cards are stored unleased, for the outbox's lease)
+HANDOFF_LIMIT = 1000
+#: how long a handed card's lead (as filed) stands for the stored one: after that the worker reads it again
+HANDED_LEAD_SECONDS = 2.0
+
+
+@dataclass(slots=True)
+class _Handed:
+    item: OutboxRecord
+    lead: LeadRecord
+    #: when it was stored leased (the store's clock)
+    at: datetime
+
+
+@dataclass(slots=True)
+class CardHandoff:
+    """New cards handed from the intake's group write to this process's outbox worker (issue 11).
+
+    While a worker holds it open (`Outbox.hand_new_cards`), `store.leads.file_leads` stores the cards of new
+    leads leased to that worker (``lease``) and `give`s them here; the worker `Outbox.take_handed`s them at its
+    next pass instead of leasing them and reading their leads in a transaction.
+    """
+
+    owner: str | None = None
+    seconds: float = 0.0
+    notify: Callable[[], None] | None = None
+    waiting: list[_Handed] = field(default_factory=list)
+    #: leads whose every new card was handed (`Outbox.handed` answers from it, and forgets them)
+    leads: set[int] = field(default_factory=set)
+
+    def lease(self, now: datetime) -> tuple[str, datetime] | None:
+        """(owner, until) to store new cards leased with, or None: no worker here takes them now."""
+        if self.owner is None or len(self.waiting) >= HANDOFF_LIMIT:
+            return None
+        return self.owner, now + timedelta(seconds=self.seconds)
+
+    def give(self, cards: Iterable[tuple[OutboxRecord, LeadRecord]], now: datetime) -> None:
+        handed = [_Handed(item, lead, now) for item, lead in cards]
+        if not handed:
+            return
+        self.waiting.extend(handed)
+        if len(self.leads) > 4 * HANDOFF_LIMIT:  # never asked about (a caller other than the pipeline)
+            self.leads.clear()
+        self.leads.update(entry.lead.id for entry in handed)
+        if self.notify is not None:
+            self.notify()
 
 
 def add_item(
@@ -136,6 +189,65 @@ def _finish_statements() -> tuple[Any, Any, Any]:
 class Outbox:
     def __init__(self, db: Db) -> None:
         self._db = db
+        #: new cards handed to this process's outbox worker (issue 11)
+        self.handoff = CardHandoff()
+
+    def hand_new_cards(self, owner: str, *, seconds: float, notify: Callable[[], None]) -> None:
+        """From now on, cards of new leads filed by the intake are stored leased to ``owner`` for ``seconds`` and
+        handed to it (`take_handed`); ``notify`` is called when some are waiting."""
+        self.handoff.owner, self.handoff.seconds, self.handoff.notify = owner, seconds, notify
+
+    def stop_handing(self, owner: str) -> list[int]:
+        """``owner`` takes no more new cards. Returns the ids of those handed and not taken: still leased to it
+        (`release` them, or their lease expires)."""
+        if self.handoff.owner != owner:
+            return []
+        waiting = [entry.item.id for entry in self.handoff.waiting]
+        self.handoff.owner, self.handoff.notify = None, None
+        self.handoff.waiting.clear()
+        self.handoff.leads.clear()
+        return waiting
+
+    def has_handed(self, owner: str) -> bool:
+        """Whether cards handed to ``owner`` wait to be taken."""
+        return self.handoff.owner == owner and bool(self.handoff.waiting)
+
+    async def take_handed(self, owner: str) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
+        """The cards handed to ``owner`` since the last call, with the leads of those handed in the last
+        `HANDED_LEAD_SECONDS` (older ones: the worker reads them again). Cards past half their lease have their
+        lease renewed first (one statement; none was tried yet, so no claim is counted), unless another instance
+        has taken them over meanwhile."""
+        handoff = self.handoff
+        if handoff.owner != owner or not handoff.waiting:
+            return [], {}
+        waiting, handoff.waiting = handoff.waiting, []
+        now = self._db.clock()
+        items, leads, stale = [], {}, []
+        for entry in waiting:
+            age = (now - entry.at).total_seconds()
+            if age >= handoff.seconds / 2:
+                stale.append(entry.item)
+                continue
+            items.append(entry.item)
+            if age < HANDED_LEAD_SECONDS:
+                leads[entry.lead.id] = entry.lead
+        if stale:
+            renewed = update(OutboxItem).where(
+                OutboxItem.id.in_([item.id for item in stale]), OutboxItem.lease_owner == owner,
+                OutboxItem.status == "pending",
+            ).values(leased_until=now + timedelta(seconds=handoff.seconds)).returning(OutboxItem.id)
+            async with self._db.write() as session:
+                kept = set(await session.scalars(renewed.execution_options(synchronize_session=False)))
+            items.extend(item for item in stale if item.id in kept)
+        return items, leads
+
+    def handed(self, lead_ids: Iterable[int]) -> bool:
+        """Whether every one of these leads' new card was handed to the outbox worker (then nothing else needs
+        to wake it for them); forgets them."""
+        ids = list(lead_ids)
+        every = bool(ids) and all(lead_id in self.handoff.leads for lead_id in ids)
+        self.handoff.leads.difference_update(ids)
+        return every
 
     async def enqueue(
         self, kind: str, *, lead_id: int | None, channel: str | None, payload: dict[str, Any] | None = None
@@ -176,12 +288,26 @@ class Outbox:
         """`lease`, and the leased items' leads that exist (by id) read in the same transaction: an outbox pass
         is one transaction before its Slack calls instead of a lease and a read (issue 11)."""
         async with self._db.write() as session:
-            items = await self._lease(session, owner, seconds, limit)
-            lead_ids = sorted({item.lead_id for item in items if item.lead_id is not None})
-            if not lead_ids:
-                return items, {}
-            rows = await session.execute(_leads_statement(), {"pass_leads": lead_ids})
-            return items, {row.id: to_record(LeadRecord, row) for row in rows}
+            return await self._lease_with_leads(session, owner, seconds, limit)
+
+    async def finish_and_lease(
+        self, item_ids: Sequence[int], posted: Sequence[PostedCard], owner: str, *, seconds: float, limit: int = 500
+    ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
+        """`finish` a pass's work and `lease_with_leads` the next items in the same transaction (issue 11: an
+        outbox that goes on at once needs one transaction per pass, not two)."""
+        async with self._db.write() as session:
+            await self._finish(session, item_ids, posted)
+            return await self._lease_with_leads(session, owner, seconds, limit)
+
+    async def _lease_with_leads(
+        self, session: AsyncSession, owner: str, seconds: float, limit: int
+    ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
+        items = await self._lease(session, owner, seconds, limit)
+        lead_ids = sorted({item.lead_id for item in items if item.lead_id is not None})
+        if not lead_ids:
+            return items, {}
+        rows = await session.execute(_leads_statement(), {"pass_leads": lead_ids})
+        return items, {row.id: to_record(LeadRecord, row) for row in rows}
 
     async def _lease(self, session: AsyncSession, owner: str, seconds: float, limit: int) -> list[OutboxRecord]:
         now = self._db.clock()
@@ -207,25 +333,30 @@ class Outbox:
         the claim listener queues that card's update), a ``posted`` event, and every pending post of the lead
         is finished (so a crash cannot post it again, and its lane is free at once).
         """
+        if not item_ids and not posted:
+            return
+        async with self._db.write() as session:
+            await self._finish(session, item_ids, posted)
+
+    async def _finish(self, session: AsyncSession, item_ids: Sequence[int], posted: Sequence[PostedCard]) -> None:
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
         if not item_ids and not lead_ids:
             return
         posted_leads, posted_events, done = _finish_statements()
-        async with self._db.write() as session:
-            if posted:
-                await session.execute(
-                    posted_leads,
-                    [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
-                )
-                # the `posted` events, each taking its contact from its lead in the same statement; a lead erased
-                # meanwhile has nothing to record it on and gets none
-                await session.execute(
-                    posted_events,
-                    [{"card_lead": card.lead_id, "event_at": now,
-                      "event_data": {"channel": card.channel, "ts": card.ts}} for card in posted],
-                )
-            await session.execute(done, {"done_items": list(item_ids), "done_leads": lead_ids, "done_at": now})
+        if posted:
+            await session.execute(
+                posted_leads,
+                [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
+            )
+            # the `posted` events, each taking its contact from its lead in the same statement; a lead erased
+            # meanwhile has nothing to record it on and gets none
+            await session.execute(
+                posted_events,
+                [{"card_lead": card.lead_id, "event_at": now,
+                  "event_data": {"channel": card.channel, "ts": card.ts}} for card in posted],
+            )
+        await session.execute(done, {"done_items": list(item_ids), "done_leads": lead_ids, "done_at": now})
 
     async def retry(
         self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False,

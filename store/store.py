@@ -40,10 +40,10 @@ class Store:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = utcnow) -> None:
         self._db = Db(engine, clock=clock)
         self.engine = engine
-        self.messages = Messages(self._db)
+        self.outbox = Outbox(self._db)
+        self.messages = Messages(self._db, cards=self.outbox.handoff)
         self.leads = Leads(self._db)
         self.contacts = Contacts(self._db)
-        self.outbox = Outbox(self._db)
         self.timers = Timers(self._db)
         self.drafts = Drafts(self._db)
         self.imports = Imports(self._db)

@@ -272,7 +272,9 @@ class IntakePipeline:
             return []
         if not stored and not leads:
             log.info("message %s holds no lead (%s)", message_id, "; ".join(extraction.warnings) or "no fields")
-        if any(lead.post_to for lead in leads):
+        # the outbox worker of this process was handed these leads' cards with them (issue 11): no wake, so that
+        # its next pass needs no lease from the store; anything else queued (a repeat's notes) wakes it
+        if any(lead.post_to for lead in leads) and not self._store.outbox.handed(lead.id for lead in stored):
             self._on_cards_queued()
         for lead in stored:
             log.info("lead %s from message %s: grade %s, score %s", lead.id, message_id, lead.grade, lead.score)

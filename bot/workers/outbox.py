@@ -189,11 +189,22 @@ class OutboxWorker:
         self._leads: dict[int, LeadRecord] = {}
         self._finished: list[int] = []
         self._posted: list[PostedCard] = []
+        #: whether the next pass must lease from the store (issue 11): not when it has only cards handed to it
+        #: by this process's intake and nothing else woke it (`wake`, the poll, a full batch, items handed back)
+        self._lease_due = True
+        #: `wake` was called since the pass began (not a handoff's notice): a pass that ends goes on at once
+        self._woken = False
+        #: items handed back untried in this round of a pass (their channel was not ready)
+        self._handed_back = 0
+        #: whether the last pass leased from the store
+        self._leased = False
 
     # ---- driving -----------------------------------------------------------------------------------
 
     def wake(self) -> None:
         """New work was queued: run a pass now instead of at the next poll."""
+        self._lease_due = True
+        self._woken = True
         self._wake.set()
 
     async def run(self) -> None:
@@ -208,21 +219,44 @@ class OutboxWorker:
                 logger.info("re-queued %d card update(s) that had failed, to repair those cards", repaired)
         except Exception:
             logger.exception("could not re-queue failed card updates")
+        # issue 11: cards of new leads come stored leased to this worker and handed over in memory
+        self._store.outbox.hand_new_cards(self._instance, seconds=self._lease_seconds, notify=self._wake.set)
+        try:
+            await self._run_passes()
+        finally:
+            untaken = self._store.outbox.stop_handing(self._instance)
+            if untaken:  # free for another instance at once, not when their lease expires (best effort)
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1.0):
+                        await self._store.outbox.release(untaken, self._instance)
+
+    async def _run_passes(self) -> None:
         while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("outbox pass failed; retrying in %.0f s", self._poll_interval)
+            if self._lease_due or self._store.outbox.has_handed(self._instance):
+                try:
+                    await self.run_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("outbox pass failed; retrying in %.0f s", self._poll_interval)
+                    self._next_ready = None
+                    self._lease_due = True
+            else:
+                # the last pass had only handed cards and nothing else is due: no lease until something is
                 self._next_ready = None
             delay = self._seconds_until_ready(self._clock())
             if delay > 0:
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that arrives as the
                 # wait completes (a wake() in the same tick as SIGTERM), and the service never stopped
-                with contextlib.suppress(TimeoutError):
+                try:
                     async with asyncio.timeout(delay):
                         await self._wake.wait()
+                except TimeoutError:
+                    self._lease_due = True  # the poll, or a held item's time: look in the store
+            elif self._leased:
+                # a pass that leased from the store may have freed lanes (a lead's update after its card), or
+                # left more than a batch: look again at once
+                self._lease_due = True
 
     async def run_once(self) -> int:
         """One pass over the due items: do every item whose lane is ready. Returns the number done.
@@ -235,32 +269,71 @@ class OutboxWorker:
 
     async def _pass(self) -> int:
         self._wake.clear()
+        self._woken = False
         self._next_ready = None
         now = self._clock()
+        # cards handed over by this process's intake, leased to this worker already, with their leads (issue 11)
+        handed, handed_leads = await self._store.outbox.take_handed(self._instance)
         if self._paused_until is not None:
             if now < self._paused_until:
                 self._hold_until(self._paused_until)
+                if handed:
+                    await self._store.outbox.release([item.id for item in handed], self._instance)
                 return 0
             self._paused_until = None
+            self._lease_due = True
         # The pass's leads read with its lease, one write for what it finished (issue 11): each lead has at most
-        # one item in a pass (its lane's head), so what is read here is what its item would have read.
-        items, self._leads = await self._store.outbox.lease_with_leads(
-            self._instance, seconds=self._lease_seconds, limit=self._batch
-        )
-        if len(items) >= self._batch:  # more may be waiting beyond this batch: come back at once
-            self._hold_until(now)
-        self._finished, self._posted = [], []
-        try:
-            return await self._deliver(items)
-        finally:
+        # one item in a pass (its lane's head), so what is read here is what its item would have read. A pass
+        # with only handed cards to do needs neither.
+        items: list[OutboxRecord] = []
+        self._leads = {}
+        self._leased = self._lease_due or not handed
+        if self._leased:
+            self._lease_due = False
+            items, self._leads = await self._store.outbox.lease_with_leads(
+                self._instance, seconds=self._lease_seconds, limit=self._batch
+            )
+        done = 0
+        while True:
+            full = len(items) >= self._batch  # more may be waiting beyond this batch
+            if full:
+                self._hold_until(now)
+            items = _merged(items, handed)
+            self._leads.update(handed_leads)
+            self._finished, self._posted = [], []
+            try:
+                done += await self._deliver(items)
+            except BaseException:
+                await self._finish_pass()
+                raise
+            if self._paused() or self._handed_back or not (full or self._woken):
+                await self._finish_pass()
+                return done
+            # going on at once: what this round finished and the next round's lease in one transaction
+            self._wake.clear()
+            self._woken = False
+            self._lease_due = False
+            self._leased = True
+            now = self._clock()
+            handed, handed_leads = await self._store.outbox.take_handed(self._instance)
             finished, posted = self._finished, self._posted
-            self._leads, self._finished, self._posted = {}, [], []
-            if finished or posted:
-                await self._store.outbox.finish(finished, posted)
+            self._finished, self._posted = [], []
+            items, self._leads = await self._store.outbox.finish_and_lease(
+                finished, posted, self._instance, seconds=self._lease_seconds, limit=self._batch
+            )
+            if not items and not handed:
+                return done
+
+    async def _finish_pass(self) -> None:
+        finished, posted = self._finished, self._posted
+        self._leads, self._finished, self._posted = {}, [], []
+        if finished or posted:
+            await self._store.outbox.finish(finished, posted)
 
     async def _deliver(self, items: list[OutboxRecord]) -> int:
         done = 0
         handed_back: list[int] = []
+        self._handed_back = 0
         for index, item in enumerate(items):
             if self._paused_until is not None:  # Slack away or rate limited: the rest waits for the pause
                 handed_back.extend(i.id for i in items[index:])
@@ -277,6 +350,8 @@ class OutboxWorker:
                 done += 1
                 self._hold_until(self._lane_ready_at(lane, self._clock()))  # the channel's next item
         if handed_back:
+            self._handed_back = len(handed_back)
+            self._lease_due = True  # they are due again: the next pass leases them from the store
             await self._store.outbox.release(handed_back, self._instance)
         return done
 
@@ -512,6 +587,10 @@ class OutboxWorker:
 
     # ---- timing ------------------------------------------------------------------------------------
 
+    def _paused(self) -> bool:
+        """Slack is away or rate limited (`_after_failure` set a pause during this pass)."""
+        return self._paused_until is not None
+
     def _lane_ready_at(self, lane: str, now: datetime) -> datetime:
         last = self._last_call.get(lane)
         return now if last is None else max(now, last + self._min_interval)
@@ -524,6 +603,14 @@ class OutboxWorker:
         if self._next_ready is None:
             return self._poll_interval
         return max(0.0, min(self._poll_interval, (self._next_ready - now).total_seconds()))
+
+
+def _merged(leased: list[OutboxRecord], handed: list[OutboxRecord]) -> list[OutboxRecord]:
+    """A pass's items: those leased from the store and those handed over, oldest first, each once."""
+    if not handed:
+        return leased
+    by_id = {item.id: item for item in (*handed, *leased)}
+    return [by_id[item_id] for item_id in sorted(by_id)]
 
 
 def _may_have_reached_slack(item: OutboxRecord) -> bool:

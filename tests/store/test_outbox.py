@@ -65,3 +65,18 @@ async def test_finish_records_each_posted_event_with_its_contact_and_skips_a_lea
                                                                                                "ts": ts})
     assert await store.events.for_lead(999_999) == []
     assert await store.outbox.pending_count() == 0
+
+
+async def test_finish_and_lease_records_a_pass_and_leases_the_lane_it_freed_in_one_write(store: Store) -> None:
+    lead = await store.leads.add(new_lead("ada@park.test"))
+    (card,) = await store.outbox.lease("me", seconds=60)
+    update = await store.outbox.enqueue("update_card", lead_id=lead.id, channel="C_SALES")  # waits behind the card
+    assert await store.outbox.lease("me", seconds=60) == []
+
+    items, leads = await store.outbox.finish_and_lease([card.id], [PostedCard(lead.id, "C_SALES", "1.1")], "me",
+                                                       seconds=60)
+
+    assert [(i.id, i.kind) for i in items] == [(update, "update_card")]  # its lane freed by the card's finish
+    assert (leads[lead.id].status, leads[lead.id].slack_ts) == ("posted", "1.1")  # read after the finish
+    assert await store.outbox.pending_count() == 1 and await store.outbox.lease("other", seconds=60) == []
+    assert [e.kind for e in await store.events.for_lead(lead.id)] == ["intake", "posted"]

@@ -10,9 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.poster import SlackCardPoster
 from bot.workers.outbox import OutboxWorker, client_token
+from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.leads import new_lead
+from tests.store.helpers import new_lead as store_lead
+from tests.store.helpers import raw_message
 
 CHANNELS = ("C_SALES", "C_NURTURE", "C_EAST")
 
@@ -107,3 +110,159 @@ async def test_a_due_timer_is_leased_to_one_instance(store: Store) -> None:
     await store.timers.release([timer.id], holder)
     (again,) = await store.timers.lease("late", start + timedelta(seconds=30), seconds=60)
     assert again.id == timer.id
+
+
+# ---- issue 11: new cards stored leased to this process's outbox worker and handed over in memory ----------
+
+
+async def _file_messages(store: Store, count: int, prefix: str) -> list[int]:
+    """``count`` messages accepted and completed together (one group write), one new lead each; their lead ids."""
+    accepted = [await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()),
+                                            dedup_key=f"{prefix}-{n}") for n in range(count)]
+    filed = await asyncio.gather(*(
+        store.messages.complete(a.id, [store_lead(f"{prefix}{n}@example.test", CHANNELS[n % 3])], vendor=None)
+        for n, a in enumerate(accepted)
+    ))
+    return [lead.id for leads in filed for lead in leads]
+
+
+async def test_new_cards_are_handed_to_the_writing_instance_and_no_other_takes_them(store_url: str) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    await first.migrate()
+    notified: list[bool] = []
+    try:
+        first.outbox.hand_new_cards("one", seconds=60, notify=lambda: notified.append(True))
+        lead_ids = await _file_messages(first, 12, "hand")
+
+        assert notified and first.outbox.handed(lead_ids)
+        assert await second.outbox.lease("two", seconds=60) == []  # stored leased to "one"
+        items, leads = await first.outbox.take_handed("one")
+        assert sorted(item.lead_id for item in items if item.lead_id is not None) == sorted(lead_ids)
+        assert all(item.kind == "post_card" and item.claims == 1 and item.attempts == 0 for item in items)
+        for lead_id in lead_ids:  # the lead as filed is the lead as stored
+            assert leads[lead_id] == await first.leads.get(lead_id)
+        assert await first.outbox.take_handed("one") == ([], {})  # handed once
+        assert await first.outbox.take_handed("two") == ([], {})
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_handed_cards_are_posted_exactly_once_by_two_instances(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    await first.migrate()
+    try:
+        workers = [
+            OutboxWorker(s, SlackCardPoster(slack_client), min_interval=0, instance=name, poll_interval=0.05)
+            for s, name in ((first, "one"), (second, "two"))
+        ]
+        running = [asyncio.create_task(worker.run()) for worker in workers]
+        for _ in range(100):  # until `run` has opened the handoff
+            if first.outbox.handoff.owner == "one":
+                break
+            await asyncio.sleep(0.01)
+        lead_ids = await _file_messages(first, 9, "pair") + await _file_messages(second, 9, "other")
+        await asyncio.gather(*(w.drain(timeout=30) for w in workers))
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+        assert len(slack_api.calls("chat.postMessage")) == len(lead_ids)
+        for lead_id in lead_ids:
+            stored = await first.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None and stored.status == "posted"
+        assert await first.outbox.pending_count() == 0
+        assert first.outbox.handoff.owner is None  # a stopped worker takes no more cards
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_cards_handed_to_an_instance_that_died_are_taken_over_once(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    clock = [now]
+    store = Store.open(store_url, clock=lambda: clock[0])
+    await store.migrate()
+    try:
+        store.outbox.hand_new_cards("dying", seconds=60, notify=lambda: None)
+        lead_ids = await _file_messages(store, 3, "died")
+        store.outbox.stop_handing("dying")  # never taken: its process died
+        assert await store.outbox.lease("two", seconds=60) == []
+        clock[0] = now + timedelta(seconds=61)
+
+        await OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, clock=lambda: clock[0]).drain(
+            timeout=5)
+
+        assert len(slack_api.calls("chat.postMessage")) == len(lead_ids)
+        for lead_id in lead_ids:
+            stored = await store.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None
+    finally:
+        await store.close()
+
+
+async def test_a_handed_card_past_half_its_lease_is_renewed_not_claimed_again(store_url: str) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    clock = [now]
+    store = Store.open(store_url, clock=lambda: clock[0])
+    await store.migrate()
+    try:
+        store.outbox.hand_new_cards("one", seconds=60, notify=lambda: None)
+        (lead_id,) = await _file_messages(store, 1, "late")
+        clock[0] = now + timedelta(seconds=45)
+
+        (item,), leads = await store.outbox.take_handed("one")
+
+        assert item.lead_id == lead_id and item.claims == 1
+        assert leads == {}  # its lead is read again by the worker, not taken as filed 45 s ago
+        clock[0] = now + timedelta(seconds=70)  # past the first lease, within the renewed one
+        assert await store.outbox.lease("two", seconds=60) == []
+    finally:
+        await store.close()
+
+
+class _GatedPoster(SlackCardPoster):
+    """Posts once ``gate`` is set (a worker held in the middle of a pass)."""
+
+    def __init__(self, client: AsyncWebClient, gate: asyncio.Event, started: asyncio.Event) -> None:
+        super().__init__(client)
+        self.gate, self.started = gate, started
+
+    async def post(self, channel: str, lead: LeadRecord, *, token: str | None = None) -> str:
+        self.started.set()
+        await self.gate.wait()
+        return await super().post(channel, lead, token=token)
+
+
+async def test_a_stopped_worker_hands_back_the_cards_it_had_not_taken(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    await first.migrate()
+    gate, started = asyncio.Event(), asyncio.Event()
+    try:
+        worker = OutboxWorker(first, _GatedPoster(slack_client, gate, started), min_interval=0, instance="one")
+        running = asyncio.create_task(worker.run())
+        for _ in range(200):  # until `run` has opened the handoff
+            if first.outbox.handoff.owner == "one":
+                break
+            await asyncio.sleep(0.01)
+        (held,) = await _file_messages(first, 1, "held")
+        await asyncio.wait_for(started.wait(), 10)  # its card is being posted: the pass holds it
+        waiting = await _file_messages(first, 3, "wait")  # handed while the worker is busy
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+        items = await second.outbox.lease("two", seconds=60)  # at once, not after the lease expires
+
+        assert sorted(item.lead_id for item in items if item.lead_id is not None) == sorted(waiting)
+        assert all(item.claims == 1 for item in items)  # never tried: nothing to look up in Slack first
+        assert held not in {item.lead_id for item in items}  # the one in hand keeps its lease
+        assert slack_api.calls("chat.postMessage") == []
+    finally:
+        await first.close()
+        await second.close()
