@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from bot.slack.phones import NumberFacts, facts_of_leads, remember
 from nlp.settings import ExtractionSettings, NlpSettings
-from parsers.errors import InputError
+from parsers.errors import InputError, LeadbotError
 from parsers.lead import Extraction, RawMessage
 from parsers.structured import load_vendor_templates
 from parsers.templates import VendorTemplate
@@ -264,7 +264,7 @@ def _answer(connection: Connection, answer: tuple[str, object]) -> None:
 SEND_INLINE_BYTES = 60_000
 
 
-class _Gone(Exception):
+class _Gone(LeadbotError):
     """The worker process ended (killed, crashed) before it answered."""
 
 
