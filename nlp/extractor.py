@@ -22,7 +22,7 @@ from nlp.chat import normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.orgs import is_recipients_firm
+from nlp.org_sides import is_recipients_firm
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import DAY_LEVEL, is_plan

@@ -8,10 +8,8 @@ disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,8 +25,20 @@ from nlp.lexicon import (
     read_lines,
     stop_words,
 )
+from nlp.org_sides import (
+    PARTNER,
+    RECIPIENT,
+    TITLE_GLUE,
+    agrees_domain,
+    company_from_domain,
+    domain_cores,
+    for_recipient,
+    is_event,
+    role_before,
+    set_recipients_aside,
+)
 from nlp.places import is_city
-from nlp.prose import NOTE_WORDS, PARTICLES, fold, org_words, role_re
+from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -71,7 +81,7 @@ class Orgs:
     def __call__(self, doc: Doc) -> Doc:
         first = len(candidates_of(doc))
         self._read(doc)
-        _set_recipients_aside(doc, first)
+        set_recipients_aside(doc, first)
         return doc
 
     def _read(self, doc: Doc) -> None:
@@ -91,10 +101,10 @@ class Orgs:
             confidence = 0.8 if m.start() >= signature_start else 0.75
             flags: tuple[str, ...] = ()
             if referred and m.start() >= signature_start:
-                confidence, flags = 0.2, _PARTNER  # the partner's own firm under their name
-            elif _for_recipient(text, m.start(), r0, m.end()):
-                confidence, flags = 0.2, _RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
-            elif role := _role_before(text, m.start(), r0):
+                confidence, flags = 0.2, PARTNER  # the partner's own firm under their name
+            elif for_recipient(text, m.start(), r0, m.end()):
+                confidence, flags = 0.2, RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
+            elif role := role_before(text, m.start(), r0):
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
@@ -107,10 +117,10 @@ class Orgs:
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
             if org and org[0].isdigit():
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
-            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not _is_event(org):
-                recipient = _for_recipient(text, m.start("org"), r0)
+            if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not is_event(org):
+                recipient = for_recipient(text, m.start("org"), r0)
                 add(doc, Candidate("company", org, 0.2 if recipient else 0.7, self.source, m.start("org"),
-                                   flags=_RECIPIENT if recipient else ()))
+                                   flags=RECIPIENT if recipient else ()))
         self._titled_self(doc, text, r0, r1)
         if not referred:
             self._signature_line(doc, layout.signature or _closing_block(doc, layout.lines))
@@ -128,11 +138,11 @@ class Orgs:
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
             words = org.split()
-            if not words or words[0].casefold() in stop_words() or _is_event(org) or _is_job_title(words):
+            if not words or words[0].casefold() in stop_words() or is_event(org) or _is_job_title(words):
                 continue
-            recipient = _for_recipient(text, m.start("org"), r0)
+            recipient = for_recipient(text, m.start("org"), r0)
             add(doc, Candidate("company", org, 0.2 if recipient else 0.75, self.source, m.start("org"),
-                               flags=_RECIPIENT if recipient else ()))
+                               flags=RECIPIENT if recipient else ()))
 
     def _prose(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """A chat note's organisations: a capitalised run after "at / @ / from / von der / de …" or holding an
@@ -143,7 +153,7 @@ class Orgs:
         Heuvel van Heuvel Installatietechniek", "Sra. Itziar Goikoetxea, de Conservas Bidasoa") is their firm;
         a run that is a job title ("Store Manager", "CFO of …") is no firm, though the firm may follow it. In a
         note typed without capitals the words after a cue count only when the email's domain spells them."""
-        cores = _domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
+        cores = domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
         persons = [c for c in candidates_of(doc) if c.field == PERSON]
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
         ends = {_person_end(text, c) for c in persons if c.confidence >= 0.6 and c.start >= 0}
@@ -167,14 +177,14 @@ class Orgs:
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words) or _is_event(org):
+            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words) or is_event(org):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
             legal = bool(legal_suffix_re().search(org))
             evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
                 bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
-            agrees = _agrees_domain(org, cores)
+            agrees = agrees_domain(org, cores)
             titled = _job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
             strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
@@ -198,12 +208,12 @@ class Orgs:
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
             flags: tuple[str, ...] = ()
-            if role := _role_before(text, start, r0):
+            if role := role_before(text, start, r0):
                 confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
             elif any(0 <= start - other <= 60 and "." not in text[other:start] for other in others):
-                confidence, flags = 0.3, _PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
-            elif _for_recipient(text, start, r0, end):
-                confidence, flags = 0.2, _RECIPIENT
+                confidence, flags = 0.3, PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
+            elif for_recipient(text, start, r0, end):
+                confidence, flags = 0.2, RECIPIENT
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
@@ -246,7 +256,7 @@ class Orgs:
                 continue
             while len(words) >= 2:  # one word a domain spells is too weak ("at acme", "for smith")
                 org = " ".join(words)
-                if _agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
+                if agrees_domain(org, cores, exact=True) and words[0].casefold() not in stop_words():
                     add(doc, Candidate("company", org, 0.6, f"{self.source}.prose", m.start("org")))
                     self._lower_city_after(doc, text, m.start("org") + m["org"].find(words[-1]) + len(words[-1]))
                     break
@@ -265,7 +275,7 @@ class Orgs:
         joins a job title to it ("Office Manager | Halverson Tool & Die", "Gérante – Boulangerie Rivière")."""
         _name, sender_email, _subject = effective_sender(doc)
         emails = [c.value for c in candidates_of(doc) if c.field == "email" and c.confidence >= 0.6]
-        cores = _domain_cores([*emails, *([sender_email] if sender_email else [])])
+        cores = domain_cores([*emails, *([sender_email] if sender_email else [])])
         if cores:
             for line in lines[:8]:
                 text = line.text.strip()
@@ -275,7 +285,7 @@ class Orgs:
                     continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
                 for part in _SIGNATURE_SPLIT.split(text):
                     part = part.strip()
-                    if len(part.split()) <= 6 and _agrees_domain(part, cores) and not _is_job_title(part.split()):
+                    if len(part.split()) <= 6 and agrees_domain(part, cores) and not _is_job_title(part.split()):
                         add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
                         return
         self._below_the_name(doc, lines, cores)
@@ -306,7 +316,7 @@ class Orgs:
             if not 2 <= len(words) <= 5 or _is_job_title(org.split()):
                 return
             if (words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(org)
-                    or _agrees_domain(org, cores)):
+                    or agrees_domain(org, cores)):
                 add(doc, Candidate("company", org, 0.65, self.source, line.start + line.text.find(org)))
             return
 
@@ -344,99 +354,8 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     return ()
 
 
-@cache
-def event_words() -> frozenset[str]:
-    """Nouns ending an event's name ("Home Show", "Bau-Messe"), ``patterns/event_words.txt``, case-folded."""
-    return frozenset(w.casefold() for w in read_lines("event_words.txt"))
-
-
-def _is_event(org: str) -> bool:
-    """ "Denver Home Show", "Feria de Sevilla", "Open House": a place where people meet, not a firm."""
-    words = [w.strip(".,").casefold() for w in org.split()]
-    if not words:
-        return False
-    last = words[-1].rpartition("-")[2]
-    return last in event_words() or (words[0] in event_words() and len(words) >= 2 and words[1] in _TITLE_GLUE) \
-        or " ".join(words[-2:]) in event_words()
-
-
-def is_recipients_firm(org: str, recipients: Iterable[str]) -> bool:
-    """Whether the domain of an address the message was written to spells the firm ("Harborview Kitchens" for a
-    mail to sales@harborviewkitchens.com; "Baltic Reefer Containers Ltd" for quotes@balticreefer.com): the
-    recipient's own firm, named in the text as the one written to, not the sender's. Free-mail domains say
-    nothing."""
-    return _agrees_domain(org, _domain_cores(recipients))
-
-
-def _set_recipients_aside(doc: Doc, first: int) -> None:
-    """The firms this component read (from the ``first`` candidate on) that the recipients' domains spell, turned
-    into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
-    recipients = meta_of(doc).recipients
-    found = candidates_of(doc)
-    if not recipients or not any(c.field == "company" for c in found[first:]):
-        return
-    cores = _domain_cores(recipients)
-    if not cores:
-        return
-    for i in range(first, len(found)):
-        c = found[i]
-        if c.field == "company" and not c.flags and _agrees_domain(c.value, cores):
-            found[i] = dataclasses.replace(c, confidence=0.2, flags=_RECIPIENT)
-
-
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
 _SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
-_PARTNER = ("role:partner",)
-_RECIPIENT = ("role:recipient",)
-
-
-@cache
-def _recipient_cue() -> re.Pattern[str]:
-    """ "your company", "Ihre Firma", "su empresa" … (``patterns/recipient_cues.txt``) ending a sentence's text
-    a few words before a firm's name: that firm is the one written to."""
-    phrases = sorted(read_lines("recipient_cues.txt"), key=len, reverse=True)
-    alt = "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in phrases)
-    return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])[^.!?\n]{{0,30}}$")
-
-
-def _role_before(text: str, start: int, floor: int) -> str | None:
-    """The role ("partner", "agent", "staff") a cue right before the firm at ``start`` gives it: "our partner
-    Elektro Hansen", "via our agent Summit Realty" (``patterns/role_cues.txt``)."""
-    m = role_re().search(text, max(floor, start - 40), start)
-    if m is None or m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
-        return None
-    return m.lastgroup
-
-
-def _for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
-    """Whether the firm at ``start`` (ending at ``end``) is the one written to: after "your company" / "Ihre
-    Firma" … in its sentence; addressed at a line's start ("Bright Line Electric LLC, a homeowner near you
-    needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
-    if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
-        return True
-    if _DELIVERED_FOR.match(text, max(floor, text.rfind("\n", 0, start) + 1), start):
-        return True
-    if end < 0:
-        return False
-    if _ACCOUNT_AFTER.match(text, end):
-        return True
-    line_start = text.rfind("\n", 0, start) + 1
-    return not text[line_start:start].strip() and _ADDRESSED.match(text, end) is not None
-
-
-#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
-_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
-#: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
-#: X", "Thumbtack lead for X", "Anruf für X", "Solicitud para X"; the firm right after it is the recipient
-_DELIVERED_FOR = re.compile(
-    r"(?i)[ \t*_>#-]*(?:[\w'’.-]+[ \t]+){0,3}?(?:lead|leads|call|calls|inquiry|enquiry|request|message|voicemail|"
-    r"summary|report|anfrage|anruf|nachricht|solicitud|llamada|mensaje|pedido|chamada|mensagem|demande|appel|"
-    r"richiesta|chiamata|aanvraag|oproep)[ \t]+(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
-    r"(?:the[ \t]+|die[ \t]+|la[ \t]+|el[ \t]+|le[ \t]+)?$")
-#: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
-_ACCOUNT_AFTER = re.compile(
-    r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"
-    r"händler|konto|cuenta|conta|compte)[ \t]*(?:id|#|no\.?|number|nr\.?|nummer|n[ºo°])")
 
 
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text
@@ -564,10 +483,9 @@ def _job_before(text: str, start: int, floor: int) -> bool:
 def _is_job_title(words: list[str]) -> bool:
     """ "Store Manager", "Head of Facilities", "Einkaufsleiter": a role, not a firm."""
     last = words[-1].strip(".,").casefold()
-    return last in job_words() or all(w.strip(".,").casefold() in job_words() | _TITLE_GLUE for w in words)
+    return last in job_words() or all(w.strip(".,").casefold() in job_words() | TITLE_GLUE for w in words)
 
 
-_TITLE_GLUE = frozenset({"of", "de", "del", "da", "do", "di", "des", "du", "von", "van", "&", "and", "y", "e", "et"})
 _TITLE_THEN_ORG = re.compile(
     r"(?i)^(?P<title>(?:[\w-]+[ \t]+){0,3}?[\w-]+)[ \t]+(?:of|de|da|do|di|du|des|von|van|bei)[ \t]+")
 
@@ -575,7 +493,7 @@ _TITLE_THEN_ORG = re.compile(
 def _without_job_title(run: str, start: int) -> tuple[str, int]:
     """ "CFO of Ridgeway Plastics" → "Ridgeway Plastics"; "Gerente de Vidrios Ruiz" → "Vidrios Ruiz"."""
     m = _TITLE_THEN_ORG.match(run)
-    if m and m.end() < len(run) and all(w.casefold() in job_words() | _TITLE_GLUE for w in m["title"].split()):
+    if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
         return run[m.end() :], start + m.end()
     return run, start
 
@@ -632,65 +550,6 @@ def _after_cue(org: str) -> str:
     if m and m.end() < len(org) and legal_suffix_re().search(org[m.end() :]):
         return org[m.end() :]
     return org
-
-
-def _domain_cores(addresses: Iterable[str]) -> set[str]:
-    return {core for address in addresses if (core := _domain_core(address.rpartition("@")[2].lower()))}
-
-
-@lru_cache(maxsize=4096)
-def _domain_core(domain: str) -> str | None:
-    """ "castellan-logistics.com" → "castellanlogistics"; None for a free-mail domain or a core under 4 letters."""
-    if not domain or is_free_mail(domain):
-        return None
-    core = _COMPACT.sub("", fold(company_from_domain(domain)))
-    return core if len(core) >= 4 else None
-
-
-def _agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
-    """Whether the email domain spells the firm's name (one the start of the other; ``exact``: the name is the
-    domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
-    do not count: "Castellví Ceràmica" is castellviceramica.es. Not ``exact``, a domain also agrees when it
-    is the name with words left out ("Ames Family Orchards", amesorchards.com) or when both share all but a
-    word's ending ("Kline Family Dentistry", klinefamilydental.com)."""
-    compact = _COMPACT.sub("", fold(org))
-    if len(compact) < 4:
-        return False
-    if exact:
-        return any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
-    if any(compact.startswith(c) or c.startswith(compact) for c in cores):
-        return True
-    words = [w for w in (_COMPACT.sub("", fold(w)) for w in org.split()) if w]
-    return any(_spelled_by_words(c, words) or _shared_stem(c, compact) for c in cores)
-
-
-def _spelled_by_words(core: str, words: list[str]) -> bool:
-    """ "amesorchards" from "Ames Family Orchards": the core is the first word and later ones, in order."""
-    if len(words) < 3 or not core.startswith(words[0]):
-        return False
-    pos, used = 0, 0
-    for word in words:
-        if core.startswith(word, pos):
-            pos, used = pos + len(word), used + 1
-    return pos == len(core) and used >= 2
-
-
-def _shared_stem(core: str, compact: str) -> bool:
-    """ "klinefamilydental" and "klinefamilydentistry": one long common start, differing only at the end."""
-    shorter = min(len(core), len(compact))
-    common = next((i for i, (a, b) in enumerate(zip(core, compact, strict=False)) if a != b), shorter)
-    return common >= 8 and common * 5 >= shorter * 4
-
-
-def company_from_domain(domain: str) -> str:
-    """ "mail.northwind-traders.co.uk" → "Northwind Traders"."""
-    labels = domain.split(".")
-    # the registrable label: skip a second-level public suffix such as co.uk / com.ar
-    if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac", "gob", "edu"}:
-        core = labels[-3]
-    else:
-        core = labels[-2] if len(labels) >= 2 else labels[0]
-    return " ".join(part.capitalize() for part in re.split(r"[-_]", core) if part)
 
 
 _LEAD_IN = frozenset(

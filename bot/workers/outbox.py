@@ -65,6 +65,13 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.notices import outbox_blocks, outbox_text
 from bot.slack.poster import CardPoster
 from bot.slack.safe import inert
+from bot.workers.slack_failures import (
+    PERMANENT_SLACK_ERRORS,
+    SLACK_AWAY_ERRORS,
+    may_have_reached_slack,
+    retry_after,
+    slack_error,
+)
 from parsers.errors import LeadbotError
 from store.db import utcnow
 from store.outbox import PostedCard
@@ -82,36 +89,8 @@ Reroute = Callable[[LeadRecord], str | None]
 CONSOLE = "console"
 Sleep = Callable[[float], Awaitable[None]]
 
-#: Slack errors that retrying the same item cannot fix
-PERMANENT_SLACK_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "user_not_found",
-        "cannot_dm_bot",
-        "restricted_action",
-        "thread_not_found",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "invalid_arguments",
-        "invalid_attachments",
-        "msg_too_long",
-        "no_text",
-        "too_many_attachments",
-        "message_not_found",
-        "cant_update_message",
-        "edit_window_closed",
-    }
-)
-#: Slack errors that say Slack itself is away for a while: retried for as long as it lasts
-SLACK_AWAY_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 #: how often `drain` looks again while another instance holds items
 OTHERS_POLL = 0.05
-#: failures (the start of their recorded error) that prove the message was not posted
-NOTHING_POSTED = ("HTTP 429", "ClientConnectorError", "HTTP 200")
-#: how long to wait on a 429 without a usable Retry-After header
-DEFAULT_RETRY_AFTER = 1.0
 
 
 def instance_name() -> str:
@@ -440,7 +419,7 @@ class OutboxWorker:
                 return
             channel = rerouted
         token = client_token(item)
-        ts = await self._poster.find(channel, token) if _may_have_reached_slack(item) else None
+        ts = await self._poster.find(channel, token) if may_have_reached_slack(item) else None
         if ts is not None:
             # An earlier try reached Slack but was never recorded (a crash, a lost answer): adopt that card.
             logger.info("lead %d's card was posted by an earlier try (%s); adopting it", lead.id, ts)
@@ -488,7 +467,7 @@ class OutboxWorker:
             logger.warning("note for lead %s has no channel to go to; dropped: %s", item.lead_id, text[:200])
             return
         token = client_token(item)
-        found = await self._poster.find(channel, token) if _may_have_reached_slack(item) else None
+        found = await self._poster.find(channel, token) if may_have_reached_slack(item) else None
         if found is not None:
             logger.info("note of outbox item %d was posted by an earlier try; not posting it again", item.id)
             ts = found
@@ -527,9 +506,9 @@ class OutboxWorker:
             return _Failure(str(exc), 0, give_up=True)
         if isinstance(exc, SlackApiError):
             status = exc.response.status_code
-            error = _slack_error(exc)
+            error = slack_error(exc)
             if status == 429 or error == "ratelimited":
-                return _Failure(f"HTTP {status} {error}", _retry_after(exc), give_up=False, rate_limited=True)
+                return _Failure(f"HTTP {status} {error}", retry_after(exc), give_up=False, rate_limited=True)
             if error in PERMANENT_SLACK_ERRORS:
                 return _Failure(f"HTTP {status} {error}", 0, give_up=True)
             if status >= 500 or error in SLACK_AWAY_ERRORS:
@@ -611,31 +590,3 @@ def _merged(leased: list[OutboxRecord], handed: list[OutboxRecord]) -> list[Outb
         return leased
     by_id = {item.id: item for item in (*handed, *leased)}
     return [by_id[item_id] for item_id in sorted(by_id)]
-
-
-def _may_have_reached_slack(item: OutboxRecord) -> bool:
-    """Whether an earlier try of the item may have posted its message without our knowing: a holder that
-    died (a lease taken but no outcome recorded) or a failure that does not prove nothing was posted."""
-    if item.claims > item.attempts + 1:
-        return True
-    if item.attempts == 0 or item.last_error is None:
-        return False
-    return not item.last_error.startswith(NOTHING_POSTED)
-
-
-def _slack_error(exc: SlackApiError) -> str:
-    data = exc.response.data
-    if isinstance(data, dict) and data.get("error"):
-        return str(data["error"])
-    return "no_error_code"
-
-
-def _retry_after(exc: SlackApiError) -> float:
-    headers = exc.response.headers or {}
-    raw = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        value = float(raw) if raw is not None else DEFAULT_RETRY_AFTER
-    except (TypeError, ValueError):
-        value = DEFAULT_RETRY_AFTER
-    # A missing or silly header must neither hammer Slack nor stall the outbox for hours.
-    return min(max(value, DEFAULT_RETRY_AFTER), 3600.0)

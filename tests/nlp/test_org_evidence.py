@@ -8,7 +8,8 @@ from spacy.language import Language
 from nlp.assemble import assemble
 from nlp.candidates import Candidate
 from nlp.freetext import read_free_text
-from nlp.orgs import _agrees_domain, _domain_cores
+from nlp.org_sides import agrees_domain as _agrees_domain
+from nlp.org_sides import domain_cores as _domain_cores
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from nlp.extractor import Extractor
 from nlp.freetext import read_free_text
-from nlp.orgs import is_recipients_firm
+from nlp.org_sides import is_recipients_firm
 from parsers.document import load_document
 from parsers.lead import ExtractedLead, RawMessage
 

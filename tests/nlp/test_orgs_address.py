@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from nlp.freetext import read_free_text
-from nlp.orgs import company_from_domain
+from nlp.org_sides import company_from_domain
 
 
 @pytest.mark.parametrize(

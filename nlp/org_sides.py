@@ -1,0 +1,170 @@
+"""Whose firm a company found in the text is: the email domain that spells it (the lead's own address, or an
+address the message was written to: then it is the recipient's), and the cues that make it the recipient's or a
+partner's ("your company, X", "Call summary for X", "our partner X", "X | Pro ID 20339")."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+from spacy.tokens import Doc
+
+from nlp.candidates import candidates_of, meta_of
+from nlp.lexicon import is_free_mail, read_lines
+from nlp.prose import fold, role_re
+
+PARTNER = ("role:partner",)
+RECIPIENT = ("role:recipient",)
+_COMPACT = re.compile(r"[\W_]+")
+#: the small words inside a job title or an event's name ("Head of Sales", "Feria de Sevilla")
+TITLE_GLUE = frozenset({"of", "de", "del", "da", "do", "di", "des", "du", "von", "van", "&", "and", "y", "e", "et"})
+
+
+@cache
+def event_words() -> frozenset[str]:
+    """Nouns ending an event's name ("Home Show", "Bau-Messe"), ``patterns/event_words.txt``, case-folded."""
+    return frozenset(w.casefold() for w in read_lines("event_words.txt"))
+
+
+def is_event(org: str) -> bool:
+    """ "Denver Home Show", "Feria de Sevilla", "Open House": a place where people meet, not a firm."""
+    words = [w.strip(".,").casefold() for w in org.split()]
+    if not words:
+        return False
+    last = words[-1].rpartition("-")[2]
+    return last in event_words() or (words[0] in event_words() and len(words) >= 2 and words[1] in TITLE_GLUE) \
+        or " ".join(words[-2:]) in event_words()
+
+
+def is_recipients_firm(org: str, recipients: Iterable[str]) -> bool:
+    """Whether the domain of an address the message was written to spells the firm ("Harborview Kitchens" for a
+    mail to sales@harborviewkitchens.com; "Baltic Reefer Containers Ltd" for quotes@balticreefer.com): the
+    recipient's own firm, named in the text as the one written to, not the sender's. Free-mail domains say
+    nothing."""
+    return agrees_domain(org, domain_cores(recipients))
+
+
+def set_recipients_aside(doc: Doc, first: int) -> None:
+    """The firms this component read (from the ``first`` candidate on) that the recipients' domains spell, turned
+    into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
+    recipients = meta_of(doc).recipients
+    found = candidates_of(doc)
+    if not recipients or not any(c.field == "company" for c in found[first:]):
+        return
+    cores = domain_cores(recipients)
+    if not cores:
+        return
+    for i in range(first, len(found)):
+        c = found[i]
+        if c.field == "company" and not c.flags and agrees_domain(c.value, cores):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=RECIPIENT)
+
+
+@cache
+def _recipient_cue() -> re.Pattern[str]:
+    """ "your company", "Ihre Firma", "su empresa" … (``patterns/recipient_cues.txt``) ending a sentence's text
+    a few words before a firm's name: that firm is the one written to."""
+    phrases = sorted(read_lines("recipient_cues.txt"), key=len, reverse=True)
+    alt = "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in phrases)
+    return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])[^.!?\n]{{0,30}}$")
+
+
+def role_before(text: str, start: int, floor: int) -> str | None:
+    """The role ("partner", "agent", "staff") a cue right before the firm at ``start`` gives it: "our partner
+    Elektro Hansen", "via our agent Summit Realty" (``patterns/role_cues.txt``)."""
+    m = role_re().search(text, max(floor, start - 40), start)
+    if m is None or m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
+        return None
+    return m.lastgroup
+
+
+def for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
+    """Whether the firm at ``start`` (ending at ``end``) is the one written to: after "your company" / "Ihre
+    Firma" … in its sentence; addressed at a line's start ("Bright Line Electric LLC, a homeowner near you
+    needs help"); or beside the account number a portal gives it ("X | Pro ID 20339")."""
+    if _recipient_cue().search(text, max(floor, start - 60), start) is not None:
+        return True
+    if _DELIVERED_FOR.match(text, max(floor, text.rfind("\n", 0, start) + 1), start):
+        return True
+    if end < 0:
+        return False
+    if _ACCOUNT_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ADDRESSED.match(text, end) is not None
+
+
+#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
+_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
+#: X", "Thumbtack lead for X", "Anruf für X", "Solicitud para X"; the firm right after it is the recipient
+_DELIVERED_FOR = re.compile(
+    r"(?i)[ \t*_>#-]*(?:[\w'’.-]+[ \t]+){0,3}?(?:lead|leads|call|calls|inquiry|enquiry|request|message|voicemail|"
+    r"summary|report|anfrage|anruf|nachricht|solicitud|llamada|mensaje|pedido|chamada|mensagem|demande|appel|"
+    r"richiesta|chiamata|aanvraag|oproep)[ \t]+(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
+    r"(?:the[ \t]+|die[ \t]+|la[ \t]+|el[ \t]+|le[ \t]+)?$")
+#: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
+_ACCOUNT_AFTER = re.compile(
+    r"(?i)[ \t]*[|·•,-][ \t]*(?:pro|dealer|account|partner|vendor|member|provider|merchant|business|advertiser|"
+    r"händler|konto|cuenta|conta|compte)[ \t]*(?:id|#|no\.?|number|nr\.?|nummer|n[ºo°])")
+
+
+def domain_cores(addresses: Iterable[str]) -> set[str]:
+    return {core for address in addresses if (core := _domain_core(address.rpartition("@")[2].lower()))}
+
+
+@lru_cache(maxsize=4096)
+def _domain_core(domain: str) -> str | None:
+    """ "castellan-logistics.com" → "castellanlogistics"; None for a free-mail domain or a core under 4 letters."""
+    if not domain or is_free_mail(domain):
+        return None
+    core = _COMPACT.sub("", fold(company_from_domain(domain)))
+    return core if len(core) >= 4 else None
+
+
+def agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
+    """Whether the email domain spells the firm's name (one the start of the other; ``exact``: the name is the
+    domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
+    do not count: "Castellví Ceràmica" is castellviceramica.es. Not ``exact``, a domain also agrees when it
+    is the name with words left out ("Ames Family Orchards", amesorchards.com) or when both share all but a
+    word's ending ("Kline Family Dentistry", klinefamilydental.com)."""
+    compact = _COMPACT.sub("", fold(org))
+    if len(compact) < 4:
+        return False
+    if exact:
+        return any(c.startswith(compact) and len(compact) * 2 > len(c) for c in cores)
+    if any(compact.startswith(c) or c.startswith(compact) for c in cores):
+        return True
+    words = [w for w in (_COMPACT.sub("", fold(w)) for w in org.split()) if w]
+    return any(_spelled_by_words(c, words) or _shared_stem(c, compact) for c in cores)
+
+
+def _spelled_by_words(core: str, words: list[str]) -> bool:
+    """ "amesorchards" from "Ames Family Orchards": the core is the first word and later ones, in order."""
+    if len(words) < 3 or not core.startswith(words[0]):
+        return False
+    pos, used = 0, 0
+    for word in words:
+        if core.startswith(word, pos):
+            pos, used = pos + len(word), used + 1
+    return pos == len(core) and used >= 2
+
+
+def _shared_stem(core: str, compact: str) -> bool:
+    """ "klinefamilydental" and "klinefamilydentistry": one long common start, differing only at the end."""
+    shorter = min(len(core), len(compact))
+    common = next((i for i, (a, b) in enumerate(zip(core, compact, strict=False)) if a != b), shorter)
+    return common >= 8 and common * 5 >= shorter * 4
+
+
+def company_from_domain(domain: str) -> str:
+    """ "mail.northwind-traders.co.uk" → "Northwind Traders"."""
+    labels = domain.split(".")
+    # the registrable label: skip a second-level public suffix such as co.uk / com.ar
+    if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac", "gob", "edu"}:
+        core = labels[-3]
+    else:
+        core = labels[-2] if len(labels) >= 2 else labels[0]
+    return " ".join(part.capitalize() for part in re.split(r"[-_]", core) if part)
