@@ -1,0 +1,77 @@
+"""Mails whose lead sits where the body readers did not look: a text part that only says "view this in a
+browser" beside the HTML that holds the lead, a lead sent as an attached text or HTML file under a bare
+body, and an enquiry forwarded as an attached mail (message/rfc822 or an .eml file)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from tests.parsers.helpers import one
+
+ROWS = (
+    "<table><tr><td>Name</td><td>Wilhelmina Okafor</td></tr>"
+    "<tr><td>Email</td><td>w.okafor@example.org</td></tr>"
+    "<tr><td>Phone</td><td>555-310-4478</td></tr></table>"
+)
+LINES = "Name: Wilhelmina Okafor\nEmail: w.okafor@example.org\nPhone: 555-310-4478\n"
+
+
+def relay_mail(body: str) -> EmailMessage:
+    return mail("Form Relay <relay@forms.example>", "sales@ours.example", "New submission", body)
+
+
+def test_a_placeholder_text_part_gives_way_to_the_html_part() -> None:
+    message = relay_mail("This message is best viewed in an HTML capable mail program.")
+    message.add_alternative(f"<html><body>{ROWS}</body></html>", subtype="html")
+    lead = one(bytes(message), "lead.eml")
+    assert (lead["full_name"], lead["email"], lead["phone"]) == (
+        "Wilhelmina Okafor", "w.okafor@example.org", "555-310-4478")
+
+
+def test_a_text_file_attached_to_a_bare_body_is_read_as_the_body() -> None:
+    message = relay_mail("See attachment.")
+    message.add_attachment(LINES.encode(), maintype="text", subtype="plain", filename="submission.txt")
+    lead = one(bytes(message), "lead.eml")
+    assert (lead["email"], lead["phone"]) == ("w.okafor@example.org", "555-310-4478")
+
+
+def test_an_html_file_attached_to_a_bare_body_is_read_as_the_body() -> None:
+    message = relay_mail("")
+    message.add_attachment(ROWS.encode(), maintype="text", subtype="html", filename="lead.html")
+    lead = one(bytes(message), "lead.eml")
+    assert (lead["full_name"], lead["email"]) == ("Wilhelmina Okafor", "w.okafor@example.org")
+
+
+def test_an_attached_file_does_not_replace_a_body_that_holds_the_lead() -> None:
+    message = relay_mail(LINES)
+    message.add_attachment(b"Name: Someone Else\nEmail: other@example.net\n", maintype="text", subtype="plain",
+                           filename="terms.txt")
+    assert one(bytes(message), "lead.eml")["email"] == "w.okafor@example.org"
+
+
+def mail(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message.set_content(body)
+    return message
+
+
+def inner_mail() -> EmailMessage:
+    return mail("Wilhelmina Okafor <w.okafor@example.org>", "info@ours.example", "Quote for a fence",
+                "Hello, please send me a quote for a garden fence.\nWilhelmina\n")
+
+
+def test_a_mail_attached_whole_is_read_as_a_forward() -> None:
+    message = mail("Tomas Rep <tomas@ours.example>", "leads@ours.example", "Fwd: Quote for a fence",
+                   "fyi, from the website")
+    message.add_attachment(inner_mail())
+    lead = one(bytes(message), "lead.eml")
+    assert lead["email"] == "w.okafor@example.org"
+
+
+def test_an_eml_file_attached_as_bytes_is_read_as_a_forward() -> None:
+    message = mail("Tomas Rep <tomas@ours.example>", "leads@ours.example", "Quote for a fence", "")
+    message.add_attachment(bytes(inner_mail()), maintype="application", subtype="octet-stream",
+                           filename="Quote for a fence.eml")
+    lead = one(bytes(message), "lead.eml")
+    assert lead["email"] == "w.okafor@example.org"
