@@ -159,17 +159,33 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
 
 
 #: a form-encoded body (application/x-www-form-urlencoded): one line of at least four key=value pairs
-_FORM_ENCODED = re.compile(r"\s*[\w.\[\]-]+=[^&\s]*(?:&[\w.\[\]-]+=[^&\s]*){3,}\s*")
+_FORM_ENCODED = re.compile(r"\s*[\w.\[\]%-]+=[^&\s]*(?:&[\w.\[\]%-]+=[^&\s]*){3,}\s*")
+#: a bracketed form key ("data[merges][FNAME]"): PHP's and Rails' nesting
+_FORM_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 
 
 def _form_encoded(text: str) -> str | None:
     """A form-encoded body as the JSON object of its keys and values (the first value of a repeated key)."""
     if len(text) > 65536 or not _FORM_ENCODED.fullmatch(text):
         return None
-    pairs: dict[str, str] = {}
+    pairs: dict[str, Any] = {}
     for key, value in parse_qsl(text.strip(), keep_blank_values=False):
-        pairs.setdefault(key, value)
+        _nest(pairs, key, value)
     return json.dumps(pairs, ensure_ascii=False)
+
+
+def _nest(pairs: dict[str, Any], key: str, value: str) -> None:
+    """Put one form value in: "data[merges][FNAME]=Ann" nested as {"data": {"merges": {"FNAME": "Ann"}}}."""
+    m = _FORM_KEY.match(key)
+    path = [m[1], *(p for p in re.findall(r"\[([^\[\]]*)\]", m[2]) if p)] if m else [key]
+    node = pairs
+    for parent in path[:-1]:
+        child = node.setdefault(parent, {})
+        if not isinstance(child, dict):
+            pairs.setdefault(key, value)  # "a=1&a[b]=2": the plain key came first
+            return
+        node = child
+    node.setdefault(path[-1], value)
 
 
 #: keys of an inbound-parse webhook (SendGrid, Mailgun, Postmark, CloudMailin…) that carry the mail's parts,
@@ -242,6 +258,9 @@ def _from_mail(mail: MailDoc) -> Document:
     if body_kind == "xml" or body_kind == "json":
         payloads.insert(0, Payload(body_kind, mail.text.strip(), "body"))
         kind = body_kind
+    elif body_kind == "text" and (form := _form_encoded(mail.text)) is not None:
+        payloads.insert(0, Payload("json", form, "body"))  # a form post mailed as it was sent
+        kind = "json"
     return Document(
         kind=kind,
         text=mail.text,

@@ -218,6 +218,25 @@ def _decode_header(value: Any) -> str | None:
 
 #: an email address or a run of at least seven digits: what a body that carries a lead holds
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d(?:[\s()./-]{0,3}\d){6}")
+#: the endings of a text file sent as bytes (application/octet-stream) that is read like a text attachment
+_TEXT_FILE_SUFFIXES = frozenset({"txt", "text", "htm", "html", "md"})
+#: a body of base64 lines left encoded (a relay that dropped the Content-Transfer-Encoding header)
+_BASE64_BODY = re.compile(r"(?:[A-Za-z0-9+/]{40,}={0,2}\r?\n)*[A-Za-z0-9+/]{2,}={0,2}\s*")
+
+
+def _undo_base64(text: str) -> str:
+    """A body that is nothing but base64 lines, decoded when it decodes to readable UTF-8 text."""
+    stripped = text.strip()
+    if len(stripped) < 40 or not _BASE64_BODY.fullmatch(stripped):
+        return text
+    try:
+        decoded = base64.b64decode("".join(stripped.split()), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return text
+    readable = all(ch.isprintable() or ch in "\r\n\t" for ch in decoded)
+    return decoded if readable and " " in decoded else text
+
+
 #: a forwarded mail sent as a file ("Quote request.eml" as application/octet-stream)
 _MAIL_FILE_SUFFIXES = (".eml", ".msg")
 
@@ -253,14 +272,15 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
         if looks_binary(payload) and not (charset or "").lower().startswith(("utf-16", "utf-32")):
             continue  # an image or random bytes, whatever the part says: nothing the text readers can use
         if is_attachment:
-            if ctype in ("text/plain", "text/html"):
+            suffix = filename.lower().rpartition(".")[2]
+            if ctype in ("text/plain", "text/html") or suffix in _TEXT_FILE_SUFFIXES:
                 text = decode_bytes(payload, charset)
-                files.append(html_to_text(text) if ctype == "text/html" else text)
+                files.append(html_to_text(text) if ctype == "text/html" or suffix.startswith("htm") else text)
             continue
         if ctype == "text/html":
             htmls.append(decode_bytes(payload, charset))
         elif ctype.startswith("text/") or ctype.startswith("application/"):
-            plains.append(decode_bytes(payload, charset))
+            plains.append(_undo_base64(decode_bytes(payload, charset)))
     plain, html = "\n\n".join(plains), "\n".join(htmls)
     if files and not _CONTACT.search(plain) and not _CONTACT.search(html_to_text(html) if html else ""):
         plain = "\n\n".join([plain, *files]).strip()
@@ -368,6 +388,13 @@ def _split_thread(doc: MailDoc) -> MailDoc:
     if reply:
         head, quoted = text[: reply.start()], unquote(text[reply.end():])
         body, signature = split_signature(head)
+        writer = _WRITER.search(reply.group(0))
+        if not body.strip() and not signature.strip() and quoted.strip() and writer:
+            # nothing written above "On …, Ann Lee <ann@…> wrote:": the quoted mail is passed on, like a forward
+            original, signature = split_signature(quoted)
+            return _replace(doc, text=original, signature=signature, forwarded=True,
+                            sender_name=(writer["name"] or "").strip(' "') or None, sender_email=writer["addr"],
+                            reply_to=None, reply_to_name=None)
         return _replace(doc, text=body, signature=signature, quoted=quoted.strip())
     lines = text.rstrip().split("\n")
     k = len(lines)
@@ -378,6 +405,11 @@ def _split_thread(doc: MailDoc) -> MailDoc:
         return _replace(doc, text=body, signature=signature, quoted=unquote("\n".join(lines[k:])).strip())
     body, signature = split_signature(text)
     return _replace(doc, text=body, signature=signature)
+
+
+#: the writer a reply marker names: "Ann Lee <ann@example.com>"
+_WRITER = re.compile(r"(?:(?:^|[,\n]|\d:\d\d(?:\s*[ap]\.?m\.?)?)\s*(?:schrieb\s+|schreef\s+)?"
+                     r"(?P<name>[^<>\n,\d:]*?)\s*)?<(?P<addr>[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>", re.IGNORECASE)
 
 
 def _replace(doc: MailDoc, **changes: Any) -> MailDoc:

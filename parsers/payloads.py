@@ -283,6 +283,34 @@ def _direct_contact(obj: dict[str, Any]) -> bool:
     return False
 
 
+def _contact_beside(obj: dict[str, Any]) -> bool:
+    """A contact value beside a key: a plain one, or a list of them (``"email": [{"value": …}]``)."""
+    return _direct_contact(obj) or any(isinstance(v, list) and v and _contact_key(str(k)) is not None
+                                       for k, v in obj.items())
+
+
+def _contact_key(key: str) -> str | None:
+    """"email" or "phone" for such a key, plural too ("emails", "phones", "telefonos")."""
+    return next((found[0] for k in _singular([key.casefold()])
+                 if (found := lookup_label(k)) is not None and found[0] in ("email", "phone")), None)
+
+
+def _contact_list_slot(path: tuple[str, ...]) -> str | None:
+    """"email" or "phone" when a pair list sits under such a key: its labels are kinds (work, home, mobile)."""
+    keys = [p for p in path if not p.startswith("[")]
+    return _contact_key(keys[-1]) if keys else None
+
+
+def _lone_value(value: Any) -> Any:
+    """A value wrapped in objects of one key each (``{"textQuestionAnswer": {"answer": "Ann"}}``) as the value."""
+    inner = value
+    for _ in range(4):
+        if not (isinstance(inner, dict) and len(inner) == 1):
+            break
+        inner = next(iter(inner.values()))
+    return inner if inner is not value and not isinstance(inner, (dict, list)) else value
+
+
 def _scalar(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
@@ -318,9 +346,12 @@ class _Walker:
             pairs = pair_keys(node)
             if pairs:
                 label_key, value_key = pairs
+                kind_of = _contact_list_slot(path)
                 for k, item in enumerate(node):
                     label = _scalar(item.get(label_key))
-                    raw = item.get(value_key)
+                    raw = _lone_value(item.get(value_key))
+                    if kind_of and label and (lookup_loose(label) or ("",))[0] not in ("email", "phone"):
+                        label = kind_of  # {"emails": [{"label": "work", "value": …}]}: "work" is the address's kind
                     if isinstance(raw, dict) or (isinstance(raw, list) and any(isinstance(v, dict) for v in raw)):
                         # a webhook's change list ({"field": "leadgen", "value": {…}}): the value is a container
                         self.walk(raw, (*path, f"[{k}]"), depth + 1)
@@ -412,7 +443,7 @@ class _Walker:
             return
         if slot == "full_name" and not pair and key_tokens[-1:] == ["name"] and len(key_tokens) == 1:
             personish = bool(set(parent_tokens[-2:]) & _PERSONISH)
-            if not personish and not (siblings is not None and _direct_contact(
+            if not personish and not (siblings is not None and _contact_beside(
                     {k: v for k, v in siblings.items() if k != key})):
                 return
         personal = bool(set(parent_tokens) & _PERSONISH) or bool(set(key_tokens) & _PERSONISH - {"name"})

@@ -4,6 +4,7 @@ body, and an enquiry forwarded as an attached mail (message/rfc822 or an .eml fi
 
 from __future__ import annotations
 
+import base64
 from email.message import EmailMessage
 
 from tests.parsers.helpers import one
@@ -75,3 +76,30 @@ def test_an_eml_file_attached_as_bytes_is_read_as_a_forward() -> None:
                            filename="Quote for a fence.eml")
     lead = one(bytes(message), "lead.eml")
     assert lead["email"] == "w.okafor@example.org"
+
+
+def test_a_text_file_sent_as_bytes_is_read_by_its_name() -> None:
+    message = relay_mail("Attached.")
+    message.add_attachment(LINES.encode(), maintype="application", subtype="octet-stream", filename="lead.txt")
+    assert one(bytes(message), "lead.eml")["email"] == "w.okafor@example.org"
+
+
+def test_a_body_left_in_base64_is_decoded() -> None:
+    encoded = base64.encodebytes(LINES.encode()).decode()
+    raw = f"From: relay@forms.example\nTo: sales@ours.example\nSubject: New\nContent-Type: text/plain\n\n{encoded}"
+    lead = one(raw.encode(), "lead.eml")
+    assert (lead["email"], lead["phone"]) == ("w.okafor@example.org", "555-310-4478")
+
+
+def test_a_form_post_mailed_as_its_body() -> None:
+    body = "name=Wilhelmina+Okafor&email=w.okafor%40example.org&phone=555-310-4478&message=fence"
+    raw = f"From: relay@forms.example\nTo: sales@ours.example\nSubject: Form post\n\n{body}\n"
+    assert one(raw.encode(), "lead.eml")["email"] == "w.okafor@example.org"
+
+
+def test_a_reply_with_nothing_above_the_quote_passes_the_quoted_mail_on() -> None:
+    body = ("On Sun, Nov 29, 2026 at 9:00 AM Wilhelmina Okafor <w.okafor@example.org> wrote:\n"
+            "> Please quote a garden fence.\n> Wilhelmina\n")
+    raw = f"From: Tomas Rep <tomas@ours.example>\nTo: leads@ours.example\nSubject: Re: fence\n\n{body}"
+    lead = one(raw.encode(), "lead.eml")
+    assert (lead["full_name"], lead["email"]) == ("Wilhelmina Okafor", "w.okafor@example.org")
