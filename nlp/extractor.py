@@ -101,6 +101,8 @@ class Extractor:
             if note.kind == "text":
                 return self._extract_chat(note)
         read = read_structured(doc, self._templates)
+        if read.payload_prose:
+            return self._extract_chat(Document("text", read.payload_prose), whole=True)
         leads: list[ExtractedLead] = list(read.leads)
         if read.from_text:
             structured = leads[0] if leads else ExtractedLead()
@@ -142,7 +144,9 @@ class Extractor:
             return lead
         return ExtractedLead({**structured.fields, **gaps}, lead.others)
 
-    def _extract_chat(self, doc: Document) -> Extraction:
+    def _extract_chat(self, doc: Document, *, whole: bool = False) -> Extraction:
+        """A note read as chat intake reads it; ``whole``: as one lead, not split into blocks (a payload's
+        strings, one a line)."""
         text = doc.text
         pasted = pasted_mail(text)
         mail: ExtractedLead | None = None
@@ -154,7 +158,7 @@ class Extractor:
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
-        for block in split_chat(text):
+        for block in [text] if whole else split_chat(text):
             part = Document("text", block)
             read = read_structured(part, self._templates)
             vendor = vendor or read.vendor

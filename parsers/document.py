@@ -158,8 +158,8 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
     return Document("text", text)
 
 
-#: a form-encoded body (application/x-www-form-urlencoded): one line of at least four key=value pairs
-_FORM_ENCODED = re.compile(r"\s*[\w.\[\]%-]+=[^&\s]*(?:&[\w.\[\]%-]+=[^&\s]*){3,}\s*")
+#: a form-encoded body (application/x-www-form-urlencoded): one line of key=value pairs
+_FORM_ENCODED = re.compile(r"\s*[\w.\[\]%-]+=[^&\s]*(?:&[\w.\[\]%-]+=[^&\s]*)*\s*")
 #: a bracketed form key ("data[merges][FNAME]"): PHP's and Rails' nesting
 _FORM_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 
@@ -168,8 +168,11 @@ def _form_encoded(text: str) -> str | None:
     """A form-encoded body as the JSON object of its keys and values (the first value of a repeated key)."""
     if len(text) > 65536 or not _FORM_ENCODED.fullmatch(text):
         return None
+    found = parse_qsl(text.strip(), keep_blank_values=False)
+    if len(found) < 3 and not any(value.lstrip().startswith(("{", "[")) for _, value in found):
+        return None  # "a=b": no form post, unless a value is a JSON document (Slack's "payload=…")
     pairs: dict[str, Any] = {}
-    for key, value in parse_qsl(text.strip(), keep_blank_values=False):
+    for key, value in found:
         _nest(pairs, key, value)
     return json.dumps(pairs, ensure_ascii=False)
 

@@ -105,6 +105,31 @@ def labelled_lines(s: str) -> dict[str, str] | None:
     return out if contact >= 2 and 2 * len(out) >= len(lines) else None
 
 
+#: a string worth reading as prose: letters and a space or an address ("https://…" and ids are not)
+_PROSE = re.compile(r"[^\W\d_].*(?:\s|@)|@.*[^\W\d_]", re.DOTALL)
+_LINK = re.compile(r"^\s*(?:https?|ftp|urn|arn|gid|mailto)[:/]", re.IGNORECASE)
+#: at most this many strings of a payload are read as prose
+MAX_PROSE_STRINGS = 200
+
+
+def prose_of(data: Any) -> str:
+    """The strings of a parsed payload that read as prose, one a line: what the free-text reader is given when
+    no key names the lead ({"text": "New lead: Ann Lee, ann@…"}, a chat's messages)."""
+    out: list[str] = []
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack and len(out) < MAX_PROSE_STRINGS:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in reversed(node))
+        elif isinstance(node, str) and (_PROSE.search(node) or phone_shaped(node)) and not _LINK.match(node):
+            out.append(" ".join(node.split()))
+    return "\n".join(out)
+
+
 _QUESTION_PREFIX = re.compile(r"^(?:q|input|field|fld|element|question)[_-]?\d+[_-]+(?=[^\W\d_])", re.IGNORECASE)
 #: a key that is only a field number ("2", "1.3": Gravity Forms and kin), which says nothing of the value
 _NUMBERED_KEY = re.compile(r"^\d{1,4}(?:\.\d{1,3})?$")

@@ -283,6 +283,16 @@ def _direct_contact(obj: dict[str, Any]) -> bool:
     return False
 
 
+def _holds_email(obj: dict[str, Any], depth: int) -> bool:
+    """Whether an email address is among ``obj``'s values, or a few levels down (not under an agent's key)."""
+    for k, v in obj.items():
+        if isinstance(v, dict) and depth < 3 and not set(tokens(str(k))) & _DISTRACT and _holds_email(v, depth + 1):
+            return True
+        if isinstance(v, str) and "@" in v and (lookup_label(str(k)) or ("",))[0] == "email":
+            return True
+    return False
+
+
 def _contact_beside(obj: dict[str, Any]) -> bool:
     """A contact value beside a key: a plain one, or a list of them (``"email": [{"value": …}]``)."""
     return _direct_contact(obj) or any(isinstance(v, list) and v and _contact_key(str(k)) is not None
@@ -334,6 +344,8 @@ class _Walker:
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
         self.property: dict[str, tuple[str, str]] = {}
+        #: keys that sound like a property ("item") but hold a person's email: an envelope, not a property
+        self.envelopes: set[str] = set()
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
         if depth > MAX_DEPTH:
@@ -373,6 +385,8 @@ class _Walker:
 
     def _walk_dict(self, node: dict[str, Any], path: tuple[str, ...], depth: int) -> None:
         for key, value in node.items():
+            if isinstance(value, dict) and set(tokens(key)) & _PROPERTY and _holds_email(value, 0):
+                self.envelopes.add(key)  # a webhook's "data": {"item": {… "author": {"email": …}}}
             if isinstance(value, (dict, list)):
                 self.walk(value, (*path, key), depth + 1)
             else:
@@ -384,7 +398,7 @@ class _Walker:
               pair: bool = False) -> None:
         key = path[-1]
         parents = [p for p in path[:-1] if not p.startswith("[")]
-        parent_tokens = [t for p in parents for t in tokens(p)]
+        parent_tokens = [t for p in parents if p not in self.envelopes for t in tokens(p)]
         key_tokens = tokens(key)
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
@@ -488,6 +502,8 @@ class _Walker:
             return ("region", 20)
         if found is None and (key.rstrip().endswith("?") or len(key_tokens) >= 3):
             found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
+        if found is None and (slot := _contact_key(key)) is not None:
+            found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
         return found
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:

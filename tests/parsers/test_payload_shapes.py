@@ -107,3 +107,24 @@ def test_links_whose_text_does_not_spell_their_target() -> None:
             '<div>Phone: <a href="tel:+4741255018">Call now</a></div><a href="mailto:x@example.org">x@example.org</a>')
     assert html_to_text(html).split("\n") == [
         "Email: b.strand@example.no", "", "Phone: +4741255018", "x@example.org"]
+
+
+def test_plural_contact_keys_holding_lists() -> None:
+    payload = {"contact": {"Name": LEAD["full_name"], "Emails": [LEAD["email"]], "Phones": [LEAD["phone"]]}}
+    assert contact(one(json.dumps(payload), "hook.json")) == expected()
+
+
+def test_an_item_holding_a_persons_email_is_an_envelope_not_a_property() -> None:
+    hook = {"topic": "conversation.user.created", "data": {"item": {"type": "conversation", "source": {
+        "body": "<p>Pricing for 20 seats?</p>",
+        "author": {"type": "lead", "name": LEAD["full_name"], "email": LEAD["email"]}}}}}
+    fields = one(json.dumps(hook), "hook.json")
+    assert (fields["full_name"], fields["email"]) == (LEAD["full_name"], LEAD["email"])
+
+
+def test_a_short_form_post_and_a_json_payload_field() -> None:
+    assert contact(one(urlencode({"name": LEAD["full_name"], "email": LEAD["email"], "phone": LEAD["phone"]}),
+                       "hook.txt")) == expected()
+    body = urlencode({"payload": json.dumps({"name": LEAD["full_name"], "email": LEAD["email"],
+                                             "phone": LEAD["phone"]})})
+    assert contact(one(body, "hook.txt")) == expected()
