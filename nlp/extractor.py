@@ -100,6 +100,8 @@ class Extractor:
             note = load_document(normalise_chat(decode_bytes(message.raw)).encode("utf-8"), ".txt")
             if note.kind == "text":
                 return self._extract_chat(note)
+        if kind == "chat" and not doc.is_mail:
+            return self._note_or_payload(message)
         read = read_structured(doc, self._templates)
         if read.payload_prose:
             return self._extract_chat(Document("text", read.payload_prose), whole=True)
@@ -126,6 +128,17 @@ class Extractor:
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
+
+    def _note_or_payload(self, message: RawMessage) -> Extraction:
+        """A note that looks like markup or a payload ("<b>Ann Lee</b> …", "<Ann Lee> …", "[Lead] … [urgent]"):
+        read as the payload or page it seems to be, and as a note when that gives no lead or does not parse."""
+        try:
+            found: Extraction | None = self._extract(message, "message")
+        except ExtractionError:
+            found = None
+        if found is not None and found.leads:
+            return found
+        return self._extract_chat(Document("text", normalise_chat(decode_bytes(message.raw))))
 
     def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
         """A payload lead's free-text field (an SMS reply, a form's message) read by the free-text reader for
