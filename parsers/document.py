@@ -238,6 +238,10 @@ def _first_str(keys: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: an email address or a run of at least seven digits: what a text that carries a contact holds
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d(?:[\s()./-]{0,3}\d){6}")
+
+
 def _converted_attachment(content_type: str, filename: str, text: str) -> str | None:
     """A contact card or a CSV export as the JSON payload it is read as."""
     if is_card(content_type, filename):
@@ -256,6 +260,10 @@ def _from_mail(mail: MailDoc) -> Document:
             payloads.append(Payload("xml" if found == "xml" else "json", text, att.filename))
         elif converted := _converted_attachment(att.content_type, att.filename, text):
             payloads.append(Payload("json", converted, att.filename))
+    text = mail.text
+    if not payloads and mail.subject and _CONTACT.search(mail.subject) and not _CONTACT.search(
+            f"{text}\n{mail.signature}\n{mail.quoted}"):
+        text = f"{mail.subject}\n\n{text}"  # "New lead: Ann Lee, ann@…, 555-…" and an empty body: the subject is it
     body_kind = sniff_text(mail.text)
     kind: Kind = "text"
     if body_kind == "xml" or body_kind == "json":
@@ -266,7 +274,7 @@ def _from_mail(mail: MailDoc) -> Document:
         kind = "json"
     return Document(
         kind=kind,
-        text=mail.text,
+        text=text,
         html=mail.html,
         subject=mail.subject,
         sender_name=mail.sender_name,

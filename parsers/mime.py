@@ -29,6 +29,7 @@ from typing import Any
 
 import mailparser
 
+from parsers.attachments import calendar_text, is_calendar
 from parsers.html import html_to_text
 from parsers.limits import clip_mail, drop_controls, looks_binary
 from parsers.quotes import (
@@ -271,6 +272,11 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
         charset = part.get_content_charset()
         if looks_binary(payload) and not (charset or "").lower().startswith(("utf-16", "utf-32")):
             continue  # an image or random bytes, whatever the part says: nothing the text readers can use
+        if is_calendar(ctype, filename):
+            # a booking's invitation: its notes and attendees, read when the body holds no contact
+            if event := calendar_text(decode_bytes(payload, charset)):
+                files.append(event)
+            continue
         if is_attachment:
             suffix = filename.lower().rpartition(".")[2]
             if ctype in ("text/plain", "text/html") or suffix in _TEXT_FILE_SUFFIXES:

@@ -63,3 +63,11 @@ def test_an_address_spelled_against_harvesters(extractor: Extractor, spelled: st
 def test_at_and_a_dotted_word_are_no_address(extractor: Extractor) -> None:
     text = "Saoirse Kavanagh +353 86 555 0173, meet her at home.Then send the quote"
     assert note(extractor, text)[0][1] is None
+
+
+def test_a_lead_in_the_subject_of_an_empty_mail(extractor: Extractor) -> None:
+    raw = ("From: Portal <alerts@portal.example>\nTo: sales@ours.example\n"
+           "Subject: New lead: Saoirse Kavanagh, saoirse.k@example.ie, +353 86 555 0173\n\n\n")
+    result = extractor.extract(RawMessage(raw.encode(), "file", name_hint="lead.eml"))
+    assert [(lead.value("email"), lead.value("phone")) for lead in result.leads] == [
+        ("saoirse.k@example.ie", "+353 86 555 0173")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from email.message import EmailMessage
 
-from tests.parsers.helpers import one
+from tests.parsers.helpers import one, structured
 
 ROWS = (
     "<table><tr><td>Name</td><td>Wilhelmina Okafor</td></tr>"
@@ -103,3 +103,27 @@ def test_a_reply_with_nothing_above_the_quote_passes_the_quoted_mail_on() -> Non
     raw = f"From: Tomas Rep <tomas@ours.example>\nTo: leads@ours.example\nSubject: Re: fence\n\n{body}"
     lead = one(raw.encode(), "lead.eml")
     assert (lead["full_name"], lead["email"]) == ("Wilhelmina Okafor", "w.okafor@example.org")
+
+
+INVITE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Site visit\r\nDTSTART:20261202T150000Z\r\n"
+    "DESCRIPTION:Phone: 555-310-4478\\nNotes: back garden fence\r\n"
+    "ORGANIZER;CN=Ours Fencing:mailto:calendar@ours.example\r\n"
+    "ATTENDEE;CN=Wilhelmina Okafor;ROLE=REQ-PARTICIPANT:mailto:w.okafor@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_a_booking_invitation_under_a_bare_body_gives_its_attendee() -> None:
+    message = relay_mail("A new event was booked.")
+    message.add_attachment(INVITE.encode(), maintype="text", subtype="calendar", filename="invite.ics")
+    lead = one(bytes(message), "lead.eml")
+    assert (lead["full_name"], lead["email"], lead["phone"]) == (
+        "Wilhelmina Okafor", "w.okafor@example.org", "555-310-4478")
+
+
+def test_a_broken_invitation_is_no_lead_and_no_crash() -> None:
+    message = relay_mail("A new event was booked.")
+    message.add_attachment(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n\x00garbage", maintype="text", subtype="calendar",
+                           filename="invite.ics")
+    _, leads = structured(bytes(message), "lead.eml")
+    assert [lead.value("email") for lead in leads] == ["relay@forms.example"]  # the relay's From, nothing more
