@@ -154,7 +154,7 @@ def reshape(obj: Any, depth: int = 0) -> Any:
         table = _table_rows(obj[0] if obj else None, obj[1:])
         if table is not None:
             return [reshape(v, depth + 1) for v in table]
-        if (pairs := _key_value_rows(obj)) is not None:
+        if (pairs := _key_value_rows(obj)) is not None or (pairs := _one_key_items(obj)) is not None:
             return reshape(pairs, depth + 1)
         return [reshape(v, depth + 1) for v in obj]
     if not isinstance(obj, dict):
@@ -212,6 +212,16 @@ def _key_value_rows(items: list[Any]) -> dict[str, Any] | None:
     for key, value in items:
         out.setdefault(key, value)
     return out
+
+
+def _one_key_items(items: list[Any]) -> dict[str, Any] | None:
+    """``[{"Name": "Ann"}, {"Email": "ann@…"}]``: one-key objects with distinct keys, most of them labels, as a dict."""
+    if len(items) < 2 or not all(isinstance(x, dict) and len(x) == 1 for x in items):
+        return None
+    keys = [next(iter(x)) for x in items]
+    if len(set(keys)) != len(keys) or 2 * sum(1 for k in keys if lookup_label(str(k))) < len(keys):
+        return None
+    return {str(k): x[k] for k, x in zip(keys, items, strict=True)}
 
 
 def _columns_and_rows(obj: dict[str, Any]) -> dict[str, Any]:

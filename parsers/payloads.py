@@ -478,6 +478,8 @@ class _Walker:
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
         if parents and " ".join(key_tokens) in _NUMBER_KEYS and _singular(tokens(parents[-1])) & _PHONE_PARENTS:
             return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
+        if parents and key_tokens in (["address"], ["value"], ["addr"]) and _contact_key(parents[-1]) == "email":
+            return ("email", 20)  # {"emails": [{"address": …}]}: an email address, not a street
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
             joined = " ".join(stripped)

@@ -128,3 +128,14 @@ def test_a_short_form_post_and_a_json_payload_field() -> None:
     body = urlencode({"payload": json.dumps({"name": LEAD["full_name"], "email": LEAD["email"],
                                              "phone": LEAD["phone"]})})
     assert contact(one(body, "hook.txt")) == expected()
+
+
+def test_email_lists_whose_items_say_address() -> None:
+    client = {"firstName": "Berenike", "lastName": "Strand", "emails": [{"address": LEAD["email"], "primary": True}],
+              "phones": [{"number": LEAD["phone"], "primary": True}]}
+    assert contact(one(json.dumps({"topic": "CLIENT_CREATE", "client": client}), "hook.json")) == expected()
+
+
+def test_a_list_of_one_key_objects() -> None:
+    fields = [{"Name": LEAD["full_name"]}, {"Email": LEAD["email"]}, {"Phone": LEAD["phone"]}]
+    assert contact(one(json.dumps({"fields": fields}), "hook.json")) == expected()
