@@ -57,6 +57,8 @@ def html_to_text(html: str | bytes) -> str:
         if event == "start":
             if tag in _SKIP_TAGS:
                 skip += 1
+            elif tag == "input" and not skip and (field := _input_field(el)):
+                out.append(f"\n{field}\n")
             elif tag == "a" and not skip and (target := _link_target(el)):
                 out.append(target)
                 targets.append(el)
@@ -98,6 +100,21 @@ def html_to_text(html: str | bytes) -> str:
 
 
 _DIGITS = re.compile(r"\d")
+
+
+#: input types whose value is never something the sender typed about themselves
+_NO_ANSWER_INPUTS = frozenset({"hidden", "submit", "button", "reset", "image", "password", "file"})
+
+
+def _input_field(el: etree._Element) -> str | None:
+    """A filled form field sent as the form itself (``<input name="email" value="ann@…">``) as "email: ann@…";
+    None for a hidden, button or unchecked field, or one without a value."""
+    kind = str(el.get("type") or "text").lower()
+    value = " ".join(str(el.get("value") or "").split())
+    if not value or kind in _NO_ANSWER_INPUTS or (kind in ("checkbox", "radio") and el.get("checked") is None):
+        return None
+    label = str(el.get("aria-label") or el.get("placeholder") or el.get("name") or el.get("id") or "").strip()
+    return f"{label}: {value}" if label else value
 
 
 def _link_target(el: etree._Element) -> str | None:

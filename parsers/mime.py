@@ -161,6 +161,8 @@ def parse_mail(raw: bytes) -> MailDoc:
     reply_to_name, reply_to_addr = email.utils.parseaddr(_decode_header(msg.get("Reply-To")) or "")
     reply_to = drop_controls(reply_to_addr) or None
     plain, html = _bodies(msg, attachments)
+    if not plain.strip() and not html:
+        plain = _fields_as_headers(msg)
     text = plain
     html_text = html_to_text(html) if html else ""
     if html and _html_richer(plain, html_text):
@@ -260,6 +262,8 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
         if part.is_multipart():
             continue
         ctype = (part.get_content_type() or "text/plain").lower()
+        if ctype.startswith("multipart/"):
+            ctype = "text/plain"  # a multipart without a boundary: its body is all there is
         disposition = str(part.get("Content-Disposition") or "").lower()
         payload = _payload(part)
         filename = part.get_filename() or ""
@@ -291,6 +295,24 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
     if files and not _CONTACT.search(plain) and not _CONTACT.search(html_to_text(html) if html else ""):
         plain = "\n\n".join([plain, *files]).strip()
     return plain, html
+
+
+#: header names a mail system writes; any other "Name: value" line in the header block is a body line
+_SYSTEM_HEADERS = frozenset({
+    "from", "to", "cc", "bcc", "subject", "date", "received", "return-path", "mime-version", "message-id",
+    "delivered-to", "reply-to", "sender", "in-reply-to", "references", "envelope-to", "user-agent", "importance",
+    "thread-topic", "thread-index", "priority", "precedence", "organization", "keywords", "comments", "errors-to",
+    "disposition-notification-to", "accept-language", "auto-submitted", "feedback-id", "bounces-to", "received-spf",
+})
+_SYSTEM_PREFIXES = ("x-", "content-", "list-", "arc-", "dkim-", "authentication-", "resent-", "return-", "ms-")
+
+
+def _fields_as_headers(msg: email.message.Message) -> str:
+    """The body of a mail written without the blank line after its headers ("Subject: …" then "Name: Ann"):
+    the header block's lines that no mail system writes, as "Label: value" lines."""
+    lines = [f"{name}: {_decode_header(value) or ''}" for name, value in msg.items()
+             if name.lower() not in _SYSTEM_HEADERS and not name.lower().startswith(_SYSTEM_PREFIXES)]
+    return "\n".join(lines) if len(lines) >= 2 else ""
 
 
 def _payload(part: email.message.Message) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from email.message import EmailMessage
 
+from parsers.html import html_to_text
 from tests.parsers.helpers import one, structured
 
 ROWS = (
@@ -127,3 +128,26 @@ def test_a_broken_invitation_is_no_lead_and_no_crash() -> None:
                            filename="invite.ics")
     _, leads = structured(bytes(message), "lead.eml")
     assert [lead.value("email") for lead in leads] == ["relay@forms.example"]  # the relay's From, nothing more
+
+
+def test_a_mail_without_the_blank_line_after_its_headers() -> None:
+    raw = ("From: Form Relay <relay@forms.example>\nTo: sales@ours.example\nSubject: New submission\n"
+           "Date: Mon, 30 Nov 2026 10:00:00 +0000\n" + LINES)
+    lead = one(raw.encode(), "lead.eml")
+    assert (lead["full_name"], lead["email"], lead["phone"]) == (
+        "Wilhelmina Okafor", "w.okafor@example.org", "555-310-4478")
+
+
+def test_a_multipart_mail_without_a_boundary_keeps_its_body() -> None:
+    raw = ("From: relay@forms.example\nTo: sales@ours.example\nSubject: New\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed\n\n" + LINES)
+    assert one(raw.encode(), "lead.eml")["email"] == "w.okafor@example.org"
+
+
+def test_a_form_sent_with_its_filled_inputs() -> None:
+    html = ('<form><input name="name" value="Wilhelmina Okafor"><input type="hidden" name="utm" value="ads">'
+            '<input type="email" name="email" value="w.okafor@example.org"><input type="submit" value="Send">'
+            '<input type="checkbox" name="newsletter" value="yes"></form>')
+    assert html_to_text(html).split("\n") == ["name: Wilhelmina Okafor", "", "email: w.okafor@example.org"]
+    raw = f"From: relay@forms.example\nTo: sales@ours.example\nSubject: New\nContent-Type: text/html\n\n{html}"
+    assert one(raw.encode(), "lead.eml")["email"] == "w.okafor@example.org"
