@@ -27,6 +27,7 @@ import defusedxml.ElementTree as DET
 from lxml import etree
 
 from parsers.fields import Collector, clean_value
+from parsers.json_shapes import labelled_lines
 from parsers.lead import ExtractionError, RefusedInput
 from parsers.limits import MAX_XML_TAGS, too_many_tags
 from parsers.payloads import read_json
@@ -346,7 +347,11 @@ def _leaf_obj(el: Any, depth: int) -> Any:
     attrs = {str(k).rsplit("}", 1)[-1]: str(v) for k, v in el.attrib.items()}
     if {k.lower() for k in attrs} & _FIELD_ATTRS and (text or any(k.lower() == "value" for k in attrs)):
         return {**attrs, "value": text} if text else attrs
+    if not text.strip() and len(attrs) >= 2:
+        return attrs  # <lead name="Ann Lee" email="ann@…"/>
     inner = text.strip()
+    if labelled_lines(inner) is not None:
+        return text  # HTML rows ("<p>Name: Ann<br/>Email: …"): read as the lines they are
     if depth < 30 and inner.startswith("<") and inner.endswith(">") and len(inner) < 1_000_000:
         try:
             root = parse_xml(inner)

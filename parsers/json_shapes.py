@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 from parsers.html import html_to_text
 from parsers.labels.lookup import lookup_label
@@ -55,6 +57,8 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
         s = obj.strip()
         if (inner := _base64_json(s)) is not None:
             return decode_nested(inner, depth + 1)  # a Pub/Sub push's "data": JSON in base64
+        if (s := _unescaped(s)) != obj.strip():
+            obj = s
         if (rows := labelled_lines(s)) is not None:
             return rows  # a submission sent as one string of "Label: value" lines (or an HTML table)
         if len(s) > 1 and s[0] in "{[":
@@ -65,6 +69,22 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
                 found = salvage(s) if looks_salvageable(s) else None
                 return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PLUS_WORDS = re.compile(r"[^\W\d_]+(?:\+[^\W\d_]+)+")
+
+
+def _unescaped(s: str) -> str:
+    """A value sent still escaped: HTML entities ("ann&#64;example.com") or form encoding ("ann%40example.com",
+    "Ann+Lee") decoded; any other string as it is."""
+    if "&" in s and _ENTITY.search(s):
+        s = " ".join(html.unescape(s).split()) if len(s) < 2000 else s
+    if (" " not in s and len(s) < 200 and not any(ch in s for ch in "/?=&")
+            and (_PERCENT.search(s) or _PLUS_WORDS.fullmatch(s))):  # a value, never a link or a query
+        s = unquote_plus(s)
+    return s
 
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")

@@ -362,7 +362,7 @@ class _Walker:
                 for k, item in enumerate(node):
                     label = _scalar(item.get(label_key))
                     raw = _lone_value(item.get(value_key))
-                    if kind_of and label and (lookup_loose(label) or ("",))[0] not in ("email", "phone"):
+                    if kind_of and label and lookup_loose(label) is None:
                         label = kind_of  # {"emails": [{"label": "work", "value": …}]}: "work" is the address's kind
                     if isinstance(raw, dict) or (isinstance(raw, list) and any(isinstance(v, dict) for v in raw)):
                         # a webhook's change list ({"field": "leadgen", "value": {…}}): the value is a container
@@ -478,8 +478,11 @@ class _Walker:
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
         if parents and " ".join(key_tokens) in _NUMBER_KEYS and _singular(tokens(parents[-1])) & _PHONE_PARENTS:
             return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
-        if parents and key_tokens in (["address"], ["value"], ["addr"]) and _contact_key(parents[-1]) == "email":
+        if parents and key_tokens in (["address"], ["addr"]) and _contact_key(parents[-1]) == "email":
             return ("email", 20)  # {"emails": [{"address": …}]}: an email address, not a street
+        if parents and key_tokens == ["value"] and (own := lookup_label(parents[-1]) or (
+                (slot, 20) if (slot := _contact_key(parents[-1])) else None)) is not None:
+            return own  # {"email": {"type": "email_text_input", "value": …}}: the field its parent names
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
             joined = " ".join(stripped)

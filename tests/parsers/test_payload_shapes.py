@@ -139,3 +139,33 @@ def test_email_lists_whose_items_say_address() -> None:
 def test_a_list_of_one_key_objects() -> None:
     fields = [{"Name": LEAD["full_name"]}, {"Email": LEAD["email"]}, {"Phone": LEAD["phone"]}]
     assert contact(one(json.dumps({"fields": fields}), "hook.json")) == expected()
+
+
+def test_values_sent_still_escaped() -> None:
+    payload = {"name": "Berenike+Strand", "email": "b.strand&#64;example.no", "phone": "%2B47%20412%2055%20018"}
+    assert contact(one(json.dumps(payload), "hook.json")) == expected()
+
+
+def test_an_xml_element_whose_attributes_are_the_lead() -> None:
+    xml = '<?xml version="1.0"?><lead name="Berenike Strand" email="b.strand@example.no" phone="+47 412 55 018"/>'
+    assert contact(one(xml, "lead.xml")) == expected()
+
+
+def test_escaped_html_rows_in_an_xml_leaf() -> None:
+    xml = ('<?xml version="1.0"?><entry xmlns="http://www.w3.org/2005/Atom"><title>Lead</title><content type="html">'
+           '&lt;p&gt;Name: Berenike Strand&lt;br/&gt;Email: b.strand@example.no&lt;br/&gt;Phone: +47 412 55 018'
+           '&lt;/p&gt;</content></entry>')
+    assert contact(one(xml, "lead.xml")) == expected()
+
+
+def test_cells_named_by_attribute_under_a_phone_like_key() -> None:
+    xml = ('<?xml version="1.0"?><response><row><cell name="Name">Berenike Strand</cell>'
+           '<cell name="Email">b.strand@example.no</cell><cell name="Phone">+47 412 55 018</cell></row></response>')
+    assert contact(one(xml, "lead.xml")) == expected()
+
+
+def test_a_field_object_whose_value_key_says_value() -> None:
+    state = {"b1": {"name": {"type": "plain_text_input", "value": LEAD["full_name"]}},
+             "b2": {"email": {"type": "email_text_input", "value": LEAD["email"]}},
+             "b3": {"phone": {"type": "plain_text_input", "value": LEAD["phone"]}}}
+    assert contact(one(json.dumps({"view": {"state": {"values": state}}}), "hook.json")) == expected()
