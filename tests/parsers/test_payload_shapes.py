@@ -9,6 +9,8 @@ import base64
 import json
 from urllib.parse import urlencode
 
+import pytest
+
 from parsers.html import html_to_text
 from tests.parsers.helpers import one
 
@@ -89,19 +91,6 @@ def test_bracketed_form_keys_are_nested() -> None:
     assert contact(one(body, "hook.txt")) == expected()
 
 
-def test_xml_fields_named_by_attributes() -> None:
-    xml = ('<?xml version="1.0"?><Lead><Field name="FullName" value="Berenike Strand"/>'
-           '<Field name="Email" value="b.strand@example.no"/><Field name="Phone">+47 412 55 018</Field></Lead>')
-    assert contact(one(xml, "lead.xml")) == expected()
-
-
-def test_xml_held_in_a_cdata_leaf_of_an_envelope() -> None:
-    xml = ('<?xml version="1.0"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>'
-           '<SubmitLead><leadXml><![CDATA[<lead><name>Berenike Strand</name><email>b.strand@example.no</email>'
-           '<phone>+47 412 55 018</phone></lead>]]></leadXml></SubmitLead></soap:Body></soap:Envelope>')
-    assert contact(one(xml, "lead.xml")) == expected()
-
-
 def test_links_whose_text_does_not_spell_their_target() -> None:
     html = ('<div>Email: <a href="mailto:b.strand@example.no?subject=Hi">Send an <b>email</b></a></div>'
             '<div>Phone: <a href="tel:+4741255018">Call now</a></div><a href="mailto:x@example.org">x@example.org</a>')
@@ -146,26 +135,33 @@ def test_values_sent_still_escaped() -> None:
     assert contact(one(json.dumps(payload), "hook.json")) == expected()
 
 
-def test_an_xml_element_whose_attributes_are_the_lead() -> None:
-    xml = '<?xml version="1.0"?><lead name="Berenike Strand" email="b.strand@example.no" phone="+47 412 55 018"/>'
-    assert contact(one(xml, "lead.xml")) == expected()
-
-
-def test_escaped_html_rows_in_an_xml_leaf() -> None:
-    xml = ('<?xml version="1.0"?><entry xmlns="http://www.w3.org/2005/Atom"><title>Lead</title><content type="html">'
-           '&lt;p&gt;Name: Berenike Strand&lt;br/&gt;Email: b.strand@example.no&lt;br/&gt;Phone: +47 412 55 018'
-           '&lt;/p&gt;</content></entry>')
-    assert contact(one(xml, "lead.xml")) == expected()
-
-
-def test_cells_named_by_attribute_under_a_phone_like_key() -> None:
-    xml = ('<?xml version="1.0"?><response><row><cell name="Name">Berenike Strand</cell>'
-           '<cell name="Email">b.strand@example.no</cell><cell name="Phone">+47 412 55 018</cell></row></response>')
-    assert contact(one(xml, "lead.xml")) == expected()
-
-
 def test_a_field_object_whose_value_key_says_value() -> None:
     state = {"b1": {"name": {"type": "plain_text_input", "value": LEAD["full_name"]}},
              "b2": {"email": {"type": "email_text_input", "value": LEAD["email"]}},
              "b3": {"phone": {"type": "plain_text_input", "value": LEAD["phone"]}}}
     assert contact(one(json.dumps({"view": {"state": {"values": state}}}), "hook.json")) == expected()
+
+
+XML_SHAPES = [
+    # fields named by attributes
+    ('<?xml version="1.0"?><Lead><Field name="FullName" value="Berenike Strand"/>'
+     '<Field name="Email" value="b.strand@example.no"/><Field name="Phone">+47 412 55 018</Field></Lead>'),
+    # XML held in a CDATA leaf of an envelope
+    ('<?xml version="1.0"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>'
+     '<SubmitLead><leadXml><![CDATA[<lead><name>Berenike Strand</name><email>b.strand@example.no</email>'
+     '<phone>+47 412 55 018</phone></lead>]]></leadXml></SubmitLead></soap:Body></soap:Envelope>'),
+    # an element whose attributes are the lead
+    '<?xml version="1.0"?><lead name="Berenike Strand" email="b.strand@example.no" phone="+47 412 55 018"/>',
+    # escaped HTML rows in a leaf
+    ('<?xml version="1.0"?><entry xmlns="http://www.w3.org/2005/Atom"><title>Lead</title><content type="html">'
+     '&lt;p&gt;Name: Berenike Strand&lt;br/&gt;Email: b.strand@example.no&lt;br/&gt;Phone: +47 412 55 018'
+     '&lt;/p&gt;</content></entry>'),
+    # cells named by attribute under a phone-like key ("cell")
+    ('<?xml version="1.0"?><response><row><cell name="Name">Berenike Strand</cell>'
+     '<cell name="Email">b.strand@example.no</cell><cell name="Phone">+47 412 55 018</cell></row></response>'),
+]
+
+
+@pytest.mark.parametrize("xml", XML_SHAPES)
+def test_xml_shapes(xml: str) -> None:
+    assert contact(one(xml, "lead.xml")) == expected()
