@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from spacy.language import Language
@@ -25,7 +26,7 @@ from nlp.names import name_shaped
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import is_plan
-from parsers.document import Document, load_document
+from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage
@@ -89,6 +90,9 @@ class Extractor:
         Raises only ``ExtractionError`` for input that cannot be read (binary, refused XML, invalid JSON…).
         """
         try:
+            if kind is None and message.channel != "slack" and is_saved_mail(message.raw, message.name_hint):
+                # a raw MIME mail saved as a .txt file: read as the mail it is (its parts decoded), not as a note
+                return self._extract(replace(message, name_hint=None), "message")
             return self._extract(message, kind or _kind_of(message))
         except RecursionError as exc:
             raise ExtractionError("input nested too deeply to read") from exc

@@ -100,6 +100,17 @@ def looks_like_mail(data: bytes, name_hint: str | None = None) -> bool:
     return known >= 2
 
 
+_MIME_HEADER = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding):", re.IGNORECASE | re.MULTILINE)
+
+
+def is_saved_mail(data: bytes, name_hint: str | None = None) -> bool:
+    """A raw MIME mail saved as a text file: a mail's header block (with its MIME headers) under a ``.txt`` name."""
+    if not (name_hint or "").lower().endswith(".txt") or not looks_like_mail(data):
+        return False
+    head = data[:16384].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return bool(_MIME_HEADER.search(head))
+
+
 def sniff_text(text: str) -> Kind:
     s = text.lstrip("\ufeff \t\r\n")
     if s[:1] in ("{", "[") and s.rstrip()[-1:] in ("}", "]"):

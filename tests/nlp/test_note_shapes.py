@@ -4,6 +4,8 @@ on lines of their own (one lead, not three)."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from nlp.extractor import Extractor
@@ -71,3 +73,17 @@ def test_a_lead_in_the_subject_of_an_empty_mail(extractor: Extractor) -> None:
     result = extractor.extract(RawMessage(raw.encode(), "file", name_hint="lead.eml"))
     assert [(lead.value("email"), lead.value("phone")) for lead in result.leads] == [
         ("saoirse.k@example.ie", "+353 86 555 0173")]
+
+
+def test_a_raw_mail_saved_as_a_text_file_is_read_as_the_mail(extractor: Extractor) -> None:
+    body = base64.encodebytes(b"Name: Saoirse Kavanagh\nEmail: saoirse.k@example.ie\nPhone: +353 86 555 0173\n")
+    raw = (b"From: Web Form <noreply@forms.example>\nTo: sales@ours.example\nSubject: New lead\nMIME-Version: 1.0\n"
+           b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + body)
+    result = extractor.extract(RawMessage(raw, "file", name_hint="saved.txt"))
+    assert [(lead.value("full_name"), lead.value("email"), lead.value("phone")) for lead in result.leads] == WANT
+
+
+def test_a_note_with_a_pasted_mail_stays_a_note(extractor: Extractor) -> None:
+    text = ("lead from the website, see below\n\nFrom: Saoirse Kavanagh <saoirse.k@example.ie>\nSubject: quote\n\n"
+            "Please call me on +353 86 555 0173.\n")
+    assert note(extractor, text)[0][1] == "saoirse.k@example.ie"
