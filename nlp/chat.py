@@ -67,8 +67,27 @@ def normalise_chat(text: str) -> str:
         text = _STYLE.sub(lambda m: m["inner"], text)
     text = _BULLET.sub("", text)
     text = html.unescape(text)
+    text = _SPELLED_EMAIL.sub(_spelled_email, text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_AT = r"(?:\s*[(\[{<]\s*(?:at|ät|arroba|chiocciola|apenstaartje|klammeraffe)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+)"
+_DOT_WORD = r"(?:dot|punkt|punto|ponto|point|punt)"
+_SPELLED_DOT = rf"(?:\s*[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]\s*|\s+{_DOT_WORD}\s+)"
+_DOT = rf"(?:{_SPELLED_DOT}|\.)"
+#: an address spelled out against harvesters: "ann.lee (at) example (dot) com", "ann at example dot com"
+_SPELLED_EMAIL = re.compile(rf"(?<![\w.@])([\w+-]+(?:\.[\w+-]+)*){_AT}([\w-]+(?:{_DOT}[\w-]+)*{_DOT}([a-z]{{2,6}}))\b",
+                            re.IGNORECASE)
+
+
+def _spelled_email(m: re.Match[str]) -> str:
+    """The address, when it was spelled with a bracketed "(at)" or with a spelled-out "dot" in its domain."""
+    bracketed = any(ch in m.group(0) for ch in "([{<")
+    if not bracketed and not re.search(_SPELLED_DOT, m[2], re.IGNORECASE):
+        return m.group(0)  # "meet Ann at home.Then": no spelled dot, no brackets — words, not an address
+    domain = re.sub(_DOT, ".", m[2], flags=re.IGNORECASE)
+    return f"{m[1]}@{domain}"
 
 
 def _link_text(m: re.Match[str]) -> str:
@@ -104,7 +123,7 @@ def _blocks(text: str) -> list[str]:
     with_contact = [line for line in lines if has_contact(line)]
     if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
             and not any(line.startswith(">") for line in with_contact)
-            and all(has_contact(line) for line in lines[1:])):
+            and all(has_contact(line) for line in lines[1:]) and not any(_bare_contact(line) for line in lines)):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
     if not pasted_mail and len(lines) <= 2:
         inline = _inline_leads(text)
@@ -145,6 +164,13 @@ def _inline_leads(text: str) -> list[str]:
     if all(has_contact(b) for b in blocks) and not has_contact(text[: opens[0]]):
         return blocks
     return []
+
+
+def _bare_contact(line: str) -> bool:
+    """A line that is only an address or a number ("> ann@example.com", "555-123-9876"): part of the lead
+    above it, never a lead of its own."""
+    rest = _PHONE_SHAPE.sub(" ", EMAIL.sub(" ", line))
+    return has_contact(line) and not any(ch.isalpha() for ch in rest)
 
 
 def has_contact(text: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from spacy.language import Language
@@ -26,7 +27,7 @@ from nlp.org_sides import is_recipients_firm
 from nlp.pipeline import build_nlp
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import DAY_LEVEL, is_plan
-from parsers.document import Document, load_document
+from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
@@ -93,6 +94,9 @@ class Extractor:
         Raises only ``ExtractionError`` for input that cannot be read (binary, refused XML, invalid JSON…).
         """
         try:
+            if kind is None and message.channel != "slack" and is_saved_mail(message.raw, message.name_hint):
+                # a raw MIME mail saved as a .txt file: read as the mail it is (its parts decoded), not as a note
+                return self._extract(replace(message, name_hint=None), "message")
             return self._extract(message, kind or _kind_of(message))
         except RecursionError as exc:
             raise ExtractionError("input nested too deeply to read") from exc
@@ -104,7 +108,11 @@ class Extractor:
             note = load_document(normalise_chat(decode_bytes(message.raw)).encode("utf-8"), ".txt")
             if note.kind == "text":
                 return self._extract_chat(note)
+        if kind == "chat" and not doc.is_mail:
+            return self._note_or_payload(message)
         read = read_structured(doc, self._templates)
+        if read.payload_prose:
+            return self._extract_chat(Document("text", read.payload_prose), whole=True)
         leads: list[ExtractedLead] = list(read.leads)
         if read.from_text:
             structured = leads[0] if leads else ExtractedLead()
@@ -129,6 +137,17 @@ class Extractor:
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
+
+    def _note_or_payload(self, message: RawMessage) -> Extraction:
+        """A note that looks like markup or a payload ("<b>Ann Lee</b> …", "<Ann Lee> …", "[Lead] … [urgent]"):
+        read as the payload or page it seems to be, and as a note when that gives no lead or does not parse."""
+        try:
+            found: Extraction | None = self._extract(message, "message")
+        except ExtractionError:
+            found = None
+        if found is not None and found.leads:
+            return found
+        return self._extract_chat(Document("text", normalise_chat(decode_bytes(message.raw))))
 
     def _with_payload_prose(self, lead: ExtractedLead) -> ExtractedLead:
         """A payload lead's free text read for what the structured keys lack: the prospect's own words first,
@@ -165,7 +184,9 @@ class Extractor:
                 and DAY_LEVEL not in v.flags}
         return lead.with_fields({**lead.fields, **gaps}) if gaps else lead
 
-    def _extract_chat(self, doc: Document) -> Extraction:
+    def _extract_chat(self, doc: Document, *, whole: bool = False) -> Extraction:
+        """A note read as chat intake reads it; ``whole``: as one lead, not split into blocks (a payload's
+        strings, one a line)."""
         text = doc.text
         pasted = pasted_mail(text)
         mail: ExtractedLead | None = None
@@ -177,7 +198,7 @@ class Extractor:
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
-        for block in split_chat(text):
+        for block in [text] if whole else split_chat(text):
             part = Document("text", block)
             read = read_structured(part, self._templates)
             vendor = vendor or read.vendor

@@ -27,6 +27,7 @@ import defusedxml.ElementTree as DET
 from lxml import etree
 
 from parsers.fields import Collector, clean_value
+from parsers.json_shapes import labelled_lines
 from parsers.lead import ExtractionError, RefusedInput
 from parsers.limits import MAX_XML_TAGS, too_many_tags
 from parsers.payloads import read_json
@@ -322,7 +323,7 @@ def _to_obj(el: Any, depth: int = 0) -> Any:
     """An element as JSON-like data: children by tag (repeated tags become lists), leaves as text."""
     children = [c for c in el if _local(c)]
     if not children or depth > 30:
-        return _text(el)
+        return _leaf_obj(el, depth)
     out: dict[str, Any] = {}
     for c in children:
         value = _to_obj(c, depth + 1)
@@ -334,3 +335,27 @@ def _to_obj(el: Any, depth: int = 0) -> Any:
         else:
             out[key] = value
     return out
+
+
+#: attributes that name the field an element holds (``<Field name="Email" value="…"/>``, ``<field id="phone">``)
+_FIELD_ATTRS = frozenset({"name", "id", "key", "field", "label", "fieldname", "field_name"})
+
+
+def _leaf_obj(el: Any, depth: int) -> Any:
+    """A leaf's text; the field and value its attributes give; or the XML document its text holds (CDATA)."""
+    text = _text(el)
+    attrs = {str(k).rsplit("}", 1)[-1]: str(v) for k, v in el.attrib.items()}
+    if {k.lower() for k in attrs} & _FIELD_ATTRS and (text or any(k.lower() == "value" for k in attrs)):
+        return {**attrs, "value": text} if text else attrs
+    if not text.strip() and len(attrs) >= 2:
+        return attrs  # <lead name="Ann Lee" email="ann@…"/>
+    inner = text.strip()
+    if labelled_lines(inner) is not None:
+        return text  # HTML rows ("<p>Name: Ann<br/>Email: …"): read as the lines they are
+    if depth < 30 and inner.startswith("<") and inner.endswith(">") and len(inner) < 1_000_000:
+        try:
+            root = parse_xml(inner)
+        except ExtractionError:
+            return text
+        return {_local(root): _to_obj(root, depth + 1)}
+    return text

@@ -79,3 +79,39 @@ def sheet_payload(text: str) -> str | None:
     if len(rows) < 2:
         return None
     return json.dumps(rows[: MAX_CSV_ROWS + 1], ensure_ascii=False)
+
+
+_CALENDAR_TYPES = ("calendar",)
+#: the parts of a booked event that carry the person who booked: what the event is, its notes, who attends
+_EVENT_TEXT = ("summary", "description", "comment", "location")
+
+
+def is_calendar(content_type: str, filename: str) -> bool:
+    return any(t in content_type for t in _CALENDAR_TYPES) or filename.lower().endswith((".ics", ".ical"))
+
+
+def calendar_text(text: str) -> str | None:
+    """A booked event (iCalendar, read with ``vobject``) as text: its summary and notes, then the guest who booked
+    it as "Name:"/"Email:" lines; None when it holds no event. The organiser is the calendar's owner, not a guest."""
+    try:
+        calendars = list(vobject.readComponents(text, ignoreUnreadable=True))
+    except Exception:  # vobject raises its own and stdlib errors for broken files: not a lead then
+        return None
+    lines: list[str] = []
+    for calendar in calendars[:5]:
+        for event in calendar.contents.get("vevent", [])[:5]:
+            for name in _EVENT_TEXT:
+                values = (str(item.value).strip() for item in event.contents.get(name, []))
+                lines.extend(v for v in values if v)
+            organizer = {_address(item) for item in event.contents.get("organizer", [])}
+            guests = [item for item in event.contents.get("attendee", [])[:20] if _address(item) not in organizer]
+            if guests:  # the first guest who is not the organiser booked it
+                cn = (guests[0].params.get("CN") or [""])[0].strip(' "')
+                lines.extend([f"Name: {cn}"] if cn else [])
+                lines.append(f"Email: {_address(guests[0])}")
+    return "\n".join(lines) or None
+
+
+def _address(item: Any) -> str:
+    value = str(item.value).strip()
+    return value[7:].strip() if value.lower().startswith("mailto:") else value

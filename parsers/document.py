@@ -102,6 +102,17 @@ def looks_like_mail(data: bytes, name_hint: str | None = None) -> bool:
     return known >= 2
 
 
+_MIME_HEADER = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding):", re.IGNORECASE | re.MULTILINE)
+
+
+def is_saved_mail(data: bytes, name_hint: str | None = None) -> bool:
+    """A raw MIME mail saved as a text file: a mail's header block (with its MIME headers) under a ``.txt`` name."""
+    if not (name_hint or "").lower().endswith(".txt") or not looks_like_mail(data):
+        return False
+    head = data[:16384].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return bool(_MIME_HEADER.search(head))
+
+
 def sniff_text(text: str) -> Kind:
     s = text.lstrip("\ufeff \t\r\n")
     if s[:1] in ("{", "[") and s.rstrip()[-1:] in ("}", "]"):
@@ -160,18 +171,37 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
     return Document("text", text)
 
 
-#: a form-encoded body (application/x-www-form-urlencoded): one line of at least four key=value pairs
-_FORM_ENCODED = re.compile(r"\s*[\w.\[\]-]+=[^&\s]*(?:&[\w.\[\]-]+=[^&\s]*){3,}\s*")
+#: a form-encoded body (application/x-www-form-urlencoded): one line of key=value pairs
+_FORM_ENCODED = re.compile(r"\s*[\w.\[\]%-]+=[^&\s]*(?:&[\w.\[\]%-]+=[^&\s]*)*\s*")
+#: a bracketed form key ("data[merges][FNAME]"): PHP's and Rails' nesting
+_FORM_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 
 
 def _form_encoded(text: str) -> str | None:
     """A form-encoded body as the JSON object of its keys and values (the first value of a repeated key)."""
     if len(text) > 65536 or not _FORM_ENCODED.fullmatch(text):
         return None
-    pairs: dict[str, str] = {}
-    for key, value in parse_qsl(text.strip(), keep_blank_values=False):
-        pairs.setdefault(key, value)
+    found = parse_qsl(text.strip(), keep_blank_values=False)
+    if len(found) < 3 and not any(value.lstrip().startswith(("{", "[")) for _, value in found):
+        return None  # "a=b": no form post, unless a value is a JSON document (Slack's "payload=…")
+    pairs: dict[str, Any] = {}
+    for key, value in found:
+        _nest(pairs, key, value)
     return json.dumps(pairs, ensure_ascii=False)
+
+
+def _nest(pairs: dict[str, Any], key: str, value: str) -> None:
+    """Put one form value in: "data[merges][FNAME]=Ann" nested as {"data": {"merges": {"FNAME": "Ann"}}}."""
+    m = _FORM_KEY.match(key)
+    path = [m[1], *(p for p in re.findall(r"\[([^\[\]]*)\]", m[2]) if p)] if m else [key]
+    node = pairs
+    for parent in path[:-1]:
+        child = node.setdefault(parent, {})
+        if not isinstance(child, dict):
+            pairs.setdefault(key, value)  # "a=1&a[b]=2": the plain key came first
+            return
+        node = child
+    node.setdefault(path[-1], value)
 
 
 #: keys of an inbound-parse webhook (SendGrid, Mailgun, Postmark, CloudMailin…) that carry the mail's parts,
@@ -223,6 +253,10 @@ def _first_str(keys: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: an email address or a run of at least seven digits: what a text that carries a contact holds
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d(?:[\s()./-]{0,3}\d){6}")
+
+
 def _converted_attachment(content_type: str, filename: str, text: str) -> str | None:
     """A contact card or a CSV export as the JSON payload it is read as."""
     if is_card(content_type, filename):
@@ -241,14 +275,21 @@ def _from_mail(mail: MailDoc) -> Document:
             payloads.append(Payload("xml" if found == "xml" else "json", text, att.filename))
         elif converted := _converted_attachment(att.content_type, att.filename, text):
             payloads.append(Payload("json", converted, att.filename))
+    text = mail.text
+    if not payloads and mail.subject and _CONTACT.search(mail.subject) and not _CONTACT.search(
+            f"{text}\n{mail.signature}\n{mail.quoted}"):
+        text = f"{mail.subject}\n\n{text}"  # "New lead: Ann Lee, ann@…, 555-…" and an empty body: the subject is it
     body_kind = sniff_text(mail.text)
     kind: Kind = "text"
     if body_kind == "xml" or body_kind == "json":
         payloads.insert(0, Payload(body_kind, mail.text.strip(), "body"))
         kind = body_kind
+    elif body_kind == "text" and (form := _form_encoded(mail.text)) is not None:
+        payloads.insert(0, Payload("json", form, "body"))  # a form post mailed as it was sent
+        kind = "json"
     return Document(
         kind=kind,
-        text=mail.text,
+        text=text,
         html=mail.html,
         subject=mail.subject,
         sender_name=mail.sender_name,

@@ -8,6 +8,7 @@ Table rows and ``<dl>`` pairs become ``Label: value``; a cell holding a label ab
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -49,10 +50,18 @@ def html_to_text(html: str | bytes) -> str:
     # True while directly inside a table cell (not inside a table nested in it): a line break there
     # separates a stacked "label<br>value" and is marked _CELL_BREAK, resolved by _tidy_lines
     cells: list[bool] = []
+    #: links written out as their target ("Email: <a href='mailto:ann@…'>Click to email</a>")
+    targets: list[etree._Element] = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _SKIP_TAGS:
+                skip += 1
+            elif tag == "input" and not skip and (field := _input_field(el)):
+                out.append(f"\n{field}\n")
+            elif tag == "a" and not skip and (target := _link_target(el)):
+                out.append(target)
+                targets.append(el)
                 skip += 1
             elif not skip:
                 if tag in _INLINE_LABEL_TAGS and tag != "th" and _runs_into_value(el):
@@ -67,6 +76,9 @@ def html_to_text(html: str | bytes) -> str:
                     out.append(_WS.sub(" ", el.text))
             continue
         if tag in _SKIP_TAGS:
+            skip -= 1
+        elif targets and targets[-1] is el:
+            targets.pop()
             skip -= 1
         elif not skip:
             if tag in _INLINE_LABEL_TAGS and _runs_into_value(el):
@@ -85,6 +97,39 @@ def html_to_text(html: str | bytes) -> str:
             out.append(_WS.sub(" ", el.tail))
     # NUL and U+FFFD (what "&#0;" and undecodable bytes become) carry nothing and only cost the readers time
     return _tidy_lines(_NO_CONTENT.sub("", "".join(out)))
+
+
+_DIGITS = re.compile(r"\d")
+
+
+#: input types whose value is never something the sender typed about themselves
+_NO_ANSWER_INPUTS = frozenset({"hidden", "submit", "button", "reset", "image", "password", "file"})
+
+
+def _input_field(el: etree._Element) -> str | None:
+    """A filled form field sent as the form itself (``<input name="email" value="ann@…">``) as "email: ann@…";
+    None for a hidden, button or unchecked field, or one without a value."""
+    kind = str(el.get("type") or "text").lower()
+    value = " ".join(str(el.get("value") or "").split())
+    if not value or kind in _NO_ANSWER_INPUTS or (kind in ("checkbox", "radio") and el.get("checked") is None):
+        return None
+    label = str(el.get("aria-label") or el.get("placeholder") or el.get("name") or el.get("id") or "").strip()
+    return f"{label}: {value}" if label else value
+
+
+def _link_target(el: etree._Element) -> str | None:
+    """The address or number of a mailto: or tel: link whose text does not spell it ("Click to email", "Call"),
+    else None (the text is read as usual)."""
+    href = str(el.get("href") or "").strip()
+    scheme, _, rest = href.partition(":")
+    scheme = scheme.lower()
+    if scheme not in ("mailto", "tel", "callto", "sms") or not rest:
+        return None
+    target = unquote(rest.split("?", 1)[0]).strip().lstrip("/")
+    text = "".join(el.itertext())
+    if scheme == "mailto":
+        return target if "@" in target and "@" not in text else None
+    return target if len(_DIGITS.findall(target)) >= 7 and len(_DIGITS.findall(text)) < 7 else None
 
 
 def _runs_into_value(el: etree._Element) -> bool:

@@ -10,10 +10,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import html
 import json
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
+from parsers.html import html_to_text
 from parsers.labels.lookup import lookup_label
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
@@ -23,11 +28,11 @@ from parsers.salvage import looks_salvageable, salvage
 MAX_DEPTH = 40
 #: the label and the value keys of a pair list's items, in the order they are tried
 PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
-                   "column_name", "id", "veld", "campo", "feld", "champ", "etiqueta", "bezeichnung", "pergunta",
-                   "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
+                   "column_name", "questionid", "question_id", "id", "veld", "campo", "feld", "champ", "etiqueta",
+                   "bezeichnung", "pergunta", "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
 PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
-                   "antwoord", "antwort", "inhalt", "contenido", "conteudo")
+                   "antwoord", "antwort", "inhalt", "contenido", "conteudo", "answerdetails", "answer_details")
 
 
 def load_json(text: str) -> Any:
@@ -50,6 +55,12 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
         return [decode_nested(v, depth + 1) for v in obj]
     if isinstance(obj, str):
         s = obj.strip()
+        if (inner := _base64_json(s)) is not None:
+            return decode_nested(inner, depth + 1)  # a Pub/Sub push's "data": JSON in base64
+        if (s := _unescaped(s)) != obj.strip():
+            obj = s
+        if (rows := labelled_lines(s)) is not None:
+            return rows  # a submission sent as one string of "Label: value" lines (or an HTML table)
         if len(s) > 1 and s[0] in "{[":
             try:
                 return decode_nested(json.loads(s, parse_int=str, parse_float=str), depth + 1)
@@ -58,6 +69,85 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
                 found = salvage(s) if looks_salvageable(s) else None
                 return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PLUS_WORDS = re.compile(r"[^\W\d_]+(?:\+[^\W\d_]+)+")
+
+
+def _unescaped(s: str) -> str:
+    """A value sent still escaped: HTML entities ("ann&#64;example.com") or form encoding ("ann%40example.com",
+    "Ann+Lee") decoded; any other string as it is."""
+    if "&" in s and _ENTITY.search(s):
+        s = " ".join(html.unescape(s).split()) if len(s) < 2000 else s
+    if (" " not in s and len(s) < 200 and not any(ch in s for ch in "/?=&")
+            and (_PERCENT.search(s) or _PLUS_WORDS.fullmatch(s))):  # a value, never a link or a query
+        s = unquote_plus(s)
+    return s
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+
+
+def _base64_json(s: str) -> Any:
+    """The JSON document a base64 string holds, or None (tried only when it opens with "{" or "[")."""
+    if len(s) > 1_000_000 or not s.startswith(("ey", "ew", "W", "IHs", "Cn")) or not _BASE64.fullmatch(s):
+        return None
+    try:
+        text = base64.b64decode(s + "=" * (-len(s) % 4), altchars=b"-_" if "-" in s or "_" in s else None).decode()
+        found = json.loads(text, parse_int=str, parse_float=str)
+    except (ValueError, RecursionError, binascii.Error):
+        return None
+    return found if isinstance(found, (dict, list)) else None
+
+
+_LABEL_LINE = re.compile(r"^\s*[-*•]?\s*([^\W\d_][^:=\n]{0,40}?)\s*[:=]\s*(\S.*?)\s*$")
+_MARKUP = re.compile(r"<(?:br|p|div|td|tr|li|table|span|b|strong)\b", re.IGNORECASE)
+_CONTACT_SLOTS = frozenset({"email", "phone", "full_name", "first_name", "last_name"})
+
+
+def labelled_lines(s: str) -> dict[str, str] | None:
+    """A string of several "Label: value" lines (or HTML rows) as a dict, when at least two of its labels are a
+    lead's contact fields and labelled lines are most of its lines; else None."""
+    if len(s) > 20000 or ("\n" not in s and "<" not in s):
+        return None
+    text = html_to_text(s) if _MARKUP.search(s) else s
+    lines = [line for line in text.splitlines() if line.strip()]
+    out: dict[str, str] = {}
+    contact = 0
+    for line in lines:
+        m = _LABEL_LINE.match(line)
+        found = lookup_label(m[1]) if m else None
+        if m and found:
+            out.setdefault(m[1], m[2])
+            contact += found[0] in _CONTACT_SLOTS
+    return out if contact >= 2 and 2 * len(out) >= len(lines) else None
+
+
+#: a string worth reading as prose: letters and a space or an address ("https://…" and ids are not)
+_PROSE = re.compile(r"[^\W\d_].*(?:\s|@)|@.*[^\W\d_]", re.DOTALL)
+_LINK = re.compile(r"^\s*(?:https?|ftp|urn|arn|gid|mailto)[:/]", re.IGNORECASE)
+#: at most this many strings of a payload are read as prose
+MAX_PROSE_STRINGS = 200
+
+
+def prose_of(data: Any) -> str:
+    """The strings of a parsed payload that read as prose, one a line: what the free-text reader is given when
+    no key names the lead ({"text": "New lead: Ann Lee, ann@…"}, a chat's messages)."""
+    out: list[str] = []
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack and len(out) < MAX_PROSE_STRINGS:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in reversed(node))
+        elif isinstance(node, str) and (_PROSE.search(node) or phone_shaped(node)) and not _LINK.match(node):
+            out.append(" ".join(node.split()))
+    return "\n".join(out)
 
 
 _QUESTION_PREFIX = re.compile(r"^(?:q|input|field|fld|element|question)[_-]?\d+[_-]+(?=[^\W\d_])", re.IGNORECASE)
@@ -84,6 +174,8 @@ def reshape(obj: Any, depth: int = 0) -> Any:
         table = _table_rows(obj[0] if obj else None, obj[1:])
         if table is not None:
             return [reshape(v, depth + 1) for v in table]
+        if (pairs := _key_value_rows(obj)) is not None or (pairs := _one_key_items(obj)) is not None:
+            return reshape(pairs, depth + 1)
         return [reshape(v, depth + 1) for v in obj]
     if not isinstance(obj, dict):
         return obj
@@ -127,6 +219,29 @@ def _table_rows(header: Any, rows: list[Any]) -> list[dict[str, Any]] | None:
     if sum(1 for h in header if lookup_label(h)) < 2:
         return None
     return [dict(zip(header, row, strict=False)) for row in rows]
+
+
+def _key_value_rows(items: list[Any]) -> dict[str, Any] | None:
+    """``[["name", "Ann"], ["email", "ann@…"]]``: two-item rows whose first items are labels, as a dict."""
+    if len(items) < 2 or not all(isinstance(r, list) and len(r) == 2 and isinstance(r[0], str)
+                                 and not isinstance(r[1], (dict, list)) for r in items):
+        return None
+    if 2 * sum(1 for r in items if lookup_label(r[0])) < len(items):
+        return None
+    out: dict[str, Any] = {}
+    for key, value in items:
+        out.setdefault(key, value)
+    return out
+
+
+def _one_key_items(items: list[Any]) -> dict[str, Any] | None:
+    """``[{"Name": "Ann"}, {"Email": "ann@…"}]``: one-key objects with distinct keys, most of them labels, as a dict."""
+    if len(items) < 2 or not all(isinstance(x, dict) and len(x) == 1 for x in items):
+        return None
+    keys = [next(iter(x)) for x in items]
+    if len(set(keys)) != len(keys) or 2 * sum(1 for k in keys if lookup_label(str(k))) < len(keys):
+        return None
+    return {str(k): x[k] for k, x in zip(keys, items, strict=True)}
 
 
 def _columns_and_rows(obj: dict[str, Any]) -> dict[str, Any]:
@@ -192,12 +307,20 @@ def pair_keys(obj: Any) -> tuple[str, str] | None:
         return None
     first = obj[0]
     lowered = {str(k).lower(): str(k) for k in first}
-    label_key = next((lowered[k] for k in PAIR_LABEL_KEYS if k in lowered), None)
+    label_keys = [lowered[k] for k in PAIR_LABEL_KEYS if k in lowered]
     value_key = next((lowered[k] for k in PAIR_VALUE_KEYS if k in lowered), None)
-    if label_key is None or value_key is None:
+    if value_key is None:
+        # "field_value", "answerValue": a key that says it holds the value
+        value_key = next((k for low, k in lowered.items() if low.endswith("value") and k not in label_keys), None)
+    if not label_keys or value_key is None:
         return None
-    if not all(label_key in x and value_key in x for x in obj):
+    label_keys = [k for k in label_keys if k != value_key and all(k in x for x in obj)]
+    if not label_keys or not all(value_key in x for x in obj):
         return None
-    return label_key, value_key
+    if len(label_keys) > 1:
+        # {"key": "question_1", "label": "Email", "value": …}: the key whose values the dictionary knows
+        known = [sum(1 for x in obj[:50] if isinstance(x[k], str) and lookup_label(x[k])) for k in label_keys]
+        return label_keys[known.index(max(known))], value_key
+    return label_keys[0], value_key
 
 

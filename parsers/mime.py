@@ -23,11 +23,13 @@ import email.message
 import email.policy
 import email.utils
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import mailparser
 
+from parsers.attachments import calendar_text, is_calendar
 from parsers.html import html_to_text
 from parsers.limits import clip_mail, drop_controls, looks_binary
 from parsers.quotes import (
@@ -162,9 +164,11 @@ def parse_mail(raw: bytes) -> MailDoc:
     reply_to_name, reply_to_addr = email.utils.parseaddr(_decode_header(msg.get("Reply-To")) or "")
     reply_to = drop_controls(reply_to_addr) or None
     plain, html = _bodies(msg, attachments)
+    if not plain.strip() and not html:
+        plain = _fields_as_headers(msg)
     text = plain
     html_text = html_to_text(html) if html else ""
-    if html and (not plain.strip() or (len(plain.strip()) < 200 and len(html_text) > 5 * len(plain.strip()))):
+    if html and _html_richer(plain, html_text):
         text = html_text
     sender_name, sender_email = (drop_controls(v) for v in (from_pairs[0] if from_pairs else ("", "")))
     reply_to_name = drop_controls(reply_to_name)
@@ -198,7 +202,7 @@ def mail_from_parts(
     plain = text or ""
     html_text = html_to_text(html) if html else ""
     body = plain
-    if html and (not plain.strip() or (len(plain.strip()) < 200 and len(html_text) > 5 * len(plain.strip()))):
+    if html and _html_richer(plain, html_text):
         body = html_text
     other_reply = bool(reply_addr) and reply_addr != addr
     return _split_thread(MailDoc(
@@ -228,21 +232,53 @@ def _decode_header(value: Any) -> str | None:
         return str(value)
 
 
+#: an email address or a run of at least seven digits: what a body that carries a lead holds
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\d(?:[\s()./-]{0,3}\d){6}")
+#: the endings of a text file sent as bytes (application/octet-stream) that is read like a text attachment
+_TEXT_FILE_SUFFIXES = frozenset({"txt", "text", "htm", "html", "md"})
+#: a body of base64 lines left encoded (a relay that dropped the Content-Transfer-Encoding header)
+_BASE64_BODY = re.compile(r"(?:[A-Za-z0-9+/]{40,}={0,2}\r?\n)*[A-Za-z0-9+/]{2,}={0,2}\s*")
+
+
+def _undo_base64(text: str) -> str:
+    """A body that is nothing but base64 lines, decoded when it decodes to readable UTF-8 text."""
+    stripped = text.strip()
+    if len(stripped) < 40 or not _BASE64_BODY.fullmatch(stripped):
+        return text
+    try:
+        decoded = base64.b64decode("".join(stripped.split()), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return text
+    readable = all(ch.isprintable() or ch in "\r\n\t" for ch in decoded)
+    return decoded if readable and " " in decoded else text
+
+
+#: a forwarded mail sent as a file ("Quote request.eml" as application/octet-stream)
+_MAIL_FILE_SUFFIXES = (".eml", ".msg")
+
+
 def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[str, str]:
+    """The plain and HTML bodies. A mail attached whole (message/rfc822, an .eml file) is read as a forward
+    of it; a text or HTML file attached to a body that holds no address or number is read as the body."""
     plains: list[str] = []
     htmls: list[str] = []
+    files: list[str] = []
+    inner_parts: set[int] = set()
     for part in msg.walk():
+        if id(part) in inner_parts:
+            continue
+        inner = _attached_mail(part)
+        if inner is not None:
+            inner_parts.update(id(p) for p in inner.walk())
+            plains.append(_forward_block(inner, attachments))
+            continue
         if part.is_multipart():
             continue
         ctype = (part.get_content_type() or "text/plain").lower()
+        if ctype.startswith("multipart/"):
+            ctype = "text/plain"  # a multipart without a boundary: its body is all there is
         disposition = str(part.get("Content-Disposition") or "").lower()
-        try:
-            payload = part.get_payload(decode=True)
-        except (ValueError, binascii.Error, AssertionError):
-            payload = None
-        if not isinstance(payload, bytes):
-            raw_payload = part.get_payload()
-            payload = raw_payload.encode("utf-8", "replace") if isinstance(raw_payload, str) else b""
+        payload = _payload(part)
         filename = part.get_filename() or ""
         is_attachment = "attachment" in disposition or bool(filename)
         if any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or filename.lower().endswith(LEAD_ATTACHMENT_SUFFIXES):
@@ -250,16 +286,95 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
                 attachments.append(Attachment(filename, ctype, payload))
             if is_attachment:
                 continue
-        if is_attachment:
-            continue
         charset = part.get_content_charset()
         if looks_binary(payload) and not (charset or "").lower().startswith(("utf-16", "utf-32")):
             continue  # an image or random bytes, whatever the part says: nothing the text readers can use
+        if is_calendar(ctype, filename):
+            # a booking's invitation: its notes and attendees, read when the body holds no contact
+            if event := calendar_text(decode_bytes(payload, charset)):
+                files.append(event)
+            continue
+        if is_attachment:
+            suffix = filename.lower().rpartition(".")[2]
+            if ctype in ("text/plain", "text/html") or suffix in _TEXT_FILE_SUFFIXES:
+                text = decode_bytes(payload, charset)
+                files.append(html_to_text(text) if ctype == "text/html" or suffix.startswith("htm") else text)
+            continue
         if ctype == "text/html":
             htmls.append(decode_bytes(payload, charset))
         elif ctype.startswith("text/") or ctype.startswith("application/"):
-            plains.append(decode_bytes(payload, charset))
-    return "\n\n".join(plains), "\n".join(htmls)
+            plains.append(_undo_base64(decode_bytes(payload, charset)))
+    plain, html = "\n\n".join(plains), "\n".join(htmls)
+    if files and not _CONTACT.search(plain) and not _CONTACT.search(html_to_text(html) if html else ""):
+        plain = "\n\n".join([plain, *files]).strip()
+    return plain, html
+
+
+#: header names a mail system writes; any other "Name: value" line in the header block is a body line
+_SYSTEM_HEADERS = frozenset({
+    "from", "to", "cc", "bcc", "subject", "date", "received", "return-path", "mime-version", "message-id",
+    "delivered-to", "reply-to", "sender", "in-reply-to", "references", "envelope-to", "user-agent", "importance",
+    "thread-topic", "thread-index", "priority", "precedence", "organization", "keywords", "comments", "errors-to",
+    "disposition-notification-to", "accept-language", "auto-submitted", "feedback-id", "bounces-to", "received-spf",
+})
+_SYSTEM_PREFIXES = ("x-", "content-", "list-", "arc-", "dkim-", "authentication-", "resent-", "return-", "ms-")
+
+
+def _fields_as_headers(msg: email.message.Message) -> str:
+    """The body of a mail written without the blank line after its headers ("Subject: …" then "Name: Ann"):
+    the header block's lines that no mail system writes, as "Label: value" lines."""
+    lines = [f"{name}: {_decode_header(value) or ''}" for name, value in msg.items()
+             if name.lower() not in _SYSTEM_HEADERS and not name.lower().startswith(_SYSTEM_PREFIXES)]
+    return "\n".join(lines) if len(lines) >= 2 else ""
+
+
+def _payload(part: email.message.Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, binascii.Error, AssertionError):
+        payload = None
+    if not isinstance(payload, bytes):
+        raw_payload = part.get_payload()
+        payload = raw_payload.encode("utf-8", "replace") if isinstance(raw_payload, str) else b""
+    return payload
+
+
+def _attached_mail(part: email.message.Message) -> email.message.Message | None:
+    """The mail a part holds whole: a message/rfc822 part, or an .eml file sent as bytes."""
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], email.message.Message):
+            return inner[0]
+        return None
+    if part.is_multipart() or not (part.get_filename() or "").lower().endswith(_MAIL_FILE_SUFFIXES):
+        return None
+    data = _payload(part)
+    if looks_binary(data):
+        return None  # an Outlook .msg is a binary compound file, not a mail this reader can split
+    inner_msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    return inner_msg if inner_msg.get("From") else None
+
+
+def _forward_block(inner: email.message.Message, attachments: list[Attachment]) -> str:
+    """An attached mail written as a forward (marker line, its headers, its body), so ``_split_thread`` reads
+    the lead from it as from any forward."""
+    plain, html = _bodies(inner, attachments)
+    html_text = html_to_text(html) if html else ""
+    body = html_text if html and _html_richer(plain, html_text) else plain
+    head = [f"{name}: {value}" for name in ("From", "Date", "Subject", "To")
+            if (value := _decode_header(inner.get(name)))]
+    return "---------- Forwarded message ---------\n" + "\n".join(head) + "\n\n" + body
+
+
+def _html_richer(plain: str, html_text: str) -> bool:
+    """True when the HTML part is the one to read: the text part is empty, a stub, or a placeholder
+    ("view this mail in a browser") holding no address or number the HTML holds."""
+    short = plain.strip()
+    if not short:
+        return True
+    if len(short) >= 200:
+        return False
+    return len(html_text) > 5 * len(short) or (not _CONTACT.search(short) and bool(_CONTACT.search(html_text)))
 
 
 def _attachments(items: Any) -> list[Attachment]:
@@ -316,6 +431,13 @@ def _split_thread(doc: MailDoc) -> MailDoc:
     if reply:
         head, quoted = text[: reply.start()], unquote(text[reply.end():])
         body, signature = split_signature(head)
+        writer = _WRITER.search(reply.group(0))
+        if not body.strip() and not signature.strip() and quoted.strip() and writer:
+            # nothing written above "On …, Ann Lee <ann@…> wrote:": the quoted mail is passed on, like a forward
+            original, signature = split_signature(quoted)
+            return _replace(doc, text=original, signature=signature, forwarded=True,
+                            sender_name=(writer["name"] or "").strip(' "') or None, sender_email=writer["addr"],
+                            reply_to=None, reply_to_name=None)
         return _replace(doc, text=body, signature=signature, quoted=quoted.strip())
     lines = text.rstrip().split("\n")
     k = len(lines)
@@ -326,6 +448,11 @@ def _split_thread(doc: MailDoc) -> MailDoc:
         return _replace(doc, text=body, signature=signature, quoted=unquote("\n".join(lines[k:])).strip())
     body, signature = split_signature(text)
     return _replace(doc, text=body, signature=signature)
+
+
+#: the writer a reply marker names: "Ann Lee <ann@example.com>"
+_WRITER = re.compile(r"(?:(?:^|[,\n]|\d:\d\d(?:\s*[ap]\.?m\.?)?)\s*(?:schrieb\s+|schreef\s+)?"
+                     r"(?P<name>[^<>\n,\d:]*?)\s*)?<(?P<addr>[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>", re.IGNORECASE)
 
 
 def _replace(doc: MailDoc, **changes: Any) -> MailDoc:

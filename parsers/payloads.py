@@ -306,6 +306,44 @@ def _direct_contact(obj: dict[str, Any]) -> bool:
     return False
 
 
+def _holds_email(obj: dict[str, Any], depth: int) -> bool:
+    """Whether an email address is among ``obj``'s values, or a few levels down (not under an agent's key)."""
+    for k, v in obj.items():
+        if isinstance(v, dict) and depth < 3 and not set(tokens(str(k))) & _DISTRACT and _holds_email(v, depth + 1):
+            return True
+        if isinstance(v, str) and "@" in v and (lookup_label(str(k)) or ("",))[0] == "email":
+            return True
+    return False
+
+
+def _contact_beside(obj: dict[str, Any]) -> bool:
+    """A contact value beside a key: a plain one, or a list of them (``"email": [{"value": …}]``)."""
+    return _direct_contact(obj) or any(isinstance(v, list) and v and _contact_key(str(k)) is not None
+                                       for k, v in obj.items())
+
+
+def _contact_key(key: str) -> str | None:
+    """"email" or "phone" for such a key, plural too ("emails", "phones", "telefonos")."""
+    return next((found[0] for k in _singular([key.casefold()])
+                 if (found := lookup_label(k)) is not None and found[0] in ("email", "phone")), None)
+
+
+def _contact_list_slot(path: tuple[str, ...]) -> str | None:
+    """"email" or "phone" when a pair list sits under such a key: its labels are kinds (work, home, mobile)."""
+    keys = [p for p in path if not p.startswith("[")]
+    return _contact_key(keys[-1]) if keys else None
+
+
+def _lone_value(value: Any) -> Any:
+    """A value wrapped in objects of one key each (``{"textQuestionAnswer": {"answer": "Ann"}}``) as the value."""
+    inner = value
+    for _ in range(4):
+        if not (isinstance(inner, dict) and len(inner) == 1):
+            break
+        inner = next(iter(inner.values()))
+    return inner if inner is not value and not isinstance(inner, (dict, list)) else value
+
+
 def _scalar(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
@@ -331,6 +369,8 @@ class _Walker:
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
         self.property: dict[str, tuple[str, str]] = {}
+        #: keys that sound like a property ("item") but hold a person's email: an envelope, not a property
+        self.envelopes: set[str] = set()
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
         if depth > MAX_DEPTH:
@@ -343,9 +383,12 @@ class _Walker:
             pairs = pair_keys(node)
             if pairs:
                 label_key, value_key = pairs
+                kind_of = _contact_list_slot(path)
                 for k, item in enumerate(node):
                     label = _scalar(item.get(label_key))
-                    raw = item.get(value_key)
+                    raw = _lone_value(item.get(value_key))
+                    if kind_of and label and lookup_loose(label) is None:
+                        label = kind_of  # {"emails": [{"label": "work", "value": …}]}: "work" is the address's kind
                     if isinstance(raw, dict) or (isinstance(raw, list) and any(isinstance(v, dict) for v in raw)):
                         # a webhook's change list ({"field": "leadgen", "value": {…}}): the value is a container
                         self.walk(raw, (*path, f"[{k}]"), depth + 1)
@@ -367,6 +410,8 @@ class _Walker:
 
     def _walk_dict(self, node: dict[str, Any], path: tuple[str, ...], depth: int) -> None:
         for key, value in node.items():
+            if isinstance(value, dict) and set(tokens(key)) & _PROPERTY and _holds_email(value, 0):
+                self.envelopes.add(key)  # a webhook's "data": {"item": {… "author": {"email": …}}}
             if isinstance(value, (dict, list)):
                 self.walk(value, (*path, key), depth + 1)
             else:
@@ -378,7 +423,7 @@ class _Walker:
               pair: bool = False) -> None:
         key = path[-1]
         parents = [p for p in path[:-1] if not p.startswith("[")]
-        parent_tokens = [t for p in parents for t in tokens(p)]
+        parent_tokens = [t for p in parents if p not in self.envelopes for t in tokens(p)]
         key_tokens = tokens(key)
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
@@ -441,7 +486,7 @@ class _Walker:
             return
         if slot == "full_name" and not pair and key_tokens[-1:] == ["name"] and len(key_tokens) == 1:
             personish = bool(set(parent_tokens[-2:]) & _PERSONISH)
-            if not personish and not (siblings is not None and _direct_contact(
+            if not personish and not (siblings is not None and _contact_beside(
                     {k: v for k, v in siblings.items() if k != key})):
                 return
         personal = bool(set(parent_tokens) & _PERSONISH) or bool(set(key_tokens) & _PERSONISH - {"name"})
@@ -462,6 +507,11 @@ class _Walker:
     def _lookup(self, key: str, parents: list[str], key_tokens: list[str], role: str) -> tuple[str, int] | None:
         if parents and " ".join(key_tokens) in _NUMBER_KEYS and _singular(tokens(parents[-1])) & _PHONE_PARENTS:
             return ("phone", 20)  # {"phones": [{"number": …}]}, {"from": {"number": …}}, {"anrufer": {"nummer": …}}
+        if parents and key_tokens in (["address"], ["addr"]) and _contact_key(parents[-1]) == "email":
+            return ("email", 20)  # {"emails": [{"address": …}]}: an email address, not a street
+        if parents and key_tokens == ["value"] and (own := lookup_label(parents[-1]) or (
+                (slot, 20) if (slot := _contact_key(parents[-1])) else None)) is not None:
+            return own  # {"email": {"type": "email_text_input", "value": …}}: the field its parent names
         if role == "property":
             stripped = [t for t in key_tokens if t not in _PROPERTY and t != "listing"]
             joined = " ".join(stripped)
@@ -486,6 +536,8 @@ class _Walker:
             return ("region", 20)
         if found is None and (key.rstrip().endswith("?") or len(key_tokens) >= 3):
             found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
+        if found is None and (slot := _contact_key(key)) is not None:
+            found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
         return found
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:

@@ -17,7 +17,7 @@ from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
-from parsers.json_shapes import load_json
+from parsers.json_shapes import decode_nested, load_json, prose_of
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.patterns import EMAIL, PHONE_RUN
@@ -58,6 +58,8 @@ class StructuredRead:
     free_text: str = ""
     #: the leads come from the text path (labels), not from a payload
     from_text: bool = False
+    #: a payload no key of which names the lead: its strings as prose, one a line, to read as a note
+    payload_prose: str = ""
 
 
 def match_template(doc: Document, templates: Sequence[VendorTemplate]) -> VendorTemplate | None:
@@ -86,6 +88,11 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
             warnings.append(f"{payload.name or payload.kind}: {exc}")
             continue
         warnings.extend(notes)
+        strings = "" if leads or doc.is_mail or payload.kind != "json" else _payload_prose(payload.text)
+        if strings:
+            # no key names the lead ({"text": "New lead: Ann Lee, ann@…"}): its strings are read as a note is
+            return StructuredRead(vendor or payload_vendor, [], warnings=warnings, template=template,
+                                  payload_prose=strings)
         if leads or not doc.is_mail:
             return StructuredRead(vendor or payload_vendor, leads, warnings=warnings, template=template)
     col = Collector()
@@ -143,6 +150,13 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     lead = col.build()
     return StructuredRead(vendor, [lead], prose=prose, warnings=warnings, template=template, free_text=free_text,
                           from_text=True)
+
+
+def _payload_prose(text: str) -> str:
+    try:
+        return prose_of(decode_nested(load_json(text)))
+    except ExtractionError:
+        return ""
 
 
 def _salvaged_leads(text: str) -> list[Collector]:
