@@ -9,12 +9,18 @@ import time
 
 from aiohttp import web
 from pydantic import SecretStr
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text
 
 from bot.settings import SlackSettings
+from bot.slack import inflight
 from bot.slack.runner import SlackRunner
 from bot.slack.standin import APP_ID, SlackStandIn
+from tests.conftest import migrated_store
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_requests import slash_command
+from tests.slack.service import checked_out
 
 
 class Unanswering(SlackStandIn):
@@ -51,3 +57,41 @@ async def test_stopping_socket_mode_does_not_wait_for_a_slack_that_does_not_answ
         slack.release.set()
         await slack.close()
     assert took < runner.close_timeout + 2, f"stop took {took:.1f} s"
+
+
+async def test_stop_lets_a_running_listener_finish_its_store_work(slack_api: FakeSlackApi, sqlite_url: str) -> None:
+    """Bolt acks a command and runs its listener in a task of its own: a stop that only hangs up abandons the
+    listener inside its store session, and the store, closed next, leaves the connection to the garbage
+    collector. The runner lets listeners still running finish (bounded by ``listener_grace``)."""
+    async with migrated_store(sqlite_url) as store:
+        app = AsyncApp(client=AsyncWebClient(token=slack_api.bot_token, base_url=slack_api.base_url),
+                       request_verification_enabled=False)
+        registering, _ = inflight.track(app)
+        entered, finished = asyncio.Event(), asyncio.Event()
+
+        async def slow(ack: AsyncAck) -> None:
+            await ack()
+            async with store.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+                entered.set()
+                # still at work when Slack's connection is gone (the stop has begun)
+                await slack_api.wait_for(lambda: slack_api.open_sockets == 0, what="the connection closed")
+                await connection.execute(text("SELECT 2"))
+            finished.set()
+
+        registering.command("/leads")(slow)
+        settings = SlackSettings(mode="socket", bot_token=SecretStr(slack_api.bot_token),
+                                 app_token=SecretStr(slack_api.app_token), api_base_url=slack_api.base_url)
+        runner = SlackRunner(settings, app)
+        await runner.start()
+        try:
+            await slack_api.wait_socket_connected()
+            await slack_api.send_slash_command(slash_command("", user_id="U0REP0001", channel="C0SALES",
+                                                             response_url=slack_api.response_url("slow")))
+            async with asyncio.timeout(10):  # bounds a failure only
+                await entered.wait()
+            assert checked_out(store) == 1
+        finally:
+            await runner.stop()
+        assert finished.is_set(), "the stop returned while the listener was still at work"
+        assert checked_out(store) == 0
