@@ -18,6 +18,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import SlackSettings
+from bot.slack import inflight
 
 logger = logging.getLogger(__name__)
 #: the Socket Mode client's own logger: it logs a traceback for every failed attempt and retries on its own
@@ -45,6 +46,9 @@ class SlackRunner:
         self.attempt_timeout = 15.0
         #: seconds Slack gets to answer the Socket Mode close at stop before the connection is dropped
         self.close_timeout = 2.0
+        #: seconds the listeners still running at stop get to finish (they are inside store sessions, and the
+        #: store closes after the runner)
+        self.listener_grace = 5.0
         #: set while the Socket Mode connection is up (tests and health checks wait on it)
         self.connected = asyncio.Event()
 
@@ -66,6 +70,20 @@ class SlackRunner:
         if self._socket is not None:
             await self._close_socket(self._socket)
             self._socket = None
+        await self._let_listeners_finish()
+
+    async def _let_listeners_finish(self) -> None:
+        """No request comes in any more; the listeners Bolt still runs (in tasks of their own, after the
+        ack) get ``listener_grace`` s to finish their store work before the store is closed."""
+        running = inflight.of(self._app)
+        if running is None or not len(running):
+            return
+        try:
+            async with asyncio.timeout(self.listener_grace):
+                await running.wait()
+        except TimeoutError:
+            logger.warning("%d Slack listener(s) still running after %g s at stop; leaving them", len(running),
+                           self.listener_grace)
 
     async def _close_socket(self, handler: AsyncSocketModeHandler) -> None:
         """Close Socket Mode. A Slack that does not answer the close handshake (a half-open connection) gets

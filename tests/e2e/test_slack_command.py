@@ -4,7 +4,7 @@ acked at once with an empty body and answered through the response_url (kept by 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,9 +23,25 @@ from tests.slack.service import SALES, SlackSide, sqlite_slack_side
 BOSS, REP, OTHER = "U0BOSS01", "U0REP0001", "U0REP0002"
 
 
+class HeldClock:
+    """The bot's clock: the real time, or held at one instant (``held``) so that answers rendered a moment
+    apart show the same ages (a card shows each lead's age to the second)."""
+
+    def __init__(self) -> None:
+        self.held: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.held or utcnow()
+
+
 @pytest.fixture
-def side_options(extractor: Extractor) -> dict[str, Any]:
-    return {"extractor": extractor, "roles": SlackRoles(managers=(BOSS,))}
+def clock() -> HeldClock:
+    return HeldClock()
+
+
+@pytest.fixture
+def side_options(extractor: Extractor, clock: HeldClock) -> dict[str, Any]:
+    return {"extractor": extractor, "roles": SlackRoles(managers=(BOSS,)), "clock": clock}
 
 
 @pytest.fixture
@@ -122,9 +138,12 @@ async def test_mine_unclaimed_search(side: SlackSide) -> None:
     assert (await leads(side, "mine", user=BOSS)).text.startswith("You have no open leads.")
 
 
-async def test_show_is_the_contact_card(side: SlackSide) -> None:
+async def test_show_is_the_contact_card(side: SlackSide, clock: HeldClock) -> None:
     won, *_ = await pipeline(side)
     again = await side.store.leads.add(new_lead("Ada Park", post_to=None))  # the same person writes again
+    # Both cards are rendered at this instant: on the real clock a lead's age ("0 s") can tick to "1 s"
+    # between the two answers on a loaded machine, and the cards differ by that alone.
+    clock.held = utcnow()
 
     by_id = shown(await leads(side, f"show {won.id}"))
     by_email = shown(await leads(side, "show ada.park@example.org"))

@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
+from sqlalchemy.pool import QueuePool
 
 import bot.slack.app
 from bot.assess.assessor import Assessor, Routing
@@ -237,3 +238,13 @@ async def running_slack_side(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    # Stopped as `leadbot serve` stops: no listener is left inside a store session (the store is closed next,
+    # and a connection still checked out is abandoned to the garbage collector).
+    assert checked_out(store) == 0, "a store connection is still checked out after the Slack side stopped"
+
+
+def checked_out(store: Store) -> int:
+    """Connections of the store's pool in use now (its engine's pool is a QueuePool on both backends)."""
+    pool = store.engine.pool
+    assert isinstance(pool, QueuePool), type(pool)
+    return pool.checkedout()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack import inflight
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners import card, chat, claim, direct, events, home, leads_command
 
@@ -13,5 +14,7 @@ _MODULES = (events, claim, card, direct, chat, leads_command, home)
 
 
 def register_listeners(app: AsyncApp, deps: SlackDeps) -> None:
+    """Every listener, tracked while it runs (`bot.slack.inflight`: a stop lets them finish)."""
+    registering, _ = inflight.track(app)
     for module in _MODULES:
-        module.register(app, deps)
+        module.register(registering, deps)

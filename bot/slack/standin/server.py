@@ -241,6 +241,11 @@ class SlackStandIn:
 
     # ---- Socket Mode -------------------------------------------------------------------------------
 
+    @property
+    def open_sockets(self) -> int:
+        """Socket Mode connections open now (one closes when the app hangs up)."""
+        return len(self._sockets)
+
     async def wait_socket_connected(self, *, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """``timeout`` only bounds a failure: a loaded machine took over 5 s to open the connection."""
         await self.wait_for(lambda: bool(self._sockets), timeout=timeout, what="a Socket Mode connection")
