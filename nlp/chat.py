@@ -67,27 +67,8 @@ def normalise_chat(text: str) -> str:
         text = _STYLE.sub(lambda m: m["inner"], text)
     text = _BULLET.sub("", text)
     text = html.unescape(text)
-    text = _SPELLED_EMAIL.sub(_spelled_email, text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-_AT = r"(?:\s*[(\[{<]\s*(?:at|ät|arroba|chiocciola|apenstaartje|klammeraffe)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+)"
-_DOT_WORD = r"(?:dot|punkt|punto|ponto|point|punt)"
-_SPELLED_DOT = rf"(?:\s*[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]\s*|\s+{_DOT_WORD}\s+)"
-_DOT = rf"(?:{_SPELLED_DOT}|\.)"
-#: an address spelled out against harvesters: "ann.lee (at) example (dot) com", "ann at example dot com"
-_SPELLED_EMAIL = re.compile(rf"(?<![\w.@])([\w+-]+(?:\.[\w+-]+)*){_AT}([\w-]+(?:{_DOT}[\w-]+)*{_DOT}([a-z]{{2,6}}))\b",
-                            re.IGNORECASE)
-
-
-def _spelled_email(m: re.Match[str]) -> str:
-    """The address, when it was spelled with a bracketed "(at)" or with a spelled-out "dot" in its domain."""
-    bracketed = any(ch in m.group(0) for ch in "([{<")
-    if not bracketed and not re.search(_SPELLED_DOT, m[2], re.IGNORECASE):
-        return m.group(0)  # "meet Ann at home.Then": no spelled dot, no brackets — words, not an address
-    domain = re.sub(_DOT, ".", m[2], flags=re.IGNORECASE)
-    return f"{m[1]}@{domain}"
 
 
 def _link_text(m: re.Match[str]) -> str:
