@@ -132,6 +132,10 @@ _LINK = re.compile(r"^\s*(?:https?|ftp|urn|arn|gid|mailto)[:/]", re.IGNORECASE)
 MAX_PROSE_STRINGS = 200
 
 
+#: keys naming an identifier or a moment, not words of anyone's: "id", "leadgen_id", "formId", "uuid", "created_time"
+_IDENTIFIER_KEY = re.compile(r"(?i:(?:^|[_\W])(?:id|ids|uuid|guid|token|hash|time|timestamp)$)|[a-z](?:Id|ID|Ids)$")
+
+
 def prose_of(data: Any) -> str:
     """The strings of a parsed payload that read as prose, one a line: what the free-text reader is given when
     no key names the lead ({"text": "New lead: Ann Lee, ann@…"}, a chat's messages)."""
@@ -142,7 +146,8 @@ def prose_of(data: Any) -> str:
         if depth > MAX_DEPTH:
             continue
         if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in reversed(list(node.values())))
+            # an identifier's digits ("leadgen_id": "444555666777888") are no phone number of anyone's
+            stack.extend((v, depth + 1) for k, v in reversed(list(node.items())) if not _IDENTIFIER_KEY.search(str(k)))
         elif isinstance(node, list):
             stack.extend((v, depth + 1) for v in reversed(node))
         elif isinstance(node, str) and (_PROSE.search(node) or phone_shaped(node)) and not _LINK.match(node):

@@ -48,3 +48,11 @@ def test_a_payload_without_contact_stays_without_a_lead(extractor: Extractor) ->
     result = extractor.extract(RawMessage(raw.encode(), "file", name_hint="hook.json"))
     assert result.leads == ()
     assert NO_LEAD in result.warnings
+
+
+@pytest.mark.parametrize("key", ["leadgen_id", "formId", "page_id", "uuid", "created_time"])
+def test_an_identifiers_digits_are_no_phone(extractor: Extractor, key: str) -> None:
+    """A page webhook that only announces a lead by its id (fetched separately) gives no lead of its own."""
+    notice = {"object": "page", "entry": [{"id": "98765", "changes": [
+        {"field": "leadgen", "value": {key: "444555666777888", "ad_id": "0"}}]}]}
+    assert read(extractor, notice) == []
