@@ -86,22 +86,21 @@ def facts_of_leads(leads: Iterable[ExtractedLead]) -> dict[str, NumberFacts]:
     return out
 
 
-_remembered: LRUCache[str, NumberFacts] = LRUCache(maxsize=REMEMBERED)
+#: by (text, the region it is read in: None when none applies — no default region, or an international form)
+_remembered: LRUCache[tuple[str, str | None], NumberFacts] = LRUCache(maxsize=REMEMBERED)
 
 
 def remember(facts: Mapping[str, NumberFacts]) -> None:
     """Keep facts worked out elsewhere (a reading process) for the cards to come (the event loop's thread)."""
     for text, found in facts.items():
-        _remembered[text] = found
+        _remembered[(text, None)] = found
 
 
 def known(text: str, default_region: str | None = None) -> NumberFacts:
-    """The facts of ``text``: remembered when read without a region (or in international form), else worked out."""
-    if default_region is None or text.startswith("+"):
-        found = _remembered.get(text)
-        if found is not None:
-            return found
-        found = number_facts(text)
-        _remembered[text] = found
-        return found
-    return number_facts(text, default_region)
+    """The facts of ``text`` read in ``default_region``: remembered, else worked out (and remembered)."""
+    key = (text, None if default_region is None or text.startswith("+") else default_region)
+    found = _remembered.get(key)
+    if found is None:
+        found = number_facts(text, key[1])
+        _remembered[key] = found
+    return found

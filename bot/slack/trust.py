@@ -18,7 +18,6 @@ Everything here reads the lead's stored ``provenance`` (one ``FieldValue.provena
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,17 +133,9 @@ def _country_of(text: str) -> str | None:
     return phones.known(text).country
 
 
-@functools.lru_cache(maxsize=1024)
-def _facts_in_region(text: str, default_region: str) -> phones.NumberFacts:
-    return phones.known(text, default_region)
-
-
 def _number_facts(text: str, default_region: str | None) -> tuple[str, str | None, tuple[str, ...]] | None:
     """A valid number's international form, the region it belongs to and its time zones; None otherwise."""
-    if default_region is None or text.startswith("+"):
-        facts = phones.known(text)
-    else:
-        facts = _facts_in_region(text, default_region)
+    facts = phones.known(text, default_region)
     if facts.international is None:
         return None
     return facts.international, facts.region, facts.zones
