@@ -1,6 +1,7 @@
 """JSON payloads brought to one shape before ``parsers.payloads`` walks them.
 
-- ``load_json`` keeps numbers as written (a phone sent as 15550000000 is not corrupted).
+- ``load_json`` keeps numbers as written (a phone sent as 15550000000 is not corrupted) and reads the JSON people
+  write by hand or copy from documentation: comments, trailing commas, single quotes, ``...`` placeholder lines.
 - ``decode_nested`` replaces JSON documents held in strings (an SNS ``Message``), salvaging a Python repr, a
   Ruby hash or JSON cut short.
 - ``reshape`` brings documented form-builder shapes to plain keys and label/value pairs.
@@ -17,6 +18,8 @@ import json
 import re
 from typing import Any
 from urllib.parse import unquote_plus
+
+import json5
 
 from parsers.html import html_to_text
 from parsers.labels.lookup import lookup_label
@@ -35,14 +38,35 @@ PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "tex
                    "antwoord", "antwort", "inhalt", "contenido", "conteudo", "answerdetails", "answer_details")
 
 
+#: a line standing for "more of the same" in a documented example: ``...``, ``…``, ``// ...``
+_ELLIPSIS_LINE = re.compile(r"^[ \t]*(?://[ \t]*)?(?:\.\.\.|…)[ \t]*,?[ \t]*$", re.MULTILINE)
+#: the lenient reading is pure Python: only documents of a lead's size get it
+_LENIENT_MAX = 1_000_000
+
+
 def load_json(text: str) -> Any:
-    """Parse JSON keeping numbers as written; a syntax error or absurd nesting is the sender's fault."""
+    """Parse JSON keeping numbers as written; a syntax error or absurd nesting is the sender's fault.
+
+    Strict JSON first; what fails is read again as JSON5 (comments, trailing commas, single quotes, bare keys)
+    with placeholder lines dropped, and only what fails both is an error (the strict parser's message)."""
     try:
         return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except RecursionError as exc:
         raise ExtractionError("JSON nested too deeply to be a lead") from exc
     except ValueError as exc:
+        if (found := _lenient(text)) is not None:
+            return found
         raise ExtractionError(f"not valid JSON: {exc}") from exc
+
+
+def _lenient(text: str) -> Any:
+    """``text`` read as JSON5 without placeholder lines, or None when that fails too."""
+    if len(text) > _LENIENT_MAX or not text.lstrip().startswith(("{", "[", "//", "/*")):
+        return None
+    try:
+        return json5.loads(_ELLIPSIS_LINE.sub("", text), parse_int=str, parse_float=str, parse_constant=str)
+    except (ValueError, RecursionError, TypeError, IndexError):
+        return None
 
 
 def decode_nested(obj: Any, depth: int = 0) -> Any:
