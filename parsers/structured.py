@@ -28,7 +28,8 @@ from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
 _AUTOMATED = re.compile(
-    r"^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
+    r"^(?:[\w.+-]*?[._+-](?=(?:no-?reply|do-?not-?reply|donotreply|notifications?|bounces?)\b))?"
+    r"(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
     r"wordpress|forms?|webforms?|system|automated|auto|robot|daemon|leads?|crm|marketing|newsletter|news|"
     r"service|support|admin|webmaster|website|info-?leads|lead-?notification|submissions?)(?:[+._-].*)?@",
     re.IGNORECASE,
