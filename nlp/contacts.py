@@ -233,7 +233,9 @@ class Contacts:
 
 #: North American regions, where a number said without its area code is seven digits ("555-0148")
 _NANP = frozenset({"US", "CA"})
-_LOCAL_NUMBER = re.compile(r"(?<![\w+(./-])(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
+#: (also in brackets of its own after a word: "via text (555-0128)")
+_LOCAL_NUMBER = re.compile(
+    r"(?:(?<![\w+(./-])|(?<=[\s:,]\()(?=[\d. -]{8}\)))(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
 #: a sentence end inside a digit run ("the F-250. 405-555-0181"): no number goes on past it
 _SENTENCE_END = re.compile(r"\.[ \t]+")
 

@@ -36,6 +36,10 @@ NOTE_WORDS = frozenset({
     "the", "and", "or", "not", "no", "yes", "ok", "okay", "cc", "sat", "sun", "mon", "tue", "wed", "thu",
     "fri", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "demo", "quote",
     "pricing", "price", "test", "drive", "tour", "showing", "visit", "callback", "follow", "up",
+    # days a rep writes about, in the seven languages and in shorthand ("rdv avec m. julien moreau demain")
+    "tmrw", "tmr", "tomoz", "tday", "tdy", "tonite", "heute", "morgen", "gestern", "übermorgen", "hoy", "mañana",
+    "ayer", "hoje", "amanhã", "ontem", "aujourd'hui", "demain", "hier", "oggi", "domani", "ieri", "vandaag",
+    "gisteren",
 })
 _TOKEN = re.compile(r"[ \t]*(?P<w>[^\W\d_](?:[\w'’-]*[^\W\d_])?)(?P<dot>\.?)(?P<after>[^\w\s]*)")
 #: the capitalised run at a position (with "&"): "Krüger & Söhne GmbH", "Bakkerij Oosterhout BV"
@@ -78,7 +82,9 @@ _CONTACT_LABEL = re.compile(
 #: right after a surname in capitals: ", First" and then no further capitalised word of the name
 _INVERTED = re.compile(r",[ \t]+(?P<first>[^\W\d_a-zß-öø-ÿ](?:[^\W\d_A-Z]+|[^\W\d_a-zß-öø-ÿ]+)"
                        r"(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
+_CAPITALISED = re.compile(r"(?<![\w'’@-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
+#: a phone or an email right after a name at a line's start ("jim parker 555 0101 …", "ana ruiz ana@…")
+_CONTACT_NEXT = re.compile(r"[ \t]+(?:\+?\(?\d[\d \t().\-/]{5,}\d|[\w.+-]+@[\w-]+\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,10 +270,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             i = m.end()
             continue
         if not _is_name_word(bare, len(words), lower, titled) and not (
-                pending and words and _surname_after_particle(bare, lower)):
+                pending and words and (_surname_after_particle(bare, lower) or (
+                    len(pending) >= 2 and lower and _after_particles(bare)))):
             break
-        if pending and _org_run(text, m.start("w")):
-            break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
+        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w")))):
+            break  # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik": the firm
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
         if len(pending) == 1 and len(words) >= 2 and is_city(bare):
@@ -316,6 +323,13 @@ def _surname_after_particle(bare: str, lower: bool) -> bool:
     return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
 
 
+def _after_particles(bare: str) -> bool:
+    """ "jan-willem van der meer": after two particles a lower-case word is the surname, though it is a
+    function word of its language ("meer"), unless it is a note word."""
+    folded = bare.casefold()
+    return len(bare) >= 3 and folded not in NOTE_WORDS and folded not in PARTICLES and folded not in cue_words()
+
+
 _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
 
 
@@ -331,6 +345,15 @@ def _org_run(text: str, pos: int) -> bool:
     return any(w in {"&", "+"} or w.strip(".,").casefold() in org_words() for w in words)
 
 
+_LOWER_RUN = re.compile(r"[\w'’&-]+(?:[ \t]+[\w'’&-]+){0,2}")
+
+
+def _lower_org_run(text: str, pos: int) -> bool:
+    """In a note without capitals, whether a firm's noun is among the three words at ``pos``."""
+    m = _LOWER_RUN.match(text, pos)
+    return m is not None and any(w.casefold() in org_words() for w in m.group().split())
+
+
 def _org_follows(text: str, pos: int) -> bool:
     m = _ORG_NEXT.match(text, pos)
     return m is not None and m.group().strip().strip(".,").casefold() in org_words()
@@ -342,6 +365,42 @@ def _written(word: str) -> str:
     if word.isupper() or word.islower():
         return "-".join(part.capitalize() for part in word.split("-"))
     return word
+
+
+_POSSESSIVE = (r"(?:my|our|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|mi|nuestro|nuestra|meu|minha|nosso|"
+               r"nossa|o nosso|a nossa|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze)")
+_STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", "do", "des", "du", "dell'", "delle",
+                          "van"})
+
+
+@cache
+def staff_after_re() -> re.Pattern[str]:
+    """Right after a name: "(my manager)", ", unser Kollege", " from sales": our side, not the lead."""
+    phrases = read_lines("staff_after.txt")
+    alone = [p for p in phrases if p.split()[0].casefold() in _STAFF_PLACE or p.startswith("dell'")]
+    owned = [p for p in phrases if p not in alone]
+    return re.compile(
+        rf"(?i)[ \t]*(?:\(|,|[-–—])?[ \t]*(?:{_POSSESSIVE}[ \t]+(?:{_alternation(owned)})|"
+        rf"(?:{_alternation(alone)}))(?![\w'’-])")
+
+
+#: "ask Tom to call …", "have Priya ring …", "tell Jonas to follow up": a colleague told to act on the lead
+_TOLD_BEFORE = re.compile(r"(?i)(?<![\w])(?:ask|tell|have|get|let|bitte|pide a|dile a|pede ao?|pede à|demande à|"
+                          r"dis à|chiedi a|di' a|vraag)[ \t]+$")
+_TOLD_AFTER = re.compile(
+    r"(?i)[ \t]+(?:to[ \t]+)?(?:call|ring|phone|text|email|e-mail|follow|reach|take|handle|grab|contact|anrufen|"
+    r"zurückrufen|übernehmen|que llame|que le llame|ligar|que ligue|d'appeler|appeler|di chiamare|chiamare|"
+    r"te bellen|bellen)(?![\w])")
+
+
+def role_after(text: str, start: int, end: int) -> str | None:
+    """ "staff" for a name that the words right after it (or an order to act around it) put on our side."""
+    if staff_after_re().match(text, end):
+        return "staff"
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
+    if _TOLD_BEFORE.search(text[line_start:start]) and _TOLD_AFTER.match(text, end):
+        return "staff"
+    return None
 
 
 def role_before(text: str, start: int) -> str | None:
@@ -387,7 +446,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         if all(w.casefold() in PARTICLES for w in name[0].split()):
             return  # "Le llamo el lunes": a particle alone ("Le", "van", "de") names nobody
         seen.add((name[1], evidence[0]))
-        found.append(ProseName(name[0], name[1], name[2], evidence, role_before(text, name[1])))
+        role = role_before(text, name[1]) or role_after(text, name[1], name[2])
+        found.append(ProseName(name[0], name[1], name[2], evidence, role))
 
     for m in finditer_folded(cue_re(), text, start, end):
         evidence = ("cue", "title") if m["title"] else ("cue",)
@@ -453,8 +513,9 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         rest = text[name[2] : line_end if line_end >= 0 else end]
         if not rest.strip():
             keep(name, ("line",))
-        elif after[:1] in {",", "(", "|", "<", "/"} or after.strip().startswith(("-", "–", "—")):
-            keep(name, ("list_item",))
+        elif after[:1] in {",", "(", "|", "<", "/"} or after.strip().startswith(("-", "–", "—")) or (
+                _CONTACT_NEXT.match(text, name[2]) and len(name[0].split()) >= 2):
+            keep(name, ("list_item",))  # "jim parker 555 0101 wants a quote": a contact right after the name
     return found
 
 

@@ -1,0 +1,90 @@
+"""Chat notes as other reps type them: a lower-case name opening the note before its number, hyphenated first
+names and particles without capitals, a firm after "von" in lower case, a day word after a name, people on our
+side (a manager, a colleague told to call, an @handle), a local number in brackets, firm nouns of chat notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.lexicon import is_first_name
+from nlp.prose import role_after
+from parsers.lead import RawMessage
+
+Reading = Callable[[str], dict[str, str | None]]
+
+
+@pytest.fixture(scope="module")
+def chat() -> Reading:
+    """The one lead a note gives, read as chat intake reads it."""
+    reader = Extractor()
+
+    def read(text: str) -> dict[str, str | None]:
+        (lead,) = reader.extract(RawMessage(raw=text.encode("utf-8"), channel="slack")).leads
+        return lead.plain()
+
+    return read
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # no capitals, no cue: the name opens the note, its number right after it
+        ("jim parker 555 0101 wants a quote for new gutters, asap", "Jim Parker"),
+        # a hyphenated first name whose parts are first names, then two particles and a surname
+        ("gesproken met jan-willem van der meer, 06-55512345, wil een nieuwe keuken", "Jan-Willem van der Meer"),
+        # "von" before a firm's noun in lower case ends the name
+        ("gespräch mit jens petersen von petersen logistik, tel 040 5551234, braucht 2 kühlcontainer",
+         "Jens Petersen"),
+        # a day word is no surname
+        ("rdv avec m. julien moreau demain, julien.moreau@orange.example, 06 11 22 33 44", "Julien Moreau"),
+        # a manager named in brackets, a colleague told to call, an @handle: our side, not the lead
+        ("Per Greg (my manager) - please call Alejandro Vargas today, 555-0158, he's ready to sign",
+         "Alejandro Vargas"),
+        ("Ask Tom Reilly to call Beatriz Oyelowo back at 555-0107 re: kitchen remodel", "Beatriz Oyelowo"),
+        ("Bitte @Jonas Weber übernehmen: Frau Petra Lindner, 030 5556677, möchte ein Angebot", "Petra Lindner"),
+    ],
+)
+def test_people_in_notes(chat: Reading, note: str, name: str | None) -> None:
+    assert chat(note)["full_name"] == name
+
+
+def test_local_number_in_brackets(chat: Reading) -> None:
+    got = chat("Got this from Wanda Kessler via text (555-0128): we need someone to look at our AC")
+    assert (got["full_name"], got["phone"]) == ("Wanda Kessler", "555-0128")
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        ("<@U02ABCD7> can you take this one? Leonie Brandt from Brandt Logistik, +49 40 5550 1234, wants 3 "
+         "forklifts by Q2", "Brandt Logistik"),
+        ("call w/ Ifeoma Chukwu w/ Lagos Textiles tmrw 10am, ph 555-0118, she wants 500 tote bags", "Lagos Textiles"),
+    ],
+)
+def test_firm_nouns_of_notes(chat: Reading, note: str, company: str) -> None:
+    got = chat(note)
+    assert got["company"] == company
+    assert got["full_name"] != company
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Greg (my manager) says", "Greg", "staff"),
+        ("Dana from sales here", "Dana", "staff"),
+        ("Jonas, unser Kollege, ruft an", "Jonas", "staff"),
+        ("Jenna Liu, office manager at Liu Dental", "Jenna Liu", None),  # the lead's own title
+        ("Marisol Ortega called again", "Marisol Ortega", None),
+    ],
+)
+def test_role_after(text: str, name: str, role: str | None) -> None:
+    assert role_after(text, 0, len(name)) == role
+
+
+def test_hyphenated_first_names() -> None:
+    assert is_first_name("Jan-Willem")
+    assert is_first_name("anne-sophie")
+    assert not is_first_name("Jan-Xqzvt")
