@@ -88,3 +88,26 @@ def test_hyphenated_first_names() -> None:
     assert is_first_name("Jan-Willem")
     assert is_first_name("anne-sophie")
     assert not is_first_name("Jan-Xqzvt")
+
+
+def test_pasted_reply_thread_gives_its_first_message(chat: Reading) -> None:
+    """The rep's lines hold no contact; the thread's first message (below its last reply marker) is the
+    prospect's, with that marker's sender as its writer; our colleague's reply on top is not the lead."""
+    got = chat(
+        "can someone else take this? thread below\n\n"
+        "On Mon, Nov 30, 2026 at 9:12 AM Dana Kim <dana.kim@ourcompany.example> wrote:\n"
+        "> Hi Rosalind, just following up on the quote.\n\n"
+        "On Fri, Nov 27, 2026 at 4:40 PM Rosalind Achebe <rosalind.achebe@achebe-arch.example> wrote:\n"
+        "> Hello, we need a fit-out for 1,200 sq ft of office space by April.\n"
+        "> Rosalind Achebe\n> Achebe Architects\n> 555-0190"
+    )
+    assert (got["full_name"], got["email"], got["phone"]) == (
+        "Rosalind Achebe", "rosalind.achebe@achebe-arch.example", "555-0190")
+
+
+def test_number_inside_a_quote_block_is_the_prospects(chat: Reading) -> None:
+    got = chat(
+        ":email: *Email from Nkechi Eze* <mailto:nkechi.eze@yahoo.example|nkechi.eze@yahoo.example>\n"
+        "> Hi, I'm opening a salon in Houston and need 6 styling chairs. Can you send prices? Nkechi 555-0191"
+    )
+    assert (got["full_name"], got["phone"]) == ("Nkechi Eze", "555-0191")
