@@ -35,6 +35,7 @@ from nlp.prose import (
     referred_names,
     role_before,
     spelled_by_email,
+    title_re,
 )
 from parsers.patterns import EMAIL
 
@@ -190,6 +191,8 @@ class Names:
         last: tuple[str, int] | None = None
         for m in _LABEL.finditer(text, *layout.body):
             key, value = m["key"].lower(), _VALUE_TAIL.sub("", m["value"]).strip()
+            if title := title_re().match(value):
+                value = value[title.end() :]  # "Cliente: D. José Luis Carrasco", "Kunde: Hr. Oliver Brückner"
             name = clean_name(value)
             if not name or not name_shaped(name):
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name

@@ -207,6 +207,9 @@ class Orgs:
                 confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
+            elif len(words) == 1 and not (legal or agrees or cue) and _ARTICLE_BEFORE.search(
+                    text, max(r0, start - 12), start):
+                continue  # "suchen ein Reihenhaus", "wollen das Wohnhaus": a German noun after its article
             flags: tuple[str, ...] = ()
             if role := role_before(text, start, r0):
                 confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
@@ -418,6 +421,9 @@ _FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|c
 #: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
 _TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
+#: an article or determiner right before a word: a noun of running text, not a firm's name
+_ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w])(?:ein|eine|einen|einem|einer|das|dem|den|kein|keine|ihr|ihre|sein|seine|"
+                             r"unser|unsere|a|an|the|un|una|uno|um|uma|une|een|het)[ \t]+$")
 _WORKS_AT = re.compile(
     r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
     r"manages|founder[ \t]+of|arbeitet[ \t]+(?:bei|für)|trabaja[ \t]+(?:en|para)|trabalha[ \t]+(?:na|no|em|para)|"

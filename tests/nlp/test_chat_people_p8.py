@@ -111,3 +111,22 @@ def test_number_inside_a_quote_block_is_the_prospects(chat: Reading) -> None:
         "> Hi, I'm opening a salon in Houston and need 6 styling chairs. Can you send prices? Nkechi 555-0191"
     )
     assert (got["full_name"], got["phone"]) == ("Nkechi Eze", "555-0191")
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # a title abbreviated with its dot, under a label too
+        ("Cliente: D. José Luis Carrasco, 657 112 233, quiere presupuesto de ventanas", "José Luis Carrasco"),
+        ("Rückruf Hr. Schmidtke, 0341 5559988, wg. Angebot Dachsanierung", "Schmidtke"),
+        ("Ha llamado Dña. Remedios Vallejo, tel. 954 22 11 00, por el local", "Remedios Vallejo"),
+    ],
+)
+def test_abbreviated_titles(chat: Reading, note: str, name: str) -> None:
+    assert chat(note)["full_name"] == name
+
+
+def test_a_noun_after_its_article_is_no_firm(chat: Reading) -> None:
+    got = chat("Frau Schulte-Brinkmann war da, 0251 5551199, sucht ein Reihenhaus in Münster")
+    assert got["company"] is None
+    assert got["city"] == "Münster"
