@@ -182,3 +182,9 @@ def trie_alternation(phrases: list[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return build(trie)
+
+
+@cache
+def vehicle_makes() -> frozenset[str]:
+    """Vehicle makes (``patterns/vehicle_makes.jsonl``), case-folded: "toyota", "alfa romeo" …"""
+    return frozenset(str(row["pattern"]).casefold() for row in read_jsonl("vehicle_makes.jsonl"))

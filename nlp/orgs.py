@@ -24,6 +24,7 @@ from nlp.lexicon import (
     not_names,
     read_lines,
     stop_words,
+    vehicle_makes,
 )
 from nlp.org_sides import (
     PARTNER,
@@ -38,7 +39,7 @@ from nlp.org_sides import (
     set_recipients_aside,
 )
 from nlp.places import is_city
-from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
+from nlp.prose import BUSINESS_CALLED, NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -96,6 +97,8 @@ class Orgs:
             if layout.in_greeting(m.start(), m.end()):
                 continue
             org = _strip_lead_in(_after_cue(m["org"].strip()))
+            if _is_vehicle(org) and not _STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
+                continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]):
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership
             confidence = 0.8 if m.start() >= signature_start else 0.75
@@ -187,7 +190,9 @@ class Orgs:
             agrees = agrees_domain(org, cores)
             titled = _job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
-            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
+            owned = _WORKS_AT.search(text, max(r0, start - 30), start) or BUSINESS_CALLED.search(
+                text, max(r0, start - 40), start)
+            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled or bool(owned)
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
             if not (evidence or legal) and _COMPACT.sub("", _TITLE_LEAD.sub("", org).casefold()) in named:
@@ -200,6 +205,8 @@ class Orgs:
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees:
                 continue
+            if not (agrees or (cue and cue["strong"])) and _is_vehicle(org):
+                continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
                 continue  # "at Jamie Driver": a person
             confidence = 0.6 + (0.1 if cue else 0) + (0.1 if evidence else 0) + (0.1 if agrees else 0)
@@ -377,10 +384,10 @@ _CONNECTOR = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:(?:von der|van der|van den|de la|de|del|da|do|di|della|van|von|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
 _ORG_CUE = re.compile(
-    r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bfor|\bfür|\bde la empresa|"
+    r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bde la empresa|"
     r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
     r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:|\bfirma|\bempresa|\bsociété|\bditta|\bazienda|"
-    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
+    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella|\bfor|\bfür)"
     r"[ \t]+(?:the[ \t]+)?$"
 )
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
@@ -421,6 +428,13 @@ _FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|c
 #: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
 _TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
+def _is_vehicle(org: str) -> bool:
+    """Whether a run opens with a vehicle make ("Toyota Tundra Limited", "Alfa Romeo Giulia")."""
+    words = org.split()
+    return bool(words) and (words[0].casefold() in vehicle_makes() or " ".join(words[:2]).casefold() in vehicle_makes())
+
+
+_STRONG_CUE = re.compile(r"(?i)(?:\bat|@|\bfrom|\bwith|\bfor|\bof|\bbei|\bvon|\bchez)[ \t]+(?:the[ \t]+)?$")
 #: an article or determiner right before a word: a noun of running text, not a firm's name
 _ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w])(?:ein|eine|einen|einem|einer|das|dem|den|kein|keine|ihr|ihre|sein|seine|"
                              r"unser|unsere|a|an|the|un|una|uno|um|uma|une|een|het)[ \t]+$")
@@ -501,6 +515,9 @@ def _without_job_title(run: str, start: int) -> tuple[str, int]:
     m = _TITLE_THEN_ORG.match(run)
     if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
         return run[m.end() :], start + m.end()
+    rest = " ".join(_without_leading_job(run.split()))
+    if rest != run and (at := run.find(rest)) > 0:
+        return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
     return run, start
 
 
@@ -573,7 +590,24 @@ def _strip_lead_in(org: str) -> str:
     words = org.split()
     while len(words) > 2 and words[0].casefold() in _LEAD_IN:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(_without_leading_job(words))
+
+
+#: between a job title and the firm: "Geschäftsführer der …", "gerente en …", "Inhaberin von …"
+_JOB_GLUE = frozenset({*TITLE_GLUE, "der", "die", "des", "en", "at", "bei", "el", "la", "il", "le", "het"})
+
+
+def _without_leading_job(words: list[str]) -> list[str]:
+    """ "Geschäftsführer der Krause Fensterbau GmbH" → "Krause Fensterbau GmbH", "Inhaberin Kaya Kosmetikstudio"
+    → "Kaya Kosmetikstudio": job words (and the glue after them) opening a firm's run are the person's role."""
+    i = 0
+    while i < len(words) and words[i].strip(",").casefold() in job_words():
+        i += 1
+    if i == 0:
+        return words
+    while i < len(words) and words[i].casefold() in _JOB_GLUE:
+        i += 1
+    return words[i:] if len(words) - i >= 2 else words
 
 
 def _trim(org: str) -> str:

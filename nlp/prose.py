@@ -87,6 +87,14 @@ _CAPITALISED = re.compile(r"(?<![\w'’@-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 _CONTACT_NEXT = re.compile(r"[ \t]+(?:\+?\(?\d[\d \t().\-/]{5,}\d|[\w.+-]+@[\w-]+\.)")
 
 
+#: a business and its name: "runs a bakery called Sweet Crumbs", "eine Firma namens …", "una tienda llamada …"
+BUSINESS_CALLED = re.compile(
+    r"(?i)(?<![\w])(?:business|company|firm|shop|store|place|restaurant|bakery|salon|studio|clinic|practice|agency|"
+    r"firma|laden|geschäft|betrieb|praxis|empresa|tienda|negocio|restaurante|loja|negócio|entreprise|boutique|"
+    r"société|azienda|negozio|ditta|bedrijf|winkel|zaak)[ \t]+(?:called|named|namens|llamad[oa]|chamad[oa]|"
+    r"appelée?|nommée?|chiamat[oa]|genaamd|heet)[ \t]+$")
+
+
 @dataclass(frozen=True, slots=True)
 class ProseName:
     """A person read from prose: the name as it should be written, where it is, and what says so."""
@@ -450,6 +458,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         found.append(ProseName(name[0], name[1], name[2], evidence, role))
 
     for m in finditer_folded(cue_re(), text, start, end):
+        if BUSINESS_CALLED.search(text, max(start, m.start() - 40), m.start() + len(m.group().split()[0]) + 1):
+            continue  # "runs a bakery called Sweet Crumbs": the business's name, not a person's
         evidence = ("cue", "title") if m["title"] else ("cue",)
         keep(read_name_at(text, m.end(), lower=lower), evidence)
     for m in title_re().finditer(text, start, end):

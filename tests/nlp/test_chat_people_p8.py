@@ -130,3 +130,27 @@ def test_a_noun_after_its_article_is_no_firm(chat: Reading) -> None:
     got = chat("Frau Schulte-Brinkmann war da, 0251 5551199, sucht ein Reihenhaus in Münster")
     assert got["company"] is None
     assert got["city"] == "Münster"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "company"),
+    [
+        # a role opening the firm's run is the person's, not part of the firm
+        ("Telefonat mit Herrn Stefan Krause, Geschäftsführer der Krause Fensterbau GmbH, 0351 5554433",
+         "Stefan Krause", "Krause Fensterbau GmbH"),
+        ("Frau Aylin Kaya (Inhaberin Kaya Kosmetikstudio) hat angerufen, 0711 5552211", "Aylin Kaya",
+         "Kaya Kosmetikstudio"),
+        # owning or running a business is evidence enough; "a bakery called X" names the business, not a person
+        ("Walk-in: Becca Simmons, she owns Pickle & Pine, 555-0189, wants catering for 80", "Becca Simmons",
+         "Pickle & Pine"),
+        ("Talked to Demetrius Hall, he runs a bakery called Sweet Crumbs on 5th, 555-0181", "Demetrius Hall",
+         "Sweet Crumbs"),
+        # "für" / "for" before a thing asked for is no firm's cue; a vehicle's trim is no legal form
+        ("Anruf von Frau Gül Arslan, 0160 5558877 – braucht Angebot für Fliesenarbeiten im Badezimmer", "Gül Arslan",
+         None),
+        ("Talked to Wes Harmon, 555-0106. He wants the Toyota Tundra Limited in Lunar Rock.", "Wes Harmon", None),
+    ],
+)
+def test_firms_in_notes(chat: Reading, note: str, name: str, company: str | None) -> None:
+    got = chat(note)
+    assert (got["full_name"], got["company"]) == (name, company)
