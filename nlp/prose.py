@@ -385,7 +385,7 @@ _STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", 
 def staff_after_re() -> re.Pattern[str]:
     """Right after a name: "(my manager)", ", unser Kollege", " from sales": our side, not the lead."""
     phrases = read_lines("staff_after.txt")
-    alone = [p for p in phrases if p.split()[0].casefold() in _STAFF_PLACE or p.startswith("dell'")]
+    alone = [p for p in phrases if p.split()[0].casefold() in _STAFF_PLACE or p.startswith(("dell'", "("))]
     owned = [p for p in phrases if p not in alone]
     return re.compile(
         rf"(?i)[ \t]*(?:\(|,|[-–—])?[ \t]*(?:{_POSSESSIVE}[ \t]+(?:{_alternation(owned)})|"

@@ -154,3 +154,23 @@ def test_a_noun_after_its_article_is_no_firm(chat: Reading) -> None:
 def test_firms_in_notes(chat: Reading, note: str, name: str, company: str | None) -> None:
     got = chat(note)
     assert (got["full_name"], got["company"]) == (name, company)
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # a note about the lead signed by the rep: the rep is no lead
+        ("New lead, please call today: Oren Feldman, 555-0115, wants a quote for a pole barn.\nThanks,\nDana Whitlock",
+         "Oren Feldman"),
+        ("no name on this one - bella.marchetti@outlook.example, wants wedding flowers for June\nthx, Tom",
+         "Bella Marchetti"),
+        # a department in brackets after a colleague's name
+        ("Me pasó el contacto Andrea (recepción): Gonzalo Prieto, 622 33 44 55, quiere presupuesto de pintura",
+         "Gonzalo Prieto"),
+        # the prospect's own quoted sign-off still signs
+        ("customer wrote back :tada:\n> Sounds good, please send the contract over.\n> Best,\n> Haruto Sato\n"
+         "> Sato Precision Machining\n> 555-0172", "Haruto Sato"),
+    ],
+)
+def test_who_signs_a_note(chat: Reading, note: str, name: str) -> None:
+    assert chat(note)["full_name"] == name
