@@ -203,8 +203,8 @@ class Orgs:
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
-            if words[0].casefold() in stop_words() and not agrees:
-                continue
+            if words[0].casefold() in stop_words() and not agrees and words[0].casefold() not in org_words():
+                continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
             if not (agrees or (cue and cue["strong"])) and _is_vehicle(org):
                 continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):

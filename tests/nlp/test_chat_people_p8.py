@@ -174,3 +174,13 @@ def test_firms_in_notes(chat: Reading, note: str, name: str, company: str | None
 )
 def test_who_signs_a_note(chat: Reading, note: str, name: str) -> None:
     assert chat(note)["full_name"] == name
+
+
+def test_bold_labels_run_into_their_values(chat: Reading) -> None:
+    got = chat("*Name:*Greta Lindholm\n*Phone:*555-0123\n*Email:*<mailto:greta@lindholm.example|greta@lindholm.example>")
+    assert (got["full_name"], got["phone"], got["email"]) == ("Greta Lindholm", "555-0123", "greta@lindholm.example")
+
+
+def test_a_firms_noun_that_is_a_function_word(chat: Reading) -> None:
+    got = chat("Llamó Marta Iglesias, gerente de compras en Grupo Alcázar, 91 555 66 77, pide catálogo de sillas")
+    assert (got["full_name"], got["company"]) == ("Marta Iglesias", "Grupo Alcázar")
