@@ -177,7 +177,8 @@ def test_who_signs_a_note(chat: Reading, note: str, name: str) -> None:
 
 
 def test_bold_labels_run_into_their_values(chat: Reading) -> None:
-    got = chat("*Name:*Greta Lindholm\n*Phone:*555-0123\n*Email:*<mailto:greta@lindholm.example|greta@lindholm.example>")
+    got = chat("*Name:*Greta Lindholm\n*Phone:*555-0123\n"
+               "*Email:*<mailto:greta@lindholm.example|greta@lindholm.example>")
     assert (got["full_name"], got["phone"], got["email"]) == ("Greta Lindholm", "555-0123", "greta@lindholm.example")
 
 
