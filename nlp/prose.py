@@ -326,6 +326,23 @@ def first_after_comma(text: str, pos: int, surname: str) -> tuple[str, int] | No
     return first, m.end("first")
 
 
+_COMMA_FIRST = re.compile(r",[ \t]+(?P<first>[^\W\d_][\w'’-]+)(?=[ \t]*(?:[-–—|(/,]|$|[ \t]\+?\(?\d))")
+
+
+def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, int, int] | None:
+    """ "Okafor, Chidi - 555-0132" at a line's start: a known surname that is no first name, a comma, a word that
+    is no surname, function, firm or place word, then a separator or a number ("Surname, First" in mixed case)."""
+    surname = name[0]
+    m = _COMMA_FIRST.match(text, name[2])
+    if m is None or not is_surname(surname) or is_first_name(surname):
+        return None
+    first, folded = m["first"], m["first"].casefold()
+    if is_surname(first) or folded in NOTE_WORDS or not first[0].isupper() or not (is_first_name(first) or (
+            folded not in stop_words() and folded not in org_words() and folded not in place_words())):
+        return None
+    return f"{_written(first)} {surname}", name[1], m.end("first")
+
+
 def _surname_after_particle(bare: str, lower: bool) -> bool:
     """ "van der Laan", "de la Calle": after a particle a known surname counts though it is also a place word."""
     return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
@@ -518,6 +535,8 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         name = read_name_at(text, pos, lower=lower)
         if name is None:
             continue
+        if " " not in name[0] and (turned := _surname_comma_first(text, name)):
+            name = turned  # "Okafor, Chidi - 555-0132": surname, comma, first name, then the contact
         after = text[name[2] : name[2] + 3]
         line_end = text.find("\n", name[2])
         rest = text[name[2] : line_end if line_end >= 0 else end]

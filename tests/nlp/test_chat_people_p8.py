@@ -185,3 +185,14 @@ def test_bold_labels_run_into_their_values(chat: Reading) -> None:
 def test_a_firms_noun_that_is_a_function_word(chat: Reading) -> None:
     got = chat("Llamó Marta Iglesias, gerente de compras en Grupo Alcázar, 91 555 66 77, pide catálogo de sillas")
     assert (got["full_name"], got["company"]) == ("Marta Iglesias", "Grupo Alcázar")
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Okafor, Chidi - 555-0132 - needs a quote for a fence", "Chidi Okafor"),
+        ("Okafor, Plumbing - 555-0132 - needs a quote", None),  # a firm's noun is no first name
+    ],
+)
+def test_surname_comma_first_in_mixed_case(chat: Reading, note: str, name: str | None) -> None:
+    assert chat(note)["full_name"] == name
