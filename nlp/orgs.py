@@ -9,12 +9,12 @@ disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.firm_runs import ARTICLE_BEFORE, STRONG_CUE, is_vehicle, job_words, without_leading_job
 from nlp.layout import Line
 from nlp.lexicon import (
     finditer_folded,
@@ -22,9 +22,7 @@ from nlp.lexicon import (
     is_free_mail,
     legal_suffix_re,
     not_names,
-    read_lines,
     stop_words,
-    vehicle_makes,
 )
 from nlp.org_sides import (
     PARTNER,
@@ -38,8 +36,9 @@ from nlp.org_sides import (
     role_before,
     set_recipients_aside,
 )
+from nlp.our_side import BUSINESS_CALLED
 from nlp.places import is_city
-from nlp.prose import BUSINESS_CALLED, NOTE_WORDS, PARTICLES, org_words, role_re
+from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
@@ -97,7 +96,7 @@ class Orgs:
             if layout.in_greeting(m.start(), m.end()):
                 continue
             org = _strip_lead_in(_after_cue(m["org"].strip()))
-            if _is_vehicle(org) and not _STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
+            if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]):
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership
@@ -205,7 +204,7 @@ class Orgs:
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
             if words[0].casefold() in stop_words() and not agrees and words[0].casefold() not in org_words():
                 continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
-            if not (agrees or (cue and cue["strong"])) and _is_vehicle(org):
+            if not (agrees or (cue and cue["strong"])) and is_vehicle(org):
                 continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
                 continue  # "at Jamie Driver": a person
@@ -214,7 +213,7 @@ class Orgs:
                 confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
-            elif len(words) == 1 and not (legal or agrees or cue) and _ARTICLE_BEFORE.search(
+            elif len(words) == 1 and not (legal or agrees or cue) and ARTICLE_BEFORE.search(
                     text, max(r0, start - 12), start):
                 continue  # "suchen ein Reihenhaus", "wollen das Wohnhaus": a German noun after its article
             flags: tuple[str, ...] = ()
@@ -428,16 +427,6 @@ _FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|c
 #: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
 _TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
-def _is_vehicle(org: str) -> bool:
-    """Whether a run opens with a vehicle make ("Toyota Tundra Limited", "Alfa Romeo Giulia")."""
-    words = org.split()
-    return bool(words) and (words[0].casefold() in vehicle_makes() or " ".join(words[:2]).casefold() in vehicle_makes())
-
-
-_STRONG_CUE = re.compile(r"(?i)(?:\bat|@|\bfrom|\bwith|\bfor|\bof|\bbei|\bvon|\bchez)[ \t]+(?:the[ \t]+)?$")
-#: an article or determiner right before a word: a noun of running text, not a firm's name
-_ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w])(?:ein|eine|einen|einem|einer|das|dem|den|kein|keine|ihr|ihre|sein|seine|"
-                             r"unser|unsere|a|an|the|un|una|uno|um|uma|une|een|het)[ \t]+$")
 _WORKS_AT = re.compile(
     r"(?i)(?<![\w])(?:works?[ \t]+(?:at|for)|working[ \t]+(?:at|for)|employed[ \t]+(?:at|by)|owner[ \t]+of|owns|runs|"
     r"manages|founder[ \t]+of|arbeitet[ \t]+(?:bei|für)|trabaja[ \t]+(?:en|para)|trabalha[ \t]+(?:na|no|em|para)|"
@@ -482,10 +471,7 @@ def _after_person(text: str, start: int, ends: set[int]) -> bool:
     return any(0 <= start - end <= 40 and _AFFILIATION_GAP.fullmatch(text, end, start) for end in ends)
 
 
-@cache
-def job_words() -> frozenset[str]:
-    """Words of job titles (``patterns/job_words.txt``), case-folded."""
-    return frozenset(w.casefold() for w in read_lines("job_words.txt"))
+
 
 
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
@@ -515,7 +501,7 @@ def _without_job_title(run: str, start: int) -> tuple[str, int]:
     m = _TITLE_THEN_ORG.match(run)
     if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
         return run[m.end() :], start + m.end()
-    rest = " ".join(_without_leading_job(run.split()))
+    rest = " ".join(without_leading_job(run.split()))
     if rest != run and (at := run.find(rest)) > 0:
         return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
     return run, start
@@ -590,24 +576,7 @@ def _strip_lead_in(org: str) -> str:
     words = org.split()
     while len(words) > 2 and words[0].casefold() in _LEAD_IN:
         words.pop(0)
-    return " ".join(_without_leading_job(words))
-
-
-#: between a job title and the firm: "Geschäftsführer der …", "gerente en …", "Inhaberin von …"
-_JOB_GLUE = frozenset({*TITLE_GLUE, "der", "die", "des", "en", "at", "bei", "el", "la", "il", "le", "het"})
-
-
-def _without_leading_job(words: list[str]) -> list[str]:
-    """ "Geschäftsführer der Krause Fensterbau GmbH" → "Krause Fensterbau GmbH", "Inhaberin Kaya Kosmetikstudio"
-    → "Kaya Kosmetikstudio": job words (and the glue after them) opening a firm's run are the person's role."""
-    i = 0
-    while i < len(words) and words[i].strip(",").casefold() in job_words():
-        i += 1
-    if i == 0:
-        return words
-    while i < len(words) and words[i].casefold() in _JOB_GLUE:
-        i += 1
-    return words[i:] if len(words) - i >= 2 else words
+    return " ".join(without_leading_job(words))
 
 
 def _trim(org: str) -> str:

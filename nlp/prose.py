@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.our_side import BUSINESS_CALLED, alternation, role_after
 from nlp.places import is_city
 
 PARTICLES = frozenset({
@@ -87,14 +88,6 @@ _CAPITALISED = re.compile(r"(?<![\w'’@-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
 _CONTACT_NEXT = re.compile(r"[ \t]+(?:\+?\(?\d[\d \t().\-/]{5,}\d|[\w.+-]+@[\w-]+\.)")
 
 
-#: a business and its name: "runs a bakery called Sweet Crumbs", "eine Firma namens …", "una tienda llamada …"
-BUSINESS_CALLED = re.compile(
-    r"(?i)(?<![\w])(?:business|company|firm|shop|store|place|restaurant|bakery|salon|studio|clinic|practice|agency|"
-    r"firma|laden|geschäft|betrieb|praxis|empresa|tienda|negocio|restaurante|loja|negócio|entreprise|boutique|"
-    r"société|azienda|negozio|ditta|bedrijf|winkel|zaak)[ \t]+(?:called|named|namens|llamad[oa]|chamad[oa]|"
-    r"appelée?|nommée?|chiamat[oa]|genaamd|heet)[ \t]+$")
-
-
 @dataclass(frozen=True, slots=True)
 class ProseName:
     """A person read from prose: the name as it should be written, where it is, and what says so."""
@@ -106,14 +99,9 @@ class ProseName:
     role: str | None = None  # None: may be the lead; else partner / agent / staff
 
 
-def _alternation(phrases: list[str]) -> str:
-    ordered = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in ordered)
-
-
 @cache
 def _titles() -> str:
-    return _alternation(read_lines("person_titles.txt"))
+    return alternation(read_lines("person_titles.txt"))
 
 
 @cache
@@ -136,7 +124,7 @@ def cue_words() -> frozenset[str]:
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
-        rf"(?i)(?<![\w])(?:{_alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
+        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
         rf"(?:(?:us|me|nosotros|nos|uns|mir|nous|moi|noi|ons|mij|a gente)[ \t,]+)?"
         rf"(?:(?:the|la|el|o|a|il|lo|de|der|die|mit|com|con|het)[ \t]+)?"
         rf"(?:(?P<title>{_titles()})\.?[ \t]+)?"
@@ -183,7 +171,7 @@ def role_re() -> re.Pattern[str]:
     for line in read_lines("role_cues.txt"):
         role, _, phrase = line.partition("\t")
         roles.setdefault(role.strip(), []).append(phrase.strip())
-    groups = "|".join(f"(?P<{role}>{_alternation(phrases)})" for role, phrases in roles.items())
+    groups = "|".join(f"(?P<{role}>{alternation(phrases)})" for role, phrases in roles.items())
     return re.compile(rf"(?i)(?<![\w])(?:{groups})(?![\w])[ \t,:]*(?:[\w.'’-]+[ \t]+){{0,2}}$")
 
 
@@ -197,7 +185,7 @@ def org_words() -> frozenset[str]:
 def role_cue_re() -> re.Pattern[str]:
     """A role word with a name right after it ("our partner Jake …", "realtor Dana …")."""
     phrases = [line.partition("\t")[2].strip() for line in read_lines("role_cues.txt")]
-    return re.compile(rf"(?i)(?<![\w])(?:{_alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
+    return re.compile(rf"(?i)(?<![\w])(?:{alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
 
 
 #: the writer hands a lead of theirs on; the person named right after is the lead
@@ -390,42 +378,6 @@ def _written(word: str) -> str:
     if word.isupper() or word.islower():
         return "-".join(part.capitalize() for part in word.split("-"))
     return word
-
-
-_POSSESSIVE = (r"(?:my|our|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|mi|nuestro|nuestra|meu|minha|nosso|"
-               r"nossa|o nosso|a nossa|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze)")
-_STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", "do", "des", "du", "dell'", "delle",
-                          "van"})
-
-
-@cache
-def staff_after_re() -> re.Pattern[str]:
-    """Right after a name: "(my manager)", ", unser Kollege", " from sales": our side, not the lead."""
-    phrases = read_lines("staff_after.txt")
-    alone = [p for p in phrases if p.split()[0].casefold() in _STAFF_PLACE or p.startswith(("dell'", "("))]
-    owned = [p for p in phrases if p not in alone]
-    return re.compile(
-        rf"(?i)[ \t]*(?:\(|,|[-–—])?[ \t]*(?:{_POSSESSIVE}[ \t]+(?:{_alternation(owned)})|"
-        rf"(?:{_alternation(alone)}))(?![\w'’-])")
-
-
-#: "ask Tom to call …", "have Priya ring …", "tell Jonas to follow up": a colleague told to act on the lead
-_TOLD_BEFORE = re.compile(r"(?i)(?<![\w])(?:ask|tell|have|get|let|bitte|pide a|dile a|pede ao?|pede à|demande à|"
-                          r"dis à|chiedi a|di' a|vraag)[ \t]+$")
-_TOLD_AFTER = re.compile(
-    r"(?i)[ \t]+(?:to[ \t]+)?(?:call|ring|phone|text|email|e-mail|follow|reach|take|handle|grab|contact|anrufen|"
-    r"zurückrufen|übernehmen|que llame|que le llame|ligar|que ligue|d'appeler|appeler|di chiamare|chiamare|"
-    r"te bellen|bellen)(?![\w])")
-
-
-def role_after(text: str, start: int, end: int) -> str | None:
-    """ "staff" for a name that the words right after it (or an order to act around it) put on our side."""
-    if staff_after_re().match(text, end):
-        return "staff"
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
-    if _TOLD_BEFORE.search(text[line_start:start]) and _TOLD_AFTER.match(text, end):
-        return "staff"
-    return None
 
 
 def role_before(text: str, start: int) -> str | None:

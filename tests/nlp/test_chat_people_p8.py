@@ -10,7 +10,7 @@ import pytest
 
 from nlp.extractor import Extractor
 from nlp.lexicon import is_first_name
-from nlp.prose import role_after
+from nlp.our_side import role_after
 from parsers.lead import RawMessage
 
 Reading = Callable[[str], dict[str, str | None]]
