@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.language import Language
 
 from nlp.extractor import Extractor
+from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name
 from nlp.our_side import role_after
 from parsers.lead import RawMessage
@@ -196,3 +198,10 @@ def test_a_firms_noun_that_is_a_function_word(chat: Reading) -> None:
 )
 def test_surname_comma_first_in_mixed_case(chat: Reading, note: str, name: str | None) -> None:
     assert chat(note)["full_name"] == name
+
+
+@pytest.mark.parametrize("sender", ["messages-noreply@linkedin.example", "leads.no-reply@portal.example",
+                                    "noreply@portal.example"])
+def test_a_mailers_own_address_is_no_prospects(nlp: Language, sender: str) -> None:
+    lead = read_free_text(nlp, "Hi, we need 40 crates. My direct line is 515-555-0123.", sender_email=sender)
+    assert "email" not in lead.fields
