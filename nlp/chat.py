@@ -25,6 +25,8 @@ _MENTION = re.compile(r"<[@!#][^<>]*>")
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,40}:(?![\w:])")
 #: ``*bold*``, ``_italic_``, ``~strike~`` around words (not ``snake_case`` or ``2*3*4``)
 _STYLE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(?P<inner>[^\n*_~]{1,200}?)(?<=\S)\1(?![\w*_~])")
+#: a bold or italic label run into its value: "*Name:*Greta Lindholm", "_Tel:_555-0123"
+_GLUED_LABEL = re.compile(r"(?<![\w*_~])([*_])(?P<label>[^\W\d_][^\n*_~]{0,40}?:)\1(?=[^\s*_~])")
 _BULLET = re.compile(r"(?m)^[ \t]*(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))[ \t]*")
 _FENCE = re.compile(r"(?m)^[ \t]*```[ \t]*\n?|```")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -63,6 +65,7 @@ def normalise_chat(text: str) -> str:
     text = _EMOJI.sub("", text)
     text = _FENCE.sub("", text)
     text = _INLINE_CODE.sub(r"\1", text)
+    text = _GLUED_LABEL.sub(lambda m: f"{m['label']} ", text)
     for _ in range(2):  # "*_both_*"
         text = _STYLE.sub(lambda m: m["inner"], text)
     text = _BULLET.sub("", text)

@@ -60,8 +60,10 @@ _DOT_WORDS = re.compile(_SPELLED_DOT)
 #: a cheap test before the spelled-address pattern runs at all
 _SPELLED_HINT = re.compile(
     rf"(?i)[\[({{<][ \t]*(?:{_AT_WORDS})[ \t]*[\])}}>]|[ \t](?:{_DOT_NAMES}|arroba)[ \t]|[ \t]at[ \t]+[\w-]+\.[a-z]")
+#: a mailer's own address, also as one part of the local part ("messages-noreply@", "leads.no-reply@")
 _ROLE_LOCAL = re.compile(
-    r"(?i)^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|alerts?)\b"
+    r"(?i)(?:^|(?<=[._+-]))(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|"
+    r"alerts?)(?:$|(?=[._+-]))"
 )
 _VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
 _LANG_REGIONS = {"en": ("GB", "IE", "AU"),
@@ -101,7 +103,7 @@ class Contacts:
                     continue
                 address = m.group().strip(".")
                 local = address.split("@", 1)[0]
-                if _ROLE_LOCAL.match(local):
+                if _ROLE_LOCAL.search(local):
                     continue
                 if _EMAIL_LABEL.match(line.text):
                     confidence = 0.9
@@ -121,7 +123,7 @@ class Contacts:
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
-            if not _ROLE_LOCAL.match(local):
+            if not _ROLE_LOCAL.search(local):
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 
@@ -145,7 +147,7 @@ class Contacts:
                 continue
             pos = m.end()
             address = f"{local}@{_DOT_WORDS.sub('.', m['domain'])}".casefold()
-            if not EMAIL_RE.fullmatch(address) or _ROLE_LOCAL.match(local):
+            if not EMAIL_RE.fullmatch(address) or _ROLE_LOCAL.search(local):
                 continue
             line_start = text.rfind("\n", 0, m.start()) + 1
             confidence = 0.9 if _EMAIL_LABEL.match(text, line_start) else 0.7
@@ -233,7 +235,9 @@ class Contacts:
 
 #: North American regions, where a number said without its area code is seven digits ("555-0148")
 _NANP = frozenset({"US", "CA"})
-_LOCAL_NUMBER = re.compile(r"(?<![\w+(./-])(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
+#: (also in brackets of its own after a word: "via text (555-0128)")
+_LOCAL_NUMBER = re.compile(
+    r"(?:(?<![\w+(./-])|(?<=[\s:,]\()(?=[\d. -]{8}\)))(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
 #: a sentence end inside a digit run ("the F-250. 405-555-0181"): no number goes on past it
 _SENTENCE_END = re.compile(r"\.[ \t]+")
 

@@ -164,9 +164,9 @@ def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> L
     (a colleague's internal mail, not the prospect's).
     """
     lines = split_lines(text)
-    if pasted and not any(_CONTACT.search(ln.text) for ln in lines if not _QUOTE_MARK.match(ln.text)):
-        # a chat note whose lead is only in its "> …" lines: the rep quoted the prospect's mail (Slack's quote
-        # block), which is no earlier mail of ours
+    if pasted and not any(REPLY_MARKER.match(ln.text) for ln in lines):
+        # a chat note's "> …" lines: the rep quoted the prospect's words (Slack's quote block), which are no
+        # earlier mail of ours; their number and address are the prospect's
         lines = [_unquoted(ln) for ln in lines]
     start_idx = 0
     forwarded = False
@@ -186,6 +186,9 @@ def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> L
         if _ends_prospect_text(text_i) or (i > start_idx and _outlook_block_at(lines, i)):
             end_idx = i
             break
+    if pasted and end_idx < len(lines) and (thread := _pasted_thread(lines, start_idx, end_idx)):
+        start_idx, end_idx, lines, inner = thread
+        forwarded = True
     kept = tuple(ln for ln in lines[start_idx:end_idx] if not ln.text.lstrip().startswith(">"))
     if not kept:
         return Layout(text, region=(0, 0), body=(0, 0), lines=(), forwarded=forwarded, lang=guess_language(text))
@@ -218,6 +221,29 @@ def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> L
         inner_subject=inner.get("subject"),
         lang=guess_language(text[region[0] : region[1]]),
     )
+
+
+#: "On Fri, … Rosalind Achebe <rosalind@…> wrote:": who wrote the message below a reply marker
+_MARKER_SENDER = re.compile(r"(?P<who>[^\s,<>][^,<>]*?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*\S+(?:\s\S+)?:\s*$")
+
+
+def _pasted_thread(lines: list[Line], start: int, end: int) -> tuple[int, int, list[Line], dict[str, str]] | None:
+    """A chat note above a pasted reply thread, with no contact of its own ("can someone take this? thread
+    below" / "On Mon … Dana Kim <…> wrote:" / … / "On Fri … Rosalind Achebe <…> wrote:" / "> Hello, we need …"):
+    the prospect is the thread's first message, the one below its last reply marker, read unquoted with that
+    marker's sender as the writer. None when the rep's own lines hold a contact or that message holds none."""
+    if any(_CONTACT.search(ln.text) for ln in lines[start:end] if not _QUOTE_MARK.match(ln.text)):
+        return None
+    last = max((i for i in range(end, len(lines)) if REPLY_MARKER.match(lines[i].text)), default=None)
+    if last is None or last + 1 >= len(lines):
+        return None
+    below = [_unquoted(ln) for ln in lines[last + 1 :]]
+    if not any(_CONTACT.search(ln.text) for ln in below):
+        return None
+    inner: dict[str, str] = {}
+    if m := _MARKER_SENDER.search(lines[last].text):
+        inner["from"] = f"{m['who'].strip()} <{m['email']}>"
+    return last + 1, len(lines), [*lines[: last + 1], *below], inner
 
 
 def _domain(address: str) -> str:

@@ -67,7 +67,12 @@ def stop_words() -> frozenset[str]:
 
 
 def is_first_name(word: str) -> bool:
-    return word.casefold() in first_names()
+    """A known first name; a hyphenated one ("Jan-Willem", "anne-sophie") when each of its parts is one."""
+    folded = word.casefold()
+    if folded in first_names():
+        return True
+    parts = folded.split("-")
+    return len(parts) == 2 and all(len(p) >= 2 and p in first_names() for p in parts)
 
 
 @cache
@@ -177,3 +182,9 @@ def trie_alternation(phrases: list[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return build(trie)
+
+
+@cache
+def vehicle_makes() -> frozenset[str]:
+    """Vehicle makes (``patterns/vehicle_makes.jsonl``), case-folded: "toyota", "alfa romeo" …"""
+    return frozenset(str(row["pattern"]).casefold() for row in read_jsonl("vehicle_makes.jsonl"))

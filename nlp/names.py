@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.chat import prospect_voice
 from nlp.layout import Layout
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.prose import (
@@ -35,6 +36,7 @@ from nlp.prose import (
     referred_names,
     role_before,
     spelled_by_email,
+    title_re,
 )
 from parsers.patterns import EMAIL
 
@@ -190,6 +192,8 @@ class Names:
         last: tuple[str, int] | None = None
         for m in _LABEL.finditer(text, *layout.body):
             key, value = m["key"].lower(), _VALUE_TAIL.sub("", m["value"]).strip()
+            if title := title_re().match(value):
+                value = value[title.end() :]  # "Cliente: D. José Luis Carrasco", "Kunde: Hr. Oliver Brückner"
             name = clean_name(value)
             if not name or not name_shaped(name):
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name
@@ -250,10 +254,12 @@ class Names:
             add(doc, Candidate(PERSON, name, confidence, f"{self.source}.block", line.start, flags=flags))
 
     def _signature(self, doc: Doc, layout: Layout) -> None:
+        # a chat note written about the lead ("New lead … wants a quote. Thanks, Dana") is signed by the rep
+        flags = ("role:staff",) if _rep_signs(doc, layout) else ()
         if layout.signoff_name and (name := clean_name(layout.signoff_name)):
             known = is_first_name(name.split()[0])
             start = layout.signoff[0] if layout.signoff else -1
-            add(doc, Candidate(PERSON, name, 0.8 if known else 0.55, self.source, start))
+            add(doc, Candidate(PERSON, name, 0.8 if known else 0.55, self.source, start, flags=flags))
             return
         lines = list(layout.signature)
         lone = False
@@ -269,8 +275,21 @@ class Names:
                 return
             words = len(name.split())
             confidence = 0.8 if known else (0.6 if words >= 2 else 0.45)
-            add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start))
+            add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start,
+                               flags=flags))
             return
+
+
+def _rep_signs(doc: Doc, layout: Layout) -> bool:
+    """Whether a chat note's sign-off is the rep's: a note written about the lead ("New lead … wants a quote.
+    Thanks, Dana"), not a mail or a quote block of the prospect's pasted into it."""
+    if not meta_of(doc).chat or layout.forwarded:
+        return False
+    text = layout.text
+    end = layout.signoff[0] if layout.signoff else (layout.signature[0].start if layout.signature else -1)
+    if end < 0 or text[text.rfind("\n", 0, end) + 1 : end].lstrip().startswith(">"):
+        return False  # "> Best,\n> Haruto Sato": the quoted prospect signs
+    return not prospect_voice(text[layout.body[0] : layout.body[1]])
 
 
 def _completes(found: ProseName, people: list[ProseName]) -> bool:

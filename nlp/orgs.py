@@ -9,12 +9,12 @@ disposable domain ("jamie@northwind-traders.com" → "Northwind Traders").
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.firm_runs import ARTICLE_BEFORE, STRONG_CUE, is_vehicle, job_words, without_leading_job
 from nlp.layout import Line
 from nlp.lexicon import (
     finditer_folded,
@@ -22,7 +22,6 @@ from nlp.lexicon import (
     is_free_mail,
     legal_suffix_re,
     not_names,
-    read_lines,
     stop_words,
 )
 from nlp.org_sides import (
@@ -37,6 +36,7 @@ from nlp.org_sides import (
     role_before,
     set_recipients_aside,
 )
+from nlp.our_side import BUSINESS_CALLED
 from nlp.places import is_city
 from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
@@ -96,6 +96,8 @@ class Orgs:
             if layout.in_greeting(m.start(), m.end()):
                 continue
             org = _strip_lead_in(_after_cue(m["org"].strip()))
+            if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
+                continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]):
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership
             confidence = 0.8 if m.start() >= signature_start else 0.75
@@ -187,7 +189,9 @@ class Orgs:
             agrees = agrees_domain(org, cores)
             titled = _job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
-            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled
+            owned = _WORKS_AT.search(text, max(r0, start - 30), start) or BUSINESS_CALLED.search(
+                text, max(r0, start - 40), start)
+            strong = bool(cue and cue["strong"]) or (affiliated and bool(cue)) or titled or bool(owned)
             if shouted and not (legal or agrees or cue or affiliated or words[-1].strip(".").upper() in _LEGAL_CAPS):
                 continue  # a note in capitals: every word looks like a name, so a firm needs a cue
             if not (evidence or legal) and _COMPACT.sub("", _TITLE_LEAD.sub("", org).casefold()) in named:
@@ -198,8 +202,10 @@ class Orgs:
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
-            if words[0].casefold() in stop_words() and not agrees:
-                continue
+            if words[0].casefold() in stop_words() and not agrees and words[0].casefold() not in org_words():
+                continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
+            if not (agrees or (cue and cue["strong"])) and is_vehicle(org):
+                continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
             if is_first_name(words[0]) and len(words) <= 3 and not (evidence or agrees or affiliated):
                 continue  # "at Jamie Driver": a person
             confidence = 0.6 + (0.1 if cue else 0) + (0.1 if evidence else 0) + (0.1 if agrees else 0)
@@ -207,6 +213,9 @@ class Orgs:
                 confidence += 0.15  # "works at Pinecrest Lumber", "runs Oyelaran Bakeshop"
             elif len(words) == 1 and not (evidence or agrees or (affiliated and family)):
                 continue  # "from Chicago", "für Dachfenster", "de Bilbao": one bare word is a place or a thing
+            elif len(words) == 1 and not (legal or agrees or cue) and ARTICLE_BEFORE.search(
+                    text, max(r0, start - 12), start):
+                continue  # "suchen ein Reihenhaus", "wollen das Wohnhaus": a German noun after its article
             flags: tuple[str, ...] = ()
             if role := role_before(text, start, r0):
                 confidence, flags = 0.3, (f"role:{role}",)  # "über unseren Partner Elektro Hansen"
@@ -374,10 +383,10 @@ _CONNECTOR = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:(?:von der|van der|van den|de la|de|del|da|do|di|della|van|von|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
 _ORG_CUE = re.compile(
-    r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bfor|\bfür|\bde la empresa|"
+    r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bde la empresa|"
     r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
     r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:|\bfirma|\bempresa|\bsociété|\bditta|\bazienda|"
-    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella)"
+    r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella|\bfor|\bfür)"
     r"[ \t]+(?:the[ \t]+)?$"
 )
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
@@ -462,10 +471,7 @@ def _after_person(text: str, start: int, ends: set[int]) -> bool:
     return any(0 <= start - end <= 40 and _AFFILIATION_GAP.fullmatch(text, end, start) for end in ends)
 
 
-@cache
-def job_words() -> frozenset[str]:
-    """Words of job titles (``patterns/job_words.txt``), case-folded."""
-    return frozenset(w.casefold() for w in read_lines("job_words.txt"))
+
 
 
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
@@ -495,6 +501,9 @@ def _without_job_title(run: str, start: int) -> tuple[str, int]:
     m = _TITLE_THEN_ORG.match(run)
     if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
         return run[m.end() :], start + m.end()
+    rest = " ".join(without_leading_job(run.split()))
+    if rest != run and (at := run.find(rest)) > 0:
+        return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
     return run, start
 
 
@@ -567,7 +576,7 @@ def _strip_lead_in(org: str) -> str:
     words = org.split()
     while len(words) > 2 and words[0].casefold() in _LEAD_IN:
         words.pop(0)
-    return " ".join(words)
+    return " ".join(without_leading_job(words))
 
 
 def _trim(org: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.our_side import BUSINESS_CALLED, alternation, role_after
 from nlp.places import is_city
 
 PARTICLES = frozenset({
@@ -36,6 +37,10 @@ NOTE_WORDS = frozenset({
     "the", "and", "or", "not", "no", "yes", "ok", "okay", "cc", "sat", "sun", "mon", "tue", "wed", "thu",
     "fri", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "demo", "quote",
     "pricing", "price", "test", "drive", "tour", "showing", "visit", "callback", "follow", "up",
+    # days a rep writes about, in the seven languages and in shorthand ("rdv avec m. julien moreau demain")
+    "tmrw", "tmr", "tomoz", "tday", "tdy", "tonite", "heute", "morgen", "gestern", "übermorgen", "hoy", "mañana",
+    "ayer", "hoje", "amanhã", "ontem", "aujourd'hui", "demain", "hier", "oggi", "domani", "ieri", "vandaag",
+    "gisteren",
 })
 _TOKEN = re.compile(r"[ \t]*(?P<w>[^\W\d_](?:[\w'’-]*[^\W\d_])?)(?P<dot>\.?)(?P<after>[^\w\s]*)")
 #: the capitalised run at a position (with "&"): "Krüger & Söhne GmbH", "Bakkerij Oosterhout BV"
@@ -78,7 +83,9 @@ _CONTACT_LABEL = re.compile(
 #: right after a surname in capitals: ", First" and then no further capitalised word of the name
 _INVERTED = re.compile(r",[ \t]+(?P<first>[^\W\d_a-zß-öø-ÿ](?:[^\W\d_A-Z]+|[^\W\d_a-zß-öø-ÿ]+)"
                        r"(?:-[^\W\d_][^\W\d_A-Z]+)?)(?![\w'’-])")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
+_CAPITALISED = re.compile(r"(?<![\w'’@-])[^\W\d_a-zß-öø-ÿ][\w'’-]+")
+#: a phone or an email right after a name at a line's start ("jim parker 555 0101 …", "ana ruiz ana@…")
+_CONTACT_NEXT = re.compile(r"[ \t]+(?:\+?\(?\d[\d \t().\-/]{5,}\d|[\w.+-]+@[\w-]+\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +99,9 @@ class ProseName:
     role: str | None = None  # None: may be the lead; else partner / agent / staff
 
 
-def _alternation(phrases: list[str]) -> str:
-    ordered = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in ordered)
-
-
 @cache
 def _titles() -> str:
-    return _alternation(read_lines("person_titles.txt"))
+    return alternation(read_lines("person_titles.txt"))
 
 
 @cache
@@ -122,7 +124,7 @@ def cue_words() -> frozenset[str]:
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
-        rf"(?i)(?<![\w])(?:{_alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
+        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
         rf"(?:(?:us|me|nosotros|nos|uns|mir|nous|moi|noi|ons|mij|a gente)[ \t,]+)?"
         rf"(?:(?:the|la|el|o|a|il|lo|de|der|die|mit|com|con|het)[ \t]+)?"
         rf"(?:(?P<title>{_titles()})\.?[ \t]+)?"
@@ -169,7 +171,7 @@ def role_re() -> re.Pattern[str]:
     for line in read_lines("role_cues.txt"):
         role, _, phrase = line.partition("\t")
         roles.setdefault(role.strip(), []).append(phrase.strip())
-    groups = "|".join(f"(?P<{role}>{_alternation(phrases)})" for role, phrases in roles.items())
+    groups = "|".join(f"(?P<{role}>{alternation(phrases)})" for role, phrases in roles.items())
     return re.compile(rf"(?i)(?<![\w])(?:{groups})(?![\w])[ \t,:]*(?:[\w.'’-]+[ \t]+){{0,2}}$")
 
 
@@ -183,7 +185,7 @@ def org_words() -> frozenset[str]:
 def role_cue_re() -> re.Pattern[str]:
     """A role word with a name right after it ("our partner Jake …", "realtor Dana …")."""
     phrases = [line.partition("\t")[2].strip() for line in read_lines("role_cues.txt")]
-    return re.compile(rf"(?i)(?<![\w])(?:{_alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
+    return re.compile(rf"(?i)(?<![\w])(?:{alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
 
 
 #: the writer hands a lead of theirs on; the person named right after is the lead
@@ -264,10 +266,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             i = m.end()
             continue
         if not _is_name_word(bare, len(words), lower, titled) and not (
-                pending and words and _surname_after_particle(bare, lower)):
+                pending and words and (_surname_after_particle(bare, lower) or (
+                    len(pending) >= 2 and lower and _after_particles(bare)))):
             break
-        if pending and _org_run(text, m.start("w")):
-            break  # "Krüger von der Krüger & Söhne GmbH": a preposition before the firm
+        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w")))):
+            break  # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik": the firm
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
         if len(pending) == 1 and len(words) >= 2 and is_city(bare):
@@ -311,9 +314,33 @@ def first_after_comma(text: str, pos: int, surname: str) -> tuple[str, int] | No
     return first, m.end("first")
 
 
+_COMMA_FIRST = re.compile(r",[ \t]+(?P<first>[^\W\d_][\w'’-]+)(?=[ \t]*(?:[-–—|(/,]|$|[ \t]\+?\(?\d))")
+
+
+def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, int, int] | None:
+    """ "Okafor, Chidi - 555-0132" at a line's start: a known surname that is no first name, a comma, a word that
+    is no surname, function, firm or place word, then a separator or a number ("Surname, First" in mixed case)."""
+    surname = name[0]
+    m = _COMMA_FIRST.match(text, name[2])
+    if m is None or not is_surname(surname) or is_first_name(surname):
+        return None
+    first, folded = m["first"], m["first"].casefold()
+    if is_surname(first) or folded in NOTE_WORDS or not first[0].isupper() or not (is_first_name(first) or (
+            folded not in stop_words() and folded not in org_words() and folded not in place_words())):
+        return None
+    return f"{_written(first)} {surname}", name[1], m.end("first")
+
+
 def _surname_after_particle(bare: str, lower: bool) -> bool:
     """ "van der Laan", "de la Calle": after a particle a known surname counts though it is also a place word."""
     return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
+
+
+def _after_particles(bare: str) -> bool:
+    """ "jan-willem van der meer": after two particles a lower-case word is the surname, though it is a
+    function word of its language ("meer"), unless it is a note word."""
+    folded = bare.casefold()
+    return len(bare) >= 3 and folded not in NOTE_WORDS and folded not in PARTICLES and folded not in cue_words()
 
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
@@ -329,6 +356,15 @@ def _org_run(text: str, pos: int) -> bool:
     m = _RUN.match(text, pos)
     words = m.group().split() if m else []
     return any(w in {"&", "+"} or w.strip(".,").casefold() in org_words() for w in words)
+
+
+_LOWER_RUN = re.compile(r"[\w'’&-]+(?:[ \t]+[\w'’&-]+){0,2}")
+
+
+def _lower_org_run(text: str, pos: int) -> bool:
+    """In a note without capitals, whether a firm's noun is among the three words at ``pos``."""
+    m = _LOWER_RUN.match(text, pos)
+    return m is not None and any(w.casefold() in org_words() for w in m.group().split())
 
 
 def _org_follows(text: str, pos: int) -> bool:
@@ -387,9 +423,12 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         if all(w.casefold() in PARTICLES for w in name[0].split()):
             return  # "Le llamo el lunes": a particle alone ("Le", "van", "de") names nobody
         seen.add((name[1], evidence[0]))
-        found.append(ProseName(name[0], name[1], name[2], evidence, role_before(text, name[1])))
+        role = role_before(text, name[1]) or role_after(text, name[1], name[2])
+        found.append(ProseName(name[0], name[1], name[2], evidence, role))
 
     for m in finditer_folded(cue_re(), text, start, end):
+        if BUSINESS_CALLED.search(text, max(start, m.start() - 40), m.start() + len(m.group().split()[0]) + 1):
+            continue  # "runs a bakery called Sweet Crumbs": the business's name, not a person's
         evidence = ("cue", "title") if m["title"] else ("cue",)
         keep(read_name_at(text, m.end(), lower=lower), evidence)
     for m in title_re().finditer(text, start, end):
@@ -448,13 +487,16 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         name = read_name_at(text, pos, lower=lower)
         if name is None:
             continue
+        if " " not in name[0] and (turned := _surname_comma_first(text, name)):
+            name = turned  # "Okafor, Chidi - 555-0132": surname, comma, first name, then the contact
         after = text[name[2] : name[2] + 3]
         line_end = text.find("\n", name[2])
         rest = text[name[2] : line_end if line_end >= 0 else end]
         if not rest.strip():
             keep(name, ("line",))
-        elif after[:1] in {",", "(", "|", "<", "/"} or after.strip().startswith(("-", "–", "—")):
-            keep(name, ("list_item",))
+        elif after[:1] in {",", "(", "|", "<", "/"} or after.strip().startswith(("-", "–", "—")) or (
+                _CONTACT_NEXT.match(text, name[2]) and len(name[0].split()) >= 2):
+            keep(name, ("list_item",))  # "jim parker 555 0101 wants a quote": a contact right after the name
     return found
 
 

@@ -1,0 +1,47 @@
+"""What a capitalised run in a chat note or mail is not, though it looks like a firm's name: a vehicle and its trim
+("Toyota Tundra Limited"), a noun after its article ("sucht ein Reihenhaus"), a person's role opening the run
+("Geschäftsführer der Krause Fensterbau GmbH", "Inhaberin Kaya Kosmetikstudio"). Pure helpers of ``nlp.orgs``."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nlp.lexicon import read_lines, vehicle_makes
+from nlp.org_sides import TITLE_GLUE
+
+
+@cache
+def job_words() -> frozenset[str]:
+    """Words of job titles (``patterns/job_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("job_words.txt"))
+
+
+def is_vehicle(org: str) -> bool:
+    """Whether a run opens with a vehicle make ("Toyota Tundra Limited", "Alfa Romeo Giulia")."""
+    words = org.split()
+    return bool(words) and (words[0].casefold() in vehicle_makes() or " ".join(words[:2]).casefold() in vehicle_makes())
+
+
+#: a preposition that ties a firm to a person right before a run: "at", "from", "bei" …
+STRONG_CUE = re.compile(r"(?i)(?:\bat|@|\bfrom|\bwith|\bfor|\bof|\bbei|\bvon|\bchez)[ \t]+(?:the[ \t]+)?$")
+#: an article or determiner right before a word: a noun of running text, not a firm's name
+ARTICLE_BEFORE = re.compile(r"(?i)(?<![\w])(?:ein|eine|einen|einem|einer|das|dem|den|kein|keine|ihr|ihre|sein|seine|"
+                            r"unser|unsere|a|an|the|un|una|uno|um|uma|une|een|het)[ \t]+$")
+
+
+#: between a job title and the firm: "Geschäftsführer der …", "gerente en …", "Inhaberin von …"
+JOB_GLUE = frozenset({*TITLE_GLUE, "der", "die", "des", "en", "at", "bei", "el", "la", "il", "le", "het"})
+
+
+def without_leading_job(words: list[str]) -> list[str]:
+    """ "Geschäftsführer der Krause Fensterbau GmbH" → "Krause Fensterbau GmbH", "Inhaberin Kaya Kosmetikstudio"
+    → "Kaya Kosmetikstudio": job words (and the glue after them) opening a firm's run are the person's role."""
+    i = 0
+    while i < len(words) and words[i].strip(",").casefold() in job_words():
+        i += 1
+    if i == 0:
+        return words
+    while i < len(words) and words[i].casefold() in JOB_GLUE:
+        i += 1
+    return words[i:] if len(words) - i >= 2 else words

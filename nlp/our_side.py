@@ -1,0 +1,60 @@
+"""People on our side in a chat note: the rep, a colleague, a manager ("Greg (my manager)", "Dana from sales",
+"ask Tom to call …", "Andrea (recepción)"), from the words right after a name (``patterns/staff_after.txt``, seven
+languages), and a business named as such ("runs a bakery called Sweet Crumbs"), which is no person."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nlp.lexicon import read_lines
+
+
+def alternation(phrases: list[str]) -> str:
+    """A regex alternation of ``phrases``, longest first, case-folded; a space matches any run of blanks."""
+    ordered = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[ \t]+") for p in ordered)
+
+
+#: a business and its name: "runs a bakery called Sweet Crumbs", "eine Firma namens …", "una tienda llamada …"
+BUSINESS_CALLED = re.compile(
+    r"(?i)(?<![\w])(?:business|company|firm|shop|store|place|restaurant|bakery|salon|studio|clinic|practice|agency|"
+    r"firma|laden|geschäft|betrieb|praxis|empresa|tienda|negocio|restaurante|loja|negócio|entreprise|boutique|"
+    r"société|azienda|negozio|ditta|bedrijf|winkel|zaak)[ \t]+(?:called|named|namens|llamad[oa]|chamad[oa]|"
+    r"appelée?|nommée?|chiamat[oa]|genaamd|heet)[ \t]+$")
+
+
+_POSSESSIVE = (r"(?:my|our|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|mi|nuestro|nuestra|meu|minha|nosso|"
+               r"nossa|o nosso|a nossa|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze)")
+_STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", "do", "des", "du", "dell'", "delle",
+                          "van"})
+
+
+@cache
+def staff_after_re() -> re.Pattern[str]:
+    """Right after a name: "(my manager)", ", unser Kollege", " from sales": our side, not the lead."""
+    phrases = read_lines("staff_after.txt")
+    alone = [p for p in phrases if p.split()[0].casefold() in _STAFF_PLACE or p.startswith(("dell'", "("))]
+    owned = [p for p in phrases if p not in alone]
+    return re.compile(
+        rf"(?i)[ \t]*(?:\(|,|[-–—])?[ \t]*(?:{_POSSESSIVE}[ \t]+(?:{alternation(owned)})|"
+        rf"(?:{alternation(alone)}))(?![\w'’-])")
+
+
+#: "ask Tom to call …", "have Priya ring …", "tell Jonas to follow up": a colleague told to act on the lead
+_TOLD_BEFORE = re.compile(r"(?i)(?<![\w])(?:ask|tell|have|get|let|bitte|pide a|dile a|pede ao?|pede à|demande à|"
+                          r"dis à|chiedi a|di' a|vraag)[ \t]+$")
+_TOLD_AFTER = re.compile(
+    r"(?i)[ \t]+(?:to[ \t]+)?(?:call|ring|phone|text|email|e-mail|follow|reach|take|handle|grab|contact|anrufen|"
+    r"zurückrufen|übernehmen|que llame|que le llame|ligar|que ligue|d'appeler|appeler|di chiamare|chiamare|"
+    r"te bellen|bellen)(?![\w])")
+
+
+def role_after(text: str, start: int, end: int) -> str | None:
+    """ "staff" for a name that the words right after it (or an order to act around it) put on our side."""
+    if staff_after_re().match(text, end):
+        return "staff"
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
+    if _TOLD_BEFORE.search(text[line_start:start]) and _TOLD_AFTER.match(text, end):
+        return "staff"
+    return None
