@@ -33,7 +33,7 @@ from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
 from parsers.mime import decode_bytes
 from parsers.payloads import CALLER_ID_TURNED
-from parsers.quotes import pasted_mail
+from parsers.quotes import pasted_mail, pasted_recipient_domains
 from parsers.structured import (
     complete_from_mail,
     is_automated,
@@ -210,6 +210,8 @@ class Extractor:
             structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
+        if pasted is not None and len(leads) > 1:
+            leads = _without_forwarding_staff(leads, pasted_recipient_domains(text))
         if mail is not None and len(leads) == 1:
             note = leads[0].with_fields({k: v for k, v in leads[0].fields.items() if k != "message"})
             leads = [merge_leads(note, mail)]
@@ -240,6 +242,16 @@ def _without_recipients_firm(lead: ExtractedLead, recipients: Sequence[str]) -> 
     if any(o.field == "company" and o.value.casefold() == company.value.casefold() for o in lead.others):
         return ExtractedLead(fields, lead.others)
     return ExtractedLead(fields, (*lead.others, RoleValue("company", company.value, "recipient", company.source)))
+
+
+def _without_forwarding_staff(leads: list[ExtractedLead], ours: frozenset[str]) -> list[ExtractedLead]:
+    """The leads of a note holding pasted mails, less those whose email is at a domain the mails were addressed
+    to: a colleague forwarding the prospect's mail on is on our side (at least one lead is always kept)."""
+    def ours_only(lead: ExtractedLead) -> bool:
+        email = lead.fields.get("email")
+        return email is not None and str(email.value).rpartition("@")[2].casefold() in ours
+    kept = [lead for lead in leads if not ours_only(lead)]
+    return kept or leads
 
 
 def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:

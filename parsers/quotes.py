@@ -130,3 +130,16 @@ def pasted_mail(text: str) -> str | None:
     head = "".join(f"{name}: {value}\n" for name, value in (("From", sender), ("Subject", headers.get("subject", "")))
                    if value)
     return f"{head}Content-Type: text/plain; charset=utf-8\n\n{body.strip()}\n"
+
+
+def pasted_recipient_domains(text: str) -> frozenset[str]:
+    """The domains the mails pasted into a note were addressed to (their To lines): the firm's own side, whose
+    staff forwarded them on (a wrapper "From: colleague@ourfirm / To: sales@ourfirm" is no prospect)."""
+    if OUTLOOK_HEADER.search(text) is None:
+        return frozenset()
+    return frozenset(
+        found.group(1).casefold()
+        for line in text.split("\n")
+        if (h := HEADER_LINE.match(line)) and h.group("name").lower() in TO_NAMES
+        for found in _ADDRESS_IN.finditer(h.group("value"))
+    )

@@ -57,3 +57,25 @@ def test_note_holding_a_pasted_mail_reads_the_mail() -> None:
     assert lead["phone"] == "707-555-0162"
     assert lead["message"] is not None and "our labeller jams every few" in lead["message"]
     assert "standup" not in lead["message"] and "sales inbox" not in lead["message"]
+
+
+_WRAPPED = (
+    "fwd from my inbox, can someone grab this?\n\n"
+    "From: Kasimir Lund <k.lund@pressworks.example>\n"
+    "Sent: Monday, November 30, 2026 9:14 AM\n"
+    "To: Sales Team <sales@pressworks.example>\n"
+    "Subject: FW: quote request\n\n"
+    "From: Orla Breen <orla.breen.home@mailbox.example>\n"
+    "Sent: Sunday, November 29, 2026 7:52 PM\n"
+    "To: Kasimir Lund <k.lund@pressworks.example>\n"
+    "Subject: quote request\n\n"
+    "Hi Kasimir, we need a new sump pump installed before the spring rains.\n"
+    "My cell is 847-555-0162.\nThanks,\nOrla\n"
+)
+
+
+def test_a_colleagues_forward_around_the_pasted_mail_is_no_second_lead() -> None:
+    [lead] = Extractor().extract(RawMessage(raw=_WRAPPED.encode(), channel="slack")).leads
+    assert lead.value("email") == "orla.breen.home@mailbox.example"
+    assert lead.value("full_name") == "Orla Breen"
+    assert lead.value("phone") == "847-555-0162"
