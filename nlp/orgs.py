@@ -60,8 +60,9 @@ _AFFILIATION = re.compile(
 #: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
 #: (checked against ``job_words``), then their firm
 _TITLED_SELF = re.compile(
-    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+(?:the|a|an|le|la|l'|der|die|el|o|il|de)?"
-    rf"[ \t]*(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
+    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+"
+    rf"(?:(?:the|a|an|le|la|der|die|el|o|il|de)[ \t]+|l')?"  # an article is a word: "a" is not "a|cheteuse"
+    rf"(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
     rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
     rf"(?P<org>{_ORG})"
 )
@@ -95,7 +96,8 @@ class Orgs:
         for m in legal_suffix_re().finditer(text, r0, r1):
             if layout.in_greeting(m.start(), m.end()):
                 continue
-            org = _strip_lead_in(_after_cue(m["org"].strip()))
+            # "soy Marta Gil de Construcciones Levante S.L.": the writer and a connector are no part of the firm
+            org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
             if not any(ch.isalpha() for ch in org.split()[0]):
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership
             confidence = 0.8 if m.start() >= signature_start else 0.75

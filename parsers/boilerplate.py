@@ -93,6 +93,31 @@ _PORTAL_WORDING = re.compile(
 )
 
 
+#: an answer to "when?", "how much?" or "what?" that gives none: "Not sure", "Just browsing", "Weiß noch nicht",
+#: "Todavía no lo sé", "Ainda não sei", "Je ne sais pas encore", "Non lo so", "Weet ik nog niet"
+_NO_ANSWER = re.compile(
+    r"^\W*(?:(?:i'?m |i am |we'?re |we are )?(?:not sure|unsure|undecided|uncertain)(?: yet)?|"
+    r"(?:i |we )?(?:do not|don'?t) know(?: yet)?|no idea|unknown|not (?:decided|determined)(?: yet)?|"
+    r"(?:i'?m |i am |we'?re |we are )?just (?:browsing|looking|researching|curious)|"
+    r"(?:ich )?wei(?:ß|ss) (?:es )?(?:noch )?nicht|(?:noch )?(?:unklar|unentschlossen|offen|unbestimmt)|"
+    r"nur (?:informieren|umschauen|schauen)|"
+    r"(?:todav[íi]a |a[úu]n )?no (?:lo )?s[ée](?: todav[íi]a| a[úu]n)?|sin decidir|no decidido|indeciso|"
+    r"solo (?:mirando|estoy mirando|informaci[óo]n)|"
+    r"(?:ainda )?n[ãa]o sei(?: ainda)?|(?:ainda )?n[ãa]o decidi(?:do)?|s[óo] (?:pesquisando|olhando)|"
+    r"(?:je ne sais pas|ne sais pas|je sais pas)(?: encore)?|pas encore d[ée]cid[ée]e?|ind[ée]cise?|"
+    r"(?:je )?regarde seulement|"
+    r"non (?:lo )?so(?: ancora)?|(?:ancora )?da decidere|non ancora deciso|indeciso|sto solo guardando|"
+    r"(?:dat )?weet ik (?:nog )?niet|(?:nog )?onbekend|(?:nog )?niet beslist|ik kijk alleen(?: rond)?)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_no_answer(value: str) -> bool:
+    """A form's answer that says nothing: "Not sure", "Just browsing", "Weiß noch nicht" (every supported language).
+    A timeline, budget or interest that only says this is no value."""
+    return bool(_NO_ANSWER.match(value.strip()))
+
+
 def is_portal_wording(line: str) -> bool:
     """A line in a portal's own voice about the lead it sends (not the prospect's words)."""
     return bool(_PORTAL_WORDING.search(line))

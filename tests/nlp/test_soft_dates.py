@@ -1,0 +1,90 @@
+"""Soft fields read as a person reads them: dates that are not the plan, empty answers, the writer's own firm."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+
+from nlp.extractor import Extractor
+from nlp.freetext import read_free_text
+from parsers.boilerplate import is_no_answer
+from parsers.lead import ExtractedLead, FieldValue, RawMessage
+from parsers.verify import finalize
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interest: Roof replacement. This offer is valid through December 31. Book this month and save 10%!",
+        "Our showroom hours are Mon-Sat 9am-7pm.",
+        "Öffnungszeiten: Montag bis Freitag, im Dezember geschlossen.",
+        "Our furnace warranty expired in March. Can you send someone?",
+        "Hola, quería información sobre placas solares.\nEspero su respuesta pronto.",
+        "Ik wil graag informatie over een warmtepomp. Ik hoor graag binnenkort van u.",
+        "Wants to come in Saturday to look at the Highlander.",
+        "Vendrá a ver el coche; quiere pasar a ver el sábado.",
+    ],
+)
+def test_a_notice_a_visit_or_an_awaited_reply_is_no_timeline(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We don't need anything right now, but would like a brochure for next year's remodel.", "next year"),
+        ("Tom Reilly, demo on Thursday at 3pm w/ his team, they're evaluating for a Q1 rollout", "Q1 rollout"),
+        ("O Duarte diz que ele quer resposta até sexta.", "até sexta"),
+    ],
+)
+def test_the_plan_beside_a_notice_word_stays(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Not sure", "not sure yet", "Just browsing", "I don't know", "Weiß noch nicht", "noch unklar", "No lo sé",
+     "Ainda não sei", "Je ne sais pas encore", "Non lo so", "Weet ik nog niet", "Undecided"],
+)
+def test_an_answer_that_says_nothing(value: str) -> None:
+    assert is_no_answer(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["Within 3 months", "Flexible", "ASAP", "Not before March", "sofort", "Unknown Mortals tour"]
+)
+def test_a_real_answer_is_kept(value: str) -> None:
+    assert not is_no_answer(value)
+
+
+def test_a_form_timeline_that_says_nothing_is_dropped_and_the_rest_kept() -> None:
+    lead = ExtractedLead({
+        "timeline": FieldValue("Not sure", "reader:labels:Timeframe", 0.85),
+        "budget": FieldValue("Don't know", "reader:labels:Budget", 0.85),
+        "interest": FieldValue("Bathroom remodel", "reader:labels:Project", 0.85),
+    })
+    out = finalize(lead)
+    assert out.value("timeline") is None and out.value("budget") is None
+    assert out.value("interest") == "Bathroom remodel"
+
+
+def test_a_call_records_start_time_is_no_timeline() -> None:
+    payload = {"call_id": 1, "start_time": "2026-11-19", "duration": 312, "caller_number": "+14805550177",
+               "caller_name": "Lee Wong", "tracking_number": "+16025550190", "project_start": "March 2027"}
+    lead = Extractor().extract(RawMessage(json.dumps(payload).encode(), "file", name_hint="call.json")).leads[0]
+    assert lead.value("timeline") == "March 2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hola, soy Marta Gil de Construcciones Levante S.L. Necesitamos alquilar dos grúas.",
+         "Construcciones Levante S.L."),
+        ("Bonjour, je suis acheteuse chez Maison Verdier. Nous cherchons un fournisseur d'emballages.",
+         "Maison Verdier"),
+    ],
+)
+def test_the_writers_own_firm_without_the_writer(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("company") == expected
