@@ -118,6 +118,27 @@ def is_no_answer(value: str) -> bool:
     return bool(_NO_ANSWER.match(value.strip()))
 
 
+#: a form's company answer that names no firm: a private person, a homeowner, the writer themself, retired
+_NO_FIRM = re.compile(
+    r"^\W*(?:a |an )?(?:private(?: (?:person|individual|customer|client|buyer|party|use))?|individual|homeowner|"
+    r"home owner|home ?buyer|myself|self|me|personal|residential|resident|consumer|self[- ]employed|retired|"
+    r"student|no company|not applicable|none|independent|freelancer?|"
+    r"privat|privatperson|privatkunde|privatkundin|privathaushalt|eigentümer|selbstständig|selbständig|rentner|"
+    r"rentnerin|keine|kein(?:e)? firma|"
+    r"particular|persona f[íi]sica|cliente particular|aut[óo]nomo|jubilad[oa]|ninguna|propietari[oa]|"
+    r"pessoa f[íi]sica|consumidor(?:a)? final|propriet[áa]ri[oa]|aposentad[oa]|nenhuma|"
+    r"particuli(?:er|ère)|priv[ée]e?|propri[ée]taire|retrait[ée]e?|aucune|ind[ée]pendant(?:e)?|"
+    r"privat[oa]|privato cittadino|proprietari[oa]|pensionat[oa]|nessuna|libero professionista|"
+    r"particulier|priv[ée]|eigenaar|huiseigenaar|zzp(?:'er)?|gepensioneerd|geen)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_no_firm(value: str) -> bool:
+    """A company answer that names none: "Private", "Homeowner", "Privatperson", "Particular", "Pessoa física"."""
+    return bool(_NO_FIRM.match(value.strip()))
+
+
 def is_portal_wording(line: str) -> bool:
     """A line in a portal's own voice about the lead it sends (not the prospect's words)."""
     return bool(_PORTAL_WORDING.search(line))

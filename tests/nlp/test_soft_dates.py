@@ -88,3 +88,35 @@ def test_a_call_records_start_time_is_no_timeline() -> None:
 )
 def test_the_writers_own_firm_without_the_writer(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text).value("company") == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["Private", "Homeowner", "Self-employed", "privat", "Privatperson", "Particular", "Particulier", "Privato",
+              "Pessoa física", "none", "Residential"],
+)
+def test_a_company_answer_that_names_no_firm(value: str) -> None:
+    lead = finalize(ExtractedLead({"company": FieldValue(value, "reader:labels:Company", 0.85)}))
+    assert lead.value("company") is None
+
+
+@pytest.mark.parametrize(
+    "value", ["Private Wealth Partners LLC", "Selbst & Söhne GmbH", "Particular Audience Ltd", "Walmart"]
+)
+def test_a_firm_is_kept(value: str) -> None:
+    lead = finalize(ExtractedLead({"company": FieldValue(value, "reader:labels:Company", 0.85)}))
+    assert lead.value("company") == value
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Jim Pike 555-0190 needs to talk to Mike asap", "Jim Pike 555-0190 wants us to call him back tomorrow",
+     "Herr Jim Pike 0171 5550190 möchte einen Rückruf", "Sr. Jim Pike 611 555 019 quiere que le llamen",
+     "Sr. Jim Pike 611 555 019 pide información", "Jim Pike 555-0190 wants to speak to sales"],
+)
+def test_a_note_asking_for_a_call_names_no_item(nlp: Language, note: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") is None
+
+
+def test_a_note_asking_for_a_price_keeps_its_item(nlp: Language) -> None:
+    lead = read_free_text(nlp, "Jim Pike 555-0190 wants a quote on a sunroom", chat=True)
+    assert lead.value("interest") == "quote on a sunroom"
