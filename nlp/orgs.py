@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.elsewhere import ELSEWHERE, elsewhere_before
 from nlp.layout import Line
 from nlp.lexicon import (
     finditer_folded,
@@ -108,6 +109,8 @@ class Orgs:
                 confidence, flags = 0.2, RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
             elif role := role_before(text, m.start(), r0):
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
+            elif elsewhere_before(text, m.start(), r0):
+                confidence, flags = 0.2, ELSEWHERE  # "my neighbor used Apex Roofing LLC"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
@@ -216,6 +219,8 @@ class Orgs:
                 confidence, flags = 0.3, PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
             elif for_recipient(text, start, r0, end):
                 confidence, flags = 0.2, RECIPIENT
+            elif elsewhere_before(text, start, r0):
+                confidence, flags = 0.2, ELSEWHERE  # "saw our van at Lowe's"
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)

@@ -120,3 +120,17 @@ def test_a_note_asking_for_a_call_names_no_item(nlp: Language, note: str) -> Non
 def test_a_note_asking_for_a_price_keeps_its_item(nlp: Language) -> None:
     lead = read_free_text(nlp, "Jim Pike 555-0190 wants a quote on a sunroom", chat=True)
     assert lead.value("interest") == "quote on a sunroom"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, my neighbor used Apex Roofing LLC and recommended you guys. Need a roof inspection.",
+        "I currently have service with Comcast Cable Communications LLC and want to switch.",
+        "Met Rob Kessler at the show, he stopped by after seeing our van at Lowe's Home Centers LLC.",
+        "Wir sind derzeit bei der Stadtwerke Nord GmbH und wollen wechseln.",
+    ],
+)
+def test_a_firm_dealt_with_elsewhere_is_not_the_prospects(nlp: Language, text: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("company") is None
+    assert read_free_text(nlp, text).value("company") is None
