@@ -118,11 +118,16 @@ def says_nothing(subject: str) -> bool:
     return not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words)
 
 
+_SUBJECT_WORD = re.compile(rf"(?i)(?:{'|'.join(sorted(SUBJECT_NAMES))})[ \t]?\*?[:：]")
+
+
 def header_block_subjects(lines: list[str]) -> frozenset[str]:
     """The subjects of the mail header blocks in ``lines``: runs of header lines holding a From, a Subject and a
     To, Sent or Date, or From and Subject under a forward's marker line ("From: … / Sent: … / To: … / Subject: …" of
     a forwarded or pasted mail). A form mailer's own "From:" and "Subject:" fields alone are no header block: their
     subject is what the visitor wrote about."""
+    if not _SUBJECT_WORD.search("\n".join(lines)):
+        return frozenset()  # no subject line at all: most forms
     found: set[str] = set()
     names: set[str] = set()
     subject = ""
