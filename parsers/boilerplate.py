@@ -112,6 +112,25 @@ _NO_ANSWER = re.compile(
 )
 
 
+#: a timeline answer that is a priority level or a time of day: when to call, or how pressing, but no plan
+_NO_PLAN = re.compile(
+    r"^\W*(?:(?:low|normal|medium|high|standard|routine|niedrig|mittel|hoch|baja|media|alta|baixa|m[ée]dia|basse|"
+    r"moyenne|haute|bassa|laag|gemiddeld|hoog)(?: priority| priorität| prioridad| prioridade| priorit[ée]| priorità|"
+    r" prioriteit)?|"
+    r"(?:in the |during the |por la |pela |à |le |la |di |de |'s )?(?:mornings?|afternoons?|evenings?|nights?|daytime|"
+    r"anytime|any ?time|weekdays?|weekends?|vormittags?|nachmittags?|abends?|jederzeit|werktags|tardes?|noches?|"
+    r"mañanas|cualquier hora|manhã|manhãs|noite|qualquer hor[áa]rio|matin|matinée|après-midi|soir|soirée|"
+    r"mattina|pomeriggio|sera|ochtend|middag|avond|ochtends|middags|avonds))\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_no_plan(value: str) -> bool:
+    """A timeline answer that names no time to buy or start: "Low", "Normal priority", "Morning", "Evenings",
+    "Nachmittags", "Por la tarde" (a call window or a priority level)."""
+    return bool(_NO_PLAN.match(value.strip()))
+
+
 def is_no_answer(value: str) -> bool:
     """A form's answer that says nothing: "Not sure", "Just browsing", "Weiß noch nicht" (every supported language).
     A timeline, budget or interest that only says this is no value."""

@@ -27,7 +27,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from parsers.address import parse_locality
-from parsers.boilerplate import clean_message, is_no_answer, is_no_firm
+from parsers.boilerplate import clean_message, is_no_answer, is_no_firm, is_no_plan
 from parsers.fields import clean_value
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
@@ -157,6 +157,8 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
             continue  # a 100,000-character "name" is no name (and would cost nameparser seconds)
         if name in _ANSWERED and is_no_answer(value):
             continue  # "Timeframe: Not sure" gives no timeline
+        if name == "timeline" and is_no_plan(value):
+            continue  # "Urgency: Normal", "Timing: Morning": a priority or a call window
         if name == "company" and is_no_firm(value):
             continue  # "Company: Private", "Firma: Privatperson": a person, no firm
         if name == "message":

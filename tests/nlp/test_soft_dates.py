@@ -134,3 +134,19 @@ def test_a_note_asking_for_a_price_keeps_its_item(nlp: Language) -> None:
 def test_a_firm_dealt_with_elsewhere_is_not_the_prospects(nlp: Language, text: str) -> None:
     assert read_free_text(nlp, text, chat=True).value("company") is None
     assert read_free_text(nlp, text).value("company") is None
+
+
+def _timeline(value: str) -> str | None:
+    return finalize(ExtractedLead({"timeline": FieldValue(value, "reader:json:timing", 0.85)})).value("timeline")
+
+
+@pytest.mark.parametrize(
+    "value", ["Low", "Normal priority", "Morning", "Evenings", "Nachmittags", "Por la tarde", "'s avonds"]
+)
+def test_a_priority_or_a_call_window_is_no_timeline(value: str) -> None:
+    assert _timeline(value) is None
+
+
+@pytest.mark.parametrize("value", ["Emergency", "23.11.2026 vormittags", "this afternoon", "Within 1 week", "morgen"])
+def test_a_plan_with_a_time_of_day_stays(value: str) -> None:
+    assert _timeline(value) == value
