@@ -150,3 +150,16 @@ def test_a_priority_or_a_call_window_is_no_timeline(value: str) -> None:
 @pytest.mark.parametrize("value", ["Emergency", "23.11.2026 vormittags", "this afternoon", "Within 1 week", "morgen"])
 def test_a_plan_with_a_time_of_day_stays(value: str) -> None:
     assert _timeline(value) == value
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Got a call from Priya Raman. She is evaluating options.", None),
+        ("Dan Wu 555-0136 asked for a brochure", None),
+        ("Ben Ortiz 555-0135 re: follow-up from last week's estimate", None),
+        ("Eva Lim 555-0137 wants a brochure on the 2025 Tacoma", "2025 Tacoma"),
+    ],
+)
+def test_literature_options_and_a_follow_up_are_no_item(nlp: Language, note: str, expected: str | None) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
