@@ -45,3 +45,34 @@ def without_leading_job(words: list[str]) -> list[str]:
     while i < len(words) and words[i].casefold() in JOB_GLUE:
         i += 1
     return words[i:] if len(words) - i >= 2 else words
+
+
+#: the word right before a firm's name and its joint: "Manager, ", "Einkaufsleiter bei ", "CFO @ "
+_WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)[ \t]*(?:,|[ \t](?:at|of|bei|für|de|da)|@|-|–|\|)[ \t]*$")
+
+
+def job_before(text: str, start: int, floor: int) -> bool:
+    """A job title right before a firm's name at ``start``: "Store Manager, Sorrel & Pine", "Einkaufsleiter bei …"."""
+    m = _WORD_BEFORE.search(text, max(floor, start - 40), start)
+    return m is not None and m["word"].casefold() in job_words()
+
+
+def is_job_title(words: list[str]) -> bool:
+    """ "Store Manager", "Head of Facilities", "Einkaufsleiter": a role, not a firm."""
+    last = words[-1].strip(".,").casefold()
+    return last in job_words() or all(w.strip(".,").casefold() in job_words() | TITLE_GLUE for w in words)
+
+
+_TITLE_THEN_ORG = re.compile(
+    r"(?i)^(?P<title>(?:[\w-]+[ \t]+){0,3}?[\w-]+)[ \t]+(?:of|de|da|do|di|du|des|von|van|bei)[ \t]+")
+
+
+def without_job_title(run: str, start: int) -> tuple[str, int]:
+    """ "CFO of Ridgeway Plastics" → "Ridgeway Plastics"; "Gerente de Vidrios Ruiz" → "Vidrios Ruiz"."""
+    m = _TITLE_THEN_ORG.match(run)
+    if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
+        return run[m.end() :], start + m.end()
+    rest = " ".join(without_leading_job(run.split()))
+    if rest != run and (at := run.find(rest)) > 0:
+        return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
+    return run, start

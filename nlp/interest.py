@@ -224,7 +224,7 @@ class Interest:
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
                 obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
-                if obj:
+                if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
@@ -244,6 +244,15 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+def _no_item(phrase: str) -> bool:
+    """A rep's "needs to talk to Mike", "möchte einen Rückruf", "pide información": a request to be called or told,
+    no item; but "a quote on a sunroom", "Angebot für eine Markise" name theirs after the request."""
+    words = phrase.split()
+    if len(words) >= 3 and words[1].casefold() in _ITEM_PREPOSITIONS:
+        return False
+    return bool(_lead_in_re()[1].match(phrase))
 
 
 def _innermost(raw: str) -> str:

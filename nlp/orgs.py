@@ -14,7 +14,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
-from nlp.firm_runs import ARTICLE_BEFORE, STRONG_CUE, is_vehicle, job_words, without_leading_job
+from nlp.elsewhere import ELSEWHERE, elsewhere_before
+from nlp.firm_runs import (
+    ARTICLE_BEFORE,
+    STRONG_CUE,
+    is_job_title,
+    is_vehicle,
+    job_before,
+    job_words,
+    without_job_title,
+    without_leading_job,
+)
 from nlp.layout import Line
 from nlp.lexicon import (
     finditer_folded,
@@ -27,7 +37,6 @@ from nlp.lexicon import (
 from nlp.org_sides import (
     PARTNER,
     RECIPIENT,
-    TITLE_GLUE,
     agrees_domain,
     company_from_domain,
     domain_cores,
@@ -60,8 +69,9 @@ _AFFILIATION = re.compile(
 #: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
 #: (checked against ``job_words``), then their firm
 _TITLED_SELF = re.compile(
-    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+(?:the|a|an|le|la|l'|der|die|el|o|il|de)?"
-    rf"[ \t]*(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
+    rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+"
+    rf"(?:(?:the|a|an|le|la|der|die|el|o|il|de)[ \t]+|l')?"  # an article is a word: "a" is not "a|cheteuse"
+    rf"(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
     rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
     rf"(?P<org>{_ORG})"
 )
@@ -95,7 +105,8 @@ class Orgs:
         for m in legal_suffix_re().finditer(text, r0, r1):
             if layout.in_greeting(m.start(), m.end()):
                 continue
-            org = _strip_lead_in(_after_cue(m["org"].strip()))
+            # "soy Marta Gil de Construcciones Levante S.L.": the writer and a connector are no part of the firm
+            org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
             if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]):
@@ -108,6 +119,8 @@ class Orgs:
                 confidence, flags = 0.2, RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
             elif role := role_before(text, m.start(), r0):
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
+            elif elsewhere_before(text, m.start(), r0):
+                confidence, flags = 0.2, ELSEWHERE  # "my neighbor used Apex Roofing LLC"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
@@ -140,7 +153,7 @@ class Orgs:
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
             words = org.split()
-            if not words or words[0].casefold() in stop_words() or is_event(org) or _is_job_title(words):
+            if not words or words[0].casefold() in stop_words() or is_event(org) or is_job_title(words):
                 continue
             recipient = for_recipient(text, m.start("org"), r0)
             add(doc, Candidate("company", org, 0.2 if recipient else 0.75, self.source, m.start("org"),
@@ -169,7 +182,7 @@ class Orgs:
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
                 org = _SHOUTED_BREAK.split(org, 1)[0]
-            org, start = _without_job_title(org, start)
+            org, start = without_job_title(org, start)
             org, start = _without_named_lead_in(org, start)
             head, _, rest = org.partition(" ")
             if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0:
@@ -179,7 +192,7 @@ class Orgs:
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3 or _is_job_title(words) or is_event(org):
+            if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
@@ -187,7 +200,7 @@ class Orgs:
             evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
                 bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
             agrees = agrees_domain(org, cores)
-            titled = _job_before(text, start, r0)  # "Store Manager, X"
+            titled = job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
             owned = _WORKS_AT.search(text, max(r0, start - 30), start) or BUSINESS_CALLED.search(
                 text, max(r0, start - 40), start)
@@ -223,6 +236,8 @@ class Orgs:
                 confidence, flags = 0.3, PARTNER  # "our partner Jake Tillman at Summit Realty": the partner's firm
             elif for_recipient(text, start, r0, end):
                 confidence, flags = 0.2, RECIPIENT
+            elif elsewhere_before(text, start, r0):
+                confidence, flags = 0.2, ELSEWHERE  # "saw our van at Lowe's"
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
@@ -294,7 +309,7 @@ class Orgs:
                     continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
                 for part in _SIGNATURE_SPLIT.split(text):
                     part = part.strip()
-                    if len(part.split()) <= 6 and agrees_domain(part, cores) and not _is_job_title(part.split()):
+                    if len(part.split()) <= 6 and agrees_domain(part, cores) and not is_job_title(part.split()):
                         add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
                         return
         self._below_the_name(doc, lines, cores)
@@ -317,12 +332,12 @@ class Orgs:
             if any(ch.isdigit() for ch in text) or "@" in text:
                 return
             parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
-            titled = _is_job_title(parts[0].split()) if parts else False
+            titled = is_job_title(parts[0].split()) if parts else False
             if titled and len(parts) == 1:
                 continue  # "Operations Manager" on its own line: the firm may follow
             org = parts[-1] if titled else text
             words = [w.strip(".,").casefold() for w in org.split()]
-            if not 2 <= len(words) <= 5 or _is_job_title(org.split()):
+            if not 2 <= len(words) <= 5 or is_job_title(org.split()):
                 return
             if (words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(org)
                     or agrees_domain(org, cores)):
@@ -476,37 +491,6 @@ def _after_person(text: str, start: int, ends: set[int]) -> bool:
 
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWER = re.compile(r"[a-zà-öø-ÿ]")
-#: the word right before a firm's name and its joint: "Manager, ", "Einkaufsleiter bei ", "CFO @ "
-_WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)[ \t]*(?:,|[ \t](?:at|of|bei|für|de|da)|@|-|–|\|)[ \t]*$")
-
-
-def _job_before(text: str, start: int, floor: int) -> bool:
-    """A job title right before a firm's name at ``start``: "Store Manager, Sorrel & Pine", "Einkaufsleiter bei …"."""
-    m = _WORD_BEFORE.search(text, max(floor, start - 40), start)
-    return m is not None and m["word"].casefold() in job_words()
-
-
-def _is_job_title(words: list[str]) -> bool:
-    """ "Store Manager", "Head of Facilities", "Einkaufsleiter": a role, not a firm."""
-    last = words[-1].strip(".,").casefold()
-    return last in job_words() or all(w.strip(".,").casefold() in job_words() | TITLE_GLUE for w in words)
-
-
-_TITLE_THEN_ORG = re.compile(
-    r"(?i)^(?P<title>(?:[\w-]+[ \t]+){0,3}?[\w-]+)[ \t]+(?:of|de|da|do|di|du|des|von|van|bei)[ \t]+")
-
-
-def _without_job_title(run: str, start: int) -> tuple[str, int]:
-    """ "CFO of Ridgeway Plastics" → "Ridgeway Plastics"; "Gerente de Vidrios Ruiz" → "Vidrios Ruiz"."""
-    m = _TITLE_THEN_ORG.match(run)
-    if m and m.end() < len(run) and all(w.casefold() in job_words() | TITLE_GLUE for w in m["title"].split()):
-        return run[m.end() :], start + m.end()
-    rest = " ".join(without_leading_job(run.split()))
-    if rest != run and (at := run.find(rest)) > 0:
-        return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
-    return run, start
-
-
 #: the last connector inside a run: "… Ana Souza da | Souza Engenharia", "… Pieter de Vries van | De Vries …"
 _LAST_CONNECTOR = re.compile(r"^(?P<left>.+\S)[ \t]+(?:da|de|di|do|del|della|van|von|of|from|bei)[ \t]+(?=\S)")
 

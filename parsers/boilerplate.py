@@ -93,6 +93,71 @@ _PORTAL_WORDING = re.compile(
 )
 
 
+#: an answer to "when?", "how much?" or "what?" that gives none: "Not sure", "Just browsing", "Weiß noch nicht",
+#: "Todavía no lo sé", "Ainda não sei", "Je ne sais pas encore", "Non lo so", "Weet ik nog niet"
+_NO_ANSWER = re.compile(
+    r"^\W*(?:(?:i'?m |i am |we'?re |we are )?(?:not sure|unsure|undecided|uncertain)(?: yet)?|"
+    r"(?:i |we )?(?:do not|don'?t) know(?: yet)?|no idea|unknown|not (?:decided|determined)(?: yet)?|"
+    r"(?:i'?m |i am |we'?re |we are )?just (?:browsing|looking|researching|curious)|"
+    r"(?:ich )?wei(?:ß|ss) (?:es )?(?:noch )?nicht|(?:noch )?(?:unklar|unentschlossen|offen|unbestimmt)|"
+    r"nur (?:informieren|umschauen|schauen)|"
+    r"(?:todav[íi]a |a[úu]n )?no (?:lo )?s[ée](?: todav[íi]a| a[úu]n)?|sin decidir|no decidido|indeciso|"
+    r"solo (?:mirando|estoy mirando|informaci[óo]n)|"
+    r"(?:ainda )?n[ãa]o sei(?: ainda)?|(?:ainda )?n[ãa]o decidi(?:do)?|s[óo] (?:pesquisando|olhando)|"
+    r"(?:je ne sais pas|ne sais pas|je sais pas)(?: encore)?|pas encore d[ée]cid[ée]e?|ind[ée]cise?|"
+    r"(?:je )?regarde seulement|"
+    r"non (?:lo )?so(?: ancora)?|(?:ancora )?da decidere|non ancora deciso|indeciso|sto solo guardando|"
+    r"(?:dat )?weet ik (?:nog )?niet|(?:nog )?onbekend|(?:nog )?niet beslist|ik kijk alleen(?: rond)?)\W*$",
+    re.IGNORECASE,
+)
+
+
+#: a timeline answer that is a priority level or a time of day: when to call, or how pressing, but no plan
+_NO_PLAN = re.compile(
+    r"^\W*(?:(?:low|normal|medium|high|standard|routine|niedrig|mittel|hoch|baja|media|alta|baixa|m[ée]dia|basse|"
+    r"moyenne|haute|bassa|laag|gemiddeld|hoog)(?: priority| priorität| prioridad| prioridade| priorit[ée]| priorità|"
+    r" prioriteit)?|"
+    r"(?:in the |during the |por la |pela |à |le |la |di |de |'s )?(?:mornings?|afternoons?|evenings?|nights?|daytime|"
+    r"anytime|any ?time|weekdays?|weekends?|vormittags?|nachmittags?|abends?|jederzeit|werktags|tardes?|noches?|"
+    r"mañanas|cualquier hora|manhã|manhãs|noite|qualquer hor[áa]rio|matin|matinée|après-midi|soir|soirée|"
+    r"mattina|pomeriggio|sera|ochtend|middag|avond|ochtends|middags|avonds))\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_no_plan(value: str) -> bool:
+    """A timeline answer that names no time to buy or start: "Low", "Normal priority", "Morning", "Evenings",
+    "Nachmittags", "Por la tarde" (a call window or a priority level)."""
+    return bool(_NO_PLAN.match(value.strip()))
+
+
+def is_no_answer(value: str) -> bool:
+    """A form's answer that says nothing: "Not sure", "Just browsing", "Weiß noch nicht" (every supported language).
+    A timeline, budget or interest that only says this is no value."""
+    return bool(_NO_ANSWER.match(value.strip()))
+
+
+#: a form's company answer that names no firm: a private person, a homeowner, the writer themself, retired
+_NO_FIRM = re.compile(
+    r"^\W*(?:a |an )?(?:private(?: (?:person|individual|customer|client|buyer|party|use))?|individual|homeowner|"
+    r"home owner|home ?buyer|myself|self|me|personal|residential|resident|consumer|self[- ]employed|retired|"
+    r"student|no company|not applicable|none|independent|freelancer?|"
+    r"privat|privatperson|privatkunde|privatkundin|privathaushalt|eigentümer|selbstständig|selbständig|rentner|"
+    r"rentnerin|keine|kein(?:e)? firma|"
+    r"particular|persona f[íi]sica|cliente particular|aut[óo]nomo|jubilad[oa]|ninguna|propietari[oa]|"
+    r"pessoa f[íi]sica|consumidor(?:a)? final|propriet[áa]ri[oa]|aposentad[oa]|nenhuma|"
+    r"particuli(?:er|ère)|priv[ée]e?|propri[ée]taire|retrait[ée]e?|aucune|ind[ée]pendant(?:e)?|"
+    r"privat[oa]|privato cittadino|proprietari[oa]|pensionat[oa]|nessuna|libero professionista|"
+    r"particulier|priv[ée]|eigenaar|huiseigenaar|zzp(?:'er)?|gepensioneerd|geen)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_no_firm(value: str) -> bool:
+    """A company answer that names none: "Private", "Homeowner", "Privatperson", "Particular", "Pessoa física"."""
+    return bool(_NO_FIRM.match(value.strip()))
+
+
 def is_portal_wording(line: str) -> bool:
     """A line in a portal's own voice about the lead it sends (not the prospect's words)."""
     return bool(_PORTAL_WORDING.search(line))

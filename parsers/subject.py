@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from parsers.address import find_in_line
 from parsers.labels.dictionary import DICTIONARY, norm_label
-from parsers.quotes import FORWARD_SUBJECT
+from parsers.quotes import FORWARD_MARKER, FORWARD_SUBJECT, FROM_NAMES, OTHER_HEADER_NAMES, SUBJECT_NAMES
 
 #: "Re:", "AW:", "SV:" and the forward prefixes, repeated
 _PREFIXES = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|fwd?|fw|wg|rv|tr|enc|i|doorst|reenviar)\s*:\s*)+", re.IGNORECASE)
@@ -47,9 +47,9 @@ def interest_of_subject(subject: str | None, *, names: Iterable[str] = ()) -> st
     text = " ".join(text.split()).strip(" -–—|,;:?!.")
     if not text or len(text) > _MAX_LENGTH:
         return None
-    words = norm_label(text).split()
-    if not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words):
+    if says_nothing(text):
         return None
+    words = norm_label(text).split()
     own = {w for name in names for w in norm_label(name).split()}
     if own and {w for w in words if not w.isdigit()} <= own | DICTIONARY.notice_words:
         return None  # "New buyer lead: Ana Ruiz" or "…: Keystone Linen (201-500)": the lead, not what they want
@@ -105,3 +105,44 @@ def _is_request(head: str) -> bool:
     """A notification's own words that ask about something ("New inquiry", "Showing request")."""
     words = norm_label(head).split()
     return _is_notice(head) and any(w in _REQUEST_WORDS for w in words)
+
+
+#: a header line of a forwarded or pasted mail: "From: …", "De : …" (French spacing), "*Subject:* …", "> To: …"
+_HEADER_LINE = re.compile(r"^[ >*]*(?P<name>[^\W\d_][\w-]{0,19})[ \t]?\*?[:：]\*?[ \t]*(?P<value>.*)$")
+
+
+def says_nothing(subject: str) -> bool:
+    """A subject made only of a notice's own words ("Quote request", "Pedido de orçamento", "Demande de devis"),
+    reference numbers and digits: it names no item."""
+    words = norm_label(_REFERENCE.sub(" ", subject)).split()
+    return not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words)
+
+
+_SUBJECT_WORD = re.compile(rf"(?i)(?:{'|'.join(sorted(SUBJECT_NAMES))})[ \t]?\*?[:：]")
+
+
+def header_block_subjects(lines: list[str]) -> frozenset[str]:
+    """The subjects of the mail header blocks in ``lines``: runs of header lines holding a From, a Subject and a
+    To, Sent or Date, or From and Subject under a forward's marker line ("From: … / Sent: … / To: … / Subject: …" of
+    a forwarded or pasted mail). A form mailer's own "From:" and "Subject:" fields alone are no header block: their
+    subject is what the visitor wrote about."""
+    if not _SUBJECT_WORD.search("\n".join(lines)):
+        return frozenset()  # no subject line at all: most forms
+    found: set[str] = set()
+    names: set[str] = set()
+    subject = ""
+    marked = False  # the run follows "---------- Forwarded message ---------" or its kin
+    for line in [*lines, ""]:
+        m = _HEADER_LINE.match(line)
+        name = m["name"].lower() if m else ""
+        if m and (name in FROM_NAMES or name in SUBJECT_NAMES or name in OTHER_HEADER_NAMES):
+            names.add("from" if name in FROM_NAMES else "subject" if name in SUBJECT_NAMES else "other")
+            if name in SUBJECT_NAMES:
+                subject = m["value"].strip()
+            continue
+        if subject and {"from", "subject"} <= names and ("other" in names or marked):
+            found.add(subject)
+        if names or line.strip():
+            marked = bool(FORWARD_MARKER.match(line))
+        names, subject = set(), ""
+    return frozenset(found)

@@ -27,7 +27,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from parsers.address import parse_locality
-from parsers.boilerplate import clean_message
+from parsers.boilerplate import clean_message, is_no_answer, is_no_firm, is_no_plan
 from parsers.fields import clean_value
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue
 from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
@@ -143,6 +143,10 @@ def _drop_filler_names(fields: dict[str, FieldValue]) -> None:
                     del fields["full_name"]
 
 
+#: the fields a form asks the prospect about, where "Not sure" is no answer
+_ANSWERED = frozenset({"timeline", "budget", "interest"})
+
+
 def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverability: bool = False) -> ExtractedLead:
     """Verify and complete one lead's fields (pure apart from DNS when ``check_deliverability``)."""
     fields: dict[str, FieldValue] = {}
@@ -151,6 +155,12 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
         value = clean_value(fv.value, multiline=multiline)
         if not value or is_placeholder(value) or len(value) > _MAX_LENGTH.get(name, 5000):
             continue  # a 100,000-character "name" is no name (and would cost nameparser seconds)
+        if name in _ANSWERED and is_no_answer(value):
+            continue  # "Timeframe: Not sure" gives no timeline
+        if name == "timeline" and is_no_plan(value):
+            continue  # "Urgency: Normal", "Timing: Morning": a priority or a call window
+        if name == "company" and is_no_firm(value):
+            continue  # "Company: Private", "Firma: Privatperson": a person, no firm
         if name == "message":
             own = clean_message(value)
             if own is None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
@@ -280,6 +281,8 @@ def read_labels(
     skipped_label = False
     #: the last labelled values were a vehicle's (make, model, VIN…), not yet followed by the buyer's contact
     vehicle_block = False
+    #: the subjects of forwarded or pasted mails' header blocks (From, To or Date, Subject), not a form's fields
+    mail_subjects = _subject.header_block_subjects(lines)
 
     def aside(slot: str, label: str, value: str, role: str) -> None:
         """Keep a value of the other side with its role (never the lead's)."""
@@ -316,9 +319,12 @@ def read_labels(
                 out.labelled += 1
             return
         if slot == "skip" and section != "skip" and norm_label(label) in _SUBJECT_LABELS and value.strip():
-            # a form's own "Subject:" field: what the visitor writes about
-            out.fields.add("interest", value.strip(), f"{source_prefix}:{label}", confidence=confidence * 0.8,
-                           rank=rank + 45, label=label)
+            # a form's own "Subject:" field: what the visitor writes about; in a mail's header block (From, To or
+            # Date) it is a forwarded mail's subject, read as a subject is (a headline names no item)
+            about = _subject.interest_of_subject(value) if value.strip() in mail_subjects else value.strip()
+            if about and not _subject.says_nothing(about):  # "Subject: Pedido de orçamento" names no item
+                out.fields.add("interest", about, f"{source_prefix}:{label}", confidence=confidence * 0.8,
+                               rank=rank + 45, label=label)
             return
         if section == "skip" or slot == "skip":
             # a value that is never a lead field ("Best time to call: after 5", "Order no.: 2026-4471") is
