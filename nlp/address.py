@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
-from nlp.places import city_at, city_names, is_city, words_at
+from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
 from parsers.regions import region_country
@@ -31,6 +31,11 @@ _PROPERTY_CONTEXT = re.compile(
     r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.\n]{0,25}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
+#: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
+#: „Reihenhaus in Köln-Sülz, Berrenrather Straße 190"", "your listing (3 bd, 2 ba) — 500 Pine St")
+_LISTING_BEFORE = re.compile(
+    r"(?i)\b(?:listing|objekt|exposé|expose|inserat|anuncio|inmueble|anúncio|imóvel|imovel|annonce|annuncio|"
+    r"immobile|advertentie|woning)\b[^.!?\n]*$")
 #: a label naming the other side of the deal: the address on that line is not the lead's
 _OTHER_SIDE = re.compile(
     r"(?i)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
@@ -72,18 +77,25 @@ class Address:
                     found.append(item)
         kept = 0
         subject = f" {_folded(meta_of(doc).subject or '')} "
+        referred = meta_of(doc).referred
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if _OTHER_SIDE.match(text, line_start, item.end):
                 continue  # "Dealer address: …": the dealer's, not the lead's
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
-            if _PROPERTY_CONTEXT.search(prefix):
-                continue  # what they ask about, not where they live
+            flags: tuple[str, ...] = ()
+            if cue := _PROPERTY_CONTEXT.search(prefix):
+                if not own_place(prefix[: cue.start()], referred):
+                    continue  # what they ask about, not where they live
+                flags = (OWN_PLACE,)  # "at my house on 12 Oak St": theirs, though a wish may name it too
+            elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
+                    not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
+                continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
             value = ", ".join(v for k, v in item.parts.items() if k != "country" and v)
             confidence = 0.75 if "street" in item.parts else 0.6
-            add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
+            add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts, flags=flags))
             kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))

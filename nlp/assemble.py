@@ -111,7 +111,7 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
         best = max(addresses, key=_rank)
         for key in _ADDRESS_FIELDS:
             if best.parts.get(key):
-                fields[key] = FieldValue(best.parts[key], best.component, round(best.confidence, 2))
+                fields[key] = FieldValue(best.parts[key], best.component, round(best.confidence, 2), best.flags)
     for name in _SIMPLE_FIELDS:
         found = by_field.get(name, [])
         chosen = _resolve(_own(found) if name in _OWN_ONLY else found)

@@ -188,7 +188,7 @@ def role_cue_re() -> re.Pattern[str]:
 
 #: the writer hands a lead of theirs on; the person named right after is the lead
 _CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
-_REFERRAL = re.compile(
+_REFERRAL = (
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
     rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
     r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
@@ -196,16 +196,37 @@ _REFERRAL = re.compile(
     r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
     r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
-    r"il mio cliente|la mia cliente|mijn klant|onze klant)"
+    r"il mio cliente|la mia cliente|mijn klant|onze klant|(?:represent|representing)[ \t]+(?:a|the|my)[ \t]+"
+    r"(?:buyer|seller|tenant|client)|{behalf})"
     r"(?![\w])[ \t]*[,:–—-]?[ \t]*(?:(?:la|el|o|a|der|die|le|il|de)[ \t]+)?"
-    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr)\.?[ \t]+)?"
+    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr|mevrouw|meneer|signora|signor|señora|señor|"
+    r"senhora|senhor|madame|monsieur)\.?[ \t]+)?"
 )
+
+
+@cache
+def _referral_re() -> re.Pattern[str]:
+    """The referral cues, with those of a writer acting for a relative, a neighbour or a friend
+    (``patterns/behalf_cues.txt``): "on behalf of my mother, Elena Ruiz", "my neighbour Harold Briggs wants …"."""
+    groups: dict[str, list[str]] = {}
+    for line in read_lines("behalf_cues.txt"):
+        kind, _, words = line.partition("\t")
+        groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
+    # lower(), not casefold(): the pattern runs over lower-cased text, where "großmutter" keeps its "ß"
+    alt = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(v), key=len, reverse=True))
+           for k, v in groups.items()}
+    # a "for" cue, a possessive, a relative or a friend: the one named next is the lead; a friend or neighbour
+    # after "my" alone only when a wanting verb follows their name within the clause
+    behalf = (rf"(?:{alt['for']})\s+(?:{alt['own']}|{alt['one']})\s+(?:{alt['kin']}|{alt['near']})"
+              rf"|(?:{alt['own']})\s+(?:{alt['kin']}|{alt['near']})(?=[ \t]*,?[ \t]*[^\W\d][^.\n]{{0,40}}?"
+              rf"\b(?:{alt['wants']})\b)")
+    return re.compile(_REFERRAL.replace("{behalf}", behalf))
 
 
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
     found = []
-    for m in finditer_folded(_REFERRAL, text, start, end):
+    for m in finditer_folded(_referral_re(), text, start, end):
         name = read_name_at(text, m.end())
         if name:
             found.append(name)

@@ -30,11 +30,15 @@ from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
 
+#: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),
+#: no initials ("OKAFOR-LYNN J" names nobody in full: a note may)
+_CALLER_ID_NAME = re.compile(r"[^\W\d_][\w'’.-]+(?:,?[ \t]+[^\W\d_][\w'’.-]+){1,3}")
 _DISTRACT = frozenset({
     "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
     "vendor", "sp", "recipient", "owner", "broker", "brokerage", "office", "realtor", "rep", "salesperson",
     "salesman", "employee", "staff", "pro", "professional", "partner", "advertiser", "merchant", "store",
-    "company", "business", "organization", "team", "manager", "rdc",
+    "company", "business", "organization", "team", "manager", "rdc", "referrer", "referring", "introducer",
+    "affiliate",
 })
 #: keys that describe a company only for the lead (``company`` is both: see _company_ok)
 _PERSONISH = frozenset({
@@ -463,6 +467,10 @@ class _Walker:
                 slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
             # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
             slot, rank = "phone", rank + 5
+        if slot == "phone" and self.call and _CALLER_ID_NAME.fullmatch(value.strip()) and (
+                {"id", "callerid"} & set(key_tokens)):
+            # "caller_id": "MORALES LUIS": the caller-ID line's name (CNAM), not a number
+            slot = "full_name"
         if slot == "skip":
             return
         if slot == "timeline" and _TIMESTAMP.match(value):
