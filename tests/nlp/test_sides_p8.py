@@ -135,3 +135,82 @@ def test_a_referrer_s_object_is_not_the_lead(extractor: Extractor) -> None:
                                               "email": "mia.torres@gmail.com"}})
     assert (found.value("full_name"), found.value("phone")) == ("Mia Torres", "775-555-0133")
     assert found.value("company") is None
+
+
+@pytest.mark.parametrize(("line", "lang", "street", "city", "postal"), [
+    ("Mi madre vive en la Calle Pez 18, 3º B, 28004 Madrid.", "es", "Calle Pez 18, 3º B", "Madrid", "28004"),
+    ("Morada: Rua de Cedofeita 90, 1º Dto, 4050-174 Porto", "pt", "Rua de Cedofeita 90, 1º Dto", "Porto", "4050-174"),
+    ("Via Po 33, scala B, int. 9, 10124 Torino", "it", "Via Po 33, scala B, int. 9", "Torino", "10124"),
+    ("Dresdener Straße 4, Hinterhaus, 10999 Berlin", "de", "Dresdener Straße 4, Hinterhaus", "Berlin", "10999"),
+    ("12 rue Sainte-Catherine, Bât. C, 33000 Bordeaux", "fr", "12 rue Sainte-Catherine, Bât. C", "Bordeaux", "33000"),
+])
+def test_a_unit_after_the_street_stays_on_the_street_line(line: str, lang: str, street: str, city: str,
+                                                          postal: str) -> None:
+    from parsers.address import find_in_line
+
+    found = find_in_line(line, 0, None, lang)
+    assert len(found) == 1
+    assert (found[0].parts["street"], found[0].parts["city"], found[0].parts["postal_code"]) == (street, city, postal)
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("880 Howe St., Suite 9, Vancouver, British Columbia V6Z 2C7",
+     {"street": "880 Howe St., Suite 9", "city": "Vancouver", "region": "British Columbia", "postal": "V6Z 2C7"}),
+    ("Lychener Straße 8, Vorderhaus, 10437 Berlin",
+     {"street": "Lychener Straße 8, Vorderhaus", "city": "Berlin", "postal": "10437"}),
+    ("23 Millbrook Close, Tonbridge, Kent, TN10 4QS",
+     {"street": "23 Millbrook Close", "city": "Tonbridge", "region": "Kent", "postal": "TN10 4QS"}),
+])
+def test_a_province_written_out_and_a_land_named_like_its_city(text: str, parts: dict[str, str]) -> None:
+    from parsers.address import parse_address
+
+    assert parse_address(text) == parts
+
+
+def test_a_city_field_with_its_state_and_a_postcode_field_with_its_city(extractor: Extractor) -> None:
+    body = "Name: Lina Vogel\nTelefon: 0821 555 3170\nOrt: Augsburg, Bayern\n"
+    found = _one(extractor, _mail("Formular <noreply@formular.example>", body, "Anfrage"))
+    assert (found.value("city"), found.value("region")) == ("Augsburg", "Bayern")
+    body = "Nome: Rui Lobo\nTelemóvel: 912 555 804\nCódigo Postal: 1250-146 Lisboa\n"
+    found = _one(extractor, _mail("Formulario <noreply@formulario.example>", body, "Pedido"))
+    assert (found.value("postal_code"), found.value("city")) == ("1250-146", "Lisboa")
+    body = "Naam: Joris Bos\nTel: 06-12345678\nPostcode: 3511 AZ\nPlaats: Utrecht\n"
+    found = _one(extractor, _mail("Formulier <noreply@formulier.example>", body, "Aanvraag"))
+    assert found.value("postal_code") == "3511 AZ"
+
+
+@pytest.mark.parametrize(("body", "street", "city", "region"), [
+    ("Hi, we live at 31 Cobble Hill Rd in Essex, Vermont and need a new furnace. 802-555-0140\nRay Dunn",
+     "31 Cobble Hill Rd", "Essex", "Vermont"),
+    ("Hallo, ich wohne in der Brunnenstraße 4 in Leipzig und brauche neue Fenster. 0341 555 2231\nRay Dunn",
+     "Brunnenstraße 4", "Leipzig", None),
+])
+def test_a_street_the_prospect_lives_at_without_a_postcode(extractor: Extractor, body: str, street: str, city: str,
+                                                          region: str | None) -> None:
+    found = _one(extractor, _mail("Ray Dunn <ray.dunn@gmail.com>", body))
+    assert (found.value("street"), found.value("city"), found.value("region")) == (street, city, region)
+
+
+def test_a_listing_located_at_a_street_is_not_where_the_prospect_lives(extractor: Extractor) -> None:
+    body = "Hi, the condo is located at 90 Larch Ave, Boulder and I'd like to see it. 303-555-0177\nRay Dunn"
+    assert _one(extractor, _mail("Ray Dunn <ray.dunn@gmail.com>", body)).value("street") is None
+
+
+def test_a_name_above_its_address_lines_and_phone_is_the_contact_block_s(extractor: Extractor) -> None:
+    body = ("Zu Ihrem Objekt Nr. 4471 liegt eine neue Anfrage vor.\n\nKontaktdaten des Interessenten:\n"
+            "Frau Greta Lindqvist\nMeisenweg 3\n79098 Freiburg\nTelefon: 0761 5552 9034\n")
+    found = _one(extractor, _mail("Portal <noreply@immoportal.example>", body, "Neue Anfrage"))
+    assert (found.value("full_name"), found.value("street")) == ("Greta Lindqvist", "Meisenweg 3")
+
+
+@pytest.mark.parametrize(("label", "value", "street", "city"), [
+    ("Installation address", "61 Alder Way, Boise, ID 83702", "61 Alder Way", "Boise"),
+    ("Adresse des travaux", "8 rue des Forges, 21000 Dijon", "8 rue des Forges", "Dijon"),
+    ("Einsatzort", "Lerchenweg 5, 79100 Freiburg", "Lerchenweg 5", "Freiburg"),
+    ("Dirección de la obra", "Calle Luna 7, 18001 Granada", "Calle Luna 7", "Granada"),
+])
+def test_a_job_site_label_is_the_lead_s_address(extractor: Extractor, label: str, value: str, street: str,
+                                                city: str) -> None:
+    body = f"Name: Ida Brandt\nPhone: 208-555-0131\n{label}: {value}\n"
+    found = _one(extractor, _mail("Jobs <noreply@jobboard.example>", body, "New job"))
+    assert (found.value("street"), found.value("city")) == (street, city)
