@@ -302,6 +302,8 @@ _HOME_CITY = re.compile(
     r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"
     r"(?:located|based|living) in|moving to|ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
     r"moro em|moramos em|estou em|j'habite à|nous habitons à|je suis à|abito a|abitiamo a|sono a|siamo a|"
+    r"(?:he|she|they) (?:lives?|is|are) (?:located )?in|(?:er|sie) wohnt in|(?:él|ella) vive en|vive en|"
+    r"(?:ele|ela) mora em|mora em|vive em|(?:il|elle) habite à|habite à|abita a|(?:hij|zij) woont in|woont in|"
     r"ik woon in|wij wonen in|we wonen in|"
     r"(?:my|our|mein|meine|unser|unsere|mi|nuestra|nuestro|meu|minha|nosso|nossa|mon|ma|notre|mio|mia|nostro|"
     r"nostra|mijn|ons|onze)\s+(?:house|home|apartment|flat|condo|office|shop|store|farm|haus|wohnung|büro|laden|"

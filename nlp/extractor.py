@@ -28,12 +28,12 @@ from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import DAY_LEVEL, is_plan
+from parsers.caller_id import CALLER_ID_TURNED
 from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
 from parsers.mime import decode_bytes
-from parsers.payloads import CALLER_ID_TURNED
 from parsers.quotes import pasted_mail
 from parsers.structured import (
     complete_from_mail,

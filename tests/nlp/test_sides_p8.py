@@ -214,3 +214,41 @@ def test_a_job_site_label_is_the_lead_s_address(extractor: Extractor, label: str
     body = f"Name: Ida Brandt\nPhone: 208-555-0131\n{label}: {value}\n"
     found = _one(extractor, _mail("Jobs <noreply@jobboard.example>", body, "New job"))
     assert (found.value("street"), found.value("city")) == (street, city)
+
+
+@pytest.mark.parametrize("cnam", ["WIRELESS CALLER", "UNAVAILABLE", "CELL PHONE", "CHICAGO IL"])
+def test_a_carrier_s_filler_or_the_line_s_place_names_no_caller(extractor: Extractor, cnam: str) -> None:
+    found = _payload(extractor, {"call": {"from": {"number": "+13125550177", "name": cnam},
+                                          "to": {"number": "+13125550100", "name": "Main Line"}}})
+    assert (found.value("full_name"), found.value("phone")) == (None, "+13125550177")
+
+
+def test_a_caller_id_number_key_is_the_caller_s_phone(extractor: Extractor) -> None:
+    found = _payload(extractor, {"event": "call_completed",
+                                 "data": {"caller_id_name": "NGUYEN, THAO", "caller_id_number": "+14085550133",
+                                          "called_number": "+14085550100"}})
+    assert (found.value("full_name"), found.value("phone")) == ("Thao Nguyen", "+14085550133")
+
+
+def test_the_person_in_brackets_after_a_partner_s_firm_is_the_partner_s(extractor: Extractor) -> None:
+    note = ("Lead from our partner Kestrel Advisory (Ruben Falk sent it, ruben@kestreladvisory.example).\n"
+            "Contact person: Oona Virtanen, Facilities Manager at Nordvik Cold Storage\n"
+            "oona.virtanen@nordvik.example / +44 113 496 0188\n")
+    found = _one(extractor, note.encode("utf-8"), "note.txt")
+    assert (found.value("full_name"), found.value("email")) == ("Oona Virtanen", "oona.virtanen@nordvik.example")
+    assert any(o.field == "full_name" and o.value == "Ruben Falk" and o.role == "partner" for o in found.others)
+
+
+def test_an_agent_with_a_client_and_where_the_client_lives(extractor: Extractor) -> None:
+    body = ("Boa tarde,\ntenho um cliente, o Sr. Abel Quintas, interessado no apartamento da Rua do Carmo 12, em "
+            "Lisboa. Ele mora em Setúbal. Contacto: 912 555 478.\nCumprimentos,\nIvone Sá\nSá Imóveis\n213 555 010\n")
+    found = _one(extractor, _mail("Ivone Sá <ivone@saimoveis.example>", body, "Cliente interessado"))
+    assert (found.value("full_name"), found.value("phone"), found.value("city")) == (
+        "Abel Quintas", "912 555 478", "Setúbal")
+    assert found.value("company") is None
+
+
+def test_an_owner_label_names_a_seller_lead(extractor: Extractor) -> None:
+    body = "Neue Eigentümer-Anfrage\n\nEigentümer: Herr Jost Harms\nTelefon: 0511 555 2398\nE-Mail: j.harms@gmx.de\n"
+    found = _one(extractor, _mail("Portal <info@maklerportal.example>", body, "Verkäuferanfrage"))
+    assert found.value("full_name") == "Jost Harms"
