@@ -252,3 +252,22 @@ def test_an_owner_label_names_a_seller_lead(extractor: Extractor) -> None:
     body = "Neue Eigentümer-Anfrage\n\nEigentümer: Herr Jost Harms\nTelefon: 0511 555 2398\nE-Mail: j.harms@gmx.de\n"
     found = _one(extractor, _mail("Portal <info@maklerportal.example>", body, "Verkäuferanfrage"))
     assert found.value("full_name") == "Jost Harms"
+
+
+def test_an_agent_referring_their_buyer(extractor: Extractor) -> None:
+    body = ("Hi Kim,\n\nReferring my buyer Odette Lamar to you for homeowners insurance. She closes Dec 18. Her cell: "
+            "512-555-0161.\n\nJake Miller\nSummit Realty\n512-555-0101\n")
+    found = _one(extractor, _mail("Jake Miller <jake@summitrealty.example>", body, "Referral"))
+    assert (found.value("full_name"), found.value("phone"), found.value("email")) == (
+        "Odette Lamar", "512-555-0161", None)
+
+
+@pytest.mark.parametrize(("subject", "body", "street"), [
+    ("Solicitud de valoración", "Nombre: Pilar Soto\nTeléfono: 611 555 219\n"
+     "Dirección del inmueble: Calle Luna 8, 29001 Málaga\n", "Calle Luna 8"),
+    ("Wertermittlung", "Name: Sabine Koch\nTelefon: 0221 555 7812\nObjektadresse: Rosenweg 3, 50667 Köln\n",
+     "Rosenweg 3"),
+])
+def test_a_seller_s_property_is_their_own_address(extractor: Extractor, subject: str, body: str, street: str) -> None:
+    found = _one(extractor, _mail("Portal <info@valuationportal.example>", body, subject))
+    assert found.value("street") == street
