@@ -228,10 +228,25 @@ def _referral_re() -> re.Pattern[str]:
     return re.compile(_REFERRAL.replace("{behalf}", behalf))
 
 
+#: the writer hands a contact over, the person named after the colon: "Te paso un contacto que nos ha llegado …:",
+#: "I'm passing you a contact:", "ich leite dir einen Kontakt weiter:"
+_PASS_ON = re.compile(
+    r"(?i)\b(?:te paso|os paso|le paso|les paso|passing you|i'm passing on|sending you|handing you|"
+    r"ich leite (?:dir|ihnen|euch)|ich gebe (?:dir|ihnen|euch)|je te transmets|je vous transmets|ti giro|vi giro|"
+    r"ti passo|vi passo|envio-te|passo-te|passo para vocês|ik stuur je|ik geef je|ik stuur jullie)[ \t]+"
+    r"(?:(?:un|una|el|la|a|an|the|einen|eine|den|die|le|un|il|o|um|uma|een|de)[ \t]+)?"
+    r"(?:contacto|contact|kontakt|contatto|contato|lead|cliente|client|kunden|klant|interessenten|interesado)"
+    r"\b[^:\n]{0,110}:[ \t]*\n?[ \t]*\n?[ \t]*")
+
+
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
     found = []
     for m in finditer_folded(_referral_re(), text, start, end):
+        name = read_name_at(text, m.end())
+        if name:
+            found.append(name)
+    for m in _PASS_ON.finditer(text, start, end):
         name = read_name_at(text, m.end())
         if name:
             found.append(name)

@@ -15,6 +15,12 @@ CALLER_ID_NAME = re.compile(r"[^\W\d_][\w'’.-]+(?:,?[ \t]+[^\W\d_][\w'’.-]+)
 _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
 
 
+#: "GARCIA LOPEZ, MARIA JOSE": two surnames, a comma, then the given names
+_CAPS_COMMA_NAME = re.compile(
+    r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)\s*,\s*(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+"
+    r"(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)$")
+
+
 #: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
 #: the free-text stage may turn it back when its name gazetteers say the carrier wrote "FIRST LAST"
 CALLER_ID_TURNED = "+cnam"
@@ -27,7 +33,7 @@ def caller_id_names(col: Collector) -> None:
     for c in col.items:
         if c.slot != "full_name":
             continue
-        m = _CAPS_NAME.match(c.value.strip())
+        m = _CAPS_NAME.match(c.value.strip()) or _CAPS_COMMA_NAME.match(c.value.strip())
         if m:
             if "," not in c.value:
                 c.source += CALLER_ID_TURNED

@@ -271,3 +271,23 @@ def test_an_agent_referring_their_buyer(extractor: Extractor) -> None:
 def test_a_seller_s_property_is_their_own_address(extractor: Extractor, subject: str, body: str, street: str) -> None:
     found = _one(extractor, _mail("Portal <info@valuationportal.example>", body, subject))
     assert found.value("street") == street
+
+
+def test_a_caller_id_with_two_surnames_before_the_comma(extractor: Extractor) -> None:
+    call = {"numero_origen": "+34 612 555 123", "nombre_llamante": "GARCIA LOPEZ, MARIA",
+            "numero_destino": "+34 910 555 000"}
+    found = _payload(extractor, {"llamada": call})
+    assert (found.value("full_name"), found.value("phone")) == ("Maria Garcia Lopez", "+34 612 555 123")
+
+
+@pytest.mark.parametrize(("body", "lead"), [
+    ("Hola Nuria,\n\nTe paso un contacto que nos ha llegado y que encaja más con vosotros:\n\nRamiro Ortega Saez, "
+     "gerente de Hormigones Ortega S.L. Su móvil es el 676 555 231.\n\nUn saludo,\nBelén Ruiz\nCrédito Norte\n",
+     "Ramiro Ortega Saez"),
+    ("Hi Dan,\n\nSending you a lead we can't serve:\nPriyanka Das, 312-555-0166, wants a basement waterproofed.\n\n"
+     "Cheers,\nBelén Ruiz\nNorthside Plumbing\n312-555-0100\n", "Priyanka Das"),
+])
+def test_a_contact_handed_over_after_a_colon(extractor: Extractor, body: str, lead: str) -> None:
+    found = _one(extractor, _mail("Belén Ruiz <belen@creditonorte.example>", body, "Contacto"))
+    assert found.value("full_name") == lead
+    assert found.value("email") is None
