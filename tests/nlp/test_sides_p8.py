@@ -291,3 +291,12 @@ def test_a_contact_handed_over_after_a_colon(extractor: Extractor, body: str, le
     found = _one(extractor, _mail("Belén Ruiz <belen@creditonorte.example>", body, "Contacto"))
     assert found.value("full_name") == lead
     assert found.value("email") is None
+
+
+def test_numbered_street_keys_and_a_floor_label(extractor: Extractor) -> None:
+    found = _payload(extractor, {"name": "Ada Quist", "phone": "919-555-0143", "street_1": "12 Oak St",
+                                 "street_2": "Unit 7", "city": "Raleigh", "state": "NC"})
+    assert found.value("street") == "12 Oak St, Unit 7"
+    body = "Nombre: Luis Paz\nTeléfono: 612 345 678\nCalle: Calle Mayor 5\nPiso y puerta: 3º B\nCP: 28013\n"
+    found = _one(extractor, _mail("Web <noreply@reformas.example>", body, "Solicitud"))
+    assert found.value("street") == "Calle Mayor 5, 3º B"
