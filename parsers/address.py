@@ -341,6 +341,10 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
         city_m = _CITY_AT_END.search(tail if head else prefix)
+        if city_m and (inside := _STREET_WORD_IN_CITY.search(city_m["city"])) and _NUMBER_BEFORE.search(
+                tail if head else prefix, 0, city_m.start()):
+            # "…, 18 Aspen Ct Lakewood CO 80226": the street word ends the street, the city follows it
+            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m and (inside := _IN_CITY.search(city_m["city"])):
             # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
             city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
@@ -379,6 +383,11 @@ _UNIT_PART = re.compile(
     r"(?:apt|apto|apartamento|app|appt|appartement|piso|planta|puerta|pta|esc|escalera|int|interno|scala|bus|"
     r"b[âa]t|b[âa]timent|[ée]tage|etg|whg|wohnung|stock|og|dg|eg|c/|bloco|bl|sala|andar|flat|unit|suite|ste|"
     r"apartment|#)\.?[ \t]*[\w/.-]{0,8}|hinterhaus|vorderhaus|seitenflügel|gartenhaus|bis|ter)")
+#: a US street word inside what reads as a city's name, another capitalised word after it ("Aspen Ct Lakewood")
+_STREET_WORD_IN_CITY = re.compile(r"\b(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|"
+                                  r"Pl|Cir|Circle|Ter|Terrace|Pkwy|Hwy|Trl|Trail|Loop)\.?[ \t]+(?=[A-Z])")
+#: a house number right before a place's name
+_NUMBER_BEFORE = re.compile(r"(?<![\d-])\d{1,6}[A-Za-z]?[ \t]+$")
 #: " in " inside what reads as a city's name: a street, then the city ("Wren Ct in Cary")
 _IN_CITY = re.compile(r"[ \t]in(?:[ \t]*$|[ \t]+(?=[A-Z]))")
 #: where a note's separated parts begin: after ", ", "; ", " - ", " | "

@@ -300,3 +300,11 @@ def test_numbered_street_keys_and_a_floor_label(extractor: Extractor) -> None:
     body = "Nombre: Luis Paz\nTeléfono: 612 345 678\nCalle: Calle Mayor 5\nPiso y puerta: 3º B\nCP: 28013\n"
     found = _one(extractor, _mail("Web <noreply@reformas.example>", body, "Solicitud"))
     assert found.value("street") == "Calle Mayor 5, 3º B"
+
+
+def test_a_street_word_ends_the_street_before_the_city_in_a_note_line() -> None:
+    from parsers.address import find_in_line
+
+    found = find_in_line("homeowner Gail Stone, 720-555-0161, 18 Aspen Ct Lakewood CO 80226, wants solar", 0, None,
+                         "en")
+    assert found[0].parts == {"street": "18 Aspen Ct", "city": "Lakewood", "region": "CO", "postal_code": "80226"}
