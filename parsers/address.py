@@ -46,6 +46,14 @@ CITY = (rf"[{_UP}][\w'’.-]*(?:[ \t]+(?:de|del|da|do|dos|das|la|le|les|am|an|im
 US_RE = re.compile(
     rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
 )
+#: a US address typed without capitals: number, street, street word, city, state code, ZIP
+_US_LOWER = re.compile(
+    r"(?<![\w-])(?P<street>\d{1,6}[ \t]+(?:[nsew]\.?[ \t]+)?(?:[a-z0-9][a-z0-9'.-]*[ \t]+){1,4}?(?:st|street|ave|"
+    r"avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|ter|terrace|pkwy|hwy|trl|"
+    r"trail|loop)\.?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?[ \t]+(?:in[ \t]+)?"
+    r"(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+"
+    rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
+    r"\.?,?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)(?![\d-])")
 CA_RE = re.compile(
     rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
     r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"
@@ -491,6 +499,11 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
+    for m in _US_LOWER.finditer(line):
+        # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
+        parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
+                 "postal_code": m["zip"]}
+        keep(FoundAddress(offset + m.start(), offset + m.end(), parts, "US"))
     for m in CA_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}

@@ -308,3 +308,10 @@ def test_a_street_word_ends_the_street_before_the_city_in_a_note_line() -> None:
     found = find_in_line("homeowner Gail Stone, 720-555-0161, 18 Aspen Ct Lakewood CO 80226, wants solar", 0, None,
                          "en")
     assert found[0].parts == {"street": "18 Aspen Ct", "city": "Lakewood", "region": "CO", "postal_code": "80226"}
+
+
+def test_a_us_address_typed_without_capitals() -> None:
+    from parsers.address import find_in_line
+
+    found = find_in_line("cust at 12 oak st apt 4 in raleigh nc 27601, wants quote", 0, None, "en")
+    assert found[0].parts == {"street": "12 oak st apt 4", "city": "Raleigh", "region": "NC", "postal_code": "27601"}
