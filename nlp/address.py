@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
-from nlp.places import city_at, city_names, is_city, words_at
+from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
 from parsers.regions import region_country
@@ -31,6 +31,11 @@ _PROPERTY_CONTEXT = re.compile(
     r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.\n]{0,25}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
+#: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
+#: „Reihenhaus in Köln-Sülz, Berrenrather Straße 190"", "your listing (3 bd, 2 ba) — 500 Pine St")
+_LISTING_BEFORE = re.compile(
+    r"(?i)\b(?:listing|objekt|exposé|expose|inserat|anuncio|inmueble|anúncio|imóvel|imovel|annonce|annuncio|"
+    r"immobile|advertentie|woning)\b[^.!?\n]*$")
 #: a label naming the other side of the deal: the address on that line is not the lead's
 _OTHER_SIDE = re.compile(
     r"(?i)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
@@ -72,21 +77,30 @@ class Address:
                     found.append(item)
         kept = 0
         subject = f" {_folded(meta_of(doc).subject or '')} "
+        referred = meta_of(doc).referred
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if _OTHER_SIDE.match(text, line_start, item.end):
                 continue  # "Dealer address: …": the dealer's, not the lead's
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
-            if _PROPERTY_CONTEXT.search(prefix):
-                continue  # what they ask about, not where they live
+            flags: tuple[str, ...] = ()
+            if cue := _PROPERTY_CONTEXT.search(prefix):
+                if not own_place(prefix[: cue.start()], referred):
+                    continue  # what they ask about, not where they live
+                flags = (OWN_PLACE,)  # "at my house on 12 Oak St": theirs, though a wish may name it too
+            elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
+                    not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
+                continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
             value = ", ".join(v for k, v in item.parts.items() if k != "country" and v)
             confidence = 0.75 if "street" in item.parts else 0.6
-            add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts))
+            add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts, flags=flags))
             kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
+        if not kept and not meta_of(doc).chat:
+            kept = self._home_street(doc, text, *layout.body, referred)
         if not kept and not self._signature_city(doc, layout):
             chat = meta_of(doc).chat
             where = layout.region if chat else layout.body
@@ -100,6 +114,29 @@ class Address:
             add(doc, Candidate("country", span.id, 0.8 if near else 0.55, self.source, span.start))
         return doc
 
+
+    def _home_street(self, doc: Doc, text: str, b0: int, b1: int, referred: bool) -> int:
+        """A street the prospect says they live at, without a postcode: "we live at 77 Harbor View Rd in Mystic,
+        Connecticut", "wohne in der Kastanienallee 9 in Leipzig", "vivo en la Calle Olmo 3, Sevilla"."""
+        for m in finditer_folded(_HOME_STREET, text, b0, b1):
+            street_m = _US_STREET.match(text, m.end()) or _EU_STREET.match(text, m.end())
+            if street_m is None:
+                continue
+            prefix = text[max(b0, m.start() - 60) : m.start()]
+            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred):
+                continue  # "the house is located at …": the listing
+            parts = {"street": street_m.group().strip(" ,")}
+            joint = _STREET_CITY_JOIN.match(text, street_m.end())
+            city = _city_at(text, joint.end(), False) if joint else None
+            region = region_after(text, joint.end() + len(city), False) if joint and city else None
+            if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
+                parts["city"] = city
+                if region:
+                    parts["region"] = region
+            add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.6, f"{self.source}.prose", street_m.start(),
+                               parts=parts))
+            return 1
+        return 0
 
     def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
@@ -239,11 +276,34 @@ def _plausible_city(text: str, city: str, end: int) -> bool:
     return True
 
 
+#: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
+_HOME_STREET = re.compile(
+    r"(?i)(?<![\w])(?:live at|lives at|living at|reside at|we're at|i'm at|we are at|i am at|located at|"
+    r"(?:my|our|the|his|her) address is|address is|wohne in der|wohnen in der|wohnt in der|wohne am|wohnen am|"
+    r"vivo en(?: la)?|vivimos en(?: la)?|vive en(?: la)?|moro na|moramos na|mora na|moro no|mora no|"
+    r"j'habite au|j'habite|nous habitons au|habite au|abito in|abitiamo in|abita in|woon aan de|wonen aan de|"
+    r"woont aan de|woon op|wonen op)[ \t]*:?[ \t]+")
+#: a US street: number, name, a street word, and a unit ("77 Harbor View Rd", "4512 W. 38th Ave Apt 2")
+_US_STREET = re.compile(
+    r"\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?(?:St|Street|Ave|Avenue|Rd|Road|"
+    r"Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
+    r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
+#: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
+_EU_STREET = re.compile(
+    r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
+    r"straat|laan|gracht|plein|kade|singel|dijk)|(?:Calle|C/|Avenida|Avda\.?|Plaza|Paseo|Rua|Avenida|Travessa|"
+    r"Alameda|Praça|Via|Viale|Piazza|Corso)[ \t]+[^\W\d][^\n,.\d]{1,40}?,?)[ \t]+\d{1,4}(?:[ \t]?[a-zA-Z]\b)?"
+    r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|chemin|impasse|allée|place|quai)[ \t]+"
+    r"[^\n,.\d]{2,40}?(?=[,.\n]|[ \t]+(?:à|in)[ \t])")
+#: between a street and its city: ", " or " in " / " en " / " à " …
+_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der)[ \t]+)")
 #: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
 _HOME_CITY = re.compile(
     r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"
     r"(?:located|based|living) in|moving to|ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
     r"moro em|moramos em|estou em|j'habite à|nous habitons à|je suis à|abito a|abitiamo a|sono a|siamo a|"
+    r"(?:he|she|they) (?:lives?|is|are) (?:located )?in|(?:er|sie) wohnt in|(?:él|ella) vive en|vive en|"
+    r"(?:ele|ela) mora em|mora em|vive em|(?:il|elle) habite à|habite à|abita a|(?:hij|zij) woont in|woont in|"
     r"ik woon in|wij wonen in|we wonen in|"
     r"(?:my|our|mein|meine|unser|unsere|mi|nuestra|nuestro|meu|minha|nosso|nossa|mon|ma|notre|mio|mia|nostro|"
     r"nostra|mijn|ons|onze)\s+(?:house|home|apartment|flat|condo|office|shop|store|farm|haus|wohnung|büro|laden|"

@@ -63,6 +63,8 @@ class Lead:
 #: how far after a person a role cue named ("our partner Jake …") their own phone, email and firm may stand
 _ROLE_REACH = 100
 _CLAUSE_STOP = re.compile(r"[.!?;]\s|\)|\n")
+#: the roles of a firm whose bracketed people and contacts are that firm's, not the lead's
+_FIRM_ROLES = frozenset({"role:partner", "role:agent", "role:staff"})
 
 
 def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -70,8 +72,18 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
     company right after "nuestro colaborador Ignacio Ferrer (Ferrer Seguros, 655 100 200)" is the partner's,
     kept with a ``role:`` flag and a low confidence so that it is only an alternative."""
     spans: list[tuple[int, int, str]] = []
+    # "our partner Brightwave Consulting (Jonas Keller passed it on, jonas@…)": the people and contacts in the
+    # brackets right after a firm a role cue named are that firm's
+    asides: list[tuple[int, int, str]] = []
     for c in candidates:
         role = next((f for f in c.flags if f.startswith("role:")), None)
+        if c.field == "company" and role in _FIRM_ROLES and c.start >= 0:
+            after = c.start + len(c.value)
+            if text[after : after + 2].lstrip().startswith("("):
+                close = text.find(")", after)
+                if 0 <= close <= after + _ROLE_REACH:
+                    asides.append((after, close, role))
+            continue
         if c.field != PERSON or role is None or c.start < 0:
             continue
         after = c.start + len(c.value)
@@ -85,11 +97,13 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
         nxt = [o.start for o in candidates if o.field == PERSON and o.start > after
                and not any(f.startswith("role:") for f in o.flags)]
         spans.append((c.start, min([end, *nxt]), role))
-    if not spans:
+    if not spans and not asides:
         return candidates
     out: list[Candidate] = []
     for c in candidates:
-        role = next((r for s, e, r in spans if c.field in _CONTACT_OF_OTHERS and s < c.start <= e), None)
+        role = next((r for s, e, r in spans if c.field in _CONTACT_OF_OTHERS and s < c.start <= e), None) or next(
+            (r for s, e, r in asides if c.field in (*_CONTACT_OF_OTHERS, PERSON) and s < c.start <= e
+             and not any(f.startswith("role:") for f in c.flags)), None)
         if role is not None:
             c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=(*c.flags, role))
         out.append(c)
@@ -111,7 +125,7 @@ def assemble(candidates: Iterable[Candidate]) -> ExtractedLead:
         best = max(addresses, key=_rank)
         for key in _ADDRESS_FIELDS:
             if best.parts.get(key):
-                fields[key] = FieldValue(best.parts[key], best.component, round(best.confidence, 2))
+                fields[key] = FieldValue(best.parts[key], best.component, round(best.confidence, 2), best.flags)
     for name in _SIMPLE_FIELDS:
         found = by_field.get(name, [])
         chosen = _resolve(_own(found) if name in _OWN_ONLY else found)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import re
 
+from nlp.email_names import agrees_with_email
 from nlp.lexicon import greeting_re, is_first_name, signoff_re
-from nlp.prose import agrees_with_email
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
 

@@ -25,14 +25,15 @@ from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.org_sides import is_recipients_firm
 from nlp.pipeline import build_nlp
+from nlp.places import OWN_PLACE
 from nlp.settings import ExtractionSettings, NlpSettings
 from nlp.timeline import DAY_LEVEL, is_plan
+from parsers.caller_id import CALLER_ID_TURNED
 from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
 from parsers.mime import decode_bytes
-from parsers.payloads import CALLER_ID_TURNED
 from parsers.quotes import pasted_mail, pasted_recipient_domains
 from parsers.structured import (
     complete_from_mail,
@@ -133,7 +134,7 @@ class Extractor:
             )
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable), doc, read)
-            leads = [_without_recipients_firm(lead, doc.recipients), *leads[1:]]
+            leads = [_without_recipients_firm(_without_others_contacts(lead), doc.recipients), *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
         return self._finish(read.vendor, leads, doc, read.warnings)
@@ -345,6 +346,21 @@ def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> Ex
     return structured.with_fields({k: v for k, v in structured.fields.items() if k not in drop})
 
 
+def _without_others_contacts(lead: ExtractedLead) -> ExtractedLead:
+    """The mail's own From or signature filled a gap with a contact the reader gave to someone else ("on behalf
+    of my mother, Elena Ruiz" from ana.ruiz@…: the writer's address is a partner's, not the lead's)."""
+    others = {(o.field, o.value.casefold()) for o in lead.others if o.role in _NOT_LEADS}
+    drop = [n for n, fv in lead.fields.items()
+            if fv.source.startswith("reader:mime:") and (n, fv.value.casefold()) in others]
+    if not drop:
+        return lead
+    return lead.with_fields({k: v for k, v in lead.fields.items() if k not in drop})
+
+
+#: roles of the people around a lead whose contacts are never the lead's
+_NOT_LEADS = frozenset({"partner", "agent", "staff"})
+
+
 def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | None,
             subject: str | None = None) -> ExtractedLead:
     """The free-text fields that may fill gaps: confident enough, and names only as a whole.
@@ -364,7 +380,8 @@ def _usable(free: ExtractedLead, structured: ExtractedLead, sender_name: str | N
     about = " ".join(_fold(v) for v in (subject, structured.value("interest"), free.value("interest")) if v)
     own_address = " ".join(_fold(v) for v in (structured.value("street"), structured.value("address")) if v)
     form = sum(1 for n in ("full_name", "first_name", "email", "phone") if n in structured.fields) >= 2
-    skip_address = street is not None and bool(_fold(street.value)) and f" {_fold(street.value)} " in f" {about} "
+    skip_address = street is not None and bool(_fold(street.value)) and f" {_fold(street.value)} " in f" {about} " \
+        and OWN_PLACE not in street.flags  # "replacing the gutters on his house at 48 Linden Ave": his address
     for name, fv in free.fields.items():
         if fv.confidence < MIN_FREE_TEXT_CONFIDENCE:
             continue

@@ -26,6 +26,7 @@ from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
 from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
+from nlp.places import own_place
 from nlp.timeline import relative_time_re
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
@@ -214,6 +215,8 @@ class Interest:
                 if vehicle:
                     found.append(Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
+            if own_place(text[max(r0, m.start() - 30) : m.start()], meta_of(doc).referred):
+                continue  # "at my house on 12 Oak St": the lead's own address (``nlp.address``), not a listing
             found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
         phrases: list[Candidate] = []
         for m in finditer_folded(_OBJECT, text, b0, b1):

@@ -15,27 +15,26 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_voice
-from nlp.layout import Layout
+from nlp.email_names import agrees_with_email, fold, spelled_by_email
+from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
     ProseName,
-    agrees_with_email,
     confidence_of,
     first_after_comma,
-    fold,
     org_words,
     prose_names,
     referred_names,
     role_before,
-    spelled_by_email,
     title_re,
 )
 from parsers.patterns import EMAIL
@@ -236,7 +235,7 @@ class Names:
         """A line that is only a name, right above a line with an email or a phone ("Ignatius Oyelaran" /
         "ignatius.o@…" / "(404) 555-0162"): the name of whoever those are; an email that spells it agrees."""
         lines = layout.lines
-        for line, below in itertools.pairwise(lines):
+        for i, (line, below) in enumerate(itertools.pairwise(lines)):
             if below.start - line.end > 2 or layout.in_greeting(line.start, line.end):
                 continue  # a blank line between: no longer one block
             m = _NAME_LINE.match(line.text)
@@ -244,12 +243,14 @@ class Names:
                 continue
             if any(w.casefold() in org_words() for w in name.split()):
                 continue
-            email = EMAIL.search(below.text)
-            if email is None and not any(sum(c.isdigit() for c in run) >= 7 for run in _DIGIT_RUNS.findall(below.text)):
+            # "Herr Felix Ramadani" / "Bonner Straße 12a" / "53173 Bonn" / "Telefon: …": up to two address lines
+            # (each with a number) may stand between the name and its phone or email, in one block
+            email = _contact_below(lines, i + 1)
+            if email is None:
                 continue
             confidence = 0.6 if is_first_name(name.split()[0]) else 0.5
             flags: tuple[str, ...] = ()
-            if email is not None and agrees_with_email(name, email.group()):
+            if email and agrees_with_email(name, email):
                 confidence, flags = confidence + 0.2, ("agrees_email",)
             add(doc, Candidate(PERSON, name, confidence, f"{self.source}.block", line.start, flags=flags))
 
@@ -410,3 +411,19 @@ def name_from_private_email(address: str) -> str | None:
 @Language.factory("leadbot_names", default_config={})
 def make_names(nlp: Language, name: str) -> Names:
     return Names(name)
+
+
+def _contact_below(lines: Sequence[Line], first: int) -> str | None:
+    """The email ("" for a phone) on the line ``first`` or, past at most two address lines of one block, below
+    it; None when the block has neither."""
+    for k in range(first, min(first + 3, len(lines))):
+        line = lines[k]
+        if k > first and line.start - lines[k - 1].end > 2:
+            return None
+        if email := EMAIL.search(line.text):
+            return email.group()
+        if any(sum(c.isdigit() for c in run) >= 7 for run in _DIGIT_RUNS.findall(line.text)):
+            return ""
+        if not any(c.isdigit() for c in line.text):
+            return None  # not an address line: the block's contact ends here
+    return None

@@ -12,8 +12,9 @@ from functools import cache, lru_cache
 from spacy.tokens import Doc
 
 from nlp.candidates import candidates_of, meta_of
+from nlp.email_names import fold
 from nlp.lexicon import is_free_mail, read_lines
-from nlp.prose import fold, role_re
+from nlp.prose import role_re
 
 PARTNER = ("role:partner",)
 RECIPIENT = ("role:recipient",)

@@ -55,3 +55,25 @@ def city_at(text: str, pos: int, end: int) -> tuple[str, int] | None:
         if is_city(name.rstrip(".")):
             return name.rstrip("."), words[n - 1][1] - 1
     return None
+
+
+#: the place word is owned by the writer or the one they write for, or was bought: "at my house on", "on his
+#: house at", "in unserer Wohnung in der", "just bought a house at": the lead's own address (a home-services
+#: job site, a seller's home, a buyer's new home), not a listing
+_OWN_PLACE = re.compile(
+    r"(?i)(?:\b(?:my|our|his|her|their|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|sein|seine|seinem|"
+    r"seiner|mi|mis|nuestro|nuestra|nuestros|meu|minha|nosso|nossa|mon|ma|notre|son|sa|leur|mio|mia|suo|sua|"
+    r"nostro|nostra|mijn|ons|onze|zijn)|\b(?:bought|purchased|closed on|moved into|gekauft|compré|compramos|"
+    r"comprei|compramos|acheté|comprato|gekocht)(?:[ \t]+(?:a|an|the|ein|eine|un|una|um|uma|une|een))?)[ \t]+$")
+#: possessives that also say "your" ("Ihr Objekt", "su piso", "sua casa"): the lead's only in a message written
+#: for someone else, where they point at the one written for
+_THEIR_PLACE = re.compile(r"\b(?:ihr|ihre|ihrem|ihrer|su|sus|seu|sua|dele|dela|haar)[ \t]+$")
+
+
+#: the flag of an address the lead owns by the words before it ("my house on …"), carried to the lead's fields
+OWN_PLACE = "own_place"
+
+
+def own_place(before: str, referred: bool) -> bool:
+    """Whether the text right before a property word ("house", "Wohnung", "piso") makes it the lead's own."""
+    return _OWN_PLACE.search(before) is not None or (referred and _THEIR_PLACE.search(before) is not None)

@@ -11,7 +11,6 @@ von …) only between name words, and not when what follows them is an organisat
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -189,25 +188,66 @@ def role_cue_re() -> re.Pattern[str]:
 
 
 #: the writer hands a lead of theirs on; the person named right after is the lead
-_CLIENT = r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
-_REFERRAL = re.compile(
+_CLIENT = (r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer|buyer|seller|tenant|borrower|homebuyer)"
+           r"(?:[ \t]+of[ \t]+(?:mine|ours))?")
+_REFERRAL = (
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
-    rf"|(?:a|my|our)[ \t]+(?:client|customer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
+    rf"|(?:a|my|our)[ \t]+(?:client|customer|buyer|seller|tenant|borrower|homebuyer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
     r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
     r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
     r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
     r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
-    r"il mio cliente|la mia cliente|mijn klant|onze klant)"
+    r"il mio cliente|la mia cliente|mijn klant|onze klant|"
+    r"(?:i have|i've got|we have|tenho|temos|tengo|tenemos|j'ai|nous avons|ho|abbiamo|ich habe|wir haben|ik heb|"
+    r"wij hebben)[ \t]+(?:a|um|uma|un|una|une|einen|eine|een)[ \t]+(?:client|buyer|customer|cliente|"
+    r"compradora?|acheteur|acquirente|kunden|kundin|käufer|käuferin|klant|koper)|"
+    r"(?:represent|representing)[ \t]+(?:a|the|my)[ \t]+"
+    r"(?:buyer|seller|tenant|client)|{behalf})"
     r"(?![\w])[ \t]*[,:–—-]?[ \t]*(?:(?:la|el|o|a|der|die|le|il|de)[ \t]+)?"
-    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr)\.?[ \t]+)?"
+    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr|mevrouw|meneer|signora|signor|señora|señor|"
+    r"senhora|senhor|madame|monsieur)\.?[ \t]+)?"
 )
+
+
+@cache
+def _referral_re() -> re.Pattern[str]:
+    """The referral cues, with those of a writer acting for a relative, a neighbour or a friend
+    (``patterns/behalf_cues.txt``): "on behalf of my mother, Elena Ruiz", "my neighbour Harold Briggs wants …"."""
+    groups: dict[str, list[str]] = {}
+    for line in read_lines("behalf_cues.txt"):
+        kind, _, words = line.partition("\t")
+        groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
+    # lower(), not casefold(): the pattern runs over lower-cased text, where "großmutter" keeps its "ß"
+    alt = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(v), key=len, reverse=True))
+           for k, v in groups.items()}
+    # a "for" cue, a possessive, a relative or a friend: the one named next is the lead; a friend or neighbour
+    # after "my" alone only when a wanting verb follows their name within the clause
+    behalf = (rf"(?:{alt['for']})\s+(?:{alt['own']}|{alt['one']})\s+(?:{alt['kin']}|{alt['near']})"
+              rf"|(?:{alt['own']})\s+(?:{alt['kin']}|{alt['near']})(?=[ \t]*,?[ \t]*[^\W\d][^.\n]{{0,40}}?"
+              rf"\b(?:{alt['wants']})\b)")
+    return re.compile(_REFERRAL.replace("{behalf}", behalf))
+
+
+#: the writer hands a contact over, the person named after the colon: "Te paso un contacto que nos ha llegado …:",
+#: "I'm passing you a contact:", "ich leite dir einen Kontakt weiter:"
+_PASS_ON = re.compile(
+    r"(?i)\b(?:te paso|os paso|le paso|les paso|passing you|i'm passing on|sending you|handing you|"
+    r"ich leite (?:dir|ihnen|euch)|ich gebe (?:dir|ihnen|euch)|je te transmets|je vous transmets|ti giro|vi giro|"
+    r"ti passo|vi passo|envio-te|passo-te|passo para vocês|ik stuur je|ik geef je|ik stuur jullie)[ \t]+"
+    r"(?:(?:un|una|el|la|a|an|the|einen|eine|den|die|le|un|il|o|um|uma|een|de)[ \t]+)?"
+    r"(?:contacto|contact|kontakt|contatto|contato|lead|cliente|client|kunden|klant|interessenten|interesado)"
+    r"\b[^:\n]{0,110}:[ \t]*\n?[ \t]*\n?[ \t]*")
 
 
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
     found = []
-    for m in finditer_folded(_REFERRAL, text, start, end):
+    for m in finditer_folded(_referral_re(), text, start, end):
+        name = read_name_at(text, m.end())
+        if name:
+            found.append(name)
+    for m in _PASS_ON.finditer(text, start, end):
         name = read_name_at(text, m.end())
         if name:
             found.append(name)
@@ -288,17 +328,17 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1 and (
             inverted := first_after_comma(text, end, words[0])):
         # "PETROVIC, Milena", "LINDQVIST, Sofia": a surname in capitals, a comma, then the first name
-        return f"{_written(inverted[0])} {_written(words[0])}", start, inverted[1]
+        return f"{written(inverted[0])} {written(words[0])}", start, inverted[1]
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
         if rest and len(rest[0].split()) >= 2 and is_first_name(rest[0].split()[0]):
-            return f"{_written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
+            return f"{written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
     if not words:
         return None
     if not pending and not punctuated and _place_or_firm_follows(text, i):
         return None  # "Linden Ave", "Lindgren Dental Group": a street or a firm, not a person
-    return " ".join(_written(w) for w in words), start, end
+    return " ".join(written(w) for w in words), start, end
 
 
 def first_after_comma(text: str, pos: int, surname: str) -> tuple[str, int] | None:
@@ -328,7 +368,7 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
     if is_surname(first) or folded in NOTE_WORDS or not first[0].isupper() or not (is_first_name(first) or (
             folded not in stop_words() and folded not in org_words() and folded not in place_words())):
         return None
-    return f"{_written(first)} {surname}", name[1], m.end("first")
+    return f"{written(first)} {surname}", name[1], m.end("first")
 
 
 def _surname_after_particle(bare: str, lower: bool) -> bool:
@@ -372,7 +412,7 @@ def _org_follows(text: str, pos: int) -> bool:
     return m is not None and m.group().strip().strip(".,").casefold() in org_words()
 
 
-def _written(word: str) -> str:
+def written(word: str) -> str:
     if word.casefold() in PARTICLES:
         return word.lower() if word.isupper() or word.islower() else word
     if word.isupper() or word.islower():
@@ -520,58 +560,3 @@ def confidence_of(found: ProseName) -> float:
     if known:
         confidence += 0.05
     return round(min(confidence, 0.9), 2)
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: "Márquez" → "marquez"."""
-    if word.isascii():
-        return word.casefold()
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_LOCAL_PARTS = re.compile(r"[._+\-\d]+")
-
-
-def agrees_with_email(name: str, address: str) -> bool:
-    """Whether an email's local part spells this name: priya.raman@ / praman@ / jdoe@ / pj.dewit@ …"""
-    local = address.split("@", 1)[0]
-    parts = [fold(p) for p in _LOCAL_PARTS.split(local) if p]
-    words = [fold(w) for w in re.split(r"[\s-]+", name) if w]
-    if not parts or not words:
-        return False
-    joined = "".join(parts)
-    first, last = words[0], words[-1]
-    if any(len(w) >= 3 and w in parts for w in words):
-        return True
-    if len(first) >= 3 and joined.startswith(first):
-        return True
-    # "jdoe" ↔ John Doe, "xgarcia" ↔ Ximena García Márquez: the initial, then a surname
-    return any(len(w) >= 3 and joined == first[0] + w for w in words[1:]) or (
-        len(words) >= 2 and len(last) >= 3 and joined.endswith(last) and joined[0] == first[0])
-
-
-#: two words at a word start, read as a lookahead so that every word pairs with the next ("also kowalski ida")
-_PAIR = re.compile(r"(?<![\w@.'’-])(?=(?P<first>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)[ \t]+"
-                   r"(?P<last>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)?)(?![\w@'’-]))")
-
-
-def spelled_by_email(text: str, start: int, end: int, emails: list[str]) -> list[tuple[str, int]]:
-    """Two words of the text that an email's local part spells in full, first name and surname or initial and
-    surname: "jen kowalczyk" for jkowalczyk@ or jen.kowalczyk@ (written properly capitalised), with offsets."""
-    found: list[tuple[str, int]] = []
-    locals_ = [fold(_LOCAL_PARTS.sub("", e.split("@", 1)[0])) for e in emails]
-    locals_ = [local for local in locals_ if len(local) >= 5]
-    if not locals_:
-        return found
-    for m in _PAIR.finditer(text, start, end):
-        first, last = fold(m["first"]).replace("-", ""), fold(m["last"]).replace("-", "")
-        if len(last) < 3 or first in stop_words() or last in stop_words() or first in NOTE_WORDS:
-            continue
-        if any(local in {first + last, first[0] + last} or (
-                local.startswith(first) and local.endswith(last) and len(first) >= 2) for local in locals_):
-            found.append((f"{_written(m['first'])} {_written(m['last'])}", m.start()))
-        elif any(local in {last + first, last[0] + first} for local in locals_) and len(first) >= 3:
-            # "kowalczyk jen" for jen.kowalczyk@: the text wrote the surname first
-            found.append((f"{_written(m['last'])} {_written(m['first'])}", m.start()))
-    return found

@@ -46,6 +46,14 @@ CITY = (rf"[{_UP}][\w'’.-]*(?:[ \t]+(?:de|del|da|do|dos|das|la|le|les|am|an|im
 US_RE = re.compile(
     rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
 )
+#: a US address typed without capitals: number, street, street word, city, state code, ZIP
+_US_LOWER = re.compile(
+    r"(?<![\w-])(?P<street>\d{1,6}[ \t]+(?:[nsew]\.?[ \t]+)?(?:[a-z0-9][a-z0-9'.-]*[ \t]+){1,4}?(?:st|street|ave|"
+    r"avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|ter|terrace|pkwy|hwy|trl|"
+    r"trail|loop)\.?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?[ \t]+(?:in[ \t]+)?"
+    r"(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+"
+    rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
+    r"\.?,?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)(?![\d-])")
 CA_RE = re.compile(
     rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
     r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"
@@ -67,7 +75,8 @@ HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)
 DE_STREET = re.compile(
     r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
     r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|feld|"
-    r"straat|laan|gracht|plein|kade|singel|dijk|Straße|Weg|Allee|Platz|Gasse|Ring)[ \t]+\d+[ \t]?[a-zA-Z]?)"
+    r"straat|laan|gracht|plein|kade|singel|dijk|Straße|Weg|Allee|Platz|Gasse|Ring|"
+    r"[ \t](?:Straße|Strasse|Str\.|Allee|Platz|Gasse|Damm|Ufer|Chaussee))[ \t]+\d+[ \t]?[a-zA-Z]?)"
 )
 #: "Am Hafen 7", "Unter den Linden 12a": a street without a street word, written before ", 10115 Berlin"
 NAME_THEN_NUMBER = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
@@ -156,7 +165,8 @@ def parse_locality(text: str) -> dict[str, str]:
     "1100-053 Lisboa", "London SW1A 1AA", "São Paulo - SP, 01310-100", "Torino (TO)" or "Milano MI" into
     city/region/postal ({} if none fits)."""
     text = _POSTAL_WORD.sub("", _clean(text).strip(" ,."))
-    for rx in (_CSZ, _BR_LOCALITY, _AU_LOCALITY, _PC_CITY, _RZ, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
+    # "British Columbia V6Z 2C7" is a province and its postcode, not a city "British" in a region "Columbia"
+    for rx in (_RZ, _CSZ, _BR_LOCALITY, _AU_LOCALITY, _PC_CITY, _CITY_PC, _CITY_REGION, _CITY_PAREN, _CITY_CODE):
         m = rx.match(text)
         if m:
             # "46001 - Valencia", "01310-100 / São Paulo": the separator a form's combined field puts between
@@ -198,6 +208,7 @@ def parse_address(text: str) -> dict[str, str]:
         out["country"] = lines.pop()
     if len(lines) >= 2:
         loc = parse_locality(lines[-1])
+        city_apart = "city" not in loc  # the city, if any, is a part of its own before the postcode
         if loc and "city" not in loc and len(lines) >= 3:
             # "123 Main St, Springfield, IL 62704": the city is its own part
             loc["city"] = lines[-2]
@@ -210,7 +221,7 @@ def parse_address(text: str) -> dict[str, str]:
             loc = parse_locality(", ".join(lines[-2:]))
             if loc:
                 lines = lines[:-1]
-        if loc and "region" not in loc and len(lines) >= 3 and region_country(loc.get("city")) \
+        if city_apart and "region" not in loc and len(lines) >= 3 and region_country(loc.get("city")) \
                 and not any(ch.isdigit() for ch in lines[-2]):
             # "23 Millbrook Close, Tonbridge, Kent, TN10 4QS": the county between the town and the postcode
             loc["region"] = loc.pop("city")
@@ -319,11 +330,15 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
         street_m = (NUMBER_THEN_ROMANCE.search(part) or DE_STREET.search(part) or ROMANCE_STREET.search(part)
                     or HOUSE_NUMBER.search(part) or NAME_THEN_NUMBER.search(part))
         if street_m is None and "," in prefix:
-            head = prefix.rpartition(",")[0]
+            head, _, unit = prefix.rpartition(",")
+            while "," in head and _UNIT_PART.fullmatch(head.rpartition(",")[2].strip()):
+                head = head.rpartition(",")[0]  # "Via dei Mille 14, scala C, int. 7": every unit part
             tail_m = (NUMBER_THEN_ROMANCE.search(head) or DE_STREET.search(head) or ROMANCE_STREET.search(head)
                       or HOUSE_NUMBER.search(head))
             if tail_m:
-                return head[tail_m.start():].strip(" ,"), None, offset + tail_m.start()
+                # "Calle Mayor 23, 2º izq., 46001 Valencia": the floor and door belong to the street line
+                end = len(prefix) if _UNIT_PART.fullmatch(unit.strip()) else len(head)
+                return prefix[tail_m.start() : end].strip(" ,"), None, offset + tail_m.start()
         if street_m:
             street = _tighten(part[street_m.start():].strip(" ,"))
             return street, None, offset + part_start + part.rfind(street)
@@ -334,6 +349,10 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
         city_m = _CITY_AT_END.search(tail if head else prefix)
+        if city_m and (inside := _STREET_WORD_IN_CITY.search(city_m["city"])) and _NUMBER_BEFORE.search(
+                tail if head else prefix, 0, city_m.start()):
+            # "…, 18 Aspen Ct Lakewood CO 80226": the street word ends the street, the city follows it
+            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m and (inside := _IN_CITY.search(city_m["city"])):
             # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
             city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
@@ -365,6 +384,18 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
     return street, city, start
 
 
+#: a part after a street that says where in the building: floor, door, flat, staircase ("2º izq.", "3º B", "apto 32",
+#: "int. 4", "Bât. B", "c/ 302", "Hinterhaus", "bus 2")
+_UNIT_PART = re.compile(
+    r"(?i)(?:\d{1,3}[ \t]?[ºª°o]\.?(?:[ \t]*(?:[A-Z]|izq(?:da)?|dcha?|dto|esq|dta|fte|frt|ctro|centro)\.?)?|"
+    r"(?:apt|apto|apartamento|app|appt|appartement|piso|planta|puerta|pta|esc|escalera|int|interno|scala|bus|"
+    r"b[âa]t|b[âa]timent|[ée]tage|etg|whg|wohnung|stock|og|dg|eg|c/|bloco|bl|sala|andar|flat|unit|suite|ste|"
+    r"apartment|#)\.?[ \t]*[\w/.-]{0,8}|hinterhaus|vorderhaus|seitenflügel|gartenhaus|bis|ter)")
+#: a US street word inside what reads as a city's name, another capitalised word after it ("Aspen Ct Lakewood")
+_STREET_WORD_IN_CITY = re.compile(r"\b(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|"
+                                  r"Pl|Cir|Circle|Ter|Terrace|Pkwy|Hwy|Trl|Trail|Loop)\.?[ \t]+(?=[A-Z])")
+#: a house number right before a place's name
+_NUMBER_BEFORE = re.compile(r"(?<![\d-])\d{1,6}[A-Za-z]?[ \t]+$")
 #: " in " inside what reads as a city's name: a street, then the city ("Wren Ct in Cary")
 _IN_CITY = re.compile(r"[ \t]in(?:[ \t]*$|[ \t]+(?=[A-Z]))")
 #: where a note's separated parts begin: after ", ", "; ", " - ", " | "
@@ -468,6 +499,11 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
+    for m in _US_LOWER.finditer(line):
+        # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
+        parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
+                 "postal_code": m["zip"]}
+        keep(FoundAddress(offset + m.start(), offset + m.end(), parts, "US"))
     for m in CA_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}

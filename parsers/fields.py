@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from parsers.address import is_country, parse_address, parse_locality
 from parsers.lead import FIELD_NAMES, ExtractedLead, FieldValue, RoleValue
 from parsers.limits import clip_field
+from parsers.regions import region_country
 
 INTEREST_PARTS: tuple[str, ...] = (
     "year", "make", "model", "trim", "vin", "stock", "listing_id", "price",
@@ -134,6 +135,7 @@ class Collector:
         _compose_name(self, out)
         _compose_address(self, out)
         _compose_city(out)
+        _compose_postal(out)
         _compose_interest(self, out)
         _compose_budget(self, out)
         return ExtractedLead(out, self.others())
@@ -213,8 +215,8 @@ def _compose_city(out: dict[str, FieldValue]) -> None:
         return
     loc = parse_locality(re.sub(r"\s*/\s*", ", ", city.value))
     parts = [p.strip() for p in re.split(r"\s*[,/]\s*", city.value) if p.strip()]
-    if loc.get("city") and loc.get("region") and len(loc["region"]) <= 3:
-        place, extra = loc["city"], {"region": loc["region"]}
+    if loc.get("city") and loc.get("region") and (len(loc["region"]) <= 3 or _first_level(loc["region"])):
+        place, extra = loc["city"], {"region": loc["region"]}  # "Augsburg, Bayern", "Denver, Colorado"
     elif 2 <= len(parts) <= 3 and parts[0][:1].isalpha():
         countries = [p for p in parts[1:] if is_country(p)]
         place, extra = parts[0], ({"country": countries[0]} if countries else {})
@@ -224,6 +226,37 @@ def _compose_city(out: dict[str, FieldValue]) -> None:
     for key, value in extra.items():
         if key not in out:
             out[key] = FieldValue(value, city.source, city.confidence * 0.9)
+
+
+#: first-level regions written out that a city field may carry after the place: US states, Canadian
+#: provinces, German Länder, Austrian and Swiss states, Spanish, French, Dutch and Italian regions
+_FIRST_LEVEL = frozenset({"US", "CA", "DE", "AT", "CH", "IT", "BR", "MX", "AU", "ES", "FR", "NL"})
+
+
+def _first_level(region: str) -> bool:
+    """Whether a written-out region after a city is a state or province people give with their city ("Bayern",
+    "Colorado"); a county or a Spanish province that shares its capital's name ("West Yorkshire", "Madrid")
+    is not read as one."""
+    return region_country(region) in _FIRST_LEVEL and region.casefold() not in _CITY_NAMED
+
+
+#: regions named like their capital: after a city they are as often a district as the region
+_CITY_NAMED = frozenset({"madrid", "berlin", "hamburg", "bremen", "wien", "vienna", "new york", "washington",
+                         "são paulo", "sao paulo", "rio de janeiro", "ciudad de méxico", "roma", "napoli", "milano"})
+
+
+def _compose_postal(out: dict[str, FieldValue]) -> None:
+    """A postcode field that holds the place too: "Código Postal: 1250-146 Lisboa", "PLZ: 10115 Berlin"."""
+    postal = out.get("postal_code")
+    if postal is None or not re.search(r"\d[^\d]*\s[^\W\d]", postal.value):
+        return
+    loc = parse_locality(postal.value)
+    if not (loc.get("postal") and len(loc.get("city", "")) >= 3):
+        return  # "3511 AZ" is a Dutch postcode whole, no place
+    out["postal_code"] = FieldValue(loc["postal"], postal.source, postal.confidence, postal.flags, postal.alternatives)
+    for key in ("city", "region"):
+        if loc.get(key) and key not in out:
+            out[key] = FieldValue(loc[key], postal.source, postal.confidence * 0.9)
 
 
 def _compose_name(col: Collector, out: dict[str, FieldValue]) -> None:

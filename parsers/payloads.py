@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.boilerplate import is_consent
+from parsers.caller_id import CALLER_ID_NAME, caller_id_names
 from parsers.fields import Collector
 from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, phone_shaped, reshape
 from parsers.labels import heading_role
@@ -34,7 +35,8 @@ _DISTRACT = frozenset({
     "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
     "vendor", "sp", "recipient", "owner", "broker", "brokerage", "office", "realtor", "rep", "salesperson",
     "salesman", "employee", "staff", "pro", "professional", "partner", "advertiser", "merchant", "store",
-    "company", "business", "organization", "team", "manager", "rdc",
+    "company", "business", "organization", "team", "manager", "rdc", "referrer", "referring", "introducer",
+    "affiliate",
 })
 #: keys that describe a company only for the lead (``company`` is both: see _company_ok)
 _PERSONISH = frozenset({
@@ -98,7 +100,7 @@ VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "por
 #: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
 _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante", "anruf", "anrufer", "chiamata",
                          "chiamante", "oproep", "beller", "ligacao", "chamada", "appel", "appelant", "recording",
-                         "tracking"})
+                         "tracking", "dnis", "ani", "dialed", "voicemail"})
 
 
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
@@ -139,7 +141,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         col = Collector()
         _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit), call=call).walk(unit, unit_path, 0)
         if call:
-            _caller_id_names(col)
+            caller_id_names(col)
             _account_firm_aside(col)
             # a rep's or system's note is no message of the caller's: kept as the agent's words, which the
             # free-text reader reads for what the keys lack (the need, the timeline)
@@ -233,27 +235,6 @@ def _account_firm_aside(col: Collector) -> None:
             path = c.source.rpartition(":")[2]
             if not {t for part in (*path.split("/"), c.label) for t in tokens(part)} & (_PERSONISH - {"name"}):
                 c.role = "recipient"
-
-
-_CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
-
-
-#: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
-#: the free-text stage may turn it back when its name gazetteers say the carrier wrote "FIRST LAST"
-CALLER_ID_TURNED = "+cnam"
-
-
-def _caller_id_names(col: Collector) -> None:
-    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
-    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``)."""
-    for c in col.items:
-        if c.slot != "full_name":
-            continue
-        m = _CAPS_NAME.match(c.value.strip())
-        if m:
-            if "," not in c.value:
-                c.source += CALLER_ID_TURNED
-            c.value = f"{m['first'].title()} {m['last'].title()}"
 
 
 def _has_contact(obj: Any, depth: int = 0) -> bool:
@@ -463,6 +444,10 @@ class _Walker:
                 slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
             # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
             slot, rank = "phone", rank + 5
+        if slot == "phone" and self.call and CALLER_ID_NAME.fullmatch(value.strip()) and (
+                {"id", "callerid"} & set(key_tokens)):
+            # "caller_id": "MORALES LUIS": the caller-ID line's name (CNAM), not a number
+            slot = "full_name"
         if slot == "skip":
             return
         if slot == "timeline" and _TIMESTAMP.match(value):

@@ -182,7 +182,13 @@ _SELLER_LEAD = re.compile(
     r"(?:^|\n)\s*(?:lead ?type|type|tipo|typ|soort|art)\s*:\s*(?:home )?(?:seller|selling|sell|valuation|verk[äa]ufer|"
     r"vendedor|vendeur|venditore|verkoper)\b|\bseller lead\b|\bhome valuation\b|what'?s my home worth|"
     r"\bimmobilienbewertung\b|\bwaardebepaling\b|\btasaci[óo]n de (?:vivienda|inmueble)\b|"
-    r"\bavalia[çc][ãa]o (?:do|de) im[óo]vel\b|\bestimation (?:de|du) (?:bien|logement|maison|appartement)\b",
+    r"\bavalia[çc][ãa]o (?:do|de) im[óo]vel\b|\bestimation (?:de|du) (?:bien|logement|maison|appartement)\b|"
+    r"\b(?:want to|wants to|like to|looking to|plan(?:ning)? to) sell (?:my|our|his|her) "
+    r"(?:home|house|condo|property)\b|"
+    r"\bwertermittlung\b|\bverkäuferanfrage\b|\beigentümer-?anfrage\b|\bsolicitud de valoraci[óo]n\b|"
+    r"\bvaloraci[óo]n (?:de|del) (?:vivienda|inmueble|piso|casa)\b|\bquiero vender (?:mi|nuestra|nuestro)\b|"
+    r"\bquero vender (?:o meu|a minha|meu|minha)\b|\bvendre (?:mon|ma|notre)\b|\bvalutazione (?:immobile|casa)\b|"
+    r"\bvendere (?:la mia|il mio|casa)\b|\b(?:mijn|ons) (?:huis|woning) verkopen\b",
     re.IGNORECASE)
 ADDRESS_PARTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "city_region_postal",
                            "postal_city", "house_number"})

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from nlp.chat import split_chat
+from nlp.email_names import spelled_by_email
 from nlp.extractor import Extractor
 from nlp.names import completed_by_email, name_shaped
-from nlp.prose import spelled_by_email
 from parsers.lead import RawMessage
 from tests.scorer import extraction_scores
 

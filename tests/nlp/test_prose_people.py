@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.email_names import agrees_with_email
 from nlp.extractor import Extractor
 from nlp.names import name_from_email, relay_sender
-from nlp.prose import agrees_with_email, prose_names, read_name_at
+from nlp.prose import prose_names, read_name_at
 from parsers.lead import RawMessage
 
 

@@ -1,0 +1,56 @@
+"""Caller-ID (CNAM) names in call-tracking payloads: carriers write them surname first in capitals ("GUTIERREZ
+ROSA"), put fillers where no name is known ("WIRELESS CALLER") or the line's place ("CHICAGO IL"), and some
+vendors send the name under a key meant for a number ("caller_id": "MORALES LUIS")."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.address import US_STATES
+from parsers.fields import Collector
+
+#: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),
+#: no initials ("OKAFOR-LYNN J" names nobody in full: a note may)
+CALLER_ID_NAME = re.compile(r"[^\W\d_][\w'’.-]+(?:,?[ \t]+[^\W\d_][\w'’.-]+){1,3}")
+_CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
+
+
+#: "GARCIA LOPEZ, MARIA JOSE": two surnames, a comma, then the given names
+_CAPS_COMMA_NAME = re.compile(
+    r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)\s*,\s*(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+"
+    r"(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)$")
+
+
+#: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
+#: the free-text stage may turn it back when its name gazetteers say the carrier wrote "FIRST LAST"
+CALLER_ID_TURNED = "+cnam"
+
+
+def caller_id_names(col: Collector) -> None:
+    """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
+    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``)."""
+    col.items = [c for c in col.items if not (c.slot == "full_name" and _no_caller_name(c.value))]
+    for c in col.items:
+        if c.slot != "full_name":
+            continue
+        m = _CAPS_NAME.match(c.value.strip()) or _CAPS_COMMA_NAME.match(c.value.strip())
+        if m:
+            if "," not in c.value:
+                c.source += CALLER_ID_TURNED
+            c.value = f"{m['first'].title()} {m['last'].title()}"
+
+
+#: what carriers show where no caller-ID name is known: "WIRELESS CALLER", "UNAVAILABLE", "CELL PHONE"
+_NO_CNAM_WORDS = frozenset({"wireless", "caller", "unavailable", "unknown", "private", "anonymous", "restricted",
+                            "blocked", "cell", "phone", "mobile", "toll", "free", "name", "number", "out", "of", "area",
+                            "withheld", "unlisted", "not", "available", "call", "v", "n/a"})
+#: state codes that are also a short first name or a word ("SMITH AL", "LEE MA"): never read as a place
+_NAME_LIKE_STATES = frozenset({"AL", "DE", "LA", "MA", "ME", "OR", "IN", "HI", "OK", "ID", "PA", "CO", "MO"})
+#: a caller-ID that is the line's place, not a person: "CHICAGO IL", "SAN ANTONIO TX"
+_CNAM_PLACE = re.compile(rf"[A-Z][A-Z .'-]+[ \t](?:{'|'.join(sorted(set(US_STATES) - _NAME_LIKE_STATES))})")
+
+
+def _no_caller_name(value: str) -> bool:
+    """A caller-ID name field holding a carrier's filler or the line's city and state, not a person."""
+    words = value.casefold().replace(",", " ").split()
+    return (bool(words) and all(w in _NO_CNAM_WORDS for w in words)) or _CNAM_PLACE.fullmatch(value.strip()) is not None
