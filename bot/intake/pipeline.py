@@ -99,10 +99,13 @@ class IntakePipeline:
         self.sweep_seconds = sweep_seconds
         #: accepts in progress (a sender waits for each): processing gives way to them
         self._accepting = 0
-        self._no_accepts = asyncio.Event()
-        self._no_accepts.set()
         #: loop time of the last accept's end: senders still at it (a burst) send the next one within `QUIET_SECONDS`
         self._last_accept = float("-inf")
+        #: set while no accept is in progress nor ended within `QUIET_SECONDS`: what processing waits for. One timer
+        #: sets it (not each waiting worker polling: 64 workers woken at every accept of a burst cost the 250s more)
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+        self._quiet_timer: asyncio.TimerHandle | None = None
         #: accept and store, but process nothing (maintenance: keep taking mail while extraction is down)
         self.hold = hold
         #: whether the store answers: one log line when it goes away and one when it returns
@@ -114,7 +117,7 @@ class IntakePipeline:
         ``dedup`` replaces the key resends are recognised by (a webhook's is per source).
         """
         self._accepting += 1
-        self._no_accepts.clear()
+        self._quiet.clear()
         # Stored leased to this instance (issue 11: no `take`, one write per message less); not while holding,
         # so that another instance may read what this one only keeps.
         lease = None if self.hold else (self.instance, LEASE_SECONDS)
@@ -129,8 +132,10 @@ class IntakePipeline:
         finally:
             self._accepting -= 1
             if not self._accepting:
-                self._no_accepts.set()
-                self._last_accept = asyncio.get_running_loop().time()
+                loop = asyncio.get_running_loop()
+                self._last_accept = loop.time()
+                if self._quiet_timer is None:
+                    self._quiet_timer = loop.call_later(QUIET_SECONDS, self._check_quiet)
         self.store_state.up()
         if not accepted.duplicate and not self.hold:
             self._enqueue(accepted.id, message, leased_at)
@@ -293,23 +298,26 @@ class IntakePipeline:
             log.info("lead %s from message %s: grade %s, score %s", lead.id, message_id, lead.grade, lead.score)
         return stored
 
+    def _check_quiet(self) -> None:
+        """`_quiet_timer`'s end: quiet now, or look again when it may be (an accept since re-arms it at its end)."""
+        self._quiet_timer = None
+        if self._accepting:
+            return
+        loop = asyncio.get_running_loop()
+        left = self._last_accept + QUIET_SECONDS - loop.time()
+        if left > 0:
+            self._quiet_timer = loop.call_later(left, self._check_quiet)
+        else:
+            self._quiet.set()
+
     async def _give_way(self) -> None:
         """Until no accept is in progress nor ended within `QUIET_SECONDS` (at most `GIVE_WAY_SECONDS`): the rest of
         `process` is this process's CPU and writes, which senders waiting for their 250 need more."""
-        loop = asyncio.get_running_loop()
-        if not self._accepting and loop.time() - self._last_accept >= QUIET_SECONDS:
+        if self._quiet.is_set():
             return
-        deadline = loop.time() + GIVE_WAY_SECONDS
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout_at(deadline):
-                while True:
-                    if self._accepting:
-                        await self._no_accepts.wait()
-                    quiet = self._last_accept + QUIET_SECONDS - loop.time()
-                    if quiet <= 0 and not self._accepting:
-                        return
-                    if quiet > 0:
-                        await asyncio.sleep(quiet)
+            async with asyncio.timeout(GIVE_WAY_SECONDS):
+                await self._quiet.wait()
 
     async def _authenticate(
         self, message_id: int, message: RawMessage, vendor: str | None

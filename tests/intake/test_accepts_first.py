@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+import bot.intake.pipeline
 from bot.assess.assessor import Assessor, Routing
-from bot.intake.pipeline import GIVE_WAY_SECONDS, QUIET_SECONDS, IntakePipeline
+from bot.intake.pipeline import GIVE_WAY_SECONDS, IntakePipeline
 from bot.settings import ScoringSettings, SlackChannels
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
@@ -22,7 +25,12 @@ def _mail(n: int) -> RawMessage:
     return RawMessage(raw=raw, channel="smtp", sender="forms@alderbrook.example")
 
 
-async def test_leads_are_written_once_the_senders_pause(store: Store, extractor: Extractor) -> None:
+async def test_leads_are_written_once_the_senders_pause(
+    store: Store, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a quiet time far above a busy machine's scheduling delays, the senders' pauses far below it
+    quiet = 0.05
+    monkeypatch.setattr(bot.intake.pipeline, "QUIET_SECONDS", quiet)
     pipeline = IntakePipeline(store, extractor, Assessor(ScoringSettings(), Routing(SlackChannels(),
                                                                                     slack_enabled=False)))
     pipeline.hold = True  # accepts only queue nothing: this test processes its one message itself
@@ -39,7 +47,7 @@ async def test_leads_are_written_once_the_senders_pause(store: Store, extractor:
             n += 4
             await pipeline.accept(_mail(n))
             ended.append(loop.time())
-            await asyncio.sleep(QUIET_SECONDS / 5)  # the sender's next MAIL, RCPT and DATA: no accept in progress
+            await asyncio.sleep(0.001)  # the sender's next MAIL, RCPT and DATA: no accept in progress
 
     senders = [asyncio.create_task(sender(lane)) for lane in range(1, 5)]
     await asyncio.sleep(0)
@@ -48,8 +56,8 @@ async def test_leads_are_written_once_the_senders_pause(store: Store, extractor:
     await asyncio.gather(*senders)
 
     assert lead.fields["email"] == "oksana0@lindqvist-bakery.example"
-    assert len(ended) > 20
+    assert len(ended) >= 8  # every sender sent more than once
     # not written while mail kept coming, but within the quiet time after the last 250 (and long before the bound)
     assert written >= max(ended)
-    assert written - max(ended) < GIVE_WAY_SECONDS / 2 + QUIET_SECONDS
+    assert written - max(ended) < GIVE_WAY_SECONDS / 2 + quiet
     assert [m.status for m in await store.messages.recent(status="processed")] == ["processed"]
