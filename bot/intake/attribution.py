@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Mapping, Sequence
-from email.message import Message
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-from bot.intake.authenticity.headers import domain_of, from_identity
+from bot.intake.authenticity.headers import domain_of, from_identity, header_block
 from nlp.lexicon import is_free_mail
 from parsers.lead import MAX_VENDOR_NAME, ExtractedLead, RawMessage
 from parsers.quotes import FORWARD_MARKER, OUTLOOK_HEADER
@@ -45,8 +42,6 @@ IMPORT = "Import"
 #: longest source name kept (a vendor name longer than this is not a name)
 MAX_NAME = MAX_VENDOR_NAME
 
-_HEADERS = BytesHeaderParser(policy=compat32)
-
 
 @cache
 def _suffixes() -> PublicSuffixList:
@@ -60,16 +55,11 @@ def organisational_domain(domain: str) -> str:
     return _suffixes().privatesuffix(domain) or domain
 
 
-def _headers(raw: bytes) -> Message:
-    head, _, _ = raw.partition(b"\r\n\r\n") if b"\r\n\r\n" in raw else raw.partition(b"\n\n")
-    return _HEADERS.parsebytes(head + b"\n\n")
-
-
 def mail_source(raw: bytes, leads: Sequence[ExtractedLead] = (), recipients: Sequence[str] = ()) -> str | None:
     """The source of a mail no template recognised (module docstring); None without exactly one From
     address. ``recipients``: the envelope's, which with the To header tell our own domain."""
     try:
-        headers = _headers(raw)
+        headers = header_block(raw)
         address, domain = from_identity(headers, [])
         display = email.utils.parseaddr(str(headers.get("From", "")))[0]
         ours = [a for _, a in email.utils.getaddresses([*recipients, *(str(v) for v in headers.get_all("To") or [])])]

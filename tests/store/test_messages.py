@@ -114,3 +114,22 @@ async def test_a_completion_that_cannot_be_stored_fails_alone(store: Store) -> N
     assert isinstance(answers[1], StatementError) and "not JSON serializable" in str(answers[1])
     assert [len(a) for a in (answers[0], answers[2]) if isinstance(a, list)] == [1, 1]
     assert await store.messages.unprocessed_ids() == [ids[1]]  # still "received": the sweep or a replay retries
+
+
+async def test_a_group_with_a_message_taken_already_files_the_others(store: Store) -> None:
+    ids = [(await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"t{n}")).id
+           for n in range(4)]
+    [earlier] = await store.messages.complete(ids[1], [new_lead("first@park.test")], vendor="Portal")
+    assert await store.messages.mark_failed(ids[3], "unreadable", only_if_received=True)
+    answers = await asyncio.gather(
+        *(store.messages.complete(message_id, [new_lead(f"again{n}@park.test")], vendor="Other")
+          for n, message_id in enumerate(ids))
+    )
+    assert [len(a) for a in answers] == [1, 0, 1, 0]
+    assert [a[0].fields["email"] for a in answers if a] == ["again0@park.test", "again2@park.test"]
+    messages = [await store.messages.get(message_id) for message_id in ids]
+    assert [(m.status, m.vendor) for m in messages if m is not None] == [
+        ("processed", "Other"), ("processed", "Portal"), ("processed", "Other"), ("failed", None)]
+    assert sorted(lead.fields["email"] for lead in await store.leads.recent()) == [
+        "again0@park.test", "again2@park.test", "first@park.test"]
+    assert earlier.message_id == ids[1]

@@ -7,8 +7,6 @@ runs `verify_sender` in a worker thread.
 from __future__ import annotations
 
 import asyncio
-import email.parser
-import email.policy
 
 from bot.intake.authenticity.dkim import check_dkim
 from bot.intake.authenticity.dmarc import evaluate_dmarc
@@ -16,6 +14,7 @@ from bot.intake.authenticity.headers import (
     believed_header,
     domain_of,
     from_identity,
+    header_block,
     relay_dkim,
     relay_spf,
     with_header,
@@ -36,7 +35,7 @@ async def check_sender(
 def verify_sender(raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings) -> AuthVerdict:
     """SPF, DKIM and DMARC of one message as received; never raises for anything the message holds."""
     client_ip, helo, mail_from = origin.client_ip, origin.helo, origin.mail_from
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    headers = header_block(raw)
     reasons: list[str] = []
     from_address, from_domain = from_identity(headers, reasons)
     relay_header, ignored = believed_header(headers, client_ip, settings)

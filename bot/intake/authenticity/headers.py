@@ -10,6 +10,8 @@ import email.utils
 import re
 from dataclasses import replace
 from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any
 
 import authres
@@ -20,6 +22,14 @@ from bot.settings.authentication import AuthenticationSettings
 
 FEATURES = authres.FeatureContext(authres.dmarc)
 _FOLD = re.compile(r"\r?\n[ \t]+")
+_HEADERS = BytesHeaderParser(policy=compat32)
+
+
+def header_block(raw: bytes) -> Message:
+    """The message's header fields (compat32: lenient, and no RFC 5322 parse of every value), read from its
+    header block alone: the same fields as from the whole message, whose body the parser would read through."""
+    head, _, _ = raw.partition(b"\r\n\r\n") if b"\r\n\r\n" in raw else raw.partition(b"\n\n")
+    return _HEADERS.parsebytes(head + b"\n\n")
 
 
 # --- the From identity ------------------------------------------------------------------------------------
