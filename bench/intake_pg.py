@@ -7,7 +7,8 @@ it; run as the ``postgres`` user when this runs as root), or ``--url`` (a databa
 created in it; any store URL works, so ``--url sqlite+aiosqlite:///…`` gives the comparison in the same run
 conditions). Prints cards per second beside the goal, the CPU per mail of this process (the service and
 the fake Slack) and of PostgreSQL, the load average, and a machine-readable line
-(``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``, ``…_paced=`` at the steady rate).
+(``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``, ``…_paced=`` at the steady rate; with
+``--count-statements`` also statements, commits and round trips to PostgreSQL per mail).
 ``--profile FILE``: the service under py-spy (the ``bench`` extra), as bench/intake.py does. Prints numbers only;
 asserts nothing.
 """
@@ -144,6 +145,10 @@ async def measure(args: argparse.Namespace, url: str, data_dir: Path | None) -> 
         for key, value in (counted or {}).items():
             if key in ("statements", "commits"):
                 print(f"pg_{key}_per_mail_{phase}={value:.2f}")
+        if counted and "statements" in counted and "commits" in counted:
+            # each statement is one round trip (prepared statements cached); each write transaction two more, its
+            # BEGIN (asyncpg sends it apart) and COMMIT; reads run in autocommit (store.db.Db.read)
+            print(f"pg_round_trips_per_mail_{phase}={counted['statements'] + 2 * counted['commits']:.2f}")
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, event, func, select
+from sqlalchemy import Table, event, func, make_url, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -105,8 +105,18 @@ def _connection_gone(exc: BaseException) -> bool:
     return False
 
 
+#: prepared statements each asyncpg connection keeps (SQLAlchemy's default: 100). Issue 11: a multi-row INSERT is a
+#: statement of its own per number of rows (groups of 1 to 200 accepts, events, cards…), so 100 were evicted
+#: and prepared again (a round trip and a parse on the server each) all through a burst.
+PREPARED_STATEMENTS = 1000
+
+
 def create_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url)
+    parsed = make_url(url)
+    options: dict[str, Any] = {}
+    if parsed.get_driver_name() == "asyncpg" and "prepared_statement_cache_size" not in parsed.query:
+        options["connect_args"] = {"prepared_statement_cache_size": PREPARED_STATEMENTS}
+    engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         _skip_idle_rollbacks(engine)

@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, insert, or_, select, update
+from sqlalchemy import JSON, String, bindparam, cast, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.contacts import BY_NAME_POSTAL, ContactIndex, fill, find_or_create, new_contact
@@ -38,7 +39,7 @@ from store.records import (
     WorkCheck,
     WorkRefused,
 )
-from store.tables import Contact, Event, InboundMessage, Lead, OutboxItem, SlaTimer
+from store.tables import Contact, Event, InboundMessage, Lead, OutboxItem, SlaTimer, UTCDateTime
 
 
 async def insert_lead(
@@ -139,10 +140,15 @@ async def file_leads(
         index.add(contact)
     stored: dict[int, LeadRecord] = {}
     if new_people:
-        contact_ids = await _insert_contacts(session, [c for _, c in new_people], now)
-        batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
-            new_people, contact_ids, strict=True)]
-        filed = await _insert_new_people(session, batch, actor, now, card_lease, handed)
+        if session.get_bind().dialect.name == "postgresql":
+            filed = await _file_new_people_at_once(session, [(leads[position][0], leads[position][1], contact)
+                                                             for position, contact in new_people],
+                                                   actor, now, card_lease, handed)
+        else:
+            contact_ids = await _insert_contacts(session, [c for _, c in new_people], now)
+            batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
+                new_people, contact_ids, strict=True)]
+            filed = await _insert_new_people(session, batch, actor, now, card_lease, handed)
         for (position, _), record in zip(new_people, filed, strict=True):
             stored[position] = record
     if known:
@@ -233,15 +239,23 @@ async def _insert_new_people(
     for statement, rows in zip(others, (events, items, timers), strict=True):
         if rows:
             await session.execute(statement, rows)  # Core: no ORM bulk bookkeeping
+    return _filed([lead for lead, _, _ in leads], values, ids, now, card_ids if leased else None, handed)
+
+
+def _filed(
+    leads: Sequence[NewLead], values: Sequence[dict[str, Any]], ids: Sequence[int], now: datetime,
+    card_ids: dict[int, int] | None, handed: list[tuple[OutboxRecord, LeadRecord]] | None,
+) -> list[LeadRecord]:
+    """The records of leads just filed (``values``: their rows, ``ids`` their ids); with ``card_ids`` (the ids of
+    their cards, stored leased, by lead id) each card is appended to ``handed`` with its lead."""
     records = [LeadRecord(id=lead_id, message_id=row["message_id"], contact_id=row["contact_id"],
                           vendor=row["vendor"], channel=row["channel"], fields=dict(row["fields"]),
                           provenance=dict(row["provenance"]), score=row["score"], grade=row["grade"],
                           reasons=tuple(row["reasons"]), status=row["status"], owner=None, created_at=now,
                           invalid=bool(row["invalid"]))
                for row, lead_id in zip(values, ids, strict=True)]
-    if leased:
-        assert handed is not None
-        for (lead, _, _), record in zip(leads, records, strict=True):
+    if card_ids is not None and handed is not None:
+        for lead, record in zip(leads, records, strict=True):
             if lead.post_to:
                 # a record of its own for the outbox (the caller's is theirs to keep)
                 handed.append((OutboxRecord(id=card_ids[record.id], kind="post_card", lead_id=record.id,
@@ -249,6 +263,92 @@ async def _insert_new_people(
                                             next_attempt_at=now, claims=1),
                                replace(record, fields=dict(record.fields), provenance=dict(record.provenance))))
     return records
+
+
+#: PostgreSQL: the leads of new people, each with its contact, intake event, card post and claim timer, in ONE
+#: statement (issue 11: five round trips per intake group were one each). Rows come as arrays, one element per
+#: lead; ids are drawn from the sequences first, so each sub-statement knows them (the foreign keys are checked
+#: at the end of the statement, when every row is in).
+_NEW_PEOPLE_SQL = """
+WITH input AS MATERIALIZED (
+    SELECT t.*, nextval(pg_get_serial_sequence('contacts', 'id')) AS contact_id,
+           nextval(pg_get_serial_sequence('leads', 'id')) AS lead_id
+    FROM unnest(CAST(:emails AS text[]), CAST(:phones AS text[]), CAST(:names AS text[]),
+                CAST(:postals AS text[]), CAST(:message_ids AS bigint[]), CAST(:vendors AS text[]),
+                CAST(:channels AS text[]), CAST(:fields AS json[]), CAST(:provenances AS json[]),
+                CAST(:scores AS integer[]), CAST(:grades AS text[]), CAST(:reasons AS json[]),
+                CAST(:invalids AS boolean[]), CAST(:events AS json[]), CAST(:posts AS text[]),
+                CAST(:claim_dues AS timestamptz[]))
+         WITH ORDINALITY AS t(email, phone, name, postal_code, message_id, vendor, channel, fields, provenance,
+                              score, grade, reasons, invalid, event, post_to, claim_due, n)
+), contacts_in AS (
+    INSERT INTO contacts (id, email, phone, name, postal_code, created_at)
+    SELECT contact_id, email, phone, name, postal_code, CAST(:now AS timestamptz) FROM input
+), leads_in AS (
+    INSERT INTO leads (id, message_id, contact_id, vendor, channel, fields, provenance, score, grade, reasons,
+                       status, created_at, invalid)
+    SELECT lead_id, message_id, contact_id, vendor, channel, fields, provenance, score, grade, reasons, :status,
+           CAST(:now AS timestamptz), invalid FROM input
+), events_in AS (
+    INSERT INTO events (lead_id, contact_id, kind, actor, at, data)
+    SELECT lead_id, contact_id, 'intake', :actor, CAST(:now AS timestamptz), event FROM input
+), cards_in AS (
+    INSERT INTO outbox (kind, lead_id, channel, payload, status, attempts, claims, created_at, next_attempt_at,
+                        lease_owner, leased_until)
+    SELECT 'post_card', lead_id, post_to, CAST('{}' AS json), 'pending', 0, :claims, CAST(:now AS timestamptz),
+           CAST(:now AS timestamptz), :lease_owner, CAST(:leased_until AS timestamptz)
+    FROM input WHERE post_to IS NOT NULL
+    RETURNING id, lead_id
+), timers_in AS (
+    INSERT INTO sla_timers (lead_id, kind, step, started_at, due_at, status)
+    SELECT lead_id, 'claim', 0, CAST(:now AS timestamptz), claim_due, 'pending'
+    FROM input WHERE post_to IS NOT NULL AND claim_due IS NOT NULL
+)
+SELECT input.n, input.contact_id, input.lead_id, cards_in.id
+FROM input LEFT JOIN cards_in ON cards_in.lead_id = input.lead_id
+ORDER BY input.n
+"""
+
+
+@functools.cache
+def _new_people_at_once() -> Any:
+    """JSON values serialised as every other statement's are (the engine's serialiser, its errors); times in UTC."""
+    as_json = ARRAY(JSON(), dimensions=1)  # a list value (the reasons) is one JSON value, not a dimension
+    return text(_NEW_PEOPLE_SQL).bindparams(
+        *(bindparam(name, type_=as_json) for name in ("fields", "provenances", "reasons", "events")),
+        bindparam("claim_dues", type_=ARRAY(UTCDateTime(), dimensions=1)), bindparam("now", type_=UTCDateTime()),
+        bindparam("leased_until", type_=UTCDateTime()),
+    )
+
+
+async def _file_new_people_at_once(
+    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, Contact]], actor: str, now: datetime,
+    card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
+) -> list[LeadRecord]:
+    """`_insert_contacts` and `_insert_new_people` in one statement (PostgreSQL): the same rows."""
+    leased = card_lease is not None and handed is not None
+    parameters = {
+        "emails": [c.email for _, _, c in leads], "phones": [c.phone for _, _, c in leads],
+        "names": [c.name for _, _, c in leads], "postals": [c.postal_code for _, _, c in leads],
+        "message_ids": [message_id for _, message_id, _ in leads], "vendors": [lead.vendor for lead, _, _ in leads],
+        "channels": [lead.channel for lead, _, _ in leads], "fields": [dict(lead.fields) for lead, _, _ in leads],
+        "provenances": [dict(lead.provenance) for lead, _, _ in leads],
+        "scores": [lead.score for lead, _, _ in leads], "grades": [lead.grade for lead, _, _ in leads],
+        "reasons": [list(lead.reasons) for lead, _, _ in leads],
+        "invalids": [bool(lead.invalid) for lead, _, _ in leads],
+        "events": [_intake_data(lead, None) for lead, _, _ in leads],
+        "posts": [lead.post_to or None for lead, _, _ in leads],
+        "claim_dues": [lead.claim_due_at for lead, _, _ in leads],
+        "now": now, "actor": actor, "status": str(LeadStatus.NEW), "claims": 1 if leased else 0,
+        "lease_owner": card_lease[0] if leased and card_lease else None,
+        "leased_until": card_lease[1] if leased and card_lease else None,
+    }
+    rows = (await session.execute(_new_people_at_once(), parameters)).all()
+    values = [_lead_values(lead, message_id, int(contact_id), now)
+              for (lead, message_id, _), (_, contact_id, _, _) in zip(leads, rows, strict=True)]
+    ids = [int(lead_id) for _, _, lead_id, _ in rows]
+    card_ids = {int(lead_id): int(card_id) for _, _, lead_id, card_id in rows if card_id is not None}
+    return _filed([lead for lead, _, _ in leads], values, ids, now, card_ids if leased else None, handed)
 
 
 async def _tell_about_repeat(session: AsyncSession, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:

@@ -3,11 +3,14 @@
     ProcessReader   worker processes ("forkserver"), each building its own Extractor once and talking to
                     the service over a pipe of its own; one message per worker at a time; a read that
                     overruns its budget kills that process, a fresh one takes its place, and the message
-                    fails with "took longer than N s to read" (kept for `leadbot replay`, never lost).
+                    fails with "took more than N s of CPU time to read" (kept for `leadbot replay`, never lost).
+                    The budget is the worker's CPU time, not the clock's: on a loaded machine a read that
+                    waits for a core is not failed for the wait. The wall clock is only a far outer bound
+                    (``WALL_BOUND_FACTOR`` times the budget) for a worker that hangs without using CPU.
                     Reading in other processes also puts the second core to work (issue 11); a worker
                     also works out its leads' phone facts (bot.slack.phones), so the service need not.
-    ThreadReader    in this process, in a thread (tests, the CLI): an overrun fails the message the same
-                    way, but the thread cannot be stopped and runs on to its end.
+    ThreadReader    in this process, in a thread (tests, the CLI): an overrun of the budget (wall-clock seconds
+                    here) fails the message the same way, but the thread cannot be stopped and runs on to its end.
 
 A process and a pipe each, rather than a pool: a worker's pid is known, so an overrun kills exactly that
 worker; the answer is read when the event loop sees the pipe readable (no pool management thread, call queue
@@ -59,6 +62,11 @@ last_read_cpu_seconds: ContextVar[float] = ContextVar("last_read_cpu_seconds", d
 ORPHAN_CHECK = 0.5
 #: seconds close() waits for the workers to end (they are told at once, and killed when their pid is known)
 CLOSE_TIMEOUT = 5.0
+#: a worker's read is stopped after this many times its CPU budget of wall-clock time, whatever its CPU (a worker
+#: stopped, or blocked without using CPU); far beyond the budget, so that a loaded machine never reaches it
+WALL_BOUND_FACTOR = 12.0
+#: seconds (wall clock) between looks at the CPU time of a worker whose read has not answered yet
+CPU_CHECK = 0.25
 
 
 class ReadAborted(InputError):
@@ -73,6 +81,23 @@ class Reader(Protocol):
 
 def overrun(budget: float) -> ReadAborted:
     return ReadAborted(f"took longer than {budget:g} s to read")
+
+
+def cpu_overrun(budget: float) -> ReadAborted:
+    return ReadAborted(f"took more than {budget:g} s of CPU time to read")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (None: not to be seen here, e.g. no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class VendorTemplates:
@@ -231,13 +256,14 @@ def _serve_reads(
 ) -> None:
     """A worker process's life: build the Extractor, say "ready" with its pid, then read each message the service
     sends on ``connection`` and answer ``("done", (extraction, cpu, facts))`` or ``("failed", exception)``, until
-    the service closes its end (or kills this process)."""
+    the service closes its end (or kills this process). Each answer carries this process's CPU seconds so far, from
+    which the service counts the next read's CPU time."""
     try:
         _init_worker(extraction, nlp, service, closing)
     except BaseException as exc:  # a bad template: the service's start raises it
         _answer(connection, ("failed", exc))
         return
-    connection.send(("ready", os.getpid()))
+    connection.send(("ready", os.getpid(), time.process_time()))
     while True:
         try:
             message = connection.recv()
@@ -251,11 +277,12 @@ def _serve_reads(
 
 
 def _answer(connection: Connection, answer: tuple[str, object]) -> None:
+    kind, value = answer
     try:
-        connection.send(answer)
+        connection.send((kind, value, time.process_time()))
     except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an exception that does not pickle
-        kind, value = answer
-        connection.send((kind, ReadAborted(f"{type(value).__name__}: {value} ({type(exc).__name__} on the way back)")))
+        failure = ReadAborted(f"{type(value).__name__}: {value} ({type(exc).__name__} on the way back)")
+        connection.send((kind, failure, time.process_time()))
 
 
 # ---- in the service process ----------------------------------------------------------------------
@@ -279,6 +306,8 @@ class _Worker:
         self.gone = False
         #: reading a message (its death is then the read's to handle)
         self.busy = False
+        #: the worker's CPU seconds as of its last answer: where the next read's CPU time counts from
+        self.cpu_seen = 0.0
         self._on_gone = on_gone
         self._waiting: asyncio.Future[tuple[str, object]] | None = None
         self._loop = asyncio.get_running_loop()
@@ -310,7 +339,8 @@ class _Worker:
             self._lost()
             return
         try:
-            answer: tuple[str, object] = pickle.loads(data)
+            kind, value, self.cpu_seen = pickle.loads(data)
+            answer: tuple[str, object] = (kind, value)
         except Exception as exc:  # an exception class that does not unpickle here
             answer = ("failed", ReadAborted(f"the reading process's answer could not be read ({exc})"))
         waiting, self._waiting = self._waiting, None
@@ -331,6 +361,37 @@ class _Worker:
             self._loop.remove_reader(self.connection.fileno())
             self.connection.close()
 
+    def stop(self, reason: ReadAborted) -> None:
+        """Kill the worker in the middle of a read: the read fails with ``reason``."""
+        waiting, self._waiting = self._waiting, None
+        self.kill()
+        if waiting is not None and not waiting.done():
+            waiting.set_exception(reason)
+
+    def watch_cpu(self, budget: float, interval: float = CPU_CHECK) -> Callable[[], None]:
+        """Every ``interval`` s until the returned function is called, stop the worker once its read has used more
+        than ``budget`` CPU seconds (nothing to do for a read that answers sooner: most take milliseconds). Where
+        the worker's CPU cannot be seen, the read's wall-clock time stands in for it."""
+        began, start = self._loop.time(), self.cpu_seen
+        handle: asyncio.TimerHandle | None = None
+
+        def look() -> None:
+            nonlocal handle
+            now = process_cpu_seconds(self.pid)
+            used = self._loop.time() - began if now is None else now - start
+            if used > budget:
+                handle = None
+                self.stop(cpu_overrun(budget))
+            elif not self.gone:
+                handle = self._loop.call_later(interval, look)
+
+        def cancel() -> None:
+            if handle is not None:
+                handle.cancel()
+
+        handle = self._loop.call_later(interval, look)
+        return cancel
+
     def kill(self) -> None:
         """SIGKILL the worker and let its pipe go."""
         if self.pid:
@@ -340,7 +401,8 @@ class _Worker:
 
 
 class ProcessReader:
-    """Reads in ``processes`` worker processes, each with its own Extractor, ``budget`` seconds a message.
+    """Reads in ``processes`` worker processes, each with its own Extractor, ``budget`` CPU seconds a message
+    (``wall_bound`` seconds of wall-clock time at most, ``WALL_BOUND_FACTOR`` times the budget by default).
 
     Each worker is a process of its own with a pipe to the service (issue 11: a ProcessPoolExecutor per worker
     cost ~0.9 ms of the service's CPU per message in its management thread, queues and futures): a message is
@@ -354,6 +416,7 @@ class ProcessReader:
         *,
         processes: int = 1,
         budget: float = DEFAULT_BUDGET,
+        wall_bound: float | None = None,
         context: str = "forkserver",
         task: Callable[[RawMessage], Extraction] | None = None,
     ) -> None:
@@ -364,7 +427,10 @@ class ProcessReader:
         #: what a worker runs per message: the worker's Extractor (a module-level function, for pickling)
         self._task = task or read_in_worker
         self._processes = processes
+        #: CPU seconds of its worker one read may take
         self.budget = budget
+        #: wall-clock seconds one read may take, whatever its CPU
+        self.wall_bound = wall_bound if wall_bound is not None else budget * WALL_BOUND_FACTOR
         if context == "forkserver":
             # Workers fork from a server that has imported spaCy and the readers once: a replacement after
             # an overrun then only builds its Extractor (a fresh interpreter would import everything again).
@@ -435,11 +501,17 @@ class ProcessReader:
         try:
             answer = worker.answer()
             await worker.send(message)
-            async with asyncio.timeout(self.budget):
-                kind, value = await answer
+            # the budget is the worker's CPU time (watched while it reads); the wall clock only a far outer bound
+            unwatch = worker.watch_cpu(self.budget)
+            try:
+                async with asyncio.timeout(self.wall_bound):
+                    kind, value = await answer
+            finally:
+                unwatch()
             healthy = True
         except TimeoutError:
-            raise overrun(self.budget) from None
+            raise ReadAborted(f"took longer than {self.wall_bound:g} s to read (wall clock, however little CPU it "
+                              f"used: its process was stuck)") from None
         except _Gone:
             raise ReadAborted("the process reading it died") from None
         finally:

@@ -63,7 +63,8 @@ class IntakeSettings(Section):
     """`[intake]`: who may POST leads over HTTP; how accepted messages are read."""
 
     sources: dict[str, IntakeSource] = {}
-    #: seconds one message may take to read; past it the message is kept as failed, for `leadbot replay`
+    #: CPU seconds one message may take to read (wall-clock seconds when read in a thread, read_processes = 0);
+    #: past it the message is kept as failed, for `leadbot replay`
     read_budget_seconds: float = Field(default=5.0, gt=0)
     #: worker processes that read messages (0: a thread of the service process, no hard stop)
     read_processes: int = Field(default=1, ge=0, le=64)

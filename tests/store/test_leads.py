@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.assess.work import work_check
+from store.leads import file_leads
 from store.records import LeadRecord, WorkRefused
 from store.store import Store
-from tests.store.helpers import new_lead
+from tests.store.helpers import new_lead, raw_message
 
 
 async def test_twenty_racing_claims_have_one_winner(store: Store) -> None:
@@ -57,3 +60,40 @@ async def test_release_then_the_policy_refuses_a_second_release(store: Store) ->
     with pytest.raises(WorkRefused) as refused:
         await store.leads.release(lead.id, "U_BOSS", check=work_check("release", manager=True))
     assert refused.value.reason == "not_claimed"
+
+
+async def test_a_group_of_new_people_is_filed_as_given_with_their_cards_timers_and_events(store: Store) -> None:
+    """`file_leads` writes new people in a few multi-row statements (one on PostgreSQL): every value as given."""
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    due = now + timedelta(minutes=15)
+    shapes = [
+        replace(new_lead("one@park.test"), reasons=("+20 email address", "+15 says what they want", "-5 old"),
+                claim_due_at=due, contact_phone="+13125550101"),
+        replace(new_lead("two@park.test", post_to=None), reasons=(), fields={"email": "two@park.test"}),
+        replace(new_lead("three@park.test"), invalid=True, vendor=None,
+                provenance={"email": {"source": "x", "flags": ["a", "b"], "nested": {"k": [1, 2]}}}),
+    ]
+    messages = [(await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"f{n}")).id
+                for n in range(len(shapes))]
+    async with store._db.write() as session:
+        filed = await file_leads(session, list(zip(shapes, messages, strict=True)), "tester", now)
+
+    assert [lead.message_id for lead in filed] == messages
+    assert len({lead.contact_id for lead in filed}) == 3
+    for given, record in zip(shapes, filed, strict=True):
+        stored = await store.leads.get(record.id)
+        assert stored == record
+        assert (stored.fields, stored.provenance, stored.reasons) == (given.fields, given.provenance, given.reasons)
+        assert (stored.vendor, stored.invalid, stored.status, stored.created_at) == (
+            given.vendor, given.invalid, "new", now)
+        [intake] = await store.events.for_lead(record.id)
+        assert (intake.kind, intake.actor, intake.contact_id) == ("intake", "tester", record.contact_id)
+        assert intake.data == {"vendor": given.vendor, "channel": "smtp", "grade": "A", "score": 70,
+                               "contact_match": None}
+    contact = await store.contacts.get(filed[0].contact_id or 0)
+    assert contact is not None and (contact.email, contact.phone, contact.name) == (
+        "one@park.test", "+13125550101", "Ada Park")
+    cards = await store.outbox.due()
+    assert sorted((c.lead_id, c.channel) for c in cards) == [(filed[0].id, "C_SALES"), (filed[2].id, "C_SALES")]
+    timers = await store.timers.due(due + timedelta(seconds=1))
+    assert [(t.lead_id, t.kind, t.due_at) for t in timers] == [(filed[0].id, "claim", due)]
