@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
 
 from parsers.envelope import dedup_key, envelope, subject_of
+from parsers.errors import LeadbotError
 from parsers.lead import RawMessage
 from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
@@ -88,7 +89,7 @@ def _processed_statement(with_check: bool) -> Any:
     )
 
 
-class _Raced(Exception):
+class _Raced(LeadbotError):
     """Some messages of a completion group were not "received" any more (SQLite): the group is written again
     message by message (`GroupCommit`'s ``alone_on_failure``)."""
 
