@@ -17,6 +17,7 @@ from nlp.lexicon import greeting_re, is_first_name, signoff_re
 from nlp.prose import agrees_with_email
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
+from parsers.tables import table_records
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
 _LINK = re.compile(r"<(?P<target>(?:mailto:|tel:|sms:|https?://|www\.)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>")
@@ -95,6 +96,9 @@ def _blocks(text: str) -> list[str]:
     Lines before the first block that carry no contact of their own ("two leads from the open house:")
     are the rep's heading, not a lead, and are dropped.
     """
+    rows = table_records(text)
+    if len(rows) >= 2:
+        return rows  # a pasted sheet or a Markdown table: one lead a row, the rep's lines around it are not
     pasted_mail = bool(_PASTED_HEADERS.search(text))
     for blocks in (_numbered(text), [] if pasted_mail else _paragraphs(text)):
         with_contact = [b for b in blocks if has_contact(b)]

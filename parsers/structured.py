@@ -24,6 +24,7 @@ from parsers.patterns import EMAIL, PHONE_RUN
 from parsers.payloads import read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.subject import interest_of_subject, listing_line
+from parsers.tables import table_records
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -99,6 +100,12 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     if template is not None:
         template.apply(text=doc.text, html=doc.html, data=None, xml_root=None, col=col)
     sections = template.not_lead_sections if template else ()
+    rows = table_records(doc.text) if template is None else []
+    if len(rows) >= 2:
+        # a CSV export, a pasted sheet or a Markdown table under a header row: one lead per row
+        per_row = [read_labels(r, extra_skip_sections=sections).fields for r in rows]
+        if all(c.contact_count() for c in per_row):
+            return StructuredRead(vendor, [c.build() for c in per_row], warnings=warnings, template=template)
     blocks = _numbered_blocks(doc.text)
     if blocks and template is None:
         digest = [read_labels(b, extra_skip_sections=sections).fields for b in blocks]
