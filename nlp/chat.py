@@ -329,3 +329,29 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
         lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
     words = " ".join(" ".join(lines).split())
     return words or None
+
+
+#: a list item's marker at a line start: "- ", "• ", "* ", "1. ", "2) ", "a) "
+_MARKER = re.compile(r"^[ \t]*(?:[•◦▪‣·●○■→]|[-*+](?=[ \t])|\d{1,2}[.)](?=[ \t])|[a-h]\)(?=[ \t]))[ \t]*")
+_SEPARATOR_LINE = re.compile(r"^[ \t]*(?:[-=_~*#][ \t]*){3,}$")
+
+
+def listed_leads(text: str) -> list[str]:
+    """The items of a list of people in a mail's text ("1. Ingo Jung, ingo@…, 555-…", one per line or
+    apart by blank or separator lines), or [] when it holds no such list. Evidence: two or more items in a
+    row, each naming a person of its own with a contact of its own, no two alike, none a labelled field."""
+    items: list[str] = []
+    best: list[str] = []
+    for raw in text.split("\n"):
+        line = _MARKER.sub("", raw).strip()
+        if not line or _SEPARATOR_LINE.match(line):
+            continue
+        if has_contact(line) and names_someone(line) and not _labelled(line) and not line.startswith(">") \
+                and not _TIED_TO_ABOVE.match(line):
+            items.append(line)
+            continue
+        best = items if len(items) > len(best) else best
+        items = []
+    best = items if len(items) > len(best) else best
+    keys = {re.sub(r"\W", "", line.casefold())[:24] for line in best}
+    return best if len(best) >= 2 and len(keys) == len(best) else []
