@@ -6,6 +6,7 @@ may then fill gaps, and ``complete_from_mail`` / ``verify.finalize`` finish them
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -224,6 +225,7 @@ def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
             if not line.strip() or _SEPARATOR.match(line):
                 continue
         blocks[-1].append(line)
+    blocks = [part for block in blocks for part in _at_repeated_label(block)]
     if len(blocks) < 2:
         return []
     leads: list[Collector] = []
@@ -249,6 +251,24 @@ def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
     if len(leads) < 2 or len(firsts) != 1:
         return []
     return leads
+
+
+def _at_repeated_label(lines: list[str]) -> list[list[str]]:
+    """A block cut where its first labelled field comes again after other fields ("Name: … / Phone: … /
+    Email: … / Name: …"): a digest that repeats its labels with no line between its leads."""
+    slots = [_line_slot(line) for line in lines]
+    first = next((k for k, slot in enumerate(slots) if slot in _DIGEST_SLOTS), None)
+    if first is None:
+        return [lines]
+    cuts = [k for k in range(first + 1, len(lines)) if slots[k] == slots[first]
+            and any(slot in _DIGEST_SLOTS and slot != slots[first] for slot in slots[first + 1:k])]
+    bounds = [0, *cuts, len(lines)]
+    return [lines[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _line_slot(line: str) -> str | None:
+    items = read_labels(line).fields.items if ":" in line else []
+    return items[0].slot if len(items) == 1 else None
 
 
 def _label_line(line: str) -> bool:

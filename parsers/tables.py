@@ -29,6 +29,8 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PERSON_SLOTS = frozenset({"full_name", "first_name", "last_name", "email", "phone"})
 #: a header cell is a label this short at most
 _MAX_LABEL = 40
+#: a header line is this long at most
+_MAX_HEADER = 400
 #: a text is looked at for a table within this many characters
 MAX_TABLE_TEXT = 200_000
 
@@ -66,8 +68,11 @@ def _is_label(cell: str) -> bool:
 
 def _header(line: str, delimiter: str) -> list[str] | None:
     """The column names of a header line, or None when ``line`` is no header cut by ``delimiter``."""
-    if delimiter not in line:
+    if delimiter not in line or len(line) > _MAX_HEADER:
         return None
+    first = line.strip().lstrip("|").split(delimiter, 1)[0].strip().strip('"')
+    if first and not _is_label(first):
+        return None  # most lines: prose with a comma in it
     cells = _cells(line, delimiter)
     named = [c for c in cells if c]
     if len(named) < 2 or len(named) < len(cells) - 1 or not all(_is_label(c) for c in named):
