@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
-from nlp.lexicon import greeting_re, is_first_name, signoff_re
+from nlp.lexicon import greeting_re, is_first_name, is_surname, signoff_re
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
+from parsers.tables import table_records
 
 #: ``<mailto:a@b.c|a@b.c>``, ``<tel:+1…|(312) …>``, ``<https://…|text>``, ``<https://…>``
 _LINK = re.compile(r"<(?P<target>(?:mailto:|tel:|sms:|https?://|www\.)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>")
@@ -30,9 +32,21 @@ _GLUED_LABEL = re.compile(r"(?<![\w*_~])([*_])(?P<label>[^\W\d_][^\n*_~]{0,40}?:
 _BULLET = re.compile(r"(?m)^[ \t]*(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))[ \t]*")
 _FENCE = re.compile(r"(?m)^[ \t]*```[ \t]*\n?|```")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
-#: "1. …", "2) …", "#1 …", "Lead 2:" at a line start: one item of a list of leads
+#: "1. …", "2) …", "#1 …", "Lead 2:", "Lead 1 of 3" (a heading line of its own) at a line start: one item of a
+#: list of leads
 _ITEM = re.compile(
-    r"(?im)^[ \t]*(?:#?\d{1,2}[.):]|\(\d{1,2}\)|(?:lead|contact|cliente|kunde|prospect)\s*#?\d{1,2}\s*[:.)-])[ \t]+"
+    r"(?im)^[ \t]*(?:(?:#?\d{1,2}[.):]|\(\d{1,2}\))[ \t]+|(?:lead|contact|cliente|kunde|prospect|anfrage|"
+    r"aanvraag|pedido|demande|richiesta|request|enquiry|inquiry|solicitud|contato|contatto)\s*#?\d{1,2}"
+    r"(?:[ \t]*(?:of|von|de|van|di|sur|/)[ \t]*\d{1,2})?(?:[ \t]*[:.)-][ \t]+|[ \t]*$))"
+)
+#: a block that opens on someone tied to the lead above it ("His wife Mia …", "cc her assistant …", "Seine
+#: Frau …", "Su esposa …"): that person is no lead of their own, whatever contact they leave
+_TIED_TO_ABOVE = re.compile(
+    r"(?i)^\W*(?:cc:?[ \t]+)?(?:his|her|their|sein(?:e|en)?|ihr(?:e|en)?|su|sus|seu|sua|son|sa|zijn|haar|hun)[ \t]+"
+    r"(?:wife|husband|spouse|partner|assistant|secretary|office manager|pa|ea|son|daughter|frau|mann|ehefrau|"
+    r"ehemann|assistentin|assistent|sekretärin|esposa|esposo|marido|mujer|asistente|secretaria|hij[oa]|"
+    r"mulher|assistente|filh[oa]|femme|mari|épouse|époux|assistante|secrétaire|vrouw|man|echtgeno(?:ot|te)|"
+    r"assistente|secretaresse)\b"
 )
 #: a pasted mail's header block ("From: …" then "Sent:/Date:/To:/Subject: …"): its paragraphs are one message
 _PASTED_HEADERS = re.compile(
@@ -68,10 +82,27 @@ def normalise_chat(text: str) -> str:
     text = _GLUED_LABEL.sub(lambda m: f"{m['label']} ", text)
     for _ in range(2):  # "*_both_*"
         text = _STYLE.sub(lambda m: m["inner"], text)
-    text = _BULLET.sub("", text)
+    text = _BULLET.sub("", _nested_groups(text))
     text = html.unescape(text)
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    # tabs kept between cells: a sheet pasted into the note is a table (``parsers.tables``)
+    lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_TOP_BULLET = re.compile(r"^(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
+_SUB_BULLET = re.compile(r"^[ \t]+(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
+
+
+def _nested_groups(text: str) -> str:
+    """A list whose top-level bullets hold indented bullets ("• Omar Reyes / ◦ 555-… / ◦ omar@…"): a blank line
+    before each top-level bullet, so that each one with what is indented under it is a block of its own."""
+    lines = text.split("\n")
+    if not any(_SUB_BULLET.match(line) for line in lines):
+        return text
+    tops = [k for k, line in enumerate(lines) if _TOP_BULLET.match(line)]
+    if len(tops) < 2 or not all(k + 1 < len(lines) and _SUB_BULLET.match(lines[k + 1]) for k in tops):
+        return text
+    return "\n".join(f"\n{line}" if k in tops[1:] else line for k, line in enumerate(lines))
 
 
 def _link_text(m: re.Match[str]) -> str:
@@ -98,15 +129,26 @@ def _blocks(text: str) -> list[str]:
     Lines before the first block that carry no contact of their own ("two leads from the open house:")
     are the rep's heading, not a lead, and are dropped.
     """
+    rows = table_records(text)
+    if len(rows) >= 2:
+        return rows  # a pasted sheet or a Markdown table: one lead a row, the rep's lines around it are not
     pasted_mail = bool(_PASTED_HEADERS.search(text))
-    for blocks in (_numbered(text), [] if pasted_mail else _paragraphs(text)):
+    # a note that quotes or pastes the prospect's words is about that one prospect: its other paragraphs are
+    # the rep's (a signature "Mike Donnelly | Estimator | Summit Roofing | 555-…"), not leads of their own
+    quoting = pasted_mail or bool(_BLOCKQUOTE.search(text) and any(
+        has_contact(m["q"]) for m in _BLOCKQUOTE.finditer(text))) or bool(_PASTED_INTRO.search(text))
+    for blocks, own in ((_numbered(text), False), ([] if quoting else _paragraphs(text), True)):
         with_contact = [b for b in blocks if has_contact(b)]
         if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
-            return with_contact
+            if own:  # paragraphs, unlike numbered items, may be one lead's: each must name someone of its own
+                with_contact = _of_own_people(with_contact)
+            if len(with_contact) >= 2:
+                return with_contact
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     with_contact = [line for line in lines if has_contact(line)]
     if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
             and not any(line.startswith(">") for line in with_contact)
+            and all(names_someone(line) and not _TIED_TO_ABOVE.match(line) for line in with_contact)
             and all(has_contact(line) for line in lines[1:]) and not any(_bare_contact(line) for line in lines)):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
     if not pasted_mail and len(lines) <= 2:
@@ -172,8 +214,50 @@ def _numbered(text: str) -> list[str]:
     return [text[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
 
 
+#: "Mr Lee", "Frau Opitz", "Sra. Mora": a title before a capitalised word names a person
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme|Mevr|Dhr|Mevrouw|Meneer)\.?[ \t]+[^\W\d_a-z]")
+#: a block that opens on two or three capitalised words before a comma, a bar, a dash, a bracket or a number
+#: ("Oluwaseun Adeyemi | seun@…", "Grace O'Malley 617-…"): a name written where a list item's name goes
+_OPENS_NAME_SHAPED = re.compile(
+    r"^\W{0,3}[^\W\d_a-z][\w'’-]+(?:[ \t]+[^\W\d_a-z][\w'’-]+){1,2}[ \t]*(?:[,|/(–—-]|[ \t]\+?\d|\n|$)")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def names_someone(block: str) -> bool:
+    """Whether a block names a person of its own: a "Name:" line, a title before a name, or a known first
+    name beside a capitalised word or a known surname ("Greta Holm", "karl lenz")."""
+    for line in block.split("\n"):
+        label = line.split(":", 1)[0] if ":" in line[:32] else ""
+        slot = lookup_label(label.strip(" *_•-")) if label else None
+        if slot is not None and slot[0] in ("full_name", "first_name", "last_name"):
+            return True
+    if _TITLED.search(block):
+        return True
+    if _OPENS_NAME_SHAPED.match(block):
+        return True
+    words = _WORD.findall(EMAIL.sub(" ", block))
+    return any(is_first_name(a) and ((a[:1].isupper() and b[:1].isupper()) or is_surname(b))
+               for a, b in pairwise(words))
+
+
+def _of_own_people(blocks: list[str]) -> list[str]:
+    """Blocks joined to the one above when they name no one of their own ("Her email is greta@…", a bare
+    address) or open on someone tied to the lead above ("His wife Mia …"): one lead's paragraphs."""
+    out: list[str] = []
+    for block in blocks:
+        if out and has_contact(out[-1]) and (not names_someone(block) or _TIED_TO_ABOVE.match(block)):
+            out[-1] = f"{out[-1]}\n{block}"
+        else:
+            out.append(block)
+    return out
+
+
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    """Blocks apart by blank lines or separator lines ("---", "=====", "* * *")."""
+    return [p.strip() for p in _BREAK.split(text) if p.strip()]
+
+
+_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:[-=_~*#][ \t]*){3,}(?:\n|$)")
 
 
 #: "…", “…”, „…“, «…» of at least a few words
@@ -252,3 +336,29 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
         lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
     words = " ".join(" ".join(lines).split())
     return words or None
+
+
+#: a list item's marker at a line start: "- ", "• ", "* ", "1. ", "2) ", "a) "
+_MARKER = re.compile(r"^[ \t]*(?:[•◦▪‣·●○■→]|[-*+](?=[ \t])|\d{1,2}[.)](?=[ \t])|[a-h]\)(?=[ \t]))[ \t]*")
+_SEPARATOR_LINE = re.compile(r"^[ \t]*(?:[-=_~*#][ \t]*){3,}$")
+
+
+def listed_leads(text: str) -> list[str]:
+    """The items of a list of people in a mail's text ("1. Ingo Jung, ingo@…, 555-…", one per line or
+    apart by blank or separator lines), or [] when it holds no such list. Evidence: two or more items in a
+    row, each naming a person of its own with a contact of its own, no two alike, none a labelled field."""
+    items: list[str] = []
+    best: list[str] = []
+    for raw in text.split("\n"):
+        line = _MARKER.sub("", raw).strip()
+        if not line or _SEPARATOR_LINE.match(line):
+            continue
+        if has_contact(line) and names_someone(line) and not _labelled(line) and not line.startswith(">") \
+                and not _TIED_TO_ABOVE.match(line):
+            items.append(line)
+            continue
+        best = items if len(items) > len(best) else best
+        items = []
+    best = items if len(items) > len(best) else best
+    keys = {re.sub(r"\W", "", line.casefold())[:24] for line in best}
+    return best if len(best) >= 2 and len(keys) == len(best) else []

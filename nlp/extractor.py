@@ -19,7 +19,7 @@ from typing import Literal
 
 from spacy.language import Language
 
-from nlp.chat import normalise_chat, prospect_voice, split_chat
+from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
@@ -115,6 +115,10 @@ class Extractor:
         if read.payload_prose:
             return self._extract_chat(Document("text", read.payload_prose), whole=True)
         leads: list[ExtractedLead] = list(read.leads)
+        listed = listed_leads(read.free_text) if read.from_text and len(leads) <= 1 else []
+        if len(listed) >= 2 and _only_from(leads, listed):
+            # a mail listing several people ("1. Ingo Jung, ingo@…, 555-…"): each item read as a note's block
+            return self._extract_chat(Document("text", "\n".join(listed)), blocks=listed)
         if read.from_text:
             structured = leads[0] if leads else ExtractedLead()
             sender_name, sender_email = person_of(doc)
@@ -185,9 +189,9 @@ class Extractor:
                 and DAY_LEVEL not in v.flags}
         return lead.with_fields({**lead.fields, **gaps}) if gaps else lead
 
-    def _extract_chat(self, doc: Document, *, whole: bool = False) -> Extraction:
+    def _extract_chat(self, doc: Document, *, whole: bool = False, blocks: list[str] | None = None) -> Extraction:
         """A note read as chat intake reads it; ``whole``: as one lead, not split into blocks (a payload's
-        strings, one a line)."""
+        strings, one a line); ``blocks``: one lead each, as given."""
         text = doc.text
         pasted = pasted_mail(text)
         mail: ExtractedLead | None = None
@@ -199,7 +203,7 @@ class Extractor:
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
-        for block in [text] if whole else split_chat(text):
+        for block in [text] if whole else blocks or split_chat(text):
             part = Document("text", block)
             read = read_structured(part, self._templates)
             vendor = vendor or read.vendor
@@ -231,6 +235,14 @@ class Extractor:
         if not kept:
             warnings.append(NO_LEAD)
         return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _only_from(leads: Sequence[ExtractedLead], listed: Sequence[str]) -> bool:
+    """Whether the labelled reading's email and phone (if any) come from the listed items: no label outside
+    the list names a contact of its own."""
+    found = [fv.value for lead in leads for name in ("email", "phone") if (fv := lead.fields.get(name))]
+    items = "\n".join(listed)
+    return all(value in items for value in found)
 
 
 def _without_recipients_firm(lead: ExtractedLead, recipients: Sequence[str]) -> ExtractedLead:

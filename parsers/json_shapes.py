@@ -353,3 +353,45 @@ def pair_keys(obj: Any) -> tuple[str, str] | None:
     return label_keys[0], value_key
 
 
+
+
+#: how deep under the top a list of people is looked for (``{"export": {"results": {"items": […]}}}``)
+_LIST_DEPTH = 3
+#: the slots that make a record a person's: a name or an email address (a phone alone may be one of a
+#: person's several numbers, ``"phones": [{"type": "mobile", "number": …}, …]``)
+_PERSON_SLOTS = frozenset({"full_name", "first_name", "last_name", "email"})
+
+
+def _slot_of(key: str) -> str | None:
+    found = lookup_label(key)
+    return found[0] if found else None
+
+
+def _names_a_person(obj: Any, depth: int = 0) -> bool:
+    if isinstance(obj, dict) and depth <= _LIST_DEPTH:
+        return any(_names_a_person(v, depth + 1) if isinstance(v, (dict, list))
+                   else isinstance(v, str) and v.strip() != "" and _slot_of(str(k)) in _PERSON_SLOTS
+                   for k, v in obj.items())
+    if isinstance(obj, list) and depth <= _LIST_DEPTH:
+        return bool(pair_keys(obj)) or any(_names_a_person(v, depth + 1) for v in obj[:20])
+    return False
+
+
+def people_list(obj: Any, depth: int = 0) -> tuple[tuple[str, ...], list[dict[str, Any]]] | None:
+    """The path to, and the records of, a list of two or more people somewhere under ``obj``'s keys
+    (an XML export's repeated ``<enquiry>``, ``{"results": {"items": […]}}``), or None. Each record names a
+    person (a name or an email under a key the label dictionaries read as one); ``obj`` itself names nobody."""
+    if depth > _LIST_DEPTH or not isinstance(obj, dict):
+        return None
+    if any(not isinstance(v, (dict, list)) and _slot_of(str(k)) in _PERSON_SLOTS for k, v in obj.items()):
+        return None  # the record of one person, whatever lists it holds
+    for key, value in obj.items():
+        if isinstance(value, list) and not pair_keys(value):
+            people = [v for v in value if isinstance(v, dict) and _names_a_person(v)]
+            if len(people) >= 2:
+                return (str(key),), people
+        elif isinstance(value, dict):
+            found = people_list(value, depth + 1)
+            if found is not None:
+                return (str(key), *found[0]), found[1]
+    return None

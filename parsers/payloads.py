@@ -26,7 +26,7 @@ from typing import Any
 from parsers.boilerplate import is_consent
 from parsers.caller_id import CALLER_ID_NAME, caller_id_names
 from parsers.fields import Collector
-from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, phone_shaped, reshape
+from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list, phone_shaped, reshape
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
@@ -274,6 +274,11 @@ def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
                     for k, v in enumerate(leads):
                         yield (key, f"[{k}]"), v
                     return
+        people = people_list(obj)
+        if people is not None:
+            for k, v in enumerate(people[1]):
+                yield (*people[0], f"[{k}]"), v
+            return
     yield (), obj
 
 

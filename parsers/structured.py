@@ -6,6 +6,7 @@ may then fill gaps, and ``complete_from_mail`` / ``verify.finalize`` finish them
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from parsers.patterns import EMAIL, PHONE_RUN
 from parsers.payloads import read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.subject import interest_of_subject, listing_line
+from parsers.tables import table_records
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
@@ -100,6 +102,12 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
     if template is not None:
         template.apply(text=doc.text, html=doc.html, data=None, xml_root=None, col=col)
     sections = template.not_lead_sections if template else ()
+    rows = table_records(doc.text) if template is None else []
+    if len(rows) >= 2:
+        # a CSV export, a pasted sheet or a Markdown table under a header row: one lead per row
+        per_row = [read_labels(r, extra_skip_sections=sections).fields for r in rows]
+        if all(c.contact_count() for c in per_row):
+            return StructuredRead(vendor, [c.build() for c in per_row], warnings=warnings, template=template)
     blocks = _numbered_blocks(doc.text)
     if blocks and template is None:
         digest = [read_labels(b, extra_skip_sections=sections).fields for b in blocks]
@@ -224,6 +232,7 @@ def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
             if not line.strip() or _SEPARATOR.match(line):
                 continue
         blocks[-1].append(line)
+    blocks = [part for block in blocks for part in _at_repeated_label(block)]
     if len(blocks) < 2:
         return []
     leads: list[Collector] = []
@@ -249,6 +258,24 @@ def _repeated_blocks(text: str, sections: tuple[str, ...]) -> list[Collector]:
     if len(leads) < 2 or len(firsts) != 1:
         return []
     return leads
+
+
+def _at_repeated_label(lines: list[str]) -> list[list[str]]:
+    """A block cut where its first labelled field comes again after other fields ("Name: … / Phone: … /
+    Email: … / Name: …"): a digest that repeats its labels with no line between its leads."""
+    slots = [_line_slot(line) for line in lines]
+    first = next((k for k, slot in enumerate(slots) if slot in _DIGEST_SLOTS), None)
+    if first is None:
+        return [lines]
+    cuts = [k for k in range(first + 1, len(lines)) if slots[k] == slots[first]
+            and any(slot in _DIGEST_SLOTS and slot != slots[first] for slot in slots[first + 1:k])]
+    bounds = [0, *cuts, len(lines)]
+    return [lines[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _line_slot(line: str) -> str | None:
+    items = read_labels(line).fields.items if ":" in line else []
+    return items[0].slot if len(items) == 1 else None
 
 
 def _label_line(line: str) -> bool:

@@ -48,3 +48,17 @@ def test_a_second_block_of_another_kind_is_no_second_lead() -> None:
             "Phone: 617-555-0177\nEmail: office@pereira-family.example\n")
     _vendor, leads = structured(HEAD + text)
     assert len(leads) == 1
+
+
+def test_labels_repeated_with_no_line_between_the_leads() -> None:
+    text = ("Name: Ana Pereira\nEmail: ana.p@gmail.example\nPhone: 617-555-0101\n"
+            "Name: Boris Klein\nEmail: bklein@outlook.example\nPhone: 617-555-0102\n")
+    _vendor, leads = structured(HEAD + text)
+    assert [(lead.value("full_name"), lead.value("email"), lead.value("phone")) for lead in leads] == [
+        ("Ana Pereira", *ANA), ("Boris Klein", *BORIS)]
+
+
+def test_a_second_address_of_one_lead_does_not_cut_it() -> None:
+    text = "Email: ana.p@gmail.example\nPhone: 617-555-0101\nEmail: ana.work@corp.example\nName: Ana Pereira\n"
+    _vendor, leads = structured(HEAD + text)
+    assert [lead.value("full_name") for lead in leads] == ["Ana Pereira"]
