@@ -30,6 +30,12 @@ exactly one instance posts each card; an instance that dies leaves a lease that 
 holder, seeing the item was claimed before, first looks the card up in the channel by the client token
 sent in the message metadata and adopts its ts instead of posting a second card.
 
+What a pass delivered is written in one transaction with its items' ``done``; in the service
+(``finish_delay``) the passes of a trickle of cards keep it up to 0.2 s and write it with the next pass's lease
+or finish (issue 11: one transaction for several cards instead of one each). Meanwhile those items stay
+pending and leased to this worker, so nobody else posts them; a stop writes them, and a crash leaves them to
+the next holder, who finds the card in Slack by its token as after any crash between posting and recording.
+
 Ordering is kept only where it matters: one lead's items go in queue order (its card's post before its
 updates and thread notes); nothing else waits for anything. Per channel at most one Slack call per
 ``min_interval`` seconds (Slack allows about one message per second per channel); an item whose channel
