@@ -4,6 +4,7 @@ recording repaired without a second card. Real HTTP to the Slack stand-in, SQLit
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -335,5 +336,35 @@ async def test_cards_left_unrecorded_are_written_when_their_delay_is_up(
             stored = await store.leads.get(lead_id)
             assert stored is not None and stored.slack_ts is not None
         assert len(slack_api.calls("chat.postMessage")) == len(lead_ids)
+    finally:
+        await store.close()
+
+
+async def test_paced_cards_with_a_finish_delay_go_once_each_a_pace_apart(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    """Pacing held items and unwritten finishes share `run`'s waits: each card once, a pace apart, all recorded."""
+    store = Store.open(store_url)
+    await store.migrate()
+    try:
+        worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0.3, instance="one",
+                              finish_delay=0.2, poll_interval=30)
+        running = asyncio.create_task(worker.run())
+        await _handing(store, "one")
+        lead_ids = [lead_id for n in range(3) for lead_id in await _file_messages(store, 1, f"paced{n}")]
+        try:
+            async with asyncio.timeout(20):  # long before the 30 s poll
+                while await store.outbox.pending_count():  # noqa: ASYNC110 (the store is polled, nothing to await)
+                    await asyncio.sleep(0.02)
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+
+        posts = slack_api.calls("chat.postMessage")
+        assert len(posts) == len(lead_ids)
+        assert all(later.at - earlier.at >= 0.29 for earlier, later in itertools.pairwise(posts))
+        for lead_id in lead_ids:
+            stored = await store.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None
     finally:
         await store.close()
