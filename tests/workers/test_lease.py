@@ -269,11 +269,25 @@ async def test_a_stopped_worker_hands_back_the_cards_it_had_not_taken(
         await second.close()
 
 
-async def _handing(store: Store, owner: str) -> None:
-    for _ in range(200):  # until `run` has opened the handoff
+async def _running(worker: OutboxWorker, store: Store, owner: str) -> asyncio.Task[None]:
+    """``worker.run()`` started, once it has opened the handoff (cards filed from then on are handed to it)."""
+    running = asyncio.create_task(worker.run())
+    for _ in range(200):
         if store.outbox.handoff.owner == owner:
-            return
+            break
         await asyncio.sleep(0.01)
+    return running
+
+
+async def _until_recorded(store: Store, running: asyncio.Task[None], seconds: float) -> None:
+    """Until nothing is pending in the outbox (every card posted and recorded), then ``running`` is stopped."""
+    try:
+        async with asyncio.timeout(seconds):
+            while await store.outbox.pending_count():  # noqa: ASYNC110 (the store is polled, nothing to await)
+                await asyncio.sleep(0.02)
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
 
 
 async def test_cards_delivered_at_a_trickle_are_recorded_in_one_write_kept_at_stop(
@@ -283,8 +297,7 @@ async def test_cards_delivered_at_a_trickle_are_recorded_in_one_write_kept_at_st
     await store.migrate()
     try:
         worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, instance="one", finish_delay=60)
-        running = asyncio.create_task(worker.run())
-        await _handing(store, "one")
+        running = await _running(worker, store, "one")
         lead_ids: list[int] = []
         for n in range(3):  # one card at a time, each posted by a pass of its own
             lead_ids += await _file_messages(store, 1, f"trickle{n}")
@@ -321,16 +334,9 @@ async def test_cards_left_unrecorded_are_written_when_their_delay_is_up(
     try:
         worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, instance="one", finish_delay=0.2,
                               poll_interval=30)
-        running = asyncio.create_task(worker.run())
-        await _handing(store, "one")
+        running = await _running(worker, store, "one")
         lead_ids = await _file_messages(store, 1, "first") + await _file_messages(store, 1, "second")
-        try:
-            async with asyncio.timeout(10):  # long before the 30 s poll
-                while await store.outbox.pending_count():  # noqa: ASYNC110 (the store is polled, nothing to await)
-                    await asyncio.sleep(0.02)
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
+        await _until_recorded(store, running, 10)  # long before the 30 s poll
 
         for lead_id in lead_ids:
             stored = await store.leads.get(lead_id)
@@ -349,16 +355,9 @@ async def test_paced_cards_with_a_finish_delay_go_once_each_a_pace_apart(
     try:
         worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0.3, instance="one",
                               finish_delay=0.2, poll_interval=30)
-        running = asyncio.create_task(worker.run())
-        await _handing(store, "one")
+        running = await _running(worker, store, "one")
         lead_ids = [lead_id for n in range(3) for lead_id in await _file_messages(store, 1, f"paced{n}")]
-        try:
-            async with asyncio.timeout(20):  # long before the 30 s poll
-                while await store.outbox.pending_count():  # noqa: ASYNC110 (the store is polled, nothing to await)
-                    await asyncio.sleep(0.02)
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
+        await _until_recorded(store, running, 20)  # long before the 30 s poll
 
         posts = slack_api.calls("chat.postMessage")
         assert len(posts) == len(lead_ids)
