@@ -115,11 +115,11 @@ class Service:
         from bot.intake.attribution import Attribution
         from bot.intake.chat import ChatIntake
         from bot.intake.pipeline import IntakePipeline
-        from bot.slack.app import build_slack_app
+        from bot.slack.app import build_slack_app, web_client_logger
         from bot.slack.poster import CardPoster, ConsoleCardPoster, SlackCardPoster
         from bot.slack.runner import SlackRunner
         from bot.workers.acknowledgements import AcknowledgementWorker, rep_names
-        from bot.workers.outbox import OutboxWorker
+        from bot.workers.outbox import FINISH_DELAY, OutboxWorker
         from bot.workers.retention import RetentionWorker
         from bot.workers.sla import SlaWorker
         from bot.workers.webhooks import WebhookWorker
@@ -133,7 +133,7 @@ class Service:
             self._http = aiohttp.ClientSession()
             client = AsyncWebClient(
                 token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_base_url,
-                session=self._http,
+                session=self._http, logger=web_client_logger(),
             )
             poster = SlackCardPoster(
                 client, mask=settings.privacy.mask_unclaimed,
@@ -148,6 +148,7 @@ class Service:
             # issue 4: cards queued for the console while Slack was off go to their graded channel now
             reroute=(lambda lead: route(lead.grade, settings.slack.channels)) if settings.slack.enabled else None,
             alerts=settings.slack.channels.alerts if settings.slack.enabled else None,  # issue 12: dead items
+            finish_delay=FINISH_DELAY,  # issue 11: cards delivered at a trickle share their finishing transaction
         )
         self.assessor = build_assessor(settings, self.store)
         attribution = Attribution({name: source.vendor for name, source in settings.intake.sources.items()})

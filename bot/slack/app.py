@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,6 +16,21 @@ from bot.slack.listeners import register_listeners
 from bot.slack.roles import Roles
 from store.db import utcnow
 from store.store import Store
+
+#: the logger our Web API clients log through: slack_sdk's own, one level down
+CLIENT_LOGGER = "slack_sdk.web.async_client.leadbot"
+
+
+def web_client_logger() -> logging.Logger:
+    """The logger to hand an `AsyncWebClient` (issue 11): slack_sdk tests ``logger.level <= DEBUG`` (the level set
+    on the logger itself, NOTSET = 0 on an unconfigured one) before each call and, if so, formats the request's
+    blocks and the response's headers into debug messages that are then dropped: about a tenth of a card's post.
+    This logger's level is the level it logs at now (logging is configured before the service starts), so debug
+    logging still shows slack_sdk's messages and everything else skips them."""
+    client_logger = logging.getLogger(CLIENT_LOGGER)
+    if client_logger.level == logging.NOTSET:
+        client_logger.setLevel(client_logger.getEffectiveLevel())
+    return client_logger
 
 
 def build_slack_app(
@@ -40,7 +56,9 @@ def build_slack_app(
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise ValueError("the Slack app needs [slack] bot_token (without one, cards go to the console)")
     if client is None:
-        client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url)
+        client = AsyncWebClient(
+            token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url, logger=web_client_logger()
+        )
     http = settings.mode == "http"
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
     if http and not secret:

@@ -11,14 +11,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import SlackSettings
 from bot.slack import inflight
+
+if TYPE_CHECKING:  # imported by Socket Mode only: in HTTP mode its clients (3% of a serve's CPU to import) stay out
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 logger = logging.getLogger(__name__)
 #: the Socket Mode client's own logger: it logs a traceback for every failed attempt and retries on its own
@@ -131,6 +134,8 @@ class SlackRunner:
         token = self._settings.app_token.get_secret_value() if self._settings.app_token else ""
         if not token:
             raise ValueError('mode = "socket" needs [slack] app_token (an xapp- app-level token)')
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
         handler = AsyncSocketModeHandler(self._app, token, logger=_client_logger)
         # Reconnecting is the supervisor's job (with backoff): the client's own loop retries every
         # ping interval forever and cannot be told to give up.

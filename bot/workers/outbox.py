@@ -30,6 +30,12 @@ exactly one instance posts each card; an instance that dies leaves a lease that 
 holder, seeing the item was claimed before, first looks the card up in the channel by the client token
 sent in the message metadata and adopts its ts instead of posting a second card.
 
+What a pass delivered is written in one transaction with its items' ``done``; in the service
+(``finish_delay``) the passes of a trickle of cards keep it up to 0.2 s and write it with the next pass's lease
+or finish (issue 11: one transaction for several cards instead of one each). Meanwhile those items stay
+pending and leased to this worker, so nobody else posts them; a stop writes them, and a crash leaves them to
+the next holder, who finds the card in Slack by its token as after any crash between posting and recording.
+
 Ordering is kept only where it matters: one lead's items go in queue order (its card's post before its
 updates and thread notes); nothing else waits for anything. Per channel at most one Slack call per
 ``min_interval`` seconds (Slack allows about one message per second per channel); an item whose channel
@@ -91,6 +97,8 @@ Sleep = Callable[[float], Awaitable[None]]
 
 #: how often `drain` looks again while another instance holds items
 OTHERS_POLL = 0.05
+#: how long the service's outbox keeps what it delivered unwritten, to write it with a later pass's work (issue 11)
+FINISH_DELAY = 0.2
 
 
 def instance_name() -> str:
@@ -138,8 +146,14 @@ class OutboxWorker:
         alerts: str | None = None,
         instance: str | None = None,
         lease_seconds: float = 60.0,
+        finish_delay: float = 0.0,
     ) -> None:
         self._store = store
+        #: how long `run`'s passes may keep what they finished unwritten, to write it with a later pass's (issue 11)
+        self._finish_delay = timedelta(seconds=finish_delay)
+        #: finished by `run`'s passes and not written yet (still leased to this worker), and by when to write them
+        self._unwritten: tuple[list[int], list[PostedCard]] = ([], [])
+        self._unwritten_until: datetime | None = None
         #: the channel a dead item is reported in (None: the log only)
         self._alerts = alerts
         self._instance = instance or instance_name()
@@ -203,6 +217,10 @@ class OutboxWorker:
         try:
             await self._run_passes()
         finally:
+            if self._unwritten_until is not None:  # best effort: else their lease expires, Slack is asked
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1.0):
+                        await self._write_unwritten()
             untaken = self._store.outbox.stop_handing(self._instance)
             if untaken:  # free for another instance at once, not when their lease expires (best effort)
                 with contextlib.suppress(Exception):
@@ -213,7 +231,7 @@ class OutboxWorker:
         while True:
             if self._lease_due or self._store.outbox.has_handed(self._instance):
                 try:
-                    await self.run_once()
+                    await self.run_once(linger=True)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -223,30 +241,63 @@ class OutboxWorker:
             else:
                 # the last pass had only handed cards and nothing else is due: no lease until something is
                 self._next_ready = None
-            delay = self._seconds_until_ready(self._clock())
-            if delay > 0:
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that arrives as the
-                # wait completes (a wake() in the same tick as SIGTERM), and the service never stopped
-                try:
-                    async with asyncio.timeout(delay):
-                        await self._wake.wait()
-                except TimeoutError:
-                    self._lease_due = True  # the poll, or a held item's time: look in the store
-            elif self._leased:
-                # a pass that leased from the store may have freed lanes (a lead's update after its card), or
-                # left more than a batch: look again at once
-                self._lease_due = True
+            await self._wait_for_work()
 
-    async def run_once(self) -> int:
+    async def _wait_for_work(self) -> None:
+        """Until the next pass is due: a wake, the poll, a held item's time, or none (going on at once). What the
+        passes left unwritten is written when its time comes, unless a pass carries it first."""
+        while True:
+            now = self._clock()
+            delay = self._seconds_until_ready(now)
+            if delay <= 0:
+                if self._leased:
+                    # a pass that leased from the store may have freed lanes (a lead's update after its card), or
+                    # left more than a batch: look again at once
+                    self._lease_due = True
+                return
+            if self._unwritten_until is not None:
+                write_in = (self._unwritten_until - now).total_seconds()
+                if write_in < delay:
+                    if await self._woken_within(write_in):
+                        return
+                    try:
+                        async with self._pass_lock:
+                            await self._write_unwritten()
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        logger.exception("outbox could not record the cards it delivered; their leases will expire")
+                    continue
+            if not await self._woken_within(delay):
+                self._lease_due = True  # the poll, or a held item's time: look in the store
+            return
+
+    async def _woken_within(self, seconds: float) -> bool:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that arrives as the wait
+        # completes (a wake() in the same tick as SIGTERM), and the service never stopped
+        try:
+            async with asyncio.timeout(max(0.0, seconds)):
+                await self._wake.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def run_once(self, *, linger: bool = False) -> int:
         """One pass over the due items: do every item whose lane is ready. Returns the number done.
+
+        ``linger`` (`run`'s passes): what the pass finished may stay unwritten for ``finish_delay``, to be
+        written with a later pass's work; without it, the pass writes it and whatever earlier passes left.
 
         Passes never overlap (``drain`` may be called while ``run`` is going): two at once could both
         take the same item and post a card twice.
         """
         async with self._pass_lock:
-            return await self._pass()
+            done = await self._pass(linger=linger)
+            if not linger:
+                await self._write_unwritten()  # what `run`'s passes left (a pass that returned early carried none)
+            return done
 
-    async def _pass(self) -> int:
+    async def _pass(self, *, linger: bool) -> int:
         self._wake.clear()
         self._woken = False
         self._next_ready = None
@@ -269,8 +320,9 @@ class OutboxWorker:
         self._leased = self._lease_due or not handed
         if self._leased:
             self._lease_due = False
-            items, self._leads = await self._store.outbox.lease_with_leads(
-                self._instance, seconds=self._lease_seconds, limit=self._batch
+            carried, posted = self._take_unwritten()
+            items, self._leads = await self._store.outbox.finish_and_lease(
+                carried, posted, self._instance, seconds=self._lease_seconds, limit=self._batch
             )
         done = 0
         while True:
@@ -283,10 +335,10 @@ class OutboxWorker:
             try:
                 done += await self._deliver(items)
             except BaseException:
-                await self._finish_pass()
+                await self._finish_pass(linger=False)
                 raise
             if self._paused() or self._handed_back or not (full or self._woken):
-                await self._finish_pass()
+                await self._finish_pass(linger=linger)
                 return done
             # going on at once: what this round finished and the next round's lease in one transaction
             self._wake.clear()
@@ -295,7 +347,8 @@ class OutboxWorker:
             self._leased = True
             now = self._clock()
             handed, handed_leads = await self._store.outbox.take_handed(self._instance)
-            finished, posted = self._finished, self._posted
+            carried, carried_posts = self._take_unwritten()
+            finished, posted = [*carried, *self._finished], [*carried_posts, *self._posted]
             self._finished, self._posted = [], []
             items, self._leads = await self._store.outbox.finish_and_lease(
                 finished, posted, self._instance, seconds=self._lease_seconds, limit=self._batch
@@ -303,9 +356,32 @@ class OutboxWorker:
             if not items and not handed:
                 return done
 
-    async def _finish_pass(self) -> None:
-        finished, posted = self._finished, self._posted
+    async def _finish_pass(self, *, linger: bool) -> None:
+        """Write what the pass finished, with what earlier passes left unwritten; or, ``linger``, leave it for a
+        later pass's write (its lease or its finish), at most ``finish_delay`` (issue 11: at a steady trickle
+        each card had a transaction of its own). Unwritten, a card is still leased to this worker and pending in
+        the store: nobody else posts it, and were this process to die, the next holder would find it in Slack."""
+        until = self._unwritten_until
+        carried, carried_posts = self._take_unwritten()
+        finished, posted = [*carried, *self._finished], [*carried_posts, *self._posted]
         self._leads, self._finished, self._posted = {}, [], []
+        if not (finished or posted):
+            return
+        if linger and self._finish_delay and not self._paused():
+            now = self._clock()
+            until = until or now + self._finish_delay
+            if now < until:
+                self._unwritten, self._unwritten_until = (finished, posted), until
+                return
+        await self._store.outbox.finish(finished, posted)
+
+    def _take_unwritten(self) -> tuple[list[int], list[PostedCard]]:
+        unwritten = self._unwritten
+        self._unwritten, self._unwritten_until = ([], []), None
+        return unwritten
+
+    async def _write_unwritten(self) -> None:
+        finished, posted = self._take_unwritten()
         if finished or posted:
             await self._store.outbox.finish(finished, posted)
 

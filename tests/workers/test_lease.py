@@ -4,6 +4,7 @@ recording repaired without a second card. Real HTTP to the Slack stand-in, SQLit
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -266,3 +267,103 @@ async def test_a_stopped_worker_hands_back_the_cards_it_had_not_taken(
     finally:
         await first.close()
         await second.close()
+
+
+async def _running(worker: OutboxWorker, store: Store, owner: str) -> asyncio.Task[None]:
+    """``worker.run()`` started, once it has opened the handoff (cards filed from then on are handed to it)."""
+    running = asyncio.create_task(worker.run())
+    for _ in range(200):
+        if store.outbox.handoff.owner == owner:
+            break
+        await asyncio.sleep(0.01)
+    return running
+
+
+async def _until_recorded(store: Store, running: asyncio.Task[None], seconds: float) -> None:
+    """Until nothing is pending in the outbox (every card posted and recorded), then ``running`` is stopped."""
+    try:
+        async with asyncio.timeout(seconds):
+            while await store.outbox.pending_count():  # noqa: ASYNC110 (the store is polled, nothing to await)
+                await asyncio.sleep(0.02)
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_cards_delivered_at_a_trickle_are_recorded_in_one_write_kept_at_stop(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    store = Store.open(store_url)
+    await store.migrate()
+    try:
+        worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, instance="one", finish_delay=60)
+        running = await _running(worker, store, "one")
+        lead_ids: list[int] = []
+        for n in range(3):  # one card at a time, each posted by a pass of its own
+            lead_ids += await _file_messages(store, 1, f"trickle{n}")
+            filed = len(lead_ids)
+            await slack_api.wait_for(lambda n=filed: len(slack_api.calls("chat.postMessage")) == n,  # type: ignore[misc]
+                                     what="the card")
+        # posted and not recorded yet: still leased to this worker, no other instance takes them
+        assert await store.outbox.lease("two", seconds=60) == []
+        for lead_id in lead_ids:
+            unrecorded = await store.leads.get(lead_id)
+            assert unrecorded is not None and unrecorded.slack_ts is None
+
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+        recorded_at = set()
+        for lead_id in lead_ids:  # stopping wrote them: each card recorded once, all in one transaction
+            stored = await store.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None and stored.status == "posted"
+            (posted,) = [event for event in await store.events.for_lead(lead_id) if event.kind == "posted"]
+            recorded_at.add(posted.at)
+        assert len(recorded_at) == 1
+        assert await store.outbox.pending_count() == 0
+        assert len(slack_api.calls("chat.postMessage")) == len(lead_ids)
+    finally:
+        await store.close()
+
+
+async def test_cards_left_unrecorded_are_written_when_their_delay_is_up(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    store = Store.open(store_url)
+    await store.migrate()
+    try:
+        worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0, instance="one", finish_delay=0.2,
+                              poll_interval=30)
+        running = await _running(worker, store, "one")
+        lead_ids = await _file_messages(store, 1, "first") + await _file_messages(store, 1, "second")
+        await _until_recorded(store, running, 10)  # long before the 30 s poll
+
+        for lead_id in lead_ids:
+            stored = await store.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None
+        assert len(slack_api.calls("chat.postMessage")) == len(lead_ids)
+    finally:
+        await store.close()
+
+
+async def test_paced_cards_with_a_finish_delay_go_once_each_a_pace_apart(
+    store_url: str, slack_api: FakeSlackApi, slack_client: AsyncWebClient
+) -> None:
+    """Pacing held items and unwritten finishes share `run`'s waits: each card once, a pace apart, all recorded."""
+    store = Store.open(store_url)
+    await store.migrate()
+    try:
+        worker = OutboxWorker(store, SlackCardPoster(slack_client), min_interval=0.3, instance="one",
+                              finish_delay=0.2, poll_interval=30)
+        running = await _running(worker, store, "one")
+        lead_ids = [lead_id for n in range(3) for lead_id in await _file_messages(store, 1, f"paced{n}")]
+        await _until_recorded(store, running, 20)  # long before the 30 s poll
+
+        posts = slack_api.calls("chat.postMessage")
+        assert len(posts) == len(lead_ids)
+        assert all(later.at - earlier.at >= 0.29 for earlier, later in itertools.pairwise(posts))
+        for lead_id in lead_ids:
+            stored = await store.leads.get(lead_id)
+            assert stored is not None and stored.slack_ts is not None
+    finally:
+        await store.close()

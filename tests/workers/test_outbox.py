@@ -478,8 +478,8 @@ class _Watched(OutboxWorker):
         super().__init__(*args, **options)  # type: ignore[arg-type]
         self.passed = asyncio.Event()
 
-    async def run_once(self) -> int:
-        done = await super().run_once()
+    async def run_once(self, *, linger: bool = False) -> int:
+        done = await super().run_once(linger=linger)
         self.passed.set()
         return done
 
