@@ -68,31 +68,24 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.notices import outbox_blocks, outbox_text
 from bot.slack.poster import CardPoster
 from bot.slack.safe import inert
+from bot.workers.deliveries import Deliveries, Reroute, is_permanent
 from bot.workers.slack_failures import (
     PERMANENT_SLACK_ERRORS,
     SLACK_AWAY_ERRORS,
-    may_have_reached_slack,
     retry_after,
     slack_error,
 )
-from parsers.errors import LeadbotError
 from store.db import utcnow
 from store.outbox import PostedCard
-from store.privacy import ERASE_KIND
 from store.records import LeadRecord, OutboxRecord
 from store.store import Store
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-#: where a card queued for the console goes once Slack is on (None: nowhere)
-Reroute = Callable[[LeadRecord], str | None]
 
-#: the pseudo-channel of cards printed while Slack was off (bot.intake.pipeline.CONSOLE)
-CONSOLE = "console"
 Sleep = Callable[[float], Awaitable[None]]
 
 #: how often `drain` looks again while another instance holds items
@@ -104,16 +97,6 @@ FINISH_DELAY = 0.2
 def instance_name() -> str:
     """This process's lease owner name: host, pid and a random part (a restarted pid is someone else)."""
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def client_token(item: OutboxRecord) -> str:
-    """The token sent with an item's message (metadata), the same on every try of that item."""
-    return f"outbox-{item.id}-{int(item.created_at.timestamp() * 1000)}"
-
-
-class _Permanent(LeadbotError):
-    """The item can never succeed; it goes dead at once."""
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +143,7 @@ class OutboxWorker:
         self._lease_seconds = lease_seconds
         #: consecutive "Slack away" failures: the outage backoff grows with it, a success resets it
         self._outage = 0
-        self._reroute = reroute
-        self._poster = poster
+        self._deliveries = Deliveries(store, poster, reroute)
         self._min_interval = timedelta(seconds=min_interval)
         self._clock = clock
         self._sleep = sleep
@@ -442,7 +424,7 @@ class OutboxWorker:
     async def _attempt(self, item: OutboxRecord, lane: str) -> bool:
         self._last_call[lane] = self._clock()
         try:
-            await self._do(item)
+            posted = await self._deliveries.do(item, self._leads)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -454,122 +436,11 @@ class OutboxWorker:
             self._after_failure(item, failure, exc)
             return False
         self._finished.append(item.id)  # written with the rest of the pass
+        if posted is not None:
+            self._posted.append(posted)
         self._outage = 0
         logger.debug("outbox item %d (%s, lead %s) done", item.id, item.kind, item.lead_id)
         return True
-
-    async def _do(self, item: OutboxRecord) -> None:
-        if item.kind == "post_card":
-            await self._post_card(item)
-        elif item.kind == "update_card":
-            await self._update_card(item)
-        elif item.kind == "post_text":
-            await self._post_text(item)
-        elif item.kind == "dm":
-            await self._dm(item)
-        elif item.kind == ERASE_KIND:  # privacy (issue 13): a message about an erased person
-            await self._poster.erase(item.channel, str(item.payload.get("ts") or ""), user=item.payload.get("user"))
-        else:
-            raise _Permanent(f"unknown outbox item kind {item.kind!r}")
-
-    async def _post_card(self, item: OutboxRecord) -> None:
-        if item.lead_id is None or not item.channel:
-            raise _Permanent("post_card needs a lead and a channel")
-        lead = await self._lead(item.lead_id)
-        if lead is None:
-            raise _Permanent(f"lead {item.lead_id} no longer exists")
-        if lead.slack_ts:
-            # Posted already: the process stopped between mark_posted and outbox_done. Never post twice.
-            logger.info("lead %d already has a card (%s); not posting again", lead.id, lead.slack_ts)
-            return
-        channel = item.channel
-        if channel == CONSOLE and self._reroute is not None:
-            # Queued while Slack was off; Slack is on now: the card goes where its grade sends it.
-            rerouted = self._reroute(lead)
-            if rerouted is None:
-                logger.warning(
-                    "lead %d's card was queued for the console; grade %s has no Slack channel, so it is not posted",
-                    lead.id,
-                    lead.grade,
-                )
-                return
-            channel = rerouted
-        token = client_token(item)
-        ts = await self._poster.find(channel, token) if may_have_reached_slack(item) else None
-        if ts is not None:
-            # An earlier try reached Slack but was never recorded (a crash, a lost answer): adopt that card.
-            logger.info("lead %d's card was posted by an earlier try (%s); adopting it", lead.id, ts)
-        else:
-            ts = await self._poster.post(channel, lead, token=token)
-        self._posted.append(PostedCard(lead.id, channel, ts))
-
-    async def _lead(self, lead_id: int) -> LeadRecord | None:
-        """The lead of an item of this pass (read with the others when the pass began)."""
-        lead = self._leads.get(lead_id)
-        return lead if lead is not None else await self._store.leads.get(lead_id)
-
-    async def _update_card(self, item: OutboxRecord) -> None:
-        if item.lead_id is None:
-            raise _Permanent("update_card needs a lead")
-        lead = await self._lead(item.lead_id)
-        if lead is None:
-            raise _Permanent(f"lead {item.lead_id} no longer exists")
-        if not (lead.slack_channel and lead.slack_ts):
-            # The lead's post (if any) went first, its lane kept the order: there is no card to update.
-            raise _Permanent(f"no card to update: lead {lead.id} has no card")
-        if lead.slack_channel == CONSOLE and self._reroute is not None:
-            # Printed while Slack was off: there is no Slack message to edit (the console is gone).
-            logger.info("lead %d's card was printed to the console; no Slack card to update", lead.id)
-            return
-        # Rendered from the lead as it is now: several queued updates all show the latest state.
-        await self._poster.update(lead.slack_channel, lead.slack_ts, lead)
-
-    async def _post_text(self, item: OutboxRecord) -> None:
-        text = outbox_text(item.payload)
-        if not isinstance(text, str) or not text.strip():
-            raise _Permanent("post_text needs a text")
-        channel, thread_ts = item.channel, None
-        lead = await self._lead(item.lead_id) if item.lead_id is not None else None
-        if item.lead_id is not None and lead is None:
-            raise _Permanent(f"lead {item.lead_id} no longer exists")
-        if item.payload.get("in_thread"):
-            if lead is None:
-                raise _Permanent("post_text in_thread needs a lead")
-            if lead.slack_channel and lead.slack_ts and not self._console_card_in_slack_mode(lead):
-                channel, thread_ts = lead.slack_channel, lead.slack_ts
-        if channel == CONSOLE and self._reroute is not None and thread_ts is None:
-            channel = self._reroute(lead) if lead is not None else None
-        if not channel:
-            logger.warning("note for lead %s has no channel to go to; dropped: %s", item.lead_id, text[:200])
-            return
-        token = client_token(item)
-        found = await self._poster.find(channel, token) if may_have_reached_slack(item) else None
-        if found is not None:
-            logger.info("note of outbox item %d was posted by an earlier try; not posting it again", item.id)
-            ts = found
-        else:
-            blocks = outbox_blocks(item.payload, item.lead_id, text)  # issue 14: an escalation's Claim button
-            ts = await self._poster.post_text(channel, text, thread_ts=thread_ts, token=token, blocks=blocks)
-        if item.lead_id is not None:  # privacy (issue 13): erasure finds it again
-            await self._store.privacy.record_post(item.lead_id, item.kind, ts, channel=channel)
-
-    async def _dm(self, item: OutboxRecord) -> None:
-        user, text = item.payload.get("user"), outbox_text(item.payload)
-        if item.payload.get("card") and isinstance(user, str) and user and item.lead_id is not None:
-            lead = await self._lead(item.lead_id)
-            if lead is None:
-                raise _Permanent(f"lead {item.lead_id} no longer exists")
-            ts = await self._poster.send_card_dm(user, lead)
-            await self._store.privacy.record_post(lead.id, "card_dm", ts, user=user)  # privacy (issue 13)
-            return
-        if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
-            raise _Permanent("dm needs a user and a text")
-        ts = await self._poster.send_dm(user, text)
-        if item.lead_id is not None:  # privacy (issue 13): erasure finds it again
-            await self._store.privacy.record_post(item.lead_id, "dm", ts, user=user)
-
-    def _console_card_in_slack_mode(self, lead: LeadRecord) -> bool:
-        return lead.slack_channel == CONSOLE and self._reroute is not None
 
     # ---- failures ----------------------------------------------------------------------------------
 
@@ -578,7 +449,7 @@ class OutboxWorker:
         backoff = min(self._backoff_cap, self._backoff_base * 2**item.attempts)
         away = min(self._backoff_cap, self._backoff_base * 2**self._outage)
         exhausted = attempt >= self._max_attempts
-        if isinstance(exc, _Permanent):
+        if is_permanent(exc):
             return _Failure(str(exc), 0, give_up=True)
         if isinstance(exc, SlackApiError):
             status = exc.response.status_code
@@ -608,7 +479,7 @@ class OutboxWorker:
 
     def _after_failure(self, item: OutboxRecord, failure: _Failure, exc: Exception) -> None:
         what = f"outbox item {item.id} ({item.kind}, lead {item.lead_id}, channel {item.channel})"
-        expected = isinstance(exc, SlackApiError | _Permanent | aiohttp.ClientError | TimeoutError | OSError)
+        expected = is_permanent(exc) or isinstance(exc, SlackApiError | aiohttp.ClientError | TimeoutError | OSError)
         if failure.give_up:
             logger.error(
                 "%s is dead after %d attempt(s): %s",

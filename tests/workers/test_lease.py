@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.poster import SlackCardPoster
-from bot.workers.outbox import OutboxWorker, client_token
+from bot.workers.deliveries import client_token
+from bot.workers.outbox import OutboxWorker
 from store.records import LeadRecord
 from store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
