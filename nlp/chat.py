@@ -133,11 +133,7 @@ def _blocks(text: str) -> list[str]:
     if len(rows) >= 2:
         return rows  # a pasted sheet or a Markdown table: one lead a row, the rep's lines around it are not
     pasted_mail = bool(_PASTED_HEADERS.search(text))
-    # a note that quotes or pastes the prospect's words is about that one prospect: its other paragraphs are
-    # the rep's (a signature "Mike Donnelly | Estimator | Summit Roofing | 555-…"), not leads of their own
-    quoting = pasted_mail or bool(_BLOCKQUOTE.search(text) and any(
-        has_contact(m["q"]) for m in _BLOCKQUOTE.finditer(text))) or bool(_PASTED_INTRO.search(text))
-    for blocks, own in ((_numbered(text), False), ([] if quoting else _paragraphs(text), True)):
+    for blocks, own in ((_numbered(text), False), ([] if pasted_mail else _paragraphs(text), True)):
         with_contact = [b for b in blocks if has_contact(b)]
         if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
             if own:  # paragraphs, unlike numbered items, may be one lead's: each must name someone of its own

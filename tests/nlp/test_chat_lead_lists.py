@@ -70,9 +70,3 @@ def test_a_block_names_someone_of_its_own(block: str, named: bool) -> None:
 def test_nested_bullets_only_group_when_every_top_item_has_some() -> None:
     flat = "• Greta Holm\n• 608-555-0126\n  ◦ call after 5\n• greta@mail.example"
     assert len(split_chat(normalise_chat(flat))) == 1
-
-
-def test_the_reps_signature_under_a_quoted_prospect_is_no_lead(extractor: Extractor) -> None:
-    text = ("new one from the website, pasted:\n> Hi, we need a roof inspection after the hail. Call me at "
-            "303-555-0144. Thanks, Dana Whitlock\n\nMike Donnelly | Estimator | Summit Roofing | 303-555-0100\n")
-    assert names(extractor, text) == ["Dana Whitlock"]
