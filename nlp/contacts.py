@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.layout import Layout
-from parsers.patterns import EMAIL, PHONE_RUN, looks_like_date_or_time
+from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
 
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
@@ -60,11 +60,6 @@ _DOT_WORDS = re.compile(_SPELLED_DOT)
 #: a cheap test before the spelled-address pattern runs at all
 _SPELLED_HINT = re.compile(
     rf"(?i)[\[({{<][ \t]*(?:{_AT_WORDS})[ \t]*[\])}}>]|[ \t](?:{_DOT_NAMES}|arroba)[ \t]|[ \t]at[ \t]+[\w-]+\.[a-z]")
-#: a mailer's own address, also as one part of the local part ("messages-noreply@", "leads.no-reply@")
-_ROLE_LOCAL = re.compile(
-    r"(?i)(?:^|(?<=[._+-]))(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|"
-    r"alerts?)(?:$|(?=[._+-]))"
-)
 _VENDORISH_LOCAL = re.compile(r"(?i)^(?:leads?|sales|info|support|service|contact|office|hello|team|admin)$")
 _LANG_REGIONS = {"en": ("GB", "IE", "AU"),
                  "de": ("DE", "AT", "CH"), "es": ("ES", "AR", "MX"), "pt": ("BR", "PT"), "fr": ("FR", "BE", "CH"),
@@ -103,7 +98,7 @@ class Contacts:
                     continue
                 address = m.group().strip(".")
                 local = address.split("@", 1)[0]
-                if _ROLE_LOCAL.search(local):
+                if MAILER_LOCAL_PART.search(local):
                     continue
                 if _EMAIL_LABEL.match(line.text):
                     confidence = 0.9
@@ -123,7 +118,7 @@ class Contacts:
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
-            if not _ROLE_LOCAL.search(local):
+            if not MAILER_LOCAL_PART.search(local):
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 
@@ -147,7 +142,7 @@ class Contacts:
                 continue
             pos = m.end()
             address = f"{local}@{_DOT_WORDS.sub('.', m['domain'])}".casefold()
-            if not EMAIL_RE.fullmatch(address) or _ROLE_LOCAL.search(local):
+            if not EMAIL_RE.fullmatch(address) or MAILER_LOCAL_PART.search(local):
                 continue
             line_start = text.rfind("\n", 0, m.start()) + 1
             confidence = 0.9 if _EMAIL_LABEL.match(text, line_start) else 0.7

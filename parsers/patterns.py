@@ -13,6 +13,12 @@ import re
 #: where a local part can start, so a 300,000-character token without "@" costs one look, not a scan per
 #: character)
 EMAIL = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+#: a mailer's own address, also as one part of the local part ("noreply", "messages-noreply", "leads.no-reply"):
+#: searched in the local part alone; never a prospect's
+MAILER_LOCAL_PART = re.compile(
+    r"(?i)(?:^|(?<=[._+-]))(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|"
+    r"alerts?)(?:$|(?=[._+-]))"
+)
 #: a run that may be a phone number: digits with the separators people type, and an extension
 PHONE_RUN = re.compile(
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,30}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",

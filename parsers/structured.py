@@ -21,7 +21,7 @@ from parsers.fields import Collector, merge_leads
 from parsers.json_shapes import decode_nested, load_json, prose_of
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
-from parsers.patterns import EMAIL, PHONE_RUN
+from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN
 from parsers.payloads import read_json
 from parsers.salvage import looks_salvageable, salvage
 from parsers.subject import interest_of_subject, listing_line
@@ -30,8 +30,7 @@ from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
 from parsers.verify import finalize
 
 _AUTOMATED = re.compile(
-    r"^(?:[\w.+-]*?[._+-](?=(?:no-?reply|do-?not-?reply|donotreply|notifications?|bounces?)\b))?"
-    r"(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
+    r"^(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|notify|alerts?|"
     r"wordpress|forms?|webforms?|system|automated|auto|robot|daemon|leads?|crm|marketing|newsletter|news|"
     r"service|support|admin|webmaster|website|info-?leads|lead-?notification|submissions?)(?:[+._-].*)?@",
     re.IGNORECASE,
@@ -330,7 +329,9 @@ def _as_lxml(root: Any) -> Any:
 
 
 def is_automated(address: str | None) -> bool:
-    return bool(address) and bool(_AUTOMATED.match(address or ""))
+    """A mailer's or a form's own address (``noreply@``, ``messages-noreply@``, ``leads@``): never the prospect's."""
+    return bool(address) and bool(_AUTOMATED.match(address or "") or MAILER_LOCAL_PART.search(
+        (address or "").partition("@")[0]))
 
 
 #: a display name that is a relay, a portal or a team, not a person ("Zillow Leads", "Ana via Houzz")
