@@ -230,11 +230,29 @@ class Extractor:
                      check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
-        kept = tuple(lead for lead in verified if not lead.is_empty())
+        kept = _without_passers_on(tuple(lead for lead in verified if not lead.is_empty()))
         warnings = list(notes)
         if not kept:
             warnings.append(NO_LEAD)
         return Extraction(vendor, kept, text=doc.text, subject=doc.subject, warnings=tuple(warnings))
+
+
+def _without_passers_on(leads: tuple[ExtractedLead, ...]) -> tuple[ExtractedLead, ...]:
+    """The leads without one that is the person another lead set aside as passing it on: a partner who
+    introduces their client and signs the note ("unser Partner Matthias Greve … seine Kundin …" then
+    "Matthias Greve, Greve Finanzplanung, 0521 …") is no second lead."""
+    if len(leads) < 2:
+        return leads
+    aside = [set(o.value.casefold().split()) for lead in leads for o in lead.others if o.field == "full_name"]
+    if not aside:
+        return leads
+
+    def passer(lead: ExtractedLead) -> bool:
+        name = lead.value("full_name")
+        words = set(name.casefold().split()) if name else set()
+        return len(words) >= 2 and any(words <= other for other in aside)
+    kept = tuple(lead for lead in leads if not passer(lead))
+    return kept or leads
 
 
 def _only_from(leads: Sequence[ExtractedLead], listed: Sequence[str]) -> bool:
@@ -272,14 +290,25 @@ def _caller_id_order(lead: ExtractedLead) -> ExtractedLead:
     the name gazetteers say the carrier wrote it first name first: the first word is a known first name and
     the second is not, or the second is a known surname and the first is not."""
     full = lead.fields.get("full_name")
-    if full is None or not full.source.endswith(CALLER_ID_TURNED) or len(full.value.split()) != 2:
+    if full is None or not full.source.endswith(CALLER_ID_TURNED) or len(full.value.split()) not in (2, 3):
         return lead
-    last, first = full.value.split()  # as the carrier wrote them: ``first`` came first
-    evidence = (is_first_name(first) - is_first_name(last)) + (is_surname(last) - is_surname(first))
-    if evidence <= 0:
-        return lead
-    turned = FieldValue(f"{first} {last}", full.source, full.confidence, full.flags,
-                        (*full.alternatives, full.value))
+    words = full.value.split()
+    if len(words) == 3:
+        # "Derek James Holloway" from "HOLLOWAY DEREK JAMES"; the carrier may have written the given name first
+        # ("DEREK JAMES HOLLOWAY") or two surnames first ("SANZ PEREZ LUCIA")
+        given, middle, last = words  # the carrier wrote "last given middle"
+        if is_first_name(last) and is_surname(middle) and not is_first_name(middle):
+            value = f"{last} {given} {middle}"
+        elif is_first_name(middle) and not is_first_name(given) and is_surname(given):
+            value = f"{middle} {last} {given}"
+        else:
+            return lead
+    else:
+        last, first = words  # as the carrier wrote them: ``first`` came first
+        if (is_first_name(first) - is_first_name(last)) + (is_surname(last) - is_surname(first)) <= 0:
+            return lead
+        value = f"{first} {last}"
+    turned = FieldValue(value, full.source, full.confidence, full.flags, (*full.alternatives, full.value))
     fields = {k: v for k, v in lead.fields.items() if k not in ("first_name", "last_name")}
     return lead.with_fields({**fields, "full_name": turned})
 

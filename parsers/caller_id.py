@@ -10,8 +10,8 @@ from parsers.address import US_STATES
 from parsers.fields import Collector
 
 #: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),
-#: no initials ("OKAFOR-LYNN J" names nobody in full: a note may)
-CALLER_ID_NAME = re.compile(r"[^\W\d_][\w'’.-]+(?:,?[ \t]+[^\W\d_][\w'’.-]+){1,3}")
+#: an initial only between them ("JOHN R SMITHERS"; "OKAFOR-LYNN J" names nobody in full: a note may)
+CALLER_ID_NAME = re.compile(r"[^\W\d_][\w'’.-]+(?:,?[ \t]+[^\W\d_][\w'’.-]*){0,2},?[ \t]+[^\W\d_][\w'’.-]+")
 _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]*(?:\s+[A-ZÀ-Þ]\.?)?)$")
 
 
@@ -19,6 +19,10 @@ _CAPS_NAME = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s*,?\s+(?P<first>[
 _CAPS_COMMA_NAME = re.compile(
     r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)\s*,\s*(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+"
     r"(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)?)$")
+
+
+#: "HOLLOWAY DEREK JAMES": three words without a comma, carriers' habit surname first then the given names
+_CAPS_THREE = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s+(?P<first>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+\s+[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)$")
 
 
 #: the source suffix of a caller-ID name turned round without a comma to say which word is the surname:
@@ -33,7 +37,8 @@ def caller_id_names(col: Collector) -> None:
     for c in col.items:
         if c.slot != "full_name":
             continue
-        m = _CAPS_NAME.match(c.value.strip()) or _CAPS_COMMA_NAME.match(c.value.strip())
+        m = _CAPS_NAME.match(c.value.strip()) or _CAPS_COMMA_NAME.match(c.value.strip()) or \
+            _CAPS_THREE.match(c.value.strip())
         if m:
             if "," not in c.value:
                 c.source += CALLER_ID_TURNED

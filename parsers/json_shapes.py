@@ -32,7 +32,9 @@ MAX_DEPTH = 40
 #: the label and the value keys of a pair list's items, in the order they are tried
 PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname", "label", "question", "title",
                    "column_name", "questionid", "question_id", "id", "veld", "campo", "feld", "champ", "etiqueta",
-                   "bezeichnung", "pergunta", "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom")
+                   "bezeichnung", "pergunta", "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom",
+                   "property", "attribute", "rotulo", "atributo", "propiedad", "propriedade", "eigenschaft",
+                   "eigenschap", "attribut", "attributo", "proprieta")
 PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
                    "antwoord", "antwort", "inhalt", "contenido", "conteudo", "answerdetails", "answer_details")

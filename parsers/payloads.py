@@ -30,19 +30,23 @@ from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
+from parsers.payload_sides import (
+    PERSONISH,
+    account_firm_aside,
+    business_side,
+    has_contact,
+    is_call_payload,
+    is_seller,
+    tokens,
+)
 
 _DISTRACT = frozenset({
     "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
     "vendor", "sp", "recipient", "owner", "broker", "brokerage", "office", "realtor", "rep", "salesperson",
     "salesman", "employee", "staff", "pro", "professional", "partner", "advertiser", "merchant", "store",
     "company", "business", "organization", "team", "manager", "rdc", "referrer", "referring", "introducer",
-    "affiliate",
-})
-#: keys that describe a company only for the lead (``company`` is both: see _company_ok)
-_PERSONISH = frozenset({
-    "contact", "consumer", "customer", "lead", "client", "buyer", "prospect", "applicant", "person",
-    "requester", "submitter", "sender", "from", "user", "visitor", "inquirer", "kunde", "cliente", "name",
-    "caller", "anrufer", "llamante", "chiamante", "beller", "origen", "origem", "contato", "contacto", "klant",
+    "affiliate", "referred", "referente", "vermittler", "empfehler", "tippgeber", "verwijzer", "aanbrenger",
+    "parrain", "apporteur", "indicador", "segnalatore",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
@@ -59,12 +63,12 @@ _PROPERTY = frozenset({"property", "vehicle", "car", "product", "item", "unit", 
                        "veiculo", "vehicule", "veicolo", "voertuig"})
 _SEARCH = frozenset({"search", "criteria", "preferences", "preference", "requirements"})
 _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "results", "submissions", "values",
-                             "contacts", "prospects", "rows"})
+                             "contacts", "prospects", "rows", "calls", "anrufe", "llamadas", "chamadas", "ligacoes",
+                             "oproepen", "gesprekken", "appels", "chiamate", "telefonate"})
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
                            "line2", "value", "number", "country", "code", "full"})
 #: a checkbox's answer: never an interest
 _YES_NO = re.compile(r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false|on|off|1|0|x|✓)\s*$", re.I)
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass(slots=True)
@@ -97,12 +101,6 @@ _PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "t
                             "origem", "contact", "customer", "numbers"})
 #: scalar keys at the top of a payload that name who sent it, the surest first
 VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
-#: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
-_CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante", "anruf", "anrufer", "chiamata",
-                         "chiamante", "oproep", "beller", "ligacao", "chamada", "appel", "appelant", "recording",
-                         "tracking", "dnis", "ani", "dialed", "voicemail"})
-
-
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
 
 
@@ -124,9 +122,6 @@ def _is_meta(parent: str) -> bool:
     return bool(words & _META) and words <= _META | {"info", "params", "parameters"}
 
 
-def tokens(key: str) -> list[str]:
-    return norm_label(_CAMEL.sub(" ", key)).split()
-
 
 def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     """The leads in a parsed JSON payload (possibly none)."""
@@ -136,13 +131,13 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         named = {norm_label(str(k)).replace(" ", "_"): v.strip() for k, v in obj.items()
                  if isinstance(v, str) and 0 < len(v.strip()) <= 80}
         out.vendor = next((named[k] for k in VENDOR_KEYS if k in named), None)
-    call = _is_call_payload(obj)
+    call = is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=_is_seller(unit), aside=_business_side(unit), call=call).walk(unit, unit_path, 0)
+        _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call).walk(unit, unit_path, 0)
         if call:
             caller_id_names(col)
-            _account_firm_aside(col)
+            account_firm_aside(col)
             # a rep's or system's note is no message of the caller's: kept as the agent's words, which the
             # free-text reader reads for what the keys lack (the need, the timeline)
             col.items = [c for c in col.items if not (c.slot == "message" and c.role == "lead"
@@ -157,111 +152,12 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     return out
 
 
-#: a form builder's question-number prefix on a key: "q3_name", "input_5_email", "field-2-phone"
+#: the slots of an address's parts: a seller's property gives the lead's own
 _ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
-#: a lead type saying the lead sells or has valued their own home
-_SELLER = re.compile(r"^\s*(?:home )?(?:sell(?:er|ing)?|seller lead|listing lead|home valuation|valuation|cma|"
-                     r"verk[äa]ufer|verkauf|eigent[üu]mer|vendedor|venta|vendeur|vente|venditore|vendita|verkoper|"
-                     r"verkoop|propriet[áa]rio)\b", re.IGNORECASE)
-_TYPE_KEYS = frozenset({"type", "lead type", "leadtype", "inquiry type", "request type", "lead kind", "intent",
-                        "category", "typ", "tipo", "soort"})
-
-
-def _is_seller(obj: Any, depth: int = 0) -> bool:
-    """Whether the payload says its lead is a seller (a type key with a seller value), near the top."""
-    if depth > 3:
-        return False
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, str) and norm_label(str(k)) in _TYPE_KEYS and _SELLER.match(v):
-                return True
-            if isinstance(v, dict) and _is_seller(v, depth + 1):
-                return True
-    return False
-
-
-#: containers that hold the person who asks: beside one, a business container is the other side
-_PERSON_CONTAINERS = _PERSONISH - {"name", "from", "user", "sender", "origen", "origem"}
-#: containers of the business a payload is delivered to ("business", "account", "location", "practice")
-_BUSINESS_CONTAINERS = frozenset({
-    "business", "company", "organization", "organisation", "account", "location", "locations", "merchant",
-    "store", "shop", "site", "office", "branch", "practice", "firm", "tenant", "workspace", "subaccount",
-    "empresa", "negocio", "unternehmen", "firma", "betrieb", "filiale", "standort", "entreprise", "societe",
-    "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"})
-
-
-def _business_side(unit: Any) -> frozenset[str]:
-    """The keys of ``unit`` whose object is the receiving business's, not the lead's: a ``business``,
-    ``account`` or ``location`` object beside a ``customer``/``lead``/``contact`` object that holds the
-    person's own contact details. Without such a person object a company object may be the lead's own."""
-    if not isinstance(unit, dict):
-        return frozenset()
-    if not any(_holds_person(k, v, 0) for k, v in unit.items()):
-        return frozenset()
-    return frozenset(str(k) for k, v in unit.items() if isinstance(v, dict)
-                     and set(tokens(str(k))) & _BUSINESS_CONTAINERS and not set(tokens(str(k))) & _PERSON_CONTAINERS)
-
-
-_NUMBER_LEAF = re.compile(r"\+?[\d \t().-]{7,20}")
-
-
-def _holds_person(key: Any, value: Any, depth: int) -> bool:
-    """Whether ``value`` is, or holds a few levels down, a person's object with their contact details
-    ("call": {"caller": {"number": …}} beside "account": {"name": "Gulf Coast Roofing"})."""
-    if not isinstance(value, dict) or depth > 2:
-        return False
-    if set(tokens(str(key))) & _PERSON_CONTAINERS and (_has_contact(value) or any(
-            isinstance(v, str) and _NUMBER_LEAF.fullmatch(v) for v in value.values())):
-        return True  # a caller's object may give its number under a bare "number" key
-    return any(_holds_person(k, v, depth + 1) for k, v in value.items()
-               if not set(tokens(str(k))) & _BUSINESS_CONTAINERS)
-
-
-def _is_call_payload(obj: Any, depth: int = 0) -> bool:
-    if depth > 4:
-        return False
-    if isinstance(obj, dict):
-        return any(set(tokens(str(k))) & _CALL_WORDS or _is_call_payload(v, depth + 1) for k, v in obj.items())
-    if isinstance(obj, list):
-        return any(_is_call_payload(v, depth + 1) for v in obj[:20])
-    return False
-
-
-def _account_firm_aside(col: Collector) -> None:
-    """In a call-tracking payload a firm under no caller's key ("account_name", "company_name", "business")
-    is the tracked business the call went to, not the caller's: kept with the role "recipient"."""
-    for c in col.items:
-        if c.slot == "company" and c.role == "lead":
-            path = c.source.rpartition(":")[2]
-            if not {t for part in (*path.split("/"), c.label) for t in tokens(part)} & (_PERSONISH - {"name"}):
-                c.role = "recipient"
-
-
-def _has_contact(obj: Any, depth: int = 0) -> bool:
-    if depth > 6:
-        return False
-    if isinstance(obj, dict):
-        if "field_data" in obj or "user_column_data" in obj:
-            return True
-        for k, v in obj.items():
-            if isinstance(v, (dict, list)):
-                if _has_contact(v, depth + 1):
-                    return True
-            else:
-                found = lookup_label(str(k))
-                if found and found[0] in ("email", "phone", "first_name", "last_name") and v:
-                    return True
-    if isinstance(obj, list):
-        if pair_keys(obj):
-            return True
-        return any(_has_contact(v, depth + 1) for v in obj[:50])
-    return False
-
-
 def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     """The parts of a payload that are one lead each."""
     if isinstance(obj, list) and not pair_keys(obj):
-        leads = [v for v in obj if isinstance(v, dict) and _has_contact(v)]
+        leads = [v for v in obj if isinstance(v, dict) and has_contact(v)]
         if leads:
             for k, v in enumerate(leads):
                 yield (f"[{k}]",), v
@@ -269,7 +165,7 @@ def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     if isinstance(obj, dict):
         for key, value in obj.items():
             if norm_label(key) in _LEAD_LIST_KEYS and isinstance(value, list) and not pair_keys(value):
-                leads = [v for v in value if isinstance(v, dict) and _has_contact(v)]
+                leads = [v for v in value if isinstance(v, dict) and has_contact(v)]
                 if len(leads) >= 1 and not _direct_contact(obj):
                     for k, v in enumerate(leads):
                         yield (key, f"[{k}]"), v
@@ -349,7 +245,7 @@ class _Walker:
         self.col = col
         #: a call-tracking payload: its notes are a rep's or a system's words about the call
         self.call = call
-        #: top-level keys whose objects are the receiving business's (``_business_side``)
+        #: top-level keys whose objects are the receiving business's (``business_side``)
         self.aside = aside
         self.source = source
         #: the lead sells (or values) the property: its address is the lead's own
@@ -431,6 +327,8 @@ class _Walker:
         if parents and parents[0] in self.aside:
             self._business_leaf(path, parents, key, value, pair=pair)
             return
+        if self.seller:
+            distract -= {"owner"}  # a seller lead's owner is the lead
         if distract and not distract <= _ORG_WORDS:
             aside = lookup_label(key) if not pair else lookup_loose(key)
             if aside is not None and aside[0] not in ("skip", "message"):
@@ -439,6 +337,9 @@ class _Walker:
                              role=heading_role(" ".join(sorted(distract))))
             return
         found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
+        if found is None and len(key_tokens) >= 2 and (tail := lookup_label(" ".join(key_tokens[1:]))) is not None \
+                and tail[0] == "skip":
+            return  # a vendor's prefix on a system key ("hs_lead_status", "x_form_name")
         if found is None:
             answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
             if answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
@@ -453,7 +354,7 @@ class _Walker:
                 {"id", "callerid"} & set(key_tokens)):
             # "caller_id": "MORALES LUIS": the caller-ID line's name (CNAM), not a number
             slot = "full_name"
-        if slot == "skip":
+        if slot == "skip" or (slot == "phone" and not any(ch.isdigit() for ch in value)):
             return
         if slot == "timeline" and _TIMESTAMP.match(value):
             # "start_time": "2026-11-18T14:22:05-05:00", "zeitpunkt": "20.11.2026 16:05": when a record was made,
@@ -475,11 +376,11 @@ class _Walker:
                 self.col.add(slot, value, self._src(path), confidence=0.7, rank=rank + 20, label=key)
             return
         if slot == "full_name" and not pair and key_tokens[-1:] == ["name"] and len(key_tokens) == 1:
-            personish = bool(set(parent_tokens[-2:]) & _PERSONISH)
+            personish = bool(set(parent_tokens[-2:]) & PERSONISH)
             if not personish and not (siblings is not None and _contact_beside(
                     {k: v for k, v in siblings.items() if k != key})):
                 return
-        personal = bool(set(parent_tokens) & _PERSONISH) or bool(set(key_tokens) & _PERSONISH - {"name"})
+        personal = bool(set(parent_tokens) & PERSONISH) or bool(set(key_tokens) & PERSONISH - {"name"})
         self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
