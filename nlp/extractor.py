@@ -137,7 +137,8 @@ class Extractor:
                 recipients=doc.recipients,
             )
             usable = _usable(free, structured, sender_name, doc.subject)
-            lead = complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable), doc, read)
+            lead = _caller_id_order(complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable),
+                                                       doc, read))
             leads = [_without_recipients_firm(_without_others_contacts(lead), doc.recipients), *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]
@@ -393,6 +394,10 @@ def _without_others_contacts(lead: ExtractedLead) -> ExtractedLead:
     others = {(o.field, o.value.casefold()) for o in lead.others if o.role in _NOT_LEADS}
     drop = [n for n, fv in lead.fields.items()
             if fv.source.startswith("reader:mime:") and (n, fv.value.casefold()) in others]
+    message = lead.fields.get("message")
+    if message is not None and message.source == "reader:labels:prose" and any(
+            o.role in _NOT_LEADS and o.source.endswith(".sender") for o in lead.others):
+        drop.append("message")  # the mail's writer passes the lead on: the body is their words, not the lead's
     if not drop:
         return lead
     return lead.with_fields({k: v for k, v in lead.fields.items() if k not in drop})

@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 
 from parsers.address import US_STATES
-from parsers.fields import Collector
+from parsers.fields import Candidate, Collector
+
+#: label words of a caller's name in a call notification mail ("Caller", "Caller ID", "CNAM", "Anrufer")
+_CALLER_LABEL_WORDS = frozenset({"caller", "cnam", "anrufer", "llamante", "chiamante", "beller", "appelant",
+                                 "chamador", "callerid"})
+_LABEL_WORD = re.compile(r"[^\W\d_]+")
 
 #: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),
 #: an initial only between them ("JOHN R SMITHERS"; "OKAFOR-LYNN J" names nobody in full: a note may)
@@ -30,12 +35,16 @@ _CAPS_THREE = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s+(?P<first>[A-Z�
 CALLER_ID_TURNED = "+cnam"
 
 
-def caller_id_names(col: Collector) -> None:
+def caller_id_names(col: Collector, *, labelled: bool = False) -> None:
     """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
-    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``)."""
-    col.items = [c for c in col.items if not (c.slot == "full_name" and _no_caller_name(c.value))]
+    the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``).
+    ``labelled``: only names read under a caller's label ("Caller: HOLLOWAY DEREK JAMES" in a call mail)."""
+    def turned(c: Candidate) -> bool:
+        return c.slot == "full_name" and (not labelled or bool(set(_LABEL_WORD.findall(c.label.casefold()))
+                                                               & _CALLER_LABEL_WORDS))
+    col.items = [c for c in col.items if not (turned(c) and _no_caller_name(c.value))]
     for c in col.items:
-        if c.slot != "full_name":
+        if not turned(c):
             continue
         m = _CAPS_NAME.match(c.value.strip()) or _CAPS_COMMA_NAME.match(c.value.strip()) or \
             _CAPS_THREE.match(c.value.strip())

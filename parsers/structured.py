@@ -16,6 +16,7 @@ from typing import Any
 from parsers.address import find_addresses, parse_address
 from parsers.adf import XmlRead, parse_xml, read_xml
 from parsers.boilerplate import is_portal_wording
+from parsers.caller_id import caller_id_names
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.json_shapes import decode_nested, load_json, prose_of
@@ -135,6 +136,7 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if quoted.fields.contact_count():
             read = quoted
     col.extend(read.fields)
+    caller_id_names(col, labelled=True)
     if _SELLER_LEAD.search(doc.subject or "") or _SELLER_LEAD.search(doc.text[:20000]):
         # a seller's or a valuation lead's property is their own home: its address is where the lead lives
         for c in col.items:

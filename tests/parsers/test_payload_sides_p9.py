@@ -84,3 +84,23 @@ def test_a_partner_signing_the_note_is_no_second_lead() -> None:
             "erreichbar.\n\nViele Grüße\nMatthias Greve\nGreve Finanzplanung · 0521 5559 0000\n")
     leads = Extractor().extract(RawMessage(raw=note.encode(), channel="file", name_hint="note.txt")).leads
     assert [lead.plain()["full_name"] for lead in leads] == ["Dragana Petrović"]
+
+
+@pytest.mark.parametrize(("cnam", "name"), [("GUTIERREZ MARIA", "Maria Gutierrez"),
+                                            ("HOLLOWAY DEREK JAMES", "Derek James Holloway")])
+def test_a_call_mails_caller_label_holds_a_caller_id_name(cnam: str, name: str) -> None:
+    raw = ("From: Call Alerts <alerts@calls.example>\nTo: office@roofs.example\nSubject: New call\n"
+           "Content-Type: text/plain\n\nYou received a call to your tracking number.\n\n"
+           f"Caller: {cnam}\nCaller Number: (503) 555-0149\nTracking Number: (503) 555-0111\n")
+    lead = Extractor().extract(RawMessage(raw=raw.encode(), channel="smtp")).leads[0].plain()
+    assert (lead["full_name"], lead["phone"]) == (name, "(503) 555-0149")
+
+
+def test_a_partners_mail_passing_a_client_on_is_no_message_of_the_clients() -> None:
+    raw = ("From: Wes Hartley <wes@hartleywealth.example>\nTo: team@homes.example\nSubject: Referral\n"
+           "Content-Type: text/plain\n\nHi team,\n\nI'm passing along a client of mine, Priya Desai. She wants a "
+           "4-bed near Carmel. Reach her at (317) 555-0164 or priya.desai@example.net.\n\nBest,\nWes Hartley\n"
+           "Hartley Wealth Advisors\n(317) 555-0120\n")
+    lead = Extractor().extract(RawMessage(raw=raw.encode(), channel="smtp")).leads[0].plain()
+    assert (lead["full_name"], lead["phone"]) == ("Priya Desai", "(317) 555-0164")
+    assert lead["message"] is None
