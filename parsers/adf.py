@@ -129,11 +129,20 @@ def read_xml(text: str) -> XmlRead:
     name = _local(root)
     if name == "adf" or name == "prospect" or any(_local(e) == "prospect" for e in root.iter()):
         return _read_adf(root)
+    lts = None
     if name == "leadlist" or (_kid(root, "lead") is not None and _kid(_kid(root, "lead"), "contact") is not None):
-        return _read_lts(root)
+        lts = _read_lts(root)
     obj = _to_obj(root)
     parsed = read_json({_local(root): obj}, source="reader:xml")
+    if lts is not None and _filled(lts.leads) >= _filled(parsed.leads):
+        return lts
+    # a list of <Lead><Contact> records not in LTS's own element names (<FirstName>, <Notes>): read by its keys
     return XmlRead("xml", parsed.leads, None, parsed.warnings)
+
+
+def _filled(leads: list[Collector]) -> int:
+    """How many fields the leads of a reading fill, all told."""
+    return sum(len({c.slot for c in col.items if c.role == "lead" and c.value}) for col in leads)
 
 
 # ---------------------------------------------------------------------------------------------- ADF

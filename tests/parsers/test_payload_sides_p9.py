@@ -104,3 +104,15 @@ def test_a_partners_mail_passing_a_client_on_is_no_message_of_the_clients() -> N
     lead = Extractor().extract(RawMessage(raw=raw.encode(), channel="smtp")).leads[0].plain()
     assert (lead["full_name"], lead["phone"]) == ("Priya Desai", "(317) 555-0164")
     assert lead["message"] is None
+
+
+def test_a_list_of_lead_contact_records_in_other_element_names_is_read_by_its_keys() -> None:
+    xml = ("<?xml version='1.0'?><Leads>"
+           "<Lead><Contact><FirstName>Lena</FirstName><LastName>Koch</LastName><Email>lena.koch@example.net</Email>"
+           "</Contact><Notes>Looking for a quote on a heat pump.</Notes></Lead>"
+           "<Lead><Contact><FirstName>Omar</FirstName><LastName>Said</LastName><Email>omar.said@example.net</Email>"
+           "</Contact><Notes>Interested in solar panels for a barn.</Notes></Lead></Leads>")
+    _, leads = structured(xml, "leads.xml")
+    got = [(lead.plain()["full_name"], lead.plain()["message"]) for lead in leads]
+    assert got == [("Lena Koch", "Looking for a quote on a heat pump."),
+                   ("Omar Said", "Interested in solar panels for a barn.")]
