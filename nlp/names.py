@@ -25,6 +25,7 @@ from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
+from nlp.name_parts import completed_surname, given_first_names, inverted_names
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -160,8 +161,8 @@ class Names:
         agreed = False
         people = prose_names(text, *layout.region)
         for found in people:
-            if layout.in_greeting(found.start, found.end):
-                continue
+            if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
+                continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted
             confidence = confidence_of(found)
             if _completes(found, people):
                 # "Mrs Holloway … Denise Holloway": the full name of someone a title names by surname alone
@@ -181,10 +182,36 @@ class Names:
                 agreed = True
                 add(doc, Candidate(PERSON, full, min(0.9, confidence + 0.1), f"{self.source}.prose", found.start,
                                    flags=("agrees_email",)))
+        agreed = self._parts(doc, layout, people, emails) or agreed
         if not agreed:
             for name, start in spelled_by_email(text, *layout.region, emails):
                 if not layout.in_greeting(start, start + len(name)):
                     add(doc, Candidate(PERSON, name, 0.7, f"{self.source}.prose", start, flags=("agrees_email",)))
+
+    def _parts(self, doc: Doc, layout: Layout, people: list[ProseName], emails: list[str]) -> bool:
+        """A person the note writes in parts: a titled surname with the first name given apart or spelled by the
+        email ("Herr Lindemann (Vorname Tobias)"), a surname before the first name ("Haverbrook, Imogen – …").
+        Whether any of them agrees with an email."""
+        text, (r0, r1) = layout.text, layout.region
+        agreed = False
+        given = given_first_names(text, r0, r1)
+        for found in people:
+            if " " in found.name or found.role or layout.in_greeting(found.start, found.end) or (
+                    "title" not in found.evidence and is_first_name(found.name) and not is_surname(found.name)):
+                continue
+            if full := completed_surname(found.name, found.start, given, emails):
+                agrees = any(agrees_with_email(full, e) for e in emails)
+                agreed = agreed or agrees
+                add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
+                                   flags=("agrees_email",) if agrees else ()))
+        for full, start in inverted_names(text, r0, r1):
+            if layout.in_greeting(start, start + len(full)):
+                continue
+            agrees = any(agrees_with_email(full, e) for e in emails)
+            agreed = agreed or agrees
+            add(doc, Candidate(PERSON, full, 0.95 if agrees else 0.85, f"{self.source}.prose", start,
+                               flags=("agrees_email",) if agrees else ()))
+        return agreed
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None

@@ -1,0 +1,89 @@
+"""A chat note's person put together from parts the rep wrote apart: a surname after a title and the first name
+given on its own ("Herr Lindemann (Vorname Tobias)", "Sra. Altamirano — nombre: Yolanda"), a surname that an
+email address completes ("Dr. Achterberg-Nwosu … adaeze.achterberg-nwosu@…"), and a surname written before the
+first name ("Haverbrook, Imogen – 555-…", "Van den Broek, Lotte", "DE LA TORRE, ESPERANZA").
+
+The first-name cues are data, one file for the seven languages (``patterns/first_name_cues.txt``)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nlp.email_names import fold
+from nlp.lexicon import is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.our_side import alternation
+from nlp.prose import NOTE_WORDS, PARTICLES, org_words, place_words, written
+
+_CAP_WORD = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
+
+
+@cache
+def _given_re() -> re.Pattern[str]:
+    """A first-name cue, an optional verb or colon, then the first name (capitalised or a known one)."""
+    return re.compile(
+        rf"(?i)(?<![\w])(?:{alternation(read_lines('first_name_cues.txt'))})(?![\w])"
+        r"(?:[ \t]+(?:laut|per|según|segun|according to|from|de|da|nach)[ \t]+[\w-]+)?"
+        r"[ \t]*(?:[:=]|(?:is|ist|es|é|est|è|era|was|war)(?![\w]))?[ \t]*"
+        r"(?P<first>[^\W\d_][\w'’-]*)(?![\w'’-])")
+
+
+def given_first_names(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The first names a note gives on their own ("(Vorname Tobias)", "nombre: Yolanda"), with offsets: a
+    capitalised word that is no function, note or organisation word, or a known first name."""
+    found = []
+    for m in _given_re().finditer(text, start, end):
+        word = m["first"]
+        folded = word.casefold()
+        if folded in NOTE_WORDS or folded in not_names() or folded in org_words():
+            continue
+        if not (is_first_name(word) or (word[0].isupper() and folded not in stop_words())):
+            continue
+        found.append((written(word), m.start("first")))
+    return found
+
+
+def completed_surname(surname: str, at: int, given: list[tuple[str, int]], emails: list[str]) -> str | None:
+    """ "Lindemann" (read after a title at ``at``) with the one first name the note gives apart within a few
+    lines of it, or with the first part of an email address whose other part is that surname
+    ("hendrik.schulze-wettering@" → "Hendrik Schulze-Wettering")."""
+    near = {first for first, pos in given if abs(pos - at) <= 160 and fold(first) != fold(surname)}
+    if len(near) == 1:
+        return f"{near.pop()} {surname}"
+    key = fold(surname).replace("-", "").replace("'", "").replace("’", "")
+    for address in emails:
+        parts = [p for p in re.split(r"[._]", address.split("@", 1)[0]) if p]
+        if len(parts) != 2 or not parts[0].isalpha() or len(parts[0]) < 2:
+            continue
+        if fold(parts[1]).replace("-", "") == key and fold(parts[0]) != key and parts[0].casefold() not in not_names():
+            return f"{written(parts[0])} {surname}"
+    return None
+
+
+#: a surname (particles and a hyphen allowed, up to two words) at a clause's start, a comma, then a first name,
+#: then a separator, a number or the line's end: "Haverbrook, Imogen – 555-…", "Van den Broek, Lotte –"
+_INVERTED = re.compile(
+    rf"(?m)(?:^|[:–—|]|[ \t]-)[ \t]*(?P<sur>(?:(?i:van|von|de|der|den|del|della|di|da|du|la|le|ter|ten|dos|das)"
+    rf"[ \t]+){{0,3}}{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?),[ \t]+(?P<first>{_CAP_WORD})"
+    r"(?=[ \t]*(?:[-–—|/(,.;]|$|\+?\(?\d))")
+
+
+def inverted_names(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """ "Surname, First" at a clause's start with a known first name after the comma, as "First Surname"."""
+    found = []
+    for m in _INVERTED.finditer(text, start, end):
+        first, surname_words = m["first"], m["sur"].split()
+        if not is_first_name(first) or fold(first) in NOTE_WORDS:
+            continue
+        core = [w for w in surname_words if w.casefold() not in PARTICLES]
+        particled = len(core) < len(surname_words)  # "van der Meer": after a particle a place word is a surname
+        if not core or any(w.casefold() in NOTE_WORDS or w.casefold() in org_words() or w.casefold() in
+                           not_names() or (w.casefold() in place_words() and not particled) for w in core):
+            continue
+        if len(core) == 1 and is_first_name(core[0]) and not is_surname(core[0]):
+            continue  # "Tobias, Anna": two first names, a list rather than one name
+        if not particled and any(w.casefold() in stop_words() and not is_surname(w) for w in core):
+            continue
+        surname = " ".join(w.lower() if w.casefold() in PARTICLES else written(w) for w in surname_words)
+        found.append((f"{written(first)} {surname}", m.start("sur")))
+    return found

@@ -1,0 +1,79 @@
+"""Chat notes that write the lead's name in parts: a titled surname with the first name given apart ("Herr
+Lindemann (Vorname Tobias)"), a surname an email completes, "Surname, First" at a clause's start (particles,
+hyphens, capitals), a lower-case name the email spells with an initial, a cue inside a greeting line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from nlp.email_names import spelled_by_email
+from nlp.extractor import Extractor
+from nlp.name_parts import completed_surname, given_first_names, inverted_names
+from parsers.lead import RawMessage
+
+Reading = Callable[[str], dict[str, str | None]]
+
+
+@pytest.fixture(scope="module")
+def chat() -> Reading:
+    """The one lead a note gives, read as chat intake reads it."""
+    reader = Extractor()
+
+    def read(text: str) -> dict[str, str | None]:
+        (lead,) = reader.extract(RawMessage(raw=text.encode("utf-8"), channel="slack")).leads
+        return lead.plain()
+
+    return read
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # a titled surname, the first name given apart, in five languages
+        ("Frau Kettelhack hat angerufen (Vorname Mechthild), Tel. 0511 3390127, will Dachfenster", "Mechthild Kettelhack"),
+        ("Llamó la Sra. Urquiola, nombre: Begoña, móvil 699 104 382, quiere cambiar ventanas", "Begoña Urquiola"),
+        ("Rappeler M. Lefebvre-Roux (prénom Baptiste) au 06 71 18 40 22 pour le devis", "Baptiste Lefebvre-Roux"),
+        ("call back Mr. Abernathy on 555-0144, first name is Clement, about the boiler", "Clement Abernathy"),
+        # a titled surname whose first name only the email spells
+        ("Pls ring Mrs. Featherstonhaugh today 555-0127, email: winifred.featherstonhaugh@gmail.example",
+         "Winifred Featherstonhaugh"),
+        # "Surname, First" at a clause's start: mixed case, particles, capitals
+        ("new lead: Quarrington, Lucinda - 555-0165 - wants a sunroom", "Lucinda Quarrington"),
+        ("Terugbellen: van der Linde, Femke – 06 22 41 90 13 – wil een offerte", "Femke van der Linde"),
+        ("WALK IN - DOS SANTOS, RAFAELA - 555-0173 - test drive", "Rafaela dos Santos"),
+        # no capitals, a shorthand cue, the email gives the first name and the surname's initial
+        ("tlkd to seamus obrien re the shed, 555-0192, seamus.o@eircom.example", "Seamus Obrien"),
+        # a greeting that runs into the cue: the cue's name is the lead, not someone greeted
+        ("hey could someone call this one back? guy's name is Leopold Ashworth, 555-0104", "Leopold Ashworth"),
+    ],
+)
+def test_name_in_parts(chat: Reading, note: str, name: str) -> None:
+    assert chat(note)["full_name"] == name
+
+
+def test_given_first_names_skips_note_words() -> None:
+    text = "Herr Ott, Vorname Jakob; the first name field said Wants"
+    assert given_first_names(text, 0, len(text)) == [("Jakob", 18)]
+
+
+def test_completed_surname_needs_one_first_name_nearby() -> None:
+    given = [("Jakob", 17), ("Paula", 30)]
+    assert completed_surname("Ott", 5, given, []) is None  # two first names: whose is not clear
+    assert completed_surname("Ott", 5, given[:1], []) == "Jakob Ott"
+    assert completed_surname("Ott", 5, [], ["j.ott@web.example"]) is None  # an initial alone completes nothing
+    assert completed_surname("Ott", 5, [], ["jakob.ott@web.example"]) == "Jakob Ott"
+
+
+def test_inverted_names_need_a_known_first_name() -> None:
+    for text in ("Quote, Monday - 555-0100", "Denver, Colorado - 555-0100", "Smith, Deliveries - 555-0100"):
+        assert inverted_names(text, 0, len(text)) == []
+    text = "lead: Okoro-Vance, Adaeze / 555-0100"
+    assert inverted_names(text, 0, len(text)) == [("Adaeze Okoro-Vance", 6)]
+
+
+def test_email_with_initial_spells_lower_case_name() -> None:
+    text = "spoke w/ ingrid solberg abt it"
+    assert spelled_by_email(text, 0, len(text), ["ingrid.s@icloud.example"]) == [("Ingrid Solberg", 9)]
+    assert spelled_by_email(text, 0, len(text), ["isak.s@icloud.example"]) == []
