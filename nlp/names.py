@@ -118,6 +118,8 @@ class Names:
             if candidate.field != "email" or any(f.startswith("role:") for f in candidate.flags):
                 continue
             if name := name_from_email(candidate.value):
+                if chat and " " in name:  # "Fitzgerald, Orla … orla.fitz@": the note writes the surname out
+                    name = f"{name.split()[0]} {written_out(name.split()[1], layout.text)}"
                 confidence = 0.45 if " " in name else 0.3
                 if chat and " " in name:
                     confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
@@ -177,7 +179,7 @@ class Names:
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
-            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails)):
+            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails, text)):
                 # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
                 agreed = True
                 add(doc, Candidate(PERSON, full, min(0.9, confidence + 0.1), f"{self.source}.prose", found.start,
@@ -388,9 +390,17 @@ def relay_sender(display: str, address: str | None) -> bool:
     return False
 
 
-def completed_by_email(first: str, emails: list[str]) -> str | None:
+def written_out(part: str, text: str) -> str:
+    """The capitalised word of ``text`` that an email's local part shortens ("Fitzgerald" for "fitz"), else the
+    part capitalised."""
+    longer = re.search(rf"(?<![\w@.]){re.escape(part)}[^\W\d_]+(?![\w@.])", text, re.IGNORECASE) if text else None
+    return longer.group() if longer and longer.group()[0].isupper() else part.capitalize()
+
+
+def completed_by_email(first: str, emails: list[str], text: str = "") -> str | None:
     """ "Beverly" + bev.lindholm@ → "Beverly Lindholm": a first name the local part starts with (or its initial),
-    then a surname-shaped second part."""
+    then a surname-shaped second part; a capitalised word of ``text`` that the part shortens ("Fitzgerald" for
+    orla.fitz@) is the surname written out."""
     for address in emails:
         parts = [p for p in _LOCAL_SPLIT.split(address.split("@", 1)[0]) if p]
         if len(parts) != 2 or not all(p.isalpha() for p in parts) or len(parts[1]) < 3:
@@ -399,7 +409,7 @@ def completed_by_email(first: str, emails: list[str]) -> str | None:
         if fold(surname) == fold(first) or surname.casefold() in not_names():
             continue
         if (len(head) >= 2 and fold(first).startswith(head)) or head == fold(first)[:1]:
-            return f"{first} {surname.capitalize()}"
+            return f"{first} {written_out(surname, text)}"
     return None
 
 

@@ -75,3 +75,20 @@ def test_email_with_initial_spells_lower_case_name() -> None:
     text = "spoke w/ ingrid solberg abt it"
     assert spelled_by_email(text, 0, len(text), ["ingrid.s@icloud.example"]) == [("Ingrid Solberg", 9)]
     assert spelled_by_email(text, 0, len(text), ["isak.s@icloud.example"]) == []
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # the rep naming themselves before the lead: "X here", "Sent by X"
+        ("Marta Lindqvist here - the buyer is at tobias.renwick@gmail.example, cell 555-0174, wants the loft",
+         "Tobias Renwick"),
+        ("Gesendet von Uwe Brandt: Interessentin Frau Roswitha Kalb, Tel 0345 5520931, sucht Büroräume",
+         "Roswitha Kalb"),
+        # the surname the note writes out where the email shortens it
+        ("rang back 555-0157, it was Pemberton, Sally, about the gazebo. sally.pem@btinternet.example",
+         "Sally Pemberton"),
+    ],
+)
+def test_rep_and_written_out_surname(note: str, name: str) -> None:
+    assert _full_name(note) == name
