@@ -25,7 +25,7 @@ from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
-from nlp.name_parts import completed_surname, given_first_names, inverted_names
+from nlp.name_parts import bracketed, completed_surname, given_first_names, initial_before, inverted_at, inverted_names
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -198,10 +198,14 @@ class Names:
         agreed = False
         given = given_first_names(text, r0, r1)
         for found in people:
-            if " " in found.name or found.role or layout.in_greeting(found.start, found.end) or (
-                    "title" not in found.evidence and is_first_name(found.name) and not is_surname(found.name)):
+            if " " in found.name or found.role or layout.in_greeting(found.start, found.end):
                 continue
-            if full := completed_surname(found.name, found.start, given, emails):
+            surname = "title" in found.evidence or not is_first_name(found.name) or is_surname(found.name)
+            full = bracketed(text, found.name, found.end, "title" in found.evidence) or (surname and (
+                completed_surname(found.name, found.start, given, emails) or inverted_at(text, found.start) or
+                initial_before(text, found.start, found.name)))
+            if full:
+                # "Herr Lindemann (Vorname Tobias)", "it was Fitzgerald, Orla", "J. Whitcombe rang"
                 agrees = any(agrees_with_email(full, e) for e in emails)
                 agreed = agreed or agrees
                 add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
@@ -227,6 +231,11 @@ class Names:
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name
             if " " not in name and (inverted := first_after_comma(text, m.end("value"), m["value"].strip())):
                 name = f"{inverted[0].capitalize()} {name}"  # "Caller: MCALLISTER, DEREK - 614-…"
+            elif " " not in name and (turned := inverted_at(text, m.start("value"))):
+                # "Cliente: D'Angelo, Vittoria - 333 …"; the surname alone stays a weaker reading (a firm that
+                # repeats it is hers: "Haverbrook, Imogen … imogen@haverbrookstudio…")
+                add(doc, Candidate(PERSON, name, 0.7, self.source, m.start("value")))
+                name = turned
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key in _FIRST_KEYS:

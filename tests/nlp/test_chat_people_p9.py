@@ -92,3 +92,18 @@ def test_email_with_initial_spells_lower_case_name() -> None:
 )
 def test_rep_and_written_out_surname(note: str, name: str) -> None:
     assert _full_name(note) == name
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # "Surname, First" after a cue or a label, an initial, brackets that complete the name
+        ("callback done - that was Okonkwo-Reid, Damaris, re the patio. 555-0131", "Damaris Okonkwo-Reid"),
+        ("Cliente: Dell'Orto, Beatrice - 340 221 7765 - vuole un sopralluogo", "Beatrice Dell'Orto"),
+        ("T. Vanterpool called about the boat slip, 555-0185", "T. Vanterpool"),
+        ("spoke with Mrs Adeyemi (Folasade) on 555-0149 about the loft", "Folasade Adeyemi"),
+        ("Llamó Maite (Maite Arrieta Goñi) al 688 301 245 por la cocina", "Maite Arrieta Goñi"),
+    ],
+)
+def test_inverted_initial_and_bracketed(note: str, name: str) -> None:
+    assert _full_name(note) == name
