@@ -45,6 +45,20 @@ def _full_name(note: str) -> str | None:
         ("tlkd to seamus obrien re the shed, 555-0192, seamus.o@eircom.example", "Seamus Obrien"),
         # a greeting that runs into the cue: the cue's name is the lead, not someone greeted
         ("hey could someone call this one back? guy's name is Leopold Ashworth, 555-0104", "Leopold Ashworth"),
+        # the rep naming themselves before the lead: "X here", "Sent by X"
+        ("Marta Lindqvist here - the buyer is at tobias.renwick@gmail.example, cell 555-0174, wants the loft",
+         "Tobias Renwick"),
+        ("Gesendet von Uwe Brandt: Interessentin Frau Roswitha Kalb, Tel 0345 5520931, sucht Büroräume",
+         "Roswitha Kalb"),
+        # the surname the note writes out where the email shortens it
+        ("rang back 555-0157, it was Pemberton, Sally, about the gazebo. sally.pem@btinternet.example",
+         "Sally Pemberton"),
+        # "Surname, First" after a cue or a label, an initial, brackets that complete the name
+        ("callback done - that was Okonkwo-Reid, Damaris, re the patio. 555-0131", "Damaris Okonkwo-Reid"),
+        ("Cliente: Dell'Orto, Beatrice - 340 221 7765 - vuole un sopralluogo", "Beatrice Dell'Orto"),
+        ("T. Vanterpool called about the boat slip, 555-0185", "T. Vanterpool"),
+        ("spoke with Mrs Adeyemi (Folasade) on 555-0149 about the loft", "Folasade Adeyemi"),
+        ("Llamó Maite (Maite Arrieta Goñi) al 688 301 245 por la cocina", "Maite Arrieta Goñi"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
@@ -75,35 +89,3 @@ def test_email_with_initial_spells_lower_case_name() -> None:
     text = "spoke w/ ingrid solberg abt it"
     assert spelled_by_email(text, 0, len(text), ["ingrid.s@icloud.example"]) == [("Ingrid Solberg", 9)]
     assert spelled_by_email(text, 0, len(text), ["isak.s@icloud.example"]) == []
-
-
-@pytest.mark.parametrize(
-    ("note", "name"),
-    [
-        # the rep naming themselves before the lead: "X here", "Sent by X"
-        ("Marta Lindqvist here - the buyer is at tobias.renwick@gmail.example, cell 555-0174, wants the loft",
-         "Tobias Renwick"),
-        ("Gesendet von Uwe Brandt: Interessentin Frau Roswitha Kalb, Tel 0345 5520931, sucht Büroräume",
-         "Roswitha Kalb"),
-        # the surname the note writes out where the email shortens it
-        ("rang back 555-0157, it was Pemberton, Sally, about the gazebo. sally.pem@btinternet.example",
-         "Sally Pemberton"),
-    ],
-)
-def test_rep_and_written_out_surname(note: str, name: str) -> None:
-    assert _full_name(note) == name
-
-
-@pytest.mark.parametrize(
-    ("note", "name"),
-    [
-        # "Surname, First" after a cue or a label, an initial, brackets that complete the name
-        ("callback done - that was Okonkwo-Reid, Damaris, re the patio. 555-0131", "Damaris Okonkwo-Reid"),
-        ("Cliente: Dell'Orto, Beatrice - 340 221 7765 - vuole un sopralluogo", "Beatrice Dell'Orto"),
-        ("T. Vanterpool called about the boat slip, 555-0185", "T. Vanterpool"),
-        ("spoke with Mrs Adeyemi (Folasade) on 555-0149 about the loft", "Folasade Adeyemi"),
-        ("Llamó Maite (Maite Arrieta Goñi) al 688 301 245 por la cocina", "Maite Arrieta Goñi"),
-    ],
-)
-def test_inverted_initial_and_bracketed(note: str, name: str) -> None:
-    assert _full_name(note) == name
