@@ -309,8 +309,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
                 pending and words and (_surname_after_particle(bare, lower) or (
                     len(pending) >= 2 and lower and _after_particles(bare)))):
             break
-        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w")))):
-            break  # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik": the firm
+        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w"))) or (
+                bare.casefold() in {w.casefold() for w in words})):
+            # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik", "Ruben Verbeek van
+            # Verbeek Bouw" (a particle, then the name again): the firm
+            break
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
         if len(pending) == 1 and len(words) >= 2 and is_city(bare):
