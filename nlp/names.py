@@ -37,6 +37,7 @@ from nlp.prose import (
     referred_names,
     role_before,
     title_re,
+    written,
 )
 from parsers.patterns import EMAIL
 
@@ -403,7 +404,7 @@ def written_out(part: str, text: str) -> str:
     """The capitalised word of ``text`` that an email's local part shortens ("Fitzgerald" for "fitz"), else the
     part capitalised."""
     longer = re.search(rf"(?<![\w@.]){re.escape(part)}[^\W\d_]+(?![\w@.])", text, re.IGNORECASE) if text else None
-    return longer.group() if longer and longer.group()[0].isupper() else part.capitalize()
+    return longer.group() if longer and longer.group()[0].isupper() else written(part)
 
 
 def completed_by_email(first: str, emails: list[str], text: str = "") -> str | None:
@@ -411,8 +412,8 @@ def completed_by_email(first: str, emails: list[str], text: str = "") -> str | N
     then a surname-shaped second part; a capitalised word of ``text`` that the part shortens ("Fitzgerald" for
     orla.fitz@) is the surname written out."""
     for address in emails:
-        parts = [p for p in _LOCAL_SPLIT.split(address.split("@", 1)[0]) if p]
-        if len(parts) != 2 or not all(p.isalpha() for p in parts) or len(parts[1]) < 3:
+        parts = _local_parts(address.split("@", 1)[0])
+        if len(parts) != 2 or not all(p.replace("-", "").isalpha() for p in parts) or len(parts[1]) < 3:
             continue
         head, surname = fold(parts[0]), parts[1]
         if fold(surname) == fold(first) or surname.casefold() in not_names():
@@ -422,18 +423,28 @@ def completed_by_email(first: str, emails: list[str], text: str = "") -> str | N
     return None
 
 
+def _local_parts(local: str) -> list[str]:
+    """The words of an email's local part, a hyphenated surname after a dot kept whole: "kwabena.owusu-ansah"
+    → ["kwabena", "owusu-ansah"]."""
+    head, dot, rest = local.partition(".")
+    if dot and "-" in rest and rest.count("-") == 1 and all(len(p) >= 3 and p.isalpha() for p in rest.split("-")):
+        return [head, rest]
+    return [p for p in _LOCAL_SPLIT.split(local) if p]
+
+
 def name_from_email(address: str) -> str | None:
     """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
     local = address.split("@", 1)[0]
-    parts = [p for p in _LOCAL_SPLIT.split(local) if p]
-    if not parts or not all(p.isalpha() for p in parts) or any(p.casefold() in not_names() for p in parts):
+    parts = _local_parts(local)
+    if not parts or not all(p.replace("-", "").isalpha() for p in parts) or any(
+            p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
         return parts[0].capitalize() if is_first_name(parts[0]) else None
     if len(parts) == 2 and len(parts[0]) >= 2 and len(parts[1]) >= 2 and (
         is_first_name(parts[0]) and (is_surname(parts[1]) or not is_first_name(parts[1]) or len(parts[1]) >= 3)
     ):
-        return f"{parts[0].capitalize()} {parts[1].capitalize()}"
+        return f"{parts[0].capitalize()} {written(parts[1])}"
     return None
 
 

@@ -11,6 +11,7 @@ import pytest
 from nlp.email_names import spelled_by_email
 from nlp.extractor import Extractor
 from nlp.name_parts import completed_surname, given_first_names, inverted_names
+from nlp.names import completed_by_email, name_from_email
 from parsers.lead import RawMessage
 
 
@@ -59,6 +60,9 @@ def _full_name(note: str) -> str | None:
         ("T. Vanterpool called about the boat slip, 555-0185", "T. Vanterpool"),
         ("spoke with Mrs Adeyemi (Folasade) on 555-0149 about the loft", "Folasade Adeyemi"),
         ("Llamó Maite (Maite Arrieta Goñi) al 688 301 245 por la cocina", "Maite Arrieta Goñi"),
+        # a hyphenated surname the email spells after a dot, a firm named after the person
+        ("met ngozi at the expo - ngozi.adeyemi-clarke@gmail.example - 555-0166", "Ngozi Adeyemi-Clarke"),
+        ("Daarna Sjoerd Bakker van Bakker Installatie, 06 2231 9087, wil een offerte", "Sjoerd Bakker"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
@@ -83,6 +87,12 @@ def test_inverted_names_need_a_known_first_name() -> None:
         assert inverted_names(text, 0, len(text)) == []
     text = "lead: Okoro-Vance, Adaeze / 555-0100"
     assert inverted_names(text, 0, len(text)) == [("Adaeze Okoro-Vance", 6)]
+
+
+def test_email_local_part_keeps_a_hyphenated_surname() -> None:
+    assert name_from_email("kwabena.owusu-ansah@gmail.example") == "Kwabena Owusu-Ansah"
+    assert completed_by_email("Kwabena", ["kwabena.owusu-ansah@gmail.example"]) == "Kwabena Owusu-Ansah"
+    assert name_from_email("jamie.driver@example.com") == "Jamie Driver"
 
 
 def test_email_with_initial_spells_lower_case_name() -> None:
