@@ -423,6 +423,9 @@ def completed_by_email(first: str, emails: list[str], text: str = "") -> str | N
     return None
 
 
+_TRAILING_DIGITS = re.compile(r"[._-]?\d+$")
+
+
 def _local_parts(local: str) -> list[str]:
     """The words of an email's local part, a hyphenated surname after a dot kept whole: "kwabena.owusu-ansah"
     → ["kwabena", "owusu-ansah"]."""
@@ -434,13 +437,18 @@ def _local_parts(local: str) -> list[str]:
 
 def name_from_email(address: str) -> str | None:
     """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
-    local = address.split("@", 1)[0]
+    local = _TRAILING_DIGITS.sub("", address.split("@", 1)[0])  # "priya.raman84@": a year or a number added
     parts = _local_parts(local)
+    if len(parts) == 3 and len(parts[1]) == 1:
+        parts = [parts[0], parts[2]]  # "jamie.l.driver@": a middle initial
     if not parts or not all(p.replace("-", "").isalpha() for p in parts) or any(
             p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
         return parts[0].capitalize() if is_first_name(parts[0]) else None
+    if len(parts) == 2 and not is_first_name(parts[0]) and is_surname(parts[0]) and is_first_name(parts[1]) and (
+            not is_surname(parts[1])):
+        return f"{parts[1].capitalize()} {written(parts[0])}"  # "raman.priya@": the surname first
     if len(parts) == 2 and len(parts[0]) >= 2 and len(parts[1]) >= 2 and (
         is_first_name(parts[0]) and (is_surname(parts[1]) or not is_first_name(parts[1]) or len(parts[1]) >= 3)
     ):

@@ -95,6 +95,13 @@ def test_email_local_part_keeps_a_hyphenated_surname() -> None:
     assert name_from_email("jamie.driver@example.com") == "Jamie Driver"
 
 
+def test_email_local_part_digits_middle_initial_and_surname_first() -> None:
+    assert name_from_email("priya.raman84@example.com") == "Priya Raman"
+    assert name_from_email("jamie.l.driver@example.com") == "Jamie Driver"
+    assert name_from_email("raman.priya@example.com") == "Priya Raman"
+    assert name_from_email("info2024@example.com") is None
+
+
 def test_email_with_initial_spells_lower_case_name() -> None:
     text = "spoke w/ ingrid solberg abt it"
     assert spelled_by_email(text, 0, len(text), ["ingrid.s@icloud.example"]) == [("Ingrid Solberg", 9)]
