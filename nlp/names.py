@@ -445,7 +445,12 @@ def name_from_email(address: str) -> str | None:
             p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
-        return parts[0].capitalize() if is_first_name(parts[0]) else None
+        if is_first_name(parts[0]):
+            return parts[0].capitalize()
+        # "priyaraman@": a known first name run into a known surname (the longest first name that leaves one)
+        split = next((k for k in range(len(parts[0]) - 3, 2, -1) if is_first_name(parts[0][:k]) and is_surname(
+            parts[0][k:])), None)
+        return f"{parts[0][:split].capitalize()} {parts[0][split:].capitalize()}" if split else None
     if len(parts) == 2 and not is_first_name(parts[0]) and is_surname(parts[0]) and is_first_name(parts[1]) and (
             not is_surname(parts[1])):
         return f"{parts[1].capitalize()} {written(parts[0])}"  # "raman.priya@": the surname first

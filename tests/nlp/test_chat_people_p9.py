@@ -100,6 +100,8 @@ def test_email_local_part_digits_middle_initial_and_surname_first() -> None:
     assert name_from_email("jamie.l.driver@example.com") == "Jamie Driver"
     assert name_from_email("raman.priya@example.com") == "Priya Raman"
     assert name_from_email("info2024@example.com") is None
+    assert name_from_email("priyaraman@example.com") == "Priya Raman"  # a first name run into a surname
+    assert name_from_email("bestdeals@example.com") is None
 
 
 def test_email_with_initial_spells_lower_case_name() -> None:
