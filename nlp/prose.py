@@ -193,7 +193,7 @@ _CLIENT = (r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer|buyer|seller|tenant|b
 _REFERRAL = (
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
     rf"|(?:a|my|our)[ \t]+(?:client|customer|buyer|seller|tenant|borrower|homebuyer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
-    r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
+    r"|(?:one[ \t]+of[ \t]+)?(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)s?"
     r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
     r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
@@ -423,9 +423,20 @@ def written(word: str) -> str:
     return word
 
 
+def _sentence_end(text: str, start: int) -> int:
+    """Where the last ". " before ``start`` is, past the dot of a title ("Referred by Dr. Helen Park")."""
+    dot = text.rfind(". ", 0, start)
+    while dot > 0 and (word := _LAST_WORD.search(text, max(0, dot - 8), dot)) and word.group().casefold() in titles():
+        dot = text.rfind(". ", 0, word.start())
+    return dot
+
+
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+
+
 def role_before(text: str, start: int) -> str | None:
     """The role a cue right before ``start`` gives the person named there ("our partner Jake" → partner)."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 60) + 1
+    line_start = max(text.rfind("\n", 0, start), _sentence_end(text, start), start - 60) + 1
     m = role_re().search(text, line_start, start)
     if not m:
         return None

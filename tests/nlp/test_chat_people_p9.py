@@ -63,6 +63,9 @@ def _full_name(note: str) -> str | None:
         # a hyphenated surname the email spells after a dot, a firm named after the person
         ("met ngozi at the expo - ngozi.adeyemi-clarke@gmail.example - 555-0166", "Ngozi Adeyemi-Clarke"),
         ("Daarna Sjoerd Bakker van Bakker Installatie, 06 2231 9087, wil een offerte", "Sjoerd Bakker"),
+        # the one who refers, after a title or before "one of his clients", is the partner, not the lead
+        ("Referred by Dr. Imogen Tate (our physio partner) - patient Rasmus Holt, 555-0143", "Rasmus Holt"),
+        ("Sam from Harbor Lending called about one of his clients - Yusra Haddad, 555-0151", "Yusra Haddad"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
