@@ -254,11 +254,16 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
     return found
 
 
+def _org_word(folded: str) -> bool:
+    """An organisation's noun, in the plural too ("Green Valley Farms")."""
+    return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words())
+
+
 def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
-    if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
+    if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():
         if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)):
@@ -392,7 +397,7 @@ _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
 def _place_or_firm_follows(text: str, pos: int) -> bool:
     m = _NEXT_WORD.match(text, pos)
     return m is not None and m["w"][0].isupper() and (
-        m["w"].casefold() in place_words() or m["w"].casefold() in org_words())
+        m["w"].casefold() in place_words() or _org_word(m["w"].casefold()))
 
 
 def _org_run(text: str, pos: int) -> bool:

@@ -107,6 +107,10 @@ def test_email_local_part_digits_middle_initial_and_surname_first() -> None:
     assert name_from_email("bestdeals@example.com") is None
 
 
+def test_a_firm_in_the_plural_is_no_person() -> None:
+    assert _full_name("Web chat: wants wholesale pricing for Rose Hill Farms, 555-0163") is None
+
+
 def test_email_with_initial_spells_lower_case_name() -> None:
     text = "spoke w/ ingrid solberg abt it"
     assert spelled_by_email(text, 0, len(text), ["ingrid.s@icloud.example"]) == [("Ingrid Solberg", 9)]
