@@ -255,8 +255,8 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
 
 
 def _org_word(folded: str) -> bool:
-    """An organisation's noun, in the plural too ("Green Valley Farms")."""
-    return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words())
+    """An organisation's noun, in the plural too ("Green Valley Farms"; not a surname: "Iglesias")."""
+    return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words() and not is_surname(folded))
 
 
 def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
