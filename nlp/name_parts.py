@@ -11,9 +11,9 @@ import re
 from functools import cache
 
 from nlp.email_names import fold
-from nlp.lexicon import is_first_name, is_surname, not_names, read_lines, stop_words
+from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
 from nlp.our_side import alternation
-from nlp.prose import NOTE_WORDS, PARTICLES, org_words, place_words, read_name_at, written
+from nlp.prose import NOTE_WORDS, PARTICLES, cue_re, cue_words, org_words, place_words, read_name_at, titles, written
 
 _CAP_WORD = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
 
@@ -136,3 +136,26 @@ def bracketed(text: str, word: str, end: int, titled: bool) -> str | None:
     if full and len(full[0].split()) >= 2 and len(word) >= 3 and fold(full[0]).startswith(fold(word)[:3]):
         return full[0]
     return None
+
+
+_LOWER_PAIR = re.compile(r"(?P<first>[^\W\d_][\w'’-]+)[ \t]+(?P<last>[^\W\d_][\w'’-]+)(?![\w'’-])")
+
+
+def lower_after_cue(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """In a note typed without capitals, two words right after a chat cue ("spoke to thandiwe nkosi-mbeki re …"),
+    though the first-name gazetteer does not know the first: neither a function, note, cue, firm or place word,
+    and one of them a known first name or surname (or a hyphenated surname's part)."""
+    found = []
+    for m in finditer_folded(cue_re(), text, start, end):
+        pair = _LOWER_PAIR.match(text, m.end(), end)
+        if pair is None:
+            continue
+        words = (pair["first"], pair["last"])
+        if any(w.casefold() in stop_words() or w.casefold() in NOTE_WORDS or w.casefold() in cue_words() or
+               w.casefold() in not_names() or w.casefold() in org_words() or w.casefold() in place_words() or
+               w.casefold() in titles() or w.casefold() in PARTICLES for w in words):
+            continue
+        if not any(is_first_name(w) or any(is_surname(part) for part in w.split("-")) for w in words):
+            continue  # "call with accounts payable": one of the two must be a name the gazetteers know
+        found.append((f"{written(words[0])} {written(words[1])}", pair.start()))
+    return found

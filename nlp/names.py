@@ -25,7 +25,15 @@ from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
-from nlp.name_parts import bracketed, completed_surname, given_first_names, initial_before, inverted_at, inverted_names
+from nlp.name_parts import (
+    bracketed,
+    completed_surname,
+    given_first_names,
+    initial_before,
+    inverted_at,
+    inverted_names,
+    lower_after_cue,
+)
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -210,6 +218,13 @@ class Names:
                 agrees = any(agrees_with_email(full, e) for e in emails)
                 agreed = agreed or agrees
                 add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
+                                   flags=("agrees_email",) if agrees else ()))
+        if not any(c.isupper() for c in text[r0:r1]):
+            for full, start in lower_after_cue(text, r0, r1):
+                # the weakest reading: only a note that names nobody the gazetteers know falls back on it
+                agrees = any(agrees_with_email(full, e) for e in emails)
+                agreed = agreed or agrees
+                add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5, f"{self.source}.prose", start,
                                    flags=("agrees_email",) if agrees else ()))
         for full, start in inverted_names(text, r0, r1):
             if layout.in_greeting(start, start + len(full)):

@@ -10,7 +10,7 @@ import pytest
 
 from nlp.email_names import spelled_by_email
 from nlp.extractor import Extractor
-from nlp.name_parts import completed_surname, given_first_names, inverted_names
+from nlp.name_parts import completed_surname, given_first_names, inverted_names, lower_after_cue
 from nlp.names import completed_by_email, name_from_email
 from parsers.lead import RawMessage
 
@@ -109,6 +109,13 @@ def test_email_local_part_digits_middle_initial_and_surname_first() -> None:
 
 def test_a_firm_in_the_plural_is_no_person() -> None:
     assert _full_name("Web chat: wants wholesale pricing for Rose Hill Farms, 555-0163") is None
+
+
+def test_lower_case_pair_after_a_cue_needs_one_known_name() -> None:
+    text = "spoke to thandiwe nkosi-mbeki re the gazebo"
+    assert lower_after_cue(text, 0, len(text)) == [("Thandiwe Nkosi-Mbeki", 9)]
+    text = "call with accounts payable re the invoice"
+    assert lower_after_cue(text, 0, len(text)) == []
 
 
 def test_email_with_initial_spells_lower_case_name() -> None:
