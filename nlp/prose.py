@@ -266,7 +266,8 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
     if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():
-        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)):
+        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)) and not (
+                index > 0 and not bare.isupper() and is_surname(bare)):  # "Owen Price": a surname though a note word
             return False
         return folded not in stop_words() or is_first_name(bare) or is_surname(bare)
     if not lower:

@@ -66,6 +66,9 @@ def _full_name(note: str) -> str | None:
         # the one who refers, after a title or before "one of his clients", is the partner, not the lead
         ("Referred by Dr. Imogen Tate (our physio partner) - patient Rasmus Holt, 555-0143", "Rasmus Holt"),
         ("Sam from Harbor Lending called about one of his clients - Yusra Haddad, 555-0151", "Yusra Haddad"),
+        # a surname that is also a note word; "its" introducing someone in a quick note
+        ("lead: Owen Price <tel:5550123|555-0123> wants a quote", "Owen Price"),
+        ("> hey its Margot Ellery, can u quote a fence for me? 555-0166", "Margot Ellery"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
