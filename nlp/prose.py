@@ -123,7 +123,7 @@ def cue_words() -> frozenset[str]:
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
-        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
+        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:=\-–—,]?[ \t]*"
         rf"(?:(?:us|me|nosotros|nos|uns|mir|nous|moi|noi|ons|mij|a gente)[ \t,]+)?"
         rf"(?:(?:the|la|el|o|a|il|lo|de|der|die|mit|com|con|het)[ \t]+)?"
         rf"(?:(?P<title>{_titles()})\.?[ \t]+)?"

@@ -69,6 +69,8 @@ def _full_name(note: str) -> str | None:
         # a surname that is also a note word; "its" introducing someone in a quick note
         ("lead: Owen Price <tel:5550123|555-0123> wants a quote", "Owen Price"),
         ("> hey its Margot Ellery, can u quote a fence for me? 555-0166", "Margot Ellery"),
+        # a cue with "=" ("client = …"), after someone else named first
+        ("via our dealer network: dealer Ivo Janssen, client = Liesbeth Claes, 0475 22 31 90", "Liesbeth Claes"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
