@@ -341,7 +341,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
-        if rest and len(rest[0].split()) >= 2 and is_first_name(rest[0].split()[0]):
+        if rest and len(rest[0].split()) >= 2 and (is_first_name(rest[0].split()[0]) or not is_surname(
+                rest[0].split()[0])):  # "Amara and Tunde Okafor": a first name the gazetteer lacks, no surname
             return f"{written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
     if not words:
         return None

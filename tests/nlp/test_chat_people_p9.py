@@ -71,6 +71,9 @@ def _full_name(note: str) -> str | None:
         ("> hey its Margot Ellery, can u quote a fence for me? 555-0166", "Margot Ellery"),
         # a cue with "=" ("client = …"), after someone else named first
         ("via our dealer network: dealer Ivo Janssen, client = Liesbeth Claes, 0475 22 31 90", "Liesbeth Claes"),
+        # a couple sharing a surname, the second first name unknown to the gazetteer
+        ("Referral from Jo at Crest Realty: her buyers, Amara and Tunde Okafor, want a pre-approval. 555-0181",
+         "Amara Okafor"),
     ],
 )
 def test_name_in_parts(note: str, name: str) -> None:
