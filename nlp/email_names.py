@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from nlp.lexicon import stop_words
+from nlp.lexicon import is_first_name, stop_words
 from nlp.prose import NOTE_WORDS, written
 
 
@@ -57,7 +57,9 @@ def spelled_by_email(text: str, start: int, end: int, emails: list[str]) -> list
         if len(last) < 3 or first in stop_words() or last in stop_words() or first in NOTE_WORDS:
             continue
         if any(local in {first + last, first[0] + last} or (
-                local.startswith(first) and local.endswith(last) and len(first) >= 2) for local in locals_):
+                local.startswith(first) and local.endswith(last) and len(first) >= 2) or (
+                local == first + last[0] and is_first_name(first)) for local in locals_):
+            # "cormac ferriter" for cormac.f@: a known first name and the surname's initial spell it too
             found.append((f"{written(m['first'])} {written(m['last'])}", m.start()))
         elif any(local in {last + first, last[0] + first} for local in locals_) and len(first) >= 3:
             # "kowalczyk jen" for jen.kowalczyk@: the text wrote the surname first

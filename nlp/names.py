@@ -25,6 +25,15 @@ from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
+from nlp.name_parts import (
+    bracketed,
+    completed_surname,
+    given_first_names,
+    initial_before,
+    inverted_at,
+    inverted_names,
+    lower_after_cue,
+)
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -36,6 +45,7 @@ from nlp.prose import (
     referred_names,
     role_before,
     title_re,
+    written,
 )
 from parsers.patterns import EMAIL
 
@@ -117,6 +127,8 @@ class Names:
             if candidate.field != "email" or any(f.startswith("role:") for f in candidate.flags):
                 continue
             if name := name_from_email(candidate.value):
+                if chat and " " in name:  # "Fitzgerald, Orla … orla.fitz@": the note writes the surname out
+                    name = f"{name.split()[0]} {written_out(name.split()[1], layout.text)}"
                 confidence = 0.45 if " " in name else 0.3
                 if chat and " " in name:
                     confidence = 0.55  # a note that names nobody: "priya.raman@…" spells the lead's name
@@ -160,8 +172,8 @@ class Names:
         agreed = False
         people = prose_names(text, *layout.region)
         for found in people:
-            if layout.in_greeting(found.start, found.end):
-                continue
+            if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
+                continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted
             confidence = confidence_of(found)
             if _completes(found, people):
                 # "Mrs Holloway … Denise Holloway": the full name of someone a title names by surname alone
@@ -176,15 +188,52 @@ class Names:
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
-            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails)):
+            if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails, text)):
                 # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
                 agreed = True
                 add(doc, Candidate(PERSON, full, min(0.9, confidence + 0.1), f"{self.source}.prose", found.start,
                                    flags=("agrees_email",)))
+        agreed = self._parts(doc, layout, people, emails) or agreed
         if not agreed:
             for name, start in spelled_by_email(text, *layout.region, emails):
                 if not layout.in_greeting(start, start + len(name)):
                     add(doc, Candidate(PERSON, name, 0.7, f"{self.source}.prose", start, flags=("agrees_email",)))
+
+    def _parts(self, doc: Doc, layout: Layout, people: list[ProseName], emails: list[str]) -> bool:
+        """A person the note writes in parts: a titled surname with the first name given apart or spelled by the
+        email ("Herr Lindemann (Vorname Tobias)"), a surname before the first name ("Haverbrook, Imogen – …").
+        Whether any of them agrees with an email."""
+        text, (r0, r1) = layout.text, layout.region
+        agreed = False
+        given = given_first_names(text, r0, r1)
+        for found in people:
+            if " " in found.name or found.role or layout.in_greeting(found.start, found.end):
+                continue
+            surname = "title" in found.evidence or not is_first_name(found.name) or is_surname(found.name)
+            full = bracketed(text, found.name, found.end, "title" in found.evidence) or (surname and (
+                completed_surname(found.name, found.start, given, emails) or inverted_at(text, found.start) or
+                initial_before(text, found.start, found.name)))
+            if full:
+                # "Herr Lindemann (Vorname Tobias)", "it was Fitzgerald, Orla", "J. Whitcombe rang"
+                agrees = any(agrees_with_email(full, e) for e in emails)
+                agreed = agreed or agrees
+                add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
+                                   flags=("agrees_email",) if agrees else ()))
+        if not any(c.isupper() for c in text[r0:r1]):
+            for full, start in lower_after_cue(text, r0, r1):
+                # the weakest reading: only a note that names nobody the gazetteers know falls back on it
+                agrees = any(agrees_with_email(full, e) for e in emails)
+                agreed = agreed or agrees
+                add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5, f"{self.source}.prose", start,
+                                   flags=("agrees_email",) if agrees else ()))
+        for full, start in inverted_names(text, r0, r1):
+            if layout.in_greeting(start, start + len(full)):
+                continue
+            agrees = any(agrees_with_email(full, e) for e in emails)
+            agreed = agreed or agrees
+            add(doc, Candidate(PERSON, full, 0.95 if agrees else 0.85, f"{self.source}.prose", start,
+                               flags=("agrees_email",) if agrees else ()))
+        return agreed
 
     def _labels(self, doc: Doc, layout: Layout, text: str) -> None:
         first: tuple[str, int] | None = None
@@ -198,6 +247,11 @@ class Names:
                 continue  # "Caller: hi this is Norah …": a transcript line, not a name
             if " " not in name and (inverted := first_after_comma(text, m.end("value"), m["value"].strip())):
                 name = f"{inverted[0].capitalize()} {name}"  # "Caller: MCALLISTER, DEREK - 614-…"
+            elif " " not in name and (turned := inverted_at(text, m.start("value"))):
+                # "Cliente: D'Angelo, Vittoria - 333 …"; the surname alone stays a weaker reading (a firm that
+                # repeats it is hers: "Haverbrook, Imogen … imogen@haverbrookstudio…")
+                add(doc, Candidate(PERSON, name, 0.7, self.source, m.start("value")))
+                name = turned
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key in _FIRST_KEYS:
@@ -361,33 +415,64 @@ def relay_sender(display: str, address: str | None) -> bool:
     return False
 
 
-def completed_by_email(first: str, emails: list[str]) -> str | None:
+def written_out(part: str, text: str) -> str:
+    """The capitalised word of ``text`` that an email's local part shortens ("Fitzgerald" for "fitz"), else the
+    part capitalised."""
+    longer = re.search(rf"(?<![\w@.]){re.escape(part)}[^\W\d_]+(?![\w@.])", text, re.IGNORECASE) if text else None
+    return longer.group() if longer and longer.group()[0].isupper() else written(part)
+
+
+def completed_by_email(first: str, emails: list[str], text: str = "") -> str | None:
     """ "Beverly" + bev.lindholm@ → "Beverly Lindholm": a first name the local part starts with (or its initial),
-    then a surname-shaped second part."""
+    then a surname-shaped second part; a capitalised word of ``text`` that the part shortens ("Fitzgerald" for
+    orla.fitz@) is the surname written out."""
     for address in emails:
-        parts = [p for p in _LOCAL_SPLIT.split(address.split("@", 1)[0]) if p]
-        if len(parts) != 2 or not all(p.isalpha() for p in parts) or len(parts[1]) < 3:
+        parts = _local_parts(address.split("@", 1)[0])
+        if len(parts) != 2 or not all(p.replace("-", "").isalpha() for p in parts) or len(parts[1]) < 3:
             continue
         head, surname = fold(parts[0]), parts[1]
         if fold(surname) == fold(first) or surname.casefold() in not_names():
             continue
         if (len(head) >= 2 and fold(first).startswith(head)) or head == fold(first)[:1]:
-            return f"{first} {surname.capitalize()}"
+            return f"{first} {written_out(surname, text)}"
     return None
+
+
+_TRAILING_DIGITS = re.compile(r"[._-]?\d+$")
+
+
+def _local_parts(local: str) -> list[str]:
+    """The words of an email's local part, a hyphenated surname after a dot kept whole: "kwabena.owusu-ansah"
+    → ["kwabena", "owusu-ansah"]."""
+    head, dot, rest = local.partition(".")
+    if dot and "-" in rest and rest.count("-") == 1 and all(len(p) >= 3 and p.isalpha() for p in rest.split("-")):
+        return [head, rest]
+    return [p for p in _LOCAL_SPLIT.split(local) if p]
 
 
 def name_from_email(address: str) -> str | None:
     """ "jamie.driver@x" → "Jamie Driver", "jamie@x" → "Jamie", when the first part is a known first name."""
-    local = address.split("@", 1)[0]
-    parts = [p for p in _LOCAL_SPLIT.split(local) if p]
-    if not parts or not all(p.isalpha() for p in parts) or any(p.casefold() in not_names() for p in parts):
+    local = _TRAILING_DIGITS.sub("", address.split("@", 1)[0])  # "priya.raman84@": a year or a number added
+    parts = _local_parts(local)
+    if len(parts) == 3 and len(parts[1]) == 1:
+        parts = [parts[0], parts[2]]  # "jamie.l.driver@": a middle initial
+    if not parts or not all(p.replace("-", "").isalpha() for p in parts) or any(
+            p.casefold() in not_names() for p in parts):
         return None
     if len(parts) == 1:
-        return parts[0].capitalize() if is_first_name(parts[0]) else None
+        if is_first_name(parts[0]):
+            return parts[0].capitalize()
+        # "priyaraman@": a known first name run into a known surname (the longest first name that leaves one)
+        split = next((k for k in range(len(parts[0]) - 3, 2, -1) if is_first_name(parts[0][:k]) and is_surname(
+            parts[0][k:])), None)
+        return f"{parts[0][:split].capitalize()} {parts[0][split:].capitalize()}" if split else None
+    if len(parts) == 2 and not is_first_name(parts[0]) and is_surname(parts[0]) and is_first_name(parts[1]) and (
+            not is_surname(parts[1])):
+        return f"{parts[1].capitalize()} {written(parts[0])}"  # "raman.priya@": the surname first
     if len(parts) == 2 and len(parts[0]) >= 2 and len(parts[1]) >= 2 and (
         is_first_name(parts[0]) and (is_surname(parts[1]) or not is_first_name(parts[1]) or len(parts[1]) >= 3)
     ):
-        return f"{parts[0].capitalize()} {parts[1].capitalize()}"
+        return f"{parts[0].capitalize()} {written(parts[1])}"
     return None
 
 

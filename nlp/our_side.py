@@ -50,11 +50,28 @@ _TOLD_AFTER = re.compile(
     r"te bellen|bellen)(?![\w])")
 
 
+@cache
+def _writer_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The rep naming themselves (``patterns/writer_cues.txt``): "Sent by " before a name, " here –" after one."""
+    cues: dict[str, list[str]] = {"before": [], "after": []}
+    for line in read_lines("writer_cues.txt"):
+        side, _, phrase = line.partition("\t")
+        cues[side.strip()].append(phrase.strip())
+    before = re.compile(rf"(?i)(?<![\w])(?:{alternation(cues['before'])})[ \t]*:?[ \t]*$")
+    after = re.compile(rf"(?i)[ \t]+(?:{alternation(cues['after'])})(?=[ \t]*(?:[-–—:,.!]|$))")
+    return before, after
+
+
 def role_after(text: str, start: int, end: int) -> str | None:
-    """ "staff" for a name that the words right after it (or an order to act around it) put on our side."""
+    """ "staff" for a name that the words right after it (or an order to act around it) put on our side, or
+    that the rep writes as their own ("Sent by Jonas Bauer", "Dana Whitfield here – …" opening a line)."""
     if staff_after_re().match(text, end):
         return "staff"
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
-    if _TOLD_BEFORE.search(text[line_start:start]) and _TOLD_AFTER.match(text, end):
+    line_start = text.rfind("\n", 0, start) + 1
+    before, after = _writer_cues()
+    if before.search(text, max(line_start, start - 40), start) or (
+            start - line_start <= 16 and after.match(text, end)):
+        return "staff"
+    if _TOLD_BEFORE.search(text[max(line_start, start - 40):start]) and _TOLD_AFTER.match(text, end):
         return "staff"
     return None

@@ -123,7 +123,7 @@ def cue_words() -> frozenset[str]:
 def cue_re() -> re.Pattern[str]:
     """A chat cue, then optional punctuation, article and title; the name starts at ``m.end()``."""
     return re.compile(
-        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:\-–—,]?[ \t]*"
+        rf"(?i)(?<![\w])(?:{alternation(read_lines('person_cues.txt'))})(?![\w])[ \t]*[:=\-–—,]?[ \t]*"
         rf"(?:(?:us|me|nosotros|nos|uns|mir|nous|moi|noi|ons|mij|a gente)[ \t,]+)?"
         rf"(?:(?:the|la|el|o|a|il|lo|de|der|die|mit|com|con|het)[ \t]+)?"
         rf"(?:(?P<title>{_titles()})\.?[ \t]+)?"
@@ -193,7 +193,7 @@ _CLIENT = (r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer|buyer|seller|tenant|b
 _REFERRAL = (
     rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
     rf"|(?:a|my|our)[ \t]+(?:client|customer|buyer|seller|tenant|borrower|homebuyer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
-    r"|(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)"
+    r"|(?:one[ \t]+of[ \t]+)?(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)s?"
     r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
     r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
     r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
@@ -254,14 +254,20 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
     return found
 
 
+def _org_word(folded: str) -> bool:
+    """An organisation's noun, in the plural too ("Green Valley Farms"; not a surname: "Iglesias")."""
+    return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words() and not is_surname(folded))
+
+
 def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
-    if folded in not_names() or folded in org_words() or folded in place_words() or folded in titles():
+    if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
         return False
     if bare[0].isupper():
-        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)):
+        if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)) and not (
+                index > 0 and not bare.isupper() and is_surname(bare)):  # "Owen Price": a surname though a note word
             return False
         return folded not in stop_words() or is_first_name(bare) or is_surname(bare)
     if not lower:
@@ -309,8 +315,11 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
                 pending and words and (_surname_after_particle(bare, lower) or (
                     len(pending) >= 2 and lower and _after_particles(bare)))):
             break
-        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w")))):
-            break  # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik": the firm
+        if pending and (_org_run(text, m.start("w")) or (lower and _lower_org_run(text, m.start("w"))) or (
+                bare.casefold() in {w.casefold() for w in words})):
+            # "Krüger von der Krüger & Söhne GmbH", "jens petersen von petersen logistik", "Ruben Verbeek van
+            # Verbeek Bouw" (a particle, then the name again): the firm
+            break
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
         if len(pending) == 1 and len(words) >= 2 and is_city(bare):
@@ -332,7 +341,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
-        if rest and len(rest[0].split()) >= 2 and is_first_name(rest[0].split()[0]):
+        if rest and len(rest[0].split()) >= 2 and (is_first_name(rest[0].split()[0]) or not is_surname(
+                rest[0].split()[0])):  # "Amara and Tunde Okafor": a first name the gazetteer lacks, no surname
             return f"{written(words[0])} {rest[0].split(maxsplit=1)[1]}", start, rest[2]
     if not words:
         return None
@@ -389,7 +399,7 @@ _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
 def _place_or_firm_follows(text: str, pos: int) -> bool:
     m = _NEXT_WORD.match(text, pos)
     return m is not None and m["w"][0].isupper() and (
-        m["w"].casefold() in place_words() or m["w"].casefold() in org_words())
+        m["w"].casefold() in place_words() or _org_word(m["w"].casefold()))
 
 
 def _org_run(text: str, pos: int) -> bool:
@@ -420,9 +430,20 @@ def written(word: str) -> str:
     return word
 
 
+def _sentence_end(text: str, start: int) -> int:
+    """Where the last ". " before ``start`` is, past the dot of a title ("Referred by Dr. Helen Park")."""
+    dot = text.rfind(". ", 0, start)
+    while dot > 0 and (word := _LAST_WORD.search(text, max(0, dot - 8), dot)) and word.group().casefold() in titles():
+        dot = text.rfind(". ", 0, word.start())
+    return dot
+
+
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+
+
 def role_before(text: str, start: int) -> str | None:
     """The role a cue right before ``start`` gives the person named there ("our partner Jake" → partner)."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 60) + 1
+    line_start = max(text.rfind("\n", 0, start), _sentence_end(text, start), start - 60) + 1
     m = role_re().search(text, line_start, start)
     if not m:
         return None
