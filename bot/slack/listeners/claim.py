@@ -41,9 +41,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await _tell(client, logger, channel, user, messages.NOT_A_REP)
             return
         try:
-            if await deps.store.leads.get(lead_id) is None:
-                await _tell(client, logger, channel, user, messages.LEAD_GONE)
-                return
+            # no read first: the compare-and-set says whether the lead exists (LeadNotFound), in one transaction
             result = await deps.store.leads.claim(lead_id, user)
             if result.won and result.lead.slack_channel is None and channel:
                 # Clicked in the instant between the post and mark_posted: the store had no card to queue an
