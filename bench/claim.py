@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import gc
 import http.client
 import io
 import os
@@ -81,12 +82,24 @@ class LoopProbe:
     works: list[float] = field(default_factory=list)
     _task: asyncio.Task[None] | None = None
 
+    #: the garbage collector's pauses meanwhile (generation, seconds): one of the things a stall can be
+    collections: list[tuple[int, float]] = field(default_factory=list)
+    _gc_began: float = 0.0
+
     def start(self) -> None:
-        self.lags, self.works = [], []
+        self.lags, self.works, self.collections = [], [], []
+        gc.callbacks.append(self._gc)
         self._task = asyncio.ensure_future(self._run())
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self.collections.append((info["generation"], time.perf_counter() - self._gc_began))
 
     async def stop(self) -> tuple[list[float], list[float]]:
         assert self._task is not None
+        gc.callbacks.remove(self._gc)
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -109,6 +122,7 @@ class Phase:
     cpu: float
     lags: list[float]
     works: list[float]
+    collections: list[tuple[int, float]]
     #: leads clicked, leads with exactly one of their two reps as owner, and the losers told who has the lead
     leads: int = 0
     winners: int = 0
@@ -137,6 +151,7 @@ async def measure(args: argparse.Namespace) -> None:
         })
         service = Service(settings, console=io.StringIO())
         await service.start()
+        gc.freeze()  # as `leadbot serve` does once started (bot.service.serve)
         try:
             assert service.smtp is not None and service.slack is not None
             smtp_port, slack_port = service.smtp.port, service.slack.port
@@ -184,7 +199,8 @@ async def measure(args: argparse.Namespace) -> None:
                         stored = await service.store.leads.get(lead.id)
                         winners += stored is not None and stored.owner in (f"U0REP{n % 10}A", f"U0REP{n % 10}B")
                     told = len(slack.ephemerals) - told_before
-                    results.append(Phase(phase, times, cpu, lags, works, len(group), winners, told))
+                    results.append(Phase(phase, times, cpu, lags, works, probe.collections, len(group), winners,
+                                         told))
                 _report(results, load_before)  # before the clean-up, which has been seen to hang
         finally:
             with contextlib.suppress(TimeoutError):
@@ -213,7 +229,9 @@ def _report(results: list[Phase], load_before: tuple[float, float, float]) -> No
               f"service CPU {phase.cpu * 1000 / len(phase.times):5.2f} ms per click")
         work = [x * 1000 for x in phase.works] or [0.0]
         print(f"  {'':<20} loop CPU in one stall p99 {_percentile(work, 0.99):5.1f} ms, max {max(work):6.1f} ms, "
-              f"> 10 ms: {sum(1 for x in work if x > 10):4d}")
+              f"> 10 ms: {sum(1 for x in work if x > 10):4d}; garbage collections {len(phase.collections)}, "
+              f"longest {max((t for _, t in phase.collections), default=0.0) * 1000:.1f} ms, "
+              f"of the oldest generation {sum(1 for g, _ in phase.collections if g == 2)}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min), {load_after[1]:.2f} (5 min)")
     for phase in results:
         key = "claim_ack_p99_ms" if phase.name == "idle service" else "claim_ack_p99_under_mail_ms"

@@ -222,11 +222,12 @@ class Leads:
             query = query.where(Lead.owner == owner)
         return await self._many(query)
 
-    async def claim(self, lead_id: int, user: str) -> ClaimResult:
+    async def claim(self, lead_id: int, user: str, *, dm_owner: bool = False) -> ClaimResult:
         """Atomic compare-and-set: the lead goes to ``user`` only if nobody holds it.
 
         Exactly one of any number of racing claims wins; the winner's card update is queued in the same
-        transaction. A repeated claim by the owner is not a second win.
+        transaction, and with ``dm_owner`` the full card for the winner's DMs after it (masked channel cards).
+        A repeated claim by the owner is not a second win.
         """
         now = self._db.clock()
         leads = core_table(Lead)
@@ -246,10 +247,18 @@ class Leads:
             if won:
                 await session.execute(insert(core_table(Event)).values(
                     lead_id=lead_id, contact_id=row.contact_id, kind="claimed", actor=user, at=now, data={}))
-                if row.slack_channel:
-                    await session.execute(insert(core_table(OutboxItem)).values(
-                        kind="update_card", lead_id=lead_id, channel=row.slack_channel, payload={},
-                        status="pending", attempts=0, claims=0, created_at=now, next_attempt_at=now))
+                # the card's update, and with dm_owner the winner's full card after it: one statement, in this
+                # transaction (issue 11: not a second transaction from the listener)
+                queued: list[tuple[str, str | None, dict[str, Any]]] = (
+                    [("update_card", row.slack_channel, {})] if row.slack_channel else [])
+                if dm_owner:
+                    queued.append(("dm", None, {"user": user, "card": True}))
+                if queued:
+                    await session.execute(insert(core_table(OutboxItem)).values([
+                        {"kind": kind, "lead_id": lead_id, "channel": channel, "payload": payload, "status": "pending",
+                         "attempts": 0, "claims": 0, "created_at": now, "next_attempt_at": now}
+                        for kind, channel, payload in queued
+                    ]))
             return ClaimResult(won, to_record(LeadRecord, row))
 
     async def mark_posted(self, lead_id: int, channel: str, ts: str) -> None:

@@ -33,6 +33,24 @@ async def test_twenty_racing_claims_have_one_winner(store: Store) -> None:
     assert not (await store.leads.claim(lead.id, owner or "")).won
 
 
+async def test_racing_claims_queue_the_winners_card_and_dm_once_in_lane_order(store: Store) -> None:
+    lead = await store.leads.add(new_lead())
+    await store.leads.mark_posted(lead.id, "C_SALES", "1700000000.000150")
+    results = await asyncio.gather(*(store.leads.claim(lead.id, f"U{i:03d}", dm_owner=True) for i in range(8)))
+    owner = next(r.lead.owner for r in results if r.won)
+    queued = [(d.kind, d.lead_id, d.channel, d.payload) for d in await store.outbox.due() if d.lead_id == lead.id]
+    # the card's update first, then the winner's full card: queued by the winning claim alone
+    assert queued == [("update_card", lead.id, "C_SALES", {}), ("dm", lead.id, None, {"user": owner, "card": True})]
+
+
+async def test_a_claim_before_the_card_is_posted_queues_only_the_dm(store: Store) -> None:
+    lead = await store.leads.add(new_lead())
+    assert (await store.leads.claim(lead.id, "U_FAST", dm_owner=True)).won
+    queued = [(d.kind, d.payload) for d in await store.outbox.due() if d.lead_id == lead.id]
+    assert ("dm", {"user": "U_FAST", "card": True}) in queued
+    assert "update_card" not in [kind for kind, _ in queued]
+
+
 async def test_a_refused_check_writes_nothing_and_names_the_reason(store: Store) -> None:
     lead = await store.leads.add(new_lead())
     assert (await store.leads.claim(lead.id, "U_OWNER")).won
