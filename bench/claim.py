@@ -127,6 +127,8 @@ class Phase:
     #: seconds from the start of the service's request handler to its answer (the service's own share of a click;
     #: the rest is the wait for the loop to start the handler, the network and the clickers' process)
     in_handler: list[float]
+    #: seconds of each claim in the store (after the ack): the wait for SQLite's writer, then the transaction
+    in_claim: list[float]
     #: leads clicked, leads with exactly one of their two reps as owner, and the losers told who has the lead
     leads: int = 0
     winners: int = 0
@@ -154,7 +156,11 @@ async def measure(args: argparse.Namespace) -> None:
             "scoring.grade_b": 0,
         })
         service = Service(settings, console=io.StringIO())
-        handled = _time_the_handler()
+        from bot.slack.runner import SlackRunner
+        from store.leads import Leads
+
+        handled = _timed(SlackRunner, "_handle")  # the service's own share of a click's answer
+        claimed = _timed(Leads, "claim")  # the compare-and-set: waiting for the write lock, and the transaction
         await service.start()
         gc.freeze()  # as `leadbot serve` does once started (bot.service.serve)
         try:
@@ -187,11 +193,12 @@ async def measure(args: argparse.Namespace) -> None:
                         await asyncio.sleep(1.0)  # the stream is flowing before the first click
                     probe.start()
                     handled.clear()
+                    claimed.clear()
                     cpu_before = time.process_time()
                     times = await clickers.call(click_all, slack_port, requests, args.clickers)
                     cpu = time.process_time() - cpu_before
                     lags, works = await probe.stop()
-                    in_handler = list(handled)
+                    in_handler, in_claim = list(handled), list(claimed)
                     if mail is not None:
                         sent = await mail
                         done = sum(1 for t in sent.replied if t is not None)
@@ -206,31 +213,28 @@ async def measure(args: argparse.Namespace) -> None:
                         stored = await service.store.leads.get(lead.id)
                         winners += stored is not None and stored.owner in (f"U0REP{n % 10}A", f"U0REP{n % 10}B")
                     told = len(slack.ephemerals) - told_before
-                    results.append(Phase(phase, times, cpu, lags, works, probe.collections, in_handler, len(group),
-                                         winners, told))
+                    results.append(Phase(phase, times, cpu, lags, works, probe.collections, in_handler, in_claim,
+                                         len(group), winners, told))
                 _report(results, load_before)  # before the clean-up, which has been seen to hang
         finally:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(service.stop(), 30)
             with contextlib.suppress(TimeoutError):  # keep-alive connections of the clickers' process
                 await asyncio.wait_for(slack.close(), 10)
-def _time_the_handler() -> list[float]:
-    """Each Slack request's seconds in the service's handler (`SlackRunner._handle`, wrapped before the start:
-    measured, not changed)."""
-    from bot.slack.runner import SlackRunner
-
+def _timed(owner: type, name: str) -> list[float]:
+    """Each call's seconds in ``owner.name`` (an async method, wrapped before the start: measured, not changed)."""
     seconds: list[float] = []
-    handle = SlackRunner._handle
+    method = getattr(owner, name)
 
-    @functools.wraps(handle)
-    async def timed(self: SlackRunner, request: Any) -> Any:
+    @functools.wraps(method)
+    async def timed(*args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         try:
-            return await handle(self, request)
+            return await method(*args, **kwargs)
         finally:
             seconds.append(time.perf_counter() - began)
 
-    setattr(SlackRunner, "_handle", timed)  # noqa: B010 - a bench's probe on a private method
+    setattr(owner, name, timed)
     return seconds
 
 
@@ -247,8 +251,10 @@ def _report(results: list[Phase], load_before: tuple[float, float, float]) -> No
               f"{_percentile(ms, 0.99):7.1f}ms {max(ms):7.1f}ms   p99 <= 50 ms  ({len(ms)} clicks)")
     for phase in results:
         ms = [t * 1000 for t in phase.in_handler] or [0.0]
+        store = [t * 1000 for t in phase.in_claim] or [0.0]
         print(f"  {phase.name:<20} in the service's handler: p50 {_percentile(ms, 0.5):5.1f} ms, "
-              f"p99 {_percentile(ms, 0.99):5.1f} ms, max {max(ms):5.1f} ms")
+              f"p99 {_percentile(ms, 0.99):5.1f} ms, max {max(ms):5.1f} ms; the claim in the store (after the ack) "
+              f"p50 {_percentile(store, 0.5):5.1f} ms, p99 {_percentile(store, 0.99):5.1f} ms")
     for phase in results:
         print(f"  {phase.name:<20} {phase.leads} leads clicked by two reps each: {phase.winners} claimed by one of "
               f"them, {phase.told} losing clicks told who has the lead (expected {phase.leads} and {phase.leads})")
