@@ -198,7 +198,6 @@ async def measure(args: argparse.Namespace) -> None:
                     times = await clickers.call(click_all, slack_port, requests, args.clickers)
                     cpu = time.process_time() - cpu_before
                     lags, works = await probe.stop()
-                    in_handler, in_claim = list(handled), list(claimed)
                     if mail is not None:
                         sent = await mail
                         done = sum(1 for t in sent.replied if t is not None)
@@ -213,6 +212,7 @@ async def measure(args: argparse.Namespace) -> None:
                         stored = await service.store.leads.get(lead.id)
                         winners += stored is not None and stored.owner in (f"U0REP{n % 10}A", f"U0REP{n % 10}B")
                     told = len(slack.ephemerals) - told_before
+                    in_handler, in_claim = list(handled), list(claimed)  # the claims end after the acks
                     results.append(Phase(phase, times, cpu, lags, works, probe.collections, in_handler, in_claim,
                                          len(group), winners, told))
                 _report(results, load_before)  # before the clean-up, which has been seen to hang
