@@ -16,7 +16,7 @@ from sqlalchemy import String, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.contacts import BY_NAME_POSTAL, ContactIndex, fill, find_or_create, new_contact
-from store.db import Db, core_table, to_record
+from store.db import Db, GroupCommit, core_table, to_record
 from store.events import add_event
 from store.new_people import file_new_people_at_once, insert_contacts, insert_new_people, intake_data, lead_values
 from store.outbox import add_item, pending_count
@@ -179,9 +179,50 @@ def _work_event(session: AsyncSession, row: Lead, kind: str, actor: str, now: da
         add_item(session, "update_card", row.id, row.slack_channel, {}, now)
 
 
+async def _claim_one(
+    session: AsyncSession, lead_id: int, user: str, dm_owner: bool, now: datetime
+) -> ClaimResult | None:
+    """One claim's compare-and-set in ``session``'s transaction; None: no such lead."""
+    leads = core_table(Lead)
+    # Core statements (no ORM unit of work): a click waits for this, and twenty may click at once.
+    row = (await session.execute(
+        update(leads)
+        .where(leads.c.id == lead_id, leads.c.owner.is_(None), leads.c.status.in_(CLAIMABLE))
+        .values(owner=user, status=LeadStatus.CLAIMED, claimed_at=now)
+        .returning(*leads.c)
+    )).first()
+    won = row is not None
+    if row is None:
+        row = (await session.execute(select(leads).where(leads.c.id == lead_id))).first()
+        if row is None:
+            return None
+    if won:
+        await session.execute(insert(core_table(Event)).values(
+            lead_id=lead_id, contact_id=row.contact_id, kind="claimed", actor=user, at=now, data={}))
+        # the card's update, and with dm_owner the winner's full card after it: one statement, in this
+        # transaction (issue 11: not a second transaction from the listener)
+        queued: list[tuple[str, str | None, dict[str, Any]]] = (
+            [("update_card", row.slack_channel, {})] if row.slack_channel else [])
+        if dm_owner:
+            queued.append(("dm", None, {"user": user, "card": True}))
+        if queued:
+            await session.execute(insert(core_table(OutboxItem)).values([
+                {"kind": kind, "lead_id": lead_id, "channel": channel, "payload": payload, "status": "pending",
+                 "attempts": 0, "claims": 0, "created_at": now, "next_attempt_at": now}
+                for kind, channel, payload in queued
+            ]))
+    return ClaimResult(won, to_record(LeadRecord, row))
+
+
+#: claims written in one transaction at most (bounds how long a group holds SQLite's writer)
+CLAIM_GROUP_LIMIT = 20
+
+
 class Leads:
     def __init__(self, db: Db) -> None:
         self._db = db
+        #: claims clicked together share a transaction (issue 11: twenty clicks queued twenty transactions)
+        self._claims = GroupCommit(self._claim_group, limit=CLAIM_GROUP_LIMIT, alone_on_failure=True)
 
     async def _many(self, query: Any) -> list[LeadRecord]:
         async with self._db.read() as session:
@@ -222,35 +263,23 @@ class Leads:
             query = query.where(Lead.owner == owner)
         return await self._many(query)
 
-    async def claim(self, lead_id: int, user: str) -> ClaimResult:
+    async def claim(self, lead_id: int, user: str, *, dm_owner: bool = False) -> ClaimResult:
         """Atomic compare-and-set: the lead goes to ``user`` only if nobody holds it.
 
         Exactly one of any number of racing claims wins; the winner's card update is queued in the same
-        transaction. A repeated claim by the owner is not a second win.
+        transaction, and with ``dm_owner`` the full card for the winner's DMs after it (masked channel cards).
+        A repeated claim by the owner is not a second win. Claims made at the same moment are written in one
+        transaction (group commit), one compare-and-set after the other: the first of them wins.
         """
+        result = await self._claims.submit((lead_id, user, dm_owner))
+        if result is None:
+            raise LeadNotFound(lead_id)
+        return result
+
+    async def _claim_group(self, claims: list[tuple[int, str, bool]]) -> list[ClaimResult | None]:
         now = self._db.clock()
-        leads = core_table(Lead)
-        # Core statements (no ORM unit of work): a click waits for this, and twenty may click at once.
         async with self._db.write() as session:
-            row = (await session.execute(
-                update(leads)
-                .where(leads.c.id == lead_id, leads.c.owner.is_(None), leads.c.status.in_(CLAIMABLE))
-                .values(owner=user, status=LeadStatus.CLAIMED, claimed_at=now)
-                .returning(*leads.c)
-            )).first()
-            won = row is not None
-            if row is None:
-                row = (await session.execute(select(leads).where(leads.c.id == lead_id))).first()
-                if row is None:
-                    raise LeadNotFound(lead_id)
-            if won:
-                await session.execute(insert(core_table(Event)).values(
-                    lead_id=lead_id, contact_id=row.contact_id, kind="claimed", actor=user, at=now, data={}))
-                if row.slack_channel:
-                    await session.execute(insert(core_table(OutboxItem)).values(
-                        kind="update_card", lead_id=lead_id, channel=row.slack_channel, payload={},
-                        status="pending", attempts=0, claims=0, created_at=now, next_attempt_at=now))
-            return ClaimResult(won, to_record(LeadRecord, row))
+            return [await _claim_one(session, lead_id, user, dm_owner, now) for lead_id, user, dm_owner in claims]
 
     async def mark_posted(self, lead_id: int, channel: str, ts: str) -> None:
         now = self._db.clock()

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from sqlalchemy import update
 
 from store.records import LeadRecord
 from store.store import Store
+from store.tables import Lead
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import block_actions_payload, form_body, signed_block_actions, signed_headers
 from tests.slack.leads import WORK_ACTIONS
@@ -55,6 +57,24 @@ async def test_signed_claim_updates_the_card(side: SlackSide) -> None:
     actions = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert actions == WORK_ACTIONS  # no Claim
     assert fake.ephemerals == []
+
+
+async def test_the_click_is_answered_while_its_claim_waits_for_the_database(side: SlackSide) -> None:
+    """Slack's answer does not wait for the claim (issue 11): another connection holds the lead's row in a
+    write transaction (SQLite: the database's write lock; PostgreSQL: the row lock), and the 200 still comes."""
+    lead = await side.store.leads.get((await side.posted_lead()).id)
+    assert lead is not None
+    async with side.store.engine.connect() as other:
+        held = await other.begin()
+        await other.execute(update(Lead).where(Lead.id == lead.id).values(status=Lead.status))
+        assert await click(side, lead, "U0REP0001") == 200
+        unclaimed = await side.store.leads.get(lead.id)
+        assert unclaimed is not None and unclaimed.owner is None  # the claim is still waiting
+        await held.rollback()
+    fake = side.fake
+    await fake.wait_for(lambda: bool(fake.calls("chat.update")), what="the card update once the row is free")
+    claimed = await side.store.leads.get(lead.id)
+    assert claimed is not None and claimed.owner == "U0REP0001"
 
 
 FORGERIES = ["wrong secret", "tampered body", "replayed 10 minutes later", "unsigned"]

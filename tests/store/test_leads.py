@@ -10,7 +10,7 @@ import pytest
 
 from bot.assess.work import work_check
 from store.leads import file_leads
-from store.records import LeadRecord, WorkRefused
+from store.records import ClaimResult, LeadNotFound, LeadRecord, WorkRefused
 from store.store import Store
 from tests.store.helpers import new_lead, raw_message
 
@@ -31,6 +31,42 @@ async def test_twenty_racing_claims_have_one_winner(store: Store) -> None:
     assert len(updates) == 1 and updates[0].channel == "C_SALES"
     # the owner clicking again is not a second win
     assert not (await store.leads.claim(lead.id, owner or "")).won
+
+
+async def test_racing_claims_queue_the_winners_card_and_dm_once_in_lane_order(store: Store) -> None:
+    lead = await store.leads.add(new_lead())
+    await store.leads.mark_posted(lead.id, "C_SALES", "1700000000.000150")
+    results = await asyncio.gather(*(store.leads.claim(lead.id, f"U{i:03d}", dm_owner=True) for i in range(8)))
+    owner = next(r.lead.owner for r in results if r.won)
+    queued = [(d.kind, d.lead_id, d.channel, d.payload) for d in await store.outbox.due() if d.lead_id == lead.id]
+    # the card's update first, then the winner's full card: queued by the winning claim alone
+    assert queued == [("update_card", lead.id, "C_SALES", {}), ("dm", lead.id, None, {"user": owner, "card": True})]
+
+
+async def test_claims_clicked_together_on_several_leads_one_winner_each_and_a_missing_lead_fails_alone(
+    store: Store,
+) -> None:
+    leads = [await store.leads.add(new_lead(f"p{n}@park.test")) for n in range(4)]
+    clicks = [(lead.id, f"U{n}{rep}") for n, lead in enumerate(leads) for rep in "ABC"] + [(10**9, "U_LOST")]
+    results = await asyncio.gather(*(store.leads.claim(lead_id, user) for lead_id, user in clicks),
+                                   return_exceptions=True)
+    assert isinstance(results[-1], LeadNotFound)
+    for n, lead in enumerate(leads):
+        mine = [r for r in results[3 * n:3 * n + 3] if isinstance(r, ClaimResult)]
+        assert len(mine) == 3 and sum(r.won for r in mine) == 1
+        owner = next(r.lead.owner for r in mine if r.won)
+        assert owner in {f"U{n}A", f"U{n}B", f"U{n}C"} and all(r.lead.owner == owner for r in mine)
+        stored = await store.leads.get(lead.id)
+        assert stored is not None and stored.owner == owner
+        assert [e.actor for e in await store.events.for_lead(lead.id) if e.kind == "claimed"] == [owner]
+
+
+async def test_a_claim_before_the_card_is_posted_queues_only_the_dm(store: Store) -> None:
+    lead = await store.leads.add(new_lead())
+    assert (await store.leads.claim(lead.id, "U_FAST", dm_owner=True)).won
+    queued = [(d.kind, d.payload) for d in await store.outbox.due() if d.lead_id == lead.id]
+    assert ("dm", {"user": "U_FAST", "card": True}) in queued
+    assert "update_card" not in [kind for kind, _ in queued]
 
 
 async def test_a_refused_check_writes_nothing_and_names_the_reason(store: Store) -> None:

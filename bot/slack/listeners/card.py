@@ -34,7 +34,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.commands import refusal
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners.common import action_value, channel_id, parse_lead_id, tell, user_id
+from bot.slack.listeners.common import ack_at_once, action_value, channel_id, parse_lead_id, tell, user_id
 from bot.slack.roles import may_work
 from bot.slack.views import (
     ACTIVITY_VIEW,
@@ -281,16 +281,19 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         await tell(client, logger, where or lead.slack_channel, user, scheduled.confirmation())
 
-    app.action(VIEW_ORIGINAL_ACTION)(view_original)
-    app.action(SHOW_DETAILS_ACTION)(show_details)
-    app.action(HOW_READ_ACTION)(how_read)
-    app.action(LOG_ACTIVITY_ACTION)(log_activity)
-    app.action(SET_OUTCOME_ACTION)(set_outcome)
-    app.action(RELEASE_ACTION)(release)
-    app.action(REASSIGN_ACTION)(reassign)
+    # the buttons answer Slack with a plain ack before their listeners start (the claim's rule, issue 11); the
+    # modals' submissions may answer with errors, so they ack in their listeners
+    quick = [ack_at_once]
+    app.action(VIEW_ORIGINAL_ACTION, middleware=quick)(view_original)
+    app.action(SHOW_DETAILS_ACTION, middleware=quick)(show_details)
+    app.action(HOW_READ_ACTION, middleware=quick)(how_read)
+    app.action(LOG_ACTIVITY_ACTION, middleware=quick)(log_activity)
+    app.action(SET_OUTCOME_ACTION, middleware=quick)(set_outcome)
+    app.action(RELEASE_ACTION, middleware=quick)(release)
+    app.action(REASSIGN_ACTION, middleware=quick)(reassign)
     app.view(ACTIVITY_VIEW)(activity_submitted)
     app.view(OUTCOME_VIEW)(outcome_submitted)
     app.view(REASSIGN_VIEW)(reassign_submitted)
-    app.action(REOPEN_ACTION)(reopen)
-    app.action(REMIND_ACTION)(remind)
+    app.action(REOPEN_ACTION, middleware=quick)(reopen)
+    app.action(REMIND_ACTION, middleware=quick)(remind)
     app.view(REMIND_VIEW)(remind_submitted)

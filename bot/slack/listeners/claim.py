@@ -1,10 +1,11 @@
 """The card's Claim button: the first rep to click gets the lead.
 
-The store's compare-and-set decides the winner and, in the same transaction, queues the card update;
-this listener queues the full card for the winner's DMs while channel cards are masked, and wakes the
-outbox, so every winning claim updates the card exactly once, however
-many reps click at the same moment. Everyone else gets an ephemeral note saying who has the lead. The same
-button under an SLA escalation post (issue 14) claims the same way.
+The click is acknowledged before the listener runs (`ack_at_once`): Slack's answer never waits for the claim.
+The store's compare-and-set then decides the winner and, in the same transaction, queues the card update and
+(while channel cards are masked) the full card for the winner's DMs; the listener wakes the outbox, so every
+winning claim updates the card exactly once, however many reps click at the same moment. Everyone else gets
+an ephemeral note saying who has the lead. The same button under an SLA escalation post (issue 14) claims the
+same way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import messages
 from bot.slack.blocks import CLAIM_ACTION, escape, mention
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners.common import action_value, channel_id, parse_lead_id
+from bot.slack.listeners.common import ack_at_once, action_value, channel_id, parse_lead_id
 from bot.slack.listeners.common import tell as _tell
 from store.records import LeadNotFound, LeadRecord
 
@@ -41,10 +42,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await _tell(client, logger, channel, user, messages.NOT_A_REP)
             return
         try:
-            if await deps.store.leads.get(lead_id) is None:
-                await _tell(client, logger, channel, user, messages.LEAD_GONE)
-                return
-            result = await deps.store.leads.claim(lead_id, user)
+            # no read first: the compare-and-set says whether the lead exists (LeadNotFound), in one transaction
+            # masked channel cards: the winner gets the full card privately, queued in the claim's transaction
+            result = await deps.store.leads.claim(lead_id, user, dm_owner=deps.roles.privacy.mask_unclaimed)
             if result.won and result.lead.slack_channel is None and channel:
                 # Clicked in the instant between the post and mark_posted: the store had no card to queue an
                 # update for. Queue it here; the outbox waits for the ts before updating.
@@ -59,12 +59,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
         if result.won:
             logger.info("lead %d claimed by %s", lead_id, user)
-            await settle_elsewhere(body, result.lead, client, logger)
-            if deps.roles.privacy.mask_unclaimed:
-                # the card in the channel stays masked: the claimer gets the full card privately
-                await deps.store.outbox.enqueue(
-                    "dm", lead_id=lead_id, channel=None, payload={"user": user, "card": True})
             deps.wake_outbox()
+            await settle_elsewhere(body, result.lead, client, logger)
             return
         owner = result.lead.owner
         if owner == user:
@@ -75,7 +71,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             text = messages.NOT_CLAIMABLE.format(status=escape(result.lead.status))
         await _tell(client, logger, channel, user, text)
 
-    app.action(CLAIM_ACTION)(claim)
+    # acked before the listener starts: the answer does not wait for Bolt's poll or for other clicks' work
+    app.action(CLAIM_ACTION, middleware=[ack_at_once])(claim)
 
 
 async def settle_elsewhere(

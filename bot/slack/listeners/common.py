@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -47,3 +49,15 @@ async def tell(client: AsyncWebClient, logger: logging.Logger, channel: str | No
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
     except SlackApiError as exc:
         logger.warning("could not tell %s in %s (%s): %s", user, channel, exc.response.get("error"), text)
+
+
+async def ack_at_once(ack: AsyncAck, next_: Callable[[], Awaitable[None]]) -> None:
+    """Listener middleware for a button whose answer is a plain acknowledgement: the ack is set before the
+    listener is started, so the HTTP answer leaves with the dispatch (issue 11).
+
+    Without it Bolt starts the listener in a task and looks for its ack every 10 ms, so a click waited those
+    10 ms plus whatever the event loop was doing by then (with 20 reps clicking, the other clicks' store work).
+    The listener still calls ``ack()`` as usual (again: harmless), so it behaves the same without this.
+    """
+    await ack()
+    await next_()
