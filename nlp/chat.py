@@ -16,6 +16,14 @@ from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
 from nlp.lexicon import greeting_re, is_first_name, is_surname, signoff_re
+from nlp.note_blocks import (
+    PHONE_SHAPE,
+    framed,
+    has_contact,
+    unquote_forwarded,
+    without_reps_signoff,
+    without_thread_chatter,
+)
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
 from parsers.tables import table_records
@@ -67,9 +75,6 @@ def _labelled(line: str) -> bool:
     return m is not None and lookup_label(m["key"]) is not None
 
 
-_PHONE_SHAPE = re.compile(r"(?:\+|\()?\d[\d \t().\-/]{6,}\d")
-
-
 def normalise_chat(text: str) -> str:
     """Plain text from Slack-formatted chat text: links to their text, mentions and emoji dropped, bold,
     italics, bullets and code fences removed, ``&amp; &lt; &gt;`` decoded."""
@@ -86,7 +91,8 @@ def normalise_chat(text: str) -> str:
     text = html.unescape(text)
     # tabs kept between cells: a sheet pasted into the note is a table (``parsers.tables``)
     lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return without_thread_chatter(unquote_forwarded(text))  # a copied conversation, a forwarded post
 
 
 _TOP_BULLET = re.compile(r"^(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
@@ -129,13 +135,14 @@ def _blocks(text: str) -> list[str]:
     Lines before the first block that carry no contact of their own ("two leads from the open house:")
     are the rep's heading, not a lead, and are dropped.
     """
+    text = without_reps_signoff(text)  # "Logged by: …", "— Priya, front desk, …": our side, no lead
     rows = table_records(text)
     if len(rows) >= 2:
         return rows  # a pasted sheet or a Markdown table: one lead a row, the rep's lines around it are not
     pasted_mail = bool(_PASTED_HEADERS.search(text))
     for blocks, own in ((_numbered(text), False), ([] if pasted_mail else _paragraphs(text), True)):
         with_contact = [b for b in blocks if has_contact(b)]
-        if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
+        if len(with_contact) >= 2 and len(with_contact) >= len(framed(blocks)) - 1:
             if own:  # paragraphs, unlike numbered items, may be one lead's: each must name someone of its own
                 with_contact = _of_own_people(with_contact)
             if len(with_contact) >= 2:
@@ -191,15 +198,8 @@ def _inline_leads(text: str) -> list[str]:
 def _bare_contact(line: str) -> bool:
     """A line that is only an address or a number ("> ann@example.com", "555-123-9876"): part of the lead
     above it, never a lead of its own."""
-    rest = _PHONE_SHAPE.sub(" ", EMAIL.sub(" ", line))
+    rest = PHONE_SHAPE.sub(" ", EMAIL.sub(" ", line))
     return has_contact(line) and not any(ch.isalpha() for ch in rest)
-
-
-def has_contact(text: str) -> bool:
-    """Whether ``text`` holds an email address or a phone-shaped run of at least 7 digits."""
-    if EMAIL.search(text):
-        return True
-    return any(sum(c.isdigit() for c in m.group()) >= 7 for m in _PHONE_SHAPE.finditer(text))
 
 
 def _numbered(text: str) -> list[str]:
