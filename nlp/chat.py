@@ -21,9 +21,11 @@ from nlp.note_blocks import (
     framed,
     has_contact,
     unquote_forwarded,
+    unquote_rows,
     without_reps_signoff,
     without_thread_chatter,
 )
+from parsers.labels import is_field_line
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
 from parsers.tables import table_records
@@ -92,7 +94,8 @@ def normalise_chat(text: str) -> str:
     # tabs kept between cells: a sheet pasted into the note is a table (``parsers.tables``)
     lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return without_thread_chatter(unquote_forwarded(text))  # a copied conversation, a forwarded post
+    # a copied conversation, a forwarded post, a digest in quoted rows (nlp.note_blocks)
+    return without_thread_chatter(unquote_forwarded(unquote_rows(text)))
 
 
 _TOP_BULLET = re.compile(r"^(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
@@ -321,6 +324,10 @@ def _without_greeting_and_signoff(lines: list[str]) -> str:
     return " ".join(lines)
 
 
+#: the first lines of a pasted text looked at for a form's "Label: value" lines
+_FORM_LINES = 8
+
+
 def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:
     """The prospect's words a rep pasted below "Pasted from email:" (up to their sign-off), or None."""
     m = _PASTED_INTRO.search(text)
@@ -328,6 +335,8 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
     lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    if sum(1 for line in lines[:_FORM_LINES] if is_field_line(line)) >= 2:
+        return None  # a pasted form ("Full name: … / Phone: …"): its words are under its own message label
     if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:
         lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
     words = " ".join(" ".join(lines).split())

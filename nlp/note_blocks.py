@@ -5,6 +5,8 @@ Three shapes, each read from evidence in the note's own layout, never from who t
 - **a copied Slack conversation**: "Marco Bellini  9:02 AM" lines (the speaker and the time Slack shows above each
   post) are the reps' names, and a later post with no contact of its own ("on it :+1:", "I'll take it") is a
   colleague's answer, not the prospect's words (``without_thread_chatter``);
+- **a digest posted as quoted rows** (">Nadia Petrova · nadia@… · 312-…" a line): a list of leads, not a quote
+  (``unquote_rows``);
 - **a forwarded Slack message**: "Forwarded message from @dana in #leads:" above "> …" lines: the quoted post is
   a colleague's note about the lead, read as note text, not as the prospect's quoted words
   (``unquote_forwarded``);
@@ -96,6 +98,25 @@ def unquote_forwarded(text: str) -> str:
     return text[: m.start()] + "\n".join(lines)
 
 
+#: a row of a list: parts apart by middle dots, bars or dashes ("Nadia Petrova · nadia@… · 312-… · Roof repair")
+_ROW_PARTS = re.compile(r"[ \t](?:·|\||—|–)[ \t]")
+
+
+def unquote_rows(text: str) -> str:
+    """A note whose quoted lines are two or more rows of a list, each with a contact of its own and its parts
+    apart by dots, bars or dashes (a digest a bot posted as a Slack attachment), without the quote marks: the
+    rows are leads, not one prospect's quoted words."""
+    if ">" not in text:
+        return text
+    lines = text.split("\n")
+    quoted = [i for i, line in enumerate(lines) if _QUOTE_LINE.match(line) and line.strip(" \t>")]
+    if len(quoted) < 2 or not all(len(_ROW_PARTS.findall(lines[i])) >= 2 and has_contact(lines[i]) for i in quoted):
+        return text
+    for i in quoted:
+        lines[i] = _QUOTE_LINE.sub("", lines[i], count=1)
+    return "\n".join(lines)
+
+
 @cache
 def _logged_by() -> re.Pattern[str]:
     phrases = sorted(read_lines("logged_by.txt"), key=len, reverse=True)
@@ -151,22 +172,25 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     lines = [line for line in tail.split("\n") if line.strip()]
     if not lines or len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS:
         return False
-    if EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above):
-        return False
     first = lines[0]
     if _logged_by().match(first):
-        return not _named_above(first, above)
-    if len(lines) == 1 and (dash := _DASH_SIGN.match(first)):
+        signer = first
+    elif len(lines) == 1 and (dash := _DASH_SIGN.match(first)):
         dashes = re.compile(rf"(?m)^[ \t]*{re.escape(dash.group().strip()[:-1].strip())}")
-        return not dashes.search(above) and not _named_above(first, above)  # not the last item of a dashed list
-    if not paragraph:
+        if dashes.search(above):
+            return False  # the last item of a dashed list
+        signer = first
+    elif not paragraph:
         return False
-    if len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)):
-        return _names_a_lead(above) and not _named_above(lines[1], above)
-    if len(lines) == 1 and len(_PARTS.findall(first)) >= 2 and _NAME_FIRST.match(first) \
+    elif len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above):
+        signer = lines[1]
+    elif len(lines) == 1 and len(_PARTS.findall(first)) >= 2 and _NAME_FIRST.match(first) \
             and not _PARTS.search(above):
-        return not _named_above(first, above)
-    return False
+        signer = first
+    else:
+        return False
+    return not (EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above)
+                or _named_above(signer, above))
 
 
 def _same_number(tail: str, above: str) -> bool:

@@ -97,3 +97,22 @@ def test_a_forwarded_post_is_note_text_not_a_quote() -> None:
     assert normalise_chat(slack) == "Met Desmond Achebe at the boat show, 757-555-0133\nanyone free?"
     quoted = "> Hi, call me at 757-555-0133"
     assert unquote_forwarded(quoted) == quoted  # a quote with no forward above it is the prospect's
+
+
+def test_a_digest_in_quoted_rows_is_a_list_of_leads(extractor: Extractor) -> None:
+    digest = ("*New leads (2)*\n>*Nadia Petrova* · nadia.petrova@mail.example · 312-555-0114 · _Roof repair_\n"
+              ">*Owen Clarke* · owen.clarke@mail.example · 312-555-0168 · _Siding_")
+    assert leads(extractor, digest) == [("Nadia Petrova", "312-555-0114"), ("Owen Clarke", "312-555-0168")]
+    assert all(lead.value("message") is None for lead in extractor.extract(RawMessage(digest.encode(), "slack")).leads)
+
+
+def test_a_quoted_message_is_no_list_of_rows() -> None:
+    text = "> Hi, I'm Ann Lee, call me at 312-555-0114\n> or email ann.lee@mail.example, thanks"
+    assert normalise_chat(text) == text
+
+
+def test_a_pasted_form_is_no_pasted_message(extractor: Extractor) -> None:
+    note = ("pasted from the website form below\nFull name: Quentin Ames\nPhone: 617-555-0172\n"
+            "Service: gutter cleaning\n\nrep note: he prefers texts\n")
+    lead = extractor.extract(RawMessage(note.encode(), "slack")).leads[0]
+    assert (lead.value("full_name"), lead.value("message")) == ("Quentin Ames", None)
