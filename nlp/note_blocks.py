@@ -131,6 +131,9 @@ _DELIMITER = re.compile(r"^[ \t]*(?:--|—|–|__)[ \t]*$")
 #: "Derek Svoboda | Service Advisor | Lakeshore … | 216-…": a name first, then parts apart by bars or middle dots
 _PARTS = re.compile(r"[ \t][|·•][ \t]")
 _NAME_FIRST = re.compile(r"^[ \t]*[^\W\d_a-zß-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-ÿ][\w'’.-]+){1,2}[ \t]*(?:[,|·•]|$)")
+#: a line that opens on two or three capitalised words and then a separator or a number: someone's name first
+_NAME_OPENS = re.compile(
+    r"^\W{0,3}[^\W\d_a-zß-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-ÿ][\w'’.-]+){1,2}[ \t]*(?:[,|·•/(–—-]|[ \t]\+?\d|$)")
 #: the last paragraph of a note: after a blank line or a separator line ("---", "***")
 _LAST_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:[-=_~*#][ \t]*){3,}\n")
 _MAX_SIGNOFF_LINES = 3
@@ -167,12 +170,15 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     phrase (``patterns/logged_by.txt``), a dash before a name ("— Priya, front desk, …"), or, for a paragraph of
     its own, a sign-off phrase or delimiter line above a name ("Thanks! / Brianna Coles / …") or one line of a
     name and parts apart by bars or dots ("Derek Svoboda | Service Advisor | …") in a note that has no such
-    line above. A name the note already gave above is the prospect signing again, not the rep.
+    line above; or a name first with a number right below the prospect's quoted words ("> … call me at 303-…"
+    then "Mike Donnelly, Summit Roofing, 303-…"), with or without an email. A name the note already gave above
+    is the prospect signing again, not the rep.
     """
     lines = [line for line in tail.split("\n") if line.strip()]
     if not lines or len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS:
         return False
     first = lines[0]
+    quoted_above = False
     if _logged_by().match(first):
         signer = first
     elif len(lines) == 1 and (dash := _DASH_SIGN.match(first)):
@@ -180,6 +186,9 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         if dashes.search(above):
             return False  # the last item of a dashed list
         signer = first
+    elif _NAME_OPENS.match(first) and PHONE_SHAPE.search(tail) and _below_a_quote(above):
+        # "> …the prospect's words…" then "Mike Donnelly - Summit Roofing - 303-…": the rep's line
+        signer, quoted_above = first, True
     elif not paragraph:
         return False
     elif len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above):
@@ -189,8 +198,21 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         signer = first
     else:
         return False
-    return not (EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above)
+    return not ((EMAIL.search(tail) and not quoted_above) or not has_contact(above) or _same_number(tail, above)
                 or _named_above(signer, above))
+
+
+def _below_a_quote(above: str) -> bool:
+    """Whether ``above`` ends on quoted lines that hold a contact: the prospect's words the rep quoted, so a
+    name signed below them, outside the quote, is the rep's."""
+    quoted = []
+    for line in reversed(above.rstrip().split("\n")):
+        if not line.strip():
+            continue
+        if not _QUOTE_LINE.match(line):
+            break
+        quoted.append(line)
+    return has_contact("\n".join(quoted))
 
 
 def _same_number(tail: str, above: str) -> bool:

@@ -116,3 +116,9 @@ def test_a_pasted_form_is_no_pasted_message(extractor: Extractor) -> None:
             "Service: gutter cleaning\n\nrep note: he prefers texts\n")
     lead = extractor.extract(RawMessage(note.encode(), "slack")).leads[0]
     assert (lead.value("full_name"), lead.value("message")) == ("Quentin Ames", None)
+
+
+def test_a_name_and_number_right_below_the_prospects_quote_is_the_rep(extractor: Extractor) -> None:
+    text = ("from the site chat:\n> Hi, need a quote on gutter guards for a ranch. 303-555-0144. Dana Whitlock\n\n"
+            "Mike Donnelly - Estimator - Summit Roofing - 303-555-0100\n")
+    assert leads(extractor, text) == [("Dana Whitlock", "303-555-0144")]
