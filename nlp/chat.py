@@ -20,6 +20,7 @@ from nlp.note_blocks import (
     PHONE_SHAPE,
     framed,
     has_contact,
+    relabelled,
     unquote_forwarded,
     unquote_rows,
     without_reps_signoff,
@@ -37,6 +38,8 @@ _MENTION = re.compile(r"<[@!#][^<>]*>")
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,40}:(?![\w:])")
 #: ``*bold*``, ``_italic_``, ``~strike~`` around words (not ``snake_case`` or ``2*3*4``)
 _STYLE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(?P<inner>[^\n*_~]{1,200}?)(?<=\S)\1(?![\w*_~])")
+#: ``~struck out~`` text: what the rep took back (a struck contact is dropped, struck words keep their text)
+_STRUCK = re.compile(r"(?<![\w*_~])~(?=\S)[^\n~]{1,200}?(?<=\S)~(?![\w*_~])")
 #: a bold or italic label run into its value: "*Name:*Greta Lindholm", "_Tel:_555-0123"
 _GLUED_LABEL = re.compile(r"(?<![\w*_~])([*_])(?P<label>[^\W\d_][^\n*_~]{0,40}?:)\1(?=[^\s*_~])")
 _BULLET = re.compile(r"(?m)^[ \t]*(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))[ \t]*")
@@ -86,6 +89,8 @@ def normalise_chat(text: str) -> str:
     text = _EMOJI.sub("", text)
     text = _FENCE.sub("", text)
     text = _INLINE_CODE.sub(r"\1", text)
+    # "~617-555-0101~ 617-555-0156": the rep struck the old number out
+    text = _STRUCK.sub(lambda m: "" if has_contact(m.group()) else m.group(), text)
     text = _GLUED_LABEL.sub(lambda m: f"{m['label']} ", text)
     for _ in range(2):  # "*_both_*"
         text = _STYLE.sub(lambda m: m["inner"], text)
@@ -150,6 +155,9 @@ def _blocks(text: str) -> list[str]:
                 with_contact = _of_own_people(with_contact)
             if len(with_contact) >= 2:
                 return with_contact
+    groups = relabelled(text)
+    if len(groups) >= 2:
+        return groups  # "Name: Jude Harper / Phone: … / Name: Kira Osei / Phone: …": a label again, a lead again
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     with_contact = [line for line in lines if has_contact(line)]
     if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
@@ -241,11 +249,14 @@ def names_someone(block: str) -> bool:
 
 def _of_own_people(blocks: list[str]) -> list[str]:
     """Blocks joined to the one above when they name no one of their own ("Her email is greta@…", a bare
-    address) or open on someone tied to the lead above ("His wife Mia …"): one lead's paragraphs."""
+    address) or open on someone tied to the lead above ("His wife Mia …"), or when the first block is someone's
+    own words that name no one (the body of a pasted mail, signed in the next): one lead's paragraphs."""
     out: list[str] = []
     for block in blocks:
         if out and has_contact(out[-1]) and (not names_someone(block) or _TIED_TO_ABOVE.match(block)):
             out[-1] = f"{out[-1]}\n{block}"
+        elif len(out) == 1 and _FIRST_PERSON.search(out[0]) and not names_someone(out[0]):
+            out[-1] = f"{out[-1]}\n{block}"  # "Hi, I'm interested … call 303-…" / "Francesca Ortiz / …": one writer
         else:
             out.append(block)
     return out

@@ -98,6 +98,33 @@ def unquote_forwarded(text: str) -> str:
     return text[: m.start()] + "\n".join(lines)
 
 
+#: "Name: …", "E-mail: …": a labelled line and its label
+_LABEL = re.compile(r"^[ \t]*(?P<label>[^\W\d][\w .'/-]{0,30}?)[ \t]*:[ \t]*\S")
+
+
+def relabelled(text: str) -> list[str]:
+    """The leads of a note that lists their labelled fields one after another with no blank line between them
+    ("Name: Jude Harper / Phone: … / Name: Kira Osei / Phone: …"): the label of the first labelled line, when
+    it comes again, opens the next lead. [] unless that gives two or more groups, each with a contact, and
+    nothing with a contact above the first."""
+    lines = text.split("\n")
+    starts: list[int] = []
+    key = ""
+    for i, line in enumerate(lines):
+        m = _LABEL.match(line)
+        if m is None:
+            continue
+        label = m["label"].casefold()
+        if not key:
+            key = label
+        if label == key:
+            starts.append(i)
+    if len(starts) < 2 or has_contact("\n".join(lines[: starts[0]])):
+        return []
+    groups = ["\n".join(lines[a:b]).strip() for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    return groups if all(has_contact(g) for g in groups) else []
+
+
 #: a row of a list: parts apart by middle dots, bars or dashes ("Nadia Petrova · nadia@… · 312-… · Roof repair")
 _ROW_PARTS = re.compile(r"[ \t](?:·|\||—|–)[ \t]")
 

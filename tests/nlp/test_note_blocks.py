@@ -122,3 +122,25 @@ def test_a_name_and_number_right_below_the_prospects_quote_is_the_rep(extractor:
     text = ("from the site chat:\n> Hi, need a quote on gutter guards for a ranch. 303-555-0144. Dana Whitlock\n\n"
             "Mike Donnelly - Estimator - Summit Roofing - 303-555-0100\n")
     assert leads(extractor, text) == [("Dana Whitlock", "303-555-0144")]
+
+
+def test_a_label_that_comes_again_opens_the_next_lead(extractor: Extractor) -> None:
+    note = "*Name:* Jude Harper\n*Phone:* 615-555-0111\n*Name:* Kira Osei\n*Phone:* 615-555-0194"
+    assert leads(extractor, note) == [("Jude Harper", "615-555-0111"), ("Kira Osei", "615-555-0194")]
+
+
+def test_one_lead_with_two_phone_labels_stays_one() -> None:
+    note = "Name: Jude Harper\nPhone: 615-555-0111\nPhone: 615-555-0112"
+    assert split_chat(note) == [note]
+
+
+def test_a_struck_number_is_taken_back(extractor: Extractor) -> None:
+    note = "*Name:* Leona Birch\n*Phone:* ~617-555-0101~ 617-555-0156 (new cell)"
+    assert leads(extractor, note) == [("Leona Birch", "617-555-0156")]
+    assert normalise_chat("was ~cold~ *hot*") == "was cold hot"  # struck words keep their text
+
+
+def test_a_pasted_body_that_names_no_one_and_its_signature_are_one_lead(extractor: Extractor) -> None:
+    note = ("pasted below:\nHi, I am interested in a solar consult. Call 303-555-0139.\n\n"
+            "Francesca Ortiz\nSenior Engineer, Bluepine Labs\n303-555-0188\n")
+    assert leads(extractor, note) == [("Francesca Ortiz", "303-555-0139")]
