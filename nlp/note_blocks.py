@@ -165,6 +165,9 @@ _NAME_OPENS = re.compile(
 _LAST_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:[-=_~*#][ \t]*){3,}\n")
 _MAX_SIGNOFF_LINES = 3
 _MAX_SIGNOFF_CHARS = 160
+#: a signature block below a quote: name, title, firm, phone, email
+_MAX_SIGNATURE_LINES = 5
+_MAX_SIGNATURE_CHARS = 240
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _CAPITALISED = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+")
 
@@ -202,9 +205,13 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     is the prospect signing again, not the rep.
     """
     lines = [line for line in tail.split("\n") if line.strip()]
-    if not lines or len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS:
+    if not lines or len(lines) > _MAX_SIGNATURE_LINES or len(tail) > _MAX_SIGNATURE_CHARS:
         return False
     first = lines[0]
+    # a longer block is a signature only right below the prospect's quoted words
+    if (len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS) and not (
+            paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)):
+        return False
     quoted_above = False
     if _logged_by().match(first):
         signer = first
@@ -213,7 +220,8 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         if dashes.search(above):
             return False  # the last item of a dashed list
         signer = first
-    elif _NAME_OPENS.match(first) and PHONE_SHAPE.search(tail) and _below_a_quote(above):
+    elif _NAME_OPENS.match(first) and PHONE_SHAPE.search(tail) and (paragraph or _QUOTE_LINE.match(
+            above.rstrip().rpartition("\n")[2])) and _below_a_quote(above):
         # "> …the prospect's words…" then "Mike Donnelly - Summit Roofing - 303-…": the rep's line
         signer, quoted_above = first, True
     elif not paragraph:
@@ -230,16 +238,11 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
 
 
 def _below_a_quote(above: str) -> bool:
-    """Whether ``above`` ends on quoted lines that hold a contact: the prospect's words the rep quoted, so a
-    name signed below them, outside the quote, is the rep's."""
-    quoted = []
-    for line in reversed(above.rstrip().split("\n")):
-        if not line.strip():
-            continue
-        if not _QUOTE_LINE.match(line):
-            break
-        quoted.append(line)
-    return has_contact("\n".join(quoted))
+    """Whether ``above`` quotes the prospect's words with a contact in them ("> … call me at 303-…"): a name
+    signed below the quote, outside it, is the rep's."""
+    if ">" not in above:
+        return False
+    return has_contact("\n".join(line for line in above.split("\n") if _QUOTE_LINE.match(line)))
 
 
 def _same_number(tail: str, above: str) -> bool:

@@ -144,3 +144,10 @@ def test_a_pasted_body_that_names_no_one_and_its_signature_are_one_lead(extracto
     note = ("pasted below:\nHi, I am interested in a solar consult. Call 303-555-0139.\n\n"
             "Francesca Ortiz\nSenior Engineer, Bluepine Labs\n303-555-0188\n")
     assert leads(extractor, note) == [("Francesca Ortiz", "303-555-0139")]
+
+
+def test_a_signature_block_below_the_prospects_quote_is_the_rep(extractor: Extractor) -> None:
+    text = ("> Hello, the dishwasher leaks again, please send someone. 503-555-0131, Vera Holm\n"
+            "can someone call her today?\n\nNoah Price\nService Desk\nRiverside Appliance\n503-555-0100\n"
+            "noah@riverside.example\n")
+    assert leads(extractor, text) == [("Vera Holm", "503-555-0131")]
