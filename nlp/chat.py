@@ -156,7 +156,7 @@ def _blocks(text: str) -> list[str]:
             if len(with_contact) >= 2:
                 return with_contact
     groups = relabelled(text)
-    if len(groups) >= 2:
+    if len(groups) >= 2 and all(names_someone(group) for group in groups):
         return groups  # "Name: Jude Harper / Phone: … / Name: Kira Osei / Phone: …": a label again, a lead again
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     with_contact = [line for line in lines if has_contact(line)]

@@ -151,3 +151,8 @@ def test_a_signature_block_below_the_prospects_quote_is_the_rep(extractor: Extra
             "can someone call her today?\n\nNoah Price\nService Desk\nRiverside Appliance\n503-555-0100\n"
             "noah@riverside.example\n")
     assert leads(extractor, text) == [("Vera Holm", "503-555-0131")]
+
+
+def test_a_second_phone_label_after_the_email_is_the_same_lead() -> None:
+    note = "Phone: 615-555-0111\nEmail: jude.harper@mail.example\nPhone: 615-555-0112 (work)"
+    assert split_chat(note) == [note]
