@@ -16,6 +16,17 @@ from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
 from nlp.lexicon import greeting_re, is_first_name, is_surname, signoff_re
+from nlp.note_blocks import (
+    PHONE_SHAPE,
+    framed,
+    has_contact,
+    relabelled,
+    unquote_forwarded,
+    unquote_rows,
+    without_reps_signoff,
+    without_thread_chatter,
+)
+from parsers.labels import is_field_line
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
 from parsers.tables import table_records
@@ -27,6 +38,8 @@ _MENTION = re.compile(r"<[@!#][^<>]*>")
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,40}:(?![\w:])")
 #: ``*bold*``, ``_italic_``, ``~strike~`` around words (not ``snake_case`` or ``2*3*4``)
 _STYLE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(?P<inner>[^\n*_~]{1,200}?)(?<=\S)\1(?![\w*_~])")
+#: ``~struck out~`` text: what the rep took back (a struck contact is dropped, struck words keep their text)
+_STRUCK = re.compile(r"(?<![\w*_~])~(?=\S)[^\n~]{1,200}?(?<=\S)~(?![\w*_~])")
 #: a bold or italic label run into its value: "*Name:*Greta Lindholm", "_Tel:_555-0123"
 _GLUED_LABEL = re.compile(r"(?<![\w*_~])([*_])(?P<label>[^\W\d_][^\n*_~]{0,40}?:)\1(?=[^\s*_~])")
 _BULLET = re.compile(r"(?m)^[ \t]*(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))[ \t]*")
@@ -67,9 +80,6 @@ def _labelled(line: str) -> bool:
     return m is not None and lookup_label(m["key"]) is not None
 
 
-_PHONE_SHAPE = re.compile(r"(?:\+|\()?\d[\d \t().\-/]{6,}\d")
-
-
 def normalise_chat(text: str) -> str:
     """Plain text from Slack-formatted chat text: links to their text, mentions and emoji dropped, bold,
     italics, bullets and code fences removed, ``&amp; &lt; &gt;`` decoded."""
@@ -79,6 +89,8 @@ def normalise_chat(text: str) -> str:
     text = _EMOJI.sub("", text)
     text = _FENCE.sub("", text)
     text = _INLINE_CODE.sub(r"\1", text)
+    # "~617-555-0101~ 617-555-0156": the rep struck the old number out
+    text = _STRUCK.sub(lambda m: "" if has_contact(m.group()) else m.group(), text)
     text = _GLUED_LABEL.sub(lambda m: f"{m['label']} ", text)
     for _ in range(2):  # "*_both_*"
         text = _STYLE.sub(lambda m: m["inner"], text)
@@ -86,7 +98,9 @@ def normalise_chat(text: str) -> str:
     text = html.unescape(text)
     # tabs kept between cells: a sheet pasted into the note is a table (``parsers.tables``)
     lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    # a copied conversation, a forwarded post, a digest in quoted rows (nlp.note_blocks)
+    return without_thread_chatter(unquote_forwarded(unquote_rows(text)))
 
 
 _TOP_BULLET = re.compile(r"^(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
@@ -129,17 +143,21 @@ def _blocks(text: str) -> list[str]:
     Lines before the first block that carry no contact of their own ("two leads from the open house:")
     are the rep's heading, not a lead, and are dropped.
     """
+    text = without_reps_signoff(text)  # "Logged by: …", "— Priya, front desk, …": our side, no lead
     rows = table_records(text)
     if len(rows) >= 2:
         return rows  # a pasted sheet or a Markdown table: one lead a row, the rep's lines around it are not
     pasted_mail = bool(_PASTED_HEADERS.search(text))
     for blocks, own in ((_numbered(text), False), ([] if pasted_mail else _paragraphs(text), True)):
         with_contact = [b for b in blocks if has_contact(b)]
-        if len(with_contact) >= 2 and len(with_contact) >= len(blocks) - 1:
+        if len(with_contact) >= 2 and len(with_contact) >= len(framed(blocks)) - 1:
             if own:  # paragraphs, unlike numbered items, may be one lead's: each must name someone of its own
                 with_contact = _of_own_people(with_contact)
             if len(with_contact) >= 2:
                 return with_contact
+    groups = relabelled(text)
+    if len(groups) >= 2 and all(names_someone(group) for group in groups):
+        return groups  # "Name: Jude Harper / Phone: … / Name: Kira Osei / Phone: …": a label again, a lead again
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     with_contact = [line for line in lines if has_contact(line)]
     if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
@@ -191,15 +209,8 @@ def _inline_leads(text: str) -> list[str]:
 def _bare_contact(line: str) -> bool:
     """A line that is only an address or a number ("> ann@example.com", "555-123-9876"): part of the lead
     above it, never a lead of its own."""
-    rest = _PHONE_SHAPE.sub(" ", EMAIL.sub(" ", line))
+    rest = PHONE_SHAPE.sub(" ", EMAIL.sub(" ", line))
     return has_contact(line) and not any(ch.isalpha() for ch in rest)
-
-
-def has_contact(text: str) -> bool:
-    """Whether ``text`` holds an email address or a phone-shaped run of at least 7 digits."""
-    if EMAIL.search(text):
-        return True
-    return any(sum(c.isdigit() for c in m.group()) >= 7 for m in _PHONE_SHAPE.finditer(text))
 
 
 def _numbered(text: str) -> list[str]:
@@ -238,11 +249,14 @@ def names_someone(block: str) -> bool:
 
 def _of_own_people(blocks: list[str]) -> list[str]:
     """Blocks joined to the one above when they name no one of their own ("Her email is greta@…", a bare
-    address) or open on someone tied to the lead above ("His wife Mia …"): one lead's paragraphs."""
+    address) or open on someone tied to the lead above ("His wife Mia …"), or when the first block is someone's
+    own words that name no one (the body of a pasted mail, signed in the next): one lead's paragraphs."""
     out: list[str] = []
     for block in blocks:
         if out and has_contact(out[-1]) and (not names_someone(block) or _TIED_TO_ABOVE.match(block)):
             out[-1] = f"{out[-1]}\n{block}"
+        elif len(out) == 1 and _FIRST_PERSON.search(out[0]) and not names_someone(out[0]):
+            out[-1] = f"{out[-1]}\n{block}"  # "Hi, I'm interested … call 303-…" / "Francesca Ortiz / …": one writer
         else:
             out.append(block)
     return out
@@ -321,6 +335,10 @@ def _without_greeting_and_signoff(lines: list[str]) -> str:
     return " ".join(lines)
 
 
+#: the first lines of a pasted text looked at for a form's "Label: value" lines
+_FORM_LINES = 8
+
+
 def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:
     """The prospect's words a rep pasted below "Pasted from email:" (up to their sign-off), or None."""
     m = _PASTED_INTRO.search(text)
@@ -328,6 +346,8 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
     lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    if sum(1 for line in lines[:_FORM_LINES] if is_field_line(line)) >= 2:
+        return None  # a pasted form ("Full name: … / Phone: …"): its words are under its own message label
     if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:
         lines = lines[1:]  # "Hi Tom,": the prospect greeting the rep is not part of what they ask
     words = " ".join(" ".join(lines).split())
