@@ -38,7 +38,7 @@ _LISTING_BEFORE = re.compile(
     r"immobile|advertentie|woning)\b[^.!?\n]*$")
 #: a label naming the other side of the deal: the address on that line is not the lead's
 _OTHER_SIDE = re.compile(
-    r"(?i)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
+    r"(?im)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
     r"property|händler|autohaus|filiale|makler|objekt|immobilie|concesionario|agencia|inmueble|propiedad|"
     r"concessionária|agência|imóvel|imovel|concessionnaire|agence|bien|annonce|concessionario|agenzia|immobile|"
     r"dealerbedrijf|makelaar|woning|object)[\w -]{0,25}:"

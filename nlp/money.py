@@ -17,7 +17,9 @@ from spacy.tokens import Doc
 from nlp.candidates import Candidate, add, layout_of
 
 _CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|CHF|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
-_NUM = r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
+#: "25,000", "25.000", "25'000" and, as French and German write them, "25 000" (a space or a narrow one)
+_NUM = (r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d{1,2})?"
+        r"|\d+(?:[.,]\d{1,2})?)(?!\d)")
 _MULT = r"(?:k|m|mm|mil|million|millones|thousand|tausend|Tsd\.?|Mio\.?|T(?=\s?€))"
 _AMOUNT = (
     rf"(?:{_CUR}\s?{_NUM}(?:\s?{_MULT}\b)?"  # $25,000 / € 30.000 / $300k
