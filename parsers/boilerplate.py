@@ -117,10 +117,19 @@ _CLOSING = re.compile(
 _LINK_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$", re.IGNORECASE)
 
 
+#: a piece of every ``_NOTICE`` wording, lower-cased: most lines hold none, and ``in`` is far cheaper than the search
+_NOTICE_HINTS = ("receiv", "subscri", "rights", "copyright", "registered", "company", "manage", "notification",
+                 "preferences", " of ", "erhalten", "abmelden", "impressum", "amtsgericht", "handelsregister",
+                 "vorbehalten", "hrb", "reserv", "baja", "recib", "receb", "descadastr", "recevez", "sabonner",
+                 "sinscri", "inscri", "droits", "ricev", "iscri", "iva", "ontvangt", "afmelden", "uitschrijven",
+                 "kvk", "riserv", "diritti", "©", "(c)")
+
+
 def is_notice_line(line: str) -> bool:
     """A line of a mailer's notice block: unsubscribe and "you are receiving this" wording, copyright, legal
     register details, in every supported language. It and what follows it are the sender's."""
-    return bool(_NOTICE.search(line))
+    low = line.casefold()
+    return any(h in low for h in _NOTICE_HINTS) and bool(_NOTICE.search(line))
 
 
 def is_firm_address_line(line: str) -> bool:
@@ -254,7 +263,7 @@ def clean_message(text: str) -> str | None:
         if _SEARCH_HEADING.match(s):
             in_search = True
             continue
-        if kept and (_NOTICE.search(s) or _FIRM_ADDRESS.match(s)):
+        if kept and (is_notice_line(s) or _FIRM_ADDRESS.match(s)):
             break  # a mailer's notice block or imprint: the rest is the sender's
         if in_search or is_boilerplate_line(s):
             continue
