@@ -74,7 +74,8 @@ _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\
 
 #: a line of a portal's or mailer's notice block: why the mail came, how to stop it, the firm's legal details and
 #: copyright ("You're receiving this because …", "Unsubscribe", "© 2026 X, Inc.", "Amtsgericht … HRB",
-#: "Todos los derechos reservados", "P.IVA"): it and all below it are the sender's, never the lead's
+#: "Todos los derechos reservados", "Powered by"): it and all below it are the sender's, never the lead's. Tax
+#: and register numbers a B2B form may ask the lead for (VAT, P.IVA, KvK, CNPJ…) are no notice
 _NOTICE = re.compile(
     r"(?:\b(?:you(?:'re| are)? receiv(?:ing|ed) (?:this|these|(?:[\w-]+ ){1,3}(?:notifications?|e-?mails?|alerts?)\b)|"
     r"receiving this (?:e-?mail|message|"
@@ -86,8 +87,10 @@ _NOTICE = re.compile(
     r"est(?:á|as|ás) a receber|voc[êe] est[áa] recebendo|cancelar (?:a )?subscri[çc][ãa]o|descadastr\w+|"
     r"todos os direitos reservados|vous recevez (?:cet|ce)|se d[ée]sabonner|d[ée]sinscri\w+|tous droits r[ée]serv[ée]s|"
     r"ricevi questa|hai ricevuto questa e-?mail|disiscriviti|annulla (?:l'?)?iscrizione|tutti i diritti riservati|"
-    r"p\.? ?iva \d|(?:u|je) ontvangt deze|afmelden|uitschrijven|alle rechten voorbehouden|"
-    r"kvk[- ]?(?:nr|nummer)?\.? ?\d)"
+    r"(?:u|je) ontvangt deze|afmelden|uitschrijven|alle rechten voorbehouden|"
+    r"powered by|and its affiliates|respects your privacy|"
+    r"equal housing|trademarks? of|sitz(?: der gesellschaft)?:|registergericht|"
+    r"rcs [a-z]+ \d)"
     r"|©|\(c\) ?\d{4})",
     re.IGNORECASE,
 )
@@ -121,8 +124,9 @@ _LINK_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$", re.IGNORECASE)
 _NOTICE_HINTS = ("receiv", "subscri", "rights", "copyright", "registered", "company", "manage", "notification",
                  "preferences", " of ", "erhalten", "abmelden", "impressum", "amtsgericht", "handelsregister",
                  "vorbehalten", "hrb", "reserv", "baja", "recib", "receb", "descadastr", "recevez", "sabonner",
-                 "sinscri", "inscri", "droits", "ricev", "iscri", "iva", "ontvangt", "afmelden", "uitschrijven",
-                 "kvk", "riserv", "diritti", "©", "(c)")
+                 "sinscri", "inscri", "droits", "ricev", "iscri", "ontvangt", "afmelden", "uitschrijven", "riserv",
+                 "diritti", "powered", "affiliat", "privacy", "equal housing", "trademark", "sitz", "register",
+                 "rcs ", "©", "(c)")
 
 
 def is_notice_line(line: str) -> bool:

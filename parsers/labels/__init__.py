@@ -374,7 +374,7 @@ def read_labels(
         """Lines after a label that still belong to its value."""
         collected: list[str] = []
         j, blanks = start, 0
-        limit = 40 if slot == "message" else 3
+        limit = 40 if slot == "message" else 5 if slot == "address" else 3  # a UK block: street, area, town, postcode
         while j < n and len(collected) < limit:
             s = lines[j].strip()
             if not s:

@@ -30,6 +30,8 @@ def _extractor() -> Extractor:
     "You are receiving Tradelink message notifications.",
     "(c) 2026 Tradelink Holdings, Inc. 40 Water St, Boston, MA 02109",
     "Marktplatz Süd GmbH · Amtsgericht Ulm HRB 4411",
+    "Sent to you by Nestfind. Nestfind Group, Inc. and its affiliates. Equal Housing Opportunity.",
+    "Powered by Formstack Relay LLC",
     "Obralista S.L. Todos los derechos reservados.",
     "Você está recebendo este e-mail porque é parceiro.",
     "Vous recevez cet e-mail car vous êtes inscrit.",
@@ -45,6 +47,9 @@ def test_notice_lines_in_every_language(line: str) -> None:
     "Could you also look at the gutters?",
     "We bought the house in 2019 and the roof is original.",
     "Company: Wethermere Freight",
+    "VAT number: GB 123 4567 89",
+    "P.IVA: 01234567890",
+    "The smoke alarm siren keeps going off, and I need it sent by Friday.",
 ])
 def test_the_leads_words_are_no_notice(line: str) -> None:
     assert not is_notice_line(line)
@@ -141,3 +146,28 @@ def test_a_listing_label_on_a_later_line_is_not_the_leads_address() -> None:
                  "Bien : Maison 5 pièces, allée des Peupliers, 44300 Nantes\n\n"
                  "Nom : Garnier\nPrénom : Maëlle\nE-mail : maelle.garnier@example.fr\n")
     assert lead["city"] is None and lead["postal_code"] is None
+
+
+def test_a_mailers_own_firm_and_imprint_in_prose_are_set_aside() -> None:
+    lead = _read('Noor Haddad\nnoor.haddad@example.net\n(702) 555-0126\n\n"Looking for a caterer for 80 guests."\n\n'
+                 "Reply: https://tradelink.example/r/77\nTradelink Corp, 40 Water St, Boston MA 02109\n",
+                 sender='"Tradelink" <leads@tradelink.example>')
+    assert lead["full_name"] == "Noor Haddad"
+    assert lead["company"] is None
+    assert lead["street"] is None and lead["postal_code"] is None
+
+
+def test_a_street_in_prose_ends_before_in_and_the_city() -> None:
+    lead = _read("Hello,\n\nWe live at 27 Orchard Hill Road in Wethersfield, CT 06109 and need a new furnace.\n\n"
+                 "Thanks,\nMirela Vass\n860-555-0119\n", sender='"Mirela Vass" <mirela.vass@example.net>')
+    assert lead["street"] == "27 Orchard Hill Road"
+    assert lead["city"] == "Wethersfield"
+
+
+def test_a_uk_address_block_under_its_label() -> None:
+    lead = _read("Name: Ewan Prentice\nPhone: 07700 900215\nEmail: ewan.prentice@example.co.uk\nAddress:\n"
+                 "3 Larch Close\nKirkstall\nLeeds\nLS5 3BQ\n\nJob: Boiler service\nTimescale: Within 4 weeks\n")
+    assert lead["street"] is not None and lead["street"].startswith("3 Larch Close")
+    assert lead["city"] == "Leeds" and lead["postal_code"] == "LS5 3BQ"
+    assert lead["message"] is None
+    assert lead["timeline"] == "Within 4 weeks"
