@@ -109,8 +109,8 @@ class Orgs:
             org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
             if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
-            if not any(ch.isalpha() for ch in org.split()[0]):
-                continue  # "3818 KG": a Dutch postcode, not a limited partnership
+            if not any(ch.isalpha() for ch in org.split()[0]) or _DECIMAL.match(org):
+                continue  # "3818 KG": a Dutch postcode, not a limited partnership; "2.5i Limited": a trim
             confidence = 0.8 if m.start() >= signature_start else 0.75
             flags: tuple[str, ...] = ()
             if referred and m.start() >= signature_start:
@@ -384,6 +384,8 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
 _SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
+#: a decimal number first ("2.5i Limited", "1.5 TSI AG"): an engine or a trim, not a firm's name
+_DECIMAL = re.compile(r"\d+[.,]\d")
 #: "Procurement Manager at Halvorsen Foods", "Einkäufer bei X": a job title joined to the firm by a word
 _TITLE_AT = re.compile(r"\s+(?:at|@|bei|chez|presso|bij|en|na|no)\s+")
 

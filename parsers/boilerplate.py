@@ -75,7 +75,8 @@ _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\
 #: a line of a portal's or mailer's notice block: why the mail came, how to stop it, the firm's legal details and
 #: copyright ("You're receiving this because …", "Unsubscribe", "© 2026 X, Inc.", "Amtsgericht … HRB",
 #: "Todos los derechos reservados", "Powered by"): it and all below it are the sender's, never the lead's. Tax
-#: and register numbers a B2B form may ask the lead for (VAT, P.IVA, KvK, CNPJ…) are no notice
+#: and register numbers a B2B form may ask the lead for ("VAT number: …", "P.IVA: …", "CNPJ: …") are no notice; an
+#: imprint writes "P.IVA 0123…" or "KvK 1234…" without a colon
 _NOTICE = re.compile(
     r"(?:\b(?:you(?:'re| are)? receiv(?:ing|ed) (?:this|these|(?:[\w-]+ ){1,3}(?:notifications?|e-?mails?|alerts?)\b)|"
     r"receiving this (?:e-?mail|message|"
@@ -90,7 +91,7 @@ _NOTICE = re.compile(
     r"(?:u|je) ontvangt deze|afmelden|uitschrijven|alle rechten voorbehouden|"
     r"powered by|and its affiliates|respects your privacy|"
     r"equal housing|trademarks? of|sitz(?: der gesellschaft)?:|registergericht|"
-    r"rcs [a-z]+ \d)"
+    r"rcs [a-z]+ \d|p\.? ?iva \d|kvk[- ]?(?:nr|nummer)?\.? ?\d)"
     r"|©|\(c\) ?\d{4})",
     re.IGNORECASE,
 )
@@ -126,7 +127,7 @@ _NOTICE_HINTS = ("receiv", "subscri", "rights", "copyright", "registered", "comp
                  "vorbehalten", "hrb", "reserv", "baja", "recib", "receb", "descadastr", "recevez", "sabonner",
                  "sinscri", "inscri", "droits", "ricev", "iscri", "ontvangt", "afmelden", "uitschrijven", "riserv",
                  "diritti", "powered", "affiliat", "privacy", "equal housing", "trademark", "sitz", "register",
-                 "rcs ", "©", "(c)")
+                 "rcs ", "iva", "kvk", "©", "(c)")
 
 
 def is_notice_line(line: str) -> bool:
@@ -159,6 +160,9 @@ _PORTAL_WORDING = re.compile(
     r"submitted (?:via|through|on|from)|form submission|(?:a|the|one) (?:buyer|customer|client|user|homeowner|seller|"
     r"owner|consumer|shopper|prospect|visitor) (?:(?:is|has|was) )?(?:interested|requested)|someone (?:wants|is "
     r"interested|requested)|"
+    r"(?:someone|a (?:user|visitor|buyer|customer)) (?:has )?(?:wrote|written|sent) you|has sent you|"
+    r"(?:te|le|les|os) (?:ha|han) (?:escrito|enviado)|un usuario (?:te |le )?ha|um usu[áa]rio|"
+    r"hat ihnen (?:geschrieben|eine)|vous a (?:[ée]crit|envoy[ée])|ti ha scritto|heeft (?:u|je) een bericht|"
     r"neue[rs]? (?:anfrage|nachricht|auftrag|kontaktanfrage)|sie haben|"
     r"nuev[oa] (?:solicitud|consulta|contacto|mensaje)|ha recibido|has recibido|tienes una? nuev[oa]|"
     r"un (?:cliente|usuario) ha (?:solicitado|enviado)|"

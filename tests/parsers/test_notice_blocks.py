@@ -32,6 +32,8 @@ def _extractor() -> Extractor:
     "Marktplatz Süd GmbH · Amtsgericht Ulm HRB 4411",
     "Sent to you by Nestfind. Nestfind Group, Inc. and its affiliates. Equal Housing Opportunity.",
     "Powered by Formstack Relay LLC",
+    "Cercaditta S.r.l. - Via Manzoni 9, 20121 Milano - P.IVA 01234567890",
+    "Klusmarkt B.V. · KvK 12345678",
     "Obralista S.L. Todos los derechos reservados.",
     "Você está recebendo este e-mail porque é parceiro.",
     "Vous recevez cet e-mail car vous êtes inscrit.",
