@@ -18,13 +18,15 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import ADDRESS, Candidate, add, layout_of, meta_of, ruler_spans
+from nlp.candidates import ADDRESS, Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
+from parsers.boilerplate import is_firm_address_line
 from parsers.regions import region_country
+from parsers.structured import is_automated
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
@@ -38,7 +40,7 @@ _LISTING_BEFORE = re.compile(
     r"immobile|advertentie|woning)\b[^.!?\n]*$")
 #: a label naming the other side of the deal: the address on that line is not the lead's
 _OTHER_SIDE = re.compile(
-    r"(?i)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
+    r"(?im)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
     r"property|händler|autohaus|filiale|makler|objekt|immobilie|concesionario|agencia|inmueble|propiedad|"
     r"concessionária|agência|imóvel|imovel|concessionnaire|agence|bien|annonce|concessionario|agenzia|immobile|"
     r"dealerbedrijf|makelaar|woning|object)[\w -]{0,25}:"
@@ -78,10 +80,14 @@ class Address:
         kept = 0
         subject = f" {_folded(meta_of(doc).subject or '')} "
         referred = meta_of(doc).referred
+        _name, sender, _subject = effective_sender(doc)
+        mailer = bool(sender) and is_automated(sender)
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if _OTHER_SIDE.match(text, line_start, item.end):
                 continue  # "Dealer address: …": the dealer's, not the lead's
+            if mailer and is_firm_address_line(text[line_start : item.end]):
+                continue  # "Leadzilla Corp, 600 Congress Ave, Austin TX 78701" in a mailer's mail: its imprint
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
             flags: tuple[str, ...] = ()
             if cue := _PROPERTY_CONTEXT.search(prefix):

@@ -33,7 +33,7 @@ from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
 from parsers.labels import is_field_line
 from parsers.lead import ExtractedLead, Extraction, ExtractionError, FieldValue, RawMessage, RoleValue
-from parsers.mime import decode_bytes
+from parsers.mime import decode_bytes, relayed_name
 from parsers.quotes import pasted_mail, pasted_recipient_domains
 from parsers.structured import (
     complete_from_mail,
@@ -123,7 +123,8 @@ class Extractor:
             structured = leads[0] if leads else ExtractedLead()
             sender_name, sender_email = person_of(doc)
             if is_automated(sender_email):
-                sender_name = None  # "HomeFinder Alerts <alerts@…>" names a mailer, not a person
+                # "HomeFinder Alerts <alerts@…>" names a mailer, not a person; "Ana Lima via X" names whom it relays
+                sender_name = None if doc.reply_to else relayed_name(doc.sender_name)
             named = structured.value("full_name") or structured.value("first_name")
             if named and sender_name and not loose_same_name(named, sender_name):
                 # a notification about someone else (the portal's From): the sender is not the lead

@@ -18,12 +18,15 @@ from nlp.candidates import Candidate, add, layout_of
 
 _CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|CHF|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
 _NUM = r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
+#: thousands as French and German write them, "25 000" (a space or a narrow one): an amount only beside a currency
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d{1,2})?(?!\d)"
 _MULT = r"(?:k|m|mm|mil|million|millones|thousand|tausend|Tsd\.?|Mio\.?|T(?=\s?€))"
 _AMOUNT = (
-    rf"(?:{_CUR}\s?{_NUM}(?:\s?{_MULT}\b)?"  # $25,000 / € 30.000 / $300k
+    rf"(?:{_CUR}\s?{_SPACED}|{_CUR}\s?{_NUM}(?:\s?{_MULT}\b)?"  # € 15 000 / $25,000 / € 30.000 / $300k
     rf"|{_NUM}\s?(?:{_MULT}\b\.?\s?)?{_CUR}(?!\w)"  # 30.000 € / 25k USD / 15 mil dólares
     rf"|\d{{1,3}}(?:[.,'’]\d{{3}})+(?![\d.,]\d)"  # 25,000 (a thousands separator alone)
-    rf"|\d+(?:[.,]\d)?\s?k\b)"  # 25k
+    rf"|\d+(?:[.,]\d)?\s?k\b"  # 25k
+    rf"|{_SPACED}\s?{_CUR}(?!\w))"  # 15 000 €
 )
 _SEP = r"\s*(?:-|–|to|bis|a|and|und|y)\s*"
 _QUALIFIER = (
@@ -33,7 +36,7 @@ _QUALIFIER = (
     r"|aproximadamente|aprox\.|m[íi]nimo|at[ée]|no m[áa]ximo|cerca de|jusqu'à|environ|au plus|au maximum|fino a"
     r"|massimo|al massimo|maximaal|ongeveer|rond de)"
 )
-_CORE = rf"(?:(?:{_AMOUNT}|{_NUM}){_SEP}{_AMOUNT}|{_AMOUNT})"
+_CORE = rf"(?:(?:{_AMOUNT}|{_NUM}|{_SPACED}){_SEP}{_AMOUNT}|{_AMOUNT})"
 #: the whole phrase: "between $300k and $500k", "under 30.000 €", "$25,000"
 BUDGET_RE = re.compile(
     rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+)?{_CORE}", re.IGNORECASE

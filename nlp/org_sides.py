@@ -11,13 +11,15 @@ from functools import cache, lru_cache
 
 from spacy.tokens import Doc
 
-from nlp.candidates import candidates_of, meta_of
+from nlp.candidates import candidates_of, effective_sender, meta_of
 from nlp.email_names import fold
 from nlp.lexicon import is_free_mail, read_lines
 from nlp.prose import role_re
+from parsers.structured import is_automated
 
 PARTNER = ("role:partner",)
 RECIPIENT = ("role:recipient",)
+VENDOR = ("role:vendor",)
 _COMPACT = re.compile(r"[\W_]+")
 #: the small words inside a job title or an event's name ("Head of Sales", "Feria de Sevilla")
 TITLE_GLUE = frozenset({"of", "de", "del", "da", "do", "di", "des", "du", "von", "van", "&", "and", "y", "e", "et"})
@@ -52,15 +54,21 @@ def set_recipients_aside(doc: Doc, first: int) -> None:
     into the recipient's with a low confidence: an alternative shown by ``--explain``, never the lead's."""
     recipients = meta_of(doc).recipients
     found = candidates_of(doc)
-    if not recipients or not any(c.field == "company" for c in found[first:]):
+    _name, sender, _subject = effective_sender(doc)
+    mailer = sender if sender and is_automated(sender) else None
+    if not (recipients or mailer) or not any(c.field == "company" for c in found[first:]):
         return
     cores = domain_cores(recipients)
-    if not cores:
+    # "Leadzilla Corp" in a mail from leads@leadzilla.example: the mailer's own firm (its footer), not the lead's
+    own = domain_cores([mailer]) - cores if mailer else set()
+    if not cores and not own:
         return
     for i in range(first, len(found)):
         c = found[i]
         if c.field == "company" and not c.flags and agrees_domain(c.value, cores):
             found[i] = dataclasses.replace(c, confidence=0.2, flags=RECIPIENT)
+        elif c.field == "company" and not c.flags and own and agrees_domain(c.value, own):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=VENDOR)
 
 
 @cache

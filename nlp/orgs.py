@@ -109,8 +109,8 @@ class Orgs:
             org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
             if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
-            if not any(ch.isalpha() for ch in org.split()[0]):
-                continue  # "3818 KG": a Dutch postcode, not a limited partnership
+            if not any(ch.isalpha() for ch in org.split()[0]) or _DECIMAL.match(org):
+                continue  # "3818 KG": a Dutch postcode, not a limited partnership; "2.5i Limited": a trim
             confidence = 0.8 if m.start() >= signature_start else 0.75
             flags: tuple[str, ...] = ()
             if referred and m.start() >= signature_start:
@@ -331,7 +331,11 @@ class Orgs:
             text = line.text.strip()
             if any(ch.isdigit() for ch in text) or "@" in text:
                 return
-            parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
+            parts = [p.strip() for p in _TITLE_AT.split(text, 1) if p.strip()]
+            # "Operations Director at Quarry Hill Creamery": a job title "at" a name says the name is a firm
+            joined = len(parts) == 2 and is_job_title(parts[0].split()) and parts[1][:1].isupper()
+            if not joined:
+                parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
             titled = is_job_title(parts[0].split()) if parts else False
             if titled and len(parts) == 1:
                 continue  # "Operations Manager" on its own line: the firm may follow
@@ -339,7 +343,7 @@ class Orgs:
             words = [w.strip(".,").casefold() for w in org.split()]
             if not 2 <= len(words) <= 5 or is_job_title(org.split()):
                 return
-            if (words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(org)
+            if (joined or words[-1] in org_words() or set(words) & surnames or legal_suffix_re().search(org)
                     or agrees_domain(org, cores)):
                 add(doc, Candidate("company", org, 0.65, self.source, line.start + line.text.find(org)))
             return
@@ -380,6 +384,10 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
 _SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
+#: a decimal number first ("2.5i Limited", "1.5 TSI AG"): an engine or a trim, not a firm's name
+_DECIMAL = re.compile(r"\d+[.,]\d")
+#: "Procurement Manager at Halvorsen Foods", "Einkäufer bei X": a job title joined to the firm by a word
+_TITLE_AT = re.compile(r"\s+(?:at|@|bei|chez|presso|bij|en|na|no)\s+")
 
 
 #: a run of capitalised words ("&", "e", "y", "de", "La" … inside): a firm's name in running text

@@ -496,6 +496,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             parts.update(split_us_street_city(f"{street} {m.group()}"))
             if parts["city"].startswith("in "):  # "55 Elm Rd in Round Rock TX 78664"
                 parts["city"] = parts["city"][3:]
+            parts["street"] = _IN_CITY.sub("", parts.get("street", ""))  # "412 Chestnut Hill Road in Glastonbury"
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()

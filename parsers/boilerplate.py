@@ -72,16 +72,97 @@ _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\
                      re.IGNORECASE)
 
 
+#: a line of a portal's or mailer's notice block: why the mail came, how to stop it, the firm's legal details and
+#: copyright ("You're receiving this because …", "Unsubscribe", "© 2026 X, Inc.", "Amtsgericht … HRB",
+#: "Todos los derechos reservados", "Powered by"): it and all below it are the sender's, never the lead's. Tax
+#: and register numbers a B2B form may ask the lead for ("VAT number: …", "P.IVA: …", "CNPJ: …") are no notice; an
+#: imprint writes "P.IVA 0123…" or "KvK 1234…" without a colon
+_NOTICE = re.compile(
+    r"(?:\b(?:you(?:'re| are)? receiv(?:ing|ed) (?:this|these|(?:[\w-]+ ){1,3}(?:notifications?|e-?mails?|alerts?)\b)|"
+    r"receiving this (?:e-?mail|message|"
+    r"because)|un-?subscribe|all rights reserved|copyright\b|registered in (?:england|scotland|ireland)|"
+    r"company (?:no|number|reg(?:istration)?)\b\.?|manage (?:your )?(?:notification|e-?mail|alert)s?(?: settings| "
+    r"preferences)?|notification settings|e-?mail preferences|is a (?:service|product|brand) of|"
+    r"sie erhalten diese|abmelden|impressum|amtsgericht|handelsregister|alle rechte vorbehalten|HRB \d|"
+    r"(?:todos los )?derechos reservados|darse de baja|recibe(?:s)? este (?:correo|e-?mail|mensaje)|"
+    r"est(?:á|as|ás) a receber|voc[êe] est[áa] recebendo|cancelar (?:a )?subscri[çc][ãa]o|descadastr\w+|"
+    r"todos os direitos reservados|vous recevez (?:cet|ce)|se d[ée]sabonner|d[ée]sinscri\w+|tous droits r[ée]serv[ée]s|"
+    r"ricevi questa|hai ricevuto questa e-?mail|disiscriviti|annulla (?:l'?)?iscrizione|tutti i diritti riservati|"
+    r"(?:u|je) ontvangt deze|afmelden|uitschrijven|alle rechten voorbehouden|"
+    r"powered by|and its affiliates|respects your privacy|"
+    r"equal housing|trademarks? of|sitz(?: der gesellschaft)?:|registergericht|"
+    r"rcs [a-z]+ \d|p\.? ?iva \d|kvk[- ]?(?:nr|nummer)?\.? ?\d)"
+    r"|©|\(c\) ?\d{4})",
+    re.IGNORECASE,
+)
+#: a firm's legal name at the start of a line and its street address after it ("Nestly Group, Inc. | 500 Harbor
+#: Blvd", "WohnPortal GmbH, Friedrichstraße 100", "PreventiviCasa S.r.l. - Via Roma 1"): a mailer's imprint
+_FIRM_ADDRESS = re.compile(
+    r"^[^:\n]{1,60}?[\s,](?:Inc|LLC|L\.L\.C|Ltd|Corp|Corporation|Co|PLC|GmbH(?: & Co\. KG)?|AG|KG|UG|S\.A\.(?: de "
+    r"C\.V\.)?|S\.L\.|S\.r\.l|Srl|S\.p\.A|SAS|SARL|B\.V|BV|N\.V|Lda|Ltda|Pty Ltd)(?!\w)\.?(?: \d{4})?\.?"
+    r"\s*[,|·•–—-]?\s+(?=[^\n]{0,40}\d)[^\n]{8,}$")
+#: a portal's call to the pro who receives the lead ("Respond quickly to win this job", "Log in to view",
+#: "Jetzt Angebot abgeben", "Responda lo antes posible", "Reageer snel"): never the prospect's words
+_CLOSING = re.compile(
+    r"^\W*(?:(?:please )?(?:respond|reply|answer)(?: to (?:this|the) (?:lead|customer|request|homeowner|buyer))?"
+    r"(?: now| asap| quickly| fast| promptly| soon| right away| directly| within\b| in the next\b| before\b)|"
+    r"(?:please )?(?:contact|call) (?:this|the) (?:customer|lead|homeowner|buyer|consumer) within\b|"
+    r"(?:view|see|open) (?:the )?(?:full )?(?:lead|request|job|details|inquiry|enquiry|message|customer)|"
+    r"(?:log|sign) ?in to\b|buy this lead|this lead (?:is exclusive|was sent|has been sent|expires)|"
+    r"upgrade (?:now|today|before|to)\b|urgent leads\b|(?:holiday )?promo(?:tion)?:|"
+    r"jetzt (?:angebot|antworten|reagieren|kontakt)|bitte (?:antworten|beantworten|reagieren|melden) sie|"
+    r"dieser auftrag ist nur|responda (?:lo antes|r[áa]pid|pronto|cuanto antes|logo)|ingresa para|"
+    r"inicia sesi[óo]n para|responda rapidamente|acesse para|r[ée]pondez (?:rapidement|vite|d[èe]s)|"
+    r"connectez-vous pour|rispondi (?:subito|rapidamente|presto)|accedi per|reageer (?:snel|direct|binnen)|"
+    r"log in om)",
+    re.IGNORECASE,
+)
+#: a line that is only a link (a portal's "Reply: https://…" or "View lead" target)
+_LINK_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$", re.IGNORECASE)
+
+
+#: a piece of every ``_NOTICE`` wording, lower-cased: most lines hold none, and ``in`` is far cheaper than the search
+_NOTICE_HINTS = ("receiv", "subscri", "rights", "copyright", "registered", "company", "manage", "notification",
+                 "preferences", " of ", "erhalten", "abmelden", "impressum", "amtsgericht", "handelsregister",
+                 "vorbehalten", "hrb", "reserv", "baja", "recib", "receb", "descadastr", "recevez", "sabonner",
+                 "sinscri", "inscri", "droits", "ricev", "iscri", "ontvangt", "afmelden", "uitschrijven", "riserv",
+                 "diritti", "powered", "affiliat", "privacy", "equal housing", "trademark", "sitz", "register",
+                 "rcs ", "iva", "kvk", "©", "(c)")
+
+
+def is_notice_line(line: str) -> bool:
+    """A line of a mailer's notice block: unsubscribe and "you are receiving this" wording, copyright, legal
+    register details, in every supported language. It and what follows it are the sender's."""
+    low = line.casefold()
+    return any(h in low for h in _NOTICE_HINTS) and bool(_NOTICE.search(line))
+
+
+def is_firm_address_line(line: str) -> bool:
+    """A firm's legal name with its street address on one line ("X Group, Inc. | 500 Harbor Blvd, Seattle")."""
+    return bool(_FIRM_ADDRESS.match(line.strip()))
+
+
+def is_portal_closing(line: str) -> bool:
+    """A portal's call to the pro ("Respond quickly to win this job", "Log in to view", "Reageer snel")."""
+    return bool(_CLOSING.match(line))
+
+
 #: a portal's or form mailer's own wording about the lead, in every supported language ("You have a new lead",
 #: "Vous avez reçu une nouvelle demande", "Er is een nieuwe aanvraag voor u"): never the prospect's message
 _PORTAL_WORDING = re.compile(
-    r"\b(?:new (?:lead|inquiry|enquiry|request|message|submission|contact|response|job)s?|"
+    r"\b(?:new (?:[\w-]+ ){0,2}(?:lead|inquiry|enquiry|request|message|submission|contact|response|job)s?|"
+    r"(?:lead|request|inquiry|enquiry|job) ?(?:#|no\.|nr\.) ?\d+|"
+    r"^\W*(?:[\w-]+ ){0,3}(?:request|lead|inquiry|enquiry)\W*$|"
     r"you (?:have )?(?:received|got)|"
     r"(?:was|were|been) submitted|submitted to|lead digest|see all (?:responses|leads|messages)|sent via|"
     r"has been submitted|was submitted|following (?:lead|customer|person|information|details)|click here|"
     r"reply (?:to|directly)|view (?:the )?(?:lead|inquiry|details)|log ?in|sign in|lead (?:details|id)|"
-    r"submitted (?:via|through|on|from)|form submission|(?:a|the) (?:buyer|customer|client|user) (?:is|has|was) "
-    r"(?:interested|requested)|"
+    r"submitted (?:via|through|on|from)|form submission|(?:a|the|one) (?:buyer|customer|client|user|homeowner|seller|"
+    r"owner|consumer|shopper|prospect|visitor) (?:(?:is|has|was) )?(?:interested|requested)|someone (?:wants|is "
+    r"interested|requested)|"
+    r"(?:someone|a (?:user|visitor|buyer|customer)) (?:has )?(?:wrote|written|sent) you|has sent you|"
+    r"(?:te|le|les|os) (?:ha|han) (?:escrito|enviado)|un usuario (?:te |le )?ha|um usu[áa]rio|"
+    r"hat ihnen (?:geschrieben|eine)|vous a (?:[ée]crit|envoy[ée])|ti ha scritto|heeft (?:u|je) een bericht|"
     r"neue[rs]? (?:anfrage|nachricht|auftrag|kontaktanfrage)|sie haben|"
     r"nuev[oa] (?:solicitud|consulta|contacto|mensaje)|ha recibido|has recibido|tienes una? nuev[oa]|"
     r"un (?:cliente|usuario) ha (?:solicitado|enviado)|"
@@ -171,7 +252,8 @@ def is_consent(text: str) -> bool:
 def is_boilerplate_line(line: str) -> bool:
     """A line that is no part of what the prospect wrote."""
     s = line.strip()
-    return bool(s) and bool(_TECHNICAL.match(s) or _CONSENT.search(s) or _FOOTER.match(s) or _NO_MESSAGE.match(s))
+    return bool(s) and bool(_TECHNICAL.match(s) or _CONSENT.search(s) or _FOOTER.match(s) or _NO_MESSAGE.match(s)
+                            or _CLOSING.match(s) or _LINK_ONLY.match(s))
 
 
 def clean_message(text: str) -> str | None:
@@ -189,6 +271,8 @@ def clean_message(text: str) -> str | None:
         if _SEARCH_HEADING.match(s):
             in_search = True
             continue
+        if kept and (is_notice_line(s) or _FIRM_ADDRESS.match(s)):
+            break  # a mailer's notice block or imprint: the rest is the sender's
         if in_search or is_boilerplate_line(s):
             continue
         kept.append(line.rstrip())

@@ -223,6 +223,20 @@ def addresses_of(*headers: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.strip().lower() for _n, a in found if "@" in a))
 
 
+#: a relay's display name that names the person it relays: "Marisol Ketterman via LinkedIn", "Ana Lima através de X"
+_RELAYED = re.compile(r"^\s*[\"']?(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3})\s+(?:via|through|über|"
+                      r"por medio de|atrav[ée]s de|par l'interm[ée]diaire de|tramite)\s+\S", re.IGNORECASE)
+
+
+def relayed_name(display: str | None) -> str | None:
+    """The person a relay's display name names ("Marisol Ketterman via LinkedIn" → "Marisol Ketterman"), or None.
+    Whether that person is the lead (or an agent passing one on) is the reader's decision, not this one's."""
+    m = _RELAYED.match(display or "")
+    if not m or not all(w[:1].isupper() for w in m.group("name").split()):
+        return None
+    return m.group("name")
+
+
 def _decode_header(value: Any) -> str | None:
     if value is None:
         return None

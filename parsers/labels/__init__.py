@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
+from parsers.boilerplate import is_firm_address_line, is_notice_line, is_portal_closing
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.labels.lookup import (
@@ -373,7 +374,7 @@ def read_labels(
         """Lines after a label that still belong to its value."""
         collected: list[str] = []
         j, blanks = start, 0
-        limit = 40 if slot == "message" else 3
+        limit = 40 if slot == "message" else 5 if slot == "address" else 3  # a UK block: street, area, town, postcode
         while j < n and len(collected) < limit:
             s = lines[j].strip()
             if not s:
@@ -383,7 +384,7 @@ def read_labels(
                 j += 1
                 continue
             if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)) \
-                    or _is_imprint(s):
+                    or _is_imprint(s) or is_notice_line(s) or is_portal_closing(s):
                 break
             if slot == "message" and blanks:
                 collected.append("")
@@ -442,6 +443,12 @@ def read_labels(
             return i
         if is_footer(s):
             return -1
+        if is_notice_line(s) or (out.labelled >= 2 and is_firm_address_line(s)) or is_portal_closing(s):
+            # a mailer's notice block or imprint ends what is the lead's; a portal's call to the pro is no prose
+            if not is_portal_closing(s) and out.labelled + len(out.prose) >= 2:
+                return -1
+            skipped_label = True
+            return i + 1
         if _is_imprint(s):
             skipped_label = True  # a portal's imprint line (firm · street · phone): not the lead, not prose
             i += 1
