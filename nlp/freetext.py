@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.assemble import assemble
-from nlp.candidates import Meta, candidates_of
+from nlp.candidates import Meta, candidates_of, set_meta
 from nlp.layout import clean_text
 from parsers.lead import ExtractedLead
 
@@ -22,7 +22,7 @@ def make_doc(nlp: Language, text: str, *, sender_name: str | None = None, sender
              subject: str | None = None, chat: bool = False, recipients: tuple[str, ...] = ()) -> Doc:
     """A tokenized Doc of ``text`` (HTML tags dropped) carrying the message's metadata, not yet processed."""
     doc = nlp.make_doc(clean_text(text))
-    doc._.leadbot_meta = Meta(sender_name or None, sender_email or None, subject or None, chat, recipients=recipients)
+    set_meta(doc, Meta(sender_name or None, sender_email or None, subject or None, chat, recipients=recipients))
     return doc
 
 

@@ -110,13 +110,33 @@ def generic_interests() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("generic_interests.txt"))
 
 
-@cache
+#: the case-sensitive twin of each pattern ``finditer_folded`` ran, by (source, flags): a ``re.Pattern`` as a key
+#: hashes and compares its whole compiled program on every look-up (long word lists made that ~1% of a lead)
+_CASE_SENSITIVE: dict[tuple[str, int], re.Pattern[str]] = {}
+#: the last text ``finditer_folded`` lower-cased, and the result: the components scan one doc's text several times
+_last_lowered: tuple[str, str] = ("", "")
+
+
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    source = pattern.pattern.replace("(?i:", "(?:")
-    for flags in ("(?i)", "(?im)", "(?mi)"):
-        if source.startswith(flags):
-            source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+    key = (pattern.pattern, pattern.flags)
+    found = _CASE_SENSITIVE.get(key)
+    if found is None:
+        source = pattern.pattern.replace("(?i:", "(?:")
+        for flags in ("(?i)", "(?im)", "(?mi)"):
+            if source.startswith(flags):
+                source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
+        found = _CASE_SENSITIVE[key] = re.compile(source, pattern.flags & ~re.IGNORECASE)
+    return found
+
+
+def _lowered(text: str) -> str:
+    global _last_lowered
+    last = _last_lowered  # one read: another thread may replace it meanwhile
+    if last[0] is text:
+        return last[1]
+    lowered = text.lower()
+    _last_lowered = (text, lowered)
+    return lowered
 
 
 def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None,
@@ -125,7 +145,7 @@ def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: in
     lower-cased text: Python's IGNORECASE over long alternations of words costs about five times as much.
     Offsets refer to ``text`` (lower-casing keeps the length of almost every text; when not, IGNORECASE runs)."""
     end = len(text) if end is None else end
-    lowered = text.lower()
+    lowered = _lowered(text)
     if len(lowered) != len(text):
         return pattern.finditer(text, start, end)
     return _case_sensitive(pattern).finditer(lowered, start, end)
