@@ -65,15 +65,20 @@ class _State:
     """What the extensions hold, in one object per doc: the components read it some forty times a doc, and
     ``doc._.<name>`` costs a few microseconds a read (``meta_of`` & co. read the object directly)."""
 
-    __slots__ = ("lead", "leadbot_candidates", "leadbot_layout", "leadbot_meta", "leadbot_ruler")
+    __slots__ = ("lead", "leadbot_candidates", "leadbot_layout", "leadbot_meta", "leadbot_ruler", "text")
 
     def __init__(self) -> None:
+        #: the text the doc was made from (``doc.text`` joins every token again on each read)
+        self.text: str | None = None
         # typed loosely: ``doc._.<name> = …`` may set anything; the readers below check what they get
         self.leadbot_meta: object = None
         self.leadbot_layout: object = None
         self.leadbot_candidates: object = None
         self.leadbot_ruler: object = None
         self.lead: object = None
+
+
+_EXTENSIONS = ("lead", "leadbot_candidates", "leadbot_layout", "leadbot_meta", "leadbot_ruler")
 
 
 def _state(doc: Doc) -> _State:
@@ -95,7 +100,7 @@ def _extension(name: str) -> tuple[Callable[[Doc], object], Callable[[Doc, objec
 
 
 def register_extensions() -> None:
-    for name in _State.__slots__:
+    for name in _EXTENSIONS:
         if not Doc.has_extension(name):
             getter, setter = _extension(name)
             Doc.set_extension(name, getter=getter, setter=setter)
@@ -109,8 +114,16 @@ def meta_of(doc: Doc) -> Meta:
     return meta if isinstance(meta, Meta) else Meta()
 
 
-def set_meta(doc: Doc, meta: Meta) -> None:
-    _state(doc).leadbot_meta = meta
+def set_meta(doc: Doc, meta: Meta, text: str | None = None) -> None:
+    """The message's metadata, and ``text``: what the doc was made from (its ``doc.text``, kept as given)."""
+    state = _state(doc)
+    state.leadbot_meta = meta
+    if text is not None:
+        state.text = text
+
+
+def _text_of(doc: Doc, state: _State) -> str:
+    return state.text if state.text is not None else doc.text
 
 
 def layout_of(doc: Doc) -> Layout:
@@ -119,7 +132,7 @@ def layout_of(doc: Doc) -> Layout:
     layout = state.leadbot_layout
     if not isinstance(layout, Layout):
         meta = meta_of(doc)
-        layout = analyse(doc.text, meta.subject, pasted=meta.chat)
+        layout = analyse(_text_of(doc, state), meta.subject, pasted=meta.chat)
         state.leadbot_layout = layout
     return layout
 
@@ -184,7 +197,7 @@ class LayoutComponent:
         state.leadbot_candidates = []
         meta = meta_of(doc)
         state.leadbot_ruler = None
-        state.leadbot_layout = analyse(doc.text, meta.subject, pasted=meta.chat)
+        state.leadbot_layout = analyse(_text_of(doc, state), meta.subject, pasted=meta.chat)
         return doc
 
 
