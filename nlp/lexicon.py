@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from parsers.keywords import lowered as lower_once
+
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
 def read_lines(name: str) -> list[str]:
@@ -113,8 +115,6 @@ def generic_interests() -> frozenset[str]:
 #: the case-sensitive twin of each pattern ``finditer_folded`` ran, by (source, flags): a ``re.Pattern`` as a key
 #: hashes and compares its whole compiled program on every look-up (long word lists made that ~1% of a lead)
 _CASE_SENSITIVE: dict[tuple[str, int], re.Pattern[str]] = {}
-#: the last text ``finditer_folded`` lower-cased, and the result: the components scan one doc's text several times
-_last_lowered: tuple[str, str] = ("", "")
 
 
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -129,23 +129,13 @@ def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return found
 
 
-def _lowered(text: str) -> str:
-    global _last_lowered
-    last = _last_lowered  # one read: another thread may replace it meanwhile
-    if last[0] is text:
-        return last[1]
-    lowered = text.lower()
-    _last_lowered = (text, lowered)
-    return lowered
-
-
 def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None,
                     ) -> Iterator[re.Match[str]]:
     """``pattern.finditer`` for a case-insensitive pattern written in lower case, run case-sensitively over the
     lower-cased text: Python's IGNORECASE over long alternations of words costs about five times as much.
     Offsets refer to ``text`` (lower-casing keeps the length of almost every text; when not, IGNORECASE runs)."""
     end = len(text) if end is None else end
-    lowered = _lowered(text)
+    lowered = lower_once(text)  # the components scan one doc's text several times
     if len(lowered) != len(text):
         return pattern.finditer(text, start, end)
     return _case_sensitive(pattern).finditer(lowered, start, end)

@@ -19,6 +19,7 @@ from parsers.boilerplate import is_portal_wording
 from parsers.document import Document, document_from_parts
 from parsers.fields import Collector, merge_leads
 from parsers.json_shapes import decode_nested, load_json, prose_of
+from parsers.keywords import may_match
 from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN
@@ -201,16 +202,10 @@ _SELLER_LEAD = re.compile(
 #: pattern's case-blind alternation tried at each position cost ~2% of reading a lead)
 _SELLER_KEYS = ("sell", "valuation", "verk", "vend", "worth", "bewertung", "waardebepaling", "tasaci", "avalia",
                 "estimation", "wertermittlung", "eigent", "valoraci", "valutazione")
-#: letters IGNORECASE matches to an ASCII letter that ``str.lower`` may not give: the key check is not used then
-_FOLDS_TO_ASCII = ("ı", "İ", "ſ", "\u212a")
 
 
 def _seller_lead(text: str) -> bool:
-    if not any(c in text for c in _FOLDS_TO_ASCII):
-        lowered = text.lower()
-        if not any(key in lowered for key in _SELLER_KEYS):
-            return False
-    return _SELLER_LEAD.search(text) is not None
+    return may_match(text, _SELLER_KEYS) and _SELLER_LEAD.search(text) is not None
 
 
 ADDRESS_PARTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "city_region_postal",
