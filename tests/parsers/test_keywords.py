@@ -57,3 +57,14 @@ def test_every_phrase_a_pattern_reads_holds_one_of_its_keys(
         text = f"Hi,\n{phrase} and more.\nThanks"
         assert pattern.search(text), phrase
         assert may_match(text, keys), phrase
+
+
+def test_consent_phrases_hold_a_key() -> None:
+    from parsers.boilerplate import _CONSENT, _CONSENT_KEYS
+
+    for phrase in ("By clicking Send you agree to be called", "I hereby consent to calls", "Msg & data rates may apply",
+                   "Reply STOP to cancel", "opt-out at any time", "Ich willige in die Verarbeitung ein",
+                   "Acepto la política de privacidad", "J'accepte la politique de confidentialité", "Ik ga akkoord",
+                   "prerecorded messages", "Terms and Conditions"):
+        assert _CONSENT.search(phrase), phrase
+        assert may_match(phrase, _CONSENT_KEYS), phrase
