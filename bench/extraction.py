@@ -6,7 +6,8 @@ chat notes (prose, Slack-formatted, several leads in one note). Each goes throug
 ``nlp.extractor.Extractor().extract(RawMessage(...))``, as `leadbot parse`, the service and chat intake call
 it. Prints, each beside its goal:
 
-- messages per second per core: messages / CPU seconds of this one-threaded process (goal ≥ 500);
+- messages per second per core: messages / CPU seconds of this one-threaded process (goal ≥ 500), and the CPU
+  milliseconds per message it comes from;
 - p50 and p99 wall time per message;
 - peak RSS of the process, start-up included (goal ≤ 250 MB);
 - start-up time (vendor templates checked, spaCy pipeline and gazetteers built);
@@ -176,6 +177,7 @@ def run(label: str, extractor: Extractor, messages: list[tuple[str, RawMessage]]
     rate = len(messages) / cpu
     print(f"{label}: {len(messages)} messages in {wall:.2f} s wall, {cpu:.2f} s CPU")
     print(f"  messages/s per core   {rate:9.0f}    goal ≥ {GOAL_RATE:.0f}   {'ok' if rate >= GOAL_RATE else 'MISSED'}")
+    print(f"  CPU per message       {cpu * 1000 / len(messages):9.2f} ms")
     print(f"  p50 per message       {statistics.median(latencies):9.2f} ms")
     print(f"  p99 per message       {_percentile(latencies, 0.99):9.2f} ms")
     per_kind = Counter(kind for kind, _raw in messages)

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, layout_of
 from nlp.names import clean_name
 from parsers.lead import ExtractedLead, FieldValue, RoleValue
+from parsers.verify import NAME_PARTICLES, is_plain_name_word
 
 _SIMPLE_FIELDS = ("email", "phone", "company", "country", "interest", "budget", "timeline", "message")
 _ADDRESS_FIELDS = ("street", "city", "region", "postal_code")
@@ -237,6 +238,9 @@ def _split_name(value: str) -> tuple[str, str | None]:
         return value, None
     if len(words) == 2 and words[1].casefold() not in _SUFFIXES:
         return words[0], words[1]  # the common case, without nameparser's ~0.2 ms
+    if len(words) > 2 and is_plain_name_word(words[0]) and is_plain_name_word(words[-1]) and all(
+            w in NAME_PARTICLES for w in words[1:-1]):
+        return words[0], " ".join(words[1:])  # "Amelia van der Berg": nameparser's reading, without its ~0.15 ms
     parsed = HumanName(value)
     first = parsed.first or words[0]
     last = " ".join(p for p in (parsed.last, parsed.suffix) if p)

@@ -6,12 +6,15 @@ Extensions (registered once, guarded, as spaCy's docs show):
 - ``doc._.leadbot_layout``: ``Layout`` — see ``nlp.layout``;
 - ``doc._.leadbot_candidates``: ``list[Candidate]`` — every component appends, none removes;
 - ``doc._.lead``: ``ExtractedLead`` — set by the last component (``lead``) from the candidates.
+
+All five live in one ``_State`` object under ``doc.user_data["leadbot"]`` (the extensions are its getters and
+setters), which ``meta_of``, ``layout_of``, ``candidates_of`` and ``ruler_spans`` read directly.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -54,35 +57,92 @@ class Candidate:
     flags: tuple[str, ...] = ()
 
 
+#: ``Doc.user_data`` key of the ``_State`` behind the extensions
+_STATE_KEY = "leadbot"
+
+
+class _State:
+    """What the extensions hold, in one object per doc: the components read it some forty times a doc, and
+    ``doc._.<name>`` costs a few microseconds a read (``meta_of`` & co. read the object directly)."""
+
+    __slots__ = ("lead", "leadbot_candidates", "leadbot_layout", "leadbot_meta", "leadbot_ruler", "text")
+
+    def __init__(self) -> None:
+        #: the text the doc was made from (``doc.text`` joins every token again on each read)
+        self.text: str | None = None
+        # typed loosely: ``doc._.<name> = …`` may set anything; the readers below check what they get
+        self.leadbot_meta: object = None
+        self.leadbot_layout: object = None
+        self.leadbot_candidates: object = None
+        self.leadbot_ruler: object = None
+        self.lead: object = None
+
+
+_EXTENSIONS = ("lead", "leadbot_candidates", "leadbot_layout", "leadbot_meta", "leadbot_ruler")
+
+
+def _state(doc: Doc) -> _State:
+    state = doc.user_data.get(_STATE_KEY)
+    if state is None:
+        state = doc.user_data[_STATE_KEY] = _State()
+    assert isinstance(state, _State)
+    return state
+
+
+def _extension(name: str) -> tuple[Callable[[Doc], object], Callable[[Doc, object], None]]:
+    def getter(doc: Doc) -> object:
+        return getattr(_state(doc), name)
+
+    def setter(doc: Doc, value: object) -> None:
+        setattr(_state(doc), name, value)
+
+    return getter, setter
+
+
 def register_extensions() -> None:
-    for name in ("leadbot_meta", "leadbot_layout", "leadbot_candidates", "leadbot_ruler", "lead"):
+    for name in _EXTENSIONS:
         if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
+            getter, setter = _extension(name)
+            Doc.set_extension(name, getter=getter, setter=setter)
 
 
 register_extensions()
 
 
 def meta_of(doc: Doc) -> Meta:
-    meta = doc._.leadbot_meta
+    meta = _state(doc).leadbot_meta
     return meta if isinstance(meta, Meta) else Meta()
+
+
+def set_meta(doc: Doc, meta: Meta, text: str | None = None) -> None:
+    """The message's metadata, and ``text``: what the doc was made from (its ``doc.text``, kept as given)."""
+    state = _state(doc)
+    state.leadbot_meta = meta
+    if text is not None:
+        state.text = text
+
+
+def _text_of(doc: Doc, state: _State) -> str:
+    return state.text if state.text is not None else doc.text
 
 
 def layout_of(doc: Doc) -> Layout:
     """The doc's layout, computed here if the ``layout`` component did not run."""
-    layout = doc._.leadbot_layout
+    state = _state(doc)
+    layout = state.leadbot_layout
     if not isinstance(layout, Layout):
         meta = meta_of(doc)
-        layout = analyse(doc.text, meta.subject, pasted=meta.chat)
-        doc._.leadbot_layout = layout
+        layout = analyse(_text_of(doc, state), meta.subject, pasted=meta.chat)
+        state.leadbot_layout = layout
     return layout
 
 
 def candidates_of(doc: Doc) -> list[Candidate]:
-    found = doc._.leadbot_candidates
+    state = _state(doc)
+    found = state.leadbot_candidates
     if found is None:
         found = []
-        doc._.leadbot_candidates = found
+        state.leadbot_candidates = found
     assert isinstance(found, list)
     return found
 
@@ -103,12 +163,13 @@ class RulerSpan:
 
 def ruler_spans(doc: Doc, label: str) -> list[RulerSpan]:
     """The span ruler's matches with ``label`` (TIMELINE, COUNTRY, MAKE), in order."""
-    table = doc._.leadbot_ruler
+    state = _state(doc)
+    table = state.leadbot_ruler
     if not isinstance(table, dict):
-        table = {}
+        fresh: dict[str, list[RulerSpan]] = {}
         for span in doc.spans.get(RULER_KEY, []):
-            table.setdefault(span.label_, []).append(RulerSpan(span.start_char, span.end_char, span.id_, span))
-        doc._.leadbot_ruler = table
+            fresh.setdefault(span.label_, []).append(RulerSpan(span.start_char, span.end_char, span.id_, span))
+        state.leadbot_ruler = table = fresh
     found: list[RulerSpan] = table.get(label, [])
     return found
 
@@ -132,10 +193,11 @@ class LayoutComponent:
     """First component: reset the candidates and segment the text (see ``nlp.layout``)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.leadbot_candidates = []
+        state = _state(doc)
+        state.leadbot_candidates = []
         meta = meta_of(doc)
-        doc._.leadbot_ruler = None
-        doc._.leadbot_layout = analyse(doc.text, meta.subject, pasted=meta.chat)
+        state.leadbot_ruler = None
+        state.leadbot_layout = analyse(_text_of(doc, state), meta.subject, pasted=meta.chat)
         return doc
 
 

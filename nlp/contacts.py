@@ -72,6 +72,9 @@ _COUNTRY_REGIONS = re.compile(
     r"|(?P<DE>deutschland|germany|\+49)|(?P<CA>canada|ontario|qu[ée]bec|\+1)|(?P<GB>united kingdom|\buk\b|london|\+44)"
 )
 
+_COUNTRY_KEYS = ("argentin", "buenos aires", "xico", "espa", "spain", "madrid", "barcelona", "deutschland", "germany",
+                 "canada", "ontario", "bec", "united kingdom", "uk", "london", "+")
+
 
 class Contacts:
     def __init__(self, name: str, default_region: str) -> None:
@@ -151,7 +154,9 @@ class Contacts:
     def _regions(self, layout: Layout, text: str, chat: bool = False) -> list[str]:
         regions = [self.default_region]
         extra: list[str] = list(_LANG_REGIONS.get(layout.lang, ()))
-        extra.extend(dict.fromkeys(m.lastgroup for m in _COUNTRY_REGIONS.finditer(text.lower()) if m.lastgroup))
+        low = text.lower()
+        if any(key in low for key in _COUNTRY_KEYS):  # a word or code each country's branch spells: most texts none
+            extra.extend(dict.fromkeys(m.lastgroup for m in _COUNTRY_REGIONS.finditer(low) if m.lastgroup))
         if chat:
             extra.extend(_CHAT_REGIONS)
         for region in extra:

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.assemble import assemble
-from nlp.candidates import Meta, candidates_of
+from nlp.candidates import Meta, candidates_of, set_meta
 from nlp.layout import clean_text
 from parsers.lead import ExtractedLead
 
@@ -21,8 +21,11 @@ __all__ = ["make_doc", "read_free_text", "read_free_texts"]
 def make_doc(nlp: Language, text: str, *, sender_name: str | None = None, sender_email: str | None = None,
              subject: str | None = None, chat: bool = False, recipients: tuple[str, ...] = ()) -> Doc:
     """A tokenized Doc of ``text`` (HTML tags dropped) carrying the message's metadata, not yet processed."""
-    doc = nlp.make_doc(clean_text(text))
-    doc._.leadbot_meta = Meta(sender_name or None, sender_email or None, subject or None, chat, recipients=recipients)
+    cleaned = clean_text(text)
+    doc = nlp.make_doc(cleaned)
+    # spaCy's tokenizer keeps every character (doc.text == cleaned): the layout reads the string, not the tokens
+    set_meta(doc, Meta(sender_name or None, sender_email or None, subject or None, chat, recipients=recipients),
+             text=cleaned)
     return doc
 
 

@@ -283,10 +283,10 @@ def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[
     "Do you offer monthly bookkeeping and payroll?" under the subject "Question about bookkeeping" names the same
     item with what the prospect wants of it: the fuller mention is the interest."""
     out: list[Candidate] = []
+    folded = [(o.confidence, fold) for o in others if (fold := _fold(o.value))] if phrases else []  # once each
     for phrase in phrases:
         inside = f" {_fold(phrase.value)} "
-        backed = [o.confidence for o in others if _fold(o.value)
-                  and _fold(o.value) != inside.strip() and f" {_fold(o.value)} " in inside]
+        backed = [confidence for confidence, fold in folded if fold != inside.strip() and f" {fold} " in inside]
         if backed and max(backed) > phrase.confidence:
             phrase = dataclasses.replace(phrase, confidence=max(backed))
         out.append(phrase)

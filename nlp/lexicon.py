@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from parsers.keywords import lowered as lower_once
+
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
 def read_lines(name: str) -> list[str]:
@@ -110,13 +112,21 @@ def generic_interests() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("generic_interests.txt"))
 
 
-@cache
+#: the case-sensitive twin of each pattern ``finditer_folded`` ran, by (source, flags): a ``re.Pattern`` as a key
+#: hashes and compares its whole compiled program on every look-up (long word lists made that ~1% of a lead)
+_CASE_SENSITIVE: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    source = pattern.pattern.replace("(?i:", "(?:")
-    for flags in ("(?i)", "(?im)", "(?mi)"):
-        if source.startswith(flags):
-            source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+    key = (pattern.pattern, pattern.flags)
+    found = _CASE_SENSITIVE.get(key)
+    if found is None:
+        source = pattern.pattern.replace("(?i:", "(?:")
+        for flags in ("(?i)", "(?im)", "(?mi)"):
+            if source.startswith(flags):
+                source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
+        found = _CASE_SENSITIVE[key] = re.compile(source, pattern.flags & ~re.IGNORECASE)
+    return found
 
 
 def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None,
@@ -125,7 +135,7 @@ def finditer_folded(pattern: re.Pattern[str], text: str, start: int = 0, end: in
     lower-cased text: Python's IGNORECASE over long alternations of words costs about five times as much.
     Offsets refer to ``text`` (lower-casing keeps the length of almost every text; when not, IGNORECASE runs)."""
     end = len(text) if end is None else end
-    lowered = text.lower()
+    lowered = lower_once(text)  # the components scan one doc's text several times
     if len(lowered) != len(text):
         return pattern.finditer(text, start, end)
     return _case_sensitive(pattern).finditer(lowered, start, end)

@@ -47,6 +47,7 @@ from nlp.prose import (
     title_re,
     written,
 )
+from parsers.keywords import may_match
 from parsers.patterns import EMAIL
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
@@ -75,6 +76,9 @@ _WEAK_INTRO = re.compile(
     rf"(?:\b(?i:i'm|i’m|i am|this is|ich bin|hier ist|hier spricht|soy|les escribe|le escribe)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
 )
+#: words one of which each match of the intro patterns spells (``parsers.keywords.may_match`` looks first)
+_INTRO_KEYS = {True: ("my name", "mein name", "ich hei", "me llamo", "mi nombre"),
+               False: ("i'm", "i’m", "i am", "this is", "ich bin", "hier ist", "hier spricht", "soy", "escribe")}
 #: a portal's line about the lead: "Dana Whitfield says:", "Raúl Benítez sent you a new request"
 _NOTIFICATION = re.compile(
     rf"(?m)^[ \t\"“]*(?P<name>{NAME})[ \t]+(?i:says:|said:|wrote:|writes:|sent you|has sent you|is requesting|"
@@ -274,6 +278,8 @@ class Names:
             known = is_first_name(name.split()[0])
             add(doc, Candidate(PERSON, name, 0.8 if known else 0.7, self.source, m.start("name")))
         for pattern, strong in ((_STRONG_INTRO, True), (_WEAK_INTRO, False)):
+            if not may_match(text, _INTRO_KEYS[strong]):
+                continue
             for m in pattern.finditer(text, r0, r1):
                 if layout.in_greeting(m.start("name"), m.end("name")):
                     continue

@@ -49,6 +49,7 @@ from nlp.our_side import BUSINESS_CALLED
 from nlp.places import is_city
 from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
+from parsers.keywords import may_match
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
@@ -66,6 +67,11 @@ _AFFILIATION = re.compile(
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
 )
+#: words one of which each match of ``_AFFILIATION`` spells: ``parsers.keywords.may_match`` looks for them first
+_AFFILIATION_KEYS = ("i'm", "i’m", "i am", "this is", "my name is", "we are", "we're", "i work", "on behalf of",
+                     "representing", "firm", "team", "company", "employer", "business", "agency", "startup",
+                     "practice", "department", "group", "ich arbeite bei", "wir sind", "de la empresa", "trabajo",
+                     "en nombre de")
 #: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
 #: (checked against ``job_words``), then their firm
 _TITLED_SELF = re.compile(
@@ -75,6 +81,7 @@ _TITLED_SELF = re.compile(
     rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
     rf"(?P<org>{_ORG})"
 )
+_TITLED_SELF_KEYS = ("i'm", "i’m", "i am", "je suis", "ich bin", "soy", "sou", "sono", "ik ben")
 _TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
@@ -127,7 +134,7 @@ class Orgs:
                 # "Bellandi & Figli S.r.l. (Prato)", "Transportes Ibáñez S.L., de Zaragoza"
                 add(doc, Candidate(ADDRESS, city["city"], 0.55, self.source, city.start("city"),
                                    parts={"city": city["city"]}))
-        for m in _AFFILIATION.finditer(text, r0, r1):
+        for m in _AFFILIATION.finditer(text, r0, r1) if may_match(text, _AFFILIATION_KEYS) else ():
             legal = legal_suffix_re().search(m["org"])
             org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
             if org and org[0].isdigit():
@@ -147,7 +154,7 @@ class Orgs:
     def _titled_self(self, doc: Doc, text: str, r0: int, r1: int) -> None:
         """The writer's own role, then their firm: "I'm the COO of Tran Group", "je suis responsable achats chez
         Menuiserie Duval", "ich bin Einkaufsleiter bei Hartmann Logistik", "soy gerente de Hostal Las Acacias"."""
-        for m in _TITLED_SELF.finditer(text, r0, r1):
+        for m in _TITLED_SELF.finditer(text, r0, r1) if may_match(text, _TITLED_SELF_KEYS) else ():
             if not any(w.casefold() in job_words() for w in m["title"].split()):
                 continue  # "I'm the one who called about X": no role
             legal = legal_suffix_re().search(m["org"])

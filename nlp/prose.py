@@ -17,6 +17,7 @@ from functools import cache
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
 from nlp.our_side import BUSINESS_CALLED, alternation, role_after
 from nlp.places import is_city
+from parsers.keywords import may_match
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
@@ -238,6 +239,8 @@ _PASS_ON = re.compile(
     r"(?:(?:un|una|el|la|a|an|the|einen|eine|den|die|le|un|il|o|um|uma|een|de)[ \t]+)?"
     r"(?:contacto|contact|kontakt|contatto|contato|lead|cliente|client|kunden|klant|interessenten|interesado)"
     r"\b[^:\n]{0,110}:[ \t]*\n?[ \t]*\n?[ \t]*")
+_PASS_ON_KEYS = ("paso", "passing", "sending you", "handing you", "ich leite", "ich gebe", "transmets", "giro",
+                 "passo", "envio-te", "ik stuur", "ik geef")
 
 
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -247,7 +250,7 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
         name = read_name_at(text, m.end())
         if name:
             found.append(name)
-    for m in _PASS_ON.finditer(text, start, end):
+    for m in _PASS_ON.finditer(text, start, end) if may_match(text, _PASS_ON_KEYS) else ():
         name = read_name_at(text, m.end())
         if name:
             found.append(name)

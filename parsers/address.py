@@ -68,6 +68,7 @@ UK_RE = re.compile(r"(?<![\w-])(?P<zip>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]?\
 NL_RE = re.compile(rf"(?<![\w-])(?P<zip>[1-9]\d{{3}}[ \t]?(?!SA|SD|SS)[A-Z]{{2}})[ \t]+(?P<city>{CITY})")
 PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
 BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
+_DIGIT = re.compile(r"\d")
 _BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
 
 _CITY_AT_END = re.compile(rf"(?<![\w'’.-])(?P<city>{CITY})[ \t]*,?[ \t]*$")
@@ -480,6 +481,8 @@ def _region_beyond(line: str, m: re.Match[str]) -> str:
 def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = None,
                  lang: str | None = None) -> list[FoundAddress]:
     """Addresses anchored on a postcode in one line of text (``offset`` is where the line starts)."""
+    if not _DIGIT.search(line):
+        return []  # every postcode below has a digit: a line without one (most prose) is not scanned nine times
     found: list[FoundAddress] = []
     taken: list[tuple[int, int]] = []
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.keywords import may_match
+
 #: a message that says there is no message
 _NO_MESSAGE = re.compile(
     r"^\W*(?:(?:the )?(?:customer|consumer|client|lead|user|buyer|prospect|visitor|contact)\s+(?:did not|didn'?t|"
@@ -39,6 +41,19 @@ _CONSENT = re.compile(
     r"ik ga akkoord|privacyverklaring|gdpr|rgpd|lgpd)\b",
     re.IGNORECASE,
 )
+#: words one of which each match of ``_CONSENT`` spells (``parsers.keywords.may_match`` looks for them first)
+_CONSENT_KEYS = (
+    "by submitting", "by clicking", "by providing", "by checking", "by pressing", "agree", "consent", "autodial",
+    "automatic telephone", "recorded", "tcpa", "data rates", "reply stop", "text stop", "out at any time",
+    "not a condition", "privacy", "terms ", "ich stimme", "ich willige", "datenschutzerkl", "einwilligung", "acepto ",
+    "privacidad", "concordo com", "j'accepte", "confidentialit", "acconsento", "ik ga akkoord", "gdpr", "rgpd", "lgpd",
+)
+
+
+def _consent(text: str) -> bool:
+    return may_match(text, _CONSENT_KEYS) and _CONSENT.search(text) is not None
+
+
 #: single words that make a form field a consent checkbox
 _CONSENT_WORDS = re.compile(
     r"\b(?:privacy\w*|consent\w*|akkoord|toestemming|einwilligung|datenschutz\w*|zustimmung|gdpr|rgpd|lgpd|dsgvo|"
@@ -246,13 +261,13 @@ def is_portal_wording(line: str) -> bool:
 
 def is_consent(text: str) -> bool:
     """Consent or privacy wording (a form's checkbox label, a TCPA paragraph)."""
-    return bool(_CONSENT.search(text) or _CONSENT_WORDS.search(text))
+    return _consent(text) or bool(_CONSENT_WORDS.search(text))
 
 
 def is_boilerplate_line(line: str) -> bool:
     """A line that is no part of what the prospect wrote."""
     s = line.strip()
-    return bool(s) and bool(_TECHNICAL.match(s) or _CONSENT.search(s) or _FOOTER.match(s) or _NO_MESSAGE.match(s)
+    return bool(s) and bool(_TECHNICAL.match(s) or _consent(s) or _FOOTER.match(s) or _NO_MESSAGE.match(s)
                             or _CLOSING.match(s) or _LINK_ONLY.match(s))
 
 

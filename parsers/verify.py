@@ -326,6 +326,16 @@ _NAMEPARSER_WORDS = frozenset(w.casefold() for group in (
     CONSTANTS.conjunctions) for w in group)
 
 
+#: the particles nameparser joins to the surname that follows ("van der Berg", "de Souza"): plain lower-case words
+NAME_PARTICLES = frozenset(w for w in (p.casefold() for p in CONSTANTS.prefixes) if w.isalpha() and w.isascii())
+
+
+def is_plain_name_word(word: str) -> bool:
+    """A word nameparser reads as a plain name part: letters (inner hyphens, apostrophes), no title, suffix,
+    particle or conjunction."""
+    return bool(_PLAIN_NAME_WORD.match(word)) and word.casefold() not in _NAMEPARSER_WORDS
+
+
 @lru_cache(maxsize=8192)
 def human_name(text: str) -> NameParts:
     """nameparser's reading of a name. Two plain words that are no title, suffix, particle or conjunction are
