@@ -16,16 +16,19 @@ import socket
 import sqlite3
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, event, func, make_url, select
+from sqlalchemy import Engine, Table, event, func, make_url, select
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import utcnow as utcnow  # here too: the name the service imports it by
 
@@ -119,7 +122,7 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        _skip_idle_rollbacks(engine)
+        _skip_idle_rollbacks(engine.sync_engine)
     else:
         event.listen(engine.sync_engine, "checkout", _replace_if_closed)
     return engine
@@ -139,7 +142,7 @@ def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None
         raise sa_exc.DisconnectionError("the database server closed this connection")
 
 
-def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+def _skip_idle_rollbacks(engine: Engine) -> None:
     """No ROLLBACK for a SQLite connection that holds no transaction (every read-only session ends so).
 
     The driver opens a transaction only before a write, so after reads ``in_transaction`` is false and
@@ -171,6 +174,11 @@ class Db:
             if engine.dialect.name == "postgresql" else self._sessions
         )
         self._write_lock: _WriteGate | None = _WriteGate() if engine.dialect.name == "sqlite" else None
+        #: SQLite file: `run_write`'s synchronous engine and the one thread it runs in (made when first used)
+        self._thread_url = _thread_write_url(engine) if self._write_lock is not None else None
+        self._thread_engine: Engine | None = None
+        self._thread_sessions: sessionmaker[Session] | None = None
+        self._writer: ThreadPoolExecutor | None = None
 
     @property
     def dialect(self) -> str:
@@ -194,6 +202,43 @@ class Db:
             return
         async with self._write_lock.hold(urgent=urgent), self._sessions.begin() as session:
             yield session
+
+    async def run_write(self, work: Callable[[Session], R], *, urgent: bool = False) -> R:
+        """``work(session)`` in one write transaction (committed when it returns, rolled back if it raises), as
+        `write` would run it; ``work`` is synchronous (a `Session`).
+
+        On a SQLite file it runs in the store's writer thread on a synchronous connection of its own, under the
+        same write lock: the whole transaction is one hand-off to a thread (issue 11: through aiosqlite each
+        statement cost about four, each waking its thread, and SQLAlchemy's async adaptation a greenlet switch
+        per driver call). Elsewhere (PostgreSQL, an in-memory SQLite) it runs through `write`'s session
+        (``AsyncSession.run_sync``).
+        """
+        if self._thread_url is None or self._write_lock is None:
+            async with self.write(urgent=urgent) as session:
+                return await session.run_sync(work)
+        async with self._write_lock.hold(urgent=urgent):
+            done = asyncio.get_running_loop().run_in_executor(self._writer_thread(), self._write_here, work)
+            try:
+                return await asyncio.shield(done)
+            finally:
+                if not done.done():  # cancelled: the lock is held until the thread's transaction has ended
+                    await asyncio.wait({done})
+
+    def _writer_thread(self) -> ThreadPoolExecutor:
+        if self._writer is None:
+            assert self._thread_url is not None
+            engine = create_sync_engine(self._thread_url, connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            _skip_idle_rollbacks(engine)
+            self._thread_engine = engine
+            self._thread_sessions = sessionmaker(engine, expire_on_commit=False)
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+        return self._writer
+
+    def _write_here(self, work: Callable[[Session], R]) -> R:
+        assert self._thread_sessions is not None
+        with self._thread_sessions.begin() as session:
+            return work(session)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -230,7 +275,25 @@ class Db:
             await conn.run_sync(upgrade)
 
     async def close(self) -> None:
+        writer, engine = self._writer, self._thread_engine
+        self._writer, self._thread_engine, self._thread_sessions = None, None, None  # made again when next used
+        if writer is not None:
+            await asyncio.to_thread(writer.shutdown)
+        if engine is not None:
+            engine.dispose()
         await self.engine.dispose()
+
+
+def _thread_write_url(engine: AsyncEngine) -> str | None:
+    """The synchronous (pysqlite) URL of an aiosqlite engine's database file; None for an in-memory database,
+    whose connections do not share it."""
+    url = engine.url
+    database = url.database
+    if url.get_driver_name() != "aiosqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    if url.query.get("mode") == "memory":
+        return None
+    return url.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
 
 
 class _WriteGate:

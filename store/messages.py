@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy.orm import Session
 
 from parsers.envelope import dedup_key, envelope, subject_of
 from parsers.errors import LeadbotError
@@ -167,16 +168,19 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
-        async with self._db.write(urgent=True) as session:
-            new = {str(key): int(row_id) for row_id, key in (
-                await session.execute(_accept_statement(self._db.insert), list(unique.values())))}
+        statement = _accept_statement(self._db.insert)
+
+        def insert(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+            new = {str(key): int(row_id) for row_id, key in session.execute(statement, list(unique.values()))}
             missing = [key for key in unique if key not in new]
-            existing: dict[str, int] = {}
-            if missing:
-                found = await session.execute(
-                    select(InboundMessage.dedup_key, InboundMessage.id).where(InboundMessage.dedup_key.in_(missing))
-                )
-                existing = {str(key): int(row_id) for key, row_id in found.all()}
+            if not missing:
+                return new, {}
+            found = session.execute(
+                select(InboundMessage.dedup_key, InboundMessage.id).where(InboundMessage.dedup_key.in_(missing))
+            )
+            return new, {str(key): int(row_id) for key, row_id in found.all()}
+
+        new, existing = await self._db.run_write(insert, urgent=True)
         answers = []
         for values in rows:
             key = values["dedup_key"]
