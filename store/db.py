@@ -174,11 +174,18 @@ class Db:
             if engine.dialect.name == "postgresql" else self._sessions
         )
         self._write_lock: _WriteGate | None = _WriteGate() if engine.dialect.name == "sqlite" else None
-        #: SQLite file: `run_write`'s synchronous engine and the one thread it runs in (made when first used)
-        self._thread_url = _thread_write_url(engine) if self._write_lock is not None else None
-        self._thread_engine: Engine | None = None
-        self._thread_sessions: sessionmaker[Session] | None = None
+        #: SQLite file: `run_write`'s synchronous engine (it connects when first used) and the one thread it runs
+        #: in (started when first used)
+        thread_url = _thread_write_url(engine) if self._write_lock is not None else None
+        self._thread_engine = _writer_engine(thread_url) if thread_url is not None else None
+        self._thread_sessions = (
+            sessionmaker(self._thread_engine, expire_on_commit=False) if self._thread_engine is not None else None)
         self._writer: ThreadPoolExecutor | None = None
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements go through: the async engine's, and on a SQLite file `run_write`'s."""
+        return (self.engine.sync_engine, *((self._thread_engine,) if self._thread_engine is not None else ()))
 
     @property
     def dialect(self) -> str:
@@ -213,7 +220,7 @@ class Db:
         per driver call). Elsewhere (PostgreSQL, an in-memory SQLite) it runs through `write`'s session
         (``AsyncSession.run_sync``).
         """
-        if self._thread_url is None or self._write_lock is None:
+        if self._thread_sessions is None or self._write_lock is None:
             async with self.write(urgent=urgent) as session:
                 return await session.run_sync(work)
         async with self._write_lock.hold(urgent=urgent):
@@ -226,12 +233,6 @@ class Db:
 
     def _writer_thread(self) -> ThreadPoolExecutor:
         if self._writer is None:
-            assert self._thread_url is not None
-            engine = create_sync_engine(self._thread_url, connect_args={"check_same_thread": False})
-            event.listen(engine, "connect", _sqlite_pragmas)
-            _skip_idle_rollbacks(engine)
-            self._thread_engine = engine
-            self._thread_sessions = sessionmaker(engine, expire_on_commit=False)
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         return self._writer
 
@@ -275,12 +276,11 @@ class Db:
             await conn.run_sync(upgrade)
 
     async def close(self) -> None:
-        writer, engine = self._writer, self._thread_engine
-        self._writer, self._thread_engine, self._thread_sessions = None, None, None  # made again when next used
+        writer, self._writer = self._writer, None  # started again when next used
         if writer is not None:
             await asyncio.to_thread(writer.shutdown)
-        if engine is not None:
-            engine.dispose()
+        if self._thread_engine is not None:
+            self._thread_engine.dispose()
         await self.engine.dispose()
 
 
@@ -294,6 +294,13 @@ def _thread_write_url(engine: AsyncEngine) -> str | None:
     if url.query.get("mode") == "memory":
         return None
     return url.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
+
+
+def _writer_engine(url: str) -> Engine:
+    engine = create_sync_engine(url, connect_args={"check_same_thread": False})  # closed by `close`, elsewhere
+    event.listen(engine, "connect", _sqlite_pragmas)
+    _skip_idle_rollbacks(engine)
+    return engine
 
 
 class _WriteGate:

@@ -87,7 +87,8 @@ class CardHandoff:
 
 
 def add_item(
-    session: AsyncSession, kind: str, lead_id: int | None, channel: str | None, payload: dict[str, Any], now: datetime
+    session: AsyncSession | Session, kind: str, lead_id: int | None, channel: str | None, payload: dict[str, Any],
+    now: datetime,
 ) -> OutboxItem:
     """Queue one item in the session's transaction, due at once."""
     item = OutboxItem(
