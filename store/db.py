@@ -210,7 +210,7 @@ class Db:
         async with self._write_lock.hold(urgent=urgent), self._sessions.begin() as session:
             yield session
 
-    async def run_write(self, work: Callable[[Session], R], *, urgent: bool = False) -> R:
+    async def run_write(self, work: Callable[[Session], R], *, urgent: bool = False, atomic: bool = True) -> R:
         """``work(session)`` in one write transaction (committed when it returns, rolled back if it raises), as
         `write` would run it; ``work`` is synchronous (a `Session`).
 
@@ -219,7 +219,14 @@ class Db:
         statement cost about four, each waking its thread, and SQLAlchemy's async adaptation a greenlet switch
         per driver call). Elsewhere (PostgreSQL, an in-memory SQLite) it runs through `write`'s session
         (``AsyncSession.run_sync``).
+
+        ``atomic=False``: ``work``'s statements need no common transaction (one statement, or a read of what it
+        wrote): on PostgreSQL they run in autocommit, each its own transaction (issue 11: asyncpg's BEGIN and
+        COMMIT were two round trips more around a group's one INSERT).
         """
+        if not atomic and self.dialect == "postgresql":
+            async with self._reads() as session:  # autocommit
+                return await session.run_sync(work)
         if self._thread_sessions is None or self._write_lock is None:
             async with self.write(urgent=urgent) as session:
                 return await session.run_sync(work)

@@ -180,7 +180,8 @@ class Messages:
             )
             return new, {str(key): int(row_id) for key, row_id in found.all()}
 
-        new, existing = await self._db.run_write(insert, urgent=True)
+        # one statement (and a read of the rows it met): no transaction around it on PostgreSQL
+        new, existing = await self._db.run_write(insert, urgent=True, atomic=False)
         answers = []
         for values in rows:
             key = values["dedup_key"]

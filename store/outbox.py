@@ -281,14 +281,17 @@ class Outbox:
         An expired lease (its holder died) is taken over; the record's ``claims`` then says an earlier try
         may have reached Slack.
         """
-        return await self._db.run_write(lambda session: self._lease(session, owner, seconds, limit))
+        # one statement: no transaction around it on PostgreSQL
+        return await self._db.run_write(lambda session: self._lease(session, owner, seconds, limit), atomic=False)
 
     async def lease_with_leads(
         self, owner: str, *, seconds: float, limit: int = 500
     ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
         """`lease`, and the leased items' leads that exist (by id) read in the same transaction: an outbox pass
         is one transaction before its Slack calls instead of a lease and a read (issue 11)."""
-        return await self._db.run_write(lambda session: self._lease_with_leads(session, owner, seconds, limit))
+        # the lease (one statement) and a read of its leads: no transaction around them on PostgreSQL
+        return await self._db.run_write(
+            lambda session: self._lease_with_leads(session, owner, seconds, limit), atomic=False)
 
     async def finish_and_lease(
         self, item_ids: Sequence[int], posted: Sequence[PostedCard], owner: str, *, seconds: float, limit: int = 500
@@ -299,7 +302,8 @@ class Outbox:
             self._finish(session, item_ids, posted)
             return self._lease_with_leads(session, owner, seconds, limit)
 
-        return await self._db.run_write(finish_and_lease)
+        # nothing to finish: the lease alone, without a transaction around it on PostgreSQL
+        return await self._db.run_write(finish_and_lease, atomic=bool(item_ids or posted))
 
     def _lease_with_leads(
         self, session: Session, owner: str, seconds: float, limit: int
