@@ -114,11 +114,19 @@ def _connection_gone(exc: BaseException) -> bool:
 PREPARED_STATEMENTS = 1000
 
 
+#: connections to a SQLite file kept open (SQLAlchemy's default is 5, and up to 10 more opened and closed around each
+#: use: through aiosqlite each of those is a thread started, a connection made and its pragmas run, which cost 20
+#: concurrent claims' reads more than their statements, issue 11). An idle one is a thread waiting on its queue.
+SQLITE_POOL_SIZE = 20
+
+
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     options: dict[str, Any] = {}
     if parsed.get_driver_name() == "asyncpg" and "prepared_statement_cache_size" not in parsed.query:
         options["connect_args"] = {"prepared_statement_cache_size": PREPARED_STATEMENTS}
+    if parsed.get_driver_name() == "aiosqlite" and _on_file(parsed.database, parsed.query):
+        options["pool_size"] = SQLITE_POOL_SIZE
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -295,12 +303,15 @@ def _thread_write_url(engine: AsyncEngine) -> str | None:
     """The synchronous (pysqlite) URL of an aiosqlite engine's database file; None for an in-memory database,
     whose connections do not share it."""
     url = engine.url
-    database = url.database
-    if url.get_driver_name() != "aiosqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    if url.query.get("mode") == "memory":
+    if url.get_driver_name() != "aiosqlite" or not _on_file(url.database, url.query):
         return None
     return url.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
+
+
+def _on_file(database: str | None, query: typing.Mapping[str, Any]) -> bool:
+    """Whether a SQLite URL's database is a file (not in memory, where each connection has a database of its own)."""
+    return bool(database and database != ":memory:" and not database.startswith("file:")
+                and query.get("mode") != "memory")
 
 
 def _writer_engine(url: str) -> Engine:
