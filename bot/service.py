@@ -230,9 +230,7 @@ class Service:
             return
         if self._extractor is None and intake.read_processes and not self._hold:
             processes = ProcessReader(
-                settings.extraction, settings.nlp, processes=intake.read_processes, budget=intake.read_budget_seconds,
-                # issue 11: the workers check the senders of the SMTP mail they read (the service's CPU)
-                sender_checks=settings.authentication if settings.authentication.enabled else None,
+                settings.extraction, settings.nlp, processes=intake.read_processes, budget=intake.read_budget_seconds
             )
             starting = asyncio.create_task(processes.start(), name="reader-start")
             try:

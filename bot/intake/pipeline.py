@@ -27,7 +27,7 @@ from bot.assess.assessor import Assessor
 from bot.errors import StoreState, failure_note
 from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
-from bot.intake.reader import ProcessReader, Reader, ThreadReader, VendorTemplates
+from bot.intake.reader import Reader, ThreadReader, VendorTemplates
 from bot.settings.authentication import AuthenticationSettings
 from bot.workers.outbox import instance_name
 from parsers.lead import Channel, RawMessage
@@ -252,15 +252,9 @@ class IntakePipeline:
                                  recipients=record.recipients, received_at=record.received_at)
         check: SenderCheck | None = None
         try:
-            checked = self._checks_sender(message)
-            if checked:
-                # the reading process checked the sender too (issue 11: the service's CPU, a thread hand-off less)
-                assert isinstance(self.reader, ProcessReader)
-                extraction, verdict = await self.reader.read_checked(message)
-            else:
-                extraction, verdict = await self.reader.read(message), None
+            extraction = await self.reader.read(message)
             await self._give_way()
-            verdict, trust, check = await self._authenticate(message_id, message, extraction.vendor, verdict, checked)
+            verdict, trust, check = await self._authenticate(message_id, message, extraction.vendor)
             vendor = (self.attribution.vendor(extraction.vendor, message, extraction.leads)
                       if trust.credit_vendor else None)
             review = f"sender not authenticated: {trust.reason}" if trust.suspicious else None
@@ -325,25 +319,14 @@ class IntakePipeline:
             async with asyncio.timeout(GIVE_WAY_SECONDS):
                 await self._quiet.wait()
 
-    def _checks_sender(self, message: RawMessage) -> bool:
-        """Whether the reading process is to check this message's sender: SMTP mail whose origin came with it (one
-        read back from the store has its origin in the store), read by processes that check as this pipeline
-        would (the same `[authentication]`)."""
-        reader = self.reader
-        return (self._authentication is not None and self._resolver is not None and message.channel == "smtp"
-                and message.client_ip is not None and isinstance(reader, ProcessReader)
-                and reader.sender_checks == self._authentication)
-
     async def _authenticate(
-        self, message_id: int, message: RawMessage, vendor: str | None, verdict: AuthVerdict | None = None,
-        checked: bool = False,
+        self, message_id: int, message: RawMessage, vendor: str | None
     ) -> tuple[AuthVerdict | None, VendorTrust, SenderCheck | None]:
-        """SPF/DKIM/DMARC of SMTP mail (``checked``: ``verdict`` is it, worked out by the reading process),
-        whether ``vendor`` may be credited, and what to store with the message (None: nothing to store)."""
+        """SPF/DKIM/DMARC of SMTP mail, whether ``vendor`` may be credited, and what to store with the message
+        (None: nothing to store)."""
         template = next((t for t in self._extractor.vendors if t.display_name == vendor), None) if vendor else None
-        checks = self._authentication is not None and self._resolver is not None and message.channel == "smtp"
-        if checks and not checked:
-            assert self._authentication is not None and self._resolver is not None
+        verdict = None
+        if self._authentication is not None and self._resolver is not None and message.channel == "smtp":
             client_ip, helo = message.client_ip, message.helo
             if client_ip is None:  # read back from the store: the origin is in its own columns
                 origin = await self._store.authentication.of_message(message_id)

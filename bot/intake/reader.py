@@ -8,9 +8,7 @@
                     waits for a core is not failed for the wait. The wall clock is only a far outer bound
                     (``WALL_BOUND_FACTOR`` times the budget) for a worker that hangs without using CPU.
                     Reading in other processes also puts the second core to work (issue 11); a worker
-                    also works out its leads' phone facts (bot.slack.phones), so the service need not, and,
-                    given ``sender_checks``, the SPF/DKIM/DMARC verdict of the SMTP mail it reads
-                    (`ProcessReader.read_checked`: the service's CPU and a thread hand-off per mail less).
+                    also works out its leads' phone facts (bot.slack.phones), so the service need not.
     ThreadReader    in this process, in a thread (tests, the CLI): an overrun of the budget (wall-clock seconds
                     here) fails the message the same way, but the thread cannot be stopped and runs on to its end.
 
@@ -49,8 +47,6 @@ from parsers.structured import load_vendor_templates
 from parsers.templates import VendorTemplate
 
 if TYPE_CHECKING:  # spaCy and the readers load only where messages are read (issue 11: the service's memory)
-    from bot.intake.authenticity import AuthVerdict, Resolver
-    from bot.settings.authentication import AuthenticationSettings
     from nlp.extractor import Extractor
 
 log = logging.getLogger(__name__)
@@ -155,8 +151,6 @@ class ThreadReader:
 # ---- in the worker process ------------------------------------------------------------------------
 
 _extractor: Extractor | None = None
-#: `[authentication]` and this worker's own resolver, when it checks the senders of the SMTP mail it reads
-_sender_checks: tuple[AuthenticationSettings, Resolver] | None = None
 #: what a new worker reads once before it takes messages: a mail and a chat note (made up)
 _WARM_UP = (
     RawMessage(
@@ -170,10 +164,9 @@ _WARM_UP = (
 
 
 def _init_worker(
-    extraction: ExtractionSettings, nlp: NlpSettings, service: int, closing: Closing | None = None,
-    sender_checks: AuthenticationSettings | None = None,
+    extraction: ExtractionSettings, nlp: NlpSettings, service: int, closing: Closing | None = None
 ) -> None:
-    global _extractor, _sender_checks
+    global _extractor
     # The parent handles SIGINT/SIGTERM and stops its workers itself: a Ctrl-C on the terminal (sent to the
     # whole process group) must not print a KeyboardInterrupt traceback from every worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -182,10 +175,6 @@ def _init_worker(
 
     _extractor = Extractor(extraction, nlp)
     warm_up(_extractor)
-    if sender_checks is not None:
-        from bot.intake.authenticity import DnsPythonResolver
-
-        _sender_checks = sender_checks, DnsPythonResolver(timeout=sender_checks.dns_timeout_seconds)
 
 
 def warm_up(extractor: Extractor) -> None:
@@ -247,22 +236,14 @@ def read_in_worker(message: RawMessage) -> Extraction:
 
 
 def _timed(
-    task: Callable[[RawMessage], Extraction], message: RawMessage, check: bool = False
-) -> tuple[Extraction, float, dict[str, NumberFacts], AuthVerdict | None]:
-    """``task(message)``, the CPU seconds this process spent on it, the facts of its leads' phones (worked out
-    here, so that the service draws their cards without phonenumbers' geocoder: bot.slack.phones) and, ``check``,
-    the sender's verdict (None: this worker checks no sender)."""
+    task: Callable[[RawMessage], Extraction], message: RawMessage
+) -> tuple[Extraction, float, dict[str, NumberFacts]]:
+    """``task(message)``, the CPU seconds this process spent on it, and the facts of its leads' phones (worked out
+    here, so that the service draws their cards without phonenumbers' geocoder: bot.slack.phones)."""
     began = time.process_time()
     result = task(message)
     facts = facts_of_leads(result.leads)
-    verdict = None
-    if check and _sender_checks is not None:
-        from bot.intake.authenticity import SmtpOrigin, verify_sender
-
-        settings, resolver = _sender_checks
-        origin = SmtpOrigin(message.client_ip, message.helo, message.sender)
-        verdict = verify_sender(message.raw, origin, resolver, settings)
-    return result, time.process_time() - began, facts, verdict
+    return result, time.process_time() - began, facts
 
 
 def _serve_reads(
@@ -272,26 +253,24 @@ def _serve_reads(
     service: int,
     closing: Closing | None,
     task: Callable[[RawMessage], Extraction],
-    sender_checks: AuthenticationSettings | None = None,
 ) -> None:
     """A worker process's life: build the Extractor, say "ready" with its pid, then read each message the service
-    sends on ``connection`` (with whether to check its sender) and answer ``("done", (extraction, cpu, facts,
-    verdict))`` or ``("failed", exception)``, until
+    sends on ``connection`` and answer ``("done", (extraction, cpu, facts))`` or ``("failed", exception)``, until
     the service closes its end (or kills this process). Each answer carries this process's CPU seconds so far, from
     which the service counts the next read's CPU time."""
     try:
-        _init_worker(extraction, nlp, service, closing, sender_checks)
+        _init_worker(extraction, nlp, service, closing)
     except BaseException as exc:  # a bad template: the service's start raises it
         _answer(connection, ("failed", exc))
         return
     connection.send(("ready", os.getpid(), time.process_time()))
     while True:
         try:
-            message, check = connection.recv()
+            message = connection.recv()
         except (EOFError, OSError):  # the service closed the pipe: nothing more to read
             return
         try:
-            answer: tuple[str, object] = ("done", _timed(task, message, check))
+            answer: tuple[str, object] = ("done", _timed(task, message))
         except Exception as exc:
             answer = ("failed", exc)
         _answer(connection, answer)
@@ -343,8 +322,8 @@ class _Worker:
             self._waiting = waiting
         return waiting
 
-    async def send(self, message: RawMessage, check: bool = False) -> None:
-        data = pickle.dumps((message, check), pickle.HIGHEST_PROTOCOL)
+    async def send(self, message: RawMessage) -> None:
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         try:
             if len(data) <= SEND_INLINE_BYTES:
                 self.connection.send_bytes(data)  # within the pipe's buffer: never blocks on an idle worker
@@ -440,7 +419,6 @@ class ProcessReader:
         wall_bound: float | None = None,
         context: str = "forkserver",
         task: Callable[[RawMessage], Extraction] | None = None,
-        sender_checks: AuthenticationSettings | None = None,
     ) -> None:
         self._context = multiprocessing.get_context(context)
         #: closed by close(): every worker then ends itself, those still building their Extractor too (issue 12)
@@ -448,8 +426,6 @@ class ProcessReader:
         self._settings = (extraction, nlp, os.getpid(), closing)
         #: what a worker runs per message: the worker's Extractor (a module-level function, for pickling)
         self._task = task or read_in_worker
-        #: `[authentication]` the workers check SMTP mail's senders with (`read_checked`); None: they do not
-        self.sender_checks = sender_checks
         self._processes = processes
         #: CPU seconds of its worker one read may take
         self.budget = budget
@@ -476,8 +452,7 @@ class ProcessReader:
     async def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe(duplex=True)
         process: BaseProcess = self._context.Process(  # type: ignore[attr-defined]  # typeshed: BaseContext
-            target=_serve_reads, args=(theirs, *self._settings, self._task, self.sender_checks), name="leadbot-reader",
-            daemon=True,
+            target=_serve_reads, args=(theirs, *self._settings, self._task), name="leadbot-reader", daemon=True
         )
         self._started.add(process)
         try:
@@ -516,15 +491,6 @@ class ProcessReader:
             self._replace(worker)
 
     async def read(self, message: RawMessage) -> Extraction:
-        return (await self._read(message, check=False))[0]
-
-    async def read_checked(self, message: RawMessage) -> tuple[Extraction, AuthVerdict | None]:
-        """`read`, and the sender's SPF/DKIM/DMARC verdict (`bot.intake.authenticity.verify_sender` with
-        ``sender_checks`` and the message's origin: ``client_ip``, ``helo``, ``sender``) worked out by the same
-        worker, on the same budget; None when the workers check no sender."""
-        return await self._read(message, check=self.sender_checks is not None)
-
-    async def _read(self, message: RawMessage, *, check: bool) -> tuple[Extraction, AuthVerdict | None]:
         worker = await self._idle.get()
         while worker.gone:  # died while idle (replaced already)
             worker = await self._idle.get()
@@ -534,7 +500,7 @@ class ProcessReader:
         last_read_cpu_seconds.set(0.0)
         try:
             answer = worker.answer()
-            await worker.send(message, check)
+            await worker.send(message)
             # the budget is the worker's CPU time (watched while it reads); the wall clock only a far outer bound
             unwatch = worker.watch_cpu(self.budget)
             try:
@@ -557,11 +523,10 @@ class ProcessReader:
                 self._replace(worker)
         if kind != "done":
             raise value if isinstance(value, BaseException) else ReadAborted(str(value))
-        extraction, cpu, facts, verdict = cast(
-            tuple[Extraction, float, dict[str, NumberFacts], "AuthVerdict | None"], value)
+        extraction, cpu, facts = cast(tuple[Extraction, float, dict[str, NumberFacts]], value)
         last_read_cpu_seconds.set(cpu)
         remember(facts)
-        return extraction, verdict
+        return extraction
 
     def _replace(self, worker: _Worker) -> None:
         if worker not in self._all:

@@ -205,30 +205,3 @@ def test_the_facts_a_worker_hands_back_are_those_the_service_would_work_out() ->
     mine = ExtractedLead({"phone": FieldValue("312-555-0148", "x", normalized="+13125550148")})
     failed = ExtractedLead({"phone": FieldValue("12345", "x", flags=("invalid_phone",))})
     assert facts_of_leads([mine, failed, ExtractedLead()]) == {"+13125550148": number_facts("+13125550148")}
-
-
-async def test_a_worker_checks_the_sender_as_the_service_would() -> None:
-    """Issue 11: the verdict a reading process hands back with its read is `verify_sender`'s for the message's origin,
-    with `[authentication]` and a resolver of its own; a reader without sender checks hands back none."""
-    from bot.intake.authenticity import DnsPythonResolver, SmtpOrigin, verify_sender
-    from bot.settings.authentication import AuthenticationSettings
-
-    settings = AuthenticationSettings()
-    message = RawMessage(raw=MAIL % (b"checked", b""), channel="smtp", sender="bounce@heronway.example",
-                         client_ip="192.0.2.25", helo="mail.heronway.example")
-    checking = ProcessReader(ExtractionSettings(), NlpSettings(), budget=60.0, sender_checks=settings)
-    await checking.start()
-    try:
-        extraction, verdict = await checking.read_checked(message)
-    finally:
-        await checking.close()
-    here = verify_sender(message.raw, SmtpOrigin("192.0.2.25", "mail.heronway.example", "bounce@heronway.example"),
-                         DnsPythonResolver(timeout=settings.dns_timeout_seconds), settings)
-    assert verdict is not None and verdict == here
-    assert extraction.leads[0].value("email") == "ilse@marchetti-tiles.example"
-    plain = ProcessReader(ExtractionSettings(), NlpSettings(), budget=60.0)
-    await plain.start()
-    try:
-        assert (await plain.read_checked(message))[1] is None
-    finally:
-        await plain.close()
