@@ -89,9 +89,9 @@ async def test_invalid_flag_is_filled_from_the_reasons_once(store_url: str) -> N
 
 
 async def test_a_group_write_waits_for_another_process_lock_off_the_loop(tmp_path: Path) -> None:
-    """While another process holds the SQLite file's write lock, a group write (`Db.run_write`) waits for it off
-    the event loop (aiosqlite's thread, ``busy_timeout``) and is written once it is free: no "database is locked",
-    and the loop keeps running meanwhile (issue 11)."""
+    """Issue 11: a group write runs in the loop's thread without waiting for SQLite's lock; while another process
+    holds the database's write lock it is written from the writer thread once the lock is free, and the loop keeps
+    running meanwhile (no "database is locked", no stalled loop)."""
     import sqlite3
 
     from parsers.lead import RawMessage
