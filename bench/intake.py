@@ -16,7 +16,8 @@ server's CPU or its GIL; the fake Slack runs in the bench's process, not the ser
 its stand-in's work is not the service's). Times are CLOCK_MONOTONIC, which the processes share. Prints
 numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE);
 ``--count-statements`` counts the service's SQL statements, commits, rollbacks and hand-offs to aiosqlite's thread
-per mail (SQLAlchemy's engine events and a counter on aiosqlite's queue, in the service's process).
+or to the store's SQLite writer thread per mail (SQLAlchemy's engine events, counters on aiosqlite's queue and on the
+writer thread, in the service's process).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ RECIPIENT = "sales@riverside-motors.example"
 TOKEN = re.compile(r"k(\d{6})")
 
 #: `leadbot serve` with counters (``--count-statements``): SQLAlchemy engine events for statements, commits and
-#: rollbacks, and aiosqlite's one way to its thread (``Connection._execute``) for hand-offs; a daemon thread
+#: rollbacks, and aiosqlite's one way to its thread (``Connection._execute``) and the store's writer thread
+#: (``Db._write_here``, one per transaction) for hand-offs; a daemon thread
 #: writes them as JSON to $BENCH_SQL_COUNTS every 0.1 s (the bench reads them around each phase).
 COUNTING_SERVE = """
 import json, os, sys, threading, time
@@ -92,6 +94,12 @@ try:
     aiosqlite.core.Connection._execute = _counted
 except ImportError:
     pass
+import store.db
+_write_here = store.db.Db._write_here
+def _counted_write(self, work):
+    counts["handoffs"] += 1  # one hand-off to the SQLite writer thread for a whole transaction
+    return _write_here(self, work)
+store.db.Db._write_here = _counted_write
 def _write():
     path = os.environ["BENCH_SQL_COUNTS"]
     while True:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.db import Db, to_record
 from store.events import add_event
@@ -66,7 +67,7 @@ class ContactIndex:
         self.by_postal: dict[str, list[Contact]] = {}
 
     @classmethod
-    async def load(cls, session: AsyncSession, leads: Sequence[NewLead]) -> ContactIndex:
+    def load(cls, session: Session, leads: Sequence[NewLead]) -> ContactIndex:
         index = cls()
         emails = sorted({lead.contact_email for lead in leads if lead.contact_email})
         phones = sorted({lead.contact_phone for lead in leads if lead.contact_phone})
@@ -80,7 +81,7 @@ class ContactIndex:
             queries = [(_index_query(), {**{k: [] for k in keys}, key: values[start:start + LOAD_CHUNK]})
                        for key, values in keys.items() for start in range(0, len(values), LOAD_CHUNK)]
         for query, parameters in queries:
-            for contact in await session.scalars(query, parameters):
+            for contact in session.scalars(query, parameters):
                 index.add(contact)
         return index
 
@@ -111,8 +112,8 @@ class ContactIndex:
                         bucket.sort(key=_order)
 
 
-async def find_or_create(
-    session: AsyncSession, lead: NewLead, now: datetime, index: ContactIndex | None = None
+def find_or_create(
+    session: Session, lead: NewLead, now: datetime, index: ContactIndex | None = None
 ) -> tuple[Contact, str | None, float | None]:
     """The person this lead is from: (contact, how it matched or None for a new one, name similarity).
 
@@ -123,11 +124,11 @@ async def find_or_create(
     if index is not None:
         contact, how, similarity = index.match(lead)
     else:
-        contact, how, similarity = await _query_match(session, lead, name, postal)
+        contact, how, similarity = _query_match(session, lead, name, postal)
     if contact is None:
         contact = new_contact(lead, now)
         session.add(contact)
-        await session.flush()
+        session.flush()
     else:
         fill(contact, lead)
     if index is not None:
@@ -150,24 +151,24 @@ def fill(contact: Contact, lead: NewLead) -> None:
     contact.postal_code = contact.postal_code or normalise_postal(lead.fields.get("postal_code"))
 
 
-async def _query_match(
-    session: AsyncSession, lead: NewLead, name: str, postal: str | None
+def _query_match(
+    session: Session, lead: NewLead, name: str, postal: str | None
 ) -> tuple[Contact | None, str | None, float | None]:
     active = Contact.merged_into.is_(None)
     if lead.contact_email:
-        contact = await session.scalar(
+        contact = session.scalar(
             select(Contact).where(Contact.email == lead.contact_email, active).order_by(Contact.id).limit(1)
         )
         if contact is not None:
             return contact, BY_EMAIL, None
     by_phone: list[Contact] = []
     if lead.contact_phone:
-        by_phone = list(await session.scalars(
+        by_phone = list(session.scalars(
             select(Contact).where(Contact.phone == lead.contact_phone, active).order_by(Contact.id).limit(50)
         ))
     by_postal: Iterable[Contact] = ()
     if name and postal and not _phone_match(by_phone, name):
-        by_postal = await session.scalars(
+        by_postal = session.scalars(
             select(Contact)
             .where(Contact.postal_code == postal, Contact.name.is_not(None), active)
             .order_by(Contact.id)

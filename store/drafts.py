@@ -87,7 +87,7 @@ class Drafts:
             draft = await _decide(session, draft_id, "confirmed", user, now)
             if draft is None:
                 return None
-            row = await insert_lead(session, lead, draft.message_id, user, now)
+            row = await session.run_sync(insert_lead, lead, draft.message_id, user, now)
             draft.lead_id = row.id
             await _set_message_status(session, draft, MessageStatus.PROCESSED)
             return to_record(LeadRecord, row)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.db import Db, to_record
 from store.outbox import add_item
@@ -17,7 +18,7 @@ from store.tables import Event, Lead, SlackEvent
 
 
 def add_event(
-    session: AsyncSession,
+    session: AsyncSession | Session,
     kind: str,
     *,
     lead_id: int | None,

@@ -115,7 +115,8 @@ class Imports:
                     keep(index, row, "duplicate", DUPLICATE_ROW)
                 else:
                     taken_rows.append((index, row, row_id))
-            filed = await file_leads(session, [(row.lead, None) for _, row, _ in taken_rows if row.lead], actor, now)
+            filed = await session.run_sync(
+                file_leads, [(row.lead, None) for _, row, _ in taken_rows if row.lead], actor, now)
             for (index, row, row_id), lead in zip(taken_rows, filed, strict=True):
                 links.append({"row_id": row_id, "lead": lead.id})
                 outcomes[index] = ImportOutcome(row.row_number, "imported", lead_id=lead.id, grade=lead.grade)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.contacts import BY_NAME_POSTAL, ContactIndex, fill, find_or_create, new_contact
 from store.db import Db, GroupCommit, core_table, to_record
@@ -40,8 +41,8 @@ from store.records import (
 from store.tables import Contact, Event, InboundMessage, Lead, OutboxItem, SlaTimer
 
 
-async def insert_lead(
-    session: AsyncSession,
+def insert_lead(
+    session: Session,
     lead: NewLead,
     message_id: int | None,
     actor: str,
@@ -54,10 +55,10 @@ async def insert_lead(
     gets no card of its own: the earlier card's thread hears about it, and its owner (if someone works it)
     gets a DM. The vendor's duplicate is counted (event ``duplicate``).
     """
-    contact, how, similarity = await find_or_create(session, lead, now, contacts)
+    contact, how, similarity = find_or_create(session, lead, now, contacts)
     open_lead = None
     if how is not None:
-        open_lead = await session.scalar(
+        open_lead = session.scalar(
             select(Lead)
             .where(
                 Lead.contact_id == contact.id,
@@ -72,7 +73,7 @@ async def insert_lead(
     if open_lead is not None:
         row.status, row.owner = LeadStatus.DUPLICATE, open_lead.owner
     session.add(row)
-    await session.flush()
+    session.flush()
     add_event(session, "intake", lead_id=row.id, contact_id=contact.id, actor=actor, at=now,
               data=intake_data(lead, how))
     if how == BY_NAME_POSTAL:
@@ -80,7 +81,7 @@ async def insert_lead(
         merged = {"how": how, "into": contact.id, "from": None, "leads": [row.id], "similarity": similarity}
         add_event(session, "merged", lead_id=row.id, contact_id=contact.id, actor=actor, at=now, data=merged)
     if open_lead is not None:
-        await _tell_about_repeat(session, row, open_lead, lead, now)
+        _tell_about_repeat(session, row, open_lead, lead, now)
         return row
     if lead.post_to:
         add_item(session, "post_card", row.id, lead.post_to, {}, now)
@@ -92,8 +93,8 @@ async def insert_lead(
     return row
 
 
-async def file_leads(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None]], actor: str, now: datetime,
+def file_leads(
+    session: Session, leads: Sequence[tuple[NewLead, int | None]], actor: str, now: datetime,
     *, card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
 ) -> list[LeadRecord]:
     """`insert_lead` for many leads (each with its message id), in the caller's transaction and in a few
@@ -110,7 +111,7 @@ async def file_leads(
     """
     if not leads:
         return []
-    index = await ContactIndex.load(session, [lead for lead, _ in leads])
+    index = ContactIndex.load(session, [lead for lead, _ in leads])
     new_people: list[tuple[int, Contact]] = []
     known: list[int] = []
     for position, (lead, _) in enumerate(leads):
@@ -125,31 +126,31 @@ async def file_leads(
     stored: dict[int, LeadRecord] = {}
     if new_people:
         if session.get_bind().dialect.name == "postgresql":
-            filed = await file_new_people_at_once(session, [(leads[position][0], leads[position][1], contact)
+            filed = file_new_people_at_once(session, [(leads[position][0], leads[position][1], contact)
                                                              for position, contact in new_people],
                                                    actor, now, card_lease, handed)
         else:
-            contact_ids = await insert_contacts(session, [c for _, c in new_people], now)
+            contact_ids = insert_contacts(session, [c for _, c in new_people], now)
             batch = [(leads[position][0], leads[position][1], cid) for (position, _), cid in zip(
                 new_people, contact_ids, strict=True)]
-            filed = await insert_new_people(session, batch, actor, now, card_lease, handed)
+            filed = insert_new_people(session, batch, actor, now, card_lease, handed)
         for (position, _), record in zip(new_people, filed, strict=True):
             stored[position] = record
     if known:
         # the contacts just created are rows now: match against them, not the placeholders
-        index = await ContactIndex.load(session, [leads[position][0] for position in known])
+        index = ContactIndex.load(session, [leads[position][0] for position in known])
         for position in known:
             lead, message_id = leads[position]
-            stored[position] = to_record(LeadRecord, await insert_lead(session, lead, message_id, actor, now, index))
+            stored[position] = to_record(LeadRecord, insert_lead(session, lead, message_id, actor, now, index))
     return [stored[position] for position in range(len(leads))]
 
 
-async def _tell_about_repeat(session: AsyncSession, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:
+def _tell_about_repeat(session: Session, row: Lead, original: Lead, lead: NewLead, now: datetime) -> None:
     """Queue the repeat's notes as data (``payload["repeat"]``); the Slack side words them."""
     data = {"of_lead": original.id, "vendor": lead.vendor, "owner": original.owner, "post_to": lead.post_to}
     add_event(session, "duplicate", lead_id=row.id, contact_id=row.contact_id, actor="leadbot", at=now, data=data)
     repeat = {"lead_id": row.id, "of_lead": original.id, "notice": lead.notice, "source": lead.vendor or lead.channel}
-    channel = original.slack_channel or await session.scalar(
+    channel = original.slack_channel or session.scalar(
         select(OutboxItem.channel)
         .where(OutboxItem.lead_id == original.id, OutboxItem.kind == "post_card")
         .order_by(OutboxItem.id)
@@ -232,7 +233,7 @@ class Leads:
         """Store a lead that did not come from an inbound message (chat intake, import)."""
         now = self._db.clock()
         async with self._db.write() as session:
-            return to_record(LeadRecord, await insert_lead(session, lead, message_id, actor, now))
+            return to_record(LeadRecord, await session.run_sync(insert_lead, lead, message_id, actor, now))
 
     async def get(self, lead_id: int) -> LeadRecord | None:
         async with self._db.read() as session:

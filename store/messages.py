@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy.orm import Session
 
 from parsers.envelope import dedup_key, envelope, subject_of
 from parsers.errors import LeadbotError
@@ -167,16 +168,20 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
-        async with self._db.write(urgent=True) as session:
-            new = {str(key): int(row_id) for row_id, key in (
-                await session.execute(_accept_statement(self._db.insert), list(unique.values())))}
+        statement = _accept_statement(self._db.insert)
+
+        def insert(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+            new = {str(key): int(row_id) for row_id, key in session.execute(statement, list(unique.values()))}
             missing = [key for key in unique if key not in new]
-            existing: dict[str, int] = {}
-            if missing:
-                found = await session.execute(
-                    select(InboundMessage.dedup_key, InboundMessage.id).where(InboundMessage.dedup_key.in_(missing))
-                )
-                existing = {str(key): int(row_id) for key, row_id in found.all()}
+            if not missing:
+                return new, {}
+            found = session.execute(
+                select(InboundMessage.dedup_key, InboundMessage.id).where(InboundMessage.dedup_key.in_(missing))
+            )
+            return new, {str(key): int(row_id) for key, row_id in found.all()}
+
+        # one statement (and a read of the rows it met): no transaction around it on PostgreSQL
+        new, existing = await self._db.run_write(insert, urgent=True, atomic=False)
         answers = []
         for values in rows:
             key = values["dedup_key"]
@@ -311,55 +316,62 @@ class Messages:
 
     async def _complete_group(self, jobs: list[_Completion]) -> list[list[LeadRecord]]:
         now = self._db.clock()
-        ids = [message_id for message_id, *_ in jobs]
         # issue 11: new leads' cards stored leased to this process's outbox worker, handed to it once committed
         card_lease = self._cards.lease(now) if self._cards is not None else None
         handed: list[tuple[OutboxRecord, LeadRecord]] = []
-        async with self._db.write() as session:
-            # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
-            # rows stay locked to the end, so a racing instance then finds them processed). The statements are
-            # the same whatever the group (rows as parameters): built and compiled once, not once per group.
-            # SQLite (one writer): the UPDATEs below are the compare-and-set, without a SELECT first (issue 11: four
-            # hand-offs to aiosqlite's thread less per group); their row count says whether every message was
-            # still "received" (the usual case), else the group is written again one by one, where it says which.
-            counted = self._db.dialect == "sqlite"
-            taken = set(ids) if counted else set(
-                await session.scalars(_received_statement(self._db.dialect), {"group_ids": ids}))
-            done = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)
-                    if message_id in taken}  # the same id twice: the first's
-            checked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
-                        "m_vendor": vendor, "m_verdict": check.verdict[:16], "m_results": check.auth_results,
-                        "m_suspicious": check.suspicious}
-                       for message_id, (leads, vendor, check) in done.items() if check is not None]
-            unchecked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
-                          "m_vendor": vendor}
-                         for message_id, (leads, vendor, check) in done.items() if check is None]
-            changed = 0
-            for rows, with_check in ((unchecked, False), (checked, True)):
-                if rows:
-                    marked = await session.execute(
-                        _processed_statement(with_check), [{**row, "m_at": now} for row in rows])
-                    changed += int(getattr(marked, "rowcount", 0))
-            if counted and changed != len(done):
-                if len(done) > 1:
-                    raise _Raced(f"{len(done) - changed} of {len(done)} messages were taken already")
-                taken = set()  # the one message was taken already: nothing was changed
-            answers: list[list[LeadRecord]] = []
-            by_actor: dict[str, list[tuple[NewLead, int | None]]] = {}
-            first = set()
-            for message_id, leads, _, actor, _ in jobs:
-                if message_id in taken and message_id not in first:  # the same id twice: the first takes it
-                    first.add(message_id)
-                    by_actor.setdefault(actor, []).extend((lead, message_id) for lead in leads)
-            filed: dict[int, list[LeadRecord]] = {}
-            for actor, batch in by_actor.items():
-                for record in await file_leads(session, batch, actor, now, card_lease=card_lease, handed=handed):
-                    assert record.message_id is not None
-                    filed.setdefault(record.message_id, []).append(record)
-            seen = set()
-            for message_id, *_ in jobs:
-                answers.append(filed.get(message_id, []) if message_id in first and message_id not in seen else [])
-                seen.add(message_id)
+        # one transaction, and on SQLite one hand-off to the store's writer thread for all of it (`Db.run_write`)
+        answers = await self._db.run_write(
+            lambda session: self._complete_in(session, jobs, now, card_lease, handed))
         if self._cards is not None:
             self._cards.give(handed, now)
+        return answers
+
+    def _complete_in(
+        self, session: Session, jobs: list[_Completion], now: datetime, card_lease: tuple[str, datetime] | None,
+        handed: list[tuple[OutboxRecord, LeadRecord]],
+    ) -> list[list[LeadRecord]]:
+        ids = [message_id for message_id, *_ in jobs]
+        # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
+        # rows stay locked to the end, so a racing instance then finds them processed). The statements are
+        # the same whatever the group (rows as parameters): built and compiled once, not once per group.
+        # SQLite (one writer): the UPDATEs below are the compare-and-set, without a SELECT first (issue 11: four
+        # hand-offs to aiosqlite's thread less per group); their row count says whether every message was
+        # still "received" (the usual case), else the group is written again one by one, where it says which.
+        counted = self._db.dialect == "sqlite"
+        taken = set(ids) if counted else set(
+            session.scalars(_received_statement(self._db.dialect), {"group_ids": ids}))
+        done = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)
+                if message_id in taken}  # the same id twice: the first's
+        checked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
+                    "m_vendor": vendor, "m_verdict": check.verdict[:16], "m_results": check.auth_results,
+                    "m_suspicious": check.suspicious}
+                   for message_id, (leads, vendor, check) in done.items() if check is not None]
+        unchecked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
+                      "m_vendor": vendor}
+                     for message_id, (leads, vendor, check) in done.items() if check is None]
+        changed = 0
+        for rows, with_check in ((unchecked, False), (checked, True)):
+            if rows:
+                marked = session.execute(_processed_statement(with_check), [{**row, "m_at": now} for row in rows])
+                changed += int(getattr(marked, "rowcount", 0))
+        if counted and changed != len(done):
+            if len(done) > 1:
+                raise _Raced(f"{len(done) - changed} of {len(done)} messages were taken already")
+            taken = set()  # the one message was taken already: nothing was changed
+        answers: list[list[LeadRecord]] = []
+        by_actor: dict[str, list[tuple[NewLead, int | None]]] = {}
+        first = set()
+        for message_id, leads, _, actor, _ in jobs:
+            if message_id in taken and message_id not in first:  # the same id twice: the first takes it
+                first.add(message_id)
+                by_actor.setdefault(actor, []).extend((lead, message_id) for lead in leads)
+        filed: dict[int, list[LeadRecord]] = {}
+        for actor, batch in by_actor.items():
+            for record in file_leads(session, batch, actor, now, card_lease=card_lease, handed=handed):
+                assert record.message_id is not None
+                filed.setdefault(record.message_id, []).append(record)
+        seen = set()
+        for message_id, *_ in jobs:
+            answers.append(filed.get(message_id, []) if message_id in first and message_id not in seen else [])
+            seen.add(message_id)
         return answers

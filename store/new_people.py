@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.db import core_table
 from store.records import LeadRecord, LeadStatus, NewLead, OutboxRecord
@@ -57,7 +57,7 @@ def _leased_cards_statement() -> Any:
     return insert(items).returning(items.c.id, items.c.lead_id)
 
 
-async def insert_contacts(session: AsyncSession, contacts: Sequence[Contact], now: datetime) -> list[int]:
+def insert_contacts(session: Session, contacts: Sequence[Contact], now: datetime) -> list[int]:
     """New contacts in one multi-row INSERT; their ids in the order given.
 
     The returned rows are matched to the contacts by their values, which differ within a batch (a contact
@@ -69,15 +69,15 @@ async def insert_contacts(session: AsyncSession, contacts: Sequence[Contact], no
             for c in contacts]
     keys = [(r["email"], r["phone"], r["name"], r["postal_code"]) for r in rows]
     if len(set(keys)) < len(keys):
-        created = await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        created = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
         return [int(i) for i in created.scalars()]
-    result = await session.execute(_new_contacts(), rows)
+    result = session.execute(_new_contacts(), rows)
     by_values = {(email, phone, name, postal_code): int(cid) for cid, email, phone, name, postal_code in result.all()}
     return [by_values[key] for key in keys]
 
 
-async def insert_new_people(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime,
+def insert_new_people(
+    session: Session, leads: Sequence[tuple[NewLead, int | None, int]], actor: str, now: datetime,
     card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
 ) -> list[LeadRecord]:
     """Leads (with message id and contact id), each from a contact created for it (so none is a repeat), in
@@ -86,7 +86,7 @@ async def insert_new_people(
     # Each lead has a contact of its own here: the contact id tells which returned id is whose. (Ordered
     # RETURNING would run one INSERT per row on SQLite, which cannot order a multi-row one.)
     new_leads, *others = _new_people_statements()
-    result = await session.execute(new_leads, values)
+    result = session.execute(new_leads, values)
     by_contact = {int(contact_id): int(lead_id) for lead_id, contact_id in result.all()}
     ids = [by_contact[row["contact_id"]] for row in values]
     events, items, timers = [], [], []
@@ -106,11 +106,11 @@ async def insert_new_people(
         for item in items:
             item.update(lease_owner=card_lease[0], leased_until=card_lease[1], claims=1)
         card_ids = {int(lead_id): int(item_id) for item_id, lead_id in
-                    (await session.execute(_leased_cards_statement(), items)).all()}
+                    session.execute(_leased_cards_statement(), items).all()}
         items = []
     for statement, rows in zip(others, (events, items, timers), strict=True):
         if rows:
-            await session.execute(statement, rows)  # Core: no ORM bulk bookkeeping
+            session.execute(statement, rows)  # Core: no ORM bulk bookkeeping
     return _filed([lead for lead, _, _ in leads], values, ids, now, card_ids if leased else None, handed)
 
 
@@ -193,8 +193,8 @@ def _new_people_at_once() -> Any:
     )
 
 
-async def file_new_people_at_once(
-    session: AsyncSession, leads: Sequence[tuple[NewLead, int | None, Contact]], actor: str, now: datetime,
+def file_new_people_at_once(
+    session: Session, leads: Sequence[tuple[NewLead, int | None, Contact]], actor: str, now: datetime,
     card_lease: tuple[str, datetime] | None = None, handed: list[tuple[OutboxRecord, LeadRecord]] | None = None,
 ) -> list[LeadRecord]:
     """`insert_contacts` and `insert_new_people` in one statement (PostgreSQL): the same rows."""
@@ -215,7 +215,7 @@ async def file_new_people_at_once(
         "lease_owner": card_lease[0] if leased and card_lease else None,
         "leased_until": card_lease[1] if leased and card_lease else None,
     }
-    rows = (await session.execute(_new_people_at_once(), parameters)).all()
+    rows = session.execute(_new_people_at_once(), parameters).all()
     values = [lead_values(lead, message_id, int(contact_id), now)
               for (lead, message_id, _), (_, contact_id, _, _) in zip(leads, rows, strict=True)]
     ids = [int(lead_id) for _, _, lead_id, _ in rows]

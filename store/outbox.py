@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.db import Db, core_table, to_record
 from store.records import LeadRecord, LeadStatus, OutboxRecord
@@ -86,7 +87,8 @@ class CardHandoff:
 
 
 def add_item(
-    session: AsyncSession, kind: str, lead_id: int | None, channel: str | None, payload: dict[str, Any], now: datetime
+    session: AsyncSession | Session, kind: str, lead_id: int | None, channel: str | None, payload: dict[str, Any],
+    now: datetime,
 ) -> OutboxItem:
     """Queue one item in the session's transaction, due at once."""
     item = OutboxItem(
@@ -279,40 +281,44 @@ class Outbox:
         An expired lease (its holder died) is taken over; the record's ``claims`` then says an earlier try
         may have reached Slack.
         """
-        async with self._db.write() as session:
-            return await self._lease(session, owner, seconds, limit)
+        # one statement: no transaction around it on PostgreSQL
+        return await self._db.run_write(lambda session: self._lease(session, owner, seconds, limit), atomic=False)
 
     async def lease_with_leads(
         self, owner: str, *, seconds: float, limit: int = 500
     ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
         """`lease`, and the leased items' leads that exist (by id) read in the same transaction: an outbox pass
         is one transaction before its Slack calls instead of a lease and a read (issue 11)."""
-        async with self._db.write() as session:
-            return await self._lease_with_leads(session, owner, seconds, limit)
+        # the lease (one statement) and a read of its leads: no transaction around them on PostgreSQL
+        return await self._db.run_write(
+            lambda session: self._lease_with_leads(session, owner, seconds, limit), atomic=False)
 
     async def finish_and_lease(
         self, item_ids: Sequence[int], posted: Sequence[PostedCard], owner: str, *, seconds: float, limit: int = 500
     ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
         """`finish` a pass's work and `lease_with_leads` the next items in the same transaction (issue 11: an
         outbox that goes on at once needs one transaction per pass, not two)."""
-        async with self._db.write() as session:
-            await self._finish(session, item_ids, posted)
-            return await self._lease_with_leads(session, owner, seconds, limit)
+        def finish_and_lease(session: Session) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
+            self._finish(session, item_ids, posted)
+            return self._lease_with_leads(session, owner, seconds, limit)
 
-    async def _lease_with_leads(
-        self, session: AsyncSession, owner: str, seconds: float, limit: int
+        # nothing to finish: the lease alone, without a transaction around it on PostgreSQL
+        return await self._db.run_write(finish_and_lease, atomic=bool(item_ids or posted))
+
+    def _lease_with_leads(
+        self, session: Session, owner: str, seconds: float, limit: int
     ) -> tuple[list[OutboxRecord], dict[int, LeadRecord]]:
-        items = await self._lease(session, owner, seconds, limit)
+        items = self._lease(session, owner, seconds, limit)
         lead_ids = sorted({item.lead_id for item in items if item.lead_id is not None})
         if not lead_ids:
             return items, {}
-        rows = await session.execute(_leads_statement(), {"pass_leads": lead_ids})
+        rows = session.execute(_leads_statement(), {"pass_leads": lead_ids})
         return items, {row.id: to_record(LeadRecord, row) for row in rows}
 
-    async def _lease(self, session: AsyncSession, owner: str, seconds: float, limit: int) -> list[OutboxRecord]:
+    def _lease(self, session: Session, owner: str, seconds: float, limit: int) -> list[OutboxRecord]:
         now = self._db.clock()
         parameters = {"lease_now": now, "lease_owner": owner, "lease_until": now + timedelta(seconds=seconds)}
-        rows = (await session.execute(_lease_statement(limit), parameters)).all()
+        rows = session.execute(_lease_statement(limit), parameters).all()
         return sorted((to_record(OutboxRecord, r) for r in rows), key=lambda r: r.id)
 
     async def done(self, item_id: int) -> None:
@@ -335,28 +341,27 @@ class Outbox:
         """
         if not item_ids and not posted:
             return
-        async with self._db.write() as session:
-            await self._finish(session, item_ids, posted)
+        await self._db.run_write(lambda session: self._finish(session, item_ids, posted))
 
-    async def _finish(self, session: AsyncSession, item_ids: Sequence[int], posted: Sequence[PostedCard]) -> None:
+    def _finish(self, session: Session, item_ids: Sequence[int], posted: Sequence[PostedCard]) -> None:
         now = self._db.clock()
         lead_ids = [card.lead_id for card in posted]
         if not item_ids and not lead_ids:
             return
         posted_leads, posted_events, done = _finish_statements()
         if posted:
-            await session.execute(
+            session.execute(
                 posted_leads,
                 [{"card_lead": card.lead_id, "card_channel": card.channel, "card_ts": card.ts} for card in posted],
             )
             # the `posted` events, each taking its contact from its lead in the same statement; a lead erased
             # meanwhile has nothing to record it on and gets none
-            await session.execute(
+            session.execute(
                 posted_events,
                 [{"card_lead": card.lead_id, "event_at": now,
                   "event_data": {"channel": card.channel, "ts": card.ts}} for card in posted],
             )
-        await session.execute(done, {"done_items": list(item_ids), "done_leads": lead_ids, "done_at": now})
+        session.execute(done, {"done_items": list(item_ids), "done_leads": lead_ids, "done_at": now})
 
     async def retry(
         self, item_id: int, error: str, *, delay: timedelta, give_up: bool = False,

@@ -15,6 +15,7 @@ through a second transaction.
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.acknowledgements import Acknowledgements
@@ -58,6 +59,12 @@ class Store:
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow) -> Store:
         return cls(create_engine(url), clock=clock)
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every (synchronous) engine statements go through: ``engine``'s and, on a SQLite file, the writer thread's
+        (`store.db.Db.run_write`). Where engine events are to be seen, they are listened to on each."""
+        return self._db.engines
 
     @property
     def dialect(self) -> str:

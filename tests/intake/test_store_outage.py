@@ -48,7 +48,8 @@ class Network:
 
     def __init__(self, store: Store) -> None:
         self.down = False
-        event.listen(store.engine.sync_engine, "before_cursor_execute", self._send)
+        for engine in store.engines:  # the async engine's, and the SQLite writer thread's
+            event.listen(engine, "before_cursor_execute", self._send)
 
     def _send(self, *_: Any) -> None:
         if self.down:

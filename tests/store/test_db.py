@@ -86,3 +86,29 @@ async def test_invalid_flag_is_filled_from_the_reasons_once(store_url: str) -> N
         assert flags == {1: True, 2: False, 3: True}
     finally:
         await opened.close()
+
+
+async def test_a_group_write_waits_for_another_process_lock_off_the_loop(tmp_path: Path) -> None:
+    """Issue 11: a group write runs in the loop's thread without waiting for SQLite's lock; while another process
+    holds the database's write lock it is written from the writer thread once the lock is free, and the loop keeps
+    running meanwhile (no "database is locked", no stalled loop)."""
+    import sqlite3
+
+    from parsers.lead import RawMessage
+    from tests.conftest import migrated_store
+
+    path = tmp_path / "locked.db"
+    async with migrated_store(f"sqlite+aiosqlite:///{path}") as store:
+        other = sqlite3.connect(path, isolation_level=None)  # the CLI, say
+        other.execute("BEGIN IMMEDIATE")
+        message = RawMessage(raw=b"Subject: held\r\nMessage-ID: <held@x.example>\r\n\r\nName: Ada\r\n", channel="smtp")
+        writing = asyncio.create_task(store.messages.receive(message))
+        for _ in range(50):  # the write meets the lock; a loop stuck waiting for it would never get back here
+            await asyncio.sleep(0)
+        other.execute("COMMIT")
+        other.close()
+        async with asyncio.timeout(10):
+            accepted = await writing
+        assert not accepted.duplicate
+        stored = await store.messages.get(accepted.id)
+        assert stored is not None and stored.raw == message.raw

@@ -112,7 +112,7 @@ async def test_a_group_of_new_people_is_filed_as_given_with_their_cards_timers_a
     messages = [(await store.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"f{n}")).id
                 for n in range(len(shapes))]
     async with store._db.write() as session:
-        filed = await file_leads(session, list(zip(shapes, messages, strict=True)), "tester", now)
+        filed = await session.run_sync(file_leads, list(zip(shapes, messages, strict=True)), "tester", now)
 
     assert [lead.message_id for lead in filed] == messages
     assert len({lead.contact_id for lead in filed}) == 3
