@@ -186,7 +186,8 @@ class Contacts:
                     self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string), ())
                 if found:
                     break
-        if meta_of(doc).chat and self.default_region in _NANP:
+        if (meta_of(doc).chat or not taken) and self.default_region in _NANP:
+            # a mail without any full number: a partner's prose says the local one ("call Raj at 555-0186")
             self._local_numbers(doc, layout, text, taken)
         # labelled lines whose number did not validate: kept, flagged
         for line in layout.lines:

@@ -23,7 +23,7 @@ from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.org_sides import is_recipients_firm
+from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
 from nlp.settings import ExtractionSettings, NlpSettings
@@ -228,7 +228,7 @@ class Extractor:
                 notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
-            finalize(_without_stamp(lead), default_region=region,
+            finalize(org_under_person_label(_without_stamp(lead)), default_region=region,
                      check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]

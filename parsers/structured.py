@@ -417,7 +417,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
             n in fields for n in ("email", "phone")):
         # what a notification's subject states beats a guess from prose, which stays as an alternative
         own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name", "company")]
-        topic = interest_of_subject(doc.subject, names=own)
+        vendor = doc.sender_email.rpartition("@")[2].split(".")[0] if doc.sender_email and doc.is_mail else None
+        topic = interest_of_subject(doc.subject, names=own, vendor=vendor)
         if topic is not None:
             stated = FieldValue(topic, "reader:mime:subject", 0.7)
             fields["interest"] = stated.with_alternative(guessed.value) if guessed is not None else stated

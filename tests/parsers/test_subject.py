@@ -57,3 +57,14 @@ def test_a_stated_subject_beats_a_prose_guess_and_portal_wording_is_no_message()
     interest = lead.fields["interest"]
     assert (interest.value, interest.source) == ("Reforma de baño", "reader:mime:subject")
     assert "message" not in lead.fields
+
+
+@pytest.mark.parametrize("subject", ["New submission: Solar Quote Request", "New form entry: Contact Us - Landscaping",
+                                     "Website inquiry: Free Estimate Request Form"])
+def test_a_forms_title_is_no_object(subject: str) -> None:
+    assert interest_of_subject(subject) is None
+
+
+def test_the_vendors_name_is_no_object() -> None:
+    assert interest_of_subject("Contact form: Zillow Premier Agent", vendor="zillow") is None
+    assert interest_of_subject("Quote request: kitchen remodel", vendor="kitchenco") == "kitchen remodel"
