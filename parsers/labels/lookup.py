@@ -238,22 +238,15 @@ def split_inline_labels(line: str) -> str:
         for n in range(len(words), 0, -1):  # the longest label that ends at the colon: "Interested in"
             label = " ".join(words[-n:])
             slot = _known_label(label)
-            bulleted = line[: m.start("label") + len(m["label"]) - len(label)].rstrip().endswith(("•", "·"))
-            if slot is None or len(label) < 3 or (not labelled and not bulleted and slot not in _CONTACT_SLOTS):
-                continue  # (a bullet between pairs cuts any field's: "Kitchen remodel • Budget: … • Timeline: …")
+            if slot is None or len(label) < 3 or (not labelled and slot not in _CONTACT_SLOTS):
+                continue
             cuts.append(m.start("label") + len(m["label"]) - len(label))
             break
     if not cuts:
         return line
     cuts = sorted(set(cuts))
-    parts = [line[a:b].strip().rstrip(",;|•· ") for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
-    if not labelled and line[: cuts[0]].rstrip().endswith(("•", "·")) and _TOPIC.match(parts[0]):
-        parts[0] = f"Interest: {parts[0]}"  # "Kitchen remodel • Budget: …": the run's head is what they ask for
+    parts = [line[a:b].strip().rstrip(",;|") for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
     return "\n".join(p for p in parts if p)
-
-
-#: a short head before bulleted pairs, no sentence: "Kitchen remodel", "Roof repair (leak)"
-_TOPIC = re.compile(r"^[^\W\d_][^.!?:•·]{1,50}$")
 
 
 #: a line of a parameter dump or JSON ("{name: …, phone: …}", "=>"): the payload reader's, not cut
