@@ -71,3 +71,21 @@ def test_a_person_under_a_person_label_stays_the_name(extractor: Extractor) -> N
     lead = _read(extractor, "New buyer request", "Buyer: Maria Banks\nEmail: maria.banks@gmail.com\n")
     assert lead.value("full_name") == "Maria Banks"
     assert lead.value("company") is None
+
+
+@pytest.mark.parametrize("line", ["Please respond by December 1 to keep this lead.", "Lead expires in 48 hours",
+                                  "Posted 2 hours ago", "Your subscription renews on January 1.",
+                                  "Homeowners in your area typically hire within 2 weeks.",
+                                  "Pricing shown is valid through 12/31/2026.", "Houzz > Pro Dashboard > Messages"])
+def test_the_vendors_lines_are_no_message_and_no_timeline(extractor: Extractor, line: str) -> None:
+    lead = _read(extractor, "New lead", f"{_CONTACT}Service: Roof repair\n{line}")
+    assert lead.value("message") is None
+    assert lead.value("timeline") is None
+
+
+def test_a_local_number_in_a_partners_mail(extractor: Extractor) -> None:
+    body = ("Hey Sam,\n\nPassing along a lead: my neighbour Elena Duarte wants her deck rebuilt. Her number is "
+            "555-0148 and her email is elena.duarte@gmail.com.\n\nMarco\n")
+    lead = _read(extractor, "lead for you", body, sender="Marco Bellini <marco@bellinidecks.example>")
+    assert lead.value("phone") == "555-0148"
+    assert lead.value("email") == "elena.duarte@gmail.com"
