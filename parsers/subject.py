@@ -48,7 +48,7 @@ def interest_of_subject(subject: str | None, *, names: Iterable[str] = (), vendo
     text = " ".join(text.split()).strip(" -–—|,;:?!.")
     if not text or len(text) > _MAX_LENGTH:
         return None
-    if says_nothing(text):
+    if says_nothing(text) or _marketing(text):
         return None
     words = norm_label(text).split()
     if vendor and len(vendor) >= 4 and vendor.casefold() in words:
@@ -65,6 +65,25 @@ def interest_of_subject(subject: str | None, *, names: Iterable[str] = (), vendo
 _FORM_ENTRY = frozenset({"submission", "submissions", "entry", "entries", "eintrag", "einsendung", "envío", "envio",
                          "inzending"})
 _FORM_WORD = frozenset({"form", "formular", "formulario", "formulário", "formulaire", "formulier", "modulo"})
+
+
+#: a vendor's or marketer's words after the colon: the campaign, the ad, the page, the lead's grade or tier
+#: ("Spring Roofing Campaign", "Facebook Lead Ad", "Hot Lead", "Priority", "Tier 1", "Other")
+_MARKETING = frozenset({"campaign", "campaigns", "promo", "promotion", "adset", "landing", "homepage", "priority",
+                        "exclusive", "tier", "other", "misc", "iphone", "android", "kampagne", "campaña", "campanha",
+                        "campagne", "campagna"})
+_GRADE_LAST = frozenset({"lead", "leads", "ad", "ads", "page", "stars", "star"})
+#: the first words of the message itself ("New message: Hi, is this available?"), or the mail's own date
+_SENTENCE = re.compile(r"^(?:hi|hello|hey|dear|hallo|hola|buenas|bonjour|ciao|ol[aá]|oi|goedendag)\b|\?$"
+                       r"|^(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                       r"\w* \d", re.IGNORECASE)
+
+
+def _marketing(text: str) -> bool:
+    """Whether a subject's object is the vendor's (a campaign, an ad, a grade), the message's opening or a date."""
+    words = norm_label(text).split()
+    return bool(_SENTENCE.search(text.strip())) or not _MARKETING.isdisjoint(words) or (
+        bool(words) and words[-1] in _GRADE_LAST)
 
 
 def is_form_title(text: str) -> bool:
