@@ -89,3 +89,13 @@ def test_a_local_number_in_a_partners_mail(extractor: Extractor) -> None:
     lead = _read(extractor, "lead for you", body, sender="Marco Bellini <marco@bellinidecks.example>")
     assert lead.value("phone") == "555-0148"
     assert lead.value("email") == "elena.duarte@gmail.com"
+
+
+def test_the_prospects_own_visit_is_no_timeline(extractor: Extractor) -> None:
+    lead = _read(extractor, "New lead", f"{_CONTACT}Message: Is this still available? I can come this weekend.")
+    assert lead.value("timeline") is None
+    assert lead.value("message") == "Is this still available? I can come this weekend."
+
+
+def test_an_exclusivity_line_is_no_message(extractor: Extractor) -> None:
+    assert _read(extractor, "New lead", f"Exclusive lead - sold to you only.\n{_CONTACT}").value("message") is None
