@@ -99,3 +99,10 @@ def test_the_prospects_own_visit_is_no_timeline(extractor: Extractor) -> None:
 
 def test_an_exclusivity_line_is_no_message(extractor: Extractor) -> None:
     assert _read(extractor, "New lead", f"Exclusive lead - sold to you only.\n{_CONTACT}").value("message") is None
+
+
+def test_a_category_path_yields_to_the_item_the_prospect_names(extractor: Extractor) -> None:
+    body = (f"{_CONTACT}Category: Home Services > Heating & Cooling\n"
+            "Project description: Our old AC quit. Looking for a replacement 3-ton heat pump system.\n")
+    lead = _read(extractor, "New lead", body)
+    assert lead.value("interest") == "replacement 3-ton heat pump system"
