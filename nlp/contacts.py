@@ -186,8 +186,9 @@ class Contacts:
                     self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string), ())
                 if found:
                     break
-        if meta_of(doc).chat and self.default_region in _NANP:
-            self._local_numbers(doc, layout, text, taken)
+        if (meta_of(doc).chat or not taken) and self.default_region in _NANP:
+            # a mail without any full number: a partner's prose says the local one ("call Raj at 555-0186")
+            self._local_numbers(doc, layout, text, taken, prose_only=not meta_of(doc).chat)
         # labelled lines whose number did not validate: kept, flagged
         for line in layout.lines:
             if not _PHONE_LABEL.match(line.text) or any(line.start <= s < line.end for s, _ in taken):
@@ -199,7 +200,8 @@ class Contacts:
                                 ("invalid_phone",))
                 break
 
-    def _local_numbers(self, doc: Doc, layout: Layout, text: str, taken: list[tuple[int, int]]) -> None:
+    def _local_numbers(self, doc: Doc, layout: Layout, text: str, taken: list[tuple[int, int]], *,
+                       prose_only: bool = False) -> None:
         """ "555-0148" in a rep's note: a seven-digit local number (the area code left out, as people say a
         number in North America) is the lead's phone, weaker than any full number; never part of a longer run,
         a date, or a reference ("order 555-0148")."""
@@ -211,6 +213,8 @@ class Contacts:
                 continue
             if not phonenumbers.is_possible_number_string(m.group(), self.default_region):
                 continue
+            if prose_only and _PHONE_LABEL.match(text, text.rfind("\n", 0, m.start()) + 1):
+                continue  # a mail's labelled line keeps its own reading (kept, flagged invalid)
             self._add_phone(doc, layout, text, m.group(), m.start(), m.end(), ("local_number",))
 
     def _add_phone(self, doc: Doc, layout: Layout, text: str, raw: str, start: int, end: int,

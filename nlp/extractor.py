@@ -23,7 +23,7 @@ from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.org_sides import is_recipients_firm
+from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
 from nlp.settings import ExtractionSettings, NlpSettings
@@ -228,7 +228,7 @@ class Extractor:
                 notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
-            finalize(_without_stamp(lead), default_region=region,
+            finalize(org_under_person_label(_without_stamp(lead)), default_region=region,
                      check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
@@ -325,6 +325,9 @@ _WISHED = re.compile(r"(?i)prefer|desired|wish|wunsch|gewünscht|desead|preferid
 _MAX_INTEREST_WORDS = 16
 
 
+_CATEGORY_PATH = re.compile(r"\s[>»›]\s")
+
+
 def _fuller_interest(lead: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
     """The lead with the text's own mention of its interest when that spells out the structured one in full:
     "Asunto: Software de gestión de almacén" and "Nos interesa su software de gestión de almacén (SGA) con lectores
@@ -333,8 +336,9 @@ def _fuller_interest(lead: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
     if chosen is None or found is None or chosen is found or len(found.value.split()) > _MAX_INTEREST_WORDS:
         return lead
     inner, outer = _fold(chosen.value), _fold(found.value)
-    if not inner or inner == outer or f" {inner} " not in f" {outer} ":
-        return lead
+    path = bool(_CATEGORY_PATH.search(chosen.value)) and not _CATEGORY_PATH.search(found.value)
+    if not path and (not inner or inner == outer or f" {inner} " not in f" {outer} "):
+        return lead  # (a portal's category path, "Home Services > Heating & Cooling", yields to the text's item)
     fuller = FieldValue(found.value, found.source, max(found.confidence, chosen.confidence), found.flags,
                         (*found.alternatives, chosen.value))
     return lead.with_fields({**lead.fields, "interest": fuller})

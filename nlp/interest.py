@@ -28,6 +28,7 @@ from nlp.layout import Layout
 from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
+from parsers.subject import is_form_title
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 #: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
@@ -274,7 +275,7 @@ def _subject_object(subject: str) -> str | None:
     m = _SUBJECT.search(subject)
     while m and (inner := _SUBJECT.match(m["obj"])):
         m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
-    return _object_phrase(m["obj"]) if m else None
+    return _object_phrase(m["obj"]) if m and not is_form_title(m["obj"]) else None
 
 
 def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[Candidate]:

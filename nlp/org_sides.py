@@ -13,8 +13,9 @@ from spacy.tokens import Doc
 
 from nlp.candidates import candidates_of, effective_sender, meta_of
 from nlp.email_names import fold
-from nlp.lexicon import is_free_mail, read_lines
-from nlp.prose import role_re
+from nlp.lexicon import is_first_name, is_free_mail, is_surname, read_lines
+from nlp.prose import org_words, role_re
+from parsers.lead import ExtractedLead
 from parsers.structured import is_automated
 
 PARTNER = ("role:partner",)
@@ -177,3 +178,24 @@ def company_from_domain(domain: str) -> str:
     else:
         core = labels[-2] if len(labels) >= 2 else labels[0]
     return " ".join(part.capitalize() for part in re.split(r"[-_]", core) if part)
+
+
+def org_under_person_label(lead: ExtractedLead) -> ExtractedLead:
+    """A lead whose only name is an organisation's ("Buyer: Ridgeview Medical Center", "Client: Summit Ridge
+    Dental Group": a buyer that is a firm, a school or a hospital) with that name as its company and no person.
+    The last word must be an organisation's noun that is no surname, and the first no known first name."""
+    fields = lead.fields
+    full = fields.get("full_name")
+    if full is None or "company" in fields or "first_name" in fields or "last_name" in fields:
+        return lead
+    words = [w.strip(".,") for w in full.value.split()]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words if w.casefold() not in TITLE_GLUE):
+        return lead
+    last, first = words[-1].casefold(), words[0].casefold()
+    plural = last[-1:] == "s" and last[:-1] in org_words()
+    if not (last in org_words() or plural) or is_surname(last) or is_first_name(first) or (
+            len(words) == 2 and is_surname(first)):
+        return lead
+    moved = {k: v for k, v in fields.items() if k != "full_name"}
+    moved["company"] = full
+    return dataclasses.replace(lead, fields=moved)

@@ -39,6 +39,8 @@ _AUTOMATED = re.compile(
 )
 
 
+#: a portal's navigation path ("Houzz > Pro Dashboard > Messages", "Home » Roofing » Repair"): no message
+_BREADCRUMB = re.compile(r"^\s*[^>»›\n]{1,40}(?:\s[>»›]\s[^>»›\n]{1,40}){2,}\s*$")
 #: "Timestamp: 10/14/2025", "created_time: …": a form field the label dictionary does not know, not words
 _FIELD_SHAPED = re.compile(r"^[^\W\d][\w ()/#.'-]{0,38}[:=]\s*\S[^.!?]{0,60}$")
 #: "Lead 1", "Contact #2", "Anfrage 3:": the heading of one lead in a digest holding several
@@ -393,6 +395,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         name = sender_name or ""
         current = fields.get("full_name") or fields.get("first_name")
         same_person = not has_name or (bool(name) and current is not None and loose_same_name(name, current.value))
+        if not has_name and any(is_portal_wording(p) for p in read.prose):
+            same_person = False  # "Victor H. sent you a Request a Quote": a portal's mail, its From is the portal
         if "email" not in fields and same_person:
             fields["email"] = FieldValue(sender_email, "reader:mime:from", 0.8)
         email = fields.get("email")
@@ -408,7 +412,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         if sender_name:
             names.add(sender_name.casefold())
         lines = [p for p in read.prose if not is_portal_wording(p) and not p.startswith(("http", "www."))
-                 and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)]
+                 and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)
+                 and not _BREADCRUMB.match(p)]
         text = "\n".join(lines).strip()
         if 3 <= len(text) <= 3000:
             fields["message"] = FieldValue(text, "reader:labels:prose", 0.5)
@@ -417,7 +422,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
             n in fields for n in ("email", "phone")):
         # what a notification's subject states beats a guess from prose, which stays as an alternative
         own = [fv.value for n, fv in fields.items() if n in ("full_name", "first_name", "last_name", "company")]
-        topic = interest_of_subject(doc.subject, names=own)
+        vendor = doc.sender_email.rpartition("@")[2].split(".")[0] if doc.sender_email and doc.is_mail else None
+        topic = interest_of_subject(doc.subject, names=own, vendor=vendor)
         if topic is not None:
             stated = FieldValue(topic, "reader:mime:subject", 0.7)
             fields["interest"] = stated.with_alternative(guessed.value) if guessed is not None else stated

@@ -33,27 +33,68 @@ _REFERENCE = re.compile(
 _MAX_LENGTH = 90
 
 
-def interest_of_subject(subject: str | None, *, names: Iterable[str] = ()) -> str | None:
+def interest_of_subject(subject: str | None, *, names: Iterable[str] = (), vendor: str | None = None) -> str | None:
     """The object a subject names after a notification's own words and a colon, or None. ``names``: the lead's
-    name (and company) as read, which a subject naming only the lead does not turn into an interest."""
+    name (and company) as read, which a subject naming only the lead does not turn into an interest; ``vendor``:
+    the sender's domain word ("zillow"), which a subject naming the vendor's product does not either."""
     if not subject:
         return None
     text = _TAG.sub("", _PREFIXES.sub("", FORWARD_SUBJECT.sub("", subject))).strip()
     head, colon, tail = text.partition(":")
-    if not (colon and tail.strip() and _is_notice(head)):
+    if not (colon and tail.strip() and _is_notice(head)) or _names_form(head, tail):
         return None
     text = tail.strip()
     text = _REFERENCE.sub(" ", text)
     text = " ".join(text.split()).strip(" -–—|,;:?!.")
     if not text or len(text) > _MAX_LENGTH:
         return None
-    if says_nothing(text):
+    if says_nothing(text) or _marketing(text):
         return None
     words = norm_label(text).split()
+    if vendor and len(vendor) >= 4 and vendor.casefold() in words:
+        return None  # "Contact form: Zillow Premier Agent": the vendor's product, not what the lead asks for
     own = {w for name in names for w in norm_label(name).split()}
     if own and {w for w in words if not w.isdigit()} <= own | DICTIONARY.notice_words:
         return None  # "New buyer lead: Ana Ruiz" or "…: Keystone Linen (201-500)": the lead, not what they want
     return text
+
+
+#: a form builder's notice names the form after its colon ("New submission: Solar Quote Request", "New form
+#: entry: Contact Us"), not what the lead asked; nor does a title ending in the word "form". ("New response: Get a
+#: solar estimate" names a survey by what it offers: kept.)
+_FORM_ENTRY = frozenset({"submission", "submissions", "entry", "entries", "eintrag", "einsendung", "envío", "envio",
+                         "inzending"})
+_FORM_WORD = frozenset({"form", "formular", "formulario", "formulário", "formulaire", "formulier", "modulo"})
+
+
+#: a vendor's or marketer's words after the colon: the campaign, the ad, the page, the lead's grade or tier
+#: ("Spring Roofing Campaign", "Facebook Lead Ad", "Hot Lead", "Priority", "Tier 1", "Other")
+_MARKETING = frozenset({"campaign", "campaigns", "promo", "promotion", "adset", "landing", "homepage", "priority",
+                        "exclusive", "tier", "other", "misc", "iphone", "android", "kampagne", "campaña", "campanha",
+                        "campagne", "campagna"})
+_GRADE_LAST = frozenset({"lead", "leads", "ad", "ads", "page", "stars", "star"})
+#: the first words of the message itself ("New message: Hi, is this available?"), or the mail's own date
+_SENTENCE = re.compile(r"^(?:hi|hello|hey|dear|hallo|hola|buenas|bonjour|ciao|ol[aá]|oi|goedendag)\b|\?$"
+                       r"|^(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                       r"\w* \d", re.IGNORECASE)
+
+
+def _marketing(text: str) -> bool:
+    """Whether a subject's object is the vendor's (a campaign, an ad, a grade), the message's opening or a date."""
+    words = norm_label(text).split()
+    return bool(_SENTENCE.search(text.strip())) or not _MARKETING.isdisjoint(words) or (
+        bool(words) and words[-1] in _GRADE_LAST)
+
+
+def is_form_title(text: str) -> bool:
+    """Whether a subject's object is a form's title ("Free Estimate Request Form", "Formulario de contacto")."""
+    words = norm_label(text).split()
+    return bool(words) and (words[-1] in _FORM_WORD or (words[0] in _FORM_WORD and len(words) <= 3))
+
+
+def _names_form(head: str, tail: str) -> bool:
+    """Whether a subject's object is a form's title (the head says "submission"/"entry", the tail ends "Form")."""
+    return is_form_title(tail) or not _FORM_ENTRY.isdisjoint(norm_label(head).split())
 
 
 #: "New job for Malerbetrieb Schuster GmbH: …": what follows the preposition names the recipient, not the object

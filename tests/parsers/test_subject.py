@@ -57,3 +57,26 @@ def test_a_stated_subject_beats_a_prose_guess_and_portal_wording_is_no_message()
     interest = lead.fields["interest"]
     assert (interest.value, interest.source) == ("Reforma de baño", "reader:mime:subject")
     assert "message" not in lead.fields
+
+
+@pytest.mark.parametrize("subject", ["New submission: Solar Quote Request", "New form entry: Contact Us - Landscaping",
+                                     "Website inquiry: Free Estimate Request Form"])
+def test_a_forms_title_is_no_object(subject: str) -> None:
+    assert interest_of_subject(subject) is None
+
+
+def test_the_vendors_name_is_no_object() -> None:
+    assert interest_of_subject("Contact form: Zillow Premier Agent", vendor="zillow") is None
+    assert interest_of_subject("Quote request: kitchen remodel", vendor="kitchenco") == "kitchen remodel"
+
+
+@pytest.mark.parametrize("subject", ["New lead from Facebook: Spring Roofing Campaign", "Lead Alert: Hot Lead!",
+                                     "New Lead: Priority", "New request: Other", "New lead: Facebook Lead Ad",
+                                     "New message: Hi, is this available?", "New lead: Mon, Nov 30 2026",
+                                     "New lead: Tier 1", "Website inquiry: Contact Us Page"])
+def test_the_vendors_words_a_greeting_or_a_date_are_no_object(subject: str) -> None:
+    assert interest_of_subject(subject) is None
+
+
+def test_a_service_with_its_kind_stays() -> None:
+    assert interest_of_subject("New request: Solar - Residential") == "Solar - Residential"
