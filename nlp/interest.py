@@ -25,7 +25,7 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of,
 from nlp.chat import pasted_message, quoted_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
-from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
+from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, stop_words, trie_alternation
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
 
@@ -72,7 +72,7 @@ _NOTE_OBJECT = re.compile(
     r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
     r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
     r"cherchons|demande))"
-    r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
+    r":?\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
     r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
@@ -226,9 +226,12 @@ class Interest:
         chat = meta_of(doc).chat
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
-                obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
+                obj = _object_phrase(_NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0], max_words=14)
                 if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
+            if not phrases and not found:
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
+                               for need, pos in _listed_needs(text, r0, r1)[:1])
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
             found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
@@ -247,6 +250,39 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
+_NOTE_FACT_END = re.compile(r"\s(?:[–—|•]|//)\s")
+#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " // ", " • "
+_FACT = re.compile(r"[^\n|•—–/]+(?:/(?!/)[^\n|•—–/]*)*")
+#: a short need as a fact of its own: one to three lower-case words ("roof inspection", "reformar el baño")
+_SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,2}")
+#: words that make a fact the rep's remark, not a need ("new lead", "call back", "hot one")
+_REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
+                           "asap", "urgent", "hot", "warm", "cold", "today", "tomorrow", "cell", "mobile", "work",
+                           "home", "email", "phone", "tel", "ph", "mob", "cliente", "kunde", "interessent"})
+
+
+def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """A chat note's list facts that are a short need and nothing else ("• roof inspection", "| deck staining |",
+    ":house: pool resurfacing"): a bullet or emoji before, no name, contact, time or remark word in it."""
+    needs: list[tuple[str, int]] = []
+    stops = stop_words()
+    for m in _FACT.finditer(text, start, end):
+        fact = m.group().strip().lstrip("-*+>•·▪◦").strip()
+        fact = re.sub(r"^(?::[a-z0-9_+-]+:|[^\w\s(]+)\s*", "", fact)  # an emoji bullet
+        if not _SHORT_NEED.fullmatch(fact):
+            continue
+        words = fact.casefold().split()
+        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
+            continue
+        if relative_time_re().search(fact) or _time_words_re().search(fact):
+            continue
+        phrase = _object_phrase(fact, max_words=3)
+        if phrase:
+            needs.append((phrase, m.start() + m.group().find(fact)))
+    return needs
 
 
 def _no_item(phrase: str) -> bool:

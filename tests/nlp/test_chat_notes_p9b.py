@@ -1,0 +1,94 @@
+"""Chat-note habits of the second wave: the prospect's pasted "my email is …" is theirs, a tel link's country
+code, two leads on one line split by "//", a short need as a list fact of its own ("| deck staining |", an emoji
+bullet, "wants: sauna"), a need cut before a dash, and a struck-out name corrected right after it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from nlp.chat import normalise_chat, prospect_words_at
+from nlp.extractor import Extractor
+from parsers.lead import RawMessage
+
+
+@cache
+def _reader() -> Extractor:
+    return Extractor()
+
+
+def _leads(note: str) -> list[dict[str, str | None]]:
+    """The leads a note gives, read as chat intake reads it."""
+    return [lead.plain() for lead in _reader().extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads]
+
+
+@pytest.mark.parametrize(
+    ("note", "email"),
+    [
+        ("Copy of the form:\nhi my name is tobias and my email is tobias.kern@posteo.example, need solar panels",
+         "tobias.kern@posteo.example"),
+        ("Copia del formulario:\nhola me llamo Beatriz Lara y mi correo es beatriz.lara@gmail.example, "
+         "mi móvil 611 402 733", "beatriz.lara@gmail.example"),
+        ("website chat: hello my name is Annika Strand and my email is annika.strand@mailbox.example, "
+         "phone 555-0117", "annika.strand@mailbox.example"),
+    ],
+)
+def test_the_prospects_own_my_email_is_theirs(note: str, email: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["email"] == email
+
+
+def test_the_reps_own_address_stays_ours() -> None:
+    note = "mi correo es ana@nuestrafirma.example, te paso un lead: Jorge Salinas, 622 111 333, jorge.s@gmail.example"
+    (lead,) = _leads(note)
+    assert lead["email"] == "jorge.s@gmail.example"
+    assert not prospect_words_at(note, note.index("ana@"))
+
+
+def test_a_tel_links_country_code_is_kept() -> None:
+    assert normalise_chat("<tel:+4791234567|912 34 567>") == "+47 912 34 567"
+    assert normalise_chat("<tel:+13125550101|(312) 555-0101>") == "(312) 555-0101"  # a NANP label as it is
+    assert normalise_chat("<tel:+447700900431|07700 900431>") == "07700 900431"  # a trunk 0: national already
+    (lead,) = _leads("Ingrid Solberg <tel:+4791234567|912 34 567> wants a heat pump")
+    assert lead["phone"] == "+47 912 34 567"
+
+
+def test_two_leads_on_one_line_split_by_slashes() -> None:
+    leads = _leads("Pete Garza 555-0111 pete.garza@gmail.example // Lena Moss 555-0122 lena.moss@gmail.example")
+    assert [(lead["full_name"], lead["phone"]) for lead in leads] == [
+        ("Pete Garza", "555-0111"), ("Lena Moss", "555-0122")]
+
+
+@pytest.mark.parametrize(
+    ("note", "interest"),
+    [
+        ("LEAD: Naomi Feld | 555-0182 | naomi.feld@gmail.example | deck staining | next month", "deck staining"),
+        ("new lead — roof inspection\nDale Huntington 555-0143 dale.h@gmail.example", "roof inspection"),
+        ("📞 555-0138\n📧 sasha.brandt@proton.example\n👤 Sasha Brandt\n🏠 pool resurfacing", "pool resurfacing"),
+        ("lead from the booth, wants: sauna\nHenrik Dahl, henrik.dahl@outlook.example, 555-0129", "sauna"),
+        ("555-0147, mark.ellery@gmail.example, wants new windows — Mark Ellery", "new windows"),
+    ],
+)
+def test_a_short_need_as_a_fact_of_its_own(note: str, interest: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["interest"] == interest
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Naomi Feld | 555-0182 | naomi.feld@gmail.example | call back | tomorrow",
+        "hot one\nDale Huntington 555-0143 dale.h@gmail.example",
+    ],
+)
+def test_a_remark_or_a_time_is_no_need(note: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["interest"] is None
+
+
+def test_a_struck_name_corrected_right_after_it() -> None:
+    assert normalise_chat("Lead: ~Tom Harlan~ Tom Harlow, 555-0103") == "Lead: Tom Harlow, 555-0103"
+    assert normalise_chat("not ~sure~ yet") == "not sure yet"  # struck words with no correction keep their text
+    (lead,) = _leads(":bust_in_silhouette: ~Marcus Feld~ Markus Feldt\n:telephone_receiver: 555-0148")
+    assert lead["full_name"] == "Markus Feldt"
