@@ -359,6 +359,26 @@ def _without_greeting_and_signoff(lines: list[str]) -> str:
     return " ".join(lines)
 
 
+#: a line of a copied site-chat transcript and who says it: "Visitor: hi, do you …", "[10:02] Agent: yes we do!"
+_SPEAKER = re.compile(
+    r"(?im)^[ \t]*(?:\[?\d{1,2}:\d{2}(?:[ \t]?[ap]m)?\]?[ \t]*)?(?P<who>visitor|customer|guest|prospect|user|"
+    r"client|cliente|visitante|usuario|kunde|kundin|besucher(?:in)?|agent|operator|rep|bot|assistant|support|"
+    r"agente|operador|asesor|mitarbeiter(?:in)?|berater(?:in)?)[ \t]*:[ \t]*(?P<said>[^\n]*)$"
+)
+_THEIR_SIDE = frozenset({"visitor", "customer", "guest", "prospect", "user", "client", "cliente", "visitante",
+                         "usuario", "kunde", "kundin", "besucher", "besucherin"})
+
+
+def transcript_message(text: str) -> str | None:
+    """The visitor's lines of a copied site-chat transcript ("Visitor: …" / "Agent: …"), without the speaker
+    labels, or None when the note holds no transcript (both sides speak, the visitor in a sentence)."""
+    turns = [(m["who"].casefold(), m["said"].strip()) for m in _SPEAKER.finditer(text)]
+    theirs = [said for who, said in turns if who in _THEIR_SIDE and said]
+    if len(theirs) == len(turns) or not any(len(said.split()) >= 4 for said in theirs):
+        return None
+    return " ".join(theirs)
+
+
 #: the first lines of a pasted text looked at for a form's "Label: value" lines
 _FORM_LINES = 8
 

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
-from nlp.chat import pasted_message, quoted_message
+from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.layout import Layout
 from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, stop_words, trie_alternation
@@ -63,7 +63,8 @@ _OBJECT = re.compile(
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
     r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
-    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|quero|queremos|quiero|"
+    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|wegen|bezüglich|"
+    r"quero|queremos|quiero|"
     r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
     r"interested in|interessiert an|interesse an|interesad[oa] en|interessad[oa] em|intéressée? par|"
     r"interessat[oa] a|geïnteresseerd in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|"
@@ -256,8 +257,8 @@ class Interest:
 _NOTE_FACT_END = re.compile(r"\s(?:[–—|•]|//)\s")
 #: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " // ", " • "
 _FACT = re.compile(r"[^\n|•—–/]+(?:/(?!/)[^\n|•—–/]*)*")
-#: a short need as a fact of its own: one to three lower-case words ("roof inspection", "reformar el baño")
-_SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,2}")
+#: a short need as a fact of its own: one to four lower-case words ("roof inspection", "reformar el baño")
+_SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,3}")
 #: words that make a fact the rep's remark, not a need ("new lead", "call back", "hot one")
 _REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
                            "asap", "urgent", "hot", "warm", "cold", "today", "tomorrow", "cell", "mobile", "work",
@@ -279,7 +280,7 @@ def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
             continue
         if relative_time_re().search(fact) or _time_words_re().search(fact):
             continue
-        phrase = _object_phrase(fact, max_words=3)
+        phrase = _object_phrase(fact, max_words=4)
         if phrase:
             needs.append((phrase, m.start() + m.group().find(fact)))
     return needs
@@ -426,7 +427,8 @@ class Message:
         meta = meta_of(doc)
         if (meta.chat or meta.referred) and not layout.forwarded:
             # a rep's note: their words are about the lead; only the prospect's quoted (or pasted) words are
-            quoted = quoted_message(layout.text) or pasted_message(layout.text, layout.signoff)
+            quoted = (transcript_message(layout.text) or quoted_message(layout.text)
+                      or pasted_message(layout.text, layout.signoff))
             if quoted:
                 add(doc, Candidate("message", quoted, 0.8, f"{self.source}.quoted"))
             return doc

@@ -8,7 +8,7 @@ from functools import cache
 
 import pytest
 
-from nlp.chat import normalise_chat, prospect_words_at
+from nlp.chat import normalise_chat, prospect_words_at, transcript_message
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
 
@@ -68,6 +68,9 @@ def test_two_leads_on_one_line_split_by_slashes() -> None:
         ("📞 555-0138\n📧 sasha.brandt@proton.example\n👤 Sasha Brandt\n🏠 pool resurfacing", "pool resurfacing"),
         ("lead from the booth, wants: sauna\nHenrik Dahl, henrik.dahl@outlook.example, 555-0129", "sauna"),
         ("555-0147, mark.ellery@gmail.example, wants new windows — Mark Ellery", "new windows"),
+        ("Cliente: Sr. Ramón Echeverría Sáenz | 688 321 765 | reforma integral de cocina",
+         "reforma integral de cocina"),
+        ("Rückruf an Frau Dr. Meike Albers, 0170 1234567, wegen Badsanierung", "Badsanierung"),
     ],
 )
 def test_a_short_need_as_a_fact_of_its_own(note: str, interest: str) -> None:
@@ -92,3 +95,24 @@ def test_a_struck_name_corrected_right_after_it() -> None:
     assert normalise_chat("not ~sure~ yet") == "not sure yet"  # struck words with no correction keep their text
     (lead,) = _leads(":bust_in_silhouette: ~Marcus Feld~ Markus Feldt\n:telephone_receiver: 555-0148")
     assert lead["full_name"] == "Markus Feldt"
+
+
+def test_a_copied_site_chat_gives_the_visitors_words() -> None:
+    note = ("Visitor: Hi I'm Derek Olson, I need a plumber for a leaking water heater\n"
+            "Agent: thanks Derek, what is your number?\nVisitor: my number is 555-0172")
+    assert transcript_message(note) == (
+        "Hi I'm Derek Olson, I need a plumber for a leaking water heater my number is 555-0172")
+    (lead,) = _leads(note)
+    assert lead["message"] == transcript_message(note)
+    assert lead["phone"] == "555-0172"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Customer: Acme Roofing\nCustomer: 555-0101",  # one side only: labels, no conversation
+        "Visitor: ok\nAgent: name please?\nVisitor: Jo Lee",  # the visitor never says a sentence
+    ],
+)
+def test_no_transcript_without_a_conversation(note: str) -> None:
+    assert transcript_message(note) is None
