@@ -254,15 +254,15 @@ class Interest:
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
-_NOTE_FACT_END = re.compile(r"\s(?:[–—|•]|//)\s")
-#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " // ", " • "
-_FACT = re.compile(r"[^\n|•—–/]+(?:/(?!/)[^\n|•—–/]*)*")
+_NOTE_FACT_END = re.compile(r"\s(?:[–—|•·]|//)\s")
+#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " // ", " • ", " · "
+_FACT = re.compile(r"[^\n|•·—–/]+(?:/(?!/)[^\n|•·—–/]*)*")
 #: a short need as a fact of its own: one to four lower-case words ("roof inspection", "reformar el baño")
 _SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,3}")
-#: words that make a fact the rep's remark, not a need ("new lead", "call back", "hot one")
+#: words that make a fact the rep's remark, not a need ("new lead", "call back", "urgent")
 _REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
-                           "asap", "urgent", "hot", "warm", "cold", "today", "tomorrow", "cell", "mobile", "work",
-                           "home", "email", "phone", "tel", "ph", "mob", "cliente", "kunde", "interessent"})
+                           "asap", "urgent", "today", "tomorrow", "cell", "mobile", "work", "email", "phone", "tel",
+                           "ph", "mob", "cliente", "kunde", "interessent"})
 
 
 def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
@@ -409,6 +409,8 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
+    if phrase.casefold() in {"one", "ones", "them", "him", "her"}:
+        return None  # "who wants this one:": the lead itself, no item
     if words[0].casefold() in _word_set("someone"):
         return None  # "wants someone to look at it": who would do it, not what they want
     if _not_a_sale_re().search(phrase):

@@ -82,7 +82,7 @@ def test_a_short_need_as_a_fact_of_its_own(note: str, interest: str) -> None:
     "note",
     [
         "Naomi Feld | 555-0182 | naomi.feld@gmail.example | call back | tomorrow",
-        "hot one\nDale Huntington 555-0143 dale.h@gmail.example",
+        "urgent!!\nDale Huntington 555-0143 dale.h@gmail.example",
     ],
 )
 def test_a_remark_or_a_time_is_no_need(note: str) -> None:
@@ -116,3 +116,11 @@ def test_a_copied_site_chat_gives_the_visitors_words() -> None:
 )
 def test_no_transcript_without_a_conversation(note: str) -> None:
     assert transcript_message(note) is None
+
+
+def test_facts_apart_by_middle_dots_and_a_reps_who_wants_this_one() -> None:
+    leads = _leads("1. Sven Aaltonen · 555-0111 · sven.a@gmail.example · sauna\n"
+                   "2. Mira Castell · 555-0112 · mira.castell@gmail.example · hot tub")
+    assert [lead["interest"] for lead in leads] == ["sauna", "hot tub"]
+    (lead,) = _leads("who wants this one: Anne-Sophie Lefèvre, +33 6 12 34 56 78, veut une pompe à chaleur")
+    assert lead["interest"] == "pompe à chaleur"
