@@ -122,5 +122,6 @@ def test_facts_apart_by_middle_dots_and_a_reps_who_wants_this_one() -> None:
     leads = _leads("1. Sven Aaltonen · 555-0111 · sven.a@gmail.example · sauna\n"
                    "2. Mira Castell · 555-0112 · mira.castell@gmail.example · hot tub")
     assert [lead["interest"] for lead in leads] == ["sauna", "hot tub"]
-    (lead,) = _leads("who wants this one: Anne-Sophie Lefèvre, +33 6 12 34 56 78, veut une pompe à chaleur")
+    (lead,) = _leads("<!channel> who wants this one: Anne-Sophie Lefèvre, +33 6 12 34 56 78, "
+                     "a.s.lefevre@orange.example, veut une pompe à chaleur")
     assert lead["interest"] == "pompe à chaleur"
