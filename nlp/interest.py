@@ -73,7 +73,8 @@ _NOTE_OBJECT = re.compile(
     r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
     r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
     r"cherchons|demande))"
-    r":?\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
+    r"(?:[ \t]*(?::|->|→|=>?|[-–—]))?"  # "wants: sauna", "need -> tankless water heater"
+    r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
     r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
@@ -254,9 +255,9 @@ class Interest:
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
-_NOTE_FACT_END = re.compile(r"\s(?:[–—|•·]|//)\s")
-#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " // ", " • ", " · "
-_FACT = re.compile(r"[^\n|•·—–/]+(?:/(?!/)[^\n|•·—–/]*)*")
+_NOTE_FACT_END = re.compile(r"\s(?:[–—|•·]|//|--)\s")
+#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " -- ", " // ", " • ", " · "
+_FACT = re.compile(r"(?:[^\n|•·—–/-]|-(?!-)|/(?!/))+")
 #: a short need as a fact of its own: one to four lower-case words ("roof inspection", "reformar el baño")
 _SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,3}")
 #: words that make a fact the rep's remark, not a need ("new lead", "call back", "urgent")

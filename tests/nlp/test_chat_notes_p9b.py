@@ -125,3 +125,20 @@ def test_facts_apart_by_middle_dots_and_a_reps_who_wants_this_one() -> None:
     (lead,) = _leads("<!channel> who wants this one: Anne-Sophie Lefèvre, +33 6 12 34 56 78, "
                      "a.s.lefevre@orange.example, veut une pompe à chaleur")
     assert lead["interest"] == "pompe à chaleur"
+
+
+def test_a_caller_id_name_is_no_phone() -> None:
+    (lead,) = _leads("*Inbound call*\nCaller ID: WALSH BRENDAN\ncb 555-0161 — wants storm windows")
+    assert lead["phone"] == "555-0161"
+
+
+@pytest.mark.parametrize(
+    ("note", "interest"),
+    [
+        ("- name -> Hiroshi Tanabe\n- phone -> 555-0128\n- need -> tankless water heater", "tankless water heater"),
+        ("Lead -- Björn Ekström -- 555-0174 -- bjorn.ekstrom@gmail.example -- attic fan", "attic fan"),
+    ],
+)
+def test_arrows_and_double_dashes_between_facts(note: str, interest: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["interest"] == interest
