@@ -24,8 +24,17 @@ from spacy.tokens import Doc, Span
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
+from nlp.email_names import agrees_with_email
 from nlp.layout import Layout
-from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, stop_words, trie_alternation
+from nlp.lexicon import (
+    PATTERNS_DIR,
+    finditer_folded,
+    generic_interests,
+    is_first_name,
+    is_surname,
+    stop_words,
+    trie_alternation,
+)
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
 
@@ -358,12 +367,34 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         model += 1
     if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
         return None
+    if not year and model and _persons_name(doc, make, end):
+        return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
     dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
     if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
         return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
     value = doc[start:end].text
     confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
     return value, confidence
+
+
+#: a title before a person's name: "la señora Mercedes …", "Mrs. Kia …"
+_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "señora", "sra", "señorita", "srta", "doña", "dona", "frau",
+                            "mme", "madame", "signora", "mevrouw", "mevr", "senhora"})
+
+
+def _persons_name(doc: Doc, make: Span, end: int) -> bool:
+    """Whether a make that is also a first name ("Mercedes", "Kia") opens a person's name: a title before it,
+    two known surnames after it, or an email of the text that spells it with the word after it."""
+    if not is_first_name(make.text) or any(ch.isdigit() for ch in doc[make.end : end].text):
+        return False
+    if make.start > 0 and doc[make.start - 1].lower_.rstrip(".") in _PERSON_TITLES:
+        return True
+    after = [t.text for t in doc[make.end : end]]
+    if len(after) >= 2 and all(is_surname(word) for word in after[:2]):
+        return True
+    name = f"{make.text} {after[0]}"
+    return any(agrees_with_email(name, m.group()) and after[0].casefold()[:3] in m.group().casefold()
+               for m in EMAIL_RE.finditer(doc.text))
 
 
 def _wanted_object(raw: str) -> str | None:

@@ -142,3 +142,16 @@ def test_a_caller_id_name_is_no_phone() -> None:
 def test_arrows_and_double_dashes_between_facts(note: str, interest: str) -> None:
     (lead,) = _leads(note)
     assert lead["interest"] == interest
+
+
+@pytest.mark.parametrize(
+    ("note", "interest"),
+    [
+        ("nuevo cliente: la señora Mercedes Ibarra Luján, tel. 622 415 098, correo mercedes.ibarra@correo.example, "
+         "quiere una cocina nueva", "cocina nueva"),
+        ("Lead: Ana Ruiz 555-0101, wants a 2021 Mercedes Benz C300", "2021 Mercedes Benz C300"),
+    ],
+)
+def test_a_make_that_opens_a_womans_name_is_no_car(note: str, interest: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["interest"] == interest
