@@ -356,7 +356,16 @@ def _without_greeting_and_signoff(lines: list[str]) -> str:
         if len(line) <= 40 and signoff_re().match(line):
             lines = lines[:i]
             break
+    if len(lines) > 1 and _SIGNED_NAME.fullmatch(lines[-1]):
+        lines = lines[:-1]  # "— Zainab A.", "Lorraine Dubois": the prospect signing below their words
     return " ".join(lines)
+
+
+#: a quoted mail's last line that is only its writer's name: "Lorraine Dubois", "— Zainab A.", "-Mo"
+_SIGNED_NAME = re.compile(
+    r"[-–—~][ \t]*[A-ZÀ-Þ][a-zß-ÿ'’-]+(?:[ \t]+[A-ZÀ-Þ](?:[a-zß-ÿ'’-]+|\.))?\.?"
+    r"|[A-ZÀ-Þ][a-zß-ÿ'’-]+(?:[ \t]+[A-ZÀ-Þ](?:[a-zß-ÿ'’-]+|\.)){1,2}"
+)
 
 
 #: a line of a copied site-chat transcript and who says it: "Visitor: hi, do you …", "[10:02] Agent: yes we do!"

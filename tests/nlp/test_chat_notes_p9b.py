@@ -8,7 +8,7 @@ from functools import cache
 
 import pytest
 
-from nlp.chat import normalise_chat, prospect_words_at, transcript_message
+from nlp.chat import normalise_chat, prospect_words_at, quoted_message, transcript_message
 from nlp.extractor import Extractor
 from parsers.lead import RawMessage
 
@@ -155,3 +155,22 @@ def test_arrows_and_double_dashes_between_facts(note: str, interest: str) -> Non
 def test_a_make_that_opens_a_womans_name_is_no_car(note: str, interest: str) -> None:
     (lead,) = _leads(note)
     assert lead["interest"] == interest
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("> Hi! I'm looking for someone to paint 3 bedrooms.\n> — Zainab A.\nphone on file 555-0148",
+         "Hi! I'm looking for someone to paint 3 bedrooms."),
+        ("> We would like an estimate for a new roof. Reach me at 555-0169\n> Lorraine Dubois",
+         "We would like an estimate for a new roof. Reach me at 555-0169"),
+        ("> Please call me about the Jeep Grand Cherokee", "Please call me about the Jeep Grand Cherokee"),
+    ],
+)
+def test_a_quoted_mail_without_its_writers_name_below(note: str, message: str) -> None:
+    assert quoted_message(note) == message
+
+
+def test_a_technician_asked_for_is_no_item() -> None:
+    (lead,) = _leads("Ticket #4471 — caller Yusuf Demir, 555-0171, wants a tech tomorrow morning")
+    assert lead["interest"] is None
