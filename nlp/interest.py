@@ -237,7 +237,8 @@ class Interest:
         chat = meta_of(doc).chat
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
-                obj = _object_phrase(_NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0], max_words=14)
+                raw = _NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0]
+                obj = _object_phrase(_lead_in_re()[0].sub("", raw), max_words=14)  # "willen graag een …"
                 if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
             if not phrases and not found:

@@ -174,3 +174,10 @@ def test_a_quoted_mail_without_its_writers_name_below(note: str, message: str) -
 def test_a_technician_asked_for_is_no_item() -> None:
     (lead,) = _leads("Ticket #4471 — caller Yusuf Demir, 555-0171, wants a tech tomorrow morning")
     assert lead["interest"] is None
+
+
+def test_a_courtesy_word_before_the_need_is_dropped() -> None:
+    note = ("FYI from the shared inbox:\n> Goedemiddag, wij willen graag een offerte voor 12 zonnepanelen.\n"
+            "> Bel gerust: 06 12345678.\nRosalind Achterberg, r.achterberg@kpnmail.example")
+    (lead,) = _leads(note)
+    assert lead["interest"] is not None and not lead["interest"].startswith("graag")
