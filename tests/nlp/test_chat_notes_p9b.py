@@ -181,3 +181,18 @@ def test_a_courtesy_word_before_the_need_is_dropped() -> None:
             "> Bel gerust: 06 12345678.\nRosalind Achterberg, r.achterberg@kpnmail.example")
     (lead,) = _leads(note)
     assert lead["interest"] == "offerte voor 12 zonnepanelen"
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("• *Lead:* Carla Mendes\n• *Cell:* 555-0186\n• *Notes:* wants a quote on a new HVAC system, ASAP", None),
+        ("*Lead:* Carla Mendes\n*Cell:* 555-0186\n*Notes:* I need the new system before my parents visit",
+         "I need the new system before my parents visit"),
+        ("Name: mei-ling chu\nPhone: 555 0138\nMsg: do u guys install ev chargers??",
+         "do u guys install ev chargers??"),
+    ],
+)
+def test_a_reps_notes_label_is_no_message(note: str, message: str | None) -> None:
+    (lead,) = _leads(note)
+    assert lead["message"] == message
