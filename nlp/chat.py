@@ -412,7 +412,7 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
     if not m:
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
-    lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    lines = [line for line in text[m.end() : end].split("\n") if line.strip() and not _SEPARATOR_LINE.match(line)]
     if sum(1 for line in lines[:_FORM_LINES] if is_field_line(line)) >= 2:
         return None  # a pasted form ("Full name: … / Phone: …"): its words are under its own message label
     if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:

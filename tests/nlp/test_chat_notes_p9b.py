@@ -196,3 +196,17 @@ def test_a_courtesy_word_before_the_need_is_dropped() -> None:
 def test_a_reps_notes_label_is_no_message(note: str, message: str | None) -> None:
     (lead,) = _leads(note)
     assert lead["message"] == message
+
+
+def test_quoted_rows_one_leaving_a_part_out_are_two_leads() -> None:
+    leads = _leads(":mega: *Two referrals from Mike*\n>Kelsey Armitage - kelsey.armitage@gmail.example - 555-0113\n"
+                   ">Desmond Oyelowo - 555-0114")
+    assert [(lead["full_name"], lead["phone"], lead["message"]) for lead in leads] == [
+        ("Kelsey Armitage", "555-0113", None), ("Desmond Oyelowo", "555-0114", None)]
+
+
+def test_a_separator_line_is_no_part_of_a_pasted_mail() -> None:
+    note = ("Email pasted below :point_down:\n---\nHi there,\nMy wife and I are interested in a sunroom addition. "
+            "Please call me at 555-0117.\nThanks,\nBartholomew\nbart.k@gmail.example")
+    (lead,) = _leads(note)
+    assert lead["message"] is not None and lead["message"].startswith("My wife and I are interested")
