@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
@@ -90,7 +91,8 @@ def normalise_chat(text: str) -> str:
     text = _FENCE.sub("", text)
     text = _INLINE_CODE.sub(r"\1", text)
     # "~617-555-0101~ 617-555-0156": the rep struck the old number out
-    text = _STRUCK.sub(lambda m: "" if has_contact(m.group()) else m.group(), text)
+    # "~Marcus Feld~ Markus Feldt": struck words and their correction right after them
+    text = _STRUCK.sub(lambda m: "" if has_contact(m.group()) or _corrected(m) else m.group(), text)
     text = _GLUED_LABEL.sub(lambda m: f"{m['label']} ", text)
     for _ in range(2):  # "*_both_*"
         text = _STYLE.sub(lambda m: m["inner"], text)
@@ -101,6 +103,14 @@ def normalise_chat(text: str) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     # a copied conversation, a forwarded post, a digest in quoted rows (nlp.note_blocks)
     return without_thread_chatter(unquote_forwarded(unquote_rows(text)))
+
+
+def _corrected(m: re.Match[str]) -> bool:
+    """Whether the words after ``~struck~`` write the struck ones again, each alike ("~Tom Harlan~ Tom Harlow")."""
+    struck = m.group().strip("~").split()
+    after = m.string[m.end() : m.string.find("\n", m.end()) % (len(m.string) + 1)].split()[: len(struck)]
+    return len(after) == len(struck) <= 4 and any(a != b for a, b in zip(struck, after, strict=True)) and all(
+        SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.5 for a, b in zip(struck, after, strict=True))
 
 
 _TOP_BULLET = re.compile(r"^(?:[•◦▪‣·●○■]|[-*+](?=[ \t]))")
@@ -126,8 +136,20 @@ def _link_text(m: re.Match[str]) -> str:
         in_label = "@" in label if target.startswith("mailto:") else sum(c.isdigit() for c in label) >= 7
         if not in_label:
             return f"{label} {value}".strip()  # "<mailto:a@b.c|email her>": the address is in the target only
+        if value.startswith("+") and not label.startswith(("+", "0")):
+            return _with_country_code(value, label)
         return label or value
     return label or target
+
+
+def _with_country_code(target: str, label: str) -> str:
+    """``<tel:+4791234567|912 34 567>``: the label with the country code only the target spells ("+47 912 34 567"),
+    so that a number abroad is not read as a short national one; a US/CA label is kept as it is."""
+    wanted, shown = re.sub(r"\D", "", target), re.sub(r"\D", "", label)
+    code = wanted[: len(wanted) - len(shown)]
+    if not shown or not wanted.endswith(shown) or not 1 <= len(code) <= 3 or code == "1":
+        return label
+    return f"+{code} {label}"
 
 
 def split_chat(text: str) -> list[str]:
@@ -173,7 +195,9 @@ def _blocks(text: str) -> list[str]:
 
 
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
-_CLAUSE_END = re.compile(r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also)|[ \t][-–—])[ \t]+|,[ \t]+(?:and[ \t]+)?")
+_CLAUSE_END = re.compile(
+    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also)|[ \t][-–—]|[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?"
+)
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
 #: (a neighbour or friend who came along is a lead of their own when they leave their own contact)
 _NAME_OPENS = re.compile(
@@ -314,7 +338,7 @@ def prospect_voice(text: str) -> bool:
 
 #: "Pasted from email:", "fwd from the website:", "copied from the form:": the prospect's own words follow
 _PASTED_INTRO = re.compile(
-    r"(?im)^[^\n]{0,40}\b(?:pasted|pasting|copied|copying|forwarded|forwarding|fwd|fw|"
+    r"(?im)^[^\n]{0,40}\b(?:pasted|pasting|copied|copying|copy of|copia del?|kopie de[rs]|forwarded|forwarding|fwd|fw|"
     r"from (?:the|their|her|his) (?:email|mail|website|form)|"
     r"eingefügt|kopiert|weitergeleitet|pegado|copiado|reenviado|encaminhado|collé|copié|transféré|incollato|"
     r"copiato|inoltrato|geplakt|gekopieerd|doorgestuurd)\b[^\n]{0,40}"
@@ -332,11 +356,54 @@ def _without_greeting_and_signoff(lines: list[str]) -> str:
         if len(line) <= 40 and signoff_re().match(line):
             lines = lines[:i]
             break
+    if len(lines) > 1 and _SIGNED_NAME.fullmatch(lines[-1]):
+        lines = lines[:-1]  # "— Zainab A.", "Lorraine Dubois": the prospect signing below their words
     return " ".join(lines)
+
+
+#: a quoted mail's last line that is only its writer's name: "Lorraine Dubois", "— Zainab A.", "-Mo"
+_SIGNED_NAME = re.compile(
+    r"[-–—~][ \t]*[A-ZÀ-Þ][a-zß-ÿ'’-]+(?:[ \t]+[A-ZÀ-Þ](?:[a-zß-ÿ'’-]+|\.))?\.?"
+    r"|[A-ZÀ-Þ][a-zß-ÿ'’-]+(?:[ \t]+[A-ZÀ-Þ](?:[a-zß-ÿ'’-]+|\.)){1,2}"
+)
+
+
+#: a line of a copied site-chat transcript and who says it: "Visitor: hi, do you …", "[10:02] Agent: yes we do!"
+_SPEAKER = re.compile(
+    r"(?im)^[ \t]*(?:\[?\d{1,2}:\d{2}(?:[ \t]?[ap]m)?\]?[ \t]*)?(?P<who>visitor|customer|guest|prospect|user|"
+    r"client|cliente|visitante|usuario|kunde|kundin|besucher(?:in)?|agent|operator|rep|bot|assistant|support|"
+    r"agente|operador|asesor|mitarbeiter(?:in)?|berater(?:in)?)[ \t]*:[ \t]*(?P<said>[^\n]*)$"
+)
+_THEIR_SIDE = frozenset({"visitor", "customer", "guest", "prospect", "user", "client", "cliente", "visitante",
+                         "usuario", "kunde", "kundin", "besucher", "besucherin"})
+
+
+def transcript_message(text: str) -> str | None:
+    """The visitor's lines of a copied site-chat transcript ("Visitor: …" / "Agent: …"), without the speaker
+    labels, or None when the note holds no transcript (both sides speak, the visitor in a sentence)."""
+    turns = [(m["who"].casefold(), m["said"].strip()) for m in _SPEAKER.finditer(text)]
+    theirs = [said for who, said in turns if who in _THEIR_SIDE and said]
+    if len(theirs) == len(turns) or not any(len(said.split()) >= 4 for said in theirs):
+        return None
+    return " ".join(theirs)
 
 
 #: the first lines of a pasted text looked at for a form's "Label: value" lines
 _FORM_LINES = 8
+
+
+#: the writer introducing themselves: "my name is …", "me llamo …", "ich heiße …" (a form's or mail's words)
+_SELF_INTRO = re.compile(
+    r"(?i)\b(?:my name is|my name's|me llamo|mi nombre es|ich hei(?:ß|ss)e|mein name ist|je m'appelle|"
+    r"mi chiamo|mijn naam is|(?:o )?meu nome é)\b"
+)
+
+
+def prospect_words_at(text: str, pos: int) -> bool:
+    """Whether the words at ``pos`` of a note are the prospect's (their line introduces its writer, or a
+    "Copy of the form:" line above pastes them), so that "my email is …" there is not the rep's own."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return bool(_SELF_INTRO.search(text, line_start, pos) or _PASTED_INTRO.search(text[:line_start]))
 
 
 def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | None:
@@ -345,7 +412,7 @@ def pasted_message(text: str, signoff: tuple[int, int] | None = None) -> str | N
     if not m:
         return None
     end = signoff[0] if signoff and signoff[0] > m.end() else len(text)
-    lines = [line for line in text[m.end() : end].split("\n") if line.strip()]
+    lines = [line for line in text[m.end() : end].split("\n") if line.strip() and not _SEPARATOR_LINE.match(line)]
     if sum(1 for line in lines[:_FORM_LINES] if is_field_line(line)) >= 2:
         return None  # a pasted form ("Full name: … / Phone: …"): its words are under its own message label
     if lines and len(lines[0]) <= 60 and greeting_re().match(lines[0]) and len(lines) > 1:

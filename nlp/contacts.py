@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
+from nlp.chat import prospect_words_at
 from nlp.layout import Layout
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
 
@@ -113,7 +114,8 @@ class Contacts:
                     confidence = 0.4
                 flags: tuple[str, ...] = ()
                 quoted = text[text.rfind("\n", 0, line.start) + 1 : line.start].lstrip().startswith(">")
-                if meta_of(doc).chat and not quoted and _REP_OWN.search(line.text, 0, m.start()):
+                if (meta_of(doc).chat and not quoted and _REP_OWN.search(line.text, 0, m.start())
+                        and not prospect_words_at(text, start)):
                     # a quoted mail ("> … my email is …") is the prospect speaking, not the rep
                     confidence, flags = 0.2, ("role:staff",)  # "cc me at dan@…": the rep's own address
                 add(doc, Candidate("email", address, confidence, self.source, start, flags=flags))

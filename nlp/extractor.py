@@ -362,10 +362,17 @@ def _kind_of(message: RawMessage) -> Kind:
     return "message"
 
 
+#: a chat note's label over the rep's own words about the lead ("*Notes:* wants a quote …")
+_NOTE_LABELS = frozenset({"notes", "note", "rep notes", "internal notes", "notizen", "notiz", "notas", "nota",
+                          "notes internes", "notities", "notitie"})
+
+
 def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
     """A chat note's lead without the rep's own lines as the prospect's message (see ``prospect_voice``)."""
     message = lead.fields.get("message")
-    if message is None or not message.source.startswith("reader:labels:prose") or prospect_voice(message.value):
+    rep_label = message is not None and message.source.rpartition(":")[2].strip(" *_").casefold() in _NOTE_LABELS
+    if message is None or not (message.source.startswith("reader:labels:prose") or rep_label) or prospect_voice(
+            message.value):
         return lead
     return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
 

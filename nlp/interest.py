@@ -22,10 +22,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
-from nlp.chat import pasted_message, quoted_message
+from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
+from nlp.email_names import agrees_with_email
 from nlp.layout import Layout
-from nlp.lexicon import PATTERNS_DIR, finditer_folded, generic_interests, trie_alternation
+from nlp.lexicon import (
+    PATTERNS_DIR,
+    finditer_folded,
+    generic_interests,
+    is_first_name,
+    is_surname,
+    stop_words,
+    trie_alternation,
+)
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
 from parsers.subject import is_form_title
@@ -64,7 +73,8 @@ _OBJECT = re.compile(
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
     r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
-    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|quero|queremos|quiero|"
+    r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|wegen|bezüglich|"
+    r"quero|queremos|quiero|"
     r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
     r"interested in|interessiert an|interesse an|interesad[oa] en|interessad[oa] em|intéressée? par|"
     r"interessat[oa] a|geïnteresseerd in|quiere|quieren|busca|buscan|buscamos|necesita|necesitan|necesitamos|"
@@ -73,6 +83,7 @@ _NOTE_OBJECT = re.compile(
     r"suchen|benötigt|benötigen|interessiert sich für|quer|querem|precisa|precisam|precisamos|procura|procuram|"
     r"pede|pedem|vuole|vogliono|cerca|cerchiamo|chiede|wil|willen|zoekt|zoeken|vraagt|veut|veulent|cherche|"
     r"cherchons|demande))"
+    r"(?:[ \t]*(?::|->|→|=>?|[-–—]))?"  # "wants: sauna", "need -> tankless water heater"
     r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
     r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
 )
@@ -227,9 +238,13 @@ class Interest:
         chat = meta_of(doc).chat
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
-                obj = _object_phrase(text[m.start("obj") : m.end("obj")], max_words=14)
+                raw = _NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0]
+                obj = _object_phrase(_lead_in_re()[0].sub("", raw), max_words=14)  # "willen graag een …"
                 if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
+            if not phrases and not found:
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
+                               for need, pos in _listed_needs(text, r0, r1)[:1])
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
             found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
@@ -248,6 +263,39 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
+_NOTE_FACT_END = re.compile(r"\s(?:[–—|•·]|//|--)\s")
+#: the facts of a note's list: its lines, and the parts of a line between " | ", " — ", " -- ", " // ", " • ", " · "
+_FACT = re.compile(r"(?:[^\n|•·—–/-]|-(?!-)|/(?!/))+")
+#: a short need as a fact of its own: one to four lower-case words ("roof inspection", "reformar el baño")
+_SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’-]*){0,3}")
+#: words that make a fact the rep's remark, not a need ("new lead", "call back", "urgent")
+_REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
+                           "asap", "urgent", "today", "tomorrow", "cell", "mobile", "work", "email", "phone", "tel",
+                           "ph", "mob", "cliente", "kunde", "interessent"})
+
+
+def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """A chat note's list facts that are a short need and nothing else ("• roof inspection", "| deck staining |",
+    ":house: pool resurfacing"): a bullet or emoji before, no name, contact, time or remark word in it."""
+    needs: list[tuple[str, int]] = []
+    stops = stop_words()
+    for m in _FACT.finditer(text, start, end):
+        fact = m.group().strip().lstrip("-*+>•·▪◦").strip()
+        fact = re.sub(r"^(?::[a-z0-9_+-]+:|[^\w\s(]+)\s*", "", fact)  # an emoji bullet
+        if not _SHORT_NEED.fullmatch(fact):
+            continue
+        words = fact.casefold().split()
+        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
+            continue
+        if relative_time_re().search(fact) or _time_words_re().search(fact):
+            continue
+        phrase = _object_phrase(fact, max_words=4)
+        if phrase:
+            needs.append((phrase, m.start() + m.group().find(fact)))
+    return needs
 
 
 def _no_item(phrase: str) -> bool:
@@ -321,12 +369,34 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         model += 1
     if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
         return None
+    if not year and model and _persons_name(doc, make, end):
+        return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
     dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
     if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
         return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
     value = doc[start:end].text
     confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
     return value, confidence
+
+
+#: a title before a person's name: "la señora Mercedes …", "Mrs. Kia …"
+_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "señora", "sra", "señorita", "srta", "doña", "dona", "frau",
+                            "mme", "madame", "signora", "mevrouw", "mevr", "senhora"})
+
+
+def _persons_name(doc: Doc, make: Span, end: int) -> bool:
+    """Whether a make that is also a first name ("Mercedes", "Kia") opens a person's name: a title before it,
+    two known surnames after it, or an email of the text that spells it with the word after it."""
+    if not is_first_name(make.text) or any(ch.isdigit() for ch in doc[make.end : end].text):
+        return False
+    if make.start > 0 and doc[make.start - 1].lower_.rstrip(".") in _PERSON_TITLES:
+        return True
+    after = [t.text for t in doc[make.end : end]]
+    if len(after) >= 2 and all(is_surname(word) for word in after[:2]):
+        return True
+    name = f"{make.text} {after[0]}"
+    return any(agrees_with_email(name, m.group()) and after[0].casefold()[:3] in m.group().casefold()
+               for m in EMAIL_RE.finditer(doc.text))
 
 
 def _wanted_object(raw: str) -> str | None:
@@ -373,6 +443,8 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if words[0].casefold() in {"it", "this", "that", "you", "your", "more", "buying", "selling", "purchasing"}:
         return None
+    if phrase.casefold() in {"one", "ones", "them", "him", "her"}:
+        return None  # "who wants this one:": the lead itself, no item
     if words[0].casefold() in _word_set("someone"):
         return None  # "wants someone to look at it": who would do it, not what they want
     if _not_a_sale_re().search(phrase):
@@ -391,7 +463,8 @@ class Message:
         meta = meta_of(doc)
         if (meta.chat or meta.referred) and not layout.forwarded:
             # a rep's note: their words are about the lead; only the prospect's quoted (or pasted) words are
-            quoted = quoted_message(layout.text) or pasted_message(layout.text, layout.signoff)
+            quoted = (transcript_message(layout.text) or quoted_message(layout.text)
+                      or pasted_message(layout.text, layout.signoff))
             if quoted:
                 add(doc, Candidate("message", quoted, 0.8, f"{self.source}.quoted"))
             return doc

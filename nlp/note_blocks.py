@@ -126,7 +126,7 @@ def relabelled(text: str) -> list[str]:
 
 
 #: a row of a list: parts apart by middle dots, bars or dashes ("Nadia Petrova · nadia@… · 312-… · Roof repair")
-_ROW_PARTS = re.compile(r"[ \t](?:·|\||—|–)[ \t]")
+_ROW_PARTS = re.compile(r"[ \t](?:·|\||—|–|-)[ \t]")
 
 
 def unquote_rows(text: str) -> str:
@@ -137,8 +137,9 @@ def unquote_rows(text: str) -> str:
         return text
     lines = text.split("\n")
     quoted = [i for i, line in enumerate(lines) if _QUOTE_LINE.match(line) and line.strip(" \t>")]
-    if len(quoted) < 2 or not all(len(_ROW_PARTS.findall(lines[i])) >= 2 and has_contact(lines[i]) for i in quoted):
-        return text
+    parts = [len(_ROW_PARTS.findall(lines[i])) for i in quoted]
+    if len(quoted) < 2 or max(parts) < 2 or min(parts) < 1 or not all(has_contact(lines[i]) for i in quoted):
+        return text  # a row may leave a part out (">Desmond Oyelowo - 555-0114" below a row with an email)
     for i in quoted:
         lines[i] = _QUOTE_LINE.sub("", lines[i], count=1)
     return "\n".join(lines)

@@ -366,6 +366,8 @@ def read_labels(
                     return
             else:
                 value = found.group(0)
+        if slot == "phone" and not any(ch.isdigit() for ch in value):
+            return  # "Caller ID: WALSH BRENDAN": the caller's name, no number
         out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence, rank=rank + slot_rank,
                        label=label)
         out.labelled += 1
