@@ -203,9 +203,12 @@ class Address:
             city, end = found
             if m["from"] and not region_after(text, end, city.islower()):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
-            if not _plausible_city(text, city, end) and not (
-                    city.islower() and region_after(text, end, True) and city.casefold() not in time_words()):
+            region = region_after(text, end, city.islower()) if city.islower() else None
+            if not _plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
                 continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
+            if (city.islower() and not region and not _LIVES_BEFORE.search(text, max(r0, m.start() - 12), m.start())
+                    and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
+                continue  # "the fence in green", "the hallway in orange": a writer who capitalises would here too
             before = text[max(r0, m.start() - 60) : m.end()]
             if _ASKS_ABOUT.search(before):
                 continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
@@ -239,6 +242,18 @@ class Address:
             confidence += 0.1
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
+
+
+#: a verb of living right before the place cue: "I live in austin" names a place even in lowercase
+_LIVES_BEFORE = re.compile(r"(?i)\b(?:live|lives|living|based|located|wohne|wohnt|wohnen|vivo|vive|vivimos|moro|"
+                           r"mora|woon|woont|wonen|abito|abita)[ \t]+$")
+#: a sentence that starts with a capital letter (after any bullet or quote mark)
+_SENTENCE_CAPITAL = re.compile(r"[\s\"'“(*•-]*[^\W\d_a-zß-öø-ÿ]")
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding ``pos`` starts: after the last full stop, "!", "?" or line break."""
+    return max(floor, *(text.rfind(ch, floor, pos) + 1 for ch in ".!?\n"))
 
 
 #: what they ask about, earlier in the sentence: the place after it is the listing's or the job's

@@ -35,6 +35,7 @@ def test_longest_known_name_wins() -> None:
         ("Somos una ferretería familiar en Albacete y queremos precio para 3 básculas.", "Albacete"),
         ("Wir sind ein kleiner Betrieb bei Bielefeld und brauchen zwei Transporter.", "Bielefeld"),
         ("the house is a 1960s ranch in boise, can someone check the furnace?", "Boise"),  # their own house
+        ("Hi, we have a leak in the basement. I live in austin, call 512-555-0128.", "Austin"),  # a living verb
     ],
 )
 def test_known_city_after_a_place_cue(nlp: Language, text: str, city: str) -> None:
@@ -49,6 +50,8 @@ def test_known_city_after_a_place_cue(nlp: Language, text: str, city: str) -> No
         "Please call me back in May about the quote.",  # a month
         "We are interested in the listing in Austin, can we see it Friday?",  # the property's place
         "Ich interessiere mich für das Reihenhaus in Bielefeld-Sennestadt.",  # what they ask about
+        "Please quote painting the fence in green, about 120 ft.",  # a colour in a capitalised sentence
+        "Hello, I want the bedroom in orange and the hallway in white.",
     ],
 )
 def test_known_name_that_is_not_where_the_lead_is(nlp: Language, text: str) -> None:
