@@ -105,10 +105,11 @@ class Address:
             kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        if not kept and not meta_of(doc).chat:
-            kept = self._home_street(doc, text, *layout.body, referred)
+        chat = meta_of(doc).chat
+        if not kept:
+            where = layout.region if chat else layout.body
+            kept = self._home_street(doc, text, *where, referred) or (chat and self._note_street(doc, text, *where))
         if not kept and not self._signature_city(doc, layout):
-            chat = meta_of(doc).chat
             where = layout.region if chat else layout.body
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
             if not cued and not self._known_city(doc, text, *where):
@@ -125,24 +126,47 @@ class Address:
         """A street the prospect says they live at, without a postcode: "we live at 77 Harbor View Rd in Mystic,
         Connecticut", "wohne in der Kastanienallee 9 in Leipzig", "vivo en la Calle Olmo 3, Sevilla"."""
         for m in finditer_folded(_HOME_STREET, text, b0, b1):
-            street_m = _US_STREET.match(text, m.end()) or _EU_STREET.match(text, m.end())
+            street_m = (_US_STREET.match(text, m.end()) or _EU_STREET.match(text, m.end())
+                        or _US_STREET_ANY_CASE.match(text, m.end()))  # "lives at 3318 se division st"
             if street_m is None:
                 continue
             prefix = text[max(b0, m.start() - 60) : m.start()]
             if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred):
                 continue  # "the house is located at …": the listing
-            parts = {"street": street_m.group().strip(" ,")}
-            joint = _STREET_CITY_JOIN.match(text, street_m.end())
-            city = _city_at(text, joint.end(), False) if joint else None
-            region = region_after(text, joint.end() + len(city), False) if joint and city else None
-            if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
-                parts["city"] = city
-                if region:
-                    parts["region"] = region
-            add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.6, f"{self.source}.prose", street_m.start(),
-                               parts=parts))
+            self._add_street(doc, text, street_m, 0.6, need_city=False)
             return 1
         return 0
+
+    def _note_street(self, doc: Doc, text: str, r0: int, r1: int) -> int:
+        """A street and its known city in a rep's note without a cue or postcode: "…, Rua Oscar Freire 900, São
+        Paulo", "Dorpsstraat 4, Ede" (not after a property or listing word)."""
+        for rx in (_EU_STREET, _US_STREET):
+            for street_m in rx.finditer(text, r0, r1):
+                line_start = text.rfind("\n", 0, street_m.start()) + 1
+                prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
+                if _PROPERTY_CONTEXT.search(prefix) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
+                        text, line_start, street_m.start()):
+                    continue
+                if self._add_street(doc, text, street_m, 0.55, need_city=True):
+                    return 1
+        return 0
+
+    def _add_street(self, doc: Doc, text: str, street_m: re.Match[str], confidence: float, *, need_city: bool) -> bool:
+        """The street matched and the known city (and state) after it: "77 Harbor View Rd in Mystic, Connecticut"."""
+        parts = {"street": street_m.group().strip(" ,")}
+        joint = _STREET_CITY_JOIN.match(text, street_m.end())
+        lower = street_m.group().islower()
+        city = _city_at(text, joint.end(), lower) if joint else None
+        region = region_after(text, joint.end() + len(city), lower) if joint and city else None
+        if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
+            parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+            if region:
+                parts["region"] = region
+        elif need_city:
+            return False
+        add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.prose", street_m.start(),
+                           parts=parts))
+        return True
 
     def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
@@ -299,7 +323,8 @@ def _plausible_city(text: str, city: str, end: int) -> bool:
 
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
 _HOME_STREET = re.compile(
-    r"(?i)(?<![\w])(?:live at|lives at|living at|reside at|we're at|i'm at|we are at|i am at|located at|"
+    r"(?i)(?<![\w])(?:live at|lives at|living at|lives? (?:in|on) the|lives? on|reside at|we're at|i'm at|"
+    r"we are at|i am at|located at|"
     r"(?:my|our|the|his|her) address is|address is|wohne in der|wohnen in der|wohnt in der|wohne am|wohnen am|"
     r"vivo en(?: la)?|vivimos en(?: la)?|vive en(?: la)?|moro na|moramos na|mora na|moro no|mora no|"
     r"j'habite au|j'habite|nous habitons au|habite au|abito in|abitiamo in|abita in|woon aan de|wonen aan de|"
@@ -309,6 +334,7 @@ _US_STREET = re.compile(
     r"\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?(?:St|Street|Ave|Avenue|Rd|Road|"
     r"Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
     r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
+_US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
     r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
