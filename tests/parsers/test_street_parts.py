@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from parsers.address import parse_address
 from tests.parsers.helpers import one
 
 
@@ -53,3 +54,15 @@ def test_places_like_address_parts_make_the_street() -> None:
                   "address": {"route": "Rua Augusta", "street_number": "27", "locality": "Lisboa",
                               "postal_code": "1100-048"}}
     assert one(json.dumps(portuguese), "lead.json")["street"] == "Rua Augusta 27"
+
+
+@pytest.mark.parametrize(
+    ("value", "street"),
+    [
+        ("Av. Paulista, 1000 - apto 12 - Bela Vista", "Av. Paulista, 1000, apto 12"),  # number, unit, bairro
+        ("Rua Augusta, 1500 - Consolação", "Rua Augusta, 1500"),
+        ("Calle Mayor, 28013 Madrid", "Calle Mayor"),  # a postcode and its place, no house number
+    ],
+)
+def test_a_house_number_after_the_streets_comma_is_no_postcode(value: str, street: str) -> None:
+    assert parse_address(value)["street"] == street
