@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
-from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
@@ -252,7 +252,8 @@ class Address:
                     coded = None
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
                         and (coded or not is_first_name(name.split()[0]))
-                        and name.casefold() not in time_words() and not greeting_re().match(name)):
+                        and name.casefold() not in time_words() and not greeting_re().match(name)
+                        and not signoff_re().match(name)):  # "Best, Paula": a sign-off, though a Dutch town
                     start = line.start + part.start("seg")
                     self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
                     return

@@ -89,3 +89,11 @@ def test_a_note_names_an_unknown_place_only_after_a_home_cue(extractor: Extracto
 def test_region_written_after_the_city(nlp: Language, text: str, city: str, region: str) -> None:
     lead = read_free_text(nlp, text)
     assert (lead.value("city"), lead.value("region")) == (city, region)
+
+
+def test_a_sign_off_word_is_no_city_though_a_town_is_named_so(extractor: Extractor) -> None:
+    note = ("Hi team, forwarding this one.\n\n> Hi, I need a quote for a new driveway. Call 614-555-0191.\n"
+            "> Best,\n> Paula Green")
+    (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
+    assert lead["full_name"] == "Paula Green"
+    assert lead["city"] is None
