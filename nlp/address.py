@@ -153,10 +153,13 @@ class Address:
 
     def _add_street(self, doc: Doc, text: str, street_m: re.Match[str], confidence: float, *, need_city: bool) -> bool:
         """The street matched and the known city (and state) after it: "77 Harbor View Rd in Mystic, Connecticut"."""
-        parts = {"street": street_m.group().strip(" ,")}
-        joint = _STREET_CITY_JOIN.match(text, street_m.end())
+        unit = _UNIT_AFTER.match(text, street_m.end())  # "Calle Olmo 3, 2ºB, Granada"
+        end = unit.end() if unit else street_m.end()
+        parts = {"street": _LABEL_WORD.sub("", text[street_m.start() : end]).strip(" ,")}  # "Adresse Hauptstr. 5"
+        joint = _STREET_CITY_JOIN.match(text, end)
         lower = street_m.group().islower()
-        city = _city_at(text, joint.end(), lower) if joint else None
+        known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
+        city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
         region = region_after(text, joint.end() + len(city), lower) if joint and city else None
         if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
             parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
@@ -344,7 +347,13 @@ _EU_STREET = re.compile(
     r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|chemin|impasse|allée|place|quai)[ \t]+"
     r"[^\n,.\d]{2,40}?(?=[,.\n]|[ \t]+(?:à|in)[ \t])")
 #: between a street and its city: ", " or " in " / " en " / " à " …
-_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der)[ \t]+)")
+_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der|[-–—|])[ \t]+)")
+#: a flat or unit written after the street, before its city: ", 2ºB", " Apt 4", ", piso 3"
+_UNIT_AFTER = re.compile(r",?[ \t]*(?:\d{1,2}[ºª°][ \t]?(?:izq|dcha|dto|esq|[A-Za-z])?\b\.?|"
+                         r"(?:apt|apto|unit|suite|ste|piso|bloco|#)\.?[ \t]*[\w-]{1,5}\b)", re.IGNORECASE)
+#: a label word without its colon that a street's words swallowed ("Adresse Hauptstr. 5")
+_LABEL_WORD = re.compile(r"^(?i:adresse|address|addr|anschrift|dirección|direccion|endereço|endereco|adres|"
+                         r"indirizzo|morada)[ \t]+")
 #: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
 _HOME_CITY = re.compile(
     r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"

@@ -28,6 +28,15 @@ def _address(extractor: Extractor, note: str) -> tuple[str | None, str | None]:
         ("Lead: Ana Souza, (11) 98888-7777, Rua Oscar Freire 900, São Paulo. Quer orçamento de marcenaria.",
          "Rua Oscar Freire 900", "São Paulo"),
         ("Jan de Boer belde, 06 12312312, Dorpsstraat 4, Ede. Wil offerte voor isolatie.", "Dorpsstraat 4", "Ede"),
+        # a flat after the street, a label word without its colon, a dash between street and city
+        ("Sra. Ortega llamó, 611 445 221, dirección Calle Olmo 3, 2ºB, Granada. Quiere cambiar ventanas.",
+         "Calle Olmo 3, 2ºB", "Granada"),
+        ("Frau Krüger, 0711 998877, Adresse Hauptstr. 5, Esslingen, möchte ein Angebot für eine Markise",
+         "Hauptstr. 5", "Esslingen"),
+        ("John Pike - 317-555-0109 - 8420 Allisonville Rd - Indianapolis - furnace tune-up",
+         "8420 Allisonville Rd", "Indianapolis"),
+        ("met Omar at the home show, 615-555-0144, site is 440 Wren Ct, Franklin TN — deck rebuild",
+         "440 Wren Ct", "Franklin"),
     ],
 )
 def test_a_notes_street_with_its_city(extractor: Extractor, note: str, street: str, city: str) -> None:
