@@ -357,7 +357,8 @@ _LABEL_WORD = re.compile(r"^(?i:adresse|address|addr|anschrift|dirección|direcc
 #: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
 _HOME_CITY = re.compile(
     r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"
-    r"(?:located|based|living) in|moving to|ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
+    r"(?:located|based|living) in|moving to|(?:just )?moved to|relocat(?:ing|ed) to|"
+    r"ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
     r"moro em|moramos em|estou em|j'habite à|nous habitons à|je suis à|abito a|abitiamo a|sono a|siamo a|"
     r"(?:he|she|they) (?:lives?|is|are) (?:located )?in|(?:er|sie) wohnt in|(?:él|ella) vive en|vive en|"
     r"(?:ele|ela) mora em|mora em|vive em|(?:il|elle) habite à|habite à|abita a|(?:hij|zij) woont in|woont in|"
@@ -372,8 +373,8 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
-    r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in)[ \t]+"
+    r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
     r"(?:is|are|'s|comes?) from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )

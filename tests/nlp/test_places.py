@@ -97,3 +97,17 @@ def test_a_sign_off_word_is_no_city_though_a_town_is_named_so(extractor: Extract
     (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
     assert lead["full_name"] == "Paula Green"
     assert lead["city"] is None
+
+
+def test_a_capitalised_noun_after_aus_is_no_city_unless_the_gazetteer_knows_it(extractor: Extractor) -> None:
+    def city(note: str) -> str | None:
+        (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
+        return lead["city"]
+
+    assert city("Anruf: Herr Jens Albrecht, Tel 0162 5550477, will ein Carport aus Holz, 6x6 m") is None
+    assert city("Anruf: Herr Jens Albrecht aus Bielefeld, Tel 0162 5550477, will ein Carport") == "Bielefeld"
+
+
+def test_a_mail_writer_who_moved_to_a_city(nlp: Language) -> None:
+    text = "Hello,\n\nI just moved to Fort Collins with my dog and would like to book a checkup.\n\nAnna Lee"
+    assert read_free_text(nlp, text).value("city") == "Fort Collins"
