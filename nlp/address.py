@@ -187,7 +187,7 @@ class Address:
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return True
-        for m in _BRACKETED.finditer(text, r0, r1):
+        for m in (*_BRACKETED.finditer(text, r0, r1), *_BRACKETED_TAIL.finditer(text, r0, r1)):
             city = m["city"]
             if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words():
                 parts = {"city": city}
@@ -305,6 +305,10 @@ _SEGMENTS = re.compile(
 _BRACKETED = re.compile(
     r"\((?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
     r"(?:[ \t]*(?:,|[ \t]-)[ \t]*(?P<region>[A-Z]{2}))?\)")
+#: "(De Santis Arredamenti, Bari)": a firm and its place in brackets, the place last
+_BRACKETED_TAIL = re.compile(
+    r"\([^()\n,]{2,60},[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
+    r"(?P<region>)\)")
 
 
 def _plausible_city(text: str, city: str, end: int) -> bool:

@@ -111,3 +111,9 @@ def test_a_capitalised_noun_after_aus_is_no_city_unless_the_gazetteer_knows_it(e
 def test_a_mail_writer_who_moved_to_a_city(nlp: Language) -> None:
     text = "Hello,\n\nI just moved to Fort Collins with my dog and would like to book a checkup.\n\nAnna Lee"
     assert read_free_text(nlp, text).value("city") == "Fort Collins"
+
+
+def test_a_firm_and_its_known_place_in_brackets(extractor: Extractor) -> None:
+    note = "ho sentito la sig.ra Giulia Russo (Russo Ceramiche, Lecce), cell 333 765 4321: vuole un preventivo"
+    (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
+    assert lead["city"] == "Lecce"
