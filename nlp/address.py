@@ -175,7 +175,8 @@ class Address:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
         known city alone in brackets ("Anneke de Vries (Utrecht)", "(Round Rock, TX)")."""
         lower = not any(c.isupper() for c in text[r0:r1])
-        for m in _CITY_CUE.finditer(text, r0, r1):
+        cues = [m for m in _CITY_CUE.finditer(text, r0, r1) if m["home"] or not _REP_SELF.search(text, r0, m.start())]
+        for m in sorted(cues, key=lambda m: not m["home"]):  # "works in Boulder but lives in Golden"
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
@@ -223,11 +224,14 @@ class Address:
 
     def _known_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A gazetteer city after a place cue: "out of Reno", "build in fremont", "orchard in Wenatchee"."""
+        chat = meta_of(doc).chat
         for m in _PLACE_CUE.finditer(text, r0, r1):
             found = city_at(text, m.end(), r1)
             if not found:
                 continue
             city, end = found
+            if chat and _REP_SELF.search(text, r0, m.start()):
+                continue  # "I'll be in Denver tomorrow": in a note, the rep's whereabouts
             if m["from"] and not region_after(text, end, city.islower()):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
             region = region_after(text, end, city.islower()) if city.islower() else None
@@ -377,11 +381,14 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in)[ \t]+"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|moving to|moved to)[ \t]+"
     r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
     r"(?:is|are|'s|comes?) from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
+#: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
+_REP_SELF = re.compile(r"(?i)\b(?:i'll be|i will be|i'm|i am|i was|we'll be|we're|we are|we were|heading|going|"
+                       r"driving)[ \t]+$")
 #: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
 _SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
                           "upon", "sur"})

@@ -117,3 +117,16 @@ def test_a_firm_and_its_known_place_in_brackets(extractor: Extractor) -> None:
     note = "ho sentito la sig.ra Giulia Russo (Russo Ceramiche, Lecce), cell 333 765 4321: vuole un preventivo"
     (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
     assert lead["city"] == "Lecce"
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Tim Cho 303-555-0145 works in Boulder but lives in Golden, needs a roof", "Golden"),  # home cue first
+        ("spoke w/ jake re: his client Amy Ruiz 303-555-0149, moving to Castle Rock", "Castle Rock"),
+        ("I'll be in Denver tomorrow, can swing by. Lead: Nora Fitch 303-555-0143, basement finish", None),  # rep
+    ],
+)
+def test_which_place_in_a_note_is_the_leads(extractor: Extractor, note: str, city: str | None) -> None:
+    (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel="slack")).leads]
+    assert lead["city"] == city
