@@ -207,7 +207,7 @@ def parse_address(text: str) -> dict[str, str]:
     if len(lines) >= 2 and _ROMANCE_STREET.match(lines[0]) and not any(ch.isdigit() for ch in lines[0]) and (
             num := _NUMBER_PART.match(lines[1])):  # "Av. Paulista, 1000 - apto 12 - Bela Vista": no postcode
         units = [u for u in re.split(r"[ \t]+[-–][ \t]+", num["rest"] or "") if _UNIT.match(u)]
-        lines = [", ".join([lines[0], num["number"], *units]), *lines[2:]]
+        lines = [" - ".join([f"{lines[0]}, {num['number']}", *units]), *lines[2:]]
     out: dict[str, str] = {}
     if len(lines) > 1 and is_country(lines[-1]):
         out["country"] = lines.pop()

@@ -59,7 +59,7 @@ def test_places_like_address_parts_make_the_street() -> None:
 @pytest.mark.parametrize(
     ("value", "street"),
     [
-        ("Av. Paulista, 1000 - apto 12 - Bela Vista", "Av. Paulista, 1000, apto 12"),  # number, unit, bairro
+        ("Av. Paulista, 1000 - apto 12 - Bela Vista", "Av. Paulista, 1000 - apto 12"),  # number, unit, bairro
         ("Rua Augusta, 1500 - Consolação", "Rua Augusta, 1500"),
         ("Calle Mayor, 28013 Madrid", "Calle Mayor"),  # a postcode and its place, no house number
     ],
