@@ -190,7 +190,9 @@ class Address:
                 return True
         for m in (*_BRACKETED.finditer(text, r0, r1), *_BRACKETED_TAIL.finditer(text, r0, r1)):
             city = m["city"]
-            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words():
+            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words() and not (
+                    m.re is _BRACKETED and region_country(city) and _city_before(text, m.start(), r0)):
+                # "Sevilla (Andalucía)": the region after a city ("Anneke de Vries (Utrecht)" is the city)
                 parts = {"city": city}
                 if m["region"] and m["region"] in _REGIONS:
                     parts["region"] = m["region"]
@@ -313,6 +315,12 @@ _BRACKETED = re.compile(
 _BRACKETED_TAIL = re.compile(
     r"\([^()\n,]{2,60},[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
     r"(?P<region>)\)")
+
+
+def _city_before(text: str, pos: int, floor: int) -> bool:
+    """Whether a known city's name (one or two words) ends right before ``pos`` ("Sevilla (Andalucía)")."""
+    words = text[max(floor, pos - 40) : pos].split()[-2:]
+    return bool(words) and (is_city(words[-1]) or is_city(" ".join(words)))
 
 
 def _plausible_city(text: str, city: str, end: int) -> bool:

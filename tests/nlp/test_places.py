@@ -125,6 +125,7 @@ def test_a_firm_and_its_known_place_in_brackets(extractor: Extractor) -> None:
         ("Tim Cho 303-555-0145 works in Boulder but lives in Golden, needs a roof", "Golden"),  # home cue first
         ("spoke w/ jake re: his client Amy Ruiz 303-555-0149, moving to Castle Rock", "Castle Rock"),
         ("I'll be in Denver tomorrow, can swing by. Lead: Nora Fitch 303-555-0143, basement finish", None),  # rep
+        ("Llamó Lucía Vega, 611 222 444, de Sevilla (Andalucía), quiere toldos", "Sevilla"),  # the region bracketed
     ],
 )
 def test_which_place_in_a_note_is_the_leads(extractor: Extractor, note: str, city: str | None) -> None:
