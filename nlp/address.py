@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
-from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, stop_words
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
@@ -105,10 +105,11 @@ class Address:
             kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        if not kept and not meta_of(doc).chat:
-            kept = self._home_street(doc, text, *layout.body, referred)
+        chat = meta_of(doc).chat
+        if not kept:
+            where = layout.region if chat else layout.body
+            kept = self._home_street(doc, text, *where, referred) or (chat and self._note_street(doc, text, *where))
         if not kept and not self._signature_city(doc, layout):
-            chat = meta_of(doc).chat
             where = layout.region if chat else layout.body
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
             if not cued and not self._known_city(doc, text, *where):
@@ -125,30 +126,57 @@ class Address:
         """A street the prospect says they live at, without a postcode: "we live at 77 Harbor View Rd in Mystic,
         Connecticut", "wohne in der Kastanienallee 9 in Leipzig", "vivo en la Calle Olmo 3, Sevilla"."""
         for m in finditer_folded(_HOME_STREET, text, b0, b1):
-            street_m = _US_STREET.match(text, m.end()) or _EU_STREET.match(text, m.end())
+            street_m = (_US_STREET.match(text, m.end()) or _EU_STREET.match(text, m.end())
+                        or _US_STREET_ANY_CASE.match(text, m.end()))  # "lives at 3318 se division st"
             if street_m is None:
                 continue
             prefix = text[max(b0, m.start() - 60) : m.start()]
             if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred):
                 continue  # "the house is located at …": the listing
-            parts = {"street": street_m.group().strip(" ,")}
-            joint = _STREET_CITY_JOIN.match(text, street_m.end())
-            city = _city_at(text, joint.end(), False) if joint else None
-            region = region_after(text, joint.end() + len(city), False) if joint and city else None
-            if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
-                parts["city"] = city
-                if region:
-                    parts["region"] = region
-            add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.6, f"{self.source}.prose", street_m.start(),
-                               parts=parts))
+            self._add_street(doc, text, street_m, 0.6, need_city=False)
             return 1
         return 0
+
+    def _note_street(self, doc: Doc, text: str, r0: int, r1: int) -> int:
+        """A street and its known city in a rep's note without a cue or postcode: "…, Rua Oscar Freire 900, São
+        Paulo", "Dorpsstraat 4, Ede" (not after a property or listing word)."""
+        for rx in (_EU_STREET, _US_STREET):
+            for street_m in rx.finditer(text, r0, r1):
+                line_start = text.rfind("\n", 0, street_m.start()) + 1
+                prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
+                if _PROPERTY_CONTEXT.search(prefix) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
+                        text, line_start, street_m.start()):
+                    continue
+                if self._add_street(doc, text, street_m, 0.55, need_city=True):
+                    return 1
+        return 0
+
+    def _add_street(self, doc: Doc, text: str, street_m: re.Match[str], confidence: float, *, need_city: bool) -> bool:
+        """The street matched and the known city (and state) after it: "77 Harbor View Rd in Mystic, Connecticut"."""
+        unit = _UNIT_AFTER.match(text, street_m.end())  # "Calle Olmo 3, 2ºB, Granada"
+        end = unit.end() if unit else street_m.end()
+        parts = {"street": _LABEL_WORD.sub("", text[street_m.start() : end]).strip(" ,")}  # "Adresse Hauptstr. 5"
+        joint = _STREET_CITY_JOIN.match(text, end)
+        lower = street_m.group().islower()
+        known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
+        city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
+        region = region_after(text, joint.end() + len(city), lower) if joint and city else None
+        if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
+            parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+            if region:
+                parts["region"] = region
+        elif need_city:
+            return False
+        add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.prose", street_m.start(),
+                           parts=parts))
+        return True
 
     def _prose_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
         known city alone in brackets ("Anneke de Vries (Utrecht)", "(Round Rock, TX)")."""
         lower = not any(c.isupper() for c in text[r0:r1])
-        for m in _CITY_CUE.finditer(text, r0, r1):
+        cues = [m for m in _CITY_CUE.finditer(text, r0, r1) if m["home"] or not _REP_SELF.search(text, r0, m.start())]
+        for m in sorted(cues, key=lambda m: not m["home"]):  # "works in Boulder but lives in Golden"
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
@@ -160,9 +188,11 @@ class Address:
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return True
-        for m in _BRACKETED.finditer(text, r0, r1):
+        for m in (*_BRACKETED.finditer(text, r0, r1), *_BRACKETED_TAIL.finditer(text, r0, r1)):
             city = m["city"]
-            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words():
+            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words() and not (
+                    m.re is _BRACKETED and region_country(city) and _city_before(text, m.start(), r0)):
+                # "Sevilla (Andalucía)": the region after a city ("Anneke de Vries (Utrecht)" is the city)
                 parts = {"city": city}
                 if m["region"] and m["region"] in _REGIONS:
                     parts["region"] = m["region"]
@@ -196,16 +226,22 @@ class Address:
 
     def _known_city(self, doc: Doc, text: str, r0: int, r1: int) -> bool:
         """A gazetteer city after a place cue: "out of Reno", "build in fremont", "orchard in Wenatchee"."""
+        chat = meta_of(doc).chat
         for m in _PLACE_CUE.finditer(text, r0, r1):
             found = city_at(text, m.end(), r1)
             if not found:
                 continue
             city, end = found
+            if chat and _REP_SELF.search(text, r0, m.start()):
+                continue  # "I'll be in Denver tomorrow": in a note, the rep's whereabouts
             if m["from"] and not region_after(text, end, city.islower()):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
-            if not _plausible_city(text, city, end) and not (
-                    city.islower() and region_after(text, end, True) and city.casefold() not in time_words()):
+            region = region_after(text, end, city.islower()) if city.islower() else None
+            if not _plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
                 continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
+            if (city.islower() and not region and not _LIVES_BEFORE.search(text, max(r0, m.start() - 12), m.start())
+                    and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
+                continue  # "the fence in green", "the hallway in orange": a writer who capitalises would here too
             before = text[max(r0, m.start() - 60) : m.end()]
             if _ASKS_ABOUT.search(before):
                 continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
@@ -225,7 +261,8 @@ class Address:
                     coded = None
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
                         and (coded or not is_first_name(name.split()[0]))
-                        and name.casefold() not in time_words() and not greeting_re().match(name)):
+                        and name.casefold() not in time_words() and not greeting_re().match(name)
+                        and not signoff_re().match(name)):  # "Best, Paula": a sign-off, though a Dutch town
                     start = line.start + part.start("seg")
                     self._add_city(doc, layout_of(doc).text, name, start + len(name), start, 0.5)
                     return
@@ -239,6 +276,18 @@ class Address:
             confidence += 0.1
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
+
+
+#: a verb of living right before the place cue: "I live in austin" names a place even in lowercase
+_LIVES_BEFORE = re.compile(r"(?i)\b(?:live|lives|living|based|located|wohne|wohnt|wohnen|vivo|vive|vivimos|moro|"
+                           r"mora|woon|woont|wonen|abito|abita)[ \t]+$")
+#: a sentence that starts with a capital letter (after any bullet or quote mark)
+_SENTENCE_CAPITAL = re.compile(r"[\s\"'“(*•-]*[^\W\d_a-zß-öø-ÿ]")
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding ``pos`` starts: after the last full stop, "!", "?" or line break."""
+    return max(floor, *(text.rfind(ch, floor, pos) + 1 for ch in ".!?\n"))
 
 
 #: what they ask about, earlier in the sentence: the place after it is the listing's or the job's
@@ -262,6 +311,16 @@ _SEGMENTS = re.compile(
 _BRACKETED = re.compile(
     r"\((?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
     r"(?:[ \t]*(?:,|[ \t]-)[ \t]*(?P<region>[A-Z]{2}))?\)")
+#: "(De Santis Arredamenti, Bari)": a firm and its place in brackets, the place last
+_BRACKETED_TAIL = re.compile(
+    r"\([^()\n,]{2,60},[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
+    r"(?P<region>)\)")
+
+
+def _city_before(text: str, pos: int, floor: int) -> bool:
+    """Whether a known city's name (one or two words) ends right before ``pos`` ("Sevilla (Andalucía)")."""
+    words = text[max(floor, pos - 40) : pos].split()[-2:]
+    return bool(words) and (is_city(words[-1]) or is_city(" ".join(words)))
 
 
 def _plausible_city(text: str, city: str, end: int) -> bool:
@@ -284,7 +343,8 @@ def _plausible_city(text: str, city: str, end: int) -> bool:
 
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
 _HOME_STREET = re.compile(
-    r"(?i)(?<![\w])(?:live at|lives at|living at|reside at|we're at|i'm at|we are at|i am at|located at|"
+    r"(?i)(?<![\w])(?:live at|lives at|living at|lives? (?:in|on) the|lives? on|reside at|we're at|i'm at|"
+    r"we are at|i am at|located at|"
     r"(?:my|our|the|his|her) address is|address is|wohne in der|wohnen in der|wohnt in der|wohne am|wohnen am|"
     r"vivo en(?: la)?|vivimos en(?: la)?|vive en(?: la)?|moro na|moramos na|mora na|moro no|mora no|"
     r"j'habite au|j'habite|nous habitons au|habite au|abito in|abitiamo in|abita in|woon aan de|wonen aan de|"
@@ -294,6 +354,7 @@ _US_STREET = re.compile(
     r"\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?(?:St|Street|Ave|Avenue|Rd|Road|"
     r"Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
     r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
+_US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
     r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
@@ -302,11 +363,18 @@ _EU_STREET = re.compile(
     r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|chemin|impasse|allée|place|quai)[ \t]+"
     r"[^\n,.\d]{2,40}?(?=[,.\n]|[ \t]+(?:à|in)[ \t])")
 #: between a street and its city: ", " or " in " / " en " / " à " …
-_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der)[ \t]+)")
+_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der|[-–—|])[ \t]+)")
+#: a flat or unit written after the street, before its city: ", 2ºB", " Apt 4", ", piso 3"
+_UNIT_AFTER = re.compile(r",?[ \t]*(?:\d{1,2}[ºª°][ \t]?(?:izq|dcha|dto|esq|[A-Za-z])?\b\.?|"
+                         r"(?:apt|apto|unit|suite|ste|piso|bloco|#)\.?[ \t]*[\w-]{1,5}\b)", re.IGNORECASE)
+#: a label word without its colon that a street's words swallowed ("Adresse Hauptstr. 5")
+_LABEL_WORD = re.compile(r"^(?i:adresse|address|addr|anschrift|dirección|direccion|endereço|endereco|adres|"
+                         r"indirizzo|morada)[ \t]+")
 #: the prospect's own place in a mail: "I live in", "our house in", "sono a", "meu apartamento em" …
 _HOME_CITY = re.compile(
     r"(?i)(?<![\w])(?:(?:i|we)(?: currently)? (?:live|are|am) (?:located )?in|i'm (?:located )?in|we're in|"
-    r"(?:located|based|living) in|moving to|ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
+    r"(?:located|based|living) in|moving to|(?:just )?moved to|relocat(?:ing|ed) to|"
+    r"ich wohne in|wir wohnen in|wohnhaft in|vivo en|vivimos en|estoy en|"
     r"moro em|moramos em|estou em|j'habite à|nous habitons à|je suis à|abito a|abitiamo a|sono a|siamo a|"
     r"(?:he|she|they) (?:lives?|is|are) (?:located )?in|(?:er|sie) wohnt in|(?:él|ella) vive en|vive en|"
     r"(?:ele|ela) mora em|mora em|vive em|(?:il|elle) habite à|habite à|abita a|(?:hij|zij) woont in|woont in|"
@@ -321,11 +389,14 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|aus|desde|uit)[ \t]+"
-    r"|(?:in|en|em|no|na|à|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|moving to|moved to)[ \t]+"
+    r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
     r"(?:is|are|'s|comes?) from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
+#: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
+_REP_SELF = re.compile(r"(?i)\b(?:i'll be|i will be|i'm|i am|i was|we'll be|we're|we are|we were|heading|going|"
+                       r"driving)[ \t]+$")
 #: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
 _SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
                           "upon", "sur"})

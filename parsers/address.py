@@ -204,6 +204,10 @@ def parse_address(text: str) -> dict[str, str]:
         loc = parse_locality(lines[0])  # "Passau (Bayern)", "Torino (TO)": a place and its region, no street
         if "city" in loc:
             return loc
+    if len(lines) >= 2 and _ROMANCE_STREET.match(lines[0]) and not any(ch.isdigit() for ch in lines[0]) and (
+            num := _NUMBER_PART.match(lines[1])):  # "Av. Paulista, 1000 - apto 12 - Bela Vista": no postcode
+        units = [u for u in re.split(r"[ \t]+[-–][ \t]+", num["rest"] or "") if _UNIT.match(u)]
+        lines = [" - ".join([f"{lines[0]}, {num['number']}", *units]), *lines[2:]]
     out: dict[str, str] = {}
     if len(lines) > 1 and is_country(lines[-1]):
         out["country"] = lines.pop()
@@ -248,6 +252,12 @@ def parse_address(text: str) -> dict[str, str]:
     return out
 
 
+#: a street word that the house number follows in Portuguese, Spanish and Italian
+_ROMANCE_STREET = re.compile(r"(?:rua|r\.|av\.?|avenida|avda\.?|alameda|travessa|pra[çc]a|estrada|rodovia|largo|"
+                             r"calle|c/|plaza|paseo|camino|carrer|via|viale|piazza|corso)[ \t]", re.IGNORECASE)
+#: the house number after the street's comma, and what follows it after a dash: unit, district
+_NUMBER_PART = re.compile(r"(?:n[º°o]\.?[ \t]*)?(?P<number>\d{1,5}[A-Za-z]?)(?:[ \t]*[-–][ \t]*(?P<rest>.+))?$")
+_UNIT = re.compile(r"(?:apto?|apartamento|casa|bloco|bl|sala|conj|piso|andar|puerta|interno|loja)\b", re.IGNORECASE)
 #: "Av. Brigadeiro Faria Lima, 2232 - Jardim Paulistano": a Brazilian street, its number, then the bairro
 _DISTRICT_AFTER = re.compile(r"^(?P<street>(?:rua|r\.|av\.?|avenida|alameda|travessa|pra[çc]a|estrada|rodovia|largo)\b"
                              r".*?\d[\w/-]*)[ \t]+[-–][ \t]+[^\d,]+$", re.IGNORECASE)

@@ -176,8 +176,9 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
             if slot == "city_region_postal" and not parts:
                 parts = {"city": cand.value}
             if slot == "address" and set(parts) - {"country"} == {"street"} and not any(
-                    ch.isdigit() for ch in cand.value):
-                # "Location: Austin": a place without a number is no street line
+                    ch.isdigit() for ch in cand.value) and not _street_named(cand.value, col):
+                # "Location: Austin": a place without a number is no street line ("Endereço: Rua X" with a
+                # "Número" field apart is)
                 parts = {"city": parts["street"], **({"country": parts["country"]} if "country" in parts else {})}
             for key, value in parts.items():
                 name = mapping.get(key, key)
@@ -187,8 +188,9 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
     number = col.best("house_number")
     if number and "street" in out and len(number[0].value) <= 8 and any(ch.isdigit() for ch in number[0].value):
         s = out["street"]
-        if not re.search(rf"(?<!\w){re.escape(number[0].value)}(?!\w)", s.value):
-            joined = (f"{s.value} {number[0].value}" if _NUMBER_AFTER.search(s.value)
+        if not re.search(rf"(?<!\w){re.escape(number[0].value)}(?!\w)", s.value) and not _HAS_NUMBER.search(
+                s.value):
+            joined = (f"{s.value} {number[0].value}" if _number_after(s.value, number[0].label, out)
                       else f"{number[0].value} {s.value}")
             out["street"] = FieldValue(joined, s.source, s.confidence, s.flags, s.alternatives)
     street2 = col.best("street2")
@@ -199,12 +201,48 @@ def _compose_address(col: Collector, out: dict[str, FieldValue]) -> None:
 
 #: street names after which the house number is written (German, Dutch, Spanish, Portuguese, Italian);
 #: elsewhere (US, UK, CA, FR) it comes first: "Hauptstraße 5", "Rua Augusta 100" but "1180 Bay Street"
-_NUMBER_AFTER = re.compile(
-    r"(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|ring|damm|straat|laan|gracht|plein|kade|singel|dijk)$|"
+_STREET_SUFFIX = r"(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|straat|laan|gracht|plein|kade|singel|dijk)$"
+_STREET_PREFIX = (
     r"^(?:rua|avenida|av\.?|avda\.?|calle|c/|travessa|alameda|pra[çc]a|plaza|paseo|camino|carrer|via|viale|"
-    r"piazza|corso|largo|estrada|rodovia)\b",
+    r"piazza|corso|largo|estrada|rodovia|ronda|rambla|traves[íi]a|vicolo|"
+    r"am|an[ \t]+de[rmn]|auf[ \t]+de[rmn]|im|in[ \t]+de[rmn]|zum|zur|unter[ \t]+den|hinter[ \t]+de[rmn]|"
+    r"vor[ \t]+de[rmn]|alte[rs]?|op[ \t]+de|aan[ \t]+de|achter[ \t]+de)\b"
+)
+_NUMBER_AFTER = re.compile(rf"{_STREET_SUFFIX}|(?:ring|damm)$|{_STREET_PREFIX}", re.IGNORECASE)
+#: street names written after the house number whatever the form's language: French street words first,
+#: English street types last ("9 impasse des Tilleuls", "2871 Piedmont Rd NE")
+_FRENCH_STREET = (r"^(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|place|quai|route|cours|passage|square|voie|"
+                  r"sentier)\b")
+_NUMBER_FIRST = re.compile(
+    _FRENCH_STREET + r"|\b(?:street|st|road|rd|avenue|ave|drive|dr|lane|ln|court|ct|way|boulevard|blvd|place|pl|"
+    r"terrace|crescent|close|grove|circle|cir|parkway|pkwy|highway|hwy|trail|trl)\.?(?:[ \t]+(?:[NS][EW]?|[EW]))?$",
     re.IGNORECASE,
 )
+#: a numberless value that names a street by its words (not an English type at its end: "Elk Grove" is a
+#: town; nor "-ring": "Kettering")
+_STREET_WORDS = re.compile(rf"{_FRENCH_STREET}|{_STREET_SUFFIX}|{_STREET_PREFIX}", re.IGNORECASE)
+#: house-number labels of the languages that write the number after the street ("Hausnummer", "Número", "Nº")
+_NUMBER_AFTER_LABEL = re.compile(r"haus|huis|n[uú]mero|civico|n\.?[ \t]?º|^nr\b", re.IGNORECASE)
+#: postcodes of countries that write the number after the street (NL "3511 LK", PT "1250-146", BR "30150-370")
+_POSTCODE_NUMBER_AFTER = re.compile(r"^(?:\d{4}[ \t]?[A-Za-z]{2}|\d{4}-\d{3}|\d{5}-\d{3})$")
+#: a street that holds its house number already, first or last ("12 Elm St", "Kerkstraat 17b")
+_HAS_NUMBER = re.compile(r"^\d+[a-zA-Z]?\b|\b\d+[ \t]?[a-zA-Z]?$")
+
+
+def _number_after(street: str, label: str, out: Mapping[str, FieldValue]) -> bool:
+    """Whether a house number given apart follows the street: the street's own words first, then the
+    number field's label language, then the postcode's country."""
+    if _NUMBER_FIRST.search(street):
+        return False
+    if _NUMBER_AFTER.search(street) or _NUMBER_AFTER_LABEL.search(label):
+        return True
+    postal = out.get("postal_code")
+    return postal is not None and bool(_POSTCODE_NUMBER_AFTER.match(postal.value.strip()))
+
+
+def _street_named(value: str, col: Collector) -> bool:
+    """Whether a numberless address value names a street: a house number given apart, or street words."""
+    return bool(col.best("house_number") or _STREET_WORDS.search(value))
 
 
 def _compose_city(out: dict[str, FieldValue]) -> None:
