@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import contextlib
 import email
 import email.header
 import email.message
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mailparser
+from mailparser.exceptions import MailParserRecursionError
+from mailparser.utils import get_addresses
 
 from parsers.attachments import calendar_text, is_calendar
 from parsers.html import html_to_text
@@ -145,13 +148,11 @@ def parse_mail(raw: bytes) -> MailDoc:
     from_pairs: list[tuple[str, str]] = []
     attachments: list[Attachment] = []
     try:
-        parsed = mailparser.parse_from_bytes(raw)
-        msg = parsed.message
-        subject = parsed.subject or None
+        msg, subject_value, from_values, attachments = _mail_parser_read(raw)
+        subject = subject_value or None
         if isinstance(subject, list):  # two Subject headers: mail-parser hands back a list
             subject = str(subject[0]) if subject else None
-        from_pairs = [(str(n), str(a)) for n, a in (parsed.from_ or []) if a or n]
-        attachments = _attachments(parsed.attachments)
+        from_pairs = [(str(n), str(a)) for n, a in (from_values or []) if a or n]
     except Exception as exc:  # mail-parser raises assorted errors on broken input; stdlib never does
         defects.append(f"mail-parser failed ({type(exc).__name__}); read with the standard library")
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
@@ -188,6 +189,50 @@ def parse_mail(raw: bytes) -> MailDoc:
             recipients=recipients,
         )
     )
+
+
+def _mail_parser_read(raw: bytes) -> tuple[email.message.Message, Any, Any, list[Attachment]]:
+    """The parsed message, its Subject and From as mail-parser decodes them, and its lead attachments.
+
+    A mail of one text part named as no file (most lead mails) holds no attachment ``_attachments`` keeps, so its
+    two headers are decoded by mail-parser's own functions on the one stdlib parse, without the rest of
+    ``MailParser``'s work we do not use (every address header, dates, the Received chain, each part's body and a
+    walk of the parts that ``_bodies`` walks again: ~0.15 ms a mail, issue 11). Any other mail is read by
+    ``mailparser.MailParser`` whole.
+    """
+    try:
+        msg = email.message_from_bytes(raw)
+        if _one_text_part(msg):
+            with contextlib.suppress(Exception):  # whatever it is, MailParser below meets it too and decides
+                return msg, mailparser.get_header(msg, "subject"), _mail_parser_from(msg), []
+        parsed = mailparser.MailParser(msg)
+    except RecursionError as exc:  # reported as mailparser.parse_from_bytes reports it
+        raise MailParserRecursionError("Message nesting too deep to parse") from exc
+    return msg, parsed.subject, parsed.from_, _attachments(parsed.attachments)
+
+
+def _one_text_part(msg: email.message.Message) -> bool:
+    """A mail of one text/plain or text/html part whose MIME headers are ASCII and name no file: mail-parser finds
+    no attachment in it that ``_attachments`` keeps (no lead type, no lead file ending)."""
+    if msg.is_multipart() or msg.get_content_type() not in ("text/plain", "text/html"):
+        return False
+    for header in ("Content-Type", "Content-Disposition"):
+        for value in msg.get_all(header) or ():
+            text = str(value)
+            if not text.isascii() or "name" in text.lower():
+                return False
+    return True
+
+
+def _mail_parser_from(msg: email.message.Message) -> list[tuple[str, str]]:
+    """``MailParser.from_`` without a whole parse: the first From header's mailboxes with their display names
+    decoded (mail-parser's ``get_addresses``), a name equal to its address dropped, mailboxes without address
+    dropped."""
+    values = msg.get_all("From") or []
+    if not values:
+        return []
+    return [("" if name == addr else name, addr)
+            for name, addr in get_addresses(values[0], defects=[], decode_names=True) if addr]
 
 
 def mail_from_parts(
