@@ -326,19 +326,20 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
     for part in msg.walk():
         if id(part) in inner_parts:
             continue
-        inner = _attached_mail(part)
+        # each read once: a header's parameters are parsed again on every get_filename/get_content_type
+        ctype, multipart = part.get_content_type(), part.is_multipart()
+        filename = "" if multipart else part.get_filename() or ""
+        inner = _attached_mail(part, ctype, filename, multipart)
         if inner is not None:
             inner_parts.update(id(p) for p in inner.walk())
             plains.append(_forward_block(inner, attachments))
             continue
-        if part.is_multipart():
+        if multipart:
             continue
-        ctype = (part.get_content_type() or "text/plain").lower()
         if ctype.startswith("multipart/"):
             ctype = "text/plain"  # a multipart without a boundary: its body is all there is
         disposition = str(part.get("Content-Disposition") or "").lower()
         payload = _payload(part)
-        filename = part.get_filename() or ""
         is_attachment = "attachment" in disposition or bool(filename)
         if any(t in ctype for t in LEAD_ATTACHMENT_TYPES) or filename.lower().endswith(LEAD_ATTACHMENT_SUFFIXES):
             if not any(a.filename == filename and a.payload == payload for a in attachments):
@@ -398,14 +399,16 @@ def _payload(part: email.message.Message) -> bytes:
     return payload
 
 
-def _attached_mail(part: email.message.Message) -> email.message.Message | None:
-    """The mail a part holds whole: a message/rfc822 part, or an .eml file sent as bytes."""
-    if part.get_content_type() == "message/rfc822":
+def _attached_mail(part: email.message.Message, ctype: str, filename: str,
+                  multipart: bool) -> email.message.Message | None:
+    """The mail a part (of content type ``ctype``, file name ``filename``) holds whole: a message/rfc822 part, or
+    an .eml file sent as bytes."""
+    if ctype == "message/rfc822":
         inner = part.get_payload()
         if isinstance(inner, list) and inner and isinstance(inner[0], email.message.Message):
             return inner[0]
         return None
-    if part.is_multipart() or not (part.get_filename() or "").lower().endswith(_MAIL_FILE_SUFFIXES):
+    if multipart or not filename.lower().endswith(_MAIL_FILE_SUFFIXES):
         return None
     data = _payload(part)
     if looks_binary(data):
