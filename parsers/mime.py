@@ -194,7 +194,7 @@ def parse_mail(raw: bytes) -> MailDoc:
 def _mail_parser_read(raw: bytes) -> tuple[email.message.Message, Any, Any, list[Attachment]]:
     """The parsed message, its Subject and From as mail-parser decodes them, and its lead attachments.
 
-    A mail of one text part named as no file (most lead mails) holds no attachment ``_attachments`` keeps, so its
+    A mail of text parts named as no file (most lead mails) holds no attachment ``_attachments`` keeps, so its
     two headers are decoded by mail-parser's own functions on the one stdlib parse, without the rest of
     ``MailParser``'s work we do not use (every address header, dates, the Received chain, each part's body and a
     walk of the parts that ``_bodies`` walks again: ~0.15 ms a mail, issue 11). Any other mail is read by
@@ -202,7 +202,7 @@ def _mail_parser_read(raw: bytes) -> tuple[email.message.Message, Any, Any, list
     """
     try:
         msg = email.message_from_bytes(raw)
-        if _one_text_part(msg):
+        if _text_parts_only(msg):
             with contextlib.suppress(Exception):  # whatever it is, MailParser below meets it too and decides
                 return msg, mailparser.get_header(msg, "subject"), _mail_parser_from(msg), []
         parsed = mailparser.MailParser(msg)
@@ -211,16 +211,24 @@ def _mail_parser_read(raw: bytes) -> tuple[email.message.Message, Any, Any, list
     return msg, parsed.subject, parsed.from_, _attachments(parsed.attachments)
 
 
-def _one_text_part(msg: email.message.Message) -> bool:
-    """A mail of one text/plain or text/html part whose MIME headers are ASCII and name no file: mail-parser finds
-    no attachment in it that ``_attachments`` keeps (no lead type, no lead file ending)."""
-    if msg.is_multipart() or msg.get_content_type() not in ("text/plain", "text/html"):
-        return False
-    for header in ("Content-Type", "Content-Disposition"):
-        for value in msg.get_all(header) or ():
-            text = str(value)
-            if not text.isascii() or "name" in text.lower():
+def _text_parts_only(msg: email.message.Message) -> bool:
+    """A mail of text/plain and text/html parts only (in multipart containers), none naming a file or set apart by
+    a Content-Disposition of its container, MIME headers in ASCII, no defect the parser noted: mail-parser finds no
+    attachment in it that ``_attachments`` keeps (no lead type, no lead file ending)."""
+    for part in msg.walk():
+        if part.defects:
+            return False
+        ctype = part.get_content_type()
+        if part.is_multipart():
+            if not ctype.startswith("multipart/") or part.get("Content-Disposition") is not None:
                 return False
+        elif ctype not in ("text/plain", "text/html"):
+            return False
+        for header in ("Content-Type", "Content-Disposition"):
+            for value in part.get_all(header) or ():
+                text = str(value)
+                if not text.isascii() or "name" in text.lower():
+                    return False
     return True
 
 

@@ -84,7 +84,7 @@ def test_the_mail_read_is_the_one_a_whole_parse_gives(sender: str, subject: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     raw = _mail(sender, subject)
     short = parse_mail(raw)
-    monkeypatch.setattr(mime, "_one_text_part", lambda _msg: False)
+    monkeypatch.setattr(mime, "_text_parts_only", lambda _msg: False)
     assert parse_mail(raw) == short
 
 
@@ -96,7 +96,7 @@ def test_the_mail_read_is_the_one_a_whole_parse_gives(sender: str, subject: str,
 ])
 def test_a_part_that_may_be_a_lead_file_is_read_whole(ctype: str, extra: str, filename: str) -> None:
     raw = _mail("Web Leads <noreply@leads.example>", "New lead", ctype=ctype, extra=extra)
-    assert not mime._one_text_part(email.message_from_bytes(raw))
+    assert not mime._text_parts_only(email.message_from_bytes(raw))
     doc = parse_mail(raw)
     assert [a.filename for a in doc.attachments] == [filename]
     assert (doc.subject, doc.sender_name) == ("New lead", "Web Leads")
@@ -109,3 +109,29 @@ def test_a_plain_mail_reads_its_sender_subject_and_body() -> None:
                                                                 "Neue Anfrage für Bäder")
     assert "Email: ann@example.com" in doc.text
     assert doc.attachments == () and doc.defects == ()
+
+
+_ALTERNATIVE = (
+    "From: =?utf-8?q?Sol=C3=A8ne_Renard?= <solene@example.fr>\nTo: sales@dealer.example\nSubject: Devis\n"
+    "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b1\n\n"
+    "--b1\nContent-Type: text/plain; charset=utf-8\n\nNom: Solène Renard\nTéléphone: 06 12 34 56 78\n"
+    "--b1\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+    "<p>Nom: Sol=C3=A8ne Renard<br>T=C3=A9l=C3=A9phone: 06 12 34 56 78</p>\n--b1--\n"
+)
+
+
+def test_a_text_and_html_mail_is_read_as_a_whole_parse_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = _ALTERNATIVE.encode("utf-8")
+    assert mime._text_parts_only(email.message_from_bytes(raw))
+    short = parse_mail(raw)
+    assert (short.sender_name, short.subject) == ("Solène Renard", "Devis")
+    assert "Solène Renard" in short.text and short.html
+    monkeypatch.setattr(mime, "_text_parts_only", lambda _msg: False)
+    assert parse_mail(raw) == short
+
+
+def test_a_lead_file_beside_the_text_is_still_found() -> None:
+    raw = _ALTERNATIVE.replace("--b1--\n", "--b1\nContent-Type: application/octet-stream\n"
+                                          'Content-Disposition: attachment; filename="lead.adf"\n\n<adf/>\n--b1--\n')
+    assert not mime._text_parts_only(email.message_from_bytes(raw.encode("utf-8")))
+    assert [a.filename for a in parse_mail(raw.encode("utf-8")).attachments] == ["lead.adf"]
