@@ -13,7 +13,9 @@ it. Prints, each beside its goal:
 - start-up time (vendor templates checked, spaCy pipeline and gazetteers built);
 - the load average when it started: on a shared machine the per-core figure is lower than on an idle one.
 
-With ``--model NAME`` an installed spaCy model's NER is measured too (not part of the goals). Prints numbers;
+With ``--worker`` the whole work of a reading process of `leadbot serve` per message is measured too (the message
+unpickled, read, its phone facts worked out, the answer pickled: bot.intake.reader). With ``--model NAME`` an
+installed spaCy model's NER is measured too (not part of the goals). Prints numbers;
 asserts nothing (speed goals live here, never in timed unit tests). Exit status 0 unless a kind failed to read.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
 import resource
 import statistics
@@ -185,11 +188,34 @@ def run(label: str, extractor: Extractor, messages: list[tuple[str, RawMessage]]
     return all(found[k] == per_kind[k] for k in KINDS)
 
 
+def run_worker_path(extractor: Extractor, messages: list[tuple[str, RawMessage]]) -> None:
+    """What a reading process of `leadbot serve` does per message (bot.intake.reader): the message unpickled, read,
+    its leads' phone facts worked out, the answer pickled for the service. Prints its CPU per message."""
+    from bot.slack.phones import facts_of_leads  # bot only here: the goals above are the readers' own
+
+    for _kind, raw in messages[:25]:
+        facts_of_leads(extractor.extract(raw).leads)  # warm-up: the geocoder's data loads on first use
+    sent = [pickle.dumps(raw, pickle.HIGHEST_PROTOCOL) for _kind, raw in messages]
+    cpu0 = time.process_time()
+    answered = 0
+    for data in sent:
+        began = time.process_time()
+        extraction = extractor.extract(pickle.loads(data))
+        facts = facts_of_leads(extraction.leads)
+        answer = ("done", (extraction, time.process_time() - began, facts), time.process_time())
+        answered += len(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+    cpu = time.process_time() - cpu0
+    print(f"reading process path (unpickle, read, phone facts, pickle the answer): "
+          f"{cpu * 1000 / len(sent):.2f} ms CPU per message, answers {answered / len(sent):.0f} bytes on average")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000, help="messages to generate (default 1000)")
     parser.add_argument("--model", help="an installed spaCy model to measure as well (not part of the goals)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--worker", action="store_true",
+                        help="also measure a reading process's whole work per message (bot.intake.reader)")
     args = parser.parse_args(argv)
 
     messages = generate(args.count, args.seed)
@@ -203,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rss = _rss_mb()
     verdict = "ok" if rss <= GOAL_RSS_MB else "MISSED"
     print(f"  peak RSS              {rss:9.0f} MB  goal ≤ {GOAL_RSS_MB:.0f}   {verdict}")
+    if args.worker:
+        run_worker_path(extractor, messages)
     if args.model:
         try:
             ok = run(f"model {args.model}", Extractor(nlp=NlpSettings(model=args.model)), messages) and ok
