@@ -34,10 +34,12 @@ from nlp.lexicon import (
     is_surname,
     stop_words,
     trie_alternation,
+    vehicle_makes,
 )
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
-from parsers.subject import is_form_title
+from parsers.labels import is_field_line
+from parsers.subject import is_form_title, says_nothing
 
 _AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 #: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
@@ -245,6 +247,9 @@ class Interest:
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
                                for need, pos in _listed_needs(text, r0, r1)[:1])
+        for m in _FACT_RUN.finditer(text, b0, b1):
+            if (item := _run_head(m["head"], m["rest"])) is not None:
+                found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
             found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
@@ -263,6 +268,25 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: a run of facts on one line, the first unlabelled: "Kitchen remodel • Budget: $25,000 • Timeline: ASAP"
+_FACT_RUN = re.compile(r"(?m)^[ \t]*(?P<head>[^\W\d_][^\n:•|·]{2,60}?)[ \t]+[•|·][ \t]+(?P<rest>[^\n]{4,200})$")
+_RUN_SEPARATOR = re.compile(r"[ \t]+[•|·][ \t]+")
+
+
+def _run_head(head: str, rest: str) -> str | None:
+    """The first fact of a run whose other facts are labelled fields ("Budget: …", "Timeline: …"): what the run is
+    about, the item asked for. Not a name, a contact, a notice's own words ("New lead") or a generic word."""
+    parts = _RUN_SEPARATOR.split(rest)
+    if sum(1 for part in parts if ":" in part and is_field_line(part)) < 1 or is_field_line(head):
+        return None
+    words = head.split()
+    if len(words) > 8 or says_nothing(head) or head.casefold() in generic_interests():
+        return None
+    if is_first_name(words[0]) and len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return None  # "Marcus Reed | Phone: …": the lead, not the item
+    return _object_phrase(head)
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
@@ -323,7 +347,43 @@ def _subject_object(subject: str) -> str | None:
     m = _SUBJECT.search(subject)
     while m and (inner := _SUBJECT.match(m["obj"])):
         m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
-    return _object_phrase(m["obj"]) if m and not is_form_title(m["obj"]) else None
+    if m is None:
+        return _subject_vehicle(subject)
+    obj = _LEADING_FOR.sub("", m["obj"])  # "Anfrage für BMW 320d": the item after the preposition
+    return _object_phrase(obj) if not is_form_title(obj) else None
+
+
+_LEADING_FOR = re.compile(r"(?i)^(?:for|für|fur|zu|zum|zur|para|pour|per|voor)\s+")
+
+
+#: "New lead for …", "Anfrage für …": "for" names the recipient as often as the item ("New job for Schuster
+#: GmbH"), so only a vehicle after it is taken
+_SUBJECT_FOR = re.compile(r"(?i)\b(?:for|für|fur|para|pour|per|voor)\s+(?P<obj>.{3,60})$")
+
+
+def _subject_vehicle(subject: str) -> str | None:
+    """The vehicle a subject names after "for" ("New internet lead for 2021 Subaru Outback Premium"): a make
+    (``patterns/vehicle_makes.jsonl``) after an optional condition word and model year, with its model."""
+    m = _SUBJECT_FOR.search(subject)
+    if m is None:
+        return None
+    obj = _REFERENCE_TAIL.sub("", m["obj"]).strip(" -–—|,;.")
+    words = obj.split()
+    k = 1 if words and words[0].casefold() in _CONDITION else 0
+    year = k < len(words) and bool(_YEAR.match(words[k]))
+    k += year
+    makes = vehicle_makes()
+    for size in (2, 1):
+        make = " ".join(words[k : k + size])
+        if make.casefold() in makes and make[:1].isupper():
+            model = len(words) > k + size
+            if (year or model) and not (make.casefold() in _AMBIGUOUS_MAKES and not year):
+                return obj
+    return None
+
+
+#: a stock or reference number closing a subject ("… Civic EX - Stock #H2291"): the vehicle ends before it
+_REFERENCE_TAIL = re.compile(r"(?i)\s*[-–—|(,]\s*(?:stock|ref|vin|#).*$")
 
 
 def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[Candidate]:

@@ -1,0 +1,98 @@
+"""Issue 10, interest and timeline precision: a labelled time that is the rep's callback, a notice's date or the
+listing's is no timeline (the text's own plan takes its place); a vehicle named after "for" in a subject and the
+unlabelled first fact of a "Need • Budget: … • Timeline: …" run are the interest."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.interest import _subject_object
+from nlp.timeline import is_others_time, is_own_plan
+from parsers.lead import RawMessage
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _mail(subject: str, body: str) -> RawMessage:
+    raw = f"From: Lead Relay <noreply@relay.example>\nTo: sales@shop.example\nSubject: {subject}\n\n{body}"
+    return RawMessage(raw=raw.encode("utf-8"), channel="smtp")
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        ("call back tomorrow 3pm", ""),
+        ("Rückruf Freitag ab 10 Uhr", ""),
+        ("llamar mañana a las 11", ""),
+        ("richiamare lunedì", ""),
+        ("offer valid until December 31", ""),
+        ("available January 15", "Move-in date of listing"),
+        ("March 1", "Dealer note date"),
+    ],
+)
+def test_someone_elses_time_under_a_timeline_label(value: str, label: str) -> None:
+    assert is_others_time(value, label)
+
+
+@pytest.mark.parametrize("value", ["Within 3 months", "ASAP, call first", "ab März", "en 2 semanas", "Flexible"])
+def test_the_prospects_plan_under_a_timeline_label(value: str) -> None:
+    assert not is_others_time(value, "Timeline")
+
+
+def test_an_own_plan_has_no_clock_time() -> None:
+    assert is_own_plan("within 2 months")
+    assert not is_own_plan("Thursday at 4:00 PM")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("When: call back tomorrow 3pm", None), ("Wann: Rückruf Freitag ab 10 Uhr", None),
+     ("When: next spring", "next spring")],
+)
+def test_a_callback_under_when_is_no_timeline(extractor: Extractor, line: str, expected: str | None) -> None:
+    lead = extractor.extract(_mail("New enquiry", f"Name: Jana Schulz\nPhone: 030 1234567\n{line}\n")).leads[0]
+    assert lead.value("full_name") == "Jana Schulz"
+    assert lead.value("timeline") == expected
+
+
+def test_the_listings_date_yields_to_the_prospects_plan(extractor: Extractor) -> None:
+    body = ("Name: Mateo Fuentes\nPhone: 555-010-9981\nMove-in date of listing: available January 15\n"
+            "Message: We're relocating for work and need to buy within 2 months.\n")
+    lead = extractor.extract(_mail("Tour request", body)).leads[0]
+    assert lead.value("timeline") == "within 2 months"
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("New lead for 2022 Honda Civic EX", "2022 Honda Civic EX"),
+        ("New internet lead for used 2019 Toyota RAV4 XLE - Stock #T4471", "used 2019 Toyota RAV4 XLE"),
+        ("Anfrage für BMW 320d Touring", "BMW 320d Touring"),
+        ("New job for Schuster Malerbetrieb GmbH", None),  # the recipient, not an item
+        ("New lead for Ford", None),  # a make alone, and an ambiguous one
+    ],
+)
+def test_a_vehicle_after_for_in_a_subject(subject: str, expected: str | None) -> None:
+    assert _subject_object(subject) == expected
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ("Kitchen remodel • Budget: $25,000 - $40,000 • Timeline: Within 3 months", "Kitchen remodel"),
+        ("Deck repair and staining | Budget: Under $5,000 | Timeline: ASAP", "Deck repair and staining"),
+    ],
+)
+def test_the_first_fact_of_a_labelled_run_is_the_interest(extractor: Extractor, run: str, expected: str) -> None:
+    body = f"{run}\n\nCustomer: Derek Lund\nPhone: 555-010-2288\n"
+    assert extractor.extract(_mail("You have a new request", body)).leads[0].value("interest") == expected
+
+
+def test_a_name_first_in_a_run_is_no_interest(extractor: Extractor) -> None:
+    body = "Marcus Reed | Phone: 555-010-6601 | Email: marcus.reed@mail.example\n"
+    lead = extractor.extract(_mail("New contact", body)).leads[0]
+    assert lead.value("interest") is None
