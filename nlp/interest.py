@@ -25,6 +25,16 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of,
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.email_names import agrees_with_email
+from nlp.interest_shapes import (
+    AMBIGUOUS_MAKES,
+    CONDITION,
+    FACT_RUN,
+    YEAR,
+    ours_re,
+    run_head,
+    subject_vehicle,
+    traded_in,
+)
 from nlp.layout import Layout
 from nlp.lexicon import (
     PATTERNS_DIR,
@@ -34,21 +44,16 @@ from nlp.lexicon import (
     is_surname,
     stop_words,
     trie_alternation,
-    vehicle_makes,
 )
 from nlp.places import own_place
 from nlp.timeline import relative_time_re
-from parsers.labels import is_field_line
-from parsers.subject import is_form_title, says_nothing
+from parsers.subject import is_form_title
 
-_AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 #: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
 _OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
 _DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
                            "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
                            "centre", "centro", "zentrum"})
-_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
-_CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
 _LABEL = re.compile(
     r"(?im)^\s*(?:vehicle|vehicle of interest|interest|interested in|product|service|model|property|listing|"
     r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
@@ -233,11 +238,14 @@ class Interest:
                 continue  # "at my house on 12 Oak St": the lead's own address (``nlp.address``), not a listing
             found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
         phrases: list[Candidate] = []
+        chat = meta_of(doc).chat
         for m in finditer_folded(_OBJECT, text, b0, b1):
-            obj = _object_phrase(_innermost(text[m.start("obj") : m.end("obj")]))  # it ran over the lower case
+            inner = _innermost(text[m.start("obj") : m.end("obj")])
+            if chat and ours_re().match(inner):
+                continue  # a rep's "asking about our Premium Care Plan": the rep's own product
+            obj = _object_phrase(inner)  # it ran over the lower case
             if obj:
                 phrases.append(Candidate("interest", obj, 0.6, self.source, m.start("obj")))
-        chat = meta_of(doc).chat
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
                 raw = _NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0]
@@ -247,8 +255,8 @@ class Interest:
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
                                for need, pos in _listed_needs(text, r0, r1)[:1])
-        for m in _FACT_RUN.finditer(text, b0, b1):
-            if (item := _run_head(m["head"], m["rest"])) is not None:
+        for m in FACT_RUN.finditer(text, b0, b1):
+            if (head := run_head(m["head"], m["rest"])) is not None and (item := _object_phrase(head)):
                 found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
@@ -268,25 +276,6 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
-
-
-#: a run of facts on one line, the first unlabelled: "Kitchen remodel • Budget: $25,000 • Timeline: ASAP"
-_FACT_RUN = re.compile(r"(?m)^[ \t]*(?P<head>[^\W\d_][^\n:•|·]{2,60}?)[ \t]+[•|·][ \t]+(?P<rest>[^\n]{4,200})$")
-_RUN_SEPARATOR = re.compile(r"[ \t]+[•|·][ \t]+")
-
-
-def _run_head(head: str, rest: str) -> str | None:
-    """The first fact of a run whose other facts are labelled fields ("Budget: …", "Timeline: …"): what the run is
-    about, the item asked for. Not a name, a contact, a notice's own words ("New lead") or a generic word."""
-    parts = _RUN_SEPARATOR.split(rest)
-    if sum(1 for part in parts if ":" in part and is_field_line(part)) < 1 or is_field_line(head):
-        return None
-    words = head.split()
-    if len(words) > 8 or says_nothing(head) or head.casefold() in generic_interests():
-        return None
-    if is_first_name(words[0]) and len(words) <= 3 and all(w[:1].isupper() for w in words):
-        return None  # "Marcus Reed | Phone: …": the lead, not the item
-    return _object_phrase(head)
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
@@ -348,42 +337,12 @@ def _subject_object(subject: str) -> str | None:
     while m and (inner := _SUBJECT.match(m["obj"])):
         m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
     if m is None:
-        return _subject_vehicle(subject)
+        return subject_vehicle(subject)
     obj = _LEADING_FOR.sub("", m["obj"])  # "Anfrage für BMW 320d": the item after the preposition
     return _object_phrase(obj) if not is_form_title(obj) else None
 
 
 _LEADING_FOR = re.compile(r"(?i)^(?:for|für|fur|zu|zum|zur|para|pour|per|voor)\s+")
-
-
-#: "New lead for …", "Anfrage für …": "for" names the recipient as often as the item ("New job for Schuster
-#: GmbH"), so only a vehicle after it is taken
-_SUBJECT_FOR = re.compile(r"(?i)\b(?:for|für|fur|para|pour|per|voor)\s+(?P<obj>.{3,60})$")
-
-
-def _subject_vehicle(subject: str) -> str | None:
-    """The vehicle a subject names after "for" ("New internet lead for 2021 Subaru Outback Premium"): a make
-    (``patterns/vehicle_makes.jsonl``) after an optional condition word and model year, with its model."""
-    m = _SUBJECT_FOR.search(subject)
-    if m is None:
-        return None
-    obj = _REFERENCE_TAIL.sub("", m["obj"]).strip(" -–—|,;.")
-    words = obj.split()
-    k = 1 if words and words[0].casefold() in _CONDITION else 0
-    year = k < len(words) and bool(_YEAR.match(words[k]))
-    k += year
-    makes = vehicle_makes()
-    for size in (2, 1):
-        make = " ".join(words[k : k + size])
-        if make.casefold() in makes and make[:1].isupper():
-            model = len(words) > k + size
-            if (year or model) and not (make.casefold() in _AMBIGUOUS_MAKES and not year):
-                return obj
-    return None
-
-
-#: a stock or reference number closing a subject ("… Civic EX - Stock #H2291"): the vehicle ends before it
-_REFERENCE_TAIL = re.compile(r"(?i)\s*[-–—|(,]\s*(?:stock|ref|vin|#).*$")
 
 
 def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[Candidate]:
@@ -411,9 +370,9 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         return None  # "seat", "mini": words, not makes
     start, end = make.start, make.end
     year = False
-    if start > 0 and _YEAR.match(doc[start - 1].text):
+    if start > 0 and YEAR.match(doc[start - 1].text):
         start, year = start - 1, True
-    if start > 0 and doc[start - 1].lower_ in _CONDITION:
+    if start > 0 and doc[start - 1].lower_ in CONDITION:
         start -= 1
     model = 0
     while end < len(doc) and model < 3:
@@ -427,10 +386,12 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
             break
         end += 1
         model += 1
-    if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
+    if make.text.lower() in AMBIGUOUS_MAKES and not (year or model):
         return None
     if not year and model and _persons_name(doc, make, end):
         return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
+    if traded_in(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
+        return None  # "trading in his 2017 Honda Pilot": the car given in, not the one wanted
     dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
     if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
         return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car

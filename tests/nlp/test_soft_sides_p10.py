@@ -96,3 +96,48 @@ def test_a_name_first_in_a_run_is_no_interest(extractor: Extractor) -> None:
     body = "Marcus Reed | Phone: 555-010-6601 | Email: marcus.reed@mail.example\n"
     lead = extractor.extract(_mail("New contact", body)).leads[0]
     assert lead.value("interest") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Walk-in: Daniel Osei, 555-010-7878. Looking at the 2024 Kia Telluride SX, trading in his 2017 Honda Pilot.",
+         "2024 Kia Telluride SX"),
+        ("lead: pete vasquez 555-010-7777 - has a 2015 Ford Focus trade-in, wants the Mazda3 we have on the lot",
+         "Mazda3"),
+    ],
+)
+def test_a_traded_in_vehicle_is_no_interest(extractor: Extractor, note: str, expected: str) -> None:
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("interest") == expected
+
+
+def test_the_reps_own_product_in_a_note_is_no_interest(extractor: Extractor) -> None:
+    note = ("new lead from the website chat: Hector Villanueva 555-010-1234, he's asking about our Premium Care "
+            "Plan")
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("full_name") == "Hector Villanueva"
+    assert lead.value("interest") is None
+
+
+def test_a_prospects_own_our_in_a_mail_stays(extractor: Extractor) -> None:
+    body = "Hello, we are interested in our roof being replaced before winter.\nKim Lee\n555-010-4545\n"
+    raw = f"From: Kim Lee <kim.lee@mail.example>\nTo: info@roofers.example\nSubject: Roof\n\n{body}"
+    lead = extractor.extract(RawMessage(raw=raw.encode("utf-8"), channel="smtp")).leads[0]
+    assert lead.value("interest") == "our roof being replaced"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Contact form: Request an Appointment", "Contact form: Schedule a Free Consultation",
+     "Nueva solicitud: Solicitar cita", "Kontaktformular: Termin vereinbaren"],
+)
+def test_a_forms_button_in_the_subject_is_no_interest(extractor: Extractor, subject: str) -> None:
+    lead = extractor.extract(_mail(subject, "Name: Alice Grant\nPhone: 555-010-4444\n")).leads[0]
+    assert lead.value("full_name") == "Alice Grant"
+    assert lead.value("interest") is None
+
+
+def test_a_subjects_item_after_a_request_stays(extractor: Extractor) -> None:
+    lead = extractor.extract(_mail("Contact form: Roof Replacement", "Name: Alice Grant\nPhone: 555-010-4444\n"))
+    assert lead.leads[0].value("interest") == "Roof Replacement"
