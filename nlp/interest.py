@@ -249,6 +249,8 @@ class Interest:
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
                 raw = _NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0]
+                if ours_re().match(raw) and _ASKING_ABOUT.search(text, m.start(), m.start("obj")):
+                    continue  # "asking about our Premium Care Plan": the rep's own product ("needs our …" quotes)
                 obj = _object_phrase(_lead_in_re()[0].sub("", raw), max_words=14)  # "willen graag een …"
                 if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
@@ -276,6 +278,10 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: a note's cue that asks about something, rather than wanting it
+_ASKING_ABOUT = re.compile(r"(?i)\b(?:about|regarding|re|interested in|wegen|bezüglich|sobre|por|sur|su|over)\b")
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"

@@ -109,8 +109,8 @@ _CTA_OBJECTS = frozenset({"appointment", "consultation", "consult", "estimate", 
                           "visit", "meeting", "tour", "showing", "viewing", "valuation", "now", "today", "here",
                           "no", "obligation", "cita", "termin", "vereinbaren", "ruckruf", "beratung", "beratungstermin",
                           "rendez", "vous", "appuntamento", "afspraak", "maken", "visita", "consulenza", "kostenlos",
-                          "kostenlose", "kostenlosen", "gratis", "gratuit", "gratuite", "gratuito", "gratuita", "previa",
-                          "avaliacao", "evaluacion", "valoracion", "an", "a", "ein", "einen", "eine"})
+                          "kostenlose", "kostenlosen", "gratis", "gratuit", "gratuite", "gratuito", "gratuita",
+                          "previa", "avaliacao", "evaluacion", "valoracion", "an", "a", "ein", "einen", "eine"})
 
 
 def _names_form(head: str, tail: str) -> bool:
