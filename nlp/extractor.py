@@ -21,6 +21,7 @@ from spacy.language import Language
 
 from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.org_sides import is_recipients_firm, org_under_person_label
@@ -228,7 +229,7 @@ class Extractor:
                 notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
-            finalize(org_under_person_label(_without_stamp(lead)), default_region=region,
+            finalize(org_under_person_label(_without_no_item(_without_stamp(lead))), default_region=region,
                      check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
@@ -359,6 +360,19 @@ def _without_stamp(lead: ExtractedLead) -> ExtractedLead:
     plan = next((alt for alt in timeline.alternatives if is_own_plan(alt)), None)
     if plan is not None:
         fields["timeline"] = FieldValue(plan, f"{timeline.source}+alternative", timeline.confidence * 0.8)
+    return lead.with_fields(fields)
+
+
+def _without_no_item(lead: ExtractedLead) -> ExtractedLead:
+    """A lead without an interest that names no item ("Service: Other", "Enquiry type: General enquiry"); a set-aside
+    reading that names one takes its place."""
+    interest = lead.fields.get("interest")
+    if interest is None or not names_no_item(interest.value):
+        return lead
+    fields = {k: v for k, v in lead.fields.items() if k != "interest"}
+    item = next((alt for alt in interest.alternatives if not names_no_item(alt)), None)
+    if item is not None:
+        fields["interest"] = FieldValue(item, f"{interest.source}+alternative", interest.confidence * 0.8)
     return lead.with_fields(fields)
 
 

@@ -30,6 +30,7 @@ from nlp.interest_shapes import (
     CONDITION,
     FACT_RUN,
     YEAR,
+    names_no_item,
     ours_re,
     run_head,
     subject_vehicle,
@@ -227,6 +228,8 @@ class Interest:
         b0, b1 = layout.body
         found: list[Candidate] = []
         for m in _LABEL.finditer(text, b0, b1):
+            if names_no_item(m["value"]):
+                continue  # "Service: Other": an empty answer
             found.append(Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
         for make in ruler_spans(doc, "MAKE"):
             if layout.in_region(make.start, make.end):

@@ -9,8 +9,9 @@ import json
 import re
 from functools import cache
 
-from nlp.lexicon import PATTERNS_DIR, generic_interests, is_first_name, vehicle_makes
+from nlp.lexicon import PATTERNS_DIR, generic_interests, is_first_name, read_lines, vehicle_makes
 from parsers.labels import is_field_line
+from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.subject import says_nothing
 
 #: makes that are also words or names: alone, without a year or a model, no vehicle
@@ -99,3 +100,19 @@ def traded_in(text: str, start: int, end: int) -> bool:
 def ours_re() -> re.Pattern[str]:
     """"our …", "unsere …", "nuestro …" opening an item in a rep's note: the rep's own product or firm."""
     return re.compile(rf"(?i)^\s*(?:{_alternation(_cue_words('ours'))})\s")
+
+
+@cache
+def _no_item_answers() -> frozenset[str]:
+    return frozenset(w.casefold() for w in read_lines("no_item_answers.txt"))
+
+
+def names_no_item(value: str) -> bool:
+    """Whether an interest value names no item: a form's empty answer ("Other", "Yes", "Please select",
+    "Residential", "Used") or only a notice's own words ("General enquiry", "Free Estimate", "Quote",
+    "Información general"; ``DICTIONARY.notice_words``)."""
+    folded = " ".join(value.casefold().split()).strip(" .:!-")
+    if folded in _no_item_answers():
+        return True
+    words = norm_label(value).split()
+    return bool(words) and all(w in DICTIONARY.notice_words or w.isdigit() for w in words)

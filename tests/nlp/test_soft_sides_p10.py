@@ -141,3 +141,31 @@ def test_a_forms_button_in_the_subject_is_no_interest(extractor: Extractor, subj
 def test_a_subjects_item_after_a_request_stays(extractor: Extractor) -> None:
     lead = extractor.extract(_mail("Contact form: Roof Replacement", "Name: Alice Grant\nPhone: 555-010-4444\n"))
     assert lead.leads[0].value("interest") == "Roof Replacement"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Enquiry type: General enquiry", "Service: Other", "Product: Please select", "Kategorie: Sonstiges",
+     "Tipo de consulta: Información general", "Vehicle: Used", "Service: Free Estimate", "Soort klus: Overig"],
+)
+def test_an_answer_naming_no_item_is_no_interest(extractor: Extractor, line: str) -> None:
+    lead = extractor.extract(_mail("New website enquiry", f"Name: Test Person\nPhone: 555-010-1000\n{line}\n")).leads[0]
+    assert lead.value("full_name") == "Test Person"
+    assert lead.value("interest") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("Service: Commercial cleaning", "Commercial cleaning"), ("Vehicle: Used 2019 Honda CR-V", "Used 2019 Honda CR-V"),
+     ("Service: AC", "AC")],
+)
+def test_an_answer_naming_an_item_stays(extractor: Extractor, line: str, expected: str) -> None:
+    lead = extractor.extract(_mail("New website enquiry", f"Name: Test Person\nPhone: 555-010-1000\n{line}\n")).leads[0]
+    assert lead.value("interest") == expected
+
+
+def test_a_text_item_takes_the_place_of_an_empty_answer(extractor: Extractor) -> None:
+    body = ("Name: Test Person\nPhone: 555-010-1000\nService: Other\n"
+            "Message: We are interested in a sauna for the garden.\n")
+    lead = extractor.extract(_mail("New website enquiry", body)).leads[0]
+    assert lead.value("interest") == "sauna for the garden"
