@@ -30,6 +30,7 @@ from nlp.interest_shapes import (
     CONDITION,
     FACT_RUN,
     YEAR,
+    compound_needs,
     names_no_item,
     ours_re,
     run_head,
@@ -260,6 +261,9 @@ class Interest:
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
                                for need, pos in _listed_needs(text, r0, r1)[:1])
+            if not phrases and not found:
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.compound", pos)
+                               for need, pos in compound_needs(text, r0, r1)[:1])
         for m in FACT_RUN.finditer(text, b0, b1):
             if (head := run_head(m["head"], m["rest"])) is not None and (item := _object_phrase(head)):
                 found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))

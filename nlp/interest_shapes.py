@@ -116,3 +116,17 @@ def names_no_item(value: str) -> bool:
         return True
     words = norm_label(value).split()
     return bool(words) and all(w in DICTIONARY.notice_words or w.isdigit() for w in words)
+
+
+@cache
+def _compound_need_re() -> re.Pattern[str]:
+    """A capitalised compound ending in a need's word, alone between a dash, comma, colon or bullet and a comma,
+    stop or line end: "– Dachsanierung,", ", Badsanierung." (German and Dutch write a need as one word)."""
+    endings = _alternation(_cue_words("need_compounds"))
+    return re.compile(rf"(?:^|(?<=[–—,:;•|])|(?<=\s-))[ \t]*(?P<need>[A-ZÄÖÜ][a-zäöüß]{{2,30}}(?:{endings}))"
+                      rf"(?=[ \t]*(?:[,.;:!–—|]|$))", re.MULTILINE)
+
+
+def compound_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The compound needs standing alone in ``text[start:end]`` with their offsets."""
+    return [(m["need"], m.start("need")) for m in _compound_need_re().finditer(text, start, end)]

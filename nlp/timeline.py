@@ -121,7 +121,7 @@ _CLAUSE_COST = 25
 #: ("Tuesday", "tomorrow", "12/03", "3pm") are a call's or a visit's as often as a plan's, and need the word.
 _HORIZON_WORDS = (
     r"within|innerhalb|binnen|dentro|entro|d'ici|inside|starting|ab|a partir de|à partir de|dès|vanaf|a partire da|"
-    r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mois|mese|mesi|maand|maanden|"
+    r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mês|mois|mese|mesi|maand|maanden|"
     r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
 

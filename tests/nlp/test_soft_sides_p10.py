@@ -169,3 +169,26 @@ def test_a_text_item_takes_the_place_of_an_empty_answer(extractor: Extractor) ->
             "Message: We are interested in a sauna for the garden.\n")
     lead = extractor.extract(_mail("New website enquiry", body)).leads[0]
     assert lead.value("interest") == "sauna for the garden"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [("Herr Brandt hat angerufen, 0176 5550199 – Dachsanierung, möchte Angebot.", "Dachsanierung"),
+     ("Lead: Anna Schmidt 0151 5550 1005, Badsanierung. Sie ist ab Januar erreichbar.", "Badsanierung"),
+     ("Bel Joris de Wit 06 12345678 terug - Warmtepomp, graag offerte", "Warmtepomp")],
+)
+def test_a_compound_need_alone_in_a_note(extractor: Extractor, note: str, expected: str) -> None:
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("interest") == expected
+
+
+def test_a_capitalised_word_that_is_no_need_stays_out(extractor: Extractor) -> None:
+    note = "Herr Brandt hat angerufen, 0176 5550199 – Montag, bitte zurückrufen."
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("interest") is None
+
+
+def test_next_month_in_portuguese_is_a_horizon(extractor: Extractor) -> None:
+    note = "Ligação do Sr. Rui Pacheco, 912 555 018 — quer orçamento para painéis solares no próximo mês."
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("timeline") == "próximo mês"
