@@ -47,7 +47,9 @@ def relative_time_re() -> re.Pattern[str]:
         rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
-        rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        # a quarter keeps its preposition: "in Q1", "by Q2", "bis Q3" is what the prospect wrote
+        rf"|(?:(?:in|by|bis|until|before|ab|im|en|para|em|au|entro|tegen|voor|vor|antes del?)\s+)?"
+        rf"[Qq][1-4](?:[ /]20\d\d)?"
         rf"|\d{{1,2}}\s*(?:-|–|to|bis|a)\s*\d{{1,2}}\s+(?:{units})"  # "1-3 months", "3 to 6 weeks"
         rf"|(?:early|late|mid-?|sometime in)\s*(?:(?:{months})(?:\s+20\d\d)?|20\d\d)"  # "early March", "mid-2027"
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"

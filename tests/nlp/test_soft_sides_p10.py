@@ -192,3 +192,13 @@ def test_next_month_in_portuguese_is_a_horizon(extractor: Extractor) -> None:
     note = "Ligação do Sr. Rui Pacheco, 912 555 018 — quer orçamento para painéis solares no próximo mês."
     lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
     assert lead.value("timeline") == "próximo mês"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [("Call with Ken Adams 555-010-9090, wants 3 new lifts installed in Q2.", "in Q2"),
+     ("Frau Lange 0171 5550123 braucht die Wallbox bis Q3 2027.", "bis Q3 2027")],
+)
+def test_a_quarter_keeps_its_preposition(extractor: Extractor, note: str, expected: str) -> None:
+    lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
+    assert lead.value("timeline") == expected
