@@ -21,13 +21,14 @@ from spacy.language import Language
 
 from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
+from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
 from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
 from nlp.settings import ExtractionSettings, NlpSettings
-from nlp.timeline import DAY_LEVEL, is_plan
+from nlp.timeline import DAY_LEVEL, is_others_time, is_own_plan, is_plan
 from parsers.caller_id import CALLER_ID_TURNED
 from parsers.document import Document, is_saved_mail, load_document
 from parsers.fields import merge_leads
@@ -228,7 +229,7 @@ class Extractor:
                 notes: Sequence[str]) -> Extraction:
         region = self._settings.default_region
         verified = [
-            finalize(org_under_person_label(_without_stamp(lead)), default_region=region,
+            finalize(org_under_person_label(_without_no_item(_without_stamp(lead))), default_region=region,
                      check_deliverability=self._settings.check_email_deliverability)
             for lead in leads
         ]
@@ -351,9 +352,28 @@ def _without_stamp(lead: ExtractedLead) -> ExtractedLead:
     timeline = lead.fields.get("timeline")
     if timeline is None or not timeline.source.startswith("reader:") or _WISHED.search(timeline.source):
         return lead
-    if is_plan(timeline.value, 0, len(timeline.value)):
+    if is_plan(timeline.value, 0, len(timeline.value)) and not is_others_time(timeline.value, timeline.source):
         return lead
-    return lead.with_fields({k: v for k, v in lead.fields.items() if k != "timeline"})
+    fields = {k: v for k, v in lead.fields.items() if k != "timeline"}
+    # the text's own plan, set aside for the label's value, takes its place ("Move-in date of listing: …" over
+    # "Message: … need to buy within 2 months")
+    plan = next((alt for alt in timeline.alternatives if is_own_plan(alt)), None)
+    if plan is not None:
+        fields["timeline"] = FieldValue(plan, f"{timeline.source}+alternative", timeline.confidence * 0.8)
+    return lead.with_fields(fields)
+
+
+def _without_no_item(lead: ExtractedLead) -> ExtractedLead:
+    """A lead without an interest that names no item ("Service: Other", "Enquiry type: General enquiry"); a set-aside
+    reading that names one takes its place."""
+    interest = lead.fields.get("interest")
+    if interest is None or not names_no_item(interest.value):
+        return lead
+    fields = {k: v for k, v in lead.fields.items() if k != "interest"}
+    item = next((alt for alt in interest.alternatives if not names_no_item(alt)), None)
+    if item is not None:
+        fields["interest"] = FieldValue(item, f"{interest.source}+alternative", interest.confidence * 0.8)
+    return lead.with_fields(fields)
 
 
 def _kind_of(message: RawMessage) -> Kind:

@@ -25,6 +25,18 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of,
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.email_names import agrees_with_email
+from nlp.interest_shapes import (
+    AMBIGUOUS_MAKES,
+    CONDITION,
+    FACT_RUN,
+    YEAR,
+    compound_needs,
+    names_no_item,
+    ours_re,
+    run_head,
+    subject_vehicle,
+    traded_in,
+)
 from nlp.layout import Layout
 from nlp.lexicon import (
     PATTERNS_DIR,
@@ -39,14 +51,11 @@ from nlp.places import own_place
 from nlp.timeline import relative_time_re
 from parsers.subject import is_form_title
 
-_AMBIGUOUS_MAKES = frozenset({"mini", "ram", "seat", "lincoln", "genesis", "jaguar", "triumph", "ford"})
 #: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
 _OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
 _DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
                            "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
                            "centre", "centro", "zentrum"})
-_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
-_CONDITION = frozenset({"new", "used", "certified", "pre-owned", "neu", "neuer", "gebraucht", "nuevo", "usado"})
 _LABEL = re.compile(
     r"(?im)^\s*(?:vehicle|vehicle of interest|interest|interested in|product|service|model|property|listing|"
     r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
@@ -220,6 +229,8 @@ class Interest:
         b0, b1 = layout.body
         found: list[Candidate] = []
         for m in _LABEL.finditer(text, b0, b1):
+            if names_no_item(m["value"]):
+                continue  # "Service: Other": an empty answer
             found.append(Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
         for make in ruler_spans(doc, "MAKE"):
             if layout.in_region(make.start, make.end):
@@ -231,20 +242,31 @@ class Interest:
                 continue  # "at my house on 12 Oak St": the lead's own address (``nlp.address``), not a listing
             found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
         phrases: list[Candidate] = []
+        chat = meta_of(doc).chat
         for m in finditer_folded(_OBJECT, text, b0, b1):
-            obj = _object_phrase(_innermost(text[m.start("obj") : m.end("obj")]))  # it ran over the lower case
+            inner = _innermost(text[m.start("obj") : m.end("obj")])
+            if chat and ours_re().match(inner):
+                continue  # a rep's "asking about our Premium Care Plan": the rep's own product
+            obj = _object_phrase(inner)  # it ran over the lower case
             if obj:
                 phrases.append(Candidate("interest", obj, 0.6, self.source, m.start("obj")))
-        chat = meta_of(doc).chat
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
                 raw = _NOTE_FACT_END.split(text[m.start("obj") : m.end("obj")], 1)[0]
+                if ours_re().match(raw) and _ASKING_ABOUT.search(text, m.start(), m.start("obj")):
+                    continue  # "asking about our Premium Care Plan": the rep's own product ("needs our …" quotes)
                 obj = _object_phrase(_lead_in_re()[0].sub("", raw), max_words=14)  # "willen graag een …"
                 if obj and not _no_item(obj):
                     phrases.append(Candidate("interest", obj, 0.62, f"{self.source}.note", m.start("obj")))
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.listed", pos)
                                for need, pos in _listed_needs(text, r0, r1)[:1])
+            if not phrases and not found:
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.compound", pos)
+                               for need, pos in compound_needs(text, r0, r1)[:1])
+        for m in FACT_RUN.finditer(text, b0, b1):
+            if (head := run_head(m["head"], m["rest"])) is not None and (item := _object_phrase(head)):
+                found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))
         _name, _email, subject = effective_sender(doc)
         if subject and (about := _subject_object(subject)):
             found.append(Candidate("interest", about, 0.5, f"{self.source}.subject"))
@@ -263,6 +285,10 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: a note's cue that asks about something, rather than wanting it
+_ASKING_ABOUT = re.compile(r"(?i)\b(?:about|regarding|re|interested in|wegen|bezüglich|sobre|por|sur|su|over)\b")
 
 
 #: where a fact of a note's list ends: "wants new windows — Mark Ellery", "| deck staining | next month"
@@ -323,7 +349,13 @@ def _subject_object(subject: str) -> str | None:
     m = _SUBJECT.search(subject)
     while m and (inner := _SUBJECT.match(m["obj"])):
         m = inner  # "Consulta sobre el Corolla": the object of the innermost trigger
-    return _object_phrase(m["obj"]) if m and not is_form_title(m["obj"]) else None
+    if m is None:
+        return subject_vehicle(subject)
+    obj = _LEADING_FOR.sub("", m["obj"])  # "Anfrage für BMW 320d": the item after the preposition
+    return _object_phrase(obj) if not is_form_title(obj) else None
+
+
+_LEADING_FOR = re.compile(r"(?i)^(?:for|für|fur|zu|zum|zur|para|pour|per|voor)\s+")
 
 
 def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[Candidate]:
@@ -351,9 +383,9 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         return None  # "seat", "mini": words, not makes
     start, end = make.start, make.end
     year = False
-    if start > 0 and _YEAR.match(doc[start - 1].text):
+    if start > 0 and YEAR.match(doc[start - 1].text):
         start, year = start - 1, True
-    if start > 0 and doc[start - 1].lower_ in _CONDITION:
+    if start > 0 and doc[start - 1].lower_ in CONDITION:
         start -= 1
     model = 0
     while end < len(doc) and model < 3:
@@ -367,10 +399,12 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
             break
         end += 1
         model += 1
-    if make.text.lower() in _AMBIGUOUS_MAKES and not (year or model):
+    if make.text.lower() in AMBIGUOUS_MAKES and not (year or model):
         return None
     if not year and model and _persons_name(doc, make, end):
         return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
+    if traded_in(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
+        return None  # "trading in his 2017 Honda Pilot": the car given in, not the one wanted
     dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
     if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
         return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, layout_of, ruler_spans
 from nlp.lexicon import PATTERNS_DIR, trie_alternation
+from parsers.labels.lookup import ROLE_WORDS
 
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
 #: the flag of a day-level timeline ("Friday", "tomorrow", "on 12/03") that an intent word beside it made one: in a
@@ -46,7 +47,9 @@ def relative_time_re() -> re.Pattern[str]:
         rf"in the coming|en los próximos|nos próximos|dans les|nei prossimi|in de komende)\s+"
         rf"(?:(?:the|next|der|den|los|las|próximos|próximas|nächsten)\s+){{0,2}}"
         rf"(?:\d{{1,3}}|(?:{numbers})(?:\s+(?:{numbers}))?)(?:\s+(?:of|more))?\s+(?:{units})"
-        rf"|[Qq][1-4](?:[ /]20\d\d)?"
+        # a quarter keeps its preposition: "in Q1", "by Q2", "bis Q3" is what the prospect wrote
+        rf"|(?:(?:in|by|bis|until|before|ab|im|en|para|em|au|entro|tegen|voor|vor|antes del?)\s+)?"
+        rf"[Qq][1-4](?:[ /]20\d\d)?"
         rf"|\d{{1,2}}\s*(?:-|–|to|bis|a)\s*\d{{1,2}}\s+(?:{units})"  # "1-3 months", "3 to 6 weeks"
         rf"|(?:early|late|mid-?|sometime in)\s*(?:(?:{months})(?:\s+20\d\d)?|20\d\d)"  # "early March", "mid-2027"
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
@@ -120,7 +123,7 @@ _CLAUSE_COST = 25
 #: ("Tuesday", "tomorrow", "12/03", "3pm") are a call's or a visit's as often as a plan's, and need the word.
 _HORIZON_WORDS = (
     r"within|innerhalb|binnen|dentro|entro|d'ici|inside|starting|ab|a partir de|à partir de|dès|vanaf|a partire da|"
-    r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mois|mese|mesi|maand|maanden|"
+    r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mês|mois|mese|mesi|maand|maanden|"
     r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
 
@@ -266,6 +269,35 @@ def with_deadline(text: str, start: int, end: int) -> tuple[int, int]:
     return m.start(), end
 
 
+#: the other sides a label can name ("Move-in date of listing", "Office hours", "Dealer note"): their dates are not
+#: the prospect's plan (``parsers.labels.lookup.ROLE_WORDS``, all seven languages)
+_OTHER_SIDE_LABEL = frozenset(w for w, role in ROLE_WORDS
+                              if role in {"agent", "dealer", "seller", "vendor", "provider"})
+_LABEL_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_others_time(value: str, label: str = "") -> bool:
+    """Whether a labelled timeline is someone else's time, not the prospect's plan: the rep's callback or a meeting
+    set ("When: call back tomorrow 3pm", "Wann: Rückruf Freitag ab 10 Uhr", "Cuándo: llamar mañana a las 11"), a
+    notice's date ("Offer valid until …"), or a date under a label naming the listing's, dealer's or vendor's side
+    ("Move-in date of listing: available January 15"). An intent word in the value keeps it ("ASAP, call first")."""
+    words = {w.casefold() for w in _LABEL_WORDS.findall(label)}
+    if words & _OTHER_SIDE_LABEL:
+        return True
+    found = {kind for kind, pattern in evidence_res().items() if pattern.search(value)}
+    return bool(found & _NOT_A_PLAN) and "intent" not in found
+
+
+def is_own_plan(value: str) -> bool:
+    """Whether a value read elsewhere may stand as the timeline: a plan (no record stamp, no clock time alone), no
+    other side's time, no time of day at all (a day and hour is an appointment's as often as a plan's)."""
+    return is_plan(value, 0, len(value)) and not is_others_time(value) and not _CLOCK.search(value)
+
+
+#: evidence kinds that, written in a labelled timeline's value, make it someone else's time
+_NOT_A_PLAN = frozenset({"contact", "meeting", "notice"})
+
+
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 
 
@@ -278,6 +310,8 @@ class Timeline:
         b0, b1 = layout.body
         for m in _LABEL.finditer(layout.text, b0, b1):
             value = _FIRST_SENTENCE.split(m["value"].strip(), 1)[0].rstrip(".;")
+            if is_others_time(value):
+                continue
             add(doc, Candidate("timeline", value, 0.9, self.source, m.start("value")))
         found = [(s.start, s.end, s.id) for s in ruler_spans(doc, "TIMELINE") if b0 <= s.start < b1]
         # the grammar is written in lower case and run over the lower-cased text: IGNORECASE over its long

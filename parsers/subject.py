@@ -87,9 +87,30 @@ def _marketing(text: str) -> bool:
 
 
 def is_form_title(text: str) -> bool:
-    """Whether a subject's object is a form's title ("Free Estimate Request Form", "Formulario de contacto")."""
+    """Whether a subject's object is a form's title ("Free Estimate Request Form", "Formulario de contacto") or its
+    button ("Request an Appointment", "Schedule a Free Consultation", "Solicitar cita"): no item."""
     words = norm_label(text).split()
-    return bool(words) and (words[-1] in _FORM_WORD or (words[0] in _FORM_WORD and len(words) <= 3))
+    if not words:
+        return False
+    if words[-1] in _FORM_WORD or (words[0] in _FORM_WORD and len(words) <= 3):
+        return True
+    rest = words[1:]
+    return words[0] in _CTA_VERBS and bool(rest) and all(
+        w in _CTA_OBJECTS or w in DICTIONARY.notice_words for w in rest)
+
+
+#: a form button's verb and what it offers (as ``norm_label`` folds them): "Request an Appointment", "Book a Free
+#: Consultation", "Get a Quote", "Solicitar cita", "Termin vereinbaren" (verb last), "Demander un rendez-vous"
+_CTA_VERBS = frozenset({"request", "schedule", "book", "get", "claim", "contact", "call", "ask", "reserve", "start",
+                        "solicitar", "solicite", "pedir", "pida", "agendar", "agende", "reservar", "anfragen", "buchen",
+                        "vereinbaren", "termin", "demander", "demandez", "reserver", "prenota", "richiedi",
+                        "richiedere", "aanvragen", "boek", "plan", "vraag", "maak"})
+_CTA_OBJECTS = frozenset({"appointment", "consultation", "consult", "estimate", "quote", "demo", "call", "callback",
+                          "visit", "meeting", "tour", "showing", "viewing", "valuation", "now", "today", "here",
+                          "no", "obligation", "cita", "termin", "vereinbaren", "ruckruf", "beratung", "beratungstermin",
+                          "rendez", "vous", "appuntamento", "afspraak", "maken", "visita", "consulenza", "kostenlos",
+                          "kostenlose", "kostenlosen", "gratis", "gratuit", "gratuite", "gratuito", "gratuita",
+                          "previa", "avaliacao", "evaluacion", "valoracion", "an", "a", "ein", "einen", "eine"})
 
 
 def _names_form(head: str, tail: str) -> bool:

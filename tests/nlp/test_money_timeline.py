@@ -46,7 +46,7 @@ def test_budget_word_raises_confidence(nlp: Language) -> None:
         ("Could someone install it this afternoon?", "this afternoon"),
         ("We plan to buy next month.", "next month"),
         ("We want to move within 2 weeks.", "within 2 weeks"),
-        ("Delivery would be needed in Q3 2025.", "Q3 2025"),
+        ("Delivery would be needed in Q3 2025.", "in Q3 2025"),
         ("Wir möchten in 2 Wochen kaufen.", "in 2 Wochen"),
         ("Ich brauche das Auto sofort.", "sofort"),
         ("Necesito el coche lo antes posible.", "lo antes posible"),
