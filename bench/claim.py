@@ -47,34 +47,14 @@ def click_all(port: int, requests: Sequence[tuple[str, dict[str, str]]], clicker
     Runs in the clickers' process, one thread (and keep-alive connection) per clicker.
     """
     times: list[float] = []
-    lock = threading.Lock()
     for start in range(0, len(requests), clickers):
-        batch = requests[start:start + clickers]
-        barrier = threading.Barrier(len(batch))
-
-        def click(body: str, headers: dict[str, str], barrier: threading.Barrier = barrier) -> None:
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            connection.connect()
-            barrier.wait()
-            began = time.perf_counter()
-            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-            response = connection.getresponse()
-            response.read()
-            took = time.perf_counter() - began
-            connection.close()
-            with lock:
-                times.append(took if response.status == 200 else float("inf"))
-
-        threads = [threading.Thread(target=click, args=request) for request in batch]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        times.extend(click_round(port, requests[start:start + clickers])[1])
     return times
 
 
 def click_round(port: int, requests: Sequence[tuple[str, dict[str, str]]]) -> tuple[float, list[float]]:
-    """One round: every request at once (`click_all`); (CLOCK_MONOTONIC of its first send, each one's seconds)."""
+    """One round: every request at once, one thread (and connection) each; (CLOCK_MONOTONIC of its first send, each
+    one's seconds to its answer)."""
     sent: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(requests))
