@@ -264,6 +264,9 @@ async def measure(args: argparse.Namespace) -> None:
                     told = len(slack.ephemerals) - told_before
                     in_handler, in_claim = list(handled), list(claimed)  # the claims end after the acks
                     card_ts = {str(lead.slack_ts) for lead in group}
+                    with contextlib.suppress(AssertionError):  # the card updates may come after the notices
+                        await slack.wait_for(functools.partial(_decided, slack.calls, calls_before, card_ts,
+                                                               len(group)), timeout=30)
                     last = decided_at(slack.calls, calls_before, card_ts, len(group))
                     per_round_s = (last - began) / max(1, args.rounds) if last is not None else float("nan")
                     results.append(Phase(phase, times, cpu, lags, works, probe.collections, in_handler, in_claim,
