@@ -1,13 +1,16 @@
 """Claim benchmark: how fast Slack hears back when reps click Claim, alone and while mail arrives.
 
-    .venv/bin/python bench/claim.py [--clickers 20] [--rounds 10] [--rate 20]
+    .venv/bin/python bench/claim.py [--clickers 20] [--rounds 10] [--rate 20] [--single-rounds 10]
 
 The whole service (`bot.service.Service`) runs with its Slack app in HTTP mode against the fake Slack Web
 API (tests/fakes/slack_api.py). Cards are posted first; then ``--clickers`` reps click Claim at the same
 moment, round after round (every lead is clicked by two reps, so half the clicks lose the race), as signed
 ``block_actions`` requests to the app's endpoint. The figure is each request's time to its HTTP answer (the
 acknowledgement Slack waits at most 3 s for). Measured once on an idle service and once while mail is
-offered at ``--rate`` per second over SMTP. The clickers and the SMTP senders run in other processes, so
+offered at ``--rate`` per second over SMTP. Then ``--single-rounds`` rounds one at a time on the idle
+service, each waited for until decided: the time from its first click to the moment every card of the round
+was updated and every losing rep told (the claim is decided after its ack), beside the same per round when
+the rounds go back to back. The clickers and the SMTP senders run in other processes, so
 they do not take this process's CPU. Prints numbers beside the goal and the load average; asserts nothing.
 """
 
@@ -28,7 +31,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,30 +47,71 @@ def click_all(port: int, requests: Sequence[tuple[str, dict[str, str]]], clicker
     Runs in the clickers' process, one thread (and keep-alive connection) per clicker.
     """
     times: list[float] = []
-    lock = threading.Lock()
     for start in range(0, len(requests), clickers):
-        batch = requests[start:start + clickers]
-        barrier = threading.Barrier(len(batch))
-
-        def click(body: str, headers: dict[str, str], barrier: threading.Barrier = barrier) -> None:
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            connection.connect()
-            barrier.wait()
-            began = time.perf_counter()
-            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-            response = connection.getresponse()
-            response.read()
-            took = time.perf_counter() - began
-            connection.close()
-            with lock:
-                times.append(took if response.status == 200 else float("inf"))
-
-        threads = [threading.Thread(target=click, args=request) for request in batch]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        times.extend(click_round(port, requests[start:start + clickers])[1])
     return times
+
+
+def click_round(port: int, requests: Sequence[tuple[str, dict[str, str]]]) -> tuple[float, list[float]]:
+    """One round: every request at once, one thread (and connection) each; (CLOCK_MONOTONIC of its first send, each
+    one's seconds to its answer)."""
+    sent: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(requests))
+    times: list[float] = []
+
+    def click(body: str, headers: dict[str, str]) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        connection.connect()
+        barrier.wait()
+        began = time.monotonic()
+        connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+        response = connection.getresponse()
+        response.read()
+        took = time.monotonic() - began
+        connection.close()
+        with lock:
+            sent.append(began)
+            times.append(took if response.status == 200 else float("inf"))
+
+    threads = [threading.Thread(target=click, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return min(sent), times
+
+
+def decided_at(calls: Sequence[ApiCallLike], since: int, card_ts: set[str], losers: int) -> float | None:
+    """When the last of a round's outcomes reached Slack: an update of every card in ``card_ts`` and ``losers``
+    loser notices (ephemeral) among ``calls[since:]``; None while one is missing."""
+    updated: dict[str, float] = {}
+    notices: list[float] = []
+    for call in calls[since:]:
+        if not call.ok:
+            continue
+        if call.method == "chat.update" and str(call.params.get("ts")) in card_ts:
+            updated.setdefault(str(call.params.get("ts")), call.at)
+        elif call.method == "chat.postEphemeral":
+            notices.append(call.at)
+    if len(updated) < len(card_ts) or len(notices) < losers:
+        return None
+    return max([*updated.values(), *notices[:losers]])
+
+
+def _decided(calls: Sequence[ApiCallLike], since: int, card_ts: set[str], losers: int) -> bool:
+    return decided_at(calls, since, card_ts, losers) is not None
+
+
+class ApiCallLike(Protocol):
+    """What `decided_at` reads of the fake Slack's record of a call."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+
+    @property
+    def ok(self) -> bool: ...
 
 
 @dataclass
@@ -133,6 +177,8 @@ class Phase:
     leads: int = 0
     winners: int = 0
     told: int = 0
+    #: back to back: seconds from the first click to the last round's outcomes in Slack, per round
+    decided_per_round: float = float("nan")
 
 
 async def measure(args: argparse.Namespace) -> None:
@@ -166,7 +212,9 @@ async def measure(args: argparse.Namespace) -> None:
         try:
             assert service.smtp is not None and service.slack is not None
             smtp_port, slack_port = service.smtp.port, service.slack.port
-            leads_needed = args.clickers * args.rounds + 1  # two reps per lead, both phases, and a warm-up
+            # two reps per lead, both phases back to back, the rounds one at a time, and a warm-up
+            per_round = max(1, args.clickers // 2)
+            leads_needed = args.clickers * args.rounds + per_round * args.single_rounds + 1
             run = f"{time.time_ns():x}"
             async with Clients(4) as senders, Clients(1) as clickers:
                 await senders.send(smtp_port, generate(500_000, leads_needed, run))
@@ -176,6 +224,7 @@ async def measure(args: argparse.Namespace) -> None:
                 warm = form_body(block_actions_payload(leads[-1], user_id="U0WARMUP"))
                 await clickers.call(click_all, slack_port, [(warm, signed_headers(SECRET, warm))], 1)
                 leads = leads[:-1]
+                single, leads = leads[:per_round * args.single_rounds], leads[per_round * args.single_rounds:]
                 half = len(leads) // 2
                 results: list[Phase] = []
                 probe = LoopProbe()
@@ -195,6 +244,7 @@ async def measure(args: argparse.Namespace) -> None:
                     handled.clear()
                     claimed.clear()
                     cpu_before = time.process_time()
+                    calls_before, began = len(slack.calls), time.monotonic()
                     times = await clickers.call(click_all, slack_port, requests, args.clickers)
                     cpu = time.process_time() - cpu_before
                     lags, works = await probe.stop()
@@ -213,14 +263,51 @@ async def measure(args: argparse.Namespace) -> None:
                         winners += stored is not None and stored.owner in (f"U0REP{n % 10}A", f"U0REP{n % 10}B")
                     told = len(slack.ephemerals) - told_before
                     in_handler, in_claim = list(handled), list(claimed)  # the claims end after the acks
+                    card_ts = {str(lead.slack_ts) for lead in group}
+                    with contextlib.suppress(AssertionError):  # the card updates may come after the notices
+                        await slack.wait_for(functools.partial(_decided, slack.calls, calls_before, card_ts,
+                                                               len(group)), timeout=30)
+                    last = decided_at(slack.calls, calls_before, card_ts, len(group))
+                    per_round_s = (last - began) / max(1, args.rounds) if last is not None else float("nan")
                     results.append(Phase(phase, times, cpu, lags, works, probe.collections, in_handler, in_claim,
-                                         len(group), winners, told))
-                _report(results, load_before)  # before the clean-up, which has been seen to hang
+                                         len(group), winners, told, per_round_s))
+                decisions = await _one_round_at_a_time(slack, clickers, slack_port, single, per_round)
+                _report(results, load_before, decisions)  # before the clean-up, which has been seen to hang
         finally:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(service.stop(), 30)
             with contextlib.suppress(TimeoutError):  # keep-alive connections of the clickers' process
                 await asyncio.wait_for(slack.close(), 10)
+async def _one_round_at_a_time(
+    slack: Any, clickers: Clients, port: int, leads: Sequence[Any], per_round: int
+) -> list[float]:
+    """Each round's decision time, one round at a time on an idle service: from its first click to the moment every
+    card of the round was updated and every losing rep told (the claim is decided after its ack)."""
+    from bot.slack.standin import block_actions_payload, form_body, signed_headers
+
+    decisions: list[float] = []
+    for start in range(0, len(leads) - per_round + 1, per_round):
+        group = leads[start:start + per_round]
+        requests = []
+        for n, lead in enumerate(group):
+            for rep in ("A", "B"):
+                body = form_body(block_actions_payload(lead, user_id=f"U0ONE{n % 10}{rep}"))
+                requests.append((body, signed_headers(SECRET, body)))
+        since = len(slack.calls)
+        card_ts = {str(lead.slack_ts) for lead in group}
+        began, _ = await clickers.call(click_round, port, requests)
+        try:
+            done = functools.partial(_decided, slack.calls, since, card_ts, len(group))
+            await slack.wait_for(done, timeout=30, what="a round's card updates and loser notices")
+        except AssertionError:
+            decisions.append(float("inf"))
+            continue
+        last = decided_at(slack.calls, since, card_ts, len(group))
+        assert last is not None
+        decisions.append(last - began)
+    return decisions
+
+
 def _timed(owner: type, name: str) -> list[float]:
     """Each call's seconds in ``owner.name`` (an async method, wrapped before the start: measured, not changed)."""
     seconds: list[float] = []
@@ -242,13 +329,19 @@ def _told(ephemerals: Sequence[object], expected: int) -> bool:
     return len(ephemerals) >= expected
 
 
-def _report(results: list[Phase], load_before: tuple[float, float, float]) -> None:
+def _report(results: list[Phase], load_before: tuple[float, float, float], decisions: Sequence[float] = ()) -> None:
     load_after = os.getloadavg()
     print(f"{'figure':<52} {'p50':>9} {'p99':>9} {'max':>9}   goal")
     for phase in results:
         ms = [t * 1000 for t in phase.times]
         print(f"{'claim acknowledgement, ' + phase.name:<52} {_percentile(ms, 0.5):7.1f}ms "
               f"{_percentile(ms, 0.99):7.1f}ms {max(ms):7.1f}ms   p99 <= 50 ms  ({len(ms)} clicks)")
+    if decisions:
+        ms = [t * 1000 for t in decisions]
+        back_to_back = ", ".join(f"{p.name} {p.decided_per_round * 1000:.1f} ms" for p in results)
+        print(f"{'claim decided (cards updated, losers told), 1 round':<52} {_percentile(ms, 0.5):7.1f}ms "
+              f"{_percentile(ms, 0.99):7.1f}ms {max(ms):7.1f}ms   ({len(ms)} rounds one at a time; back to back, "
+              f"per round: {back_to_back})")
     for phase in results:
         ms = [t * 1000 for t in phase.in_handler] or [0.0]
         store = [t * 1000 for t in phase.in_claim] or [0.0]
@@ -273,6 +366,10 @@ def _report(results: list[Phase], load_before: tuple[float, float, float]) -> No
     for phase in results:
         key = "claim_ack_p99_ms" if phase.name == "idle service" else "claim_ack_p99_under_mail_ms"
         print(f"{key}={_percentile([t * 1000 for t in phase.times], 0.99):.1f}")
+    if decisions:
+        print(f"claim_decided_one_round_p50_ms={_percentile([t * 1000 for t in decisions], 0.5):.1f}")
+        print(f"claim_decided_one_round_p99_ms={_percentile([t * 1000 for t in decisions], 0.99):.1f}")
+        print(f"claim_decided_back_to_back_per_round_ms={results[0].decided_per_round * 1000:.1f}")
     idle = results[0]
     print(f"claim_service_cpu_ms_per_click={idle.cpu * 1000 / len(idle.times):.2f}")
     for phase in results:
@@ -286,6 +383,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="rounds of clicks per phase (default 10)")
     parser.add_argument("--rate", type=float, default=20.0, help="mails/s offered in the second phase (default 20)")
     parser.add_argument("--mail-seconds", type=float, default=15.0, help="length of that mail stream (default 15)")
+    parser.add_argument("--single-rounds", type=int, default=10,
+                        help="rounds clicked one at a time, each waited for until decided (default 10)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures survive a kill
     try:

@@ -72,7 +72,8 @@ COUNTING_SERVE = """
 import json, os, sys, threading, time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-counts = {"statements": 0, "commits": 0, "rollbacks": 0, "handoffs": 0}
+counts = {"statements": 0, "commits": 0, "rollbacks": 0, "handoffs": 0, "writer_cpu_us": 0,
+          "sender_check_cpu_us": 0}
 kinds = {}
 def _add(key):
     def count(*_args, **_kwargs):
@@ -98,8 +99,21 @@ import store.db
 _write_here = store.db.Db._write_here
 def _counted_write(self, work):
     counts["handoffs"] += 1  # one hand-off to the SQLite writer thread for a whole transaction
-    return _write_here(self, work)
+    began = time.thread_time_ns()
+    try:
+        return _write_here(self, work)
+    finally:
+        counts["writer_cpu_us"] += (time.thread_time_ns() - began) // 1000
 store.db.Db._write_here = _counted_write
+import bot.intake.authenticity.check as _check
+_verify = _check.verify_sender
+def _counted_verify(*args, **kwargs):
+    began = time.thread_time_ns()
+    try:
+        return _verify(*args, **kwargs)
+    finally:
+        counts["sender_check_cpu_us"] += (time.thread_time_ns() - began) // 1000
+_check.verify_sender = _counted_verify
 def _write():
     path = os.environ["BENCH_SQL_COUNTS"]
     while True:

@@ -7,6 +7,7 @@ writer, as SQLite allows one anyway: queueing in Python beats "database is locke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import errno
 import fcntl
@@ -15,7 +16,7 @@ import re
 import socket
 import sqlite3
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -363,30 +364,89 @@ class GroupCommit(Generic[J, A]):
 
     Every caller returns only after its own group is written. A group that fails fails every job in it;
     with ``alone_on_failure`` its jobs are written again one by one first, so one bad job fails alone.
+
+    ``gather`` (seconds): while callers have said that more jobs are on their way (`expecting`), a group waits for
+    them, at most ``gather`` after its first job, before it is written (it goes at once when ``gather_full`` wait, or
+    when none is expected any more). Issue 11: a burst's completions came one every few milliseconds and each
+    group's transaction was written before the next arrived (1.6 messages a group, ~7 statements each).
     """
 
     def __init__(
-        self, write: Callable[[list[J]], Awaitable[list[A]]], *, limit: int, alone_on_failure: bool = False
+        self, write: Callable[[list[J]], Awaitable[list[A]]], *, limit: int, alone_on_failure: bool = False,
+        gather: float = 0.0, gather_full: int = 32,
     ) -> None:
         self._write = write
         self._limit = limit
         self._alone_on_failure = alone_on_failure
+        self._gather = gather
+        self._gather_full = min(gather_full, limit)
         self._waiting: list[tuple[J, asyncio.Future[A]]] = []
         self._writer: asyncio.Task[None] | None = None
+        #: callers inside `expecting` (each to submit one job, or none), and jobs of the group being written
+        self._expected = 0
+        self._writing = 0
+        #: loop time the oldest waiting job came
+        self._first_at = 0.0
+        #: set while a group gathers: resolved when it should stop waiting
+        self._gathering: asyncio.Future[None] | None = None
+
+    @contextlib.contextmanager
+    def expecting(self) -> Iterator[None]:
+        """The caller will submit (at most) one job before leaving this block: a gathering group waits for it."""
+        self._expected += 1
+        try:
+            yield
+        finally:
+            self._expected -= 1
+            self._stop_gathering_if_done()
+
+    def _others_expected(self) -> int:
+        """Jobs expected (`expecting`) that are neither waiting nor being written."""
+        return self._expected - len(self._waiting) - self._writing
+
+    def _stop_gathering_if_done(self) -> None:
+        gathering = self._gathering
+        if gathering is not None and not gathering.done() and (
+                len(self._waiting) >= self._gather_full or self._others_expected() <= 0):
+            gathering.set_result(None)
 
     async def submit(self, job: J) -> A:
-        waiter: asyncio.Future[A] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[A] = loop.create_future()
+        if not self._waiting:
+            self._first_at = loop.time()
         self._waiting.append((job, waiter))
+        self._stop_gathering_if_done()
         writer = self._writer
         if writer is None or writer.done() or writer.get_loop() is not waiter.get_loop():
             self._writer = asyncio.create_task(self._write_groups())
         return await waiter
 
+    async def _gathered(self) -> None:
+        """Wait for the jobs expected (see ``gather``), at most ``gather`` after the first waiting one."""
+        if not self._gather or len(self._waiting) >= self._gather_full or self._others_expected() <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        left = self._first_at + self._gather - loop.time()
+        if left <= 0:
+            return
+        self._gathering = loop.create_future()
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await self._gathering
+        finally:
+            self._gathering = None
+
     async def _write_groups(self) -> None:
         while self._waiting:
             await asyncio.sleep(0)  # jobs that are ready in this turn of the loop join the group
+            await self._gathered()
             group, self._waiting = self._waiting[: self._limit], self._waiting[self._limit :]
+            if self._waiting:
+                self._first_at = asyncio.get_running_loop().time()
             answers: list[A | Exception]
+            self._writing = len(group)
             try:
                 answers = list(await self._write([job for job, _ in group]))
             except Exception as exc:
@@ -394,6 +454,8 @@ class GroupCommit(Generic[J, A]):
                     answers = [exc] * len(group)
                 else:
                     answers = [await self._alone(job) for job, _ in group]
+            finally:
+                self._writing = 0
             for (_, waiter), answer in zip(group, answers, strict=True):
                 if waiter.done():
                     continue

@@ -204,7 +204,9 @@ class IntakePipeline:
             try:
                 # leased with its accept, and not so long ago that the lease may have run out: no `take`
                 fresh = message is not None and asyncio.get_running_loop().time() - leased_at < LEASE_SECONDS / 2
-                await self.process(message_id, message, leased=fresh)
+                # completion groups written meanwhile wait a moment for this one (issue 11: fewer, larger groups)
+                with self._store.messages.completing():
+                    await self.process(message_id, message, leased=fresh)
             except Exception as exc:
                 # Even marking the failure failed (the database is down): the message is still
                 # "received", so the sweep (or the next start's recover()) takes it again. Keep serving.

@@ -43,11 +43,15 @@ _OUR_MARKUP = re.compile(r"<(?:@[UW][A-Z0-9]{2,}|#[CG][A-Z0-9]{2,}|!date\^[^<>|]
 def inert(value: object, limit: int | None = None) -> str:
     """``value`` as mrkdwn that shows exactly its text: escaped, defused, cleaned, and cut to ``limit``."""
     text = UNSAFE_CHARS.sub("", str(value))
-    text = _SPECIAL_MENTION.sub("@\u2060", text)
-    text = _FENCE.sub(lambda m: "`\u2060" * len(m.group(0)), text)
-    pieces = [_ENTITIES.get(char, char) for char in text]
-    if limit is None or sum(map(len, pieces)) <= limit:
-        return "".join(pieces)
+    if "@" in text:
+        text = _SPECIAL_MENTION.sub("@\u2060", text)
+    if "```" in text:
+        text = _FENCE.sub(lambda m: "`\u2060" * len(m.group(0)), text)
+    # the whole text escaped at once (issue 11: a list of one piece per character, eleven times a card)
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if limit is None or len(escaped) <= limit:
+        return escaped
+    pieces = [_ENTITIES.get(char, char) for char in text]  # cut between pieces, never inside an entity
     out: list[str] = []
     size = len(ELLIPSIS)
     for piece in pieces:

@@ -36,6 +36,19 @@ def test_inert(value: str, shown: str) -> None:
     assert inert(value) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "limit", "shown"),
+    [
+        ("Smith & Sons", 16, "Smith &amp; Sons"),  # the escaped text fits exactly
+        ("Smith & Sons", 15, "Smith &amp; So…"),
+        ("Smith & Sons", 9, "Smith …"),  # never inside the entity
+        ("@here & <b>", 30, "@\u2060here &amp; &lt;b&gt;"),
+    ],
+)
+def test_inert_with_a_limit(value: str, limit: int, shown: str) -> None:
+    assert inert(value, limit) == shown
+
+
 def test_inert_cuts_the_escaped_text_never_inside_an_entity() -> None:
     cut = inert("<" * 50_000, 100)
     assert len(cut) <= 100 and cut.endswith("…") and cut[:-1] == "&lt;" * 24

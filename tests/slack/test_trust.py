@@ -4,10 +4,23 @@ disposable addresses, learned reasons when they matter, and "How was this read?"
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.slack import messages
 from bot.slack.blocks import lead_card
-from bot.slack.trust import LOW, UNVERIFIED, VERIFIED, email_kind, learned, mark, phone_facts
+from bot.slack.trust import (
+    LOW,
+    UNVERIFIED,
+    VERIFIED,
+    PhoneFacts,
+    email_kind,
+    learned,
+    local_time_text,
+    mark,
+    phone_facts,
+)
 from bot.slack.views import how_read_blocks, learned_lines, provenance_lines, verification_lines
 from tests.slack.leads import FIELDS, lead_record
 from tests.slack.test_blocks import all_text
@@ -156,3 +169,20 @@ def test_no_address_mark_where_the_country_or_its_data_is_unknown() -> None:
         lead = lead_record(fields=fields, provenance=provenance)
         assert mark(lead, "postal_code") is None
         assert "round_pushpin" not in all_text(lead_card(lead, now=NOW)[0])
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "shown"),
+    [
+        ("America/St_Johns", datetime(2026, 1, 14, 15, 0, tzinfo=UTC), "11:30 Wed there (America/St_Johns, UTC-03:30)"),
+        ("Asia/Kathmandu", datetime(2026, 1, 14, 20, 30, tzinfo=UTC), "02:15 Thu there (Asia/Kathmandu, UTC+05:45)"),
+        ("UTC", datetime(2026, 3, 1, 0, 5, tzinfo=UTC), "00:05 Sun there (UTC, UTC+00:00)"),
+        # local mean time before standard zones: an offset with seconds, written as strftime's %z writes it
+        ("Europe/Amsterdam", datetime(1850, 6, 3, 12, 0, tzinfo=UTC),
+         "12:19 Mon there (Europe/Amsterdam, UTC+00:1932)"),
+    ],
+)
+def test_local_time_names_the_day_and_the_offset(zone: str, at: datetime, shown: str) -> None:
+    facts = PhoneFacts(international="+1", region=None, zone=zone, local_time=at.astimezone(ZoneInfo(zone)))
+    assert local_time_text(facts) == shown
+    assert local_time_text(PhoneFacts(international="+1", region=None, zone=None, local_time=None)) is None
