@@ -30,7 +30,7 @@ from parsers.structured import is_automated
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
-    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.\n]{0,25}\b(?:at|on|in|an der|in der|"
+    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.!?\n]{0,25}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
 #: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt

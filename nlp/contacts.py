@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_words_at
 from nlp.layout import Layout
+from nlp.notices import notice_people
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
 
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
@@ -89,6 +90,7 @@ class Contacts:
         self._phones(doc, layout, text)
         for m in URL_RE.finditer(text, *layout.region):
             add(doc, Candidate("website", m.group().rstrip(".,;:!?"), 0.6, self.source, m.start()))
+        notice_people(doc)
         return doc
 
     def _emails(self, doc: Doc, layout: Layout, text: str) -> None:

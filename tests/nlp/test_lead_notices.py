@@ -1,0 +1,116 @@
+"""Lead notices (issue 10): a relay's or notice mailer's From address is nobody's email; the person a notice names
+in its subject or at the head of a sentence; a contact block's name line with a salutation, particles and a town
+line (UK) between the street and the postcode."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.notices import relay_address
+from parsers.lead import RawMessage
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _mail(extractor: Extractor, body: str, *, sender: str = "Lead Portal <dispatch@portal.example>",
+          subject: str = "New lead") -> dict[str, str | None]:
+    """The one lead read from a plain-text mail (headers encoded as a mailer would: "Brückner" in the subject)."""
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, "sales@ourco.example", subject
+    mail.set_content(body)
+    (lead,) = extractor.extract(RawMessage(mail.as_bytes(), "file", name_hint="lead.eml")).leads
+    return lead.plain()
+
+
+@pytest.mark.parametrize(
+    ("display", "address", "relay"),
+    [
+        ("Victor H. via QuoteNest", "biz@quotenest.example", True),
+        ("Website", "web@bakery.example", True),
+        ("Preventivi Casa", "richieste@preventivicasa.example", True),
+        (None, "avisos@obrasya.example", True),
+        # a person's display name over a notice mailbox, a person's own or free-mail address: a person's
+        ("Maria Rossi", "richieste@rossi.example", False),
+        ("Orla Fitzgerald", "orla.fitzgerald@fitzco.example", False),
+        ("Acme Website", "someone@gmail.com", False),
+        ("Tom", "tom@tomsbuilds.example", False),
+        # a firm's generic box a prospect writes from is not a notice mailbox
+        ("Rossi Impianti", "info@rossi-impianti.example", False),
+    ],
+)
+def test_relay_address(display: str | None, address: str, relay: bool) -> None:
+    assert relay_address(display, address) is relay
+
+
+def test_a_relays_from_address_is_not_the_leads_email(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Gideon R. sent you a Request a Quote\n\nWork needed: Install a ceiling fan\n"
+                 "ZIP code: 55408\n\nReply on HandyHive to respond.",
+                 sender='"Gideon R. via HandyHive" <biz@handyhive.example>',
+                 subject="Gideon R. sent you a Request a Quote")
+    assert lead["email"] is None
+    assert lead["first_name"] == "Gideon"
+
+
+def test_a_relays_display_name_names_the_person_it_relays(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Cornelius Blackwood messaged you about Deck building.\n\n"
+                 "Location: Raleigh, NC 27609\n\nReply in the app.",
+                 sender='"Cornelius Blackwood via Thumbtackish" <messages@thumbtackish.example>',
+                 subject="You have a new message")
+    assert (lead["full_name"], lead["email"], lead["city"]) == ("Cornelius Blackwood", None, "Raleigh")
+
+
+@pytest.mark.parametrize(
+    ("subject", "name"),
+    [
+        ("New inquiry from Priyanka Deshmukh-Rao", "Priyanka Deshmukh-Rao"),
+        ("Leticia Mbeki wants a quote", "Leticia Mbeki"),
+        ("Neue Anfrage von Svenja Brückner", "Svenja Brückner"),
+        # a firm or a channel after "from" is no person
+        ("New lead from Facebook Lead Ads", None),
+        ("New inquiry from Acme Roofing", None),
+    ],
+)
+def test_the_person_a_notices_subject_names(extractor: Extractor, subject: str, name: str | None) -> None:
+    lead = _mail(extractor, "You have a new inquiry.\n\nPhone: (312) 555-0157\nEmail: pdr.home@gmail.com\n"
+                 "Project: Basement waterproofing", subject=subject)
+    assert lead["full_name"] == name
+
+
+def test_a_person_opening_a_notices_sentence(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Hello Rivera Plumbing,\n\nGood news! Rutger Haverkamp is interested in your services."
+                 "\n\nService: Water heater replacement\nPhone: 480-555-0119\nEmail: rhaverkamp@yahoo.com")
+    assert lead["full_name"] == "Rutger Haverkamp"
+
+
+def test_the_business_greeted_is_no_person(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Hello Dana Whitfield,\n\nA homeowner near you needs a painter.\n\n"
+                 "Phone: 480-555-0119\nEmail: q77@yahoo.com")
+    assert lead["full_name"] is None
+
+
+@pytest.mark.parametrize(
+    ("block", "name"),
+    [
+        ("Mevrouw Anneloes van den Heuvel\nKeizersgracht 318\n1016 EZ Amsterdam\nTelefoon: 06-48213957",
+         "Anneloes van den Heuvel"),
+        ("María Inmaculada Sánchez de la Peña\nCalle de Alcalá 212\n28028 Madrid\nTeléfono: 612 483 907",
+         "María Inmaculada Sánchez de la Peña"),
+        ("Sig.ra Maria Grazia Lo Bianco\nVia Nazionale 84\n90141 Palermo\nCellulare: 339 204 8817",
+         "Maria Grazia Lo Bianco"),
+        # UK: the town on a line of its own between the street and the postcode
+        ("Alasdair McCorquodale\nFlat 2, 41 Marchmont Road\nEdinburgh\nEH9 1HU\n01316 685432",
+         "Alasdair McCorquodale"),
+        # a firm's line under the name, no address: the block ends there
+        ("Alasdair McCorquodale\nMarchmont Joinery\nEdinburgh\n01316 685432", None),
+    ],
+)
+def test_a_contact_blocks_name_line(extractor: Extractor, block: str, name: str | None) -> None:
+    lead = _mail(extractor, f"Details below.\n\n{block}\n\nJob: new windows",
+                 sender="Bouwportaal <aanvragen@bouwportaal.example>")
+    assert lead["full_name"] == name
