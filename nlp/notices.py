@@ -10,6 +10,7 @@ interested in …", "Cornelius Blackwood messaged you about …"). The cue words
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -91,16 +92,25 @@ def notice_people(doc: Doc) -> None:
     if meta.chat:
         return
     named_after, named_before = _cues()
-    emails = [c.value for c in candidates_of(doc) if c.field == "email" and not c.flags]
+    found = candidates_of(doc)
+    emails = [c.value for c in found if c.field == "email" and not c.flags]
+    people: list[str] = []
     subject = meta.subject or ""
     for pattern in (named_after, named_before):
         for m in pattern.finditer(subject):
-            if found := _person(m["name"], emails):
-                add(doc, Candidate(PERSON, found[0], found[1] - 0.05, "nlp:notices.subject"))
+            if person := _person(m["name"], emails):
+                people.append(person[0])
+                add(doc, Candidate(PERSON, person[0], person[1] - 0.05, "nlp:notices.subject"))
     layout = layout_of(doc)
     text, (r0, r1) = layout.text, layout.region
     for pattern in (named_after, named_before):
         for m in pattern.finditer(text, r0, r1):
-            if layout.in_greeting(m.start("name"), m.end("name")) or not (found := _person(m["name"], emails)):
+            if layout.in_greeting(m.start("name"), m.end("name")) or not (person := _person(m["name"], emails)):
                 continue
-            add(doc, Candidate(PERSON, found[0], found[1], "nlp:notices", m.start("name")))
+            people.append(person[0])
+            add(doc, Candidate(PERSON, person[0], person[1], "nlp:notices", m.start("name")))
+    for i, c in enumerate(found):
+        if people and c.field == "email" and c.component.endswith(".sender") and not any(
+                agrees_with_email(p, c.value) for p in people):
+            # a notice about someone the From address does not spell: the address is the mailer's
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=(*c.flags, "role:sender"))

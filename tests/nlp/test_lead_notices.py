@@ -114,3 +114,25 @@ def test_a_contact_blocks_name_line(extractor: Extractor, block: str, name: str 
     lead = _mail(extractor, f"Details below.\n\n{block}\n\nJob: new windows",
                  sender="Bouwportaal <aanvragen@bouwportaal.example>")
     assert lead["full_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("sender", "body", "name"),
+    [
+        ('"Annonces Pro" <msg@annonces.example>', "Camille Roux vous a envoyé un message concernant « Clio ».\n\n"
+         "Téléphone : 06 71 22 40 18", "Camille Roux"),
+        ('"Subitissimo" <posta@annunci.example>', "Giulia Ferraro ti ha scritto per l'annuncio.\n\n"
+         "Telefono: 348 902 1177", "Giulia Ferraro"),
+    ],
+)
+def test_a_notice_about_someone_the_from_address_does_not_spell(extractor: Extractor, sender: str, body: str,
+                                                                  name: str) -> None:
+    lead = _mail(extractor, body, sender=sender, subject="Nouveau message")
+    assert (lead["full_name"], lead["email"]) == (name, None)
+
+
+def test_a_person_writing_from_their_own_address_keeps_it(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Hello,\n\nWe need 40 office chairs, please send an offer.\n\nBest regards,\n"
+                 "Bartosz Wiśniewski\n+48 601 223 448", sender='"Bartosz Wiśniewski" <bartosz.w@firma-bw.example>',
+                 subject="Inquiry")
+    assert (lead["full_name"], lead["email"]) == ("Bartosz Wiśniewski", "bartosz.w@firma-bw.example")
