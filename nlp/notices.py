@@ -27,8 +27,8 @@ from parsers.mime import relayed_name
 from parsers.structured import is_relay_name
 
 #: what may follow the person a subject's "… from" names: its end, punctuation, or what the notice is about
-_AFTER_FROM = (r"[ \t]*(?:$|[,:;!?(|–—-]|[ \t](?i:about|re|for|regarding|on|zu|zum|zur|über|para|sobre|pour|per|"
-               r"voor|over)\b)")
+_AFTER_FROM = (r"(?=[ \t]*(?:\Z|[\n.,:;!?(|–—-]|(?i:about|re|for|regarding|on|zu|zum|zur|über|para|sobre|pour|per|"
+               r"voor|over)\b))")
 
 
 @functools.cache

@@ -136,3 +136,9 @@ def test_a_person_writing_from_their_own_address_keeps_it(extractor: Extractor) 
                  "Bartosz Wiśniewski\n+48 601 223 448", sender='"Bartosz Wiśniewski" <bartosz.w@firma-bw.example>',
                  subject="Inquiry")
     assert (lead["full_name"], lead["email"]) == ("Bartosz Wiśniewski", "bartosz.w@firma-bw.example")
+
+
+def test_a_person_after_a_notice_cue_at_a_sentences_end(extractor: Extractor) -> None:
+    lead = _mail(extractor, "Your listing at 1820 Willow Bend, Plano, TX 75093 received an inquiry from Roberta "
+                 "Langford.\n\nPhone: 972-555-0133\nEmail: rl77@yahoo.com", subject="Your listing received an inquiry")
+    assert lead["full_name"] == "Roberta Langford"
