@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, add, candidates_of, layout_of, meta_of
 from nlp.email_names import agrees_with_email
-from nlp.lexicon import is_first_name, is_free_mail, is_surname, read_lines
+from nlp.lexicon import is_first_name, is_free_mail, is_surname, read_lines, trie_alternation
 from nlp.names import NAME, clean_display_name, clean_name, name_from_email
 from nlp.our_side import alternation
 from nlp.prose import org_words
@@ -31,15 +31,19 @@ _AFTER_FROM = (r"(?=[ \t]*(?:\Z|[\n.,:;!?(|–—-]|(?i:about|re|for|regarding|o
                r"voor|over)\b))")
 
 
+#: how far into the text a notice names its person: its opening lines (a long mail is not scanned whole)
+_OPENING = 800
+
+
 @functools.cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lines = read_lines("notice_cues.txt")
     before = [s.partition(":")[2].strip() for s in lines if s.startswith("from:")]
     after = [s.partition(":")[2].strip() for s in lines if s.startswith("says:")]
-    named_after = re.compile(rf"(?<![\w])(?i:{alternation(before)})[ \t]+(?P<name>{NAME}){_AFTER_FROM}")
+    named_after = re.compile(rf"(?i:(?<![\w])(?:{trie_alternation(before)}))[ \t]+(?P<name>{NAME}){_AFTER_FROM}")
     # the person opens a line or a sentence: "Good news! Rutger Haverkamp is interested in your services."
     named_before = re.compile(rf"(?m)(?:^|(?<=[.!?:])[ \t]+)[ \t\"“]*(?P<name>{NAME})[ \t]+"
-                              rf"(?i:{alternation(after)})(?![\w])")
+                              rf"(?i:{trie_alternation(after)})(?![\w])")
     return named_after, named_before
 
 
@@ -103,6 +107,7 @@ def notice_people(doc: Doc) -> None:
                 add(doc, Candidate(PERSON, person[0], person[1] - 0.05, "nlp:notices.subject"))
     layout = layout_of(doc)
     text, (r0, r1) = layout.text, layout.region
+    r1 = min(r1, r0 + _OPENING)
     for pattern in (named_after, named_before):
         for m in pattern.finditer(text, r0, r1):
             if layout.in_greeting(m.start("name"), m.end("name")) or not (person := _person(m["name"], emails)):
