@@ -142,3 +142,9 @@ def test_a_person_after_a_notice_cue_at_a_sentences_end(extractor: Extractor) ->
     lead = _mail(extractor, "Your listing at 1820 Willow Bend, Plano, TX 75093 received an inquiry from Roberta "
                  "Langford.\n\nPhone: 972-555-0133\nEmail: rl77@yahoo.com", subject="Your listing received an inquiry")
     assert lead["full_name"] == "Roberta Langford"
+
+
+def test_a_form_mailers_own_address_is_not_the_leads_email(extractor: Extractor) -> None:
+    lead = _mail(extractor, "First Name: Delphine\nLast Name: Ashworth\nCity: Fort Collins\nPhone: 970-555-0123",
+                 sender='"Forms" <forms@hvacpro.example>', subject="Service request")
+    assert (lead["full_name"], lead["email"], lead["phone"]) == ("Delphine Ashworth", None, "970-555-0123")
