@@ -148,3 +148,18 @@ def test_a_form_mailers_own_address_is_not_the_leads_email(extractor: Extractor)
     lead = _mail(extractor, "First Name: Delphine\nLast Name: Ashworth\nCity: Fort Collins\nPhone: 970-555-0123",
                  sender='"Forms" <forms@hvacpro.example>', subject="Service request")
     assert (lead["full_name"], lead["email"], lead["phone"]) == ("Delphine Ashworth", None, "970-555-0123")
+
+
+def test_a_property_word_in_the_sentence_before_is_not_the_addresss_context(extractor: Extractor) -> None:
+    # "lot" ends a question: "I'm at 77 Birch Hollow Ln" is where the writer lives, not what they ask about
+    lead = _mail(extractor, "Could you give me a price for aerating a 1/4 acre lot? I'm at 77 Birch Hollow Ln, "
+                 "Ann Arbor, MI 48103. Best number is 734-555-0163.\n\nMarguerite Ostrowski",
+                 sender="Marguerite Ostrowski <m.ostrowski@gmail.com>", subject="Lawn aeration")
+    assert (lead["street"], lead["city"], lead["postal_code"]) == ("77 Birch Hollow Ln", "Ann Arbor", "48103")
+
+
+@pytest.mark.parametrize("label", ["Tlf", "Tfno", "Telf"])
+def test_spanish_phone_label_abbreviations(extractor: Extractor, label: str) -> None:
+    lead = _mail(extractor, f"Cliente: Ramón Iglesias Cuesta\nDirección: Calle Mayor 5\n{label}: 963 281 445",
+                 subject="Solicitud")
+    assert lead["phone"] == "963 281 445"
