@@ -20,6 +20,7 @@ from nlp.chat import prospect_words_at
 from nlp.layout import Layout
 from nlp.notices import notice_people
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
+from parsers.structured import is_automated
 
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
@@ -125,7 +126,7 @@ class Contacts:
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
-            if not MAILER_LOCAL_PART.search(local):
+            if not MAILER_LOCAL_PART.search(local) and not is_automated(sender_email):  # "forms@…": the mailer's
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 

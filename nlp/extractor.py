@@ -123,13 +123,14 @@ class Extractor:
         if read.from_text:
             structured = leads[0] if leads else ExtractedLead()
             sender_name, sender_email = person_of(doc)
-            relay = sender_email == doc.sender_email and (
-                is_automated(sender_email) or relay_address(doc.sender_name, sender_email))
-            if relay:
-                # "HomeFinder Alerts <alerts@…>", "Victor H. via QuoteNest <biz@…>", "Website <web@…>": a mailer's
-                # own address is nobody's email; "Ana Lima via X" names whom it relays
+            if is_automated(sender_email):
+                # "HomeFinder Alerts <alerts@…>" names a mailer, not a person (its address stays as the mailer's
+                # evidence, never a candidate: ``nlp.contacts``); "Ana Lima via X" names whom it relays
                 sender_name = None if doc.reply_to else relayed_name(doc.sender_name)
-                sender_email = None
+            relay = sender_email == doc.sender_email and relay_address(doc.sender_name, sender_email)
+            if relay and not is_automated(sender_email):
+                # "Victor H. via QuoteNest <biz@…>", "Website <web@…>": the mailer's own address is nobody's email
+                sender_name, sender_email = relayed_name(doc.sender_name), None
             named = structured.value("full_name") or structured.value("first_name")
             if named and sender_name and not loose_same_name(named, sender_name):
                 # a notification about someone else (the portal's From): the sender is not the lead
