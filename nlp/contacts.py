@@ -25,6 +25,10 @@ from parsers.structured import is_automated
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 _EMAIL_LABEL = re.compile(r"(?i)^\s*(?:e-?mail|correo(?: electr[óo]nico)?|mail|email address)\s*[:=-]")
+#: an email label run into the address at a line's start by HTML flattening ("Emailtbright@…", "E-Mailadresseanna@…"):
+#: capitalised as labels are, which the addresses people type are not
+_GLUED_EMAIL_LABEL = re.compile(
+    r"(?:E-?[Mm]ail(?:-?[Aa]dres(?:se|s)?|[Aa]ddress)?|Correo|Courriel|Mail)(?=[a-z0-9][\w.+-]*@)")
 _PHONE_LABEL = re.compile(
     r"(?i)^\s*(?:phone|tel(?:ephone|efon|éfono|efono)?\.?|cell(?:phone)?|mobile|mobil|handy|celular|m[óo]vil|"
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
@@ -104,6 +108,8 @@ class Contacts:
                 if not layout.in_region(start, line.start + m.end()):
                     continue
                 address = m.group().strip(".")
+                if (glued := _GLUED_EMAIL_LABEL.match(address)) and not line.text[: m.start()].strip():
+                    address = address[glued.end():]  # "Emailtbright@…": a flattened label run into the address
                 local = address.split("@", 1)[0]
                 if MAILER_LOCAL_PART.search(local):
                     continue

@@ -163,3 +163,15 @@ def test_spanish_phone_label_abbreviations(extractor: Extractor, label: str) -> 
     lead = _mail(extractor, f"Cliente: Ramón Iglesias Cuesta\nDirección: Calle Mayor 5\n{label}: 963 281 445",
                  subject="Solicitud")
     assert lead["phone"] == "963 281 445"
+
+
+def test_an_email_label_run_into_the_address_by_flattening(extractor: Extractor) -> None:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Leads <dispatch@gutterco.example>", "sales@ourco.example", "New lead"
+    mail.set_content("<div>Name<span>Thaddeus Brightwater</span></div><div>Phone<span>(406) 555-0114</span></div>"
+                     "<div>Email<span>tbright@montana.example</span></div>", subtype="html")
+    (lead,) = extractor.extract(RawMessage(mail.as_bytes(), "file", name_hint="lead.eml")).leads
+    assert lead.value("email") == "tbright@montana.example"
+    # written by a person, a capitalised address is left as it is
+    assert _mail(extractor, "Hi, write to me at Mailbox.Lena@outlook.com please.\n\nLena Brandt")["email"] == (
+        "Mailbox.Lena@outlook.com")
