@@ -59,14 +59,14 @@ def relay_address(display: str | None, address: str | None) -> bool:
     if not address or "@" not in address:
         return False
     local, _, domain = address.partition("@")
-    if is_free_mail(domain) or name_from_email(address):
-        return False
     if display and (relayed_name(display) or is_relay_name(display)):
-        return True
-    if not _mailbox().match(local):
+        relay = True
+    elif _mailbox().match(local):
+        shaped = clean_display_name(display) if display else None
+        relay = not (shaped and is_first_name(shaped.split()[0]))
+    else:
         return False
-    shaped = clean_display_name(display) if display else None
-    return not (shaped and is_first_name(shaped.split()[0]))
+    return relay and not (is_free_mail(domain) or name_from_email(address))
 
 
 def without_mailer_from(lead: ExtractedLead) -> ExtractedLead:
