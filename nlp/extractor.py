@@ -23,7 +23,7 @@ from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.freetext import read_free_text
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.notices import relay_address, without_mailer_from
+from nlp.notices import relay_address, without_contact_only_message, without_mailer_from
 from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
@@ -147,6 +147,7 @@ class Extractor:
             lead = _caller_id_order(complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable),
                                                        doc, read))
             lead = without_mailer_from(lead) if relay else lead
+            lead = without_contact_only_message(lead)
             leads = [_without_recipients_firm(_without_others_contacts(lead), doc.recipients), *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]

@@ -22,6 +22,8 @@ from nlp.lexicon import is_first_name, is_free_mail, is_surname, read_lines, tri
 from nlp.names import NAME, clean_display_name, clean_name, name_from_email
 from nlp.our_side import alternation
 from nlp.prose import org_words
+from parsers.boilerplate import is_portal_wording
+from parsers.labels import heading_kind
 from parsers.lead import ExtractedLead
 from parsers.mime import relayed_name
 from parsers.structured import is_relay_name
@@ -73,6 +75,31 @@ def without_mailer_from(lead: ExtractedLead) -> ExtractedLead:
     """The lead without what was read from a relay's From header (its address and display name are the mailer's,
     see ``relay_address``)."""
     return lead.with_fields({k: v for k, v in lead.fields.items() if not v.source.startswith("reader:mime:from")})
+
+
+#: the lead's own values a message made of contact lines repeats ("Mevrouw A. van den Heuvel" / "Keizersgracht 318")
+_OWN_VALUES = ("full_name", "first_name", "last_name", "street", "postal_code", "city", "region", "phone", "email")
+_LETTER_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def without_contact_only_message(lead: ExtractedLead) -> ExtractedLead:
+    """The lead without an unlabelled "message" that is only its own contact lines (a block's name, street and
+    place read as words) or a short portal sentence about it ("You have a new lead! Alasdair McCorquodale …"):
+    ``message`` is the prospect's own words. A labelled message stays as it is."""
+    message = lead.fields.get("message")
+    if message is None or message.source not in ("nlp:message", "reader:labels:prose"):
+        return lead
+    rest = message.value
+    for name in _OWN_VALUES:
+        if value := lead.value(name):
+            rest = rest.replace(value, " ")
+    words = rest.split()
+    # a heading over the block ("Dati del cliente", "Customer details") is the form's wording, not the prospect's
+    opened = next((n for n in range(min(4, len(words)), 0, -1) if heading_kind(" ".join(words[:n])) == "lead"), 0)
+    rest = " ".join(words[opened:])
+    if len(_LETTER_WORD.findall(rest)) > 1 and not (len(rest) <= 80 and is_portal_wording(rest)):
+        return lead
+    return lead.with_fields({k: v for k, v in lead.fields.items() if k != "message"})
 
 
 def _person(raw: str, emails: list[str]) -> tuple[str, float] | None:

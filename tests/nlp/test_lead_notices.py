@@ -175,3 +175,22 @@ def test_an_email_label_run_into_the_address_by_flattening(extractor: Extractor)
     # written by a person, a capitalised address is left as it is
     assert _mail(extractor, "Hi, write to me at Mailbox.Lena@outlook.com please.\n\nLena Brandt")["email"] == (
         "Mailbox.Lena@outlook.com")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # a block's own lines are no message
+        ("Dati del cliente\n\nSig.ra Maria Grazia Lo Bianco\nVia Nazionale 84\n90141 Palermo\nCellulare: 339 204 8817",
+         None),
+        ("You have a new lead!\n\nAlasdair McCorquodale\nFlat 2, 41 Marchmont Road\nEdinburgh\nEH9 1HU\n"
+         "0131 496 0123", None),
+        # the prospect's words around them stay
+        ("Hamish Drummond-Keir\n27 Bruntsfield Place\nEdinburgh\nEH10 4HN\n0131 496 0123\n\n"
+         "The kitchen sockets keep tripping, please call after six.",
+         "The kitchen sockets keep tripping, please call after six."),
+    ],
+)
+def test_a_message_made_of_the_leads_own_contact_lines(extractor: Extractor, body: str, message: str | None) -> None:
+    lead = _mail(extractor, body, subject="Nuova richiesta")
+    assert lead["message"] is None if message is None else message in (lead["message"] or "")
