@@ -26,11 +26,12 @@ from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
 from parsers.regions import region_country
+from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
 
 _PROPERTY_CONTEXT = re.compile(
     r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
-    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.\n]{0,25}\b(?:at|on|in|an der|in der|"
+    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.!?\n]{0,25}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
 #: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
@@ -72,6 +73,7 @@ class Address:
             previous = layout.lines[line_no - 1] if line_no else None
             for item in find_in_line(line.text, line.start, (previous.start, previous.text) if previous else None,
                                      layout.lang):
+                item = with_street_above(item, layout.lines, line_no)  # "22 Lansdowne Terrace" / "Cheltenham" / …
                 if layout.in_greeting(item.start, item.end):
                     continue  # "Dear Alderman Road team": the greeting, not an address ("Hi Kyle, we're at …" is)
                 if not any(item.start < e and item.end > s for s, e in taken):

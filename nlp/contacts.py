@@ -18,11 +18,17 @@ from spacy.tokens import Doc
 from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_words_at
 from nlp.layout import Layout
+from nlp.notices import notice_people
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
+from parsers.structured import is_automated
 
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 _EMAIL_LABEL = re.compile(r"(?i)^\s*(?:e-?mail|correo(?: electr[óo]nico)?|mail|email address)\s*[:=-]")
+#: an email label run into the address at a line's start by HTML flattening ("Emailtbright@…", "E-Mailadresseanna@…"):
+#: capitalised as labels are, which the addresses people type are not
+_GLUED_EMAIL_LABEL = re.compile(
+    r"(?:E-?[Mm]ail(?:-?[Aa]dres(?:se|s)?|[Aa]ddress)?|Correo|Courriel|Mail)(?=[a-z0-9][\w.+-]*@)")
 _PHONE_LABEL = re.compile(
     r"(?i)^\s*(?:phone|tel(?:ephone|efon|éfono|efono)?\.?|cell(?:phone)?|mobile|mobil|handy|celular|m[óo]vil|"
     r"whats ?app|contact number|phone number|n[úu]mero|tlf\.?)\b[^:\n]{0,20}[:=-]"
@@ -89,6 +95,7 @@ class Contacts:
         self._phones(doc, layout, text)
         for m in URL_RE.finditer(text, *layout.region):
             add(doc, Candidate("website", m.group().rstrip(".,;:!?"), 0.6, self.source, m.start()))
+        notice_people(doc)
         return doc
 
     def _emails(self, doc: Doc, layout: Layout, text: str) -> None:
@@ -101,6 +108,8 @@ class Contacts:
                 if not layout.in_region(start, line.start + m.end()):
                     continue
                 address = m.group().strip(".")
+                if (glued := _GLUED_EMAIL_LABEL.match(address)) and not line.text[: m.start()].strip():
+                    address = address[glued.end():]  # "Emailtbright@…": a flattened label run into the address
                 local = address.split("@", 1)[0]
                 if MAILER_LOCAL_PART.search(local):
                     continue
@@ -123,7 +132,7 @@ class Contacts:
         _name, sender_email, _subject = effective_sender(doc)
         if sender_email and EMAIL_RE.fullmatch(sender_email):
             local = sender_email.split("@", 1)[0]
-            if not MAILER_LOCAL_PART.search(local):
+            if not MAILER_LOCAL_PART.search(local) and not is_automated(sender_email):  # "forms@…": the mailer's
                 confidence = 0.4 if _VENDORISH_LOCAL.match(local) else 0.65
                 add(doc, Candidate("email", sender_email, confidence, f"{self.source}.sender"))
 

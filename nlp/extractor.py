@@ -24,6 +24,7 @@ from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
+from nlp.notices import relay_address, without_contact_only_message, without_mailer_from
 from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
 from nlp.places import OWN_PLACE
@@ -124,8 +125,13 @@ class Extractor:
             structured = leads[0] if leads else ExtractedLead()
             sender_name, sender_email = person_of(doc)
             if is_automated(sender_email):
-                # "HomeFinder Alerts <alerts@…>" names a mailer, not a person; "Ana Lima via X" names whom it relays
+                # "HomeFinder Alerts <alerts@…>" names a mailer, not a person (its address stays as the mailer's
+                # evidence, never a candidate: ``nlp.contacts``); "Ana Lima via X" names whom it relays
                 sender_name = None if doc.reply_to else relayed_name(doc.sender_name)
+            relay = sender_email == doc.sender_email and relay_address(doc.sender_name, sender_email)
+            if relay and not is_automated(sender_email):
+                # "Victor H. via QuoteNest <biz@…>", "Website <web@…>": the mailer's own address is nobody's email
+                sender_name, sender_email = relayed_name(doc.sender_name), None
             named = structured.value("full_name") or structured.value("first_name")
             if named and sender_name and not loose_same_name(named, sender_name):
                 # a notification about someone else (the portal's From): the sender is not the lead
@@ -141,6 +147,8 @@ class Extractor:
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = _caller_id_order(complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable),
                                                        doc, read))
+            lead = without_mailer_from(lead) if relay else lead
+            lead = without_contact_only_message(lead)
             leads = [_without_recipients_firm(_without_others_contacts(lead), doc.recipients), *leads[1:]]
         else:
             leads = [self._with_payload_prose(_caller_id_order(lead)) for lead in leads]

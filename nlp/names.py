@@ -55,7 +55,10 @@ _WORD = rf"[{_UP}][\w'’-]*\.?"
 _PARTICLE = r"(?:von|van|de|del|della|der|den|la|le|da|di|dos|das|du|y|zu|ter|ten|vom|['’]t)"
 NAME = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_WORD}){{0,3}}"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Sr|Sra|Srta|Don|Doña|Ing|Lic)\.?"
-_NAME_LINE = re.compile(rf"^\s*(?:{_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
+#: the salutations a contact block's name line may open with besides the titles ("Mevrouw", "De heer", "Sig.ra", "Mme")
+_LINE_TITLE = (rf"(?:{_TITLE}|(?i:mevrouw|mevr\.|meneer|de heer|dhr\.|sig\.ra|sig\.|signora|signor|dott\.(?:ssa)?|"
+               r"mme|mlle|m\.))")
+_NAME_LINE = re.compile(rf"^\s*(?:{_LINE_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
     r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
@@ -299,7 +302,7 @@ class Names:
             if below.start - line.end > 2 or layout.in_greeting(line.start, line.end):
                 continue  # a blank line between: no longer one block
             m = _NAME_LINE.match(line.text)
-            if not m or not (name := clean_name(m["name"])) or not 2 <= len(name.split()) <= 4:
+            if not m or not (name := clean_name(m["name"])) or len(name.split()) < 2 or not name_shaped(name):
                 continue
             if any(w.casefold() in org_words() for w in name.split()):
                 continue
@@ -383,7 +386,7 @@ def clean_name(raw: str) -> str | None:
         if bare.lower() in not_names():
             return None
         words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)
-    if not words or len(words) > 4 or words[0].lower() in _STOP_WORDS:
+    if not words or sum(w.lower() not in PARTICLES for w in words) > 4 or words[0].lower() in _STOP_WORDS:
         return None
     return " ".join(words)
 
@@ -505,9 +508,10 @@ def make_names(nlp: Language, name: str) -> Names:
 
 
 def _contact_below(lines: Sequence[Line], first: int) -> str | None:
-    """The email ("" for a phone) on the line ``first`` or, past at most two address lines of one block, below
+    """The email ("" for a phone) on the line ``first`` or, past at most three address lines of one block, below
     it; None when the block has neither."""
-    for k in range(first, min(first + 3, len(lines))):
+    town = False
+    for k in range(first, min(first + 4, len(lines))):
         line = lines[k]
         if k > first and line.start - lines[k - 1].end > 2:
             return None
@@ -516,5 +520,7 @@ def _contact_below(lines: Sequence[Line], first: int) -> str | None:
         if any(sum(c.isdigit() for c in run) >= 7 for run in _DIGIT_RUNS.findall(line.text)):
             return ""
         if not any(c.isdigit() for c in line.text):
-            return None  # not an address line: the block's contact ends here
+            if k == first or town or k + 1 >= len(lines) or not any(c.isdigit() for c in lines[k + 1].text):
+                return None  # not an address line: the block's contact ends here
+            town = True  # a UK town on its own line between the street and the postcode
     return None

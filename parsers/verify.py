@@ -170,6 +170,7 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
     _drop_filler_names(fields)
     _split_locality(fields)
     _move_misplaced_emails(fields)
+    _move_phones_out_of_names(fields)
     _verify_email(fields, check_deliverability)
     _verify_phone(fields, default_region)
     _complete_names(fields)
@@ -221,6 +222,23 @@ def _move_misplaced_emails(fields: dict[str, FieldValue]) -> None:
             fields[name] = replace(fv, value=rest)
         elif name == "phone" and _PHONE_RUN.search(rest):
             fields[name] = replace(fv, value=_PHONE_RUN.search(rest).group(0).strip())  # type: ignore[union-attr]
+        else:
+            del fields[name]
+
+
+def _move_phones_out_of_names(fields: dict[str, FieldValue]) -> None:
+    """ "Contact: Gareth Pryce (512) 555-0123": a name field that runs on into a phone number ends before it; the
+    number is the phone when none was given apart."""
+    for name in ("full_name", "first_name", "last_name"):
+        fv = fields.get(name)
+        m = _PHONE_RUN.search(fv.value) if fv is not None else None
+        if fv is None or m is None or sum(c.isdigit() for c in m.group(0)) < 7:
+            continue
+        if "phone" not in fields:
+            fields["phone"] = FieldValue(m.group(0).strip(), fv.source, fv.confidence * 0.9, ("moved_from_" + name,))
+        rest = fv.value[: m.start()].strip(" -–—,;:/|")
+        if rest:
+            fields[name] = replace(fv, value=rest)
         else:
             del fields[name]
 
@@ -398,8 +416,10 @@ def _complete_names(fields: dict[str, FieldValue]) -> None:
         fields["company"] = replace(full, source=full.source)
         del fields["full_name"]
         return
-    if full and last and not first and len(full.value.split()) == 1 and _words(full.value) != _words(last.value):
-        # "Nombre: Inés / Apellidos: Carvajal Rey": a one-word "name" beside a last name is the first name
+    if full and last and not first and len(full.value.split()) <= 2 and not set(_words(full.value)) & set(
+            _words(last.value)):
+        # "Nombre: Inés / Apellidos: Carvajal Rey", "Nombre: Gabriel José / Apellidos: García Márquez": a "name" of
+        # one or two words sharing none with the last name beside it is the first name
         fields["first_name"] = full
         fields["full_name"] = FieldValue(f"{full.value} {last.value}", full.source, full.confidence * 0.95)
         return

@@ -233,7 +233,10 @@ def split_inline_labels(line: str) -> str:
     lead = _LEADING_LABEL.match(line)
     labelled = lead is not None and _known_label(lead["label"]) is not None
     cuts: list[int] = []
+    inside = 0  # the end of the last label cut: "First Name:" is one label, no cut again before its "Name:"
     for m in _INLINE_LABEL.finditer(line):
+        if m.start("label") < inside:
+            continue
         words = m["label"].split()
         for n in range(len(words), 0, -1):  # the longest label that ends at the colon: "Interested in"
             label = " ".join(words[-n:])
@@ -241,6 +244,7 @@ def split_inline_labels(line: str) -> str:
             if slot is None or len(label) < 3 or (not labelled and slot not in _CONTACT_SLOTS):
                 continue
             cuts.append(m.start("label") + len(m["label"]) - len(label))
+            inside = m.end("label")
             break
     if not cuts:
         return line

@@ -86,3 +86,26 @@ def test_company_written_as_the_name() -> None:
 def test_surname_under_a_name_label_beside_a_first_name(full: str, first: str, expected: str) -> None:
     lead = finalize(_lead(full_name=full, first_name=first))
     assert lead.value("full_name") == expected
+
+
+@pytest.mark.parametrize(
+    ("full", "last", "expected"),
+    [
+        ("Gabriel José", "García Márquez", ("Gabriel José", "García Márquez", "Gabriel José García Márquez")),
+        ("Inés", "Carvajal Rey", ("Inés", "Carvajal Rey", "Inés Carvajal Rey")),
+    ],
+)
+def test_given_names_under_a_name_label_beside_a_last_name(full: str, last: str, expected: tuple[str, ...]) -> None:
+    lead = finalize(_lead(full_name=full, last_name=last))
+    assert (lead.value("first_name"), lead.value("last_name"), lead.value("full_name")) == expected
+
+
+def test_a_full_name_holding_the_last_name_is_not_joined_again() -> None:
+    assert finalize(_lead(full_name="Ana Lima", last_name="Lima")).value("full_name") == "Ana Lima"
+
+
+def test_a_name_field_running_on_into_a_phone_number() -> None:
+    lead = finalize(_lead(full_name="Gareth Pryce (512) 555-0123"), default_region="US")
+    assert (lead.value("full_name"), lead.value("phone")) == ("Gareth Pryce", "(512) 555-0123")
+    kept = finalize(_lead(full_name="Gareth Pryce - 512-555-0123", phone="512-555-0199"), default_region="US")
+    assert (kept.value("full_name"), kept.value("phone")) == ("Gareth Pryce", "512-555-0199")
