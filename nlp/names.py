@@ -34,6 +34,7 @@ from nlp.name_parts import (
     inverted_names,
     lower_after_cue,
 )
+from nlp.note_people import after_place, gazetteer_order, nickname_surname, place_not_person
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -174,7 +175,8 @@ class Names:
         Two words that an email's local part spells ("jen kowalczyk" for jkowalczyk@) name a person even
         without a cue or capitals."""
         agreed = False
-        people = prose_names(text, *layout.region)
+        people = [_second_look(text, found) for found in prose_names(text, *layout.region)
+                  if not place_not_person(text, found.name, found.start, found.end)]
         for found in people:
             if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
                 continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted
@@ -192,6 +194,11 @@ class Names:
             if found.role:
                 flags = (*flags, f"role:{found.role}")
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
+            if nicknamed := nickname_surname(text, found.end):
+                # 'Robert "Bobby" Kowalski': the reading stopped at the quote; the surname after it completes it
+                add(doc, Candidate(PERSON, f"{found.name} {nicknamed[0]}", min(0.95, confidence + 0.1),
+                                   f"{self.source}.prose", found.start, flags=flags))
+                continue
             if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails, text)):
                 # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
                 agreed = True
@@ -351,6 +358,15 @@ def _rep_signs(doc: Doc, layout: Layout) -> bool:
     if end < 0 or text[text.rfind("\n", 0, end) + 1 : end].lstrip().startswith(">"):
         return False  # "> Best,\n> Haruto Sato": the quoted prospect signs
     return not prospect_voice(text[layout.body[0] : layout.body[1]])
+
+
+def _second_look(text: str, found: ProseName) -> ProseName:
+    """The reading without a city and region run into it ("Savannah GA Cordelia Banks"), and in the gazetteers'
+    order when a caller-ID wrote it surname first ("WALSH BRENDAN")."""
+    if person := after_place(text, found.name, found.start, found.end):
+        found = dataclasses.replace(found, name=person[0], start=person[1])
+    turned = gazetteer_order(found.name, text, found.start, found.end)
+    return dataclasses.replace(found, name=turned) if turned else found
 
 
 def _completes(found: ProseName, people: list[ProseName]) -> bool:

@@ -1,0 +1,95 @@
+"""Second looks at a person read from a chat note (``nlp.note_people``): a city and its region opening a note is
+where the lead is, a quoted nickname does not cut the name, a caller-ID in capitals is surname first, "ask for X"
+and "Familie X" name the lead; a clock time or a place read as a firm is none."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.note_people import gazetteer_order, nickname_surname, place_not_person, place_or_time_run
+from parsers.lead import RawMessage
+
+
+@cache
+def _reader() -> Extractor:
+    return Extractor()
+
+
+def _lead(note: str) -> dict[str, str | None]:
+    """The one lead a note gives, read as chat intake reads it."""
+    (lead,) = _reader().extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads
+    return lead.plain()
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # a city and its state before the person: the place, then the lead
+        ("Omaha NE - Delphine Warrick - 402-555-0163 - sump pump", "Delphine Warrick"),
+        ("Lead from Spokane, WA: Ignatius Moreau, 509-555-0108, wants a mini split", "Ignatius Moreau"),
+        (":round_pushpin: Savannah GA :bust_in_silhouette: Cordelia Banks 912-555-0135 porch screens",
+         "Cordelia Banks"),
+        # a nickname in quotes or brackets inside the name
+        ('Talked w/ Bartholomew "Bart" Lindqvist about a carport, 555-0176', "Bartholomew Lindqvist"),
+        ("Spoke to Theodora (Teddy) Vasquez today, wants a pergola, 555-0149", "Theodora Vasquez"),
+        # a caller-ID in capitals, surname first
+        ("Caller ID: GALLAGHER FIONA\nwants the gutters cleaned, 555-0192", "Fiona Gallagher"),
+        # only a first name, after "ask for"
+        ("inbound 555-0171, ask for Philippa, she wants a quote on a shed", "Philippa"),
+        ("Rückruf unter 0172 5550199, bitte fragen nach Frau Lindhorst wegen Markise", "Lindhorst"),
+        # a family named by its surname
+        ("Bitte Familie Hohenstein zurückrufen, 0341 5550 1177, Wintergarten", "Hohenstein"),
+        ("Llamó la familia Arrieta, quieren presupuesto de persianas, 633 555 108", "Arrieta"),
+    ],
+)
+def test_notes_name_the_lead(note: str, name: str) -> None:
+    assert _lead(note)["full_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        ("Omaha NE - Delphine Warrick - 402-555-0163 - sump pump", None),
+        ("at 4pm Gideon Sorensen called about a new furnace, 555-0117", None),
+        ("got a call from Wilhelmina Pratt of Pratt Orchards, wants irrigation, 555-0128", "Pratt Orchards"),
+    ],
+)
+def test_a_place_or_a_time_is_no_firm(note: str, company: str | None) -> None:
+    assert _lead(note)["company"] == company
+
+
+def test_place_not_person_needs_a_city_and_a_region() -> None:
+    text = "Austin TX - Jo Lee / Austin Moore called / Denver, CO: Al Poe / Denver, Jo"
+    assert place_not_person(text, "Austin Tx", 0, 9)
+    at = text.index("Austin Moore")
+    assert not place_not_person(text, "Austin Moore", at, at + 12)
+    at = text.index("Denver, CO")
+    assert place_not_person(text, "Denver", at, at + 6)
+    at = text.index("Denver, Jo")
+    assert not place_not_person(text, "Denver", at, at + 6)
+    # a state code counts only written in capitals
+    assert not place_not_person("Phoenix Az", "Phoenix Az", 0, 10)
+
+
+def test_nickname_surname_reads_past_the_quotes() -> None:
+    text = 'Robert "Bobby" Kowalski wants a deck'
+    assert nickname_surname(text, len("Robert")) == ("Kowalski", len('Robert "Bobby" Kowalski'))
+    assert nickname_surname("Robert wants a deck", len("Robert")) is None
+    assert nickname_surname('Robert "Bobby" wants a deck', len("Robert")) is None
+
+
+def test_gazetteer_order_only_for_capitals_the_gazetteers_turn() -> None:
+    assert gazetteer_order("Walsh Brendan", "WALSH BRENDAN", 0, 13) == "Brendan Walsh"
+    assert gazetteer_order("Walsh Brendan", "Walsh Brendan", 0, 13) is None  # mixed case: as written
+    assert gazetteer_order("Vanessa Okonjo", "VANESSA OKONJO", 0, 14) is None  # already first name first
+    assert gazetteer_order("Nguyen Thi Hoa", "NGUYEN THI HOA", 0, 14) is None  # three words: as written
+
+
+def test_place_or_time_run() -> None:
+    assert place_or_time_run("Reno NV")
+    assert place_or_time_run("10:30 Jonas Weber")
+    assert not place_or_time_run("Acme Roofing")
+    assert not place_or_time_run("Reno Glass Works")
