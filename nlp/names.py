@@ -34,7 +34,8 @@ from nlp.name_parts import (
     inverted_names,
     lower_after_cue,
 )
-from nlp.note_people import after_place, gazetteer_order, nickname_surname, place_not_person
+from nlp.note_people import after_place, first_names_of_firms, gazetteer_order, nickname_surname, place_not_person
+from nlp.our_side import role_after
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -177,6 +178,11 @@ class Names:
         agreed = False
         people = [_second_look(text, found) for found in prose_names(text, *layout.region)
                   if not place_not_person(text, found.name, found.start, found.end)]
+        read_at = {found.start for found in people}
+        for first, start, end in first_names_of_firms(text, *layout.region):
+            if start not in read_at:  # "Mateo from Blue Heron (the cafe on 5th) wants …"
+                role = role_before(text, start) or role_after(text, start, end)
+                people.append(ProseName(first, start, end, ("cue",), role))
         for found in people:
             if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
                 continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted

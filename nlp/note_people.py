@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from nlp.lexicon import is_first_name, is_surname
+from nlp.lexicon import is_first_name, is_surname, stop_words
 from nlp.places import is_city
-from nlp.prose import PARTICLES, read_name_at
+from nlp.prose import NOTE_WORDS, PARTICLES, read_name_at
 from parsers.address import US_STATES
 from parsers.regions import region_country
 
@@ -81,6 +81,24 @@ def place_or_time_run(org: str) -> bool:
     return len(words) >= 2 and is_city(" ".join(words[:-1])) and _is_region(words[-1], words[-1])
 
 
+#: a first name opening a line or a clause, then the firm they are from: "Mateo from Blue Heron (the cafe on 5th)
+#: wants …", "Jenna @ Sunrise Senior Living", "Hanne von Berg Bau", "Rocío de Conservas Bidasoa"
+_FIRST_OF_FIRM = re.compile(
+    r"(?m)(?:^|[:–—][ \t]+|[ \t]-[ \t]+)[ \t]*(?P<first>[^\W\d_a-zß-öø-ÿ][^\W\d_A-Z]+)[ \t]+"
+    r"(?:from|at|with|of|@|von|bei|de|da|do|del|chez|van|di)[ \t]+(?=[^\W\d_a-zß-öø-ÿ]|\d+[ \t]*[^\W\d_])")
+
+
+def first_names_of_firms(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Known first names written alone before the firm they are from ("Mateo from Blue Heron …"), with spans;
+    whose side each is (a colleague "from sales", a partner) is for the caller to say."""
+    found = []
+    for m in _FIRST_OF_FIRM.finditer(text, start, end):
+        first = m["first"]
+        if is_first_name(first) and first.casefold() not in NOTE_WORDS and first.casefold() not in stop_words():
+            found.append((first, m.start("first"), m.end("first")))
+    return found
+
+
 def nickname_surname(text: str, end: int) -> tuple[str, int] | None:
     """The rest of a name after a nickname that follows the reading ending at ``end`` (``"Bobby" Kowalski``),
     with where it ends; None when no quoted or bracketed nickname and name follow."""
@@ -106,4 +124,7 @@ def gazetteer_order(name: str, text: str, start: int, end: int) -> str | None:
     return f"{second} {first}"
 
 
-__all__ = ["after_place", "gazetteer_order", "nickname_surname", "place_not_person", "place_or_time_run"]
+__all__ = [
+    "after_place", "first_names_of_firms", "gazetteer_order", "nickname_surname", "place_not_person",
+    "place_or_time_run",
+]

@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 
 from nlp.extractor import Extractor
-from nlp.note_people import gazetteer_order, nickname_surname, place_not_person, place_or_time_run
+from nlp.note_people import first_names_of_firms, gazetteer_order, nickname_surname, place_not_person, place_or_time_run
 from parsers.lead import RawMessage
 
 
@@ -43,6 +43,10 @@ def _lead(note: str) -> dict[str, str | None]:
         # a family named by its surname
         ("Bitte Familie Hohenstein zurückrufen, 0341 5550 1177, Wintergarten", "Hohenstein"),
         ("Llamó la familia Arrieta, quieren presupuesto de persianas, 633 555 108", "Arrieta"),
+        # a first name alone before the firm they are from
+        ("Rosalie from Copper Kettle (the diner by the mill) wants a grease trap cleaned, 555-0131", "Rosalie"),
+        ("Norbert from Lakeview Realty sent over his client Imelda Sousa, 555-0140", "Imelda Sousa"),
+        ("Greta from sales took a call: Horatio Blum, 555-0177, wants a carport", "Horatio Blum"),
     ],
 )
 def test_notes_name_the_lead(note: str, name: str) -> None:
@@ -55,6 +59,9 @@ def test_notes_name_the_lead(note: str, name: str) -> None:
         ("Omaha NE - Delphine Warrick - 402-555-0163 - sump pump", None),
         ("at 4pm Gideon Sorensen called about a new furnace, 555-0117", None),
         ("got a call from Wilhelmina Pratt of Pratt Orchards, wants irrigation, 555-0128", "Pratt Orchards"),
+        # a first name alone before the firm they are from; a partner's firm is not the lead's
+        ("Rosalie from Copper Kettle (the diner by the mill) wants a grease trap cleaned, 555-0131", "Copper Kettle"),
+        ("Norbert from Lakeview Realty sent over his client Imelda Sousa, 555-0140", None),
     ],
 )
 def test_a_place_or_a_time_is_no_firm(note: str, company: str | None) -> None:
@@ -86,6 +93,11 @@ def test_gazetteer_order_only_for_capitals_the_gazetteers_turn() -> None:
     assert gazetteer_order("Walsh Brendan", "Walsh Brendan", 0, 13) is None  # mixed case: as written
     assert gazetteer_order("Vanessa Okonjo", "VANESSA OKONJO", 0, 14) is None  # already first name first
     assert gazetteer_order("Nguyen Thi Hoa", "NGUYEN THI HOA", 0, 14) is None  # three words: as written
+
+
+def test_first_names_of_firms_reads_known_first_names_only() -> None:
+    text = "Mateo from Blue Heron wants a quote\nLead: Jenna @ Sunrise Living\nWants from Home Depot"
+    assert [f[0] for f in first_names_of_firms(text, 0, len(text))] == ["Mateo", "Jenna"]
 
 
 def test_place_or_time_run() -> None:
