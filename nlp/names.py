@@ -484,6 +484,9 @@ def name_from_email(address: str) -> str | None:
     parts = _local_parts(local)
     if len(parts) == 3 and len(parts[1]) == 1:
         parts = [parts[0], parts[2]]  # "jamie.l.driver@": a middle initial
+    elif len(parts) == 3 and is_first_name(parts[0]) and is_surname(parts[1]) and not (
+            is_first_name(parts[2]) or is_surname(parts[2])):
+        parts = parts[:2]  # "tara.nguyen.design@", "omar.haddad.home@": a word after the name
     if not parts or not all(p.replace("-", "").isalpha() for p in parts) or any(
             p.casefold() in not_names() for p in parts):
         return None

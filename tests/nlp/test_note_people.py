@@ -47,6 +47,8 @@ def _lead(note: str) -> dict[str, str | None]:
         ("Rosalie from Copper Kettle (the diner by the mill) wants a grease trap cleaned, 555-0131", "Rosalie"),
         ("Norbert from Lakeview Realty sent over his client Imelda Sousa, 555-0140", "Imelda Sousa"),
         ("Greta from sales took a call: Horatio Blum, 555-0177, wants a carport", "Horatio Blum"),
+        # a word after the name in the email's local part
+        ("got a mail from lena.hartmann.design@gmail.com about fitted wardrobes", "Lena Hartmann"),
     ],
 )
 def test_notes_name_the_lead(note: str, name: str) -> None:
