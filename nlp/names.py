@@ -34,8 +34,16 @@ from nlp.name_parts import (
     inverted_names,
     lower_after_cue,
 )
-from nlp.note_people import after_place, first_names_of_firms, gazetteer_order, nickname_surname, place_not_person
-from nlp.our_side import role_after
+from nlp.note_people import (
+    after_place,
+    contact_follows,
+    first_names_of_firms,
+    gazetteer_order,
+    nickname_surname,
+    place_not_person,
+    without_shouted_head,
+)
+from nlp.our_side import role_after, works_on_lead
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -199,6 +207,8 @@ class Names:
                 agreed = agreed or not found.role
             if found.role:
                 flags = (*flags, f"role:{found.role}")
+            elif works_on_lead(text, found.end):
+                confidence = min(confidence, 0.2)  # "Greg Lin to call", "Tom took the call: 555-…": a colleague
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
             if nicknamed := nickname_surname(text, found.end):
                 # 'Robert "Bobby" Kowalski': the reading stopped at the quote; the surname after it completes it
@@ -369,8 +379,12 @@ def _rep_signs(doc: Doc, layout: Layout) -> bool:
 def _second_look(text: str, found: ProseName) -> ProseName:
     """The reading without a city and region run into it ("Savannah GA Cordelia Banks"), and in the gazetteers'
     order when a caller-ID wrote it surname first ("WALSH BRENDAN")."""
-    if person := after_place(text, found.name, found.start, found.end):
+    if person := after_place(text, found.name, found.start, found.end) or without_shouted_head(
+            text, found.name, found.start, found.end):
         found = dataclasses.replace(found, name=person[0], start=person[1])
+    if found.evidence == ("shape",) and " " in found.name and is_surname(found.name.split()[-1]) and contact_follows(
+            text, found.start, found.end):
+        found = dataclasses.replace(found, evidence=("list_item",))  # "- Priyanka Sethi 555-0127 wants …"
     turned = gazetteer_order(found.name, text, found.start, found.end)
     return dataclasses.replace(found, name=turned) if turned else found
 

@@ -58,6 +58,34 @@ def after_place(text: str, name: str, start: int, end: int) -> tuple[str, int] |
     return " ".join(words[cut:]), text.index(source[cut], start)
 
 
+#: right after a name: a phone number or an email address ("… - Priyanka Sethi 555-0127 wants …")
+_CONTACT_NEXT = re.compile(r"[ \t]*[,(]?[ \t]*(?:\+?\(?\d[\d \t().\-/]{5,}\d|[\w.+-]+@[\w-]+\.)")
+
+
+#: right before a run: a connector to a firm ("from Riverbend HOA", "at", "@", "von", "de")
+_FIRM_BEFORE = re.compile(r"(?i)(?:\b(?:from|at|of|with|von|bei|de|da|do|del|chez|di|van)|@)[ \t]+$")
+
+
+def contact_follows(text: str, start: int, end: int) -> bool:
+    """Whether a phone number or an email address follows the capitalised run at ``start``..``end`` right away,
+    the run shaped like a person's name (no word in capitals, no firm's connector before it): listed as the
+    lead's, though the gazetteers do not know the first name ("- Priyanka Sethi 555-0127 wants …")."""
+    if _CONTACT_NEXT.match(text, end) is None or _FIRM_BEFORE.search(text, max(0, start - 8), start):
+        return False
+    return not any(w.isupper() and len(w) > 1 for w in text[start:end].split())
+
+
+def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[str, int] | None:
+    """The person after a word in capitals that a reading ran into them ("VIP Reginald Ashford", "URGENT Cosima
+    Albrecht": a tag the rep shouts, its emoji dropped), with where the person starts; None when no such tag."""
+    words, source = name.split(), text[start:end].split()
+    if len(words) < 3 or len(source) != len(words) or not (source[0].isupper() and len(source[0]) >= 2):
+        return None
+    if any(w.isupper() for w in source[1:]) or is_first_name(words[0]) or is_surname(words[0]):
+        return None
+    return " ".join(words[1:]), text.index(source[1], start)
+
+
 def _place_words(words: list[str], source: list[str]) -> int:
     """How many words at the head of a reading are a city and its region (0 when they are not)."""
     if len(source) != len(words):
@@ -125,6 +153,12 @@ def gazetteer_order(name: str, text: str, start: int, end: int) -> str | None:
 
 
 __all__ = [
-    "after_place", "first_names_of_firms", "gazetteer_order", "nickname_surname", "place_not_person",
+    "after_place",
+    "contact_follows",
+    "first_names_of_firms",
+    "gazetteer_order",
+    "nickname_surname",
+    "place_not_person",
     "place_or_time_run",
+    "without_shouted_head",
 ]

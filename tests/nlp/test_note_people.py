@@ -1,6 +1,7 @@
-"""Second looks at a person read from a chat note (``nlp.note_people``): a city and its region opening a note is
-where the lead is, a quoted nickname does not cut the name, a caller-ID in capitals is surname first, "ask for X"
-and "Familie X" name the lead; a clock time or a place read as a firm is none."""
+"""Second looks at a person read from a chat note (``nlp.note_people``, ``nlp.our_side``, ``nlp.note_blocks``): a city
+and its region is where the lead is, a quoted nickname does not cut the name, a caller-ID in capitals is surname
+first, "ask for X", "Familie X" and "can you call X" name the lead; a colleague who acts on the lead, shares the
+post or speaks before each line is no lead; a clock time or a place read as a firm is none."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from functools import cache
 import pytest
 
 from nlp.extractor import Extractor
-from nlp.note_people import first_names_of_firms, gazetteer_order, nickname_surname, place_not_person, place_or_time_run
+from nlp.note_blocks import without_speaker_prefixes
+from nlp.note_people import (
+    contact_follows,
+    first_names_of_firms,
+    gazetteer_order,
+    nickname_surname,
+    place_not_person,
+    place_or_time_run,
+    without_shouted_head,
+)
+from nlp.our_side import works_on_lead
 from parsers.lead import RawMessage
 
 
@@ -47,7 +58,19 @@ def _lead(note: str) -> dict[str, str | None]:
         ("Rosalie from Copper Kettle (the diner by the mill) wants a grease trap cleaned, 555-0131", "Rosalie"),
         ("Norbert from Lakeview Realty sent over his client Imelda Sousa, 555-0140", "Imelda Sousa"),
         ("Greta from sales took a call: Horatio Blum, 555-0177, wants a carport", "Horatio Blum"),
-        # a word after the name in the email's local part
+        # a colleague who acts on the lead, or who shared the post, is not the lead
+        ("Wilhelmina Ashby - carport - 555-0133 - Desmond Reilly to call", "Wilhelmina Ashby"),
+        ("Shared a message from Desmond Reilly in #leads:\nWilhelmina Ashby 555-0133 wants a carport",
+         "Wilhelmina Ashby"),
+        # a name shaped pair with the contact right after it, the first name unknown to the gazetteers
+        ("from the fair - Oyelaran Adebisi 555-0133 wants a carport", "Oyelaran Adebisi"),
+        # a colleague asked to call the lead: the one to call is the lead, even inside the greeting line
+        ("Hi Desmond, can you call Wilhelmina Ashby at 555-0133? She wants a carport. Thanks", "Wilhelmina Ashby"),
+        # a copied chat with its speaker before each line
+        ("Desmond Reilly: new one from the phones\nDesmond Reilly: Wilhelmina Ashby, 555-0133\n"
+         "Desmond Reilly: wants a carport", "Wilhelmina Ashby"),
+        # a tag in capitals before the name (its emoji dropped); a word after the name in the email's local part
+        (":rotating_light: URGENT :rotating_light: Cosima Albrecht 555-0190 burst pipe", "Cosima Albrecht"),
         ("got a mail from lena.hartmann.design@gmail.com about fitted wardrobes", "Lena Hartmann"),
     ],
 )
@@ -100,6 +123,36 @@ def test_gazetteer_order_only_for_capitals_the_gazetteers_turn() -> None:
 def test_first_names_of_firms_reads_known_first_names_only() -> None:
     text = "Mateo from Blue Heron wants a quote\nLead: Jenna @ Sunrise Living\nWants from Home Depot"
     assert [f[0] for f in first_names_of_firms(text, 0, len(text))] == ["Mateo", "Jenna"]
+
+
+def test_without_shouted_head() -> None:
+    text = "VIP Reginald Ashford wants"
+    assert without_shouted_head(text, "Vip Reginald Ashford", 0, 20) == ("Reginald Ashford", 4)
+    assert without_shouted_head("JOHN PAUL JONES", "John Paul Jones", 0, 15) is None  # a name in capitals
+    assert without_shouted_head("MARY Ann Jones", "Mary Ann Jones", 0, 14) is None  # a first name
+
+
+def test_a_colleague_taking_the_call_leaves_the_number_to_the_lead() -> None:
+    lead = _lead("Desmond Reilly took the call: 555-0133, wants a carport, no name given")
+    assert lead["full_name"] is None
+    assert lead["phone"] == "555-0133"
+
+
+def test_works_on_lead_and_contact_follows() -> None:
+    text = "Desmond Reilly to call / Tom will call her / Jill Moore will call back"
+    assert works_on_lead(text, len("Desmond Reilly"))
+    assert works_on_lead(text, text.index(" will call her"))
+    assert not works_on_lead(text, text.index(" will call back"))  # the lead may say that of themselves
+    text = "- Oyelaran Adebisi 555-0133 / from Riverbend HOA, 555-0170"
+    assert contact_follows(text, 2, 18)
+    at = text.index("Riverbend")
+    assert not contact_follows(text, at, at + len("Riverbend HOA"))
+
+
+def test_without_speaker_prefixes_keeps_labels() -> None:
+    chat = "Ana Ruiz: got one\nAna Ruiz: Tel: 555-0101\nName: Bo Li\nName: Cy Wu"
+    assert without_speaker_prefixes(chat) == "got one\nTel: 555-0101\nName: Bo Li\nName: Cy Wu"
+    assert without_speaker_prefixes("Ana Ruiz: got one") == "Ana Ruiz: got one"  # said once: no speaker
 
 
 def test_place_or_time_run() -> None:
