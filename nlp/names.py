@@ -185,7 +185,8 @@ class Names:
         without a cue or capitals."""
         agreed = False
         people = [_second_look(text, found) for found in prose_names(text, *layout.region)
-                  if not place_not_person(text, found.name, found.start, found.end)]
+                  if not place_not_person(text, found.name, found.start, found.end)
+                  and not legal_suffix_re().search(text, found.start, found.end + 1)]  # "Ortiz S.L.": a firm
         read_at = {found.start for found in people}
         for first, start, end in first_names_of_firms(text, *layout.region):
             if start not in read_at:  # "Mateo from Blue Heron (the cafe on 5th) wants …"
@@ -195,7 +196,7 @@ class Names:
             if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
                 continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted
             confidence = confidence_of(found)
-            if _completes(found, people):
+            if _completes(text, found, people):
                 # "Mrs Holloway … Denise Holloway": the full name of someone a title names by surname alone
                 surname = found.name.split()[-1].casefold()
                 confidence = max(confidence, *(confidence_of(p) + 0.05 for p in people
@@ -389,9 +390,11 @@ def _second_look(text: str, found: ProseName) -> ProseName:
     return dataclasses.replace(found, name=turned) if turned else found
 
 
-def _completes(found: ProseName, people: list[ProseName]) -> bool:
+def _completes(text: str, found: ProseName, people: list[ProseName]) -> bool:
     """Whether ``found`` is a full name whose surname another reading gave alone, after a title."""
     words = found.name.split()
+    if text[found.start - 1 : found.start] == "(" and not is_first_name(words[0]):
+        return False  # "Herr Yilmaz (Autohaus Yilmaz)": a firm named after him, not his full name
     return 2 <= len(words) <= 4 and not found.role and any(
         p.name.casefold() == words[-1].casefold() and "title" in p.evidence and not p.role for p in people)
 

@@ -69,6 +69,9 @@ def _lead(note: str) -> dict[str, str | None]:
         # a copied chat with its speaker before each line
         ("Desmond Reilly: new one from the phones\nDesmond Reilly: Wilhelmina Ashby, 555-0133\n"
          "Desmond Reilly: wants a carport", "Wilhelmina Ashby"),
+        # a firm's legal form is no initials of a name; a firm named after the titled person is not his full name
+        ("Hablé con el Sr. Ibarguren de Talleres Ibarguren S.L., 943 555 120, quiere dos elevadores", "Ibarguren"),
+        ("Herr Kowalczyk (Autohaus Kowalczyk) bittet um Rückruf, 0201 555 12 34", "Kowalczyk"),
         # a tag in capitals before the name (its emoji dropped); a word after the name in the email's local part
         (":rotating_light: URGENT :rotating_light: Cosima Albrecht 555-0190 burst pipe", "Cosima Albrecht"),
         ("got a mail from lena.hartmann.design@gmail.com about fitted wardrobes", "Lena Hartmann"),
