@@ -120,6 +120,8 @@ class Names:
         self._signature(doc, layout)
         self._contact_block(doc, layout)
         chat = meta_of(doc).chat
+        if chat:
+            _routed_to_staff(doc, text)
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
             self._prose(doc, layout, text, emails)
@@ -375,6 +377,16 @@ def _rep_signs(doc: Doc, layout: Layout) -> bool:
     if end < 0 or text[text.rfind("\n", 0, end) + 1 : end].lstrip().startswith(">"):
         return False  # "> Best,\n> Haruto Sato": the quoted prospect signs
     return not prospect_voice(text[layout.body[0] : layout.body[1]])
+
+
+def _routed_to_staff(doc: Doc, text: str) -> None:
+    """An email a note routes the lead to ("Routing to stu.marsh@…", "Questions to me: dana@…", "assigned:
+    sara.k@…"; the staff cues of ``patterns/role_cues.txt``) is a colleague's, never the lead's."""
+    found = candidates_of(doc)
+    for i, c in enumerate(found):
+        if c.field == "email" and c.start > 0 and not any(f.startswith("role:") for f in c.flags) and (
+                role_before(text, c.start) == "staff"):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=(*c.flags, "role:staff"))
 
 
 def _second_look(text: str, found: ProseName) -> ProseName:

@@ -152,6 +152,21 @@ def test_works_on_lead_and_contact_follows() -> None:
     assert not contact_follows(text, at, at + len("Riverbend HOA"))
 
 
+@pytest.mark.parametrize(
+    ("note", "email"),
+    [
+        ("New lead: Philippa Crane, 555-0190, wants a heat pump. Questions to me: desmond.reilly@ourhvac.example",
+         None),
+        ("Lead: Philippa Crane, philippa.crane@gmail.com. Routing to desmond.reilly@ourhvac.example",
+         "philippa.crane@gmail.com"),
+        # the rep's own chat note that hands over the lead: the words "sent him back to me" name no colleague
+        ("tom at the desk sent him back to me: philippa crane, philippa.crane@gmail.com", "philippa.crane@gmail.com"),
+    ],
+)
+def test_an_email_the_note_routes_to_is_a_colleagues(note: str, email: str | None) -> None:
+    assert _lead(note)["email"] == email
+
+
 def test_without_speaker_prefixes_keeps_labels() -> None:
     chat = "Ana Ruiz: got one\nAna Ruiz: Tel: 555-0101\nName: Bo Li\nName: Cy Wu"
     assert without_speaker_prefixes(chat) == "got one\nTel: 555-0101\nName: Bo Li\nName: Cy Wu"
