@@ -41,6 +41,7 @@ from nlp.note_people import (
     gazetteer_order,
     nickname_surname,
     place_not_person,
+    possessor,
     without_shouted_head,
 )
 from nlp.our_side import role_after, works_on_lead
@@ -398,6 +399,10 @@ def _second_look(text: str, found: ProseName) -> ProseName:
     if found.evidence == ("shape",) and " " in found.name and is_surname(found.name.split()[-1]) and contact_follows(
             text, found.start, found.end):
         found = dataclasses.replace(found, evidence=("list_item",))  # "- Priyanka Sethi 555-0127 wants …"
+    if owner := possessor(text, found.name, found.end):
+        # "Jill Moore's house": Jill Moore; "(Greg Lin's territory)": a colleague's
+        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or (
+            "staff" if owner[2] else None))
     turned = gazetteer_order(found.name, text, found.start, found.end)
     return dataclasses.replace(found, name=turned) if turned else found
 

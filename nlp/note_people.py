@@ -75,6 +75,21 @@ def contact_follows(text: str, start: int, end: int) -> bool:
     return not any(w.isupper() and len(w) > 1 for w in text[start:end].split())
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+#: after "Greg Lin's": what a colleague has of a lead ("Greg Lin's territory", "Dana's client"), our side's
+_OURS_AFTER = re.compile(
+    r"[ \t]+(?:territory|team|lead|leads|client|clients|customer|customers|account|accounts|area|desk|list|patch|"
+    r"route|pipeline|queue|region|zone)(?![\w'’-])", re.IGNORECASE)
+
+
+def possessor(text: str, name: str, end: int) -> tuple[str, int, bool] | None:
+    """The person a reading ending in "'s" names ("Jill Moore's house" → Jill Moore), where they end, and whether
+    what follows is a colleague's (their territory, client, queue); None for a reading with no "'s"."""
+    if not _POSSESSIVE.search(name):
+        return None
+    return name[:-2], end - 2, _OURS_AFTER.match(text, end) is not None
+
+
 def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[str, int] | None:
     """The person after a word in capitals that a reading ran into them ("VIP Reginald Ashford", "URGENT Cosima
     Albrecht": a tag the rep shouts, its emoji dropped), with where the person starts; None when no such tag."""
@@ -160,5 +175,6 @@ __all__ = [
     "nickname_surname",
     "place_not_person",
     "place_or_time_run",
+    "possessor",
     "without_shouted_head",
 ]

@@ -18,6 +18,7 @@ from nlp.note_people import (
     nickname_surname,
     place_not_person,
     place_or_time_run,
+    possessor,
     without_shouted_head,
 )
 from nlp.our_side import works_on_lead
@@ -72,6 +73,9 @@ def _lead(note: str) -> dict[str, str | None]:
         # a firm's legal form is no initials of a name; a firm named after the titled person is not his full name
         ("Hablé con el Sr. Ibarguren de Talleres Ibarguren S.L., 943 555 120, quiere dos elevadores", "Ibarguren"),
         ("Herr Kowalczyk (Autohaus Kowalczyk) bittet um Rückruf, 0201 555 12 34", "Kowalczyk"),
+        # a possessive: the owner is named; a colleague's territory or client is our side
+        ("Wilhelmina Ashby's kitchen needs new cabinets, 555-0133", "Wilhelmina Ashby"),
+        ("Carport lead (Desmond Reilly's territory): Wilhelmina Ashby 555-0133", "Wilhelmina Ashby"),
         # a tag in capitals before the name (its emoji dropped); a word after the name in the email's local part
         (":rotating_light: URGENT :rotating_light: Cosima Albrecht 555-0190 burst pipe", "Cosima Albrecht"),
         ("got a mail from lena.hartmann.design@gmail.com about fitted wardrobes", "Lena Hartmann"),
@@ -165,6 +169,13 @@ def test_works_on_lead_and_contact_follows() -> None:
 )
 def test_an_email_the_note_routes_to_is_a_colleagues(note: str, email: str | None) -> None:
     assert _lead(note)["email"] == email
+
+
+def test_possessor() -> None:
+    text = "Greg Lin's territory"
+    assert possessor(text, "Greg Lin's", 10) == ("Greg Lin", 8, True)
+    assert possessor("Jill Moore's house", "Jill Moore's", 12) == ("Jill Moore", 10, False)
+    assert possessor("Jill Moore wants", "Jill Moore", 10) is None
 
 
 def test_without_speaker_prefixes_keeps_labels() -> None:
