@@ -250,13 +250,15 @@ class Names:
                 agreed = agreed or agrees
                 add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
                                    flags=("agrees_email",) if agrees else ()))
-        if not any(c.isupper() for c in text[r0:r1]):
-            for full, start in lower_after_cue(text, r0, r1):
-                # the weakest reading: only a note that names nobody the gazetteers know falls back on it
-                agrees = any(agrees_with_email(full, e) for e in emails)
-                agreed = agreed or agrees
-                add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5, f"{self.source}.prose", start,
-                                   flags=("agrees_email",) if agrees else ()))
+        lower_note = not any(c.isupper() for c in text[r0:r1])
+        for full, start in lower_after_cue(text, r0, r1):
+            if not lower_note and not (text[start : start + len(full)].islower() and is_first_name(full.split()[0])):
+                continue  # a capitalised note: only a known first name typed in lower case ("spoke to margaret …")
+            # the weakest reading: only a note that names nobody the gazetteers know falls back on it
+            agrees = any(agrees_with_email(full, e) for e in emails)
+            agreed = agreed or agrees
+            add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5 if lower_note else 0.55, f"{self.source}.prose",
+                               start, flags=("agrees_email",) if agrees else ()))
         for full, start in inverted_names(text, r0, r1):
             if layout.in_greeting(start, start + len(full)):
                 continue

@@ -76,6 +76,8 @@ def _lead(note: str) -> dict[str, str | None]:
         # a possessive: the owner is named; a colleague's territory or client is our side
         ("Wilhelmina Ashby's kitchen needs new cabinets, 555-0133", "Wilhelmina Ashby"),
         ("Carport lead (Desmond Reilly's territory): Wilhelmina Ashby 555-0133", "Wilhelmina Ashby"),
+        # a known first name typed in lower case after a cue in a capitalised note
+        ("Spoke to wilhelmina ashby today. She wants a carport. 555-0133", "Wilhelmina Ashby"),
         # a tag in capitals before the name (its emoji dropped); a word after the name in the email's local part
         (":rotating_light: URGENT :rotating_light: Cosima Albrecht 555-0190 burst pipe", "Cosima Albrecht"),
         ("got a mail from lena.hartmann.design@gmail.com about fitted wardrobes", "Lena Hartmann"),
