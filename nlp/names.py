@@ -251,7 +251,9 @@ class Names:
                 add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
                                    flags=("agrees_email",) if agrees else ()))
         lower_note = not any(c.isupper() for c in text[r0:r1])
-        for full, start in lower_after_cue(text, r0, r1):
+        # a capitalised note whose cue already gave a full name needs no lower-case reading (and its pass)
+        cued = not lower_note and any("cue" in p.evidence and " " in p.name and not p.role for p in people)
+        for full, start in () if cued else lower_after_cue(text, r0, r1):
             if not lower_note and not (text[start : start + len(full)].islower() and is_first_name(full.split()[0])):
                 continue  # a capitalised note: only a known first name typed in lower case ("spoke to margaret …")
             # the weakest reading: only a note that names nobody the gazetteers know falls back on it
