@@ -64,7 +64,9 @@ def _writer_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _acts_re() -> re.Pattern[str]:
-    return re.compile(rf"(?i)[ \t]*[,:–—-]?[ \t]*(?:{alternation(read_lines('staff_acts.txt'))})(?![\w'’-])")
+    # "Marta Ibáñez to call us back": the lead calling us is no colleague's work
+    return re.compile(rf"(?i)[ \t]*[,:–—-]?[ \t]*(?:{alternation(read_lines('staff_acts.txt'))})(?![\w'’-])"
+                      r"(?![ \t]+(?:us|me|back|our|we|uns|mich|nos|me|nous|ci|ons)(?![\w'’-]))")
 
 
 def works_on_lead(text: str, end: int) -> bool:

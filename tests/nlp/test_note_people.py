@@ -152,6 +152,7 @@ def test_works_on_lead_and_contact_follows() -> None:
     assert works_on_lead(text, len("Desmond Reilly"))
     assert works_on_lead(text, text.index(" will call her"))
     assert not works_on_lead(text, text.index(" will call back"))  # the lead may say that of themselves
+    assert not works_on_lead("Marta Ibáñez to call us back", len("Marta Ibáñez"))
     text = "- Oyelaran Adebisi 555-0133 / from Riverbend HOA, 555-0170"
     assert contact_follows(text, 2, 18)
     at = text.index("Riverbend")
