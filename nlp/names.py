@@ -34,6 +34,17 @@ from nlp.name_parts import (
     inverted_names,
     lower_after_cue,
 )
+from nlp.note_people import (
+    after_place,
+    contact_follows,
+    first_names_of_firms,
+    gazetteer_order,
+    nickname_surname,
+    place_not_person,
+    possessor,
+    without_shouted_head,
+)
+from nlp.our_side import role_after, works_on_lead
 from nlp.prose import (
     NOTE_WORDS,
     PARTICLES,
@@ -113,6 +124,8 @@ class Names:
         self._signature(doc, layout)
         self._contact_block(doc, layout)
         chat = meta_of(doc).chat
+        if chat:
+            _routed_to_staff(doc, text)
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
             self._prose(doc, layout, text, emails)
@@ -177,12 +190,19 @@ class Names:
         Two words that an email's local part spells ("jen kowalczyk" for jkowalczyk@) name a person even
         without a cue or capitals."""
         agreed = False
-        people = prose_names(text, *layout.region)
+        people = [_second_look(text, found) for found in prose_names(text, *layout.region)
+                  if not place_not_person(text, found.name, found.start, found.end)
+                  and not legal_suffix_re().search(text, found.start, found.end + 1)]  # "Ortiz S.L.": a firm
+        read_at = {found.start for found in people}
+        for first, start, end in first_names_of_firms(text, *layout.region):
+            if start not in read_at:  # "Mateo from Blue Heron (the cafe on 5th) wants …"
+                role = role_before(text, start) or role_after(text, start, end)
+                people.append(ProseName(first, start, end, ("cue",), role))
         for found in people:
             if layout.in_greeting(found.start, found.end) and "cue" not in found.evidence:
                 continue  # "hey can someone grab this? guy's name is …": a cue's name is no one greeted
             confidence = confidence_of(found)
-            if _completes(found, people):
+            if _completes(text, found, people):
                 # "Mrs Holloway … Denise Holloway": the full name of someone a title names by surname alone
                 surname = found.name.split()[-1].casefold()
                 confidence = max(confidence, *(confidence_of(p) + 0.05 for p in people
@@ -194,7 +214,14 @@ class Names:
                 agreed = agreed or not found.role
             if found.role:
                 flags = (*flags, f"role:{found.role}")
+            elif works_on_lead(text, found.end):
+                confidence = min(confidence, 0.2)  # "Greg Lin to call", "Tom took the call: 555-…": a colleague
             add(doc, Candidate(PERSON, found.name, confidence, f"{self.source}.prose", found.start, flags=flags))
+            if nicknamed := nickname_surname(text, found.end):
+                # 'Robert "Bobby" Kowalski': the reading stopped at the quote; the surname after it completes it
+                add(doc, Candidate(PERSON, f"{found.name} {nicknamed[0]}", min(0.95, confidence + 0.1),
+                                   f"{self.source}.prose", found.start, flags=flags))
+                continue
             if " " not in found.name and not found.role and (full := completed_by_email(found.name, emails, text)):
                 # "a chat w/ Beverly … bev.lindholm@…": the email gives the surname the note left out
                 agreed = True
@@ -226,13 +253,17 @@ class Names:
                 agreed = agreed or agrees
                 add(doc, Candidate(PERSON, full, 0.97, f"{self.source}.prose", found.start,
                                    flags=("agrees_email",) if agrees else ()))
-        if not any(c.isupper() for c in text[r0:r1]):
-            for full, start in lower_after_cue(text, r0, r1):
-                # the weakest reading: only a note that names nobody the gazetteers know falls back on it
-                agrees = any(agrees_with_email(full, e) for e in emails)
-                agreed = agreed or agrees
-                add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5, f"{self.source}.prose", start,
-                                   flags=("agrees_email",) if agrees else ()))
+        lower_note = not any(c.isupper() for c in text[r0:r1])
+        # a capitalised note whose cue already gave a full name needs no lower-case reading (and its pass)
+        cued = not lower_note and any("cue" in p.evidence and " " in p.name and not p.role for p in people)
+        for full, start in () if cued else lower_after_cue(text, r0, r1):
+            if not lower_note and not (text[start : start + len(full)].islower() and is_first_name(full.split()[0])):
+                continue  # a capitalised note: only a known first name typed in lower case ("spoke to margaret …")
+            # the weakest reading: only a note that names nobody the gazetteers know falls back on it
+            agrees = any(agrees_with_email(full, e) for e in emails)
+            agreed = agreed or agrees
+            add(doc, Candidate(PERSON, full, 0.7 if agrees else 0.5 if lower_note else 0.55, f"{self.source}.prose",
+                               start, flags=("agrees_email",) if agrees else ()))
         for full, start in inverted_names(text, r0, r1):
             if layout.in_greeting(start, start + len(full)):
                 continue
@@ -356,9 +387,38 @@ def _rep_signs(doc: Doc, layout: Layout) -> bool:
     return not prospect_voice(text[layout.body[0] : layout.body[1]])
 
 
-def _completes(found: ProseName, people: list[ProseName]) -> bool:
+def _routed_to_staff(doc: Doc, text: str) -> None:
+    """An email a note routes the lead to ("Routing to stu.marsh@…", "Questions to me: dana@…", "assigned:
+    sara.k@…"; the staff cues of ``patterns/role_cues.txt``) is a colleague's, never the lead's."""
+    found = candidates_of(doc)
+    for i, c in enumerate(found):
+        if c.field == "email" and c.start > 0 and not any(f.startswith("role:") for f in c.flags) and (
+                role_before(text, c.start) == "staff"):
+            found[i] = dataclasses.replace(c, confidence=0.2, flags=(*c.flags, "role:staff"))
+
+
+def _second_look(text: str, found: ProseName) -> ProseName:
+    """The reading without a city and region run into it ("Savannah GA Cordelia Banks"), and in the gazetteers'
+    order when a caller-ID wrote it surname first ("WALSH BRENDAN")."""
+    if person := after_place(text, found.name, found.start, found.end) or without_shouted_head(
+            text, found.name, found.start, found.end):
+        found = dataclasses.replace(found, name=person[0], start=person[1])
+    if found.evidence == ("shape",) and " " in found.name and is_surname(found.name.split()[-1]) and contact_follows(
+            text, found.start, found.end):
+        found = dataclasses.replace(found, evidence=("list_item",))  # "- Priyanka Sethi 555-0127 wants …"
+    if owner := possessor(text, found.name, found.end):
+        # "Jill Moore's house": Jill Moore; "(Greg Lin's territory)": a colleague's
+        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or (
+            "staff" if owner[2] else None))
+    turned = gazetteer_order(found.name, text, found.start, found.end)
+    return dataclasses.replace(found, name=turned) if turned else found
+
+
+def _completes(text: str, found: ProseName, people: list[ProseName]) -> bool:
     """Whether ``found`` is a full name whose surname another reading gave alone, after a title."""
     words = found.name.split()
+    if text[found.start - 1 : found.start] == "(" and not is_first_name(words[0]):
+        return False  # "Herr Yilmaz (Autohaus Yilmaz)": a firm named after him, not his full name
     return 2 <= len(words) <= 4 and not found.role and any(
         p.name.casefold() == words[-1].casefold() and "title" in p.evidence and not p.role for p in people)
 
@@ -465,6 +525,9 @@ def name_from_email(address: str) -> str | None:
     parts = _local_parts(local)
     if len(parts) == 3 and len(parts[1]) == 1:
         parts = [parts[0], parts[2]]  # "jamie.l.driver@": a middle initial
+    elif len(parts) == 3 and is_first_name(parts[0]) and is_surname(parts[1]) and not (
+            is_first_name(parts[2]) or is_surname(parts[2])):
+        parts = parts[:2]  # "tara.nguyen.design@", "omar.haddad.home@": a word after the name
     if not parts or not all(p.replace("-", "").isalpha() for p in parts) or any(
             p.casefold() in not_names() for p in parts):
         return None

@@ -4,7 +4,8 @@ Three shapes, each read from evidence in the note's own layout, never from who t
 
 - **a copied Slack conversation**: "Marco Bellini  9:02 AM" lines (the speaker and the time Slack shows above each
   post) are the reps' names, and a later post with no contact of its own ("on it :+1:", "I'll take it") is a
-  colleague's answer, not the prospect's words (``without_thread_chatter``);
+  colleague's answer, not the prospect's words (``without_thread_chatter``); so is a speaker written before each
+  of their lines ("Dana Fox: …" twice or more, ``without_speaker_prefixes``);
 - **a digest posted as quoted rows** (">Nadia Petrova · nadia@… · 312-…" a line): a list of leads, not a quote
   (``unquote_rows``);
 - **a forwarded Slack message**: "Forwarded message from @dana in #leads:" above "> …" lines: the quoted post is
@@ -23,6 +24,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.lexicon import is_first_name, read_lines, signoff_re
+from parsers.labels.lookup import lookup_label
 from parsers.patterns import EMAIL
 
 #: "Marco Bellini  9:02 AM", "Tess Quinlan [09:05]", "Dana — Today at 2:41 PM": a copied Slack post's header line
@@ -61,10 +63,31 @@ def framed(blocks: list[str]) -> list[str]:
     return blocks[first:last]
 
 
+#: "Dana Fox: got a new one", "[10:14] dana.fox: …": a copied chat's speaker written before each of their lines
+_SPEAKER_PREFIX = re.compile(
+    r"(?m)^[ \t]*(?:\[[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]?[AaPp][Mm])?[ \t]*\][ \t]*)?"
+    r"(?P<who>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’.-]*){0,2})[ \t]*:[ \t]+(?=\S)")
+
+
+def without_speaker_prefixes(text: str) -> str:
+    """A copied chat whose speaker opens each of their lines ("Dana Fox: …" twice or more) without those
+    prefixes: the speaker is a rep, their lines are the note. A prefix that is a field's label ("Name:", "Tel:")
+    is kept, however often it comes."""
+    found = list(_SPEAKER_PREFIX.finditer(text)) if text.count(":") >= 2 else []
+    counts: dict[str, int] = {}
+    for m in found:
+        counts[m["who"]] = counts.get(m["who"], 0) + 1
+    speakers = {who for who, n in counts.items() if n >= 2 and lookup_label(who.strip(" *_")) is None}
+    if not speakers:
+        return text
+    return _SPEAKER_PREFIX.sub(lambda m: "" if m["who"] in speakers else m.group(), text)
+
+
 def without_thread_chatter(text: str) -> str:
     """A copied Slack conversation without its speaker lines and without the short answers that follow the
     post holding the lead: each post becomes a paragraph. Text with fewer than two speaker lines is returned
     as it is."""
+    text = without_speaker_prefixes(text)
     heads = list(_SPEAKER.finditer(text))
     if len(heads) < 2:
         return text

@@ -34,6 +34,7 @@ from nlp.lexicon import (
     not_names,
     stop_words,
 )
+from nlp.note_people import place_or_time_run
 from nlp.org_sides import (
     PARTNER,
     RECIPIENT,
@@ -199,7 +200,8 @@ class Orgs:
             org = _trim(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
-            if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org):
+            if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org) or (
+                    place_or_time_run(org)):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}

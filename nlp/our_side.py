@@ -62,6 +62,20 @@ def _writer_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return before, after
 
 
+@cache
+def _acts_re() -> re.Pattern[str]:
+    # "Marta Ibáñez to call us back": the lead calling us is no colleague's work
+    return re.compile(rf"(?i)[ \t]*[,:–—-]?[ \t]*(?:{alternation(read_lines('staff_acts.txt'))})(?![\w'’-])"
+                      r"(?![ \t]+(?:us|me|back|our|we|uns|mich|nos|me|nous|ci|ons)(?![\w'’-]))")
+
+
+def works_on_lead(text: str, end: int) -> bool:
+    """Whether the words right after a name give that person our side's work on the lead ("Greg Lin to call",
+    "Tom took the call", "Jonas übernimmt"; ``patterns/staff_acts.txt``): a colleague, not the lead. Unlike a
+    role, what follows them (the caller's number in "took the call: 555-…") stays the lead's."""
+    return _acts_re().match(text, end) is not None
+
+
 def role_after(text: str, start: int, end: int) -> str | None:
     """ "staff" for a name that the words right after it (or an order to act around it) put on our side, or
     that the rep writes as their own ("Sent by Jonas Bauer", "Dana Whitfield here – …" opening a line)."""
