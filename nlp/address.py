@@ -191,10 +191,12 @@ class Address:
         known city alone in brackets ("Anneke de Vries (Utrecht)", "(Round Rock, TX)")."""
         lower = not any(c.isupper() for c in text[r0:r1])
         cues = [m for m in _CITY_CUE.finditer(text, r0, r1) if m["home"] or not (
-            _REP_SELF.search(text, r0, m.start()) or venue_before(text, m.start(), r0, chat=True))]
-        # "works in Boulder but lives in Golden", "called from Chicago, wants a condo in Miami": where they live or
-        # call from before any other place; "the home show in Dallas" is the show's town
-        for m in sorted(cues, key=lambda m: (not m["home"], not m["origin"])):
+            _REP_SELF.search(text, r0, m.start()) or venue_before(text, m.start(), r0, chat=True)
+            or _wished(text, m, r0))]
+        # "works in Boulder but lives in Golden": where they live before any other place ("called from Chicago"
+        # has no such priority: measured, a later "from" lost more than it won); "the home show in Dallas" is the
+        # show's town
+        for m in sorted(cues, key=lambda m: not m["home"]):
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
@@ -279,7 +281,7 @@ class Address:
                     and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
                 continue  # "the fence in green", "the hallway in orange": a writer who capitalises would here too
             before = text[max(r0, m.start() - 60) : m.end()]
-            if _ASKS_ABOUT.search(before):
+            if _ASKS_ABOUT.search(before) or (chat and _wished(text, m, r0)):
                 continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
             self._add_city(doc, text, city, end, m.end(), 0.5)
             return True
@@ -366,6 +368,22 @@ def zip_after(text: str, end: int, region: str) -> str | None:
     return m["zip"] if m else None
 
 
+#: a wish earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un piso en"
+_WISH = re.compile(
+    r"(?i)\b(?:wants?|wanting|buy|buying|purchase|looking|interested|rent|renting|möchte|sucht|suchen|kaufen|mieten|"
+    r"quiere|busca|buscan|comprar|alquilar|quer|procura|veut|cherche|acheter|louer|vuole|cerca|comprare|affittare|"
+    r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
+
+
+def _wished(text: str, m: re.Match[str], r0: int) -> bool:
+    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami"): the
+    place they look in, not where they live (measured on notes: such places were false cities)."""
+    prefix = text[max(r0, m.start() - 60) : m.start() + 3]
+    cue = _PROPERTY_CONTEXT.search(prefix)
+    return cue is not None and _WISH.search(prefix, 0, cue.start()) is not None and not own_place(
+        prefix[: cue.start()], False)
+
+
 def _known_before(text: str, end: int) -> bool:
     """Whether a gazetteer city's name (one to three words) ends at ``end``."""
     words = text[max(0, end - 40) : end].split()
@@ -449,8 +467,7 @@ _CITY_CUE = re.compile(
     r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|moving to|moved to|"
     r"relocating to|relocated to)[ \t]+"
     r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
-    r"(?P<origin>(?:is|are|'s|comes?|called|calling|phoned|texted|emailed|writing) from|"
-    r"(?:(?<=[,;:(–—-][ ])|(?<![^\n]))from)|"
+    r"(?:is|are|'s|comes?|called|calling|phoned|texted|emailed|writing) from|(?:(?<=[,;:(–—-][ ])|(?<![^\n]))from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
 #: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
@@ -478,6 +495,8 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
         if lower and words and word.islower() and (region_country(word) or (
                 word.upper() in US_STATES and folded not in _CODE_WORDS)):
             break  # "in chattanooga tn", "in bend oregon": the state after the city
+        if words and len(word) == 2 and word in _REGIONS:
+            break  # "in Charleston SC wants …": the state code after the city
         if folded in time_words() or folded in org_words() or folded in place_words() or (
                 folded in stop_words() and not (small and (word[0].isupper() or words))):
             break

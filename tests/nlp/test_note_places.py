@@ -102,3 +102,15 @@ def test_a_postcode_after_its_own_word() -> None:
 )
 def test_more_places_in_notes(extractor: Extractor, text: str, want: dict[str, str | None]) -> None:
     assert _note(extractor, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Cole Marsh 555-0157 in Charleston SC wants a screened porch, has a second home in Asheville", "Charleston"),
+        ("Sophie Klein 555-0152 - referred by her sister in Tulsa - wants gutters", None),  # the sister's town
+        ("Paul Nakashima, 555-0183, wants to buy a condo in Miami", None),  # where he looks, not where he lives
+    ],
+)
+def test_whose_city_a_note_names(extractor: Extractor, text: str, city: str | None) -> None:
+    assert _note(extractor, text)["city"] == city
