@@ -291,7 +291,9 @@ class Address:
         """A city standing alone between separators: "… - wants a quote on a sunroom, Naperville"."""
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
-                name = part["seg"]
+                name = part["seg"].rstrip()
+                if part["inner"] and not (part["inner"] in _REGIONS or region_country(part["inner"])):
+                    continue  # "• Móstoles (Madrid) •" is a town and its region; "Ana (sister)" is no place
                 if other_side_before(line.text, part.start("seg")):
                     continue  # "… - dealer: Lakeside Motors, Cleveland OH -": the dealer's town
                 coded = _CITY_CODE_SEGMENT.fullmatch(name)
@@ -348,7 +350,8 @@ _PLACE_CUE = re.compile(
 #: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
 _CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
-    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
+    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
+    r"[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
 
 #: "(Utrecht)", "(Round Rock, TX)", "(Campinas - SP)": a place's name alone in brackets

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from nlp.extractor import Extractor
 from nlp.note_places import cued_postal, is_street_text, other_side_before, venue_before
 from parsers.lead import RawMessage
+
+PATTERNS = Path(__file__).resolve().parents[2] / "nlp" / "patterns"
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +119,24 @@ def test_more_places_in_notes(extractor: Extractor, text: str, want: dict[str, s
 )
 def test_whose_city_a_note_names(extractor: Extractor, text: str, city: str | None) -> None:
     assert _note(extractor, text)["city"] == city
+
+
+def test_a_town_and_its_region_between_bullets(extractor: Extractor) -> None:
+    got = _note(extractor, "• Laura Gómez • 622 333 111 • Móstoles (Madrid) • cocina")
+    assert (got["city"], got["region"]) == ("Móstoles", "Madrid")
+
+
+def test_a_german_town_without_its_qualifier(extractor: Extractor) -> None:
+    note = "Walk-in: Familie Hoffmann aus Bad Homburg, Tel. 06172 998877, interessiert an Wintergarten"
+    assert _note(extractor, note)["city"] == "Bad Homburg"
+
+
+def test_the_gazetteer_script_keeps_a_town_without_its_german_qualifier() -> None:
+    spec = importlib.util.spec_from_file_location("make_places", PATTERNS / "make_places.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script._head("Bad Homburg vor der Höhe") == "Bad Homburg"
+    assert script._head("Weil am Rhein") is None  # "Weil" alone is a German word
+    assert script._head("Springfield") is None
+    assert "bad homburg" in (PATTERNS / "cities.txt").read_text(encoding="utf-8").splitlines()
