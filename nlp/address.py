@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
-from nlp.note_places import STATE_CODE_WORDS, cued_postal, is_street_text, other_side_before, venue_before
+from nlp.note_places import STATE_CODE_WORDS, cued_postal, other_side_before, street_parts, venue_before
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
@@ -100,9 +100,8 @@ class Address:
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
-            if not is_street_text(item.parts.get("street", "x")):
-                item = FoundAddress(item.start, item.end, {k: v for k, v in item.parts.items() if k != "street"},
-                                    item.country)  # "030 88127734, PLZ 10115 Berlin": the phone before it
+            if (tidy := street_parts(item.parts)) is not item.parts:
+                item = FoundAddress(item.start, item.end, tidy, item.country)  # "030 88127734, PLZ 10115 Berlin"
             value = ", ".join(v for k, v in item.parts.items() if k != "country" and v)
             confidence = 0.75 if "street" in item.parts else 0.6
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts, flags=flags))

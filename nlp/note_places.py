@@ -73,4 +73,21 @@ def is_street_text(street: str) -> bool:
     return _LETTER.search(street) is not None
 
 
-__all__ = ["STATE_CODE_WORDS", "cued_postal", "is_street_text", "other_side_before", "venue_before", "venue_words"]
+#: a place cue left at a street's end by the postcode after it: "Bergstraße 3 in 69120 Heidelberg"
+_CUE_AT_END = re.compile(r"(?i)[ \t,]+(?:in|en|em|à|in der|bei|nel|te)$")
+
+
+def street_parts(parts: dict[str, str]) -> dict[str, str]:
+    """An address's parts with its street tidied: none when it has no letter ("030 88127734, PLZ 10115 Berlin"),
+    without a trailing place cue ("Bergstraße 3 in")."""
+    street = parts.get("street")
+    if street is None:
+        return parts
+    if not is_street_text(street):
+        return {k: v for k, v in parts.items() if k != "street"}
+    tidy = _CUE_AT_END.sub("", street)
+    return parts if tidy == street else {**parts, "street": tidy}
+
+
+__all__ = ["STATE_CODE_WORDS", "cued_postal", "is_street_text", "other_side_before", "street_parts", "venue_before",
+           "venue_words"]

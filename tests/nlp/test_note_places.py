@@ -140,3 +140,9 @@ def test_the_gazetteer_script_keeps_a_town_without_its_german_qualifier() -> Non
     assert script._head("Weil am Rhein") is None  # "Weil" alone is a German word
     assert script._head("Springfield") is None
     assert "bad homburg" in (PATTERNS / "cities.txt").read_text(encoding="utf-8").splitlines()
+
+
+
+def test_a_street_loses_the_place_cue_before_its_postcode(extractor: Extractor) -> None:
+    got = _note(extractor, "Herr Ott wohnt in der Bergstraße 3 in 69120 Heidelberg, Tel 06221 445566")
+    assert got == {"street": "Bergstraße 3", "city": "Heidelberg", "region": None, "postal_code": "69120"}
