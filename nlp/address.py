@@ -432,9 +432,11 @@ _US_STREET = re.compile(  # not the tail of a phone number ("555-0123 123 Main S
 _US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
-    r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
-    r"straat|laan|gracht|plein|kade|singel|dijk)|(?:Calle|C/|Avenida|Avda\.?|Av\.|Plaza|Paseo|Rua|Avenida|Travessa|"
-    r"Alameda|Praça|Via|Viale|Piazza|Corso)[ \t]+[^\W\d][^\n,.\d]{1,40}?,?)[ \t]+\d{1,4}(?:[ \t]?[a-zA-Z]\b)?"
+    r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-](?:[A-ZÄÖÜ\d][\wäöüß.-]*|am|an|auf|bei|der|den|dem|des|im|in|unter|vom|von|"
+    r"zum|zur))"  # capitalised words or particles: "Herr Beck wohnt Schillerplatz 2" starts at "Schillerplatz"
+    r"{0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|straat|laan|gracht|plein|kade|singel|dijk)"
+    r"|(?:[Cc]alle|C/|[Aa]venida|Avda\.?|Av\.|[Pp]laza|[Pp]aseo|Rua|Travessa|Alameda|Praça|Via|Viale|Piazza|Corso)"
+    r"[ \t]+[^\W\d][^\n,.\d]{1,40}?,?)[ \t]+(?:n[º°o]\.?[ \t]*)?\d{1,4}(?:[ \t]?[a-zA-Z]\b)?"
     r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|chemin|impasse|allée|place|quai)[ \t]+"
     r"[^\n,.\d]{2,40}?(?=[,.\n]|[ \t]+(?:à|in)[ \t])")
 #: between a street and its city: ", " or " in " / " en " / " à " …

@@ -146,3 +146,16 @@ def test_the_gazetteer_script_keeps_a_town_without_its_german_qualifier() -> Non
 def test_a_street_loses_the_place_cue_before_its_postcode(extractor: Extractor) -> None:
     got = _note(extractor, "Herr Ott wohnt in der Bergstraße 3 in 69120 Heidelberg, Tel 06221 445566")
     assert got == {"street": "Bergstraße 3", "city": "Heidelberg", "region": None, "postal_code": "69120"}
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "city"),
+    [
+        ("Llamó la Sra. Pilar Nieto, 655 112 233, vive en la calle Cervantes nº 5, Toledo, quiere calefacción",
+         "calle Cervantes nº 5", "Toledo"),
+        ("Kunde Herr Beck wohnt Schillerplatz 2 in Stuttgart, 0711 9988", "Schillerplatz 2", "Stuttgart"),
+    ],
+)
+def test_european_streets_in_notes(extractor: Extractor, text: str, street: str, city: str) -> None:
+    got = _note(extractor, text)
+    assert (got["street"], got["city"]) == (street, city)
