@@ -18,9 +18,10 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import ADDRESS, Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
+from nlp.note_places import STATE_CODE_WORDS, cued_postal, other_side_before, street_parts, venue_before
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
@@ -101,6 +102,8 @@ class Address:
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
+            if (tidy := street_parts(item.parts)) is not item.parts:
+                item = FoundAddress(item.start, item.end, tidy, item.country)  # "030 88127734, PLZ 10115 Berlin"
             value = ", ".join(v for k, v in item.parts.items() if k != "country" and v)
             confidence = 0.75 if "street" in item.parts else 0.6
             add(doc, Candidate(ADDRESS, value, confidence, self.source, item.start, parts=item.parts, flags=flags))
@@ -108,6 +111,7 @@ class Address:
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
         chat = meta_of(doc).chat
+        anchored = kept
         if not kept:
             where = layout.region if chat else layout.body
             kept = self._home_street(doc, text, *where, referred) or (chat and self._note_street(doc, text, *where))
@@ -115,7 +119,10 @@ class Address:
             where = layout.region if chat else layout.body
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
             if not cued and not self._known_city(doc, text, *where):
-                self._city_segment(doc, layout.lines if chat else layout.signature)
+                self._city_segment(doc, [ln for ln in layout.lines if ln not in layout.signature] if chat
+                                   else layout.signature)  # a note's signature is the rep's
+        if chat and not anchored:
+            self._cued_postal(doc, text, *layout.region)
         for span in ruler_spans(doc, "COUNTRY"):
             if not layout.in_region(span.start, span.end):
                 continue
@@ -142,32 +149,39 @@ class Address:
     def _note_street(self, doc: Doc, text: str, r0: int, r1: int) -> int:
         """A street and its known city in a rep's note without a cue or postcode: "…, Rua Oscar Freire 900, São
         Paulo", "Dorpsstraat 4, Ede" (not after a property or listing word)."""
-        for rx in (_EU_STREET, _US_STREET):
+        for rx in (_EU_STREET, _US_STREET, _US_STREET_ANY_CASE):
             for street_m in rx.finditer(text, r0, r1):
+                if rx is _US_STREET_ANY_CASE and not street_m.group().islower():
+                    continue  # capitalised: read above; "12 elm st, plano tx" needs its state (below)
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
                 if _PROPERTY_CONTEXT.search(prefix) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
                         text, line_start, street_m.start()):
                     continue
-                if self._add_street(doc, text, street_m, 0.55, need_city=True):
+                if self._add_street(doc, text, street_m, 0.55, need_city=True,
+                                    need_region=rx is _US_STREET_ANY_CASE):
                     return 1
         return 0
 
-    def _add_street(self, doc: Doc, text: str, street_m: re.Match[str], confidence: float, *, need_city: bool) -> bool:
+    def _add_street(self, doc: Doc, text: str, street_m: re.Match[str], confidence: float, *, need_city: bool,
+                    need_region: bool = False) -> bool:
         """The street matched and the known city (and state) after it: "77 Harbor View Rd in Mystic, Connecticut"."""
         unit = _UNIT_AFTER.match(text, street_m.end())  # "Calle Olmo 3, 2ºB, Granada"
         end = unit.end() if unit else street_m.end()
         parts = {"street": _LABEL_WORD.sub("", text[street_m.start() : end]).strip(" ,")}  # "Adresse Hauptstr. 5"
         joint = _STREET_CITY_JOIN.match(text, end)
+        bare = joint is None and (joint := _BARE_JOIN.match(text, end)) is not None  # "… Apt 4B Springfield IL"
         lower = street_m.group().islower()
         known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
         city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
         region = region_after(text, joint.end() + len(city), lower) if joint and city else None
-        if city and (region or is_city(city)):  # "in Mystic, Connecticut": a small town before its state
+        if city and (region or (is_city(city) and not bare)):  # "in Mystic, Connecticut": a town before its state
             parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
             if region:
                 parts["region"] = region
         elif need_city:
+            return False
+        if need_region and "region" not in parts:
             return False
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.prose", street_m.start(),
                            parts=parts))
@@ -177,8 +191,13 @@ class Address:
         """A chat note's city without a postcode: "lives in decatur", "lab in Cambridge", "en A Coruña", or a
         known city alone in brackets ("Anneke de Vries (Utrecht)", "(Round Rock, TX)")."""
         lower = not any(c.isupper() for c in text[r0:r1])
-        cues = [m for m in _CITY_CUE.finditer(text, r0, r1) if m["home"] or not _REP_SELF.search(text, r0, m.start())]
-        for m in sorted(cues, key=lambda m: not m["home"]):  # "works in Boulder but lives in Golden"
+        cues = [m for m in _CITY_CUE.finditer(text, r0, r1) if m["home"] or not (
+            _REP_SELF.search(text, r0, m.start()) or venue_before(text, m.start(), r0, chat=True)
+            or _wished(text, m, r0))]
+        # "works in Boulder but lives in Golden": where they live before any other place ("called from Chicago"
+        # has no such priority: measured, a later "from" lost more than it won); "the home show in Dallas" is the
+        # show's town
+        for m in sorted(cues, key=lambda m: not m["home"]):
             city = _city_at(text, m.end(), lower and bool(m["home"]))
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
@@ -187,6 +206,8 @@ class Address:
                 if region:
                     parts["region"] = region
                     confidence += 0.1
+                    if code := zip_after(text, m.end() + len(city), region):
+                        parts["postal_code"] = code
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return True
@@ -203,6 +224,20 @@ class Address:
                 return True
         return False
 
+
+    def _cued_postal(self, doc: Doc, text: str, r0: int, r1: int) -> None:
+        """A note's "zip 30301" joins the place read from the note, or stands alone."""
+        m = cued_postal(text, r0, r1)
+        if m is None:
+            return
+        code = m["code"].upper()
+        ours = [c for c in candidates_of(doc) if c.field == ADDRESS and c.component.startswith(self.source)]
+        best = max(ours, key=lambda c: c.confidence, default=None)
+        parts = {**(best.parts if best else {}), "postal_code": code}
+        value = ", ".join(parts.values())
+        add(doc, Candidate(ADDRESS, value, (best.confidence if best else 0.45) + 0.05,
+                           best.component if best else f"{self.source}.prose", best.start if best else m.start("code"),
+                           parts=parts, flags=best.flags if best else ()))
 
     def _signature_city(self, doc: Doc, layout: Layout) -> bool:
         """ "Portland, OR | 971-555-0121" under the sender's name: a signature's city and state, no postcode."""
@@ -236,6 +271,8 @@ class Address:
             city, end = found
             if chat and _REP_SELF.search(text, r0, m.start()):
                 continue  # "I'll be in Denver tomorrow": in a note, the rep's whereabouts
+            if venue_before(text, m.start(), r0, chat=chat):
+                continue  # "at the home show in Dallas", "Summit Realty in Boise": the venue's town
             if m["from"] and not region_after(text, end, city.islower()):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
             region = region_after(text, end, city.islower()) if city.islower() else None
@@ -245,7 +282,7 @@ class Address:
                     and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
                 continue  # "the fence in green", "the hallway in orange": a writer who capitalises would here too
             before = text[max(r0, m.start() - 60) : m.end()]
-            if _ASKS_ABOUT.search(before):
+            if _ASKS_ABOUT.search(before) or (chat and _wished(text, m, r0)):
                 continue  # "interested in the flat in Porto", "the listing in Austin": what they ask about
             self._add_city(doc, text, city, end, m.end(), 0.5)
             return True
@@ -255,14 +292,20 @@ class Address:
         """A city standing alone between separators: "… - wants a quote on a sunroom, Naperville"."""
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
-                name = part["seg"]
+                name = part["seg"].rstrip()
+                if part["inner"] and not (part["inner"] in _REGIONS or region_country(part["inner"])):
+                    continue  # "• Móstoles (Madrid) •" is a town and its region; "Ana (sister)" is no place
+                if other_side_before(line.text, part.start("seg")):
+                    continue  # "… - dealer: Lakeside Motors, Cleveland OH -": the dealer's town
                 coded = _CITY_CODE_SEGMENT.fullmatch(name)
                 if coded and coded["region"] in _REGIONS and is_city(coded["city"]):
                     name = coded["city"]  # "— Scottsdale AZ —", ", Raleigh NC,": the region follows in the segment
                 else:
                     coded = None
+                start = line.start + part.start("seg")
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
-                        and (coded or not is_first_name(name.split()[0]))
+                        and (coded or not is_first_name(name.split()[0])
+                             or region_after(layout_of(doc).text, start + len(name), False))
                         and name.casefold() not in time_words() and not greeting_re().match(name)
                         and not signoff_re().match(name)):  # "Best, Paula": a sign-off, though a Dutch town
                     start = line.start + part.start("seg")
@@ -276,6 +319,8 @@ class Address:
         if region:
             parts["region"] = region
             confidence += 0.1
+            if code := zip_after(text, end, region):
+                parts["postal_code"] = code  # "in tampa fl 33602"
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
 
@@ -306,7 +351,8 @@ _PLACE_CUE = re.compile(
 #: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
 _CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
-    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
+    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
+    r"[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
 
 #: "(Utrecht)", "(Round Rock, TX)", "(Campinas - SP)": a place's name alone in brackets
@@ -317,6 +363,35 @@ _BRACKETED = re.compile(
 _BRACKETED_TAIL = re.compile(
     r"\([^()\n,]{2,60},[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})"
     r"(?P<region>)\)")
+
+
+def zip_after(text: str, end: int, region: str) -> str | None:
+    """The US ZIP written right after ``region``, itself written after a city that ends at ``end``."""
+    at = text[end : end + 40].casefold().find(region.casefold())
+    m = _ZIP_AFTER.match(text, end + at + len(region)) if at >= 0 else None
+    return m["zip"] if m else None
+
+
+#: a wish earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un piso en"
+_WISH = re.compile(
+    r"(?i)\b(?:wants?|wanting|buy|buying|purchase|looking|interested|rent|renting|möchte|sucht|suchen|kaufen|mieten|"
+    r"quiere|busca|buscan|comprar|alquilar|quer|procura|veut|cherche|acheter|louer|vuole|cerca|comprare|affittare|"
+    r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
+
+
+def _wished(text: str, m: re.Match[str], r0: int) -> bool:
+    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami"): the
+    place they look in, not where they live (measured on notes: such places were false cities)."""
+    prefix = text[max(r0, m.start() - 60) : m.start() + 3]
+    cue = _PROPERTY_CONTEXT.search(prefix)
+    return cue is not None and _WISH.search(prefix, 0, cue.start()) is not None and not own_place(
+        prefix[: cue.start()], False)
+
+
+def _known_before(text: str, end: int) -> bool:
+    """Whether a gazetteer city's name (one to three words) ends at ``end``."""
+    words = text[max(0, end - 40) : end].split()
+    return any(is_city(" ".join(words[-n:])) for n in range(1, min(3, len(words)) + 1))
 
 
 def _city_before(text: str, pos: int, floor: int) -> bool:
@@ -352,20 +427,24 @@ _HOME_STREET = re.compile(
     r"j'habite au|j'habite|nous habitons au|habite au|abito in|abitiamo in|abita in|woon aan de|wonen aan de|"
     r"woont aan de|woon op|wonen op)[ \t]*:?[ \t]+")
 #: a US street: number, name, a street word, and a unit ("77 Harbor View Rd", "4512 W. 38th Ave Apt 2")
-_US_STREET = re.compile(
-    r"\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?(?:St|Street|Ave|Avenue|Rd|Road|"
-    r"Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
+_US_STREET = re.compile(  # not the tail of a phone number ("555-0123 123 Main St")
+    r"(?<![\w-])\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
     r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
 _US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
-    r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|"
-    r"straat|laan|gracht|plein|kade|singel|dijk)|(?:Calle|C/|Avenida|Avda\.?|Plaza|Paseo|Rua|Avenida|Travessa|"
-    r"Alameda|Praça|Via|Viale|Piazza|Corso)[ \t]+[^\W\d][^\n,.\d]{1,40}?,?)[ \t]+\d{1,4}(?:[ \t]?[a-zA-Z]\b)?"
+    r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-](?:[A-ZÄÖÜ\d][\wäöüß.-]*|am|an|auf|bei|der|den|dem|des|im|in|unter|vom|von|"
+    r"zum|zur))"  # capitalised words or particles: "Herr Beck wohnt Schillerplatz 2" starts at "Schillerplatz"
+    r"{0,3}?(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|straat|laan|gracht|plein|kade|singel|dijk)"
+    r"|(?:[Cc]alle|C/|[Aa]venida|Avda\.?|Av\.|[Pp]laza|[Pp]aseo|Rua|Travessa|Alameda|Praça|Via|Viale|Piazza|Corso)"
+    r"[ \t]+[^\W\d][^\n,.\d]{1,40}?,?)[ \t]+(?:n[º°o]\.?[ \t]*)?\d{1,4}(?:[ \t]?[a-zA-Z]\b)?"
     r"|\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|chemin|impasse|allée|place|quai)[ \t]+"
     r"[^\n,.\d]{2,40}?(?=[,.\n]|[ \t]+(?:à|in)[ \t])")
 #: between a street and its city: ", " or " in " / " en " / " à " …
-_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]+(?:in|en|em|à|a|in der|[-–—|])[ \t]+)")
+_STREET_CITY_JOIN = re.compile(r"(?:,[ \t]*|[ \t]*\([ \t]*|[ \t]+(?:in|en|em|à|a|in der|[-–—|])[ \t]+)")
+#: a bare space between a street and its city, read only when a known city and its state follow
+_BARE_JOIN = re.compile(r"[ \t]+(?=[^\W\d_])")
 #: a flat or unit written after the street, before its city: ", 2ºB", " Apt 4", ", piso 3"
 _UNIT_AFTER = re.compile(r",?[ \t]*(?:\d{1,2}[ºª°][ \t]?(?:izq|dcha|dto|esq|[A-Za-z])?\b\.?|"
                          r"(?:apt|apto|unit|suite|ste|piso|bloco|#)\.?[ \t]*[\w-]{1,5}\b)", re.IGNORECASE)
@@ -391,9 +470,10 @@ _HOME_CITY = re.compile(
 #: "lives in", "based in", "wohnt in", "en", "em", "in" … before a city's name in a chat note
 _CITY_CUE = re.compile(
     r"(?i)(?<![\w])(?:(?P<home>lives in|living in|based in|located in|wohnt in|sitzt in|vive en|ubicad[oa] en|"
-    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|moving to|moved to)[ \t]+"
+    r"mora em|baseado em|habite(?: à)?|basée? à|abita a|vive a|woont in|gevestigd in|moving to|moved to|"
+    r"relocating to|relocated to)[ \t]+"
     r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
-    r"(?:is|are|'s|comes?) from|"
+    r"(?:is|are|'s|comes?|called|calling|phoned|texted|emailed|writing) from|(?:(?<=[,;:(–—-][ ])|(?<![^\n]))from|"
     r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
 )
 #: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
@@ -421,6 +501,8 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
         if lower and words and word.islower() and (region_country(word) or (
                 word.upper() in US_STATES and folded not in _CODE_WORDS)):
             break  # "in chattanooga tn", "in bend oregon": the state after the city
+        if words and len(word) == 2 and word in _REGIONS:
+            break  # "in Charleston SC wants …": the state code after the city
         if folded in time_words() or folded in org_words() or folded in place_words() or (
                 folded in stop_words() and not (small and (word[0].isupper() or words))):
             break
@@ -442,7 +524,7 @@ def _city_at(text: str, pos: int, lower: bool) -> str | None:
 #: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
 #: "Boise, Idaho", "Laval, Québec": a state or province written out
 _REGION_AFTER = re.compile(
-    rf"[ \t]*(?:,|[ \t]-|/)?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
+    rf"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
 #: what stands between a city and its region: "Passau (Bayern)", "Annecy en Haute-Savoie", "Hellín, provincia
 #: de Albacete", "Contagem, Minas Gerais"
 _REGION_JOIN = re.compile(
@@ -451,6 +533,8 @@ _REGION_JOIN = re.compile(
     r"(?:de[ \t]+|of[ \t]+|del[ \t]+)?)?", re.IGNORECASE)
 #: the end of a clause right after a lowercase state code without a comma ("in chattanooga tn, needs …")
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,.;:!)]|[ \t][-–—][ \t]|$)", re.MULTILINE)
+#: a US ZIP right after a state code ("in tampa fl 33602")
+_ZIP_AFTER = re.compile(r"[ \t]*,?[ \t]*(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
 #: two-letter state codes that are also common words, not read in lower case ("in march", "or so")
 _CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
 
@@ -470,8 +554,11 @@ def region_after(text: str, end: int, lower: bool) -> str | None:
     if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
         lowered = words[0].group().rstrip(".")
         if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS and (
-                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())):
+                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())
+                or _ZIP_AFTER.match(text, words[0].end())):
             return lowered.upper()
+        if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, words[0].end()) and _known_before(text, end):
+            return lowered.upper()  # "in dayton oh, needs gutters", "denver, co."
     for n in range(len(words), 0, -1):
         name = text[words[0].start() : words[n - 1].end()].rstrip(".")
         if (name[0].isupper() or lower) and region_country(name):

