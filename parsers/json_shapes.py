@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 import json5
 
 from parsers.html import html_to_text
-from parsers.labels.lookup import lookup_label
+from parsers.labels.lookup import lookup_label, lookup_loose
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage
@@ -34,7 +34,7 @@ PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname
                    "column_name", "questionid", "question_id", "id", "veld", "campo", "feld", "champ", "etiqueta",
                    "bezeichnung", "pergunta", "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom",
                    "property", "attribute", "rotulo", "atributo", "propiedad", "propriedade", "eigenschaft",
-                   "eigenschap", "attribut", "attributo", "proprieta")
+                   "eigenschap", "attribut", "attributo", "proprieta", "kind", "type")
 PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
                    "antwoord", "antwort", "inhalt", "contenido", "conteudo", "answerdetails", "answer_details")
@@ -207,7 +207,7 @@ def reshape(obj: Any, depth: int = 0) -> Any:
             return [reshape(v, depth + 1) for v in table]
         if (pairs := _key_value_rows(obj)) is not None or (pairs := _one_key_items(obj)) is not None:
             return reshape(pairs, depth + 1)
-        return [reshape(v, depth + 1) for v in obj]
+        return [reshape(v, depth + 1) for v in _primary_first(obj)]
     if not isinstance(obj, dict):
         return obj
     if depth == 0:
@@ -234,6 +234,20 @@ def reshape(obj: Any, depth: int = 0) -> Any:
             value = _answers(value, titles) or value
         out[name if name not in out else str(key)] = reshape(value, depth + 1)
     return out
+
+
+_PRIMARY_KEYS = ("primary", "is_primary", "isPrimary", "preferred", "is_preferred", "default", "main")
+
+
+def _primary_first(items: list[Any]) -> list[Any]:
+    """A list of phones or emails with one flagged primary (``{"value": …, "primary": true}``): that one first,
+    as the lead's own first-given contact."""
+    flagged = [k for k, v in enumerate(items[:50]) if isinstance(v, dict)
+               and any(v.get(f) is True or v.get(f) in ("true", "1", "yes") for f in _PRIMARY_KEYS)]
+    if len(flagged) != 1 or flagged[0] == 0:
+        return items
+    k = flagged[0]
+    return [items[k], *items[:k], *items[k + 1:]]
 
 
 _HEADER_KEYS = ("columns", "headers", "header", "fields", "column_names", "cols")
@@ -311,6 +325,10 @@ def _titles(obj: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+#: answer types that say what the answer is (a form builder's typed inputs)
+_TYPED_ANSWERS = frozenset({"email", "phone_number"})
+
+
 def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
     """Answers that name their field ({"type": "email", "email": …, "field": {"id": …}}) as label/value pairs."""
     if not items or not all(isinstance(x, dict) and isinstance(x.get("field"), dict) for x in items):
@@ -319,7 +337,11 @@ def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
     for item in items:
         field_ = item["field"]
         kind = str(item.get("type") or "")
-        label = titles.get(str(field_.get("id"))) or field_.get("ref") or field_.get("type") or kind
+        named = [str(x) for x in (titles.get(str(field_.get("id"))), field_.get("ref"), field_.get("type"), kind) if x]
+        if kind in _TYPED_ANSWERS:
+            named.insert(0, kind)  # an answer typed "email" or "phone_number" says what it is, whatever its title
+        # the first of the question's title, its ref and its type that the label dictionaries know, else the title
+        label = next((x for x in named if lookup_loose(x) is not None), named[0] if named else "")
         raw = item.get(kind)
         if isinstance(raw, dict):
             raw = raw.get("label") or raw.get("labels") or raw.get("other")

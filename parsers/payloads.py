@@ -38,6 +38,7 @@ from parsers.payload_sides import (
     is_call_payload,
     is_seller,
     tokens,
+    wrapper_depth,
 )
 
 _DISTRACT = frozenset({
@@ -47,6 +48,11 @@ _DISTRACT = frozenset({
     "company", "business", "organization", "team", "manager", "rdc", "referrer", "referring", "introducer",
     "affiliate", "referred", "referente", "vermittler", "empfehler", "tippgeber", "verwijzer", "aanbrenger",
     "parrain", "apporteur", "indicador", "segnalatore",
+    # the other side in the other languages (an agent's, broker's, adviser's or dealer's object)
+    "makler", "makelaar", "corretor", "corredor", "agente", "asesor", "berater", "conseiller", "courtier",
+    "consulente", "mediatore", "adviseur", "verkaufer", "vendedor", "vendeur", "venditore", "verkoper", "handler",
+    "autohaus", "concesionario", "concessionaria", "concessionnaire", "concessionario", "imobiliaria",
+    "inmobiliaria", "agence", "agenzia", "anbieter", "aanbieder", "sachbearbeiter", "bearbeiter",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
@@ -115,6 +121,38 @@ def _singular(words: list[str]) -> set[str]:
     return out
 
 
+#: a CRM record's field list ("propertyValues", "property_list"): the record's own fields, not a listing's
+_FIELD_LIST_WORDS = frozenset({"values", "value", "list", "fields", "data"})
+
+
+_EMAIL_ONLY = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _shaped_contact(value: str) -> str | None:
+    """"email" or "phone" for an answer that is nothing but an email address or a phone number."""
+    text = value.strip()
+    if _EMAIL_ONLY.fullmatch(text):
+        return "email"
+    return "phone" if phone_shaped(text) and len(text) <= 24 else None
+
+
+def _run_together(key: str, found: tuple[str, int] | None) -> tuple[str, int] | None:
+    """``found``, or for a key of one word that names nothing the label its two run-together words name
+    ("mobilephone", "zipcode", "telefoonnummerklant" → "mobile phone", "zip code", …)."""
+    if found is not None:
+        return found
+    word = norm_label(key)
+    if " " in word or not 7 <= len(word) <= 30 or not word.isalpha():
+        return None
+    return next((hit for i in range(3, len(word) - 2) if (hit := lookup_label(f"{word[:i]} {word[i:]}")) is not None),
+                None)
+
+
+def _record_fields(parent: str) -> bool:
+    words = tokens(parent)
+    return len(words) == 2 and words[0] == "property" and words[1] in _FIELD_LIST_WORDS
+
+
 def _is_meta(parent: str) -> bool:
     """A container of form, page or tracking metadata ("meta", "form", "utm_params"); one that merely
     starts with such a word ("form_enrichment", "form_data") holds the lead's answers."""
@@ -134,7 +172,9 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call).walk(unit, unit_path, 0)
+        walker = _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call)
+        walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
+        walker.walk(unit, unit_path, 0)
         if call:
             caller_id_names(col)
             account_firm_aside(col)
@@ -206,7 +246,7 @@ def _contact_beside(obj: dict[str, Any]) -> bool:
 
 def _contact_key(key: str) -> str | None:
     """"email" or "phone" for such a key, plural too ("emails", "phones", "telefonos")."""
-    return next((found[0] for k in _singular([key.casefold()])
+    return next((found[0] for k in _singular([key.casefold(), " ".join(tokens(key))])
                  if (found := lookup_label(k)) is not None and found[0] in ("email", "phone")), None)
 
 
@@ -247,6 +287,8 @@ class _Walker:
         self.call = call
         #: top-level keys whose objects are the receiving business's (``business_side``)
         self.aside = aside
+        #: the index in a leaf's parents of the key ``aside`` names (past the unit's path and its wrappers)
+        self.top = 0
         self.source = source
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
@@ -304,8 +346,9 @@ class _Walker:
     def _leaf(self, path: tuple[str, ...], value: str, *, siblings: dict[str, Any] | None = None,
               pair: bool = False) -> None:
         key = path[-1]
-        parents = [p for p in path[:-1] if not p.startswith("[")]
-        parent_tokens = [t for p in parents if p not in self.envelopes for t in tokens(p)]
+        # a list's items and a form post's numbered keys ("phones[0][number]") are no words of the path
+        parents = [p for p in path[:-1] if not p.startswith("[") and not p.isdigit()]
+        parent_tokens = [t for p in parents if p not in self.envelopes and not _record_fields(p) for t in tokens(p)]
         key_tokens = tokens(key)
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
@@ -324,7 +367,7 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
-        if parents and parents[0] in self.aside:
+        if len(parents) > self.top and parents[self.top] in self.aside:
             self._business_leaf(path, parents, key, value, pair=pair)
             return
         if self.seller:
@@ -336,13 +379,17 @@ class _Walker:
                 self.col.add(aside[0], value, self._src(path), confidence=0.5, rank=90, label=key,
                              role=heading_role(" ".join(sorted(distract))))
             return
-        found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
+        found = _run_together(key, lookup_loose(key)) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None and len(key_tokens) >= 2 and (tail := lookup_label(" ".join(key_tokens[1:]))) is not None \
                 and tail[0] == "skip":
             return  # a vendor's prefix on a system key ("hs_lead_status", "x_form_name")
         if found is None:
             answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
-            if answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
+            if answer and role == "lead" and (shaped := _shaped_contact(value)) is not None:
+                # "Unter welcher Nummer erreichen wir Sie?": a question the dictionaries do not know, answered
+                # by a number or an address: what the answer is says what was asked
+                self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
+            elif answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
@@ -429,7 +476,7 @@ class _Walker:
             found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
         if found is None and (slot := _contact_key(key)) is not None:
             found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
-        return found
+        return _run_together(key, found)
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
         if slot in ("street", "address", "city", "region", "postal_code"):

@@ -1,0 +1,122 @@
+"""Payload shapes read badly before issue 10's tenth pass (other sources): typed form answers, CRM field lists,
+contact points named by kind, plural camel-case contact keys, primary flags, run-together keys, address lines
+in seven languages, the other side in other languages, wrapped XML, form posts with numbered keys, PHP print_r
+dumps, form questions in other languages, call transcriptions."""
+
+from __future__ import annotations
+
+import json
+
+from parsers.payloads import read_json
+from parsers.salvage import looks_print_r, print_r
+from tests.parsers.helpers import one
+
+
+def test_typed_answer_beats_a_title_the_dictionaries_do_not_know() -> None:
+    payload = {"form_response": {
+        "definition": {"fields": [{"id": "a", "title": "Best number for the crew"},
+                                  {"id": "b", "title": "Where do we send it?"}]},
+        "answers": [{"type": "phone_number", "phone_number": "+15555550142", "field": {"id": "a", "ref": "x1"}},
+                    {"type": "email", "email": "orla@example.com", "field": {"id": "b", "ref": "x2"}}]}}
+    lead = one(json.dumps(payload), "tf.json")
+    assert (lead["phone"], lead["email"], lead["interest"]) == ("+15555550142", "orla@example.com", None)
+
+
+def test_crm_property_values_are_the_records_fields_not_a_listing() -> None:
+    lead = one(json.dumps({"contact": {"propertyValues": [
+        {"property": "firstname", "value": "Hamish"}, {"property": "lastname", "value": "Buchanan"},
+        {"property": "email", "value": "hamish@example.co.uk"}, {"property": "city", "value": "Dundee"}]},
+        "owner": {"firstName": "Kelly", "lastName": "Stroud", "email": "kelly@ourfirm.example"}}), "crm.json")
+    assert (lead["full_name"], lead["city"], lead["interest"]) == ("Hamish Buchanan", "Dundee", None)
+
+
+def test_contact_points_named_by_kind_or_type() -> None:
+    for key in ("kind", "type"):
+        lead = one(json.dumps({"customer": {"given_name": "Ottilie", "family_name": "Brandvold", "contact_points": [
+            {key: "phone", "value": "555-555-0138"}, {key: "email", "value": "ob@example.com"}]}}), "cp.json")
+        assert (lead["phone"], lead["email"]) == ("555-555-0138", "ob@example.com")
+
+
+def test_camel_case_plural_contact_keys_and_the_primary_one_first() -> None:
+    lead = one(json.dumps({"contact": {"firstName": "Beatrix", "lastName": "Kowalczyk", "phoneNumbers": [
+        {"value": "555-555-0199", "primary": False, "type": "work"},
+        {"value": "555-555-0188", "primary": True, "type": "mobile"}],
+        "emailAddresses": [{"value": "bea@example.com", "type": "home"}]}}), "c.json")
+    assert (lead["phone"], lead["email"]) == ("555-555-0188", "bea@example.com")
+
+
+def test_run_together_keys_name_their_field() -> None:
+    lead = one(json.dumps({"fields": [{"name": "firstname", "value": "Tobias"}, {"name": "lastname", "value": "Eng"},
+                                      {"name": "mobilephone", "value": "+46 70 123 45 67"}]}), "hs.json")
+    assert (lead["phone"], lead["interest"]) == ("+46 70 123 45 67", None)
+    assert one(json.dumps({"name": "Ann Lee", "email": "ann@example.com", "zipcode": "97701"}), "z.json")[
+        "postal_code"] == "97701"
+
+
+def test_address_lines_in_other_languages() -> None:
+    nl = one(json.dumps({"aanvraag": {"voornaam": "Femke", "achternaam": "Meulen", "email": "f@example.nl",
+                                      "adres": {"regel1": "Kerkstraat 12", "postcode": "3511 LK",
+                                                "woonplaats": "Utrecht"}}}), "nl.json")
+    fr = one(json.dumps({"prenom": "Étienne", "nom": "Lefèvre", "courriel": "e@example.fr",
+                         "adresse": {"ligne1": "14 rue des Tanneurs", "code_postal": "67000", "ville": "Strasbourg"}}),
+             "fr.json")
+    assert (nl["street"], fr["street"]) == ("Kerkstraat 12", "14 rue des Tanneurs")
+
+
+def test_an_agents_object_in_other_languages_is_set_aside() -> None:
+    read = read_json({"kontakt": {"vorname": "Henrike", "nachname": "Baum", "telefon": "0761 123456"},
+                      "makler": {"name": "Immobilien Kessler", "telefon": "0761 999999"}})
+    lead = read.leads[0].build().plain()
+    assert (lead["first_name"], lead["full_name"], lead["phone"]) == ("Henrike", None, "0761 123456")
+    assert any(c.role == "agent" and c.value == "Immobilien Kessler" for c in read.leads[0].items)
+
+
+def test_a_branch_object_inside_a_wrapper_is_the_business() -> None:
+    xml = ("<submission><contact><voornaam>Sander</voornaam><achternaam>Bosman</achternaam>"
+           "<emailadres>sander@example.nl</emailadres></contact>"
+           "<vestiging><naam>Dakwerken Gooi</naam><telefoon>035-1234567</telefoon></vestiging></submission>")
+    lead = one(xml, "lead.xml")
+    assert (lead["full_name"], lead["phone"]) == ("Sander Bosman", None)
+
+
+def test_org_object_is_the_leads_company() -> None:
+    lead = one(json.dumps({"current": {"person": {"name": "Radu Ionescu", "email": [{"value": "radu@example.ro"}]},
+                                       "org": {"name": "Ionescu Catering SRL"}}}), "deal.json")
+    assert lead["company"] == "Ionescu Catering SRL"
+
+
+def test_numbered_keys_of_a_form_post_are_no_words_of_the_path() -> None:
+    body = ("inquiry[customer][name]=Leo+Farkas&inquiry[customer][email]=leo%40example.com"
+            "&inquiry[customer][phones][0][number]=555-555-0116&inquiry[agent][name]=Curtis+Vail")
+    lead = one(body, "post.txt")
+    assert (lead["full_name"], lead["phone"]) == ("Leo Farkas", "555-555-0116")
+
+
+def test_php_print_r_dump() -> None:
+    text = ("log line\nArray\n(\n    [full_name] => Philomena Garrigan\n    [email_address] => pg@example.ie\n"
+            "    [business] => Garrigan Bakes\n    [details] => Walk-in fridge\n      service contract\n"
+            "    [extra] => Array\n        (\n            [0] => x\n        )\n\n)\n")
+    assert looks_print_r(text) and not looks_print_r("[a] => b")
+    assert print_r(text) == {"full_name": "Philomena Garrigan", "email_address": "pg@example.ie",
+                             "business": "Garrigan Bakes", "details": "Walk-in fridge\nservice contract",
+                             "extra": {"0": "x"}}
+    lead = one(text, "dump.txt")
+    assert (lead["company"], lead["email"]) == ("Garrigan Bakes", "pg@example.ie")
+
+
+def test_form_questions_in_other_languages_and_answers_shaped_as_contacts() -> None:
+    lead = one(json.dumps({"antworten": [
+        {"frage": "Wie ist Ihr vollständiger Name?", "antwort": "Wiebke Harms"},
+        {"frage": "Unter welcher Nummer erreichen wir Sie?", "antwort": "0176 5550 1290"},
+        {"frage": "In welcher Stadt wohnen Sie?", "antwort": "Oldenburg"}]}), "de.json")
+    assert (lead["full_name"], lead["phone"], lead["city"]) == ("Wiebke Harms", "0176 5550 1290", "Oldenburg")
+    es = one(json.dumps({"respuestas": [{"pregunta": "¿Cuál es su nombre completo?", "respuesta": "Maite Urrutia"},
+                                        {"pregunta": "Correo", "respuesta": "maite@example.es"}]}), "es.json")
+    assert es["full_name"] == "Maite Urrutia"
+
+
+def test_a_call_transcription_is_the_callers_message() -> None:
+    lead = one(json.dumps({"caller": {"number": "+15555550184", "cnam": "LINDGREN OSCAR"},
+                           "transcription": "My furnace won't kick on, can somebody come out today?"}), "call.json")
+    assert lead["message"] == "My furnace won't kick on, can somebody come out today?"
+    assert lead["full_name"] == "Oscar Lindgren"
