@@ -191,12 +191,13 @@ _SINGLE_VALUE_KEYS = frozenset({"full", "value", "text", "formatted", "display",
 _EMAIL_VALUE = re.compile(r"^\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*$")
 
 
-def reshape(obj: Any, depth: int = 0) -> Any:
+def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -> Any:
     """Documented form-builder shapes brought to plain keys and label/value pairs, so one walker reads them:
     a dict of ``{"title": …, "value": …}`` fields (Elementor, WPForms) becomes a pair list; a one-value
     wrapper (``{"value": "Ann"}``) its value; a one-item list its item; "q3_name" the key "name"; answers that
     name their field by id (Typeform) get the question's title; an email- or phone-shaped value under a bare
-    field number is keyed by its shape."""
+    field number is keyed by its shape, or by its label in a form definition beside it (Gravity Forms' "1.3"
+    under ``form.fields[].inputs``)."""
     if depth > MAX_DEPTH:
         return obj
     if isinstance(obj, list):
@@ -222,17 +223,20 @@ def reshape(obj: Any, depth: int = 0) -> Any:
     if len(values) >= 2 and all(isinstance(v, dict) for v in values) and pair_keys(values):
         return [reshape(v, depth + 1) for v in values]
     titles = _titles(obj)
+    labels = {**inherited, **titles} if inherited else titles
     out: dict[str, Any] = {}
     for key, value in obj.items():
         name = _QUESTION_PREFIX.sub("", str(key))
         if _NUMBERED_KEY.match(name) and isinstance(value, str):
-            if _EMAIL_VALUE.match(value) and "email" not in out:
+            if name in labels and lookup_label(labels[name]) is not None:
+                name = labels[name]
+            elif _EMAIL_VALUE.match(value) and "email" not in out:
                 name = "email"
             elif phone_shaped(value) and "phone" not in out:
                 name = "phone"
         if isinstance(value, list):
             value = _answers(value, titles) or value
-        out[name if name not in out else str(key)] = reshape(value, depth + 1)
+        out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
     return out
 
 
@@ -322,7 +326,22 @@ def _titles(obj: dict[str, Any]) -> dict[str, str]:
             for item in items[:200]:
                 if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str):
                     found[item["id"]] = item["title"]
+                elif isinstance(item, dict) and isinstance(item.get("label"), str) and isinstance(
+                        item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+                    _input_labels(item, found)
     return found
+
+
+def _input_labels(field_: dict[str, Any], found: dict[str, str]) -> None:
+    """A form definition's field (``{"id": 1, "label": "Name", "inputs": [{"id": "1.3", "label": "First"}]}``):
+    its label by its id, and each input's by the input's id, in the words the label dictionaries know."""
+    label = str(field_["label"])
+    found[str(field_["id"])] = label
+    for inp in field_.get("inputs") or ():
+        if isinstance(inp, dict) and isinstance(inp.get("label"), str) and isinstance(inp.get("id"), (str, int)):
+            own = inp["label"]
+            found[str(inp["id"])] = next((x for x in (f"{own} {label}", own, f"{label} {own}")
+                                          if lookup_label(x) is not None), own)
 
 
 #: answer types that say what the answer is (a form builder's typed inputs)

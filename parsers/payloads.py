@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.boilerplate import is_consent
-from parsers.caller_id import CALLER_ID_NAME, caller_id_names
+from parsers.caller_id import CALLER_ID_NAME, INITIAL_CNAM, UNSPELLED, caller_id_names, names_from_notes
 from parsers.fields import Collector
 from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list, phone_shaped, reshape
 from parsers.labels import heading_role
@@ -108,6 +108,10 @@ _PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "t
 #: scalar keys at the top of a payload that name who sent it, the surest first
 VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
+#: containers of the person who asks (not "name", "from", "user", "sender": a display name there is an account's)
+_PERSON_KEYS = PERSONISH - {"name", "from", "user", "sender"}
+#: a container of a name's parts ("name": {"given": …, "family": …})
+_NAME_PARENTS = frozenset({"name", "names", "nombre", "nome", "naam", "nom", "fullname", "full name", "person name"})
 
 
 def _singular(words: list[str]) -> set[str]:
@@ -134,6 +138,22 @@ def _shaped_contact(value: str) -> str | None:
     if _EMAIL_ONLY.fullmatch(text):
         return "email"
     return "phone" if phone_shaped(text) and len(text) <= 24 else None
+
+
+#: a form plugin's input type written into its field names ("tel-123", "text-company", "textarea-417")
+_INPUT_TYPES = frozenset({"text", "textarea", "tel", "email", "menu", "select", "radio", "checkbox", "number", "input",
+                          "field", "url", "date"})
+
+
+def _input_named(words: list[str]) -> tuple[str, int] | None:
+    """The field a plugin's generated key names: its number dropped ("tel 123" → "tel"), then its input type
+    ("text company" → "company")."""
+    while len(words) > 1 and words[-1].isdigit():
+        words = words[:-1]
+    found = lookup_label(" ".join(words))
+    if found is None and len(words) > 1 and words[0] in _INPUT_TYPES:
+        found = lookup_label(" ".join(words[1:]))
+    return found
 
 
 def _run_together(key: str, found: tuple[str, int] | None) -> tuple[str, int] | None:
@@ -176,6 +196,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
         walker.walk(unit, unit_path, 0)
         if call:
+            names_from_notes(col)
             caller_id_names(col)
             account_firm_aside(col)
             # a rep's or system's note is no message of the caller's: kept as the agent's words, which the
@@ -393,6 +414,9 @@ class _Walker:
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
+        if key_tokens == ["display", "name"] and siblings is not None and any(
+                (lookup_label(str(k)) or ("",))[0] in _NAME_PARTS for k in siblings):
+            return  # a display name beside the first and last names is how the account shows them, not theirs
         if slot in ("skip", "full_name") and phone_shaped(value) and (
                 slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
             # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
@@ -401,6 +425,11 @@ class _Walker:
                 {"id", "callerid"} & set(key_tokens)):
             # "caller_id": "MORALES LUIS": the caller-ID line's name (CNAM), not a number
             slot = "full_name"
+        elif slot == "phone" and self.call and INITIAL_CNAM.match(value.strip()) and (
+                {"id", "callerid"} & set(key_tokens)):
+            # "caller_id": "OKAFOR-LYNN J": a surname and an initial, a name only if a note of the call spells it
+            self.col.add("full_name", value, self._src(path) + UNSPELLED, confidence=0.8, rank=rank + 10, label=key)
+            return
         if slot == "skip" or (slot == "phone" and not any(ch.isdigit() for ch in value)):
             return
         if slot == "timeline" and _TIMESTAMP.match(value):
@@ -462,6 +491,9 @@ class _Walker:
             if joined == "id":
                 return None
             return lookup_label(joined) if joined else None
+        if parents and len(key_tokens) == 1 and _singular(tokens(parents[-1])) & _NAME_PARENTS and (
+                part := lookup_label(f"{key} name")) is not None and part[0] in _NAME_PARTS:
+            return part  # {"names": {"given": …, "family": …}}: the parts of the name its parent names
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
             own = lookup_label(key)
@@ -476,6 +508,11 @@ class _Walker:
             found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
         if found is None and (slot := _contact_key(key)) is not None:
             found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
+        if found is None and len(key_tokens) >= 2:
+            found = _input_named(key_tokens)
+        if found is None and key_tokens == ["display", "name"] and parents and set(tokens(parents[-1])) & (
+                _PERSON_KEYS):
+            found = ("full_name", 30)  # a person object's "displayName" (an account's or a sender's names no lead)
         return _run_together(key, found)
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:

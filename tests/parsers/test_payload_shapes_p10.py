@@ -120,3 +120,45 @@ def test_a_call_transcription_is_the_callers_message() -> None:
                            "transcription": "My furnace won't kick on, can somebody come out today?"}), "call.json")
     assert lead["message"] == "My furnace won't kick on, can somebody come out today?"
     assert lead["full_name"] == "Oscar Lindgren"
+
+
+def test_name_parts_under_a_names_object() -> None:
+    lead = one(json.dumps({"customer": {"names": {"given": "Ravi", "family": "Chandrasekhar"},
+                                        "emails": [{"email": "ravi@example.in"}]}}), "c.json")
+    assert (lead["first_name"], lead["last_name"]) == ("Ravi", "Chandrasekhar")
+
+
+def test_a_person_objects_display_name_is_the_persons() -> None:
+    lead = one(json.dumps({"customer": {"displayName": "Imogen Farraday", "emailAddress": "imogen@example.com"}}),
+               "c.json")
+    assert lead["full_name"] == "Imogen Farraday"
+
+
+def test_numbered_keys_take_their_labels_from_the_form_definition_beside_them() -> None:
+    payload = {"entry": {"1.3": "Thandiwe", "1.6": "Mokoena", "2": "tm@example.co.za", "4.3": "Durban"},
+               "form": {"fields": [{"id": 1, "label": "Name", "inputs": [{"id": "1.3", "label": "First"},
+                                                                          {"id": "1.6", "label": "Last"}]},
+                                   {"id": 2, "label": "Email"},
+                                   {"id": 4, "label": "Address", "inputs": [{"id": "4.3", "label": "City"}]}]}}
+    lead = one(json.dumps(payload), "gf.json")
+    assert (lead["first_name"], lead["last_name"], lead["city"]) == ("Thandiwe", "Mokoena", "Durban")
+
+
+def test_a_plugins_input_type_and_number_in_its_keys() -> None:
+    lead = one(json.dumps({"posted_data": {"your-name": "Auberon Fitz", "your-email": "af@example.com",
+                                           "tel-123": "01632 960 412", "text-company": "Fitz Estates"}}), "cf.json")
+    assert (lead["phone"], lead["company"]) == ("01632 960 412", "Fitz Estates")
+
+
+def test_a_caller_id_of_a_surname_and_an_initial_is_spelled_by_the_calls_note() -> None:
+    call = {"call": {"caller": {"number": "+16145550163", "caller_id": "OKAFOR-LYNN J"}},
+            "agent_notes": "Jerome Okafor-Lynn. Needs a new heat pump for a ranch house."}
+    assert one(json.dumps(call), "call.json")["full_name"] == "Jerome Okafor-Lynn"
+    call["agent_notes"] = "Needs a new heat pump for a ranch house, call after 5."
+    assert one(json.dumps(call), "call.json")["full_name"] is None  # an initial names nobody
+
+
+def test_a_display_name_beside_the_name_parts_is_the_accounts_way_of_showing_them() -> None:
+    lead = one(json.dumps({"customer": {"displayName": "The Hollis house", "firstName": "Maeve", "lastName": "Hollis",
+                                        "email": "maeve@example.com"}}), "c.json")
+    assert lead["full_name"] == "Maeve Hollis"
