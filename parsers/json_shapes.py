@@ -235,7 +235,7 @@ def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -
             elif phone_shaped(value) and "phone" not in out:
                 name = "phone"
         if isinstance(value, list):
-            value = _answers(value, titles) or value
+            value = _answers(value, titles) or _titled_pairs(value, labels) or value
         out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
     return out
 
@@ -329,7 +329,26 @@ def _titles(obj: dict[str, Any]) -> dict[str, str]:
                 elif isinstance(item, dict) and isinstance(item.get("label"), str) and isinstance(
                         item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
                     _input_labels(item, found)
+                elif isinstance(item, dict) and (qid := next((item[k] for k in _ID_KEYS if k in item), None)) \
+                        is not None and isinstance(item.get("name"), str) and lookup_label(item["name"]):
+                    found[str(qid)] = item["name"]  # a lead form's questions: {"questionId": 3, "name": "email"}
     return found
+
+
+#: keys of a question's or a field's id, which answers elsewhere refer to
+_ID_KEYS = ("questionId", "question_id", "fieldId", "field_id", "id")
+
+
+def _titled_pairs(items: list[Any], labels: dict[str, str]) -> list[Any] | None:
+    """Answers naming their question by id (``{"questionId": 3, "answerDetails": …}``) as pairs labelled with
+    the question's name from the form definition beside them, or None."""
+    pairs = pair_keys(items) if labels else None
+    if pairs is None or (pairs[0] not in _ID_KEYS and pairs[0].lower() not in ("questionid", "fieldid")):
+        return None
+    if not any(str(item.get(pairs[0])) in labels for item in items):
+        return None
+    return [{"label": labels.get(str(item.get(pairs[0])), str(item.get(pairs[0]))), "value": item.get(pairs[1])}
+            for item in items]
 
 
 def _input_labels(field_: dict[str, Any], found: dict[str, str]) -> None:
@@ -414,6 +433,7 @@ def _names_a_person(obj: Any, depth: int = 0) -> bool:
     if isinstance(obj, dict) and depth <= _LIST_DEPTH:
         return any(_names_a_person(v, depth + 1) if isinstance(v, (dict, list))
                    else isinstance(v, str) and v.strip() != "" and _slot_of(str(k)) in _PERSON_SLOTS
+                   and _slot_of(v) is None  # a form definition's {"name": "firstName"} names a field, no person
                    for k, v in obj.items())
     if isinstance(obj, list) and depth <= _LIST_DEPTH:
         return bool(pair_keys(obj)) or any(_names_a_person(v, depth + 1) for v in obj[:20])

@@ -53,6 +53,9 @@ _DISTRACT = frozenset({
     "consulente", "mediatore", "adviseur", "verkaufer", "vendedor", "vendeur", "venditore", "verkoper", "handler",
     "autohaus", "concesionario", "concessionaria", "concessionnaire", "concessionario", "imobiliaria",
     "inmobiliaria", "agence", "agenzia", "anbieter", "aanbieder", "sachbearbeiter", "bearbeiter",
+    # a booking's hosts (the lead is the invitee); the provider's own staff
+    "host", "hosts", "organizer", "organiser", "membership", "memberships", "officer", "lender", "advisor",
+    "adviser", "consultant", "coordinator", "technician", "estimator", "inspector", "underwriter",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",

@@ -162,3 +162,26 @@ def test_a_display_name_beside_the_name_parts_is_the_accounts_way_of_showing_the
     lead = one(json.dumps({"customer": {"displayName": "The Hollis house", "firstName": "Maeve", "lastName": "Hollis",
                                         "email": "maeve@example.com"}}), "c.json")
     assert lead["full_name"] == "Maeve Hollis"
+
+
+def test_a_bookings_hosts_and_the_providers_staff_are_not_the_lead() -> None:
+    booking = {"payload": {"email": "quentin@example.com", "name": "Quentin Harlow",
+                           "scheduled_event": {"event_memberships": [{"user_email": "ae@ourco.example",
+                                                                      "user_name": "Dana Whit"}]}}}
+    lead = one(json.dumps(booking), "cal.json")
+    assert (lead["full_name"], lead["email"]) == ("Quentin Harlow", "quentin@example.com")
+    loan = {"borrower": {"first": "Cyrus", "last": "Whitfield", "cell_phone": "555-555-0134"},
+            "loan_officer": {"name": "Dana Pruitt", "phone": "555-555-0100"}}
+    lead = one(json.dumps(loan), "loan.json")
+    assert (lead["full_name"], lead["phone"]) == ("Cyrus Whitfield", "555-555-0134")
+
+
+def test_answers_naming_their_question_by_id_take_the_questions_name() -> None:
+    payload = {"response": {"formResponse": {"answers": [
+        {"questionId": 1, "answerDetails": {"textQuestionAnswer": {"answer": "Sigrún"}}},
+        {"questionId": 2, "answerDetails": {"textQuestionAnswer": {"answer": "Halldórsdóttir"}}},
+        {"questionId": 3, "answerDetails": {"textQuestionAnswer": {"answer": "sigrun@example.is"}}}]},
+        "form": {"questions": [{"questionId": 1, "name": "firstName"}, {"questionId": 2, "name": "lastName"},
+                               {"questionId": 3, "name": "email"}]}}}
+    lead = one(json.dumps(payload), "li.json")
+    assert (lead["full_name"], lead["email"]) == ("Sigrún Halldórsdóttir", "sigrun@example.is")
