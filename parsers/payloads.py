@@ -30,6 +30,7 @@ from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
+from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
 from parsers.payload_sides import (
     PERSONISH,
     account_firm_aside,
@@ -130,45 +131,6 @@ def _singular(words: list[str]) -> set[str]:
 
 #: a CRM record's field list ("propertyValues", "property_list"): the record's own fields, not a listing's
 _FIELD_LIST_WORDS = frozenset({"values", "value", "list", "fields", "data"})
-
-
-_EMAIL_ONLY = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _shaped_contact(value: str) -> str | None:
-    """"email" or "phone" for an answer that is nothing but an email address or a phone number."""
-    text = value.strip()
-    if _EMAIL_ONLY.fullmatch(text):
-        return "email"
-    return "phone" if phone_shaped(text) and len(text) <= 24 else None
-
-
-#: a form plugin's input type written into its field names ("tel-123", "text-company", "textarea-417")
-_INPUT_TYPES = frozenset({"text", "textarea", "tel", "email", "menu", "select", "radio", "checkbox", "number", "input",
-                          "field", "url", "date"})
-
-
-def _input_named(words: list[str]) -> tuple[str, int] | None:
-    """The field a plugin's generated key names: its number dropped ("tel 123" → "tel"), then its input type
-    ("text company" → "company")."""
-    while len(words) > 1 and words[-1].isdigit():
-        words = words[:-1]
-    found = lookup_label(" ".join(words))
-    if found is None and len(words) > 1 and words[0] in _INPUT_TYPES:
-        found = lookup_label(" ".join(words[1:]))
-    return found
-
-
-def _run_together(key: str, found: tuple[str, int] | None) -> tuple[str, int] | None:
-    """``found``, or for a key of one word that names nothing the label its two run-together words name
-    ("mobilephone", "zipcode", "telefoonnummerklant" → "mobile phone", "zip code", …)."""
-    if found is not None:
-        return found
-    word = norm_label(key)
-    if " " in word or not 7 <= len(word) <= 30 or not word.isalpha():
-        return None
-    return next((hit for i in range(3, len(word) - 2) if (hit := lookup_label(f"{word[:i]} {word[i:]}")) is not None),
-                None)
 
 
 def _record_fields(parent: str) -> bool:
@@ -403,13 +365,13 @@ class _Walker:
                 self.col.add(aside[0], value, self._src(path), confidence=0.5, rank=90, label=key,
                              role=heading_role(" ".join(sorted(distract))))
             return
-        found = _run_together(key, lookup_loose(key)) if pair else self._lookup(key, parents, key_tokens, role)
+        found = run_together(key, lookup_loose(key)) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None and len(key_tokens) >= 2 and (tail := lookup_label(" ".join(key_tokens[1:]))) is not None \
                 and tail[0] == "skip":
             return  # a vendor's prefix on a system key ("hs_lead_status", "x_form_name")
         if found is None:
             answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
-            if answer and role == "lead" and (shaped := _shaped_contact(value)) is not None:
+            if answer and role == "lead" and (shaped := shaped_contact(value)) is not None:
                 # "Unter welcher Nummer erreichen wir Sie?": a question the dictionaries do not know, answered
                 # by a number or an address: what the answer is says what was asked
                 self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
@@ -460,6 +422,12 @@ class _Walker:
                     {k: v for k, v in siblings.items() if k != key})):
                 return
         personal = bool(set(parent_tokens) & PERSONISH) or bool(set(key_tokens) & PERSONISH - {"name"})
+        if slot == "full_name" and (parts := contact_line(value)) is not None:
+            # "contact": "Bartosz Wilk, bartosz.wilk@example.pl, +48 600 555 014": a name with its contacts
+            for part_slot, part in parts:
+                self.col.add(part_slot, part, self._src(path), confidence=0.85, rank=rank + 5 + len(parents),
+                             label=key)
+            return
         self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
@@ -502,6 +470,9 @@ class _Walker:
             own = lookup_label(key)
             if own is not None and own[0] in _NAME_PARTS and (combined is None or combined[0] == "full_name"):
                 return own  # {"nombre": {"nombre": …, "apellidos": …}}: the part, not the whole name
+            if own is not None and combined is not None and own[0] in _ADDRESS_LEAF_SLOTS and \
+                    combined[0] in _ADDRESS_LEAF_SLOTS and own[0] != combined[0] and own[0] != "address":
+                return own  # {"adres": {"huisnummer": 18}}: the part ("adres huisnummer" labels a whole street)
             if combined is not None:
                 return combined
         found = lookup_label(key)
@@ -512,11 +483,11 @@ class _Walker:
         if found is None and (slot := _contact_key(key)) is not None:
             found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
         if found is None and len(key_tokens) >= 2:
-            found = _input_named(key_tokens)
+            found = input_named(key_tokens)
         if found is None and key_tokens == ["display", "name"] and parents and set(tokens(parents[-1])) & (
                 _PERSON_KEYS):
             found = ("full_name", 30)  # a person object's "displayName" (an account's or a sender's names no lead)
-        return _run_together(key, found)
+        return run_together(key, found)
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
         if slot in ("street", "address", "city", "region", "postal_code"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
 from parsers.payloads import read_json
 from parsers.salvage import looks_print_r, print_r
 from tests.parsers.helpers import one
@@ -185,3 +186,27 @@ def test_answers_naming_their_question_by_id_take_the_questions_name() -> None:
                                {"questionId": 3, "name": "email"}]}}}
     lead = one(json.dumps(payload), "li.json")
     assert (lead["full_name"], lead["email"]) == ("Sigrún Halldórsdóttir", "sigrun@example.is")
+
+
+def test_a_name_written_with_its_contacts_in_one_value() -> None:
+    lead = one(json.dumps({"contact": "Bartosz Wilk, bartosz.wilk@example.pl, +48 600 555 014",
+                           "service": "Klimatyzacja"}), "c.json")
+    assert (lead["full_name"], lead["email"], lead["phone"]) == ("Bartosz Wilk", "bartosz.wilk@example.pl",
+                                                                 "+48 600 555 014")
+    assert contact_line("Ann Lee") is None
+    assert contact_line("Ann Lee <ann@example.com>") == [("full_name", "Ann Lee"), ("email", "ann@example.com")]
+
+
+def test_an_address_objects_own_part_beats_a_whole_street_label_it_spells_with_its_parent() -> None:
+    xml = ("<aanvraag><persoon><voornaam>Hidde</voornaam><achternaam>Postma</achternaam>"
+           "<email>hidde@example.nl</email><adres><straat>Nieuweweg</straat><huisnummer>18</huisnummer>"
+           "<postcode>8911 AB</postcode><plaats>Leeuwarden</plaats></adres></persoon></aanvraag>")
+    assert one(xml, "a.xml")["street"] == "Nieuweweg 18"
+
+
+def test_key_and_value_helpers() -> None:
+    assert run_together("mobilephone", None) == ("phone", 20)
+    assert run_together("Sonnenblume", None) is None
+    assert input_named(["tel", "123"]) is not None and input_named(["text", "company"]) is not None
+    assert shaped_contact(" +1 555-555-0124 ") == "phone" and shaped_contact("ann@example.com") == "email"
+    assert shaped_contact("Bielefeld") is None and shaped_contact("2026-11-20") is None
