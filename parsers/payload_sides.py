@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from parsers.fields import Collector
@@ -28,7 +29,14 @@ _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante
 
 
 def tokens(key: str) -> list[str]:
-    return norm_label(_CAMEL.sub(" ", key)).split()
+    """A key's words, casefolded, camel case split ("phoneNumbers" → ["phone", "numbers"])."""
+    return list(_tokens(key))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(key: str) -> tuple[str, ...]:
+    # a payload's keys repeat across its leaves and across payloads: split once each
+    return tuple(norm_label(_CAMEL.sub(" ", key)).split())
 
 
 #: a lead type saying the lead sells or has valued their own home
