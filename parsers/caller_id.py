@@ -86,7 +86,10 @@ def names_from_notes(col: Collector) -> None:
     when its surname is the caller-ID's (hyphens and spaces alike) and its given name opens with the initial."""
     notes = [c.value for c in col.items if c.slot in _NOTE_SLOTS]
     for c in col.items if notes else ():
-        if c.slot != "full_name" or c.role != "lead" or not (m := INITIAL_CNAM.match(c.value.strip())):
+        if c.slot != "full_name" or c.role != "lead":
+            continue
+        if not (m := INITIAL_CNAM.match(c.value.strip())):
+            _note_order(c, notes)
             continue
         surname = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", m["last"]))
         spelled = re.compile(rf"\b(?P<first>{re.escape(m['initial'])}[^\W\d_]+)\s+(?P<last>{surname})\b",
@@ -98,3 +101,18 @@ def names_from_notes(col: Collector) -> None:
                 c.source = c.source.removesuffix(UNSPELLED) + "+notes"
                 break
     col.items = [c for c in col.items if not c.source.endswith(UNSPELLED)]
+
+
+def _note_order(c: Candidate, notes: list[str]) -> None:
+    """A caller's name of two words that a note of the call writes the other way round ("Piotrowski Dariusz" /
+    "Dariusz Piotrowski called"): the carrier wrote the surname first, the note the usual order."""
+    words = c.value.replace(",", " ").split()
+    if len(words) != 2:
+        return
+    turned = re.compile(rf"\b{re.escape(words[1])}\s+{re.escape(words[0])}\b", re.IGNORECASE)
+    for text in notes:
+        found = turned.search(text)
+        if found and found.group(0)[0].isupper():
+            c.value = found.group(0)
+            c.source += "+notes"
+            return

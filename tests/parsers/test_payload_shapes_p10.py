@@ -210,3 +210,14 @@ def test_key_and_value_helpers() -> None:
     assert input_named(["tel", "123"]) is not None and input_named(["text", "company"]) is not None
     assert shaped_contact(" +1 555-555-0124 ") == "phone" and shaped_contact("ann@example.com") == "email"
     assert shaped_contact("Bielefeld") is None and shaped_contact("2026-11-20") is None
+
+
+def test_a_caller_name_turned_round_by_the_carrier_takes_the_order_the_calls_note_writes() -> None:
+    call = {"caller_number": "+15555550192", "tracking_number": "+15555550100", "name": "Piotrowski Dariusz",
+            "notes": "Dariusz Piotrowski called re: basement waterproofing estimate"}
+    assert one(json.dumps(call), "ctm.json")["full_name"] == "Dariusz Piotrowski"
+    twilio = {"CallSid": "CA1", "From": "+4915255501234", "CallerName": "KRAUSE ANNEGRET",
+              "TranscriptionText": "Hallo, hier ist Annegret Krause, bitte rufen Sie zurück."}
+    lead = one(json.dumps(twilio), "tw.json")
+    assert (lead["full_name"], lead["message"]) == ("Annegret Krause",
+                                                    "Hallo, hier ist Annegret Krause, bitte rufen Sie zurück.")
