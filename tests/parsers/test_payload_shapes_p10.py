@@ -221,3 +221,12 @@ def test_a_caller_name_turned_round_by_the_carrier_takes_the_order_the_calls_not
     lead = one(json.dumps(twilio), "tw.json")
     assert (lead["full_name"], lead["message"]) == ("Annegret Krause",
                                                     "Hallo, hier ist Annegret Krause, bitte rufen Sie zurück.")
+
+
+def test_more_es_and_pt_key_spellings() -> None:
+    lead = one(json.dumps({"nombre": "Inés", "apellido_paterno": "Robles", "correo": "ines@example.mx",
+                           "num_tel": "55 5555 0123", "empresa_nombre": "Robles y Asociados"}), "mx.json")
+    assert (lead["last_name"], lead["phone"], lead["company"]) == ("Robles", "55 5555 0123", "Robles y Asociados")
+    br = one(json.dumps({"nome": "Caio Menezes", "celular_whatsapp": "(11) 95555-0123", "nome_empresa": "Menezes ME",
+                         "email": "caio@example.com.br"}), "br.json")
+    assert (br["phone"], br["company"]) == ("(11) 95555-0123", "Menezes ME")
