@@ -114,6 +114,8 @@ VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "por
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
 #: containers of the person who asks (not "name", "from", "user", "sender": a display name there is an account's)
 _PERSON_KEYS = PERSONISH - {"name", "from", "user", "sender"}
+#: keys of a second surname written apart from the first (Spanish-speaking forms)
+_SECOND_SURNAME = frozenset({"apellido materno", "segundo apellido", "apellido2", "second surname", "second last name"})
 #: a container of a name's parts ("name": {"given": …, "family": …})
 _NAME_PARENTS = frozenset({"name", "names", "nombre", "nome", "naam", "nom", "fullname", "full name", "person name"})
 
@@ -160,6 +162,9 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         walker = _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call)
         walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
         walker.walk(unit, unit_path, 0)
+        if walker.second_surname and (firsts := col.best("last_name")):
+            # "apellido_paterno" + "apellido_materno": one surname of two words ("García López")
+            firsts[0].value = f"{firsts[0].value} {walker.second_surname}"
         if call:
             names_from_notes(col)
             caller_id_names(col)
@@ -273,6 +278,8 @@ class _Walker:
         self.call = call
         #: top-level keys whose objects are the receiving business's (``business_side``)
         self.aside = aside
+        #: a second surname given apart ("apellido_materno", "segundo_apellido"), joined to the first
+        self.second_surname = ""
         #: the index in a leaf's parents of the key ``aside`` names (past the unit's path and its wrappers)
         self.top = 0
         self.source = source
@@ -340,6 +347,9 @@ class _Walker:
         if all_tokens & _HISTORY:
             return
         if _is_meta(parents[-1] if parents else "") or (not pair and set(key_tokens) & _META):
+            return
+        if " ".join(key_tokens) in _SECOND_SURNAME and not set(parent_tokens) & _DISTRACT:
+            self.second_surname = self.second_surname or value.strip()
             return
         if self.call and set(key_tokens) & _NOTE_KEYS and len(value.split()) >= _MIN_NOTE_WORDS:
             # "agent_notes", "notiz_mitarbeiter", "ai_summary": the agent's words about the caller

@@ -230,3 +230,9 @@ def test_more_es_and_pt_key_spellings() -> None:
     br = one(json.dumps({"nome": "Caio Menezes", "celular_whatsapp": "(11) 95555-0123", "nome_empresa": "Menezes ME",
                          "email": "caio@example.com.br"}), "br.json")
     assert (br["phone"], br["company"]) == ("(11) 95555-0123", "Menezes ME")
+
+
+def test_a_second_surname_given_apart_joins_the_first() -> None:
+    lead = one(json.dumps({"nombre": "María", "apellido_paterno": "García", "apellido_materno": "López",
+                           "correo": "mgl@example.mx"}), "mx.json")
+    assert (lead["last_name"], lead["full_name"]) == ("García López", "María García López")
