@@ -231,8 +231,8 @@ def _holds_email(obj: dict[str, Any], depth: int) -> bool:
 
 def _contact_beside(obj: dict[str, Any]) -> bool:
     """A contact value beside a key: a plain one, or a list of them (``"email": [{"value": …}]``)."""
-    return _direct_contact(obj) or any(isinstance(v, list) and v and _contact_key(str(k)) is not None
-                                       for k, v in obj.items())
+    return _direct_contact(obj) or any(isinstance(v, (list, str)) and v and _contact_key(
+        str(k)) is not None for k, v in obj.items())  # "emails": "a@x; b@y" too
 
 
 def _contact_key(key: str) -> str | None:

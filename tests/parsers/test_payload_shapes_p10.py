@@ -236,3 +236,9 @@ def test_a_second_surname_given_apart_joins_the_first() -> None:
     lead = one(json.dumps({"nombre": "María", "apellido_paterno": "García", "apellido_materno": "López",
                            "correo": "mgl@example.mx"}), "mx.json")
     assert (lead["last_name"], lead["full_name"]) == ("García López", "María García López")
+
+
+def test_a_bare_name_beside_plural_contact_keys_holding_strings() -> None:
+    lead = one(json.dumps({"name": "Ottoline Grey", "emails": "ottoline.grey@example.com; o.grey@work.example",
+                           "phones": "555-555-0102 / 555-555-0103"}), "p.json")
+    assert (lead["full_name"], lead["email"]) == ("Ottoline Grey", "ottoline.grey@example.com")
