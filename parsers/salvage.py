@@ -222,3 +222,32 @@ def print_r(text: str) -> dict[str, Any] | None:
             node, key = last
             node[key] = f"{node[key]}\n{line.strip()}"  # a textarea's further lines
     return root or None
+
+
+#: PHP's ``var_dump``: '["name"]=>' then 'string(15) "Ann Lee"' on the next line
+_VAR_DUMP_ITEM = re.compile(r'\["(?P<key>[^"\]\n]{1,80})"\]=>\s*\n[ \t]*(?:string\(\d+\)[ \t]*"(?P<text>[^\n]*)"|'
+                            r"(?:int|float)\((?P<number>[^)\n]{1,30})\))")
+#: Laravel's and Symfony's ``dump``/``dd``: 'array:5 [' then '"name" => "Ann Lee"' lines
+_DD_START = re.compile(r"\barray:\d+[ \t]*\[[ \t]*$", re.MULTILINE)
+_DD_ITEM = re.compile(r'^[ \t]*"(?P<key>[^"\n]{1,80})"[ \t]*=>[ \t]*(?:"(?P<text>[^\n]*)"|(?P<number>-?[\d.]+))[ \t]*$',
+                      re.MULTILINE)
+
+
+def looks_php_dump(text: str) -> bool:
+    """Whether ``text`` holds a PHP array dump: ``print_r``, ``var_dump`` or Laravel's ``dd``."""
+    head = text[:MAX_SALVAGE]
+    return "=>" in head and (_PRINT_R.search(head) is not None or _VAR_DUMP_ITEM.search(head) is not None
+                             or _DD_START.search(head) is not None)
+
+
+def php_dump(text: str) -> dict[str, Any] | None:
+    """The first PHP array dump in ``text`` as a dict (``print_r`` nested; ``var_dump`` and ``dd`` their flat
+    string and number items), or None."""
+    found = print_r(text)
+    if found:
+        return found
+    head = text[:MAX_SALVAGE]
+    items = _VAR_DUMP_ITEM.finditer(head) if "]=>" in head else _DD_ITEM.finditer(head) \
+        if _DD_START.search(head) else iter(())
+    out = {m["key"]: m["text"] if m["text"] is not None else m["number"] for m in items}
+    return out or None

@@ -25,7 +25,7 @@ from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN
 from parsers.payloads import read_json
-from parsers.salvage import looks_print_r, looks_salvageable, print_r, salvage
+from parsers.salvage import looks_php_dump, looks_salvageable, php_dump, salvage
 from parsers.subject import interest_of_subject, listing_line
 from parsers.tables import table_records
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
@@ -121,7 +121,7 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if repeated:
             return StructuredRead(vendor, [c.build() for c in repeated], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
-    dumped = looks_print_r(doc.text)
+    dumped = looks_php_dump(doc.text)
     salvaged = _salvaged_leads(doc.text, dumped) if read.fields.contact_count() < 2 or dumped else []
     if salvaged and salvaged[0].contact_count() + dumped > read.fields.contact_count():
         # a Rails parameter dump, a Ruby or Python hash, truncated JSON in a log line or an error mail
@@ -175,7 +175,7 @@ def _payload_prose(text: str) -> str:
 
 def _salvaged_leads(text: str, dumped: bool = False) -> list[Collector]:
     if dumped:
-        data: Any = print_r(text)  # a PHP print_r dump: its keys, not its lines read as labels
+        data: Any = php_dump(text)  # a PHP array dump: its keys, not its lines read as labels
     elif not looks_salvageable(text):
         return []
     else:

@@ -9,7 +9,7 @@ import json
 
 from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
 from parsers.payloads import read_json
-from parsers.salvage import looks_print_r, print_r
+from parsers.salvage import looks_php_dump, looks_print_r, php_dump, print_r
 from tests.parsers.helpers import one
 
 
@@ -242,3 +242,15 @@ def test_a_bare_name_beside_plural_contact_keys_holding_strings() -> None:
     lead = one(json.dumps({"name": "Ottoline Grey", "emails": "ottoline.grey@example.com; o.grey@work.example",
                            "phones": "555-555-0102 / 555-555-0103"}), "p.json")
     assert (lead["full_name"], lead["email"]) == ("Ottoline Grey", "ottoline.grey@example.com")
+
+
+def test_php_var_dump_and_laravel_dd() -> None:
+    var_dump = ('array(2) {\n  ["name"]=>\n  string(14) "Mortimer Vance"\n  ["message"]=>\n'
+                '  string(23) "Need a new garage door."\n}\n')
+    assert looks_php_dump(var_dump) and php_dump(var_dump) == {"name": "Mortimer Vance",
+                                                               "message": "Need a new garage door."}
+    dd = 'array:3 [\n  "name" => "Leontine Ashgrove"\n  "company" => "Ashgrove Kennels"\n  "seats" => 12\n]\n'
+    assert php_dump(dd) == {"name": "Leontine Ashgrove", "company": "Ashgrove Kennels", "seats": "12"}
+    assert not looks_php_dump('{"a" => "b"}')
+    lead = one(dd.replace('"seats" => 12', '"email" => "la@example.com"'), "dd.txt")
+    assert (lead["company"], lead["email"]) == ("Ashgrove Kennels", "la@example.com")
