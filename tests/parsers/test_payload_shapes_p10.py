@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from parsers.form_data import form_data
 from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
 from parsers.payloads import read_json
 from parsers.salvage import looks_php_dump, looks_print_r, php_dump, print_r
@@ -254,3 +255,17 @@ def test_php_var_dump_and_laravel_dd() -> None:
     assert not looks_php_dump('{"a" => "b"}')
     lead = one(dd.replace('"seats" => 12', '"email" => "la@example.com"'), "dd.txt")
     assert (lead["company"], lead["email"]) == ("Ashgrove Kennels", "la@example.com")
+
+
+def test_a_multipart_form_data_body_is_read_by_its_fields() -> None:
+    body = ('--xYz\r\nContent-Disposition: form-data; name="from"\r\n\r\nHortensia Blakemore <hb@example.com>\r\n'
+            '--xYz\r\nContent-Disposition: form-data; name="subject"\r\n\r\nRoof quote\r\n'
+            '--xYz\r\nContent-Disposition: form-data; name="attachment1"; filename="a.txt"\r\n\r\nignored\r\n'
+            '--xYz\r\nContent-Disposition: form-data; name="text"\r\n\r\nWe need a quote for a new roof.\r\n'
+            '--xYz--\r\n')
+    assert json.loads(form_data(body) or "{}") == {"from": "Hortensia Blakemore <hb@example.com>",
+                                                   "subject": "Roof quote", "text": "We need a quote for a new roof."}
+    assert form_data("Name: Ann\n--\nbye") is None
+    lead = one(body, "post.txt")
+    assert (lead["full_name"], lead["email"]) == ("Hortensia Blakemore", "hb@example.com")
+    assert "--xYz" not in (lead["message"] or "")
