@@ -74,3 +74,20 @@ def run_together(key: str, found: tuple[str, int] | None) -> tuple[str, int] | N
         return None
     return next((hit for i in range(3, len(word) - 2) if (hit := lookup_label(f"{word[:i]} {word[i:]}")) is not None),
                 None)
+
+
+#: words of a form's, a page's or a campaign's own name, never of a person's
+_PAGE_WORDS = frozenset({
+    "page", "landing", "form", "forms", "formulario", "formular", "formulaire", "formulier", "modulo", "request",
+    "quote", "promo", "promotion", "campaign", "website", "webinar", "newsletter", "signup", "demo", "offerte",
+    "angebot", "anfrage", "presupuesto", "orcamento", "contato", "contacto", "kontakt", "contact", "contatti",
+    "enquiry", "inquiry", "solicitud", "aanvraag"})
+#: "Contact us", "Kontaktieren Sie uns", "Contáctenos": addressed to the business
+_TO_US = frozenset({"us", "uns", "nos", "nous", "ons", "noi", "contactenos", "contactanos"})
+
+
+def names_a_page(value: str) -> bool:
+    """Whether a bare ``name`` value is a form's or a page's name ("Spring Promo Landing Page", "Contact Us",
+    "Request a quote"), not a person's: three or more words one of which is such a word, or a call to "us"."""
+    words = norm_label(value).split()
+    return bool(set(words) & _TO_US) or (len(words) >= 3 and bool(set(words) & _PAGE_WORDS))

@@ -30,7 +30,7 @@ from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
-from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
+from parsers.payload_keys import contact_line, input_named, names_a_page, run_together, shaped_contact
 from parsers.payload_sides import (
     PERSONISH,
     account_firm_aside,
@@ -431,6 +431,8 @@ class _Walker:
             if not personish and not (siblings is not None and _contact_beside(
                     {k: v for k, v in siblings.items() if k != key})):
                 return
+            if not personish and names_a_page(value):
+                return  # {"name": "Spring Promo Landing Page", "email": …}: the form's name beside the lead's email
         personal = bool(set(parent_tokens) & PERSONISH) or bool(set(key_tokens) & PERSONISH - {"name"})
         if slot == "full_name" and (parts := contact_line(value)) is not None:
             # "contact": "Bartosz Wilk, bartosz.wilk@example.pl, +48 600 555 014": a name with its contacts

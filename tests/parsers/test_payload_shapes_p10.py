@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from parsers.form_data import form_data
-from parsers.payload_keys import contact_line, input_named, run_together, shaped_contact
+from parsers.payload_keys import contact_line, input_named, names_a_page, run_together, shaped_contact
 from parsers.payloads import read_json
 from parsers.salvage import looks_php_dump, looks_print_r, php_dump, print_r
 from tests.parsers.helpers import one
@@ -269,3 +269,11 @@ def test_a_multipart_form_data_body_is_read_by_its_fields() -> None:
     lead = one(body, "post.txt")
     assert (lead["full_name"], lead["email"]) == ("Hortensia Blakemore", "hb@example.com")
     assert "--xYz" not in (lead["message"] or "")
+
+
+def test_a_bare_name_that_names_a_page_or_a_form_is_no_person() -> None:
+    lead = one(json.dumps({"title": "New lead", "name": "Spring Promo Landing Page", "email": "lorna@example.com",
+                           "phone": "555-555-0107"}), "p.json")
+    assert (lead["full_name"], lead["email"]) == (None, "lorna@example.com")
+    assert names_a_page("Contact Us") and names_a_page("Request a quote")
+    assert not names_a_page("Larry Page") and not names_a_page("Lorna Pike")
