@@ -68,3 +68,51 @@ def _no_caller_name(value: str) -> bool:
     """A caller-ID name field holding a carrier's filler or the line's city and state, not a person."""
     words = value.casefold().replace(",", " ").split()
     return (bool(words) and all(w in _NO_CNAM_WORDS for w in words)) or _CNAM_PLACE.fullmatch(value.strip()) is not None
+
+
+#: a caller-ID name with an initial for its given name ("OKAFOR-LYNN J", "NAKAMURA OKONKWO A"): the surname only
+INITIAL_CNAM = re.compile(
+    r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'’]+(?:[ \t-]+[A-ZÀ-Þ][A-ZÀ-Þ'’]+){0,2})\s*,?\s+(?P<initial>[A-ZÀ-Þ])\.?$")
+#: the source suffix of a caller-ID name of a surname and an initial read from a key meant for a number: dropped
+#: unless a note spells it
+UNSPELLED = "+initial"
+#: slots whose text may spell the caller's whole name: a rep's or a system's note, a transcription
+_NOTE_SLOTS = frozenset({"message", "interest_detail"})
+
+
+def names_from_notes(col: Collector) -> None:
+    """A caller-ID name that gives only an initial ("OKAFOR-LYNN J") spelled in full where a note or a
+    transcription of the same call writes it ("Jerome Okafor-Lynn needs a heat pump"): the note's spelling,
+    when its surname is the caller-ID's (hyphens and spaces alike) and its given name opens with the initial."""
+    notes = [c.value for c in col.items if c.slot in _NOTE_SLOTS]
+    for c in col.items if notes else ():
+        if c.slot != "full_name" or c.role != "lead":
+            continue
+        if not (m := INITIAL_CNAM.match(c.value.strip())):
+            _note_order(c, notes)
+            continue
+        surname = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", m["last"]))
+        spelled = re.compile(rf"\b(?P<first>{re.escape(m['initial'])}[^\W\d_]+)\s+(?P<last>{surname})\b",
+                             re.IGNORECASE)
+        for text in notes:
+            found = spelled.search(text)
+            if found and found["first"][0].isupper() and found["last"][0].isupper():
+                c.value = f"{found['first']} {found['last']}"
+                c.source = c.source.removesuffix(UNSPELLED) + "+notes"
+                break
+    col.items = [c for c in col.items if not c.source.endswith(UNSPELLED)]
+
+
+def _note_order(c: Candidate, notes: list[str]) -> None:
+    """A caller's name of two words that a note of the call writes the other way round ("Piotrowski Dariusz" /
+    "Dariusz Piotrowski called"): the carrier wrote the surname first, the note the usual order."""
+    words = c.value.replace(",", " ").split()
+    if len(words) != 2:
+        return
+    turned = re.compile(rf"\b{re.escape(words[1])}\s+{re.escape(words[0])}\b", re.IGNORECASE)
+    for text in notes:
+        found = turned.search(text)
+        if found and found.group(0)[0].isupper():
+            c.value = found.group(0)
+            c.source += "+notes"
+            return

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from parsers.attachments import card_payload, is_card, is_sheet, sheet_payload
+from parsers.form_data import form_data
 from parsers.html import html_to_text
 from parsers.lead import ExtractionError
 from parsers.limits import clip_fields, looks_binary
@@ -157,7 +158,7 @@ def _from_text(text: str, name_hint: str | None = None) -> Document:
     if kind == "html" and (hint.endswith((".xml", ".adf")) or "<!ENTITY" in text[:65536].upper()
                            or re.match(r"\s*<!DOCTYPE\s+(?!html)", text, re.IGNORECASE)):
         kind = "xml"  # an XML document with a DTD: the XML reader refuses entity declarations
-    if kind == "text" and (form := _form_encoded(text)) is not None:
+    if kind == "text" and (form := _form_encoded(text) or form_data(text)) is not None:
         kind, text = "json", form  # a webhook's form post ("From=%2B1720…&FromCity=AURORA&…"): its keys and values
     if kind == "json":
         mail = _mail_in_json(text)

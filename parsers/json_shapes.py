@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 import json5
 
 from parsers.html import html_to_text
-from parsers.labels.lookup import lookup_label
+from parsers.labels.lookup import lookup_label, lookup_loose
 from parsers.lead import ExtractionError
 from parsers.patterns import PHONE_SHAPED, looks_like_date_or_time
 from parsers.salvage import looks_salvageable, salvage
@@ -34,7 +34,7 @@ PAIR_LABEL_KEYS = ("column_id", "name", "key", "field", "field_name", "fieldname
                    "column_name", "questionid", "question_id", "id", "veld", "campo", "feld", "champ", "etiqueta",
                    "bezeichnung", "pergunta", "pregunta", "domanda", "vraag", "frage", "nome", "naam", "nombre", "nom",
                    "property", "attribute", "rotulo", "atributo", "propiedad", "propriedade", "eigenschaft",
-                   "eigenschap", "attribut", "attributo", "proprieta")
+                   "eigenschap", "attribut", "attributo", "proprieta", "kind", "type")
 PAIR_VALUE_KEYS = ("values", "value", "answer", "string_value", "response", "text", "answers", "waarde", "valor",
                    "wert", "valeur", "valore", "resposta", "respuesta", "risposta", "reponse", "réponse",
                    "antwoord", "antwort", "inhalt", "contenido", "conteudo", "answerdetails", "answer_details")
@@ -191,12 +191,13 @@ _SINGLE_VALUE_KEYS = frozenset({"full", "value", "text", "formatted", "display",
 _EMAIL_VALUE = re.compile(r"^\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*$")
 
 
-def reshape(obj: Any, depth: int = 0) -> Any:
+def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -> Any:
     """Documented form-builder shapes brought to plain keys and label/value pairs, so one walker reads them:
     a dict of ``{"title": …, "value": …}`` fields (Elementor, WPForms) becomes a pair list; a one-value
     wrapper (``{"value": "Ann"}``) its value; a one-item list its item; "q3_name" the key "name"; answers that
     name their field by id (Typeform) get the question's title; an email- or phone-shaped value under a bare
-    field number is keyed by its shape."""
+    field number is keyed by its shape, or by its label in a form definition beside it (Gravity Forms' "1.3"
+    under ``form.fields[].inputs``)."""
     if depth > MAX_DEPTH:
         return obj
     if isinstance(obj, list):
@@ -207,7 +208,7 @@ def reshape(obj: Any, depth: int = 0) -> Any:
             return [reshape(v, depth + 1) for v in table]
         if (pairs := _key_value_rows(obj)) is not None or (pairs := _one_key_items(obj)) is not None:
             return reshape(pairs, depth + 1)
-        return [reshape(v, depth + 1) for v in obj]
+        return [reshape(v, depth + 1) for v in _primary_first(obj)]
     if not isinstance(obj, dict):
         return obj
     if depth == 0:
@@ -222,18 +223,35 @@ def reshape(obj: Any, depth: int = 0) -> Any:
     if len(values) >= 2 and all(isinstance(v, dict) for v in values) and pair_keys(values):
         return [reshape(v, depth + 1) for v in values]
     titles = _titles(obj)
+    labels = {**inherited, **titles} if inherited else titles
     out: dict[str, Any] = {}
     for key, value in obj.items():
         name = _QUESTION_PREFIX.sub("", str(key))
         if _NUMBERED_KEY.match(name) and isinstance(value, str):
-            if _EMAIL_VALUE.match(value) and "email" not in out:
+            if name in labels and lookup_label(labels[name]) is not None:
+                name = labels[name]
+            elif _EMAIL_VALUE.match(value) and "email" not in out:
                 name = "email"
             elif phone_shaped(value) and "phone" not in out:
                 name = "phone"
         if isinstance(value, list):
-            value = _answers(value, titles) or value
-        out[name if name not in out else str(key)] = reshape(value, depth + 1)
+            value = _answers(value, titles) or _titled_pairs(value, labels) or value
+        out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
     return out
+
+
+_PRIMARY_KEYS = ("primary", "is_primary", "isPrimary", "preferred", "is_preferred", "default", "main")
+
+
+def _primary_first(items: list[Any]) -> list[Any]:
+    """A list of phones or emails with one flagged primary (``{"value": …, "primary": true}``): that one first,
+    as the lead's own first-given contact."""
+    flagged = [k for k, v in enumerate(items[:50]) if isinstance(v, dict)
+               and any(v.get(f) is True or v.get(f) in ("true", "1", "yes") for f in _PRIMARY_KEYS)]
+    if len(flagged) != 1 or flagged[0] == 0:
+        return items
+    k = flagged[0]
+    return [items[k], *items[:k], *items[k + 1:]]
 
 
 _HEADER_KEYS = ("columns", "headers", "header", "fields", "column_names", "cols")
@@ -308,7 +326,45 @@ def _titles(obj: dict[str, Any]) -> dict[str, str]:
             for item in items[:200]:
                 if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str):
                     found[item["id"]] = item["title"]
+                elif isinstance(item, dict) and isinstance(item.get("label"), str) and isinstance(
+                        item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+                    _input_labels(item, found)
+                elif isinstance(item, dict) and (qid := next((item[k] for k in _ID_KEYS if k in item), None)) \
+                        is not None and isinstance(item.get("name"), str) and lookup_label(item["name"]):
+                    found[str(qid)] = item["name"]  # a lead form's questions: {"questionId": 3, "name": "email"}
     return found
+
+
+#: keys of a question's or a field's id, which answers elsewhere refer to
+_ID_KEYS = ("questionId", "question_id", "fieldId", "field_id", "id")
+
+
+def _titled_pairs(items: list[Any], labels: dict[str, str]) -> list[Any] | None:
+    """Answers naming their question by id (``{"questionId": 3, "answerDetails": …}``) as pairs labelled with
+    the question's name from the form definition beside them, or None."""
+    pairs = pair_keys(items) if labels else None
+    if pairs is None or (pairs[0] not in _ID_KEYS and pairs[0].lower() not in ("questionid", "fieldid")):
+        return None
+    if not any(str(item.get(pairs[0])) in labels for item in items):
+        return None
+    return [{"label": labels.get(str(item.get(pairs[0])), str(item.get(pairs[0]))), "value": item.get(pairs[1])}
+            for item in items]
+
+
+def _input_labels(field_: dict[str, Any], found: dict[str, str]) -> None:
+    """A form definition's field (``{"id": 1, "label": "Name", "inputs": [{"id": "1.3", "label": "First"}]}``):
+    its label by its id, and each input's by the input's id, in the words the label dictionaries know."""
+    label = str(field_["label"])
+    found[str(field_["id"])] = label
+    for inp in field_.get("inputs") or ():
+        if isinstance(inp, dict) and isinstance(inp.get("label"), str) and isinstance(inp.get("id"), (str, int)):
+            own = inp["label"]
+            found[str(inp["id"])] = next((x for x in (f"{own} {label}", own, f"{label} {own}")
+                                          if lookup_label(x) is not None), own)
+
+
+#: answer types that say what the answer is (a form builder's typed inputs)
+_TYPED_ANSWERS = frozenset({"email", "phone_number"})
 
 
 def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
@@ -319,7 +375,11 @@ def _answers(items: list[Any], titles: dict[str, str]) -> list[Any] | None:
     for item in items:
         field_ = item["field"]
         kind = str(item.get("type") or "")
-        label = titles.get(str(field_.get("id"))) or field_.get("ref") or field_.get("type") or kind
+        named = [str(x) for x in (titles.get(str(field_.get("id"))), field_.get("ref"), field_.get("type"), kind) if x]
+        if kind in _TYPED_ANSWERS:
+            named.insert(0, kind)  # an answer typed "email" or "phone_number" says what it is, whatever its title
+        # the first of the question's title, its ref and its type that the label dictionaries know, else the title
+        label = next((x for x in named if lookup_loose(x) is not None), named[0] if named else "")
         raw = item.get(kind)
         if isinstance(raw, dict):
             raw = raw.get("label") or raw.get("labels") or raw.get("other")
@@ -373,6 +433,7 @@ def _names_a_person(obj: Any, depth: int = 0) -> bool:
     if isinstance(obj, dict) and depth <= _LIST_DEPTH:
         return any(_names_a_person(v, depth + 1) if isinstance(v, (dict, list))
                    else isinstance(v, str) and v.strip() != "" and _slot_of(str(k)) in _PERSON_SLOTS
+                   and _slot_of(v) is None  # a form definition's {"name": "firstName"} names a field, no person
                    for k, v in obj.items())
     if isinstance(obj, list) and depth <= _LIST_DEPTH:
         return bool(pair_keys(obj)) or any(_names_a_person(v, depth + 1) for v in obj[:20])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from parsers.fields import Collector
@@ -17,6 +18,8 @@ PERSONISH = frozenset({
     "contact", "consumer", "customer", "lead", "client", "buyer", "prospect", "applicant", "person",
     "requester", "submitter", "sender", "from", "user", "visitor", "inquirer", "kunde", "cliente", "name",
     "caller", "anrufer", "llamante", "chiamante", "beller", "origen", "origem", "contato", "contacto", "klant",
+    "kontakt", "contatto", "persoon", "persona", "pessoa", "personne", "interessent", "aanvrager", "solicitante",
+    "richiedente", "demandeur", "interesado", "interessado", "interessato",
 })
 #: key words that mark a call-tracking payload, whose caller-ID names are written "LAST FIRST"
 _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante", "anruf", "anrufer", "chiamata",
@@ -26,7 +29,14 @@ _CALL_WORDS = frozenset({"call", "calls", "caller", "cnam", "llamada", "llamante
 
 
 def tokens(key: str) -> list[str]:
-    return norm_label(_CAMEL.sub(" ", key)).split()
+    """A key's words, casefolded, camel case split ("phoneNumbers" → ["phone", "numbers"])."""
+    return list(_tokens(key))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(key: str) -> tuple[str, ...]:
+    # a payload's keys repeat across its leaves and across payloads: split once each
+    return tuple(norm_label(_CAMEL.sub(" ", key)).split())
 
 
 #: a lead type saying the lead sells or has valued their own home
@@ -60,10 +70,22 @@ _BUSINESS_CONTAINERS = frozenset({
     "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"})
 
 
+def wrapper_depth(unit: Any) -> int:
+    """How many objects of one key each wrap ``unit``'s content (``{"submission": {…}}``, an XML root)."""
+    depth = 0
+    while isinstance(unit, dict) and len(unit) == 1 and isinstance(next(iter(unit.values())), dict) and depth < 3:
+        unit = next(iter(unit.values()))
+        depth += 1
+    return depth
+
+
 def business_side(unit: Any) -> frozenset[str]:
     """The keys of ``unit`` whose object is the receiving business's, not the lead's: a ``business``,
     ``account`` or ``location`` object beside a ``customer``/``lead``/``contact`` object that holds the
-    person's own contact details. Without such a person object a company object may be the lead's own."""
+    person's own contact details. Without such a person object a company object may be the lead's own.
+    Wrappers of one key (``wrapper_depth``) are looked through."""
+    for _ in range(wrapper_depth(unit)):
+        unit = next(iter(unit.values()))
     if not isinstance(unit, dict):
         return frozenset()
     if not any(_holds_person(k, v, 0) for k, v in unit.items()):

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.boilerplate import is_consent
-from parsers.caller_id import CALLER_ID_NAME, caller_id_names
+from parsers.caller_id import CALLER_ID_NAME, INITIAL_CNAM, UNSPELLED, caller_id_names, names_from_notes
 from parsers.fields import Collector
 from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list, phone_shaped, reshape
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
+from parsers.payload_keys import contact_line, input_named, names_a_page, run_together, shaped_contact
 from parsers.payload_sides import (
     PERSONISH,
     account_firm_aside,
@@ -38,6 +39,7 @@ from parsers.payload_sides import (
     is_call_payload,
     is_seller,
     tokens,
+    wrapper_depth,
 )
 
 _DISTRACT = frozenset({
@@ -47,6 +49,14 @@ _DISTRACT = frozenset({
     "company", "business", "organization", "team", "manager", "rdc", "referrer", "referring", "introducer",
     "affiliate", "referred", "referente", "vermittler", "empfehler", "tippgeber", "verwijzer", "aanbrenger",
     "parrain", "apporteur", "indicador", "segnalatore",
+    # the other side in the other languages (an agent's, broker's, adviser's or dealer's object)
+    "makler", "makelaar", "corretor", "corredor", "agente", "asesor", "berater", "conseiller", "courtier",
+    "consulente", "mediatore", "adviseur", "verkaufer", "vendedor", "vendeur", "venditore", "verkoper", "handler",
+    "autohaus", "concesionario", "concessionaria", "concessionnaire", "concessionario", "imobiliaria",
+    "inmobiliaria", "agence", "agenzia", "anbieter", "aanbieder", "sachbearbeiter", "bearbeiter",
+    # a booking's hosts (the lead is the invitee); the provider's own staff
+    "host", "hosts", "organizer", "organiser", "membership", "memberships", "officer", "lender", "advisor",
+    "adviser", "consultant", "coordinator", "technician", "estimator", "inspector", "underwriter",
 })
 _META = frozenset({"schema", "meta", "metadata", "tracking", "utm", "headers", "device", "analytics",
                    "signature", "cert", "campaign", "adgroup", "ad", "creative", "gcl", "form", "site", "page",
@@ -102,6 +112,12 @@ _PHONE_PARENTS = frozenset({"phone", "phones", "telephone", "tel", "telefon", "t
 #: scalar keys at the top of a payload that name who sent it, the surest first
 VENDOR_KEYS = ("vendor", "lead_source", "leadsource", "source", "provider", "portal", "platform")
 _NAME_PARTS = frozenset({"first_name", "last_name", "middle_name"})
+#: containers of the person who asks (not "name", "from", "user", "sender": a display name there is an account's)
+_PERSON_KEYS = PERSONISH - {"name", "from", "user", "sender"}
+#: keys of a second surname written apart from the first (Spanish-speaking forms)
+_SECOND_SURNAME = frozenset({"apellido materno", "segundo apellido", "apellido2", "second surname", "second last name"})
+#: a container of a name's parts ("name": {"given": …, "family": …})
+_NAME_PARENTS = frozenset({"name", "names", "nombre", "nome", "naam", "nom", "fullname", "full name", "person name"})
 
 
 def _singular(words: list[str]) -> set[str]:
@@ -113,6 +129,15 @@ def _singular(words: list[str]) -> set[str]:
         if w.endswith(("s", "n", "i")) and len(w) > 3:
             out.add(w[:-1])
     return out
+
+
+#: a CRM record's field list ("propertyValues", "property_list"): the record's own fields, not a listing's
+_FIELD_LIST_WORDS = frozenset({"values", "value", "list", "fields", "data"})
+
+
+def _record_fields(parent: str) -> bool:
+    words = tokens(parent)
+    return len(words) == 2 and words[0] == "property" and words[1] in _FIELD_LIST_WORDS
 
 
 def _is_meta(parent: str) -> bool:
@@ -134,8 +159,14 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
     call = is_call_payload(obj)
     for unit_path, unit in _units(obj):
         col = Collector()
-        _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call).walk(unit, unit_path, 0)
+        walker = _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call)
+        walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
+        walker.walk(unit, unit_path, 0)
+        if walker.second_surname and (firsts := col.best("last_name")):
+            # "apellido_paterno" + "apellido_materno": one surname of two words ("García López")
+            firsts[0].value = f"{firsts[0].value} {walker.second_surname}"
         if call:
+            names_from_notes(col)
             caller_id_names(col)
             account_firm_aside(col)
             # a rep's or system's note is no message of the caller's: kept as the agent's words, which the
@@ -200,13 +231,13 @@ def _holds_email(obj: dict[str, Any], depth: int) -> bool:
 
 def _contact_beside(obj: dict[str, Any]) -> bool:
     """A contact value beside a key: a plain one, or a list of them (``"email": [{"value": …}]``)."""
-    return _direct_contact(obj) or any(isinstance(v, list) and v and _contact_key(str(k)) is not None
-                                       for k, v in obj.items())
+    return _direct_contact(obj) or any(isinstance(v, (list, str)) and v and _contact_key(
+        str(k)) is not None for k, v in obj.items())  # "emails": "a@x; b@y" too
 
 
 def _contact_key(key: str) -> str | None:
     """"email" or "phone" for such a key, plural too ("emails", "phones", "telefonos")."""
-    return next((found[0] for k in _singular([key.casefold()])
+    return next((found[0] for k in _singular([key.casefold(), " ".join(tokens(key))])
                  if (found := lookup_label(k)) is not None and found[0] in ("email", "phone")), None)
 
 
@@ -247,6 +278,10 @@ class _Walker:
         self.call = call
         #: top-level keys whose objects are the receiving business's (``business_side``)
         self.aside = aside
+        #: a second surname given apart ("apellido_materno", "segundo_apellido"), joined to the first
+        self.second_surname = ""
+        #: the index in a leaf's parents of the key ``aside`` names (past the unit's path and its wrappers)
+        self.top = 0
         self.source = source
         #: the lead sells (or values) the property: its address is the lead's own
         self.seller = seller
@@ -304,13 +339,17 @@ class _Walker:
     def _leaf(self, path: tuple[str, ...], value: str, *, siblings: dict[str, Any] | None = None,
               pair: bool = False) -> None:
         key = path[-1]
-        parents = [p for p in path[:-1] if not p.startswith("[")]
-        parent_tokens = [t for p in parents if p not in self.envelopes for t in tokens(p)]
+        # a list's items and a form post's numbered keys ("phones[0][number]") are no words of the path
+        parents = [p for p in path[:-1] if not p.startswith("[") and not p.isdigit()]
+        parent_tokens = [t for p in parents if p not in self.envelopes and not _record_fields(p) for t in tokens(p)]
         key_tokens = tokens(key)
         all_tokens = set(parent_tokens) | set(key_tokens)
         if all_tokens & _HISTORY:
             return
         if _is_meta(parents[-1] if parents else "") or (not pair and set(key_tokens) & _META):
+            return
+        if " ".join(key_tokens) in _SECOND_SURNAME and not set(parent_tokens) & _DISTRACT:
+            self.second_surname = self.second_surname or value.strip()
             return
         if self.call and set(key_tokens) & _NOTE_KEYS and len(value.split()) >= _MIN_NOTE_WORDS:
             # "agent_notes", "notiz_mitarbeiter", "ai_summary": the agent's words about the caller
@@ -324,7 +363,7 @@ class _Walker:
         distract = all_tokens & _DISTRACT
         if role == "property":
             distract -= {"listing"}
-        if parents and parents[0] in self.aside:
+        if len(parents) > self.top and parents[self.top] in self.aside:
             self._business_leaf(path, parents, key, value, pair=pair)
             return
         if self.seller:
@@ -336,16 +375,23 @@ class _Walker:
                 self.col.add(aside[0], value, self._src(path), confidence=0.5, rank=90, label=key,
                              role=heading_role(" ".join(sorted(distract))))
             return
-        found = lookup_loose(key) if pair else self._lookup(key, parents, key_tokens, role)
+        found = run_together(key, lookup_loose(key)) if pair else self._lookup(key, parents, key_tokens, role)
         if found is None and len(key_tokens) >= 2 and (tail := lookup_label(" ".join(key_tokens[1:]))) is not None \
                 and tail[0] == "skip":
             return  # a vendor's prefix on a system key ("hs_lead_status", "x_form_name")
         if found is None:
             answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
-            if answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
+            if answer and role == "lead" and (shaped := shaped_contact(value)) is not None:
+                # "Unter welcher Nummer erreichen wir Sie?": a question the dictionaries do not know, answered
+                # by a number or an address: what the answer is says what was asked
+                self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
+            elif answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
             return
         slot, rank = found
+        if key_tokens == ["display", "name"] and siblings is not None and any(
+                (lookup_label(str(k)) or ("",))[0] in _NAME_PARTS for k in siblings):
+            return  # a display name beside the first and last names is how the account shows them, not theirs
         if slot in ("skip", "full_name") and phone_shaped(value) and (
                 slot == "full_name" or set(key_tokens) & _CALLER_KEYS):
             # a call-tracking payload's "caller" / "from": the caller's number, which is the lead's
@@ -354,6 +400,11 @@ class _Walker:
                 {"id", "callerid"} & set(key_tokens)):
             # "caller_id": "MORALES LUIS": the caller-ID line's name (CNAM), not a number
             slot = "full_name"
+        elif slot == "phone" and self.call and INITIAL_CNAM.match(value.strip()) and (
+                {"id", "callerid"} & set(key_tokens)):
+            # "caller_id": "OKAFOR-LYNN J": a surname and an initial, a name only if a note of the call spells it
+            self.col.add("full_name", value, self._src(path) + UNSPELLED, confidence=0.8, rank=rank + 10, label=key)
+            return
         if slot == "skip" or (slot == "phone" and not any(ch.isdigit() for ch in value)):
             return
         if slot == "timeline" and _TIMESTAMP.match(value):
@@ -380,7 +431,15 @@ class _Walker:
             if not personish and not (siblings is not None and _contact_beside(
                     {k: v for k, v in siblings.items() if k != key})):
                 return
+            if not personish and names_a_page(value):
+                return  # {"name": "Spring Promo Landing Page", "email": …}: the form's name beside the lead's email
         personal = bool(set(parent_tokens) & PERSONISH) or bool(set(key_tokens) & PERSONISH - {"name"})
+        if slot == "full_name" and (parts := contact_line(value)) is not None:
+            # "contact": "Bartosz Wilk, bartosz.wilk@example.pl, +48 600 555 014": a name with its contacts
+            for part_slot, part in parts:
+                self.col.add(part_slot, part, self._src(path), confidence=0.85, rank=rank + 5 + len(parents),
+                             label=key)
+            return
         self.col.add(slot, value, self._src(path), confidence=0.95 if pair else 0.9,
                      rank=rank + (0 if personal or pair else 5) + len(parents), label=key)
 
@@ -415,11 +474,17 @@ class _Walker:
             if joined == "id":
                 return None
             return lookup_label(joined) if joined else None
+        if parents and len(key_tokens) == 1 and _singular(tokens(parents[-1])) & _NAME_PARENTS and (
+                part := lookup_label(f"{key} name")) is not None and part[0] in _NAME_PARTS:
+            return part  # {"names": {"given": …, "family": …}}: the parts of the name its parent names
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
             own = lookup_label(key)
             if own is not None and own[0] in _NAME_PARTS and (combined is None or combined[0] == "full_name"):
                 return own  # {"nombre": {"nombre": …, "apellidos": …}}: the part, not the whole name
+            if own is not None and combined is not None and own[0] in _ADDRESS_LEAF_SLOTS and \
+                    combined[0] in _ADDRESS_LEAF_SLOTS and own[0] != combined[0] and own[0] != "address":
+                return own  # {"adres": {"huisnummer": 18}}: the part ("adres huisnummer" labels a whole street)
             if combined is not None:
                 return combined
         found = lookup_label(key)
@@ -429,7 +494,12 @@ class _Walker:
             found = lookup_loose(key)  # a form's question used as the key ("How can we help?")
         if found is None and (slot := _contact_key(key)) is not None:
             found = (slot, 25)  # "Emails": ["ann@…"], "telefonos": […]
-        return found
+        if found is None and len(key_tokens) >= 2:
+            found = input_named(key_tokens)
+        if found is None and key_tokens == ["display", "name"] and parents and set(tokens(parents[-1])) & (
+                _PERSON_KEYS):
+            found = ("full_name", 30)  # a person object's "displayName" (an account's or a sender's names no lead)
+        return run_together(key, found)
 
     def _property_leaf(self, slot: str, key_tokens: list[str], value: str) -> None:
         if slot in ("street", "address", "city", "region", "postal_code"):

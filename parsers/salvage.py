@@ -169,3 +169,85 @@ def _dangling_key(tail: str) -> bool:
         return False
     before = tail[:k].rstrip()
     return before.endswith((",", "{"))
+
+
+#: PHP's ``print_r`` of an array: "Array", then "(" on its own line, then "[key] => value" lines
+_PRINT_R = re.compile(r"^[ \t]*Array[ \t]*\r?\n[ \t]*\([ \t]*$", re.MULTILINE)
+_PRINT_R_ITEM = re.compile(r"^[ \t]*\[(?P<key>[^\]\n]{1,80})\][ \t]*=>[ \t]?(?P<value>.*)$")
+_PRINT_R_CLOSE = re.compile(r"^[ \t]*\)[ \t]*$")
+
+
+def looks_print_r(text: str) -> bool:
+    """Whether ``text`` holds a PHP ``print_r`` dump of an array (a form plugin's debug log)."""
+    head = text[:MAX_SALVAGE]
+    return "=>" in head and _PRINT_R.search(head) is not None
+
+
+def print_r(text: str) -> dict[str, Any] | None:
+    """The first ``print_r`` array in ``text`` as a dict (nested arrays as dicts; a value running over several
+    lines joined with newlines), or None. One pass over the lines."""
+    head = text[:MAX_SALVAGE]
+    m = _PRINT_R.search(head)
+    if m is None:
+        return None
+    root: dict[str, Any] = {}
+    stack: list[dict[str, Any]] = [root]
+    last: tuple[dict[str, Any], str] | None = None
+    pending: str | None = None  # a key whose value is an "Array" opening on the next lines
+    for line in head[m.end():].splitlines():
+        if pending is not None and line.strip() in ("(", ""):
+            if line.strip() == "(":
+                child: dict[str, Any] = {}
+                stack[-1][pending] = child
+                stack.append(child)
+                pending = None
+            continue
+        pending = None
+        if _PRINT_R_CLOSE.match(line):
+            if len(stack) == 1:
+                break
+            stack.pop()
+            last = None
+            continue
+        item = _PRINT_R_ITEM.match(line)
+        if item:
+            value = item["value"].strip()
+            if value == "Array" and len(stack) < _MAX_DEPTH:
+                pending = item["key"].strip()
+                last = None
+            else:
+                stack[-1][item["key"].strip()] = value
+                last = (stack[-1], item["key"].strip())
+        elif last is not None and line.strip():
+            node, key = last
+            node[key] = f"{node[key]}\n{line.strip()}"  # a textarea's further lines
+    return root or None
+
+
+#: PHP's ``var_dump``: '["name"]=>' then 'string(15) "Ann Lee"' on the next line
+_VAR_DUMP_ITEM = re.compile(r'\["(?P<key>[^"\]\n]{1,80})"\]=>\s*\n[ \t]*(?:string\(\d+\)[ \t]*"(?P<text>[^\n]*)"|'
+                            r"(?:int|float)\((?P<number>[^)\n]{1,30})\))")
+#: Laravel's and Symfony's ``dump``/``dd``: 'array:5 [' then '"name" => "Ann Lee"' lines
+_DD_START = re.compile(r"\barray:\d+[ \t]*\[[ \t]*$", re.MULTILINE)
+_DD_ITEM = re.compile(r'^[ \t]*"(?P<key>[^"\n]{1,80})"[ \t]*=>[ \t]*(?:"(?P<text>[^\n]*)"|(?P<number>-?[\d.]+))[ \t]*$',
+                      re.MULTILINE)
+
+
+def looks_php_dump(text: str) -> bool:
+    """Whether ``text`` holds a PHP array dump: ``print_r``, ``var_dump`` or Laravel's ``dd``."""
+    head = text[:MAX_SALVAGE]
+    return "=>" in head and (_PRINT_R.search(head) is not None or _VAR_DUMP_ITEM.search(head) is not None
+                             or _DD_START.search(head) is not None)
+
+
+def php_dump(text: str) -> dict[str, Any] | None:
+    """The first PHP array dump in ``text`` as a dict (``print_r`` nested; ``var_dump`` and ``dd`` their flat
+    string and number items), or None."""
+    found = print_r(text)
+    if found:
+        return found
+    head = text[:MAX_SALVAGE]
+    items = _VAR_DUMP_ITEM.finditer(head) if "]=>" in head else _DD_ITEM.finditer(head) \
+        if _DD_START.search(head) else iter(())
+    out = {m["key"]: m["text"] if m["text"] is not None else m["number"] for m in items}
+    return out or None

@@ -25,7 +25,7 @@ from parsers.labels import read_labels
 from parsers.lead import ExtractedLead, ExtractionError, FieldValue, RefusedInput, RoleValue
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN
 from parsers.payloads import read_json
-from parsers.salvage import looks_salvageable, salvage
+from parsers.salvage import looks_php_dump, looks_salvageable, php_dump, salvage
 from parsers.subject import interest_of_subject, listing_line
 from parsers.tables import table_records
 from parsers.templates import BUILTIN_DIR, VendorTemplate, load_templates
@@ -121,8 +121,9 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         if repeated:
             return StructuredRead(vendor, [c.build() for c in repeated], warnings=warnings, template=template)
     read = read_labels(doc.text, extra_skip_sections=sections)
-    salvaged = _salvaged_leads(doc.text) if read.fields.contact_count() < 2 else []
-    if salvaged and salvaged[0].contact_count() > read.fields.contact_count():
+    dumped = looks_php_dump(doc.text)
+    salvaged = _salvaged_leads(doc.text, dumped) if read.fields.contact_count() < 2 or dumped else []
+    if salvaged and salvaged[0].contact_count() + dumped > read.fields.contact_count():
         # a Rails parameter dump, a Ruby or Python hash, truncated JSON in a log line or an error mail
         return StructuredRead(vendor, [c.build() for c in salvaged], warnings=warnings, template=template)
     prose = read.prose
@@ -172,10 +173,13 @@ def _payload_prose(text: str) -> str:
         return ""
 
 
-def _salvaged_leads(text: str) -> list[Collector]:
-    if not looks_salvageable(text):
+def _salvaged_leads(text: str, dumped: bool = False) -> list[Collector]:
+    if dumped:
+        data: Any = php_dump(text)  # a PHP array dump: its keys, not its lines read as labels
+    elif not looks_salvageable(text):
         return []
-    data = salvage(text)
+    else:
+        data = salvage(text)
     return read_json(data, source="reader:salvaged").leads if data is not None else []
 
 
