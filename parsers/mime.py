@@ -26,6 +26,7 @@ import email.utils
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import mailparser
@@ -239,8 +240,18 @@ def _mail_parser_from(msg: email.message.Message) -> list[tuple[str, str]]:
     values = msg.get_all("From") or []
     if not values:
         return []
+    if isinstance(values[0], str):
+        return list(_mailboxes(values[0]))
     return [("" if name == addr else name, addr)
             for name, addr in get_addresses(values[0], defects=[], decode_names=True) if addr]
+
+
+@lru_cache(maxsize=1024)
+def _mailboxes(header: str) -> tuple[tuple[str, str], ...]:
+    """``_mail_parser_from``'s mailboxes of one From header as text: a pure function of it, so kept for the
+    next mail (a portal sends every lead from the same From; mail-parser's reading is ~0.1 ms a header)."""
+    return tuple(("" if name == addr else name, addr)
+                 for name, addr in get_addresses(header, defects=[], decode_names=True) if addr)
 
 
 def mail_from_parts(
