@@ -403,7 +403,7 @@ def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
         return None
     if not year and model and _persons_name(doc, make, end):
         return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
-    if traded_in(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
+    if traded_in(layout_of(doc).text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
         return None  # "trading in his 2017 Honda Pilot": the car given in, not the one wanted
     dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
     if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
@@ -430,7 +430,7 @@ def _persons_name(doc: Doc, make: Span, end: int) -> bool:
         return True
     name = f"{make.text} {after[0]}"
     return any(agrees_with_email(name, m.group()) and after[0].casefold()[:3] in m.group().casefold()
-               for m in EMAIL_RE.finditer(doc.text))
+               for m in EMAIL_RE.finditer(layout_of(doc).text))
 
 
 def _wanted_object(raw: str) -> str | None:

@@ -11,25 +11,30 @@ from __future__ import annotations
 #: letters IGNORECASE matches to an ASCII letter though ``str.lower`` gives none ("ı", "ſ") or two ("İ"): with one
 #: of them in the text the look is skipped (Kelvin's "K" is listed too, to be safe)
 _FOLDS_TO_ASCII = ("ı", "İ", "ſ", "\u212a")
-#: the last text lower-cased and its result: one doc's text is looked at by several components in a row
-_last: tuple[str, str] = ("", "")
+#: the last text looked at: itself, lower-cased, and whether it holds one of ``_FOLDS_TO_ASCII`` (one doc's text is
+#: looked at by several components in a row, some ten times each)
+_last: tuple[str, str, bool] = ("", "", False)
+
+
+def _looked(text: str) -> tuple[str, str, bool]:
+    global _last
+    last = _last  # read once: another thread may replace it meanwhile
+    if last[0] is text:
+        return last
+    last = (text, text.lower(), any(c in text for c in _FOLDS_TO_ASCII))
+    _last = last
+    return last
 
 
 def lowered(text: str) -> str:
     """``text.lower()``, remembered for the last text asked about."""
-    global _last
-    last = _last  # read once: another thread may replace it meanwhile
-    if last[0] is text:
-        return last[1]
-    low = text.lower()
-    _last = (text, low)
-    return low
+    return _looked(text)[1]
 
 
 def may_match(text: str, keys: tuple[str, ...]) -> bool:
     """False only when ``text`` holds none of ``keys`` (lower-case ASCII words, one of which every match of the
     case-insensitive pattern they stand for must spell)."""
-    if any(c in text for c in _FOLDS_TO_ASCII):
+    _, low, folds = _looked(text)
+    if folds:
         return True
-    low = lowered(text)
     return any(key in low for key in keys)

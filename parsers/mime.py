@@ -26,6 +26,7 @@ import email.utils
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import mailparser
@@ -239,8 +240,18 @@ def _mail_parser_from(msg: email.message.Message) -> list[tuple[str, str]]:
     values = msg.get_all("From") or []
     if not values:
         return []
+    if isinstance(values[0], str):
+        return list(_mailboxes(values[0]))
     return [("" if name == addr else name, addr)
             for name, addr in get_addresses(values[0], defects=[], decode_names=True) if addr]
+
+
+@lru_cache(maxsize=1024)
+def _mailboxes(header: str) -> tuple[tuple[str, str], ...]:
+    """``_mail_parser_from``'s mailboxes of one From header as text: a pure function of it, so kept for the
+    next mail (a portal sends every lead from the same From; mail-parser's reading is ~0.1 ms a header)."""
+    return tuple(("" if name == addr else name, addr)
+                 for name, addr in get_addresses(header, defects=[], decode_names=True) if addr)
 
 
 def mail_from_parts(
@@ -324,6 +335,15 @@ def _undo_base64(text: str) -> str:
 _MAIL_FILE_SUFFIXES = (".eml", ".msg")
 
 
+def _filename(part: email.message.Message) -> str:
+    """``part.get_filename() or ""``, without parsing the parameters of headers that cannot name a file: a
+    parameter ``filename`` or ``name`` (RFC 2231's ``filename*`` too) spells "name" in the header's lower case."""
+    headers: tuple[object, object] = (part.get("Content-Disposition"), part.get("Content-Type"))  # or a Header
+    if all(h is None or (isinstance(h, str) and "name" not in h.lower()) for h in headers):
+        return ""
+    return part.get_filename() or ""
+
+
 def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[str, str]:
     """The plain and HTML bodies. A mail attached whole (message/rfc822, an .eml file) is read as a forward
     of it; a text or HTML file attached to a body that holds no address or number is read as the body."""
@@ -336,7 +356,7 @@ def _bodies(msg: email.message.Message, attachments: list[Attachment]) -> tuple[
             continue
         # each read once: a header's parameters are parsed again on every get_filename/get_content_type
         ctype, multipart = part.get_content_type(), part.is_multipart()
-        filename = "" if multipart else part.get_filename() or ""
+        filename = "" if multipart else _filename(part)
         inner = _attached_mail(part, ctype, filename, multipart)
         if inner is not None:
             inner_parts.update(id(p) for p in inner.walk())

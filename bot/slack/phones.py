@@ -51,16 +51,26 @@ def number_facts(text: str, default_region: str | None = None) -> NumberFacts:
     except phonenumbers.NumberParseException:
         return NumberFacts(None)
     country = phonenumbers.region_code_for_number(number)
-    if not phonenumbers.is_valid_number(number):
+    # is_valid_number, description_for_number and time_zones_for_number, composed from the public calls they are
+    # made of so the number's region and type are each worked out once less (~20 us a number)
+    if country is None or not phonenumbers.is_valid_number_for_region(number, country):
         return NumberFacts(country)
     # Imported on first use: its data is ~100 MB in memory (a reading process has it, the service should not).
     from phonenumbers import geocoder
 
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
+        region, zones = "", phone_timezone.time_zones_for_number(number)
+    elif phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
+        region = geocoder.description_for_valid_number(number, "en")
+        zones = phone_timezone.time_zones_for_geographical_number(number)
+    else:
+        region, zones = geocoder.country_name_for_number(number, "en"), phone_timezone.time_zones_for_number(number)
     return NumberFacts(
         country,
         phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-        geocoder.description_for_number(number, "en") or None,
-        tuple(z for z in phone_timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE),
+        region or None,
+        tuple(z for z in zones if z != _UNKNOWN_ZONE),
     )
 
 
