@@ -27,11 +27,7 @@ from bot.settings.authentication import AuthenticationSettings
 
 
 async def check_sender(
-    raw: bytes,
-    origin: SmtpOrigin,
-    resolver: Resolver,
-    settings: AuthenticationSettings,
-    headers: Message | None = None,
+    raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings, headers: Message | None = None
 ) -> AuthVerdict:
     """`verify_sender` off the event loop (its DNS questions block)."""
     return await asyncio.to_thread(verify_sender, raw, origin, resolver, settings, headers)
