@@ -29,7 +29,6 @@ from bot.intake.authenticity import (
     vendor_trust,
     verify_sender,
 )
-from bot.intake.authenticity.check import ON_LOOP_BYTES
 
 VENDOR = "vendor.example"
 VENDOR_IP = "192.0.2.10"
@@ -425,33 +424,6 @@ async def test_check_sender_from_memory_gives_the_threads_verdict() -> None:
         verdict = await check_sender(newcomer, origin, resolver, settings)  # done again, asking DNS
         assert (verdict.spf, verdict.dkim_summary) == ("pass", "pass")
         assert "other.example" in server.asked
-
-
-class ThreadNoting(DnsPythonResolver):
-    """The production resolver, noting the thread each answer was looked up in."""
-
-    threads: set[int]
-
-    def remembered(self, name: str, rdtype: RecordType) -> list[str] | None:
-        self.threads.add(threading.get_ident())
-        return super().remembered(name, rdtype)
-
-
-async def test_only_a_small_mail_with_every_answer_remembered_is_checked_on_the_loop() -> None:
-    settings = AuthenticationSettings()
-    origin = SmtpOrigin(VENDOR_IP, "mail.vendor.example", f"bounce@{VENDOR}")
-    small = signed(message())
-    large = signed(message(body="Phone: 555-0100\r\n" + ("x" * 100 + "\r\n") * 1000))
-    assert len(large) > ON_LOOP_BYTES >= len(small)
-    with LocalDnsServer(vendor_dns()) as server:
-        resolver = ThreadNoting(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
-        resolver.threads = set()
-        assert (await check_sender(small, origin, resolver, settings)).summary == "pass"  # DNS asked: a thread
-        assert resolver.threads - {threading.get_ident()}
-        for raw, on_loop in ((small, True), (large, False)):
-            resolver.threads = set()
-            assert (await check_sender(raw, origin, resolver, settings)).summary == "pass"
-            assert (resolver.threads == {threading.get_ident()}) is on_loop
 
 
 def test_vendor_trust_rule(resolver: TableResolver) -> None:

@@ -25,10 +25,6 @@ from bot.intake.authenticity.spf import check_spf
 from bot.intake.authenticity.verdict import AuthVerdict, SmtpOrigin, summarise
 from bot.settings.authentication import AuthenticationSettings
 
-#: the largest mail checked on the event loop when every answer is remembered (a lead mail is a few kB; DKIM hashes
-#: the body, and a mail of megabytes would hold the loop while it does)
-ON_LOOP_BYTES = 64 * 1024
-
 
 async def check_sender(
     raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings, headers: Message | None = None
@@ -36,9 +32,8 @@ async def check_sender(
     """`verify_sender` off the event loop (its DNS questions block), or on it when every answer it needs is in the
     resolver's memory (`DnsPythonResolver.memory`): a burst from a handful of senders asks DNS for nothing, and the
     hand-off to a thread and back cost more than the check (issue 11). A check that needed a question the memory
-    could not answer is thrown away whole and done again in a thread: no verdict is made of a partial answer. A mail
-    over `ON_LOOP_BYTES` is always checked in a thread (DKIM hashes its whole body)."""
-    if isinstance(resolver, DnsPythonResolver) and len(raw) <= ON_LOOP_BYTES:
+    could not answer is thrown away whole and done again in a thread: no verdict is made of a partial answer."""
+    if isinstance(resolver, DnsPythonResolver):
         memory = resolver.memory()
         verdict = verify_sender(raw, origin, memory, settings, headers)
         if not memory.missed:
