@@ -392,40 +392,6 @@ def test_dnspython_resolver_keeps_answers_for_their_ttl() -> None:
         assert server.asked.count("out.mailer.example") == 3  # expired at once: asked every time
 
 
-async def test_check_sender_from_memory_gives_the_threads_verdict() -> None:
-    """Once every answer a check needs is remembered, `check_sender` runs it on the loop (no thread): the same verdicts,
-    a forged vendor address still rejected, DNS not asked again; a check needing one answer more (a new signer) is
-    done again whole in a thread and still passes."""
-    records = vendor_dns()
-    records[("forger.example", "TXT")] = [f"v=spf1 ip4:{STRANGER_IP} -all"]
-    records[("sel1._domainkey.forger.example", "TXT")] = [f"v=DKIM1; k=rsa; p={dkim_key()[1]}"]
-    records[("other.example", "TXT")] = ["v=spf1 ip4:192.0.2.0/28 -all"]
-    records[("sel1._domainkey.other.example", "TXT")] = [f"v=DKIM1; k=rsa; p={dkim_key()[1]}"]
-    genuine = (signed(message()), SmtpOrigin(VENDOR_IP, "mail.vendor.example", f"bounce@{VENDOR}"))
-    forged = (signed(message(), domain="forger.example"),
-              SmtpOrigin(STRANGER_IP, "mx.forger.example", "x@forger.example"))
-    settings = AuthenticationSettings()
-    with LocalDnsServer(records) as server:
-        resolver = DnsPythonResolver(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
-        first = [await check_sender(raw, origin, resolver, settings) for raw, origin in (genuine, forged)]
-        asked = len(server.asked)
-        memory = resolver.memory()
-        again = [verify_sender(raw, origin, memory, settings) for raw, origin in (genuine, forged)]
-        assert not memory.missed  # all remembered: check_sender now runs them on the loop
-        on_loop = [await check_sender(raw, origin, resolver, settings) for raw, origin in (genuine, forged)]
-        assert again == first == on_loop
-        assert (first[0].summary, first[1].dmarc, first[1].dmarc_policy) == ("pass", "fail", "reject")
-        assert len(server.asked) == asked
-
-        newcomer = signed(message(sender="Leads <leads@other.example>"), domain="other.example")
-        origin = SmtpOrigin(VENDOR_IP, "mail.other.example", "bounce@other.example")
-        fresh = resolver.memory()
-        assert verify_sender(newcomer, origin, fresh, settings).summary != "pass" and fresh.missed  # not enough
-        verdict = await check_sender(newcomer, origin, resolver, settings)  # done again, asking DNS
-        assert (verdict.spf, verdict.dkim_summary) == ("pass", "pass")
-        assert "other.example" in server.asked
-
-
 def test_vendor_trust_rule(resolver: TableResolver) -> None:
     senders = ["*@vendor.example"]
     genuine = check(signed(message()), resolver)

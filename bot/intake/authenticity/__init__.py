@@ -24,7 +24,7 @@ other such header (a forged one, an earlier hop's) is ignored and listed in `Aut
 relay must strip incoming headers that carry its id (RFC 8601 §5), as OpenDKIM/OpenDMARC and rspamd do.
 
 Everything here is synchronous (so are pyspf and dkimpy): call `check_sender` from the event loop, which
-runs `verify_sender` in a worker thread (on the loop when the resolver remembers every answer it needs).
+runs `verify_sender` in a worker thread.
 
 The modules, by role: ``resolver`` (the DNS door), ``settings``, ``verdict`` (the types and the one-word
 summary), ``headers`` (From identity, Authentication-Results in and out), ``spf``, ``dkim``, ``dmarc``,

@@ -1,7 +1,7 @@
 """One message's SPF, DKIM and DMARC as received, from our checks or a trusted relay's word.
 
 Everything here is synchronous (so are pyspf and dkimpy): call `check_sender` from the event loop, which
-runs `verify_sender` in a worker thread (on the loop when the resolver remembers every answer it needs).
+runs `verify_sender` in a worker thread.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.intake.authenticity.headers import (
     relay_spf,
     with_header,
 )
-from bot.intake.authenticity.resolver import DnsPythonResolver, Resolver
+from bot.intake.authenticity.resolver import Resolver
 from bot.intake.authenticity.spf import check_spf
 from bot.intake.authenticity.verdict import AuthVerdict, SmtpOrigin, summarise
 from bot.settings.authentication import AuthenticationSettings
@@ -29,15 +29,7 @@ from bot.settings.authentication import AuthenticationSettings
 async def check_sender(
     raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings, headers: Message | None = None
 ) -> AuthVerdict:
-    """`verify_sender` off the event loop (its DNS questions block), or on it when every answer it needs is in the
-    resolver's memory (`DnsPythonResolver.memory`): a burst from a handful of senders asks DNS for nothing, and the
-    hand-off to a thread and back cost more than the check (issue 11). A check that needed a question the memory
-    could not answer is thrown away whole and done again in a thread: no verdict is made of a partial answer."""
-    if isinstance(resolver, DnsPythonResolver):
-        memory = resolver.memory()
-        verdict = verify_sender(raw, origin, memory, settings, headers)
-        if not memory.missed:
-            return verdict
+    """`verify_sender` off the event loop (its DNS questions block)."""
     return await asyncio.to_thread(verify_sender, raw, origin, resolver, settings, headers)
 
 

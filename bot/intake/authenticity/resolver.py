@@ -77,9 +77,13 @@ class DnsPythonResolver:
 
     def lookup(self, name: str, rdtype: RecordType) -> list[str]:
         key = (name.lower(), rdtype)
-        known = self.remembered(name, rdtype)
+        with self._lock:
+            known = self._answers.get(key)
+            failed = self._failures.get(key) if known is None else None
         if known is not None:
-            return known
+            return list(known[1])
+        if failed is not None:
+            raise DnsTempError(f"{rdtype} {name}: {failed}")
         try:
             answer = self._resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
         except dns.resolver.NXDOMAIN:
@@ -93,43 +97,10 @@ class DnsPythonResolver:
         self._remember(key, answer.expiration, out)
         return out
 
-    def remembered(self, name: str, rdtype: RecordType) -> list[str] | None:
-        """`lookup`'s answer from memory (`DnsTempError` for a failure remembered); None: DNS would be asked."""
-        key = (name.lower(), rdtype)
-        with self._lock:
-            known = self._answers.get(key)
-            failed = self._failures.get(key) if known is None else None
-        if known is not None:
-            return list(known[1])
-        if failed is not None:
-            raise DnsTempError(f"{rdtype} {name}: {failed}")
-        return None
-
-    def memory(self) -> MemoryResolver:
-        """A `Resolver` for one check that answers only from this one's memory (`MemoryResolver`)."""
-        return MemoryResolver(self)
-
     def _remember(self, key: tuple[str, str], expiration: float | None, records: list[str]) -> None:
         if expiration is not None:
             with self._lock:
                 self._answers[key] = (expiration, tuple(records))
-
-
-class MemoryResolver:
-    """Answers what a `DnsPythonResolver` remembers, and nothing else: a question it would have to ask DNS is a
-    `DnsTempError` and sets ``missed`` (the check that asked it is then worthless, and done again in a thread)."""
-
-    def __init__(self, resolver: DnsPythonResolver) -> None:
-        self._resolver = resolver
-        #: some question was not answered from memory
-        self.missed = False
-
-    def lookup(self, name: str, rdtype: RecordType) -> list[str]:
-        known = self._resolver.remembered(name, rdtype)
-        if known is None:
-            self.missed = True
-            raise DnsTempError(f"{rdtype} {name}: not remembered")
-        return known
 
 
 def _expiry(_key: object, value: tuple[float, tuple[str, ...]], _now: float) -> float:
