@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Mapping, Sequence
+from email.message import Message
 from functools import cache, lru_cache
 
 from publicsuffixlist import PublicSuffixList
@@ -55,31 +56,49 @@ def organisational_domain(domain: str) -> str:
     return _suffixes().privatesuffix(domain) or domain
 
 
-def mail_source(raw: bytes, leads: Sequence[ExtractedLead] = (), recipients: Sequence[str] = ()) -> str | None:
+def mail_source(
+    raw: bytes,
+    leads: Sequence[ExtractedLead] = (),
+    recipients: Sequence[str] = (),
+    headers: Message | None = None,
+) -> str | None:
     """The source of a mail no template recognised (module docstring); None without exactly one From
-    address. ``recipients``: the envelope's, which with the To header tell our own domain."""
+    address. ``recipients``: the envelope's, which with the To header tell our own domain. ``headers``: the
+    message's header block (`header_block`) when it was read already (the sender check's): not read again."""
     try:
-        headers = header_block(raw)
+        if headers is None:
+            headers = header_block(raw)
         address, domain = from_identity(headers, [])
-        display = email.utils.parseaddr(str(headers.get("From", "")))[0]
-        ours = [a for _, a in email.utils.getaddresses([*recipients, *(str(v) for v in headers.get_all("To") or [])])]
+        if address is None or domain is None:
+            return None
+        to = tuple(str(v) for v in headers.get_all("To") or ())
     except Exception:  # a header block too broken to parse names no one
-        return None
-    if address is None or domain is None:
         return None
     own = {(lead.value("email") or "").strip().casefold() for lead in leads}
     if address.strip().casefold() in own or is_free_mail(domain):
         return DIRECT_EMAIL
     org = organisational_domain(domain)
-    if org in {organisational_domain(d) for a in ours if (d := domain_of(a))}:
+    try:
+        ours = _own_domains(tuple(recipients), to)
+    except Exception:
+        return None
+    if org in ours:
         body = raw.partition(b"\r\n\r\n")[2] if b"\r\n\r\n" in raw else raw.partition(b"\n\n")[2]
         text = body[:200_000].decode("utf-8", "replace")
         if FORWARD_MARKER.search(text) or OUTLOOK_HEADER.search(text):
             return FORWARDED
         # our own mail system relaying (the website's form mailer): its name says which, not our domain
+        display = email.utils.parseaddr(str(headers.get("From", "")))[0]
         name = " ".join(display.split())
         return (name or address.partition("@")[0])[:MAX_NAME]
     return org
+
+
+@lru_cache(maxsize=1024)  # the same intake address and To header on every mail (issue 11: ~30 us a mail)
+def _own_domains(recipients: tuple[str, ...], to: tuple[str, ...]) -> frozenset[str]:
+    """The organisational domains of the envelope's recipients and the To header's addresses: our own."""
+    addresses = [a for _, a in email.utils.getaddresses([*recipients, *to])]
+    return frozenset(organisational_domain(d) for a in addresses if (d := domain_of(a)))
 
 
 class Attribution:
@@ -89,8 +108,15 @@ class Attribution:
     def __init__(self, sources: Mapping[str, str | None] | None = None) -> None:
         self._sources = dict(sources or {})
 
-    def vendor(self, named: str | None, message: RawMessage, leads: Sequence[ExtractedLead] = ()) -> str | None:
-        """``named`` (what the message names) if any, else the source of the way in (module docstring)."""
+    def vendor(
+        self,
+        named: str | None,
+        message: RawMessage,
+        leads: Sequence[ExtractedLead] = (),
+        headers: Message | None = None,
+    ) -> str | None:
+        """``named`` (what the message names) if any, else the source of the way in (module docstring).
+        ``headers``: a mail's header block read already (`mail_source`)."""
         if named and named.strip():
             return named.strip()[:MAX_NAME]
         sender = message.sender or ""
@@ -100,7 +126,7 @@ class Attribution:
         if message.channel == "http" and sender.startswith("form:"):
             return sender.removeprefix("form:")[:MAX_NAME] or None
         if message.channel == "smtp":
-            return mail_source(message.raw, leads, message.recipients)
+            return mail_source(message.raw, leads, message.recipients, headers)
         if message.channel == "slack":
             return CHAT
         return None

@@ -21,12 +21,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from email.message import Message
 from typing import TYPE_CHECKING
 
 from bot.assess.assessor import Assessor
 from bot.errors import StoreState, failure_note
 from bot.intake.attribution import Attribution
 from bot.intake.authenticity import AuthVerdict, Resolver, SmtpOrigin, VendorTrust, check_sender, vendor_trust
+from bot.intake.authenticity.headers import header_block
 from bot.intake.reader import Reader, ThreadReader, VendorTemplates
 from bot.settings.authentication import AuthenticationSettings
 from bot.workers.outbox import instance_name
@@ -256,8 +258,8 @@ class IntakePipeline:
         try:
             extraction = await self.reader.read(message)
             await self._give_way()
-            verdict, trust, check = await self._authenticate(message_id, message, extraction.vendor)
-            vendor = (self.attribution.vendor(extraction.vendor, message, extraction.leads)
+            verdict, trust, check, headers = await self._authenticate(message_id, message, extraction.vendor)
+            vendor = (self.attribution.vendor(extraction.vendor, message, extraction.leads, headers)
                       if trust.credit_vendor else None)
             review = f"sender not authenticated: {trust.reason}" if trust.suspicious else None
             leads = await self.assessor.assess(
@@ -323,18 +325,21 @@ class IntakePipeline:
 
     async def _authenticate(
         self, message_id: int, message: RawMessage, vendor: str | None
-    ) -> tuple[AuthVerdict | None, VendorTrust, SenderCheck | None]:
-        """SPF/DKIM/DMARC of SMTP mail, whether ``vendor`` may be credited, and what to store with the message
-        (None: nothing to store)."""
+    ) -> tuple[AuthVerdict | None, VendorTrust, SenderCheck | None, Message | None]:
+        """SPF/DKIM/DMARC of SMTP mail, whether ``vendor`` may be credited, what to store with the message
+        (None: nothing to store), and the mail's header block when the check read it (for the attribution: read
+        once)."""
         template = next((t for t in self._extractor.vendors if t.display_name == vendor), None) if vendor else None
-        verdict = None
+        verdict = headers = None
         if self._authentication is not None and self._resolver is not None and message.channel == "smtp":
             client_ip, helo = message.client_ip, message.helo
             if client_ip is None:  # read back from the store: the origin is in its own columns
                 origin = await self._store.authentication.of_message(message_id)
                 client_ip, helo = (origin.client_ip, origin.helo) if origin is not None else (None, None)
+            headers = header_block(message.raw)
             verdict = await check_sender(
-                message.raw, SmtpOrigin(client_ip, helo, message.sender), self._resolver, self._authentication
+                message.raw, SmtpOrigin(client_ip, helo, message.sender), self._resolver, self._authentication,
+                headers,
             )
         trust = vendor_trust(
             verdict,
@@ -348,7 +353,7 @@ class IntakePipeline:
                 auth_results=verdict.header if verdict is not None else "",
                 suspicious=trust.suspicious,
             )
-        return verdict, trust, check
+        return verdict, trust, check, headers
 
     async def _keep_check(self, message_id: int, check: SenderCheck | None) -> None:
         """Store the sender check of a message that failed (a processed one has it stored by `complete`)."""

@@ -17,6 +17,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.intake.attribution import CHAT, DIRECT_EMAIL, FORWARDED, Attribution, mail_source, organisational_domain
+from bot.intake.authenticity.headers import header_block
 from bot.service import Service
 from bot.settings import load_settings
 from bot.slack.blocks import console_card
@@ -69,6 +70,23 @@ def test_mail_from_the_prospect_themself_is_direct() -> None:
     raw = mail("Ines Duarte <ines@duarte-arch.example>", "Hi, please call me")
     assert mail_source(raw, [prospect("INES@duarte-arch.example")]) == DIRECT_EMAIL
     assert mail_source(raw, [prospect("someone@else.example")]) == "duarte-arch.example"
+
+
+def test_the_header_block_read_by_the_sender_check_gives_the_same_source() -> None:
+    """The pipeline hands the header block the sender check read to the attribution (read once): same answers, and
+    our own domain is each mail's own (its To and envelope recipients), not the last mail's."""
+    cases: list[tuple[bytes, tuple[str, ...], str | None]] = [
+        (mail("Website Forms <forms@riverside-motors.example>", "x"), (), "Website Forms"),
+        (mail("Website Forms <forms@riverside-motors.example>", "x", to="ops@else.example"), (),
+         "riverside-motors.example"),
+        (mail("forms@riverside-motors.example", "x", to="ops@elsewhere.example"), (OURS,), "forms"),
+        (mail("Alerts <alerts@mail.homequote-hub.co.uk>", "x"), (), "homequote-hub.co.uk"),
+        (b"Subject: no sender\r\n\r\nhi", (), None),
+    ]
+    for raw, recipients, expected in cases:
+        message = RawMessage(raw, "smtp", recipients=recipients)
+        assert Attribution().vendor(None, message, (), header_block(raw)) == expected
+        assert Attribution().vendor(None, message) == expected
 
 
 def test_organisational_domain() -> None:

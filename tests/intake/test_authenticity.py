@@ -268,9 +268,12 @@ async def test_check_sender_runs_off_the_loop(resolver: TableResolver) -> None:
 class LocalDnsServer:
     """A DNS server on 127.0.0.1 answering from a table (dnspython's wire format); ``silent`` names get no reply."""
 
-    def __init__(self, records: dict[tuple[str, str], list[str]], silent: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, records: dict[tuple[str, str], list[str]], silent: frozenset[str] = frozenset(), ttl: int = 60
+    ) -> None:
         self.records = records
         self.silent = silent
+        self.ttl = ttl
         #: the names asked, in order (every question that reached the server)
         self.asked: list[str] = []
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -307,7 +310,7 @@ class LocalDnsServer:
             if values:
                 if rdtype == "TXT":
                     values = [" ".join(_quoted_chunks(v)) for v in values]
-                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", rdtype, *values))
+                response.answer.append(dns.rrset.from_text(question.name, self.ttl, "IN", rdtype, *values))
             elif not any(key[0] == name for key in self.records):
                 response.set_rcode(dns.rcode.NXDOMAIN)
             self.socket.sendto(response.to_wire(), client)
@@ -363,6 +366,30 @@ def test_dnspython_resolver_remembers_failures_for_their_ttl() -> None:
             with pytest.raises(DnsTempError):
                 forgetful.lookup("slow.example", "TXT")
         assert server.asked.count("slow.example") >= asked + 2  # expired at once: asked every time
+
+
+def test_dnspython_resolver_keeps_answers_for_their_ttl() -> None:
+    """Records, a name without the record asked and a name that does not exist are each asked once while their TTL
+    runs (an NXDOMAIN without SOA for dnspython's 300 s); records with a TTL of 0 are asked every time."""
+    questions: list[tuple[str, RecordType]] = [
+        ("sel1._domainkey.vendor.example", "TXT"), ("out.mailer.example", "A"), (VENDOR, "PTR"),
+        ("nowhere.example", "TXT"),
+    ]
+    with LocalDnsServer(vendor_dns()) as server:
+        resolver = DnsPythonResolver(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
+        first = [resolver.lookup(name, rdtype) for name, rdtype in questions]
+        assert first[1] == ["192.0.2.200"] and first[2] == [] and first[3] == []
+        first[1].append("203.0.113.9")  # the caller's list is its own: the kept answer does not change
+        asked = len(server.asked)
+        for _ in range(3):
+            again = [resolver.lookup(name.upper(), rdtype) for name, rdtype in questions]
+            assert again[1] == ["192.0.2.200"] and again[0] == first[0] and again[2:] == [[], []]
+        assert len(server.asked) == asked  # all from memory
+    with LocalDnsServer(vendor_dns(), ttl=0) as server:
+        resolver = DnsPythonResolver(timeout=2.0, nameservers=["127.0.0.1"], port=server.port)
+        for _ in range(3):
+            assert resolver.lookup("out.mailer.example", "A") == ["192.0.2.200"]
+        assert server.asked.count("out.mailer.example") == 3  # expired at once: asked every time
 
 
 def test_vendor_trust_rule(resolver: TableResolver) -> None:

@@ -7,6 +7,7 @@ runs `verify_sender` in a worker thread.
 from __future__ import annotations
 
 import asyncio
+from email.message import Message
 
 from bot.intake.authenticity.dkim import check_dkim
 from bot.intake.authenticity.dmarc import evaluate_dmarc
@@ -26,19 +27,28 @@ from bot.settings.authentication import AuthenticationSettings
 
 
 async def check_sender(
-    raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings
+    raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings, headers: Message | None = None
 ) -> AuthVerdict:
     """`verify_sender` off the event loop (its DNS questions block)."""
-    return await asyncio.to_thread(verify_sender, raw, origin, resolver, settings)
+    return await asyncio.to_thread(verify_sender, raw, origin, resolver, settings, headers)
 
 
-def verify_sender(raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: AuthenticationSettings) -> AuthVerdict:
-    """SPF, DKIM and DMARC of one message as received; never raises for anything the message holds."""
+def verify_sender(
+    raw: bytes,
+    origin: SmtpOrigin,
+    resolver: Resolver,
+    settings: AuthenticationSettings,
+    headers: Message | None = None,
+) -> AuthVerdict:
+    """SPF, DKIM and DMARC of one message as received; never raises for anything the message holds.
+    ``headers``: its header block (`header_block`) when the caller read it already (only read here)."""
     client_ip, helo, mail_from = origin.client_ip, origin.helo, origin.mail_from
-    headers = header_block(raw)
+    if headers is None:
+        headers = header_block(raw)
     reasons: list[str] = []
     from_address, from_domain = from_identity(headers, reasons)
-    relay_header, ignored = believed_header(headers, client_ip, settings)
+    trusted_peer = settings.is_trusted_relay(client_ip)
+    relay_header, ignored = believed_header(headers, trusted_peer, settings)
 
     if relay_header is not None:
         source = f"relay:{relay_header.authserv_id}"
@@ -48,7 +58,7 @@ def verify_sender(raw: bytes, origin: SmtpOrigin, resolver: Resolver, settings: 
     else:
         source = "checked"
         relay_dmarc = None
-        if settings.is_trusted_relay(client_ip):
+        if trusted_peer:
             # Our relay's address says nothing about the sender's SPF, and it gave no verdict to read.
             spf_result, spf_domain = "none", domain_of(mail_from) or helo
             reasons.append("relayed without a trusted Authentication-Results: SPF not checked")

@@ -61,10 +61,10 @@ def domain_of(address: str | None) -> str | None:
 
 
 def believed_header(
-    headers: Message, client_ip: str | None, settings: AuthenticationSettings
+    headers: Message, trusted_peer: bool, settings: AuthenticationSettings
 ) -> tuple[Any, list[str]]:
-    """The trusted relay's topmost Authentication-Results (or None) and the authserv-ids of all others."""
-    trusted_peer = settings.is_trusted_relay(client_ip)
+    """The trusted relay's topmost Authentication-Results (or None) and the authserv-ids of all others.
+    ``trusted_peer``: the connection came from one of ``settings.trusted_relays``."""
     believed: Any = None
     ignored: list[str] = []
     for value in headers.get_all("Authentication-Results") or []:
