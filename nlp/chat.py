@@ -51,7 +51,7 @@ _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _ITEM = re.compile(
     r"(?im)^[ \t]*(?:(?:#?\d{1,2}[.):]|\(\d{1,2}\))[ \t]+|(?:lead|contact|cliente|kunde|prospect|anfrage|"
     r"aanvraag|pedido|demande|richiesta|request|enquiry|inquiry|solicitud|contato|contatto)\s*#?\d{1,2}"
-    r"(?:[ \t]*(?:of|von|de|van|di|sur|/)[ \t]*\d{1,2})?(?:[ \t]*[:.)-][ \t]+|[ \t]*$))"
+    r"(?:[ \t]*(?:of|von|de|van|di|sur|/)[ \t]*\d{1,2})?(?:[ \t]*[:.)–—-][ \t]+|[ \t]*$))"
 )
 #: a block that opens on someone tied to the lead above it ("His wife Mia …", "cc her assistant …", "Seine
 #: Frau …", "Su esposa …"): that person is no lead of their own, whatever contact they leave

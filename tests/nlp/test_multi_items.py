@@ -1,0 +1,29 @@
+"""Several leads in one note whose items are headed with a number and a dash of any kind ("Inquiry #1 — …",
+"Lead 2 – …"): one lead an item (issue 10, multi kind)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extractor import Extractor
+from parsers.lead import RawMessage
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-"])
+def test_items_headed_with_any_dash(extractor: Extractor, dash: str) -> None:
+    text = (f"Inquiry #1 {dash} Greta Holm, greta.holm@mail.example, 608-555-0126: \"need a sunroom quote\"\n"
+            f"Inquiry #2 {dash} Obi Nwa, 608-555-0152: \"tree removal\"\n"
+            f"Inquiry #3 {dash} Mei Chen, mei.chen@mail.example: \"gutter guards\"\n")
+    result = extractor.extract(RawMessage(text.encode(), "slack"))
+    assert [lead.value("full_name") for lead in result.leads] == ["Greta Holm", "Obi Nwa", "Mei Chen"]
+
+
+def test_a_dash_inside_one_lead_does_not_split_it(extractor: Extractor) -> None:
+    text = "Lead 1 — Greta Holm, 608-555-0126, wants a sunroom — call after 5"
+    result = extractor.extract(RawMessage(text.encode(), "slack"))
+    assert [lead.value("full_name") for lead in result.leads] == ["Greta Holm"]
