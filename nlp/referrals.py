@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from nlp.candidates import PERSON, Candidate
 from nlp.lexicon import read_lines
 from nlp.prose import read_name_at
 from parsers.keywords import may_match
 
 #: words every cue spells (lower-case ASCII; parsers.keywords.may_match): a text without one skips the scan
 REFERRAL_KEYS = ("referr", "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
-                 "ci ha", "verwees", "doorverw", "stuurde", "gestuurd", "vermitt", "schickt", "geschickt",
+                 "ci ha", "verwees", "doorverw", "stuurde", "gestuurd", "vermitt",
+                 "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
                  "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
                  "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnala",
                  "aanbeveling", "tip van")
@@ -55,3 +57,30 @@ def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
             if name and name[1] < end:
                 found.append(name)
     return found
+
+
+#: "Brenda's cell 555-0106", "Jake’s email: …": a contact written as someone's own, right after their name
+_OWNED = r"['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|mobile|phone|number|direct line|line|office|email|e-mail|contact)" \
+         r"(?:[ \t]+(?:number|no\.?|is))?[ \t]*:?[ \t]*)?(?=[+(\d\w])"
+#: how far after the possessive its value may end
+_OWNED_REACH = 40
+_VALUE_END = re.compile(r"[,;]|[.!?](?:\s|$)|\n")
+
+
+def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, str]]:
+    """The spans of contacts written as the own of a person a role sets aside (among ``candidates``), e.g.
+    "Got a referral from Brenda Kowalczyk … Brenda's cell 555-0106, Mateo's 555-0178": Brenda's number is
+    the partner's, whichever comes first. Each span runs from the possessive to the value's end (at most
+    ``_OWNED_REACH`` characters on, not past a comma, semicolon or sentence end)."""
+    spans: list[tuple[int, int, str]] = []
+    if "'" not in text and "’" not in text:
+        return spans
+    for c in candidates:
+        role = next((f for f in c.flags if f.startswith("role:")), None)
+        first = c.value.split()[0] if c.field == PERSON and role and c.value.split() else ""
+        if role is None or len(first) < 2:
+            continue
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(first)}{_OWNED}", text):
+            stop = _VALUE_END.search(text, m.end(), m.end() + _OWNED_REACH)
+            spans.append((m.start(), stop.start() if stop else m.end() + _OWNED_REACH, role))
+    return spans

@@ -74,3 +74,22 @@ def test_every_cue_spells_a_key() -> None:
             continue
         for phrase in (w.strip() for w in words.split("|")):
             assert phrase.isascii() is False or any(key in phrase for key in REFERRAL_KEYS), phrase
+
+
+def test_german_referrer_before_the_verb(extractor: Extractor) -> None:
+    lead = _note(extractor, "Herr Oberle von Oberle Immobilien hat uns Frau Marlene Kratz empfohlen, "
+                            "Tel. 0176 4412987, sie sucht eine neue Heizung.")
+    assert _value(lead, "full_name") == "Marlene Kratz"
+    assert _value(lead, "company") is None
+
+
+def test_a_contact_written_as_the_referrers_own(extractor: Extractor) -> None:
+    lead = _note(extractor, "Got a referral from Brenda Kowalczyk (Kowalczyk Insurance) - her client Mateo "
+                            "Fuentes needs a roof cert. Brenda's cell 555-0106, Mateo's 555-0178.")
+    assert _value(lead, "full_name") == "Mateo Fuentes"
+    assert _value(lead, "phone") == "555-0178"
+
+
+def test_the_leads_own_possessive_contact_stays_the_leads(extractor: Extractor) -> None:
+    lead = _note(extractor, "Spoke to Hugo Lindahl about a deck. Hugo's cell 555-0174.")
+    assert _value(lead, "phone") == "555-0174"
