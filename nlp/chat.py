@@ -196,7 +196,8 @@ def _blocks(text: str) -> list[str]:
 
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
 _CLAUSE_END = re.compile(
-    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also)|[ \t][-–—]|[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?"
+    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/]|"
+    r"[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?|:?[ \t]*\n[ \t]*"
 )
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
 #: (a neighbour or friend who came along is a lead of their own when they leave their own contact)
@@ -218,8 +219,13 @@ def _inline_leads(text: str) -> list[str]:
     block per clause that opens with a known first name and a surname, when each such block has its own
     contact (an assistant or a colleague named without a contact of their own does not split the note)."""
     starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
-    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and (
-        is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end()))]
+    opens: list[int] = []
+    opened_to = -1  # "Sra. Pilar Gómez": the name after the title's dot is the same opening
+    for p in sorted(set(starts)):
+        if p >= opened_to and (m := _NAME_OPENS.match(text, p)) and (
+                is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end())):
+            opens.append(p)
+            opened_to = m.end()
     names = [m.group().casefold() for p in opens if (m := _NAME_OPENS.match(text, p))]
     if len(opens) < 2 or len(set(names)) < len(names):
         return []  # "Wendell Okafor <…> … Please call me back. Wendell Okafor, 303-…": one person signing twice
