@@ -16,11 +16,12 @@ from nlp.prose import read_name_at
 from parsers.keywords import may_match
 
 #: words every cue spells (lower-case ASCII; parsers.keywords.may_match): a text without one skips the scan
-REFERRAL_KEYS = ("referr", "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
+REFERRAL_KEYS = ("refer", "recomiendo", "adresse", "presento", "verwijs", "raad jullie", "empfehle",
+                 "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
                  "ci ha", "verwees", "doorverw", "stuurde", "gestuurd", "vermitt",
                  "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
                  "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
-                 "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnala",
+                 "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnal",
                  "aanbeveling", "tip van")
 _TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
           r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
@@ -38,10 +39,10 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     for line in read_lines("referral_cues.txt"):
         kind, _, words = line.partition("\t")
         groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
-    lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:–—-]?"
+    lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:=–—-]?"
                rf"[ \t]*)?{_TITLE}")
     verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})[ \t]+{lead_in}")
-    head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])}){_HEAD}{lead_in}")
+    head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}")
     return verb, head
 
 
@@ -59,6 +60,14 @@ def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return found
 
 
+def _heads(text: str) -> list[re.Match[str]]:
+    """The referrals headed by their referrer that name a lead after the colon: their heads ("Herrn Kühn (Kühn
+    Immobilien, 0561 …):") hold the referrer's own name, firm, phone and email."""
+    if not may_match(text, REFERRAL_KEYS):
+        return []
+    return [m for m in _cues()[1].finditer(text) if read_name_at(text, m.end(), titled=True)]
+
+
 #: "Brenda's cell 555-0106", "Jake’s email: …": a contact written as someone's own, right after their name
 _OWNED = r"['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|mobile|phone|number|direct line|line|office|email|e-mail|contact)" \
          r"(?:[ \t]+(?:number|no\.?|is))?[ \t]*:?[ \t]*)?(?=[+(\d\w])"
@@ -72,7 +81,7 @@ def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, 
     "Got a referral from Brenda Kowalczyk … Brenda's cell 555-0106, Mateo's 555-0178": Brenda's number is
     the partner's, whichever comes first. Each span runs from the possessive to the value's end (at most
     ``_OWNED_REACH`` characters on, not past a comma, semicolon or sentence end)."""
-    spans: list[tuple[int, int, str]] = []
+    spans = [(m.start("head"), m.end("head"), "role:partner") for m in _heads(text)]
     if "'" not in text and "’" not in text:
         return spans
     for c in candidates:

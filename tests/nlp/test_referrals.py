@@ -93,3 +93,22 @@ def test_a_contact_written_as_the_referrers_own(extractor: Extractor) -> None:
 def test_the_leads_own_possessive_contact_stays_the_leads(extractor: Extractor) -> None:
     lead = _note(extractor, "Spoke to Hugo Lindahl about a deck. Hugo's cell 555-0174.")
     assert _value(lead, "phone") == "555-0174"
+
+
+def test_a_writer_recommends_their_tenant(extractor: Extractor) -> None:
+    raw = ("From: Heike Brandt <h.brandt@brandt-hausverwaltung.example>\nTo: anfrage@dachprofi.example\n"
+           "Subject: Empfehlung\nContent-Type: text/plain; charset=utf-8\n\nSehr geehrte Damen und Herren,\n\n"
+           "ich empfehle Ihnen meinen Mieter Herrn Yusuf Demir (Tel. 0176 55443322), der eine Markise für seinen "
+           "Balkon möchte.\n\nMit freundlichen Grüßen\nHeike Brandt\nBrandt Hausverwaltung\n0511 998877\n")
+    lead = extractor.extract(RawMessage(raw.encode("utf-8"), "file", name_hint="mail.eml")).leads[0]
+    assert _value(lead, "full_name") == "Yusuf Demir"
+    assert _value(lead, "phone") == "0176 55443322"
+    assert _value(lead, "company") is None
+
+
+def test_the_referral_heads_contacts_are_the_partners(extractor: Extractor) -> None:
+    lead = _note(extractor, "via our partner @ Summit Solar (Kyle, 555-0100): client = Rosa Delgado, 555-0187, "
+                            "rosa.delgado@gmail.com, battery storage")
+    assert _value(lead, "full_name") == "Rosa Delgado"
+    assert _value(lead, "phone") == "555-0187"
+    assert _value(lead, "company") is None
