@@ -204,7 +204,8 @@ _CLAUSE_END = re.compile(
 _NAME_OPENS = re.compile(
     r"(?:(?i:(?:her|his|their|a|my|our)[ \t]+(?:neighbou?r|friend|sister|brother|colleague|coworker|co-worker|"
     r"cousin|nachbar(?:in)?|vecin[oa]|vizinh[oa]|voisine?|vicin[oa]|buurman|buurvrouw))[ \t]+)?"
-    r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme|Mlle|Sig\.ra|Sig\.na|Sig|Dhr|Mevr)\.?[ \t]+)?"
+    r"(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
     r"(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){1,2}")
 
 

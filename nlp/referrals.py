@@ -16,8 +16,8 @@ from nlp.prose import read_name_at
 from parsers.keywords import may_match
 
 #: words every cue spells (lower-case ASCII; parsers.keywords.may_match): a text without one skips the scan
-REFERRAL_KEYS = ("refer", "recomiendo", "adresse", "presento", "verwijs", "raad jullie", "empfehle",
-                 "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
+REFERRAL_KEYS = ("refer", "ref by", "ref. by", "recomiendo", "adresse", "presento", "verwijs", "raad jullie",
+                 "empfehle", "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
                  "ci ha", "verwees", "doorverw", "stuurde", "gestuurd", "vermitt",
                  "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
                  "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
@@ -26,7 +26,7 @@ REFERRAL_KEYS = ("refer", "recomiendo", "adresse", "presento", "verwijs", "raad 
 _TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
           r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
 #: what may stand between a referral's head and its colon: the referrer, their firm and line, no sentence's end
-_HEAD = r"[ \t]+[^:\n!?]{2,140}?:[ \t]*"
+_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>)[ \t]*"
 
 
 def _alt(words: list[str]) -> str:
@@ -68,9 +68,10 @@ def _heads(text: str) -> list[re.Match[str]]:
     return [m for m in _cues()[1].finditer(text) if read_name_at(text, m.end(), titled=True)]
 
 
-#: "Brenda's cell 555-0106", "Jake’s email: …": a contact written as someone's own, right after their name
-_OWNED = r"['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|mobile|phone|number|direct line|line|office|email|e-mail|contact)" \
-         r"(?:[ \t]+(?:number|no\.?|is))?[ \t]*:?[ \t]*)?(?=[+(\d\w])"
+#: "Brenda's cell 555-0106", "Jake’s email: …", "Jake: 555-0101": a contact written as someone's own, right after
+#: their name (after a colon only a number)
+_OWNED = (r"(?:[ \t]*[:=][ \t]*(?=[+(\d])|['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|mobile|phone|number|direct line|"
+          r"line|office|email|e-mail|contact)(?:[ \t]+(?:number|no\.?|is))?[ \t]*:?[ \t]*)?(?=[+(\d\w]))")
 #: how far after the possessive its value may end
 _OWNED_REACH = 40
 _VALUE_END = re.compile(r"[,;]|[.!?](?:\s|$)|\n")
@@ -82,8 +83,6 @@ def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, 
     the partner's, whichever comes first. Each span runs from the possessive to the value's end (at most
     ``_OWNED_REACH`` characters on, not past a comma, semicolon or sentence end)."""
     spans = [(m.start("head"), m.end("head"), "role:partner") for m in _heads(text)]
-    if "'" not in text and "’" not in text:
-        return spans
     for c in candidates:
         role = next((f for f in c.flags if f.startswith("role:")), None)
         first = c.value.split()[0] if c.field == PERSON and role and c.value.split() else ""

@@ -55,3 +55,9 @@ def test_one_person_with_a_slash_between_contacts_stays_one(extractor: Extractor
     text = "Greta Holm 608-555-0126 / greta.holm@mail.example wants a sunroom"
     result = extractor.extract(RawMessage(text.encode(), "slack"))
     assert [lead.value("email") for lead in result.leads] == ["greta.holm@mail.example"]
+
+
+def test_italian_titles_open_a_lead(extractor: Extractor) -> None:
+    text = "Richieste di oggi: Sig.ra Marta Greco 333 1234567 (infissi); Sig. Paolo Riva 347 7654321 (caldaia)"
+    result = extractor.extract(RawMessage(text.encode(), "slack"))
+    assert [lead.value("full_name") for lead in result.leads] == ["Marta Greco", "Paolo Riva"]

@@ -112,3 +112,14 @@ def test_the_referral_heads_contacts_are_the_partners(extractor: Extractor) -> N
     assert _value(lead, "full_name") == "Rosa Delgado"
     assert _value(lead, "phone") == "555-0187"
     assert _value(lead, "company") is None
+
+
+@pytest.mark.parametrize(("text", "name", "phone"), [
+    ("Ref. by Angela Ruiz @ Ruiz Realty 555-0100 -> buyer Theo Marsh 555-0145, theo.marsh@gmail.com, needs "
+     "an inspection", "Theo Marsh", "555-0145"),
+    ("Our partner Jake Morrow (Summit Realty) called about his client Samantha Price. Jake: 555-0101. "
+     "Samantha: 555-0142, samantha.price@gmail.com", "Samantha Price", "555-0142"),
+])
+def test_referrer_named_again_or_headed_by_an_arrow(extractor: Extractor, text: str, name: str, phone: str) -> None:
+    lead = _note(extractor, text)
+    assert (_value(lead, "full_name"), _value(lead, "phone")) == (name, phone)
