@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, layout_of
 from nlp.names import clean_name
+from nlp.referrals import owned_spans
 from parsers.lead import ExtractedLead, FieldValue, RoleValue
 from parsers.verify import NAME_PARTICLES, is_plain_name_word
 
@@ -98,6 +99,7 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
         nxt = [o.start for o in candidates if o.field == PERSON and o.start > after
                and not any(f.startswith("role:") for f in o.flags)]
         spans.append((c.start, min([end, *nxt]), role))
+    spans += owned_spans(text, candidates)  # "Brenda's cell 555-…": the contact of someone set aside
     if not spans and not asides:
         return candidates
     out: list[Candidate] = []

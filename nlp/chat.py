@@ -51,7 +51,7 @@ _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _ITEM = re.compile(
     r"(?im)^[ \t]*(?:(?:#?\d{1,2}[.):]|\(\d{1,2}\))[ \t]+|(?:lead|contact|cliente|kunde|prospect|anfrage|"
     r"aanvraag|pedido|demande|richiesta|request|enquiry|inquiry|solicitud|contato|contatto)\s*#?\d{1,2}"
-    r"(?:[ \t]*(?:of|von|de|van|di|sur|/)[ \t]*\d{1,2})?(?:[ \t]*[:.)-][ \t]+|[ \t]*$))"
+    r"(?:[ \t]*(?:of|von|de|van|di|sur|/)[ \t]*\d{1,2})?(?:[ \t]*[:.)–—-][ \t]+|[ \t]*$))"
 )
 #: a block that opens on someone tied to the lead above it ("His wife Mia …", "cc her assistant …", "Seine
 #: Frau …", "Su esposa …"): that person is no lead of their own, whatever contact they leave
@@ -196,14 +196,16 @@ def _blocks(text: str) -> list[str]:
 
 #: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
 _CLAUSE_END = re.compile(
-    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also)|[ \t][-–—]|[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?"
+    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/]|"
+    r"[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?|:?[ \t]*\n[ \t]*"
 )
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
 #: (a neighbour or friend who came along is a lead of their own when they leave their own contact)
 _NAME_OPENS = re.compile(
     r"(?:(?i:(?:her|his|their|a|my|our)[ \t]+(?:neighbou?r|friend|sister|brother|colleague|coworker|co-worker|"
     r"cousin|nachbar(?:in)?|vecin[oa]|vizinh[oa]|voisine?|vicin[oa]|buurman|buurvrouw))[ \t]+)?"
-    r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme)\.?[ \t]+)?(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sr|Sra|Herr|Frau|M|Mme|Mlle|Sig\.ra|Sig\.na|Sig|Dhr|Mevr)\.?[ \t]+)?"
+    r"(?P<first>[^\W\d_a-zß-öø-ÿ][\w'’-]+)"
     r"(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){1,2}")
 
 
@@ -218,8 +220,13 @@ def _inline_leads(text: str) -> list[str]:
     block per clause that opens with a known first name and a surname, when each such block has its own
     contact (an assistant or a colleague named without a contact of their own does not split the note)."""
     starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
-    opens = [p for p in starts if (m := _NAME_OPENS.match(text, p)) and (
-        is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end()))]
+    opens: list[int] = []
+    opened_to = -1  # "Sra. Pilar Gómez": the name after the title's dot is the same opening
+    for p in sorted(set(starts)):
+        if p >= opened_to and (m := _NAME_OPENS.match(text, p)) and (
+                is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end())):
+            opens.append(p)
+            opened_to = m.end()
     names = [m.group().casefold() for p in opens if (m := _NAME_OPENS.match(text, p))]
     if len(opens) < 2 or len(set(names)) < len(names):
         return []  # "Wendell Okafor <…> … Please call me back. Wendell Okafor, 303-…": one person signing twice

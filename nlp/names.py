@@ -58,6 +58,7 @@ from nlp.prose import (
     title_re,
     written,
 )
+from nlp.referrals import passed_on
 from parsers.keywords import may_match
 from parsers.patterns import EMAIL
 
@@ -129,7 +130,7 @@ class Names:
         emails = [c.value for c in candidates_of(doc) if c.field == "email"]
         if chat:
             self._prose(doc, layout, text, emails)
-        referred = referred_names(text, *layout.body)
+        referred = sorted({*referred_names(text, *layout.body), *passed_on(text, *layout.body)}, key=lambda r: r[1])
         if chat and referred:
             self._referrer_is_partner(doc, text, referred[0][1])
         for referred_name, start, _end in referred:

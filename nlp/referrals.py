@@ -1,0 +1,94 @@
+"""Leads someone else passes on, named with the referrer's own words (``patterns/referral_cues.txt``, seven
+languages): the person after a referrer's verb ("Dr. Osei referred her client Basil Thornbury", "Kenji at
+Tidewater Mortgage referred Odalys Ferreira") and the one after the colon of a referral its referrer heads
+("Empfehlung von Herrn Kühn (Kühn Immobilien, 0561 …): Frau Albers", "Indicação do parceiro Paulo Mendes (…):
+cliente Fernanda Costa"). The referrer, named before them in the same sentence, is then a partner
+(``Names._referrer_is_partner``), and their firm, phone and email go with them (``assemble.others_apart``)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nlp.candidates import PERSON, Candidate
+from nlp.lexicon import read_lines
+from nlp.prose import read_name_at
+from parsers.keywords import may_match
+
+#: words every cue spells (lower-case ASCII; parsers.keywords.may_match): a text without one skips the scan
+REFERRAL_KEYS = ("refer", "ref by", "ref. by", "recomiendo", "adresse", "presento", "verwijs", "raad jullie",
+                 "empfehle", "sent ", "passed", "handed", "hooked", "touch", "nos ", "indic", "encaminh", "nous ",
+                 "ci ha", "verwees", "doorverw", "stuurde", "gestuurd", "vermitt",
+                 "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
+                 "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
+                 "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnal",
+                 "aanbeveling", "tip van")
+_TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
+          r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
+#: what may stand between a referral's head and its colon: the referrer, their firm and line, no sentence's end
+_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>)[ \t]*"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    groups: dict[str, list[str]] = {}
+    for line in read_lines("referral_cues.txt"):
+        kind, _, words = line.partition("\t")
+        groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
+    lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:=–—-]?"
+               rf"[ \t]*)?{_TITLE}")
+    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})[ \t]+{lead_in}")
+    head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}")
+    return verb, head
+
+
+def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The people in ``text[start:end]`` that a referrer's own words pass on to us (see the module's doc),
+    each with its span."""
+    if not may_match(text[start:end], REFERRAL_KEYS):
+        return []
+    found = []
+    for pattern in _cues():
+        for m in pattern.finditer(text, start, end):
+            name = read_name_at(text, m.end(), titled=True)
+            if name and name[1] < end:
+                found.append(name)
+    return found
+
+
+def _heads(text: str) -> list[re.Match[str]]:
+    """The referrals headed by their referrer that name a lead after the colon: their heads ("Herrn Kühn (Kühn
+    Immobilien, 0561 …):") hold the referrer's own name, firm, phone and email."""
+    if not may_match(text, REFERRAL_KEYS):
+        return []
+    return [m for m in _cues()[1].finditer(text) if read_name_at(text, m.end(), titled=True)]
+
+
+#: "Brenda's cell 555-0106", "Jake’s email: …", "Jake: 555-0101": a contact written as someone's own, right after
+#: their name (after a colon only a number)
+_OWNED = (r"(?:[ \t]*[:=][ \t]*(?=[+(\d])|['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|mobile|phone|number|direct line|"
+          r"line|office|email|e-mail|contact)(?:[ \t]+(?:number|no\.?|is))?[ \t]*:?[ \t]*)?(?=[+(\d\w]))")
+#: how far after the possessive its value may end
+_OWNED_REACH = 40
+_VALUE_END = re.compile(r"[,;]|[.!?](?:\s|$)|\n")
+
+
+def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, str]]:
+    """The spans of contacts written as the own of a person a role sets aside (among ``candidates``), e.g.
+    "Got a referral from Brenda Kowalczyk … Brenda's cell 555-0106, Mateo's 555-0178": Brenda's number is
+    the partner's, whichever comes first. Each span runs from the possessive to the value's end (at most
+    ``_OWNED_REACH`` characters on, not past a comma, semicolon or sentence end)."""
+    spans = [(m.start("head"), m.end("head"), "role:partner") for m in _heads(text)]
+    for c in candidates:
+        role = next((f for f in c.flags if f.startswith("role:")), None)
+        first = c.value.split()[0] if c.field == PERSON and role and c.value.split() else ""
+        if role is None or len(first) < 2:
+            continue
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(first)}{_OWNED}", text):
+            stop = _VALUE_END.search(text, m.end(), m.end() + _OWNED_REACH)
+            spans.append((m.start(), stop.start() if stop else m.end() + _OWNED_REACH, role))
+    return spans
