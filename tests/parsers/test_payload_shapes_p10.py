@@ -73,14 +73,6 @@ def test_an_agents_object_in_other_languages_is_set_aside() -> None:
     assert any(c.role == "agent" and c.value == "Immobilien Kessler" for c in read.leads[0].items)
 
 
-def test_a_branch_object_inside_a_wrapper_is_the_business() -> None:
-    xml = ("<submission><contact><voornaam>Sander</voornaam><achternaam>Bosman</achternaam>"
-           "<emailadres>sander@example.nl</emailadres></contact>"
-           "<vestiging><naam>Dakwerken Gooi</naam><telefoon>035-1234567</telefoon></vestiging></submission>")
-    lead = one(xml, "lead.xml")
-    assert (lead["full_name"], lead["phone"]) == ("Sander Bosman", None)
-
-
 def test_org_object_is_the_leads_company() -> None:
     lead = one(json.dumps({"current": {"person": {"name": "Radu Ionescu", "email": [{"value": "radu@example.ro"}]},
                                        "org": {"name": "Ionescu Catering SRL"}}}), "deal.json")
