@@ -147,7 +147,7 @@ def candidates_of(doc: Doc) -> list[Candidate]:
     return found
 
 
-#: the span ruler's ``spans_key`` (``nlp.pipeline``)
+#: the span ruler's ``spans_key``: ``ruler_spans`` reads it when ``nlp.pipeline.PhraseRuler`` did not run
 RULER_KEY = "leadbot"
 
 
@@ -174,6 +174,11 @@ def ruler_spans(doc: Doc, label: str) -> list[RulerSpan]:
     return found
 
 
+def set_ruler_spans(doc: Doc, table: dict[str, list[RulerSpan]]) -> None:
+    """The phrase ruler's matches by label, each label's in order (``nlp.pipeline.PhraseRuler``)."""
+    _state(doc).leadbot_ruler = table
+
+
 def add(doc: Doc, candidate: Candidate) -> None:
     candidates_of(doc).append(candidate)
 
@@ -196,7 +201,6 @@ class LayoutComponent:
         state = _state(doc)
         state.leadbot_candidates = []
         meta = meta_of(doc)
-        state.leadbot_ruler = None
         state.leadbot_layout = analyse(_text_of(doc, state), meta.subject, pasted=meta.chat)
         return doc
 

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from nlp.assemble import assemble
 from nlp.candidates import Meta, candidates_of, set_meta
 from nlp.layout import clean_text
+from nlp.pipeline import run_pipeline
 from parsers.lead import ExtractedLead
 
 __all__ = ["make_doc", "read_free_text", "read_free_texts"]
@@ -41,8 +42,8 @@ def read_free_text(nlp: Language, text: str, *, sender_name: str | None = None,
     words as the prospect's message. ``recipients``: the addresses the mail was written to (its To and Cc); a
     firm their domains spell is the recipient's own, kept only as an alternative.
     """
-    doc = nlp(make_doc(nlp, text, sender_name=sender_name, sender_email=sender_email, subject=subject, chat=chat,
-                       recipients=recipients))
+    doc = run_pipeline(nlp, make_doc(nlp, text, sender_name=sender_name, sender_email=sender_email, subject=subject,
+                                     chat=chat, recipients=recipients))
     return lead_of(doc)
 
 

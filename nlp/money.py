@@ -10,6 +10,7 @@ budget word nearby gets a low confidence (it may be a listing price quoted back)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,6 +45,9 @@ BUDGET_RE = re.compile(
 # Searching BUDGET_RE over prose tries every alternation at every letter; the amount alone starts with a
 # digit or a currency, so we find that first and widen to the left (2-3× faster on typical leads).
 _CORE_RE = re.compile(rf"(?=[\d$€£]|(?:US\$|USD|EUR|GBP|ARS|MXN|CHF)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
+#: where ``_CORE_RE`` may match (its lookarounds alone, case-insensitive only where they are): found first, the
+#: whole pattern then tried there only (``_amounts``)
+_CORE_START = re.compile(r"(?<![\w.,])(?:[\d$€£]|(?i:US\$|USD|EUR|GBP|ARS|MXN|CHF)\s?\d)")
 _LEFT_RE = re.compile(
     rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+|~\s?)?$", re.IGNORECASE
 )
@@ -90,7 +94,7 @@ class Money:
             if any(c.isdigit() for c in value):
                 add(doc, Candidate("budget", value, 0.9, self.source, m.start("value")))
                 labelled.append((m.start(), m.end()))
-        for m in _CORE_RE.finditer(text, b0, b1):
+        for m in _amounts(text, b0, b1):
             start, end = m.start(), m.end()
             left = _LEFT_RE.search(text, max(b0, start - 40), start)
             if left and left.start() < start:
@@ -124,3 +128,16 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 @Language.factory("leadbot_money", default_config={})
 def make_money(nlp: Language, name: str) -> Money:
     return Money(name)
+
+
+def _amounts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_CORE_RE.finditer(text, start, end)``, the same matches: the pattern is tried only where its lookarounds
+    hold (``_CORE_START``), not at every character of the text."""
+    pos = start
+    while (at := _CORE_START.search(text, pos, end)) is not None:
+        m = _CORE_RE.match(text, at.start(), end)
+        if m is None:
+            pos = at.start() + 1
+            continue
+        yield m
+        pos = max(m.end(), at.start() + 1)

@@ -48,7 +48,11 @@ def guess_language(text: str | None, default: str | None = None) -> str | None:
     """The language most of the text's common words belong to; ``default`` if too little to tell."""
     if not text:
         return default
-    words = [w.casefold() for w in _TOKEN.findall(text[:8000])][:_MAX_WORDS]
+    head = text[:8000]
+    if head.isascii():  # ASCII folds letter for letter: fold the text once, not each word
+        words = _TOKEN.findall(head.lower())[:_MAX_WORDS]
+    else:
+        words = [w.casefold() for w in _TOKEN.findall(head)][:_MAX_WORDS]
     if len(words) < 3:
         return default
     counts = dict.fromkeys(LANGUAGES, 0)
