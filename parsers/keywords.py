@@ -11,19 +11,24 @@ from __future__ import annotations
 #: letters IGNORECASE matches to an ASCII letter though ``str.lower`` gives none ("ı", "ſ") or two ("İ"): with one
 #: of them in the text the look is skipped (Kelvin's "K" is listed too, to be safe)
 _FOLDS_TO_ASCII = ("ı", "İ", "ſ", "\u212a")
-#: the last text looked at: itself, lower-cased, and whether it holds one of ``_FOLDS_TO_ASCII`` (one doc's text is
-#: looked at by several components in a row, some ten times each)
+#: the last two texts looked at: each itself, lower-cased, and whether it holds one of ``_FOLDS_TO_ASCII`` (one doc's
+#: text is looked at by several components in a row, some ten times each, with a piece of it looked at between)
 _last: tuple[str, str, bool] = ("", "", False)
+_before: tuple[str, str, bool] = ("", "", False)
 
 
 def _looked(text: str) -> tuple[str, str, bool]:
-    global _last
-    last = _last  # read once: another thread may replace it meanwhile
+    global _last, _before
+    last, before = _last, _before  # read once: another thread may replace them meanwhile
     if last[0] is text:
         return last
-    last = (text, text.lower(), any(c in text for c in _FOLDS_TO_ASCII))
-    _last = last
-    return last
+    if before[0] is text:
+        _last, _before = before, last
+        return before
+    # an ASCII text holds none of them (``isascii`` reads a flag the string keeps)
+    look = (text, text.lower(), not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII))
+    _last, _before = look, last
+    return look
 
 
 def lowered(text: str) -> str:

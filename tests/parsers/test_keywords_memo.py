@@ -19,3 +19,15 @@ def test_each_text_is_answered_by_its_own_words() -> None:
         assert may_match(first, ("rückruf",)) and not may_match(first, ("call me",))
         assert may_match(second, ("call me",)) and not may_match(second, ("rückruf",))
         assert lowered(first) == "rückruf bitte morgen" and lowered(second) == "please call me back"
+
+
+def test_three_texts_in_turn_keep_their_own_answers() -> None:
+    # two are remembered: a third pushes the older out, and a folding letter travels with its own text
+    texts = ["Ofrecemos İNŞAAT hizmeti", "order number follows", "Bitte um Rückruf"]
+    for _ in range(3):
+        for text in texts:
+            assert lowered(text) == text.lower()
+        assert may_match(texts[0], ("absent",))  # "İ" in it: the look is skipped
+        assert not may_match(texts[1], ("absent",)) and may_match(texts[1], ("order",))
+        assert not may_match(texts[2], ("order",)) and may_match(texts[2], ("rückruf",))
+        assert not may_match(texts[1], ("rückruf",))
