@@ -17,7 +17,7 @@ its stand-in's work is not the service's). Times are CLOCK_MONOTONIC, which the 
 numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE);
 ``--count-statements`` counts the service's SQL statements, commits, rollbacks and hand-offs to aiosqlite's thread
 or to the store's SQLite writer thread per mail (SQLAlchemy's engine events, counters on aiosqlite's queue and on the
-writer thread, in the service's process).
+writer thread, in the service's process), and how long each accept group waited for SQLite's write lock and held it.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ import json, os, sys, threading, time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 counts = {"statements": 0, "commits": 0, "rollbacks": 0, "handoffs": 0, "writer_cpu_us": 0,
-          "sender_check_cpu_us": 0}
+          "sender_check_cpu_us": 0, "accept_writes": 0, "accept_lock_wait_us": 0, "accept_write_us": 0}
 kinds = {}
 def _add(key):
     def count(*_args, **_kwargs):
@@ -105,6 +105,21 @@ def _counted_write(self, work):
     finally:
         counts["writer_cpu_us"] += (time.thread_time_ns() - began) // 1000
 store.db.Db._write_here = _counted_write
+import contextlib
+_hold = store.db._WriteGate.hold
+@contextlib.asynccontextmanager
+async def _timed_hold(self, *, urgent):
+    began = time.monotonic()
+    async with _hold(self, urgent=urgent):
+        held = time.monotonic()
+        try:
+            yield
+        finally:
+            if urgent:  # an accept group: how long it waited for the write lock (a completion or outbox write)
+                counts["accept_writes"] += 1
+                counts["accept_lock_wait_us"] += int((held - began) * 1e6)
+                counts["accept_write_us"] += int((time.monotonic() - held) * 1e6)
+store.db._WriteGate.hold = _timed_hold
 import bot.intake.authenticity.check as _check
 _verify = _check.verify_sender
 def _counted_verify(*args, **kwargs):
@@ -150,6 +165,11 @@ def print_counts(result: Result) -> None:
         if counted:
             totals = {key: value for key, value in counted.items() if not key.startswith("kind: ")}
             print(f"     per mail, {phase}: " + ", ".join(f"{key} {value:.2f}" for key, value in totals.items()))
+            if totals.get("accept_writes"):
+                groups = totals["accept_writes"]
+                print(f"     per accept group ({phase}): waited for the write lock "
+                      f"{totals['accept_lock_wait_us'] / groups / 1000:.2f} ms, held it "
+                      f"{totals['accept_write_us'] / groups / 1000:.2f} ms ({1 / groups:.1f} mails a group)")
             kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
                            reverse=True)
             for value, kind in kinds[:16]:

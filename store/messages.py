@@ -30,6 +30,10 @@ GROUP_LIMIT = 200
 #: ``gather``; issue 11: a burst's groups held 1.6 messages, each ~7 statements and a transaction in the writer
 #: thread). No sender waits for it: accepts are a group commit of their own, written at once.
 COMPLETION_GATHER = 0.04
+#: messages in one completion transaction at most on SQLite: a gathered group is written in parts, and an accept
+#: waiting for the write lock goes between two parts (issue 11: a sender's 250 waited out a whole group's transaction,
+#: up to 32 messages in the writer thread). PostgreSQL has no write lock to wait for: a group stays one transaction.
+COMPLETION_PART = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,8 @@ class Messages:
         #: accepts: a failed group fails every sender in it (each gets a 451 and sends again)
         self._accepts = GroupCommit(self._insert_group, limit=GROUP_LIMIT)
         self._completions = GroupCommit(
-            self._complete_group, limit=GROUP_LIMIT, alone_on_failure=True, gather=COMPLETION_GATHER)
+            self._complete_group, limit=GROUP_LIMIT, alone_on_failure=True, gather=COMPLETION_GATHER,
+            part=COMPLETION_PART if db.dialect == "sqlite" else None)
 
     def stamped(self, message: RawMessage) -> RawMessage:
         """The message with the time it was received, as `accept` would store it."""

@@ -38,6 +38,17 @@ async def _caller(commit: GroupCommit[int, int], job: int | None, go: asyncio.Ev
         return await commit.submit(job) if job is not None else None
 
 
+async def _gathered_callers(commit: GroupCommit[int, int], jobs: range) -> list[asyncio.Task[int | None]]:
+    """Callers of ``jobs`` that all say they are coming before any submits (one gathered group), started and let
+    run until the group's first write has begun."""
+    go = asyncio.Event()
+    tasks = [asyncio.create_task(_caller(commit, n, go)) for n in jobs]
+    await _turns()
+    go.set()
+    await _turns()
+    return tasks
+
+
 async def test_a_group_waits_for_a_job_on_its_way() -> None:
     recorder = _Recorder()
     commit: GroupCommit[int, int] = GroupCommit(recorder.write, limit=10, gather=LONG)
@@ -105,3 +116,76 @@ async def test_jobs_that_come_while_a_group_is_written_join_the_next_one() -> No
     async with asyncio.timeout(LONG / 2):
         assert await first == 1 and await asyncio.gather(*later) == [2, 3]
     assert groups == [[1], [2, 3]]
+
+
+async def test_a_group_is_written_in_parts_each_answered_before_the_next_is_written() -> None:
+    parts_may_go = [asyncio.Event() for _ in range(3)]
+    groups: list[list[int]] = []
+
+    async def gated_write(jobs: list[int]) -> list[int]:
+        groups.append(list(jobs))
+        await parts_may_go[len(groups) - 1].wait()
+        return [job * 2 for job in jobs]
+
+    commit: GroupCommit[int, int] = GroupCommit(gated_write, limit=10, gather=LONG, part=2)
+    tasks = await _gathered_callers(commit, range(1, 6))
+    assert groups == [[1, 2]]  # the gathered group of five, its first part
+    parts_may_go[0].set()
+    async with asyncio.timeout(LONG / 2):
+        assert await asyncio.gather(*tasks[:2]) == [2, 4]
+    await _turns()
+    assert groups == [[1, 2], [3, 4]] and not any(task.done() for task in tasks[2:])
+    parts_may_go[1].set()
+    parts_may_go[2].set()
+    async with asyncio.timeout(LONG / 2):
+        assert await asyncio.gather(*tasks[2:]) == [6, 8, 10]
+    assert groups == [[1, 2], [3, 4], [5]]
+
+
+async def test_a_failing_part_is_written_again_job_by_job_and_the_others_are_kept() -> None:
+    groups: list[list[int]] = []
+
+    async def write(jobs: list[int]) -> list[int]:
+        groups.append(list(jobs))
+        if 3 in jobs:
+            raise ValueError("job 3 is refused")
+        return [job * 2 for job in jobs]
+
+    commit: GroupCommit[int, int] = GroupCommit(write, limit=10, gather=LONG, part=2, alone_on_failure=True)
+    tasks = await _gathered_callers(commit, range(1, 6))
+    async with asyncio.timeout(LONG / 2):
+        answers = await asyncio.gather(*tasks, return_exceptions=True)
+    assert answers[:2] == [2, 4] and isinstance(answers[2], ValueError) and answers[3:] == [8, 10]
+    assert groups == [[1, 2], [3, 4], [3], [4], [5]]
+
+
+async def test_an_urgent_writer_goes_between_two_parts_of_a_group() -> None:
+    from store.db import Db, create_engine
+
+    db = Db(create_engine("sqlite+aiosqlite:///:memory:"))
+    order: list[str] = []
+    first_part_may_end = asyncio.Event()
+
+    async def write(jobs: list[int]) -> list[int]:
+        async with db.write():
+            order.append(f"part {jobs}")
+            if len(order) == 1:
+                await first_part_may_end.wait()
+        return jobs
+
+    commit: GroupCommit[int, int] = GroupCommit(write, limit=10, gather=LONG, part=2)
+    tasks = await _gathered_callers(commit, range(1, 5))
+    assert order == ["part [1, 2]"]
+
+    async def accept() -> None:
+        async with db.write(urgent=True):
+            order.append("urgent")
+
+    urgent = asyncio.create_task(accept())
+    await _turns()
+    first_part_may_end.set()
+    async with asyncio.timeout(LONG / 2):
+        assert await asyncio.gather(*tasks) == [1, 2, 3, 4]
+        await urgent
+    assert order == ["part [1, 2]", "urgent", "part [3, 4]"]
+    await db.close()
