@@ -18,12 +18,14 @@ from nlp.elsewhere import ELSEWHERE, elsewhere_before
 from nlp.firm_runs import (
     ARTICLE_BEFORE,
     STRONG_CUE,
+    after_cue,
     is_job_title,
     is_vehicle,
     job_before,
     job_words,
+    strip_lead_in,
+    trim_org,
     without_job_title,
-    without_leading_job,
 )
 from nlp.layout import Line
 from nlp.lexicon import (
@@ -83,7 +85,6 @@ _TITLED_SELF = re.compile(
     rf"(?P<org>{_ORG})"
 )
 _TITLED_SELF_KEYS = ("i'm", "i’m", "i am", "je suis", "ich bin", "soy", "sou", "sono", "ik ben")
-_TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
 _COMPACT = re.compile(r"[\W_]+")
@@ -114,7 +115,7 @@ class Orgs:
             if layout.in_greeting(m.start(), m.end()):
                 continue
             # "soy Marta Gil de Construcciones Levante S.L.": the writer and a connector are no part of the firm
-            org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
+            org = _without_named_lead_in(strip_lead_in(after_cue(m["org"].strip())), 0)[0]
             if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]) or _DECIMAL.match(org):
@@ -137,7 +138,7 @@ class Orgs:
                                    parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1) if may_match(text, _AFFILIATION_KEYS) else ():
             legal = legal_suffix_re().search(m["org"])
-            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
+            org = strip_lead_in(legal["org"].strip()) if legal else trim_org(_SENTENCE_END.split(m["org"], 1)[0])
             if org and org[0].isdigit():
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not is_event(org):
@@ -159,7 +160,7 @@ class Orgs:
             if not any(w.casefold() in job_words() for w in m["title"].split()):
                 continue  # "I'm the one who called about X": no role
             legal = legal_suffix_re().search(m["org"])
-            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
+            org = strip_lead_in(legal["org"].strip()) if legal else trim_org(_sentence_cut(m["org"]))
             words = org.split()
             if not words or words[0].casefold() in stop_words() or is_event(org) or is_job_title(words):
                 continue
@@ -197,7 +198,7 @@ class Orgs:
                 org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
             if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
                 org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
-            org = _trim(_sentence_cut(org))
+            org = trim_org(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
             if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org) or (
@@ -437,8 +438,6 @@ _LOWER_CITY_AFTER = re.compile(r"[ \t]*\((?P<city>[^\W\d_][\w'’-]*(?:[ \t]+[^\
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
 _CITY_IN_BRACKETS = re.compile(
     r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")
-#: where a firm's name in running text starts: after the last "at / from / von der …" before it
-_LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
 
 
 #: between a person's name and their firm: "Sanne van den Heuvel van …", "Itziar Goikoetxea, de …", "Hamid - …"
@@ -503,9 +502,6 @@ def _after_person(text: str, start: int, ends: set[int]) -> bool:
     return any(0 <= start - end <= 40 and _AFFILIATION_GAP.fullmatch(text, end, start) for end in ends)
 
 
-
-
-
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWER = re.compile(r"[a-zà-öø-ÿ]")
 #: the last connector inside a run: "… Ana Souza da | Souza Engenharia", "… Pieter de Vries van | De Vries …"
@@ -551,43 +547,6 @@ def _without_person(run: str, start: int, people: set[str]) -> tuple[str, int]:
             if rest and rest.end() < len(run):
                 return run[rest.end() :], start + rest.end()
     return run, start
-
-
-def _after_cue(org: str) -> str:
-    """ "TO DWAYNE FITZGERALD AT FITZGERALD HAULING LLC" → "FITZGERALD HAULING LLC"; "555-0177. Mendoza
-    Builders LLC" → "Mendoza Builders LLC"; "Krüger von der Krüger & Söhne GmbH" → "Krüger & Söhne GmbH"."""
-    m = _LAST_CUE.match(org)
-    if m and m.end() < len(org) and legal_suffix_re().search(org[m.end() :]):
-        return org[m.end() :]
-    return org
-
-
-_LEAD_IN = frozenset(
-    [
-        "we", "our", "us", "i", "my", "me", "at", "from", "for", "with", "this", "is", "it", "the", "dear",
-        "hi", "hello", "thanks", "wir", "unsere", "unser", "sind", "ich", "bei", "von", "für", "an", "die",
-        "der", "das", "mit", "hallo", "somos", "soy", "nosotros", "nuestra", "nuestro", "mi", "de", "para",
-        "con", "en", "la", "el", "hola"
-    ]
-)
-
-
-def _strip_lead_in(org: str) -> str:
-    """ "Somos Construcciones Ibarra S.L." → "Construcciones Ibarra S.L." (a capitalised sentence start)."""
-    words = org.split()
-    while len(words) > 2 and words[0].casefold() in _LEAD_IN:
-        words.pop(0)
-    return " ".join(without_leading_job(words))
-
-
-def _trim(org: str) -> str:
-    org = org.strip()
-    while (trimmed := _TRAILING.sub("", org)) != org:
-        org = trimmed
-    last = org.rsplit(None, 1)[-1] if org else ""
-    if last.endswith(".") and (len(last) > 5 or not last[0].isupper()):
-        org = org[:-1]  # a sentence's full stop, not "Inc." or "Co."
-    return org
 
 
 @Language.factory("leadbot_orgs", default_config={})
