@@ -14,6 +14,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.company_evidence import (
+    SIGNATURE_SPLIT,
+    firm_on_line,
+    has_firm_noun,
+    is_place,
+    own_particle,
+    referred_by,
+    same_firm_aside,
+    set_referrers_aside,
+    shouted_firm,
+    without_run_on,
+)
 from nlp.elsewhere import ELSEWHERE, elsewhere_before
 from nlp.firm_runs import (
     ARTICLE_BEFORE,
@@ -101,6 +113,8 @@ class Orgs:
         first = len(candidates_of(doc))
         self._read(doc)
         set_recipients_aside(doc, first)
+        set_referrers_aside(doc, first)
+        same_firm_aside(doc, first)
         return doc
 
     def _read(self, doc: Doc) -> None:
@@ -108,7 +122,7 @@ class Orgs:
         text = layout.text
         r0, r1 = layout.region
         for m in _LABEL.finditer(text, *layout.body):
-            add(doc, Candidate("company", m["value"].strip(), 0.9, self.source, m.start("value")))
+            add(doc, Candidate("company", without_run_on(m["value"].strip()), 0.9, self.source, m.start("value")))
         signature_start = layout.signature[0].start if layout.signature else r1
         referred = meta_of(doc).referred
         for m in legal_suffix_re().finditer(text, r0, r1):
@@ -130,6 +144,8 @@ class Orgs:
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
             elif elsewhere_before(text, m.start(), r0):
                 confidence, flags = 0.2, ELSEWHERE  # "my neighbor used Apex Roofing LLC"
+            elif referred_by(text, m.end()):
+                confidence, flags = 0.2, PARTNER  # "555-0177. Mendoza Builders LLC referred him"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
@@ -139,7 +155,7 @@ class Orgs:
         for m in _AFFILIATION.finditer(text, r0, r1) if may_match(text, _AFFILIATION_KEYS) else ():
             legal = legal_suffix_re().search(m["org"])
             org = strip_lead_in(legal["org"].strip()) if legal else trim_org(_SENTENCE_END.split(m["org"], 1)[0])
-            if org and org[0].isdigit():
+            if org and (org[0].isdigit() or is_place(org)):
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not is_event(org):
                 recipient = for_recipient(text, m.start("org"), r0)
@@ -190,7 +206,8 @@ class Orgs:
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
-                org = _SHOUTED_BREAK.split(org, 1)[0]
+                org = _SHOUTED_BREAK.split((shout := shouted_firm(org, start))[0], 1)[0]
+                start = shout[1]
             org, start = without_job_title(org, start)
             org, start = _without_named_lead_in(org, start)
             head, _, rest = org.partition(" ")
@@ -208,7 +225,7 @@ class Orgs:
             folded = {w.strip(".,").casefold() for w in words}
             legal = bool(legal_suffix_re().search(org))
             evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
-                bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
+                has_firm_noun(words) and (len(words) >= 2 or not folded <= org_words()))
             agrees = agrees_domain(org, cores)
             titled = job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
@@ -225,7 +242,8 @@ class Orgs:
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
-            if words[0].casefold() in stop_words() and not agrees and words[0].casefold() not in org_words():
+            if words[0].casefold() in stop_words() and not (agrees or own_particle(words, surnames)) and (
+                    words[0].casefold() not in org_words()):
                 continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
             if not (agrees or (cue and cue["strong"])) and is_vehicle(org):
                 continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
@@ -248,6 +266,8 @@ class Orgs:
                 confidence, flags = 0.2, RECIPIENT
             elif elsewhere_before(text, start, r0):
                 confidence, flags = 0.2, ELSEWHERE  # "saw our van at Lowe's"
+            elif referred_by(text, end):
+                confidence, flags = 0.2, PARTNER  # "Ridgeline Builders sent him over"
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
@@ -312,16 +332,9 @@ class Orgs:
         cores = domain_cores([*emails, *([sender_email] if sender_email else [])])
         if cores:
             for line in lines[:8]:
-                text = line.text.strip()
-                # "|", "&" and dashes join a title to a firm: they are no words of the line
-                words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
-                if not words or len(words) > 12 or "@" in text or any(ch.isdigit() for ch in text):
-                    continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
-                for part in _SIGNATURE_SPLIT.split(text):
-                    part = part.strip()
-                    if len(part.split()) <= 6 and agrees_domain(part, cores) and not is_job_title(part.split()):
-                        add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
-                        return
+                if part := firm_on_line(line.text, cores):
+                    add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
+                    return
         self._below_the_name(doc, lines, cores)
 
     def _below_the_name(self, doc: Doc, lines: tuple[Line, ...], cores: set[str]) -> None:
@@ -345,7 +358,7 @@ class Orgs:
             # "Operations Director at Quarry Hill Creamery": a job title "at" a name says the name is a firm
             joined = len(parts) == 2 and is_job_title(parts[0].split()) and parts[1][:1].isupper()
             if not joined:
-                parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
+                parts = [p.strip() for p in SIGNATURE_SPLIT.split(text) if p.strip()]
             titled = is_job_title(parts[0].split()) if parts else False
             if titled and len(parts) == 1:
                 continue  # "Operations Manager" on its own line: the firm may follow
@@ -393,7 +406,6 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
 
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
-_SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
 #: a decimal number first ("2.5i Limited", "1.5 TSI AG"): an engine or a trim, not a firm's name
 _DECIMAL = re.compile(r"\d+[.,]\d")
 #: "Procurement Manager at Halvorsen Foods", "Einkäufer bei X": a job title joined to the firm by a word
@@ -538,14 +550,13 @@ def _sentence_cut(org: str) -> str:
 
 def _without_person(run: str, start: int, people: set[str]) -> tuple[str, int]:
     """ "Sra. Ximena García Márquez de Inmobiliaria Solaz" → "Inmobiliaria Solaz": what follows the person
-    named in the run (and the connector after them)."""
+    named first in the run, the longest reading there (and the connector after them): "LYLE DUNN FROM DUNN &
+    HART MASONRY" with "Hart Masonry" misread as a person too keeps the firm."""
     folded = run.casefold()
-    for person in sorted(people, key=len, reverse=True):
-        at = folded.find(person)
-        if at >= 0:
-            rest = _CONNECTOR.match(run, at + len(person))
-            if rest and rest.end() < len(run):
-                return run[rest.end() :], start + rest.end()
+    for at, person in sorted(((folded.find(p), p) for p in people if p in folded), key=lambda f: (f[0], -len(f[1]))):
+        rest = _CONNECTOR.match(run, at + len(person))
+        if rest and rest.end() < len(run):
+            return run[rest.end() :], start + rest.end()
     return run, start
 
 
