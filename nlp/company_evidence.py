@@ -58,6 +58,17 @@ def _legal_forms() -> frozenset[str]:
     return frozenset(s.replace(".", "").casefold() for s in read_lines("legal_suffixes.txt"))
 
 
+#: the lead's own business named by its trade: "solar for her bakery Zahra Breads", "seine Werkstatt Auto Lenz"
+_OWNER_BEFORE = re.compile(r"(?i)(?<![\w])(?:his|her|their|seine[nm]?|ihre[nm]?|sua|seu|son|sa|leur|zijn|haar)"
+                           r"[ \t]+(?:own[ \t]+|new[ \t]+|small[ \t]+|family[ \t]+)?(?P<noun>[^\W\d_]+)[ \t]+$")
+
+
+def owner_before(text: str, start: int, floor: int) -> bool:
+    """Whether the run at ``start`` follows the lead's possessive and a firm's noun ("her bakery", "seine Praxis")."""
+    m = _OWNER_BEFORE.search(text, max(floor, start - 40), start)
+    return m is not None and has_firm_noun([m["noun"]])
+
+
 def own_particle(words: list[str], surnames: set[str]) -> bool:
     """ "De Santis Arredamenti" for Giulia De Santis: a particle opening a firm's run is the lead's surname's own."""
     return len(words) > 2 and words[0].casefold() in PARTICLES and words[1].strip(".,").casefold() in surnames

@@ -20,6 +20,7 @@ from nlp.company_evidence import (
     has_firm_noun,
     is_place,
     own_particle,
+    owner_before,
     referred_by,
     same_firm_aside,
     set_referrers_aside,
@@ -227,7 +228,8 @@ class Orgs:
             evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
                 has_firm_noun(words) and (len(words) >= 2 or not folded <= org_words()))
             agrees = agrees_domain(org, cores)
-            titled = job_before(text, start, r0)  # "Store Manager, X"
+            own = owner_before(text, start, r0)  # "her bakery Zahra Breads": the lead's own business
+            titled = own or job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
             owned = _WORKS_AT.search(text, max(r0, start - 30), start) or BUSINESS_CALLED.search(
                 text, max(r0, start - 40), start)
@@ -238,7 +240,7 @@ class Orgs:
                 continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
-            if family and not (evidence or agrees) and all(w.strip(".,").casefold() in surnames for w in words):
+            if family and not (evidence or agrees or own) and all(w.strip(".,").casefold() in surnames for w in words):
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"

@@ -50,6 +50,11 @@ def _mail_company(mail: str) -> str | None:
         # the lead's own particle opens their firm's name
         ("ho sentito la sig.ra Carla De Luca (De Luca Ceramiche, Lecce), cell 333 555 0101: vuole 40 mq di piastrelle",
          "De Luca Ceramiche"),
+        # the lead's possessive and a trade's noun before their own business
+        ("Lead via partner Tallow Energy Ltd: Amina Yusuf, 555-0183, solar for her bakery Yusuf Loaves",
+         "Yusuf Loaves"),
+        # a portal's "pro:" names the firm the lead was sent to
+        ("New lead (source: Bark, pro: Cobalt Fencing LLC) - Ida Lowe 555-0147 - 40 ft of fence", None),
         # "Lead via X for Y": Y is the firm the lead was sent to
         ("Lead via Angi for Tallgrass Plumbing LLC: Vera Quinn, 555-0114, water heater", None),
     ],
