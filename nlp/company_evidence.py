@@ -180,11 +180,18 @@ _COMPACT = re.compile(r"[\W_]+")
 
 def same_firm_aside(doc: Doc, first: int) -> None:
     """A firm named twice is one party's: when one mention of it was set aside with a role ("dealer: Lakeside
-    Motors" … and the rep's signature "Lakeside Motors, Cleveland, OH"), so are the others."""
+    Motors" … and the rep's signature "Lakeside Motors, Cleveland, OH"), so are the others. Two readings of the
+    same mention are not two mentions: the one that found no role keeps its say."""
     found = candidates_of(doc)
-    roles = {_COMPACT.sub("", c.value.casefold()): c.flags for c in found[first:]
-             if c.field == "company" and any(f.startswith("role:") for f in c.flags)}
+    roles: dict[str, tuple[str, ...]] = {}
+    starts: dict[str, set[int]] = {}
+    for c in found[first:]:
+        if c.field == "company" and any(f.startswith("role:") for f in c.flags):
+            key = _COMPACT.sub("", c.value.casefold())
+            roles[key] = c.flags
+            starts.setdefault(key, set()).add(c.start)
     for i in range(first, len(found)) if roles else ():
         c = found[i]
-        if c.field == "company" and not c.flags and (flags := roles.get(_COMPACT.sub("", c.value.casefold()))):
-            found[i] = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=flags)
+        key = _COMPACT.sub("", c.value.casefold())
+        if c.field == "company" and not c.flags and key in roles and c.start not in starts[key]:
+            found[i] = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=roles[key])

@@ -55,6 +55,11 @@ def _mail_company(mail: str) -> str | None:
          "Yusuf Loaves"),
         # a portal's "pro:" names the firm the lead was sent to
         ("New lead (source: Bark, pro: Cobalt Fencing LLC) - Ida Lowe 555-0147 - 40 ft of fence", None),
+        # the client's own firm after the partner's head keeps its reading
+        ("via partner Larch Insurance Agency (Ted Voss, 555-0100): client Nell Abbot, 555-0129, Abbot Tiles LLC, "
+         "wants cover", "Abbot Tiles LLC"),
+        # legal forms beyond the usual ones
+        ("1. Vera Dvorak from Dvorak Nábytek s.r.o., +420 555 123 777, wants 30 desks", "Dvorak Nábytek s.r.o."),
         # "Lead via X for Y": Y is the firm the lead was sent to
         ("Lead via Angi for Tallgrass Plumbing LLC: Vera Quinn, 555-0114, water heater", None),
     ],
