@@ -19,7 +19,9 @@ from nlp.org_sides import PARTNER, agrees_domain, domain_cores
 from nlp.places import is_city
 from nlp.prose import PARTICLES, org_words
 from nlp.referrals import owned_spans
+from parsers.boilerplate import is_no_firm
 from parsers.lead import ExtractedLead, FieldValue
+from parsers.verify import is_placeholder
 
 #: what joins a job title to a firm on a signature line: "Marketing Lead, Park & Lee Consulting", "CFO | X"
 SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
@@ -89,10 +91,26 @@ def without_run_on(value: str) -> str:
     return value
 
 
+#: a bracketed remark after a labelled firm: "N/A (individual)", "- (homeowner)"
+_REMARK = re.compile(r"^(?P<head>[^()]*?)[ \t]*\((?P<remark>[^()]*)\)[ \t]*$")
+
+
+def names_no_firm(value: str) -> bool:
+    """ "N/A (individual)", "- (private)", "none (homeowner)": a placeholder or a word for no firm, with a remark."""
+    m = _REMARK.match(value)
+    return m is not None and (is_placeholder(m["head"]) or is_no_firm(m["head"])) and (
+        not m["remark"].strip() or is_no_firm(m["remark"]) or is_placeholder(m["remark"]))
+
+
 def labelled_firm_trimmed(lead: ExtractedLead) -> ExtractedLead:
-    """The lead with its labelled company cut where it runs on (a note's "• Company: X, needs 14 fronts")."""
+    """The lead with its labelled company cut where it runs on (a note's "• Company: X, needs 14 fronts"), or
+    without it when the label's answer names no firm ("Company: N/A (individual)")."""
     company = lead.fields.get("company")
-    if company is None or (cut := without_run_on(company.value)) == company.value:
+    if company is None:
+        return lead
+    if names_no_firm(company.value):
+        return lead.with_fields({k: v for k, v in lead.fields.items() if k != "company"})
+    if (cut := without_run_on(company.value)) == company.value:
         return lead
     return lead.with_fields({**lead.fields, "company": dataclasses.replace(company, value=cut)})
 

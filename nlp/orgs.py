@@ -19,6 +19,7 @@ from nlp.company_evidence import (
     firm_on_line,
     has_firm_noun,
     is_place,
+    names_no_firm,
     own_particle,
     owner_before,
     referred_by,
@@ -123,7 +124,8 @@ class Orgs:
         text = layout.text
         r0, r1 = layout.region
         for m in _LABEL.finditer(text, *layout.body):
-            add(doc, Candidate("company", without_run_on(m["value"].strip()), 0.9, self.source, m.start("value")))
+            if not names_no_firm(value := without_run_on(m["value"].strip())):  # "N/A (individual)": none
+                add(doc, Candidate("company", value, 0.9, self.source, m.start("value")))
         signature_start = layout.signature[0].start if layout.signature else r1
         referred = meta_of(doc).referred
         for m in legal_suffix_re().finditer(text, r0, r1):
@@ -468,7 +470,7 @@ _LOWER_ORG = re.compile(
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
                          "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
 #: "Firma …", "Empresa …", "Société …": the word for a firm before its name (the cue, not part of it)
-_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía)[ \t]+")
+_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía|company|organi[sz]ation)[ \t]+")
 #: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
 _TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …

@@ -68,6 +68,17 @@ def test_whose_firm_in_a_note(note: str, expected: str | None) -> None:
     assert _company(note) == expected
 
 
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Lead from the site\nName: Iris Vane\nCompany: N/A (individual)\nPhone: 555-0124", None),
+        ("*Company* Marrow Analytics\n*Name* Jo Marrow\n*Phone* 555-0112", "Marrow Analytics"),
+    ],
+)
+def test_labelled_firms_in_notes(note: str, expected: str | None) -> None:
+    assert _company(note) == expected
+
+
 def test_a_labelled_firm_ends_where_its_line_runs_on() -> None:
     note = "*New lead*\n• *Name:* Olga Brenner\n• *Company:* Brenner Holzbau GmbH, braucht 3 Carports\n• 0761 555123"
     assert _company(note) == "Brenner Holzbau GmbH"
