@@ -20,6 +20,7 @@ from typing import Literal
 from spacy.language import Language
 
 from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
+from nlp.company_evidence import labelled_firm_trimmed, with_signature_firm
 from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
@@ -147,7 +148,7 @@ class Extractor:
             usable = _usable(free, structured, sender_name, doc.subject)
             lead = _caller_id_order(complete_from_mail(_fuller_interest(merge_leads(structured, usable), usable),
                                                        doc, read))
-            lead = without_mailer_from(lead) if relay else lead
+            lead = with_signature_firm(without_mailer_from(lead) if relay else lead, doc.signature)
             lead = without_contact_only_message(lead)
             leads = [_without_recipients_firm(_without_others_contacts(lead), doc.recipients), *leads[1:]]
         else:
@@ -414,7 +415,8 @@ def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> Ex
     """A note's "Rückruf: …" or "Call back: …" line read as a labelled phone holds the whole sentence; the
     free-text reader's number inside it is the phone, and the sentence is no field value. Likewise an email
     or a number under a name label ("Contact: d.achterberg@…"), or a sentence ("Caller: hi this is Norah …"), is
-    no name: the note's prose names the lead."""
+    no name: the note's prose names the lead. A labelled firm running on into the note is cut."""
+    structured = labelled_firm_trimmed(structured)
     drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and (
         _NOT_A_NAME.search(fv.value) or not name_shaped(fv.value.replace(",", " ")))}
     message = structured.fields.get("message")

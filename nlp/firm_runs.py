@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from nlp.lexicon import read_lines, vehicle_makes
+from nlp.lexicon import legal_suffix_re, read_lines, vehicle_makes
 from nlp.org_sides import TITLE_GLUE
 
 
@@ -76,3 +76,45 @@ def without_job_title(run: str, start: int) -> tuple[str, int]:
     if rest != run and (at := run.find(rest)) > 0:
         return rest, start + at  # "Inhaberin Kaya Kosmetikstudio": a role, then the firm
     return run, start
+
+
+TRAILING_RE = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
+#: where a firm's name in running text starts: after the last "at / from / von der …" before it
+LAST_CUE_RE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
+
+
+def after_cue(org: str) -> str:
+    """ "TO DWAYNE FITZGERALD AT FITZGERALD HAULING LLC" → "FITZGERALD HAULING LLC"; "555-0177. Mendoza
+    Builders LLC" → "Mendoza Builders LLC"; "Krüger von der Krüger & Söhne GmbH" → "Krüger & Söhne GmbH"."""
+    m = LAST_CUE_RE.match(org)
+    if m and m.end() < len(org) and legal_suffix_re().search(org[m.end() :]):
+        return org[m.end() :]
+    return org
+
+
+_LEAD_IN = frozenset(
+    [
+        "we", "our", "us", "i", "my", "me", "at", "from", "for", "with", "this", "is", "it", "the", "dear",
+        "hi", "hello", "thanks", "wir", "unsere", "unser", "sind", "ich", "bei", "von", "für", "an", "die",
+        "der", "das", "mit", "hallo", "somos", "soy", "nosotros", "nuestra", "nuestro", "mi", "de", "para",
+        "con", "en", "la", "el", "hola"
+    ]
+)
+
+
+def strip_lead_in(org: str) -> str:
+    """ "Somos Construcciones Ibarra S.L." → "Construcciones Ibarra S.L." (a capitalised sentence start)."""
+    words = org.split()
+    while len(words) > 2 and words[0].casefold() in _LEAD_IN:
+        words.pop(0)
+    return " ".join(without_leading_job(words))
+
+
+def trim_org(org: str) -> str:
+    org = org.strip()
+    while (trimmed := TRAILING_RE.sub("", org)) != org:
+        org = trimmed
+    last = org.rsplit(None, 1)[-1] if org else ""
+    if last.endswith(".") and (len(last) > 5 or not last[0].isupper()):
+        org = org[:-1]  # a sentence's full stop, not "Inc." or "Co."
+    return org

@@ -23,6 +23,8 @@ RECIPIENT = ("role:recipient",)
 VENDOR = ("role:vendor",)
 _COMPACT = re.compile(r"[\W_]+")
 #: the small words inside a job title or an event's name ("Head of Sales", "Feria de Sevilla")
+#: the words an "&" in a firm's name is spelled as in its domain ("parkandlee", "kruegerundsoehne", "ruizyhijos")
+_AMPERSAND = ("and", "und", "y", "e", "en", "et")
 TITLE_GLUE = frozenset({"of", "de", "del", "da", "do", "di", "des", "du", "von", "van", "&", "and", "y", "e", "et"})
 
 
@@ -109,11 +111,13 @@ def for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
 #: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
 _ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
 #: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
-#: X", "Thumbtack lead for X", "Anruf für X", "Solicitud para X"; the firm right after it is the recipient
+#: X", "Thumbtack lead for X", "Lead via Angi for X", "Anruf für X", "Solicitud para X"; the firm right after it
+#: is the recipient
 _DELIVERED_FOR = re.compile(
     r"(?i)[ \t*_>#-]*(?:[\w'’.-]+[ \t]+){0,3}?(?:lead|leads|call|calls|inquiry|enquiry|request|message|voicemail|"
     r"summary|report|anfrage|anruf|nachricht|solicitud|llamada|mensaje|pedido|chamada|mensagem|demande|appel|"
-    r"richiesta|chiamata|aanvraag|oproep)[ \t]+(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
+    r"richiesta|chiamata|aanvraag|oproep)(?:[ \t]+(?:via|from|through|über|por|de|van)[ \t]+[\w'’.-]+)?[ \t]+"
+    r"(?:summary[ \t]+)?(?:for|für|para|pour|per|voor)[ \t]+"
     r"(?:the[ \t]+|die[ \t]+|la[ \t]+|el[ \t]+|le[ \t]+)?$")
 #: the account number a portal gives the firm it sends leads to: "| Pro ID 20339", "· Dealer #4411"
 _ACCOUNT_AFTER = re.compile(
@@ -139,7 +143,10 @@ def agrees_domain(org: str, cores: set[str], *, exact: bool = False) -> bool:
     domain or its start, "halvorsen dental" for halvorsendental.com, not "halvorsen dental today"). Accents
     do not count: "Castellví Ceràmica" is castellviceramica.es. Not ``exact``, a domain also agrees when it
     is the name with words left out ("Ames Family Orchards", amesorchards.com) or when both share all but a
-    word's ending ("Kline Family Dentistry", klinefamilydental.com)."""
+    word's ending ("Kline Family Dentistry", klinefamilydental.com). An "&" may be spelled as its word
+    ("Park & Lee Consulting", parkandlee.com; "Krüger & Söhne", kruegerundsoehne.de)."""
+    if "&" in org and any(agrees_domain(org.replace("&", f" {word} "), cores, exact=exact) for word in _AMPERSAND):
+        return True
     compact = _COMPACT.sub("", fold(org))
     if len(compact) < 4:
         return False

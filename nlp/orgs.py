@@ -14,16 +14,32 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
+from nlp.company_evidence import (
+    SIGNATURE_SPLIT,
+    firm_on_line,
+    has_firm_noun,
+    is_place,
+    names_no_firm,
+    own_particle,
+    owner_before,
+    referred_by,
+    same_firm_aside,
+    set_referrers_aside,
+    shouted_firm,
+    without_run_on,
+)
 from nlp.elsewhere import ELSEWHERE, elsewhere_before
 from nlp.firm_runs import (
     ARTICLE_BEFORE,
     STRONG_CUE,
+    after_cue,
     is_job_title,
     is_vehicle,
     job_before,
     job_words,
+    strip_lead_in,
+    trim_org,
     without_job_title,
-    without_leading_job,
 )
 from nlp.layout import Line
 from nlp.lexicon import (
@@ -83,7 +99,6 @@ _TITLED_SELF = re.compile(
     rf"(?P<org>{_ORG})"
 )
 _TITLED_SELF_KEYS = ("i'm", "i’m", "i am", "je suis", "ich bin", "soy", "sou", "sono", "ik ben")
-_TRAILING = re.compile(r"(?:[ \t]+(?:and|und|y|of|de|the|&))+$|,+$")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
 _COMPACT = re.compile(r"[\W_]+")
@@ -100,6 +115,8 @@ class Orgs:
         first = len(candidates_of(doc))
         self._read(doc)
         set_recipients_aside(doc, first)
+        set_referrers_aside(doc, first)
+        same_firm_aside(doc, first)
         return doc
 
     def _read(self, doc: Doc) -> None:
@@ -107,14 +124,15 @@ class Orgs:
         text = layout.text
         r0, r1 = layout.region
         for m in _LABEL.finditer(text, *layout.body):
-            add(doc, Candidate("company", m["value"].strip(), 0.9, self.source, m.start("value")))
+            if not names_no_firm(value := without_run_on(m["value"].strip())):  # "N/A (individual)": none
+                add(doc, Candidate("company", value, 0.9, self.source, m.start("value")))
         signature_start = layout.signature[0].start if layout.signature else r1
         referred = meta_of(doc).referred
         for m in legal_suffix_re().finditer(text, r0, r1):
             if layout.in_greeting(m.start(), m.end()):
                 continue
             # "soy Marta Gil de Construcciones Levante S.L.": the writer and a connector are no part of the firm
-            org = _without_named_lead_in(_strip_lead_in(_after_cue(m["org"].strip())), 0)[0]
+            org = _without_named_lead_in(strip_lead_in(after_cue(m["org"].strip())), 0)[0]
             if is_vehicle(org) and not STRONG_CUE.search(text, max(r0, m.start() - 16), m.start()):
                 continue  # "wants the Toyota Tundra Limited", "a 2021 Jeep Grand Cherokee Limited": a trim
             if not any(ch.isalpha() for ch in org.split()[0]) or _DECIMAL.match(org):
@@ -129,6 +147,8 @@ class Orgs:
                 confidence, flags = 0.2, (f"role:{role}",)  # "our partner Summit Realty LLC"
             elif elsewhere_before(text, m.start(), r0):
                 confidence, flags = 0.2, ELSEWHERE  # "my neighbor used Apex Roofing LLC"
+            elif referred_by(text, m.end()):
+                confidence, flags = 0.2, PARTNER  # "555-0177. Mendoza Builders LLC referred him"
             add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
@@ -137,8 +157,8 @@ class Orgs:
                                    parts={"city": city["city"]}))
         for m in _AFFILIATION.finditer(text, r0, r1) if may_match(text, _AFFILIATION_KEYS) else ():
             legal = legal_suffix_re().search(m["org"])
-            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_SENTENCE_END.split(m["org"], 1)[0])
-            if org and org[0].isdigit():
+            org = strip_lead_in(legal["org"].strip()) if legal else trim_org(_SENTENCE_END.split(m["org"], 1)[0])
+            if org and (org[0].isdigit() or is_place(org)):
                 continue  # "we're at 61 Quarry Hill Rd": a place, not an organisation
             if org and org.lower() not in _NOT_ORGS and org.lower() not in not_names() and not is_event(org):
                 recipient = for_recipient(text, m.start("org"), r0)
@@ -159,7 +179,7 @@ class Orgs:
             if not any(w.casefold() in job_words() for w in m["title"].split()):
                 continue  # "I'm the one who called about X": no role
             legal = legal_suffix_re().search(m["org"])
-            org = _strip_lead_in(legal["org"].strip()) if legal else _trim(_sentence_cut(m["org"]))
+            org = strip_lead_in(legal["org"].strip()) if legal else trim_org(_sentence_cut(m["org"]))
             words = org.split()
             if not words or words[0].casefold() in stop_words() or is_event(org) or is_job_title(words):
                 continue
@@ -189,7 +209,8 @@ class Orgs:
         for m in _ORG_RUN.finditer(text, r0, r1):
             org, start = _without_person(m["org"], m.start(), people)
             if shouted:
-                org = _SHOUTED_BREAK.split(org, 1)[0]
+                org = _SHOUTED_BREAK.split((shout := shouted_firm(org, start))[0], 1)[0]
+                start = shout[1]
             org, start = without_job_title(org, start)
             org, start = _without_named_lead_in(org, start)
             head, _, rest = org.partition(" ")
@@ -197,7 +218,7 @@ class Orgs:
                 org, start = rest, start + len(head) + 1  # "Partner Elektro Hansen": the cue, then the firm
             if (noun := _FIRM_NOUN.match(org)) and noun.end() < len(org):
                 org, start = org[noun.end() :], start + noun.end()  # "Firma Reichenbach Sanitär"
-            org = _trim(_sentence_cut(org))
+            org = trim_org(_sentence_cut(org))
             end = start + len(org)
             words = org.split()
             if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org) or (
@@ -207,9 +228,10 @@ class Orgs:
             folded = {w.strip(".,").casefold() for w in words}
             legal = bool(legal_suffix_re().search(org))
             evidence = legal or any(_COMPOUND.fullmatch(w) for w in folded) or (
-                bool(folded & org_words()) and (len(words) >= 2 or not folded <= org_words()))
+                has_firm_noun(words) and (len(words) >= 2 or not folded <= org_words()))
             agrees = agrees_domain(org, cores)
-            titled = job_before(text, start, r0)  # "Store Manager, X"
+            own = owner_before(text, start, r0)  # "her bakery Zahra Breads": the lead's own business
+            titled = own or job_before(text, start, r0)  # "Store Manager, X"
             affiliated = titled or _after_person(text, start, ends)
             owned = _WORKS_AT.search(text, max(r0, start - 30), start) or BUSINESS_CALLED.search(
                 text, max(r0, start - 40), start)
@@ -220,11 +242,12 @@ class Orgs:
                 continue  # "Spoke with J. R. Hollingsworth": the person, whatever the cue
             weak = not (evidence or agrees or strong) or (org.casefold() in people and not evidence)
             family = any(w.strip(".,").casefold() in surnames for w in words)
-            if family and not (evidence or agrees) and all(w.strip(".,").casefold() in surnames for w in words):
+            if family and not (evidence or agrees or own) and all(w.strip(".,").casefold() in surnames for w in words):
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
-            if words[0].casefold() in stop_words() and not agrees and words[0].casefold() not in org_words():
+            if words[0].casefold() in stop_words() and not (agrees or own_particle(words, surnames)) and (
+                    words[0].casefold() not in org_words()):
                 continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
             if not (agrees or (cue and cue["strong"])) and is_vehicle(org):
                 continue  # "wants the Toyota Tundra Limited": a vehicle and its trim, not a firm
@@ -247,6 +270,8 @@ class Orgs:
                 confidence, flags = 0.2, RECIPIENT
             elif elsewhere_before(text, start, r0):
                 confidence, flags = 0.2, ELSEWHERE  # "saw our van at Lowe's"
+            elif referred_by(text, end):
+                confidence, flags = 0.2, PARTNER  # "Ridgeline Builders sent him over"
             add(doc, Candidate("company", org, round(min(confidence, 0.85), 2), f"{self.source}.prose", start,
                                flags=flags))
             city = _CITY_AFTER.match(text, end) or (_CITY_IN_BRACKETS.match(text, end)
@@ -311,16 +336,9 @@ class Orgs:
         cores = domain_cores([*emails, *([sender_email] if sender_email else [])])
         if cores:
             for line in lines[:8]:
-                text = line.text.strip()
-                # "|", "&" and dashes join a title to a firm: they are no words of the line
-                words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
-                if not words or len(words) > 12 or "@" in text or any(ch.isdigit() for ch in text):
-                    continue  # "Dana Osei | Director of Facilities & Operations | Larkspur Charter Schools" is one
-                for part in _SIGNATURE_SPLIT.split(text):
-                    part = part.strip()
-                    if len(part.split()) <= 6 and agrees_domain(part, cores) and not is_job_title(part.split()):
-                        add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
-                        return
+                if part := firm_on_line(line.text, cores):
+                    add(doc, Candidate("company", part, 0.75, self.source, line.start + line.text.find(part)))
+                    return
         self._below_the_name(doc, lines, cores)
 
     def _below_the_name(self, doc: Doc, lines: tuple[Line, ...], cores: set[str]) -> None:
@@ -344,7 +362,7 @@ class Orgs:
             # "Operations Director at Quarry Hill Creamery": a job title "at" a name says the name is a firm
             joined = len(parts) == 2 and is_job_title(parts[0].split()) and parts[1][:1].isupper()
             if not joined:
-                parts = [p.strip() for p in _SIGNATURE_SPLIT.split(text) if p.strip()]
+                parts = [p.strip() for p in SIGNATURE_SPLIT.split(text) if p.strip()]
             titled = is_job_title(parts[0].split()) if parts else False
             if titled and len(parts) == 1:
                 continue  # "Operations Manager" on its own line: the firm may follow
@@ -392,7 +410,6 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
 
 
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
-_SIGNATURE_SPLIT = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+|,\s+")
 #: a decimal number first ("2.5i Limited", "1.5 TSI AG"): an engine or a trim, not a firm's name
 _DECIMAL = re.compile(r"\d+[.,]\d")
 #: "Procurement Manager at Halvorsen Foods", "Einkäufer bei X": a job title joined to the firm by a word
@@ -437,8 +454,6 @@ _LOWER_CITY_AFTER = re.compile(r"[ \t]*\((?P<city>[^\W\d_][\w'’-]*(?:[ \t]+[^\
 #: "(Talleres Villanueva, Burgos)": the city after the firm inside the same brackets
 _CITY_IN_BRACKETS = re.compile(
     r"[ \t]*,[ \t]*(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]*){0,2})[ \t]*\)")
-#: where a firm's name in running text starts: after the last "at / from / von der …" before it
-_LAST_CUE = re.compile(r"(?i).*(?:\s|^)(?:at|@|from|with|von der|von|bei der|bei|chez|für|de la empresa)\s+|.*\.\s+")
 
 
 #: between a person's name and their firm: "Sanne van den Heuvel van …", "Itziar Goikoetxea, de …", "Hamid - …"
@@ -455,7 +470,7 @@ _LOWER_ORG = re.compile(
 _LEGAL_CAPS = frozenset({"GMBH", "LLC", "INC", "LTD", "CORP", "AG", "KG", "SA", "SL", "SRL", "SPA", "BV", "NV", "LTDA",
                          "SAS", "SARL", "PLC", "LLP", "S.A", "S.L", "S.R.L", "S.P.A", "B.V"})
 #: "Firma …", "Empresa …", "Société …": the word for a firm before its name (the cue, not part of it)
-_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía)[ \t]+")
+_FIRM_NOUN = re.compile(r"(?i)(?:firma|empresa|société|ditta|azienda|bedrijf|compañía|company|organi[sz]ation)[ \t]+")
 #: a courtesy title opening a run: "Dr. Anselm Freytag" is the person named, not a firm
 _TITLE_LEAD = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Herr|Frau|Sr|Sra|Mme|M)\.?[ \t]+)+")
 #: the person's own workplace: "works at", "runs", "owner of", "arbeitet bei", "trabaja en" …
@@ -503,9 +518,6 @@ def _after_person(text: str, start: int, ends: set[int]) -> bool:
     return any(0 <= start - end <= 40 and _AFFILIATION_GAP.fullmatch(text, end, start) for end in ends)
 
 
-
-
-
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWER = re.compile(r"[a-zà-öø-ÿ]")
 #: the last connector inside a run: "… Ana Souza da | Souza Engenharia", "… Pieter de Vries van | De Vries …"
@@ -542,52 +554,14 @@ def _sentence_cut(org: str) -> str:
 
 def _without_person(run: str, start: int, people: set[str]) -> tuple[str, int]:
     """ "Sra. Ximena García Márquez de Inmobiliaria Solaz" → "Inmobiliaria Solaz": what follows the person
-    named in the run (and the connector after them)."""
+    named first in the run, the longest reading there (and the connector after them): "LYLE DUNN FROM DUNN &
+    HART MASONRY" with "Hart Masonry" misread as a person too keeps the firm."""
     folded = run.casefold()
-    for person in sorted(people, key=len, reverse=True):
-        at = folded.find(person)
-        if at >= 0:
-            rest = _CONNECTOR.match(run, at + len(person))
-            if rest and rest.end() < len(run):
-                return run[rest.end() :], start + rest.end()
+    for at, person in sorted(((folded.find(p), p) for p in people if p in folded), key=lambda f: (f[0], -len(f[1]))):
+        rest = _CONNECTOR.match(run, at + len(person))
+        if rest and rest.end() < len(run):
+            return run[rest.end() :], start + rest.end()
     return run, start
-
-
-def _after_cue(org: str) -> str:
-    """ "TO DWAYNE FITZGERALD AT FITZGERALD HAULING LLC" → "FITZGERALD HAULING LLC"; "555-0177. Mendoza
-    Builders LLC" → "Mendoza Builders LLC"; "Krüger von der Krüger & Söhne GmbH" → "Krüger & Söhne GmbH"."""
-    m = _LAST_CUE.match(org)
-    if m and m.end() < len(org) and legal_suffix_re().search(org[m.end() :]):
-        return org[m.end() :]
-    return org
-
-
-_LEAD_IN = frozenset(
-    [
-        "we", "our", "us", "i", "my", "me", "at", "from", "for", "with", "this", "is", "it", "the", "dear",
-        "hi", "hello", "thanks", "wir", "unsere", "unser", "sind", "ich", "bei", "von", "für", "an", "die",
-        "der", "das", "mit", "hallo", "somos", "soy", "nosotros", "nuestra", "nuestro", "mi", "de", "para",
-        "con", "en", "la", "el", "hola"
-    ]
-)
-
-
-def _strip_lead_in(org: str) -> str:
-    """ "Somos Construcciones Ibarra S.L." → "Construcciones Ibarra S.L." (a capitalised sentence start)."""
-    words = org.split()
-    while len(words) > 2 and words[0].casefold() in _LEAD_IN:
-        words.pop(0)
-    return " ".join(without_leading_job(words))
-
-
-def _trim(org: str) -> str:
-    org = org.strip()
-    while (trimmed := _TRAILING.sub("", org)) != org:
-        org = trimmed
-    last = org.rsplit(None, 1)[-1] if org else ""
-    if last.endswith(".") and (len(last) > 5 or not last[0].isupper()):
-        org = org[:-1]  # a sentence's full stop, not "Inc." or "Co."
-    return org
 
 
 @Language.factory("leadbot_orgs", default_config={})
