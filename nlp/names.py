@@ -409,8 +409,7 @@ def _second_look(text: str, found: ProseName) -> ProseName:
         found = dataclasses.replace(found, evidence=("list_item",))  # "- Priyanka Sethi 555-0127 wants …"
     if owner := possessor(text, found.name, found.end):
         # "Jill Moore's house": Jill Moore; "(Greg Lin's territory)": a colleague's
-        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or (
-            "staff" if owner[2] else None))
+        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or owner[2])
     turned = gazetteer_order(found.name, text, found.start, found.end)
     return dataclasses.replace(found, name=turned) if turned else found
 

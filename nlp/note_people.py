@@ -82,12 +82,19 @@ _OURS_AFTER = re.compile(
     r"route|pipeline|queue|region|zone)(?![\w'’-])", re.IGNORECASE)
 
 
-def possessor(text: str, name: str, end: int) -> tuple[str, int, bool] | None:
-    """The person a reading ending in "'s" names ("Jill Moore's house" → Jill Moore), where they end, and whether
-    what follows is a colleague's (their territory, client, queue); None for a reading with no "'s"."""
+#: after "Jordan Blake's": a referral they made ("Jordan Blake's referral", "Dana's recommendation"): a partner's
+_PASSED_AFTER = re.compile(r"[ \t]+(?:referral|referrals|recommendation|referred[ \t]+(?:client|customer|buyer|friend)|"
+                           r"tip|intro|introduction)(?![\w'’-])", re.IGNORECASE)
+
+
+def possessor(text: str, name: str, end: int) -> tuple[str, int, str | None] | None:
+    """The person a reading ending in "'s" names ("Jill Moore's house" → Jill Moore), where they end, and their
+    role when what follows says it: "staff" for a colleague's territory, client or queue, "partner" for someone's
+    referral ("found us through Jordan Blake's referral"); None for a reading with no "'s"."""
     if not _POSSESSIVE.search(name):
         return None
-    return name[:-2], end - 2, _OURS_AFTER.match(text, end) is not None
+    role = "staff" if _OURS_AFTER.match(text, end) else "partner" if _PASSED_AFTER.match(text, end) else None
+    return name[:-2], end - 2, role
 
 
 def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[str, int] | None:

@@ -27,7 +27,7 @@ BUSINESS_CALLED = re.compile(
 _POSSESSIVE = (r"(?:my|our|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|mi|nuestro|nuestra|meu|minha|nosso|"
                r"nossa|o nosso|a nossa|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze)")
 _STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", "do", "des", "du", "dell'", "delle",
-                          "van"})
+                          "van", "at", "am", "an", "en", "na", "à", "alla", "bij"})
 
 
 @cache
