@@ -108,6 +108,21 @@ def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[st
     return " ".join(words[1:]), text.index(source[1], start)
 
 
+#: right before a reading: the first-named of a couple who share the surname ("Tom & ", "Denise and ", "Jonas und ")
+_COUPLE_BEFORE = re.compile(r"(?<![\w'’-])(?P<first>[^\W\d_a-zß-öø-ÿ][^\W\d_]+)[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+$")
+
+
+def couple_head(text: str, name: str, start: int) -> tuple[str, int] | None:
+    """ "Tom Ruiz" for a reading of "Ana Ruiz" that a known first name and "&" stand right before ("Tom & Ana Ruiz
+    stopped by"): a couple is named by the first-named partner, as when the reading starts at them; with where
+    the couple starts. None when no couple stands before the reading."""
+    words = name.split()
+    m = _COUPLE_BEFORE.search(text, max(0, start - 24), start)
+    if len(words) != 2 or m is None or not is_first_name(m["first"]) or not is_first_name(words[0]):
+        return None
+    return f"{m['first']} {words[1]}", m.start("first")
+
+
 def _place_words(words: list[str], source: list[str]) -> int:
     """How many words at the head of a reading are a city and its region (0 when they are not)."""
     if len(source) != len(words):
@@ -177,6 +192,7 @@ def gazetteer_order(name: str, text: str, start: int, end: int) -> str | None:
 __all__ = [
     "after_place",
     "contact_follows",
+    "couple_head",
     "first_names_of_firms",
     "gazetteer_order",
     "nickname_surname",

@@ -10,8 +10,10 @@ from functools import cache
 import pytest
 
 from nlp.extractor import Extractor
+from nlp.lexicon import is_first_name
 from nlp.name_parts import inverted_names
 from nlp.note_blocks import without_internal_sender, without_reps_signoff
+from nlp.note_heads import without_forward_author
 from parsers.lead import RawMessage
 
 _READER = cache(Extractor)
@@ -100,3 +102,75 @@ def test_a_prospects_mail_pasted_into_a_note_keeps_its_sender() -> None:
     assert without_internal_sender(note) == note
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["email"]) == ("Kwame Mensah", "kwame.mensah@gmail.com")
+
+
+@pytest.mark.parametrize("short", ["Jen", "steph", "Kev", "Stu"])
+def test_short_first_names_from_the_nicknames_package_are_first_names(short: str) -> None:
+    assert is_first_name(short)
+
+
+@pytest.mark.parametrize("word", ["fall", "court", "hub", "win"])
+def test_nicknames_that_are_words_in_a_note_are_no_first_names(word: str) -> None:
+    assert not is_first_name(word)
+
+
+def test_a_lower_case_note_with_a_short_first_name_names_its_lead() -> None:
+    (lead,) = _leads("jen okoro 555 0158 wants gutters cleaned + guards, 2 story colonial\n")
+    assert (lead["first_name"], lead["last_name"]) == ("Jen", "Okoro")
+
+
+def test_the_person_whose_referral_it_was_is_no_lead() -> None:
+    (lead,) = _leads("Anika Das (555-0156) wants solar. She found us through Jordan Blake's referral.\n")
+    assert lead["full_name"] == "Anika Das"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Tomasz Nowak 555-0145 wants a quote. Spoke with Linda Hart at the front desk first.",
+        "Tomasz Nowak 555-0145 wants a quote. Spoke with Linda Hart at reception first.",
+    ],
+)
+def test_a_colleague_at_our_front_desk_is_no_lead(note: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["full_name"] == "Tomasz Nowak"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Forwarded message\nFrom: Greg Patel\nMei Lin, 555-0133, asking about a 2BR condo on Elm",
+        "Message from Greg Patel:\nMei Lin came by, 555-0133, wants a condo tour",
+        "Greg Patel wrote:\n> Mei Lin came by, 555-0133, wants a condo tour",
+        "Nachricht von Greg Patel:\nFrau Mei Lin war im Laden, 0171 2233445, möchte eine Besichtigung",
+    ],
+)
+def test_the_author_of_a_passed_on_message_is_no_lead(note: str) -> None:
+    assert "Greg Patel" not in without_forward_author(note)
+    (lead,) = _leads(note)
+    assert lead["full_name"] == "Mei Lin"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Message from Mei Lin:\nhi, I'd like a condo tour, call me 555-0133",  # the author is the prospect
+        "From: Mei Lin\nHi, this is Mei Lin, 555-0133, a condo tour please",  # the message names the author again
+    ],
+)
+def test_an_author_who_writes_about_themselves_stays(note: str) -> None:
+    assert without_forward_author(note) == note
+    (lead,) = _leads(note)
+    assert lead["full_name"] == "Mei Lin"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Tom & Ana Ruiz stopped by the booth. 555-0105. Looking at a sunroom addition.",
+        "Tom and Ana Ruiz, 555-0105, sunroom addition",
+    ],
+)
+def test_a_couple_is_named_by_the_first_named_partner(note: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["full_name"] == "Tom Ruiz"
