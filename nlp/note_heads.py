@@ -67,7 +67,8 @@ def without_forward_author(text: str) -> str:
         seen += 1
         if seen > _HEAD_LINES:
             break
-        if has_contact(line) or (author := _author(line)) is None:
+        # every head has its colon ("From: …", "Message from …:", "… wrote:"): a line without one is read no further
+        if ":" not in line or has_contact(line) or (author := _author(line)) is None:
             continue
         rest = "\n".join(lines[i + 1 :])
         surname = author.split()[-1]
