@@ -251,7 +251,7 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2].casefold()
 
 
-_GREETING_END = re.compile(r"[,!:;]|\s[-–]\s")
+_GREETING_END = re.compile(r"[,!:;]|\s[-–—]\s")
 #: "Hi this is Gabriela Nunes, …": the writer introduces themselves right after the greeting word, so the
 #: greeting is that word only and the name stays in the body
 _SELF_INTRO = re.compile(

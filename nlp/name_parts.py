@@ -13,7 +13,9 @@ from functools import cache
 from nlp.email_names import fold
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
 from nlp.our_side import alternation
+from nlp.places import is_city
 from nlp.prose import NOTE_WORDS, PARTICLES, cue_re, cue_words, org_words, place_words, read_name_at, titles, written
+from parsers.regions import region_country
 
 _CAP_WORD = r"[^\W\d_a-zß-öø-ÿ][\w'’-]*"
 
@@ -98,19 +100,34 @@ def inverted_at(text: str, pos: int) -> str | None:
 def _inverted(m: re.Match[str]) -> str | None:
     """The name a "Surname, First" match writes, when the first name is known and the surname is no other word."""
     first, surname_words = m["first"], m["sur"].split()
-    if not is_first_name(first) or fold(first) in NOTE_WORDS:
-        return None
     core = [w for w in surname_words if w.casefold() not in PARTICLES]
+    # "HARLOW, Bettina", "OYELARAN, Temitope": a surname in capitals before a first name that is not is a
+    # register's or caller-ID's convention, evidence enough though the gazetteers know neither word as such
+    shouted = _shouted_surname(core, first)
+    if not (is_first_name(first) or shouted) or fold(first) in NOTE_WORDS:
+        return None
+    if core and region_country(first) is not None and is_city(" ".join(core)):
+        return None  # "PLANO, Texas", "Reno, Nevada": a city and its state
     particled = len(core) < len(surname_words)  # "van der Meer": after a particle a place word is a surname
     if not core or any(w.casefold() in NOTE_WORDS or w.casefold() in org_words() or w.casefold() in
                        not_names() or (w.casefold() in place_words() and not particled) for w in core):
         return None
-    if len(core) == 1 and "-" not in core[0] and is_first_name(core[0]) and not is_surname(core[0]):
+    if (len(core) == 1 and "-" not in core[0] and is_first_name(core[0]) and not is_surname(core[0])
+            and not shouted):
         return None  # "Tobias, Anna": two first names, a list rather than one name
     if not particled and any(w.casefold() in stop_words() and not is_surname(w) for w in core):
         return None
     surname = " ".join(w.lower() if w.casefold() in PARTICLES else written(w) for w in surname_words)
     return f"{written(first)} {surname}"
+
+
+def _shouted_surname(core: list[str], first: str) -> bool:
+    """Whether the surname words are written in capitals and the first name after them properly capitalised,
+    a word no function, note, organisation or place word."""
+    folded = first.casefold()
+    return (bool(core) and all(len(w) >= 2 and w.isupper() for w in core) and len(first) >= 2
+            and first[0].isupper() and first[1:].islower() and folded not in stop_words()
+            and folded not in org_words() and folded not in place_words() and folded not in not_names())
 
 
 _BRACKETED = re.compile(r"[ \t]*\((?P<inner>[^()\n]{2,60})\)")

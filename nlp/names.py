@@ -37,6 +37,7 @@ from nlp.name_parts import (
 from nlp.note_people import (
     after_place,
     contact_follows,
+    couple_head,
     first_names_of_firms,
     gazetteer_order,
     nickname_surname,
@@ -402,15 +403,14 @@ def _second_look(text: str, found: ProseName) -> ProseName:
     """The reading without a city and region run into it ("Savannah GA Cordelia Banks"), and in the gazetteers'
     order when a caller-ID wrote it surname first ("WALSH BRENDAN")."""
     if person := after_place(text, found.name, found.start, found.end) or without_shouted_head(
-            text, found.name, found.start, found.end):
+            text, found.name, found.start, found.end) or couple_head(text, found.name, found.start):
         found = dataclasses.replace(found, name=person[0], start=person[1])
     if found.evidence == ("shape",) and " " in found.name and is_surname(found.name.split()[-1]) and contact_follows(
             text, found.start, found.end):
         found = dataclasses.replace(found, evidence=("list_item",))  # "- Priyanka Sethi 555-0127 wants …"
     if owner := possessor(text, found.name, found.end):
         # "Jill Moore's house": Jill Moore; "(Greg Lin's territory)": a colleague's
-        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or (
-            "staff" if owner[2] else None))
+        found = dataclasses.replace(found, name=owner[0], end=owner[1], role=found.role or owner[2])
     turned = gazetteer_order(found.name, text, found.start, found.end)
     return dataclasses.replace(found, name=turned) if turned else found
 

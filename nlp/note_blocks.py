@@ -23,9 +23,11 @@ import re
 from functools import cache
 from itertools import pairwise
 
-from nlp.lexicon import is_first_name, read_lines, signoff_re
+from nlp.email_names import agrees_with_email
+from nlp.lexicon import is_first_name, is_free_mail, read_lines, signoff_re
 from parsers.labels.lookup import lookup_label
 from parsers.patterns import EMAIL
+from parsers.quotes import pasted_recipient_domains
 
 #: "Marco Bellini  9:02 AM", "Tess Quinlan [09:05]", "Dana — Today at 2:41 PM": a copied Slack post's header line
 _SPEAKER = re.compile(
@@ -232,9 +234,11 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     if not lines or len(lines) > _MAX_SIGNATURE_LINES or len(tail) > _MAX_SIGNATURE_CHARS:
         return False
     first = lines[0]
-    # a longer block is a signature only right below the prospect's quoted words
+    # a longer block is a signature only right below the prospect's quoted words, or after a closing phrase below
+    # a note that names its lead ("Thanks, / Derek Holloway / Inside Sales Representative / 555-0100 ext 4")
+    closed = paragraph and len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above)
     if (len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS) and not (
-            paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)):
+            (paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)) or closed):
         return False
     quoted_above = False
     if _logged_by().match(first):
@@ -250,8 +254,11 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         signer, quoted_above = first, True
     elif not paragraph:
         return False
-    elif len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above):
+    elif closed:
         signer = lines[1]
+        # a colleague's signature gives their own work address ("lena.fischer@brightwaydoors.com" under "Lena
+        # Fischer"): an address spelling the signer at a firm's domain is theirs, not a lead's
+        quoted_above = _signers_address(signer, tail)
     elif len(lines) == 1 and len(_PARTS.findall(first)) >= 2 and _NAME_FIRST.match(first) \
             and not _PARTS.search(above):
         signer = first
@@ -259,6 +266,13 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         return False
     return not ((EMAIL.search(tail) and not quoted_above) or not has_contact(above) or _same_number(tail, above)
                 or _named_above(signer, above))
+
+
+def _signers_address(signer: str, tail: str) -> bool:
+    """Whether every email in ``tail`` spells the signer's name at a domain that is no free-mail provider's."""
+    found = [m.group() for m in EMAIL.finditer(tail)]
+    return bool(found) and all(
+        agrees_with_email(signer, e) and not is_free_mail(e.rsplit("@", 1)[-1]) for e in found)
 
 
 def _below_a_quote(above: str) -> bool:
@@ -295,3 +309,45 @@ def _named_above(line: str, above: str) -> bool:
     body = _logged_by().sub("", line, count=1) if _logged_by().match(line) else line
     m = _CAPITALISED.search(body)
     return m is not None and re.search(rf"(?i)\b{re.escape(m.group())}\b", above) is not None
+
+
+#: a pasted header block's From line and its value: "From: Carla Mendes <carla.mendes@northfieldglass.com>"
+_FROM_LINE = re.compile(r"(?im)^(?P<head>[ \t>*_]*(?:from|von|de|da|van|remetente|absender|remitente|afzender|"
+                        r"mittente|expéditeur)[*_]*:[*_]*[ \t]*)(?P<value>[^\n]*)$")
+_DISPLAY = re.compile(r"^[ \t\"']*(?P<name>[^<\"@\n]+?)[ \t\"']*<")
+
+
+def without_internal_sender(text: str) -> str:
+    """The note without the sender of a mail pasted into it when that sender writes from a domain the pasted mails
+    were addressed to ("From: Carla Mendes <carla.mendes@northfieldglass.com>" / "To: sales@northfieldglass.com"):
+    a colleague's internal forward, whose From line and signature (their name on a line of its own below, with
+    the title and firm lines right under it) are our side, not the prospect's. ``text`` as it is otherwise."""
+    ours = pasted_recipient_domains(text)
+    if not ours:
+        return text
+    for m in _FROM_LINE.finditer(text):
+        found = _ADDRESS.search(m["value"])
+        if found is None or found.group(1).casefold() not in ours:
+            continue
+        display = _DISPLAY.match(m["value"])
+        text = f"{text[: m.start('value')]}{' ' * len(m['value'])}{text[m.end('value') :]}"
+        if display is not None:
+            text = _without_signature_of(text, display["name"].strip(), m.end())
+    return text
+
+
+_ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _without_signature_of(text: str, name: str, after: int) -> str:
+    """``text`` without the last line below ``after`` that is ``name`` alone and the lines right under it (up to
+    three, to a blank line): a signature."""
+    lines = text[after:].split("\n")
+    at = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip(" \t>*_").casefold() == name.casefold()),
+              None)
+    if at is None:
+        return text
+    end = at + 1
+    while end < len(lines) and end <= at + 3 and lines[end].strip(" \t>"):
+        end += 1
+    return text[:after] + "\n".join(lines[:at] + lines[end:])

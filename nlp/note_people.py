@@ -82,12 +82,19 @@ _OURS_AFTER = re.compile(
     r"route|pipeline|queue|region|zone)(?![\w'’-])", re.IGNORECASE)
 
 
-def possessor(text: str, name: str, end: int) -> tuple[str, int, bool] | None:
-    """The person a reading ending in "'s" names ("Jill Moore's house" → Jill Moore), where they end, and whether
-    what follows is a colleague's (their territory, client, queue); None for a reading with no "'s"."""
+#: after "Jordan Blake's": a referral they made ("Jordan Blake's referral", "Dana's recommendation"): a partner's
+_PASSED_AFTER = re.compile(r"[ \t]+(?:referral|referrals|recommendation|referred[ \t]+(?:client|customer|buyer|friend)|"
+                           r"tip|intro|introduction)(?![\w'’-])", re.IGNORECASE)
+
+
+def possessor(text: str, name: str, end: int) -> tuple[str, int, str | None] | None:
+    """The person a reading ending in "'s" names ("Jill Moore's house" → Jill Moore), where they end, and their
+    role when what follows says it: "staff" for a colleague's territory, client or queue, "partner" for someone's
+    referral ("found us through Jordan Blake's referral"); None for a reading with no "'s"."""
     if not _POSSESSIVE.search(name):
         return None
-    return name[:-2], end - 2, _OURS_AFTER.match(text, end) is not None
+    role = "staff" if _OURS_AFTER.match(text, end) else "partner" if _PASSED_AFTER.match(text, end) else None
+    return name[:-2], end - 2, role
 
 
 def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[str, int] | None:
@@ -99,6 +106,21 @@ def without_shouted_head(text: str, name: str, start: int, end: int) -> tuple[st
     if any(w.isupper() for w in source[1:]) or is_first_name(words[0]) or is_surname(words[0]):
         return None
     return " ".join(words[1:]), text.index(source[1], start)
+
+
+#: right before a reading: the first-named of a couple who share the surname ("Tom & ", "Denise and ", "Jonas und ")
+_COUPLE_BEFORE = re.compile(r"(?<![\w'’-])(?P<first>[^\W\d_a-zß-öø-ÿ][^\W\d_]+)[ \t]*(?:&|\+|and|und|y|e|et|en)[ \t]+$")
+
+
+def couple_head(text: str, name: str, start: int) -> tuple[str, int] | None:
+    """ "Tom Ruiz" for a reading of "Ana Ruiz" that a known first name and "&" stand right before ("Tom & Ana Ruiz
+    stopped by"): a couple is named by the first-named partner, as when the reading starts at them; with where
+    the couple starts. None when no couple stands before the reading."""
+    words = name.split()
+    m = _COUPLE_BEFORE.search(text, max(0, start - 24), start)
+    if len(words) != 2 or m is None or not is_first_name(m["first"]) or not is_first_name(words[0]):
+        return None
+    return f"{m['first']} {words[1]}", m.start("first")
 
 
 def _place_words(words: list[str], source: list[str]) -> int:
@@ -170,6 +192,7 @@ def gazetteer_order(name: str, text: str, start: int, end: int) -> str | None:
 __all__ = [
     "after_place",
     "contact_follows",
+    "couple_head",
     "first_names_of_firms",
     "gazetteer_order",
     "nickname_surname",

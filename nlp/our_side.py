@@ -27,7 +27,7 @@ BUSINESS_CALLED = re.compile(
 _POSSESSIVE = (r"(?:my|our|mein|meine|meinem|meiner|unser|unsere|unserem|unserer|mi|nuestro|nuestra|meu|minha|nosso|"
                r"nossa|o nosso|a nossa|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze)")
 _STAFF_PLACE = frozenset({"from", "on", "vom", "von", "aus", "de", "del", "da", "do", "des", "du", "dell'", "delle",
-                          "van"})
+                          "van", "at", "am", "an", "en", "na", "à", "alla", "bij"})
 
 
 @cache
@@ -50,13 +50,20 @@ _TOLD_AFTER = re.compile(
     r"te bellen|bellen)(?![\w])")
 
 
+def sided_phrases(name: str) -> dict[str, list[str]]:
+    """The phrases of ``patterns/<name>`` by the side of a name they stand on: "before<TAB>sent by",
+    "after<TAB>here"."""
+    cues: dict[str, list[str]] = {"before": [], "after": []}
+    for line in read_lines(name):
+        side, _, phrase = line.partition("\t")
+        cues[side.strip()].append(phrase.strip())
+    return cues
+
+
 @cache
 def _writer_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The rep naming themselves (``patterns/writer_cues.txt``): "Sent by " before a name, " here –" after one."""
-    cues: dict[str, list[str]] = {"before": [], "after": []}
-    for line in read_lines("writer_cues.txt"):
-        side, _, phrase = line.partition("\t")
-        cues[side.strip()].append(phrase.strip())
+    cues = sided_phrases("writer_cues.txt")
     before = re.compile(rf"(?i)(?<![\w])(?:{alternation(cues['before'])})[ \t]*:?[ \t]*$")
     after = re.compile(rf"(?i)[ \t]+(?:{alternation(cues['after'])})(?=[ \t]*(?:[-–—:,.!]|$))")
     return before, after

@@ -176,8 +176,9 @@ def test_an_email_the_note_routes_to_is_a_colleagues(note: str, email: str | Non
 
 def test_possessor() -> None:
     text = "Greg Lin's territory"
-    assert possessor(text, "Greg Lin's", 10) == ("Greg Lin", 8, True)
-    assert possessor("Jill Moore's house", "Jill Moore's", 12) == ("Jill Moore", 10, False)
+    assert possessor(text, "Greg Lin's", 10) == ("Greg Lin", 8, "staff")
+    assert possessor("Jill Moore's house", "Jill Moore's", 12) == ("Jill Moore", 10, None)
+    assert possessor("Jordan Blake's referral", "Jordan Blake's", 14) == ("Jordan Blake", 12, "partner")
     assert possessor("Jill Moore wants", "Jill Moore", 10) is None
 
 
