@@ -232,9 +232,10 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     if not lines or len(lines) > _MAX_SIGNATURE_LINES or len(tail) > _MAX_SIGNATURE_CHARS:
         return False
     first = lines[0]
-    # a longer block is a signature only right below the prospect's quoted words
+    # a longer block is a signature only right below the prospect's quoted words, or under a closing phrase
+    # ("Best, / Carl Jensen / Jensen Financial Planning / 402-…": the writer who passed the lead on)
     if (len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS) and not (
-            paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)):
+            paragraph and ((_NAME_OPENS.match(first) and _below_a_quote(above)) or _closing(first))):
         return False
     quoted_above = False
     if _logged_by().match(first):
