@@ -148,13 +148,12 @@ def pasted_recipient_domains(text: str) -> frozenset[str]:
     )
 
 
-def pasted_header(text: str) -> tuple[int, str] | None:
-    """Where a mail pasted into a note starts (its From line) and what its To line says, or None: what the
-    note says above it and whom the mail was written to are the firm's own side."""
+def pasted_header(text: str) -> tuple[int, str, str] | None:
+    """Where a mail pasted into a note starts (its From line), what its To line says and what its From line
+    says, or None: what the note says above it and whom the mail was written to are the firm's own side."""
     m = OUTLOOK_HEADER.search(text)
     if m is None:
         return None
     start = text.rfind("\n", 0, m.start()) + 1
-    to = next((h.group("value") for line in text[start:].split("\n")[:8]
-               if (h := HEADER_LINE.match(line)) and h.group("name").lower() in TO_NAMES), "")
-    return start, to
+    headers, _body = read_header_block(unquote(text[start:]))
+    return start, headers.get("to", ""), headers.get("from", "")

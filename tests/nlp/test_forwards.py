@@ -37,10 +37,26 @@ def test_the_pasted_mails_writer_is_the_lead(extractor: Extractor, text: str, le
 
 def test_where_a_pasted_mail_starts_and_whom_it_was_written_to() -> None:
     text = "Rosa called too, see below\n\nFrom: Rosa Delgado <rosa@example.com>\nSent: Monday\nTo: Mike\n\nHi"
-    assert pasted_header(text) == (text.index("From:"), "Mike")
+    assert pasted_header(text) == (text.index("From:"), "Mike", "Rosa Delgado <rosa@example.com>")
 
 
 def test_outlook_writes_the_sender_in_brackets() -> None:
     headers, body = read_header_block("From: Rosa Delgado [mailto:rosa@example.com]\nSent: x\nTo: Mike\n\nHi")
     assert headers["from"] == "Rosa Delgado <rosa@example.com>"
     assert body == "Hi"
+
+
+def test_a_form_mailers_address_in_the_pasted_from_is_no_ones(extractor: Extractor) -> None:
+    text = ("FW below\n\nFrom: Website <noreply@acmehvac.com>\nSent: Monday, March 2, 2026 7:00 AM\n"
+            "To: leads@acmehvac.com\nSubject: New contact form\n\nName: Dolores Vance\nPhone: 330-555-0133\n"
+            "Message: furnace making noise\n")
+    found = extractor.extract(RawMessage(text.encode("utf-8"), "file", name_hint="note.txt"))
+    assert [(lead.value("full_name"), lead.value("email")) for lead in found.leads] == [("Dolores Vance", None)]
+
+
+def test_a_german_reply_marker_names_the_writer_before_the_address(extractor: Extractor) -> None:
+    text = ("bitte zurückrufen\n\nAm 02.03.2026 um 10:05 schrieb Ralf Becker <ralf.becker@gmx.net>:\n"
+            "> Guten Tag, ich brauche ein Angebot für eine Markise. Tel 0231 998877\n> Ralf Becker\n")
+    found = extractor.extract(RawMessage(text.encode("utf-8"), "file", name_hint="note.txt"))
+    assert [(lead.value("full_name"), lead.value("email")) for lead in found.leads] == [
+        ("Ralf Becker", "ralf.becker@gmx.net")]
