@@ -22,16 +22,17 @@ REFERRAL_KEYS = ("refer", "ref by", "ref. by", "recomiendo", "adresse", "present
                  "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
                  "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
                  "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnal",
-                 "aanbeveling", "tip van", "introduc", "connect you", "contacto de", "presento", "contato d",
-                 "apresent")
+                 "aanbeveling", "tip van", "introduc", "connect you", "courtesy", "kam d", "contacto de", "presento",
+                 "contato d", "apresent")
 #: the stems of what a referrer calls their lead (the ``client`` group): a text without one has no "his client …"
 CLIENT_KEYS = ("client", "patient", "customer", "buyer", "seller", "tenant", "homeowner", "borrower",
                "mieter", "kund", "mandant", "ufer", "inquilin", "comprador",
                "locataire", "huur", "acheteu", "klant", "koper", "paziente", "acquirente", "patiënt")
 _TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
           r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
-#: what may stand between a referral's head and its colon: the referrer, their firm and line, no sentence's end
-_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>)[ \t]*"
+#: what may stand between a referral's head and its colon (or a spaced dash): the referrer, their firm and line, no
+#: sentence's end
+_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>|[ \t][–—-](?=[ \t]))[ \t]*"
 
 
 def _alt(words: list[str]) -> str:
@@ -57,7 +58,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
     lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:=–—-]?"
                rf"[ \t]*)?{_TITLE}")
-    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})[ \t]+{lead_in}")
+    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})(?:[ \t]*[:–—-])?[ \t]+{lead_in}")
     head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}")
     # "his borrower Priya Nair", "son client, Thomas Girard", "La clienta es Lucía Herrera"
     client = rf"(?:{_alt([w for w in groups['client'] if w not in groups['tie']])})(?![\w'’-])"

@@ -150,11 +150,24 @@ def test_a_friend_who_comes_along_is_no_client_passed_on() -> None:
     # a firm before the referrer's name
     ("my buddy at Apex Auto, Rick Dunn 555-0156, says his customer Olivia Park wants a trade-in appraisal. "
      "olivia.park@icloud.com 614-555-0127", "Olivia Park", "olivia.park@icloud.com", "614-555-0127"),
+    # a referral headed by "courtesy of", the lead after the colon
+    ("Lead courtesy of Kendra Lowe at Bayside Title (kendra@baysidetitle.com): Marco Diaz, 305-555-0123, wants a "
+     "home inspection.", "Marco Diaz", None, "305-555-0123"),
+    # a head ending in a spaced dash
+    ("Got a warm lead from Sam Patel (Patel Plumbing, 555-0141) — Jenna Ruiz, jenna.ruiz@gmail.com, 555-0162, wants "
+     "a water heater.", "Jenna Ruiz", "jenna.ruiz@gmail.com", "555-0162"),
+    # "Über Herrn … kam die Anfrage von Frau …"
+    ("Über Herrn Olaf Zimmer (Zimmer Bau GmbH, 0345 112233) kam die Anfrage von Frau Heike Brandt, "
+     "heike.brandt@web.de, Tel. 0345 998877, sie möchte einen Wintergarten.", "Heike Brandt", "heike.brandt@web.de",
+     "0345 998877"),
+    # a labelled referral partner on the line above the client: one lead, not two
+    ("Referral partner: Lena Ortiz, Ortiz Realty, 512-555-0101\nClient: Brian Hale, 512-555-0177, "
+     "brian.hale@gmail.com", "Brian Hale", "brian.hale@gmail.com", "512-555-0177"),
     # the partner's bracketed firm and email
     ("Indicação do parceiro Ricardo Matos (Matos Consultoria, ricardo@matosconsult.com.br). O cliente dele, "
      "Fernando Alves, quer orçamento. fernando.alves@gmail.com", "Fernando Alves", "fernando.alves@gmail.com", None),
 ])
-def test_the_referrers_firm_and_contact_are_his(extractor: Extractor, text: str, name: str, email: str,
+def test_the_referrers_firm_and_contact_are_his(extractor: Extractor, text: str, name: str, email: str | None,
                                                 phone: str | None) -> None:
     lead = _note(extractor, text)
     assert (_value(lead, "full_name"), _value(lead, "email"), _value(lead, "phone")) == (name, email, phone)
