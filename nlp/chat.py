@@ -195,9 +195,9 @@ def _blocks(text: str) -> list[str]:
     return [text]
 
 
-#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
+#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " & ", " y ", " und " …
 _CLAUSE_END = re.compile(
-    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/]|"
+    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/&]|"
     r"[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?|:?[ \t]*\n[ \t]*"
 )
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
