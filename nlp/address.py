@@ -39,11 +39,11 @@ _PROPERTY_CONTEXT = re.compile(
 #: „Reihenhaus in Köln-Sülz, Berrenrather Straße 190"", "your listing (3 bd, 2 ba) — 500 Pine St")
 _LISTING_BEFORE = re.compile(
     r"(?i)\b(?:listing|objekt|exposé|expose|inserat|anuncio|inmueble|anúncio|imóvel|imovel|annonce|annuncio|"
-    r"immobile|advertentie|woning)\b[^.!?\n]*$")
+    r"immobile|advertentie|woning|viewing|bezichtiging\w*|besichtigung\w*)\b[^.!?\n]*$")
 #: a label naming the other side of the deal: the address on that line is not the lead's
 _OTHER_SIDE = re.compile(
-    r"(?im)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller|vendor|provider|listing|"
-    r"property|händler|autohaus|filiale|makler|objekt|immobilie|concesionario|agencia|inmueble|propiedad|"
+    r"(?im)^\s*(?:dealer|dealership|store|showroom|branch|office|agent|agency|broker|seller(?![ \t-]*leads?\b)|vendor|"
+    r"provider|listing|property|händler|autohaus|filiale|makler|objekt|immobilie|concesionario|agencia|inmueble|propiedad|"
     r"concessionária|agência|imóvel|imovel|concessionnaire|agence|bien|annonce|concessionario|agenzia|immobile|"
     r"dealerbedrijf|makelaar|woning|object)[\w -]{0,25}:"
 )

@@ -89,15 +89,19 @@ def others_apart(candidates: list[Candidate], text: str) -> list[Candidate]:
         if c.field != PERSON or role is None or c.start < 0:
             continue
         after = c.start + len(c.value)
-        if text[after : after + 2].lstrip().startswith("("):
+        bracket = text[after : after + 2].lstrip().startswith("(")
+        if bracket:
             close = text.find(")", after)
             end = close if 0 <= close <= after + _ROLE_REACH else after + _ROLE_REACH
         else:
             stop = _CLAUSE_STOP.search(text, after, after + _ROLE_REACH)
             end = stop.start() if stop else after + _ROLE_REACH
-        # up to the next person named who is not someone else ("… Tom at Keystone: his buyer, Nadia Rahimi, 571-…")
+        # up to the next person named who is not someone else ("… Tom at Keystone: his buyer, Nadia Rahimi, 571-…");
+        # in the brackets right after the name ("Ricardo Matos (Matos Consultoria, ricardo@…)") a firm read as
+        # a name is no one else: only a person passed on ends them
         nxt = [o.start for o in candidates if o.field == PERSON and o.start > after
-               and not any(f.startswith("role:") for f in o.flags)]
+               and not any(f.startswith("role:") for f in o.flags)
+               and not (bracket and o.start < end and not o.component.endswith(".referred"))]
         spans.append((c.start, min([end, *nxt]), role))
     spans += owned_spans(text, candidates)  # "Brenda's cell 555-…": the contact of someone set aside
     if not spans and not asides:

@@ -27,6 +27,7 @@ from nlp.note_blocks import (
     without_reps_signoff,
     without_thread_chatter,
 )
+from nlp.prose import role_before
 from parsers.labels import is_field_line
 from parsers.labels.lookup import lookup_label, split_inline_labels
 from parsers.patterns import EMAIL
@@ -194,9 +195,9 @@ def _blocks(text: str) -> list[str]:
     return [text]
 
 
-#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " y ", " und " …
+#: where a clause ends and another may start: ". ", "; ", ": ", ", and ", " & ", " y ", " und " …
 _CLAUSE_END = re.compile(
-    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/]|"
+    r"(?:[.;:]|,?[ \t]+(?:and|und|y|e|et|en|plus|also|außerdem|sowie|además|inoltre|ook|aussi)|[ \t][-–—+/&]|"
     r"[ \t]//)[ \t]+|,[ \t]+(?:and[ \t]+)?|:?[ \t]*\n[ \t]*"
 )
 #: a person's name opening a clause: two or three capitalised words ("Lien Tran (…)", "Mei Lin Huang, …")
@@ -225,8 +226,9 @@ def _inline_leads(text: str) -> list[str]:
     for p in sorted(set(starts)):
         if p >= opened_to and (m := _NAME_OPENS.match(text, p)) and (
                 is_first_name(m["first"]) or _spelled_nearby(m.group(), text, m.end())):
-            opens.append(p)
             opened_to = m.end()
+            if role_before(text, p) is None:  # "Referral partner: Lena Ortiz, …": no lead of their own
+                opens.append(p)
     names = [m.group().casefold() for p in opens if (m := _NAME_OPENS.match(text, p))]
     if len(opens) < 2 or len(set(names)) < len(names):
         return []  # "Wendell Okafor <…> … Please call me back. Wendell Okafor, 303-…": one person signing twice

@@ -40,7 +40,10 @@ _GLUED_CODE = re.compile(r"(?:[^\W\d_][-/]?|[^\W\d_]{2}[-/])\Z")
 _REFERENCE = re.compile(
     r"(?i)(?:(?<![\w#])#|\b(?:order|r[ée]f(?:erence)?|invoice|ticket|case|stock|vin|po|account|acct|pedido|referencia|"
     r"factura|expediente|bestellung|bestellnummer|auftrag|rechnung|kundennummer|aktenzeichen|encomenda|fatura|"
-    r"refer[êe]ncia|protocolo|commande|facture|dossier|ordine|fattura|pratica|bestelling|factuur|klantnummer)\b"
+    r"refer[êe]ncia|protocolo|commande|facture|dossier|ordine|fattura|pratica|bestelling|factuur|klantnummer|"
+    r"policy|p[óo]liza|ap[óo]lice|polizza|polis|claim|siniestro|sinistro|schadennummer|tracking|sendungsnummer|"
+    r"confirmation|booking|reservation|buchung|serial|mls|permit|nif|cpf|cnpj|dni|contract|contrato|vertrag|"
+    r"vertragsnummer|contrat|contratto|quote[ \t]+id|offertenummer|angebotsnummer)\b"
     r"[ \t]*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|#)?)[ \t]*[:.]?[ \t]*\Z"
 )
 #: a rep pointing at their own address in a note: "cc me at", "copy me", "my email is", "mir in cc"

@@ -21,6 +21,7 @@ from spacy.language import Language
 
 from nlp.chat import listed_leads, normalise_chat, prospect_voice, split_chat
 from nlp.company_evidence import labelled_firm_trimmed, with_signature_firm
+from nlp.forwards import forwarders_apart
 from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
@@ -234,7 +235,7 @@ class Extractor:
             leads = _without_forwarding_staff(leads, pasted_recipient_domains(text))
         if mail is not None and len(leads) == 1:
             note = leads[0].with_fields({k: v for k, v in leads[0].fields.items() if k != "message"})
-            leads = [merge_leads(note, mail)]
+            leads = [merge_leads(forwarders_apart(note, mail, text), mail)]
         return self._finish(vendor, leads, Document("text", text), warnings)
 
     def _finish(self, vendor: str | None, leads: Sequence[ExtractedLead], doc: Document,

@@ -225,7 +225,11 @@ def analyse(text: str, subject: str | None = None, *, pasted: bool = False) -> L
 
 
 #: "On Fri, … Rosalind Achebe <rosalind@…> wrote:": who wrote the message below a reply marker
-_MARKER_SENDER = re.compile(r"(?P<who>[^\s,<>][^,<>]*?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*\S+(?:\s\S+)?:\s*$")
+#: (also with the verb before the name, "Am 02.03.2026 um 10:05 schrieb Ralf Becker <ralf@…>:", or the address in
+#: brackets, "Ana Ruiz (<ana@…>) escribió:")
+_MARKER_SENDER = re.compile(
+    r"(?P<who>[^\s,<>(][^,<>(]*?)\s*\(?<(?P<email>[^<>@\s]+@"
+    r"[^<>\s]+)>\)?\s*(?:\S+(?:\s\S+)?)?\s?:\s*$")
 
 
 def _pasted_thread(lines: list[Line], start: int, end: int) -> tuple[int, int, list[Line], dict[str, str]] | None:

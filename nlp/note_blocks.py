@@ -234,11 +234,12 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     if not lines or len(lines) > _MAX_SIGNATURE_LINES or len(tail) > _MAX_SIGNATURE_CHARS:
         return False
     first = lines[0]
-    # a longer block is a signature only right below the prospect's quoted words, or after a closing phrase below
-    # a note that names its lead ("Thanks, / Derek Holloway / Inside Sales Representative / 555-0100 ext 4")
-    closed = paragraph and len(lines) >= 2 and (_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above)
+    # a longer block is a signature only right below the prospect's quoted words, or under a closing phrase
+    # ("Best, / Carl Jensen / Jensen Financial Planning / 402-…": the writer who passed the lead on), or after a
+    # delimiter below a note that names its lead ("-- / Derek Holloway / Inside Sales Representative / 555-0100")
+    closed = paragraph and len(lines) >= 2 and bool(_DELIMITER.match(first)) and _names_a_lead(above)
     if (len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS) and not (
-            (paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)) or closed):
+            (paragraph and ((_NAME_OPENS.match(first) and _below_a_quote(above)) or _closing(first))) or closed):
         return False
     quoted_above = False
     if _logged_by().match(first):

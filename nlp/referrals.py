@@ -22,11 +22,17 @@ REFERRAL_KEYS = ("refer", "ref by", "ref. by", "recomiendo", "adresse", "present
                  "hat uns", "haben uns", "hat mir", "schickt", "geschickt",
                  "recommend", "lead from", "intro from", "tip from", "empfehlung", "tipp von", "partner",
                  "recomenda", "referencia", "referido", "de parte", "recommand", "de la part", "segnal",
-                 "aanbeveling", "tip van")
+                 "aanbeveling", "tip van", "introduc", "connect you", "courtesy", "kam d", "contacto de", "presento",
+                 "contato d", "apresent")
+#: the stems of what a referrer calls their lead (the ``client`` group): a text without one has no "his client …"
+CLIENT_KEYS = ("client", "patient", "customer", "buyer", "seller", "tenant", "homeowner", "borrower",
+               "mieter", "kund", "mandant", "ufer", "inquilin", "comprador",
+               "locataire", "huur", "acheteu", "klant", "koper", "paziente", "acquirente", "patiënt")
 _TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
           r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
-#: what may stand between a referral's head and its colon: the referrer, their firm and line, no sentence's end
-_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>)[ \t]*"
+#: what may stand between a referral's head and its colon (or a spaced dash): the referrer, their firm and line, no
+#: sentence's end
+_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>|[ \t][–—-](?=[ \t]))[ \t]*"
 
 
 def _alt(words: list[str]) -> str:
@@ -35,24 +41,42 @@ def _alt(words: list[str]) -> str:
 
 @cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    verb, head, _owned = _patterns()
+    return verb, head
+
+
+@cache
+def _owned_cues() -> re.Pattern[str]:
+    return _patterns()[2]
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     groups: dict[str, list[str]] = {}
     for line in read_lines("referral_cues.txt"):
         kind, _, words = line.partition("\t")
         groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
     lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:=–—-]?"
                rf"[ \t]*)?{_TITLE}")
-    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})[ \t]+{lead_in}")
+    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})(?:[ \t]*[:–—-])?[ \t]+{lead_in}")
     head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}")
-    return verb, head
+    # "his borrower Priya Nair", "son client, Thomas Girard", "La clienta es Lucía Herrera"
+    client = rf"(?:{_alt([w for w in groups['client'] if w not in groups['tie']])})(?![\w'’-])"
+    owned = re.compile(
+        rf"(?i)(?<![\w'’-])(?:(?:{_alt(groups['owner'])})[ \t]+{client}[ \t]*[,:=–—-]?|"
+        rf"(?:^|(?<=[.!?;:\n])[ \t]*)(?:(?:{_alt(groups['whose'])})[ \t]+)?{client}[ \t]+(?:{_alt(groups['is'])}))"
+        rf"[ \t]*{_TITLE}")
+    return verb, head, owned
 
 
 def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The people in ``text[start:end]`` that a referrer's own words pass on to us (see the module's doc),
     each with its span."""
-    if not may_match(text[start:end], REFERRAL_KEYS):
-        return []
+    patterns = [*_cues()] if may_match(text[start:end], REFERRAL_KEYS) else []
+    if may_match(text[start:end], CLIENT_KEYS):
+        patterns.append(_owned_cues())
     found = []
-    for pattern in _cues():
+    for pattern in patterns:
         for m in pattern.finditer(text, start, end):
             name = read_name_at(text, m.end(), titled=True)
             if name and name[1] < end:
@@ -75,6 +99,7 @@ _OWNED = (r"(?:[ \t]*[:=][ \t]*(?=[+(\d])|['’]s[ \t]+(?:(?:own[ \t]+)?(?:cell|
 #: how far after the possessive its value may end
 _OWNED_REACH = 40
 _VALUE_END = re.compile(r"[,;]|[.!?](?:\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 
 
 def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, str]]:
@@ -83,6 +108,7 @@ def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, 
     the partner's, whichever comes first. Each span runs from the possessive to the value's end (at most
     ``_OWNED_REACH`` characters on, not past a comma, semicolon or sentence end)."""
     spans = [(m.start("head"), m.end("head"), "role:partner") for m in _heads(text)]
+    spans += _referrers_asides(text, candidates)
     for c in candidates:
         role = next((f for f in c.flags if f.startswith("role:")), None)
         first = c.value.split()[0] if c.field == PERSON and role and c.value.split() else ""
@@ -91,4 +117,28 @@ def owned_spans(text: str, candidates: list[Candidate]) -> list[tuple[int, int, 
         for m in re.finditer(rf"(?<![\w'’-]){re.escape(first)}{_OWNED}", text):
             stop = _VALUE_END.search(text, m.end(), m.end() + _OWNED_REACH)
             spans.append((m.start(), stop.start() if stop else m.end() + _OWNED_REACH, role))
+    return spans
+
+
+#: how far before "his client …" its referrer may be named ("Got this from Wes at Lakeshore Lending (wes@…).")
+_REFERRER_REACH = 160
+
+
+def _referrers_asides(text: str, candidates: list[Candidate]) -> list[tuple[int, int, str]]:
+    """ "Got this from Wes at Lakeshore Lending (wes.b@…). his borrower Ingrid Solberg …": the firm, phone and
+    email between the person named last and a possessive that passes a client on are that referrer's, also when
+    a sentence ends between them."""
+    if not may_match(text, CLIENT_KEYS):
+        return []
+    people = sorted((c.start, c.value) for c in candidates
+                    if c.field == PERSON and c.start >= 0 and not c.component.endswith(".email"))
+    spans = []
+    for m in _owned_cues().finditer(text):
+        floor = m.start() - _REFERRER_REACH
+        before = [start for start, _value in people if floor <= start < m.start()]
+        if before and read_name_at(text, m.end(), titled=True):
+            # from where the referrer's sentence begins: the firm before their name ("my buddy at Apex Auto, Rick
+            # Dunn …", "from Wes at Lakeshore Lending", a firm read as a name) is theirs too
+            opening = max((e.end() for e in _SENTENCE_END.finditer(text, max(0, floor), before[-1])), default=floor)
+            spans.append((max(opening, floor, 0) - 1, m.start(), "role:partner"))
     return spans

@@ -51,6 +51,8 @@ OTHER_HEADER_NAMES = frozenset({
 #: a forwarded header block's To line ("To:", "An:", "Para:", "À:", "A:", "Aan:")
 TO_NAMES = frozenset({"to", "an", "para", "à", "a", "aan"})
 QUOTE_PREFIX = re.compile(r"^ ?>+ ?", re.MULTILINE)
+#: Outlook's own way of writing a sender in a quoted header: "Rosa Delgado [mailto:rosa@example.com]"
+_MAILTO_BRACKETS = re.compile(r"\[mailto:(?P<address>[^\]\s]+)\]", re.IGNORECASE)
 
 
 def split_signature(text: str) -> tuple[str, str]:
@@ -85,7 +87,8 @@ def read_header_block(text: str) -> tuple[dict[str, str], str]:
             break
         name = m.group("name").lower()
         if name in FROM_NAMES:
-            headers["from"] = m.group("value").strip()
+            # "Rosa Delgado [mailto:rosa@…]" as "Rosa Delgado <rosa@…>", the form a mail header reader knows
+            headers["from"] = _MAILTO_BRACKETS.sub(r"<\g<address>>", m.group("value")).strip()
         elif name in SUBJECT_NAMES:
             headers["subject"] = m.group("value").strip()
         elif name in TO_NAMES:
@@ -143,3 +146,14 @@ def pasted_recipient_domains(text: str) -> frozenset[str]:
         if (h := HEADER_LINE.match(line)) and h.group("name").lower() in TO_NAMES
         for found in _ADDRESS_IN.finditer(h.group("value"))
     )
+
+
+def pasted_header(text: str) -> tuple[int, str, str] | None:
+    """Where a mail pasted into a note starts (its From line), what its To line says and what its From line
+    says, or None: what the note says above it and whom the mail was written to are the firm's own side."""
+    m = OUTLOOK_HEADER.search(text)
+    if m is None:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    headers, _body = read_header_block(unquote(text[start:]))
+    return start, headers.get("to", ""), headers.get("from", "")

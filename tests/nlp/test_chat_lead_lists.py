@@ -37,6 +37,11 @@ def test_one_lead_per_listed_person(extractor: Extractor, kind: str) -> None:
     assert names(extractor, SEVERAL[kind]) == ["Greta Holm", "Obi Nwa"]
 
 
+def test_two_on_a_line_joined_by_an_ampersand(extractor: Extractor) -> None:
+    text = "Ryan Cole 571-555-0109 & Beth Adler 571-555-0186 both stopped by the booth for quotes."
+    assert names(extractor, text) == ["Ryan Cole", "Beth Adler"]
+
+
 ONE = {
     "email in a paragraph of its own": ("Talked to Greta Holm about a sunroom, cell 608-555-0126.\n\n"
                                         "Her email is greta.holm@mail.example if you need it."),

@@ -88,6 +88,8 @@ def test_numbers_that_are_not_phones(nlp: Language) -> None:
         ("Phone #: 503 555 0199", "503 555 0199"),  # a phone label with "#" stays a phone
         ("Suite au devis (réf. DV-2026-118734), appelez-moi au 06 48 27 91 53.", "06 48 27 91 53"),
         ("Ticket INC-4155550123 still open.\nGreta Lund\nFjordline Freight\n415-555-0177", "415-555-0177"),
+        ("Claim #CLM-2026-448812, policy 7731092245. Insured: Rebecca Tran, 504-555-0166.", "504-555-0166"),
+        ("Tracking 1Z999AA10123456784, booking 8005550123; call me at 503-555-0142.", "503-555-0142"),
     ],
 )
 def test_phone_in_prose_not_a_reference_number(nlp: Language, text: str, phone: str) -> None:

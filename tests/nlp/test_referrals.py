@@ -123,3 +123,52 @@ def test_the_referral_heads_contacts_are_the_partners(extractor: Extractor) -> N
 def test_referrer_named_again_or_headed_by_an_arrow(extractor: Extractor, text: str, name: str, phone: str) -> None:
     lead = _note(extractor, text)
     assert (_value(lead, "full_name"), _value(lead, "phone")) == (name, phone)
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    ("Got this from Tom at Ridgeline Mortgage (tom@ridgelinemtg.com) - his borrower Priya Nair wants to see homes. "
+     "priya.nair@yahoo.com / 469-555-0190", "Priya Nair"),
+    ("Recommandé par Julien Mercier. Son client Thomas Girard souhaite isoler ses combles, 06 98 76 54 32.",
+     "Thomas Girard"),
+    ("Nos pasa el contacto nuestra socia Marta Lozano (marta@inmosol.es). La clienta es Lucía Herrera, "
+     "tel. 612 345 678.", "Lucía Herrera"),
+])
+def test_a_client_named_by_its_owner_is_passed_on(text: str, lead: str) -> None:
+    assert [name for name, _start, _end in passed_on(text, 0, len(text))][-1] == lead
+
+
+def test_a_friend_who_comes_along_is_no_client_passed_on() -> None:
+    text = "Olivia Park 614-555-0127 - her friend Tom Lee might call too."
+    assert passed_on(text, 0, len(text)) == []
+
+
+@pytest.mark.parametrize(("text", "name", "email", "phone"), [
+    # the referrer's firm and email before his possessive, a sentence before it
+    ("heads up - got this one from Wes at Lakeshore Lending (wes.b@lakeshorelending.com). his borrower Ingrid "
+     "Solberg is pre-approved, ingrid.solberg@gmail.com, 847-555-0132", "Ingrid Solberg", "ingrid.solberg@gmail.com",
+     "847-555-0132"),
+    # a firm before the referrer's name
+    ("my buddy at Apex Auto, Rick Dunn 555-0156, says his customer Olivia Park wants a trade-in appraisal. "
+     "olivia.park@icloud.com 614-555-0127", "Olivia Park", "olivia.park@icloud.com", "614-555-0127"),
+    # a referral headed by "courtesy of", the lead after the colon
+    ("Lead courtesy of Kendra Lowe at Bayside Title (kendra@baysidetitle.com): Marco Diaz, 305-555-0123, wants a "
+     "home inspection.", "Marco Diaz", None, "305-555-0123"),
+    # a head ending in a spaced dash
+    ("Got a warm lead from Sam Patel (Patel Plumbing, 555-0141) — Jenna Ruiz, jenna.ruiz@gmail.com, 555-0162, wants "
+     "a water heater.", "Jenna Ruiz", "jenna.ruiz@gmail.com", "555-0162"),
+    # "Über Herrn … kam die Anfrage von Frau …"
+    ("Über Herrn Olaf Zimmer (Zimmer Bau GmbH, 0345 112233) kam die Anfrage von Frau Heike Brandt, "
+     "heike.brandt@web.de, Tel. 0345 998877, sie möchte einen Wintergarten.", "Heike Brandt", "heike.brandt@web.de",
+     "0345 998877"),
+    # a labelled referral partner on the line above the client: one lead, not two
+    ("Referral partner: Lena Ortiz, Ortiz Realty, 512-555-0101\nClient: Brian Hale, 512-555-0177, "
+     "brian.hale@gmail.com", "Brian Hale", "brian.hale@gmail.com", "512-555-0177"),
+    # the partner's bracketed firm and email
+    ("Indicação do parceiro Ricardo Matos (Matos Consultoria, ricardo@matosconsult.com.br). O cliente dele, "
+     "Fernando Alves, quer orçamento. fernando.alves@gmail.com", "Fernando Alves", "fernando.alves@gmail.com", None),
+])
+def test_the_referrers_firm_and_contact_are_his(extractor: Extractor, text: str, name: str, email: str | None,
+                                                phone: str | None) -> None:
+    lead = _note(extractor, text)
+    assert (_value(lead, "full_name"), _value(lead, "email"), _value(lead, "phone")) == (name, email, phone)
+    assert _value(lead, "company") is None
