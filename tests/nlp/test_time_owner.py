@@ -76,3 +76,20 @@ def test_no_timeline_from_the_reps_plan_a_vague_word_or_the_items_dates(nlp: Lan
 )
 def test_the_prospects_horizon_in_seven_languages(nlp: Language, text: str, expected: str) -> None:
     assert expected.casefold() in (read_free_text(nlp, text, chat=True).value("timeline") or "").casefold()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gesprek met Sanne de Vries. Ze wil zo snel mogelijk een nieuwe cv-ketel.", "nieuwe cv-ketel"),
+        ("Call w/ Jim Park: needs ASAP a new roof over the garage.", "new roof over the garage"),
+    ],
+)
+def test_the_item_after_a_time_phrase(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("interest") == expected
+
+
+def test_a_reflexive_verb_alone_is_no_item(nlp: Language) -> None:
+    lead = read_free_text(nlp, "Cliente: Ana Torres 699 112 233. Quiere mudarse en marzo.", chat=True)
+    assert lead.value("interest") is None
+    assert lead.value("timeline") == "en marzo"
