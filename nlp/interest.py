@@ -128,6 +128,8 @@ _MESSAGE_KEYS = frozenset(
 _NON_WORD = re.compile(r"[\W_]+")
 #: "queremos sustituirlos", "vorrei cambiarla": the verb's object was named before, not here
 _CLITIC = re.compile(r"(?i)^[^\W\d_]+(?:ar|er|ir|ír)-?(?:lo|la|los|las|le|les|li|le|ne)(?![\w-])")
+#: a reflexive verb alone ("mudarse", "mudar-se", "trasferirsi") is what the prospect will do, not an item
+_REFLEXIVE_ONLY = re.compile(r"(?i)^[^\W\d_]+(?:ar|er|ir|ír)-?(?:se|si)$")
 #: a verb of getting going names when, not what ("wants to start in March", "möchte im Mai beginnen")
 _START_VERB = re.compile(
     r"(?i)^(?:start|begin|get started|move forward|proceed|go ahead|empezar|comenzar|arrancar|anfangen|beginnen|"
@@ -450,9 +452,13 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
     lowered = phrase.lower()
     if len(lowered) == len(phrase):
         # "a second unit next year", "a plumber today for a burst pipe": the date is the timeline's, not the item's
-        whens = [m.start() for m in (relative_time_re().search(lowered), _time_words_re().search(lowered)) if m]
-        if whens:
-            phrase = _TRAILING_LINK.sub("", phrase[: min(whens)])
+        whens = [m for m in (relative_time_re().search(lowered), _time_words_re().search(lowered)) if m]
+        first = min(whens, key=lambda m: m.start(), default=None)
+        if first is not None and not lowered[: first.start()].strip(" ,"):
+            # "wil zo snel mogelijk een nieuwe cv-ketel", "needs ASAP a new roof": the item follows the date
+            return _object_phrase(phrase[first.end() :], max_words) if first.end() < len(phrase) else None
+        if first is not None:
+            phrase = _TRAILING_LINK.sub("", phrase[: first.start()])
     booked = _booking_re().match(phrase.lstrip())
     if booked and booked["verb"].casefold() in _word_set("changing_a_booking"):
         return None  # "reschedule the appointment to Friday": a booking already made, no item
@@ -483,8 +489,8 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None  # "wants someone to look at it": who would do it, not what they want
     if _not_a_sale_re().search(phrase):
         return None  # "re: last invoice", "service department hours": an account's matter, not a sale
-    if _START_VERB.match(phrase):
-        return None  # "wants to start in March", "quiere empezar ya": when, not what
+    if _START_VERB.match(phrase) or _REFLEXIVE_ONLY.match(phrase):
+        return None  # "wants to start in March", "quiere empezar ya", "quiere mudarse": when or what they do, no item
     return phrase
 
 

@@ -17,8 +17,9 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.candidates import Candidate, add, layout_of, ruler_spans
+from nlp.candidates import Candidate, add, layout_of, meta_of, ruler_spans
 from nlp.lexicon import PATTERNS_DIR, trie_alternation
+from nlp.time_owner import writers_clause
 from parsers.labels.lookup import ROLE_WORDS
 
 _KIND_CONFIDENCE = {"specific": 0.75, "urgent": 0.7, "vague": 0.55}
@@ -55,11 +56,17 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:(?:the|this|next|el|este|pr[oó]ximo|im|dem)\s+)?(?:first|second|third|fourth|last|primer|segundo|"
         rf"tercer|cuarto|[uú]ltimo|ersten|zweiten|dritten|vierten|letzten)\s+(?:quarter|trimestre|quartal)"
         rf"(?:\s+(?:of\s+|de\s+)?20\d\d)?"
-        rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:the\s+)?"
+        rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:(?:the|zum|zur)\s+|l['’])?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+)?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+|l['’])?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
+        # the end of a period: "by end of Q2", "até o fim do mês", "d'ici la fin de l'année", "bis Ende des Jahres"
+        rf"|(?:{before}|at|in|à|a|al|ao|per)\s+(?:(?:the|la|le|el|o|a|il|de|het|der|zum|zur)\s+)?"
+        rf"(?:end|fin|fim|ende|eind|einde|fine|finales|final)\s+(?:(?:of|de|do|da|des|del|van|di|della|dello|du)\s+|"
+        rf"dell['’])?(?:(?:the|this|la|el|o|le|het|dit|deze|este|esta|dem|dieses|diesem|des|questo)\s+|l['’])?"
+        rf"(?:month|year|quarter|mes|año|ano|mês|mois|année|monats?|jahr(?:es)?|maand|jaar|mese|anno|trimestre|"
+        rf"quartals?|q[1-4])"
         rf"|(?:{before}|on|el|le|il|op)\s+(?:(?:this|next|el|este|la|le|o|a|il|dem|den|próximo|próxima)\s+)?"
         rf"(?:{weekdays})\b\.?"
         rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
@@ -126,6 +133,12 @@ _HORIZON_WORDS = (
     r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mês|mois|mese|mesi|maand|maanden|"
     r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
+
+
+#: a span of days or weeks from now ("en dos semanas", "in 10 days", "binnen twee weken") is a horizon of its own
+_DURATION = re.compile(r"(?i)(?:in|en|em|dans|tra|fra|over|binnen|innerhalb(?: von)?|within|dentro de|daqui a|entro)"
+                       r"\s+(?:\d{1,3}|[^\W\d_]{2,8})\s+(?:weeks?|wochen|woche|semanas?|semaines?|settiman[ae]|weken|"
+                       r"days|tagen|días|dias|jours|giorni|dagen)\b")
 
 
 @cache
@@ -325,13 +338,17 @@ class Timeline:
         deadline = deadline_event_re() if target is lowered else re.compile(deadline_event_re().pattern, re.I)
         found.extend((m.start(), m.end(), "anchored") for m in deadline.finditer(target, b0, b1))
         found.sort(key=lambda f: (f[0], -f[1]))
+        chat = meta_of(doc).chat
         for group in _merge_adjacent(layout.text, found):
             start, end = group[0][0], max(f[1] for f in group)
-            if not is_plan(layout.text, start, end):
+            # "no rush", "sin prisa", "bald" alone name no time: precision first, no value
+            if all(f[2] == "vague" for f in group) or not is_plan(layout.text, start, end):
                 continue
+            if chat and writers_clause(layout.text, start, layout.lang):
+                continue  # "I'll call her Monday", "our crew is booked until March": the rep's plan
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
             horizon = any(f[2] in {"urgent", "vague", "anchored"} for f in group) or bool(
-                _horizon_re().search(layout.text[start:end]))
+                _horizon_re().search(layout.text[start:end]) or _DURATION.match(layout.text, start, end))
             if not is_prospects(layout.text, start, end, horizon=horizon):
                 continue
             start, end = anchored(layout.text, start, end)
