@@ -91,3 +91,18 @@ def names_a_page(value: str) -> bool:
     "Request a quote"), not a person's: three or more words one of which is such a word, or a call to "us"."""
     words = norm_label(value).split()
     return bool(set(words) & _TO_US) or (len(words) >= 3 and bool(set(words) & _PAGE_WORDS))
+
+
+#: objects of a firm in seven languages: their bare ``name`` ("firma": {"name": …}) is the firm's, not a person's
+_FIRM_OBJECTS = frozenset({
+    "company", "organization", "organisation", "firm", "employer", "firma", "unternehmen", "arbeitgeber", "empresa",
+    "organizacion", "organizacao", "empleador", "entreprise", "societe", "employeur", "azienda", "societa",
+    "organizzazione", "bedrijf", "organisatie", "werkgever", "onderneming"})
+
+
+def firm_name(key_tokens: list[str], parent_tokens: list[str]) -> tuple[str, int] | None:
+    """("company", rank) for a firm object's bare name key ("unternehmen": {"name": …}, "bedrijf": {"naam": …})."""
+    if len(key_tokens) != 1 or not set(parent_tokens) & _FIRM_OBJECTS:
+        return None
+    own = lookup_label(key_tokens[0])
+    return ("company", own[1]) if own is not None and own[0] == "full_name" else None

@@ -30,7 +30,7 @@ from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
-from parsers.payload_keys import contact_line, input_named, names_a_page, run_together, shaped_contact
+from parsers.payload_keys import contact_line, firm_name, input_named, names_a_page, run_together, shaped_contact
 from parsers.payload_sides import (
     PERSONISH,
     account_firm_aside,
@@ -445,10 +445,10 @@ class _Walker:
 
     def _business_leaf(self, path: tuple[str, ...], parents: list[str], key: str, value: str, *, pair: bool) -> None:
         """A value of the receiving business's object: kept with its role, never the lead's; its bare
-        ``name`` is the business's name."""
+        ``name`` (``naam``, ``nombre``) is the business's name."""
         found = lookup_loose(key) if pair else lookup_label(key)
-        if found is not None and found[0] == "full_name" and tokens(key) == ["name"]:
-            found = ("company", found[1])
+        if found is not None and found[0] == "full_name" and len(tokens(key)) == 1:
+            found = ("company", found[1])  # "name", "naam", "nombre": the business's name
         if found is not None and found[0] not in ("skip", "message"):
             role = heading_role(" ".join(parents))
             self.col.add(found[0], value, self._src(path), confidence=0.5, rank=90, label=key,
@@ -477,6 +477,8 @@ class _Walker:
         if parents and len(key_tokens) == 1 and _singular(tokens(parents[-1])) & _NAME_PARENTS and (
                 part := lookup_label(f"{key} name")) is not None and part[0] in _NAME_PARTS:
             return part  # {"names": {"given": …, "family": …}}: the parts of the name its parent names
+        if parents and (firm := firm_name(key_tokens, tokens(parents[-1]))) is not None:
+            return firm
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
             own = lookup_label(key)
