@@ -49,3 +49,38 @@ def test_prospect_outside_adf_is_a_person() -> None:
                "<telephone>06 44 18 27 90</telephone></prospect></demande>", "lead.xml")
     assert (lead["email"], lead["phone"]) == ("manon.b@example.fr", "06 44 18 27 90")
     assert lead["last_name"] == "Berthier"
+
+
+@pytest.mark.parametrize(("code", "number", "phone"), [("+32", "0472 18 55 90", "+32 472 18 55 90"),
+                                                       ("43", "664 218 9031", "+43 664 218 9031"),
+                                                       ("+39", "06 5523 1190", "+39 06 5523 1190")])
+def test_dialling_code_under_its_own_key_goes_in_front(code: str, number: str, phone: str) -> None:
+    lead = one(json.dumps({"contact": {"name": "Odile Marchal", "phone_country_code": code, "phone": number}}),
+               "lead.json")
+    assert lead["phone"] == phone
+
+
+@pytest.mark.parametrize("key", ["caller_number_format", "callerNumberFormatted", "phone_display"])
+def test_a_word_saying_how_a_number_is_written_is_dropped(key: str) -> None:
+    lead = one(json.dumps({"name": "Greta Whitfield", key: "(555) 014-2210", "city": "Raleigh"}), "lead.json")
+    assert lead["phone"] == "(555) 014-2210"
+
+
+def test_question_key_answered_by_a_number_is_the_phone() -> None:
+    lead = one(json.dumps({"Naam": "Gerrit Postma", "Op welk nummer kunnen we je bellen?": "06 2871 4409",
+                           "Best time to call you back": "after five"}), "lead.json")
+    assert lead["phone"] == "06 2871 4409"
+
+
+def test_initials_rank_behind_a_spelled_first_name() -> None:
+    lead = one(json.dumps({"voorletters": "P.J.", "voornaam": "Pieter", "achternaam": "Kamphuis",
+                           "email": "pieter.kamphuis@example.nl"}), "lead.json")
+    assert lead["first_name"] == "Pieter"
+    only = one(json.dumps({"voorletters": "P.J.", "achternaam": "Kamphuis", "email": "pj@example.nl"}), "lead.json")
+    assert only["last_name"] == "Kamphuis"
+
+
+def test_csv_export_of_one_lead_with_an_unknown_column() -> None:
+    lead = one("First Name,Last Name,Email,Phone,Company,Owner\n"
+               "Mei-Lin,Huang,meilin.huang@example.com,555-0167,Jade Garden Catering,Tyler Banks\n", "export.txt")
+    assert (lead["full_name"], lead["company"], lead["phone"]) == ("Mei-Lin Huang", "Jade Garden Catering", "555-0167")
