@@ -152,3 +152,14 @@ def initials_behind(col: Collector) -> None:
         for c in firsts:
             if _INITIALS.fullmatch(c.value):
                 c.rank += 30
+
+
+#: a choice answer an ad platform or form builder writes as a key ("within_3_months", "porte_blindate")
+_SNAKE_VALUE = re.compile(r"[^\W_]*[^\W\d_]{2}[^\W_]*(?:_+-?_*[^\W_]+)+")
+
+
+def spaced(value: str) -> str:
+    """A choice answer written with underscores for spaces, read with spaces ("in den nächsten 3 monaten")."""
+    if "_" not in value or not _SNAKE_VALUE.fullmatch(value.strip()):
+        return value
+    return " ".join(value.replace("_", " ").split())

@@ -40,6 +40,7 @@ from parsers.payload_keys import (
     names_a_page,
     run_together,
     shaped_contact,
+    spaced,
 )
 from parsers.payload_sides import (
     PERSONISH,
@@ -351,6 +352,7 @@ class _Walker:
     def _leaf(self, path: tuple[str, ...], value: str, *, siblings: dict[str, Any] | None = None,
               pair: bool = False) -> None:
         key = path[-1]
+        value = spaced(value)
         # a list's items and a form post's numbered keys ("phones[0][number]") are no words of the path
         parents = [p for p in path[:-1] if not p.startswith("[") and not p.isdigit()]
         parent_tokens = [t for p in parents if p not in self.envelopes and not _record_fields(p) for t in tokens(p)]

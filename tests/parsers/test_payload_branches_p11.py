@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from parsers.labels.lookup import lookup_loose
 from tests.parsers.helpers import one, structured
 
 _VESTIGING = """<?xml version="1.0" encoding="UTF-8"?>
@@ -84,3 +85,21 @@ def test_csv_export_of_one_lead_with_an_unknown_column() -> None:
     lead = one("First Name,Last Name,Email,Phone,Company,Owner\n"
                "Mei-Lin,Huang,meilin.huang@example.com,555-0167,Jade Garden Catering,Tyler Banks\n", "export.txt")
     assert (lead["full_name"], lead["company"], lead["phone"]) == ("Mei-Lin Huang", "Jade Garden Catering", "555-0167")
+
+
+@pytest.mark.parametrize(("question", "slot"), [("¿Qué servicio necesitas?", "interest"),
+                                                ("Welke dienst zoek je?", "interest"),
+                                                ("quale_prodotto_ti_interessa?", "interest"),
+                                                ("quel_service_vous_interesse", "interest"),
+                                                ("wann_möchten_sie_starten?", "timeline")])
+def test_form_questions_in_other_languages(question: str, slot: str) -> None:
+    found = lookup_loose(question)
+    assert found is not None and found[0] == slot
+
+
+def test_choice_answers_written_with_underscores_read_with_spaces() -> None:
+    lead = one(json.dumps({"field_data": [
+        {"name": "full_name", "values": ["Donatella Ruggiero"]}, {"name": "email", "values": ["d.r@example.it"]},
+        {"name": "when_do_you_want_to_start?", "values": ["within_3_months"]}]}), "lead.json")
+    assert lead["timeline"] == "within 3 months"
+    assert lead["email"] == "d.r@example.it"
