@@ -127,7 +127,7 @@ def read_xml(text: str) -> XmlRead:
     """The leads of an XML document (ADF, LTS or generic)."""
     root = parse_xml(text)
     name = _local(root)
-    if name == "adf" or name == "prospect" or any(_local(e) == "prospect" for e in root.iter()):
+    if name == "adf" or name == "prospect" or any(_local(e) == "prospect" and _is_adf_prospect(e) for e in root.iter()):
         return _read_adf(root)
     lts = None
     if name == "leadlist" or (_kid(root, "lead") is not None and _kid(_kid(root, "lead"), "contact") is not None):
@@ -138,6 +138,14 @@ def read_xml(text: str) -> XmlRead:
         return lts
     # a list of <Lead><Contact> records not in LTS's own element names (<FirstName>, <Notes>): read by its keys
     return XmlRead("xml", parsed.leads, None, parsed.warnings)
+
+
+#: elements only an ADF ``<prospect>`` holds: a ``<prospect>`` of other lead XML is a person's object
+_ADF_PARTS = frozenset({"customer", "vehicle", "vendor", "provider", "requestdate", "id"})
+
+
+def _is_adf_prospect(el: Any) -> bool:
+    return any(_local(c) in _ADF_PARTS for c in el)
 
 
 def _filled(leads: list[Collector]) -> int:

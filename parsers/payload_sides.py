@@ -60,6 +60,12 @@ def is_seller(obj: Any, depth: int = 0) -> bool:
     return False
 
 
+#: containers of one branch, shop or office of the business: never the lead's own firm, unlike a ``company``
+_BRANCHES = frozenset({
+    "location", "locations", "site", "office", "branch", "store", "shop", "practice", "showroom", "dealership",
+    "filiale", "filiaal", "standort", "niederlassung", "vestiging", "winkel", "kantoor", "sucursal", "oficina",
+    "tienda", "agencia", "loja", "agence", "magasin", "succursale", "boutique", "negozio", "agenzia",
+    "sede"})
 #: containers that hold the person who asks: beside one, a business container is the other side
 _PERSON_CONTAINERS = PERSONISH - {"name", "from", "user", "sender", "origen", "origem"}
 #: containers of the business a payload is delivered to ("business", "account", "location", "practice")
@@ -67,7 +73,7 @@ _BUSINESS_CONTAINERS = frozenset({
     "business", "company", "organization", "organisation", "account", "location", "locations", "merchant",
     "store", "shop", "site", "office", "branch", "practice", "firm", "tenant", "workspace", "subaccount",
     "empresa", "negocio", "unternehmen", "firma", "betrieb", "filiale", "standort", "entreprise", "societe",
-    "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"})
+    "azienda", "bedrijf", "vestiging", "loja", "sucursal", "conta", "cuenta", "konto", "compte", "conto"}) | _BRANCHES
 
 
 def wrapper_depth(unit: Any) -> int:
@@ -83,14 +89,19 @@ def business_side(unit: Any) -> frozenset[str]:
     """The keys of ``unit`` whose object is the receiving business's, not the lead's: a ``business``,
     ``account`` or ``location`` object beside a ``customer``/``lead``/``contact`` object that holds the
     person's own contact details. Without such a person object a company object may be the lead's own.
-    A wrapper of one key (an XML root) is not looked through: measured, doing so set a B2B record's own firm and
-    its address aside on our held-out half."""
+    Inside a wrapper of one key (an XML root, ``{"submission": {…}}``) only a branch, shop or office is set aside:
+    measured, setting a ``company`` object aside there too put a B2B record's own firm and address aside."""
+    kinds = _BUSINESS_CONTAINERS
+    if wrapper_depth(unit):
+        for _ in range(wrapper_depth(unit)):
+            unit = next(iter(unit.values()))
+        kinds = _BRANCHES
     if not isinstance(unit, dict):
         return frozenset()
     if not any(_holds_person(k, v, 0) for k, v in unit.items()):
         return frozenset()
     return frozenset(str(k) for k, v in unit.items() if isinstance(v, dict)
-                     and set(tokens(str(k))) & _BUSINESS_CONTAINERS and not set(tokens(str(k))) & _PERSON_CONTAINERS
+                     and set(tokens(str(k))) & kinds and not set(tokens(str(k))) & _PERSON_CONTAINERS
                      and (not set(tokens(str(k))) <= _PLACE_CONTAINERS or _names_business(v, 0)))
 
 

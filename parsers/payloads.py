@@ -30,7 +30,18 @@ from parsers.json_shapes import MAX_DEPTH, decode_nested, pair_keys, people_list
 from parsers.labels import heading_role
 from parsers.labels.dictionary import norm_label
 from parsers.labels.lookup import lookup_label, lookup_loose
-from parsers.payload_keys import contact_line, input_named, names_a_page, run_together, shaped_contact
+from parsers.payload_keys import (
+    asked,
+    contact_line,
+    firm_name,
+    initials_behind,
+    input_named,
+    join_dial_codes,
+    names_a_page,
+    run_together,
+    shaped_contact,
+    spaced,
+)
 from parsers.payload_sides import (
     PERSONISH,
     account_firm_aside,
@@ -162,6 +173,8 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         walker = _Walker(col, source, seller=is_seller(unit), aside=business_side(unit), call=call)
         walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
         walker.walk(unit, unit_path, 0)
+        join_dial_codes(col)
+        initials_behind(col)
         if walker.second_surname and (firsts := col.best("last_name")):
             # "apellido_paterno" + "apellido_materno": one surname of two words ("García López")
             firsts[0].value = f"{firsts[0].value} {walker.second_surname}"
@@ -213,7 +226,7 @@ def _direct_contact(obj: dict[str, Any]) -> bool:
     for k, v in obj.items():
         if isinstance(v, (dict, list)) or v in (None, ""):
             continue
-        found = lookup_label(str(k))
+        found = lookup_label(str(k)) or input_named(tokens(str(k)))  # "caller_number_format", "tel-123" too
         if found and found[0] in ("email", "phone", "first_name", "last_name", "street", "address"):
             return True
     return False
@@ -339,6 +352,7 @@ class _Walker:
     def _leaf(self, path: tuple[str, ...], value: str, *, siblings: dict[str, Any] | None = None,
               pair: bool = False) -> None:
         key = path[-1]
+        value = spaced(value)
         # a list's items and a form post's numbered keys ("phones[0][number]") are no words of the path
         parents = [p for p in path[:-1] if not p.startswith("[") and not p.isdigit()]
         parent_tokens = [t for p in parents if p not in self.envelopes and not _record_fields(p) for t in tokens(p)]
@@ -381,9 +395,9 @@ class _Walker:
             return  # a vendor's prefix on a system key ("hs_lead_status", "x_form_name")
         if found is None:
             answer = pair or bool(set(parent_tokens) & _ANSWERS and sum(ch.isalpha() for ch in value) >= 3)
-            if answer and role == "lead" and (shaped := shaped_contact(value)) is not None:
+            if (answer or asked(key)) and role == "lead" and (shaped := shaped_contact(value)) is not None:
                 # "Unter welcher Nummer erreichen wir Sie?": a question the dictionaries do not know, answered
-                # by a number or an address: what the answer is says what was asked
+                # by a number or an address: what the answer is says what was asked (a form's question as the key)
                 self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
             elif answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
@@ -445,10 +459,10 @@ class _Walker:
 
     def _business_leaf(self, path: tuple[str, ...], parents: list[str], key: str, value: str, *, pair: bool) -> None:
         """A value of the receiving business's object: kept with its role, never the lead's; its bare
-        ``name`` is the business's name."""
+        ``name`` (``naam``, ``nombre``) is the business's name."""
         found = lookup_loose(key) if pair else lookup_label(key)
-        if found is not None and found[0] == "full_name" and tokens(key) == ["name"]:
-            found = ("company", found[1])
+        if found is not None and found[0] == "full_name" and len(tokens(key)) == 1:
+            found = ("company", found[1])  # "name", "naam", "nombre": the business's name
         if found is not None and found[0] not in ("skip", "message"):
             role = heading_role(" ".join(parents))
             self.col.add(found[0], value, self._src(path), confidence=0.5, rank=90, label=key,
@@ -477,6 +491,8 @@ class _Walker:
         if parents and len(key_tokens) == 1 and _singular(tokens(parents[-1])) & _NAME_PARENTS and (
                 part := lookup_label(f"{key} name")) is not None and part[0] in _NAME_PARTS:
             return part  # {"names": {"given": …, "family": …}}: the parts of the name its parent names
+        if parents and (firm := firm_name(key_tokens, tokens(parents[-1]))) is not None:
+            return firm
         if parents and (" ".join(key_tokens) in _GENERIC_LEAF or len(key_tokens) == 1):
             combined = lookup_label(f"{parents[-1]} {key}")
             own = lookup_label(key)

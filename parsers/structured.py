@@ -106,10 +106,11 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
         template.apply(text=doc.text, html=doc.html, data=None, xml_root=None, col=col)
     sections = template.not_lead_sections if template else ()
     rows = table_records(doc.text) if template is None else []
-    if len(rows) >= 2:
-        # a CSV export, a pasted sheet or a Markdown table under a header row: one lead per row
+    if len(rows) >= 2 or (rows and rows[0].count("\n") >= 2):
+        # a CSV export, a pasted sheet or a Markdown table under a header row: one lead per row (an export of
+        # one lead when its row fills three labelled columns and gives two ways to reach them)
         per_row = [read_labels(r, extra_skip_sections=sections).fields for r in rows]
-        if all(c.contact_count() for c in per_row):
+        if all(c.contact_count() >= (1 if len(rows) >= 2 else 2) for c in per_row):
             return StructuredRead(vendor, [c.build() for c in per_row], warnings=warnings, template=template)
     blocks = _numbered_blocks(doc.text)
     if blocks and template is None:

@@ -29,6 +29,8 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PERSON_SLOTS = frozenset({"full_name", "first_name", "last_name", "email", "phone"})
 #: a header cell is a label this short at most
 _MAX_LABEL = 40
+#: a header with one column the dictionaries do not know names at least this many they do
+_MIN_KNOWN = 4
 #: a header line is this long at most
 _MAX_HEADER = 400
 #: a text is looked at for a table within this many characters
@@ -75,12 +77,15 @@ def _header(line: str, delimiter: str) -> list[str] | None:
         return None  # most lines: prose with a comma in it
     cells = _cells(line, delimiter)
     named = [c for c in cells if c]
-    if len(named) < 2 or len(named) < len(cells) - 1 or not all(_is_label(c) for c in named):
+    known = [c for c in named if _is_label(c)]
+    # an export's own column the dictionaries do not know ("Owner", "Rating") is left out, when most are known
+    if len(named) < 2 or len(named) < len(cells) - 1 or len(known) < max(len(named) - 1, 2) or (
+            len(known) < len(named) and len(known) < _MIN_KNOWN):
         return None
-    slots = {found[0] for c in named if (found := lookup_label(c.rstrip(":： "))) is not None}
+    slots = {found[0] for c in known if (found := lookup_label(c.rstrip(":： "))) is not None}
     if not slots & _PERSON_SLOTS or len(slots - {"skip"}) < 2:
         return None
-    return [c.rstrip(":： ") for c in cells]
+    return [c.rstrip(":： ") if _is_label(c) else "" for c in cells]
 
 
 def find_table(text: str) -> TextTable | None:
