@@ -37,8 +37,9 @@ pending and leased to this worker, so nobody else posts them; a stop writes them
 the next holder, who finds the card in Slack by its token as after any crash between posting and recording.
 
 Ordering is kept only where it matters: one lead's items go in queue order (its card's post before its
-updates and thread notes); nothing else waits for anything. Per channel at most one Slack call per
-``min_interval`` seconds (Slack allows about one message per second per channel); an item whose channel
+updates and thread notes); nothing else waits for anything. Per channel a Slack call starts ``min_interval``
+seconds after the previous one was answered (Slack allows about one message per second per channel; counting
+from the answer, Slack sees them a pace apart however long the network took); an item whose channel
 is not ready yet is handed back (its lease released) for the next pass. Failures:
 
 * Slack away (connection errors, timeouts, 5xx, Slack's ``internal_error``…) and 429: retried for as long
@@ -428,6 +429,7 @@ class OutboxWorker:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            self._last_call[lane] = self._clock()  # the pace counts from the answer: Slack sees calls a pace apart
             failure = self._classify(exc, item)
             delay = timedelta(seconds=failure.delay)
             await self._store.outbox.retry(
@@ -435,6 +437,7 @@ class OutboxWorker:
             )
             self._after_failure(item, failure, exc)
             return False
+        self._last_call[lane] = self._clock()
         self._finished.append(item.id)  # written with the rest of the pass
         if posted is not None:
             self._posted.append(posted)
