@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import candidates_of, layout_of
 from nlp.firm_runs import is_job_title
-from nlp.lexicon import is_first_name, legal_suffix_re, read_lines
+from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, read_lines
 from nlp.org_sides import PARTNER, agrees_domain, domain_cores
 from nlp.places import is_city
 from nlp.prose import PARTICLES, org_words
@@ -46,10 +46,11 @@ def is_place(org: str) -> bool:
 
 
 def has_firm_noun(words: list[str]) -> bool:
-    """A firm's noun among the words, singular or plural ("Brennan Hotels", "Copperline Clinics")."""
+    """A firm's noun among the words, singular or plural ("Brennan Hotels", "Copperline Clinics"; a plural that is
+    a surname is none: "Iglesias")."""
     for word in words:
         w = word.strip(".,").casefold()
-        if w in org_words() or (len(w) > 4 and w.endswith("s") and w[:-1] in org_words()):
+        if w in org_words() or (len(w) > 4 and w.endswith("s") and w[:-1] in org_words() and not is_surname(w)):
             return True
     return False
 

@@ -13,9 +13,9 @@ from spacy.tokens import Doc
 
 from nlp.candidates import candidates_of, effective_sender, meta_of
 from nlp.email_names import fold
-from nlp.lexicon import is_first_name, is_free_mail, is_surname, read_lines
+from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, read_lines
 from nlp.prose import org_words, role_re
-from parsers.lead import ExtractedLead
+from parsers.lead import ExtractedLead, FieldValue
 from parsers.structured import is_automated
 
 PARTNER = ("role:partner",)
@@ -193,8 +193,10 @@ def org_under_person_label(lead: ExtractedLead) -> ExtractedLead:
     The last word must be an organisation's noun that is no surname, and the first no known first name."""
     fields = lead.fields
     full = fields.get("full_name")
-    if full is None or "company" in fields or "first_name" in fields or "last_name" in fields:
+    if full is None or "company" in fields:
         return lead
+    if "first_name" in fields or "last_name" in fields:
+        return _firm_beside_name_parts(lead, full)
     words = [w.strip(".,") for w in full.value.split()]
     if len(words) < 2 or not all(w[:1].isupper() for w in words if w.casefold() not in TITLE_GLUE):
         return lead
@@ -205,4 +207,24 @@ def org_under_person_label(lead: ExtractedLead) -> ExtractedLead:
         return lead
     moved = {k: v for k, v in fields.items() if k != "full_name"}
     moved["company"] = full
+    return dataclasses.replace(lead, fields=moved)
+
+
+def _firm_beside_name_parts(lead: ExtractedLead, full: FieldValue) -> ExtractedLead:
+    """A name field holding a firm beside the person's own first and last names (a CRM form's company object
+    under ``name``: "Ybarra Dental Studio" beside Marisol / Ybarra): the firm is the company, the parts the
+    name. The firm must end in an organisation's noun or a legal form and share no word with the first name."""
+    fields = lead.fields
+    first, last = fields.get("first_name"), fields.get("last_name")
+    if first is None or last is None:
+        return lead
+    words = [w.strip(".,") for w in full.value.split()]
+    tail = words[-1].casefold() if words else ""
+    firm = tail in org_words() or (tail[-1:] == "s" and tail[:-1] in org_words()) or bool(
+        legal_suffix_re().search(full.value))
+    if len(words) < 2 or not firm or first.value.casefold() in full.value.casefold() or is_surname(tail):
+        return lead
+    moved = dict(fields)
+    moved["company"] = dataclasses.replace(full, flags=tuple(f for f in full.flags if f != "name_conflict"))
+    moved["full_name"] = dataclasses.replace(first, value=f"{first.value} {last.value}")
     return dataclasses.replace(lead, fields=moved)

@@ -119,3 +119,11 @@ def test_a_free_mail_signature_names_no_firm() -> None:
     mail = ("From: Ines Varga <ines.varga@gmail.com>\nTo: sales@crates.example\nSubject: crates\n\n"
             "We need 40 wooden crates.\n-- \nInes Varga\nPurchasing Lead, Varga & Sons Orchards\n555-0161\n")
     assert _mail_company(mail) is None  # the domain spells no firm: the signature line is no evidence
+
+
+def test_a_firm_under_a_name_key_beside_the_name_parts() -> None:
+    payload = ('{"fields": [{"name": "firstname", "value": "Odette"}, {"name": "lastname", "value": "Vance"},'
+               ' {"name": "email", "value": "odette@vance-optics.example"},'
+               ' {"objectTypeId": "0-2", "name": "name", "value": "Vance Optics Studio"}]}')
+    (lead,) = _reader().extract(RawMessage(raw=payload.encode("utf-8"), channel="http")).leads
+    assert (lead.value("company"), lead.value("full_name")) == ("Vance Optics Studio", "Odette Vance")
