@@ -75,6 +75,9 @@ _NAME_FILLERS = frozenset({
     "customer", "client", "lead", "user", "guest",
     "visitor", "prospect", "buyer", "cliente", "kunde", "klant", "contact", "contacto", "contato", "the", "mr",
     "mrs", "ms", "dr",
+    # "Unknown Caller", "Website Visitor", "Anonymous": nobody's name, in the seven languages
+    "unknown", "caller", "website", "anonymous", "unbekannt", "anrufer", "anonym", "desconocido", "anónimo",
+    "anonimo", "desconhecido", "anônimo", "inconnu", "anonyme", "sconosciuto", "onbekend", "anoniem", "beller",
 })
 #: a tester's words: kept as typed, but no evidence that a form's echo beside them is a mistake
 _TESTER_WORDS = frozenset({"test", "testing", "tester", "asdf", "qwerty", "abc", "xxx", "dummy", "sample"})

@@ -1,7 +1,8 @@
-"""People in Slack and chat notes, eleventh pass (``nlp.name_parts``, ``nlp.note_blocks``): a surname in capitals
-before a properly written first name is surname first whatever the gazetteers know; the writer's signature under a
-closing phrase is ours though it runs to a title and a phone; a colleague's internal forward pasted into a note
-(From at the domain the mail was written to) names no lead."""
+"""People in Slack and chat notes, eleventh pass (``nlp.name_parts``, ``nlp.note_blocks``, ``nlp.note_heads``,
+``nlp.note_people``, the gazetteer): a surname in capitals before a properly written first name is surname first; the
+writer's signature under a closing phrase is ours though it runs to a title and a phone; a colleague's internal
+forward pasted into a note, and the author of a message a note passes on, name no lead; short first names ("Jen")
+are first names; a referrer, a colleague at our front desk and the second-named of a couple are not the lead."""
 
 from __future__ import annotations
 

@@ -110,6 +110,9 @@ def test_placeholder_names_are_no_names() -> None:
     assert fields["full_name"] == "Test Test"  # a tester's entry as typed: the assessor grades it
     fields = one("Name: Unknown\nEmail: someone@example.com\n")
     assert fields["full_name"] is None
+    for filler in ("Unknown Caller", "Website Visitor", "Anonymous", "Desconocido", "Anrufer unbekannt"):
+        fields = one(f"Name: {filler}\nPhone: 555-0181\n")
+        assert fields["full_name"] is None, filler
 
 
 def test_surname_first_with_a_comma() -> None:
