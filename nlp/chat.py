@@ -156,7 +156,15 @@ def _with_country_code(target: str, label: str) -> str:
 def split_chat(text: str) -> list[str]:
     """The blocks of a note that each hold one lead's contact, with several "Label: value" pairs on one line
     put on lines of their own (``split_inline_labels``); see ``_blocks``."""
-    return ["\n".join(split_inline_labels(line) for line in block.split("\n")) for block in _blocks(text)]
+    return ["\n".join(split_inline_labels(line) for line in _without_item_heading(block).split("\n"))
+            for block in _blocks(text)]
+
+
+def _without_item_heading(block: str) -> str:
+    """A block without the list item's heading it opens with ("Lead 2: grace hendricks 212-…", "#3 …"): the
+    heading is no field label, and read as one it would take the rest of its line (the lead's name) along."""
+    m = _ITEM.match(block)
+    return block[m.end() :] if m and block[m.end() :].strip() else block
 
 
 def _blocks(text: str) -> list[str]:

@@ -75,3 +75,11 @@ def test_a_block_names_someone_of_its_own(block: str, named: bool) -> None:
 def test_nested_bullets_only_group_when_every_top_item_has_some() -> None:
     flat = "• Greta Holm\n• 608-555-0126\n  ◦ call after 5\n• greta@mail.example"
     assert len(split_chat(normalise_chat(flat))) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "lead 2: grace hendricks 212-555-0186 wants windows",
+    "Lead #2 - Grace Hendricks, 212-555-0186",
+])
+def test_a_lone_item_heading_does_not_take_its_line(extractor: Extractor, text: str) -> None:
+    assert names(extractor, text) == ["Grace Hendricks"]
