@@ -143,9 +143,11 @@ _DURATION = re.compile(r"(?i)(?:in|en|em|dans|tra|fra|over|binnen|innerhalb(?: v
 
 @cache
 def _horizon_re() -> re.Pattern[str]:
+    """A horizon word or a month; a three-letter month ("May", "Mai", "mei") only after its preposition."""
     terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
     long_terms = sorted((re.escape(t) for t in terms["months"] if len(t) > 3), key=len, reverse=True)
-    return re.compile(rf"(?i)(?<!\w)(?:{_HORIZON_WORDS}|{'|'.join(long_terms)})(?!\w)")
+    short = r"(?<=in |im |en |em |by )(?:may|mai|mei)"
+    return re.compile(rf"(?i)(?<!\w)(?:{_HORIZON_WORDS}|{'|'.join(long_terms)}|{short})(?!\w)")
 
 
 @cache

@@ -93,3 +93,14 @@ def test_a_reflexive_verb_alone_is_no_item(nlp: Language) -> None:
     lead = read_free_text(nlp, "Cliente: Ana Torres 699 112 233. Quiere mudarse en marzo.", chat=True)
     assert lead.value("interest") is None
     assert lead.value("timeline") == "en marzo"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Walk-in Tom Reyes 555-0112, patio cover, in May.", "in May"),
+        ("Herr Lutz, 0151 1234567, Carport, im Mai.", "im Mai"),
+    ],
+)
+def test_a_short_month_after_its_preposition_is_a_horizon(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected
