@@ -87,7 +87,7 @@ _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "re
                              "contacts", "prospects", "rows", "calls", "anrufe", "llamadas", "chamadas", "ligacoes",
                              "oproepen", "gesprekken", "appels", "chiamate", "telefonate"})
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
-                           "line2", "value", "number", "country", "code", "full"})
+                           "line2", "line 1", "line 2", "value", "number", "country", "code", "full"})
 #: a checkbox's answer: never an interest
 _YES_NO = re.compile(r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false|on|off|1|0|x|✓)\s*$", re.I)
 

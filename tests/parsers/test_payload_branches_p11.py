@@ -113,3 +113,10 @@ def test_the_leads_own_company_object_gives_its_address() -> None:
     beside = one(json.dumps({"business": {"name": "Copperline Electric", "city": "Denver"},
                              "name": "Sabine Rutledge", "email": "sabine.r@example.net"}), "lead.json")
     assert beside["city"] is None
+
+
+def test_numbered_address_line_under_an_address_object_is_the_street() -> None:
+    lead = one(json.dumps({"applicant": {"name": {"first": "Gwendolyn", "last": "Ashcroft"},
+                                         "email": "gwen.ashcroft@example.co.uk",
+                                         "address": {"line_1": "3 Orchard Rise", "town": "Ludlow"}}}), "lead.json")
+    assert (lead["street"], lead["city"]) == ("3 Orchard Rise", "Ludlow")
