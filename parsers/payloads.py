@@ -87,7 +87,7 @@ _LEAD_LIST_KEYS = frozenset({"data", "leads", "items", "entries", "records", "re
                              "contacts", "prospects", "rows", "calls", "anrufe", "llamadas", "chamadas", "ligacoes",
                              "oproepen", "gesprekken", "appels", "chiamate", "telefonate"})
 _GENERIC_LEAF = frozenset({"first", "last", "middle", "city", "state", "zip", "street", "address", "line1",
-                           "line2", "value", "number", "country", "code", "full"})
+                           "line2", "line 1", "line 2", "value", "number", "country", "code", "full"})
 #: a checkbox's answer: never an interest
 _YES_NO = re.compile(r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false|on|off|1|0|x|✓)\s*$", re.I)
 
@@ -102,6 +102,7 @@ class JsonRead:
 
 #: a company key's own words: the lead's company unless an agent/dealer word comes with them
 _ORG_WORDS = frozenset({"company", "business", "organization", "organisation"})
+_FIRM_WORDS = _ORG_WORDS - {"business"}
 #: a date with a time of day (and maybe a zone): a record's timestamp
 _TIMESTAMP = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{4})[T ,]\s*\d\d?:\d\d(?::\d\d(?:\.\d+)?)?"
                         r"\s*(?:Z|[+-]\d\d:?\d\d|Uhr|h)?\s*$")
@@ -425,8 +426,8 @@ class _Walker:
             # "start_time": "2026-11-18T14:22:05-05:00", "zeitpunkt": "20.11.2026 16:05": when a record was made,
             # not when they buy
             return
-        if distract and slot != "company":
-            return
+        if distract and slot != "company" and not (slot in _ADDRESS_LEAF_SLOTS and distract <= _FIRM_WORDS):
+            return  # a lead's own company object gives its address too, as a firm object in other languages does
         if role == "property" and self.seller and slot in _ADDRESS_LEAF_SLOTS:
             role = "lead"  # a seller's or a valuation lead's property is where the lead lives
         if role == "property":

@@ -103,3 +103,20 @@ def test_choice_answers_written_with_underscores_read_with_spaces() -> None:
         {"name": "when_do_you_want_to_start?", "values": ["within_3_months"]}]}), "lead.json")
     assert lead["timeline"] == "within 3 months"
     assert lead["email"] == "d.r@example.it"
+
+
+def test_the_leads_own_company_object_gives_its_address() -> None:
+    lead = one(json.dumps({"inquiry": {
+        "company": {"name": "Hargreave Tooling Ltd", "city": "Sheffield", "postcode": "S9 2RT"},
+        "contact": {"first_name": "Imogen", "last_name": "Hargreave", "email": "imogen@example.co.uk"}}}), "lead.json")
+    assert (lead["company"], lead["city"], lead["postal_code"]) == ("Hargreave Tooling Ltd", "Sheffield", "S9 2RT")
+    beside = one(json.dumps({"business": {"name": "Copperline Electric", "city": "Denver"},
+                             "name": "Sabine Rutledge", "email": "sabine.r@example.net"}), "lead.json")
+    assert beside["city"] is None
+
+
+def test_numbered_address_line_under_an_address_object_is_the_street() -> None:
+    lead = one(json.dumps({"applicant": {"name": {"first": "Gwendolyn", "last": "Ashcroft"},
+                                         "email": "gwen.ashcroft@example.co.uk",
+                                         "address": {"line_1": "3 Orchard Rise", "town": "Ludlow"}}}), "lead.json")
+    assert (lead["street"], lead["city"]) == ("3 Orchard Rise", "Ludlow")
