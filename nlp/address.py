@@ -21,7 +21,17 @@ from spacy.tokens import Doc
 from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.layout import Layout, Line
 from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
-from nlp.note_places import STATE_CODE_WORDS, cued_postal, other_side_before, street_parts, venue_before
+from nlp.note_places import (
+    STATE_CODE_WORDS,
+    add_note_place,
+    after_unit,
+    cued_postal,
+    other_side_before,
+    rep_signature,
+    street_parts,
+    venue_before,
+    whole_segment,
+)
 from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
 from nlp.prose import org_words, place_words
 from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
@@ -85,8 +95,12 @@ class Address:
         referred = meta_of(doc).referred
         _name, sender, _subject = effective_sender(doc)
         mailer = bool(sender) and is_automated(sender)
+        chat = meta_of(doc).chat
+        rep_sig = rep_signature(text, layout) if chat else None  # the note's text above a rep's signature
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
+            if rep_sig and item.start >= rep_sig[1]:
+                continue  # "She lives in Meridian. -- Brent | Summit Glass | 410 Front St, Boise": the rep's
             if _OTHER_SIDE.match(text, line_start, item.end):
                 continue  # "Dealer address: …": the dealer's, not the lead's
             if mailer and is_firm_address_line(text[line_start : item.end]):
@@ -110,13 +124,13 @@ class Address:
             kept += 1
             if item.country:
                 add(doc, Candidate("country", item.country, 0.45, self.source, item.start))
-        chat = meta_of(doc).chat
         anchored = kept
         if not kept:
-            where = layout.region if chat else layout.body
-            kept = self._home_street(doc, text, *where, referred) or (chat and self._note_street(doc, text, *where))
+            where = rep_sig or (layout.region if chat else layout.body)
+            kept = self._home_street(doc, text, *where, referred) or (chat and (
+                self._note_street(doc, text, *where) or add_note_place(doc, text, *where, self.source)))
         if not kept and not self._signature_city(doc, layout):
-            where = layout.region if chat else layout.body
+            where = rep_sig or (layout.region if chat else layout.body)
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
             if not cued and not self._known_city(doc, text, *where):
                 self._city_segment(doc, [ln for ln in layout.lines if ln not in layout.signature] if chat
@@ -175,13 +189,15 @@ class Address:
         known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
         city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
         region = region_after(text, joint.end() + len(city), lower) if joint and city else None
-        if city and (region or (is_city(city) and not bare)):  # "in Mystic, Connecticut": a town before its state
+        city_end = joint.end() + len(city) if joint and city else -1
+        apart = city_end > 0 and whole_segment(text, street_m.start(), city_end)  # "- 1809 maple dr. dayton -"
+        if city and (region or (is_city(city) and (not bare or apart))):  # "in Mystic, Connecticut": a town, its state
             parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
             if region:
                 parts["region"] = region
         elif need_city:
             return False
-        if need_region and "region" not in parts:
+        if need_region and "region" not in parts and not apart:  # "- 1809 maple dr. dayton -": a segment apart
             return False
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.prose", street_m.start(),
                            parts=parts))
@@ -305,7 +321,8 @@ class Address:
                 start = line.start + part.start("seg")
                 if (name[0].isupper() and is_city(name) and name not in _REGIONS
                         and (coded or not is_first_name(name.split()[0])
-                             or region_after(layout_of(doc).text, start + len(name), False))
+                             or region_after(layout_of(doc).text, start + len(name), False)
+                             or after_unit(line.text, part.start("seg")))
                         and name.casefold() not in time_words() and not greeting_re().match(name)
                         and not signoff_re().match(name)):  # "Best, Paula": a sign-off, though a Dutch town
                     start = line.start + part.start("seg")
