@@ -26,7 +26,6 @@ from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.note_blocks import without_internal_sender
 from nlp.note_heads import without_forward_author
 from nlp.notices import relay_address, without_contact_only_message, without_mailer_from
 from nlp.org_sides import is_recipients_firm, org_under_person_label
@@ -218,7 +217,7 @@ class Extractor:
         leads: list[ExtractedLead] = []
         warnings: list[str] = []
         vendor: str | None = None
-        own = without_forward_author(without_internal_sender(text) if pasted is not None else text)  # our side
+        own = without_forward_author(text)  # our side
         for block in [own] if whole else blocks or split_chat(own):
             part = Document("text", block)
             read = read_structured(part, self._templates)

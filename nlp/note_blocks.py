@@ -27,7 +27,6 @@ from nlp.email_names import agrees_with_email
 from nlp.lexicon import is_first_name, is_free_mail, read_lines, signoff_re
 from parsers.labels.lookup import lookup_label
 from parsers.patterns import EMAIL
-from parsers.quotes import pasted_recipient_domains
 
 #: "Marco Bellini  9:02 AM", "Tess Quinlan [09:05]", "Dana — Today at 2:41 PM": a copied Slack post's header line
 _SPEAKER = re.compile(
@@ -234,12 +233,12 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
     if not lines or len(lines) > _MAX_SIGNATURE_LINES or len(tail) > _MAX_SIGNATURE_CHARS:
         return False
     first = lines[0]
-    # a longer block is a signature only right below the prospect's quoted words, or under a closing phrase
-    # ("Best, / Carl Jensen / Jensen Financial Planning / 402-…": the writer who passed the lead on), or after a
-    # delimiter below a note that names its lead ("-- / Derek Holloway / Inside Sales Representative / 555-0100")
-    closed = paragraph and len(lines) >= 2 and bool(_DELIMITER.match(first)) and _names_a_lead(above)
+    # a longer block is a signature only right below the prospect's quoted words, or after a closing phrase or a
+    # delimiter below a note that names its lead ("Best, / Carl Jensen / Jensen Financial Planning / 402-…",
+    # "-- / Derek Holloway / Inside Sales Representative / 555-0100": the writer, not a second lead)
+    closed = paragraph and len(lines) >= 2 and bool(_DELIMITER.match(first) or _closing(first)) and _names_a_lead(above)
     if (len(lines) > _MAX_SIGNOFF_LINES or len(tail) > _MAX_SIGNOFF_CHARS) and not (
-            (paragraph and ((_NAME_OPENS.match(first) and _below_a_quote(above)) or _closing(first))) or closed):
+            (paragraph and _NAME_OPENS.match(first) and _below_a_quote(above)) or closed):
         return False
     quoted_above = False
     if _logged_by().match(first):
@@ -310,45 +309,3 @@ def _named_above(line: str, above: str) -> bool:
     body = _logged_by().sub("", line, count=1) if _logged_by().match(line) else line
     m = _CAPITALISED.search(body)
     return m is not None and re.search(rf"(?i)\b{re.escape(m.group())}\b", above) is not None
-
-
-#: a pasted header block's From line and its value: "From: Carla Mendes <carla.mendes@northfieldglass.com>"
-_FROM_LINE = re.compile(r"(?im)^(?P<head>[ \t>*_]*(?:from|von|de|da|van|remetente|absender|remitente|afzender|"
-                        r"mittente|expéditeur)[*_]*:[*_]*[ \t]*)(?P<value>[^\n]*)$")
-_DISPLAY = re.compile(r"^[ \t\"']*(?P<name>[^<\"@\n]+?)[ \t\"']*<")
-
-
-def without_internal_sender(text: str) -> str:
-    """The note without the sender of a mail pasted into it when that sender writes from a domain the pasted mails
-    were addressed to ("From: Carla Mendes <carla.mendes@northfieldglass.com>" / "To: sales@northfieldglass.com"):
-    a colleague's internal forward, whose From line and signature (their name on a line of its own below, with
-    the title and firm lines right under it) are our side, not the prospect's. ``text`` as it is otherwise."""
-    ours = pasted_recipient_domains(text)
-    if not ours:
-        return text
-    for m in _FROM_LINE.finditer(text):
-        found = _ADDRESS.search(m["value"])
-        if found is None or found.group(1).casefold() not in ours:
-            continue
-        display = _DISPLAY.match(m["value"])
-        text = f"{text[: m.start('value')]}{' ' * len(m['value'])}{text[m.end('value') :]}"
-        if display is not None:
-            text = _without_signature_of(text, display["name"].strip(), m.end())
-    return text
-
-
-_ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
-
-
-def _without_signature_of(text: str, name: str, after: int) -> str:
-    """``text`` without the last line below ``after`` that is ``name`` alone and the lines right under it (up to
-    three, to a blank line): a signature."""
-    lines = text[after:].split("\n")
-    at = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip(" \t>*_").casefold() == name.casefold()),
-              None)
-    if at is None:
-        return text
-    end = at + 1
-    while end < len(lines) and end <= at + 3 and lines[end].strip(" \t>"):
-        end += 1
-    return text[:after] + "\n".join(lines[:at] + lines[end:])

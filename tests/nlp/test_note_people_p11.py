@@ -13,7 +13,7 @@ import pytest
 from nlp.extractor import Extractor
 from nlp.lexicon import is_first_name
 from nlp.name_parts import inverted_names
-from nlp.note_blocks import without_internal_sender, without_reps_signoff
+from nlp.note_blocks import without_reps_signoff
 from nlp.note_heads import without_forward_author
 from parsers.lead import RawMessage
 
@@ -81,26 +81,9 @@ def test_the_prospect_signing_again_keeps_their_signature() -> None:
     assert without_reps_signoff(note) == note
 
 
-INTERNAL = (
-    "fwd from the front desk inbox, can someone pick this up?\n\n"
-    "From: Carla Mendes <carla.mendes@northfieldglass.com>\nSent: Tuesday 9:14 AM\n"
-    "To: Sales <sales@northfieldglass.com>\nSubject: shower enclosure\n\n"
-    "Hi team, Roderick Vasquez phoned the showroom, 555-0147, he wants a frameless shower enclosure.\n\n"
-    "Carla Mendes\nFront Desk | Northfield Glass\n"
-)
-
-
-def test_a_colleagues_internal_forward_loses_its_sender_and_signature() -> None:
-    own = without_internal_sender(INTERNAL)
-    assert "Carla" not in own and "Roderick Vasquez phoned the showroom" in own
-    (lead,) = _leads(INTERNAL)
-    assert (lead["full_name"], lead["email"], lead["phone"]) == ("Roderick Vasquez", None, "555-0147")
-
-
 def test_a_prospects_mail_pasted_into_a_note_keeps_its_sender() -> None:
     note = ("From: Kwame Mensah <kwame.mensah@gmail.com>\nTo: sales@northfieldglass.com\nSubject: quote\n\n"
             "hi, i need a fence for my backyard. call me 555-0172\nKwame\n")
-    assert without_internal_sender(note) == note
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["email"]) == ("Kwame Mensah", "kwame.mensah@gmail.com")
 
