@@ -17,22 +17,22 @@ def test_corpus_reaches_the_extraction_targets() -> None:
 
 
 def test_our_evaluation_set_both_halves() -> None:
-    """Our own 635 messages (tests/fixtures/eval): readers are tuned only on tuning/, held-out/ is only measured.
+    """Our own 733 messages (tests/fixtures/eval): readers are tuned only on tuning/, held-out/ is only measured.
 
-    The floors sit just under where the reader stands today (tuning 0.989/0.944, held-out 0.943/0.898), so a
-    change that reads worse fails here; the gap between the halves (0.046 contact, 0.046 overall) is what is left
+    The floors sit just under where the reader stands today (tuning 0.987/0.944, held-out 0.945/0.903), so a
+    change that reads worse fails here; the gap between the halves (0.042 contact, 0.041 overall) is what is left
     to close.
     """
     root = Path(__file__).resolve().parent / "fixtures" / "eval"
     tuning, report = extraction_scores(root / "tuning", missing="the shared scorer is not beside this checkout")
     assert tuning["contact_f1"] >= 0.985 and tuning["overall_f1"] >= 0.94, report
     held_out, report = extraction_scores(root / "heldout", missing="the shared scorer is not beside this checkout")
-    assert held_out["contact_f1"] >= 0.936 and held_out["overall_f1"] >= 0.89, report
+    assert held_out["contact_f1"] >= 0.94 and held_out["overall_f1"] >= 0.895, report
 
 
 def test_the_blind_set() -> None:
     """80 messages written without reading the readers or the tuned sets (tests/fixtures/eval/blind), never tuned
-    on: the honest estimate of leads nobody has seen. Today 0.933/0.897 (0.846/0.798 when it was written)."""
+    on: the honest estimate of leads nobody has seen. Today 0.937/0.900 (0.846/0.798 when it was written)."""
     root = Path(__file__).resolve().parent / "fixtures" / "eval" / "blind"
     blind, report = extraction_scores(root, missing="the shared scorer is not beside this checkout")
-    assert blind["contact_f1"] >= 0.928 and blind["overall_f1"] >= 0.891, report
+    assert blind["contact_f1"] >= 0.932 and blind["overall_f1"] >= 0.895, report
