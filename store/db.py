@@ -12,6 +12,7 @@ import dataclasses
 import errno
 import fcntl
 import functools
+import logging
 import re
 import socket
 import sqlite3
@@ -37,6 +38,8 @@ Clock = Callable[[], datetime]
 R = TypeVar("R")
 J = TypeVar("J")
 A = TypeVar("A")
+
+logger = logging.getLogger(__name__)
 
 #: the key of the PostgreSQL advisory lock every instance takes around its migrations ("leadbot" in ASCII)
 MIGRATION_LOCK_KEY = 0x6C656164626F74
@@ -454,6 +457,13 @@ class GroupCommit(Generic[J, A]):
                 for start in range(0, len(group), self._part):
                     self._writing = len(group) - start  # of the group: not answered yet
                     await self._write_part(group[start : start + self._part])
+            except Exception as exc:  # a fault of our own, not of the write: its callers hear it, the rest go on
+                logger.exception("a group write failed outside its transaction")
+                _fail_unanswered(group, exc)
+            except BaseException:  # cancelled: no caller is left waiting for ever
+                waiting, self._waiting = self._waiting, []
+                _fail_unanswered(group + waiting, None)
+                raise
             finally:
                 self._writing = 0
 
@@ -480,6 +490,17 @@ class GroupCommit(Generic[J, A]):
             return (await self._write([job]))[0]
         except Exception as exc:
             return exc
+
+
+def _fail_unanswered(jobs: list[tuple[Any, asyncio.Future[Any]]], exc: Exception | None) -> None:
+    """Answer every job of ``jobs`` not answered yet with ``exc`` (None: cancel it)."""
+    for _, waiter in jobs:
+        if waiter.done():
+            continue
+        if exc is None:
+            waiter.cancel()
+        else:
+            waiter.set_exception(exc)
 
 
 @asynccontextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from store.db import GroupCommit
 
 #: far longer than any test runs: a group that waited for it would show as a hung test, not a slow one
@@ -189,3 +191,53 @@ async def test_an_urgent_writer_goes_between_two_parts_of_a_group() -> None:
         await urgent
     assert order == ["part [1, 2]", "urgent", "part [3, 4]"]
     await db.close()
+
+
+async def test_a_fault_outside_the_write_fails_its_group_and_the_next_group_is_still_written() -> None:
+    """A group whose answers do not match its jobs (a fault of ours, not of the database) fails its callers at once
+    instead of leaving them waiting, and the jobs that came meanwhile are written as their own group."""
+    release = asyncio.Event()
+    groups: list[list[int]] = []
+
+    async def short_write(jobs: list[int]) -> list[int]:
+        groups.append(list(jobs))
+        if len(groups) == 1:
+            await release.wait()
+            return []  # no answer for the job
+        return [job * 2 for job in jobs]
+
+    commit: GroupCommit[int, int] = GroupCommit(short_write, limit=10)
+    first = asyncio.create_task(commit.submit(1))
+    await _turns()
+    later = [asyncio.create_task(commit.submit(n)) for n in (2, 3)]
+    await asyncio.sleep(0)
+    release.set()
+    async with asyncio.timeout(LONG / 2):
+        with pytest.raises(ValueError, match="zip"):
+            await first
+        assert await asyncio.gather(*later) == [4, 6]
+    assert groups == [[1], [2, 3]]
+
+
+async def test_a_cancelled_writer_leaves_no_caller_waiting() -> None:
+    started = asyncio.Event()
+    groups: list[list[int]] = []
+
+    async def stuck_write(jobs: list[int]) -> list[int]:
+        groups.append(list(jobs))
+        started.set()
+        await asyncio.sleep(LONG)
+        return jobs
+
+    commit: GroupCommit[int, int] = GroupCommit(stuck_write, limit=10)
+    first = asyncio.create_task(commit.submit(1))
+    await started.wait()
+    later = asyncio.create_task(commit.submit(2))
+    await asyncio.sleep(0)
+    writer = commit._writer
+    assert writer is not None
+    writer.cancel()
+    async with asyncio.timeout(LONG / 2):
+        results = await asyncio.gather(first, later, return_exceptions=True)
+    assert all(isinstance(result, asyncio.CancelledError) for result in results)
+    assert groups == [[1]]
