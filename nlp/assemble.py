@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, PERSON, Candidate, add, candidates_of, layout_of
+from nlp.company_evidence import firms_of_others
 from nlp.names import clean_name
 from nlp.referrals import owned_spans
 from parsers.lead import ExtractedLead, FieldValue, RoleValue
@@ -58,7 +59,8 @@ class NerBridge:
 
 class Lead:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.lead = assemble(others_apart(candidates_of(doc), layout_of(doc).text))
+        text = layout_of(doc).text
+        doc._.lead = assemble(firms_of_others(others_apart(candidates_of(doc), text), text))
         return doc
 
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from nlp.candidates import candidates_of, layout_of
+from nlp.candidates import PERSON, Candidate, candidates_of, layout_of
 from nlp.firm_runs import is_job_title
 from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, read_lines
 from nlp.org_sides import PARTNER, agrees_domain, domain_cores
@@ -214,3 +214,93 @@ def same_firm_aside(doc: Doc, first: int) -> None:
         key = _COMPACT.sub("", c.value.casefold())
         if c.field == "company" and not c.flags and key in roles and c.start not in starts[key]:
             found[i] = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=roles[key])
+
+
+def person_end(text: str, person: Candidate) -> int:
+    """Where a person's name read at ``person.start`` ends in the text (the value may be re-cased)."""
+    end = person.start + len(person.value)
+    if text[person.start : end].casefold() != person.value.casefold():
+        words = person.value.split()
+        last = text.find(words[-1], person.start) if words else -1
+        if last < 0:
+            found = text.casefold().find(words[-1].casefold(), person.start) if words else -1
+            last = found
+        end = last + len(words[-1]) if last >= 0 else end
+    return end
+
+
+#: between a person's name and the firm they are with, on one line: "Sunniva from X", "Dana Ruiz, X", "Ana | X",
+#: "Petra Lenz (Inhaberin) von der X"
+_HOLDER_GAP = re.compile(
+    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/·•(]?[ \t]*(?:(?:from|of|at|with|@|de|del|da|do|di|du|des|van|"
+    r"von|von der|bei|bei der|chez|aus)[ \t]+)?(?:(?:the|la|el|le|a|o|der|die|het)[ \t]+)?")
+#: what parts a signature's lines below a name: a line break, a separator, a word joining a title to a firm
+_SIGNATURE_PARTS = re.compile(
+    r"[ \t]*(?:\n|[,|·•/–—]|[ \t]-[ \t]|[ \t](?:at|@|bei|chez|en|na|no|presso|bij)[ \t])[ \t]*")
+#: how far below or after a person their firm may stand
+_HOLDER_REACH = 80
+
+
+def _holds(text: str, end: int, start: int) -> bool:
+    """Whether the person's name ending at ``end`` holds the firm at ``start``: only a connector between them on
+    one line ("Marisol from Keller Bay Homes", "Ana Ruiz | Ruiz Seguros"), or a signature's break and job title
+    ("Kwabena Osei\nFinance Manager, Riverbend Honda")."""
+    if not 0 <= start - end <= _HOLDER_REACH:
+        return False
+    gap = text[end:start]
+    if _HOLDER_GAP.fullmatch(gap):
+        return True
+    if not 1 <= gap.count("\n") <= 2 or "\n\n" in gap.replace(" ", ""):
+        return False
+    parts = [p for p in _SIGNATURE_PARTS.split(gap) if p.strip()]
+    return all(is_job_title(p.split()) for p in parts)
+
+
+#: the writer naming themselves and their firm: "it's Marisol from X", "Hey all, Sunniva from X here", "this is
+#: Dana with X": the name, then where the firm starts
+_CAPITALISED = r"[^\W\d_a-zß-öø-ÿ][\w'’-]+"
+_ARTICLE = r"(?:(?:der|die|la|el|the)[ \t]+)?"
+_SELF_NAMED = re.compile(
+    rf"(?:(?i:\b(?:it's|it’s|it is|this is|i'm|i’m|i am|hier ist|hier spricht|soy|aquí|je suis|c'est|sono|sou|"
+    rf"ik ben)[ \t]+)(?P<name>{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}})"
+    rf"[ \t]+(?i:from|with|at|of|von|vom|bei|de|da|chez|di|van|bij)[ \t]+{_ARTICLE}(?=[^\W\d_a-zß-öø-ÿ])"
+    rf"|(?:^|(?<=[,.!:;])[ \t]+)(?P<here>{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)"
+    rf"[ \t]+(?i:from|with|at|von|vom|bei|de|da|chez|van)[ \t]+{_ARTICLE}"
+    rf"(?=(?:[^\W\d_a-zß-öø-ÿ][\w&'’.-]*[ \t]+){{1,5}}(?i:here|hier|aquí|aqui|ici|qui)\b))", re.M)
+
+
+def _self_named(text: str) -> list[tuple[str, int]]:
+    """The writers naming themselves with their firm in the text (see ``_SELF_NAMED``): each name, and where
+    the firm after it starts."""
+    return [(m["name"] or m["here"], m.end()) for m in _SELF_NAMED.finditer(text)]
+
+
+def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """The candidates with the firms that are someone else's than the lead's set aside (``role:other``): a
+    firm right after or below a person who is not the lead ("Hi, it's Marisol from Keller Bay Homes. One of my
+    sellers … Her name is Wanjiru Kamau": the realtor's), and a firm an email set aside as someone else's
+    spells ("Realtor is Dana Whitcombe, dana@sandpiperrealty.com": Sandpiper Realty is hers), unless the lead's
+    own email spells it too. The lead is the person read with most confidence that no role sets aside; a person
+    read with little confidence ("Einkaufsleiter" above "Einkaufsleiter, Brenninkmeyer Logistik") holds no firm."""
+    own = [c for c in candidates if c.field == PERSON and not any(f.startswith("role:") for f in c.flags)]
+    if not own or not any(c.field == "company" and not c.flags for c in candidates):
+        return candidates
+    lead = max(own, key=lambda c: (c.confidence, -(c.start if c.start >= 0 else 1 << 30)))
+    words = {w.casefold() for w in lead.value.split()}
+    ends = [person_end(text, c) for c in candidates
+            if c.field == PERSON and c.start >= 0 and c.confidence >= 0.6 and not is_job_title(c.value.split())
+            and not words & {w.casefold() for w in c.value.split()}]
+    emails = [c for c in candidates if c.field == "email"]
+    theirs = domain_cores(c.value for c in emails if any(f.startswith("role:") for f in c.flags))
+    ours = domain_cores(c.value for c in emails if not c.flags and c.confidence >= 0.6)
+    writers = [at for name, at in _self_named(text) if not words & {w.casefold() for w in name.split()}]
+    if not ends and not theirs and not writers:
+        return candidates
+    out = []
+    for c in candidates:
+        if c.field == "company" and not c.flags and not agrees_domain(c.value, ours) and (
+                agrees_domain(c.value, theirs) or any(text.startswith(c.value, at) for at in writers) or (
+                    c.start >= 0 and any(_holds(text, e, c.start) for e in ends))):
+            c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=("role:other",))
+        out.append(c)
+    return out

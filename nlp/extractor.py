@@ -255,17 +255,21 @@ class Extractor:
 def _without_passers_on(leads: tuple[ExtractedLead, ...]) -> tuple[ExtractedLead, ...]:
     """The leads without one that is the person another lead set aside as passing it on: a partner who
     introduces their client and signs the note ("unser Partner Matthias Greve … seine Kundin …" then
-    "Matthias Greve, Greve Finanzplanung, 0521 …") is no second lead."""
+    "Matthias Greve, Greve Finanzplanung, 0521 …") is no second lead; nor is one that signs with the firm another
+    lead set aside as someone else's (``company_evidence.firms_of_others``)."""
     if len(leads) < 2:
         return leads
     aside = [set(o.value.casefold().split()) for lead in leads for o in lead.others if o.field == "full_name"]
-    if not aside:
+    # "Marisol from Keller Bay Homes … Her name is Wanjiru" above "Marisol Quintero | Keller Bay Homes | 813-…"
+    firms = {o.value.casefold() for lead in leads for o in lead.others if o.field == "company" and o.role == "other"}
+    if not aside and not firms:
         return leads
 
     def passer(lead: ExtractedLead) -> bool:
-        name = lead.value("full_name")
+        name, firm = lead.value("full_name"), lead.value("company")
         words = set(name.casefold().split()) if name else set()
-        return len(words) >= 2 and any(words <= other for other in aside)
+        signs = bool(firm and firm.casefold() in firms)
+        return (len(words) >= 2 and any(words <= other for other in aside)) or signs
     kept = tuple(lead for lead in leads if not passer(lead))
     return kept or leads
 

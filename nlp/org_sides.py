@@ -87,9 +87,21 @@ def role_before(text: str, start: int, floor: int) -> str | None:
     """The role ("partner", "agent", "staff") a cue right before the firm at ``start`` gives it: "our partner
     Elektro Hansen", "via our agent Summit Realty" (``patterns/role_cues.txt``)."""
     m = role_re().search(text, max(floor, start - 40), start)
-    if m is None or m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
+    if m is None:
+        # "our lender partner (<@U01ABCDEF> at X", "our partner (Dana at X": the bracket opens the partner's
+        # name, a Slack mention (left out of the text read) or written
+        window = text[max(floor, start - 60) : start]
+        if "(" not in window:
+            return None
+        m = role_re().search(_MENTION.sub(" ", window).replace("(", " "))
+        return m.lastgroup if m and not re.search(r"[.!?;\n]", window[window.rfind("(") :]) else None
+    if m.lastgroup is None or re.search(r"[.!?;\n]", text[m.start() : start]):
         return None
     return m.lastgroup
+
+
+#: a Slack mention of a person: "<@U06PQLKJH12>", "<@U02AB|dana>"
+_MENTION = re.compile(r"<@[\w.|-]+>")
 
 
 def for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:

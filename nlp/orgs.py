@@ -139,7 +139,11 @@ class Orgs:
                 continue  # "3818 KG": a Dutch postcode, not a limited partnership; "2.5i Limited": a trim
             confidence = 0.8 if m.start() >= signature_start else 0.75
             flags: tuple[str, ...] = ()
-            if referred and m.start() >= signature_start:
+            head, _, rest = org.partition(" ")
+            if rest and (cue := role_re().search(f"{head} ")) and cue.start() == 0 and cue.lastgroup:
+                # "vom Kooperationspartner Immobilien Lenz GmbH": the role's word, then the partner's firm
+                org, confidence, flags = rest, 0.2, (f"role:{cue.lastgroup}",)
+            elif referred and m.start() >= signature_start:
                 confidence, flags = 0.2, PARTNER  # the partner's own firm under their name
             elif for_recipient(text, m.start(), r0, m.end()):
                 confidence, flags = 0.2, RECIPIENT  # "I found your company, Bayside Roofing LLC, …"
@@ -149,7 +153,8 @@ class Orgs:
                 confidence, flags = 0.2, ELSEWHERE  # "my neighbor used Apex Roofing LLC"
             elif referred_by(text, m.end()):
                 confidence, flags = 0.2, PARTNER  # "555-0177. Mendoza Builders LLC referred him"
-            add(doc, Candidate("company", org, confidence, self.source, m.start(), flags=flags))
+            at = text.find(org, m.start(), m.end())  # where the firm's name starts, its lead-in cut off
+            add(doc, Candidate("company", org, confidence, self.source, at if at >= 0 else m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
                 # "Bellandi & Figli S.r.l. (Prato)", "Transportes Ibáñez S.L., de Zaragoza"

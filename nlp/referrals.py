@@ -41,7 +41,7 @@ def _alt(words: list[str]) -> str:
 
 @cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    verb, head, _owned = _patterns()
+    verb, head, *_rest = _patterns()
     return verb, head
 
 
@@ -51,7 +51,7 @@ def _owned_cues() -> re.Pattern[str]:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     groups: dict[str, list[str]] = {}
     for line in read_lines("referral_cues.txt"):
         kind, _, words = line.partition("\t")
@@ -66,7 +66,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"(?i)(?<![\w'’-])(?:(?:{_alt(groups['owner'])})[ \t]+{client}[ \t]*[,:=–—-]?|"
         rf"(?:^|(?<=[.!?;:\n])[ \t]*)(?:(?:{_alt(groups['whose'])})[ \t]+)?{client}[ \t]+(?:{_alt(groups['is'])}))"
         rf"[ \t]*{_TITLE}")
-    return verb, head, owned
+    # "A buyer of mine needs a pre-approval. Her name is Marguerite Ilunga": the name's own sentence, a client before
+    client_before = rf"(?i)(?<![\w'’-])(?:{_alt(groups['client'])})(?![\w'’-])"
+    named = re.compile(rf"(?i)(?:^|(?<=[.!?;:\n]))[ \t]*(?:{_alt(groups['named'])})[ \t]*:?[ \t]+{_TITLE}")
+    return verb, head, owned, re.compile(client_before), named
 
 
 def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -81,6 +84,24 @@ def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
             name = read_name_at(text, m.end(), titled=True)
             if name and name[1] < end:
                 found.append(name)
+    return found + _named_after_client(text, start, end)
+
+
+#: how far before "Her name is …" the writer may have called the lead their client
+_CLIENT_REACH = 240
+
+
+def _named_after_client(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """ "One of my sellers needs a roof inspection. Her name is Wanjiru Kamau": a name given in its own sentence
+    after a client word (``named`` and ``client`` in ``patterns/referral_cues.txt``) is the one passed on."""
+    if not may_match(text[start:end], CLIENT_KEYS):
+        return []
+    _verb, _head, _owned, client, named = _patterns()
+    found = []
+    for m in named.finditer(text, start, end):
+        name = read_name_at(text, m.end(), titled=True)
+        if name and name[1] < end and client.search(text, max(start, m.start() - _CLIENT_REACH), m.start()):
+            found.append(name)
     return found
 
 

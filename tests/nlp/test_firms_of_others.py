@@ -1,0 +1,99 @@
+"""A firm is the lead's only when the lead is with it: the firm of a writer who passes someone else on, of a
+partner signing below, or spelled by a partner's email stays out of the lead (``company_evidence.firms_of_others``,
+``referrals`` "Her name is …", a role word compounded in German). Texts written for these tests, none taken from
+an evaluation set."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from nlp.extractor import Extractor
+from parsers.lead import ExtractedLead, RawMessage
+
+
+@cache
+def _reader() -> Extractor:
+    return Extractor()
+
+
+def _leads(text: str, channel: str = "slack") -> tuple[ExtractedLead, ...]:
+    return _reader().extract(RawMessage(raw=text.encode("utf-8"), channel=channel)).leads
+
+
+@pytest.mark.parametrize(
+    ("note", "lead"),
+    [
+        ("Morning team, it's Teodor from Brightwell Mortgage. A borrower of mine wants a home inspection before "
+         "closing. His name is Ansel Krukowski, ansel.k@outlook.com, 602-555-0144.", "Ansel Krukowski"),
+        ("Hallo zusammen, hier ist Renate von der Hausverwaltung Kessler GmbH. Eine Mieterin von uns braucht "
+         "einen neuen Durchlauferhitzer: Frau Edith Vogelsang, Tel. 0221 5550 8871, Bonner Str. 12.",
+         "Edith Vogelsang"),
+        ("Hey all, Oona from Redfern Lettings here with a tenant who needs a boiler service. Her name is "
+         "Philippa Garside, philippa.garside@gmail.com, 0161 555 0192.", "Philippa Garside"),
+    ],
+)
+def test_the_firm_a_writer_introduces_themselves_with_is_not_the_lead_they_pass_on(note: str, lead: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("full_name") == lead
+    assert found.value("company") is None
+
+
+def test_the_partner_signing_below_with_that_firm_is_no_second_lead() -> None:
+    note = ("Hi folks, it's Brannagh from Saltmarsh Realty. One of my buyers needs a survey before Friday. Her name is "
+            "Ottilie Varga, ottilie.varga@gmail.com, 207-555-0131.\nBrannagh Doyle | Saltmarsh Realty | 207-555-0100")
+    (found,) = _leads(note)
+    assert (found.value("full_name"), found.value("company"), found.value("phone")) == (
+        "Ottilie Varga", None, "207-555-0131")
+
+
+def test_a_firm_below_a_signing_partner_is_theirs_in_a_mail() -> None:
+    mail = ("From: Hollis Grant <hgrant@cedarpointmotors.com>\nTo: leads@lakemontinsurance.com\n"
+            "Subject: new customer needs coverage\n\nHello,\n\nPlease quote full coverage for a buyer picking up a "
+            "used Tacoma on Friday. Her name is Yesenia Morales, yesenia.morales@gmail.com, 512-555-0183.\n\n"
+            "Thanks,\nHollis Grant\nSales Manager, Cedar Point Motors\n512-555-0100\n")
+    (found,) = _leads(mail, "smtp")
+    assert (found.value("full_name"), found.value("email"), found.value("company")) == (
+        "Yesenia Morales", "yesenia.morales@gmail.com", None)
+
+
+def test_a_firm_a_partners_email_spells_is_theirs() -> None:
+    note = ("Appraisal needed, she was sent by the folks at Quayside Home Loans\n"
+            "*Client:* Rosalind Achterberg\n*Cell:* 503-555-0177\n"
+            "Her agent is Tobin Marsh, 503-555-0109, <mailto:tobin@quaysidehomeloans.com|tobin@quaysidehomeloans.com>")
+    (found,) = _leads(note)
+    assert found.value("full_name") == "Rosalind Achterberg"
+    assert found.value("company") is None
+
+
+def test_a_role_word_before_a_slack_mention_and_its_firm() -> None:
+    note = ("From our lender partner (<@U01ABCDEF> at Quayside Home Loans): her client needs an appraisal\n"
+            "*Client:* Rosalind Achterberg\n*Cell:* 503-555-0177")
+    (found,) = _leads(note)
+    assert found.value("company") is None
+
+
+def test_a_role_word_compounded_before_a_firm_sets_it_aside() -> None:
+    note = ("Weitergeleitet vom Vertriebspartner Küchenstudio Brandl GmbH:\nKundin Frau Ines Hallmann, Tel. 0911 "
+            "5550 2231, ines.hallmann@posteo.de, möchte eine neue Küche bis März.")
+    (found,) = _leads(note)
+    assert found.value("company") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        # the writer is the lead: their own firm stays
+        ("Hi, this is Dana Ruiz from Ruiz Seguros, we need quotes for 4 laptops and a printer for the office. "
+         "dana@ruizseguros.com / 305-555-0199", "Ruiz Seguros"),
+        ("Quick one - Priyanka Desai from Tallgrass Analytics here, we want a demo of the fleet module for our 30 "
+         "vans. 913-555-0120", "Tallgrass Analytics"),
+        # the lead with their firm, a colleague of ours named after them
+        ("Walk-in today: Colm Doherty, owner at Doherty Joinery (colm@dohertyjoinery.ie), wants 3 vans on lease. "
+         "Bridget from our fleet desk took it.", "Doherty Joinery"),
+    ],
+)
+def test_the_leads_own_firm_stays(note: str, company: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("company") == company
