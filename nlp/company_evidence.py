@@ -243,17 +243,23 @@ _HOLDER_REACH = 80
 
 def _holds(text: str, end: int, start: int) -> bool:
     """Whether the person's name ending at ``end`` holds the firm at ``start``: only a connector between them on
-    one line ("Marisol from Keller Bay Homes", "Ana Ruiz | Ruiz Seguros"), or a signature's break and job title
-    ("Kwabena Osei\nFinance Manager, Riverbend Honda")."""
+    one line ("Marisol from Keller Bay Homes", "Ana Ruiz | Ruiz Seguros"), or a signature's breaks and job title
+    ("Kwabena Osei\nFinance Manager, Riverbend Honda", "Brent Oakley | Outside Sales | Summit Glass Co.")."""
     if not 0 <= start - end <= _HOLDER_REACH:
         return False
     gap = text[end:start]
     if _HOLDER_GAP.fullmatch(gap):
         return True
-    if not 1 <= gap.count("\n") <= 2 or "\n\n" in gap.replace(" ", ""):
+    if gap.count("\n") > 2 or "\n\n" in gap.replace(" ", ""):
         return False
     parts = [p for p in _SIGNATURE_PARTS.split(gap) if p.strip()]
-    return all(is_job_title(p.split()) for p in parts)
+    return all(is_job_title(p.split()) or _department_words() >= {w.casefold() for w in p.split()} for p in parts)
+
+
+@cache
+def _department_words() -> frozenset[str]:
+    """A team's or desk's words on a signature line (``patterns/department_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("department_words.txt"))
 
 
 #: the writer naming themselves and their firm: "it's Marisol from X", "Hey all, Sunniva from X here", "this is

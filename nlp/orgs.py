@@ -93,6 +93,8 @@ _AFFILIATION_KEYS = ("i'm", "i’m", "i am", "this is", "my name is", "we are", 
 #: (checked against ``job_words``), then their firm
 _TITLED_SELF = re.compile(
     rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+"
+    # "soy Jorge, gerente de …", "I'm Dana Kemp, the COO of …": the writer's name may come first
+    rf"(?-i:[^\W\d_a-zß-öø-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){{0,2}},[ \t]+)?"
     rf"(?:(?:the|a|an|le|la|der|die|el|o|il|de)[ \t]+|l')?"  # an article is a word: "a" is not "a|cheteuse"
     rf"(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
     rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"

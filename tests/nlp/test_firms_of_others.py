@@ -97,3 +97,32 @@ def test_a_role_word_compounded_before_a_firm_sets_it_aside() -> None:
 def test_the_leads_own_firm_stays(note: str, company: str) -> None:
     (found,) = _leads(note)
     assert found.value("company") == company
+
+
+def test_a_firm_on_a_reps_signature_line_after_their_desk_is_theirs() -> None:
+    note = ("Chatted with Imelda Sorensen 555-0147 about storm doors, she is in Nampa.\n--\n"
+            "Garrett Voss | Inside Sales | Ridgeline Door Co. | 22 Main St, Boise ID 83702")
+    (found,) = _leads(note)
+    assert (found.value("full_name"), found.value("company")) == ("Imelda Sorensen", None)
+
+
+def test_a_relatives_workplace_is_not_the_leads_firm() -> None:
+    note = ("rang Perpetua Lindqvist 555-0126 about a garden room, her son works at Harbourside Logistics but "
+            "it's for her own place")
+    (found,) = _leads(note)
+    assert found.value("company") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "company"),
+    [
+        ("Hola, soy Anselmo, encargado de Panadería La Espiga y necesitamos un horno nuevo. Mi móvil 622 550 101.",
+         "Panadería La Espiga"),
+        ("Hi, I'm Wendell Park, the facilities manager at Orchard Lane School, and we need 30 desks.",
+         "Orchard Lane School"),
+    ],
+)
+def test_the_writers_name_then_role_then_firm(body: str, company: str) -> None:
+    mail = f"From: Someone <someone.else@gmail.com>\nTo: sales@example.com\nSubject: quote\n\n{body}\n"
+    (found,) = _leads(mail, "smtp")
+    assert found.value("company") == company
