@@ -61,15 +61,23 @@ def _legal_forms() -> frozenset[str]:
     return frozenset(s.replace(".", "").casefold() for s in read_lines("legal_suffixes.txt"))
 
 
-#: the lead's own business named by its trade: "solar for her bakery Zahra Breads", "seine Werkstatt Auto Lenz"
+#: the lead's own business named by its trade: "solar for her bakery Zahra Breads", "seine Werkstatt Auto Lenz",
+#: "for his company (Ortega Roofing)"
 _OWNER_BEFORE = re.compile(r"(?i)(?<![\w])(?:his|her|their|seine[nm]?|ihre[nm]?|sua|seu|son|sa|leur|zijn|haar)"
-                           r"[ \t]+(?:own[ \t]+|new[ \t]+|small[ \t]+|family[ \t]+)?(?P<noun>[^\W\d_]+)[ \t]+$")
+                           r"[ \t]+(?:own[ \t]+|new[ \t]+|small[ \t]+|family[ \t]+)?(?P<noun>[^\W\d_]+)"
+                           r"(?:[ \t]+|[ \t]*[(:][ \t]*)$")
 
 
 def owner_before(text: str, start: int, floor: int) -> bool:
     """Whether the run at ``start`` follows the lead's possessive and a firm's noun ("her bakery", "seine Praxis")."""
     m = _OWNER_BEFORE.search(text, max(floor, start - 40), start)
-    return m is not None and has_firm_noun([m["noun"]])
+    return m is not None and (has_firm_noun([m["noun"]]) or m["noun"].casefold() in _business_words())
+
+
+@cache
+def _business_words() -> frozenset[str]:
+    """Words for one's own business (``patterns/business_words.txt``), case-folded."""
+    return frozenset(w.casefold() for w in read_lines("business_words.txt"))
 
 
 def own_particle(words: list[str], surnames: set[str]) -> bool:

@@ -126,3 +126,16 @@ def test_the_writers_name_then_role_then_firm(body: str, company: str) -> None:
     mail = f"From: Someone <someone.else@gmail.com>\nTo: sales@example.com\nSubject: quote\n\n{body}\n"
     (found,) = _leads(mail, "smtp")
     assert found.value("company") == company
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        ("Caller Teodora Vance 555-0114 wants catering for her business (Vance Florals), 60 people in June.",
+         "Vance Florals"),
+        ("CALLER MILO GRABOWSKI 555-0170 NEEDS 3 VANS FOR HIS COMPANY (GRABOWSKI PAINTING) ASAP", "GRABOWSKI PAINTING"),
+    ],
+)
+def test_a_firm_in_brackets_after_the_leads_own_business(note: str, company: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("company") == company
