@@ -273,20 +273,37 @@ def _department_words() -> frozenset[str]:
 #: the writer naming themselves and their firm: "it's Marisol from X", "Hey all, Sunniva from X here", "this is
 #: Dana with X": the name, then where the firm starts
 _CAPITALISED = r"[^\W\d_a-zß-öø-ÿ][\w'’-]+"
-_ARTICLE = r"(?:(?:der|die|la|el|the)[ \t]+)?"
+#: "from", "with", "von der", "de l'", "dello", "da", "van": between a writer's name and their firm
+_AFFILIATION = (r"(?i:from|with|at|of|von|vom|bei|de|da|do|del|dello|della|dell['’]|du|des|chez|di|van|bij)"
+                r"(?:[ \t]+|(?<=['’]))(?i:(?:der|die|la|el|the|l['’])[ \t]*)?")
 _SELF_NAMED = re.compile(
-    rf"(?:(?i:\b(?:it's|it’s|it is|this is|i'm|i’m|i am|hier ist|hier spricht|soy|aquí|je suis|c'est|sono|sou|"
-    rf"ik ben)[ \t]+)(?P<name>{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}})"
-    rf"[ \t]+(?i:from|with|at|of|von|vom|bei|de|da|chez|di|van|bij)[ \t]+{_ARTICLE}(?=[^\W\d_a-zß-öø-ÿ])"
+    rf"(?:(?i:\b(?:it's|it’s|it is|this is|i'm|i’m|i am|hier ist|hier spricht|soy|aquí|je suis|c'est|ici|sono|"
+    rf"qui è|sou|aqui é|ik ben)[ \t]+(?:(?:a|o|la|il)[ \t]+)?)"
+    rf"(?P<name>{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}})"
+    rf"[ \t]+{_AFFILIATION}"
     rf"|(?:^|(?<=[,.!:;])[ \t]+)(?P<here>{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)"
-    rf"[ \t]+(?i:from|with|at|von|vom|bei|de|da|chez|van)[ \t]+{_ARTICLE}"
-    rf"(?=(?:[^\W\d_a-zß-öø-ÿ][\w&'’.-]*[ \t]+){{1,5}}(?i:here|hier|aquí|aqui|ici|qui)\b))", re.M)
+    rf"[ \t]+{_AFFILIATION}(?=(?:[^\W\d_a-zß-öø-ÿ][\w&'’.-]*[ \t]+){{1,5}}(?i:here|hier|aquí|aqui|ici|qui)\b))",
+    re.M)
+#: a writer's firm after their name, a firm's noun ("de l'agence Horizon Immobilier") up to two words before it
+_FIRM_AFTER = re.compile(r"[ \t]*(?:[\w'’-]+[ \t]+){0,2}")
 
 
-def _self_named(text: str) -> list[tuple[str, int]]:
-    """The writers naming themselves with their firm in the text (see ``_SELF_NAMED``): each name, and where
-    the firm after it starts."""
-    return [(m["name"] or m["here"], m.end()) for m in _SELF_NAMED.finditer(text)]
+def _self_named(text: str) -> list[tuple[str, int, int]]:
+    """The writers naming themselves with their firm in the text (see ``_SELF_NAMED``): each name, where it
+    starts, and where the firm after it starts."""
+    return [(m["name"] or m["here"], m.start("name" if m["name"] else "here"), m.end())
+            for m in _SELF_NAMED.finditer(text)]
+
+
+def _firm_at(text: str, writer: tuple[int, int], firm: Candidate) -> bool:
+    """Whether the firm is the one a writer's name (starting at ``writer[0]``) and connector (ending at
+    ``writer[1]``) introduce: it starts there, a firm's noun or two later ("c'est Amandine de l'agence Horizon
+    Immobilier"), or its run swallowed the name ("aqui é a Jussara da Construtora Vale Verde")."""
+    named, at = writer
+    if text.startswith(firm.value, at):
+        return True
+    gap = _FIRM_AFTER.match(text, at)
+    return gap is not None and named <= firm.start <= gap.end() and text.startswith(firm.value, firm.start)
 
 
 def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -307,13 +324,14 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
     emails = [c for c in candidates if c.field == "email"]
     theirs = domain_cores(c.value for c in emails if any(f.startswith("role:") for f in c.flags))
     ours = domain_cores(c.value for c in emails if not c.flags and c.confidence >= 0.6)
-    writers = [at for name, at in _self_named(text) if not words & {w.casefold() for w in name.split()}]
+    writers = [(named, at) for name, named, at in _self_named(text)
+               if not words & {w.casefold() for w in name.split()}]
     if not ends and not theirs and not writers:
         return candidates
     out = []
     for c in candidates:
         if c.field == "company" and not c.flags and not agrees_domain(c.value, ours) and (
-                agrees_domain(c.value, theirs) or any(text.startswith(c.value, at) for at in writers) or (
+                agrees_domain(c.value, theirs) or any(_firm_at(text, w, c) for w in writers) or (
                     c.start >= 0 and any(_holds(text, e, c.start) for e in ends))):
             c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=("role:other",))
         out.append(c)

@@ -41,8 +41,7 @@ def _alt(words: list[str]) -> str:
 
 @cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    verb, head, *_rest = _patterns()
-    return verb, head
+    return _patterns()[0], _patterns()[1]
 
 
 @cache
@@ -51,7 +50,7 @@ def _owned_cues() -> re.Pattern[str]:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], ...]:
     groups: dict[str, list[str]] = {}
     for line in read_lines("referral_cues.txt"):
         kind, _, words = line.partition("\t")
@@ -69,7 +68,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     # "A buyer of mine needs a pre-approval. Her name is Marguerite Ilunga": the name's own sentence, a client before
     client_before = rf"(?i)(?<![\w'’-])(?:{_alt(groups['client'])})(?![\w'’-])"
     named = re.compile(rf"(?i)(?:^|(?<=[.!?;:\n]))[ \t]*(?:{_alt(groups['named'])})[ \t]*:?[ \t]+{_TITLE}")
-    return verb, head, owned, re.compile(client_before), named
+    # "I have a buyer who needs a pre-approval this week: Dmitri Sokolov": the writer's client, named after a colon
+    have = re.compile(
+        rf"(?i)(?<![\w'’-])(?:{_alt(groups['have'])})[ \t]+(?:(?:{_alt(groups['whose'])})[ \t]+)?"
+        rf"(?:[\w'’-]+[ \t]+)?(?:{_alt(groups['client'])})(?![\w'’-])[^.!?:\n]{{0,120}}:[ \t]*{_TITLE}")
+    return verb, head, owned, re.compile(client_before), named, have
 
 
 def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -77,7 +80,7 @@ def passed_on(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     each with its span."""
     patterns = [*_cues()] if may_match(text[start:end], REFERRAL_KEYS) else []
     if may_match(text[start:end], CLIENT_KEYS):
-        patterns.append(_owned_cues())
+        patterns += [_owned_cues(), _patterns()[5]]
     found = []
     for pattern in patterns:
         for m in pattern.finditer(text, start, end):
@@ -96,7 +99,7 @@ def _named_after_client(text: str, start: int, end: int) -> list[tuple[str, int,
     after a client word (``named`` and ``client`` in ``patterns/referral_cues.txt``) is the one passed on."""
     if not may_match(text[start:end], CLIENT_KEYS):
         return []
-    _verb, _head, _owned, client, named = _patterns()
+    client, named = _patterns()[3:5]
     found = []
     for m in named.finditer(text, start, end):
         name = read_name_at(text, m.end(), titled=True)

@@ -139,3 +139,28 @@ def test_the_writers_name_then_role_then_firm(body: str, company: str) -> None:
 def test_a_firm_in_brackets_after_the_leads_own_business(note: str, company: str) -> None:
     (found,) = _leads(note)
     assert found.value("company") == company
+
+
+@pytest.mark.parametrize(
+    ("note", "lead"),
+    [
+        ("Bonsoir, c'est Maëlle de l'agence Rivage Habitat. J'ai une acheteuse qui cherche un prêt : elle "
+         "s'appelle Inès Charpentier, 06 55 50 81 17, ines.charpentier@laposte.net.", "Inès Charpentier"),
+        ("Buongiorno, sono Ottavia dello Studio Tecnico Ferri. Un nostro cliente vuole un preventivo: si chiama "
+         "Enrico Galli, 348 555 0163, enrico.galli@libero.it.", "Enrico Galli"),
+        ("Oi, aqui é a Jussara da Construtora Vale Verde. Tenho um cliente que quer orçamento: ele se chama "
+         "Rodrigo Paiva, (21) 95550-7781, rodrigo.paiva@gmail.com.", "Rodrigo Paiva"),
+    ],
+)
+def test_a_writers_firm_after_their_name_in_other_languages(note: str, lead: str) -> None:
+    (found,) = _leads(note)
+    assert (found.value("full_name"), found.value("company")) == (lead, None)
+
+
+def test_a_client_the_writer_has_named_after_a_colon_is_the_lead() -> None:
+    mail = ("From: Perrin Oduya <perrin@glasshouseproperties.com>\nTo: loans@example.com\nSubject: pre-approval\n\n"
+            "Hello,\n\nI have a buyer who wants a pre-approval before the weekend: Saoirse Whelan, "
+            "saoirse.whelan@gmail.com, 303-555-0124.\n\nRegards,\nPerrin Oduya\nGlasshouse Properties\n303-555-0100\n")
+    (found,) = _leads(mail, "smtp")
+    assert (found.value("full_name"), found.value("email"), found.value("company")) == (
+        "Saoirse Whelan", "saoirse.whelan@gmail.com", None)
