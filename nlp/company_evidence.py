@@ -13,6 +13,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from nlp.candidates import PERSON, Candidate, candidates_of, layout_of
+from nlp.email_names import agrees_with_email
 from nlp.firm_runs import is_job_title
 from nlp.lexicon import is_first_name, is_surname, legal_suffix_re, read_lines
 from nlp.org_sides import PARTNER, agrees_domain, domain_cores
@@ -322,8 +323,14 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
             if c.field == PERSON and c.start >= 0 and c.confidence >= 0.6 and not is_job_title(c.value.split())
             and not words & {w.casefold() for w in c.value.split()}]
     emails = [c for c in candidates if c.field == "email"]
-    theirs = domain_cores(c.value for c in emails if any(f.startswith("role:") for f in c.flags))
-    ours = domain_cores(c.value for c in emails if not c.flags and c.confidence >= 0.6)
+    # someone else's addresses: set aside, or spelled by another person's name ("kosei@riverbendhonda.com" is
+    # Kwabena Osei's); the lead's own: the others
+    others = [c.value for c in candidates if c.field == PERSON and c.confidence >= 0.6
+              and not words & {w.casefold() for w in c.value.split()}]
+    foreign = [c for c in emails if any(f.startswith("role:") for f in c.flags)
+               or any(agrees_with_email(name, c.value) for name in others)]
+    theirs = domain_cores(c.value for c in foreign)
+    ours = domain_cores(c.value for c in emails if c not in foreign and not c.flags and c.confidence >= 0.6)
     writers = [(named, at) for name, named, at in _self_named(text)
                if not words & {w.casefold() for w in name.split()}]
     if not ends and not theirs and not writers:

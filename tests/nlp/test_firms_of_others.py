@@ -164,3 +164,17 @@ def test_a_client_the_writer_has_named_after_a_colon_is_the_lead() -> None:
     (found,) = _leads(mail, "smtp")
     assert (found.value("full_name"), found.value("email"), found.value("company")) == (
         "Saoirse Whelan", "saoirse.whelan@gmail.com", None)
+
+
+def test_a_firm_spelled_by_the_signing_partners_own_address_is_theirs() -> None:
+    note = ("One of our customers wants a quote for her new Corolla. Her name is Mireille Okafor, "
+            "mireille.okafor@gmail.com, 405-555-0161.\nDesmond Pryor\nService Advisor, Lakeview Toyota\n"
+            "dpryor@lakeviewtoyota.com")
+    (found,) = _leads(note)
+    assert (found.value("full_name"), found.value("company")) == ("Mireille Okafor", None)
+
+
+def test_a_job_title_on_a_signature_line_is_no_firm() -> None:
+    note = "Desmond Pryor\nService Advisor\nwants a loaner for his own car, 405-555-0177"
+    (found,) = _leads(note)
+    assert found.value("company") is None
