@@ -178,3 +178,20 @@ def test_a_job_title_on_a_signature_line_is_no_firm() -> None:
     note = "Desmond Pryor\nService Advisor\nwants a loaner for his own car, 405-555-0177"
     (found,) = _leads(note)
     assert found.value("company") is None
+
+
+@pytest.mark.parametrize(
+    ("closing", "company"),
+    [
+        ("Cordialement,\nLaurent Besson\nMenuiserie Besson Sàrl\n021 555 01 44", "Menuiserie Besson Sàrl"),
+        ("Cordiali saluti,\nMarta Conti\nFerramenta Conti S.n.c.\n035 555 0192", "Ferramenta Conti S.n.c."),
+        ("Saludos,\nIñigo Ruiz\nTalleres Ruiz S.Coop.\n943 550 118", "Talleres Ruiz S.Coop."),
+        ("Atenciosamente,\nPaulo Lima\nConstrutora Lima S/A\n(31) 5550-2211", "Construtora Lima S/A"),
+        ("Mit freundlichen Grüßen\nDr. Jana Roth\nKanzlei Roth PartG mbB\n0711 5550 221", "Kanzlei Roth PartG mbB"),
+    ],
+)
+def test_legal_forms_in_a_signature(closing: str, company: str) -> None:
+    mail = ("From: Someone <someone.else@gmail.com>\nTo: sales@example.com\nSubject: quote\n\n"
+            f"Please send us a quote for 20 office chairs.\n\n{closing}\n")
+    (found,) = _leads(mail, "smtp")
+    assert found.value("company") == company
