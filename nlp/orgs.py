@@ -229,7 +229,7 @@ class Orgs:
             end = start + len(org)
             words = org.split()
             if not words or sum(ch.isalpha() for ch in org) < 3 or is_job_title(words) or is_event(org) or (
-                    place_or_time_run(org)):
+                    place_or_time_run(org)) or _city_and_state(words):
                 continue
             cue = _ORG_CUE.search(text, max(r0, start - 16), start)
             folded = {w.strip(".,").casefold() for w in words}
@@ -398,10 +398,20 @@ class Orgs:
                 return
 
 
+def _city_and_state(words: list[str]) -> bool:
+    """ "Lakewood CO.", "Boise ID": a known city and a US state's code, a place and not a firm ("Co.")."""
+    return len(words) >= 2 and words[-1].strip(".,") in US_STATES and is_city(" ".join(words[:-1]))
+
+
+#: post-nominal letters after a name on a signature line: "Yusra Haddad, RIBA", "Dana Kim, CPA, MBA", ", Ph.D."
+_CREDENTIALS = re.compile(r"(?:,[ \t]*(?:[A-Z][A-Za-z.]*[A-Z][A-Za-z.]*|Ph\.?D\.?|Esq\.?))+$")
+
+
 def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     """A mail's last lines from the writer's name on, when no sign-off word opened a signature ("… site.\n\nGreg
     Tolliver\nTolliver Farms\n(402) 555-0173"): the name is the sender's, or the person read with most
-    confidence, on a line of its own among the last five lines."""
+    confidence, on a line of its own among the last five lines (post-nominal letters after it: "Yusra Haddad,
+    RIBA")."""
     last = lines[max(0, len(lines) - 5) : len(lines) - 1]
     if not any(0 < len(line.text.split()) <= 4 for line in last):
         return ()
@@ -411,7 +421,7 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     if sender:
         names.add(sender.casefold())
     for i in range(max(0, len(lines) - 5), len(lines) - 1):
-        if lines[i].text.strip().casefold() in names:
+        if _CREDENTIALS.sub("", lines[i].text.strip()).casefold() in names:
             return lines[i:]
     return ()
 

@@ -195,3 +195,16 @@ def test_legal_forms_in_a_signature(closing: str, company: str) -> None:
             f"Please send us a quote for 20 office chairs.\n\n{closing}\n")
     (found,) = _leads(mail, "smtp")
     assert found.value("company") == company
+
+
+def test_a_firm_below_a_name_with_post_nominal_letters() -> None:
+    mail = ("From: Ilse Brandvold <ilse@brandvoldengineering.com>\nTo: hello@example.com\nSubject: plotter\n\n"
+            "Hello - could you quote a wide-format plotter with a two-year service plan?\n\n"
+            "Ilse Brandvold, P.E.\nBrandvold Engineering\n")
+    (found,) = _leads(mail, "smtp")
+    assert found.value("company") == "Brandvold Engineering"
+
+
+def test_a_city_and_its_state_code_is_no_firm() -> None:
+    (found,) = _leads("Cormac Byrne 720-555-0175 wants a water heater swap, Lakewood CO.")
+    assert found.value("company") is None
