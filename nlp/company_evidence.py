@@ -313,7 +313,8 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
     sellers … Her name is Wanjiru Kamau": the realtor's), and a firm an email set aside as someone else's
     spells ("Realtor is Dana Whitcombe, dana@sandpiperrealty.com": Sandpiper Realty is hers), unless the lead's
     own email spells it too. The lead is the person read with most confidence that no role sets aside; a person
-    read with little confidence ("Einkaufsleiter" above "Einkaufsleiter, Brenninkmeyer Logistik") holds no firm."""
+    read with little confidence ("Einkaufsleiter" above "Einkaufsleiter, Brenninkmeyer Logistik") holds no firm.
+    A firm that is only the lead's own name is the person (``role:person``)."""
     own = [c for c in candidates if c.field == PERSON and not any(f.startswith("role:") for f in c.flags)]
     if not own or not any(c.field == "company" and not c.flags for c in candidates):
         return candidates
@@ -333,13 +334,24 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
     ours = domain_cores(c.value for c in emails if c not in foreign and not c.flags and c.confidence >= 0.6)
     writers = [(named, at) for name, named, at in _self_named(text)
                if not words & {w.casefold() for w in name.split()}]
-    if not ends and not theirs and not writers:
-        return candidates
     out = []
     for c in candidates:
-        if c.field == "company" and not c.flags and not agrees_domain(c.value, ours) and (
+        if c.field == "company" and not c.flags and _lead_named_only(c.value, lead.value):
+            c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=("role:person",))
+        elif c.field == "company" and not c.flags and not agrees_domain(c.value, ours) and (
                 agrees_domain(c.value, theirs) or any(_firm_at(text, w, c) for w in writers) or (
                     c.start >= 0 and any(_holds(text, e, c.start) for e in ends))):
             c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=("role:other",))
         out.append(c)
     return out
+
+
+_NAME_SPLIT = re.compile(r"[\s,.-]+")
+
+
+def _lead_named_only(firm: str, lead: str) -> bool:
+    """ "Marchetti-Lowe" for Priscilla Marchetti-Lowe ("Lead - Marchetti-Lowe, Priscilla / priscilla@marchettilowe…"):
+    a firm made of the lead's own name's words, with no firm's noun or legal form, is the person."""
+    words = [w for w in _NAME_SPLIT.split(firm.casefold()) if w]
+    return bool(words) and set(words) <= {w for w in _NAME_SPLIT.split(lead.casefold()) if w} and not (
+        has_firm_noun(firm.split()) or legal_suffix_re().search(firm))

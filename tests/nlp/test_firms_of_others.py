@@ -208,3 +208,8 @@ def test_a_firm_below_a_name_with_post_nominal_letters() -> None:
 def test_a_city_and_its_state_code_is_no_firm() -> None:
     (found,) = _leads("Cormac Byrne 720-555-0175 wants a water heater swap, Lakewood CO.")
     assert found.value("company") is None
+
+
+def test_the_leads_own_surname_is_no_firm_though_their_domain_spells_it() -> None:
+    (found,) = _leads("New one - Okonkwo-Baird, Rebecca / 555-0148 / rebecca@okonkwobaird.example")
+    assert found.value("company") is None
