@@ -156,6 +156,11 @@ class Orgs:
             elif referred_by(text, m.end()):
                 confidence, flags = 0.2, PARTNER  # "555-0177. Mendoza Builders LLC referred him"
             at = text.find(org, m.start(), m.end())  # where the firm's name starts, its lead-in cut off
+            names = _NAMES_BEFORE.search(text, max(r0, at - 40), at) if at == m.start() and "&" in org else None
+            if names and not _CAPITALISED_BEFORE.search(text, max(r0, names.start() - 30), names.start()) and not any(
+                    is_job_title([w.rstrip(",")]) for w in names.group().split()):
+                # "Adler, Pike & Moss, Inc." (not "Dana Whitfield, Pike & Moss, Inc.": a person, then the firm)
+                org, at = text[names.start() : at] + org, names.start()
             add(doc, Candidate("company", org, confidence, self.source, at if at >= 0 else m.start(), flags=flags))
             city = _CITY_AFTER.match(text, m.end()) or _PLACE_AFTER.match(text, m.end())
             if city and (city.re is _CITY_AFTER or is_city(city["city"])) and not flags:
@@ -426,6 +431,9 @@ def _closing_block(doc: Doc, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     return ()
 
 
+#: the partners' names before "Pike & Moss, Inc." in "Adler, Pike & Moss, Inc.": capitalised words, each with its comma
+_NAMES_BEFORE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]+,[ \t]+)+$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
 #: what joins a job title to a firm on a signature line: "Office Manager | X", "Gérante – X", "CFO, X"
 #: a decimal number first ("2.5i Limited", "1.5 TSI AG"): an engine or a trim, not a firm's name
 _DECIMAL = re.compile(r"\d+[.,]\d")

@@ -213,3 +213,17 @@ def test_a_city_and_its_state_code_is_no_firm() -> None:
 def test_the_leads_own_surname_is_no_firm_though_their_domain_spells_it() -> None:
     (found,) = _leads("New one - Okonkwo-Baird, Rebecca / 555-0148 / rebecca@okonkwobaird.example")
     assert found.value("company") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        ("Odell Voss (odell@vosskempharrow.com) 555-0171 needs 6 desks, firm is Voss, Kemp & Harrow, LLP.",
+         "Voss, Kemp & Harrow, LLP"),
+        ("Rang Priya Sandhu, Kemp & Harrow, LLP about 6 desks 555-0172", "Kemp & Harrow, LLP"),
+        ("• Herr Anton Raabe\n• Geschäftsführer, Raabe & Söhne GmbH\n• 0521 5550 1234", "Raabe & Söhne GmbH"),
+    ],
+)
+def test_partners_names_with_commas_before_an_ampersand_and_a_legal_form(note: str, company: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("company") == company
