@@ -239,10 +239,11 @@ def person_end(text: str, person: Candidate) -> int:
 
 
 #: between a person's name and the firm they are with, on one line: "Sunniva from X", "Dana Ruiz, X", "Ana | X",
-#: "Petra Lenz (Inhaberin) von der X"
+#: "Petra Lenz (Inhaberin) von der X", "Greg is with X", "Jonas arbeitet bei X"
 _HOLDER_GAP = re.compile(
-    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/·•(]?[ \t]*(?:(?:from|of|at|with|@|de|del|da|do|di|du|des|van|"
-    r"von|von der|bei|bei der|chez|aus)[ \t]+)?(?:(?:the|la|el|le|a|o|der|die|het)[ \t]+)?")
+    r"(?i)[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*[,\-–—|/·•(]?[ \t]*(?:(?:is|works|worked|arbeitet|trabaja|trabalha|"
+    r"travaille|lavora|werkt)[ \t]+)?(?:(?:from|of|at|with|for|@|de|del|da|do|di|du|des|van|von|von der|bei|bei der|"
+    r"chez|aus|en|na|no|presso|bij|voor|für|para|pour|per)[ \t]+)?(?:(?:the|la|el|le|a|o|der|die|het)[ \t]+)?")
 #: what parts a signature's lines below a name: a line break, a separator, a word joining a title to a firm
 _SIGNATURE_PARTS = re.compile(
     r"[ \t]*(?:\n|[,|·•/–—]|[ \t]-[ \t]|[ \t](?:at|@|bei|chez|en|na|no|presso|bij)[ \t])[ \t]*")
@@ -283,8 +284,10 @@ _SELF_NAMED = re.compile(
     rf"(?P<name>{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}})"
     rf"[ \t]+{_AFFILIATION}"
     rf"|(?:^|(?<=[,.!:;])[ \t]+)(?P<here>{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)"
-    rf"[ \t]+{_AFFILIATION}(?=(?:[^\W\d_a-zß-öø-ÿ][\w&'’.-]*[ \t]+){{1,5}}(?i:here|hier|aquí|aqui|ici|qui)\b))",
-    re.M)
+    rf"[ \t]+{_AFFILIATION}(?=(?:[^\W\d_a-zß-öø-ÿ][\w&'’.-]*[ \t]+){{1,5}}(?i:here|hier|aquí|aqui|ici|qui)\b)"
+    # the note's sign-off: "Thanks! -- Jess @ Brightline Remodeling", "— Giada, Termoidraulica Rota Srl"
+    rf"|(?:^|(?<=\s))(?:--|—|–)[ \t]*(?P<signed>{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)[ \t]*(?:[@,|][ \t]*|[ \t]"
+    rf"{_AFFILIATION}))", re.M)
 #: a writer's firm after their name, a firm's noun ("de l'agence Horizon Immobilier") up to two words before it
 _FIRM_AFTER = re.compile(r"[ \t]*(?:[\w'’-]+[ \t]+){0,2}")
 
@@ -292,8 +295,11 @@ _FIRM_AFTER = re.compile(r"[ \t]*(?:[\w'’-]+[ \t]+){0,2}")
 def _self_named(text: str) -> list[tuple[str, int, int]]:
     """The writers naming themselves with their firm in the text (see ``_SELF_NAMED``): each name, where it
     starts, and where the firm after it starts."""
-    return [(m["name"] or m["here"], m.start("name" if m["name"] else "here"), m.end())
-            for m in _SELF_NAMED.finditer(text)]
+    found = []
+    for m in _SELF_NAMED.finditer(text):
+        group = "name" if m["name"] else "here" if m["here"] else "signed"
+        found.append((m[group], m.start(group), m.end()))
+    return found
 
 
 def _firm_at(text: str, writer: tuple[int, int], firm: Candidate) -> bool:
@@ -320,9 +326,12 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
         return candidates
     lead = max(own, key=lambda c: (c.confidence, -(c.start if c.start >= 0 else 1 << 30)))
     words = {w.casefold() for w in lead.value.split()}
-    ends = [person_end(text, c) for c in candidates
-            if c.field == PERSON and c.start >= 0 and c.confidence >= 0.6 and not is_job_title(c.value.split())
-            and not words & {w.casefold() for w in c.value.split()}]
+    held = [c for c in candidates if c.field == PERSON and c.start >= 0 and c.confidence >= 0.6
+            and not is_job_title(c.value.split()) and not words & {w.casefold() for w in c.value.split()}]
+    ends = [person_end(text, c) for c in held]
+    # "via Greg Patel — Mei Lin … Greg is with Patel Home Insurance": the first name again, later
+    firsts = {c.value.split()[0] for c in held if len(c.value.split()) >= 2 and len(c.value.split()[0]) >= 3}
+    ends += [m.end() for first in firsts for m in re.finditer(rf"(?<![\w'’-]){re.escape(first)}(?![\w'’-])", text)]
     emails = [c for c in candidates if c.field == "email"]
     # someone else's addresses: set aside, or spelled by another person's name ("kosei@riverbendhonda.com" is
     # Kwabena Osei's); the lead's own: the others

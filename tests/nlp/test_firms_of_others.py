@@ -227,3 +227,18 @@ def test_the_leads_own_surname_is_no_firm_though_their_domain_spells_it() -> Non
 def test_partners_names_with_commas_before_an_ampersand_and_a_legal_form(note: str, company: str) -> None:
     (found,) = _leads(note)
     assert found.value("company") == company
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "via Rosalie Quint — Tobiah Marsh, 555-0163, tobiah.marsh@gmail.com, wants a fence quote. Rosalie is with "
+        "Quint Property Group.",
+        "New caller: Henrike Falk, 612-555-0138, wants a bathroom estimate. Thanks! -- Corbin @ Northstar Remodeling",
+        "Nuovo contatto: Lorenzo Bassi, 333 555 0192, vuole una pompa di calore a Bergamo.\n— Giada, Termoidraulica "
+        "Rota Srl",
+    ],
+)
+def test_a_firm_of_someone_named_again_or_signing_the_note_is_not_the_leads(note: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("company") is None
