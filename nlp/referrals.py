@@ -31,8 +31,8 @@ CLIENT_KEYS = ("client", "patient", "customer", "buyer", "seller", "tenant", "ho
 _TITLE = (r"(?:(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|dña|don|doña|herr|herrn|frau|dr\.[ \t]+med|mme|mlle|m|sig|"
           r"sig\.ra|signora|signor|señor|señora|senhor|senhora|dhr|mevr|mevrouw|meneer)\.?[ \t]+)?")
 #: what may stand between a referral's head and its colon (or a spaced dash): the referrer, their firm and line, no
-#: sentence's end
-_HEAD = r"[ \t]+[^:\n!?]{2,140}?(?::|->|→|=>|[ \t][–—-](?=[ \t]))[ \t]*"
+#: sentence's end; a colon inside brackets is the head's own ("Partner lead (Oakline Mortgage, contact: Brent …):")
+_HEAD = r"[ \t]+(?:[^:\n!?(]|\([^()\n]{2,100}\)){1,140}?(?::|->|→|=>|[ \t][–—-](?=[ \t]))[ \t]*"
 
 
 def _alt(words: list[str]) -> str:

@@ -10,6 +10,7 @@ from functools import cache
 import pytest
 
 from nlp.extractor import Extractor
+from nlp.referrals import owned_spans, passed_on
 from parsers.lead import ExtractedLead, RawMessage
 
 
@@ -242,3 +243,10 @@ def test_partners_names_with_commas_before_an_ampersand_and_a_legal_form(note: s
 def test_a_firm_of_someone_named_again_or_signing_the_note_is_not_the_leads(note: str) -> None:
     (found,) = _leads(note)
     assert found.value("company") is None
+
+
+def test_a_referrals_head_may_hold_a_colon_inside_brackets() -> None:
+    text = "Partner lead (Oakline Mortgage, contact: Brent Haley 555-0102): client Sasha Ivanova 555-0177"
+    assert [name for name, _start, _end in passed_on(text, 0, len(text))] == ["Sasha Ivanova"]
+    ((start, end, role),) = owned_spans(text, [])
+    assert role == "role:partner" and text[start:end].lstrip().startswith("(Oakline Mortgage") and "555-0102" in text[start:end]
