@@ -249,4 +249,5 @@ def test_a_referrals_head_may_hold_a_colon_inside_brackets() -> None:
     text = "Partner lead (Oakline Mortgage, contact: Brent Haley 555-0102): client Sasha Ivanova 555-0177"
     assert [name for name, _start, _end in passed_on(text, 0, len(text))] == ["Sasha Ivanova"]
     ((start, end, role),) = owned_spans(text, [])
-    assert role == "role:partner" and text[start:end].lstrip().startswith("(Oakline Mortgage") and "555-0102" in text[start:end]
+    head = text[start:end].strip()
+    assert role == "role:partner" and head.startswith("(Oakline Mortgage") and "555-0102" in head
