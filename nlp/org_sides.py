@@ -120,8 +120,10 @@ def for_recipient(text: str, start: int, floor: int, end: int = -1) -> bool:
     return not text[line_start:start].strip() and _ADDRESSED.match(text, end) is not None
 
 
-#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …")
-_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|usted|vous|voi|u|jij|você|vocês)\b")
+#: a comma after a firm opening a line, then words to "you": the firm is addressed ("X, a homeowner near you …",
+#: "Inmobiliaria Mirador S.L., un usuario está interesado en su anuncio")
+_ADDRESSED = re.compile(r"(?i),[^.!?\n]{0,60}?\b(?:you|your|sie|ihnen|ihr|ihre|ihrem|ihren|usted|su|sus|vous|votre|"
+                        r"vos|voi|vostro|vostra|u|uw|jij|você|vocês|seu|sua)\b")
 #: a line opening with what a portal or a call service delivers and to whom: "Call summary for X", "New lead for
 #: X", "Thumbtack lead for X", "Lead via Angi for X", "Anruf für X", "Solicitud para X"; the firm right after it
 #: is the recipient

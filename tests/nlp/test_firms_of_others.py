@@ -251,3 +251,19 @@ def test_a_referrals_head_may_hold_a_colon_inside_brackets() -> None:
     ((start, end, role),) = owned_spans(text, [])
     head = text[start:end].strip()
     assert role == "role:partner" and head.startswith("(Oakline Mortgage") and "555-0102" in head
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Construcciones Ribera S.L., un usuario está interesado en su anuncio:\n\nNombre: Olga Santamaría\n"
+        "Teléfono: 655 501 333",
+        "Sehr geehrtes Team der Küchenwelt Hasse GmbH,\n\nein Interessent hat Ihnen geschrieben:\n\nName: Timo Brüggen\n"
+        "Telefon: 0176 5550 4477",
+        "Hi team at Copperfield Glazing Ltd, a new request came in.\n\nName: Esme Pollard\nPhone: 0161 555 0148",
+    ],
+)
+def test_a_firm_a_portal_addresses_is_the_recipients(body: str) -> None:
+    mail = f"From: Portal <noreply@portal.example>\nTo: office@elsewhere.example\nSubject: new request\n\n{body}\n"
+    (found,) = _leads(mail, "smtp")
+    assert found.value("company") is None
