@@ -258,8 +258,8 @@ def test_a_referrals_head_may_hold_a_colon_inside_brackets() -> None:
     [
         "Construcciones Ribera S.L., un usuario está interesado en su anuncio:\n\nNombre: Olga Santamaría\n"
         "Teléfono: 655 501 333",
-        "Sehr geehrtes Team der Küchenwelt Hasse GmbH,\n\nein Interessent hat Ihnen geschrieben:\n\nName: Timo Brüggen\n"
-        "Telefon: 0176 5550 4477",
+        "Sehr geehrtes Team der Küchenwelt Hasse GmbH,\n\nein Interessent hat Ihnen geschrieben:\n\n"
+        "Name: Timo Brüggen\nTelefon: 0176 5550 4477",
         "Hi team at Copperfield Glazing Ltd, a new request came in.\n\nName: Esme Pollard\nPhone: 0161 555 0148",
     ],
 )
