@@ -22,6 +22,7 @@ from nlp.company_evidence import (
     names_no_firm,
     own_particle,
     owner_before,
+    person_end,
     referred_by,
     same_firm_aside,
     set_referrers_aside,
@@ -211,7 +212,7 @@ class Orgs:
         cores = domain_cores(c.value for c in candidates_of(doc) if c.field == "email")
         persons = [c for c in candidates_of(doc) if c.field == PERSON]
         people = {c.value.casefold() for c in persons if c.confidence >= 0.7}
-        ends = {_person_end(text, c) for c in persons if c.confidence >= 0.6 and c.start >= 0}
+        ends = {person_end(text, c) for c in persons if c.confidence >= 0.6 and c.start >= 0}
         others = [c.start for c in persons if any(f.startswith("role:") for f in c.flags)]
         named = {_COMPACT.sub("", c.value.casefold()) for c in persons if c.confidence >= 0.7}
         surnames = {w.casefold() for c in persons if c.confidence >= 0.6 and not any(
@@ -523,19 +524,6 @@ def _city_parts(city: str) -> dict[str, str]:
     if head and last in US_STATES:
         return {"city": head, "region": last}
     return {"city": city}
-
-
-def _person_end(text: str, person: Candidate) -> int:
-    """Where a person's name read at ``person.start`` ends in the text (the value may be re-cased)."""
-    end = person.start + len(person.value)
-    if text[person.start : end].casefold() != person.value.casefold():
-        words = person.value.split()
-        last = text.find(words[-1], person.start) if words else -1
-        if last < 0:
-            found = text.casefold().find(words[-1].casefold(), person.start) if words else -1
-            last = found
-        end = last + len(words[-1]) if last >= 0 else end
-    return end
 
 
 def _after_person(text: str, start: int, ends: set[int]) -> bool:
