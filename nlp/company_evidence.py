@@ -71,8 +71,18 @@ _OWNER_BEFORE = re.compile(r"(?i)(?<![\w])(?:his|her|their|seine[nm]?|ihre[nm]?|
 
 def owner_before(text: str, start: int, floor: int) -> bool:
     """Whether the run at ``start`` follows the lead's possessive and a firm's noun ("her bakery", "seine Praxis")."""
-    m = _OWNER_BEFORE.search(text, max(floor, start - 40), start)
+    m = _OWNER_BEFORE.search(text, max(floor, start - 40), start) or _OWNER_OF.search(
+        text, max(floor, start - 40), start)
     return m is not None and (has_firm_noun([m["noun"]]) or m["noun"].casefold() in _business_words())
+
+
+#: the lead owning a business named by its trade: "propriétaire du restaurant Le Petit Zinc", "owner of the bakery
+#: Crumb & Co", "dueña del bar La Parra", "titolare della trattoria Da Nino"
+_OWNER_OF = re.compile(
+    r"(?i)(?<![\w])(?:owner|co-owner|propriétaire|proprietari[oa]|dueñ[oa]|titolare|inhaber(?:in)?|eigena(?:ar|resse)|"
+    r"don[oa]|gérante?)[ \t]+(?:of|du|de|des|del|della|dello|dell['’]|vom|von|der|van|da|do|d['’])"
+    r"(?:[ \t]*(?:the|la|le|l['’]|el|der|die|das|het|de|a|o)(?<!['’])[ \t]+|[ \t]*(?<=['’])|[ \t]+)"
+    r"(?P<noun>[^\W\d_]+)(?:[ \t]+|[ \t]*[(:][ \t]*)$")
 
 
 @cache

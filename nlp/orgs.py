@@ -259,7 +259,7 @@ class Orgs:
                 continue  # "Caller: Dwayne Price": the surname left of the person's run, no firm
             if weak and not (affiliated and (family or _CITY_AFTER.match(text, end))):
                 continue  # but "Beatriz Ocaña, Muebles Ocaña (Toledo)", "Connor Pruitt, Pruitt Orchards"
-            if words[0].casefold() in stop_words() and not (agrees or own_particle(words, surnames)) and (
+            if words[0].casefold() in stop_words() and not (agrees or own or own_particle(words, surnames)) and (
                     words[0].casefold() not in org_words()):
                 continue  # but "Grupo Alcázar": "grupo" is a Spanish function word and a firm's noun
             if not (agrees or (cue and cue["strong"])) and is_vehicle(org):

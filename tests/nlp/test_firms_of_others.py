@@ -267,3 +267,16 @@ def test_a_firm_a_portal_addresses_is_the_recipients(body: str) -> None:
     mail = f"From: Portal <noreply@portal.example>\nTo: office@elsewhere.example\nSubject: new request\n\n{body}\n"
     (found,) = _leads(mail, "smtp")
     assert found.value("company") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "company"),
+    [
+        ("Appel de Mme Vasseur, propriétaire du restaurant Le Grand Comptoir, veut une chambre froide. "
+         "06 55 50 33 44", "Le Grand Comptoir"),
+        ("Talked to Hollis Renner, owner of the bakery Crumb Theory, wants a deck oven. 555-0193", "Crumb Theory"),
+    ],
+)
+def test_the_owner_of_a_business_named_by_its_trade(note: str, company: str) -> None:
+    (found,) = _leads(note)
+    assert found.value("company") == company
