@@ -337,7 +337,8 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
     lead = max(own, key=lambda c: (c.confidence, -(c.start if c.start >= 0 else 1 << 30)))
     words = {w.casefold() for w in lead.value.split()}
     held = [c for c in candidates if c.field == PERSON and c.start >= 0 and c.confidence >= 0.6
-            and not is_job_title(c.value.split()) and not words & {w.casefold() for w in c.value.split()}]
+            and not is_job_title(c.value.split()) and not words & {w.casefold() for w in c.value.split()}
+            and not _beside_lead(text, c.start, words)]
     ends = [person_end(text, c) for c in held]
     # "via Greg Patel — Mei Lin … Greg is with Patel Home Insurance": the first name again, later
     firsts = {c.value.split()[0] for c in held if len(c.value.split()) >= 2 and len(c.value.split()[0]) >= 3}
@@ -363,6 +364,17 @@ def firms_of_others(candidates: list[Candidate], text: str) -> list[Candidate]:
             c = dataclasses.replace(c, confidence=min(c.confidence, 0.2), flags=("role:other",))
         out.append(c)
     return out
+
+
+#: a person named together with the one before them: "Priya Shah and Mark Lee from Finch Labs"
+_JOINED = re.compile(r"(?i)(?P<last>[\w'’-]+)[ \t]*(?:\([^()\n]{0,30}\))?[ \t]*(?:,|and|&|und|y|e|et|en)[ \t]+$")
+
+
+def _beside_lead(text: str, start: int, lead_words: set[str]) -> bool:
+    """Whether the person at ``start`` is joined to the lead's name right before them ("Priya Shah (CTO) and Mark
+    Lee from Finch Labs"): the firm after them is both of theirs."""
+    m = _JOINED.search(text, max(0, start - 60), start)
+    return m is not None and m["last"].casefold() in lead_words
 
 
 _NAME_SPLIT = re.compile(r"[\s,.-]+")

@@ -280,3 +280,9 @@ def test_a_firm_a_portal_addresses_is_the_recipients(body: str) -> None:
 def test_the_owner_of_a_business_named_by_its_trade(note: str, company: str) -> None:
     (found,) = _leads(note)
     assert found.value("company") == company
+
+
+def test_a_firm_after_two_people_named_together_is_the_leads_too() -> None:
+    note = "Met Ines Varga (COO) and Tobias Rehn from Quillon Foods at the expo, Ines wants 12 scanners. 555-0183"
+    (found,) = _leads(note)
+    assert (found.value("full_name"), found.value("company")) == ("Ines Varga", "Quillon Foods")
