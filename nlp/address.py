@@ -13,16 +13,15 @@ as someone else's ("Dealer address:", "Objektadresse:", "Dirección del inmueble
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.city_text import REGIONS, city_before, city_name_at, plausible_city, region_after, time_words, zip_after
 from nlp.layout import Layout, Line
-from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, signoff_re
 from nlp.note_places import (
-    STATE_CODE_WORDS,
     add_note_place,
     after_unit,
     cued_postal,
@@ -32,10 +31,10 @@ from nlp.note_places import (
     venue_before,
     whole_segment,
 )
-from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
-from nlp.prose import org_words, place_words
-from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
+from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place
+from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
+from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES
 from parsers.regions import region_country
 from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
@@ -61,12 +60,6 @@ _OTHER_SIDE = re.compile(
 
 def _folded(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
-@cache
-def time_words() -> frozenset[str]:
-    """Month, weekday and season names (``patterns/time_words.txt``), case-folded."""
-    return frozenset(w.casefold() for w in read_lines("time_words.txt"))
 
 
 class Address:
@@ -187,7 +180,7 @@ class Address:
         bare = joint is None and (joint := _BARE_JOIN.match(text, end)) is not None  # "… Apt 4B Springfield IL"
         lower = street_m.group().islower()
         known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
-        city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
+        city = known[0] if known else city_name_at(text, joint.end(), lower) if joint else None
         region = region_after(text, joint.end() + len(city), lower) if joint and city else None
         city_end = joint.end() + len(city) if joint and city else -1
         apart = city_end > 0 and whole_segment(text, street_m.start(), city_end)  # "- 1809 maple dr. dayton -"
@@ -214,7 +207,7 @@ class Address:
         # has no such priority: measured, a later "from" lost more than it won); "the home show in Dallas" is the
         # show's town
         for m in sorted(cues, key=lambda m: not m["home"]):
-            city = _city_at(text, m.end(), lower and bool(m["home"]))
+            city = city_name_at(text, m.end(), lower and bool(m["home"]))
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}
@@ -229,11 +222,11 @@ class Address:
                 return True
         for m in (*_BRACKETED.finditer(text, r0, r1), *_BRACKETED_TAIL.finditer(text, r0, r1)):
             city = m["city"]
-            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words() and not (
-                    m.re is _BRACKETED and region_country(city) and _city_before(text, m.start(), r0)):
+            if is_city(city) and city not in REGIONS and city.split()[0].casefold() not in time_words() and not (
+                    m.re is _BRACKETED and region_country(city) and city_before(text, m.start(), r0)):
                 # "Sevilla (Andalucía)": the region after a city ("Anneke de Vries (Utrecht)" is the city)
                 parts = {"city": city}
-                if m["region"] and m["region"] in _REGIONS:
+                if m["region"] and m["region"] in REGIONS:
                     parts["region"] = m["region"]
                 add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.5, f"{self.source}.prose",
                                    m.start("city"), parts=parts))
@@ -261,7 +254,7 @@ class Address:
         for line in lines:
             for part in _SIGNATURE_PARTS.split(line.text):
                 m = _CITY_STATE.fullmatch(part.strip())
-                if m and m["region"] in _REGIONS:
+                if m and m["region"] in REGIONS:
                     parts = {"city": m["city"], "region": m["region"]}
                     add(doc, Candidate(ADDRESS, part.strip(), 0.55, f"{self.source}.signature", line.start,
                                        parts=parts))
@@ -271,7 +264,7 @@ class Address:
     def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> bool:
         """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
         for m in finditer_folded(_HOME_CITY, text, b0, b1):
-            city = _city_at(text, m.end(), False)
+            city = city_name_at(text, m.end(), False)
             if city:
                 self._add_city(doc, text, city, m.end() + len(city), m.end(), 0.5)
                 return True
@@ -292,7 +285,7 @@ class Address:
             if m["from"] and not region_after(text, end, city.islower()):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
             region = region_after(text, end, city.islower()) if city.islower() else None
-            if not _plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
+            if not plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
                 continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
             if (city.islower() and not region and not _LIVES_BEFORE.search(text, max(r0, m.start() - 12), m.start())
                     and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
@@ -309,17 +302,17 @@ class Address:
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
                 name = part["seg"].rstrip()
-                if part["inner"] and not (part["inner"] in _REGIONS or region_country(part["inner"])):
+                if part["inner"] and not (part["inner"] in REGIONS or region_country(part["inner"])):
                     continue  # "• Móstoles (Madrid) •" is a town and its region; "Ana (sister)" is no place
                 if other_side_before(line.text, part.start("seg")):
                     continue  # "… - dealer: Lakeside Motors, Cleveland OH -": the dealer's town
                 coded = _CITY_CODE_SEGMENT.fullmatch(name)
-                if coded and coded["region"] in _REGIONS and is_city(coded["city"]):
+                if coded and coded["region"] in REGIONS and is_city(coded["city"]):
                     name = coded["city"]  # "— Scottsdale AZ —", ", Raleigh NC,": the region follows in the segment
                 else:
                     coded = None
                 start = line.start + part.start("seg")
-                if (name[0].isupper() and is_city(name) and name not in _REGIONS
+                if (name[0].isupper() and is_city(name) and name not in REGIONS
                         and (coded or not is_first_name(name.split()[0])
                              or region_after(layout_of(doc).text, start + len(name), False)
                              or after_unit(line.text, part.start("seg")))
@@ -382,13 +375,6 @@ _BRACKETED_TAIL = re.compile(
     r"(?P<region>)\)")
 
 
-def zip_after(text: str, end: int, region: str) -> str | None:
-    """The US ZIP written right after ``region``, itself written after a city that ends at ``end``."""
-    at = text[end : end + 40].casefold().find(region.casefold())
-    m = _ZIP_AFTER.match(text, end + at + len(region)) if at >= 0 else None
-    return m["zip"] if m else None
-
-
 #: a wish earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un piso en"
 _WISH = re.compile(
     r"(?i)\b(?:wants?|wanting|buy|buying|purchase|looking|interested|rent|renting|möchte|sucht|suchen|kaufen|mieten|"
@@ -403,36 +389,6 @@ def _wished(text: str, m: re.Match[str], r0: int) -> bool:
     cue = _PROPERTY_CONTEXT.search(prefix)
     return cue is not None and _WISH.search(prefix, 0, cue.start()) is not None and not own_place(
         prefix[: cue.start()], False)
-
-
-def _known_before(text: str, end: int) -> bool:
-    """Whether a gazetteer city's name (one to three words) ends at ``end``."""
-    words = text[max(0, end - 40) : end].split()
-    return any(is_city(" ".join(words[-n:])) for n in range(1, min(3, len(words)) + 1))
-
-
-def _city_before(text: str, pos: int, floor: int) -> bool:
-    """Whether a known city's name (one or two words) ends right before ``pos`` ("Sevilla (Andalucía)")."""
-    words = text[max(floor, pos - 40) : pos].split()[-2:]
-    return bool(words) and (is_city(words[-1]) or is_city(" ".join(words)))
-
-
-def _plausible_city(text: str, city: str, end: int) -> bool:
-    """A known name that reads as a city here: capitalised (or a lowercase note's longer name), not a month,
-    not the start of a longer name ("Reno Street", "Phoenix Logistics", "in Denver Health")."""
-    words = city.split()
-    if words[0].casefold() in time_words():
-        return False
-    if not city[0].isupper() and (len(city) < 5 or any(w[0].isupper() for w in words)):
-        return False
-    nxt = _CITY_WORD.match(text, end + 1) if text.startswith(" ", end) else None
-    if nxt:
-        word = nxt.group()
-        if word.casefold() in place_words() or word.casefold() in org_words():
-            return False
-        if city[0].isupper() and word[0].isupper() and word.casefold() not in stop_words() and word not in _REGIONS:
-            return False  # "Reno Street", but "Round Rock TX"
-    return True
 
 
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
@@ -496,99 +452,12 @@ _CITY_CUE = re.compile(
 #: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
 _REP_SELF = re.compile(r"(?i)\b(?:i'll be|i will be|i'm|i am|i was|we'll be|we're|we are|we were|heading|going|"
                        r"driving)[ \t]+$")
-#: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
-_SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
-                          "upon", "sur"})
-_CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def _city_at(text: str, pos: int, lower: bool) -> str | None:
-    """Up to three capitalised words at ``pos`` that can be a city ("A Coruña", "San Sebastián")."""
-    words: list[str] = []
-    i = pos
-    while len(words) < 3:
-        m = _CITY_WORD.match(text, i)
-        if not m:
-            break
-        word = m.group()
-        folded = word.casefold()
-        small = folded in _SMALL_WORDS
-        if not (word[0].isupper() or lower or (small and words)):
-            break
-        if lower and words and word.islower() and (region_country(word) or (
-                word.upper() in US_STATES and folded not in _CODE_WORDS)):
-            break  # "in chattanooga tn", "in bend oregon": the state after the city
-        if words and len(word) == 2 and word in _REGIONS:
-            break  # "in Charleston SC wants …": the state code after the city
-        if folded in time_words() or folded in org_words() or folded in place_words() or (
-                folded in stop_words() and not (small and (word[0].isupper() or words))):
-            break
-        words.append(word)
-        i = m.end()
-        if not text.startswith(" ", i):
-            break
-        i += 1
-    while words and words[-1].casefold() in _SMALL_WORDS - {"santa", "são"}:
-        words.pop()
-    if not words or (len(words) == 1 and len(words[0]) < 3):
-        return None
-    if _NEXT_IS_CAPITAL.match(text, pos + len(" ".join(words))):
-        return None  # "in Castellan Logistics Park": a longer name than three words, not a city
-    return " ".join(w if w[0].isupper() or (k and w.casefold() in _SMALL_WORDS) else w.capitalize()
-                    for k, w in enumerate(words))
-
-
-#: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
-#: "Boise, Idaho", "Laval, Québec": a state or province written out
-_REGION_AFTER = re.compile(
-    rf"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
-#: what stands between a city and its region: "Passau (Bayern)", "Annecy en Haute-Savoie", "Hellín, provincia
-#: de Albacete", "Contagem, Minas Gerais"
-_REGION_JOIN = re.compile(
-    r"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?:(?:in|en|em|im|in der|nel|nella|na|no|dans le|dans l'|in the)[ \t]+)?"
-    r"(?:(?:provincia|province|prov\.|state|estado|county|bundesland|région|departamento|distrito)[ \t]+"
-    r"(?:de[ \t]+|of[ \t]+|del[ \t]+)?)?", re.IGNORECASE)
-#: the end of a clause right after a lowercase state code without a comma ("in chattanooga tn, needs …")
-_CLAUSE_END = re.compile(r"[ \t]*(?:[,.;:!)]|[ \t][-–—][ \t]|$)", re.MULTILINE)
-#: a US ZIP right after a state code ("in tampa fl 33602")
-_ZIP_AFTER = re.compile(r"[ \t]*,?[ \t]*(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
-#: two-letter state codes that are also common words, not read in lower case ("in march", "or so")
-_CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
-
-
-def region_after(text: str, end: int, lower: bool) -> str | None:
-    """The state, province, county or Land written right after a city that ends at ``end``: a code
-    ("Tacoma, WA", and "boise, id" when the note is lower case), or a region's name in any of our languages
-    (``parsers.postal.region_country``: "Boise, Idaho", "Passau (Bayern)", "Tonbridge, Kent")."""
-    code = _REGION_AFTER.match(text, end)
-    if code and code["region"] in _REGIONS:
-        return code["region"]
-    join = _REGION_JOIN.match(text, end)
-    pos = join.end() if join else end
-    if pos == end and not text.startswith(" ", end):
-        return None
-    words = words_at(text, pos, len(text))
-    if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
-        lowered = words[0].group().rstrip(".")
-        if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS and (
-                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())
-                or _ZIP_AFTER.match(text, words[0].end())):
-            return lowered.upper()
-        if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, words[0].end()) and _known_before(text, end):
-            return lowered.upper()  # "in dayton oh, needs gutters", "denver, co."
-    for n in range(len(words), 0, -1):
-        name = text[words[0].start() : words[n - 1].end()].rstrip(".")
-        if (name[0].isupper() or lower) and region_country(name):
-            return name
-    return None
-
-
-_REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
     r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*"
     rf"(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})")
-_NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß-öø-ÿ][\w'’-]* [^\W\d_a-zß-öø-ÿ]")
 
 
 @Language.factory("leadbot_address", default_config={})

@@ -18,7 +18,7 @@ from nlp.candidates import ADDRESS, Candidate, add
 from nlp.layout import Layout
 from nlp.lexicon import read_lines
 from nlp.places import city_at, is_city, own_place
-from parsers.address import BR_STATES, CA_PROVINCES, US_STATES
+from parsers.postal_formats import BR_STATES, CA_PROVINCES, US_STATES
 from parsers.regions import region_country
 
 #: the last word before a place cue ("show in", "Depot in", "Realty, Boise"), with its trailing cue gap

@@ -10,7 +10,8 @@ Two jobs, one set of patterns:
   the Netherlands "Lindelaan 82, 3581 AB Utrecht"; Portugal "Rua Augusta 100, 1100-053 Lisboa"; Brazil
   "Av. Paulista 1000, São Paulo - SP, 01310-100".
 
-Pure functions over strings; ``usaddress`` helps only where a US street and city run together.
+The patterns of each format live in ``parsers.postal_formats``. Pure functions over strings; ``usaddress``
+helps only where a US street and city run together.
 """
 
 from __future__ import annotations
@@ -21,94 +22,41 @@ from dataclasses import dataclass
 import usaddress
 
 from parsers.address_lines import is_lower_clause, without_prose_tail
+from parsers.postal_formats import (
+    BR_CITY_STATE,
+    BR_RE,
+    BR_STATES,
+    CA_PROVINCES,
+    CA_RE,
+    CITY,
+    CITY_AT_END,
+    COUNTRY_WORDS,
+    DE_STREET,
+    EU4_COUNTRY,
+    EU4_RE,
+    EU_RE,
+    HOUSE_NUMBER,
+    NAME_THEN_NUMBER,
+    NL_RE,
+    NUMBER_THEN_ROMANCE,
+    PT_RE,
+    ROMANCE_STREET,
+    UK_RE,
+    US_LOWER_RE,
+    US_RE,
+    US_STATE_NAMES,
+    US_STATES,
+)
 from parsers.regions import region_country
 
-US_STATES: tuple[str, ...] = (
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
-    "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR",
-)
-US_STATE_NAMES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
-    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
-    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
-    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
-)
-CA_PROVINCES = (
-    "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Alberta|British Columbia|Manitoba|New Brunswick|Newfoundland|"
-    "Nova Scotia|Ontario|Prince Edward Island|Quebec|Québec|Saskatchewan|Yukon"
-)
-BR_STATES = ("AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO")
-_UP = "A-ZÄÖÜÁÉÍÓÚÑÂÊÔÃÕÇÀÈÌÒÙ"
-CITY = (rf"[{_UP}][\w'’.-]*(?:[ \t]+(?:de|del|da|do|dos|das|la|le|les|am|an|im|in|upon|on|sur|aan|den|op|"
-        rf"di|sul|en)?[ \t]*[{_UP}][\w'’.-]*){{0,3}}")
-
-US_RE = re.compile(
-    rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
-)
-#: a US address typed without capitals: number, street, street word, city, state code, ZIP
-_US_LOWER = re.compile(
-    r"(?<![\w-])(?P<street>\d{1,6}[ \t]+(?:[nsew]\.?[ \t]+)?(?:[a-z0-9][a-z0-9'.-]*[ \t]+){1,4}?(?:st|street|ave|"
-    r"avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|ter|terrace|pkwy|hwy|trl|"
-    r"trail|loop)\.?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?[ \t]+(?:in[ \t]+)?"
-    r"(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+"
-    rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
-    r"\.?,?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)(?![\d-])")
-CA_RE = re.compile(
-    rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
-    r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"
-)
-#: five digits then the city: Germany, Spain, France, Italy (and Austria/Switzerland with four, see below)
-EU_RE = re.compile(rf"(?<![\w-])(?:D-|E-|F-|I-)?(?P<zip>\d{{5}})[ \t]+(?P<city>{CITY})")
-#: four digits then the city: Austria, Switzerland, Belgium, Luxembourg, Denmark, Norway ("1070 Wien",
-#: "8001 Zürich", "2000 Antwerpen"), read only after a street
-EU4_RE = re.compile(rf"(?<![\w-])(?:(?P<prefix>A|CH|B|L|DK|N)-)?(?P<zip>[1-9]\d{{3}})[ \t]+(?P<city>{CITY})")
-_EU4_COUNTRY = {"A": "AT", "CH": "CH", "B": "BE", "L": "LU", "DK": "DK", "N": "NO"}
-UK_RE = re.compile(r"(?<![\w-])(?P<zip>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b")
-NL_RE = re.compile(rf"(?<![\w-])(?P<zip>[1-9]\d{{3}}[ \t]?(?!SA|SD|SS)[A-Z]{{2}})[ \t]+(?P<city>{CITY})")
-PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
-BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
 _DIGIT = re.compile(r"\d")
-_BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
 
-_CITY_AT_END = re.compile(rf"(?<![\w'’.-])(?P<city>{CITY})[ \t]*,?[ \t]*$")
-HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Z0-9]|\bP\.?[ \t]?O\.?[ \t]+Box\b")
-DE_STREET = re.compile(
-    r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
-    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|feld|"
-    r"straat|laan|gracht|plein|kade|singel|dijk|Straße|Weg|Allee|Platz|Gasse|Ring|"
-    r"[ \t](?:Straße|Strasse|Str\.|Allee|Platz|Gasse|Damm|Ufer|Chaussee))[ \t]+\d+[ \t]?[a-zA-Z]?)"
-)
-#: "Am Hafen 7", "Unter den Linden 12a": a street without a street word, written before ", 10115 Berlin"
-NAME_THEN_NUMBER = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
-ROMANCE_STREET = re.compile(
-    r"(?P<street>(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.?|Paseo|Camino|Ronda|Carrer|Travesía|Pasaje|Rambla|"
-    r"Rua|R\.|Travessa|Alameda|Praça|Largo|Estrada|Rodovia|Via|Viale|Piazza|Corso|Vicolo|Rue|Avenue|Boulevard|"
-    r"Bd|Chemin|Impasse|All[ée]e|Place|Quai|Route)"
-    r"[ \t]+[^\n,]{2,40}?,?[ \t]*(?:n[º°o]\.?[ \t]*)?\d+[^\n,]{0,12})",
-    re.IGNORECASE,
-)
-#: French and Italian write the number first: "14 boulevard Baille", "5 chemin des Oliviers"
-NUMBER_THEN_ROMANCE = re.compile(
-    r"\b\d{1,4}(?:[ \t]?(?:bis|ter|[a-z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|place|quai|"
-    r"route|cours|passage|square|via|viale|piazza|corso)\b[^\n,]{2,40}",
-    re.IGNORECASE,
-)
 _STREET_KEYS = (
     "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix", "StreetNamePreModifier",
     "StreetNamePreDirectional", "StreetNamePreType", "StreetName", "StreetNamePostType",
     "StreetNamePostDirectional", "SubaddressType", "SubaddressIdentifier", "OccupancyType",
     "OccupancyIdentifier", "USPSBoxType", "USPSBoxID", "BuildingName",
 )
-
-COUNTRY_WORDS = frozenset({
-    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
-    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse", "spain", "españa",
-    "espana", "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain", "portugal",
-    "brasil", "brazil", "italia", "italy", "nederland", "netherlands", "the netherlands", "belgique", "belgië",
-    "belgium",
-})
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
@@ -362,14 +310,14 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
         if not head and (number := HOUSE_NUMBER.search(prefix)) and not NUMBER_THEN_ROMANCE.search(prefix):
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
-        city_m = _CITY_AT_END.search(tail if head else prefix)
+        city_m = CITY_AT_END.search(tail if head else prefix)
         if city_m and (inside := _STREET_WORD_IN_CITY.search(city_m["city"])) and _NUMBER_BEFORE.search(
                 tail if head else prefix, 0, city_m.start()):
             # "…, 18 Aspen Ct Lakewood CO 80226": the street word ends the street, the city follows it
-            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
+            city_m = CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m and (inside := _IN_CITY.search(city_m["city"])):
             # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
-            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
+            city_m = CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m:
             city = city_m["city"]
             start = offset + (len(head) + 1 if head else 0) + city_m.start()
@@ -516,7 +464,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
-    for m in _US_LOWER.finditer(line):
+    for m in US_LOWER_RE.finditer(line):
         # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
         parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
                  "postal_code": m["zip"]}
@@ -529,7 +477,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         street, city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
         parts = {"street": street or "", "postal_code": m["zip"]}
         before = line[:m.start()].rstrip(" ,")
-        pairs = list(_BR_CITY_STATE.finditer(before))
+        pairs = list(BR_CITY_STATE.finditer(before))
         cs = pairs[-1] if pairs else None
         if cs is not None:
             parts.update(city=cs["city"], region=cs["state"])
@@ -537,7 +485,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             if street_text and ROMANCE_STREET.search(street_text):
                 parts["street"] = street_text[ROMANCE_STREET.search(street_text).start():]  # type: ignore[union-attr]
         else:
-            after = _CITY_AT_END.match(line[m.end():].strip(" ,"))
+            after = CITY_AT_END.match(line[m.end():].strip(" ,"))
             if after or city:
                 parts["city"] = city or (after["city"] if after else "")
         if parts.get("city") or parts.get("street"):
@@ -567,7 +515,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             continue  # four digits and a word are a count as often as a postcode ("4410 Elm Dr" a US house number)
         parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"],
                  "region": _region_beyond(line, m)}
-        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), _EU4_COUNTRY.get(m["prefix"] or "")))
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):
@@ -589,3 +537,10 @@ def find_addresses(text: str, lang: str | None = None) -> list[FoundAddress]:
             previous = (offset, line)
         offset += len(line) + 1
     return out
+
+
+__all__ = [
+    "BR_STATES", "CA_PROVINCES", "HOUSE_NUMBER", "NAME_THEN_NUMBER", "US_STATES", "US_STATE_NAMES", "FoundAddress",
+    "find_addresses", "find_in_line", "is_country", "parse_address", "parse_locality", "split_prefix",
+    "split_us_street_city", "street_country", "usaddress_parts",
+]
