@@ -31,7 +31,7 @@ from nlp.note_places import (
     venue_before,
     whole_segment,
 )
-from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place
+from nlp.places import OWN_PLACE, city_at, city_names, is_city, names_a_deal, own_place
 from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
 from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES
@@ -90,6 +90,7 @@ class Address:
         mailer = bool(sender) and is_automated(sender)
         chat = meta_of(doc).chat
         rep_sig = rep_signature(text, layout) if chat else None  # the note's text above a rep's signature
+        deal = names_a_deal(text)  # a sale, rental or showing: a property word names the listing, not a home
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if rep_sig and item.start >= rep_sig[1]:
@@ -101,9 +102,9 @@ class Address:
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
             flags: tuple[str, ...] = ()
             if cue := _PROPERTY_CONTEXT.search(prefix):
-                if not own_place(prefix[: cue.start()], referred):
+                if deal and not own_place(prefix[: cue.start()], referred):
                     continue  # what they ask about, not where they live
-                flags = (OWN_PLACE,)  # "at my house on 12 Oak St": theirs, though a wish may name it too
+                flags = (OWN_PLACE,)  # "at my house on 12 Oak St", "house is at …" with no sale: theirs
             elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
                     not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
@@ -120,8 +121,8 @@ class Address:
         anchored = kept
         if not kept:
             where = rep_sig or (layout.region if chat else layout.body)
-            kept = self._home_street(doc, text, *where, referred) or (chat and (
-                self._note_street(doc, text, *where) or add_note_place(doc, text, *where, self.source)))
+            kept = self._home_street(doc, text, *where, referred, deal) or (chat and (
+                self._note_street(doc, text, *where, deal) or add_note_place(doc, text, *where, self.source)))
         if not kept and not self._signature_city(doc, layout):
             where = rep_sig or (layout.region if chat else layout.body)
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
@@ -138,7 +139,7 @@ class Address:
         return doc
 
 
-    def _home_street(self, doc: Doc, text: str, b0: int, b1: int, referred: bool) -> int:
+    def _home_street(self, doc: Doc, text: str, b0: int, b1: int, referred: bool, deal: bool) -> int:
         """A street the prospect says they live at, without a postcode: "we live at 77 Harbor View Rd in Mystic,
         Connecticut", "wohne in der Kastanienallee 9 in Leipzig", "vivo en la Calle Olmo 3, Sevilla"."""
         for m in finditer_folded(_HOME_STREET, text, b0, b1):
@@ -147,13 +148,14 @@ class Address:
             if street_m is None:
                 continue
             prefix = text[max(b0, m.start() - 60) : m.start()]
-            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred):
-                continue  # "the house is located at …": the listing
+            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and deal and not own_place(
+                    prefix[: cue.start()], referred):
+                continue  # "the house is located at …" in a mail about its sale: the listing
             self._add_street(doc, text, street_m, 0.6, need_city=False)
             return 1
         return 0
 
-    def _note_street(self, doc: Doc, text: str, r0: int, r1: int) -> int:
+    def _note_street(self, doc: Doc, text: str, r0: int, r1: int, deal: bool) -> int:
         """A street and its known city in a rep's note without a cue or postcode: "…, Rua Oscar Freire 900, São
         Paulo", "Dorpsstraat 4, Ede" (not after a property or listing word)."""
         for rx in (_EU_STREET, _US_STREET, _US_STREET_ANY_CASE):
@@ -162,7 +164,7 @@ class Address:
                     continue  # capitalised: read above; "12 elm st, plano tx" needs its state (below)
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
-                if _PROPERTY_CONTEXT.search(prefix) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
+                if (deal and _PROPERTY_CONTEXT.search(prefix)) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
                         text, line_start, street_m.start()):
                     continue
                 if self._add_street(doc, text, street_m, 0.55, need_city=True,

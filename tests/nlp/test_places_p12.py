@@ -1,0 +1,48 @@
+"""Whose place a message names, session 12: a property word without a sale, sentences that are only a town,
+streets that stop at a sentence, and what a lead only wishes for."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.places import names_a_deal
+from parsers.lead import RawMessage
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _lead(extractor: Extractor, note: str, channel: str = "slack") -> dict[str, str | None]:
+    (lead,) = [ld.plain() for ld in extractor.extract(RawMessage(raw=note.encode(), channel=channel)).leads]
+    return lead
+
+
+def test_a_message_about_a_sale_or_a_rental_names_a_deal() -> None:
+    assert names_a_deal("Is the cottage at 9 Wren Rd still for sale?")
+    assert names_a_deal("Wir würden die Wohnung gern besichtigen")
+    assert names_a_deal("Queremos alquilar el piso de la calle Sol")
+    assert not names_a_deal("The gutters on the house are sagging, can you quote a replacement?")
+
+
+@pytest.mark.parametrize(
+    ("note", "street", "city"),
+    [
+        ("Talked to Orla Quinlan 651-555-0182, furnace is short cycling. House is at 318 Bramble Way, "
+         "Stillwater MN 55082", "318 Bramble Way", "Stillwater"),
+        ("Orla Quinlan 651-555-0182 wants the deck re-stained; home is 318 Bramble Way, Stillwater, MN 55082",
+         "318 Bramble Way", "Stillwater"),
+    ],
+)
+def test_a_property_word_with_no_sale_in_sight_is_the_leads_own_place(extractor: Extractor, note: str, street: str,
+                                                                      city: str) -> None:
+    lead = _lead(extractor, note)
+    assert (lead["street"], lead["city"]) == (street, city)
+
+
+def test_a_property_word_in_a_note_about_a_sale_is_still_the_listing(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Orla Quinlan 651-555-0182 wants a showing, the house is at 318 Bramble Way, "
+                            "Stillwater MN 55082")
+    assert lead["street"] is None
