@@ -187,7 +187,7 @@ class Address:
         city_end = joint.end() + len(city) if joint and city else -1
         apart = city_end > 0 and whole_segment(text, street_m.start(), city_end)  # "- 1809 maple dr. dayton -"
         if city and (region or (is_city(city) and (not bare or apart))):  # "in Mystic, Connecticut": a town, its state
-            parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+            parts["city"] = " ".join(w if not w.islower() else w.capitalize() for w in city.split())
             if region:
                 parts["region"] = region
         elif need_city:
@@ -326,7 +326,7 @@ class Address:
 
     def _add_city(self, doc: Doc, text: str, city: str, end: int, start: int, confidence: float) -> None:
         region = region_after(text, end, not city[0].isupper())
-        city = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+        city = " ".join(w if not w.islower() else w.capitalize() for w in city.split())
         parts = {"city": city}
         if region:
             parts["region"] = region
@@ -360,10 +360,12 @@ _PLACE_CUE = re.compile(
     r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|de|à|a|près de|vers|"
     r"da|di|nel|nella|uit|bij|te|rond|(?P<from>from))[ \t]+"
 )
-#: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
+#: "Naperville" between separators (" - ", ", ", " | "), alone at a line's end, or a sentence of its own ("…
+#: prefers mornings. Portland.")
 _CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
-    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
+    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+|(?<=[a-z][.!?])[ \t]+)"
+    r"(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
     r"[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
 

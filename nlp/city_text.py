@@ -75,7 +75,7 @@ def city_name_at(text: str, pos: int, lower: bool) -> str | None:
         return None
     if _NEXT_IS_CAPITAL.match(text, pos + len(" ".join(words))):
         return None  # "in Castellan Logistics Park": a longer name than three words, not a city
-    return " ".join(w if w[0].isupper() or (k and w.casefold() in _SMALL_WORDS) else w.capitalize()
+    return " ".join(w if not w.islower() or (k and w.casefold() in _SMALL_WORDS) else w.capitalize()
                     for k, w in enumerate(words))
 
 

@@ -46,3 +46,16 @@ def test_a_property_word_in_a_note_about_a_sale_is_still_the_listing(extractor: 
     lead = _lead(extractor, "Orla Quinlan 651-555-0182 wants a showing, the house is at 318 Bramble Way, "
                             "Stillwater MN 55082")
     assert lead["street"] is None
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Walk-in today: Bea Holloway 509-555-0148, wants the winter tire package. Spokane.", "Spokane"),
+        ("Bea Holloway 509-555-0148 asked about a chimney sweep, mornings only. Coeur d'Alene", "Coeur d'Alene"),
+        ("Bea Holloway 509-555-0148 wants a quote. Thanks.", None),  # a one-word sentence that is no town
+    ],
+)
+def test_a_sentence_that_is_only_a_known_town_is_the_leads_town(extractor: Extractor, note: str,
+                                                                 city: str | None) -> None:
+    assert _lead(extractor, note)["city"] == city
