@@ -332,6 +332,11 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             rest, offset = rest[skip:], offset + skip
         street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
                     or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
+        if street_m and _PROSE.search(rest, street_m.start()):
+            # "a 2025 Accord Hybrid this afternoon … Customer: Rafaela Vanterpool, 1140 N Sycamore St": the first
+            # number opens a sentence, not the street; the street is the first number with no prose after it
+            street_m = next((n for n in HOUSE_NUMBER.finditer(rest, street_m.end()) if not _PROSE.search(
+                rest, n.start())), street_m)
         if street_m:
             street = rest[street_m.start():].strip(" ,")
             start = offset + street_m.start()
@@ -353,6 +358,9 @@ _UNIT_PART = re.compile(
     r"(?:apt|apto|apartamento|app|appt|appartement|piso|planta|puerta|pta|esc|escalera|int|interno|scala|bus|"
     r"b[âa]t|b[âa]timent|[ée]tage|etg|whg|wohnung|stock|og|dg|eg|c/|bloco|bl|sala|andar|flat|unit|suite|ste|"
     r"apartment|#)\.?[ \t]*[\w/.-]{0,8}|hinterhaus|vorderhaus|seitenflügel|gartenhaus|bis|ter)")
+#: prose inside what would be a street: three lower-case words in a row, or a label's colon ("this afternoon and
+#: she", "Customer:")
+_PROSE = re.compile(r"\b[a-z]+[ \t]+[a-z]+[ \t]+[a-z]+\b|\w:[ \t]")
 #: a US street word inside what reads as a city's name, another capitalised word after it ("Aspen Ct Lakewood")
 _STREET_WORD_IN_CITY = re.compile(r"\b(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|"
                                   r"Pl|Cir|Circle|Ter|Terrace|Pkwy|Hwy|Trl|Trail|Loop)\.?[ \t]+(?=[A-Z])")

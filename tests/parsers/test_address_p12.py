@@ -1,0 +1,17 @@
+"""Postal addresses in free text, session 12: a street never starts inside the sentence before it."""
+
+from __future__ import annotations
+
+from parsers.address import find_in_line
+
+
+def test_a_street_starts_at_the_house_number_after_the_prose_not_at_an_earlier_number() -> None:
+    line = ("Picked up 3 pallets of tile yesterday and they want them delivered. Ship to: Noor Haddad, "
+            "77 W Alder Ave Unit 5, Tempe AZ 85281")
+    (found,) = find_in_line(line)
+    assert found.parts == {"street": "77 W Alder Ave Unit 5", "city": "Tempe", "region": "AZ", "postal_code": "85281"}
+
+
+def test_a_street_with_lower_case_words_of_its_own_is_kept_whole() -> None:
+    (found,) = find_in_line("Contact: 12 Oak Hill Rd, Apt 3, Salem, OR 97301")
+    assert found.parts["street"] == "12 Oak Hill Rd, Apt 3"
