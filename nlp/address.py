@@ -39,11 +39,15 @@ from parsers.regions import region_country
 from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
 
+#: the words naming a property, a listing or a showing
+_PROPERTY_NOUNS = (r"property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
+                   r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble")
 _PROPERTY_CONTEXT = re.compile(
-    r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
-    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.!?\n]{0,25}\b(?:at|on|in|an der|in der|"
+    rf"(?i)(?:{_PROPERTY_NOUNS})\b[^.!?\n]{{0,25}}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
+#: a property's noun written right before a street's name, capitalised as German nouns are ("Wohnung Ahornweg 4")
+_PROPERTY_NOUN = re.compile(rf"(?i:{_PROPERTY_NOUNS})[ \t]+(?=[A-ZÄÖÜ])")
 #: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
 #: „Reihenhaus in Köln-Sülz, Berrenrather Straße 190"", "your listing (3 bd, 2 ba) — 500 Pine St")
 _LISTING_BEFORE = re.compile(
@@ -162,6 +166,9 @@ class Address:
             for street_m in rx.finditer(text, r0, r1):
                 if rx is _US_STREET_ANY_CASE and not street_m.group().islower():
                     continue  # capitalised: read above; "12 elm st, plano tx" needs its state (below)
+                if noun := _PROPERTY_NOUN.match(text, street_m.start(), street_m.end()):
+                    # "die Wohnung Gneisenaustraße 71": a German noun before the street is none of it
+                    street_m = rx.match(text, noun.end()) or street_m
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
                 if (deal and _PROPERTY_CONTEXT.search(prefix)) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
@@ -387,12 +394,13 @@ _WISH = re.compile(
 
 
 def _wished(text: str, m: re.Match[str], r0: int) -> bool:
-    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami"): the
-    place they look in, not where they live (measured on notes: such places were false cities)."""
+    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami") or one
+    on sale ("a buyer for the flat Gneisenaustraße 71 in Berlin"): the place they look in, not where they live
+    (measured on notes: such places were false cities)."""
     prefix = text[max(r0, m.start() - 60) : m.start() + 3]
     cue = _PROPERTY_CONTEXT.search(prefix)
-    return cue is not None and _WISH.search(prefix, 0, cue.start()) is not None and not own_place(
-        prefix[: cue.start()], False)
+    return cue is not None and not own_place(prefix[: cue.start()], False) and (
+        _WISH.search(prefix, 0, cue.start()) is not None or names_a_deal(text))
 
 
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"

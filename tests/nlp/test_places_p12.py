@@ -59,3 +59,15 @@ def test_a_property_word_in_a_note_about_a_sale_is_still_the_listing(extractor: 
 def test_a_sentence_that_is_only_a_known_town_is_the_leads_town(extractor: Extractor, note: str,
                                                                  city: str | None) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+def test_a_flat_on_sale_and_its_town_are_the_listings_not_the_buyers(extractor: Extractor) -> None:
+    note = ("Neuer Kaufinteressent für das Haus Lindenweg 12 in Potsdam: Frau Greta Ilves, Tel. 0171 5550 2291, "
+            "braucht noch eine Finanzierung.")
+    lead = _lead(extractor, note)
+    assert (lead["full_name"], lead["street"], lead["city"]) == ("Greta Ilves", None, None)
+
+
+def test_a_property_noun_before_a_german_street_is_no_part_of_it(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Anruf Herr Tomas Brandt, 0171 5550 2291, Wohnung Ahornweg 4, Jena, Heizung defekt")
+    assert (lead["street"], lead["city"]) == ("Ahornweg 4", "Jena")
