@@ -31,7 +31,7 @@ from nlp.note_places import (
     venue_before,
     whole_segment,
 )
-from nlp.places import OWN_PLACE, city_at, city_names, is_city, names_a_deal, own_place
+from nlp.places import OWN_PLACE, city_at, city_names, deal_at, is_city, names_a_deal, own_place
 from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
 from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES
@@ -112,6 +112,8 @@ class Address:
             elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
                     not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
+            elif _deal_before(text, item.start, layout.region[0]):
+                continue  # "under contract on 88 Heron Ridge Ct, Cary NC 27519": the home being bought
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
             if (tidy := street_parts(item.parts)) is not item.parts:
@@ -172,7 +174,7 @@ class Address:
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
                 if (deal and _PROPERTY_CONTEXT.search(prefix)) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
-                        text, line_start, street_m.start()):
+                        text, line_start, street_m.start()) or (deal and _deal_before(text, street_m.start(), r0)):
                     continue
                 if self._add_street(doc, text, street_m, 0.55, need_city=True,
                                     need_region=rx is _US_STREET_ANY_CASE):
@@ -393,6 +395,16 @@ _WISH = re.compile(
     r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
 
 
+def _deal_before(text: str, pos: int, floor: int) -> bool:
+    """Whether the sentence before ``pos`` buys, rents or tours a place, with no word of the lead's own home
+    between ("under contract on 88 Heron Ridge Ct", "looking to buy around $300k in Lakewood"; not "a buyer who
+    lives at 12 Oak St")."""
+    start = _sentence_start(text, pos, floor)
+    deal = deal_at(text[start:pos])
+    return deal is not None and not _OWN_HOME.search(text, start + deal.end(), pos) and not own_place(
+        text[start : pos], False)
+
+
 def _wished(text: str, m: re.Match[str], r0: int) -> bool:
     """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami") or one
     on sale ("a buyer for the flat Gneisenaustraße 71 in Berlin"): the place they look in, not where they live
@@ -403,6 +415,9 @@ def _wished(text: str, m: re.Match[str], r0: int) -> bool:
         _WISH.search(prefix, 0, cue.start()) is not None or names_a_deal(text))
 
 
+#: a word of living, owning or being somewhere between a deal's word and a place: the place is the lead's home
+_OWN_HOME = re.compile(r"(?i)\b(?:live|lives|living|lived|reside|resides|currently|home is|wohnt|wohne|vive|vivo|mora|"
+                       r"moro|habite|abita|woont|woon)\b")
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
 _HOME_STREET = re.compile(
     r"(?i)(?<![\w])(?:live at|lives at|living at|lives? (?:in|on) the|lives? on|reside at|we're at|i'm at|"

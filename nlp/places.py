@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from nlp.lexicon import read_lines, stop_words, trie_alternation
+from nlp.lexicon import finditer_folded, read_lines, stop_words, trie_alternation
 
 #: a word of a place's name: "Niterói", "Wilkes-Barre", "Sant'Agata", "St."
 _WORD = re.compile(r"[^\W\d_][\w'’-]*\.?")
@@ -76,15 +76,20 @@ OWN_PLACE = "own_place"
 
 @cache
 def _deal_re() -> re.Pattern[str]:
-    words = trie_alternation([w.casefold() for w in read_lines("deal_words.txt")])
-    return re.compile(rf"(?<![\w])(?:{words})(?![\w])")
+    words = trie_alternation([w.lower() for w in read_lines("deal_words.txt")])
+    return re.compile(rf"(?i)(?<![\w])(?:{words})(?![\w])")
+
+
+def deal_at(text: str) -> re.Match[str] | None:
+    """The last word of a sale, rental or showing in ``text`` (``patterns/deal_words.txt``), or None."""
+    return max(finditer_folded(_deal_re(), text), key=lambda m: m.start(), default=None)
 
 
 def names_a_deal(text: str) -> bool:
     """Whether ``text`` says a property is bought, rented, listed or shown (``patterns/deal_words.txt``): then a
     property word before an address names what the lead asks about; else the lead's own place ("house is at
     4417 Elmhurst Ave S" in a note about a roof, a solar install, a kitchen)."""
-    return _deal_re().search(text.casefold()) is not None
+    return next(finditer_folded(_deal_re(), text), None) is not None
 
 
 def own_place(before: str, referred: bool) -> bool:

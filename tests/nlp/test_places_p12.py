@@ -71,3 +71,17 @@ def test_a_flat_on_sale_and_its_town_are_the_listings_not_the_buyers(extractor: 
 def test_a_property_noun_before_a_german_street_is_no_part_of_it(extractor: Extractor) -> None:
     lead = _lead(extractor, "Anruf Herr Tomas Brandt, 0171 5550 2291, Wohnung Ahornweg 4, Jena, Heizung defekt")
     assert (lead["street"], lead["city"]) == ("Ahornweg 4", "Jena")
+
+
+@pytest.mark.parametrize(
+    ("note", "street"),
+    [
+        ("Loan file for Ezra Moyo 919-555-0175: in escrow, under contract on 41 Larch Bend Dr, Apex, closing "
+         "in March.", None),  # the home being bought
+        ("Loan file for Ezra Moyo 919-555-0175: buyer who lives at 41 Larch Bend Dr, Apex, needs a "
+         "pre-approval.", "41 Larch Bend Dr"),  # a buyer's own home, said so
+    ],
+)
+def test_a_street_in_a_sentence_about_buying_is_the_one_bought(extractor: Extractor, note: str,
+                                                               street: str | None) -> None:
+    assert _lead(extractor, note)["street"] == street
