@@ -338,8 +338,9 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             street_m = next((n for n in HOUSE_NUMBER.finditer(rest, street_m.end()) if not _PROSE.search(
                 rest, n.start())), street_m)
         if street_m:
-            street = rest[street_m.start():].strip(" ,")
-            start = offset + street_m.start()
+            begin = _unit_before(rest, street_m.start())
+            street = rest[begin:].strip(" ,")
+            start = offset + begin
     if street is None and previous is not None:
         text = previous[1].strip()
         if _is_street(text) or (not city_before and _NAMED_STREET_LINE.fullmatch(text.rstrip(" ,"))
@@ -358,6 +359,17 @@ _UNIT_PART = re.compile(
     r"(?:apt|apto|apartamento|app|appt|appartement|piso|planta|puerta|pta|esc|escalera|int|interno|scala|bus|"
     r"b[âa]t|b[âa]timent|[ée]tage|etg|whg|wohnung|stock|og|dg|eg|c/|bloco|bl|sala|andar|flat|unit|suite|ste|"
     r"apartment|#)\.?[ \t]*[\w/.-]{0,8}|hinterhaus|vorderhaus|seitenflügel|gartenhaus|bis|ter)")
+#: a flat, unit or suite written as its own part before the street ("Flat 3, 41 Cold Bath Road"), after a label
+_UNIT_FIRST = re.compile(r"(?:^|[,:;][ \t]*)(?P<unit>(?i:flat|unit|suite|ste|apt|apartment|apartamento|piso|"
+                         r"wohnung|appartement)\.?[ \t]*[\w/-]{1,6})[ \t]*,[ \t]*$")
+
+
+def _unit_before(rest: str, street_start: int) -> int:
+    """Where a street that starts at ``street_start`` of ``rest`` begins with the flat written before it."""
+    m = _UNIT_FIRST.search(rest, 0, street_start)
+    return m.start("unit") if m else street_start
+
+
 #: prose inside what would be a street: three lower-case words in a row, or a label's colon ("this afternoon and
 #: she", "Customer:")
 _PROSE = re.compile(r"\b[a-z]+[ \t]+[a-z]+[ \t]+[a-z]+\b|\w:[ \t]")

@@ -15,3 +15,10 @@ def test_a_street_starts_at_the_house_number_after_the_prose_not_at_an_earlier_n
 def test_a_street_with_lower_case_words_of_its_own_is_kept_whole() -> None:
     (found,) = find_in_line("Contact: 12 Oak Hill Rd, Apt 3, Salem, OR 97301")
     assert found.parts["street"] == "12 Oak Hill Rd, Apt 3"
+
+
+def test_a_flat_written_before_the_street_belongs_to_it() -> None:
+    (found,) = find_in_line("Home: Flat 12, 9 Quayside Walk, Whitby, YO21 3PZ")
+    assert found.parts == {"street": "Flat 12, 9 Quayside Walk", "city": "Whitby", "postal_code": "YO21 3PZ"}
+    (other,) = find_in_line("Rosa Lind, 9 Quayside Walk, Whitby, YO21 3PZ")  # a name before is no flat
+    assert other.parts["street"] == "9 Quayside Walk"
