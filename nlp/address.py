@@ -199,6 +199,8 @@ class Address:
             parts["city"] = " ".join(w if not w.islower() else w.capitalize() for w in city.split())
             if region:
                 parts["region"] = region
+            if street_m.group()[:1].isdigit() and (code := _zip_of(text, city_end, region)):
+                parts["postal_code"] = code  # "4417 Elmhurst Ave S, Minneapolis 55409": a ZIP with no state
         elif need_city:
             return False
         if need_region and "region" not in parts and not apart:  # "- 1809 maple dr. dayton -": a segment apart
@@ -395,6 +397,15 @@ _WISH = re.compile(
     r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
 
 
+def _zip_of(text: str, city_end: int, region: str | None) -> str | None:
+    """The US ZIP after a city that ends at ``city_end`` and its state ("Tampa, FL 33602"), or right after the
+    city when no state is written ("Minneapolis 55409")."""
+    if region:
+        return zip_after(text, city_end, region)
+    m = _ZIP_NEXT.match(text, city_end)
+    return m["zip"] if m else None
+
+
 def _deal_before(text: str, pos: int, floor: int) -> bool:
     """Whether the sentence before ``pos`` buys, rents or tours a place, with no word of the lead's own home
     between ("under contract on 88 Heron Ridge Ct", "looking to buy around $300k in Lakewood"; not "a buyer who
@@ -430,8 +441,11 @@ _HOME_STREET = re.compile(
 _US_STREET = re.compile(  # not the tail of a phone number ("555-0123 123 Main St")
     r"(?<![\w-])\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?"
     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
-    r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
+    r"Trail|Loop|Row|Sq|Square)\b\.?(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW)\b(?![.'’-]))?"  # "4417 Elmhurst Ave S"
+    r"(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
 _US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
+#: a US ZIP right after a city's name ("Minneapolis 55409"), the end of its segment
+_ZIP_NEXT = re.compile(r"[ \t]*,?[ \t]*(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
     r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-](?:[A-ZÄÖÜ\d][\wäöüß.-]*|am|an|auf|bei|der|den|dem|des|im|in|unter|vom|von|"

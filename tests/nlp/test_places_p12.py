@@ -85,3 +85,18 @@ def test_a_property_noun_before_a_german_street_is_no_part_of_it(extractor: Extr
 def test_a_street_in_a_sentence_about_buying_is_the_one_bought(extractor: Extractor, note: str,
                                                                street: str | None) -> None:
     assert _lead(extractor, note)["street"] == street
+
+
+@pytest.mark.parametrize(
+    ("note", "parts"),
+    [
+        ("Cal Duarte 952-555-0190 wants gutter guards, 880 Linden Hills Blvd NE, Minneapolis 55410",
+         ("880 Linden Hills Blvd NE", "Minneapolis", None, "55410")),  # a ZIP with no state before it
+        ("Cal Duarte 952-555-0190 wants gutter guards, 880 Linden Hills Blvd, Edina, MN 55424 - call after 4",
+         ("880 Linden Hills Blvd", "Edina", "MN", "55424")),
+    ],
+)
+def test_a_note_street_its_town_and_the_zip_after_them(extractor: Extractor, note: str,
+                                                       parts: tuple[str, str, str | None, str]) -> None:
+    lead = _lead(extractor, note)
+    assert (lead["street"], lead["city"], lead["region"], lead["postal_code"]) == parts
