@@ -32,6 +32,10 @@ REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split
 CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
 
 
+#: state codes that read as a word or a common abbreviation in a lower-case note ("id", "ms", "md", "sc")
+_WORD_LIKE_CODES = CODE_WORDS | {"id", "ms", "mt", "pr", "sc", "mi", "md"}
+
+
 #: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
 _SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
                           "upon", "sur"})
@@ -117,8 +121,9 @@ def region_after(text: str, end: int, lower: bool) -> str | None:
         lowered = words[0].group().rstrip(".")
         if lowered.islower() and lowered.upper() in US_STATES and lowered not in CODE_WORDS and (
                 "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())
-                or _ZIP_AFTER.match(text, words[0].end())):
-            return lowered.upper()
+                or _ZIP_AFTER.match(text, words[0].end())
+                or (lowered not in _WORD_LIKE_CODES and known_before(text, end))):
+            return lowered.upper()  # "lives in fort lee nj right now": a code no word spells, after a known town
         if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, words[0].end()) and known_before(text, end):
             return lowered.upper()  # "in dayton oh, needs gutters", "denver, co."
     for n in range(len(words), 0, -1):

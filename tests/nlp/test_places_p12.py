@@ -100,3 +100,16 @@ def test_a_note_street_its_town_and_the_zip_after_them(extractor: Extractor, not
                                                        parts: tuple[str, str, str | None, str]) -> None:
     lead = _lead(extractor, note)
     assert (lead["street"], lead["city"], lead["region"], lead["postal_code"]) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("they live in plano tx with two dogs", "TX"),  # a code no word spells, after a known town
+        ("they live in plano id like a call back", None),  # "id" is a sloppy "I'd" as often as Idaho
+    ],
+)
+def test_a_lower_case_state_code_after_a_known_town(text: str, region: str | None) -> None:
+    from nlp.city_text import region_after
+
+    assert region_after(text, text.index(" ", text.index("plano")), True) == region
