@@ -390,11 +390,14 @@ _BRACKETED_TAIL = re.compile(
     r"(?P<region>)\)")
 
 
-#: a wish earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un piso en"
+#: a wish or a question earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un
+#: piso en", "preguntando por hipoteca para un piso en"
 _WISH = re.compile(
     r"(?i)\b(?:wants?|wanting|buy|buying|purchase|looking|interested|rent|renting|möchte|sucht|suchen|kaufen|mieten|"
     r"quiere|busca|buscan|comprar|alquilar|quer|procura|veut|cherche|acheter|louer|vuole|cerca|comprare|affittare|"
-    r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
+    r"wil|zoekt|kopen|huren|"
+    r"asks?|asked|asking|inquir(?:e|es|ed|ing)|fragt|fragte|pregunta|preguntó|preguntando|pergunta|perguntou|"
+    r"perguntando|demande|demandé|chiede|chiesto|vraagt|vroeg)\b[^.!?\n]*$")
 
 
 def _zip_of(text: str, city_end: int, region: str | None) -> str | None:
@@ -422,7 +425,7 @@ def _wished(text: str, m: re.Match[str], r0: int) -> bool:
     (measured on notes: such places were false cities)."""
     prefix = text[max(r0, m.start() - 60) : m.start() + 3]
     cue = _PROPERTY_CONTEXT.search(prefix)
-    return cue is not None and not own_place(prefix[: cue.start()], False) and (
+    return cue is not None and not own_place(prefix[: cue.start()], True) and (  # a note's "su piso": the lead's
         _WISH.search(prefix, 0, cue.start()) is not None or names_a_deal(text))
 
 

@@ -113,3 +113,15 @@ def test_a_lower_case_state_code_after_a_known_town(text: str, region: str | Non
     from nlp.city_text import region_after
 
     assert region_after(text, text.index(" ", text.index("plano")), True) == region
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Rang: Tobias Reyes 503-555-0166 asked about financing a condo in Bend, wants rates.", None),
+        ("Llamó Inés Peral, 622 100 300, pregunta por un seguro para su piso en Cádiz", "Cádiz"),  # her own flat
+    ],
+)
+def test_a_town_after_a_property_the_lead_asks_about_is_not_their_town(extractor: Extractor, note: str,
+                                                                       city: str | None) -> None:
+    assert _lead(extractor, note)["city"] == city
