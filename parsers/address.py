@@ -332,6 +332,10 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             rest, offset = rest[skip:], offset + skip
         street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
                     or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
+        if street_m and street_m.re is HOUSE_NUMBER and not _LETTER.search(_part_at(rest, street_m.start())):
+            # "James Holt 07700 900123, 12 High Street": a phone's digits read as a house number
+            street_m = next((n for n in HOUSE_NUMBER.finditer(rest, street_m.end())
+                             if _LETTER.search(_part_at(rest, n.start()))), street_m)
         if street_m and _PROSE.search(rest, street_m.start()):
             # "a 2025 Accord Hybrid this afternoon … Customer: Rafaela Vanterpool, 1140 N Sycamore St": the first
             # number opens a sentence, not the street; the street is the first number with no prose after it
@@ -368,6 +372,14 @@ def _unit_before(rest: str, street_start: int) -> int:
     """Where a street that starts at ``street_start`` of ``rest`` begins with the flat written before it."""
     m = _UNIT_FIRST.search(rest, 0, street_start)
     return m.start("unit") if m else street_start
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _part_at(text: str, pos: int) -> str:
+    """The comma-separated part of ``text`` that starts at ``pos``."""
+    return text[pos:].split(",", 1)[0]
 
 
 #: prose inside what would be a street: three lower-case words in a row, or a label's colon ("this afternoon and

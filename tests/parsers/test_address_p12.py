@@ -22,3 +22,8 @@ def test_a_flat_written_before_the_street_belongs_to_it() -> None:
     assert found.parts == {"street": "Flat 12, 9 Quayside Walk", "city": "Whitby", "postal_code": "YO21 3PZ"}
     (other,) = find_in_line("Rosa Lind, 9 Quayside Walk, Whitby, YO21 3PZ")  # a name before is no flat
     assert other.parts["street"] == "9 Quayside Walk"
+
+
+def test_a_phone_number_before_the_street_is_no_house_number() -> None:
+    (found,) = find_in_line("Nell Price 01632 960555, 3 Mill Lane, Frome BA11 2QE, wants a survey")
+    assert found.parts == {"street": "3 Mill Lane", "city": "Frome", "postal_code": "BA11 2QE"}
