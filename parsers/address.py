@@ -454,7 +454,7 @@ def _postcode_city(found: str) -> str:
 
 #: what may follow a postcode's city: its province in brackets or a region's name after a comma
 _BEYOND = re.compile(r"[ \t]*(?:\((?P<paren>[^()\d\n]{2,30})\)|,[ \t]*(?P<named>[^\W\d][^,;.\n()]{2,30}?)"
-                     r"(?=[ \t]*(?:[,;.]|$)))")
+                     r"(?=[ \t]*(?:[,;.]|$|[-–—|/][ \t])))")  # "04109 Leipzig, Sachsen — möchte …"
 
 
 def _region_beyond(line: str, m: re.Match[str]) -> str:
