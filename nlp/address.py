@@ -230,6 +230,8 @@ class Address:
                     confidence += 0.1
                     if code := zip_after(text, m.end() + len(city), region):
                         parts["postal_code"] = code
+                elif bracketed := _POSTCODE_BRACKETED.match(text, m.end() + len(city)):
+                    parts["postal_code"] = bracketed["code"]  # "vive en Madrid (28013)"
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return True
@@ -344,10 +346,17 @@ class Address:
             confidence += 0.1
             if code := zip_after(text, end, region):
                 parts["postal_code"] = code  # "in tampa fl 33602"
+        elif bracketed := _POSTCODE_BRACKETED.match(text, end):
+            parts["postal_code"] = bracketed["code"]  # "aus Leipzig (04109)"
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
 
 
+#: a postcode in brackets right after a town's name, in the shapes of the countries we read: "Madrid (28013)",
+#: "Utrecht (3511 AB)", "Porto (4000-123)", "Leeds (LS6 2AB)" (four digits alone are a year as often: "Denver (2021)")
+_POSTCODE_BRACKETED = re.compile(
+    r"[ \t]*\((?P<code>\d{5}(?:-\d{3,4})?|\d{4}-\d{3}|[1-9]\d{3}[ \t]?[A-Z]{2}|"
+    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)\)")
 #: a verb of living right before the place cue: "I live in austin" names a place even in lowercase
 _LIVES_BEFORE = re.compile(r"(?i)\b(?:live|lives|living|based|located|wohne|wohnt|wohnen|vivo|vive|vivimos|moro|"
                            r"mora|woon|woont|wonen|abito|abita)[ \t]+$")

@@ -125,3 +125,15 @@ def test_a_lower_case_state_code_after_a_known_town(text: str, region: str | Non
 def test_a_town_after_a_property_the_lead_asks_about_is_not_their_town(extractor: Extractor, note: str,
                                                                        city: str | None) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+@pytest.mark.parametrize(
+    ("note", "postal"),
+    [
+        ("Llamó Rosa Vidal, 622 333 444, vive en Sevilla (41004), quiere un toldo", "41004"),
+        ("Call from Ed Nash 555-0199, lives in Leeds (LS6 2AB), wants a quote", "LS6 2AB"),
+        ("Call from Ed Nash 555-0199, moved to Denver (2021), wants a quote", None),  # a year, not a postcode
+    ],
+)
+def test_a_postcode_in_brackets_after_the_leads_town(extractor: Extractor, note: str, postal: str | None) -> None:
+    assert _lead(extractor, note)["postal_code"] == postal
