@@ -221,6 +221,8 @@ class Address:
         # show's town
         for m in sorted(cues, key=lambda m: not m["home"]):
             city = city_name_at(text, m.end(), lower and bool(m["home"]))
+            if city and (known := city_at(text, m.end(), r1)) and len(known[0]) > len(city):
+                city = known[0]  # "Rio de Janeiro": a known longer name holding a month's word ("janeiro")
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}

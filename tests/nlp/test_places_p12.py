@@ -137,3 +137,8 @@ def test_a_town_after_a_property_the_lead_asks_about_is_not_their_town(extractor
 )
 def test_a_postcode_in_brackets_after_the_leads_town(extractor: Extractor, note: str, postal: str | None) -> None:
     assert _lead(extractor, note)["postal_code"] == postal
+
+
+def test_a_known_town_whose_name_holds_a_month_is_read_whole(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Ligou o Sr. Caio Lima, (21) 98555-4321, mora no Rio de Janeiro - RJ - quer um orçamento")
+    assert (lead["city"], lead["region"]) == ("Rio de Janeiro", "RJ")
