@@ -119,12 +119,13 @@ def region_after(text: str, end: int, lower: bool) -> str | None:
     words = words_at(text, pos, len(text))
     if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
         lowered = words[0].group().rstrip(".")
+        code_end = words[0].start() + 2  # "columbus oh.": the clause's full stop is not the code's
         if lowered.islower() and lowered.upper() in US_STATES and lowered not in CODE_WORDS and (
-                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())
-                or _ZIP_AFTER.match(text, words[0].end())
+                "," in text[end:pos] or _CLAUSE_END.match(text, code_end)
+                or _ZIP_AFTER.match(text, code_end)
                 or (lowered not in _WORD_LIKE_CODES and known_before(text, end))):
             return lowered.upper()  # "lives in fort lee nj right now": a code no word spells, after a known town
-        if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, words[0].end()) and known_before(text, end):
+        if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, code_end) and known_before(text, end):
             return lowered.upper()  # "in dayton oh, needs gutters", "denver, co."
     for n in range(len(words), 0, -1):
         name = text[words[0].start() : words[n - 1].end()].rstrip(".")

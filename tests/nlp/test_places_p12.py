@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.city_text import region_after
 from nlp.extractor import Extractor
 from nlp.places import names_a_deal
 from parsers.lead import RawMessage
@@ -110,8 +111,6 @@ def test_a_note_street_its_town_and_the_zip_after_them(extractor: Extractor, not
     ],
 )
 def test_a_lower_case_state_code_after_a_known_town(text: str, region: str | None) -> None:
-    from nlp.city_text import region_after
-
     assert region_after(text, text.index(" ", text.index("plano")), True) == region
 
 
@@ -142,3 +141,8 @@ def test_a_postcode_in_brackets_after_the_leads_town(extractor: Extractor, note:
 def test_a_known_town_whose_name_holds_a_month_is_read_whole(extractor: Extractor) -> None:
     lead = _lead(extractor, "Ligou o Sr. Caio Lima, (21) 98555-4321, mora no Rio de Janeiro - RJ - quer um orçamento")
     assert (lead["city"], lead["region"]) == ("Rio de Janeiro", "RJ")
+
+
+def test_a_lower_case_word_like_state_code_ends_its_clause_with_a_full_stop() -> None:
+    text = "spoke to bo reyes 330-555-0123, out of akron oh. needs a new furnace"
+    assert region_after(text, text.index(" oh"), True) == "OH"
