@@ -146,3 +146,27 @@ def test_a_known_town_whose_name_holds_a_month_is_read_whole(extractor: Extracto
 def test_a_lower_case_word_like_state_code_ends_its_clause_with_a_full_stop() -> None:
     text = "spoke to bo reyes 330-555-0123, out of akron oh. needs a new furnace"
     assert region_after(text, text.index(" oh"), True) == "OH"
+
+
+@pytest.mark.parametrize(
+    ("note", "country"),
+    [
+        ("Appel de Mme Alice Roux, 06 55 44 33 22, habite à Liège en Belgique, veut un devis", "BE"),
+        ("Chiamata: Sig.ra Paola Riva, 347 555 0101, abita a Locarno, Svizzera, vuole un preventivo", "CH"),
+        ("Belde: Piet Jansen uit Antwerpen, België, 0470 55 01 01, wil een offerte", "BE"),
+        ("Ligou Rui Matos, 912 555 010, mora em Lyon, França, quer um orçamento", "FR"),
+    ],
+)
+def test_a_country_named_in_the_notes_own_language(extractor: Extractor, note: str, country: str) -> None:
+    assert _lead(extractor, note)["country"] == country
+
+
+def test_the_country_names_file_is_what_its_generator_writes_from_pycountry() -> None:
+    import json
+    from pathlib import Path
+
+    from nlp.patterns.make_countries import names
+
+    written = Path(__file__).parents[2] / "nlp" / "patterns" / "countries.jsonl"
+    rows = {(r["pattern"], r["id"]) for r in map(json.loads, written.read_text(encoding="utf-8").splitlines())}
+    assert rows == set(names().items())
