@@ -32,3 +32,10 @@ def test_a_phone_number_before_the_street_is_no_house_number() -> None:
 def test_a_region_after_the_postcodes_town_ends_at_a_dash_too() -> None:
     (found,) = find_in_line("Rückruf: 01067 Dresden, Sachsen – ab 17 Uhr", lang="de")
     assert (found.parts["city"], found.parts.get("region")) == ("Dresden", "Sachsen")
+
+
+def test_a_request_line_that_gives_a_persons_contacts_names_their_home_not_a_listing() -> None:
+    from parsers.subject import listing_line
+
+    assert listing_line("Inquiry about 918 Sycamore St, Madison, WI 53703") == "918 Sycamore St, Madison, WI 53703"
+    assert listing_line("Lead: Omar Diaz 608-555-0177 omar@diaz.example, 12 Lake Rd, Madison, WI 53703") is None
