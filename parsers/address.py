@@ -378,8 +378,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _part_at(text: str, pos: int) -> str:
-    """The comma-separated part of ``text`` that starts at ``pos``."""
-    return text[pos:].split(",", 1)[0]
+    """The part of ``text`` that starts at ``pos``, up to the next comma or dash between spaces."""
+    return re.split(r",|[ \t][-–—|][ \t]", text[pos:], maxsplit=1)[0]
 
 
 #: prose inside what would be a street: three lower-case words in a row, or a label's colon ("this afternoon and

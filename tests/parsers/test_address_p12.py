@@ -25,8 +25,10 @@ def test_a_flat_written_before_the_street_belongs_to_it() -> None:
 
 
 def test_a_phone_number_before_the_street_is_no_house_number() -> None:
-    (found,) = find_in_line("Nell Price 01632 960555, 3 Mill Lane, Frome BA11 2QE, wants a survey")
-    assert found.parts == {"street": "3 Mill Lane", "city": "Frome", "postal_code": "BA11 2QE"}
+    for line in ("Nell Price 01632 960555, 3 Mill Lane, Frome BA11 2QE, wants a survey",
+                 "Nell Price 01632 960555 - 3 Mill Lane, Frome BA11 2QE - wants a survey"):
+        (found,) = find_in_line(line)
+        assert found.parts == {"street": "3 Mill Lane", "city": "Frome", "postal_code": "BA11 2QE"}
 
 
 def test_a_region_after_the_postcodes_town_ends_at_a_dash_too() -> None:
