@@ -26,6 +26,7 @@ from parsers.postal_formats import (
     BR_CITY_STATE,
     BR_RE,
     BR_STATES,
+    CA_LOWER_RE,
     CA_PROVINCES,
     CA_RE,
     CITY,
@@ -496,11 +497,12 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
-    for m in US_LOWER_RE.finditer(line):
-        # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
-        parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
-                 "postal_code": m["zip"]}
-        keep(FoundAddress(offset + m.start(), offset + m.end(), parts, "US"))
+    for rx, code in ((US_LOWER_RE, "US"), (CA_LOWER_RE, "CA")):
+        for m in rx.finditer(line):
+            # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
+            parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
+                     "postal_code": m["zip"].upper()}
+            keep(FoundAddress(offset + m.start(), offset + m.end(), parts, code))
     for m in CA_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}

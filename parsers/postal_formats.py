@@ -35,13 +35,18 @@ US_RE = re.compile(
     rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
 )
 #: a US address typed without capitals: number, street, street word, city, state code, ZIP
-US_LOWER_RE = re.compile(
+_LOWER_STREET_CITY = (
     r"(?<![\w-])(?P<street>\d{1,6}[ \t]+(?:[nsew]\.?[ \t]+)?(?:[a-z0-9][a-z0-9'.-]*[ \t]+){1,4}?(?:st|street|ave|"
     r"avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|ter|terrace|pkwy|hwy|trl|"
-    r"trail|loop)\.?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?[ \t]+(?:in[ \t]+)?"
-    r"(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+"
-    rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
+    r"trail|loop)\.?(?:[ \t]+(?:[nsew]|ne|nw|se|sw)\b)?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?"
+    r"[ \t]+(?:in[ \t]+)?(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+")
+US_LOWER_RE = re.compile(
+    _LOWER_STREET_CITY + rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
     r"\.?,?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)(?![\d-])")
+#: the same for Canada: "1200 w georgia st unit 4, vancouver bc v6e 4r2"
+CA_LOWER_RE = re.compile(
+    _LOWER_STREET_CITY + r"(?P<state>ab|bc|mb|nb|nl|ns|nt|nu|on|pe|qc|sk|yt)\.?,?[ \t]+"
+    r"(?P<zip>[abceghj-nprstvxy]\d[abceghj-nprstv-z][ -]?\d[abceghj-nprstv-z]\d)\b")
 CA_RE = re.compile(
     rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
     r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"

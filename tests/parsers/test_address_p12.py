@@ -41,3 +41,14 @@ def test_a_request_line_that_gives_a_persons_contacts_names_their_home_not_a_lis
 
     assert listing_line("Inquiry about 918 Sycamore St, Madison, WI 53703") == "918 Sycamore St, Madison, WI 53703"
     assert listing_line("Lead: Omar Diaz 608-555-0177 omar@diaz.example, 12 Lake Rd, Madison, WI 53703") is None
+
+
+def test_a_canadian_address_typed_without_capitals() -> None:
+    (found,) = find_in_line("met lise roy 902-555-0133 at the show, 88 maple st unit 2, halifax ns b3h 1a1")
+    assert (found.parts, found.country) == ({"street": "88 maple st unit 2", "city": "Halifax", "region": "NS",
+                                             "postal_code": "B3H 1A1"}, "CA")
+
+
+def test_a_lower_case_us_street_may_end_with_its_direction() -> None:
+    (found,) = find_in_line("fyi 900 oak ave nw, canton oh 44708 - wants gutters")
+    assert found.parts["street"] == "900 oak ave nw"
