@@ -170,3 +170,16 @@ def test_the_country_names_file_is_what_its_generator_writes_from_pycountry() ->
     written = Path(__file__).parents[2] / "nlp" / "patterns" / "countries.jsonl"
     rows = {(r["pattern"], r["id"]) for r in map(json.loads, written.read_text(encoding="utf-8").splitlines())}
     assert rows == set(names().items())
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Neue Anfrage: Frau Ute Kranz, 50667 Köln-Altstadt, Tel 0221 5550123, will eine Wallbox", "Köln"),
+        ("Neue Anfrage: Frau Ute Kranz, Ringstr. 9, 82467 Garmisch-Partenkirchen, Tel 08821 55501",
+         "Garmisch-Partenkirchen"),  # a hyphenated town of its own
+    ],
+)
+def test_a_district_joined_to_a_postcodes_town_by_a_hyphen_is_dropped(extractor: Extractor, note: str,
+                                                                      city: str) -> None:
+    assert _lead(extractor, note)["city"] == city
