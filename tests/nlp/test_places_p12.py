@@ -175,8 +175,8 @@ def test_the_country_names_file_is_what_its_generator_writes_from_pycountry() ->
 @pytest.mark.parametrize(
     ("note", "city"),
     [
-        ("Neue Anfrage: Frau Ute Kranz, 50667 Köln-Altstadt, Tel 0221 5550123, will eine Wallbox", "Köln"),
-        ("Neue Anfrage: Frau Ute Kranz, Ringstr. 9, 82467 Garmisch-Partenkirchen, Tel 08821 55501",
+        ("Rückruf: Frau Ute Kranz, 50667 Köln-Altstadt, Tel 0221 5550123, will eine Wallbox", "Köln"),
+        ("Rückruf: Frau Ute Kranz, Ringstr. 9, 82467 Garmisch-Partenkirchen, Tel 08821 55501",
          "Garmisch-Partenkirchen"),  # a hyphenated town of its own
     ],
 )
