@@ -299,8 +299,10 @@ class Address:
                 continue  # "I'll be in Denver tomorrow": in a note, the rep's whereabouts
             if venue_before(text, m.start(), r0, chat=chat):
                 continue  # "at the home show in Dallas", "Summit Realty in Boise": the venue's town
-            if m["from"] and not region_after(text, end, city.islower()):
+            if m["from"] and not region_after(text, end, city.islower()) and not (
+                    _PERSON_FROM.search(text, max(r0, m.start() - 40), m.start()) and _SEGMENT_CLOSE.match(text, end)):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
+                # ("Desmond Achebe from Sacramento - 916-…": a person's name, then the town ending its part)
             region = region_after(text, end, city.islower()) if city.islower() else None
             if not plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
                 continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
@@ -359,6 +361,10 @@ class Address:
 _POSTCODE_BRACKETED = re.compile(
     r"[ \t]*\((?P<code>\d{5}(?:-\d{3,4})?|\d{4}-\d{3}|[1-9]\d{3}[ \t]?[A-Z]{2}|"
     r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)\)")
+#: two capitalised words (a person's name) right before "from": "Desmond Achebe from"
+_PERSON_FROM = re.compile(r"[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+\Z")
+#: the end of a note's part right after a town: " - ", ",", ";", "." or the line's end
+_SEGMENT_CLOSE = re.compile(r"[ \t]*(?:$|[,;.]|[ \t]?[-–—|][ \t])", re.MULTILINE)
 #: a verb of living right before the place cue: "I live in austin" names a place even in lowercase
 _LIVES_BEFORE = re.compile(r"(?i)\b(?:live|lives|living|based|located|wohne|wohnt|wohnen|vivo|vive|vivimos|moro|"
                            r"mora|woon|woont|wonen|abito|abita)[ \t]+$")

@@ -183,3 +183,14 @@ def test_the_country_names_file_is_what_its_generator_writes_from_pycountry() ->
 def test_a_district_joined_to_a_postcodes_town_by_a_hyphen_is_dropped(extractor: Extractor, note: str,
                                                                       city: str) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Following up on Priya Raman from Tacoma - 253-555-0142 - wants a heat pump", "Tacoma"),
+        ("Following up on Priya Raman from Tacoma Screw Products - 253-555-0142 - wants a heat pump", None),
+    ],
+)
+def test_a_person_from_a_town_that_ends_its_part(extractor: Extractor, note: str, city: str | None) -> None:
+    assert _lead(extractor, note)["city"] == city
