@@ -508,7 +508,8 @@ _CITY_CUE = re.compile(
     r"relocating to|relocated to)[ \t]+"
     r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
     r"(?:is|are|'s|comes?|called|calling|phoned|texted|emailed|writing) from|(?:(?<=[,;:(–—-][ ])|(?<![^\n]))from|"
-    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
+    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ]))"
+    r"|(?:(?<=📍)|(?<=:round_pushpin:)|(?<=:pushpin:))[ \t]*(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"  # "📍Tucson AZ": a pin
 )
 #: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
 _REP_SELF = re.compile(r"(?i)\b(?:i'll be|i will be|i'm|i am|i was|we'll be|we're|we are|we were|heading|going|"

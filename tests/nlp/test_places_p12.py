@@ -194,3 +194,9 @@ def test_a_district_joined_to_a_postcodes_town_by_a_hyphen_is_dropped(extractor:
 )
 def test_a_person_from_a_town_that_ends_its_part(extractor: Extractor, note: str, city: str | None) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+@pytest.mark.parametrize("pin", ["📍", ":round_pushpin: "])
+def test_a_pin_marks_the_leads_town(extractor: Extractor, pin: str) -> None:
+    lead = _lead(extractor, f"walk-in {pin}Boise ID - Wren Castillo 208-555-0160 - wants a hot tub")
+    assert (lead["city"], lead["region"]) == ("Boise", "ID")
