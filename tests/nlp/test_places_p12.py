@@ -200,3 +200,15 @@ def test_a_person_from_a_town_that_ends_its_part(extractor: Extractor, note: str
 def test_a_pin_marks_the_leads_town(extractor: Extractor, pin: str) -> None:
     lead = _lead(extractor, f"walk-in {pin}Boise ID - Wren Castillo 208-555-0160 - wants a hot tub")
     assert (lead["city"], lead["region"]) == ("Boise", "ID")
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Ada Lutz, ada@lutzgrain.example: they want conveyor belts for a new warehouse in Omaha.", "Omaha"),
+        ("Herr Olaf Beck, Tel 0171 5550123, sucht ein Reihenhaus in Köln", None),  # a German compound still counts
+    ],
+)
+def test_a_property_word_is_a_whole_word_or_a_german_compounds_end(extractor: Extractor, note: str,
+                                                                   city: str | None) -> None:
+    assert _lead(extractor, note)["city"] == city
