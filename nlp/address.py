@@ -18,9 +18,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
-from nlp.city_text import REGIONS, city_before, city_name_at, plausible_city, region_after, time_words, zip_after
+from nlp.city_text import (
+    REGIONS,
+    city_before,
+    city_name_at,
+    plausible_city,
+    region_after,
+    time_words,
+    titled,
+    zip_after,
+)
 from nlp.layout import Layout, Line
-from nlp.lexicon import finditer_folded, greeting_re, is_first_name, signoff_re
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, is_surname, signoff_re
 from nlp.note_places import (
     add_note_place,
     after_unit,
@@ -198,7 +207,7 @@ class Address:
         city_end = joint.end() + len(city) if joint and city else -1
         apart = city_end > 0 and whole_segment(text, street_m.start(), city_end)  # "- 1809 maple dr. dayton -"
         if city and (region or (is_city(city) and (not bare or apart))):  # "in Mystic, Connecticut": a town, its state
-            parts["city"] = " ".join(w if not w.islower() else w.capitalize() for w in city.split())
+            parts["city"] = titled(city)
             if region:
                 parts["region"] = region
             if street_m.group()[:1].isdigit() and (code := _zip_of(text, city_end, region)):
@@ -335,6 +344,7 @@ class Address:
                 start = line.start + part.start("seg")
                 if (name[0].isupper() and is_city(name) and name not in REGIONS
                         and (coded or not is_first_name(name.split()[0])
+                             or (" " in name and not is_surname(name.split()[-1]))  # "Belo Horizonte"
                              or region_after(layout_of(doc).text, start + len(name), False)
                              or after_unit(line.text, part.start("seg")))
                         and name.casefold() not in time_words() and not greeting_re().match(name)
@@ -345,7 +355,7 @@ class Address:
 
     def _add_city(self, doc: Doc, text: str, city: str, end: int, start: int, confidence: float) -> None:
         region = region_after(text, end, not city[0].isupper())
-        city = " ".join(w if not w.islower() else w.capitalize() for w in city.split())
+        city = titled(city)
         parts = {"city": city}
         if region:
             parts["region"] = region

@@ -47,6 +47,12 @@ _CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß-öø-ÿ][\w'’-]* [^\W\d_a-zß-öø-ÿ]")
 
 
+def titled(city: str) -> str:
+    """A town's name with its lower-case words capitalised, but the small words inside it ("do", "de", "la")."""
+    return " ".join(w if not w.islower() or (k and w in _SMALL_WORDS | {"do", "dos", "da", "das", "di", "du"})
+                    else w.capitalize() for k, w in enumerate(city.split()))
+
+
 def city_name_at(text: str, pos: int, lower: bool) -> str | None:
     """Up to three capitalised words at ``pos`` that can be a city ("A Coruña", "San Sebastián")."""
     words: list[str] = []

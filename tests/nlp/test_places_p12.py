@@ -212,3 +212,15 @@ def test_a_pin_marks_the_leads_town(extractor: Extractor, pin: str) -> None:
 def test_a_property_word_is_a_whole_word_or_a_german_compounds_end(extractor: Extractor, note: str,
                                                                    city: str | None) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+@pytest.mark.parametrize(
+    ("note", "city"),
+    [
+        ("Ligação: Caio Nunes, (81) 98555-0101, Santa Cruz do Capibaribe, quer orçamento", "Santa Cruz do Capibaribe"),
+        ("Ligação: Caio Nunes, (31) 98555-0101, Belo Horizonte, quer orçamento", "Belo Horizonte"),
+    ],
+)
+def test_a_known_town_of_two_words_that_opens_with_a_first_name(extractor: Extractor, note: str,
+                                                                  city: str | None) -> None:
+    assert _lead(extractor, note)["city"] == city
