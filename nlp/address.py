@@ -43,7 +43,7 @@ from nlp.note_places import (
 from nlp.places import OWN_PLACE, city_at, city_names, deal_at, is_city, names_a_deal, own_place
 from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
-from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES
+from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES, US_STATES
 from parsers.regions import region_country
 from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
@@ -151,6 +151,8 @@ class Address:
         for span in ruler_spans(doc, "COUNTRY"):
             if not layout.in_region(span.start, span.end):
                 continue
+            if _US_STATE_AFTER.match(text, span.end):
+                continue  # "Holland, MI", "Mexico, MO": an American town named like a country
             near = any(s - 5 <= span.start <= e + 40 for s, e in taken)
             add(doc, Candidate("country", span.id, 0.8 if near else 0.55, self.source, span.start))
         return doc
@@ -373,6 +375,8 @@ class Address:
 _POSTCODE_BRACKETED = re.compile(
     r"[ \t]*\((?P<code>\d{5}(?:-\d{3,4})?|\d{4}-\d{3}|[1-9]\d{3}[ \t]?[A-Z]{2}|"
     r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)\)")
+#: a US state's code right after a name: the name is a town ("Holland, MI")
+_US_STATE_AFTER = re.compile(rf",?[ \t]+(?:{'|'.join(US_STATES)})\b")
 #: two capitalised words (a person's name) right before "from": "Desmond Achebe from"
 _PERSON_FROM = re.compile(r"[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+\Z")
 #: the end of a note's part right after a town: " - ", ",", ";", "." or the line's end

@@ -224,3 +224,8 @@ def test_a_property_word_is_a_whole_word_or_a_german_compounds_end(extractor: Ex
 def test_a_known_town_of_two_words_that_opens_with_a_first_name(extractor: Extractor, note: str,
                                                                   city: str | None) -> None:
     assert _lead(extractor, note)["city"] == city
+
+
+def test_a_town_named_like_a_country_before_a_state_code_is_no_country(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Dora Fenn 573-555-0108, runs a bakery in Mexico, MO - wants a walk-in cooler")
+    assert (lead["city"], lead["region"], lead["country"]) == ("Mexico", "MO", None)
