@@ -54,7 +54,7 @@ _PROPERTY_NOUNS = (r"property|listing|house|home|condo|apartment|unit|lot|showin
 #: a whole word of them, or the end of a German compound ("Reihenhaus", "Eigentumswohnung"; not "warehouse")
 _PROPERTY_WORD = rf"(?:(?<![\w])(?:{_PROPERTY_NOUNS})|(?:wohnung|haus|immobilie|grundstück))"
 _PROPERTY_CONTEXT = re.compile(
-    rf"(?i){_PROPERTY_WORD}\b[^.!?\n]{{0,25}}\b(?:at|on|in|an der|in der|"
+    rf"(?i){_PROPERTY_WORD}\b[^.!?\n]{{0,40}}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
 #: a property's noun written right before a street's name, capitalised as German nouns are ("Wohnung Ahornweg 4")

@@ -229,3 +229,8 @@ def test_a_known_town_of_two_words_that_opens_with_a_first_name(extractor: Extra
 def test_a_town_named_like_a_country_before_a_state_code_is_no_country(extractor: Extractor) -> None:
     lead = _lead(extractor, "Dora Fenn 573-555-0108, runs a bakery in Mexico, MO - wants a walk-in cooler")
     assert (lead["city"], lead["region"], lead["country"]) == ("Mexico", "MO", None)
+
+
+def test_a_wished_flat_described_at_length_before_its_town(extractor: Extractor) -> None:
+    note = "Llamó Sr. Abel Cano, 611 555 010. Busca un piso de dos dormitorios con trastero en Leganés."
+    assert _lead(extractor, note)["city"] is None
