@@ -137,6 +137,8 @@ def parse_locality(text: str) -> dict[str, str]:
     return {}
 
 
+#: a mail or chat quote mark opening a line ("> ", ">> ")
+_QUOTE_MARK = re.compile(r"^(?:>[ \t]*)+")
 #: what a combined "PLZ / Ort", "CP - Ciudad" or "CEP | Cidade" field writes between its two parts
 _BETWEEN = " -–/|,;:"
 
@@ -146,7 +148,8 @@ def parse_address(text: str) -> dict[str, str]:
 
     Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
     """
-    lines = [_clean(x) for x in text.replace("\r", "\n").split("\n")]
+    # "77 Ridge Rd" / "> Bend, OR 97701": a quoted value's continuation keeps its quote mark, no part of the place
+    lines = [_QUOTE_MARK.sub("", _clean(x)) for x in text.replace("\r", "\n").split("\n")]
     lines = without_prose_tail([x.strip(" ,") for x in lines if x.strip(" ,")])  # a label value run into the note
     if len(lines) == 1:
         lines = [p.strip() for p in lines[0].split(",") if p.strip()]

@@ -52,3 +52,10 @@ def test_a_canadian_address_typed_without_capitals() -> None:
 def test_a_lower_case_us_street_may_end_with_its_direction() -> None:
     (found,) = find_in_line("fyi 900 oak ave nw, canton oh 44708 - wants gutters")
     assert found.parts["street"] == "900 oak ave nw"
+
+
+def test_a_quoted_address_value_keeps_no_quote_mark() -> None:
+    from parsers.address import parse_address
+
+    assert parse_address("12 Larch Ave\n> Medford, OR 97501") == {"street": "12 Larch Ave", "city": "Medford",
+                                                                  "region": "OR", "postal": "97501"}
