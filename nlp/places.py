@@ -74,14 +74,24 @@ _THEIR_PLACE = re.compile(r"\b(?:ihr|ihre|ihrem|ihrer|su|sus|seu|sua|dele|dela|h
 OWN_PLACE = "own_place"
 
 
+#: a property's nouns after a verb of buying or renting ("buy a house", "comprar un piso", "eine Wohnung mieten")
+_DEAL_OBJECTS = (r"property|properties|house|home|condo|apartment|flat|townhouse|townhome|place|lot|land|unit|"
+                 r"wohnung|haus|immobilie|grundstück|piso|casa|apartamento|vivienda|chalet|imóvel|imovel|maison|"
+                 r"appartement|appartamento|villa|huis|woning")
+
+
 @cache
 def _deal_re() -> re.Pattern[str]:
     words = trie_alternation([w.lower() for w in read_lines("deal_words.txt")])
-    return re.compile(rf"(?i)(?<![\w])(?:{words})(?![\w])")
+    verbs = trie_alternation([w.lower() for w in read_lines("deal_verbs.txt")])
+    # a verb counts with a property's noun within a few words after it, or (German word order) before it
+    return re.compile(rf"(?i)(?<![\w])(?:{words}|(?:{verbs})(?=[ \t](?:[^.!?\n,;]{{0,30}}[ \t])?(?:{_DEAL_OBJECTS})\b)"
+                      rf"|(?:wohnung|haus|immobilie)(?:[ \t][^.!?\n,;]{{0,30}})?[ \t](?:{verbs}))(?![\w])")
 
 
 def deal_at(text: str) -> re.Match[str] | None:
-    """The last word of a sale, rental or showing in ``text`` (``patterns/deal_words.txt``), or None."""
+    """The last word of a sale, rental or showing in ``text`` (``patterns/deal_words.txt``, and the verbs of
+    ``deal_verbs.txt`` beside a property's noun), or None."""
     return max(finditer_folded(_deal_re(), text), key=lambda m: m.start(), default=None)
 
 

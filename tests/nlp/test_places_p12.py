@@ -234,3 +234,15 @@ def test_a_town_named_like_a_country_before_a_state_code_is_no_country(extractor
 def test_a_wished_flat_described_at_length_before_its_town(extractor: Extractor) -> None:
     note = "Llamó Sr. Abel Cano, 611 555 010. Busca un piso de dos dormitorios con trastero en Leganés."
     assert _lead(extractor, note)["city"] is None
+
+
+def test_buying_a_product_is_no_deal_on_a_property() -> None:
+    assert not names_a_deal("She wants to buy a new heat pump before winter")
+    assert names_a_deal("She wants to buy a small house near the lake")
+    assert names_a_deal("Sie möchten eine Wohnung in Potsdam kaufen")
+
+
+def test_a_house_named_beside_a_product_purchase_is_the_leads(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Nia Cole 503-555-0177 wants to purchase a water softener. Home is 61 Birch Ct, "
+                            "Salem OR 97302")
+    assert (lead["street"], lead["postal_code"]) == ("61 Birch Ct", "97302")
