@@ -246,3 +246,16 @@ def test_a_house_named_beside_a_product_purchase_is_the_leads(extractor: Extract
     lead = _lead(extractor, "Nia Cole 503-555-0177 wants to purchase a water softener. Home is 61 Birch Ct, "
                             "Salem OR 97302")
     assert (lead["street"], lead["postal_code"]) == ("61 Birch Ct", "97302")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, I'm interested in the cottage at 8 Fern Rd, Eugene, OR 97401. Could I see it on Sunday? 541-555-0190",
+        "Hola, me interesa el piso de la Calle Luna 7, 41003 Sevilla. ¿Se podría ver el jueves? 622 555 019",
+        "Guten Tag, ich interessiere mich für die Wohnung in der Talstraße 4, 79102 Freiburg. Tel 0170 5550191",
+    ],
+)
+def test_a_mail_asking_about_a_property_keeps_its_address_as_the_listing(extractor: Extractor, body: str) -> None:
+    mail = f"From: Kim Vale <kim.vale@gmail.com>\nTo: info@homes.example\nSubject: inquiry\n\n{body}\n"
+    assert _lead(extractor, mail, channel="email")["street"] is None
