@@ -54,9 +54,16 @@ _PROPERTY_NOUNS = (r"property|listing|house|home|condo|apartment|unit|lot|showin
 #: a whole word of them, or the end of a German compound ("Reihenhaus", "Eigentumswohnung"; not "warehouse")
 _PROPERTY_WORD = rf"(?:(?<![\w])(?:{_PROPERTY_NOUNS})|(?:wohnung|haus|immobilie|grundstück))"
 _PROPERTY_CONTEXT = re.compile(
-    rf"(?i){_PROPERTY_WORD}\b[^.!?\n]{{0,40}}\b(?:at|on|in|an der|in der|"
+    rf"(?i){_PROPERTY_WORD}\b[^.!?\n]{{0,25}}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
+#: the same with a longer description between the property and its place, for a property wished for ("Busca un
+#: piso de 3 habitaciones con garaje en")
+_WISHED_PROPERTY = re.compile(_PROPERTY_CONTEXT.pattern.replace("{0,25}", "{0,40}"))
+#: a property word saying where it is, right before the address: "House is at", "home is", "das Haus ist in der",
+#: "la casa está en" (with no sale in the message: the lead's own; "the house at …" stays a listing)
+_IS_AT = re.compile(rf"(?i){_PROPERTY_WORD}[ \t]+(?:is|'s|’s|ist|está|es|fica|é|est|è|staat|ligt)[ \t]+"
+                    r"(?:(?:located[ \t]+)?(?:at|on|in|in der|an der|en|em|na|no|à|a|aan|op)[ \t]+)?$")
 #: a property's noun written right before a street's name, capitalised as German nouns are ("Wohnung Ahornweg 4")
 _PROPERTY_NOUN = re.compile(rf"(?i:{_PROPERTY_NOUNS})[ \t]+(?=[A-ZÄÖÜ])")
 #: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
@@ -117,9 +124,9 @@ class Address:
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
             flags: tuple[str, ...] = ()
             if cue := _PROPERTY_CONTEXT.search(prefix):
-                if deal and not own_place(prefix[: cue.start()], referred):
+                if not own_place(prefix[: cue.start()], referred) and (deal or not _IS_AT.search(prefix)):
                     continue  # what they ask about, not where they live
-                flags = (OWN_PLACE,)  # "at my house on 12 Oak St", "house is at …" with no sale: theirs
+                flags = (OWN_PLACE,)  # "at my house on 12 Oak St", "House is at …" with no sale: theirs
             elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
                     not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
@@ -167,8 +174,8 @@ class Address:
             if street_m is None:
                 continue
             prefix = text[max(b0, m.start() - 60) : m.start()]
-            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and deal and not own_place(
-                    prefix[: cue.start()], referred):
+            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred) \
+                    and (deal or not _IS_AT.search(prefix + "at ")):
                 continue  # "the house is located at …" in a mail about its sale: the listing
             self._add_street(doc, text, street_m, 0.6, need_city=False)
             return 1
@@ -186,7 +193,9 @@ class Address:
                     street_m = rx.match(text, noun.end()) or street_m
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
-                if (deal and _PROPERTY_CONTEXT.search(prefix)) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
+                if ((cue := _PROPERTY_CONTEXT.search(prefix)) and not own_place(prefix[: cue.start()], True)
+                        and (deal or not _IS_AT.search(prefix))) or \
+                        _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
                         text, line_start, street_m.start()) or (deal and _deal_before(text, street_m.start(), r0)):
                     continue
                 if self._add_street(doc, text, street_m, 0.55, need_city=True,
@@ -457,7 +466,7 @@ def _wished(text: str, m: re.Match[str], r0: int) -> bool:
     on sale ("a buyer for the flat Gneisenaustraße 71 in Berlin"): the place they look in, not where they live
     (measured on notes: such places were false cities)."""
     prefix = text[max(r0, m.start() - 60) : m.start() + 3]
-    cue = _PROPERTY_CONTEXT.search(prefix)
+    cue = _WISHED_PROPERTY.search(prefix)
     return cue is not None and not own_place(prefix[: cue.start()], True) and (  # a note's "su piso": the lead's
         _WISH.search(prefix, 0, cue.start()) is not None or names_a_deal(text))
 

@@ -70,7 +70,7 @@ def test_a_flat_on_sale_and_its_town_are_the_listings_not_the_buyers(extractor: 
 
 
 def test_a_property_noun_before_a_german_street_is_no_part_of_it(extractor: Extractor) -> None:
-    lead = _lead(extractor, "Anruf Herr Tomas Brandt, 0171 5550 2291, Wohnung Ahornweg 4, Jena, Heizung defekt")
+    lead = _lead(extractor, "Anruf Herr Tomas Brandt, 0171 5550 2291, seine Wohnung Ahornweg 4, Jena, Heizung defekt")
     assert (lead["street"], lead["city"]) == ("Ahornweg 4", "Jena")
 
 
@@ -259,3 +259,15 @@ def test_a_house_named_beside_a_product_purchase_is_the_leads(extractor: Extract
 def test_a_mail_asking_about_a_property_keeps_its_address_as_the_listing(extractor: Extractor, body: str) -> None:
     mail = f"From: Kim Vale <kim.vale@gmail.com>\nTo: info@homes.example\nSubject: inquiry\n\n{body}\n"
     assert _lead(extractor, mail, channel="email")["street"] is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Trulia lead: Gus Hale 555-0142 asked about the home at 9 Alder Ct, Bend, OR 97701",
+        "Gus Hale 541-555-0142 wants info on the condo at 20 Wall St Unit 2, Bend, OR 97701",
+        "Llamó Rosa Gil 611 222 333 por el piso de Calle Sol 3, 41001 Sevilla",
+    ],
+)
+def test_a_note_about_a_property_at_an_address_keeps_it_the_listings(extractor: Extractor, note: str) -> None:
+    assert _lead(extractor, note)["street"] is None
