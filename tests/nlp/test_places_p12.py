@@ -271,3 +271,8 @@ def test_a_mail_asking_about_a_property_keeps_its_address_as_the_listing(extract
 )
 def test_a_note_about_a_property_at_an_address_keeps_it_the_listings(extractor: Extractor, note: str) -> None:
     assert _lead(extractor, note)["street"] is None
+
+
+def test_a_tenant_at_an_address_lives_there(extractor: Extractor) -> None:
+    lead = _lead(extractor, "Jo Park 541-555-0150, tenant at 12 Pine Ct, Bend, OR 97701, reports a leak")
+    assert lead["street"] == "12 Pine Ct"
