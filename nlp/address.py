@@ -13,16 +13,24 @@ as someone else's ("Dealer address:", "Objektadresse:", "Dirección del inmueble
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.candidates import ADDRESS, Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.city_text import (
+    REGIONS,
+    city_before,
+    city_name_at,
+    plausible_city,
+    region_after,
+    time_words,
+    titled,
+    zip_after,
+)
 from nlp.layout import Layout, Line
-from nlp.lexicon import finditer_folded, greeting_re, is_first_name, read_lines, signoff_re, stop_words
+from nlp.lexicon import finditer_folded, greeting_re, is_first_name, is_surname, signoff_re
 from nlp.note_places import (
-    STATE_CODE_WORDS,
     add_note_place,
     after_unit,
     cued_postal,
@@ -32,19 +40,32 @@ from nlp.note_places import (
     venue_before,
     whole_segment,
 )
-from nlp.places import OWN_PLACE, city_at, city_names, is_city, own_place, words_at
-from nlp.prose import org_words, place_words
-from parsers.address import BR_STATES, CA_PROVINCES, US_STATE_NAMES, US_STATES, FoundAddress, find_in_line
+from nlp.places import OWN_PLACE, city_at, city_names, deal_at, is_city, names_a_deal, own_place
+from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
+from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES, US_STATES
 from parsers.regions import region_country
 from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
 
+#: the words naming a property, a listing or a showing
+_PROPERTY_NOUNS = (r"property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
+                   r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble")
+#: a whole word of them, or the end of a German compound ("Reihenhaus", "Eigentumswohnung"; not "warehouse")
+_PROPERTY_WORD = rf"(?:(?<![\w])(?:{_PROPERTY_NOUNS})|(?:wohnung|haus|immobilie|grundstück))"
 _PROPERTY_CONTEXT = re.compile(
-    r"(?i)(?:property|listing|house|home|condo|apartment|unit|lot|showing|open house|the one|objekt|wohnung|"
-    r"haus|immobilie|grundstück|propiedad|casa|piso|departamento|inmueble)\b[^.!?\n]{0,25}\b(?:at|on|in|an der|in der|"
+    rf"(?i){_PROPERTY_WORD}\b[^.!?\n]{{0,25}}\b(?:at|on|in|an der|in der|"
     r"en|de|ubicad[oa] en)?\s*$"
 )
+#: the same with a longer description between the property and its place, for a property wished for ("Busca un
+#: piso de 3 habitaciones con garaje en")
+_WISHED_PROPERTY = re.compile(_PROPERTY_CONTEXT.pattern.replace("{0,25}", "{0,40}"))
+#: a property word saying where it is, right before the address: "House is at", "home is", "das Haus ist in der",
+#: "la casa está en" (with no sale in the message: the lead's own; "the house at …" stays a listing)
+_IS_AT = re.compile(rf"(?i){_PROPERTY_WORD}[ \t]+(?:is|'s|’s|ist|está|es|fica|é|est|è|staat|ligt)[ \t]+"
+                    r"(?:(?:located[ \t]+)?(?:at|on|in|in der|an der|en|em|na|no|à|a|aan|op)[ \t]+)?$")
+#: a property's noun written right before a street's name, capitalised as German nouns are ("Wohnung Ahornweg 4")
+_PROPERTY_NOUN = re.compile(rf"(?i:{_PROPERTY_NOUNS})[ \t]+(?=[A-ZÄÖÜ])")
 #: a word naming the listing earlier in the address's sentence, however far on its line ("zu Ihrem Objekt
 #: „Reihenhaus in Köln-Sülz, Berrenrather Straße 190"", "your listing (3 bd, 2 ba) — 500 Pine St")
 _LISTING_BEFORE = re.compile(
@@ -61,12 +82,6 @@ _OTHER_SIDE = re.compile(
 
 def _folded(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
-@cache
-def time_words() -> frozenset[str]:
-    """Month, weekday and season names (``patterns/time_words.txt``), case-folded."""
-    return frozenset(w.casefold() for w in read_lines("time_words.txt"))
 
 
 class Address:
@@ -97,6 +112,7 @@ class Address:
         mailer = bool(sender) and is_automated(sender)
         chat = meta_of(doc).chat
         rep_sig = rep_signature(text, layout) if chat else None  # the note's text above a rep's signature
+        deal = names_a_deal(text)  # a sale, rental or showing: a property word names the listing, not a home
         for item in found:
             line_start = text.rfind("\n", 0, item.start) + 1
             if rep_sig and item.start >= rep_sig[1]:
@@ -108,12 +124,14 @@ class Address:
             prefix = text[max(layout.region[0], item.start - 60) : item.start]
             flags: tuple[str, ...] = ()
             if cue := _PROPERTY_CONTEXT.search(prefix):
-                if not own_place(prefix[: cue.start()], referred):
+                if not own_place(prefix[: cue.start()], referred) and (deal or not _IS_AT.search(prefix)):
                     continue  # what they ask about, not where they live
-                flags = (OWN_PLACE,)  # "at my house on 12 Oak St": theirs, though a wish may name it too
+                flags = (OWN_PLACE,)  # "at my house on 12 Oak St", "House is at …" with no sale: theirs
             elif (listing := _LISTING_BEFORE.search(text, max(line_start, item.start - 120), item.start)) and \
                     not own_place(text[max(line_start, listing.start() - 30) : listing.start()], referred):
                 continue  # "zu Ihrem Objekt „Reihenhaus in Köln-Sülz, Berrenrather Straße 190 …“": the listing's
+            elif _deal_before(text, item.start, layout.region[0]):
+                continue  # "under contract on 88 Heron Ridge Ct, Cary NC 27519": the home being bought
             if subject and item.parts.get("street") and f" {_folded(item.parts['street'])} " in subject:
                 continue  # "Subject: New inquiry: 2418 Larkspur Ln, …": the listing the mail is about
             if (tidy := street_parts(item.parts)) is not item.parts:
@@ -127,8 +145,8 @@ class Address:
         anchored = kept
         if not kept:
             where = rep_sig or (layout.region if chat else layout.body)
-            kept = self._home_street(doc, text, *where, referred) or (chat and (
-                self._note_street(doc, text, *where) or add_note_place(doc, text, *where, self.source)))
+            kept = self._home_street(doc, text, *where, referred, deal) or (chat and (
+                self._note_street(doc, text, *where, deal) or add_note_place(doc, text, *where, self.source)))
         if not kept and not self._signature_city(doc, layout):
             where = rep_sig or (layout.region if chat else layout.body)
             cued = self._prose_city(doc, text, *where) if chat else self._home_city(doc, text, *where)
@@ -140,12 +158,14 @@ class Address:
         for span in ruler_spans(doc, "COUNTRY"):
             if not layout.in_region(span.start, span.end):
                 continue
+            if _US_STATE_AFTER.match(text, span.end):
+                continue  # "Holland, MI", "Mexico, MO": an American town named like a country
             near = any(s - 5 <= span.start <= e + 40 for s, e in taken)
             add(doc, Candidate("country", span.id, 0.8 if near else 0.55, self.source, span.start))
         return doc
 
 
-    def _home_street(self, doc: Doc, text: str, b0: int, b1: int, referred: bool) -> int:
+    def _home_street(self, doc: Doc, text: str, b0: int, b1: int, referred: bool, deal: bool) -> int:
         """A street the prospect says they live at, without a postcode: "we live at 77 Harbor View Rd in Mystic,
         Connecticut", "wohne in der Kastanienallee 9 in Leipzig", "vivo en la Calle Olmo 3, Sevilla"."""
         for m in finditer_folded(_HOME_STREET, text, b0, b1):
@@ -154,23 +174,29 @@ class Address:
             if street_m is None:
                 continue
             prefix = text[max(b0, m.start() - 60) : m.start()]
-            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred):
-                continue  # "the house is located at …": the listing
+            if (cue := _PROPERTY_CONTEXT.search(prefix + "at ")) and not own_place(prefix[: cue.start()], referred) \
+                    and (deal or not _IS_AT.search(prefix + "at ")):
+                continue  # "the house is located at …" in a mail about its sale: the listing
             self._add_street(doc, text, street_m, 0.6, need_city=False)
             return 1
         return 0
 
-    def _note_street(self, doc: Doc, text: str, r0: int, r1: int) -> int:
+    def _note_street(self, doc: Doc, text: str, r0: int, r1: int, deal: bool) -> int:
         """A street and its known city in a rep's note without a cue or postcode: "…, Rua Oscar Freire 900, São
         Paulo", "Dorpsstraat 4, Ede" (not after a property or listing word)."""
         for rx in (_EU_STREET, _US_STREET, _US_STREET_ANY_CASE):
             for street_m in rx.finditer(text, r0, r1):
                 if rx is _US_STREET_ANY_CASE and not street_m.group().islower():
                     continue  # capitalised: read above; "12 elm st, plano tx" needs its state (below)
+                if noun := _PROPERTY_NOUN.match(text, street_m.start(), street_m.end()):
+                    # "die Wohnung Gneisenaustraße 71": a German noun before the street is none of it
+                    street_m = rx.match(text, noun.end()) or street_m
                 line_start = text.rfind("\n", 0, street_m.start()) + 1
                 prefix = text[max(line_start, street_m.start() - 60) : street_m.start()]
-                if _PROPERTY_CONTEXT.search(prefix) or _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
-                        text, line_start, street_m.start()):
+                if ((cue := _PROPERTY_CONTEXT.search(prefix)) and not own_place(prefix[: cue.start()], True)
+                        and (deal or not _IS_AT.search(prefix))) or \
+                        _LISTING_BEFORE.search(prefix) or _OTHER_SIDE.match(
+                        text, line_start, street_m.start()) or (deal and _deal_before(text, street_m.start(), r0)):
                     continue
                 if self._add_street(doc, text, street_m, 0.55, need_city=True,
                                     need_region=rx is _US_STREET_ANY_CASE):
@@ -187,14 +213,16 @@ class Address:
         bare = joint is None and (joint := _BARE_JOIN.match(text, end)) is not None  # "… Apt 4B Springfield IL"
         lower = street_m.group().islower()
         known = city_at(text, joint.end(), len(text)) if joint else None  # "Franklin TN": the name the gazetteer has
-        city = known[0] if known else _city_at(text, joint.end(), lower) if joint else None
+        city = known[0] if known else city_name_at(text, joint.end(), lower) if joint else None
         region = region_after(text, joint.end() + len(city), lower) if joint and city else None
         city_end = joint.end() + len(city) if joint and city else -1
         apart = city_end > 0 and whole_segment(text, street_m.start(), city_end)  # "- 1809 maple dr. dayton -"
         if city and (region or (is_city(city) and (not bare or apart))):  # "in Mystic, Connecticut": a town, its state
-            parts["city"] = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+            parts["city"] = titled(city)
             if region:
                 parts["region"] = region
+            if street_m.group()[:1].isdigit() and (code := _zip_of(text, city_end, region)):
+                parts["postal_code"] = code  # "4417 Elmhurst Ave S, Minneapolis 55409": a ZIP with no state
         elif need_city:
             return False
         if need_region and "region" not in parts and not apart:  # "- 1809 maple dr. dayton -": a segment apart
@@ -214,7 +242,9 @@ class Address:
         # has no such priority: measured, a later "from" lost more than it won); "the home show in Dallas" is the
         # show's town
         for m in sorted(cues, key=lambda m: not m["home"]):
-            city = _city_at(text, m.end(), lower and bool(m["home"]))
+            city = city_name_at(text, m.end(), lower and bool(m["home"]))
+            if city and (known := city_at(text, m.end(), r1)) and len(known[0]) > len(city):
+                city = known[0]  # "Rio de Janeiro": a known longer name holding a month's word ("janeiro")
             if city and (m["home"] or is_city(city)):
                 confidence = 0.6 if m["home"] else 0.5
                 parts = {"city": city}
@@ -224,16 +254,18 @@ class Address:
                     confidence += 0.1
                     if code := zip_after(text, m.end() + len(city), region):
                         parts["postal_code"] = code
+                elif bracketed := _POSTCODE_BRACKETED.match(text, m.end() + len(city)):
+                    parts["postal_code"] = bracketed["code"]  # "vive en Madrid (28013)"
                 value = ", ".join(parts.values())
                 add(doc, Candidate(ADDRESS, value, confidence, f"{self.source}.prose", m.end(), parts=parts))
                 return True
         for m in (*_BRACKETED.finditer(text, r0, r1), *_BRACKETED_TAIL.finditer(text, r0, r1)):
             city = m["city"]
-            if is_city(city) and city not in _REGIONS and city.split()[0].casefold() not in time_words() and not (
-                    m.re is _BRACKETED and region_country(city) and _city_before(text, m.start(), r0)):
+            if is_city(city) and city not in REGIONS and city.split()[0].casefold() not in time_words() and not (
+                    m.re is _BRACKETED and region_country(city) and city_before(text, m.start(), r0)):
                 # "Sevilla (Andalucía)": the region after a city ("Anneke de Vries (Utrecht)" is the city)
                 parts = {"city": city}
-                if m["region"] and m["region"] in _REGIONS:
+                if m["region"] and m["region"] in REGIONS:
                     parts["region"] = m["region"]
                 add(doc, Candidate(ADDRESS, ", ".join(parts.values()), 0.5, f"{self.source}.prose",
                                    m.start("city"), parts=parts))
@@ -261,7 +293,7 @@ class Address:
         for line in lines:
             for part in _SIGNATURE_PARTS.split(line.text):
                 m = _CITY_STATE.fullmatch(part.strip())
-                if m and m["region"] in _REGIONS:
+                if m and m["region"] in REGIONS:
                     parts = {"city": m["city"], "region": m["region"]}
                     add(doc, Candidate(ADDRESS, part.strip(), 0.55, f"{self.source}.signature", line.start,
                                        parts=parts))
@@ -271,7 +303,7 @@ class Address:
     def _home_city(self, doc: Doc, text: str, b0: int, b1: int) -> bool:
         """The city a prospect says they live or are in: "I live in Reno", "meu apartamento em Niterói"."""
         for m in finditer_folded(_HOME_CITY, text, b0, b1):
-            city = _city_at(text, m.end(), False)
+            city = city_name_at(text, m.end(), False)
             if city:
                 self._add_city(doc, text, city, m.end() + len(city), m.end(), 0.5)
                 return True
@@ -289,10 +321,12 @@ class Address:
                 continue  # "I'll be in Denver tomorrow": in a note, the rep's whereabouts
             if venue_before(text, m.start(), r0, chat=chat):
                 continue  # "at the home show in Dallas", "Summit Realty in Boise": the venue's town
-            if m["from"] and not region_after(text, end, city.islower()):
+            if m["from"] and not region_after(text, end, city.islower()) and not (
+                    _PERSON_FROM.search(text, max(r0, m.start() - 40), m.start()) and _SEGMENT_CLOSE.match(text, end)):
                 continue  # "from Springfield, MO" is where they are; "a lead from Austin" alone may be a firm's
+                # ("Desmond Achebe from Sacramento - 916-…": a person's name, then the town ending its part)
             region = region_after(text, end, city.islower()) if city.islower() else None
-            if not _plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
+            if not plausible_city(text, city, end) and not (region and city.casefold() not in time_words()):
                 continue  # "out in bend oregon": a lowercase note's short city is read when its state follows
             if (city.islower() and not region and not _LIVES_BEFORE.search(text, max(r0, m.start() - 12), m.start())
                     and _SENTENCE_CAPITAL.match(text, _sentence_start(text, m.start(), r0))):
@@ -309,18 +343,19 @@ class Address:
         for line in lines:
             for part in _SEGMENTS.finditer(line.text):
                 name = part["seg"].rstrip()
-                if part["inner"] and not (part["inner"] in _REGIONS or region_country(part["inner"])):
+                if part["inner"] and not (part["inner"] in REGIONS or region_country(part["inner"])):
                     continue  # "• Móstoles (Madrid) •" is a town and its region; "Ana (sister)" is no place
                 if other_side_before(line.text, part.start("seg")):
                     continue  # "… - dealer: Lakeside Motors, Cleveland OH -": the dealer's town
                 coded = _CITY_CODE_SEGMENT.fullmatch(name)
-                if coded and coded["region"] in _REGIONS and is_city(coded["city"]):
+                if coded and coded["region"] in REGIONS and is_city(coded["city"]):
                     name = coded["city"]  # "— Scottsdale AZ —", ", Raleigh NC,": the region follows in the segment
                 else:
                     coded = None
                 start = line.start + part.start("seg")
-                if (name[0].isupper() and is_city(name) and name not in _REGIONS
+                if (name[0].isupper() and is_city(name) and name not in REGIONS
                         and (coded or not is_first_name(name.split()[0])
+                             or (" " in name and not is_surname(name.split()[-1]))  # "Belo Horizonte"
                              or region_after(layout_of(doc).text, start + len(name), False)
                              or after_unit(line.text, part.start("seg")))
                         and name.casefold() not in time_words() and not greeting_re().match(name)
@@ -331,17 +366,30 @@ class Address:
 
     def _add_city(self, doc: Doc, text: str, city: str, end: int, start: int, confidence: float) -> None:
         region = region_after(text, end, not city[0].isupper())
-        city = " ".join(w if w[0].isupper() else w.capitalize() for w in city.split())
+        city = titled(city)
         parts = {"city": city}
         if region:
             parts["region"] = region
             confidence += 0.1
             if code := zip_after(text, end, region):
                 parts["postal_code"] = code  # "in tampa fl 33602"
+        elif bracketed := _POSTCODE_BRACKETED.match(text, end):
+            parts["postal_code"] = bracketed["code"]  # "aus Leipzig (04109)"
         add(doc, Candidate(ADDRESS, ", ".join(parts.values()), confidence, f"{self.source}.gazetteer", start,
                            parts=parts))
 
 
+#: a postcode in brackets right after a town's name, in the shapes of the countries we read: "Madrid (28013)",
+#: "Utrecht (3511 AB)", "Porto (4000-123)", "Leeds (LS6 2AB)" (four digits alone are a year as often: "Denver (2021)")
+_POSTCODE_BRACKETED = re.compile(
+    r"[ \t]*\((?P<code>\d{5}(?:-\d{3,4})?|\d{4}-\d{3}|[1-9]\d{3}[ \t]?[A-Z]{2}|"
+    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)\)")
+#: a US state's code right after a name: the name is a town ("Holland, MI")
+_US_STATE_AFTER = re.compile(rf",?[ \t]+(?:{'|'.join(US_STATES)})\b")
+#: two capitalised words (a person's name) right before "from": "Desmond Achebe from"
+_PERSON_FROM = re.compile(r"[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+[^\W\d_a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+[ \t]+\Z")
+#: the end of a note's part right after a town: " - ", ",", ";", "." or the line's end
+_SEGMENT_CLOSE = re.compile(r"[ \t]*(?:$|[,;.]|[ \t]?[-–—|][ \t])", re.MULTILINE)
 #: a verb of living right before the place cue: "I live in austin" names a place even in lowercase
 _LIVES_BEFORE = re.compile(r"(?i)\b(?:live|lives|living|based|located|wohne|wohnt|wohnen|vivo|vive|vivimos|moro|"
                            r"mora|woon|woont|wonen|abito|abita)[ \t]+$")
@@ -365,10 +413,12 @@ _PLACE_CUE = re.compile(
     r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|de|à|a|près de|vers|"
     r"da|di|nel|nella|uit|bij|te|rond|(?P<from>from))[ \t]+"
 )
-#: "Naperville" between separators (" - ", ", ", " | ") or alone at a line's end
+#: "Naperville" between separators (" - ", ", ", " | "), alone at a line's end, or a sentence of its own ("…
+#: prefers mornings. Portland.")
 _CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")
 _SEGMENTS = re.compile(
-    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+)(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
+    r"(?:^|,[ \t]+|[ \t][-–—|·•][ \t]+|(?<=[a-z][.!?])[ \t]+)"
+    r"(?P<seg>[^\W\d_][\w'’ -]{2,30}?)(?:[ \t]*\((?P<inner>[^()\n]{2,30})\))?"
     r"[ \t.]*(?=$|,|[ \t][-–—|·•][ \t])")
 
 
@@ -382,59 +432,48 @@ _BRACKETED_TAIL = re.compile(
     r"(?P<region>)\)")
 
 
-def zip_after(text: str, end: int, region: str) -> str | None:
-    """The US ZIP written right after ``region``, itself written after a city that ends at ``end``."""
-    at = text[end : end + 40].casefold().find(region.casefold())
-    m = _ZIP_AFTER.match(text, end + at + len(region)) if at >= 0 else None
-    return m["zip"] if m else None
-
-
-#: a wish earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un piso en"
+#: a wish or a question earlier in the sentence: "wants to buy a condo in", "sucht ein Reihenhaus in", "busca un
+#: piso en", "preguntando por hipoteca para un piso en"
 _WISH = re.compile(
     r"(?i)\b(?:wants?|wanting|buy|buying|purchase|looking|interested|rent|renting|möchte|sucht|suchen|kaufen|mieten|"
     r"quiere|busca|buscan|comprar|alquilar|quer|procura|veut|cherche|acheter|louer|vuole|cerca|comprare|affittare|"
-    r"wil|zoekt|kopen|huren)\b[^.!?\n]*$")
+    r"wil|zoekt|kopen|huren|"
+    r"asks?|asked|asking|inquir(?:e|es|ed|ing)|fragt|fragte|pregunta|preguntó|preguntando|pergunta|perguntou|"
+    r"perguntando|demande|demandé|chiede|chiesto|vraagt|vroeg)\b[^.!?\n]*$")
+
+
+def _zip_of(text: str, city_end: int, region: str | None) -> str | None:
+    """The US ZIP after a city that ends at ``city_end`` and its state ("Tampa, FL 33602"), or right after the
+    city when no state is written ("Minneapolis 55409")."""
+    if region:
+        return zip_after(text, city_end, region)
+    m = _ZIP_NEXT.match(text, city_end)
+    return m["zip"] if m else None
+
+
+def _deal_before(text: str, pos: int, floor: int) -> bool:
+    """Whether the sentence before ``pos`` buys, rents or tours a place, with no word of the lead's own home
+    between ("under contract on 88 Heron Ridge Ct", "looking to buy around $300k in Lakewood"; not "a buyer who
+    lives at 12 Oak St")."""
+    start = _sentence_start(text, pos, floor)
+    deal = deal_at(text[start:pos])
+    return deal is not None and not _OWN_HOME.search(text, start + deal.end(), pos) and not own_place(
+        text[start : pos], False)
 
 
 def _wished(text: str, m: re.Match[str], r0: int) -> bool:
-    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami"): the
-    place they look in, not where they live (measured on notes: such places were false cities)."""
+    """Whether a note's place cue follows a property the lead wishes for ("wants to buy a condo in Miami") or one
+    on sale ("a buyer for the flat Gneisenaustraße 71 in Berlin"): the place they look in, not where they live
+    (measured on notes: such places were false cities)."""
     prefix = text[max(r0, m.start() - 60) : m.start() + 3]
-    cue = _PROPERTY_CONTEXT.search(prefix)
-    return cue is not None and _WISH.search(prefix, 0, cue.start()) is not None and not own_place(
-        prefix[: cue.start()], False)
+    cue = _WISHED_PROPERTY.search(prefix)
+    return cue is not None and not own_place(prefix[: cue.start()], True) and (  # a note's "su piso": the lead's
+        _WISH.search(prefix, 0, cue.start()) is not None or names_a_deal(text))
 
 
-def _known_before(text: str, end: int) -> bool:
-    """Whether a gazetteer city's name (one to three words) ends at ``end``."""
-    words = text[max(0, end - 40) : end].split()
-    return any(is_city(" ".join(words[-n:])) for n in range(1, min(3, len(words)) + 1))
-
-
-def _city_before(text: str, pos: int, floor: int) -> bool:
-    """Whether a known city's name (one or two words) ends right before ``pos`` ("Sevilla (Andalucía)")."""
-    words = text[max(floor, pos - 40) : pos].split()[-2:]
-    return bool(words) and (is_city(words[-1]) or is_city(" ".join(words)))
-
-
-def _plausible_city(text: str, city: str, end: int) -> bool:
-    """A known name that reads as a city here: capitalised (or a lowercase note's longer name), not a month,
-    not the start of a longer name ("Reno Street", "Phoenix Logistics", "in Denver Health")."""
-    words = city.split()
-    if words[0].casefold() in time_words():
-        return False
-    if not city[0].isupper() and (len(city) < 5 or any(w[0].isupper() for w in words)):
-        return False
-    nxt = _CITY_WORD.match(text, end + 1) if text.startswith(" ", end) else None
-    if nxt:
-        word = nxt.group()
-        if word.casefold() in place_words() or word.casefold() in org_words():
-            return False
-        if city[0].isupper() and word[0].isupper() and word.casefold() not in stop_words() and word not in _REGIONS:
-            return False  # "Reno Street", but "Round Rock TX"
-    return True
-
-
+#: a word of living, owning or being somewhere between a deal's word and a place: the place is the lead's home
+_OWN_HOME = re.compile(r"(?i)\b(?:live|lives|living|lived|reside|resides|currently|home is|wohnt|wohne|vive|vivo|mora|"
+                       r"moro|habite|abita|woont|woon)\b")
 #: the prospect says where they live, a street following: "we live at", "my address is", "wohne in der"
 _HOME_STREET = re.compile(
     r"(?i)(?<![\w])(?:live at|lives at|living at|lives? (?:in|on) the|lives? on|reside at|we're at|i'm at|"
@@ -447,8 +486,11 @@ _HOME_STREET = re.compile(
 _US_STREET = re.compile(  # not the tail of a phone number ("555-0123 123 Main St")
     r"(?<![\w-])\d{1,6}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][\w'.-]*[ \t]+){1,4}?"
     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|Pl|Place|Cir|Circle|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Trl|"
-    r"Trail|Loop|Row|Sq|Square)\b\.?(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
+    r"Trail|Loop|Row|Sq|Square)\b\.?(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW)\b(?![.'’-]))?"  # "4417 Elmhurst Ave S"
+    r"(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[\w-]{1,6})?")
 _US_STREET_ANY_CASE = re.compile(_US_STREET.pattern, re.IGNORECASE)
+#: a US ZIP right after a city's name ("Minneapolis 55409"), the end of its segment
+_ZIP_NEXT = re.compile(r"[ \t]*,?[ \t]*(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
 #: a European street: "Kastanienallee 9", "Calle Olmo 3, 2º B", "Rua Augusta 50", "5 rue des Lilas"
 _EU_STREET = re.compile(
     r"(?:[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-](?:[A-ZÄÖÜ\d][\wäöüß.-]*|am|an|auf|bei|der|den|dem|des|im|in|unter|vom|von|"
@@ -491,104 +533,18 @@ _CITY_CUE = re.compile(
     r"relocating to|relocated to)[ \t]+"
     r"|(?:in|en|em|no|na|à|aus|desde|uit|bei|nahe|near|out of|outside(?: of)?|cerca de|perto de|près de|vicino a|"
     r"(?:is|are|'s|comes?|called|calling|phoned|texted|emailed|writing) from|(?:(?<=[,;:(–—-][ ])|(?<![^\n]))from|"
-    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"
+    r"in der nähe von|in de buurt van)[ \t]+(?=(?-i:[^\W\d_a-zß-öø-ÿ]))"
+    r"|(?:(?<=📍)|(?<=:round_pushpin:)|(?<=:pushpin:))[ \t]*(?=(?-i:[^\W\d_a-zß-öø-ÿ])))"  # "📍Tucson AZ": a pin
 )
 #: the rep's own whereabouts before a place cue in a note: "I'll be in Denver tomorrow"
 _REP_SELF = re.compile(r"(?i)\b(?:i'll be|i will be|i'm|i am|i was|we'll be|we're|we are|we were|heading|going|"
                        r"driving)[ \t]+$")
-#: the small words inside a place's name: "A Coruña", "Freiburg im Breisgau", "Stratford upon Avon"
-_SMALL_WORDS = frozenset({"a", "de", "del", "la", "le", "los", "las", "san", "santa", "são", "den", "am", "an", "im",
-                          "upon", "sur"})
-_CITY_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def _city_at(text: str, pos: int, lower: bool) -> str | None:
-    """Up to three capitalised words at ``pos`` that can be a city ("A Coruña", "San Sebastián")."""
-    words: list[str] = []
-    i = pos
-    while len(words) < 3:
-        m = _CITY_WORD.match(text, i)
-        if not m:
-            break
-        word = m.group()
-        folded = word.casefold()
-        small = folded in _SMALL_WORDS
-        if not (word[0].isupper() or lower or (small and words)):
-            break
-        if lower and words and word.islower() and (region_country(word) or (
-                word.upper() in US_STATES and folded not in _CODE_WORDS)):
-            break  # "in chattanooga tn", "in bend oregon": the state after the city
-        if words and len(word) == 2 and word in _REGIONS:
-            break  # "in Charleston SC wants …": the state code after the city
-        if folded in time_words() or folded in org_words() or folded in place_words() or (
-                folded in stop_words() and not (small and (word[0].isupper() or words))):
-            break
-        words.append(word)
-        i = m.end()
-        if not text.startswith(" ", i):
-            break
-        i += 1
-    while words and words[-1].casefold() in _SMALL_WORDS - {"santa", "são"}:
-        words.pop()
-    if not words or (len(words) == 1 and len(words[0]) < 3):
-        return None
-    if _NEXT_IS_CAPITAL.match(text, pos + len(" ".join(words))):
-        return None  # "in Castellan Logistics Park": a longer name than three words, not a city
-    return " ".join(w if w[0].isupper() or (k and w.casefold() in _SMALL_WORDS) else w.capitalize()
-                    for k, w in enumerate(words))
-
-
-#: "Tacoma, WA", "Aurora CO", "Campinas - SP": a state or province code right after a city
-#: "Boise, Idaho", "Laval, Québec": a state or province written out
-_REGION_AFTER = re.compile(
-    rf"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})(?![\w'’-])")
-#: what stands between a city and its region: "Passau (Bayern)", "Annecy en Haute-Savoie", "Hellín, provincia
-#: de Albacete", "Contagem, Minas Gerais"
-_REGION_JOIN = re.compile(
-    r"[ \t]*(?:,|[ \t]-|/|\()?[ \t]*(?:(?:in|en|em|im|in der|nel|nella|na|no|dans le|dans l'|in the)[ \t]+)?"
-    r"(?:(?:provincia|province|prov\.|state|estado|county|bundesland|région|departamento|distrito)[ \t]+"
-    r"(?:de[ \t]+|of[ \t]+|del[ \t]+)?)?", re.IGNORECASE)
-#: the end of a clause right after a lowercase state code without a comma ("in chattanooga tn, needs …")
-_CLAUSE_END = re.compile(r"[ \t]*(?:[,.;:!)]|[ \t][-–—][ \t]|$)", re.MULTILINE)
-#: a US ZIP right after a state code ("in tampa fl 33602")
-_ZIP_AFTER = re.compile(r"[ \t]*,?[ \t]*(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
-#: two-letter state codes that are also common words, not read in lower case ("in march", "or so")
-_CODE_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "de", "la", "pa", "ma", "al", "co", "ne", "on"})
-
-
-def region_after(text: str, end: int, lower: bool) -> str | None:
-    """The state, province, county or Land written right after a city that ends at ``end``: a code
-    ("Tacoma, WA", and "boise, id" when the note is lower case), or a region's name in any of our languages
-    (``parsers.postal.region_country``: "Boise, Idaho", "Passau (Bayern)", "Tonbridge, Kent")."""
-    code = _REGION_AFTER.match(text, end)
-    if code and code["region"] in _REGIONS:
-        return code["region"]
-    join = _REGION_JOIN.match(text, end)
-    pos = join.end() if join else end
-    if pos == end and not text.startswith(" ", end):
-        return None
-    words = words_at(text, pos, len(text))
-    if lower and words and len(words[0].group().rstrip(".")) == 2 and pos > end:
-        lowered = words[0].group().rstrip(".")
-        if lowered.islower() and lowered.upper() in US_STATES and lowered not in _CODE_WORDS and (
-                "," in text[end:pos] or _CLAUSE_END.match(text, words[0].end())
-                or _ZIP_AFTER.match(text, words[0].end())):
-            return lowered.upper()
-        if lowered in STATE_CODE_WORDS and _CLAUSE_END.match(text, words[0].end()) and _known_before(text, end):
-            return lowered.upper()  # "in dayton oh, needs gutters", "denver, co."
-    for n in range(len(words), 0, -1):
-        name = text[words[0].start() : words[n - 1].end()].rstrip(".")
-        if (name[0].isupper() or lower) and region_country(name):
-            return name
-    return None
-
-
-_REGIONS = frozenset((*US_STATES, *US_STATE_NAMES.split("|"), *CA_PROVINCES.split("|"), *BR_STATES.split("|")))
 _SIGNATURE_PARTS = re.compile(r"\s+[|·•]\s+|\s+[-–]\s+")
 _CITY_STATE = re.compile(
     r"(?P<city>[^\W\d_a-zß-öø-ÿ][\w'’.-]*(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’.-]*){0,2}),[ \t]*"
     rf"(?P<region>[A-Z]{{2}}|{US_STATE_NAMES}|{CA_PROVINCES})")
-_NEXT_IS_CAPITAL = re.compile(r" [^\W\d_a-zß-öø-ÿ][\w'’-]* [^\W\d_a-zß-öø-ÿ]")
 
 
 @Language.factory("leadbot_address", default_config={})

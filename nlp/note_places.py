@@ -18,7 +18,7 @@ from nlp.candidates import ADDRESS, Candidate, add
 from nlp.layout import Layout
 from nlp.lexicon import read_lines
 from nlp.places import city_at, is_city, own_place
-from parsers.address import BR_STATES, CA_PROVINCES, US_STATES
+from parsers.postal_formats import BR_STATES, CA_PROVINCES, US_STATES
 from parsers.regions import region_country
 
 #: the last word before a place cue ("show in", "Depot in", "Realty, Boise"), with its trailing cue gap
@@ -85,7 +85,11 @@ _CUE_AT_END = re.compile(r"(?i)[ \t,]+(?:in|en|em|à|in der|bei|nel|te)$")
 
 def street_parts(parts: dict[str, str]) -> dict[str, str]:
     """An address's parts with its street tidied: none when it has no letter ("030 88127734, PLZ 10115 Berlin"),
-    without a trailing place cue ("Bergstraße 3 in")."""
+    without a trailing place cue ("Bergstraße 3 in"); and its town without the district a hyphen joins to it
+    ("20095 Hamburg-Altstadt" is in Hamburg; "Garmisch-Partenkirchen" is a town of its own)."""
+    city = parts.get("city")
+    if city and "-" in city and not is_city(city) and is_city(head := city.split("-", 1)[0]):
+        parts = {**parts, "city": head}
     street = parts.get("street")
     if street is None:
         return parts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from nlp.lexicon import read_lines, stop_words
+from nlp.lexicon import finditer_folded, read_lines, stop_words, trie_alternation
 
 #: a word of a place's name: "Niterói", "Wilkes-Barre", "Sant'Agata", "St."
 _WORD = re.compile(r"[^\W\d_][\w'’-]*\.?")
@@ -72,6 +72,34 @@ _THEIR_PLACE = re.compile(r"\b(?:ihr|ihre|ihrem|ihrer|su|sus|seu|sua|dele|dela|h
 
 #: the flag of an address the lead owns by the words before it ("my house on …"), carried to the lead's fields
 OWN_PLACE = "own_place"
+
+
+#: a property's nouns after a verb of buying or renting ("buy a house", "comprar un piso", "eine Wohnung mieten")
+_DEAL_OBJECTS = (r"property|properties|house|home|condo|apartment|flat|townhouse|townhome|place|lot|land|unit|"
+                 r"wohnung|haus|immobilie|grundstück|piso|casa|apartamento|vivienda|chalet|imóvel|imovel|maison|"
+                 r"appartement|appartamento|villa|huis|woning")
+
+
+@cache
+def _deal_re() -> re.Pattern[str]:
+    words = trie_alternation([w.lower() for w in read_lines("deal_words.txt")])
+    verbs = trie_alternation([w.lower() for w in read_lines("deal_verbs.txt")])
+    # a verb counts with a property's noun within a few words after it, or (German word order) before it
+    return re.compile(rf"(?i)(?<![\w])(?:{words}|(?:{verbs})(?=[ \t](?:[^.!?\n,;]{{0,30}}[ \t])?(?:{_DEAL_OBJECTS})\b)"
+                      rf"|(?:wohnung|haus|immobilie)(?:[ \t][^.!?\n,;]{{0,30}})?[ \t](?:{verbs}))(?![\w])")
+
+
+def deal_at(text: str) -> re.Match[str] | None:
+    """The last word of a sale, rental or showing in ``text`` (``patterns/deal_words.txt``, and the verbs of
+    ``deal_verbs.txt`` beside a property's noun), or None."""
+    return max(finditer_folded(_deal_re(), text), key=lambda m: m.start(), default=None)
+
+
+def names_a_deal(text: str) -> bool:
+    """Whether ``text`` says a property is bought, rented, listed or shown (``patterns/deal_words.txt``): then a
+    property word before an address names what the lead asks about; else the lead's own place ("house is at
+    4417 Elmhurst Ave S" in a note about a roof, a solar install, a kitchen)."""
+    return next(finditer_folded(_deal_re(), text), None) is not None
 
 
 def own_place(before: str, referred: bool) -> bool:

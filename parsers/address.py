@@ -10,7 +10,8 @@ Two jobs, one set of patterns:
   the Netherlands "Lindelaan 82, 3581 AB Utrecht"; Portugal "Rua Augusta 100, 1100-053 Lisboa"; Brazil
   "Av. Paulista 1000, São Paulo - SP, 01310-100".
 
-Pure functions over strings; ``usaddress`` helps only where a US street and city run together.
+The patterns of each format live in ``parsers.postal_formats``. Pure functions over strings; ``usaddress``
+helps only where a US street and city run together.
 """
 
 from __future__ import annotations
@@ -21,94 +22,42 @@ from dataclasses import dataclass
 import usaddress
 
 from parsers.address_lines import is_lower_clause, without_prose_tail
+from parsers.postal_formats import (
+    BR_CITY_STATE,
+    BR_RE,
+    BR_STATES,
+    CA_LOWER_RE,
+    CA_PROVINCES,
+    CA_RE,
+    CITY,
+    CITY_AT_END,
+    COUNTRY_WORDS,
+    DE_STREET,
+    EU4_COUNTRY,
+    EU4_RE,
+    EU_RE,
+    HOUSE_NUMBER,
+    NAME_THEN_NUMBER,
+    NL_RE,
+    NUMBER_THEN_ROMANCE,
+    PT_RE,
+    ROMANCE_STREET,
+    UK_RE,
+    US_LOWER_RE,
+    US_RE,
+    US_STATE_NAMES,
+    US_STATES,
+)
 from parsers.regions import region_country
 
-US_STATES: tuple[str, ...] = (
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
-    "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR",
-)
-US_STATE_NAMES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
-    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
-    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
-    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
-)
-CA_PROVINCES = (
-    "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Alberta|British Columbia|Manitoba|New Brunswick|Newfoundland|"
-    "Nova Scotia|Ontario|Prince Edward Island|Quebec|Québec|Saskatchewan|Yukon"
-)
-BR_STATES = ("AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO")
-_UP = "A-ZÄÖÜÁÉÍÓÚÑÂÊÔÃÕÇÀÈÌÒÙ"
-CITY = (rf"[{_UP}][\w'’.-]*(?:[ \t]+(?:de|del|da|do|dos|das|la|le|les|am|an|im|in|upon|on|sur|aan|den|op|"
-        rf"di|sul|en)?[ \t]*[{_UP}][\w'’.-]*){{0,3}}")
-
-US_RE = re.compile(
-    rf"(?<![\w-])(?P<state>{'|'.join(US_STATES)}|{US_STATE_NAMES})\.?,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?)(?![\d-])"
-)
-#: a US address typed without capitals: number, street, street word, city, state code, ZIP
-_US_LOWER = re.compile(
-    r"(?<![\w-])(?P<street>\d{1,6}[ \t]+(?:[nsew]\.?[ \t]+)?(?:[a-z0-9][a-z0-9'.-]*[ \t]+){1,4}?(?:st|street|ave|"
-    r"avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|ter|terrace|pkwy|hwy|trl|"
-    r"trail|loop)\.?(?:[ \t]+(?:apt|unit|suite|ste|#)\.?[ \t]*[a-z0-9-]{1,6})?),?[ \t]+(?:in[ \t]+)?"
-    r"(?P<city>[a-z][a-z'.-]*(?:[ \t]+[a-z][a-z'.-]*){0,2}?),?[ \t]+"
-    rf"(?P<state>{'|'.join(s.lower() for s in US_STATES)})"
-    r"\.?,?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)(?![\d-])")
-CA_RE = re.compile(
-    rf"(?<![\w-])(?P<state>{CA_PROVINCES})\.?,?[ \t]+"
-    r"(?P<zip>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)\b"
-)
-#: five digits then the city: Germany, Spain, France, Italy (and Austria/Switzerland with four, see below)
-EU_RE = re.compile(rf"(?<![\w-])(?:D-|E-|F-|I-)?(?P<zip>\d{{5}})[ \t]+(?P<city>{CITY})")
-#: four digits then the city: Austria, Switzerland, Belgium, Luxembourg, Denmark, Norway ("1070 Wien",
-#: "8001 Zürich", "2000 Antwerpen"), read only after a street
-EU4_RE = re.compile(rf"(?<![\w-])(?:(?P<prefix>A|CH|B|L|DK|N)-)?(?P<zip>[1-9]\d{{3}})[ \t]+(?P<city>{CITY})")
-_EU4_COUNTRY = {"A": "AT", "CH": "CH", "B": "BE", "L": "LU", "DK": "DK", "N": "NO"}
-UK_RE = re.compile(r"(?<![\w-])(?P<zip>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b")
-NL_RE = re.compile(rf"(?<![\w-])(?P<zip>[1-9]\d{{3}}[ \t]?(?!SA|SD|SS)[A-Z]{{2}})[ \t]+(?P<city>{CITY})")
-PT_RE = re.compile(rf"(?<![\w-])(?P<zip>\d{{4}}-\d{{3}})[ \t]+(?P<city>{CITY})")
-BR_RE = re.compile(r"(?<![\w-])(?P<zip>\d{5}-\d{3})(?![\d-])")
 _DIGIT = re.compile(r"\d")
-_BR_CITY_STATE = re.compile(rf"(?P<city>{CITY})[ \t]*(?:-|/|,)[ \t]*(?P<state>{BR_STATES})\b")
 
-_CITY_AT_END = re.compile(rf"(?<![\w'’.-])(?P<city>{CITY})[ \t]*,?[ \t]*$")
-HOUSE_NUMBER = re.compile(r"\b\d{1,6}[A-Za-z]?(?:-\d+)?[ \t]+(?:[NSEW]\.?[ \t]+)?[A-Z0-9]|\bP\.?[ \t]?O\.?[ \t]+Box\b")
-DE_STREET = re.compile(
-    r"(?P<street>(?<![\w-])[A-ZÄÖÜ][\wäöüß.-]*(?:[ \t-][\wäöüß.-]+){0,3}?"
-    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|feld|"
-    r"straat|laan|gracht|plein|kade|singel|dijk|Straße|Weg|Allee|Platz|Gasse|Ring|"
-    r"[ \t](?:Straße|Strasse|Str\.|Allee|Platz|Gasse|Damm|Ufer|Chaussee))[ \t]+\d+[ \t]?[a-zA-Z]?)"
-)
-#: "Am Hafen 7", "Unter den Linden 12a": a street without a street word, written before ", 10115 Berlin"
-NAME_THEN_NUMBER = re.compile(r"[A-ZÄÖÜ][\wäöüß.'-]*(?:[ \t][\wäöüß.'-]+){0,3}[ \t]+\d{1,4}[ \t]?[a-zA-Z]?")
-ROMANCE_STREET = re.compile(
-    r"(?P<street>(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.?|Paseo|Camino|Ronda|Carrer|Travesía|Pasaje|Rambla|"
-    r"Rua|R\.|Travessa|Alameda|Praça|Largo|Estrada|Rodovia|Via|Viale|Piazza|Corso|Vicolo|Rue|Avenue|Boulevard|"
-    r"Bd|Chemin|Impasse|All[ée]e|Place|Quai|Route)"
-    r"[ \t]+[^\n,]{2,40}?,?[ \t]*(?:n[º°o]\.?[ \t]*)?\d+[^\n,]{0,12})",
-    re.IGNORECASE,
-)
-#: French and Italian write the number first: "14 boulevard Baille", "5 chemin des Oliviers"
-NUMBER_THEN_ROMANCE = re.compile(
-    r"\b\d{1,4}(?:[ \t]?(?:bis|ter|[a-z]))?,?[ \t]+(?:rue|avenue|boulevard|bd|chemin|impasse|all[ée]e|place|quai|"
-    r"route|cours|passage|square|via|viale|piazza|corso)\b[^\n,]{2,40}",
-    re.IGNORECASE,
-)
 _STREET_KEYS = (
     "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix", "StreetNamePreModifier",
     "StreetNamePreDirectional", "StreetNamePreType", "StreetName", "StreetNamePostType",
     "StreetNamePostDirectional", "SubaddressType", "SubaddressIdentifier", "OccupancyType",
     "OccupancyIdentifier", "USPSBoxType", "USPSBoxID", "BuildingName",
 )
-
-COUNTRY_WORDS = frozenset({
-    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "canada", "mexico", "méxico",
-    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse", "spain", "españa",
-    "espana", "argentina", "chile", "colombia", "france", "uk", "united kingdom", "great britain", "portugal",
-    "brasil", "brazil", "italia", "italy", "nederland", "netherlands", "the netherlands", "belgique", "belgië",
-    "belgium",
-})
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _US_STATE = r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?"
@@ -188,6 +137,8 @@ def parse_locality(text: str) -> dict[str, str]:
     return {}
 
 
+#: a mail or chat quote mark opening a line ("> ", ">> ")
+_QUOTE_MARK = re.compile(r"^(?:>[ \t]*)+")
 #: what a combined "PLZ / Ort", "CP - Ciudad" or "CEP | Cidade" field writes between its two parts
 _BETWEEN = " -–/|,;:"
 
@@ -197,7 +148,8 @@ def parse_address(text: str) -> dict[str, str]:
 
     Unknown shapes yield just ``street``. US addresses without commas fall back to ``usaddress``.
     """
-    lines = [_clean(x) for x in text.replace("\r", "\n").split("\n")]
+    # "77 Ridge Rd" / "> Bend, OR 97701": a quoted value's continuation keeps its quote mark, no part of the place
+    lines = [_QUOTE_MARK.sub("", _clean(x)) for x in text.replace("\r", "\n").split("\n")]
     lines = without_prose_tail([x.strip(" ,") for x in lines if x.strip(" ,")])  # a label value run into the note
     if len(lines) == 1:
         lines = [p.strip() for p in lines[0].split(",") if p.strip()]
@@ -362,14 +314,14 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
         if not head and (number := HOUSE_NUMBER.search(prefix)) and not NUMBER_THEN_ROMANCE.search(prefix):
             # "123 Main St Springfield": street and city run together; the caller splits them
             return prefix[number.start():], None, offset + number.start()
-        city_m = _CITY_AT_END.search(tail if head else prefix)
+        city_m = CITY_AT_END.search(tail if head else prefix)
         if city_m and (inside := _STREET_WORD_IN_CITY.search(city_m["city"])) and _NUMBER_BEFORE.search(
                 tail if head else prefix, 0, city_m.start()):
             # "…, 18 Aspen Ct Lakewood CO 80226": the street word ends the street, the city follows it
-            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
+            city_m = CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m and (inside := _IN_CITY.search(city_m["city"])):
             # "lives at 604 Wren Ct in Cary, NC 27513": the city is what follows "in"
-            city_m = _CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
+            city_m = CITY_AT_END.search(tail if head else prefix, city_m.start() + inside.end())
         if city_m:
             city = city_m["city"]
             start = offset + (len(head) + 1 if head else 0) + city_m.start()
@@ -384,9 +336,19 @@ def split_prefix(line: str, offset: int, match_start: int, previous: tuple[int, 
             rest, offset = rest[skip:], offset + skip
         street_m = (NUMBER_THEN_ROMANCE.search(rest) or HOUSE_NUMBER.search(rest) or DE_STREET.search(rest)
                     or ROMANCE_STREET.search(rest) or NAME_THEN_NUMBER.fullmatch(rest.strip()))
+        if street_m and street_m.re is HOUSE_NUMBER and not _LETTER.search(_part_at(rest, street_m.start())):
+            # "James Holt 07700 900123, 12 High Street": a phone's digits read as a house number
+            street_m = next((n for n in HOUSE_NUMBER.finditer(rest, street_m.end())
+                             if _LETTER.search(_part_at(rest, n.start()))), street_m)
+        if street_m and _PROSE.search(rest, street_m.start()):
+            # "a 2025 Accord Hybrid this afternoon … Customer: Rafaela Vanterpool, 1140 N Sycamore St": the first
+            # number opens a sentence, not the street; the street is the first number with no prose after it
+            street_m = next((n for n in HOUSE_NUMBER.finditer(rest, street_m.end()) if not _PROSE.search(
+                rest, n.start())), street_m)
         if street_m:
-            street = rest[street_m.start():].strip(" ,")
-            start = offset + street_m.start()
+            begin = _unit_before(rest, street_m.start())
+            street = rest[begin:].strip(" ,")
+            start = offset + begin
     if street is None and previous is not None:
         text = previous[1].strip()
         if _is_street(text) or (not city_before and _NAMED_STREET_LINE.fullmatch(text.rstrip(" ,"))
@@ -405,6 +367,28 @@ _UNIT_PART = re.compile(
     r"(?:apt|apto|apartamento|app|appt|appartement|piso|planta|puerta|pta|esc|escalera|int|interno|scala|bus|"
     r"b[âa]t|b[âa]timent|[ée]tage|etg|whg|wohnung|stock|og|dg|eg|c/|bloco|bl|sala|andar|flat|unit|suite|ste|"
     r"apartment|#)\.?[ \t]*[\w/.-]{0,8}|hinterhaus|vorderhaus|seitenflügel|gartenhaus|bis|ter)")
+#: a flat, unit or suite written as its own part before the street ("Flat 3, 41 Cold Bath Road"), after a label
+_UNIT_FIRST = re.compile(r"(?:^|[,:;][ \t]*)(?P<unit>(?i:flat|unit|suite|ste|apt|apartment|apartamento|piso|"
+                         r"wohnung|appartement)\.?[ \t]*[\w/-]{1,6})[ \t]*,[ \t]*$")
+
+
+def _unit_before(rest: str, street_start: int) -> int:
+    """Where a street that starts at ``street_start`` of ``rest`` begins with the flat written before it."""
+    m = _UNIT_FIRST.search(rest, 0, street_start)
+    return m.start("unit") if m else street_start
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _part_at(text: str, pos: int) -> str:
+    """The part of ``text`` that starts at ``pos``, up to the next comma or dash between spaces."""
+    return re.split(r",|[ \t][-–—|][ \t]", text[pos:], maxsplit=1)[0]
+
+
+#: prose inside what would be a street: three lower-case words in a row, or a label's colon ("this afternoon and
+#: she", "Customer:")
+_PROSE = re.compile(r"\b[a-z]+[ \t]+[a-z]+[ \t]+[a-z]+\b|\w:[ \t]")
 #: a US street word inside what reads as a city's name, another capitalised word after it ("Aspen Ct Lakewood")
 _STREET_WORD_IN_CITY = re.compile(r"\b(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Way|Ct|Court|"
                                   r"Pl|Cir|Circle|Ter|Terrace|Pkwy|Hwy|Trl|Trail|Loop)\.?[ \t]+(?=[A-Z])")
@@ -474,7 +458,7 @@ def _postcode_city(found: str) -> str:
 
 #: what may follow a postcode's city: its province in brackets or a region's name after a comma
 _BEYOND = re.compile(r"[ \t]*(?:\((?P<paren>[^()\d\n]{2,30})\)|,[ \t]*(?P<named>[^\W\d][^,;.\n()]{2,30}?)"
-                     r"(?=[ \t]*(?:[,;.]|$)))")
+                     r"(?=[ \t]*(?:[,;.]|$|[-–—|/][ \t])))")  # "04109 Leipzig, Sachsen — möchte …"
 
 
 def _region_beyond(line: str, m: re.Match[str]) -> str:
@@ -516,11 +500,12 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         if city or street:
             keep(FoundAddress(start, offset + m.end(), _nonempty(parts), "US"))
         floor = m.end()
-    for m in _US_LOWER.finditer(line):
-        # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
-        parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
-                 "postal_code": m["zip"]}
-        keep(FoundAddress(offset + m.start(), offset + m.end(), parts, "US"))
+    for rx, code in ((US_LOWER_RE, "US"), (CA_LOWER_RE, "CA")):
+        for m in rx.finditer(line):
+            # "4410 shoal creek blvd austin tx 78756": a note typed without capitals
+            parts = {"street": m["street"], "city": m["city"].title(), "region": m["state"].upper(),
+                     "postal_code": m["zip"].upper()}
+            keep(FoundAddress(offset + m.start(), offset + m.end(), parts, code))
     for m in CA_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         parts = {"street": street or "", "city": city or "", "region": m["state"], "postal_code": m["zip"]}
@@ -529,7 +514,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
         street, city, start = split_prefix(line, offset, m.start(), previous, city_before=False)
         parts = {"street": street or "", "postal_code": m["zip"]}
         before = line[:m.start()].rstrip(" ,")
-        pairs = list(_BR_CITY_STATE.finditer(before))
+        pairs = list(BR_CITY_STATE.finditer(before))
         cs = pairs[-1] if pairs else None
         if cs is not None:
             parts.update(city=cs["city"], region=cs["state"])
@@ -537,7 +522,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             if street_text and ROMANCE_STREET.search(street_text):
                 parts["street"] = street_text[ROMANCE_STREET.search(street_text).start():]  # type: ignore[union-attr]
         else:
-            after = _CITY_AT_END.match(line[m.end():].strip(" ,"))
+            after = CITY_AT_END.match(line[m.end():].strip(" ,"))
             if after or city:
                 parts["city"] = city or (after["city"] if after else "")
         if parts.get("city") or parts.get("street"):
@@ -567,7 +552,7 @@ def find_in_line(line: str, offset: int = 0, previous: tuple[int, str] | None = 
             continue  # four digits and a word are a count as often as a postcode ("4410 Elm Dr" a US house number)
         parts = {"street": street, "city": _postcode_city(m["city"]), "postal_code": m["zip"],
                  "region": _region_beyond(line, m)}
-        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), _EU4_COUNTRY.get(m["prefix"] or "")))
+        keep(FoundAddress(start, offset + m.end(), _nonempty(parts), EU4_COUNTRY.get(m["prefix"] or "")))
     for m in UK_RE.finditer(line):
         street, city, start = split_prefix(line, offset, m.start(), previous)
         if not city and previous is not None and re.fullmatch(CITY, previous[1].strip(" ,")):
@@ -589,3 +574,10 @@ def find_addresses(text: str, lang: str | None = None) -> list[FoundAddress]:
             previous = (offset, line)
         offset += len(line) + 1
     return out
+
+
+__all__ = [
+    "BR_STATES", "CA_PROVINCES", "HOUSE_NUMBER", "NAME_THEN_NUMBER", "US_STATES", "US_STATE_NAMES", "FoundAddress",
+    "find_addresses", "find_in_line", "is_country", "parse_address", "parse_locality", "split_prefix",
+    "split_us_street_city", "street_country", "usaddress_parts",
+]

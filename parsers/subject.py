@@ -152,7 +152,13 @@ def listing_line(line: str) -> str | None:
         tail = m["tail"]
     tail = tail.strip()
     found = find_in_line(tail)
+    if found and _CONTACT.search(tail, 0, found[0].start):
+        return None  # "Lead: Sara Kim 206-555-0111 sara@kim.example, 1500 4th Ave …": a person's line, their home
     return tail if found and found[0].parts.get("street") and len(tail) <= _MAX_LENGTH else None
+
+
+#: an e-mail address or a phone number before the address of a request's line: the line is a person's contacts
+_CONTACT = re.compile(r"@|\d{3}[ ).-]*\d{3}[ .-]*\d{4}")
 
 
 #: words of a request about a listing ("Inquiry", "Showing request", "Besichtigungsanfrage" is one word)
