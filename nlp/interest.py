@@ -47,7 +47,9 @@ from nlp.lexicon import (
     stop_words,
     trie_alternation,
 )
+from nlp.money import BUDGET_RE
 from nlp.places import own_place
+from nlp.prose import titles
 from nlp.timeline import relative_time_re
 from parsers.subject import is_form_title
 
@@ -459,6 +461,9 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
             return _object_phrase(phrase[first.end() :], max_words) if first.end() < len(phrase) else None
         if first is not None:
             phrase = _TRAILING_LINK.sub("", phrase[: first.start()])
+        # "3bd under $450k", "a used truck, max 30.000 €": the amount is the budget's, not the item's
+        if (money := BUDGET_RE.search(phrase)) is not None and phrase[: money.start()].strip(" ,"):
+            phrase = _TRAILING_LINK.sub("", phrase[: money.start()].rstrip(" ,"))
     booked = _booking_re().match(phrase.lstrip())
     if booked and booked["verb"].casefold() in _word_set("changing_a_booking"):
         return None  # "reschedule the appointment to Friday": a booking already made, no item
@@ -485,6 +490,8 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if phrase.casefold() in {"one", "ones", "them", "him", "her"}:
         return None  # "who wants this one:": the lead itself, no item
+    if words[0].casefold().rstrip(".") in titles():
+        return None  # "braucht: Herr Jannik Adeyemi": the person the need is for, not the need
     if words[0].casefold() in _word_set("someone"):
         return None  # "wants someone to look at it": who would do it, not what they want
     if _not_a_sale_re().search(phrase):

@@ -119,3 +119,28 @@ def test_no_item_named(nlp: Language, text: str) -> None:
 )
 def test_what_a_note_says_they_want(nlp: Language, note: str, expected: str | None) -> None:
     assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # the amount after the item is the budget's
+        ("Walk-in, wants a used pickup under $30k, pays cash", "used pickup"),
+        ("Sucht einen Kombi bis 25.000 €, gerne Diesel", "Kombi"),
+    ],
+)
+def test_an_item_stops_at_its_amount(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # who is to come, not what is wanted
+        "Spoke with the tenant, the landlord wants us out there before the inspector.",
+        # the person the need is for, after a German verb-final clause
+        "Die Bank hat eine Kundin, die eine Zusage braucht: Frau Meike Olbrich, Tel. 0151 5550 1234.",
+    ],
+)
+def test_a_person_after_the_verb_is_no_item(nlp: Language, note: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") is None
