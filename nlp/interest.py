@@ -21,7 +21,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.candidates import Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
 from nlp.email_names import agrees_with_email
@@ -48,7 +48,7 @@ from nlp.lexicon import (
     trie_alternation,
 )
 from nlp.money import BUDGET_RE
-from nlp.places import own_place
+from nlp.places import is_city, own_place
 from nlp.prose import titles
 from nlp.timeline import relative_time_re
 from parsers.subject import is_form_title
@@ -268,6 +268,10 @@ class Interest:
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.compound", pos)
                                for need, pos in compound_needs(text, r0, r1)[:1])
+            if not phrases and not found:
+                after = sorted(c.start for c in candidates_of(doc) if c.field in _WHO_FIELDS and r0 <= c.start < r1)
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.after_contact", pos)
+                               for need, pos in _needs_after_contact(text, after)[:1])
         for m in FACT_RUN.finditer(text, b0, b1):
             if (head := run_head(m["head"], m["rest"])) is not None and (item := _object_phrase(head)):
                 found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))
@@ -325,6 +329,39 @@ def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
         phrase = _object_phrase(fact, max_words=4)
         if phrase:
             needs.append((phrase, m.start() + m.group().find(fact)))
+    return needs
+
+
+#: the candidates that name or reach the lead: a note's need is often the fact written right after them
+_WHO_FIELDS = frozenset({"person", "email", "phone"})
+#: where a note's comma-separated fact ends
+_PART_END = re.compile(r"[,;\n]|\.(?:\s|$)")
+#: a need as a fact of its own after a contact: two to six lower-case words ("revisión anual de la caldera")
+_FACT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]*){1,5}")
+
+
+def _needs_after_contact(text: str, starts: list[int]) -> list[tuple[str, int]]:
+    """A note's fact written right after the lead's name, email or phone, between commas on the same line
+    ("Sr. Ramiro Osuna, 699 414 852, revisión anual de la caldera, Barakaldo"): a short lower-case need, no
+    name, place, time or remark."""
+    needs: list[tuple[str, int]] = []
+    stops = stop_words()
+    for start in starts:
+        end = _PART_END.search(text, start)
+        if end is None or text[end.start()] != ",":
+            continue
+        nxt = _PART_END.search(text, end.end())
+        raw = text[end.end() : nxt.start() if nxt else len(text)]
+        fact = raw.strip()
+        if not _FACT_NEED.fullmatch(fact) or is_city(fact):
+            continue
+        words = fact.casefold().split()
+        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
+            continue
+        if relative_time_re().search(fact) or _time_words_re().search(fact):
+            continue
+        if phrase := _object_phrase(fact, max_words=6):
+            needs.append((phrase, end.end() + raw.find(fact)))
     return needs
 
 

@@ -121,9 +121,11 @@ def names_no_item(value: str) -> bool:
 @cache
 def _compound_need_re() -> re.Pattern[str]:
     """A capitalised compound ending in a need's word, alone between a dash, comma, colon or bullet and a comma,
-    stop or line end: "– Dachsanierung,", ", Badsanierung." (German and Dutch write a need as one word)."""
+    stop or line end: "– Dachsanierung,", ", Badsanierung." (German and Dutch write a need as one word), or
+    joined by a hyphen: ", Implantat-Beratung,", "- Dach-Sanierung"."""
     endings = _alternation(_cue_words("need_compounds"))
-    return re.compile(rf"(?:^|(?<=[–—,:;•|])|(?<=\s-))[ \t]*(?P<need>[A-ZÄÖÜ][a-zäöüß]{{2,30}}(?:{endings}))"
+    return re.compile(rf"(?:^|(?<=[–—,:;•|])|(?<=\s-))[ \t]*(?P<need>[A-ZÄÖÜ][a-zäöüß]{{2,30}}"
+                      rf"(?:{endings}|-(?i:{endings})))"
                       rf"(?=[ \t]*(?:[,.;:!–—|]|$))", re.MULTILINE)
 
 

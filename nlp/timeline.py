@@ -59,7 +59,7 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:(?:the|zum|zur)\s+|l['’])?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+|l['’])?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|der|die|de|het|ao|al|au|à|do|da|del)\s+|l['’])?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
         # the end of a period: "by end of Q2", "até o fim do mês", "d'ici la fin de l'année", "bis Ende des Jahres"
         rf"|(?:{before}|at|in|à|a|al|ao|per)\s+(?:(?:the|la|le|el|o|a|il|de|het|der|zum|zur)\s+)?"

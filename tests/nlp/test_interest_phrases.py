@@ -144,3 +144,32 @@ def test_an_item_stops_at_its_amount(nlp: Language, note: str, expected: str) ->
 )
 def test_a_person_after_the_verb_is_no_item(nlp: Language, note: str) -> None:
     assert read_free_text(nlp, note, chat=True).value("interest") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # the fact written right after the lead's phone or email, between commas
+        ("Call-in: Sra. Lucía Ferrer Soto, 611 204 388, limpieza de conductos de ventilación, Logroño.",
+         "limpieza de conductos de ventilación"),
+        ("talked to Owen Pryce, owen.pryce@fastmail.com, new storm doors on both entrances, lives in Dayton",
+         "new storm doors on both entrances"),
+        # a German need joined by a hyphen, alone between commas
+        ("Frau Greta Lindholm, Tel. 0421 5550 3310, Fassaden-Reinigung, ruft morgen wieder an", "Fassaden-Reinigung"),
+    ],
+)
+def test_a_need_written_as_a_fact_after_the_contact(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # a place, a remark or a time after the contact is no need
+        "Mr. Dale Whitford, 555-201-7788, grand rapids, call after lunch",
+        "Mr. Dale Whitford, 555-201-7788, no email, call after lunch",
+        "Mr. Dale Whitford, 555-201-7788, next week maybe, call after lunch",
+    ],
+)
+def test_no_need_after_the_contact(nlp: Language, note: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") is None

@@ -197,3 +197,14 @@ def test_a_wanted_week_in_a_summary_is_a_span(nlp: Language) -> None:
 )
 def test_a_contrary_word_in_another_clause(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text, chat=True).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wij willen de nieuwe ketel graag voor de winter laten plaatsen.", "voor de winter"),
+        ("We willen het dak vervangen voor het voorjaar.", "voor het voorjaar"),
+    ],
+)
+def test_a_season_after_a_dutch_article(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
