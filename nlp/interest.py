@@ -244,6 +244,8 @@ class Interest:
         for m in _PROPERTY.finditer(text, r0, r1):
             if own_place(text[max(r0, m.start() - 30) : m.start()], meta_of(doc).referred):
                 continue  # "at my house on 12 Oak St": the lead's own address (``nlp.address``), not a listing
+            if (meta_of(doc).chat or meta_of(doc).referred) and _COPULA.search(text, m.start(), m.start("addr")):
+                continue  # a note's "house is at 12 Oak St": where the lead lives, the job's place, not a listing
             found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
         phrases: list[Candidate] = []
         chat = meta_of(doc).chat
@@ -295,6 +297,8 @@ class Interest:
         return doc
 
 
+#: "house is at", "Haus ist in", "la casa está en": a note says where the lead's own place is
+_COPULA = re.compile(r"(?i)\s(?:is|ist|liegt|es|está|esta|é|fica|est|è|ligt)\s")
 #: a note's cue that asks about something, rather than wanting it
 _ASKING_ABOUT = re.compile(r"(?i)\b(?:about|regarding|re|interested in|wegen|bezüglich|sobre|por|sur|su|over)\b")
 

@@ -173,3 +173,12 @@ def test_a_need_written_as_a_fact_after_the_contact(nlp: Language, note: str, ex
 )
 def test_no_need_after_the_contact(nlp: Language, note: str) -> None:
     assert read_free_text(nlp, note, chat=True).value("interest") is None
+
+
+def test_a_notes_house_is_at_is_the_leads_own_place(nlp: Language) -> None:
+    # in a rep's note, "the house is at …" says where the job is; the need named before is the interest
+    note = "Call with Pia Moreau, she needs a new deck built. The house is at 77 Larkspur Ln, Boise ID 83702."
+    assert read_free_text(nlp, note, chat=True).value("interest") == "new deck built"
+    # a buyer's mail about a listing keeps its address as the interest
+    mail = "Hello, I am interested in the house at 77 Larkspur Ln, Boise ID 83702. Is it still available?"
+    assert read_free_text(nlp, mail).value("interest") == "77 Larkspur Ln, Boise ID 83702"
