@@ -19,31 +19,24 @@ import re
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
-from nlp.email_names import agrees_with_email
 from nlp.interest_shapes import (
-    AMBIGUOUS_MAKES,
-    CONDITION,
     FACT_RUN,
-    YEAR,
     compound_needs,
     names_no_item,
     ours_re,
     run_head,
     subject_vehicle,
-    traded_in,
 )
 from nlp.layout import Layout
 from nlp.lexicon import (
     PATTERNS_DIR,
     finditer_folded,
     generic_interests,
-    is_first_name,
-    is_surname,
     stop_words,
     trie_alternation,
 )
@@ -51,13 +44,9 @@ from nlp.money import BUDGET_RE
 from nlp.places import is_city, own_place
 from nlp.prose import titles
 from nlp.timeline import relative_time_re
+from nlp.vehicles import vehicle_at
 from parsers.subject import is_form_title
 
-#: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
-_OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
-_DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
-                           "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
-                           "centre", "centro", "zentrum"})
 _LABEL = re.compile(
     r"(?im)^\s*(?:vehicle|vehicle of interest|interest|interested in|product|service|model|property|listing|"
     r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
@@ -238,7 +227,7 @@ class Interest:
             found.append(Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
         for make in ruler_spans(doc, "MAKE"):
             if layout.in_region(make.start, make.end):
-                vehicle = _vehicle(doc, make.span)
+                vehicle = vehicle_at(doc, make.span)
                 if vehicle:
                     found.append(Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
@@ -421,61 +410,6 @@ def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[
 
 def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
-    if not make.text[:1].isupper():
-        return None  # "seat", "mini": words, not makes
-    start, end = make.start, make.end
-    year = False
-    if start > 0 and YEAR.match(doc[start - 1].text):
-        start, year = start - 1, True
-    if start > 0 and doc[start - 1].lower_ in CONDITION:
-        start -= 1
-    model = 0
-    while end < len(doc) and model < 3:
-        token = doc[end]
-        if token.text == "-" and end + 1 < len(doc) and not token.whitespace_:
-            end += 1
-            continue
-        if not (token.text[:1].isupper() or token.text[:1].isdigit()) or not token.text.replace("-", "").isalnum():
-            break
-        if token.is_sent_start or (end > 0 and "\n" in doc[end - 1].whitespace_):
-            break
-        end += 1
-        model += 1
-    if make.text.lower() in AMBIGUOUS_MAKES and not (year or model):
-        return None
-    if not year and model and _persons_name(doc, make, end):
-        return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
-    if traded_in(layout_of(doc).text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
-        return None  # "trading in his 2017 Honda Pilot": the car given in, not the one wanted
-    dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
-    if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
-        return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
-    value = doc[start:end].text
-    confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
-    return value, confidence
-
-
-#: a title before a person's name: "la señora Mercedes …", "Mrs. Kia …"
-_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "señora", "sra", "señorita", "srta", "doña", "dona", "frau",
-                            "mme", "madame", "signora", "mevrouw", "mevr", "senhora"})
-
-
-def _persons_name(doc: Doc, make: Span, end: int) -> bool:
-    """Whether a make that is also a first name ("Mercedes", "Kia") opens a person's name: a title before it,
-    two known surnames after it, or an email of the text that spells it with the word after it."""
-    if not is_first_name(make.text) or any(ch.isdigit() for ch in doc[make.end : end].text):
-        return False
-    if make.start > 0 and doc[make.start - 1].lower_.rstrip(".") in _PERSON_TITLES:
-        return True
-    after = [t.text for t in doc[make.end : end]]
-    if len(after) >= 2 and all(is_surname(word) for word in after[:2]):
-        return True
-    name = f"{make.text} {after[0]}"
-    return any(agrees_with_email(name, m.group()) and after[0].casefold()[:3] in m.group().casefold()
-               for m in EMAIL_RE.finditer(layout_of(doc).text))
 
 
 def _wanted_object(raw: str) -> str | None:
