@@ -72,7 +72,8 @@ _OBJECT = re.compile(
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
-    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
+    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks (?:about|for)|"
+    r"inquir(?:es|ed|ing) about|enquir(?:es|ed|ing) about|requests?|looking at|"
     r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|wegen|bezüglich|"
     r"quero|queremos|quiero|"
     r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
@@ -90,7 +91,7 @@ _NOTE_OBJECT = re.compile(
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:we|you|they)\s(?:have|had|got|listed|posted)\s|"
     r"\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
-    r"porque|que|si|mais|parce|perché|maar|omdat)\s)"
+    r"porque|que|si|whether|mais|parce|perché|maar|omdat)\s)"
 )
 _ARTICLE = re.compile(
     r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"

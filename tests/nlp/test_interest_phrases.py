@@ -182,3 +182,15 @@ def test_a_notes_house_is_at_is_the_leads_own_place(nlp: Language) -> None:
     # a buyer's mail about a listing keeps its address as the interest
     mail = "Hello, I am interested in the house at 77 Larkspur Ln, Boise ID 83702. Is it still available?"
     assert read_free_text(nlp, mail).value("interest") == "77 Larkspur Ln, Boise ID 83702"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # every form of the asking verb, and "whether" ends the item
+        ("Summary: caller asks about veneers and whether the clinic offers payment plans.", "veneers"),
+        ("She inquired about gutter guards for the whole house.", "gutter guards for the whole house"),
+    ],
+)
+def test_a_summary_asking_about_an_item(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
