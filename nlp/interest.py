@@ -91,7 +91,7 @@ _NOTE_OBJECT = re.compile(
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:we|you|they)\s(?:have|had|got|listed|posted)\s|"
     r"\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
-    r"porque|que|si|whether|mais|parce|perché|maar|omdat)\s)"
+    r"porque|que|si|(?:and |or )?whether|mais|parce|perché|maar|omdat)\s)"
 )
 _ARTICLE = re.compile(
     r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"
