@@ -25,7 +25,9 @@ _NO_MESSAGE = re.compile(
     r"nessun(?:a)? (?:commento|messaggio|nota)|geen (?:opmerkingen?|bericht|vragen?)|"
     r"no (?:comments?|message|questions?|notes?)(?: (?:were|was|has been|have been))? (?:provided|left|entered|"
     r"given|added)(?: by the (?:customer|consumer|client|lead|user|buyer))?|"
-    r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?)"
+    r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?|"
+    # a checkbox's answer, with the length of a recording ("Voicemail: Yes (0:22)"): no words of the prospect's
+    r"(?:yes|no|ja|nein|s[íi]|n[ãa]o|oui|non|nee)(?:\s*\(\s*\d{1,2}:\d\d\s*\))?)"
     r"\W*$",
     re.IGNORECASE,
 )
