@@ -122,3 +122,14 @@ def test_a_message_that_says_nothing_yields_to_the_words_read_beside_it() -> Non
     message = finalize(lead).fields["message"]
     assert message.value == words
     assert message.alternatives == ()
+
+
+@pytest.mark.parametrize("leftover",
+                         ["Comment or Message\n---", "Your message", "Ihre Nachricht\n* * *", "Comentarios"])
+def test_a_message_fields_label_left_alone_is_no_message(leftover: str) -> None:
+    assert "message" not in finalize(_lead(message=leftover)).fields
+
+
+def test_a_rule_between_the_prospects_lines_goes() -> None:
+    message = finalize(_lead(message="Need two rooms painted.\n-----\nWeekends only please.")).fields["message"]
+    assert message.value == "Need two rooms painted.\nWeekends only please."
