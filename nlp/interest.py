@@ -261,7 +261,8 @@ class Interest:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.compound", pos)
                                for need, pos in compound_needs(text, r0, r1)[:1])
             if not phrases and not found:
-                after = sorted(c.start for c in candidates_of(doc) if c.field in _WHO_FIELDS and r0 <= c.start < r1)
+                after = sorted((c.start, len(c.value)) for c in candidates_of(doc)
+                               if c.field in _WHO_FIELDS and r0 <= c.start < r1)
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.after_contact", pos)
                                for need, pos in _needs_after_contact(text, after)[:1])
         for m in FACT_RUN.finditer(text, b0, b1):
@@ -302,7 +303,7 @@ _SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-�
 #: words that make a fact the rep's remark, not a need ("new lead", "call back", "urgent")
 _REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
                            "asap", "urgent", "today", "tomorrow", "cell", "mobile", "work", "email", "phone", "tel",
-                           "ph", "mob", "cliente", "kunde", "interessent"})
+                           "ph", "mob", "cliente", "kunde", "interessent", "bitte"})
 
 
 def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
@@ -334,16 +335,16 @@ _PART_END = re.compile(r"[,;\n]|\.(?:\s|$)")
 _FACT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]*){1,5}")
 
 
-def _needs_after_contact(text: str, starts: list[int]) -> list[tuple[str, int]]:
+def _needs_after_contact(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int]]:
     """A note's fact written right after the lead's name, email or phone, between commas on the same line
     ("Sr. Ramiro Osuna, 699 414 852, revisión anual de la caldera, Barakaldo"): a short lower-case need, no
     name, place, time or remark."""
     needs: list[tuple[str, int]] = []
     stops = stop_words()
-    for start in starts:
+    for start, length in spans:
         end = _PART_END.search(text, start)
-        if end is None or text[end.start()] != ",":
-            continue
+        if end is None or text[end.start()] != "," or end.start() > start + length + 2:
+            continue  # the comma must close the name or contact itself, not a remark written after it
         nxt = _PART_END.search(text, end.end())
         raw = text[end.end() : nxt.start() if nxt else len(text)]
         fact = raw.strip()
@@ -387,7 +388,17 @@ def _subject_object(subject: str) -> str | None:
     if m is None:
         return subject_vehicle(subject)
     obj = _LEADING_FOR.sub("", m["obj"])  # "Anfrage für BMW 320d": the item after the preposition
+    if _FROM_A_SITE.match(obj):
+        return None  # "Neue Anfrage von Ihrer Website": where the request came from, no item
     return _object_phrase(obj) if not is_form_title(obj) else None
+
+
+#: a subject's object that names where a request came from: "von Ihrer Website", "from your site", "via el formulario"
+_FROM_A_SITE = re.compile(
+    r"(?i)^(?:von|vom|über|from|via|through|de|desde|da|do|par|depuis|dal|van|vanaf)\s+(?:(?:ihrer|ihre|ihrem|"
+    r"unserer|unserem|der|dem|your|our|the|a|el|la|su|sua|seu|o|a|votre|le|il|vostro|uw|de|het)\s+)?"
+    r"(?:website|webseite|homepage|internetseite|site|web|seite|p[áa]gina|page|form|formular|formulario|"
+    r"formul[áa]rio|formulaire|modulo|formulier|portal|app|landing page)\b")
 
 
 _LEADING_FOR = re.compile(r"(?i)^(?:for|für|fur|zu|zum|zur|para|pour|per|voor)\s+")

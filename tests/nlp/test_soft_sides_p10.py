@@ -202,3 +202,12 @@ def test_next_month_in_portuguese_is_a_horizon(extractor: Extractor) -> None:
 def test_a_quarter_keeps_its_preposition(extractor: Extractor, note: str, expected: str) -> None:
     lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
     assert lead.value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Neue Anfrage von Ihrer Website", "New enquiry from your website", "Consulta desde el formulario web",
+     "Request via landing page"],
+)
+def test_a_subject_naming_where_the_request_came_from_names_no_item(subject: str) -> None:
+    assert _subject_object(subject) is None
