@@ -208,3 +208,15 @@ def test_a_contrary_word_in_another_clause(nlp: Language, text: str, expected: s
 )
 def test_a_season_after_a_dutch_article(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The carpets need cleaning by the 21st, guests arrive then.", "by the 21st"),
+        ("Necesito el seguro antes del día 3 porque me entregan el coche.", "antes del día 3"),
+        ("The invoice from the 3rd is attached.", None),
+    ],
+)
+def test_a_day_of_the_month_by_its_number(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
