@@ -485,7 +485,20 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None  # "re: last invoice", "service department hours": an account's matter, not a sale
     if _START_VERB.match(phrase) or _REFLEXIVE_ONLY.match(phrase):
         return None  # "wants to start in March", "quiere empezar ya", "quiere mudarse": when or what they do, no item
-    return phrase
+    return _having_done(phrase)
+
+
+#: German "… machen lassen": the work wanted, with the owner's possessive and the town between left out
+_LASSEN = re.compile(r"\s+lassen$")
+_DE_POSSESSIVE = re.compile(r"(?i)^(?:unser|unsere|unseren|unserem|unserer|mein|meine|meinen|meinem|meiner)\s+")
+_IN_TOWN = re.compile(r"\s+in\s+[A-ZÄÖÜ][\w-]+(?=\s+[a-zäöüß])")
+
+
+def _having_done(phrase: str) -> str:
+    """"unser Dach in Böblingen sanieren lassen" → "Dach sanieren": what a German writer wants done."""
+    if not _LASSEN.search(phrase):
+        return phrase
+    return _IN_TOWN.sub("", _DE_POSSESSIVE.sub("", _LASSEN.sub("", phrase)))
 
 
 class Message:

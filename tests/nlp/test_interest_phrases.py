@@ -194,3 +194,15 @@ def test_a_notes_house_is_at_is_the_leads_own_place(nlp: Language) -> None:
 )
 def test_a_summary_asking_about_an_item(nlp: Language, note: str, expected: str) -> None:
     assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "… machen lassen": the work wanted, without the owner's possessive and the town between
+        ("Wir möchten unsere Fassade in Kassel streichen lassen.", "Fassade streichen"),
+        ("Ich möchte meinen Keller abdichten lassen.", "Keller abdichten"),
+    ],
+)
+def test_a_german_wish_to_have_work_done(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("interest") == expected
