@@ -86,7 +86,7 @@ _NOTE_OBJECT = re.compile(
     r"cherchons|demande))"
     r"(?:[ \t]*(?::|->|→|=>?|[-–—]))?"  # "wants: sauna", "need -> tankless water heater"
     r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
-    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
+    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=[^\W_])\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:we|you|they)\s(?:have|had|got|listed|posted)\s|"
@@ -192,7 +192,7 @@ def want_re() -> re.Pattern[str]:
     """The prospect's own "we need …", "do you offer …", "wir suchen …", "necesitamos …" and its object, from
     ``patterns/interest_cues.json``; written in lower case for ``finditer_folded``."""
     return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(_all_languages('want'))}))\s*:?\s+"
-                      rf"(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
+                      rf"(?P<obj>(?:[^.!?\n]|(?<=[^\W_])\.(?=\d)){{2,140}})")
 
 
 @cache

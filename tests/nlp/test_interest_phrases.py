@@ -206,3 +206,9 @@ def test_a_summary_asking_about_an_item(nlp: Language, note: str, expected: str)
 )
 def test_a_german_wish_to_have_work_done(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text, chat=True).value("interest") == expected
+
+
+def test_a_model_name_with_a_dot_before_its_number(nlp: Language) -> None:
+    # "ID.7", "Q4.2": a dot between a letter and a digit is part of the name, not a sentence end
+    item = read_free_text(nlp, "Frau Kessler möchte den ID.7 Tourer Probe fahren.", chat=True).value("interest")
+    assert item is not None and item.startswith("ID.7 Tourer")
