@@ -72,8 +72,11 @@ _MONEY_FOLLOWERS = frozenset({
 })
 _LABEL = re.compile(
     # "Price:", "Preis:", "Precio:" alone are the listing's price, not what the lead means to spend
-    r"(?im)^\s*(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio m[áa]ximo|"
-    r"preisvorstellung|preisrahmen|finanzrahmen)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
+    r"(?im)^\s*(?:>\s*)?(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio m[áa]ximo|"
+    r"preisvorstellung|preisrahmen|finanzrahmen|"
+    # what they mean to borrow is what they mean to spend: "Loan amount: $312,000", "Darlehensbetrag: 250.000 €"
+    r"loan amount|mortgage amount|darlehensbetrag|finanzierungsbetrag|monto del pr[ée]stamo|importe del pr[ée]stamo|"
+    r"valor do financiamento|montant du pr[êe]t)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
 )
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
 #: a bare number right after the word "budget" is the amount, as the writer shortened it ("budget 600 max",

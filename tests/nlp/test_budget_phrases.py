@@ -67,3 +67,16 @@ def test_a_german_compound_names_the_financing(nlp: Language) -> None:
 
 def test_budget_followed_by_a_count_is_no_amount(nlp: Language) -> None:
     assert "budget" not in read_free_text(nlp, "Budget is 2 bedrooms near the school.").fields
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Loan amount: $265,500\nProperty type: condo", "$265,500"),
+        ("> Darlehensbetrag: 310.000 €", "310.000 €"),  # a label line quoted into a note
+        ("Monto del préstamo: 180.000 €", "180.000 €"),
+    ],
+)
+def test_what_they_borrow_is_their_budget(nlp: Language, text: str, expected: str) -> None:
+    budget = read_free_text(nlp, text).fields["budget"]
+    assert (budget.value, budget.confidence >= MIN_FREE_TEXT_CONFIDENCE) == (expected, True)
