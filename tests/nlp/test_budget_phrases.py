@@ -73,10 +73,14 @@ def test_budget_followed_by_a_count_is_no_amount(nlp: Language) -> None:
     ("text", "expected"),
     [
         ("Loan amount: $265,500\nProperty type: condo", "$265,500"),
-        ("> Darlehensbetrag: 310.000 €", "310.000 €"),  # a label line quoted into a note
         ("Monto del préstamo: 180.000 €", "180.000 €"),
     ],
 )
 def test_what_they_borrow_is_their_budget(nlp: Language, text: str, expected: str) -> None:
     budget = read_free_text(nlp, text).fields["budget"]
     assert (budget.value, budget.confidence >= MIN_FREE_TEXT_CONFIDENCE) == (expected, True)
+
+
+def test_a_loan_amount_quoted_into_a_note(nlp: Language) -> None:
+    note = "Anschlussfinanzierung, Anfrage aus dem Zinsrechner\n\n> Darlehensbetrag: 310.000 €\n"
+    assert read_free_text(nlp, note, chat=True).value("budget") == "310.000 €"
