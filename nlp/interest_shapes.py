@@ -107,12 +107,18 @@ def _no_item_answers() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("no_item_answers.txt"))
 
 
+@cache
+def _ownership_re() -> re.Pattern[str]:
+    """Whether they own or rent, alone or before a dash: "Own - Single Family", "Mieter", "Rent / Apartment"."""
+    return re.compile(rf"^(?:{_alternation(_cue_words('ownership'))})(?:\s*[-–/|,:]\s*[^\n]*)?$")
+
+
 def names_no_item(value: str) -> bool:
     """Whether an interest value names no item: a form's empty answer ("Other", "Yes", "Please select",
     "Residential", "Used") or only a notice's own words ("General enquiry", "Free Estimate", "Quote",
     "Información general"; ``DICTIONARY.notice_words``)."""
     folded = " ".join(value.casefold().split()).strip(" .:!-")
-    if folded in _no_item_answers():
+    if folded in _no_item_answers() or _ownership_re().match(folded):
         return True
     words = norm_label(value).split()
     return bool(words) and all(w in DICTIONARY.notice_words or w.isdigit() for w in words)

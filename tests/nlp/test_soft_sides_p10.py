@@ -8,6 +8,7 @@ import pytest
 
 from nlp.extractor import Extractor
 from nlp.interest import _subject_object
+from nlp.interest_shapes import names_no_item
 from nlp.timeline import is_others_time, is_own_plan
 from parsers.lead import RawMessage
 
@@ -211,3 +212,17 @@ def test_a_quarter_keeps_its_preposition(extractor: Extractor, note: str, expect
 )
 def test_a_subject_naming_where_the_request_came_from_names_no_item(subject: str) -> None:
     assert _subject_object(subject) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "no_item"),
+    [
+        ("Own - Townhouse", True),  # whether they own or rent: an answer about them
+        ("Mieter", True),
+        ("Inquilino / piso", True),
+        ("Townhouse", False),  # the kind of home wanted stays an item
+        ("Rental property management", False),
+    ],
+)
+def test_an_ownership_answer_names_no_item(answer: str, no_item: bool) -> None:
+    assert names_no_item(answer) is no_item
