@@ -244,7 +244,10 @@ class Interest:
             if chat and ours_re().match(inner):
                 continue  # a rep's "asking about our Premium Care Plan": the rep's own product
             obj = _object_phrase(inner)  # it ran over the lower case
-            if obj:
+            colon = m.start("obj") + len(text[m.start("obj") : m.end("obj")].rstrip()) - 1
+            if obj and (shown := _listing_below(text, obj, colon)):
+                found.append(Candidate("interest", shown[0], 0.75, self.source, shown[1]))
+            elif obj:
                 phrases.append(Candidate("interest", obj, 0.6, self.source, m.start("obj")))
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
@@ -286,6 +289,25 @@ class Interest:
             label = " ".join(m["label"].split()).rstrip(":#")
             add(doc, Candidate("interest_ref", f"{label} {m['id']}", 0.8, self.source, m.start()))
         return doc
+
+
+#: the line under "… asking about your listing:": an address (a number first, or a street word's line)
+_ADDRESS_LINE = re.compile(r"[ \t]*\n[ \t]*(?P<line>\d[^\n]{5,90})")
+
+
+def _listing_below(text: str, obj: str, end: int) -> tuple[str, int] | None:
+    """The address on the line below a cue whose object only points at a listing ("A buyer is asking about your
+    listing:" then "1427 Juniper Hollow Dr, Round Rock, TX 78665"), with its offset."""
+    if obj.casefold() not in _word_set_of("listing_nouns") or not text.startswith(":", end):
+        return None
+    m = _ADDRESS_LINE.match(text, end + 1)
+    return (m["line"].strip(), m.start("line")) if m else None
+
+
+@cache
+def _word_set_of(key: str) -> frozenset[str]:
+    """A per-language word list of ``interest_cues.json``, all languages, case-folded."""
+    return frozenset(w.casefold() for w in _all_languages(key))
 
 
 #: "house is at", "Haus ist in", "la casa está en": a note says where the lead's own place is

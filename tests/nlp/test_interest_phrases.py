@@ -212,3 +212,16 @@ def test_a_model_name_with_a_dot_before_its_number(nlp: Language) -> None:
     # "ID.7", "Q4.2": a dot between a letter and a digit is part of the name, not a sentence end
     item = read_free_text(nlp, "Frau Kessler möchte den ID.7 Tourer Probe fahren.", chat=True).value("interest")
     assert item is not None and item.startswith("ID.7 Tourer")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Someone is asking about your property:\n88 Quail Run Rd, Bend, OR 97701\nView the inquiry online.",
+         "88 Quail Run Rd, Bend, OR 97701"),
+        # a listing noun with nothing below it that is an address stays what it was
+        ("A visitor is interested in your listing:\nplease reply soon.", "listing"),
+    ],
+)
+def test_the_listing_shown_below_the_cue(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("interest") == expected
