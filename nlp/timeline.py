@@ -91,7 +91,7 @@ def _ignoring_case() -> re.Pattern[str]:
 
 
 _LABEL = re.compile(
-    r"(?im)^\s*(?:timeline|time ?frame|purchase timeframe|when|zeitrahmen|zeitraum|kaufzeitpunkt|plazo|"
+    r"(?im)^\s*(?:>\s*)?(?:timeline|time ?frame|purchase timeframe|when|zeitrahmen|zeitraum|kaufzeitpunkt|plazo|"
     r"cu[áa]ndo)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
 )
 

@@ -220,3 +220,8 @@ def test_a_season_after_a_dutch_article(nlp: Language, text: str, expected: str)
 )
 def test_a_day_of_the_month_by_its_number(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+def test_a_timeline_label_quoted_into_a_note(nlp: Language) -> None:
+    note = "lead from the quote form, pls call\n\n> Timeline: once the permit comes through\n> Budget: 12k\n"
+    assert read_free_text(nlp, note, chat=True).value("timeline") == "once the permit comes through"
