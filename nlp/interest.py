@@ -332,21 +332,24 @@ def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """A chat note's list facts that are a short need and nothing else ("• roof inspection", "| deck staining |",
     ":house: pool resurfacing"): a bullet or emoji before, no name, contact, time or remark word in it."""
     needs: list[tuple[str, int]] = []
-    stops = stop_words()
     for m in _FACT.finditer(text, start, end):
         fact = m.group().strip().lstrip("-*+>•·▪◦").strip()
         fact = re.sub(r"^(?::[a-z0-9_+-]+:|[^\w\s(]+)\s*", "", fact)  # an emoji bullet
-        if not _SHORT_NEED.fullmatch(fact):
-            continue
-        words = fact.casefold().split()
-        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
-            continue
-        if relative_time_re().search(fact) or _time_words_re().search(fact):
+        if not _SHORT_NEED.fullmatch(fact) or not _bare_need(fact):
             continue
         phrase = _object_phrase(fact, max_words=4)
         if phrase:
             needs.append((phrase, m.start() + m.group().find(fact)))
     return needs
+
+
+def _bare_need(fact: str) -> bool:
+    """Whether a short fact may be a need: no function word at either end, no remark, no time."""
+    words = fact.casefold().split()
+    stops = stop_words()
+    if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
+        return False
+    return not (relative_time_re().search(fact) or _time_words_re().search(fact))
 
 
 #: the candidates that name or reach the lead: a note's need is often the fact written right after them
@@ -362,7 +365,6 @@ def _needs_after_contact(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     ("Sr. Ramiro Osuna, 699 414 852, revisión anual de la caldera, Barakaldo"): a short lower-case need, no
     name, place, time or remark."""
     needs: list[tuple[str, int]] = []
-    stops = stop_words()
     for start, length in spans:
         end = _PART_END.search(text, start)
         if end is None or text[end.start()] != "," or end.start() > start + length + 2:
@@ -370,12 +372,7 @@ def _needs_after_contact(text: str, spans: list[tuple[int, int]]) -> list[tuple[
         nxt = _PART_END.search(text, end.end())
         raw = text[end.end() : nxt.start() if nxt else len(text)]
         fact = raw.strip()
-        if not _FACT_NEED.fullmatch(fact) or is_city(fact):
-            continue
-        words = fact.casefold().split()
-        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
-            continue
-        if relative_time_re().search(fact) or _time_words_re().search(fact):
+        if not _FACT_NEED.fullmatch(fact) or is_city(fact) or not _bare_need(fact):
             continue
         if phrase := _object_phrase(fact, max_words=6):
             needs.append((phrase, end.end() + raw.find(fact)))
