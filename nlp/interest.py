@@ -19,43 +19,34 @@ import re
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of, ruler_spans
+from nlp.candidates import Candidate, add, candidates_of, effective_sender, layout_of, meta_of, ruler_spans
 from nlp.chat import pasted_message, quoted_message, transcript_message
 from nlp.contacts import EMAIL_RE, URL_RE
-from nlp.email_names import agrees_with_email
 from nlp.interest_shapes import (
-    AMBIGUOUS_MAKES,
-    CONDITION,
     FACT_RUN,
-    YEAR,
     compound_needs,
     names_no_item,
     ours_re,
     run_head,
     subject_vehicle,
-    traded_in,
 )
 from nlp.layout import Layout
 from nlp.lexicon import (
     PATTERNS_DIR,
     finditer_folded,
     generic_interests,
-    is_first_name,
-    is_surname,
     stop_words,
     trie_alternation,
 )
-from nlp.places import own_place
+from nlp.money import BUDGET_RE
+from nlp.places import is_city, own_place
+from nlp.prose import titles
 from nlp.timeline import relative_time_re
+from nlp.vehicles import vehicle_at
 from parsers.subject import is_form_title
 
-#: after a make, a place or a business word names a dealership ("Toyota of Downtown", "BMW Autohaus Krüger")
-_OF = frozenset({"of", "de", "del", "von", "da", "do", "di", "van"})
-_DEALER_WORDS = frozenset({"dealership", "dealer", "dealers", "motors", "autohaus", "concesionario", "concessionnaire",
-                           "concessionária", "concessionaria", "dealerbedrijf", "group", "gruppe", "grupo", "center",
-                           "centre", "centro", "zentrum"})
 _LABEL = re.compile(
     r"(?im)^\s*(?:vehicle|vehicle of interest|interest|interested in|product|service|model|property|listing|"
     r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
@@ -81,7 +72,8 @@ _OBJECT = re.compile(
 )
 #: what a rep writes the lead wants: "wants pricing on …", "quiere visitar …", "möchte ein Angebot für …"
 _NOTE_OBJECT = re.compile(
-    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks for|requests?|looking at|"
+    r"(?i:\b(?:wants|want|needs|need|asked (?:about|for)|asking (?:about|for)|asks (?:about|for)|"
+    r"inquir(?:es|ed|ing) about|enquir(?:es|ed|ing) about|requests?|looking at|"
     r"called (?:about|re:?|regarding)|calling (?:about|re:?|regarding)|re:|regarding|wegen|bezüglich|"
     r"quero|queremos|quiero|"
     r"veux|voulons|voglio|vorrei|vogliamo|für ein|pour un|pour une|"
@@ -94,12 +86,12 @@ _NOTE_OBJECT = re.compile(
     r"cherchons|demande))"
     r"(?:[ \t]*(?::|->|→|=>?|[-–—]))?"  # "wants: sauna", "need -> tankless water heater"
     r"\s+(?:(?:a|an|the|to|un|una|el|la|los|las|ein|eine|einen|den|die|das|o|um|uma|il|lo|een|de|het|le|les|du|"
-    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){2,90})"
+    r"des|une)\s+)?(?P<obj>(?:[^.!?\n]|(?<=[^\W_])\.(?=\d)){2,90})"
 )
 _CLAUSE_END = re.compile(
     r"(?i)\s*(?:(?<!\d),|,(?!\d{3}(?!\d))|;|:|\s-\s|\s(?:we|you|they)\s(?:have|had|got|listed|posted)\s|"
     r"\s(?:but|because|so|if|which|that|for my|aber|weil|ob|pero|"
-    r"porque|que|si|mais|parce|perché|maar|omdat)\s)"
+    r"porque|que|si|(?:and |or )?whether|mais|parce|perché|maar|omdat)\s)"
 )
 _ARTICLE = re.compile(
     r"(?i)^(?:the|a|an|your|this|that|some|der|die|das|den|dem|einen|eine|ein|ihr|ihre|ihren|el|la|los|las|un|"
@@ -200,7 +192,7 @@ def want_re() -> re.Pattern[str]:
     """The prospect's own "we need …", "do you offer …", "wir suchen …", "necesitamos …" and its object, from
     ``patterns/interest_cues.json``; written in lower case for ``finditer_folded``."""
     return re.compile(rf"(?i:(?<![\w'’])(?:{trie_alternation(_all_languages('want'))}))\s*:?\s+"
-                      rf"(?P<obj>(?:[^.!?\n]|(?<=\d)\.(?=\d)){{2,140}})")
+                      rf"(?P<obj>(?:[^.!?\n]|(?<=[^\W_])\.(?=\d)){{2,140}})")
 
 
 @cache
@@ -236,12 +228,14 @@ class Interest:
             found.append(Candidate("interest", m["value"].strip(), 0.9, self.source, m.start("value")))
         for make in ruler_spans(doc, "MAKE"):
             if layout.in_region(make.start, make.end):
-                vehicle = _vehicle(doc, make.span)
+                vehicle = vehicle_at(doc, make.span)
                 if vehicle:
                     found.append(Candidate("interest", vehicle[0], vehicle[1], self.source, make.start))
         for m in _PROPERTY.finditer(text, r0, r1):
             if own_place(text[max(r0, m.start() - 30) : m.start()], meta_of(doc).referred):
                 continue  # "at my house on 12 Oak St": the lead's own address (``nlp.address``), not a listing
+            if (meta_of(doc).chat or meta_of(doc).referred) and _COPULA.search(text, m.start(), m.start("addr")):
+                continue  # a note's "house is at 12 Oak St": where the lead lives, the job's place, not a listing
             found.append(Candidate("interest", m["addr"].strip(" ,"), 0.75, self.source, m.start("addr")))
         phrases: list[Candidate] = []
         chat = meta_of(doc).chat
@@ -250,7 +244,10 @@ class Interest:
             if chat and ours_re().match(inner):
                 continue  # a rep's "asking about our Premium Care Plan": the rep's own product
             obj = _object_phrase(inner)  # it ran over the lower case
-            if obj:
+            colon = m.start("obj") + len(text[m.start("obj") : m.end("obj")].rstrip()) - 1
+            if obj and (shown := _listing_below(text, obj, colon)):
+                found.append(Candidate("interest", shown[0], 0.75, self.source, shown[1]))
+            elif obj:
                 phrases.append(Candidate("interest", obj, 0.6, self.source, m.start("obj")))
         if chat:
             for m in finditer_folded(_NOTE_OBJECT, text, r0, r1):
@@ -266,6 +263,11 @@ class Interest:
             if not phrases and not found:
                 phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.compound", pos)
                                for need, pos in compound_needs(text, r0, r1)[:1])
+            if not phrases and not found:
+                after = sorted((c.start, len(c.value)) for c in candidates_of(doc)
+                               if c.field in _WHO_FIELDS and r0 <= c.start < r1)
+                phrases.extend(Candidate("interest", need, 0.5, f"{self.source}.after_contact", pos)
+                               for need, pos in _needs_after_contact(text, after)[:1])
         for m in FACT_RUN.finditer(text, b0, b1):
             if (head := run_head(m["head"], m["rest"])) is not None and (item := _object_phrase(head)):
                 found.append(Candidate("interest", item, 0.7, f"{self.source}.run", m.start("head")))
@@ -289,6 +291,27 @@ class Interest:
         return doc
 
 
+#: the line under "… asking about your listing:": an address (a number first, or a street word's line)
+_ADDRESS_LINE = re.compile(r"[ \t]*\n[ \t]*(?P<line>\d[^\n]{5,90})")
+
+
+def _listing_below(text: str, obj: str, end: int) -> tuple[str, int] | None:
+    """The address on the line below a cue whose object only points at a listing ("A buyer is asking about your
+    listing:" then "1427 Juniper Hollow Dr, Round Rock, TX 78665"), with its offset."""
+    if obj.casefold() not in _word_set_of("listing_nouns") or not text.startswith(":", end):
+        return None
+    m = _ADDRESS_LINE.match(text, end + 1)
+    return (m["line"].strip(), m.start("line")) if m else None
+
+
+@cache
+def _word_set_of(key: str) -> frozenset[str]:
+    """A per-language word list of ``interest_cues.json``, all languages, case-folded."""
+    return frozenset(w.casefold() for w in _all_languages(key))
+
+
+#: "house is at", "Haus ist in", "la casa está en": a note says where the lead's own place is
+_COPULA = re.compile(r"(?i)\s(?:is|ist|liegt|es|está|esta|é|fica|est|è|ligt)\s")
 #: a note's cue that asks about something, rather than wanting it
 _ASKING_ABOUT = re.compile(r"(?i)\b(?:about|regarding|re|interested in|wegen|bezüglich|sobre|por|sur|su|over)\b")
 
@@ -302,27 +325,57 @@ _SHORT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’-]+(?: [a-zß-öø-�
 #: words that make a fact the rep's remark, not a need ("new lead", "call back", "urgent")
 _REMARK_WORDS = frozenset({"lead", "leads", "walk-in", "call", "callback", "fyi", "thanks", "thx", "pls", "please",
                            "asap", "urgent", "today", "tomorrow", "cell", "mobile", "work", "email", "phone", "tel",
-                           "ph", "mob", "cliente", "kunde", "interessent"})
+                           "ph", "mob", "cliente", "kunde", "interessent", "bitte"})
 
 
 def _listed_needs(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """A chat note's list facts that are a short need and nothing else ("• roof inspection", "| deck staining |",
     ":house: pool resurfacing"): a bullet or emoji before, no name, contact, time or remark word in it."""
     needs: list[tuple[str, int]] = []
-    stops = stop_words()
     for m in _FACT.finditer(text, start, end):
         fact = m.group().strip().lstrip("-*+>•·▪◦").strip()
         fact = re.sub(r"^(?::[a-z0-9_+-]+:|[^\w\s(]+)\s*", "", fact)  # an emoji bullet
-        if not _SHORT_NEED.fullmatch(fact):
-            continue
-        words = fact.casefold().split()
-        if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
-            continue
-        if relative_time_re().search(fact) or _time_words_re().search(fact):
+        if not _SHORT_NEED.fullmatch(fact) or not _bare_need(fact):
             continue
         phrase = _object_phrase(fact, max_words=4)
         if phrase:
             needs.append((phrase, m.start() + m.group().find(fact)))
+    return needs
+
+
+def _bare_need(fact: str) -> bool:
+    """Whether a short fact may be a need: no function word at either end, no remark, no time."""
+    words = fact.casefold().split()
+    stops = stop_words()
+    if words[0] in stops or words[-1] in stops or _REMARK_WORDS.intersection(words):
+        return False
+    return not (relative_time_re().search(fact) or _time_words_re().search(fact))
+
+
+#: the candidates that name or reach the lead: a note's need is often the fact written right after them
+_WHO_FIELDS = frozenset({"person", "email", "phone"})
+#: where a note's comma-separated fact ends
+_PART_END = re.compile(r"[,;\n]|\.(?:\s|$)")
+#: a need as a fact of its own after a contact: two to six lower-case words ("revisión anual de la caldera")
+_FACT_NEED = re.compile(r"[a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]+(?: [a-zß-öø-ÿ][a-zß-öø-ÿ'’+-]*){1,5}")
+
+
+def _needs_after_contact(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """A note's fact written right after the lead's name, email or phone, between commas on the same line
+    ("Sr. Ramiro Osuna, 699 414 852, revisión anual de la caldera, Barakaldo"): a short lower-case need, no
+    name, place, time or remark."""
+    needs: list[tuple[str, int]] = []
+    for start, length in spans:
+        end = _PART_END.search(text, start)
+        if end is None or text[end.start()] != "," or end.start() > start + length + 2:
+            continue  # the comma must close the name or contact itself, not a remark written after it
+        nxt = _PART_END.search(text, end.end())
+        raw = text[end.end() : nxt.start() if nxt else len(text)]
+        fact = raw.strip()
+        if not _FACT_NEED.fullmatch(fact) or is_city(fact) or not _bare_need(fact):
+            continue
+        if phrase := _object_phrase(fact, max_words=6):
+            needs.append((phrase, end.end() + raw.find(fact)))
     return needs
 
 
@@ -354,7 +407,17 @@ def _subject_object(subject: str) -> str | None:
     if m is None:
         return subject_vehicle(subject)
     obj = _LEADING_FOR.sub("", m["obj"])  # "Anfrage für BMW 320d": the item after the preposition
+    if _FROM_A_SITE.match(obj):
+        return None  # "Neue Anfrage von Ihrer Website": where the request came from, no item
     return _object_phrase(obj) if not is_form_title(obj) else None
+
+
+#: a subject's object that names where a request came from: "von Ihrer Website", "from your site", "via el formulario"
+_FROM_A_SITE = re.compile(
+    r"(?i)^(?:von|vom|über|from|via|through|de|desde|da|do|par|depuis|dal|van|vanaf)\s+(?:(?:ihrer|ihre|ihrem|"
+    r"unserer|unserem|der|dem|your|our|the|a|el|la|su|sua|seu|o|a|votre|le|il|vostro|uw|de|het)\s+)?"
+    r"(?:website|webseite|homepage|internetseite|site|web|seite|p[áa]gina|page|form|formular|formulario|"
+    r"formul[áa]rio|formulaire|modulo|formulier|portal|app|landing page)\b")
 
 
 _LEADING_FOR = re.compile(r"(?i)^(?:for|für|fur|zu|zum|zur|para|pour|per|voor)\s+")
@@ -378,61 +441,6 @@ def _fuller_mentions(phrases: list[Candidate], others: list[Candidate]) -> list[
 
 def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-def _vehicle(doc: Doc, make: Span) -> tuple[str, float] | None:
-    if not make.text[:1].isupper():
-        return None  # "seat", "mini": words, not makes
-    start, end = make.start, make.end
-    year = False
-    if start > 0 and YEAR.match(doc[start - 1].text):
-        start, year = start - 1, True
-    if start > 0 and doc[start - 1].lower_ in CONDITION:
-        start -= 1
-    model = 0
-    while end < len(doc) and model < 3:
-        token = doc[end]
-        if token.text == "-" and end + 1 < len(doc) and not token.whitespace_:
-            end += 1
-            continue
-        if not (token.text[:1].isupper() or token.text[:1].isdigit()) or not token.text.replace("-", "").isalnum():
-            break
-        if token.is_sent_start or (end > 0 and "\n" in doc[end - 1].whitespace_):
-            break
-        end += 1
-        model += 1
-    if make.text.lower() in AMBIGUOUS_MAKES and not (year or model):
-        return None
-    if not year and model and _persons_name(doc, make, end):
-        return None  # "la señora Mercedes Ibarra Luján": a woman's name, not a car
-    if traded_in(layout_of(doc).text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
-        return None  # "trading in his 2017 Honda Pilot": the car given in, not the one wanted
-    dealer = any(doc[i].lower_ in _DEALER_WORDS for i in range(make.end, min(end + 1, len(doc))))
-    if not year and (dealer or (end + 1 < len(doc) and doc[end].lower_ in _OF and doc[end + 1].text[:1].isupper())):
-        return None  # "Honda of Springfield", "Toyota Motors Center": a dealership's name, not a car
-    value = doc[start:end].text
-    confidence = 0.85 if year and model else 0.75 if (year or model) else 0.5
-    return value, confidence
-
-
-#: a title before a person's name: "la señora Mercedes …", "Mrs. Kia …"
-_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "señora", "sra", "señorita", "srta", "doña", "dona", "frau",
-                            "mme", "madame", "signora", "mevrouw", "mevr", "senhora"})
-
-
-def _persons_name(doc: Doc, make: Span, end: int) -> bool:
-    """Whether a make that is also a first name ("Mercedes", "Kia") opens a person's name: a title before it,
-    two known surnames after it, or an email of the text that spells it with the word after it."""
-    if not is_first_name(make.text) or any(ch.isdigit() for ch in doc[make.end : end].text):
-        return False
-    if make.start > 0 and doc[make.start - 1].lower_.rstrip(".") in _PERSON_TITLES:
-        return True
-    after = [t.text for t in doc[make.end : end]]
-    if len(after) >= 2 and all(is_surname(word) for word in after[:2]):
-        return True
-    name = f"{make.text} {after[0]}"
-    return any(agrees_with_email(name, m.group()) and after[0].casefold()[:3] in m.group().casefold()
-               for m in EMAIL_RE.finditer(layout_of(doc).text))
 
 
 def _wanted_object(raw: str) -> str | None:
@@ -459,6 +467,9 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
             return _object_phrase(phrase[first.end() :], max_words) if first.end() < len(phrase) else None
         if first is not None:
             phrase = _TRAILING_LINK.sub("", phrase[: first.start()])
+        # "3bd under $450k", "a used truck, max 30.000 €": the amount is the budget's, not the item's
+        if (money := BUDGET_RE.search(phrase)) is not None and phrase[: money.start()].strip(" ,"):
+            phrase = _TRAILING_LINK.sub("", phrase[: money.start()].rstrip(" ,"))
     booked = _booking_re().match(phrase.lstrip())
     if booked and booked["verb"].casefold() in _word_set("changing_a_booking"):
         return None  # "reschedule the appointment to Friday": a booking already made, no item
@@ -485,13 +496,28 @@ def _object_phrase(raw: str, max_words: int = 10) -> str | None:
         return None
     if phrase.casefold() in {"one", "ones", "them", "him", "her"}:
         return None  # "who wants this one:": the lead itself, no item
+    if words[0].casefold().rstrip(".") in titles():
+        return None  # "braucht: Herr Jannik Adeyemi": the person the need is for, not the need
     if words[0].casefold() in _word_set("someone"):
         return None  # "wants someone to look at it": who would do it, not what they want
     if _not_a_sale_re().search(phrase):
         return None  # "re: last invoice", "service department hours": an account's matter, not a sale
     if _START_VERB.match(phrase) or _REFLEXIVE_ONLY.match(phrase):
         return None  # "wants to start in March", "quiere empezar ya", "quiere mudarse": when or what they do, no item
-    return phrase
+    return _having_done(phrase)
+
+
+#: German "… machen lassen": the work wanted, with the owner's possessive and the town between left out
+_LASSEN = re.compile(r"\s+lassen$")
+_DE_POSSESSIVE = re.compile(r"(?i)^(?:unser|unsere|unseren|unserem|unserer|mein|meine|meinen|meinem|meiner)\s+")
+_IN_TOWN = re.compile(r"\s+in\s+[A-ZÄÖÜ][\w-]+(?=\s+[a-zäöüß])")
+
+
+def _having_done(phrase: str) -> str:
+    """"unser Dach in Böblingen sanieren lassen" → "Dach sanieren": what a German writer wants done."""
+    if not _LASSEN.search(phrase):
+        return phrase
+    return _IN_TOWN.sub("", _DE_POSSESSIVE.sub("", _LASSEN.sub("", phrase)))
 
 
 class Message:

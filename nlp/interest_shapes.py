@@ -107,12 +107,18 @@ def _no_item_answers() -> frozenset[str]:
     return frozenset(w.casefold() for w in read_lines("no_item_answers.txt"))
 
 
+@cache
+def _ownership_re() -> re.Pattern[str]:
+    """Whether they own or rent, alone or before a dash: "Own - Single Family", "Mieter", "Rent / Apartment"."""
+    return re.compile(rf"^(?:{_alternation(_cue_words('ownership'))})(?:\s*[-–/|,:]\s*[^\n]*)?$")
+
+
 def names_no_item(value: str) -> bool:
     """Whether an interest value names no item: a form's empty answer ("Other", "Yes", "Please select",
     "Residential", "Used") or only a notice's own words ("General enquiry", "Free Estimate", "Quote",
     "Información general"; ``DICTIONARY.notice_words``)."""
     folded = " ".join(value.casefold().split()).strip(" .:!-")
-    if folded in _no_item_answers():
+    if folded in _no_item_answers() or _ownership_re().match(folded):
         return True
     words = norm_label(value).split()
     return bool(words) and all(w in DICTIONARY.notice_words or w.isdigit() for w in words)
@@ -121,9 +127,11 @@ def names_no_item(value: str) -> bool:
 @cache
 def _compound_need_re() -> re.Pattern[str]:
     """A capitalised compound ending in a need's word, alone between a dash, comma, colon or bullet and a comma,
-    stop or line end: "– Dachsanierung,", ", Badsanierung." (German and Dutch write a need as one word)."""
+    stop or line end: "– Dachsanierung,", ", Badsanierung." (German and Dutch write a need as one word), or
+    joined by a hyphen: ", Implantat-Beratung,", "- Dach-Sanierung"."""
     endings = _alternation(_cue_words("need_compounds"))
-    return re.compile(rf"(?:^|(?<=[–—,:;•|])|(?<=\s-))[ \t]*(?P<need>[A-ZÄÖÜ][a-zäöüß]{{2,30}}(?:{endings}))"
+    return re.compile(rf"(?:^|(?<=[–—,:;•|])|(?<=\s-))[ \t]*(?P<need>[A-ZÄÖÜ][a-zäöüß]{{2,30}}"
+                      rf"(?:{endings}|-(?i:{endings})))"
                       rf"(?=[ \t]*(?:[,.;:!–—|]|$))", re.MULTILINE)
 
 

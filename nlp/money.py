@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from nlp.candidates import Candidate, add, layout_of
 
-_CUR = r"(?:[$€£]|US\$|USD|EUR|GBP|ARS|MXN|CHF|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?)"
+_CUR = r"(?:R\$|[$€£]|US\$|USD|EUR|GBP|ARS|MXN|CHF|BRL|dollars?|d[óo]lares|bucks|euros?|pesos?|pounds?|reais)"
 _NUM = r"(?:\d{1,3}(?:[.,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
 #: thousands as French and German write them, "25 000" (a space or a narrow one): an amount only beside a currency
 _SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d{1,2})?(?!\d)"
@@ -34,7 +34,8 @@ _QUALIFIER = (
     r"(?:under|below|less than|up to|no more than|not more than|max(?:imum)?\.?|at most|around|about"
     r"|approx(?:imately|\.)?|roughly|at least|over|min(?:imum)?\.?|unter|bis zu|bis|höchstens|maximal|ca\."
     r"|circa|etwa|ungefähr|rund|mindestens|hasta|menos de|m[áa]ximo|como mucho|unos|unas|alrededor de"
-    r"|aproximadamente|aprox\.|m[íi]nimo|at[ée]|no m[áa]ximo|cerca de|jusqu'à|environ|au plus|au maximum|fino a"
+    r"|aproximadamente|aprox\.|m[íi]nimo|at[ée]|no m[áa]ximo|cerca de|em torno de|por volta de|jusqu'à|environ"
+    r"|au plus|au maximum|fino a"
     r"|massimo|al massimo|maximaal|ongeveer|rond de)"
 )
 _CORE = rf"(?:(?:{_AMOUNT}|{_NUM}|{_SPACED}){_SEP}{_AMOUNT}|{_AMOUNT})"
@@ -44,12 +45,14 @@ BUDGET_RE = re.compile(
 )
 # Searching BUDGET_RE over prose tries every alternation at every letter; the amount alone starts with a
 # digit or a currency, so we find that first and widen to the left (2-3× faster on typical leads).
-_CORE_RE = re.compile(rf"(?=[\d$€£]|(?:US\$|USD|EUR|GBP|ARS|MXN|CHF)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
+_CORE_RE = re.compile(rf"(?=[\d$€£]|(?:R\$|US\$|USD|EUR|GBP|ARS|MXN|CHF|BRL)\s?\d)(?<![\w.,]){_CORE}", re.IGNORECASE)
 #: where ``_CORE_RE`` may match (its lookarounds alone, case-insensitive only where they are): found first, the
 #: whole pattern then tried there only (``_amounts``)
-_CORE_START = re.compile(r"(?<![\w.,])(?:[\d$€£]|(?i:US\$|USD|EUR|GBP|ARS|MXN|CHF)\s?\d)")
+_CORE_START = re.compile(r"(?<![\w.,])(?:[\d$€£]|(?i:R\$|US\$|USD|EUR|GBP|ARS|MXN|CHF|BRL)\s?\d)")
 _LEFT_RE = re.compile(
-    rf"(?<!\w)(?:(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+|~\s?)?$", re.IGNORECASE
+    # "entrada de R$ 60.000", "down payment of $20k": the kind of money written before it, kept
+    rf"(?<!\w)(?:(?:entrada|down payment|anzahlung|enganche|acompte|anticipo)\s+(?:de|of|von|d')\s*"
+    rf"|(?:between|zwischen|entre|from|von|de)\s+)?(?:{_QUALIFIER}\s+|~\s?)?$", re.IGNORECASE
 )
 #: words after an amount that say what kind of budget it is ("20k down", "$2,400 a month", "~$8k max"): kept
 _SPENDING = re.compile(r"(?i)down|max|tops|less|entrada|anzahlung")
@@ -69,14 +72,26 @@ _MONEY_FOLLOWERS = frozenset({
 })
 _LABEL = re.compile(
     # "Price:", "Preis:", "Precio:" alone are the listing's price, not what the lead means to spend
-    r"(?im)^\s*(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio m[áa]ximo|"
-    r"preisvorstellung|preisrahmen|finanzrahmen)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
+    r"(?im)^\s*(?:>\s*)?(?:budget|price range|max(?:imum)? price|target price|presupuesto|precio m[áa]ximo|"
+    r"preisvorstellung|preisrahmen|finanzrahmen|"
+    # what they mean to borrow is what they mean to spend: "Loan amount: $312,000", "Darlehensbetrag: 250.000 €"
+    r"loan amount|mortgage amount|darlehensbetrag|finanzierungsbetrag|monto del pr[ée]stamo|importe del pr[ée]stamo|"
+    r"valor do financiamento|montant du pr[êe]t)\s*[:=]\s*(?P<value>[^\n]{1,80})$"
 )
 _FIRST_SENTENCE = re.compile(r"(?<=\S)[.;!?]\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ¿¡])")
+#: a bare number right after the word "budget" is the amount, as the writer shortened it ("budget 600 max",
+#: "Budget ca. 45", "presupuesto unos 300"): no currency needed, the word says what it is
+_BUDGET_NUMBER = re.compile(
+    rf"(?i)(?<!\w)(?:budget|presupuesto|orçamento|or[çc]amento)\s*(?:(?:is|of|was|ist|von|es|de|é)\s+)?"
+    rf"(?P<value>(?:{_QUALIFIER}\s+|~\s?)?\d{{1,4}}(?:[.,]\d)?(?:[ \t]?(?:max(?:imum)?|tops|or less))?)"
+    rf"(?=[ \t]*(?:[,.;!?)\n]|$))"
+)
 _CONTEXT = re.compile(
     r"(?i)\b(?:budget|spend|afford|pay|paying|price range|payment|finance|financing|down ?payment|looking to|"
-    r"ausgeben|bezahlen|zahlen|leisten|budgetiert|finanzierung|gastar|pagar|presupuesto|financiaci[óo]n|"
-    r"range|max|hasta|bis)\b"
+    r"ausgeben|bezahlen|zahlen|leisten|budgetiert|gastar|pagar|presupuesto|financiaci[óo]n|financiamento|"
+    r"orçamento|range|max|hasta|bis"
+    # German writes these inside compounds: "Baufinanzierung", "Finanzierungszusage", "Gesamtbudget"
+    r"|\w*(?:finanzierung|budget|anzahlung)\w*)\b"
 )
 
 
@@ -89,6 +104,7 @@ class Money:
         text = layout.text
         b0, b1 = layout.body
         labelled: list[tuple[int, int]] = []
+        read: list[tuple[int, int]] = []
         for m in _LABEL.finditer(text, b0, b1):
             value = _FIRST_SENTENCE.split(m["value"].strip(), 1)[0].rstrip(".;")
             if any(c.isdigit() for c in value):
@@ -112,9 +128,13 @@ class Money:
                 # "20k down", "$8k max" say it is their money; "$2,400 a month" is as often a listing's rent
                 end, has_context = right.end(), has_context or bool(_SPENDING.search(right.group()))
             phrase = text[start:end].strip()
-            qualified = phrase[0].isalpha()
+            qualified = phrase[0].isalpha() and not phrase.startswith("R$")  # "R$" is a currency, no qualifier
             confidence = 0.8 if has_context else (0.6 if qualified else 0.4)
             add(doc, Candidate("budget", phrase, confidence, self.source, start))
+            read.append((start, end))
+        for m in _BUDGET_NUMBER.finditer(text, b0, b1):
+            if not any(s <= m.start("value") < e for s, e in [*labelled, *read]):
+                add(doc, Candidate("budget", m["value"], 0.7, self.source, m.start("value")))
         return doc
 
 

@@ -59,7 +59,7 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:(?:the|zum|zur)\s+|l['’])?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+|l['’])?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|der|die|de|het|ao|al|au|à|do|da|del)\s+|l['’])?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
         # the end of a period: "by end of Q2", "até o fim do mês", "d'ici la fin de l'année", "bis Ende des Jahres"
         rf"|(?:{before}|at|in|à|a|al|ao|per)\s+(?:(?:the|la|le|el|o|a|il|de|het|der|zum|zur)\s+)?"
@@ -71,6 +71,9 @@ def relative_time_re() -> re.Pattern[str]:
         rf"(?:{weekdays})\b\.?"
         rf"|(?:{before}|at|um|a las|às|à|alle|om)\s+\d{{1,2}}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)"
         rf"|(?:{before}|on|am|el|le|il|op)\s+\d{{1,2}}[/.]\d{{1,2}}(?:[/.](?:20)?\d\d)?"
+        # a day of this month by its number: "by the 14th", "the week of the 14th", "antes del día 10"
+        rf"|(?:{before}|on|for|the week of)\s+the\s+\d{{1,2}}(?:st|nd|rd|th)(?!\w)"
+        rf"|(?:{before}|el|para el)\s+d[íi]a\s+\d{{1,2}}(?![\d/.:]\d)"
         rf"|(?:(?:this|next|este|esta|próxima|próximo|diese|nächste|nächsten|nächstes|cette|la semaine|questa|deze|"
         rf"volgende|volgend|dit)\s+)"
         rf"(?:{weekdays}|week|weekend|month|semana|mes|mês|woche|wochenende|monat|semaine|mois|settimana|mese|week|maand|"
@@ -88,7 +91,7 @@ def _ignoring_case() -> re.Pattern[str]:
 
 
 _LABEL = re.compile(
-    r"(?im)^\s*(?:timeline|time ?frame|purchase timeframe|when|zeitrahmen|zeitraum|kaufzeitpunkt|plazo|"
+    r"(?im)^\s*(?:>\s*)?(?:timeline|time ?frame|purchase timeframe|when|zeitrahmen|zeitraum|kaufzeitpunkt|plazo|"
     r"cu[áa]ndo)\s*[:=]\s*(?P<value>[^\n]{1,60})$"
 )
 
@@ -133,6 +136,19 @@ _HORIZON_WORDS = (
     r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mês|mois|mese|mesi|maand|maanden|"
     r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
+
+
+#: a week named as a whole ("next week", "this weekend", "nächste Woche", "la semana que viene"): a span, not a day
+_WEEK = re.compile(r"(?i)(?<!\w)(?:week|weekend|woche|wochenende|semana|semaine|settimana)(?!\w)")
+
+
+def _wanted_week(text: str, start: int, end: int) -> bool:
+    """Whether a date is a whole week with an intent word right beside it ("wants a consult next week"): the
+    prospect's span, not a day a rep set, so it stands where a day-level date would not (a call record's note)."""
+    if not _WEEK.search(text, start, end):
+        return False
+    evidence = evidence_of(text, start, end)
+    return bool(evidence) and evidence[0][1] == "intent" and evidence[0][0] <= _NEAR
 
 
 #: a span of days or weeks from now ("en dos semanas", "in 10 days", "binnen twee weken") is a horizon of its own
@@ -240,7 +256,9 @@ def is_prospects(text: str, start: int, end: int, *, horizon: bool) -> bool:
         return False
     if horizon:
         return True
-    return bool(evidence) and evidence[0][0] <= _NEAR and all(kind == "intent" for _, kind in evidence)
+    # a contrary word beyond a clause break is another clause's ("got 2 bids already, wants ours by Friday")
+    return bool(evidence) and evidence[0][0] <= _NEAR and all(
+        kind == "intent" or distance >= _CLAUSE_COST for distance, kind in evidence)
 
 
 def anchored(text: str, start: int, end: int) -> tuple[int, int]:
@@ -270,6 +288,19 @@ def deadline_event_re() -> re.Pattern[str]:
     months = trie_alternation([t for t in terms["months"] if len(t) > 3])
     return re.compile(rf"(?<![\w'’-])(?:{trie_alternation(terms['deadline'])})\s+(?:[^\s,.;:!?()\d]+\s+){{1,5}}"
                       rf"(?:\((?:{months})(?:\s+20\d\d)?\)|(?:de|del|of|in|im|en|em|di|van)\s+(?:{months}))(?![\w'’-])")
+
+
+@cache
+def _hedge_re() -> re.Pattern[str]:
+    """A softener written right after a date ("today if possible", "Freitag, wenn möglich"): part of the value."""
+    terms = json.loads((PATTERNS_DIR / "timeline_terms.json").read_text(encoding="utf-8"))
+    return re.compile(rf"(?i)[ \t]*,?[ \t]*(?:{_alternation(terms['hedges'])})(?![\w'’-])")
+
+
+def with_hedge(text: str, end: int) -> int:
+    """The end of a date widened over a softener written right after it (``_hedge_re``)."""
+    m = _hedge_re().match(text, end)
+    return m.end() if m else end
 
 
 def with_deadline(text: str, start: int, end: int) -> tuple[int, int]:
@@ -350,11 +381,13 @@ class Timeline:
                 continue  # "I'll call her Monday", "our crew is booked until March": the rep's plan
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
             horizon = any(f[2] in {"urgent", "vague", "anchored"} for f in group) or bool(
-                _horizon_re().search(layout.text[start:end]) or _DURATION.match(layout.text, start, end))
+                _horizon_re().search(layout.text[start:end]) or _DURATION.match(layout.text, start, end)
+                or _wanted_week(layout.text, start, end))
             if not is_prospects(layout.text, start, end, horizon=horizon):
                 continue
             start, end = anchored(layout.text, start, end)
             start, end = with_deadline(layout.text, start, end)
+            end = with_hedge(layout.text, end)
             value = layout.text[start:end].rstrip(".")  # "antes de Navidad." ends a sentence; "Dec." loses little
             flags = () if horizon else (DAY_LEVEL,)
             add(doc, Candidate("timeline", value, confidence, self.source, start, flags=flags))

@@ -25,7 +25,13 @@ _NO_MESSAGE = re.compile(
     r"nessun(?:a)? (?:commento|messaggio|nota)|geen (?:opmerkingen?|bericht|vragen?)|"
     r"no (?:comments?|message|questions?|notes?)(?: (?:were|was|has been|have been))? (?:provided|left|entered|"
     r"given|added)(?: by the (?:customer|consumer|client|lead|user|buyer))?|"
-    r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?)"
+    r"(?:el cliente|o cliente|le client|il cliente|de klant|der kunde) no (?:ha dejado|dej[óo]) comentarios?|"
+    # the message field's own label left alone once its empty answer went ("Comment or Message", "Ihre Nachricht")
+    r"(?:your |ihre |su |sua |votre |uw )?(?:comments?|message|questions?|notes?|nachricht|anmerkungen|mensaje|"
+    r"comentarios?|mensagem|commentaires?|messaggio|bericht|opmerkingen)(?:\s*(?:or|and|/|&|oder|o|ou)\s*"
+    r"(?:comments?|message|questions?|notes?|nachricht|mensaje|comentarios?|mensagem|commentaires?))*|"
+    # a checkbox's answer, with the length of a recording ("Voicemail: Yes (0:22)"): no words of the prospect's
+    r"(?:yes|no|ja|nein|s[íi]|n[ãa]o|oui|non|nee)(?:\s*\(\s*\d{1,2}:\d\d\s*\))?)"
     r"\W*$",
     re.IGNORECASE,
 )
@@ -300,8 +306,8 @@ def clean_message(text: str) -> str | None:
             continue
         if kept and (is_notice_line(s) or _FIRM_ADDRESS.match(s)):
             break  # a mailer's notice block or imprint: the rest is the sender's
-        if in_search or is_boilerplate_line(s):
-            continue
+        if in_search or is_boilerplate_line(s) or not any(ch.isalnum() for ch in s):
+            continue  # (a rule of dashes or stars between parts is no words either)
         kept.append(line.rstrip())
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     if not out or _NO_MESSAGE.match(out):

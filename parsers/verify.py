@@ -167,7 +167,11 @@ def finalize(lead: ExtractedLead, *, default_region: str = "US", check_deliverab
         if name == "message":
             own = clean_message(value)
             if own is None:
-                continue
+                # "Voicemail: Yes (0:22)" says nothing; the transcript read beside it may be their words
+                own = next((kept for alt in fv.alternatives if (kept := clean_message(alt))), None)
+                if own is None:
+                    continue
+                fv = replace(fv, alternatives=tuple(a for a in fv.alternatives if clean_message(a) != own))
             value = own
         fields[name] = replace(fv, value=value) if value != fv.value else fv
     _drop_filler_names(fields)

@@ -339,7 +339,8 @@ def read_labels(
                 if other is not None:
                     aside(other[0], label, value, other[1])
             return
-        if section == "trade" and (slot == "interest" or slot in INTEREST_PARTS):
+        # under a trade-in heading, or a label that is one ("Trade-in vehicle: 2016 Escape"): the car given in
+        if (section == "trade" or heading_kind(label) == "trade") and (slot == "interest" or slot in INTEREST_PARTS):
             aside(slot, label, value, "trade_in")
             return
         nested = _LABEL_LINE.match(value) if slot in _ADDRESS_SLOTS else None

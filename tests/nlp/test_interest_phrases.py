@@ -119,3 +119,109 @@ def test_no_item_named(nlp: Language, text: str) -> None:
 )
 def test_what_a_note_says_they_want(nlp: Language, note: str, expected: str | None) -> None:
     assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # the amount after the item is the budget's
+        ("Walk-in, wants a used pickup under $30k, pays cash", "used pickup"),
+        ("Sucht einen Kombi bis 25.000 €, gerne Diesel", "Kombi"),
+    ],
+)
+def test_an_item_stops_at_its_amount(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # who is to come, not what is wanted
+        "Spoke with the tenant, the landlord wants us out there before the inspector.",
+        # the person the need is for, after a German verb-final clause
+        "Die Bank hat eine Kundin, die eine Zusage braucht: Frau Meike Olbrich, Tel. 0151 5550 1234.",
+    ],
+)
+def test_a_person_after_the_verb_is_no_item(nlp: Language, note: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # the fact written right after the lead's phone or email, between commas
+        ("Call-in: Sra. Lucía Ferrer Soto, 611 204 388, limpieza de conductos de ventilación, Logroño.",
+         "limpieza de conductos de ventilación"),
+        ("talked to Owen Pryce, owen.pryce@fastmail.com, new storm doors on both entrances, lives in Dayton",
+         "new storm doors on both entrances"),
+        # a German need joined by a hyphen, alone between commas
+        ("Frau Greta Lindholm, Tel. 0421 5550 3310, Fassaden-Reinigung, ruft morgen wieder an", "Fassaden-Reinigung"),
+    ],
+)
+def test_a_need_written_as_a_fact_after_the_contact(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # a place, a remark or a time after the contact is no need
+        "Mr. Dale Whitford, 555-201-7788, grand rapids, call after lunch",
+        "Mr. Dale Whitford, 555-201-7788, no email, call after lunch",
+        "Mr. Dale Whitford, 555-201-7788, next week maybe, call after lunch",
+    ],
+)
+def test_no_need_after_the_contact(nlp: Language, note: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") is None
+
+
+def test_a_notes_house_is_at_is_the_leads_own_place(nlp: Language) -> None:
+    # in a rep's note, "the house is at …" says where the job is; the need named before is the interest
+    note = "Call with Pia Moreau, she needs a new deck built. The house is at 77 Larkspur Ln, Boise ID 83702."
+    assert read_free_text(nlp, note, chat=True).value("interest") == "new deck built"
+    # a buyer's mail about a listing keeps its address as the interest
+    mail = "Hello, I am interested in the house at 77 Larkspur Ln, Boise ID 83702. Is it still available?"
+    assert read_free_text(nlp, mail).value("interest") == "77 Larkspur Ln, Boise ID 83702"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # every form of the asking verb, and "whether" ends the item
+        ("Summary: caller asks about veneers and whether the clinic offers payment plans.", "veneers"),
+        ("She inquired about gutter guards for the whole house.", "gutter guards for the whole house"),
+    ],
+)
+def test_a_summary_asking_about_an_item(nlp: Language, note: str, expected: str) -> None:
+    assert read_free_text(nlp, note, chat=True).value("interest") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "… machen lassen": the work wanted, without the owner's possessive and the town between
+        ("Wir möchten unsere Fassade in Kassel streichen lassen.", "Fassade streichen"),
+        ("Ich möchte meinen Keller abdichten lassen.", "Keller abdichten"),
+    ],
+)
+def test_a_german_wish_to_have_work_done(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text, chat=True).value("interest") == expected
+
+
+def test_a_model_name_with_a_dot_before_its_number(nlp: Language) -> None:
+    # "ID.7", "Q4.2": a dot between a letter and a digit is part of the name, not a sentence end
+    item = read_free_text(nlp, "Frau Kessler möchte den ID.7 Tourer Probe fahren.", chat=True).value("interest")
+    assert item is not None and item.startswith("ID.7 Tourer")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Someone is asking about your property:\n88 Quail Run Rd, Bend, OR 97701\nView the inquiry online.",
+         "88 Quail Run Rd, Bend, OR 97701"),
+        # a listing noun with nothing below it that is an address stays what it was
+        ("A visitor is interested in your listing:\nplease reply soon.", "listing"),
+    ],
+)
+def test_the_listing_shown_below_the_cue(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("interest") == expected

@@ -8,6 +8,7 @@ import pytest
 
 from nlp.extractor import Extractor
 from nlp.interest import _subject_object
+from nlp.interest_shapes import names_no_item
 from nlp.timeline import is_others_time, is_own_plan
 from parsers.lead import RawMessage
 
@@ -202,3 +203,26 @@ def test_next_month_in_portuguese_is_a_horizon(extractor: Extractor) -> None:
 def test_a_quarter_keeps_its_preposition(extractor: Extractor, note: str, expected: str) -> None:
     lead = extractor.extract(RawMessage(raw=note.encode("utf-8"), channel="slack")).leads[0]
     assert lead.value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Neue Anfrage von Ihrer Website", "New enquiry from your website", "Consulta desde el formulario web",
+     "Request via landing page"],
+)
+def test_a_subject_naming_where_the_request_came_from_names_no_item(subject: str) -> None:
+    assert _subject_object(subject) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "no_item"),
+    [
+        ("Own - Townhouse", True),  # whether they own or rent: an answer about them
+        ("Mieter", True),
+        ("Inquilino / piso", True),
+        ("Townhouse", False),  # the kind of home wanted stays an item
+        ("Rental property management", False),
+    ],
+)
+def test_an_ownership_answer_names_no_item(answer: str, no_item: bool) -> None:
+    assert names_no_item(answer) is no_item

@@ -6,6 +6,7 @@ import pytest
 from spacy.language import Language
 
 from nlp.freetext import read_free_text
+from nlp.timeline import DAY_LEVEL
 
 
 @pytest.mark.parametrize(
@@ -161,3 +162,66 @@ def test_urgency_and_farewells_in_more_languages(nlp: Language, text: str, expec
 )
 def test_relative_horizons_in_fr_it_pt_nl(nlp: Language, text: str, expected: str) -> None:
     assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The pipe under the sink burst, we need a plumber tomorrow if possible.", "tomorrow if possible"),
+        ("Wir brauchen das Gerüst bis Freitag, wenn möglich.", "bis Freitag, wenn möglich"),
+        ("Necesitamos la mudanza este sábado si es posible.", "mudanza este sábado si es posible"),
+    ],
+)
+def test_a_softener_after_the_date_stays_with_it(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+def test_a_wanted_week_in_a_summary_is_a_span(nlp: Language) -> None:
+    # a whole week with the wish beside it is the caller's span, not an hour a rep set: it carries no day-level flag
+    timeline = read_free_text(nlp, "Homeowner says the heater is failing, needs a tech out next week.",
+                              chat=True).fields["timeline"]
+    assert timeline.value == "next week"
+    assert DAY_LEVEL not in timeline.flags
+    far = read_free_text(nlp, "Asked whether the heater could be looked at by someone else next week.", chat=True)
+    assert far.value("timeline") is None  # no wish beside the week: still a day-level date without its word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the past word is another clause's: the wish beside the date decides
+        ("Had three estimates done already, wants ours by Thursday", "by Thursday"),
+        # in the same clause, the past word still says no
+        ("Already came by Thursday to measure.", None),
+    ],
+)
+def test_a_contrary_word_in_another_clause(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text, chat=True).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wij willen de nieuwe ketel graag voor de winter laten plaatsen.", "voor de winter"),
+        ("We willen het dak vervangen voor het voorjaar.", "voor het voorjaar"),
+    ],
+)
+def test_a_season_after_a_dutch_article(nlp: Language, text: str, expected: str) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The carpets need cleaning by the 21st, guests arrive then.", "by the 21st"),
+        ("Necesito el seguro antes del día 3 porque me entregan el coche.", "antes del día 3"),
+        ("The invoice from the 3rd is attached.", None),
+    ],
+)
+def test_a_day_of_the_month_by_its_number(nlp: Language, text: str, expected: str | None) -> None:
+    assert read_free_text(nlp, text).value("timeline") == expected
+
+
+def test_a_timeline_label_quoted_into_a_note(nlp: Language) -> None:
+    note = "lead from the quote form, pls call\n\n> Timeline: once the permit comes through\n> Budget: 12k\n"
+    assert read_free_text(nlp, note, chat=True).value("timeline") == "once the permit comes through"

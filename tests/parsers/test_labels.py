@@ -72,6 +72,12 @@ def test_trade_in_vehicle_is_not_the_interest() -> None:
     assert fields["interest"] == "2023 Mazda CX-5"
 
 
+@pytest.mark.parametrize("label", ["Trade-in vehicle", "Trade in", "Inzahlungnahme Fahrzeug", "Véhicule de reprise"])
+def test_a_trade_in_label_on_its_own_line_is_not_the_interest(label: str) -> None:
+    fields = one(f"Name: Jonas Ekdahl\nEmail: jonas.ekdahl@example.com\n{label}: 2014 Subaru Outback, 140k km\n")
+    assert fields.get("interest") is None
+
+
 def test_german_form() -> None:
     fields = one(
         "Vorname: Henrike\nNachname: Albrecht\nE-Mail: h.albrecht@example.de\nHandy: 0170 5550123\n"

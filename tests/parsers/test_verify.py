@@ -109,3 +109,27 @@ def test_a_name_field_running_on_into_a_phone_number() -> None:
     assert (lead.value("full_name"), lead.value("phone")) == ("Gareth Pryce", "(512) 555-0123")
     kept = finalize(_lead(full_name="Gareth Pryce - 512-555-0123", phone="512-555-0199"), default_region="US")
     assert (kept.value("full_name"), kept.value("phone")) == ("Gareth Pryce", "512-555-0199")
+
+
+@pytest.mark.parametrize("answer", ["Yes (0:41)", "No", "ja", "Sí (1:05)"])
+def test_a_checkbox_answer_is_no_message(answer: str) -> None:
+    assert "message" not in finalize(_lead(message=answer)).fields
+
+
+def test_a_message_that_says_nothing_yields_to_the_words_read_beside_it() -> None:
+    words = "Hello, do you still have Saturday slots for a deep clean? Thanks"
+    lead = ExtractedLead({"message": FieldValue("Yes (0:41)", "test", alternatives=(words,))})
+    message = finalize(lead).fields["message"]
+    assert message.value == words
+    assert message.alternatives == ()
+
+
+@pytest.mark.parametrize("leftover",
+                         ["Comment or Message\n---", "Your message", "Ihre Nachricht\n* * *", "Comentarios"])
+def test_a_message_fields_label_left_alone_is_no_message(leftover: str) -> None:
+    assert "message" not in finalize(_lead(message=leftover)).fields
+
+
+def test_a_rule_between_the_prospects_lines_goes() -> None:
+    message = finalize(_lead(message="Need two rooms painted.\n-----\nWeekends only please.")).fields["message"]
+    assert message.value == "Need two rooms painted.\nWeekends only please."
