@@ -17,7 +17,8 @@ its stand-in's work is not the service's). Times are CLOCK_MONOTONIC, which the 
 numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE);
 ``--count-statements`` counts the service's SQL statements, commits, rollbacks and hand-offs to aiosqlite's thread
 or to the store's SQLite writer thread per mail (SQLAlchemy's engine events, counters on aiosqlite's queue and on the
-writer thread, in the service's process), and how long each accept group waited for SQLite's write lock and held it.
+writer thread, in the service's process), how long each accept group waited for SQLite's write lock and held it,
+the garbage collector's CPU per mail and how long each card's post took from the call to Slack's answer.
 """
 
 from __future__ import annotations

@@ -176,9 +176,9 @@ def _skip_idle_rollbacks(engine: Engine) -> None:
 #: the interpreter's switch interval (seconds) once the store's SQLite writer thread runs (issue 11). The SQLite driver
 #: lets go of the GIL around every call into SQLite, and each time the writer thread then waited up to the interval
 #: (5 ms by default) for the event loop's thread to hand it back: an accept group's transaction, a few such calls, held
-#: the write lock, and the 250s waiting on it, for several intervals. Measured alternated (3 pairs at load ~7, 1 ms
-#: against 5 ms): accept group held the lock 2.9-3.7 -> 1.9-2.2 ms, service CPU per mail in the burst 3.05-3.35 ->
-#: 2.35-2.38 ms, whole path 122-131 -> 154-158 cards/s, durable accept 0.33-0.35 -> 0.62. Only ever lowered.
+#: the write lock, and the 250s waiting on it, for several intervals. Measured alternated, 1 ms against 5 ms, medians
+#: of 3 pairs at load ~7: service CPU per mail in the burst 3.05 -> 2.38 ms, whole path 122 -> 154 cards/s, durable
+#: accept 0.35 -> 0.62; at load 15-17 (3 more pairs) within the noise. Only ever lowered.
 WRITER_SWITCH_INTERVAL = 0.001
 
 
