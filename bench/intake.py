@@ -17,7 +17,8 @@ its stand-in's work is not the service's). Times are CLOCK_MONOTONIC, which the 
 numbers; asserts nothing. ``--profile FILE`` runs the service under py-spy (collapsed stacks in FILE);
 ``--count-statements`` counts the service's SQL statements, commits, rollbacks and hand-offs to aiosqlite's thread
 or to the store's SQLite writer thread per mail (SQLAlchemy's engine events, counters on aiosqlite's queue and on the
-writer thread, in the service's process), and how long each accept group waited for SQLite's write lock and held it.
+writer thread, in the service's process), how long each accept group waited for SQLite's write lock and held it,
+the garbage collector's CPU per mail and how long each card's post took from the call to Slack's answer.
 """
 
 from __future__ import annotations
@@ -73,8 +74,22 @@ import json, os, sys, threading, time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 counts = {"statements": 0, "commits": 0, "rollbacks": 0, "handoffs": 0, "writer_cpu_us": 0,
-          "sender_check_cpu_us": 0, "accept_writes": 0, "accept_lock_wait_us": 0, "accept_write_us": 0}
+          "sender_check_cpu_us": 0, "accept_writes": 0, "accept_lock_wait_us": 0, "accept_write_us": 0,
+          "gc_collections": 0, "gc_full_collections": 0, "gc_cpu_us": 0, "card_posts": 0, "card_post_wall_us": 0}
 kinds = {}
+import gc
+_gc_began = {}
+def _timed_gc(phase, info):
+    # the collector's CPU, in whichever thread ran it
+    if phase == "start":
+        _gc_began[threading.get_ident()] = time.thread_time_ns()
+        return
+    began = _gc_began.pop(threading.get_ident(), None)
+    if began is not None:
+        counts["gc_collections"] += 1
+        counts["gc_full_collections"] += info["generation"] == 2
+        counts["gc_cpu_us"] += (time.thread_time_ns() - began) // 1000
+gc.callbacks.append(_timed_gc)
 def _add(key):
     def count(*_args, **_kwargs):
         counts[key] += 1
@@ -129,6 +144,17 @@ def _counted_verify(*args, **kwargs):
     finally:
         counts["sender_check_cpu_us"] += (time.thread_time_ns() - began) // 1000
 _check.verify_sender = _counted_verify
+import bot.slack.poster as _poster
+_post = _poster.SlackCardPoster.post
+async def _timed_post(self, *args, **kwargs):
+    # the wall time of each card's post (its Slack call, answer included): the outbox posts one card at a time
+    began = time.monotonic()
+    try:
+        return await _post(self, *args, **kwargs)
+    finally:
+        counts["card_posts"] += 1
+        counts["card_post_wall_us"] += int((time.monotonic() - began) * 1e6)
+_poster.SlackCardPoster.post = _timed_post
 def _write():
     path = os.environ["BENCH_SQL_COUNTS"]
     while True:
@@ -170,6 +196,11 @@ def print_counts(result: Result) -> None:
                 print(f"     per accept group ({phase}): waited for the write lock "
                       f"{totals['accept_lock_wait_us'] / groups / 1000:.2f} ms, held it "
                       f"{totals['accept_write_us'] / groups / 1000:.2f} ms ({1 / groups:.1f} mails a group)")
+            if totals.get("card_posts"):
+                post_ms = totals["card_post_wall_us"] / totals["card_posts"] / 1000
+                print(f"     per card post ({phase}): {post_ms:.2f} ms "
+                      f"from the call to Slack's answer; garbage collection {totals['gc_cpu_us'] / 1000:.3f} ms "
+                      "CPU per mail")
             kinds = sorted(((value, key[6:]) for key, value in counted.items() if key.startswith("kind: ")),
                            reverse=True)
             for value, kind in kinds[:16]:
@@ -553,9 +584,10 @@ async def whole_path(
     if profile is not None:
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         # --gil: what holds the GIL (the loop's one core); idle threads waiting on a queue would count otherwise.
-        # BENCH_PYSPY replaces these options (e.g. "--threads --nonblocking").
+        # BENCH_PYSPY replaces these options (e.g. "--threads --nonblocking"), BENCH_PYSPY_RATE the sampling rate.
         options = os.environ.get("BENCH_PYSPY", "--gil --nonblocking").split()
-        command = [spy, "record", *options, "--format", "raw", "--rate", "250", "-o", str(profile), "--", *command]
+        rate = os.environ.get("BENCH_PYSPY_RATE", "250")  # samples a second
+        command = [spy, "record", *options, "--format", "raw", "--rate", rate, "-o", str(profile), "--", *command]
     env = _serve_env(slack.base_url, slack.bot_token, port, workdir / "leadbot.db")
     counts_file = workdir / "sql-counts.json" if count and profile is None else None
     if counts_file is not None:

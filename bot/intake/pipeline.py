@@ -52,6 +52,12 @@ GIVE_WAY_SECONDS = 1.0
 #: messages processed at once: enough that the completions held back while accepts pass make one large group
 #: (issue 11: eight capped a burst's groups at about three messages, so ten statements per group cost ~3 per mail)
 WORKERS = 64
+#: messages held here (queued or being processed) from which processing gives way to accepts: a burst, whose senders
+#: wait for their 250s behind it. Below it, mail comes at a rate processing keeps up with and there is little to give
+#: way with, while on a loaded machine each accept can take longer than the gap between two (at 50 mails/s, 20 ms):
+#: accepts then overlapped without a pause, and a message waited out all of `GIVE_WAY_SECONDS` (issue 11: accept → card
+#: p99 0.9-1.2 s at 50 mails/s offered, load 7-10, its p50 11 ms).
+BURST_BACKLOG = 32
 #: an accept that ended this recently says senders are at it (a burst: the next mail's DATA is on its way): processing
 #: still gives way. At 50 mails/s offered (one every 20 ms) it delays a message's processing by at most this.
 QUIET_SECONDS = 0.005
@@ -315,9 +321,10 @@ class IntakePipeline:
             self._quiet.set()
 
     async def _give_way(self) -> None:
-        """Until no accept is in progress nor ended within `QUIET_SECONDS` (at most `GIVE_WAY_SECONDS`): the rest of
-        `process` is this process's CPU and writes, which senders waiting for their 250 need more."""
-        if self._quiet.is_set():
+        """In a burst (`BURST_BACKLOG` messages or more held here), until no accept is in progress nor ended within
+        `QUIET_SECONDS` (at most `GIVE_WAY_SECONDS`): the rest of `process` is this process's CPU and writes, which
+        senders waiting for their 250 need more."""
+        if self._quiet.is_set() or len(self._held) < BURST_BACKLOG:
             return
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(GIVE_WAY_SECONDS):

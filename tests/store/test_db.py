@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -112,3 +113,29 @@ async def test_a_group_write_waits_for_another_process_lock_off_the_loop(tmp_pat
         assert not accepted.duplicate
         stored = await store.messages.get(accepted.id)
         assert stored is not None and stored.raw == message.raw
+
+
+
+async def test_a_sqlite_file_store_hands_the_gil_to_its_writer_thread_within_a_millisecond(tmp_path: Path) -> None:
+    """Issue 11: the SQLite driver lets go of the GIL at every call into SQLite; the writer thread gets it back from
+    the event loop within the store's switch interval (the interpreter's 5 ms default made a group's few calls hold
+    the write lock several times that), lowered when the writer thread starts and never raised."""
+    import sys
+
+    from parsers.lead import RawMessage
+    from store.db import WRITER_SWITCH_INTERVAL
+    from tests.conftest import migrated_store
+
+    before = sys.getswitchinterval()
+    message = RawMessage(raw=b"Subject: gil\r\nMessage-ID: <gil@x.example>\r\n\r\nName: Ada\r\n", channel="smtp")
+    try:
+        sys.setswitchinterval(0.005)  # the interpreter's default
+        async with migrated_store(f"sqlite+aiosqlite:///{tmp_path / 'gil.db'}") as store:
+            await store.messages.receive(message)
+            assert sys.getswitchinterval() == pytest.approx(WRITER_SWITCH_INTERVAL)
+        sys.setswitchinterval(WRITER_SWITCH_INTERVAL / 10)
+        async with migrated_store(f"sqlite+aiosqlite:///{tmp_path / 'lower.db'}") as store:
+            await store.messages.receive(message)
+            assert sys.getswitchinterval() == pytest.approx(WRITER_SWITCH_INTERVAL / 10)  # a lower one stays
+    finally:
+        sys.setswitchinterval(before)
