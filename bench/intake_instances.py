@@ -36,7 +36,7 @@ class LockWaits:
     waiting_samples: int = 0
     most_waiting: int = 0
     deadlocks: int = 0
-    #: wait events seen (``Lock:transactionid`` …) and in how many samples
+    #: lock waits seen (the lock's kind and the waiting statement's start) and in how many samples
     events: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -55,8 +55,8 @@ async def lock_waits(url: str) -> AsyncIterator[LockWaits]:
     seen = LockWaits()
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     deadlocks = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
-    waiting = ("SELECT wait_event_type || ':' || wait_event FROM pg_stat_activity WHERE datname = current_database() "
-               "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+    waiting = ("SELECT wait_event || ' in ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 32) FROM pg_stat_activity "
+               "WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
     first = int(await conn.fetchval(deadlocks) or 0)
 
     async def sample() -> None:
