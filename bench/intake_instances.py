@@ -200,6 +200,8 @@ async def instances_path(
     latencies = tuple((measured[token] - at) * 1000 for token, at in replied.items() if token in measured)
     last_card = max(measured.values(), default=max(s.finished for s in sent))
     accept_seconds = max(s.finished for s in sent) - first_sent
+    each = ", ".join(f"{intake._accepted(s) / (s.finished - s.started):.0f}/s" for s in sent)
+    note = f"each instance's 250s {each}" + (f"; {note}" if note else "")
     total = intake.Cpu(sum(c.main for c in cpu), sum(c.children for c in cpu), sum(c.loop for c in cpu))
     return InstancesResult(n, len(measured), last_card - first_sent, accepted / accept_seconds, latencies, lost,
                            twice, total, counts or None, note)

@@ -51,7 +51,7 @@ try:
     _prepare = asyncpg.connection.Connection.prepare
     async def _counted_prepare(self, query, *args, **kwargs):
         counts["prepares"] += 1
-        kind = "prepare " + " ".join(query.split()[:3])[:36] + f" ({query.count('$')} params)"
+        kind = "prepare " + " ".join(query.split()[:3])[:40]
         kinds[kind] = kinds.get(kind, 0) + 1
         return await _prepare(self, query, *args, **kwargs)
     asyncpg.connection.Connection.prepare = _counted_prepare

@@ -19,6 +19,7 @@ from parsers.errors import LeadbotError
 from parsers.lead import RawMessage
 from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
+from store.one_of import one_of
 from store.outbox import CardHandoff
 from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead, OutboxRecord
 from store.tables import InboundMessage
@@ -81,7 +82,7 @@ def _received_statement(dialect: str) -> Any:
     """The messages of ``group_ids`` still "received" (locked to the end of the transaction on PostgreSQL)."""
     table = core_table(InboundMessage)
     picked = select(table.c.id).where(
-        table.c.id.in_(bindparam("group_ids", expanding=True)), table.c.status == MessageStatus.RECEIVED
+        one_of(table.c.id, "group_ids", dialect), table.c.status == MessageStatus.RECEIVED
     )
     return picked.with_for_update() if dialect == "postgresql" else picked
 
