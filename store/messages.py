@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from parsers.envelope import dedup_key, envelope, subject_of
 from parsers.errors import LeadbotError
 from parsers.lead import RawMessage
+from store.accepted_at_once import accept_parameters, accept_statement
 from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
 from store.outbox import CardHandoff
@@ -172,10 +173,13 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
-        statement = _accept_statement(self._db.insert)
+        # PostgreSQL: the rows as one array per column, one statement text whatever their number
+        statement, parameters = (
+            (accept_statement(), accept_parameters(list(unique.values()))) if self._db.dialect == "postgresql"
+            else (_accept_statement(self._db.insert), list(unique.values())))
 
         def insert(session: Session) -> tuple[dict[str, int], dict[str, int]]:
-            new = {str(key): int(row_id) for row_id, key in session.execute(statement, list(unique.values()))}
+            new = {str(key): int(row_id) for row_id, key in session.execute(statement, parameters)}
             missing = [key for key in unique if key not in new]
             if not missing:
                 return new, {}
