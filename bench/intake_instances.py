@@ -107,6 +107,31 @@ class InstancesResult:
         return self.cards / self.seconds if self.seconds > 0 else float("nan")
 
 
+class _Cards:
+    """The cards the fake Slack was asked to post, by the mail token each carries: every post's time (a token
+    posted twice has two), read from the calls not seen yet at each call of the object (the first post's time
+    by token)."""
+
+    def __init__(self, slack: Any) -> None:
+        self._slack = slack
+        self._seen = 0
+        self.posts: dict[int, list[float]] = {}
+
+    def __call__(self) -> dict[int, float]:
+        self.count()
+        return {token: times[0] for token, times in self.posts.items()}
+
+    def count(self) -> int:
+        """Tokens posted so far (called after every fake Slack call: scans only the calls not seen yet)."""
+        calls = self._slack.calls
+        for call in calls[self._seen:]:
+            token = intake.TOKEN.search(json.dumps(call.params, ensure_ascii=False)) if call.ok else None
+            if token is not None and call.method == "chat.postMessage":
+                self.posts.setdefault(int(token.group(1)), []).append(call.at)
+        self._seen = len(calls)
+        return len(self.posts)
+
+
 def _deal(messages: Sequence[bytes], instances: int) -> list[list[bytes]]:
     """Round-robin: instance i gets mails i, i + n, i + 2n …"""
     return [list(messages[i::instances]) for i in range(instances)]
@@ -142,23 +167,11 @@ async def instances_path(
         await asyncio.gather(*(intake._greeting(port, started + 120) for port in ports))
         pids = [intake._serve_pid(process.pid) for process in processes]
 
-        posted: dict[int, float] = {}
-        scanned = 0
-
-        def cards() -> dict[int, float]:
-            nonlocal scanned
-            calls = slack.calls
-            for call in calls[scanned:]:
-                if call.method == "chat.postMessage" and call.ok:
-                    found = intake.TOKEN.search(json.dumps(call.params, ensure_ascii=False))
-                    if found:
-                        posted.setdefault(int(found.group(1)), call.at)
-            scanned = len(calls)
-            return posted
+        cards = _Cards(slack)
 
         await asyncio.gather(*(c.send(port, share) for c, port, share in zip(clients, ports, _deal(warmup, n),
                                                                                 strict=True)))
-        await slack.wait_for(lambda: len(cards()) >= len(warmup), timeout=120, what="the warm-up cards")
+        await slack.wait_for(lambda: cards.count() >= len(warmup), timeout=120, what="the warm-up cards")
         before = set(cards())
         counts_before = [await intake._settled_counts(f) for f in counts_files]
         cpu_before = [intake._cpu(pid) for pid in pids]
@@ -168,7 +181,7 @@ async def instances_path(
         accepted = sum(intake._accepted(s) for s in sent)
         note = ""
         try:
-            await slack.wait_for(lambda: len(cards()) >= accepted + len(before), timeout=600, what="every card")
+            await slack.wait_for(lambda: cards.count() >= accepted + len(before), timeout=600, what="every card")
         except AssertionError as timed_out:
             note = str(timed_out)
         cpu = [intake._cpu(pid) - earlier for pid, earlier in zip(pids, cpu_before, strict=True)]
@@ -177,15 +190,9 @@ async def instances_path(
             for key, value in intake._per_mail(earlier, await intake._settled_counts(f), len(messages)).items():
                 counts[key] = counts.get(key, 0.0) + value
         measured = {token: at for token, at in cards().items() if token not in before}
-
-        per_token: dict[int, int] = {}
-        for call in slack.calls:
-            found = intake.TOKEN.search(json.dumps(call.params, ensure_ascii=False))
-            if call.method == "chat.postMessage" and call.ok and found:
-                per_token[int(found.group(1))] = per_token.get(int(found.group(1)), 0) + 1
         expected = [intake._token_of(raw) for raw in (*warmup, *messages)]
-        lost = sum(1 for token in expected if token not in per_token)
-        twice = sum(1 for times in per_token.values() if times > 1)
+        lost = sum(1 for token in expected if token not in cards.posts)
+        twice = sum(1 for times in cards.posts.values() if len(times) > 1)
     finally:
         for process, pid in zip(processes, pids or [p.pid for p in processes], strict=True):
             await intake._stop_service(process, pid)
