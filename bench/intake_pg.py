@@ -9,8 +9,11 @@ conditions). Prints cards per second beside the goal, the CPU per mail of this p
 the fake Slack) and of PostgreSQL, the load average, and a machine-readable line
 (``pg_whole_path_cards_per_s=``, ``pg_service_cpu_ms_per_mail=``, ``…_paced=`` at the steady rate; with
 ``--count-statements`` also statements, commits and round trips to PostgreSQL per mail).
-``--profile FILE``: the service under py-spy (the ``bench`` extra), as bench/intake.py does. Prints numbers only;
-asserts nothing.
+``--profile FILE``: the service under py-spy (the ``bench`` extra), as bench/intake.py does. ``--instances N``: N
+`leadbot serve` on the one database, the burst's mails dealt among them (bench/intake_instances.py). Every run
+prints the mails that got no card or more than one (across every instance: ``pg_cards_lost=``,
+``pg_cards_posted_twice=``) and, sampled from PostgreSQL, its lock waits by statement and its deadlocks
+(``pg_deadlocks=``). Prints numbers only; asserts nothing.
 """
 
 from __future__ import annotations
