@@ -8,13 +8,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from store.db import Db, to_record
 from store.events import add_event
 from store.matching import NAME_THRESHOLD, name_similarity, names_compatible, normalise_postal
+from store.one_of import one_of
 from store.outbox import add_item
 from store.records import ContactHistory, ContactRecord, EventRecord, LeadRecord, LeadStatus, NewLead
 from store.tables import Contact, Event, Lead
@@ -44,12 +45,11 @@ def _order(contact: Contact) -> float:
 
 
 @functools.cache
-def _index_query() -> Any:
+def _index_query(dialect: str) -> Any:
     """The active contacts with one of ``index_emails``, ``index_phones`` or ``index_postals``, oldest first."""
     return select(Contact).where(
-        or_(Contact.email.in_(bindparam("index_emails", expanding=True)),
-            Contact.phone.in_(bindparam("index_phones", expanding=True)),
-            Contact.postal_code.in_(bindparam("index_postals", expanding=True))),
+        or_(one_of(Contact.email, "index_emails", dialect), one_of(Contact.phone, "index_phones", dialect),
+            one_of(Contact.postal_code, "index_postals", dialect)),
         Contact.merged_into.is_(None),
     ).order_by(Contact.id)
 
@@ -73,12 +73,13 @@ class ContactIndex:
         phones = sorted({lead.contact_phone for lead in leads if lead.contact_phone})
         postals = sorted({p for lead in leads if (p := normalise_postal(lead.fields.get("postal_code")))})
         keys = {"index_emails": emails, "index_phones": phones, "index_postals": postals}
+        query = _index_query(session.get_bind().dialect.name)
         if all(len(values) <= LOAD_CHUNK for values in keys.values()):
             # One query, built once, for a batch of the usual size (issue 11: every intake group loads its index,
             # and each statement costs the service CPU); `add` makes a contact found twice count once.
-            queries = [(_index_query(), keys)] if any(keys.values()) else []
+            queries = [(query, keys)] if any(keys.values()) else []
         else:  # a large import batch: at most LOAD_CHUNK values per statement (bound-parameter limits)
-            queries = [(_index_query(), {**{k: [] for k in keys}, key: values[start:start + LOAD_CHUNK]})
+            queries = [(query, {**{k: [] for k in keys}, key: values[start:start + LOAD_CHUNK]})
                        for key, values in keys.items() for start in range(0, len(values), LOAD_CHUNK)]
         for query, parameters in queries:
             for contact in session.scalars(query, parameters):

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from parsers.envelope import dedup_key, envelope, subject_of
 from parsers.errors import LeadbotError
 from parsers.lead import RawMessage
+from store.accepted_at_once import accept_parameters, accept_statement
 from store.db import Db, GroupCommit, core_table, to_record
 from store.leads import file_leads
 from store.outbox import CardHandoff
+from store.processed_at_once import mark_processed
 from store.records import AcceptedMessage, LeadRecord, MessageRecord, MessageStatus, NewLead, OutboxRecord
 from store.tables import InboundMessage
 
@@ -74,16 +76,6 @@ def _accept_statement(insert: Any) -> Any:
         .on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(InboundMessage.id, InboundMessage.dedup_key)
     )
-
-
-@functools.cache
-def _received_statement(dialect: str) -> Any:
-    """The messages of ``group_ids`` still "received" (locked to the end of the transaction on PostgreSQL)."""
-    table = core_table(InboundMessage)
-    picked = select(table.c.id).where(
-        table.c.id.in_(bindparam("group_ids", expanding=True)), table.c.status == MessageStatus.RECEIVED
-    )
-    return picked.with_for_update() if dialect == "postgresql" else picked
 
 
 @functools.cache
@@ -181,10 +173,13 @@ class Messages:
         unique: dict[str, dict[str, Any]] = {}
         for values in rows:
             unique.setdefault(values["dedup_key"], values)
-        statement = _accept_statement(self._db.insert)
+        # PostgreSQL: the rows as one array per column, one statement text whatever their number
+        statement, parameters = (
+            (accept_statement(), accept_parameters(list(unique.values()))) if self._db.dialect == "postgresql"
+            else (_accept_statement(self._db.insert), list(unique.values())))
 
         def insert(session: Session) -> tuple[dict[str, int], dict[str, int]]:
-            new = {str(key): int(row_id) for row_id, key in session.execute(statement, list(unique.values()))}
+            new = {str(key): int(row_id) for row_id, key in session.execute(statement, parameters)}
             missing = [key for key in unique if key not in new]
             if not missing:
                 return new, {}
@@ -349,17 +344,21 @@ class Messages:
         handed: list[tuple[OutboxRecord, LeadRecord]],
     ) -> list[list[LeadRecord]]:
         ids = [message_id for message_id, *_ in jobs]
-        # One compare-and-set for the group: only messages still "received" are taken (on PostgreSQL their
-        # rows stay locked to the end, so a racing instance then finds them processed). The statements are
+        # One compare-and-set for the group: only messages still "received" are taken. The statements are
         # the same whatever the group (rows as parameters): built and compiled once, not once per group.
+        # PostgreSQL: one UPDATE … RETURNING takes and marks them (their rows stay locked to the end, so a racing
+        # instance then finds them processed; issue 11: a SELECT … FOR UPDATE and the UPDATEs were two round trips).
         # SQLite (one writer): the UPDATEs below are the compare-and-set, without a SELECT first (issue 11: four
         # hand-offs to aiosqlite's thread less per group); their row count says whether every message was
         # still "received" (the usual case), else the group is written again one by one, where it says which.
         counted = self._db.dialect == "sqlite"
-        taken = set(ids) if counted else set(
-            session.scalars(_received_statement(self._db.dialect), {"group_ids": ids}))
-        done = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)
-                if message_id in taken}  # the same id twice: the first's
+        by_message = {message_id: (leads, vendor, check) for message_id, leads, vendor, _, check in reversed(jobs)}
+        taken = set(ids) if counted else mark_processed(session, {
+            message_id: (MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD, vendor,
+                         (check.verdict, check.auth_results, check.suspicious) if check is not None else None)
+            for message_id, (leads, vendor, check) in by_message.items()}, now)
+        # the same id twice: the first's; on PostgreSQL marked already
+        done = {message_id: job for message_id, job in by_message.items() if counted and message_id in taken}
         checked = [{"m_id": message_id, "m_status": MessageStatus.PROCESSED if leads else MessageStatus.NO_LEAD,
                     "m_vendor": vendor, "m_verdict": check.verdict[:16], "m_results": check.auth_results,
                     "m_suspicious": check.suspicious}

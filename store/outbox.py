@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from store.db import Db, core_table, to_record
+from store.one_of import one_of
 from store.records import LeadRecord, LeadStatus, OutboxRecord
 from store.tables import Event, Lead, OutboxItem
 
@@ -150,14 +151,14 @@ def _lease_statement(limit: int) -> Any:
 
 
 @functools.cache
-def _leads_statement() -> Any:
+def _leads_statement(dialect: str) -> Any:
     """The leads of ``pass_leads``, as Core rows (nothing here is changed through a session), built once."""
     leads = core_table(Lead)
-    return select(leads).where(leads.c.id.in_(bindparam("pass_leads", expanding=True)))
+    return select(leads).where(one_of(leads.c.id, "pass_leads", dialect))
 
 
 @functools.cache
-def _finish_statements() -> tuple[Any, Any, Any]:
+def _finish_statements(dialect: str) -> tuple[Any, Any, Any]:
     """`Outbox.finish`'s statements, built once (issue 11), Core throughout (no ORM bookkeeping for rows nobody
     holds as objects): the posted cards on their leads and a ``posted`` event per card (one parameter set per
     card), and the items done with every pending post of the leads posted."""
@@ -177,8 +178,8 @@ def _finish_statements() -> tuple[Any, Any, Any]:
     ).where(leads.c.id == bindparam("card_lead"))
     posted_events = insert(events).from_select(["lead_id", "contact_id", "kind", "actor", "at", "data"], rows)
     finished = or_(
-        items.c.id.in_(bindparam("done_items", expanding=True)),
-        and_(items.c.lead_id.in_(bindparam("done_leads", expanding=True)), items.c.kind == "post_card",
+        one_of(items.c.id, "done_items", dialect),
+        and_(one_of(items.c.lead_id, "done_leads", dialect), items.c.kind == "post_card",
              items.c.status == "pending"),
     )
     done = update(items).where(finished).values(
@@ -312,7 +313,7 @@ class Outbox:
         lead_ids = sorted({item.lead_id for item in items if item.lead_id is not None})
         if not lead_ids:
             return items, {}
-        rows = session.execute(_leads_statement(), {"pass_leads": lead_ids})
+        rows = session.execute(_leads_statement(self._db.dialect), {"pass_leads": lead_ids})
         return items, {row.id: to_record(LeadRecord, row) for row in rows}
 
     def _lease(self, session: Session, owner: str, seconds: float, limit: int) -> list[OutboxRecord]:
@@ -348,7 +349,7 @@ class Outbox:
         lead_ids = [card.lead_id for card in posted]
         if not item_ids and not lead_ids:
             return
-        posted_leads, posted_events, done = _finish_statements()
+        posted_leads, posted_events, done = _finish_statements(self._db.dialect)
         if posted:
             session.execute(
                 posted_leads,

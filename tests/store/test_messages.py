@@ -6,7 +6,10 @@ import asyncio
 
 from sqlalchemy.exc import StatementError
 
+from store.messages import SenderCheck
+from store.records import LeadRecord
 from store.store import Store
+from tests.conftest import migrated_store
 from tests.store.helpers import new_lead, raw_message
 
 
@@ -133,3 +136,38 @@ async def test_a_group_with_a_message_taken_already_files_the_others(store: Stor
     assert sorted(lead.fields["email"] for lead in await store.leads.recent()) == [
         "again0@park.test", "again2@park.test", "first@park.test"]
     assert earlier.message_id == ids[1]
+
+
+async def test_two_instances_completing_the_same_messages_file_each_once_with_its_sender_check(
+    store_url: str,
+) -> None:
+    """Two stores (two instances) complete the same group at once, some messages with a sender check and some
+    without: each message is taken by one of them and turned into leads once; a checked one keeps its verdict,
+    an unchecked one none (on PostgreSQL one statement takes and marks a group: store/processed_at_once.py)."""
+    async with migrated_store(store_url) as one, migrated_store(store_url) as two:
+        ids = [(await one.messages.accept(raw_message(f"Subject: {n}\r\n\r\nx".encode()), dedup_key=f"r{n}")).id
+               for n in range(10)]
+        checks = [SenderCheck("pass" if n % 3 else "fail", f"mx.test; spf={n}", suspicious=not n % 3)
+                  if n % 2 else None for n in range(10)]
+        for message_id, check in zip(ids, checks, strict=True):
+            if check is None:  # checked earlier: completing it without a check leaves that one
+                await one.authentication.record_authentication(
+                    message_id, verdict="temperror", auth_results="earlier", suspicious=False)
+
+        async def complete_all(store: Store, tag: str) -> list[list[LeadRecord]]:
+            return await asyncio.gather(*(
+                store.messages.complete(message_id, [new_lead(f"{tag}{n}@park.test")] if n != 4 else [],
+                                        vendor=f"V{n}", sender_check=checks[n])
+                for n, message_id in enumerate(ids)))
+
+        first, second = await asyncio.gather(complete_all(one, "one"), complete_all(two, "two"))
+        messages = [await one.messages.get(message_id) for message_id in ids]
+        verdicts = [await one.authentication.of_message(message_id) for message_id in ids]
+        leads = await one.leads.recent()
+    assert [len(a) + len(b) for a, b in zip(first, second, strict=True)] == [1, 1, 1, 1, 0, 1, 1, 1, 1, 1]
+    assert len(leads) == 9 and sorted(lead.message_id for lead in leads) == sorted(ids[:4] + ids[5:])
+    assert [(m.status, m.vendor, m.attempts) for m in messages if m is not None] == [
+        ("no_lead" if n == 4 else "processed", f"V{n}", 1) for n in range(10)]
+    assert [(v.verdict, v.auth_results, v.suspicious) for v in verdicts if v is not None] == [
+        (check.verdict, check.auth_results, check.suspicious) if check else ("temperror", "earlier", False)
+        for check in checks]
