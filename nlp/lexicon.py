@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.keywords import lowered as lower_once
+from parsers.regex_start import guard_start
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
@@ -125,7 +126,7 @@ def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
         for flags in ("(?i)", "(?im)", "(?mi)"):
             if source.startswith(flags):
                 source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
-        found = _CASE_SENSITIVE[key] = re.compile(source, pattern.flags & ~re.IGNORECASE)
+        found = _CASE_SENSITIVE[key] = guard_start(re.compile(source, pattern.flags & ~re.IGNORECASE))
     return found
 
 
