@@ -168,9 +168,9 @@ def legal_suffix_re() -> re.Pattern[str]:
     suffixes = sorted(read_lines("legal_suffixes.txt"), key=len, reverse=True)
     alt = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in suffixes)
     word = r"(?:[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*|&|and|und|y|de|del|von|der|the|of)"
-    return re.compile(
+    return guard_start(re.compile(
         rf"(?<![\w@.])(?P<org>[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+{word}){{0,5}}?,?[ \t]+(?:{alt}))(?![\w])"
-    )
+    ))
 
 
 def trie_alternation(phrases: list[str]) -> str:
