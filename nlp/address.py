@@ -44,6 +44,7 @@ from nlp.places import OWN_PLACE, city_at, city_names, deal_at, is_city, names_a
 from parsers.address import FoundAddress, find_in_line
 from parsers.boilerplate import is_firm_address_line
 from parsers.postal_formats import CA_PROVINCES, US_STATE_NAMES, US_STATES
+from parsers.regex_start import guard_start
 from parsers.regions import region_country
 from parsers.street_lines import with_street_above
 from parsers.structured import is_automated
@@ -409,10 +410,10 @@ _ASKS_ABOUT = re.compile(
     r"visita|bezichtiging|listing|exposé|anuncio|anúncio|annonce|annuncio|advertentie)[^.\n]{0,50}$"
 )
 #: a place cue before a gazetteer city, in any of our languages
-_PLACE_CUE = re.compile(
+_PLACE_CUE = guard_start(re.compile(
     r"(?i)(?<![\w])(?:in|out of|near|around|outside(?: of)?|aus|bei|nahe|en|em|no|na|de|à|a|près de|vers|"
     r"da|di|nel|nella|uit|bij|te|rond|(?P<from>from))[ \t]+"
-)
+))
 #: "Naperville" between separators (" - ", ", ", " | "), alone at a line's end, or a sentence of its own ("…
 #: prefers mornings. Portland.")
 _CITY_CODE_SEGMENT = re.compile(r"(?P<city>.+?)[ \t]+(?P<region>[A-Z]{2})")

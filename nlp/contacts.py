@@ -20,6 +20,7 @@ from nlp.chat import prospect_words_at
 from nlp.layout import Layout
 from nlp.notices import notice_people
 from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
+from parsers.regex_start import guard_start
 from parsers.structured import is_automated
 
 EMAIL_RE = EMAIL  # the one email pattern (parsers.patterns)
@@ -37,7 +38,7 @@ _FAX = re.compile(r"(?i)\bfax\b")
 #: digits glued to a code's letters: "DV-2026-118734", "AB12345678", "PO/88812345"
 _GLUED_CODE = re.compile(r"(?:[^\W\d_][-/]?|[^\W\d_]{2}[-/])\Z")
 #: an order, invoice, ticket or stock number right before a digit run (in our languages): not a phone
-_REFERENCE = re.compile(
+_REFERENCE = guard_start(re.compile(
     r"(?i)(?:(?<![\w#])#|\b(?:order|r[ée]f(?:erence)?|invoice|ticket|case|stock|vin|po|account|acct|pedido|referencia|"
     r"factura|expediente|bestellung|bestellnummer|auftrag|rechnung|kundennummer|aktenzeichen|encomenda|fatura|"
     r"refer[êe]ncia|protocolo|commande|facture|dossier|ordine|fattura|pratica|bestelling|factuur|klantnummer|"
@@ -45,7 +46,7 @@ _REFERENCE = re.compile(
     r"confirmation|booking|reservation|buchung|serial|mls|permit|nif|cpf|cnpj|dni|contract|contrato|vertrag|"
     r"vertragsnummer|contrat|contratto|quote[ \t]+id|offertenummer|angebotsnummer)\b"
     r"[ \t]*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|#)?)[ \t]*[:.]?[ \t]*\Z"
-)
+))
 #: a rep pointing at their own address in a note: "cc me at", "copy me", "my email is", "mir in cc"
 _REP_OWN = re.compile(
     r"(?i)(?:\bcc:?[ \t]+me\b|\bcopy[ \t]+me\b|\bloop[ \t]+me[ \t]+in\b|\bmy[ \t]+(?:e-?mail|address)\b|"
@@ -254,8 +255,8 @@ class Contacts:
 #: North American regions, where a number said without its area code is seven digits ("555-0148")
 _NANP = frozenset({"US", "CA"})
 #: (also in brackets of its own after a word: "via text (555-0128)")
-_LOCAL_NUMBER = re.compile(
-    r"(?:(?<![\w+(./-])|(?<=[\s:,]\()(?=[\d. -]{8}\)))(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)")
+_LOCAL_NUMBER = guard_start(re.compile(
+    r"(?:(?<![\w+(./-])|(?<=[\s:,]\()(?=[\d. -]{8}\)))(?<!\d[ \t])[2-9]\d\d[-. ]\d{4}(?![\w/-]|[.,]\d|[ \t]\d)"))
 #: a sentence end inside a digit run ("the F-250. 405-555-0181"): no number goes on past it
 _SENTENCE_END = re.compile(r"\.[ \t]+")
 

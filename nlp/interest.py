@@ -45,6 +45,7 @@ from nlp.places import is_city, own_place
 from nlp.prose import titles
 from nlp.timeline import relative_time_re
 from nlp.vehicles import vehicle_at
+from parsers.regex_start import guard_start
 from parsers.subject import is_form_title
 
 _LABEL = re.compile(
@@ -52,12 +53,12 @@ _LABEL = re.compile(
     r"fahrzeug|modell|produkt|dienstleistung|interesse|objekt|veh[íi]culo|producto|servicio|modelo|propiedad|"
     r"inter[ée]s)\s*[:=]\s*(?P<value>[^\n]{2,100})$"
 )
-_PROPERTY = re.compile(
+_PROPERTY = guard_start(re.compile(
     r"(?i)\b(?:property|listing|house|home|condo|apartment|townhouse|objekt|wohnung|haus|immobilie|propiedad|"
     r"casa|piso|departamento|inmueble)\b[^.\n]{0,20}?\b(?:at|on|located at|an der|in der|en|ubicad[oa] en)\s+"
     r"(?P<addr>(?:\d|(?:Calle|C/|Avenida|Avda\.?|Av\.|Plaza|Paseo|Camino)\s|[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|"
     r"allee|platz|gasse|ring)\s)[^\n!?]{3,90}?)(?=\.\s|[!?\n]|\.$|$|\s+(?:and|und|y|is|ist|es)\s)"
-)
+))
 _OBJECT = re.compile(
     r"(?i:\binterested in|\binterest in|\binquiring about|\benquiring about|\basking about|\blooking for|"
     r"\binfo(?:rmation)? (?:on|about)|\bquestions? about|\bquote (?:for|on)|\binteressiere mich für|"
@@ -104,10 +105,10 @@ _SUBJECT = re.compile(
     r"\binformation on|\brequest for|\banfrage|\bzu|\bconsulta|\bsobre|\binteresado en|\bfrage zu)\b\s*[:-]?\s*"
     r"(?P<obj>.+)$"
 )
-_REF = re.compile(
+_REF = guard_start(re.compile(
     r"(?i)\b(?P<label>stock\s*(?:number|no\.?|#)?|vin|mls\s*#?|listing\s*(?:id|#)|ref(?:erence)?\s*(?:no\.?|#)?|"
     r"inserat(?:snummer)?|referencia)\s*[:#]?\s*(?P<id>(?=[A-Z0-9-]*\d)[A-Z0-9-]{4,17})\b"
-)
+))
 #: a key is a few short words: bounded, so a long run of word characters and "-" is not re-split at every place
 _KEY_LINE = re.compile(r"^\s*(?P<key>\w[\w().#-]{0,40}(?:[ /]{1,3}[\w().#-]{1,40}){0,2})\s*[:=]\s*(?P<value>.*)$")
 _MESSAGE_KEYS = frozenset(

@@ -28,6 +28,7 @@ from parsers.quotes import (
     SIGNATURE,
     SUBJECT_NAMES,
 )
+from parsers.regex_start import guard_start
 
 #: a tag: the text is HTML-ish and goes through the one HTML flattener (parsers.html)
 _HTML_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*)(?:\s[^<>]*)?/?>")
@@ -36,7 +37,7 @@ _INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\u200c": None, "\u20
 _SPACES = re.compile(r"[ ]{2,}")
 _BLANKS = re.compile(r"\n{3,}")
 #: Outlook's rule above a quoted message
-_RULE = re.compile(r"^\s*_{8,}\s*$")
+_RULE = guard_start(re.compile(r"^\s*_{8,}\s*$"))
 #: a forward marker that introduces the ORIGINAL of a reply ("-----Original Message-----"): below it is quoted
 _ORIGINAL = re.compile(r"(?i)original|urspr[üu]ngliche|d'origine|oorspronkelijk")
 _HEADER_KEYS = FROM_NAMES | SUBJECT_NAMES | OTHER_HEADER_NAMES

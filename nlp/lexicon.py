@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.keywords import lowered as lower_once
+from parsers.regex_start import guard_start
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 
@@ -125,7 +126,7 @@ def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
         for flags in ("(?i)", "(?im)", "(?mi)"):
             if source.startswith(flags):
                 source = ("(?m)" if "m" in flags[2:-1] else "") + source[len(flags) :]
-        found = _CASE_SENSITIVE[key] = re.compile(source, pattern.flags & ~re.IGNORECASE)
+        found = _CASE_SENSITIVE[key] = guard_start(re.compile(source, pattern.flags & ~re.IGNORECASE))
     return found
 
 
@@ -167,9 +168,9 @@ def legal_suffix_re() -> re.Pattern[str]:
     suffixes = sorted(read_lines("legal_suffixes.txt"), key=len, reverse=True)
     alt = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in suffixes)
     word = r"(?:[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*|&|and|und|y|de|del|von|der|the|of)"
-    return re.compile(
+    return guard_start(re.compile(
         rf"(?<![\w@.])(?P<org>[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+{word}){{0,5}}?,?[ \t]+(?:{alt}))(?![\w])"
-    )
+    ))
 
 
 def trie_alternation(phrases: list[str]) -> str:

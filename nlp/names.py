@@ -62,6 +62,7 @@ from nlp.prose import (
 from nlp.referrals import passed_on
 from parsers.keywords import may_match
 from parsers.patterns import EMAIL
+from parsers.regex_start import guard_start
 
 _UP = "A-ZÄÖÜÁÉÍÓÚÑÇÀÈÌÒÙÂÊÎÔÛËÏØÅ"
 _WORD = rf"[{_UP}][\w'’-]*\.?"
@@ -84,14 +85,14 @@ _LAST_KEYS = frozenset({"last name", "surname", "family name", "nachname", "apel
                         "achternaam", "sobrenome"})
 #: "Desmond Achterberg, IT manager @ Fennwick": the name ends where the role or firm begins
 _VALUE_TAIL = re.compile(r"\s*(?:[,(|–—]|\s-\s|\s@\s|\s/\s).*$")
-_STRONG_INTRO = re.compile(
+_STRONG_INTRO = guard_start(re.compile(
     rf"(?:(?i:my name is|my name's|mein name ist|ich heiße|ich heisse|me llamo|mi nombre es)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
-)
-_WEAK_INTRO = re.compile(
+))
+_WEAK_INTRO = guard_start(re.compile(
     rf"(?:\b(?i:i'm|i’m|i am|this is|ich bin|hier ist|hier spricht|soy|les escribe|le escribe)\s+)"
     rf"(?:{_TITLE}\s+)?(?P<name>{NAME})"
-)
+))
 #: words one of which each match of the intro patterns spells (``parsers.keywords.may_match`` looks first)
 _INTRO_KEYS = {True: ("my name", "mein name", "ich hei", "me llamo", "mi nombre"),
                False: ("i'm", "i’m", "i am", "this is", "ich bin", "hier ist", "hier spricht", "soy", "escribe")}

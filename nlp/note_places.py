@@ -19,6 +19,7 @@ from nlp.layout import Layout
 from nlp.lexicon import read_lines
 from nlp.places import city_at, is_city, own_place
 from parsers.postal_formats import BR_STATES, CA_PROVINCES, US_STATES
+from parsers.regex_start import guard_start
 from parsers.regions import region_country
 
 #: the last word before a place cue ("show in", "Depot in", "Realty, Boise"), with its trailing cue gap
@@ -119,12 +120,12 @@ _STREET_SEGMENT = re.compile(
 #: "she's in the Denver area", "lives around the Tampa area", "from the Boise area", "vive en la zona de Málaga",
 #: "mora na região de Campinas", "wohnt im Raum Stuttgart": the lead is in a town's area (not "30 Anlagen im Raum
 #: Bremen": a service area without a person there)
-_AREA_BEFORE = re.compile(
+_AREA_BEFORE = guard_start(re.compile(
     r"(?i)(?:(?:(?:'s|’s|'re|’re|\bis|\bare|\blives?|\bliving|\bbased|\blocated|\bout|\bsomewhere)[ \t]+"
     r"(?:in|around|near|outside(?:[ \t]of)?)|\bfrom)[ \t]+the[ \t]+(?P<en>)|\b(?:vive|vivo|viven|mora|moro|moram|wohnt|"
     r"wohne|wohnen|woont|woon|wonen|habite|habitent)[ \t]+(?:en[ \t]+la[ \t]+zona[ \t]+de|na[ \t]+regi[ãa]o[ \t]+de|"
     r"im[ \t]+(?:groß)?raum|in[ \t]+de[ \t]+(?:regio|omgeving(?:[ \t]+van)?)|dans[ \t]+la[ \t]+région[ \t]+de)[ \t]+)"
-    r"(?=[^\W\d_])")
+    r"(?=[^\W\d_])"))
 _AREA_AFTER = re.compile(r"(?i)[ \t]+(?:area|region|metro(?:[ \t]area)?|suburbs)\b")
 #: a flat, suite or unit segment: the town a rep writes next to it is the lead's ("Suite 200 | Dayton")
 _UNIT_SEGMENT = re.compile(r"(?i)(?:suite|ste|apt|apartment|unit|#|bldg|building|floor|fl)\.?[ \t]*[\w-]{1,6}"

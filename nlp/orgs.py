@@ -68,13 +68,14 @@ from nlp.places import is_city
 from nlp.prose import NOTE_WORDS, PARTICLES, org_words, role_re
 from parsers.address import US_STATES
 from parsers.keywords import may_match
+from parsers.regex_start import guard_start
 
 _ORG = r"[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*(?:[ \t]+(?:&|and|und|y|of|de|the|[A-ZÄÖÜÁÉÍÓÚÑ0-9][\w&'’.-]*)){0,4}"
 _LABEL = re.compile(
     r"(?im)^\s*(?:company|company name|organi[sz]ation|business|employer|firma|unternehmen|firmenname|"
     r"empresa|compañ[íi]a|organizaci[óo]n|raz[óo]n social)[ \t]*[:=][ \t]*(?P<value>[^\n]{2,80})$"
 )
-_AFFILIATION = re.compile(
+_AFFILIATION = guard_start(re.compile(
     # between "I'm" and "from" only the speaker's name ("I'm Jamie Driver from X", not "I'm moving from X")
     rf"(?:(?i:\b(?:i'm|i’m|i am|this is|my name is|we are|we're)\b)(?:[ \t]+[A-ZÄÖÜÁÉÍÓÚÑ][\w'’.-]*){{0,3}}"
     rf"\s(?i:from|at|with)"
@@ -84,7 +85,7 @@ _AFFILIATION = re.compile(
     rf"(?: [\w-]+){{0,2}} (?:team|department|group) at"
     rf"|\bich arbeite bei|\bwir sind|\bde la empresa|\btrabajo (?:en|para)|\ben nombre de))"
     rf"\s+(?:the\s+|der\s+|la\s+|el\s+)?(?P<org>{_ORG})"
-)
+))
 #: words one of which each match of ``_AFFILIATION`` spells: ``parsers.keywords.may_match`` looks for them first
 _AFFILIATION_KEYS = ("i'm", "i’m", "i am", "this is", "my name is", "we are", "we're", "i work", "on behalf of",
                      "representing", "firm", "team", "company", "employer", "business", "agency", "startup",
@@ -92,7 +93,7 @@ _AFFILIATION_KEYS = ("i'm", "i’m", "i am", "this is", "my name is", "we are", 
                      "en nombre de")
 #: "I'm the COO of X", "je suis responsable achats chez X", "ich bin Einkaufsleiter bei der X": the writer's role
 #: (checked against ``job_words``), then their firm
-_TITLED_SELF = re.compile(
+_TITLED_SELF = guard_start(re.compile(
     rf"(?i:\b(?:i'm|i’m|i am|je suis|ich bin|soy|sou|sono|ik ben)[ \t]+"
     # "soy Jorge, gerente de …", "I'm Dana Kemp, the COO of …": the writer's name may come first
     rf"(?-i:[^\W\d_a-zß-öø-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-öø-ÿ][\w'’-]+){{0,2}},[ \t]+)?"
@@ -100,7 +101,7 @@ _TITLED_SELF = re.compile(
     rf"(?P<title>(?:[\w'’-]+[ \t]+){{0,3}}?[\w'’-]+)[ \t]+(?:of|at|for|with|chez|de|bei|von|di|da|do|"
     rf"van|bij|presso|en|na|no)[ \t]+(?:the[ \t]+|der[ \t]+|la[ \t]+|el[ \t]+|het[ \t]+|de[ \t]+)?)"
     rf"(?P<org>{_ORG})"
-)
+))
 _TITLED_SELF_KEYS = ("i'm", "i’m", "i am", "je suis", "ich bin", "soy", "sou", "sono", "ik ben")
 _SENTENCE_END = re.compile(r"(?<=\w\w)\.\s+(?=[A-ZÄÖÜÁÉÍÓÚÑ])")
 _RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|localhost|[^.]+\.(?:test|invalid|example|local))$")
@@ -457,13 +458,13 @@ _COMPOUND = re.compile(rf"\w{{4,}}(?:{'|'.join(_COMPOUND_ORG)})")
 _CONNECTOR = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:(?:von der|van der|van den|de la|de|del|da|do|di|della|van|von|from|at|of|bei)[ \t]+)?")
 #: the words right before a firm's name: "at", "@", "from", "von der", "de", "chez", "gérant de" …
-_ORG_CUE = re.compile(
+_ORG_CUE = guard_start(re.compile(
     r"(?i)(?:(?P<strong>\bat|@|\bfrom|\bwith|\bvon der|\bvon|\bbei der|\bbei|\bchez|\bde la empresa|"
     r"\bda empresa|\bworks at|\bof|\bowner of|\btitolare di|\bgérante? de|\bdueñ[oa] de|\binhaber(?:in)? von|"
     r"\beigenaar van|\bdon[oa] da|\bdon[oa] do|\bco:|\bcompany:|\bfirma|\bempresa|\bsociété|\bditta|\bazienda|"
     r"\bbedrijf|\bcompañía)|\bde|\bdel|\bda|\bdo|\bdi|\bvan|\bdella|\bfor|\bfür)"
     r"[ \t]+(?:the[ \t]+)?$"
-)
+))
 #: "(Córdoba)", "(Praxis in Münster)", "(Campinas - SP)" right after a firm's name
 _CITY_AFTER = re.compile(
     r"[ \t]*\((?:[^()\n]{0,30}?(?:\b(?:in|en|em|à|a|bei|aus)[ \t]+))?"

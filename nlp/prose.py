@@ -18,6 +18,7 @@ from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, r
 from nlp.our_side import BUSINESS_CALLED, alternation, role_after
 from nlp.places import is_city
 from parsers.keywords import may_match
+from parsers.regex_start import guard_start
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "do", "du", "des", "la",
@@ -134,7 +135,7 @@ def cue_re() -> re.Pattern[str]:
 @cache
 def title_re() -> re.Pattern[str]:
     """A courtesy title right before a capitalised word ("Frau Krüger", "Sra. García", "Dr. Okafor")."""
-    return re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß-öø-ÿ])")
+    return guard_start(re.compile(rf"(?<![\w.])(?i:{_titles()})\.?[ \t]+(?=[^\W\d_a-zß-öø-ÿ])"))
 
 
 @cache

@@ -14,6 +14,7 @@ from nlp.candidates import PERSON, Candidate
 from nlp.lexicon import read_lines
 from nlp.prose import read_name_at
 from parsers.keywords import may_match
+from parsers.regex_start import guard_start
 
 #: words every cue spells (lower-case ASCII; parsers.keywords.may_match): a text without one skips the scan
 REFERRAL_KEYS = ("refer", "ref by", "ref. by", "recomiendo", "adresse", "presento", "verwijs", "raad jullie",
@@ -57,14 +58,14 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
     lead_in = (rf"(?:(?:{_alt(groups['whose'])})[ \t]+)?(?:(?:{_alt(groups['client'])})(?![\w'’-])[ \t]*[,:=–—-]?"
                rf"[ \t]*)?{_TITLE}")
-    verb = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})(?:[ \t]*[:–—-])?[ \t]+{lead_in}")
-    head = re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}")
+    verb = guard_start(re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['verb'])})(?:[ \t]*[:–—-])?[ \t]+{lead_in}"))
+    head = guard_start(re.compile(rf"(?i)(?<![\w'’-])(?:{_alt(groups['from'])})(?P<head>{_HEAD}){lead_in}"))
     # "his borrower Priya Nair", "son client, Thomas Girard", "La clienta es Lucía Herrera"
     client = rf"(?:{_alt([w for w in groups['client'] if w not in groups['tie']])})(?![\w'’-])"
-    owned = re.compile(
+    owned = guard_start(re.compile(
         rf"(?i)(?<![\w'’-])(?:(?:{_alt(groups['owner'])})[ \t]+{client}[ \t]*[,:=–—-]?|"
         rf"(?:^|(?<=[.!?;:\n])[ \t]*)(?:(?:{_alt(groups['whose'])})[ \t]+)?{client}[ \t]+(?:{_alt(groups['is'])}))"
-        rf"[ \t]*{_TITLE}")
+        rf"[ \t]*{_TITLE}"))
     # "A buyer of mine needs a pre-approval. Her name is Marguerite Ilunga": the name's own sentence, a client before
     client_before = rf"(?i)(?<![\w'’-])(?:{_alt(groups['client'])})(?![\w'’-])"
     named = re.compile(rf"(?i)(?:^|(?<=[.!?;:\n]))[ \t]*(?:{_alt(groups['named'])})[ \t]*:?[ \t]+{_TITLE}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from parsers.keywords import may_match
+from parsers.regex_start import guard_start
 
 #: a message that says there is no message
 _NO_MESSAGE = re.compile(
@@ -98,7 +99,7 @@ _FOOTER = re.compile(r"^\W*(?:sent from my\b|enviado do meu\b|envoy[ée] de mon\
 #: "Todos los derechos reservados", "Powered by"): it and all below it are the sender's, never the lead's. Tax
 #: and register numbers a B2B form may ask the lead for ("VAT number: …", "P.IVA: …", "CNPJ: …") are no notice; an
 #: imprint writes "P.IVA 0123…" or "KvK 1234…" without a colon
-_NOTICE = re.compile(
+_NOTICE = guard_start(re.compile(
     r"(?:\b(?:you(?:'re| are)? receiv(?:ing|ed) (?:this|these|(?:[\w-]+ ){1,3}(?:notifications?|e-?mails?|alerts?)\b)|"
     r"receiving this (?:e-?mail|message|"
     r"because)|un-?subscribe|all rights reserved|copyright\b|registered in (?:england|scotland|ireland)|"
@@ -115,7 +116,7 @@ _NOTICE = re.compile(
     r"rcs [a-z]+ \d|p\.? ?iva \d|kvk[- ]?(?:nr|nummer)?\.? ?\d)"
     r"|©|\(c\) ?\d{4})",
     re.IGNORECASE,
-)
+))
 #: a firm's legal name at the start of a line and its street address after it ("Nestly Group, Inc. | 500 Harbor
 #: Blvd", "WohnPortal GmbH, Friedrichstraße 100", "PreventiviCasa S.r.l. - Via Roma 1"): a mailer's imprint
 _FIRM_ADDRESS = re.compile(

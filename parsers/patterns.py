@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.regex_start import guard_start
+
 #: an email address as lead mails write them (the validator decides later whether it is deliverable)
 #: (RFC 5321 bounds: a local part of at most 64 characters, domain labels of at most 63; a match starts only
 #: where a local part can start, so a 300,000-character token without "@" costs one look, not a scan per
@@ -20,10 +22,10 @@ MAILER_LOCAL_PART = re.compile(
     r"alerts?)(?:$|(?=[._+-]))"
 )
 #: a run that may be a phone number: digits with the separators people type, and an extension
-PHONE_RUN = re.compile(
+PHONE_RUN = guard_start(re.compile(
     r"(?:\+|00)?\(?\d[\d\s().\-/]{5,30}\d(?:\s*(?:x|ext\.?|extension|durchwahl|#)\s*\d{1,6})?",
     re.IGNORECASE,
-)
+))
 #: a whole value that is a phone number as typed (no letters)
 PHONE_SHAPED = re.compile(r"^\s*(?:\+|00)?[\d\s().\-/]{7,24}\s*$")
 _YEAR = r"(?:19|20)\d\d"

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from parsers.address import find_in_line
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.quotes import FORWARD_MARKER, FORWARD_SUBJECT, FROM_NAMES, OTHER_HEADER_NAMES, SUBJECT_NAMES
+from parsers.regex_start import guard_start
 
 #: "Re:", "AW:", "SV:" and the forward prefixes, repeated
 _PREFIXES = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|fwd?|fw|wg|rv|tr|enc|i|doorst|reenviar)\s*:\s*)+", re.IGNORECASE)
@@ -186,8 +187,8 @@ def says_nothing(subject: str) -> bool:
     return not any(w not in DICTIONARY.notice_words and len(w) >= 3 and not w.isdigit() for w in words)
 
 
-_SUBJECT_WORD = re.compile(rf"(?i)(?:{'|'.join(sorted(SUBJECT_NAMES))})[ \t]?\*?[:：]")
-
+_SUBJECT_WORD = guard_start(re.compile(rf"(?i)(?:{'|'.join(sorted(SUBJECT_NAMES))})[ \t]?\*?[:：]")
+)
 
 def header_block_subjects(lines: list[str]) -> frozenset[str]:
     """The subjects of the mail header blocks in ``lines``: runs of header lines holding a From, a Subject and a

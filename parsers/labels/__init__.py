@@ -29,6 +29,7 @@ from parsers.labels.lookup import (
     split_run_in_labels,
 )
 from parsers.patterns import EMAIL, looks_like_date_or_time
+from parsers.regex_start import guard_start
 from parsers.verify import is_placeholder
 
 _D = DICTIONARY
@@ -64,10 +65,10 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 #: a business's imprint: a legal form and its details run together with separators ("X GmbH · Str. 3 · Tel.")
-_IMPRINT = re.compile(
+_IMPRINT = guard_start(re.compile(
     r"\b(?:GmbH|AG|UG|KG|Ltd|LLC|Inc|B\.V\.|BV|S\.L\.|S\.A\.|Lda|Ltda|SARL|SAS|S\.r\.l\.|Srl|S\.p\.A\.|NV|"
     r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]")
-#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
+)#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
 _FIRM_LINE = re.compile(
     r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
     r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
