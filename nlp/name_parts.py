@@ -106,6 +106,8 @@ def _inverted(m: re.Match[str]) -> str | None:
     shouted = _shouted_surname(core, first)
     if not (is_first_name(first) or shouted) or fold(first) in NOTE_WORDS:
         return None
+    if first.isupper() and not all(w.isupper() for w in core):
+        return None  # "Dorian Pike, VIN 2T1…": a word in capitals after a name written in mixed case is an acronym
     if core and region_country(first) is not None and is_city(" ".join(core)):
         return None  # "PLANO, Texas", "Reno, Nevada": a city and its state
     particled = len(core) < len(surname_words)  # "van der Meer": after a particle a place word is a surname

@@ -1,0 +1,62 @@
+"""People in Slack and chat notes, twelfth pass (``nlp.name_parts``, ``patterns/person_cues.txt``): a noun for
+what the lead is to us ("Homeowner", "Neukundin", "propietaria") before the name is a cue, not a first word of
+it; a word in capitals after a name written in mixed case is an acronym, not a first name after a surname."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from nlp.extractor import Extractor
+from nlp.name_parts import inverted_names
+from parsers.lead import RawMessage
+
+_READER = cache(Extractor)
+
+
+def _leads(note: str) -> list[dict[str, str | None]]:
+    """The leads a note gives, read as chat intake reads it (one reader for the module)."""
+    read = _READER().extract(RawMessage(raw=note.encode("utf-8"), channel="slack"))
+    return [lead.plain() for lead in read.leads]
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Homeowner Wilhelmina Astley, 555-0134, asks about solar shingles", "Wilhelmina Astley"),
+        ("Stammkundin Henrike Waldner, Tel. 0171 4433221, will neue Fenster", "Henrike Waldner"),
+        ("Bauherr Konstantin Rehberg ruft wegen der Bodenplatte an, 0152 99887766", "Konstantin Rehberg"),
+        ("Propietaria Remedios Valcárcel, 611 223 344, pide presupuesto de tejado", "Remedios Valcárcel"),
+        ("Nouvelle cliente Apolline Chastain, 06 44 55 66 77, veut une pergola", "Apolline Chastain"),
+    ],
+)
+def test_a_noun_for_the_lead_before_the_name_is_no_part_of_it(note: str, name: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["full_name"] == name
+
+
+def test_a_three_word_name_with_no_such_noun_keeps_all_its_words() -> None:
+    (lead,) = _leads("Mary Ellen Fairbanks, 555-0197, wants the carpets cleaned")
+    assert lead["full_name"] == "Mary Ellen Fairbanks"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "trade-in: Osvaldo Reyes, VIN 1HGCM82633A004352, wants an appraisal",
+        "walk-up: Marisol Ortega, ZIP 30301, wants a quote",
+    ],
+)
+def test_an_acronym_after_a_name_is_no_first_name(note: str) -> None:
+    assert inverted_names(note, 0, len(note)) == []
+
+
+def test_the_lead_named_before_an_acronym_keeps_their_own_name() -> None:
+    (lead,) = _leads("trade-in walk-up: Osvaldo Reyes, VIN 1HGCM82633A004352, wants numbers on a new truck")
+    assert lead["full_name"] == "Osvaldo Reyes"
+
+
+def test_a_surname_in_capitals_before_a_first_name_in_capitals_still_turns() -> None:
+    note = "MCALLISTER, DEREK - 614-555-0190"
+    assert [found for found, _ in inverted_names(note, 0, len(note))] == ["Derek Mcallister"]
