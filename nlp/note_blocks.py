@@ -252,6 +252,11 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
             above.rstrip().rpartition("\n")[2])) and _below_a_quote(above):
         # "> …the prospect's words…" then "Mike Donnelly - Summit Roofing - 303-…": the rep's line
         signer, quoted_above = first, True
+    elif not paragraph and len(lines) == 1 and len(_PARTS.findall(first)) >= 2 and _NAME_FIRST.match(first) and (
+            PHONE_SHAPE.search(first) and not _PARTS.search(above) and _names_another(first, above)):
+        # "…Her name is Marguerite Ilunga, 216-…" then "Sunniva Halvorsen | Lakeshore Realty | 216-…" right below:
+        # the writer who passed on the person the note names, though her first name opened the note
+        return not (EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above))
     elif not paragraph:
         return False
     elif closed:
@@ -295,6 +300,15 @@ def _names_a_lead(above: str) -> bool:
     lead is named in the note, so a name signed below it is the writer's."""
     words = _WORD.findall(above)
     return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words))
+
+
+def _names_another(line: str, above: str) -> bool:
+    """Whether ``above`` names, by a known first name before a capitalised word, someone other than the person
+    whose name opens ``line``."""
+    signer = {w.casefold() for w in _WORD.findall(line.split("|", 1)[0])}
+    words = _WORD.findall(above)
+    return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() and a.casefold() not in signer
+               and b.casefold() not in signer for a, b in pairwise(words))
 
 
 def _closing(line: str) -> bool:

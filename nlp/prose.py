@@ -539,6 +539,14 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     for m in _AFTER_COLON.finditer(text, start, end):
         # "sent him back to me: ray delacroix-hunt, runs …": a known first name and a surname opening a clause
         name = read_name_at(text, m.end(), lower=lower)
+        if name is None and not lower and text[m.end() : m.end() + 1].islower():
+            # "home show in Dallas: rosa delgado, 555-0156": a name typed in lower case in a capitalised note,
+            # a known first name and one more word, then a comma and the contact
+            typed = read_name_at(text, m.end(), lower=True, limit=2)
+            if typed and len(typed[0].split()) == 2 and _CONTACT_NEXT.match(text, typed[2] + 1) and (
+                    text[typed[2] : typed[2] + 1] == ","):
+                keep(typed, ("list_item",))
+            continue
         if name is None or len(name[0].split()) < 2:
             continue
         after = text[name[2] : name[2] + 1]

@@ -60,3 +60,31 @@ def test_the_lead_named_before_an_acronym_keeps_their_own_name() -> None:
 def test_a_surname_in_capitals_before_a_first_name_in_capitals_still_turns() -> None:
     note = "MCALLISTER, DEREK - 614-555-0190"
     assert [found for found, _ in inverted_names(note, 0, len(note))] == ["Derek Mcallister"]
+
+
+def test_a_name_typed_in_lower_case_after_a_colon_in_a_capitalised_note_is_read() -> None:
+    (lead,) = _leads("booth visitor at the Austin garden fair: miriam whitlow, 555-0193, from Round Rock, wants a pond")
+    assert lead["full_name"] == "Miriam Whitlow"
+
+
+def test_lower_case_words_after_a_colon_without_a_contact_name_no_one() -> None:
+    (lead,) = _leads("Update from Austin: garden fair went well, 555-0193 is the booth line")
+    assert lead["full_name"] is None
+
+
+PASSED_ON = (
+    "Hi all, Ottoline from Brackenridge Homes here, sending you a buyer who needs a mortgage quote. "
+    "His name is Casimir Wendt, casimir.wendt@gmail.com, 614-555-0181, wants to close by spring.\n"
+    "Ottoline Fairhurst | Brackenridge Homes | 614-555-0100\n"
+)
+
+
+def test_the_writers_signature_line_right_below_a_passed_on_lead_is_no_second_lead() -> None:
+    (lead,) = _leads(PASSED_ON)
+    assert (lead["full_name"], lead["phone"]) == ("Casimir Wendt", "614-555-0181")
+
+
+def test_a_prospect_signing_their_own_note_again_keeps_their_line() -> None:
+    note = "Hi, this is Casimir Wendt, I need a mortgage quote, can someone call me?\nCasimir Wendt | 614-555-0181 | Columbus\n"
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["phone"]) == ("Casimir Wendt", "614-555-0181")
