@@ -88,3 +88,19 @@ def test_a_prospect_signing_their_own_note_again_keeps_their_line() -> None:
     note = "Hi, this is Casimir Wendt, I need a mortgage quote, can someone call me?\nCasimir Wendt | 614-555-0181 | Columbus\n"
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["phone"]) == ("Casimir Wendt", "614-555-0181")
+
+
+def test_a_closing_line_under_one_lead_a_line_does_not_join_the_leads() -> None:
+    note = ("Two callers this morning:\n"
+            "- Mr. Leopold Varga, 555-0161, wants the boiler serviced\n"
+            "- Mrs. Annika Sorvino, 555-0178, asks about a new heat pump\n"
+            "I'll put both into the CRM after lunch.\n")
+    leads = _leads(note)
+    assert [(lead["full_name"], lead["phone"]) for lead in leads] == [
+        ("Leopold Varga", "555-0161"), ("Annika Sorvino", "555-0178")]
+
+
+def test_one_lead_with_a_closing_line_stays_one_lead() -> None:
+    note = "Walk-in: Mr. Leopold Varga, 555-0161, wants the boiler serviced\nI'll call him after lunch.\n"
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["phone"]) == ("Leopold Varga", "555-0161")
