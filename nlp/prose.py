@@ -243,12 +243,24 @@ _PASS_ON_KEYS = ("paso", "passing", "sending you", "handing you", "ich leite", "
                  "passo", "envio-te", "ik stuur", "ik geef")
 
 
+#: the writer names someone else in full: "Her name is Margarethe Osei", "Sein Name ist …", "Elle s'appelle …"
+_THIRD_PERSON_NAME = re.compile(
+    r"(?i)\b(?:(?:his|her|their)[ \t]+(?:full[ \t]+)?name[ \t]+is|(?:sein|ihr)[ \t]+name[ \t]+ist|"
+    r"o[ \t]+nome[ \t]+del[ea][ \t]+é|(?:il|elle)[ \t]+s'appelle|(?:hij|zij|ze)[ \t]+heet)[ \t]*:?[ \t]*")
+
+
 def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
+    """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer"), and the
+    one they name in full in the third person ("Her name is Margarethe Osei": a child named by a first name alone
+    in a parent's own mail is no one passed on)."""
     found = []
     for m in finditer_folded(_referral_re(), text, start, end):
         name = read_name_at(text, m.end())
         if name:
+            found.append(name)
+    for m in _THIRD_PERSON_NAME.finditer(text, start, end):
+        name = read_name_at(text, m.end())
+        if name and len(name[0].split()) >= 2:
             found.append(name)
     for m in _PASS_ON.finditer(text, start, end) if may_match(text, _PASS_ON_KEYS) else ():
         name = read_name_at(text, m.end())

@@ -104,3 +104,23 @@ def test_one_lead_with_a_closing_line_stays_one_lead() -> None:
     note = "Walk-in: Mr. Leopold Varga, 555-0161, wants the boiler serviced\nI'll call him after lunch.\n"
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["phone"]) == ("Leopold Varga", "555-0161")
+
+
+def _mail(sender: str, body: str) -> dict[str, str | None]:
+    raw = f"From: {sender}\nTo: hello@brightroofs.example\nSubject: quote\n\n{body}"
+    (lead,) = _READER().extract(RawMessage(raw=raw.encode("utf-8"), channel="smtp")).leads
+    return lead.plain()
+
+
+def test_a_partners_mail_naming_their_client_in_the_third_person_gives_the_client() -> None:
+    lead = _mail("Wendell Acheson <wendell@achesonbrokers.example>",
+                 "Hi there,\n\nA client of ours has asked about a new roof before the rains. Her name is "
+                 "Philippa Marlowe, 555-0139, philippa.marlowe@gmail.com.\n\nBest,\nWendell Acheson\n")
+    assert (lead["full_name"], lead["email"]) == ("Philippa Marlowe", "philippa.marlowe@gmail.com")
+
+
+def test_a_parent_naming_a_child_by_first_name_stays_the_lead() -> None:
+    lead = _mail("Laura Benning <laura.benning@gmail.com>",
+                 "Hello,\n\nI'd like to sign up my son for the spring swim course, his name is Theo. "
+                 "Call me on 555-0102.\n\nThanks,\nLaura Benning\n")
+    assert lead["full_name"] == "Laura Benning"
