@@ -73,7 +73,7 @@ _LINE_TITLE = (rf"(?:{_TITLE}|(?i:mevrouw|mevr\.|meneer|de heer|dhr\.|sig\.ra|si
                r"mme|mlle|m\.))")
 _NAME_LINE = re.compile(rf"^\s*(?:{_LINE_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
-    r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
+    r"(?im)(?:^\s*|(?<=[.!?][ \t]))(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
     r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
     r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"

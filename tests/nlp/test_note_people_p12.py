@@ -124,3 +124,26 @@ def test_a_parent_naming_a_child_by_first_name_stays_the_lead() -> None:
                  "Hello,\n\nI'd like to sign up my son for the spring swim course, his name is Theo. "
                  "Call me on 555-0102.\n\nThanks,\nLaura Benning\n")
     assert lead["full_name"] == "Laura Benning"
+
+
+RELAYED = (
+    "can someone quote this today?\n\n"
+    "From: Ambrose Keeling <ambrose.k@harbourmotors.example>\n"
+    "To: quotes@shieldmutual.example\nSubject: cover needed\n\n"
+    "Hello, a buyer collects her van from us on Friday and needs cover first. Customer: Lavinia Trask, "
+    "lavinia.trask@outlook.com, 555-0154.\n\nAmbrose Keeling\nSales, Harbour Motors\n"
+)
+
+
+def test_a_pasted_mail_that_passes_on_a_customer_gives_the_customer_not_its_sender() -> None:
+    (lead,) = _leads(RELAYED)
+    assert (lead["full_name"], lead["email"], lead["phone"]) == (
+        "Lavinia Trask", "lavinia.trask@outlook.com", "555-0154")
+
+
+def test_a_prospects_pasted_mail_that_mentions_someone_in_passing_keeps_its_sender() -> None:
+    note = ("pasted from the inbox:\n\nFrom: Hollis Brandt <hollis.brandt@gmail.com>\nTo: info@shieldmutual.example\n"
+            "Subject: home insurance\n\nHi, my neighbour recommended you. I need a home policy, call me on 555-0187.\n"
+            "Hollis\n")
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["email"]) == ("Hollis Brandt", "hollis.brandt@gmail.com")
