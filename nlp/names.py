@@ -75,7 +75,7 @@ _NAME_LINE = re.compile(rf"^\s*(?:{_LINE_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$
 _LABEL = re.compile(
     r"(?im)(?:^\s*|(?<=[.!?][ \t]))(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
     r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
-    r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
+    r"last name|surname|family name|nachname|apellidos?|who|caller(?: id)?(?: name)?|cnam|client|customer|prospect|lead|cliente|"
     r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
     r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60}?)(?:$|(?=[,(|–—]|\s-\s))"
 )
@@ -294,6 +294,8 @@ class Names:
                 name = turned
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
+            if key.startswith(("caller", "cnam")) and m["value"].strip().isupper() and len(name.split()) == 2:
+                name = _caller_id_order(name)  # "Caller ID: WALSH BRENDAN": a carrier may write the surname first
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:
@@ -377,6 +379,15 @@ class Names:
             return
 
 
+def _caller_id_order(name: str) -> str:
+    """A caller-ID name of two words in the order the gazetteers say: "Walsh Brendan" → "Brendan Walsh" when the
+    second is the known first name or the first the known surname, and not the other way round."""
+    first, second = name.split()
+    if (is_first_name(second) - is_first_name(first)) + (is_surname(first) - is_surname(second)) > 0:
+        return f"{second} {first}"
+    return name
+
+
 def _rep_signs(doc: Doc, layout: Layout) -> bool:
     """Whether a chat note's sign-off is the rep's: a note written about the lead ("New lead … wants a quote.
     Thanks, Dana"), not a mail or a quote block of the prospect's pasted into it."""
@@ -446,7 +457,7 @@ def clean_name(raw: str) -> str | None:
             break  # "Jörg van der Heyden": a particle before a capitalised surname is part of the name
         if bare.lower() in not_names():
             return None
-        words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)
+        words.append(bare.title() if bare.isupper() and len(bare) > 2 else bare)  # "ADEYEMI-FOX": "Adeyemi-Fox"
     if not words or sum(w.lower() not in PARTICLES for w in words) > 4 or words[0].lower() in _STOP_WORDS:
         return None
     return " ".join(words)

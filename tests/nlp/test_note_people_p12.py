@@ -147,3 +147,20 @@ def test_a_prospects_pasted_mail_that_mentions_someone_in_passing_keeps_its_send
             "Hollis\n")
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["email"]) == ("Hollis Brandt", "hollis.brandt@gmail.com")
+
+
+def _notice(rows: str) -> dict[str, str | None]:
+    raw = ("From: Ring Ledger <alerts@ringledger.example>\nTo: desk@brightroofs.example\nSubject: Missed call\n\n"
+           f"MISSED CALL\n\n{rows}\nDuration: 0:41\n")
+    (lead,) = _READER().extract(RawMessage(raw=raw.encode("utf-8"), channel="smtp")).leads
+    return lead.plain()
+
+
+def test_a_call_notice_with_a_number_under_caller_takes_the_name_under_caller_id() -> None:
+    lead = _notice("Caller:     (512) 555-0166\nCaller ID:  PERPETUA OYELARAN-HOLT\nLocation:   Austin, TX\n")
+    assert (lead["full_name"], lead["phone"]) == ("Perpetua Oyelaran-Holt", "(512) 555-0166")
+
+
+def test_a_caller_id_written_surname_first_is_turned_by_the_gazetteers() -> None:
+    lead = _notice("Caller:     (512) 555-0166\nCaller ID:  GALLAGHER MAUREEN\n")
+    assert lead["full_name"] == "Maureen Gallagher"
