@@ -9,6 +9,7 @@ from functools import cache
 import pytest
 
 from nlp.extractor import Extractor
+from nlp.lexicon import is_first_name
 from nlp.name_parts import inverted_names
 from parsers.lead import RawMessage
 
@@ -164,3 +165,19 @@ def test_a_call_notice_with_a_number_under_caller_takes_the_name_under_caller_id
 def test_a_caller_id_written_surname_first_is_turned_by_the_gazetteers() -> None:
     lead = _notice("Caller:     (512) 555-0166\nCaller ID:  GALLAGHER MAUREEN\n")
     assert lead["full_name"] == "Maureen Gallagher"
+
+
+@pytest.mark.parametrize("word", ["Siobhán", "Zoë", "Noémie"])
+def test_a_first_name_with_an_accent_the_gazetteer_leaves_out_is_known(word: str) -> None:
+    assert is_first_name(word)
+
+
+@pytest.mark.parametrize("word", ["Señor", "Größe", "Café"])
+def test_a_word_with_an_accent_is_no_first_name_for_the_accent_alone(word: str) -> None:
+    assert not is_first_name(word)
+
+
+def test_a_prospect_with_an_accented_first_name_introducing_themselves_is_read() -> None:
+    (lead,) = _leads("voicemail, typed up:\n&gt; Hi this is Siobhán Ó Briain, I'd like to book a cleaning, "
+                     "617 555 0148 after 5\n")
+    assert lead["full_name"] == "Siobhán Ó Briain"
