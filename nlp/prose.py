@@ -337,7 +337,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             break
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
-        if len(pending) == 1 and len(words) >= 2 and is_city(bare):
+        if len(pending) == 1 and len(words) >= 2 and is_city(bare) and not _surname_follows(text, m.end("w")):
             break  # "Ignacio Pardo Villalba de Sevilla": where they are from, not a third surname
         if start < 0:
             start = m.start("w")
@@ -394,6 +394,13 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
             folded not in stop_words() and folded not in org_words() and folded not in place_words())):
         return None
     return f"{written(first)} {surname}", name[1], m.end("first")
+
+
+def _surname_follows(text: str, pos: int) -> bool:
+    """Whether a capitalised name word follows ``pos`` ("João Pedro dos Santos Queiroz": "Santos", a city too, is
+    one of two surnames when another comes after it)."""
+    m = _NEXT_WORD.match(text, pos)
+    return m is not None and m["w"][0].isupper() and _is_name_word(m["w"], 1, False)
 
 
 def _surname_after_particle(bare: str, lower: bool) -> bool:

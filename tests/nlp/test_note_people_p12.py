@@ -181,3 +181,15 @@ def test_a_prospect_with_an_accented_first_name_introducing_themselves_is_read()
     (lead,) = _leads("voicemail, typed up:\n&gt; Hi this is Siobhán Ó Briain, I'd like to book a cleaning, "
                      "617 555 0148 after 5\n")
     assert lead["full_name"] == "Siobhán Ó Briain"
+
+
+def test_a_surname_that_is_also_a_city_is_a_surname_when_another_follows_it() -> None:
+    (lead,) = _leads("Falei com a Sra. Ana Luísa das Neves Barroso, quer seguro para a loja, (21) 95550-3311")
+    assert lead["full_name"] == "Ana Luísa das Neves Barroso"
+    (lead,) = _leads("Falei com o Sr. Caio Henrique dos Santos Figueira, quer um orçamento, (21) 95550-3312")
+    assert lead["full_name"] == "Caio Henrique dos Santos Figueira"
+
+
+def test_a_city_after_the_name_with_nothing_after_it_is_where_they_are_from() -> None:
+    (lead,) = _leads("Llamó Sr. Ignacio Pardo Villalba de Sevilla, quiere toldos, 611 220 330")
+    assert lead["full_name"] == "Ignacio Pardo Villalba"
