@@ -396,6 +396,23 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
     return f"{written(first)} {surname}", name[1], m.end("first")
 
 
+_SEPARATOR = re.compile(r"(?:[:–—]|[ \t]-)[ \t]+")
+_TWO_WORDS = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_]{2,}-[^\W\d_]{2,}),")
+
+
+def _double_barrelled_at(text: str, pos: int) -> tuple[str, int, int] | None:
+    """Two words at ``pos`` in a note typed in lower case, the second two known surnames joined by a hyphen, then a
+    comma ("nkechi ferreira-walsh, …"): a person, though the gazetteer does not know the first name."""
+    m = _TWO_WORDS.match(text, pos)
+    if m is None or not all(is_surname(p) for p in m["sur"].split("-")):
+        return None
+    first = m["first"].casefold()
+    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or _org_word(first) or (
+            first in place_words()):
+        return None
+    return f"{written(m['first'])} {'-'.join(written(p) for p in m['sur'].split('-'))}", m.start(), m.end("sur")
+
+
 def _surname_follows(text: str, pos: int) -> bool:
     """Whether a capitalised name word follows ``pos`` ("João Pedro dos Santos Queiroz": "Santos", a city too, is
     one of two surnames when another comes after it)."""
@@ -573,6 +590,9 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
                 not lower and after in {"\n", ""} and m.group().strip() == ":"):
             # "Lead from the expo: Farrukh Aliyev" alone on the rest of its line names a person, known or not
             keep(name, ("list_item",))
+    for m in _SEPARATOR.finditer(text, start, end) if lower else ():
+        if barrelled := _double_barrelled_at(text, m.end()):
+            keep(barrelled, ("list_item",))  # "crm #88213 - nkechi ferreira-walsh, water heater …"
     for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
         pos = start + m.end()
         name = read_name_at(text, pos, lower=lower)

@@ -193,3 +193,13 @@ def test_a_surname_that_is_also_a_city_is_a_surname_when_another_follows_it() ->
 def test_a_city_after_the_name_with_nothing_after_it_is_where_they_are_from() -> None:
     (lead,) = _leads("Llamó Sr. Ignacio Pardo Villalba de Sevilla, quiere toldos, 611 220 330")
     assert lead["full_name"] == "Ignacio Pardo Villalba"
+
+
+def test_a_lower_case_name_with_a_double_barrelled_surname_after_a_dash_is_a_person() -> None:
+    (lead,) = _leads("ticket 4411 - obiageli morgan-price, boiler making noises, 555-0129")
+    assert lead["full_name"] == "Obiageli Morgan-Price"
+
+
+def test_a_lower_case_hyphenated_pair_of_words_that_are_no_surnames_names_no_one() -> None:
+    (lead,) = _leads("ticket 4411 - boiler short-circuit, making noises, 555-0129")
+    assert lead["full_name"] is None
