@@ -79,8 +79,17 @@ def without_forward_author(text: str) -> str:
     return text
 
 
-#: the structured reader's reading of a pasted header's "From: Name <address>" line
-_PASTED_FROM = "reader:labels:From"
+#: the structured reader's reading of a pasted header's "From: Name <address>" line, in the seven languages
+_LABELS = "reader:labels:"
+_FROM_HEADS = frozenset({"from", "von", "de", "da", "van", "expéditeur", "remetente", "absender", "remitente",
+                         "afzender", "mittente"})
+
+
+def _pasted_from(source: str) -> bool:
+    """Whether a value's source is a pasted header's From line ("reader:labels:Von+nameparser")."""
+    return source.startswith(_LABELS) and source[len(_LABELS) :].split("+", 1)[0].casefold() in _FROM_HEADS
+
+
 _NAME_FIELDS = ("full_name", "first_name", "last_name")
 
 
@@ -91,12 +100,12 @@ def without_pasted_sender(structured: ExtractedLead, free: ExtractedLead) -> Ext
     names again, or names no one over, stays."""
     sent = structured.fields.get("full_name")
     read = free.fields.get("full_name")
-    if sent is None or read is None or not sent.source.startswith(_PASTED_FROM):
+    if sent is None or read is None or not _pasted_from(sent.source):
         return structured
     if read.confidence <= sent.confidence or set(_words(read.value)) & set(_words(sent.value)):
         return structured
     return structured.with_fields({k: v for k, v in structured.fields.items()
-                                   if not (v.source.startswith(_PASTED_FROM) and (k in _NAME_FIELDS or k == "email"))})
+                                   if not (_pasted_from(v.source) and (k in _NAME_FIELDS or k == "email"))})
 
 
 def _words(name: str) -> list[str]:

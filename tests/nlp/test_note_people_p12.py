@@ -203,3 +203,12 @@ def test_a_lower_case_name_with_a_double_barrelled_surname_after_a_dash_is_a_per
 def test_a_lower_case_hyphenated_pair_of_words_that_are_no_surnames_names_no_one() -> None:
     (lead,) = _leads("ticket 4411 - boiler short-circuit, making noises, 555-0129")
     assert lead["full_name"] is None
+
+
+def test_a_colleagues_pasted_mail_in_german_gives_the_caller_it_reports() -> None:
+    note = ("wer übernimmt?\n\nVon: Reinhild Sattler <r.sattler@treppenbau-ost.example>\n"
+            "An: Vertrieb <vertrieb@treppenbau-ost.example>\nBetreff: Rückruf\n\n"
+            "Hallo, Herr Eberhard Quandt hat angerufen, 0171 3344556, er möchte eine neue Holztreppe.\n\n"
+            "Reinhild Sattler\nEmpfang\n")
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["email"], lead["phone"]) == ("Eberhard Quandt", None, "0171 3344556")
