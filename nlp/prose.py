@@ -355,6 +355,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         return f"{written(inverted[0])} {written(words[0])}", start, inverted[1]
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
+        if "&" in couple.group() and _org_run(text, couple.end()):
+            return None  # "Brennan & Hale Dental": a firm of partners' surnames, not a couple
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
         if rest and len(rest[0].split()) >= 2 and (is_first_name(rest[0].split()[0]) or not is_surname(
                 rest[0].split()[0])):  # "Amara and Tunde Okafor": a first name the gazetteer lacks, no surname

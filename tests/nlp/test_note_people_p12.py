@@ -212,3 +212,13 @@ def test_a_colleagues_pasted_mail_in_german_gives_the_caller_it_reports() -> Non
             "Reinhild Sattler\nEmpfang\n")
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["email"], lead["phone"]) == ("Eberhard Quandt", None, "0171 3344556")
+
+
+def test_a_firm_of_two_surnames_after_a_cue_is_no_person() -> None:
+    (lead,) = _leads("Walk-in: Garrison & Wolfe Dental, contact is Dr. Philippa Garrison, 555-0116, wants a new x-ray unit")
+    assert lead["full_name"] == "Philippa Garrison"
+
+
+def test_a_couple_sharing_a_surname_after_a_cue_is_still_read() -> None:
+    (lead,) = _leads("Walk-in: Garrison & Philippa Wolfe, 555-0116, want a sunroom")
+    assert lead["full_name"] == "Garrison Wolfe"
