@@ -24,6 +24,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
+from nlp.firm_runs import job_words
 from nlp.lexicon import is_first_name, is_free_mail, read_lines, signoff_re
 from parsers.labels.lookup import lookup_label
 from parsers.patterns import EMAIL
@@ -259,6 +260,8 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
         return not (EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above))
     elif not paragraph:
         return False
+    elif len(lines) == 3 and _titled_signature(lines) and _names_a_lead(above):
+        signer = first  # "Marcus Webb / Account Executive / 555-0100" below the lead: the writer, no closing phrase
     elif closed:
         signer = lines[1]
         # a colleague's signature gives their own work address ("lena.fischer@brightwaydoors.com" under "Lena
@@ -300,6 +303,17 @@ def _names_a_lead(above: str) -> bool:
     lead is named in the note, so a name signed below it is the writer's."""
     words = _WORD.findall(above)
     return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words))
+
+
+def _titled_signature(lines: list[str]) -> bool:
+    """Whether three lines are a name (a known first name first), a job title ("Account Executive", "Estimator |
+    Summit Roofing") and a number: a signature, though no closing phrase opens it."""
+    name, title, number = lines
+    words = _WORD.findall(name)
+    return (bool(_NAME_FIRST.match(name)) and 2 <= len(words) <= 3 and is_first_name(words[0])
+            and not any(c.isdigit() for c in name + title) and not EMAIL.search(title)
+            and any(w.casefold() in job_words() for w in _WORD.findall(title))
+            and bool(PHONE_SHAPE.search(number)))
 
 
 def _names_another(line: str, above: str) -> bool:

@@ -222,3 +222,16 @@ def test_a_firm_of_two_surnames_after_a_cue_is_no_person() -> None:
 def test_a_couple_sharing_a_surname_after_a_cue_is_still_read() -> None:
     (lead,) = _leads("Walk-in: Garrison & Philippa Wolfe, 555-0116, want a sunroom")
     assert lead["full_name"] == "Garrison Wolfe"
+
+
+def test_a_name_title_and_number_below_the_lead_are_the_writers_signature() -> None:
+    note = ("Octavius Lindgren rang about a loft conversion, 555-0147, wants a visit next week\n\n"
+            "Priya Ramaswamy\nSales Consultant\n555-0100\n")
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["phone"]) == ("Octavius Lindgren", "555-0147")
+
+
+def test_a_second_person_with_a_firm_and_a_number_is_still_a_second_lead() -> None:
+    note = ("Octavius Lindgren rang about a loft conversion, 555-0147\n\n"
+            "Priya Ramaswamy\nRamaswamy Bakery\n555-0188\n")
+    assert [lead["full_name"] for lead in _leads(note)] == ["Octavius Lindgren", "Priya Ramaswamy"]
