@@ -299,10 +299,16 @@ def _same_number(tail: str, above: str) -> bool:
 
 
 def _names_a_lead(above: str) -> bool:
-    """Whether ``above`` names someone by a known first name before a capitalised word ("Gideon Marsh, …"): the
-    lead is named in the note, so a name signed below it is the writer's."""
+    """Whether ``above`` names someone by a known first name before a capitalised word ("Gideon Marsh, …"), or by
+    two capitalised words an email in it spells: the lead is named in the note, so a name signed below it is the
+    writer's."""
     words = _WORD.findall(above)
-    return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words))
+    if any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words)):
+        return True
+    # "Mthunzi Adjei-Sørensen" above "mthunzi.adjei@gmail.com": a name the gazetteer lacks, spelled by its email
+    emails = [m.group() for m in EMAIL.finditer(above)]
+    return any(a[:1].isupper() and b[:1].isupper() and agrees_with_email(f"{a} {b}", e)
+               for a, b in pairwise(words) for e in emails)
 
 
 def _titled_signature(lines: list[str]) -> bool:

@@ -235,3 +235,17 @@ def test_a_second_person_with_a_firm_and_a_number_is_still_a_second_lead() -> No
     note = ("Octavius Lindgren rang about a loft conversion, 555-0147\n\n"
             "Priya Ramaswamy\nRamaswamy Bakery\n555-0188\n")
     assert [lead["full_name"] for lead in _leads(note)] == ["Octavius Lindgren", "Priya Ramaswamy"]
+
+
+UNKNOWN_FIRST = (
+    "Hi all, a new enquiry:\n\n"
+    "Chidubem Nwachukwu-Hale\nchidubem.nwachukwu@gmail.com\n(502) 555-0161\n"
+    "Wants a quote on a standby generator before winter.\n\n"
+    "Thanks,\nRosalind Trevelyan\nAccount Executive | Keystone Power\n(502) 555-0100 | rtrevelyan@keystonepower.example\n"
+)
+
+
+def test_a_writers_signature_below_a_lead_whose_email_spells_an_unknown_name_is_no_second_lead() -> None:
+    (lead,) = _leads(UNKNOWN_FIRST)
+    assert (lead["full_name"], lead["email"], lead["phone"]) == (
+        "Chidubem Nwachukwu-Hale", "chidubem.nwachukwu@gmail.com", "(502) 555-0161")
