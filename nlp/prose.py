@@ -182,6 +182,13 @@ def org_words() -> frozenset[str]:
 
 
 @cache
+def _role_words() -> frozenset[str]:
+    """The one-word role cues ("Kollegin", "Realtor", "Partner"; ``patterns/role_cues.txt``), case-folded."""
+    phrases = (line.partition("\t")[2].strip().casefold() for line in read_lines("role_cues.txt"))
+    return frozenset(p for p in phrases if p and " " not in p)
+
+
+@cache
 def role_cue_re() -> re.Pattern[str]:
     """A role word with a name right after it ("our partner Jake …", "realtor Dana …")."""
     phrases = [line.partition("\t")[2].strip() for line in read_lines("role_cues.txt")]
@@ -280,6 +287,8 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
         return False
     if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
         return False
+    if index == 0 and folded in _role_words() and not is_first_name(bare):
+        return False  # "Termin mit Kollegin Sabine Roth", "cc Realtor Dana Pike": the role, then the person
     if bare[0].isupper():
         if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)) and not (
                 index > 0 and not bare.isupper() and is_surname(bare)):  # "Owen Price": a surname though a note word

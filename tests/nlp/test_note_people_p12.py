@@ -249,3 +249,10 @@ def test_a_writers_signature_below_a_lead_whose_email_spells_an_unknown_name_is_
     (lead,) = _leads(UNKNOWN_FIRST)
     assert (lead["full_name"], lead["email"], lead["phone"]) == (
         "Chidubem Nwachukwu-Hale", "chidubem.nwachukwu@gmail.com", "(502) 555-0161")
+
+
+def test_a_colleagues_role_word_before_their_name_is_no_part_of_it_and_they_are_not_the_lead() -> None:
+    note = ("Rückruf von Herrn Temitope Aschenbrenner, Tel. 0211 5566778, will eine Hebebühne. "
+            "Hab ihm einen Termin mit Kollegin Hannelore Busch eingetragen.")
+    (lead,) = _leads(note)
+    assert lead["full_name"] == "Temitope Aschenbrenner"
