@@ -52,6 +52,7 @@ from nlp.prose import (
     ProseName,
     confidence_of,
     first_after_comma,
+    org_word,
     org_words,
     prose_names,
     referred_names,
@@ -339,8 +340,8 @@ class Names:
             m = _NAME_LINE.match(line.text)
             if not m or not (name := clean_name(m["name"])) or len(name.split()) < 2 or not name_shaped(name):
                 continue
-            if any(w.casefold() in org_words() for w in name.split()):
-                continue
+            if any(org_word(w.casefold()) for w in name.split()):
+                continue  # "Tolliver Farms" above the farm's number: the firm's line of a signature
             # "Herr Felix Ramadani" / "Bonner Straße 12a" / "53173 Bonn" / "Telefon: …": up to two address lines
             # (each with a number) may stand between the name and its phone or email, in one block
             email = _contact_below(lines, i + 1)

@@ -276,16 +276,17 @@ def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]
     return found
 
 
-def _org_word(folded: str) -> bool:
+def org_word(folded: str) -> bool:
     """An organisation's noun, in the plural too ("Green Valley Farms"; not a surname: "Iglesias")."""
     return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words() and not is_surname(folded))
+
 
 
 def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
-    if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
+    if folded in not_names() or org_word(folded) or folded in place_words() or folded in titles():
         return False
     if index == 0 and folded in _role_words() and not is_first_name(bare):
         return False  # "Termin mit Kollegin Sabine Roth", "cc Realtor Dana Pike": the role, then the person
@@ -418,7 +419,7 @@ def _double_barrelled_at(text: str, pos: int) -> tuple[str, int, int] | None:
     if m is None or not all(is_surname(p) for p in m["sur"].split("-")):
         return None
     first = m["first"].casefold()
-    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or _org_word(first) or (
+    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or org_word(first) or (
             first in place_words()):
         return None
     return f"{written(m['first'])} {'-'.join(written(p) for p in m['sur'].split('-'))}", m.start(), m.end("sur")
@@ -449,7 +450,7 @@ _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
 def _place_or_firm_follows(text: str, pos: int) -> bool:
     m = _NEXT_WORD.match(text, pos)
     return m is not None and m["w"][0].isupper() and (
-        m["w"].casefold() in place_words() or _org_word(m["w"].casefold()))
+        m["w"].casefold() in place_words() or org_word(m["w"].casefold()))
 
 
 def _org_run(text: str, pos: int) -> bool:

@@ -256,3 +256,10 @@ def test_a_colleagues_role_word_before_their_name_is_no_part_of_it_and_they_are_
             "Hab ihm einen Termin mit Kollegin Hannelore Busch eingetragen.")
     (lead,) = _leads(note)
     assert lead["full_name"] == "Temitope Aschenbrenner"
+
+
+def test_a_firms_line_in_the_plural_above_its_number_is_no_persons_name() -> None:
+    lead = _mail("Kagiso Thornwell <kagiso@thornwellfarms.example>",
+                 "Hi, we need frost fans for two blocks before spring.\n\nKagiso Thornwell\nThornwell Farms\n"
+                 "(402) 555-0175\n")
+    assert lead["full_name"] == "Kagiso Thornwell"
