@@ -408,6 +408,8 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
     return f"{written(first)} {surname}", name[1], m.end("first")
 
 
+#: a phone or an email later in the clause or line after a name: the name is a lead's with its contact
+_CONTACT_AHEAD = re.compile(r"[^\n]{0,120}?(?:\+?\(?\d[\d \t().\-/]{6,}\d|[\w.+-]+@[\w-]+\.)")
 _SEPARATOR = re.compile(r"(?:[:–—]|[ \t]-)[ \t]+")
 _TWO_WORDS = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_]{2,}-[^\W\d_]{2,}),")
 
@@ -598,7 +600,10 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         if name is None or len(name[0].split()) < 2:
             continue
         after = text[name[2] : name[2] + 1]
-        if (is_first_name(name[0].split()[0]) and after in {",", "(", ".", "\n", ""}) or (
+        words = name[0].split()
+        known = is_first_name(words[0]) or (not lower and len(words) == 2 and is_surname(words[1]) and (
+            _CONTACT_AHEAD.match(text, name[2])))  # "walk-up: Tendai Pike, VIN …, cell 262-…": a known surname
+        if (known and after in {",", "(", ".", "\n", ""}) or (
                 not lower and after in {"\n", ""} and m.group().strip() == ":"):
             # "Lead from the expo: Farrukh Aliyev" alone on the rest of its line names a person, known or not
             keep(name, ("list_item",))

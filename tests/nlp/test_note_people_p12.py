@@ -263,3 +263,13 @@ def test_a_firms_line_in_the_plural_above_its_number_is_no_persons_name() -> Non
                  "Hi, we need frost fans for two blocks before spring.\n\nKagiso Thornwell\nThornwell Farms\n"
                  "(402) 555-0175\n")
     assert lead["full_name"] == "Kagiso Thornwell"
+
+
+def test_an_unknown_first_name_and_a_known_surname_after_a_colon_with_a_contact_ahead_is_a_person() -> None:
+    (lead,) = _leads("showroom walk-up: Chinonso Baker, 2019 Civic trade-in, wants numbers on a CR-V. cell 262-555-0144")
+    assert lead["full_name"] == "Chinonso Baker"
+
+
+def test_a_place_and_a_word_after_a_colon_are_no_person() -> None:
+    (lead,) = _leads("showroom walk-up: Lake Forest, wants numbers on a CR-V. cell 262-555-0144")
+    assert lead["full_name"] is None
