@@ -273,3 +273,11 @@ def test_an_unknown_first_name_and_a_known_surname_after_a_colon_with_a_contact_
 def test_a_place_and_a_word_after_a_colon_are_no_person() -> None:
     (lead,) = _leads("showroom walk-up: Lake Forest, wants numbers on a CR-V. cell 262-555-0144")
     assert lead["full_name"] is None
+
+
+def test_a_reseller_who_passes_on_a_customer_is_a_partner() -> None:
+    note = ("our reseller Gwendolyn Ashcombe at Corvid Systems (gwen@corvidsystems.example) sent over a customer:\n"
+            "Ngozi Halloran, owner of Halloran Bakery, 616-555-0193, ngozi@halloranbakery.example\n"
+            "wants 4 tablets and the ordering app\n")
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["email"]) == ("Ngozi Halloran", "ngozi@halloranbakery.example")
