@@ -414,6 +414,22 @@ _SEPARATOR = re.compile(r"(?:[:–—]|[ \t]-)[ \t]+")
 _TWO_WORDS = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_]{2,}-[^\W\d_]{2,}),")
 
 
+_LOWER_PAIR = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_][\w'’-]+)(?=,)")
+
+
+def _lower_surname_at(text: str, pos: int) -> tuple[str, int, int] | None:
+    """Two lower-case words at ``pos`` before a comma, the second a known surname ("efua delgado,"), the first no
+    function, note, cue, firm or place word: a person whose first name the gazetteer lacks."""
+    m = _LOWER_PAIR.match(text, pos)
+    if m is None or not m.group().islower() or not is_surname(m["sur"]) or m["sur"].casefold() in NOTE_WORDS:
+        return None
+    first = m["first"].casefold()
+    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or org_word(first) or (
+            first in place_words()):
+        return None
+    return f"{written(m['first'])} {written(m['sur'])}", m.start(), m.end()
+
+
 def _double_barrelled_at(text: str, pos: int) -> tuple[str, int, int] | None:
     """Two words at ``pos`` in a note typed in lower case, the second two known surnames joined by a hyphen, then a
     comma ("nkechi ferreira-walsh, …"): a person, though the gazetteer does not know the first name."""
@@ -592,7 +608,7 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         if name is None and not lower and text[m.end() : m.end() + 1].islower():
             # "home show in Dallas: rosa delgado, 555-0156": a name typed in lower case in a capitalised note,
             # a known first name and one more word, then a comma and the contact
-            typed = read_name_at(text, m.end(), lower=True, limit=2)
+            typed = read_name_at(text, m.end(), lower=True, limit=2) or _lower_surname_at(text, m.end())
             if typed and len(typed[0].split()) == 2 and _CONTACT_NEXT.match(text, typed[2] + 1) and (
                     text[typed[2] : typed[2] + 1] == ","):
                 keep(typed, ("list_item",))

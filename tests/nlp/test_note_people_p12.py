@@ -281,3 +281,13 @@ def test_a_reseller_who_passes_on_a_customer_is_a_partner() -> None:
             "wants 4 tablets and the ordering app\n")
     (lead,) = _leads(note)
     assert (lead["full_name"], lead["email"]) == ("Ngozi Halloran", "ngozi@halloranbakery.example")
+
+
+def test_a_lower_case_unknown_first_name_before_a_known_surname_after_a_colon_is_read() -> None:
+    (lead,) = _leads("booth visitor at the Austin garden fair: sipho garcia, 555-0193, wants a pond")
+    assert lead["full_name"] == "Sipho Garcia"
+
+
+def test_lower_case_words_before_a_surname_that_is_a_note_word_name_no_one() -> None:
+    (lead,) = _leads("Update from Austin: booth price, 555-0193 is the booth line")
+    assert lead["full_name"] is None
