@@ -23,10 +23,12 @@ from spacy.tokens import Doc
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
+from nlp.handed_on import referred_names
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.name_parts import (
     bracketed,
+    caller_id_order,
     completed_surname,
     given_first_names,
     initial_before,
@@ -55,7 +57,6 @@ from nlp.prose import (
     org_word,
     org_words,
     prose_names,
-    referred_names,
     role_before,
     title_re,
     written,
@@ -74,10 +75,11 @@ _LINE_TITLE = (rf"(?:{_TITLE}|(?i:mevrouw|mevr\.|meneer|de heer|dhr\.|sig\.ra|si
                r"mme|mlle|m\.))")
 _NAME_LINE = re.compile(rf"^\s*(?:{_LINE_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
-    r"(?im)(?:^\s*|(?<=[.!?][ \t]))(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
-    r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
-    r"last name|surname|family name|nachname|apellidos?|who|caller(?: id)?(?: name)?|cnam|client|customer|prospect|lead|cliente|"
-    r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
+    r"(?im)(?:^\s*|(?<=[.!?][ \t]))(?P<key>name|full name|your name|contact name|customer name|contact|kunde|"
+    r"kundenname|ihr name|vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|"
+    r"given name|vorname|last name|surname|family name|nachname|apellidos?|who|caller(?: id)?(?: name)?|cnam|"
+    r"client|customer|prospect|lead|cliente|kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|"
+    r"nominativo|klant|contacto|contato|"
     r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60}?)(?:$|(?=[,(|–—]|\s-\s))"
 )
 _FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voornaam"})
@@ -296,7 +298,7 @@ class Names:
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
             if key.startswith(("caller", "cnam")) and m["value"].strip().isupper() and len(name.split()) == 2:
-                name = _caller_id_order(name)  # "Caller ID: WALSH BRENDAN": a carrier may write the surname first
+                name = caller_id_order(name)  # "Caller ID: WALSH BRENDAN": a carrier may write the surname first
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:
@@ -378,15 +380,6 @@ class Names:
             add(doc, Candidate(PERSON, name, confidence - (0.25 if lone else 0), self.source, line.start,
                                flags=flags))
             return
-
-
-def _caller_id_order(name: str) -> str:
-    """A caller-ID name of two words in the order the gazetteers say: "Walsh Brendan" → "Brendan Walsh" when the
-    second is the known first name or the first the known surname, and not the other way round."""
-    first, second = name.split()
-    if (is_first_name(second) - is_first_name(first)) + (is_surname(first) - is_surname(second)) > 0:
-        return f"{second} {first}"
-    return name
 
 
 def _rep_signs(doc: Doc, layout: Layout) -> bool:
