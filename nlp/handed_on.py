@@ -49,6 +49,7 @@ def _referral_re() -> re.Pattern[str]:
     # a "for" cue, a possessive, a relative or a friend: the one named next is the lead; a friend or neighbour
     # after "my" alone only when a wanting verb follows their name within the clause
     behalf = (rf"(?:{alt['for']})\s+(?:{alt['own']}|{alt['one']})\s+(?:{alt['kin']}|{alt['near']})"
+              rf"|(?:{alt['behalf']})\s+(?:{alt['third']})\s+(?:{alt['kin']})"
               rf"|(?:{alt['own']})\s+(?:{alt['kin']}|{alt['near']})(?=[ \t]*,?[ \t]*[^\W\d][^.\n]{{0,40}}?"
               rf"\b(?:{alt['wants']})\b)")
     return re.compile(_REFERRAL.replace("{behalf}", behalf))

@@ -293,3 +293,15 @@ def test_a_lower_case_unknown_first_name_before_a_known_surname_after_a_colon_is
 def test_lower_case_words_before_a_surname_that_is_a_note_word_name_no_one() -> None:
     (lead,) = _leads("Update from Austin: booth price, 555-0193 is the booth line")
     assert lead["full_name"] is None
+
+
+def test_a_caller_acting_on_behalf_of_their_relative_passes_the_relative_on() -> None:
+    note = ("Augustin Velarde rang on behalf of his son Mateo Velarde, who is buying the flat; Mateo's mobile "
+            "is 555-0124")
+    (lead,) = _leads(note)
+    assert (lead["full_name"], lead["phone"]) == ("Mateo Velarde", "555-0124")
+
+
+def test_a_third_persons_relative_without_an_acting_for_phrase_is_not_passed_on() -> None:
+    (lead,) = _leads("Augustin Velarde rang, 555-0124, wants a flat for his son near the university")
+    assert lead["full_name"] == "Augustin Velarde"
