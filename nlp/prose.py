@@ -200,7 +200,7 @@ def org_word(folded: str) -> bool:
 
 
 
-def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
+def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False, closes: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
@@ -222,7 +222,11 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
     if is_surname(bare):
         # "frau annegret schäfer aus lübeck": a function word ends the name though it is a surname somewhere
         return folded not in NOTE_WORDS and folded not in stop_words()
-    return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
+    # "femke van der heijden belde", "augustina pereira reached out": past the second word only a known surname
+    # goes on a name typed in lower case, or a word the name's punctuation closes ("ximena ochoa landázuri,"); a
+    # verb or a cue does not
+    return (index < 2 or closes) and len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS and (
+        folded not in cue_words())
 
 
 def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, titled: bool = False,
@@ -254,7 +258,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower, titled) and not (
+        if not _is_name_word(bare, len(words), lower, titled, bool(m["after"])) and not (
                 pending and words and (_surname_after_particle(bare, lower) or (
                     len(pending) >= 2 and lower and _after_particles(bare)))):
             break

@@ -305,3 +305,16 @@ def test_a_caller_acting_on_behalf_of_their_relative_passes_the_relative_on() ->
 def test_a_third_persons_relative_without_an_acting_for_phrase_is_not_passed_on() -> None:
     (lead,) = _leads("Augustin Velarde rang, 555-0124, wants a flat for his son near the university")
     assert lead["full_name"] == "Augustin Velarde"
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("spoke with cornelia van der wiel belde terug over de dakkapel, 06 1122 3344", "Cornelia van der Wiel"),
+        ("call with rosalind pemberton reached out about a new fence, 555-0121", "Rosalind Pemberton"),
+        ("llamó la sra. ximena ochoa landázuri, quiere cita, tel. 611 220 331", "Ximena Ochoa Landázuri"),
+    ],
+)
+def test_a_name_typed_in_lower_case_ends_before_a_verb_past_its_second_word(note: str, name: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["full_name"] == name
