@@ -318,3 +318,8 @@ def test_a_third_persons_relative_without_an_acting_for_phrase_is_not_passed_on(
 def test_a_name_typed_in_lower_case_ends_before_a_verb_past_its_second_word(note: str, name: str) -> None:
     (lead,) = _leads(note)
     assert lead["full_name"] == name
+
+
+def test_a_city_and_its_state_code_in_a_lower_case_note_are_no_person() -> None:
+    (lead,) = _leads("lead from austin, tx: marguerite holloway, 512-555-0142, wants a pool fence")
+    assert lead["full_name"] == "Marguerite Holloway"
