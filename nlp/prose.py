@@ -330,6 +330,9 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
     return f"{written(first)} {surname}", name[1], m.end("first")
 
 
+#: a list item's name ends at a dash or bar before the next part, or right at its number ("reno nv - calvin
+#: ostrowski - 775-…", "quick one: marlon thibodeaux 555-0143")
+_ITEM_ENDS = re.compile(r"[ \t]+(?:[-–—|][ \t]|\+?\(?\d[\d \t().\-/]{5,}\d)")
 #: a phone or an email later in the clause or line after a name: the name is a lead's with its contact
 _CONTACT_AHEAD = re.compile(r"[^\n]{0,120}?(?:\+?\(?\d[\d \t().\-/]{6,}\d|[\w.+-]+@[\w-]+\.)")
 _SEPARATOR = re.compile(r"(?:[:–—]|[ \t]-)[ \t]+")
@@ -541,7 +544,7 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
         words = name[0].split()
         known = is_first_name(words[0]) or (not lower and len(words) == 2 and is_surname(words[1]) and (
             _CONTACT_AHEAD.match(text, name[2])))  # "walk-up: Tendai Pike, VIN …, cell 262-…": a known surname
-        if (known and after in {",", "(", ".", "\n", ""}) or (
+        if (known and (after in {",", "(", ".", "\n", ""} or _ITEM_ENDS.match(text, name[2]))) or (
                 not lower and after in {"\n", ""} and m.group().strip() == ":"):
             # "Lead from the expo: Farrukh Aliyev" alone on the rest of its line names a person, known or not
             keep(name, ("list_item",))

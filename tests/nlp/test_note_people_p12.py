@@ -323,3 +323,15 @@ def test_a_name_typed_in_lower_case_ends_before_a_verb_past_its_second_word(note
 def test_a_city_and_its_state_code_in_a_lower_case_note_are_no_person() -> None:
     (lead,) = _leads("lead from austin, tx: marguerite holloway, 512-555-0142, wants a pool fence")
     assert lead["full_name"] == "Marguerite Holloway"
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("boise id - gertrude okonkwo - 208-555-0117 - wants a heat pump quote", "Gertrude Okonkwo"),
+        ("quick one: gertrude okonkwo 208-555-0117, wants a heat pump quote", "Gertrude Okonkwo"),
+    ],
+)
+def test_a_lower_case_list_item_name_ends_at_a_dash_or_its_number(note: str, name: str) -> None:
+    (lead,) = _leads(note)
+    assert lead["full_name"] == name
