@@ -335,3 +335,8 @@ def test_a_city_and_its_state_code_in_a_lower_case_note_are_no_person() -> None:
 def test_a_lower_case_list_item_name_ends_at_a_dash_or_its_number(note: str, name: str) -> None:
     (lead,) = _leads(note)
     assert lead["full_name"] == name
+
+
+def test_the_one_a_lead_came_via_is_a_partner() -> None:
+    (lead,) = _leads("via Greg Holloway — Mei Tanaka, 555-0137, wants a garden room quote")
+    assert lead["full_name"] == "Mei Tanaka"
