@@ -190,11 +190,14 @@ def _blocks(text: str) -> list[str]:
     if len(groups) >= 2 and all(names_someone(group) for group in groups):
         return groups  # "Name: Jude Harper / Phone: … / Name: Kira Osei / Phone: …": a label again, a lead again
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    with_contact = [line for line in lines if has_contact(line)]
+    listed = list(lines)
+    while len(listed) > 2 and not has_contact(listed[-1]) and not names_someone(listed[-1]):
+        listed.pop()  # "Los meto en el CRM esta tarde.": the rep's closing line under the list, no lead
+    with_contact = [line for line in listed if has_contact(line)]
     if (len(with_contact) >= 2 and not pasted_mail and not any(_labelled(line) for line in with_contact)
             and not any(line.startswith(">") for line in with_contact)
             and all(names_someone(line) and not _TIED_TO_ABOVE.match(line) for line in with_contact)
-            and all(has_contact(line) for line in lines[1:]) and not any(_bare_contact(line) for line in lines)):
+            and all(has_contact(line) for line in listed[1:]) and not any(_bare_contact(line) for line in listed)):
         return with_contact  # one lead a line ("- Sr. Ernesto Villanueva (…) 947 21 30 88, quiere …")
     if not pasted_mail and len(lines) <= 2:
         inline = _inline_leads(text)

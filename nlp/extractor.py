@@ -26,7 +26,7 @@ from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.note_heads import without_forward_author
+from nlp.note_heads import without_forward_author, without_pasted_sender
 from nlp.notices import relay_address, without_contact_only_message, without_mailer_from
 from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
@@ -125,7 +125,7 @@ class Extractor:
             # a mail listing several people ("1. Ingo Jung, ingo@…, 555-…"): each item read as a note's block
             return self._extract_chat(Document("text", "\n".join(listed)), blocks=listed)
         if read.from_text:
-            structured = leads[0] if leads else ExtractedLead()
+            structured = _without_numbers_for_names(leads[0] if leads else ExtractedLead())
             sender_name, sender_email = person_of(doc)
             if is_automated(sender_email):
                 # "HomeFinder Alerts <alerts@…>" names a mailer, not a person (its address stays as the mailer's
@@ -228,6 +228,7 @@ class Extractor:
                 continue
             free = read_free_text(self._nlp, block[:FREE_TEXT_LIMIT], chat=True)
             structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
+            structured = without_pasted_sender(structured, free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
         if pasted is not None and len(leads) > 1:
@@ -416,6 +417,14 @@ def _without_rep_words(lead: ExtractedLead) -> ExtractedLead:
 #: a phone value that is a sentence: "Rückruf: frau … in lübeck, 0451 7093318, will angebot …"
 _NOT_A_NAME = re.compile(r"@|\d")
 _WORDY = re.compile(r"[^\W\d_]{3,}(?:[ \t,]+[^\W\d_]{2,}){2,}")
+
+
+def _without_numbers_for_names(structured: ExtractedLead) -> ExtractedLead:
+    """A mail's "Caller: (303) 555-0157" read under a name label is no name: the prose may name the caller
+    ("Caller ID: ROSALIND ADEYEMI-FOX")."""
+    drop = {n for n in _NAME_FIELDS if (fv := structured.fields.get(n)) and "@" not in fv.value and any(
+        c.isdigit() for c in fv.value)}  # an email typed as the name is the form's, and names no one either
+    return structured.with_fields({k: v for k, v in structured.fields.items() if k not in drop}) if drop else structured
 
 
 def _without_run_on_values(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -74,8 +75,14 @@ def is_first_name(word: str) -> bool:
     folded = word.casefold()
     if folded in first_names():
         return True
+    if not folded.isascii() and _without_accents(folded) in first_names():
+        return True  # "Siobhán", "Zoë": the gazetteer spells them without the accent
     parts = folded.split("-")
     return len(parts) == 2 and all(len(p) >= 2 and p in first_names() for p in parts)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @cache

@@ -106,6 +106,8 @@ def _inverted(m: re.Match[str]) -> str | None:
     shouted = _shouted_surname(core, first)
     if not (is_first_name(first) or shouted) or fold(first) in NOTE_WORDS:
         return None
+    if first.isupper() and not all(w.isupper() for w in core):
+        return None  # "Dorian Pike, VIN 2T1…": a word in capitals after a name written in mixed case is an acronym
     if core and region_country(first) is not None and is_city(" ".join(core)):
         return None  # "PLANO, Texas", "Reno, Nevada": a city and its state
     particled = len(core) < len(surname_words)  # "van der Meer": after a particle a place word is a surname
@@ -176,3 +178,12 @@ def lower_after_cue(text: str, start: int, end: int) -> list[tuple[str, int]]:
             continue  # "call with accounts payable": one of the two must be a name the gazetteers know
         found.append((f"{written(words[0])} {written(words[1])}", pair.start()))
     return found
+
+
+def caller_id_order(name: str) -> str:
+    """A caller-ID name of two words in the order the gazetteers say: "Walsh Brendan" → "Brendan Walsh" when the
+    second is the known first name or the first the known surname, and not the other way round."""
+    first, second = name.split()
+    if (is_first_name(second) - is_first_name(first)) + (is_surname(first) - is_surname(second)) > 0:
+        return f"{second} {first}"
+    return name

@@ -23,10 +23,12 @@ from spacy.tokens import Doc
 from nlp.candidates import PERSON, Candidate, add, candidates_of, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_voice
 from nlp.email_names import agrees_with_email, fold, spelled_by_email
+from nlp.handed_on import referred_names
 from nlp.layout import Layout, Line
 from nlp.lexicon import is_first_name, is_free_mail, is_surname, legal_suffix_re, not_names, stop_words
 from nlp.name_parts import (
     bracketed,
+    caller_id_order,
     completed_surname,
     given_first_names,
     initial_before,
@@ -52,9 +54,9 @@ from nlp.prose import (
     ProseName,
     confidence_of,
     first_after_comma,
+    org_word,
     org_words,
     prose_names,
-    referred_names,
     role_before,
     title_re,
     written,
@@ -74,10 +76,11 @@ _LINE_TITLE = (rf"(?:{_TITLE}|(?i:mevrouw|mevr\.|meneer|de heer|dhr\.|sig\.ra|si
                r"mme|mlle|m\.))")
 _NAME_LINE = re.compile(rf"^\s*(?:{_LINE_TITLE}\s+)?(?P<name>{NAME})\s*[,.]?\s*$")
 _LABEL = re.compile(
-    r"(?im)^\s*(?P<key>name|full name|your name|contact name|customer name|contact|kunde|kundenname|ihr name|"
-    r"vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|given name|vorname|"
-    r"last name|surname|family name|nachname|apellidos?|who|caller|client|customer|prospect|lead|cliente|"
-    r"kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|nominativo|klant|contacto|contato|"
+    r"(?im)(?:^\s*|(?<=[.!?][ \t]))(?P<key>name|full name|your name|contact name|customer name|contact|kunde|"
+    r"kundenname|ihr name|vor- und nachname|nombre(?: completo)?|nombre y apellidos?|su nombre|first name|"
+    r"given name|vorname|last name|surname|family name|nachname|apellidos?|who|caller(?: id)?(?: name)?|cnam|"
+    r"client|customer|prospect|lead|cliente|kundin|interessent(?:in)?|nome(?: completo)?|nom(?: complet)?|naam|"
+    r"nominativo|klant|contacto|contato|"
     r"prénom|voornaam|cognome|achternaam|sobrenome)\s*[:=]\s*(?P<value>[^\n]{1,60}?)(?:$|(?=[,(|–—]|\s-\s))"
 )
 _FIRST_KEYS = frozenset({"first name", "given name", "vorname", "prénom", "voornaam"})
@@ -295,6 +298,8 @@ class Names:
                 name = turned
             if name.islower():  # "Prospect: aurelio santangelo, …"
                 name = " ".join(w if w in PARTICLES else w.capitalize() for w in name.split())
+            if key.startswith(("caller", "cnam")) and m["value"].strip().isupper() and len(name.split()) == 2:
+                name = caller_id_order(name)  # "Caller ID: WALSH BRENDAN": a carrier may write the surname first
             if key in _FIRST_KEYS:
                 first = (name, m.start("value"))
             elif key in _LAST_KEYS:
@@ -338,8 +343,8 @@ class Names:
             m = _NAME_LINE.match(line.text)
             if not m or not (name := clean_name(m["name"])) or len(name.split()) < 2 or not name_shaped(name):
                 continue
-            if any(w.casefold() in org_words() for w in name.split()):
-                continue
+            if any(org_word(w.casefold()) for w in name.split()):
+                continue  # "Tolliver Farms" above the farm's number: the firm's line of a signature
             # "Herr Felix Ramadani" / "Bonner Straße 12a" / "53173 Bonn" / "Telefon: …": up to two address lines
             # (each with a number) may stand between the name and its phone or email, in one block
             email = _contact_below(lines, i + 1)
@@ -447,7 +452,7 @@ def clean_name(raw: str) -> str | None:
             break  # "Jörg van der Heyden": a particle before a capitalised surname is part of the name
         if bare.lower() in not_names():
             return None
-        words.append(bare.capitalize() if bare.isupper() and len(bare) > 2 else bare)
+        words.append(bare.title() if bare.isupper() and len(bare) > 2 else bare)  # "ADEYEMI-FOX": "Adeyemi-Fox"
     if not words or sum(w.lower() not in PARTICLES for w in words) > 4 or words[0].lower() in _STOP_WORDS:
         return None
     return " ".join(words)

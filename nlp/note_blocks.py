@@ -24,6 +24,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.email_names import agrees_with_email
+from nlp.firm_runs import job_words
 from nlp.lexicon import is_first_name, is_free_mail, read_lines, signoff_re
 from parsers.labels.lookup import lookup_label
 from parsers.patterns import EMAIL
@@ -252,8 +253,15 @@ def _reps_signoff(tail: str, above: str, *, paragraph: bool) -> bool:
             above.rstrip().rpartition("\n")[2])) and _below_a_quote(above):
         # "> …the prospect's words…" then "Mike Donnelly - Summit Roofing - 303-…": the rep's line
         signer, quoted_above = first, True
+    elif not paragraph and len(lines) == 1 and len(_PARTS.findall(first)) >= 2 and _NAME_FIRST.match(first) and (
+            PHONE_SHAPE.search(first) and not _PARTS.search(above) and _names_another(first, above)):
+        # "…Her name is Marguerite Ilunga, 216-…" then "Sunniva Halvorsen | Lakeshore Realty | 216-…" right below:
+        # the writer who passed on the person the note names, though her first name opened the note
+        return not (EMAIL.search(tail) or not has_contact(above) or _same_number(tail, above))
     elif not paragraph:
         return False
+    elif len(lines) == 3 and _titled_signature(lines) and _names_a_lead(above):
+        signer = first  # "Marcus Webb / Account Executive / 555-0100" below the lead: the writer, no closing phrase
     elif closed:
         signer = lines[1]
         # a colleague's signature gives their own work address ("lena.fischer@brightwaydoors.com" under "Lena
@@ -291,10 +299,36 @@ def _same_number(tail: str, above: str) -> bool:
 
 
 def _names_a_lead(above: str) -> bool:
-    """Whether ``above`` names someone by a known first name before a capitalised word ("Gideon Marsh, …"): the
-    lead is named in the note, so a name signed below it is the writer's."""
+    """Whether ``above`` names someone by a known first name before a capitalised word ("Gideon Marsh, …"), or by
+    two capitalised words an email in it spells: the lead is named in the note, so a name signed below it is the
+    writer's."""
     words = _WORD.findall(above)
-    return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words))
+    if any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() for a, b in pairwise(words)):
+        return True
+    # "Mthunzi Adjei-Sørensen" above "mthunzi.adjei@gmail.com": a name the gazetteer lacks, spelled by its email
+    emails = [m.group() for m in EMAIL.finditer(above)]
+    return any(a[:1].isupper() and b[:1].isupper() and agrees_with_email(f"{a} {b}", e)
+               for a, b in pairwise(words) for e in emails)
+
+
+def _titled_signature(lines: list[str]) -> bool:
+    """Whether three lines are a name (a known first name first), a job title ("Account Executive", "Estimator |
+    Summit Roofing") and a number: a signature, though no closing phrase opens it."""
+    name, title, number = lines
+    words = _WORD.findall(name)
+    return (bool(_NAME_FIRST.match(name)) and 2 <= len(words) <= 3 and is_first_name(words[0])
+            and not any(c.isdigit() for c in name + title) and not EMAIL.search(title)
+            and any(w.casefold() in job_words() for w in _WORD.findall(title))
+            and bool(PHONE_SHAPE.search(number)))
+
+
+def _names_another(line: str, above: str) -> bool:
+    """Whether ``above`` names, by a known first name before a capitalised word, someone other than the person
+    whose name opens ``line``."""
+    signer = {w.casefold() for w in _WORD.findall(line.split("|", 1)[0])}
+    words = _WORD.findall(above)
+    return any(is_first_name(a) and a[:1].isupper() and b[:1].isupper() and a.casefold() not in signer
+               and b.casefold() not in signer for a, b in pairwise(words))
 
 
 def _closing(line: str) -> bool:

@@ -45,7 +45,13 @@ def place_not_person(text: str, name: str, start: int, end: int) -> bool:
         return False  # "Austin Moore": a surname, not a region, runs on from the word
     region = m["region"]
     first = region.split()[0].strip(".")
-    return _is_region(first, first) or region_country(region) is not None
+    # "lead from denver, co:": in a note typed in lower case a state code is too, unless it is a word as well
+    written_as = first.upper() if text[start:end].islower() and first.casefold() not in _WORD_CODES else first
+    return _is_region(first, written_as) or region_country(region) is not None
+
+
+#: state codes that are words of a note too ("or", "in", "me", "hi", "ok", "oh", "de", "la", "al", "pa", "ma")
+_WORD_CODES = frozenset({"or", "in", "me", "hi", "ok", "oh", "de", "la", "al", "pa", "ma", "id", "ga"})
 
 
 def after_place(text: str, name: str, start: int, end: int) -> tuple[str, int] | None:

@@ -17,7 +17,6 @@ from functools import cache
 from nlp.lexicon import finditer_folded, is_first_name, is_surname, not_names, read_lines, stop_words
 from nlp.our_side import BUSINESS_CALLED, alternation, role_after
 from nlp.places import is_city
-from parsers.keywords import may_match
 from parsers.regex_start import guard_start
 
 PARTICLES = frozenset({
@@ -183,92 +182,33 @@ def org_words() -> frozenset[str]:
 
 
 @cache
+def _role_words() -> frozenset[str]:
+    """The one-word role cues ("Kollegin", "Realtor", "Partner"; ``patterns/role_cues.txt``), case-folded."""
+    phrases = (line.partition("\t")[2].strip().casefold() for line in read_lines("role_cues.txt"))
+    return frozenset(p for p in phrases if p and " " not in p)
+
+
+@cache
 def role_cue_re() -> re.Pattern[str]:
     """A role word with a name right after it ("our partner Jake …", "realtor Dana …")."""
     phrases = [line.partition("\t")[2].strip() for line in read_lines("role_cues.txt")]
     return re.compile(rf"(?i)(?<![\w])(?:{alternation(phrases)})[ \t]+(?:(?:the|our|my|his|her|their)[ \t]+)?")
 
 
-#: the writer hands a lead of theirs on; the person named right after is the lead
-_CLIENT = (r"(?:(?:a|my|our|the)[ \t]+)?(?:client|customer|buyer|seller|tenant|borrower|homebuyer)"
-           r"(?:[ \t]+of[ \t]+(?:mine|ours))?")
-_REFERRAL = (
-    rf"(?i)\b(?:(?:passing along|passing on|handing over|referring|introducing|introduce you to)(?:[ \t]+{_CLIENT})?"
-    rf"|(?:a|my|our)[ \t]+(?:client|customer|buyer|seller|tenant|borrower|homebuyer)(?:[ \t]+of[ \t]+(?:mine|ours))?"
-    r"|(?:one[ \t]+of[ \t]+)?(?:his|her|their)[ \t]+(?:client|customer|buyer|tenant|seller|lead|prospect)s?"
-    r"|(?:seu|sua|su|sein|seine|ihr|ihre|son|sa|suo|sua|zijn|haar)[ \t]+(?:cliente|comprador|compradora|kunde|kundin|"
-    r"käufer|käuferin|client|cliente|acheteur|acquirente|klant|koper)"
-    r"|mi cliente|nuestro cliente|nuestra cliente|su cliente|meu cliente|minha cliente|um cliente dele|"
-    r"um cliente nosso|mein kunde|meine kundin|unser kunde|unsere kundin|mon client|ma cliente|notre client|"
-    r"il mio cliente|la mia cliente|mijn klant|onze klant|"
-    r"(?:i have|i've got|we have|tenho|temos|tengo|tenemos|j'ai|nous avons|ho|abbiamo|ich habe|wir haben|ik heb|"
-    r"wij hebben)[ \t]+(?:a|um|uma|un|una|une|einen|eine|een)[ \t]+(?:client|buyer|customer|cliente|"
-    r"compradora?|acheteur|acquirente|kunden|kundin|käufer|käuferin|klant|koper)|"
-    r"(?:represent|representing)[ \t]+(?:a|the|my)[ \t]+"
-    r"(?:buyer|seller|tenant|client)|{behalf})"
-    r"(?![\w])[ \t]*[,:–—-]?[ \t]*(?:(?:la|el|o|a|der|die|le|il|de)[ \t]+)?"
-    r"(?:(?:mr|mrs|ms|dr|sr|sra|herr|frau|mme|m|sig|dhr|mevr|mevrouw|meneer|signora|signor|señora|señor|"
-    r"senhora|senhor|madame|monsieur)\.?[ \t]+)?"
-)
-
-
-@cache
-def _referral_re() -> re.Pattern[str]:
-    """The referral cues, with those of a writer acting for a relative, a neighbour or a friend
-    (``patterns/behalf_cues.txt``): "on behalf of my mother, Elena Ruiz", "my neighbour Harold Briggs wants …"."""
-    groups: dict[str, list[str]] = {}
-    for line in read_lines("behalf_cues.txt"):
-        kind, _, words = line.partition("\t")
-        groups.setdefault(kind.strip(), []).extend(w.strip() for w in words.split("|") if w.strip())
-    # lower(), not casefold(): the pattern runs over lower-cased text, where "großmutter" keeps its "ß"
-    alt = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(v), key=len, reverse=True))
-           for k, v in groups.items()}
-    # a "for" cue, a possessive, a relative or a friend: the one named next is the lead; a friend or neighbour
-    # after "my" alone only when a wanting verb follows their name within the clause
-    behalf = (rf"(?:{alt['for']})\s+(?:{alt['own']}|{alt['one']})\s+(?:{alt['kin']}|{alt['near']})"
-              rf"|(?:{alt['own']})\s+(?:{alt['kin']}|{alt['near']})(?=[ \t]*,?[ \t]*[^\W\d][^.\n]{{0,40}}?"
-              rf"\b(?:{alt['wants']})\b)")
-    return re.compile(_REFERRAL.replace("{behalf}", behalf))
-
-
-#: the writer hands a contact over, the person named after the colon: "Te paso un contacto que nos ha llegado …:",
-#: "I'm passing you a contact:", "ich leite dir einen Kontakt weiter:"
-_PASS_ON = re.compile(
-    r"(?i)\b(?:te paso|os paso|le paso|les paso|passing you|i'm passing on|sending you|handing you|"
-    r"ich leite (?:dir|ihnen|euch)|ich gebe (?:dir|ihnen|euch)|je te transmets|je vous transmets|ti giro|vi giro|"
-    r"ti passo|vi passo|envio-te|passo-te|passo para vocês|ik stuur je|ik geef je|ik stuur jullie)[ \t]+"
-    r"(?:(?:un|una|el|la|a|an|the|einen|eine|den|die|le|un|il|o|um|uma|een|de)[ \t]+)?"
-    r"(?:contacto|contact|kontakt|contatto|contato|lead|cliente|client|kunden|klant|interessenten|interesado)"
-    r"\b[^:\n]{0,110}:[ \t]*\n?[ \t]*\n?[ \t]*")
-_PASS_ON_KEYS = ("paso", "passing", "sending you", "handing you", "ich leite", "ich gebe", "transmets", "giro",
-                 "passo", "envio-te", "ik stuur", "ik geef")
-
-
-def referred_names(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """The people a writer hands on as their client ("Passing along a client of mine, Samantha Greer")."""
-    found = []
-    for m in finditer_folded(_referral_re(), text, start, end):
-        name = read_name_at(text, m.end())
-        if name:
-            found.append(name)
-    for m in _PASS_ON.finditer(text, start, end) if may_match(text, _PASS_ON_KEYS) else ():
-        name = read_name_at(text, m.end())
-        if name:
-            found.append(name)
-    return found
-
-
-def _org_word(folded: str) -> bool:
+def org_word(folded: str) -> bool:
     """An organisation's noun, in the plural too ("Green Valley Farms"; not a surname: "Iglesias")."""
     return folded in org_words() or (folded[-1:] == "s" and folded[:-1] in org_words() and not is_surname(folded))
 
 
-def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> bool:
+
+def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False, closes: bool = False) -> bool:
     folded = bare.casefold()
     if any(ch.isdigit() for ch in bare):
         return False
-    if folded in not_names() or _org_word(folded) or folded in place_words() or folded in titles():
+    if folded in not_names() or org_word(folded) or folded in place_words() or folded in titles():
         return False
+    if index == 0 and folded in _role_words() and not is_first_name(bare):
+        return False  # "Termin mit Kollegin Sabine Roth", "cc Realtor Dana Pike": the role, then the person
     if bare[0].isupper():
         if (folded in NOTE_WORDS or folded in cue_words()) and not (index == 0 and is_first_name(bare)) and not (
                 index > 0 and not bare.isupper() and is_surname(bare)):  # "Owen Price": a surname though a note word
@@ -283,7 +223,11 @@ def _is_name_word(bare: str, index: int, lower: bool, titled: bool = False) -> b
     if is_surname(bare):
         # "frau annegret schäfer aus lübeck": a function word ends the name though it is a surname somewhere
         return folded not in NOTE_WORDS and folded not in stop_words()
-    return len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS
+    # "femke van der heijden belde", "augustina pereira reached out": past the second word only a known surname
+    # goes on a name typed in lower case, or a word the name's punctuation closes ("ximena ochoa landázuri,"); a
+    # verb or a cue does not
+    return (index < 2 or closes) and len(bare) >= 2 and folded not in stop_words() and folded not in NOTE_WORDS and (
+        folded not in cue_words())
 
 
 def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, titled: bool = False,
@@ -315,7 +259,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             pending.append(bare)
             i = m.end()
             continue
-        if not _is_name_word(bare, len(words), lower, titled) and not (
+        if not _is_name_word(bare, len(words), lower, titled, bool(m["after"])) and not (
                 pending and words and (_surname_after_particle(bare, lower) or (
                     len(pending) >= 2 and lower and _after_particles(bare)))):
             break
@@ -326,7 +270,7 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
             break
         if pending and len(words) >= 2 and not is_surname(bare):
             break  # "Ximena García Márquez de Inmobiliaria Solaz": "de" + a firm, not a third surname
-        if len(pending) == 1 and len(words) >= 2 and is_city(bare):
+        if len(pending) == 1 and len(words) >= 2 and is_city(bare) and not _surname_follows(text, m.end("w")):
             break  # "Ignacio Pardo Villalba de Sevilla": where they are from, not a third surname
         if start < 0:
             start = m.start("w")
@@ -344,6 +288,8 @@ def read_name_at(text: str, pos: int, *, lower: bool = False, limit: int = 4, ti
         return f"{written(inverted[0])} {written(words[0])}", start, inverted[1]
     if len(words) == 1 and (couple := _COUPLE.match(text, end)):
         # "Denise & Ray Holloway": the first-named person, with the surname they share
+        if "&" in couple.group() and _org_run(text, couple.end()):
+            return None  # "Brennan & Hale Dental": a firm of partners' surnames, not a couple
         rest = read_name_at(text, couple.end(), lower=lower, limit=limit)
         if rest and len(rest[0].split()) >= 2 and (is_first_name(rest[0].split()[0]) or not is_surname(
                 rest[0].split()[0])):  # "Amara and Tunde Okafor": a first name the gazetteer lacks, no surname
@@ -385,6 +331,51 @@ def _surname_comma_first(text: str, name: tuple[str, int, int]) -> tuple[str, in
     return f"{written(first)} {surname}", name[1], m.end("first")
 
 
+#: a list item's name ends at a dash or bar before the next part, or right at its number ("reno nv - calvin
+#: ostrowski - 775-…", "quick one: marlon thibodeaux 555-0143")
+_ITEM_ENDS = re.compile(r"[ \t]+(?:[-–—|][ \t]|\+?\(?\d[\d \t().\-/]{5,}\d)")
+#: a phone or an email later in the clause or line after a name: the name is a lead's with its contact
+_CONTACT_AHEAD = re.compile(r"[^\n]{0,120}?(?:\+?\(?\d[\d \t().\-/]{6,}\d|[\w.+-]+@[\w-]+\.)")
+_SEPARATOR = re.compile(r"(?:[:–—]|[ \t]-)[ \t]+")
+_TWO_WORDS = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_]{2,}-[^\W\d_]{2,}),")
+
+
+_LOWER_PAIR = re.compile(r"(?P<first>[^\W\d_]{3,})[ \t]+(?P<sur>[^\W\d_][\w'’-]+)(?=,)")
+
+
+def _lower_surname_at(text: str, pos: int) -> tuple[str, int, int] | None:
+    """Two lower-case words at ``pos`` before a comma, the second a known surname ("efua delgado,"), the first no
+    function, note, cue, firm or place word: a person whose first name the gazetteer lacks."""
+    m = _LOWER_PAIR.match(text, pos)
+    if m is None or not m.group().islower() or not is_surname(m["sur"]) or m["sur"].casefold() in NOTE_WORDS:
+        return None
+    first = m["first"].casefold()
+    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or org_word(first) or (
+            first in place_words()):
+        return None
+    return f"{written(m['first'])} {written(m['sur'])}", m.start(), m.end()
+
+
+def _double_barrelled_at(text: str, pos: int) -> tuple[str, int, int] | None:
+    """Two words at ``pos`` in a note typed in lower case, the second two known surnames joined by a hyphen, then a
+    comma ("nkechi ferreira-walsh, …"): a person, though the gazetteer does not know the first name."""
+    m = _TWO_WORDS.match(text, pos)
+    if m is None or not all(is_surname(p) for p in m["sur"].split("-")):
+        return None
+    first = m["first"].casefold()
+    if first in stop_words() or first in NOTE_WORDS or first in cue_words() or org_word(first) or (
+            first in place_words()):
+        return None
+    return f"{written(m['first'])} {'-'.join(written(p) for p in m['sur'].split('-'))}", m.start(), m.end("sur")
+
+
+def _surname_follows(text: str, pos: int) -> bool:
+    """Whether a capitalised name word follows ``pos`` ("João Pedro dos Santos Queiroz": "Santos", a city too, is
+    one of two surnames when another comes after it)."""
+    m = _NEXT_WORD.match(text, pos)
+    return m is not None and m["w"][0].isupper() and _is_name_word(m["w"], 1, False)
+
+
 def _surname_after_particle(bare: str, lower: bool) -> bool:
     """ "van der Laan", "de la Calle": after a particle a known surname counts though it is also a place word."""
     return (bare[0].isupper() or lower) and is_surname(bare) and bare.casefold() in place_words()
@@ -403,7 +394,7 @@ _NEXT_WORD = re.compile(r"[ \t]+(?P<w>[^\W\d_][\w'’-]*)")
 def _place_or_firm_follows(text: str, pos: int) -> bool:
     m = _NEXT_WORD.match(text, pos)
     return m is not None and m["w"][0].isupper() and (
-        m["w"].casefold() in place_words() or _org_word(m["w"].casefold()))
+        m["w"].casefold() in place_words() or org_word(m["w"].casefold()))
 
 
 def _org_run(text: str, pos: int) -> bool:
@@ -540,13 +531,27 @@ def prose_names(text: str, start: int, end: int) -> list[ProseName]:
     for m in _AFTER_COLON.finditer(text, start, end):
         # "sent him back to me: ray delacroix-hunt, runs …": a known first name and a surname opening a clause
         name = read_name_at(text, m.end(), lower=lower)
+        if name is None and not lower and text[m.end() : m.end() + 1].islower():
+            # "home show in Dallas: rosa delgado, 555-0156": a name typed in lower case in a capitalised note,
+            # a known first name and one more word, then a comma and the contact
+            typed = read_name_at(text, m.end(), lower=True, limit=2) or _lower_surname_at(text, m.end())
+            if typed and len(typed[0].split()) == 2 and _CONTACT_NEXT.match(text, typed[2] + 1) and (
+                    text[typed[2] : typed[2] + 1] == ","):
+                keep(typed, ("list_item",))
+            continue
         if name is None or len(name[0].split()) < 2:
             continue
         after = text[name[2] : name[2] + 1]
-        if (is_first_name(name[0].split()[0]) and after in {",", "(", ".", "\n", ""}) or (
+        words = name[0].split()
+        known = is_first_name(words[0]) or (not lower and len(words) == 2 and is_surname(words[1]) and (
+            _CONTACT_AHEAD.match(text, name[2])))  # "walk-up: Tendai Pike, VIN …, cell 262-…": a known surname
+        if (known and (after in {",", "(", ".", "\n", ""} or _ITEM_ENDS.match(text, name[2]))) or (
                 not lower and after in {"\n", ""} and m.group().strip() == ":"):
             # "Lead from the expo: Farrukh Aliyev" alone on the rest of its line names a person, known or not
             keep(name, ("list_item",))
+    for m in _SEPARATOR.finditer(text, start, end) if lower else ():
+        if barrelled := _double_barrelled_at(text, m.end()):
+            keep(barrelled, ("list_item",))  # "crm #88213 - nkechi ferreira-walsh, water heater …"
     for m in re.finditer(r"(?m)^[ \t]*", text[start:end]):
         pos = start + m.end()
         name = read_name_at(text, pos, lower=lower)

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from nlp.handed_on import _PASS_ON, _PASS_ON_KEYS
 from nlp.names import _INTRO_KEYS, _STRONG_INTRO, _WEAK_INTRO
 from nlp.orgs import _AFFILIATION, _AFFILIATION_KEYS, _TITLED_SELF, _TITLED_SELF_KEYS
-from nlp.prose import _PASS_ON, _PASS_ON_KEYS
 from parsers.keywords import lowered, may_match
 from parsers.structured import _SELLER_KEYS, _SELLER_LEAD
 
