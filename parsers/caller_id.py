@@ -35,13 +35,18 @@ _CAPS_THREE = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s+(?P<first>[A-Z�
 CALLER_ID_TURNED = "+cnam"
 
 
+def is_caller_label(label: str) -> bool:
+    """Whether a label names the caller ("Caller", "Caller ID", "CNAM", "Anrufer"): its value is their name or
+    their number, whichever it looks like."""
+    return bool(set(_LABEL_WORD.findall(label.casefold())) & _CALLER_LABEL_WORDS)
+
+
 def caller_id_names(col: Collector, *, labelled: bool = False) -> None:
     """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
     the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``).
     ``labelled``: only names read under a caller's label ("Caller: HOLLOWAY DEREK JAMES" in a call mail)."""
     def turned(c: Candidate) -> bool:
-        return c.slot == "full_name" and (not labelled or bool(set(_LABEL_WORD.findall(c.label.casefold()))
-                                                               & _CALLER_LABEL_WORDS))
+        return c.slot == "full_name" and (not labelled or is_caller_label(c.label))
     col.items = [c for c in col.items if not (turned(c) and _no_caller_name(c.value))]
     for c in col.items:
         if not turned(c):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
 from parsers.boilerplate import is_firm_address_line, is_notice_line, is_portal_closing
+from parsers.caller_id import CALLER_ID_NAME, is_caller_label
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.labels.lookup import (
@@ -28,7 +29,7 @@ from parsers.labels.lookup import (
     split_inline_labels,
     split_run_in_labels,
 )
-from parsers.patterns import EMAIL, looks_like_date_or_time
+from parsers.patterns import EMAIL, YES_NO_ANSWER, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
 _D = DICTIONARY
@@ -357,7 +358,7 @@ def read_labels(
             slot, slot_rank = "interest", 30
         if slot != "message" and is_placeholder_value(value):
             return
-        if slot == "message" and is_placeholder_value(value.split("\n")[0]):
+        if slot == "message" and (is_placeholder_value(value.split("\n")[0]) or YES_NO_ANSWER.match(value)):
             return
         if slot == "email":
             found = _EMAIL.search(value)
@@ -366,8 +367,11 @@ def read_labels(
                     return
             else:
                 value = found.group(0)
+        if slot in ("phone", "full_name") and is_caller_label(label):
+            # a call mail's "Caller ID: WALSH BRENDAN", "Caller: (303) 555-0100": the value's shape says which
+            slot = "phone" if _PHONE_LIKE.match(value) else "full_name" if CALLER_ID_NAME.fullmatch(value) else slot
         if slot == "phone" and not any(ch.isdigit() for ch in value):
-            return  # "Caller ID: WALSH BRENDAN": the caller's name, no number
+            return
         out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence, rank=rank + slot_rank,
                        label=label)
         out.labelled += 1

@@ -1,0 +1,29 @@
+"""A label's value read for the slot its shape fits: caller labels that hold a name or a number, flags that are
+no message."""
+
+from __future__ import annotations
+
+from tests.parsers.helpers import one
+
+_CALL_MAIL = """From: Ring Metrics <notify@ringmetrics.example>
+To: office@harbourdental.example
+Subject: Call you missed
+
+Tracking number:  Spring promo (555) 014-0900
+Caller:           (555) 014-0133
+Caller ID:        MARGUERITE OYELARAN-PIKE
+Voicemail left:   No
+Voicemail:        yes (1:05)
+"""
+
+
+def test_a_caller_label_gives_its_value_to_the_slot_its_shape_fits() -> None:
+    fields = one(_CALL_MAIL)
+    assert fields["phone"] == "(555) 014-0133"
+    assert {fields["first_name"], fields["last_name"]} == {"Marguerite", "Oyelaran-Pike"}
+    assert fields["message"] is None  # "yes (1:05)" flags a voicemail, it is none
+
+
+def test_a_flag_under_a_message_label_leaves_room_for_the_words_below() -> None:
+    text = _CALL_MAIL + "\nTranscript:\nhello, it's about a crown that came loose, please ring me back\n"
+    assert one(text)["message"] == "hello, it's about a crown that came loose, please ring me back"
