@@ -148,8 +148,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
             if c.role == "property" and c.slot in ADDRESS_PARTS:
                 c.role = "lead"
         if not col.has("street") and not col.has("address"):
-            home = next((c for c in col.best("interest") if "street" in parse_address(c.value)
-                         and len(parse_address(c.value)) >= 2), None)
+            # the property's line under an interest label ("Property Address: 512 Elm Rd"): whole, or a street
+            # line whose town the form gives in fields of its own
+            home = next((c for c in col.best("interest") if "street" in (parts := parse_address(c.value))
+                         and (len(parts) >= 2 or col.has("city") or col.has("postal_code"))), None)
             if home is not None:
                 col.add("address", home.value, home.source, confidence=home.confidence * 0.9, rank=home.rank + 10)
             elif own := next((a for a in find_addresses("\n".join(prose)) if a.parts.get("street")), None):

@@ -27,3 +27,30 @@ def test_a_caller_label_gives_its_value_to_the_slot_its_shape_fits() -> None:
 def test_a_flag_under_a_message_label_leaves_room_for_the_words_below() -> None:
     text = _CALL_MAIL + "\nTranscript:\nhello, it's about a crown that came loose, please ring me back\n"
     assert one(text)["message"] == "hello, it's about a crown that came loose, please ring me back"
+
+
+def test_a_valuation_forms_property_line_is_the_sellers_street_when_the_town_has_fields_of_its_own() -> None:
+    text = """Subject: Home valuation request
+
+Property address: 78 Quillon Hollow Ln
+City: Brevard
+State: NC
+Zip: 28712
+Name: Odile Ferrante
+Email: odile.f@example.net
+"""
+    fields = one(text)
+    assert (fields["street"], fields["city"], fields["postal_code"]) == ("78 Quillon Hollow Ln", "Brevard", "28712")
+
+
+def test_a_buyers_property_line_stays_what_they_ask_about() -> None:
+    text = """Subject: Showing request
+
+Property address: 78 Quillon Hollow Ln
+City: Brevard
+Name: Odile Ferrante
+Email: odile.f@example.net
+"""
+    fields = one(text)
+    assert fields["street"] is None
+    assert "78 Quillon Hollow Ln" in (fields["interest"] or "")
