@@ -3,6 +3,8 @@ no message."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.parsers.helpers import one
 
 _CALL_MAIL = """From: Ring Metrics <notify@ringmetrics.example>
@@ -54,3 +56,21 @@ Email: odile.f@example.net
     fields = one(text)
     assert fields["street"] is None
     assert "78 Quillon Hollow Ln" in (fields["interest"] or "")
+
+
+def test_a_dutch_postcode_field_that_asks_for_the_house_number_too_keeps_the_postcode() -> None:
+    text = "Naam: Femke Oudshoorn\nE-mailadres: femke.o@example.nl\nPostcode + huisnummer: 2012 KL 118\n"
+    assert one(text)["postal_code"] == "2012 KL"
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Waar ben je naar op zoek?", "Zonnepanelen op plat dak"),
+    ("Was suchen Sie?", "Wallbox für die Garage"),
+    ("¿Qué busca?", "Toldo para terraza"),
+    ("O que você procura?", "Ar condicionado split"),
+    ("Que recherchez-vous ?", "Pompe à chaleur air-eau"),
+    ("Cosa cerchi?", "Caldaia a condensazione"),
+])
+def test_a_form_question_that_asks_what_someone_looks_for_names_the_interest(question: str, answer: str) -> None:
+    text = f"Name: Tove Lindqvist\nEmail: tove.l@example.org\n{question}\n{answer}\n"
+    assert one(text)["interest"] == answer
