@@ -102,6 +102,8 @@ _SUBJECT_LABELS = _D.subject_labels
 _FROM_LABELS = _D.from_labels
 _FROM_VALUE = re.compile(
     rf"^(?P<name>[^<>@\n]{{0,60}}?)\s*(?:<\s*(?P<email>{EMAIL.pattern})\s*>)?$")
+#: where a value's first part ends ("Own - Single Family", "Rent / Apartment")
+_FIRST_PART = re.compile(r"\s*[-–—/,;(|:]\s*")
 _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "postal_city",
                             "city_region_postal"})
 
@@ -358,6 +360,8 @@ def read_labels(
             slot, slot_rank = "interest", 30
         if slot != "message" and is_placeholder_value(value):
             return
+        if slot in ("interest", "property_type") and norm_label(_FIRST_PART.split(value)[0]) in _D.tenure_words:
+            return  # "Property: Own - Single Family" answers whether the lead owns their home: no interest
         if slot == "message" and (is_placeholder_value(value.split("\n")[0]) or YES_NO_ANSWER.match(value)):
             return
         if slot == "email":
@@ -389,7 +393,8 @@ def read_labels(
                     break
                 j += 1
                 continue
-            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)) \
+            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or ((slot != "message" or blanks)
+                                                                           and _unknown_label(s)) \
                     or _is_imprint(s) or is_notice_line(s) or is_portal_closing(s):
                 break
             if slot == "message" and blanks:

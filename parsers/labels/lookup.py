@@ -47,6 +47,10 @@ ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("loja", "dealer"), ("recipient", "recipient"), ("your", "recipient"), ("ihr", "recipient"),
     ("sent", "vendor"), ("ansprechpartner", "agent"), ("asesor", "agent"), ("conseiller", "agent"),
 )
+#: role prefixes that say the lead wrote what follows ("Customer notes", "Buyer comments"); not "lead" nor "user"
+#: ("Lead notes" are as often a rep's)
+_LEAD_WRITERS = frozenset({"customer", "client", "buyer", "homeowner", "consumer", "caller", "sender", "requester",
+                           "applicant", "tenant", "renter", "prospect", "submitter"})
 _OTHER_SIDE_FIRST = frozenset(w for w, role in ROLE_WORDS if role in ("agent", "dealer", "seller", "provider",
                                                                           "partner")) - {"listing", "office", "sales",
                                                                                           "pro", "store"}
@@ -148,11 +152,15 @@ def lookup_label(label: str) -> tuple[str, int] | None:
     words = key.split()
     if words and words[-1] == "number" and " ".join(words[:-1]) in _LABELS and words[0] in ("stock", "mls"):
         return _LABELS[" ".join(words[:-1])]
+    by_lead = False
     while words:
         found = _LABELS.get(" ".join(words))
         if found:
+            if by_lead and found[0] == "message":
+                return _LABELS["message"]  # "Customer notes": the lead's own words, not a portal's "Details"
             return found
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
+            by_lead = by_lead or words[0] in _LEAD_WRITERS
             words = words[1:]
             continue
         if words[0] in _ADDRESS_PREFIXES and len(words) > 1:

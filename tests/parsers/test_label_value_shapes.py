@@ -74,3 +74,35 @@ def test_a_dutch_postcode_field_that_asks_for_the_house_number_too_keeps_the_pos
 def test_a_form_question_that_asks_what_someone_looks_for_names_the_interest(question: str, answer: str) -> None:
     text = f"Name: Tove Lindqvist\nEmail: tove.l@example.org\n{question}\n{answer}\n"
     assert one(text)["interest"] == answer
+
+
+_PRO_LEAD = """New job for you
+
+Customer
+Name: Teodor Vasquez-Lind
+Phone: (555) 014-0177
+
+Job
+Category: Gutter cleaning
+Details: Two-storey, about 160 linear ft
+Property: Owner occupied - townhouse
+
+Customer notes: the downspout by the garage overflows every time it rains
+
+Service fee: $21.00 billed to your account
+"""
+
+
+def test_the_customers_own_notes_are_the_message_before_a_portals_details() -> None:
+    fields = one(_PRO_LEAD)
+    assert fields["message"] == "the downspout by the garage overflows every time it rains"
+
+
+def test_whether_the_lead_owns_their_home_is_no_interest() -> None:
+    assert one(_PRO_LEAD)["interest"] == "Gutter cleaning"
+    assert one(_PRO_LEAD.replace("Owner occupied - townhouse", "Eigentümer"))["interest"] == "Gutter cleaning"
+
+
+def test_a_labelled_line_after_a_blank_ends_the_message_above() -> None:
+    text = "Name: Teodor Vasquez-Lind\nPhone: (555) 014-0177\nMessage: the gate sticks\nin wet weather\n\nLead credit: 2\n"
+    assert one(text)["message"] == "the gate sticks\nin wet weather"
