@@ -418,7 +418,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
         if sender_name:
             names.add(sender_name.casefold())
-        lines = [p for p in read.prose if not is_portal_wording(p) and not p.startswith(("http", "www."))
+        lines = [p for p in read.prose if re.search(r"[^\W_]", p) and not is_portal_wording(p)
+                 and not p.startswith(("http", "www."))
                  and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)
                  and not _BREADCRUMB.match(p)]
         text = "\n".join(lines).strip()

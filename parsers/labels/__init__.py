@@ -75,7 +75,7 @@ _FIRM_LINE = re.compile(
     r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
 #: details run together with separators ("Name – street, postcode city – phone", "X, Inc. - street - city")
 _SEPARATED = re.compile(r"\s[·•|–—-]\s.*\s[·•|–—-]\s")
-_SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
+_SEPARATOR = re.compile(r"^[\s\-=_*~#.]{3,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
     r"liebe[rs]?|hola|buenos d[ií]as|buenas tardes|estimad[oa]s?|thanks?|thank you|regards|best regards|"

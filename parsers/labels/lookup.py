@@ -142,6 +142,10 @@ def lookup_loose(label: str) -> tuple[str, int] | None:
     return found
 
 
+#: words that join two labels of one field ("Comment or Message", "Preguntas y comentarios", "Vragen of opmerkingen")
+_EITHER = re.compile(r" (?:or|and|oder|und|o|y|ou|et|e|ed|of|en) ")
+
+
 @lru_cache(maxsize=4096)
 def lookup_label(label: str) -> tuple[str, int] | None:
     """The (slot, rank) a label or a key names, or None. Role prefixes ("contact", "customer"…) are ignored."""
@@ -175,6 +179,11 @@ def lookup_label(label: str) -> tuple[str, int] | None:
                 words = words[:-1]
             continue
         break
+    if len(parts := _EITHER.split(key)) >= 2:
+        # "Comment or Message", "Fragen und Anmerkungen": labels of one slot joined by a word
+        named = {lookup_label(part) for part in parts}
+        if len(named) == 1:
+            return named.pop()
     return None
 
 

@@ -106,3 +106,16 @@ def test_whether_the_lead_owns_their_home_is_no_interest() -> None:
 def test_a_labelled_line_after_a_blank_ends_the_message_above() -> None:
     text = "Name: Teodor Vasquez-Lind\nPhone: (555) 014-0177\nMessage: the gate sticks\nin wet weather\n\nLead credit: 2\n"
     assert one(text)["message"] == "the gate sticks\nin wet weather"
+
+
+def test_two_labels_of_one_field_joined_by_a_word_are_that_field() -> None:
+    text = "Name: Ruaridh Pellow\nEmail: r.pellow@example.org\n\nQuestions or comments\nCan you fit a skylight too?\n"
+    assert one(text)["message"] == "Can you fit a skylight too?"
+    text = "Naam: Ruaridh Pellow\nE-mail: r.pellow@example.org\nVragen of opmerkingen: Ook een dakraam?\n"
+    assert one(text)["message"] == "Ook een dakraam?"
+
+
+def test_a_form_that_says_no_comment_was_left_has_no_message() -> None:
+    text = ("Name\nRuaridh Pellow\n\nEmail\nr.pellow@example.org\n\nComment or Message\n"
+            "The customer did not provide comments.\n\n---\nSent from your website via a form plugin\n")
+    assert one(text)["message"] is None
