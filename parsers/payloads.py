@@ -198,7 +198,10 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
 
 
 #: the slots of an address's parts: a seller's property gives the lead's own
-_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
+_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number",
+                                 "country"})
+
+
 def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     """The parts of a payload that are one lead each."""
     if isinstance(obj, list) and not pair_keys(obj):

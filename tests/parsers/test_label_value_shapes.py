@@ -3,6 +3,8 @@ no message."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.parsers.helpers import one
@@ -119,3 +121,11 @@ def test_a_form_that_says_no_comment_was_left_has_no_message() -> None:
     text = ("Name\nRuaridh Pellow\n\nEmail\nr.pellow@example.org\n\nComment or Message\n"
             "The customer did not provide comments.\n\n---\nSent from your website via a form plugin\n")
     assert one(text)["message"] is None
+
+
+def test_the_leads_company_object_gives_its_addresss_country_too() -> None:
+    payload = {"submission": {"contact": {"name": {"first": "Ines", "last": "Kovačić"}, "email": "ines@example.hr"},
+                              "company": {"name": "Kovačić Vina d.o.o.",
+                                          "address": {"city": "Zadar", "country": "HR"}}}}
+    fields = one(json.dumps(payload), "form.json")
+    assert (fields["company"], fields["city"], fields["country"]) == ("Kovačić Vina d.o.o.", "Zadar", "HR")
