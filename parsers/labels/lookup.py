@@ -110,6 +110,8 @@ def split_run_in_labels(text: str) -> str:
                 continue
             if at_line_start and after in ":：":
                 break  # an ordinary "Label: value" line
+            if camel and token is not None and _written_again(text, token.group(0)):
+                break  # "PropertyLoft" twice in one text is a portal's name, no label run into a value
             out.append(text[last:p])
             if not at_line_start:
                 out.append("\n")
@@ -122,6 +124,11 @@ def split_run_in_labels(text: str) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _written_again(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` more than once (case aside)."""
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(word)}", text, re.IGNORECASE)) >= 2
 
 
 @lru_cache(maxsize=4096)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from parsers.labels.lookup import split_run_in_labels
 from tests.parsers.helpers import one
 
 _CALL_MAIL = """From: Ring Metrics <notify@ringmetrics.example>
@@ -129,3 +130,13 @@ def test_the_leads_company_object_gives_its_addresss_country_too() -> None:
                                           "address": {"city": "Zadar", "country": "HR"}}}}
     fields = one(json.dumps(payload), "form.json")
     assert (fields["company"], fields["city"], fields["country"]) == ("Kovačić Vina d.o.o.", "Zadar", "HR")
+
+
+def test_a_portals_camel_case_name_written_twice_is_no_label_run_into_a_value() -> None:
+    text = ("ServiceHub - new request\n\nName: Ama Boateng\nEmail: ama.b@example.com\nService: Boiler repair\n\n"
+            "You got this request through ServiceHub.\n")
+    assert one(text)["interest"] == "Boiler repair"
+
+
+def test_a_label_run_into_its_value_once_is_still_split() -> None:
+    assert split_run_in_labels("NameAma Boateng\nama.b@example.com") == "Name: Ama Boateng\nama.b@example.com"
