@@ -1,0 +1,38 @@
+"""A person object's keys no dictionary knows: an email address by its shape, a name only when it spells the
+address's local part."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parsers.payload_unknown import spells_local_part
+from tests.parsers.helpers import one
+
+
+def test_a_person_objects_unknown_keys_give_the_email_and_the_name_it_spells() -> None:
+    payload = {"rev": 3, "prospect": {"fn": "Dagny Ruusunen", "ml": "dagny.ruusunen@example.fi",
+                                      "ph": "+358 40 555 0182", "tg": "Sauna Remont"}}
+    fields = one(json.dumps(payload), "hook.json")
+    assert fields["email"] == "dagny.ruusunen@example.fi"
+    assert fields["full_name"] == "Dagny Ruusunen"
+
+
+def test_a_value_that_does_not_spell_the_address_is_no_name() -> None:
+    payload = {"prospect": {"tg": "Sauna Remont", "ml": "dagny.ruusunen@example.fi", "ph": "+358 40 555 0182"}}
+    fields = one(json.dumps(payload), "hook.json")
+    assert fields["full_name"] is None
+
+
+@pytest.mark.parametrize(("name", "email", "spelled"), [
+    ("Dagny Ruusunen", "dagny.ruusunen@example.fi", True),
+    ("Dagny Ruusunen", "druusunen@example.fi", True),
+    ("Dagny Ruusunen", "ruusunen.d@example.fi", True),
+    ("Łucja Wróbel", "lucja.wrobel@example.pl", True),
+    ("Søren Ågård", "soren.agard@example.dk", True),
+    ("Sauna Remont", "dagny.ruusunen@example.fi", False),
+    ("Dagny Ruusunen", "ruusunen@example.fi", False),
+])
+def test_which_names_spell_an_address(name: str, email: str, spelled: bool) -> None:
+    assert spells_local_part(name, email) is spelled
