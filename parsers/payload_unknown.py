@@ -40,8 +40,9 @@ def spells_local_part(name: str, email: str) -> bool:
 
 
 def read_unknown_person_values(col: Collector, values: list[tuple[str, str, str]]) -> None:
-    """Add what ``values`` (source, key, value under a person object's unknown key) are, when they are surely
-    an email address or the name its local part spells, and the lead has none yet."""
+    """Add what ``values`` (source, key, value under a person object's unknown key, or a form's answer to a
+    question no dictionary knows) are, when they are surely an email address or the name its local part
+    spells, and the lead has none yet. A name answer read as a detail of the interest is a detail no more."""
     if not values:
         return
     if not col.has("email"):
@@ -54,5 +55,6 @@ def read_unknown_person_values(col: Collector, values: list[tuple[str, str, str]
         for source, key, value in values:
             text = value.strip()
             if _NAME_SHAPE.fullmatch(text) and text[:1].isupper() and spells_local_part(text, emails[0].value):
+                col.items = [c for c in col.items if not (c.source == source and c.slot == "interest_detail")]
                 col.add("full_name", text, source, confidence=0.7, rank=60, label=key)
                 break

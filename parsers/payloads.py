@@ -409,6 +409,7 @@ class _Walker:
                 self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
             elif answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
+                self.unknown.append((self._src(path), key, value))  # "Student or parent name": it may spell the email
             elif role == "lead" and set(parent_tokens[-1:]) & PERSONISH:
                 self.unknown.append((self._src(path), key, value))
             return

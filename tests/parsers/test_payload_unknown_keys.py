@@ -36,3 +36,18 @@ def test_a_value_that_does_not_spell_the_address_is_no_name() -> None:
 ])
 def test_which_names_spell_an_address(name: str, email: str, spelled: bool) -> None:
     assert spells_local_part(name, email) is spelled
+
+
+def test_an_answer_to_an_unknown_question_that_spells_the_email_is_the_name_and_long_text_is_the_message() -> None:
+    payload = {"form_response": {
+        "definition": {"fields": [{"id": "f1", "type": "short_text", "title": "Who should we ask for?"},
+                                  {"id": "f2", "type": "email", "title": "Where can we write"},
+                                  {"id": "f3", "type": "long_text", "title": "Anything about the site"}]},
+        "answers": [{"type": "text", "text": "Oluwaseun Adeyemi", "field": {"id": "f1", "type": "short_text"}},
+                    {"type": "email", "email": "oadeyemi@example.ng", "field": {"id": "f2", "type": "email"}},
+                    {"type": "text", "text": "Steep drive, park on the street.",
+                     "field": {"id": "f3", "type": "long_text"}}]}}
+    fields = one(json.dumps(payload), "typed.json")
+    assert fields["full_name"] == "Oluwaseun Adeyemi"
+    assert fields["message"] == "Steep drive, park on the street."
+    assert fields["interest"] is None
