@@ -225,11 +225,14 @@ def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -
     titles = _titles(obj)
     labels = {**inherited, **titles} if inherited else titles
     out: dict[str, Any] = {}
+    parts = _numbered_parts(obj, labels)
     for key, value in obj.items():
         name = _QUESTION_PREFIX.sub("", str(key))
         if _NUMBERED_KEY.match(name) and isinstance(value, str):
             if name in labels and lookup_label(labels[name]) is not None:
                 name = labels[name]
+            elif name in parts:
+                name = parts[name]
             elif _EMAIL_VALUE.match(value) and "email" not in out:
                 name = "email"
             elif phone_shaped(value) and "phone" not in out:
@@ -237,6 +240,33 @@ def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -
         if isinstance(value, list):
             value = _answers(value, titles) or _titled_pairs(value, labels) or value
         out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
+    return out
+
+
+#: the fixed sub-inputs of Gravity Forms' name and address fields ("1.3" first name, "4.5" ZIP): which one a
+#: field is its set of sub-inputs tells (an address has a street "x.1" or a ZIP "x.5", a name neither)
+_NAME_INPUTS = {"2": "prefix", "3": "first name", "4": "middle name", "6": "last name", "8": "suffix"}
+_ADDRESS_INPUTS = {"1": "street", "2": "street 2", "3": "city", "4": "state", "5": "zip", "6": "country"}
+
+
+def _numbered_parts(obj: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
+    """Keys of numbered sub-inputs ("1.3", "1.6", "4.1" …) that no form definition names, keyed by what their
+    field's set of sub-inputs says they are: {"1.3": "first name", "4.5": "zip"}."""
+    fields: dict[str, set[str]] = {}
+    for key, value in obj.items():
+        if isinstance(key, str) and "." in key and _NUMBERED_KEY.match(key) and key not in labels \
+                and isinstance(value, str) and value.strip():
+            field_id, _, sub = key.partition(".")
+            fields.setdefault(field_id, set()).add(sub)
+    out: dict[str, str] = {}
+    for field_id, subs in fields.items():
+        if subs & {"1", "5"} and subs <= set(_ADDRESS_INPUTS):
+            kinds = _ADDRESS_INPUTS
+        elif {"3", "6"} <= subs and subs <= set(_NAME_INPUTS):
+            kinds = _NAME_INPUTS
+        else:
+            continue
+        out.update({f"{field_id}.{sub}": kinds[sub] for sub in subs})
     return out
 
 

@@ -252,10 +252,19 @@ def split_inline_labels(line: str) -> str:
     A label inside a line is one of the label dictionaries'; after a line that opened with a
     known label any field's label cuts, after prose only a contact field's ("… Farrukh Aliyev Phone:
     …"), and "re:" or other two-letter words never do."""
-    if line.count(":") < 2 or _CODE.search(line):
+    if not line.count(":") or _CODE.search(line):
         return line
     lead = _LEADING_LABEL.match(line)
     labelled = lead is not None and _known_label(lead["label"]) is not None
+    if lead is not None and labelled:
+        # "Ciudad: Bilbao / Tel 633 221 100 / Nombre: Iker": fields apart by slashes or bars, one a line (not
+        # the slash of a label such as "Straße / Hausnr.:")
+        segments = _SEGMENT_SEPARATOR.split(line[lead.end("label"):])
+        if len(segments) >= 2 and any(_labelled_segment(x) for x in segments[1:]):
+            segments[0] = line[:lead.end("label")] + segments[0]
+            return "\n".join(split_inline_labels(x) for x in segments)
+    if line.count(":") < 2:
+        return line
     cuts: list[int] = []
     inside = 0  # the end of the last label cut: "First Name:" is one label, no cut again before its "Name:"
     for m in _INLINE_LABEL.finditer(line):
@@ -273,10 +282,31 @@ def split_inline_labels(line: str) -> str:
     if not cuts:
         return line
     cuts = sorted(set(cuts))
-    parts = [line[a:b].strip().rstrip(",;|") for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    # "Ciudad: Bilbao / Tel: …", "Name: Ann Lee - Phone: …": the separator before the next label is neither's
+    parts = [_TRAILING_SEPARATOR.sub("", line[a:b].strip()).rstrip(",;|")
+             for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
     return "\n".join(p for p in parts if p)
 
 
+_SEGMENT_SEPARATOR = re.compile(r"\s+[/|·•]\s+")
+#: a segment that opens with a label: any with a colon, a phone's or an email's before its value without one
+_SEGMENT_LABEL = re.compile(r"(?P<label>[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*){0,2})[ \t]*(?P<colon>:)?")
+
+
+def _labelled_segment(segment: str) -> bool:
+    m = _SEGMENT_LABEL.match(segment)
+    if m is None:
+        return False
+    slot = _known_label(m["label"])
+    if slot is None or slot == "skip":
+        return False
+    rest = segment[m.end():].lstrip()
+    if m["colon"]:
+        return bool(rest)
+    return slot in ("phone", "email") and bool(rest) and (rest[0].isdigit() or rest[0] in "+(" or "@" in rest)
+
+
+_TRAILING_SEPARATOR = re.compile(r"\s+[/|·•–—-]+$")
 #: a line of a parameter dump or JSON ("{name: …, phone: …}", "=>"): the payload reader's, not cut
 _CODE = re.compile(r"[{}\[\]]|=>|\":")
 

@@ -140,3 +140,30 @@ def test_a_portals_camel_case_name_written_twice_is_no_label_run_into_a_value() 
 
 def test_a_label_run_into_its_value_once_is_still_split() -> None:
     assert split_run_in_labels("NameAma Boateng\nama.b@example.com") == "Name: Ama Boateng\nama.b@example.com"
+
+
+def test_fields_apart_by_slashes_on_one_line_are_read_one_by_one() -> None:
+    text = "Ort: Passau / Handy 0151 5550 1234 / Name: Wiebke Albers / will eine neue Haustür"
+    fields = one(text)
+    assert (fields["city"], fields["phone"], fields["full_name"]) == ("Passau", "0151 5550 1234", "Wiebke Albers")
+
+
+def test_a_slash_inside_a_label_does_not_cut_its_value() -> None:
+    text = "Name: Wiebke Albers\nE-Mail: w.albers@example.de\nStraße / Hausnr.: Am Mühlbach 4\nPLZ / Ort: 94032 Passau\n"
+    fields = one(text)
+    assert (fields["street"], fields["postal_code"], fields["city"]) == ("Am Mühlbach 4", "94032", "Passau")
+
+
+def test_gravity_style_numbered_sub_inputs_without_a_form_definition() -> None:
+    entry = {"form_id": "7", "id": "902", "1.3": "Hollis", "1.6": "Quarshie", "2": "hollis.q@example.com",
+             "4.1": "15 Tamarack Rd", "4.3": "Duluth", "4.4": "MN", "4.5": "55803", "4.6": "United States"}
+    fields = one(json.dumps(entry), "entry.json")
+    assert (fields["first_name"], fields["last_name"]) == ("Hollis", "Quarshie")
+    assert (fields["street"], fields["city"], fields["region"], fields["postal_code"]) == (
+        "15 Tamarack Rd", "Duluth", "MN", "55803")
+
+
+def test_a_booking_webhooks_reminder_number_is_the_phone() -> None:
+    booking = {"event": "invitee.created", "payload": {"name": "Hollis Quarshie", "email": "hollis.q@example.com",
+                                                       "text_reminder_number": "+1 218 555 0107"}}
+    assert one(json.dumps(booking), "booking.json")["phone"] == "+1 218 555 0107"
