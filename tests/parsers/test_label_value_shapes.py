@@ -167,3 +167,23 @@ def test_a_booking_webhooks_reminder_number_is_the_phone() -> None:
     booking = {"event": "invitee.created", "payload": {"name": "Hollis Quarshie", "email": "hollis.q@example.com",
                                                        "text_reminder_number": "+1 218 555 0107"}}
     assert one(json.dumps(booking), "booking.json")["phone"] == "+1 218 555 0107"
+
+
+def test_a_refinance_leads_property_is_their_own_home_and_the_loan_amount_a_budget() -> None:
+    text = ("New refinance request\n\nName: Marisela Abernathy\nPhone: (555) 014-0129\n"
+            "Property: 41 Cormorant Bend, Beaufort, SC 29902\nLoan amount: $265,000\n")
+    fields = one(text)
+    assert (fields["street"], fields["city"], fields["postal_code"]) == ("41 Cormorant Bend", "Beaufort", "29902")
+    assert fields["budget"] == "$265,000"
+
+
+def test_a_purchase_leads_property_stays_what_they_ask_about() -> None:
+    text = ("New purchase request\n\nName: Marisela Abernathy\nPhone: (555) 014-0129\n"
+            "Property: 41 Cormorant Bend, Beaufort, SC 29902\nLoan purpose: Purchase\n")
+    fields = one(text)
+    assert fields["street"] is None
+
+
+def test_a_loan_purpose_word_is_no_street_of_a_refinance_lead() -> None:
+    text = "Name: Marisela Abernathy\nPhone: (555) 014-0129\nProperty ZIP: 29902\nLoan purpose: Refinance\n"
+    assert one(text)["city"] is None
