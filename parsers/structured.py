@@ -159,8 +159,10 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
                 # the property's lines under "PROPERTY TO SELL", no labels: the seller's own address
                 for slot, value in own.parts.items():
                     col.add(slot, value, "reader:labels:seller-home", confidence=0.7, rank=70)
-    for line in prose:
+    for k, line in enumerate(prose):
         listed = listing_line(line)
+        if listed is None and line.rstrip().endswith(":") and k + 1 < len(prose):
+            listed = listing_line(f"{line} {prose[k + 1]}")  # "A buyer is asking about your listing:" / the address
         if listed is not None:
             # "Inquiry about 918 Sycamore St, Madison, WI 53703": the portal's own line names the listing
             col.add("interest", listed, "reader:labels:listing-line", confidence=0.6, rank=80)

@@ -151,6 +151,9 @@ def listing_line(line: str) -> str | None:
             return None
         tail = m["tail"]
     tail = tail.strip()
+    named, colon, after = tail.partition(":")
+    if colon and after.strip() and len(named.split()) <= 3 and not any(ch.isdigit() for ch in named):
+        tail = after.strip()  # "… about your listing: 1427 Juniper Hollow Dr": the address, not its name
     found = find_in_line(tail)
     return tail if found and found[0].parts.get("street") and len(tail) <= _MAX_LENGTH else None
 
@@ -158,6 +161,7 @@ def listing_line(line: str) -> str | None:
 #: words of a request about a listing ("Inquiry", "Showing request", "Besichtigungsanfrage" is one word)
 _REQUEST_WORDS = frozenset({
     "inquiry", "enquiry", "request", "lead", "interest", "interested", "showing", "viewing", "tour", "question",
+    "asking", "asks",
     "anfrage", "kontaktanfrage", "besichtigung", "besichtigungsanfrage", "solicitud", "consulta", "visita",
     "pedido", "contato", "interesse", "demande", "visite", "richiesta", "aanvraag", "bezichtiging",
     "bezichtigingsaanvraag"})

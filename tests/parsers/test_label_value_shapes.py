@@ -187,3 +187,11 @@ def test_a_purchase_leads_property_stays_what_they_ask_about() -> None:
 def test_a_loan_purpose_word_is_no_street_of_a_refinance_lead() -> None:
     text = "Name: Marisela Abernathy\nPhone: (555) 014-0129\nProperty ZIP: 29902\nLoan purpose: Refinance\n"
     assert one(text)["city"] is None
+
+
+def test_a_portals_line_asking_about_a_listing_with_the_address_below_names_the_interest() -> None:
+    text = ("A renter is asking about your listing:\n77 Bramblewood Ct, Cary, NC 27513\n\n"
+            "Name: Oksana Halloran\nEmail: oksana.h@example.com\n")
+    fields = one(text)
+    assert fields["interest"] == "77 Bramblewood Ct, Cary, NC 27513"
+    assert fields["street"] is None
