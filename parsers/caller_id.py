@@ -35,6 +35,18 @@ _CAPS_THREE = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s+(?P<first>[A-Z�
 CALLER_ID_TURNED = "+cnam"
 
 
+def surname_first_name(value: str) -> tuple[str, bool]:
+    """A name under a label that asks for the surname first ("Cognome e nome: Bianchi Lucia"), written the usual
+    way round, and whether the turn is a guess: with a comma it is not ("Bianchi, Lucia"); two words without one
+    may have been written given name first all the same, which the free-text stage's name gazetteers may tell
+    (``CALLER_ID_TURNED``). Three words or more without a comma stay as written."""
+    last, comma, first = value.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first:
+        return f"{first.strip()} {last.strip()}", False
+    words = value.split()
+    return (f"{words[1]} {words[0]}", True) if len(words) == 2 else (value, False)
+
+
 def is_caller_label(label: str) -> bool:
     """Whether a label names the caller ("Caller", "Caller ID", "CNAM", "Anrufer"): its value is their name or
     their number, whichever it looks like."""

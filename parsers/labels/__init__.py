@@ -18,7 +18,7 @@ from functools import lru_cache
 from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
 from parsers.boilerplate import is_firm_address_line, is_notice_line, is_portal_closing
-from parsers.caller_id import CALLER_ID_NAME, is_caller_label
+from parsers.caller_id import CALLER_ID_NAME, CALLER_ID_TURNED, is_caller_label, surname_first_name
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.labels.lookup import (
@@ -376,8 +376,11 @@ def read_labels(
             slot = "phone" if _PHONE_LIKE.match(value) else "full_name" if CALLER_ID_NAME.fullmatch(value) else slot
         if slot == "phone" and not any(ch.isdigit() for ch in value):
             return
-        out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence, rank=rank + slot_rank,
-                       label=label)
+        source = f"{source_prefix}:{label}"
+        if slot == "full_name" and norm_label(label) in _D.surname_first:
+            value, guessed = surname_first_name(value)  # "Cognome e nome: Bianchi Lucia"
+            source += CALLER_ID_TURNED if guessed else ""
+        out.fields.add(slot, value, source, confidence=confidence, rank=rank + slot_rank, label=label)
         out.labelled += 1
 
     def continuation(start: int, slot: str) -> tuple[str, int]:

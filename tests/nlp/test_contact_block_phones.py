@@ -64,3 +64,4 @@ def test_a_contact_blocks_line_that_is_only_a_number_is_kept_flagged_when_it_doe
 def test_a_short_number_alone_on_a_line_is_no_phone(extractor: Extractor) -> None:
     assert _mail(extractor, "New enquiry.\n\nMorag Kinnear-Baird\nmorag.kb@example.com\n\nReference\n4410276\n")[
         "phone"] is None
+

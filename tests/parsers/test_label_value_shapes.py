@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from parsers.caller_id import CALLER_ID_TURNED
 from parsers.labels.lookup import split_run_in_labels
-from tests.parsers.helpers import one
+from tests.parsers.helpers import one, structured
 
 _CALL_MAIL = """From: Ring Metrics <notify@ringmetrics.example>
 To: office@harbourdental.example
@@ -107,7 +108,8 @@ def test_whether_the_lead_owns_their_home_is_no_interest() -> None:
 
 
 def test_a_labelled_line_after_a_blank_ends_the_message_above() -> None:
-    text = "Name: Teodor Vasquez-Lind\nPhone: (555) 014-0177\nMessage: the gate sticks\nin wet weather\n\nLead credit: 2\n"
+    text = ("Name: Teodor Vasquez-Lind\nPhone: (555) 014-0177\nMessage: the gate sticks\nin wet weather\n\n"
+            "Lead credit: 2\n")
     assert one(text)["message"] == "the gate sticks\nin wet weather"
 
 
@@ -149,7 +151,8 @@ def test_fields_apart_by_slashes_on_one_line_are_read_one_by_one() -> None:
 
 
 def test_a_slash_inside_a_label_does_not_cut_its_value() -> None:
-    text = "Name: Wiebke Albers\nE-Mail: w.albers@example.de\nStraße / Hausnr.: Am Mühlbach 4\nPLZ / Ort: 94032 Passau\n"
+    text = ("Name: Wiebke Albers\nE-Mail: w.albers@example.de\nStraße / Hausnr.: Am Mühlbach 4\n"
+            "PLZ / Ort: 94032 Passau\n")
     fields = one(text)
     assert (fields["street"], fields["postal_code"], fields["city"]) == ("Am Mühlbach 4", "94032", "Passau")
 
@@ -195,3 +198,20 @@ def test_a_portals_line_asking_about_a_listing_with_the_address_below_names_the_
     fields = one(text)
     assert fields["interest"] == "77 Bramblewood Ct, Cary, NC 27513"
     assert fields["street"] is None
+
+
+@pytest.mark.parametrize(("label", "value"), [
+    ("Cognome e nome", "Ferraresi, Giulia"),
+    ("Nachname, Vorname", "Ferraresi, Giulia"),
+    ("Apellidos y nombre", "Ferraresi, Giulia"),
+])
+def test_a_label_asking_for_the_surname_first_with_a_comma_is_turned_round(label: str, value: str) -> None:
+    fields = one(f"{label}: {value}\nE-mail: giulia.f@example.it\n")
+    assert fields["full_name"] == "Giulia Ferraresi"
+
+
+def test_two_words_under_a_surname_first_label_are_turned_round_as_a_guess() -> None:
+    _, leads = structured("Cognome e nome: Ferraresi Giulia\nE-mail: giulia.f@example.it\n")
+    full = leads[0].fields["full_name"]
+    assert full.value == "Giulia Ferraresi"
+    assert full.source.endswith(CALLER_ID_TURNED)  # the free-text stage may turn it back
