@@ -302,6 +302,11 @@ def read_labels(
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
         nonlocal skipped_label, vehicle_block
+        if (paired := _paired_parts(label, value)) is not None:
+            # "Bairro/Cidade: Pinheiros / São Paulo": each part of the value is the label's part in its place
+            for part_label, part_value, found in paired:
+                add(found[0], part_label, part_value, found[1])
+            return
         if slot in _VEHICLE_SLOTS or (slot == "interest" and set(norm_label(label).split()) & _VEHICLE_WORDS):
             vehicle_block = True
         elif slot in _CONTACT_SLOTS:
@@ -543,6 +548,23 @@ def read_labels(
         i = max(nxt_i, i + 1)
     out.lead_text = "\n".join("" if k in dropped else line for k, line in enumerate(lines[:footer_at]))
     return out
+
+
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def _paired_parts(label: str, value: str) -> list[tuple[str, str, tuple[str, int]]] | None:
+    """A label of parts apart by slashes and a value of as many parts ("Ciudad / Provincia: Bilbao / Vizcaya"):
+    (part label, part value, its slot and rank) for each, when every label part is a known label; else None."""
+    if "/" not in label or "/" not in value:
+        return None
+    labels, values = _SLASH.split(label.strip()), _SLASH.split(value.strip())
+    if len(labels) != len(values) or not all(values):
+        return None
+    found = [lookup_label(part) for part in labels]
+    if any(f is None for f in found) or len({f[0] for f in found if f is not None}) != len(found):
+        return None
+    return [(part, v, f) for part, v, f in zip(labels, values, found, strict=True) if f is not None]
 
 
 def is_field_line(line: str) -> bool:

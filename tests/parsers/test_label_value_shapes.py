@@ -215,3 +215,14 @@ def test_two_words_under_a_surname_first_label_are_turned_round_as_a_guess() -> 
     full = leads[0].fields["full_name"]
     assert full.value == "Giulia Ferraresi"
     assert full.source.endswith(CALLER_ID_TURNED)  # the free-text stage may turn it back
+
+
+@pytest.mark.parametrize(("line", "city", "region"), [
+    ("Ciudad / Provincia: Getxo / Bizkaia", "Getxo", "Bizkaia"),
+    ("Bairro/Cidade: Pinheiros / São Paulo", "São Paulo", None),  # the district is no lead field
+    ("Cidade: Campinas", "Campinas", None),
+])
+def test_a_label_of_parts_apart_by_slashes_gives_each_value_part_its_field(
+        line: str, city: str, region: str | None) -> None:
+    fields = one(f"Nome: Ane Souza\nE-mail: ane.s@example.com\n{line}\n")
+    assert (fields["city"], fields["region"]) == (city, region)
