@@ -76,7 +76,7 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         return None
     if isinstance(obj, dict):
-        return {str(k): decode_nested(v, depth + 1) for k, v in obj.items()}
+        return {str(k): decode_nested(v, depth + 1) for k, v in _unflattened(obj).items()}
     if isinstance(obj, list):
         return [decode_nested(v, depth + 1) for v in obj]
     if isinstance(obj, str):
@@ -95,6 +95,33 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
                 found = salvage(s) if looks_salvageable(s) else None
                 return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+#: a key that writes a path of nested keys ("contact.name.first", "contact__email", "contact[name][first]")
+_PATH_KEY = re.compile(r"^[^\W\d_][\w-]*?(?:(?:__|\.|\[)[\w-]+\]?)+$")
+_PATH_STEP = re.compile(r"__|\.|\]?\[|\]")
+
+
+def _unflattened(obj: dict[Any, Any]) -> dict[Any, Any]:
+    """An object whose keys write paths (an automation tool's or a form encoder's flattening) as the nested
+    objects they name, so that a name's parts sit under their name and a contact's values under their contact;
+    as it is when fewer than two keys are paths or when two paths collide."""
+    paths = [k for k in obj if isinstance(k, str) and _PATH_KEY.match(k) and lookup_label(k) is None]  # "tel.nr"
+    if len(paths) < 2:
+        return obj
+    out: dict[Any, Any] = {}
+    for key, value in obj.items():
+        steps = [x for x in _PATH_STEP.split(key) if x] if key in paths else [key]
+        node = out
+        for step in steps[:-1]:
+            child = node.setdefault(step, {})
+            if not isinstance(child, dict):
+                return obj
+            node = child
+        if steps[-1] in node:
+            return obj
+        node[steps[-1]] = value
+    return out
 
 
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)

@@ -51,3 +51,22 @@ def test_an_answer_to_an_unknown_question_that_spells_the_email_is_the_name_and_
     assert fields["full_name"] == "Oluwaseun Adeyemi"
     assert fields["message"] == "Steep drive, park on the street."
     assert fields["interest"] is None
+
+
+@pytest.mark.parametrize("style", ["{}.{}", "{}__{}", "{}[{}]"])
+def test_keys_that_write_a_path_read_as_the_nested_objects_they_name(style: str) -> None:
+    def key(*steps: str) -> str:
+        out = steps[0]
+        for step in steps[1:]:
+            out = style.format(out, step)
+        return out
+
+    payload = {key("lead", "name", "first"): "Eero", key("lead", "name", "last"): "Mäkelä",
+               key("lead", "email"): "eero.makela@example.fi", key("lead", "phone"): "+358 40 555 0166"}
+    fields = one(json.dumps(payload), "flat.json")
+    assert (fields["first_name"], fields["last_name"], fields["email"]) == ("Eero", "Mäkelä", "eero.makela@example.fi")
+
+
+def test_a_label_written_with_a_dot_is_no_path() -> None:
+    payload = {"naam": "Eero Mäkelä", "tel.nr": "06 5550 1234", "e-mail": "eero@example.nl", "straat.nr": "12"}
+    assert one(json.dumps(payload), "form.json")["phone"] == "06 5550 1234"
