@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
@@ -22,13 +21,13 @@ from parsers.caller_id import CALLER_ID_NAME, CALLER_ID_TURNED, is_caller_label,
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.labels.lookup import (
-    ROLE_WORDS,
     lookup_label,
     lookup_loose,
     question_label,
     split_inline_labels,
     split_run_in_labels,
 )
+from parsers.labels.sections import heading_kind, heading_role, names_other_side, other_side_label
 from parsers.patterns import EMAIL, YES_NO_ANSWER, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
@@ -41,13 +40,6 @@ _ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contact
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
-#: words that head a section about the recipient's side (dealer, agent…): not the lead
-_NOT_LEAD_HEADINGS = _D.headings["not_lead"]
-_LEAD_HEADINGS = _D.headings["lead"]
-_TRADE_HEADINGS = _D.headings["trade"]
-#: sections about the property or listing asked about: an address there is the interest, not the lead's
-_LISTING_HEADINGS = _D.headings["listing"]
-_NEUTRAL_HEADINGS = _D.headings["neutral"]
 
 #: lines after which nothing belongs to the lead (mail footers of lead portals)
 _FOOTER = re.compile(
@@ -111,60 +103,6 @@ _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "p
 def is_placeholder_value(value: str) -> bool:
     """A form's "N/A", "Not provided", "-": no value at all."""
     return is_placeholder(value) if len(value) <= 40 else False
-
-
-def _names_other_side(label: str) -> bool:
-    """A label whose value is about the recipient's side ("Dealer:", "Your Account:", "Händler:")."""
-    key = norm_label(label)
-    return heading_kind(label) == "skip" or key.startswith(("your ", "ihr ", "su ", "tu ")) or key in (
-        "dealer contact", "dealer phone", "dealer email", "dealer address", "certified dealer", "agent phone",
-        "agent email", "listing agent", "listing office", "dealer name")
-
-
-#: words of a heading or label that name whose the values are, and the role they give
-
-
-#: first words of a label that make it the other side's
-
-
-
-def heading_role(heading: str) -> str:
-    """The role a heading about the other side names ("Dealer information" → "dealer"); "vendor" if none."""
-    words = norm_label(heading.strip(":：-=*#[]<> ")).split()
-    for word, role in ROLE_WORDS:
-        if word in words or (len(word) >= 5 and any(w.startswith(word) for w in words)):
-            return role  # "Händlerdaten", "Maklerdaten": the role word starts a compound
-    return "vendor"
-
-
-def other_side_label(label: str) -> tuple[str, str] | None:
-    """(slot, role) of a label about the other side ("Dealer Phone" → phone of the dealer), or None."""
-    words = norm_label(label).split()
-    if not words:
-        return None
-    role = heading_role(label)
-    rest = [w for w in words if w not in {w2 for w2, _ in ROLE_WORDS}]
-    if not rest:
-        return ("company", role) if role in ("dealer", "vendor", "provider") else ("full_name", role)
-    found = _LABELS.get(" ".join(rest))
-    if found is None or found[0] == "skip":
-        return None
-    return found[0], role
-
-
-@lru_cache(maxsize=8192)
-def heading_kind(line: str) -> str | None:
-    """"skip", "lead", "trade", "listing" or "neutral" when the line is a section heading, else None."""
-    stripped = line.strip().strip(":：-=*#[]<> ")
-    key = norm_label(stripped)
-    if not key or len(key) > 50 or re.search(r"[.!?,;]\s", stripped + " "):
-        return None
-    for kind, words in (("trade", _TRADE_HEADINGS), ("skip", _NOT_LEAD_HEADINGS), ("lead", _LEAD_HEADINGS),
-                        ("listing", _LISTING_HEADINGS), ("neutral", _NEUTRAL_HEADINGS)):
-        for w in words:
-            if key == w or (key.startswith(w + " ") and len(key.split()) <= len(w.split()) + 3 and kind != "lead"):
-                return kind
-    return None
 
 
 def is_footer(line: str) -> bool:
@@ -339,7 +277,7 @@ def read_labels(
             # a value that is never a lead field ("Best time to call: after 5", "Order no.: 2026-4471") is
             # no free text either: the free-text reader must not find a timeline or a phone in it
             skipped_label = slot == "skip"
-            other_side = slot == "skip" and _names_other_side(label)
+            other_side = slot == "skip" and names_other_side(label)
             if section == "skip":
                 aside(slot, label, value, section_role or "vendor")
             elif other_side:
