@@ -226,3 +226,9 @@ def test_a_label_of_parts_apart_by_slashes_gives_each_value_part_its_field(
         line: str, city: str, region: str | None) -> None:
     fields = one(f"Nome: Ane Souza\nE-mail: ane.s@example.com\n{line}\n")
     assert (fields["city"], fields["region"]) == (city, region)
+
+
+def test_a_german_call_mails_caller_name_label_reads_the_caller_id_name() -> None:
+    fields = one("Anrufer: 0171 5550 2233\nAnrufername: LINDQVIST-BAUER MAREIKE\nOrt: Köln\n")
+    assert fields["phone"] == "0171 5550 2233"
+    assert {fields["first_name"], fields["last_name"]} == {"Mareike", "Lindqvist-Bauer"}
