@@ -281,7 +281,7 @@ def _numbered_parts(obj: dict[str, Any], labels: dict[str, str]) -> dict[str, st
     field's set of sub-inputs says they are: {"1.3": "first name", "4.5": "zip"}."""
     fields: dict[str, set[str]] = {}
     for key, value in obj.items():
-        if isinstance(key, str) and "." in key and _NUMBERED_KEY.match(key) and key not in labels \
+        if "." in key and _NUMBERED_KEY.match(key) and key not in labels \
                 and isinstance(value, str) and value.strip():
             field_id, _, sub = key.partition(".")
             fields.setdefault(field_id, set()).add(sub)

@@ -27,7 +27,9 @@ from parsers.labels.lookup import (
     split_inline_labels,
     split_run_in_labels,
 )
-from parsers.labels.sections import heading_kind, heading_role, names_other_side, other_side_label
+from parsers.labels.sections import heading_kind as heading_kind
+from parsers.labels.sections import heading_role as heading_role
+from parsers.labels.sections import names_other_side, other_side_label
 from parsers.patterns import EMAIL, YES_NO_ANSWER, looks_like_date_or_time
 from parsers.verify import is_placeholder
 
@@ -242,8 +244,8 @@ def read_labels(
         nonlocal skipped_label, vehicle_block
         if (paired := _paired_parts(label, value)) is not None:
             # "Bairro/Cidade: Pinheiros / São Paulo": each part of the value is the label's part in its place
-            for part_label, part_value, found in paired:
-                add(found[0], part_label, part_value, found[1])
+            for part_label, part_value, (part_slot, part_rank) in paired:
+                add(part_slot, part_label, part_value, part_rank)
             return
         if slot in _VEHICLE_SLOTS or (slot == "interest" and set(norm_label(label).split()) & _VEHICLE_WORDS):
             vehicle_block = True
