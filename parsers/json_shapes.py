@@ -266,6 +266,11 @@ def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -
                 name = "phone"
         if isinstance(value, list):
             value = _answers(value, titles) or _titled_pairs(value, labels) or value
+        if isinstance(value, str) and _QUESTION_PREFIX.match(str(key)) and not _NUMBERED_KEY.match(name) \
+                and lookup_loose(name) is None and "answers" not in obj:
+            # "q7_whatDo": a form's question key cut short, no label: an answer, read as answers are
+            out.setdefault("answers", {})[name] = value
+            continue
         out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
     return out
 

@@ -70,3 +70,10 @@ def test_keys_that_write_a_path_read_as_the_nested_objects_they_name(style: str)
 def test_a_label_written_with_a_dot_is_no_path() -> None:
     payload = {"naam": "Eero Mäkelä", "tel.nr": "06 5550 1234", "e-mail": "eero@example.nl", "straat.nr": "12"}
     assert one(json.dumps(payload), "form.json")["phone"] == "06 5550 1234"
+
+
+def test_a_form_question_key_cut_short_is_an_answer() -> None:
+    submission = {"q3_yourName": {"first": "Wendeline", "last": "Achebe"}, "q4_email": "w.achebe@example.com",
+                  "q9_whatKind": "Stump grinding", "q10_anyPets": "Yes"}
+    fields = one(json.dumps(submission), "jot.json")
+    assert fields["interest"] == "Stump grinding"  # a yes/no answer says nothing of what is wanted
