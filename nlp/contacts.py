@@ -19,7 +19,7 @@ from nlp.candidates import Candidate, add, effective_sender, layout_of, meta_of
 from nlp.chat import prospect_words_at
 from nlp.layout import Layout
 from nlp.notices import notice_people
-from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, looks_like_date_or_time
+from parsers.patterns import EMAIL, MAILER_LOCAL_PART, PHONE_RUN, PHONE_SHAPED, looks_like_date_or_time
 from parsers.regex_start import guard_start
 from parsers.structured import is_automated
 
@@ -204,9 +204,14 @@ class Contacts:
         if (meta_of(doc).chat or not taken) and self.default_region in _NANP:
             # a mail without any full number: a partner's prose says the local one ("call Raj at 555-0186")
             self._local_numbers(doc, layout, text, taken, prose_only=not meta_of(doc).chat)
-        # labelled lines whose number did not validate: kept, flagged
+        # labelled lines whose number did not validate: kept, flagged; so is a line of a contact block that is
+        # nothing but a number ("07700 900461" below a name and an address: a range kept for fiction or new)
         for line in layout.lines:
-            if not _PHONE_LABEL.match(line.text) or any(line.start <= s < line.end for s, _ in taken):
+            if any(line.start <= s < line.end for s, _ in taken):
+                continue
+            if not _PHONE_LABEL.match(line.text):
+                if PHONE_SHAPED.match(line.text) and not looks_like_date_or_time(line.text):
+                    self._lone_number(doc, layout, text, line.start, line.text, regions)
                 continue
             for m in phonenumbers.PhoneNumberMatcher(line.text, self.default_region,
                                                      leniency=phonenumbers.Leniency.POSSIBLE):
@@ -214,6 +219,18 @@ class Contacts:
                 self._add_phone(doc, layout, text, m.raw_string, start, start + len(m.raw_string),
                                 ("invalid_phone",))
                 break
+
+    def _lone_number(self, doc: Doc, layout: Layout, text: str, start: int, line: str,
+                     regions: list[str] | None) -> None:
+        """A line that is only a number, possible (not valid) where the message may be from: kept, flagged."""
+        number = line.strip()
+        if sum(ch.isdigit() for ch in number) < 9:
+            return
+        for region in regions or self._regions(layout, text[layout.region[0]:layout.region[1]]):
+            if phonenumbers.is_possible_number_string(number, region):
+                at = start + line.index(number)
+                self._add_phone(doc, layout, text, number, at, at + len(number), ("invalid_phone",))
+                return
 
     def _local_numbers(self, doc: Doc, layout: Layout, text: str, taken: list[tuple[int, int]], *,
                        prose_only: bool = False) -> None:

@@ -203,7 +203,10 @@ _PORTAL_WORDING = re.compile(
     r"voc[êe] recebeu|recebeu uma? nov[oa]|nov[oa] (?:contato|mensagem|solicita[çc][ãa]o|pedido|lead)|"
     r"vous avez re[çc]u|nouve(?:lle|au) (?:demande|contact|message)|"
     r"hai ricevuto|ha ricevuto|nuov[oa] (?:richiesta|contatto|messaggio)|"
-    r"u heeft een nieuwe?|er is een nieuwe?|je hebt een nieuwe?|nieuwe? (?:aanvraag|bericht|offerteaanvraag))\b",
+    r"u heeft een nieuwe?|er is een nieuwe?|je hebt een nieuwe?|nieuwe? (?:aanvraag|bericht|offerteaanvraag)|"
+    # a call-tracking mail's own heading ("Missed call", "Verpasster Anruf auf Ihrer Rufnummer …")
+    r"missed call|verpasste[rn]? anruf|llamada perdida|chamada perdida|appel manqu[ée]|chiamata persa|"
+    r"gemiste oproep)\b",
     re.IGNORECASE,
 )
 

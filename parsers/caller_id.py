@@ -11,7 +11,7 @@ from parsers.fields import Candidate, Collector
 
 #: label words of a caller's name in a call notification mail ("Caller", "Caller ID", "CNAM", "Anrufer")
 _CALLER_LABEL_WORDS = frozenset({"caller", "cnam", "anrufer", "llamante", "chiamante", "beller", "appelant",
-                                 "chamador", "callerid"})
+                                 "chamador", "callerid", "anrufername", "anrufernummer"})
 _LABEL_WORD = re.compile(r"[^\W\d_]+")
 
 #: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),
@@ -35,13 +35,30 @@ _CAPS_THREE = re.compile(r"^(?P<last>[A-ZÀ-Þ][A-ZÀ-Þ'\-]+)\s+(?P<first>[A-Z�
 CALLER_ID_TURNED = "+cnam"
 
 
+def surname_first_name(value: str) -> tuple[str, bool]:
+    """A name under a label that asks for the surname first ("Cognome e nome: Bianchi Lucia"), written the usual
+    way round, and whether the turn is a guess: with a comma it is not ("Bianchi, Lucia"); two words without one
+    may have been written given name first all the same, which the free-text stage's name gazetteers may tell
+    (``CALLER_ID_TURNED``). Three words or more without a comma stay as written."""
+    last, comma, first = value.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first:
+        return f"{first.strip()} {last.strip()}", False
+    words = value.split()
+    return (f"{words[1]} {words[0]}", True) if len(words) == 2 else (value, False)
+
+
+def is_caller_label(label: str) -> bool:
+    """Whether a label names the caller ("Caller", "Caller ID", "CNAM", "Anrufer"): its value is their name or
+    their number, whichever it looks like."""
+    return bool(set(_LABEL_WORD.findall(label.casefold())) & _CALLER_LABEL_WORDS)
+
+
 def caller_id_names(col: Collector, *, labelled: bool = False) -> None:
     """Caller-ID (CNAM) names come as "GUTIERREZ ROSA" or "GUTIERREZ, ROSA": surname first, capitals. Written
     the usual way round; without the comma the order is the carriers' habit, not certain (``CALLER_ID_TURNED``).
     ``labelled``: only names read under a caller's label ("Caller: HOLLOWAY DEREK JAMES" in a call mail)."""
     def turned(c: Candidate) -> bool:
-        return c.slot == "full_name" and (not labelled or bool(set(_LABEL_WORD.findall(c.label.casefold()))
-                                                               & _CALLER_LABEL_WORDS))
+        return c.slot == "full_name" and (not labelled or is_caller_label(c.label))
     col.items = [c for c in col.items if not (turned(c) and _no_caller_name(c.value))]
     for c in col.items:
         if not turned(c):

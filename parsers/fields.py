@@ -283,9 +283,16 @@ _CITY_NAMED = frozenset({"madrid", "berlin", "hamburg", "bremen", "wien", "vienn
                          "são paulo", "sao paulo", "rio de janeiro", "ciudad de méxico", "roma", "napoli", "milano"})
 
 
+#: a Dutch postcode field that asks for the house number too ("Postcode + huisnummer: 3514 BK 27", "1017 KJ 12-a")
+_POSTCODE_THEN_NUMBER = re.compile(r"^\s*(\d{4}[ \t]?[A-Za-z]{2})[ \t,]+\d{1,5}(?:[ \t-]?[A-Za-z]{1,3})?\s*$")
+
+
 def _compose_postal(out: dict[str, FieldValue]) -> None:
     """A postcode field that holds the place too: "Código Postal: 1250-146 Lisboa", "PLZ: 10115 Berlin"."""
     postal = out.get("postal_code")
+    if postal is not None and (whole := _POSTCODE_THEN_NUMBER.match(postal.value)):
+        out["postal_code"] = FieldValue(whole[1], postal.source, postal.confidence, postal.flags, postal.alternatives)
+        return
     if postal is None or not re.search(r"\d[^\d]*\s[^\W\d]", postal.value):
         return
     loc = parse_locality(postal.value)

@@ -76,7 +76,7 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         return None
     if isinstance(obj, dict):
-        return {str(k): decode_nested(v, depth + 1) for k, v in obj.items()}
+        return {str(k): decode_nested(v, depth + 1) for k, v in _unflattened(obj).items()}
     if isinstance(obj, list):
         return [decode_nested(v, depth + 1) for v in obj]
     if isinstance(obj, str):
@@ -95,6 +95,33 @@ def decode_nested(obj: Any, depth: int = 0) -> Any:
                 found = salvage(s) if looks_salvageable(s) else None
                 return decode_nested(found, depth + 1) if found is not None else obj
     return obj
+
+
+#: a key that writes a path of nested keys ("contact.name.first", "contact__email", "contact[name][first]")
+_PATH_KEY = re.compile(r"^[^\W\d_][\w-]*?(?:(?:__|\.|\[)[\w-]+\]?)+$")
+_PATH_STEP = re.compile(r"__|\.|\]?\[|\]")
+
+
+def _unflattened(obj: dict[Any, Any]) -> dict[Any, Any]:
+    """An object whose keys write paths (an automation tool's or a form encoder's flattening) as the nested
+    objects they name, so that a name's parts sit under their name and a contact's values under their contact;
+    as it is when fewer than two keys are paths or when two paths collide."""
+    paths = [k for k in obj if isinstance(k, str) and _PATH_KEY.match(k) and lookup_label(k) is None]  # "tel.nr"
+    if len(paths) < 2:
+        return obj
+    out: dict[Any, Any] = {}
+    for key, value in obj.items():
+        steps = [x for x in _PATH_STEP.split(key) if x] if key in paths else [key]
+        node = out
+        for step in steps[:-1]:
+            child = node.setdefault(step, {})
+            if not isinstance(child, dict):
+                return obj
+            node = child
+        if steps[-1] in node:
+            return obj
+        node[steps[-1]] = value
+    return out
 
 
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
@@ -225,18 +252,53 @@ def reshape(obj: Any, depth: int = 0, inherited: dict[str, str] | None = None) -
     titles = _titles(obj)
     labels = {**inherited, **titles} if inherited else titles
     out: dict[str, Any] = {}
+    parts = _numbered_parts(obj, labels)
     for key, value in obj.items():
         name = _QUESTION_PREFIX.sub("", str(key))
         if _NUMBERED_KEY.match(name) and isinstance(value, str):
             if name in labels and lookup_label(labels[name]) is not None:
                 name = labels[name]
+            elif name in parts:
+                name = parts[name]
             elif _EMAIL_VALUE.match(value) and "email" not in out:
                 name = "email"
             elif phone_shaped(value) and "phone" not in out:
                 name = "phone"
         if isinstance(value, list):
             value = _answers(value, titles) or _titled_pairs(value, labels) or value
+        if isinstance(value, str) and _QUESTION_PREFIX.match(str(key)) and not _NUMBERED_KEY.match(name) \
+                and lookup_loose(name) is None and "answers" not in obj:
+            # "q7_whatDo": a form's question key cut short, no label: an answer, read as answers are
+            out.setdefault("answers", {})[name] = value
+            continue
         out[name if name not in out else str(key)] = reshape(value, depth + 1, labels or None)
+    return out
+
+
+#: the fixed sub-inputs of Gravity Forms' name and address fields ("1.3" first name, "4.5" ZIP): which one a
+#: field is its set of sub-inputs tells (an address has a street "x.1" or a ZIP "x.5", a name neither)
+_NAME_INPUTS = {"2": "prefix", "3": "first name", "4": "middle name", "6": "last name", "8": "suffix"}
+_ADDRESS_INPUTS = {"1": "street", "2": "street 2", "3": "city", "4": "state", "5": "zip", "6": "country"}
+
+
+def _numbered_parts(obj: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
+    """Keys of numbered sub-inputs ("1.3", "1.6", "4.1" …) that no form definition names, keyed by what their
+    field's set of sub-inputs says they are: {"1.3": "first name", "4.5": "zip"}."""
+    fields: dict[str, set[str]] = {}
+    for key, value in obj.items():
+        if "." in key and _NUMBERED_KEY.match(key) and key not in labels \
+                and isinstance(value, str) and value.strip():
+            field_id, _, sub = key.partition(".")
+            fields.setdefault(field_id, set()).add(sub)
+    out: dict[str, str] = {}
+    for field_id, subs in fields.items():
+        if subs & {"1", "5"} and subs <= set(_ADDRESS_INPUTS):
+            kinds = _ADDRESS_INPUTS
+        elif {"3", "6"} <= subs and subs <= set(_NAME_INPUTS):
+            kinds = _NAME_INPUTS
+        else:
+            continue
+        out.update({f"{field_id}.{sub}": kinds[sub] for sub in subs})
     return out
 
 

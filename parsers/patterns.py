@@ -42,3 +42,9 @@ _DATE_OR_TIME = re.compile(
 def looks_like_date_or_time(text: str) -> bool:
     """True for "2018-02-19 08", "19.02.2018", "02/19/18 8:15 pm", "14:30": dates and times, never phones."""
     return bool(_DATE_OR_TIME.match(text))
+
+
+#: a form's or a call mail's flag where words may stand ("Voicemail: Yes (0:22)", "Kommentar: nein"): a yes or a
+#: no in one of the seven languages, with at most a count or a duration after it; it says nothing of its own
+YES_NO_ANSWER = re.compile(
+    r"^\s*(?:yes|no|ja|nee|nein|s[ií]|sim|n[ãa]o|oui|non|true|false)\b[\s\d():.,/-]*$", re.IGNORECASE)

@@ -52,6 +52,7 @@ from parsers.payload_sides import (
     tokens,
     wrapper_depth,
 )
+from parsers.payload_unknown import read_unknown_person_values
 
 _DISTRACT = frozenset({
     "agent", "agents", "assignee", "assigned", "listing", "seller", "dealer", "dealership", "provider",
@@ -175,6 +176,7 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
         walker.top = sum(1 for p in unit_path if not p.startswith("[")) + wrapper_depth(unit)
         walker.walk(unit, unit_path, 0)
         join_dial_codes(col)
+        read_unknown_person_values(col, walker.unknown)
         initials_behind(col)
         if walker.second_surname and (firsts := col.best("last_name")):
             # "apellido_paterno" + "apellido_materno": one surname of two words ("García López")
@@ -198,7 +200,10 @@ def read_json(obj: Any, *, source: str = "reader:json") -> JsonRead:
 
 
 #: the slots of an address's parts: a seller's property gives the lead's own
-_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number"})
+_ADDRESS_LEAF_SLOTS = frozenset({"street", "address", "city", "region", "postal_code", "street2", "house_number",
+                                 "country"})
+
+
 def _units(obj: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
     """The parts of a payload that are one lead each."""
     if isinstance(obj, list) and not pair_keys(obj):
@@ -302,6 +307,8 @@ class _Walker:
         self.property: dict[str, tuple[str, str]] = {}
         #: keys that sound like a property ("item") but hold a person's email: an envelope, not a property
         self.envelopes: set[str] = set()
+        #: (source, key, value) under a person object's keys no dictionary knows ("visitor": {"nm": …})
+        self.unknown: list[tuple[str, str, str]] = []
 
     def walk(self, node: Any, path: tuple[str, ...], depth: int) -> None:
         if depth > MAX_DEPTH:
@@ -402,6 +409,9 @@ class _Walker:
                 self.col.add(shaped, value, self._src(path), confidence=0.7, rank=60, label=key)
             elif answer and role == "lead" and len(value) <= 80 and not is_consent(key) and not _YES_NO.match(value):
                 self.col.add("interest_detail", value, self._src(path), confidence=0.6, rank=60)
+                self.unknown.append((self._src(path), key, value))  # "Student or parent name": it may spell the email
+            elif role == "lead" and set(parent_tokens[-1:]) & PERSONISH:
+                self.unknown.append((self._src(path), key, value))
             return
         slot, rank = found
         if key_tokens == ["display", "name"] and siblings is not None and any(

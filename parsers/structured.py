@@ -148,16 +148,21 @@ def read_structured(doc: Document, templates: Sequence[VendorTemplate] = ()) -> 
             if c.role == "property" and c.slot in ADDRESS_PARTS:
                 c.role = "lead"
         if not col.has("street") and not col.has("address"):
-            home = next((c for c in col.best("interest") if "street" in parse_address(c.value)
-                         and len(parse_address(c.value)) >= 2), None)
+            # the property's line under an interest label ("Property Address: 512 Elm Rd"): whole, or a street
+            # line whose town the form gives in fields of its own
+            home = next((c for c in col.best("interest") if "street" in (parts := parse_address(c.value))
+                         and (len(parts) >= 2 or (any(ch.isdigit() for ch in c.value)
+                                                  and (col.has("city") or col.has("postal_code"))))), None)
             if home is not None:
                 col.add("address", home.value, home.source, confidence=home.confidence * 0.9, rank=home.rank + 10)
             elif own := next((a for a in find_addresses("\n".join(prose)) if a.parts.get("street")), None):
                 # the property's lines under "PROPERTY TO SELL", no labels: the seller's own address
                 for slot, value in own.parts.items():
                     col.add(slot, value, "reader:labels:seller-home", confidence=0.7, rank=70)
-    for line in prose:
+    for k, line in enumerate(prose):
         listed = listing_line(line)
+        if listed is None and line.rstrip().endswith(":") and k + 1 < len(prose):
+            listed = listing_line(f"{line} {prose[k + 1]}")  # "A buyer is asking about your listing:" / the address
         if listed is not None:
             # "Inquiry about 918 Sycamore St, Madison, WI 53703": the portal's own line names the listing
             col.add("interest", listed, "reader:labels:listing-line", confidence=0.6, rank=80)
@@ -194,7 +199,8 @@ def _numbered_blocks(text: str) -> list[str]:
     return ["\n".join(lines[a + 1:b]) for a, b in zip(starts, ends, strict=True)]
 
 
-#: a text that says its lead sells or values their own home ("Lead type: Seller", "Home valuation request")
+#: a text that says its lead sells, values or refinances their own home ("Lead type: Seller", "Home valuation
+#: request", "refi lead")
 _SELLER_LEAD = re.compile(
     r"(?:^|\n)\s*(?:lead ?type|type|tipo|typ|soort|art)\s*:\s*(?:home )?(?:seller|selling|sell|valuation|verk[äa]ufer|"
     r"vendedor|vendeur|venditore|verkoper)\b|\bseller lead\b|\bhome valuation\b|what'?s my home worth|"
@@ -205,12 +211,17 @@ _SELLER_LEAD = re.compile(
     r"\bwertermittlung\b|\bverkäuferanfrage\b|\beigentümer-?anfrage\b|\bsolicitud de valoraci[óo]n\b|"
     r"\bvaloraci[óo]n (?:de|del) (?:vivienda|inmueble|piso|casa)\b|\bquiero vender (?:mi|nuestra|nuestro)\b|"
     r"\bquero vender (?:o meu|a minha|meu|minha)\b|\bvendre (?:mon|ma|notre)\b|\bvalutazione (?:immobile|casa)\b|"
-    r"\bvendere (?:la mia|il mio|casa)\b|\b(?:mijn|ons) (?:huis|woning) verkopen\b",
+    r"\bvendere (?:la mia|il mio|casa)\b|\b(?:mijn|ons) (?:huis|woning) verkopen\b|"
+    # a refinance or an equity loan is on the home the lead owns and lives in
+    r"\brefi(?:nanc\w*)?\b|\bcash[- ]out\b|\bheloc\b|\banschlussfinanzierung\b|"
+    r"\brefinanci\w+\b|\brefinanciamento\b|\brachat de cr[ée]dits?\b|\bsurroga\b|\brifinanziamento\b|"
+    r"\boversluiten\b",
     re.IGNORECASE)
 #: words one of which every branch of ``_SELLER_LEAD`` spells (checked on the lower-cased text first: the
 #: pattern's case-blind alternation tried at each position cost ~2% of reading a lead)
 _SELLER_KEYS = ("sell", "valuation", "verk", "vend", "worth", "bewertung", "waardebepaling", "tasaci", "avalia",
-                "estimation", "wertermittlung", "eigent", "valoraci", "valutazione")
+                "estimation", "wertermittlung", "eigent", "valoraci", "valutazione", "refi", "cash", "heloc",
+                "anschluss", "rachat", "surroga", "rifinanz", "oversluit")
 
 
 def _seller_lead(text: str) -> bool:
@@ -416,7 +427,8 @@ def complete_from_mail(lead: ExtractedLead, doc: Document, read: StructuredRead)
         names = {fv.value.casefold() for n, fv in fields.items() if n in ("full_name", "first_name", "last_name")}
         if sender_name:
             names.add(sender_name.casefold())
-        lines = [p for p in read.prose if not is_portal_wording(p) and not p.startswith(("http", "www."))
+        lines = [p for p in read.prose if re.search(r"[^\W_]", p) and not is_portal_wording(p)
+                 and not p.startswith(("http", "www."))
                  and p.strip(" ,.!-").casefold() not in names and not _FIELD_SHAPED.match(p)
                  and not _BREADCRUMB.match(p)]
         text = "\n".join(lines).strip()

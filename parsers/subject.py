@@ -152,6 +152,9 @@ def listing_line(line: str) -> str | None:
             return None
         tail = m["tail"]
     tail = tail.strip()
+    named, colon, after = tail.partition(":")
+    if colon and after.strip() and len(named.split()) <= 3 and not any(ch.isdigit() for ch in named):
+        tail = after.strip()  # "… about your listing: 1427 Juniper Hollow Dr": the address, not its name
     found = find_in_line(tail)
     if found and _CONTACT.search(tail, 0, found[0].start):
         return None  # "Lead: Sara Kim 206-555-0111 sara@kim.example, 1500 4th Ave …": a person's line, their home
@@ -165,6 +168,7 @@ _CONTACT = re.compile(r"@|\d{3}[ ).-]*\d{3}[ .-]*\d{4}")
 #: words of a request about a listing ("Inquiry", "Showing request", "Besichtigungsanfrage" is one word)
 _REQUEST_WORDS = frozenset({
     "inquiry", "enquiry", "request", "lead", "interest", "interested", "showing", "viewing", "tour", "question",
+    "asking", "asks",
     "anfrage", "kontaktanfrage", "besichtigung", "besichtigungsanfrage", "solicitud", "consulta", "visita",
     "pedido", "contato", "interesse", "demande", "visite", "richiesta", "aanvraag", "bezichtiging",
     "bezichtigingsaanvraag"})

@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from parsers import subject as _subject  # a module: parsers.subject reads this package's dictionary
 from parsers.address import find_in_line, parse_address
 from parsers.boilerplate import is_firm_address_line, is_notice_line, is_portal_closing
+from parsers.caller_id import CALLER_ID_NAME, CALLER_ID_TURNED, is_caller_label, surname_first_name
 from parsers.fields import INTEREST_PARTS, Collector
 from parsers.labels.dictionary import DICTIONARY, norm_label
 from parsers.labels.lookup import (
-    ROLE_WORDS,
     lookup_label,
     lookup_loose,
     question_label,
     split_inline_labels,
     split_run_in_labels,
 )
-from parsers.patterns import EMAIL, looks_like_date_or_time
+from parsers.labels.sections import heading_kind as heading_kind
+from parsers.labels.sections import heading_role as heading_role
+from parsers.labels.sections import names_other_side, other_side_label
+from parsers.patterns import EMAIL, YES_NO_ANSWER, looks_like_date_or_time
 from parsers.regex_start import guard_start
 from parsers.verify import is_placeholder
 
@@ -41,13 +43,6 @@ _ROLE_SUFFIXES = frozenset({"cliente", "client", "customer", "contato", "contact
 _CONNECTORS = frozenset({"do", "da", "de", "del", "du", "des", "di", "dello", "della", "van", "dos", "das"})
 _LABELS = _D.labels
 _ROLE_PREFIXES = _D.role_prefixes
-#: words that head a section about the recipient's side (dealer, agent…): not the lead
-_NOT_LEAD_HEADINGS = _D.headings["not_lead"]
-_LEAD_HEADINGS = _D.headings["lead"]
-_TRADE_HEADINGS = _D.headings["trade"]
-#: sections about the property or listing asked about: an address there is the interest, not the lead's
-_LISTING_HEADINGS = _D.headings["listing"]
-_NEUTRAL_HEADINGS = _D.headings["neutral"]
 
 #: lines after which nothing belongs to the lead (mail footers of lead portals)
 _FOOTER = re.compile(
@@ -67,15 +62,15 @@ _FOOTER = re.compile(
 #: a business's imprint: a legal form and its details run together with separators ("X GmbH · Str. 3 · Tel.")
 _IMPRINT = guard_start(re.compile(
     r"\b(?:GmbH|AG|UG|KG|Ltd|LLC|Inc|B\.V\.|BV|S\.L\.|S\.A\.|Lda|Ltda|SARL|SAS|S\.r\.l\.|Srl|S\.p\.A\.|NV|"
-    r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]")
-)#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
+    r"N\.V\.|plc)\b\.?\s*[·•|]\s*\S[^\n]*[·•|]"))
+#: a line that starts with a firm's or portal's name and goes on to an address ("Casa Portal, Av. X 1, 1250 Y")
 _FIRM_LINE = re.compile(
     r"^[^,\n]{0,60}\b(?:portal|imobili[áa]ri[oa]|inmobiliaria|immobilien|makelaardij|makelaars|agence|agenzia|"
     r"realty|realtors?|properties|motors|autohaus|concesionario|concession[áa]ria|GmbH|Ltd|LLC|Inc|B\.V\.|"
     r"S\.L\.|Lda|S\.A\.|Srl|SARL)\b[^,\n]*,", re.IGNORECASE)
 #: details run together with separators ("Name – street, postcode city – phone", "X, Inc. - street - city")
 _SEPARATED = re.compile(r"\s[·•|–—-]\s.*\s[·•|–—-]\s")
-_SEPARATOR = re.compile(r"^[\s\-=_*~#.]{4,}$")
+_SEPARATOR = re.compile(r"^[\s\-=_*~#.]{3,}$")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|sehr geehrte[rs]?|"
     r"liebe[rs]?|hola|buenos d[ií]as|buenas tardes|estimad[oa]s?|thanks?|thank you|regards|best regards|"
@@ -102,6 +97,8 @@ _SUBJECT_LABELS = _D.subject_labels
 _FROM_LABELS = _D.from_labels
 _FROM_VALUE = re.compile(
     rf"^(?P<name>[^<>@\n]{{0,60}}?)\s*(?:<\s*(?P<email>{EMAIL.pattern})\s*>)?$")
+#: where a value's first part ends ("Own - Single Family", "Rent / Apartment")
+_FIRST_PART = re.compile(r"\s*[-–—/,;(|:]\s*")
 _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "postal_code", "postal_city",
                             "city_region_postal"})
 
@@ -109,60 +106,6 @@ _ADDRESS_SLOTS = frozenset({"address", "street", "street2", "city", "region", "p
 def is_placeholder_value(value: str) -> bool:
     """A form's "N/A", "Not provided", "-": no value at all."""
     return is_placeholder(value) if len(value) <= 40 else False
-
-
-def _names_other_side(label: str) -> bool:
-    """A label whose value is about the recipient's side ("Dealer:", "Your Account:", "Händler:")."""
-    key = norm_label(label)
-    return heading_kind(label) == "skip" or key.startswith(("your ", "ihr ", "su ", "tu ")) or key in (
-        "dealer contact", "dealer phone", "dealer email", "dealer address", "certified dealer", "agent phone",
-        "agent email", "listing agent", "listing office", "dealer name")
-
-
-#: words of a heading or label that name whose the values are, and the role they give
-
-
-#: first words of a label that make it the other side's
-
-
-
-def heading_role(heading: str) -> str:
-    """The role a heading about the other side names ("Dealer information" → "dealer"); "vendor" if none."""
-    words = norm_label(heading.strip(":：-=*#[]<> ")).split()
-    for word, role in ROLE_WORDS:
-        if word in words or (len(word) >= 5 and any(w.startswith(word) for w in words)):
-            return role  # "Händlerdaten", "Maklerdaten": the role word starts a compound
-    return "vendor"
-
-
-def other_side_label(label: str) -> tuple[str, str] | None:
-    """(slot, role) of a label about the other side ("Dealer Phone" → phone of the dealer), or None."""
-    words = norm_label(label).split()
-    if not words:
-        return None
-    role = heading_role(label)
-    rest = [w for w in words if w not in {w2 for w2, _ in ROLE_WORDS}]
-    if not rest:
-        return ("company", role) if role in ("dealer", "vendor", "provider") else ("full_name", role)
-    found = _LABELS.get(" ".join(rest))
-    if found is None or found[0] == "skip":
-        return None
-    return found[0], role
-
-
-@lru_cache(maxsize=8192)
-def heading_kind(line: str) -> str | None:
-    """"skip", "lead", "trade", "listing" or "neutral" when the line is a section heading, else None."""
-    stripped = line.strip().strip(":：-=*#[]<> ")
-    key = norm_label(stripped)
-    if not key or len(key) > 50 or re.search(r"[.!?,;]\s", stripped + " "):
-        return None
-    for kind, words in (("trade", _TRADE_HEADINGS), ("skip", _NOT_LEAD_HEADINGS), ("lead", _LEAD_HEADINGS),
-                        ("listing", _LISTING_HEADINGS), ("neutral", _NEUTRAL_HEADINGS)):
-        for w in words:
-            if key == w or (key.startswith(w + " ") and len(key.split()) <= len(w.split()) + 3 and kind != "lead"):
-                return kind
-    return None
 
 
 def is_footer(line: str) -> bool:
@@ -300,6 +243,11 @@ def read_labels(
 
     def add(slot: str, label: str, value: str, slot_rank: int) -> None:
         nonlocal skipped_label, vehicle_block
+        if (paired := _paired_parts(label, value)) is not None:
+            # "Bairro/Cidade: Pinheiros / São Paulo": each part of the value is the label's part in its place
+            for part_label, part_value, (part_slot, part_rank) in paired:
+                add(part_slot, part_label, part_value, part_rank)
+            return
         if slot in _VEHICLE_SLOTS or (slot == "interest" and set(norm_label(label).split()) & _VEHICLE_WORDS):
             vehicle_block = True
         elif slot in _CONTACT_SLOTS:
@@ -332,7 +280,7 @@ def read_labels(
             # a value that is never a lead field ("Best time to call: after 5", "Order no.: 2026-4471") is
             # no free text either: the free-text reader must not find a timeline or a phone in it
             skipped_label = slot == "skip"
-            other_side = slot == "skip" and _names_other_side(label)
+            other_side = slot == "skip" and names_other_side(label)
             if section == "skip":
                 aside(slot, label, value, section_role or "vendor")
             elif other_side:
@@ -359,7 +307,9 @@ def read_labels(
             slot, slot_rank = "interest", 30
         if slot != "message" and is_placeholder_value(value):
             return
-        if slot == "message" and is_placeholder_value(value.split("\n")[0]):
+        if slot in ("interest", "property_type") and norm_label(_FIRST_PART.split(value)[0]) in _D.tenure_words:
+            return  # "Property: Own - Single Family" answers whether the lead owns their home: no interest
+        if slot == "message" and (is_placeholder_value(value.split("\n")[0]) or YES_NO_ANSWER.match(value)):
             return
         if slot == "email":
             found = _EMAIL.search(value)
@@ -368,10 +318,16 @@ def read_labels(
                     return
             else:
                 value = found.group(0)
+        if slot in ("phone", "full_name") and is_caller_label(label):
+            # a call mail's "Caller ID: WALSH BRENDAN", "Caller: (303) 555-0100": the value's shape says which
+            slot = "phone" if _PHONE_LIKE.match(value) else "full_name" if CALLER_ID_NAME.fullmatch(value) else slot
         if slot == "phone" and not any(ch.isdigit() for ch in value):
-            return  # "Caller ID: WALSH BRENDAN": the caller's name, no number
-        out.fields.add(slot, value, f"{source_prefix}:{label}", confidence=confidence, rank=rank + slot_rank,
-                       label=label)
+            return
+        source = f"{source_prefix}:{label}"
+        if slot == "full_name" and norm_label(label) in _D.surname_first:
+            value, guessed = surname_first_name(value)  # "Cognome e nome: Bianchi Lucia"
+            source += CALLER_ID_TURNED if guessed else ""
+        out.fields.add(slot, value, source, confidence=confidence, rank=rank + slot_rank, label=label)
         out.labelled += 1
 
     def continuation(start: int, slot: str) -> tuple[str, int]:
@@ -387,7 +343,8 @@ def read_labels(
                     break
                 j += 1
                 continue
-            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or (slot != "message" and _unknown_label(s)) \
+            if is_footer(s) or _SEPARATOR.match(s) or is_field_line(s) or ((slot != "message" or blanks)
+                                                                           and _unknown_label(s)) \
                     or _is_imprint(s) or is_notice_line(s) or is_portal_closing(s):
                 break
             if slot == "message" and blanks:
@@ -533,6 +490,23 @@ def read_labels(
         i = max(nxt_i, i + 1)
     out.lead_text = "\n".join("" if k in dropped else line for k, line in enumerate(lines[:footer_at]))
     return out
+
+
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def _paired_parts(label: str, value: str) -> list[tuple[str, str, tuple[str, int]]] | None:
+    """A label of parts apart by slashes and a value of as many parts ("Ciudad / Provincia: Bilbao / Vizcaya"):
+    (part label, part value, its slot and rank) for each, when every label part is a known label; else None."""
+    if "/" not in label or "/" not in value:
+        return None
+    labels, values = _SLASH.split(label.strip()), _SLASH.split(value.strip())
+    if len(labels) != len(values) or not all(values):
+        return None
+    found = [lookup_label(part) for part in labels]
+    if any(f is None for f in found) or len({f[0] for f in found if f is not None}) != len(found):
+        return None
+    return [(part, v, f) for part, v, f in zip(labels, values, found, strict=True) if f is not None]
 
 
 def is_field_line(line: str) -> bool:

@@ -31,7 +31,7 @@ SLOTS: frozenset[str] = frozenset({
 })
 HEADING_KINDS: tuple[str, ...] = ("trade", "not_lead", "lead", "listing", "neutral")
 _TABLES = frozenset({"language", "labels", "secondary", "questions", "headings", "words"})
-_WORDS = frozenset({"role_prefixes", "from", "subject", "notice"})
+_WORDS = frozenset({"role_prefixes", "from", "subject", "notice", "tenure", "surname_first"})
 #: ranks: lower wins when several labels fill one slot
 _RANK = 20
 _RANKS = {"address": 25}
@@ -74,6 +74,10 @@ class LabelDictionary:
     subject_labels: frozenset[str]
     #: words of a notification's own wording in a subject ("New quote request: …", "Neue Anfrage: …")
     notice_words: frozenset[str]
+    #: answers to "do you own or rent?" ("Own - Single Family", "Eigentümer"): about the lead, never an interest
+    tenure_words: frozenset[str]
+    #: full-name labels that ask for the surname first ("Cognome e nome", "Nachname, Vorname")
+    surname_first: frozenset[str]
     #: single-word labels as written (with accents), for splitting labels run into values
     surface_words: tuple[str, ...]
     #: the language each normalised label was first defined in
@@ -154,6 +158,8 @@ def load_dictionary(directory: Path = DATA_DIR, languages: tuple[str, ...] = LAN
         from_labels=frozenset(words["from"]),
         subject_labels=frozenset(words["subject"]),
         notice_words=frozenset(w for phrase in words["notice"] for w in phrase.split()),
+        tenure_words=frozenset(words["tenure"]),
+        surname_first=frozenset(words["surname_first"]),
         surface_words=tuple(surface),
         language_of=language_of,
     )

@@ -47,6 +47,10 @@ ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("loja", "dealer"), ("recipient", "recipient"), ("your", "recipient"), ("ihr", "recipient"),
     ("sent", "vendor"), ("ansprechpartner", "agent"), ("asesor", "agent"), ("conseiller", "agent"),
 )
+#: role prefixes that say the lead wrote what follows ("Customer notes", "Buyer comments"); not "lead" nor "user"
+#: ("Lead notes" are as often a rep's)
+_LEAD_WRITERS = frozenset({"customer", "client", "buyer", "homeowner", "consumer", "caller", "sender", "requester",
+                           "applicant", "tenant", "renter", "prospect", "submitter"})
 _OTHER_SIDE_FIRST = frozenset(w for w, role in ROLE_WORDS if role in ("agent", "dealer", "seller", "provider",
                                                                           "partner")) - {"listing", "office", "sales",
                                                                                           "pro", "store"}
@@ -106,6 +110,8 @@ def split_run_in_labels(text: str) -> str:
                 continue
             if at_line_start and after in ":：":
                 break  # an ordinary "Label: value" line
+            if camel and token is not None and _written_again(text, token.group(0)):
+                break  # "PropertyLoft" twice in one text is a portal's name, no label run into a value
             out.append(text[last:p])
             if not at_line_start:
                 out.append("\n")
@@ -118,6 +124,11 @@ def split_run_in_labels(text: str) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def _written_again(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` more than once (case aside)."""
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(word)}", text, re.IGNORECASE)) >= 2
 
 
 @lru_cache(maxsize=4096)
@@ -138,6 +149,10 @@ def lookup_loose(label: str) -> tuple[str, int] | None:
     return found
 
 
+#: words that join two labels of one field ("Comment or Message", "Preguntas y comentarios", "Vragen of opmerkingen")
+_EITHER = re.compile(r" (?:or|and|oder|und|o|y|ou|et|e|ed|of|en) ")
+
+
 @lru_cache(maxsize=4096)
 def lookup_label(label: str) -> tuple[str, int] | None:
     """The (slot, rank) a label or a key names, or None. Role prefixes ("contact", "customer"…) are ignored."""
@@ -148,11 +163,15 @@ def lookup_label(label: str) -> tuple[str, int] | None:
     words = key.split()
     if words and words[-1] == "number" and " ".join(words[:-1]) in _LABELS and words[0] in ("stock", "mls"):
         return _LABELS[" ".join(words[:-1])]
+    by_lead = False
     while words:
         found = _LABELS.get(" ".join(words))
         if found:
+            if by_lead and found[0] == "message":
+                return _LABELS["message"]  # "Customer notes": the lead's own words, not a portal's "Details"
             return found
         if words[0] in _ROLE_PREFIXES and len(words) > 1:
+            by_lead = by_lead or words[0] in _LEAD_WRITERS
             words = words[1:]
             continue
         if words[0] in _ADDRESS_PREFIXES and len(words) > 1:
@@ -167,6 +186,11 @@ def lookup_label(label: str) -> tuple[str, int] | None:
                 words = words[:-1]
             continue
         break
+    if len(parts := _EITHER.split(key)) >= 2:
+        # "Comment or Message", "Fragen und Anmerkungen": labels of one slot joined by a word
+        named = {lookup_label(part) for part in parts}
+        if len(named) == 1:
+            return named.pop()
     return None
 
 
@@ -228,10 +252,19 @@ def split_inline_labels(line: str) -> str:
     A label inside a line is one of the label dictionaries'; after a line that opened with a
     known label any field's label cuts, after prose only a contact field's ("… Farrukh Aliyev Phone:
     …"), and "re:" or other two-letter words never do."""
-    if line.count(":") < 2 or _CODE.search(line):
+    if not line.count(":") or _CODE.search(line):
         return line
     lead = _LEADING_LABEL.match(line)
     labelled = lead is not None and _known_label(lead["label"]) is not None
+    if lead is not None and labelled:
+        # "Ciudad: Bilbao / Tel 633 221 100 / Nombre: Iker": fields apart by slashes or bars, one a line (not
+        # the slash of a label such as "Straße / Hausnr.:")
+        segments = _SEGMENT_SEPARATOR.split(line[lead.end("label"):])
+        if len(segments) >= 2 and any(_labelled_segment(x) for x in segments[1:]):
+            segments[0] = line[:lead.end("label")] + segments[0]
+            return "\n".join(split_inline_labels(x) for x in segments)
+    if line.count(":") < 2:
+        return line
     cuts: list[int] = []
     inside = 0  # the end of the last label cut: "First Name:" is one label, no cut again before its "Name:"
     for m in _INLINE_LABEL.finditer(line):
@@ -249,10 +282,31 @@ def split_inline_labels(line: str) -> str:
     if not cuts:
         return line
     cuts = sorted(set(cuts))
-    parts = [line[a:b].strip().rstrip(",;|") for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    # "Ciudad: Bilbao / Tel: …", "Name: Ann Lee - Phone: …": the separator before the next label is neither's
+    parts = [_TRAILING_SEPARATOR.sub("", line[a:b].strip()).rstrip(",;|")
+             for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
     return "\n".join(p for p in parts if p)
 
 
+_SEGMENT_SEPARATOR = re.compile(r"\s+[/|·•]\s+")
+#: a segment that opens with a label: any with a colon, a phone's or an email's before its value without one
+_SEGMENT_LABEL = re.compile(r"(?P<label>[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*){0,2})[ \t]*(?P<colon>:)?")
+
+
+def _labelled_segment(segment: str) -> bool:
+    m = _SEGMENT_LABEL.match(segment)
+    if m is None:
+        return False
+    slot = _known_label(m["label"])
+    if slot is None or slot == "skip":
+        return False
+    rest = segment[m.end():].lstrip()
+    if m["colon"]:
+        return bool(rest)
+    return slot in ("phone", "email") and bool(rest) and (rest[0].isdigit() or rest[0] in "+(" or "@" in rest)
+
+
+_TRAILING_SEPARATOR = re.compile(r"\s+[/|·•–—-]+$")
 #: a line of a parameter dump or JSON ("{name: …, phone: …}", "=>"): the payload reader's, not cut
 _CODE = re.compile(r"[{}\[\]]|=>|\":")
 

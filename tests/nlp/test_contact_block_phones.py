@@ -49,3 +49,19 @@ def test_name_line_above_a_contact_line(extractor: Extractor, body: str, name: s
 )
 def test_first_of_two_numbers_in_one_field(extractor: Extractor, field: str, phone: str) -> None:
     assert _mail(extractor, f"Name: Thiago Nascimento\n{field}\n")["phone"] == phone
+
+
+def test_a_contact_blocks_line_that_is_only_a_number_is_kept_flagged_when_it_does_not_validate(
+        extractor: Extractor) -> None:
+    body = "You have a new enquiry.\n\nMorag Kinnear-Baird\n9 Drumsheugh Place\nEdinburgh\nEH3 7PT\n07700 900318\n"
+    raw = (f"From: Lead Portal <leads@portal.example>\nTo: sales@ourco.example\nSubject: New lead\n"
+           f"Content-Type: text/plain; charset=utf-8\n\n{body}\n")
+    lead = extractor.extract(RawMessage(raw.encode("utf-8"), "file", name_hint="lead.eml")).leads[0]
+    assert lead.value("phone") == "07700 900318"
+    assert "invalid_phone" in lead.fields["phone"].flags
+
+
+def test_a_short_number_alone_on_a_line_is_no_phone(extractor: Extractor) -> None:
+    assert _mail(extractor, "New enquiry.\n\nMorag Kinnear-Baird\nmorag.kb@example.com\n\nReference\n4410276\n")[
+        "phone"] is None
+
