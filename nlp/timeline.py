@@ -59,7 +59,7 @@ def relative_time_re() -> re.Pattern[str]:
         rf"|(?:{before}|in|im|en|em|au|in der|nel|on|am)\s+(?:(?:the|zum|zur)\s+|l['’])?"
         rf"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|ende\s+|anfang\s+|mitte\s+|fin(?:ales)?\s+de\s+|"
         rf"principios\s+de\s+|fim\s+de\s+|início\s+de\s+|fin\s+|début\s+|fine\s+|inizio\s+|eind\s+|begin\s+)?"
-        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|der|die|de|het|ao|al|au|à|do|da|del)\s+|l['’])?"
+        rf"(?:(?:this|next|el|este|la|le|o|il|dem|den|ao|al|au|à|do|da|del)\s+|l['’])?"
         rf"(?:\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:de\s+)?)?(?:{months})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?"
         # the end of a period: "by end of Q2", "até o fim do mês", "d'ici la fin de l'année", "bis Ende des Jahres"
         rf"|(?:{before}|at|in|à|a|al|ao|per)\s+(?:(?:the|la|le|el|o|a|il|de|het|der|zum|zur)\s+)?"
@@ -136,19 +136,6 @@ _HORIZON_WORDS = (
     r"q[1-4]|quarter|quartal|trimestre|month|months|monat|monaten|monate|mes|meses|mês|mois|mese|mesi|maand|maanden|"
     r"year|years|jahr|jahren|año|años|ano|anos|année|années|anno|anni|jaar|jaren|mesi|maanden|ans|20[2-4]\d"
 )
-
-
-#: a week named as a whole ("next week", "this weekend", "nächste Woche", "la semana que viene"): a span, not a day
-_WEEK = re.compile(r"(?i)(?<!\w)(?:week|weekend|woche|wochenende|semana|semaine|settimana)(?!\w)")
-
-
-def _wanted_week(text: str, start: int, end: int) -> bool:
-    """Whether a date is a whole week with an intent word right beside it ("wants a consult next week"): the
-    prospect's span, not a day a rep set, so it stands where a day-level date would not (a call record's note)."""
-    if not _WEEK.search(text, start, end):
-        return False
-    evidence = evidence_of(text, start, end)
-    return bool(evidence) and evidence[0][1] == "intent" and evidence[0][0] <= _NEAR
 
 
 #: a span of days or weeks from now ("en dos semanas", "in 10 days", "binnen twee weken") is a horizon of its own
@@ -381,8 +368,7 @@ class Timeline:
                 continue  # "I'll call her Monday", "our crew is booked until March": the rep's plan
             confidence = max(_KIND_CONFIDENCE.get(f[2], 0.6) for f in group)
             horizon = any(f[2] in {"urgent", "vague", "anchored"} for f in group) or bool(
-                _horizon_re().search(layout.text[start:end]) or _DURATION.match(layout.text, start, end)
-                or _wanted_week(layout.text, start, end))
+                _horizon_re().search(layout.text[start:end]) or _DURATION.match(layout.text, start, end))
             if not is_prospects(layout.text, start, end, horizon=horizon):
                 continue
             start, end = anchored(layout.text, start, end)

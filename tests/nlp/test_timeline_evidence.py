@@ -6,7 +6,6 @@ import pytest
 from spacy.language import Language
 
 from nlp.freetext import read_free_text
-from nlp.timeline import DAY_LEVEL
 
 
 @pytest.mark.parametrize(
@@ -176,16 +175,6 @@ def test_a_softener_after_the_date_stays_with_it(nlp: Language, text: str, expec
     assert read_free_text(nlp, text).value("timeline") == expected
 
 
-def test_a_wanted_week_in_a_summary_is_a_span(nlp: Language) -> None:
-    # a whole week with the wish beside it is the caller's span, not an hour a rep set: it carries no day-level flag
-    timeline = read_free_text(nlp, "Homeowner says the heater is failing, needs a tech out next week.",
-                              chat=True).fields["timeline"]
-    assert timeline.value == "next week"
-    assert DAY_LEVEL not in timeline.flags
-    far = read_free_text(nlp, "Asked whether the heater could be looked at by someone else next week.", chat=True)
-    assert far.value("timeline") is None  # no wish beside the week: still a day-level date without its word
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -197,17 +186,6 @@ def test_a_wanted_week_in_a_summary_is_a_span(nlp: Language) -> None:
 )
 def test_a_contrary_word_in_another_clause(nlp: Language, text: str, expected: str | None) -> None:
     assert read_free_text(nlp, text, chat=True).value("timeline") == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Wij willen de nieuwe ketel graag voor de winter laten plaatsen.", "voor de winter"),
-        ("We willen het dak vervangen voor het voorjaar.", "voor het voorjaar"),
-    ],
-)
-def test_a_season_after_a_dutch_article(nlp: Language, text: str, expected: str) -> None:
-    assert read_free_text(nlp, text).value("timeline") == expected
 
 
 @pytest.mark.parametrize(
