@@ -26,7 +26,7 @@ from nlp.freetext import read_free_text
 from nlp.interest_shapes import names_no_item
 from nlp.lexicon import is_first_name, is_surname
 from nlp.names import name_shaped
-from nlp.note_heads import without_forward_author, without_pasted_sender
+from nlp.note_heads import without_forward_author
 from nlp.notices import relay_address, without_contact_only_message, without_mailer_from
 from nlp.org_sides import is_recipients_firm, org_under_person_label
 from nlp.pipeline import build_nlp
@@ -228,7 +228,6 @@ class Extractor:
                 continue
             free = read_free_text(self._nlp, block[:FREE_TEXT_LIMIT], chat=True)
             structured = _without_run_on_values(read.leads[0] if read.leads else ExtractedLead(), free)
-            structured = without_pasted_sender(structured, free)
             lead = complete_from_mail(merge_leads(structured, _usable(free, structured, None)), part, read)
             leads.append(_without_rep_words(lead))
         if pasted is not None and len(leads) > 1:

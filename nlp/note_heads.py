@@ -16,7 +16,6 @@ from nlp.chat import names_someone
 from nlp.note_blocks import has_contact
 from nlp.our_side import alternation, sided_phrases
 from nlp.prose import prose_names, read_name_at
-from parsers.lead import ExtractedLead
 
 #: how far into a note its head may stand (a channel line or a "fwd" line may come first)
 _HEAD_LINES = 3
@@ -77,36 +76,3 @@ def without_forward_author(text: str) -> str:
             return "\n".join([*lines[:i], "", *lines[i + 1 :]])
         return text
     return text
-
-
-#: the structured reader's reading of a pasted header's "From: Name <address>" line, in the seven languages
-_LABELS = "reader:labels:"
-_FROM_HEADS = frozenset({"from", "von", "de", "da", "van", "expéditeur", "remetente", "absender", "remitente",
-                         "afzender", "mittente"})
-
-
-def _pasted_from(source: str) -> bool:
-    """Whether a value's source is a pasted header's From line ("reader:labels:Von+nameparser")."""
-    return source.startswith(_LABELS) and source[len(_LABELS) :].split("+", 1)[0].casefold() in _FROM_HEADS
-
-
-_NAME_FIELDS = ("full_name", "first_name", "last_name")
-
-
-def without_pasted_sender(structured: ExtractedLead, free: ExtractedLead) -> ExtractedLead:
-    """The labels' reading of a note without the values of a pasted header's From line when the note's prose
-    names someone else more surely ("Customer: Rafaela Vanterpool, …" in a dealer's mail, "Roderick Vasquez
-    phoned the showroom" in a colleague's): whoever sent the pasted mail passed that person on. A From the prose
-    names again, or names no one over, stays."""
-    sent = structured.fields.get("full_name")
-    read = free.fields.get("full_name")
-    if sent is None or read is None or not _pasted_from(sent.source):
-        return structured
-    if read.confidence <= sent.confidence or set(_words(read.value)) & set(_words(sent.value)):
-        return structured
-    return structured.with_fields({k: v for k, v in structured.fields.items()
-                                   if not (_pasted_from(v.source) and (k in _NAME_FIELDS or k == "email"))})
-
-
-def _words(name: str) -> list[str]:
-    return [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]

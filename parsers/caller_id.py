@@ -11,7 +11,7 @@ from parsers.fields import Candidate, Collector
 
 #: label words of a caller's name in a call notification mail ("Caller", "Caller ID", "CNAM", "Anrufer")
 _CALLER_LABEL_WORDS = frozenset({"caller", "cnam", "anrufer", "llamante", "chiamante", "beller", "appelant",
-                                 "chamador", "callerid", "anrufername", "anrufernummer"})
+                                 "chamador", "callerid"})
 _LABEL_WORD = re.compile(r"[^\W\d_]+")
 
 #: a caller-ID name where a number is expected: two to four words of letters ("MORALES LUIS", "Lee, Jennifer"),

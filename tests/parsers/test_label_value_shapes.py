@@ -228,12 +228,6 @@ def test_a_label_of_parts_apart_by_slashes_gives_each_value_part_its_field(
     assert (fields["city"], fields["region"]) == (city, region)
 
 
-def test_a_german_call_mails_caller_name_label_reads_the_caller_id_name() -> None:
-    fields = one("Anrufer: 0171 5550 2233\nAnrufername: LINDQVIST-BAUER MAREIKE\nOrt: Köln\n")
-    assert fields["phone"] == "0171 5550 2233"
-    assert {fields["first_name"], fields["last_name"]} == {"Mareike", "Lindqvist-Bauer"}
-
-
 def test_a_call_mails_own_heading_is_no_message_of_the_caller() -> None:
     text = "Verpasster Anruf auf Ihrer Rufnummer 0221 555 0100 (Kampagne: Implantate)\nAnrufer: 0171 5550 2233\n"
     assert one(text)["message"] is None
