@@ -26,10 +26,6 @@ _CLASS_FLAGS = re.ASCII | re.LOCALE | re.UNICODE
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-class _Unknown(Exception):
-    """The first characters of a match cannot be told from the parse tree."""
-
-
 def guard_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` behind a look-ahead for the characters its matches begin with (unchanged where not known)."""
     try:
@@ -43,7 +39,7 @@ def guard_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
         while m := _GLOBAL_FLAGS.match(source):  # global flags must stay at the very start
             lead, source = lead + m.group(), source[m.end() :]
         return re.compile(f"{lead}{guard}{source}", pattern.flags)
-    except (_Unknown, ImportError, AttributeError, TypeError, ValueError, KeyError, re.error):
+    except (ImportError, AttributeError, TypeError, ValueError, KeyError, re.error):
         return pattern
 
 
@@ -61,13 +57,13 @@ def _first_of_item(parser: Any, op: Any, av: Any, flags: int, first: set[tuple[b
         return False
     if op is c.IN:
         if any(item_op not in (c.LITERAL, c.RANGE, c.CATEGORY) for item_op, _ in av):
-            raise _Unknown  # a negated class, or something newer than this reader
+            raise ValueError("a negated class, or something newer than this reader")
         first.update((ignore_case, item_op, item_av) for item_op, item_av in av)
         return False
     if op is c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
         if (add_flags | del_flags) & _CLASS_FLAGS:
-            raise _Unknown
+            raise ValueError("a flag that changes what a class matches")
         return _first_of(parser, sub.data, (flags | add_flags) & ~del_flags, first)
     if op is c.ATOMIC_GROUP:
         return _first_of(parser, av.data, flags, first)
@@ -79,7 +75,7 @@ def _first_of_item(parser: Any, op: Any, av: Any, flags: int, first: set[tuple[b
         return _first_of(parser, sub.data, flags, first) or low == 0
     if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
         return True  # zero width: what follows begins the match
-    raise _Unknown  # ANY, NOT_LITERAL, GROUPREF, GROUPREF_EXISTS …
+    raise ValueError(f"no first characters known for {op}")  # ANY, NOT_LITERAL, GROUPREF …
 
 
 def _look_ahead(parser: Any, first: set[tuple[bool, Any, Any]], *, ignore_case: bool) -> str:
