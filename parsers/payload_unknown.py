@@ -9,8 +9,8 @@ import re
 import unicodedata
 
 from parsers.fields import Collector
+from parsers.patterns import EMAIL
 
-_EMAIL_ONLY = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 #: two to four words of letters, each capitalised as a person's name is written
 _NAME_SHAPE = re.compile(r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3}")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -47,7 +47,7 @@ def read_unknown_person_values(col: Collector, values: list[tuple[str, str, str]
         return
     if not col.has("email"):
         for source, key, value in values:
-            if _EMAIL_ONLY.fullmatch(value.strip()):
+            if EMAIL.fullmatch(value.strip()):
                 col.add("email", value.strip(), source, confidence=0.7, rank=60, label=key)
                 break
     emails = col.best("email")
